@@ -1,0 +1,61 @@
+// The main window says which connection it would use, or why there is none.
+#include "ui/mainwindow.h"
+
+#include <QLabel>
+#include <QTest>
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void showsTheConnection()
+    {
+        kube::RestConfig config;
+        config.contextName = "operator@prod";
+        config.cluster.server = "https://k8s.example.org:6443";
+        config.user.name = "operator";
+        config.user.token = "secret-token-value";
+        config.namespaceName = "uro";
+        config.files = {"/home/me/.kube/config"};
+        ui::MainWindow w;
+        w.setConnection(model::describeConnection(config));
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        const QString text = w.findChild<QLabel*>(QStringLiteral("connectionLabel"))->text();
+        QVERIFY2(text.contains(QStringLiteral("operator@prod")), qPrintable(text));
+        QVERIFY(text.contains(QStringLiteral("https://k8s.example.org:6443")));
+        QVERIFY(text.contains(QStringLiteral("bearer token")));
+        QVERIFY(text.contains(QStringLiteral("/home/me/.kube/config")));
+        QVERIFY(!text.contains(QStringLiteral("secret-token-value")));
+        QVERIFY(!w.findChild<QLabel*>(QStringLiteral("problemLabel"))->isVisible());
+    }
+
+    void showsWhyThereIsNone()
+    {
+        ui::MainWindow w;
+        w.setConnection(model::describeConnection(kube::Error::config("No kubeconfig found: pass --kubeconfig.")));
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        auto* problem = w.findChild<QLabel*>(QStringLiteral("problemLabel"));
+        QVERIFY(problem->isVisible());
+        QCOMPARE(problem->text(), QStringLiteral("No kubeconfig found: pass --kubeconfig."));
+    }
+
+    void warnsWhenTlsIsNotVerified()
+    {
+        kube::RestConfig config;
+        config.contextName = "dev";
+        config.cluster.server = "https://10.0.0.1:6443";
+        config.cluster.insecureSkipTlsVerify = true;
+        ui::MainWindow w;
+        w.setConnection(model::describeConnection(config));
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        auto* problem = w.findChild<QLabel*>(QStringLiteral("problemLabel"));
+        QVERIFY(problem->isVisible());
+        QVERIFY(problem->text().contains(QStringLiteral("insecure-skip-tls-verify")));
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

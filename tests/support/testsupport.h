@@ -1,0 +1,43 @@
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+#include <QStringList>
+
+#include <functional>
+
+// Helpers shared by the tests: where the sources and the local control plane are, and a way
+// to run fixture commands (kubectl through scripts/cluster) as one of the test users.
+namespace testsupport {
+
+QString sourceDir();
+QString testDataDir();
+
+// The state folder of the running local control plane (SIGNALBOX_CLUSTER_DIR), or an empty
+// string with `why` filled when there is none. Cluster tests fail on an empty answer.
+QString clusterDir(QString* why);
+QString kubeconfigFor(const QString& user);
+
+struct ProcessResult {
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+    QString describe() const;
+};
+
+ProcessResult run(const QString& program, const QStringList& args, const QByteArray& input = {},
+                  int timeoutMs = 60000);
+ProcessResult kubectl(const QString& user, const QStringList& args, const QByteArray& input = {});
+
+// Polls `condition` until it holds or `timeoutMs` passes; returns whether it held.
+bool waitFor(const std::function<bool()>& condition, int timeoutMs, int intervalMs = 200);
+
+} // namespace testsupport
+
+// Fails the current test when the local control plane is not running.
+#define REQUIRE_CLUSTER()                                                                                \
+    do {                                                                                               \
+        QString why_;                                                                                  \
+        if (testsupport::clusterDir(&why_).isEmpty())                                                  \
+            QFAIL(qPrintable(why_));                                                                   \
+    } while (false)
