@@ -85,7 +85,7 @@ private Q_SLOTS:
                                    {QStringLiteral("create"), QStringLiteral("service"), QStringLiteral("clusterip"),
                                     QStringLiteral("unrelated"), QStringLiteral("--tcp=80:80"), QStringLiteral("-n"),
                                     QStringLiteral("uro")});
-        QVERIFY2(other.exitCode == 0 || other.err.contains("AlreadyExists"), qPrintable(other.describe()));
+        QVERIFY2(other.exitCode == 0 || other.err.contains("already exists"), qPrintable(other.describe()));
     }
 
     void serverReportsItsRealVersion()
@@ -193,7 +193,7 @@ private Q_SLOTS:
 
     void viewersCanRead()
     {
-        for (const QString user : {QStringLiteral("viewer"), QStringLiteral("cert-viewer")}) {
+        for (const QString& user : {QStringLiteral("viewer"), QStringLiteral("cert-viewer")}) {
             const auto r = kubectl(user, {QStringLiteral("get"), QStringLiteral("services"), QStringLiteral("-n"),
                                           QStringLiteral("uro"), QStringLiteral("-o"), QStringLiteral("name")});
             QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));

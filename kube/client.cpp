@@ -1,0 +1,418 @@
+#include "client.h"
+
+#include <QPointer>
+
+#include <algorithm>
+#include <regex>
+
+namespace kube {
+
+struct Client::Pending {
+    Id id = 0;
+    HttpRequest request;
+    Target target;
+    JsonCallback onJson;                 // plain requests
+    EventFn onEvent;                     // watch streams
+    EndFn onEnd;
+    std::string lineBuffer;
+    Transport::Id transportId = 0;
+    bool cancelled = false;
+    bool stream() const { return static_cast<bool>(onEvent); }
+};
+
+namespace {
+
+std::string describeTarget(const Client::Target& t)
+{
+    std::string s = t.resource.qualifiedName();
+    if (!t.name.empty())
+        s += " \"" + t.name + "\"";
+    if (!t.ns.empty())
+        s += " in namespace \"" + t.ns + "\"";
+    return s;
+}
+
+std::string query(const std::vector<std::pair<std::string, std::string>>& params)
+{
+    std::string q;
+    for (const auto& [k, v] : params) {
+        if (v.empty())
+            continue;
+        q += (q.empty() ? "?" : "&") + k + "=" + urlEncode(v);
+    }
+    return q;
+}
+
+} // namespace
+
+Client::Client(RestConfig config, Transport* transport, QObject* parent)
+    : QObject(parent), m_config(std::move(config)), m_transport(transport),
+      m_credentials(new CredentialProvider(m_config.user, m_config.cluster, this))
+{
+}
+
+Client::~Client()
+{
+    for (auto& [id, p] : m_pending) {
+        p->cancelled = true;
+        if (p->transportId)
+            m_transport->cancel(p->transportId);
+    }
+}
+
+Endpoint Client::endpointFor(const Credential& c) const
+{
+    Endpoint e;
+    e.server = m_config.cluster.server;
+    e.caFile = m_config.cluster.certificateAuthorityFile;
+    e.caData = m_config.cluster.certificateAuthorityData;
+    e.insecureSkipTlsVerify = m_config.cluster.insecureSkipTlsVerify;
+    e.tlsServerName = m_config.cluster.tlsServerName;
+    e.proxyUrl = m_config.cluster.proxyUrl;
+    e.certFile = m_config.user.clientCertificateFile;
+    e.certData = m_config.user.clientCertificateData;
+    e.keyFile = m_config.user.clientKeyFile;
+    e.keyData = m_config.user.clientKeyData;
+    e.username = m_config.user.username;
+    e.password = m_config.user.password;
+    e.bearerToken = c.token;
+    if (!c.certData.empty()) {
+        e.certData = c.certData;
+        e.keyData = c.keyData;
+        e.certFile.clear();
+        e.keyFile.clear();
+    }
+    return e;
+}
+
+Client::Id Client::send(HttpRequest request, Target target, JsonCallback cb)
+{
+    auto p = std::make_shared<Pending>();
+    p->id = m_nextId++;
+    p->request = std::move(request);
+    p->target = std::move(target);
+    p->onJson = std::move(cb);
+    m_pending.emplace(p->id, p);
+    dispatch(p, false);
+    return p->id;
+}
+
+void Client::dispatch(std::shared_ptr<Pending> p, bool retried)
+{
+    QPointer<Client> self(this);
+    auto finish = [self, p](Result<Json> r) {
+        if (!self || p->cancelled)
+            return;
+        self->m_pending.erase(p->id);
+        p->cancelled = true;
+        if (p->stream())
+            p->onEnd(r ? Result<Unit>(Unit{}) : Result<Unit>(r.error()));
+        else
+            p->onJson(std::move(r));
+    };
+    m_credentials->get([self, p, retried, finish](Result<Credential> credential) {
+        if (!self || p->cancelled)
+            return;
+        if (!credential) {
+            finish(credential.error());
+            return;
+        }
+        Transport::ChunkFn onChunk;
+        if (p->stream()) {
+            onChunk = [self, p, finish](std::string_view chunk) {
+                if (!self || p->cancelled)
+                    return;
+                if (chunk.empty()) {
+                    p->onEvent("OPEN", Json());
+                    return;
+                }
+                p->lineBuffer.append(chunk);
+                std::size_t nl;
+                while ((nl = p->lineBuffer.find('\n')) != std::string::npos) {
+                    const std::string line = p->lineBuffer.substr(0, nl);
+                    p->lineBuffer.erase(0, nl + 1);
+                    if (line.empty())
+                        continue;
+                    Json event = Json::parse(line, nullptr, false);
+                    if (event.is_discarded() || !event.is_object() || !event.contains("type")) {
+                        finish(Error{Error::Kind::Decode, 0, {}, "The API server sent a watch event that is not valid "
+                                     "JSON; the view will reload.", line.substr(0, 200)});
+                        self->cancel(p->id);
+                        return;
+                    }
+                    const std::string type = event["type"].is_string() ? event["type"].get<std::string>() : "";
+                    const Json& object = event.contains("object") ? event["object"] : Json();
+                    if (type == "ERROR") {
+                        const long code = object.is_object() ? object.value("code", 500L) : 500L;
+                        finish(self->apiError(code, object.dump(), p->target));
+                        self->cancel(p->id);
+                        return;
+                    }
+                    p->onEvent(type, object);
+                    if (!self || p->cancelled)
+                        return;
+                }
+            };
+        }
+        const Endpoint endpoint = self->endpointFor(credential.value());
+        p->transportId = self->m_transport->start(
+            endpoint, p->request,
+            [self, p, retried, finish](Result<HttpResponse> response) {
+                if (!self || p->cancelled)
+                    return;
+                p->transportId = 0;
+                if (!response) {
+                    finish(response.error());
+                    return;
+                }
+                const HttpResponse& r = response.value();
+                if (r.status == 401 && !retried && self->m_credentials->usesExec()) {
+                    // The plugin's token may have been revoked before its stated expiry: run it again once.
+                    self->m_credentials->invalidate();
+                    self->dispatch(p, true);
+                    return;
+                }
+                if (r.status < 200 || r.status >= 300) {
+                    finish(self->apiError(r.status, r.body, p->target));
+                    return;
+                }
+                if (p->stream()) {
+                    finish(Json());
+                    return;
+                }
+                Json body = Json::parse(r.body, nullptr, false);
+                if (body.is_discarded()) {
+                    finish(Error{Error::Kind::Decode, static_cast<int>(r.status), {},
+                                 "The API server's answer about " + describeTarget(p->target) +
+                                     " is not valid JSON. Check that the server address is a Kubernetes API server.",
+                                 r.body.substr(0, 200)});
+                    return;
+                }
+                finish(std::move(body));
+            },
+            onChunk);
+    });
+}
+
+void Client::cancel(Id id)
+{
+    auto it = m_pending.find(id);
+    if (it == m_pending.end())
+        return;
+    auto p = it->second;
+    m_pending.erase(it);
+    p->cancelled = true;
+    if (p->transportId)
+        m_transport->cancel(p->transportId);
+}
+
+Client::Id Client::get(const Resource& r, const std::string& ns, const std::string& name, JsonCallback cb)
+{
+    HttpRequest req;
+    req.path = r.path(ns, name);
+    return send(std::move(req), Target{"get", r, ns, name}, std::move(cb));
+}
+
+Client::Id Client::list(const Resource& r, const std::string& ns, const ListOptions& o, JsonCallback cb)
+{
+    HttpRequest req;
+    req.path = r.path(ns) + query({{"labelSelector", o.labelSelector},
+                                   {"fieldSelector", o.fieldSelector},
+                                   {"resourceVersion", o.resourceVersion},
+                                   {"limit", o.limit > 0 ? std::to_string(o.limit) : std::string()}});
+    return send(std::move(req), Target{"list", r, ns, {}}, std::move(cb));
+}
+
+Client::Id Client::patch(const Resource& r, const std::string& ns, const std::string& name, PatchType type,
+                         const Json& body, JsonCallback cb)
+{
+    HttpRequest req;
+    req.method = "PATCH";
+    req.path = r.path(ns, name);
+    req.body = body.dump();
+    req.contentType = type == PatchType::Json    ? "application/json-patch+json"
+                      : type == PatchType::Merge ? "application/merge-patch+json"
+                                                 : "application/strategic-merge-patch+json";
+    Target target{"patch", r, ns, name};
+    if (type == PatchType::Json && body.is_array())
+        target.jsonPatchWithTests = std::any_of(body.begin(), body.end(), [](const Json& op) {
+            return op.is_object() && op.value("op", Json()).is_string() && op["op"].get<std::string>() == "test";
+        });
+    return send(std::move(req), std::move(target), std::move(cb));
+}
+
+Client::Id Client::create(const Resource& r, const std::string& ns, const Json& body, JsonCallback cb)
+{
+    HttpRequest req;
+    req.method = "POST";
+    req.path = r.path(ns);
+    req.body = body.dump();
+    req.contentType = "application/json";
+    std::string name;
+    if (body.is_object() && body.contains("metadata") && body["metadata"].is_object())
+        name = body["metadata"].value("name", "");
+    return send(std::move(req), Target{"create", r, ns, name}, std::move(cb));
+}
+
+Client::Id Client::watch(const Resource& r, const std::string& ns, const WatchOptions& o, EventFn onEvent,
+                         EndFn onEnd)
+{
+    HttpRequest req;
+    req.path = r.path(ns) + query({{"watch", "1"},
+                                   {"labelSelector", o.labelSelector},
+                                   {"fieldSelector", o.fieldSelector},
+                                   {"resourceVersion", o.resourceVersion},
+                                   {"allowWatchBookmarks", o.allowBookmarks ? "true" : ""},
+                                   {"timeoutSeconds", std::to_string(o.timeoutSeconds)}});
+    // The server closes the stream after timeoutSeconds; the transport waits a little longer.
+    req.timeout = std::chrono::milliseconds((o.timeoutSeconds + 30) * 1000L);
+    auto p = std::make_shared<Pending>();
+    p->id = m_nextId++;
+    p->request = std::move(req);
+    p->target = Target{"watch", r, ns, {}};
+    p->onEvent = std::move(onEvent);
+    p->onEnd = std::move(onEnd);
+    m_pending.emplace(p->id, p);
+    dispatch(p, false);
+    return p->id;
+}
+
+void Client::checkAccess(const AccessCheck& check, std::function<void(Result<AccessDecision>)> cb)
+{
+    Json attrs = {{"verb", check.verb}, {"group", check.resource.group}, {"resource", check.resource.plural}};
+    if (!check.ns.empty())
+        attrs["namespace"] = check.ns;
+    if (!check.name.empty())
+        attrs["name"] = check.name;
+    if (!check.subresource.empty())
+        attrs["subresource"] = check.subresource;
+    const Json body = {{"apiVersion", "authorization.k8s.io/v1"},
+                       {"kind", "SelfSubjectAccessReview"},
+                       {"spec", {{"resourceAttributes", attrs}}}};
+    create(resources::selfSubjectAccessReviews, {}, body, [cb = std::move(cb)](Result<Json> r) {
+        if (!r) {
+            cb(r.error());
+            return;
+        }
+        const Json& status = r.value().contains("status") ? r.value()["status"] : Json::object();
+        AccessDecision d;
+        d.allowed = status.is_object() && status.value("allowed", false);
+        d.reason = status.is_object() ? status.value("reason", "") : "";
+        cb(d);
+    });
+}
+
+void Client::whoAmI(std::function<void(Result<UserInfo>)> cb)
+{
+    const Json body = {{"apiVersion", "authentication.k8s.io/v1"}, {"kind", "SelfSubjectReview"}};
+    create(resources::selfSubjectReviews, {}, body, [cb = std::move(cb)](Result<Json> r) {
+        if (!r) {
+            cb(r.error());
+            return;
+        }
+        try {
+            const Json& u = r.value().at("status").at("userInfo");
+            UserInfo info;
+            info.username = u.value("username", "");
+            info.uid = u.value("uid", "");
+            if (u.contains("groups"))
+                info.groups = u["groups"].get<std::vector<std::string>>();
+            cb(info);
+        } catch (const std::exception&) {
+            cb(Error{Error::Kind::Decode, 0, {}, "The API server's answer to \"who am I\" has no user in it.", {}});
+        }
+    });
+}
+
+void Client::version(JsonCallback cb)
+{
+    HttpRequest req;
+    req.path = "/version";
+    send(std::move(req), Target{"get", Resource{"", "", "version", false}, {}, {}}, std::move(cb));
+}
+
+Error Client::apiError(long status, const std::string& body, const Target& target) const
+{
+    Error e;
+    e.kind = Error::Kind::Api;
+    e.httpStatus = static_cast<int>(status);
+    std::string serverMessage;
+    const Json s = Json::parse(body, nullptr, false);
+    if (s.is_object() && s.value("kind", "") == "Status") {
+        e.reason = s["reason"].is_string() ? s["reason"].get<std::string>() : "";
+        serverMessage = s["message"].is_string() ? s["message"].get<std::string>() : "";
+    }
+    e.detail = serverMessage.empty() ? body.substr(0, 300) : serverMessage;
+    const std::string what = describeTarget(target);
+    const std::string context = "context \"" + m_config.contextName + "\"";
+    switch (status) {
+    case 401: {
+        e.reason = e.reason.empty() ? "Unauthorized" : e.reason;
+        std::string fix = "Get a fresh token or kubeconfig from your cluster administrator.";
+        if (m_config.user.exec)
+            fix = "Log in again with " + m_config.user.exec->command + " (your session has likely expired).";
+        else if (!m_config.user.clientCertificateFile.empty() || !m_config.user.clientCertificateData.empty())
+            fix = "The client certificate may have expired or been revoked; get a new one.";
+        e.message = "The API server " + m_config.cluster.server + " rejected the credentials of user \"" +
+                    m_config.user.name + "\" (" + context + "): they are invalid or expired. " + fix;
+        break;
+    }
+    case 403: {
+        std::smatch m;
+        std::string user = m_config.user.name;
+        static const std::regex userPattern("User \"([^\"]*)\"");
+        if (std::regex_search(serverMessage, m, userPattern))
+            user = m[1];
+        e.reason = "Forbidden";
+        e.message = "User \"" + user + "\" may not " + target.verb + " " + what +
+                    ". Ask a cluster administrator for that permission, or use a kubeconfig user that has it.";
+        break;
+    }
+    case 404:
+        e.reason = e.reason.empty() ? "NotFound" : e.reason;
+        e.message = what.empty() ? "The API server has no such resource." : "There is no " + what + ". Check the name "
+                    "and the namespace; it may have been deleted.";
+        break;
+    case 409:
+        if (e.reason == "AlreadyExists") {
+            e.message = "There is already " + what + ".";
+        } else {
+            e.reason = "Conflict";
+            e.message = what + " changed since you looked: someone or something else changed it first. Look at "
+                               "its current state before trying again.";
+        }
+        break;
+    case 410:
+        e.reason = "Expired";
+        e.message = "The view of " + what + " is too old for the server to continue from; reloading it.";
+        break;
+    case 422:
+        // The server reports a failed `test` op as a 422 without causes and with a generic message.
+        if (target.jsonPatchWithTests && !(s.is_object() && s.contains("details") && s["details"].is_object() &&
+                                           s["details"].contains("causes"))) {
+            e.reason = "Conflict";
+            e.message = what + " changed since you looked: it no longer holds what this change expected. Look at "
+                               "its current state before trying again.";
+        } else {
+            e.reason = e.reason.empty() ? "Invalid" : e.reason;
+            e.message = "The API server refused the change to " + what + " as invalid: " + serverMessage;
+        }
+        break;
+    case 429:
+        e.reason = "TooManyRequests";
+        e.message = "The API server is overloaded and asked to slow down. Try again in a moment.";
+        break;
+    default:
+        if (status >= 500)
+            e.message = "The API server failed while handling " + what + " (HTTP " + std::to_string(status) + ")" +
+                        (serverMessage.empty() ? "." : ": " + serverMessage + ".") +
+                        " Try again; if it persists, the cluster needs attention.";
+        else
+            e.message = "The API server refused the request on " + what + " (HTTP " + std::to_string(status) + ")" +
+                        (serverMessage.empty() ? "." : ": " + serverMessage);
+        break;
+    }
+    return e;
+}
+
+} // namespace kube

@@ -1,0 +1,254 @@
+#include "credentials.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QProcess>
+#include <QProcessEnvironment>
+#include <QTimer>
+
+#include <nlohmann/json.hpp>
+
+namespace kube {
+
+namespace {
+
+constexpr int pluginTimeoutMs = 60000;
+
+QString q(const std::string& s)
+{
+    return QString::fromStdString(s);
+}
+
+std::string who(const AuthInfo& user)
+{
+    return "user \"" + user.name + "\"" + (user.sourceFile.empty() ? "" : " in " + user.sourceFile);
+}
+
+std::string hint(const ExecConfig& exec)
+{
+    return exec.installHint.empty() ? std::string() : " " + exec.installHint;
+}
+
+std::string replacementFor(const std::string& provider)
+{
+    if (provider == "gcp")
+        return "gke-gcloud-auth-plugin";
+    if (provider == "azure")
+        return "kubelogin (Azure)";
+    if (provider == "oidc")
+        return "kubelogin (int128/kubelogin)";
+    return "the provider's exec plugin";
+}
+
+} // namespace
+
+CredentialProvider::CredentialProvider(AuthInfo user, ClusterInfo cluster, QObject* parent)
+    : QObject(parent), m_user(std::move(user)), m_cluster(std::move(cluster))
+{
+}
+
+CredentialProvider::~CredentialProvider()
+{
+    if (m_process) {
+        m_process->disconnect(this);
+        m_process->kill();
+        m_process->waitForFinished(1000);
+    }
+}
+
+std::vector<std::string> CredentialProvider::extraSearchPaths()
+{
+    const std::string home = QDir::homePath().toStdString();
+    return {home + "/.local/bin", home + "/bin", home + "/go/bin", home + "/.krew/bin",
+            "/usr/local/bin", "/opt/homebrew/bin", "/snap/bin",
+            home + "/google-cloud-sdk/bin", "/usr/lib/google-cloud-sdk/bin"};
+}
+
+void CredentialProvider::invalidate()
+{
+    m_cached.reset();
+}
+
+void CredentialProvider::get(Callback callback)
+{
+    if (!m_user.authProvider.empty()) {
+        callback(Error::config("The kubeconfig " + who(m_user) + " uses the auth-provider \"" + m_user.authProvider +
+                                   "\", which kubectl no longer supports either. Switch it to " +
+                                   replacementFor(m_user.authProvider) + " as an exec plugin."));
+        return;
+    }
+    if (m_user.exec) {
+        if (m_cached && (!m_cached->expiry.isValid() || m_cached->expiry > QDateTime::currentDateTimeUtc())) {
+            callback(*m_cached);
+            return;
+        }
+        m_waiting.push_back(std::move(callback));
+        if (!m_process)
+            runPlugin();
+        return;
+    }
+    Credential c;
+    if (!m_user.token.empty()) {
+        c.token = m_user.token;
+    } else if (!m_user.tokenFile.empty()) {
+        // Re-read at each request: token files are rotated in place (service-account tokens).
+        QFile f(q(m_user.tokenFile));
+        if (!f.open(QIODevice::ReadOnly)) {
+            callback(Error::config("The token file " + m_user.tokenFile + " of the kubeconfig " + who(m_user) +
+                                   " cannot be read: " + f.errorString().toStdString() + "."));
+            return;
+        }
+        c.token = f.readAll().trimmed().toStdString();
+    }
+    callback(c);
+}
+
+void CredentialProvider::runPlugin()
+{
+    const ExecConfig& exec = *m_user.exec;
+    if (exec.interactiveMode == "Always") {
+        finishPlugin(Error::config("The credential plugin \"" + exec.command + "\" of the kubeconfig " + who(m_user) +
+                                   " needs a terminal to ask you something (interactiveMode: Always), which a "
+                                   "desktop program cannot offer. Log in with it in a terminal first (for example "
+                                   "run kubectl get namespaces), then try again." + hint(exec)));
+        return;
+    }
+    QString program = q(exec.command);
+    if (!program.contains(u'/')) {
+        QStringList dirs = qEnvironmentVariable("PATH").split(u':', Qt::SkipEmptyParts);
+        for (const auto& d : extraSearchPaths())
+            dirs << q(d);
+        QString found;
+        for (const QString& d : dirs) {
+            const QFileInfo fi(d + u'/' + program);
+            if (fi.isFile() && fi.isExecutable()) {
+                found = fi.absoluteFilePath();
+                break;
+            }
+        }
+        if (found.isEmpty()) {
+            finishPlugin(Error::config("The credential plugin \"" + exec.command + "\" named by the kubeconfig " +
+                                       who(m_user) + " is not installed, or not on the PATH this program sees." +
+                                       (exec.installHint.empty() ? " Install it, or give its full path in the "
+                                                                   "kubeconfig's exec.command."
+                                                                 : hint(exec))));
+            return;
+        }
+        program = found;
+    }
+
+    nlohmann::json info = {{"apiVersion", exec.apiVersion},
+                           {"kind", "ExecCredential"},
+                           {"spec", {{"interactive", false}}}};
+    if (exec.provideClusterInfo) {
+        nlohmann::json cluster = {{"server", m_cluster.server}};
+        if (!m_cluster.certificateAuthorityData.empty())
+            cluster["certificate-authority-data"] =
+                QByteArray::fromStdString(m_cluster.certificateAuthorityData).toBase64().toStdString();
+        if (m_cluster.insecureSkipTlsVerify)
+            cluster["insecure-skip-tls-verify"] = true;
+        if (!m_cluster.tlsServerName.empty())
+            cluster["tls-server-name"] = m_cluster.tlsServerName;
+        if (!m_cluster.proxyUrl.empty())
+            cluster["proxy-url"] = m_cluster.proxyUrl;
+        info["spec"]["cluster"] = cluster;
+    }
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const auto& v : exec.env)
+        env.insert(q(v.name), q(v.value));
+    env.insert(QStringLiteral("KUBERNETES_EXEC_INFO"), q(info.dump()));
+
+    QStringList args;
+    for (const auto& a : exec.args)
+        args << q(a);
+    ++m_execRuns;
+    m_process = new QProcess(this);
+    m_process->setProcessEnvironment(env);
+    m_process->setProgram(program);
+    m_process->setArguments(args);
+    auto* timer = new QTimer(m_process);
+    timer->setSingleShot(true);
+    connect(timer, &QTimer::timeout, this, [this, exec] {
+        m_process->disconnect(this);
+        m_process->kill();
+        finishPlugin(Error::config("The credential plugin \"" + exec.command + "\" of the kubeconfig " + who(m_user) +
+                                   " did not finish within " + std::to_string(pluginTimeoutMs / 1000) +
+                                   " s. It may be waiting for input it cannot get here: log in with it in a "
+                                   "terminal first."));
+    });
+    connect(m_process, &QProcess::errorOccurred, this, [this, exec](QProcess::ProcessError error) {
+        if (error != QProcess::FailedToStart)
+            return;
+        m_process->disconnect(this);
+        finishPlugin(Error::config("The credential plugin \"" + exec.command + "\" of the kubeconfig " + who(m_user) +
+                                   " could not be started: " + m_process->errorString().toStdString() + "." +
+                                   hint(exec)));
+    });
+    connect(m_process, &QProcess::finished, this, [this, exec](int code, QProcess::ExitStatus status) {
+        m_process->disconnect(this);
+        const QByteArray err = m_process->readAllStandardError().trimmed().right(400);
+        if (status != QProcess::NormalExit || code != 0) {
+            finishPlugin(Error::config("The credential plugin \"" + exec.command + "\" of the kubeconfig " +
+                                       who(m_user) + " failed (exit code " + std::to_string(code) + ")" +
+                                       (err.isEmpty() ? std::string(".") : ": " + err.toStdString()) +
+                                       " Log in again with the tool that provides it." + hint(exec)));
+            return;
+        }
+        finishPlugin(parsePluginOutput(m_process->readAllStandardOutput()));
+    });
+    m_process->start(QIODevice::ReadOnly);
+    m_process->closeWriteChannel();
+    timer->start(pluginTimeoutMs);
+}
+
+Result<Credential> CredentialProvider::parsePluginOutput(const QByteArray& out) const
+{
+    const ExecConfig& exec = *m_user.exec;
+    const std::string bad = "The credential plugin \"" + exec.command + "\" of the kubeconfig " + who(m_user) +
+                            " printed something that is not an ExecCredential";
+    try {
+        const auto j = nlohmann::json::parse(out.toStdString());
+        if (!j.is_object() || j.value("kind", "") != "ExecCredential")
+            return Error::config(bad + " (no kind ExecCredential). Check the plugin's version.");
+        const std::string apiVersion = j.value("apiVersion", "");
+        if (apiVersion != exec.apiVersion)
+            return Error::config(bad + " of the apiVersion the kubeconfig asks for (" + exec.apiVersion + ", got " +
+                                 apiVersion + "). Set exec.apiVersion to what the plugin speaks.");
+        const auto& status = j.at("status");
+        Credential c;
+        c.token = status.value("token", "");
+        c.certData = status.value("clientCertificateData", "");
+        c.keyData = status.value("clientKeyData", "");
+        if (c.token.empty() && (c.certData.empty() || c.keyData.empty()))
+            return Error::config(bad + ": it has neither a token nor a client certificate and key.");
+        const std::string expiry = status.value("expirationTimestamp", "");
+        if (!expiry.empty()) {
+            c.expiry = QDateTime::fromString(q(expiry), Qt::ISODateWithMs);
+            if (!c.expiry.isValid())
+                c.expiry = QDateTime::fromString(q(expiry), Qt::ISODate);
+            if (!c.expiry.isValid())
+                return Error::config(bad + ": its expirationTimestamp \"" + expiry + "\" is not a time.");
+        }
+        return c;
+    } catch (const std::exception&) {
+        return Error::config(bad + " (not valid JSON or a field of the wrong type). Run it in a terminal to see "
+                                   "what it prints.");
+    }
+}
+
+void CredentialProvider::finishPlugin(Result<Credential> result)
+{
+    if (m_process) {
+        m_process->deleteLater();
+        m_process = nullptr;
+    }
+    if (result)
+        m_cached = result.value();
+    std::vector<Callback> waiting;
+    waiting.swap(m_waiting);
+    for (auto& cb : waiting)
+        cb(result);
+}
+
+} // namespace kube

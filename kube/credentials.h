@@ -1,0 +1,58 @@
+#pragma once
+
+#include "kubeconfig.h"
+#include "result.h"
+
+#include <QDateTime>
+#include <QObject>
+
+#include <functional>
+#include <vector>
+
+class QProcess;
+
+namespace kube {
+
+// What a request presents: a bearer token or a client certificate (PEM), or nothing.
+struct Credential {
+    std::string token;
+    std::string certData;
+    std::string keyData;
+    QDateTime expiry;     // invalid: does not expire
+};
+
+// Supplies the credential for one kubeconfig user. Static tokens and token files are read
+// directly; exec plugins run as a child process without blocking the caller, their result is
+// kept until its expiry, and `invalidate()` (after a 401) makes the next request run it again.
+class CredentialProvider : public QObject {
+    Q_OBJECT
+
+public:
+    using Callback = std::function<void(Result<Credential>)>;
+
+    CredentialProvider(AuthInfo user, ClusterInfo cluster, QObject* parent = nullptr);
+    ~CredentialProvider() override;
+
+    void get(Callback callback);
+    void invalidate();
+    bool usesExec() const { return m_user.exec.has_value(); }
+    int execRuns() const { return m_execRuns; }
+
+    // Where plugins are looked for besides PATH: a program started from a desktop menu often
+    // gets a PATH without the folders where cloud tools install their plugins.
+    static std::vector<std::string> extraSearchPaths();
+
+private:
+    void runPlugin();
+    void finishPlugin(Result<Credential> result);
+    Result<Credential> parsePluginOutput(const QByteArray& out) const;
+
+    AuthInfo m_user;
+    ClusterInfo m_cluster;
+    std::optional<Credential> m_cached;
+    std::vector<Callback> m_waiting;
+    QProcess* m_process = nullptr;
+    int m_execRuns = 0;
+};
+
+} // namespace kube

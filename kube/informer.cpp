@@ -1,0 +1,192 @@
+#include "informer.h"
+
+#include <QTimer>
+
+#include <algorithm>
+
+namespace kube {
+
+namespace {
+constexpr int initialBackoffMs = 250;
+constexpr int maxBackoffMs = 8000; // short enough that a restarted server is seen again soon
+
+std::string resourceVersionOf(const Json& object)
+{
+    if (!object.is_object() || !object.contains("metadata") || !object["metadata"].is_object())
+        return {};
+    const Json& v = object["metadata"].value("resourceVersion", Json());
+    return v.is_string() ? v.get<std::string>() : std::string();
+}
+} // namespace
+
+Informer::Informer(Client* client, Key key, QObject* parent)
+    : QObject(parent), m_client(client), m_key(std::move(key)), m_retry(new QTimer(this))
+{
+    m_retry->setSingleShot(true);
+    connect(m_retry, &QTimer::timeout, this, [this] {
+        if (m_resourceVersion.empty())
+            relist();
+        else
+            rewatch();
+    });
+}
+
+Informer::~Informer()
+{
+    if (m_request && m_client)
+        m_client->cancel(m_request);
+}
+
+std::string Informer::objectKey(const Json& object)
+{
+    if (!object.is_object() || !object.contains("metadata") || !object["metadata"].is_object())
+        return {};
+    const Json& m = object["metadata"];
+    const std::string ns = m.value("namespace", Json()).is_string() ? m["namespace"].get<std::string>() : "";
+    const std::string name = m.value("name", Json()).is_string() ? m["name"].get<std::string>() : "";
+    return ns + "/" + name;
+}
+
+void Informer::start()
+{
+    if (m_request == 0 && !m_retry->isActive())
+        relist();
+}
+
+void Informer::setState(State s)
+{
+    if (s == m_state)
+        return;
+    m_state = s;
+    if (s == State::Disconnected)
+        m_disconnectedSince = QDateTime::currentDateTimeUtc();
+    else if (s == State::Live)
+        m_disconnectedSince = {};
+    Q_EMIT stateChanged(s);
+}
+
+void Informer::relist()
+{
+    ++m_relists;
+    m_resourceVersion.clear();
+    ListOptions options;
+    options.labelSelector = m_key.labelSelector;
+    m_request = m_client->list(m_key.resource, m_key.ns, options, [this](Result<Json> r) {
+        m_request = 0;
+        if (!r) {
+            failed(r.error());
+            return;
+        }
+        const Json& list = r.value();
+        std::map<std::string, Json> fresh;
+        if (list.contains("items") && list["items"].is_array())
+            for (const Json& item : list["items"]) {
+                std::string k = objectKey(item);
+                if (!k.empty())
+                    fresh.emplace(std::move(k), item);
+            }
+        // Report the difference object by object, so views update rows rather than reset.
+        std::vector<Json> gone;
+        for (const auto& [k, obj] : m_objects)
+            if (!fresh.count(k))
+                gone.push_back(obj);
+        std::map<std::string, Json> old;
+        old.swap(m_objects);
+        m_objects = std::move(fresh);
+        for (const Json& obj : gone)
+            Q_EMIT removed(obj);
+        for (const auto& [k, obj] : m_objects) {
+            auto it = old.find(k);
+            if (it == old.end())
+                Q_EMIT added(obj);
+            else if (resourceVersionOf(it->second) != resourceVersionOf(obj))
+                Q_EMIT modified(obj);
+        }
+        m_resourceVersion = list.contains("metadata") && list["metadata"].is_object()
+                                ? list["metadata"].value("resourceVersion", "")
+                                : "";
+        m_synced = true;
+        m_backoffMs = 0;
+        setState(State::Live);
+        Q_EMIT synced();
+        rewatch();
+    });
+}
+
+void Informer::rewatch()
+{
+    WatchOptions options;
+    options.labelSelector = m_key.labelSelector;
+    options.resourceVersion = m_resourceVersion;
+    m_request = m_client->watch(
+        m_key.resource, m_key.ns, options, [this](const std::string& type, const Json& object) { apply(type, object); },
+        [this](Result<Unit> end) {
+            m_request = 0;
+            if (!end) {
+                failed(end.error());
+                return;
+            }
+            // The server closed the stream after its timeout: carry on from where it was.
+            setState(State::Live);
+            rewatch();
+        });
+}
+
+void Informer::apply(const std::string& type, const Json& object)
+{
+    if (type == "OPEN") {
+        m_backoffMs = 0;
+        setState(State::Live);
+        return;
+    }
+    const std::string rv = resourceVersionOf(object);
+    if (!rv.empty())
+        m_resourceVersion = rv;
+    if (m_state != State::Live)
+        setState(State::Live);
+    m_backoffMs = 0;
+    if (type == "BOOKMARK")
+        return;
+    const std::string k = objectKey(object);
+    if (k.empty())
+        return;
+    if (type == "DELETED") {
+        m_objects.erase(k);
+        Q_EMIT removed(object);
+    } else if (type == "ADDED" || type == "MODIFIED") {
+        const bool existed = m_objects.count(k) > 0;
+        m_objects[k] = object;
+        if (existed)
+            Q_EMIT modified(object);
+        else
+            Q_EMIT added(object);
+    }
+}
+
+void Informer::failed(const Error& error)
+{
+    m_lastError = error;
+    if (error.kind == Error::Kind::Api && error.httpStatus == 410) {
+        // Too old to continue from: list again at once, which is what the server asks for.
+        m_resourceVersion.clear();
+        relist();
+        return;
+    }
+    if (error.kind == Error::Kind::Decode)
+        m_resourceVersion.clear();
+    setState(State::Disconnected);
+    m_backoffMs = m_backoffMs == 0 ? initialBackoffMs : std::min(m_backoffMs * 2, maxBackoffMs);
+    m_retry->start(m_backoffMs);
+}
+
+Informer* InformerRegistry::informer(Client* client, const Informer::Key& key)
+{
+    auto& slot = m_informers[{client, key.id()}];
+    if (!slot) {
+        slot = new Informer(client, key, this);
+        slot->start();
+    }
+    return slot;
+}
+
+} // namespace kube

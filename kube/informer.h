@@ -1,0 +1,89 @@
+#pragma once
+
+#include "client.h"
+
+#include <QDateTime>
+#include <QObject>
+#include <QPointer>
+
+#include <map>
+#include <memory>
+
+class QTimer;
+
+namespace kube {
+
+// Keeps an up-to-date copy of one resource in one namespace (optionally one label selector):
+// list, then watch from the list's resourceVersion; reopen the watch when the server ends it;
+// list again when the server says the version is too old (410 Expired); reconnect with backoff
+// after a network or server failure. Changes are signalled one object at a time.
+class Informer : public QObject {
+    Q_OBJECT
+
+public:
+    struct Key {
+        Resource resource;
+        std::string ns;
+        std::string labelSelector;
+        std::string id() const { return resource.qualifiedName() + "|" + ns + "|" + labelSelector; }
+    };
+    enum class State { Connecting, Live, Disconnected };
+    Q_ENUM(State)
+
+    Informer(Client* client, Key key, QObject* parent = nullptr);
+    ~Informer() override;
+
+    void start();
+    const Key& key() const { return m_key; }
+    State state() const { return m_state; }
+    bool hasSynced() const { return m_synced; }
+    QDateTime disconnectedSince() const { return m_disconnectedSince; }
+    const Error& lastError() const { return m_lastError; }
+    // By "namespace/name".
+    const std::map<std::string, Json>& objects() const { return m_objects; }
+    int relistCount() const { return m_relists; }
+
+    static std::string objectKey(const Json& object);
+
+Q_SIGNALS:
+    void added(const kube::Json& object);
+    void modified(const kube::Json& object);
+    void removed(const kube::Json& object);
+    void synced();           // the first complete list arrived, or a relist replaced the store
+    void stateChanged(kube::Informer::State state);
+
+private:
+    void relist();
+    void rewatch();
+    void failed(const Error& error);
+    void setState(State s);
+    void apply(const std::string& type, const Json& object);
+
+    Client* m_client;
+    Key m_key;
+    State m_state = State::Connecting;
+    bool m_synced = false;
+    std::map<std::string, Json> m_objects;
+    std::string m_resourceVersion;
+    Client::Id m_request = 0;
+    QTimer* m_retry = nullptr;
+    int m_backoffMs = 0;
+    int m_relists = 0;
+    QDateTime m_disconnectedSince;
+    Error m_lastError;
+};
+
+// One informer per (client, resource, namespace, selector), shared by every view that needs it.
+class InformerRegistry : public QObject {
+    Q_OBJECT
+
+public:
+    explicit InformerRegistry(QObject* parent = nullptr) : QObject(parent) {}
+    Informer* informer(Client* client, const Informer::Key& key);
+    std::size_t size() const { return m_informers.size(); }
+
+private:
+    std::map<std::pair<Client*, std::string>, QPointer<Informer>> m_informers;
+};
+
+} // namespace kube

@@ -1,0 +1,377 @@
+#include "transport.h"
+
+#include <QPointer>
+#include <QSocketNotifier>
+#include <QTimer>
+
+#include <vector>
+
+namespace kube {
+
+struct Transport::Request {
+    Id id = 0;
+    Transport* owner = nullptr;
+    CurlEasy easy;
+    CurlSlist headers;
+    CurlSlist connectTo;
+    Endpoint endpoint;
+    HttpRequest request;
+    DoneFn onDone;
+    ChunkFn onChunk;
+    std::string body;      // whole body, or bytes not yet handed to onChunk
+    bool headersDone = false;
+    bool openReported = false;
+    char errorBuffer[CURL_ERROR_SIZE] = {};
+};
+
+struct Transport::Socket {
+    std::unique_ptr<QSocketNotifier> read;
+    std::unique_ptr<QSocketNotifier> write;
+};
+
+namespace {
+
+void setBlob(CURL* h, CURLoption option, const std::string& data)
+{
+    curl_blob blob{const_cast<char*>(data.data()), data.size(), CURL_BLOB_COPY};
+    curl_easy_setopt(h, option, &blob);
+}
+
+// host and port of an https URL, for CURLOPT_CONNECT_TO when tls-server-name is set.
+bool splitHostPort(const std::string& server, std::string& scheme, std::string& host, std::string& port,
+                   std::string& rest)
+{
+    const auto schemeEnd = server.find("://");
+    if (schemeEnd == std::string::npos)
+        return false;
+    scheme = server.substr(0, schemeEnd);
+    const auto hostStart = schemeEnd + 3;
+    const auto pathStart = server.find('/', hostStart);
+    const std::string authority = server.substr(hostStart, pathStart == std::string::npos ? std::string::npos
+                                                                                          : pathStart - hostStart);
+    rest = pathStart == std::string::npos ? std::string() : server.substr(pathStart);
+    const auto colon = authority.rfind(':');
+    if (colon != std::string::npos && authority.find(']', colon) == std::string::npos) {
+        host = authority.substr(0, colon);
+        port = authority.substr(colon + 1);
+    } else {
+        host = authority;
+        port = scheme == "http" ? "80" : "443";
+    }
+    return !host.empty();
+}
+
+} // namespace
+
+Transport::Transport(QObject* parent) : QObject(parent), m_multi(curl_multi_init()), m_timer(new QTimer(this))
+{
+    m_timer->setSingleShot(true);
+    connect(m_timer, &QTimer::timeout, this, [this] { socketAction(CURL_SOCKET_TIMEOUT, 0); });
+    curl_multi_setopt(m_multi.get(), CURLMOPT_SOCKETFUNCTION, &Transport::onSocket);
+    curl_multi_setopt(m_multi.get(), CURLMOPT_SOCKETDATA, this);
+    curl_multi_setopt(m_multi.get(), CURLMOPT_TIMERFUNCTION, &Transport::onTimer);
+    curl_multi_setopt(m_multi.get(), CURLMOPT_TIMERDATA, this);
+    curl_multi_setopt(m_multi.get(), CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+}
+
+Transport::~Transport()
+{
+    for (auto& [id, r] : m_requests)
+        curl_multi_remove_handle(m_multi.get(), r->easy.get());
+    m_requests.clear();
+    m_sockets.clear();
+}
+
+Transport::Id Transport::start(const Endpoint& endpoint, HttpRequest request, DoneFn onDone, ChunkFn onChunk)
+{
+    auto r = std::make_unique<Request>();
+    r->id = m_nextId++;
+    r->owner = this;
+    r->endpoint = endpoint;
+    r->request = std::move(request);
+    r->onDone = std::move(onDone);
+    r->onChunk = std::move(onChunk);
+    r->easy.reset(curl_easy_init());
+    CURL* h = r->easy.get();
+
+    std::string url = endpoint.server;
+    while (!url.empty() && url.back() == '/')
+        url.pop_back();
+    if (!endpoint.tlsServerName.empty()) {
+        // Connect to the configured address but name the server as tls-server-name, for SNI
+        // and for certificate verification, as client-go does.
+        std::string scheme, host, port, rest;
+        if (splitHostPort(url, scheme, host, port, rest)) {
+            const std::string entry = endpoint.tlsServerName + ":" + port + ":" + host + ":" + port;
+            r->connectTo.reset(curl_slist_append(nullptr, entry.c_str()));
+            curl_easy_setopt(h, CURLOPT_CONNECT_TO, r->connectTo.get());
+            url = scheme + "://" + endpoint.tlsServerName + ":" + port + rest;
+        }
+    }
+    url += r->request.path;
+
+    curl_easy_setopt(h, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_PRIVATE, r.get());
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, r->errorBuffer);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &Transport::onWrite);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, r.get());
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &Transport::onHeader);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, r.get());
+    curl_easy_setopt(h, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS);
+    curl_easy_setopt(h, CURLOPT_PIPEWAIT, 1L);
+    curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
+    curl_easy_setopt(h, CURLOPT_USERAGENT, "signalbox/0.1");
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(r->request.connectTimeout.count()));
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(r->request.timeout.count()));
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https,http");
+
+    const std::string& method = r->request.method;
+    if (method == "GET") {
+        curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+    } else {
+        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method.c_str());
+        curl_easy_setopt(h, CURLOPT_POSTFIELDS, r->request.body.c_str());
+        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(r->request.body.size()));
+    }
+
+    // TLS: verification stays on unless the kubeconfig turns it off.
+    if (endpoint.insecureSkipTlsVerify) {
+        curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
+        curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
+    } else if (!endpoint.caData.empty()) {
+        setBlob(h, CURLOPT_CAINFO_BLOB, endpoint.caData);
+    } else if (!endpoint.caFile.empty()) {
+        curl_easy_setopt(h, CURLOPT_CAINFO, endpoint.caFile.c_str());
+    }
+    if (!endpoint.certData.empty())
+        setBlob(h, CURLOPT_SSLCERT_BLOB, endpoint.certData);
+    else if (!endpoint.certFile.empty())
+        curl_easy_setopt(h, CURLOPT_SSLCERT, endpoint.certFile.c_str());
+    if (!endpoint.keyData.empty())
+        setBlob(h, CURLOPT_SSLKEY_BLOB, endpoint.keyData);
+    else if (!endpoint.keyFile.empty())
+        curl_easy_setopt(h, CURLOPT_SSLKEY, endpoint.keyFile.c_str());
+    if (!endpoint.proxyUrl.empty())
+        curl_easy_setopt(h, CURLOPT_PROXY, endpoint.proxyUrl.c_str());
+    if (!endpoint.username.empty()) {
+        curl_easy_setopt(h, CURLOPT_USERNAME, endpoint.username.c_str());
+        curl_easy_setopt(h, CURLOPT_PASSWORD, endpoint.password.c_str());
+    }
+
+    curl_slist* headers = nullptr;
+    headers = curl_slist_append(headers, "Accept: application/json");
+    if (!r->request.contentType.empty())
+        headers = curl_slist_append(headers, ("Content-Type: " + r->request.contentType).c_str());
+    if (!endpoint.bearerToken.empty())
+        headers = curl_slist_append(headers, ("Authorization: Bearer " + endpoint.bearerToken).c_str());
+    r->headers.reset(headers);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+
+    const Id id = r->id;
+    m_requests.emplace(id, std::move(r));
+    curl_multi_add_handle(m_multi.get(), h);
+    return id;
+}
+
+void Transport::cancel(Id id)
+{
+    auto it = m_requests.find(id);
+    if (it == m_requests.end())
+        return;
+    curl_multi_remove_handle(m_multi.get(), it->second->easy.get());
+    m_requests.erase(it);
+}
+
+int Transport::onSocket(CURL*, curl_socket_t fd, int what, void* self, void*)
+{
+    auto* t = static_cast<Transport*>(self);
+    if (what == CURL_POLL_REMOVE) {
+        // At once, not deleteLater: the descriptor can be reused by the next connection, and
+        // two notifiers on one descriptor confuse the event dispatcher.
+        t->m_sockets.erase(fd);
+        return 0;
+    }
+    auto& s = t->m_sockets[fd];
+    if (!s) {
+        s = std::make_unique<Socket>();
+        s->read = std::make_unique<QSocketNotifier>(fd, QSocketNotifier::Read);
+        s->write = std::make_unique<QSocketNotifier>(fd, QSocketNotifier::Write);
+        connect(s->read.get(), &QSocketNotifier::activated, t,
+                [t, fd] { t->socketAction(fd, CURL_CSELECT_IN); });
+        connect(s->write.get(), &QSocketNotifier::activated, t,
+                [t, fd] { t->socketAction(fd, CURL_CSELECT_OUT); });
+    }
+    // Only the direction libcurl waits for, or a writable socket would spin the loop.
+    s->read->setEnabled(what == CURL_POLL_IN || what == CURL_POLL_INOUT);
+    s->write->setEnabled(what == CURL_POLL_OUT || what == CURL_POLL_INOUT);
+    return 0;
+}
+
+int Transport::onTimer(CURLM*, long timeoutMs, void* self)
+{
+    auto* t = static_cast<Transport*>(self);
+    if (timeoutMs < 0)
+        t->m_timer->stop();
+    else
+        t->m_timer->start(static_cast<int>(timeoutMs)); // a new expiry replaces the old one
+    return 0;
+}
+
+size_t Transport::onWrite(char* data, size_t size, size_t count, void* request)
+{
+    auto* r = static_cast<Request*>(request);
+    r->body.append(data, size * count);
+    return size * count;
+}
+
+size_t Transport::onHeader(char* data, size_t size, size_t count, void* request)
+{
+    auto* r = static_cast<Request*>(request);
+    const std::string_view line(data, size * count);
+    if (line == "\r\n" || line == "\n")
+        r->headersDone = true;
+    return size * count;
+}
+
+void Transport::socketAction(curl_socket_t fd, int events)
+{
+    QPointer<Transport> guard(this);
+    int running = 0;
+    curl_multi_socket_action(m_multi.get(), fd, events, &running);
+    deliverChunks();
+    if (guard)
+        collectFinished();
+}
+
+void Transport::deliverChunks()
+{
+    std::vector<Id> ids;
+    for (const auto& [id, r] : m_requests)
+        if (r->onChunk && (!r->body.empty() || (r->headersDone && !r->openReported)))
+            ids.push_back(id);
+    QPointer<Transport> guard(this);
+    for (Id id : ids) {
+        if (!guard)
+            return;
+        auto it = m_requests.find(id);
+        if (it == m_requests.end())
+            continue;
+        long status = 0;
+        curl_easy_getinfo(it->second->easy.get(), CURLINFO_RESPONSE_CODE, &status);
+        if (status >= 300 || status < 200)
+            continue; // an error body is read whole, as a Status, when the request ends
+        // An empty first chunk says the stream is open, before any data arrives.
+        it->second->openReported = true;
+        std::string chunk;
+        chunk.swap(it->second->body);
+        ChunkFn fn = it->second->onChunk; // the request may be cancelled from inside
+        fn(chunk);
+    }
+}
+
+void Transport::collectFinished()
+{
+    std::vector<std::pair<Request*, CURLcode>> done;
+    int pending = 0;
+    while (CURLMsg* msg = curl_multi_info_read(m_multi.get(), &pending)) {
+        if (msg->msg != CURLMSG_DONE)
+            continue;
+        Request* r = nullptr;
+        curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &r);
+        if (r)
+            done.emplace_back(r, msg->data.result);
+    }
+    QPointer<Transport> guard(this);
+    for (auto& [r, code] : done) {
+        if (!guard)
+            return;
+        finish(r, code);
+    }
+}
+
+void Transport::finish(Request* request, CURLcode code)
+{
+    auto it = m_requests.find(request->id);
+    if (it == m_requests.end() || it->second.get() != request)
+        return;
+    std::unique_ptr<Request> r = std::move(it->second);
+    m_requests.erase(it);
+    curl_multi_remove_handle(m_multi.get(), r->easy.get());
+    if (!r->onDone)
+        return;
+    long status = 0;
+    curl_easy_getinfo(r->easy.get(), CURLINFO_RESPONSE_CODE, &status);
+    // The API server answers a 401 and then sends HTTP/2 GOAWAY; libcurl 7.88 can then report
+    // the transfer as partial although the status arrived. The status is the answer here.
+    if ((code == CURLE_PARTIAL_FILE || code == CURLE_HTTP2 || code == CURLE_HTTP2_STREAM) && status >= 400)
+        code = CURLE_OK;
+    if (code != CURLE_OK) {
+        r->onDone(transportError(code, r->errorBuffer, r->endpoint, r->request.timeout));
+        return;
+    }
+    HttpResponse response;
+    response.status = status;
+    response.body = std::move(r->body);
+    r->onDone(std::move(response));
+}
+
+Error Transport::transportError(CURLcode code, const std::string& curlDetail, const Endpoint& endpoint,
+                                std::chrono::milliseconds timeout)
+{
+    Error e;
+    e.kind = Error::Kind::Transport;
+    e.detail = std::string(curl_easy_strerror(code)) + (curlDetail.empty() ? "" : ": " + curlDetail);
+    const std::string& server = endpoint.server;
+    switch (code) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+        e.message = "The server name in " + server + " cannot be resolved. Check the server address in the "
+                    "kubeconfig, your network and your DNS or VPN.";
+        break;
+    case CURLE_COULDNT_RESOLVE_PROXY:
+        e.message = "The proxy " + endpoint.proxyUrl + " cannot be resolved. Check the proxy-url in the kubeconfig "
+                    "or the https_proxy variable.";
+        break;
+    case CURLE_COULDNT_CONNECT:
+        e.message = "Nothing answers at " + server + ": the cluster is down or unreachable from here. Check that it "
+                    "runs and that you are on the right network or VPN.";
+        break;
+    case CURLE_OPERATION_TIMEDOUT:
+        e.message = server + " did not answer within " + std::to_string(timeout.count() / 1000) +
+                    " s. The server or the network is overloaded or a firewall drops the traffic; try again, "
+                    "and check the network if it keeps happening.";
+        break;
+    case CURLE_PEER_FAILED_VERIFICATION:
+#if LIBCURL_VERSION_NUM < 0x073e00
+    case CURLE_SSL_CACERT:
+#endif
+        e.message = "The certificate of " + server + " is not trusted: it is not signed by the cluster's "
+                    "certificate authority in the kubeconfig, or does not name this server. Get a current "
+                    "kubeconfig for this cluster; do not turn verification off.";
+        break;
+    case CURLE_SSL_CACERT_BADFILE:
+        e.message = "The certificate authority file of this cluster cannot be read (" +
+                    (endpoint.caFile.empty() ? std::string("certificate-authority-data") : endpoint.caFile) +
+                    "). Check the kubeconfig's certificate-authority entry.";
+        break;
+    case CURLE_SSL_CERTPROBLEM:
+        e.message = "The client certificate or key in the kubeconfig cannot be used (" +
+                    (endpoint.certFile.empty() ? std::string("client-certificate-data") : endpoint.certFile) +
+                    "). Check that the files exist and that the key matches the certificate.";
+        break;
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_GOT_NOTHING:
+        e.message = "The connection to " + server + " broke off (" + std::string(curl_easy_strerror(code)) +
+                    "). If it keeps happening, check that the address is the API server's and not a proxy's.";
+        break;
+    default:
+        e.message = "The request to " + server + " failed: " + std::string(curl_easy_strerror(code)) + ".";
+        break;
+    }
+    return e;
+}
+
+} // namespace kube

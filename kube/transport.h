@@ -1,0 +1,97 @@
+#pragma once
+
+#include "curlhandles.h"
+#include "result.h"
+
+#include <QObject>
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+class QSocketNotifier;
+class QTimer;
+
+namespace kube {
+
+// Where and how to connect: the server and its TLS and credential material. Built from a
+// RestConfig (plus a token from an exec plugin where there is one).
+struct Endpoint {
+    std::string server;                  // https://host:port
+    std::string caFile, caData;          // PEM
+    std::string certFile, certData;      // client certificate, PEM
+    std::string keyFile, keyData;        // client key, PEM
+    bool insecureSkipTlsVerify = false;
+    std::string tlsServerName;
+    std::string proxyUrl;
+    std::string bearerToken;
+    std::string username, password;      // basic auth
+};
+
+struct HttpRequest {
+    std::string method = "GET";
+    std::string path;                    // absolute path with query, e.g. /api/v1/namespaces
+    std::string body;
+    std::string contentType;
+    std::chrono::milliseconds timeout{30000};        // whole request; zero: none (watch streams)
+    std::chrono::milliseconds connectTimeout{10000};
+};
+
+struct HttpResponse {
+    long status = 0;
+    std::string body;
+};
+
+// HTTP over one libcurl multi handle driven by the Qt event loop (socket notifiers and one
+// single-shot timer), so nothing ever blocks the thread that owns it. Connections are reused
+// and HTTP/2 streams are multiplexed where the server offers it. Callbacks run on the owning
+// thread, never inside libcurl; a callback may start or cancel requests.
+class Transport : public QObject {
+    Q_OBJECT
+
+public:
+    using Id = quint64;
+    using ChunkFn = std::function<void(std::string_view)>;
+    using DoneFn = std::function<void(Result<HttpResponse>)>;
+
+    explicit Transport(QObject* parent = nullptr);
+    ~Transport() override;
+
+    // With onChunk set, body bytes are handed over as they arrive and the final response
+    // has an empty body (watch streams); the first call, with no bytes, says the server
+    // accepted the stream.
+    Id start(const Endpoint& endpoint, HttpRequest request, DoneFn onDone, ChunkFn onChunk = {});
+    // Stops a request; its onDone is not called.
+    void cancel(Id id);
+    std::size_t activeCount() const { return m_requests.size(); }
+
+    // Turns a libcurl failure into a sentence about this endpoint.
+    static Error transportError(CURLcode code, const std::string& curlDetail, const Endpoint& endpoint,
+                                std::chrono::milliseconds timeout);
+
+private:
+    struct Request;
+    struct Socket;
+
+    static int onSocket(CURL* easy, curl_socket_t fd, int what, void* self, void* socketp);
+    static int onTimer(CURLM* multi, long timeoutMs, void* self);
+    static size_t onWrite(char* data, size_t size, size_t count, void* request);
+    static size_t onHeader(char* data, size_t size, size_t count, void* request);
+
+    void socketAction(curl_socket_t fd, int events);
+    void deliverChunks();
+    void collectFinished();
+    void finish(Request* request, CURLcode code);
+
+    CurlMulti m_multi;
+    QTimer* m_timer = nullptr;
+    std::map<curl_socket_t, std::unique_ptr<Socket>> m_sockets;
+    std::map<Id, std::unique_ptr<Request>> m_requests;
+    Id m_nextId = 1;
+};
+
+} // namespace kube

@@ -1,0 +1,394 @@
+// kube::Client against the local control plane: every way of authenticating, the sentences for
+// each kind of failure, JSON Patch tests, and watches that stay fresh across a server restart.
+#include "kube/client.h"
+#include "kube/informer.h"
+#include "support/kubetest.h"
+
+#include <QDateTime>
+#include <QFile>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <yaml-cpp/yaml.h>
+
+using kube::Json;
+using kubetest::await;
+
+namespace {
+
+QString tokenOf(const QString& user)
+{
+    const YAML::Node n = YAML::LoadFile(testsupport::kubeconfigFor(user).toStdString());
+    return QString::fromStdString(n["users"][0]["user"]["token"].as<std::string>());
+}
+
+kube::Result<kube::UserInfo> whoAmI(kube::Client& c)
+{
+    auto r = await<kube::UserInfo>([&](auto cb) { c.whoAmI(cb); });
+    if (!r)
+        return kube::Error{kube::Error::Kind::Transport, 0, {}, "no answer within the test's time", {}};
+    return *r;
+}
+
+QString message(const kube::Result<kube::UserInfo>& r)
+{
+    return r ? QString() : QString::fromStdString(r.error().message);
+}
+
+void writeFile(const QString& path, const QByteArray& content, bool executable = false)
+{
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    f.write(content);
+    f.close();
+    if (executable)
+        f.setPermissions(f.permissions() | QFileDevice::ExeOwner);
+}
+
+} // namespace
+
+class TestKubeClient : public QObject {
+    Q_OBJECT
+
+private:
+    kube::Transport m_transport;
+    QTemporaryDir m_tmp;
+
+    kube::RestConfig config(const QString& user)
+    {
+        auto c = kubetest::restConfigFor(user);
+        if (!c)
+            qFatal("no kubeconfig for %s: %s", qPrintable(user), c.error().message.c_str());
+        return c.value();
+    }
+
+    // An exec plugin that prints the token in token.txt, then, if next-token.txt exists,
+    // makes that the token for its next run. It counts its runs in runs.txt.
+    kube::RestConfig execConfig(int lifetimeSeconds)
+    {
+        const QString dir = m_tmp.path();
+        writeFile(dir + QStringLiteral("/plugin.sh"), QStringLiteral(R"(#!/bin/sh
+d=%1
+echo run >> "$d/runs.txt"
+[ -n "$KUBERNETES_EXEC_INFO" ] || { echo "no exec info" >&2; exit 1; }
+tok=$(cat "$d/token.txt")
+[ -f "$d/next-token.txt" ] && mv "$d/next-token.txt" "$d/token.txt"
+exp=$(date -u -d "+%2 seconds" +%Y-%m-%dT%H:%M:%SZ)
+printf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"%s","expirationTimestamp":"%s"}}\n' "$tok" "$exp"
+)").arg(dir).arg(lifetimeSeconds).toUtf8(), true);
+        kube::RestConfig c = config(QStringLiteral("operator"));
+        c.user.token.clear();
+        c.user.name = "exec-user";
+        kube::ExecConfig exec;
+        exec.apiVersion = "client.authentication.k8s.io/v1";
+        exec.command = (dir + QStringLiteral("/plugin.sh")).toStdString();
+        exec.interactiveMode = "Never";
+        c.user.exec = exec;
+        return c;
+    }
+
+    int pluginRuns()
+    {
+        QFile f(m_tmp.path() + QStringLiteral("/runs.txt"));
+        return f.open(QIODevice::ReadOnly) ? f.readAll().count('\n') : 0;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        REQUIRE_CLUSTER();
+        QVERIFY(m_tmp.isValid());
+        const auto r = testsupport::kubectl(QStringLiteral("admin"), {QStringLiteral("apply"), QStringLiteral("-f"),
+                                                                      testsupport::sourceDir() +
+                                                                          QStringLiteral("/deploy/examples/uro")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+    }
+
+    void versionIsTheServers()
+    {
+        kube::Client c(config(QStringLiteral("admin")), &m_transport);
+        auto r = await<Json>([&](auto cb) { c.version(cb); });
+        QVERIFY(r && *r);
+        QVERIFY(QString::fromStdString(r->value().value("gitVersion", "")).startsWith(QStringLiteral("v1.34.")));
+    }
+
+    void bearerTokenAuthenticates()
+    {
+        kube::Client c(config(QStringLiteral("viewer")), &m_transport);
+        const auto who = whoAmI(c);
+        QVERIFY2(who, qPrintable(message(who)));
+        QCOMPARE(QString::fromStdString(who->username), QStringLiteral("viewer"));
+        QVERIFY(std::count(who->groups.begin(), who->groups.end(), "signalbox:viewers") == 1);
+    }
+
+    void tokenFileAuthenticates()
+    {
+        const QString path = m_tmp.path() + QStringLiteral("/deployer.token");
+        writeFile(path, tokenOf(QStringLiteral("deployer")).toUtf8() + "\n");
+        kube::RestConfig rc = config(QStringLiteral("viewer"));
+        rc.user.token.clear();
+        rc.user.tokenFile = path.toStdString();
+        kube::Client c(rc, &m_transport);
+        const auto who = whoAmI(c);
+        QVERIFY2(who, qPrintable(message(who)));
+        QCOMPARE(QString::fromStdString(who->username), QStringLiteral("deployer"));
+    }
+
+    void clientCertificateAuthenticates_data()
+    {
+        QTest::addColumn<bool>("inlineData");
+        QTest::newRow("files") << false;
+        QTest::newRow("inline data") << true;
+    }
+
+    void clientCertificateAuthenticates()
+    {
+        QFETCH(bool, inlineData);
+        kube::RestConfig rc = config(QStringLiteral("cert-viewer"));
+        if (inlineData) {
+            QFile cert(QString::fromStdString(rc.user.clientCertificateFile));
+            QFile key(QString::fromStdString(rc.user.clientKeyFile));
+            QVERIFY(cert.open(QIODevice::ReadOnly) && key.open(QIODevice::ReadOnly));
+            rc.user.clientCertificateData = cert.readAll().toStdString();
+            rc.user.clientKeyData = key.readAll().toStdString();
+            rc.user.clientCertificateFile.clear();
+            rc.user.clientKeyFile.clear();
+        }
+        kube::Client c(rc, &m_transport);
+        const auto who = whoAmI(c);
+        QVERIFY2(who, qPrintable(message(who)));
+        QCOMPARE(QString::fromStdString(who->username), QStringLiteral("cert-viewer"));
+    }
+
+    void execPluginRunsAgainAfterExpiry()
+    {
+        writeFile(m_tmp.path() + QStringLiteral("/token.txt"), tokenOf(QStringLiteral("operator")).toUtf8());
+        QFile::remove(m_tmp.path() + QStringLiteral("/runs.txt"));
+        kube::Client c(execConfig(3), &m_transport);
+        auto who = whoAmI(c);
+        QVERIFY2(who, qPrintable(message(who)));
+        QCOMPARE(QString::fromStdString(who->username), QStringLiteral("operator"));
+        QCOMPARE(pluginRuns(), 1);
+        who = whoAmI(c);
+        QVERIFY(who);
+        QCOMPARE(pluginRuns(), 1); // cached until its expiry
+        QTest::qWait(3500);
+        who = whoAmI(c);
+        QVERIFY2(who, qPrintable(message(who)));
+        QCOMPARE(pluginRuns(), 2);
+    }
+
+    void execPluginRunsAgainAfter401()
+    {
+        const QString dir = m_tmp.path();
+        writeFile(dir + QStringLiteral("/token.txt"), "revoked-token");
+        writeFile(dir + QStringLiteral("/next-token.txt"), tokenOf(QStringLiteral("operator")).toUtf8());
+        QFile::remove(dir + QStringLiteral("/runs.txt"));
+        kube::Client c(execConfig(3600), &m_transport);
+        const auto who = whoAmI(c);
+        QVERIFY2(who, qPrintable(message(who)));
+        QCOMPARE(QString::fromStdString(who->username), QStringLiteral("operator"));
+        QCOMPARE(pluginRuns(), 2);
+    }
+
+    void execPluginFailureIsASentence()
+    {
+        kube::RestConfig rc = execConfig(60);
+        rc.user.exec->command = "signalbox-no-such-plugin";
+        rc.user.exec->installHint = "Install it with: apt install no-such-plugin";
+        kube::Client c(rc, &m_transport);
+        const auto who = whoAmI(c);
+        QVERIFY(!who);
+        QVERIFY2(message(who).contains(QStringLiteral("signalbox-no-such-plugin")), qPrintable(message(who)));
+        QVERIFY(message(who).contains(QStringLiteral("not installed")));
+        QVERIFY(message(who).contains(QStringLiteral("apt install no-such-plugin")));
+    }
+
+    void wrongCaFailsWithTheTlsSentence()
+    {
+        const QString ca = m_tmp.path() + QStringLiteral("/other-ca");
+        const auto gen = testsupport::run(QStringLiteral("openssl"),
+                                          {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
+                                           QStringLiteral("rsa:2048"), QStringLiteral("-nodes"), QStringLiteral("-days"),
+                                           QStringLiteral("1"), QStringLiteral("-subj"), QStringLiteral("/CN=other-ca"),
+                                           QStringLiteral("-keyout"), ca + QStringLiteral(".key"),
+                                           QStringLiteral("-out"), ca + QStringLiteral(".crt")});
+        QVERIFY2(gen.exitCode == 0, qPrintable(gen.describe()));
+        kube::RestConfig rc = config(QStringLiteral("viewer"));
+        rc.cluster.certificateAuthorityFile = (ca + QStringLiteral(".crt")).toStdString();
+        kube::Client c(rc, &m_transport);
+        const auto who = whoAmI(c);
+        QVERIFY(!who);
+        QCOMPARE(who.error().kind, kube::Error::Kind::Transport);
+        QVERIFY2(message(who).contains(QStringLiteral("is not trusted")), qPrintable(message(who)));
+        QVERIFY(message(who).contains(QString::fromStdString(rc.cluster.server)));
+    }
+
+    void invalidTokenGivesThe401Sentence()
+    {
+        kube::RestConfig rc = config(QStringLiteral("viewer"));
+        rc.user.token = "not-a-valid-token";
+        kube::Client c(rc, &m_transport);
+        const auto who = whoAmI(c);
+        QVERIFY(!who);
+        QCOMPARE(who.error().httpStatus, 401);
+        QVERIFY2(message(who).contains(QStringLiteral("rejected the credentials of user \"viewer\"")),
+                 qPrintable(message(who)));
+        QVERIFY(!message(who).contains(QStringLiteral("not-a-valid-token")));
+    }
+
+    void viewerPatchGivesThe403Sentence()
+    {
+        kube::Client c(config(QStringLiteral("viewer")), &m_transport);
+        const Json patch = {{"metadata", {{"annotations", {{"signalbox.test/x", "1"}}}}}};
+        auto r = await<Json>([&](auto cb) {
+            c.patch(kube::resources::services, "uro", "uro", kube::PatchType::Merge, patch, cb);
+        });
+        QVERIFY(r && !*r);
+        QCOMPARE(r->error().reason, std::string("Forbidden"));
+        QCOMPARE(QString::fromStdString(r->error().message),
+                 QStringLiteral("User \"viewer\" may not patch services \"uro\" in namespace \"uro\". Ask a cluster "
+                                "administrator for that permission, or use a kubeconfig user that has it."));
+    }
+
+    void failedJsonPatchTestIsChangedSinceYouLooked()
+    {
+        kube::Client c(config(QStringLiteral("operator")), &m_transport);
+        const Json patch = Json::array({
+            {{"op", "test"}, {"path", "/spec/selector/signalbox.v-sekai.org~1slot"}, {"value", "a"}},
+            {{"op", "replace"}, {"path", "/spec/selector/signalbox.v-sekai.org~1slot"}, {"value", "a"}},
+        });
+        auto r = await<Json>([&](auto cb) {
+            c.patch(kube::resources::services, "uro", "uro-staging", kube::PatchType::Json, patch, cb);
+        });
+        QVERIFY(r && !*r);
+        QCOMPARE(r->error().reason, std::string("Conflict"));
+        QVERIFY2(QString::fromStdString(r->error().message).contains(QStringLiteral("changed since you looked")),
+                 r->error().message.c_str());
+        // and the object is untouched
+        auto now = await<Json>([&](auto cb) { c.get(kube::resources::services, "uro", "uro-staging", cb); });
+        QVERIFY(now && *now);
+        QCOMPARE(now->value()["spec"]["selector"]["signalbox.v-sekai.org/slot"].get<std::string>(), std::string("b"));
+    }
+
+    void passingJsonPatchTestApplies()
+    {
+        kube::Client c(config(QStringLiteral("operator")), &m_transport);
+        const Json patch = Json::array({
+            {{"op", "test"}, {"path", "/spec/selector/signalbox.v-sekai.org~1slot"}, {"value", "b"}},
+            {{"op", "add"}, {"path", "/metadata/annotations"}, {"value", {{"signalbox.test/checked", "yes"}}}},
+        });
+        auto r = await<Json>([&](auto cb) {
+            c.patch(kube::resources::services, "uro", "uro-staging", kube::PatchType::Json, patch, cb);
+        });
+        QVERIFY2(r && *r, r && !*r ? r->error().message.c_str() : "no answer");
+        QCOMPARE(r->value()["metadata"]["annotations"]["signalbox.test/checked"].get<std::string>(), std::string("yes"));
+    }
+
+    void unreachableServerIsASentence()
+    {
+        kube::RestConfig rc = config(QStringLiteral("viewer"));
+        rc.cluster.server = "https://127.0.0.1:1";
+        kube::Client c(rc, &m_transport);
+        const auto who = whoAmI(c);
+        QVERIFY(!who);
+        QVERIFY2(message(who).startsWith(QStringLiteral("Nothing answers at https://127.0.0.1:1")),
+                 qPrintable(message(who)));
+    }
+
+    void watchSeesASelectorChangeWithinOneSecond()
+    {
+        kube::Client c(config(QStringLiteral("viewer")), &m_transport);
+        kube::Informer informer(&c, {kube::resources::services, "uro", {}});
+        QSignalSpy synced(&informer, &kube::Informer::synced);
+        informer.start();
+        QVERIFY(synced.wait(10000));
+        QVERIFY(informer.objects().count("uro/uro") == 1);
+        QTest::qWait(300); // let the watch open
+
+        QString seenSlot;
+        QElapsedTimer timer;
+        qint64 seenAfter = -1;
+        connect(&informer, &kube::Informer::modified, this, [&](const Json& o) {
+            if (kube::Informer::objectKey(o) == "uro/uro-frontend" && seenAfter < 0) {
+                seenSlot = QString::fromStdString(o["spec"]["selector"].value("signalbox.v-sekai.org/slot", ""));
+                seenAfter = timer.elapsed();
+            }
+        });
+        timer.start();
+        const auto flip = testsupport::kubectl(
+            QStringLiteral("admin"),
+            {QStringLiteral("patch"), QStringLiteral("service"), QStringLiteral("uro-frontend"), QStringLiteral("-n"),
+             QStringLiteral("uro"), QStringLiteral("--type=merge"), QStringLiteral("-p"),
+             QStringLiteral(R"({"spec":{"selector":{"signalbox.v-sekai.org/slot":"b"}}})")});
+        QVERIFY2(flip.exitCode == 0, qPrintable(flip.describe()));
+        const qint64 patchedAt = timer.elapsed();
+        QTRY_VERIFY_WITH_TIMEOUT(seenAfter >= 0, 5000);
+        QCOMPARE(seenSlot, QStringLiteral("b"));
+        // kubectl's own start-up is most of the wait; what counts is after its patch returned.
+        qInfo("selector change seen %lld ms after kubectl returned", static_cast<long long>(seenAfter - patchedAt));
+        QVERIFY2(seenAfter - patchedAt < 1000, qPrintable(QString::number(seenAfter - patchedAt)));
+
+        const auto back = testsupport::kubectl(
+            QStringLiteral("admin"),
+            {QStringLiteral("patch"), QStringLiteral("service"), QStringLiteral("uro-frontend"), QStringLiteral("-n"),
+             QStringLiteral("uro"), QStringLiteral("--type=merge"), QStringLiteral("-p"),
+             QStringLiteral(R"({"spec":{"selector":{"signalbox.v-sekai.org/slot":"a"}}})")});
+        QVERIFY2(back.exitCode == 0, qPrintable(back.describe()));
+    }
+
+    void watchRecoversAfterTheApiServerRestarts()
+    {
+        kube::Client c(config(QStringLiteral("viewer")), &m_transport);
+        kube::Informer informer(&c, {kube::resources::services, "uro", {}});
+        QSignalSpy synced(&informer, &kube::Informer::synced);
+        QSignalSpy states(&informer, &kube::Informer::stateChanged);
+        informer.start();
+        QVERIFY(synced.wait(10000));
+        QCOMPARE(informer.state(), kube::Informer::State::Live);
+        states.clear();
+
+        // Restart in the background, so this thread's event loop runs through the outage as the
+        // console's would.
+        QProcess restart;
+        restart.start(testsupport::sourceDir() + QStringLiteral("/scripts/cluster"),
+                      {QStringLiteral("restart"), QStringLiteral("kube-apiserver")});
+        QTRY_VERIFY_WITH_TIMEOUT(restart.state() == QProcess::NotRunning, 120000);
+        QVERIFY2(restart.exitCode() == 0, restart.readAllStandardError().constData());
+        // The informer said it was cut off, and is live again without a new client.
+        QVERIFY(!states.isEmpty());
+        QCOMPARE(states.first().first().value<kube::Informer::State>(), kube::Informer::State::Disconnected);
+        QTRY_VERIFY2_WITH_TIMEOUT(informer.state() == kube::Informer::State::Live,
+                                  (informer.lastError().message + " / " + informer.lastError().detail).c_str(), 45000);
+
+        // A change made after the restart arrives without a new client.
+        const auto annotate = testsupport::kubectl(
+            QStringLiteral("admin"), {QStringLiteral("annotate"), QStringLiteral("--overwrite"),
+                                      QStringLiteral("service"), QStringLiteral("uro"), QStringLiteral("-n"),
+                                      QStringLiteral("uro"), QStringLiteral("signalbox.test/after-restart=yes")});
+        QVERIFY2(annotate.exitCode == 0, qPrintable(annotate.describe()));
+        QTRY_VERIFY_WITH_TIMEOUT(informer.objects().at("uro/uro")["metadata"]["annotations"].value(
+                                     "signalbox.test/after-restart", "") == "yes",
+                                 30000);
+        QCOMPARE(informer.state(), kube::Informer::State::Live);
+    }
+
+    void registrySharesOneInformerPerKey()
+    {
+        kube::Client c(config(QStringLiteral("viewer")), &m_transport);
+        kube::InformerRegistry registry;
+        auto* a = registry.informer(&c, {kube::resources::services, "uro", {}});
+        auto* b = registry.informer(&c, {kube::resources::services, "uro", {}});
+        auto* d = registry.informer(&c, {kube::resources::deployments, "uro", {}});
+        QCOMPARE(a, b);
+        QVERIFY(a != d);
+        QCOMPARE(registry.size(), std::size_t(2));
+        QTRY_VERIFY_WITH_TIMEOUT(d->hasSynced(), 10000);
+        QCOMPARE(d->objects().size(), std::size_t(4));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestKubeClient)
+#include "tst_kube_client.moc"
