@@ -1,11 +1,57 @@
 #include "kube/kubeconfig.h"
+#include "kube/transport.h"
 #include "model/connectioninfo.h"
+#include "model/dashboard.h"
+#include "model/servicespec.h"
 #include "ui/mainwindow.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QPixmap>
+#include <QPointer>
+#include <QSettings>
+#include <QTimer>
 
 #include <curl/curl.h>
+
+#include <cstdio>
+
+namespace {
+
+struct Console {
+    kube::KubeconfigOptions options;
+    model::ServiceConfig config;
+    kube::Transport* transport = nullptr;
+    ui::MainWindow* window = nullptr;
+    QPointer<model::Dashboard> dashboard;
+
+    // (Re)connects the window to the chosen context; the old dashboard and its watches go.
+    void connectTo(const std::string& context)
+    {
+        options.context = context;
+        if (dashboard)
+            dashboard->deleteLater();
+        auto merged = kube::loadKubeconfig(options);
+        auto rest = kube::loadRestConfig(options);
+        window->setConnection(model::describeConnection(rest));
+        if (merged) {
+            QStringList names;
+            for (const auto& c : merged->contexts)
+                names << QString::fromStdString(c.name);
+            window->setContexts(names, rest ? QString::fromStdString(rest->contextName) : QString());
+        }
+        if (!rest) {
+            window->setDashboard(nullptr);
+            return;
+        }
+        dashboard = new model::Dashboard(merged ? merged.value() : kube::Kubeconfig{}, rest.value(), transport, config,
+                                         window);
+        window->setDashboard(dashboard);
+        dashboard->start();
+    }
+};
+
+} // namespace
 
 int main(int argc, char** argv)
 {
@@ -24,18 +70,78 @@ int main(int argc, char** argv)
     const QCommandLineOption context(QStringLiteral("context"), QStringLiteral("Kubeconfig context to use."),
                                      QStringLiteral("name"));
     const QCommandLineOption ns({QStringLiteral("n"), QStringLiteral("namespace")},
-                                QStringLiteral("Namespace to use."), QStringLiteral("name"));
-    parser.addOptions({kubeconfig, context, ns});
+                                QStringLiteral("Namespace to look in besides the discovered ones."),
+                                QStringLiteral("name"));
+    const QCommandLineOption config(QStringLiteral("config"),
+                                    QStringLiteral("Service configuration file (default: %1).")
+                                        .arg(QString::fromStdString(model::defaultServiceConfigPath())),
+                                    QStringLiteral("file"));
+    const QCommandLineOption readOnly(QStringLiteral("read-only"), QStringLiteral("Show no control that changes anything."));
+    const QCommandLineOption poll(QStringLiteral("poll"), QStringLiteral("Poll every N seconds instead of watching."),
+                                  QStringLiteral("seconds"));
+    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
+                                        QStringLiteral("Wait until the data is complete, save the window as a PNG "
+                                                       "and exit."),
+                                        QStringLiteral("file"));
+    const QCommandLineOption service(QStringLiteral("service"), QStringLiteral("With --screenshot: show this service."),
+                                     QStringLiteral("name"));
+    parser.addOptions({kubeconfig, context, ns, config, readOnly, poll, screenshot, service});
     parser.process(app);
 
-    auto options = kube::KubeconfigOptions::fromEnvironment();
-    options.explicitPath = parser.value(kubeconfig).toStdString();
-    options.context = parser.value(context).toStdString();
-    options.namespaceOverride = parser.value(ns).toStdString();
+    Console console;
+    console.options = kube::KubeconfigOptions::fromEnvironment();
+    console.options.explicitPath = parser.value(kubeconfig).toStdString();
+    console.options.namespaceOverride = parser.value(ns).toStdString();
+    const bool explicitConfig = parser.isSet(config);
+    const std::string configPath =
+        explicitConfig ? parser.value(config).toStdString() : model::defaultServiceConfigPath();
+    auto loaded = model::loadServiceConfig(configPath, explicitConfig);
+    if (loaded)
+        console.config = loaded.value();
 
+    kube::Transport transport;
+    console.transport = &transport;
     ui::MainWindow window;
-    window.setConnection(model::describeConnection(kube::loadRestConfig(options)));
+    console.window = &window;
+    if (parser.isSet(poll))
+        QSettings().setValue(QStringLiteral("pollIntervalSeconds"), parser.value(poll).toInt());
+    window.setReadOnly(parser.isSet(readOnly) || QSettings().value(QStringLiteral("readOnly")).toBool());
+    QObject::connect(&window, &ui::MainWindow::contextRequested, &window,
+                     [&console](const QString& name) { console.connectTo(name.toStdString()); });
+    console.connectTo(parser.value(context).toStdString());
+    if (!loaded) {
+        window.setConnection(model::describeConnection(kube::Result<kube::RestConfig>(loaded.error())));
+    }
     window.show();
+
+    if (parser.isSet(screenshot)) {
+        const QString file = parser.value(screenshot);
+        const QString name = parser.value(service);
+        auto save = [&window, file, name](bool complete) {
+            if (!name.isEmpty() && !window.showService(name)) {
+                std::fprintf(stderr, "signalbox: there is no service named %s\n", qPrintable(name));
+                QApplication::exit(1);
+                return;
+            }
+            // One more turn of the event loop so the page is laid out before it is grabbed.
+            QTimer::singleShot(300, &window, [&window, file, complete] {
+                const bool saved = window.grab().save(file, "PNG");
+                if (!saved)
+                    std::fprintf(stderr, "signalbox: cannot write %s\n", qPrintable(file));
+                else if (!complete)
+                    std::fprintf(stderr, "signalbox: saved %s, but the data was not complete: %s\n", qPrintable(file),
+                                 qPrintable(window.freshnessText()));
+                QApplication::exit(saved && complete ? 0 : 1);
+            });
+        };
+        if (!console.dashboard) {
+            save(false);
+        } else {
+            QObject::connect(console.dashboard, &model::Dashboard::completed, &window, [save] { save(true); },
+                             Qt::SingleShotConnection);
+            QTimer::singleShot(30000, &window, [save] { save(false); });
+        }
+    }
     const int rc = QApplication::exec();
     curl_global_cleanup();
     return rc;

@@ -23,6 +23,9 @@ Informer::Informer(Client* client, Key key, QObject* parent)
     : QObject(parent), m_client(client), m_key(std::move(key)), m_retry(new QTimer(this))
 {
     m_retry->setSingleShot(true);
+    m_poll = new QTimer(this);
+    m_poll->setSingleShot(true);
+    connect(m_poll, &QTimer::timeout, this, &Informer::relist);
     connect(m_retry, &QTimer::timeout, this, [this] {
         if (m_resourceVersion.empty())
             relist();
@@ -45,6 +48,21 @@ std::string Informer::objectKey(const Json& object)
     const std::string ns = m.value("namespace", Json()).is_string() ? m["namespace"].get<std::string>() : "";
     const std::string name = m.value("name", Json()).is_string() ? m["name"].get<std::string>() : "";
     return ns + "/" + name;
+}
+
+void Informer::setPollInterval(int ms)
+{
+    if (ms == m_pollMs)
+        return;
+    m_pollMs = ms;
+    // Restart from a list in the new mode.
+    if (m_request) {
+        m_client->cancel(m_request);
+        m_request = 0;
+    }
+    m_retry->stop();
+    m_poll->stop();
+    relist();
 }
 
 void Informer::start()
@@ -109,7 +127,10 @@ void Informer::relist()
         m_backoffMs = 0;
         setState(State::Live);
         Q_EMIT synced();
-        rewatch();
+        if (m_pollMs > 0)
+            m_poll->start(m_pollMs);
+        else
+            rewatch();
     });
 }
 

@@ -34,6 +34,9 @@ public:
     ~Informer() override;
 
     void start();
+    // Polling instead of watching: list again every `ms` milliseconds (0: watch).
+    void setPollInterval(int ms);
+    int pollInterval() const { return m_pollMs; }
     const Key& key() const { return m_key; }
     State state() const { return m_state; }
     bool hasSynced() const { return m_synced; }
@@ -69,6 +72,8 @@ private:
     QTimer* m_retry = nullptr;
     int m_backoffMs = 0;
     int m_relists = 0;
+    int m_pollMs = 0;
+    QTimer* m_poll = nullptr;
     QDateTime m_disconnectedSince;
     Error m_lastError;
 };

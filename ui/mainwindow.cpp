@@ -1,47 +1,319 @@
 #include "mainwindow.h"
 
+#include "servicepage.h"
+#include "style.h"
+
+#include <QApplication>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
 #include <QLabel>
+#include <QPainter>
+#include <QSettings>
+#include <QStackedWidget>
+#include <QStyledItemDelegate>
+#include <QTableView>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace ui {
 
-MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
+namespace {
+
+// Paints the Status column as a coloured pill, so the state reads at a glance.
+class BadgeDelegate : public QStyledItemDelegate {
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+    void paint(QPainter* painter, const QStyleOptionViewItem& option, const QModelIndex& index) const override
+    {
+        QStyleOptionViewItem opt = option;
+        initStyleOption(&opt, index);
+        opt.text.clear();
+        opt.widget->style()->drawControl(QStyle::CE_ItemViewItem, &opt, painter, opt.widget);
+        const auto badge = static_cast<model::Badge>(index.data(model::ServiceListModel::BadgeRole).toInt());
+        const QString text = index.data().toString();
+        const QFontMetrics fm(option.font);
+        QRect pill(option.rect.left() + 4, option.rect.top() + 3, fm.horizontalAdvance(text) + 18,
+                   option.rect.height() - 6);
+        painter->save();
+        painter->setRenderHint(QPainter::Antialiasing);
+        painter->setPen(Qt::NoPen);
+        painter->setBrush(QColor(style::colorOf(style::toneOf(badge))));
+        painter->drawRoundedRect(pill, 8, 8);
+        painter->setPen(Qt::white);
+        QFont bold = option.font;
+        bold.setBold(true);
+        painter->setFont(bold);
+        painter->drawText(pill, Qt::AlignCenter, text);
+        painter->restore();
+    }
+    QSize sizeHint(const QStyleOptionViewItem& option, const QModelIndex& index) const override
+    {
+        QSize s = QStyledItemDelegate::sizeHint(option, index);
+        return {s.width() + 30, std::max(s.height(), QFontMetrics(option.font).height() + 10)};
+    }
+};
+
+} // namespace
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent), m_model(new model::ServiceListModel(this)), m_clock(new QTimer(this))
 {
     setWindowTitle(QStringLiteral("Signalbox"));
     auto* central = new QWidget(this);
     auto* layout = new QVBoxLayout(central);
+
+    // Header: where we are connected, as whom, and how fresh the picture is.
+    auto* header = new QHBoxLayout;
+    m_contexts = new QComboBox(central);
+    m_contexts->setObjectName(QStringLiteral("contextCombo"));
+    m_contexts->setAccessibleName(tr("Kubeconfig context"));
+    m_contexts->setToolTip(tr("Switch the kubeconfig context"));
+    m_contexts->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    connect(m_contexts, &QComboBox::activated, this,
+            [this](int i) { Q_EMIT contextRequested(m_contexts->itemText(i)); });
     m_connection = new QLabel(central);
     m_connection->setObjectName(QStringLiteral("connectionLabel"));
-    m_connection->setAccessibleName(QStringLiteral("Connection"));
+    m_connection->setAccessibleName(tr("Connection"));
     m_connection->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_connection->setWordWrap(true);
+    m_user = new QLabel(central);
+    m_user->setObjectName(QStringLiteral("userLabel"));
+    m_user->setAccessibleName(tr("Signed in as"));
+    m_freshness = new QLabel(central);
+    m_freshness->setObjectName(QStringLiteral("freshnessLabel"));
+    m_freshness->setAccessibleName(tr("Data freshness"));
+    m_refresh = new QComboBox(central);
+    m_refresh->setObjectName(QStringLiteral("refreshCombo"));
+    m_refresh->setAccessibleName(tr("Refresh mode"));
+    m_refresh->addItem(tr("Live (watch)"), 0);
+    m_refresh->addItem(tr("Poll every 5 s"), 5);
+    m_refresh->addItem(tr("Poll every 15 s"), 15);
+    m_refresh->addItem(tr("Poll every 60 s"), 60);
+    connect(m_refresh, &QComboBox::activated, this, [this](int i) {
+        const int seconds = m_refresh->itemData(i).toInt();
+        QSettings().setValue(QStringLiteral("pollIntervalSeconds"), seconds);
+        if (m_dashboard)
+            m_dashboard->setPollInterval(seconds);
+        Q_EMIT pollIntervalRequested(seconds);
+    });
+    header->addWidget(new QLabel(tr("Context:"), central));
+    header->addWidget(m_contexts);
+    header->addWidget(m_connection, 1);
+    header->addWidget(m_user);
+    header->addSpacing(12);
+    header->addWidget(m_freshness);
+    header->addWidget(m_refresh);
+    layout->addLayout(header);
+
     m_problem = new QLabel(central);
     m_problem->setObjectName(QStringLiteral("problemLabel"));
-    m_problem->setAccessibleName(QStringLiteral("Problem"));
+    m_problem->setAccessibleName(tr("Problem"));
     m_problem->setWordWrap(true);
     m_problem->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    layout->addWidget(m_connection);
+    m_problem->setStyleSheet(QStringLiteral("QLabel { color: %1; font-weight: bold; }")
+                                 .arg(style::colorOf(style::Tone::Attention)));
+    m_problem->hide();
     layout->addWidget(m_problem);
-    layout->addStretch(1);
+
+    m_stack = new QStackedWidget(central);
+    auto* overviewPage = new QWidget(m_stack);
+    auto* overviewLayout = new QVBoxLayout(overviewPage);
+    overviewLayout->setContentsMargins(0, 0, 0, 0);
+    m_table = new QTableView(overviewPage);
+    m_table->setObjectName(QStringLiteral("overviewTable"));
+    m_table->setAccessibleName(tr("Services"));
+    m_table->setModel(m_model);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->setItemDelegateForColumn(model::ServiceListModel::StatusColumn, new BadgeDelegate(m_table));
+    m_table->verticalHeader()->hide();
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_table->setWordWrap(false);
+    m_table->setTabKeyNavigation(false);
+    connect(m_table, &QTableView::activated, this, &MainWindow::openRow);
+    m_empty = new QLabel(overviewPage);
+    m_empty->setObjectName(QStringLiteral("emptyLabel"));
+    m_empty->setWordWrap(true);
+    m_empty->setAlignment(Qt::AlignCenter);
+    overviewLayout->addWidget(m_table, 1);
+    overviewLayout->addWidget(m_empty);
+    m_page = new ServicePage(m_stack);
+    connect(m_page, &ServicePage::backRequested, this, &MainWindow::showOverview);
+    m_stack->addWidget(overviewPage);
+    m_stack->addWidget(m_page);
+    layout->addWidget(m_stack, 1);
     setCentralWidget(central);
-    resize(900, 560);
+
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, [this] {
+        if (!m_table->currentIndex().isValid() && m_model->rowCount() > 0)
+            m_table->setCurrentIndex(m_model->index(0, 0));
+    });
+    m_clock->setInterval(1000);
+    connect(m_clock, &QTimer::timeout, this, &MainWindow::updateFreshness);
+    m_clock->start();
+
+    QSettings settings;
+    if (!restoreGeometry(settings.value(QStringLiteral("mainWindow/geometry")).toByteArray()))
+        resize(1180, 640);
+    const int poll = settings.value(QStringLiteral("pollIntervalSeconds"), 0).toInt();
+    m_refresh->setCurrentIndex(std::max(0, m_refresh->findData(poll)));
+    refresh();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    QSettings().setValue(QStringLiteral("mainWindow/geometry"), saveGeometry());
+    QMainWindow::closeEvent(event);
 }
 
 void MainWindow::setConnection(const model::ConnectionInfo& info)
 {
+    m_info = info;
     if (!info.usable) {
         m_connection->setText(tr("Not connected."));
         m_problem->setText(info.problem);
         m_problem->setVisible(true);
+        m_empty->setText(info.problem);
         return;
     }
-    m_connection->setText(tr("Context <b>%1</b> — server %2 — user %3 (%4) — namespace %5<br>Kubeconfig: %6")
-                              .arg(info.context.toHtmlEscaped(), info.server.toHtmlEscaped(),
-                                   info.user.toHtmlEscaped(), info.authMethod.toHtmlEscaped(),
-                                   info.namespaceName.toHtmlEscaped(),
+    m_connection->setText(tr("server %1 · namespace %2 · %3<br><small>Kubeconfig: %4</small>")
+                              .arg(info.server.toHtmlEscaped(), info.namespaceName.toHtmlEscaped(),
+                                   info.authMethod.toHtmlEscaped(),
                                    info.files.join(QStringLiteral(", ")).toHtmlEscaped()));
+    m_connection->setToolTip(tr("Context %1, kubeconfig user %2").arg(info.context, info.user));
+    if (m_contexts->findText(info.context) < 0)
+        m_contexts->addItem(info.context);
+    m_contexts->setCurrentText(info.context);
     m_problem->setText(info.warning);
     m_problem->setVisible(!info.warning.isEmpty());
+}
+
+void MainWindow::setContexts(const QStringList& contexts, const QString& current)
+{
+    m_contexts->clear();
+    m_contexts->addItems(contexts);
+    m_contexts->setCurrentText(current);
+}
+
+void MainWindow::setDashboard(model::Dashboard* dashboard)
+{
+    if (m_dashboard)
+        m_dashboard->disconnect(this);
+    m_dashboard = dashboard;
+    if (dashboard) {
+        connect(dashboard, &model::Dashboard::servicesChanged, this, &MainWindow::refresh);
+        connect(dashboard, &model::Dashboard::connectionChanged, this, &MainWindow::refresh);
+        const int poll = m_refresh->currentData().toInt();
+        if (poll != dashboard->pollInterval())
+            dashboard->setPollInterval(poll);
+    }
+    refresh();
+}
+
+void MainWindow::setReadOnly(bool readOnly)
+{
+    m_readOnly = readOnly;
+    setWindowTitle(readOnly ? tr("Signalbox (read-only)") : QStringLiteral("Signalbox"));
+}
+
+void MainWindow::refresh()
+{
+    if (!m_dashboard) {
+        m_model->setServices({});
+        if (m_info.usable)
+            m_empty->setText(tr("Connecting…"));
+        m_empty->setVisible(true);
+        updateFreshness();
+        return;
+    }
+    m_model->setServices(m_dashboard->services());
+    m_table->resizeColumnsToContents();
+    m_user->setText(m_dashboard->userName().isEmpty() ? QString()
+                                                      : tr("as <b>%1</b>").arg(m_dashboard->userName().toHtmlEscaped()));
+    const bool none = m_dashboard->services().empty();
+    m_empty->setVisible(none);
+    if (none)
+        m_empty->setText(m_dashboard->complete()
+                             ? tr("No services found. Label a live Service with signalbox.v-sekai.org/service=NAME, "
+                                  "or list services in the configuration file (see the README).")
+                             : tr("Loading…"));
+    const QString problem = m_dashboard->connectionProblem();
+    if (!problem.isEmpty()) {
+        m_problem->setText(problem);
+        m_problem->setVisible(true);
+    } else {
+        m_problem->setText(m_info.warning);
+        m_problem->setVisible(!m_info.warning.isEmpty());
+    }
+    if (m_stack->currentWidget() == m_page) {
+        if (const model::ServiceState* s = m_dashboard->service(m_page->serviceName().toStdString()))
+            m_page->setService(*s);
+    }
+    updateFreshness();
+}
+
+QString MainWindow::freshnessText() const
+{
+    return m_freshness->text();
+}
+
+void MainWindow::updateFreshness()
+{
+    if (!m_dashboard) {
+        m_freshness->setText(QString());
+        return;
+    }
+    const QDateTime since = m_dashboard->disconnectedSince();
+    if (since.isValid()) {
+        m_freshness->setText(tr("Disconnected since %1 — retrying").arg(since.toLocalTime().toString(QStringLiteral("HH:mm:ss"))));
+        m_freshness->setStyleSheet(QStringLiteral("QLabel { color: %1; font-weight: bold; }")
+                                       .arg(style::colorOf(style::Tone::Attention)));
+        return;
+    }
+    m_freshness->setStyleSheet(QString());
+    const QDateTime last = m_dashboard->lastUpdate();
+    if (!m_dashboard->complete() || !last.isValid()) {
+        m_freshness->setText(tr("Loading…"));
+        return;
+    }
+    const QString mode = m_dashboard->pollInterval() > 0 ? tr("polling every %1 s").arg(m_dashboard->pollInterval())
+                                                         : tr("live");
+    m_freshness->setText(tr("Updated %1 (%2)").arg(last.toLocalTime().toString(QStringLiteral("HH:mm:ss")), mode));
+}
+
+void MainWindow::openRow(const QModelIndex& index)
+{
+    if (const model::ServiceState* s = m_model->service(index.row()))
+        showService(QString::fromStdString(s->spec.name));
+}
+
+void MainWindow::showOverview()
+{
+    m_stack->setCurrentIndex(0);
+    m_table->setFocus();
+}
+
+bool MainWindow::showService(const QString& name)
+{
+    if (!m_dashboard)
+        return false;
+    const model::ServiceState* s = m_dashboard->service(name.toStdString());
+    if (!s)
+        return false;
+    m_page->setService(*s);
+    m_stack->setCurrentWidget(m_page);
+    return true;
+}
+
+QString MainWindow::currentService() const
+{
+    return m_stack->currentWidget() == m_page ? m_page->serviceName() : QString();
 }
 
 } // namespace ui

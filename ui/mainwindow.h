@@ -1,24 +1,72 @@
 #pragma once
 
 #include "model/connectioninfo.h"
+#include "model/dashboard.h"
+#include "model/servicelistmodel.h"
 
 #include <QMainWindow>
+#include <QPointer>
 
+class QComboBox;
 class QLabel;
+class QStackedWidget;
+class QTableView;
+class QTimer;
 
 namespace ui {
 
+class ServicePage;
+
+// The console: a header (context, user, server, freshness), the overview of every service,
+// and a page per service with its sandbox, A and B tiles.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 
 public:
     explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
 
     void setConnection(const model::ConnectionInfo& info);
+    void setContexts(const QStringList& contexts, const QString& current);
+    void setDashboard(model::Dashboard* dashboard);
+    void setReadOnly(bool readOnly);
+    bool readOnly() const { return m_readOnly; }
+
+    void showOverview();
+    bool showService(const QString& name);
+    QString currentService() const;
+    model::ServiceListModel* serviceModel() const { return m_model; }
+    QTableView* overview() const { return m_table; }
+    ServicePage* servicePage() const { return m_page; }
+    QString freshnessText() const;
+
+Q_SIGNALS:
+    void contextRequested(const QString& context);
+    void pollIntervalRequested(int seconds);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
 
 private:
-    QLabel* m_connection = nullptr;
-    QLabel* m_problem = nullptr;
+    void refresh();
+    void updateFreshness();
+    void openRow(const QModelIndex& index);
+
+    QPointer<model::Dashboard> m_dashboard;
+    model::ServiceListModel* m_model;
+    QLabel* m_connection;
+    QLabel* m_user;
+    QLabel* m_freshness;
+    QLabel* m_problem;
+    QComboBox* m_contexts;
+    QComboBox* m_refresh;
+    QStackedWidget* m_stack;
+    QTableView* m_table;
+    ServicePage* m_page;
+    QLabel* m_empty;
+    QTimer* m_clock;
+    model::ConnectionInfo m_info;
+    bool m_readOnly = false;
 };
 
 } // namespace ui

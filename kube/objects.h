@@ -1,0 +1,171 @@
+#pragma once
+
+#include "result.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+// Typed views of the API objects Signalbox reads. Missing fields take their API defaults; a
+// field of the wrong type is an Error naming the object and the field, never a crash.
+namespace kube {
+
+using Labels = std::map<std::string, std::string>;
+
+struct OwnerReference {
+    std::string kind;
+    std::string name;
+    std::string uid;
+    bool controller = false;
+};
+
+struct ObjectMeta {
+    std::string name;
+    std::string ns;
+    std::string uid;
+    std::string resourceVersion;
+    std::int64_t generation = 0;
+    std::string creationTimestamp;
+    std::string deletionTimestamp;
+    Labels labels;
+    Labels annotations;
+    std::vector<OwnerReference> ownerReferences;
+
+    std::string label(const std::string& key) const;
+    std::string annotation(const std::string& key) const;
+};
+
+struct Condition {
+    std::string type;
+    std::string status;
+    std::string reason;
+    std::string message;
+    std::string lastTransitionTime;
+    std::string lastUpdateTime;
+};
+
+struct Container {
+    std::string name;
+    std::string image;
+};
+
+struct PodTemplate {
+    Labels labels;
+    Labels annotations;
+    std::vector<Container> containers;
+};
+
+struct Deployment {
+    ObjectMeta meta;
+    int replicas = 1;
+    Labels selector;                  // matchLabels
+    PodTemplate podTemplate;
+    int progressDeadlineSeconds = 600;
+    bool paused = false;
+    std::int64_t observedGeneration = 0;
+    int statusReplicas = 0;
+    int updatedReplicas = 0;
+    int readyReplicas = 0;
+    int availableReplicas = 0;
+    int unavailableReplicas = 0;
+    std::vector<Condition> conditions;
+
+    const Condition* condition(const std::string& type) const;
+};
+
+struct ReplicaSet {
+    ObjectMeta meta;
+    int replicas = 1;
+    PodTemplate podTemplate;
+    int statusReplicas = 0;
+    int readyReplicas = 0;
+    int availableReplicas = 0;
+};
+
+struct ContainerStatus {
+    std::string name;
+    std::string image;
+    std::string imageID;
+    bool ready = false;
+    bool started = false;
+    int restartCount = 0;
+    std::string waitingReason;        // CrashLoopBackOff, ImagePullBackOff, ErrImagePull, ...
+    std::string waitingMessage;
+    std::string terminatedReason;
+    std::string lastTerminatedReason; // why the previous run ended (OOMKilled, Error, ...)
+};
+
+struct Pod {
+    ObjectMeta meta;
+    std::string nodeName;
+    std::string phase;                // Pending, Running, Succeeded, Failed, Unknown
+    std::string podIP;
+    std::string reason;
+    std::vector<Condition> conditions;
+    std::vector<ContainerStatus> containerStatuses;
+
+    bool ready() const;
+    int restarts() const;
+};
+
+struct ServicePort {
+    std::string name;
+    int port = 0;
+    std::string targetPort;
+    std::string protocol = "TCP";
+};
+
+struct Service {
+    ObjectMeta meta;
+    std::string type = "ClusterIP";
+    std::string clusterIP;
+    Labels selector;
+    std::vector<ServicePort> ports;
+};
+
+struct EndpointAddress {
+    std::vector<std::string> addresses;
+    bool ready = true;                // nil means ready
+    bool serving = true;
+    bool terminating = false;
+    std::string nodeName;
+    std::string targetKind;
+    std::string targetName;
+};
+
+struct EndpointSlice {
+    ObjectMeta meta;
+    std::string serviceName;          // label kubernetes.io/service-name
+    std::string addressType;
+    std::vector<EndpointAddress> endpoints;
+};
+
+struct Event {
+    ObjectMeta meta;
+    std::string type;                 // Normal, Warning
+    std::string reason;
+    std::string message;
+    std::string involvedKind;
+    std::string involvedName;
+    std::string involvedNamespace;
+    int count = 1;
+    std::string lastTimestamp;        // lastTimestamp, else eventTime, else firstTimestamp
+};
+
+Result<ObjectMeta> parseMeta(const nlohmann::json& j);
+Result<Deployment> parseDeployment(const nlohmann::json& j);
+Result<ReplicaSet> parseReplicaSet(const nlohmann::json& j);
+Result<Pod> parsePod(const nlohmann::json& j);
+Result<Service> parseService(const nlohmann::json& j);
+Result<EndpointSlice> parseEndpointSlice(const nlohmann::json& j);
+Result<Event> parseEvent(const nlohmann::json& j);
+
+// Whether `labels` match every key of `selector` (an empty selector matches nothing, as a
+// Service with no selector selects no pods).
+bool selectorMatches(const Labels& selector, const Labels& labels);
+
+} // namespace kube

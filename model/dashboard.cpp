@@ -1,0 +1,251 @@
+#include "dashboard.h"
+
+#include <QTimer>
+
+namespace model {
+
+namespace {
+
+std::string contextOr(const std::string& context, const std::string& fallback)
+{
+    return context.empty() ? fallback : context;
+}
+
+template <typename T, typename Parse>
+void collect(const kube::Informer* informer, Parse parse, std::vector<T>& out)
+{
+    if (!informer)
+        return;
+    for (const auto& [key, json] : informer->objects())
+        if (auto typed = parse(json))
+            out.push_back(std::move(typed).value());
+}
+
+} // namespace
+
+Dashboard::Dashboard(kube::Kubeconfig kubeconfig, kube::RestConfig current, kube::Transport* transport,
+                     ServiceConfig config, QObject* parent)
+    : QObject(parent), m_kubeconfig(std::move(kubeconfig)), m_current(std::move(current)), m_transport(transport),
+      m_config(std::move(config)), m_pollSeconds(m_config.pollIntervalSeconds),
+      m_registry(new kube::InformerRegistry(this)), m_recompute(new QTimer(this))
+{
+    m_recompute->setSingleShot(true);
+    m_recompute->setInterval(30); // coalesces a burst of events into one derivation
+    connect(m_recompute, &QTimer::timeout, this, &Dashboard::recompute);
+}
+
+Dashboard::~Dashboard() = default;
+
+kube::Client* Dashboard::client(const std::string& context)
+{
+    const std::string name = contextOr(context, m_current.contextName);
+    auto it = m_clients.find(name);
+    if (it != m_clients.end())
+        return it->second;
+    kube::RestConfig config = m_current;
+    if (name != m_current.contextName) {
+        auto resolved = kube::resolveContext(m_kubeconfig, name, {});
+        if (!resolved) {
+            m_problem = QString::fromStdString(resolved.error().message);
+            Q_EMIT connectionChanged();
+            return nullptr;
+        }
+        config = resolved.value();
+    }
+    auto* c = new kube::Client(config, m_transport, this);
+    m_clients.emplace(name, c);
+    return c;
+}
+
+std::size_t Dashboard::informerCount() const
+{
+    return m_registry->size();
+}
+
+kube::Informer* Dashboard::makeInformer(const std::string& context, const kube::Resource& r, const std::string& ns,
+                                        const std::string& selector)
+{
+    kube::Client* c = client(context);
+    if (!c)
+        return nullptr;
+    kube::Informer* inf = m_registry->informer(c, {r, ns, selector});
+    if (m_pollSeconds > 0 && inf->pollInterval() != m_pollSeconds * 1000)
+        inf->setPollInterval(m_pollSeconds * 1000);
+    for (const auto& existing : m_informers)
+        if (existing.informer == inf)
+            return inf;
+    m_informers.push_back({contextOr(context, m_current.contextName), inf});
+    connect(inf, &kube::Informer::added, this, &Dashboard::scheduleRecompute);
+    connect(inf, &kube::Informer::modified, this, &Dashboard::scheduleRecompute);
+    connect(inf, &kube::Informer::removed, this, &Dashboard::scheduleRecompute);
+    connect(inf, &kube::Informer::synced, this, &Dashboard::scheduleRecompute);
+    connect(inf, &kube::Informer::stateChanged, this, &Dashboard::updateConnection);
+    return inf;
+}
+
+void Dashboard::start()
+{
+    const std::string ctx = m_current.contextName;
+    if (kube::Client* c = client(ctx)) {
+        c->whoAmI([self = QPointer<Dashboard>(this)](kube::Result<kube::UserInfo> who) {
+            if (self && who) {
+                self->m_user = QString::fromStdString(who->username);
+                Q_EMIT self->connectionChanged();
+            }
+        });
+    }
+    // Cluster-wide discovery where RBAC allows it; otherwise the context's namespace and the
+    // configured ones.
+    m_discovery = makeInformer(ctx, kube::resources::services, "", serviceLabelKey);
+    if (m_discovery)
+        connect(m_discovery, &kube::Informer::stateChanged, this, [this] {
+            if (m_discovery && !m_discovery->hasSynced() && m_discovery->lastError().httpStatus == 403 &&
+                !m_discoveryFallback) {
+                m_discoveryFallback = true;
+                scheduleRecompute();
+            }
+        });
+    watchNamespace(ctx, m_current.namespaceName);
+    for (const auto& ns : m_config.namespaces)
+        watchNamespace(ctx, ns);
+    for (const auto& spec : m_config.services) {
+        watchNamespace(spec.context, spec.ns);
+        watchNamespace(spec.sandboxContext, spec.sandboxNamespace);
+    }
+    scheduleRecompute();
+}
+
+void Dashboard::setPollInterval(int seconds)
+{
+    m_pollSeconds = seconds;
+    for (const auto& w : m_informers)
+        if (w.informer)
+            w.informer->setPollInterval(seconds * 1000);
+}
+
+void Dashboard::watchNamespace(const std::string& context, const std::string& ns)
+{
+    const std::string ctx = contextOr(context, m_current.contextName);
+    if (ns.empty() || !m_namespaces[ctx].insert(ns).second)
+        return;
+    makeInformer(ctx, kube::resources::services, ns);
+    makeInformer(ctx, kube::resources::deployments, ns);
+    makeInformer(ctx, kube::resources::replicaSets, ns);
+    makeInformer(ctx, kube::resources::pods, ns);
+    makeInformer(ctx, kube::resources::events, ns);
+    m_complete = false;
+}
+
+void Dashboard::scheduleRecompute()
+{
+    if (!m_recompute->isActive())
+        m_recompute->start();
+}
+
+Snapshot Dashboard::snapshotOf(const std::string& context) const
+{
+    Snapshot snap;
+    const auto it = m_namespaces.find(context);
+    if (it == m_namespaces.end())
+        return snap;
+    for (const auto& w : m_informers) {
+        const kube::Informer* inf = w.informer.data();
+        if (!inf || w.context != context || inf->key().ns.empty() || !inf->key().labelSelector.empty() ||
+            !it->second.count(inf->key().ns))
+            continue;
+        const std::string& plural = inf->key().resource.plural;
+        if (plural == "deployments")
+            collect(inf, kube::parseDeployment, snap.deployments);
+        else if (plural == "replicasets")
+            collect(inf, kube::parseReplicaSet, snap.replicaSets);
+        else if (plural == "pods")
+            collect(inf, kube::parsePod, snap.pods);
+        else if (plural == "services")
+            collect(inf, kube::parseService, snap.services);
+        else if (plural == "events")
+            collect(inf, kube::parseEvent, snap.events);
+    }
+    return snap;
+}
+
+void Dashboard::recompute()
+{
+    const std::string ctx = m_current.contextName;
+    // Namespaces where labelled Services live, from cluster-wide discovery.
+    if (m_discovery && m_discovery->hasSynced())
+        for (const auto& [key, json] : m_discovery->objects())
+            if (auto svc = kube::parseService(json))
+                watchNamespace(ctx, svc->meta.ns);
+
+    Snapshot production = snapshotOf(ctx);
+    std::vector<ServiceSpec> discovered = discoverServices(production, ctx);
+    std::vector<ServiceSpec> specs = mergeServices(m_config.services, discovered);
+    for (const auto& spec : specs)
+        watchNamespace(spec.sandboxContext, spec.sandboxNamespace);
+
+    std::map<std::string, Snapshot> snapshots;
+    snapshots.emplace(ctx, std::move(production));
+    auto snapshotFor = [&](const std::string& context) -> const Snapshot& {
+        const std::string c = contextOr(context, ctx);
+        auto it = snapshots.find(c);
+        if (it == snapshots.end())
+            it = snapshots.emplace(c, snapshotOf(c)).first;
+        return it->second;
+    };
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    std::vector<ServiceState> states;
+    states.reserve(specs.size());
+    for (const auto& spec : specs)
+        states.push_back(deriveService(spec, snapshotFor(spec.context), snapshotFor(spec.sandboxContext), now));
+    m_services = std::move(states);
+    m_lastUpdate = now;
+
+    bool allSynced = true;
+    for (const auto& w : m_informers) {
+        const kube::Informer* inf = w.informer.data();
+        if (!inf)
+            continue;
+        if (inf == m_discovery && m_discoveryFallback)
+            continue;
+        if (!inf->hasSynced())
+            allSynced = false;
+    }
+    const bool wasComplete = m_complete;
+    m_complete = allSynced;
+    updateConnection();
+    Q_EMIT servicesChanged();
+    if (m_complete && !wasComplete)
+        Q_EMIT completed();
+}
+
+void Dashboard::updateConnection()
+{
+    QDateTime since;
+    QString problem;
+    for (const auto& w : m_informers) {
+        const kube::Informer* inf = w.informer.data();
+        if (!inf || inf->state() != kube::Informer::State::Disconnected)
+            continue;
+        if (inf == m_discovery && m_discoveryFallback)
+            continue;
+        if (!since.isValid() || inf->disconnectedSince() < since) {
+            since = inf->disconnectedSince();
+            problem = QString::fromStdString(inf->lastError().message);
+        }
+    }
+    if (since != m_disconnectedSince || problem != m_problem) {
+        m_disconnectedSince = since;
+        m_problem = problem;
+        Q_EMIT connectionChanged();
+    }
+}
+
+const ServiceState* Dashboard::service(const std::string& name) const
+{
+    for (const auto& s : m_services)
+        if (s.spec.name == name)
+            return &s;
+    return nullptr;
+}
+
+} // namespace model

@@ -1,0 +1,90 @@
+#pragma once
+
+#include "servicespec.h"
+#include "servicestate.h"
+
+#include "kube/client.h"
+#include "kube/informer.h"
+#include "kube/kubeconfig.h"
+
+#include <QDateTime>
+#include <QObject>
+#include <QPointer>
+
+#include <map>
+#include <memory>
+#include <set>
+#include <vector>
+
+class QTimer;
+
+namespace model {
+
+// Keeps the state of every service fresh: finds the services (configuration and labels),
+// keeps one informer per (context, resource, namespace), and derives ServiceStates whenever
+// an object changes, coalescing bursts. Never waits on the network.
+class Dashboard : public QObject {
+    Q_OBJECT
+
+public:
+    Dashboard(kube::Kubeconfig kubeconfig, kube::RestConfig current, kube::Transport* transport, ServiceConfig config,
+              QObject* parent = nullptr);
+    ~Dashboard() override;
+
+    void start();
+    // 0: watch; otherwise poll every `seconds`.
+    void setPollInterval(int seconds);
+    int pollInterval() const { return m_pollSeconds; }
+
+    const std::vector<ServiceState>& services() const { return m_services; }
+    const ServiceState* service(const std::string& name) const;
+    // Every informer has listed once and the states were derived from that.
+    bool complete() const { return m_complete; }
+    QDateTime lastUpdate() const { return m_lastUpdate; }
+    QDateTime disconnectedSince() const { return m_disconnectedSince; }
+    QString connectionProblem() const { return m_problem; }
+    QString userName() const { return m_user; }
+    const kube::RestConfig& currentConfig() const { return m_current; }
+    kube::Client* client(const std::string& context);
+    std::size_t informerCount() const;
+
+Q_SIGNALS:
+    void servicesChanged();
+    void connectionChanged();
+    void completed();
+
+private:
+    struct Watched;
+    void watchNamespace(const std::string& context, const std::string& ns);
+    void scheduleRecompute();
+    void recompute();
+    void updateConnection();
+    kube::Informer* makeInformer(const std::string& context, const kube::Resource& r, const std::string& ns,
+                                 const std::string& selector = {});
+    Snapshot snapshotOf(const std::string& context) const;
+
+    kube::Kubeconfig m_kubeconfig;
+    kube::RestConfig m_current;
+    kube::Transport* m_transport;
+    ServiceConfig m_config;
+    int m_pollSeconds = 0;
+    std::map<std::string, kube::Client*> m_clients;
+    kube::InformerRegistry* m_registry;
+    QPointer<kube::Informer> m_discovery;
+    bool m_discoveryFallback = false;
+    std::map<std::string, std::set<std::string>> m_namespaces; // by context
+    struct Watch {
+        std::string context;
+        QPointer<kube::Informer> informer;
+    };
+    std::vector<Watch> m_informers;
+    std::vector<ServiceState> m_services;
+    QTimer* m_recompute;
+    bool m_complete = false;
+    QDateTime m_lastUpdate;
+    QDateTime m_disconnectedSince;
+    QString m_problem;
+    QString m_user;
+};
+
+} // namespace model

@@ -1,0 +1,176 @@
+#include "servicelistmodel.h"
+
+#include <algorithm>
+
+namespace model {
+
+namespace {
+
+QString q(const std::string& s)
+{
+    return QString::fromStdString(s);
+}
+
+QString slotSummary(const SlotState* s)
+{
+    if (!s)
+        return QStringLiteral("—");
+    QString text = QStringLiteral("%1: %2").arg(q(s->label()), q(s->imageDisplay()));
+    if (!s->commit.empty() && s->commit.substr(0, 8) != s->imageDisplay().substr(0, 8))
+        text += QStringLiteral(" (%1)").arg(q(s->shortCommit()));
+    return text;
+}
+
+QString readiness(const SlotState* s)
+{
+    return s ? QStringLiteral("%1/%2").arg(s->ready).arg(s->desired) : QStringLiteral("—");
+}
+
+} // namespace
+
+ServiceListModel::ServiceListModel(QObject* parent) : QAbstractTableModel(parent) {}
+
+QString ServiceListModel::keyOf(const ServiceSpec& spec)
+{
+    return q(spec.context + "/" + spec.ns + "/" + spec.name);
+}
+
+int ServiceListModel::rowCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : static_cast<int>(m_rows.size());
+}
+
+int ServiceListModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QString ServiceListModel::text(const ServiceState& s, int column) const
+{
+    switch (column) {
+    case ServiceColumn:
+        return s.spec.group != s.spec.name ? QStringLiteral("%1  (group %2)").arg(q(s.spec.name), q(s.spec.group))
+                                            : q(s.spec.name);
+    case LiveColumn:
+        return slotSummary(s.liveSlot());
+    case StagingColumn:
+        return s.live && s.staging == s.live ? QStringLiteral("— (same slot as live)") : slotSummary(s.stagingSlot());
+    case ReadyColumn:
+        return QStringLiteral("live %1 · staging %2").arg(readiness(s.liveSlot()), readiness(s.stagingSlot()));
+    case StatusColumn:
+        return QString::fromUtf8(badgeName(s.badge));
+    }
+    return {};
+}
+
+QVariant ServiceListModel::data(const QModelIndex& index, int role) const
+{
+    if (!index.isValid() || index.row() >= rowCount() || index.column() >= ColumnCount)
+        return {};
+    const ServiceState& s = m_rows[static_cast<std::size_t>(index.row())];
+    switch (role) {
+    case Qt::DisplayRole:
+        return text(s, index.column());
+    case Qt::ToolTipRole:
+    case Qt::AccessibleDescriptionRole:
+        return q(s.badgeText);
+    case BadgeRole:
+        return static_cast<int>(s.badge);
+    case KeyRole:
+        return keyOf(s.spec);
+    case SeverityRole: {
+        int worst = -1;
+        for (const auto& a : s.anomalies)
+            worst = std::max(worst, static_cast<int>(a.severity));
+        return worst;
+    }
+    default:
+        return {};
+    }
+}
+
+QVariant ServiceListModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    switch (section) {
+    case ServiceColumn:
+        return tr("Service");
+    case LiveColumn:
+        return tr("Live");
+    case StagingColumn:
+        return tr("Staging");
+    case ReadyColumn:
+        return tr("Ready pods");
+    case StatusColumn:
+        return tr("Status");
+    }
+    return {};
+}
+
+const ServiceState* ServiceListModel::service(int row) const
+{
+    return row >= 0 && row < rowCount() ? &m_rows[static_cast<std::size_t>(row)] : nullptr;
+}
+
+int ServiceListModel::rowOf(const QString& key) const
+{
+    for (std::size_t i = 0; i < m_rows.size(); ++i)
+        if (keyOf(m_rows[i].spec) == key)
+            return static_cast<int>(i);
+    return -1;
+}
+
+void ServiceListModel::setServices(const std::vector<ServiceState>& services)
+{
+    // Remove rows that are gone, from the bottom so indexes stay valid.
+    for (int row = rowCount() - 1; row >= 0; --row) {
+        const QString key = keyOf(m_rows[static_cast<std::size_t>(row)].spec);
+        const bool kept = std::any_of(services.begin(), services.end(),
+                                      [&](const ServiceState& s) { return keyOf(s.spec) == key; });
+        if (!kept) {
+            beginRemoveRows({}, row, row);
+            m_rows.erase(m_rows.begin() + row);
+            endRemoveRows();
+        }
+    }
+    // Update or insert in the given order.
+    for (std::size_t i = 0; i < services.size(); ++i) {
+        const ServiceState& s = services[i];
+        const int row = static_cast<int>(i);
+        const int at = rowOf(keyOf(s.spec));
+        if (at == row) {
+            ServiceState& old = m_rows[i];
+            int first = -1, last = -1;
+            for (int c = 0; c < ColumnCount; ++c)
+                if (text(old, c) != text(s, c)) {
+                    if (first < 0)
+                        first = c;
+                    last = c;
+                }
+            const bool badgeChanged = old.badgeText != s.badgeText || old.anomalies.size() != s.anomalies.size();
+            old = s;
+            if (badgeChanged) {
+                first = 0;
+                last = ColumnCount - 1;
+            }
+            if (first >= 0)
+                Q_EMIT dataChanged(index(row, first), index(row, last));
+        } else if (at < 0) {
+            beginInsertRows({}, row, row);
+            m_rows.insert(m_rows.begin() + row, s);
+            endInsertRows();
+        } else {
+            // The order changed: move the row up to its place.
+            beginMoveRows({}, at, at, {}, row);
+            ServiceState moved = std::move(m_rows[static_cast<std::size_t>(at)]);
+            m_rows.erase(m_rows.begin() + at);
+            m_rows.insert(m_rows.begin() + row, std::move(moved));
+            endMoveRows();
+            m_rows[i] = s;
+            Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+        }
+    }
+}
+
+} // namespace model

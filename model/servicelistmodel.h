@@ -1,0 +1,37 @@
+#pragma once
+
+#include "servicestate.h"
+
+#include <QAbstractTableModel>
+
+#include <vector>
+
+namespace model {
+
+// One row per service: live and staging image, readiness and the badge. Updates are
+// fine-grained: rows are inserted, removed or changed, never reset on a refresh.
+class ServiceListModel : public QAbstractTableModel {
+    Q_OBJECT
+
+public:
+    enum Column { ServiceColumn, LiveColumn, StagingColumn, ReadyColumn, StatusColumn, ColumnCount };
+    enum Role { BadgeRole = Qt::UserRole + 1, KeyRole, SeverityRole };
+
+    explicit ServiceListModel(QObject* parent = nullptr);
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+    void setServices(const std::vector<ServiceState>& services);
+    const ServiceState* service(int row) const;
+    int rowOf(const QString& key) const;
+    static QString keyOf(const ServiceSpec& spec);
+
+private:
+    QString text(const ServiceState& s, int column) const;
+    std::vector<ServiceState> m_rows;
+};
+
+} // namespace model

@@ -1,0 +1,231 @@
+#include "servicespec.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QStandardPaths>
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <fstream>
+#include <tuple>
+#include <set>
+#include <sstream>
+
+namespace model {
+
+void ServiceSpec::applyDefaults()
+{
+    if (group.empty())
+        group = name;
+    if (slotA.empty())
+        slotA = name + "-a";
+    if (slotB.empty())
+        slotB = name + "-b";
+    if (liveService.empty())
+        liveService = name;
+    if (stagingService.empty())
+        stagingService = name + "-staging";
+    if (slotLabel.empty())
+        slotLabel = slotLabelKey;
+    if (sandboxNamespace.empty())
+        sandboxNamespace = name + "-sandbox";
+    if (sandboxDeployment.empty())
+        sandboxDeployment = name;
+    if (sandboxContext.empty())
+        sandboxContext = context;
+}
+
+std::string defaultServiceConfigPath()
+{
+    QString base = qEnvironmentVariable("XDG_CONFIG_HOME");
+    if (base.isEmpty())
+        base = QDir::homePath() + QStringLiteral("/.config");
+    return (base + QStringLiteral("/signalbox/services.yaml")).toStdString();
+}
+
+namespace {
+
+struct ConfigError {
+    std::string message;
+    int line;
+};
+
+std::string str(const YAML::Node& parent, const char* key, const std::string& path)
+{
+    const YAML::Node n = parent[key];
+    if (!n || n.IsNull())
+        return {};
+    if (!n.IsScalar())
+        throw ConfigError{"\"" + path + key + "\" must be a text value", n.Mark().line + 1};
+    return n.as<std::string>();
+}
+
+bool flag(const YAML::Node& parent, const char* key, const std::string& path)
+{
+    const YAML::Node n = parent[key];
+    if (!n || n.IsNull())
+        return false;
+    try {
+        return n.as<bool>();
+    } catch (const YAML::Exception&) {
+        throw ConfigError{"\"" + path + key + "\" must be true or false", n.Mark().line + 1};
+    }
+}
+
+const std::set<std::string> serviceKeys = {"name", "group", "context", "namespace", "slots", "services", "slotLabel",
+                                           "sandbox", "image", "runsMigrationsAtStart", "stagingSharesLiveDatabase"};
+
+void checkKeys(const YAML::Node& map, const std::set<std::string>& allowed, const std::string& path)
+{
+    for (const auto& kv : map) {
+        const std::string key = kv.first.as<std::string>();
+        if (!allowed.count(key)) {
+            std::string list;
+            for (const auto& k : allowed)
+                list += (list.empty() ? "" : ", ") + k;
+            throw ConfigError{"unknown key \"" + path + key + "\" (known: " + list + ")", kv.first.Mark().line + 1};
+        }
+    }
+}
+
+YAML::Node mapAt(const YAML::Node& parent, const char* key, const std::string& path)
+{
+    const YAML::Node n = parent[key];
+    if (n && !n.IsNull() && !n.IsMap())
+        throw ConfigError{"\"" + path + key + "\" must be a mapping", n.Mark().line + 1};
+    return n;
+}
+
+} // namespace
+
+kube::Result<ServiceConfig> parseServiceConfig(const std::string& text, const std::string& file)
+{
+    ServiceConfig config;
+    config.file = file;
+    auto error = [&file](const std::string& what, int line) {
+        return kube::Error::config("The Signalbox configuration " + file + " has a problem at line " +
+                                   std::to_string(line) + ": " + what + ". Fix it, or start with --config pointing "
+                                   "at another file.");
+    };
+    try {
+        const YAML::Node root = YAML::Load(text);
+        if (!root || root.IsNull())
+            return config;
+        if (!root.IsMap())
+            return error("the top level must be a mapping with a \"services\" list", root.Mark().line + 1);
+        checkKeys(root, {"services", "namespaces", "pollIntervalSeconds"}, "");
+        if (const YAML::Node poll = root["pollIntervalSeconds"]; poll && !poll.IsNull()) {
+            try {
+                config.pollIntervalSeconds = poll.as<int>();
+            } catch (const YAML::Exception&) {
+                return error("\"pollIntervalSeconds\" must be a whole number of seconds", poll.Mark().line + 1);
+            }
+            if (config.pollIntervalSeconds < 0 || config.pollIntervalSeconds > 3600)
+                return error("\"pollIntervalSeconds\" must be between 0 (watch) and 3600", poll.Mark().line + 1);
+        }
+        if (const YAML::Node ns = root["namespaces"]; ns && !ns.IsNull()) {
+            if (!ns.IsSequence())
+                return error("\"namespaces\" must be a list of namespace names", ns.Mark().line + 1);
+            for (const auto& n : ns)
+                config.namespaces.push_back(n.as<std::string>());
+        }
+        const YAML::Node services = root["services"];
+        if (!services || services.IsNull())
+            return config;
+        if (!services.IsSequence())
+            return error("\"services\" must be a list", services.Mark().line + 1);
+        std::set<std::string> seen;
+        for (std::size_t i = 0; i < services.size(); ++i) {
+            const YAML::Node s = services[i];
+            const std::string path = "services[" + std::to_string(i) + "].";
+            if (!s.IsMap())
+                return error("\"" + path.substr(0, path.size() - 1) + "\" must be a mapping", s.Mark().line + 1);
+            checkKeys(s, serviceKeys, path);
+            ServiceSpec spec;
+            spec.fromConfig = true;
+            spec.name = str(s, "name", path);
+            if (spec.name.empty())
+                return error("\"" + path + "name\" is missing", s.Mark().line + 1);
+            if (!seen.insert(spec.name).second)
+                return error("the service \"" + spec.name + "\" is listed twice", s.Mark().line + 1);
+            spec.group = str(s, "group", path);
+            spec.context = str(s, "context", path);
+            spec.ns = str(s, "namespace", path);
+            if (spec.ns.empty())
+                return error("\"" + path + "namespace\" is missing", s.Mark().line + 1);
+            spec.slotLabel = str(s, "slotLabel", path);
+            spec.imageRepository = str(s, "image", path);
+            spec.runsMigrationsAtStart = flag(s, "runsMigrationsAtStart", path);
+            spec.stagingSharesLiveDatabase = flag(s, "stagingSharesLiveDatabase", path);
+            if (const YAML::Node slots = mapAt(s, "slots", path)) {
+                checkKeys(slots, {"a", "b"}, path + "slots.");
+                spec.slotA = str(slots, "a", path + "slots.");
+                spec.slotB = str(slots, "b", path + "slots.");
+            }
+            if (const YAML::Node svc = mapAt(s, "services", path)) {
+                checkKeys(svc, {"live", "staging"}, path + "services.");
+                spec.liveService = str(svc, "live", path + "services.");
+                spec.stagingService = str(svc, "staging", path + "services.");
+            }
+            if (const YAML::Node sb = mapAt(s, "sandbox", path)) {
+                checkKeys(sb, {"context", "namespace", "deployment"}, path + "sandbox.");
+                spec.sandboxContext = str(sb, "context", path + "sandbox.");
+                spec.sandboxNamespace = str(sb, "namespace", path + "sandbox.");
+                spec.sandboxDeployment = str(sb, "deployment", path + "sandbox.");
+            }
+            spec.applyDefaults();
+            if (spec.liveService == spec.stagingService)
+                return error("the live and staging Services of \"" + spec.name + "\" are the same object",
+                             s.Mark().line + 1);
+            if (spec.slotA == spec.slotB)
+                return error("slots a and b of \"" + spec.name + "\" are the same Deployment", s.Mark().line + 1);
+            config.services.push_back(std::move(spec));
+        }
+    } catch (const ConfigError& e) {
+        return error(e.message, e.line);
+    } catch (const YAML::Exception& e) {
+        return error("not valid YAML (" + e.msg + ")", e.mark.line + 1);
+    }
+    return config;
+}
+
+kube::Result<ServiceConfig> loadServiceConfig(const std::string& path, bool explicitPath)
+{
+    std::ifstream in(path);
+    if (!in) {
+        if (!explicitPath && !QFileInfo::exists(QString::fromStdString(path))) {
+            ServiceConfig empty;
+            return empty;
+        }
+        return kube::Error::config("The Signalbox configuration " + path + " cannot be read. Check the path given "
+                                   "with --config.");
+    }
+    std::stringstream text;
+    text << in.rdbuf();
+    return parseServiceConfig(text.str(), path);
+}
+
+std::vector<ServiceSpec> mergeServices(const std::vector<ServiceSpec>& configured,
+                                       const std::vector<ServiceSpec>& discovered)
+{
+    std::vector<ServiceSpec> out = configured;
+    for (const ServiceSpec& d : discovered) {
+        auto same = std::find_if(out.begin(), out.end(), [&](const ServiceSpec& c) {
+            return c.name == d.name && c.ns == d.ns && (c.context.empty() || d.context.empty() || c.context == d.context);
+        });
+        if (same != out.end()) {
+            same->discovered = true;
+            if (same->group == same->name && !d.group.empty())
+                same->group = d.group;
+            continue;
+        }
+        out.push_back(d);
+    }
+    std::sort(out.begin(), out.end(), [](const ServiceSpec& x, const ServiceSpec& y) {
+        return std::tie(x.group, x.name, x.ns) < std::tie(y.group, y.name, y.ns);
+    });
+    return out;
+}
+
+} // namespace model

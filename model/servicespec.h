@@ -1,0 +1,60 @@
+#pragma once
+
+#include "kube/result.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace model {
+
+inline const std::string slotLabelKey = "signalbox.v-sekai.org/slot";
+inline const std::string serviceLabelKey = "signalbox.v-sekai.org/service";
+inline const std::string groupLabelKey = "signalbox.v-sekai.org/group";
+inline const std::string roleLabelKey = "signalbox.v-sekai.org/role";
+
+// Where one service's slots and Services are. Every name defaults to the convention of the
+// brief (S-a, S-b, S, S-staging, namespace S-sandbox with Deployment S) and can be overridden.
+struct ServiceSpec {
+    std::string name;
+    std::string group;                 // services that swap together share it
+    std::string context;               // kubeconfig context of production; empty: the current one
+    std::string ns;                    // production namespace
+    std::string slotA, slotB;          // Deployments
+    std::string liveService, stagingService;
+    std::string slotLabel = slotLabelKey;
+    std::string sandboxContext;        // empty: same as production
+    std::string sandboxNamespace;
+    std::string sandboxDeployment;
+    std::string imageRepository;       // where the tag picker looks; empty: from the running image
+    bool runsMigrationsAtStart = false;
+    bool stagingSharesLiveDatabase = false;
+    bool fromConfig = false;
+    bool discovered = false;
+
+    // Fills every empty name from the convention.
+    void applyDefaults();
+    std::string slotDeployment(char slot) const { return slot == 'a' ? slotA : slotB; }
+};
+
+struct ServiceConfig {
+    std::string file;                  // where it was read from; empty when there is none
+    std::vector<ServiceSpec> services;
+    std::vector<std::string> namespaces; // extra namespaces to look in
+    int pollIntervalSeconds = 0;         // 0: watch; otherwise poll at this interval
+};
+
+// Reads the YAML service configuration. A missing default file is an empty configuration; an
+// explicitly named missing file is an error. Errors name the file, the line and the key.
+kube::Result<ServiceConfig> loadServiceConfig(const std::string& path, bool explicitPath);
+kube::Result<ServiceConfig> parseServiceConfig(const std::string& text, const std::string& file);
+
+// The default location: $XDG_CONFIG_HOME/signalbox/services.yaml, else ~/.config/signalbox/services.yaml.
+std::string defaultServiceConfigPath();
+
+// Merges discovered services into configured ones: a service found both ways is one service,
+// the configuration's names winning.
+std::vector<ServiceSpec> mergeServices(const std::vector<ServiceSpec>& configured,
+                                       const std::vector<ServiceSpec>& discovered);
+
+} // namespace model

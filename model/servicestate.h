@@ -1,0 +1,98 @@
+#pragma once
+
+#include "imageref.h"
+#include "servicespec.h"
+
+#include "kube/objects.h"
+
+#include <QDateTime>
+
+#include <string>
+#include <vector>
+
+namespace model {
+
+enum class Rollout { Unknown, Progressing, Complete, Stalled, ScaledDown };
+enum class Health { Healthy, Degraded, Down, Missing };
+enum class Badge { InSync, ReadyToSwap, RollingOut, Attention };
+
+inline const std::string revisionAnnotation = "org.opencontainers.image.revision";
+inline const std::string createdAnnotation = "org.opencontainers.image.created";
+inline const std::string tagAnnotation = "signalbox.v-sekai.org/image-tag";
+inline const std::string commitLabel = "signalbox.v-sekai.org/commit";
+inline const std::string deployedAtAnnotation = "signalbox.v-sekai.org/deployed-at";
+
+struct SlotState {
+    char slot = 0;                    // 'a', 'b', or 's' for sandbox
+    std::string deployment;
+    std::string ns;
+    bool exists = false;
+    std::string image;                // as in the pod template
+    ImageRef imageRef;
+    std::string tag;                  // the tag, also when the image is pinned by digest
+    std::string commit;
+    std::string created;              // image creation time, when known
+    int desired = 0, updated = 0, ready = 0, available = 0;
+    Rollout rollout = Rollout::Unknown;
+    std::string rolloutText;
+    std::vector<std::string> problems; // plain sentences, worst first
+    int restarts = 0;
+    std::vector<kube::Event> warnings; // recent Warning events, newest first
+    std::string lastDeployed;         // RFC 3339
+    Health health = Health::Missing;
+    std::vector<std::string> readyPodIPs;
+
+    std::string label() const;        // "A", "B", "Sandbox"
+    std::string imageDisplay() const; // tag, else short digest
+    std::string shortCommit() const;
+    bool sameRelease(const SlotState& other) const;
+};
+
+struct Anomaly {
+    enum class Severity { Info, Warning, Critical };
+    Severity severity = Severity::Warning;
+    std::string text;
+};
+
+struct ServiceState {
+    ServiceSpec spec;
+    SlotState a, b, sandbox;
+    bool liveServiceExists = false, stagingServiceExists = false;
+    char live = 0;                    // 'a' or 'b' when the live Service selects exactly one slot
+    char staging = 0;
+    std::vector<Anomaly> anomalies;
+    Badge badge = Badge::InSync;
+    std::string badgeText;
+
+    const SlotState& slot(char s) const { return s == 'b' ? b : a; }
+    const SlotState* liveSlot() const { return live ? &slot(live) : nullptr; }
+    const SlotState* stagingSlot() const { return staging ? &slot(staging) : nullptr; }
+    std::string roleOf(char slot) const; // "LIVE", "STAGING", "LIVE+STAGING" or ""
+};
+
+// The typed objects of one namespace (or several), as the informers hold them.
+struct Snapshot {
+    std::vector<kube::Deployment> deployments;
+    std::vector<kube::ReplicaSet> replicaSets;
+    std::vector<kube::Pod> pods;
+    std::vector<kube::Service> services;
+    std::vector<kube::EndpointSlice> endpointSlices;
+    std::vector<kube::Event> events;
+
+    const kube::Deployment* deployment(const std::string& ns, const std::string& name) const;
+    const kube::Service* service(const std::string& ns, const std::string& name) const;
+};
+
+SlotState deriveSlot(char slot, const std::string& ns, const std::string& deployment, const Snapshot& snapshot,
+                     const QDateTime& now);
+ServiceState deriveService(const ServiceSpec& spec, const Snapshot& production, const Snapshot& sandbox,
+                           const QDateTime& now);
+
+// Services found by their labels: a Service labelled signalbox.v-sekai.org/service=S with
+// role live (or named S), its staging partner, and slot Deployments carrying the slot label.
+std::vector<ServiceSpec> discoverServices(const Snapshot& snapshot, const std::string& context);
+
+const char* badgeName(Badge b);
+const char* healthName(Health h);
+
+} // namespace model

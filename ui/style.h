@@ -1,0 +1,20 @@
+#pragma once
+
+#include "model/servicestate.h"
+
+#include <QString>
+
+// Colours that read in light and dark palettes: saturated mid-tones with white text for
+// pills, and borders rather than filled backgrounds for tiles.
+namespace ui::style {
+
+enum class Tone { Live, Staging, Healthy, Attention, Rolling, Neutral };
+
+QString pill(Tone tone);
+QString tileBorder(Tone tone);
+QString colorOf(Tone tone);
+Tone toneOf(model::Badge badge);
+// "3 min ago", "2 h ago", or the date, for an RFC 3339 time.
+QString relativeTime(const QString& rfc3339);
+
+} // namespace ui::style
