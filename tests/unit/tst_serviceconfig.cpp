@@ -1,0 +1,125 @@
+// The service configuration file: names override the convention, and every mistake is
+// reported with the file, the line and the key.
+#include "model/servicespec.h"
+
+#include <QTemporaryDir>
+#include <QTest>
+
+class TestServiceConfig : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void fullEntry()
+    {
+        const auto c = model::parseServiceConfig(R"(
+pollIntervalSeconds: 10
+namespaces: [tools]
+services:
+  - name: uro
+    namespace: prod
+    context: prod-ctx
+    group: uro
+    slots: {a: uro-blue, b: uro-green}
+    services: {live: uro-live, staging: uro-next}
+    sandbox: {context: dev, namespace: sandbox, deployment: uro-dev}
+    image: ghcr.io/v-sekai/uro
+    runsMigrationsAtStart: true
+    stagingSharesLiveDatabase: true
+  - name: uro-frontend
+    namespace: prod
+)",
+                                                 "/etc/sb.yaml");
+        QVERIFY2(c, c ? "" : c.error().message.c_str());
+        QCOMPARE(c->pollIntervalSeconds, 10);
+        QCOMPARE(c->namespaces, std::vector<std::string>{"tools"});
+        QCOMPARE(c->services.size(), std::size_t(2));
+        const auto& u = c->services[0];
+        QCOMPARE(u.slotA, std::string("uro-blue"));
+        QCOMPARE(u.slotB, std::string("uro-green"));
+        QCOMPARE(u.liveService, std::string("uro-live"));
+        QCOMPARE(u.stagingService, std::string("uro-next"));
+        QCOMPARE(u.sandboxContext, std::string("dev"));
+        QCOMPARE(u.sandboxNamespace, std::string("sandbox"));
+        QCOMPARE(u.sandboxDeployment, std::string("uro-dev"));
+        QCOMPARE(u.imageRepository, std::string("ghcr.io/v-sekai/uro"));
+        QVERIFY(u.runsMigrationsAtStart && u.stagingSharesLiveDatabase);
+        const auto& f = c->services[1];
+        QCOMPARE(f.slotA, std::string("uro-frontend-a"));
+        QCOMPARE(f.stagingService, std::string("uro-frontend-staging"));
+        QCOMPARE(f.sandboxNamespace, std::string("uro-frontend-sandbox"));
+        QCOMPARE(f.group, std::string("uro-frontend"));
+        QVERIFY(!f.runsMigrationsAtStart);
+    }
+
+    void errors_data()
+    {
+        QTest::addColumn<QString>("yaml");
+        QTest::addColumn<int>("line");
+        QTest::addColumn<QString>("what");
+        QTest::newRow("unknown key") << "services:\n  - name: uro\n    namespace: x\n    slot: {a: b}\n" << 4
+                                     << "unknown key \"services[0].slot\"";
+        QTest::newRow("wrong type") << "services:\n  - name: uro\n    namespace: [x]\n" << 3
+                                    << "\"services[0].namespace\" must be a text value";
+        QTest::newRow("missing namespace") << "services:\n  - name: uro\n" << 2 << "\"services[0].namespace\" is missing";
+        QTest::newRow("duplicate") << "services:\n  - {name: uro, namespace: a}\n  - {name: uro, namespace: b}\n" << 3
+                                   << "listed twice";
+        QTest::newRow("not a flag") << "services:\n  - name: uro\n    namespace: a\n    runsMigrationsAtStart: maybe\n"
+                                    << 4 << "must be true or false";
+        QTest::newRow("bad yaml") << "services:\n  - name: uro\n   namespace: a\n" << 3 << "not valid YAML";
+        QTest::newRow("same services") << "services:\n  - name: u\n    namespace: a\n    services: {live: x, staging: x}\n"
+                                       << 2 << "are the same object";
+        QTest::newRow("poll range") << "pollIntervalSeconds: 99999\n" << 1 << "between 0";
+    }
+
+    void errors()
+    {
+        QFETCH(QString, yaml);
+        QFETCH(int, line);
+        QFETCH(QString, what);
+        const auto c = model::parseServiceConfig(yaml.toStdString(), "/home/me/.config/signalbox/services.yaml");
+        QVERIFY(!c);
+        const QString msg = QString::fromStdString(c.error().message);
+        QVERIFY2(msg.contains(QStringLiteral("/home/me/.config/signalbox/services.yaml")), qPrintable(msg));
+        QVERIFY2(msg.contains(QStringLiteral("line %1:").arg(line)), qPrintable(msg));
+        QVERIFY2(msg.contains(what), qPrintable(msg));
+    }
+
+    void missingFiles()
+    {
+        QTemporaryDir dir;
+        const std::string path = dir.filePath(QStringLiteral("none.yaml")).toStdString();
+        const auto quiet = model::loadServiceConfig(path, false);
+        QVERIFY(quiet);
+        QVERIFY(quiet->services.empty());
+        const auto loud = model::loadServiceConfig(path, true);
+        QVERIFY(!loud);
+        QVERIFY(QString::fromStdString(loud.error().message).contains(QString::fromStdString(path)));
+    }
+
+    void configuredAndDiscoveredAreOne()
+    {
+        model::ServiceSpec configured;
+        configured.name = "uro";
+        configured.ns = "uro";
+        configured.slotA = "uro-blue";
+        configured.fromConfig = true;
+        configured.applyDefaults();
+        model::ServiceSpec found = configured;
+        found.slotA = "uro-a";
+        found.group = "uro";
+        found.fromConfig = false;
+        found.discovered = true;
+        model::ServiceSpec other;
+        other.name = "api";
+        other.ns = "api";
+        other.applyDefaults();
+        const auto merged = model::mergeServices({configured}, {found, other});
+        QCOMPARE(merged.size(), std::size_t(2));
+        const auto& uro = merged[1].name == "uro" ? merged[1] : merged[0];
+        QCOMPARE(uro.slotA, std::string("uro-blue"));
+        QVERIFY(uro.fromConfig && uro.discovered);
+    }
+};
+
+QTEST_APPLESS_MAIN(TestServiceConfig)
+#include "tst_serviceconfig.moc"

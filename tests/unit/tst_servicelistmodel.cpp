@@ -1,0 +1,100 @@
+// The overview's model: rows change one at a time (insert, remove, move, dataChanged for one
+// row), never by a reset, and it satisfies QAbstractItemModelTester throughout.
+#include "model/servicelistmodel.h"
+
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+#include <QTest>
+
+namespace {
+
+model::ServiceState state(const std::string& name, const std::string& tagA, model::Badge badge)
+{
+    model::ServiceState s;
+    s.spec.name = name;
+    s.spec.ns = "prod";
+    s.spec.applyDefaults();
+    s.a.slot = 'a';
+    s.a.exists = true;
+    s.a.tag = tagA;
+    s.a.desired = s.a.ready = 2;
+    s.b.slot = 'b';
+    s.b.exists = true;
+    s.b.tag = "next";
+    s.b.desired = 2;
+    s.b.ready = 1;
+    s.live = 'a';
+    s.staging = 'b';
+    s.badge = badge;
+    s.badgeText = model::badgeName(badge);
+    return s;
+}
+
+} // namespace
+
+class TestServiceListModel : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void fineGrainedUpdates()
+    {
+        model::ServiceListModel m;
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QSignalSpy resets(&m, &QAbstractItemModel::modelReset);
+        QSignalSpy inserted(&m, &QAbstractItemModel::rowsInserted);
+        QSignalSpy removed(&m, &QAbstractItemModel::rowsRemoved);
+        QSignalSpy changed(&m, &QAbstractItemModel::dataChanged);
+        QSignalSpy moved(&m, &QAbstractItemModel::rowsMoved);
+
+        m.setServices({state("api", "1", model::Badge::InSync), state("uro", "7", model::Badge::ReadyToSwap)});
+        QCOMPARE(m.rowCount(), 2);
+        QCOMPARE(inserted.count(), 2);
+        QCOMPARE(m.data(m.index(1, model::ServiceListModel::LiveColumn)).toString(), QStringLiteral("A: 7"));
+        QCOMPARE(m.data(m.index(1, model::ServiceListModel::StagingColumn)).toString(), QStringLiteral("B: next"));
+        QCOMPARE(m.data(m.index(1, model::ServiceListModel::ReadyColumn)).toString(),
+                 QStringLiteral("live 2/2 · staging 1/2"));
+        QCOMPARE(m.data(m.index(1, model::ServiceListModel::StatusColumn)).toString(), QStringLiteral("Ready to swap"));
+
+        // The same data again: no signal at all.
+        changed.clear();
+        m.setServices({state("api", "1", model::Badge::InSync), state("uro", "7", model::Badge::ReadyToSwap)});
+        QCOMPARE(changed.count(), 0);
+
+        // One row changes: one dataChanged, for that row only.
+        m.setServices({state("api", "1", model::Badge::InSync), state("uro", "8", model::Badge::ReadyToSwap)});
+        QCOMPARE(changed.count(), 1);
+        const auto topLeft = changed.first().at(0).value<QModelIndex>();
+        const auto bottomRight = changed.first().at(1).value<QModelIndex>();
+        QCOMPARE(topLeft.row(), 1);
+        QCOMPARE(bottomRight.row(), 1);
+        QCOMPARE(topLeft.column(), int(model::ServiceListModel::LiveColumn));
+
+        // A row goes, another arrives.
+        m.setServices({state("uro", "8", model::Badge::ReadyToSwap), state("web", "2", model::Badge::Attention)});
+        QCOMPARE(removed.count(), 1);
+        QCOMPARE(inserted.count(), 3);
+        QCOMPARE(m.rowCount(), 2);
+        QCOMPARE(m.data(m.index(1, 0), model::ServiceListModel::BadgeRole).toInt(), int(model::Badge::Attention));
+
+        // Order changes: a move, not a reset.
+        m.setServices({state("web", "2", model::Badge::Attention), state("uro", "8", model::Badge::ReadyToSwap)});
+        QCOMPARE(moved.count(), 1);
+        QCOMPARE(m.data(m.index(0, 0)).toString(), QStringLiteral("web"));
+        QCOMPARE(resets.count(), 0);
+        QCOMPARE(m.rowOf(QStringLiteral("/prod/uro")), 1);
+    }
+
+    void sameSlotIsSaidSo()
+    {
+        model::ServiceListModel m;
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        auto s = state("uro", "7", model::Badge::Attention);
+        s.staging = 'a';
+        m.setServices({s});
+        QCOMPARE(m.data(m.index(0, model::ServiceListModel::StagingColumn)).toString(),
+                 QStringLiteral("— (same slot as live)"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestServiceListModel)
+#include "tst_servicelistmodel.moc"
