@@ -207,7 +207,10 @@ void Dashboard::recompute()
             continue;
         if (inf == m_discovery && m_discoveryFallback)
             continue;
-        if (!inf->hasSynced())
+        // A namespace the user may not read, or that does not exist, will not sync; it is
+        // reported, and does not hold the rest of the picture back.
+        const int status = inf->lastError().httpStatus;
+        if (!inf->hasSynced() && status != 403 && status != 404)
             allSynced = false;
     }
     const bool wasComplete = m_complete;

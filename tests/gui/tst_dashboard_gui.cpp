@@ -1,0 +1,164 @@
+// The real main window against the local control plane: it shows the example services as the
+// cluster has them, follows a selector flip made by someone else within 2 s, and shows a slot
+// whose pods turned unready as needing attention, with the reason.
+#include "kube/kubeconfig.h"
+#include "kube/transport.h"
+#include "model/dashboard.h"
+#include "support/testsupport.h"
+#include "ui/mainwindow.h"
+#include "ui/servicepage.h"
+#include "ui/slottile.h"
+
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTest>
+
+using testsupport::kubectl;
+
+namespace {
+
+QStringList podsOf(const QString& slot)
+{
+    const auto r = kubectl(QStringLiteral("admin"),
+                           {QStringLiteral("get"), QStringLiteral("pods"), QStringLiteral("-n"), QStringLiteral("uro"),
+                            QStringLiteral("-l"), QStringLiteral("app.kubernetes.io/name=uro,signalbox.v-sekai.org/slot=") + slot,
+                            QStringLiteral("-o"), QStringLiteral("name")});
+    return QString::fromUtf8(r.out).split(u'\n', Qt::SkipEmptyParts);
+}
+
+bool setSelectors(const QString& live, const QString& staging)
+{
+    const QString patch = QStringLiteral(R"({"spec":{"selector":{"signalbox.v-sekai.org/slot":"%1"}}})");
+    const auto a = kubectl(QStringLiteral("admin"), {QStringLiteral("patch"), QStringLiteral("service"),
+                                                     QStringLiteral("uro"), QStringLiteral("-n"), QStringLiteral("uro"),
+                                                     QStringLiteral("-p"), patch.arg(live)});
+    const auto b = kubectl(QStringLiteral("admin"), {QStringLiteral("patch"), QStringLiteral("service"),
+                                                     QStringLiteral("uro-staging"), QStringLiteral("-n"),
+                                                     QStringLiteral("uro"), QStringLiteral("-p"), patch.arg(staging)});
+    return a.exitCode == 0 && b.exitCode == 0;
+}
+
+} // namespace
+
+class TestDashboardGui : public QObject {
+    Q_OBJECT
+
+private:
+    kube::Transport m_transport;
+    ui::MainWindow* m_window = nullptr;
+    model::Dashboard* m_dashboard = nullptr;
+
+    QString cell(int row, int column) const
+    {
+        auto* m = m_window->serviceModel();
+        return m->data(m->index(row, column)).toString();
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        REQUIRE_CLUSTER();
+        const auto apply = kubectl(QStringLiteral("admin"), {QStringLiteral("apply"), QStringLiteral("-f"),
+                                                             testsupport::sourceDir() +
+                                                                 QStringLiteral("/deploy/examples/uro")});
+        QVERIFY2(apply.exitCode == 0, qPrintable(apply.describe()));
+        QVERIFY(setSelectors(QStringLiteral("a"), QStringLiteral("b")));
+
+        kube::KubeconfigOptions options;
+        options.explicitPath = testsupport::kubeconfigFor(QStringLiteral("viewer")).toStdString();
+        options.namespaceOverride = "uro";
+        auto merged = kube::loadKubeconfig(options);
+        auto rest = kube::loadRestConfig(options);
+        QVERIFY(merged && rest);
+        m_window = new ui::MainWindow;
+        m_dashboard = new model::Dashboard(merged.value(), rest.value(), &m_transport, {}, m_window);
+        m_window->setConnection(model::describeConnection(rest));
+        m_window->setDashboard(m_dashboard);
+        m_dashboard->start();
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window));
+        QTRY_VERIFY_WITH_TIMEOUT(m_dashboard->complete() && m_window->serviceModel()->rowCount() == 2, 20000);
+    }
+
+    void overviewShowsTheCluster()
+    {
+        const int row = m_window->serviceModel()->rowOf(QStringLiteral("viewer@signalbox-local/uro/uro"));
+        QVERIFY(row >= 0);
+        QCOMPARE(cell(row, model::ServiceListModel::LiveColumn), QStringLiteral("A: 8d3c2f41a9b0"));
+        QCOMPARE(cell(row, model::ServiceListModel::StagingColumn), QStringLiteral("B: c41e7a90d2f3"));
+        QCOMPARE(cell(row, model::ServiceListModel::ReadyColumn), QStringLiteral("live 2/2 · staging 2/2"));
+        QCOMPARE(cell(row, model::ServiceListModel::StatusColumn), QStringLiteral("Ready to swap"));
+        QVERIFY(m_window->freshnessText().startsWith(QStringLiteral("Updated ")));
+        QCOMPARE(m_window->findChild<QLabel*>(QStringLiteral("userLabel"))->text(), QStringLiteral("as <b>viewer</b>"));
+    }
+
+    void keyboardOpensTheServicePage()
+    {
+        QTableView* table = m_window->overview();
+        table->setFocus();
+        const int row = m_window->serviceModel()->rowOf(QStringLiteral("viewer@signalbox-local/uro/uro"));
+        table->setCurrentIndex(m_window->serviceModel()->index(row, 0));
+        QTest::keyClick(table, Qt::Key_Return);
+        QTRY_COMPARE(m_window->currentService(), QStringLiteral("uro"));
+        ui::ServicePage* page = m_window->servicePage();
+        QCOMPARE(page->tile('a')->roleText(), QStringLiteral("LIVE"));
+        QCOMPARE(page->tile('b')->roleText(), QStringLiteral("STAGING"));
+        QVERIFY(page->tile('a')->imageText().contains(QStringLiteral("8d3c2f41a9b0")));
+        QVERIFY(page->tile('s')->imageText().contains(QStringLiteral("uro-sandbox")));
+        QCOMPARE(page->tile('b')->health(), model::Health::Healthy);
+    }
+
+    void aSelectorFlipShowsWithinTwoSeconds()
+    {
+        QVERIFY(setSelectors(QStringLiteral("b"), QStringLiteral("a")));
+        QElapsedTimer t;
+        t.start();
+        ui::ServicePage* page = m_window->servicePage();
+        QTRY_VERIFY_WITH_TIMEOUT(page->tile('b')->roleText() == QStringLiteral("LIVE") &&
+                                     page->tile('a')->roleText() == QStringLiteral("STAGING"),
+                                 2000);
+        qInfo("new live slot shown %lld ms after the second patch returned", static_cast<long long>(t.elapsed()));
+    }
+
+    void unreadyPodsTurnTheTileToAttention()
+    {
+        const QStringList pods = podsOf(QStringLiteral("b"));
+        QCOMPARE(pods.size(), 2);
+        for (const QString& pod : pods) {
+            const auto r = kubectl(QStringLiteral("admin"),
+                                   {QStringLiteral("patch"), pod, QStringLiteral("-n"), QStringLiteral("uro"),
+                                    QStringLiteral("--subresource=status"), QStringLiteral("-p"),
+                                    QStringLiteral(R"({"status":{"conditions":[{"type":"Ready","status":"False"}]}})")});
+            QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        }
+        ui::ServicePage* page = m_window->servicePage();
+        QTRY_VERIFY_WITH_TIMEOUT(page->tile('b')->health() == model::Health::Down, 10000);
+        QVERIFY2(page->tile('b')->problemText().contains(QStringLiteral("2 pods run but are not ready")),
+                 qPrintable(page->tile('b')->problemText()));
+        QVERIFY2(page->anomalyText().contains(QStringLiteral("Live (slot B) has 0 of 2 pods ready: users get errors.")),
+                 qPrintable(page->anomalyText()));
+        auto* m = m_window->serviceModel();
+        const int row = m->rowOf(QStringLiteral("viewer@signalbox-local/uro/uro"));
+        QCOMPARE(m->data(m->index(row, model::ServiceListModel::StatusColumn)).toString(), QStringLiteral("Attention"));
+    }
+
+    void cleanupTestCase()
+    {
+        // Leave the example as it was: slot a live, and fresh (ready) pods for slot b.
+        setSelectors(QStringLiteral("a"), QStringLiteral("b"));
+        kubectl(QStringLiteral("admin"), {QStringLiteral("delete"), QStringLiteral("pods"), QStringLiteral("-n"),
+                                          QStringLiteral("uro"), QStringLiteral("-l"),
+                                          QStringLiteral("signalbox.v-sekai.org/slot=b,app.kubernetes.io/name=uro"),
+                                          QStringLiteral("--wait=false")});
+        delete m_window;
+    }
+};
+
+QTEST_MAIN(TestDashboardGui)
+#include "tst_dashboard_gui.moc"
