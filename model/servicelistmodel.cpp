@@ -59,6 +59,8 @@ QString ServiceListModel::text(const ServiceState& s, int column) const
         return QStringLiteral("live %1 · staging %2").arg(readiness(s.liveSlot()), readiness(s.stagingSlot()));
     case StatusColumn:
         return QString::fromUtf8(badgeName(s.badge));
+    case SummaryColumn:
+        return q(s.badgeText);
     }
     return {};
 }
@@ -104,6 +106,8 @@ QVariant ServiceListModel::headerData(int section, Qt::Orientation orientation, 
         return tr("Ready pods");
     case StatusColumn:
         return tr("Status");
+    case SummaryColumn:
+        return tr("What it means");
     }
     return {};
 }

@@ -14,7 +14,7 @@ class ServiceListModel : public QAbstractTableModel {
     Q_OBJECT
 
 public:
-    enum Column { ServiceColumn, LiveColumn, StagingColumn, ReadyColumn, StatusColumn, ColumnCount };
+    enum Column { ServiceColumn, LiveColumn, StagingColumn, ReadyColumn, StatusColumn, SummaryColumn, ColumnCount };
     enum Role { BadgeRole = Qt::UserRole + 1, KeyRole, SeverityRole };
 
     explicit ServiceListModel(QObject* parent = nullptr);
