@@ -1,3 +1,4 @@
+#include "cli.h"
 #include "kube/kubeconfig.h"
 #include "kube/transport.h"
 #include "model/connectioninfo.h"
@@ -56,6 +57,11 @@ struct Console {
 int main(int argc, char** argv)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
+    if (argc > 1 && cli::isCommand(argv[1])) {
+        const int rc = cli::run(argc, argv);
+        curl_global_cleanup();
+        return rc;
+    }
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("signalbox"));
     QApplication::setOrganizationName(QStringLiteral("signalbox"));

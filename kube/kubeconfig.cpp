@@ -374,21 +374,12 @@ Error invalidFile(const std::string& file, const std::string& what, int line)
     return Error::config(message + ". Fix or remove it.");
 }
 
-Result<FileConfig> loadFile(const std::string& file)
+// `file` names the text in messages and anchors its relative paths; nothing is read from it.
+Result<FileConfig> parseFile(const std::string& text, const std::string& file)
 {
-    const QString path = QString::fromStdString(file);
-    if (QFileInfo(path).isDir())
-        return Error::config("The kubeconfig file " + file + " is a folder, not a file. Name a file instead.");
-    QFile input(path);
-    if (!input.open(QIODevice::ReadOnly)) {
-        return Error::config("The kubeconfig file " + file + " cannot be read (" + input.errorString().toStdString() +
-                             "). Check its permissions.");
-    }
-    const QByteArray data = input.readAll();
-
     YAML::Node root;
     try {
-        root = YAML::Load(data.toStdString());
+        root = YAML::Load(text);
     } catch (const YAML::Exception& e) {
         std::string message = "The kubeconfig file " + file + " is not valid YAML";
         if (!e.mark.is_null())
@@ -404,6 +395,19 @@ Result<FileConfig> loadFile(const std::string& file)
         // yaml-cpp's own messages name at most a key, never a value, so they are safe to show.
         return invalidFile(file, e.msg, e.mark.is_null() ? 0 : e.mark.line + 1);
     }
+}
+
+Result<FileConfig> loadFile(const std::string& file)
+{
+    const QString path = QString::fromStdString(file);
+    if (QFileInfo(path).isDir())
+        return Error::config("The kubeconfig file " + file + " is a folder, not a file. Name a file instead.");
+    QFile input(path);
+    if (!input.open(QIODevice::ReadOnly)) {
+        return Error::config("The kubeconfig file " + file + " cannot be read (" + input.errorString().toStdString() +
+                             "). Check its permissions.");
+    }
+    return parseFile(input.readAll().toStdString(), file);
 }
 
 Error internalError(const std::exception& e)
@@ -548,6 +552,26 @@ Result<Kubeconfig> loadKubeconfig(const KubeconfigOptions& options)
         for (auto& [name, context] : contexts)
             merged.contexts.push_back(std::move(context));
         return merged;
+    } catch (const std::exception& e) {
+        return internalError(e);
+    }
+}
+
+Result<Kubeconfig> parseKubeconfigText(const std::string& text, const std::string& fileName)
+{
+    try {
+        Result<FileConfig> parsed = parseFile(text, fileName);
+        if (!parsed)
+            return parsed.error();
+        FileConfig& part = parsed.value();
+        Kubeconfig config;
+        config.files.push_back(fileName);
+        config.currentContext = std::move(part.currentContext);
+        config.clusters = std::move(part.clusters);
+        config.users = std::move(part.users);
+        for (auto& [name, context] : part.contexts)
+            config.contexts.push_back(std::move(context));
+        return config;
     } catch (const std::exception& e) {
         return internalError(e);
     }

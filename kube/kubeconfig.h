@@ -97,6 +97,10 @@ struct Kubeconfig {
 // Reads and merges kubeconfig files with kubectl's rules (client-go tools/clientcmd).
 Result<Kubeconfig> loadKubeconfig(const KubeconfigOptions& options);
 
+// Parses the text of one kubeconfig as if it were the file `fileName`, which names it in messages
+// and anchors its relative paths; no file is read.
+Result<Kubeconfig> parseKubeconfigText(const std::string& text, const std::string& fileName);
+
 // Picks the context (options.context, else current-context) and resolves it.
 // Falls back to in-cluster configuration when no kubeconfig file exists and the
 // in-cluster environment is present.

@@ -4,6 +4,8 @@
 #include <QSocketNotifier>
 #include <QTimer>
 
+#include <algorithm>
+#include <cctype>
 #include <vector>
 
 namespace kube {
@@ -12,13 +14,14 @@ struct Transport::Request {
     Id id = 0;
     Transport* owner = nullptr;
     CurlEasy easy;
-    CurlSlist headers;
+    CurlSlist headerList;
     CurlSlist connectTo;
     Endpoint endpoint;
     HttpRequest request;
     DoneFn onDone;
     ChunkFn onChunk;
     std::string body;      // whole body, or bytes not yet handed to onChunk
+    std::multimap<std::string, std::string> headers;
     bool headersDone = false;
     bool openReported = false;
     char errorBuffer[CURL_ERROR_SIZE] = {};
@@ -62,6 +65,12 @@ bool splitHostPort(const std::string& server, std::string& scheme, std::string& 
 }
 
 } // namespace
+
+std::string HttpResponse::header(const std::string& lowerName) const
+{
+    auto it = headers.find(lowerName);
+    return it == headers.end() ? std::string() : it->second;
+}
 
 Transport::Transport(QObject* parent) : QObject(parent), m_multi(curl_multi_init()), m_timer(new QTimer(this))
 {
@@ -130,6 +139,8 @@ Transport::Id Transport::start(const Endpoint& endpoint, HttpRequest request, Do
     const std::string& method = r->request.method;
     if (method == "GET") {
         curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+    } else if (method == "HEAD" || r->request.noBody) {
+        curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
     } else {
         curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method.c_str());
         curl_easy_setopt(h, CURLOPT_POSTFIELDS, r->request.body.c_str());
@@ -161,12 +172,17 @@ Transport::Id Transport::start(const Endpoint& endpoint, HttpRequest request, Do
     }
 
     curl_slist* headers = nullptr;
-    headers = curl_slist_append(headers, "Accept: application/json");
+    const bool customAccept = std::any_of(r->request.headers.begin(), r->request.headers.end(),
+                                          [](const std::string& line) { return line.rfind("Accept:", 0) == 0; });
+    if (!customAccept)
+        headers = curl_slist_append(headers, "Accept: application/json");
+    for (const auto& line : r->request.headers)
+        headers = curl_slist_append(headers, line.c_str());
     if (!r->request.contentType.empty())
         headers = curl_slist_append(headers, ("Content-Type: " + r->request.contentType).c_str());
     if (!endpoint.bearerToken.empty())
         headers = curl_slist_append(headers, ("Authorization: Bearer " + endpoint.bearerToken).c_str());
-    r->headers.reset(headers);
+    r->headerList.reset(headers);
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
 
     const Id id = r->id;
@@ -229,9 +245,27 @@ size_t Transport::onWrite(char* data, size_t size, size_t count, void* request)
 size_t Transport::onHeader(char* data, size_t size, size_t count, void* request)
 {
     auto* r = static_cast<Request*>(request);
-    const std::string_view line(data, size * count);
-    if (line == "\r\n" || line == "\n")
+    std::string_view line(data, size * count);
+    if (line == "\r\n" || line == "\n") {
         r->headersDone = true;
+        return size * count;
+    }
+    if (line.rfind("HTTP/", 0) == 0) {
+        r->headers.clear(); // a new response (after a redirect or 100 Continue)
+        return size * count;
+    }
+    const auto colon = line.find(':');
+    if (colon != std::string_view::npos) {
+        std::string name(line.substr(0, colon));
+        for (char& c : name)
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        std::string_view value = line.substr(colon + 1);
+        while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+            value.remove_prefix(1);
+        while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' '))
+            value.remove_suffix(1);
+        r->headers.emplace(std::move(name), std::string(value));
+    }
     return size * count;
 }
 
@@ -314,6 +348,7 @@ void Transport::finish(Request* request, CURLcode code)
     HttpResponse response;
     response.status = status;
     response.body = std::move(r->body);
+    response.headers = std::move(r->headers);
     r->onDone(std::move(response));
 }
 

@@ -37,6 +37,8 @@ struct HttpRequest {
     std::string path;                    // absolute path with query, e.g. /api/v1/namespaces
     std::string body;
     std::string contentType;
+    std::vector<std::string> headers;    // extra "Name: value" lines (Accept replaces the default)
+    bool noBody = false;                 // HEAD
     std::chrono::milliseconds timeout{30000};        // whole request; zero: none (watch streams)
     std::chrono::milliseconds connectTimeout{10000};
 };
@@ -44,6 +46,9 @@ struct HttpRequest {
 struct HttpResponse {
     long status = 0;
     std::string body;
+    std::multimap<std::string, std::string> headers; // names in lower case
+
+    std::string header(const std::string& lowerName) const;
 };
 
 // HTTP over one libcurl multi handle driven by the Qt event loop (socket notifiers and one

@@ -212,7 +212,7 @@ void TestObjects::deployment()
     QCOMPARE(q(progressing->lastTransitionTime), QStringLiteral("2026-11-27T02:32:13Z"));
     QCOMPARE(q(progressing->lastUpdateTime), QStringLiteral("2026-11-27T02:32:19Z"));
     QCOMPARE(q(d->condition("Available")->reason), QStringLiteral("MinimumReplicasAvailable"));
-    QCOMPARE(d->condition("ReplicaFailure"), nullptr);
+    QVERIFY(!d->condition("ReplicaFailure"));
 }
 
 void TestObjects::progressDeadlineExceeded()
@@ -474,7 +474,8 @@ void TestObjects::event_data()
     // The scheduler writes events.k8s.io events: no count, no lastTimestamp, only eventTime.
     QTest::newRow("scheduler, eventTime only")
         << QStringLiteral("event-scheduled-pod.json") << QStringLiteral("uro-a-ffb6f79c6-4l4ds.18ebc623c6e68747")
-        << QStringLiteral("Scheduled") << QStringLiteral("Successfully assigned uro/uro-a-ffb6f79c6-4l4ds to kwok-node-0")
+        << QStringLiteral("Scheduled")
+        << QStringLiteral("Successfully assigned uro/uro-a-ffb6f79c6-4l4ds to kwok-node-0")
         << QStringLiteral("Pod") << QStringLiteral("uro-a-ffb6f79c6-4l4ds") << 1
         << QStringLiteral("2026-11-27T02:32:13.400420Z");
     // clang-format on
@@ -533,7 +534,7 @@ void TestObjects::missingFieldsTakeDefaults()
     QCOMPARE(d->availableReplicas, 0);
     QCOMPARE(d->unavailableReplicas, 0);
     QVERIFY(d->conditions.empty());
-    QCOMPARE(d->condition("Progressing"), nullptr);
+    QVERIFY(!d->condition("Progressing"));
 
     const auto rs = kube::parseReplicaSet(empty);
     REQUIRE_OK(rs);
@@ -624,9 +625,9 @@ void TestObjects::endpointConditionDefaults()
     QFETCH(bool, serving);
     QFETCH(bool, terminating);
 
-    json endpoint = {{"addresses", {"10.0.0.1"}}};
+    json endpoint = {{"addresses", json::array({"10.0.0.1"})}};
     endpoint["conditions"] = json::parse(conditions.toStdString());
-    const auto s = kube::parseEndpointSlice(json{{"endpoints", {endpoint}}});
+    const auto s = kube::parseEndpointSlice(json{{"endpoints", json::array({endpoint})}});
     REQUIRE_OK(s);
     QCOMPARE(s->endpoints.size(), std::size_t(1));
     QCOMPARE(s->endpoints[0].ready, ready);
@@ -667,12 +668,12 @@ void TestObjects::eventTimestampFallback()
 void TestObjects::wrongTypes_data()
 {
     QTest::addColumn<QString>("kind");
-    QTest::addColumn<QString>("file");       // the object; empty: the recorded object of this kind
-    QTest::addColumn<QString>("pointer");    // JSON pointer to replace in it; empty: none
-    QTest::addColumn<QByteArray>("value");   // the replacement, as JSON
-    QTest::addColumn<QString>("field");      // the path the Error must name
-    QTest::addColumn<QString>("expected");   // what the Error says the field should be
-    QTest::addColumn<QString>("object");     // namespace/name the Error must name; empty: none known
+    QTest::addColumn<QString>("file");     // the object; empty: the recorded object of this kind
+    QTest::addColumn<QString>("pointer");  // JSON pointer to replace in it; empty: none
+    QTest::addColumn<QByteArray>("value"); // the replacement, as JSON
+    QTest::addColumn<QString>("field");    // the path the Error must name
+    QTest::addColumn<QString>("expected"); // what the Error says the field should be
+    QTest::addColumn<QString>("object");   // namespace/name the Error must name; empty: none known
 
     const QString uroA = QStringLiteral("uro/uro-a");
     const QString uroPod = QStringLiteral("uro/uro-a-ffb6f79c6-4l4ds");
@@ -731,8 +732,10 @@ void TestObjects::wrongTypes_data()
         "Pod.status.containerStatuses[0].restartCount", "a whole number, not string", uroPod);
     row("container state as a string", "Pod", "", "/status/containerStatuses/0/state", R"("Running")",
         "Pod.status.containerStatuses[0].state", "an object, not string", uroPod);
-    row("lastState.terminated as a list", "Pod", "", "/status/containerStatuses/0/lastState/terminated", "[]",
-        "Pod.status.containerStatuses[0].lastState.terminated", "an object, not array", uroPod);
+    row("lastState.terminated as a list", "Pod", "pod-crashloopbackoff.json",
+        "/status/containerStatuses/1/lastState/terminated", "[]",
+        "Pod.status.containerStatuses[1].lastState.terminated", "an object, not array",
+        QStringLiteral("uro/uro-b-7d9f8c6b54-x2kqp"));
     row("annotation value as an object", "Pod", "", "/metadata/annotations/org.opencontainers.image.source", "{}",
         "Pod.metadata.annotations.org.opencontainers.image.source", "a string", uroPod);
     row("targetPort as a fraction", "Service", "", "/spec/ports/0/targetPort", "80.5",
@@ -769,7 +772,9 @@ void TestObjects::wrongTypes()
     QVERIFY2(!j.is_discarded(), qPrintable(source));
     if (!pointer.isEmpty()) {
         const json::json_pointer at(pointer.toStdString());
-        QVERIFY2(j.contains(at), qPrintable(QStringLiteral("%1 has nothing at %2").arg(source, pointer)));
+        // The parent must exist, so a misspelt path fails here instead of testing nothing.
+        QVERIFY2(j.contains(at.parent_pointer()),
+                 qPrintable(QStringLiteral("%1 has nothing at %2").arg(source, pointer)));
         j[at] = json::parse(value.toStdString());
     }
 

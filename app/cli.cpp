@@ -1,0 +1,339 @@
+#include "cli.h"
+
+#include "kube/kubeconfig.h"
+#include "kube/transport.h"
+#include "model/servicelookup.h"
+#include "model/servicestate.h"
+#include "model/swap.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QTimer>
+
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <unistd.h>
+
+namespace cli {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr int exitUsage = 2;
+
+const char* const commands[] = {"status", "swap", "rollback", "repair", "history"};
+
+struct Options {
+    QString command;
+    QStringList args;
+    bool json = false;
+    bool yes = false;
+    char expectLive = 0;
+    kube::KubeconfigOptions kubeconfig;
+    model::ServiceConfig config;
+};
+
+void say(const std::string& text)
+{
+    std::fprintf(stdout, "%s\n", text.c_str());
+    std::fflush(stdout);
+}
+
+void complain(const std::string& text)
+{
+    std::fprintf(stderr, "signalbox: %s\n", text.c_str());
+    std::fflush(stderr);
+}
+
+int exitFor(const kube::Error& e)
+{
+    if (e.httpStatus == 403)
+        return 4;
+    if (e.reason == "Conflict")
+        return 5;
+    return 1;
+}
+
+// Asks for the service name on the terminal; false without a terminal or on a wrong answer.
+bool confirmOnTerminal(const std::string& verb, const std::string& service)
+{
+    if (!isatty(STDIN_FILENO)) {
+        complain("there is no terminal to confirm on: pass --yes to " + verb + " without asking.");
+        return false;
+    }
+    std::fprintf(stdout, "Type the service name (%s) to %s: ", service.c_str(), verb.c_str());
+    std::fflush(stdout);
+    std::string answer;
+    std::getline(std::cin, answer);
+    if (answer != service) {
+        complain("not confirmed; nothing was changed.");
+        return false;
+    }
+    return true;
+}
+
+class Runner : public QObject {
+public:
+    Runner(Options options, kube::RestConfig rest) : m_options(std::move(options)), m_client(std::move(rest), &m_transport)
+    {
+    }
+
+    void start()
+    {
+        const std::string ns = m_options.kubeconfig.namespaceOverride;
+        model::lookupServices(&m_client, m_options.config, ns, [this](kube::Result<std::vector<model::ServiceSpec>> r) {
+            if (!r) {
+                complain(r.error().message);
+                QCoreApplication::exit(exitFor(r.error()));
+                return;
+            }
+            m_services = r.value();
+            dispatch();
+        });
+    }
+
+private:
+    const model::ServiceSpec* find(const std::string& name) const
+    {
+        for (const auto& s : m_services)
+            if (s.name == name)
+                return &s;
+        return nullptr;
+    }
+
+    void dispatch()
+    {
+        const QString& c = m_options.command;
+        if (c == QLatin1String("status"))
+            status();
+        else if (c == QLatin1String("history"))
+            history();
+        else
+            swap(c == QLatin1String("rollback") ? model::SwapPlan::Kind::Rollback
+                 : c == QLatin1String("repair") ? model::SwapPlan::Kind::Repair
+                                                : model::SwapPlan::Kind::Swap);
+    }
+
+    std::string requireService()
+    {
+        if (m_options.args.isEmpty()) {
+            complain("name the service, for example: signalbox " + m_options.command.toStdString() + " uro");
+            QCoreApplication::exit(exitUsage);
+            return {};
+        }
+        const std::string name = m_options.args.first().toStdString();
+        if (!find(name)) {
+            complain("there is no service named " + name + " here (context " + m_client.config().contextName +
+                     "); check the name, --namespace and --context.");
+            QCoreApplication::exit(1);
+            return {};
+        }
+        return name;
+    }
+
+    void status()
+    {
+        // Fresh plans say everything status needs: slots, images, readiness and what holds.
+        std::vector<std::string> names;
+        if (m_options.args.isEmpty()) {
+            for (const auto& s : m_services)
+                names.push_back(s.name);
+        } else if (std::string n = requireService(); !n.empty()) {
+            names.push_back(n);
+        } else {
+            return;
+        }
+        if (names.empty()) {
+            complain("no services found; label the live Service with " + model::serviceLabelKey + "=NAME or list it in "
+                     "the configuration file.");
+            QCoreApplication::exit(1);
+            return;
+        }
+        auto out = std::make_shared<json>(json::array());
+        auto left = std::make_shared<std::size_t>(names.size());
+        for (const auto& name : names) {
+            auto* swapper = new model::Swapper(&m_client, {*find(name)}, this);
+            swapper->plan(model::SwapPlan::Kind::Swap, name, 0, [this, out, left, swapper](model::SwapPlan plan) {
+                swapper->deleteLater();
+                out->push_back(plan.toJson());
+                if (!m_options.json) {
+                    const auto& m = plan.members.empty() ? model::SwapMember{} : plan.members.front();
+                    say(plan.service + ": live slot " + std::string(1, m.liveFrom ? char(m.liveFrom - 32) : '?') +
+                        " " + m.from.image + " (" + std::to_string(m.from.ready) + "/" +
+                        std::to_string(m.from.desired) + " ready); staging slot " +
+                        std::string(1, m.liveTo ? char(m.liveTo - 32) : '?') + " " + m.to.image + " (" +
+                        std::to_string(m.to.ready) + "/" + std::to_string(m.to.desired) + " ready); " +
+                        (plan.allowed() ? "swap possible" : "swap not possible: " + plan.firstFailure()->text));
+                }
+                if (--*left == 0) {
+                    if (m_options.json)
+                        say(out->dump(2));
+                    QCoreApplication::exit(0);
+                }
+            });
+        }
+    }
+
+    void history()
+    {
+        const std::string name = requireService();
+        if (name.empty())
+            return;
+        const model::ServiceSpec spec = *find(name);
+        m_client.get(kube::resources::services, spec.ns, spec.liveService, [this](kube::Result<json> r) {
+            if (!r) {
+                complain(r.error().message);
+                QCoreApplication::exit(exitFor(r.error()));
+                return;
+            }
+            std::string value;
+            if (auto s = kube::parseService(r.value()))
+                value = s->meta.annotation(model::historyAnnotation);
+            const auto entries = model::readHistory(value);
+            if (m_options.json) {
+                say(json(entries).dump(2));
+            } else if (entries.empty()) {
+                say("no swaps recorded");
+            } else {
+                for (const auto& e : entries) {
+                    const json& from = e.contains("live") ? e["live"].value("from", json::object()) : json::object();
+                    const json& to = e.contains("live") ? e["live"].value("to", json::object()) : json::object();
+                    say(e.value("at", "") + "  " + e.value("user", "") + "  " + e.value("action", "") + "  slot " +
+                        from.value("slot", "?") + " " + from.value("image", "") + " -> slot " + to.value("slot", "?") +
+                        " " + to.value("image", ""));
+                }
+            }
+            QCoreApplication::exit(0);
+        });
+    }
+
+    void swap(model::SwapPlan::Kind kind)
+    {
+        const std::string name = requireService();
+        if (name.empty())
+            return;
+        m_swapper = new model::Swapper(&m_client, model::groupOf(m_services, name), this);
+        m_swapper->plan(kind, name, m_options.expectLive, [this, name](model::SwapPlan plan) {
+            if (m_options.json)
+                say(plan.toJson().dump(2));
+            else
+                std::fputs(plan.describe().c_str(), stdout);
+            if (!plan.allowed()) {
+                const model::Check* f = plan.firstFailure();
+                const bool moved = f && f->text.find("as expected") != std::string::npos;
+                complain("refused: " + (f ? f->text : std::string("nothing to do")) + ". Nothing was changed.");
+                QCoreApplication::exit(plan.refusedForPermission() ? 4 : moved ? 5 : 3);
+                return;
+            }
+            if (!m_options.yes && !confirmOnTerminal(plan.verb(), name)) {
+                QCoreApplication::exit(exitUsage);
+                return;
+            }
+            m_swapper->execute(
+                plan, [this](const std::string& step) { if (!m_options.json) say("... " + step); },
+                [this](model::SwapOutcome o) {
+                    if (o.exitCode() == 0)
+                        say(o.message);
+                    else
+                        complain(o.message);
+                    QCoreApplication::exit(o.exitCode());
+                });
+        });
+    }
+
+    Options m_options;
+    kube::Transport m_transport;
+    kube::Client m_client;
+    std::vector<model::ServiceSpec> m_services;
+    model::Swapper* m_swapper = nullptr;
+};
+
+} // namespace
+
+bool isCommand(const char* word)
+{
+    for (const char* c : commands)
+        if (std::strcmp(word, c) == 0)
+            return true;
+    return false;
+}
+
+int run(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("signalbox"));
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "signalbox status [SERVICE] | swap SERVICE | rollback SERVICE | repair SERVICE | history SERVICE\n"
+        "Exit codes: 0 done, 2 usage, 3 refused by an interlock, 4 forbidden, 5 changed since read, 1 other."));
+    parser.addHelpOption();
+    const QCommandLineOption kubeconfig(QStringLiteral("kubeconfig"), QStringLiteral("Kubeconfig file."),
+                                        QStringLiteral("file"));
+    const QCommandLineOption context(QStringLiteral("context"), QStringLiteral("Kubeconfig context."),
+                                     QStringLiteral("name"));
+    const QCommandLineOption ns({QStringLiteral("n"), QStringLiteral("namespace")}, QStringLiteral("Namespace."),
+                                QStringLiteral("name"));
+    const QCommandLineOption config(QStringLiteral("config"), QStringLiteral("Service configuration file."),
+                                    QStringLiteral("file"));
+    const QCommandLineOption output({QStringLiteral("o"), QStringLiteral("output")},
+                                    QStringLiteral("Output format: json."), QStringLiteral("format"));
+    const QCommandLineOption yes(QStringLiteral("yes"), QStringLiteral("Do not ask for confirmation."));
+    const QCommandLineOption expectLive(QStringLiteral("expect-live"),
+                                        QStringLiteral("Refuse (exit 5) unless live is on this slot now: a or b."),
+                                        QStringLiteral("slot"));
+    parser.addOptions({kubeconfig, context, ns, config, output, yes, expectLive});
+    parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("status, swap, rollback, repair, history"));
+    if (!parser.parse(app.arguments())) {
+        complain(parser.errorText().toStdString());
+        return exitUsage;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        say(parser.helpText().toStdString());
+        return 0;
+    }
+    Options o;
+    const QStringList positional = parser.positionalArguments();
+    o.command = positional.value(0);
+    o.args = positional.mid(1);
+    o.json = parser.value(output) == QLatin1String("json");
+    if (parser.isSet(output) && !o.json) {
+        complain("the only output format is json (-o json).");
+        return exitUsage;
+    }
+    o.yes = parser.isSet(yes);
+    if (parser.isSet(expectLive)) {
+        const QString v = parser.value(expectLive);
+        if (v != QLatin1String("a") && v != QLatin1String("b")) {
+            complain("--expect-live takes a or b.");
+            return exitUsage;
+        }
+        o.expectLive = v.at(0).toLatin1();
+    }
+    o.kubeconfig = kube::KubeconfigOptions::fromEnvironment();
+    o.kubeconfig.explicitPath = parser.value(kubeconfig).toStdString();
+    o.kubeconfig.context = parser.value(context).toStdString();
+    o.kubeconfig.namespaceOverride = parser.value(ns).toStdString();
+    const bool explicitConfig = parser.isSet(config);
+    auto loaded = model::loadServiceConfig(
+        explicitConfig ? parser.value(config).toStdString() : model::defaultServiceConfigPath(), explicitConfig);
+    if (!loaded) {
+        complain(loaded.error().message);
+        return 1;
+    }
+    o.config = loaded.value();
+    auto rest = kube::loadRestConfig(o.kubeconfig);
+    if (!rest) {
+        complain(rest.error().message);
+        return 1;
+    }
+    if (o.kubeconfig.namespaceOverride.empty() && !rest->inCluster)
+        o.kubeconfig.namespaceOverride = rest->namespaceName;
+    Runner runner(o, rest.value());
+    QTimer::singleShot(0, &runner, [&runner] { runner.start(); });
+    return QCoreApplication::exec();
+}
+
+} // namespace cli

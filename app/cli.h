@@ -1,0 +1,10 @@
+#pragma once
+
+// The command-line tool: `signalbox status|swap|rollback|repair|history|deploy ...`.
+// It shares every plan and interlock with the console (model/).
+namespace cli {
+
+bool isCommand(const char* word);
+int run(int argc, char** argv);
+
+} // namespace cli

@@ -1,0 +1,118 @@
+// Starts the real main window on a kubeconfig, and prints: the time from process start to the
+// first complete dashboard on screen, then, after an idle period, resident memory and CPU use.
+#include "kube/kubeconfig.h"
+#include "kube/transport.h"
+#include "model/dashboard.h"
+#include "ui/mainwindow.h"
+
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QTimer>
+
+#include <curl/curl.h>
+#include <sys/resource.h>
+
+#include <cstdio>
+
+namespace {
+
+double cpuSeconds()
+{
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return u.ru_utime.tv_sec + u.ru_stime.tv_sec + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+long residentKiB()
+{
+    QFile f(QStringLiteral("/proc/self/status"));
+    if (!f.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray& line : f.readAll().split('\n'))
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').first().toLong();
+    return -1;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    QElapsedTimer sinceStart;
+    sinceStart.start();
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    QApplication app(argc, argv);
+    const QStringList args = app.arguments();
+    const auto arg = [&args](const QString& name, const QString& fallback) {
+        const int i = args.indexOf(name);
+        return i >= 0 && i + 1 < args.size() ? args[i + 1] : fallback;
+    };
+    const int idleSeconds = arg(QStringLiteral("--idle-seconds"), QStringLiteral("300")).toInt();
+    const int expected = arg(QStringLiteral("--expect-services"), QStringLiteral("0")).toInt();
+
+    kube::KubeconfigOptions options = kube::KubeconfigOptions::fromEnvironment();
+    options.explicitPath = arg(QStringLiteral("--kubeconfig"), QString()).toStdString();
+    auto merged = kube::loadKubeconfig(options);
+    auto rest = kube::loadRestConfig(options);
+    if (!merged || !rest) {
+        std::fprintf(stderr, "bench: %s\n", (merged ? rest.error() : merged.error()).message.c_str());
+        return 1;
+    }
+    model::ServiceConfig config;
+    const QString configPath = arg(QStringLiteral("--config"), QString());
+    if (!configPath.isEmpty()) {
+        auto c = model::loadServiceConfig(configPath.toStdString(), true);
+        if (!c) {
+            std::fprintf(stderr, "bench: %s\n", c.error().message.c_str());
+            return 1;
+        }
+        config = c.value();
+    }
+    kube::Transport transport;
+    ui::MainWindow window;
+    auto* dashboard = new model::Dashboard(merged.value(), rest.value(), &transport, config, &window);
+    window.setConnection(model::describeConnection(rest));
+    window.setDashboard(dashboard);
+    dashboard->start();
+    window.show();
+
+    double idleCpuStart = 0;
+    qint64 idleStartMs = 0;
+    auto finishIdle = [&] {
+        const double cpu = cpuSeconds() - idleCpuStart;
+        const double wall = (sinceStart.elapsed() - idleStartMs) / 1000.0;
+        std::printf("resident memory after %d s: %.1f MiB\n", idleSeconds, residentKiB() / 1024.0);
+        std::printf("CPU while idle: %.2f%% of one core (%.2f s CPU in %.0f s)\n", 100.0 * cpu / wall, cpu, wall);
+        std::printf("informers: %zu, services shown: %d\n", dashboard->informerCount(),
+                    window.serviceModel()->rowCount());
+        std::fflush(stdout);
+        QApplication::quit();
+    };
+    auto checkComplete = [&] {
+        if (!dashboard->complete() || static_cast<int>(dashboard->services().size()) < expected)
+            return false;
+        window.repaint(); // the dashboard counts as shown once it is painted
+        std::printf("first complete dashboard: %lld ms after start (%zu services)\n",
+                    static_cast<long long>(sinceStart.elapsed()), dashboard->services().size());
+        std::fflush(stdout);
+        idleCpuStart = cpuSeconds();
+        idleStartMs = sinceStart.elapsed();
+        QTimer::singleShot(idleSeconds * 1000, &window, finishIdle);
+        return true;
+    };
+    auto conn = std::make_shared<QMetaObject::Connection>();
+    *conn = QObject::connect(dashboard, &model::Dashboard::servicesChanged, &window, [&, conn] {
+        if (checkComplete())
+            QObject::disconnect(*conn);
+    });
+    QTimer::singleShot(120000, &window, [&] {
+        if (idleStartMs == 0) {
+            std::fprintf(stderr, "bench: the dashboard was not complete within 120 s\n");
+            QApplication::exit(1);
+        }
+    });
+    const int rc = QApplication::exec();
+    curl_global_cleanup();
+    return rc;
+}

@@ -1,0 +1,62 @@
+#include "servicelookup.h"
+
+#include "servicestate.h"
+
+#include <memory>
+
+namespace model {
+
+void lookupServices(kube::Client* client, const ServiceConfig& config, const std::string& ns,
+                    std::function<void(kube::Result<std::vector<ServiceSpec>>)> done)
+{
+    struct State {
+        Snapshot snap;
+        std::optional<kube::Error> error;
+        int left = 2;
+    };
+    auto st = std::make_shared<State>();
+    const std::string context = client->config().contextName;
+    auto finish = [st, config, context, done] {
+        if (--st->left > 0)
+            return;
+        if (st->error && config.services.empty()) {
+            done(*st->error);
+            return;
+        }
+        done(mergeServices(config.services, discoverServices(st->snap, context)));
+    };
+    kube::ListOptions labelled;
+    labelled.labelSelector = serviceLabelKey;
+    client->list(kube::resources::services, ns, labelled, [st, finish](kube::Result<kube::Json> r) {
+        if (r && r.value().contains("items"))
+            for (const auto& item : r.value()["items"])
+                if (auto s = kube::parseService(item))
+                    st->snap.services.push_back(s.value());
+        if (!r)
+            st->error = r.error();
+        finish();
+    });
+    client->list(kube::resources::deployments, ns, labelled, [st, finish](kube::Result<kube::Json> r) {
+        if (r && r.value().contains("items"))
+            for (const auto& item : r.value()["items"])
+                if (auto d = kube::parseDeployment(item))
+                    st->snap.deployments.push_back(d.value());
+        if (!r && !st->error)
+            st->error = r.error();
+        finish();
+    });
+}
+
+std::vector<ServiceSpec> groupOf(const std::vector<ServiceSpec>& all, const std::string& name)
+{
+    std::vector<ServiceSpec> out;
+    auto it = std::find_if(all.begin(), all.end(), [&](const ServiceSpec& s) { return s.name == name; });
+    if (it == all.end())
+        return out;
+    for (const auto& s : all)
+        if (s.group == it->group && s.ns == it->ns)
+            out.push_back(s);
+    return out;
+}
+
+} // namespace model

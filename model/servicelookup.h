@@ -1,0 +1,19 @@
+#pragma once
+
+#include "servicespec.h"
+
+#include "kube/client.h"
+
+#include <functional>
+
+namespace model {
+
+// Finds the services one command works on, without watching: the configured ones plus those
+// labelled in `ns` (or in every namespace the user may list when `ns` is empty).
+void lookupServices(kube::Client* client, const ServiceConfig& config, const std::string& ns,
+                    std::function<void(kube::Result<std::vector<ServiceSpec>>)> done);
+
+// The members of `name`'s group (itself included), or empty when there is no such service.
+std::vector<ServiceSpec> groupOf(const std::vector<ServiceSpec>& all, const std::string& name);
+
+} // namespace model

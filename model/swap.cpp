@@ -1,0 +1,693 @@
+#include "swap.h"
+
+#include "imageref.h"
+#include "servicestate.h"
+
+#include <QDateTime>
+#include <QTimer>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace model {
+
+using nlohmann::json;
+
+// Everything a plan needs about one service, read fresh.
+struct MemberRead {
+    std::optional<kube::Service> live, staging;
+    std::optional<kube::Deployment> a, b;
+    std::optional<kube::Error> error;            // a read that failed other than with 404
+    bool mayPatchLive = false, mayPatchStaging = false, mayRecord = false;
+    bool liveHasAnnotations = false;
+};
+
+namespace {
+
+std::string pointerEscape(const std::string& key)
+{
+    std::string out;
+    for (char c : key) {
+        if (c == '~')
+            out += "~0";
+        else if (c == '/')
+            out += "~1";
+        else
+            out += c;
+    }
+    return out;
+}
+
+std::string nowText()
+{
+    return QDateTime::currentDateTimeUtc().toString(Qt::ISODate).toStdString();
+}
+
+std::string upper(char slot)
+{
+    return std::string(1, static_cast<char>(slot - 'a' + 'A'));
+}
+
+char other(char slot)
+{
+    return slot == 'a' ? 'b' : 'a';
+}
+
+// Runs `n` callbacks' worth of work and calls `done` when the last one reports.
+struct Countdown {
+    int left;
+    std::function<void()> done;
+    void tick()
+    {
+        if (--left == 0)
+            done();
+    }
+};
+
+char selected(const kube::Service& svc, const MemberRead& r, bool* both)
+{
+    const bool ma = r.a && kube::selectorMatches(svc.selector, r.a->podTemplate.labels);
+    const bool mb = r.b && kube::selectorMatches(svc.selector, r.b->podTemplate.labels);
+    *both = ma && mb;
+    return ma && !mb ? 'a' : mb && !ma ? 'b' : 0;
+}
+
+SwapOutcome outcome(SwapOutcome::Status s, std::string message)
+{
+    SwapOutcome o;
+    o.status = s;
+    o.message = std::move(message);
+    return o;
+}
+
+} // namespace
+
+json SlotFacts::toJson() const
+{
+    return {{"slot", std::string(1, slot)}, {"deployment", deployment}, {"image", image}, {"tag", tag},
+            {"digest", digest},            {"commit", commit},         {"created", created}};
+}
+
+SlotFacts slotFacts(char slot, const std::string& deploymentName, const std::optional<kube::Deployment>& d)
+{
+    SlotFacts f;
+    f.slot = slot;
+    f.deployment = deploymentName;
+    if (!d)
+        return f;
+    f.exists = true;
+    if (!d->podTemplate.containers.empty())
+        f.image = d->podTemplate.containers.front().image;
+    const auto ref = parseImageRef(f.image);
+    auto annotation = [&](const std::string& k) {
+        auto it = d->podTemplate.annotations.find(k);
+        return it == d->podTemplate.annotations.end() ? std::string() : it->second;
+    };
+    f.tag = ref && !ref->tag.empty() ? ref->tag : annotation(tagAnnotation);
+    f.digest = ref ? ref->digest : std::string();
+    f.commit = annotation(revisionAnnotation);
+    if (f.commit.empty())
+        f.commit = commitFromTag(f.tag);
+    f.created = annotation(createdAnnotation);
+    f.desired = d->replicas;
+    f.updated = d->updatedReplicas;
+    f.ready = d->readyReplicas;
+    f.available = d->availableReplicas;
+    f.selector = d->selector;
+    f.rolledOut = d->observedGeneration >= d->meta.generation && d->updatedReplicas == d->replicas &&
+                  d->statusReplicas == d->replicas && d->availableReplicas == d->replicas &&
+                  d->readyReplicas == d->replicas && d->replicas > 0;
+    return f;
+}
+
+bool SwapPlan::allowed() const
+{
+    return !members.empty() && firstFailure() == nullptr;
+}
+
+const Check* SwapPlan::firstFailure() const
+{
+    for (const auto& c : checks)
+        if (!c.holds)
+            return &c;
+    return nullptr;
+}
+
+bool SwapPlan::refusedForPermission() const
+{
+    const Check* f = firstFailure();
+    return f && f->permission;
+}
+
+std::string SwapPlan::verb() const
+{
+    return kind == Kind::Swap ? "swap" : kind == Kind::Rollback ? "roll back" : "repair";
+}
+
+json SwapPlan::toJson() const
+{
+    json j = {{"action", kind == Kind::Swap ? "swap" : kind == Kind::Rollback ? "rollback" : "repair"},
+              {"service", service},
+              {"group", group},
+              {"user", user},
+              {"allowed", allowed()}};
+    for (const auto& m : members)
+        j["members"].push_back({{"service", m.spec.name},
+                                {"namespace", m.spec.ns},
+                                {"liveFrom", std::string(1, m.liveFrom ? m.liveFrom : '-')},
+                                {"liveTo", std::string(1, m.liveTo ? m.liveTo : '-')},
+                                {"from", m.from.toJson()},
+                                {"to", m.to.toJson()}});
+    for (const auto& c : checks)
+        j["checks"].push_back({{"check", c.text}, {"holds", c.holds}});
+    return j;
+}
+
+std::string SwapPlan::describe() const
+{
+    std::string s;
+    for (const auto& m : members) {
+        if (kind == Kind::Repair) {
+            s += m.spec.name + ": point " + m.spec.stagingService + " at slot " + upper(m.liveTo) + " (" +
+                 m.to.image + ")\n";
+            continue;
+        }
+        s += m.spec.name + ": live " + m.spec.liveService + " slot " + upper(m.liveFrom) + " -> " +
+             upper(m.liveTo) + "\n";
+        s += "    from " + m.from.image + (m.from.commit.empty() ? "" : "  commit " + m.from.commit.substr(0, 12)) +
+             "\n";
+        s += "    to   " + m.to.image + (m.to.commit.empty() ? "" : "  commit " + m.to.commit.substr(0, 12)) +
+             "  (" + std::to_string(m.to.ready) + "/" + std::to_string(m.to.desired) + " ready)\n";
+    }
+    s += "as user: " + (user.empty() ? std::string("(unknown)") : user) + "\n";
+    for (const auto& c : checks)
+        s += std::string(c.holds ? "  ok   " : "  FAIL ") + c.text + "\n";
+    return s;
+}
+
+int SwapOutcome::exitCode() const
+{
+    switch (status) {
+    case Status::Done:
+        return verified ? 0 : 1;
+    case Status::Refused:
+        return 3;
+    case Status::Forbidden:
+        return 4;
+    case Status::Conflict:
+        return 5;
+    case Status::SplitState:
+    case Status::Failed:
+        return 1;
+    }
+    return 1;
+}
+
+std::vector<json> readHistory(const std::string& value)
+{
+    std::vector<json> out;
+    const json j = json::parse(value, nullptr, false);
+    if (j.is_array())
+        for (const auto& e : j)
+            if (e.is_object())
+                out.push_back(e);
+    return out;
+}
+
+std::string appendHistory(const std::string& value, const json& entry, std::size_t cap)
+{
+    std::vector<json> h = readHistory(value);
+    h.push_back(entry);
+    if (h.size() > cap)
+        h.erase(h.begin(), h.end() - static_cast<long>(cap));
+    return json(h).dump();
+}
+
+Swapper::Swapper(kube::Client* client, std::vector<ServiceSpec> group, QObject* parent)
+    : QObject(parent), m_client(client), m_group(std::move(group))
+{
+}
+
+void Swapper::readMember(const ServiceSpec& spec, std::function<void(std::shared_ptr<MemberRead>)> done)
+{
+    // The reads and access reviews of one service, in parallel.
+    auto read = std::make_shared<MemberRead>();
+    auto finish = [read, done] { done(read); };
+    auto count = std::make_shared<Countdown>(Countdown{7, finish});
+    auto keepError = [read](const kube::Error& e) {
+        if (!read->error && e.httpStatus != 404)
+            read->error = e;
+    };
+    QPointer<Swapper> self(this);
+    m_client->get(kube::resources::services, spec.ns, spec.liveService, [=, this](kube::Result<json> r) {
+        if (r) {
+            if (auto s = kube::parseService(r.value()))
+                read->live = s.value();
+            const json& m = r.value().contains("metadata") ? r.value()["metadata"] : json();
+            read->liveHasAnnotations = m.is_object() && m.contains("annotations") && m["annotations"].is_object();
+        } else {
+            keepError(r.error());
+        }
+        count->tick();
+    });
+    m_client->get(kube::resources::services, spec.ns, spec.stagingService, [=, this](kube::Result<json> r) {
+        if (r) {
+            if (auto s = kube::parseService(r.value()))
+                read->staging = s.value();
+        } else {
+            keepError(r.error());
+        }
+        count->tick();
+    });
+    for (char slot : {'a', 'b'}) {
+        m_client->get(kube::resources::deployments, spec.ns, spec.slotDeployment(slot), [=, this](kube::Result<json> r) {
+            if (r) {
+                if (auto d = kube::parseDeployment(r.value()))
+                    (slot == 'a' ? read->a : read->b) = d.value();
+            } else {
+                keepError(r.error());
+            }
+            count->tick();
+        });
+    }
+    auto access = [=, this](const kube::Resource& res, const std::string& verb, const std::string& name, bool MemberRead::*flag) {
+        m_client->checkAccess({verb, res, spec.ns, name, {}}, [=, this](kube::Result<kube::AccessDecision> d) {
+            if (d)
+                (*read).*flag = d->allowed;
+            else
+                keepError(d.error());
+            count->tick();
+        });
+    };
+    access(kube::resources::services, "patch", spec.liveService, &MemberRead::mayPatchLive);
+    access(kube::resources::services, "patch", spec.stagingService, &MemberRead::mayPatchStaging);
+    access(kube::resources::events, "create", {}, &MemberRead::mayRecord);
+}
+
+void Swapper::plan(SwapPlan::Kind kind, const std::string& service, char expectLive, std::function<void(SwapPlan)> done)
+{
+    auto plan = std::make_shared<SwapPlan>();
+    plan->kind = kind;
+    plan->service = service;
+    std::vector<ServiceSpec> members;
+    const auto it = std::find_if(m_group.begin(), m_group.end(), [&](const ServiceSpec& s) { return s.name == service; });
+    if (it == m_group.end()) {
+        plan->checks.push_back({"There is a service named " + service + " (check its name and the namespace)", false});
+        done(*plan);
+        return;
+    }
+    plan->group = it->group;
+    // A repair mends one service; a swap moves its whole group.
+    for (const auto& s : m_group)
+        if (kind == SwapPlan::Kind::Repair ? s.name == service : s.group == it->group)
+            members.push_back(s);
+
+    auto reads = std::make_shared<std::vector<std::shared_ptr<MemberRead>>>(members.size());
+    auto finishPlan = [=, this] {
+        for (std::size_t i = 0; i < members.size(); ++i) {
+            const ServiceSpec& spec = members[i];
+            const MemberRead& r = *(*reads)[i];
+            const std::string name = members.size() > 1 ? spec.name + ": " : std::string();
+            auto check = [&](bool holds, std::string text, bool permission = false) {
+                plan->checks.push_back({name + text, holds, permission});
+                return holds;
+            };
+            if (r.error) {
+                check(false, r.error->message, r.error->httpStatus == 403);
+                continue;
+            }
+            SwapMember m;
+            m.spec = spec;
+            const bool hasLive = check(r.live.has_value(), "The live Service " + spec.liveService + " exists in " + spec.ns);
+            const bool hasStaging =
+                check(r.staging.has_value(), "The staging Service " + spec.stagingService + " exists in " + spec.ns);
+            check(r.a && r.b, "Both slot Deployments (" + spec.slotA + ", " + spec.slotB + ") exist");
+            if (!hasLive || !hasStaging || !r.a || !r.b)
+                continue;
+            bool liveBoth = false, stagingBoth = false;
+            const char live = selected(*r.live, r, &liveBoth);
+            const char staging = selected(*r.staging, r, &stagingBoth);
+            if (r.live->meta.annotations.count(historyAnnotation))
+                m.liveHistory = r.live->meta.annotations.at(historyAnnotation);
+            m.liveHasAnnotations = r.liveHasAnnotations;
+            check(live != 0, live ? "Live selects exactly one slot (now slot " + upper(live) + ")"
+                                  : std::string("Live selects exactly one slot (it selects ") +
+                                        (liveBoth ? "both" : "neither") + ")");
+            if (!live)
+                continue;
+            if (kind == SwapPlan::Kind::Repair) {
+                check(staging == live, "Live and staging both point at slot " + upper(live) +
+                                           ", so there is something to repair");
+                m.liveFrom = live;
+                m.liveTo = other(live); // here: where staging will point
+                m.from = slotFacts(live, spec.slotDeployment(live), live == 'a' ? r.a : r.b);
+                m.to = slotFacts(other(live), spec.slotDeployment(other(live)), other(live) == 'a' ? r.a : r.b);
+                check(r.mayPatchStaging, "You may patch the Service " + spec.stagingService, true);
+                plan->members.push_back(m);
+                continue;
+            }
+            check(staging != 0 && staging != live,
+                  staging == live ? "Staging points at the other slot (it points at slot " + upper(live) +
+                                        " too: repair it first)"
+                  : staging      ? "Staging points at the other slot (slot " + upper(staging) + ")"
+                                 : std::string("Staging points at the other slot (it selects ") +
+                                   (stagingBoth ? "both" : "neither") + ")");
+            m.liveFrom = live;
+            m.liveTo = other(live);
+            m.from = slotFacts(live, spec.slotDeployment(live), live == 'a' ? r.a : r.b);
+            m.to = slotFacts(other(live), spec.slotDeployment(other(live)), other(live) == 'a' ? r.a : r.b);
+            if (expectLive && i == 0)
+                check(live == expectLive, "Live is on slot " + upper(expectLive) + " as expected (it is on slot " +
+                                              upper(live) + ")");
+            check(m.to.rolledOut, "Staging (slot " + upper(m.liveTo) + ", " + m.to.deployment +
+                                      ") is fully rolled out and ready (" + std::to_string(m.to.ready) + " of " +
+                                      std::to_string(m.to.desired) + " ready)");
+            if (kind == SwapPlan::Kind::Rollback) {
+                const auto history = readHistory(m.liveHistory);
+                const json* last = history.empty() ? nullptr : &history.back();
+                const bool previousUntouched = last && last->contains("live") && (*last)["live"].contains("from") &&
+                                               (*last)["live"]["from"].value("slot", "") == std::string(1, m.liveTo) &&
+                                               (*last)["live"]["from"].value("image", "") == m.to.image;
+                check(previousUntouched,
+                      last ? "The release that was live before the last swap still runs untouched in slot " +
+                                 upper(m.liveTo) + (previousUntouched ? "" : " (staging was redeployed since)")
+                           : "There is a swap to roll back (no swap is recorded)");
+            }
+            check(r.mayPatchLive, "You may patch the Service " + spec.liveService, true);
+            check(r.mayPatchStaging, "You may patch the Service " + spec.stagingService, true);
+            check(r.mayRecord, "You may record events in " + spec.ns, true);
+            plan->members.push_back(m);
+        }
+        done(*plan);
+    };
+    auto count = std::make_shared<Countdown>(Countdown{static_cast<int>(members.size()) + 1, finishPlan});
+    for (std::size_t i = 0; i < members.size(); ++i)
+        readMember(members[i], [reads, i, count](std::shared_ptr<MemberRead> read) {
+            (*reads)[i] = std::move(read);
+            count->tick();
+        });
+    m_client->whoAmI([plan, count](kube::Result<kube::UserInfo> who) {
+        if (who)
+            plan->user = who->username;
+        count->tick();
+    });
+}
+
+struct Swapper::Run {
+    SwapPlan plan;
+    std::function<void(const std::string&)> progress;
+    std::function<void(SwapOutcome)> done;
+    QDateTime started;
+    qint64 startMs = 0;
+    std::string entryTime;
+};
+
+void Swapper::execute(const SwapPlan& confirmed, std::function<void(const std::string&)> progress,
+                      std::function<void(SwapOutcome)> done)
+{
+    QPointer<Swapper> self(this);
+    progress("Checking the cluster again");
+    const char expect = confirmed.kind == SwapPlan::Kind::Repair || confirmed.members.empty()
+                            ? 0
+                            : confirmed.members.front().liveFrom;
+    plan(confirmed.kind, confirmed.service, expect, [=, this](SwapPlan fresh) {
+        if (!self)
+            return;
+        if (!fresh.allowed()) {
+            const Check* f = fresh.firstFailure();
+            const bool moved = f && f->text.find("as expected") != std::string::npos;
+            done(outcome(f && f->permission ? SwapOutcome::Status::Forbidden
+                         : moved            ? SwapOutcome::Status::Conflict
+                                            : SwapOutcome::Status::Refused,
+                         (moved ? confirmed.service + " changed since you looked: " : std::string("Refused: ")) +
+                             (f ? f->text : std::string("no service")) + ". Nothing was changed."));
+            return;
+        }
+        // What was confirmed must still be what would happen.
+        for (std::size_t i = 0; i < fresh.members.size() && i < confirmed.members.size(); ++i) {
+            const auto& c = confirmed.members[i];
+            const auto& f = fresh.members[i];
+            if (c.liveFrom != f.liveFrom || c.to.image != f.to.image || c.from.image != f.from.image) {
+                done(outcome(SwapOutcome::Status::Conflict,
+                             f.spec.name + " changed since you looked: live is on slot " + upper(f.liveFrom) +
+                                 " running " + f.from.image + ", staging runs " + f.to.image +
+                                 ". Nothing was changed; look again and confirm what you see."));
+                return;
+            }
+        }
+        auto run = std::make_shared<Run>();
+        run->plan = fresh;
+        run->plan.user = fresh.user;
+        run->progress = progress;
+        run->done = done;
+        run->started = QDateTime::currentDateTimeUtc();
+        run->entryTime = nowText();
+        run->startMs = run->started.toMSecsSinceEpoch();
+        if (fresh.kind == SwapPlan::Kind::Repair)
+            patchStaging(run, 0, 0);
+        else
+            patchLive(run, 0);
+    });
+}
+
+void Swapper::patchLive(std::shared_ptr<Run> run, std::size_t i)
+{
+    if (i == run->plan.members.size()) {
+        patchStaging(run, 0, 0);
+        return;
+    }
+    const SwapMember& m = run->plan.members[i];
+    run->progress("Pointing " + m.spec.liveService + " at slot " + upper(m.liveTo));
+    const std::string selectorPath = "/spec/selector/" + pointerEscape(m.spec.slotLabel);
+    const json entry = {{"at", run->entryTime},
+                        {"user", run->plan.user},
+                        {"action", run->plan.kind == SwapPlan::Kind::Rollback ? "rollback" : "swap"},
+                        {"service", m.spec.name},
+                        {"live", {{"from", m.from.toJson()}, {"to", m.to.toJson()}}}};
+    const std::string history = appendHistory(m.liveHistory, entry, historyCap);
+    json patch = json::array();
+    patch.push_back({{"op", "test"}, {"path", selectorPath}, {"value", std::string(1, m.liveFrom)}});
+    patch.push_back({{"op", "replace"}, {"path", selectorPath}, {"value", std::string(1, m.liveTo)}});
+    const std::string historyPath = "/metadata/annotations/" + pointerEscape(historyAnnotation);
+    if (!m.liveHistory.empty())
+        patch.push_back({{"op", "test"}, {"path", historyPath}, {"value", m.liveHistory}});
+    // `add` on the map itself would drop other annotations: only when there is none yet.
+    if (m.liveHasAnnotations)
+        patch.push_back({{"op", "add"}, {"path", historyPath}, {"value", history}});
+    else
+        patch.push_back({{"op", "add"}, {"path", "/metadata/annotations"}, {"value", {{historyAnnotation, history}}}});
+    QPointer<Swapper> self(this);
+    auto send = [=, this](json body) {
+        m_client->patch(kube::resources::services, m.spec.ns, m.spec.liveService, kube::PatchType::Json, body,
+                        [=, this](kube::Result<json> r) {
+                            if (!self)
+                                return;
+                            if (r) {
+                                patchLive(run, i + 1);
+                                return;
+                            }
+                            const bool conflict = r.error().reason == "Conflict";
+                            SwapOutcome o = outcome(
+                                conflict                       ? SwapOutcome::Status::Conflict
+                                : r.error().httpStatus == 403 ? SwapOutcome::Status::Forbidden
+                                                               : SwapOutcome::Status::Failed,
+                                conflict ? m.spec.name + " changed since you looked: live is no longer on slot " +
+                                               upper(m.liveFrom) + " (someone else swapped or changed it first)."
+                                         : r.error().message);
+                            revertLive(run, i, o);
+                        });
+    };
+    send(patch);
+}
+
+void Swapper::revertLive(std::shared_ptr<Run> run, std::size_t upTo, SwapOutcome o)
+{
+    if (upTo == 0) {
+        o.message += " Nothing was changed.";
+        finish(run, o);
+        return;
+    }
+    // An earlier member of the group was already switched: put it back, expecting our own value.
+    const SwapMember& m = run->plan.members[upTo - 1];
+    const std::string selectorPath = "/spec/selector/" + pointerEscape(m.spec.slotLabel);
+    const json patch = json::array({{{"op", "test"}, {"path", selectorPath}, {"value", std::string(1, m.liveTo)}},
+                                    {{"op", "replace"}, {"path", selectorPath}, {"value", std::string(1, m.liveFrom)}}});
+    QPointer<Swapper> self(this);
+    m_client->patch(kube::resources::services, m.spec.ns, m.spec.liveService, kube::PatchType::Json, patch,
+                    [=, this](kube::Result<json> r) {
+                        if (!self)
+                            return;
+                        if (r) {
+                            revertLive(run, upTo - 1, o);
+                            return;
+                        }
+                        SwapOutcome split = outcome(
+                            SwapOutcome::Status::SplitState,
+                            o.message + " Putting " + m.spec.liveService + " back on slot " + upper(m.liveFrom) +
+                                " failed too (" + r.error().message + "): the group is half switched. Run "
+                                "`signalbox repair` for each service, or swap again once the cause is fixed.");
+                        finish(run, split);
+                    });
+}
+
+void Swapper::patchStaging(std::shared_ptr<Run> run, std::size_t i, int attempt)
+{
+    if (i == run->plan.members.size()) {
+        if (run->plan.kind == SwapPlan::Kind::Repair) {
+            SwapOutcome o = outcome(SwapOutcome::Status::Done, "Repaired: " + run->plan.members.front().spec.stagingService +
+                                                                   " points at slot " +
+                                                                   upper(run->plan.members.front().liveTo) + " again.");
+            o.verified = true;
+            o.milliseconds = QDateTime::currentMSecsSinceEpoch() - run->startMs;
+            finish(run, o);
+            return;
+        }
+        verify(run, 0, 0);
+        return;
+    }
+    const SwapMember& m = run->plan.members[i];
+    // Staging takes the slot live left; in a repair, the slot live does not use.
+    const char expect = run->plan.kind == SwapPlan::Kind::Repair ? m.liveFrom : m.liveTo;
+    const char target = run->plan.kind == SwapPlan::Kind::Repair ? m.liveTo : m.liveFrom;
+    run->progress("Pointing " + m.spec.stagingService + " at slot " + upper(target));
+    const std::string selectorPath = "/spec/selector/" + pointerEscape(m.spec.slotLabel);
+    const json patch = json::array({{{"op", "test"}, {"path", selectorPath}, {"value", std::string(1, expect)}},
+                                    {{"op", "replace"}, {"path", selectorPath}, {"value", std::string(1, target)}}});
+    QPointer<Swapper> self(this);
+    m_client->patch(
+        kube::resources::services, m.spec.ns, m.spec.stagingService, kube::PatchType::Json, patch,
+        [=, this](kube::Result<json> r) {
+            if (!self)
+                return;
+            if (r) {
+                patchStaging(run, i + 1, 0);
+                return;
+            }
+            if (attempt < 2 && r.error().reason != "Conflict") {
+                // A passing failure (network, server restart): try the same patch again shortly.
+                QTimer::singleShot(500 * (attempt + 1), this, [=, this] {
+                    if (self)
+                        patchStaging(run, i, attempt + 1);
+                });
+                return;
+            }
+            const std::string state =
+                run->plan.kind == SwapPlan::Kind::Repair
+                    ? "The repair of " + m.spec.name + " failed: " + r.error().message
+                    : "Half switched: " + m.spec.liveService + " now points at slot " + upper(m.liveTo) + ", but " +
+                          m.spec.stagingService + " still points at slot " + upper(m.liveTo) + " too (" +
+                          r.error().message + "). Live traffic goes to the new release; staging has no slot of its "
+                          "own. Repair it with `signalbox repair " + m.spec.name + "` (or the Repair button), which "
+                          "points " + m.spec.stagingService + " at slot " + upper(m.liveFrom) + ".";
+            finish(run, outcome(SwapOutcome::Status::SplitState, state));
+        });
+}
+
+void Swapper::verify(std::shared_ptr<Run> run, std::size_t i, int attempt)
+{
+    if (i == run->plan.members.size()) {
+        SwapOutcome o;
+        o.status = SwapOutcome::Status::Done;
+        o.verified = true;
+        o.milliseconds = QDateTime::currentMSecsSinceEpoch() - run->startMs;
+        std::string names;
+        for (const auto& m : run->plan.members)
+            names += (names.empty() ? "" : ", ") + m.spec.name + " now live on slot " + upper(m.liveTo);
+        o.message = std::string(run->plan.kind == SwapPlan::Kind::Rollback ? "Rolled back: " : "Swapped: ") + names +
+                    ". The live endpoints are the new slot's ready pods (verified in " +
+                    std::to_string(o.milliseconds) + " ms).";
+        // Finish once the Events are written, so a command that exits right after keeps them.
+        auto count = std::make_shared<Countdown>(
+            Countdown{static_cast<int>(run->plan.members.size()), [this, run, o] { finish(run, o); }});
+        for (const auto& m : run->plan.members)
+            recordEvent(run->plan, m, [count] { count->tick(); });
+        return;
+    }
+    const SwapMember& m = run->plan.members[i];
+    if (attempt == 0)
+        run->progress("Verifying that " + m.spec.liveService + " sends traffic to slot " + upper(m.liveTo));
+    std::string selector;
+    for (const auto& [k, v] : m.to.selector)
+        selector += (selector.empty() ? "" : ",") + k + "=" + v;
+    QPointer<Swapper> self(this);
+    auto pods = std::make_shared<std::set<std::string>>();
+    auto endpoints = std::make_shared<std::set<std::string>>();
+    auto failure = std::make_shared<std::string>();
+    auto count = std::make_shared<Countdown>(Countdown{2, [=, this] {
+        if (!self)
+            return;
+        if (!pods->empty() && *pods == *endpoints) {
+            verify(run, i + 1, 0);
+            return;
+        }
+        if (attempt >= 150) {
+            SwapOutcome o;
+            o.status = SwapOutcome::Status::Failed;
+            o.message = "Swapped, but after 30 s the endpoints of " + m.spec.liveService + " are not the ready pods "
+                        "of slot " + upper(m.liveTo) + " (" + std::to_string(endpoints->size()) + " endpoints, " +
+                        std::to_string(pods->size()) + " ready pods" + (failure->empty() ? "" : "; " + *failure) +
+                        "). Check the Service and the pods before relying on it.";
+            o.milliseconds = QDateTime::currentMSecsSinceEpoch() - run->startMs;
+            finish(run, o);
+            return;
+        }
+        QTimer::singleShot(200, this, [=, this] {
+            if (self)
+                verify(run, i, attempt + 1);
+        });
+    }});
+    kube::ListOptions podOptions;
+    podOptions.labelSelector = selector;
+    m_client->list(kube::resources::pods, m.spec.ns, podOptions, [=, this](kube::Result<json> r) {
+        if (r && r.value().contains("items"))
+            for (const auto& item : r.value()["items"])
+                if (auto p = kube::parsePod(item); p && p->ready() && !p->podIP.empty() && p->meta.deletionTimestamp.empty())
+                    pods->insert(p->podIP);
+        if (!r)
+            *failure = r.error().message;
+        count->tick();
+    });
+    kube::ListOptions sliceOptions;
+    sliceOptions.labelSelector = "kubernetes.io/service-name=" + m.spec.liveService;
+    m_client->list(kube::resources::endpointSlices, m.spec.ns, sliceOptions, [=, this](kube::Result<json> r) {
+        if (r && r.value().contains("items"))
+            for (const auto& item : r.value()["items"])
+                if (auto s = kube::parseEndpointSlice(item))
+                    for (const auto& e : s->endpoints)
+                        if (e.ready)
+                            endpoints->insert(e.addresses.begin(), e.addresses.end());
+        if (!r)
+            *failure = r.error().message;
+        count->tick();
+    });
+}
+
+void Swapper::recordEvent(const SwapPlan& plan, const SwapMember& m, std::function<void()> done)
+{
+    const std::string now = nowText();
+    const std::string what = plan.kind == SwapPlan::Kind::Rollback ? "rolled back" : "swapped";
+    const json event = {
+        {"apiVersion", "v1"},
+        {"kind", "Event"},
+        {"metadata", {{"generateName", m.spec.liveService + ".signalbox-"}, {"namespace", m.spec.ns}}},
+        {"involvedObject", {{"apiVersion", "v1"}, {"kind", "Service"}, {"name", m.spec.liveService}, {"namespace", m.spec.ns}}},
+        {"reason", plan.kind == SwapPlan::Kind::Rollback ? "RolledBack" : "Swapped"},
+        {"message", plan.user + " " + what + " " + m.spec.name + ": live slot " + upper(m.liveFrom) + " (" +
+                        m.from.image + ") -> slot " + upper(m.liveTo) + " (" + m.to.image + ")"},
+        {"type", "Normal"},
+        {"source", {{"component", "signalbox"}}},
+        {"firstTimestamp", now},
+        {"lastTimestamp", now},
+        {"count", 1}};
+    // The history annotation is the record; the Event is for `kubectl get events` and
+    // other tools, so a failure here does not undo a finished swap.
+    m_client->create(kube::resources::events, m.spec.ns, event, [done](kube::Result<json>) { done(); });
+}
+
+void Swapper::finish(std::shared_ptr<Run> run, SwapOutcome o)
+{
+    run->done(std::move(o));
+}
+
+} // namespace model

@@ -1,0 +1,114 @@
+#pragma once
+
+#include "servicespec.h"
+
+#include "kube/client.h"
+#include "kube/objects.h"
+
+#include <QObject>
+#include <QPointer>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace model {
+
+struct MemberRead;
+
+inline const std::string historyAnnotation = "signalbox.v-sekai.org/history";
+constexpr std::size_t historyCap = 20;
+
+// What a slot runs, read fresh from its Deployment.
+struct SlotFacts {
+    char slot = 0;
+    std::string deployment;
+    bool exists = false;
+    std::string image, tag, digest, commit, created;
+    int desired = 0, updated = 0, ready = 0, available = 0;
+    bool rolledOut = false;          // the controller saw the newest spec and every pod is updated and ready
+    kube::Labels selector;           // the Deployment's pod selector
+    nlohmann::json toJson() const;
+};
+
+// One service of a swap: which slot live selects now, and which it will select.
+struct SwapMember {
+    ServiceSpec spec;
+    char liveFrom = 0, liveTo = 0;   // live selects liveFrom; after the swap it selects liveTo
+    SlotFacts from, to;              // the slots' contents: `from` is live now, `to` goes live
+    std::string liveHistory;         // the live Service's history annotation as read
+    bool liveHasAnnotations = false;
+};
+
+struct Check {
+    std::string text;                // what must hold, said plainly
+    bool holds = false;
+    bool permission = false;         // a failed permission check (exit code 4 on the command line)
+};
+
+// A swap (or its rollback, or the repair of a half-done one) as a plan: what will change and
+// what must hold. The confirm dialog, the command line and the audit record all show this.
+struct SwapPlan {
+    enum class Kind { Swap, Rollback, Repair };
+    Kind kind = Kind::Swap;
+    std::string service;
+    std::string group;
+    std::vector<SwapMember> members;
+    std::vector<Check> checks;
+    std::string user;                // as the API server knows them (SelfSubjectReview)
+
+    bool allowed() const;
+    const Check* firstFailure() const;
+    bool refusedForPermission() const;
+    std::string verb() const;        // "swap", "roll back", "repair"
+    nlohmann::json toJson() const;
+    std::string describe() const;    // several lines for a terminal
+};
+
+struct SwapOutcome {
+    enum class Status { Done, Refused, Forbidden, Conflict, SplitState, Failed };
+    Status status = Status::Failed;
+    std::string message;
+    long long milliseconds = 0;      // from the first patch to verified endpoints
+    bool verified = false;
+    int exitCode() const;            // 0, 3, 4, 5, 1 as the command line reports them
+};
+
+// Plans and carries out swaps on one cluster. Every step reads fresh state; the patches are
+// JSON Patches whose `test` operations state the selector they expect, so of two operators who
+// swap at once exactly one succeeds.
+class Swapper : public QObject {
+    Q_OBJECT
+
+public:
+    Swapper(kube::Client* client, std::vector<ServiceSpec> group, QObject* parent = nullptr);
+
+    // `expectLive`: refuse unless live is on this slot now ('a'/'b'; 0 for any).
+    void plan(SwapPlan::Kind kind, const std::string& service, char expectLive,
+              std::function<void(SwapPlan)> done);
+    // Re-checks `confirmed` on fresh reads, then patches, then verifies the live endpoints.
+    void execute(const SwapPlan& confirmed, std::function<void(const std::string&)> progress,
+                 std::function<void(SwapOutcome)> done);
+
+private:
+    struct Run;
+    void readMember(const ServiceSpec& spec, std::function<void(std::shared_ptr<struct MemberRead>)> done);
+    void patchLive(std::shared_ptr<Run> run, std::size_t i);
+    void patchStaging(std::shared_ptr<Run> run, std::size_t i, int attempt);
+    void verify(std::shared_ptr<Run> run, std::size_t i, int attempt);
+    void revertLive(std::shared_ptr<Run> run, std::size_t upTo, SwapOutcome outcome);
+    void finish(std::shared_ptr<Run> run, SwapOutcome outcome);
+    void recordEvent(const SwapPlan& plan, const SwapMember& m, std::function<void()> done);
+
+    kube::Client* m_client;
+    std::vector<ServiceSpec> m_group;
+};
+
+// The swap history recorded on a live Service, oldest first.
+std::vector<nlohmann::json> readHistory(const std::string& annotationValue);
+std::string appendHistory(const std::string& annotationValue, const nlohmann::json& entry, std::size_t cap);
+
+SlotFacts slotFacts(char slot, const std::string& deploymentName, const std::optional<kube::Deployment>& d);
+
+} // namespace model

@@ -1,0 +1,277 @@
+// The thread that owns kube::Client is the UI thread, so nothing on it may block: not a request
+// to a server that never answers, not an exec credential plugin that takes seconds. A timer
+// ticking every 5 ms measures the longest time the event loop was away while such work is pending.
+#include "kube/client.h"
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QHostAddress>
+#include <QList>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+
+#include <algorithm>
+#include <chrono>
+#include <memory>
+#include <optional>
+
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr double kMaxGapMs = 50.0;
+const kube::Client::Target kVersionTarget{"get", kube::Resource{"", "", "version", false}, {}, {}, false};
+
+// Ticks every 5 ms and keeps the longest time between two ticks, counting the end of the window as a tick.
+class GapMeter {
+public:
+    GapMeter()
+    {
+        m_timer.setTimerType(Qt::PreciseTimer);
+        m_timer.setInterval(5);
+        QObject::connect(&m_timer, &QTimer::timeout, &m_timer, [this] { tick(); });
+    }
+
+    void start()
+    {
+        m_clock.start();
+        m_lastNs = 0;
+        m_maxGapNs = 0;
+        m_ticks = 0;
+        m_timer.start();
+    }
+
+    void stop()
+    {
+        m_timer.stop();
+        tick();
+    }
+
+    double maxGapMs() const { return static_cast<double>(m_maxGapNs) / 1e6; }
+    int ticks() const { return m_ticks; }
+
+private:
+    void tick()
+    {
+        const qint64 now = m_clock.nsecsElapsed();
+        m_maxGapNs = std::max(m_maxGapNs, now - m_lastNs);
+        m_lastNs = now;
+        ++m_ticks;
+    }
+
+    QTimer m_timer;
+    QElapsedTimer m_clock;
+    qint64 m_lastNs = 0;
+    qint64 m_maxGapNs = 0;
+    int m_ticks = 0;
+};
+
+// Accepts connections and never says a word.
+class SilentServer {
+public:
+    SilentServer()
+    {
+        QObject::connect(&m_server, &QTcpServer::newConnection, &m_server, [this] {
+            // The sockets stay children of the server, open, until the test ends.
+            while (m_server.hasPendingConnections()) {
+                m_server.nextPendingConnection();
+                ++m_accepted;
+            }
+        });
+    }
+
+    bool listen() { return m_server.listen(QHostAddress::LocalHost); }
+    QString url() const { return QStringLiteral("http://127.0.0.1:%1").arg(m_server.serverPort()); }
+    int accepted() const { return m_accepted; }
+
+private:
+    QTcpServer m_server;
+    int m_accepted = 0;
+};
+
+// Answers every request with one canned 200 JSON reply and keeps the request heads it saw.
+class CannedServer {
+public:
+    static constexpr const char* kBody = R"({"major":"1","minor":"30","gitVersion":"v1.30.0"})";
+
+    CannedServer()
+    {
+        QObject::connect(&m_server, &QTcpServer::newConnection, &m_server, [this] {
+            while (QTcpSocket* socket = m_server.nextPendingConnection()) {
+                auto buffer = std::make_shared<QByteArray>();
+                QObject::connect(socket, &QTcpSocket::readyRead, socket, [this, socket, buffer] {
+                    buffer->append(socket->readAll());
+                    const qsizetype end = buffer->indexOf("\r\n\r\n");
+                    if (end < 0)
+                        return;
+                    m_requests << buffer->left(end);
+                    const QByteArray body(kBody);
+                    socket->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
+                                  QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
+                    socket->disconnectFromHost();
+                });
+            }
+        });
+    }
+
+    bool listen() { return m_server.listen(QHostAddress::LocalHost); }
+    QString url() const { return QStringLiteral("http://127.0.0.1:%1").arg(m_server.serverPort()); }
+    const QList<QByteArray>& requests() const { return m_requests; }
+
+private:
+    QTcpServer m_server;
+    QList<QByteArray> m_requests;
+};
+
+kube::RestConfig restConfig(const QString& server)
+{
+    kube::RestConfig config;
+    config.contextName = "responsiveness";
+    config.namespaceName = "default";
+    config.cluster.name = "local";
+    config.cluster.server = server.toStdString();
+    return config;
+}
+
+} // namespace
+
+// Where a callback's result lands; `finished` lets QSignalSpy::wait spin the event loop until it does.
+class Outcome : public QObject {
+    Q_OBJECT
+
+public:
+    std::optional<kube::Result<kube::Json>> result;
+
+    void set(kube::Result<kube::Json> r)
+    {
+        result.emplace(std::move(r));
+        Q_EMIT finished();
+    }
+
+Q_SIGNALS:
+    void finished();
+};
+
+class TestResponsiveness : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+    void silentServerTimesOutWithoutBlocking();
+    void execPluginRunsWithoutBlocking();
+};
+
+void TestResponsiveness::initTestCase()
+{
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+void TestResponsiveness::cleanupTestCase()
+{
+    curl_global_cleanup();
+}
+
+void TestResponsiveness::silentServerTimesOutWithoutBlocking()
+{
+    SilentServer server;
+    QVERIFY(server.listen());
+    kube::Transport transport;
+    kube::Client client(restConfig(server.url()), &transport);
+    Outcome outcome;
+    QSignalSpy finished(&outcome, &Outcome::finished);
+
+    kube::HttpRequest request;
+    request.path = "/version";
+    request.timeout = 3000ms;
+
+    GapMeter meter;
+    QElapsedTimer elapsed;
+    meter.start();
+    elapsed.start();
+    client.send(request, kVersionTarget, [&outcome](kube::Result<kube::Json> r) { outcome.set(std::move(r)); });
+    const bool done = finished.count() == 1 || finished.wait(10000);
+    meter.stop();
+    const qint64 tookMs = elapsed.elapsed();
+    qInfo("silent server: request ended after %lld ms; largest event-loop gap %.2f ms over %d ticks", tookMs,
+          meter.maxGapMs(), meter.ticks());
+
+    QVERIFY2(done, "the request did not end within 10 s although its timeout is 3 s");
+    QVERIFY(outcome.result.has_value());
+    QVERIFY2(!outcome.result->ok(), "a server that never answers gave an answer");
+    const kube::Error& error = outcome.result->error();
+    QCOMPARE(error.kind, kube::Error::Kind::Transport);
+    const QString message = QString::fromStdString(error.message);
+    QVERIFY2(message.contains(server.url() + QStringLiteral(" did not answer within 3 s")), qPrintable(message));
+    QVERIFY2(server.accepted() >= 1, "the client never connected, so the test measured nothing");
+    QVERIFY2(tookMs >= 2900,
+             qPrintable(QStringLiteral("the request ended after %1 ms, before its timeout").arg(tookMs)));
+    QVERIFY2(meter.maxGapMs() < kMaxGapMs,
+             qPrintable(QStringLiteral("the event loop stalled for %1 ms").arg(meter.maxGapMs(), 0, 'f', 2)));
+}
+
+void TestResponsiveness::execPluginRunsWithoutBlocking()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString plugin = dir.filePath(QStringLiteral("slow-plugin"));
+    {
+        QFile file(plugin);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("#!/bin/sh\n"
+                   "sleep 2\n"
+                   "echo '{\"apiVersion\": \"client.authentication.k8s.io/v1\", \"kind\": \"ExecCredential\", "
+                   "\"status\": {\"token\": \"responsiveness-token\"}}'\n");
+        file.close();
+        QVERIFY(file.setPermissions(file.permissions() | QFileDevice::ExeOwner));
+    }
+
+    CannedServer server;
+    QVERIFY(server.listen());
+    kube::RestConfig config = restConfig(server.url());
+    config.user.name = "plugin-user";
+    kube::ExecConfig exec;
+    exec.apiVersion = "client.authentication.k8s.io/v1";
+    exec.command = plugin.toStdString();
+    exec.interactiveMode = "Never";
+    config.user.exec = exec;
+
+    kube::Transport transport;
+    kube::Client client(config, &transport);
+    Outcome outcome;
+    QSignalSpy finished(&outcome, &Outcome::finished);
+
+    kube::HttpRequest request;
+    request.path = "/version";
+    request.timeout = 10000ms;
+
+    GapMeter meter;
+    QElapsedTimer elapsed;
+    meter.start();
+    elapsed.start();
+    client.send(request, kVersionTarget, [&outcome](kube::Result<kube::Json> r) { outcome.set(std::move(r)); });
+    const bool done = finished.count() == 1 || finished.wait(15000);
+    meter.stop();
+    const qint64 tookMs = elapsed.elapsed();
+    qInfo("exec plugin: request done after %lld ms; largest event-loop gap %.2f ms over %d ticks", tookMs,
+          meter.maxGapMs(), meter.ticks());
+
+    QVERIFY2(done, "the request did not complete within 15 s");
+    QVERIFY(outcome.result.has_value());
+    QVERIFY2(outcome.result->ok(), outcome.result->ok() ? "" : outcome.result->error().message.c_str());
+    QCOMPARE(QString::fromStdString(outcome.result->value().value("gitVersion", "")), QStringLiteral("v1.30.0"));
+    QCOMPARE(client.credentials()->execRuns(), 1);
+    QCOMPARE(server.requests().size(), 1);
+    QVERIFY2(server.requests().front().contains("\r\nAuthorization: Bearer responsiveness-token"),
+             server.requests().front().constData());
+    QVERIFY2(tookMs >= 1900, qPrintable(QStringLiteral("done after %1 ms: the plugin cannot have run").arg(tookMs)));
+    QVERIFY2(meter.maxGapMs() < kMaxGapMs,
+             qPrintable(QStringLiteral("the event loop stalled for %1 ms").arg(meter.maxGapMs(), 0, 'f', 2)));
+}
+
+QTEST_GUILESS_MAIN(TestResponsiveness)
+#include "tst_responsiveness.moc"
