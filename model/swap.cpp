@@ -347,6 +347,11 @@ void Swapper::plan(SwapPlan::Kind kind, const std::string& service, char expectL
                 plan->members.push_back(m);
                 continue;
             }
+            // Before the other checks: a racer that lost reads "changed since", not a half state.
+            if (expectLive &&
+                !check(live == expectLive,
+                       "Live is on slot " + upper(expectLive) + " as expected (it is on slot " + upper(live) + ")"))
+                continue;
             check(staging != 0 && staging != live,
                   staging == live ? "Staging points at the other slot (it points at slot " + upper(live) +
                                         " too: repair it first)"
@@ -357,12 +362,6 @@ void Swapper::plan(SwapPlan::Kind kind, const std::string& service, char expectL
             m.liveTo = other(live);
             m.from = slotFacts(live, spec.slotDeployment(live), live == 'a' ? r.a : r.b);
             m.to = slotFacts(other(live), spec.slotDeployment(other(live)), other(live) == 'a' ? r.a : r.b);
-            if (expectLive && i == 0)
-                check(live == expectLive, "Live is on slot " + upper(expectLive) + " as expected (it is on slot " +
-                                              upper(live) + ")");
-            check(m.to.rolledOut, "Staging (slot " + upper(m.liveTo) + ", " + m.to.deployment +
-                                      ") is fully rolled out and ready (" + std::to_string(m.to.ready) + " of " +
-                                      std::to_string(m.to.desired) + " ready)");
             if (kind == SwapPlan::Kind::Rollback) {
                 const auto history = readHistory(m.liveHistory);
                 const json* last = history.empty() ? nullptr : &history.back();
@@ -374,6 +373,9 @@ void Swapper::plan(SwapPlan::Kind kind, const std::string& service, char expectL
                                  upper(m.liveTo) + (previousUntouched ? "" : " (staging was redeployed since)")
                            : "There is a swap to roll back (no swap is recorded)");
             }
+            check(m.to.rolledOut, "Staging (slot " + upper(m.liveTo) + ", " + m.to.deployment +
+                                      ") is fully rolled out and ready (" + std::to_string(m.to.ready) + " of " +
+                                      std::to_string(m.to.desired) + " ready)");
             check(r.mayPatchLive, "You may patch the Service " + spec.liveService, true);
             check(r.mayPatchStaging, "You may patch the Service " + spec.stagingService, true);
             check(r.mayRecord, "You may record events in " + spec.ns, true);
@@ -415,12 +417,11 @@ void Swapper::execute(const SwapPlan& confirmed, std::function<void(const std::s
         if (!self)
             return;
         if (!fresh.allowed()) {
+            // The plan held when it was confirmed; what fails now changed since.
             const Check* f = fresh.firstFailure();
-            const bool moved = f && f->text.find("as expected") != std::string::npos;
-            done(outcome(f && f->permission ? SwapOutcome::Status::Forbidden
-                         : moved            ? SwapOutcome::Status::Conflict
-                                            : SwapOutcome::Status::Refused,
-                         (moved ? confirmed.service + " changed since you looked: " : std::string("Refused: ")) +
+            const bool forbidden = f && f->permission;
+            done(outcome(forbidden ? SwapOutcome::Status::Forbidden : SwapOutcome::Status::Conflict,
+                         (forbidden ? std::string("Refused: ") : confirmed.service + " changed since you looked: ") +
                              (f ? f->text : std::string("no service")) + ". Nothing was changed."));
             return;
         }

@@ -1,0 +1,1027 @@
+#include "registry.h"
+
+#include <nlohmann/json.hpp>
+
+#include <QByteArray>
+#include <QCryptographicHash>
+#include <QPointer>
+#include <QTimer>
+#include <QUrl>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace kube {
+
+using Json = nlohmann::json;
+
+struct RegistryClient::Credentials {
+    std::string username, password;
+    std::string identityToken; // Docker's `identitytoken`: an OAuth2 refresh token
+    std::string helper;        // a credential helper named for this host, when nothing is inline
+    std::string source;        // the Docker config file read
+
+    bool any() const { return !username.empty() || !identityToken.empty(); }
+};
+
+// One top-level operation (a listing, a resolve) against one repository.
+struct RegistryClient::Call {
+    RegistryLocation location;
+    Credentials credentials;
+    std::string name;  // the registry as messages name it
+    std::string scope; // repository:NAME:pull
+};
+
+struct RegistryClient::Batch {
+    std::string registry, repository;
+    std::vector<TagInfo> results;
+    std::size_t next = 0;
+    std::size_t running = 0;
+    std::size_t finished = 0;
+    std::optional<Error> firstError;
+    std::size_t failures = 0;
+    Callback<std::vector<TagInfo>> cb;
+};
+
+namespace {
+
+const char* const kTopAccept = "Accept: application/vnd.oci.image.index.v1+json, "
+                               "application/vnd.oci.image.manifest.v1+json, "
+                               "application/vnd.docker.distribution.manifest.list.v2+json, "
+                               "application/vnd.docker.distribution.manifest.v2+json";
+const char* const kImageAccept = "Accept: application/vnd.oci.image.manifest.v1+json, "
+                                 "application/vnd.docker.distribution.manifest.v2+json";
+
+std::string lower(std::string s)
+{
+    for (char& c : s)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+bool startsWith(const std::string& s, const std::string& prefix)
+{
+    return s.rfind(prefix, 0) == 0;
+}
+
+std::string trim(std::string s)
+{
+    const auto notSpace = [](unsigned char c) { return !std::isspace(c); };
+    s.erase(s.begin(), std::find_if(s.begin(), s.end(), notSpace));
+    s.erase(std::find_if(s.rbegin(), s.rend(), notSpace).base(), s.end());
+    return s;
+}
+
+std::string sha256Digest(const std::string& bytes)
+{
+    const QByteArray hash = QCryptographicHash::hash(QByteArray::fromRawData(bytes.data(), qsizetype(bytes.size())),
+                                                     QCryptographicHash::Sha256);
+    return "sha256:" + hash.toHex().toStdString();
+}
+
+std::string urlEncode(const std::string& s)
+{
+    return QUrl::toPercentEncoding(QString::fromStdString(s)).toStdString();
+}
+
+// scheme://authority of a URL, and the rest (path and query, "/" at least).
+bool splitUrl(const std::string& url, std::string& origin, std::string& rest)
+{
+    const auto schemeEnd = url.find("://");
+    if (schemeEnd == std::string::npos)
+        return false;
+    const auto pathStart = url.find_first_of("/?", schemeEnd + 3);
+    origin = url.substr(0, pathStart);
+    rest = pathStart == std::string::npos ? "/" : url.substr(pathStart);
+    if (rest[0] == '?')
+        rest = "/" + rest;
+    return origin.size() > schemeEnd + 3;
+}
+
+bool isLoopback(const std::string& host)
+{
+    std::string name = host;
+    if (startsWith(name, "[")) {
+        name = name.substr(0, name.find(']') + 1);
+        return name == "[::1]";
+    }
+    name = name.substr(0, name.find(':'));
+    return name == "localhost" || startsWith(name, "127.");
+}
+
+// The host part of a key in a Docker config's `auths`: they are written as hosts or as URLs.
+std::string authsKeyHost(std::string key)
+{
+    key = lower(trim(key));
+    if (const auto p = key.find("://"); p != std::string::npos)
+        key = key.substr(p + 3);
+    return key.substr(0, key.find('/'));
+}
+
+std::string mediaTypeOf(const Json& doc, const HttpResponse& response)
+{
+    if (doc.is_object() && doc.contains("mediaType") && doc["mediaType"].is_string())
+        return doc["mediaType"].get<std::string>();
+    std::string type = response.header("content-type");
+    return trim(type.substr(0, type.find(';')));
+}
+
+bool isIndex(const std::string& mediaType, const Json& doc)
+{
+    return mediaType == "application/vnd.oci.image.index.v1+json" ||
+           mediaType == "application/vnd.docker.distribution.manifest.list.v2+json" ||
+           (doc.is_object() && doc.contains("manifests") && doc["manifests"].is_array());
+}
+
+std::string str(const Json& object, const char* key)
+{
+    if (!object.is_object())
+        return {};
+    const auto it = object.find(key);
+    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+std::string secondsText(std::chrono::milliseconds ms)
+{
+    return std::to_string(std::max<long long>(1, ms.count() / 1000)) + " s";
+}
+
+} // namespace
+
+RegistryClient::RegistryClient(Transport* transport, QObject* parent) : RegistryClient(transport, Options{}, parent)
+{
+}
+
+RegistryClient::RegistryClient(Transport* transport, Options options, QObject* parent)
+    : QObject(parent), m_transport(transport), m_options(std::move(options))
+{
+}
+
+RegistryClient::~RegistryClient() = default;
+
+void RegistryClient::clearAuthCache()
+{
+    m_tokens.clear();
+    m_challenges.clear();
+}
+
+// --- parsing ----------------------------------------------------------------------------------
+
+RegistryLocation RegistryClient::locate(const std::string& registry, const std::string& repository)
+{
+    RegistryLocation loc;
+    std::string r = trim(registry);
+    while (!r.empty() && r.back() == '/')
+        r.pop_back();
+    loc.repository = trim(repository);
+    std::string scheme;
+    if (const auto p = r.find("://"); p != std::string::npos) {
+        scheme = lower(r.substr(0, p));
+        r = r.substr(p + 3);
+        r = r.substr(0, r.find('/'));
+    }
+    const std::string host = lower(r);
+    if (host.empty() || host == "docker.io" || host == "index.docker.io" || host == "registry-1.docker.io") {
+        // Docker Hub: the name people use is not the API's host, and official images live
+        // under library/.
+        loc.dockerHub = true;
+        loc.host = "docker.io";
+        loc.server = "https://registry-1.docker.io";
+        if (!loc.repository.empty() && loc.repository.find('/') == std::string::npos)
+            loc.repository = "library/" + loc.repository;
+        return loc;
+    }
+    loc.host = host;
+    if (scheme.empty())
+        scheme = isLoopback(host) ? "http" : "https"; // Docker treats loopback registries as insecure
+    loc.server = scheme + "://" + host;
+    return loc;
+}
+
+std::optional<std::chrono::system_clock::time_point> RegistryClient::parseTime(const std::string& text)
+{
+    // YYYY-MM-DDTHH:MM:SS[.fraction](Z|+hh:mm|-hh:mm)
+    const std::string s = trim(text);
+    const auto digits = [&](std::size_t pos, std::size_t count, int& out) {
+        if (pos + count > s.size())
+            return false;
+        out = 0;
+        for (std::size_t i = pos; i < pos + count; ++i) {
+            if (!std::isdigit(static_cast<unsigned char>(s[i])))
+                return false;
+            out = out * 10 + (s[i] - '0');
+        }
+        return true;
+    };
+    int year, month, day, hour, minute, second;
+    if (s.size() < 20 || !digits(0, 4, year) || s[4] != '-' || !digits(5, 2, month) || s[7] != '-' ||
+        !digits(8, 2, day) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !digits(11, 2, hour) ||
+        s[13] != ':' || !digits(14, 2, minute) || s[16] != ':' || !digits(17, 2, second))
+        return std::nullopt;
+    std::size_t pos = 19;
+    long long nanos = 0;
+    if (s[pos] == '.') {
+        ++pos;
+        int count = 0;
+        while (pos < s.size() && std::isdigit(static_cast<unsigned char>(s[pos]))) {
+            if (count < 9) {
+                nanos = nanos * 10 + (s[pos] - '0');
+                ++count;
+            }
+            ++pos;
+        }
+        if (count == 0)
+            return std::nullopt;
+        for (; count < 9; ++count)
+            nanos *= 10;
+    }
+    int offsetMinutes = 0;
+    if (pos < s.size() && (s[pos] == 'Z' || s[pos] == 'z')) {
+        ++pos;
+    } else if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
+        int oh, om;
+        if (!digits(pos + 1, 2, oh) || pos + 3 >= s.size() || s[pos + 3] != ':' || !digits(pos + 4, 2, om))
+            return std::nullopt;
+        offsetMinutes = (oh * 60 + om) * (s[pos] == '-' ? -1 : 1);
+        pos += 6;
+    } else {
+        return std::nullopt;
+    }
+    if (pos != s.size())
+        return std::nullopt;
+    using namespace std::chrono;
+    const year_month_day date{std::chrono::year{year}, std::chrono::month{unsigned(month)},
+                              std::chrono::day{unsigned(day)}};
+    if (!date.ok() || hour > 23 || minute > 59 || second > 60)
+        return std::nullopt;
+    const auto t = sys_days{date} + hours{hour} + minutes{minute} + seconds{second} - minutes{offsetMinutes};
+    return time_point_cast<system_clock::duration>(t + nanoseconds{nanos});
+}
+
+void RegistryClient::sortNewestFirst(std::vector<TagInfo>& tags)
+{
+    const auto timeOf = [](const TagInfo& t) -> std::optional<std::chrono::system_clock::time_point> {
+        return t.info ? t.info->createdTime : std::nullopt;
+    };
+    std::stable_sort(tags.begin(), tags.end(), [&](const TagInfo& a, const TagInfo& b) {
+        const auto ta = timeOf(a), tb = timeOf(b);
+        if (ta && tb && *ta != *tb)
+            return *ta > *tb;
+        if (ta.has_value() != tb.has_value())
+            return ta.has_value();
+        return a.tag > b.tag;
+    });
+}
+
+std::optional<RegistryClient::Challenge> RegistryClient::parseChallenge(const std::string& header)
+{
+    // scheme SP param=value, param="quoted \" value", ...
+    std::size_t pos = 0;
+    const std::string s = trim(header);
+    while (pos < s.size() && !std::isspace(static_cast<unsigned char>(s[pos])))
+        ++pos;
+    Challenge c;
+    c.scheme = s.substr(0, pos);
+    if (c.scheme.empty())
+        return std::nullopt;
+    while (pos < s.size()) {
+        while (pos < s.size() && (std::isspace(static_cast<unsigned char>(s[pos])) || s[pos] == ','))
+            ++pos;
+        const auto eq = s.find('=', pos);
+        if (eq == std::string::npos)
+            break;
+        const std::string key = lower(trim(s.substr(pos, eq - pos)));
+        pos = eq + 1;
+        std::string value;
+        if (pos < s.size() && s[pos] == '"') {
+            ++pos;
+            while (pos < s.size() && s[pos] != '"') {
+                if (s[pos] == '\\' && pos + 1 < s.size())
+                    ++pos;
+                value += s[pos++];
+            }
+            ++pos; // closing quote
+        } else {
+            const auto end = s.find(',', pos);
+            value = trim(s.substr(pos, end == std::string::npos ? std::string::npos : end - pos));
+            pos = end == std::string::npos ? s.size() : end;
+        }
+        c.params[key] = value;
+    }
+    return c;
+}
+
+std::string RegistryClient::nextLink(const HttpResponse& response)
+{
+    // Link: <url>; rel="next", <url2>; rel="prev" -- in one header or several.
+    const auto [from, to] = response.headers.equal_range("link");
+    for (auto it = from; it != to; ++it) {
+        const std::string& v = it->second;
+        std::size_t pos = 0;
+        while ((pos = v.find('<', pos)) != std::string::npos) {
+            const auto close = v.find('>', pos);
+            if (close == std::string::npos)
+                break;
+            const std::string target = v.substr(pos + 1, close - pos - 1);
+            const auto nextEntry = v.find('<', close);
+            const std::string params = lower(v.substr(close + 1, nextEntry == std::string::npos ? std::string::npos
+                                                                                                  : nextEntry - close - 1));
+            if (params.find("rel=\"next\"") != std::string::npos || params.find("rel=next") != std::string::npos)
+                return target;
+            pos = close;
+        }
+    }
+    return {};
+}
+
+// --- calls ------------------------------------------------------------------------------------
+
+std::shared_ptr<RegistryClient::Call> RegistryClient::makeCall(const std::string& registry,
+                                                               const std::string& repository, Error* error)
+{
+    auto call = std::make_shared<Call>();
+    call->location = locate(registry, repository);
+    call->name = call->location.dockerHub ? std::string("Docker Hub") : call->location.host;
+    call->scope = "repository:" + call->location.repository + ":pull";
+    if (call->location.repository.empty()) {
+        *error = Error::config("No repository was given for the registry " + call->name +
+                               ". Name one, for example v-sekai/uro.");
+        return nullptr;
+    }
+
+    // Credentials, as Docker keeps them: $DOCKER_CONFIG/config.json or ~/.docker/config.json.
+    std::string path = m_options.dockerConfigPath;
+    if (path.empty()) {
+        if (const char* dir = std::getenv("DOCKER_CONFIG"); dir && *dir)
+            path = std::string(dir) + "/config.json";
+        else if (const char* home = std::getenv("HOME"); home && *home)
+            path = std::string(home) + "/.docker/config.json";
+    }
+    Credentials& creds = call->credentials;
+    creds.source = path;
+    std::ifstream in(path, std::ios::binary);
+    if (path.empty() || !in)
+        return call; // no Docker config: anonymous, as docker does
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    const Json config = Json::parse(buffer.str(), nullptr, false);
+    if (!config.is_object()) {
+        *error = Error::config("The Docker config " + path + " is not valid JSON, so its registry credentials cannot "
+                               "be read. Fix the file (or log in again with docker login), or name another file "
+                               "in the settings.");
+        return nullptr;
+    }
+    const auto matches = [&](const std::string& key) {
+        const std::string h = authsKeyHost(key);
+        if (call->location.dockerHub)
+            return h == "docker.io" || h == "index.docker.io" || h == "registry-1.docker.io";
+        return h == call->location.host;
+    };
+    if (config.contains("auths") && config["auths"].is_object()) {
+        for (const auto& [key, entry] : config["auths"].items()) {
+            if (!matches(key) || !entry.is_object())
+                continue;
+            const std::string auth = str(entry, "auth");
+            if (!auth.empty()) {
+                const QByteArray decoded = QByteArray::fromBase64(QByteArray::fromStdString(auth));
+                const auto colon = decoded.indexOf(':');
+                if (colon > 0) {
+                    creds.username = decoded.left(colon).toStdString();
+                    creds.password = decoded.mid(colon + 1).toStdString();
+                }
+            }
+            if (creds.username.empty()) {
+                creds.username = str(entry, "username");
+                creds.password = str(entry, "password");
+            }
+            creds.identityToken = str(entry, "identitytoken");
+            if (creds.any())
+                break;
+        }
+    }
+    if (!creds.any()) {
+        if (config.contains("credHelpers") && config["credHelpers"].is_object()) {
+            for (const auto& [key, helper] : config["credHelpers"].items())
+                if (matches(key) && helper.is_string())
+                    creds.helper = helper.get<std::string>();
+        }
+        if (creds.helper.empty())
+            creds.helper = str(config, "credsStore");
+    }
+    return call;
+}
+
+void RegistryClient::send(std::shared_ptr<Call> call, HttpRequest request, ResponseFn done)
+{
+    Endpoint endpoint;
+    endpoint.server = call->location.server;
+    endpoint.caFile = m_options.caFile;
+    const auto cached = m_tokens.find(call->location.server + " " + call->scope);
+    if (cached != m_tokens.end() && cached->second.expires > std::chrono::steady_clock::now()) {
+        endpoint.bearerToken = cached->second.token;
+    } else if (const auto ch = m_challenges.find(call->location.server);
+               ch != m_challenges.end() && lower(ch->second.scheme) == "basic" && !call->credentials.username.empty()) {
+        endpoint.username = call->credentials.username;
+        endpoint.password = call->credentials.password;
+    }
+    request.timeout = m_options.timeout;
+    sendTo(std::move(call), std::move(endpoint), std::move(request), 0, false, std::move(done));
+}
+
+void RegistryClient::sendTo(std::shared_ptr<Call> call, Endpoint endpoint, HttpRequest request, int redirects,
+                            bool retried, ResponseFn done)
+{
+    ++m_stats.requests;
+    QPointer<RegistryClient> self(this);
+    HttpRequest copy = request;
+    m_transport->start(endpoint, std::move(copy), [self, call, endpoint, request, redirects, retried,
+                                                    done](Result<HttpResponse> r) mutable {
+        if (!self)
+            return;
+        if (!r.ok()) {
+            done(self->transportError(*call, r.error()));
+            return;
+        }
+        const HttpResponse& response = r.value();
+        if (response.status == 401 && endpoint.server == call->location.server) {
+            if (!endpoint.bearerToken.empty()) // a cached token the registry no longer takes
+                self->m_tokens.erase(call->location.server + " " + call->scope);
+            std::optional<Challenge> challenge;
+            const auto [from, to] = response.headers.equal_range("www-authenticate");
+            for (auto it = from; it != to; ++it) {
+                auto c = parseChallenge(it->second);
+                if (c && (!challenge || lower(c->scheme) == "bearer"))
+                    challenge = std::move(c);
+            }
+            if (challenge)
+                self->m_challenges[call->location.server] = *challenge;
+            if (retried || !challenge) {
+                done(std::move(r));
+                return;
+            }
+            const std::string scheme = lower(challenge->scheme);
+            if (scheme == "bearer") {
+                self->fetchToken(call, *challenge, [self, call, endpoint, request, done](Result<std::string> token) {
+                    if (!self)
+                        return;
+                    if (!token.ok()) {
+                        done(token.error());
+                        return;
+                    }
+                    Endpoint withToken = endpoint;
+                    withToken.username.clear();
+                    withToken.password.clear();
+                    withToken.bearerToken = token.value();
+                    self->sendTo(call, withToken, request, 0, true, done);
+                });
+                return;
+            }
+            if (scheme == "basic" && !call->credentials.username.empty() && endpoint.username.empty()) {
+                Endpoint withBasic = endpoint;
+                withBasic.username = call->credentials.username;
+                withBasic.password = call->credentials.password;
+                self->sendTo(call, withBasic, request, redirects, true, done);
+                return;
+            }
+            done(std::move(r));
+            return;
+        }
+        const std::string location = response.header("location");
+        if (response.status >= 300 && response.status < 400 && !location.empty()) {
+            if (redirects >= 5) {
+                Error e;
+                e.kind = Error::Kind::Api;
+                e.httpStatus = static_cast<int>(response.status);
+                e.message = "The registry " + call->name + " redirected the request for " + request.path +
+                            " more than 5 times. Try again later; if it keeps happening, the registry is misconfigured.";
+                done(e);
+                return;
+            }
+            Endpoint next = endpoint;
+            HttpRequest nextRequest = request;
+            std::string origin, rest;
+            if (startsWith(location, "/")) {
+                nextRequest.path = location;
+            } else if (splitUrl(location, origin, rest)) {
+                nextRequest.path = rest;
+                if (lower(origin) != lower(endpoint.server)) {
+                    // Blob storage elsewhere (a CDN, S3): its URL is signed; our credentials stay home.
+                    next = Endpoint{};
+                    next.server = origin;
+                }
+            } else {
+                done(std::move(r));
+                return;
+            }
+            self->sendTo(call, next, nextRequest, redirects + 1, retried, done);
+            return;
+        }
+        done(std::move(r));
+    });
+}
+
+void RegistryClient::fetchToken(std::shared_ptr<Call> call, const Challenge& challenge,
+                                std::function<void(Result<std::string>)> done)
+{
+    const std::string key = call->location.server + " " + call->scope;
+    if (const auto it = m_tokens.find(key); it != m_tokens.end() && it->second.expires > std::chrono::steady_clock::now()) {
+        done(it->second.token);
+        return;
+    }
+    auto& waiters = m_tokenWaiters[key];
+    waiters.push_back(std::move(done));
+    if (waiters.size() > 1)
+        return; // one token request per (registry, scope) at a time; the others wait for it
+
+    QPointer<RegistryClient> self(this);
+    const auto finish = [self, key](Result<std::string> result) {
+        if (!self)
+            return;
+        auto pending = std::move(self->m_tokenWaiters[key]);
+        self->m_tokenWaiters.erase(key);
+        for (auto& fn : pending)
+            fn(result);
+    };
+
+    const auto param = [&](const char* name) {
+        const auto it = challenge.params.find(name);
+        return it == challenge.params.end() ? std::string() : it->second;
+    };
+    const std::string realm = param("realm");
+    std::string origin, rest;
+    if (realm.empty() || !splitUrl(realm, origin, rest)) {
+        Error e;
+        e.kind = Error::Kind::Auth;
+        e.message = "The registry " + call->name + " asked for a bearer token but named no usable token server (realm \"" +
+                    realm + "\"). The registry is misconfigured; tell its administrators.";
+        finish(e);
+        return;
+    }
+    const std::string scope = param("scope").empty() ? call->scope : param("scope");
+    const std::string service = param("service");
+    const Credentials& creds = call->credentials;
+
+    Endpoint endpoint;
+    endpoint.server = origin;
+    endpoint.caFile = m_options.caFile;
+    HttpRequest request;
+    request.timeout = m_options.timeout;
+    if (!creds.identityToken.empty()) {
+        // Docker's identitytoken is an OAuth2 refresh token, exchanged by POST as docker does.
+        request.method = "POST";
+        request.path = rest;
+        request.contentType = "application/x-www-form-urlencoded";
+        request.body = "grant_type=refresh_token&client_id=signalbox&service=" + urlEncode(service) +
+                       "&scope=" + urlEncode(scope) + "&refresh_token=" + urlEncode(creds.identityToken);
+    } else {
+        request.path = rest + (rest.find('?') == std::string::npos ? "?" : "&") + "service=" + urlEncode(service) +
+                       "&scope=" + urlEncode(scope);
+        if (!creds.username.empty()) {
+            endpoint.username = creds.username;
+            endpoint.password = creds.password;
+        }
+    }
+    ++m_stats.tokenRequests;
+    m_transport->start(endpoint, request, [self, call, realm, finish](Result<HttpResponse> r) {
+        if (!self)
+            return;
+        if (!r.ok()) {
+            Error e = r.error();
+            const Error mapped = self->transportError(*call, e);
+            e.message = "The token server " + realm + " of the registry " + call->name + " cannot be reached: " +
+                        mapped.message;
+            finish(e);
+            return;
+        }
+        const HttpResponse& response = r.value();
+        if (response.status == 401 || response.status == 403) {
+            Error e = self->httpError(*call, response, {});
+            finish(e);
+            return;
+        }
+        if (response.status != 200) {
+            Error e;
+            e.kind = Error::Kind::Auth;
+            e.httpStatus = static_cast<int>(response.status);
+            e.message = "The token server " + realm + " of the registry " + call->name + " answered HTTP " +
+                        std::to_string(response.status) + " instead of a token. Try again later; if it keeps "
+                        "happening, tell the registry's administrators.";
+            finish(e);
+            return;
+        }
+        const Json answer = Json::parse(response.body, nullptr, false);
+        std::string token = str(answer, "token");
+        if (token.empty())
+            token = str(answer, "access_token");
+        if (token.empty()) {
+            Error e;
+            e.kind = Error::Kind::Decode;
+            e.message = "The token server " + realm + " of the registry " + call->name +
+                        " answered without a token. Tell the registry's administrators.";
+            finish(e);
+            return;
+        }
+        // The specification's default lifetime is 60 s; keep a margin so a token does not lapse in flight.
+        long long lifetime = 60;
+        if (answer.contains("expires_in") && answer["expires_in"].is_number())
+            lifetime = std::max<long long>(answer["expires_in"].get<long long>(), 1);
+        const long long margin = std::min<long long>(30, lifetime / 10);
+        self->m_tokens[call->location.server + " " + call->scope] =
+            CachedToken{token, std::chrono::steady_clock::now() + std::chrono::seconds(lifetime - margin)};
+        finish(token);
+    });
+}
+
+// --- errors -----------------------------------------------------------------------------------
+
+Error RegistryClient::httpError(const Call& call, const HttpResponse& response, const std::string& what) const
+{
+    Error e;
+    e.kind = Error::Kind::Api;
+    e.httpStatus = static_cast<int>(response.status);
+    const Json body = Json::parse(response.body, nullptr, false);
+    std::string serverMessage;
+    if (body.is_object() && body.contains("errors") && body["errors"].is_array() && !body["errors"].empty()) {
+        e.reason = str(body["errors"][0], "code");
+        serverMessage = str(body["errors"][0], "message");
+    }
+    e.detail = "HTTP " + std::to_string(response.status) + (e.reason.empty() ? "" : " " + e.reason) +
+               (serverMessage.empty() ? "" : ": " + serverMessage);
+    const Credentials& creds = call.credentials;
+    const std::string registry = "The registry " + call.name;
+    const std::string repo = call.location.repository;
+    std::string insufficientScope;
+    if (const auto ch = m_challenges.find(call.location.server); ch != m_challenges.end()) {
+        const auto err = ch->second.params.find("error");
+        if (err != ch->second.params.end())
+            insufficientScope = err->second;
+    }
+
+    switch (response.status) {
+    case 401:
+        e.kind = Error::Kind::Auth;
+        e.reason = e.reason.empty() ? "UNAUTHORIZED" : e.reason;
+        if (insufficientScope == "insufficient_scope") {
+            e.message = registry + " does not let " +
+                        (creds.any() ? "user \"" + creds.username + "\"" : std::string("anonymous users")) + " read " +
+                        repo + ": the repository does not exist or is private. Check its name" +
+                        (creds.any() ? " and your access to it." : ", or log in with docker login " + call.location.host + ".");
+        } else if (creds.any()) {
+            e.message = registry + " refused the credentials " +
+                        (creds.username.empty() ? std::string("(an identity token)") : "of user \"" + creds.username + "\"") +
+                        " from " + creds.source + ": they are wrong or expired. Log in again with docker login " +
+                        call.location.host + ", or correct them in that file.";
+        } else if (!creds.helper.empty()) {
+            e.message = registry + " needs credentials to read " + repo + ". The Docker config " + creds.source +
+                        " keeps them in the credential helper docker-credential-" + creds.helper +
+                        ", which Signalbox does not run: add an auths entry for " + call.location.host +
+                        " with the credentials to a Docker config file and name that file in the settings.";
+        } else {
+            e.message = registry + " needs credentials to read " + repo + ", and " +
+                        (creds.source.empty() ? std::string("there is no Docker config file")
+                                              : creds.source + " has none for " + call.location.host) +
+                        ". Log in with docker login " + call.location.host + ".";
+        }
+        break;
+    case 403:
+        e.kind = Error::Kind::Auth;
+        e.reason = e.reason.empty() ? "DENIED" : e.reason;
+        e.message = registry + " denied " +
+                    (creds.any() ? "user \"" + creds.username + "\"" : std::string("anonymous")) + " access to " +
+                    repo + (serverMessage.empty() ? "" : " (" + serverMessage + ")") +
+                    ". Ask the repository's owners for read access, or log in as a user who has it.";
+        break;
+    case 404:
+        if (e.reason == "MANIFEST_UNKNOWN" || (e.reason.empty() && !what.empty() && what.rfind("tag ", 0) == 0)) {
+            e.reason = "MANIFEST_UNKNOWN";
+            e.message = "There is no " + what + " in " + repo + " on " + call.name +
+                        ": it was never pushed or has been deleted. Refresh the tag list and pick another.";
+        } else if (e.reason == "BLOB_UNKNOWN") {
+            e.message = registry + " lacks " + what + " of " + repo +
+                        ", which the image's manifest names. The image is incomplete there; push it again.";
+        } else {
+            e.reason = e.reason.empty() ? "NAME_UNKNOWN" : e.reason;
+            e.message = "There is no repository " + repo + " on " + call.name + ". Check its name" +
+                        (call.location.dockerHub ? " (official images are library/NAME)." : ".");
+        }
+        break;
+    case 429:
+        e.reason = e.reason.empty() ? "TOOMANYREQUESTS" : e.reason;
+        e.message = registry + " limits the rate of requests and refused this one. Wait a few minutes and try again" +
+                    std::string(call.location.dockerHub ? "; logging in raises Docker Hub's limit." : ".");
+        break;
+    default:
+        if (response.status >= 500) {
+            e.message = registry + " failed to answer the request for " + (what.empty() ? repo : what) + " (HTTP " +
+                        std::to_string(response.status) + (serverMessage.empty() ? "" : ": " + serverMessage) +
+                        "). Try again later.";
+        } else {
+            e.message = registry + " answered HTTP " + std::to_string(response.status) + " to the request for " +
+                        (what.empty() ? repo : what) + (serverMessage.empty() ? "" : " (" + serverMessage + ")") + ".";
+        }
+        break;
+    }
+    return e;
+}
+
+Error RegistryClient::transportError(const Call& call, const Error& error) const
+{
+    Error e = error;
+    e.kind = Error::Kind::Transport;
+    const auto was = [&](CURLcode code) { return startsWith(error.detail, curl_easy_strerror(code)); };
+    const std::string registry = "the registry " + call.name + " (" + call.location.server + ")";
+    if (was(CURLE_COULDNT_CONNECT))
+        e.message = "Nothing answers at " + registry + ": it is down or unreachable from here. Check the registry "
+                    "address, and your network or VPN.";
+    else if (was(CURLE_COULDNT_RESOLVE_HOST))
+        e.message = "The name of " + registry + " cannot be resolved. Check the registry address, and your network, "
+                    "DNS or VPN.";
+    else if (was(CURLE_OPERATION_TIMEDOUT))
+        e.message = "The registry " + call.name + " did not answer within " + secondsText(m_options.timeout) +
+                    ". It or the network is overloaded, or a firewall drops the traffic; try again.";
+    else if (was(CURLE_PEER_FAILED_VERIFICATION))
+        e.message = "The certificate of " + registry + " is not trusted. If it uses a private certificate authority, "
+                    "name that authority's bundle in the settings; do not turn verification off.";
+    else if (was(CURLE_SSL_CONNECT_ERROR) || was(CURLE_GOT_NOTHING) || was(CURLE_RECV_ERROR) || was(CURLE_SEND_ERROR))
+        e.message = "The connection to " + registry + " broke off (" + error.detail + "). If the registry speaks "
+                    "plain HTTP, name it as http://" + call.location.host + "; otherwise try again.";
+    else
+        e.message = "The request to " + registry + " failed: " + error.detail + ".";
+    return e;
+}
+
+// --- operations -------------------------------------------------------------------------------
+
+void RegistryClient::listTags(const std::string& registry, const std::string& repository, Callback<TagList> cb)
+{
+    Error error;
+    auto call = makeCall(registry, repository, &error);
+    if (!call) {
+        QTimer::singleShot(0, this, [cb, error] { cb(error); });
+        return;
+    }
+    const std::string path =
+        "/v2/" + call->location.repository + "/tags/list?n=" + std::to_string(std::max(1, m_options.pageSize));
+    listPage(call, path, std::make_shared<TagList>(), std::move(cb));
+}
+
+void RegistryClient::listPage(std::shared_ptr<Call> call, std::string path, std::shared_ptr<TagList> acc,
+                              Callback<TagList> cb)
+{
+    HttpRequest request;
+    request.path = path;
+    QPointer<RegistryClient> self(this);
+    send(call, request, [self, call, path, acc, cb](Result<HttpResponse> r) {
+        if (!self)
+            return;
+        if (!r.ok()) {
+            cb(r.error());
+            return;
+        }
+        const HttpResponse& response = r.value();
+        if (response.status != 200) {
+            cb(self->httpError(*call, response, "the tag list"));
+            return;
+        }
+        const Json page = Json::parse(response.body, nullptr, false);
+        if (!page.is_object() || (page.contains("tags") && !page["tags"].is_array() && !page["tags"].is_null())) {
+            Error e;
+            e.kind = Error::Kind::Decode;
+            e.message = "The registry " + call->name + " sent a tag list for " + call->location.repository +
+                        " that is not the registry API's JSON. Check that " + call->location.server +
+                        " is a container registry.";
+            cb(e);
+            return;
+        }
+        ++acc->pages;
+        std::set<std::string> seen(acc->tags.begin(), acc->tags.end());
+        if (page.contains("tags") && page["tags"].is_array())
+            for (const auto& t : page["tags"])
+                if (t.is_string() && seen.insert(t.get<std::string>()).second)
+                    acc->tags.push_back(t.get<std::string>());
+        std::string next = nextLink(response);
+        if (next.empty()) {
+            cb(std::move(*acc));
+            return;
+        }
+        if (acc->pages >= self->m_options.maxPages) {
+            acc->truncated = true;
+            cb(std::move(*acc));
+            return;
+        }
+        std::string origin, rest;
+        if (splitUrl(next, origin, rest)) {
+            if (lower(origin) != lower(call->location.server)) {
+                Error e;
+                e.kind = Error::Kind::Decode;
+                e.message = "The registry " + call->name + " sent the next page of tags to another server (" + origin +
+                            "), which Signalbox does not follow. Tell the registry's administrators.";
+                cb(e);
+                return;
+            }
+            next = rest;
+        } else if (!startsWith(next, "/")) {
+            next = path.substr(0, path.find('?')) + (startsWith(next, "?") ? "" : "?") + next;
+        }
+        if (next == path) {
+            Error e;
+            e.kind = Error::Kind::Decode;
+            e.message = "The registry " + call->name + " sent the same page of tags twice. Tell the registry's "
+                        "administrators.";
+            cb(e);
+            return;
+        }
+        self->listPage(call, next, acc, cb);
+    });
+}
+
+void RegistryClient::resolve(const std::string& registry, const std::string& repository, const std::string& tag,
+                             Callback<ManifestInfo> cb)
+{
+    Error error;
+    auto call = makeCall(registry, repository, &error);
+    if (call && tag.empty())
+        error = Error::config("No tag was given for " + call->location.repository + ". Pick one from the list.");
+    if (!call || tag.empty()) {
+        QTimer::singleShot(0, this, [cb, error] { cb(error); });
+        return;
+    }
+    readManifest(call, tag, true, std::make_shared<ManifestInfo>(), std::move(cb));
+}
+
+void RegistryClient::readManifest(std::shared_ptr<Call> call, std::string reference, bool top,
+                                  std::shared_ptr<ManifestInfo> info, Callback<ManifestInfo> cb)
+{
+    HttpRequest request;
+    request.path = "/v2/" + call->location.repository + "/manifests/" + reference;
+    request.headers.push_back(top ? kTopAccept : kImageAccept);
+    QPointer<RegistryClient> self(this);
+    send(call, request, [self, call, reference, top, info, cb](Result<HttpResponse> r) {
+        if (!self)
+            return;
+        if (!r.ok()) {
+            cb(r.error());
+            return;
+        }
+        const HttpResponse& response = r.value();
+        if (response.status != 200) {
+            cb(self->httpError(*call, response, top ? "tag " + reference : "image " + reference));
+            return;
+        }
+        const Json doc = Json::parse(response.body, nullptr, false);
+        const auto bad = [&](const std::string& why) {
+            Error e;
+            e.kind = Error::Kind::Decode;
+            e.message = "The registry " + call->name + " sent a manifest for " + call->location.repository + ":" +
+                        reference + " that " + why + ". The image there is damaged or of an unknown kind.";
+            cb(e);
+        };
+        if (!doc.is_object())
+            return bad("is not JSON");
+        const std::string computed = sha256Digest(response.body);
+        const std::string mediaType = mediaTypeOf(doc, response);
+        if (top) {
+            const std::string header = trim(response.header("docker-content-digest"));
+            info->digest = header.empty() ? computed : header;
+            info->mediaType = mediaType;
+        } else {
+            if (startsWith(reference, "sha256:") && computed != reference)
+                return bad("does not match its digest");
+            info->platformDigest = reference;
+        }
+        if (isIndex(mediaType, doc)) {
+            if (!top)
+                return bad("is an index inside an index");
+            const Json& list = doc["manifests"];
+            if (!list.is_array() || list.empty()) {
+                cb(*info);
+                return;
+            }
+            const Json* chosen = &list[0];
+            for (const auto& entry : list) {
+                const Json platform = entry.is_object() ? entry.value("platform", Json::object()) : Json::object();
+                if (str(platform, "os") == "linux" && str(platform, "architecture") == "amd64") {
+                    chosen = &entry;
+                    break;
+                }
+            }
+            const std::string digest = str(*chosen, "digest");
+            if (digest.empty())
+                return bad("lists an image without a digest");
+            self->readManifest(call, digest, false, info, cb);
+            return;
+        }
+        const std::string configDigest = doc.contains("config") ? str(doc["config"], "digest") : std::string();
+        if (configDigest.empty()) {
+            cb(*info); // an old (schema 1) or non-image manifest: the digest is all there is
+            return;
+        }
+        self->readConfig(call, configDigest, info, cb);
+    });
+}
+
+void RegistryClient::readConfig(std::shared_ptr<Call> call, std::string digest, std::shared_ptr<ManifestInfo> info,
+                                Callback<ManifestInfo> cb)
+{
+    HttpRequest request;
+    request.path = "/v2/" + call->location.repository + "/blobs/" + digest;
+    QPointer<RegistryClient> self(this);
+    send(call, request, [self, call, digest, info, cb](Result<HttpResponse> r) {
+        if (!self)
+            return;
+        if (!r.ok()) {
+            cb(r.error());
+            return;
+        }
+        const HttpResponse& response = r.value();
+        if (response.status != 200) {
+            cb(self->httpError(*call, response, "the image config " + digest));
+            return;
+        }
+        const Json config = Json::parse(response.body, nullptr, false);
+        if (!config.is_object() || (startsWith(digest, "sha256:") && sha256Digest(response.body) != digest)) {
+            Error e;
+            e.kind = Error::Kind::Decode;
+            e.message = "The registry " + call->name + " sent an image config for " + call->location.repository +
+                        " that is damaged (not JSON, or not matching its digest). Push the image again.";
+            cb(e);
+            return;
+        }
+        info->created = str(config, "created");
+        info->createdTime = info->created.empty() ? std::nullopt : parseTime(info->created);
+        const Json inner = config.value("config", Json::object());
+        if (inner.is_object() && inner.contains("Labels") && inner["Labels"].is_object())
+            for (const auto& [k, v] : inner["Labels"].items())
+                if (v.is_string())
+                    info->labels[k] = v.get<std::string>();
+        if (const auto it = info->labels.find("org.opencontainers.image.revision"); it != info->labels.end())
+            info->revision = it->second;
+        cb(*info);
+    });
+}
+
+void RegistryClient::listTagsWithInfo(const std::string& registry, const std::string& repository,
+                                      Callback<std::vector<TagInfo>> cb)
+{
+    QPointer<RegistryClient> self(this);
+    listTags(registry, repository, [self, registry, repository, cb](Result<TagList> listed) {
+        if (!self)
+            return;
+        if (!listed.ok()) {
+            cb(listed.error());
+            return;
+        }
+        auto batch = std::make_shared<Batch>();
+        batch->registry = registry;
+        batch->repository = repository;
+        batch->cb = cb;
+        for (const auto& tag : listed->tags)
+            batch->results.push_back(TagInfo{tag, std::nullopt, {}});
+        if (batch->results.empty()) {
+            cb(std::vector<TagInfo>{});
+            return;
+        }
+        self->resolveNext(batch);
+    });
+}
+
+void RegistryClient::resolveNext(std::shared_ptr<Batch> batch)
+{
+    const std::size_t parallel = static_cast<std::size_t>(std::max(1, m_options.parallelResolves));
+    QPointer<RegistryClient> self(this);
+    while (batch->running < parallel && batch->next < batch->results.size()) {
+        const std::size_t i = batch->next++;
+        ++batch->running;
+        resolve(batch->registry, batch->repository, batch->results[i].tag, [self, batch, i](Result<ManifestInfo> r) {
+            if (!self)
+                return;
+            --batch->running;
+            ++batch->finished;
+            if (r.ok()) {
+                batch->results[i].info = std::move(r).value();
+            } else {
+                batch->results[i].error = r.error().message;
+                ++batch->failures;
+                if (!batch->firstError)
+                    batch->firstError = r.error();
+            }
+            if (batch->finished < batch->results.size()) {
+                self->resolveNext(batch);
+                return;
+            }
+            // When no tag resolves, the cause is the registry's, not one tag's: say it once.
+            if (batch->failures == batch->results.size()) {
+                batch->cb(*batch->firstError);
+                return;
+            }
+            sortNewestFirst(batch->results);
+            batch->cb(std::move(batch->results));
+        });
+    }
+}
+
+} // namespace kube

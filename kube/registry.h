@@ -1,0 +1,144 @@
+#pragma once
+
+#include "result.h"
+#include "transport.h"
+
+#include <QObject>
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kube {
+
+// What one tag of an image points at: the digest to deploy (the top-level one, for a
+// multi-platform index too) and what its image config says, for people to choose by.
+struct ManifestInfo {
+    std::string digest;        // sha256:..., of the manifest or index the tag names
+    std::string mediaType;     // of that manifest or index
+    std::string platformDigest; // for an index: the linux/amd64 entry (else the first) read for the rest
+    std::string created;       // the image config's `created`, RFC 3339, as given; empty when absent
+    std::optional<std::chrono::system_clock::time_point> createdTime; // parsed `created`
+    std::string revision;      // label org.opencontainers.image.revision
+    std::map<std::string, std::string> labels;
+};
+
+struct TagList {
+    std::vector<std::string> tags; // in the registry's order, without repeats
+    int pages = 0;                 // tag-list pages read
+    bool truncated = false;        // the page limit stopped the listing
+};
+
+struct TagInfo {
+    std::string tag;
+    std::optional<ManifestInfo> info; // absent when the tag could not be resolved
+    std::string error;                // then: why, as a sentence
+};
+
+// Where a registry is and how to name a repository on it, as Docker resolves them.
+struct RegistryLocation {
+    std::string server;     // https://ghcr.io, http://127.0.0.1:5000
+    std::string host;       // the key of its credentials in a Docker config: ghcr.io, 127.0.0.1:5000
+    std::string repository; // library/ added for single names on Docker Hub
+    bool dockerHub = false;
+};
+
+// A client of the OCI distribution API (registry v2) for the tag picker: lists tags across Link
+// pages, resolves a tag to its digest and image config, anonymously or with the credentials of a
+// Docker config file, through basic auth or the bearer-token flow (WWW-Authenticate). Every call
+// returns at once and answers through its callback on the owning thread, never throws, and its
+// errors are sentences that name the registry and never carry a token or password.
+class RegistryClient : public QObject {
+    Q_OBJECT
+
+public:
+    struct Options {
+        std::string dockerConfigPath;   // empty: $DOCKER_CONFIG/config.json, else ~/.docker/config.json
+        std::string caFile;             // extra CA bundle for https registries
+        int pageSize = 100;             // `n` asked of the registry (it may send fewer)
+        int maxPages = 100;             // the guard against a listing that never ends
+        int parallelResolves = 4;       // listTagsWithInfo resolves at most this many tags at once
+        std::chrono::milliseconds timeout{30000};
+    };
+    // What the client sent, for tests and diagnostics.
+    struct Stats {
+        int requests = 0;      // to registries, retries and redirects included
+        int tokenRequests = 0; // to token servers
+    };
+
+    template <typename T>
+    using Callback = std::function<void(Result<T>)>;
+
+    explicit RegistryClient(Transport* transport, QObject* parent = nullptr);
+    RegistryClient(Transport* transport, Options options, QObject* parent = nullptr);
+    ~RegistryClient() override;
+
+    const Options& options() const { return m_options; }
+    void setOptions(Options options) { m_options = std::move(options); }
+    const Stats& stats() const { return m_stats; }
+    // Forgets cached tokens and what each registry asked for (after a `docker login`, say).
+    void clearAuthCache();
+
+    // `registry` is a host (ghcr.io, docker.io, 127.0.0.1:5000) or a URL (https://host:port).
+    void listTags(const std::string& registry, const std::string& repository, Callback<TagList> cb);
+    void resolve(const std::string& registry, const std::string& repository, const std::string& tag,
+                 Callback<ManifestInfo> cb);
+    // The tags, each resolved, newest first by creation time where the registry gives it, by name
+    // (descending) otherwise; tags without a creation time come after those with one.
+    void listTagsWithInfo(const std::string& registry, const std::string& repository,
+                          Callback<std::vector<TagInfo>> cb);
+
+    static RegistryLocation locate(const std::string& registry, const std::string& repository);
+    static std::optional<std::chrono::system_clock::time_point> parseTime(const std::string& rfc3339);
+    static void sortNewestFirst(std::vector<TagInfo>& tags);
+
+    // Public for the unit tests: the parts of a header or document that drive the flow.
+    struct Challenge {
+        std::string scheme; // Bearer or Basic (as sent)
+        std::map<std::string, std::string> params; // realm, service, scope, error (lower-case keys)
+    };
+    static std::optional<Challenge> parseChallenge(const std::string& wwwAuthenticate);
+    static std::string nextLink(const HttpResponse& response); // target of rel="next", or empty
+
+private:
+    struct Call;
+    struct Credentials;
+    struct CachedToken {
+        std::string token;
+        std::chrono::steady_clock::time_point expires;
+    };
+    struct Batch;
+
+    using ResponseFn = std::function<void(Result<HttpResponse>)>;
+
+    std::shared_ptr<Call> makeCall(const std::string& registry, const std::string& repository, Error* error);
+    // One request to the registry with the auth the call has, answering 401 once with what the
+    // challenge asks for, and following redirects (blobs live on CDNs).
+    void send(std::shared_ptr<Call> call, HttpRequest request, ResponseFn done);
+    void sendTo(std::shared_ptr<Call> call, Endpoint endpoint, HttpRequest request, int redirects, bool retried,
+                ResponseFn done);
+    void fetchToken(std::shared_ptr<Call> call, const Challenge& challenge,
+                    std::function<void(Result<std::string>)> done);
+    void listPage(std::shared_ptr<Call> call, std::string path, std::shared_ptr<TagList> acc, Callback<TagList> cb);
+    void readManifest(std::shared_ptr<Call> call, std::string reference, bool top, std::shared_ptr<ManifestInfo> info,
+                      Callback<ManifestInfo> cb);
+    void readConfig(std::shared_ptr<Call> call, std::string digest, std::shared_ptr<ManifestInfo> info,
+                    Callback<ManifestInfo> cb);
+    void resolveNext(std::shared_ptr<Batch> batch);
+
+    Error httpError(const Call& call, const HttpResponse& response, const std::string& what) const;
+    Error transportError(const Call& call, const Error& error) const;
+
+    Transport* m_transport;
+    Options m_options;
+    Stats m_stats;
+    std::map<std::string, CachedToken> m_tokens; // (server, scope) -> token
+    std::map<std::string, Challenge> m_challenges; // server -> what it asked for last
+    std::map<std::string, std::vector<std::function<void(Result<std::string>)>>> m_tokenWaiters;
+};
+
+} // namespace kube

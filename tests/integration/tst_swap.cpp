@@ -1,0 +1,388 @@
+// Swaps against the local control plane: both Services flip and the live endpoints follow;
+// racing operators cannot swap twice; a swap cut off half way is reported and repaired;
+// rollback is offered only while the previous release runs untouched; viewers are refused.
+#include "model/servicelookup.h"
+#include "model/swap.h"
+#include "support/kubetest.h"
+
+#include <QProcess>
+#include <QTest>
+#include <QThread>
+
+using kube::Json;
+using kubetest::await;
+using testsupport::kubectl;
+
+namespace {
+
+QString selectorOf(const QString& service)
+{
+    const auto r = kubectl(QStringLiteral("admin"),
+                           {QStringLiteral("get"), QStringLiteral("service"), service, QStringLiteral("-n"),
+                            QStringLiteral("uro"), QStringLiteral("-o"),
+                            QStringLiteral("jsonpath={.spec.selector.signalbox\\.v-sekai\\.org/slot}")});
+    return QString::fromUtf8(r.out).trimmed();
+}
+
+void setSlots(const QString& service, const QString& live, const QString& staging)
+{
+    const QString patch = QStringLiteral(R"({"spec":{"selector":{"signalbox.v-sekai.org/slot":"%1"}}})");
+    QCOMPARE(kubectl(QStringLiteral("admin"), {QStringLiteral("patch"), QStringLiteral("service"), service,
+                                               QStringLiteral("-n"), QStringLiteral("uro"), QStringLiteral("-p"),
+                                               patch.arg(live)})
+                 .exitCode,
+             0);
+    QCOMPARE(kubectl(QStringLiteral("admin"), {QStringLiteral("patch"), QStringLiteral("service"),
+                                               service + QStringLiteral("-staging"), QStringLiteral("-n"),
+                                               QStringLiteral("uro"), QStringLiteral("-p"), patch.arg(staging)})
+                 .exitCode,
+             0);
+}
+
+void clearHistory(const QString& service)
+{
+    kubectl(QStringLiteral("admin"), {QStringLiteral("annotate"), QStringLiteral("service"), service,
+                                      QStringLiteral("-n"), QStringLiteral("uro"),
+                                      QStringLiteral("signalbox.v-sekai.org/history-")});
+}
+
+int historyLength(const QString& service)
+{
+    const auto r = kubectl(QStringLiteral("admin"),
+                           {QStringLiteral("get"), QStringLiteral("service"), service, QStringLiteral("-n"),
+                            QStringLiteral("uro"), QStringLiteral("-o"),
+                            QStringLiteral("jsonpath={.metadata.annotations.signalbox\\.v-sekai\\.org/history}")});
+    return static_cast<int>(model::readHistory(r.out.toStdString()).size());
+}
+
+QString signalbox()
+{
+    return QStringLiteral(SIGNALBOX_BINARY);
+}
+
+} // namespace
+
+class TestSwap : public QObject {
+    Q_OBJECT
+
+private:
+    kube::Transport m_transport;
+    std::vector<model::ServiceSpec> m_services;
+
+    std::unique_ptr<kube::Client> client(const QString& user)
+    {
+        auto rc = kubetest::restConfigFor(user);
+        if (!rc)
+            qFatal("%s", rc.error().message.c_str());
+        return std::make_unique<kube::Client>(rc.value(), &m_transport);
+    }
+
+    model::SwapPlan plan(kube::Client* c, model::SwapPlan::Kind kind, const std::string& service, char expect = 0)
+    {
+        model::Swapper swapper(c, model::groupOf(m_services, service));
+        std::optional<model::SwapPlan> out;
+        swapper.plan(kind, service, expect, [&out](model::SwapPlan p) { out = std::move(p); });
+        if (!QTest::qWaitFor([&out] { return out.has_value(); }, 20000))
+            qFatal("no plan within 20 s");
+        return *out;
+    }
+
+    model::SwapOutcome execute(kube::Client* c, const model::SwapPlan& p,
+                               std::function<void(const std::string&)> progress = {})
+    {
+        model::Swapper swapper(c, model::groupOf(m_services, p.service));
+        std::optional<model::SwapOutcome> out;
+        swapper.execute(p, [progress](const std::string& step) { if (progress) progress(step); },
+                        [&out](model::SwapOutcome o) { out = std::move(o); });
+        if (!QTest::qWaitFor([&out] { return out.has_value(); }, 60000))
+            qFatal("no outcome within 60 s");
+        return *out;
+    }
+
+    int runSwap(const QStringList& extra)
+    {
+        QProcess p;
+        p.start(signalbox(), QStringList{QStringLiteral("swap"), QStringLiteral("uro"), QStringLiteral("--kubeconfig"),
+                                         testsupport::kubeconfigFor(QStringLiteral("operator")), QStringLiteral("-n"),
+                                         QStringLiteral("uro"), QStringLiteral("--yes")} + extra);
+        p.waitForFinished(60000);
+        return p.exitCode();
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        REQUIRE_CLUSTER();
+        const auto apply = kubectl(QStringLiteral("admin"), {QStringLiteral("apply"), QStringLiteral("-f"),
+                                                             testsupport::sourceDir() +
+                                                                 QStringLiteral("/deploy/examples/uro")});
+        QVERIFY2(apply.exitCode == 0, qPrintable(apply.describe()));
+        for (const char* d : {"uro-a", "uro-b", "uro-frontend-a", "uro-frontend-b"})
+            QVERIFY(kubectl(QStringLiteral("admin"),
+                            {QStringLiteral("rollout"), QStringLiteral("status"), QStringLiteral("deployment/") +
+                             QLatin1String(d), QStringLiteral("-n"), QStringLiteral("uro"), QStringLiteral("--timeout=90s")})
+                        .exitCode == 0);
+        setSlots(QStringLiteral("uro"), QStringLiteral("a"), QStringLiteral("b"));
+        setSlots(QStringLiteral("uro-frontend"), QStringLiteral("a"), QStringLiteral("b"));
+        auto c = client(QStringLiteral("operator"));
+        auto found = await<std::vector<model::ServiceSpec>>(
+            [&](auto cb) { model::lookupServices(c.get(), {}, "uro", cb); });
+        QVERIFY(found && *found);
+        m_services = found->value();
+        QCOMPARE(model::groupOf(m_services, "uro").size(), std::size_t(2));
+    }
+
+    void init()
+    {
+        clearHistory(QStringLiteral("uro"));
+        clearHistory(QStringLiteral("uro-frontend"));
+    }
+
+    void swapFlipsTheGroupAndTheEndpointsFollow()
+    {
+        auto c = client(QStringLiteral("operator"));
+        const auto p = plan(c.get(), model::SwapPlan::Kind::Swap, "uro");
+        QVERIFY2(p.allowed(), p.describe().c_str());
+        QCOMPARE(p.members.size(), std::size_t(2));
+        QCOMPARE(p.user, std::string("operator"));
+        const auto o = execute(c.get(), p);
+        QVERIFY2(o.status == model::SwapOutcome::Status::Done && o.verified, o.message.c_str());
+        for (const QString& s : {QStringLiteral("uro"), QStringLiteral("uro-frontend")}) {
+            QCOMPARE(selectorOf(s), QStringLiteral("b"));
+            QCOMPARE(selectorOf(s + QStringLiteral("-staging")), QStringLiteral("a"));
+        }
+        // The endpoints of the live Service are exactly slot b's pods.
+        const auto pods = kubectl(QStringLiteral("admin"),
+                                  {QStringLiteral("get"), QStringLiteral("pods"), QStringLiteral("-n"),
+                                   QStringLiteral("uro"), QStringLiteral("-l"),
+                                   QStringLiteral("app.kubernetes.io/name=uro,signalbox.v-sekai.org/slot=b"),
+                                   QStringLiteral("-o"), QStringLiteral("jsonpath={.items[*].status.podIP}")});
+        const auto slices = kubectl(QStringLiteral("admin"),
+                                    {QStringLiteral("get"), QStringLiteral("endpointslices"), QStringLiteral("-n"),
+                                     QStringLiteral("uro"), QStringLiteral("-l"),
+                                     QStringLiteral("kubernetes.io/service-name=uro"), QStringLiteral("-o"),
+                                     QStringLiteral("jsonpath={.items[*].endpoints[*].addresses[*]}")});
+        QStringList want = QString::fromUtf8(pods.out).split(u' ', Qt::SkipEmptyParts);
+        QStringList have = QString::fromUtf8(slices.out).split(u' ', Qt::SkipEmptyParts);
+        want.sort();
+        have.sort();
+        QCOMPARE(have, want);
+        QCOMPARE(want.size(), 2);
+        // The record carries the API server's name for the user.
+        const auto h = kubectl(QStringLiteral("admin"),
+                               {QStringLiteral("get"), QStringLiteral("service"), QStringLiteral("uro"),
+                                QStringLiteral("-n"), QStringLiteral("uro"), QStringLiteral("-o"),
+                                QStringLiteral("jsonpath={.metadata.annotations.signalbox\\.v-sekai\\.org/history}")});
+        const auto entries = model::readHistory(h.out.toStdString());
+        QCOMPARE(entries.size(), std::size_t(1));
+        QCOMPARE(entries[0]["user"].get<std::string>(), std::string("operator"));
+        QCOMPARE(entries[0]["live"]["to"]["slot"].get<std::string>(), std::string("b"));
+        const auto events = kubectl(QStringLiteral("admin"),
+                                    {QStringLiteral("get"), QStringLiteral("events"), QStringLiteral("-n"),
+                                     QStringLiteral("uro"), QStringLiteral("--field-selector"),
+                                     QStringLiteral("reason=Swapped,involvedObject.name=uro"), QStringLiteral("-o"),
+                                     QStringLiteral("jsonpath={.items[*].message}")});
+        QVERIFY2(events.out.contains("operator swapped uro: live slot A"), events.out.constData());
+    }
+
+    void rollbackOnlyWhileThePreviousReleaseIsUntouched()
+    {
+        auto c = client(QStringLiteral("operator"));
+        QVERIFY(execute(c.get(), plan(c.get(), model::SwapPlan::Kind::Swap, "uro")).verified);
+        auto back = plan(c.get(), model::SwapPlan::Kind::Rollback, "uro");
+        QVERIFY2(back.allowed(), back.describe().c_str());
+        QVERIFY(execute(c.get(), back).verified);
+        QCOMPARE(selectorOf(QStringLiteral("uro")), selectorOf(QStringLiteral("uro-frontend")));
+
+        // Swap again, then redeploy the old live slot (now staging): nothing left to roll back to.
+        QVERIFY(execute(c.get(), plan(c.get(), model::SwapPlan::Kind::Swap, "uro")).verified);
+        const QString staging = selectorOf(QStringLiteral("uro-staging"));
+        const QString deployment = QStringLiteral("uro-") + staging;
+        const auto old = kubectl(QStringLiteral("admin"), {QStringLiteral("get"), QStringLiteral("deployment"),
+                                                           deployment, QStringLiteral("-n"), QStringLiteral("uro"),
+                                                           QStringLiteral("-o"),
+                                                           QStringLiteral("jsonpath={.spec.template.spec.containers[0].image}")});
+        QVERIFY(kubectl(QStringLiteral("admin"), {QStringLiteral("set"), QStringLiteral("image"),
+                                                  QStringLiteral("deployment/") + deployment,
+                                                  QStringLiteral("uro=ghcr.io/v-sekai/uro:0000000000000000000000000000000000000001"),
+                                                  QStringLiteral("-n"), QStringLiteral("uro")})
+                    .exitCode == 0);
+        const auto refused = plan(c.get(), model::SwapPlan::Kind::Rollback, "uro");
+        QVERIFY(!refused.allowed());
+        QVERIFY2(QString::fromStdString(refused.firstFailure()->text).contains(QStringLiteral("staging was redeployed since")),
+                 refused.describe().c_str());
+        QVERIFY(kubectl(QStringLiteral("admin"), {QStringLiteral("set"), QStringLiteral("image"),
+                                                  QStringLiteral("deployment/") + deployment,
+                                                  QStringLiteral("uro=") + QString::fromUtf8(old.out),
+                                                  QStringLiteral("-n"), QStringLiteral("uro")})
+                    .exitCode == 0);
+        QVERIFY(kubectl(QStringLiteral("admin"), {QStringLiteral("rollout"), QStringLiteral("status"),
+                                                  QStringLiteral("deployment/") + deployment, QStringLiteral("-n"),
+                                                  QStringLiteral("uro"), QStringLiteral("--timeout=60s")})
+                    .exitCode == 0);
+    }
+
+    void viewerIsRefusedWithExitCode4()
+    {
+        auto c = client(QStringLiteral("viewer"));
+        const auto p = plan(c.get(), model::SwapPlan::Kind::Swap, "uro");
+        QVERIFY(!p.allowed());
+        QVERIFY(p.refusedForPermission());
+        QProcess cli;
+        cli.start(signalbox(), {QStringLiteral("swap"), QStringLiteral("uro"), QStringLiteral("--kubeconfig"),
+                                testsupport::kubeconfigFor(QStringLiteral("viewer")), QStringLiteral("-n"),
+                                QStringLiteral("uro"), QStringLiteral("--yes")});
+        QVERIFY(cli.waitForFinished(30000));
+        QCOMPARE(cli.exitCode(), 4);
+        QVERIFY(cli.readAllStandardError().contains("You may patch the Service uro"));
+    }
+
+    void withoutATerminalSwapRefusesToAsk()
+    {
+        QProcess cli;
+        cli.start(signalbox(), {QStringLiteral("swap"), QStringLiteral("uro"), QStringLiteral("--kubeconfig"),
+                                testsupport::kubeconfigFor(QStringLiteral("operator")), QStringLiteral("-n"),
+                                QStringLiteral("uro")});
+        cli.closeWriteChannel();
+        QVERIFY(cli.waitForFinished(30000));
+        QCOMPARE(cli.exitCode(), 2);
+        QVERIFY(cli.readAllStandardError().contains("pass --yes"));
+    }
+
+    void racersWithExpectLiveSwapOncePerRound()
+    {
+        setSlots(QStringLiteral("uro"), QStringLiteral("a"), QStringLiteral("b"));
+        setSlots(QStringLiteral("uro-frontend"), QStringLiteral("a"), QStringLiteral("b"));
+        const int rounds = qEnvironmentVariableIntValue("SIGNALBOX_RACE_ROUNDS") > 0
+                               ? qEnvironmentVariableIntValue("SIGNALBOX_RACE_ROUNDS")
+                               : 200;
+        QString live = QStringLiteral("a");
+        for (int round = 0; round < rounds; ++round) {
+            std::vector<std::unique_ptr<QProcess>> racers;
+            for (int i = 0; i < 8; ++i) {
+                racers.push_back(std::make_unique<QProcess>());
+                racers.back()->start(signalbox(), {QStringLiteral("swap"), QStringLiteral("uro"),
+                                                   QStringLiteral("--kubeconfig"),
+                                                   testsupport::kubeconfigFor(QStringLiteral("operator")),
+                                                   QStringLiteral("-n"), QStringLiteral("uro"), QStringLiteral("--yes"),
+                                                   QStringLiteral("--expect-live"), live});
+            }
+            int won = 0, lost = 0;
+            QStringList other;
+            for (auto& r : racers) {
+                QVERIFY(r->waitForFinished(60000));
+                if (r->exitCode() == 0)
+                    ++won;
+                else if (r->exitCode() == 5)
+                    ++lost;
+                else
+                    other << QStringLiteral("exit %1: %2").arg(r->exitCode()).arg(QString::fromUtf8(r->readAllStandardError()));
+            }
+            QVERIFY2(won == 1 && lost == 7, qPrintable(QStringLiteral("round %1: %2 won, %3 lost; %4")
+                                                           .arg(round).arg(won).arg(lost).arg(other.join(u'|'))));
+            live = live == QLatin1String("a") ? QStringLiteral("b") : QStringLiteral("a");
+            QCOMPARE(selectorOf(QStringLiteral("uro")), live);
+            QCOMPARE(selectorOf(QStringLiteral("uro-staging")), live == QLatin1String("a") ? QStringLiteral("b")
+                                                                                           : QStringLiteral("a"));
+        }
+        qInfo("%d rounds of 8 racers: one winner each", rounds);
+    }
+
+    void racersWithoutExpectLiveAgreeWithTheirReports()
+    {
+        for (int round = 0; round < 5; ++round) {
+            clearHistory(QStringLiteral("uro"));
+            const QString before = selectorOf(QStringLiteral("uro"));
+            std::vector<std::unique_ptr<QProcess>> racers;
+            for (int i = 0; i < 8; ++i) {
+                racers.push_back(std::make_unique<QProcess>());
+                racers.back()->start(signalbox(), {QStringLiteral("swap"), QStringLiteral("uro"),
+                                                   QStringLiteral("--kubeconfig"),
+                                                   testsupport::kubeconfigFor(QStringLiteral("operator")),
+                                                   QStringLiteral("-n"), QStringLiteral("uro"), QStringLiteral("--yes")});
+            }
+            int won = 0;
+            for (auto& r : racers) {
+                QVERIFY(r->waitForFinished(60000));
+                QVERIFY2(r->exitCode() == 0 || r->exitCode() == 5 || r->exitCode() == 3,
+                         r->readAllStandardError().constData());
+                won += r->exitCode() == 0;
+            }
+            const QString after = selectorOf(QStringLiteral("uro"));
+            QVERIFY(won >= 1);
+            QCOMPARE(after == before, won % 2 == 0);
+            QVERIFY(selectorOf(QStringLiteral("uro-staging")) != after);
+            QCOMPARE(historyLength(QStringLiteral("uro")), won);
+        }
+    }
+
+    void secondStepRefusedMidSwapIsReportedAndRepaired()
+    {
+        setSlots(QStringLiteral("uro"), QStringLiteral("a"), QStringLiteral("b"));
+        setSlots(QStringLiteral("uro-frontend"), QStringLiteral("a"), QStringLiteral("b"));
+        auto c = client(QStringLiteral("operator"));
+        const auto p = plan(c.get(), model::SwapPlan::Kind::Swap, "uro");
+        QVERIFY(p.allowed());
+        const QString withoutStaging = QStringLiteral(
+            R"([{"op":"replace","path":"/rules/0/resourceNames","value":["uro","uro-frontend","uro-frontend-staging"]}])");
+        const auto o = execute(c.get(), p, [&](const std::string& step) {
+            if (step == "Pointing uro-staging at slot A") {
+                // Between the two steps, the operator loses the right to patch uro-staging.
+                QVERIFY(kubectl(QStringLiteral("admin"), {QStringLiteral("patch"), QStringLiteral("role"),
+                                                          QStringLiteral("signalbox-operator"), QStringLiteral("-n"),
+                                                          QStringLiteral("uro"), QStringLiteral("--type=json"),
+                                                          QStringLiteral("-p"), withoutStaging})
+                            .exitCode == 0);
+                QThread::msleep(1000); // the authorizer's cache catches up
+            }
+        });
+        QCOMPARE(o.status, model::SwapOutcome::Status::SplitState);
+        QVERIFY2(QString::fromStdString(o.message).contains(QStringLiteral("uro now points at slot B, but uro-staging still points at slot B")),
+                 o.message.c_str());
+        QCOMPARE(o.exitCode(), 1);
+        QCOMPARE(selectorOf(QStringLiteral("uro")), QStringLiteral("b"));
+        QCOMPARE(selectorOf(QStringLiteral("uro-staging")), QStringLiteral("b"));
+
+        // The console and status say so; the repair needs the right back.
+        const auto refused = plan(c.get(), model::SwapPlan::Kind::Repair, "uro");
+        QVERIFY(!refused.allowed());
+        QVERIFY(refused.refusedForPermission());
+        const auto restore = kubectl(QStringLiteral("admin"), {QStringLiteral("apply"), QStringLiteral("-f"),
+                                                               testsupport::sourceDir() +
+                                                                   QStringLiteral("/deploy/examples/uro/30-rbac.yaml")});
+        QVERIFY(restore.exitCode == 0);
+        QVERIFY(QTest::qWaitFor([&] { return plan(c.get(), model::SwapPlan::Kind::Repair, "uro").allowed(); }, 10000));
+        const auto repaired = execute(c.get(), plan(c.get(), model::SwapPlan::Kind::Repair, "uro"));
+        QVERIFY2(repaired.status == model::SwapOutcome::Status::Done, repaired.message.c_str());
+        QCOMPARE(selectorOf(QStringLiteral("uro")), QStringLiteral("b"));
+        QCOMPARE(selectorOf(QStringLiteral("uro-staging")), QStringLiteral("a"));
+        setSlots(QStringLiteral("uro-frontend"), QStringLiteral("b"), QStringLiteral("a"));
+    }
+
+    void apiServerStoppedBetweenTheStepsIsReportedAndRepaired()
+    {
+        auto c = client(QStringLiteral("operator"));
+        const auto p = plan(c.get(), model::SwapPlan::Kind::Swap, "uro");
+        QVERIFY2(p.allowed(), p.describe().c_str());
+        const QString cluster = testsupport::sourceDir() + QStringLiteral("/scripts/cluster");
+        const auto o = execute(c.get(), p, [&](const std::string& step) {
+            if (step.rfind("Pointing uro-staging", 0) == 0)
+                QCOMPARE(testsupport::run(cluster, {QStringLiteral("stop"), QStringLiteral("kube-apiserver")}).exitCode, 0);
+        });
+        const auto started = testsupport::run(cluster, {QStringLiteral("start"), QStringLiteral("kube-apiserver")}, {},
+                                              120000);
+        QVERIFY2(started.exitCode == 0, qPrintable(started.describe()));
+        QCOMPARE(o.status, model::SwapOutcome::Status::SplitState);
+        QVERIFY2(QString::fromStdString(o.message).contains(QStringLiteral("signalbox repair uro")), o.message.c_str());
+        QVERIFY(QTest::qWaitFor([&] { return plan(c.get(), model::SwapPlan::Kind::Repair, "uro").allowed(); }, 30000));
+        const auto repaired = execute(c.get(), plan(c.get(), model::SwapPlan::Kind::Repair, "uro"));
+        QVERIFY2(repaired.status == model::SwapOutcome::Status::Done, repaired.message.c_str());
+        QVERIFY(selectorOf(QStringLiteral("uro")) != selectorOf(QStringLiteral("uro-staging")));
+        // Leave the example as it began.
+        setSlots(QStringLiteral("uro"), QStringLiteral("a"), QStringLiteral("b"));
+        setSlots(QStringLiteral("uro-frontend"), QStringLiteral("a"), QStringLiteral("b"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSwap)
+#include "tst_swap.moc"
