@@ -1,17 +1,15 @@
 #include "registry.h"
 
-#include <nlohmann/json.hpp>
-
 #include <QByteArray>
 #include <QCryptographicHash>
 #include <QPointer>
 #include <QTimer>
 #include <QUrl>
-
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 
@@ -152,9 +150,7 @@ std::string secondsText(std::chrono::milliseconds ms)
 
 } // namespace
 
-RegistryClient::RegistryClient(Transport* transport, QObject* parent) : RegistryClient(transport, Options{}, parent)
-{
-}
+RegistryClient::RegistryClient(Transport* transport, QObject* parent) : RegistryClient(transport, Options{}, parent) {}
 
 RegistryClient::RegistryClient(Transport* transport, Options options, QObject* parent)
     : QObject(parent), m_transport(transport), m_options(std::move(options))
@@ -219,8 +215,8 @@ std::optional<std::chrono::system_clock::time_point> RegistryClient::parseTime(c
     };
     int year, month, day, hour, minute, second;
     if (s.size() < 20 || !digits(0, 4, year) || s[4] != '-' || !digits(5, 2, month) || s[7] != '-' ||
-        !digits(8, 2, day) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !digits(11, 2, hour) ||
-        s[13] != ':' || !digits(14, 2, minute) || s[16] != ':' || !digits(17, 2, second))
+        !digits(8, 2, day) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !digits(11, 2, hour) || s[13] != ':' ||
+        !digits(14, 2, minute) || s[16] != ':' || !digits(17, 2, second))
         return std::nullopt;
     std::size_t pos = 19;
     long long nanos = 0;
@@ -328,8 +324,8 @@ std::string RegistryClient::nextLink(const HttpResponse& response)
                 break;
             const std::string target = v.substr(pos + 1, close - pos - 1);
             const auto nextEntry = v.find('<', close);
-            const std::string params = lower(v.substr(close + 1, nextEntry == std::string::npos ? std::string::npos
-                                                                                                  : nextEntry - close - 1));
+            const std::string params =
+                lower(v.substr(close + 1, nextEntry == std::string::npos ? std::string::npos : nextEntry - close - 1));
             if (params.find("rel=\"next\"") != std::string::npos || params.find("rel=next") != std::string::npos)
                 return target;
             pos = close;
@@ -370,7 +366,8 @@ std::shared_ptr<RegistryClient::Call> RegistryClient::makeCall(const std::string
     buffer << in.rdbuf();
     const Json config = Json::parse(buffer.str(), nullptr, false);
     if (!config.is_object()) {
-        *error = Error::config("The Docker config " + path + " is not valid JSON, so its registry credentials cannot "
+        *error = Error::config("The Docker config " + path +
+                               " is not valid JSON, so its registry credentials cannot "
                                "be read. Fix the file (or log in again with docker login), or name another file "
                                "in the settings.");
         return nullptr;
@@ -438,97 +435,101 @@ void RegistryClient::sendTo(std::shared_ptr<Call> call, Endpoint endpoint, HttpR
     ++m_stats.requests;
     QPointer<RegistryClient> self(this);
     HttpRequest copy = request;
-    m_transport->start(endpoint, std::move(copy), [self, call, endpoint, request, redirects, retried,
-                                                    done](Result<HttpResponse> r) mutable {
-        if (!self)
-            return;
-        if (!r.ok()) {
-            done(self->transportError(*call, r.error()));
-            return;
-        }
-        const HttpResponse& response = r.value();
-        if (response.status == 401 && endpoint.server == call->location.server) {
-            if (!endpoint.bearerToken.empty()) // a cached token the registry no longer takes
-                self->m_tokens.erase(call->location.server + " " + call->scope);
-            std::optional<Challenge> challenge;
-            const auto [from, to] = response.headers.equal_range("www-authenticate");
-            for (auto it = from; it != to; ++it) {
-                auto c = parseChallenge(it->second);
-                if (c && (!challenge || lower(c->scheme) == "bearer"))
-                    challenge = std::move(c);
+    m_transport->start(
+        endpoint, std::move(copy),
+        [self, call, endpoint, request, redirects, retried, done](Result<HttpResponse> r) mutable {
+            if (!self)
+                return;
+            if (!r.ok()) {
+                done(self->transportError(*call, r.error()));
+                return;
             }
-            if (challenge)
-                self->m_challenges[call->location.server] = *challenge;
-            if (retried || !challenge) {
+            const HttpResponse& response = r.value();
+            if (response.status == 401 && endpoint.server == call->location.server) {
+                if (!endpoint.bearerToken.empty()) // a cached token the registry no longer takes
+                    self->m_tokens.erase(call->location.server + " " + call->scope);
+                std::optional<Challenge> challenge;
+                const auto [from, to] = response.headers.equal_range("www-authenticate");
+                for (auto it = from; it != to; ++it) {
+                    auto c = parseChallenge(it->second);
+                    if (c && (!challenge || lower(c->scheme) == "bearer"))
+                        challenge = std::move(c);
+                }
+                if (challenge)
+                    self->m_challenges[call->location.server] = *challenge;
+                if (retried || !challenge) {
+                    done(std::move(r));
+                    return;
+                }
+                const std::string scheme = lower(challenge->scheme);
+                if (scheme == "bearer") {
+                    self->fetchToken(call, *challenge,
+                                     [self, call, endpoint, request, done](Result<std::string> token) {
+                                         if (!self)
+                                             return;
+                                         if (!token.ok()) {
+                                             done(token.error());
+                                             return;
+                                         }
+                                         Endpoint withToken = endpoint;
+                                         withToken.username.clear();
+                                         withToken.password.clear();
+                                         withToken.bearerToken = token.value();
+                                         self->sendTo(call, withToken, request, 0, true, done);
+                                     });
+                    return;
+                }
+                if (scheme == "basic" && !call->credentials.username.empty() && endpoint.username.empty()) {
+                    Endpoint withBasic = endpoint;
+                    withBasic.username = call->credentials.username;
+                    withBasic.password = call->credentials.password;
+                    self->sendTo(call, withBasic, request, redirects, true, done);
+                    return;
+                }
                 done(std::move(r));
                 return;
             }
-            const std::string scheme = lower(challenge->scheme);
-            if (scheme == "bearer") {
-                self->fetchToken(call, *challenge, [self, call, endpoint, request, done](Result<std::string> token) {
-                    if (!self)
-                        return;
-                    if (!token.ok()) {
-                        done(token.error());
-                        return;
+            const std::string location = response.header("location");
+            if (response.status >= 300 && response.status < 400 && !location.empty()) {
+                if (redirects >= 5) {
+                    Error e;
+                    e.kind = Error::Kind::Api;
+                    e.httpStatus = static_cast<int>(response.status);
+                    e.message =
+                        "The registry " + call->name + " redirected the request for " + request.path +
+                        " more than 5 times. Try again later; if it keeps happening, the registry is misconfigured.";
+                    done(e);
+                    return;
+                }
+                Endpoint next = endpoint;
+                HttpRequest nextRequest = request;
+                std::string origin, rest;
+                if (startsWith(location, "/")) {
+                    nextRequest.path = location;
+                } else if (splitUrl(location, origin, rest)) {
+                    nextRequest.path = rest;
+                    if (lower(origin) != lower(endpoint.server)) {
+                        // Blob storage elsewhere (a CDN, S3): its URL is signed; our credentials stay home.
+                        next = Endpoint{};
+                        next.server = origin;
                     }
-                    Endpoint withToken = endpoint;
-                    withToken.username.clear();
-                    withToken.password.clear();
-                    withToken.bearerToken = token.value();
-                    self->sendTo(call, withToken, request, 0, true, done);
-                });
-                return;
-            }
-            if (scheme == "basic" && !call->credentials.username.empty() && endpoint.username.empty()) {
-                Endpoint withBasic = endpoint;
-                withBasic.username = call->credentials.username;
-                withBasic.password = call->credentials.password;
-                self->sendTo(call, withBasic, request, redirects, true, done);
+                } else {
+                    done(std::move(r));
+                    return;
+                }
+                self->sendTo(call, next, nextRequest, redirects + 1, retried, done);
                 return;
             }
             done(std::move(r));
-            return;
-        }
-        const std::string location = response.header("location");
-        if (response.status >= 300 && response.status < 400 && !location.empty()) {
-            if (redirects >= 5) {
-                Error e;
-                e.kind = Error::Kind::Api;
-                e.httpStatus = static_cast<int>(response.status);
-                e.message = "The registry " + call->name + " redirected the request for " + request.path +
-                            " more than 5 times. Try again later; if it keeps happening, the registry is misconfigured.";
-                done(e);
-                return;
-            }
-            Endpoint next = endpoint;
-            HttpRequest nextRequest = request;
-            std::string origin, rest;
-            if (startsWith(location, "/")) {
-                nextRequest.path = location;
-            } else if (splitUrl(location, origin, rest)) {
-                nextRequest.path = rest;
-                if (lower(origin) != lower(endpoint.server)) {
-                    // Blob storage elsewhere (a CDN, S3): its URL is signed; our credentials stay home.
-                    next = Endpoint{};
-                    next.server = origin;
-                }
-            } else {
-                done(std::move(r));
-                return;
-            }
-            self->sendTo(call, next, nextRequest, redirects + 1, retried, done);
-            return;
-        }
-        done(std::move(r));
-    });
+        });
 }
 
 void RegistryClient::fetchToken(std::shared_ptr<Call> call, const Challenge& challenge,
                                 std::function<void(Result<std::string>)> done)
 {
     const std::string key = call->location.server + " " + call->scope;
-    if (const auto it = m_tokens.find(key); it != m_tokens.end() && it->second.expires > std::chrono::steady_clock::now()) {
+    if (const auto it = m_tokens.find(key);
+        it != m_tokens.end() && it->second.expires > std::chrono::steady_clock::now()) {
         done(it->second.token);
         return;
     }
@@ -556,8 +557,9 @@ void RegistryClient::fetchToken(std::shared_ptr<Call> call, const Challenge& cha
     if (realm.empty() || !splitUrl(realm, origin, rest)) {
         Error e;
         e.kind = Error::Kind::Auth;
-        e.message = "The registry " + call->name + " asked for a bearer token but named no usable token server (realm \"" +
-                    realm + "\"). The registry is misconfigured; tell its administrators.";
+        e.message = "The registry " + call->name +
+                    " asked for a bearer token but named no usable token server (realm \"" + realm +
+                    "\"). The registry is misconfigured; tell its administrators.";
         finish(e);
         return;
     }
@@ -592,8 +594,8 @@ void RegistryClient::fetchToken(std::shared_ptr<Call> call, const Challenge& cha
         if (!r.ok()) {
             Error e = r.error();
             const Error mapped = self->transportError(*call, e);
-            e.message = "The token server " + realm + " of the registry " + call->name + " cannot be reached: " +
-                        mapped.message;
+            e.message = "The token server " + realm + " of the registry " + call->name +
+                        " cannot be reached: " + mapped.message;
             finish(e);
             return;
         }
@@ -608,7 +610,8 @@ void RegistryClient::fetchToken(std::shared_ptr<Call> call, const Challenge& cha
             e.kind = Error::Kind::Auth;
             e.httpStatus = static_cast<int>(response.status);
             e.message = "The token server " + realm + " of the registry " + call->name + " answered HTTP " +
-                        std::to_string(response.status) + " instead of a token. Try again later; if it keeps "
+                        std::to_string(response.status) +
+                        " instead of a token. Try again later; if it keeps "
                         "happening, tell the registry's administrators.";
             finish(e);
             return;
@@ -666,15 +669,18 @@ Error RegistryClient::httpError(const Call& call, const HttpResponse& response, 
         e.kind = Error::Kind::Auth;
         e.reason = e.reason.empty() ? "UNAUTHORIZED" : e.reason;
         if (insufficientScope == "insufficient_scope") {
-            e.message = registry + " does not let " +
-                        (creds.any() ? "user \"" + creds.username + "\"" : std::string("anonymous users")) + " read " +
-                        repo + ": the repository does not exist or is private. Check its name" +
-                        (creds.any() ? " and your access to it." : ", or log in with docker login " + call.location.host + ".");
+            e.message =
+                registry + " does not let " +
+                (creds.any() ? "user \"" + creds.username + "\"" : std::string("anonymous users")) + " read " + repo +
+                ": the repository does not exist or is private. Check its name" +
+                (creds.any() ? " and your access to it." : ", or log in with docker login " + call.location.host + ".");
         } else if (creds.any()) {
-            e.message = registry + " refused the credentials " +
-                        (creds.username.empty() ? std::string("(an identity token)") : "of user \"" + creds.username + "\"") +
-                        " from " + creds.source + ": they are wrong or expired. Log in again with docker login " +
-                        call.location.host + ", or correct them in that file.";
+            e.message =
+                registry + " refused the credentials " +
+                (creds.username.empty() || !creds.identityToken.empty() ? std::string("(an identity token)")
+                                                                        : "of user \"" + creds.username + "\"") +
+                " from " + creds.source + ": they are wrong or expired. Log in again with docker login " +
+                call.location.host + ", or correct them in that file.";
         } else if (!creds.helper.empty()) {
             e.message = registry + " needs credentials to read " + repo + ". The Docker config " + creds.source +
                         " keeps them in the credential helper docker-credential-" + creds.helper +
@@ -735,20 +741,25 @@ Error RegistryClient::transportError(const Call& call, const Error& error) const
     const auto was = [&](CURLcode code) { return startsWith(error.detail, curl_easy_strerror(code)); };
     const std::string registry = "the registry " + call.name + " (" + call.location.server + ")";
     if (was(CURLE_COULDNT_CONNECT))
-        e.message = "Nothing answers at " + registry + ": it is down or unreachable from here. Check the registry "
+        e.message = "Nothing answers at " + registry +
+                    ": it is down or unreachable from here. Check the registry "
                     "address, and your network or VPN.";
     else if (was(CURLE_COULDNT_RESOLVE_HOST))
-        e.message = "The name of " + registry + " cannot be resolved. Check the registry address, and your network, "
+        e.message = "The name of " + registry +
+                    " cannot be resolved. Check the registry address, and your network, "
                     "DNS or VPN.";
     else if (was(CURLE_OPERATION_TIMEDOUT))
         e.message = "The registry " + call.name + " did not answer within " + secondsText(m_options.timeout) +
                     ". It or the network is overloaded, or a firewall drops the traffic; try again.";
     else if (was(CURLE_PEER_FAILED_VERIFICATION))
-        e.message = "The certificate of " + registry + " is not trusted. If it uses a private certificate authority, "
+        e.message = "The certificate of " + registry +
+                    " is not trusted. If it uses a private certificate authority, "
                     "name that authority's bundle in the settings; do not turn verification off.";
     else if (was(CURLE_SSL_CONNECT_ERROR) || was(CURLE_GOT_NOTHING) || was(CURLE_RECV_ERROR) || was(CURLE_SEND_ERROR))
-        e.message = "The connection to " + registry + " broke off (" + error.detail + "). If the registry speaks "
-                    "plain HTTP, name it as http://" + call.location.host + "; otherwise try again.";
+        e.message = "The connection to " + registry + " broke off (" + error.detail +
+                    "). If the registry speaks "
+                    "plain HTTP, name it as http://" +
+                    call.location.host + "; otherwise try again.";
     else
         e.message = "The request to " + registry + " failed: " + error.detail + ".";
     return e;
@@ -830,7 +841,8 @@ void RegistryClient::listPage(std::shared_ptr<Call> call, std::string path, std:
         if (next == path) {
             Error e;
             e.kind = Error::Kind::Decode;
-            e.message = "The registry " + call->name + " sent the same page of tags twice. Tell the registry's "
+            e.message = "The registry " + call->name +
+                        " sent the same page of tags twice. Tell the registry's "
                         "administrators.";
             cb(e);
             return;

@@ -4,7 +4,6 @@
 #include "transport.h"
 
 #include <QObject>
-
 #include <chrono>
 #include <functional>
 #include <map>
@@ -18,12 +17,12 @@ namespace kube {
 // What one tag of an image points at: the digest to deploy (the top-level one, for a
 // multi-platform index too) and what its image config says, for people to choose by.
 struct ManifestInfo {
-    std::string digest;        // sha256:..., of the manifest or index the tag names
-    std::string mediaType;     // of that manifest or index
+    std::string digest;         // sha256:..., of the manifest or index the tag names
+    std::string mediaType;      // of that manifest or index
     std::string platformDigest; // for an index: the linux/amd64 entry (else the first) read for the rest
-    std::string created;       // the image config's `created`, RFC 3339, as given; empty when absent
+    std::string created;        // the image config's `created`, RFC 3339, as given; empty when absent
     std::optional<std::chrono::system_clock::time_point> createdTime; // parsed `created`
-    std::string revision;      // label org.opencontainers.image.revision
+    std::string revision;                                             // label org.opencontainers.image.revision
     std::map<std::string, std::string> labels;
 };
 
@@ -57,11 +56,11 @@ class RegistryClient : public QObject {
 
 public:
     struct Options {
-        std::string dockerConfigPath;   // empty: $DOCKER_CONFIG/config.json, else ~/.docker/config.json
-        std::string caFile;             // extra CA bundle for https registries
-        int pageSize = 100;             // `n` asked of the registry (it may send fewer)
-        int maxPages = 100;             // the guard against a listing that never ends
-        int parallelResolves = 4;       // listTagsWithInfo resolves at most this many tags at once
+        std::string dockerConfigPath; // empty: $DOCKER_CONFIG/config.json, else ~/.docker/config.json
+        std::string caFile;           // extra CA bundle for https registries
+        int pageSize = 100;           // `n` asked of the registry (it may send fewer)
+        int maxPages = 100;           // the guard against a listing that never ends
+        int parallelResolves = 4;     // listTagsWithInfo resolves at most this many tags at once
         std::chrono::milliseconds timeout{30000};
     };
     // What the client sent, for tests and diagnostics.
@@ -70,8 +69,7 @@ public:
         int tokenRequests = 0; // to token servers
     };
 
-    template <typename T>
-    using Callback = std::function<void(Result<T>)>;
+    template <typename T> using Callback = std::function<void(Result<T>)>;
 
     explicit RegistryClient(Transport* transport, QObject* parent = nullptr);
     RegistryClient(Transport* transport, Options options, QObject* parent = nullptr);
@@ -98,7 +96,7 @@ public:
 
     // Public for the unit tests: the parts of a header or document that drive the flow.
     struct Challenge {
-        std::string scheme; // Bearer or Basic (as sent)
+        std::string scheme;                        // Bearer or Basic (as sent)
         std::map<std::string, std::string> params; // realm, service, scope, error (lower-case keys)
     };
     static std::optional<Challenge> parseChallenge(const std::string& wwwAuthenticate);
@@ -136,7 +134,7 @@ private:
     Transport* m_transport;
     Options m_options;
     Stats m_stats;
-    std::map<std::string, CachedToken> m_tokens; // (server, scope) -> token
+    std::map<std::string, CachedToken> m_tokens;   // (server, scope) -> token
     std::map<std::string, Challenge> m_challenges; // server -> what it asked for last
     std::map<std::string, std::vector<std::function<void(Result<std::string>)>>> m_tokenWaiters;
 };

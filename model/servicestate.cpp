@@ -1,5 +1,7 @@
 #include "servicestate.h"
 
+#include "swap.h"
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -281,6 +283,8 @@ ServiceState deriveService(const ServiceSpec& spec, const Snapshot& production, 
     const kube::Service* live = production.service(spec.ns, spec.liveService);
     const kube::Service* staging = production.service(spec.ns, spec.stagingService);
     st.liveServiceExists = live != nullptr;
+    if (live)
+        st.history = readHistory(live->meta.annotation(historyAnnotation));
     st.stagingServiceExists = staging != nullptr;
     bool liveBoth = false, stagingBoth = false;
     if (!live)

@@ -63,6 +63,7 @@ struct ServiceState {
     std::vector<Anomaly> anomalies;
     Badge badge = Badge::InSync;
     std::string badgeText;
+    std::vector<nlohmann::json> history; // swaps recorded on the live Service, oldest first
 
     const SlotState& slot(char s) const { return s == 'b' ? b : a; }
     const SlotState* liveSlot() const { return live ? &slot(live) : nullptr; }

@@ -205,8 +205,13 @@ void MainWindow::setDashboard(model::Dashboard* dashboard)
 {
     if (m_dashboard)
         m_dashboard->disconnect(this);
+    if (m_actions)
+        m_actions->deleteLater();
     m_dashboard = dashboard;
+    m_page->setActions(nullptr);
     if (dashboard) {
+        m_actions = new model::ServiceActions(dashboard, dashboard);
+        m_page->setActions(m_actions);
         connect(dashboard, &model::Dashboard::servicesChanged, this, &MainWindow::refresh);
         connect(dashboard, &model::Dashboard::connectionChanged, this, &MainWindow::refresh);
         const int poll = m_refresh->currentData().toInt();
@@ -219,6 +224,7 @@ void MainWindow::setDashboard(model::Dashboard* dashboard)
 void MainWindow::setReadOnly(bool readOnly)
 {
     m_readOnly = readOnly;
+    m_page->setReadOnly(readOnly);
     setWindowTitle(readOnly ? tr("Signalbox (read-only)") : QStringLiteral("Signalbox"));
 }
 
@@ -307,6 +313,8 @@ bool MainWindow::showService(const QString& name)
     if (!s)
         return false;
     m_page->setService(*s);
+    if (m_actions)
+        m_actions->setService(s->spec.name);
     m_stack->setCurrentWidget(m_page);
     return true;
 }

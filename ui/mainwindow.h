@@ -2,6 +2,7 @@
 
 #include "model/connectioninfo.h"
 #include "model/dashboard.h"
+#include "model/serviceactions.h"
 #include "model/servicelistmodel.h"
 
 #include <QMainWindow>
@@ -53,6 +54,7 @@ private:
     void openRow(const QModelIndex& index);
 
     QPointer<model::Dashboard> m_dashboard;
+    QPointer<model::ServiceActions> m_actions;
     model::ServiceListModel* m_model;
     QLabel* m_connection;
     QLabel* m_user;

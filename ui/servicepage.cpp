@@ -1,11 +1,14 @@
 #include "servicepage.h"
 
+#include "confirmdialog.h"
 #include "slottile.h"
 #include "style.h"
 
 #include <QHBoxLayout>
+#include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
+#include <QTableWidget>
 #include <QVBoxLayout>
 
 namespace ui {
@@ -48,6 +51,36 @@ ServicePage::ServicePage(QWidget* parent) : QWidget(parent)
     m_anomalies->setAccessibleName(tr("What needs attention"));
     layout->addWidget(m_anomalies);
 
+    // Actions: each enabled only when the whole action would pass; the reason when not.
+    m_actionBar = new QWidget(this);
+    auto* actions = new QHBoxLayout(m_actionBar);
+    actions->setContentsMargins(0, 0, 0, 0);
+    m_swap = new QPushButton(tr("Swap staging and live…"), m_actionBar);
+    m_swap->setObjectName(QStringLiteral("swapButton"));
+    m_rollback = new QPushButton(tr("Roll back…"), m_actionBar);
+    m_rollback->setObjectName(QStringLiteral("rollbackButton"));
+    m_repair = new QPushButton(tr("Repair…"), m_actionBar);
+    m_repair->setObjectName(QStringLiteral("repairButton"));
+    for (QPushButton* b : {m_swap, m_rollback, m_repair}) {
+        b->setEnabled(false);
+        b->setAccessibleName(b->text().remove(QStringLiteral("…")));
+        actions->addWidget(b);
+    }
+    connect(m_swap, &QPushButton::clicked, this, [this] { confirm(model::SwapPlan::Kind::Swap); });
+    connect(m_rollback, &QPushButton::clicked, this, [this] { confirm(model::SwapPlan::Kind::Rollback); });
+    connect(m_repair, &QPushButton::clicked, this, [this] { confirm(model::SwapPlan::Kind::Repair); });
+    m_reason = new QLabel(m_actionBar);
+    m_reason->setObjectName(QStringLiteral("actionReason"));
+    m_reason->setWordWrap(true);
+    actions->addWidget(m_reason, 1);
+    layout->addWidget(m_actionBar);
+    m_outcome = new QLabel(this);
+    m_outcome->setObjectName(QStringLiteral("outcome"));
+    m_outcome->setWordWrap(true);
+    m_outcome->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_outcome->hide();
+    layout->addWidget(m_outcome);
+
     auto* tiles = new QHBoxLayout;
     m_sandbox = new SlotTile(this);
     m_a = new SlotTile(this);
@@ -58,6 +91,107 @@ ServicePage::ServicePage(QWidget* parent) : QWidget(parent)
     for (SlotTile* t : {m_sandbox, m_a, m_b})
         tiles->addWidget(t, 1);
     layout->addLayout(tiles, 1);
+
+    m_history = new QTableWidget(0, 5, this);
+    m_history->setObjectName(QStringLiteral("historyTable"));
+    m_history->setAccessibleName(tr("Swap history"));
+    m_history->setHorizontalHeaderLabels({tr("When"), tr("Who"), tr("What"), tr("From"), tr("To")});
+    m_history->verticalHeader()->hide();
+    m_history->horizontalHeader()->setStretchLastSection(true);
+    m_history->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_history->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_history->setMaximumHeight(160);
+    auto* historyTitle = new QLabel(tr("<b>History</b> (recorded in the cluster, on the live Service)"), this);
+    layout->addWidget(historyTitle);
+    layout->addWidget(m_history);
+}
+
+void ServicePage::setActions(model::ServiceActions* actions)
+{
+    if (m_actions)
+        m_actions->disconnect(this);
+    m_actions = actions;
+    if (actions) {
+        connect(actions, &model::ServiceActions::changed, this, &ServicePage::updateActions);
+        connect(actions, &model::ServiceActions::progress, this, [this](const QString& step) {
+            m_outcome->setStyleSheet(QString());
+            m_outcome->setText(step + QStringLiteral("…"));
+            m_outcome->show();
+        });
+        connect(actions, &model::ServiceActions::finished, this, [this](const model::SwapOutcome& o) {
+            const bool ok = o.exitCode() == 0;
+            m_outcome->setText(QString::fromStdString(o.message));
+            m_outcome->setStyleSheet(QStringLiteral("QLabel { color: white; background: %1; padding: 6px; "
+                                                    "border-radius: 4px; }")
+                                         .arg(style::colorOf(ok ? style::Tone::Healthy : style::Tone::Attention)));
+            m_outcome->show();
+        });
+    }
+    updateActions();
+}
+
+void ServicePage::setReadOnly(bool readOnly)
+{
+    m_readOnly = readOnly;
+    updateActions();
+}
+
+QPushButton* ServicePage::button(model::SwapPlan::Kind kind) const
+{
+    return kind == model::SwapPlan::Kind::Swap ? m_swap : kind == model::SwapPlan::Kind::Rollback ? m_rollback : m_repair;
+}
+
+QString ServicePage::actionReasonText() const
+{
+    return m_reason->text();
+}
+
+QString ServicePage::outcomeText() const
+{
+    return m_outcome->isVisible() ? m_outcome->text() : QString();
+}
+
+void ServicePage::updateActions()
+{
+    // Read-only: the controls that change anything are not there at all.
+    m_actionBar->setVisible(!m_readOnly && m_actions);
+    if (m_readOnly || !m_actions)
+        return;
+    QString reason;
+    for (auto kind : {model::SwapPlan::Kind::Swap, model::SwapPlan::Kind::Rollback, model::SwapPlan::Kind::Repair}) {
+        const auto& a = m_actions->availability(kind);
+        QPushButton* b = button(kind);
+        b->setVisible(kind == model::SwapPlan::Kind::Swap || a.visible);
+        b->setEnabled(a.planned && a.enabled && !m_actions->busy());
+        const QString why = a.planned ? QString::fromStdString(a.reason) : tr("Checking…");
+        b->setToolTip(b->isEnabled() ? QString() : why);
+        if (b->isVisible() && !b->isEnabled() && reason.isEmpty() && !why.isEmpty())
+            reason = (kind == model::SwapPlan::Kind::Swap ? tr("Swap not possible: ")
+                      : kind == model::SwapPlan::Kind::Rollback ? tr("Rollback not offered: ")
+                                                                 : tr("Repair not possible: ")) +
+                     why;
+    }
+    if (m_actions->busy())
+        reason = tr("Working…");
+    m_reason->setText(reason);
+}
+
+void ServicePage::confirm(model::SwapPlan::Kind kind)
+{
+    if (!m_actions)
+        return;
+    const auto& a = m_actions->availability(kind);
+    if (!a.plan || !a.enabled)
+        return;
+    auto* dialog = new ConfirmDialog(*a.plan, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowModality(Qt::WindowModal);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        if (m_actions)
+            m_actions->run(dialog->plan());
+    });
+    dialog->open();
+    Q_EMIT confirmOpened(dialog);
 }
 
 SlotTile* ServicePage::tile(char slot) const
@@ -87,6 +221,30 @@ void ServicePage::setService(const model::ServiceState& st)
     if (lines.isEmpty())
         lines << q(st.badgeText).toHtmlEscaped();
     m_anomalies->setText(lines.join(QStringLiteral("<br>")));
+    m_history->setRowCount(static_cast<int>(st.history.size()));
+    int row = 0;
+    for (auto it = st.history.rbegin(); it != st.history.rend(); ++it, ++row) {
+        const auto& e = *it;
+        const auto live = e.value("live", nlohmann::json::object());
+        const auto from = live.value("from", nlohmann::json::object());
+        const auto to = live.value("to", nlohmann::json::object());
+        // The tag (a commit id cut to 12) says what ran; the whole reference is in the tooltip.
+        auto release = [](const nlohmann::json& side) {
+            std::string tag = side.value("tag", "");
+            if (tag.size() == 40)
+                tag = tag.substr(0, 12);
+            return QStringLiteral("slot %1 · %2").arg(q(side.value("slot", "?")), q(tag.empty() ? side.value("image", "") : tag));
+        };
+        const QStringList cells = {q(e.value("at", "")), q(e.value("user", "")), q(e.value("action", "")),
+                                   release(from), release(to)};
+        for (int c = 0; c < cells.size(); ++c) {
+            auto* item = new QTableWidgetItem(cells[c]);
+            if (c >= 3)
+                item->setToolTip(q((c == 3 ? from : to).value("image", "")));
+            m_history->setItem(row, c, item);
+        }
+    }
+    m_history->resizeColumnsToContents();
     m_sandbox->setSlot(st.sandbox, QString());
     m_a->setSlot(st.a, q(st.roleOf('a')));
     m_b->setSlot(st.b, q(st.roleOf('b')));

@@ -1,11 +1,15 @@
 #pragma once
 
+#include "model/serviceactions.h"
 #include "model/servicestate.h"
 
+#include <QPointer>
 #include <QWidget>
 
 class QLabel;
 class QPushButton;
+class QTableWidget;
+class QDialog;
 
 namespace ui {
 
@@ -22,10 +26,32 @@ public:
     SlotTile* tile(char slot) const;
     QString anomalyText() const;
 
+    // Swap, rollback and repair for the shown service; none of them in read-only mode.
+    void setActions(model::ServiceActions* actions);
+    void setReadOnly(bool readOnly);
+    QPushButton* button(model::SwapPlan::Kind kind) const;
+    QString actionReasonText() const;
+    QString outcomeText() const;
+    QTableWidget* history() const { return m_history; }
+
 Q_SIGNALS:
     void backRequested();
+    // A confirm dialog opened (tests answer it through this).
+    void confirmOpened(QDialog* dialog);
 
 private:
+    void updateActions();
+    void confirm(model::SwapPlan::Kind kind);
+
+    QPointer<model::ServiceActions> m_actions;
+    bool m_readOnly = false;
+    QWidget* m_actionBar;
+    QPushButton* m_swap;
+    QPushButton* m_rollback;
+    QPushButton* m_repair;
+    QLabel* m_reason;
+    QLabel* m_outcome;
+    QTableWidget* m_history;
     QString m_name;
     QLabel* m_title;
     QLabel* m_badge;

@@ -1,0 +1,99 @@
+#include "serviceactions.h"
+
+#include <QTimer>
+
+namespace model {
+
+ServiceActions::ServiceActions(Dashboard* dashboard, QObject* parent)
+    : QObject(parent), m_dashboard(dashboard), m_debounce(new QTimer(this))
+{
+    m_debounce->setSingleShot(true);
+    m_debounce->setInterval(300);
+    connect(m_debounce, &QTimer::timeout, this, &ServiceActions::replan);
+    connect(dashboard, &Dashboard::servicesChanged, this, [this] {
+        if (!m_service.empty() && !m_busy)
+            m_debounce->start();
+    });
+}
+
+const ServiceActions::Availability& ServiceActions::availability(SwapPlan::Kind kind) const
+{
+    return kind == SwapPlan::Kind::Swap ? m_swap : kind == SwapPlan::Kind::Rollback ? m_rollback : m_repair;
+}
+
+void ServiceActions::setService(const std::string& name)
+{
+    if (name == m_service)
+        return;
+    m_service = name;
+    m_swap = m_rollback = m_repair = {};
+    ++m_generation;
+    if (m_swapper)
+        m_swapper->deleteLater();
+    Q_EMIT changed();
+    replan();
+}
+
+Swapper* ServiceActions::swapper()
+{
+    const ServiceState* s = m_dashboard ? m_dashboard->service(m_service) : nullptr;
+    kube::Client* client = s ? m_dashboard->client(s->spec.context) : nullptr;
+    if (!client)
+        return nullptr;
+    std::vector<ServiceSpec> group;
+    for (const auto& st : m_dashboard->services())
+        if (st.spec.group == s->spec.group && st.spec.ns == s->spec.ns && st.spec.context == s->spec.context)
+            group.push_back(st.spec);
+    if (m_swapper)
+        m_swapper->deleteLater();
+    m_swapper = new Swapper(client, group, this);
+    return m_swapper;
+}
+
+void ServiceActions::replan()
+{
+    if (m_busy || m_service.empty())
+        return;
+    Swapper* sw = swapper();
+    if (!sw)
+        return;
+    const ServiceState* s = m_dashboard->service(m_service);
+    const bool split = s && s->live && s->live == s->staging;
+    const int generation = ++m_generation;
+    auto take = [this, generation](Availability& slot, bool visible) {
+        return [this, generation, &slot, visible](SwapPlan plan) {
+            if (generation != m_generation)
+                return;
+            slot.planned = true;
+            slot.visible = visible;
+            slot.enabled = plan.allowed();
+            const Check* f = plan.firstFailure();
+            slot.reason = f ? f->text : std::string();
+            slot.plan = std::move(plan);
+            Q_EMIT changed();
+        };
+    };
+    sw->plan(SwapPlan::Kind::Swap, m_service, 0, take(m_swap, true));
+    const bool recorded = s && !s->history.empty();
+    sw->plan(SwapPlan::Kind::Rollback, m_service, 0, take(m_rollback, recorded));
+    sw->plan(SwapPlan::Kind::Repair, m_service, 0, take(m_repair, split));
+}
+
+void ServiceActions::run(const SwapPlan& confirmed)
+{
+    Swapper* sw = swapper();
+    if (!sw || m_busy)
+        return;
+    m_busy = true;
+    m_swap.enabled = m_rollback.enabled = m_repair.enabled = false;
+    Q_EMIT changed();
+    sw->execute(
+        confirmed, [this](const std::string& step) { Q_EMIT progress(QString::fromStdString(step)); },
+        [this](SwapOutcome outcome) {
+            m_busy = false;
+            Q_EMIT finished(outcome);
+            replan();
+        });
+}
+
+} // namespace model

@@ -1,0 +1,168 @@
+// Swap and rollback through the real window, as an operator clicks them: the buttons enable
+// only when the whole action would pass, the confirm dialog needs the name typed, the history
+// shows what happened; a viewer sees why they cannot; read-only mode has no such controls.
+// With SIGNALBOX_SCREENSHOT_DIR set, it saves the confirm dialog and the history there.
+#include "kube/kubeconfig.h"
+#include "kube/transport.h"
+#include "model/dashboard.h"
+#include "support/testsupport.h"
+#include "ui/confirmdialog.h"
+#include "ui/mainwindow.h"
+#include "ui/servicepage.h"
+#include "ui/slottile.h"
+
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTableWidget>
+#include <QTest>
+
+using testsupport::kubectl;
+
+namespace {
+
+void saveShot(QWidget* w, const QString& name)
+{
+    const QString dir = qEnvironmentVariable("SIGNALBOX_SCREENSHOT_DIR");
+    if (!dir.isEmpty())
+        QVERIFY(w->grab().save(dir + QLatin1Char('/') + name, "PNG"));
+}
+
+struct Console {
+    kube::Transport transport;
+    std::unique_ptr<ui::MainWindow> window;
+
+    explicit Console(const QString& user)
+    {
+        kube::KubeconfigOptions options;
+        options.explicitPath = testsupport::kubeconfigFor(user).toStdString();
+        options.namespaceOverride = "uro";
+        auto merged = kube::loadKubeconfig(options);
+        auto rest = kube::loadRestConfig(options);
+        window = std::make_unique<ui::MainWindow>();
+        auto* dashboard = new model::Dashboard(merged.value(), rest.value(), &transport, {}, window.get());
+        window->setConnection(model::describeConnection(rest));
+        window->setDashboard(dashboard);
+        dashboard->start();
+        window->resize(1180, 760);
+        window->show();
+    }
+};
+
+} // namespace
+
+class TestActionsGui : public QObject {
+    Q_OBJECT
+
+private:
+    static void openService(ui::MainWindow* w, const QString& name)
+    {
+        QTRY_VERIFY_WITH_TIMEOUT(w->showService(name), 20000);
+    }
+
+    static void confirmThrough(ui::ServicePage* page, model::SwapPlan::Kind kind, const QString& shot = {})
+    {
+        QSignalSpy opened(page, &ui::ServicePage::confirmOpened);
+        QPushButton* b = page->button(kind);
+        QTRY_VERIFY_WITH_TIMEOUT(b->isEnabled(), 20000);
+        QTest::mouseClick(b, Qt::LeftButton);
+        QTRY_COMPARE(opened.count(), 1);
+        auto* dialog = qobject_cast<ui::ConfirmDialog*>(opened.first().first().value<QDialog*>());
+        QVERIFY(dialog);
+        QVERIFY(dialog->isVisible());
+        QVERIFY(!dialog->confirmButton()->isEnabled());
+        QTest::keyClicks(dialog->nameField(), QStringLiteral("ur"));
+        QVERIFY(!dialog->confirmButton()->isEnabled()); // the whole name, nothing less
+        QTest::keyClicks(dialog->nameField(), QStringLiteral("o"));
+        QVERIFY(dialog->confirmButton()->isEnabled());
+        if (!shot.isEmpty())
+            saveShot(dialog, shot);
+        QTest::mouseClick(dialog->confirmButton(), Qt::LeftButton);
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        REQUIRE_CLUSTER();
+        const auto apply = kubectl(QStringLiteral("admin"), {QStringLiteral("apply"), QStringLiteral("-f"),
+                                                             testsupport::sourceDir() +
+                                                                 QStringLiteral("/deploy/examples/uro")});
+        QVERIFY2(apply.exitCode == 0, qPrintable(apply.describe()));
+        for (const QString& s : {QStringLiteral("uro"), QStringLiteral("uro-frontend")}) {
+            kubectl(QStringLiteral("admin"), {QStringLiteral("annotate"), QStringLiteral("service"), s,
+                                              QStringLiteral("-n"), QStringLiteral("uro"),
+                                              QStringLiteral("signalbox.v-sekai.org/history-")});
+            for (const auto& [svc, slot] : {std::pair{s, QStringLiteral("a")},
+                                            std::pair{s + QStringLiteral("-staging"), QStringLiteral("b")}})
+                QCOMPARE(kubectl(QStringLiteral("admin"),
+                                 {QStringLiteral("patch"), QStringLiteral("service"), svc, QStringLiteral("-n"),
+                                  QStringLiteral("uro"), QStringLiteral("-p"),
+                                  QStringLiteral(R"({"spec":{"selector":{"signalbox.v-sekai.org/slot":"%1"}}})").arg(slot)})
+                             .exitCode,
+                         0);
+        }
+        for (const char* d : {"uro-a", "uro-b", "uro-frontend-a", "uro-frontend-b"})
+            QCOMPARE(kubectl(QStringLiteral("admin"), {QStringLiteral("rollout"), QStringLiteral("status"),
+                                                       QStringLiteral("deployment/") + QLatin1String(d),
+                                                       QStringLiteral("-n"), QStringLiteral("uro"),
+                                                       QStringLiteral("--timeout=90s")})
+                         .exitCode,
+                     0);
+    }
+
+    void operatorSwapsAndRollsBack()
+    {
+        Console c(QStringLiteral("operator"));
+        openService(c.window.get(), QStringLiteral("uro"));
+        ui::ServicePage* page = c.window->servicePage();
+        QVERIFY(!page->button(model::SwapPlan::Kind::Rollback)->isVisible()); // nothing recorded yet
+
+        confirmThrough(page, model::SwapPlan::Kind::Swap, QStringLiteral("confirm-swap.png"));
+        QTRY_VERIFY_WITH_TIMEOUT(page->outcomeText().startsWith(QStringLiteral("Swapped: uro now live on slot B")),
+                                 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(page->tile('b')->roleText(), QStringLiteral("LIVE"), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(page->history()->rowCount(), 1, 5000);
+        QCOMPARE(page->history()->item(0, 1)->text(), QStringLiteral("operator"));
+        QCOMPARE(page->history()->item(0, 2)->text(), QStringLiteral("swap"));
+        QCOMPARE(page->history()->item(0, 4)->text(), QStringLiteral("slot b · c41e7a90d2f3"));
+        QTRY_VERIFY_WITH_TIMEOUT(page->button(model::SwapPlan::Kind::Rollback)->isEnabled(), 20000);
+        saveShot(c.window.get(), QStringLiteral("history.png"));
+
+        confirmThrough(page, model::SwapPlan::Kind::Rollback);
+        QTRY_VERIFY_WITH_TIMEOUT(page->outcomeText().startsWith(QStringLiteral("Rolled back: uro now live on slot A")),
+                                 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(page->tile('a')->roleText(), QStringLiteral("LIVE"), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(page->history()->rowCount(), 2, 5000);
+        QCOMPARE(page->history()->item(0, 2)->text(), QStringLiteral("rollback"));
+    }
+
+    void viewerSeesWhyNot()
+    {
+        Console c(QStringLiteral("viewer"));
+        openService(c.window.get(), QStringLiteral("uro"));
+        ui::ServicePage* page = c.window->servicePage();
+        QTRY_VERIFY_WITH_TIMEOUT(page->actionReasonText().contains(QStringLiteral("You may patch the Service uro")),
+                                 20000);
+        QVERIFY(page->button(model::SwapPlan::Kind::Swap)->isVisible());
+        QVERIFY(!page->button(model::SwapPlan::Kind::Swap)->isEnabled());
+        QVERIFY(page->button(model::SwapPlan::Kind::Swap)->toolTip().contains(QStringLiteral("You may patch")));
+    }
+
+    void readOnlyHasNoMutatingControls()
+    {
+        Console c(QStringLiteral("operator"));
+        c.window->setReadOnly(true);
+        openService(c.window.get(), QStringLiteral("uro"));
+        ui::ServicePage* page = c.window->servicePage();
+        QTest::qWait(500);
+        for (auto kind : {model::SwapPlan::Kind::Swap, model::SwapPlan::Kind::Rollback, model::SwapPlan::Kind::Repair})
+            QVERIFY(!page->button(kind)->isVisibleTo(c.window.get()));
+        c.window->setReadOnly(false);
+        QTRY_VERIFY_WITH_TIMEOUT(page->button(model::SwapPlan::Kind::Swap)->isVisibleTo(c.window.get()), 5000);
+    }
+};
+
+QTEST_MAIN(TestActionsGui)
+#include "tst_actions_gui.moc"

@@ -1,0 +1,494 @@
+// kube::RegistryClient against real registries on loopback (scripts/registry up): Debian's
+// distribution 2.8 anonymous and behind htpasswd, distribution v3 paginating with Link headers,
+// and v3 behind the bearer-token flow of a token server. The images were pushed by skopeo from an
+// OCI layout the fixture wrote; their creation order differs from their name order.
+#include "kube/registry.h"
+#include "support/kubetest.h"
+
+#include <QFile>
+#include <QProcessEnvironment>
+#include <QTemporaryDir>
+#include <QTest>
+#include <algorithm>
+#include <map>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+using kubetest::await;
+
+namespace {
+
+// Newest first by the `created` of each image's config (9c03b5f is an index: its amd64 image
+// counts, not its newer arm64 one). By name, descending, the order would be e91a6c0 c4e8b27
+// 9c03b5f 7710d3e 5ad0f13 3f2c1a9 0b7d4e2.
+const QStringList kNewestFirst = {"e91a6c0", "7710d3e", "3f2c1a9", "c4e8b27", "9c03b5f", "5ad0f13", "0b7d4e2"};
+const char* const kIndexTag = "9c03b5f";
+
+const QStringList kEnvironment = {
+    "SIGNALBOX_REGISTRY_ANON",          "SIGNALBOX_REGISTRY_BASIC",      "SIGNALBOX_REGISTRY_TOKEN",
+    "SIGNALBOX_REGISTRY_PAGED",         "SIGNALBOX_REGISTRY_USER",       "SIGNALBOX_REGISTRY_PASSWORD",
+    "SIGNALBOX_REGISTRY_DOCKER_CONFIG", "SIGNALBOX_REGISTRY_REPOSITORY", "SIGNALBOX_REGISTRY_REFRESH_TOKEN",
+    "SIGNALBOX_REGISTRY_IMAGES",        "SIGNALBOX_REGISTRY_PAGE_SIZE"};
+
+std::string env(const char* name)
+{
+    return qEnvironmentVariable(name).toStdString();
+}
+
+QString message(const kube::Error& e)
+{
+    return QString::fromStdString(e.message);
+}
+
+QStringList toList(const std::vector<std::string>& v)
+{
+    QStringList out;
+    for (const auto& s : v)
+        out << QString::fromStdString(s);
+    return out;
+}
+
+int freePort()
+{
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    int port = 0;
+    if (fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
+        port = ntohs(addr.sin_port);
+    if (fd >= 0)
+        ::close(fd);
+    return port;
+}
+
+struct PushedImage {
+    QString created, revision, digest;
+};
+
+// What the fixture pushed: tag -> creation time, revision, digest (images.tsv).
+std::map<QString, PushedImage> pushedImages()
+{
+    std::map<QString, PushedImage> out;
+    QFile f(qEnvironmentVariable("SIGNALBOX_REGISTRY_IMAGES"));
+    if (!f.open(QIODevice::ReadOnly))
+        return out;
+    for (const QByteArray& line : f.readAll().split('\n')) {
+        const QList<QByteArray> cols = line.split('\t');
+        if (cols.size() == 4)
+            out[QString::fromUtf8(cols[0])] = {QString::fromUtf8(cols[1]), QString::fromUtf8(cols[2]),
+                                               QString::fromUtf8(cols[3])};
+    }
+    return out;
+}
+
+} // namespace
+
+#define REQUIRE_REGISTRIES()                                                                                           \
+    do {                                                                                                               \
+        QStringList missing_;                                                                                          \
+        for (const QString& v : kEnvironment)                                                                          \
+            if (qEnvironmentVariable(qPrintable(v)).isEmpty())                                                         \
+                missing_ << v;                                                                                         \
+        if (!missing_.isEmpty())                                                                                       \
+            QFAIL(qPrintable("The test registries are not running (" + missing_.join(", ") +                           \
+                             " unset): run scripts/registry up and eval \"$(scripts/registry env)\"."));               \
+    } while (false)
+
+class TestRegistry : public QObject {
+    Q_OBJECT
+
+private:
+    kube::Transport m_transport;
+    QTemporaryDir m_tmp;
+    std::string m_repo;
+
+    kube::RegistryClient::Options options(const std::string& dockerConfig = {})
+    {
+        kube::RegistryClient::Options o;
+        // An explicit file, so the tests never read the developer's own ~/.docker/config.json.
+        o.dockerConfigPath =
+            dockerConfig.empty() ? (m_tmp.path() + "/no-docker-config.json").toStdString() : dockerConfig;
+        o.timeout = std::chrono::milliseconds(10000);
+        return o;
+    }
+
+    std::string writeDockerConfig(const QString& name, const QByteArray& json)
+    {
+        const QString path = m_tmp.path() + "/" + name + ".json";
+        QFile f(path);
+        if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
+            return {};
+        f.write(json);
+        return path.toStdString();
+    }
+
+    kube::Result<kube::TagList> listTags(kube::RegistryClient& c, const std::string& registry, const std::string& repo)
+    {
+        auto r = await<kube::TagList>([&](auto cb) { c.listTags(registry, repo, cb); });
+        if (!r)
+            return kube::Error{kube::Error::Kind::Transport, 0, {}, "no answer within the test's time", {}};
+        return *r;
+    }
+
+    kube::Result<kube::ManifestInfo> resolve(kube::RegistryClient& c, const std::string& registry,
+                                             const std::string& repo, const std::string& tag)
+    {
+        auto r = await<kube::ManifestInfo>([&](auto cb) { c.resolve(registry, repo, tag, cb); });
+        if (!r)
+            return kube::Error{kube::Error::Kind::Transport, 0, {}, "no answer within the test's time", {}};
+        return *r;
+    }
+
+    kube::Result<std::vector<kube::TagInfo>> listWithInfo(kube::RegistryClient& c, const std::string& registry)
+    {
+        auto r = await<std::vector<kube::TagInfo>>([&](auto cb) { c.listTagsWithInfo(registry, m_repo, cb); }, 30000);
+        if (!r)
+            return kube::Error{kube::Error::Kind::Transport, 0, {}, "no answer within the test's time", {}};
+        return *r;
+    }
+
+    // The digest skopeo reports for a pushed tag: the reference the fixture's tool sees.
+    QString skopeoDigest(const std::string& registry, const QString& tag, const QStringList& creds = {})
+    {
+        QStringList args{"inspect", "--tls-verify=false", "--format", "{{.Digest}}"};
+        args << creds << QString::fromStdString("docker://" + registry + "/" + m_repo + ":") + tag;
+        const auto p = testsupport::run("skopeo", args);
+        return p.exitCode == 0 ? QString::fromUtf8(p.out).trimmed() : "skopeo failed: " + p.describe();
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        curl_global_init(CURL_GLOBAL_DEFAULT);
+        QVERIFY(m_tmp.isValid());
+        REQUIRE_REGISTRIES();
+        m_repo = env("SIGNALBOX_REGISTRY_REPOSITORY");
+        QCOMPARE(pushedImages().size(), std::size_t(kNewestFirst.size()));
+    }
+
+    // Pure parts first: how names map to servers, and the headers that drive the flow.
+    void locatesRegistriesAsDockerDoes()
+    {
+        auto hub = kube::RegistryClient::locate("docker.io", "postgres");
+        QCOMPARE(hub.server, std::string("https://registry-1.docker.io"));
+        QCOMPARE(hub.repository, std::string("library/postgres"));
+        QVERIFY(hub.dockerHub);
+        QCOMPARE(kube::RegistryClient::locate("docker.io", "groupsinfra/uro").repository,
+                 std::string("groupsinfra/uro"));
+        QCOMPARE(kube::RegistryClient::locate("ghcr.io", "v-sekai/uro").server, std::string("https://ghcr.io"));
+        QCOMPARE(kube::RegistryClient::locate("127.0.0.1:5000", "v-sekai/uro").server,
+                 std::string("http://127.0.0.1:5000"));
+        QCOMPARE(kube::RegistryClient::locate("localhost:5000", "uro").server, std::string("http://localhost:5000"));
+        QCOMPARE(kube::RegistryClient::locate("localhost:5000", "uro").repository, std::string("uro"));
+        QCOMPARE(kube::RegistryClient::locate("registry.example.org:5000", "uro").server,
+                 std::string("https://registry.example.org:5000"));
+        QCOMPARE(kube::RegistryClient::locate("https://127.0.0.1:5443/", "uro").server,
+                 std::string("https://127.0.0.1:5443"));
+
+        const auto c = kube::RegistryClient::parseChallenge(
+            "Bearer "
+            "realm=\"https://auth.docker.io/token\",service=\"registry.docker.io\",scope=\"repository:library/"
+            "ubuntu:pull,push\"");
+        QVERIFY(c);
+        QCOMPARE(c->scheme, std::string("Bearer"));
+        QCOMPARE(c->params.at("realm"), std::string("https://auth.docker.io/token"));
+        QCOMPARE(c->params.at("service"), std::string("registry.docker.io"));
+        QCOMPARE(c->params.at("scope"), std::string("repository:library/ubuntu:pull,push"));
+        QCOMPARE(kube::RegistryClient::parseChallenge("Basic realm=\"x\"")->scheme, std::string("Basic"));
+
+        kube::HttpResponse page;
+        page.headers.emplace("link", "</v2/uro/tags/list?n=3&last=c>; rel=\"next\"");
+        QCOMPARE(kube::RegistryClient::nextLink(page), std::string("/v2/uro/tags/list?n=3&last=c"));
+        page.headers.clear();
+        page.headers.emplace("link", "<https://x/prev>; rel=\"prev\", <https://x/v2/a/tags/list?last=b>; rel=\"next\"");
+        QCOMPARE(kube::RegistryClient::nextLink(page), std::string("https://x/v2/a/tags/list?last=b"));
+
+        using namespace std::chrono;
+        const auto t = kube::RegistryClient::parseTime("2024-03-05T10:00:00.123456789Z");
+        QVERIFY(t);
+        QCOMPARE(duration_cast<milliseconds>(t->time_since_epoch()).count(), 1709632800123LL);
+        QCOMPARE(kube::RegistryClient::parseTime("2024-03-05T12:00:00+02:00"),
+                 kube::RegistryClient::parseTime("2024-03-05T10:00:00Z"));
+        QVERIFY(!kube::RegistryClient::parseTime("yesterday"));
+    }
+
+    void sortsByNameWhenThereIsNoCreationTime()
+    {
+        std::vector<kube::TagInfo> tags{
+            {"a1", std::nullopt, "x"}, {"c3", std::nullopt, "x"}, {"b2", std::nullopt, "x"}};
+        kube::ManifestInfo old;
+        old.createdTime = kube::RegistryClient::parseTime("2020-01-01T00:00:00Z");
+        tags.push_back({"0-dated", old, {}});
+        kube::RegistryClient::sortNewestFirst(tags);
+        QStringList order;
+        for (const auto& t : tags)
+            order << QString::fromStdString(t.tag);
+        QCOMPARE(order, (QStringList{"0-dated", "c3", "b2", "a1"}));
+    }
+
+    void listsTagsAnonymously()
+    {
+        REQUIRE_REGISTRIES();
+        kube::RegistryClient c(&m_transport, options());
+        auto r = listTags(c, env("SIGNALBOX_REGISTRY_ANON"), m_repo);
+        QVERIFY2(r.ok(), r.ok() ? "" : qPrintable(message(r.error())));
+        QStringList tags = toList(r->tags);
+        tags.sort();
+        QStringList expected = kNewestFirst;
+        expected.sort();
+        QCOMPARE(tags, expected);
+        // Distribution 2.8 ignores `n`: one page, in its own order.
+        QCOMPARE(r->pages, 1);
+        QCOMPARE(c.stats().tokenRequests, 0);
+    }
+
+    void listsTagsWithBasicAuthFromTheDockerConfig()
+    {
+        REQUIRE_REGISTRIES();
+        kube::RegistryClient anonymous(&m_transport, options());
+        auto refused = listTags(anonymous, env("SIGNALBOX_REGISTRY_BASIC"), m_repo);
+        QVERIFY(!refused.ok());
+        QCOMPARE(refused.error().kind, kube::Error::Kind::Auth);
+        QVERIFY2(message(refused.error()).contains("needs credentials") &&
+                     message(refused.error()).contains(qEnvironmentVariable("SIGNALBOX_REGISTRY_BASIC")),
+                 qPrintable(message(refused.error())));
+
+        // The fixture's config holds this registry in the `auth` (base64 user:password) form.
+        kube::RegistryClient c(&m_transport, options(env("SIGNALBOX_REGISTRY_DOCKER_CONFIG")));
+        auto r = listTags(c, env("SIGNALBOX_REGISTRY_BASIC"), m_repo);
+        QVERIFY2(r.ok(), r.ok() ? "" : qPrintable(message(r.error())));
+        QCOMPARE(r->tags.size(), std::size_t(kNewestFirst.size()));
+        QCOMPARE(c.stats().tokenRequests, 0);
+        // Once the registry has said it wants Basic, the credentials go with the first request.
+        const int before = c.stats().requests;
+        auto again = listTags(c, env("SIGNALBOX_REGISTRY_BASIC"), m_repo);
+        QVERIFY(again.ok());
+        QCOMPARE(c.stats().requests - before, 1);
+
+        auto info = resolve(c, env("SIGNALBOX_REGISTRY_BASIC"), m_repo, "e91a6c0");
+        QVERIFY2(info.ok(), info.ok() ? "" : qPrintable(message(info.error())));
+        QCOMPARE(QString::fromStdString(info->digest), pushedImages()["e91a6c0"].digest);
+    }
+
+    void listsTagsThroughTheBearerTokenFlow()
+    {
+        REQUIRE_REGISTRIES();
+        // The fixture's config holds this registry in the username/password form.
+        kube::RegistryClient c(&m_transport, options(env("SIGNALBOX_REGISTRY_DOCKER_CONFIG")));
+        auto r = listTags(c, env("SIGNALBOX_REGISTRY_TOKEN"), m_repo);
+        QVERIFY2(r.ok(), r.ok() ? "" : qPrintable(message(r.error())));
+        QCOMPARE(r->tags.size(), std::size_t(kNewestFirst.size()));
+        // This registry paginates too: one token serves every page, asked for once.
+        QCOMPARE(r->pages, 3);
+        QCOMPARE(c.stats().tokenRequests, 1);
+        QCOMPARE(c.stats().requests, 1 + 3); // the 401 that named the token server, then 3 pages
+
+        // Resolving every tag (4 at a time) reuses the cached token.
+        auto infos = listWithInfo(c, env("SIGNALBOX_REGISTRY_TOKEN"));
+        QVERIFY2(infos.ok(), infos.ok() ? "" : qPrintable(message(infos.error())));
+        QStringList order;
+        for (const auto& t : *infos)
+            order << QString::fromStdString(t.tag);
+        QCOMPARE(order, kNewestFirst);
+        QCOMPARE(c.stats().tokenRequests, 1);
+    }
+
+    void exchangesAnIdentityTokenForAnAccessToken()
+    {
+        REQUIRE_REGISTRIES();
+        // `docker login` against registries with OAuth2 stores an identitytoken (a refresh
+        // token); the token server then answers in the OAuth2 form, with access_token.
+        const QByteArray json = "{\"auths\":{\"" + qgetenv("SIGNALBOX_REGISTRY_TOKEN") + "\":{\"auth\":\"" +
+                                QByteArray("<token>:").toBase64() + "\",\"identitytoken\":\"" +
+                                qgetenv("SIGNALBOX_REGISTRY_REFRESH_TOKEN") + "\"}}}";
+        kube::RegistryClient c(&m_transport, options(writeDockerConfig("identity", json)));
+        auto r = listTags(c, env("SIGNALBOX_REGISTRY_TOKEN"), m_repo);
+        QVERIFY2(r.ok(), r.ok() ? "" : qPrintable(message(r.error())));
+        QCOMPARE(r->tags.size(), std::size_t(kNewestFirst.size()));
+        QCOMPARE(c.stats().tokenRequests, 1);
+    }
+
+    void followsLinkHeadersAcrossPages()
+    {
+        REQUIRE_REGISTRIES();
+        kube::RegistryClient c(&m_transport, options());
+        auto r = listTags(c, env("SIGNALBOX_REGISTRY_PAGED"), m_repo);
+        QVERIFY2(r.ok(), r.ok() ? "" : qPrintable(message(r.error())));
+        // 7 tags at most 3 a page (the registry caps n=100 at 3, as Docker Hub and GHCR cap it).
+        QCOMPARE(qEnvironmentVariable("SIGNALBOX_REGISTRY_PAGE_SIZE"), QString("3"));
+        QCOMPARE(r->pages, 3);
+        QCOMPARE(c.stats().requests, 3);
+        QVERIFY(!r->truncated);
+        QStringList tags = toList(r->tags);
+        QStringList expected = kNewestFirst;
+        expected.sort();
+        QCOMPARE(tags, expected); // v3 lists in lexical order, each tag once
+
+        // The page guard: a listing stops after maxPages and says it was cut.
+        auto o = options();
+        o.maxPages = 2;
+        kube::RegistryClient limited(&m_transport, o);
+        auto cut = listTags(limited, env("SIGNALBOX_REGISTRY_PAGED"), m_repo);
+        QVERIFY(cut.ok());
+        QVERIFY(cut->truncated);
+        QCOMPARE(cut->pages, 2);
+        QCOMPARE(cut->tags.size(), std::size_t(6));
+    }
+
+    void sortsNewestFirstByCreationTime()
+    {
+        REQUIRE_REGISTRIES();
+        const auto pushed = pushedImages();
+        for (const char* var : {"SIGNALBOX_REGISTRY_PAGED", "SIGNALBOX_REGISTRY_ANON"}) {
+            kube::RegistryClient c(&m_transport, options());
+            auto r = listWithInfo(c, env(var));
+            QVERIFY2(r.ok(), r.ok() ? "" : qPrintable(message(r.error())));
+            QStringList order;
+            for (const auto& t : *r) {
+                order << QString::fromStdString(t.tag);
+                QVERIFY2(t.info, qPrintable(QString::fromStdString(t.tag + ": " + t.error)));
+                const PushedImage& p = pushed.at(QString::fromStdString(t.tag));
+                QCOMPARE(QString::fromStdString(t.info->created), p.created);
+                QCOMPARE(QString::fromStdString(t.info->revision), p.revision);
+                QCOMPARE(QString::fromStdString(t.info->digest), p.digest);
+                QCOMPARE(t.info->labels.at("org.opencontainers.image.source"),
+                         std::string("https://github.com/V-Sekai/uro"));
+            }
+            QCOMPARE(order, kNewestFirst);
+        }
+    }
+
+    void resolvesATagToTheDigestSkopeoPushed()
+    {
+        REQUIRE_REGISTRIES();
+        const auto pushed = pushedImages();
+        kube::RegistryClient c(&m_transport, options());
+        const std::string registry = env("SIGNALBOX_REGISTRY_PAGED");
+        for (const QString& tag : {QString("3f2c1a9"), QString(kIndexTag)}) {
+            auto r = resolve(c, registry, m_repo, tag.toStdString());
+            QVERIFY2(r.ok(), r.ok() ? "" : qPrintable(message(r.error())));
+            const QString skopeo = skopeoDigest(registry, tag);
+            QCOMPARE(QString::fromStdString(r->digest), skopeo);
+            QCOMPARE(QString::fromStdString(r->digest), pushed.at(tag).digest);
+            QCOMPARE(QString::fromStdString(r->created), pushed.at(tag).created);
+        }
+        // The index: its own digest is the one to deploy; its linux/amd64 image (listed second,
+        // after a newer arm64 one) is the one described.
+        auto index = resolve(c, registry, m_repo, kIndexTag);
+        QVERIFY(index.ok());
+        QCOMPARE(index->mediaType, std::string("application/vnd.oci.image.index.v1+json"));
+        QVERIFY(index->platformDigest.rfind("sha256:", 0) == 0);
+        QVERIFY(index->platformDigest != index->digest);
+        QCOMPARE(index->created, std::string("2024-03-03T10:00:00Z"));
+        auto single = resolve(c, registry, m_repo, "3f2c1a9");
+        QVERIFY(single.ok());
+        QCOMPARE(single->mediaType, std::string("application/vnd.oci.image.manifest.v1+json"));
+        QVERIFY(single->platformDigest.empty());
+
+        // Behind basic auth too, compared with what skopeo sees with the same credentials.
+        kube::RegistryClient basic(&m_transport, options(env("SIGNALBOX_REGISTRY_DOCKER_CONFIG")));
+        auto b = resolve(basic, env("SIGNALBOX_REGISTRY_BASIC"), m_repo, kIndexTag);
+        QVERIFY2(b.ok(), b.ok() ? "" : qPrintable(message(b.error())));
+        const QString creds =
+            qEnvironmentVariable("SIGNALBOX_REGISTRY_USER") + ":" + qEnvironmentVariable("SIGNALBOX_REGISTRY_PASSWORD");
+        QCOMPARE(QString::fromStdString(b->digest),
+                 skopeoDigest(env("SIGNALBOX_REGISTRY_BASIC"), kIndexTag, {"--creds", creds}));
+    }
+
+    void refusesAWrongPasswordWithASentence_data()
+    {
+        QTest::addColumn<QString>("registryVar");
+        QTest::newRow("basic") << "SIGNALBOX_REGISTRY_BASIC";
+        QTest::newRow("bearer token") << "SIGNALBOX_REGISTRY_TOKEN";
+    }
+
+    void refusesAWrongPasswordWithASentence()
+    {
+        REQUIRE_REGISTRIES();
+        QFETCH(QString, registryVar);
+        const QByteArray registry = qgetenv(qPrintable(registryVar));
+        const QByteArray wrong = "not-" + qgetenv("SIGNALBOX_REGISTRY_PASSWORD");
+        const QByteArray json = "{\"auths\":{\"http://" + registry + "\":{\"auth\":\"" +
+                                (qgetenv("SIGNALBOX_REGISTRY_USER") + ":" + wrong).toBase64() + "\"}}}";
+        kube::RegistryClient c(&m_transport, options(writeDockerConfig("wrong", json)));
+        auto r = listTags(c, registry.toStdString(), m_repo);
+        QVERIFY(!r.ok());
+        const QString m = message(r.error());
+        QCOMPARE(r.error().kind, kube::Error::Kind::Auth);
+        QVERIFY2(m.contains(QString::fromUtf8(registry)) && m.contains("refused the credentials") &&
+                     m.contains(qEnvironmentVariable("SIGNALBOX_REGISTRY_USER")) && m.contains("docker login"),
+                 qPrintable(m));
+        QVERIFY2(!m.contains(QString::fromUtf8(wrong)) && !QString::fromStdString(r.error().detail).contains(wrong),
+                 "the password must not appear in messages");
+    }
+
+    void saysWhatIsMissing()
+    {
+        REQUIRE_REGISTRIES();
+        for (const char* var : {"SIGNALBOX_REGISTRY_ANON", "SIGNALBOX_REGISTRY_PAGED"}) {
+            kube::RegistryClient c(&m_transport, options());
+            auto repo = listTags(c, env(var), "v-sekai/no-such-repository");
+            QVERIFY(!repo.ok());
+            QCOMPARE(repo.error().reason, std::string("NAME_UNKNOWN"));
+            QVERIFY2(message(repo.error())
+                         .contains("There is no repository v-sekai/no-such-repository on " + qEnvironmentVariable(var)),
+                     qPrintable(message(repo.error())));
+
+            auto tag = resolve(c, env(var), m_repo, "deadbee");
+            QVERIFY(!tag.ok());
+            QCOMPARE(tag.error().httpStatus, 404);
+            QVERIFY2(message(tag.error()).contains("There is no tag deadbee in " + QString::fromStdString(m_repo)) &&
+                         message(tag.error()).contains("Refresh the tag list"),
+                     qPrintable(message(tag.error())));
+        }
+        // Behind the token server, a missing tag reads the same.
+        kube::RegistryClient t(&m_transport, options(env("SIGNALBOX_REGISTRY_DOCKER_CONFIG")));
+        auto tag = resolve(t, env("SIGNALBOX_REGISTRY_TOKEN"), m_repo, "deadbee");
+        QVERIFY(!tag.ok());
+        QVERIFY2(message(tag.error()).contains("There is no tag deadbee"), qPrintable(message(tag.error())));
+    }
+
+    void saysWhenCredentialsLiveInAHelper()
+    {
+        REQUIRE_REGISTRIES();
+        const QByteArray json =
+            "{\"auths\":{\"" + qgetenv("SIGNALBOX_REGISTRY_BASIC") + "\":{}},\"credsStore\":\"desktop\"}";
+        kube::RegistryClient c(&m_transport, options(writeDockerConfig("helper", json)));
+        auto r = listTags(c, env("SIGNALBOX_REGISTRY_BASIC"), m_repo);
+        QVERIFY(!r.ok());
+        QVERIFY2(message(r.error()).contains("docker-credential-desktop") &&
+                     message(r.error()).contains("does not run"),
+                 qPrintable(message(r.error())));
+
+        kube::RegistryClient broken(&m_transport, options(writeDockerConfig("broken", "{\"auths\": ")));
+        auto b = listTags(broken, env("SIGNALBOX_REGISTRY_BASIC"), m_repo);
+        QVERIFY(!b.ok());
+        QCOMPARE(b.error().kind, kube::Error::Kind::Config);
+        QVERIFY2(message(b.error()).contains("is not valid JSON"), qPrintable(message(b.error())));
+    }
+
+    void saysWhenARegistryIsUnreachable()
+    {
+        REQUIRE_REGISTRIES();
+        // A port that was free a moment ago: nothing listens there.
+        const std::string registry = "127.0.0.1:" + std::to_string(freePort());
+        QVERIFY(registry != "127.0.0.1:0");
+        kube::RegistryClient c(&m_transport, options());
+        auto r = listTags(c, registry, m_repo);
+        QVERIFY(!r.ok());
+        QCOMPARE(r.error().kind, kube::Error::Kind::Transport);
+        QVERIFY2(message(r.error()).contains("Nothing answers at the registry " + QString::fromStdString(registry)),
+                 qPrintable(message(r.error())));
+        auto info = await<std::vector<kube::TagInfo>>([&](auto cb) { c.listTagsWithInfo(registry, m_repo, cb); });
+        QVERIFY(info && !info->ok());
+    }
+
+    void cleanupTestCase() { curl_global_cleanup(); }
+};
+
+QTEST_GUILESS_MAIN(TestRegistry)
+#include "tst_registry.moc"

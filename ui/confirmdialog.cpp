@@ -1,0 +1,119 @@
+#include "confirmdialog.h"
+
+#include "style.h"
+
+#include <QDialogButtonBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+namespace ui {
+
+namespace {
+
+QString q(const std::string& s)
+{
+    return QString::fromStdString(s).toHtmlEscaped();
+}
+
+QString slotFacts(const model::SlotFacts& f)
+{
+    QString digest = f.digest.empty() ? QObject::tr("not pinned by digest") : q(f.digest.substr(0, 19));
+    QString text = QStringLiteral("slot %1 · <b>%2</b><br><small>%3 · commit %4%5</small>")
+                       .arg(QChar(f.slot).toUpper(), q(f.image), digest,
+                            f.commit.empty() ? QObject::tr("unknown") : q(f.commit.substr(0, 12)),
+                            f.created.empty() ? QString() : QObject::tr(" · built %1").arg(q(f.created)));
+    text += QObject::tr("<br><small>%1 of %2 pods ready</small>").arg(f.ready).arg(f.desired);
+    return text;
+}
+
+} // namespace
+
+ConfirmDialog::ConfirmDialog(const model::SwapPlan& plan, QWidget* parent) : QDialog(parent), m_plan(plan)
+{
+    setObjectName(QStringLiteral("confirmDialog"));
+    const QString verb = plan.kind == model::SwapPlan::Kind::Swap       ? tr("Swap staging and live")
+                         : plan.kind == model::SwapPlan::Kind::Rollback ? tr("Roll back")
+                                                                        : tr("Repair");
+    setWindowTitle(tr("%1 — %2").arg(verb, QString::fromStdString(plan.service)));
+    auto* layout = new QVBoxLayout(this);
+    auto* warning = new QLabel(this);
+    warning->setWordWrap(true);
+    warning->setText(plan.kind == model::SwapPlan::Kind::Repair
+                         ? tr("<b>This points the staging Service at the slot live does not use.</b> Live traffic "
+                              "is not touched.")
+                         : tr("<b>This changes what live users get.</b> The staging release becomes live for every "
+                              "service below at once; the live release moves to staging, where a rollback can bring "
+                              "it back."));
+    layout->addWidget(warning);
+
+    QString html = QStringLiteral("<table cellspacing='6'>");
+    for (const auto& m : plan.members) {
+        html += QStringLiteral("<tr><td colspan='3'><b>%1</b> (namespace %2)</td></tr>").arg(q(m.spec.name), q(m.spec.ns));
+        if (plan.kind == model::SwapPlan::Kind::Repair) {
+            html += QStringLiteral("<tr><td>%1</td><td>→</td><td>%2</td></tr>")
+                        .arg(tr("staging %1").arg(q(m.spec.stagingService)), slotFacts(m.to));
+            continue;
+        }
+        html += QStringLiteral("<tr><td>%1<br>%2</td><td>→</td><td>%3</td></tr>")
+                    .arg(tr("<b>LIVE</b> now"), slotFacts(m.from), slotFacts(m.to));
+    }
+    html += QStringLiteral("</table>");
+    auto* members = new QLabel(html, this);
+    members->setObjectName(QStringLiteral("members"));
+    members->setTextFormat(Qt::RichText);
+    members->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(members);
+
+    QStringList checks;
+    for (const auto& c : plan.checks)
+        checks << (c.holds ? QStringLiteral("✔ ") : QStringLiteral("✘ ")) + QString::fromStdString(c.text);
+    auto* checkLabel = new QLabel(checks.join(QLatin1Char('\n')), this);
+    checkLabel->setObjectName(QStringLiteral("checks"));
+    checkLabel->setWordWrap(true);
+    layout->addWidget(checkLabel);
+
+    auto* who = new QLabel(tr("You act as <b>%1</b>, as the API server knows you. The change is recorded with "
+                              "that name.")
+                               .arg(q(plan.user.empty() ? std::string("(unknown)") : plan.user)),
+                           this);
+    who->setObjectName(QStringLiteral("user"));
+    layout->addWidget(who);
+
+    auto* prompt = new QLabel(tr("Type <b>%1</b> to confirm:").arg(q(plan.service)), this);
+    m_name = new QLineEdit(this);
+    m_name->setObjectName(QStringLiteral("confirmName"));
+    m_name->setAccessibleName(tr("Service name to confirm"));
+    prompt->setBuddy(m_name);
+    layout->addWidget(prompt);
+    layout->addWidget(m_name);
+
+    auto* buttons = new QDialogButtonBox(this);
+    m_confirm = buttons->addButton(verb, QDialogButtonBox::AcceptRole);
+    m_confirm->setObjectName(QStringLiteral("confirmButton"));
+    m_confirm->setEnabled(false);
+    m_confirm->setAutoDefault(false);
+    m_confirm->setStyleSheet(QStringLiteral("QPushButton:enabled { background: %1; color: white; font-weight: bold; "
+                                            "border-radius: 3px; padding: 5px; }")
+                                 .arg(style::colorOf(style::Tone::Attention)));
+    QFont bold = m_confirm->font();
+    bold.setBold(true);
+    m_confirm->setMinimumWidth(QFontMetrics(bold).horizontalAdvance(verb) + 36);
+    auto* cancel = buttons->addButton(QDialogButtonBox::Cancel);
+    cancel->setDefault(true);
+    connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(m_name, &QLineEdit::textChanged, this, [this](const QString& text) {
+        m_confirm->setEnabled(text == QString::fromStdString(m_plan.service) && m_plan.allowed());
+    });
+    layout->addWidget(buttons);
+    m_summary = members->text();
+}
+
+QString ConfirmDialog::summaryText() const
+{
+    return m_summary;
+}
+
+} // namespace ui
