@@ -62,12 +62,15 @@ void deriveRollout(const kube::Deployment& d, SlotState& s)
 void derivePods(const kube::Deployment& d, const Snapshot& snap, SlotState& s)
 {
     std::vector<std::string> severe, mild;
-    int pending = 0, unready = 0;
+    int pending = 0, unready = 0, seen = 0, readyPods = 0;
     for (const kube::Pod& p : snap.pods) {
         if (p.meta.ns != d.meta.ns || !kube::selectorMatches(d.selector, p.meta.labels) ||
             !p.meta.deletionTimestamp.empty())
             continue;
+        ++seen;
         s.restarts += p.restarts();
+        if (p.ready())
+            ++readyPods;
         if (p.ready() && !p.podIP.empty())
             s.readyPodIPs.push_back(p.podIP);
         bool named = false;
@@ -96,6 +99,9 @@ void derivePods(const kube::Deployment& d, const Snapshot& snap, SlotState& s)
         }
     }
     std::sort(s.readyPodIPs.begin(), s.readyPodIPs.end());
+    // The pods are fresher than the Deployment's status, which the controller updates later.
+    if (seen > 0)
+        s.ready = std::min(s.ready, readyPods);
     if (pending)
         mild.push_back(plural(pending, "pod is", "pods are") + " Pending (not scheduled or not started)");
     if (unready)

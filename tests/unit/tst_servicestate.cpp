@@ -237,7 +237,7 @@ private Q_SLOTS:
             forSlotPods(r, "uro-b-", [](json& p) {
                 p["status"] = {{"phase", "Pending"}};
             });
-        }) << "2 pods are Pending" << int(model::Health::Degraded);
+        }) << "2 pods are Pending" << int(model::Health::Down); // no pod ready, whatever the stale status says
         QTest::newRow("not ready") << Mutation([](Recorded& r) {
             bool first = true;
             forSlotPods(r, "uro-b-", [&first](json& p) {
