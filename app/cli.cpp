@@ -2,6 +2,8 @@
 
 #include "kube/kubeconfig.h"
 #include "kube/transport.h"
+#include "kube/registry.h"
+#include "model/deploy.h"
 #include "model/servicelookup.h"
 #include "model/servicestate.h"
 #include "model/swap.h"
@@ -24,14 +26,17 @@ using nlohmann::json;
 
 constexpr int exitUsage = 2;
 
-const char* const commands[] = {"status", "swap", "rollback", "repair", "history"};
+const char* const commands[] = {"status", "deploy", "swap", "rollback", "repair", "history"};
 
 struct Options {
     QString command;
     QStringList args;
     bool json = false;
     bool yes = false;
+    bool wait = false;
     char expectLive = 0;
+    QString to;
+    QString image;
     kube::KubeconfigOptions kubeconfig;
     model::ServiceConfig config;
 };
@@ -109,6 +114,8 @@ private:
         const QString& c = m_options.command;
         if (c == QLatin1String("status"))
             status();
+        else if (c == QLatin1String("deploy"))
+            deploy();
         else if (c == QLatin1String("history"))
             history();
         else
@@ -199,14 +206,57 @@ private:
                 say("no swaps recorded");
             } else {
                 for (const auto& e : entries) {
-                    const json& from = e.contains("live") ? e["live"].value("from", json::object()) : json::object();
-                    const json& to = e.contains("live") ? e["live"].value("to", json::object()) : json::object();
+                    const json from = e.value("from", json::object());
+                    const json to = e.value("to", json::object());
                     say(e.value("at", "") + "  " + e.value("user", "") + "  " + e.value("action", "") + "  slot " +
                         from.value("slot", "?") + " " + from.value("image", "") + " -> slot " + to.value("slot", "?") +
                         " " + to.value("image", ""));
                 }
             }
             QCoreApplication::exit(0);
+        });
+    }
+
+    void deploy()
+    {
+        const std::string name = requireService();
+        if (name.empty())
+            return;
+        const QString to = m_options.to;
+        if (to != QLatin1String("sandbox") && to != QLatin1String("staging") && to != QLatin1String("live")) {
+            complain("--to takes sandbox or staging.");
+            QCoreApplication::exit(exitUsage);
+            return;
+        }
+        if (m_options.image.isEmpty()) {
+            complain("name the image with --image, for example --image ghcr.io/v-sekai/uro:8d3c2f41");
+            QCoreApplication::exit(exitUsage);
+            return;
+        }
+        const auto target = to == QLatin1String("sandbox") ? model::DeployTarget::Sandbox
+                            : to == QLatin1String("staging") ? model::DeployTarget::Staging
+                                                             : model::DeployTarget::Live;
+        m_deployer = new model::Deployer(&m_client, &m_registry, *find(name), this);
+        m_deployer->plan(target, m_options.image.toStdString(), [this](model::DeployPlan plan) {
+            if (m_options.json)
+                say(plan.toJson().dump(2));
+            else
+                std::fputs(plan.describe().c_str(), stdout);
+            if (!plan.allowed()) {
+                const model::Check* f = plan.firstFailure();
+                complain("refused: " + (f ? f->text : std::string("nothing to deploy")) + ". Nothing was changed.");
+                QCoreApplication::exit(plan.badInput ? exitUsage : f && f->permission ? 4 : 3);
+                return;
+            }
+            m_deployer->execute(
+                plan, m_options.wait, [this](const std::string& step) { if (!m_options.json) say("... " + step); },
+                [this](model::DeployOutcome o) {
+                    if (o.exitCode() == 0)
+                        say(o.message);
+                    else
+                        complain(o.message);
+                    QCoreApplication::exit(o.exitCode());
+                });
         });
     }
 
@@ -247,6 +297,8 @@ private:
     Options m_options;
     kube::Transport m_transport;
     kube::Client m_client;
+    kube::RegistryClient m_registry{&m_transport};
+    model::Deployer* m_deployer = nullptr;
     std::vector<model::ServiceSpec> m_services;
     model::Swapper* m_swapper = nullptr;
 };
@@ -267,7 +319,8 @@ int run(int argc, char** argv)
     QCoreApplication::setApplicationName(QStringLiteral("signalbox"));
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
-        "signalbox status [SERVICE] | swap SERVICE | rollback SERVICE | repair SERVICE | history SERVICE\n"
+        "signalbox status [SERVICE] | deploy SERVICE --to sandbox|staging --image REF [--wait] |\n"
+        "          swap SERVICE | rollback SERVICE | repair SERVICE | history SERVICE\n"
         "Exit codes: 0 done, 2 usage, 3 refused by an interlock, 4 forbidden, 5 changed since read, 1 other."));
     parser.addHelpOption();
     const QCommandLineOption kubeconfig(QStringLiteral("kubeconfig"), QStringLiteral("Kubeconfig file."),
@@ -281,10 +334,16 @@ int run(int argc, char** argv)
     const QCommandLineOption output({QStringLiteral("o"), QStringLiteral("output")},
                                     QStringLiteral("Output format: json."), QStringLiteral("format"));
     const QCommandLineOption yes(QStringLiteral("yes"), QStringLiteral("Do not ask for confirmation."));
+    const QCommandLineOption to(QStringLiteral("to"), QStringLiteral("deploy: sandbox or staging."),
+                                QStringLiteral("target"));
+    const QCommandLineOption image(QStringLiteral("image"),
+                                   QStringLiteral("deploy: the image, by tag (resolved to its digest) or by digest."),
+                                   QStringLiteral("reference"));
+    const QCommandLineOption wait(QStringLiteral("wait"), QStringLiteral("deploy: follow the rollout to its end."));
     const QCommandLineOption expectLive(QStringLiteral("expect-live"),
                                         QStringLiteral("Refuse (exit 5) unless live is on this slot now: a or b."),
                                         QStringLiteral("slot"));
-    parser.addOptions({kubeconfig, context, ns, config, output, yes, expectLive});
+    parser.addOptions({kubeconfig, context, ns, config, output, yes, expectLive, to, image, wait});
     parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("status, swap, rollback, repair, history"));
     if (!parser.parse(app.arguments())) {
         complain(parser.errorText().toStdString());
@@ -304,6 +363,9 @@ int run(int argc, char** argv)
         return exitUsage;
     }
     o.yes = parser.isSet(yes);
+    o.wait = parser.isSet(wait);
+    o.to = parser.value(to);
+    o.image = parser.value(image);
     if (parser.isSet(expectLive)) {
         const QString v = parser.value(expectLive);
         if (v != QLatin1String("a") && v != QLatin1String("b")) {

@@ -365,9 +365,9 @@ void Swapper::plan(SwapPlan::Kind kind, const std::string& service, char expectL
             if (kind == SwapPlan::Kind::Rollback) {
                 const auto history = readHistory(m.liveHistory);
                 const json* last = history.empty() ? nullptr : &history.back();
-                const bool previousUntouched = last && last->contains("live") && (*last)["live"].contains("from") &&
-                                               (*last)["live"]["from"].value("slot", "") == std::string(1, m.liveTo) &&
-                                               (*last)["live"]["from"].value("image", "") == m.to.image;
+                const bool previousUntouched = last && last->contains("from") && (*last)["from"].is_object() &&
+                                               (*last)["from"].value("slot", "") == std::string(1, m.liveTo) &&
+                                               (*last)["from"].value("image", "") == m.to.image;
                 check(previousUntouched,
                       last ? "The release that was live before the last swap still runs untouched in slot " +
                                  upper(m.liveTo) + (previousUntouched ? "" : " (staging was redeployed since)")
@@ -465,7 +465,8 @@ void Swapper::patchLive(std::shared_ptr<Run> run, std::size_t i)
                         {"user", run->plan.user},
                         {"action", run->plan.kind == SwapPlan::Kind::Rollback ? "rollback" : "swap"},
                         {"service", m.spec.name},
-                        {"live", {{"from", m.from.toJson()}, {"to", m.to.toJson()}}}};
+                        {"from", m.from.toJson()},
+                        {"to", m.to.toJson()}};
     const std::string history = appendHistory(m.liveHistory, entry, historyCap);
     json patch = json::array();
     patch.push_back({{"op", "test"}, {"path", selectorPath}, {"value", std::string(1, m.liveFrom)}});

@@ -225,9 +225,8 @@ void ServicePage::setService(const model::ServiceState& st)
     int row = 0;
     for (auto it = st.history.rbegin(); it != st.history.rend(); ++it, ++row) {
         const auto& e = *it;
-        const auto live = e.value("live", nlohmann::json::object());
-        const auto from = live.value("from", nlohmann::json::object());
-        const auto to = live.value("to", nlohmann::json::object());
+        const auto from = e.value("from", nlohmann::json::object());
+        const auto to = e.value("to", nlohmann::json::object());
         // The tag (a commit id cut to 12) says what ran; the whole reference is in the tooltip.
         auto release = [](const nlohmann::json& side) {
             std::string tag = side.value("tag", "");

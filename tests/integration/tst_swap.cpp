@@ -176,7 +176,7 @@ private Q_SLOTS:
         const auto entries = model::readHistory(h.out.toStdString());
         QCOMPARE(entries.size(), std::size_t(1));
         QCOMPARE(entries[0]["user"].get<std::string>(), std::string("operator"));
-        QCOMPARE(entries[0]["live"]["to"]["slot"].get<std::string>(), std::string("b"));
+        QCOMPARE(entries[0]["to"]["slot"].get<std::string>(), std::string("b"));
         const auto events = kubectl(QStringLiteral("admin"),
                                     {QStringLiteral("get"), QStringLiteral("events"), QStringLiteral("-n"),
                                      QStringLiteral("uro"), QStringLiteral("--field-selector"),

@@ -1,0 +1,72 @@
+#pragma once
+
+#include "imageref.h"
+#include "servicespec.h"
+#include "swap.h"
+
+#include "kube/client.h"
+#include "kube/registry.h"
+
+#include <QObject>
+#include <QPointer>
+
+namespace model {
+
+enum class DeployTarget { Sandbox, Staging, Live };
+
+// Putting one image into sandbox or the staging slot, as a plan: what runs there now, the
+// image pinned by digest, what must hold. Live is never a target.
+struct DeployPlan {
+    std::string service;
+    DeployTarget target = DeployTarget::Staging;
+    ServiceSpec spec;
+    std::string ns, deployment;
+    char slot = 0;                    // 'a', 'b', or 's' for sandbox
+    std::string imageText;            // as the user gave it
+    ImageRef ref;
+    std::string pinned;               // registry/repository@sha256:...
+    std::string tag, created, revision;
+    SlotFacts current;
+    std::string resourceVersion;      // of the Deployment as read
+    std::string container;
+    std::vector<Check> checks;
+    std::string user;
+    std::string warning;              // e.g. migrations that change the live schema
+
+    bool allowed() const;
+    const Check* firstFailure() const;
+    bool badInput = false;            // the image reference itself is wrong (exit code 2)
+    std::string describe() const;
+    nlohmann::json toJson() const;
+};
+
+struct DeployOutcome {
+    enum class Status { Done, Refused, Forbidden, Conflict, Failed, Started };
+    Status status = Status::Failed;
+    std::string message;
+    int exitCode() const;
+};
+
+const char* targetName(DeployTarget t);
+
+class Deployer : public QObject {
+    Q_OBJECT
+
+public:
+    Deployer(kube::Client* client, kube::RegistryClient* registry, ServiceSpec spec, QObject* parent = nullptr);
+
+    void plan(DeployTarget target, const std::string& image, std::function<void(DeployPlan)> done);
+    // Re-checks the target on fresh reads, patches by digest, records it, and with `wait`
+    // follows the rollout until it completes or fails.
+    void execute(const DeployPlan& confirmed, bool wait, std::function<void(const std::string&)> progress,
+                 std::function<void(DeployOutcome)> done);
+
+private:
+    void follow(std::shared_ptr<struct DeployRun> run, int attempt);
+
+    kube::Client* m_client;
+    QPointer<kube::RegistryClient> m_registry;
+    ServiceSpec m_spec;
+};
+
+} // namespace model
