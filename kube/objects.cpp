@@ -41,6 +41,8 @@ public:
         const json& v = m_j[key];
         if (!v.is_number_integer())
             fail(key, "a whole number", v);
+        if (v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX))
+            throw FieldError{m_path + "." + key, "a number that fits in 64 bits"};
         return v.get<std::int64_t>();
     }
 
@@ -99,6 +101,15 @@ public:
         return out;
     }
 
+    // A list whose entries must be objects.
+    std::vector<Reader> objects(const char* key) const
+    {
+        std::vector<Reader> out = array(key);
+        for (const Reader& r : out)
+            r.requireObject();
+        return out;
+    }
+
     std::vector<std::string> strings(const char* key) const
     {
         std::vector<std::string> out;
@@ -151,7 +162,7 @@ ObjectMeta readMeta(const Reader& root)
     meta.deletionTimestamp = m.str("deletionTimestamp");
     meta.labels = m.map("labels");
     meta.annotations = m.map("annotations");
-    for (const Reader& o : m.array("ownerReferences"))
+    for (const Reader& o : m.objects("ownerReferences"))
         meta.ownerReferences.push_back({o.str("kind"), o.str("name"), o.str("uid"), o.boolean("controller")});
     return meta;
 }
@@ -159,7 +170,7 @@ ObjectMeta readMeta(const Reader& root)
 std::vector<Condition> readConditions(const Reader& status)
 {
     std::vector<Condition> out;
-    for (const Reader& c : status.array("conditions"))
+    for (const Reader& c : status.objects("conditions"))
         out.push_back({c.str("type"), c.str("status"), c.str("reason"), c.str("message"), c.str("lastTransitionTime"),
                        c.str("lastUpdateTime")});
     return out;
@@ -171,7 +182,7 @@ PodTemplate readTemplate(const Reader& spec)
     PodTemplate pt;
     pt.labels = t.object("metadata").map("labels");
     pt.annotations = t.object("metadata").map("annotations");
-    for (const Reader& c : t.object("spec").array("containers"))
+    for (const Reader& c : t.object("spec").objects("containers"))
         pt.containers.push_back({c.str("name"), c.str("image")});
     return pt;
 }
@@ -297,7 +308,7 @@ Result<Pod> parsePod(const json& j)
         p.podIP = status.str("podIP");
         p.reason = status.str("reason");
         p.conditions = readConditions(status);
-        for (const Reader& c : status.array("containerStatuses")) {
+        for (const Reader& c : status.objects("containerStatuses")) {
             ContainerStatus cs;
             cs.name = c.str("name");
             cs.image = c.str("image");
@@ -325,7 +336,7 @@ Result<Service> parseService(const json& j)
         s.type = spec.str("type", "ClusterIP");
         s.clusterIP = spec.str("clusterIP");
         s.selector = spec.map("selector");
-        for (const Reader& p : spec.array("ports"))
+        for (const Reader& p : spec.objects("ports"))
             s.ports.push_back({p.str("name"), p.int32("port"), p.intOrString("targetPort"), p.str("protocol", "TCP")});
         return s;
     });
@@ -338,7 +349,7 @@ Result<EndpointSlice> parseEndpointSlice(const json& j)
         s.meta = readMeta(r);
         s.serviceName = s.meta.label("kubernetes.io/service-name");
         s.addressType = r.str("addressType");
-        for (const Reader& e : r.array("endpoints")) {
+        for (const Reader& e : r.objects("endpoints")) {
             EndpointAddress a;
             a.addresses = e.strings("addresses");
             const Reader c = e.object("conditions");

@@ -46,6 +46,7 @@ public:
     QString userName() const { return m_user; }
     const kube::RestConfig& currentConfig() const { return m_current; }
     kube::Client* client(const std::string& context);
+    kube::Transport* transport() const { return m_transport; }
     std::size_t informerCount() const;
 
 Q_SIGNALS:

@@ -26,7 +26,7 @@ void ServiceActions::setService(const std::string& name)
     if (name == m_service)
         return;
     m_service = name;
-    m_swap = m_rollback = m_repair = {};
+    m_swap = m_rollback = m_repair = m_deploy = {};
     ++m_generation;
     if (m_swapper)
         m_swapper->deleteLater();
@@ -58,6 +58,8 @@ void ServiceActions::replan()
     if (!sw)
         return;
     const ServiceState* s = m_dashboard->service(m_service);
+    if (!s)
+        return;
     const bool split = s && s->live && s->live == s->staging;
     const int generation = ++m_generation;
     auto take = [this, generation](Availability& slot, bool visible) {
@@ -77,6 +79,40 @@ void ServiceActions::replan()
     const bool recorded = s && !s->history.empty();
     sw->plan(SwapPlan::Kind::Rollback, m_service, 0, take(m_rollback, recorded));
     sw->plan(SwapPlan::Kind::Repair, m_service, 0, take(m_repair, split));
+
+    // Deploy: the staging slot's Deployment (the slot the staging Service selects) or the sandbox.
+    kube::Client* client = m_dashboard->client(s->spec.context);
+    const char staging = s->staging && s->staging != s->live ? s->staging : 0;
+    struct Access {
+        int left = 2;
+        bool staging = false, sandbox = false;
+    };
+    auto access = std::make_shared<Access>();
+    auto decided = [this, generation, access, staging, spec = s->spec] {
+        if (--access->left > 0 || generation != m_generation)
+            return;
+        m_deploy.planned = true;
+        m_deploy.visible = true;
+        m_deploy.enabled = access->staging || access->sandbox;
+        m_deploy.reason = m_deploy.enabled ? std::string()
+                          : staging        ? "You may patch the Deployment " + spec.ns + "/" + spec.slotDeployment(staging) +
+                                          " or " + spec.sandboxNamespace + "/" + spec.sandboxDeployment
+                                           : "There is no staging slot to deploy to, and you may not patch the sandbox";
+        Q_EMIT changed();
+    };
+    if (staging)
+        client->checkAccess({"patch", kube::resources::deployments, s->spec.ns, s->spec.slotDeployment(staging), {}},
+                            [access, decided](kube::Result<kube::AccessDecision> d) {
+                                access->staging = d && d->allowed;
+                                decided();
+                            });
+    else
+        decided();
+    client->checkAccess({"patch", kube::resources::deployments, s->spec.sandboxNamespace, s->spec.sandboxDeployment, {}},
+                        [access, decided](kube::Result<kube::AccessDecision> d) {
+                            access->sandbox = d && d->allowed;
+                            decided();
+                        });
 }
 
 void ServiceActions::run(const SwapPlan& confirmed)

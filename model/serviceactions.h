@@ -32,6 +32,8 @@ public:
     void setService(const std::string& name);
     const std::string& service() const { return m_service; }
     const Availability& availability(SwapPlan::Kind kind) const;
+    // Deploying: whether the user may patch the staging slot's or the sandbox's Deployment.
+    const Availability& deployAvailability() const { return m_deploy; }
     bool busy() const { return m_busy; }
 
     // Carries out a plan the user confirmed; progress and the outcome arrive as signals.
@@ -48,7 +50,7 @@ private:
 
     QPointer<Dashboard> m_dashboard;
     std::string m_service;
-    Availability m_swap, m_rollback, m_repair;
+    Availability m_swap, m_rollback, m_repair, m_deploy;
     QTimer* m_debounce;
     QPointer<Swapper> m_swapper;
     bool m_busy = false;

@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "deploydialog.h"
 #include "servicepage.h"
 #include "style.h"
 
@@ -143,6 +144,7 @@ MainWindow::MainWindow(QWidget* parent)
     overviewLayout->addWidget(m_empty);
     m_page = new ServicePage(m_stack);
     connect(m_page, &ServicePage::backRequested, this, &MainWindow::showOverview);
+    connect(m_page, &ServicePage::deployRequested, this, &MainWindow::openDeploy);
     m_stack->addWidget(overviewPage);
     m_stack->addWidget(m_page);
     layout->addWidget(m_stack, 1);
@@ -212,6 +214,9 @@ void MainWindow::setDashboard(model::Dashboard* dashboard)
     if (dashboard) {
         m_actions = new model::ServiceActions(dashboard, dashboard);
         m_page->setActions(m_actions);
+        if (m_registry)
+            m_registry->deleteLater();
+        m_registry = new kube::RegistryClient(dashboard->transport(), dashboard);
         connect(dashboard, &model::Dashboard::servicesChanged, this, &MainWindow::refresh);
         connect(dashboard, &model::Dashboard::connectionChanged, this, &MainWindow::refresh);
         const int poll = m_refresh->currentData().toInt();
@@ -317,6 +322,23 @@ bool MainWindow::showService(const QString& name)
         m_actions->setService(s->spec.name);
     m_stack->setCurrentWidget(m_page);
     return true;
+}
+
+void MainWindow::openDeploy()
+{
+    if (!m_dashboard || m_readOnly)
+        return;
+    const model::ServiceState* s = m_dashboard->service(m_page->serviceName().toStdString());
+    kube::Client* client = s ? m_dashboard->client(s->spec.context) : nullptr;
+    if (!client)
+        return;
+    auto* dialog = new DeployDialog(*s, client, m_registry, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowModality(Qt::WindowModal);
+    dialog->open();
+    if (!s->spec.imageRepository.empty() || s->stagingSlot())
+        dialog->loadTags();
+    Q_EMIT m_page->dialogOpened(dialog);
 }
 
 QString MainWindow::currentService() const

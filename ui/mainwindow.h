@@ -2,6 +2,7 @@
 
 #include "model/connectioninfo.h"
 #include "model/dashboard.h"
+#include "kube/registry.h"
 #include "model/serviceactions.h"
 #include "model/servicelistmodel.h"
 
@@ -52,9 +53,11 @@ private:
     void refresh();
     void updateFreshness();
     void openRow(const QModelIndex& index);
+    void openDeploy();
 
     QPointer<model::Dashboard> m_dashboard;
     QPointer<model::ServiceActions> m_actions;
+    QPointer<kube::RegistryClient> m_registry;
     model::ServiceListModel* m_model;
     QLabel* m_connection;
     QLabel* m_user;

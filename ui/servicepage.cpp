@@ -55,6 +55,12 @@ ServicePage::ServicePage(QWidget* parent) : QWidget(parent)
     m_actionBar = new QWidget(this);
     auto* actions = new QHBoxLayout(m_actionBar);
     actions->setContentsMargins(0, 0, 0, 0);
+    m_deployButton = new QPushButton(tr("Deploy…"), m_actionBar);
+    m_deployButton->setObjectName(QStringLiteral("deployButton"));
+    m_deployButton->setEnabled(false);
+    m_deployButton->setAccessibleName(tr("Deploy"));
+    actions->addWidget(m_deployButton);
+    connect(m_deployButton, &QPushButton::clicked, this, &ServicePage::deployRequested);
     m_swap = new QPushButton(tr("Swap staging and live…"), m_actionBar);
     m_swap->setObjectName(QStringLiteral("swapButton"));
     m_rollback = new QPushButton(tr("Roll back…"), m_actionBar);
@@ -171,6 +177,13 @@ void ServicePage::updateActions()
                                                                  : tr("Repair not possible: ")) +
                      why;
     }
+    const auto& d = m_actions->deployAvailability();
+    m_deployButton->setEnabled(d.planned && d.enabled && !m_actions->busy());
+    m_deployButton->setToolTip(m_deployButton->isEnabled() ? QString()
+                               : d.planned                  ? QString::fromStdString(d.reason)
+                                                            : tr("Checking…"));
+    if (d.planned && !d.enabled && reason.isEmpty())
+        reason = tr("Deploy not possible: ") + QString::fromStdString(d.reason);
     if (m_actions->busy())
         reason = tr("Working…");
     m_reason->setText(reason);
@@ -191,7 +204,7 @@ void ServicePage::confirm(model::SwapPlan::Kind kind)
             m_actions->run(dialog->plan());
     });
     dialog->open();
-    Q_EMIT confirmOpened(dialog);
+    Q_EMIT dialogOpened(dialog);
 }
 
 SlotTile* ServicePage::tile(char slot) const

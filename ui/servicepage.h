@@ -30,14 +30,16 @@ public:
     void setActions(model::ServiceActions* actions);
     void setReadOnly(bool readOnly);
     QPushButton* button(model::SwapPlan::Kind kind) const;
+    QPushButton* deployButton() const { return m_deployButton; }
     QString actionReasonText() const;
     QString outcomeText() const;
     QTableWidget* history() const { return m_history; }
 
 Q_SIGNALS:
     void backRequested();
-    // A confirm dialog opened (tests answer it through this).
-    void confirmOpened(QDialog* dialog);
+    // A confirm or deploy dialog opened (tests answer it through this).
+    void dialogOpened(QDialog* dialog);
+    void deployRequested();
 
 private:
     void updateActions();
@@ -46,6 +48,7 @@ private:
     QPointer<model::ServiceActions> m_actions;
     bool m_readOnly = false;
     QWidget* m_actionBar;
+    QPushButton* m_deployButton;
     QPushButton* m_swap;
     QPushButton* m_rollback;
     QPushButton* m_repair;

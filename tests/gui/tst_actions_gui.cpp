@@ -63,7 +63,7 @@ private:
 
     static void confirmThrough(ui::ServicePage* page, model::SwapPlan::Kind kind, const QString& shot = {})
     {
-        QSignalSpy opened(page, &ui::ServicePage::confirmOpened);
+        QSignalSpy opened(page, &ui::ServicePage::dialogOpened);
         QPushButton* b = page->button(kind);
         QTRY_VERIFY_WITH_TIMEOUT(b->isEnabled(), 20000);
         QTest::mouseClick(b, Qt::LeftButton);

@@ -124,6 +124,8 @@ private Q_SLOTS:
     void selectorMatches_data();
     void selectorMatches();
     void selectorsOnRecordedObjects();
+    void listEntriesMustBeObjects();
+    void numbersBeyond64BitsAreRejected();
 };
 
 void TestObjects::recordedObjectsParse_data()
@@ -887,6 +889,22 @@ void TestObjects::selectorsOnRecordedObjects()
     QVERIFY(kube::selectorMatches(brokenDeployment->selector, crash->meta.labels));
     // A selector is not symmetric: the pod's labels hold keys the Service does not select on.
     QVERIFY(!kube::selectorMatches(pod->meta.labels, service->selector));
+}
+
+void TestObjects::listEntriesMustBeObjects()
+{
+    const auto d = kube::parseDeployment(nlohmann::json::parse(
+        R"({"metadata":{"name":"x","namespace":"n"},"spec":{"template":{"spec":{"containers":["nginx"]}}}})"));
+    QVERIFY(!d);
+    QCOMPARE(d.error().detail, std::string("Deployment.spec.template.spec.containers[0]"));
+}
+
+void TestObjects::numbersBeyond64BitsAreRejected()
+{
+    const auto d = kube::parseDeployment(
+        nlohmann::json::parse(R"({"metadata":{"name":"x"},"spec":{"replicas":18446744073709551615}})"));
+    QVERIFY(!d);
+    QCOMPARE(d.error().detail, std::string("Deployment.spec.replicas"));
 }
 
 QTEST_APPLESS_MAIN(TestObjects)

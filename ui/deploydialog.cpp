@@ -1,0 +1,260 @@
+#include "deploydialog.h"
+
+#include "style.h"
+
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+namespace ui {
+
+namespace {
+QString q(const std::string& s)
+{
+    return QString::fromStdString(s);
+}
+} // namespace
+
+DeployDialog::DeployDialog(const model::ServiceState& state, kube::Client* client, kube::RegistryClient* registry,
+                           QWidget* parent)
+    : QDialog(parent), m_state(state), m_client(client), m_registry(registry),
+      m_deployer(new model::Deployer(client, registry, state.spec, this))
+{
+    setObjectName(QStringLiteral("deployDialog"));
+    setWindowTitle(tr("Deploy — %1").arg(q(state.spec.name)));
+    resize(900, 620);
+    auto* layout = new QVBoxLayout(this);
+    auto* form = new QFormLayout;
+    m_target = new QComboBox(this);
+    m_target->setObjectName(QStringLiteral("targetBox"));
+    m_target->setAccessibleName(tr("Deploy to"));
+    // Live is not a choice; the staging slot is named so nobody wonders which one it is.
+    if (const model::SlotState* s = state.stagingSlot(); s && state.staging != state.live)
+        m_target->addItem(tr("Staging (slot %1, %2)").arg(q(s->label()), q(s->deployment)),
+                          static_cast<int>(model::DeployTarget::Staging));
+    m_target->addItem(tr("Sandbox (%1/%2)").arg(q(state.spec.sandboxNamespace), q(state.spec.sandboxDeployment)),
+                      static_cast<int>(model::DeployTarget::Sandbox));
+    form->addRow(tr("Deploy to:"), m_target);
+
+    // Where the tags come from: the configured repository, else the one the staging slot runs.
+    std::string repoText = state.spec.imageRepository;
+    if (repoText.empty())
+        if (const model::SlotState* s = state.stagingSlot())
+            repoText = s->imageRef.registry.empty() ? std::string() : s->imageRef.name();
+    m_repo = new QLineEdit(q(repoText), this);
+    m_repo->setObjectName(QStringLiteral("repositoryField"));
+    m_repo->setAccessibleName(tr("Image repository"));
+    auto* load = new QPushButton(tr("List tags"), this);
+    load->setObjectName(QStringLiteral("loadTagsButton"));
+    connect(load, &QPushButton::clicked, this, &DeployDialog::loadTags);
+    connect(m_repo, &QLineEdit::returnPressed, this, &DeployDialog::loadTags);
+    auto* repoRow = new QHBoxLayout;
+    repoRow->addWidget(m_repo, 1);
+    repoRow->addWidget(load);
+    form->addRow(tr("Repository:"), repoRow);
+    m_filter = new QLineEdit(this);
+    m_filter->setObjectName(QStringLiteral("tagFilter"));
+    m_filter->setAccessibleName(tr("Filter tags"));
+    m_filter->setPlaceholderText(tr("Filter by tag or commit"));
+    connect(m_filter, &QLineEdit::textChanged, this, &DeployDialog::applyFilter);
+    form->addRow(tr("Filter:"), m_filter);
+    layout->addLayout(form);
+
+    m_tags = new QTableWidget(0, 4, this);
+    m_tags->setObjectName(QStringLiteral("tagTable"));
+    m_tags->setAccessibleName(tr("Tags, newest first"));
+    m_tags->setHorizontalHeaderLabels({tr("Tag"), tr("Built"), tr("Commit"), tr("Digest")});
+    m_tags->verticalHeader()->hide();
+    m_tags->horizontalHeader()->setStretchLastSection(true);
+    m_tags->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_tags->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_tags->setSelectionMode(QAbstractItemView::SingleSelection);
+    connect(m_tags, &QTableWidget::itemSelectionChanged, this, [this] {
+        const auto items = m_tags->selectedItems();
+        if (items.isEmpty())
+            return;
+        const QString tag = m_tags->item(items.first()->row(), 0)->text();
+        m_reference->setText(m_repo->text().trimmed() + QLatin1Char(':') + tag);
+    });
+    layout->addWidget(m_tags, 1);
+
+    m_reference = new QLineEdit(this);
+    m_reference->setObjectName(QStringLiteral("referenceField"));
+    m_reference->setAccessibleName(tr("Image reference"));
+    m_reference->setPlaceholderText(tr("registry/repository:tag or registry/repository@sha256:…"));
+    connect(m_reference, &QLineEdit::textChanged, this, &DeployDialog::validate);
+    m_referenceError = new QLabel(this);
+    m_referenceError->setObjectName(QStringLiteral("referenceError"));
+    m_referenceError->setStyleSheet(QStringLiteral("QLabel { color: %1; }").arg(style::colorOf(style::Tone::Attention)));
+    auto* refForm = new QFormLayout;
+    refForm->addRow(tr("Image:"), m_reference);
+    layout->addLayout(refForm);
+    layout->addWidget(m_referenceError);
+
+    m_checks = new QLabel(this);
+    m_checks->setObjectName(QStringLiteral("deployChecks"));
+    m_checks->setWordWrap(true);
+    m_checks->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(m_checks);
+    m_status = new QLabel(this);
+    m_status->setObjectName(QStringLiteral("deployStatus"));
+    m_status->setWordWrap(true);
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(m_status);
+
+    auto* buttons = new QDialogButtonBox(this);
+    m_check = buttons->addButton(tr("Check"), QDialogButtonBox::ActionRole);
+    m_check->setObjectName(QStringLiteral("checkButton"));
+    m_deploy = buttons->addButton(tr("Deploy"), QDialogButtonBox::ActionRole);
+    m_deploy->setObjectName(QStringLiteral("deployButton"));
+    m_deploy->setEnabled(false);
+    buttons->addButton(QDialogButtonBox::Close);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(m_check, &QPushButton::clicked, this, &DeployDialog::check);
+    connect(m_deploy, &QPushButton::clicked, this, &DeployDialog::deploy);
+    connect(m_target, &QComboBox::currentIndexChanged, this, [this] {
+        m_plan.reset();
+        m_deploy->setEnabled(false);
+        m_checks->clear();
+    });
+    layout->addWidget(buttons);
+    validate();
+}
+
+QString DeployDialog::statusText() const
+{
+    return m_status->text();
+}
+
+void DeployDialog::setStatus(const QString& text, bool bad)
+{
+    m_status->setText(text);
+    m_status->setStyleSheet(bad ? QStringLiteral("QLabel { color: %1; font-weight: bold; }")
+                                      .arg(style::colorOf(style::Tone::Attention))
+                                : QString());
+}
+
+void DeployDialog::loadTags()
+{
+    std::string why;
+    const auto ref = model::parseImageRef(m_repo->text().trimmed().toStdString(), &why);
+    if (!ref || !ref->tag.empty() || !ref->digest.empty()) {
+        setStatus(tr("The repository is not valid: %1. Give it without a tag, e.g. ghcr.io/v-sekai/uro.")
+                      .arg(ref ? tr("it has a tag or digest") : q(why)),
+                  true);
+        return;
+    }
+    m_registryHost = ref->registry;
+    m_repository = ref->repository;
+    m_tagsLoaded = false;
+    setStatus(tr("Listing the tags of %1…").arg(q(ref->name())));
+    QPointer<DeployDialog> self(this);
+    m_registry->listTagsWithInfo(m_registryHost, m_repository, [self](kube::Result<std::vector<kube::TagInfo>> r) {
+        if (!self)
+            return;
+        if (!r) {
+            self->setStatus(q(r.error().message), true);
+            return;
+        }
+        self->m_tagInfo = r.value();
+        self->m_tagsLoaded = true;
+        self->setStatus(tr("%n tag(s), newest first.", nullptr, static_cast<int>(self->m_tagInfo.size())));
+        self->applyFilter();
+    });
+}
+
+void DeployDialog::applyFilter()
+{
+    const QString filter = m_filter->text().trimmed();
+    m_tags->setRowCount(0);
+    for (const auto& t : m_tagInfo) {
+        const QString tag = q(t.tag);
+        const QString commit = t.info ? q(t.info->revision).left(12) : QString();
+        if (!filter.isEmpty() && !tag.contains(filter, Qt::CaseInsensitive) && !commit.contains(filter, Qt::CaseInsensitive))
+            continue;
+        const int row = m_tags->rowCount();
+        m_tags->insertRow(row);
+        const QStringList cells = {tag, t.info ? q(t.info->created) : q(t.error), commit,
+                                   t.info ? q(t.info->digest).left(19) : QString()};
+        for (int c = 0; c < cells.size(); ++c)
+            m_tags->setItem(row, c, new QTableWidgetItem(cells[c]));
+    }
+    m_tags->resizeColumnsToContents();
+}
+
+void DeployDialog::validate()
+{
+    m_plan.reset();
+    m_deploy->setEnabled(false);
+    const QString text = m_reference->text().trimmed();
+    if (text.isEmpty()) {
+        m_referenceError->clear();
+        m_check->setEnabled(false);
+        return;
+    }
+    std::string why;
+    const bool ok = model::parseImageRef(text.toStdString(), &why).has_value();
+    m_referenceError->setText(ok ? QString() : tr("Not an image reference: %1.").arg(q(why)));
+    m_check->setEnabled(ok);
+}
+
+void DeployDialog::check()
+{
+    const auto target = static_cast<model::DeployTarget>(m_target->currentData().toInt());
+    setStatus(tr("Checking…"));
+    m_check->setEnabled(false);
+    QPointer<DeployDialog> self(this);
+    m_deployer->plan(target, m_reference->text().trimmed().toStdString(), [self](model::DeployPlan plan) {
+        if (!self)
+            return;
+        self->m_check->setEnabled(true);
+        QStringList lines;
+        if (!plan.pinned.empty())
+            lines << tr("Deploys <b>%1</b>%2").arg(q(plan.pinned).toHtmlEscaped(),
+                                                   plan.current.exists ? tr(", replacing %1").arg(q(plan.current.image).toHtmlEscaped())
+                                                                       : QString());
+        for (const auto& c : plan.checks)
+            lines << (c.holds ? QStringLiteral("✔ ") : QStringLiteral("✘ ")) + q(c.text).toHtmlEscaped();
+        if (!plan.warning.empty())
+            lines << QStringLiteral("<b style='color:%1'>⚠ %2</b>")
+                         .arg(style::colorOf(style::Tone::Attention), q(plan.warning).toHtmlEscaped());
+        self->m_checks->setText(lines.join(QStringLiteral("<br>")));
+        const bool ok = plan.allowed();
+        self->setStatus(ok ? tr("Ready to deploy as %1.").arg(q(plan.user))
+                           : tr("Cannot deploy: %1").arg(q(plan.firstFailure() ? plan.firstFailure()->text : "")),
+                        !ok);
+        self->m_deploy->setEnabled(ok);
+        self->m_plan = std::move(plan);
+    });
+}
+
+void DeployDialog::deploy()
+{
+    if (!m_plan || !m_plan->allowed())
+        return;
+    m_deploy->setEnabled(false);
+    m_check->setEnabled(false);
+    QPointer<DeployDialog> self(this);
+    m_deployer->execute(
+        *m_plan, true,
+        [self](const std::string& step) {
+            if (self)
+                self->setStatus(q(step) + QStringLiteral("…"));
+        },
+        [self](model::DeployOutcome o) {
+            if (!self)
+                return;
+            self->setStatus(q(o.message), o.exitCode() != 0);
+            self->m_check->setEnabled(true);
+            Q_EMIT self->deployFinished(o);
+        });
+}
+
+} // namespace ui

@@ -1,0 +1,70 @@
+#pragma once
+
+#include "model/deploy.h"
+#include "model/servicestate.h"
+
+#include "kube/registry.h"
+
+#include <QDialog>
+#include <QPointer>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QTableWidget;
+
+namespace ui {
+
+// Deploys an image to sandbox or to the staging slot (live is not offered). The tag picker lists
+// the repository's tags from its registry, newest first, with creation time, commit and digest;
+// picking one fills the reference, which is checked against the image grammar as it is typed.
+// "Check" plans the deploy on fresh reads; "Deploy" runs that plan and follows the rollout.
+class DeployDialog : public QDialog {
+    Q_OBJECT
+
+public:
+    DeployDialog(const model::ServiceState& state, kube::Client* client, kube::RegistryClient* registry,
+                 QWidget* parent = nullptr);
+
+    QComboBox* targetBox() const { return m_target; }
+    QLineEdit* filterField() const { return m_filter; }
+    QLineEdit* referenceField() const { return m_reference; }
+    QTableWidget* tagTable() const { return m_tags; }
+    QPushButton* checkButton() const { return m_check; }
+    QPushButton* deployButton() const { return m_deploy; }
+    QString statusText() const;
+    bool tagsLoaded() const { return m_tagsLoaded; }
+    void loadTags();
+
+Q_SIGNALS:
+    void deployFinished(const model::DeployOutcome& outcome);
+
+private:
+    void applyFilter();
+    void validate();
+    void check();
+    void deploy();
+    void setStatus(const QString& text, bool bad = false);
+
+    model::ServiceState m_state;
+    QPointer<kube::Client> m_client;
+    QPointer<kube::RegistryClient> m_registry;
+    model::Deployer* m_deployer;
+    std::optional<model::DeployPlan> m_plan;
+    std::string m_registryHost, m_repository;
+    std::vector<kube::TagInfo> m_tagInfo;
+    bool m_tagsLoaded = false;
+    QComboBox* m_target;
+    QLineEdit* m_repo;
+    QLineEdit* m_filter;
+    QTableWidget* m_tags;
+    QLineEdit* m_reference;
+    QLabel* m_referenceError;
+    QLabel* m_checks;
+    QLabel* m_status;
+    QPushButton* m_check;
+    QPushButton* m_deploy;
+};
+
+} // namespace ui
