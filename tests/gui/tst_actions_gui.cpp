@@ -7,10 +7,12 @@
 #include "model/dashboard.h"
 #include "support/testsupport.h"
 #include "ui/confirmdialog.h"
+#include "ui/deploydialog.h"
 #include "ui/mainwindow.h"
 #include "ui/servicepage.h"
 #include "ui/slottile.h"
 
+#include <QComboBox>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -112,21 +114,56 @@ private Q_SLOTS:
                      0);
     }
 
-    void operatorSwapsAndRollsBack()
+    void operatorDeploysSwapsAndRollsBack()
     {
+        const QString registry = qEnvironmentVariable("SIGNALBOX_REGISTRY_ANON");
+        if (registry.isEmpty())
+            QFAIL("The test registries are not running: run scripts/test, or scripts/registry up and eval its env.");
         Console c(QStringLiteral("operator"));
         openService(c.window.get(), QStringLiteral("uro"));
         ui::ServicePage* page = c.window->servicePage();
         QVERIFY(!page->button(model::SwapPlan::Kind::Rollback)->isVisible()); // nothing recorded yet
 
+        // Deploy: pick a tag from the registry, check, deploy; staging then runs it.
+        QSignalSpy opened(page, &ui::ServicePage::dialogOpened);
+        QTRY_VERIFY_WITH_TIMEOUT(page->deployButton()->isEnabled(), 20000);
+        QTest::mouseClick(page->deployButton(), Qt::LeftButton);
+        QTRY_COMPARE(opened.count(), 1);
+        auto* deploy = qobject_cast<ui::DeployDialog*>(opened.first().first().value<QDialog*>());
+        QVERIFY(deploy);
+        QCOMPARE(deploy->targetBox()->count(), 2); // staging and sandbox; live is not offered
+        QVERIFY(deploy->targetBox()->itemText(0).startsWith(QStringLiteral("Staging (slot B")));
+        auto* repo = deploy->findChild<QLineEdit*>(QStringLiteral("repositoryField"));
+        repo->clear();
+        QTest::keyClicks(repo, registry + QStringLiteral("/v-sekai/uro"));
+        QTest::mouseClick(deploy->findChild<QPushButton*>(QStringLiteral("loadTagsButton")), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(deploy->tagsLoaded(), 20000);
+        QCOMPARE(deploy->tagTable()->rowCount(), 7);
+        QCOMPARE(deploy->tagTable()->item(0, 0)->text(), QStringLiteral("e91a6c0")); // newest first
+        saveShot(deploy, QStringLiteral("tag-picker.png"));
+        QTest::keyClicks(deploy->filterField(), QStringLiteral("3f2c"));
+        QCOMPARE(deploy->tagTable()->rowCount(), 1);
+        deploy->tagTable()->selectRow(0);
+        QCOMPARE(deploy->referenceField()->text(), registry + QStringLiteral("/v-sekai/uro:3f2c1a9"));
+        QTest::mouseClick(deploy->checkButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(deploy->deployButton()->isEnabled(), 20000);
+        saveShot(deploy, QStringLiteral("deploy-checked.png"));
+        QTest::mouseClick(deploy->deployButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(deploy->statusText().contains(QStringLiteral("rolled out")), 60000);
+        deploy->close();
+        QTRY_VERIFY_WITH_TIMEOUT(page->tile('b')->imageText().contains(QStringLiteral("3f2c1a9")), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(page->tile('b')->health() == model::Health::Healthy, 20000);
+        opened.clear();
+
         confirmThrough(page, model::SwapPlan::Kind::Swap, QStringLiteral("confirm-swap.png"));
         QTRY_VERIFY_WITH_TIMEOUT(page->outcomeText().startsWith(QStringLiteral("Swapped: uro now live on slot B")),
                                  30000);
         QTRY_COMPARE_WITH_TIMEOUT(page->tile('b')->roleText(), QStringLiteral("LIVE"), 5000);
+        QVERIFY(page->tile('b')->imageText().contains(QStringLiteral("3f2c1a9")));
         QTRY_COMPARE_WITH_TIMEOUT(page->history()->rowCount(), 1, 5000);
         QCOMPARE(page->history()->item(0, 1)->text(), QStringLiteral("operator"));
         QCOMPARE(page->history()->item(0, 2)->text(), QStringLiteral("swap"));
-        QCOMPARE(page->history()->item(0, 4)->text(), QStringLiteral("slot b · c41e7a90d2f3"));
+        QCOMPARE(page->history()->item(0, 4)->text(), QStringLiteral("slot b · 3f2c1a9"));
         QTRY_VERIFY_WITH_TIMEOUT(page->button(model::SwapPlan::Kind::Rollback)->isEnabled(), 20000);
         saveShot(c.window.get(), QStringLiteral("history.png"));
 
@@ -145,6 +182,9 @@ private Q_SLOTS:
         ui::ServicePage* page = c.window->servicePage();
         QTRY_VERIFY_WITH_TIMEOUT(page->actionReasonText().contains(QStringLiteral("You may patch the Service uro")),
                                  20000);
+        QTRY_VERIFY_WITH_TIMEOUT(page->deployButton()->toolTip().contains(QStringLiteral("You may patch the Deployment")),
+                                 20000);
+        QVERIFY(!page->deployButton()->isEnabled());
         QVERIFY(page->button(model::SwapPlan::Kind::Swap)->isVisible());
         QVERIFY(!page->button(model::SwapPlan::Kind::Swap)->isEnabled());
         QVERIFY(page->button(model::SwapPlan::Kind::Swap)->toolTip().contains(QStringLiteral("You may patch")));
@@ -159,6 +199,7 @@ private Q_SLOTS:
         QTest::qWait(500);
         for (auto kind : {model::SwapPlan::Kind::Swap, model::SwapPlan::Kind::Rollback, model::SwapPlan::Kind::Repair})
             QVERIFY(!page->button(kind)->isVisibleTo(c.window.get()));
+        QVERIFY(!page->deployButton()->isVisibleTo(c.window.get()));
         c.window->setReadOnly(false);
         QTRY_VERIFY_WITH_TIMEOUT(page->button(model::SwapPlan::Kind::Swap)->isVisibleTo(c.window.get()), 5000);
     }

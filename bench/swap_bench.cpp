@@ -1,0 +1,125 @@
+// Swap latency: from the confirmed plan to verified endpoints (model::Swapper::execute), median
+// of N, against two raw JSON Patch round trips on the same client and transport in the same run.
+#include "kube/client.h"
+#include "kube/kubeconfig.h"
+#include "kube/transport.h"
+#include "model/servicelookup.h"
+#include "model/swap.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QTimer>
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <functional>
+#include <memory>
+#include <vector>
+
+namespace {
+
+double median(std::vector<double> v)
+{
+    std::sort(v.begin(), v.end());
+    return v.empty() ? 0 : v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    QCoreApplication app(argc, argv);
+    const QStringList args = app.arguments();
+    const auto arg = [&args](const QString& name, const QString& fallback) {
+        const int i = args.indexOf(name);
+        return i >= 0 && i + 1 < args.size() ? args[i + 1] : fallback;
+    };
+    const int rounds = arg(QStringLiteral("--rounds"), QStringLiteral("50")).toInt();
+    const std::string service = arg(QStringLiteral("--service"), QStringLiteral("bench")).toStdString();
+    kube::KubeconfigOptions options;
+    options.explicitPath = arg(QStringLiteral("--kubeconfig"), QString()).toStdString();
+    options.namespaceOverride = arg(QStringLiteral("-n"), QStringLiteral("bench")).toStdString();
+    auto rest = kube::loadRestConfig(options);
+    if (!rest) {
+        std::fprintf(stderr, "bench: %s\n", rest.error().message.c_str());
+        return 1;
+    }
+    kube::Transport transport;
+    kube::Client client(rest.value(), &transport);
+    std::vector<double> swaps, raw;
+    std::vector<model::ServiceSpec> specs;
+    auto swapper = std::make_shared<std::unique_ptr<model::Swapper>>();
+    int rc = 0;
+
+    std::function<void(int)> swapRound;
+    std::function<void(int)> rawRound;
+    rawRound = [&](int i) {
+        if (i == rounds) {
+            const double s = median(swaps), r = median(raw);
+            std::printf("swap, confirm to verified endpoints: median %.1f ms over %d swaps\n", s, rounds);
+            std::printf("two raw JSON Patch round trips:      median %.1f ms over %d pairs\n", r, rounds);
+            std::printf("ratio: %.2fx (target: at most 3x)\n", s / r);
+            QCoreApplication::exit(rc);
+            return;
+        }
+        // The same two patches a swap makes, without its checks: live then staging selector.
+        const auto& spec = specs.front();
+        auto t = std::make_shared<QElapsedTimer>();
+        t->start();
+        const kube::Json touch = kube::Json::array(
+            {{{"op", "add"}, {"path", "/metadata/annotations"}, {"value", {{"bench", std::to_string(i)}}}}});
+        client.patch(kube::resources::services, spec.ns, spec.liveService, kube::PatchType::Json, touch,
+                     [&, t, i, touch, spec](kube::Result<kube::Json>) {
+                         client.patch(kube::resources::services, spec.ns, spec.stagingService, kube::PatchType::Json,
+                                      touch, [&, t, i](kube::Result<kube::Json> r) {
+                                          if (!r) {
+                                              std::fprintf(stderr, "bench: %s\n", r.error().message.c_str());
+                                              rc = 1;
+                                          }
+                                          raw.push_back(t->nsecsElapsed() / 1e6);
+                                          rawRound(i + 1);
+                                      });
+                     });
+    };
+    swapRound = [&](int i) {
+        if (i == rounds) {
+            rawRound(0);
+            return;
+        }
+        *swapper = std::make_unique<model::Swapper>(&client, model::groupOf(specs, service));
+        (*swapper)->plan(model::SwapPlan::Kind::Swap, service, 0, [&, i](model::SwapPlan plan) {
+            if (!plan.allowed()) {
+                std::fprintf(stderr, "bench: %s\n", plan.describe().c_str());
+                QCoreApplication::exit(1);
+                return;
+            }
+            auto t = std::make_shared<QElapsedTimer>();
+            t->start();
+            (*swapper)->execute(plan, [](const std::string&) {}, [&, t, i](model::SwapOutcome o) {
+                if (o.exitCode() != 0) {
+                    std::fprintf(stderr, "bench: %s\n", o.message.c_str());
+                    QCoreApplication::exit(1);
+                    return;
+                }
+                swaps.push_back(t->nsecsElapsed() / 1e6);
+                QTimer::singleShot(0, [&, i] { swapRound(i + 1); });
+            });
+        });
+    };
+    model::lookupServices(&client, {}, options.namespaceOverride,
+                          [&](kube::Result<std::vector<model::ServiceSpec>> r) {
+                              if (!r || model::groupOf(r.value(), service).empty()) {
+                                  std::fprintf(stderr, "bench: no service %s\n", service.c_str());
+                                  QCoreApplication::exit(1);
+                                  return;
+                              }
+                              specs = r.value();
+                              swapRound(0);
+                          });
+    const int code = QCoreApplication::exec();
+    curl_global_cleanup();
+    return code;
+}
