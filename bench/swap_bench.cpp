@@ -98,14 +98,22 @@ int main(int argc, char** argv)
             }
             auto t = std::make_shared<QElapsedTimer>();
             t->start();
-            (*swapper)->execute(plan, [](const std::string&) {}, [&, t, i](model::SwapOutcome o) {
+            auto steps = std::make_shared<std::string>();
+            (*swapper)->execute(plan, [t, steps](const std::string& step) {
+                *steps += "  " + std::to_string(t->nsecsElapsed() / 1000000) + " ms  " + step + "\n";
+            }, [&, t, i, steps](model::SwapOutcome o) {
+                if (i == 0 && qEnvironmentVariableIsSet("SIGNALBOX_BENCH_STEPS"))
+                    std::printf("first swap, step by step:\n%s  %lld ms  done\n", steps->c_str(),
+                                static_cast<long long>(t->nsecsElapsed() / 1000000));
                 if (o.exitCode() != 0) {
                     std::fprintf(stderr, "bench: %s\n", o.message.c_str());
                     QCoreApplication::exit(1);
                     return;
                 }
                 swaps.push_back(t->nsecsElapsed() / 1e6);
-                QTimer::singleShot(0, [&, i] { swapRound(i + 1); });
+                // Operators do not swap twenty times a second: let the endpoint controller settle
+                // (it delays a sync while its cache still lags its own last write).
+                QTimer::singleShot(500, [&, i] { swapRound(i + 1); });
             });
         });
     };

@@ -1,5 +1,6 @@
 #include "deploy.h"
 
+#include "release.h"
 #include "servicestate.h"
 
 #include <QDateTime>
@@ -11,26 +12,10 @@ using nlohmann::json;
 
 namespace {
 
-std::string nowText()
-{
-    return QDateTime::currentDateTimeUtc().toString(Qt::ISODate).toStdString();
-}
-
 std::string upper(char slot)
 {
     return slot == 's' ? std::string("sandbox") : "slot " + std::string(1, static_cast<char>(slot - 'a' + 'A'));
 }
-
-// Counts down parallel calls, then runs `done` once.
-struct Gate {
-    int left;
-    std::function<void()> done;
-    void tick()
-    {
-        if (--left == 0)
-            done();
-    }
-};
 
 } // namespace
 
@@ -220,7 +205,7 @@ void Deployer::plan(DeployTarget target, const std::string& image, std::function
     };
 
     const int reads = target == DeployTarget::Sandbox ? 1 : 4;
-    auto gate = std::make_shared<Gate>(Gate{reads + 3, decide});
+    auto gate = std::make_shared<Countdown>(Countdown{reads + 3, decide});
     auto getDeployment = [=, this](const std::string& ns, const std::string& name, std::optional<kube::Deployment>& out) {
         m_client->get(kube::resources::deployments, ns, name, [=, &out](kube::Result<json> res) {
             if (res) {
@@ -251,7 +236,7 @@ void Deployer::plan(DeployTarget target, const std::string& image, std::function
     }
     // Whether the user may patch the target: both slots are checked, the one that is staging counts.
     auto access = std::make_shared<std::map<std::string, bool>>();
-    auto accessGate = std::make_shared<Gate>(Gate{target == DeployTarget::Sandbox ? 1 : 2, [=, this] {
+    auto accessGate = std::make_shared<Countdown>(Countdown{target == DeployTarget::Sandbox ? 1 : 2, [=, this] {
         if (target == DeployTarget::Sandbox)
             r->mayPatch = (*access)[m_spec.sandboxDeployment];
         else
@@ -312,7 +297,7 @@ void Deployer::execute(const DeployPlan& confirmed, bool wait, std::function<voi
         p.created = confirmed.created.empty() ? fresh.created : confirmed.created;
         p.revision = confirmed.revision.empty() ? fresh.revision : confirmed.revision;
         p.tag = confirmed.tag.empty() ? fresh.tag : confirmed.tag;
-        const std::string now = nowText();
+        const std::string now = nowUtcText();
         // The tag stays beside the digest for people; the history rides on the Deployment, which
         // deployers may patch (they may not touch the Services).
         json annotations = {{tagAnnotation, p.tag},
@@ -392,8 +377,8 @@ void Deployer::execute(const DeployPlan& confirmed, bool wait, std::function<voi
                                                     p.current.image},
                                     {"type", "Normal"},
                                     {"source", {{"component", "signalbox"}}},
-                                    {"firstTimestamp", nowText()},
-                                    {"lastTimestamp", nowText()},
+                                    {"firstTimestamp", nowUtcText()},
+                                    {"lastTimestamp", nowUtcText()},
                                     {"count", 1}};
                                 m_client->create(kube::resources::events, p.ns, event, [=, this](kube::Result<json>) {
                                     if (!self)

@@ -1,5 +1,6 @@
 #include "servicestate.h"
 
+#include "release.h"
 #include "swap.h"
 
 #include <algorithm>
@@ -224,24 +225,12 @@ SlotState deriveSlot(char slot, const std::string& ns, const std::string& deploy
         return s;
     }
     s.exists = true;
-    if (!d->podTemplate.containers.empty())
-        s.image = d->podTemplate.containers.front().image;
-    if (auto ref = parseImageRef(s.image))
-        s.imageRef = *ref;
-    auto annotation = [&](const std::string& key) {
-        auto it = d->podTemplate.annotations.find(key);
-        return it == d->podTemplate.annotations.end() ? std::string() : it->second;
-    };
-    s.tag = !s.imageRef.tag.empty() ? s.imageRef.tag : annotation(tagAnnotation);
-    s.commit = annotation(revisionAnnotation);
-    if (s.commit.empty()) {
-        auto it = d->podTemplate.labels.find(commitLabel);
-        if (it != d->podTemplate.labels.end())
-            s.commit = it->second;
-    }
-    if (s.commit.empty())
-        s.commit = commitFromTag(s.tag);
-    s.created = annotation(createdAnnotation);
+    const Release release = releaseOf(d->podTemplate);
+    s.image = release.image;
+    s.imageRef = release.ref;
+    s.tag = release.tag;
+    s.commit = release.commit;
+    s.created = release.created;
     s.desired = d->replicas;
     s.updated = d->updatedReplicas;
     s.ready = d->readyReplicas;
@@ -250,7 +239,8 @@ SlotState deriveSlot(char slot, const std::string& ns, const std::string& deploy
     derivePods(*d, snapshot, s);
     deriveEvents(*d, snapshot, now, s);
 
-    s.lastDeployed = annotation(deployedAtAnnotation);
+    auto it = d->podTemplate.annotations.find(deployedAtAnnotation);
+    s.lastDeployed = it == d->podTemplate.annotations.end() ? std::string() : it->second;
     if (s.lastDeployed.empty()) {
         for (const auto& rs : snapshot.replicaSets)
             if (rs.meta.ns == ns && ownedBy(rs.meta, "Deployment", deployment) &&

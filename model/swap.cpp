@@ -1,6 +1,7 @@
 #include "swap.h"
 
 #include "imageref.h"
+#include "release.h"
 #include "servicestate.h"
 
 #include <QDateTime>
@@ -39,11 +40,6 @@ std::string pointerEscape(const std::string& key)
     return out;
 }
 
-std::string nowText()
-{
-    return QDateTime::currentDateTimeUtc().toString(Qt::ISODate).toStdString();
-}
-
 std::string upper(char slot)
 {
     return std::string(1, static_cast<char>(slot - 'a' + 'A'));
@@ -53,17 +49,6 @@ char other(char slot)
 {
     return slot == 'a' ? 'b' : 'a';
 }
-
-// Runs `n` callbacks' worth of work and calls `done` when the last one reports.
-struct Countdown {
-    int left;
-    std::function<void()> done;
-    void tick()
-    {
-        if (--left == 0)
-            done();
-    }
-};
 
 char selected(const kube::Service& svc, const MemberRead& r, bool* both)
 {
@@ -97,19 +82,12 @@ SlotFacts slotFacts(char slot, const std::string& deploymentName, const std::opt
     if (!d)
         return f;
     f.exists = true;
-    if (!d->podTemplate.containers.empty())
-        f.image = d->podTemplate.containers.front().image;
-    const auto ref = parseImageRef(f.image);
-    auto annotation = [&](const std::string& k) {
-        auto it = d->podTemplate.annotations.find(k);
-        return it == d->podTemplate.annotations.end() ? std::string() : it->second;
-    };
-    f.tag = ref && !ref->tag.empty() ? ref->tag : annotation(tagAnnotation);
-    f.digest = ref ? ref->digest : std::string();
-    f.commit = annotation(revisionAnnotation);
-    if (f.commit.empty())
-        f.commit = commitFromTag(f.tag);
-    f.created = annotation(createdAnnotation);
+    const Release release = releaseOf(d->podTemplate);
+    f.image = release.image;
+    f.tag = release.tag;
+    f.digest = release.ref.digest;
+    f.commit = release.commit;
+    f.created = release.created;
     f.desired = d->replicas;
     f.updated = d->updatedReplicas;
     f.ready = d->readyReplicas;
@@ -398,6 +376,8 @@ void Swapper::plan(SwapPlan::Kind kind, const std::string& service, char expectL
 
 struct Swapper::Run {
     SwapPlan plan;
+    int eventsPending = 0;
+    std::optional<SwapOutcome> verified;
     std::function<void(const std::string&)> progress;
     std::function<void(SwapOutcome)> done;
     QDateTime started;
@@ -443,7 +423,7 @@ void Swapper::execute(const SwapPlan& confirmed, std::function<void(const std::s
         run->progress = progress;
         run->done = done;
         run->started = QDateTime::currentDateTimeUtc();
-        run->entryTime = nowText();
+        run->entryTime = nowUtcText();
         run->startMs = run->started.toMSecsSinceEpoch();
         if (fresh.kind == SwapPlan::Kind::Repair)
             patchStaging(run, 0, 0);
@@ -545,6 +525,13 @@ void Swapper::patchStaging(std::shared_ptr<Run> run, std::size_t i, int attempt)
             finish(run, o);
             return;
         }
+        // The Events go out while the endpoints are checked; the swap finishes when both are done.
+        run->eventsPending = static_cast<int>(run->plan.members.size());
+        for (const auto& m : run->plan.members)
+            recordEvent(run->plan, m, [this, run] {
+                if (--run->eventsPending == 0 && run->verified)
+                    finish(run, *run->verified);
+            });
         verify(run, 0, 0);
         return;
     }
@@ -599,11 +586,10 @@ void Swapper::verify(std::shared_ptr<Run> run, std::size_t i, int attempt)
         o.message = std::string(run->plan.kind == SwapPlan::Kind::Rollback ? "Rolled back: " : "Swapped: ") + names +
                     ". The live endpoints are the new slot's ready pods (verified in " +
                     std::to_string(o.milliseconds) + " ms).";
-        // Finish once the Events are written, so a command that exits right after keeps them.
-        auto count = std::make_shared<Countdown>(
-            Countdown{static_cast<int>(run->plan.members.size()), [this, run, o] { finish(run, o); }});
-        for (const auto& m : run->plan.members)
-            recordEvent(run->plan, m, [count] { count->tick(); });
+        // Finish once the Events are written too, so a command that exits right after keeps them.
+        run->verified = o;
+        if (run->eventsPending == 0)
+            finish(run, o);
         return;
     }
     const SwapMember& m = run->plan.members[i];
@@ -623,7 +609,9 @@ void Swapper::verify(std::shared_ptr<Run> run, std::size_t i, int attempt)
             verify(run, i + 1, 0);
             return;
         }
-        if (attempt >= 150) {
+        // Look often at first (the endpoint controller usually follows within tens of ms), then
+        // less often; give up after about 30 s.
+        if (attempt >= 250) {
             SwapOutcome o;
             o.status = SwapOutcome::Status::Failed;
             o.message = "Swapped, but after 30 s the endpoints of " + m.spec.liveService + " are not the ready pods "
@@ -634,7 +622,7 @@ void Swapper::verify(std::shared_ptr<Run> run, std::size_t i, int attempt)
             finish(run, o);
             return;
         }
-        QTimer::singleShot(200, this, [=, this] {
+        QTimer::singleShot(attempt < 20 ? 2 : attempt < 100 ? 10 : 200, this, [=, this] {
             if (self)
                 verify(run, i, attempt + 1);
         });
@@ -667,7 +655,7 @@ void Swapper::verify(std::shared_ptr<Run> run, std::size_t i, int attempt)
 
 void Swapper::recordEvent(const SwapPlan& plan, const SwapMember& m, std::function<void()> done)
 {
-    const std::string now = nowText();
+    const std::string now = nowUtcText();
     const std::string what = plan.kind == SwapPlan::Kind::Rollback ? "rolled back" : "swapped";
     const json event = {
         {"apiVersion", "v1"},
