@@ -4,6 +4,8 @@
 #include "kube/transport.h"
 #include "kube/registry.h"
 #include "model/deploy.h"
+#include "model/imageref.h"
+#include "model/notify.h"
 #include "model/servicelookup.h"
 #include "model/servicestate.h"
 #include "model/swap.h"
@@ -37,6 +39,9 @@ struct Options {
     char expectLive = 0;
     QString to;
     QString image;
+    QString tag;
+    bool group = false;
+    std::string webhook;
     kube::KubeconfigOptions kubeconfig;
     model::ServiceConfig config;
 };
@@ -217,6 +222,23 @@ private:
         });
     }
 
+    // Tells the webhook (if any) how an action ended, then exits with `code`.
+    void finishWith(int code, const std::string& text)
+    {
+        if (m_options.webhook.empty()) {
+            QCoreApplication::exit(code);
+            return;
+        }
+        auto* notifier = new model::Notifier(&m_transport, m_options.webhook, this);
+        notifier->send(text, [code](kube::Result<kube::HttpResponse> r) {
+            if (!r)
+                complain("the notification was not sent: " + r.error().message);
+            QCoreApplication::exit(code);
+        });
+    }
+
+    std::string who() const { return m_user.empty() ? std::string("someone") : m_user; }
+
     void deploy()
     {
         const std::string name = requireService();
@@ -228,14 +250,18 @@ private:
             QCoreApplication::exit(exitUsage);
             return;
         }
+        const auto target = to == QLatin1String("sandbox") ? model::DeployTarget::Sandbox
+                            : to == QLatin1String("staging") ? model::DeployTarget::Staging
+                                                             : model::DeployTarget::Live;
+        if (m_options.group) {
+            deployGroup(name, target);
+            return;
+        }
         if (m_options.image.isEmpty()) {
             complain("name the image with --image, for example --image ghcr.io/v-sekai/uro:8d3c2f41");
             QCoreApplication::exit(exitUsage);
             return;
         }
-        const auto target = to == QLatin1String("sandbox") ? model::DeployTarget::Sandbox
-                            : to == QLatin1String("staging") ? model::DeployTarget::Staging
-                                                             : model::DeployTarget::Live;
         m_deployer = new model::Deployer(&m_client, &m_registry, *find(name), this);
         m_deployer->plan(target, m_options.image.toStdString(), [this](model::DeployPlan plan) {
             if (m_options.json)
@@ -248,16 +274,122 @@ private:
                 QCoreApplication::exit(plan.badInput ? exitUsage : f && f->permission ? 4 : 3);
                 return;
             }
+            m_user = plan.user;
             m_deployer->execute(
                 plan, m_options.wait, [this](const std::string& step) { if (!m_options.json) say("... " + step); },
-                [this](model::DeployOutcome o) {
+                [this, plan](model::DeployOutcome o) {
                     if (o.exitCode() == 0)
                         say(o.message);
                     else
                         complain(o.message);
-                    QCoreApplication::exit(o.exitCode());
+                    finishWith(o.exitCode(), (o.exitCode() == 0 ? "✅ " : "❌ ") + who() + " · " + plan.service +
+                                                 " · deploy to " + model::targetName(plan.target) + ": " + o.message);
                 });
         });
+    }
+
+    // Every member of the group gets the same tag from its own repository; all are planned
+    // (and must pass) before the first one is patched.
+    void deployGroup(const std::string& name, model::DeployTarget target)
+    {
+        if (m_options.tag.isEmpty()) {
+            complain("with --group, give the tag the members share with --tag (for example the commit).");
+            QCoreApplication::exit(exitUsage);
+            return;
+        }
+        const auto members = model::groupOf(m_services, name);
+        auto plans = std::make_shared<std::vector<model::DeployPlan>>(members.size());
+        auto left = std::make_shared<std::size_t>(members.size());
+        m_deployers.assign(members.size(), nullptr);
+        for (std::size_t i = 0; i < members.size(); ++i) {
+            const auto& spec = members[i];
+            // The configured repository, else the one the slot runs now (without tag or digest).
+            const std::string repository = spec.imageRepository;
+            auto* deployer = new model::Deployer(&m_client, &m_registry, spec, this);
+            m_deployers[i] = deployer;
+            auto start = [this, deployer, plans, left, i, target, members](const std::string& repo) {
+                if (repo.empty()) {
+                    complain(members[i].name + " has no image repository: set `image:` for it in the configuration.");
+                    QCoreApplication::exit(exitUsage);
+                    return;
+                }
+                deployer->plan(target, repo + ":" + m_options.tag.toStdString(),
+                               [this, plans, left, i](model::DeployPlan plan) {
+                                   (*plans)[i] = plan;
+                                   if (--*left == 0)
+                                       runGroup(plans);
+                               });
+            };
+            if (!repository.empty()) {
+                start(repository);
+                continue;
+            }
+            const std::string ns = target == model::DeployTarget::Sandbox ? spec.sandboxNamespace : spec.ns;
+            const std::string dep = target == model::DeployTarget::Sandbox ? spec.sandboxDeployment : spec.slotA;
+            m_client.get(kube::resources::deployments, ns, dep, [start](kube::Result<json> r) {
+                std::string repo;
+                if (r)
+                    if (auto d = kube::parseDeployment(r.value()); d && !d->podTemplate.containers.empty())
+                        if (auto ref = model::parseImageRef(d->podTemplate.containers.front().image))
+                            repo = ref->name();
+                start(repo);
+            });
+        }
+    }
+
+    void runGroup(std::shared_ptr<std::vector<model::DeployPlan>> plans)
+    {
+        bool ok = true;
+        int code = 3;
+        for (const auto& p : *plans) {
+            if (!m_options.json)
+                std::fputs(p.describe().c_str(), stdout);
+            if (!p.allowed()) {
+                ok = false;
+                const model::Check* f = p.firstFailure();
+                code = p.badInput ? exitUsage : f && f->permission ? 4 : code;
+                complain("refused for " + p.service + ": " + (f ? f->text : std::string("nothing to deploy")));
+            }
+        }
+        if (m_options.json) {
+            json all = json::array();
+            for (const auto& p : *plans)
+                all.push_back(p.toJson());
+            say(all.dump(2));
+        }
+        if (!ok) {
+            complain("nothing was deployed: every member of the group must pass first.");
+            QCoreApplication::exit(code);
+            return;
+        }
+        m_user = plans->front().user;
+        deployNext(plans, 0);
+    }
+
+    void deployNext(std::shared_ptr<std::vector<model::DeployPlan>> plans, std::size_t i)
+    {
+        if (i == plans->size()) {
+            finishWith(0, "✅ " + who() + " · deployed group " + plans->front().spec.group + " to " +
+                              model::targetName(plans->front().target) + " with tag " + m_options.tag.toStdString());
+            return;
+        }
+        const model::DeployPlan& p = (*plans)[i];
+        m_deployers[i]->execute(
+            p, m_options.wait, [this](const std::string& step) { if (!m_options.json) say("... " + step); },
+            [this, plans, i](model::DeployOutcome o) {
+                if (o.exitCode() != 0) {
+                    std::string done;
+                    for (std::size_t j = 0; j < i; ++j)
+                        done += (done.empty() ? "" : ", ") + (*plans)[j].service;
+                    const std::string text = o.message + (done.empty() ? " Nothing else was deployed."
+                                                                       : " Already deployed: " + done + ".");
+                    complain(text);
+                    finishWith(o.exitCode(), "❌ " + who() + " · " + (*plans)[i].service + " · deploy: " + text);
+                    return;
+                }
+                say(o.message);
+                deployNext(plans, i + 1);
+            });
     }
 
     void swap(model::SwapPlan::Kind kind)
@@ -282,14 +414,16 @@ private:
                 QCoreApplication::exit(exitUsage);
                 return;
             }
+            m_user = plan.user;
             m_swapper->execute(
                 plan, [this](const std::string& step) { if (!m_options.json) say("... " + step); },
-                [this](model::SwapOutcome o) {
+                [this, plan](model::SwapOutcome o) {
                     if (o.exitCode() == 0)
                         say(o.message);
                     else
                         complain(o.message);
-                    QCoreApplication::exit(o.exitCode());
+                    finishWith(o.exitCode(), (o.exitCode() == 0 ? "✅ " : "❌ ") + who() + " · " + plan.service +
+                                                 " · " + plan.verb() + ": " + o.message);
                 });
         });
     }
@@ -299,6 +433,8 @@ private:
     kube::Client m_client;
     kube::RegistryClient m_registry{&m_transport};
     model::Deployer* m_deployer = nullptr;
+    std::string m_user;
+    std::vector<model::Deployer*> m_deployers;
     std::vector<model::ServiceSpec> m_services;
     model::Swapper* m_swapper = nullptr;
 };
@@ -340,10 +476,19 @@ int run(int argc, char** argv)
                                    QStringLiteral("deploy: the image, by tag (resolved to its digest) or by digest."),
                                    QStringLiteral("reference"));
     const QCommandLineOption wait(QStringLiteral("wait"), QStringLiteral("deploy: follow the rollout to its end."));
+    const QCommandLineOption group(QStringLiteral("group"),
+                                   QStringLiteral("deploy: every service of SERVICE's group, each from its own "
+                                                  "repository with the tag given by --tag."));
+    const QCommandLineOption tag(QStringLiteral("tag"), QStringLiteral("deploy --group: the tag the members share."),
+                                 QStringLiteral("tag"));
+    const QCommandLineOption notify(QStringLiteral("notify"),
+                                    QStringLiteral("Chat webhook (Discord or Slack) told how a deploy or swap ended; "
+                                                   "also $SIGNALBOX_WEBHOOK or `webhook:` in the configuration."),
+                                    QStringLiteral("url"));
     const QCommandLineOption expectLive(QStringLiteral("expect-live"),
                                         QStringLiteral("Refuse (exit 5) unless live is on this slot now: a or b."),
                                         QStringLiteral("slot"));
-    parser.addOptions({kubeconfig, context, ns, config, output, yes, expectLive, to, image, wait});
+    parser.addOptions({kubeconfig, context, ns, config, output, yes, expectLive, to, image, wait, notify, group, tag});
     parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("status, swap, rollback, repair, history"));
     if (!parser.parse(app.arguments())) {
         complain(parser.errorText().toStdString());
@@ -366,6 +511,8 @@ int run(int argc, char** argv)
     o.wait = parser.isSet(wait);
     o.to = parser.value(to);
     o.image = parser.value(image);
+    o.group = parser.isSet(group);
+    o.tag = parser.value(tag);
     if (parser.isSet(expectLive)) {
         const QString v = parser.value(expectLive);
         if (v != QLatin1String("a") && v != QLatin1String("b")) {
@@ -386,6 +533,9 @@ int run(int argc, char** argv)
         return 1;
     }
     o.config = loaded.value();
+    o.webhook = parser.isSet(notify)                          ? parser.value(notify).toStdString()
+                : qEnvironmentVariableIsSet("SIGNALBOX_WEBHOOK") ? qEnvironmentVariable("SIGNALBOX_WEBHOOK").toStdString()
+                                                                 : o.config.webhook;
     auto rest = kube::loadRestConfig(o.kubeconfig);
     if (!rest) {
         complain(rest.error().message);

@@ -47,6 +47,7 @@ public:
     const kube::RestConfig& currentConfig() const { return m_current; }
     kube::Client* client(const std::string& context);
     kube::Transport* transport() const { return m_transport; }
+    const ServiceConfig& config() const { return m_config; }
     std::size_t informerCount() const;
 
 Q_SIGNALS:

@@ -1,5 +1,7 @@
 #include "serviceactions.h"
 
+#include "notify.h"
+
 #include <QTimer>
 
 namespace model {
@@ -125,8 +127,14 @@ void ServiceActions::run(const SwapPlan& confirmed)
     Q_EMIT changed();
     sw->execute(
         confirmed, [this](const std::string& step) { Q_EMIT progress(QString::fromStdString(step)); },
-        [this](SwapOutcome outcome) {
+        [this, confirmed](SwapOutcome outcome) {
             m_busy = false;
+            if (m_dashboard && !m_dashboard->config().webhook.empty()) {
+                auto* notifier = new Notifier(m_dashboard->transport(), m_dashboard->config().webhook, this);
+                notifier->send(std::string(outcome.exitCode() == 0 ? "✅ " : "❌ ") + confirmed.user + " · " +
+                                   confirmed.service + " · " + confirmed.verb() + ": " + outcome.message,
+                               [notifier](kube::Result<kube::HttpResponse>) { notifier->deleteLater(); });
+            }
             Q_EMIT finished(outcome);
             replan();
         });

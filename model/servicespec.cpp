@@ -114,7 +114,8 @@ kube::Result<ServiceConfig> parseServiceConfig(const std::string& text, const st
             return config;
         if (!root.IsMap())
             return error("the top level must be a mapping with a \"services\" list", root.Mark().line + 1);
-        checkKeys(root, {"services", "namespaces", "pollIntervalSeconds"}, "");
+        checkKeys(root, {"services", "namespaces", "pollIntervalSeconds", "webhook"}, "");
+        config.webhook = str(root, "webhook", "");
         if (const YAML::Node poll = root["pollIntervalSeconds"]; poll && !poll.IsNull()) {
             try {
                 config.pollIntervalSeconds = poll.as<int>();

@@ -42,6 +42,7 @@ struct ServiceConfig {
     std::vector<ServiceSpec> services;
     std::vector<std::string> namespaces; // extra namespaces to look in
     int pollIntervalSeconds = 0;         // 0: watch; otherwise poll at this interval
+    std::string webhook;                 // chat webhook told of deploys, swaps and failures
 };
 
 // Reads the YAML service configuration. A missing default file is an empty configuration; an

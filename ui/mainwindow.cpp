@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "deploydialog.h"
+#include "model/notify.h"
 #include "servicepage.h"
 #include "style.h"
 
@@ -333,6 +334,17 @@ void MainWindow::openDeploy()
     if (!client)
         return;
     auto* dialog = new DeployDialog(*s, client, m_registry, this);
+    if (!m_dashboard->config().webhook.empty()) {
+        const std::string service = s->spec.name;
+        connect(dialog, &DeployDialog::deployFinished, this, [this, service](const model::DeployOutcome& o) {
+            if (!m_dashboard)
+                return;
+            auto* notifier = new model::Notifier(m_dashboard->transport(), m_dashboard->config().webhook, this);
+            notifier->send(std::string(o.exitCode() == 0 ? "✅ " : "❌ ") + m_dashboard->userName().toStdString() +
+                               " · " + service + " · deploy: " + o.message,
+                           [notifier](kube::Result<kube::HttpResponse>) { notifier->deleteLater(); });
+        });
+    }
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setWindowModality(Qt::WindowModal);
     dialog->open();
