@@ -405,7 +405,7 @@ private:
                 std::fputs(plan.describe().c_str(), stdout);
             if (!plan.allowed()) {
                 const model::Check* f = plan.firstFailure();
-                const bool moved = f && f->text.find("as expected") != std::string::npos;
+                const bool moved = plan.refusedAsChanged();
                 complain("refused: " + (f ? f->text : std::string("nothing to do")) + ". Nothing was changed.");
                 QCoreApplication::exit(plan.refusedForPermission() ? 4 : moved ? 5 : 3);
                 return;

@@ -112,6 +112,12 @@ const Check* SwapPlan::firstFailure() const
     return nullptr;
 }
 
+bool SwapPlan::refusedAsChanged() const
+{
+    const Check* f = firstFailure();
+    return f && f->changed;
+}
+
 bool SwapPlan::refusedForPermission() const
 {
     const Check* f = firstFailure();
@@ -287,8 +293,8 @@ void Swapper::plan(SwapPlan::Kind kind, const std::string& service, char expectL
             const ServiceSpec& spec = members[i];
             const MemberRead& r = *(*reads)[i];
             const std::string name = members.size() > 1 ? spec.name + ": " : std::string();
-            auto check = [&](bool holds, std::string text, bool permission = false) {
-                plan->checks.push_back({name + text, holds, permission});
+            auto check = [&](bool holds, std::string text, bool permission = false, bool changed = false) {
+                plan->checks.push_back({name + text, holds, permission, changed});
                 return holds;
             };
             if (r.error) {
@@ -328,7 +334,8 @@ void Swapper::plan(SwapPlan::Kind kind, const std::string& service, char expectL
             // Before the other checks: a racer that lost reads "changed since", not a half state.
             if (expectLive &&
                 !check(live == expectLive,
-                       "Live is on slot " + upper(expectLive) + " as expected (it is on slot " + upper(live) + ")"))
+                       "Live is on slot " + upper(expectLive) + " as expected (it is on slot " + upper(live) + ")",
+                       false, true))
                 continue;
             check(staging != 0 && staging != live,
                   staging == live ? "Staging points at the other slot (it points at slot " + upper(live) +

@@ -45,6 +45,7 @@ struct Check {
     std::string text;                // what must hold, said plainly
     bool holds = false;
     bool permission = false;         // a failed permission check (exit code 4 on the command line)
+    bool changed = false;            // fails when the state moved on since it was expected (exit code 5)
 };
 
 // A swap (or its rollback, or the repair of a half-done one) as a plan: what will change and
@@ -61,6 +62,7 @@ struct SwapPlan {
     bool allowed() const;
     const Check* firstFailure() const;
     bool refusedForPermission() const;
+    bool refusedAsChanged() const;
     std::string verb() const;        // "swap", "roll back", "repair"
     nlohmann::json toJson() const;
     std::string describe() const;    // several lines for a terminal
