@@ -32,7 +32,7 @@ Release releaseOf(const kube::PodTemplate& t)
 
 std::string nowUtcText()
 {
-    return QDateTime::currentDateTimeUtc().toString(Qt::ISODate).toStdString();
+    return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs).toStdString();
 }
 
 } // namespace model

@@ -78,7 +78,7 @@ void ServiceActions::replan()
         };
     };
     sw->plan(SwapPlan::Kind::Swap, m_service, 0, take(m_swap, true));
-    const bool recorded = s && !s->history.empty();
+    const bool recorded = s->swapRecorded;
     sw->plan(SwapPlan::Kind::Rollback, m_service, 0, take(m_rollback, recorded));
     sw->plan(SwapPlan::Kind::Repair, m_service, 0, take(m_repair, split));
 

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <tuple>
 
 namespace model {
 
@@ -281,6 +282,16 @@ ServiceState deriveService(const ServiceSpec& spec, const Snapshot& production, 
     st.liveServiceExists = live != nullptr;
     if (live)
         st.history = readHistory(live->meta.annotation(historyAnnotation));
+    st.swapRecorded = !st.history.empty();
+    for (const auto& [snap, ns, name] : {std::tuple{&production, spec.ns, spec.slotA},
+                                         std::tuple{&production, spec.ns, spec.slotB},
+                                         std::tuple{&sandbox, spec.sandboxNamespace, spec.sandboxDeployment}})
+        if (const kube::Deployment* d = snap->deployment(ns, name))
+            for (auto& e : readHistory(d->meta.annotation(historyAnnotation)))
+                st.history.push_back(std::move(e));
+    std::stable_sort(st.history.begin(), st.history.end(), [](const nlohmann::json& x, const nlohmann::json& y) {
+        return x.value("at", "") < y.value("at", "");
+    });
     st.stagingServiceExists = staging != nullptr;
     bool liveBoth = false, stagingBoth = false;
     if (!live)

@@ -63,7 +63,9 @@ struct ServiceState {
     std::vector<Anomaly> anomalies;
     Badge badge = Badge::InSync;
     std::string badgeText;
-    std::vector<nlohmann::json> history; // swaps recorded on the live Service, oldest first
+    // Swaps (recorded on the live Service) and deploys (recorded on each Deployment), oldest first.
+    std::vector<nlohmann::json> history;
+    bool swapRecorded = false;
 
     const SlotState& slot(char s) const { return s == 'b' ? b : a; }
     const SlotState* liveSlot() const { return live ? &slot(live) : nullptr; }

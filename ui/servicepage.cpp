@@ -107,7 +107,7 @@ ServicePage::ServicePage(QWidget* parent) : QWidget(parent)
     m_history->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_history->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_history->setMaximumHeight(160);
-    auto* historyTitle = new QLabel(tr("<b>History</b> (recorded in the cluster, on the live Service)"), this);
+    auto* historyTitle = new QLabel(tr("<b>History</b> (recorded in the cluster: swaps on the live Service, deploys on each Deployment)"), this);
     layout->addWidget(historyTitle);
     layout->addWidget(m_history);
 }
@@ -235,6 +235,7 @@ void ServicePage::setService(const model::ServiceState& st)
         lines << q(st.badgeText).toHtmlEscaped();
     m_anomalies->setText(lines.join(QStringLiteral("<br>")));
     m_history->setRowCount(static_cast<int>(st.history.size()));
+    // Deploys say where they went: "deploy to staging".
     int row = 0;
     for (auto it = st.history.rbegin(); it != st.history.rend(); ++it, ++row) {
         const auto& e = *it;
@@ -247,8 +248,10 @@ void ServicePage::setService(const model::ServiceState& st)
                 tag = tag.substr(0, 12);
             return QStringLiteral("slot %1 · %2").arg(q(side.value("slot", "?")), q(tag.empty() ? side.value("image", "") : tag));
         };
-        const QStringList cells = {q(e.value("at", "")), q(e.value("user", "")), q(e.value("action", "")),
-                                   release(from), release(to)};
+        const std::string action = e.value("action", "");
+        const std::string target = e.value("target", "");
+        const QStringList cells = {q(e.value("at", "")), q(e.value("user", "")),
+                                   q(target.empty() ? action : action + " to " + target), release(from), release(to)};
         for (int c = 0; c < cells.size(); ++c) {
             auto* item = new QTableWidgetItem(cells[c]);
             if (c >= 3)

@@ -28,6 +28,7 @@ public:
 
     // Swap, rollback and repair for the shown service; none of them in read-only mode.
     void setActions(model::ServiceActions* actions);
+    model::ServiceActions* actions() const { return m_actions; }
     void setReadOnly(bool readOnly);
     QPushButton* button(model::SwapPlan::Kind kind) const;
     QPushButton* deployButton() const { return m_deployButton; }

@@ -106,6 +106,13 @@ private Q_SLOTS:
                          0);
         }
         for (const char* d : {"uro-a", "uro-b", "uro-frontend-a", "uro-frontend-b"})
+            kubectl(QStringLiteral("admin"), {QStringLiteral("annotate"), QStringLiteral("deployment"), QLatin1String(d),
+                                              QStringLiteral("-n"), QStringLiteral("uro"),
+                                              QStringLiteral("signalbox.v-sekai.org/history-")});
+        kubectl(QStringLiteral("admin"), {QStringLiteral("annotate"), QStringLiteral("deployment"), QStringLiteral("uro"),
+                                          QStringLiteral("-n"), QStringLiteral("uro-sandbox"),
+                                          QStringLiteral("signalbox.v-sekai.org/history-")});
+        for (const char* d : {"uro-a", "uro-b", "uro-frontend-a", "uro-frontend-b"})
             QCOMPARE(kubectl(QStringLiteral("admin"), {QStringLiteral("rollout"), QStringLiteral("status"),
                                                        QStringLiteral("deployment/") + QLatin1String(d),
                                                        QStringLiteral("-n"), QStringLiteral("uro"),
@@ -153,16 +160,24 @@ private Q_SLOTS:
         deploy->close();
         QTRY_VERIFY_WITH_TIMEOUT(page->tile('b')->imageText().contains(QStringLiteral("3f2c1a9")), 10000);
         QTRY_VERIFY_WITH_TIMEOUT(page->tile('b')->health() == model::Health::Healthy, 20000);
+        // The swap is planned again on what the cluster now runs; confirm that plan, not an older one.
+        QTRY_VERIFY_WITH_TIMEOUT(page->actions()->availability(model::SwapPlan::Kind::Swap).plan &&
+                                     page->actions()->availability(model::SwapPlan::Kind::Swap).plan->members.front().to.tag ==
+                                         "3f2c1a9",
+                                 20000);
         opened.clear();
 
         confirmThrough(page, model::SwapPlan::Kind::Swap, QStringLiteral("confirm-swap.png"));
-        QTRY_VERIFY_WITH_TIMEOUT(page->outcomeText().startsWith(QStringLiteral("Swapped: uro now live on slot B")),
-                                 30000);
+        QTRY_VERIFY2_WITH_TIMEOUT(page->outcomeText().startsWith(QStringLiteral("Swapped: uro now live on slot B")),
+                                  qPrintable(page->outcomeText()), 30000);
         QTRY_COMPARE_WITH_TIMEOUT(page->tile('b')->roleText(), QStringLiteral("LIVE"), 5000);
         QVERIFY(page->tile('b')->imageText().contains(QStringLiteral("3f2c1a9")));
-        QTRY_COMPARE_WITH_TIMEOUT(page->history()->rowCount(), 1, 5000);
+        // Newest first: the swap, then the deploy before it.
+        QTRY_COMPARE_WITH_TIMEOUT(page->history()->rowCount(), 2, 5000);
         QCOMPARE(page->history()->item(0, 1)->text(), QStringLiteral("operator"));
         QCOMPARE(page->history()->item(0, 2)->text(), QStringLiteral("swap"));
+        QCOMPARE(page->history()->item(1, 2)->text(), QStringLiteral("deploy to staging"));
+        QCOMPARE(page->history()->item(1, 4)->text(), QStringLiteral("slot b · 3f2c1a9"));
         QCOMPARE(page->history()->item(0, 4)->text(), QStringLiteral("slot b · 3f2c1a9"));
         QTRY_VERIFY_WITH_TIMEOUT(page->button(model::SwapPlan::Kind::Rollback)->isEnabled(), 20000);
         saveShot(c.window.get(), QStringLiteral("history.png"));
@@ -171,7 +186,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(page->outcomeText().startsWith(QStringLiteral("Rolled back: uro now live on slot A")),
                                  30000);
         QTRY_COMPARE_WITH_TIMEOUT(page->tile('a')->roleText(), QStringLiteral("LIVE"), 5000);
-        QTRY_COMPARE_WITH_TIMEOUT(page->history()->rowCount(), 2, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(page->history()->rowCount(), 3, 5000);
         QCOMPARE(page->history()->item(0, 2)->text(), QStringLiteral("rollback"));
     }
 
