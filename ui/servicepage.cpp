@@ -108,8 +108,11 @@ ServicePage::ServicePage(QWidget* parent) : QWidget(parent)
     m_history->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_history->setMaximumHeight(160);
     auto* historyTitle = new QLabel(tr("<b>History</b> (recorded in the cluster: swaps on the live Service, deploys on each Deployment)"), this);
+    m_noHistory = new QLabel(tr("No deploy or swap by Signalbox is recorded for this service yet."), this);
+    m_noHistory->setObjectName(QStringLiteral("noHistory"));
     layout->addWidget(historyTitle);
     layout->addWidget(m_history);
+    layout->addWidget(m_noHistory);
 }
 
 void ServicePage::setActions(model::ServiceActions* actions)
@@ -172,9 +175,9 @@ void ServicePage::updateActions()
         const QString why = a.planned ? QString::fromStdString(a.reason) : tr("Checking…");
         b->setToolTip(b->isEnabled() ? QString() : why);
         if (b->isVisible() && !b->isEnabled() && reason.isEmpty() && !why.isEmpty())
-            reason = (kind == model::SwapPlan::Kind::Swap ? tr("Swap not possible: ")
-                      : kind == model::SwapPlan::Kind::Rollback ? tr("Rollback not offered: ")
-                                                                 : tr("Repair not possible: ")) +
+            reason = (kind == model::SwapPlan::Kind::Swap ? tr("Swap not possible, this does not hold: ")
+                      : kind == model::SwapPlan::Kind::Rollback ? tr("Rollback not offered, this does not hold: ")
+                                                                 : tr("Repair not possible, this does not hold: ")) +
                      why;
     }
     const auto& d = m_actions->deployAvailability();
@@ -260,6 +263,8 @@ void ServicePage::setService(const model::ServiceState& st)
         }
     }
     m_history->resizeColumnsToContents();
+    m_history->setVisible(!st.history.empty());
+    m_noHistory->setVisible(st.history.empty());
     m_sandbox->setSlot(st.sandbox, QString());
     m_a->setSlot(st.a, q(st.roleOf('a')));
     m_b->setSlot(st.b, q(st.roleOf('b')));

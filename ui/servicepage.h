@@ -56,6 +56,7 @@ private:
     QLabel* m_reason;
     QLabel* m_outcome;
     QTableWidget* m_history;
+    QLabel* m_noHistory;
     QString m_name;
     QLabel* m_title;
     QLabel* m_badge;
