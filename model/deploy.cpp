@@ -166,16 +166,16 @@ void Deployer::plan(DeployTarget target, const std::string& image, std::function
             const char slot = stagingA && !stagingB ? 'a' : stagingB && !stagingA ? 'b' : 0;
             check(r->live && r->staging, "The live and staging Services " + m_spec.liveService + " and " +
                                              m_spec.stagingService + " exist in " + m_spec.ns);
-            if (!check(slot != 0, "The staging Service selects exactly one slot"))
-                ;
-            else if (const bool notLive = !(slot == 'a' ? liveA : liveB);
-                     check(notLive, notLive ? "The staging slot (" + upper(slot) + ") is not live"
-                                            : "The staging slot (" + upper(slot) + ") is not live (live and staging "
-                                              "point at the same slot: repair it first)")) {
-                p->slot = slot;
-                p->deployment = m_spec.slotDeployment(slot);
-                targetDeployment = slot == 'a' ? r->a : r->b;
-                check(targetDeployment.has_value(), "The staging Deployment " + p->deployment + " exists");
+            if (check(slot != 0, "The staging Service selects exactly one slot")) {
+                const bool notLive = !(slot == 'a' ? liveA : liveB);
+                if (check(notLive, notLive ? "The staging slot (" + upper(slot) + ") is not live"
+                                           : "The staging slot (" + upper(slot) + ") is not live (live and staging "
+                                             "point at the same slot: repair it first)")) {
+                    p->slot = slot;
+                    p->deployment = m_spec.slotDeployment(slot);
+                    targetDeployment = slot == 'a' ? r->a : r->b;
+                    check(targetDeployment.has_value(), "The staging Deployment " + p->deployment + " exists");
+                }
             }
         }
         if (targetDeployment) {
