@@ -13,14 +13,32 @@ ServiceActions::ServiceActions(Dashboard* dashboard, QObject* parent)
     m_debounce->setInterval(300);
     connect(m_debounce, &QTimer::timeout, this, &ServiceActions::replan);
     connect(dashboard, &Dashboard::servicesChanged, this, [this] {
-        if (!m_service.empty() && !m_busy)
+        // Plans cost a dozen requests: plan again only when what they depend on changed.
+        if (m_service.empty() || m_busy)
+            return;
+        const std::string now = fingerprint();
+        if (now != m_fingerprint) {
+            m_fingerprint = now;
             m_debounce->start();
+        }
     });
 }
 
 const ServiceActions::Availability& ServiceActions::availability(SwapPlan::Kind kind) const
 {
     return kind == SwapPlan::Kind::Swap ? m_swap : kind == SwapPlan::Kind::Rollback ? m_rollback : m_repair;
+}
+
+std::string ServiceActions::fingerprint() const
+{
+    const ServiceState* s = m_dashboard ? m_dashboard->service(m_service) : nullptr;
+    if (!s)
+        return {};
+    std::string f = std::string(1, s->live ? s->live : '-') + (s->staging ? s->staging : '-');
+    for (const SlotState* slot : {&s->a, &s->b, &s->sandbox})
+        f += "|" + slot->image + "/" + std::to_string(slot->ready) + "/" + std::to_string(slot->desired) + "/" +
+             std::to_string(static_cast<int>(slot->rollout));
+    return f + "|" + std::to_string(s->history.size());
 }
 
 void ServiceActions::setService(const std::string& name)
@@ -32,6 +50,7 @@ void ServiceActions::setService(const std::string& name)
     ++m_generation;
     if (m_swapper)
         m_swapper->deleteLater();
+    m_fingerprint = fingerprint();
     Q_EMIT changed();
     replan();
 }

@@ -47,6 +47,7 @@ Q_SIGNALS:
 private:
     void replan();
     Swapper* swapper();
+    std::string fingerprint() const;
 
     QPointer<Dashboard> m_dashboard;
     std::string m_service;
@@ -55,6 +56,7 @@ private:
     QPointer<Swapper> m_swapper;
     bool m_busy = false;
     int m_generation = 0;
+    std::string m_fingerprint;
 };
 
 } // namespace model
