@@ -114,6 +114,10 @@ int main(int argc, char** argv)
     window.setReadOnly(parser.isSet(readOnly) || QSettings().value(QStringLiteral("readOnly")).toBool());
     QObject::connect(&window, &ui::MainWindow::contextRequested, &window,
                      [&console](const QString& name) { console.connectTo(name.toStdString()); });
+    QObject::connect(&window, &ui::MainWindow::namespaceRequested, &window, [&console](const QString& name) {
+        console.options.namespaceOverride = name.toStdString();
+        console.connectTo(console.options.context);
+    });
     console.connectTo(parser.value(context).toStdString());
     if (!loaded) {
         window.setConnection(model::describeConnection(kube::Result<kube::RestConfig>(loaded.error())));

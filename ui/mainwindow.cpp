@@ -7,7 +7,9 @@
 
 #include <QApplication>
 #include <QCloseEvent>
+#include <QCheckBox>
 #include <QComboBox>
+#include <QLineEdit>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -100,14 +102,34 @@ MainWindow::MainWindow(QWidget* parent)
             m_dashboard->setPollInterval(seconds);
         Q_EMIT pollIntervalRequested(seconds);
     });
+    m_namespace = new QLineEdit(central);
+    m_namespace->setObjectName(QStringLiteral("namespaceField"));
+    m_namespace->setAccessibleName(tr("Namespace"));
+    m_namespace->setPlaceholderText(tr("namespace"));
+    m_namespace->setToolTip(tr("Also look in this namespace (Enter)"));
+    m_namespace->setMaximumWidth(140);
+    connect(m_namespace, &QLineEdit::returnPressed, this, [this] {
+        if (!m_namespace->text().trimmed().isEmpty())
+            Q_EMIT namespaceRequested(m_namespace->text().trimmed());
+    });
+    m_readOnlyBox = new QCheckBox(tr("Read-only"), central);
+    m_readOnlyBox->setObjectName(QStringLiteral("readOnlyBox"));
+    m_readOnlyBox->setToolTip(tr("Show no control that changes anything"));
+    connect(m_readOnlyBox, &QCheckBox::toggled, this, [this](bool on) {
+        QSettings().setValue(QStringLiteral("readOnly"), on);
+        setReadOnly(on);
+    });
     header->addWidget(new QLabel(tr("Context:"), central));
     header->addWidget(m_contexts);
-    header->addWidget(m_connection, 1);
+    header->addWidget(m_namespace);
+    header->addStretch(1);
     header->addWidget(m_user);
     header->addSpacing(12);
     header->addWidget(m_freshness);
     header->addWidget(m_refresh);
+    header->addWidget(m_readOnlyBox);
     layout->addLayout(header);
+    layout->addWidget(m_connection);
 
     m_problem = new QLabel(central);
     m_problem->setObjectName(QStringLiteral("problemLabel"));
@@ -185,7 +207,9 @@ void MainWindow::setConnection(const model::ConnectionInfo& info)
         m_empty->setText(info.problem);
         return;
     }
-    m_connection->setText(tr("server %1 · namespace %2 · %3<br><small>Kubeconfig: %4</small>")
+    if (m_namespace->text().isEmpty())
+        m_namespace->setText(info.namespaceName);
+    m_connection->setText(tr("<small>Server %1 · namespace %2 · %3 · kubeconfig %4</small>")
                               .arg(info.server.toHtmlEscaped(), info.namespaceName.toHtmlEscaped(),
                                    info.authMethod.toHtmlEscaped(),
                                    info.files.join(QStringLiteral(", ")).toHtmlEscaped()));
@@ -231,6 +255,8 @@ void MainWindow::setReadOnly(bool readOnly)
 {
     m_readOnly = readOnly;
     m_page->setReadOnly(readOnly);
+    const QSignalBlocker block(m_readOnlyBox);
+    m_readOnlyBox->setChecked(readOnly);
     setWindowTitle(readOnly ? tr("Signalbox (read-only)") : QStringLiteral("Signalbox"));
 }
 

@@ -9,7 +9,9 @@
 #include <QMainWindow>
 #include <QPointer>
 
+class QCheckBox;
 class QComboBox;
+class QLineEdit;
 class QLabel;
 class QStackedWidget;
 class QTableView;
@@ -44,6 +46,8 @@ public:
 
 Q_SIGNALS:
     void contextRequested(const QString& context);
+    // Look in this namespace too (besides the discovered ones), on the current context.
+    void namespaceRequested(const QString& ns);
     void pollIntervalRequested(int seconds);
 
 protected:
@@ -65,6 +69,8 @@ private:
     QLabel* m_problem;
     QComboBox* m_contexts;
     QComboBox* m_refresh;
+    QLineEdit* m_namespace;
+    QCheckBox* m_readOnlyBox;
     QStackedWidget* m_stack;
     QTableView* m_table;
     ServicePage* m_page;

@@ -1,7 +1,11 @@
 // The main window says which connection it would use, or why there is none.
 #include "ui/mainwindow.h"
 
+#include <QCheckBox>
 #include <QComboBox>
+#include <QLineEdit>
+#include <QSettings>
+#include <QSignalSpy>
 #include <QLabel>
 #include <QStandardPaths>
 #include <QTest>
@@ -43,6 +47,28 @@ private Q_SLOTS:
         auto* problem = w.findChild<QLabel*>(QStringLiteral("problemLabel"));
         QVERIFY(problem->isVisible());
         QCOMPARE(problem->text(), QStringLiteral("No kubeconfig found: pass --kubeconfig."));
+    }
+
+    void namespaceAndReadOnlyFromTheHeader()
+    {
+        ui::MainWindow w;
+        QSignalSpy requested(&w, &ui::MainWindow::namespaceRequested);
+        auto* field = w.findChild<QLineEdit*>(QStringLiteral("namespaceField"));
+        field->clear();
+        QTest::keyClicks(field, QStringLiteral("uro"));
+        QTest::keyClick(field, Qt::Key_Return);
+        QCOMPARE(requested.count(), 1);
+        QCOMPARE(requested.first().first().toString(), QStringLiteral("uro"));
+        auto* box = w.findChild<QCheckBox*>(QStringLiteral("readOnlyBox"));
+        QVERIFY(!w.readOnly());
+        box->click();
+        QVERIFY(w.readOnly());
+        QVERIFY(QSettings().value(QStringLiteral("readOnly")).toBool());
+        w.setReadOnly(false);
+        QVERIFY(!box->isChecked());
+        box->click();
+        box->click();
+        QVERIFY(!QSettings().value(QStringLiteral("readOnly")).toBool());
     }
 
     void warnsWhenTlsIsNotVerified()
