@@ -239,6 +239,33 @@ private:
 
     std::string who() const { return m_user.empty() ? std::string("someone") : m_user; }
 
+    template <typename Plan>
+    void showPlan(const Plan& plan) const
+    {
+        if (m_options.json)
+            say(plan.toJson().dump(2));
+        else
+            std::fputs(plan.describe().c_str(), stdout);
+    }
+
+    std::function<void(const std::string&)> progressPrinter() const
+    {
+        return [this](const std::string& step) {
+            if (!m_options.json)
+                say("... " + step);
+        };
+    }
+
+    // Prints how an action ended, tells the webhook and exits with `code`.
+    void ended(int code, const std::string& message, const std::string& what)
+    {
+        if (code == 0)
+            say(message);
+        else
+            complain(message);
+        finishWith(code, (code == 0 ? "✅ " : "❌ ") + who() + " · " + what + ": " + message);
+    }
+
     void deploy()
     {
         const std::string name = requireService();
@@ -264,10 +291,7 @@ private:
         }
         m_deployer = new model::Deployer(&m_client, &m_registry, *find(name), this);
         m_deployer->plan(target, m_options.image.toStdString(), [this](model::DeployPlan plan) {
-            if (m_options.json)
-                say(plan.toJson().dump(2));
-            else
-                std::fputs(plan.describe().c_str(), stdout);
+            showPlan(plan);
             if (!plan.allowed()) {
                 const model::Check* f = plan.firstFailure();
                 complain("refused: " + (f ? f->text : std::string("nothing to deploy")) + ". Nothing was changed.");
@@ -275,16 +299,10 @@ private:
                 return;
             }
             m_user = plan.user;
-            m_deployer->execute(
-                plan, m_options.wait, [this](const std::string& step) { if (!m_options.json) say("... " + step); },
-                [this, plan](model::DeployOutcome o) {
-                    if (o.exitCode() == 0)
-                        say(o.message);
-                    else
-                        complain(o.message);
-                    finishWith(o.exitCode(), (o.exitCode() == 0 ? "✅ " : "❌ ") + who() + " · " + plan.service +
-                                                 " · deploy to " + model::targetName(plan.target) + ": " + o.message);
-                });
+            m_deployer->execute(plan, m_options.wait, progressPrinter(), [this, plan](model::DeployOutcome o) {
+                ended(o.exitCode(), o.message,
+                      plan.service + " · deploy to " + model::targetName(plan.target));
+            });
         });
     }
 
@@ -343,7 +361,7 @@ private:
         int code = 3;
         for (const auto& p : *plans) {
             if (!m_options.json)
-                std::fputs(p.describe().c_str(), stdout);
+                showPlan(p);
             if (!p.allowed()) {
                 ok = false;
                 const model::Check* f = p.firstFailure();
@@ -375,7 +393,7 @@ private:
         }
         const model::DeployPlan& p = (*plans)[i];
         m_deployers[i]->execute(
-            p, m_options.wait, [this](const std::string& step) { if (!m_options.json) say("... " + step); },
+            p, m_options.wait, progressPrinter(),
             [this, plans, i](model::DeployOutcome o) {
                 if (o.exitCode() != 0) {
                     std::string done;
@@ -399,10 +417,7 @@ private:
             return;
         m_swapper = new model::Swapper(&m_client, model::groupOf(m_services, name), this);
         m_swapper->plan(kind, name, m_options.expectLive, [this, name](model::SwapPlan plan) {
-            if (m_options.json)
-                say(plan.toJson().dump(2));
-            else
-                std::fputs(plan.describe().c_str(), stdout);
+            showPlan(plan);
             if (!plan.allowed()) {
                 const model::Check* f = plan.firstFailure();
                 const bool moved = plan.refusedAsChanged();
@@ -415,16 +430,9 @@ private:
                 return;
             }
             m_user = plan.user;
-            m_swapper->execute(
-                plan, [this](const std::string& step) { if (!m_options.json) say("... " + step); },
-                [this, plan](model::SwapOutcome o) {
-                    if (o.exitCode() == 0)
-                        say(o.message);
-                    else
-                        complain(o.message);
-                    finishWith(o.exitCode(), (o.exitCode() == 0 ? "✅ " : "❌ ") + who() + " · " + plan.service +
-                                                 " · " + plan.verb() + ": " + o.message);
-                });
+            m_swapper->execute(plan, progressPrinter(), [this, plan](model::SwapOutcome o) {
+                ended(o.exitCode(), o.message, plan.service + " · " + plan.verb());
+            });
         });
     }
 

@@ -40,10 +40,7 @@ bool DeployPlan::allowed() const
 
 const Check* DeployPlan::firstFailure() const
 {
-    for (const auto& c : checks)
-        if (!c.holds)
-            return &c;
-    return nullptr;
+    return firstFailedCheck(checks);
 }
 
 std::string DeployPlan::describe() const

@@ -104,12 +104,17 @@ bool SwapPlan::allowed() const
     return !members.empty() && firstFailure() == nullptr;
 }
 
-const Check* SwapPlan::firstFailure() const
+const Check* firstFailedCheck(const std::vector<Check>& checks)
 {
     for (const auto& c : checks)
         if (!c.holds)
             return &c;
     return nullptr;
+}
+
+const Check* SwapPlan::firstFailure() const
+{
+    return firstFailedCheck(checks);
 }
 
 bool SwapPlan::refusedAsChanged() const

@@ -48,6 +48,9 @@ struct Check {
     bool changed = false;            // fails when the state moved on since it was expected (exit code 5)
 };
 
+// The first check that does not hold, or nullptr when all hold.
+const Check* firstFailedCheck(const std::vector<Check>& checks);
+
 // A swap (or its rollback, or the repair of a half-done one) as a plan: what will change and
 // what must hold. The confirm dialog, the command line and the audit record all show this.
 struct SwapPlan {
