@@ -164,8 +164,11 @@ Transport::Id Transport::start(const Endpoint& endpoint, HttpRequest request, Do
         setBlob(h, CURLOPT_SSLKEY_BLOB, endpoint.keyData);
     else if (!endpoint.keyFile.empty())
         curl_easy_setopt(h, CURLOPT_SSLKEY, endpoint.keyFile.c_str());
-    if (!endpoint.proxyUrl.empty())
+    if (!endpoint.proxyUrl.empty()) {
+        // A proxy-url in the kubeconfig carries every request, whatever no_proxy says, as in kubectl.
         curl_easy_setopt(h, CURLOPT_PROXY, endpoint.proxyUrl.c_str());
+        curl_easy_setopt(h, CURLOPT_NOPROXY, "");
+    }
     if (!endpoint.username.empty()) {
         curl_easy_setopt(h, CURLOPT_USERNAME, endpoint.username.c_str());
         curl_easy_setopt(h, CURLOPT_PASSWORD, endpoint.password.c_str());
@@ -342,7 +345,9 @@ void Transport::finish(Request* request, CURLcode code)
     if ((code == CURLE_PARTIAL_FILE || code == CURLE_HTTP2 || code == CURLE_HTTP2_STREAM) && status >= 400)
         code = CURLE_OK;
     if (code != CURLE_OK) {
-        r->onDone(transportError(code, r->errorBuffer, r->endpoint, r->request.timeout));
+        long proxyAnswer = 0;
+        curl_easy_getinfo(r->easy.get(), CURLINFO_HTTP_CONNECTCODE, &proxyAnswer);
+        r->onDone(transportError(code, r->errorBuffer, r->endpoint, r->request.timeout, proxyAnswer));
         return;
     }
     HttpResponse response;
@@ -353,12 +358,23 @@ void Transport::finish(Request* request, CURLcode code)
 }
 
 Error Transport::transportError(CURLcode code, const std::string& curlDetail, const Endpoint& endpoint,
-                                std::chrono::milliseconds timeout)
+                                std::chrono::milliseconds timeout, long proxyAnswer)
 {
     Error e;
     e.kind = Error::Kind::Transport;
     e.detail = std::string(curl_easy_strerror(code)) + (curlDetail.empty() ? "" : ": " + curlDetail);
     const std::string& server = endpoint.server;
+    if (!endpoint.proxyUrl.empty() && proxyAnswer != 0 && (proxyAnswer < 200 || proxyAnswer > 299)) {
+        e.message = "The proxy " + endpoint.proxyUrl + " refused to connect to " + server + " (it answered " +
+                    std::to_string(proxyAnswer) + "). Check the proxy-url in the kubeconfig and that the proxy "
+                    "lets you reach the cluster.";
+        return e;
+    }
+    if (!endpoint.proxyUrl.empty() && code == CURLE_COULDNT_CONNECT) {
+        e.message = "Nothing answers at the proxy " + endpoint.proxyUrl + " that the kubeconfig's proxy-url names. "
+                    "Check that the proxy runs and that its address is right.";
+        return e;
+    }
     switch (code) {
     case CURLE_COULDNT_RESOLVE_HOST:
         e.message = "The server name in " + server + " cannot be resolved. Check the server address in the "

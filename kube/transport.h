@@ -74,9 +74,10 @@ public:
     void cancel(Id id);
     std::size_t activeCount() const { return m_requests.size(); }
 
-    // Turns a libcurl failure into a sentence about this endpoint.
+    // Turns a libcurl failure into a sentence about this endpoint. `proxyAnswer`: the status a
+    // proxy gave to CONNECT, 0 when there was none.
     static Error transportError(CURLcode code, const std::string& curlDetail, const Endpoint& endpoint,
-                                std::chrono::milliseconds timeout);
+                                std::chrono::milliseconds timeout, long proxyAnswer = 0);
 
 private:
     struct Request;

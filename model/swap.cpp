@@ -220,7 +220,7 @@ Swapper::Swapper(kube::Client* client, std::vector<ServiceSpec> group, QObject* 
 
 void Swapper::readMember(const ServiceSpec& spec, std::function<void(std::shared_ptr<MemberRead>)> done)
 {
-    // The reads and access reviews of one service, in parallel.
+    // The reads and access reviews of one service, in parallel but for the two Services.
     auto read = std::make_shared<MemberRead>();
     auto finish = [read, done] { done(read); };
     auto count = std::make_shared<Countdown>(Countdown{7, finish});
@@ -229,17 +229,22 @@ void Swapper::readMember(const ServiceSpec& spec, std::function<void(std::shared
             read->error = e;
     };
     QPointer<Swapper> self(this);
-    m_client->get(kube::resources::services, spec.ns, spec.liveService, [=, this](kube::Result<json> r) {
-        if (r) {
-            if (auto s = kube::parseService(r.value()))
-                read->live = s.value();
-            const json& m = r.value().contains("metadata") ? r.value()["metadata"] : json();
-            read->liveHasAnnotations = m.is_object() && m.contains("annotations") && m["annotations"].is_object();
-        } else {
-            keepError(r.error());
-        }
-        count->tick();
-    });
+    // Staging is read first and live only after it: a swap moves live before staging, so a read
+    // that overlaps a swap sees the state before it or a live that already moved ("changed
+    // since"), never a staging that seems to share live's slot when it does not.
+    auto readLive = [=, this] {
+        m_client->get(kube::resources::services, spec.ns, spec.liveService, [=, this](kube::Result<json> r) {
+            if (r) {
+                if (auto s = kube::parseService(r.value()))
+                    read->live = s.value();
+                const json& m = r.value().contains("metadata") ? r.value()["metadata"] : json();
+                read->liveHasAnnotations = m.is_object() && m.contains("annotations") && m["annotations"].is_object();
+            } else {
+                keepError(r.error());
+            }
+            count->tick();
+        });
+    };
     m_client->get(kube::resources::services, spec.ns, spec.stagingService, [=, this](kube::Result<json> r) {
         if (r) {
             if (auto s = kube::parseService(r.value()))
@@ -248,6 +253,12 @@ void Swapper::readMember(const ServiceSpec& spec, std::function<void(std::shared
             keepError(r.error());
         }
         count->tick();
+        if (!self)
+            return;
+        if (m_betweenReads)
+            m_betweenReads(spec.name, readLive);
+        else
+            readLive();
     });
     for (char slot : {'a', 'b'}) {
         m_client->get(kube::resources::deployments, spec.ns, spec.slotDeployment(slot), [=, this](kube::Result<json> r) {

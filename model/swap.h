@@ -96,6 +96,13 @@ public:
     void execute(const SwapPlan& confirmed, std::function<void(const std::string&)> progress,
                  std::function<void(SwapOutcome)> done);
 
+    // Tests only: called after a plan has read a staging Service and before it reads the live
+    // one; the plan goes on when `resume` is called.
+    void setBetweenReadsHook(std::function<void(const std::string& service, std::function<void()> resume)> hook)
+    {
+        m_betweenReads = std::move(hook);
+    }
+
 private:
     struct Run;
     void readMember(const ServiceSpec& spec, std::function<void(std::shared_ptr<struct MemberRead>)> done);
@@ -108,6 +115,7 @@ private:
 
     kube::Client* m_client;
     std::vector<ServiceSpec> m_group;
+    std::function<void(const std::string&, std::function<void()>)> m_betweenReads;
 };
 
 // The swap history recorded on a live Service, oldest first.

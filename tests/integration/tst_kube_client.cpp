@@ -8,6 +8,8 @@
 #include <QFile>
 #include <QProcess>
 #include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -46,6 +48,64 @@ void writeFile(const QString& path, const QByteArray& content, bool executable =
     if (executable)
         f.setPermissions(f.permissions() | QFileDevice::ExeOwner);
 }
+
+// An HTTP proxy on loopback that opens CONNECT tunnels, or answers 403 when told to refuse.
+class ConnectProxy : public QObject {
+public:
+    QStringList targets; // host:port of every CONNECT it was asked for
+    bool refuse = false;
+
+    ConnectProxy()
+    {
+        m_server.listen(QHostAddress::LocalHost);
+        connect(&m_server, &QTcpServer::newConnection, this, &ConnectProxy::accept);
+    }
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(m_server.serverPort()); }
+
+private:
+    QTcpServer m_server;
+
+    void accept()
+    {
+        while (QTcpSocket* in = m_server.nextPendingConnection()) {
+            connect(in, &QTcpSocket::disconnected, in, &QObject::deleteLater);
+            auto head = std::make_shared<QByteArray>();
+            connect(in, &QTcpSocket::readyRead, this, [this, in, head] {
+                if (in->property("tunnel").toBool())
+                    return;
+                head->append(in->readAll());
+                const qsizetype end = head->indexOf("\r\n\r\n");
+                if (end < 0)
+                    return;
+                const QList<QByteArray> request = head->left(head->indexOf("\r\n")).split(' ');
+                if (request.size() < 2 || request[0] != "CONNECT") {
+                    in->write("HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\n\r\n");
+                    in->disconnectFromHost();
+                    return;
+                }
+                targets << QString::fromUtf8(request[1]);
+                if (refuse) {
+                    in->write("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n");
+                    in->disconnectFromHost();
+                    return;
+                }
+                in->setProperty("tunnel", true);
+                const QByteArray early = head->mid(end + 4);
+                const qsizetype colon = request[1].lastIndexOf(':');
+                auto* out = new QTcpSocket(in);
+                connect(out, &QTcpSocket::connected, in, [in, out, early] {
+                    in->write("HTTP/1.1 200 Connection established\r\n\r\n");
+                    out->write(early + in->readAll());
+                    connect(in, &QTcpSocket::readyRead, out, [in, out] { out->write(in->readAll()); });
+                    connect(out, &QTcpSocket::readyRead, in, [in, out] { in->write(out->readAll()); });
+                });
+                connect(out, &QTcpSocket::disconnected, in, &QTcpSocket::disconnectFromHost);
+                connect(in, &QTcpSocket::disconnected, out, &QTcpSocket::disconnectFromHost);
+                out->connectToHost(QString::fromUtf8(request[1].left(colon)), request[1].mid(colon + 1).toUShort());
+            });
+        }
+    }
+};
 
 } // namespace
 
@@ -204,6 +264,62 @@ private Q_SLOTS:
         QVERIFY2(message(who).contains(QStringLiteral("signalbox-no-such-plugin")), qPrintable(message(who)));
         QVERIFY(message(who).contains(QStringLiteral("not installed")));
         QVERIFY(message(who).contains(QStringLiteral("apt install no-such-plugin")));
+    }
+
+    void interactivePluginIsNotRunAndSaysWhy()
+    {
+        QFile::remove(m_tmp.path() + QStringLiteral("/runs.txt"));
+        kube::RestConfig rc = execConfig(60);
+        rc.user.exec->interactiveMode = "Always";
+        rc.user.exec->installHint = "Log in with: example-login --device";
+        kube::Client c(rc, &m_transport);
+        const auto who = whoAmI(c);
+        QVERIFY(!who);
+        QVERIFY2(message(who).contains(QStringLiteral("interactiveMode: Always")), qPrintable(message(who)));
+        QVERIFY(message(who).contains(QStringLiteral("Log in with: example-login --device")));
+        QCOMPARE(pluginRuns(), 0);
+    }
+
+    void proxyUrlCarriesEveryRequestDespiteNoProxy()
+    {
+        // kubectl sends everything through a kubeconfig's proxy-url; no_proxy does not apply to it.
+        ConnectProxy proxy;
+        kube::RestConfig rc = config(QStringLiteral("viewer"));
+        rc.cluster.proxyUrl = proxy.url();
+        const QUrl server(QString::fromStdString(rc.cluster.server));
+        qputenv("no_proxy", "127.0.0.1,localhost");
+        qputenv("NO_PROXY", "127.0.0.1,localhost");
+        kube::Client c(rc, &m_transport);
+        const auto who = whoAmI(c);
+        qunsetenv("no_proxy");
+        qunsetenv("NO_PROXY");
+        QVERIFY2(who, qPrintable(message(who)));
+        QCOMPARE(QString::fromStdString(who->username), QStringLiteral("viewer"));
+        QVERIFY2(proxy.targets.contains(QStringLiteral("%1:%2").arg(server.host()).arg(server.port())),
+                 qPrintable(proxy.targets.join(u',')));
+    }
+
+    void proxyFailuresNameTheProxy()
+    {
+        ConnectProxy proxy;
+        proxy.refuse = true;
+        kube::RestConfig rc = config(QStringLiteral("viewer"));
+        rc.cluster.proxyUrl = proxy.url();
+        {
+            kube::Client c(rc, &m_transport);
+            const auto who = whoAmI(c);
+            QVERIFY(!who);
+            QVERIFY2(message(who).startsWith(QStringLiteral("The proxy %1 refused to connect to")
+                                                 .arg(QString::fromStdString(proxy.url()))),
+                     qPrintable(message(who)));
+            QVERIFY(message(who).contains(QStringLiteral("403")));
+        }
+        rc.cluster.proxyUrl = "http://127.0.0.1:1";
+        kube::Client c(rc, &m_transport);
+        const auto who = whoAmI(c);
+        QVERIFY(!who);
+        QVERIFY2(message(who).startsWith(QStringLiteral("Nothing answers at the proxy http://127.0.0.1:1")),
+                 qPrintable(message(who)));
     }
 
     void wrongCaFailsWithTheTlsSentence()

@@ -249,6 +249,35 @@ private Q_SLOTS:
         QVERIFY(cli.readAllStandardError().contains("pass --yes"));
     }
 
+    void aPlanWhoseReadsStraddleASwapSeesItChanged()
+    {
+        // A plan that read staging before someone's swap and live after it must report that
+        // live moved, not a staging that shares live's slot.
+        setSlots(QStringLiteral("uro"), QStringLiteral("a"), QStringLiteral("b"));
+        setSlots(QStringLiteral("uro-frontend"), QStringLiteral("a"), QStringLiteral("b"));
+        auto c = client(QStringLiteral("operator"));
+        model::Swapper reader(c.get(), model::groupOf(m_services, "uro"));
+        std::function<void()> resume;
+        reader.setBetweenReadsHook([&resume](const std::string& service, std::function<void()> go) {
+            if (service == "uro")
+                resume = std::move(go);
+            else
+                go();
+        });
+        std::optional<model::SwapPlan> out;
+        reader.plan(model::SwapPlan::Kind::Swap, "uro", 'a', [&out](model::SwapPlan p) { out = std::move(p); });
+        QTRY_VERIFY_WITH_TIMEOUT(bool(resume), 20000);
+        QCOMPARE(runSwap({}), 0);
+        QCOMPARE(selectorOf(QStringLiteral("uro")), QStringLiteral("b"));
+        QCOMPARE(selectorOf(QStringLiteral("uro-staging")), QStringLiteral("a"));
+        resume();
+        QTRY_VERIFY_WITH_TIMEOUT(out.has_value(), 20000);
+        QVERIFY(!out->allowed());
+        QVERIFY2(out->refusedAsChanged(), out->describe().c_str());
+        QVERIFY2(QString::fromStdString(out->firstFailure()->text).contains(QStringLiteral("it is on slot B")),
+                 out->describe().c_str());
+    }
+
     void racersWithExpectLiveSwapOncePerRound()
     {
         setSlots(QStringLiteral("uro"), QStringLiteral("a"), QStringLiteral("b"));
