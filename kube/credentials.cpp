@@ -109,9 +109,10 @@ void CredentialProvider::runPlugin()
     const ExecConfig& exec = *m_user.exec;
     if (exec.interactiveMode == "Always") {
         finishPlugin(Error::config("The credential plugin \"" + exec.command + "\" of the kubeconfig " + who(m_user) +
-                                   " needs a terminal to ask you something (interactiveMode: Always), which a "
-                                   "desktop program cannot offer. Log in with it in a terminal first (for example "
-                                   "run kubectl get namespaces), then try again." + hint(exec)));
+                                   " says it always needs a terminal to ask you something (interactiveMode: Always), "
+                                   "which Signalbox cannot offer, so it was not run. If the plugin can reuse a login "
+                                   "made in a terminal (kubelogin and the cloud plugins can), log in there once and "
+                                   "set interactiveMode: IfAvailable for this user."+ hint(exec)));
         return;
     }
     QString program = q(exec.command);

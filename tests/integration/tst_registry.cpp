@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <map>
 #include <netinet/in.h>
+#include <nlohmann/json.hpp>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -82,6 +83,22 @@ std::map<QString, PushedImage> pushedImages()
             out[QString::fromUtf8(cols[0])] = {QString::fromUtf8(cols[1]), QString::fromUtf8(cols[2]),
                                                QString::fromUtf8(cols[3])};
     }
+    return out;
+}
+
+// What the token server counted (see tests/registry/tokenserver): tokens issued and refused,
+// and the blob downloads it served as the token registry's redirect target.
+std::map<std::string, long> tokenServerStats()
+{
+    QString url = qEnvironmentVariable("SIGNALBOX_REGISTRY_TOKEN_REALM");
+    url.replace(QStringLiteral("/token"), QStringLiteral("/stats"));
+    const auto p = testsupport::run(QStringLiteral("curl"), {QStringLiteral("-sf"), url});
+    std::map<std::string, long> out;
+    const auto j = nlohmann::json::parse(p.out.toStdString(), nullptr, false);
+    if (j.is_object())
+        for (const auto& [k, v] : j.items())
+            if (v.is_number_integer())
+                out[k] = v.get<long>();
     return out;
 }
 
@@ -295,6 +312,31 @@ private Q_SLOTS:
             order << QString::fromStdString(t.tag);
         QCOMPARE(order, kNewestFirst);
         QCOMPARE(c.stats().tokenRequests, 1);
+    }
+
+    void followsBlobRedirectsWithoutTakingCredentialsAlong()
+    {
+        REQUIRE_REGISTRIES();
+        // The token registry sends blob downloads to another origin, as GHCR and Docker Hub send
+        // them to their CDNs: the image details still arrive, and no Authorization goes along.
+        const auto before = tokenServerStats();
+        QVERIFY2(before.count("blobs") && before.count("blobsWithAuthorization"),
+                 "the token server does not serve blobs: scripts/registry down, then up");
+        kube::RegistryClient c(&m_transport, options(env("SIGNALBOX_REGISTRY_DOCKER_CONFIG")));
+        auto infos = listWithInfo(c, env("SIGNALBOX_REGISTRY_TOKEN"));
+        QVERIFY2(infos.ok(), infos.ok() ? "" : qPrintable(message(infos.error())));
+        const auto pushed = pushedImages();
+        QCOMPARE(infos->size(), pushed.size());
+        for (const auto& t : *infos) {
+            QVERIFY2(t.info, qPrintable(QString::fromStdString(t.tag + ": " + t.error)));
+            const PushedImage& p = pushed.at(QString::fromStdString(t.tag));
+            QCOMPARE(QString::fromStdString(t.info->created), p.created);
+            QCOMPARE(QString::fromStdString(t.info->revision), p.revision);
+        }
+        const auto after = tokenServerStats();
+        QVERIFY2(after.at("blobs") - before.at("blobs") >= long(pushed.size()),
+                 qPrintable(QStringLiteral("%1 blob downloads redirected").arg(after.at("blobs") - before.at("blobs"))));
+        QCOMPARE(after.at("blobsWithAuthorization"), before.at("blobsWithAuthorization"));
     }
 
     void exchangesAnIdentityTokenForAnAccessToken()

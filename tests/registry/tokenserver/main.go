@@ -4,6 +4,10 @@
 // with a JWT signed by the key whose certificate is the registry's rootcertbundle. It grants
 // every requested action to a known user and nothing to anyone else, and counts what it served
 // on GET /stats so tests can see how often a client came back.
+//
+// With -blobs it also stands in for the blob storage a registry redirects to (a CDN or a bucket,
+// as GHCR and Docker Hub do): /blobs/PATH serves DIR/PATH, and /stats counts those requests and
+// how many of them carried an Authorization header, which a client must not send there.
 package main
 
 import (
@@ -43,6 +47,8 @@ type server struct {
 	lifetime     time.Duration
 	issued       atomic.Int64
 	refused      atomic.Int64
+	blobs        atomic.Int64
+	blobsAuthed  atomic.Int64
 }
 
 func main() {
@@ -56,6 +62,7 @@ func main() {
 	passwordFile := flag.String("password-file", "", "file holding that user's password")
 	refreshFile := flag.String("refresh-token-file", "", "file holding a refresh token (identitytoken) for that user")
 	lifetime := flag.Duration("lifetime", 5*time.Minute, "token lifetime")
+	blobs := flag.String("blobs", "", "serve this directory under /blobs/, as redirected blob storage")
 	flag.Parse()
 
 	s := &server{issuer: *issuer, service: *service, user: *user, lifetime: *lifetime}
@@ -80,8 +87,21 @@ func main() {
 	mux.HandleFunc("/token", s.token)
 	mux.HandleFunc("/stats", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
-		json.NewEncoder(w).Encode(map[string]int64{"issued": s.issued.Load(), "refused": s.refused.Load()})
+		json.NewEncoder(w).Encode(map[string]int64{
+			"issued": s.issued.Load(), "refused": s.refused.Load(),
+			"blobs": s.blobs.Load(), "blobsWithAuthorization": s.blobsAuthed.Load(),
+		})
 	})
+	if *blobs != "" {
+		files := http.StripPrefix("/blobs", http.FileServer(http.Dir(*blobs)))
+		mux.HandleFunc("/blobs/", func(w http.ResponseWriter, r *http.Request) {
+			s.blobs.Add(1)
+			if r.Header.Get("Authorization") != "" {
+				s.blobsAuthed.Add(1)
+			}
+			files.ServeHTTP(w, r)
+		})
+	}
 	log.Printf("token server on %s", ln.Addr())
 	log.Fatal(http.Serve(ln, mux))
 }
