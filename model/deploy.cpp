@@ -348,49 +348,122 @@ void Deployer::execute(const DeployPlan& confirmed, bool wait, std::function<voi
             metaAnnotations[historyAnnotation] =
                 appendHistory(metaAnnotations.value(historyAnnotation, std::string()), entry, 10);
             patch.push_back({{"op", "add"}, {"path", "/metadata/annotations"}, {"value", metaAnnotations}});
-            m_client->patch(kube::resources::deployments, p.ns, p.deployment, kube::PatchType::Json, patch,
-                            [=, this](kube::Result<json> r) {
-                                if (!self)
-                                    return;
-                                if (!r) {
-                                    finish(r.error().httpStatus == 403   ? DeployOutcome::Status::Forbidden
-                                           : r.error().reason == "Conflict" ? DeployOutcome::Status::Conflict
-                                                                            : DeployOutcome::Status::Failed,
-                                           r.error().message);
-                                    return;
-                                }
-                                if (auto d = kube::parseDeployment(r.value()))
-                                    run->generation = d->meta.generation;
-                                const json event = {
-                                    {"apiVersion", "v1"},
-                                    {"kind", "Event"},
-                                    {"metadata", {{"generateName", p.deployment + ".signalbox-"}, {"namespace", p.ns}}},
-                                    {"involvedObject",
-                                     {{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"name", p.deployment},
-                                      {"namespace", p.ns}}},
-                                    {"reason", "Deployed"},
-                                    {"message", p.user + " deployed " + p.pinned + (p.tag.empty() ? "" : " (" + p.tag + ")") +
-                                                    " to " + targetName(p.target) + " " + upper(p.slot) + ", replacing " +
-                                                    p.current.image},
-                                    {"type", "Normal"},
-                                    {"source", {{"component", "signalbox"}}},
-                                    {"firstTimestamp", nowUtcText()},
-                                    {"lastTimestamp", nowUtcText()},
-                                    {"count", 1}};
-                                m_client->create(kube::resources::events, p.ns, event, [=, this](kube::Result<json>) {
+            // After the patch: the Event, then (with --wait) the rollout.
+            auto recordAndFollow = [=, this] {
+                const json event = {
+                    {"apiVersion", "v1"},
+                    {"kind", "Event"},
+                    {"metadata", {{"generateName", p.deployment + ".signalbox-"}, {"namespace", p.ns}}},
+                    {"involvedObject",
+                     {{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"name", p.deployment},
+                      {"namespace", p.ns}}},
+                    {"reason", "Deployed"},
+                    {"message", p.user + " deployed " + p.pinned + (p.tag.empty() ? "" : " (" + p.tag + ")") +
+                                    " to " + targetName(p.target) + " " + upper(p.slot) + ", replacing " +
+                                    p.current.image},
+                    {"type", "Normal"},
+                    {"source", {{"component", "signalbox"}}},
+                    {"firstTimestamp", nowUtcText()},
+                    {"lastTimestamp", nowUtcText()},
+                    {"count", 1}};
+                m_client->create(kube::resources::events, p.ns, event, [=, this](kube::Result<json>) {
+                    if (!self)
+                        return;
+                    if (!run->wait) {
+                        run->done({DeployOutcome::Status::Started,
+                                   "Deployed " + p.pinned + " to " + targetName(p.target) + " (" +
+                                       upper(p.slot) + "); the rollout continues in the cluster."});
+                        return;
+                    }
+                    run->deadline = QDateTime::currentMSecsSinceEpoch() + 15 * 60 * 1000;
+                    follow(run, 0);
+                });
+            };
+            const json before = obj;
+            auto send = [=, this] {
+                m_client->patch(kube::resources::deployments, p.ns, p.deployment, kube::PatchType::Json, patch,
+                                [=, this](kube::Result<json> r) {
                                     if (!self)
                                         return;
-                                    if (!run->wait) {
-                                        run->done({DeployOutcome::Status::Started,
-                                                   "Deployed " + p.pinned + " to " + targetName(p.target) + " (" +
-                                                       upper(p.slot) + "); the rollout continues in the cluster."});
+                                    if (!r) {
+                                        finish(r.error().httpStatus == 403 ? DeployOutcome::Status::Forbidden
+                                               : r.error().reason == "Conflict"
+                                                   ? DeployOutcome::Status::Conflict
+                                                   : DeployOutcome::Status::Failed,
+                                               r.error().message);
                                         return;
                                     }
-                                    run->deadline = QDateTime::currentMSecsSinceEpoch() + 15 * 60 * 1000;
-                                    follow(run, 0);
+                                    if (auto d = kube::parseDeployment(r.value()))
+                                        run->generation = d->meta.generation;
+                                    if (p.target != DeployTarget::Staging) {
+                                        recordAndFollow();
+                                        return;
+                                    }
+                                    guardStaging(run, before, r.value(), recordAndFollow);
                                 });
-                            });
+            };
+            if (m_beforePatch)
+                m_beforePatch(send);
+            else
+                send();
         });
+    });
+}
+
+void Deployer::guardStaging(std::shared_ptr<DeployRun> run, const json& before, const json& after,
+                            std::function<void()> next)
+{
+    // A swap between the checks and the patch can have made this slot live. Look again; if it is
+    // live now, put the Deployment back as it was, before its new pods can take traffic.
+    QPointer<Deployer> self(this);
+    m_client->get(kube::resources::services, run->plan.ns, m_spec.liveService, [=, this](kube::Result<json> live) {
+        if (!self)
+            return;
+        const DeployPlan& p = run->plan;
+        if (!live) {
+            run->done({DeployOutcome::Status::Failed,
+                       "Deployed " + p.pinned + " to staging (" + upper(p.slot) + "), but the live Service " +
+                           m_spec.liveService + " could not be read afterwards to confirm that " + upper(p.slot) +
+                           " is still staging (" + live.error().message + "). Check it now with `signalbox status " +
+                           p.service + "`."});
+            return;
+        }
+        const auto service = kube::parseService(live.value());
+        const auto deployment = kube::parseDeployment(after);
+        const bool nowLive = service && deployment &&
+                             kube::selectorMatches(service.value().selector, deployment.value().podTemplate.labels);
+        if (!nowLive) {
+            next();
+            return;
+        }
+        // Only if nobody changed the spec since: status updates of the controller do not count.
+        json undo = json::array();
+        undo.push_back({{"op", "test"}, {"path", "/metadata/generation"}, {"value", after["metadata"]["generation"]}});
+        undo.push_back({{"op", "replace"}, {"path", "/spec/template"}, {"value", before["spec"]["template"]}});
+        // The history as it was: the deploy that was undone is not one to remember.
+        const std::string historyPath = "/metadata/annotations/" + pointerEscape(historyAnnotation);
+        const json& was = before.contains("metadata") ? before["metadata"] : json::object();
+        if (was.contains("annotations") && was["annotations"].is_object() && was["annotations"].contains(historyAnnotation))
+            undo.push_back({{"op", "replace"}, {"path", historyPath}, {"value", was["annotations"][historyAnnotation]}});
+        else
+            undo.push_back({{"op", "remove"}, {"path", historyPath}});
+        m_client->patch(kube::resources::deployments, p.ns, p.deployment, kube::PatchType::Json, undo,
+                        [=](kube::Result<json> r) {
+                            if (r) {
+                                run->done({DeployOutcome::Status::Conflict,
+                                           "A swap made " + upper(p.slot) + " of " + p.service +
+                                               " live while this deploy was being sent, so the deploy was undone at "
+                                               "once: " + p.deployment + " runs " + p.current.image +
+                                               " again. Deploy again to the new staging slot."});
+                                return;
+                            }
+                            run->done({DeployOutcome::Status::Failed,
+                                       "A swap made " + upper(p.slot) + " of " + p.service +
+                                           " live while this deploy was being sent, and undoing it failed (" +
+                                           r.error().message + "): the live slot now runs " + p.pinned +
+                                           ". Swap back at once (`signalbox rollback " + p.service +
+                                           "`) or set " + p.deployment + "'s image back to " + p.current.image + "."});
+                        });
     });
 }
 

@@ -61,12 +61,18 @@ public:
     void execute(const DeployPlan& confirmed, bool wait, std::function<void(const std::string&)> progress,
                  std::function<void(DeployOutcome)> done);
 
+    // Tests only: called just before the deploy's patch is sent; the patch goes when `send` is called.
+    void setBeforePatchHook(std::function<void(std::function<void()> send)> hook) { m_beforePatch = std::move(hook); }
+
 private:
     void follow(std::shared_ptr<struct DeployRun> run, int attempt);
+    void guardStaging(std::shared_ptr<struct DeployRun> run, const nlohmann::json& before, const nlohmann::json& after,
+                      std::function<void()> next);
 
     kube::Client* m_client;
     QPointer<kube::RegistryClient> m_registry;
     ServiceSpec m_spec;
+    std::function<void(std::function<void()>)> m_beforePatch;
 };
 
 } // namespace model

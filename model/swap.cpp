@@ -24,8 +24,6 @@ struct MemberRead {
     bool liveHasAnnotations = false;
 };
 
-namespace {
-
 std::string pointerEscape(const std::string& key)
 {
     std::string out;
@@ -39,6 +37,8 @@ std::string pointerEscape(const std::string& key)
     }
     return out;
 }
+
+namespace {
 
 std::string upper(char slot)
 {

@@ -118,6 +118,9 @@ private:
     std::function<void(const std::string&, std::function<void()>)> m_betweenReads;
 };
 
+// `key` as one segment of a JSON Pointer (RFC 6901): "~" -> "~0", "/" -> "~1".
+std::string pointerEscape(const std::string& key);
+
 // The swap history recorded on a live Service, oldest first.
 std::vector<nlohmann::json> readHistory(const std::string& annotationValue);
 std::string appendHistory(const std::string& annotationValue, const nlohmann::json& entry, std::size_t cap);

@@ -1,6 +1,7 @@
 // Swaps against the local control plane: both Services flip and the live endpoints follow;
 // racing operators cannot swap twice; a swap cut off half way is reported and repaired;
 // rollback is offered only while the previous release runs untouched; viewers are refused.
+#include "model/deploy.h"
 #include "model/servicelookup.h"
 #include "model/swap.h"
 #include "support/kubetest.h"
@@ -276,6 +277,60 @@ private Q_SLOTS:
         QVERIFY2(out->refusedAsChanged(), out->describe().c_str());
         QVERIFY2(QString::fromStdString(out->firstFailure()->text).contains(QStringLiteral("it is on slot B")),
                  out->describe().c_str());
+    }
+
+    void aDeployOvertakenByASwapIsUndone()
+    {
+        // The deploy checked that slot B is staging; before its patch goes out, an operator swaps
+        // and B becomes live. The deploy must not leave a new release running in live.
+        setSlots(QStringLiteral("uro"), QStringLiteral("a"), QStringLiteral("b"));
+        setSlots(QStringLiteral("uro-frontend"), QStringLiteral("a"), QStringLiteral("b"));
+        const auto image = [](const QString& d) {
+            return kubectl(QStringLiteral("admin"),
+                           {QStringLiteral("get"), QStringLiteral("deployment"), d, QStringLiteral("-n"),
+                            QStringLiteral("uro"), QStringLiteral("-o"),
+                            QStringLiteral("jsonpath={.spec.template.spec.containers[0].image}")})
+                .out;
+        };
+        const QByteArray before = image(QStringLiteral("uro-b"));
+        const auto history = [] {
+            return kubectl(QStringLiteral("admin"),
+                           {QStringLiteral("get"), QStringLiteral("deployment"), QStringLiteral("uro-b"),
+                            QStringLiteral("-n"), QStringLiteral("uro"), QStringLiteral("-o"),
+                            QStringLiteral("jsonpath={.metadata.annotations.signalbox\\.v-sekai\\.org/history}")})
+                .out;
+        };
+        const QByteArray annotationsBefore = history();
+        auto c = client(QStringLiteral("deployer"));
+        const auto spec = model::groupOf(m_services, "uro").front();
+        QCOMPARE(QString::fromStdString(spec.name), QStringLiteral("uro"));
+        model::Deployer deployer(c.get(), nullptr, spec);
+        const std::string wanted = "ghcr.io/v-sekai/uro@sha256:" + std::string(64, 'e');
+        std::optional<model::DeployPlan> planned;
+        deployer.plan(model::DeployTarget::Staging, wanted, [&](model::DeployPlan p) { planned = std::move(p); });
+        QTRY_VERIFY_WITH_TIMEOUT(planned.has_value(), 20000);
+        QVERIFY2(planned->allowed(), planned->describe().c_str());
+        QCOMPARE(planned->slot, 'b');
+
+        std::function<void()> send;
+        deployer.setBeforePatchHook([&send](std::function<void()> go) { send = std::move(go); });
+        std::optional<model::DeployOutcome> outcome;
+        deployer.execute(*planned, false, [](const std::string&) {},
+                         [&](model::DeployOutcome o) { outcome = std::move(o); });
+        QTRY_VERIFY_WITH_TIMEOUT(bool(send), 20000);
+        QCOMPARE(runSwap({}), 0);
+        QCOMPARE(selectorOf(QStringLiteral("uro")), QStringLiteral("b"));
+        send();
+        QTRY_VERIFY_WITH_TIMEOUT(outcome.has_value(), 20000);
+        QVERIFY2(outcome->status == model::DeployOutcome::Status::Conflict, outcome->message.c_str());
+        QVERIFY2(QString::fromStdString(outcome->message).contains(QStringLiteral("undone")), outcome->message.c_str());
+        QCOMPARE(outcome->exitCode(), 5);
+        QCOMPARE(image(QStringLiteral("uro-b")), before);
+        QCOMPARE(history(), annotationsBefore);
+        QVERIFY(kubectl(QStringLiteral("admin"), {QStringLiteral("rollout"), QStringLiteral("status"),
+                                                  QStringLiteral("deployment/uro-b"), QStringLiteral("-n"),
+                                                  QStringLiteral("uro"), QStringLiteral("--timeout=60s")})
+                    .exitCode == 0);
     }
 
     void racersWithExpectLiveSwapOncePerRound()
