@@ -1,8 +1,8 @@
 #include "cli.h"
 
 #include "kube/kubeconfig.h"
-#include "kube/transport.h"
 #include "kube/registry.h"
+#include "kube/transport.h"
 #include "model/deploy.h"
 #include "model/imageref.h"
 #include "model/notify.h"
@@ -13,7 +13,6 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QTimer>
-
 #include <cstdio>
 #include <cstring>
 #include <iostream>
@@ -87,7 +86,8 @@ bool confirmOnTerminal(const std::string& verb, const std::string& service)
 
 class Runner : public QObject {
 public:
-    Runner(Options options, kube::RestConfig rest) : m_options(std::move(options)), m_client(std::move(rest), &m_transport)
+    Runner(Options options, kube::RestConfig rest)
+        : m_options(std::move(options)), m_client(std::move(rest), &m_transport)
     {
     }
 
@@ -159,7 +159,8 @@ private:
             return;
         }
         if (names.empty()) {
-            complain("no services found; label the live Service with " + model::serviceLabelKey + "=NAME or list it in "
+            complain("no services found; label the live Service with " + model::serviceLabelKey +
+                     "=NAME or list it in "
                      "the configuration file.");
             QCoreApplication::exit(1);
             return;
@@ -173,11 +174,11 @@ private:
                 out->push_back(plan.toJson());
                 if (!m_options.json) {
                     const auto& m = plan.members.empty() ? model::SwapMember{} : plan.members.front();
-                    say(plan.service + ": live slot " + std::string(1, m.liveFrom ? char(m.liveFrom - 32) : '?') +
-                        " " + m.from.image + " (" + std::to_string(m.from.ready) + "/" +
-                        std::to_string(m.from.desired) + " ready); staging slot " +
-                        std::string(1, m.liveTo ? char(m.liveTo - 32) : '?') + " " + m.to.image + " (" +
-                        std::to_string(m.to.ready) + "/" + std::to_string(m.to.desired) + " ready); " +
+                    say(plan.service + ": live slot " + std::string(1, m.liveFrom ? char(m.liveFrom - 32) : '?') + " " +
+                        m.from.image + " (" + std::to_string(m.from.ready) + "/" + std::to_string(m.from.desired) +
+                        " ready); staging slot " + std::string(1, m.liveTo ? char(m.liveTo - 32) : '?') + " " +
+                        m.to.image + " (" + std::to_string(m.to.ready) + "/" + std::to_string(m.to.desired) +
+                        " ready); " +
                         (plan.allowed() ? "swap possible" : "swap not possible: " + plan.firstFailure()->text));
                 }
                 if (--*left == 0) {
@@ -239,8 +240,7 @@ private:
 
     std::string who() const { return m_user.empty() ? std::string("someone") : m_user; }
 
-    template <typename Plan>
-    void showPlan(const Plan& plan) const
+    template <typename Plan> void showPlan(const Plan& plan) const
     {
         if (m_options.json)
             say(plan.toJson().dump(2));
@@ -277,7 +277,7 @@ private:
             QCoreApplication::exit(exitUsage);
             return;
         }
-        const auto target = to == QLatin1String("sandbox") ? model::DeployTarget::Sandbox
+        const auto target = to == QLatin1String("sandbox")   ? model::DeployTarget::Sandbox
                             : to == QLatin1String("staging") ? model::DeployTarget::Staging
                                                              : model::DeployTarget::Live;
         if (m_options.group) {
@@ -300,8 +300,7 @@ private:
             }
             m_user = plan.user;
             m_deployer->execute(plan, m_options.wait, progressPrinter(), [this, plan](model::DeployOutcome o) {
-                ended(o.exitCode(), o.message,
-                      plan.service + " · deploy to " + model::targetName(plan.target));
+                ended(o.exitCode(), o.message, plan.service + " · deploy to " + model::targetName(plan.target));
             });
         });
     }
@@ -392,22 +391,20 @@ private:
             return;
         }
         const model::DeployPlan& p = (*plans)[i];
-        m_deployers[i]->execute(
-            p, m_options.wait, progressPrinter(),
-            [this, plans, i](model::DeployOutcome o) {
-                if (o.exitCode() != 0) {
-                    std::string done;
-                    for (std::size_t j = 0; j < i; ++j)
-                        done += (done.empty() ? "" : ", ") + (*plans)[j].service;
-                    const std::string text = o.message + (done.empty() ? " Nothing else was deployed."
-                                                                       : " Already deployed: " + done + ".");
-                    complain(text);
-                    finishWith(o.exitCode(), "❌ " + who() + " · " + (*plans)[i].service + " · deploy: " + text);
-                    return;
-                }
-                say(o.message);
-                deployNext(plans, i + 1);
-            });
+        m_deployers[i]->execute(p, m_options.wait, progressPrinter(), [this, plans, i](model::DeployOutcome o) {
+            if (o.exitCode() != 0) {
+                std::string done;
+                for (std::size_t j = 0; j < i; ++j)
+                    done += (done.empty() ? "" : ", ") + (*plans)[j].service;
+                const std::string text =
+                    o.message + (done.empty() ? " Nothing else was deployed." : " Already deployed: " + done + ".");
+                complain(text);
+                finishWith(o.exitCode(), "❌ " + who() + " · " + (*plans)[i].service + " · deploy: " + text);
+                return;
+            }
+            say(o.message);
+            deployNext(plans, i + 1);
+        });
     }
 
     void swap(model::SwapPlan::Kind kind)
@@ -541,9 +538,10 @@ int run(int argc, char** argv)
         return 1;
     }
     o.config = loaded.value();
-    o.webhook = parser.isSet(notify)                          ? parser.value(notify).toStdString()
-                : qEnvironmentVariableIsSet("SIGNALBOX_WEBHOOK") ? qEnvironmentVariable("SIGNALBOX_WEBHOOK").toStdString()
-                                                                 : o.config.webhook;
+    o.webhook = parser.isSet(notify) ? parser.value(notify).toStdString()
+                : qEnvironmentVariableIsSet("SIGNALBOX_WEBHOOK")
+                    ? qEnvironmentVariable("SIGNALBOX_WEBHOOK").toStdString()
+                    : o.config.webhook;
     auto rest = kube::loadRestConfig(o.kubeconfig);
     if (!rest) {
         complain(rest.error().message);

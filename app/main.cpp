@@ -12,10 +12,8 @@
 #include <QPointer>
 #include <QSettings>
 #include <QTimer>
-
-#include <curl/curl.h>
-
 #include <cstdio>
+#include <curl/curl.h>
 
 namespace {
 
@@ -45,8 +43,8 @@ struct Console {
             window->setDashboard(nullptr);
             return;
         }
-        dashboard = new model::Dashboard(merged ? merged.value() : kube::Kubeconfig{}, rest.value(), transport, config,
-                                         window);
+        dashboard =
+            new model::Dashboard(merged ? merged.value() : kube::Kubeconfig{}, rest.value(), transport, config, window);
         window->setDashboard(dashboard);
         dashboard->start();
     }
@@ -82,7 +80,8 @@ int main(int argc, char** argv)
                                     QStringLiteral("Service configuration file (default: %1).")
                                         .arg(QString::fromStdString(model::defaultServiceConfigPath())),
                                     QStringLiteral("file"));
-    const QCommandLineOption readOnly(QStringLiteral("read-only"), QStringLiteral("Show no control that changes anything."));
+    const QCommandLineOption readOnly(QStringLiteral("read-only"),
+                                      QStringLiteral("Show no control that changes anything."));
     const QCommandLineOption poll(QStringLiteral("poll"), QStringLiteral("Poll every N seconds instead of watching."),
                                   QStringLiteral("seconds"));
     const QCommandLineOption screenshot(QStringLiteral("screenshot"),
@@ -147,8 +146,9 @@ int main(int argc, char** argv)
         if (!console.dashboard) {
             save(false);
         } else {
-            QObject::connect(console.dashboard, &model::Dashboard::completed, &window, [save] { save(true); },
-                             Qt::SingleShotConnection);
+            QObject::connect(
+                console.dashboard, &model::Dashboard::completed, &window, [save] { save(true); },
+                Qt::SingleShotConnection);
             QTimer::singleShot(30000, &window, [save] { save(false); });
         }
     }

@@ -1,7 +1,6 @@
 #include "client.h"
 
 #include <QPointer>
-
 #include <algorithm>
 #include <regex>
 
@@ -11,8 +10,8 @@ struct Client::Pending {
     Id id = 0;
     HttpRequest request;
     Target target;
-    JsonCallback onJson;                 // plain requests
-    EventFn onEvent;                     // watch streams
+    JsonCallback onJson; // plain requests
+    EventFn onEvent;     // watch streams
     EndFn onEnd;
     std::string lineBuffer;
     Transport::Id transportId = 0;
@@ -135,8 +134,12 @@ void Client::dispatch(std::shared_ptr<Pending> p, bool retried)
                         continue;
                     Json event = Json::parse(line, nullptr, false);
                     if (event.is_discarded() || !event.is_object() || !event.contains("type")) {
-                        finish(Error{Error::Kind::Decode, 0, {}, "The API server sent a watch event that is not valid "
-                                     "JSON; the view will reload.", line.substr(0, 200)});
+                        finish(Error{Error::Kind::Decode,
+                                     0,
+                                     {},
+                                     "The API server sent a watch event that is not valid "
+                                     "JSON; the view will reload.",
+                                     line.substr(0, 200)});
                         self->cancel(p->id);
                         return;
                     }
@@ -182,7 +185,9 @@ void Client::dispatch(std::shared_ptr<Pending> p, bool retried)
                 }
                 Json body = Json::parse(r.body, nullptr, false);
                 if (body.is_discarded()) {
-                    finish(Error{Error::Kind::Decode, static_cast<int>(r.status), {},
+                    finish(Error{Error::Kind::Decode,
+                                 static_cast<int>(r.status),
+                                 {},
                                  "The API server's answer about " + describeTarget(p->target) +
                                      " is not valid JSON. Check that the server address is a Kubernetes API server.",
                                  r.body.substr(0, 200)});
@@ -254,8 +259,7 @@ Client::Id Client::create(const Resource& r, const std::string& ns, const Json& 
     return send(std::move(req), Target{"create", r, ns, name}, std::move(cb));
 }
 
-Client::Id Client::watch(const Resource& r, const std::string& ns, const WatchOptions& o, EventFn onEvent,
-                         EndFn onEnd)
+Client::Id Client::watch(const Resource& r, const std::string& ns, const WatchOptions& o, EventFn onEvent, EndFn onEnd)
 {
     HttpRequest req;
     req.path = r.path(ns) + query({{"watch", "1"},
@@ -370,8 +374,10 @@ Error Client::apiError(long status, const std::string& body, const Target& targe
     }
     case 404:
         e.reason = e.reason.empty() ? "NotFound" : e.reason;
-        e.message = what.empty() ? "The API server has no such resource." : "There is no " + what + ". Check the name "
-                    "and the namespace; it may have been deleted.";
+        e.message = what.empty() ? "The API server has no such resource."
+                                 : "There is no " + what +
+                                       ". Check the name "
+                                       "and the namespace; it may have been deleted.";
         break;
     case 409:
         if (e.reason == "AlreadyExists") {
@@ -388,8 +394,8 @@ Error Client::apiError(long status, const std::string& body, const Target& targe
         break;
     case 422:
         // The server reports a failed `test` op as a 422 without causes and with a generic message.
-        if (target.jsonPatchWithTests && !(s.is_object() && s.contains("details") && s["details"].is_object() &&
-                                           s["details"].contains("causes"))) {
+        if (target.jsonPatchWithTests &&
+            !(s.is_object() && s.contains("details") && s["details"].is_object() && s["details"].contains("causes"))) {
             e.reason = "Conflict";
             e.message = what + " changed since you looked: it no longer holds what this change expected. Look at "
                                "its current state before trying again.";

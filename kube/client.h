@@ -5,11 +5,9 @@
 #include "resource.h"
 #include "transport.h"
 
-#include <nlohmann/json.hpp>
-
 #include <QObject>
-
 #include <functional>
+#include <nlohmann/json.hpp>
 
 namespace kube {
 
@@ -27,7 +25,7 @@ struct WatchOptions {
     std::string fieldSelector;
     std::string resourceVersion;
     bool allowBookmarks = true;
-    int timeoutSeconds = 300;     // the server ends the stream after this; the watcher reopens it
+    int timeoutSeconds = 300; // the server ends the stream after this; the watcher reopens it
 };
 
 enum class PatchType { Json, Merge, StrategicMerge };
@@ -89,11 +87,11 @@ public:
 
     // Raw request, for paths without a Resource (used by tests and /version).
     struct Target {
-        std::string verb;        // RBAC verb, for messages
+        std::string verb; // RBAC verb, for messages
         Resource resource;
         std::string ns;
         std::string name;
-        bool jsonPatchWithTests = false;   // a 422 then means a `test` op failed
+        bool jsonPatchWithTests = false; // a 422 then means a `test` op failed
     };
     Id send(HttpRequest request, Target target, JsonCallback cb);
 

@@ -6,7 +6,6 @@
 #include <QProcess>
 #include <QProcessEnvironment>
 #include <QTimer>
-
 #include <nlohmann/json.hpp>
 
 namespace kube {
@@ -60,9 +59,15 @@ CredentialProvider::~CredentialProvider()
 std::vector<std::string> CredentialProvider::extraSearchPaths()
 {
     const std::string home = QDir::homePath().toStdString();
-    return {home + "/.local/bin", home + "/bin", home + "/go/bin", home + "/.krew/bin",
-            "/usr/local/bin", "/opt/homebrew/bin", "/snap/bin",
-            home + "/google-cloud-sdk/bin", "/usr/lib/google-cloud-sdk/bin"};
+    return {home + "/.local/bin",
+            home + "/bin",
+            home + "/go/bin",
+            home + "/.krew/bin",
+            "/usr/local/bin",
+            "/opt/homebrew/bin",
+            "/snap/bin",
+            home + "/google-cloud-sdk/bin",
+            "/usr/lib/google-cloud-sdk/bin"};
 }
 
 void CredentialProvider::invalidate()
@@ -74,8 +79,8 @@ void CredentialProvider::get(Callback callback)
 {
     if (!m_user.authProvider.empty()) {
         callback(Error::config("The kubeconfig " + who(m_user) + " uses the auth-provider \"" + m_user.authProvider +
-                                   "\", which kubectl no longer supports either. Switch it to " +
-                                   replacementFor(m_user.authProvider) + " as an exec plugin."));
+                               "\", which kubectl no longer supports either. Switch it to " +
+                               replacementFor(m_user.authProvider) + " as an exec plugin."));
         return;
     }
     if (m_user.exec) {
@@ -112,7 +117,8 @@ void CredentialProvider::runPlugin()
                                    " says it always needs a terminal to ask you something (interactiveMode: Always), "
                                    "which Signalbox cannot offer, so it was not run. If the plugin can reuse a login "
                                    "made in a terminal (kubelogin and the cloud plugins can), log in there once and "
-                                   "set interactiveMode: IfAvailable for this user."+ hint(exec)));
+                                   "set interactiveMode: IfAvailable for this user." +
+                                   hint(exec)));
         return;
     }
     QString program = q(exec.command);
@@ -139,9 +145,8 @@ void CredentialProvider::runPlugin()
         program = found;
     }
 
-    nlohmann::json info = {{"apiVersion", exec.apiVersion},
-                           {"kind", "ExecCredential"},
-                           {"spec", {{"interactive", false}}}};
+    nlohmann::json info = {
+        {"apiVersion", exec.apiVersion}, {"kind", "ExecCredential"}, {"spec", {{"interactive", false}}}};
     if (exec.provideClusterInfo) {
         nlohmann::json cluster = {{"server", m_cluster.server}};
         if (!m_cluster.certificateAuthorityData.empty())

@@ -5,7 +5,6 @@
 
 #include <QDateTime>
 #include <QObject>
-
 #include <functional>
 #include <vector>
 
@@ -18,7 +17,7 @@ struct Credential {
     std::string token;
     std::string certData;
     std::string keyData;
-    QDateTime expiry;     // invalid: does not expire
+    QDateTime expiry; // invalid: does not expire
 };
 
 // Supplies the credential for one kubeconfig user. Static tokens and token files are read

@@ -10,10 +10,10 @@ namespace kube {
 struct Error {
     enum class Kind { Config, Transport, Api, Decode, Auth };
     Kind kind = Kind::Transport;
-    int httpStatus = 0;      // Api: the HTTP status code
-    std::string reason;      // Api: Status.reason (Forbidden, NotFound, Conflict, Invalid, ...)
-    std::string message;     // the sentence to show
-    std::string detail;      // technical detail for logs (no secrets)
+    int httpStatus = 0;  // Api: the HTTP status code
+    std::string reason;  // Api: Status.reason (Forbidden, NotFound, Conflict, Invalid, ...)
+    std::string message; // the sentence to show
+    std::string detail;  // technical detail for logs (no secrets)
 
     static Error config(std::string message, std::string detail = {})
     {

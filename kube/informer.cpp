@@ -1,7 +1,6 @@
 #include "informer.h"
 
 #include <QTimer>
-
 #include <algorithm>
 
 namespace kube {

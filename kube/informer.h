@@ -5,7 +5,6 @@
 #include <QDateTime>
 #include <QObject>
 #include <QPointer>
-
 #include <map>
 #include <memory>
 
@@ -52,7 +51,7 @@ Q_SIGNALS:
     void added(const kube::Json& object);
     void modified(const kube::Json& object);
     void removed(const kube::Json& object);
-    void synced();           // the first complete list arrived, or a relist replaced the store
+    void synced(); // the first complete list arrived, or a relist replaced the store
     void stateChanged(kube::Informer::State state);
 
 private:

@@ -12,14 +12,14 @@ namespace kube {
 // What the user asked for on the command line and what the environment holds. Loading reads
 // nothing else, so tests can describe every case without touching the real environment.
 struct KubeconfigOptions {
-    std::string explicitPath;                // --kubeconfig: used alone, must exist
+    std::string explicitPath;                 // --kubeconfig: used alone, must exist
     std::optional<std::string> kubeconfigEnv; // $KUBECONFIG, colon-separated
-    std::string homeDir;                     // for ~/.kube/config
-    std::string context;                     // --context, beats current-context
-    std::string namespaceOverride;           // --namespace / -n
+    std::string homeDir;                      // for ~/.kube/config
+    std::string context;                      // --context, beats current-context
+    std::string namespaceOverride;            // --namespace / -n
     // In-cluster fallback: used when no kubeconfig file is found.
-    std::string inClusterHost;               // $KUBERNETES_SERVICE_HOST
-    std::string inClusterPort;               // $KUBERNETES_SERVICE_PORT
+    std::string inClusterHost; // $KUBERNETES_SERVICE_HOST
+    std::string inClusterPort; // $KUBERNETES_SERVICE_PORT
     std::string serviceAccountDir = "/var/run/secrets/kubernetes.io/serviceaccount";
 
     // Fills the environment fields from the process environment.
@@ -33,38 +33,38 @@ struct ExecEnvVar {
 
 // users[].user.exec, as client-go's clientcmd api describes it.
 struct ExecConfig {
-    std::string apiVersion;                 // client.authentication.k8s.io/v1 or v1beta1
-    std::string command;                    // resolved against the kubeconfig's folder if relative with a slash
+    std::string apiVersion; // client.authentication.k8s.io/v1 or v1beta1
+    std::string command;    // resolved against the kubeconfig's folder if relative with a slash
     std::vector<std::string> args;
     std::vector<ExecEnvVar> env;
     std::string installHint;
     bool provideClusterInfo = false;
-    std::string interactiveMode;            // Never, IfAvailable, Always
+    std::string interactiveMode; // Never, IfAvailable, Always
 };
 
 struct ClusterInfo {
     std::string name;
     std::string server;
-    std::string certificateAuthorityFile;   // absolute
-    std::string certificateAuthorityData;   // PEM, decoded from base64
+    std::string certificateAuthorityFile; // absolute
+    std::string certificateAuthorityData; // PEM, decoded from base64
     bool insecureSkipTlsVerify = false;
     std::string tlsServerName;
     std::string proxyUrl;
-    std::string sourceFile;                 // which kubeconfig file defined it
+    std::string sourceFile; // which kubeconfig file defined it
 };
 
 struct AuthInfo {
     std::string name;
     std::string token;
-    std::string tokenFile;                  // absolute
-    std::string clientCertificateFile;      // absolute
-    std::string clientCertificateData;      // PEM
-    std::string clientKeyFile;              // absolute
-    std::string clientKeyData;              // PEM
+    std::string tokenFile;             // absolute
+    std::string clientCertificateFile; // absolute
+    std::string clientCertificateData; // PEM
+    std::string clientKeyFile;         // absolute
+    std::string clientKeyData;         // PEM
     std::string username;
     std::string password;
     std::optional<ExecConfig> exec;
-    std::string authProvider;               // legacy auth-provider name, unsupported
+    std::string authProvider; // legacy auth-provider name, unsupported
     std::string sourceFile;
 };
 
@@ -74,7 +74,7 @@ struct RestConfig {
     std::string namespaceName;
     ClusterInfo cluster;
     AuthInfo user;
-    std::vector<std::string> files;         // the kubeconfig files that were read, in order
+    std::vector<std::string> files; // the kubeconfig files that were read, in order
     bool inCluster = false;
 };
 

@@ -187,8 +187,7 @@ PodTemplate readTemplate(const Reader& spec)
     return pt;
 }
 
-template <typename T, typename Fn>
-Result<T> guarded(const json& j, const char* kind, Fn fn)
+template <typename T, typename Fn> Result<T> guarded(const json& j, const char* kind, Fn fn)
 {
     try {
         Reader root(j, kind);
@@ -203,14 +202,19 @@ Result<T> guarded(const json& j, const char* kind, Fn fn)
             if (m.contains("name") && m["name"].is_string())
                 name += m["name"].get<std::string>();
         }
-        return Error{Error::Kind::Decode, 0, {},
+        return Error{Error::Kind::Decode,
+                     0,
+                     {},
                      std::string("The API server sent a ") + kind + (name.empty() ? "" : " (" + name + ")") +
                          " whose field " + e.field + " is not " + e.expected +
                          "; it is left out of the view. The server may be newer or older than this program "
                          "understands.",
                      e.field};
     } catch (const std::exception& e) {
-        return Error{Error::Kind::Decode, 0, {}, std::string("The API server sent a ") + kind + " that cannot be read.",
+        return Error{Error::Kind::Decode,
+                     0,
+                     {},
+                     std::string("The API server sent a ") + kind + " that cannot be read.",
                      e.what()};
     }
 }

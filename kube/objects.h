@@ -2,10 +2,9 @@
 
 #include "result.h"
 
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -62,7 +61,7 @@ struct PodTemplate {
 struct Deployment {
     ObjectMeta meta;
     int replicas = 1;
-    Labels selector;                  // matchLabels
+    Labels selector; // matchLabels
     PodTemplate podTemplate;
     int progressDeadlineSeconds = 600;
     bool paused = false;
@@ -93,7 +92,7 @@ struct ContainerStatus {
     bool ready = false;
     bool started = false;
     int restartCount = 0;
-    std::string waitingReason;        // CrashLoopBackOff, ImagePullBackOff, ErrImagePull, ...
+    std::string waitingReason; // CrashLoopBackOff, ImagePullBackOff, ErrImagePull, ...
     std::string waitingMessage;
     std::string terminatedReason;
     std::string lastTerminatedReason; // why the previous run ended (OOMKilled, Error, ...)
@@ -102,7 +101,7 @@ struct ContainerStatus {
 struct Pod {
     ObjectMeta meta;
     std::string nodeName;
-    std::string phase;                // Pending, Running, Succeeded, Failed, Unknown
+    std::string phase; // Pending, Running, Succeeded, Failed, Unknown
     std::string podIP;
     std::string reason;
     std::vector<Condition> conditions;
@@ -129,7 +128,7 @@ struct Service {
 
 struct EndpointAddress {
     std::vector<std::string> addresses;
-    bool ready = true;                // nil means ready
+    bool ready = true; // nil means ready
     bool serving = true;
     bool terminating = false;
     std::string nodeName;
@@ -139,21 +138,21 @@ struct EndpointAddress {
 
 struct EndpointSlice {
     ObjectMeta meta;
-    std::string serviceName;          // label kubernetes.io/service-name
+    std::string serviceName; // label kubernetes.io/service-name
     std::string addressType;
     std::vector<EndpointAddress> endpoints;
 };
 
 struct Event {
     ObjectMeta meta;
-    std::string type;                 // Normal, Warning
+    std::string type; // Normal, Warning
     std::string reason;
     std::string message;
     std::string involvedKind;
     std::string involvedName;
     std::string involvedNamespace;
     int count = 1;
-    std::string lastTimestamp;        // lastTimestamp, else eventTime, else firstTimestamp
+    std::string lastTimestamp; // lastTimestamp, else eventTime, else firstTimestamp
 };
 
 Result<ObjectMeta> parseMeta(const nlohmann::json& j);

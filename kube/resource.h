@@ -6,7 +6,7 @@ namespace kube {
 
 // One kind of API object and where it lives in the REST tree.
 struct Resource {
-    std::string group;     // "" for the core group
+    std::string group; // "" for the core group
     std::string version;
     std::string plural;
     bool namespaced = true;

@@ -3,7 +3,6 @@
 #include <QPointer>
 #include <QSocketNotifier>
 #include <QTimer>
-
 #include <algorithm>
 #include <cctype>
 #include <vector>
@@ -20,7 +19,7 @@ struct Transport::Request {
     HttpRequest request;
     DoneFn onDone;
     ChunkFn onChunk;
-    std::string body;      // whole body, or bytes not yet handed to onChunk
+    std::string body; // whole body, or bytes not yet handed to onChunk
     std::multimap<std::string, std::string> headers;
     bool headersDone = false;
     bool openReported = false;
@@ -50,8 +49,8 @@ bool splitHostPort(const std::string& server, std::string& scheme, std::string& 
     scheme = server.substr(0, schemeEnd);
     const auto hostStart = schemeEnd + 3;
     const auto pathStart = server.find('/', hostStart);
-    const std::string authority = server.substr(hostStart, pathStart == std::string::npos ? std::string::npos
-                                                                                          : pathStart - hostStart);
+    const std::string authority =
+        server.substr(hostStart, pathStart == std::string::npos ? std::string::npos : pathStart - hostStart);
     rest = pathStart == std::string::npos ? std::string() : server.substr(pathStart);
     const auto colon = authority.rfind(':');
     if (colon != std::string::npos && authority.find(']', colon) == std::string::npos) {
@@ -217,10 +216,8 @@ int Transport::onSocket(CURL*, curl_socket_t fd, int what, void* self, void*)
         s = std::make_unique<Socket>();
         s->read = std::make_unique<QSocketNotifier>(fd, QSocketNotifier::Read);
         s->write = std::make_unique<QSocketNotifier>(fd, QSocketNotifier::Write);
-        connect(s->read.get(), &QSocketNotifier::activated, t,
-                [t, fd] { t->socketAction(fd, CURL_CSELECT_IN); });
-        connect(s->write.get(), &QSocketNotifier::activated, t,
-                [t, fd] { t->socketAction(fd, CURL_CSELECT_OUT); });
+        connect(s->read.get(), &QSocketNotifier::activated, t, [t, fd] { t->socketAction(fd, CURL_CSELECT_IN); });
+        connect(s->write.get(), &QSocketNotifier::activated, t, [t, fd] { t->socketAction(fd, CURL_CSELECT_OUT); });
     }
     // Only the direction libcurl waits for, or a writable socket would spin the loop.
     s->read->setEnabled(what == CURL_POLL_IN || what == CURL_POLL_INOUT);
@@ -366,26 +363,31 @@ Error Transport::transportError(CURLcode code, const std::string& curlDetail, co
     const std::string& server = endpoint.server;
     if (!endpoint.proxyUrl.empty() && proxyAnswer != 0 && (proxyAnswer < 200 || proxyAnswer > 299)) {
         e.message = "The proxy " + endpoint.proxyUrl + " refused to connect to " + server + " (it answered " +
-                    std::to_string(proxyAnswer) + "). Check the proxy-url in the kubeconfig and that the proxy "
+                    std::to_string(proxyAnswer) +
+                    "). Check the proxy-url in the kubeconfig and that the proxy "
                     "lets you reach the cluster.";
         return e;
     }
     if (!endpoint.proxyUrl.empty() && code == CURLE_COULDNT_CONNECT) {
-        e.message = "Nothing answers at the proxy " + endpoint.proxyUrl + " that the kubeconfig's proxy-url names. "
+        e.message = "Nothing answers at the proxy " + endpoint.proxyUrl +
+                    " that the kubeconfig's proxy-url names. "
                     "Check that the proxy runs and that its address is right.";
         return e;
     }
     switch (code) {
     case CURLE_COULDNT_RESOLVE_HOST:
-        e.message = "The server name in " + server + " cannot be resolved. Check the server address in the "
+        e.message = "The server name in " + server +
+                    " cannot be resolved. Check the server address in the "
                     "kubeconfig, your network and your DNS or VPN.";
         break;
     case CURLE_COULDNT_RESOLVE_PROXY:
-        e.message = "The proxy " + endpoint.proxyUrl + " cannot be resolved. Check the proxy-url in the kubeconfig "
+        e.message = "The proxy " + endpoint.proxyUrl +
+                    " cannot be resolved. Check the proxy-url in the kubeconfig "
                     "or the https_proxy variable.";
         break;
     case CURLE_COULDNT_CONNECT:
-        e.message = "Nothing answers at " + server + ": the cluster is down or unreachable from here. Check that it "
+        e.message = "Nothing answers at " + server +
+                    ": the cluster is down or unreachable from here. Check that it "
                     "runs and that you are on the right network or VPN.";
         break;
     case CURLE_OPERATION_TIMEDOUT:
@@ -397,7 +399,8 @@ Error Transport::transportError(CURLcode code, const std::string& curlDetail, co
 #if LIBCURL_VERSION_NUM < 0x073e00
     case CURLE_SSL_CACERT:
 #endif
-        e.message = "The certificate of " + server + " is not trusted: it is not signed by the cluster's "
+        e.message = "The certificate of " + server +
+                    " is not trusted: it is not signed by the cluster's "
                     "certificate authority in the kubeconfig, or does not name this server. Get a current "
                     "kubeconfig for this cluster; do not turn verification off.";
         break;

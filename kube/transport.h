@@ -4,7 +4,6 @@
 #include "result.h"
 
 #include <QObject>
-
 #include <chrono>
 #include <functional>
 #include <map>
@@ -21,25 +20,25 @@ namespace kube {
 // Where and how to connect: the server and its TLS and credential material. Built from a
 // RestConfig (plus a token from an exec plugin where there is one).
 struct Endpoint {
-    std::string server;                  // https://host:port
-    std::string caFile, caData;          // PEM
-    std::string certFile, certData;      // client certificate, PEM
-    std::string keyFile, keyData;        // client key, PEM
+    std::string server;             // https://host:port
+    std::string caFile, caData;     // PEM
+    std::string certFile, certData; // client certificate, PEM
+    std::string keyFile, keyData;   // client key, PEM
     bool insecureSkipTlsVerify = false;
     std::string tlsServerName;
     std::string proxyUrl;
     std::string bearerToken;
-    std::string username, password;      // basic auth
+    std::string username, password; // basic auth
 };
 
 struct HttpRequest {
     std::string method = "GET";
-    std::string path;                    // absolute path with query, e.g. /api/v1/namespaces
+    std::string path; // absolute path with query, e.g. /api/v1/namespaces
     std::string body;
     std::string contentType;
-    std::vector<std::string> headers;    // extra "Name: value" lines (Accept replaces the default)
-    bool noBody = false;                 // HEAD
-    std::chrono::milliseconds timeout{30000};        // whole request; zero: none (watch streams)
+    std::vector<std::string> headers;         // extra "Name: value" lines (Accept replaces the default)
+    bool noBody = false;                      // HEAD
+    std::chrono::milliseconds timeout{30000}; // whole request; zero: none (watch streams)
     std::chrono::milliseconds connectTimeout{10000};
 };
 

@@ -11,14 +11,14 @@ namespace model {
 // which context, which server, as whom; or one sentence saying why there is none.
 struct ConnectionInfo {
     bool usable = false;
-    QString problem;         // set when !usable
+    QString problem; // set when !usable
     QStringList files;
     QString context;
     QString server;
     QString user;
     QString namespaceName;
-    QString authMethod;      // "bearer token", "client certificate", "exec plugin (aws)", ...
-    QString warning;         // e.g. TLS verification disabled
+    QString authMethod; // "bearer token", "client certificate", "exec plugin (aws)", ...
+    QString warning;    // e.g. TLS verification disabled
 };
 
 ConnectionInfo describeConnection(const kube::Result<kube::RestConfig>& config);

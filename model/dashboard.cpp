@@ -11,8 +11,7 @@ std::string contextOr(const std::string& context, const std::string& fallback)
     return context.empty() ? fallback : context;
 }
 
-template <typename T, typename Parse>
-void collect(const kube::Informer* informer, Parse parse, std::vector<T>& out)
+template <typename T, typename Parse> void collect(const kube::Informer* informer, Parse parse, std::vector<T>& out)
 {
     if (!informer)
         return;

@@ -1,16 +1,14 @@
 #pragma once
 
-#include "servicespec.h"
-#include "servicestate.h"
-
 #include "kube/client.h"
 #include "kube/informer.h"
 #include "kube/kubeconfig.h"
+#include "servicespec.h"
+#include "servicestate.h"
 
 #include <QDateTime>
 #include <QObject>
 #include <QPointer>
-
 #include <map>
 #include <memory>
 #include <set>

@@ -63,10 +63,12 @@ std::string DeployPlan::describe() const
 
 json DeployPlan::toJson() const
 {
-    json j = {{"service", service}, {"target", targetName(target)}, {"namespace", ns},
-              {"deployment", deployment}, {"image", pinned}, {"tag", tag}, {"revision", revision},
-              {"created", created}, {"from", current.toJson()}, {"user", user}, {"allowed", allowed()},
-              {"warning", warning}};
+    json j = {{"service", service},       {"target", targetName(target)},
+              {"namespace", ns},          {"deployment", deployment},
+              {"image", pinned},          {"tag", tag},
+              {"revision", revision},     {"created", created},
+              {"from", current.toJson()}, {"user", user},
+              {"allowed", allowed()},     {"warning", warning}};
     for (const auto& c : checks)
         j["checks"].push_back({{"check", c.text}, {"holds", c.holds}});
     return j;
@@ -166,8 +168,9 @@ void Deployer::plan(DeployTarget target, const std::string& image, std::function
             if (check(slot != 0, "The staging Service selects exactly one slot")) {
                 const bool notLive = !(slot == 'a' ? liveA : liveB);
                 if (check(notLive, notLive ? "The staging slot (" + upper(slot) + ") is not live"
-                                           : "The staging slot (" + upper(slot) + ") is not live (live and staging "
-                                             "point at the same slot: repair it first)")) {
+                                           : "The staging slot (" + upper(slot) +
+                                                 ") is not live (live and staging "
+                                                 "point at the same slot: repair it first)")) {
                     p->slot = slot;
                     p->deployment = m_spec.slotDeployment(slot);
                     targetDeployment = slot == 'a' ? r->a : r->b;
@@ -195,7 +198,8 @@ void Deployer::plan(DeployTarget target, const std::string& image, std::function
             p->revision = commitFromTag(p->tag);
         check(r->mayPatch, "You may patch the Deployment " + p->ns + "/" + p->deployment, true);
         if (target == DeployTarget::Staging && m_spec.runsMigrationsAtStart && m_spec.stagingSharesLiveDatabase)
-            p->warning = m_spec.name + " runs its database migrations when it starts, and its staging slot shares "
+            p->warning = m_spec.name +
+                         " runs its database migrations when it starts, and its staging slot shares "
                          "the live database: starting this image changes the live schema before any swap. Make "
                          "sure the live release works with the new schema.";
         done(*p);
@@ -203,7 +207,8 @@ void Deployer::plan(DeployTarget target, const std::string& image, std::function
 
     const int reads = target == DeployTarget::Sandbox ? 1 : 4;
     auto gate = std::make_shared<Countdown>(Countdown{reads + 3, decide});
-    auto getDeployment = [=, this](const std::string& ns, const std::string& name, std::optional<kube::Deployment>& out) {
+    auto getDeployment = [=, this](const std::string& ns, const std::string& name,
+                                   std::optional<kube::Deployment>& out) {
         m_client->get(kube::resources::deployments, ns, name, [=, &out](kube::Result<json> res) {
             if (res) {
                 if (auto d = kube::parseDeployment(res.value()))
@@ -233,13 +238,14 @@ void Deployer::plan(DeployTarget target, const std::string& image, std::function
     }
     // Whether the user may patch the target: both slots are checked, the one that is staging counts.
     auto access = std::make_shared<std::map<std::string, bool>>();
-    auto accessGate = std::make_shared<Countdown>(Countdown{target == DeployTarget::Sandbox ? 1 : 2, [=, this] {
-        if (target == DeployTarget::Sandbox)
-            r->mayPatch = (*access)[m_spec.sandboxDeployment];
-        else
-            r->mayPatch = (*access)[m_spec.slotA] && (*access)[m_spec.slotB];
-        gate->tick();
-    }});
+    auto accessGate =
+        std::make_shared<Countdown>(Countdown{target == DeployTarget::Sandbox ? 1 : 2, [=, this] {
+                                                  if (target == DeployTarget::Sandbox)
+                                                      r->mayPatch = (*access)[m_spec.sandboxDeployment];
+                                                  else
+                                                      r->mayPatch = (*access)[m_spec.slotA] && (*access)[m_spec.slotB];
+                                                  gate->tick();
+                                              }});
     const std::string ns = target == DeployTarget::Sandbox ? m_spec.sandboxNamespace : m_spec.ns;
     const std::vector<std::string> names = target == DeployTarget::Sandbox
                                                ? std::vector<std::string>{m_spec.sandboxDeployment}
@@ -275,139 +281,153 @@ void Deployer::execute(const DeployPlan& confirmed, bool wait, std::function<voi
 {
     QPointer<Deployer> self(this);
     progress("Checking the cluster again");
-    plan(confirmed.target, confirmed.pinned.empty() ? confirmed.imageText : confirmed.pinned, [=, this](DeployPlan fresh) {
-        if (!self)
-            return;
-        auto finish = [done](DeployOutcome::Status s, std::string m) { done(DeployOutcome{s, std::move(m)}); };
-        if (!fresh.allowed()) {
-            const Check* f = fresh.firstFailure();
-            finish(f && f->permission ? DeployOutcome::Status::Forbidden : DeployOutcome::Status::Refused,
-                   "Refused: " + (f ? f->text : std::string("nothing to do")) + ". Nothing was changed.");
-            return;
-        }
-        if (fresh.slot != confirmed.slot || fresh.deployment != confirmed.deployment) {
-            finish(DeployOutcome::Status::Conflict, fresh.service + " changed since you looked: staging is now " +
-                                                        upper(fresh.slot) + ". Nothing was changed.");
-            return;
-        }
-        DeployPlan p = fresh;
-        p.created = confirmed.created.empty() ? fresh.created : confirmed.created;
-        p.revision = confirmed.revision.empty() ? fresh.revision : confirmed.revision;
-        p.tag = confirmed.tag.empty() ? fresh.tag : confirmed.tag;
-        const std::string now = nowUtcText();
-        // The tag stays beside the digest for people; the history rides on the Deployment, which
-        // deployers may patch (they may not touch the Services).
-        json annotations = {{tagAnnotation, p.tag},
-                            {revisionAnnotation, p.revision},
-                            {createdAnnotation, p.created},
-                            {deployedAtAnnotation, now}};
-        const json entry = {{"at", now},
-                            {"user", p.user},
-                            {"action", "deploy"},
-                            {"service", p.service},
-                            {"target", targetName(p.target)},
-                            {"from", p.current.toJson()},
-                            {"to", {{"slot", std::string(1, p.slot)}, {"deployment", p.deployment}, {"image", p.pinned},
-                                    {"tag", p.tag}, {"digest", p.pinned.substr(p.pinned.find('@') + 1)},
-                                    {"commit", p.revision}, {"created", p.created}}}};
-        json patch = json::array();
-        patch.push_back({{"op", "test"}, {"path", "/metadata/resourceVersion"}, {"value", p.resourceVersion}});
-        patch.push_back({{"op", "test"}, {"path", "/spec/template/spec/containers/0/name"}, {"value", p.container}});
-        patch.push_back({{"op", "replace"}, {"path", "/spec/template/spec/containers/0/image"}, {"value", p.pinned}});
-        patch.push_back({{"op", "add"}, {"path", "/spec/template/metadata/annotations"}, {"value", json::object()}});
-        progress("Patching " + p.ns + "/" + p.deployment + " to " + p.pinned);
-        auto run = std::make_shared<DeployRun>();
-        run->plan = p;
-        run->wait = wait;
-        run->progress = progress;
-        run->done = done;
-        // Read the current annotations to merge rather than replace them.
-        m_client->get(kube::resources::deployments, p.ns, p.deployment, [=, this](kube::Result<json> current) mutable {
-            if (!self)
-                return;
-            if (!current) {
-                finish(DeployOutcome::Status::Failed, current.error().message);
-                return;
-            }
-            const json& obj = current.value();
-            json tmplAnnotations = json::object();
-            if (obj.contains("spec") && obj["spec"].contains("template") && obj["spec"]["template"].contains("metadata") &&
-                obj["spec"]["template"]["metadata"].contains("annotations") &&
-                obj["spec"]["template"]["metadata"]["annotations"].is_object())
-                tmplAnnotations = obj["spec"]["template"]["metadata"]["annotations"];
-            for (auto& [k, v] : annotations.items())
-                if (v.get<std::string>().empty())
-                    tmplAnnotations.erase(k);
-                else
-                    tmplAnnotations[k] = v;
-            patch.back() = {{"op", "add"}, {"path", "/spec/template/metadata/annotations"}, {"value", tmplAnnotations}};
-            json metaAnnotations = json::object();
-            if (obj.contains("metadata") && obj["metadata"].contains("annotations") &&
-                obj["metadata"]["annotations"].is_object())
-                metaAnnotations = obj["metadata"]["annotations"];
-            metaAnnotations[historyAnnotation] =
-                appendHistory(metaAnnotations.value(historyAnnotation, std::string()), entry, 10);
-            patch.push_back({{"op", "add"}, {"path", "/metadata/annotations"}, {"value", metaAnnotations}});
-            // After the patch: the Event, then (with --wait) the rollout.
-            auto recordAndFollow = [=, this] {
-                const json event = {
-                    {"apiVersion", "v1"},
-                    {"kind", "Event"},
-                    {"metadata", {{"generateName", p.deployment + ".signalbox-"}, {"namespace", p.ns}}},
-                    {"involvedObject",
-                     {{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"name", p.deployment},
-                      {"namespace", p.ns}}},
-                    {"reason", "Deployed"},
-                    {"message", p.user + " deployed " + p.pinned + (p.tag.empty() ? "" : " (" + p.tag + ")") +
-                                    " to " + targetName(p.target) + " " + upper(p.slot) + ", replacing " +
-                                    p.current.image},
-                    {"type", "Normal"},
-                    {"source", {{"component", "signalbox"}}},
-                    {"firstTimestamp", nowUtcText()},
-                    {"lastTimestamp", nowUtcText()},
-                    {"count", 1}};
-                m_client->create(kube::resources::events, p.ns, event, [=, this](kube::Result<json>) {
-                    if (!self)
-                        return;
-                    if (!run->wait) {
-                        run->done({DeployOutcome::Status::Started,
-                                   "Deployed " + p.pinned + " to " + targetName(p.target) + " (" +
-                                       upper(p.slot) + "); the rollout continues in the cluster."});
-                        return;
-                    }
-                    run->deadline = QDateTime::currentMSecsSinceEpoch() + 15 * 60 * 1000;
-                    follow(run, 0);
-                });
-            };
-            const json before = obj;
-            auto send = [=, this] {
-                m_client->patch(kube::resources::deployments, p.ns, p.deployment, kube::PatchType::Json, patch,
-                                [=, this](kube::Result<json> r) {
-                                    if (!self)
-                                        return;
-                                    if (!r) {
-                                        finish(r.error().httpStatus == 403 ? DeployOutcome::Status::Forbidden
-                                               : r.error().reason == "Conflict"
-                                                   ? DeployOutcome::Status::Conflict
-                                                   : DeployOutcome::Status::Failed,
-                                               r.error().message);
-                                        return;
-                                    }
-                                    if (auto d = kube::parseDeployment(r.value()))
-                                        run->generation = d->meta.generation;
-                                    if (p.target != DeployTarget::Staging) {
-                                        recordAndFollow();
-                                        return;
-                                    }
-                                    guardStaging(run, before, r.value(), recordAndFollow);
-                                });
-            };
-            if (m_beforePatch)
-                m_beforePatch(send);
-            else
-                send();
-        });
-    });
+    plan(confirmed.target, confirmed.pinned.empty() ? confirmed.imageText : confirmed.pinned,
+         [=, this](DeployPlan fresh) {
+             if (!self)
+                 return;
+             auto finish = [done](DeployOutcome::Status s, std::string m) { done(DeployOutcome{s, std::move(m)}); };
+             if (!fresh.allowed()) {
+                 const Check* f = fresh.firstFailure();
+                 finish(f && f->permission ? DeployOutcome::Status::Forbidden : DeployOutcome::Status::Refused,
+                        "Refused: " + (f ? f->text : std::string("nothing to do")) + ". Nothing was changed.");
+                 return;
+             }
+             if (fresh.slot != confirmed.slot || fresh.deployment != confirmed.deployment) {
+                 finish(DeployOutcome::Status::Conflict, fresh.service + " changed since you looked: staging is now " +
+                                                             upper(fresh.slot) + ". Nothing was changed.");
+                 return;
+             }
+             DeployPlan p = fresh;
+             p.created = confirmed.created.empty() ? fresh.created : confirmed.created;
+             p.revision = confirmed.revision.empty() ? fresh.revision : confirmed.revision;
+             p.tag = confirmed.tag.empty() ? fresh.tag : confirmed.tag;
+             const std::string now = nowUtcText();
+             // The tag stays beside the digest for people; the history rides on the Deployment, which
+             // deployers may patch (they may not touch the Services).
+             json annotations = {{tagAnnotation, p.tag},
+                                 {revisionAnnotation, p.revision},
+                                 {createdAnnotation, p.created},
+                                 {deployedAtAnnotation, now}};
+             const json entry = {{"at", now},
+                                 {"user", p.user},
+                                 {"action", "deploy"},
+                                 {"service", p.service},
+                                 {"target", targetName(p.target)},
+                                 {"from", p.current.toJson()},
+                                 {"to",
+                                  {{"slot", std::string(1, p.slot)},
+                                   {"deployment", p.deployment},
+                                   {"image", p.pinned},
+                                   {"tag", p.tag},
+                                   {"digest", p.pinned.substr(p.pinned.find('@') + 1)},
+                                   {"commit", p.revision},
+                                   {"created", p.created}}}};
+             json patch = json::array();
+             patch.push_back({{"op", "test"}, {"path", "/metadata/resourceVersion"}, {"value", p.resourceVersion}});
+             patch.push_back(
+                 {{"op", "test"}, {"path", "/spec/template/spec/containers/0/name"}, {"value", p.container}});
+             patch.push_back(
+                 {{"op", "replace"}, {"path", "/spec/template/spec/containers/0/image"}, {"value", p.pinned}});
+             patch.push_back(
+                 {{"op", "add"}, {"path", "/spec/template/metadata/annotations"}, {"value", json::object()}});
+             progress("Patching " + p.ns + "/" + p.deployment + " to " + p.pinned);
+             auto run = std::make_shared<DeployRun>();
+             run->plan = p;
+             run->wait = wait;
+             run->progress = progress;
+             run->done = done;
+             // Read the current annotations to merge rather than replace them.
+             m_client->get(
+                 kube::resources::deployments, p.ns, p.deployment, [=, this](kube::Result<json> current) mutable {
+                     if (!self)
+                         return;
+                     if (!current) {
+                         finish(DeployOutcome::Status::Failed, current.error().message);
+                         return;
+                     }
+                     const json& obj = current.value();
+                     json tmplAnnotations = json::object();
+                     if (obj.contains("spec") && obj["spec"].contains("template") &&
+                         obj["spec"]["template"].contains("metadata") &&
+                         obj["spec"]["template"]["metadata"].contains("annotations") &&
+                         obj["spec"]["template"]["metadata"]["annotations"].is_object())
+                         tmplAnnotations = obj["spec"]["template"]["metadata"]["annotations"];
+                     for (auto& [k, v] : annotations.items())
+                         if (v.get<std::string>().empty())
+                             tmplAnnotations.erase(k);
+                         else
+                             tmplAnnotations[k] = v;
+                     patch.back() = {
+                         {"op", "add"}, {"path", "/spec/template/metadata/annotations"}, {"value", tmplAnnotations}};
+                     json metaAnnotations = json::object();
+                     if (obj.contains("metadata") && obj["metadata"].contains("annotations") &&
+                         obj["metadata"]["annotations"].is_object())
+                         metaAnnotations = obj["metadata"]["annotations"];
+                     metaAnnotations[historyAnnotation] =
+                         appendHistory(metaAnnotations.value(historyAnnotation, std::string()), entry, 10);
+                     patch.push_back({{"op", "add"}, {"path", "/metadata/annotations"}, {"value", metaAnnotations}});
+                     // After the patch: the Event, then (with --wait) the rollout.
+                     auto recordAndFollow = [=, this] {
+                         const json event = {
+                             {"apiVersion", "v1"},
+                             {"kind", "Event"},
+                             {"metadata", {{"generateName", p.deployment + ".signalbox-"}, {"namespace", p.ns}}},
+                             {"involvedObject",
+                              {{"apiVersion", "apps/v1"},
+                               {"kind", "Deployment"},
+                               {"name", p.deployment},
+                               {"namespace", p.ns}}},
+                             {"reason", "Deployed"},
+                             {"message", p.user + " deployed " + p.pinned + (p.tag.empty() ? "" : " (" + p.tag + ")") +
+                                             " to " + targetName(p.target) + " " + upper(p.slot) + ", replacing " +
+                                             p.current.image},
+                             {"type", "Normal"},
+                             {"source", {{"component", "signalbox"}}},
+                             {"firstTimestamp", nowUtcText()},
+                             {"lastTimestamp", nowUtcText()},
+                             {"count", 1}};
+                         m_client->create(kube::resources::events, p.ns, event, [=, this](kube::Result<json>) {
+                             if (!self)
+                                 return;
+                             if (!run->wait) {
+                                 run->done({DeployOutcome::Status::Started,
+                                            "Deployed " + p.pinned + " to " + targetName(p.target) + " (" +
+                                                upper(p.slot) + "); the rollout continues in the cluster."});
+                                 return;
+                             }
+                             run->deadline = QDateTime::currentMSecsSinceEpoch() + 15 * 60 * 1000;
+                             follow(run, 0);
+                         });
+                     };
+                     const json before = obj;
+                     auto send = [=, this] {
+                         m_client->patch(kube::resources::deployments, p.ns, p.deployment, kube::PatchType::Json, patch,
+                                         [=, this](kube::Result<json> r) {
+                                             if (!self)
+                                                 return;
+                                             if (!r) {
+                                                 finish(r.error().httpStatus == 403 ? DeployOutcome::Status::Forbidden
+                                                        : r.error().reason == "Conflict"
+                                                            ? DeployOutcome::Status::Conflict
+                                                            : DeployOutcome::Status::Failed,
+                                                        r.error().message);
+                                                 return;
+                                             }
+                                             if (auto d = kube::parseDeployment(r.value()))
+                                                 run->generation = d->meta.generation;
+                                             if (p.target != DeployTarget::Staging) {
+                                                 recordAndFollow();
+                                                 return;
+                                             }
+                                             guardStaging(run, before, r.value(), recordAndFollow);
+                                         });
+                     };
+                     if (m_beforePatch)
+                         m_beforePatch(send);
+                     else
+                         send();
+                 });
+         });
 }
 
 void Deployer::guardStaging(std::shared_ptr<DeployRun> run, const json& before, const json& after,
@@ -443,27 +463,29 @@ void Deployer::guardStaging(std::shared_ptr<DeployRun> run, const json& before, 
         // The history as it was: the deploy that was undone is not one to remember.
         const std::string historyPath = "/metadata/annotations/" + pointerEscape(historyAnnotation);
         const json& was = before.contains("metadata") ? before["metadata"] : json::object();
-        if (was.contains("annotations") && was["annotations"].is_object() && was["annotations"].contains(historyAnnotation))
-            undo.push_back({{"op", "replace"}, {"path", historyPath}, {"value", was["annotations"][historyAnnotation]}});
+        if (was.contains("annotations") && was["annotations"].is_object() &&
+            was["annotations"].contains(historyAnnotation))
+            undo.push_back(
+                {{"op", "replace"}, {"path", historyPath}, {"value", was["annotations"][historyAnnotation]}});
         else
             undo.push_back({{"op", "remove"}, {"path", historyPath}});
-        m_client->patch(kube::resources::deployments, p.ns, p.deployment, kube::PatchType::Json, undo,
-                        [=](kube::Result<json> r) {
-                            if (r) {
-                                run->done({DeployOutcome::Status::Conflict,
-                                           "A swap made " + upper(p.slot) + " of " + p.service +
-                                               " live while this deploy was being sent, so the deploy was undone at "
-                                               "once: " + p.deployment + " runs " + p.current.image +
-                                               " again. Deploy again to the new staging slot."});
-                                return;
-                            }
-                            run->done({DeployOutcome::Status::Failed,
-                                       "A swap made " + upper(p.slot) + " of " + p.service +
-                                           " live while this deploy was being sent, and undoing it failed (" +
-                                           r.error().message + "): the live slot now runs " + p.pinned +
-                                           ". Swap back at once (`signalbox rollback " + p.service +
-                                           "`) or set " + p.deployment + "'s image back to " + p.current.image + "."});
-                        });
+        m_client->patch(
+            kube::resources::deployments, p.ns, p.deployment, kube::PatchType::Json, undo, [=](kube::Result<json> r) {
+                if (r) {
+                    run->done({DeployOutcome::Status::Conflict,
+                               "A swap made " + upper(p.slot) + " of " + p.service +
+                                   " live while this deploy was being sent, so the deploy was undone at "
+                                   "once: " +
+                                   p.deployment + " runs " + p.current.image +
+                                   " again. Deploy again to the new staging slot."});
+                    return;
+                }
+                run->done({DeployOutcome::Status::Failed,
+                           "A swap made " + upper(p.slot) + " of " + p.service +
+                               " live while this deploy was being sent, and undoing it failed (" + r.error().message +
+                               "): the live slot now runs " + p.pinned + ". Swap back at once (`signalbox rollback " +
+                               p.service + "`) or set " + p.deployment + "'s image back to " + p.current.image + "."});
+            });
     });
 }
 
@@ -512,8 +534,8 @@ void Deployer::follow(std::shared_ptr<DeployRun> run, int attempt)
             run->progress("Rolling out: " + std::to_string(f.updated) + " of " + std::to_string(f.desired) +
                           " updated, " + std::to_string(f.ready) + " ready");
         if (QDateTime::currentMSecsSinceEpoch() > run->deadline) {
-            run->done({DeployOutcome::Status::Failed, "The rollout of " + p.deployment +
-                                                          " did not finish within 15 minutes."});
+            run->done({DeployOutcome::Status::Failed,
+                       "The rollout of " + p.deployment + " did not finish within 15 minutes."});
             return;
         }
         again();

@@ -1,11 +1,10 @@
 #pragma once
 
 #include "imageref.h"
-#include "servicespec.h"
-#include "swap.h"
-
 #include "kube/client.h"
 #include "kube/registry.h"
+#include "servicespec.h"
+#include "swap.h"
 
 #include <QObject>
 #include <QPointer>
@@ -21,21 +20,21 @@ struct DeployPlan {
     DeployTarget target = DeployTarget::Staging;
     ServiceSpec spec;
     std::string ns, deployment;
-    char slot = 0;                    // 'a', 'b', or 's' for sandbox
-    std::string imageText;            // as the user gave it
+    char slot = 0;         // 'a', 'b', or 's' for sandbox
+    std::string imageText; // as the user gave it
     ImageRef ref;
-    std::string pinned;               // registry/repository@sha256:...
+    std::string pinned; // registry/repository@sha256:...
     std::string tag, created, revision;
     SlotFacts current;
-    std::string resourceVersion;      // of the Deployment as read
+    std::string resourceVersion; // of the Deployment as read
     std::string container;
     std::vector<Check> checks;
     std::string user;
-    std::string warning;              // e.g. migrations that change the live schema
+    std::string warning; // e.g. migrations that change the live schema
 
     bool allowed() const;
     const Check* firstFailure() const;
-    bool badInput = false;            // the image reference itself is wrong (exit code 2)
+    bool badInput = false; // the image reference itself is wrong (exit code 2)
     std::string describe() const;
     nlohmann::json toJson() const;
 };

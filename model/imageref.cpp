@@ -61,7 +61,8 @@ std::optional<ImageRef> parseImageRef(const std::string& text, std::string* why)
         rest = rest.substr(0, colon);
         static const std::regex tagPattern("^[\\w][\\w.-]{0,127}$");
         if (!std::regex_match(ref.tag, tagPattern))
-            return fail("\"" + ref.tag + "\" is not a valid tag (letters, digits, '_', '.', '-'; at most 128; "
+            return fail("\"" + ref.tag +
+                        "\" is not a valid tag (letters, digits, '_', '.', '-'; at most 128; "
                         "not starting with '.' or '-')");
     }
     // The first component is a registry when it has a '.' or ':' or is localhost.

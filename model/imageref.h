@@ -7,14 +7,14 @@ namespace model {
 
 // An OCI image reference split into its parts: [registry/]repository[:tag][@digest].
 struct ImageRef {
-    std::string registry;     // docker.io when the reference names none
-    std::string repository;   // v-sekai/uro
+    std::string registry;   // docker.io when the reference names none
+    std::string repository; // v-sekai/uro
     std::string tag;
-    std::string digest;       // sha256:...
+    std::string digest; // sha256:...
 
-    std::string name() const;             // registry/repository
-    std::string shortDigest() const;      // sha256:1234567890ab
-    std::string display() const;          // tag, else short digest
+    std::string name() const;        // registry/repository
+    std::string shortDigest() const; // sha256:1234567890ab
+    std::string display() const;     // tag, else short digest
 };
 
 // Parses with the grammar of distribution/reference; nullopt with `why` set when it is not one.

@@ -1,7 +1,6 @@
 #include "notify.h"
 
 #include <QUrl>
-
 #include <nlohmann/json.hpp>
 
 namespace model {
@@ -19,14 +18,17 @@ nlohmann::json Notifier::payload(const std::string& text)
 void Notifier::send(const std::string& text, std::function<void(kube::Result<kube::HttpResponse>)> done)
 {
     const QUrl url(QString::fromStdString(m_url));
-    if (m_url.empty() || !url.isValid() || (url.scheme() != QLatin1String("https") && url.scheme() != QLatin1String("http"))) {
+    if (m_url.empty() || !url.isValid() ||
+        (url.scheme() != QLatin1String("https") && url.scheme() != QLatin1String("http"))) {
         if (done)
-            done(kube::Error::config("The notification webhook \"" + url.toDisplayString(QUrl::RemoveUserInfo).toStdString() +
+            done(kube::Error::config("The notification webhook \"" +
+                                     url.toDisplayString(QUrl::RemoveUserInfo).toStdString() +
                                      "\" is not an http(s) URL; fix it in the configuration or --notify."));
         return;
     }
     kube::Endpoint endpoint;
-    endpoint.server = url.adjusted(QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment).toString().toStdString();
+    endpoint.server =
+        url.adjusted(QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment).toString().toStdString();
     kube::HttpRequest request;
     request.method = "POST";
     request.path = url.path(QUrl::FullyEncoded).toStdString();
@@ -42,7 +44,9 @@ void Notifier::send(const std::string& text, std::function<void(kube::Result<kub
             return;
         if (r && (r->status < 200 || r->status >= 300)) {
             // The webhook URL holds its secret in the path: name only the host.
-            done(kube::Error{kube::Error::Kind::Api, static_cast<int>(r->status), {},
+            done(kube::Error{kube::Error::Kind::Api,
+                             static_cast<int>(r->status),
+                             {},
                              "The notification webhook at " + url.host().toStdString() + " answered HTTP " +
                                  std::to_string(r->status) + "; check its URL.",
                              {}});

@@ -2,11 +2,9 @@
 
 #include "kube/transport.h"
 
-#include <nlohmann/json.hpp>
-
 #include <QObject>
-
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 
 namespace model {

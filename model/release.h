@@ -1,7 +1,6 @@
 #pragma once
 
 #include "imageref.h"
-
 #include "kube/objects.h"
 
 #include <functional>

@@ -116,9 +116,9 @@ void ServiceActions::replan()
         m_deploy.visible = true;
         m_deploy.enabled = access->staging || access->sandbox;
         m_deploy.reason = m_deploy.enabled ? std::string()
-                          : staging        ? "You may patch the Deployment " + spec.ns + "/" + spec.slotDeployment(staging) +
+                          : staging ? "You may patch the Deployment " + spec.ns + "/" + spec.slotDeployment(staging) +
                                           " or " + spec.sandboxNamespace + "/" + spec.sandboxDeployment
-                                           : "There is no staging slot to deploy to, and you may not patch the sandbox";
+                                    : "There is no staging slot to deploy to, and you may not patch the sandbox";
         Q_EMIT changed();
     };
     if (staging)
@@ -129,11 +129,12 @@ void ServiceActions::replan()
                             });
     else
         decided();
-    client->checkAccess({"patch", kube::resources::deployments, s->spec.sandboxNamespace, s->spec.sandboxDeployment, {}},
-                        [access, decided](kube::Result<kube::AccessDecision> d) {
-                            access->sandbox = d && d->allowed;
-                            decided();
-                        });
+    client->checkAccess(
+        {"patch", kube::resources::deployments, s->spec.sandboxNamespace, s->spec.sandboxDeployment, {}},
+        [access, decided](kube::Result<kube::AccessDecision> d) {
+            access->sandbox = d && d->allowed;
+            decided();
+        });
 }
 
 void ServiceActions::run(const SwapPlan& confirmed)

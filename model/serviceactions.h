@@ -5,7 +5,6 @@
 
 #include <QObject>
 #include <QPointer>
-
 #include <optional>
 
 class QTimer;
@@ -20,10 +19,10 @@ class ServiceActions : public QObject {
 
 public:
     struct Availability {
-        bool planned = false;     // a plan has come back
-        bool visible = false;     // worth showing at all (rollback: a swap is recorded; repair: a split)
+        bool planned = false; // a plan has come back
+        bool visible = false; // worth showing at all (rollback: a swap is recorded; repair: a split)
         bool enabled = false;
-        std::string reason;       // why not, in plain words
+        std::string reason; // why not, in plain words
         std::optional<SwapPlan> plan;
     };
 

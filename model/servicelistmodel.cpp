@@ -50,7 +50,7 @@ QString ServiceListModel::text(const ServiceState& s, int column) const
     switch (column) {
     case ServiceColumn:
         return s.spec.group != s.spec.name ? QStringLiteral("%1  (group %2)").arg(q(s.spec.name), q(s.spec.group))
-                                            : q(s.spec.name);
+                                           : q(s.spec.name);
     case LiveColumn:
         return slotSummary(s.liveSlot());
     case StagingColumn:
@@ -130,8 +130,8 @@ void ServiceListModel::setServices(const std::vector<ServiceState>& services)
     // Remove rows that are gone, from the bottom so indexes stay valid.
     for (int row = rowCount() - 1; row >= 0; --row) {
         const QString key = keyOf(m_rows[static_cast<std::size_t>(row)].spec);
-        const bool kept = std::any_of(services.begin(), services.end(),
-                                      [&](const ServiceState& s) { return keyOf(s.spec) == key; });
+        const bool kept =
+            std::any_of(services.begin(), services.end(), [&](const ServiceState& s) { return keyOf(s.spec) == key; });
         if (!kept) {
             beginRemoveRows({}, row, row);
             m_rows.erase(m_rows.begin() + row);

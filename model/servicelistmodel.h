@@ -3,7 +3,6 @@
 #include "servicestate.h"
 
 #include <QAbstractTableModel>
-
 #include <vector>
 
 namespace model {

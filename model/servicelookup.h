@@ -1,8 +1,7 @@
 #pragma once
 
-#include "servicespec.h"
-
 #include "kube/client.h"
+#include "servicespec.h"
 
 #include <functional>
 

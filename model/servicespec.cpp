@@ -3,14 +3,12 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QStandardPaths>
-
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
 #include <fstream>
-#include <tuple>
 #include <set>
 #include <sstream>
+#include <tuple>
+#include <yaml-cpp/yaml.h>
 
 namespace model {
 
@@ -73,8 +71,17 @@ bool flag(const YAML::Node& parent, const char* key, const std::string& path)
     }
 }
 
-const std::set<std::string> serviceKeys = {"name", "group", "context", "namespace", "slots", "services", "slotLabel",
-                                           "sandbox", "image", "runsMigrationsAtStart", "stagingSharesLiveDatabase"};
+const std::set<std::string> serviceKeys = {"name",
+                                           "group",
+                                           "context",
+                                           "namespace",
+                                           "slots",
+                                           "services",
+                                           "slotLabel",
+                                           "sandbox",
+                                           "image",
+                                           "runsMigrationsAtStart",
+                                           "stagingSharesLiveDatabase"};
 
 void checkKeys(const YAML::Node& map, const std::set<std::string>& allowed, const std::string& path)
 {
@@ -105,7 +112,8 @@ kube::Result<ServiceConfig> parseServiceConfig(const std::string& text, const st
     config.file = file;
     auto error = [&file](const std::string& what, int line) {
         return kube::Error::config("The Signalbox configuration " + file + " has a problem at line " +
-                                   std::to_string(line) + ": " + what + ". Fix it, or start with --config pointing "
+                                   std::to_string(line) + ": " + what +
+                                   ". Fix it, or start with --config pointing "
                                    "at another file.");
     };
     try {
@@ -199,7 +207,8 @@ kube::Result<ServiceConfig> loadServiceConfig(const std::string& path, bool expl
             ServiceConfig empty;
             return empty;
         }
-        return kube::Error::config("The Signalbox configuration " + path + " cannot be read. Check the path given "
+        return kube::Error::config("The Signalbox configuration " + path +
+                                   " cannot be read. Check the path given "
                                    "with --config.");
     }
     std::stringstream text;
@@ -213,7 +222,8 @@ std::vector<ServiceSpec> mergeServices(const std::vector<ServiceSpec>& configure
     std::vector<ServiceSpec> out = configured;
     for (const ServiceSpec& d : discovered) {
         auto same = std::find_if(out.begin(), out.end(), [&](const ServiceSpec& c) {
-            return c.name == d.name && c.ns == d.ns && (c.context.empty() || d.context.empty() || c.context == d.context);
+            return c.name == d.name && c.ns == d.ns &&
+                   (c.context.empty() || d.context.empty() || c.context == d.context);
         });
         if (same != out.end()) {
             same->discovered = true;

@@ -17,16 +17,16 @@ inline const std::string roleLabelKey = "signalbox.v-sekai.org/role";
 // brief (S-a, S-b, S, S-staging, namespace S-sandbox with Deployment S) and can be overridden.
 struct ServiceSpec {
     std::string name;
-    std::string group;                 // services that swap together share it
-    std::string context;               // kubeconfig context of production; empty: the current one
-    std::string ns;                    // production namespace
-    std::string slotA, slotB;          // Deployments
+    std::string group;        // services that swap together share it
+    std::string context;      // kubeconfig context of production; empty: the current one
+    std::string ns;           // production namespace
+    std::string slotA, slotB; // Deployments
     std::string liveService, stagingService;
     std::string slotLabel = slotLabelKey;
-    std::string sandboxContext;        // empty: same as production
+    std::string sandboxContext; // empty: same as production
     std::string sandboxNamespace;
     std::string sandboxDeployment;
-    std::string imageRepository;       // where the tag picker looks; empty: from the running image
+    std::string imageRepository; // where the tag picker looks; empty: from the running image
     bool runsMigrationsAtStart = false;
     bool stagingSharesLiveDatabase = false;
     bool fromConfig = false;
@@ -38,7 +38,7 @@ struct ServiceSpec {
 };
 
 struct ServiceConfig {
-    std::string file;                  // where it was read from; empty when there is none
+    std::string file; // where it was read from; empty when there is none
     std::vector<ServiceSpec> services;
     std::vector<std::string> namespaces; // extra namespaces to look in
     int pollIntervalSeconds = 0;         // 0: watch; otherwise poll at this interval

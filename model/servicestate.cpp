@@ -77,7 +77,8 @@ void derivePods(const kube::Deployment& d, const Snapshot& snap, SlotState& s)
             s.readyPodIPs.push_back(p.podIP);
         bool named = false;
         for (const auto& c : p.containerStatuses) {
-            if (c.waitingReason.empty() || c.waitingReason == "ContainerCreating" || c.waitingReason == "PodInitializing")
+            if (c.waitingReason.empty() || c.waitingReason == "ContainerCreating" ||
+                c.waitingReason == "PodInitializing")
                 continue;
             std::string text = "Pod " + p.meta.name + ": " + c.waitingReason;
             if (c.waitingReason == "CrashLoopBackOff")
@@ -139,8 +140,7 @@ void deriveEvents(const kube::Deployment& d, const Snapshot& snap, const QDateTi
         s.warnings.resize(5);
 }
 
-char selectedSlot(const kube::Service& svc, const SlotState& a, const SlotState& b, const Snapshot& snap,
-                  bool* both)
+char selectedSlot(const kube::Service& svc, const SlotState& a, const SlotState& b, const Snapshot& snap, bool* both)
 {
     const kube::Deployment* da = snap.deployment(a.ns, a.deployment);
     const kube::Deployment* db = snap.deployment(b.ns, b.deployment);
@@ -283,9 +283,9 @@ ServiceState deriveService(const ServiceSpec& spec, const Snapshot& production, 
     if (live)
         st.history = readHistory(live->meta.annotation(historyAnnotation));
     st.swapRecorded = !st.history.empty();
-    for (const auto& [snap, ns, name] : {std::tuple{&production, spec.ns, spec.slotA},
-                                         std::tuple{&production, spec.ns, spec.slotB},
-                                         std::tuple{&sandbox, spec.sandboxNamespace, spec.sandboxDeployment}})
+    for (const auto& [snap, ns, name] :
+         {std::tuple{&production, spec.ns, spec.slotA}, std::tuple{&production, spec.ns, spec.slotB},
+          std::tuple{&sandbox, spec.sandboxNamespace, spec.sandboxDeployment}})
         if (const kube::Deployment* d = snap->deployment(ns, name))
             for (auto& e : readHistory(d->meta.annotation(historyAnnotation)))
                 st.history.push_back(std::move(e));
@@ -299,8 +299,8 @@ ServiceState deriveService(const ServiceSpec& spec, const Snapshot& production, 
     else
         st.live = selectedSlot(*live, st.a, st.b, production, &liveBoth);
     if (!staging)
-        add(Sev::Warning, "The staging Service " + spec.stagingService + " does not exist in namespace " + spec.ns +
-                              ".");
+        add(Sev::Warning,
+            "The staging Service " + spec.stagingService + " does not exist in namespace " + spec.ns + ".");
     else
         st.staging = selectedSlot(*staging, st.a, st.b, production, &stagingBoth);
 
@@ -313,8 +313,8 @@ ServiceState deriveService(const ServiceSpec& spec, const Snapshot& production, 
     if (staging && stagingBoth)
         add(Sev::Warning, "The staging Service " + spec.stagingService + " selects the pods of both slots.");
     else if (staging && !st.staging && (st.a.exists || st.b.exists))
-        add(Sev::Warning, "The staging Service " + spec.stagingService + " selects neither slot (selector: " +
-                              selectorText(staging->selector) + ").");
+        add(Sev::Warning, "The staging Service " + spec.stagingService +
+                              " selects neither slot (selector: " + selectorText(staging->selector) + ").");
     if (st.live && st.live == st.staging)
         add(Sev::Critical, "Live and staging both point at slot " + st.slot(st.live).label() +
                                ": there is no staging slot to deploy to or to swap with.");

@@ -1,12 +1,10 @@
 #pragma once
 
 #include "imageref.h"
+#include "kube/objects.h"
 #include "servicespec.h"
 
-#include "kube/objects.h"
-
 #include <QDateTime>
-
 #include <string>
 #include <vector>
 
@@ -23,22 +21,22 @@ inline const std::string commitLabel = "signalbox.v-sekai.org/commit";
 inline const std::string deployedAtAnnotation = "signalbox.v-sekai.org/deployed-at";
 
 struct SlotState {
-    char slot = 0;                    // 'a', 'b', or 's' for sandbox
+    char slot = 0; // 'a', 'b', or 's' for sandbox
     std::string deployment;
     std::string ns;
     bool exists = false;
-    std::string image;                // as in the pod template
+    std::string image; // as in the pod template
     ImageRef imageRef;
-    std::string tag;                  // the tag, also when the image is pinned by digest
+    std::string tag; // the tag, also when the image is pinned by digest
     std::string commit;
-    std::string created;              // image creation time, when known
+    std::string created; // image creation time, when known
     int desired = 0, updated = 0, ready = 0, available = 0;
     Rollout rollout = Rollout::Unknown;
     std::string rolloutText;
     std::vector<std::string> problems; // plain sentences, worst first
     int restarts = 0;
     std::vector<kube::Event> warnings; // recent Warning events, newest first
-    std::string lastDeployed;         // RFC 3339
+    std::string lastDeployed;          // RFC 3339
     Health health = Health::Missing;
     std::vector<std::string> readyPodIPs;
 
@@ -58,7 +56,7 @@ struct ServiceState {
     ServiceSpec spec;
     SlotState a, b, sandbox;
     bool liveServiceExists = false, stagingServiceExists = false;
-    char live = 0;                    // 'a' or 'b' when the live Service selects exactly one slot
+    char live = 0; // 'a' or 'b' when the live Service selects exactly one slot
     char staging = 0;
     std::vector<Anomaly> anomalies;
     Badge badge = Badge::InSync;

@@ -6,7 +6,6 @@
 
 #include <QDateTime>
 #include <QTimer>
-
 #include <algorithm>
 #include <map>
 #include <set>
@@ -19,7 +18,7 @@ using nlohmann::json;
 struct MemberRead {
     std::optional<kube::Service> live, staging;
     std::optional<kube::Deployment> a, b;
-    std::optional<kube::Error> error;            // a read that failed other than with 404
+    std::optional<kube::Error> error; // a read that failed other than with 404
     bool mayPatchLive = false, mayPatchStaging = false, mayRecord = false;
     bool liveHasAnnotations = false;
 };
@@ -70,8 +69,13 @@ SwapOutcome outcome(SwapOutcome::Status s, std::string message)
 
 json SlotFacts::toJson() const
 {
-    return {{"slot", std::string(1, slot)}, {"deployment", deployment}, {"image", image}, {"tag", tag},
-            {"digest", digest},            {"commit", commit},         {"created", created}};
+    return {{"slot", std::string(1, slot)},
+            {"deployment", deployment},
+            {"image", image},
+            {"tag", tag},
+            {"digest", digest},
+            {"commit", commit},
+            {"created", created}};
 }
 
 SlotFacts slotFacts(char slot, const std::string& deploymentName, const std::optional<kube::Deployment>& d)
@@ -136,7 +140,9 @@ std::string SwapPlan::verb() const
 
 json SwapPlan::toJson() const
 {
-    json j = {{"action", kind == Kind::Swap ? "swap" : kind == Kind::Rollback ? "rollback" : "repair"},
+    json j = {{"action", kind == Kind::Swap       ? "swap"
+                         : kind == Kind::Rollback ? "rollback"
+                                                  : "repair"},
               {"service", service},
               {"group", group},
               {"user", user},
@@ -158,16 +164,16 @@ std::string SwapPlan::describe() const
     std::string s;
     for (const auto& m : members) {
         if (kind == Kind::Repair) {
-            s += m.spec.name + ": point " + m.spec.stagingService + " at slot " + upper(m.liveTo) + " (" +
-                 m.to.image + ")\n";
+            s += m.spec.name + ": point " + m.spec.stagingService + " at slot " + upper(m.liveTo) + " (" + m.to.image +
+                 ")\n";
             continue;
         }
-        s += m.spec.name + ": live " + m.spec.liveService + " slot " + upper(m.liveFrom) + " -> " +
-             upper(m.liveTo) + "\n";
+        s += m.spec.name + ": live " + m.spec.liveService + " slot " + upper(m.liveFrom) + " -> " + upper(m.liveTo) +
+             "\n";
         s += "    from " + m.from.image + (m.from.commit.empty() ? "" : "  commit " + m.from.commit.substr(0, 12)) +
              "\n";
-        s += "    to   " + m.to.image + (m.to.commit.empty() ? "" : "  commit " + m.to.commit.substr(0, 12)) +
-             "  (" + std::to_string(m.to.ready) + "/" + std::to_string(m.to.desired) + " ready)\n";
+        s += "    to   " + m.to.image + (m.to.commit.empty() ? "" : "  commit " + m.to.commit.substr(0, 12)) + "  (" +
+             std::to_string(m.to.ready) + "/" + std::to_string(m.to.desired) + " ready)\n";
     }
     s += "as user: " + (user.empty() ? std::string("(unknown)") : user) + "\n";
     for (const auto& c : checks)
@@ -261,17 +267,19 @@ void Swapper::readMember(const ServiceSpec& spec, std::function<void(std::shared
             readLive();
     });
     for (char slot : {'a', 'b'}) {
-        m_client->get(kube::resources::deployments, spec.ns, spec.slotDeployment(slot), [=, this](kube::Result<json> r) {
-            if (r) {
-                if (auto d = kube::parseDeployment(r.value()))
-                    (slot == 'a' ? read->a : read->b) = d.value();
-            } else {
-                keepError(r.error());
-            }
-            count->tick();
-        });
+        m_client->get(kube::resources::deployments, spec.ns, spec.slotDeployment(slot),
+                      [=, this](kube::Result<json> r) {
+                          if (r) {
+                              if (auto d = kube::parseDeployment(r.value()))
+                                  (slot == 'a' ? read->a : read->b) = d.value();
+                          } else {
+                              keepError(r.error());
+                          }
+                          count->tick();
+                      });
     }
-    auto access = [=, this](const kube::Resource& res, const std::string& verb, const std::string& name, bool MemberRead::*flag) {
+    auto access = [=, this](const kube::Resource& res, const std::string& verb, const std::string& name,
+                            bool MemberRead::*flag) {
         m_client->checkAccess({verb, res, spec.ns, name, {}}, [=, this](kube::Result<kube::AccessDecision> d) {
             if (d)
                 (*read).*flag = d->allowed;
@@ -291,7 +299,8 @@ void Swapper::plan(SwapPlan::Kind kind, const std::string& service, char expectL
     plan->kind = kind;
     plan->service = service;
     std::vector<ServiceSpec> members;
-    const auto it = std::find_if(m_group.begin(), m_group.end(), [&](const ServiceSpec& s) { return s.name == service; });
+    const auto it =
+        std::find_if(m_group.begin(), m_group.end(), [&](const ServiceSpec& s) { return s.name == service; });
     if (it == m_group.end()) {
         plan->checks.push_back({"There is a service named " + service + " (check its name and the namespace)", false});
         done(*plan);
@@ -319,7 +328,8 @@ void Swapper::plan(SwapPlan::Kind kind, const std::string& service, char expectL
             }
             SwapMember m;
             m.spec = spec;
-            const bool hasLive = check(r.live.has_value(), "The live Service " + spec.liveService + " exists in " + spec.ns);
+            const bool hasLive =
+                check(r.live.has_value(), "The live Service " + spec.liveService + " exists in " + spec.ns);
             const bool hasStaging =
                 check(r.staging.has_value(), "The staging Service " + spec.stagingService + " exists in " + spec.ns);
             check(r.a && r.b, "Both slot Deployments (" + spec.slotA + ", " + spec.slotB + ") exist");
@@ -337,8 +347,8 @@ void Swapper::plan(SwapPlan::Kind kind, const std::string& service, char expectL
             if (!live)
                 continue;
             if (kind == SwapPlan::Kind::Repair) {
-                check(staging == live, "Live and staging both point at slot " + upper(live) +
-                                           ", so there is something to repair");
+                check(staging == live,
+                      "Live and staging both point at slot " + upper(live) + ", so there is something to repair");
                 m.liveFrom = live;
                 m.liveTo = other(live); // here: where staging will point
                 m.from = slotFacts(live, spec.slotDeployment(live), live == 'a' ? r.a : r.b);
@@ -354,11 +364,11 @@ void Swapper::plan(SwapPlan::Kind kind, const std::string& service, char expectL
                        false, true))
                 continue;
             check(staging != 0 && staging != live,
-                  staging == live ? "Staging points at the other slot (it points at slot " + upper(live) +
-                                        " too: repair it first)"
-                  : staging      ? "Staging points at the other slot (slot " + upper(staging) + ")"
-                                 : std::string("Staging points at the other slot (it selects ") +
-                                   (stagingBoth ? "both" : "neither") + ")");
+                  staging == live
+                      ? "Staging points at the other slot (it points at slot " + upper(live) + " too: repair it first)"
+                  : staging ? "Staging points at the other slot (slot " + upper(staging) + ")"
+                            : std::string("Staging points at the other slot (it selects ") +
+                                  (stagingBoth ? "both" : "neither") + ")");
             m.liveFrom = live;
             m.liveTo = other(live);
             m.from = slotFacts(live, spec.slotDeployment(live), live == 'a' ? r.a : r.b);
@@ -413,9 +423,8 @@ void Swapper::execute(const SwapPlan& confirmed, std::function<void(const std::s
 {
     QPointer<Swapper> self(this);
     progress("Checking the cluster again");
-    const char expect = confirmed.kind == SwapPlan::Kind::Repair || confirmed.members.empty()
-                            ? 0
-                            : confirmed.members.front().liveFrom;
+    const char expect =
+        confirmed.kind == SwapPlan::Kind::Repair || confirmed.members.empty() ? 0 : confirmed.members.front().liveFrom;
     plan(confirmed.kind, confirmed.service, expect, [=, this](SwapPlan fresh) {
         if (!self)
             return;
@@ -494,9 +503,9 @@ void Swapper::patchLive(std::shared_ptr<Run> run, std::size_t i)
                             }
                             const bool conflict = r.error().reason == "Conflict";
                             SwapOutcome o = outcome(
-                                conflict                       ? SwapOutcome::Status::Conflict
+                                conflict                      ? SwapOutcome::Status::Conflict
                                 : r.error().httpStatus == 403 ? SwapOutcome::Status::Forbidden
-                                                               : SwapOutcome::Status::Failed,
+                                                              : SwapOutcome::Status::Failed,
                                 conflict ? m.spec.name + " changed since you looked: live is no longer on slot " +
                                                upper(m.liveFrom) + " (someone else swapped or changed it first)."
                                          : r.error().message);
@@ -516,8 +525,9 @@ void Swapper::revertLive(std::shared_ptr<Run> run, std::size_t upTo, SwapOutcome
     // An earlier member of the group was already switched: put it back, expecting our own value.
     const SwapMember& m = run->plan.members[upTo - 1];
     const std::string selectorPath = "/spec/selector/" + pointerEscape(m.spec.slotLabel);
-    const json patch = json::array({{{"op", "test"}, {"path", selectorPath}, {"value", std::string(1, m.liveTo)}},
-                                    {{"op", "replace"}, {"path", selectorPath}, {"value", std::string(1, m.liveFrom)}}});
+    const json patch =
+        json::array({{{"op", "test"}, {"path", selectorPath}, {"value", std::string(1, m.liveTo)}},
+                     {{"op", "replace"}, {"path", selectorPath}, {"value", std::string(1, m.liveFrom)}}});
     QPointer<Swapper> self(this);
     m_client->patch(kube::resources::services, m.spec.ns, m.spec.liveService, kube::PatchType::Json, patch,
                     [=, this](kube::Result<json> r) {
@@ -527,11 +537,12 @@ void Swapper::revertLive(std::shared_ptr<Run> run, std::size_t upTo, SwapOutcome
                             revertLive(run, upTo - 1, o);
                             return;
                         }
-                        SwapOutcome split = outcome(
-                            SwapOutcome::Status::SplitState,
-                            o.message + " Putting " + m.spec.liveService + " back on slot " + upper(m.liveFrom) +
-                                " failed too (" + r.error().message + "): the group is half switched. Run "
-                                "`signalbox repair` for each service, or swap again once the cause is fixed.");
+                        SwapOutcome split =
+                            outcome(SwapOutcome::Status::SplitState,
+                                    o.message + " Putting " + m.spec.liveService + " back on slot " +
+                                        upper(m.liveFrom) + " failed too (" + r.error().message +
+                                        "): the group is half switched. Run "
+                                        "`signalbox repair` for each service, or swap again once the cause is fixed.");
                         finish(run, split);
                     });
 }
@@ -540,9 +551,9 @@ void Swapper::patchStaging(std::shared_ptr<Run> run, std::size_t i, int attempt)
 {
     if (i == run->plan.members.size()) {
         if (run->plan.kind == SwapPlan::Kind::Repair) {
-            SwapOutcome o = outcome(SwapOutcome::Status::Done, "Repaired: " + run->plan.members.front().spec.stagingService +
-                                                                   " points at slot " +
-                                                                   upper(run->plan.members.front().liveTo) + " again.");
+            SwapOutcome o = outcome(SwapOutcome::Status::Done,
+                                    "Repaired: " + run->plan.members.front().spec.stagingService + " points at slot " +
+                                        upper(run->plan.members.front().liveTo) + " again.");
             o.verified = true;
             o.milliseconds = QDateTime::currentMSecsSinceEpoch() - run->startMs;
             finish(run, o);
@@ -567,33 +578,36 @@ void Swapper::patchStaging(std::shared_ptr<Run> run, std::size_t i, int attempt)
     const json patch = json::array({{{"op", "test"}, {"path", selectorPath}, {"value", std::string(1, expect)}},
                                     {{"op", "replace"}, {"path", selectorPath}, {"value", std::string(1, target)}}});
     QPointer<Swapper> self(this);
-    m_client->patch(
-        kube::resources::services, m.spec.ns, m.spec.stagingService, kube::PatchType::Json, patch,
-        [=, this](kube::Result<json> r) {
-            if (!self)
-                return;
-            if (r) {
-                patchStaging(run, i + 1, 0);
-                return;
-            }
-            if (attempt < 2 && r.error().reason != "Conflict") {
-                // A passing failure (network, server restart): try the same patch again shortly.
-                QTimer::singleShot(500 * (attempt + 1), this, [=, this] {
-                    if (self)
-                        patchStaging(run, i, attempt + 1);
-                });
-                return;
-            }
-            const std::string state =
-                run->plan.kind == SwapPlan::Kind::Repair
-                    ? "The repair of " + m.spec.name + " failed: " + r.error().message
-                    : "Half switched: " + m.spec.liveService + " now points at slot " + upper(m.liveTo) + ", but " +
-                          m.spec.stagingService + " still points at slot " + upper(m.liveTo) + " too (" +
-                          r.error().message + "). Live traffic goes to the new release; staging has no slot of its "
-                          "own. Repair it with `signalbox repair " + m.spec.name + "` (or the Repair button), which "
-                          "points " + m.spec.stagingService + " at slot " + upper(m.liveFrom) + ".";
-            finish(run, outcome(SwapOutcome::Status::SplitState, state));
-        });
+    m_client->patch(kube::resources::services, m.spec.ns, m.spec.stagingService, kube::PatchType::Json, patch,
+                    [=, this](kube::Result<json> r) {
+                        if (!self)
+                            return;
+                        if (r) {
+                            patchStaging(run, i + 1, 0);
+                            return;
+                        }
+                        if (attempt < 2 && r.error().reason != "Conflict") {
+                            // A passing failure (network, server restart): try the same patch again shortly.
+                            QTimer::singleShot(500 * (attempt + 1), this, [=, this] {
+                                if (self)
+                                    patchStaging(run, i, attempt + 1);
+                            });
+                            return;
+                        }
+                        const std::string state =
+                            run->plan.kind == SwapPlan::Kind::Repair
+                                ? "The repair of " + m.spec.name + " failed: " + r.error().message
+                                : "Half switched: " + m.spec.liveService + " now points at slot " + upper(m.liveTo) +
+                                      ", but " + m.spec.stagingService + " still points at slot " + upper(m.liveTo) +
+                                      " too (" + r.error().message +
+                                      "). Live traffic goes to the new release; staging has no slot of its "
+                                      "own. Repair it with `signalbox repair " +
+                                      m.spec.name +
+                                      "` (or the Repair button), which "
+                                      "points " +
+                                      m.spec.stagingService + " at slot " + upper(m.liveFrom) + ".";
+                        finish(run, outcome(SwapOutcome::Status::SplitState, state));
+                    });
 }
 
 void Swapper::verify(std::shared_ptr<Run> run, std::size_t i, int attempt)
@@ -625,37 +639,44 @@ void Swapper::verify(std::shared_ptr<Run> run, std::size_t i, int attempt)
     auto pods = std::make_shared<std::set<std::string>>();
     auto endpoints = std::make_shared<std::set<std::string>>();
     auto failure = std::make_shared<std::string>();
-    auto count = std::make_shared<Countdown>(Countdown{2, [=, this] {
-        if (!self)
-            return;
-        if (!pods->empty() && *pods == *endpoints) {
-            verify(run, i + 1, 0);
-            return;
-        }
-        // Look often at first (the endpoint controller usually follows within tens of ms), then
-        // less often; give up after about 30 s.
-        if (attempt >= 250) {
-            SwapOutcome o;
-            o.status = SwapOutcome::Status::Failed;
-            o.message = "Swapped, but after 30 s the endpoints of " + m.spec.liveService + " are not the ready pods "
-                        "of slot " + upper(m.liveTo) + " (" + std::to_string(endpoints->size()) + " endpoints, " +
-                        std::to_string(pods->size()) + " ready pods" + (failure->empty() ? "" : "; " + *failure) +
-                        "). Check the Service and the pods before relying on it.";
-            o.milliseconds = QDateTime::currentMSecsSinceEpoch() - run->startMs;
-            finish(run, o);
-            return;
-        }
-        QTimer::singleShot(attempt < 20 ? 2 : attempt < 100 ? 10 : 200, this, [=, this] {
-            if (self)
-                verify(run, i, attempt + 1);
-        });
-    }});
+    auto count = std::make_shared<Countdown>(Countdown{
+        2, [=, this] {
+            if (!self)
+                return;
+            if (!pods->empty() && *pods == *endpoints) {
+                verify(run, i + 1, 0);
+                return;
+            }
+            // Look often at first (the endpoint controller usually follows within tens of ms), then
+            // less often; give up after about 30 s.
+            if (attempt >= 250) {
+                SwapOutcome o;
+                o.status = SwapOutcome::Status::Failed;
+                o.message = "Swapped, but after 30 s the endpoints of " + m.spec.liveService +
+                            " are not the ready pods "
+                            "of slot " +
+                            upper(m.liveTo) + " (" + std::to_string(endpoints->size()) + " endpoints, " +
+                            std::to_string(pods->size()) + " ready pods" + (failure->empty() ? "" : "; " + *failure) +
+                            "). Check the Service and the pods before relying on it.";
+                o.milliseconds = QDateTime::currentMSecsSinceEpoch() - run->startMs;
+                finish(run, o);
+                return;
+            }
+            QTimer::singleShot(attempt < 20    ? 2
+                               : attempt < 100 ? 10
+                                               : 200,
+                               this, [=, this] {
+                                   if (self)
+                                       verify(run, i, attempt + 1);
+                               });
+        }});
     kube::ListOptions podOptions;
     podOptions.labelSelector = selector;
     m_client->list(kube::resources::pods, m.spec.ns, podOptions, [=, this](kube::Result<json> r) {
         if (r && r.value().contains("items"))
             for (const auto& item : r.value()["items"])
-                if (auto p = kube::parsePod(item); p && p->ready() && !p->podIP.empty() && p->meta.deletionTimestamp.empty())
+                if (auto p = kube::parsePod(item);
+                    p && p->ready() && !p->podIP.empty() && p->meta.deletionTimestamp.empty())
                     pods->insert(p->podIP);
         if (!r)
             *failure = r.error().message;
@@ -684,7 +705,8 @@ void Swapper::recordEvent(const SwapPlan& plan, const SwapMember& m, std::functi
         {"apiVersion", "v1"},
         {"kind", "Event"},
         {"metadata", {{"generateName", m.spec.liveService + ".signalbox-"}, {"namespace", m.spec.ns}}},
-        {"involvedObject", {{"apiVersion", "v1"}, {"kind", "Service"}, {"name", m.spec.liveService}, {"namespace", m.spec.ns}}},
+        {"involvedObject",
+         {{"apiVersion", "v1"}, {"kind", "Service"}, {"name", m.spec.liveService}, {"namespace", m.spec.ns}}},
         {"reason", plan.kind == SwapPlan::Kind::Rollback ? "RolledBack" : "Swapped"},
         {"message", plan.user + " " + what + " " + m.spec.name + ": live slot " + upper(m.liveFrom) + " (" +
                         m.from.image + ") -> slot " + upper(m.liveTo) + " (" + m.to.image + ")"},

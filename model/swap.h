@@ -1,13 +1,11 @@
 #pragma once
 
-#include "servicespec.h"
-
 #include "kube/client.h"
 #include "kube/objects.h"
+#include "servicespec.h"
 
 #include <QObject>
 #include <QPointer>
-
 #include <functional>
 #include <optional>
 #include <string>
@@ -27,25 +25,25 @@ struct SlotFacts {
     bool exists = false;
     std::string image, tag, digest, commit, created;
     int desired = 0, updated = 0, ready = 0, available = 0;
-    bool rolledOut = false;          // the controller saw the newest spec and every pod is updated and ready
-    kube::Labels selector;           // the Deployment's pod selector
+    bool rolledOut = false; // the controller saw the newest spec and every pod is updated and ready
+    kube::Labels selector;  // the Deployment's pod selector
     nlohmann::json toJson() const;
 };
 
 // One service of a swap: which slot live selects now, and which it will select.
 struct SwapMember {
     ServiceSpec spec;
-    char liveFrom = 0, liveTo = 0;   // live selects liveFrom; after the swap it selects liveTo
-    SlotFacts from, to;              // the slots' contents: `from` is live now, `to` goes live
-    std::string liveHistory;         // the live Service's history annotation as read
+    char liveFrom = 0, liveTo = 0; // live selects liveFrom; after the swap it selects liveTo
+    SlotFacts from, to;            // the slots' contents: `from` is live now, `to` goes live
+    std::string liveHistory;       // the live Service's history annotation as read
     bool liveHasAnnotations = false;
 };
 
 struct Check {
-    std::string text;                // what must hold, said plainly
+    std::string text; // what must hold, said plainly
     bool holds = false;
-    bool permission = false;         // a failed permission check (exit code 4 on the command line)
-    bool changed = false;            // fails when the state moved on since it was expected (exit code 5)
+    bool permission = false; // a failed permission check (exit code 4 on the command line)
+    bool changed = false;    // fails when the state moved on since it was expected (exit code 5)
 };
 
 // The first check that does not hold, or nullptr when all hold.
@@ -60,24 +58,24 @@ struct SwapPlan {
     std::string group;
     std::vector<SwapMember> members;
     std::vector<Check> checks;
-    std::string user;                // as the API server knows them (SelfSubjectReview)
+    std::string user; // as the API server knows them (SelfSubjectReview)
 
     bool allowed() const;
     const Check* firstFailure() const;
     bool refusedForPermission() const;
     bool refusedAsChanged() const;
-    std::string verb() const;        // "swap", "roll back", "repair"
+    std::string verb() const; // "swap", "roll back", "repair"
     nlohmann::json toJson() const;
-    std::string describe() const;    // several lines for a terminal
+    std::string describe() const; // several lines for a terminal
 };
 
 struct SwapOutcome {
     enum class Status { Done, Refused, Forbidden, Conflict, SplitState, Failed };
     Status status = Status::Failed;
     std::string message;
-    long long milliseconds = 0;      // from the first patch to verified endpoints
+    long long milliseconds = 0; // from the first patch to verified endpoints
     bool verified = false;
-    int exitCode() const;            // 0, 3, 4, 5, 1 as the command line reports them
+    int exitCode() const; // 0, 3, 4, 5, 1 as the command line reports them
 };
 
 // Plans and carries out swaps on one cluster. Every step reads fresh state; the patches are
@@ -90,8 +88,7 @@ public:
     Swapper(kube::Client* client, std::vector<ServiceSpec> group, QObject* parent = nullptr);
 
     // `expectLive`: refuse unless live is on this slot now ('a'/'b'; 0 for any).
-    void plan(SwapPlan::Kind kind, const std::string& service, char expectLive,
-              std::function<void(SwapPlan)> done);
+    void plan(SwapPlan::Kind kind, const std::string& service, char expectLive, std::function<void(SwapPlan)> done);
     // Re-checks `confirmed` on fresh reads, then patches, then verifies the live endpoints.
     void execute(const SwapPlan& confirmed, std::function<void(const std::string&)> progress,
                  std::function<void(SwapOutcome)> done);

@@ -50,7 +50,8 @@ ConfirmDialog::ConfirmDialog(const model::SwapPlan& plan, QWidget* parent) : QDi
 
     QString html = QStringLiteral("<table cellspacing='6'>");
     for (const auto& m : plan.members) {
-        html += QStringLiteral("<tr><td colspan='3'><b>%1</b> (namespace %2)</td></tr>").arg(q(m.spec.name), q(m.spec.ns));
+        html +=
+            QStringLiteral("<tr><td colspan='3'><b>%1</b> (namespace %2)</td></tr>").arg(q(m.spec.name), q(m.spec.ns));
         if (plan.kind == model::SwapPlan::Kind::Repair) {
             html += QStringLiteral("<tr><td>%1</td><td>→</td><td>%2</td></tr>")
                         .arg(tr("staging %1").arg(q(m.spec.stagingService)), slotFacts(m.to));

@@ -92,7 +92,8 @@ DeployDialog::DeployDialog(const model::ServiceState& state, kube::Client* clien
     connect(m_reference, &QLineEdit::textChanged, this, &DeployDialog::validate);
     m_referenceError = new QLabel(this);
     m_referenceError->setObjectName(QStringLiteral("referenceError"));
-    m_referenceError->setStyleSheet(QStringLiteral("QLabel { color: %1; }").arg(style::colorOf(style::Tone::Attention)));
+    m_referenceError->setStyleSheet(
+        QStringLiteral("QLabel { color: %1; }").arg(style::colorOf(style::Tone::Attention)));
     auto* refForm = new QFormLayout;
     refForm->addRow(tr("Image:"), m_reference);
     layout->addLayout(refForm);
@@ -136,9 +137,9 @@ QString DeployDialog::statusText() const
 void DeployDialog::setStatus(const QString& text, bool bad)
 {
     m_status->setText(text);
-    m_status->setStyleSheet(bad ? QStringLiteral("QLabel { color: %1; font-weight: bold; }")
-                                      .arg(style::colorOf(style::Tone::Attention))
-                                : QString());
+    m_status->setStyleSheet(
+        bad ? QStringLiteral("QLabel { color: %1; font-weight: bold; }").arg(style::colorOf(style::Tone::Attention))
+            : QString());
 }
 
 void DeployDialog::loadTags()
@@ -177,7 +178,8 @@ void DeployDialog::applyFilter()
     for (const auto& t : m_tagInfo) {
         const QString tag = q(t.tag);
         const QString commit = t.info ? q(t.info->revision).left(12) : QString();
-        if (!filter.isEmpty() && !tag.contains(filter, Qt::CaseInsensitive) && !commit.contains(filter, Qt::CaseInsensitive))
+        if (!filter.isEmpty() && !tag.contains(filter, Qt::CaseInsensitive) &&
+            !commit.contains(filter, Qt::CaseInsensitive))
             continue;
         const int row = m_tags->rowCount();
         m_tags->insertRow(row);
@@ -217,9 +219,10 @@ void DeployDialog::check()
         self->m_check->setEnabled(true);
         QStringList lines;
         if (!plan.pinned.empty())
-            lines << tr("Deploys <b>%1</b>%2").arg(q(plan.pinned).toHtmlEscaped(),
-                                                   plan.current.exists ? tr(", replacing %1").arg(q(plan.current.image).toHtmlEscaped())
-                                                                       : QString());
+            lines << tr("Deploys <b>%1</b>%2")
+                         .arg(q(plan.pinned).toHtmlEscaped(),
+                              plan.current.exists ? tr(", replacing %1").arg(q(plan.current.image).toHtmlEscaped())
+                                                  : QString());
         for (const auto& c : plan.checks)
             lines << (c.holds ? QStringLiteral("✔ ") : QStringLiteral("✘ ")) + q(c.text).toHtmlEscaped();
         if (!plan.warning.empty())

@@ -1,9 +1,8 @@
 #pragma once
 
+#include "kube/registry.h"
 #include "model/deploy.h"
 #include "model/servicestate.h"
-
-#include "kube/registry.h"
 
 #include <QDialog>
 #include <QPointer>

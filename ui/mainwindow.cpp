@@ -6,13 +6,13 @@
 #include "style.h"
 
 #include <QApplication>
-#include <QCloseEvent>
 #include <QCheckBox>
+#include <QCloseEvent>
 #include <QComboBox>
-#include <QLineEdit>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPainter>
 #include <QSettings>
 #include <QStackedWidget>
@@ -136,8 +136,8 @@ MainWindow::MainWindow(QWidget* parent)
     m_problem->setAccessibleName(tr("Problem"));
     m_problem->setWordWrap(true);
     m_problem->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_problem->setStyleSheet(QStringLiteral("QLabel { color: %1; font-weight: bold; }")
-                                 .arg(style::colorOf(style::Tone::Attention)));
+    m_problem->setStyleSheet(
+        QStringLiteral("QLabel { color: %1; font-weight: bold; }").arg(style::colorOf(style::Tone::Attention)));
     m_problem->hide();
     layout->addWidget(m_problem);
 
@@ -272,8 +272,9 @@ void MainWindow::refresh()
     }
     m_model->setServices(m_dashboard->services());
     m_table->resizeColumnsToContents();
-    m_user->setText(m_dashboard->userName().isEmpty() ? QString()
-                                                      : tr("as <b>%1</b>").arg(m_dashboard->userName().toHtmlEscaped()));
+    m_user->setText(m_dashboard->userName().isEmpty()
+                        ? QString()
+                        : tr("as <b>%1</b>").arg(m_dashboard->userName().toHtmlEscaped()));
     const bool none = m_dashboard->services().empty();
     m_empty->setVisible(none);
     if (none)
@@ -309,9 +310,10 @@ void MainWindow::updateFreshness()
     }
     const QDateTime since = m_dashboard->disconnectedSince();
     if (since.isValid()) {
-        m_freshness->setText(tr("Disconnected since %1 — retrying").arg(since.toLocalTime().toString(QStringLiteral("HH:mm:ss"))));
-        m_freshness->setStyleSheet(QStringLiteral("QLabel { color: %1; font-weight: bold; }")
-                                       .arg(style::colorOf(style::Tone::Attention)));
+        m_freshness->setText(
+            tr("Disconnected since %1 — retrying").arg(since.toLocalTime().toString(QStringLiteral("HH:mm:ss"))));
+        m_freshness->setStyleSheet(
+            QStringLiteral("QLabel { color: %1; font-weight: bold; }").arg(style::colorOf(style::Tone::Attention)));
         return;
     }
     m_freshness->setStyleSheet(QString());
@@ -320,8 +322,8 @@ void MainWindow::updateFreshness()
         m_freshness->setText(tr("Loading…"));
         return;
     }
-    const QString mode = m_dashboard->pollInterval() > 0 ? tr("polling every %1 s").arg(m_dashboard->pollInterval())
-                                                         : tr("live");
+    const QString mode =
+        m_dashboard->pollInterval() > 0 ? tr("polling every %1 s").arg(m_dashboard->pollInterval()) : tr("live");
     m_freshness->setText(tr("Updated %1 (%2)").arg(last.toLocalTime().toString(QStringLiteral("HH:mm:ss")), mode));
 }
 

@@ -1,8 +1,8 @@
 #pragma once
 
+#include "kube/registry.h"
 #include "model/connectioninfo.h"
 #include "model/dashboard.h"
-#include "kube/registry.h"
 #include "model/serviceactions.h"
 #include "model/servicelistmodel.h"
 

@@ -107,7 +107,8 @@ ServicePage::ServicePage(QWidget* parent) : QWidget(parent)
     m_history->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_history->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_history->setMaximumHeight(160);
-    auto* historyTitle = new QLabel(tr("<b>History</b> (recorded in the cluster: swaps on the live Service, deploys on each Deployment)"), this);
+    auto* historyTitle = new QLabel(
+        tr("<b>History</b> (recorded in the cluster: swaps on the live Service, deploys on each Deployment)"), this);
     m_noHistory = new QLabel(tr("No deploy or swap by Signalbox is recorded for this service yet."), this);
     m_noHistory->setObjectName(QStringLiteral("noHistory"));
     layout->addWidget(historyTitle);
@@ -147,7 +148,9 @@ void ServicePage::setReadOnly(bool readOnly)
 
 QPushButton* ServicePage::button(model::SwapPlan::Kind kind) const
 {
-    return kind == model::SwapPlan::Kind::Swap ? m_swap : kind == model::SwapPlan::Kind::Rollback ? m_rollback : m_repair;
+    return kind == model::SwapPlan::Kind::Swap       ? m_swap
+           : kind == model::SwapPlan::Kind::Rollback ? m_rollback
+                                                     : m_repair;
 }
 
 QString ServicePage::actionReasonText() const
@@ -175,16 +178,16 @@ void ServicePage::updateActions()
         const QString why = a.planned ? QString::fromStdString(a.reason) : tr("Checking…");
         b->setToolTip(b->isEnabled() ? QString() : why);
         if (b->isVisible() && !b->isEnabled() && reason.isEmpty() && !why.isEmpty())
-            reason = (kind == model::SwapPlan::Kind::Swap ? tr("Swap not possible, this does not hold: ")
+            reason = (kind == model::SwapPlan::Kind::Swap       ? tr("Swap not possible, this does not hold: ")
                       : kind == model::SwapPlan::Kind::Rollback ? tr("Rollback not offered, this does not hold: ")
-                                                                 : tr("Repair not possible, this does not hold: ")) +
+                                                                : tr("Repair not possible, this does not hold: ")) +
                      why;
     }
     const auto& d = m_actions->deployAvailability();
     m_deployButton->setEnabled(d.planned && d.enabled && !m_actions->busy());
     m_deployButton->setToolTip(m_deployButton->isEnabled() ? QString()
-                               : d.planned                  ? QString::fromStdString(d.reason)
-                                                            : tr("Checking…"));
+                               : d.planned                 ? QString::fromStdString(d.reason)
+                                                           : tr("Checking…"));
     if (d.planned && !d.enabled && reason.isEmpty())
         reason = tr("Deploy not possible: ") + QString::fromStdString(d.reason);
     if (m_actions->busy())
@@ -249,7 +252,8 @@ void ServicePage::setService(const model::ServiceState& st)
             std::string tag = side.value("tag", "");
             if (tag.size() == 40)
                 tag = tag.substr(0, 12);
-            return QStringLiteral("slot %1 · %2").arg(q(side.value("slot", "?")), q(tag.empty() ? side.value("image", "") : tag));
+            return QStringLiteral("slot %1 · %2")
+                .arg(q(side.value("slot", "?")), q(tag.empty() ? side.value("image", "") : tag));
         };
         const std::string action = e.value("action", "");
         const std::string target = e.value("target", "");

@@ -88,35 +88,36 @@ private Q_SLOTS:
     {
         QStandardPaths::setTestModeEnabled(true);
         REQUIRE_CLUSTER();
-        const auto apply = kubectl(QStringLiteral("admin"), {QStringLiteral("apply"), QStringLiteral("-f"),
-                                                             testsupport::sourceDir() +
-                                                                 QStringLiteral("/deploy/examples/uro")});
+        const auto apply =
+            kubectl(QStringLiteral("admin"), {QStringLiteral("apply"), QStringLiteral("-f"),
+                                              testsupport::sourceDir() + QStringLiteral("/deploy/examples/uro")});
         QVERIFY2(apply.exitCode == 0, qPrintable(apply.describe()));
         for (const QString& s : {QStringLiteral("uro"), QStringLiteral("uro-frontend")}) {
-            kubectl(QStringLiteral("admin"), {QStringLiteral("annotate"), QStringLiteral("service"), s,
-                                              QStringLiteral("-n"), QStringLiteral("uro"),
-                                              QStringLiteral("signalbox.v-sekai.org/history-")});
-            for (const auto& [svc, slot] : {std::pair{s, QStringLiteral("a")},
-                                            std::pair{s + QStringLiteral("-staging"), QStringLiteral("b")}})
-                QCOMPARE(kubectl(QStringLiteral("admin"),
-                                 {QStringLiteral("patch"), QStringLiteral("service"), svc, QStringLiteral("-n"),
-                                  QStringLiteral("uro"), QStringLiteral("-p"),
-                                  QStringLiteral(R"({"spec":{"selector":{"signalbox.v-sekai.org/slot":"%1"}}})").arg(slot)})
-                             .exitCode,
-                         0);
+            kubectl(QStringLiteral("admin"),
+                    {QStringLiteral("annotate"), QStringLiteral("service"), s, QStringLiteral("-n"),
+                     QStringLiteral("uro"), QStringLiteral("signalbox.v-sekai.org/history-")});
+            for (const auto& [svc, slot] :
+                 {std::pair{s, QStringLiteral("a")}, std::pair{s + QStringLiteral("-staging"), QStringLiteral("b")}})
+                QCOMPARE(
+                    kubectl(QStringLiteral("admin"),
+                            {QStringLiteral("patch"), QStringLiteral("service"), svc, QStringLiteral("-n"),
+                             QStringLiteral("uro"), QStringLiteral("-p"),
+                             QStringLiteral(R"({"spec":{"selector":{"signalbox.v-sekai.org/slot":"%1"}}})").arg(slot)})
+                        .exitCode,
+                    0);
         }
         for (const char* d : {"uro-a", "uro-b", "uro-frontend-a", "uro-frontend-b"})
-            kubectl(QStringLiteral("admin"), {QStringLiteral("annotate"), QStringLiteral("deployment"), QLatin1String(d),
-                                              QStringLiteral("-n"), QStringLiteral("uro"),
-                                              QStringLiteral("signalbox.v-sekai.org/history-")});
-        kubectl(QStringLiteral("admin"), {QStringLiteral("annotate"), QStringLiteral("deployment"), QStringLiteral("uro"),
-                                          QStringLiteral("-n"), QStringLiteral("uro-sandbox"),
-                                          QStringLiteral("signalbox.v-sekai.org/history-")});
+            kubectl(QStringLiteral("admin"),
+                    {QStringLiteral("annotate"), QStringLiteral("deployment"), QLatin1String(d), QStringLiteral("-n"),
+                     QStringLiteral("uro"), QStringLiteral("signalbox.v-sekai.org/history-")});
+        kubectl(QStringLiteral("admin"),
+                {QStringLiteral("annotate"), QStringLiteral("deployment"), QStringLiteral("uro"), QStringLiteral("-n"),
+                 QStringLiteral("uro-sandbox"), QStringLiteral("signalbox.v-sekai.org/history-")});
         for (const char* d : {"uro-a", "uro-b", "uro-frontend-a", "uro-frontend-b"})
-            QCOMPARE(kubectl(QStringLiteral("admin"), {QStringLiteral("rollout"), QStringLiteral("status"),
-                                                       QStringLiteral("deployment/") + QLatin1String(d),
-                                                       QStringLiteral("-n"), QStringLiteral("uro"),
-                                                       QStringLiteral("--timeout=90s")})
+            QCOMPARE(kubectl(QStringLiteral("admin"),
+                             {QStringLiteral("rollout"), QStringLiteral("status"),
+                              QStringLiteral("deployment/") + QLatin1String(d), QStringLiteral("-n"),
+                              QStringLiteral("uro"), QStringLiteral("--timeout=90s")})
                          .exitCode,
                      0);
     }
@@ -161,10 +162,10 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(page->tile('b')->imageText().contains(QStringLiteral("3f2c1a9")), 10000);
         QTRY_VERIFY_WITH_TIMEOUT(page->tile('b')->health() == model::Health::Healthy, 20000);
         // The swap is planned again on what the cluster now runs; confirm that plan, not an older one.
-        QTRY_VERIFY_WITH_TIMEOUT(page->actions()->availability(model::SwapPlan::Kind::Swap).plan &&
-                                     page->actions()->availability(model::SwapPlan::Kind::Swap).plan->members.front().to.tag ==
-                                         "3f2c1a9",
-                                 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            page->actions()->availability(model::SwapPlan::Kind::Swap).plan &&
+                page->actions()->availability(model::SwapPlan::Kind::Swap).plan->members.front().to.tag == "3f2c1a9",
+            20000);
         opened.clear();
 
         confirmThrough(page, model::SwapPlan::Kind::Swap, QStringLiteral("confirm-swap.png"));
@@ -197,8 +198,8 @@ private Q_SLOTS:
         ui::ServicePage* page = c.window->servicePage();
         QTRY_VERIFY_WITH_TIMEOUT(page->actionReasonText().contains(QStringLiteral("You may patch the Service uro")),
                                  20000);
-        QTRY_VERIFY_WITH_TIMEOUT(page->deployButton()->toolTip().contains(QStringLiteral("You may patch the Deployment")),
-                                 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            page->deployButton()->toolTip().contains(QStringLiteral("You may patch the Deployment")), 20000);
         QVERIFY(!page->deployButton()->isEnabled());
         QVERIFY(page->button(model::SwapPlan::Kind::Swap)->isVisible());
         QVERIFY(!page->button(model::SwapPlan::Kind::Swap)->isEnabled());

@@ -24,22 +24,23 @@ namespace {
 
 QStringList podsOf(const QString& slot)
 {
-    const auto r = kubectl(QStringLiteral("admin"),
-                           {QStringLiteral("get"), QStringLiteral("pods"), QStringLiteral("-n"), QStringLiteral("uro"),
-                            QStringLiteral("-l"), QStringLiteral("app.kubernetes.io/name=uro,signalbox.v-sekai.org/slot=") + slot,
-                            QStringLiteral("-o"), QStringLiteral("name")});
+    const auto r =
+        kubectl(QStringLiteral("admin"),
+                {QStringLiteral("get"), QStringLiteral("pods"), QStringLiteral("-n"), QStringLiteral("uro"),
+                 QStringLiteral("-l"), QStringLiteral("app.kubernetes.io/name=uro,signalbox.v-sekai.org/slot=") + slot,
+                 QStringLiteral("-o"), QStringLiteral("name")});
     return QString::fromUtf8(r.out).split(u'\n', Qt::SkipEmptyParts);
 }
 
 bool setSelectors(const QString& live, const QString& staging)
 {
     const QString patch = QStringLiteral(R"({"spec":{"selector":{"signalbox.v-sekai.org/slot":"%1"}}})");
-    const auto a = kubectl(QStringLiteral("admin"), {QStringLiteral("patch"), QStringLiteral("service"),
-                                                     QStringLiteral("uro"), QStringLiteral("-n"), QStringLiteral("uro"),
-                                                     QStringLiteral("-p"), patch.arg(live)});
-    const auto b = kubectl(QStringLiteral("admin"), {QStringLiteral("patch"), QStringLiteral("service"),
-                                                     QStringLiteral("uro-staging"), QStringLiteral("-n"),
-                                                     QStringLiteral("uro"), QStringLiteral("-p"), patch.arg(staging)});
+    const auto a = kubectl(QStringLiteral("admin"),
+                           {QStringLiteral("patch"), QStringLiteral("service"), QStringLiteral("uro"),
+                            QStringLiteral("-n"), QStringLiteral("uro"), QStringLiteral("-p"), patch.arg(live)});
+    const auto b = kubectl(QStringLiteral("admin"),
+                           {QStringLiteral("patch"), QStringLiteral("service"), QStringLiteral("uro-staging"),
+                            QStringLiteral("-n"), QStringLiteral("uro"), QStringLiteral("-p"), patch.arg(staging)});
     return a.exitCode == 0 && b.exitCode == 0;
 }
 
@@ -64,9 +65,9 @@ private Q_SLOTS:
     {
         QStandardPaths::setTestModeEnabled(true);
         REQUIRE_CLUSTER();
-        const auto apply = kubectl(QStringLiteral("admin"), {QStringLiteral("apply"), QStringLiteral("-f"),
-                                                             testsupport::sourceDir() +
-                                                                 QStringLiteral("/deploy/examples/uro")});
+        const auto apply =
+            kubectl(QStringLiteral("admin"), {QStringLiteral("apply"), QStringLiteral("-f"),
+                                              testsupport::sourceDir() + QStringLiteral("/deploy/examples/uro")});
         QVERIFY2(apply.exitCode == 0, qPrintable(apply.describe()));
         QVERIFY(setSelectors(QStringLiteral("a"), QStringLiteral("b")));
 
@@ -131,10 +132,11 @@ private Q_SLOTS:
         const QStringList pods = podsOf(QStringLiteral("b"));
         QCOMPARE(pods.size(), 2);
         for (const QString& pod : pods) {
-            const auto r = kubectl(QStringLiteral("admin"),
-                                   {QStringLiteral("patch"), pod, QStringLiteral("-n"), QStringLiteral("uro"),
-                                    QStringLiteral("--subresource=status"), QStringLiteral("-p"),
-                                    QStringLiteral(R"({"status":{"conditions":[{"type":"Ready","status":"False"}]}})")});
+            const auto r =
+                kubectl(QStringLiteral("admin"),
+                        {QStringLiteral("patch"), pod, QStringLiteral("-n"), QStringLiteral("uro"),
+                         QStringLiteral("--subresource=status"), QStringLiteral("-p"),
+                         QStringLiteral(R"({"status":{"conditions":[{"type":"Ready","status":"False"}]}})")});
             QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
         }
         ui::ServicePage* page = m_window->servicePage();
@@ -152,10 +154,10 @@ private Q_SLOTS:
     {
         // Leave the example as it was: slot a live, and fresh (ready) pods for slot b.
         setSelectors(QStringLiteral("a"), QStringLiteral("b"));
-        kubectl(QStringLiteral("admin"), {QStringLiteral("delete"), QStringLiteral("pods"), QStringLiteral("-n"),
-                                          QStringLiteral("uro"), QStringLiteral("-l"),
-                                          QStringLiteral("signalbox.v-sekai.org/slot=b,app.kubernetes.io/name=uro"),
-                                          QStringLiteral("--wait=false")});
+        kubectl(QStringLiteral("admin"),
+                {QStringLiteral("delete"), QStringLiteral("pods"), QStringLiteral("-n"), QStringLiteral("uro"),
+                 QStringLiteral("-l"), QStringLiteral("signalbox.v-sekai.org/slot=b,app.kubernetes.io/name=uro"),
+                 QStringLiteral("--wait=false")});
         delete m_window;
     }
 };

@@ -3,10 +3,10 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QLabel>
 #include <QLineEdit>
 #include <QSettings>
 #include <QSignalSpy>
-#include <QLabel>
 #include <QStandardPaths>
 #include <QTest>
 
@@ -30,7 +30,8 @@ private Q_SLOTS:
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
         const QString text = w.findChild<QLabel*>(QStringLiteral("connectionLabel"))->text();
-        QCOMPARE(w.findChild<QComboBox*>(QStringLiteral("contextCombo"))->currentText(), QStringLiteral("operator@prod"));
+        QCOMPARE(w.findChild<QComboBox*>(QStringLiteral("contextCombo"))->currentText(),
+                 QStringLiteral("operator@prod"));
         QVERIFY(text.contains(QStringLiteral("https://k8s.example.org:6443")));
         QVERIFY(text.contains(QStringLiteral("bearer token")));
         QVERIFY(text.contains(QStringLiteral("/home/me/.kube/config")));

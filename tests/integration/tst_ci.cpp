@@ -15,7 +15,6 @@
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <yaml-cpp/yaml.h>
 
 using testsupport::kubectl;
@@ -24,10 +23,11 @@ namespace {
 
 QString field(const QString& deployment, const QString& jsonpath, const QString& ns = QStringLiteral("uro"))
 {
-    return QString::fromUtf8(kubectl(QStringLiteral("admin"), {QStringLiteral("get"), QStringLiteral("deployment"),
-                                                               deployment, QStringLiteral("-n"), ns,
-                                                               QStringLiteral("-o"), QStringLiteral("jsonpath=") + jsonpath})
-                                 .out);
+    return QString::fromUtf8(
+        kubectl(QStringLiteral("admin"),
+                {QStringLiteral("get"), QStringLiteral("deployment"), deployment, QStringLiteral("-n"), ns,
+                 QStringLiteral("-o"), QStringLiteral("jsonpath=") + jsonpath})
+            .out);
 }
 
 testsupport::ProcessResult setImage(const QString& user, const QString& deployment, const QString& image)
@@ -38,11 +38,11 @@ testsupport::ProcessResult setImage(const QString& user, const QString& deployme
 
 QString liveSlot()
 {
-    return QString::fromUtf8(kubectl(QStringLiteral("admin"),
-                                     {QStringLiteral("get"), QStringLiteral("service"), QStringLiteral("uro"),
-                                      QStringLiteral("-n"), QStringLiteral("uro"), QStringLiteral("-o"),
-                                      QStringLiteral("jsonpath={.spec.selector.signalbox\\.v-sekai\\.org/slot}")})
-                                 .out);
+    return QString::fromUtf8(
+        kubectl(QStringLiteral("admin"), {QStringLiteral("get"), QStringLiteral("service"), QStringLiteral("uro"),
+                                          QStringLiteral("-n"), QStringLiteral("uro"), QStringLiteral("-o"),
+                                          QStringLiteral("jsonpath={.spec.selector.signalbox\\.v-sekai\\.org/slot}")})
+            .out);
 }
 
 } // namespace
@@ -87,8 +87,8 @@ private:
     void setPolicy(bool on, const QStringList& breakGlass = {})
     {
         if (!on) {
-            kubectl(QStringLiteral("admin"), {QStringLiteral("delete"), QStringLiteral("-f"), m_policy,
-                                              QStringLiteral("--ignore-not-found")});
+            kubectl(QStringLiteral("admin"),
+                    {QStringLiteral("delete"), QStringLiteral("-f"), m_policy, QStringLiteral("--ignore-not-found")});
             return;
         }
         QFile f(m_policy);
@@ -97,16 +97,17 @@ private:
         if (!breakGlass.isEmpty())
             yaml.replace("expression: \"[]\"",
                          "expression: \"['" + breakGlass.join(QStringLiteral("','")).toUtf8() + "']\"");
-        const auto r = kubectl(QStringLiteral("admin"), {QStringLiteral("apply"), QStringLiteral("-f"), QStringLiteral("-")},
-                               yaml);
+        const auto r = kubectl(QStringLiteral("admin"),
+                               {QStringLiteral("apply"), QStringLiteral("-f"), QStringLiteral("-")}, yaml);
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
         // The policy is enforced once the API server has compiled it; wait until it refuses.
         QVERIFY(QTest::qWaitFor(
             [] {
-                const auto probe = kubectl(QStringLiteral("admin"),
-                                           {QStringLiteral("set"), QStringLiteral("image"), QStringLiteral("deployment/uro-") + liveSlot(),
-                                            QStringLiteral("uro=probe.invalid/x:y"), QStringLiteral("-n"),
-                                            QStringLiteral("uro"), QStringLiteral("--dry-run=server")});
+                const auto probe =
+                    kubectl(QStringLiteral("admin"),
+                            {QStringLiteral("set"), QStringLiteral("image"),
+                             QStringLiteral("deployment/uro-") + liveSlot(), QStringLiteral("uro=probe.invalid/x:y"),
+                             QStringLiteral("-n"), QStringLiteral("uro"), QStringLiteral("--dry-run=server")});
                 return probe.exitCode != 0;
             },
             20000));
@@ -138,10 +139,10 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitFor(
             [&token] {
                 token = QByteArray::fromBase64(
-                    kubectl(QStringLiteral("admin"), {QStringLiteral("get"), QStringLiteral("secret"),
-                                                      QStringLiteral("signalbox-deployer-token"), QStringLiteral("-n"),
-                                                      QStringLiteral("uro"), QStringLiteral("-o"),
-                                                      QStringLiteral("jsonpath={.data.token}")})
+                    kubectl(QStringLiteral("admin"),
+                            {QStringLiteral("get"), QStringLiteral("secret"),
+                             QStringLiteral("signalbox-deployer-token"), QStringLiteral("-n"), QStringLiteral("uro"),
+                             QStringLiteral("-o"), QStringLiteral("jsonpath={.data.token}")})
                         .out);
                 return !token.isEmpty();
             },
@@ -185,7 +186,8 @@ private Q_SLOTS:
                     .replace(QStringLiteral("${GO_REVISION_URO}"), QStringLiteral("c4e8b27"));
             const auto r = runCi(QStringLiteral(SIGNALBOX_BINARY), args);
             QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
-            const QString deployment = branchTarget.second == "sandbox" ? QStringLiteral("uro") : QStringLiteral("uro-b");
+            const QString deployment =
+                branchTarget.second == "sandbox" ? QStringLiteral("uro") : QStringLiteral("uro-b");
             const QString ns = branchTarget.second == "sandbox" ? QStringLiteral("uro-sandbox") : QStringLiteral("uro");
             QVERIFY2(field(deployment, QStringLiteral("{.spec.template.spec.containers[0].image}"), ns)
                          .startsWith(m_registry + QStringLiteral("/v-sekai/uro@sha256:")),
@@ -204,15 +206,17 @@ private Q_SLOTS:
             if (step["name"] && step["name"].as<std::string>() == "Deploy")
                 run = QString::fromStdString(step["run"].as<std::string>());
         QVERIFY(run.startsWith(QStringLiteral("signalbox deploy uro")));
-        const auto r = runCi(QStringLiteral("bash"), {QStringLiteral("-euo"), QStringLiteral("pipefail"),
-                                                      QStringLiteral("-c"), run},
+        const auto r = runCi(QStringLiteral("bash"),
+                             {QStringLiteral("-euo"), QStringLiteral("pipefail"), QStringLiteral("-c"), run},
                              {{QStringLiteral("IMAGE"), m_registry + QStringLiteral("/v-sekai/uro:7710d3e")},
                               {QStringLiteral("TARGET"), QStringLiteral("staging")}});
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
-        QVERIFY(field(QStringLiteral("uro-b"), QStringLiteral("{.spec.template.metadata.annotations.signalbox\\.v-sekai\\.org/image-tag}")) ==
+        QVERIFY(field(QStringLiteral("uro-b"),
+                      QStringLiteral("{.spec.template.metadata.annotations.signalbox\\.v-sekai\\.org/image-tag}")) ==
                 QStringLiteral("7710d3e"));
-        QVERIFY(field(QStringLiteral("uro-b"), QStringLiteral("{.metadata.annotations.signalbox\\.v-sekai\\.org/history}"))
-                    .contains(QStringLiteral("system:serviceaccount:uro:signalbox-deployer")));
+        QVERIFY(
+            field(QStringLiteral("uro-b"), QStringLiteral("{.metadata.annotations.signalbox\\.v-sekai\\.org/history}"))
+                .contains(QStringLiteral("system:serviceaccount:uro:signalbox-deployer")));
     }
 
     void groupDeployMovesTheMembersTogether()
@@ -231,8 +235,9 @@ private Q_SLOTS:
                               QStringLiteral("5ad0f13"), QStringLiteral("--wait"), QStringLiteral("--config"), config});
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
         for (const QString& d : {QStringLiteral("uro-b"), QStringLiteral("uro-frontend-b")})
-            QCOMPARE(field(d, QStringLiteral("{.spec.template.metadata.annotations.signalbox\\.v-sekai\\.org/image-tag}")),
-                     QStringLiteral("5ad0f13"));
+            QCOMPARE(
+                field(d, QStringLiteral("{.spec.template.metadata.annotations.signalbox\\.v-sekai\\.org/image-tag}")),
+                QStringLiteral("5ad0f13"));
         // One member that cannot pass stops the whole group before anything changes.
         const auto refused = runCi(QStringLiteral(SIGNALBOX_BINARY),
                                    {QStringLiteral("deploy"), QStringLiteral("uro"), QStringLiteral("--group"),
@@ -240,7 +245,8 @@ private Q_SLOTS:
                                     QStringLiteral("no-such-tag"), QStringLiteral("--config"), config});
         QCOMPARE(refused.exitCode, 3);
         QVERIFY(refused.err.contains("nothing was deployed"));
-        QCOMPARE(field(QStringLiteral("uro-b"), QStringLiteral("{.spec.template.metadata.annotations.signalbox\\.v-sekai\\.org/image-tag}")),
+        QCOMPARE(field(QStringLiteral("uro-b"),
+                       QStringLiteral("{.spec.template.metadata.annotations.signalbox\\.v-sekai\\.org/image-tag}")),
                  QStringLiteral("5ad0f13"));
     }
 
@@ -258,15 +264,15 @@ private Q_SLOTS:
             QVERIFY2(staging.exitCode == 0, qPrintable(user + staging.describe()));
         }
         // Scaling live does not touch its pod template, and stays allowed.
-        const auto adminScale = kubectl(QStringLiteral("admin"), {QStringLiteral("scale"), QStringLiteral("deployment/uro-a"),
-                                                                  QStringLiteral("--replicas=3"), QStringLiteral("-n"),
-                                                                  QStringLiteral("uro")});
+        const auto adminScale = kubectl(QStringLiteral("admin"),
+                                        {QStringLiteral("scale"), QStringLiteral("deployment/uro-a"),
+                                         QStringLiteral("--replicas=3"), QStringLiteral("-n"), QStringLiteral("uro")});
         QVERIFY2(adminScale.exitCode == 0, qPrintable(adminScale.describe()));
         kubectl(QStringLiteral("admin"), {QStringLiteral("scale"), QStringLiteral("deployment/uro-a"),
                                           QStringLiteral("--replicas=2"), QStringLiteral("-n"), QStringLiteral("uro")});
-        QVERIFY(kubectl(QStringLiteral("admin"), {QStringLiteral("rollout"), QStringLiteral("status"),
-                                                  QStringLiteral("deployment/uro-b"), QStringLiteral("-n"),
-                                                  QStringLiteral("uro"), QStringLiteral("--timeout=60s")})
+        QVERIFY(kubectl(QStringLiteral("admin"),
+                        {QStringLiteral("rollout"), QStringLiteral("status"), QStringLiteral("deployment/uro-b"),
+                         QStringLiteral("-n"), QStringLiteral("uro"), QStringLiteral("--timeout=60s")})
                     .exitCode == 0);
     }
 
@@ -274,8 +280,9 @@ private Q_SLOTS:
     {
         QProcess swap;
         swap.start(QStringLiteral(SIGNALBOX_BINARY),
-                   {QStringLiteral("swap"), QStringLiteral("uro"), QStringLiteral("--yes"), QStringLiteral("--kubeconfig"),
-                    testsupport::kubeconfigFor(QStringLiteral("operator")), QStringLiteral("-n"), QStringLiteral("uro")});
+                   {QStringLiteral("swap"), QStringLiteral("uro"), QStringLiteral("--yes"),
+                    QStringLiteral("--kubeconfig"), testsupport::kubeconfigFor(QStringLiteral("operator")),
+                    QStringLiteral("-n"), QStringLiteral("uro")});
         QVERIFY(swap.waitForFinished(60000));
         QVERIFY2(swap.exitCode() == 0, swap.readAllStandardError().constData());
         QCOMPARE(liveSlot(), QStringLiteral("b"));
@@ -288,18 +295,20 @@ private Q_SLOTS:
     {
         setPolicy(true, {QStringLiteral("signalbox:break-glass")});
         const QString image = QStringLiteral("ghcr.io/v-sekai/uro:fedcba9876543210fedcba9876543210fedcba98");
-        QVERIFY(QTest::qWaitFor([&] { return setImage(QStringLiteral("breakglass"), QStringLiteral("uro-b"), image).exitCode == 0; },
-                                20000));
-        QVERIFY(setImage(QStringLiteral("operator"), QStringLiteral("uro-b"), image + QStringLiteral("0")).exitCode != 0);
+        QVERIFY(QTest::qWaitFor(
+            [&] { return setImage(QStringLiteral("breakglass"), QStringLiteral("uro-b"), image).exitCode == 0; },
+            20000));
+        QVERIFY(setImage(QStringLiteral("operator"), QStringLiteral("uro-b"), image + QStringLiteral("0")).exitCode !=
+                0);
     }
 
     void webhookHearsAboutASwap()
     {
         setPolicy(false);
         for (const char* d : {"deployment/uro-a", "deployment/uro-b"})
-            QVERIFY(kubectl(QStringLiteral("admin"), {QStringLiteral("rollout"), QStringLiteral("status"),
-                                                      QLatin1String(d), QStringLiteral("-n"), QStringLiteral("uro"),
-                                                      QStringLiteral("--timeout=90s")})
+            QVERIFY(kubectl(QStringLiteral("admin"),
+                            {QStringLiteral("rollout"), QStringLiteral("status"), QLatin1String(d),
+                             QStringLiteral("-n"), QStringLiteral("uro"), QStringLiteral("--timeout=90s")})
                         .exitCode == 0);
         QTcpServer server;
         QVERIFY(server.listen(QHostAddress::LocalHost));
@@ -309,17 +318,20 @@ private Q_SLOTS:
             connect(s, &QTcpSocket::readyRead, s, [s, &request] {
                 request += s->readAll();
                 const int end = request.indexOf("\r\n\r\n");
-                const int length = request.mid(request.toLower().indexOf("content-length:") + 15, 10).trimmed()
-                                       .split('\r').first().toInt();
+                const int length = request.mid(request.toLower().indexOf("content-length:") + 15, 10)
+                                       .trimmed()
+                                       .split('\r')
+                                       .first()
+                                       .toInt();
                 if (end >= 0 && request.size() >= end + 4 + length)
                     s->write("HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n");
             });
         });
         QProcess swap;
         swap.start(QStringLiteral(SIGNALBOX_BINARY),
-                   {QStringLiteral("swap"), QStringLiteral("uro"), QStringLiteral("--yes"), QStringLiteral("--kubeconfig"),
-                    testsupport::kubeconfigFor(QStringLiteral("operator")), QStringLiteral("-n"), QStringLiteral("uro"),
-                    QStringLiteral("--notify"),
+                   {QStringLiteral("swap"), QStringLiteral("uro"), QStringLiteral("--yes"),
+                    QStringLiteral("--kubeconfig"), testsupport::kubeconfigFor(QStringLiteral("operator")),
+                    QStringLiteral("-n"), QStringLiteral("uro"), QStringLiteral("--notify"),
                     QStringLiteral("http://127.0.0.1:%1/api/webhooks/123/secret-part").arg(server.serverPort())});
         QTRY_VERIFY_WITH_TIMEOUT(swap.state() == QProcess::NotRunning, 60000);
         QVERIFY2(swap.exitCode() == 0, swap.readAllStandardError().constData());

@@ -23,8 +23,8 @@ QJsonObject getJson(const QString& user, const QStringList& args)
 
 bool deploymentReady(const QString& ns, const QString& name)
 {
-    const QJsonObject d = getJson(QStringLiteral("admin"), {QStringLiteral("get"), QStringLiteral("deployment"),
-                                                            QStringLiteral("-n"), ns, name});
+    const QJsonObject d = getJson(
+        QStringLiteral("admin"), {QStringLiteral("get"), QStringLiteral("deployment"), QStringLiteral("-n"), ns, name});
     const int desired = d[QStringLiteral("spec")][QStringLiteral("replicas")].toInt(-1);
     const QJsonObject status = d[QStringLiteral("status")].toObject();
     return desired > 0 && status[QStringLiteral("readyReplicas")].toInt() == desired &&
@@ -34,9 +34,9 @@ bool deploymentReady(const QString& ns, const QString& name)
 QSet<QString> podIps(const QString& selector)
 {
     QSet<QString> ips;
-    const QJsonObject list = getJson(QStringLiteral("admin"),
-                                     {QStringLiteral("get"), QStringLiteral("pods"), QStringLiteral("-n"),
-                                      QStringLiteral("uro"), QStringLiteral("-l"), selector});
+    const QJsonObject list =
+        getJson(QStringLiteral("admin"), {QStringLiteral("get"), QStringLiteral("pods"), QStringLiteral("-n"),
+                                          QStringLiteral("uro"), QStringLiteral("-l"), selector});
     for (const auto& item : list[QStringLiteral("items")].toArray()) {
         const QString ip = item[QStringLiteral("status")][QStringLiteral("podIP")].toString();
         if (!ip.isEmpty())
@@ -48,10 +48,10 @@ QSet<QString> podIps(const QString& selector)
 QSet<QString> endpointAddresses(const QString& service)
 {
     QSet<QString> ips;
-    const QJsonObject list = getJson(QStringLiteral("admin"), {QStringLiteral("get"), QStringLiteral("endpointslices"),
-                                                               QStringLiteral("-n"), QStringLiteral("uro"),
-                                                               QStringLiteral("-l"),
-                                                               QStringLiteral("kubernetes.io/service-name=") + service});
+    const QJsonObject list =
+        getJson(QStringLiteral("admin"),
+                {QStringLiteral("get"), QStringLiteral("endpointslices"), QStringLiteral("-n"), QStringLiteral("uro"),
+                 QStringLiteral("-l"), QStringLiteral("kubernetes.io/service-name=") + service});
     for (const auto& slice : list[QStringLiteral("items")].toArray())
         for (const auto& ep : slice[QStringLiteral("endpoints")].toArray())
             if (ep[QStringLiteral("conditions")][QStringLiteral("ready")].toBool(true))
@@ -63,8 +63,13 @@ QSet<QString> endpointAddresses(const QString& service)
 // A harmless change: an annotation that says who touched the object in this test.
 QStringList annotatePatch(const QString& kind, const QString& name)
 {
-    return {QStringLiteral("patch"), kind, name, QStringLiteral("-n"), QStringLiteral("uro"),
-            QStringLiteral("--type=merge"), QStringLiteral("-p"),
+    return {QStringLiteral("patch"),
+            kind,
+            name,
+            QStringLiteral("-n"),
+            QStringLiteral("uro"),
+            QStringLiteral("--type=merge"),
+            QStringLiteral("-p"),
             QStringLiteral(R"({"metadata":{"annotations":{"signalbox.test/touched":"yes"}}})")};
 }
 
@@ -77,8 +82,9 @@ private Q_SLOTS:
     void initTestCase()
     {
         REQUIRE_CLUSTER();
-        const auto r = kubectl(QStringLiteral("admin"), {QStringLiteral("apply"), QStringLiteral("-f"),
-                                                         testsupport::sourceDir() + QStringLiteral("/deploy/examples/uro")});
+        const auto r =
+            kubectl(QStringLiteral("admin"), {QStringLiteral("apply"), QStringLiteral("-f"),
+                                              testsupport::sourceDir() + QStringLiteral("/deploy/examples/uro")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
         // A Service outside the operator's list, to show the operator cannot touch it.
         const auto other = kubectl(QStringLiteral("admin"),
@@ -90,8 +96,8 @@ private Q_SLOTS:
 
     void serverReportsItsRealVersion()
     {
-        const auto r = kubectl(QStringLiteral("admin"), {QStringLiteral("version"), QStringLiteral("-o"),
-                                                         QStringLiteral("json")});
+        const auto r =
+            kubectl(QStringLiteral("admin"), {QStringLiteral("version"), QStringLiteral("-o"), QStringLiteral("json")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
         const QJsonObject server = QJsonDocument::fromJson(r.out).object()[QStringLiteral("serverVersion")].toObject();
         QVERIFY2(server[QStringLiteral("gitVersion")].toString().startsWith(QStringLiteral("v1.34.")),
@@ -148,9 +154,9 @@ private Q_SLOTS:
                 return live == slotA;
             },
             60000);
-        QVERIFY2(settled, qPrintable(QStringLiteral("uro endpoints %1, slot a pods %2")
-                                         .arg(QStringList(live.values()).join(u','),
-                                              QStringList(slotA.values()).join(u','))));
+        QVERIFY2(settled,
+                 qPrintable(QStringLiteral("uro endpoints %1, slot a pods %2")
+                                .arg(QStringList(live.values()).join(u','), QStringList(slotA.values()).join(u','))));
         QVERIFY(testsupport::waitFor([&] { return endpointAddresses(QStringLiteral("uro-staging")) == slotB; }, 60000));
     }
 
@@ -160,19 +166,45 @@ private Q_SLOTS:
         QTest::addColumn<QString>("kind");
         QTest::addColumn<QString>("name");
         QTest::addColumn<bool>("allowed");
-        QTest::newRow("viewer may not patch the live Service") << "viewer" << "service" << "uro" << false;
-        QTest::newRow("viewer may not patch a slot") << "viewer" << "deployment" << "uro-b" << false;
-        QTest::newRow("operator patches live") << "operator" << "service" << "uro" << true;
-        QTest::newRow("operator patches staging") << "operator" << "service" << "uro-staging" << true;
-        QTest::newRow("operator patches frontend live") << "operator" << "service" << "uro-frontend" << true;
-        QTest::newRow("operator may not patch another Service") << "operator" << "service" << "unrelated" << false;
-        QTest::newRow("operator patches a slot") << "operator" << "deployment" << "uro-b" << true;
-        QTest::newRow("deployer patches slot a") << "deployer" << "deployment" << "uro-a" << true;
-        QTest::newRow("deployer patches slot b") << "deployer" << "deployment" << "uro-frontend-b" << true;
-        QTest::newRow("deployer may not patch live") << "deployer" << "service" << "uro" << false;
-        QTest::newRow("deployer may not patch staging") << "deployer" << "service" << "uro-staging" << false;
-        QTest::newRow("deployer may not patch another Service") << "deployer" << "service" << "unrelated" << false;
-        QTest::newRow("certificate viewer may not patch") << "cert-viewer" << "service" << "uro" << false;
+        QTest::newRow("viewer may not patch the live Service") << "viewer"
+                                                               << "service"
+                                                               << "uro" << false;
+        QTest::newRow("viewer may not patch a slot") << "viewer"
+                                                     << "deployment"
+                                                     << "uro-b" << false;
+        QTest::newRow("operator patches live") << "operator"
+                                               << "service"
+                                               << "uro" << true;
+        QTest::newRow("operator patches staging") << "operator"
+                                                  << "service"
+                                                  << "uro-staging" << true;
+        QTest::newRow("operator patches frontend live") << "operator"
+                                                        << "service"
+                                                        << "uro-frontend" << true;
+        QTest::newRow("operator may not patch another Service") << "operator"
+                                                                << "service"
+                                                                << "unrelated" << false;
+        QTest::newRow("operator patches a slot") << "operator"
+                                                 << "deployment"
+                                                 << "uro-b" << true;
+        QTest::newRow("deployer patches slot a") << "deployer"
+                                                 << "deployment"
+                                                 << "uro-a" << true;
+        QTest::newRow("deployer patches slot b") << "deployer"
+                                                 << "deployment"
+                                                 << "uro-frontend-b" << true;
+        QTest::newRow("deployer may not patch live") << "deployer"
+                                                     << "service"
+                                                     << "uro" << false;
+        QTest::newRow("deployer may not patch staging") << "deployer"
+                                                        << "service"
+                                                        << "uro-staging" << false;
+        QTest::newRow("deployer may not patch another Service") << "deployer"
+                                                                << "service"
+                                                                << "unrelated" << false;
+        QTest::newRow("certificate viewer may not patch") << "cert-viewer"
+                                                          << "service"
+                                                          << "uro" << false;
     }
 
     void permissions()
@@ -215,10 +247,10 @@ private Q_SLOTS:
     void anInvalidTokenIsRejected()
     {
         const QString kc = testsupport::kubeconfigFor(QStringLiteral("viewer"));
-        const auto r = testsupport::run(
-            testsupport::sourceDir() + QStringLiteral("/scripts/cluster"),
-            {QStringLiteral("kubectl"), QStringLiteral("viewer"), QStringLiteral("--token=not-a-real-token"),
-             QStringLiteral("get"), QStringLiteral("services"), QStringLiteral("-n"), QStringLiteral("uro")});
+        const auto r = testsupport::run(testsupport::sourceDir() + QStringLiteral("/scripts/cluster"),
+                                        {QStringLiteral("kubectl"), QStringLiteral("viewer"),
+                                         QStringLiteral("--token=not-a-real-token"), QStringLiteral("get"),
+                                         QStringLiteral("services"), QStringLiteral("-n"), QStringLiteral("uro")});
         QVERIFY(!kc.isEmpty());
         QVERIFY2(r.exitCode != 0, qPrintable(r.describe()));
         QVERIFY2(r.err.contains("Unauthorized") || r.err.contains("credentials"), qPrintable(r.describe()));

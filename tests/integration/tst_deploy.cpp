@@ -28,10 +28,11 @@ Run signalbox(const QStringList& args)
 
 QString field(const QString& ns, const QString& deployment, const QString& jsonpath)
 {
-    return QString::fromUtf8(kubectl(QStringLiteral("admin"), {QStringLiteral("get"), QStringLiteral("deployment"),
-                                                               deployment, QStringLiteral("-n"), ns,
-                                                               QStringLiteral("-o"), QStringLiteral("jsonpath=") + jsonpath})
-                                 .out);
+    return QString::fromUtf8(
+        kubectl(QStringLiteral("admin"),
+                {QStringLiteral("get"), QStringLiteral("deployment"), deployment, QStringLiteral("-n"), ns,
+                 QStringLiteral("-o"), QStringLiteral("jsonpath=") + jsonpath})
+            .out);
 }
 
 } // namespace
@@ -66,9 +67,9 @@ private Q_SLOTS:
                 m_digests[QString::fromUtf8(cols[0])] = QString::fromUtf8(cols[3]);
         }
         QVERIFY(m_digests.contains(QStringLiteral("3f2c1a9")));
-        const auto apply = kubectl(QStringLiteral("admin"), {QStringLiteral("apply"), QStringLiteral("-f"),
-                                                             testsupport::sourceDir() +
-                                                                 QStringLiteral("/deploy/examples/uro")});
+        const auto apply =
+            kubectl(QStringLiteral("admin"), {QStringLiteral("apply"), QStringLiteral("-f"),
+                                              testsupport::sourceDir() + QStringLiteral("/deploy/examples/uro")});
         QVERIFY2(apply.exitCode == 0, qPrintable(apply.describe()));
     }
 
@@ -76,10 +77,11 @@ private Q_SLOTS:
     {
         const QString liveBefore = field(QStringLiteral("uro"), QStringLiteral("uro-a"),
                                          QStringLiteral("{.spec.template.spec.containers[0].image}"));
-        const Run r = signalbox(QStringList{QStringLiteral("deploy"), QStringLiteral("uro"), QStringLiteral("--to"),
-                                            QStringLiteral("staging"), QStringLiteral("--image"),
-                                            m_registry + QStringLiteral("/v-sekai/uro:3f2c1a9"), QStringLiteral("--wait")} +
-                                as(QStringLiteral("deployer")));
+        const Run r =
+            signalbox(QStringList{QStringLiteral("deploy"), QStringLiteral("uro"), QStringLiteral("--to"),
+                                  QStringLiteral("staging"), QStringLiteral("--image"),
+                                  m_registry + QStringLiteral("/v-sekai/uro:3f2c1a9"), QStringLiteral("--wait")} +
+                      as(QStringLiteral("deployer")));
         QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
         QVERIFY(r.out.contains(QStringLiteral("rolled out, 2 of 2 pods ready")));
         const QString image = field(QStringLiteral("uro"), QStringLiteral("uro-b"),
@@ -103,10 +105,11 @@ private Q_SLOTS:
 
     void deployToSandbox()
     {
-        const Run r = signalbox(QStringList{QStringLiteral("deploy"), QStringLiteral("uro"), QStringLiteral("--to"),
-                                            QStringLiteral("sandbox"), QStringLiteral("--image"),
-                                            m_registry + QStringLiteral("/v-sekai/uro:e91a6c0"), QStringLiteral("--wait")} +
-                                as(QStringLiteral("deployer")));
+        const Run r =
+            signalbox(QStringList{QStringLiteral("deploy"), QStringLiteral("uro"), QStringLiteral("--to"),
+                                  QStringLiteral("sandbox"), QStringLiteral("--image"),
+                                  m_registry + QStringLiteral("/v-sekai/uro:e91a6c0"), QStringLiteral("--wait")} +
+                      as(QStringLiteral("deployer")));
         QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
         QCOMPARE(field(QStringLiteral("uro-sandbox"), QStringLiteral("uro"),
                        QStringLiteral("{.spec.template.spec.containers[0].image}")),
@@ -137,9 +140,12 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("image");
         QTest::addColumn<QString>("why");
-        QTest::newRow("uppercase") << "ghcr.io/V-Sekai/uro:1" << "lowercase";
-        QTest::newRow("space") << "ghcr.io/v-sekai/uro:1 2" << "spaces";
-        QTest::newRow("bad digest") << "ghcr.io/v-sekai/uro@sha256:1234" << "digest";
+        QTest::newRow("uppercase") << "ghcr.io/V-Sekai/uro:1"
+                                   << "lowercase";
+        QTest::newRow("space") << "ghcr.io/v-sekai/uro:1 2"
+                               << "spaces";
+        QTest::newRow("bad digest") << "ghcr.io/v-sekai/uro@sha256:1234"
+                                    << "digest";
     }
 
     void badReferencesAreCaughtFirst()
@@ -174,17 +180,17 @@ private Q_SLOTS:
         f.close();
         const Run r = signalbox(QStringList{QStringLiteral("deploy"), QStringLiteral("uro"), QStringLiteral("--to"),
                                             QStringLiteral("staging"), QStringLiteral("--image"),
-                                            m_registry + QStringLiteral("/v-sekai/uro:3f2c1a9"), QStringLiteral("--config"),
-                                            config, QStringLiteral("--wait")} +
+                                            m_registry + QStringLiteral("/v-sekai/uro:3f2c1a9"),
+                                            QStringLiteral("--config"), config, QStringLiteral("--wait")} +
                                 as(QStringLiteral("deployer")));
         QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
         QVERIFY2(r.out.contains(QStringLiteral("WARNING: uro runs its database migrations when it starts")),
                  qPrintable(r.out));
-        const Run sandbox = signalbox(QStringList{QStringLiteral("deploy"), QStringLiteral("uro"), QStringLiteral("--to"),
-                                                  QStringLiteral("sandbox"), QStringLiteral("--image"),
-                                                  m_registry + QStringLiteral("/v-sekai/uro:3f2c1a9"),
-                                                  QStringLiteral("--config"), config} +
-                                      as(QStringLiteral("deployer")));
+        const Run sandbox = signalbox(
+            QStringList{QStringLiteral("deploy"), QStringLiteral("uro"), QStringLiteral("--to"),
+                        QStringLiteral("sandbox"), QStringLiteral("--image"),
+                        m_registry + QStringLiteral("/v-sekai/uro:3f2c1a9"), QStringLiteral("--config"), config} +
+            as(QStringLiteral("deployer")));
         QCOMPARE(sandbox.exitCode, 0);
         QVERIFY(!sandbox.out.contains(QStringLiteral("WARNING")));
     }

@@ -12,7 +12,6 @@
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <yaml-cpp/yaml.h>
 
 using kube::Json;
@@ -129,7 +128,8 @@ private:
     kube::RestConfig execConfig(int lifetimeSeconds)
     {
         const QString dir = m_tmp.path();
-        writeFile(dir + QStringLiteral("/plugin.sh"), QStringLiteral(R"(#!/bin/sh
+        writeFile(dir + QStringLiteral("/plugin.sh"),
+                  QStringLiteral(R"(#!/bin/sh
 d=%1
 echo run >> "$d/runs.txt"
 [ -n "$KUBERNETES_EXEC_INFO" ] || { echo "no exec info" >&2; exit 1; }
@@ -137,7 +137,11 @@ tok=$(cat "$d/token.txt")
 [ -f "$d/next-token.txt" ] && mv "$d/next-token.txt" "$d/token.txt"
 exp=$(date -u -d "+%2 seconds" +%Y-%m-%dT%H:%M:%SZ)
 printf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"%s","expirationTimestamp":"%s"}}\n' "$tok" "$exp"
-)").arg(dir).arg(lifetimeSeconds).toUtf8(), true);
+)")
+                      .arg(dir)
+                      .arg(lifetimeSeconds)
+                      .toUtf8(),
+                  true);
         kube::RestConfig c = config(QStringLiteral("operator"));
         c.user.token.clear();
         c.user.name = "exec-user";
@@ -160,9 +164,9 @@ private Q_SLOTS:
     {
         REQUIRE_CLUSTER();
         QVERIFY(m_tmp.isValid());
-        const auto r = testsupport::kubectl(QStringLiteral("admin"), {QStringLiteral("apply"), QStringLiteral("-f"),
-                                                                      testsupport::sourceDir() +
-                                                                          QStringLiteral("/deploy/examples/uro")});
+        const auto r = testsupport::kubectl(QStringLiteral("admin"),
+                                            {QStringLiteral("apply"), QStringLiteral("-f"),
+                                             testsupport::sourceDir() + QStringLiteral("/deploy/examples/uro")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
     }
 
@@ -309,8 +313,8 @@ private Q_SLOTS:
             kube::Client c(rc, &m_transport);
             const auto who = whoAmI(c);
             QVERIFY(!who);
-            QVERIFY2(message(who).startsWith(QStringLiteral("The proxy %1 refused to connect to")
-                                                 .arg(QString::fromStdString(proxy.url()))),
+            QVERIFY2(message(who).startsWith(
+                         QStringLiteral("The proxy %1 refused to connect to").arg(QString::fromStdString(proxy.url()))),
                      qPrintable(message(who)));
             QVERIFY(message(who).contains(QStringLiteral("403")));
         }
@@ -325,12 +329,12 @@ private Q_SLOTS:
     void wrongCaFailsWithTheTlsSentence()
     {
         const QString ca = m_tmp.path() + QStringLiteral("/other-ca");
-        const auto gen = testsupport::run(QStringLiteral("openssl"),
-                                          {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
-                                           QStringLiteral("rsa:2048"), QStringLiteral("-nodes"), QStringLiteral("-days"),
-                                           QStringLiteral("1"), QStringLiteral("-subj"), QStringLiteral("/CN=other-ca"),
-                                           QStringLiteral("-keyout"), ca + QStringLiteral(".key"),
-                                           QStringLiteral("-out"), ca + QStringLiteral(".crt")});
+        const auto gen = testsupport::run(
+            QStringLiteral("openssl"),
+            {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("rsa:2048"),
+             QStringLiteral("-nodes"), QStringLiteral("-days"), QStringLiteral("1"), QStringLiteral("-subj"),
+             QStringLiteral("/CN=other-ca"), QStringLiteral("-keyout"), ca + QStringLiteral(".key"),
+             QStringLiteral("-out"), ca + QStringLiteral(".crt")});
         QVERIFY2(gen.exitCode == 0, qPrintable(gen.describe()));
         kube::RestConfig rc = config(QStringLiteral("viewer"));
         rc.cluster.certificateAuthorityFile = (ca + QStringLiteral(".crt")).toStdString();
@@ -359,9 +363,8 @@ private Q_SLOTS:
     {
         kube::Client c(config(QStringLiteral("viewer")), &m_transport);
         const Json patch = {{"metadata", {{"annotations", {{"signalbox.test/x", "1"}}}}}};
-        auto r = await<Json>([&](auto cb) {
-            c.patch(kube::resources::services, "uro", "uro", kube::PatchType::Merge, patch, cb);
-        });
+        auto r = await<Json>(
+            [&](auto cb) { c.patch(kube::resources::services, "uro", "uro", kube::PatchType::Merge, patch, cb); });
         QVERIFY(r && !*r);
         QCOMPARE(r->error().reason, std::string("Forbidden"));
         QCOMPARE(QString::fromStdString(r->error().message),
@@ -400,7 +403,8 @@ private Q_SLOTS:
             c.patch(kube::resources::services, "uro", "uro-staging", kube::PatchType::Json, patch, cb);
         });
         QVERIFY2(r && *r, r && !*r ? r->error().message.c_str() : "no answer");
-        QCOMPARE(r->value()["metadata"]["annotations"]["signalbox.test/checked"].get<std::string>(), std::string("yes"));
+        QCOMPARE(r->value()["metadata"]["annotations"]["signalbox.test/checked"].get<std::string>(),
+                 std::string("yes"));
     }
 
     void unreachableServerIsASentence()

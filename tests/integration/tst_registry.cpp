@@ -334,8 +334,9 @@ private Q_SLOTS:
             QCOMPARE(QString::fromStdString(t.info->revision), p.revision);
         }
         const auto after = tokenServerStats();
-        QVERIFY2(after.at("blobs") - before.at("blobs") >= long(pushed.size()),
-                 qPrintable(QStringLiteral("%1 blob downloads redirected").arg(after.at("blobs") - before.at("blobs"))));
+        QVERIFY2(
+            after.at("blobs") - before.at("blobs") >= long(pushed.size()),
+            qPrintable(QStringLiteral("%1 blob downloads redirected").arg(after.at("blobs") - before.at("blobs"))));
         QCOMPARE(after.at("blobsWithAuthorization"), before.at("blobsWithAuthorization"));
     }
 

@@ -18,33 +18,33 @@ namespace {
 
 QString selectorOf(const QString& service)
 {
-    const auto r = kubectl(QStringLiteral("admin"),
-                           {QStringLiteral("get"), QStringLiteral("service"), service, QStringLiteral("-n"),
-                            QStringLiteral("uro"), QStringLiteral("-o"),
-                            QStringLiteral("jsonpath={.spec.selector.signalbox\\.v-sekai\\.org/slot}")});
+    const auto r =
+        kubectl(QStringLiteral("admin"),
+                {QStringLiteral("get"), QStringLiteral("service"), service, QStringLiteral("-n"), QStringLiteral("uro"),
+                 QStringLiteral("-o"), QStringLiteral("jsonpath={.spec.selector.signalbox\\.v-sekai\\.org/slot}")});
     return QString::fromUtf8(r.out).trimmed();
 }
 
 void setSlots(const QString& service, const QString& live, const QString& staging)
 {
     const QString patch = QStringLiteral(R"({"spec":{"selector":{"signalbox.v-sekai.org/slot":"%1"}}})");
-    QCOMPARE(kubectl(QStringLiteral("admin"), {QStringLiteral("patch"), QStringLiteral("service"), service,
-                                               QStringLiteral("-n"), QStringLiteral("uro"), QStringLiteral("-p"),
-                                               patch.arg(live)})
+    QCOMPARE(kubectl(QStringLiteral("admin"),
+                     {QStringLiteral("patch"), QStringLiteral("service"), service, QStringLiteral("-n"),
+                      QStringLiteral("uro"), QStringLiteral("-p"), patch.arg(live)})
                  .exitCode,
              0);
-    QCOMPARE(kubectl(QStringLiteral("admin"), {QStringLiteral("patch"), QStringLiteral("service"),
-                                               service + QStringLiteral("-staging"), QStringLiteral("-n"),
-                                               QStringLiteral("uro"), QStringLiteral("-p"), patch.arg(staging)})
+    QCOMPARE(kubectl(QStringLiteral("admin"),
+                     {QStringLiteral("patch"), QStringLiteral("service"), service + QStringLiteral("-staging"),
+                      QStringLiteral("-n"), QStringLiteral("uro"), QStringLiteral("-p"), patch.arg(staging)})
                  .exitCode,
              0);
 }
 
 void clearHistory(const QString& service)
 {
-    kubectl(QStringLiteral("admin"), {QStringLiteral("annotate"), QStringLiteral("service"), service,
-                                      QStringLiteral("-n"), QStringLiteral("uro"),
-                                      QStringLiteral("signalbox.v-sekai.org/history-")});
+    kubectl(QStringLiteral("admin"),
+            {QStringLiteral("annotate"), QStringLiteral("service"), service, QStringLiteral("-n"),
+             QStringLiteral("uro"), QStringLiteral("signalbox.v-sekai.org/history-")});
 }
 
 int historyLength(const QString& service)
@@ -93,8 +93,13 @@ private:
     {
         model::Swapper swapper(c, model::groupOf(m_services, p.service));
         std::optional<model::SwapOutcome> out;
-        swapper.execute(p, [progress](const std::string& step) { if (progress) progress(step); },
-                        [&out](model::SwapOutcome o) { out = std::move(o); });
+        swapper.execute(
+            p,
+            [progress](const std::string& step) {
+                if (progress)
+                    progress(step);
+            },
+            [&out](model::SwapOutcome o) { out = std::move(o); });
         if (!QTest::qWaitFor([&out] { return out.has_value(); }, 60000))
             qFatal("no outcome within 60 s");
         return *out;
@@ -105,7 +110,8 @@ private:
         QProcess p;
         p.start(signalbox(), QStringList{QStringLiteral("swap"), QStringLiteral("uro"), QStringLiteral("--kubeconfig"),
                                          testsupport::kubeconfigFor(QStringLiteral("operator")), QStringLiteral("-n"),
-                                         QStringLiteral("uro"), QStringLiteral("--yes")} + extra);
+                                         QStringLiteral("uro"), QStringLiteral("--yes")} +
+                                 extra);
         p.waitForFinished(60000);
         return p.exitCode();
     }
@@ -114,20 +120,21 @@ private Q_SLOTS:
     void initTestCase()
     {
         REQUIRE_CLUSTER();
-        const auto apply = kubectl(QStringLiteral("admin"), {QStringLiteral("apply"), QStringLiteral("-f"),
-                                                             testsupport::sourceDir() +
-                                                                 QStringLiteral("/deploy/examples/uro")});
+        const auto apply =
+            kubectl(QStringLiteral("admin"), {QStringLiteral("apply"), QStringLiteral("-f"),
+                                              testsupport::sourceDir() + QStringLiteral("/deploy/examples/uro")});
         QVERIFY2(apply.exitCode == 0, qPrintable(apply.describe()));
         for (const char* d : {"uro-a", "uro-b", "uro-frontend-a", "uro-frontend-b"})
             QVERIFY(kubectl(QStringLiteral("admin"),
-                            {QStringLiteral("rollout"), QStringLiteral("status"), QStringLiteral("deployment/") +
-                             QLatin1String(d), QStringLiteral("-n"), QStringLiteral("uro"), QStringLiteral("--timeout=90s")})
+                            {QStringLiteral("rollout"), QStringLiteral("status"),
+                             QStringLiteral("deployment/") + QLatin1String(d), QStringLiteral("-n"),
+                             QStringLiteral("uro"), QStringLiteral("--timeout=90s")})
                         .exitCode == 0);
         setSlots(QStringLiteral("uro"), QStringLiteral("a"), QStringLiteral("b"));
         setSlots(QStringLiteral("uro-frontend"), QStringLiteral("a"), QStringLiteral("b"));
         auto c = client(QStringLiteral("operator"));
-        auto found = await<std::vector<model::ServiceSpec>>(
-            [&](auto cb) { model::lookupServices(c.get(), {}, "uro", cb); });
+        auto found =
+            await<std::vector<model::ServiceSpec>>([&](auto cb) { model::lookupServices(c.get(), {}, "uro", cb); });
         QVERIFY(found && *found);
         m_services = found->value();
         QCOMPARE(model::groupOf(m_services, "uro").size(), std::size_t(2));
@@ -153,16 +160,16 @@ private Q_SLOTS:
             QCOMPARE(selectorOf(s + QStringLiteral("-staging")), QStringLiteral("a"));
         }
         // The endpoints of the live Service are exactly slot b's pods.
-        const auto pods = kubectl(QStringLiteral("admin"),
-                                  {QStringLiteral("get"), QStringLiteral("pods"), QStringLiteral("-n"),
-                                   QStringLiteral("uro"), QStringLiteral("-l"),
-                                   QStringLiteral("app.kubernetes.io/name=uro,signalbox.v-sekai.org/slot=b"),
-                                   QStringLiteral("-o"), QStringLiteral("jsonpath={.items[*].status.podIP}")});
-        const auto slices = kubectl(QStringLiteral("admin"),
-                                    {QStringLiteral("get"), QStringLiteral("endpointslices"), QStringLiteral("-n"),
-                                     QStringLiteral("uro"), QStringLiteral("-l"),
-                                     QStringLiteral("kubernetes.io/service-name=uro"), QStringLiteral("-o"),
-                                     QStringLiteral("jsonpath={.items[*].endpoints[*].addresses[*]}")});
+        const auto pods =
+            kubectl(QStringLiteral("admin"),
+                    {QStringLiteral("get"), QStringLiteral("pods"), QStringLiteral("-n"), QStringLiteral("uro"),
+                     QStringLiteral("-l"), QStringLiteral("app.kubernetes.io/name=uro,signalbox.v-sekai.org/slot=b"),
+                     QStringLiteral("-o"), QStringLiteral("jsonpath={.items[*].status.podIP}")});
+        const auto slices =
+            kubectl(QStringLiteral("admin"),
+                    {QStringLiteral("get"), QStringLiteral("endpointslices"), QStringLiteral("-n"),
+                     QStringLiteral("uro"), QStringLiteral("-l"), QStringLiteral("kubernetes.io/service-name=uro"),
+                     QStringLiteral("-o"), QStringLiteral("jsonpath={.items[*].endpoints[*].addresses[*]}")});
         QStringList want = QString::fromUtf8(pods.out).split(u' ', Qt::SkipEmptyParts);
         QStringList have = QString::fromUtf8(slices.out).split(u' ', Qt::SkipEmptyParts);
         want.sort();
@@ -178,11 +185,11 @@ private Q_SLOTS:
         QCOMPARE(entries.size(), std::size_t(1));
         QCOMPARE(entries[0]["user"].get<std::string>(), std::string("operator"));
         QCOMPARE(entries[0]["to"]["slot"].get<std::string>(), std::string("b"));
-        const auto events = kubectl(QStringLiteral("admin"),
-                                    {QStringLiteral("get"), QStringLiteral("events"), QStringLiteral("-n"),
-                                     QStringLiteral("uro"), QStringLiteral("--field-selector"),
-                                     QStringLiteral("reason=Swapped,involvedObject.name=uro"), QStringLiteral("-o"),
-                                     QStringLiteral("jsonpath={.items[*].message}")});
+        const auto events =
+            kubectl(QStringLiteral("admin"),
+                    {QStringLiteral("get"), QStringLiteral("events"), QStringLiteral("-n"), QStringLiteral("uro"),
+                     QStringLiteral("--field-selector"), QStringLiteral("reason=Swapped,involvedObject.name=uro"),
+                     QStringLiteral("-o"), QStringLiteral("jsonpath={.items[*].message}")});
         QVERIFY2(events.out.contains("operator swapped uro: live slot A"), events.out.constData());
     }
 
@@ -199,24 +206,25 @@ private Q_SLOTS:
         QVERIFY(execute(c.get(), plan(c.get(), model::SwapPlan::Kind::Swap, "uro")).verified);
         const QString staging = selectorOf(QStringLiteral("uro-staging"));
         const QString deployment = QStringLiteral("uro-") + staging;
-        const auto old = kubectl(QStringLiteral("admin"), {QStringLiteral("get"), QStringLiteral("deployment"),
-                                                           deployment, QStringLiteral("-n"), QStringLiteral("uro"),
-                                                           QStringLiteral("-o"),
-                                                           QStringLiteral("jsonpath={.spec.template.spec.containers[0].image}")});
-        QVERIFY(kubectl(QStringLiteral("admin"), {QStringLiteral("set"), QStringLiteral("image"),
-                                                  QStringLiteral("deployment/") + deployment,
-                                                  QStringLiteral("uro=ghcr.io/v-sekai/uro:0000000000000000000000000000000000000001"),
-                                                  QStringLiteral("-n"), QStringLiteral("uro")})
+        const auto old =
+            kubectl(QStringLiteral("admin"), {QStringLiteral("get"), QStringLiteral("deployment"), deployment,
+                                              QStringLiteral("-n"), QStringLiteral("uro"), QStringLiteral("-o"),
+                                              QStringLiteral("jsonpath={.spec.template.spec.containers[0].image}")});
+        QVERIFY(kubectl(QStringLiteral("admin"),
+                        {QStringLiteral("set"), QStringLiteral("image"), QStringLiteral("deployment/") + deployment,
+                         QStringLiteral("uro=ghcr.io/v-sekai/uro:0000000000000000000000000000000000000001"),
+                         QStringLiteral("-n"), QStringLiteral("uro")})
                     .exitCode == 0);
         const auto refused = plan(c.get(), model::SwapPlan::Kind::Rollback, "uro");
         QVERIFY(!refused.allowed());
-        QVERIFY2(QString::fromStdString(refused.firstFailure()->text).contains(QStringLiteral("staging was redeployed since")),
+        QVERIFY2(QString::fromStdString(refused.firstFailure()->text)
+                     .contains(QStringLiteral("staging was redeployed since")),
                  refused.describe().c_str());
-        QVERIFY(kubectl(QStringLiteral("admin"), {QStringLiteral("set"), QStringLiteral("image"),
-                                                  QStringLiteral("deployment/") + deployment,
-                                                  QStringLiteral("uro=") + QString::fromUtf8(old.out),
-                                                  QStringLiteral("-n"), QStringLiteral("uro")})
-                    .exitCode == 0);
+        QVERIFY(
+            kubectl(QStringLiteral("admin"),
+                    {QStringLiteral("set"), QStringLiteral("image"), QStringLiteral("deployment/") + deployment,
+                     QStringLiteral("uro=") + QString::fromUtf8(old.out), QStringLiteral("-n"), QStringLiteral("uro")})
+                .exitCode == 0);
         QVERIFY(kubectl(QStringLiteral("admin"), {QStringLiteral("rollout"), QStringLiteral("status"),
                                                   QStringLiteral("deployment/") + deployment, QStringLiteral("-n"),
                                                   QStringLiteral("uro"), QStringLiteral("--timeout=60s")})
@@ -315,8 +323,8 @@ private Q_SLOTS:
         std::function<void()> send;
         deployer.setBeforePatchHook([&send](std::function<void()> go) { send = std::move(go); });
         std::optional<model::DeployOutcome> outcome;
-        deployer.execute(*planned, false, [](const std::string&) {},
-                         [&](model::DeployOutcome o) { outcome = std::move(o); });
+        deployer.execute(
+            *planned, false, [](const std::string&) {}, [&](model::DeployOutcome o) { outcome = std::move(o); });
         QTRY_VERIFY_WITH_TIMEOUT(bool(send), 20000);
         QCOMPARE(runSwap({}), 0);
         QCOMPARE(selectorOf(QStringLiteral("uro")), QStringLiteral("b"));
@@ -327,9 +335,9 @@ private Q_SLOTS:
         QCOMPARE(outcome->exitCode(), 5);
         QCOMPARE(image(QStringLiteral("uro-b")), before);
         QCOMPARE(history(), annotationsBefore);
-        QVERIFY(kubectl(QStringLiteral("admin"), {QStringLiteral("rollout"), QStringLiteral("status"),
-                                                  QStringLiteral("deployment/uro-b"), QStringLiteral("-n"),
-                                                  QStringLiteral("uro"), QStringLiteral("--timeout=60s")})
+        QVERIFY(kubectl(QStringLiteral("admin"),
+                        {QStringLiteral("rollout"), QStringLiteral("status"), QStringLiteral("deployment/uro-b"),
+                         QStringLiteral("-n"), QStringLiteral("uro"), QStringLiteral("--timeout=60s")})
                     .exitCode == 0);
     }
 
@@ -345,11 +353,11 @@ private Q_SLOTS:
             std::vector<std::unique_ptr<QProcess>> racers;
             for (int i = 0; i < 8; ++i) {
                 racers.push_back(std::make_unique<QProcess>());
-                racers.back()->start(signalbox(), {QStringLiteral("swap"), QStringLiteral("uro"),
-                                                   QStringLiteral("--kubeconfig"),
-                                                   testsupport::kubeconfigFor(QStringLiteral("operator")),
-                                                   QStringLiteral("-n"), QStringLiteral("uro"), QStringLiteral("--yes"),
-                                                   QStringLiteral("--expect-live"), live});
+                racers.back()->start(signalbox(),
+                                     {QStringLiteral("swap"), QStringLiteral("uro"), QStringLiteral("--kubeconfig"),
+                                      testsupport::kubeconfigFor(QStringLiteral("operator")), QStringLiteral("-n"),
+                                      QStringLiteral("uro"), QStringLiteral("--yes"), QStringLiteral("--expect-live"),
+                                      live});
             }
             int won = 0, lost = 0;
             QStringList other;
@@ -360,14 +368,19 @@ private Q_SLOTS:
                 else if (r->exitCode() == 5)
                     ++lost;
                 else
-                    other << QStringLiteral("exit %1: %2").arg(r->exitCode()).arg(QString::fromUtf8(r->readAllStandardError()));
+                    other << QStringLiteral("exit %1: %2")
+                                 .arg(r->exitCode())
+                                 .arg(QString::fromUtf8(r->readAllStandardError()));
             }
             QVERIFY2(won == 1 && lost == 7, qPrintable(QStringLiteral("round %1: %2 won, %3 lost; %4")
-                                                           .arg(round).arg(won).arg(lost).arg(other.join(u'|'))));
+                                                           .arg(round)
+                                                           .arg(won)
+                                                           .arg(lost)
+                                                           .arg(other.join(u'|'))));
             live = live == QLatin1String("a") ? QStringLiteral("b") : QStringLiteral("a");
             QCOMPARE(selectorOf(QStringLiteral("uro")), live);
-            QCOMPARE(selectorOf(QStringLiteral("uro-staging")), live == QLatin1String("a") ? QStringLiteral("b")
-                                                                                           : QStringLiteral("a"));
+            QCOMPARE(selectorOf(QStringLiteral("uro-staging")),
+                     live == QLatin1String("a") ? QStringLiteral("b") : QStringLiteral("a"));
         }
         qInfo("%d rounds of 8 racers: one winner each", rounds);
     }
@@ -380,10 +393,10 @@ private Q_SLOTS:
             std::vector<std::unique_ptr<QProcess>> racers;
             for (int i = 0; i < 8; ++i) {
                 racers.push_back(std::make_unique<QProcess>());
-                racers.back()->start(signalbox(), {QStringLiteral("swap"), QStringLiteral("uro"),
-                                                   QStringLiteral("--kubeconfig"),
-                                                   testsupport::kubeconfigFor(QStringLiteral("operator")),
-                                                   QStringLiteral("-n"), QStringLiteral("uro"), QStringLiteral("--yes")});
+                racers.back()->start(signalbox(),
+                                     {QStringLiteral("swap"), QStringLiteral("uro"), QStringLiteral("--kubeconfig"),
+                                      testsupport::kubeconfigFor(QStringLiteral("operator")), QStringLiteral("-n"),
+                                      QStringLiteral("uro"), QStringLiteral("--yes")});
             }
             int won = 0;
             for (auto& r : racers) {
@@ -412,16 +425,17 @@ private Q_SLOTS:
         const auto o = execute(c.get(), p, [&](const std::string& step) {
             if (step == "Pointing uro-staging at slot A") {
                 // Between the two steps, the operator loses the right to patch uro-staging.
-                QVERIFY(kubectl(QStringLiteral("admin"), {QStringLiteral("patch"), QStringLiteral("role"),
-                                                          QStringLiteral("signalbox-operator"), QStringLiteral("-n"),
-                                                          QStringLiteral("uro"), QStringLiteral("--type=json"),
-                                                          QStringLiteral("-p"), withoutStaging})
+                QVERIFY(kubectl(QStringLiteral("admin"),
+                                {QStringLiteral("patch"), QStringLiteral("role"), QStringLiteral("signalbox-operator"),
+                                 QStringLiteral("-n"), QStringLiteral("uro"), QStringLiteral("--type=json"),
+                                 QStringLiteral("-p"), withoutStaging})
                             .exitCode == 0);
                 QThread::msleep(1000); // the authorizer's cache catches up
             }
         });
         QCOMPARE(o.status, model::SwapOutcome::Status::SplitState);
-        QVERIFY2(QString::fromStdString(o.message).contains(QStringLiteral("uro now points at slot B, but uro-staging still points at slot B")),
+        QVERIFY2(QString::fromStdString(o.message).contains(
+                     QStringLiteral("uro now points at slot B, but uro-staging still points at slot B")),
                  o.message.c_str());
         QCOMPARE(o.exitCode(), 1);
         QCOMPARE(selectorOf(QStringLiteral("uro")), QStringLiteral("b"));
@@ -431,9 +445,9 @@ private Q_SLOTS:
         const auto refused = plan(c.get(), model::SwapPlan::Kind::Repair, "uro");
         QVERIFY(!refused.allowed());
         QVERIFY(refused.refusedForPermission());
-        const auto restore = kubectl(QStringLiteral("admin"), {QStringLiteral("apply"), QStringLiteral("-f"),
-                                                               testsupport::sourceDir() +
-                                                                   QStringLiteral("/deploy/examples/uro/30-rbac.yaml")});
+        const auto restore = kubectl(QStringLiteral("admin"),
+                                     {QStringLiteral("apply"), QStringLiteral("-f"),
+                                      testsupport::sourceDir() + QStringLiteral("/deploy/examples/uro/30-rbac.yaml")});
         QVERIFY(restore.exitCode == 0);
         QVERIFY(QTest::qWaitFor([&] { return plan(c.get(), model::SwapPlan::Kind::Repair, "uro").allowed(); }, 10000));
         const auto repaired = execute(c.get(), plan(c.get(), model::SwapPlan::Kind::Repair, "uro"));
@@ -451,10 +465,11 @@ private Q_SLOTS:
         const QString cluster = testsupport::sourceDir() + QStringLiteral("/scripts/cluster");
         const auto o = execute(c.get(), p, [&](const std::string& step) {
             if (step.rfind("Pointing uro-staging", 0) == 0)
-                QCOMPARE(testsupport::run(cluster, {QStringLiteral("stop"), QStringLiteral("kube-apiserver")}).exitCode, 0);
+                QCOMPARE(testsupport::run(cluster, {QStringLiteral("stop"), QStringLiteral("kube-apiserver")}).exitCode,
+                         0);
         });
-        const auto started = testsupport::run(cluster, {QStringLiteral("start"), QStringLiteral("kube-apiserver")}, {},
-                                              120000);
+        const auto started =
+            testsupport::run(cluster, {QStringLiteral("start"), QStringLiteral("kube-apiserver")}, {}, 120000);
         QVERIFY2(started.exitCode == 0, qPrintable(started.describe()));
         QCOMPARE(o.status, model::SwapOutcome::Status::SplitState);
         QVERIFY2(QString::fromStdString(o.message).contains(QStringLiteral("signalbox repair uro")), o.message.c_str());

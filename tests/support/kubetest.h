@@ -7,7 +7,6 @@
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QTimer>
-
 #include <optional>
 
 // Helpers for tests that talk to the local control plane through kube::Client.
@@ -21,8 +20,7 @@ inline kube::Result<kube::RestConfig> restConfigFor(const QString& user)
 }
 
 // Runs the event loop until `start` calls its callback, or `timeoutMs` passes (then nullopt).
-template <typename T, typename Start>
-std::optional<kube::Result<T>> await(Start start, int timeoutMs = 20000)
+template <typename T, typename Start> std::optional<kube::Result<T>> await(Start start, int timeoutMs = 20000)
 {
     std::optional<kube::Result<T>> out;
     QEventLoop loop;

@@ -3,7 +3,6 @@
 #include <QByteArray>
 #include <QString>
 #include <QStringList>
-
 #include <functional>
 
 // Helpers shared by the tests: where the sources and the local control plane are, and a way
@@ -25,8 +24,7 @@ struct ProcessResult {
     QString describe() const;
 };
 
-ProcessResult run(const QString& program, const QStringList& args, const QByteArray& input = {},
-                  int timeoutMs = 60000);
+ProcessResult run(const QString& program, const QStringList& args, const QByteArray& input = {}, int timeoutMs = 60000);
 ProcessResult kubectl(const QString& user, const QStringList& args, const QByteArray& input = {});
 
 // Polls `condition` until it holds or `timeoutMs` passes; returns whether it held.
@@ -35,9 +33,9 @@ bool waitFor(const std::function<bool()>& condition, int timeoutMs, int interval
 } // namespace testsupport
 
 // Fails the current test when the local control plane is not running.
-#define REQUIRE_CLUSTER()                                                                                \
-    do {                                                                                               \
-        QString why_;                                                                                  \
-        if (testsupport::clusterDir(&why_).isEmpty())                                                  \
-            QFAIL(qPrintable(why_));                                                                   \
+#define REQUIRE_CLUSTER()                                                                                              \
+    do {                                                                                                               \
+        QString why_;                                                                                                  \
+        if (testsupport::clusterDir(&why_).isEmpty())                                                                  \
+            QFAIL(qPrintable(why_));                                                                                   \
     } while (false)

@@ -15,18 +15,37 @@ private Q_SLOTS:
         QTest::addColumn<QString>("tag");
         QTest::addColumn<QString>("digest");
         const QString d = QStringLiteral("sha256:") + QString(64, u'b');
-        QTest::newRow("ghcr with commit tag") << "ghcr.io/v-sekai/uro:8d3c2f41" << "ghcr.io" << "v-sekai/uro"
-                                              << "8d3c2f41" << "";
-        QTest::newRow("docker hub short") << "nginx" << "docker.io" << "library/nginx" << "" << "";
-        QTest::newRow("docker hub user") << "groupsinfra/uro:docker-uro_8d3c2f41.5" << "docker.io" << "groupsinfra/uro"
-                                         << "docker-uro_8d3c2f41.5" << "";
-        QTest::newRow("registry with port") << "127.0.0.1:5000/team/app:v1" << "127.0.0.1:5000" << "team/app" << "v1"
+        QTest::newRow("ghcr with commit tag") << "ghcr.io/v-sekai/uro:8d3c2f41"
+                                              << "ghcr.io"
+                                              << "v-sekai/uro"
+                                              << "8d3c2f41"
+                                              << "";
+        QTest::newRow("docker hub short") << "nginx"
+                                          << "docker.io"
+                                          << "library/nginx"
+                                          << ""
+                                          << "";
+        QTest::newRow("docker hub user") << "groupsinfra/uro:docker-uro_8d3c2f41.5"
+                                         << "docker.io"
+                                         << "groupsinfra/uro"
+                                         << "docker-uro_8d3c2f41.5"
+                                         << "";
+        QTest::newRow("registry with port") << "127.0.0.1:5000/team/app:v1"
+                                            << "127.0.0.1:5000"
+                                            << "team/app"
+                                            << "v1"
                                             << "";
-        QTest::newRow("localhost") << "localhost/app" << "localhost" << "app" << "" << "";
-        QTest::newRow("digest") << QStringLiteral("ghcr.io/v-sekai/uro@") + d << "ghcr.io" << "v-sekai/uro" << ""
-                                << d;
+        QTest::newRow("localhost") << "localhost/app"
+                                   << "localhost"
+                                   << "app"
+                                   << ""
+                                   << "";
+        QTest::newRow("digest") << QStringLiteral("ghcr.io/v-sekai/uro@") + d << "ghcr.io"
+                                << "v-sekai/uro"
+                                << "" << d;
         QTest::newRow("tag and digest") << QStringLiteral("ghcr.io/v-sekai/uro:abc@") + d << "ghcr.io"
-                                        << "v-sekai/uro" << "abc" << d;
+                                        << "v-sekai/uro"
+                                        << "abc" << d;
     }
 
     void valid()
@@ -49,13 +68,20 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("text");
         QTest::addColumn<QString>("why");
-        QTest::newRow("empty") << "" << "empty";
-        QTest::newRow("uppercase") << "ghcr.io/V-Sekai/uro:1" << "lowercase";
-        QTest::newRow("space") << "ghcr.io/v-sekai/uro: 1" << "spaces";
-        QTest::newRow("bad tag") << "ghcr.io/v-sekai/uro:-x" << "not a valid tag";
-        QTest::newRow("short digest") << "ghcr.io/v-sekai/uro@sha256:abc" << "not a digest";
-        QTest::newRow("double slash") << "ghcr.io//uro" << "not a valid repository name";
-        QTest::newRow("trailing colon") << "ghcr.io/v-sekai/uro:" << "not a valid tag";
+        QTest::newRow("empty") << ""
+                               << "empty";
+        QTest::newRow("uppercase") << "ghcr.io/V-Sekai/uro:1"
+                                   << "lowercase";
+        QTest::newRow("space") << "ghcr.io/v-sekai/uro: 1"
+                               << "spaces";
+        QTest::newRow("bad tag") << "ghcr.io/v-sekai/uro:-x"
+                                 << "not a valid tag";
+        QTest::newRow("short digest") << "ghcr.io/v-sekai/uro@sha256:abc"
+                                      << "not a digest";
+        QTest::newRow("double slash") << "ghcr.io//uro"
+                                      << "not a valid repository name";
+        QTest::newRow("trailing colon") << "ghcr.io/v-sekai/uro:"
+                                        << "not a valid tag";
     }
 
     void invalid()
@@ -73,10 +99,14 @@ private Q_SLOTS:
         QTest::addColumn<QString>("commit");
         QTest::newRow("full sha") << "8d3c2f41a9b07e5d6c1f2a3b4c5d6e7f8091a2b3"
                                   << "8d3c2f41a9b07e5d6c1f2a3b4c5d6e7f8091a2b3";
-        QTest::newRow("gocd") << "docker-uro_8d3c2f41.5" << "8d3c2f41";
-        QTest::newRow("branch-sha") << "main-8d3c2f4" << "8d3c2f4";
-        QTest::newRow("semver") << "v1.2.3" << "";
-        QTest::newRow("latest") << "latest" << "";
+        QTest::newRow("gocd") << "docker-uro_8d3c2f41.5"
+                              << "8d3c2f41";
+        QTest::newRow("branch-sha") << "main-8d3c2f4"
+                                    << "8d3c2f4";
+        QTest::newRow("semver") << "v1.2.3"
+                                << "";
+        QTest::newRow("latest") << "latest"
+                                << "";
     }
 
     void commitFromTag()

@@ -10,7 +10,6 @@
 #include <QString>
 #include <QStringList>
 #include <QTest>
-
 #include <functional>
 #include <map>
 #include <optional>
@@ -50,8 +49,7 @@ json loadObject(const QString& name)
 
 #define REQUIRE_OK(result) QVERIFY2((result).ok(), (result).ok() ? "" : (result).error().message.c_str())
 
-template <typename T>
-std::optional<Error> errorOf(const kube::Result<T>& result)
+template <typename T> std::optional<Error> errorOf(const kube::Result<T>& result)
 {
     return result ? std::nullopt : std::optional<Error>(result.error());
 }
@@ -134,18 +132,12 @@ void TestObjects::recordedObjectsParse_data()
     QTest::addColumn<QString>("file");
 
     const std::pair<const char*, const char*> rows[] = {
-        {"Deployment", "deployment-uro-a.json"},
-        {"Deployment", "deployment-progress-deadline-exceeded.json"},
-        {"ReplicaSet", "replicaset-uro-a.json"},
-        {"Pod", "pod-uro-a-running.json"},
-        {"Pod", "pod-crashloopbackoff.json"},
-        {"Pod", "pod-imagepullbackoff.json"},
-        {"Pod", "pod-pending-unschedulable.json"},
-        {"Service", "service-uro.json"},
-        {"EndpointSlice", "endpointslice-uro.json"},
-        {"Event", "event-scaling-uro-a.json"},
-        {"Event", "event-scheduled-pod.json"},
-        {"object", "service-uro.json"},
+        {"Deployment", "deployment-uro-a.json"},     {"Deployment", "deployment-progress-deadline-exceeded.json"},
+        {"ReplicaSet", "replicaset-uro-a.json"},     {"Pod", "pod-uro-a-running.json"},
+        {"Pod", "pod-crashloopbackoff.json"},        {"Pod", "pod-imagepullbackoff.json"},
+        {"Pod", "pod-pending-unschedulable.json"},   {"Service", "service-uro.json"},
+        {"EndpointSlice", "endpointslice-uro.json"}, {"Event", "event-scaling-uro-a.json"},
+        {"Event", "event-scheduled-pod.json"},       {"object", "service-uro.json"},
     };
     for (const auto& [kind, file] : rows)
         QTest::addRow("%s %s", kind, file) << QString::fromLatin1(kind) << QString::fromLatin1(file);
@@ -814,8 +806,7 @@ void TestObjects::notAnObject()
     QVERIFY2(error, "a document that is not an object was accepted");
     QCOMPARE(error->kind, Error::Kind::Decode);
     QCOMPARE(q(error->detail), kind);
-    QVERIFY2(q(error->message).contains(QStringLiteral("field %1 is not an object").arg(kind)),
-             error->message.c_str());
+    QVERIFY2(q(error->message).contains(QStringLiteral("field %1 is not an object").arg(kind)), error->message.c_str());
 }
 
 void TestObjects::selectorMatches_data()

@@ -56,18 +56,20 @@ services:
         QTest::addColumn<QString>("yaml");
         QTest::addColumn<int>("line");
         QTest::addColumn<QString>("what");
-        QTest::newRow("unknown key") << "services:\n  - name: uro\n    namespace: x\n    slot: {a: b}\n" << 4
-                                     << "unknown key \"services[0].slot\"";
-        QTest::newRow("wrong type") << "services:\n  - name: uro\n    namespace: [x]\n" << 3
-                                    << "\"services[0].namespace\" must be a text value";
-        QTest::newRow("missing namespace") << "services:\n  - name: uro\n" << 2 << "\"services[0].namespace\" is missing";
-        QTest::newRow("duplicate") << "services:\n  - {name: uro, namespace: a}\n  - {name: uro, namespace: b}\n" << 3
-                                   << "listed twice";
+        QTest::newRow("unknown key") << "services:\n  - name: uro\n    namespace: x\n    slot: {a: b}\n"
+                                     << 4 << "unknown key \"services[0].slot\"";
+        QTest::newRow("wrong type") << "services:\n  - name: uro\n    namespace: [x]\n"
+                                    << 3 << "\"services[0].namespace\" must be a text value";
+        QTest::newRow("missing namespace") << "services:\n  - name: uro\n"
+                                           << 2 << "\"services[0].namespace\" is missing";
+        QTest::newRow("duplicate") << "services:\n  - {name: uro, namespace: a}\n  - {name: uro, namespace: b}\n"
+                                   << 3 << "listed twice";
         QTest::newRow("not a flag") << "services:\n  - name: uro\n    namespace: a\n    runsMigrationsAtStart: maybe\n"
                                     << 4 << "must be true or false";
         QTest::newRow("bad yaml") << "services:\n  - name: uro\n   namespace: a\n" << 3 << "not valid YAML";
-        QTest::newRow("same services") << "services:\n  - name: u\n    namespace: a\n    services: {live: x, staging: x}\n"
-                                       << 2 << "are the same object";
+        QTest::newRow("same services")
+            << "services:\n  - name: u\n    namespace: a\n    services: {live: x, staging: x}\n"
+            << 2 << "are the same object";
         QTest::newRow("poll range") << "pollIntervalSeconds: 99999\n" << 1 << "between 0";
     }
 

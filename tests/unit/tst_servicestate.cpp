@@ -6,7 +6,6 @@
 
 #include <QFile>
 #include <QTest>
-
 #include <functional>
 
 using nlohmann::json;
@@ -40,8 +39,7 @@ struct Recorded {
     json sandboxPods = loadList(QStringLiteral("uro-sandbox-pods.json"));
     json sandboxServices = loadList(QStringLiteral("uro-sandbox-services.json"));
 
-    template <typename T, typename Parse>
-    static void add(const json& list, Parse parse, std::vector<T>& out)
+    template <typename T, typename Parse> static void add(const json& list, Parse parse, std::vector<T>& out)
     {
         for (const auto& item : list["items"]) {
             auto r = parse(item);
@@ -177,26 +175,28 @@ private Q_SLOTS:
         QTest::addColumn<int>("rollout");
         QTest::addColumn<QString>("text");
         QTest::newRow("complete") << Mutation([](Recorded&) {}) << int(model::Rollout::Complete) << "rolled out";
-        QTest::newRow("controller has not seen it") << Mutation([](Recorded& r) {
-            (*findItem(r.deployments, "uro-b"))["metadata"]["generation"] = 5;
-        }) << int(model::Rollout::Progressing) << "waiting for the controller to see the new version";
-        QTest::newRow("pods being updated") << Mutation([](Recorded& r) {
-            (*findItem(r.deployments, "uro-b"))["status"]["updatedReplicas"] = 1;
-        }) << int(model::Rollout::Progressing) << "1 of 2 pods updated";
-        QTest::newRow("old pods terminating") << Mutation([](Recorded& r) {
-            (*findItem(r.deployments, "uro-b"))["status"]["replicas"] = 3;
-        }) << int(model::Rollout::Progressing) << "1 old pod still terminating";
-        QTest::newRow("not yet available") << Mutation([](Recorded& r) {
-            (*findItem(r.deployments, "uro-b"))["status"]["availableReplicas"] = 1;
-        }) << int(model::Rollout::Progressing) << "1 of 2 updated pods available";
+        QTest::newRow("controller has not seen it")
+            << Mutation([](Recorded& r) { (*findItem(r.deployments, "uro-b"))["metadata"]["generation"] = 5; })
+            << int(model::Rollout::Progressing) << "waiting for the controller to see the new version";
+        QTest::newRow("pods being updated")
+            << Mutation([](Recorded& r) { (*findItem(r.deployments, "uro-b"))["status"]["updatedReplicas"] = 1; })
+            << int(model::Rollout::Progressing) << "1 of 2 pods updated";
+        QTest::newRow("old pods terminating")
+            << Mutation([](Recorded& r) { (*findItem(r.deployments, "uro-b"))["status"]["replicas"] = 3; })
+            << int(model::Rollout::Progressing) << "1 old pod still terminating";
+        QTest::newRow("not yet available")
+            << Mutation([](Recorded& r) { (*findItem(r.deployments, "uro-b"))["status"]["availableReplicas"] = 1; })
+            << int(model::Rollout::Progressing) << "1 of 2 updated pods available";
         QTest::newRow("stalled") << Mutation([](Recorded& r) {
             for (auto& c : (*findItem(r.deployments, "uro-b"))["status"]["conditions"])
                 if (c["type"] == "Progressing")
                     c["reason"] = "ProgressDeadlineExceeded";
-        }) << int(model::Rollout::Stalled) << "stalled: no progress for 600 s";
+        }) << int(model::Rollout::Stalled)
+                                 << "stalled: no progress for 600 s";
         QTest::newRow("scaled to zero") << Mutation([](Recorded& r) {
             (*findItem(r.deployments, "uro-b"))["spec"]["replicas"] = 0;
-        }) << int(model::Rollout::ScaledDown) << "scaled to zero";
+        }) << int(model::Rollout::ScaledDown)
+                                        << "scaled to zero";
     }
 
     void slotRollout()
@@ -225,19 +225,21 @@ private Q_SLOTS:
                 p["status"]["containerStatuses"][0]["ready"] = false;
             });
             (*findItem(r.deployments, "uro-b"))["status"]["readyReplicas"] = 0;
-        }) << "CrashLoopBackOff (it keeps exiting, last with Error; 7 restarts)" << int(model::Health::Down);
-        QTest::newRow("image pull") << Mutation([](Recorded& r) {
-            forSlotPods(r, "uro-b-", [](json& p) {
-                p["status"]["containerStatuses"][0]["state"] = {{"waiting", {{"reason", "ImagePullBackOff"}}}};
-            });
-        }) << "ImagePullBackOff (the image ghcr.io/v-sekai/uro:c41e7a90d2f35b6e8a1c4d7f0b2e5a8c1d4f7a0b cannot be "
-              "pulled"
-           << int(model::Health::Degraded);
+        }) << "CrashLoopBackOff (it keeps exiting, last with Error; 7 restarts)"
+                                    << int(model::Health::Down);
+        QTest::newRow("image pull")
+            << Mutation([](Recorded& r) {
+                   forSlotPods(r, "uro-b-", [](json& p) {
+                       p["status"]["containerStatuses"][0]["state"] = {{"waiting", {{"reason", "ImagePullBackOff"}}}};
+                   });
+               })
+            << "ImagePullBackOff (the image ghcr.io/v-sekai/uro:c41e7a90d2f35b6e8a1c4d7f0b2e5a8c1d4f7a0b cannot be "
+               "pulled"
+            << int(model::Health::Degraded);
         QTest::newRow("pending") << Mutation([](Recorded& r) {
-            forSlotPods(r, "uro-b-", [](json& p) {
-                p["status"] = {{"phase", "Pending"}};
-            });
-        }) << "2 pods are Pending" << int(model::Health::Down); // no pod ready, whatever the stale status says
+            forSlotPods(r, "uro-b-", [](json& p) { p["status"] = {{"phase", "Pending"}}; });
+        }) << "2 pods are Pending"
+                                 << int(model::Health::Down); // no pod ready, whatever the stale status says
         QTest::newRow("not ready") << Mutation([](Recorded& r) {
             bool first = true;
             forSlotPods(r, "uro-b-", [&first](json& p) {
@@ -249,10 +251,12 @@ private Q_SLOTS:
                         c["status"] = "False";
             });
             (*findItem(r.deployments, "uro-b"))["status"]["readyReplicas"] = 1;
-        }) << "1 pod runs but is not ready" << int(model::Health::Degraded);
+        }) << "1 pod runs but is not ready"
+                                   << int(model::Health::Degraded);
         QTest::newRow("restarts") << Mutation([](Recorded& r) {
             forSlotPods(r, "uro-b-", [](json& p) { p["status"]["containerStatuses"][0]["restartCount"] = 2; });
-        }) << "4 container restarts" << int(model::Health::Degraded);
+        }) << "4 container restarts"
+                                  << int(model::Health::Degraded);
     }
 
     void podProblems()
@@ -264,8 +268,7 @@ private Q_SLOTS:
         mutate(r);
         const auto s = derive(r);
         QVERIFY(!s.b.problems.empty());
-        QVERIFY2(QString::fromStdString(s.b.problems.front()).contains(problem),
-                 s.b.problems.front().c_str());
+        QVERIFY2(QString::fromStdString(s.b.problems.front()).contains(problem), s.b.problems.front().c_str());
         QCOMPARE(int(s.b.health), health);
         QVERIFY2(hasAnomaly(s, Sev::Warning, QStringLiteral("Staging (slot B): ")), qPrintable(describeAnomalies(s)));
         QCOMPARE(s.badge, model::Badge::Attention);
@@ -280,36 +283,40 @@ private Q_SLOTS:
         QTest::addColumn<int>("badge");
         QTest::newRow("both Services on one slot") << Mutation([](Recorded& r) {
             (*findItem(r.services, "uro-staging"))["spec"]["selector"]["signalbox.v-sekai.org/slot"] = "a";
-        }) << int(Sev::Critical) << "Live and staging both point at slot A" << int(model::Badge::Attention);
+        }) << int(Sev::Critical) << "Live and staging both point at slot A"
+                                                   << int(model::Badge::Attention);
         QTest::newRow("live selects no slot") << Mutation([](Recorded& r) {
             (*findItem(r.services, "uro"))["spec"]["selector"]["signalbox.v-sekai.org/slot"] = "c";
-        }) << int(Sev::Critical) << "selects neither slot" << int(model::Badge::Attention);
+        }) << int(Sev::Critical) << "selects neither slot"
+                                              << int(model::Badge::Attention);
         QTest::newRow("live selects two slots") << Mutation([](Recorded& r) {
             (*findItem(r.services, "uro"))["spec"]["selector"].erase("signalbox.v-sekai.org/slot");
-        }) << int(Sev::Critical) << "selects the pods of both slots" << int(model::Badge::Attention);
+        }) << int(Sev::Critical) << "selects the pods of both slots"
+                                                << int(model::Badge::Attention);
         QTest::newRow("slot missing") << Mutation([](Recorded& r) {
             auto& items = r.deployments["items"];
             items.erase(std::remove_if(items.begin(), items.end(),
                                        [](const json& d) { return d["metadata"]["name"] == "uro-b"; }),
                         items.end());
         }) << int(Sev::Critical) << "Slot B (Deployment uro-b in namespace uro) does not exist"
-           << int(model::Badge::Attention);
+                                      << int(model::Badge::Attention);
         QTest::newRow("live Service missing") << Mutation([](Recorded& r) {
             auto& items = r.services["items"];
             items.erase(std::remove_if(items.begin(), items.end(),
                                        [](const json& d) { return d["metadata"]["name"] == "uro"; }),
                         items.end());
-        }) << int(Sev::Critical) << "The live Service uro does not exist" << int(model::Badge::Attention);
+        }) << int(Sev::Critical) << "The live Service uro does not exist"
+                                              << int(model::Badge::Attention);
         QTest::newRow("live not ready") << Mutation([](Recorded& r) {
             (*findItem(r.deployments, "uro-a"))["status"]["readyReplicas"] = 0;
         }) << int(Sev::Critical) << "Live (slot A) has 0 of 2 pods ready: users get errors."
-           << int(model::Badge::Attention);
-        QTest::newRow("live partly ready") << Mutation([](Recorded& r) {
-            (*findItem(r.deployments, "uro-a"))["status"]["readyReplicas"] = 1;
-        }) << int(Sev::Warning) << "Live (slot A) has 1 of 2 pods ready." << int(model::Badge::Attention);
-        QTest::newRow("staging rolling out") << Mutation([](Recorded& r) {
-            (*findItem(r.deployments, "uro-b"))["status"]["updatedReplicas"] = 1;
-        }) << -1 << "" << int(model::Badge::RollingOut);
+                                        << int(model::Badge::Attention);
+        QTest::newRow("live partly ready")
+            << Mutation([](Recorded& r) { (*findItem(r.deployments, "uro-a"))["status"]["readyReplicas"] = 1; })
+            << int(Sev::Warning) << "Live (slot A) has 1 of 2 pods ready." << int(model::Badge::Attention);
+        QTest::newRow("staging rolling out")
+            << Mutation([](Recorded& r) { (*findItem(r.deployments, "uro-b"))["status"]["updatedReplicas"] = 1; }) << -1
+            << "" << int(model::Badge::RollingOut);
         QTest::newRow("staging equals live") << Mutation([](Recorded& r) {
             auto& b = *findItem(r.deployments, "uro-b");
             b["spec"]["template"]["spec"]["containers"][0]["image"] =
