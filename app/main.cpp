@@ -5,6 +5,7 @@
 #include "model/dashboard.h"
 #include "model/servicespec.h"
 #include "ui/mainwindow.h"
+#include "ui/style.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -90,8 +91,21 @@ int main(int argc, char** argv)
                                         QStringLiteral("file"));
     const QCommandLineOption service(QStringLiteral("service"), QStringLiteral("With --screenshot: show this service."),
                                      QStringLiteral("name"));
-    parser.addOptions({kubeconfig, context, ns, config, readOnly, poll, screenshot, service});
+    const QCommandLineOption palette(QStringLiteral("palette"),
+                                     QStringLiteral("light or dark: use this palette instead of the desktop's."),
+                                     QStringLiteral("light|dark"));
+    parser.addOptions({kubeconfig, context, ns, config, readOnly, poll, screenshot, service, palette});
     parser.process(app);
+    const QString paletteName =
+        parser.isSet(palette) ? parser.value(palette) : QSettings().value(QStringLiteral("palette")).toString();
+    if (paletteName == QLatin1String("dark") || paletteName == QLatin1String("light")) {
+        QApplication::setStyle(QStringLiteral("Fusion"));
+        QApplication::setPalette(paletteName == QLatin1String("dark") ? ui::style::darkPalette()
+                                                                      : ui::style::lightPalette());
+    } else if (parser.isSet(palette)) {
+        std::fprintf(stderr, "signalbox: --palette takes light or dark, not %s\n", qPrintable(paletteName));
+        return 2;
+    }
 
     Console console;
     console.options = kube::KubeconfigOptions::fromEnvironment();

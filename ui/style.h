@@ -2,6 +2,7 @@
 
 #include "model/servicestate.h"
 
+#include <QPalette>
 #include <QString>
 
 // Colours that read in light and dark palettes: saturated mid-tones with white text for
@@ -14,6 +15,10 @@ QString pill(Tone tone);
 QString tileBorder(Tone tone);
 QString colorOf(Tone tone);
 Tone toneOf(model::Badge badge);
+// A dark palette for the Fusion style, for desktops whose theme Qt cannot read.
+QPalette darkPalette();
+// A light one, the same way.
+QPalette lightPalette();
 // "3 min ago", "2 h ago", or the date, for an RFC 3339 time.
 QString relativeTime(const QString& rfc3339);
 
