@@ -89,6 +89,12 @@ public:
     Runner(Options options, kube::RestConfig rest)
         : m_options(std::move(options)), m_client(std::move(rest), &m_transport)
     {
+        // A credential plugin that asks something of the person (a device-code login) is heard.
+        connect(m_client.credentials(), &kube::CredentialProvider::pluginSaid, this,
+                [](const QString& plugin, const QString& line) {
+                    if (!line.isEmpty())
+                        std::fprintf(stderr, "signalbox: %s says: %s\n", qPrintable(plugin), qPrintable(line));
+                });
     }
 
     void start()

@@ -13,6 +13,8 @@ namespace kube {
 namespace {
 
 constexpr int pluginTimeoutMs = 60000;
+// Once a plugin speaks to the person (a device-code login), it may wait for them this long.
+constexpr int pluginTalkingTimeoutMs = 10 * 60000;
 
 QString q(const std::string& s)
 {
@@ -175,13 +177,35 @@ void CredentialProvider::runPlugin()
     m_process->setArguments(args);
     auto* timer = new QTimer(m_process);
     timer->setSingleShot(true);
-    connect(timer, &QTimer::timeout, this, [this, exec] {
+    auto timeoutMs = std::make_shared<int>(pluginTimeoutMs);
+    connect(timer, &QTimer::timeout, this, [this, exec, timeoutMs] {
         m_process->disconnect(this);
         m_process->kill();
         finishPlugin(Error::config("The credential plugin \"" + exec.command + "\" of the kubeconfig " + who(m_user) +
-                                   " did not finish within " + std::to_string(pluginTimeoutMs / 1000) +
+                                   " did not finish within " + std::to_string(*timeoutMs / 1000) +
                                    " s. It may be waiting for input it cannot get here: log in with it in a "
                                    "terminal first."));
+    });
+    // Its stderr, line by line, for the person; kept for the message if it fails.
+    auto said = std::make_shared<QByteArray>();
+    auto pending = std::make_shared<QByteArray>();
+    const QString name = QFileInfo(q(exec.command)).fileName();
+    connect(m_process, &QProcess::readyReadStandardError, this, [this, said, pending, name, timer, timeoutMs] {
+        const QByteArray chunk = m_process->readAllStandardError();
+        said->append(chunk);
+        pending->append(chunk);
+        qsizetype nl;
+        while ((nl = pending->indexOf('\n')) >= 0) {
+            const QString line = QString::fromUtf8(pending->left(nl)).trimmed();
+            pending->remove(0, nl + 1);
+            if (line.isEmpty())
+                continue;
+            if (*timeoutMs != pluginTalkingTimeoutMs) {
+                *timeoutMs = pluginTalkingTimeoutMs;
+                timer->start(pluginTalkingTimeoutMs);
+            }
+            Q_EMIT pluginSaid(name, line.left(500));
+        }
     });
     connect(m_process, &QProcess::errorOccurred, this, [this, exec](QProcess::ProcessError error) {
         if (error != QProcess::FailedToStart)
@@ -191,9 +215,10 @@ void CredentialProvider::runPlugin()
                                    " could not be started: " + m_process->errorString().toStdString() + "." +
                                    hint(exec)));
     });
-    connect(m_process, &QProcess::finished, this, [this, exec](int code, QProcess::ExitStatus status) {
+    connect(m_process, &QProcess::finished, this, [this, exec, said](int code, QProcess::ExitStatus status) {
         m_process->disconnect(this);
-        const QByteArray err = m_process->readAllStandardError().trimmed().right(400);
+        said->append(m_process->readAllStandardError());
+        const QByteArray err = said->trimmed().right(400);
         if (status != QProcess::NormalExit || code != 0) {
             finishPlugin(Error::config("The credential plugin \"" + exec.command + "\" of the kubeconfig " +
                                        who(m_user) + " failed (exit code " + std::to_string(code) + ")" +
@@ -248,6 +273,7 @@ void CredentialProvider::finishPlugin(Result<Credential> result)
     if (m_process) {
         m_process->deleteLater();
         m_process = nullptr;
+        Q_EMIT pluginSaid(QFileInfo(q(m_user.exec->command)).fileName(), QString());
     }
     if (result)
         m_cached = result.value();

@@ -41,6 +41,12 @@ public:
     // gets a PATH without the folders where cloud tools install their plugins.
     static std::vector<std::string> extraSearchPaths();
 
+Q_SIGNALS:
+    // What a running plugin writes for the person (on stderr), a line at a time: a device-code
+    // login ("open https://... and enter the code ...") works only if somebody sees it. An empty
+    // text when the plugin has finished.
+    void pluginSaid(const QString& plugin, const QString& line);
+
 private:
     void runPlugin();
     void finishPlugin(Result<Credential> result);

@@ -52,6 +52,12 @@ kube::Client* Dashboard::client(const std::string& context)
         config = resolved.value();
     }
     auto* c = new kube::Client(config, m_transport, this);
+    connect(c->credentials(), &kube::CredentialProvider::pluginSaid, this,
+            [this](const QString& plugin, const QString& line) {
+                m_pluginName = plugin;
+                m_pluginMessage = line;
+                Q_EMIT connectionChanged();
+            });
     m_clients.emplace(name, c);
     return c;
 }

@@ -42,6 +42,9 @@ public:
     QDateTime disconnectedSince() const { return m_disconnectedSince; }
     QString connectionProblem() const { return m_problem; }
     QString userName() const { return m_user; }
+    // What a credential plugin is telling the person right now (a device-code login), or empty.
+    QString pluginMessage() const { return m_pluginMessage; }
+    QString pluginName() const { return m_pluginName; }
     const kube::RestConfig& currentConfig() const { return m_current; }
     kube::Client* client(const std::string& context);
     kube::Transport* transport() const { return m_transport; }
@@ -69,6 +72,7 @@ private:
     ServiceConfig m_config;
     int m_pollSeconds = 0;
     std::map<std::string, kube::Client*> m_clients;
+    QString m_pluginMessage, m_pluginName;
     kube::InformerRegistry* m_registry;
     QPointer<kube::Informer> m_discovery;
     bool m_discoveryFallback = false;

@@ -14,12 +14,34 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPainter>
+#include <QRegularExpression>
 #include <QSettings>
+#include <QTextDocumentFragment>
 #include <QStackedWidget>
 #include <QStyledItemDelegate>
 #include <QTableView>
 #include <QTimer>
 #include <QVBoxLayout>
+
+namespace {
+
+// `text` as HTML, with every http(s) address a link.
+QString linkified(const QString& text)
+{
+    static const QRegularExpression url(QStringLiteral(R"(https?://[^\s<>"']+)"));
+    QString out;
+    qsizetype at = 0;
+    for (auto it = url.globalMatch(text); it.hasNext();) {
+        const auto m = it.next();
+        out += text.mid(at, m.capturedStart() - at).toHtmlEscaped();
+        const QString link = m.captured().toHtmlEscaped();
+        out += QStringLiteral("<a href=\"%1\">%1</a>").arg(link);
+        at = m.capturedEnd();
+    }
+    return out + text.mid(at).toHtmlEscaped();
+}
+
+} // namespace
 
 namespace ui {
 
@@ -140,6 +162,17 @@ MainWindow::MainWindow(QWidget* parent)
         QStringLiteral("QLabel { color: %1; font-weight: bold; }").arg(style::colorOf(style::Tone::Attention)));
     m_problem->hide();
     layout->addWidget(m_problem);
+    m_pluginNote = new QLabel(central);
+    m_pluginNote->setObjectName(QStringLiteral("pluginNoteLabel"));
+    m_pluginNote->setAccessibleName(tr("Message from the credential plugin"));
+    m_pluginNote->setWordWrap(true);
+    m_pluginNote->setTextFormat(Qt::RichText);
+    m_pluginNote->setOpenExternalLinks(true);
+    m_pluginNote->setTextInteractionFlags(Qt::TextBrowserInteraction);
+    m_pluginNote->setStyleSheet(QStringLiteral("QLabel { border: 2px solid %1; border-radius: 6px; padding: 6px; }")
+                                    .arg(style::colorOf(style::Tone::Rolling)));
+    m_pluginNote->hide();
+    layout->addWidget(m_pluginNote);
 
     m_stack = new QStackedWidget(central);
     auto* overviewPage = new QWidget(m_stack);
@@ -282,6 +315,11 @@ void MainWindow::refresh()
                              ? tr("No services found. Label a live Service with signalbox.v-sekai.org/service=NAME, "
                                   "or list services in the configuration file (see the README).")
                              : tr("Loading…"));
+    const QString said = m_dashboard->pluginMessage();
+    m_pluginNote->setVisible(!said.isEmpty());
+    m_pluginNote->setText(said.isEmpty() ? QString()
+                                         : tr("<b>The credential plugin %1 says:</b> %2")
+                                               .arg(m_dashboard->pluginName().toHtmlEscaped(), linkified(said)));
     const QString problem = m_dashboard->connectionProblem();
     if (!problem.isEmpty()) {
         m_problem->setText(problem);
@@ -295,6 +333,11 @@ void MainWindow::refresh()
             m_page->setService(*s);
     }
     updateFreshness();
+}
+
+QString MainWindow::pluginNoteText() const
+{
+    return m_pluginNote->isVisible() ? QTextDocumentFragment::fromHtml(m_pluginNote->text()).toPlainText() : QString();
 }
 
 QString MainWindow::freshnessText() const

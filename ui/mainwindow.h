@@ -43,6 +43,8 @@ public:
     QTableView* overview() const { return m_table; }
     ServicePage* servicePage() const { return m_page; }
     QString freshnessText() const;
+    // The credential plugin's message as shown (plain text), empty when none is shown.
+    QString pluginNoteText() const;
 
 Q_SIGNALS:
     void contextRequested(const QString& context);
@@ -67,6 +69,7 @@ private:
     QLabel* m_user;
     QLabel* m_freshness;
     QLabel* m_problem;
+    QLabel* m_pluginNote; // what a credential plugin asks of the person (a device-code login)
     QComboBox* m_contexts;
     QComboBox* m_refresh;
     QLineEdit* m_namespace;

@@ -16,6 +16,8 @@
 #include <QLabel>
 #include <QStandardPaths>
 #include <QTableView>
+#include <QTemporaryDir>
+#include <QFile>
 #include <QTest>
 
 using testsupport::kubectl;
@@ -148,6 +150,63 @@ private Q_SLOTS:
         auto* m = m_window->serviceModel();
         const int row = m->rowOf(QStringLiteral("viewer@signalbox-local/uro/uro"));
         QCOMPARE(m->data(m->index(row, model::ServiceListModel::StatusColumn)).toString(), QStringLiteral("Attention"));
+    }
+
+    void aCredentialPluginsLoginMessageIsShownWithItsLink()
+    {
+        // A kubeconfig whose plugin runs a device-code login: the window shows what it says, with
+        // the address as a link, until the person has signed in; then the services load.
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        QFile script(dir.filePath(QStringLiteral("device-login")));
+        QVERIFY(script.open(QIODevice::WriteOnly));
+        script.write(QStringLiteral(R"(#!/bin/sh
+echo "To sign in, open %2 and enter the code WXYZ-1234" >&2
+while [ ! -f "%1/approved" ]; do sleep 0.05; done
+tok=$(cat "%1/approved")
+printf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"%s"}}\n' "$tok"
+)").arg(dir.path(), QStringLiteral("https://login.example/device")).toUtf8());
+        script.close();
+        script.setPermissions(script.permissions() | QFileDevice::ExeOwner);
+
+        kube::KubeconfigOptions options;
+        options.explicitPath = testsupport::kubeconfigFor(QStringLiteral("viewer")).toStdString();
+        options.namespaceOverride = "uro";
+        auto merged = kube::loadKubeconfig(options);
+        auto rest = kube::loadRestConfig(options);
+        QVERIFY(merged && rest);
+        const std::string token = rest->user.token;
+        rest->user.token.clear();
+        kube::ExecConfig exec;
+        exec.apiVersion = "client.authentication.k8s.io/v1";
+        exec.command = script.fileName().toStdString();
+        exec.interactiveMode = "IfAvailable";
+        rest->user.exec = exec;
+
+        ui::MainWindow window;
+        auto* dashboard = new model::Dashboard(merged.value(), rest.value(), &m_transport, {}, &window);
+        window.setConnection(model::describeConnection(rest));
+        window.setDashboard(dashboard);
+        dashboard->start();
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QTRY_VERIFY_WITH_TIMEOUT(window.pluginNoteText().contains(QStringLiteral("WXYZ-1234")), 10000);
+        QCOMPARE(window.pluginNoteText(), QStringLiteral("The credential plugin device-login says: To sign in, open "
+                                                         "https://login.example/device and enter the code WXYZ-1234"));
+        auto* note = window.findChild<QLabel*>(QStringLiteral("pluginNoteLabel"));
+        QVERIFY(note->text().contains(QStringLiteral("<a href=\"https://login.example/device\">")));
+        QVERIFY(note->openExternalLinks());
+        QVERIFY(!dashboard->complete());
+        const QString shots = qEnvironmentVariable("SIGNALBOX_SCREENSHOT_DIR");
+        if (!shots.isEmpty())
+            QVERIFY(window.grab().save(shots + QStringLiteral("/device-login.png"), "PNG"));
+
+        QFile approved(dir.filePath(QStringLiteral("approved")));
+        QVERIFY(approved.open(QIODevice::WriteOnly));
+        approved.write(QByteArray::fromStdString(token));
+        approved.close();
+        QTRY_VERIFY_WITH_TIMEOUT(dashboard->complete() && window.serviceModel()->rowCount() == 2, 20000);
+        QCOMPARE(window.pluginNoteText(), QString());
     }
 
     void cleanupTestCase()

@@ -12,6 +12,7 @@
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
+#include <optional>
 #include <yaml-cpp/yaml.h>
 
 using kube::Json;
@@ -268,6 +269,38 @@ private Q_SLOTS:
         QVERIFY2(message(who).contains(QStringLiteral("signalbox-no-such-plugin")), qPrintable(message(who)));
         QVERIFY(message(who).contains(QStringLiteral("not installed")));
         QVERIFY(message(who).contains(QStringLiteral("apt install no-such-plugin")));
+    }
+
+    void aPluginsMessageReachesThePersonWhileItWaits()
+    {
+        // A device-code login: the plugin tells the person where to go, then waits for them.
+        const QString dir = m_tmp.path();
+        QFile::remove(dir + QStringLiteral("/approved"));
+        writeFile(dir + QStringLiteral("/device-login"), QStringLiteral(R"(#!/bin/sh
+d=%1
+echo "To sign in, open %2 and enter the code TEST-CODE" >&2
+i=0
+while [ ! -f "$d/approved" ]; do sleep 0.05; i=$((i+1)); [ $i -lt 600 ] || exit 1; done
+tok=$(cat "$d/approved")
+printf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"%s"}}\n' "$tok"
+)").arg(dir, QStringLiteral("http://127.0.0.1:9/device")).toUtf8(), true);
+        kube::RestConfig rc = execConfig(60);
+        rc.user.exec->command = (dir + QStringLiteral("/device-login")).toStdString();
+        kube::Client c(rc, &m_transport);
+        QSignalSpy said(c.credentials(), &kube::CredentialProvider::pluginSaid);
+        std::optional<kube::Result<kube::UserInfo>> who;
+        c.whoAmI([&who](kube::Result<kube::UserInfo> r) { who = std::move(r); });
+        QTRY_VERIFY_WITH_TIMEOUT(!said.isEmpty(), 10000);
+        QCOMPARE(said.first().at(0).toString(), QStringLiteral("device-login"));
+        QCOMPARE(said.first().at(1).toString(),
+                 QStringLiteral("To sign in, open http://127.0.0.1:9/device and enter the code TEST-CODE"));
+        QTest::qWait(300);
+        QVERIFY(!who.has_value()); // still waiting for the person
+        writeFile(dir + QStringLiteral("/approved"), tokenOf(QStringLiteral("viewer")).toUtf8());
+        QTRY_VERIFY_WITH_TIMEOUT(who.has_value(), 10000);
+        QVERIFY2(*who, qPrintable(message(*who)));
+        QCOMPARE(QString::fromStdString((*who)->username), QStringLiteral("viewer"));
+        QVERIFY(said.last().at(1).toString().isEmpty()); // the message is withdrawn once it is done
     }
 
     void interactivePluginIsNotRunAndSaysWhy()

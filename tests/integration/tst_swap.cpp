@@ -6,6 +6,9 @@
 #include "model/swap.h"
 #include "support/kubetest.h"
 
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QFile>
 #include <QProcess>
 #include <QTest>
 #include <QThread>
@@ -339,6 +342,52 @@ private Q_SLOTS:
                         {QStringLiteral("rollout"), QStringLiteral("status"), QStringLiteral("deployment/uro-b"),
                          QStringLiteral("-n"), QStringLiteral("uro"), QStringLiteral("--timeout=60s")})
                     .exitCode == 0);
+    }
+
+    void commandLinePrintsWhatACredentialPluginSays()
+    {
+        // A device-code login run from a terminal or CI log must be seen to be answered.
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        QFile kubeconfig(testsupport::kubeconfigFor(QStringLiteral("viewer")));
+        QVERIFY(kubeconfig.open(QIODevice::ReadOnly));
+        QString text = QString::fromUtf8(kubeconfig.readAll());
+        const QRegularExpression tokenLine(QStringLiteral("\n    token: (\\S+)"));
+        const auto m = tokenLine.match(text);
+        QVERIFY(m.hasMatch());
+        QFile token(dir.filePath(QStringLiteral("token")));
+        QVERIFY(token.open(QIODevice::WriteOnly));
+        token.write(m.captured(1).toUtf8());
+        token.close();
+        QFile plugin(dir.filePath(QStringLiteral("say-login")));
+        QVERIFY(plugin.open(QIODevice::WriteOnly));
+        plugin.write(QStringLiteral("#!/bin/sh\necho 'Sign in at %1 with the code ABCD-EFGH' >&2\n"
+                                    "tok=$(cat %2)\n"
+                                    "printf '{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":"
+                                    "\"ExecCredential\",\"status\":{\"token\":\"%s\"}}\\n' \"$tok\"\n")
+                         .arg(QStringLiteral("https:") + QStringLiteral("//login.example/device"), token.fileName())
+                         .toUtf8());
+        plugin.close();
+        plugin.setPermissions(plugin.permissions() | QFileDevice::ExeOwner);
+        text.replace(m.capturedStart(), m.capturedLength(),
+                     QStringLiteral("\n    exec:\n      apiVersion: client.authentication.k8s.io/v1\n"
+                                    "      command: %1\n      interactiveMode: IfAvailable")
+                         .arg(plugin.fileName()));
+        QFile execConfig(dir.filePath(QStringLiteral("kubeconfig")));
+        QVERIFY(execConfig.open(QIODevice::WriteOnly));
+        execConfig.write(text.toUtf8());
+        execConfig.close();
+
+        QProcess cli;
+        cli.start(signalbox(), {QStringLiteral("status"), QStringLiteral("uro"), QStringLiteral("--kubeconfig"),
+                                execConfig.fileName(), QStringLiteral("-n"), QStringLiteral("uro")});
+        QVERIFY(cli.waitForFinished(30000));
+        const QString err = QString::fromUtf8(cli.readAllStandardError());
+        QVERIFY2(cli.exitCode() == 0, qPrintable(err));
+        QVERIFY2(err.contains(QStringLiteral("signalbox: say-login says: Sign in at https://login.example/device "
+                                             "with the code ABCD-EFGH")),
+                 qPrintable(err));
+        QVERIFY(!err.contains(m.captured(1))); // the token itself is never printed
     }
 
     void racersWithExpectLiveSwapOncePerRound()
