@@ -120,21 +120,6 @@ std::string authsKeyHost(std::string key)
     return key.substr(0, key.find('/'));
 }
 
-std::string mediaTypeOf(const Json& doc, const HttpResponse& response)
-{
-    if (doc.is_object() && doc.contains("mediaType") && doc["mediaType"].is_string())
-        return doc["mediaType"].get<std::string>();
-    std::string type = response.header("content-type");
-    return trim(type.substr(0, type.find(';')));
-}
-
-bool isIndex(const std::string& mediaType, const Json& doc)
-{
-    return mediaType == "application/vnd.oci.image.index.v1+json" ||
-           mediaType == "application/vnd.docker.distribution.manifest.list.v2+json" ||
-           (doc.is_object() && doc.contains("manifests") && doc["manifests"].is_array());
-}
-
 std::string str(const Json& object, const char* key)
 {
     if (!object.is_object())
@@ -798,8 +783,8 @@ void RegistryClient::listPage(std::shared_ptr<Call> call, std::string path, std:
             cb(self->httpError(*call, response, "the tag list"));
             return;
         }
-        const Json page = Json::parse(response.body, nullptr, false);
-        if (!page.is_object() || (page.contains("tags") && !page["tags"].is_array() && !page["tags"].is_null())) {
+        const auto tags = decodeTagPage(response.body);
+        if (!tags) {
             Error e;
             e.kind = Error::Kind::Decode;
             e.message = "The registry " + call->name + " sent a tag list for " + call->location.repository +
@@ -810,10 +795,9 @@ void RegistryClient::listPage(std::shared_ptr<Call> call, std::string path, std:
         }
         ++acc->pages;
         std::set<std::string> seen(acc->tags.begin(), acc->tags.end());
-        if (page.contains("tags") && page["tags"].is_array())
-            for (const auto& t : page["tags"])
-                if (t.is_string() && seen.insert(t.get<std::string>()).second)
-                    acc->tags.push_back(t.get<std::string>());
+        for (const auto& t : *tags)
+            if (seen.insert(t).second)
+                acc->tags.push_back(t);
         std::string next = nextLink(response);
         if (next.empty()) {
             cb(std::move(*acc));
@@ -884,7 +868,6 @@ void RegistryClient::readManifest(std::shared_ptr<Call> call, std::string refere
             cb(self->httpError(*call, response, top ? "tag " + reference : "image " + reference));
             return;
         }
-        const Json doc = Json::parse(response.body, nullptr, false);
         const auto bad = [&](const std::string& why) {
             Error e;
             e.kind = Error::Kind::Decode;
@@ -892,47 +875,34 @@ void RegistryClient::readManifest(std::shared_ptr<Call> call, std::string refere
                         reference + " that " + why + ". The image there is damaged or of an unknown kind.";
             cb(e);
         };
-        if (!doc.is_object())
-            return bad("is not JSON");
+        const ManifestDocument doc = decodeManifest(response.body, response.header("content-type"));
+        if (!doc.problem.empty())
+            return bad(doc.problem);
         const std::string computed = sha256Digest(response.body);
-        const std::string mediaType = mediaTypeOf(doc, response);
         if (top) {
             const std::string header = trim(response.header("docker-content-digest"));
             info->digest = header.empty() ? computed : header;
-            info->mediaType = mediaType;
+            info->mediaType = doc.mediaType;
         } else {
             if (startsWith(reference, "sha256:") && computed != reference)
                 return bad("does not match its digest");
             info->platformDigest = reference;
         }
-        if (isIndex(mediaType, doc)) {
+        if (doc.index) {
             if (!top)
                 return bad("is an index inside an index");
-            const Json& list = doc["manifests"];
-            if (!list.is_array() || list.empty()) {
+            if (doc.chosen.empty()) {
                 cb(*info);
                 return;
             }
-            const Json* chosen = &list[0];
-            for (const auto& entry : list) {
-                const Json platform = entry.is_object() ? entry.value("platform", Json::object()) : Json::object();
-                if (str(platform, "os") == "linux" && str(platform, "architecture") == "amd64") {
-                    chosen = &entry;
-                    break;
-                }
-            }
-            const std::string digest = str(*chosen, "digest");
-            if (digest.empty())
-                return bad("lists an image without a digest");
-            self->readManifest(call, digest, false, info, cb);
+            self->readManifest(call, doc.chosen, false, info, cb);
             return;
         }
-        const std::string configDigest = doc.contains("config") ? str(doc["config"], "digest") : std::string();
-        if (configDigest.empty()) {
+        if (doc.configDigest.empty()) {
             cb(*info); // an old (schema 1) or non-image manifest: the digest is all there is
             return;
         }
-        self->readConfig(call, configDigest, info, cb);
+        self->readConfig(call, doc.configDigest, info, cb);
     });
 }
 
@@ -954,8 +924,8 @@ void RegistryClient::readConfig(std::shared_ptr<Call> call, std::string digest, 
             cb(self->httpError(*call, response, "the image config " + digest));
             return;
         }
-        const Json config = Json::parse(response.body, nullptr, false);
-        if (!config.is_object() || (startsWith(digest, "sha256:") && sha256Digest(response.body) != digest)) {
+        if ((startsWith(digest, "sha256:") && sha256Digest(response.body) != digest) ||
+            !decodeConfig(response.body, *info)) {
             Error e;
             e.kind = Error::Kind::Decode;
             e.message = "The registry " + call->name + " sent an image config for " + call->location.repository +
@@ -963,17 +933,82 @@ void RegistryClient::readConfig(std::shared_ptr<Call> call, std::string digest, 
             cb(e);
             return;
         }
-        info->created = str(config, "created");
-        info->createdTime = info->created.empty() ? std::nullopt : parseTime(info->created);
-        const Json inner = config.value("config", Json::object());
-        if (inner.is_object() && inner.contains("Labels") && inner["Labels"].is_object())
-            for (const auto& [k, v] : inner["Labels"].items())
-                if (v.is_string())
-                    info->labels[k] = v.get<std::string>();
-        if (const auto it = info->labels.find("org.opencontainers.image.revision"); it != info->labels.end())
-            info->revision = it->second;
         cb(*info);
     });
+}
+
+std::optional<std::vector<std::string>> RegistryClient::decodeTagPage(const std::string& body)
+{
+    const Json page = Json::parse(body, nullptr, false);
+    if (!page.is_object())
+        return std::nullopt;
+    const auto it = page.find("tags");
+    if (it == page.end() || it->is_null())
+        return std::vector<std::string>{};
+    if (!it->is_array())
+        return std::nullopt;
+    std::vector<std::string> tags;
+    for (const auto& t : *it)
+        if (t.is_string())
+            tags.push_back(t.get<std::string>());
+    return tags;
+}
+
+RegistryClient::ManifestDocument RegistryClient::decodeManifest(const std::string& body, const std::string& contentType)
+{
+    ManifestDocument out;
+    const Json doc = Json::parse(body, nullptr, false);
+    if (!doc.is_object()) {
+        out.problem = "is not JSON";
+        return out;
+    }
+    const std::string declared = str(doc, "mediaType");
+    out.mediaType = declared.empty() ? trim(contentType.substr(0, contentType.find(';'))) : declared;
+    const auto manifests = doc.find("manifests");
+    out.index = out.mediaType == "application/vnd.oci.image.index.v1+json" ||
+                out.mediaType == "application/vnd.docker.distribution.manifest.list.v2+json" ||
+                (manifests != doc.end() && manifests->is_array());
+    if (out.index) {
+        if (manifests == doc.end() || !manifests->is_array() || manifests->empty())
+            return out;
+        const Json* chosen = &(*manifests)[0];
+        for (const auto& entry : *manifests) {
+            const auto platform = entry.is_object() ? entry.find("platform") : entry.end();
+            if (entry.is_object() && platform != entry.end() && str(*platform, "os") == "linux" &&
+                str(*platform, "architecture") == "amd64") {
+                chosen = &entry;
+                break;
+            }
+        }
+        out.chosen = str(*chosen, "digest");
+        if (out.chosen.empty())
+            out.problem = "lists an image without a digest";
+        return out;
+    }
+    const auto config = doc.find("config");
+    if (config != doc.end())
+        out.configDigest = str(*config, "digest");
+    return out;
+}
+
+bool RegistryClient::decodeConfig(const std::string& body, ManifestInfo& info)
+{
+    const Json config = Json::parse(body, nullptr, false);
+    if (!config.is_object())
+        return false;
+    info.created = str(config, "created");
+    info.createdTime = info.created.empty() ? std::nullopt : parseTime(info.created);
+    const auto inner = config.find("config");
+    if (inner != config.end() && inner->is_object()) {
+        const auto labels = inner->find("Labels");
+        if (labels != inner->end() && labels->is_object())
+            for (const auto& [k, v] : labels->items())
+                if (v.is_string())
+                    info.labels[k] = v.get<std::string>();
+    }
+    if (const auto it = info.labels.find("org.opencontainers.image.revision"); it != info.labels.end())
+        info.revision = it->second;
+    return true;
 }
 
 void RegistryClient::listTagsWithInfo(const std::string& registry, const std::string& repository,

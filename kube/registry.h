@@ -102,6 +102,23 @@ public:
     static std::optional<Challenge> parseChallenge(const std::string& wwwAuthenticate);
     static std::string nextLink(const HttpResponse& response); // target of rel="next", or empty
 
+    // The documents a registry sends, decoded without trusting them. A tag-list page: its tags
+    // in order, or nothing when it is not the registry API's JSON.
+    static std::optional<std::vector<std::string>> decodeTagPage(const std::string& body);
+    // A manifest or index. `problem` says what is wrong with it ("is not JSON"); an index names
+    // the entry to read next (linux/amd64, else the first); an image names its config blob.
+    struct ManifestDocument {
+        std::string problem;
+        std::string mediaType;
+        bool index = false;
+        std::string chosen;       // index: digest of the entry to read, empty for an empty index
+        std::string configDigest; // image: digest of its config, empty for old or non-image manifests
+    };
+    static ManifestDocument decodeManifest(const std::string& body, const std::string& contentType);
+    // An image config: `created`, the labels and the revision label into `info`; false when it
+    // is not a JSON object.
+    static bool decodeConfig(const std::string& body, ManifestInfo& info);
+
 private:
     struct Call;
     struct Credentials;

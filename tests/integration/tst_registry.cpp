@@ -233,6 +233,75 @@ private Q_SLOTS:
         QVERIFY(!kube::RegistryClient::parseTime("yesterday"));
     }
 
+    void decodesManifestsWithoutTrustingThem_data()
+    {
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<QString>("contentType");
+        QTest::addColumn<QString>("problem");
+        QTest::addColumn<bool>("index");
+        QTest::addColumn<QString>("next"); // the entry chosen, or the config digest
+        const QString oci = "application/vnd.oci.image.index.v1+json";
+        QTest::newRow("not JSON") << QByteArray("<html>") << "" << "is not JSON" << false << "";
+        QTest::newRow("image") << QByteArray(R"({"config":{"digest":"sha256:c0"},"layers":[]})") << "" << "" << false
+                               << "sha256:c0";
+        QTest::newRow("schema 1") << QByteArray(R"({"schemaVersion":1,"fsLayers":[]})") << "" << "" << false << "";
+        QTest::newRow("config not an object") << QByteArray(R"({"config":"sha256:c0"})") << "" << "" << false << "";
+        QTest::newRow("index by its content type, without entries")
+            << QByteArray(R"({"schemaVersion":2})") << oci + "; charset=utf-8" << "" << true << "";
+        QTest::newRow("index whose entries are not a list") << QByteArray(R"({"manifests":{"a":1}})") << oci << "" << true
+                                                            << "";
+        QTest::newRow("index: amd64 chosen over the first")
+            << QByteArray(R"({"manifests":[{"digest":"sha256:arm","platform":{"os":"linux","architecture":"arm64"}},)"
+                          R"({"digest":"sha256:amd","platform":{"os":"linux","architecture":"amd64"}}]})")
+            << "" << "" << true << "sha256:amd";
+        QTest::newRow("index: odd platforms, the first is taken")
+            << QByteArray(R"({"manifests":[{"digest":"sha256:one","platform":"linux/amd64"},7,null]})") << "" << ""
+            << true << "sha256:one";
+        QTest::newRow("index: an entry without a digest")
+            << QByteArray(R"({"manifests":[{"platform":{"os":"linux","architecture":"amd64"}}]})") << "" << "lists an image without a digest"
+            << true << "";
+    }
+
+    void decodesManifestsWithoutTrustingThem()
+    {
+        QFETCH(QByteArray, body);
+        QFETCH(QString, contentType);
+        QFETCH(QString, problem);
+        QFETCH(bool, index);
+        QFETCH(QString, next);
+        const auto doc = kube::RegistryClient::decodeManifest(body.toStdString(), contentType.toStdString());
+        QCOMPARE(QString::fromStdString(doc.problem), problem);
+        if (!problem.isEmpty())
+            return;
+        QCOMPARE(doc.index, index);
+        QCOMPARE(QString::fromStdString(index ? doc.chosen : doc.configDigest), next);
+    }
+
+    void decodesTagPagesAndConfigs()
+    {
+        using kube::RegistryClient;
+        QCOMPARE(RegistryClient::decodeTagPage(R"({"name":"x","tags":["b","a",3,null,"c"]})"),
+                 std::optional<std::vector<std::string>>({"b", "a", "c"}));
+        QCOMPARE(RegistryClient::decodeTagPage(R"({"name":"x","tags":null})"),
+                 std::optional<std::vector<std::string>>(std::vector<std::string>{}));
+        QVERIFY(!RegistryClient::decodeTagPage(R"({"tags":"a,b"})"));
+        QVERIFY(!RegistryClient::decodeTagPage("[]"));
+        QVERIFY(!RegistryClient::decodeTagPage("not json"));
+
+        kube::ManifestInfo info;
+        QVERIFY(RegistryClient::decodeConfig(
+            R"({"created":"2024-03-05T10:00:00Z","config":{"Labels":{"org.opencontainers.image.revision":"abc","n":1}}})",
+            info));
+        QCOMPARE(info.created, std::string("2024-03-05T10:00:00Z"));
+        QVERIFY(info.createdTime.has_value());
+        QCOMPARE(info.revision, std::string("abc"));
+        QCOMPARE(info.labels.size(), std::size_t(1)); // the number is not a label value
+        kube::ManifestInfo odd;
+        QVERIFY(RegistryClient::decodeConfig(R"({"created":5,"config":{"Labels":["a"]}})", odd));
+        QVERIFY(odd.created.empty() && odd.labels.empty() && !odd.createdTime);
+        QVERIFY(!RegistryClient::decodeConfig("[1]", odd));
+    }
+
     void sortsByNameWhenThereIsNoCreationTime()
     {
         std::vector<kube::TagInfo> tags{
