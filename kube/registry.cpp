@@ -237,7 +237,9 @@ std::optional<std::chrono::system_clock::time_point> RegistryClient::parseTime(c
     using namespace std::chrono;
     const year_month_day date{std::chrono::year{year}, std::chrono::month{unsigned(month)},
                               std::chrono::day{unsigned(day)}};
-    if (!date.ok() || hour > 23 || minute > 59 || second > 60)
+    // The system clock counts nanoseconds in 64 bits: about 1678 to 2262. Image times outside
+    // 1900..2199 are nonsense anyway.
+    if (!date.ok() || year < 1900 || year > 2199 || hour > 23 || minute > 59 || second > 60)
         return std::nullopt;
     const auto t = sys_days{date} + hours{hour} + minutes{minute} + seconds{second} - minutes{offsetMinutes};
     return time_point_cast<system_clock::duration>(t + nanoseconds{nanos});

@@ -1,8 +1,12 @@
-// Everything kube/ decodes from outside the program, in one libFuzzer target: the first byte picks
-// the decoder (even: kubeconfig YAML, odd: API JSON), the rest is its input. A decoder may reject
-// any input with an Error; it must never crash, leak or hit undefined behaviour.
+// Everything the program decodes from outside, in one libFuzzer target: the first byte picks the
+// decoder (modulo 4: kubeconfig YAML, API JSON, what a registry sends, what a person types: an
+// image reference or the service configuration), the rest is its input. A decoder may reject any
+// input; it must never crash, leak or hit undefined behaviour.
 #include "kube/kubeconfig.h"
 #include "kube/objects.h"
+#include "kube/registry.h"
+#include "model/imageref.h"
+#include "model/servicespec.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -50,6 +54,34 @@ void decodeJson(const std::string& text)
     }
 }
 
+void decodeRegistry(const std::string& text)
+{
+    using kube::RegistryClient;
+    (void)RegistryClient::decodeTagPage(text);
+    const auto doc = RegistryClient::decodeManifest(text, text.substr(0, 80));
+    (void)doc;
+    kube::ManifestInfo info;
+    (void)RegistryClient::decodeConfig(text, info);
+    (void)RegistryClient::parseChallenge(text);
+    (void)RegistryClient::parseTime(text);
+    kube::HttpResponse response;
+    response.status = 200;
+    response.headers.emplace("link", text);
+    (void)RegistryClient::nextLink(response);
+}
+
+void decodeTyped(const std::string& text)
+{
+    std::string why;
+    if (const auto ref = model::parseImageRef(text, &why)) {
+        (void)ref->name();
+        (void)ref->display();
+        (void)kube::RegistryClient::locate(ref->registry, ref->repository);
+    }
+    (void)model::commitFromTag(text);
+    (void)model::parseServiceConfig(text, "/fuzz/services.yaml");
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
@@ -57,9 +89,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (size == 0)
         return 0;
     const std::string text(reinterpret_cast<const char*>(data) + 1, size - 1);
-    if (data[0] % 2 == 0)
+    switch (data[0] % 4) {
+    case 0:
         decodeKubeconfig(text);
-    else
+        break;
+    case 1:
         decodeJson(text);
+        break;
+    case 2:
+        decodeRegistry(text);
+        break;
+    default:
+        decodeTyped(text);
+        break;
+    }
     return 0;
 }

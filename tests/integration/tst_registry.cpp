@@ -231,6 +231,9 @@ private Q_SLOTS:
         QCOMPARE(kube::RegistryClient::parseTime("2024-03-05T12:00:00+02:00"),
                  kube::RegistryClient::parseTime("2024-03-05T10:00:00Z"));
         QVERIFY(!kube::RegistryClient::parseTime("yesterday"));
+        // Years the clock cannot hold (it counts nanoseconds in 64 bits) are not times.
+        QVERIFY(!kube::RegistryClient::parseTime("1012-03-05T10:00:00Z"));
+        QVERIFY(!kube::RegistryClient::parseTime("9999-12-31T23:59:59Z"));
     }
 
     void decodesManifestsWithoutTrustingThem_data()
