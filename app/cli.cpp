@@ -89,7 +89,9 @@ public:
     Runner(Options options, kube::RestConfig rest)
         : m_options(std::move(options)), m_client(std::move(rest), &m_transport)
     {
-        // A credential plugin that asks something of the person (a device-code login) is heard.
+        // A credential plugin may ask its questions on the terminal, as under kubectl; and what it
+        // says for the person (a device-code login) is heard.
+        m_client.credentials()->setTerminal(isatty(STDIN_FILENO) && isatty(STDERR_FILENO));
         connect(m_client.credentials(), &kube::CredentialProvider::pluginSaid, this,
                 [](const QString& plugin, const QString& line) {
                     if (!line.isEmpty())

@@ -114,12 +114,14 @@ void CredentialProvider::get(Callback callback)
 void CredentialProvider::runPlugin()
 {
     const ExecConfig& exec = *m_user.exec;
-    if (exec.interactiveMode == "Always") {
+    const bool interactive = m_terminal && exec.interactiveMode != "Never";
+    if (exec.interactiveMode == "Always" && !interactive) {
         finishPlugin(Error::config("The credential plugin \"" + exec.command + "\" of the kubeconfig " + who(m_user) +
                                    " says it always needs a terminal to ask you something (interactiveMode: Always), "
-                                   "which Signalbox cannot offer, so it was not run. If the plugin can reuse a login "
-                                   "made in a terminal (kubelogin and the cloud plugins can), log in there once and "
-                                   "set interactiveMode: IfAvailable for this user." +
+                                   "and there is none here, so it was not run. Use signalbox's command line in a "
+                                   "terminal, or, if the plugin can reuse a login made in a terminal (kubelogin and "
+                                   "the cloud plugins can), log in there once and set interactiveMode: IfAvailable "
+                                   "for this user." +
                                    hint(exec)));
         return;
     }
@@ -148,7 +150,7 @@ void CredentialProvider::runPlugin()
     }
 
     nlohmann::json info = {
-        {"apiVersion", exec.apiVersion}, {"kind", "ExecCredential"}, {"spec", {{"interactive", false}}}};
+        {"apiVersion", exec.apiVersion}, {"kind", "ExecCredential"}, {"spec", {{"interactive", interactive}}}};
     if (exec.provideClusterInfo) {
         nlohmann::json cluster = {{"server", m_cluster.server}};
         if (!m_cluster.certificateAuthorityData.empty())
@@ -175,9 +177,14 @@ void CredentialProvider::runPlugin()
     m_process->setProcessEnvironment(env);
     m_process->setProgram(program);
     m_process->setArguments(args);
+    if (interactive) {
+        // The person answers the plugin's questions directly; its stdout stays ours.
+        m_process->setInputChannelMode(QProcess::ForwardedInputChannel);
+        m_process->setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    }
     auto* timer = new QTimer(m_process);
     timer->setSingleShot(true);
-    auto timeoutMs = std::make_shared<int>(pluginTimeoutMs);
+    auto timeoutMs = std::make_shared<int>(interactive ? pluginTalkingTimeoutMs : pluginTimeoutMs);
     connect(timer, &QTimer::timeout, this, [this, exec, timeoutMs] {
         m_process->disconnect(this);
         m_process->kill();
@@ -229,8 +236,9 @@ void CredentialProvider::runPlugin()
         finishPlugin(parsePluginOutput(m_process->readAllStandardOutput()));
     });
     m_process->start(QIODevice::ReadOnly);
-    m_process->closeWriteChannel();
-    timer->start(pluginTimeoutMs);
+    if (!interactive)
+        m_process->closeWriteChannel();
+    timer->start(*timeoutMs);
 }
 
 Result<Credential> CredentialProvider::parsePluginOutput(const QByteArray& out) const

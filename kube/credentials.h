@@ -34,6 +34,10 @@ public:
 
     void get(Callback callback);
     void invalidate();
+    // The command line in a terminal: a plugin that may ask something (interactiveMode Always or
+    // IfAvailable) runs with the terminal as its stdin and stderr, as kubectl runs it. Without
+    // this (the console, CI) no plugin is ever interactive.
+    void setTerminal(bool available) { m_terminal = available; }
     bool usesExec() const { return m_user.exec.has_value(); }
     int execRuns() const { return m_execRuns; }
 
@@ -58,6 +62,7 @@ private:
     std::vector<Callback> m_waiting;
     QProcess* m_process = nullptr;
     int m_execRuns = 0;
+    bool m_terminal = false;
 };
 
 } // namespace kube

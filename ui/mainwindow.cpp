@@ -16,10 +16,10 @@
 #include <QPainter>
 #include <QRegularExpression>
 #include <QSettings>
-#include <QTextDocumentFragment>
 #include <QStackedWidget>
 #include <QStyledItemDelegate>
 #include <QTableView>
+#include <QTextDocumentFragment>
 #include <QTimer>
 #include <QVBoxLayout>
 

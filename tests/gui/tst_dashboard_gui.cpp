@@ -10,6 +10,7 @@
 #include "ui/slottile.h"
 
 #include <QElapsedTimer>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -17,7 +18,6 @@
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTemporaryDir>
-#include <QFile>
 #include <QTest>
 
 using testsupport::kubectl;
@@ -165,7 +165,9 @@ echo "To sign in, open %2 and enter the code WXYZ-1234" >&2
 while [ ! -f "%1/approved" ]; do sleep 0.05; done
 tok=$(cat "%1/approved")
 printf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"%s"}}\n' "$tok"
-)").arg(dir.path(), QStringLiteral("https://login.example/device")).toUtf8());
+)")
+                         .arg(dir.path(), QStringLiteral("https://login.example/device"))
+                         .toUtf8());
         script.close();
         script.setPermissions(script.permissions() | QFileDevice::ExeOwner);
 

@@ -244,25 +244,30 @@ private Q_SLOTS:
         QTest::addColumn<bool>("index");
         QTest::addColumn<QString>("next"); // the entry chosen, or the config digest
         const QString oci = "application/vnd.oci.image.index.v1+json";
-        QTest::newRow("not JSON") << QByteArray("<html>") << "" << "is not JSON" << false << "";
-        QTest::newRow("image") << QByteArray(R"({"config":{"digest":"sha256:c0"},"layers":[]})") << "" << "" << false
-                               << "sha256:c0";
-        QTest::newRow("schema 1") << QByteArray(R"({"schemaVersion":1,"fsLayers":[]})") << "" << "" << false << "";
-        QTest::newRow("config not an object") << QByteArray(R"({"config":"sha256:c0"})") << "" << "" << false << "";
+        QTest::newRow("not JSON") << QByteArray("<html>") << ""
+                                  << "is not JSON" << false << "";
+        QTest::newRow("image") << QByteArray(R"({"config":{"digest":"sha256:c0"},"layers":[]})") << ""
+                               << "" << false << "sha256:c0";
+        QTest::newRow("schema 1") << QByteArray(R"({"schemaVersion":1,"fsLayers":[]})") << ""
+                                  << "" << false << "";
+        QTest::newRow("config not an object") << QByteArray(R"({"config":"sha256:c0"})") << ""
+                                              << "" << false << "";
         QTest::newRow("index by its content type, without entries")
-            << QByteArray(R"({"schemaVersion":2})") << oci + "; charset=utf-8" << "" << true << "";
-        QTest::newRow("index whose entries are not a list") << QByteArray(R"({"manifests":{"a":1}})") << oci << "" << true
-                                                            << "";
+            << QByteArray(R"({"schemaVersion":2})") << oci + "; charset=utf-8"
+            << "" << true << "";
+        QTest::newRow("index whose entries are not a list")
+            << QByteArray(R"({"manifests":{"a":1}})") << oci << "" << true << "";
         QTest::newRow("index: amd64 chosen over the first")
             << QByteArray(R"({"manifests":[{"digest":"sha256:arm","platform":{"os":"linux","architecture":"arm64"}},)"
                           R"({"digest":"sha256:amd","platform":{"os":"linux","architecture":"amd64"}}]})")
-            << "" << "" << true << "sha256:amd";
+            << ""
+            << "" << true << "sha256:amd";
         QTest::newRow("index: odd platforms, the first is taken")
-            << QByteArray(R"({"manifests":[{"digest":"sha256:one","platform":"linux/amd64"},7,null]})") << "" << ""
-            << true << "sha256:one";
+            << QByteArray(R"({"manifests":[{"digest":"sha256:one","platform":"linux/amd64"},7,null]})") << ""
+            << "" << true << "sha256:one";
         QTest::newRow("index: an entry without a digest")
-            << QByteArray(R"({"manifests":[{"platform":{"os":"linux","architecture":"amd64"}}]})") << "" << "lists an image without a digest"
-            << true << "";
+            << QByteArray(R"({"manifests":[{"platform":{"os":"linux","architecture":"amd64"}}]})") << ""
+            << "lists an image without a digest" << true << "";
     }
 
     void decodesManifestsWithoutTrustingThem()

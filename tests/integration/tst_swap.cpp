@@ -6,10 +6,10 @@
 #include "model/swap.h"
 #include "support/kubetest.h"
 
-#include <QRegularExpression>
-#include <QTemporaryDir>
 #include <QFile>
 #include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
 
@@ -344,50 +344,100 @@ private Q_SLOTS:
                     .exitCode == 0);
     }
 
+    // The viewer's kubeconfig with its token replaced by an exec plugin: `body` is the plugin's
+    // shell script up to the point where it prints the ExecCredential for the viewer's token.
+    // Returns the kubeconfig's path, or empty; `token` gets the token.
+    QString execKubeconfig(const QTemporaryDir& dir, const QString& body, const QString& mode, QString* token)
+    {
+        QFile kubeconfig(testsupport::kubeconfigFor(QStringLiteral("viewer")));
+        if (!kubeconfig.open(QIODevice::ReadOnly))
+            return {};
+        QString text = QString::fromUtf8(kubeconfig.readAll());
+        const auto m = QRegularExpression(QStringLiteral("\n    token: (\\S+)")).match(text);
+        if (!m.hasMatch())
+            return {};
+        *token = m.captured(1);
+        QFile tokenFile(dir.filePath(QStringLiteral("token")));
+        QFile plugin(dir.filePath(QStringLiteral("login")));
+        QFile out(dir.filePath(QStringLiteral("kubeconfig")));
+        if (!tokenFile.open(QIODevice::WriteOnly) || !plugin.open(QIODevice::WriteOnly) ||
+            !out.open(QIODevice::WriteOnly))
+            return {};
+        tokenFile.write(token->toUtf8());
+        plugin.write(QStringLiteral("#!/bin/sh\n%1\ntok=$(cat %2)\n"
+                                    "printf '{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":"
+                                    "\"ExecCredential\",\"status\":{\"token\":\"%s\"}}\\n' \"$tok\"\n")
+                         .arg(body, tokenFile.fileName())
+                         .toUtf8());
+        plugin.setPermissions(plugin.permissions() | QFileDevice::ExeOwner);
+        text.replace(m.capturedStart(), m.capturedLength(),
+                     QStringLiteral("\n    exec:\n      apiVersion: client.authentication.k8s.io/v1\n"
+                                    "      command: %1\n      interactiveMode: %2")
+                         .arg(plugin.fileName(), mode));
+        out.write(text.toUtf8());
+        return out.fileName();
+    }
+
     void commandLinePrintsWhatACredentialPluginSays()
     {
         // A device-code login run from a terminal or CI log must be seen to be answered.
         QTemporaryDir dir;
-        QVERIFY(dir.isValid());
-        QFile kubeconfig(testsupport::kubeconfigFor(QStringLiteral("viewer")));
-        QVERIFY(kubeconfig.open(QIODevice::ReadOnly));
-        QString text = QString::fromUtf8(kubeconfig.readAll());
-        const QRegularExpression tokenLine(QStringLiteral("\n    token: (\\S+)"));
-        const auto m = tokenLine.match(text);
-        QVERIFY(m.hasMatch());
-        QFile token(dir.filePath(QStringLiteral("token")));
-        QVERIFY(token.open(QIODevice::WriteOnly));
-        token.write(m.captured(1).toUtf8());
-        token.close();
-        QFile plugin(dir.filePath(QStringLiteral("say-login")));
-        QVERIFY(plugin.open(QIODevice::WriteOnly));
-        plugin.write(QStringLiteral("#!/bin/sh\necho 'Sign in at %1 with the code ABCD-EFGH' >&2\n"
-                                    "tok=$(cat %2)\n"
-                                    "printf '{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":"
-                                    "\"ExecCredential\",\"status\":{\"token\":\"%s\"}}\\n' \"$tok\"\n")
-                         .arg(QStringLiteral("https:") + QStringLiteral("//login.example/device"), token.fileName())
-                         .toUtf8());
-        plugin.close();
-        plugin.setPermissions(plugin.permissions() | QFileDevice::ExeOwner);
-        text.replace(m.capturedStart(), m.capturedLength(),
-                     QStringLiteral("\n    exec:\n      apiVersion: client.authentication.k8s.io/v1\n"
-                                    "      command: %1\n      interactiveMode: IfAvailable")
-                         .arg(plugin.fileName()));
-        QFile execConfig(dir.filePath(QStringLiteral("kubeconfig")));
-        QVERIFY(execConfig.open(QIODevice::WriteOnly));
-        execConfig.write(text.toUtf8());
-        execConfig.close();
-
+        QString token;
+        const QString kubeconfig =
+            execKubeconfig(dir,
+                           QStringLiteral("echo 'Sign in at %1 with the code ABCD-EFGH' >&2")
+                               .arg(QStringLiteral("https:") + QStringLiteral("//login.example/device")),
+                           QStringLiteral("IfAvailable"), &token);
+        QVERIFY(!kubeconfig.isEmpty());
         QProcess cli;
         cli.start(signalbox(), {QStringLiteral("status"), QStringLiteral("uro"), QStringLiteral("--kubeconfig"),
-                                execConfig.fileName(), QStringLiteral("-n"), QStringLiteral("uro")});
+                                kubeconfig, QStringLiteral("-n"), QStringLiteral("uro")});
         QVERIFY(cli.waitForFinished(30000));
         const QString err = QString::fromUtf8(cli.readAllStandardError());
         QVERIFY2(cli.exitCode() == 0, qPrintable(err));
-        QVERIFY2(err.contains(QStringLiteral("signalbox: say-login says: Sign in at https://login.example/device "
+        QVERIFY2(err.contains(QStringLiteral("signalbox: login says: Sign in at https://login.example/device "
                                              "with the code ABCD-EFGH")),
                  qPrintable(err));
-        QVERIFY(!err.contains(m.captured(1))); // the token itself is never printed
+        QVERIFY(!err.contains(token)); // the token itself is never printed
+    }
+
+    void inATerminalAPluginMayAsk()
+    {
+        // interactiveMode Always: run from a terminal, the plugin asks on it and gets the answer,
+        // as under kubectl. The terminal is a pseudo-terminal made by Python's pty module.
+        QTemporaryDir dir;
+        QString token;
+        const QString kubeconfig =
+            execKubeconfig(dir,
+                           QStringLiteral("case \"$KUBERNETES_EXEC_INFO\" in *'\"interactive\":true'*) ;; *) echo 'not "
+                                          "interactive' >&2; exit 1;; esac\n"
+                                          "printf 'One-time code: ' >&2\nread code\n"
+                                          "[ \"$code\" = CODE-123 ] || { echo \"wrong code: $code\" >&2; exit 1; }"),
+                           QStringLiteral("Always"), &token);
+        QVERIFY(!kubeconfig.isEmpty());
+        QProcess terminal;
+        terminal.start(
+            QStringLiteral("python3"),
+            {QStringLiteral("-c"),
+             QStringLiteral("import os, pty, sys; sys.exit(os.waitstatus_to_exitcode(pty.spawn(sys.argv[1:])))"),
+             signalbox(), QStringLiteral("status"), QStringLiteral("uro"), QStringLiteral("--kubeconfig"), kubeconfig,
+             QStringLiteral("-n"), QStringLiteral("uro")});
+        QVERIFY(terminal.waitForStarted());
+        terminal.write("CODE-123\n");
+        QVERIFY(terminal.waitForFinished(30000));
+        const QString seen = QString::fromUtf8(terminal.readAll());
+        QVERIFY2(terminal.exitCode() == 0, qPrintable(seen + QString::fromUtf8(terminal.readAllStandardError())));
+        QVERIFY2(seen.contains(QStringLiteral("One-time code: ")), qPrintable(seen));
+        QVERIFY2(seen.contains(QStringLiteral("uro: live slot ")), qPrintable(seen));
+
+        // Without a terminal the same plugin is not run, and the sentence says why.
+        QProcess cli;
+        cli.start(signalbox(), {QStringLiteral("status"), QStringLiteral("uro"), QStringLiteral("--kubeconfig"),
+                                kubeconfig, QStringLiteral("-n"), QStringLiteral("uro")});
+        cli.closeWriteChannel();
+        QVERIFY(cli.waitForFinished(30000));
+        QVERIFY(cli.exitCode() != 0);
+        QVERIFY2(cli.readAllStandardError().contains("interactiveMode: Always"), "no sentence about the terminal");
     }
 
     void racersWithExpectLiveSwapOncePerRound()
