@@ -60,6 +60,27 @@ int main(int argc, char** argv)
     std::function<void(int)> touchRound;
     std::vector<double> touches;
     char rawLive = 'a'; // where live points: after the swaps, where the last one put it
+    // Two JSON Patches one after the other, live then staging; `done` gets the milliseconds.
+    auto patchPair = [&](const kube::Json& live, const kube::Json& staging, std::function<void(double)> done) {
+        const auto& spec = specs.front();
+        auto t = std::make_shared<QElapsedTimer>();
+        t->start();
+        auto report = [&rc](const kube::Result<kube::Json>& r) {
+            if (!r) {
+                std::fprintf(stderr, "bench: %s\n", r.error().message.c_str());
+                rc = 1;
+            }
+        };
+        client.patch(kube::resources::services, spec.ns, spec.liveService, kube::PatchType::Json, live,
+                     [&, t, spec, staging, report, done](kube::Result<kube::Json> first) {
+                         report(first);
+                         client.patch(kube::resources::services, spec.ns, spec.stagingService,
+                                      kube::PatchType::Json, staging, [t, report, done](kube::Result<kube::Json> r) {
+                                          report(r);
+                                          done(t->nsecsElapsed() / 1e6);
+                                      });
+                     });
+    };
     rawRound = [&](int i) {
         if (i == rounds) {
             touchRound(0);
@@ -67,32 +88,17 @@ int main(int argc, char** argv)
         }
         // The same two selector changes a swap makes, without its checks, its history or its
         // verification: live to the other slot, then staging to the slot live left.
-        const auto& spec = specs.front();
-        const std::string path = "/spec/selector/" + model::pointerEscape(spec.slotLabel);
+        const std::string path = "/spec/selector/" + model::pointerEscape(specs.front().slotLabel);
         const char liveTo = (rawLive == 'a') ? 'b' : 'a';
         auto flip = [path](char slot) {
             return kube::Json::array({{{"op", "replace"}, {"path", path}, {"value", std::string(1, slot)}}});
         };
-        auto t = std::make_shared<QElapsedTimer>();
-        t->start();
-        client.patch(kube::resources::services, spec.ns, spec.liveService, kube::PatchType::Json, flip(liveTo),
-                     [&, t, i, spec, flip, liveTo](kube::Result<kube::Json> first) {
-                         if (!first) {
-                             std::fprintf(stderr, "bench: %s\n", first.error().message.c_str());
-                             rc = 1;
-                         }
-                         client.patch(kube::resources::services, spec.ns, spec.stagingService, kube::PatchType::Json,
-                                      flip(rawLive), [&, t, i, liveTo](kube::Result<kube::Json> r) {
-                                          if (!r) {
-                                              std::fprintf(stderr, "bench: %s\n", r.error().message.c_str());
-                                              rc = 1;
-                                          }
-                                          raw.push_back(t->nsecsElapsed() / 1e6);
-                                          rawLive = liveTo;
-                                          // Settled as the swaps are, so both meet the same cluster.
-                                          QTimer::singleShot(500, [&, i] { rawRound(i + 1); });
-                                      });
-                     });
+        patchPair(flip(liveTo), flip(rawLive), [&, i, liveTo](double ms) {
+            raw.push_back(ms);
+            rawLive = liveTo;
+            // Settled as the swaps are, so both meet the same cluster.
+            QTimer::singleShot(500, [&, i] { rawRound(i + 1); });
+        });
     };
     // For scale: two patches that change only an annotation, which no controller reacts to.
     touchRound = [&](int i) {
@@ -106,23 +112,12 @@ int main(int argc, char** argv)
             QCoreApplication::exit(rc);
             return;
         }
-        const auto& spec = specs.front();
-        auto t = std::make_shared<QElapsedTimer>();
-        t->start();
         const kube::Json touch = kube::Json::array(
             {{{"op", "add"}, {"path", "/metadata/annotations/bench"}, {"value", std::to_string(i)}}});
-        client.patch(kube::resources::services, spec.ns, spec.liveService, kube::PatchType::Json, touch,
-                     [&, t, i, touch, spec](kube::Result<kube::Json>) {
-                         client.patch(kube::resources::services, spec.ns, spec.stagingService, kube::PatchType::Json,
-                                      touch, [&, t, i](kube::Result<kube::Json> r) {
-                                          if (!r) {
-                                              std::fprintf(stderr, "bench: %s\n", r.error().message.c_str());
-                                              rc = 1;
-                                          }
-                                          touches.push_back(t->nsecsElapsed() / 1e6);
-                                          touchRound(i + 1);
-                                      });
-                     });
+        patchPair(touch, touch, [&, i](double ms) {
+            touches.push_back(ms);
+            touchRound(i + 1);
+        });
     };
     swapRound = [&](int i) {
         if (i == rounds) {

@@ -199,7 +199,7 @@ void CredentialProvider::runPlugin()
     const QString name = QFileInfo(q(exec.command)).fileName();
     connect(m_process, &QProcess::readyReadStandardError, this, [this, said, pending, name, timer, timeoutMs] {
         const QByteArray chunk = m_process->readAllStandardError();
-        said->append(chunk);
+        *said = (*said + chunk).right(4096); // the end is what a failure message shows
         pending->append(chunk);
         qsizetype nl;
         while ((nl = pending->indexOf('\n')) >= 0) {

@@ -46,6 +46,15 @@ bool setSelectors(const QString& live, const QString& staging)
     return a.exitCode == 0 && b.exitCode == 0;
 }
 
+// The viewer's kubeconfig, in namespace uro.
+kube::KubeconfigOptions viewerOptions()
+{
+    kube::KubeconfigOptions options;
+    options.explicitPath = testsupport::kubeconfigFor(QStringLiteral("viewer")).toStdString();
+    options.namespaceOverride = "uro";
+    return options;
+}
+
 } // namespace
 
 class TestDashboardGui : public QObject {
@@ -73,11 +82,8 @@ private Q_SLOTS:
         QVERIFY2(apply.exitCode == 0, qPrintable(apply.describe()));
         QVERIFY(setSelectors(QStringLiteral("a"), QStringLiteral("b")));
 
-        kube::KubeconfigOptions options;
-        options.explicitPath = testsupport::kubeconfigFor(QStringLiteral("viewer")).toStdString();
-        options.namespaceOverride = "uro";
-        auto merged = kube::loadKubeconfig(options);
-        auto rest = kube::loadRestConfig(options);
+        auto merged = kube::loadKubeconfig(viewerOptions());
+        auto rest = kube::loadRestConfig(viewerOptions());
         QVERIFY(merged && rest);
         m_window = new ui::MainWindow;
         m_dashboard = new model::Dashboard(merged.value(), rest.value(), &m_transport, {}, m_window);
@@ -158,30 +164,23 @@ private Q_SLOTS:
         // the address as a link, until the person has signed in; then the services load.
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
-        QFile script(dir.filePath(QStringLiteral("device-login")));
-        QVERIFY(script.open(QIODevice::WriteOnly));
-        script.write(QStringLiteral(R"(#!/bin/sh
-echo "To sign in, open %2 and enter the code WXYZ-1234" >&2
-while [ ! -f "%1/approved" ]; do sleep 0.05; done
-tok=$(cat "%1/approved")
-printf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"%s"}}\n' "$tok"
-)")
-                         .arg(dir.path(), QStringLiteral("https://login.example/device"))
-                         .toUtf8());
-        script.close();
-        script.setPermissions(script.permissions() | QFileDevice::ExeOwner);
+        const QString approved = dir.filePath(QStringLiteral("approved"));
+        const QString script = dir.filePath(QStringLiteral("device-login"));
+        QVERIFY(testsupport::writeCredentialPlugin(
+            script,
+            QStringLiteral("echo 'To sign in, open %1 and enter the code WXYZ-1234' >&2\n"
+                           "while [ ! -f '%2' ]; do sleep 0.05; done")
+                .arg(QStringLiteral("https://login.example/device"), approved),
+            approved));
 
-        kube::KubeconfigOptions options;
-        options.explicitPath = testsupport::kubeconfigFor(QStringLiteral("viewer")).toStdString();
-        options.namespaceOverride = "uro";
-        auto merged = kube::loadKubeconfig(options);
-        auto rest = kube::loadRestConfig(options);
+        auto merged = kube::loadKubeconfig(viewerOptions());
+        auto rest = kube::loadRestConfig(viewerOptions());
         QVERIFY(merged && rest);
         const std::string token = rest->user.token;
         rest->user.token.clear();
         kube::ExecConfig exec;
         exec.apiVersion = "client.authentication.k8s.io/v1";
-        exec.command = script.fileName().toStdString();
+        exec.command = script.toStdString();
         exec.interactiveMode = "IfAvailable";
         rest->user.exec = exec;
 
@@ -203,10 +202,10 @@ printf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential",
         if (!shots.isEmpty())
             QVERIFY(window.grab().save(shots + QStringLiteral("/device-login.png"), "PNG"));
 
-        QFile approved(dir.filePath(QStringLiteral("approved")));
-        QVERIFY(approved.open(QIODevice::WriteOnly));
-        approved.write(QByteArray::fromStdString(token));
-        approved.close();
+        QFile approval(approved);
+        QVERIFY(approval.open(QIODevice::WriteOnly));
+        approval.write(QByteArray::fromStdString(token));
+        approval.close();
         QTRY_VERIFY_WITH_TIMEOUT(dashboard->complete() && window.serviceModel()->rowCount() == 2, 20000);
         QCOMPARE(window.pluginNoteText(), QString());
     }

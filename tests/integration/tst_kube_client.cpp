@@ -276,18 +276,13 @@ private Q_SLOTS:
         // A device-code login: the plugin tells the person where to go, then waits for them.
         const QString dir = m_tmp.path();
         QFile::remove(dir + QStringLiteral("/approved"));
-        writeFile(dir + QStringLiteral("/device-login"),
-                  QStringLiteral(R"(#!/bin/sh
-d=%1
-echo "To sign in, open %2 and enter the code TEST-CODE" >&2
-i=0
-while [ ! -f "$d/approved" ]; do sleep 0.05; i=$((i+1)); [ $i -lt 600 ] || exit 1; done
-tok=$(cat "$d/approved")
-printf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"%s"}}\n' "$tok"
-)")
-                      .arg(dir, QStringLiteral("http://127.0.0.1:9/device"))
-                      .toUtf8(),
-                  true);
+        QVERIFY(testsupport::writeCredentialPlugin(
+            dir + QStringLiteral("/device-login"),
+            QStringLiteral("echo 'To sign in, open %1 and enter the code TEST-CODE' >&2\n"
+                           "i=0\n"
+                           "while [ ! -f '%2' ]; do sleep 0.05; i=$((i+1)); [ $i -lt 600 ] || exit 1; done")
+                .arg(QStringLiteral("http://127.0.0.1:9/device"), dir + QStringLiteral("/approved")),
+            dir + QStringLiteral("/approved")));
         kube::RestConfig rc = execConfig(60);
         rc.user.exec->command = (dir + QStringLiteral("/device-login")).toStdString();
         kube::Client c(rc, &m_transport);

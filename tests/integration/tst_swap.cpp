@@ -50,6 +50,14 @@ void clearHistory(const QString& service)
              QStringLiteral("uro"), QStringLiteral("signalbox.v-sekai.org/history-")});
 }
 
+QByteArray deploymentField(const QString& deployment, const QString& jsonpath)
+{
+    return kubectl(QStringLiteral("admin"),
+                   {QStringLiteral("get"), QStringLiteral("deployment"), deployment, QStringLiteral("-n"),
+                    QStringLiteral("uro"), QStringLiteral("-o"), QStringLiteral("jsonpath=") + jsonpath})
+        .out;
+}
+
 int historyLength(const QString& service)
 {
     const auto r = kubectl(QStringLiteral("admin"),
@@ -209,10 +217,7 @@ private Q_SLOTS:
         QVERIFY(execute(c.get(), plan(c.get(), model::SwapPlan::Kind::Swap, "uro")).verified);
         const QString staging = selectorOf(QStringLiteral("uro-staging"));
         const QString deployment = QStringLiteral("uro-") + staging;
-        const auto old =
-            kubectl(QStringLiteral("admin"), {QStringLiteral("get"), QStringLiteral("deployment"), deployment,
-                                              QStringLiteral("-n"), QStringLiteral("uro"), QStringLiteral("-o"),
-                                              QStringLiteral("jsonpath={.spec.template.spec.containers[0].image}")});
+        const QByteArray old = deploymentField(deployment, QStringLiteral("{.spec.template.spec.containers[0].image}"));
         QVERIFY(kubectl(QStringLiteral("admin"),
                         {QStringLiteral("set"), QStringLiteral("image"), QStringLiteral("deployment/") + deployment,
                          QStringLiteral("uro=ghcr.io/v-sekai/uro:0000000000000000000000000000000000000001"),
@@ -223,11 +228,10 @@ private Q_SLOTS:
         QVERIFY2(QString::fromStdString(refused.firstFailure()->text)
                      .contains(QStringLiteral("staging was redeployed since")),
                  refused.describe().c_str());
-        QVERIFY(
-            kubectl(QStringLiteral("admin"),
-                    {QStringLiteral("set"), QStringLiteral("image"), QStringLiteral("deployment/") + deployment,
-                     QStringLiteral("uro=") + QString::fromUtf8(old.out), QStringLiteral("-n"), QStringLiteral("uro")})
-                .exitCode == 0);
+        QVERIFY(kubectl(QStringLiteral("admin"),
+                        {QStringLiteral("set"), QStringLiteral("image"), QStringLiteral("deployment/") + deployment,
+                         QStringLiteral("uro=") + QString::fromUtf8(old), QStringLiteral("-n"), QStringLiteral("uro")})
+                    .exitCode == 0);
         QVERIFY(kubectl(QStringLiteral("admin"), {QStringLiteral("rollout"), QStringLiteral("status"),
                                                   QStringLiteral("deployment/") + deployment, QStringLiteral("-n"),
                                                   QStringLiteral("uro"), QStringLiteral("--timeout=60s")})
@@ -296,20 +300,14 @@ private Q_SLOTS:
         // and B becomes live. The deploy must not leave a new release running in live.
         setSlots(QStringLiteral("uro"), QStringLiteral("a"), QStringLiteral("b"));
         setSlots(QStringLiteral("uro-frontend"), QStringLiteral("a"), QStringLiteral("b"));
-        const auto image = [](const QString& d) {
-            return kubectl(QStringLiteral("admin"),
-                           {QStringLiteral("get"), QStringLiteral("deployment"), d, QStringLiteral("-n"),
-                            QStringLiteral("uro"), QStringLiteral("-o"),
-                            QStringLiteral("jsonpath={.spec.template.spec.containers[0].image}")})
-                .out;
+        const auto image = [] {
+            return deploymentField(QStringLiteral("uro-b"),
+                                   QStringLiteral("{.spec.template.spec.containers[0].image}"));
         };
-        const QByteArray before = image(QStringLiteral("uro-b"));
+        const QByteArray before = image();
         const auto history = [] {
-            return kubectl(QStringLiteral("admin"),
-                           {QStringLiteral("get"), QStringLiteral("deployment"), QStringLiteral("uro-b"),
-                            QStringLiteral("-n"), QStringLiteral("uro"), QStringLiteral("-o"),
-                            QStringLiteral("jsonpath={.metadata.annotations.signalbox\\.v-sekai\\.org/history}")})
-                .out;
+            return deploymentField(QStringLiteral("uro-b"),
+                                   QStringLiteral("{.metadata.annotations.signalbox\\.v-sekai\\.org/history}"));
         };
         const QByteArray annotationsBefore = history();
         auto c = client(QStringLiteral("deployer"));
@@ -336,7 +334,7 @@ private Q_SLOTS:
         QVERIFY2(outcome->status == model::DeployOutcome::Status::Conflict, outcome->message.c_str());
         QVERIFY2(QString::fromStdString(outcome->message).contains(QStringLiteral("undone")), outcome->message.c_str());
         QCOMPARE(outcome->exitCode(), 5);
-        QCOMPARE(image(QStringLiteral("uro-b")), before);
+        QCOMPARE(image(), before);
         QCOMPARE(history(), annotationsBefore);
         QVERIFY(kubectl(QStringLiteral("admin"),
                         {QStringLiteral("rollout"), QStringLiteral("status"), QStringLiteral("deployment/uro-b"),
@@ -358,22 +356,18 @@ private Q_SLOTS:
             return {};
         *token = m.captured(1);
         QFile tokenFile(dir.filePath(QStringLiteral("token")));
-        QFile plugin(dir.filePath(QStringLiteral("login")));
+        const QString plugin = dir.filePath(QStringLiteral("login"));
         QFile out(dir.filePath(QStringLiteral("kubeconfig")));
-        if (!tokenFile.open(QIODevice::WriteOnly) || !plugin.open(QIODevice::WriteOnly) ||
-            !out.open(QIODevice::WriteOnly))
+        if (!tokenFile.open(QIODevice::WriteOnly) || !out.open(QIODevice::WriteOnly))
             return {};
         tokenFile.write(token->toUtf8());
-        plugin.write(QStringLiteral("#!/bin/sh\n%1\ntok=$(cat %2)\n"
-                                    "printf '{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":"
-                                    "\"ExecCredential\",\"status\":{\"token\":\"%s\"}}\\n' \"$tok\"\n")
-                         .arg(body, tokenFile.fileName())
-                         .toUtf8());
-        plugin.setPermissions(plugin.permissions() | QFileDevice::ExeOwner);
+        tokenFile.close();
+        if (!testsupport::writeCredentialPlugin(plugin, body, tokenFile.fileName()))
+            return {};
         text.replace(m.capturedStart(), m.capturedLength(),
                      QStringLiteral("\n    exec:\n      apiVersion: client.authentication.k8s.io/v1\n"
                                     "      command: %1\n      interactiveMode: %2")
-                         .arg(plugin.fileName(), mode));
+                         .arg(plugin, mode));
         out.write(text.toUtf8());
         return out.fileName();
     }
@@ -383,11 +377,10 @@ private Q_SLOTS:
         // A device-code login run from a terminal or CI log must be seen to be answered.
         QTemporaryDir dir;
         QString token;
-        const QString kubeconfig =
-            execKubeconfig(dir,
-                           QStringLiteral("echo 'Sign in at %1 with the code ABCD-EFGH' >&2")
-                               .arg(QStringLiteral("https:") + QStringLiteral("//login.example/device")),
-                           QStringLiteral("IfAvailable"), &token);
+        const QString kubeconfig = execKubeconfig(dir,
+                                                  QStringLiteral("echo 'Sign in at %1 with the code ABCD-EFGH' >&2")
+                                                      .arg(QStringLiteral("https://login.example/device")),
+                                                  QStringLiteral("IfAvailable"), &token);
         QVERIFY(!kubeconfig.isEmpty());
         QProcess cli;
         cli.start(signalbox(), {QStringLiteral("status"), QStringLiteral("uro"), QStringLiteral("--kubeconfig"),

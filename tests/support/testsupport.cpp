@@ -2,6 +2,7 @@
 
 #include <QDeadlineTimer>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QProcess>
 #include <QThread>
@@ -69,6 +70,20 @@ ProcessResult run(const QString& program, const QStringList& args, const QByteAr
     r.out = p.readAllStandardOutput();
     r.err = p.readAllStandardError();
     return r;
+}
+
+bool writeCredentialPlugin(const QString& path, const QString& before, const QString& tokenFile)
+{
+    QFile plugin(path);
+    if (!plugin.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        return false;
+    plugin.write(QStringLiteral("#!/bin/sh\n%1\ntok=$(cat \"%2\")\n"
+                                "printf '{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":"
+                                "\"ExecCredential\",\"status\":{\"token\":\"%s\"}}\\n' \"$tok\"\n")
+                     .arg(before, tokenFile)
+                     .toUtf8());
+    plugin.close();
+    return plugin.setPermissions(plugin.permissions() | QFileDevice::ExeOwner);
 }
 
 ProcessResult kubectl(const QString& user, const QStringList& args, const QByteArray& input)

@@ -27,6 +27,10 @@ struct ProcessResult {
 ProcessResult run(const QString& program, const QStringList& args, const QByteArray& input = {}, int timeoutMs = 60000);
 ProcessResult kubectl(const QString& user, const QStringList& args, const QByteArray& input = {});
 
+// Writes an executable exec credential plugin (client.authentication.k8s.io/v1) at `path`: the
+// shell lines `before`, then an ExecCredential with the token read from `tokenFile` when it runs.
+bool writeCredentialPlugin(const QString& path, const QString& before, const QString& tokenFile);
+
 // Polls `condition` until it holds or `timeoutMs` passes; returns whether it held.
 bool waitFor(const std::function<bool()>& condition, int timeoutMs, int intervalMs = 200);
 
