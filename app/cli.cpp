@@ -421,6 +421,7 @@ private:
         if (name.empty())
             return;
         m_swapper = new model::Swapper(&m_client, model::groupOf(m_services, name), this);
+        m_swapper->setFreshGroup(m_options.config);
         m_swapper->plan(kind, name, m_options.expectLive, [this, name](model::SwapPlan plan) {
             showPlan(plan);
             if (!plan.allowed()) {

@@ -1,8 +1,7 @@
 #include "cli.h"
+#include "console.h"
 #include "kube/kubeconfig.h"
-#include "kube/transport.h"
 #include "model/connectioninfo.h"
-#include "model/dashboard.h"
 #include "model/servicespec.h"
 #include "ui/mainwindow.h"
 #include "ui/style.h"
@@ -15,43 +14,7 @@
 #include <QTimer>
 #include <cstdio>
 #include <curl/curl.h>
-
-namespace {
-
-struct Console {
-    kube::KubeconfigOptions options;
-    model::ServiceConfig config;
-    kube::Transport* transport = nullptr;
-    ui::MainWindow* window = nullptr;
-    QPointer<model::Dashboard> dashboard;
-
-    // (Re)connects the window to the chosen context; the old dashboard and its watches go.
-    void connectTo(const std::string& context)
-    {
-        options.context = context;
-        if (dashboard)
-            dashboard->deleteLater();
-        auto merged = kube::loadKubeconfig(options);
-        auto rest = kube::loadRestConfig(options);
-        window->setConnection(model::describeConnection(rest));
-        if (merged) {
-            QStringList names;
-            for (const auto& c : merged->contexts)
-                names << QString::fromStdString(c.name);
-            window->setContexts(names, rest ? QString::fromStdString(rest->contextName) : QString());
-        }
-        if (!rest) {
-            window->setDashboard(nullptr);
-            return;
-        }
-        dashboard =
-            new model::Dashboard(merged ? merged.value() : kube::Kubeconfig{}, rest.value(), transport, config, window);
-        window->setDashboard(dashboard);
-        dashboard->start();
-    }
-};
-
-} // namespace
+#include <memory>
 
 int main(int argc, char** argv)
 {
@@ -107,31 +70,20 @@ int main(int argc, char** argv)
         return 2;
     }
 
-    Console console;
-    console.options = kube::KubeconfigOptions::fromEnvironment();
-    console.options.explicitPath = parser.value(kubeconfig).toStdString();
-    console.options.namespaceOverride = parser.value(ns).toStdString();
     const bool explicitConfig = parser.isSet(config);
     const std::string configPath =
         explicitConfig ? parser.value(config).toStdString() : model::defaultServiceConfigPath();
     auto loaded = model::loadServiceConfig(configPath, explicitConfig);
-    if (loaded)
-        console.config = loaded.value();
+    kube::KubeconfigOptions options = kube::KubeconfigOptions::fromEnvironment();
+    options.explicitPath = parser.value(kubeconfig).toStdString();
+    options.namespaceOverride = parser.value(ns).toStdString();
 
-    kube::Transport transport;
-    console.transport = &transport;
-    ui::MainWindow window;
-    console.window = &window;
+    auto console = std::make_unique<app::Console>(options, loaded ? loaded.value() : model::ServiceConfig{});
+    ui::MainWindow& window = *console->window();
     if (parser.isSet(poll))
         QSettings().setValue(QStringLiteral("pollIntervalSeconds"), parser.value(poll).toInt());
     window.setReadOnly(parser.isSet(readOnly) || QSettings().value(QStringLiteral("readOnly")).toBool());
-    QObject::connect(&window, &ui::MainWindow::contextRequested, &window,
-                     [&console](const QString& name) { console.connectTo(name.toStdString()); });
-    QObject::connect(&window, &ui::MainWindow::namespaceRequested, &window, [&console](const QString& name) {
-        console.options.namespaceOverride = name.toStdString();
-        console.connectTo(console.options.context);
-    });
-    console.connectTo(parser.value(context).toStdString());
+    console->connectTo(parser.value(context).toStdString());
     if (!loaded) {
         window.setConnection(model::describeConnection(kube::Result<kube::RestConfig>(loaded.error())));
     }
@@ -157,16 +109,17 @@ int main(int argc, char** argv)
                 QApplication::exit(saved && complete ? 0 : 1);
             });
         };
-        if (!console.dashboard) {
+        if (!console->dashboard()) {
             save(false);
         } else {
             QObject::connect(
-                console.dashboard, &model::Dashboard::completed, &window, [save] { save(true); },
+                console->dashboard(), &model::Dashboard::completed, &window, [save] { save(true); },
                 Qt::SingleShotConnection);
             QTimer::singleShot(30000, &window, [save] { save(false); });
         }
     }
     const int rc = QApplication::exec();
+    console.reset(); // its transport's handles go before libcurl does
     curl_global_cleanup();
     return rc;
 }

@@ -1,5 +1,6 @@
 // Starts the real main window on a kubeconfig, and prints: the time from process start to the
 // first complete dashboard on screen, then, after an idle period, resident memory and CPU use.
+#include "app/console.h"
 #include "kube/kubeconfig.h"
 #include "kube/transport.h"
 #include "model/dashboard.h"
@@ -9,11 +10,9 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QTimer>
-
+#include <cstdio>
 #include <curl/curl.h>
 #include <sys/resource.h>
-
-#include <cstdio>
 
 namespace {
 
@@ -69,12 +68,10 @@ int main(int argc, char** argv)
         }
         config = c.value();
     }
-    kube::Transport transport;
-    ui::MainWindow window;
-    auto* dashboard = new model::Dashboard(merged.value(), rest.value(), &transport, config, &window);
-    window.setConnection(model::describeConnection(rest));
-    window.setDashboard(dashboard);
-    dashboard->start();
+    app::Console console(options, config);
+    console.connectWith(merged.value(), rest.value());
+    ui::MainWindow& window = *console.window();
+    model::Dashboard* dashboard = console.dashboard();
     window.show();
 
     double idleCpuStart = 0;

@@ -10,11 +10,9 @@
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QTimer>
-
-#include <curl/curl.h>
-
 #include <algorithm>
 #include <cstdio>
+#include <curl/curl.h>
 #include <functional>
 #include <memory>
 #include <vector>
@@ -74,8 +72,8 @@ int main(int argc, char** argv)
         client.patch(kube::resources::services, spec.ns, spec.liveService, kube::PatchType::Json, live,
                      [&, t, spec, staging, report, done](kube::Result<kube::Json> first) {
                          report(first);
-                         client.patch(kube::resources::services, spec.ns, spec.stagingService,
-                                      kube::PatchType::Json, staging, [t, report, done](kube::Result<kube::Json> r) {
+                         client.patch(kube::resources::services, spec.ns, spec.stagingService, kube::PatchType::Json,
+                                      staging, [t, report, done](kube::Result<kube::Json> r) {
                                           report(r);
                                           done(t->nsecsElapsed() / 1e6);
                                       });
@@ -107,13 +105,13 @@ int main(int argc, char** argv)
             std::printf("swap, confirm to verified endpoints: median %.1f ms over %d swaps\n", s, rounds);
             std::printf("the same two selector changes, raw:  median %.1f ms over %d pairs\n", r, rounds);
             std::printf("ratio: %.2fx (target: at most 3x)\n", s / r);
-            std::printf("two raw annotation-only patches:     median %.1f ms over %d pairs (%.2fx)\n",
-                        median(touches), rounds, s / median(touches));
+            std::printf("two raw annotation-only patches:     median %.1f ms over %d pairs (%.2fx)\n", median(touches),
+                        rounds, s / median(touches));
             QCoreApplication::exit(rc);
             return;
         }
-        const kube::Json touch = kube::Json::array(
-            {{{"op", "add"}, {"path", "/metadata/annotations/bench"}, {"value", std::to_string(i)}}});
+        const kube::Json touch =
+            kube::Json::array({{{"op", "add"}, {"path", "/metadata/annotations/bench"}, {"value", std::to_string(i)}}});
         patchPair(touch, touch, [&, i](double ms) {
             touches.push_back(ms);
             touchRound(i + 1);
@@ -134,35 +132,37 @@ int main(int argc, char** argv)
             auto t = std::make_shared<QElapsedTimer>();
             t->start();
             auto steps = std::make_shared<std::string>();
-            (*swapper)->execute(plan, [t, steps](const std::string& step) {
-                *steps += "  " + std::to_string(t->nsecsElapsed() / 1000000) + " ms  " + step + "\n";
-            }, [&, t, i, steps, liveTo = plan.members.front().liveTo](model::SwapOutcome o) {
-                if (i == 0 && qEnvironmentVariableIsSet("SIGNALBOX_BENCH_STEPS"))
-                    std::printf("first swap, step by step:\n%s  %lld ms  done\n", steps->c_str(),
-                                static_cast<long long>(t->nsecsElapsed() / 1000000));
-                if (o.exitCode() != 0) {
-                    std::fprintf(stderr, "bench: %s\n", o.message.c_str());
-                    QCoreApplication::exit(1);
-                    return;
-                }
-                swaps.push_back(t->nsecsElapsed() / 1e6);
-                rawLive = liveTo;
-                // Operators do not swap twenty times a second: let the endpoint controller settle
-                // (it delays a sync while its cache still lags its own last write).
-                QTimer::singleShot(500, [&, i] { swapRound(i + 1); });
-            });
+            (*swapper)->execute(
+                plan,
+                [t, steps](const std::string& step) {
+                    *steps += "  " + std::to_string(t->nsecsElapsed() / 1000000) + " ms  " + step + "\n";
+                },
+                [&, t, i, steps, liveTo = plan.members.front().liveTo](model::SwapOutcome o) {
+                    if (i == 0 && qEnvironmentVariableIsSet("SIGNALBOX_BENCH_STEPS"))
+                        std::printf("first swap, step by step:\n%s  %lld ms  done\n", steps->c_str(),
+                                    static_cast<long long>(t->nsecsElapsed() / 1000000));
+                    if (o.exitCode() != 0) {
+                        std::fprintf(stderr, "bench: %s\n", o.message.c_str());
+                        QCoreApplication::exit(1);
+                        return;
+                    }
+                    swaps.push_back(t->nsecsElapsed() / 1e6);
+                    rawLive = liveTo;
+                    // Operators do not swap twenty times a second: let the endpoint controller settle
+                    // (it delays a sync while its cache still lags its own last write).
+                    QTimer::singleShot(500, [&, i] { swapRound(i + 1); });
+                });
         });
     };
-    model::lookupServices(&client, {}, options.namespaceOverride,
-                          [&](kube::Result<std::vector<model::ServiceSpec>> r) {
-                              if (!r || model::groupOf(r.value(), service).empty()) {
-                                  std::fprintf(stderr, "bench: no service %s\n", service.c_str());
-                                  QCoreApplication::exit(1);
-                                  return;
-                              }
-                              specs = r.value();
-                              swapRound(0);
-                          });
+    model::lookupServices(&client, {}, options.namespaceOverride, [&](kube::Result<std::vector<model::ServiceSpec>> r) {
+        if (!r || model::groupOf(r.value(), service).empty()) {
+            std::fprintf(stderr, "bench: no service %s\n", service.c_str());
+            QCoreApplication::exit(1);
+            return;
+        }
+        specs = r.value();
+        swapRound(0);
+    });
     const int code = QCoreApplication::exec();
     curl_global_cleanup();
     return code;

@@ -22,9 +22,9 @@ template <typename T, typename Parse> void collect(const kube::Informer* informe
 
 } // namespace
 
-Dashboard::Dashboard(kube::Kubeconfig kubeconfig, kube::RestConfig current, kube::Transport* transport,
+Dashboard::Dashboard(kube::Kubeconfig kubeconfig, kube::RestConfig current, kube::ClientPool* clients,
                      ServiceConfig config, QObject* parent)
-    : QObject(parent), m_kubeconfig(std::move(kubeconfig)), m_current(std::move(current)), m_transport(transport),
+    : QObject(parent), m_kubeconfig(std::move(kubeconfig)), m_current(std::move(current)), m_pool(clients),
       m_config(std::move(config)), m_pollSeconds(m_config.pollIntervalSeconds),
       m_registry(new kube::InformerRegistry(this)), m_recompute(new QTimer(this))
 {
@@ -51,7 +51,7 @@ kube::Client* Dashboard::client(const std::string& context)
         }
         config = resolved.value();
     }
-    auto* c = new kube::Client(config, m_transport, this);
+    kube::Client* c = m_pool->client(config);
     connect(c->credentials(), &kube::CredentialProvider::pluginSaid, this,
             [this](const QString& plugin, const QString& line) {
                 m_pluginName = plugin;

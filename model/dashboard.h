@@ -1,6 +1,7 @@
 #pragma once
 
 #include "kube/client.h"
+#include "kube/clientpool.h"
 #include "kube/informer.h"
 #include "kube/kubeconfig.h"
 #include "servicespec.h"
@@ -25,7 +26,8 @@ class Dashboard : public QObject {
     Q_OBJECT
 
 public:
-    Dashboard(kube::Kubeconfig kubeconfig, kube::RestConfig current, kube::Transport* transport, ServiceConfig config,
+    // Clients come from `clients`, which outlives the dashboard (an action under way keeps its client).
+    Dashboard(kube::Kubeconfig kubeconfig, kube::RestConfig current, kube::ClientPool* clients, ServiceConfig config,
               QObject* parent = nullptr);
     ~Dashboard() override;
 
@@ -47,7 +49,7 @@ public:
     QString pluginName() const { return m_pluginName; }
     const kube::RestConfig& currentConfig() const { return m_current; }
     kube::Client* client(const std::string& context);
-    kube::Transport* transport() const { return m_transport; }
+    kube::Transport* transport() const { return m_pool->transport(); }
     const ServiceConfig& config() const { return m_config; }
     std::size_t informerCount() const;
 
@@ -68,7 +70,7 @@ private:
 
     kube::Kubeconfig m_kubeconfig;
     kube::RestConfig m_current;
-    kube::Transport* m_transport;
+    kube::ClientPool* m_pool;
     ServiceConfig m_config;
     int m_pollSeconds = 0;
     std::map<std::string, kube::Client*> m_clients;

@@ -415,11 +415,21 @@ void Deployer::execute(const DeployPlan& confirmed, bool wait, std::function<voi
                                              }
                                              if (auto d = kube::parseDeployment(r.value()))
                                                  run->generation = d->meta.generation;
-                                             if (p.target != DeployTarget::Staging) {
-                                                 recordAndFollow();
+                                             const json after = r.value();
+                                             auto next = [=, this] {
+                                                 if (p.target != DeployTarget::Staging)
+                                                     recordAndFollow();
+                                                 else
+                                                     guardStaging(run, before, after, recordAndFollow);
+                                             };
+                                             if (!m_afterPatch) {
+                                                 next();
                                                  return;
                                              }
-                                             guardStaging(run, before, r.value(), recordAndFollow);
+                                             m_afterPatch([self, next] {
+                                                 if (self)
+                                                     next();
+                                             });
                                          });
                      };
                      if (m_beforePatch)

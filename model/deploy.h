@@ -62,6 +62,9 @@ public:
 
     // Tests only: called just before the deploy's patch is sent; the patch goes when `send` is called.
     void setBeforePatchHook(std::function<void(std::function<void()> send)> hook) { m_beforePatch = std::move(hook); }
+    // Tests only: called once the deploy's patch was accepted, before its guard, its Event and
+    // the rollout; those go on when `resume` is called.
+    void setAfterPatchHook(std::function<void(std::function<void()> resume)> hook) { m_afterPatch = std::move(hook); }
 
 private:
     void follow(std::shared_ptr<struct DeployRun> run, int attempt);
@@ -72,6 +75,7 @@ private:
     QPointer<kube::RegistryClient> m_registry;
     ServiceSpec m_spec;
     std::function<void(std::function<void()>)> m_beforePatch;
+    std::function<void(std::function<void()>)> m_afterPatch;
 };
 
 } // namespace model

@@ -1,20 +1,44 @@
 #include "serviceactions.h"
 
-#include "notify.h"
-
 #include <QTimer>
 
 namespace model {
 
-ServiceActions::ServiceActions(Dashboard* dashboard, QObject* parent)
-    : QObject(parent), m_dashboard(dashboard), m_debounce(new QTimer(this))
+ServiceActions::ServiceActions(Dashboard* dashboard, ActionRunner* runner, QObject* parent)
+    : QObject(parent), m_dashboard(dashboard), m_runner(runner), m_debounce(new QTimer(this))
 {
+    if (runner) {
+        auto mine = [this](int id) {
+            const Activity* a = m_runner ? m_runner->activity(id) : nullptr;
+            return a && !m_service.empty() && a->touches(m_ns, m_service);
+        };
+        connect(runner, &ActionRunner::started, this, [this, mine](int id) {
+            if (!mine(id))
+                return;
+            m_swap.enabled = m_rollback.enabled = m_repair.enabled = false;
+            Q_EMIT changed();
+            Q_EMIT activityChanged();
+        });
+        connect(runner, &ActionRunner::progressed, this, [this, mine](int id) {
+            if (mine(id))
+                Q_EMIT activityChanged();
+        });
+        connect(runner, &ActionRunner::finished, this, [this, mine](int id) {
+            if (!mine(id))
+                return;
+            Q_EMIT activityChanged();
+            // The buttons come back with a plan made on what the action left behind.
+            m_fingerprint = fingerprint();
+            replan();
+            Q_EMIT changed();
+        });
+    }
     m_debounce->setSingleShot(true);
     m_debounce->setInterval(300);
     connect(m_debounce, &QTimer::timeout, this, &ServiceActions::replan);
     connect(dashboard, &Dashboard::servicesChanged, this, [this] {
         // Plans cost a dozen requests: plan again only when what they depend on changed.
-        if (m_service.empty() || m_busy)
+        if (m_service.empty() || busy())
             return;
         const std::string now = fingerprint();
         if (now != m_fingerprint) {
@@ -46,6 +70,8 @@ void ServiceActions::setService(const std::string& name)
     if (name == m_service)
         return;
     m_service = name;
+    const ServiceState* st = m_dashboard ? m_dashboard->service(name) : nullptr;
+    m_ns = st ? st->spec.ns : std::string();
     m_swap = m_rollback = m_repair = m_deploy = {};
     ++m_generation;
     if (m_swapper)
@@ -73,7 +99,7 @@ Swapper* ServiceActions::swapper()
 
 void ServiceActions::replan()
 {
-    if (m_busy || m_service.empty())
+    if (busy() || m_service.empty())
         return;
     Swapper* sw = swapper();
     if (!sw)
@@ -137,27 +163,23 @@ void ServiceActions::replan()
         });
 }
 
-void ServiceActions::run(const SwapPlan& confirmed)
+bool ServiceActions::busy() const
 {
-    Swapper* sw = swapper();
-    if (!sw || m_busy)
-        return;
-    m_busy = true;
-    m_swap.enabled = m_rollback.enabled = m_repair.enabled = false;
-    Q_EMIT changed();
-    sw->execute(
-        confirmed, [this](const std::string& step) { Q_EMIT progress(QString::fromStdString(step)); },
-        [this, confirmed](SwapOutcome outcome) {
-            m_busy = false;
-            if (m_dashboard && !m_dashboard->config().webhook.empty()) {
-                auto* notifier = new Notifier(m_dashboard->transport(), m_dashboard->config().webhook, this);
-                notifier->send(std::string(outcome.exitCode() == 0 ? "✅ " : "❌ ") + confirmed.user + " · " +
-                                   confirmed.service + " · " + confirmed.verb() + ": " + outcome.message,
-                               [notifier](kube::Result<kube::HttpResponse>) { notifier->deleteLater(); });
-            }
-            Q_EMIT finished(outcome);
-            replan();
-        });
+    return m_runner && !m_service.empty() && m_runner->runningFor(m_ns, m_service);
+}
+
+const Activity* ServiceActions::latestActivity() const
+{
+    return m_runner && !m_service.empty() ? m_runner->latestFor(m_ns, m_service) : nullptr;
+}
+
+int ServiceActions::run(const SwapPlan& confirmed)
+{
+    const ServiceState* s = m_dashboard ? m_dashboard->service(m_service) : nullptr;
+    kube::Client* client = s ? m_dashboard->client(s->spec.context) : nullptr;
+    if (!client || !m_runner || busy())
+        return 0;
+    return m_runner->startSwap(client, m_dashboard->config(), confirmed);
 }
 
 } // namespace model

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "actionrunner.h"
 #include "dashboard.h"
 #include "swap.h"
 
@@ -26,22 +27,27 @@ public:
         std::optional<SwapPlan> plan;
     };
 
-    explicit ServiceActions(Dashboard* dashboard, QObject* parent = nullptr);
+    // Plans for the service shown; `runner` (the application's) carries out what is confirmed.
+    ServiceActions(Dashboard* dashboard, ActionRunner* runner, QObject* parent = nullptr);
 
     void setService(const std::string& name);
     const std::string& service() const { return m_service; }
     const Availability& availability(SwapPlan::Kind kind) const;
     // Deploying: whether the user may patch the staging slot's or the sandbox's Deployment.
     const Availability& deployAvailability() const { return m_deploy; }
-    bool busy() const { return m_busy; }
+    // An action that changes this service (or its group) is running.
+    bool busy() const;
+    // The newest action started on this service, running or finished, or nullptr.
+    const Activity* latestActivity() const;
 
-    // Carries out a plan the user confirmed; progress and the outcome arrive as signals.
-    void run(const SwapPlan& confirmed);
+    // Hands a plan the user confirmed to the runner; returns the activity's id (0 when there is
+    // nothing to run it on).
+    int run(const SwapPlan& confirmed);
 
 Q_SIGNALS:
     void changed();
-    void progress(const QString& step);
-    void finished(const model::SwapOutcome& outcome);
+    // The service's newest activity moved on (a step, or its end).
+    void activityChanged();
 
 private:
     void replan();
@@ -49,11 +55,11 @@ private:
     std::string fingerprint() const;
 
     QPointer<Dashboard> m_dashboard;
-    std::string m_service;
+    QPointer<ActionRunner> m_runner;
+    std::string m_service, m_ns;
     Availability m_swap, m_rollback, m_repair, m_deploy;
     QTimer* m_debounce;
     QPointer<Swapper> m_swapper;
-    bool m_busy = false;
     int m_generation = 0;
     std::string m_fingerprint;
 };

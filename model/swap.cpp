@@ -2,6 +2,7 @@
 
 #include "imageref.h"
 #include "release.h"
+#include "servicelookup.h"
 #include "servicestate.h"
 
 #include <QDateTime>
@@ -42,6 +43,11 @@ namespace {
 std::string upper(char slot)
 {
     return std::string(1, static_cast<char>(slot - 'a' + 'A'));
+}
+
+std::string slotName(char slot)
+{
+    return slot ? upper(slot) : std::string("none");
 }
 
 char other(char slot)
@@ -312,6 +318,8 @@ void Swapper::plan(SwapPlan::Kind kind, const std::string& service, char expectL
         if (kind == SwapPlan::Kind::Repair ? s.name == service : s.group == it->group)
             members.push_back(s);
 
+    for (const auto& s : members)
+        plan->memberKeys.push_back(s.ns + "/" + s.name);
     auto reads = std::make_shared<std::vector<std::shared_ptr<MemberRead>>>(members.size());
     auto finishPlan = [=, this] {
         for (std::size_t i = 0; i < members.size(); ++i) {
@@ -418,16 +426,99 @@ struct Swapper::Run {
     std::string entryTime;
 };
 
+PlanDifference differenceFromConfirmed(const SwapPlan& confirmed, const SwapPlan& fresh)
+{
+    if (confirmed.kind != fresh.kind)
+        return {PlanDifference::Kind::Contents, "the action is not the one confirmed"};
+    auto key = [](const SwapMember& m) { return m.spec.ns + "/" + m.spec.name; };
+    auto keys = [&key](const SwapPlan& p) {
+        std::vector<std::string> out = p.memberKeys;
+        if (out.empty())
+            for (const auto& m : p.members)
+                out.push_back(key(m));
+        std::sort(out.begin(), out.end());
+        return out;
+    };
+    auto said = [](const std::string& k) {
+        const auto slash = k.find('/');
+        return k.substr(slash + 1) + " (namespace " + k.substr(0, slash) + ")";
+    };
+    const auto was = keys(confirmed), now = keys(fresh);
+    for (const auto& k : now)
+        if (!std::binary_search(was.begin(), was.end(), k))
+            return {PlanDifference::Kind::Members,
+                    said(k) + " is now part of the group and was not shown when you confirmed"};
+    for (const auto& k : was)
+        if (!std::binary_search(now.begin(), now.end(), k))
+            return {PlanDifference::Kind::Members, said(k) + " is no longer part of the group"};
+    auto find = [&key](const SwapPlan& p, const std::string& k) -> const SwapMember* {
+        for (const auto& m : p.members)
+            if (key(m) == k)
+                return &m;
+        return nullptr;
+    };
+    for (const auto& c : confirmed.members) {
+        const SwapMember* f = find(fresh, key(c));
+        if (!f)
+            return {PlanDifference::Kind::Contents, c.spec.name + " can no longer be planned"};
+        if (c.liveFrom != f->liveFrom || c.liveTo != f->liveTo)
+            return {PlanDifference::Kind::Contents,
+                    c.spec.name + "'s live slot is now " + slotName(f->liveFrom) + ", not " + slotName(c.liveFrom)};
+        if (c.to.image != f->to.image || c.to.digest != f->to.digest)
+            return {PlanDifference::Kind::Contents,
+                    c.spec.name + "'s staging now runs " + f->to.image + ", not " + c.to.image};
+        if (c.from.image != f->from.image || c.from.digest != f->from.digest)
+            return {PlanDifference::Kind::Contents,
+                    c.spec.name + "'s live slot now runs " + f->from.image + ", not " + c.from.image};
+    }
+    return {};
+}
+
 void Swapper::execute(const SwapPlan& confirmed, std::function<void(const std::string&)> progress,
                       std::function<void(SwapOutcome)> done)
 {
-    QPointer<Swapper> self(this);
     progress("Checking the cluster again");
+    if (!m_freshGroup || confirmed.members.empty() || confirmed.kind == SwapPlan::Kind::Repair) {
+        executeFresh(confirmed, progress, done);
+        return;
+    }
+    QPointer<Swapper> self(this);
+    const std::string ns = confirmed.members.front().spec.ns;
+    lookupServices(m_client, *m_freshGroup, ns, [=, this](kube::Result<std::vector<ServiceSpec>> all) {
+        if (!self)
+            return;
+        // Someone who may not list the namespace's Services sees only the group they were shown.
+        if (all) {
+            std::vector<ServiceSpec> group = groupOf(all.value(), confirmed.service);
+            if (!group.empty())
+                m_group = std::move(group);
+        } else if (all.error().httpStatus != 403) {
+            done(outcome(SwapOutcome::Status::Failed, "Could not read the members of " + confirmed.service +
+                                                          "'s group again: " + all.error().message +
+                                                          " Nothing was changed."));
+            return;
+        }
+        executeFresh(confirmed, progress, done);
+    });
+}
+
+void Swapper::executeFresh(const SwapPlan& confirmed, std::function<void(const std::string&)> progress,
+                           std::function<void(SwapOutcome)> done)
+{
+    QPointer<Swapper> self(this);
     const char expect =
         confirmed.kind == SwapPlan::Kind::Repair || confirmed.members.empty() ? 0 : confirmed.members.front().liveFrom;
     plan(confirmed.kind, confirmed.service, expect, [=, this](SwapPlan fresh) {
         if (!self)
             return;
+        // A member that joined or left the group since: refused whatever else holds.
+        if (const PlanDifference d = differenceFromConfirmed(confirmed, fresh);
+            d.kind == PlanDifference::Kind::Members) {
+            done(outcome(SwapOutcome::Status::Conflict,
+                         confirmed.service + " changed since you looked: " + d.why +
+                             ". Nothing was changed; look again and confirm what you see."));
+            return;
+        }
         if (!fresh.allowed()) {
             // The plan held when it was confirmed; what fails now changed since.
             const Check* f = fresh.firstFailure();
@@ -437,17 +528,12 @@ void Swapper::execute(const SwapPlan& confirmed, std::function<void(const std::s
                              (f ? f->text : std::string("no service")) + ". Nothing was changed."));
             return;
         }
-        // What was confirmed must still be what would happen.
-        for (std::size_t i = 0; i < fresh.members.size() && i < confirmed.members.size(); ++i) {
-            const auto& c = confirmed.members[i];
-            const auto& f = fresh.members[i];
-            if (c.liveFrom != f.liveFrom || c.to.image != f.to.image || c.from.image != f.from.image) {
-                done(outcome(SwapOutcome::Status::Conflict,
-                             f.spec.name + " changed since you looked: live is on slot " + upper(f.liveFrom) +
-                                 " running " + f.from.image + ", staging runs " + f.to.image +
-                                 ". Nothing was changed; look again and confirm what you see."));
-                return;
-            }
+        // What was confirmed must still be what would happen, member by member.
+        if (const PlanDifference d = differenceFromConfirmed(confirmed, fresh)) {
+            done(outcome(SwapOutcome::Status::Conflict,
+                         confirmed.service + " changed since you looked: " + d.why +
+                             ". Nothing was changed; look again and confirm what you see."));
+            return;
         }
         auto run = std::make_shared<Run>();
         run->plan = fresh;
@@ -467,7 +553,15 @@ void Swapper::execute(const SwapPlan& confirmed, std::function<void(const std::s
 void Swapper::patchLive(std::shared_ptr<Run> run, std::size_t i)
 {
     if (i == run->plan.members.size()) {
-        patchStaging(run, 0, 0);
+        if (!m_betweenPatches) {
+            patchStaging(run, 0, 0);
+            return;
+        }
+        QPointer<Swapper> self(this);
+        m_betweenPatches([self, this, run] {
+            if (self)
+                patchStaging(run, 0, 0);
+        });
         return;
     }
     const SwapMember& m = run->plan.members[i];

@@ -57,6 +57,7 @@ struct SwapPlan {
     std::string service;
     std::string group;
     std::vector<SwapMember> members;
+    std::vector<std::string> memberKeys; // "namespace/name" of every service planned, passing or not
     std::vector<Check> checks;
     std::string user; // as the API server knows them (SelfSubjectReview)
 
@@ -93,6 +94,11 @@ public:
     void execute(const SwapPlan& confirmed, std::function<void(const std::string&)> progress,
                  std::function<void(SwapOutcome)> done);
 
+    // Before executing, read the group's members afresh (labels in the namespace plus these
+    // configured services), so a service that joined or left the group since the plan was
+    // confirmed makes the fresh plan differ and the swap is refused.
+    void setFreshGroup(ServiceConfig config) { m_freshGroup = std::move(config); }
+
     // Tests only: called after a plan has read a staging Service and before it reads the live
     // one; the plan goes on when `resume` is called.
     void setBetweenReadsHook(std::function<void(const std::string& service, std::function<void()> resume)> hook)
@@ -100,8 +106,17 @@ public:
         m_betweenReads = std::move(hook);
     }
 
+    // Tests only: called after the live Services were switched and before staging is; the swap
+    // goes on when `resume` is called.
+    void setBetweenPatchesHook(std::function<void(std::function<void()> resume)> hook)
+    {
+        m_betweenPatches = std::move(hook);
+    }
+
 private:
     struct Run;
+    void executeFresh(const SwapPlan& confirmed, std::function<void(const std::string&)> progress,
+                      std::function<void(SwapOutcome)> done);
     void readMember(const ServiceSpec& spec, std::function<void(std::shared_ptr<struct MemberRead>)> done);
     void patchLive(std::shared_ptr<Run> run, std::size_t i);
     void patchStaging(std::shared_ptr<Run> run, std::size_t i, int attempt);
@@ -113,7 +128,19 @@ private:
     kube::Client* m_client;
     std::vector<ServiceSpec> m_group;
     std::function<void(const std::string&, std::function<void()>)> m_betweenReads;
+    std::function<void(std::function<void()>)> m_betweenPatches;
+    std::optional<ServiceConfig> m_freshGroup;
 };
+
+// How a fresh plan differs from the one the person confirmed. The same means: the same kind,
+// the same members (namespace and name), and for each the same slots, images and digests.
+struct PlanDifference {
+    enum class Kind { None, Members, Contents };
+    Kind kind = Kind::None;
+    std::string why; // a clause: "uro-extra (namespace uro) is now part of the group"
+    explicit operator bool() const { return kind != Kind::None; }
+};
+PlanDifference differenceFromConfirmed(const SwapPlan& confirmed, const SwapPlan& fresh);
 
 // `key` as one segment of a JSON Pointer (RFC 6901): "~" -> "~0", "/" -> "~1".
 std::string pointerEscape(const std::string& key);

@@ -244,20 +244,37 @@ void DeployDialog::deploy()
         return;
     m_deploy->setEnabled(false);
     m_check->setEnabled(false);
-    QPointer<DeployDialog> self(this);
-    m_deployer->execute(
-        *m_plan, true,
-        [self](const std::string& step) {
-            if (self)
-                self->setStatus(q(step) + QStringLiteral("…"));
-        },
-        [self](model::DeployOutcome o) {
-            if (!self)
-                return;
-            self->setStatus(q(o.message), o.exitCode() != 0);
-            self->m_check->setEnabled(true);
-            Q_EMIT self->deployFinished(o);
-        });
+    setStatus(tr("Starting…"));
+    Q_EMIT deployConfirmed(*m_plan);
+}
+
+void DeployDialog::follow(model::ActionRunner* runner, int id)
+{
+    if (!runner)
+        return;
+    auto show = [this, runner, id] {
+        const model::Activity* a = runner->activity(id);
+        if (!a)
+            return;
+        if (a->running())
+            setStatus(q(a->step) + tr("… (you may close this window: the deploy goes on, and its outcome shows "
+                                      "under Activity)"));
+        else
+            setStatus(q(a->message), a->state != model::Activity::State::Succeeded);
+        m_check->setEnabled(!a->running());
+    };
+    connect(runner, &model::ActionRunner::progressed, this, [show, id](int which) {
+        if (which == id)
+            show();
+    });
+    connect(runner, &model::ActionRunner::deployFinished, this,
+            [this, show, id](int which, const model::DeployOutcome& o) {
+                if (which != id)
+                    return;
+                show();
+                Q_EMIT deployFinished(o);
+            });
+    show();
 }
 
 } // namespace ui

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "kube/registry.h"
+#include "model/actionrunner.h"
 #include "model/deploy.h"
 #include "model/servicestate.h"
 
@@ -18,7 +19,8 @@ namespace ui {
 // Deploys an image to sandbox or to the staging slot (live is not offered). The tag picker lists
 // the repository's tags from its registry, newest first, with creation time, commit and digest;
 // picking one fills the reference, which is checked against the image grammar as it is typed.
-// "Check" plans the deploy on fresh reads; "Deploy" runs that plan and follows the rollout.
+// "Check" plans the deploy on fresh reads; "Deploy" hands that plan to the application's runner
+// and shows how it goes. Closing the dialog does not stop a deploy that was started.
 class DeployDialog : public QDialog {
     Q_OBJECT
 
@@ -35,8 +37,12 @@ public:
     QString statusText() const;
     bool tagsLoaded() const { return m_tagsLoaded; }
     void loadTags();
+    // Shows the progress and the outcome of the runner's activity `id` (the deploy started here).
+    void follow(model::ActionRunner* runner, int id);
 
 Q_SIGNALS:
+    // The person confirmed this checked plan with the Deploy button.
+    void deployConfirmed(const model::DeployPlan& plan);
     void deployFinished(const model::DeployOutcome& outcome);
 
 private:

@@ -1,7 +1,7 @@
 #include "mainwindow.h"
 
+#include "activitypanel.h"
 #include "deploydialog.h"
-#include "model/notify.h"
 #include "servicepage.h"
 #include "style.h"
 
@@ -13,7 +13,9 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPainter>
+#include <QPushButton>
 #include <QRegularExpression>
 #include <QSettings>
 #include <QStackedWidget>
@@ -204,6 +206,9 @@ MainWindow::MainWindow(QWidget* parent)
     m_stack->addWidget(overviewPage);
     m_stack->addWidget(m_page);
     layout->addWidget(m_stack, 1);
+    m_activity = new ActivityPanel(central);
+    m_activity->setObjectName(QStringLiteral("activityPanel"));
+    layout->addWidget(m_activity);
     setCentralWidget(central);
 
     connect(m_model, &QAbstractItemModel::rowsInserted, this, [this] {
@@ -226,8 +231,65 @@ MainWindow::~MainWindow() = default;
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
+    // A swap or deploy under way finishes first: closing now would leave it half done.
+    if (m_runner && m_runner->runningCount() > 0) {
+        event->ignore();
+        if (!m_closeWhenIdle)
+            askBeforeClosing();
+        return;
+    }
     QSettings().setValue(QStringLiteral("mainWindow/geometry"), saveGeometry());
     QMainWindow::closeEvent(event);
+}
+
+void MainWindow::askBeforeClosing()
+{
+    QStringList running;
+    for (const auto& a : m_runner->activities())
+        if (a.running())
+            running << QString::fromStdString(a.title);
+    auto* box = new QMessageBox(
+        QMessageBox::Question, tr("Signalbox is still working"),
+        tr("%1 is still running. Closing now could leave it half done.").arg(running.join(QStringLiteral(", "))),
+        QMessageBox::NoButton, this);
+    box->setObjectName(QStringLiteral("closeWhileRunningBox"));
+    box->setInformativeText(tr("Signalbox can close by itself as soon as it has finished."));
+    auto* wait = box->addButton(tr("Close when finished"), QMessageBox::AcceptRole);
+    wait->setObjectName(QStringLiteral("closeWhenFinishedButton"));
+    auto* keep = box->addButton(tr("Keep open"), QMessageBox::RejectRole);
+    keep->setObjectName(QStringLiteral("keepOpenButton"));
+    box->setDefaultButton(keep);
+    box->setEscapeButton(keep);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setWindowModality(Qt::WindowModal);
+    connect(box, &QMessageBox::buttonClicked, this, [this, wait](QAbstractButton* clicked) {
+        if (clicked != wait || !m_runner)
+            return;
+        m_closeWhenIdle = true;
+        m_activity->setNote(tr("Signalbox closes as soon as what is running has finished."));
+        if (m_runner->runningCount() == 0)
+            close();
+    });
+    box->open();
+    Q_EMIT dialogOpened(box);
+}
+
+void MainWindow::setRunner(model::ActionRunner* runner)
+{
+    if (m_runner)
+        m_runner->disconnect(this);
+    m_runner = runner;
+    m_activity->setRunner(runner);
+    if (runner)
+        connect(runner, &model::ActionRunner::finished, this, [this] {
+            if (m_closeWhenIdle && m_runner && m_runner->runningCount() == 0)
+                close();
+        });
+}
+
+void MainWindow::setRegistry(kube::RegistryClient* registry)
+{
+    m_registry = registry;
 }
 
 void MainWindow::setConnection(const model::ConnectionInfo& info)
@@ -270,11 +332,8 @@ void MainWindow::setDashboard(model::Dashboard* dashboard)
     m_dashboard = dashboard;
     m_page->setActions(nullptr);
     if (dashboard) {
-        m_actions = new model::ServiceActions(dashboard, dashboard);
+        m_actions = new model::ServiceActions(dashboard, m_runner, dashboard);
         m_page->setActions(m_actions);
-        if (m_registry)
-            m_registry->deleteLater();
-        m_registry = new kube::RegistryClient(dashboard->transport(), dashboard);
         connect(dashboard, &model::Dashboard::servicesChanged, this, &MainWindow::refresh);
         connect(dashboard, &model::Dashboard::connectionChanged, this, &MainWindow::refresh);
         const int poll = m_refresh->currentData().toInt();
@@ -398,24 +457,23 @@ bool MainWindow::showService(const QString& name)
 
 void MainWindow::openDeploy()
 {
-    if (!m_dashboard || m_readOnly)
+    if (!m_dashboard || m_readOnly || !m_runner)
         return;
     const model::ServiceState* s = m_dashboard->service(m_page->serviceName().toStdString());
     kube::Client* client = s ? m_dashboard->client(s->spec.context) : nullptr;
     if (!client)
         return;
     auto* dialog = new DeployDialog(*s, client, m_registry, this);
-    if (!m_dashboard->config().webhook.empty()) {
-        const std::string service = s->spec.name;
-        connect(dialog, &DeployDialog::deployFinished, this, [this, service](const model::DeployOutcome& o) {
-            if (!m_dashboard)
-                return;
-            auto* notifier = new model::Notifier(m_dashboard->transport(), m_dashboard->config().webhook, this);
-            notifier->send(std::string(o.exitCode() == 0 ? "✅ " : "❌ ") + m_dashboard->userName().toStdString() +
-                               " · " + service + " · deploy: " + o.message,
-                           [notifier](kube::Result<kube::HttpResponse>) { notifier->deleteLater(); });
-        });
-    }
+    // The dialog plans; the runner deploys, so closing the dialog does not stop a deploy.
+    const model::ServiceConfig config = m_dashboard->config();
+    QPointer<kube::Client> target(client);
+    connect(dialog, &DeployDialog::deployConfirmed, this,
+            [this, dialog, target, config](const model::DeployPlan& plan) {
+                if (!m_runner || !target)
+                    return;
+                const int id = m_runner->startDeploy(target, m_registry, config, plan, true);
+                dialog->follow(m_runner, id);
+            });
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setWindowModality(Qt::WindowModal);
     dialog->open();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "kube/registry.h"
+#include "model/actionrunner.h"
 #include "model/connectioninfo.h"
 #include "model/dashboard.h"
 #include "model/serviceactions.h"
@@ -15,10 +16,12 @@ class QLineEdit;
 class QLabel;
 class QStackedWidget;
 class QTableView;
+class QDialog;
 class QTimer;
 
 namespace ui {
 
+class ActivityPanel;
 class ServicePage;
 
 // The console: a header (context, user, server, freshness), the overview of every service,
@@ -33,6 +36,10 @@ public:
     void setConnection(const model::ConnectionInfo& info);
     void setContexts(const QStringList& contexts, const QString& current);
     void setDashboard(model::Dashboard* dashboard);
+    // The application's: deploys and swaps started here run there, whatever the window shows.
+    void setRunner(model::ActionRunner* runner);
+    void setRegistry(kube::RegistryClient* registry);
+    ActivityPanel* activityPanel() const { return m_activity; }
     void setReadOnly(bool readOnly);
     bool readOnly() const { return m_readOnly; }
 
@@ -51,6 +58,8 @@ Q_SIGNALS:
     // Look in this namespace too (besides the discovered ones), on the current context.
     void namespaceRequested(const QString& ns);
     void pollIntervalRequested(int seconds);
+    // A dialog of the window's own opened (tests answer it through this).
+    void dialogOpened(QDialog* dialog);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -60,10 +69,14 @@ private:
     void updateFreshness();
     void openRow(const QModelIndex& index);
     void openDeploy();
+    void askBeforeClosing();
 
     QPointer<model::Dashboard> m_dashboard;
     QPointer<model::ServiceActions> m_actions;
     QPointer<kube::RegistryClient> m_registry;
+    QPointer<model::ActionRunner> m_runner;
+    ActivityPanel* m_activity;
+    bool m_closeWhenIdle = false;
     model::ServiceListModel* m_model;
     QLabel* m_connection;
     QLabel* m_user;

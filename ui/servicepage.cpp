@@ -82,6 +82,7 @@ ServicePage::ServicePage(QWidget* parent) : QWidget(parent)
     layout->addWidget(m_actionBar);
     m_outcome = new QLabel(this);
     m_outcome->setObjectName(QStringLiteral("outcome"));
+    m_outcome->setTextFormat(Qt::PlainText); // outcomes quote what servers said
     m_outcome->setWordWrap(true);
     m_outcome->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_outcome->hide();
@@ -123,19 +124,7 @@ void ServicePage::setActions(model::ServiceActions* actions)
     m_actions = actions;
     if (actions) {
         connect(actions, &model::ServiceActions::changed, this, &ServicePage::updateActions);
-        connect(actions, &model::ServiceActions::progress, this, [this](const QString& step) {
-            m_outcome->setStyleSheet(QString());
-            m_outcome->setText(step + QStringLiteral("…"));
-            m_outcome->show();
-        });
-        connect(actions, &model::ServiceActions::finished, this, [this](const model::SwapOutcome& o) {
-            const bool ok = o.exitCode() == 0;
-            m_outcome->setText(QString::fromStdString(o.message));
-            m_outcome->setStyleSheet(QStringLiteral("QLabel { color: white; background: %1; padding: 6px; "
-                                                    "border-radius: 4px; }")
-                                         .arg(style::colorOf(ok ? style::Tone::Healthy : style::Tone::Attention)));
-            m_outcome->show();
-        });
+        connect(actions, &model::ServiceActions::activityChanged, this, &ServicePage::showActivity);
     }
     updateActions();
 }
@@ -193,6 +182,28 @@ void ServicePage::updateActions()
     if (m_actions->busy())
         reason = tr("Working…");
     m_reason->setText(reason);
+    showActivity();
+}
+
+void ServicePage::showActivity()
+{
+    // The newest deploy or swap of this service started in this window, wherever it was started.
+    const model::Activity* a = m_actions ? m_actions->latestActivity() : nullptr;
+    if (!a) {
+        m_outcome->hide();
+        return;
+    }
+    if (a->running()) {
+        m_outcome->setStyleSheet(QString());
+        m_outcome->setText(q(a->step) + QStringLiteral("…"));
+    } else {
+        m_outcome->setText(q(a->message));
+        m_outcome->setStyleSheet(
+            QStringLiteral("QLabel { color: white; background: %1; padding: 6px; border-radius: 4px; }")
+                .arg(style::colorOf(a->state == model::Activity::State::Succeeded ? style::Tone::Healthy
+                                                                                  : style::Tone::Attention)));
+    }
+    m_outcome->show();
 }
 
 void ServicePage::confirm(model::SwapPlan::Kind kind)

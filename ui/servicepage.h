@@ -44,6 +44,7 @@ Q_SIGNALS:
 
 private:
     void updateActions();
+    void showActivity();
     void confirm(model::SwapPlan::Kind kind);
 
     QPointer<model::ServiceActions> m_actions;

@@ -2,9 +2,8 @@
 // only when the whole action would pass, the confirm dialog needs the name typed, the history
 // shows what happened; a viewer sees why they cannot; read-only mode has no such controls.
 // With SIGNALBOX_SCREENSHOT_DIR set, it saves the confirm dialog and the history there.
+#include "gui/guisupport.h"
 #include "kube/kubeconfig.h"
-#include "kube/transport.h"
-#include "model/dashboard.h"
 #include "support/testsupport.h"
 #include "ui/confirmdialog.h"
 #include "ui/deploydialog.h"
@@ -22,66 +21,13 @@
 
 using testsupport::kubectl;
 
-namespace {
-
-void saveShot(QWidget* w, const QString& name)
-{
-    const QString dir = qEnvironmentVariable("SIGNALBOX_SCREENSHOT_DIR");
-    if (!dir.isEmpty())
-        QVERIFY(w->grab().save(dir + QLatin1Char('/') + name, "PNG"));
-}
-
-struct Console {
-    kube::Transport transport;
-    std::unique_ptr<ui::MainWindow> window;
-
-    explicit Console(const QString& user)
-    {
-        kube::KubeconfigOptions options;
-        options.explicitPath = testsupport::kubeconfigFor(user).toStdString();
-        options.namespaceOverride = "uro";
-        auto merged = kube::loadKubeconfig(options);
-        auto rest = kube::loadRestConfig(options);
-        window = std::make_unique<ui::MainWindow>();
-        auto* dashboard = new model::Dashboard(merged.value(), rest.value(), &transport, {}, window.get());
-        window->setConnection(model::describeConnection(rest));
-        window->setDashboard(dashboard);
-        dashboard->start();
-        window->resize(1180, 760);
-        window->show();
-    }
-};
-
-} // namespace
+using guisupport::confirmThrough;
+using guisupport::openService;
+using guisupport::saveShot;
+using Console = guisupport::Console;
 
 class TestActionsGui : public QObject {
     Q_OBJECT
-
-private:
-    static void openService(ui::MainWindow* w, const QString& name)
-    {
-        QTRY_VERIFY_WITH_TIMEOUT(w->showService(name), 20000);
-    }
-
-    static void confirmThrough(ui::ServicePage* page, model::SwapPlan::Kind kind, const QString& shot = {})
-    {
-        QSignalSpy opened(page, &ui::ServicePage::dialogOpened);
-        QPushButton* b = page->button(kind);
-        QTRY_VERIFY_WITH_TIMEOUT(b->isEnabled(), 20000);
-        QTest::mouseClick(b, Qt::LeftButton);
-        QTRY_COMPARE(opened.count(), 1);
-        auto* dialog = qobject_cast<ui::ConfirmDialog*>(opened.first().first().value<QDialog*>());
-        QVERIFY(dialog);
-        QVERIFY(dialog->isVisible());
-        QVERIFY(!dialog->confirmButton()->isEnabled());
-        QTest::keyClicks(dialog->nameField(), QStringLiteral("ur"));
-        QVERIFY(!dialog->confirmButton()->isEnabled()); // the whole name, nothing less
-        QTest::keyClicks(dialog->nameField(), QStringLiteral("o"));
-        QVERIFY(dialog->confirmButton()->isEnabled());
-        if (!shot.isEmpty())
-            saveShot(dialog, shot);
-        QTest::mouseClick(dialog->confirmButton(), Qt::LeftButton);
-    }
 
 private Q_SLOTS:
     void initTestCase()
@@ -128,7 +74,7 @@ private Q_SLOTS:
         if (registry.isEmpty())
             QFAIL("The test registries are not running: run scripts/test, or scripts/registry up and eval its env.");
         Console c(QStringLiteral("operator"));
-        openService(c.window.get(), QStringLiteral("uro"));
+        openService(c.window, QStringLiteral("uro"));
         ui::ServicePage* page = c.window->servicePage();
         QVERIFY(!page->button(model::SwapPlan::Kind::Rollback)->isVisible()); // nothing recorded yet
 
@@ -181,7 +127,7 @@ private Q_SLOTS:
         QCOMPARE(page->history()->item(1, 4)->text(), QStringLiteral("slot b · 3f2c1a9"));
         QCOMPARE(page->history()->item(0, 4)->text(), QStringLiteral("slot b · 3f2c1a9"));
         QTRY_VERIFY_WITH_TIMEOUT(page->button(model::SwapPlan::Kind::Rollback)->isEnabled(), 20000);
-        saveShot(c.window.get(), QStringLiteral("history.png"));
+        saveShot(c.window, QStringLiteral("history.png"));
 
         confirmThrough(page, model::SwapPlan::Kind::Rollback);
         QTRY_VERIFY_WITH_TIMEOUT(page->outcomeText().startsWith(QStringLiteral("Rolled back: uro now live on slot A")),
@@ -194,7 +140,7 @@ private Q_SLOTS:
     void viewerSeesWhyNot()
     {
         Console c(QStringLiteral("viewer"));
-        openService(c.window.get(), QStringLiteral("uro"));
+        openService(c.window, QStringLiteral("uro"));
         ui::ServicePage* page = c.window->servicePage();
         QTRY_VERIFY_WITH_TIMEOUT(page->actionReasonText().contains(QStringLiteral("You may patch the Service uro")),
                                  20000);
@@ -210,14 +156,14 @@ private Q_SLOTS:
     {
         Console c(QStringLiteral("operator"));
         c.window->setReadOnly(true);
-        openService(c.window.get(), QStringLiteral("uro"));
+        openService(c.window, QStringLiteral("uro"));
         ui::ServicePage* page = c.window->servicePage();
         QTest::qWait(500);
         for (auto kind : {model::SwapPlan::Kind::Swap, model::SwapPlan::Kind::Rollback, model::SwapPlan::Kind::Repair})
-            QVERIFY(!page->button(kind)->isVisibleTo(c.window.get()));
-        QVERIFY(!page->deployButton()->isVisibleTo(c.window.get()));
+            QVERIFY(!page->button(kind)->isVisibleTo(c.window));
+        QVERIFY(!page->deployButton()->isVisibleTo(c.window));
         c.window->setReadOnly(false);
-        QTRY_VERIFY_WITH_TIMEOUT(page->button(model::SwapPlan::Kind::Swap)->isVisibleTo(c.window.get()), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(page->button(model::SwapPlan::Kind::Swap)->isVisibleTo(c.window), 5000);
     }
 };
 

@@ -1,9 +1,8 @@
 // The real main window against the local control plane: it shows the example services as the
 // cluster has them, follows a selector flip made by someone else within 2 s, and shows a slot
 // whose pods turned unready as needing attention, with the reason.
+#include "app/console.h"
 #include "kube/kubeconfig.h"
-#include "kube/transport.h"
-#include "model/dashboard.h"
 #include "support/testsupport.h"
 #include "ui/mainwindow.h"
 #include "ui/servicepage.h"
@@ -61,7 +60,7 @@ class TestDashboardGui : public QObject {
     Q_OBJECT
 
 private:
-    kube::Transport m_transport;
+    app::Console* m_console = nullptr;
     ui::MainWindow* m_window = nullptr;
     model::Dashboard* m_dashboard = nullptr;
 
@@ -82,14 +81,11 @@ private Q_SLOTS:
         QVERIFY2(apply.exitCode == 0, qPrintable(apply.describe()));
         QVERIFY(setSelectors(QStringLiteral("a"), QStringLiteral("b")));
 
-        auto merged = kube::loadKubeconfig(viewerOptions());
-        auto rest = kube::loadRestConfig(viewerOptions());
-        QVERIFY(merged && rest);
-        m_window = new ui::MainWindow;
-        m_dashboard = new model::Dashboard(merged.value(), rest.value(), &m_transport, {}, m_window);
-        m_window->setConnection(model::describeConnection(rest));
-        m_window->setDashboard(m_dashboard);
-        m_dashboard->start();
+        m_console = new app::Console(viewerOptions(), {});
+        m_console->connectTo({});
+        m_window = m_console->window();
+        m_dashboard = m_console->dashboard();
+        QVERIFY(m_dashboard);
         m_window->show();
         QVERIFY(QTest::qWaitForWindowExposed(m_window));
         QTRY_VERIFY_WITH_TIMEOUT(m_dashboard->complete() && m_window->serviceModel()->rowCount() == 2, 20000);
@@ -184,11 +180,10 @@ private Q_SLOTS:
         exec.interactiveMode = "IfAvailable";
         rest->user.exec = exec;
 
-        ui::MainWindow window;
-        auto* dashboard = new model::Dashboard(merged.value(), rest.value(), &m_transport, {}, &window);
-        window.setConnection(model::describeConnection(rest));
-        window.setDashboard(dashboard);
-        dashboard->start();
+        app::Console console(viewerOptions(), {});
+        console.connectWith(merged.value(), rest.value());
+        ui::MainWindow& window = *console.window();
+        model::Dashboard* dashboard = console.dashboard();
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         QTRY_VERIFY_WITH_TIMEOUT(window.pluginNoteText().contains(QStringLiteral("WXYZ-1234")), 10000);
@@ -218,7 +213,7 @@ private Q_SLOTS:
                 {QStringLiteral("delete"), QStringLiteral("pods"), QStringLiteral("-n"), QStringLiteral("uro"),
                  QStringLiteral("-l"), QStringLiteral("signalbox.v-sekai.org/slot=b,app.kubernetes.io/name=uro"),
                  QStringLiteral("--wait=false")});
-        delete m_window;
+        delete m_console;
     }
 };
 

@@ -4,6 +4,7 @@
 // what live runs, admits staging, scaling and break-glass; the webhook hears about a swap.
 #include "model/servicespec.h"
 #include "support/testsupport.h"
+#include "support/webhookreceiver.h"
 
 #include <QByteArray>
 #include <QFile>
@@ -11,7 +12,6 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QProcessEnvironment>
-#include <QTcpServer>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
@@ -310,31 +310,17 @@ private Q_SLOTS:
                             {QStringLiteral("rollout"), QStringLiteral("status"), QLatin1String(d),
                              QStringLiteral("-n"), QStringLiteral("uro"), QStringLiteral("--timeout=90s")})
                         .exitCode == 0);
-        QTcpServer server;
-        QVERIFY(server.listen(QHostAddress::LocalHost));
-        QByteArray request;
-        connect(&server, &QTcpServer::newConnection, this, [&] {
-            QTcpSocket* s = server.nextPendingConnection();
-            connect(s, &QTcpSocket::readyRead, s, [s, &request] {
-                request += s->readAll();
-                const int end = request.indexOf("\r\n\r\n");
-                const int length = request.mid(request.toLower().indexOf("content-length:") + 15, 10)
-                                       .trimmed()
-                                       .split('\r')
-                                       .first()
-                                       .toInt();
-                if (end >= 0 && request.size() >= end + 4 + length)
-                    s->write("HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n");
-            });
-        });
+        testsupport::WebhookReceiver server;
+        QVERIFY(server.isListening());
         QProcess swap;
         swap.start(QStringLiteral(SIGNALBOX_BINARY),
                    {QStringLiteral("swap"), QStringLiteral("uro"), QStringLiteral("--yes"),
                     QStringLiteral("--kubeconfig"), testsupport::kubeconfigFor(QStringLiteral("operator")),
-                    QStringLiteral("-n"), QStringLiteral("uro"), QStringLiteral("--notify"),
-                    QStringLiteral("http://127.0.0.1:%1/api/webhooks/123/secret-part").arg(server.serverPort())});
+                    QStringLiteral("-n"), QStringLiteral("uro"), QStringLiteral("--notify"), server.url()});
         QTRY_VERIFY_WITH_TIMEOUT(swap.state() == QProcess::NotRunning, 60000);
         QVERIFY2(swap.exitCode() == 0, swap.readAllStandardError().constData());
+        QTRY_COMPARE_WITH_TIMEOUT(server.requests().size(), 1, 5000);
+        const QByteArray request = server.requests().first();
         QVERIFY(request.startsWith("POST /api/webhooks/123/secret-part HTTP/"));
         const QJsonObject body = QJsonDocument::fromJson(request.mid(request.indexOf("\r\n\r\n") + 4)).object();
         const QString content = body.value(QStringLiteral("content")).toString();

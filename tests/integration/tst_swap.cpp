@@ -9,6 +9,7 @@
 #include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
@@ -65,6 +66,18 @@ int historyLength(const QString& service)
                             QStringLiteral("uro"), QStringLiteral("-o"),
                             QStringLiteral("jsonpath={.metadata.annotations.signalbox\\.v-sekai\\.org/history}")});
     return static_cast<int>(model::readHistory(r.out.toStdString()).size());
+}
+
+// Moves uro-frontend's Services into `group` (as a colleague with kubectl would).
+void setFrontendGroup(const QString& group)
+{
+    for (const QString& svc : {QStringLiteral("uro-frontend"), QStringLiteral("uro-frontend-staging")})
+        QCOMPARE(kubectl(QStringLiteral("admin"),
+                         {QStringLiteral("label"), QStringLiteral("--overwrite"), QStringLiteral("service"), svc,
+                          QStringLiteral("-n"), QStringLiteral("uro"),
+                          QStringLiteral("signalbox.v-sekai.org/group=") + group})
+                     .exitCode,
+                 0);
 }
 
 QString signalbox()
@@ -251,6 +264,65 @@ private Q_SLOTS:
         QVERIFY(cli.waitForFinished(30000));
         QCOMPARE(cli.exitCode(), 4);
         QVERIFY(cli.readAllStandardError().contains("You may patch the Service uro"));
+    }
+
+    void aServiceThatJoinsTheGroupAfterConfirmIsRefused()
+    {
+        setSlots(QStringLiteral("uro"), QStringLiteral("a"), QStringLiteral("b"));
+        setSlots(QStringLiteral("uro-frontend"), QStringLiteral("a"), QStringLiteral("b"));
+        auto rejoin = qScopeGuard([] {
+            for (const char* svc : {"uro-frontend", "uro-frontend-staging"})
+                kubectl(QStringLiteral("admin"),
+                        {QStringLiteral("label"), QStringLiteral("--overwrite"), QStringLiteral("service"),
+                         QLatin1String(svc), QStringLiteral("-n"), QStringLiteral("uro"),
+                         QStringLiteral("signalbox.v-sekai.org/group=uro")});
+        });
+        auto c = client(QStringLiteral("operator"));
+        setFrontendGroup(QStringLiteral("uro-frontend-alone"));
+        auto alone =
+            await<std::vector<model::ServiceSpec>>([&](auto cb) { model::lookupServices(c.get(), {}, "uro", cb); });
+        QVERIFY(alone && *alone);
+        QCOMPARE(model::groupOf(alone->value(), "uro").size(), std::size_t(1));
+        model::Swapper planner(c.get(), model::groupOf(alone->value(), "uro"));
+        std::optional<model::SwapPlan> confirmed;
+        planner.plan(model::SwapPlan::Kind::Swap, "uro", 0, [&](model::SwapPlan p) { confirmed = std::move(p); });
+        QTRY_VERIFY_WITH_TIMEOUT(confirmed.has_value(), 20000);
+        QVERIFY2(confirmed->allowed(), confirmed->describe().c_str());
+        QCOMPARE(confirmed->members.size(), std::size_t(1)); // what the confirm dialog showed
+
+        // Between confirm and execute, uro-frontend joins uro's group.
+        setFrontendGroup(QStringLiteral("uro"));
+        model::Swapper executor(c.get(), model::groupOf(alone->value(), "uro"));
+        executor.setFreshGroup({});
+        std::optional<model::SwapOutcome> o;
+        executor.execute(
+            *confirmed, [](const std::string&) {}, [&](model::SwapOutcome out) { o = std::move(out); });
+        QTRY_VERIFY_WITH_TIMEOUT(o.has_value(), 30000);
+        QCOMPARE(o->status, model::SwapOutcome::Status::Conflict);
+        QVERIFY2(QString::fromStdString(o->message)
+                     .contains(QStringLiteral("uro-frontend (namespace uro) is now part of the group")),
+                 o->message.c_str());
+        QCOMPARE(o->exitCode(), 5);
+        for (const QString& s : {QStringLiteral("uro"), QStringLiteral("uro-frontend")})
+            QCOMPARE(selectorOf(s), QStringLiteral("a"));
+
+        // And one that leaves after confirm: the confirmed pair is not shrunk to one.
+        const auto pair = plan(c.get(), model::SwapPlan::Kind::Swap, "uro");
+        QCOMPARE(pair.members.size(), std::size_t(2));
+        setFrontendGroup(QStringLiteral("uro-frontend-alone"));
+        model::Swapper executor2(c.get(), model::groupOf(m_services, "uro"));
+        executor2.setFreshGroup({});
+        o.reset();
+        executor2.execute(
+            pair, [](const std::string&) {}, [&](model::SwapOutcome out) { o = std::move(out); });
+        QTRY_VERIFY_WITH_TIMEOUT(o.has_value(), 30000);
+        setFrontendGroup(QStringLiteral("uro"));
+        QCOMPARE(o->status, model::SwapOutcome::Status::Conflict);
+        QVERIFY2(QString::fromStdString(o->message)
+                     .contains(QStringLiteral("uro-frontend (namespace uro) is no longer part")),
+                 o->message.c_str());
+        for (const QString& s : {QStringLiteral("uro"), QStringLiteral("uro-frontend")})
+            QCOMPARE(selectorOf(s), QStringLiteral("a"));
     }
 
     void withoutATerminalSwapRefusesToAsk()

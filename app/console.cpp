@@ -1,0 +1,62 @@
+#include "console.h"
+
+#include "model/connectioninfo.h"
+
+namespace app {
+
+Console::Console(kube::KubeconfigOptions options, model::ServiceConfig config, QObject* parent)
+    : QObject(parent), m_options(std::move(options)), m_config(std::move(config)),
+      m_transport(std::make_unique<kube::Transport>()),
+      m_clients(std::make_unique<kube::ClientPool>(m_transport.get())),
+      m_registry(std::make_unique<kube::RegistryClient>(m_transport.get())),
+      m_runner(std::make_unique<model::ActionRunner>(m_transport.get())), m_window(std::make_unique<ui::MainWindow>())
+{
+    m_window->setRegistry(m_registry.get());
+    m_window->setRunner(m_runner.get());
+    connect(m_window.get(), &ui::MainWindow::contextRequested, this,
+            [this](const QString& name) { connectTo(name.toStdString()); });
+    connect(m_window.get(), &ui::MainWindow::namespaceRequested, this, [this](const QString& name) {
+        m_options.namespaceOverride = name.toStdString();
+        connectTo(m_options.context);
+    });
+}
+
+Console::~Console()
+{
+    // Views first, while the clients and the transport they use are still there.
+    delete m_dashboard.data();
+    m_window.reset();
+}
+
+void Console::connectTo(const std::string& context)
+{
+    m_options.context = context;
+    auto merged = kube::loadKubeconfig(m_options);
+    auto rest = kube::loadRestConfig(m_options);
+    m_window->setConnection(model::describeConnection(rest));
+    if (merged) {
+        QStringList names;
+        for (const auto& c : merged->contexts)
+            names << QString::fromStdString(c.name);
+        m_window->setContexts(names, rest ? QString::fromStdString(rest->contextName) : QString());
+    }
+    if (!rest) {
+        if (m_dashboard)
+            m_dashboard->deleteLater();
+        m_window->setDashboard(nullptr);
+        return;
+    }
+    connectWith(merged ? merged.value() : kube::Kubeconfig{}, rest.value());
+}
+
+void Console::connectWith(const kube::Kubeconfig& merged, const kube::RestConfig& rest)
+{
+    if (m_dashboard)
+        m_dashboard->deleteLater();
+    m_window->setConnection(model::describeConnection(kube::Result<kube::RestConfig>(rest)));
+    m_dashboard = new model::Dashboard(merged, rest, m_clients.get(), m_config, this);
+    m_window->setDashboard(m_dashboard);
+    m_dashboard->start();
+}
+
+} // namespace app

@@ -1,0 +1,56 @@
+#pragma once
+
+#include "kube/clientpool.h"
+#include "kube/kubeconfig.h"
+#include "kube/registry.h"
+#include "kube/transport.h"
+#include "model/actionrunner.h"
+#include "model/dashboard.h"
+#include "model/servicespec.h"
+#include "ui/mainwindow.h"
+
+#include <QObject>
+#include <QPointer>
+#include <memory>
+
+namespace app {
+
+// The console's objects and how they are wired: the one place that creates them. The program,
+// the GUI tests and the benchmarks all assemble the console through this.
+//
+// The transport, the API clients, the registry client and the action runner live as long as
+// the console; a dashboard lives as long as one context and namespace choice. So a context
+// switch drops the views and their watches, while a swap or deploy under way goes on.
+class Console : public QObject {
+    Q_OBJECT
+
+public:
+    Console(kube::KubeconfigOptions options, model::ServiceConfig config, QObject* parent = nullptr);
+    ~Console() override;
+
+    ui::MainWindow* window() const { return m_window.get(); }
+    model::Dashboard* dashboard() const { return m_dashboard; }
+    model::ActionRunner* runner() const { return m_runner.get(); }
+    kube::Transport* transport() const { return m_transport.get(); }
+    kube::ClientPool* clients() const { return m_clients.get(); }
+    const model::ServiceConfig& config() const { return m_config; }
+    const kube::KubeconfigOptions& options() const { return m_options; }
+
+    // Loads the kubeconfig as kubectl does and shows `context` (empty: the current context).
+    void connectTo(const std::string& context);
+    // Shows an already resolved configuration (tests that build one by hand).
+    void connectWith(const kube::Kubeconfig& merged, const kube::RestConfig& rest);
+
+private:
+    kube::KubeconfigOptions m_options;
+    model::ServiceConfig m_config;
+    // Declared in the order they are needed; destroyed in reverse, so nothing outlives what it uses.
+    std::unique_ptr<kube::Transport> m_transport;
+    std::unique_ptr<kube::ClientPool> m_clients;
+    std::unique_ptr<kube::RegistryClient> m_registry;
+    std::unique_ptr<model::ActionRunner> m_runner;
+    std::unique_ptr<ui::MainWindow> m_window;
+    QPointer<model::Dashboard> m_dashboard;
+};
+
+} // namespace app

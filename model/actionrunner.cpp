@@ -1,0 +1,167 @@
+#include "actionrunner.h"
+
+#include "notify.h"
+
+#include <algorithm>
+
+namespace model {
+
+bool Activity::touches(const std::string& inNs, const std::string& name) const
+{
+    return ns == inNs && std::find(services.begin(), services.end(), name) != services.end();
+}
+
+ActionRunner::ActionRunner(kube::Transport* transport, QObject* parent) : QObject(parent), m_transport(transport) {}
+
+ActionRunner::~ActionRunner() = default;
+
+const Activity* ActionRunner::activity(int id) const
+{
+    for (const auto& a : m_activities)
+        if (a.id == id)
+            return &a;
+    return nullptr;
+}
+
+Activity* ActionRunner::find(int id)
+{
+    return const_cast<Activity*>(std::as_const(*this).activity(id));
+}
+
+const Activity* ActionRunner::latestFor(const std::string& ns, const std::string& service) const
+{
+    for (auto it = m_activities.rbegin(); it != m_activities.rend(); ++it)
+        if (it->touches(ns, service))
+            return &*it;
+    return nullptr;
+}
+
+bool ActionRunner::runningFor(const std::string& ns, const std::string& service) const
+{
+    return std::any_of(m_activities.begin(), m_activities.end(),
+                       [&](const Activity& a) { return a.running() && a.touches(ns, service); });
+}
+
+int ActionRunner::runningCount() const
+{
+    return static_cast<int>(
+        std::count_if(m_activities.begin(), m_activities.end(), [](const Activity& a) { return a.running(); }));
+}
+
+Activity& ActionRunner::add(Activity a)
+{
+    a.id = m_nextId++;
+    a.started = QDateTime::currentDateTimeUtc();
+    m_activities.push_back(std::move(a));
+    return m_activities.back();
+}
+
+void ActionRunner::step(int id, const std::string& text)
+{
+    if (Activity* a = find(id)) {
+        a->step = text;
+        Q_EMIT progressed(id);
+    }
+}
+
+void ActionRunner::end(int id, bool ok, int exitCode, const std::string& message, const std::string& webhook)
+{
+    Activity* a = find(id);
+    if (!a)
+        return;
+    a->state = ok ? Activity::State::Succeeded : Activity::State::Failed;
+    a->exitCode = exitCode;
+    a->message = message;
+    a->finished = QDateTime::currentDateTimeUtc();
+    if (!webhook.empty() && m_transport) {
+        auto* notifier = new Notifier(m_transport, webhook, this);
+        const std::string verb = a->kind == Activity::Kind::Deploy     ? "deploy"
+                                 : a->kind == Activity::Kind::Rollback ? "roll back"
+                                 : a->kind == Activity::Kind::Repair   ? "repair"
+                                                                       : "swap";
+        notifier->send(std::string(ok ? "✅ " : "❌ ") + a->user + " · " + a->service + " · " + verb + ": " + message,
+                       [notifier](kube::Result<kube::HttpResponse>) { notifier->deleteLater(); });
+    }
+    Q_EMIT finished(id);
+}
+
+int ActionRunner::startSwap(kube::Client* client, const ServiceConfig& config, const SwapPlan& confirmed)
+{
+    Activity a;
+    a.kind = confirmed.kind == SwapPlan::Kind::Swap       ? Activity::Kind::Swap
+             : confirmed.kind == SwapPlan::Kind::Rollback ? Activity::Kind::Rollback
+                                                          : Activity::Kind::Repair;
+    a.context = client ? client->config().contextName : std::string();
+    a.service = confirmed.service;
+    a.user = confirmed.user;
+    std::vector<ServiceSpec> group;
+    for (const auto& m : confirmed.members) {
+        a.ns = m.spec.ns;
+        a.services.push_back(m.spec.name);
+        group.push_back(m.spec);
+    }
+    std::string others;
+    for (const auto& name : a.services)
+        if (name != confirmed.service)
+            others += (others.empty() ? "" : ", ") + name;
+    const std::string verb = a.kind == Activity::Kind::Swap       ? "Swap"
+                             : a.kind == Activity::Kind::Rollback ? "Roll back"
+                                                                  : "Repair";
+    a.title = verb + " " + confirmed.service + (others.empty() ? "" : " (with " + others + ")");
+    const int id = add(std::move(a)).id;
+    Q_EMIT started(id);
+    if (!client || confirmed.members.empty()) {
+        end(id, false, 1, "There is no connection to carry out the " + confirmed.verb() + " on. Nothing was changed.",
+            {});
+        return id;
+    }
+    auto* swapper = new Swapper(client, std::move(group), this);
+    swapper->setFreshGroup(config);
+    if (m_hooks.betweenSwapPatches)
+        swapper->setBetweenPatchesHook(m_hooks.betweenSwapPatches);
+    const std::string webhook = config.webhook;
+    swapper->execute(
+        confirmed, [this, id](const std::string& text) { step(id, text); },
+        [this, id, swapper, webhook](SwapOutcome o) {
+            end(id, o.exitCode() == 0, o.exitCode(), o.message, webhook);
+            Q_EMIT swapFinished(id, o);
+            swapper->deleteLater();
+        });
+    return id;
+}
+
+int ActionRunner::startDeploy(kube::Client* client, kube::RegistryClient* registry, const ServiceConfig& config,
+                              const DeployPlan& confirmed, bool wait)
+{
+    Activity a;
+    a.kind = Activity::Kind::Deploy;
+    a.context = client ? client->config().contextName : std::string();
+    a.ns = confirmed.spec.ns;
+    a.service = confirmed.service;
+    a.services = {confirmed.service};
+    a.user = confirmed.user;
+    const std::string where =
+        confirmed.target == DeployTarget::Sandbox ? std::string("sandbox") : std::string("staging");
+    a.title = "Deploy " + (confirmed.tag.empty() ? confirmed.pinned : confirmed.tag) + " to " + confirmed.service +
+              " " + where;
+    const int id = add(std::move(a)).id;
+    Q_EMIT started(id);
+    if (!client) {
+        end(id, false, 1, "There is no connection to deploy with. Nothing was changed.", {});
+        return id;
+    }
+    auto* deployer = new Deployer(client, registry, confirmed.spec, this);
+    if (m_hooks.afterDeployPatch)
+        deployer->setAfterPatchHook(m_hooks.afterDeployPatch);
+    const std::string webhook = config.webhook;
+    deployer->execute(
+        confirmed, wait, [this, id](const std::string& text) { step(id, text); },
+        [this, id, deployer, webhook](DeployOutcome o) {
+            end(id, o.exitCode() == 0, o.exitCode(), o.message, webhook);
+            Q_EMIT deployFinished(id, o);
+            deployer->deleteLater();
+        });
+    return id;
+}
+
+} // namespace model

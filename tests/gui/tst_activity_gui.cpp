@@ -1,0 +1,285 @@
+// Actions belong to the application, not to the page or dialog that started them. A swap held
+// between its two patches (a test hook) while the person opens another service and switches
+// namespace still completes, its outcome is shown and the buttons come back; a deploy whose
+// dialog is closed right after its patch still runs its guard, records its Event and notifies;
+// closing the window while a swap runs asks, and waits for it.
+#include "gui/guisupport.h"
+#include "support/webhookreceiver.h"
+#include "ui/activitypanel.h"
+#include "ui/deploydialog.h"
+#include "ui/mainwindow.h"
+
+#include <QMessageBox>
+#include <QPointer>
+#include <QStandardPaths>
+#include <QTableWidget>
+
+using guisupport::confirmThrough;
+using guisupport::openService;
+using guisupport::switchNamespace;
+using testsupport::kubectl;
+
+namespace {
+
+QString get(const QString& kind, const QString& name, const QString& jsonpath)
+{
+    return QString::fromUtf8(kubectl(QStringLiteral("admin"),
+                                     {QStringLiteral("get"), kind, name, QStringLiteral("-n"), QStringLiteral("uro"),
+                                      QStringLiteral("-o"), QStringLiteral("jsonpath=") + jsonpath})
+                                 .out)
+        .trimmed();
+}
+
+QString selectorOf(const QString& service)
+{
+    return get(QStringLiteral("service"), service, QStringLiteral("{.spec.selector.signalbox\\.v-sekai\\.org/slot}"));
+}
+
+void setSlots(const QString& service, const QString& live, const QString& staging)
+{
+    const QString patch = QStringLiteral(R"({"spec":{"selector":{"signalbox.v-sekai.org/slot":"%1"}}})");
+    for (const auto& [svc, slot] : {std::pair{service, live}, std::pair{service + QStringLiteral("-staging"), staging}})
+        QCOMPARE(kubectl(QStringLiteral("admin"),
+                         {QStringLiteral("patch"), QStringLiteral("service"), svc, QStringLiteral("-n"),
+                          QStringLiteral("uro"), QStringLiteral("-p"), patch.arg(slot)})
+                     .exitCode,
+                 0);
+}
+
+void waitForRollouts()
+{
+    for (const char* d : {"uro-a", "uro-b", "uro-frontend-a", "uro-frontend-b"})
+        QCOMPARE(
+            kubectl(QStringLiteral("admin"), {QStringLiteral("rollout"), QStringLiteral("status"),
+                                              QStringLiteral("deployment/") + QLatin1String(d), QStringLiteral("-n"),
+                                              QStringLiteral("uro"), QStringLiteral("--timeout=90s")})
+                .exitCode,
+            0);
+}
+
+// The newest activity's row in the window's activity list.
+QString newestActivity(ui::MainWindow* w)
+{
+    QTableWidget* t = w->activityPanel()->table();
+    return t->rowCount() ? t->item(0, 1)->text() + QStringLiteral(": ") + t->item(0, 3)->text() : QString();
+}
+
+// A deploy of `image` to uro's staging slot through the deploy dialog, up to the Deploy click.
+QPointer<ui::DeployDialog> startDeploy(ui::ServicePage* page, const QString& image)
+{
+    QSignalSpy opened(page, &ui::ServicePage::dialogOpened);
+    if (!QTest::qWaitFor([page] { return page->deployButton()->isEnabled(); }, 20000))
+        return nullptr;
+    QTest::mouseClick(page->deployButton(), Qt::LeftButton);
+    if (!QTest::qWaitFor([&opened] { return opened.count() == 1; }, 5000))
+        return nullptr;
+    QPointer<ui::DeployDialog> dialog = qobject_cast<ui::DeployDialog*>(opened.first().first().value<QDialog*>());
+    if (!dialog)
+        return nullptr;
+    dialog->referenceField()->setText(image);
+    QTest::mouseClick(dialog->checkButton(), Qt::LeftButton);
+    if (!QTest::qWaitFor([dialog] { return dialog && dialog->deployButton()->isEnabled(); }, 20000))
+        return nullptr;
+    QTest::mouseClick(dialog->deployButton(), Qt::LeftButton);
+    return dialog;
+}
+
+} // namespace
+
+class TestActivityGui : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        REQUIRE_CLUSTER();
+        const auto apply =
+            kubectl(QStringLiteral("admin"), {QStringLiteral("apply"), QStringLiteral("-f"),
+                                              testsupport::sourceDir() + QStringLiteral("/deploy/examples/uro")});
+        QVERIFY2(apply.exitCode == 0, qPrintable(apply.describe()));
+        for (const QString& s : {QStringLiteral("uro"), QStringLiteral("uro-frontend")}) {
+            kubectl(QStringLiteral("admin"),
+                    {QStringLiteral("annotate"), QStringLiteral("service"), s, QStringLiteral("-n"),
+                     QStringLiteral("uro"), QStringLiteral("signalbox.v-sekai.org/history-")});
+            setSlots(s, QStringLiteral("a"), QStringLiteral("b"));
+        }
+        waitForRollouts();
+    }
+
+    void aSwapGoesOnWhenTheWindowMovesOn()
+    {
+        testsupport::WebhookReceiver hook;
+        model::ServiceConfig config;
+        config.webhook = hook.url().toStdString();
+        guisupport::Console c(QStringLiteral("operator"), config);
+        std::function<void()> resume;
+        c.console->runner()->setHooks({[&resume](std::function<void()> r) { resume = std::move(r); }, {}});
+        openService(c.window, QStringLiteral("uro"));
+        ui::ServicePage* page = c.window->servicePage();
+        confirmThrough(page, model::SwapPlan::Kind::Swap);
+
+        // Held between the two patches: live moved, staging not yet.
+        QTRY_VERIFY_WITH_TIMEOUT(static_cast<bool>(resume), 20000);
+        QCOMPARE(selectorOf(QStringLiteral("uro")), QStringLiteral("b"));
+        QCOMPARE(selectorOf(QStringLiteral("uro-staging")), QStringLiteral("b"));
+        QVERIFY(newestActivity(c.window).startsWith(QStringLiteral("⏳ Swap uro (with uro-frontend)")));
+
+        // The person moves on: the group's other service (its buttons wait), then another namespace.
+        QVERIFY(c.window->showService(QStringLiteral("uro-frontend")));
+        QVERIFY(!page->button(model::SwapPlan::Kind::Swap)->isEnabled());
+        QCOMPARE(page->actionReasonText(), QStringLiteral("Working…"));
+        QPointer<model::Dashboard> before = c.console->dashboard();
+        switchNamespace(c.window, QStringLiteral("uro-sandbox"));
+        QTRY_VERIFY(before.isNull()); // the old views and their watches are gone
+
+        resume();
+        QTRY_VERIFY2_WITH_TIMEOUT(newestActivity(c.window).startsWith(QStringLiteral(
+                                      "✔ Swap uro (with uro-frontend): Swapped: uro now live on slot B, uro-frontend "
+                                      "now live on slot B")),
+                                  qPrintable(newestActivity(c.window)), 30000);
+        for (const QString& s : {QStringLiteral("uro"), QStringLiteral("uro-frontend")}) {
+            QCOMPARE(selectorOf(s), QStringLiteral("b"));
+            QCOMPARE(selectorOf(s + QStringLiteral("-staging")), QStringLiteral("a"));
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(hook.contents().size(), 1, 10000);
+        QVERIFY2(hook.contents().first().contains(QStringLiteral("operator · uro · swap: Swapped: uro now live")),
+                 qPrintable(hook.contents().first()));
+
+        // Back on uro: the outcome is there, and so are the buttons.
+        switchNamespace(c.window, QStringLiteral("uro"));
+        openService(c.window, QStringLiteral("uro"));
+        page = c.window->servicePage();
+        QVERIFY2(page->outcomeText().startsWith(QStringLiteral("Swapped: uro now live on slot B")),
+                 qPrintable(page->outcomeText()));
+        QTRY_VERIFY_WITH_TIMEOUT(page->button(model::SwapPlan::Kind::Rollback)->isEnabled(), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(page->button(model::SwapPlan::Kind::Swap)->isEnabled(), 20000);
+        guisupport::saveShot(c.window, QStringLiteral("activity.png"));
+    }
+
+    void aDeployGoesOnWhenItsDialogCloses()
+    {
+        waitForRollouts();
+        const QString staging = selectorOf(QStringLiteral("uro-staging"));
+        const QString deployment = QStringLiteral("uro-") + staging;
+        testsupport::WebhookReceiver hook;
+        model::ServiceConfig config;
+        config.webhook = hook.url().toStdString();
+        guisupport::Console c(QStringLiteral("operator"), config);
+        std::function<void()> resume;
+        c.console->runner()->setHooks({{}, [&resume](std::function<void()> r) { resume = std::move(r); }});
+        openService(c.window, QStringLiteral("uro"));
+        const QString digest = QStringLiteral("sha256:") + QString(64, QLatin1Char('d'));
+        QPointer<ui::DeployDialog> dialog =
+            startDeploy(c.window->servicePage(), QStringLiteral("ghcr.io/v-sekai/uro@") + digest);
+        QVERIFY(dialog);
+
+        // Held right after the patch; the person closes the dialog and looks elsewhere.
+        QTRY_VERIFY_WITH_TIMEOUT(static_cast<bool>(resume), 20000);
+        QVERIFY(
+            get(QStringLiteral("deployment"), deployment, QStringLiteral("{.spec.template.spec.containers[0].image}"))
+                .endsWith(digest));
+        dialog->close();
+        QTRY_VERIFY(dialog.isNull());
+        switchNamespace(c.window, QStringLiteral("uro-sandbox"));
+
+        resume();
+        QTRY_VERIFY2_WITH_TIMEOUT(newestActivity(c.window).contains(QStringLiteral("rolled out")),
+                                  qPrintable(newestActivity(c.window)), 60000);
+        QVERIFY(newestActivity(c.window).startsWith(QStringLiteral("✔ Deploy")));
+        // Its record: the Event, the history on the Deployment, and the notification.
+        const QString events = QString::fromUtf8(
+            kubectl(QStringLiteral("admin"), {QStringLiteral("get"), QStringLiteral("events"), QStringLiteral("-n"),
+                                              QStringLiteral("uro"), QStringLiteral("--field-selector"),
+                                              QStringLiteral("reason=Deployed,involvedObject.name=") + deployment,
+                                              QStringLiteral("-o"), QStringLiteral("jsonpath={.items[*].message}")})
+                .out);
+        QVERIFY2(events.contains(QStringLiteral("operator deployed ghcr.io/v-sekai/uro@") + digest),
+                 qPrintable(events));
+        QVERIFY(get(QStringLiteral("deployment"), deployment,
+                    QStringLiteral("{.metadata.annotations.signalbox\\.v-sekai\\.org/history}"))
+                    .contains(digest));
+        QTRY_COMPARE_WITH_TIMEOUT(hook.contents().size(), 1, 10000);
+        QVERIFY2(hook.contents().first().startsWith(QStringLiteral("✅ operator · uro · deploy: Deployed")),
+                 qPrintable(hook.contents().first()));
+    }
+
+    void aDeployOvertakenAfterItsDialogClosedIsStillUndone()
+    {
+        waitForRollouts();
+        const QString live = selectorOf(QStringLiteral("uro"));
+        const QString staging = selectorOf(QStringLiteral("uro-staging"));
+        const QString deployment = QStringLiteral("uro-") + staging;
+        const QString imageBefore =
+            get(QStringLiteral("deployment"), deployment, QStringLiteral("{.spec.template.spec.containers[0].image}"));
+        testsupport::WebhookReceiver hook;
+        model::ServiceConfig config;
+        config.webhook = hook.url().toStdString();
+        guisupport::Console c(QStringLiteral("operator"), config);
+        std::function<void()> resume;
+        c.console->runner()->setHooks({{}, [&resume](std::function<void()> r) { resume = std::move(r); }});
+        openService(c.window, QStringLiteral("uro"));
+        const QString digest = QStringLiteral("sha256:") + QString(64, QLatin1Char('e'));
+        QPointer<ui::DeployDialog> dialog =
+            startDeploy(c.window->servicePage(), QStringLiteral("ghcr.io/v-sekai/uro@") + digest);
+        QVERIFY(dialog);
+        QTRY_VERIFY_WITH_TIMEOUT(static_cast<bool>(resume), 20000);
+        dialog->close();
+        QTRY_VERIFY(dialog.isNull());
+        // Someone swaps uro in the gap: the slot just deployed to is now live.
+        setSlots(QStringLiteral("uro"), staging, live);
+
+        resume();
+        QTRY_VERIFY2_WITH_TIMEOUT(newestActivity(c.window).startsWith(QStringLiteral("✘ Deploy")),
+                                  qPrintable(newestActivity(c.window)), 30000);
+        QVERIFY2(newestActivity(c.window).contains(QStringLiteral("so the deploy was undone at once")),
+                 qPrintable(newestActivity(c.window)));
+        QCOMPARE(
+            get(QStringLiteral("deployment"), deployment, QStringLiteral("{.spec.template.spec.containers[0].image}")),
+            imageBefore);
+        QTRY_COMPARE_WITH_TIMEOUT(hook.contents().size(), 1, 10000);
+        QVERIFY2(hook.contents().first().startsWith(QStringLiteral("❌ operator · uro · deploy: A swap made")),
+                 qPrintable(hook.contents().first()));
+        setSlots(QStringLiteral("uro"), live, staging);
+    }
+
+    void closingTheWindowWaitsForARunningSwap()
+    {
+        waitForRollouts();
+        const QString live = selectorOf(QStringLiteral("uro"));
+        guisupport::Console c(QStringLiteral("operator"));
+        std::function<void()> resume;
+        c.console->runner()->setHooks({[&resume](std::function<void()> r) { resume = std::move(r); }, {}});
+        openService(c.window, QStringLiteral("uro"));
+        confirmThrough(c.window->servicePage(), model::SwapPlan::Kind::Swap);
+        QTRY_VERIFY_WITH_TIMEOUT(static_cast<bool>(resume), 20000);
+
+        QSignalSpy opened(c.window, &ui::MainWindow::dialogOpened);
+        // "Keep open": nothing closes, the swap goes on.
+        c.window->close();
+        QTRY_COMPARE(opened.count(), 1);
+        auto* box = qobject_cast<QMessageBox*>(opened.takeFirst().first().value<QDialog*>());
+        QVERIFY(box);
+        QVERIFY2(box->text().contains(QStringLiteral("Swap uro (with uro-frontend) is still running")),
+                 qPrintable(box->text()));
+        QTest::mouseClick(box->findChild<QPushButton*>(QStringLiteral("keepOpenButton")), Qt::LeftButton);
+        QVERIFY(c.window->isVisible());
+        // "Close when finished": the window stays until the swap has finished, then closes.
+        c.window->close();
+        QTRY_COMPARE(opened.count(), 1);
+        box = qobject_cast<QMessageBox*>(opened.takeFirst().first().value<QDialog*>());
+        QVERIFY(box);
+        QTest::mouseClick(box->findChild<QPushButton*>(QStringLiteral("closeWhenFinishedButton")), Qt::LeftButton);
+        QTest::qWait(200);
+        QVERIFY(c.window->isVisible());
+        resume();
+        QTRY_VERIFY_WITH_TIMEOUT(!c.window->isVisible(), 30000);
+        const QString other = live == QStringLiteral("a") ? QStringLiteral("b") : QStringLiteral("a");
+        QCOMPARE(selectorOf(QStringLiteral("uro")), other);
+        QCOMPARE(selectorOf(QStringLiteral("uro-staging")), live);
+        QCOMPARE(c.console->runner()->activities().back().state, model::Activity::State::Succeeded);
+    }
+};
+
+QTEST_MAIN(TestActivityGui)
+#include "tst_activity_gui.moc"

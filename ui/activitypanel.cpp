@@ -1,0 +1,115 @@
+#include "activitypanel.h"
+
+#include "style.h"
+
+#include <QHeaderView>
+#include <QLabel>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+namespace ui {
+
+namespace {
+
+constexpr int idRole = Qt::UserRole + 1;
+
+QString q(const std::string& s)
+{
+    return QString::fromStdString(s);
+}
+
+} // namespace
+
+ActivityPanel::ActivityPanel(QWidget* parent) : QWidget(parent)
+{
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    auto* title = new QLabel(tr("<b>Activity</b> (deploys and swaps started here; they run to their end whatever "
+                                "page is shown)"),
+                             this);
+    m_note = new QLabel(this);
+    m_note->setObjectName(QStringLiteral("activityNote"));
+    m_note->setWordWrap(true);
+    m_note->hide();
+    m_table = new QTableWidget(0, 4, this);
+    m_table->setObjectName(QStringLiteral("activityTable"));
+    m_table->setAccessibleName(tr("Activity"));
+    m_table->setHorizontalHeaderLabels({tr("Started"), tr("Action"), tr("By"), tr("Progress or outcome")});
+    m_table->verticalHeader()->hide();
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setWordWrap(false);
+    m_table->setMaximumHeight(120);
+    layout->addWidget(title);
+    layout->addWidget(m_note);
+    layout->addWidget(m_table);
+    hide();
+}
+
+void ActivityPanel::setRunner(model::ActionRunner* runner)
+{
+    if (m_runner)
+        m_runner->disconnect(this);
+    m_runner = runner;
+    m_table->setRowCount(0);
+    if (!runner)
+        return;
+    connect(runner, &model::ActionRunner::started, this, &ActivityPanel::update);
+    connect(runner, &model::ActionRunner::progressed, this, &ActivityPanel::update);
+    connect(runner, &model::ActionRunner::finished, this, &ActivityPanel::update);
+    for (const auto& a : runner->activities())
+        update(a.id);
+}
+
+void ActivityPanel::setNote(const QString& text)
+{
+    m_note->setText(text);
+    m_note->setVisible(!text.isEmpty());
+}
+
+QString ActivityPanel::rowText(int id) const
+{
+    for (int row = 0; row < m_table->rowCount(); ++row)
+        if (m_table->item(row, 0)->data(idRole).toInt() == id)
+            return m_table->item(row, 1)->text() + QStringLiteral(": ") + m_table->item(row, 3)->text();
+    return {};
+}
+
+void ActivityPanel::update(int id)
+{
+    const model::Activity* a = m_runner ? m_runner->activity(id) : nullptr;
+    if (!a)
+        return;
+    int row = -1;
+    for (int r = 0; r < m_table->rowCount() && row < 0; ++r)
+        if (m_table->item(r, 0)->data(idRole).toInt() == id)
+            row = r;
+    if (row < 0) {
+        // Newest first.
+        row = 0;
+        m_table->insertRow(0);
+        for (int c = 0; c < 4; ++c)
+            m_table->setItem(0, c, new QTableWidgetItem);
+        m_table->item(0, 0)->setData(idRole, id);
+    }
+    const style::Tone tone = a->running()                                    ? style::Tone::Rolling
+                             : a->state == model::Activity::State::Succeeded ? style::Tone::Healthy
+                                                                             : style::Tone::Attention;
+    const QString mark = a->running()                                    ? QStringLiteral("⏳ ")
+                         : a->state == model::Activity::State::Succeeded ? QStringLiteral("✔ ")
+                                                                         : QStringLiteral("✘ ");
+    const QString progress = a->running() ? q(a->step) + QStringLiteral("…") : q(a->message);
+    m_table->item(row, 0)->setText(a->started.toLocalTime().toString(QStringLiteral("HH:mm:ss")));
+    m_table->item(row, 1)->setText(mark + q(a->title));
+    m_table->item(row, 2)->setText(q(a->user));
+    m_table->item(row, 3)->setText(progress);
+    m_table->item(row, 3)->setToolTip(progress);
+    m_table->item(row, 1)->setForeground(QColor(style::colorOf(tone)));
+    m_table->resizeColumnToContents(0);
+    m_table->resizeColumnToContents(1);
+    m_table->resizeColumnToContents(2);
+    show();
+}
+
+} // namespace ui
