@@ -13,15 +13,35 @@ std::string dumpSafe(const json& j)
     return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-// At most `n` bytes of `s`, not cutting a UTF-8 sequence in two.
+// At most about `n` bytes of `s`, as valid UTF-8: a cut sequence is dropped, an invalid byte
+// becomes U+FFFD (text that is not JSON was never checked, and the sentence may be written as JSON).
 std::string excerpt(const std::string& s, std::size_t n)
 {
-    if (s.size() <= n)
-        return s;
-    std::size_t end = n;
-    while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80)
-        --end;
-    return s.substr(0, end) + "…";
+    std::string out;
+    std::size_t i = 0;
+    while (i < s.size() && out.size() < n) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        const std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+        bool valid = len > 0 && i + len <= s.size();
+        for (std::size_t k = 1; valid && k < len; ++k)
+            valid = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
+        if (valid && len > 1) {
+            // No overlong forms, surrogates or code points past U+10FFFF.
+            const auto c1 = static_cast<unsigned char>(s[i + 1]);
+            valid = !(c == 0xC0 || c == 0xC1 || (c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 > 0x9F) ||
+                      (c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 > 0x8F) || c > 0xF4);
+        }
+        if (valid) {
+            out.append(s, i, len);
+            i += len;
+        } else {
+            out += "\xEF\xBF\xBD";
+            ++i;
+        }
+    }
+    if (i < s.size())
+        out += "…";
+    return out;
 }
 
 std::string typeWord(const json& v)
