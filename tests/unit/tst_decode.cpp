@@ -446,6 +446,33 @@ private Q_SLOTS:
         QCOMPARE(QString::fromStdString(e.reason), reason);
     }
 
+    void listsAndTemplates()
+    {
+        int skipped = 0;
+        QVERIFY(kube::parseItems(json::parse("[1,2]"), kube::parseService, &skipped).empty());
+        QCOMPARE(skipped, 1);
+        skipped = 0;
+        QVERIFY(kube::parseItems(json::parse(R"({"items":{"a":1}})"), kube::parseService, &skipped).empty());
+        QCOMPARE(skipped, 1);
+        skipped = 0;
+        const auto services = kube::parseItems(
+            json::parse(R"({"items":[{"metadata":{"name":"a"}},5,{"metadata":{"name":7}},{"metadata":{"name":"b"}}]})"),
+            kube::parseService, &skipped);
+        QCOMPARE(services.size(), std::size_t(2));
+        QCOMPARE(services[1].meta.name, std::string("b"));
+        QCOMPARE(skipped, 2);
+
+        QVERIFY(!kube::podTemplateJson(json::parse(R"({"spec":{"template":"x"}})")));
+        QVERIFY(!kube::podTemplateJson(json::parse(R"({"spec":[]})")));
+        QVERIFY(!kube::podTemplateJson(json::parse("null")));
+        const auto t = kube::podTemplateJson(json::parse(R"({"spec":{"template":{"spec":{"x":[1]}}}})"));
+        QVERIFY(t);
+        QCOMPARE(t->dump(), std::string(R"({"spec":{"x":[1]}})"));
+
+        QVERIFY(kube::parseService(json::parse(R"({"metadata":{"annotations":{}}})"))->meta.hasAnnotationMap);
+        QVERIFY(!kube::parseService(json::parse(R"({"metadata":{}})"))->meta.hasAnnotationMap);
+    }
+
     void deriveSurvivesHostileHistory_data()
     {
         QTest::addColumn<QString>("kind");
