@@ -45,6 +45,12 @@ bool isAdmissionDenial(const std::string& message)
 std::string admissionSentence(const Client::Target& t, const std::string& serverMessage)
 {
     std::string m = serverMessage;
+    if (m.size() > 2000) {
+        std::size_t cut = 2000;
+        while (cut > 0 && (static_cast<unsigned char>(m[cut]) & 0xC0) == 0x80)
+            --cut; // not inside a UTF-8 sequence
+        m = m.substr(0, cut) + "…";
+    }
     while (!m.empty() && (m.back() == '.' || m.back() == ' ' || m.back() == '\n'))
         m.pop_back();
     return "The cluster refused to " + t.verb + " " + describeTarget(t) + ": " + m +
@@ -395,7 +401,10 @@ Error Client::apiError(long status, const std::string& body, const Target& targe
         std::smatch m;
         std::string user = m_config.user.name;
         static const std::regex rbacPattern("User \"([^\"]*)\" cannot ");
-        const bool rbac = std::regex_search(serverMessage, m, rbacPattern);
+        // Only the start is searched: libstdc++'s regex recurses per character and a long message
+        // without quotes would exhaust the stack.
+        const std::string head = serverMessage.substr(0, 1024);
+        const bool rbac = std::regex_search(head, m, rbacPattern);
         if (!rbac && !serverMessage.empty()) {
             e.message = admissionSentence(target, serverMessage);
             break;

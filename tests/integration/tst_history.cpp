@@ -102,6 +102,19 @@ bool rolledOut(const QString& deployment)
                .exitCode == 0;
 }
 
+// Waits until a swap of uro would pass its checks (staging fully rolled out): a test that ran before
+// may have left a rollout or a restarted API server settling.
+bool swapPossible(QString* last)
+{
+    return testsupport::waitFor(
+        [last] {
+            const Run r = signalbox(QStringLiteral("viewer"), {QStringLiteral("status"), QStringLiteral("uro")});
+            *last = r.describe();
+            return r.exitCode == 0 && r.out.contains(QStringLiteral("swap possible"));
+        },
+        90000, 500);
+}
+
 // The ValidatingWebhookConfiguration for the Services of the test namespace.
 QByteArray webhookManifest(const QString& port, const QString& path, const QByteArray& caBundle)
 {
@@ -257,6 +270,8 @@ private Q_SLOTS:
         for (const char* d : {"uro-a", "uro-b", "uro-frontend-a", "uro-frontend-b"})
             QVERIFY(rolledOut(QLatin1String(d)));
         restore();
+        QString last;
+        QVERIFY2(swapPossible(&last), qPrintable(last));
     }
 
     void cleanup()
@@ -316,6 +331,8 @@ private Q_SLOTS:
 
         // A swap is not blocked: the history it writes keeps the small foreign entries, replaces the
         // huge one by a marker, and ends with the swap.
+        QString last;
+        QVERIFY2(swapPossible(&last), qPrintable(last));
         r = signalbox(QStringLiteral("operator"),
                       {QStringLiteral("swap"), QStringLiteral("uro"), QStringLiteral("--yes")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));

@@ -33,6 +33,17 @@ std::string bracketsInAString()
     return "[{\"at\":\"" + std::string(1000, '[') + "\"}]";
 }
 
+// A 403 whose message starts like RBAC's but never closes the user's quote, 1 MB long.
+const std::string& longForbidden()
+{
+    static const std::string body = json{{"kind", "Status"},
+                                         {"reason", "Forbidden"},
+                                         {"code", 403},
+                                         {"message", "User \"" + std::string(1 << 20, 'x')}}
+                                        .dump();
+    return body;
+}
+
 // One line per entry: "ok AT ACTION" or "unreadable WHY", to compare with the table.
 QStringList describe(const std::vector<kube::HistoryEntry>& entries)
 {
@@ -425,6 +436,8 @@ private Q_SLOTS:
             R"({"kind":"Status","reason":"Invalid","message":"bad","code":422,"details":{"causes":"x"}})", true,
             "changed since you looked", "", "Conflict");
         row("server error, not JSON", 502, "<html>bad gateway</html>", false, "HTTP 502", "", "");
+        row("403 with a long message and no quote to end the user", 403, longForbidden().c_str(), false,
+            "The cluster refused to patch", "may not", "Forbidden");
         row("server error, message a list", 500, R"({"kind":"Status","message":["x"]})", false, "HTTP 500", "", "");
     }
 
