@@ -108,7 +108,7 @@ bool swapPossible(QString* last)
 {
     return testsupport::waitFor(
         [last] {
-            const Run r = signalbox(QStringLiteral("viewer"), {QStringLiteral("status"), QStringLiteral("uro")});
+            const Run r = signalbox(QStringLiteral("operator"), {QStringLiteral("status"), QStringLiteral("uro")});
             *last = r.describe();
             return r.exitCode == 0 && r.out.contains(QStringLiteral("swap possible"));
         },
