@@ -213,19 +213,20 @@ private:
             std::string value;
             if (auto s = kube::parseService(r.value()))
                 value = s->meta.annotation(model::historyAnnotation);
-            const auto entries = model::readHistory(value);
+            const auto entries = kube::decodeHistory(value);
             if (m_options.json) {
-                say(json(entries).dump(2));
+                json all = json::array();
+                for (const auto& e : entries)
+                    all.push_back(e.toJson());
+                say(all.dump(2, ' ', false, json::error_handler_t::replace));
             } else if (entries.empty()) {
                 say("no swaps recorded");
             } else {
-                for (const auto& e : entries) {
-                    const json from = e.value("from", json::object());
-                    const json to = e.value("to", json::object());
-                    say(e.value("at", "") + "  " + e.value("user", "") + "  " + e.value("action", "") + "  slot " +
-                        from.value("slot", "?") + " " + from.value("image", "") + " -> slot " + to.value("slot", "?") +
-                        " " + to.value("image", ""));
-                }
+                auto slot = [](const std::string& s) { return s.empty() ? std::string("?") : s; };
+                for (const auto& e : entries)
+                    say(e.readable() ? e.at + "  " + e.user + "  " + e.action + "  slot " + slot(e.from.slot) + " " +
+                                           e.from.image + " -> slot " + slot(e.to.slot) + " " + e.to.image
+                                     : (e.at.empty() ? "" : e.at + "  ") + "unreadable entry: " + e.unreadable);
             }
             QCoreApplication::exit(0);
         });

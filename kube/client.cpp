@@ -1,5 +1,7 @@
 #include "client.h"
 
+#include "status.h"
+
 #include <QPointer>
 #include <algorithm>
 #include <regex>
@@ -29,6 +31,31 @@ std::string describeTarget(const Client::Target& t)
     if (!t.ns.empty())
         s += " in namespace \"" + t.ns + "\"";
     return s;
+}
+
+// Admission webhooks ("admission webhook "NAME" denied the request: ...") and
+// ValidatingAdmissionPolicies ("... denied request: ...") word their refusals so.
+bool isAdmissionDenial(const std::string& message)
+{
+    return message.find("admission webhook \"") != std::string::npos ||
+           message.find("denied request") != std::string::npos ||
+           message.find("denied the request") != std::string::npos;
+}
+
+std::string admissionSentence(const Client::Target& t, const std::string& serverMessage)
+{
+    std::string m = serverMessage;
+    if (m.size() > 2000) {
+        std::size_t cut = 2000;
+        while (cut > 0 && (static_cast<unsigned char>(m[cut]) & 0xC0) == 0x80)
+            --cut; // not inside a UTF-8 sequence
+        m = m.substr(0, cut) + "…";
+    }
+    while (!m.empty() && (m.back() == '.' || m.back() == ' ' || m.back() == '\n'))
+        m.pop_back();
+    return "The cluster refused to " + t.verb + " " + describeTarget(t) + ": " + m +
+           ". This refusal comes from the cluster's admission control, not from your permissions: change what "
+           "it objects to, or ask whoever runs that check.";
 }
 
 std::string query(const std::vector<std::pair<std::string, std::string>>& params)
@@ -146,8 +173,10 @@ void Client::dispatch(std::shared_ptr<Pending> p, bool retried)
                     const std::string type = event["type"].is_string() ? event["type"].get<std::string>() : "";
                     const Json& object = event.contains("object") ? event["object"] : Json();
                     if (type == "ERROR") {
-                        const long code = object.is_object() ? object.value("code", 500L) : 500L;
-                        finish(self->apiError(code, object.dump(), p->target));
+                        const Result<Status> status = decodeStatusObject(object);
+                        const long code = status && status->code && *status->code >= 400 ? *status->code : 500L;
+                        finish(self->apiError(code, object.dump(-1, ' ', false, Json::error_handler_t::replace),
+                                              p->target));
                         self->cancel(p->id);
                         return;
                     }
@@ -298,10 +327,17 @@ void Client::checkAccess(const AccessCheck& check, std::function<void(Result<Acc
             cb(r.error());
             return;
         }
-        const Json& status = r.value().contains("status") ? r.value()["status"] : Json::object();
+        // Tolerant: a missing or mistyped field means "not allowed", never an exception.
+        const Json& review = r.value();
+        const auto status = review.is_object() ? review.find("status") : review.end();
         AccessDecision d;
-        d.allowed = status.is_object() && status.value("allowed", false);
-        d.reason = status.is_object() ? status.value("reason", "") : "";
+        if (review.is_object() && status != review.end() && status->is_object()) {
+            const auto allowed = status->find("allowed");
+            d.allowed = allowed != status->end() && allowed->is_boolean() && allowed->get<bool>();
+            const auto reason = status->find("reason");
+            if (reason != status->end() && reason->is_string())
+                d.reason = reason->get<std::string>();
+        }
         cb(d);
     });
 }
@@ -340,12 +376,10 @@ Error Client::apiError(long status, const std::string& body, const Target& targe
     Error e;
     e.kind = Error::Kind::Api;
     e.httpStatus = static_cast<int>(status);
-    std::string serverMessage;
-    const Json s = Json::parse(body, nullptr, false);
-    if (s.is_object() && s.value("kind", "") == "Status") {
-        e.reason = s["reason"].is_string() ? s["reason"].get<std::string>() : "";
-        serverMessage = s["message"].is_string() ? s["message"].get<std::string>() : "";
-    }
+    const Result<Status> s = decodeStatus(body);
+    const std::string serverMessage = s ? s->message.value_or("") : std::string();
+    e.reason = s ? s->reason.value_or("") : std::string();
+    const bool hasCauses = s && s->details && !s->details->causes.empty();
     e.detail = serverMessage.empty() ? body.substr(0, 300) : serverMessage;
     const std::string what = describeTarget(target);
     const std::string context = "context \"" + m_config.contextName + "\"";
@@ -362,10 +396,20 @@ Error Client::apiError(long status, const std::string& body, const Target& targe
         break;
     }
     case 403: {
+        // RBAC says "... is forbidden: User "NAME" cannot VERB ..."; an admission webhook or policy
+        // that denies with 403 says something else, and that is what the person needs to read.
         std::smatch m;
         std::string user = m_config.user.name;
-        static const std::regex userPattern("User \"([^\"]*)\"");
-        if (std::regex_search(serverMessage, m, userPattern))
+        static const std::regex rbacPattern("User \"([^\"]*)\" cannot ");
+        // Only the start is searched: libstdc++'s regex recurses per character and a long message
+        // without quotes would exhaust the stack.
+        const std::string head = serverMessage.substr(0, 1024);
+        const bool rbac = std::regex_search(head, m, rbacPattern);
+        if (!rbac && !serverMessage.empty()) {
+            e.message = admissionSentence(target, serverMessage);
+            break;
+        }
+        if (rbac)
             user = m[1];
         e.reason = "Forbidden";
         e.message = "User \"" + user + "\" may not " + target.verb + " " + what +
@@ -394,8 +438,7 @@ Error Client::apiError(long status, const std::string& body, const Target& targe
         break;
     case 422:
         // The server reports a failed `test` op as a 422 without causes and with a generic message.
-        if (target.jsonPatchWithTests &&
-            !(s.is_object() && s.contains("details") && s["details"].is_object() && s["details"].contains("causes"))) {
+        if (target.jsonPatchWithTests && !hasCauses) {
             e.reason = "Conflict";
             e.message = what + " changed since you looked: it no longer holds what this change expected. Look at "
                                "its current state before trying again.";
@@ -413,6 +456,8 @@ Error Client::apiError(long status, const std::string& body, const Target& targe
             e.message = "The API server failed while handling " + what + " (HTTP " + std::to_string(status) + ")" +
                         (serverMessage.empty() ? "." : ": " + serverMessage + ".") +
                         " Try again; if it persists, the cluster needs attention.";
+        else if (isAdmissionDenial(serverMessage))
+            e.message = admissionSentence(target, serverMessage);
         else
             e.message = "The API server refused the request on " + what + " (HTTP " + std::to_string(status) + ")" +
                         (serverMessage.empty() ? "." : ": " + serverMessage);

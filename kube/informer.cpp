@@ -119,9 +119,7 @@ void Informer::relist()
             else if (resourceVersionOf(it->second) != resourceVersionOf(obj))
                 Q_EMIT modified(obj);
         }
-        m_resourceVersion = list.contains("metadata") && list["metadata"].is_object()
-                                ? list["metadata"].value("resourceVersion", "")
-                                : "";
+        m_resourceVersion = resourceVersionOf(list);
         m_synced = true;
         m_backoffMs = 0;
         setState(State::Live);

@@ -162,6 +162,7 @@ ObjectMeta readMeta(const Reader& root)
     meta.deletionTimestamp = m.str("deletionTimestamp");
     meta.labels = m.map("labels");
     meta.annotations = m.map("annotations");
+    meta.hasAnnotationMap = m.has("annotations");
     for (const Reader& o : m.objects("ownerReferences"))
         meta.ownerReferences.push_back({o.str("kind"), o.str("name"), o.str("uid"), o.boolean("controller")});
     return meta;
@@ -220,6 +221,28 @@ template <typename T, typename Fn> Result<T> guarded(const json& j, const char* 
 }
 
 } // namespace
+
+const json* listItems(const json& list)
+{
+    if (!list.is_object())
+        return nullptr;
+    auto it = list.find("items");
+    if (it == list.end())
+        return nullptr;
+    return it->is_array() ? &*it : nullptr;
+}
+
+Result<json> podTemplateJson(const json& deployment)
+{
+    const json* spec = nullptr;
+    if (deployment.is_object())
+        if (auto it = deployment.find("spec"); it != deployment.end() && it->is_object())
+            spec = &*it;
+    if (spec)
+        if (auto it = spec->find("template"); it != spec->end() && it->is_object())
+            return *it;
+    return Error{Error::Kind::Decode, 0, {}, "The API server sent a Deployment without a pod template.", {}};
+}
 
 std::string ObjectMeta::label(const std::string& key) const
 {

@@ -32,6 +32,7 @@ struct ObjectMeta {
     std::string deletionTimestamp;
     Labels labels;
     Labels annotations;
+    bool hasAnnotationMap = false; // metadata.annotations is there (a JSON Patch may add to it)
     std::vector<OwnerReference> ownerReferences;
 
     std::string label(const std::string& key) const;
@@ -162,6 +163,32 @@ Result<Pod> parsePod(const nlohmann::json& j);
 Result<Service> parseService(const nlohmann::json& j);
 Result<EndpointSlice> parseEndpointSlice(const nlohmann::json& j);
 Result<Event> parseEvent(const nlohmann::json& j);
+
+// The entries of a list answer ("items") that `parse` accepts, in order. A list that is not one,
+// or entries that do not parse, count in `skipped` when given; they never throw.
+const nlohmann::json* listItems(const nlohmann::json& list);
+template <typename T>
+std::vector<T> parseItems(const nlohmann::json& list, Result<T> (*parse)(const nlohmann::json&), int* skipped = nullptr)
+{
+    std::vector<T> out;
+    const nlohmann::json* items = listItems(list);
+    if (!items) {
+        if (skipped)
+            ++*skipped;
+        return out;
+    }
+    for (const nlohmann::json& item : *items) {
+        Result<T> r = parse(item);
+        if (r)
+            out.push_back(std::move(r).value());
+        else if (skipped)
+            ++*skipped;
+    }
+    return out;
+}
+
+// A Deployment's pod template (spec.template) exactly as the server sent it, to put it back later.
+Result<nlohmann::json> podTemplateJson(const nlohmann::json& deployment);
 
 // Whether `labels` match every key of `selector` (an empty selector matches nothing, as a
 // Service with no selector selects no pods).

@@ -69,8 +69,11 @@ json DeployPlan::toJson() const
               {"revision", revision},     {"created", created},
               {"from", current.toJson()}, {"user", user},
               {"allowed", allowed()},     {"warning", warning}};
+    json checkList = json::array();
     for (const auto& c : checks)
-        j["checks"].push_back({{"check", c.text}, {"holds", c.holds}});
+        checkList.push_back({{"check", c.text}, {"holds", c.holds}});
+    if (!checks.empty())
+        j.emplace("checks", std::move(checkList));
     return j;
 }
 
@@ -304,24 +307,24 @@ void Deployer::execute(const DeployPlan& confirmed, bool wait, std::function<voi
              const std::string now = nowUtcText();
              // The tag stays beside the digest for people; the history rides on the Deployment, which
              // deployers may patch (they may not touch the Services).
-             json annotations = {{tagAnnotation, p.tag},
-                                 {revisionAnnotation, p.revision},
-                                 {createdAnnotation, p.created},
-                                 {deployedAtAnnotation, now}};
-             const json entry = {{"at", now},
-                                 {"user", p.user},
-                                 {"action", "deploy"},
-                                 {"service", p.service},
-                                 {"target", targetName(p.target)},
-                                 {"from", p.current.toJson()},
-                                 {"to",
-                                  {{"slot", std::string(1, p.slot)},
-                                   {"deployment", p.deployment},
-                                   {"image", p.pinned},
-                                   {"tag", p.tag},
-                                   {"digest", p.pinned.substr(p.pinned.find('@') + 1)},
-                                   {"commit", p.revision},
-                                   {"created", p.created}}}};
+             const std::map<std::string, std::string> annotations = {{tagAnnotation, p.tag},
+                                                                     {revisionAnnotation, p.revision},
+                                                                     {createdAnnotation, p.created},
+                                                                     {deployedAtAnnotation, now}};
+             kube::HistoryEntry entry;
+             entry.at = now;
+             entry.user = p.user;
+             entry.action = "deploy";
+             entry.service = p.service;
+             entry.target = targetName(p.target);
+             entry.from = p.current.record();
+             entry.to = {std::string(1, p.slot),
+                         p.deployment,
+                         p.pinned,
+                         p.tag,
+                         p.pinned.substr(p.pinned.find('@') + 1),
+                         p.revision,
+                         p.created};
              json patch = json::array();
              patch.push_back({{"op", "test"}, {"path", "/metadata/resourceVersion"}, {"value", p.resourceVersion}});
              patch.push_back(
@@ -346,25 +349,22 @@ void Deployer::execute(const DeployPlan& confirmed, bool wait, std::function<voi
                          return;
                      }
                      const json& obj = current.value();
-                     json tmplAnnotations = json::object();
-                     if (obj.contains("spec") && obj["spec"].contains("template") &&
-                         obj["spec"]["template"].contains("metadata") &&
-                         obj["spec"]["template"]["metadata"].contains("annotations") &&
-                         obj["spec"]["template"]["metadata"]["annotations"].is_object())
-                         tmplAnnotations = obj["spec"]["template"]["metadata"]["annotations"];
-                     for (auto& [k, v] : annotations.items())
-                         if (v.get<std::string>().empty())
+                     const auto read = kube::parseDeployment(obj);
+                     if (!read) {
+                         finish(DeployOutcome::Status::Failed, read.error().message + " Nothing was changed.");
+                         return;
+                     }
+                     kube::Labels tmplAnnotations = read->podTemplate.annotations;
+                     for (const auto& [k, v] : annotations)
+                         if (v.empty())
                              tmplAnnotations.erase(k);
                          else
                              tmplAnnotations[k] = v;
                      patch.back() = {
                          {"op", "add"}, {"path", "/spec/template/metadata/annotations"}, {"value", tmplAnnotations}};
-                     json metaAnnotations = json::object();
-                     if (obj.contains("metadata") && obj["metadata"].contains("annotations") &&
-                         obj["metadata"]["annotations"].is_object())
-                         metaAnnotations = obj["metadata"]["annotations"];
+                     kube::Labels metaAnnotations = read->meta.annotations;
                      metaAnnotations[historyAnnotation] =
-                         appendHistory(metaAnnotations.value(historyAnnotation, std::string()), entry, 10);
+                         kube::appendHistory(read->meta.annotation(historyAnnotation), entry, deployHistoryCap);
                      patch.push_back({{"op", "add"}, {"path", "/metadata/annotations"}, {"value", metaAnnotations}});
                      // After the patch: the Event, then (with --wait) the rollout.
                      auto recordAndFollow = [=, this] {
@@ -467,35 +467,42 @@ void Deployer::guardStaging(std::shared_ptr<DeployRun> run, const json& before, 
             return;
         }
         // Only if nobody changed the spec since: status updates of the controller do not count.
+        auto undoFailed = [=](const std::string& why) {
+            run->done({DeployOutcome::Status::Failed,
+                       "A swap made " + upper(p.slot) + " of " + p.service +
+                           " live while this deploy was being sent, and undoing it failed (" + why +
+                           "): the live slot now runs " + p.pinned + ". Swap back at once (`signalbox rollback " +
+                           p.service + "`) or set " + p.deployment + "'s image back to " + p.current.image + "."});
+        };
+        const auto wasTemplate = kube::podTemplateJson(before);
+        if (!wasTemplate) {
+            undoFailed(wasTemplate.error().message);
+            return;
+        }
+        const auto was = kube::parseDeployment(before);
         json undo = json::array();
-        undo.push_back({{"op", "test"}, {"path", "/metadata/generation"}, {"value", after["metadata"]["generation"]}});
-        undo.push_back({{"op", "replace"}, {"path", "/spec/template"}, {"value", before["spec"]["template"]}});
+        undo.push_back({{"op", "test"}, {"path", "/metadata/generation"}, {"value", deployment->meta.generation}});
+        undo.push_back({{"op", "replace"}, {"path", "/spec/template"}, {"value", wasTemplate.value()}});
         // The history as it was: the deploy that was undone is not one to remember.
         const std::string historyPath = "/metadata/annotations/" + pointerEscape(historyAnnotation);
-        const json& was = before.contains("metadata") ? before["metadata"] : json::object();
-        if (was.contains("annotations") && was["annotations"].is_object() &&
-            was["annotations"].contains(historyAnnotation))
+        if (was && was->meta.annotations.count(historyAnnotation))
             undo.push_back(
-                {{"op", "replace"}, {"path", historyPath}, {"value", was["annotations"][historyAnnotation]}});
+                {{"op", "replace"}, {"path", historyPath}, {"value", was->meta.annotation(historyAnnotation)}});
         else
             undo.push_back({{"op", "remove"}, {"path", historyPath}});
-        m_client->patch(
-            kube::resources::deployments, p.ns, p.deployment, kube::PatchType::Json, undo, [=](kube::Result<json> r) {
-                if (r) {
-                    run->done({DeployOutcome::Status::Conflict,
-                               "A swap made " + upper(p.slot) + " of " + p.service +
-                                   " live while this deploy was being sent, so the deploy was undone at "
-                                   "once: " +
-                                   p.deployment + " runs " + p.current.image +
-                                   " again. Deploy again to the new staging slot."});
-                    return;
-                }
-                run->done({DeployOutcome::Status::Failed,
-                           "A swap made " + upper(p.slot) + " of " + p.service +
-                               " live while this deploy was being sent, and undoing it failed (" + r.error().message +
-                               "): the live slot now runs " + p.pinned + ". Swap back at once (`signalbox rollback " +
-                               p.service + "`) or set " + p.deployment + "'s image back to " + p.current.image + "."});
-            });
+        m_client->patch(kube::resources::deployments, p.ns, p.deployment, kube::PatchType::Json, undo,
+                        [=](kube::Result<json> r) {
+                            if (r) {
+                                run->done({DeployOutcome::Status::Conflict,
+                                           "A swap made " + upper(p.slot) + " of " + p.service +
+                                               " live while this deploy was being sent, so the deploy was undone at "
+                                               "once: " +
+                                               p.deployment + " runs " + p.current.image +
+                                               " again. Deploy again to the new staging slot."});
+                                return;
+                            }
+                            undoFailed(r.error().message);
+                        });
     });
 }
 

@@ -28,19 +28,17 @@ void lookupServices(kube::Client* client, const ServiceConfig& config, const std
     kube::ListOptions labelled;
     labelled.labelSelector = serviceLabelKey;
     client->list(kube::resources::services, ns, labelled, [st, finish](kube::Result<kube::Json> r) {
-        if (r && r.value().contains("items"))
-            for (const auto& item : r.value()["items"])
-                if (auto s = kube::parseService(item))
-                    st->snap.services.push_back(s.value());
+        if (r)
+            for (kube::Service& s : kube::parseItems(r.value(), kube::parseService))
+                st->snap.services.push_back(std::move(s));
         if (!r)
             st->error = r.error();
         finish();
     });
     client->list(kube::resources::deployments, ns, labelled, [st, finish](kube::Result<kube::Json> r) {
-        if (r && r.value().contains("items"))
-            for (const auto& item : r.value()["items"])
-                if (auto d = kube::parseDeployment(item))
-                    st->snap.deployments.push_back(d.value());
+        if (r)
+            for (kube::Deployment& d : kube::parseItems(r.value(), kube::parseDeployment))
+                st->snap.deployments.push_back(std::move(d));
         if (!r && !st->error)
             st->error = r.error();
         finish();

@@ -281,17 +281,17 @@ ServiceState deriveService(const ServiceSpec& spec, const Snapshot& production, 
     const kube::Service* staging = production.service(spec.ns, spec.stagingService);
     st.liveServiceExists = live != nullptr;
     if (live)
-        st.history = readHistory(live->meta.annotation(historyAnnotation));
-    st.swapRecorded = !st.history.empty();
+        st.history = kube::decodeHistory(live->meta.annotation(historyAnnotation));
+    st.swapRecorded =
+        std::any_of(st.history.begin(), st.history.end(), [](const kube::HistoryEntry& e) { return e.readable(); });
     for (const auto& [snap, ns, name] :
          {std::tuple{&production, spec.ns, spec.slotA}, std::tuple{&production, spec.ns, spec.slotB},
           std::tuple{&sandbox, spec.sandboxNamespace, spec.sandboxDeployment}})
         if (const kube::Deployment* d = snap->deployment(ns, name))
-            for (auto& e : readHistory(d->meta.annotation(historyAnnotation)))
+            for (auto& e : kube::decodeHistory(d->meta.annotation(historyAnnotation)))
                 st.history.push_back(std::move(e));
-    std::stable_sort(st.history.begin(), st.history.end(), [](const nlohmann::json& x, const nlohmann::json& y) {
-        return x.value("at", "") < y.value("at", "");
-    });
+    std::stable_sort(st.history.begin(), st.history.end(),
+                     [](const kube::HistoryEntry& x, const kube::HistoryEntry& y) { return x.at < y.at; });
     st.stagingServiceExists = staging != nullptr;
     bool liveBoth = false, stagingBoth = false;
     if (!live)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "imageref.h"
+#include "kube/history.h"
 #include "kube/objects.h"
 #include "servicespec.h"
 
@@ -62,8 +63,9 @@ struct ServiceState {
     Badge badge = Badge::InSync;
     std::string badgeText;
     // Swaps (recorded on the live Service) and deploys (recorded on each Deployment), oldest first.
-    std::vector<nlohmann::json> history;
-    bool swapRecorded = false;
+    // Entries nobody can read are kept (HistoryEntry::unreadable says why) and shown as such.
+    std::vector<kube::HistoryEntry> history;
+    bool swapRecorded = false; // the live Service records a swap that can be read
 
     const SlotState& slot(char s) const { return s == 'b' ? b : a; }
     const SlotState* liveSlot() const { return live ? &slot(live) : nullptr; }

@@ -73,15 +73,14 @@ SwapOutcome outcome(SwapOutcome::Status s, std::string message)
 
 } // namespace
 
+kube::HistorySlot SlotFacts::record() const
+{
+    return {std::string(1, slot), deployment, image, tag, digest, commit, created};
+}
+
 json SlotFacts::toJson() const
 {
-    return {{"slot", std::string(1, slot)},
-            {"deployment", deployment},
-            {"image", image},
-            {"tag", tag},
-            {"digest", digest},
-            {"commit", commit},
-            {"created", created}};
+    return record().toJson();
 }
 
 SlotFacts slotFacts(char slot, const std::string& deploymentName, const std::optional<kube::Deployment>& d)
@@ -153,15 +152,20 @@ json SwapPlan::toJson() const
               {"group", group},
               {"user", user},
               {"allowed", allowed()}};
+    json memberList = json::array(), checkList = json::array();
     for (const auto& m : members)
-        j["members"].push_back({{"service", m.spec.name},
-                                {"namespace", m.spec.ns},
-                                {"liveFrom", std::string(1, m.liveFrom ? m.liveFrom : '-')},
-                                {"liveTo", std::string(1, m.liveTo ? m.liveTo : '-')},
-                                {"from", m.from.toJson()},
-                                {"to", m.to.toJson()}});
+        memberList.push_back({{"service", m.spec.name},
+                              {"namespace", m.spec.ns},
+                              {"liveFrom", std::string(1, m.liveFrom ? m.liveFrom : '-')},
+                              {"liveTo", std::string(1, m.liveTo ? m.liveTo : '-')},
+                              {"from", m.from.toJson()},
+                              {"to", m.to.toJson()}});
     for (const auto& c : checks)
-        j["checks"].push_back({{"check", c.text}, {"holds", c.holds}});
+        checkList.push_back({{"check", c.text}, {"holds", c.holds}});
+    if (!members.empty())
+        j.emplace("members", std::move(memberList));
+    if (!checks.empty())
+        j.emplace("checks", std::move(checkList));
     return j;
 }
 
@@ -205,26 +209,6 @@ int SwapOutcome::exitCode() const
     return 1;
 }
 
-std::vector<json> readHistory(const std::string& value)
-{
-    std::vector<json> out;
-    const json j = json::parse(value, nullptr, false);
-    if (j.is_array())
-        for (const auto& e : j)
-            if (e.is_object())
-                out.push_back(e);
-    return out;
-}
-
-std::string appendHistory(const std::string& value, const json& entry, std::size_t cap)
-{
-    std::vector<json> h = readHistory(value);
-    h.push_back(entry);
-    if (h.size() > cap)
-        h.erase(h.begin(), h.end() - static_cast<long>(cap));
-    return json(h).dump();
-}
-
 Swapper::Swapper(kube::Client* client, std::vector<ServiceSpec> group, QObject* parent)
     : QObject(parent), m_client(client), m_group(std::move(group))
 {
@@ -247,10 +231,10 @@ void Swapper::readMember(const ServiceSpec& spec, std::function<void(std::shared
     auto readLive = [=, this] {
         m_client->get(kube::resources::services, spec.ns, spec.liveService, [=, this](kube::Result<json> r) {
             if (r) {
-                if (auto s = kube::parseService(r.value()))
+                if (auto s = kube::parseService(r.value())) {
                     read->live = s.value();
-                const json& m = r.value().contains("metadata") ? r.value()["metadata"] : json();
-                read->liveHasAnnotations = m.is_object() && m.contains("annotations") && m["annotations"].is_object();
+                    read->liveHasAnnotations = s->meta.hasAnnotationMap;
+                }
             } else {
                 keepError(r.error());
             }
@@ -382,11 +366,13 @@ void Swapper::plan(SwapPlan::Kind kind, const std::string& service, char expectL
             m.from = slotFacts(live, spec.slotDeployment(live), live == 'a' ? r.a : r.b);
             m.to = slotFacts(other(live), spec.slotDeployment(other(live)), other(live) == 'a' ? r.a : r.b);
             if (kind == SwapPlan::Kind::Rollback) {
-                const auto history = readHistory(m.liveHistory);
-                const json* last = history.empty() ? nullptr : &history.back();
-                const bool previousUntouched = last && last->contains("from") && (*last)["from"].is_object() &&
-                                               (*last)["from"].value("slot", "") == std::string(1, m.liveTo) &&
-                                               (*last)["from"].value("image", "") == m.to.image;
+                // The newest entry that can be read: what others wrote that cannot be is no swap of ours.
+                const auto history = kube::decodeHistory(m.liveHistory);
+                const auto lastRead = std::find_if(history.rbegin(), history.rend(),
+                                                   [](const kube::HistoryEntry& e) { return e.readable(); });
+                const kube::HistoryEntry* last = lastRead == history.rend() ? nullptr : &*lastRead;
+                const bool previousUntouched =
+                    last && last->from.slot == std::string(1, m.liveTo) && last->from.image == m.to.image;
                 check(previousUntouched,
                       last ? "The release that was live before the last swap still runs untouched in slot " +
                                  upper(m.liveTo) + (previousUntouched ? "" : " (staging was redeployed since)")
@@ -567,13 +553,14 @@ void Swapper::patchLive(std::shared_ptr<Run> run, std::size_t i)
     const SwapMember& m = run->plan.members[i];
     run->progress("Pointing " + m.spec.liveService + " at slot " + upper(m.liveTo));
     const std::string selectorPath = "/spec/selector/" + pointerEscape(m.spec.slotLabel);
-    const json entry = {{"at", run->entryTime},
-                        {"user", run->plan.user},
-                        {"action", run->plan.kind == SwapPlan::Kind::Rollback ? "rollback" : "swap"},
-                        {"service", m.spec.name},
-                        {"from", m.from.toJson()},
-                        {"to", m.to.toJson()}};
-    const std::string history = appendHistory(m.liveHistory, entry, historyCap);
+    kube::HistoryEntry entry;
+    entry.at = run->entryTime;
+    entry.user = run->plan.user;
+    entry.action = run->plan.kind == SwapPlan::Kind::Rollback ? "rollback" : "swap";
+    entry.service = m.spec.name;
+    entry.from = m.from.record();
+    entry.to = m.to.record();
+    const std::string history = kube::appendHistory(m.liveHistory, entry, historyCap);
     json patch = json::array();
     patch.push_back({{"op", "test"}, {"path", selectorPath}, {"value", std::string(1, m.liveFrom)}});
     patch.push_back({{"op", "replace"}, {"path", selectorPath}, {"value", std::string(1, m.liveTo)}});
@@ -767,11 +754,10 @@ void Swapper::verify(std::shared_ptr<Run> run, std::size_t i, int attempt)
     kube::ListOptions podOptions;
     podOptions.labelSelector = selector;
     m_client->list(kube::resources::pods, m.spec.ns, podOptions, [=, this](kube::Result<json> r) {
-        if (r && r.value().contains("items"))
-            for (const auto& item : r.value()["items"])
-                if (auto p = kube::parsePod(item);
-                    p && p->ready() && !p->podIP.empty() && p->meta.deletionTimestamp.empty())
-                    pods->insert(p->podIP);
+        if (r)
+            for (const kube::Pod& p : kube::parseItems(r.value(), kube::parsePod))
+                if (p.ready() && !p.podIP.empty() && p.meta.deletionTimestamp.empty())
+                    pods->insert(p.podIP);
         if (!r)
             *failure = r.error().message;
         count->tick();
@@ -779,12 +765,11 @@ void Swapper::verify(std::shared_ptr<Run> run, std::size_t i, int attempt)
     kube::ListOptions sliceOptions;
     sliceOptions.labelSelector = "kubernetes.io/service-name=" + m.spec.liveService;
     m_client->list(kube::resources::endpointSlices, m.spec.ns, sliceOptions, [=, this](kube::Result<json> r) {
-        if (r && r.value().contains("items"))
-            for (const auto& item : r.value()["items"])
-                if (auto s = kube::parseEndpointSlice(item))
-                    for (const auto& e : s->endpoints)
-                        if (e.ready)
-                            endpoints->insert(e.addresses.begin(), e.addresses.end());
+        if (r)
+            for (const kube::EndpointSlice& s : kube::parseItems(r.value(), kube::parseEndpointSlice))
+                for (const auto& e : s.endpoints)
+                    if (e.ready)
+                        endpoints->insert(e.addresses.begin(), e.addresses.end());
         if (!r)
             *failure = r.error().message;
         count->tick();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "kube/client.h"
+#include "kube/history.h"
 #include "kube/objects.h"
 #include "servicespec.h"
 
@@ -16,7 +17,8 @@ namespace model {
 struct MemberRead;
 
 inline const std::string historyAnnotation = "signalbox.v-sekai.org/history";
-constexpr std::size_t historyCap = 20;
+constexpr std::size_t historyCap = 20;       // entries kept on a live Service
+constexpr std::size_t deployHistoryCap = 10; // entries kept on a Deployment
 
 // What a slot runs, read fresh from its Deployment.
 struct SlotFacts {
@@ -27,6 +29,7 @@ struct SlotFacts {
     int desired = 0, updated = 0, ready = 0, available = 0;
     bool rolledOut = false; // the controller saw the newest spec and every pod is updated and ready
     kube::Labels selector;  // the Deployment's pod selector
+    kube::HistorySlot record() const;
     nlohmann::json toJson() const;
 };
 
@@ -144,10 +147,6 @@ PlanDifference differenceFromConfirmed(const SwapPlan& confirmed, const SwapPlan
 
 // `key` as one segment of a JSON Pointer (RFC 6901): "~" -> "~0", "/" -> "~1".
 std::string pointerEscape(const std::string& key);
-
-// The swap history recorded on a live Service, oldest first.
-std::vector<nlohmann::json> readHistory(const std::string& annotationValue);
-std::string appendHistory(const std::string& annotationValue, const nlohmann::json& entry, std::size_t cap);
 
 SlotFacts slotFacts(char slot, const std::string& deploymentName, const std::optional<kube::Deployment>& d);
 

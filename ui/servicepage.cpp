@@ -255,25 +255,27 @@ void ServicePage::setService(const model::ServiceState& st)
     // Deploys say where they went: "deploy to staging".
     int row = 0;
     for (auto it = st.history.rbegin(); it != st.history.rend(); ++it, ++row) {
-        const auto& e = *it;
-        const auto from = e.value("from", nlohmann::json::object());
-        const auto to = e.value("to", nlohmann::json::object());
+        const kube::HistoryEntry& e = *it;
         // The tag (a commit id cut to 12) says what ran; the whole reference is in the tooltip.
-        auto release = [](const nlohmann::json& side) {
-            std::string tag = side.value("tag", "");
+        auto release = [](const kube::HistorySlot& side) {
+            std::string tag = side.tag;
             if (tag.size() == 40)
                 tag = tag.substr(0, 12);
             return QStringLiteral("slot %1 · %2")
-                .arg(q(side.value("slot", "?")), q(tag.empty() ? side.value("image", "") : tag));
+                .arg(q(side.slot.empty() ? std::string("?") : side.slot), q(tag.empty() ? side.image : tag));
         };
-        const std::string action = e.value("action", "");
-        const std::string target = e.value("target", "");
-        const QStringList cells = {q(e.value("at", "")), q(e.value("user", "")),
-                                   q(target.empty() ? action : action + " to " + target), release(from), release(to)};
+        const QStringList cells =
+            e.readable()
+                ? QStringList{q(e.at), q(e.user), q(e.target.empty() ? e.action : e.action + " to " + e.target),
+                              release(e.from), release(e.to)}
+                : QStringList{q(e.at), QString(), tr("unreadable entry: %1").arg(q(e.unreadable)), QString(),
+                              QString()};
         for (int c = 0; c < cells.size(); ++c) {
             auto* item = new QTableWidgetItem(cells[c]);
-            if (c >= 3)
-                item->setToolTip(q((c == 3 ? from : to).value("image", "")));
+            if (c >= 3 && e.readable())
+                item->setToolTip(q((c == 3 ? e.from : e.to).image));
+            if (c == 2 && !e.readable())
+                item->setToolTip(q(e.unreadable));
             m_history->setItem(row, c, item);
         }
     }

@@ -1,15 +1,24 @@
 // Everything the program decodes from outside, in one libFuzzer target: the first byte picks the
-// decoder (modulo 4: kubeconfig YAML, API JSON, what a registry sends, what a person types: an
-// image reference or the service configuration), the rest is its input. A decoder may reject any
-// input; it must never crash, leak or hit undefined behaviour.
+// decoder (modulo 8: kubeconfig YAML, API JSON, what a registry sends, what a person types: an
+// image reference or the service configuration; a history annotation; an API Status body; a
+// history annotation on the recorded uro objects, derived into a service state; a JSON merge
+// patch on one recorded object, derived likewise), the rest is its input. A decoder may reject
+// any input; it must never crash, leak or hit undefined behaviour.
+#include "kube/history.h"
 #include "kube/kubeconfig.h"
 #include "kube/objects.h"
 #include "kube/registry.h"
+#include "kube/status.h"
 #include "model/imageref.h"
 #include "model/servicespec.h"
+#include "model/servicestate.h"
+#include "model/swap.h"
 
+#include <QDateTime>
 #include <cstddef>
 #include <cstdint>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 namespace {
@@ -82,6 +91,112 @@ void decodeTyped(const std::string& text)
     (void)model::parseServiceConfig(text, "/fuzz/services.yaml");
 }
 
+// Properties, not just survival: every entry reads back, a rewrite stays small and ends with ours.
+void decodeHistory(const std::string& text)
+{
+    for (const kube::HistoryEntry& e : kube::decodeHistory(text))
+        (void)e.toJson().dump();
+    kube::HistoryEntry ours;
+    ours.at = "2026-01-01T00:00:00Z";
+    ours.action = "swap";
+    ours.from.slot = "a";
+    ours.to.slot = "b";
+    const std::string rewritten = kube::appendHistory(text, ours, model::historyCap);
+    const auto again = kube::decodeHistory(rewritten);
+    if (again.empty() || again.size() > model::historyCap || !again.back().readable() || again.back().at != ours.at)
+        __builtin_trap();
+    if (rewritten.size() > model::historyCap * (kube::historyElementLimit + 400))
+        __builtin_trap();
+}
+
+void decodeStatus(const std::string& text)
+{
+    if (const auto s = kube::decodeStatus(text)) {
+        (void)s->message.value_or("");
+        if (s->details)
+            for (const auto& c : s->details->causes)
+                (void)c.message.size();
+    }
+}
+
+// The recorded objects of the uro example (tests/data/model), read once.
+struct Recorded {
+    nlohmann::json deployments, replicaSets, pods, services, events, sandboxDeployments;
+
+    static nlohmann::json load(const char* name)
+    {
+        std::ifstream in(std::string(SIGNALBOX_TEST_DATA_DIR) + "/model/" + name);
+        std::stringstream text;
+        text << in.rdbuf();
+        nlohmann::json j = nlohmann::json::parse(text.str(), nullptr, false);
+        if (!j.is_object())
+            __builtin_trap(); // the fuzz target is run from a source tree
+        return j;
+    }
+
+    static const Recorded& get()
+    {
+        static const Recorded r{load("uro-deployments.json"), load("uro-replicasets.json"),
+                                load("uro-pods.json"),        load("uro-services.json"),
+                                load("uro-events.json"),      load("uro-sandbox-deployments.json")};
+        return r;
+    }
+};
+
+template <typename T>
+void addItems(const nlohmann::json& list, kube::Result<T> (*parse)(const nlohmann::json&), std::vector<T>& out)
+{
+    for (T& item : kube::parseItems(list, parse))
+        out.push_back(std::move(item));
+}
+
+void derive(const Recorded& r)
+{
+    model::Snapshot production, sandbox;
+    addItems(r.deployments, kube::parseDeployment, production.deployments);
+    addItems(r.replicaSets, kube::parseReplicaSet, production.replicaSets);
+    addItems(r.pods, kube::parsePod, production.pods);
+    addItems(r.services, kube::parseService, production.services);
+    addItems(r.events, kube::parseEvent, production.events);
+    addItems(r.sandboxDeployments, kube::parseDeployment, sandbox.deployments);
+    model::ServiceSpec spec;
+    spec.name = "uro";
+    spec.ns = "uro";
+    spec.applyDefaults();
+    const model::ServiceState st =
+        model::deriveService(spec, production, sandbox, QDateTime::fromSecsSinceEpoch(1790000000));
+    for (const kube::HistoryEntry& e : st.history)
+        (void)(e.at + e.unreadable + e.from.image);
+    (void)model::discoverServices(production, "fuzz");
+}
+
+// `text` as the history annotation of the live Service and of slot A's Deployment.
+void deriveWithHistory(const std::string& text)
+{
+    Recorded r = Recorded::get();
+    for (nlohmann::json* list : {&r.services, &r.deployments})
+        for (nlohmann::json& item : (*list)["items"])
+            item["metadata"]["annotations"][model::historyAnnotation] = text;
+    derive(r);
+}
+
+// The first byte picks one recorded object, the rest is a JSON merge patch (RFC 7386) applied to it.
+void deriveMutated(const std::string& text)
+{
+    if (text.empty())
+        return;
+    const nlohmann::json patch = nlohmann::json::parse(text.substr(1), nullptr, false);
+    if (patch.is_discarded())
+        return;
+    Recorded r = Recorded::get();
+    std::vector<nlohmann::json*> objects;
+    for (nlohmann::json* list : {&r.deployments, &r.replicaSets, &r.pods, &r.services, &r.events})
+        for (nlohmann::json& item : (*list)["items"])
+            objects.push_back(&item);
+    objects[static_cast<unsigned char>(text[0]) % objects.size()]->merge_patch(patch);
+    derive(r);
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
@@ -89,7 +204,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (size == 0)
         return 0;
     const std::string text(reinterpret_cast<const char*>(data) + 1, size - 1);
-    switch (data[0] % 4) {
+    switch (data[0] % 8) {
     case 0:
         decodeKubeconfig(text);
         break;
@@ -99,8 +214,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     case 2:
         decodeRegistry(text);
         break;
-    default:
+    case 3:
         decodeTyped(text);
+        break;
+    case 4:
+        decodeHistory(text);
+        break;
+    case 5:
+        decodeStatus(text);
+        break;
+    case 6:
+        deriveWithHistory(text);
+        break;
+    default:
+        deriveMutated(text);
         break;
     }
     return 0;

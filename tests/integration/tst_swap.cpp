@@ -65,7 +65,7 @@ int historyLength(const QString& service)
                            {QStringLiteral("get"), QStringLiteral("service"), service, QStringLiteral("-n"),
                             QStringLiteral("uro"), QStringLiteral("-o"),
                             QStringLiteral("jsonpath={.metadata.annotations.signalbox\\.v-sekai\\.org/history}")});
-    return static_cast<int>(model::readHistory(r.out.toStdString()).size());
+    return static_cast<int>(kube::decodeHistory(r.out.toStdString()).size());
 }
 
 // Moves uro-frontend's Services into `group` (as a colleague with kubectl would).
@@ -205,10 +205,10 @@ private Q_SLOTS:
                                {QStringLiteral("get"), QStringLiteral("service"), QStringLiteral("uro"),
                                 QStringLiteral("-n"), QStringLiteral("uro"), QStringLiteral("-o"),
                                 QStringLiteral("jsonpath={.metadata.annotations.signalbox\\.v-sekai\\.org/history}")});
-        const auto entries = model::readHistory(h.out.toStdString());
+        const auto entries = kube::decodeHistory(h.out.toStdString());
         QCOMPARE(entries.size(), std::size_t(1));
-        QCOMPARE(entries[0]["user"].get<std::string>(), std::string("operator"));
-        QCOMPARE(entries[0]["to"]["slot"].get<std::string>(), std::string("b"));
+        QCOMPARE(entries[0].user, std::string("operator"));
+        QCOMPARE(entries[0].to.slot, std::string("b"));
         const auto events =
             kubectl(QStringLiteral("admin"),
                     {QStringLiteral("get"), QStringLiteral("events"), QStringLiteral("-n"), QStringLiteral("uro"),

@@ -1,0 +1,422 @@
+// What others may write into the cluster cannot crash Signalbox or block a swap: hostile history
+// annotations written by the deployer (on a slot Deployment) and by an operator (on the live
+// Service) against every command and the console; and an admission webhook of the test's own (a
+// small HTTPS server on 127.0.0.1) that denies Service patches with a message and no reason.
+#include "kube/history.h"
+#include "support/testsupport.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+using testsupport::kubectl;
+
+namespace {
+
+const QString ns = QStringLiteral("uro");
+const QString historyKey = QStringLiteral("signalbox.v-sekai.org/history");
+const QString webhookName = QStringLiteral("signalbox-test-deny");
+
+struct Run {
+    int exitCode = -1;
+    QString out, err;
+    QString describe() const
+    {
+        return QStringLiteral("exit %1\nstdout: %2\nstderr: %3").arg(exitCode).arg(out.left(2000), err.left(2000));
+    }
+};
+
+Run signalbox(const QString& user, const QStringList& args)
+{
+    QProcess p;
+    p.start(
+        QStringLiteral(SIGNALBOX_BINARY),
+        args + QStringList{QStringLiteral("--kubeconfig"), testsupport::kubeconfigFor(user), QStringLiteral("-n"), ns});
+    if (!p.waitForFinished(120000))
+        p.kill();
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
+            QString::fromUtf8(p.readAllStandardError())};
+}
+
+QString get(const QString& kind, const QString& name, const QString& jsonpath)
+{
+    return QString::fromUtf8(
+        kubectl(QStringLiteral("admin"), {QStringLiteral("get"), kind, name, QStringLiteral("-n"), ns,
+                                          QStringLiteral("-o"), QStringLiteral("jsonpath=") + jsonpath})
+            .out);
+}
+
+QString liveSlot()
+{
+    return get(QStringLiteral("service"), QStringLiteral("uro"),
+               QStringLiteral("{.spec.selector.signalbox\\.v-sekai\\.org/slot}"));
+}
+
+QString history(const QString& kind, const QString& name)
+{
+    return get(kind, name, QStringLiteral("{.metadata.annotations.signalbox\\.v-sekai\\.org/history}"));
+}
+
+// Writes `value` as the history annotation of kind/name as `user`, through a patch file: the
+// values are larger than one command-line argument may be.
+testsupport::ProcessResult writeHistory(const QString& user, const QString& kind, const QString& name,
+                                        const QByteArray& value)
+{
+    QTemporaryDir dir;
+    QFile f(dir.filePath(QStringLiteral("patch.json")));
+    if (!f.open(QIODevice::WriteOnly))
+        qFatal("cannot write a patch file");
+    const QJsonDocument patch(QJsonObject{
+        {QStringLiteral("metadata"),
+         QJsonObject{{QStringLiteral("annotations"), QJsonObject{{historyKey, QString::fromUtf8(value)}}}}}});
+    f.write(patch.toJson(QJsonDocument::Compact));
+    f.close();
+    return kubectl(user, {QStringLiteral("patch"), kind, name, QStringLiteral("-n"), ns, QStringLiteral("--type"),
+                          QStringLiteral("merge"), QStringLiteral("--patch-file"), f.fileName()});
+}
+
+void clearHistory(const QString& kind, const QString& name)
+{
+    kubectl(QStringLiteral("admin"),
+            {QStringLiteral("annotate"), kind, name, QStringLiteral("-n"), ns, historyKey + "-"});
+}
+
+void setSlots(const QString& service, const QString& live, const QString& staging)
+{
+    const QString patch = QStringLiteral(R"({"spec":{"selector":{"signalbox.v-sekai.org/slot":"%1"}}})");
+    kubectl(QStringLiteral("admin"), {QStringLiteral("patch"), QStringLiteral("service"), service, QStringLiteral("-n"),
+                                      ns, QStringLiteral("-p"), patch.arg(live)});
+    kubectl(QStringLiteral("admin"), {QStringLiteral("patch"), QStringLiteral("service"), service + "-staging",
+                                      QStringLiteral("-n"), ns, QStringLiteral("-p"), patch.arg(staging)});
+}
+
+bool rolledOut(const QString& deployment)
+{
+    return kubectl(QStringLiteral("admin"),
+                   {QStringLiteral("rollout"), QStringLiteral("status"), QStringLiteral("deployment/") + deployment,
+                    QStringLiteral("-n"), ns, QStringLiteral("--timeout=90s")})
+               .exitCode == 0;
+}
+
+// Waits until a swap of uro would pass its checks (staging fully rolled out): a test that ran before
+// may have left a rollout or a restarted API server settling.
+bool swapPossible(QString* last)
+{
+    return testsupport::waitFor(
+        [last] {
+            const Run r = signalbox(QStringLiteral("operator"), {QStringLiteral("status"), QStringLiteral("uro")});
+            *last = r.describe();
+            return r.exitCode == 0 && r.out.contains(QStringLiteral("swap possible"));
+        },
+        90000, 500);
+}
+
+// The ValidatingWebhookConfiguration for the Services of the test namespace.
+QByteArray webhookManifest(const QString& port, const QString& path, const QByteArray& caBundle)
+{
+    auto list = [](const QString& one) { return QJsonArray{one}; };
+    const QJsonObject rule{{QStringLiteral("apiGroups"), list(QString())},
+                           {QStringLiteral("apiVersions"), list(QStringLiteral("v1"))},
+                           {QStringLiteral("operations"), list(QStringLiteral("UPDATE"))},
+                           {QStringLiteral("resources"), list(QStringLiteral("services"))}};
+    const QJsonObject webhook{
+        {QStringLiteral("name"), QStringLiteral("deny.signalbox.test")},
+        {QStringLiteral("clientConfig"),
+         QJsonObject{{QStringLiteral("url"), QStringLiteral("https://127.0.0.1:%1%2").arg(port, path)},
+                     {QStringLiteral("caBundle"), QString::fromLatin1(caBundle)}}},
+        {QStringLiteral("rules"), QJsonArray{rule}},
+        {QStringLiteral("namespaceSelector"),
+         QJsonObject{
+             {QStringLiteral("matchLabels"), QJsonObject{{QStringLiteral("kubernetes.io/metadata.name"), ns}}}}},
+        {QStringLiteral("failurePolicy"), QStringLiteral("Fail")},
+        {QStringLiteral("sideEffects"), QStringLiteral("None")},
+        {QStringLiteral("admissionReviewVersions"), list(QStringLiteral("v1"))},
+        {QStringLiteral("timeoutSeconds"), 5}};
+    return QJsonDocument(QJsonObject{{QStringLiteral("apiVersion"), QStringLiteral("admissionregistration.k8s.io/v1")},
+                                     {QStringLiteral("kind"), QStringLiteral("ValidatingWebhookConfiguration")},
+                                     {QStringLiteral("metadata"), QJsonObject{{QStringLiteral("name"), webhookName}}},
+                                     {QStringLiteral("webhooks"), QJsonArray{webhook}}})
+        .toJson();
+}
+
+// Entries of every wrong shape for the live Service, one of them a 150 KiB string.
+QByteArray hostileLiveHistory()
+{
+    const QJsonArray entries{
+        QJsonObject{{QStringLiteral("at"), 5}, {QStringLiteral("user"), QJsonArray{QStringLiteral("x")}}},
+        QStringLiteral("just a string"),
+        QJsonObject{{QStringLiteral("at"), QStringLiteral("2026-01-01T00:00:00Z")},
+                    {QStringLiteral("action"), QStringLiteral("swap")},
+                    {QStringLiteral("from"), QStringLiteral("a")}},
+        QString(150 * 1024, QLatin1Char('z'))};
+    return QJsonDocument(entries).toJson(QJsonDocument::Compact);
+}
+
+} // namespace
+
+class TestHistory : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    QProcess m_webhook;
+    QString m_webhookPort;
+    QByteArray m_caBundle;
+    QString m_stagingImage; // slot B's image before the deploy test
+
+    void restore()
+    {
+        for (const char* s : {"uro", "uro-frontend"})
+            clearHistory(QStringLiteral("service"), QLatin1String(s));
+        for (const char* d : {"uro-a", "uro-b", "uro-frontend-a", "uro-frontend-b"})
+            clearHistory(QStringLiteral("deployment"), QLatin1String(d));
+        setSlots(QStringLiteral("uro"), QStringLiteral("a"), QStringLiteral("b"));
+        setSlots(QStringLiteral("uro-frontend"), QStringLiteral("a"), QStringLiteral("b"));
+    }
+
+    bool startWebhookServer()
+    {
+        const QString ca = m_dir.filePath(QStringLiteral("ca.pem")), caKey = m_dir.filePath(QStringLiteral("ca.key"));
+        const QString cert = m_dir.filePath(QStringLiteral("tls.pem")), key = m_dir.filePath(QStringLiteral("tls.key"));
+        const QString csr = m_dir.filePath(QStringLiteral("tls.csr")), ext = m_dir.filePath(QStringLiteral("san.ext"));
+        QFile e(ext);
+        if (!e.open(QIODevice::WriteOnly))
+            return false;
+        e.write("subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n");
+        e.close();
+        const QString openssl = QStringLiteral("openssl");
+        for (const QStringList& args :
+             {QStringList{QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
+                          QStringLiteral("rsa:2048"), QStringLiteral("-nodes"), QStringLiteral("-keyout"), caKey,
+                          QStringLiteral("-out"), ca, QStringLiteral("-days"), QStringLiteral("1"),
+                          QStringLiteral("-subj"), QStringLiteral("/CN=signalbox test webhook CA")},
+              QStringList{QStringLiteral("req"), QStringLiteral("-newkey"), QStringLiteral("rsa:2048"),
+                          QStringLiteral("-nodes"), QStringLiteral("-keyout"), key, QStringLiteral("-out"), csr,
+                          QStringLiteral("-subj"), QStringLiteral("/CN=127.0.0.1")},
+              QStringList{QStringLiteral("x509"), QStringLiteral("-req"), QStringLiteral("-in"), csr,
+                          QStringLiteral("-CA"), ca, QStringLiteral("-CAkey"), caKey, QStringLiteral("-CAcreateserial"),
+                          QStringLiteral("-out"), cert, QStringLiteral("-days"), QStringLiteral("1"),
+                          QStringLiteral("-extfile"), ext}}) {
+            const auto r = testsupport::run(openssl, args);
+            if (r.exitCode != 0) {
+                qWarning("%s", qPrintable(r.describe()));
+                return false;
+            }
+        }
+        QFile caFile(ca);
+        if (!caFile.open(QIODevice::ReadOnly))
+            return false;
+        m_caBundle = caFile.readAll().toBase64();
+        m_webhook.start(QStringLiteral("python3"),
+                        {testsupport::sourceDir() + QStringLiteral("/tests/support/denywebhook.py"), cert, key});
+        if (!m_webhook.waitForReadyRead(10000))
+            return false;
+        m_webhookPort = QString::fromUtf8(m_webhook.readLine()).trimmed();
+        return !m_webhookPort.isEmpty();
+    }
+
+    // Installs (or changes) the webhook configuration and waits until the API server applies it:
+    // a server-side dry run of a Service change is then denied with `expect` in the message.
+    bool installWebhook(const QString& path, const QString& expect)
+    {
+        const auto applied =
+            kubectl(QStringLiteral("admin"), {QStringLiteral("apply"), QStringLiteral("-f"), QStringLiteral("-")},
+                    webhookManifest(m_webhookPort, path, m_caBundle));
+        if (applied.exitCode != 0) {
+            qWarning("%s", qPrintable(applied.describe()));
+            return false;
+        }
+        return testsupport::waitFor(
+            [&] {
+                const auto r =
+                    kubectl(QStringLiteral("admin"),
+                            {QStringLiteral("annotate"), QStringLiteral("service"), QStringLiteral("uro-staging"),
+                             QStringLiteral("-n"), ns, QStringLiteral("--overwrite"),
+                             QStringLiteral("signalbox.test/probe=1"), QStringLiteral("--dry-run=server")});
+                return r.exitCode != 0 && QString::fromUtf8(r.err).contains(expect);
+            },
+            30000, 300);
+    }
+
+    void removeWebhook()
+    {
+        kubectl(QStringLiteral("admin"), {QStringLiteral("delete"), QStringLiteral("validatingwebhookconfiguration"),
+                                          webhookName, QStringLiteral("--ignore-not-found")});
+        // Until the API server has dropped it, Service changes would still be denied.
+        testsupport::waitFor(
+            [] {
+                return kubectl(QStringLiteral("admin"),
+                               {QStringLiteral("annotate"), QStringLiteral("service"), QStringLiteral("uro-staging"),
+                                QStringLiteral("-n"), ns, QStringLiteral("--overwrite"),
+                                QStringLiteral("signalbox.test/probe=1"), QStringLiteral("--dry-run=server")})
+                           .exitCode == 0;
+            },
+            30000, 300);
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        REQUIRE_CLUSTER();
+        QVERIFY(m_dir.isValid());
+        const auto apply =
+            kubectl(QStringLiteral("admin"), {QStringLiteral("apply"), QStringLiteral("-f"),
+                                              testsupport::sourceDir() + QStringLiteral("/deploy/examples/uro")});
+        QVERIFY2(apply.exitCode == 0, qPrintable(apply.describe()));
+        for (const char* d : {"uro-a", "uro-b", "uro-frontend-a", "uro-frontend-b"})
+            QVERIFY(rolledOut(QLatin1String(d)));
+        restore();
+        QString last;
+        QVERIFY2(swapPossible(&last), qPrintable(last));
+    }
+
+    void cleanup()
+    {
+        removeWebhook();
+        restore();
+    }
+
+    void cleanupTestCase()
+    {
+        if (m_webhook.state() != QProcess::NotRunning) {
+            m_webhook.kill();
+            m_webhook.waitForFinished(5000);
+        }
+    }
+
+    void hostileHistoryIsSurvivedEverywhere()
+    {
+        // An operator writes entries of every wrong shape on the live Service, one of them huge; the
+        // deployer writes text that is not JSON on slot B's Deployment and nesting on slot A's.
+        auto w = writeHistory(QStringLiteral("operator"), QStringLiteral("service"), QStringLiteral("uro"),
+                              hostileLiveHistory());
+        QVERIFY2(w.exitCode == 0, qPrintable(w.describe()));
+        w = writeHistory(QStringLiteral("deployer"), QStringLiteral("deployment"), QStringLiteral("uro-b"),
+                         "{{{ this is not JSON");
+        QVERIFY2(w.exitCode == 0, qPrintable(w.describe()));
+        w = writeHistory(QStringLiteral("deployer"), QStringLiteral("deployment"), QStringLiteral("uro-a"),
+                         QByteArray(5000, '[') + QByteArray(5000, ']'));
+        QVERIFY2(w.exitCode == 0, qPrintable(w.describe()));
+
+        Run r = signalbox(QStringLiteral("viewer"), {QStringLiteral("status"), QStringLiteral("uro")});
+        QVERIFY2(r.exitCode == 0 && r.out.contains(QStringLiteral("uro: live slot A")), qPrintable(r.describe()));
+
+        r = signalbox(QStringLiteral("viewer"), {QStringLiteral("history"), QStringLiteral("uro")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        for (const QString& named : {QStringLiteral("unreadable entry: \"at\" is a number, not a string"),
+                                     QStringLiteral("unreadable entry: a string, not an object: \"just a string\""),
+                                     QStringLiteral("2026-01-01T00:00:00Z  unreadable entry: \"from\" is a string"),
+                                     QStringLiteral("unreadable entry: a string, not an object: \"zzz")})
+            QVERIFY2(r.out.contains(named), qPrintable(named + QStringLiteral("\n") + r.describe()));
+        QVERIFY(r.out.size() < 4000); // the huge element is named, not printed
+
+        r = signalbox(QStringLiteral("viewer"),
+                      {QStringLiteral("history"), QStringLiteral("uro"), QStringLiteral("-o"), QStringLiteral("json")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        QJsonParseError error;
+        const QJsonDocument doc = QJsonDocument::fromJson(r.out.toUtf8(), &error);
+        QVERIFY2(doc.isArray() && doc.array().size() == 4, qPrintable(r.describe()));
+        QVERIFY(doc.array()[0].toObject().contains(QStringLiteral("unreadable")));
+
+        // The console shows the service (and does not crash) with all of it.
+        const QString shot = m_dir.filePath(QStringLiteral("console.png"));
+        r = signalbox(QStringLiteral("operator"),
+                      {QStringLiteral("--screenshot"), shot, QStringLiteral("--service"), QStringLiteral("uro")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        QVERIFY(QFile(shot).size() > 0);
+
+        // A swap is not blocked: the history it writes keeps the small foreign entries, replaces the
+        // huge one by a marker, and ends with the swap.
+        QString last;
+        QVERIFY2(swapPossible(&last), qPrintable(last));
+        r = signalbox(QStringLiteral("operator"),
+                      {QStringLiteral("swap"), QStringLiteral("uro"), QStringLiteral("--yes")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        QCOMPARE(liveSlot(), QStringLiteral("b"));
+        const std::string written = history(QStringLiteral("service"), QStringLiteral("uro")).toStdString();
+        QVERIFY2(written.size() < 4000, written.substr(0, 300).c_str());
+        auto entries = kube::decodeHistory(written);
+        QCOMPARE(entries.size(), std::size_t(5));
+        QCOMPARE(entries[0].unreadable, std::string("\"at\" is a number, not a string"));
+        QVERIFY2(QString::fromStdString(entries[3].unreadable)
+                     .startsWith(QStringLiteral("a string of 153602 characters, too large to keep")),
+                 entries[3].unreadable.c_str());
+        QVERIFY(entries[4].readable());
+        QCOMPARE(entries[4].action, std::string("swap"));
+        QCOMPARE(entries[4].user, std::string("operator"));
+        QCOMPARE(entries[4].to.slot, std::string("b"));
+
+        // Rollback reads the newest readable entry: the swap just made.
+        r = signalbox(QStringLiteral("operator"),
+                      {QStringLiteral("rollback"), QStringLiteral("uro"), QStringLiteral("--yes")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        QCOMPARE(liveSlot(), QStringLiteral("a"));
+
+        // The deployer deploys to staging (slot B, whose history is not JSON) by digest.
+        m_stagingImage = get(QStringLiteral("deployment"), QStringLiteral("uro-b"),
+                             QStringLiteral("{.spec.template.spec.containers[0].image}"));
+        const QString pinned = QStringLiteral("ghcr.io/v-sekai/uro@sha256:") + QString(64, QLatin1Char('d'));
+        r = signalbox(QStringLiteral("deployer"),
+                      {QStringLiteral("deploy"), QStringLiteral("uro"), QStringLiteral("--to"),
+                       QStringLiteral("staging"), QStringLiteral("--image"), pinned, QStringLiteral("--yes")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        entries = kube::decodeHistory(history(QStringLiteral("deployment"), QStringLiteral("uro-b")).toStdString());
+        QCOMPARE(entries.size(), std::size_t(2));
+        QVERIFY2(QString::fromStdString(entries[0].unreadable).startsWith(QStringLiteral("the history is not JSON")),
+                 entries[0].unreadable.c_str());
+        QCOMPARE(entries[1].action, std::string("deploy"));
+        QCOMPARE(entries[1].to.image, pinned.toStdString());
+
+        // Status and the console once more, with everything that was written since.
+        r = signalbox(QStringLiteral("viewer"), {QStringLiteral("status"), QStringLiteral("uro")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        r = signalbox(QStringLiteral("operator"),
+                      {QStringLiteral("--screenshot"), shot, QStringLiteral("--service"), QStringLiteral("uro")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+
+        // Put slot B's image back for the tests that follow.
+        QVERIFY(kubectl(QStringLiteral("admin"),
+                        {QStringLiteral("set"), QStringLiteral("image"), QStringLiteral("deployment/uro-b"),
+                         QStringLiteral("uro=") + m_stagingImage, QStringLiteral("-n"), ns})
+                    .exitCode == 0);
+        QVERIFY(rolledOut(QStringLiteral("uro-b")));
+    }
+
+    void aWebhookDenialIsReportedWithItsMessage_data()
+    {
+        QTest::addColumn<QString>("path");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("message only (HTTP 400, no reason)")
+            << QStringLiteral("/deny") << QStringLiteral("swaps of uro are frozen by the test webhook");
+        QTest::newRow("code 403, no reason")
+            << QStringLiteral("/deny403") << QStringLiteral("change freeze declared by the test webhook");
+    }
+
+    void aWebhookDenialIsReportedWithItsMessage()
+    {
+        QFETCH(QString, path);
+        QFETCH(QString, message);
+        if (m_webhookPort.isEmpty())
+            QVERIFY(startWebhookServer());
+        QVERIFY2(installWebhook(path, message), "the API server did not start calling the test webhook");
+        QCOMPARE(liveSlot(), QStringLiteral("a"));
+        const Run r = signalbox(QStringLiteral("operator"),
+                                {QStringLiteral("swap"), QStringLiteral("uro"), QStringLiteral("--yes")});
+        QVERIFY2(r.exitCode > 0, qPrintable(r.describe()));
+        QVERIFY2(
+            r.err.contains(QStringLiteral("admission webhook \"deny.signalbox.test\" denied the request: ") + message),
+            qPrintable(r.describe()));
+        QVERIFY2(!r.err.contains(QStringLiteral("may not patch")), qPrintable(r.describe()));
+        QCOMPARE(liveSlot(), QStringLiteral("a"));
+        QCOMPARE(get(QStringLiteral("service"), QStringLiteral("uro-staging"),
+                     QStringLiteral("{.spec.selector.signalbox\\.v-sekai\\.org/slot}")),
+                 QStringLiteral("b"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestHistory)
+#include "tst_history.moc"

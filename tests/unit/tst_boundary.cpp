@@ -1,0 +1,174 @@
+// Untyped JSON stops at the kube/ boundary: no source above it (model/, ui/, app/) reads JSON the
+// server sent. A scan for the ways nlohmann/json is read (indexing by key, value/at/contains with
+// a key, parsing, type tests, items and get<>), with string literals blanked first. Building JSON
+// to send is done with initializer lists and push_back, which the scan does not match.
+#include "support/testsupport.h"
+
+#include <QDir>
+#include <QFile>
+#include <QRegularExpression>
+#include <QTest>
+
+namespace {
+
+// Files that may read with these patterns, and why.
+struct Allowed {
+    const char* file;
+    const char* why;
+};
+const Allowed allowlist[] = {
+    // yaml-cpp, not JSON: the decoder of the service configuration file, itself fuzzed and table-tested.
+    {"model/servicespec.cpp", "reads the YAML service configuration with yaml-cpp"},
+};
+
+// The line with the contents of string and character literals removed, so that "a[\"b\"]" in a
+// message does not count; comments are dropped.
+QString code(const QString& line, bool* inBlockComment)
+{
+    QString out;
+    for (int i = 0; i < line.size(); ++i) {
+        const QChar c = line[i];
+        if (*inBlockComment) {
+            if (c == QLatin1Char('*') && i + 1 < line.size() && line[i + 1] == QLatin1Char('/')) {
+                *inBlockComment = false;
+                ++i;
+            }
+            continue;
+        }
+        if (c == QLatin1Char('/') && i + 1 < line.size() && line[i + 1] == QLatin1Char('/'))
+            break;
+        if (c == QLatin1Char('/') && i + 1 < line.size() && line[i + 1] == QLatin1Char('*')) {
+            *inBlockComment = true;
+            ++i;
+            continue;
+        }
+        if (c == QLatin1Char('"') || c == QLatin1Char('\'')) {
+            // A raw string R"(...)" ends at )"; others at the next unescaped quote.
+            const bool raw = c == QLatin1Char('"') && i > 0 && line[i - 1] == QLatin1Char('R') && i + 1 < line.size() &&
+                             line[i + 1] == QLatin1Char('(');
+            out += c;
+            int j = i + 1;
+            if (raw) {
+                const int end = line.indexOf(QStringLiteral(")\""), i + 2);
+                j = end < 0 ? line.size() : end + 1;
+            } else {
+                while (j < line.size() && line[j] != c)
+                    j += line[j] == QLatin1Char('\\') ? 2 : 1;
+            }
+            out += c;
+            i = j;
+            continue;
+        }
+        out += c;
+    }
+    return out;
+}
+
+struct Pattern {
+    QRegularExpression re;
+    const char* what;
+};
+
+const std::vector<Pattern>& patterns()
+{
+    static const std::vector<Pattern> p = {
+        {QRegularExpression(QStringLiteral(R"([\w\)\]]\s*\[\s*"")")), "indexes by key"},
+        {QRegularExpression(QStringLiteral(R"(\.(value|at|contains|find|count)\(\s*"")")), "looks a key up"},
+        {QRegularExpression(QStringLiteral(R"(\b[Jj]son::parse\b)")), "parses JSON"},
+        {QRegularExpression(QStringLiteral(R"(\.is_(object|array|string|number\w*|boolean|null|discarded)\()")),
+         "tests a JSON type"},
+        {QRegularExpression(QStringLiteral(R"(\.items\(\))")), "walks a JSON object"},
+        {QRegularExpression(QStringLiteral(R"(\.get<)")), "converts a JSON value"},
+    };
+    return p;
+}
+
+// Lines the scan must and must not match (kept out of the class: moc's tokenizer trips on some
+// raw strings).
+void addScanRows()
+{
+    auto row = [](const char* name, const char* line, bool found) {
+        QTest::newRow(name) << QString::fromUtf8(line) << found;
+    };
+    row("index", "const auto& m = obj[\"metadata\"];", true);
+    row("nested index", "x = r.value()[\"items\"][\"a\"];", true);
+    row("value with default", "e.value(\"at\", \"\")", true);
+    row("at", "j.at(\"status\")", true);
+    row("contains", "if (j.contains(\"items\"))", true);
+    row("parse", "auto j = json::parse(text, nullptr, false);", true);
+    row("type test", "if (v.is_string())", true);
+    row("get", "v.get<std::string>()", true);
+    row("items", "for (auto& [k, v] : j.items())", true);
+    row("in a message", "say(\"use j[\\\"x\\\"] or e.value(\\\"at\\\")\");", false);
+    row("in a raw string", "auto s = R\"(obj[\"a\"])\";", false);
+    row("in a comment", "x = 1; // obj[\"a\"]", false);
+    row("building a patch", "patch.push_back({{\"op\", \"test\"}, {\"path\", p}});", false);
+    row("QString contains", "tag.contains(filter, Qt::CaseInsensitive)", false);
+}
+
+} // namespace
+
+class TestBoundary : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void theScanFindsWhatItLooksFor_data()
+    {
+        QTest::addColumn<QString>("line");
+        QTest::addColumn<bool>("found");
+        addScanRows();
+    }
+
+    void theScanFindsWhatItLooksFor()
+    {
+        QFETCH(QString, line);
+        QFETCH(bool, found);
+        bool comment = false;
+        const QString c = code(line, &comment);
+        bool hit = false;
+        for (const auto& p : patterns())
+            hit = hit || p.re.match(c).hasMatch();
+        QCOMPARE(hit, found);
+    }
+
+    void noJsonIsReadAboveKube()
+    {
+        const QDir root(testsupport::sourceDir());
+        QStringList found;
+        int files = 0;
+        for (const char* folder : {"model", "ui", "app"}) {
+            const QDir dir(root.filePath(QString::fromLatin1(folder)));
+            QVERIFY2(dir.exists(), qPrintable(dir.path()));
+            for (const QString& name : dir.entryList({QStringLiteral("*.cpp"), QStringLiteral("*.h")}, QDir::Files)) {
+                const QString relative = QString::fromLatin1(folder) + QLatin1Char('/') + name;
+                bool allowed = false;
+                for (const Allowed& a : allowlist)
+                    allowed = allowed || relative == QLatin1String(a.file);
+                if (allowed)
+                    continue;
+                QFile f(dir.filePath(name));
+                QVERIFY(f.open(QIODevice::ReadOnly));
+                ++files;
+                bool comment = false;
+                int number = 0;
+                for (const QString& line : QString::fromUtf8(f.readAll()).split(QLatin1Char('\n'))) {
+                    ++number;
+                    const QString c = code(line, &comment);
+                    for (const auto& p : patterns())
+                        if (p.re.match(c).hasMatch())
+                            found << QStringLiteral("%1:%2: %3: %4")
+                                         .arg(relative)
+                                         .arg(number)
+                                         .arg(QString::fromLatin1(p.what), line.trimmed());
+                }
+            }
+        }
+        QVERIFY(files > 20);
+        QVERIFY2(found.isEmpty(), qPrintable(QStringLiteral("JSON read outside the kube/ decoders (decode it in kube/ "
+                                                            "into a typed value instead):\n") +
+                                             found.join(QLatin1Char('\n'))));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestBoundary)
+#include "tst_boundary.moc"
