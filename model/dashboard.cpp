@@ -25,7 +25,7 @@ template <typename T, typename Parse> void collect(const kube::Informer* informe
 Dashboard::Dashboard(kube::Kubeconfig kubeconfig, kube::RestConfig current, kube::Transport* transport,
                      ServiceConfig config, QObject* parent)
     : QObject(parent), m_kubeconfig(std::move(kubeconfig)), m_current(std::move(current)), m_transport(transport),
-      m_config(std::move(config)), m_pollSeconds(m_config.pollIntervalSeconds),
+      m_config(std::move(config)), m_pollSeconds(m_config.pollIntervalSeconds.value_or(0)),
       m_registry(new kube::InformerRegistry(this)), m_recompute(new QTimer(this))
 {
     m_recompute->setSingleShot(true);

@@ -217,8 +217,6 @@ MainWindow::MainWindow(QWidget* parent)
     QSettings settings;
     if (!restoreGeometry(settings.value(QStringLiteral("mainWindow/geometry")).toByteArray()))
         resize(1180, 640);
-    const int poll = settings.value(QStringLiteral("pollIntervalSeconds"), 0).toInt();
-    m_refresh->setCurrentIndex(std::max(0, m_refresh->findData(poll)));
     refresh();
 }
 
@@ -282,6 +280,21 @@ void MainWindow::setDashboard(model::Dashboard* dashboard)
             dashboard->setPollInterval(poll);
     }
     refresh();
+}
+
+void MainWindow::setPollInterval(int seconds)
+{
+    // The start's setting (flag, file or saved choice) may be an interval the menu does not offer.
+    if (m_refresh->findData(seconds) < 0)
+        m_refresh->addItem(tr("Poll every %1 s").arg(seconds), seconds);
+    m_refresh->setCurrentIndex(m_refresh->findData(seconds));
+    if (m_dashboard && m_dashboard->pollInterval() != seconds)
+        m_dashboard->setPollInterval(seconds);
+}
+
+int MainWindow::pollInterval() const
+{
+    return m_refresh->currentData().toInt();
 }
 
 void MainWindow::setReadOnly(bool readOnly)

@@ -33,6 +33,10 @@ public:
     void setConnection(const model::ConnectionInfo& info);
     void setContexts(const QStringList& contexts, const QString& current);
     void setDashboard(model::Dashboard* dashboard);
+    // The refresh mode for this session (0: watch), as resolved at the start; not saved. A choice
+    // in the window's menu applies and is saved (model/settings.h has the precedence).
+    void setPollInterval(int seconds);
+    int pollInterval() const;
     void setReadOnly(bool readOnly);
     bool readOnly() const { return m_readOnly; }
 

@@ -30,7 +30,7 @@ services:
 )",
                                                  "/etc/sb.yaml");
         QVERIFY2(c, c ? "" : c.error().message.c_str());
-        QCOMPARE(c->pollIntervalSeconds, 10);
+        QCOMPARE(c->pollIntervalSeconds.value_or(-1), 10);
         QCOMPARE(c->namespaces, std::vector<std::string>{"tools"});
         QCOMPARE(c->services.size(), std::size_t(2));
         const auto& u = c->services[0];
