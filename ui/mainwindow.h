@@ -49,6 +49,8 @@ public:
     QString freshnessText() const;
     // The credential plugin's message as shown (plain text), empty when none is shown.
     QString pluginNoteText() const;
+    // The note about namespaces that cannot be read (plain text), empty when none is shown.
+    QString namespaceNoteText() const;
 
 Q_SIGNALS:
     void contextRequested(const QString& context);
@@ -73,7 +75,8 @@ private:
     QLabel* m_user;
     QLabel* m_freshness;
     QLabel* m_problem;
-    QLabel* m_pluginNote; // what a credential plugin asks of the person (a device-code login)
+    QLabel* m_pluginNote;    // what a credential plugin asks of the person (a device-code login)
+    QLabel* m_namespaceNote; // namespaces the user may not read: a note, not a lost connection
     QComboBox* m_contexts;
     QComboBox* m_refresh;
     QLineEdit* m_namespace;
