@@ -36,11 +36,11 @@ QString noticeFor(const kube::Informer& informer, const std::string& context, bo
                               : QObject::tr("Namespace %1").arg(ns);
     if (informer.lastError().httpStatus == 404)
         return QObject::tr("%1 does not exist on this cluster, so nothing is shown from it. Check the name "
-                           "(--namespace, the namespace field, the configuration file).")
+                           "(-n NAME, the namespace field, the configuration file).")
             .arg(where);
     return QObject::tr("%1: you may not read it, so nothing is shown from it. If services of yours live there, ask a "
-                       "cluster administrator for a viewer role in it; otherwise look in another namespace "
-                       "(--namespace, or the namespace field).")
+                       "cluster administrator for a viewer role in it; otherwise look in another namespace with "
+                       "-n NAME or the namespace field.")
         .arg(where);
 }
 
