@@ -70,4 +70,16 @@ Decision route(const QStringList& args)
     return {};
 }
 
+bool displayAvailable(const QStringList& args)
+{
+    if (!qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM") || args.contains(QLatin1String("-platform")) ||
+        args.contains(QLatin1String("--platform")))
+        return true;
+#if defined(Q_OS_LINUX)
+    return !qEnvironmentVariableIsEmpty("DISPLAY") || !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY");
+#else
+    return true;
+#endif
+}
+
 } // namespace entry

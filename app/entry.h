@@ -14,6 +14,7 @@ enum class Route {
     Version,        // --version
     UnknownCommand, // a first bare word that is not a command
     UnknownOption,  // an option neither the console nor Qt knows
+    NoDisplay,      // the console, where there is no display to open it on
 };
 
 struct Decision {
@@ -23,5 +24,9 @@ struct Decision {
 
 // `args` as in argv, the program first.
 Decision route(const QStringList& args);
+
+// Whether Qt can open a window: a platform chosen (QT_QPA_PLATFORM, -platform) or, on Linux, an
+// X11 or Wayland display. Without one Qt aborts with its platform-plugin message.
+bool displayAvailable(const QStringList& args);
 
 } // namespace entry

@@ -123,6 +123,13 @@ int answerWithoutDisplay(int argc, char** argv, const entry::Decision& decision)
                      "none to open the console (signalbox --help).\n",
                      qPrintable(decision.word), cli::commandList().c_str());
         return 2;
+    case entry::Route::NoDisplay:
+        std::fprintf(stderr,
+                     "signalbox: there is no display to open the console on (neither DISPLAY nor WAYLAND_DISPLAY "
+                     "is set). Run it in a desktop session, or use a command here: %s (signalbox COMMAND "
+                     "--help).\n",
+                     cli::commandList().c_str());
+        return 1;
     default:
         std::fprintf(stderr, "signalbox: unknown option %s; see signalbox --help.\n", qPrintable(decision.word));
         return 2;
@@ -258,6 +265,8 @@ int main(int argc, char** argv)
     int rc = 0;
     if (decision.route == entry::Route::Command)
         rc = cli::run(argc, argv);
+    else if (decision.route == entry::Route::Console && !entry::displayAvailable(args))
+        rc = answerWithoutDisplay(argc, argv, {entry::Route::NoDisplay, {}});
     else if (decision.route == entry::Route::Console)
         rc = runConsole(argc, argv);
     else

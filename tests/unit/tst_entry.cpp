@@ -149,6 +149,16 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains(QStringLiteral("not complete")), qPrintable(describe(r)));
     }
 
+    // The console without a display: a sentence instead of Qt's abort (and still the console, not
+    // an unknown command).
+    void theConsoleWithoutADisplaySaysSo()
+    {
+        const Ran r = runSignalbox({QStringLiteral("--context"), QStringLiteral("prod")}, m_headless);
+        QVERIFY2(r.exitCode == 1, qPrintable(describe(r)));
+        QVERIFY2(r.err.contains(QStringLiteral("no display to open the console on")), qPrintable(describe(r)));
+        QVERIFY2(r.err.contains(commandSentence), qPrintable(describe(r)));
+    }
+
     void badPollIsAUsageError()
     {
         QProcessEnvironment env = m_headless;
