@@ -86,6 +86,20 @@ services:
         QVERIFY2(msg.contains(what), qPrintable(msg));
     }
 
+    // The file's setting wins over the window's saved choice only when the file names one.
+    void pollIntervalIsUnsetUnlessNamed()
+    {
+        const auto without = model::parseServiceConfig("namespaces: [uro]\n", "/etc/sb.yaml");
+        QVERIFY(without);
+        QVERIFY(!without->pollIntervalSeconds);
+        const auto watch = model::parseServiceConfig("pollIntervalSeconds: 0\n", "/etc/sb.yaml");
+        QVERIFY(watch);
+        QCOMPARE(watch->pollIntervalSeconds.value_or(-1), 0);
+        const auto empty = model::parseServiceConfig("", "/etc/sb.yaml");
+        QVERIFY(empty);
+        QVERIFY(!empty->pollIntervalSeconds);
+    }
+
     void missingFiles()
     {
         QTemporaryDir dir;
