@@ -464,6 +464,14 @@ bool isCommand(const char* word)
     return false;
 }
 
+std::string commandList()
+{
+    std::string list;
+    for (const char* c : commands)
+        list += (list.empty() ? "" : ", ") + std::string(c);
+    return list;
+}
+
 int run(int argc, char** argv)
 {
     QCoreApplication app(argc, argv);

@@ -1,8 +1,10 @@
 #include "cli.h"
 #include "console.h"
+#include "entry.h"
 #include "kube/kubeconfig.h"
 #include "model/connectioninfo.h"
 #include "model/servicespec.h"
+#include "model/settings.h"
 #include "ui/mainwindow.h"
 #include "ui/style.h"
 
@@ -15,83 +17,168 @@
 #include <cstdio>
 #include <curl/curl.h>
 #include <memory>
+#include <optional>
 
-int main(int argc, char** argv)
-{
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    if (argc > 1 && cli::isCommand(argv[1])) {
-        const int rc = cli::run(argc, argv);
-        curl_global_cleanup();
-        return rc;
-    }
-    QApplication app(argc, argv);
-    QApplication::setApplicationName(QStringLiteral("signalbox"));
-    QApplication::setOrganizationName(QStringLiteral("signalbox"));
-    QApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+namespace {
 
-    QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Deploy and swap A/B services on Kubernetes, safely."));
-    parser.addHelpOption();
-    parser.addVersionOption();
-    const QCommandLineOption kubeconfig(QStringLiteral("kubeconfig"), QStringLiteral("Kubeconfig file to use alone."),
-                                        QStringLiteral("file"));
-    const QCommandLineOption context(QStringLiteral("context"), QStringLiteral("Kubeconfig context to use."),
-                                     QStringLiteral("name"));
-    const QCommandLineOption ns({QStringLiteral("n"), QStringLiteral("namespace")},
+// The console's options; the help text is made from the same list without a display.
+struct ConsoleOptions {
+    const QCommandLineOption kubeconfig{QStringLiteral("kubeconfig"), QStringLiteral("Kubeconfig file to use alone."),
+                                        QStringLiteral("file")};
+    const QCommandLineOption context{QStringLiteral("context"), QStringLiteral("Kubeconfig context to use."),
+                                     QStringLiteral("name")};
+    const QCommandLineOption ns{{QStringLiteral("n"), QStringLiteral("namespace")},
                                 QStringLiteral("Namespace to look in besides the discovered ones."),
-                                QStringLiteral("name"));
-    const QCommandLineOption config(QStringLiteral("config"),
+                                QStringLiteral("name")};
+    const QCommandLineOption config{QStringLiteral("config"),
                                     QStringLiteral("Service configuration file (default: %1).")
                                         .arg(QString::fromStdString(model::defaultServiceConfigPath())),
-                                    QStringLiteral("file"));
-    const QCommandLineOption readOnly(QStringLiteral("read-only"),
-                                      QStringLiteral("Show no control that changes anything."));
-    const QCommandLineOption poll(QStringLiteral("poll"), QStringLiteral("Poll every N seconds instead of watching."),
-                                  QStringLiteral("seconds"));
-    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
+                                    QStringLiteral("file")};
+    const QCommandLineOption readOnly{QStringLiteral("read-only"),
+                                      QStringLiteral("Show no control that changes anything.")};
+    const QCommandLineOption poll{QStringLiteral("poll"),
+                                  QStringLiteral("Poll every N seconds instead of watching (0: watch), for this start "
+                                                 "only."),
+                                  QStringLiteral("seconds")};
+    const QCommandLineOption screenshot{QStringLiteral("screenshot"),
                                         QStringLiteral("Wait until the data is complete, save the window as a PNG "
                                                        "and exit."),
-                                        QStringLiteral("file"));
-    const QCommandLineOption service(QStringLiteral("service"), QStringLiteral("With --screenshot: show this service."),
-                                     QStringLiteral("name"));
-    const QCommandLineOption palette(QStringLiteral("palette"),
+                                        QStringLiteral("file")};
+    const QCommandLineOption service{QStringLiteral("service"), QStringLiteral("With --screenshot: show this service."),
+                                     QStringLiteral("name")};
+    const QCommandLineOption palette{QStringLiteral("palette"),
                                      QStringLiteral("light or dark: use this palette instead of the desktop's."),
-                                     QStringLiteral("light|dark"));
-    parser.addOptions({kubeconfig, context, ns, config, readOnly, poll, screenshot, service, palette});
+                                     QStringLiteral("light|dark")};
+
+    void addTo(QCommandLineParser& parser) const
+    {
+        parser.setApplicationDescription(QStringLiteral("Deploy and swap A/B services on Kubernetes, safely.\n"
+                                                        "Without a command it opens the console; the commands are "
+                                                        "%1 (signalbox COMMAND --help).")
+                                             .arg(QString::fromStdString(cli::commandList())));
+        parser.addHelpOption();
+        parser.addVersionOption();
+        parser.addOptions({kubeconfig, context, ns, config, readOnly, poll, screenshot, service, palette});
+    }
+};
+
+void nameApplication()
+{
+    QCoreApplication::setApplicationName(QStringLiteral("signalbox"));
+    QCoreApplication::setOrganizationName(QStringLiteral("signalbox"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(SIGNALBOX_VERSION));
+}
+
+// Help, the version and usage errors: answered without a display, so they work over SSH and in CI.
+int answerWithoutDisplay(int argc, char** argv, const entry::Decision& decision)
+{
+    QCoreApplication app(argc, argv);
+    nameApplication();
+    switch (decision.route) {
+    case entry::Route::Help: {
+        QCommandLineParser parser;
+        ConsoleOptions().addTo(parser);
+        std::fputs(qPrintable(parser.helpText()), stdout);
+        return 0;
+    }
+    case entry::Route::Version:
+        std::printf("signalbox %s\n", SIGNALBOX_VERSION);
+        return 0;
+    case entry::Route::UnknownCommand:
+        std::fprintf(stderr,
+                     "signalbox: there is no command \"%s\"; the commands are %s (signalbox COMMAND --help), or "
+                     "none to open the console (signalbox --help).\n",
+                     qPrintable(decision.word), cli::commandList().c_str());
+        return 2;
+    case entry::Route::NoDisplay:
+        std::fprintf(stderr,
+                     "signalbox: there is no display to open the console on (neither DISPLAY nor WAYLAND_DISPLAY "
+                     "is set). Run it in a desktop session, or use a command here: %s (signalbox COMMAND "
+                     "--help).\n",
+                     cli::commandList().c_str());
+        return 1;
+    default:
+        std::fprintf(stderr, "signalbox: unknown option %s; see signalbox --help.\n", qPrintable(decision.word));
+        return 2;
+    }
+}
+
+std::optional<int> savedInt(const QSettings& settings, const QString& key)
+{
+    bool ok = false;
+    const int value = settings.value(key).toInt(&ok);
+    return settings.contains(key) && ok ? std::optional<int>(value) : std::nullopt;
+}
+
+int runConsole(int argc, char** argv)
+{
+    QApplication app(argc, argv);
+    nameApplication();
+
+    QCommandLineParser parser;
+    const ConsoleOptions o;
+    o.addTo(parser);
     parser.process(app);
+    const QSettings settings;
+
+    std::optional<int> pollFlag;
+    if (parser.isSet(o.poll)) {
+        bool ok = false;
+        pollFlag = parser.value(o.poll).toInt(&ok);
+        if (!ok || *pollFlag < 0 || *pollFlag > model::maxPollIntervalSeconds) {
+            std::fprintf(stderr, "signalbox: --poll takes a number of seconds from 0 (watch) to %d, not %s\n",
+                         model::maxPollIntervalSeconds, qPrintable(parser.value(o.poll)));
+            return 2;
+        }
+    }
+    const auto valid = [](const QString& p) { return p == QLatin1String("dark") || p == QLatin1String("light"); };
+    if (parser.isSet(o.palette) && !valid(parser.value(o.palette))) {
+        std::fprintf(stderr, "signalbox: --palette takes light or dark, not %s\n", qPrintable(parser.value(o.palette)));
+        return 2;
+    }
+    const QString savedPalette = settings.value(QStringLiteral("palette")).toString();
     const QString paletteName =
-        parser.isSet(palette) ? parser.value(palette) : QSettings().value(QStringLiteral("palette")).toString();
-    if (paletteName == QLatin1String("dark") || paletteName == QLatin1String("light")) {
+        model::resolveSetting<QString>(parser.isSet(o.palette) ? std::optional(parser.value(o.palette)) : std::nullopt,
+                                       std::nullopt, valid(savedPalette) ? std::optional(savedPalette) : std::nullopt,
+                                       QString())
+            .value;
+    if (!paletteName.isEmpty()) {
         QApplication::setStyle(QStringLiteral("Fusion"));
         QApplication::setPalette(paletteName == QLatin1String("dark") ? ui::style::darkPalette()
                                                                       : ui::style::lightPalette());
-    } else if (parser.isSet(palette)) {
-        std::fprintf(stderr, "signalbox: --palette takes light or dark, not %s\n", qPrintable(paletteName));
-        return 2;
     }
 
-    const bool explicitConfig = parser.isSet(config);
-    const std::string configPath =
-        explicitConfig ? parser.value(config).toStdString() : model::defaultServiceConfigPath();
-    auto loaded = model::loadServiceConfig(configPath, explicitConfig);
     kube::KubeconfigOptions options = kube::KubeconfigOptions::fromEnvironment();
-    options.explicitPath = parser.value(kubeconfig).toStdString();
-    options.namespaceOverride = parser.value(ns).toStdString();
+    options.explicitPath = parser.value(o.kubeconfig).toStdString();
+    options.namespaceOverride = parser.value(o.ns).toStdString();
+    const bool explicitConfig = parser.isSet(o.config);
+    const std::string configPath =
+        explicitConfig ? parser.value(o.config).toStdString() : model::defaultServiceConfigPath();
+    auto loaded = model::loadServiceConfig(configPath, explicitConfig);
+    const model::ServiceConfig config = loaded ? loaded.value() : model::ServiceConfig{};
 
-    auto console = std::make_unique<app::Console>(options, loaded ? loaded.value() : model::ServiceConfig{});
+    auto console = std::make_unique<app::Console>(options, config);
     ui::MainWindow& window = *console->window();
-    if (parser.isSet(poll))
-        QSettings().setValue(QStringLiteral("pollIntervalSeconds"), parser.value(poll).toInt());
-    window.setReadOnly(parser.isSet(readOnly) || QSettings().value(QStringLiteral("readOnly")).toBool());
-    console->connectTo(parser.value(context).toStdString());
+    // The file has no read-only or palette key: for them the rule reduces to flag, then saved.
+    window.setPollInterval(model::resolvePollInterval(pollFlag, config.pollIntervalSeconds,
+                                                      savedInt(settings, QStringLiteral("pollIntervalSeconds")))
+                               .value);
+    window.setReadOnly(
+        model::resolveSetting<bool>(parser.isSet(o.readOnly) ? std::optional(true) : std::nullopt, std::nullopt,
+                                    settings.contains(QStringLiteral("readOnly"))
+                                        ? std::optional(settings.value(QStringLiteral("readOnly")).toBool())
+                                        : std::nullopt,
+                                    false)
+            .value);
+    console->connectTo(parser.value(o.context).toStdString());
     if (!loaded) {
         window.setConnection(model::describeConnection(kube::Result<kube::RestConfig>(loaded.error())));
     }
     window.show();
 
-    if (parser.isSet(screenshot)) {
-        const QString file = parser.value(screenshot);
-        const QString name = parser.value(service);
+    if (parser.isSet(o.screenshot)) {
+        const QString file = parser.value(o.screenshot);
+        const QString name = parser.value(o.service);
         auto save = [&window, file, name](bool complete) {
             if (!name.isEmpty() && !window.showService(name)) {
                 std::fprintf(stderr, "signalbox: there is no service named %s\n", qPrintable(name));
@@ -106,6 +193,8 @@ int main(int argc, char** argv)
                 else if (!complete)
                     std::fprintf(stderr, "signalbox: saved %s, but the data was not complete: %s\n", qPrintable(file),
                                  qPrintable(window.freshnessText()));
+                else
+                    std::printf("signalbox: saved %s: %s\n", qPrintable(file), qPrintable(window.freshnessText()));
                 QApplication::exit(saved && complete ? 0 : 1);
             });
         };
@@ -120,6 +209,27 @@ int main(int argc, char** argv)
     }
     const int rc = QApplication::exec();
     console.reset(); // its transport's handles go before libcurl does
+    return rc;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    QStringList args;
+    for (int i = 0; i < argc; ++i)
+        args << QString::fromLocal8Bit(argv[i]);
+    const entry::Decision decision = entry::route(args);
+    int rc = 0;
+    if (decision.route == entry::Route::Command)
+        rc = cli::run(argc, argv);
+    else if (decision.route == entry::Route::Console && !entry::displayAvailable(args))
+        rc = answerWithoutDisplay(argc, argv, {entry::Route::NoDisplay, {}});
+    else if (decision.route == entry::Route::Console)
+        rc = runConsole(argc, argv);
+    else
+        rc = answerWithoutDisplay(argc, argv, decision);
     curl_global_cleanup();
     return rc;
 }

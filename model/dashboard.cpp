@@ -20,12 +20,36 @@ template <typename T, typename Parse> void collect(const kube::Informer* informe
             out.push_back(std::move(typed).value());
 }
 
+// A namespace the server refuses to show (RBAC) or does not have: about that namespace only.
+bool refusesNamespace(const kube::Informer& informer)
+{
+    const kube::Error& e = informer.lastError();
+    return !informer.key().ns.empty() && e.kind == kube::Error::Kind::Api &&
+           (e.httpStatus == 403 || e.httpStatus == 404);
+}
+
+QString noticeFor(const kube::Informer& informer, const std::string& context, bool otherContext)
+{
+    const QString ns = QString::fromStdString(informer.key().ns);
+    const QString where = otherContext
+                              ? QObject::tr("Namespace %1 (context %2)").arg(ns, QString::fromStdString(context))
+                              : QObject::tr("Namespace %1").arg(ns);
+    if (informer.lastError().httpStatus == 404)
+        return QObject::tr("%1 does not exist on this cluster, so nothing is shown from it. Check the name "
+                           "(-n NAME, the namespace field, the configuration file).")
+            .arg(where);
+    return QObject::tr("%1: you may not read it, so nothing is shown from it. If services of yours live there, ask a "
+                       "cluster administrator for a viewer role in it; otherwise look in another namespace with "
+                       "-n NAME or the namespace field.")
+        .arg(where);
+}
+
 } // namespace
 
 Dashboard::Dashboard(kube::Kubeconfig kubeconfig, kube::RestConfig current, kube::ClientPool* clients,
                      ServiceConfig config, QObject* parent)
     : QObject(parent), m_kubeconfig(std::move(kubeconfig)), m_current(std::move(current)), m_pool(clients),
-      m_config(std::move(config)), m_pollSeconds(m_config.pollIntervalSeconds),
+      m_config(std::move(config)), m_pollSeconds(m_config.pollIntervalSeconds.value_or(0)),
       m_registry(new kube::InformerRegistry(this)), m_recompute(new QTimer(this))
 {
     m_recompute->setSingleShot(true);
@@ -230,20 +254,28 @@ void Dashboard::updateConnection()
 {
     QDateTime since;
     QString problem;
+    std::map<QString, QString> notices;
     for (const auto& w : m_informers) {
         const kube::Informer* inf = w.informer.data();
         if (!inf || inf->state() != kube::Informer::State::Disconnected)
             continue;
-        if (inf == m_discovery && m_discoveryFallback)
+        // Cluster-wide discovery refused: the namespaces are watched one by one instead.
+        if (inf == m_discovery && (m_discoveryFallback || inf->lastError().httpStatus == 403))
             continue;
+        if (refusesNamespace(*inf)) {
+            notices[QString::fromStdString(inf->key().ns)] =
+                noticeFor(*inf, w.context, w.context != m_current.contextName);
+            continue;
+        }
         if (!since.isValid() || inf->disconnectedSince() < since) {
             since = inf->disconnectedSince();
             problem = QString::fromStdString(inf->lastError().message);
         }
     }
-    if (since != m_disconnectedSince || problem != m_problem) {
+    if (since != m_disconnectedSince || problem != m_problem || notices != m_notices) {
         m_disconnectedSince = since;
         m_problem = problem;
+        m_notices = std::move(notices);
         Q_EMIT connectionChanged();
     }
 }

@@ -42,7 +42,12 @@ public:
     bool complete() const { return m_complete; }
     QDateTime lastUpdate() const { return m_lastUpdate; }
     QDateTime disconnectedSince() const { return m_disconnectedSince; }
+    // What keeps the server from answering (transport, credentials, server errors); empty while
+    // it answers. A namespace the user may not read is not a lost connection: see below.
     QString connectionProblem() const { return m_problem; }
+    // Namespaces that cannot be read (forbidden by RBAC, or missing), each with a sentence that
+    // says so and what to do; nothing there is shown, the rest is live.
+    const std::map<QString, QString>& namespaceNotices() const { return m_notices; }
     QString userName() const { return m_user; }
     // What a credential plugin is telling the person right now (a device-code login), or empty.
     QString pluginMessage() const { return m_pluginMessage; }
@@ -90,6 +95,7 @@ private:
     QDateTime m_lastUpdate;
     QDateTime m_disconnectedSince;
     QString m_problem;
+    std::map<QString, QString> m_notices; // by namespace
     QString m_user;
 };
 

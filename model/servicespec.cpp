@@ -130,7 +130,7 @@ kube::Result<ServiceConfig> parseServiceConfig(const std::string& text, const st
             } catch (const YAML::Exception&) {
                 return error("\"pollIntervalSeconds\" must be a whole number of seconds", poll.Mark().line + 1);
             }
-            if (config.pollIntervalSeconds < 0 || config.pollIntervalSeconds > 3600)
+            if (*config.pollIntervalSeconds < 0 || *config.pollIntervalSeconds > 3600)
                 return error("\"pollIntervalSeconds\" must be between 0 (watch) and 3600", poll.Mark().line + 1);
         }
         if (const YAML::Node ns = root["namespaces"]; ns && !ns.IsNull()) {

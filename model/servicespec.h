@@ -40,9 +40,9 @@ struct ServiceSpec {
 struct ServiceConfig {
     std::string file; // where it was read from; empty when there is none
     std::vector<ServiceSpec> services;
-    std::vector<std::string> namespaces; // extra namespaces to look in
-    int pollIntervalSeconds = 0;         // 0: watch; otherwise poll at this interval
-    std::string webhook;                 // chat webhook told of deploys, swaps and failures
+    std::vector<std::string> namespaces;    // extra namespaces to look in
+    std::optional<int> pollIntervalSeconds; // 0: watch; otherwise poll at this interval; unset: not in the file
+    std::string webhook;                    // chat webhook told of deploys, swaps and failures
 };
 
 // Reads the YAML service configuration. A missing default file is an empty configuration; an

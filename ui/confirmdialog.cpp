@@ -3,6 +3,7 @@
 #include "style.h"
 
 #include <QDialogButtonBox>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -101,8 +102,10 @@ ConfirmDialog::ConfirmDialog(const model::SwapPlan& plan, QWidget* parent) : QDi
     QFont bold = m_confirm->font();
     bold.setBold(true);
     m_confirm->setMinimumWidth(QFontMetrics(bold).horizontalAdvance(verb) + 36);
+    // No default button: Enter confirms only through keyPressEvent, and only when the typed name
+    // is right; Escape cancels.
     auto* cancel = buttons->addButton(QDialogButtonBox::Cancel);
-    cancel->setDefault(true);
+    cancel->setAutoDefault(false);
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_name, &QLineEdit::textChanged, this, [this](const QString& text) {
@@ -110,6 +113,19 @@ ConfirmDialog::ConfirmDialog(const model::SwapPlan& plan, QWidget* parent) : QDi
     });
     layout->addWidget(buttons);
     m_summary = members->text();
+}
+
+void ConfirmDialog::keyPressEvent(QKeyEvent* event)
+{
+    const bool enter = event->key() == Qt::Key_Return || event->key() == Qt::Key_Enter;
+    if (enter && (event->modifiers() & ~Qt::KeypadModifier) == Qt::NoModifier) {
+        // The confirm button is enabled exactly when the name matches and the plan is allowed.
+        if (m_confirm->isEnabled())
+            m_confirm->click();
+        event->accept();
+        return;
+    }
+    QDialog::keyPressEvent(event);
 }
 
 QString ConfirmDialog::summaryText() const

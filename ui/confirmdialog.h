@@ -22,6 +22,11 @@ public:
     QPushButton* confirmButton() const { return m_confirm; }
     QString summaryText() const;
 
+protected:
+    // Enter confirms when the typed name matches and the plan is allowed, and otherwise does
+    // nothing; it never falls through to a default button.
+    void keyPressEvent(QKeyEvent* event) override;
+
 private:
     model::SwapPlan m_plan;
     QLineEdit* m_name;

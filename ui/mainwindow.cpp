@@ -175,6 +175,16 @@ MainWindow::MainWindow(QWidget* parent)
                                     .arg(style::colorOf(style::Tone::Rolling)));
     m_pluginNote->hide();
     layout->addWidget(m_pluginNote);
+    m_namespaceNote = new QLabel(central);
+    m_namespaceNote->setObjectName(QStringLiteral("namespaceNoteLabel"));
+    m_namespaceNote->setAccessibleName(tr("Namespaces not shown"));
+    m_namespaceNote->setWordWrap(true);
+    m_namespaceNote->setTextFormat(Qt::PlainText);
+    m_namespaceNote->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_namespaceNote->setStyleSheet(QStringLiteral("QLabel { border: 1px solid %1; border-radius: 6px; padding: 4px; }")
+                                       .arg(style::colorOf(style::Tone::Neutral)));
+    m_namespaceNote->hide();
+    layout->addWidget(m_namespaceNote);
 
     m_stack = new QStackedWidget(central);
     auto* overviewPage = new QWidget(m_stack);
@@ -222,8 +232,6 @@ MainWindow::MainWindow(QWidget* parent)
     QSettings settings;
     if (!restoreGeometry(settings.value(QStringLiteral("mainWindow/geometry")).toByteArray()))
         resize(1180, 640);
-    const int poll = settings.value(QStringLiteral("pollIntervalSeconds"), 0).toInt();
-    m_refresh->setCurrentIndex(std::max(0, m_refresh->findData(poll)));
     refresh();
 }
 
@@ -343,6 +351,21 @@ void MainWindow::setDashboard(model::Dashboard* dashboard)
     refresh();
 }
 
+void MainWindow::setPollInterval(int seconds)
+{
+    // The start's setting (flag, file or saved choice) may be an interval the menu does not offer.
+    if (m_refresh->findData(seconds) < 0)
+        m_refresh->addItem(tr("Poll every %1 s").arg(seconds), seconds);
+    m_refresh->setCurrentIndex(m_refresh->findData(seconds));
+    if (m_dashboard && m_dashboard->pollInterval() != seconds)
+        m_dashboard->setPollInterval(seconds);
+}
+
+int MainWindow::pollInterval() const
+{
+    return m_refresh->currentData().toInt();
+}
+
 void MainWindow::setReadOnly(bool readOnly)
 {
     m_readOnly = readOnly;
@@ -355,6 +378,7 @@ void MainWindow::setReadOnly(bool readOnly)
 void MainWindow::refresh()
 {
     if (!m_dashboard) {
+        m_namespaceNote->hide();
         m_model->setServices({});
         if (m_info.usable)
             m_empty->setText(tr("Connecting…"));
@@ -379,6 +403,11 @@ void MainWindow::refresh()
     m_pluginNote->setText(said.isEmpty() ? QString()
                                          : tr("<b>The credential plugin %1 says:</b> %2")
                                                .arg(m_dashboard->pluginName().toHtmlEscaped(), linkified(said)));
+    QStringList notes;
+    for (const auto& [ns, sentence] : m_dashboard->namespaceNotices())
+        notes << sentence;
+    m_namespaceNote->setText(notes.join(QLatin1Char('\n')));
+    m_namespaceNote->setVisible(!notes.isEmpty());
     const QString problem = m_dashboard->connectionProblem();
     if (!problem.isEmpty()) {
         m_problem->setText(problem);
@@ -397,6 +426,11 @@ void MainWindow::refresh()
 QString MainWindow::pluginNoteText() const
 {
     return m_pluginNote->isVisible() ? QTextDocumentFragment::fromHtml(m_pluginNote->text()).toPlainText() : QString();
+}
+
+QString MainWindow::namespaceNoteText() const
+{
+    return m_namespaceNote->isVisible() ? m_namespaceNote->text() : QString();
 }
 
 QString MainWindow::freshnessText() const

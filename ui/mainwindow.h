@@ -40,6 +40,10 @@ public:
     void setRunner(model::ActionRunner* runner);
     void setRegistry(kube::RegistryClient* registry);
     ActivityPanel* activityPanel() const { return m_activity; }
+    // The refresh mode for this session (0: watch), as resolved at the start; not saved. A choice
+    // in the window's menu applies and is saved (model/settings.h has the precedence).
+    void setPollInterval(int seconds);
+    int pollInterval() const;
     void setReadOnly(bool readOnly);
     bool readOnly() const { return m_readOnly; }
 
@@ -52,6 +56,8 @@ public:
     QString freshnessText() const;
     // The credential plugin's message as shown (plain text), empty when none is shown.
     QString pluginNoteText() const;
+    // The note about namespaces that cannot be read (plain text), empty when none is shown.
+    QString namespaceNoteText() const;
 
 Q_SIGNALS:
     void contextRequested(const QString& context);
@@ -82,7 +88,8 @@ private:
     QLabel* m_user;
     QLabel* m_freshness;
     QLabel* m_problem;
-    QLabel* m_pluginNote; // what a credential plugin asks of the person (a device-code login)
+    QLabel* m_pluginNote;    // what a credential plugin asks of the person (a device-code login)
+    QLabel* m_namespaceNote; // namespaces the user may not read: a note, not a lost connection
     QComboBox* m_contexts;
     QComboBox* m_refresh;
     QLineEdit* m_namespace;

@@ -103,6 +103,42 @@ private Q_SLOTS:
         QCOMPARE(m_window->findChild<QLabel*>(QStringLiteral("userLabel"))->text(), QStringLiteral("as <b>viewer</b>"));
     }
 
+    void aNamespaceYouMayNotReadIsANoteNotADisconnection()
+    {
+        // The viewer's context namespace is default, where it may not list anything; its services
+        // are in uro (named in the configuration). That is a note about default, not a lost server.
+        kube::KubeconfigOptions options;
+        options.explicitPath = testsupport::kubeconfigFor(QStringLiteral("viewer")).toStdString();
+        auto merged = kube::loadKubeconfig(options);
+        auto rest = kube::loadRestConfig(options);
+        QVERIFY(merged && rest);
+        QCOMPARE(rest->namespaceName, std::string("default"));
+        model::ServiceConfig config;
+        config.namespaces = {"uro"};
+        app::Console console(options, config);
+        console.connectWith(merged.value(), rest.value());
+        ui::MainWindow& window = *console.window();
+        model::Dashboard* dashboard = console.dashboard();
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QTRY_VERIFY_WITH_TIMEOUT(dashboard->complete() && window.serviceModel()->rowCount() == 2 &&
+                                     !window.namespaceNoteText().isEmpty(),
+                                 20000);
+        QVERIFY(window.serviceModel()->rowOf(QStringLiteral("viewer@signalbox-local/uro/uro")) >= 0);
+        QVERIFY(window.serviceModel()->rowOf(QStringLiteral("viewer@signalbox-local/uro/uro-frontend")) >= 0);
+        QVERIFY2(window.namespaceNoteText().startsWith(QStringLiteral("Namespace default: you may not read it")),
+                 qPrintable(window.namespaceNoteText()));
+        QCOMPARE(dashboard->namespaceNotices().size(), std::size_t(1));
+        QCOMPARE(dashboard->namespaceNotices().begin()->first, QStringLiteral("default"));
+        // Give a disconnection time to show, had the 403 been taken for one (the first retry is
+        // after 250 ms, the clock ticks every second).
+        QTest::qWait(1500);
+        QVERIFY2(!dashboard->disconnectedSince().isValid(), qPrintable(window.freshnessText()));
+        QVERIFY2(window.freshnessText().startsWith(QStringLiteral("Updated ")), qPrintable(window.freshnessText()));
+        QVERIFY(dashboard->connectionProblem().isEmpty());
+        QVERIFY(!window.findChild<QLabel*>(QStringLiteral("problemLabel"))->isVisible());
+    }
+
     void keyboardOpensTheServicePage()
     {
         QTableView* table = m_window->overview();

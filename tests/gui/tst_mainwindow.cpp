@@ -72,6 +72,31 @@ private Q_SLOTS:
         QVERIFY(!QSettings().value(QStringLiteral("readOnly")).toBool());
     }
 
+    // The interval resolved at the start is shown and not saved; a choice in the menu is saved.
+    void pollIntervalFromTheStartIsNotSaved()
+    {
+        QSettings().remove(QStringLiteral("pollIntervalSeconds"));
+        ui::MainWindow w;
+        auto* combo = w.findChild<QComboBox*>(QStringLiteral("refreshCombo"));
+        w.setPollInterval(30); // not one the menu offers
+        QCOMPARE(w.pollInterval(), 30);
+        QCOMPARE(combo->currentText(), QStringLiteral("Poll every 30 s"));
+        QVERIFY(!QSettings().contains(QStringLiteral("pollIntervalSeconds")));
+        w.setPollInterval(0);
+        QCOMPARE(combo->currentText(), QStringLiteral("Live (watch)"));
+        QSignalSpy requested(&w, &ui::MainWindow::pollIntervalRequested);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        combo->setFocus();
+        QTest::keyClick(combo, Qt::Key_Down);
+        QCOMPARE(requested.count(), 1);
+        QCOMPARE(w.pollInterval(), 5);
+        QCOMPARE(QSettings().value(QStringLiteral("pollIntervalSeconds")).toInt(), 5);
+        // A new window does not read the saved value itself: the start resolves it (app/main.cpp).
+        ui::MainWindow other;
+        QCOMPARE(other.pollInterval(), 0);
+    }
+
     void warnsWhenTlsIsNotVerified()
     {
         kube::RestConfig config;

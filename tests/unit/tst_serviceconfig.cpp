@@ -30,7 +30,7 @@ services:
 )",
                                                  "/etc/sb.yaml");
         QVERIFY2(c, c ? "" : c.error().message.c_str());
-        QCOMPARE(c->pollIntervalSeconds, 10);
+        QCOMPARE(c->pollIntervalSeconds.value_or(-1), 10);
         QCOMPARE(c->namespaces, std::vector<std::string>{"tools"});
         QCOMPARE(c->services.size(), std::size_t(2));
         const auto& u = c->services[0];
@@ -84,6 +84,20 @@ services:
         QVERIFY2(msg.contains(QStringLiteral("/home/me/.config/signalbox/services.yaml")), qPrintable(msg));
         QVERIFY2(msg.contains(QStringLiteral("line %1:").arg(line)), qPrintable(msg));
         QVERIFY2(msg.contains(what), qPrintable(msg));
+    }
+
+    // The file's setting wins over the window's saved choice only when the file names one.
+    void pollIntervalIsUnsetUnlessNamed()
+    {
+        const auto without = model::parseServiceConfig("namespaces: [uro]\n", "/etc/sb.yaml");
+        QVERIFY(without);
+        QVERIFY(!without->pollIntervalSeconds);
+        const auto watch = model::parseServiceConfig("pollIntervalSeconds: 0\n", "/etc/sb.yaml");
+        QVERIFY(watch);
+        QCOMPARE(watch->pollIntervalSeconds.value_or(-1), 0);
+        const auto empty = model::parseServiceConfig("", "/etc/sb.yaml");
+        QVERIFY(empty);
+        QVERIFY(!empty->pollIntervalSeconds);
     }
 
     void missingFiles()

@@ -1,0 +1,95 @@
+// The swap's confirm dialog from the keyboard: Enter confirms only when the typed name is right
+// (and the plan allows it), and otherwise leaves the dialog open; Escape cancels.
+#include "ui/confirmdialog.h"
+
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTest>
+
+namespace {
+
+model::SwapPlan planFor(const std::string& service, bool allowed)
+{
+    model::SwapPlan plan;
+    plan.service = service;
+    plan.user = "operator";
+    model::SwapMember m;
+    m.spec.name = service;
+    m.spec.ns = service;
+    m.spec.applyDefaults();
+    m.liveFrom = 'a';
+    m.liveTo = 'b';
+    m.from.slot = 'a';
+    m.to.slot = 'b';
+    plan.members.push_back(m);
+    plan.checks.push_back({"staging is rolled out and ready", true});
+    plan.checks.push_back({"you may patch the Services", allowed, !allowed});
+    return plan;
+}
+
+} // namespace
+
+class TestConfirmDialog : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void enterWithAWrongNameKeepsTheDialogOpen()
+    {
+        ui::ConfirmDialog dialog(planFor("uro", true));
+        QSignalSpy finished(&dialog, &QDialog::finished);
+        dialog.open();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        QTest::keyClicks(dialog.nameField(), QStringLiteral("urx"));
+        QTest::keyClick(dialog.nameField(), Qt::Key_Return);
+        QTest::keyClick(dialog.nameField(), Qt::Key_Enter, Qt::KeypadModifier);
+        QVERIFY(dialog.isVisible());
+        QCOMPARE(finished.count(), 0);
+        QCOMPARE(dialog.result(), int(QDialog::Rejected)); // not accepted either
+    }
+
+    void enterWithTheRightNameConfirms()
+    {
+        ui::ConfirmDialog dialog(planFor("uro", true));
+        QSignalSpy accepted(&dialog, &QDialog::accepted);
+        dialog.open();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        QTest::keyClicks(dialog.nameField(), QStringLiteral("ur"));
+        QTest::keyClick(dialog.nameField(), Qt::Key_Return);
+        QVERIFY(dialog.isVisible()); // a prefix is not the name
+        QTest::keyClicks(dialog.nameField(), QStringLiteral("o"));
+        QTest::keyClick(dialog.nameField(), Qt::Key_Return);
+        QCOMPARE(accepted.count(), 1);
+        QCOMPARE(dialog.result(), int(QDialog::Accepted));
+        QVERIFY(!dialog.isVisible());
+    }
+
+    void enterDoesNothingWhenThePlanIsRefused()
+    {
+        ui::ConfirmDialog dialog(planFor("uro", false));
+        QSignalSpy finished(&dialog, &QDialog::finished);
+        dialog.open();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        QTest::keyClicks(dialog.nameField(), QStringLiteral("uro"));
+        QVERIFY(!dialog.confirmButton()->isEnabled());
+        QTest::keyClick(dialog.nameField(), Qt::Key_Return);
+        QVERIFY(dialog.isVisible());
+        QCOMPARE(finished.count(), 0);
+    }
+
+    void escapeCancels()
+    {
+        ui::ConfirmDialog dialog(planFor("uro", true));
+        QSignalSpy rejected(&dialog, &QDialog::rejected);
+        dialog.open();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        QTest::keyClicks(dialog.nameField(), QStringLiteral("uro"));
+        QTest::keyClick(dialog.nameField(), Qt::Key_Escape);
+        QCOMPARE(rejected.count(), 1);
+        QCOMPARE(dialog.result(), int(QDialog::Rejected));
+        QVERIFY(!dialog.isVisible());
+    }
+};
+
+QTEST_MAIN(TestConfirmDialog)
+#include "tst_confirmdialog.moc"

@@ -1,0 +1,123 @@
+// The console's refresh mode follows one precedence: --poll, then pollIntervalSeconds in the
+// configuration file, then the choice saved from the window. The binary runs offscreen against the
+// local control plane with a settings folder of this test's own, and says what it showed when it
+// saves a screenshot.
+#include "support/testsupport.h"
+
+#include <QDir>
+#include <QFile>
+#include <QProcess>
+#include <QSettings>
+#include <QTemporaryDir>
+#include <QTest>
+
+class TestConsoleSettings : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_home;
+
+    QString configDir() const { return m_home.path() + QStringLiteral("/config/signalbox"); }
+
+    void writeSaved(std::optional<int> seconds)
+    {
+        QSettings saved(configDir() + QStringLiteral("/signalbox.conf"), QSettings::IniFormat);
+        if (seconds)
+            saved.setValue(QStringLiteral("pollIntervalSeconds"), *seconds);
+        else
+            saved.remove(QStringLiteral("pollIntervalSeconds"));
+    }
+
+    std::optional<int> saved() const
+    {
+        QSettings saved(configDir() + QStringLiteral("/signalbox.conf"), QSettings::IniFormat);
+        if (!saved.contains(QStringLiteral("pollIntervalSeconds")))
+            return std::nullopt;
+        return saved.value(QStringLiteral("pollIntervalSeconds")).toInt();
+    }
+
+    void writeFile(std::optional<int> seconds)
+    {
+        QFile file(configDir() + QStringLiteral("/services.yaml"));
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        file.write("namespaces: [uro]\n");
+        if (seconds)
+            file.write(QByteArray("pollIntervalSeconds: ") + QByteArray::number(*seconds) + "\n");
+    }
+
+    // What the header said when the console had the complete picture.
+    QString freshnessShown(const QStringList& extra)
+    {
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        env.insert(QStringLiteral("HOME"), m_home.path());
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_home.path() + QStringLiteral("/config"));
+        env.remove(QStringLiteral("KUBECONFIG"));
+        p.setProcessEnvironment(env);
+        QStringList args{QStringLiteral("--kubeconfig"), testsupport::kubeconfigFor(QStringLiteral("viewer")),
+                         QStringLiteral("-n"),           QStringLiteral("uro"),
+                         QStringLiteral("--screenshot"), m_home.path() + QStringLiteral("/shot.png")};
+        p.start(QStringLiteral(SIGNALBOX_BINARY), args + extra);
+        if (!p.waitForFinished(60000)) {
+            p.kill();
+            p.waitForFinished();
+            return QStringLiteral("(did not finish)");
+        }
+        const QString out = QString::fromLocal8Bit(p.readAllStandardOutput());
+        if (p.exitCode() != 0)
+            return QStringLiteral("(exit %1: %2 %3)").arg(p.exitCode()).arg(out, p.readAllStandardError());
+        return out.section(QStringLiteral(".png: "), 1).trimmed();
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        REQUIRE_CLUSTER();
+        QVERIFY(m_home.isValid());
+        QVERIFY(QDir().mkpath(configDir()));
+        const auto apply = testsupport::kubectl(QStringLiteral("admin"),
+                                                {QStringLiteral("apply"), QStringLiteral("-f"),
+                                                 testsupport::sourceDir() + QStringLiteral("/deploy/examples/uro")});
+        QVERIFY2(apply.exitCode == 0, qPrintable(apply.describe()));
+    }
+
+    void savedChoiceWhenNothingElseSaysSo()
+    {
+        writeSaved(60);
+        writeFile(std::nullopt);
+        const QString shown = freshnessShown({});
+        QVERIFY2(shown.endsWith(QStringLiteral("(polling every 60 s)")), qPrintable(shown));
+    }
+
+    void theFileBeatsTheSavedChoice()
+    {
+        writeSaved(60);
+        writeFile(15);
+        const QString shown = freshnessShown({});
+        QVERIFY2(shown.endsWith(QStringLiteral("(polling every 15 s)")), qPrintable(shown));
+        writeFile(0); // the file's "watch" too
+        const QString live = freshnessShown({});
+        QVERIFY2(live.endsWith(QStringLiteral("(live)")), qPrintable(live));
+        QCOMPARE(saved(), std::optional<int>(60));
+    }
+
+    void theFlagBeatsTheFileAndIsNotSaved()
+    {
+        writeSaved(60);
+        writeFile(15);
+        const QString shown = freshnessShown({QStringLiteral("--poll"), QStringLiteral("5")});
+        QVERIFY2(shown.endsWith(QStringLiteral("(polling every 5 s)")), qPrintable(shown));
+        QCOMPARE(saved(), std::optional<int>(60));
+        writeSaved(std::nullopt);
+        writeFile(std::nullopt);
+        const QString again = freshnessShown({QStringLiteral("--poll"), QStringLiteral("5")});
+        QVERIFY2(again.endsWith(QStringLiteral("(polling every 5 s)")), qPrintable(again));
+        QVERIFY(!saved());
+        const QString next = freshnessShown({});
+        QVERIFY2(next.endsWith(QStringLiteral("(live)")), qPrintable(next));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestConsoleSettings)
+#include "tst_console_settings.moc"

@@ -1,0 +1,64 @@
+// One precedence for the console's settings: flag, then the configuration file, then the choice
+// saved from the window, then the default.
+#include "model/settings.h"
+
+#include <QTest>
+
+using Opt = std::optional<int>;
+Q_DECLARE_METATYPE(Opt)
+Q_DECLARE_METATYPE(model::SettingSource)
+
+class TestSettings : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void pollInterval_data()
+    {
+        QTest::addColumn<Opt>("flag");
+        QTest::addColumn<Opt>("file");
+        QTest::addColumn<Opt>("saved");
+        QTest::addColumn<int>("value");
+        QTest::addColumn<model::SettingSource>("source");
+        using S = model::SettingSource;
+        const Opt none;
+        QTest::newRow("nothing: watch") << none << none << none << 0 << S::Default;
+        QTest::newRow("saved only") << none << none << Opt(15) << 15 << S::Saved;
+        QTest::newRow("file beats saved") << none << Opt(5) << Opt(15) << 5 << S::File;
+        QTest::newRow("file's 0 (watch) beats saved") << none << Opt(0) << Opt(60) << 0 << S::File;
+        QTest::newRow("flag beats file and saved") << Opt(60) << Opt(5) << Opt(15) << 60 << S::Flag;
+        QTest::newRow("flag's 0 (watch) beats file") << Opt(0) << Opt(5) << none << 0 << S::Flag;
+        QTest::newRow("flag without file or saved") << Opt(30) << none << none << 30 << S::Flag;
+        QTest::newRow("saved out of range is ignored") << none << none << Opt(99999) << 0 << S::Default;
+        QTest::newRow("saved negative is ignored") << none << none << Opt(-5) << 0 << S::Default;
+        QTest::newRow("saved out of range under a file") << none << Opt(15) << Opt(-1) << 15 << S::File;
+    }
+
+    void pollInterval()
+    {
+        QFETCH(Opt, flag);
+        QFETCH(Opt, file);
+        QFETCH(Opt, saved);
+        QFETCH(int, value);
+        QFETCH(model::SettingSource, source);
+        const auto resolved = model::resolvePollInterval(flag, file, saved);
+        QCOMPARE(resolved.value, value);
+        QCOMPARE(resolved.source, source);
+    }
+
+    // The same rule for the flags that have no file key: read-only and the palette.
+    void flagThenSavedForTheRest()
+    {
+        using S = model::SettingSource;
+        QCOMPARE(model::resolveSetting<bool>(std::nullopt, std::nullopt, std::nullopt, false).value, false);
+        QCOMPARE(model::resolveSetting<bool>(std::nullopt, std::nullopt, true, false).source, S::Saved);
+        QCOMPARE(model::resolveSetting<bool>(true, std::nullopt, false, false).value, true);
+        QCOMPARE(model::resolveSetting<bool>(true, std::nullopt, false, false).source, S::Flag);
+        const auto palette =
+            model::resolveSetting<QString>(std::nullopt, QStringLiteral("dark"), QStringLiteral("light"), QString());
+        QCOMPARE(palette.value, QStringLiteral("dark"));
+        QCOMPARE(palette.source, S::File);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSettings)
+#include "tst_settings.moc"
