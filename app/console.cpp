@@ -43,7 +43,7 @@ void Console::connectTo(const std::string& context)
     if (!rest) {
         if (m_dashboard)
             m_dashboard->deleteLater();
-        m_window->setDashboard(nullptr);
+        m_window->setDashboard(nullptr, nullptr);
         return;
     }
     connectWith(merged ? merged.value() : kube::Kubeconfig{}, rest.value());
@@ -55,7 +55,9 @@ void Console::connectWith(const kube::Kubeconfig& merged, const kube::RestConfig
         m_dashboard->deleteLater();
     m_window->setConnection(model::describeConnection(kube::Result<kube::RestConfig>(rest)));
     m_dashboard = new model::Dashboard(merged, rest, m_clients.get(), m_config, this);
-    m_window->setDashboard(m_dashboard);
+    // The service's plans go with the dashboard they are made from; runs stay with the runner.
+    auto* actions = new model::ServiceActions(m_dashboard, m_runner.get(), m_dashboard);
+    m_window->setDashboard(m_dashboard, actions);
     m_dashboard->start();
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "keys.h"
 #include "kube/result.h"
 
 #include <optional>
@@ -7,11 +8,6 @@
 #include <vector>
 
 namespace model {
-
-inline const std::string slotLabelKey = "signalbox.v-sekai.org/slot";
-inline const std::string serviceLabelKey = "signalbox.v-sekai.org/service";
-inline const std::string groupLabelKey = "signalbox.v-sekai.org/group";
-inline const std::string roleLabelKey = "signalbox.v-sekai.org/role";
 
 // Where one service's slots and Services are. Every name defaults to the convention of the
 // brief (S-a, S-b, S, S-staging, namespace S-sandbox with Deployment S) and can be overridden.

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "imageref.h"
+#include "keys.h"
 #include "kube/history.h"
 #include "kube/objects.h"
 #include "servicespec.h"
@@ -14,12 +15,6 @@ namespace model {
 enum class Rollout { Unknown, Progressing, Complete, Stalled, ScaledDown };
 enum class Health { Healthy, Degraded, Down, Missing };
 enum class Badge { InSync, ReadyToSwap, RollingOut, Attention };
-
-inline const std::string revisionAnnotation = "org.opencontainers.image.revision";
-inline const std::string createdAnnotation = "org.opencontainers.image.created";
-inline const std::string tagAnnotation = "signalbox.v-sekai.org/image-tag";
-inline const std::string commitLabel = "signalbox.v-sekai.org/commit";
-inline const std::string deployedAtAnnotation = "signalbox.v-sekai.org/deployed-at";
 
 struct SlotState {
     char slot = 0; // 'a', 'b', or 's' for sandbox

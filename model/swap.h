@@ -1,5 +1,6 @@
 #pragma once
 
+#include "keys.h"
 #include "kube/client.h"
 #include "kube/history.h"
 #include "kube/objects.h"
@@ -16,7 +17,6 @@ namespace model {
 
 struct MemberRead;
 
-inline const std::string historyAnnotation = "signalbox.v-sekai.org/history";
 constexpr std::size_t historyCap = 20;       // entries kept on a live Service
 constexpr std::size_t deployHistoryCap = 10; // entries kept on a Deployment
 

@@ -331,17 +331,14 @@ void MainWindow::setContexts(const QStringList& contexts, const QString& current
     m_contexts->setCurrentText(current);
 }
 
-void MainWindow::setDashboard(model::Dashboard* dashboard)
+void MainWindow::setDashboard(model::Dashboard* dashboard, model::ServiceActions* actions)
 {
     if (m_dashboard)
         m_dashboard->disconnect(this);
-    if (m_actions)
-        m_actions->deleteLater();
     m_dashboard = dashboard;
-    m_page->setActions(nullptr);
+    m_actions = actions;
+    m_page->setActions(actions);
     if (dashboard) {
-        m_actions = new model::ServiceActions(dashboard, m_runner, dashboard);
-        m_page->setActions(m_actions);
         connect(dashboard, &model::Dashboard::servicesChanged, this, &MainWindow::refresh);
         connect(dashboard, &model::Dashboard::connectionChanged, this, &MainWindow::refresh);
         const int poll = m_refresh->currentData().toInt();

@@ -35,7 +35,9 @@ public:
 
     void setConnection(const model::ConnectionInfo& info);
     void setContexts(const QStringList& contexts, const QString& current);
-    void setDashboard(model::Dashboard* dashboard);
+    // The views of one context and namespace choice, and what may be done there (both made by the
+    // application; they go with the next choice).
+    void setDashboard(model::Dashboard* dashboard, model::ServiceActions* actions = nullptr);
     // The application's: deploys and swaps started here run there, whatever the window shows.
     void setRunner(model::ActionRunner* runner);
     void setRegistry(kube::RegistryClient* registry);

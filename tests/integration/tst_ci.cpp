@@ -175,7 +175,7 @@ private Q_SLOTS:
             for (const auto& stage : pipeline["stages"])
                 for (const auto& job : stage.begin()->second["jobs"])
                     for (const auto& task : job.second["tasks"])
-                        if (task["exec"] && task["exec"]["command"].as<std::string>() == "signalbox")
+                        if (task["exec"] && task["exec"]["command"].as<std::string>() == "signalbox-cli")
                             for (const auto& a : task["exec"]["arguments"])
                                 args << QString::fromStdString(a.as<std::string>());
             QVERIFY2(!args.isEmpty(), name.c_str());
@@ -184,7 +184,7 @@ private Q_SLOTS:
             for (QString& a : args)
                 a.replace(QStringLiteral("${IMAGE}"), m_registry + QStringLiteral("/v-sekai/uro"))
                     .replace(QStringLiteral("${GO_REVISION_URO}"), QStringLiteral("c4e8b27"));
-            const auto r = runCi(QStringLiteral(SIGNALBOX_BINARY), args);
+            const auto r = runCi(QStringLiteral(SIGNALBOX_CLI_BINARY), args);
             QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
             const QString deployment =
                 branchTarget.second == "sandbox" ? QStringLiteral("uro") : QStringLiteral("uro-b");
@@ -205,7 +205,7 @@ private Q_SLOTS:
         for (const auto& step : gh["jobs"]["deploy"]["steps"])
             if (step["name"] && step["name"].as<std::string>() == "Deploy")
                 run = QString::fromStdString(step["run"].as<std::string>());
-        QVERIFY(run.startsWith(QStringLiteral("signalbox deploy uro")));
+        QVERIFY(run.startsWith(QStringLiteral("signalbox-cli deploy uro")));
         const auto r = runCi(QStringLiteral("bash"),
                              {QStringLiteral("-euo"), QStringLiteral("pipefail"), QStringLiteral("-c"), run},
                              {{QStringLiteral("IMAGE"), m_registry + QStringLiteral("/v-sekai/uro:7710d3e")},
@@ -229,7 +229,7 @@ private Q_SLOTS:
                     .arg(m_registry)
                     .toUtf8());
         f.close();
-        const auto r = runCi(QStringLiteral(SIGNALBOX_BINARY),
+        const auto r = runCi(QStringLiteral(SIGNALBOX_CLI_BINARY),
                              {QStringLiteral("deploy"), QStringLiteral("uro"), QStringLiteral("--group"),
                               QStringLiteral("--to"), QStringLiteral("staging"), QStringLiteral("--tag"),
                               QStringLiteral("5ad0f13"), QStringLiteral("--wait"), QStringLiteral("--config"), config});
@@ -239,7 +239,7 @@ private Q_SLOTS:
                 field(d, QStringLiteral("{.spec.template.metadata.annotations.signalbox\\.v-sekai\\.org/image-tag}")),
                 QStringLiteral("5ad0f13"));
         // One member that cannot pass stops the whole group before anything changes.
-        const auto refused = runCi(QStringLiteral(SIGNALBOX_BINARY),
+        const auto refused = runCi(QStringLiteral(SIGNALBOX_CLI_BINARY),
                                    {QStringLiteral("deploy"), QStringLiteral("uro"), QStringLiteral("--group"),
                                     QStringLiteral("--to"), QStringLiteral("staging"), QStringLiteral("--tag"),
                                     QStringLiteral("no-such-tag"), QStringLiteral("--config"), config});

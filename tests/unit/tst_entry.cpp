@@ -13,11 +13,11 @@ struct Ran {
     QString out, err;
 };
 
-Ran runSignalbox(const QStringList& args, const QProcessEnvironment& env)
+Ran runProgram(const QString& program, const QStringList& args, const QProcessEnvironment& env)
 {
     QProcess p;
     p.setProcessEnvironment(env);
-    p.start(QStringLiteral(SIGNALBOX_BINARY), args);
+    p.start(program, args);
     Ran r;
     if (!p.waitForStarted(10000) || !p.waitForFinished(60000)) {
         p.kill();
@@ -29,6 +29,16 @@ Ran runSignalbox(const QStringList& args, const QProcessEnvironment& env)
     r.out = QString::fromLocal8Bit(p.readAllStandardOutput());
     r.err = QString::fromLocal8Bit(p.readAllStandardError());
     return r;
+}
+
+Ran runSignalbox(const QStringList& args, const QProcessEnvironment& env)
+{
+    return runProgram(QStringLiteral(SIGNALBOX_BINARY), args, env);
+}
+
+Ran runCli(const QStringList& args, const QProcessEnvironment& env)
+{
+    return runProgram(QStringLiteral(SIGNALBOX_CLI_BINARY), args, env);
 }
 
 QString describe(const Ran& r)
@@ -166,6 +176,48 @@ private Q_SLOTS:
         const Ran r = runSignalbox({QStringLiteral("--poll"), QStringLiteral("soon")}, env);
         QVERIFY2(r.exitCode == 2, qPrintable(describe(r)));
         QVERIFY2(r.err.contains(QStringLiteral("--poll")), qPrintable(describe(r)));
+    }
+
+    // signalbox-cli, for CI runners and containers: no Qt Widgets or Gui among its libraries.
+    void cliLinksNoWidgetsOrGui()
+    {
+        const Ran r = runProgram(QStringLiteral("ldd"), {QStringLiteral(SIGNALBOX_CLI_BINARY)},
+                                 QProcessEnvironment::systemEnvironment());
+        QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+        QVERIFY2(r.out.contains(QStringLiteral("libQt6Core.so")), qPrintable(r.out)); // the list was read
+        QVERIFY2(!r.out.contains(QStringLiteral("libQt6Widgets")), qPrintable(r.out));
+        QVERIFY2(!r.out.contains(QStringLiteral("libQt6Gui")), qPrintable(r.out));
+        QVERIFY2(!r.out.contains(QStringLiteral("libGL")), qPrintable(r.out));
+        // The console binary does link them: the check above can tell the difference.
+        const Ran console = runProgram(QStringLiteral("ldd"), {QStringLiteral(SIGNALBOX_BINARY)},
+                                       QProcessEnvironment::systemEnvironment());
+        QVERIFY2(console.out.contains(QStringLiteral("libQt6Widgets")), qPrintable(console.out));
+    }
+
+    void cliAnswersWithoutADisplay()
+    {
+        Ran r = runCli({QStringLiteral("--version")}, m_headless);
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.startsWith(QStringLiteral("signalbox-cli ")), qPrintable(describe(r)));
+        r = runCli({QStringLiteral("--help")}, m_headless);
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.contains(commandSentence), qPrintable(describe(r)));
+        r = runCli({QStringLiteral("stauts")}, m_headless);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(QStringLiteral("no command \"stauts\"")) && r.err.contains(commandSentence),
+                 qPrintable(describe(r)));
+        r = runCli({}, m_headless);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(commandSentence), qPrintable(describe(r)));
+        r = runCli({QStringLiteral("deploy"), QStringLiteral("--help")}, m_headless);
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.contains(QStringLiteral("--image")), qPrintable(describe(r)));
+        // A command runs and fails with a sentence, not with a missing display.
+        r = runCli({QStringLiteral("status"), QStringLiteral("--kubeconfig"), m_home.filePath(QStringLiteral("none"))},
+                   m_headless);
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.startsWith(QStringLiteral("signalbox: ")) && r.err.contains(QStringLiteral("none")),
+                 qPrintable(describe(r)));
     }
 };
 
