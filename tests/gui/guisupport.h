@@ -67,6 +67,40 @@ inline void confirmThrough(ui::ServicePage* page, model::SwapPlan::Kind kind, co
     QTest::mouseClick(dialog->confirmButton(), Qt::LeftButton);
 }
 
+// The example as the tests expect it: applied afresh, no history recorded, live on slot a and
+// staging on slot b for both services, every slot rolled out.
+inline void resetExample()
+{
+    using testsupport::kubectl;
+    const QString admin = QStringLiteral("admin");
+    const auto apply = kubectl(admin, {QStringLiteral("apply"), QStringLiteral("-f"),
+                                       testsupport::sourceDir() + QStringLiteral("/deploy/examples/uro")});
+    QVERIFY2(apply.exitCode == 0, qPrintable(apply.describe()));
+    const QString forget = QStringLiteral("signalbox.v-sekai.org/history-");
+    const QString patch = QStringLiteral(R"({"spec":{"selector":{"signalbox.v-sekai.org/slot":"%1"}}})");
+    for (const QString& s : {QStringLiteral("uro"), QStringLiteral("uro-frontend")}) {
+        kubectl(admin, {QStringLiteral("annotate"), QStringLiteral("service"), s, QStringLiteral("-n"),
+                        QStringLiteral("uro"), forget});
+        for (const auto& [svc, slot] :
+             {std::pair{s, QStringLiteral("a")}, std::pair{s + QStringLiteral("-staging"), QStringLiteral("b")}})
+            QCOMPARE(kubectl(admin, {QStringLiteral("patch"), QStringLiteral("service"), svc, QStringLiteral("-n"),
+                                     QStringLiteral("uro"), QStringLiteral("-p"), patch.arg(slot)})
+                         .exitCode,
+                     0);
+    }
+    kubectl(admin, {QStringLiteral("annotate"), QStringLiteral("deployment"), QStringLiteral("uro"),
+                    QStringLiteral("-n"), QStringLiteral("uro-sandbox"), forget});
+    for (const char* d : {"uro-a", "uro-b", "uro-frontend-a", "uro-frontend-b"}) {
+        kubectl(admin, {QStringLiteral("annotate"), QStringLiteral("deployment"), QLatin1String(d),
+                        QStringLiteral("-n"), QStringLiteral("uro"), forget});
+        QCOMPARE(kubectl(admin, {QStringLiteral("rollout"), QStringLiteral("status"),
+                                 QStringLiteral("deployment/") + QLatin1String(d), QStringLiteral("-n"),
+                                 QStringLiteral("uro"), QStringLiteral("--timeout=90s")})
+                     .exitCode,
+                 0);
+    }
+}
+
 // Types `ns` into the header's namespace field and presses Enter, as a person switches namespace.
 inline void switchNamespace(ui::MainWindow* w, const QString& ns)
 {

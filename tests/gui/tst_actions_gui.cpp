@@ -34,38 +34,7 @@ private Q_SLOTS:
     {
         QStandardPaths::setTestModeEnabled(true);
         REQUIRE_CLUSTER();
-        const auto apply =
-            kubectl(QStringLiteral("admin"), {QStringLiteral("apply"), QStringLiteral("-f"),
-                                              testsupport::sourceDir() + QStringLiteral("/deploy/examples/uro")});
-        QVERIFY2(apply.exitCode == 0, qPrintable(apply.describe()));
-        for (const QString& s : {QStringLiteral("uro"), QStringLiteral("uro-frontend")}) {
-            kubectl(QStringLiteral("admin"),
-                    {QStringLiteral("annotate"), QStringLiteral("service"), s, QStringLiteral("-n"),
-                     QStringLiteral("uro"), QStringLiteral("signalbox.v-sekai.org/history-")});
-            for (const auto& [svc, slot] :
-                 {std::pair{s, QStringLiteral("a")}, std::pair{s + QStringLiteral("-staging"), QStringLiteral("b")}})
-                QCOMPARE(
-                    kubectl(QStringLiteral("admin"),
-                            {QStringLiteral("patch"), QStringLiteral("service"), svc, QStringLiteral("-n"),
-                             QStringLiteral("uro"), QStringLiteral("-p"),
-                             QStringLiteral(R"({"spec":{"selector":{"signalbox.v-sekai.org/slot":"%1"}}})").arg(slot)})
-                        .exitCode,
-                    0);
-        }
-        for (const char* d : {"uro-a", "uro-b", "uro-frontend-a", "uro-frontend-b"})
-            kubectl(QStringLiteral("admin"),
-                    {QStringLiteral("annotate"), QStringLiteral("deployment"), QLatin1String(d), QStringLiteral("-n"),
-                     QStringLiteral("uro"), QStringLiteral("signalbox.v-sekai.org/history-")});
-        kubectl(QStringLiteral("admin"),
-                {QStringLiteral("annotate"), QStringLiteral("deployment"), QStringLiteral("uro"), QStringLiteral("-n"),
-                 QStringLiteral("uro-sandbox"), QStringLiteral("signalbox.v-sekai.org/history-")});
-        for (const char* d : {"uro-a", "uro-b", "uro-frontend-a", "uro-frontend-b"})
-            QCOMPARE(kubectl(QStringLiteral("admin"),
-                             {QStringLiteral("rollout"), QStringLiteral("status"),
-                              QStringLiteral("deployment/") + QLatin1String(d), QStringLiteral("-n"),
-                              QStringLiteral("uro"), QStringLiteral("--timeout=90s")})
-                         .exitCode,
-                     0);
+        guisupport::resetExample();
     }
 
     void operatorDeploysSwapsAndRollsBack()

@@ -84,6 +84,26 @@ QPointer<ui::DeployDialog> startDeploy(ui::ServicePage* page, const QString& ima
     return dialog;
 }
 
+// A console whose deploys the runner holds right after their patch, with a chat webhook of the
+// test's own; a deploy of uro to its staging slot started through the dialog.
+struct HeldDeploy {
+    testsupport::WebhookReceiver hook;
+    std::unique_ptr<guisupport::Console> c;
+    std::function<void()> resume;
+    QPointer<ui::DeployDialog> dialog;
+    QString digest;
+
+    explicit HeldDeploy(QChar digestChar) : digest(QStringLiteral("sha256:") + QString(64, digestChar))
+    {
+        model::ServiceConfig config;
+        config.webhook = hook.url().toStdString();
+        c = std::make_unique<guisupport::Console>(QStringLiteral("operator"), config);
+        c->console->runner()->setHooks({{}, [this](std::function<void()> r) { resume = std::move(r); }});
+        guisupport::openService(c->window, QStringLiteral("uro"));
+        dialog = startDeploy(c->window->servicePage(), QStringLiteral("ghcr.io/v-sekai/uro@") + digest);
+    }
+};
+
 } // namespace
 
 class TestActivityGui : public QObject {
@@ -94,17 +114,7 @@ private Q_SLOTS:
     {
         QStandardPaths::setTestModeEnabled(true);
         REQUIRE_CLUSTER();
-        const auto apply =
-            kubectl(QStringLiteral("admin"), {QStringLiteral("apply"), QStringLiteral("-f"),
-                                              testsupport::sourceDir() + QStringLiteral("/deploy/examples/uro")});
-        QVERIFY2(apply.exitCode == 0, qPrintable(apply.describe()));
-        for (const QString& s : {QStringLiteral("uro"), QStringLiteral("uro-frontend")}) {
-            kubectl(QStringLiteral("admin"),
-                    {QStringLiteral("annotate"), QStringLiteral("service"), s, QStringLiteral("-n"),
-                     QStringLiteral("uro"), QStringLiteral("signalbox.v-sekai.org/history-")});
-            setSlots(s, QStringLiteral("a"), QStringLiteral("b"));
-        }
-        waitForRollouts();
+        guisupport::resetExample();
     }
 
     void aSwapGoesOnWhenTheWindowMovesOn()
@@ -160,33 +170,23 @@ private Q_SLOTS:
     void aDeployGoesOnWhenItsDialogCloses()
     {
         waitForRollouts();
-        const QString staging = selectorOf(QStringLiteral("uro-staging"));
-        const QString deployment = QStringLiteral("uro-") + staging;
-        testsupport::WebhookReceiver hook;
-        model::ServiceConfig config;
-        config.webhook = hook.url().toStdString();
-        guisupport::Console c(QStringLiteral("operator"), config);
-        std::function<void()> resume;
-        c.console->runner()->setHooks({{}, [&resume](std::function<void()> r) { resume = std::move(r); }});
-        openService(c.window, QStringLiteral("uro"));
-        const QString digest = QStringLiteral("sha256:") + QString(64, QLatin1Char('d'));
-        QPointer<ui::DeployDialog> dialog =
-            startDeploy(c.window->servicePage(), QStringLiteral("ghcr.io/v-sekai/uro@") + digest);
-        QVERIFY(dialog);
+        const QString deployment = QStringLiteral("uro-") + selectorOf(QStringLiteral("uro-staging"));
+        HeldDeploy d(QLatin1Char('d'));
+        QVERIFY(d.dialog);
 
         // Held right after the patch; the person closes the dialog and looks elsewhere.
-        QTRY_VERIFY_WITH_TIMEOUT(static_cast<bool>(resume), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(static_cast<bool>(d.resume), 20000);
         QVERIFY(
             get(QStringLiteral("deployment"), deployment, QStringLiteral("{.spec.template.spec.containers[0].image}"))
-                .endsWith(digest));
-        dialog->close();
-        QTRY_VERIFY(dialog.isNull());
-        switchNamespace(c.window, QStringLiteral("uro-sandbox"));
+                .endsWith(d.digest));
+        d.dialog->close();
+        QTRY_VERIFY(d.dialog.isNull());
+        switchNamespace(d.c->window, QStringLiteral("uro-sandbox"));
 
-        resume();
-        QTRY_VERIFY2_WITH_TIMEOUT(newestActivity(c.window).contains(QStringLiteral("rolled out")),
-                                  qPrintable(newestActivity(c.window)), 60000);
-        QVERIFY(newestActivity(c.window).startsWith(QStringLiteral("✔ Deploy")));
+        d.resume();
+        QTRY_VERIFY2_WITH_TIMEOUT(newestActivity(d.c->window).contains(QStringLiteral("rolled out")),
+                                  qPrintable(newestActivity(d.c->window)), 60000);
+        QVERIFY(newestActivity(d.c->window).startsWith(QStringLiteral("✔ Deploy")));
         // Its record: the Event, the history on the Deployment, and the notification.
         const QString events = QString::fromUtf8(
             kubectl(QStringLiteral("admin"), {QStringLiteral("get"), QStringLiteral("events"), QStringLiteral("-n"),
@@ -194,14 +194,14 @@ private Q_SLOTS:
                                               QStringLiteral("reason=Deployed,involvedObject.name=") + deployment,
                                               QStringLiteral("-o"), QStringLiteral("jsonpath={.items[*].message}")})
                 .out);
-        QVERIFY2(events.contains(QStringLiteral("operator deployed ghcr.io/v-sekai/uro@") + digest),
+        QVERIFY2(events.contains(QStringLiteral("operator deployed ghcr.io/v-sekai/uro@") + d.digest),
                  qPrintable(events));
         QVERIFY(get(QStringLiteral("deployment"), deployment,
                     QStringLiteral("{.metadata.annotations.signalbox\\.v-sekai\\.org/history}"))
-                    .contains(digest));
-        QTRY_COMPARE_WITH_TIMEOUT(hook.contents().size(), 1, 10000);
-        QVERIFY2(hook.contents().first().startsWith(QStringLiteral("✅ operator · uro · deploy: Deployed")),
-                 qPrintable(hook.contents().first()));
+                    .contains(d.digest));
+        QTRY_COMPARE_WITH_TIMEOUT(d.hook.contents().size(), 1, 10000);
+        QVERIFY2(d.hook.contents().first().startsWith(QStringLiteral("✅ operator · uro · deploy: Deployed")),
+                 qPrintable(d.hook.contents().first()));
     }
 
     void aDeployOvertakenAfterItsDialogClosedIsStillUndone()
@@ -212,34 +212,25 @@ private Q_SLOTS:
         const QString deployment = QStringLiteral("uro-") + staging;
         const QString imageBefore =
             get(QStringLiteral("deployment"), deployment, QStringLiteral("{.spec.template.spec.containers[0].image}"));
-        testsupport::WebhookReceiver hook;
-        model::ServiceConfig config;
-        config.webhook = hook.url().toStdString();
-        guisupport::Console c(QStringLiteral("operator"), config);
-        std::function<void()> resume;
-        c.console->runner()->setHooks({{}, [&resume](std::function<void()> r) { resume = std::move(r); }});
-        openService(c.window, QStringLiteral("uro"));
-        const QString digest = QStringLiteral("sha256:") + QString(64, QLatin1Char('e'));
-        QPointer<ui::DeployDialog> dialog =
-            startDeploy(c.window->servicePage(), QStringLiteral("ghcr.io/v-sekai/uro@") + digest);
-        QVERIFY(dialog);
-        QTRY_VERIFY_WITH_TIMEOUT(static_cast<bool>(resume), 20000);
-        dialog->close();
-        QTRY_VERIFY(dialog.isNull());
+        HeldDeploy d(QLatin1Char('e'));
+        QVERIFY(d.dialog);
+        QTRY_VERIFY_WITH_TIMEOUT(static_cast<bool>(d.resume), 20000);
+        d.dialog->close();
+        QTRY_VERIFY(d.dialog.isNull());
         // Someone swaps uro in the gap: the slot just deployed to is now live.
         setSlots(QStringLiteral("uro"), staging, live);
 
-        resume();
-        QTRY_VERIFY2_WITH_TIMEOUT(newestActivity(c.window).startsWith(QStringLiteral("✘ Deploy")),
-                                  qPrintable(newestActivity(c.window)), 30000);
-        QVERIFY2(newestActivity(c.window).contains(QStringLiteral("so the deploy was undone at once")),
-                 qPrintable(newestActivity(c.window)));
+        d.resume();
+        QTRY_VERIFY2_WITH_TIMEOUT(newestActivity(d.c->window).startsWith(QStringLiteral("✘ Deploy")),
+                                  qPrintable(newestActivity(d.c->window)), 30000);
+        QVERIFY2(newestActivity(d.c->window).contains(QStringLiteral("so the deploy was undone at once")),
+                 qPrintable(newestActivity(d.c->window)));
         QCOMPARE(
             get(QStringLiteral("deployment"), deployment, QStringLiteral("{.spec.template.spec.containers[0].image}")),
             imageBefore);
-        QTRY_COMPARE_WITH_TIMEOUT(hook.contents().size(), 1, 10000);
-        QVERIFY2(hook.contents().first().startsWith(QStringLiteral("❌ operator · uro · deploy: A swap made")),
-                 qPrintable(hook.contents().first()));
+        QTRY_COMPARE_WITH_TIMEOUT(d.hook.contents().size(), 1, 10000);
+        QVERIFY2(d.hook.contents().first().startsWith(QStringLiteral("❌ operator · uro · deploy: A swap made")),
+                 qPrintable(d.hook.contents().first()));
         setSlots(QStringLiteral("uro"), live, staging);
     }
 
