@@ -13,8 +13,14 @@
 #include <set>
 #include <sstream>
 
-namespace kube {
+namespace oci {
 
+using net::Endpoint;
+using net::Error;
+using net::HttpRequest;
+using net::HttpResponse;
+using net::Result;
+using net::Transport;
 using Json = nlohmann::json;
 
 struct RegistryClient::Credentials {
@@ -1073,4 +1079,4 @@ void RegistryClient::resolveNext(std::shared_ptr<Batch> batch)
     }
 }
 
-} // namespace kube
+} // namespace oci
