@@ -1,5 +1,6 @@
 #include "imageref.h"
 
+#include <cctype>
 #include <regex>
 
 namespace oci {
@@ -12,6 +13,25 @@ bool isHex(const std::string& s)
 }
 
 } // namespace
+
+bool isDockerHub(std::string_view host)
+{
+    std::string h(host);
+    for (char& c : h)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return h.empty() || h == "docker.io" || h == "index.docker.io" || h == "registry-1.docker.io";
+}
+
+RegistryName normalizeRegistryName(std::string_view host, std::string_view repository)
+{
+    RegistryName out{std::string(host), std::string(repository), isDockerHub(host)};
+    if (!out.dockerHub)
+        return out;
+    out.host = "docker.io";
+    if (!out.repository.empty() && out.repository.find('/') == std::string::npos)
+        out.repository = "library/" + out.repository;
+    return out;
+}
 
 std::string ImageRef::name() const
 {
@@ -74,10 +94,10 @@ std::optional<ImageRef> parseImageRef(const std::string& text, std::string* why)
             rest = rest.substr(first + 1);
         }
     }
-    if (ref.registry.empty()) {
-        ref.registry = "docker.io";
-        if (rest.find('/') == std::string::npos)
-            rest = "library/" + rest;
+    if (isDockerHub(ref.registry)) {
+        const RegistryName hub = normalizeRegistryName(ref.registry, rest);
+        ref.registry = hub.host;
+        rest = hub.repository;
     } else {
         static const std::regex hostPattern("^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]*"
                                             "[a-zA-Z0-9])?)*(:[0-9]+)?$|^\\[[0-9a-fA-F:]+\\](:[0-9]+)?$");
