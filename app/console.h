@@ -2,11 +2,11 @@
 
 #include "kube/clientpool.h"
 #include "kube/kubeconfig.h"
-#include "kube/registry.h"
-#include "kube/transport.h"
 #include "model/actionrunner.h"
 #include "model/dashboard.h"
 #include "model/servicespec.h"
+#include "net/transport.h"
+#include "oci/registry.h"
 #include "ui/mainwindow.h"
 
 #include <QObject>
@@ -31,7 +31,7 @@ public:
     ui::MainWindow* window() const { return m_window.get(); }
     model::Dashboard* dashboard() const { return m_dashboard; }
     model::ActionRunner* runner() const { return m_runner.get(); }
-    kube::Transport* transport() const { return m_transport.get(); }
+    net::Transport* transport() const { return m_transport.get(); }
     kube::ClientPool* clients() const { return m_clients.get(); }
     const model::ServiceConfig& config() const { return m_config; }
     const kube::KubeconfigOptions& options() const { return m_options; }
@@ -45,9 +45,9 @@ private:
     kube::KubeconfigOptions m_options;
     model::ServiceConfig m_config;
     // Declared in the order they are needed; destroyed in reverse, so nothing outlives what it uses.
-    std::unique_ptr<kube::Transport> m_transport;
+    std::unique_ptr<net::Transport> m_transport;
     std::unique_ptr<kube::ClientPool> m_clients;
-    std::unique_ptr<kube::RegistryClient> m_registry;
+    std::unique_ptr<oci::RegistryClient> m_registry;
     std::unique_ptr<model::ActionRunner> m_runner;
     std::unique_ptr<ui::MainWindow> m_window;
     QPointer<model::Dashboard> m_dashboard;

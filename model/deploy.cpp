@@ -95,7 +95,7 @@ int DeployOutcome::exitCode() const
     return 1;
 }
 
-Deployer::Deployer(kube::Client* client, kube::RegistryClient* registry, ServiceSpec spec, QObject* parent)
+Deployer::Deployer(kube::Client* client, oci::RegistryClient* registry, ServiceSpec spec, QObject* parent)
     : QObject(parent), m_client(client), m_registry(registry), m_spec(std::move(spec))
 {
 }
@@ -127,7 +127,7 @@ void Deployer::plan(DeployTarget target, const std::string& image, std::function
         std::optional<kube::Service> live, staging;
         std::optional<kube::Deployment> a, b, sandbox;
         std::optional<kube::Error> error;
-        std::optional<kube::ManifestInfo> manifest;
+        std::optional<oci::ManifestInfo> manifest;
         std::optional<kube::Error> registryError;
         bool mayPatch = false;
     };
@@ -269,7 +269,7 @@ void Deployer::plan(DeployTarget target, const std::string& image, std::function
             r->registryError = kube::Error::config("no registry client is configured.");
         gate->tick();
     } else {
-        m_registry->resolve(ref->registry, ref->repository, ref->tag, [=](kube::Result<kube::ManifestInfo> m) {
+        m_registry->resolve(ref->registry, ref->repository, ref->tag, [=](kube::Result<oci::ManifestInfo> m) {
             if (m)
                 r->manifest = m.value();
             else

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "keys.h"
-#include "kube/result.h"
+#include "kube/net.h"
 
 #include <optional>
 #include <string>

@@ -1,9 +1,9 @@
 #pragma once
 
-#include "kube/registry.h"
 #include "model/actionrunner.h"
 #include "model/deploy.h"
 #include "model/servicestate.h"
+#include "oci/registry.h"
 
 #include <QDialog>
 #include <QPointer>
@@ -25,7 +25,7 @@ class DeployDialog : public QDialog {
     Q_OBJECT
 
 public:
-    DeployDialog(const model::ServiceState& state, kube::Client* client, kube::RegistryClient* registry,
+    DeployDialog(const model::ServiceState& state, kube::Client* client, oci::RegistryClient* registry,
                  QWidget* parent = nullptr);
 
     QComboBox* targetBox() const { return m_target; }
@@ -54,11 +54,11 @@ private:
 
     model::ServiceState m_state;
     QPointer<kube::Client> m_client;
-    QPointer<kube::RegistryClient> m_registry;
+    QPointer<oci::RegistryClient> m_registry;
     model::Deployer* m_deployer;
     std::optional<model::DeployPlan> m_plan;
     std::string m_registryHost, m_repository;
-    std::vector<kube::TagInfo> m_tagInfo;
+    std::vector<oci::TagInfo> m_tagInfo;
     bool m_tagsLoaded = false;
     QComboBox* m_target;
     QLineEdit* m_repo;
