@@ -1,15 +1,15 @@
 #include "cli.h"
 
 #include "kube/kubeconfig.h"
-#include "kube/registry.h"
-#include "kube/transport.h"
 #include "model/deploy.h"
 #include "model/groupdeploy.h"
 #include "model/imageref.h"
-#include "model/notify.h"
 #include "model/servicelookup.h"
 #include "model/servicestate.h"
 #include "model/swap.h"
+#include "net/transport.h"
+#include "net/webhook.h"
+#include "oci/registry.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -240,7 +240,7 @@ private:
             QCoreApplication::exit(code);
             return;
         }
-        auto* notifier = new model::Notifier(&m_transport, m_options.webhook, this);
+        auto* notifier = new net::ChatWebhook(&m_transport, m_options.webhook, this);
         notifier->send(text, [code](kube::Result<kube::HttpResponse> r) {
             if (!r)
                 complain("the notification was not sent: " + r.error().message);
@@ -397,7 +397,7 @@ private:
     Options m_options;
     kube::Transport m_transport;
     kube::Client m_client;
-    kube::RegistryClient m_registry{&m_transport};
+    oci::RegistryClient m_registry{&m_transport};
     model::Deployer* m_deployer = nullptr;
     std::string m_user;
     model::GroupDeployer* m_group = nullptr;

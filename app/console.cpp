@@ -8,7 +8,7 @@ Console::Console(kube::KubeconfigOptions options, model::ServiceConfig config, Q
     : QObject(parent), m_options(std::move(options)), m_config(std::move(config)),
       m_transport(std::make_unique<kube::Transport>()),
       m_clients(std::make_unique<kube::ClientPool>(m_transport.get())),
-      m_registry(std::make_unique<kube::RegistryClient>(m_transport.get())),
+      m_registry(std::make_unique<oci::RegistryClient>(m_transport.get())),
       m_runner(std::make_unique<model::ActionRunner>(m_transport.get())), m_window(std::make_unique<ui::MainWindow>())
 {
     m_window->setRegistry(m_registry.get());

@@ -2,11 +2,11 @@
 
 #include "kube/clientpool.h"
 #include "kube/kubeconfig.h"
-#include "kube/registry.h"
-#include "kube/transport.h"
 #include "model/actionrunner.h"
 #include "model/dashboard.h"
 #include "model/servicespec.h"
+#include "net/transport.h"
+#include "oci/registry.h"
 #include "ui/mainwindow.h"
 
 #include <QObject>
@@ -47,7 +47,7 @@ private:
     // Declared in the order they are needed; destroyed in reverse, so nothing outlives what it uses.
     std::unique_ptr<kube::Transport> m_transport;
     std::unique_ptr<kube::ClientPool> m_clients;
-    std::unique_ptr<kube::RegistryClient> m_registry;
+    std::unique_ptr<oci::RegistryClient> m_registry;
     std::unique_ptr<model::ActionRunner> m_runner;
     std::unique_ptr<ui::MainWindow> m_window;
     QPointer<model::Dashboard> m_dashboard;

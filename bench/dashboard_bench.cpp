@@ -2,8 +2,8 @@
 // first complete dashboard on screen, then, after an idle period, resident memory and CPU use.
 #include "app/console.h"
 #include "kube/kubeconfig.h"
-#include "kube/transport.h"
 #include "model/dashboard.h"
+#include "net/transport.h"
 #include "ui/mainwindow.h"
 
 #include <QApplication>

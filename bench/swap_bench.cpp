@@ -3,9 +3,9 @@
 // transport in the same run.
 #include "kube/client.h"
 #include "kube/kubeconfig.h"
-#include "kube/transport.h"
 #include "model/servicelookup.h"
 #include "model/swap.h"
+#include "net/transport.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

@@ -2,8 +2,8 @@
 
 #include "credentials.h"
 #include "kubeconfig.h"
+#include "net.h"
 #include "resource.h"
-#include "transport.h"
 
 #include <QObject>
 #include <functional>

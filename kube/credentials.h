@@ -1,7 +1,7 @@
 #pragma once
 
 #include "kubeconfig.h"
-#include "result.h"
+#include "net.h"
 
 #include <QDateTime>
 #include <QObject>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "result.h"
+#include "net.h"
 
 #include <nlohmann/json.hpp>
 #include <optional>

@@ -1,6 +1,6 @@
 #include "actionrunner.h"
 
-#include "notify.h"
+#include "net/webhook.h"
 
 #include <algorithm>
 
@@ -11,7 +11,7 @@ bool Activity::touches(const std::string& inNs, const std::string& name) const
     return ns == inNs && std::find(services.begin(), services.end(), name) != services.end();
 }
 
-ActionRunner::ActionRunner(kube::Transport* transport, QObject* parent) : QObject(parent), m_transport(transport) {}
+ActionRunner::ActionRunner(net::Transport* transport, QObject* parent) : QObject(parent), m_transport(transport) {}
 
 ActionRunner::~ActionRunner() = default;
 
@@ -74,7 +74,7 @@ void ActionRunner::end(int id, bool ok, int exitCode, const std::string& message
     a->message = message;
     a->finished = QDateTime::currentDateTimeUtc();
     if (!webhook.empty() && m_transport) {
-        auto* notifier = new Notifier(m_transport, webhook, this);
+        auto* notifier = new net::ChatWebhook(m_transport, webhook, this);
         const std::string verb = a->kind == Activity::Kind::Deploy     ? "deploy"
                                  : a->kind == Activity::Kind::Rollback ? "roll back"
                                  : a->kind == Activity::Kind::Repair   ? "repair"
@@ -130,7 +130,7 @@ int ActionRunner::startSwap(kube::Client* client, const ServiceConfig& config, c
     return id;
 }
 
-int ActionRunner::startDeploy(kube::Client* client, kube::RegistryClient* registry, const ServiceConfig& config,
+int ActionRunner::startDeploy(kube::Client* client, oci::RegistryClient* registry, const ServiceConfig& config,
                               const DeployPlan& confirmed, bool wait)
 {
     Activity a;
@@ -164,7 +164,7 @@ int ActionRunner::startDeploy(kube::Client* client, kube::RegistryClient* regist
     return id;
 }
 
-int ActionRunner::startGroupDeploy(kube::Client* client, kube::RegistryClient* registry, const ServiceConfig& config,
+int ActionRunner::startGroupDeploy(kube::Client* client, oci::RegistryClient* registry, const ServiceConfig& config,
                                    const GroupDeployPlan& confirmed, bool wait)
 {
     Activity a;

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-namespace kube {
+namespace net {
 class Transport;
 }
 
@@ -47,18 +47,18 @@ class ActionRunner : public QObject {
 public:
     // `transport` carries the chat notifications (the webhook of the configuration each action
     // is started with).
-    explicit ActionRunner(kube::Transport* transport, QObject* parent = nullptr);
+    explicit ActionRunner(net::Transport* transport, QObject* parent = nullptr);
     ~ActionRunner() override;
 
     // Executes a confirmed plan; the group is read afresh first, and the plan is checked again on
     // fresh reads. Returns the activity's id.
     int startSwap(kube::Client* client, const ServiceConfig& config, const SwapPlan& confirmed);
     // Executes a confirmed deploy plan and (with `wait`) follows its rollout.
-    int startDeploy(kube::Client* client, kube::RegistryClient* registry, const ServiceConfig& config,
+    int startDeploy(kube::Client* client, oci::RegistryClient* registry, const ServiceConfig& config,
                     const DeployPlan& confirmed, bool wait);
     // Deploys every member of a confirmed group plan, one after another, stopping at the first
     // failure (its outcome says which members were deployed before it).
-    int startGroupDeploy(kube::Client* client, kube::RegistryClient* registry, const ServiceConfig& config,
+    int startGroupDeploy(kube::Client* client, oci::RegistryClient* registry, const ServiceConfig& config,
                          const GroupDeployPlan& confirmed, bool wait);
 
     const std::vector<Activity>& activities() const { return m_activities; }
@@ -88,7 +88,7 @@ private:
     void step(int id, const std::string& text);
     void end(int id, bool ok, int exitCode, const std::string& message, const std::string& webhook);
 
-    kube::Transport* m_transport;
+    net::Transport* m_transport;
     std::vector<Activity> m_activities;
     int m_nextId = 1;
     Hooks m_hooks;

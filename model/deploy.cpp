@@ -97,7 +97,7 @@ int DeployOutcome::exitCode() const
     return 1;
 }
 
-Deployer::Deployer(kube::Client* client, kube::RegistryClient* registry, ServiceSpec spec, QObject* parent)
+Deployer::Deployer(kube::Client* client, oci::RegistryClient* registry, ServiceSpec spec, QObject* parent)
     : QObject(parent), m_client(client), m_registry(registry), m_spec(std::move(spec))
 {
 }
@@ -200,7 +200,7 @@ void Deployer::resolve(const ImageRef& ref, std::shared_ptr<DeployFacts> r, std:
         tick();
         return;
     }
-    m_registry->resolve(ref.registry, ref.repository, ref.tag, [=](kube::Result<kube::ManifestInfo> m) {
+    m_registry->resolve(ref.registry, ref.repository, ref.tag, [=](kube::Result<oci::ManifestInfo> m) {
         if (m)
             r->manifest = m.value();
         else

@@ -2,7 +2,7 @@
 
 #include "imageref.h"
 #include "kube/client.h"
-#include "kube/registry.h"
+#include "oci/registry.h"
 #include "servicespec.h"
 #include "swap.h"
 
@@ -55,7 +55,7 @@ class Deployer : public QObject {
     Q_OBJECT
 
 public:
-    Deployer(kube::Client* client, kube::RegistryClient* registry, ServiceSpec spec, QObject* parent = nullptr);
+    Deployer(kube::Client* client, oci::RegistryClient* registry, ServiceSpec spec, QObject* parent = nullptr);
 
     void plan(DeployTarget target, const std::string& image, std::function<void(DeployPlan)> done);
     // Re-checks the target on fresh reads, patches by digest, records it, and with `wait`
@@ -83,7 +83,7 @@ private:
     void undoDeploy(std::shared_ptr<DeployRun> run, const nlohmann::json& before, std::int64_t generation);
 
     kube::Client* m_client;
-    QPointer<kube::RegistryClient> m_registry;
+    QPointer<oci::RegistryClient> m_registry;
     ServiceSpec m_spec;
     std::function<void(std::function<void()>)> m_beforePatch;
     std::function<void(std::function<void()>)> m_afterPatch;

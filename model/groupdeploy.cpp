@@ -17,7 +17,7 @@ struct GroupRun {
     std::vector<std::string> deployed;
 };
 
-GroupDeployer::GroupDeployer(kube::Client* client, kube::RegistryClient* registry, std::vector<ServiceSpec> members,
+GroupDeployer::GroupDeployer(kube::Client* client, oci::RegistryClient* registry, std::vector<ServiceSpec> members,
                              QObject* parent)
     : QObject(parent), m_client(client), m_registry(registry), m_members(std::move(members))
 {

@@ -23,7 +23,7 @@ class GroupDeployer : public QObject {
     Q_OBJECT
 
 public:
-    GroupDeployer(kube::Client* client, kube::RegistryClient* registry, std::vector<ServiceSpec> members,
+    GroupDeployer(kube::Client* client, oci::RegistryClient* registry, std::vector<ServiceSpec> members,
                   QObject* parent = nullptr);
 
     void plan(const std::string& service, DeployTarget target, const std::string& tag,
@@ -38,7 +38,7 @@ private:
     void deployNext(std::shared_ptr<struct GroupRun> run, std::size_t i);
 
     kube::Client* m_client;
-    QPointer<kube::RegistryClient> m_registry;
+    QPointer<oci::RegistryClient> m_registry;
     std::vector<ServiceSpec> m_members;
     std::vector<Deployer*> m_deployers;
 };

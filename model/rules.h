@@ -5,8 +5,8 @@
 // Deployer only gather the facts and send the patches; tests/unit/tst_*rules.cpp table-test these.
 
 #include "deploy.h"
-#include "kube/error.h"
 #include "kube/objects.h"
+#include "net/error.h"
 #include "swap.h"
 
 #include <optional>
@@ -76,7 +76,7 @@ struct DeployFacts {
     std::optional<kube::Service> live, staging;
     std::optional<kube::Deployment> a, b, sandbox;
     std::optional<kube::Error> error; // a read that failed other than with 404
-    std::optional<kube::ManifestInfo> manifest;
+    std::optional<oci::ManifestInfo> manifest;
     std::optional<kube::Error> registryError;
     bool mayPatch = false; // the target Deployment(s)
     std::string user;

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "kube/result.h"
+#include "kube/net.h"
 
 #include <optional>
 #include <string>

@@ -23,7 +23,7 @@ QString q(const std::string& s)
 }
 } // namespace
 
-DeployDialog::DeployDialog(const model::ServiceState& state, kube::Client* client, kube::RegistryClient* registry,
+DeployDialog::DeployDialog(const model::ServiceState& state, kube::Client* client, oci::RegistryClient* registry,
                            std::vector<model::ServiceSpec> group, QWidget* parent)
     : QDialog(parent), m_state(state), m_client(client), m_registry(registry),
       m_deployer(new model::Deployer(client, registry, state.spec, this)), m_group(std::move(group))
@@ -159,7 +159,7 @@ void DeployDialog::loadTags()
     m_tagsLoaded = false;
     setStatus(tr("Listing the tags of %1…").arg(q(ref->name())));
     QPointer<DeployDialog> self(this);
-    m_registry->listTagsWithInfo(m_registryHost, m_repository, [self](kube::Result<std::vector<kube::TagInfo>> r) {
+    m_registry->listTagsWithInfo(m_registryHost, m_repository, [self](kube::Result<std::vector<oci::TagInfo>> r) {
         if (!self)
             return;
         if (!r) {

@@ -1,10 +1,10 @@
 #pragma once
 
-#include "kube/registry.h"
 #include "model/actionrunner.h"
 #include "model/deploy.h"
 #include "model/groupdeploy.h"
 #include "model/servicestate.h"
+#include "oci/registry.h"
 
 #include <QDialog>
 #include <QPointer>
@@ -31,7 +31,7 @@ class DeployDialog : public QDialog {
 public:
     // `group`: every service of the service's group (itself included); a group deploy is offered
     // when it has more than one.
-    DeployDialog(const model::ServiceState& state, kube::Client* client, kube::RegistryClient* registry,
+    DeployDialog(const model::ServiceState& state, kube::Client* client, oci::RegistryClient* registry,
                  std::vector<model::ServiceSpec> group = {}, QWidget* parent = nullptr);
 
     QComboBox* targetBox() const { return m_target; }
@@ -67,14 +67,14 @@ private:
 
     model::ServiceState m_state;
     QPointer<kube::Client> m_client;
-    QPointer<kube::RegistryClient> m_registry;
+    QPointer<oci::RegistryClient> m_registry;
     model::Deployer* m_deployer;
     std::optional<model::DeployPlan> m_plan;
     std::vector<model::ServiceSpec> m_group;
     model::GroupDeployer* m_groupDeployer = nullptr;
     std::optional<model::GroupDeployPlan> m_groupPlan;
     std::string m_registryHost, m_repository;
-    std::vector<kube::TagInfo> m_tagInfo;
+    std::vector<oci::TagInfo> m_tagInfo;
     bool m_tagsLoaded = false;
     QComboBox* m_target;
     QCheckBox* m_groupBox;

@@ -296,7 +296,7 @@ void MainWindow::setRunner(model::ActionRunner* runner)
         });
 }
 
-void MainWindow::setRegistry(kube::RegistryClient* registry)
+void MainWindow::setRegistry(oci::RegistryClient* registry)
 {
     m_registry = registry;
 }

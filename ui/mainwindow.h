@@ -1,11 +1,11 @@
 #pragma once
 
-#include "kube/registry.h"
 #include "model/actionrunner.h"
 #include "model/connectioninfo.h"
 #include "model/dashboard.h"
 #include "model/serviceactions.h"
 #include "model/servicelistmodel.h"
+#include "oci/registry.h"
 
 #include <QMainWindow>
 #include <QPointer>
@@ -38,7 +38,7 @@ public:
     void setDashboard(model::Dashboard* dashboard);
     // The application's: deploys and swaps started here run there, whatever the window shows.
     void setRunner(model::ActionRunner* runner);
-    void setRegistry(kube::RegistryClient* registry);
+    void setRegistry(oci::RegistryClient* registry);
     ActivityPanel* activityPanel() const { return m_activity; }
     // The refresh mode for this session (0: watch), as resolved at the start; not saved. A choice
     // in the window's menu applies and is saved (model/settings.h has the precedence).
@@ -79,7 +79,7 @@ private:
 
     QPointer<model::Dashboard> m_dashboard;
     QPointer<model::ServiceActions> m_actions;
-    QPointer<kube::RegistryClient> m_registry;
+    QPointer<oci::RegistryClient> m_registry;
     QPointer<model::ActionRunner> m_runner;
     ActivityPanel* m_activity;
     bool m_closeWhenIdle = false;

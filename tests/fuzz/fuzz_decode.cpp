@@ -7,12 +7,12 @@
 #include "kube/history.h"
 #include "kube/kubeconfig.h"
 #include "kube/objects.h"
-#include "kube/registry.h"
 #include "kube/status.h"
 #include "model/imageref.h"
 #include "model/servicespec.h"
 #include "model/servicestate.h"
 #include "model/swap.h"
+#include "oci/registry.h"
 
 #include <QDateTime>
 #include <cstddef>
@@ -65,11 +65,11 @@ void decodeJson(const std::string& text)
 
 void decodeRegistry(const std::string& text)
 {
-    using kube::RegistryClient;
+    using oci::RegistryClient;
     (void)RegistryClient::decodeTagPage(text);
     const auto doc = RegistryClient::decodeManifest(text, text.substr(0, 80));
     (void)doc;
-    kube::ManifestInfo info;
+    oci::ManifestInfo info;
     (void)RegistryClient::decodeConfig(text, info);
     (void)RegistryClient::parseChallenge(text);
     (void)RegistryClient::parseTime(text);
@@ -85,7 +85,7 @@ void decodeTyped(const std::string& text)
     if (const auto ref = model::parseImageRef(text, &why)) {
         (void)ref->name();
         (void)ref->display();
-        (void)kube::RegistryClient::locate(ref->registry, ref->repository);
+        (void)oci::RegistryClient::locate(ref->registry, ref->repository);
     }
     (void)model::commitFromTag(text);
     (void)model::parseServiceConfig(text, "/fuzz/services.yaml");

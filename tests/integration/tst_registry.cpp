@@ -1,8 +1,8 @@
-// kube::RegistryClient against real registries on loopback (scripts/registry up): Debian's
+// oci::RegistryClient against real registries on loopback (scripts/registry up): Debian's
 // distribution 2.8 anonymous and behind htpasswd, distribution v3 paginating with Link headers,
 // and v3 behind the bearer-token flow of a token server. The images were pushed by skopeo from an
 // OCI layout the fixture wrote; their creation order differs from their name order.
-#include "kube/registry.h"
+#include "oci/registry.h"
 #include "support/kubetest.h"
 
 #include <QFile>
@@ -123,9 +123,9 @@ private:
     QTemporaryDir m_tmp;
     std::string m_repo;
 
-    kube::RegistryClient::Options options(const std::string& dockerConfig = {})
+    oci::RegistryClient::Options options(const std::string& dockerConfig = {})
     {
-        kube::RegistryClient::Options o;
+        oci::RegistryClient::Options o;
         // An explicit file, so the tests never read the developer's own ~/.docker/config.json.
         o.dockerConfigPath =
             dockerConfig.empty() ? (m_tmp.path() + "/no-docker-config.json").toStdString() : dockerConfig;
@@ -143,26 +143,26 @@ private:
         return path.toStdString();
     }
 
-    kube::Result<kube::TagList> listTags(kube::RegistryClient& c, const std::string& registry, const std::string& repo)
+    kube::Result<oci::TagList> listTags(oci::RegistryClient& c, const std::string& registry, const std::string& repo)
     {
-        auto r = await<kube::TagList>([&](auto cb) { c.listTags(registry, repo, cb); });
+        auto r = await<oci::TagList>([&](auto cb) { c.listTags(registry, repo, cb); });
         if (!r)
             return kube::Error{kube::Error::Kind::Transport, 0, {}, "no answer within the test's time", {}};
         return *r;
     }
 
-    kube::Result<kube::ManifestInfo> resolve(kube::RegistryClient& c, const std::string& registry,
-                                             const std::string& repo, const std::string& tag)
+    kube::Result<oci::ManifestInfo> resolve(oci::RegistryClient& c, const std::string& registry,
+                                            const std::string& repo, const std::string& tag)
     {
-        auto r = await<kube::ManifestInfo>([&](auto cb) { c.resolve(registry, repo, tag, cb); });
+        auto r = await<oci::ManifestInfo>([&](auto cb) { c.resolve(registry, repo, tag, cb); });
         if (!r)
             return kube::Error{kube::Error::Kind::Transport, 0, {}, "no answer within the test's time", {}};
         return *r;
     }
 
-    kube::Result<std::vector<kube::TagInfo>> listWithInfo(kube::RegistryClient& c, const std::string& registry)
+    kube::Result<std::vector<oci::TagInfo>> listWithInfo(oci::RegistryClient& c, const std::string& registry)
     {
-        auto r = await<std::vector<kube::TagInfo>>([&](auto cb) { c.listTagsWithInfo(registry, m_repo, cb); }, 30000);
+        auto r = await<std::vector<oci::TagInfo>>([&](auto cb) { c.listTagsWithInfo(registry, m_repo, cb); }, 30000);
         if (!r)
             return kube::Error{kube::Error::Kind::Transport, 0, {}, "no answer within the test's time", {}};
         return *r;
@@ -187,147 +187,10 @@ private Q_SLOTS:
         QCOMPARE(pushedImages().size(), std::size_t(kNewestFirst.size()));
     }
 
-    // Pure parts first: how names map to servers, and the headers that drive the flow.
-    void locatesRegistriesAsDockerDoes()
-    {
-        auto hub = kube::RegistryClient::locate("docker.io", "postgres");
-        QCOMPARE(hub.server, std::string("https://registry-1.docker.io"));
-        QCOMPARE(hub.repository, std::string("library/postgres"));
-        QVERIFY(hub.dockerHub);
-        QCOMPARE(kube::RegistryClient::locate("docker.io", "groupsinfra/uro").repository,
-                 std::string("groupsinfra/uro"));
-        QCOMPARE(kube::RegistryClient::locate("ghcr.io", "v-sekai/uro").server, std::string("https://ghcr.io"));
-        QCOMPARE(kube::RegistryClient::locate("127.0.0.1:5000", "v-sekai/uro").server,
-                 std::string("http://127.0.0.1:5000"));
-        QCOMPARE(kube::RegistryClient::locate("localhost:5000", "uro").server, std::string("http://localhost:5000"));
-        QCOMPARE(kube::RegistryClient::locate("localhost:5000", "uro").repository, std::string("uro"));
-        QCOMPARE(kube::RegistryClient::locate("registry.example.org:5000", "uro").server,
-                 std::string("https://registry.example.org:5000"));
-        QCOMPARE(kube::RegistryClient::locate("https://127.0.0.1:5443/", "uro").server,
-                 std::string("https://127.0.0.1:5443"));
-
-        const auto c = kube::RegistryClient::parseChallenge(
-            "Bearer "
-            "realm=\"https://auth.docker.io/token\",service=\"registry.docker.io\",scope=\"repository:library/"
-            "ubuntu:pull,push\"");
-        QVERIFY(c);
-        QCOMPARE(c->scheme, std::string("Bearer"));
-        QCOMPARE(c->params.at("realm"), std::string("https://auth.docker.io/token"));
-        QCOMPARE(c->params.at("service"), std::string("registry.docker.io"));
-        QCOMPARE(c->params.at("scope"), std::string("repository:library/ubuntu:pull,push"));
-        QCOMPARE(kube::RegistryClient::parseChallenge("Basic realm=\"x\"")->scheme, std::string("Basic"));
-
-        kube::HttpResponse page;
-        page.headers.emplace("link", "</v2/uro/tags/list?n=3&last=c>; rel=\"next\"");
-        QCOMPARE(kube::RegistryClient::nextLink(page), std::string("/v2/uro/tags/list?n=3&last=c"));
-        page.headers.clear();
-        page.headers.emplace("link", "<https://x/prev>; rel=\"prev\", <https://x/v2/a/tags/list?last=b>; rel=\"next\"");
-        QCOMPARE(kube::RegistryClient::nextLink(page), std::string("https://x/v2/a/tags/list?last=b"));
-
-        using namespace std::chrono;
-        const auto t = kube::RegistryClient::parseTime("2024-03-05T10:00:00.123456789Z");
-        QVERIFY(t);
-        QCOMPARE(duration_cast<milliseconds>(t->time_since_epoch()).count(), 1709632800123LL);
-        QCOMPARE(kube::RegistryClient::parseTime("2024-03-05T12:00:00+02:00"),
-                 kube::RegistryClient::parseTime("2024-03-05T10:00:00Z"));
-        QVERIFY(!kube::RegistryClient::parseTime("yesterday"));
-        // Years the clock cannot hold (it counts nanoseconds in 64 bits) are not times.
-        QVERIFY(!kube::RegistryClient::parseTime("1012-03-05T10:00:00Z"));
-        QVERIFY(!kube::RegistryClient::parseTime("9999-12-31T23:59:59Z"));
-    }
-
-    void decodesManifestsWithoutTrustingThem_data()
-    {
-        QTest::addColumn<QByteArray>("body");
-        QTest::addColumn<QString>("contentType");
-        QTest::addColumn<QString>("problem");
-        QTest::addColumn<bool>("index");
-        QTest::addColumn<QString>("next"); // the entry chosen, or the config digest
-        const QString oci = "application/vnd.oci.image.index.v1+json";
-        QTest::newRow("not JSON") << QByteArray("<html>") << ""
-                                  << "is not JSON" << false << "";
-        QTest::newRow("image") << QByteArray(R"({"config":{"digest":"sha256:c0"},"layers":[]})") << ""
-                               << "" << false << "sha256:c0";
-        QTest::newRow("schema 1") << QByteArray(R"({"schemaVersion":1,"fsLayers":[]})") << ""
-                                  << "" << false << "";
-        QTest::newRow("config not an object") << QByteArray(R"({"config":"sha256:c0"})") << ""
-                                              << "" << false << "";
-        QTest::newRow("index by its content type, without entries")
-            << QByteArray(R"({"schemaVersion":2})") << oci + "; charset=utf-8"
-            << "" << true << "";
-        QTest::newRow("index whose entries are not a list")
-            << QByteArray(R"({"manifests":{"a":1}})") << oci << "" << true << "";
-        QTest::newRow("index: amd64 chosen over the first")
-            << QByteArray(R"({"manifests":[{"digest":"sha256:arm","platform":{"os":"linux","architecture":"arm64"}},)"
-                          R"({"digest":"sha256:amd","platform":{"os":"linux","architecture":"amd64"}}]})")
-            << ""
-            << "" << true << "sha256:amd";
-        QTest::newRow("index: odd platforms, the first is taken")
-            << QByteArray(R"({"manifests":[{"digest":"sha256:one","platform":"linux/amd64"},7,null]})") << ""
-            << "" << true << "sha256:one";
-        QTest::newRow("index: an entry without a digest")
-            << QByteArray(R"({"manifests":[{"platform":{"os":"linux","architecture":"amd64"}}]})") << ""
-            << "lists an image without a digest" << true << "";
-    }
-
-    void decodesManifestsWithoutTrustingThem()
-    {
-        QFETCH(QByteArray, body);
-        QFETCH(QString, contentType);
-        QFETCH(QString, problem);
-        QFETCH(bool, index);
-        QFETCH(QString, next);
-        const auto doc = kube::RegistryClient::decodeManifest(body.toStdString(), contentType.toStdString());
-        QCOMPARE(QString::fromStdString(doc.problem), problem);
-        if (!problem.isEmpty())
-            return;
-        QCOMPARE(doc.index, index);
-        QCOMPARE(QString::fromStdString(index ? doc.chosen : doc.configDigest), next);
-    }
-
-    void decodesTagPagesAndConfigs()
-    {
-        using kube::RegistryClient;
-        QCOMPARE(RegistryClient::decodeTagPage(R"({"name":"x","tags":["b","a",3,null,"c"]})"),
-                 std::optional<std::vector<std::string>>({"b", "a", "c"}));
-        QCOMPARE(RegistryClient::decodeTagPage(R"({"name":"x","tags":null})"),
-                 std::optional<std::vector<std::string>>(std::vector<std::string>{}));
-        QVERIFY(!RegistryClient::decodeTagPage(R"({"tags":"a,b"})"));
-        QVERIFY(!RegistryClient::decodeTagPage("[]"));
-        QVERIFY(!RegistryClient::decodeTagPage("not json"));
-
-        kube::ManifestInfo info;
-        QVERIFY(RegistryClient::decodeConfig(
-            R"({"created":"2024-03-05T10:00:00Z","config":{"Labels":{"org.opencontainers.image.revision":"abc","n":1}}})",
-            info));
-        QCOMPARE(info.created, std::string("2024-03-05T10:00:00Z"));
-        QVERIFY(info.createdTime.has_value());
-        QCOMPARE(info.revision, std::string("abc"));
-        QCOMPARE(info.labels.size(), std::size_t(1)); // the number is not a label value
-        kube::ManifestInfo odd;
-        QVERIFY(RegistryClient::decodeConfig(R"({"created":5,"config":{"Labels":["a"]}})", odd));
-        QVERIFY(odd.created.empty() && odd.labels.empty() && !odd.createdTime);
-        QVERIFY(!RegistryClient::decodeConfig("[1]", odd));
-    }
-
-    void sortsByNameWhenThereIsNoCreationTime()
-    {
-        std::vector<kube::TagInfo> tags{
-            {"a1", std::nullopt, "x"}, {"c3", std::nullopt, "x"}, {"b2", std::nullopt, "x"}};
-        kube::ManifestInfo old;
-        old.createdTime = kube::RegistryClient::parseTime("2020-01-01T00:00:00Z");
-        tags.push_back({"0-dated", old, {}});
-        kube::RegistryClient::sortNewestFirst(tags);
-        QStringList order;
-        for (const auto& t : tags)
-            order << QString::fromStdString(t.tag);
-        QCOMPARE(order, (QStringList{"0-dated", "c3", "b2", "a1"}));
-    }
-
     void listsTagsAnonymously()
     {
         REQUIRE_REGISTRIES();
-        kube::RegistryClient c(&m_transport, options());
+        oci::RegistryClient c(&m_transport, options());
         auto r = listTags(c, env("SIGNALBOX_REGISTRY_ANON"), m_repo);
         QVERIFY2(r.ok(), r.ok() ? "" : qPrintable(message(r.error())));
         QStringList tags = toList(r->tags);
@@ -343,7 +206,7 @@ private Q_SLOTS:
     void listsTagsWithBasicAuthFromTheDockerConfig()
     {
         REQUIRE_REGISTRIES();
-        kube::RegistryClient anonymous(&m_transport, options());
+        oci::RegistryClient anonymous(&m_transport, options());
         auto refused = listTags(anonymous, env("SIGNALBOX_REGISTRY_BASIC"), m_repo);
         QVERIFY(!refused.ok());
         QCOMPARE(refused.error().kind, kube::Error::Kind::Auth);
@@ -352,7 +215,7 @@ private Q_SLOTS:
                  qPrintable(message(refused.error())));
 
         // The fixture's config holds this registry in the `auth` (base64 user:password) form.
-        kube::RegistryClient c(&m_transport, options(env("SIGNALBOX_REGISTRY_DOCKER_CONFIG")));
+        oci::RegistryClient c(&m_transport, options(env("SIGNALBOX_REGISTRY_DOCKER_CONFIG")));
         auto r = listTags(c, env("SIGNALBOX_REGISTRY_BASIC"), m_repo);
         QVERIFY2(r.ok(), r.ok() ? "" : qPrintable(message(r.error())));
         QCOMPARE(r->tags.size(), std::size_t(kNewestFirst.size()));
@@ -372,7 +235,7 @@ private Q_SLOTS:
     {
         REQUIRE_REGISTRIES();
         // The fixture's config holds this registry in the username/password form.
-        kube::RegistryClient c(&m_transport, options(env("SIGNALBOX_REGISTRY_DOCKER_CONFIG")));
+        oci::RegistryClient c(&m_transport, options(env("SIGNALBOX_REGISTRY_DOCKER_CONFIG")));
         auto r = listTags(c, env("SIGNALBOX_REGISTRY_TOKEN"), m_repo);
         QVERIFY2(r.ok(), r.ok() ? "" : qPrintable(message(r.error())));
         QCOMPARE(r->tags.size(), std::size_t(kNewestFirst.size()));
@@ -399,7 +262,7 @@ private Q_SLOTS:
         const auto before = tokenServerStats();
         QVERIFY2(before.count("blobs") && before.count("blobsWithAuthorization"),
                  "the token server does not serve blobs: scripts/registry down, then up");
-        kube::RegistryClient c(&m_transport, options(env("SIGNALBOX_REGISTRY_DOCKER_CONFIG")));
+        oci::RegistryClient c(&m_transport, options(env("SIGNALBOX_REGISTRY_DOCKER_CONFIG")));
         auto infos = listWithInfo(c, env("SIGNALBOX_REGISTRY_TOKEN"));
         QVERIFY2(infos.ok(), infos.ok() ? "" : qPrintable(message(infos.error())));
         const auto pushed = pushedImages();
@@ -425,7 +288,7 @@ private Q_SLOTS:
         const QByteArray json = "{\"auths\":{\"" + qgetenv("SIGNALBOX_REGISTRY_TOKEN") + "\":{\"auth\":\"" +
                                 QByteArray("<token>:").toBase64() + "\",\"identitytoken\":\"" +
                                 qgetenv("SIGNALBOX_REGISTRY_REFRESH_TOKEN") + "\"}}}";
-        kube::RegistryClient c(&m_transport, options(writeDockerConfig("identity", json)));
+        oci::RegistryClient c(&m_transport, options(writeDockerConfig("identity", json)));
         auto r = listTags(c, env("SIGNALBOX_REGISTRY_TOKEN"), m_repo);
         QVERIFY2(r.ok(), r.ok() ? "" : qPrintable(message(r.error())));
         QCOMPARE(r->tags.size(), std::size_t(kNewestFirst.size()));
@@ -435,7 +298,7 @@ private Q_SLOTS:
     void followsLinkHeadersAcrossPages()
     {
         REQUIRE_REGISTRIES();
-        kube::RegistryClient c(&m_transport, options());
+        oci::RegistryClient c(&m_transport, options());
         auto r = listTags(c, env("SIGNALBOX_REGISTRY_PAGED"), m_repo);
         QVERIFY2(r.ok(), r.ok() ? "" : qPrintable(message(r.error())));
         // 7 tags at most 3 a page (the registry caps n=100 at 3, as Docker Hub and GHCR cap it).
@@ -451,7 +314,7 @@ private Q_SLOTS:
         // The page guard: a listing stops after maxPages and says it was cut.
         auto o = options();
         o.maxPages = 2;
-        kube::RegistryClient limited(&m_transport, o);
+        oci::RegistryClient limited(&m_transport, o);
         auto cut = listTags(limited, env("SIGNALBOX_REGISTRY_PAGED"), m_repo);
         QVERIFY(cut.ok());
         QVERIFY(cut->truncated);
@@ -464,7 +327,7 @@ private Q_SLOTS:
         REQUIRE_REGISTRIES();
         const auto pushed = pushedImages();
         for (const char* var : {"SIGNALBOX_REGISTRY_PAGED", "SIGNALBOX_REGISTRY_ANON"}) {
-            kube::RegistryClient c(&m_transport, options());
+            oci::RegistryClient c(&m_transport, options());
             auto r = listWithInfo(c, env(var));
             QVERIFY2(r.ok(), r.ok() ? "" : qPrintable(message(r.error())));
             QStringList order;
@@ -486,7 +349,7 @@ private Q_SLOTS:
     {
         REQUIRE_REGISTRIES();
         const auto pushed = pushedImages();
-        kube::RegistryClient c(&m_transport, options());
+        oci::RegistryClient c(&m_transport, options());
         const std::string registry = env("SIGNALBOX_REGISTRY_PAGED");
         for (const QString& tag : {QString("3f2c1a9"), QString(kIndexTag)}) {
             auto r = resolve(c, registry, m_repo, tag.toStdString());
@@ -510,7 +373,7 @@ private Q_SLOTS:
         QVERIFY(single->platformDigest.empty());
 
         // Behind basic auth too, compared with what skopeo sees with the same credentials.
-        kube::RegistryClient basic(&m_transport, options(env("SIGNALBOX_REGISTRY_DOCKER_CONFIG")));
+        oci::RegistryClient basic(&m_transport, options(env("SIGNALBOX_REGISTRY_DOCKER_CONFIG")));
         auto b = resolve(basic, env("SIGNALBOX_REGISTRY_BASIC"), m_repo, kIndexTag);
         QVERIFY2(b.ok(), b.ok() ? "" : qPrintable(message(b.error())));
         const QString creds =
@@ -534,7 +397,7 @@ private Q_SLOTS:
         const QByteArray wrong = "not-" + qgetenv("SIGNALBOX_REGISTRY_PASSWORD");
         const QByteArray json = "{\"auths\":{\"http://" + registry + "\":{\"auth\":\"" +
                                 (qgetenv("SIGNALBOX_REGISTRY_USER") + ":" + wrong).toBase64() + "\"}}}";
-        kube::RegistryClient c(&m_transport, options(writeDockerConfig("wrong", json)));
+        oci::RegistryClient c(&m_transport, options(writeDockerConfig("wrong", json)));
         auto r = listTags(c, registry.toStdString(), m_repo);
         QVERIFY(!r.ok());
         const QString m = message(r.error());
@@ -550,7 +413,7 @@ private Q_SLOTS:
     {
         REQUIRE_REGISTRIES();
         for (const char* var : {"SIGNALBOX_REGISTRY_ANON", "SIGNALBOX_REGISTRY_PAGED"}) {
-            kube::RegistryClient c(&m_transport, options());
+            oci::RegistryClient c(&m_transport, options());
             auto repo = listTags(c, env(var), "v-sekai/no-such-repository");
             QVERIFY(!repo.ok());
             QCOMPARE(repo.error().reason, std::string("NAME_UNKNOWN"));
@@ -566,7 +429,7 @@ private Q_SLOTS:
                      qPrintable(message(tag.error())));
         }
         // Behind the token server, a missing tag reads the same.
-        kube::RegistryClient t(&m_transport, options(env("SIGNALBOX_REGISTRY_DOCKER_CONFIG")));
+        oci::RegistryClient t(&m_transport, options(env("SIGNALBOX_REGISTRY_DOCKER_CONFIG")));
         auto tag = resolve(t, env("SIGNALBOX_REGISTRY_TOKEN"), m_repo, "deadbee");
         QVERIFY(!tag.ok());
         QVERIFY2(message(tag.error()).contains("There is no tag deadbee"), qPrintable(message(tag.error())));
@@ -577,14 +440,14 @@ private Q_SLOTS:
         REQUIRE_REGISTRIES();
         const QByteArray json =
             "{\"auths\":{\"" + qgetenv("SIGNALBOX_REGISTRY_BASIC") + "\":{}},\"credsStore\":\"desktop\"}";
-        kube::RegistryClient c(&m_transport, options(writeDockerConfig("helper", json)));
+        oci::RegistryClient c(&m_transport, options(writeDockerConfig("helper", json)));
         auto r = listTags(c, env("SIGNALBOX_REGISTRY_BASIC"), m_repo);
         QVERIFY(!r.ok());
         QVERIFY2(message(r.error()).contains("docker-credential-desktop") &&
                      message(r.error()).contains("does not run"),
                  qPrintable(message(r.error())));
 
-        kube::RegistryClient broken(&m_transport, options(writeDockerConfig("broken", "{\"auths\": ")));
+        oci::RegistryClient broken(&m_transport, options(writeDockerConfig("broken", "{\"auths\": ")));
         auto b = listTags(broken, env("SIGNALBOX_REGISTRY_BASIC"), m_repo);
         QVERIFY(!b.ok());
         QCOMPARE(b.error().kind, kube::Error::Kind::Config);
@@ -597,13 +460,13 @@ private Q_SLOTS:
         // A port that was free a moment ago: nothing listens there.
         const std::string registry = "127.0.0.1:" + std::to_string(freePort());
         QVERIFY(registry != "127.0.0.1:0");
-        kube::RegistryClient c(&m_transport, options());
+        oci::RegistryClient c(&m_transport, options());
         auto r = listTags(c, registry, m_repo);
         QVERIFY(!r.ok());
         QCOMPARE(r.error().kind, kube::Error::Kind::Transport);
         QVERIFY2(message(r.error()).contains("Nothing answers at the registry " + QString::fromStdString(registry)),
                  qPrintable(message(r.error())));
-        auto info = await<std::vector<kube::TagInfo>>([&](auto cb) { c.listTagsWithInfo(registry, m_repo, cb); });
+        auto info = await<std::vector<oci::TagInfo>>([&](auto cb) { c.listTagsWithInfo(registry, m_repo, cb); });
         QVERIFY(info && !info->ok());
     }
 

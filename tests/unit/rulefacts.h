@@ -80,7 +80,7 @@ inline model::DeployFacts deployFacts(const std::string& name)
     f.sandbox = sandboxDeployment();
     f.mayPatch = true;
     f.user = "operator";
-    kube::ManifestInfo m;
+    oci::ManifestInfo m;
     m.digest = "sha256:" + std::string(64, 'c');
     m.created = "2026-11-01T10:00:00Z";
     m.revision = "8d3c2f41aa";

@@ -30,6 +30,23 @@ private Q_SLOTS:
                                          << "groupsinfra/uro"
                                          << "docker-uro_8d3c2f41.5"
                                          << "";
+        // Docker Hub by any of its names is docker.io, and single names live under library/ there
+        // (the same rule as the registry client's locate, in oci/imageref.h).
+        QTest::newRow("docker hub named") << "docker.io/postgres:16"
+                                          << "docker.io"
+                                          << "library/postgres"
+                                          << "16"
+                                          << "";
+        QTest::newRow("docker hub legacy name") << "index.docker.io/groupsinfra/uro"
+                                                << "docker.io"
+                                                << "groupsinfra/uro"
+                                                << ""
+                                                << "";
+        QTest::newRow("docker hub API host") << "registry-1.docker.io/nginx"
+                                             << "docker.io"
+                                             << "library/nginx"
+                                             << ""
+                                             << "";
         QTest::newRow("registry with port") << "127.0.0.1:5000/team/app:v1"
                                             << "127.0.0.1:5000"
                                             << "team/app"

@@ -147,8 +147,12 @@ private Q_SLOTS:
         QTest::newRow("old pod still running") << surplus << g << int(K::Progressing);
         auto stalled = half;
         std::erase_if(stalled.conditions, [](const kube::Condition& c) { return c.type == "Progressing"; });
-        stalled.conditions.push_back({"Progressing", "False", "ProgressDeadlineExceeded",
-                                      "ReplicaSet \"uro-b-1\" has timed out progressing.", {}, {}});
+        stalled.conditions.push_back({"Progressing",
+                                      "False",
+                                      "ProgressDeadlineExceeded",
+                                      "ReplicaSet \"uro-b-1\" has timed out progressing.",
+                                      {},
+                                      {}});
         QTest::newRow("stalled") << stalled << g << int(K::Stalled);
     }
 

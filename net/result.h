@@ -6,9 +6,9 @@
 #include <utility>
 #include <variant>
 
-namespace kube {
+namespace net {
 
-// Either a value or an Error; no exception crosses the kube/ boundary.
+// Either a value or an Error; no exception crosses a library boundary.
 template <typename T> class Result {
 public:
     Result(T value) : m_v(std::move(value)) {}
@@ -46,4 +46,4 @@ private:
     std::variant<T, Error> m_v;
 };
 
-} // namespace kube
+} // namespace net

@@ -1,35 +1,34 @@
-#include "notify.h"
+#include "webhook.h"
 
 #include <QUrl>
 #include <nlohmann/json.hpp>
 
-namespace model {
+namespace net {
 
-Notifier::Notifier(kube::Transport* transport, std::string url, QObject* parent)
+ChatWebhook::ChatWebhook(Transport* transport, std::string url, QObject* parent)
     : QObject(parent), m_transport(transport), m_url(std::move(url))
 {
 }
 
-nlohmann::json Notifier::payload(const std::string& text)
+nlohmann::json ChatWebhook::payload(const std::string& text)
 {
     return {{"username", "Signalbox"}, {"content", text}, {"text", text}};
 }
 
-void Notifier::send(const std::string& text, std::function<void(kube::Result<kube::HttpResponse>)> done)
+void ChatWebhook::send(const std::string& text, std::function<void(Result<HttpResponse>)> done)
 {
     const QUrl url(QString::fromStdString(m_url));
     if (m_url.empty() || !url.isValid() ||
         (url.scheme() != QLatin1String("https") && url.scheme() != QLatin1String("http"))) {
         if (done)
-            done(kube::Error::config("The notification webhook \"" +
-                                     url.toDisplayString(QUrl::RemoveUserInfo).toStdString() +
-                                     "\" is not an http(s) URL; fix it in the configuration or --notify."));
+            done(Error::config("The notification webhook \"" + url.toDisplayString(QUrl::RemoveUserInfo).toStdString() +
+                               "\" is not an http(s) URL; fix it in the configuration or --notify."));
         return;
     }
-    kube::Endpoint endpoint;
+    Endpoint endpoint;
     endpoint.server =
         url.adjusted(QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment).toString().toStdString();
-    kube::HttpRequest request;
+    HttpRequest request;
     request.method = "POST";
     request.path = url.path(QUrl::FullyEncoded).toStdString();
     if (url.hasQuery())
@@ -39,21 +38,21 @@ void Notifier::send(const std::string& text, std::function<void(kube::Result<kub
     request.contentType = "application/json";
     request.body = payload(text).dump();
     request.timeout = std::chrono::milliseconds(10000);
-    m_transport->start(endpoint, request, [done, url](kube::Result<kube::HttpResponse> r) {
+    m_transport->start(endpoint, request, [done, url](Result<HttpResponse> r) {
         if (!done)
             return;
         if (r && (r->status < 200 || r->status >= 300)) {
             // The webhook URL holds its secret in the path: name only the host.
-            done(kube::Error{kube::Error::Kind::Api,
-                             static_cast<int>(r->status),
-                             {},
-                             "The notification webhook at " + url.host().toStdString() + " answered HTTP " +
-                                 std::to_string(r->status) + "; check its URL.",
-                             {}});
+            done(Error{Error::Kind::Api,
+                       static_cast<int>(r->status),
+                       {},
+                       "The notification webhook at " + url.host().toStdString() + " answered HTTP " +
+                           std::to_string(r->status) + "; check its URL.",
+                       {}});
             return;
         }
         done(std::move(r));
     });
 }
 
-} // namespace model
+} // namespace net

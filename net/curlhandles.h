@@ -3,7 +3,7 @@
 #include <curl/curl.h>
 #include <memory>
 
-namespace kube {
+namespace net {
 
 // Owning handles for libcurl objects, so no path leaks or double-frees one.
 struct CurlEasyDeleter {
@@ -19,4 +19,4 @@ using CurlEasy = std::unique_ptr<CURL, CurlEasyDeleter>;
 using CurlMulti = std::unique_ptr<CURLM, CurlMultiDeleter>;
 using CurlSlist = std::unique_ptr<curl_slist, CurlSlistDeleter>;
 
-} // namespace kube
+} // namespace net

@@ -7,7 +7,7 @@
 #include <cctype>
 #include <vector>
 
-namespace kube {
+namespace net {
 
 struct Transport::Request {
     Id id = 0;
@@ -428,4 +428,4 @@ Error Transport::transportError(CURLcode code, const std::string& curlDetail, co
     return e;
 }
 
-} // namespace kube
+} // namespace net

@@ -15,7 +15,7 @@
 class QSocketNotifier;
 class QTimer;
 
-namespace kube {
+namespace net {
 
 // Where and how to connect: the server and its TLS and credential material. Built from a
 // RestConfig (plus a token from an exec plugin where there is one).
@@ -99,4 +99,4 @@ private:
     Id m_nextId = 1;
 };
 
-} // namespace kube
+} // namespace net

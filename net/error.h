@@ -2,7 +2,7 @@
 
 #include <string>
 
-namespace kube {
+namespace net {
 
 // Errors come in levels: the request never got an answer (Transport), the API server
 // answered with a failure Status (Api), or the local configuration is unusable (Config).
@@ -21,4 +21,4 @@ struct Error {
     }
 };
 
-} // namespace kube
+} // namespace net

@@ -1,5 +1,7 @@
 #include "registry.h"
 
+#include "imageref.h"
+
 #include <QByteArray>
 #include <QCryptographicHash>
 #include <QPointer>
@@ -13,8 +15,14 @@
 #include <set>
 #include <sstream>
 
-namespace kube {
+namespace oci {
 
+using net::Endpoint;
+using net::Error;
+using net::HttpRequest;
+using net::HttpResponse;
+using net::Result;
+using net::Transport;
 using Json = nlohmann::json;
 
 struct RegistryClient::Credentials {
@@ -166,14 +174,13 @@ RegistryLocation RegistryClient::locate(const std::string& registry, const std::
         r = r.substr(0, r.find('/'));
     }
     const std::string host = lower(r);
-    if (host.empty() || host == "docker.io" || host == "index.docker.io" || host == "registry-1.docker.io") {
-        // Docker Hub: the name people use is not the API's host, and official images live
-        // under library/.
+    const RegistryName name = normalizeRegistryName(host, loc.repository);
+    if (name.dockerHub) {
+        // The name people use is not the API's host.
         loc.dockerHub = true;
-        loc.host = "docker.io";
+        loc.host = name.host;
         loc.server = "https://registry-1.docker.io";
-        if (!loc.repository.empty() && loc.repository.find('/') == std::string::npos)
-            loc.repository = "library/" + loc.repository;
+        loc.repository = name.repository;
         return loc;
     }
     loc.host = host;
@@ -362,7 +369,7 @@ std::shared_ptr<RegistryClient::Call> RegistryClient::makeCall(const std::string
     const auto matches = [&](const std::string& key) {
         const std::string h = authsKeyHost(key);
         if (call->location.dockerHub)
-            return h == "docker.io" || h == "index.docker.io" || h == "registry-1.docker.io";
+            return isDockerHub(h) && !h.empty();
         return h == call->location.host;
     };
     if (config.contains("auths") && config["auths"].is_object()) {
@@ -1073,4 +1080,4 @@ void RegistryClient::resolveNext(std::shared_ptr<Batch> batch)
     }
 }
 
-} // namespace kube
+} // namespace oci

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "result.h"
-#include "transport.h"
+#include "net/result.h"
+#include "net/transport.h"
 
 #include <QObject>
 #include <chrono>
@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-namespace kube {
+namespace oci {
 
 // What one tag of an image points at: the digest to deploy (the top-level one, for a
 // multi-platform index too) and what its image config says, for people to choose by.
@@ -69,10 +69,10 @@ public:
         int tokenRequests = 0; // to token servers
     };
 
-    template <typename T> using Callback = std::function<void(Result<T>)>;
+    template <typename T> using Callback = std::function<void(net::Result<T>)>;
 
-    explicit RegistryClient(Transport* transport, QObject* parent = nullptr);
-    RegistryClient(Transport* transport, Options options, QObject* parent = nullptr);
+    explicit RegistryClient(net::Transport* transport, QObject* parent = nullptr);
+    RegistryClient(net::Transport* transport, Options options, QObject* parent = nullptr);
     ~RegistryClient() override;
 
     const Options& options() const { return m_options; }
@@ -100,7 +100,7 @@ public:
         std::map<std::string, std::string> params; // realm, service, scope, error (lower-case keys)
     };
     static std::optional<Challenge> parseChallenge(const std::string& wwwAuthenticate);
-    static std::string nextLink(const HttpResponse& response); // target of rel="next", or empty
+    static std::string nextLink(const net::HttpResponse& response); // target of rel="next", or empty
 
     // The documents a registry sends, decoded without trusting them. A tag-list page: its tags
     // in order, or nothing when it is not the registry API's JSON.
@@ -128,16 +128,16 @@ private:
     };
     struct Batch;
 
-    using ResponseFn = std::function<void(Result<HttpResponse>)>;
+    using ResponseFn = std::function<void(net::Result<net::HttpResponse>)>;
 
-    std::shared_ptr<Call> makeCall(const std::string& registry, const std::string& repository, Error* error);
+    std::shared_ptr<Call> makeCall(const std::string& registry, const std::string& repository, net::Error* error);
     // One request to the registry with the auth the call has, answering 401 once with what the
     // challenge asks for, and following redirects (blobs live on CDNs).
-    void send(std::shared_ptr<Call> call, HttpRequest request, ResponseFn done);
-    void sendTo(std::shared_ptr<Call> call, Endpoint endpoint, HttpRequest request, int redirects, bool retried,
-                ResponseFn done);
+    void send(std::shared_ptr<Call> call, net::HttpRequest request, ResponseFn done);
+    void sendTo(std::shared_ptr<Call> call, net::Endpoint endpoint, net::HttpRequest request, int redirects,
+                bool retried, ResponseFn done);
     void fetchToken(std::shared_ptr<Call> call, const Challenge& challenge,
-                    std::function<void(Result<std::string>)> done);
+                    std::function<void(net::Result<std::string>)> done);
     void listPage(std::shared_ptr<Call> call, std::string path, std::shared_ptr<TagList> acc, Callback<TagList> cb);
     void readManifest(std::shared_ptr<Call> call, std::string reference, bool top, std::shared_ptr<ManifestInfo> info,
                       Callback<ManifestInfo> cb);
@@ -145,15 +145,15 @@ private:
                     Callback<ManifestInfo> cb);
     void resolveNext(std::shared_ptr<Batch> batch);
 
-    Error httpError(const Call& call, const HttpResponse& response, const std::string& what) const;
-    Error transportError(const Call& call, const Error& error) const;
+    net::Error httpError(const Call& call, const net::HttpResponse& response, const std::string& what) const;
+    net::Error transportError(const Call& call, const net::Error& error) const;
 
-    Transport* m_transport;
+    net::Transport* m_transport;
     Options m_options;
     Stats m_stats;
     std::map<std::string, CachedToken> m_tokens;   // (server, scope) -> token
     std::map<std::string, Challenge> m_challenges; // server -> what it asked for last
-    std::map<std::string, std::vector<std::function<void(Result<std::string>)>>> m_tokenWaiters;
+    std::map<std::string, std::vector<std::function<void(net::Result<std::string>)>>> m_tokenWaiters;
 };
 
-} // namespace kube
+} // namespace oci
