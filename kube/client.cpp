@@ -86,6 +86,71 @@ Client::~Client()
     }
 }
 
+Error Client::transportError(Error e, std::chrono::milliseconds timeout) const
+{
+    const std::string& server = m_config.cluster.server;
+    const std::string& proxy = m_config.cluster.proxyUrl;
+    const std::string context =
+        m_config.contextName.empty() ? std::string() : " (context \"" + m_config.contextName + "\")";
+    using Cause = Error::Cause;
+    switch (e.cause) {
+    case Cause::ProxyRefused:
+        e.message = "The proxy " + proxy + " refused to connect to " + server + " (it answered " +
+                    std::to_string(e.proxyStatus) + "). Check the proxy-url in the kubeconfig" + context +
+                    " and that the proxy lets you reach the cluster.";
+        break;
+    case Cause::ProxyConnect:
+        e.message = "Nothing answers at the proxy " + proxy + " that the kubeconfig's proxy-url" + context +
+                    " names. Check that the proxy runs and that its address is right.";
+        break;
+    case Cause::ProxyDns:
+        e.message = "The proxy " + (proxy.empty() ? std::string("of the https_proxy variable") : proxy) +
+                    " cannot be resolved. Check the proxy-url in the kubeconfig" + context +
+                    " or the https_proxy variable.";
+        break;
+    case Cause::Dns:
+        e.message = "The server name in " + server + context +
+                    " cannot be resolved. Check the server address in the kubeconfig, your network and your DNS or "
+                    "VPN.";
+        break;
+    case Cause::Connect:
+        e.message = "Nothing answers at " + server + context +
+                    ": the cluster is down or unreachable from here. Check that it runs and that you are on the "
+                    "right network or VPN.";
+        break;
+    case Cause::Timeout:
+        e.message = server + " did not answer within " + std::to_string(timeout.count() / 1000) + " s" +
+                    (context.empty() ? std::string() : " " + context.substr(1)) +
+                    ". The API server or the network is overloaded or a firewall drops the traffic; try again, and "
+                    "check the network if it keeps happening.";
+        break;
+    case Cause::Tls:
+        e.message = "The certificate of " + server + context +
+                    " is not trusted: it is not signed by the cluster's certificate authority in the kubeconfig, or "
+                    "does not name this server. Get a current kubeconfig for this cluster; do not turn verification "
+                    "off.";
+        break;
+    case Cause::TlsFiles:
+        e.message = "The certificate authority or the client certificate or key of the kubeconfig" + context +
+                    " cannot be used (" +
+                    (m_config.cluster.certificateAuthorityFile.empty() ? std::string("certificate-authority-data")
+                                                                       : m_config.cluster.certificateAuthorityFile) +
+                    ", " +
+                    (m_config.user.clientCertificateFile.empty() ? std::string("client-certificate-data")
+                                                                 : m_config.user.clientCertificateFile) +
+                    "). Check that the files exist and that the key matches the certificate.";
+        break;
+    case Cause::Broken:
+        e.message = "The connection to " + server + context + " broke off (" + e.detail.substr(0, e.detail.find(':')) +
+                    "). If it keeps happening, check that the address is the API server's and not a proxy's.";
+        break;
+    default:
+        e.message = "The request to the API server " + server + context + " failed (" + e.detail + ").";
+        break;
+    }
+    return e;
+}
+
 Endpoint Client::endpointFor(const Credential& c) const
 {
     Endpoint e;
@@ -194,7 +259,7 @@ void Client::dispatch(std::shared_ptr<Pending> p, bool retried)
                     return;
                 p->transportId = 0;
                 if (!response) {
-                    finish(response.error());
+                    finish(self->transportError(response.error(), p->request.timeout));
                     return;
                 }
                 const HttpResponse& r = response.value();

@@ -6,6 +6,7 @@
 #include "resource.h"
 
 #include <QObject>
+#include <chrono>
 #include <functional>
 #include <nlohmann/json.hpp>
 
@@ -102,6 +103,8 @@ private:
     struct Pending;
     void dispatch(std::shared_ptr<Pending> p, bool retried);
     Endpoint endpointFor(const Credential& c) const;
+    // The transport's failure as a sentence about this API server and kubeconfig context.
+    Error transportError(Error error, std::chrono::milliseconds timeout) const;
 
     RestConfig m_config;
     Transport* m_transport;

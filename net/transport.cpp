@@ -344,7 +344,9 @@ void Transport::finish(Request* request, CURLcode code)
     if (code != CURLE_OK) {
         long proxyAnswer = 0;
         curl_easy_getinfo(r->easy.get(), CURLINFO_HTTP_CONNECTCODE, &proxyAnswer);
-        r->onDone(transportError(code, r->errorBuffer, r->endpoint, r->request.timeout, proxyAnswer));
+        // A proxy from the environment (https_proxy) counts too when it answered CONNECT.
+        const bool viaProxy = !r->endpoint.proxyUrl.empty() || proxyAnswer != 0;
+        r->onDone(transportError(code, r->errorBuffer, r->endpoint.server, viaProxy, proxyAnswer));
         return;
     }
     HttpResponse response;
@@ -354,77 +356,68 @@ void Transport::finish(Request* request, CURLcode code)
     r->onDone(std::move(response));
 }
 
-Error Transport::transportError(CURLcode code, const std::string& curlDetail, const Endpoint& endpoint,
-                                std::chrono::milliseconds timeout, long proxyAnswer)
+Error::Cause Transport::causeOf(CURLcode code)
 {
-    Error e;
-    e.kind = Error::Kind::Transport;
-    e.detail = std::string(curl_easy_strerror(code)) + (curlDetail.empty() ? "" : ": " + curlDetail);
-    const std::string& server = endpoint.server;
-    if (!endpoint.proxyUrl.empty() && proxyAnswer != 0 && (proxyAnswer < 200 || proxyAnswer > 299)) {
-        e.message = "The proxy " + endpoint.proxyUrl + " refused to connect to " + server + " (it answered " +
-                    std::to_string(proxyAnswer) +
-                    "). Check the proxy-url in the kubeconfig and that the proxy "
-                    "lets you reach the cluster.";
-        return e;
-    }
-    if (!endpoint.proxyUrl.empty() && code == CURLE_COULDNT_CONNECT) {
-        e.message = "Nothing answers at the proxy " + endpoint.proxyUrl +
-                    " that the kubeconfig's proxy-url names. "
-                    "Check that the proxy runs and that its address is right.";
-        return e;
-    }
+    using Cause = Error::Cause;
     switch (code) {
+    case CURLE_OK:
+        return Cause::None;
     case CURLE_COULDNT_RESOLVE_HOST:
-        e.message = "The server name in " + server +
-                    " cannot be resolved. Check the server address in the "
-                    "kubeconfig, your network and your DNS or VPN.";
-        break;
+        return Cause::Dns;
     case CURLE_COULDNT_RESOLVE_PROXY:
-        e.message = "The proxy " + endpoint.proxyUrl +
-                    " cannot be resolved. Check the proxy-url in the kubeconfig "
-                    "or the https_proxy variable.";
-        break;
+        return Cause::ProxyDns;
     case CURLE_COULDNT_CONNECT:
-        e.message = "Nothing answers at " + server +
-                    ": the cluster is down or unreachable from here. Check that it "
-                    "runs and that you are on the right network or VPN.";
-        break;
+        return Cause::Connect;
     case CURLE_OPERATION_TIMEDOUT:
-        e.message = server + " did not answer within " + std::to_string(timeout.count() / 1000) +
-                    " s. The server or the network is overloaded or a firewall drops the traffic; try again, "
-                    "and check the network if it keeps happening.";
-        break;
+        return Cause::Timeout;
     case CURLE_PEER_FAILED_VERIFICATION:
 #if LIBCURL_VERSION_NUM < 0x073e00
     case CURLE_SSL_CACERT:
 #endif
-        e.message = "The certificate of " + server +
-                    " is not trusted: it is not signed by the cluster's "
-                    "certificate authority in the kubeconfig, or does not name this server. Get a current "
-                    "kubeconfig for this cluster; do not turn verification off.";
-        break;
+        return Cause::Tls;
     case CURLE_SSL_CACERT_BADFILE:
-        e.message = "The certificate authority file of this cluster cannot be read (" +
-                    (endpoint.caFile.empty() ? std::string("certificate-authority-data") : endpoint.caFile) +
-                    "). Check the kubeconfig's certificate-authority entry.";
-        break;
     case CURLE_SSL_CERTPROBLEM:
-        e.message = "The client certificate or key in the kubeconfig cannot be used (" +
-                    (endpoint.certFile.empty() ? std::string("client-certificate-data") : endpoint.certFile) +
-                    "). Check that the files exist and that the key matches the certificate.";
-        break;
+    case CURLE_SSL_CRL_BADFILE:
+        return Cause::TlsFiles;
     case CURLE_SSL_CONNECT_ERROR:
     case CURLE_SEND_ERROR:
     case CURLE_RECV_ERROR:
     case CURLE_GOT_NOTHING:
-        e.message = "The connection to " + server + " broke off (" + std::string(curl_easy_strerror(code)) +
-                    "). If it keeps happening, check that the address is the API server's and not a proxy's.";
-        break;
+        return Cause::Broken;
+    case CURLE_FILESIZE_EXCEEDED:
+#if LIBCURL_VERSION_NUM >= 0x080600
+    case CURLE_TOO_LARGE:
+#endif
+        return Cause::TooLarge;
+    case CURLE_WEIRD_SERVER_REPLY:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_BAD_CONTENT_ENCODING:
+    case CURLE_TOO_MANY_REDIRECTS:
+        return Cause::Protocol;
+    case CURLE_ABORTED_BY_CALLBACK:
+        return Cause::Cancelled;
     default:
-        e.message = "The request to " + server + " failed: " + std::string(curl_easy_strerror(code)) + ".";
-        break;
+        return Cause::Other;
     }
+}
+
+Error Transport::transportError(CURLcode code, const std::string& curlDetail, const std::string& server, bool viaProxy,
+                                long proxyAnswer)
+{
+    Error e;
+    e.kind = Error::Kind::Transport;
+    e.cause = causeOf(code);
+    e.detail = std::string(curl_easy_strerror(code)) + (curlDetail.empty() ? "" : ": " + curlDetail);
+    if (viaProxy && proxyAnswer != 0 && (proxyAnswer < 200 || proxyAnswer > 299)) {
+        e.cause = Error::Cause::ProxyRefused;
+        e.proxyStatus = static_cast<int>(proxyAnswer);
+    } else if (viaProxy && code == CURLE_COULDNT_CONNECT) {
+        e.cause = Error::Cause::ProxyConnect;
+    }
+    // A plain fallback; the client that sent the request says what it means for its server.
+    e.message = "The request to " + server + " failed: " + std::string(curl_easy_strerror(code)) + ".";
     return e;
 }
 

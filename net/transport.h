@@ -73,10 +73,12 @@ public:
     void cancel(Id id);
     std::size_t activeCount() const { return m_requests.size(); }
 
-    // Turns a libcurl failure into a sentence about this endpoint. `proxyAnswer`: the status a
-    // proxy gave to CONNECT, 0 when there was none.
-    static Error transportError(CURLcode code, const std::string& curlDetail, const Endpoint& endpoint,
-                                std::chrono::milliseconds timeout, long proxyAnswer = 0);
+    // Turns a libcurl failure into an Error with its cause and a plain fallback sentence naming
+    // `server` (scheme, host and port: never a path, which may hold a secret). `viaProxy`: the
+    // request went through a proxy; `proxyAnswer`: the status it gave to CONNECT, 0 when none.
+    static Error transportError(CURLcode code, const std::string& curlDetail, const std::string& server,
+                                bool viaProxy = false, long proxyAnswer = 0);
+    static Error::Cause causeOf(CURLcode code);
 
 private:
     struct Request;

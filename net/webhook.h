@@ -20,6 +20,8 @@ public:
     void send(const std::string& text, std::function<void(Result<HttpResponse>)> done = {});
 
     static nlohmann::json payload(const std::string& text);
+    // A transport failure as a sentence that names the webhook's host, never its path (the secret).
+    static Error transportError(Error error, const std::string& host, std::chrono::milliseconds timeout);
 
 private:
     Transport* m_transport;

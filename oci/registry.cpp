@@ -732,30 +732,47 @@ Error RegistryClient::transportError(const Call& call, const Error& error) const
 {
     Error e = error;
     e.kind = Error::Kind::Transport;
-    const auto was = [&](CURLcode code) { return startsWith(error.detail, curl_easy_strerror(code)); };
     const std::string registry = "the registry " + call.name + " (" + call.location.server + ")";
-    if (was(CURLE_COULDNT_CONNECT))
+    using Cause = Error::Cause;
+    switch (error.cause) {
+    case Cause::Connect:
         e.message = "Nothing answers at " + registry +
-                    ": it is down or unreachable from here. Check the registry "
-                    "address, and your network or VPN.";
-    else if (was(CURLE_COULDNT_RESOLVE_HOST))
+                    ": it is down or unreachable from here. Check the registry address, and your network or VPN.";
+        break;
+    case Cause::Dns:
         e.message = "The name of " + registry +
-                    " cannot be resolved. Check the registry address, and your network, "
-                    "DNS or VPN.";
-    else if (was(CURLE_OPERATION_TIMEDOUT))
+                    " cannot be resolved. Check the registry address, and your network, DNS or VPN.";
+        break;
+    case Cause::Timeout:
         e.message = "The registry " + call.name + " did not answer within " + secondsText(m_options.timeout) +
                     ". It or the network is overloaded, or a firewall drops the traffic; try again.";
-    else if (was(CURLE_PEER_FAILED_VERIFICATION))
+        break;
+    case Cause::Tls:
         e.message = "The certificate of " + registry +
-                    " is not trusted. If it uses a private certificate authority, "
-                    "name that authority's bundle in the settings; do not turn verification off.";
-    else if (was(CURLE_SSL_CONNECT_ERROR) || was(CURLE_GOT_NOTHING) || was(CURLE_RECV_ERROR) || was(CURLE_SEND_ERROR))
+                    " is not trusted. If it uses a private certificate authority, name that authority's bundle in "
+                    "the settings; do not turn verification off.";
+        break;
+    case Cause::TlsFiles:
+        e.message = "The certificate authority bundle for registries" +
+                    (m_options.caFile.empty() ? std::string() : " (" + m_options.caFile + ")") +
+                    " cannot be read, so " + registry + " cannot be checked. Name a readable PEM file in the settings.";
+        break;
+    case Cause::Broken:
         e.message = "The connection to " + registry + " broke off (" + error.detail +
-                    "). If the registry speaks "
-                    "plain HTTP, name it as http://" +
-                    call.location.host + "; otherwise try again.";
-    else
+                    "). If the registry speaks plain HTTP, name it as http://" + call.location.host +
+                    "; otherwise try again.";
+        break;
+    case Cause::ProxyDns:
+    case Cause::ProxyConnect:
+    case Cause::ProxyRefused:
+        e.message = "The proxy on the way to " + registry + " failed (" + error.detail +
+                    (error.proxyStatus ? ", it answered " + std::to_string(error.proxyStatus) : std::string()) +
+                    "). Check the https_proxy and no_proxy variables.";
+        break;
+    default:
         e.message = "The request to " + registry + " failed: " + error.detail + ".";
+        break;
+    }
     return e;
 }
 
