@@ -1,5 +1,6 @@
 #include "registry.h"
 
+#include "dockerconfig.h"
 #include "imageref.h"
 
 #include <QByteArray>
@@ -24,15 +25,6 @@ using net::HttpResponse;
 using net::Result;
 using net::Transport;
 using Json = nlohmann::json;
-
-struct RegistryClient::Credentials {
-    std::string username, password;
-    std::string identityToken; // Docker's `identitytoken`: an OAuth2 refresh token
-    std::string helper;        // a credential helper named for this host, when nothing is inline
-    std::string source;        // the Docker config file read
-
-    bool any() const { return !username.empty() || !identityToken.empty(); }
-};
 
 // One top-level operation (a listing, a resolve) against one repository.
 struct RegistryClient::Call {
@@ -119,15 +111,6 @@ bool isLoopback(const std::string& host)
     return name == "localhost" || startsWith(name, "127.");
 }
 
-// The host part of a key in a Docker config's `auths`: they are written as hosts or as URLs.
-std::string authsKeyHost(std::string key)
-{
-    key = lower(trim(key));
-    if (const auto p = key.find("://"); p != std::string::npos)
-        key = key.substr(p + 3);
-    return key.substr(0, key.find('/'));
-}
-
 std::string str(const Json& object, const char* key)
 {
     if (!object.is_object())
@@ -155,6 +138,7 @@ RegistryClient::~RegistryClient() = default;
 void RegistryClient::clearAuthCache()
 {
     m_tokens.clear();
+    m_helperAnswers.clear();
     m_challenges.clear();
 }
 
@@ -344,66 +328,50 @@ std::shared_ptr<RegistryClient::Call> RegistryClient::makeCall(const std::string
     }
 
     // Credentials, as Docker keeps them: $DOCKER_CONFIG/config.json or ~/.docker/config.json.
-    std::string path = m_options.dockerConfigPath;
-    if (path.empty()) {
-        if (const char* dir = std::getenv("DOCKER_CONFIG"); dir && *dir)
-            path = std::string(dir) + "/config.json";
-        else if (const char* home = std::getenv("HOME"); home && *home)
-            path = std::string(home) + "/.docker/config.json";
-    }
-    Credentials& creds = call->credentials;
-    creds.source = path;
-    std::ifstream in(path, std::ios::binary);
-    if (path.empty() || !in)
-        return call; // no Docker config: anonymous, as docker does
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    const Json config = Json::parse(buffer.str(), nullptr, false);
-    if (!config.is_object()) {
-        *error = Error::config("The Docker config " + path +
-                               " is not valid JSON, so its registry credentials cannot "
-                               "be read. Fix the file (or log in again with docker login), or name another file "
-                               "in the settings.");
+    auto creds =
+        readDockerConfig(dockerConfigPath(m_options.dockerConfigPath), call->location.host, call->location.dockerHub);
+    if (!creds) {
+        *error = creds.error();
         return nullptr;
     }
-    const auto matches = [&](const std::string& key) {
-        const std::string h = authsKeyHost(key);
-        if (call->location.dockerHub)
-            return isDockerHub(h) && !h.empty();
-        return h == call->location.host;
-    };
-    if (config.contains("auths") && config["auths"].is_object()) {
-        for (const auto& [key, entry] : config["auths"].items()) {
-            if (!matches(key) || !entry.is_object())
-                continue;
-            const std::string auth = str(entry, "auth");
-            if (!auth.empty()) {
-                const QByteArray decoded = QByteArray::fromBase64(QByteArray::fromStdString(auth));
-                const auto colon = decoded.indexOf(':');
-                if (colon > 0) {
-                    creds.username = decoded.left(colon).toStdString();
-                    creds.password = decoded.mid(colon + 1).toStdString();
-                }
-            }
-            if (creds.username.empty()) {
-                creds.username = str(entry, "username");
-                creds.password = str(entry, "password");
-            }
-            creds.identityToken = str(entry, "identitytoken");
-            if (creds.any())
-                break;
-        }
-    }
-    if (!creds.any()) {
-        if (config.contains("credHelpers") && config["credHelpers"].is_object()) {
-            for (const auto& [key, helper] : config["credHelpers"].items())
-                if (matches(key) && helper.is_string())
-                    creds.helper = helper.get<std::string>();
-        }
-        if (creds.helper.empty())
-            creds.helper = str(config, "credsStore");
-    }
+    call->credentials = std::move(creds).value();
     return call;
+}
+
+void RegistryClient::withCredentials(std::shared_ptr<Call> call, std::function<void(std::optional<Error>)> next)
+{
+    if (call->credentials.helper.empty()) {
+        next(std::nullopt);
+        return;
+    }
+    const std::string key = call->credentials.helper + " " + call->credentials.helperServer;
+    if (const auto it = m_helperAnswers.find(key); it != m_helperAnswers.end()) {
+        call->credentials = it->second;
+        next(std::nullopt);
+        return;
+    }
+    auto& waiters = m_helperWaiters[key];
+    waiters.push_back([call, next](const Result<DockerCredentials>& r) {
+        if (!r) {
+            next(r.error());
+            return;
+        }
+        call->credentials = r.value();
+        next(std::nullopt);
+    });
+    if (waiters.size() > 1)
+        return; // one run of a helper per server at a time; the others wait for its answer
+    QPointer<RegistryClient> self(this);
+    runCredentialHelper(call->credentials, m_options.helperTimeout, this, [self, key](Result<DockerCredentials> r) {
+        if (!self)
+            return;
+        if (r)
+            self->m_helperAnswers[key] = r.value(); // kept until clearAuthCache
+        auto pending = std::move(self->m_helperWaiters[key]);
+        self->m_helperWaiters.erase(key);
+        for (auto& fn : pending)
+            fn(r);
+    });
 }
 
 void RegistryClient::send(std::shared_ptr<Call> call, HttpRequest request, ResponseFn done)
@@ -669,17 +637,20 @@ Error RegistryClient::httpError(const Call& call, const HttpResponse& response, 
                 ": the repository does not exist or is private. Check its name" +
                 (creds.any() ? " and your access to it." : ", or log in with docker login " + call.location.host + ".");
         } else if (creds.any()) {
+            const std::string from = creds.helper.empty()
+                                         ? creds.source
+                                         : "docker-credential-" + creds.helper + " (named in " + creds.source + ")";
             e.message =
                 registry + " refused the credentials " +
                 (creds.username.empty() || !creds.identityToken.empty() ? std::string("(an identity token)")
                                                                         : "of user \"" + creds.username + "\"") +
-                " from " + creds.source + ": they are wrong or expired. Log in again with docker login " +
-                call.location.host + ", or correct them in that file.";
+                " from " + from + ": they are wrong or expired. Log in again with docker login " + call.location.host +
+                (creds.helper.empty() ? ", or correct them in that file." : ".");
         } else if (!creds.helper.empty()) {
-            e.message = registry + " needs credentials to read " + repo + ". The Docker config " + creds.source +
-                        " keeps them in the credential helper docker-credential-" + creds.helper +
-                        ", which Signalbox does not run: add an auths entry for " + call.location.host +
-                        " with the credentials to a Docker config file and name that file in the settings.";
+            e.message = registry + " needs credentials to read " + repo +
+                        ", and the credential helper docker-credential-" + creds.helper + " (named in " + creds.source +
+                        ") has none for " + creds.helperServer + ". Log in with docker login " + call.location.host +
+                        ".";
         } else {
             e.message = registry + " needs credentials to read " + repo + ", and " +
                         (creds.source.empty() ? std::string("there is no Docker config file")
@@ -788,7 +759,16 @@ void RegistryClient::listTags(const std::string& registry, const std::string& re
     }
     const std::string path =
         "/v2/" + call->location.repository + "/tags/list?n=" + std::to_string(std::max(1, m_options.pageSize));
-    listPage(call, path, std::make_shared<TagList>(), std::move(cb));
+    QPointer<RegistryClient> self(this);
+    withCredentials(call, [self, call, path, cb](std::optional<Error> failed) {
+        if (!self)
+            return;
+        if (failed) {
+            cb(*failed);
+            return;
+        }
+        self->listPage(call, path, std::make_shared<TagList>(), cb);
+    });
 }
 
 void RegistryClient::listPage(std::shared_ptr<Call> call, std::string path, std::shared_ptr<TagList> acc,
@@ -872,7 +852,16 @@ void RegistryClient::resolve(const std::string& registry, const std::string& rep
         QTimer::singleShot(0, this, [cb, error] { cb(error); });
         return;
     }
-    readManifest(call, tag, true, std::make_shared<ManifestInfo>(), std::move(cb));
+    QPointer<RegistryClient> self(this);
+    withCredentials(call, [self, call, tag, cb](std::optional<Error> failed) {
+        if (!self)
+            return;
+        if (failed) {
+            cb(*failed);
+            return;
+        }
+        self->readManifest(call, tag, true, std::make_shared<ManifestInfo>(), cb);
+    });
 }
 
 void RegistryClient::readManifest(std::shared_ptr<Call> call, std::string reference, bool top,

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "dockerconfig.h"
 #include "net/result.h"
 #include "net/transport.h"
 
@@ -62,6 +63,7 @@ public:
         int maxPages = 100;           // the guard against a listing that never ends
         int parallelResolves = 4;     // listTagsWithInfo resolves at most this many tags at once
         std::chrono::milliseconds timeout{30000};
+        std::chrono::milliseconds helperTimeout{30000}; // a docker-credential helper's answer
     };
     // What the client sent, for tests and diagnostics.
     struct Stats {
@@ -121,7 +123,7 @@ public:
 
 private:
     struct Call;
-    struct Credentials;
+    using Credentials = DockerCredentials;
     struct CachedToken {
         std::string token;
         std::chrono::steady_clock::time_point expires;
@@ -130,6 +132,8 @@ private:
 
     using ResponseFn = std::function<void(net::Result<net::HttpResponse>)>;
 
+    // Runs the Docker config's credential helper for the call's registry once (then from the cache).
+    void withCredentials(std::shared_ptr<Call> call, std::function<void(std::optional<net::Error>)> next);
     std::shared_ptr<Call> makeCall(const std::string& registry, const std::string& repository, net::Error* error);
     // One request to the registry with the auth the call has, answering 401 once with what the
     // challenge asks for, and following redirects (blobs live on CDNs).
@@ -154,6 +158,8 @@ private:
     std::map<std::string, CachedToken> m_tokens;   // (server, scope) -> token
     std::map<std::string, Challenge> m_challenges; // server -> what it asked for last
     std::map<std::string, std::vector<std::function<void(net::Result<std::string>)>>> m_tokenWaiters;
+    std::map<std::string, DockerCredentials> m_helperAnswers; // (helper, server) -> its answer
+    std::map<std::string, std::vector<std::function<void(const net::Result<DockerCredentials>&)>>> m_helperWaiters;
 };
 
 } // namespace oci

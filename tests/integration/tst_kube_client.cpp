@@ -448,6 +448,12 @@ private Q_SLOTS:
         QVERIFY(!who);
         QVERIFY2(message(who).startsWith(QStringLiteral("Nothing answers at https://127.0.0.1:1")),
                  qPrintable(message(who)));
+        // The Kubernetes client's own sentence: it names the context, and the cause is typed.
+        QVERIFY(!rc.contextName.empty());
+        QVERIFY2(message(who).contains(QString::fromStdString(" (context \"" + rc.contextName + "\")")) &&
+                     message(who).contains("the cluster is down or unreachable"),
+                 qPrintable(message(who)));
+        QCOMPARE(who.error().cause, kube::Error::Cause::Connect);
     }
 
     void watchSeesASelectorChangeWithinOneSecond()

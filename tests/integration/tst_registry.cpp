@@ -5,6 +5,7 @@
 #include "oci/registry.h"
 #include "support/kubetest.h"
 
+#include <QDir>
 #include <QFile>
 #include <QProcessEnvironment>
 #include <QTemporaryDir>
@@ -141,6 +142,30 @@ private:
             return {};
         f.write(json);
         return path.toStdString();
+    }
+
+    // Writes docker-credential-NAME into a folder of the test's that is first on PATH. It records
+    // what it was asked (its standard input) in NAME.asked, then runs `body`.
+    void writeHelper(const QString& name, const QByteArray& body)
+    {
+        const QString dir = m_tmp.path() + "/bin";
+        QDir().mkpath(dir);
+        const QString path = dir + "/docker-credential-" + name;
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        f.write("#!/bin/sh\n[ \"$1\" = get ] || exit 3\nread -r server\nprintf '%s' \"$server\" > \"" +
+                (m_tmp.path() + "/" + name + ".asked").toUtf8() + "\"\n" + body + "\n");
+        f.close();
+        QVERIFY(f.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
+        const QByteArray pathVar = qgetenv("PATH");
+        if (!pathVar.startsWith(dir.toUtf8() + ":"))
+            qputenv("PATH", dir.toUtf8() + ":" + pathVar);
+    }
+
+    QString askedOf(const QString& name)
+    {
+        QFile f(m_tmp.path() + "/" + name + ".asked");
+        return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()) : QStringLiteral("(never run)");
     }
 
     kube::Result<oci::TagList> listTags(oci::RegistryClient& c, const std::string& registry, const std::string& repo)
@@ -409,6 +434,106 @@ private Q_SLOTS:
                  "the password must not appear in messages");
     }
 
+    // Credential helpers as Docker runs them: docker-credential-NAME get, the server on stdin,
+    // JSON on stdout. The helpers are scripts this test writes; the secret comes from the
+    // fixture's environment and must never show in a message.
+    void readsCredentialsFromACredentialHelper()
+    {
+        REQUIRE_REGISTRIES();
+        // The helper answers for the basic-auth registry only; for others it has nothing, as
+        // real helpers say it.
+        writeHelper("sbstore", "if [ \"$server\" = \"$SIGNALBOX_REGISTRY_BASIC\" ]; then\n"
+                               "  printf '{\"ServerURL\":\"%s\",\"Username\":\"%s\",\"Secret\":\"%s\"}' \"$server\" "
+                               "\"$SIGNALBOX_REGISTRY_USER\" \"$SIGNALBOX_REGISTRY_PASSWORD\"\n"
+                               "else echo 'credentials not found in native keychain'; exit 1; fi");
+        // An inline auths entry with a wrong password: Docker asks the credsStore all the same.
+        const QByteArray registry = qgetenv("SIGNALBOX_REGISTRY_BASIC");
+        const QByteArray json = "{\"credsStore\":\"sbstore\",\"auths\":{\"" + registry + "\":{\"auth\":\"" +
+                                QByteArray("someone:wrong").toBase64() + "\"}}}";
+        oci::RegistryClient c(&m_transport, options(writeDockerConfig("store", json)));
+        auto r = listTags(c, registry.toStdString(), m_repo);
+        QVERIFY2(r.ok(), r.ok() ? "" : qPrintable(message(r.error())));
+        QCOMPARE(r->tags.size(), std::size_t(kNewestFirst.size()));
+        QCOMPARE(askedOf("sbstore"), QString::fromUtf8(registry));
+        // Its answer is kept: the tag details do not run it again for every tag.
+        QFile::remove(m_tmp.path() + "/sbstore.asked");
+        auto info = resolve(c, registry.toStdString(), m_repo, "e91a6c0");
+        QVERIFY2(info.ok(), info.ok() ? "" : qPrintable(message(info.error())));
+        QCOMPARE(askedOf("sbstore"), QStringLiteral("(never run)"));
+
+        // A helper with nothing for this registry: anonymous, and the 401 names the helper.
+        oci::RegistryClient none(&m_transport, options(writeDockerConfig("store", json)));
+        auto refused = listTags(none, env("SIGNALBOX_REGISTRY_TOKEN"), m_repo);
+        QVERIFY(!refused.ok());
+        QVERIFY2(message(refused.error()).contains("docker-credential-sbstore") &&
+                     message(refused.error()).contains("has none for"),
+                 qPrintable(message(refused.error())));
+    }
+
+    void namesACredentialHelperThatIsMissing()
+    {
+        REQUIRE_REGISTRIES();
+        writeHelper("sbunused", "exit 0"); // puts the test's folder on PATH; the named helper is not in it
+        const QByteArray json = "{\"credsStore\":\"sbnowhere\"}";
+        oci::RegistryClient c(&m_transport, options(writeDockerConfig("missing", json)));
+        auto r = listTags(c, env("SIGNALBOX_REGISTRY_BASIC"), m_repo);
+        QVERIFY(!r.ok());
+        const QString m = message(r.error());
+        QVERIFY2(m.contains("docker-credential-sbnowhere") && m.contains("not installed or not on PATH") &&
+                     m.contains("Install it"),
+                 qPrintable(m));
+        QCOMPARE(c.stats().requests, 0); // nothing was sent without the credentials it names
+    }
+
+    void namesACredentialHelperThatFails()
+    {
+        REQUIRE_REGISTRIES();
+        // A helper that fails after printing what would be its answer: the message says that it
+        // failed and what it said on stderr, never the secret from its stdout.
+        writeHelper("sbfail", "printf '{\"Username\":\"u\",\"Secret\":\"%s\"}' \"$SIGNALBOX_REGISTRY_PASSWORD\"\n"
+                              "echo 'error: the keychain is locked' >&2\nexit 1");
+        const QByteArray registry = qgetenv("SIGNALBOX_REGISTRY_BASIC");
+        const QByteArray json = "{\"credHelpers\":{\"" + registry + "\":\"sbfail\"}}";
+        oci::RegistryClient c(&m_transport, options(writeDockerConfig("fail", json)));
+        auto r = listTags(c, registry.toStdString(), m_repo);
+        QVERIFY(!r.ok());
+        const QString m = message(r.error());
+        QVERIFY2(m.contains("docker-credential-sbfail") && m.contains("exit code 1") &&
+                     m.contains("the keychain is locked") && m.contains("docker login"),
+                 qPrintable(m));
+        const QString password = qEnvironmentVariable("SIGNALBOX_REGISTRY_PASSWORD");
+        QVERIFY2(!m.contains(password) && !QString::fromStdString(r.error().detail).contains(password),
+                 "the helper's secret must not appear in messages");
+
+        // Only its stdout: the first line, unless it looks like its answer.
+        writeHelper("sbfailout", "printf '{\"Secret\":\"%s\"}' \"$SIGNALBOX_REGISTRY_PASSWORD\"\nexit 1");
+        oci::RegistryClient c2(&m_transport, options(writeDockerConfig("failout", "{\"credsStore\":\"sbfailout\"}")));
+        auto r2 = listTags(c2, registry.toStdString(), m_repo);
+        QVERIFY(!r2.ok());
+        QVERIFY2(message(r2.error()).contains("docker-credential-sbfailout") && !message(r2.error()).contains(password),
+                 "the helper's secret must not appear in messages");
+    }
+
+    void usesAHelperForOneHostAndAuthsForAnother()
+    {
+        REQUIRE_REGISTRIES();
+        writeHelper("sbbasic", "printf '{\"ServerURL\":\"%s\",\"Username\":\"%s\",\"Secret\":\"%s\"}' \"$server\" "
+                               "\"$SIGNALBOX_REGISTRY_USER\" \"$SIGNALBOX_REGISTRY_PASSWORD\"");
+        const QByteArray basic = qgetenv("SIGNALBOX_REGISTRY_BASIC");
+        const QByteArray token = qgetenv("SIGNALBOX_REGISTRY_TOKEN");
+        const QByteArray json =
+            "{\"credHelpers\":{\"" + basic + "\":\"sbbasic\"},\"auths\":{\"" + token + "\":{\"auth\":\"" +
+            (qgetenv("SIGNALBOX_REGISTRY_USER") + ":" + qgetenv("SIGNALBOX_REGISTRY_PASSWORD")).toBase64() + "\"}}}";
+        oci::RegistryClient c(&m_transport, options(writeDockerConfig("mixed", json)));
+        QFile::remove(m_tmp.path() + "/sbbasic.asked");
+        auto viaAuths = listTags(c, token.toStdString(), m_repo);
+        QVERIFY2(viaAuths.ok(), viaAuths.ok() ? "" : qPrintable(message(viaAuths.error())));
+        QCOMPARE(askedOf("sbbasic"), QStringLiteral("(never run)")); // not asked for the other host
+        auto viaHelper = listTags(c, basic.toStdString(), m_repo);
+        QVERIFY2(viaHelper.ok(), viaHelper.ok() ? "" : qPrintable(message(viaHelper.error())));
+        QCOMPARE(askedOf("sbbasic"), QString::fromUtf8(basic));
+    }
+
     void saysWhatIsMissing()
     {
         REQUIRE_REGISTRIES();
@@ -435,18 +560,9 @@ private Q_SLOTS:
         QVERIFY2(message(tag.error()).contains("There is no tag deadbee"), qPrintable(message(tag.error())));
     }
 
-    void saysWhenCredentialsLiveInAHelper()
+    void saysWhenTheDockerConfigIsBroken()
     {
         REQUIRE_REGISTRIES();
-        const QByteArray json =
-            "{\"auths\":{\"" + qgetenv("SIGNALBOX_REGISTRY_BASIC") + "\":{}},\"credsStore\":\"desktop\"}";
-        oci::RegistryClient c(&m_transport, options(writeDockerConfig("helper", json)));
-        auto r = listTags(c, env("SIGNALBOX_REGISTRY_BASIC"), m_repo);
-        QVERIFY(!r.ok());
-        QVERIFY2(message(r.error()).contains("docker-credential-desktop") &&
-                     message(r.error()).contains("does not run"),
-                 qPrintable(message(r.error())));
-
         oci::RegistryClient broken(&m_transport, options(writeDockerConfig("broken", "{\"auths\": ")));
         auto b = listTags(broken, env("SIGNALBOX_REGISTRY_BASIC"), m_repo);
         QVERIFY(!b.ok());
