@@ -168,6 +168,48 @@ private Q_SLOTS:
                                                             "into a typed value instead):\n") +
                                              found.join(QLatin1Char('\n'))));
     }
+
+    // Includes point down the layers: net knows none of the others, kube and oci not each other,
+    // and ui gets what it needs of the transport through the libraries above net, never net/.
+    void includesPointDownwards()
+    {
+        const QDir root(testsupport::sourceDir());
+        const std::vector<std::pair<const char*, QStringList>> forbidden = {
+            {"net", {"kube/", "oci/", "model/", "ui/", "app/"}},
+            {"kube", {"oci/", "model/", "ui/", "app/"}},
+            {"oci", {"kube/", "model/", "ui/", "app/"}},
+            {"model", {"ui/", "app/"}},
+            {"ui", {"net/", "app/"}},
+        };
+        const QRegularExpression include(QStringLiteral("^\\s*#\\s*include\\s*\"([^\"]+)\""));
+        QStringList found;
+        int files = 0;
+        for (const auto& [folder, banned] : forbidden) {
+            const QDir dir(root.filePath(QString::fromLatin1(folder)));
+            QVERIFY2(dir.exists(), qPrintable(dir.path()));
+            for (const QString& name : dir.entryList({QStringLiteral("*.cpp"), QStringLiteral("*.h")}, QDir::Files)) {
+                QFile f(dir.filePath(name));
+                QVERIFY(f.open(QIODevice::ReadOnly));
+                ++files;
+                int number = 0;
+                for (const QString& line : QString::fromUtf8(f.readAll()).split(QLatin1Char('\n'))) {
+                    ++number;
+                    const auto m = include.match(line);
+                    if (!m.hasMatch())
+                        continue;
+                    for (const QString& b : banned)
+                        if (m.captured(1).startsWith(b))
+                            found << QStringLiteral("%1/%2:%3: %4")
+                                         .arg(QString::fromLatin1(folder), name)
+                                         .arg(number)
+                                         .arg(line.trimmed());
+                }
+            }
+        }
+        QVERIFY(files > 40);
+        QVERIFY2(found.isEmpty(),
+                 qPrintable(QStringLiteral("includes against the layers:\n") + found.join(QLatin1Char('\n'))));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestBoundary)
