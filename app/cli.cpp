@@ -2,6 +2,7 @@
 
 #include "kube/kubeconfig.h"
 #include "model/deploy.h"
+#include "model/groupdeploy.h"
 #include "model/imageref.h"
 #include "model/servicelookup.h"
 #include "model/servicestate.h"
@@ -323,97 +324,47 @@ private:
             QCoreApplication::exit(exitUsage);
             return;
         }
-        const auto members = model::groupOf(m_services, name);
-        auto plans = std::make_shared<std::vector<model::DeployPlan>>(members.size());
-        auto left = std::make_shared<std::size_t>(members.size());
-        m_deployers.assign(members.size(), nullptr);
-        for (std::size_t i = 0; i < members.size(); ++i) {
-            const auto& spec = members[i];
-            // The configured repository, else the one the slot runs now (without tag or digest).
-            const std::string repository = spec.imageRepository;
-            auto* deployer = new model::Deployer(&m_client, &m_registry, spec, this);
-            m_deployers[i] = deployer;
-            auto start = [this, deployer, plans, left, i, target, members](const std::string& repo) {
-                if (repo.empty()) {
-                    complain(members[i].name + " has no image repository: set `image:` for it in the configuration.");
-                    QCoreApplication::exit(exitUsage);
-                    return;
-                }
-                deployer->plan(target, repo + ":" + m_options.tag.toStdString(),
-                               [this, plans, left, i](model::DeployPlan plan) {
-                                   (*plans)[i] = plan;
-                                   if (--*left == 0)
-                                       runGroup(plans);
-                               });
-            };
-            if (!repository.empty()) {
-                start(repository);
-                continue;
-            }
-            const std::string ns = target == model::DeployTarget::Sandbox ? spec.sandboxNamespace : spec.ns;
-            const std::string dep = target == model::DeployTarget::Sandbox ? spec.sandboxDeployment : spec.slotA;
-            m_client.get(kube::resources::deployments, ns, dep, [start](kube::Result<json> r) {
-                std::string repo;
-                if (r)
-                    if (auto d = kube::parseDeployment(r.value()); d && !d->podTemplate.containers.empty())
-                        if (auto ref = model::parseImageRef(d->podTemplate.containers.front().image))
-                            repo = ref->name();
-                start(repo);
-            });
-        }
+        m_group = new model::GroupDeployer(&m_client, &m_registry, model::groupOf(m_services, name), this);
+        m_group->plan(name, target, m_options.tag.toStdString(),
+                      [this](model::GroupDeployPlan plan) { runGroup(plan); });
     }
 
-    void runGroup(std::shared_ptr<std::vector<model::DeployPlan>> plans)
+    void runGroup(const model::GroupDeployPlan& plan)
     {
-        bool ok = true;
         int code = 3;
-        for (const auto& p : *plans) {
+        for (const auto& p : plan.members) {
             if (!m_options.json)
                 showPlan(p);
             if (!p.allowed()) {
-                ok = false;
                 const model::Check* f = p.firstFailure();
                 code = p.badInput ? exitUsage : f && f->permission ? 4 : code;
                 complain("refused for " + p.service + ": " + (f ? f->text : std::string("nothing to deploy")));
             }
         }
-        if (m_options.json) {
-            json all = json::array();
-            for (const auto& p : *plans)
-                all.push_back(p.toJson());
-            say(all.dump(2));
-        }
-        if (!ok) {
+        if (m_options.json)
+            say(plan.toJson().dump(2));
+        if (!plan.allowed()) {
             complain("nothing was deployed: every member of the group must pass first.");
             QCoreApplication::exit(code);
             return;
         }
-        m_user = plans->front().user;
-        deployNext(plans, 0);
-    }
-
-    void deployNext(std::shared_ptr<std::vector<model::DeployPlan>> plans, std::size_t i)
-    {
-        if (i == plans->size()) {
-            finishWith(0, "✅ " + who() + " · deployed group " + plans->front().spec.group + " to " +
-                              model::targetName(plans->front().target) + " with tag " + m_options.tag.toStdString());
-            return;
-        }
-        const model::DeployPlan& p = (*plans)[i];
-        m_deployers[i]->execute(p, m_options.wait, progressPrinter(), [this, plans, i](model::DeployOutcome o) {
-            if (o.exitCode() != 0) {
-                std::string done;
-                for (std::size_t j = 0; j < i; ++j)
-                    done += (done.empty() ? "" : ", ") + (*plans)[j].service;
-                const std::string text =
-                    o.message + (done.empty() ? " Nothing else was deployed." : " Already deployed: " + done + ".");
-                complain(text);
-                finishWith(o.exitCode(), "❌ " + who() + " · " + (*plans)[i].service + " · deploy: " + text);
-                return;
-            }
-            say(o.message);
-            deployNext(plans, i + 1);
-        });
+        m_user = plan.members.front().user;
+        m_group->execute(
+            plan, m_options.wait, progressPrinter(),
+            [](const model::DeployPlan&, const model::DeployOutcome& o) {
+                if (model::deploySucceeded(o))
+                    say(o.message);
+            },
+            [this, plan](model::GroupDeployOutcome o) {
+                if (!o.ok()) {
+                    complain(o.message);
+                    const std::string service = plan.members.at(o.deployed.size()).service;
+                    finishWith(o.last.exitCode(), "❌ " + who() + " · " + service + " · deploy: " + o.message);
+                    return;
+                }
+                finishWith(0, "✅ " + who() + " · deployed group " + plan.members.front().spec.group + " to " +
+                                  model::targetName(plan.target) + " with tag " + m_options.tag.toStdString());
+            });
     }
 
     void swap(model::SwapPlan::Kind kind)
@@ -449,7 +400,7 @@ private:
     oci::RegistryClient m_registry{&m_transport};
     model::Deployer* m_deployer = nullptr;
     std::string m_user;
-    std::vector<model::Deployer*> m_deployers;
+    model::GroupDeployer* m_group = nullptr;
     std::vector<model::ServiceSpec> m_services;
     model::Swapper* m_swapper = nullptr;
 };

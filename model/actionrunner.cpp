@@ -164,4 +164,47 @@ int ActionRunner::startDeploy(kube::Client* client, oci::RegistryClient* registr
     return id;
 }
 
+int ActionRunner::startGroupDeploy(kube::Client* client, oci::RegistryClient* registry, const ServiceConfig& config,
+                                   const GroupDeployPlan& confirmed, bool wait)
+{
+    Activity a;
+    a.kind = Activity::Kind::Deploy;
+    a.context = client ? client->config().contextName : std::string();
+    a.service = confirmed.service;
+    a.user = confirmed.members.empty() ? std::string() : confirmed.members.front().user;
+    std::vector<ServiceSpec> members;
+    std::string others;
+    for (const auto& m : confirmed.members) {
+        a.ns = m.spec.ns;
+        a.services.push_back(m.service);
+        members.push_back(m.spec);
+        if (m.service != confirmed.service)
+            others += (others.empty() ? "" : ", ") + m.service;
+    }
+    a.title = "Deploy " + confirmed.tag + " to " + confirmed.service +
+              (others.empty() ? "" : " (with " + others + ")") + " " + targetName(confirmed.target);
+    const int id = add(std::move(a)).id;
+    Q_EMIT started(id);
+    if (!client || confirmed.members.empty()) {
+        end(id, false, 1, "There is no connection to deploy with. Nothing was changed.", {});
+        return id;
+    }
+    auto* group = new GroupDeployer(client, registry, std::move(members), this);
+    const std::string webhook = config.webhook;
+    group->execute(
+        confirmed, wait, [this, id](const std::string& text) { step(id, text); },
+        [this, id](const DeployPlan& p, const DeployOutcome& o) {
+            if (deploySucceeded(o))
+                step(id, p.service + ": " + o.message);
+        },
+        [this, id, group, webhook](GroupDeployOutcome o) {
+            DeployOutcome last = o.last;
+            last.message = o.message;
+            end(id, o.ok(), last.exitCode(), o.message, webhook);
+            Q_EMIT deployFinished(id, last);
+            group->deleteLater();
+        });
+    return id;
+}
+
 } // namespace model

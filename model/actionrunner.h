@@ -1,6 +1,7 @@
 #pragma once
 
 #include "deploy.h"
+#include "groupdeploy.h"
 #include "swap.h"
 
 #include <QDateTime>
@@ -55,6 +56,10 @@ public:
     // Executes a confirmed deploy plan and (with `wait`) follows its rollout.
     int startDeploy(kube::Client* client, oci::RegistryClient* registry, const ServiceConfig& config,
                     const DeployPlan& confirmed, bool wait);
+    // Deploys every member of a confirmed group plan, one after another, stopping at the first
+    // failure (its outcome says which members were deployed before it).
+    int startGroupDeploy(kube::Client* client, oci::RegistryClient* registry, const ServiceConfig& config,
+                         const GroupDeployPlan& confirmed, bool wait);
 
     const std::vector<Activity>& activities() const { return m_activities; }
     const Activity* activity(int id) const;

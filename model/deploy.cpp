@@ -1,6 +1,7 @@
 #include "deploy.h"
 
 #include "release.h"
+#include "rules.h"
 #include "servicestate.h"
 
 #include <QDateTime>
@@ -26,6 +27,7 @@ struct DeployRun {
     std::function<void(DeployOutcome)> done;
     std::int64_t generation = 0;
     qint64 deadline = 0;
+    std::string at; // when the deploy was made, as recorded
 };
 
 const char* targetName(DeployTarget t)
@@ -102,131 +104,52 @@ Deployer::Deployer(kube::Client* client, oci::RegistryClient* registry, ServiceS
 
 void Deployer::plan(DeployTarget target, const std::string& image, std::function<void(DeployPlan)> done)
 {
-    auto p = std::make_shared<DeployPlan>();
-    p->service = m_spec.name;
-    p->spec = m_spec;
-    p->target = target;
-    p->imageText = image;
-    if (target == DeployTarget::Live) {
-        p->checks.push_back({"Live is never a deploy target: deploy to staging, then swap", false});
-        done(*p);
+    const DeployPlan request = deployRequest(target, m_spec, image);
+    if (!request.checks.empty()) {
+        done(request);
         return;
     }
-    std::string why;
-    const auto ref = parseImageRef(image, &why);
-    if (!ref) {
-        p->badInput = true;
-        p->checks.push_back({"\"" + image + "\" is an image reference (" + why + ")", false});
-        done(*p);
-        return;
-    }
-    p->ref = *ref;
-    p->tag = ref->tag;
-
-    struct Read {
-        std::optional<kube::Service> live, staging;
-        std::optional<kube::Deployment> a, b, sandbox;
-        std::optional<kube::Error> error;
-        std::optional<oci::ManifestInfo> manifest;
-        std::optional<kube::Error> registryError;
-        bool mayPatch = false;
-    };
-    auto r = std::make_shared<Read>();
     QPointer<Deployer> self(this);
-    auto keep = [r](const kube::Error& e) {
-        if (!r->error && e.httpStatus != 404)
-            r->error = e;
-    };
+    readFacts(target, request.ref, [=, this](std::shared_ptr<DeployFacts> facts) {
+        if (self)
+            done(planDeploy(target, m_spec, image, *facts));
+    });
+}
 
-    auto decide = [=, this] {
-        if (!self)
-            return;
-        auto check = [&](bool holds, std::string text, bool permission = false) {
-            p->checks.push_back({std::move(text), holds, permission});
-            return holds;
-        };
-        if (r->error) {
-            check(false, r->error->message, r->error->httpStatus == 403);
-            done(*p);
-            return;
-        }
-        std::optional<kube::Deployment> targetDeployment;
-        if (target == DeployTarget::Sandbox) {
-            p->slot = 's';
-            p->ns = m_spec.sandboxNamespace;
-            p->deployment = m_spec.sandboxDeployment;
-            targetDeployment = r->sandbox;
-            check(r->sandbox.has_value(), "The sandbox Deployment " + p->ns + "/" + p->deployment + " exists");
-        } else {
-            p->ns = m_spec.ns;
-            // Staging is the slot the staging Service selects and the live Service does not.
-            auto selects = [&](const std::optional<kube::Service>& svc, const std::optional<kube::Deployment>& d) {
-                return svc && d && kube::selectorMatches(svc->selector, d->podTemplate.labels);
-            };
-            const bool liveA = selects(r->live, r->a), liveB = selects(r->live, r->b);
-            const bool stagingA = selects(r->staging, r->a), stagingB = selects(r->staging, r->b);
-            const char slot = stagingA && !stagingB ? 'a' : stagingB && !stagingA ? 'b' : 0;
-            check(r->live && r->staging, "The live and staging Services " + m_spec.liveService + " and " +
-                                             m_spec.stagingService + " exist in " + m_spec.ns);
-            if (check(slot != 0, "The staging Service selects exactly one slot")) {
-                const bool notLive = !(slot == 'a' ? liveA : liveB);
-                if (check(notLive, notLive ? "The staging slot (" + upper(slot) + ") is not live"
-                                           : "The staging slot (" + upper(slot) +
-                                                 ") is not live (live and staging "
-                                                 "point at the same slot: repair it first)")) {
-                    p->slot = slot;
-                    p->deployment = m_spec.slotDeployment(slot);
-                    targetDeployment = slot == 'a' ? r->a : r->b;
-                    check(targetDeployment.has_value(), "The staging Deployment " + p->deployment + " exists");
-                }
-            }
-        }
-        if (targetDeployment) {
-            p->current = slotFacts(p->slot, p->deployment, targetDeployment);
-            p->resourceVersion = targetDeployment->meta.resourceVersion;
-            if (!targetDeployment->podTemplate.containers.empty())
-                p->container = targetDeployment->podTemplate.containers.front().name;
-        }
-        if (!p->ref.digest.empty()) {
-            p->pinned = p->ref.name() + "@" + p->ref.digest;
-        } else if (r->manifest) {
-            p->pinned = p->ref.name() + "@" + r->manifest->digest;
-            p->created = r->manifest->created;
-            p->revision = r->manifest->revision;
-        }
-        if (r->registryError)
-            check(false, "The tag " + p->ref.tag + " resolves to a digest: " + r->registryError->message +
-                             " Deploy by digest (repository@sha256:...) if the registry cannot be reached from here.");
-        if (p->revision.empty())
-            p->revision = commitFromTag(p->tag);
-        check(r->mayPatch, "You may patch the Deployment " + p->ns + "/" + p->deployment, true);
-        if (target == DeployTarget::Staging && m_spec.runsMigrationsAtStart && m_spec.stagingSharesLiveDatabase)
-            p->warning = m_spec.name +
-                         " runs its database migrations when it starts, and its staging slot shares "
-                         "the live database: starting this image changes the live schema before any swap. Make "
-                         "sure the live release works with the new schema.";
-        done(*p);
-    };
+namespace {
 
-    const int reads = target == DeployTarget::Sandbox ? 1 : 4;
-    auto gate = std::make_shared<Countdown>(Countdown{reads + 3, decide});
+void keepError(DeployFacts& facts, const kube::Error& e)
+{
+    if (!facts.error && e.httpStatus != 404)
+        facts.error = e;
+}
+
+} // namespace
+
+void Deployer::readFacts(DeployTarget target, const ImageRef& ref,
+                         std::function<void(std::shared_ptr<DeployFacts>)> done)
+{
+    auto r = std::make_shared<DeployFacts>();
+    const bool sandbox = target == DeployTarget::Sandbox;
+    auto gate = std::make_shared<Countdown>(Countdown{(sandbox ? 1 : 4) + 3, [r, done] { done(r); }});
+    auto tick = [gate] { gate->tick(); };
     auto getDeployment = [=, this](const std::string& ns, const std::string& name,
-                                   std::optional<kube::Deployment>& out) {
-        m_client->get(kube::resources::deployments, ns, name, [=, &out](kube::Result<json> res) {
+                                   std::optional<kube::Deployment> DeployFacts::*out) {
+        m_client->get(kube::resources::deployments, ns, name, [=](kube::Result<json> res) {
             if (res) {
                 if (auto d = kube::parseDeployment(res.value()))
-                    out = d.value();
+                    (*r).*out = d.value();
             } else {
-                keep(res.error());
+                keepError(*r, res.error());
             }
             gate->tick();
         });
     };
-    if (target == DeployTarget::Sandbox) {
-        getDeployment(m_spec.sandboxNamespace, m_spec.sandboxDeployment, r->sandbox);
+    if (sandbox) {
+        getDeployment(m_spec.sandboxNamespace, m_spec.sandboxDeployment, &DeployFacts::sandbox);
     } else {
-        getDeployment(m_spec.ns, m_spec.slotA, r->a);
-        getDeployment(m_spec.ns, m_spec.slotB, r->b);
+        getDeployment(m_spec.ns, m_spec.slotA, &DeployFacts::a);
+        getDeployment(m_spec.ns, m_spec.slotB, &DeployFacts::b);
         for (bool live : {true, false})
             m_client->get(kube::resources::services, m_spec.ns, live ? m_spec.liveService : m_spec.stagingService,
                           [=](kube::Result<json> res) {
@@ -234,49 +157,56 @@ void Deployer::plan(DeployTarget target, const std::string& image, std::function
                                   if (auto s = kube::parseService(res.value()))
                                       (live ? r->live : r->staging) = s.value();
                               } else {
-                                  keep(res.error());
+                                  keepError(*r, res.error());
                               }
                               gate->tick();
                           });
     }
-    // Whether the user may patch the target: both slots are checked, the one that is staging counts.
-    auto access = std::make_shared<std::map<std::string, bool>>();
-    auto accessGate =
-        std::make_shared<Countdown>(Countdown{target == DeployTarget::Sandbox ? 1 : 2, [=, this] {
-                                                  if (target == DeployTarget::Sandbox)
-                                                      r->mayPatch = (*access)[m_spec.sandboxDeployment];
-                                                  else
-                                                      r->mayPatch = (*access)[m_spec.slotA] && (*access)[m_spec.slotB];
-                                                  gate->tick();
-                                              }});
-    const std::string ns = target == DeployTarget::Sandbox ? m_spec.sandboxNamespace : m_spec.ns;
-    const std::vector<std::string> names = target == DeployTarget::Sandbox
-                                               ? std::vector<std::string>{m_spec.sandboxDeployment}
-                                               : std::vector<std::string>{m_spec.slotA, m_spec.slotB};
+    readAccess(target, r, tick);
+    m_client->whoAmI([=](kube::Result<kube::UserInfo> who) {
+        if (who)
+            r->user = who->username;
+        gate->tick();
+    });
+    resolve(ref, r, tick);
+}
+
+void Deployer::readAccess(DeployTarget target, std::shared_ptr<DeployFacts> r, std::function<void()> tick)
+{
+    // Whether the user may patch the target: both slots are checked, as either may be staging by
+    // the time of the deploy.
+    const bool sandbox = target == DeployTarget::Sandbox;
+    const std::string ns = sandbox ? m_spec.sandboxNamespace : m_spec.ns;
+    const std::vector<std::string> names = sandbox ? std::vector<std::string>{m_spec.sandboxDeployment}
+                                                   : std::vector<std::string>{m_spec.slotA, m_spec.slotB};
+    auto allowed = std::make_shared<bool>(true);
+    auto gate = std::make_shared<Countdown>(Countdown{static_cast<int>(names.size()), [=] {
+                                                          r->mayPatch = *allowed;
+                                                          tick();
+                                                      }});
     for (const auto& name : names)
         m_client->checkAccess({"patch", kube::resources::deployments, ns, name, {}},
                               [=](kube::Result<kube::AccessDecision> d) {
-                                  (*access)[name] = d && d->allowed;
-                                  accessGate->tick();
+                                  *allowed = *allowed && d && d->allowed;
+                                  gate->tick();
                               });
-    m_client->whoAmI([=](kube::Result<kube::UserInfo> who) {
-        if (who)
-            p->user = who->username;
-        gate->tick();
-    });
-    if (!ref->digest.empty() || !m_registry) {
-        if (ref->digest.empty())
+}
+
+void Deployer::resolve(const ImageRef& ref, std::shared_ptr<DeployFacts> r, std::function<void()> tick)
+{
+    if (!ref.digest.empty() || !m_registry) {
+        if (ref.digest.empty())
             r->registryError = kube::Error::config("no registry client is configured.");
-        gate->tick();
-    } else {
-        m_registry->resolve(ref->registry, ref->repository, ref->tag, [=](kube::Result<oci::ManifestInfo> m) {
-            if (m)
-                r->manifest = m.value();
-            else
-                r->registryError = m.error();
-            gate->tick();
-        });
+        tick();
+        return;
     }
+    m_registry->resolve(ref.registry, ref.repository, ref.tag, [=](kube::Result<oci::ManifestInfo> m) {
+        if (m)
+            r->manifest = m.value();
+        else
+            r->registryError = m.error();
+        tick();
+    });
 }
 
 void Deployer::execute(const DeployPlan& confirmed, bool wait, std::function<void(const std::string&)> progress,
@@ -284,160 +214,126 @@ void Deployer::execute(const DeployPlan& confirmed, bool wait, std::function<voi
 {
     QPointer<Deployer> self(this);
     progress("Checking the cluster again");
-    plan(confirmed.target, confirmed.pinned.empty() ? confirmed.imageText : confirmed.pinned,
-         [=, this](DeployPlan fresh) {
-             if (!self)
-                 return;
-             auto finish = [done](DeployOutcome::Status s, std::string m) { done(DeployOutcome{s, std::move(m)}); };
-             if (!fresh.allowed()) {
-                 const Check* f = fresh.firstFailure();
-                 finish(f && f->permission ? DeployOutcome::Status::Forbidden : DeployOutcome::Status::Refused,
-                        "Refused: " + (f ? f->text : std::string("nothing to do")) + ". Nothing was changed.");
-                 return;
-             }
-             if (fresh.slot != confirmed.slot || fresh.deployment != confirmed.deployment) {
-                 finish(DeployOutcome::Status::Conflict, fresh.service + " changed since you looked: staging is now " +
-                                                             upper(fresh.slot) + ". Nothing was changed.");
-                 return;
-             }
-             DeployPlan p = fresh;
-             p.created = confirmed.created.empty() ? fresh.created : confirmed.created;
-             p.revision = confirmed.revision.empty() ? fresh.revision : confirmed.revision;
-             p.tag = confirmed.tag.empty() ? fresh.tag : confirmed.tag;
-             const std::string now = nowUtcText();
-             // The tag stays beside the digest for people; the history rides on the Deployment, which
-             // deployers may patch (they may not touch the Services).
-             const std::map<std::string, std::string> annotations = {{tagAnnotation, p.tag},
-                                                                     {revisionAnnotation, p.revision},
-                                                                     {createdAnnotation, p.created},
-                                                                     {deployedAtAnnotation, now}};
-             kube::HistoryEntry entry;
-             entry.at = now;
-             entry.user = p.user;
-             entry.action = "deploy";
-             entry.service = p.service;
-             entry.target = targetName(p.target);
-             entry.from = p.current.record();
-             entry.to = {std::string(1, p.slot),
-                         p.deployment,
-                         p.pinned,
-                         p.tag,
-                         p.pinned.substr(p.pinned.find('@') + 1),
-                         p.revision,
-                         p.created};
-             json patch = json::array();
-             patch.push_back({{"op", "test"}, {"path", "/metadata/resourceVersion"}, {"value", p.resourceVersion}});
-             patch.push_back(
-                 {{"op", "test"}, {"path", "/spec/template/spec/containers/0/name"}, {"value", p.container}});
-             patch.push_back(
-                 {{"op", "replace"}, {"path", "/spec/template/spec/containers/0/image"}, {"value", p.pinned}});
-             patch.push_back(
-                 {{"op", "add"}, {"path", "/spec/template/metadata/annotations"}, {"value", json::object()}});
-             progress("Patching " + p.ns + "/" + p.deployment + " to " + p.pinned);
-             auto run = std::make_shared<DeployRun>();
-             run->plan = p;
-             run->wait = wait;
-             run->progress = progress;
-             run->done = done;
-             // Read the current annotations to merge rather than replace them.
-             m_client->get(
-                 kube::resources::deployments, p.ns, p.deployment, [=, this](kube::Result<json> current) mutable {
-                     if (!self)
-                         return;
-                     if (!current) {
-                         finish(DeployOutcome::Status::Failed, current.error().message);
-                         return;
-                     }
-                     const json& obj = current.value();
-                     const auto read = kube::parseDeployment(obj);
-                     if (!read) {
-                         finish(DeployOutcome::Status::Failed, read.error().message + " Nothing was changed.");
-                         return;
-                     }
-                     kube::Labels tmplAnnotations = read->podTemplate.annotations;
-                     for (const auto& [k, v] : annotations)
-                         if (v.empty())
-                             tmplAnnotations.erase(k);
-                         else
-                             tmplAnnotations[k] = v;
-                     patch.back() = {
-                         {"op", "add"}, {"path", "/spec/template/metadata/annotations"}, {"value", tmplAnnotations}};
-                     kube::Labels metaAnnotations = read->meta.annotations;
-                     metaAnnotations[historyAnnotation] =
-                         kube::appendHistory(read->meta.annotation(historyAnnotation), entry, deployHistoryCap);
-                     patch.push_back({{"op", "add"}, {"path", "/metadata/annotations"}, {"value", metaAnnotations}});
-                     // After the patch: the Event, then (with --wait) the rollout.
-                     auto recordAndFollow = [=, this] {
-                         const json event = {
-                             {"apiVersion", "v1"},
-                             {"kind", "Event"},
-                             {"metadata", {{"generateName", p.deployment + ".signalbox-"}, {"namespace", p.ns}}},
-                             {"involvedObject",
-                              {{"apiVersion", "apps/v1"},
-                               {"kind", "Deployment"},
-                               {"name", p.deployment},
-                               {"namespace", p.ns}}},
-                             {"reason", "Deployed"},
-                             {"message", p.user + " deployed " + p.pinned + (p.tag.empty() ? "" : " (" + p.tag + ")") +
-                                             " to " + targetName(p.target) + " " + upper(p.slot) + ", replacing " +
-                                             p.current.image},
-                             {"type", "Normal"},
-                             {"source", {{"component", "signalbox"}}},
-                             {"firstTimestamp", nowUtcText()},
-                             {"lastTimestamp", nowUtcText()},
-                             {"count", 1}};
-                         m_client->create(kube::resources::events, p.ns, event, [=, this](kube::Result<json>) {
-                             if (!self)
-                                 return;
-                             if (!run->wait) {
-                                 run->done({DeployOutcome::Status::Started,
-                                            "Deployed " + p.pinned + " to " + targetName(p.target) + " (" +
-                                                upper(p.slot) + "); the rollout continues in the cluster."});
-                                 return;
-                             }
-                             run->deadline = QDateTime::currentMSecsSinceEpoch() + 15 * 60 * 1000;
-                             follow(run, 0);
-                         });
-                     };
-                     const json before = obj;
-                     auto send = [=, this] {
-                         m_client->patch(kube::resources::deployments, p.ns, p.deployment, kube::PatchType::Json, patch,
-                                         [=, this](kube::Result<json> r) {
-                                             if (!self)
-                                                 return;
-                                             if (!r) {
-                                                 finish(r.error().httpStatus == 403 ? DeployOutcome::Status::Forbidden
-                                                        : r.error().reason == "Conflict"
-                                                            ? DeployOutcome::Status::Conflict
-                                                            : DeployOutcome::Status::Failed,
-                                                        r.error().message);
-                                                 return;
-                                             }
-                                             if (auto d = kube::parseDeployment(r.value()))
-                                                 run->generation = d->meta.generation;
-                                             const json after = r.value();
-                                             auto next = [=, this] {
-                                                 if (p.target != DeployTarget::Staging)
-                                                     recordAndFollow();
-                                                 else
-                                                     guardStaging(run, before, after, recordAndFollow);
-                                             };
-                                             if (!m_afterPatch) {
-                                                 next();
-                                                 return;
-                                             }
-                                             m_afterPatch([self, next] {
-                                                 if (self)
-                                                     next();
-                                             });
-                                         });
-                     };
-                     if (m_beforePatch)
-                         m_beforePatch(send);
-                     else
-                         send();
-                 });
-         });
+    const std::string image = confirmed.pinned.empty() ? confirmed.imageText : confirmed.pinned;
+    plan(confirmed.target, image, [=, this](DeployPlan fresh) {
+        if (!self)
+            return;
+        if (auto refused = refuseFreshDeploy(confirmed, fresh)) {
+            done(*refused);
+            return;
+        }
+        auto run = std::make_shared<DeployRun>();
+        run->plan = fresh;
+        run->plan.created = confirmed.created.empty() ? fresh.created : confirmed.created;
+        run->plan.revision = confirmed.revision.empty() ? fresh.revision : confirmed.revision;
+        run->plan.tag = confirmed.tag.empty() ? fresh.tag : confirmed.tag;
+        run->wait = wait;
+        run->progress = progress;
+        run->done = done;
+        run->at = nowUtcText();
+        const DeployPlan& p = run->plan;
+        progress("Patching " + p.ns + "/" + p.deployment + " to " + p.pinned);
+        // Read the current annotations to merge rather than replace them.
+        m_client->get(kube::resources::deployments, p.ns, p.deployment, [=, this](kube::Result<json> current) {
+            if (!self)
+                return;
+            if (!current) {
+                done({DeployOutcome::Status::Failed, current.error().message});
+                return;
+            }
+            const auto read = kube::parseDeployment(current.value());
+            if (!read) {
+                done({DeployOutcome::Status::Failed, read.error().message + " Nothing was changed."});
+                return;
+            }
+            patchDeployment(run, current.value(), read.value());
+        });
+    });
+}
+
+void Deployer::patchDeployment(std::shared_ptr<DeployRun> run, const json& before, const kube::Deployment& read)
+{
+    const DeployPlan& p = run->plan;
+    // The history rides on the Deployment, which deployers may patch (they may not touch the Services).
+    kube::Labels metaAnnotations = read.meta.annotations;
+    metaAnnotations[historyAnnotation] =
+        kube::appendHistory(read.meta.annotation(historyAnnotation), deployHistoryEntry(p, run->at), deployHistoryCap);
+    json patch = json::array();
+    patch.push_back({{"op", "test"}, {"path", "/metadata/resourceVersion"}, {"value", p.resourceVersion}});
+    patch.push_back({{"op", "test"}, {"path", "/spec/template/spec/containers/0/name"}, {"value", p.container}});
+    patch.push_back({{"op", "replace"}, {"path", "/spec/template/spec/containers/0/image"}, {"value", p.pinned}});
+    patch.push_back({{"op", "add"},
+                     {"path", "/spec/template/metadata/annotations"},
+                     {"value", deployTemplateAnnotations(read.podTemplate.annotations, p, run->at)}});
+    patch.push_back({{"op", "add"}, {"path", "/metadata/annotations"}, {"value", metaAnnotations}});
+    QPointer<Deployer> self(this);
+    auto send = [=, this] {
+        m_client->patch(kube::resources::deployments, p.ns, p.deployment, kube::PatchType::Json, patch,
+                        [=, this](kube::Result<json> r) {
+                            if (!self)
+                                return;
+                            if (!r) {
+                                run->done({deployPatchFailure(r.error()), r.error().message});
+                                return;
+                            }
+                            patched(run, before, r.value());
+                        });
+    };
+    if (m_beforePatch)
+        m_beforePatch(send);
+    else
+        send();
+}
+
+void Deployer::patched(std::shared_ptr<DeployRun> run, const json& before, const json& after)
+{
+    if (auto d = kube::parseDeployment(after))
+        run->generation = d->meta.generation;
+    QPointer<Deployer> self(this);
+    auto next = [=, this] {
+        if (!self)
+            return;
+        // After the patch: the guard for staging, the Event, then (with --wait) the rollout.
+        if (run->plan.target != DeployTarget::Staging)
+            recordAndFollow(run);
+        else
+            guardStaging(run, before, after, [=, this] { recordAndFollow(run); });
+    };
+    if (m_afterPatch)
+        m_afterPatch(next);
+    else
+        next();
+}
+
+void Deployer::recordAndFollow(std::shared_ptr<DeployRun> run)
+{
+    const DeployPlan& p = run->plan;
+    const json event = {
+        {"apiVersion", "v1"},
+        {"kind", "Event"},
+        {"metadata", {{"generateName", p.deployment + ".signalbox-"}, {"namespace", p.ns}}},
+        {"involvedObject",
+         {{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"name", p.deployment}, {"namespace", p.ns}}},
+        {"reason", "Deployed"},
+        {"message", p.user + " deployed " + p.pinned + (p.tag.empty() ? "" : " (" + p.tag + ")") + " to " +
+                        targetName(p.target) + " " + upper(p.slot) + ", replacing " + p.current.image},
+        {"type", "Normal"},
+        {"source", {{"component", "signalbox"}}},
+        {"firstTimestamp", nowUtcText()},
+        {"lastTimestamp", nowUtcText()},
+        {"count", 1}};
+    QPointer<Deployer> self(this);
+    m_client->create(kube::resources::events, p.ns, event, [=, this](kube::Result<json>) {
+        if (!self)
+            return;
+        if (!run->wait) {
+            run->done({DeployOutcome::Status::Started, "Deployed " + p.pinned + " to " + targetName(p.target) + " (" +
+                                                           upper(p.slot) + "); the rollout continues in the cluster."});
+            return;
+        }
+        run->deadline = QDateTime::currentMSecsSinceEpoch() + 15 * 60 * 1000;
+        follow(run, 0);
+    });
 }
 
 void Deployer::guardStaging(std::shared_ptr<DeployRun> run, const json& before, const json& after,
@@ -460,50 +356,50 @@ void Deployer::guardStaging(std::shared_ptr<DeployRun> run, const json& before, 
         }
         const auto service = kube::parseService(live.value());
         const auto deployment = kube::parseDeployment(after);
-        const bool nowLive = service && deployment &&
-                             kube::selectorMatches(service.value().selector, deployment.value().podTemplate.labels);
-        if (!nowLive) {
-            next();
-            return;
-        }
-        // Only if nobody changed the spec since: status updates of the controller do not count.
-        auto undoFailed = [=](const std::string& why) {
-            run->done({DeployOutcome::Status::Failed,
-                       "A swap made " + upper(p.slot) + " of " + p.service +
-                           " live while this deploy was being sent, and undoing it failed (" + why +
-                           "): the live slot now runs " + p.pinned + ". Swap back at once (`signalbox rollback " +
-                           p.service + "`) or set " + p.deployment + "'s image back to " + p.current.image + "."});
-        };
-        const auto wasTemplate = kube::podTemplateJson(before);
-        if (!wasTemplate) {
-            undoFailed(wasTemplate.error().message);
-            return;
-        }
-        const auto was = kube::parseDeployment(before);
-        json undo = json::array();
-        undo.push_back({{"op", "test"}, {"path", "/metadata/generation"}, {"value", deployment->meta.generation}});
-        undo.push_back({{"op", "replace"}, {"path", "/spec/template"}, {"value", wasTemplate.value()}});
-        // The history as it was: the deploy that was undone is not one to remember.
-        const std::string historyPath = "/metadata/annotations/" + pointerEscape(historyAnnotation);
-        if (was && was->meta.annotations.count(historyAnnotation))
-            undo.push_back(
-                {{"op", "replace"}, {"path", historyPath}, {"value", was->meta.annotation(historyAnnotation)}});
+        if (service && deployment && deployedSlotIsLive(service.value(), deployment.value()))
+            undoDeploy(run, before, deployment->meta.generation);
         else
-            undo.push_back({{"op", "remove"}, {"path", historyPath}});
-        m_client->patch(kube::resources::deployments, p.ns, p.deployment, kube::PatchType::Json, undo,
-                        [=](kube::Result<json> r) {
-                            if (r) {
-                                run->done({DeployOutcome::Status::Conflict,
-                                           "A swap made " + upper(p.slot) + " of " + p.service +
-                                               " live while this deploy was being sent, so the deploy was undone at "
-                                               "once: " +
-                                               p.deployment + " runs " + p.current.image +
-                                               " again. Deploy again to the new staging slot."});
-                                return;
-                            }
-                            undoFailed(r.error().message);
-                        });
+            next();
     });
+}
+
+void Deployer::undoDeploy(std::shared_ptr<DeployRun> run, const json& before, std::int64_t generation)
+{
+    const DeployPlan& p = run->plan;
+    auto undoFailed = [=](const std::string& why) {
+        run->done({DeployOutcome::Status::Failed,
+                   "A swap made " + upper(p.slot) + " of " + p.service +
+                       " live while this deploy was being sent, and undoing it failed (" + why +
+                       "): the live slot now runs " + p.pinned + ". Swap back at once (`signalbox rollback " +
+                       p.service + "`) or set " + p.deployment + "'s image back to " + p.current.image + "."});
+    };
+    const auto wasTemplate = kube::podTemplateJson(before);
+    if (!wasTemplate) {
+        undoFailed(wasTemplate.error().message);
+        return;
+    }
+    const auto was = kube::parseDeployment(before);
+    // Only if nobody changed the spec since: status updates of the controller do not count.
+    json undo = json::array();
+    undo.push_back({{"op", "test"}, {"path", "/metadata/generation"}, {"value", generation}});
+    undo.push_back({{"op", "replace"}, {"path", "/spec/template"}, {"value", wasTemplate.value()}});
+    // The history as it was: the deploy that was undone is not one to remember.
+    const std::string historyPath = "/metadata/annotations/" + pointerEscape(historyAnnotation);
+    if (was && was->meta.annotations.count(historyAnnotation))
+        undo.push_back({{"op", "replace"}, {"path", historyPath}, {"value", was->meta.annotation(historyAnnotation)}});
+    else
+        undo.push_back({{"op", "remove"}, {"path", historyPath}});
+    m_client->patch(
+        kube::resources::deployments, p.ns, p.deployment, kube::PatchType::Json, undo, [=](kube::Result<json> r) {
+            if (!r) {
+                undoFailed(r.error().message);
+                return;
+            }
+            run->done({DeployOutcome::Status::Conflict,
+                       "A swap made " + upper(p.slot) + " of " + p.service +
+                           " live while this deploy was being sent, so the deploy was undone at once: " + p.deployment +
+                           " runs " + p.current.image + " again. Deploy again to the new staging slot."});
+        });
 }
 
 void Deployer::follow(std::shared_ptr<DeployRun> run, int attempt)
@@ -513,18 +409,12 @@ void Deployer::follow(std::shared_ptr<DeployRun> run, int attempt)
     m_client->get(kube::resources::deployments, p.ns, p.deployment, [=, this](kube::Result<json> r) {
         if (!self)
             return;
-        auto again = [=, this] {
-            QTimer::singleShot(500, this, [=, this] {
-                if (self)
-                    follow(run, attempt + 1);
-            });
-        };
+        const bool late = QDateTime::currentMSecsSinceEpoch() > run->deadline;
         if (!r) {
-            if (QDateTime::currentMSecsSinceEpoch() > run->deadline) {
+            if (late)
                 run->done({DeployOutcome::Status::Failed, "Lost sight of the rollout: " + r.error().message});
-                return;
-            }
-            again();
+            else
+                followAgain(run, attempt);
             return;
         }
         const auto d = kube::parseDeployment(r.value());
@@ -532,30 +422,33 @@ void Deployer::follow(std::shared_ptr<DeployRun> run, int attempt)
             run->done({DeployOutcome::Status::Failed, d.error().message});
             return;
         }
-        SlotFacts f = slotFacts(p.slot, p.deployment, d.value());
-        const kube::Condition* progressing = d->condition("Progressing");
-        if (progressing && progressing->reason == "ProgressDeadlineExceeded") {
-            run->done({DeployOutcome::Status::Failed,
-                       "The rollout of " + p.deployment + " stalled: " + progressing->message +
-                           " The slot keeps its old pods where they still run; look at the pods' events, fix the "
-                           "image or its configuration, and deploy again."});
-            return;
-        }
-        if (d->observedGeneration >= run->generation && f.rolledOut) {
+        const RolloutState state = rolloutState(p, d.value(), run->generation);
+        const SlotFacts& f = state.slot;
+        if (state.kind == RolloutState::Kind::Stalled) {
+            run->done({DeployOutcome::Status::Failed, state.message});
+        } else if (state.kind == RolloutState::Kind::Finished) {
             run->done({DeployOutcome::Status::Done, "Deployed " + p.pinned + " to " + targetName(p.target) + " (" +
                                                         upper(p.slot) + "): rolled out, " + std::to_string(f.ready) +
                                                         " of " + std::to_string(f.desired) + " pods ready."});
-            return;
+        } else {
+            if (attempt % 4 == 0)
+                run->progress("Rolling out: " + std::to_string(f.updated) + " of " + std::to_string(f.desired) +
+                              " updated, " + std::to_string(f.ready) + " ready");
+            if (late)
+                run->done({DeployOutcome::Status::Failed,
+                           "The rollout of " + p.deployment + " did not finish within 15 minutes."});
+            else
+                followAgain(run, attempt);
         }
-        if (attempt % 4 == 0)
-            run->progress("Rolling out: " + std::to_string(f.updated) + " of " + std::to_string(f.desired) +
-                          " updated, " + std::to_string(f.ready) + " ready");
-        if (QDateTime::currentMSecsSinceEpoch() > run->deadline) {
-            run->done({DeployOutcome::Status::Failed,
-                       "The rollout of " + p.deployment + " did not finish within 15 minutes."});
-            return;
-        }
-        again();
+    });
+}
+
+void Deployer::followAgain(std::shared_ptr<DeployRun> run, int attempt)
+{
+    QPointer<Deployer> self(this);
+    QTimer::singleShot(500, this, [=, this] {
+        if (self)
+            follow(run, attempt + 1);
     });
 }
 

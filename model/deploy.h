@@ -11,6 +11,9 @@
 
 namespace model {
 
+struct DeployFacts;
+struct DeployRun;
+
 enum class DeployTarget { Sandbox, Staging, Live };
 
 // Putting one image into sandbox or the staging slot, as a plan: what runs there now, the
@@ -67,9 +70,17 @@ public:
     void setAfterPatchHook(std::function<void(std::function<void()> resume)> hook) { m_afterPatch = std::move(hook); }
 
 private:
-    void follow(std::shared_ptr<struct DeployRun> run, int attempt);
-    void guardStaging(std::shared_ptr<struct DeployRun> run, const nlohmann::json& before, const nlohmann::json& after,
+    void readFacts(DeployTarget target, const ImageRef& ref, std::function<void(std::shared_ptr<DeployFacts>)> done);
+    void readAccess(DeployTarget target, std::shared_ptr<DeployFacts> facts, std::function<void()> tick);
+    void resolve(const ImageRef& ref, std::shared_ptr<DeployFacts> facts, std::function<void()> tick);
+    void patchDeployment(std::shared_ptr<DeployRun> run, const nlohmann::json& before, const kube::Deployment& read);
+    void patched(std::shared_ptr<DeployRun> run, const nlohmann::json& before, const nlohmann::json& after);
+    void recordAndFollow(std::shared_ptr<DeployRun> run);
+    void follow(std::shared_ptr<DeployRun> run, int attempt);
+    void followAgain(std::shared_ptr<DeployRun> run, int attempt);
+    void guardStaging(std::shared_ptr<DeployRun> run, const nlohmann::json& before, const nlohmann::json& after,
                       std::function<void()> next);
+    void undoDeploy(std::shared_ptr<DeployRun> run, const nlohmann::json& before, std::int64_t generation);
 
     kube::Client* m_client;
     QPointer<oci::RegistryClient> m_registry;

@@ -126,8 +126,13 @@ void ServiceActions::replan()
     const bool recorded = s->swapRecorded;
     sw->plan(SwapPlan::Kind::Rollback, m_service, 0, take(m_rollback, recorded));
     sw->plan(SwapPlan::Kind::Repair, m_service, 0, take(m_repair, split));
+    replanDeploy(*s, generation);
+}
 
+void ServiceActions::replanDeploy(const ServiceState& state, int generation)
+{
     // Deploy: the staging slot's Deployment (the slot the staging Service selects) or the sandbox.
+    const ServiceState* s = &state;
     kube::Client* client = m_dashboard->client(s->spec.context);
     const char staging = s->staging && s->staging != s->live ? s->staging : 0;
     struct Access {

@@ -51,6 +51,7 @@ Q_SIGNALS:
 
 private:
     void replan();
+    void replanDeploy(const ServiceState& state, int generation);
     Swapper* swapper();
     std::string fingerprint() const;
 

@@ -104,6 +104,50 @@ YAML::Node mapAt(const YAML::Node& parent, const char* key, const std::string& p
     return n;
 }
 
+// One entry of the services list; a problem is thrown as a ConfigError with its line.
+ServiceSpec parseService(const YAML::Node& s, const std::string& path, std::set<std::string>& seen)
+{
+    ServiceSpec spec;
+    spec.fromConfig = true;
+    spec.name = str(s, "name", path);
+    if (spec.name.empty())
+        throw ConfigError{"\"" + path + "name\" is missing", s.Mark().line + 1};
+    if (!seen.insert(spec.name).second)
+        throw ConfigError{"the service \"" + spec.name + "\" is listed twice", s.Mark().line + 1};
+    spec.group = str(s, "group", path);
+    spec.context = str(s, "context", path);
+    spec.ns = str(s, "namespace", path);
+    if (spec.ns.empty())
+        throw ConfigError{"\"" + path + "namespace\" is missing", s.Mark().line + 1};
+    spec.slotLabel = str(s, "slotLabel", path);
+    spec.imageRepository = str(s, "image", path);
+    spec.runsMigrationsAtStart = flag(s, "runsMigrationsAtStart", path);
+    spec.stagingSharesLiveDatabase = flag(s, "stagingSharesLiveDatabase", path);
+    if (const YAML::Node slots = mapAt(s, "slots", path)) {
+        checkKeys(slots, {"a", "b"}, path + "slots.");
+        spec.slotA = str(slots, "a", path + "slots.");
+        spec.slotB = str(slots, "b", path + "slots.");
+    }
+    if (const YAML::Node svc = mapAt(s, "services", path)) {
+        checkKeys(svc, {"live", "staging"}, path + "services.");
+        spec.liveService = str(svc, "live", path + "services.");
+        spec.stagingService = str(svc, "staging", path + "services.");
+    }
+    if (const YAML::Node sb = mapAt(s, "sandbox", path)) {
+        checkKeys(sb, {"context", "namespace", "deployment"}, path + "sandbox.");
+        spec.sandboxContext = str(sb, "context", path + "sandbox.");
+        spec.sandboxNamespace = str(sb, "namespace", path + "sandbox.");
+        spec.sandboxDeployment = str(sb, "deployment", path + "sandbox.");
+    }
+    spec.applyDefaults();
+    if (spec.liveService == spec.stagingService)
+        throw ConfigError{"the live and staging Services of \"" + spec.name + "\" are the same object",
+                          s.Mark().line + 1};
+    if (spec.slotA == spec.slotB)
+        throw ConfigError{"slots a and b of \"" + spec.name + "\" are the same Deployment", s.Mark().line + 1};
+    return spec;
+}
+
 } // namespace
 
 kube::Result<ServiceConfig> parseServiceConfig(const std::string& text, const std::string& file)
@@ -151,44 +195,7 @@ kube::Result<ServiceConfig> parseServiceConfig(const std::string& text, const st
             if (!s.IsMap())
                 return error("\"" + path.substr(0, path.size() - 1) + "\" must be a mapping", s.Mark().line + 1);
             checkKeys(s, serviceKeys, path);
-            ServiceSpec spec;
-            spec.fromConfig = true;
-            spec.name = str(s, "name", path);
-            if (spec.name.empty())
-                return error("\"" + path + "name\" is missing", s.Mark().line + 1);
-            if (!seen.insert(spec.name).second)
-                return error("the service \"" + spec.name + "\" is listed twice", s.Mark().line + 1);
-            spec.group = str(s, "group", path);
-            spec.context = str(s, "context", path);
-            spec.ns = str(s, "namespace", path);
-            if (spec.ns.empty())
-                return error("\"" + path + "namespace\" is missing", s.Mark().line + 1);
-            spec.slotLabel = str(s, "slotLabel", path);
-            spec.imageRepository = str(s, "image", path);
-            spec.runsMigrationsAtStart = flag(s, "runsMigrationsAtStart", path);
-            spec.stagingSharesLiveDatabase = flag(s, "stagingSharesLiveDatabase", path);
-            if (const YAML::Node slots = mapAt(s, "slots", path)) {
-                checkKeys(slots, {"a", "b"}, path + "slots.");
-                spec.slotA = str(slots, "a", path + "slots.");
-                spec.slotB = str(slots, "b", path + "slots.");
-            }
-            if (const YAML::Node svc = mapAt(s, "services", path)) {
-                checkKeys(svc, {"live", "staging"}, path + "services.");
-                spec.liveService = str(svc, "live", path + "services.");
-                spec.stagingService = str(svc, "staging", path + "services.");
-            }
-            if (const YAML::Node sb = mapAt(s, "sandbox", path)) {
-                checkKeys(sb, {"context", "namespace", "deployment"}, path + "sandbox.");
-                spec.sandboxContext = str(sb, "context", path + "sandbox.");
-                spec.sandboxNamespace = str(sb, "namespace", path + "sandbox.");
-                spec.sandboxDeployment = str(sb, "deployment", path + "sandbox.");
-            }
-            spec.applyDefaults();
-            if (spec.liveService == spec.stagingService)
-                return error("the live and staging Services of \"" + spec.name + "\" are the same object",
-                             s.Mark().line + 1);
-            if (spec.slotA == spec.slotB)
-                return error("slots a and b of \"" + spec.name + "\" are the same Deployment", s.Mark().line + 1);
+            ServiceSpec spec = parseService(s, path, seen);
             config.services.push_back(std::move(spec));
         }
     } catch (const ConfigError& e) {

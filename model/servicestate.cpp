@@ -261,25 +261,12 @@ SlotState deriveSlot(char slot, const std::string& ns, const std::string& deploy
     return s;
 }
 
-ServiceState deriveService(const ServiceSpec& spec, const Snapshot& production, const Snapshot& sandbox,
-                           const QDateTime& now)
+namespace {
+
+// The history: the live Service's swaps and the slots' and sandbox's deploys, oldest first.
+void readHistory(ServiceState& st, const ServiceSpec& spec, const kube::Service* live, const Snapshot& production,
+                 const Snapshot& sandbox)
 {
-    ServiceState st;
-    st.spec = spec;
-    st.a = deriveSlot('a', spec.ns, spec.slotA, production, now);
-    st.b = deriveSlot('b', spec.ns, spec.slotB, production, now);
-    st.sandbox = deriveSlot('s', spec.sandboxNamespace, spec.sandboxDeployment, sandbox, now);
-    auto add = [&st](Anomaly::Severity sev, std::string text) { st.anomalies.push_back({sev, std::move(text)}); };
-    using Sev = Anomaly::Severity;
-
-    for (const SlotState* s : {&st.a, &st.b})
-        if (!s->exists)
-            add(Sev::Critical, "Slot " + s->label() + " (Deployment " + s->deployment + " in namespace " + spec.ns +
-                                   ") does not exist.");
-
-    const kube::Service* live = production.service(spec.ns, spec.liveService);
-    const kube::Service* staging = production.service(spec.ns, spec.stagingService);
-    st.liveServiceExists = live != nullptr;
     if (live)
         st.history = kube::decodeHistory(live->meta.annotation(historyAnnotation));
     st.swapRecorded =
@@ -292,7 +279,14 @@ ServiceState deriveService(const ServiceSpec& spec, const Snapshot& production, 
                 st.history.push_back(std::move(e));
     std::stable_sort(st.history.begin(), st.history.end(),
                      [](const kube::HistoryEntry& x, const kube::HistoryEntry& y) { return x.at < y.at; });
-    st.stagingServiceExists = staging != nullptr;
+}
+
+// What the two Services select, and what is wrong with that.
+void selectorAnomalies(ServiceState& st, const ServiceSpec& spec, const kube::Service* live,
+                       const kube::Service* staging, const Snapshot& production)
+{
+    auto add = [&st](Anomaly::Severity sev, std::string text) { st.anomalies.push_back({sev, std::move(text)}); };
+    using Sev = Anomaly::Severity;
     bool liveBoth = false, stagingBoth = false;
     if (!live)
         add(Sev::Critical, "The live Service " + spec.liveService + " does not exist in namespace " + spec.ns + ".");
@@ -318,7 +312,13 @@ ServiceState deriveService(const ServiceSpec& spec, const Snapshot& production, 
     if (st.live && st.live == st.staging)
         add(Sev::Critical, "Live and staging both point at slot " + st.slot(st.live).label() +
                                ": there is no staging slot to deploy to or to swap with.");
+}
 
+// What is wrong with the slots live and staging select.
+void slotAnomalies(ServiceState& st)
+{
+    auto add = [&st](Anomaly::Severity sev, std::string text) { st.anomalies.push_back({sev, std::move(text)}); };
+    using Sev = Anomaly::Severity;
     const SlotState* liveSlot = st.liveSlot();
     const SlotState* stagingSlot = st.live != st.staging ? st.stagingSlot() : nullptr;
     if (liveSlot && liveSlot->exists && liveSlot->desired > 0 && liveSlot->ready < liveSlot->desired)
@@ -335,7 +335,14 @@ ServiceState deriveService(const ServiceSpec& spec, const Snapshot& production, 
     if (st.sandbox.exists && stagingSlot && stagingSlot->exists && !st.sandbox.commit.empty() &&
         st.sandbox.commit != stagingSlot->commit)
         add(Sev::Info, "Sandbox runs commit " + st.sandbox.shortCommit() + ", which is not in staging yet.");
+}
 
+// The one line the overview shows: attention, rolling out, ready to swap, or in sync.
+void chooseBadge(ServiceState& st)
+{
+    using Sev = Anomaly::Severity;
+    const SlotState* liveSlot = st.liveSlot();
+    const SlotState* stagingSlot = st.live != st.staging ? st.stagingSlot() : nullptr;
     const bool attention = std::any_of(st.anomalies.begin(), st.anomalies.end(),
                                        [](const Anomaly& a) { return a.severity != Sev::Info; }) ||
                            (liveSlot && liveSlot->health != Health::Healthy);
@@ -366,6 +373,34 @@ ServiceState deriveService(const ServiceSpec& spec, const Snapshot& production, 
         if (stagingSlot && liveSlot && !stagingSlot->sameRelease(*liveSlot))
             st.badgeText = "Staging differs from live but is not ready: " + stagingSlot->rolloutText + ".";
     }
+}
+
+} // namespace
+
+ServiceState deriveService(const ServiceSpec& spec, const Snapshot& production, const Snapshot& sandbox,
+                           const QDateTime& now)
+{
+    ServiceState st;
+    st.spec = spec;
+    st.a = deriveSlot('a', spec.ns, spec.slotA, production, now);
+    st.b = deriveSlot('b', spec.ns, spec.slotB, production, now);
+    st.sandbox = deriveSlot('s', spec.sandboxNamespace, spec.sandboxDeployment, sandbox, now);
+    auto add = [&st](Anomaly::Severity sev, std::string text) { st.anomalies.push_back({sev, std::move(text)}); };
+    using Sev = Anomaly::Severity;
+
+    for (const SlotState* s : {&st.a, &st.b})
+        if (!s->exists)
+            add(Sev::Critical, "Slot " + s->label() + " (Deployment " + s->deployment + " in namespace " + spec.ns +
+                                   ") does not exist.");
+
+    const kube::Service* live = production.service(spec.ns, spec.liveService);
+    const kube::Service* staging = production.service(spec.ns, spec.stagingService);
+    st.liveServiceExists = live != nullptr;
+    readHistory(st, spec, live, production, sandbox);
+    st.stagingServiceExists = staging != nullptr;
+    selectorAnomalies(st, spec, live, staging, production);
+    slotAnomalies(st);
+    chooseBadge(st);
     return st;
 }
 

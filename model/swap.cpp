@@ -2,6 +2,7 @@
 
 #include "imageref.h"
 #include "release.h"
+#include "rules.h"
 #include "servicelookup.h"
 #include "servicestate.h"
 
@@ -14,15 +15,6 @@
 namespace model {
 
 using nlohmann::json;
-
-// Everything a plan needs about one service, read fresh.
-struct MemberRead {
-    std::optional<kube::Service> live, staging;
-    std::optional<kube::Deployment> a, b;
-    std::optional<kube::Error> error; // a read that failed other than with 404
-    bool mayPatchLive = false, mayPatchStaging = false, mayRecord = false;
-    bool liveHasAnnotations = false;
-};
 
 std::string pointerEscape(const std::string& key)
 {
@@ -48,19 +40,6 @@ std::string upper(char slot)
 std::string slotName(char slot)
 {
     return slot ? upper(slot) : std::string("none");
-}
-
-char other(char slot)
-{
-    return slot == 'a' ? 'b' : 'a';
-}
-
-char selected(const kube::Service& svc, const MemberRead& r, bool* both)
-{
-    const bool ma = r.a && kube::selectorMatches(svc.selector, r.a->podTemplate.labels);
-    const bool mb = r.b && kube::selectorMatches(svc.selector, r.b->podTemplate.labels);
-    *both = ma && mb;
-    return ma && !mb ? 'a' : mb && !ma ? 'b' : 0;
 }
 
 SwapOutcome outcome(SwapOutcome::Status s, std::string message)
@@ -214,31 +193,66 @@ Swapper::Swapper(kube::Client* client, std::vector<ServiceSpec> group, QObject* 
 {
 }
 
-void Swapper::readMember(const ServiceSpec& spec, std::function<void(std::shared_ptr<MemberRead>)> done)
+namespace {
+
+// Keeps the first read error that is not a 404 (a missing object is a fact of its own).
+void keepError(SwapFacts& read, const kube::Error& e)
+{
+    if (!read.error && e.httpStatus != 404)
+        read.error = e;
+}
+
+} // namespace
+
+void Swapper::readMember(const ServiceSpec& spec, std::function<void(std::shared_ptr<SwapFacts>)> done)
 {
     // The reads and access reviews of one service, in parallel but for the two Services.
-    auto read = std::make_shared<MemberRead>();
-    auto finish = [read, done] { done(read); };
-    auto count = std::make_shared<Countdown>(Countdown{7, finish});
-    auto keepError = [read](const kube::Error& e) {
-        if (!read->error && e.httpStatus != 404)
-            read->error = e;
+    auto read = std::make_shared<SwapFacts>();
+    auto count = std::make_shared<Countdown>(Countdown{7, [read, done] { done(read); }});
+    readServices(spec, read, [count] { count->tick(); });
+    for (char slot : {'a', 'b'}) {
+        m_client->get(kube::resources::deployments, spec.ns, spec.slotDeployment(slot), [=](kube::Result<json> r) {
+            if (r) {
+                if (auto d = kube::parseDeployment(r.value()))
+                    (slot == 'a' ? read->a : read->b) = d.value();
+            } else {
+                keepError(*read, r.error());
+            }
+            count->tick();
+        });
+    }
+    auto access = [=, this](const kube::Resource& res, const std::string& verb, const std::string& name,
+                            bool SwapFacts::*flag) {
+        m_client->checkAccess({verb, res, spec.ns, name, {}}, [=](kube::Result<kube::AccessDecision> d) {
+            if (d)
+                (*read).*flag = d->allowed;
+            else
+                keepError(*read, d.error());
+            count->tick();
+        });
     };
+    access(kube::resources::services, "patch", spec.liveService, &SwapFacts::mayPatchLive);
+    access(kube::resources::services, "patch", spec.stagingService, &SwapFacts::mayPatchStaging);
+    access(kube::resources::events, "create", {}, &SwapFacts::mayRecord);
+}
+
+void Swapper::readServices(const ServiceSpec& spec, std::shared_ptr<SwapFacts> read, std::function<void()> tick)
+{
     QPointer<Swapper> self(this);
     // Staging is read first and live only after it: a swap moves live before staging, so a read
     // that overlaps a swap sees the state before it or a live that already moved ("changed
     // since"), never a staging that seems to share live's slot when it does not.
     auto readLive = [=, this] {
-        m_client->get(kube::resources::services, spec.ns, spec.liveService, [=, this](kube::Result<json> r) {
+        m_client->get(kube::resources::services, spec.ns, spec.liveService, [=](kube::Result<json> r) {
             if (r) {
                 if (auto s = kube::parseService(r.value())) {
                     read->live = s.value();
                     read->liveHasAnnotations = s->meta.hasAnnotationMap;
                 }
             } else {
-                keepError(r.error());
+                keepError(*read, r.error());
             }
-            count->tick();
+            tick();
         });
     };
     m_client->get(kube::resources::services, spec.ns, spec.stagingService, [=, this](kube::Result<json> r) {
@@ -246,9 +260,9 @@ void Swapper::readMember(const ServiceSpec& spec, std::function<void(std::shared
             if (auto s = kube::parseService(r.value()))
                 read->staging = s.value();
         } else {
-            keepError(r.error());
+            keepError(*read, r.error());
         }
-        count->tick();
+        tick();
         if (!self)
             return;
         if (m_betweenReads)
@@ -256,147 +270,31 @@ void Swapper::readMember(const ServiceSpec& spec, std::function<void(std::shared
         else
             readLive();
     });
-    for (char slot : {'a', 'b'}) {
-        m_client->get(kube::resources::deployments, spec.ns, spec.slotDeployment(slot),
-                      [=, this](kube::Result<json> r) {
-                          if (r) {
-                              if (auto d = kube::parseDeployment(r.value()))
-                                  (slot == 'a' ? read->a : read->b) = d.value();
-                          } else {
-                              keepError(r.error());
-                          }
-                          count->tick();
-                      });
-    }
-    auto access = [=, this](const kube::Resource& res, const std::string& verb, const std::string& name,
-                            bool MemberRead::*flag) {
-        m_client->checkAccess({verb, res, spec.ns, name, {}}, [=, this](kube::Result<kube::AccessDecision> d) {
-            if (d)
-                (*read).*flag = d->allowed;
-            else
-                keepError(d.error());
-            count->tick();
-        });
-    };
-    access(kube::resources::services, "patch", spec.liveService, &MemberRead::mayPatchLive);
-    access(kube::resources::services, "patch", spec.stagingService, &MemberRead::mayPatchStaging);
-    access(kube::resources::events, "create", {}, &MemberRead::mayRecord);
 }
 
 void Swapper::plan(SwapPlan::Kind kind, const std::string& service, char expectLive, std::function<void(SwapPlan)> done)
 {
-    auto plan = std::make_shared<SwapPlan>();
-    plan->kind = kind;
-    plan->service = service;
-    std::vector<ServiceSpec> members;
-    const auto it =
-        std::find_if(m_group.begin(), m_group.end(), [&](const ServiceSpec& s) { return s.name == service; });
-    if (it == m_group.end()) {
-        plan->checks.push_back({"There is a service named " + service + " (check its name and the namespace)", false});
-        done(*plan);
+    const std::vector<ServiceSpec> members = swapMembers(kind, service, m_group);
+    if (members.empty()) {
+        done(planSwap(kind, service, members, {}, expectLive));
         return;
     }
-    plan->group = it->group;
-    // A repair mends one service; a swap moves its whole group.
-    for (const auto& s : m_group)
-        if (kind == SwapPlan::Kind::Repair ? s.name == service : s.group == it->group)
-            members.push_back(s);
-
-    for (const auto& s : members)
-        plan->memberKeys.push_back(s.ns + "/" + s.name);
-    auto reads = std::make_shared<std::vector<std::shared_ptr<MemberRead>>>(members.size());
-    auto finishPlan = [=, this] {
-        for (std::size_t i = 0; i < members.size(); ++i) {
-            const ServiceSpec& spec = members[i];
-            const MemberRead& r = *(*reads)[i];
-            const std::string name = members.size() > 1 ? spec.name + ": " : std::string();
-            auto check = [&](bool holds, std::string text, bool permission = false, bool changed = false) {
-                plan->checks.push_back({name + text, holds, permission, changed});
-                return holds;
-            };
-            if (r.error) {
-                check(false, r.error->message, r.error->httpStatus == 403);
-                continue;
-            }
-            SwapMember m;
-            m.spec = spec;
-            const bool hasLive =
-                check(r.live.has_value(), "The live Service " + spec.liveService + " exists in " + spec.ns);
-            const bool hasStaging =
-                check(r.staging.has_value(), "The staging Service " + spec.stagingService + " exists in " + spec.ns);
-            check(r.a && r.b, "Both slot Deployments (" + spec.slotA + ", " + spec.slotB + ") exist");
-            if (!hasLive || !hasStaging || !r.a || !r.b)
-                continue;
-            bool liveBoth = false, stagingBoth = false;
-            const char live = selected(*r.live, r, &liveBoth);
-            const char staging = selected(*r.staging, r, &stagingBoth);
-            if (r.live->meta.annotations.count(historyAnnotation))
-                m.liveHistory = r.live->meta.annotations.at(historyAnnotation);
-            m.liveHasAnnotations = r.liveHasAnnotations;
-            check(live != 0, live ? "Live selects exactly one slot (now slot " + upper(live) + ")"
-                                  : std::string("Live selects exactly one slot (it selects ") +
-                                        (liveBoth ? "both" : "neither") + ")");
-            if (!live)
-                continue;
-            if (kind == SwapPlan::Kind::Repair) {
-                check(staging == live,
-                      "Live and staging both point at slot " + upper(live) + ", so there is something to repair");
-                m.liveFrom = live;
-                m.liveTo = other(live); // here: where staging will point
-                m.from = slotFacts(live, spec.slotDeployment(live), live == 'a' ? r.a : r.b);
-                m.to = slotFacts(other(live), spec.slotDeployment(other(live)), other(live) == 'a' ? r.a : r.b);
-                check(r.mayPatchStaging, "You may patch the Service " + spec.stagingService, true);
-                plan->members.push_back(m);
-                continue;
-            }
-            // Before the other checks: a racer that lost reads "changed since", not a half state.
-            if (expectLive &&
-                !check(live == expectLive,
-                       "Live is on slot " + upper(expectLive) + " as expected (it is on slot " + upper(live) + ")",
-                       false, true))
-                continue;
-            check(staging != 0 && staging != live,
-                  staging == live
-                      ? "Staging points at the other slot (it points at slot " + upper(live) + " too: repair it first)"
-                  : staging ? "Staging points at the other slot (slot " + upper(staging) + ")"
-                            : std::string("Staging points at the other slot (it selects ") +
-                                  (stagingBoth ? "both" : "neither") + ")");
-            m.liveFrom = live;
-            m.liveTo = other(live);
-            m.from = slotFacts(live, spec.slotDeployment(live), live == 'a' ? r.a : r.b);
-            m.to = slotFacts(other(live), spec.slotDeployment(other(live)), other(live) == 'a' ? r.a : r.b);
-            if (kind == SwapPlan::Kind::Rollback) {
-                // The newest entry that can be read: what others wrote that cannot be is no swap of ours.
-                const auto history = kube::decodeHistory(m.liveHistory);
-                const auto lastRead = std::find_if(history.rbegin(), history.rend(),
-                                                   [](const kube::HistoryEntry& e) { return e.readable(); });
-                const kube::HistoryEntry* last = lastRead == history.rend() ? nullptr : &*lastRead;
-                const bool previousUntouched =
-                    last && last->from.slot == std::string(1, m.liveTo) && last->from.image == m.to.image;
-                check(previousUntouched,
-                      last ? "The release that was live before the last swap still runs untouched in slot " +
-                                 upper(m.liveTo) + (previousUntouched ? "" : " (staging was redeployed since)")
-                           : "There is a swap to roll back (no swap is recorded)");
-            }
-            check(m.to.rolledOut, "Staging (slot " + upper(m.liveTo) + ", " + m.to.deployment +
-                                      ") is fully rolled out and ready (" + std::to_string(m.to.ready) + " of " +
-                                      std::to_string(m.to.desired) + " ready)");
-            check(r.mayPatchLive, "You may patch the Service " + spec.liveService, true);
-            check(r.mayPatchStaging, "You may patch the Service " + spec.stagingService, true);
-            check(r.mayRecord, "You may record events in " + spec.ns, true);
-            plan->members.push_back(m);
-        }
-        done(*plan);
-    };
-    auto count = std::make_shared<Countdown>(Countdown{static_cast<int>(members.size()) + 1, finishPlan});
+    auto facts = std::make_shared<std::vector<SwapFacts>>(members.size());
+    auto user = std::make_shared<std::string>();
+    auto count = std::make_shared<Countdown>(Countdown{static_cast<int>(members.size()) + 1, [=] {
+                                                           SwapPlan plan =
+                                                               planSwap(kind, service, members, *facts, expectLive);
+                                                           plan.user = *user;
+                                                           done(std::move(plan));
+                                                       }});
     for (std::size_t i = 0; i < members.size(); ++i)
-        readMember(members[i], [reads, i, count](std::shared_ptr<MemberRead> read) {
-            (*reads)[i] = std::move(read);
+        readMember(members[i], [facts, i, count](std::shared_ptr<SwapFacts> read) {
+            (*facts)[i] = std::move(*read);
             count->tick();
         });
-    m_client->whoAmI([plan, count](kube::Result<kube::UserInfo> who) {
+    m_client->whoAmI([user, count](kube::Result<kube::UserInfo> who) {
         if (who)
-            plan->user = who->username;
+            *user = who->username;
         count->tick();
     });
 }
@@ -497,28 +395,8 @@ void Swapper::executeFresh(const SwapPlan& confirmed, std::function<void(const s
     plan(confirmed.kind, confirmed.service, expect, [=, this](SwapPlan fresh) {
         if (!self)
             return;
-        // A member that joined or left the group since: refused whatever else holds.
-        if (const PlanDifference d = differenceFromConfirmed(confirmed, fresh);
-            d.kind == PlanDifference::Kind::Members) {
-            done(outcome(SwapOutcome::Status::Conflict,
-                         confirmed.service + " changed since you looked: " + d.why +
-                             ". Nothing was changed; look again and confirm what you see."));
-            return;
-        }
-        if (!fresh.allowed()) {
-            // The plan held when it was confirmed; what fails now changed since.
-            const Check* f = fresh.firstFailure();
-            const bool forbidden = f && f->permission;
-            done(outcome(forbidden ? SwapOutcome::Status::Forbidden : SwapOutcome::Status::Conflict,
-                         (forbidden ? std::string("Refused: ") : confirmed.service + " changed since you looked: ") +
-                             (f ? f->text : std::string("no service")) + ". Nothing was changed."));
-            return;
-        }
-        // What was confirmed must still be what would happen, member by member.
-        if (const PlanDifference d = differenceFromConfirmed(confirmed, fresh)) {
-            done(outcome(SwapOutcome::Status::Conflict,
-                         confirmed.service + " changed since you looked: " + d.why +
-                             ". Nothing was changed; look again and confirm what you see."));
+        if (auto refused = refuseFreshSwap(confirmed, fresh)) {
+            done(*refused);
             return;
         }
         auto run = std::make_shared<Run>();
@@ -553,14 +431,8 @@ void Swapper::patchLive(std::shared_ptr<Run> run, std::size_t i)
     const SwapMember& m = run->plan.members[i];
     run->progress("Pointing " + m.spec.liveService + " at slot " + upper(m.liveTo));
     const std::string selectorPath = "/spec/selector/" + pointerEscape(m.spec.slotLabel);
-    kube::HistoryEntry entry;
-    entry.at = run->entryTime;
-    entry.user = run->plan.user;
-    entry.action = run->plan.kind == SwapPlan::Kind::Rollback ? "rollback" : "swap";
-    entry.service = m.spec.name;
-    entry.from = m.from.record();
-    entry.to = m.to.record();
-    const std::string history = kube::appendHistory(m.liveHistory, entry, historyCap);
+    const std::string history =
+        kube::appendHistory(m.liveHistory, swapHistoryEntry(run->plan, m, run->entryTime), historyCap);
     json patch = json::array();
     patch.push_back({{"op", "test"}, {"path", selectorPath}, {"value", std::string(1, m.liveFrom)}});
     patch.push_back({{"op", "replace"}, {"path", selectorPath}, {"value", std::string(1, m.liveTo)}});
@@ -573,27 +445,22 @@ void Swapper::patchLive(std::shared_ptr<Run> run, std::size_t i)
     else
         patch.push_back({{"op", "add"}, {"path", "/metadata/annotations"}, {"value", {{historyAnnotation, history}}}});
     QPointer<Swapper> self(this);
-    auto send = [=, this](json body) {
-        m_client->patch(kube::resources::services, m.spec.ns, m.spec.liveService, kube::PatchType::Json, body,
-                        [=, this](kube::Result<json> r) {
-                            if (!self)
-                                return;
-                            if (r) {
-                                patchLive(run, i + 1);
-                                return;
-                            }
-                            const bool conflict = r.error().reason == "Conflict";
-                            SwapOutcome o = outcome(
-                                conflict                      ? SwapOutcome::Status::Conflict
-                                : r.error().httpStatus == 403 ? SwapOutcome::Status::Forbidden
-                                                              : SwapOutcome::Status::Failed,
-                                conflict ? m.spec.name + " changed since you looked: live is no longer on slot " +
-                                               upper(m.liveFrom) + " (someone else swapped or changed it first)."
-                                         : r.error().message);
-                            revertLive(run, i, o);
-                        });
-    };
-    send(patch);
+    m_client->patch(kube::resources::services, m.spec.ns, m.spec.liveService, kube::PatchType::Json, patch,
+                    [=, this](kube::Result<json> r) {
+                        if (!self)
+                            return;
+                        if (r) {
+                            patchLive(run, i + 1);
+                            return;
+                        }
+                        const auto status = livePatchFailure(r.error());
+                        SwapOutcome o = outcome(
+                            status, status == SwapOutcome::Status::Conflict
+                                        ? m.spec.name + " changed since you looked: live is no longer on slot " +
+                                              upper(m.liveFrom) + " (someone else swapped or changed it first)."
+                                        : r.error().message);
+                        revertLive(run, i, o);
+                    });
 }
 
 void Swapper::revertLive(std::shared_ptr<Run> run, std::size_t upTo, SwapOutcome o)
@@ -631,23 +498,7 @@ void Swapper::revertLive(std::shared_ptr<Run> run, std::size_t upTo, SwapOutcome
 void Swapper::patchStaging(std::shared_ptr<Run> run, std::size_t i, int attempt)
 {
     if (i == run->plan.members.size()) {
-        if (run->plan.kind == SwapPlan::Kind::Repair) {
-            SwapOutcome o = outcome(SwapOutcome::Status::Done,
-                                    "Repaired: " + run->plan.members.front().spec.stagingService + " points at slot " +
-                                        upper(run->plan.members.front().liveTo) + " again.");
-            o.verified = true;
-            o.milliseconds = QDateTime::currentMSecsSinceEpoch() - run->startMs;
-            finish(run, o);
-            return;
-        }
-        // The Events go out while the endpoints are checked; the swap finishes when both are done.
-        run->eventsPending = static_cast<int>(run->plan.members.size());
-        for (const auto& m : run->plan.members)
-            recordEvent(run->plan, m, [this, run] {
-                if (--run->eventsPending == 0 && run->verified)
-                    finish(run, *run->verified);
-            });
-        verify(run, 0, 0);
+        stagingPatched(run);
         return;
     }
     const SwapMember& m = run->plan.members[i];
@@ -659,36 +510,46 @@ void Swapper::patchStaging(std::shared_ptr<Run> run, std::size_t i, int attempt)
     const json patch = json::array({{{"op", "test"}, {"path", selectorPath}, {"value", std::string(1, expect)}},
                                     {{"op", "replace"}, {"path", selectorPath}, {"value", std::string(1, target)}}});
     QPointer<Swapper> self(this);
-    m_client->patch(kube::resources::services, m.spec.ns, m.spec.stagingService, kube::PatchType::Json, patch,
-                    [=, this](kube::Result<json> r) {
-                        if (!self)
-                            return;
-                        if (r) {
-                            patchStaging(run, i + 1, 0);
-                            return;
-                        }
-                        if (attempt < 2 && r.error().reason != "Conflict") {
-                            // A passing failure (network, server restart): try the same patch again shortly.
-                            QTimer::singleShot(500 * (attempt + 1), this, [=, this] {
-                                if (self)
-                                    patchStaging(run, i, attempt + 1);
-                            });
-                            return;
-                        }
-                        const std::string state =
-                            run->plan.kind == SwapPlan::Kind::Repair
-                                ? "The repair of " + m.spec.name + " failed: " + r.error().message
-                                : "Half switched: " + m.spec.liveService + " now points at slot " + upper(m.liveTo) +
-                                      ", but " + m.spec.stagingService + " still points at slot " + upper(m.liveTo) +
-                                      " too (" + r.error().message +
-                                      "). Live traffic goes to the new release; staging has no slot of its "
-                                      "own. Repair it with `signalbox repair " +
-                                      m.spec.name +
-                                      "` (or the Repair button), which "
-                                      "points " +
-                                      m.spec.stagingService + " at slot " + upper(m.liveFrom) + ".";
-                        finish(run, outcome(SwapOutcome::Status::SplitState, state));
-                    });
+    m_client->patch(
+        kube::resources::services, m.spec.ns, m.spec.stagingService, kube::PatchType::Json, patch,
+        [=, this](kube::Result<json> r) {
+            if (!self)
+                return;
+            if (r) {
+                patchStaging(run, i + 1, 0);
+                return;
+            }
+            if (retryStagingPatch(r.error(), attempt)) {
+                // A passing failure (network, server restart): try the same patch again shortly.
+                QTimer::singleShot(500 * (attempt + 1), this, [=, this] {
+                    if (self)
+                        patchStaging(run, i, attempt + 1);
+                });
+                return;
+            }
+            finish(run, outcome(SwapOutcome::Status::SplitState, stagingFailureMessage(run->plan, m, r.error())));
+        });
+}
+
+void Swapper::stagingPatched(std::shared_ptr<Run> run)
+{
+    if (run->plan.kind == SwapPlan::Kind::Repair) {
+        SwapOutcome o = outcome(SwapOutcome::Status::Done,
+                                "Repaired: " + run->plan.members.front().spec.stagingService + " points at slot " +
+                                    upper(run->plan.members.front().liveTo) + " again.");
+        o.verified = true;
+        o.milliseconds = QDateTime::currentMSecsSinceEpoch() - run->startMs;
+        finish(run, o);
+        return;
+    }
+    // The Events go out while the endpoints are checked; the swap finishes when both are done.
+    run->eventsPending = static_cast<int>(run->plan.members.size());
+    for (const auto& m : run->plan.members)
+        recordEvent(run->plan, m, [this, run] {
+            if (--run->eventsPending == 0 && run->verified)
+                finish(run, *run->verified);
+        });
+    verify(run, 0, 0);
 }
 
 void Swapper::verify(std::shared_ptr<Run> run, std::size_t i, int attempt)
@@ -698,12 +559,7 @@ void Swapper::verify(std::shared_ptr<Run> run, std::size_t i, int attempt)
         o.status = SwapOutcome::Status::Done;
         o.verified = true;
         o.milliseconds = QDateTime::currentMSecsSinceEpoch() - run->startMs;
-        std::string names;
-        for (const auto& m : run->plan.members)
-            names += (names.empty() ? "" : ", ") + m.spec.name + " now live on slot " + upper(m.liveTo);
-        o.message = std::string(run->plan.kind == SwapPlan::Kind::Rollback ? "Rolled back: " : "Swapped: ") + names +
-                    ". The live endpoints are the new slot's ready pods (verified in " +
-                    std::to_string(o.milliseconds) + " ms).";
+        o.message = swapDoneMessage(run->plan, o.milliseconds);
         // Finish once the Events are written too, so a command that exits right after keeps them.
         run->verified = o;
         if (run->eventsPending == 0)
@@ -713,65 +569,57 @@ void Swapper::verify(std::shared_ptr<Run> run, std::size_t i, int attempt)
     const SwapMember& m = run->plan.members[i];
     if (attempt == 0)
         run->progress("Verifying that " + m.spec.liveService + " sends traffic to slot " + upper(m.liveTo));
+    QPointer<Swapper> self(this);
+    readEndpoints(m, [=, this](const EndpointFacts& facts) {
+        if (!self)
+            return;
+        if (endpointsMatch(facts.readyPods, facts.endpoints)) {
+            verify(run, i + 1, 0);
+            return;
+        }
+        // Look often at first (the endpoint controller usually follows within tens of ms), then
+        // less often; give up after about 30 s.
+        if (attempt >= 250) {
+            SwapOutcome o;
+            o.status = SwapOutcome::Status::Failed;
+            o.message = unverifiedMessage(m, facts);
+            o.milliseconds = QDateTime::currentMSecsSinceEpoch() - run->startMs;
+            finish(run, o);
+            return;
+        }
+        QTimer::singleShot(attempt < 20    ? 2
+                           : attempt < 100 ? 10
+                                           : 200,
+                           this, [=, this] {
+                               if (self)
+                                   verify(run, i, attempt + 1);
+                           });
+    });
+}
+
+void Swapper::readEndpoints(const SwapMember& m, std::function<void(const EndpointFacts&)> done)
+{
     std::string selector;
     for (const auto& [k, v] : m.to.selector)
         selector += (selector.empty() ? "" : ",") + k + "=" + v;
-    QPointer<Swapper> self(this);
-    auto pods = std::make_shared<std::set<std::string>>();
-    auto endpoints = std::make_shared<std::set<std::string>>();
-    auto failure = std::make_shared<std::string>();
-    auto count = std::make_shared<Countdown>(Countdown{
-        2, [=, this] {
-            if (!self)
-                return;
-            if (!pods->empty() && *pods == *endpoints) {
-                verify(run, i + 1, 0);
-                return;
-            }
-            // Look often at first (the endpoint controller usually follows within tens of ms), then
-            // less often; give up after about 30 s.
-            if (attempt >= 250) {
-                SwapOutcome o;
-                o.status = SwapOutcome::Status::Failed;
-                o.message = "Swapped, but after 30 s the endpoints of " + m.spec.liveService +
-                            " are not the ready pods "
-                            "of slot " +
-                            upper(m.liveTo) + " (" + std::to_string(endpoints->size()) + " endpoints, " +
-                            std::to_string(pods->size()) + " ready pods" + (failure->empty() ? "" : "; " + *failure) +
-                            "). Check the Service and the pods before relying on it.";
-                o.milliseconds = QDateTime::currentMSecsSinceEpoch() - run->startMs;
-                finish(run, o);
-                return;
-            }
-            QTimer::singleShot(attempt < 20    ? 2
-                               : attempt < 100 ? 10
-                                               : 200,
-                               this, [=, this] {
-                                   if (self)
-                                       verify(run, i, attempt + 1);
-                               });
-        }});
+    auto facts = std::make_shared<EndpointFacts>();
+    auto count = std::make_shared<Countdown>(Countdown{2, [facts, done] { done(*facts); }});
     kube::ListOptions podOptions;
     podOptions.labelSelector = selector;
-    m_client->list(kube::resources::pods, m.spec.ns, podOptions, [=, this](kube::Result<json> r) {
+    m_client->list(kube::resources::pods, m.spec.ns, podOptions, [=](kube::Result<json> r) {
         if (r)
-            for (const kube::Pod& p : kube::parseItems(r.value(), kube::parsePod))
-                if (p.ready() && !p.podIP.empty() && p.meta.deletionTimestamp.empty())
-                    pods->insert(p.podIP);
-        if (!r)
-            *failure = r.error().message;
+            facts->readyPods = readyPodIPs(kube::parseItems(r.value(), kube::parsePod));
+        else
+            facts->failure = r.error().message;
         count->tick();
     });
     kube::ListOptions sliceOptions;
     sliceOptions.labelSelector = "kubernetes.io/service-name=" + m.spec.liveService;
-    m_client->list(kube::resources::endpointSlices, m.spec.ns, sliceOptions, [=, this](kube::Result<json> r) {
+    m_client->list(kube::resources::endpointSlices, m.spec.ns, sliceOptions, [=](kube::Result<json> r) {
         if (r)
-            for (const kube::EndpointSlice& s : kube::parseItems(r.value(), kube::parseEndpointSlice))
-                for (const auto& e : s.endpoints)
-                    if (e.ready)
-                        endpoints->insert(e.addresses.begin(), e.addresses.end());
-        if (!r)
-            *failure = r.error().message;
+            facts->endpoints = readyEndpointAddresses(kube::parseItems(r.value(), kube::parseEndpointSlice));
+        else
+            facts->failure = r.error().message;
         count->tick();
     });
 }

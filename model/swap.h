@@ -15,7 +15,8 @@
 
 namespace model {
 
-struct MemberRead;
+struct SwapFacts;
+struct EndpointFacts;
 
 constexpr std::size_t historyCap = 20;       // entries kept on a live Service
 constexpr std::size_t deployHistoryCap = 10; // entries kept on a Deployment
@@ -120,10 +121,13 @@ private:
     struct Run;
     void executeFresh(const SwapPlan& confirmed, std::function<void(const std::string&)> progress,
                       std::function<void(SwapOutcome)> done);
-    void readMember(const ServiceSpec& spec, std::function<void(std::shared_ptr<struct MemberRead>)> done);
+    void readMember(const ServiceSpec& spec, std::function<void(std::shared_ptr<struct SwapFacts>)> done);
+    void readServices(const ServiceSpec& spec, std::shared_ptr<struct SwapFacts> read, std::function<void()> tick);
     void patchLive(std::shared_ptr<Run> run, std::size_t i);
     void patchStaging(std::shared_ptr<Run> run, std::size_t i, int attempt);
+    void stagingPatched(std::shared_ptr<Run> run);
     void verify(std::shared_ptr<Run> run, std::size_t i, int attempt);
+    void readEndpoints(const SwapMember& m, std::function<void(const struct EndpointFacts&)> done);
     void revertLive(std::shared_ptr<Run> run, std::size_t upTo, SwapOutcome outcome);
     void finish(std::shared_ptr<Run> run, SwapOutcome outcome);
     void recordEvent(const SwapPlan& plan, const SwapMember& m, std::function<void()> done);

@@ -2,6 +2,7 @@
 
 #include "style.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
@@ -23,9 +24,9 @@ QString q(const std::string& s)
 } // namespace
 
 DeployDialog::DeployDialog(const model::ServiceState& state, kube::Client* client, oci::RegistryClient* registry,
-                           QWidget* parent)
+                           std::vector<model::ServiceSpec> group, QWidget* parent)
     : QDialog(parent), m_state(state), m_client(client), m_registry(registry),
-      m_deployer(new model::Deployer(client, registry, state.spec, this))
+      m_deployer(new model::Deployer(client, registry, state.spec, this)), m_group(std::move(group))
 {
     setObjectName(QStringLiteral("deployDialog"));
     setWindowTitle(tr("Deploy — %1").arg(q(state.spec.name)));
@@ -42,6 +43,11 @@ DeployDialog::DeployDialog(const model::ServiceState& state, kube::Client* clien
     m_target->addItem(tr("Sandbox (%1/%2)").arg(q(state.spec.sandboxNamespace), q(state.spec.sandboxDeployment)),
                       static_cast<int>(model::DeployTarget::Sandbox));
     form->addRow(tr("Deploy to:"), m_target);
+    m_groupBox = new QCheckBox(this);
+    m_groupBox->setObjectName(QStringLiteral("groupBox"));
+    m_groupBox->setVisible(m_group.size() > 1);
+    connect(m_groupBox, &QCheckBox::toggled, this, &DeployDialog::resetPlan);
+    form->addRow(QString(), m_groupBox);
 
     // Where the tags come from: the configured repository, else the one the staging slot runs.
     std::string repoText = state.spec.imageRepository;
@@ -120,11 +126,7 @@ DeployDialog::DeployDialog(const model::ServiceState& state, kube::Client* clien
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_check, &QPushButton::clicked, this, &DeployDialog::check);
     connect(m_deploy, &QPushButton::clicked, this, &DeployDialog::deploy);
-    connect(m_target, &QComboBox::currentIndexChanged, this, [this] {
-        m_plan.reset();
-        m_deploy->setEnabled(false);
-        m_checks->clear();
-    });
+    connect(m_target, &QComboBox::currentIndexChanged, this, &DeployDialog::resetPlan);
     layout->addWidget(buttons);
     validate();
 }
@@ -191,10 +193,33 @@ void DeployDialog::applyFilter()
     m_tags->resizeColumnsToContents();
 }
 
+void DeployDialog::resetPlan()
+{
+    m_plan.reset();
+    m_groupPlan.reset();
+    m_deploy->setEnabled(false);
+    m_checks->clear();
+}
+
+std::string DeployDialog::currentTag() const
+{
+    const auto ref = model::parseImageRef(m_reference->text().trimmed().toStdString());
+    return ref ? ref->tag : std::string();
+}
+
 void DeployDialog::validate()
 {
     m_plan.reset();
+    m_groupPlan.reset();
     m_deploy->setEnabled(false);
+    QStringList others;
+    for (const auto& s : m_group)
+        if (s.name != m_state.spec.name)
+            others << q(s.name);
+    const std::string tag = currentTag();
+    m_groupBox->setText(
+        tr("All services of group %1 (with %2), tag %3")
+            .arg(q(m_state.spec.group), others.join(QStringLiteral(", ")), tag.empty() ? tr("(pick a tag)") : q(tag)));
     const QString text = m_reference->text().trimmed();
     if (text.isEmpty()) {
         m_referenceError->clear();
@@ -210,6 +235,10 @@ void DeployDialog::validate()
 void DeployDialog::check()
 {
     const auto target = static_cast<model::DeployTarget>(m_target->currentData().toInt());
+    if (m_groupBox->isVisible() && m_groupBox->isChecked()) {
+        checkGroup(target);
+        return;
+    }
     setStatus(tr("Checking…"));
     m_check->setEnabled(false);
     QPointer<DeployDialog> self(this);
@@ -238,8 +267,63 @@ void DeployDialog::check()
     });
 }
 
+void DeployDialog::checkGroup(model::DeployTarget target)
+{
+    const std::string tag = currentTag();
+    if (tag.empty()) {
+        setStatus(tr("A group deploy gives every member the same tag: pick a tag, not a digest."), true);
+        return;
+    }
+    if (!m_groupDeployer)
+        m_groupDeployer = new model::GroupDeployer(m_client, m_registry, m_group, this);
+    setStatus(tr("Checking every member of group %1…").arg(q(m_state.spec.group)));
+    m_check->setEnabled(false);
+    QPointer<DeployDialog> self(this);
+    m_groupDeployer->plan(m_state.spec.name, target, tag, [self](model::GroupDeployPlan plan) {
+        if (self)
+            self->showGroupPlan(plan);
+    });
+}
+
+void DeployDialog::showGroupPlan(const model::GroupDeployPlan& plan)
+{
+    m_check->setEnabled(true);
+    QStringList lines;
+    for (const auto& p : plan.members) {
+        lines << QStringLiteral("<b>%1</b>: %2")
+                     .arg(q(p.service).toHtmlEscaped(),
+                          p.pinned.empty() ? tr("no image") : tr("deploys %1").arg(q(p.pinned).toHtmlEscaped()));
+        for (const auto& c : p.checks)
+            lines << (c.holds ? QStringLiteral("&nbsp;&nbsp;✔ ") : QStringLiteral("&nbsp;&nbsp;✘ ")) +
+                         q(c.text).toHtmlEscaped();
+        if (!p.warning.empty())
+            lines << QStringLiteral("<b style='color:%1'>⚠ %2</b>")
+                         .arg(style::colorOf(style::Tone::Attention), q(p.warning).toHtmlEscaped());
+    }
+    m_checks->setText(lines.join(QStringLiteral("<br>")));
+    const model::DeployPlan* refused = plan.firstRefused();
+    const model::Check* f = refused ? refused->firstFailure() : nullptr;
+    const bool ok = plan.allowed();
+    setStatus(
+        ok ? tr("Ready to deploy all %n service(s) of group %1 as %2.", nullptr, static_cast<int>(plan.members.size()))
+                 .arg(q(plan.group), q(plan.members.front().user))
+           : tr("Cannot deploy the group: %1: %2. Nothing will be deployed unless every member passes.")
+                 .arg(q(refused ? refused->service : plan.service), q(f ? f->text : "")),
+        !ok);
+    m_deploy->setEnabled(ok);
+    m_plan.reset();
+    m_groupPlan = plan;
+}
+
 void DeployDialog::deploy()
 {
+    if (m_groupPlan && m_groupPlan->allowed()) {
+        m_deploy->setEnabled(false);
+        m_check->setEnabled(false);
+        setStatus(tr("Starting…"));
+        Q_EMIT groupDeployConfirmed(*m_groupPlan);
+        return;
+    }
     if (!m_plan || !m_plan->allowed())
         return;
     m_deploy->setEnabled(false);

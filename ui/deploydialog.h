@@ -2,12 +2,14 @@
 
 #include "model/actionrunner.h"
 #include "model/deploy.h"
+#include "model/groupdeploy.h"
 #include "model/servicestate.h"
 #include "oci/registry.h"
 
 #include <QDialog>
 #include <QPointer>
 
+class QCheckBox;
 class QComboBox;
 class QLabel;
 class QLineEdit;
@@ -21,12 +23,16 @@ namespace ui {
 // picking one fills the reference, which is checked against the image grammar as it is typed.
 // "Check" plans the deploy on fresh reads; "Deploy" hands that plan to the application's runner
 // and shows how it goes. Closing the dialog does not stop a deploy that was started.
+// When the service's group has more members, "All services of group G" deploys the same tag to
+// every member (each from its own repository): Check plans them all, Deploy needs all to pass.
 class DeployDialog : public QDialog {
     Q_OBJECT
 
 public:
+    // `group`: every service of the service's group (itself included); a group deploy is offered
+    // when it has more than one.
     DeployDialog(const model::ServiceState& state, kube::Client* client, oci::RegistryClient* registry,
-                 QWidget* parent = nullptr);
+                 std::vector<model::ServiceSpec> group = {}, QWidget* parent = nullptr);
 
     QComboBox* targetBox() const { return m_target; }
     QLineEdit* filterField() const { return m_filter; }
@@ -34,6 +40,7 @@ public:
     QTableWidget* tagTable() const { return m_tags; }
     QPushButton* checkButton() const { return m_check; }
     QPushButton* deployButton() const { return m_deploy; }
+    QCheckBox* groupBox() const { return m_groupBox; }
     QString statusText() const;
     bool tagsLoaded() const { return m_tagsLoaded; }
     void loadTags();
@@ -43,12 +50,18 @@ public:
 Q_SIGNALS:
     // The person confirmed this checked plan with the Deploy button.
     void deployConfirmed(const model::DeployPlan& plan);
+    // The person confirmed this checked group plan with the Deploy button.
+    void groupDeployConfirmed(const model::GroupDeployPlan& plan);
     void deployFinished(const model::DeployOutcome& outcome);
 
 private:
     void applyFilter();
     void validate();
     void check();
+    void checkGroup(model::DeployTarget target);
+    void showGroupPlan(const model::GroupDeployPlan& plan);
+    void resetPlan();
+    std::string currentTag() const;
     void deploy();
     void setStatus(const QString& text, bool bad = false);
 
@@ -57,10 +70,14 @@ private:
     QPointer<oci::RegistryClient> m_registry;
     model::Deployer* m_deployer;
     std::optional<model::DeployPlan> m_plan;
+    std::vector<model::ServiceSpec> m_group;
+    model::GroupDeployer* m_groupDeployer = nullptr;
+    std::optional<model::GroupDeployPlan> m_groupPlan;
     std::string m_registryHost, m_repository;
     std::vector<oci::TagInfo> m_tagInfo;
     bool m_tagsLoaded = false;
     QComboBox* m_target;
+    QCheckBox* m_groupBox;
     QLineEdit* m_repo;
     QLineEdit* m_filter;
     QTableWidget* m_tags;

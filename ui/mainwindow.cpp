@@ -2,6 +2,7 @@
 
 #include "activitypanel.h"
 #include "deploydialog.h"
+#include "model/servicelookup.h"
 #include "servicepage.h"
 #include "style.h"
 
@@ -494,7 +495,12 @@ void MainWindow::openDeploy()
     kube::Client* client = s ? m_dashboard->client(s->spec.context) : nullptr;
     if (!client)
         return;
-    auto* dialog = new DeployDialog(*s, client, m_registry, this);
+    std::vector<model::ServiceSpec> specs;
+    for (const auto& state : m_dashboard->services())
+        specs.push_back(state.spec);
+    // A service without a group deploys alone.
+    auto group = s->spec.group.empty() ? std::vector<model::ServiceSpec>{} : model::groupOf(specs, s->spec.name);
+    auto* dialog = new DeployDialog(*s, client, m_registry, std::move(group), this);
     // The dialog plans; the runner deploys, so closing the dialog does not stop a deploy.
     const model::ServiceConfig config = m_dashboard->config();
     QPointer<kube::Client> target(client);
@@ -503,6 +509,13 @@ void MainWindow::openDeploy()
                 if (!m_runner || !target)
                     return;
                 const int id = m_runner->startDeploy(target, m_registry, config, plan, true);
+                dialog->follow(m_runner, id);
+            });
+    connect(dialog, &DeployDialog::groupDeployConfirmed, this,
+            [this, dialog, target, config](const model::GroupDeployPlan& plan) {
+                if (!m_runner || !target)
+                    return;
+                const int id = m_runner->startGroupDeploy(target, m_registry, config, plan, true);
                 dialog->follow(m_runner, id);
             });
     dialog->setAttribute(Qt::WA_DeleteOnClose);

@@ -4,6 +4,7 @@
 // With SIGNALBOX_SCREENSHOT_DIR set, it saves the confirm dialog and the history there.
 #include "gui/guisupport.h"
 #include "kube/kubeconfig.h"
+#include "model/servicespec.h"
 #include "support/testsupport.h"
 #include "ui/confirmdialog.h"
 #include "ui/deploydialog.h"
@@ -11,7 +12,9 @@
 #include "ui/servicepage.h"
 #include "ui/slottile.h"
 
+#include <QCheckBox>
 #include <QComboBox>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -104,6 +107,61 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(page->tile('a')->roleText(), QStringLiteral("LIVE"), 5000);
         QTRY_COMPARE_WITH_TIMEOUT(page->history()->rowCount(), 3, 5000);
         QCOMPARE(page->history()->item(0, 2)->text(), QStringLiteral("rollback"));
+    }
+
+    // uro and uro-frontend are one group: the dialog offers both with one tag, checks both, and
+    // the runner deploys both; each staging slot then runs the tag, from its own repository.
+    void operatorDeploysTheGroupTogether()
+    {
+        const QString registry = qEnvironmentVariable("SIGNALBOX_REGISTRY_ANON");
+        if (registry.isEmpty())
+            QFAIL("The test registries are not running: run scripts/test, or scripts/registry up and eval its env.");
+        const auto config = model::parseServiceConfig(
+            QStringLiteral("services:\n"
+                           "  - {name: uro, namespace: uro, group: uro, image: %1/v-sekai/uro}\n"
+                           "  - {name: uro-frontend, namespace: uro, group: uro, image: %1/v-sekai/uro-frontend}\n")
+                .arg(registry)
+                .toStdString(),
+            "group.yaml");
+        QVERIFY2(config, config ? "" : config.error().message.c_str());
+        Console c(QStringLiteral("operator"), config.value());
+        openService(c.window, QStringLiteral("uro"));
+        ui::ServicePage* page = c.window->servicePage();
+        QSignalSpy opened(page, &ui::ServicePage::dialogOpened);
+        QTRY_VERIFY_WITH_TIMEOUT(page->deployButton()->isEnabled(), 20000);
+        QTest::mouseClick(page->deployButton(), Qt::LeftButton);
+        QTRY_COMPARE(opened.count(), 1);
+        auto* deploy = qobject_cast<ui::DeployDialog*>(opened.first().first().value<QDialog*>());
+        QVERIFY(deploy);
+        QVERIFY(deploy->targetBox()->itemText(0).startsWith(QStringLiteral("Staging (slot B")));
+        QVERIFY(deploy->groupBox()->isVisibleTo(deploy));
+        deploy->referenceField()->setText(registry + QStringLiteral("/v-sekai/uro:0b7d4e2"));
+        QVERIFY2(deploy->groupBox()->text().contains(QStringLiteral("group uro (with uro-frontend), tag 0b7d4e2")),
+                 qPrintable(deploy->groupBox()->text()));
+        deploy->groupBox()->setChecked(true);
+        QTest::mouseClick(deploy->checkButton(), Qt::LeftButton);
+        QTRY_VERIFY2_WITH_TIMEOUT(deploy->deployButton()->isEnabled(), qPrintable(deploy->statusText()), 20000);
+        const QString checks = deploy->findChild<QLabel*>(QStringLiteral("deployChecks"))->text();
+        // Each member's own checks, each from its own repository.
+        QVERIFY2(checks.contains(QStringLiteral("You may patch the Deployment uro/uro-b")), qPrintable(checks));
+        QVERIFY2(checks.contains(QStringLiteral("You may patch the Deployment uro/uro-frontend-b")),
+                 qPrintable(checks));
+        QVERIFY2(checks.contains(registry + QStringLiteral("/v-sekai/uro-frontend@sha256:")), qPrintable(checks));
+        QTest::mouseClick(deploy->deployButton(), Qt::LeftButton);
+        QTRY_VERIFY2_WITH_TIMEOUT(deploy->statusText().contains(QStringLiteral("Deployed group uro to staging")),
+                                  qPrintable(deploy->statusText()), 90000);
+        deploy->close();
+        for (const char* d : {"uro-b", "uro-frontend-b"}) {
+            const auto tag =
+                kubectl(QStringLiteral("admin"), {QStringLiteral("get"), QStringLiteral("deployment"), QLatin1String(d),
+                                                  QStringLiteral("-n"), QStringLiteral("uro"), QStringLiteral("-o"),
+                                                  QStringLiteral("jsonpath={.spec.template.metadata.annotations."
+                                                                 "signalbox\\.v-sekai\\.org/image-tag}")});
+            QCOMPARE(QString::fromUtf8(tag.out).trimmed(), QStringLiteral("0b7d4e2"));
+        }
+        const model::Activity* a = c.console->runner()->latestFor("uro", "uro-frontend");
+        QVERIFY(a);
+        QCOMPARE(a->state, model::Activity::State::Succeeded);
     }
 
     void viewerSeesWhyNot()

@@ -1,0 +1,300 @@
+// The preconditions of a swap, a rollback and a repair, as tables: facts read from the cluster
+// (recorded objects, changed per case) -> the plan's checks. No cluster.
+#include "rulefacts.h"
+
+#include <QTest>
+#include <functional>
+
+using namespace rulefacts;
+using Kind = model::SwapPlan::Kind;
+using Change = std::function<void(std::vector<model::SwapFacts>&)>;
+
+Q_DECLARE_METATYPE(Change)
+
+namespace {
+
+// A swap entry as the history records it: live went from slot `from` (running `image`) to the other.
+std::string historyWith(char from, const std::string& image)
+{
+    kube::HistoryEntry e;
+    e.at = "2026-11-01T10:00:00Z";
+    e.user = "operator";
+    e.action = "swap";
+    e.service = "uro";
+    e.from.slot = std::string(1, from);
+    e.from.image = image;
+    e.to.slot = from == 'a' ? "b" : "a";
+    return kube::appendHistory("", e, model::historyCap);
+}
+
+std::string imageOf(const std::string& deploymentName)
+{
+    return model::slotFacts('a', deploymentName, deployment(deploymentName)).image;
+}
+
+} // namespace
+
+class TestSwapRules : public QObject {
+    Q_OBJECT
+
+    // Columns: the kind, the members, a change to their facts, expectLive; then whether the plan is
+    // allowed, the first failing check (a part of its text), and whether that is a permission or a
+    // "changed since" failure.
+    void columns()
+    {
+        QTest::addColumn<int>("kind");
+        QTest::addColumn<QStringList>("members");
+        QTest::addColumn<Change>("change");
+        QTest::addColumn<QChar>("expectLive");
+        QTest::addColumn<bool>("allowed");
+        QTest::addColumn<QString>("failure");
+        QTest::addColumn<bool>("permission");
+        QTest::addColumn<bool>("changed");
+    }
+
+    void check()
+    {
+        QFETCH(int, kind);
+        QFETCH(QStringList, members);
+        QFETCH(Change, change);
+        QFETCH(QChar, expectLive);
+        QFETCH(bool, allowed);
+        QFETCH(QString, failure);
+        QFETCH(bool, permission);
+        QFETCH(bool, changed);
+        std::vector<model::ServiceSpec> specs;
+        std::vector<model::SwapFacts> facts;
+        for (const auto& m : members) {
+            specs.push_back(spec(m.toStdString()));
+            facts.push_back(swapFacts(m.toStdString()));
+        }
+        if (change)
+            change(facts);
+        const auto plan = model::planSwap(Kind(kind), "uro", specs, facts, static_cast<char>(expectLive.toLatin1()));
+        QCOMPARE(plan.allowed(), allowed);
+        const model::Check* f = plan.firstFailure();
+        if (allowed) {
+            QVERIFY(!f);
+            QCOMPARE(plan.members.size(), std::size_t(members.size()));
+            return;
+        }
+        QVERIFY(f);
+        QVERIFY2(QString::fromStdString(f->text).contains(failure), f->text.c_str());
+        QCOMPARE(f->permission, permission);
+        QCOMPARE(f->changed, changed);
+    }
+
+private Q_SLOTS:
+    void swap_data()
+    {
+        columns();
+        const QStringList uro{QStringLiteral("uro")};
+        const QChar any;
+        auto row = [&](const char* name, Change c, bool allowed, const char* failure, bool permission = false,
+                       QChar expect = QChar()) {
+            QTest::newRow(name) << int(Kind::Swap) << uro << c << expect << allowed << QString::fromUtf8(failure)
+                                << permission << false;
+        };
+        row("as recorded", {}, true, "");
+        row(
+            "live Service missing", [](auto& f) { f[0].live.reset(); }, false, "The live Service uro exists in uro");
+        row(
+            "staging Service missing", [](auto& f) { f[0].staging.reset(); }, false,
+            "The staging Service uro-staging exists in uro");
+        row(
+            "slot B Deployment missing", [](auto& f) { f[0].b.reset(); }, false,
+            "Both slot Deployments (uro-a, uro-b) exist");
+        row(
+            "live selects both slots", [](auto& f) { f[0].live->selector.erase("signalbox.v-sekai.org/slot"); }, false,
+            "Live selects exactly one slot (it selects both)");
+        row(
+            "live selects neither slot", [](auto& f) { selectSlot(*f[0].live, "c"); }, false,
+            "Live selects exactly one slot (it selects neither)");
+        row(
+            "staging on the live slot", [](auto& f) { selectSlot(*f[0].staging, "a"); }, false,
+            "Staging points at the other slot (it points at slot A too: repair it first)");
+        row(
+            "staging selects neither", [](auto& f) { selectSlot(*f[0].staging, "x"); }, false,
+            "Staging points at the other slot (it selects neither)");
+        row(
+            "staging selects both", [](auto& f) { f[0].staging->selector.erase("signalbox.v-sekai.org/slot"); }, false,
+            "Staging points at the other slot (it selects both)");
+        row(
+            "live on B, staging on A",
+            [](auto& f) {
+                selectSlot(*f[0].live, "b");
+                selectSlot(*f[0].staging, "a");
+            },
+            true, "");
+        row(
+            "staging not ready", [](auto& f) { f[0].b->readyReplicas = 1; }, false,
+            "Staging (slot B, uro-b) is fully rolled out and ready (1 of 2 ready)");
+        row(
+            "staging scaled to zero",
+            [](auto& f) {
+                f[0].b->replicas = 0;
+                f[0].b->readyReplicas = f[0].b->availableReplicas = f[0].b->updatedReplicas = f[0].b->statusReplicas =
+                    0;
+            },
+            false, "Staging (slot B, uro-b) is fully rolled out and ready (0 of 0 ready)");
+        row(
+            "staging spec not yet seen", [](auto& f) { f[0].b->meta.generation = f[0].b->observedGeneration + 1; },
+            false, "is fully rolled out and ready");
+        row(
+            "may not patch live", [](auto& f) { f[0].mayPatchLive = false; }, false, "You may patch the Service uro",
+            true);
+        row(
+            "may not patch staging", [](auto& f) { f[0].mayPatchStaging = false; }, false,
+            "You may patch the Service uro-staging", true);
+        row(
+            "may not record events", [](auto& f) { f[0].mayRecord = false; }, false, "You may record events in uro",
+            true);
+        row(
+            "read forbidden",
+            [](auto& f) { f[0].error = apiError(403, "Forbidden", "You (viewer) may not get services in uro."); },
+            false, "You (viewer) may not get services in uro.", true);
+        row(
+            "read failed", [](auto& f) { f[0].error = transportError("Nothing answers at 127.0.0.1:1."); }, false,
+            "Nothing answers at 127.0.0.1:1.");
+        row("live as expected", {}, true, "", false, QChar('a'));
+        QTest::newRow("live moved since")
+            << int(Kind::Swap) << uro << Change() << QChar('b') << false
+            << QStringLiteral("Live is on slot B as expected (it is on slot A)") << false << true;
+        QTest::newRow("group: both pass") << int(Kind::Swap) << QStringList{"uro", "uro-frontend"} << Change() << any
+                                          << true << QString() << false << false;
+        QTest::newRow("group: one member on a half state")
+            << int(Kind::Swap) << QStringList{"uro", "uro-frontend"}
+            << Change([](auto& f) { selectSlot(*f[1].staging, "a"); }) << any << false
+            << QStringLiteral("uro-frontend: Staging points at the other slot") << false << false;
+        QTest::newRow("group: one member's slots missing")
+            << int(Kind::Swap) << QStringList{"uro", "uro-frontend"} << Change([](auto& f) {
+                   f[1].a.reset();
+                   f[1].b.reset();
+               })
+            << any << false << QStringLiteral("uro-frontend: Both slot Deployments") << false << false;
+    }
+    void swap() { check(); }
+
+    void rollback_data()
+    {
+        columns();
+        const QStringList uro{QStringLiteral("uro")};
+        auto row = [&](const char* name, Change c, bool allowed, const char* failure) {
+            QTest::newRow(name) << int(Kind::Rollback) << uro << c << QChar() << allowed << QString::fromUtf8(failure)
+                                << false << false;
+        };
+        row("no swap recorded", {}, false, "There is a swap to roll back (no swap is recorded)");
+        row(
+            "previous release untouched in staging",
+            [](auto& f) { f[0].live->meta.annotations[model::historyAnnotation] = historyWith('b', imageOf("uro-b")); },
+            true, "");
+        row(
+            "staging redeployed since",
+            [](auto& f) {
+                f[0].live->meta.annotations[model::historyAnnotation] = historyWith('b', "ghcr.io/v-sekai/uro:older");
+            },
+            false, "still runs untouched in slot B (staging was redeployed since)");
+        row(
+            "last swap went the other way",
+            [](auto& f) { f[0].live->meta.annotations[model::historyAnnotation] = historyWith('a', imageOf("uro-b")); },
+            false, "(staging was redeployed since)");
+        row(
+            "an unreadable newest entry is passed over",
+            [](auto& f) {
+                std::string h = historyWith('b', imageOf("uro-b"));
+                h.insert(h.size() - 1, ",\"written by someone else\"");
+                f[0].live->meta.annotations[model::historyAnnotation] = h;
+            },
+            true, "");
+        row(
+            "history is not a list", [](auto& f) { f[0].live->meta.annotations[model::historyAnnotation] = "{}"; },
+            false, "There is a swap to roll back");
+        row(
+            "previous release not ready",
+            [](auto& f) {
+                f[0].live->meta.annotations[model::historyAnnotation] = historyWith('b', imageOf("uro-b"));
+                f[0].b->readyReplicas = 0;
+            },
+            false, "is fully rolled out and ready (0 of 2 ready)");
+    }
+    void rollback() { check(); }
+
+    void repair_data()
+    {
+        columns();
+        const QStringList uro{QStringLiteral("uro")};
+        auto row = [&](const char* name, Change c, bool allowed, const char* failure, bool permission = false) {
+            QTest::newRow(name) << int(Kind::Repair) << uro << c << QChar() << allowed << QString::fromUtf8(failure)
+                                << permission << false;
+        };
+        row("nothing to repair", {}, false, "Live and staging both point at slot A, so there is something to repair");
+        row(
+            "staging on live's slot", [](auto& f) { selectSlot(*f[0].staging, "a"); }, true, "");
+        row(
+            "staging on live's slot, staging not ready still repairs",
+            [](auto& f) {
+                selectSlot(*f[0].staging, "a");
+                f[0].b->readyReplicas = 0;
+            },
+            true, "");
+        row(
+            "may not patch staging",
+            [](auto& f) {
+                selectSlot(*f[0].staging, "a");
+                f[0].mayPatchStaging = false;
+            },
+            false, "You may patch the Service uro-staging", true);
+        row(
+            "live selects neither",
+            [](auto& f) {
+                selectSlot(*f[0].live, "x");
+                selectSlot(*f[0].staging, "x");
+            },
+            false, "Live selects exactly one slot (it selects neither)");
+        row(
+            "slot A missing", [](auto& f) { f[0].a.reset(); }, false, "Both slot Deployments");
+        row(
+            "read forbidden", [](auto& f) { f[0].error = apiError(403, "Forbidden", "You may not."); }, false,
+            "You may not.", true);
+    }
+    void repair() { check(); }
+
+    void repairPointsStagingAtTheFreeSlot()
+    {
+        auto f = swapFacts("uro");
+        selectSlot(*f.staging, "a");
+        const auto plan = model::planSwap(Kind::Repair, "uro", {spec("uro")}, {f}, 0);
+        QCOMPARE(plan.members.at(0).liveFrom, 'a');
+        QCOMPARE(plan.members.at(0).liveTo, 'b');
+    }
+
+    void swapMovesLiveToStaging()
+    {
+        const auto plan = model::planSwap(Kind::Swap, "uro", {spec("uro")}, {swapFacts("uro")}, 0);
+        QCOMPARE(plan.members.at(0).liveFrom, 'a');
+        QCOMPARE(plan.members.at(0).liveTo, 'b');
+        QCOMPARE(plan.members.at(0).to.deployment, std::string("uro-b"));
+        QCOMPARE(plan.memberKeys, std::vector<std::string>{"uro/uro"});
+        QCOMPARE(plan.group, std::string("uro"));
+    }
+
+    // Which services a plan covers: a swap its group, a repair the one service.
+    void members()
+    {
+        auto other = spec("other");
+        other.group = "other";
+        const std::vector<model::ServiceSpec> known{spec("uro"), spec("uro-frontend"), other};
+        QCOMPARE(model::swapMembers(Kind::Swap, "uro", known).size(), std::size_t(2));
+        QCOMPARE(model::swapMembers(Kind::Rollback, "uro-frontend", known).size(), std::size_t(2));
+        QCOMPARE(model::swapMembers(Kind::Repair, "uro", known).size(), std::size_t(1));
+        QCOMPARE(model::swapMembers(Kind::Swap, "other", known).size(), std::size_t(1));
+        QVERIFY(model::swapMembers(Kind::Swap, "nope", known).empty());
+        const auto plan = model::planSwap(Kind::Swap, "nope", {}, {}, 0);
+        QVERIFY(!plan.allowed());
+        QCOMPARE(plan.firstFailure()->text,
+                 std::string("There is a service named nope (check its name and the namespace)"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSwapRules)
+#include "tst_swaprules.moc"
