@@ -1,5 +1,6 @@
 #include "cli.h"
 
+#include "exitcodes.h"
 #include "kube/kubeconfig.h"
 #include "model/deploy.h"
 #include "model/groupdeploy.h"
@@ -26,7 +27,7 @@ namespace {
 
 using nlohmann::json;
 
-constexpr int exitUsage = 2;
+constexpr int exitUsage = app::Usage;
 
 const char* const commands[] = {"status", "deploy", "swap", "rollback", "repair", "history"};
 
@@ -56,15 +57,6 @@ void complain(const std::string& text)
 {
     std::fprintf(stderr, "signalbox: %s\n", text.c_str());
     std::fflush(stderr);
-}
-
-int exitFor(const kube::Error& e)
-{
-    if (e.httpStatus == 403)
-        return 4;
-    if (e.reason == "Conflict")
-        return 5;
-    return 1;
 }
 
 // Asks for the service name on the terminal; false without a terminal or on a wrong answer.
@@ -106,7 +98,7 @@ public:
         model::lookupServices(&m_client, m_options.config, ns, [this](kube::Result<std::vector<model::ServiceSpec>> r) {
             if (!r) {
                 complain(r.error().message);
-                QCoreApplication::exit(exitFor(r.error()));
+                QCoreApplication::exit(app::exitCode(r.error()));
                 return;
             }
             m_services = r.value();
@@ -149,7 +141,7 @@ private:
         if (!find(name)) {
             complain("there is no service named " + name + " here (context " + m_client.config().contextName +
                      "); check the name, --namespace and --context.");
-            QCoreApplication::exit(1);
+            QCoreApplication::exit(app::Failed);
             return {};
         }
         return name;
@@ -171,7 +163,7 @@ private:
             complain("no services found; label the live Service with " + model::serviceLabelKey +
                      "=NAME or list it in "
                      "the configuration file.");
-            QCoreApplication::exit(1);
+            QCoreApplication::exit(app::Failed);
             return;
         }
         auto out = std::make_shared<json>(json::array());
@@ -193,7 +185,7 @@ private:
                 if (--*left == 0) {
                     if (m_options.json)
                         say(out->dump(2));
-                    QCoreApplication::exit(0);
+                    QCoreApplication::exit(app::Done);
                 }
             });
         }
@@ -208,7 +200,7 @@ private:
         m_client.get(kube::resources::services, spec.ns, spec.liveService, [this](kube::Result<json> r) {
             if (!r) {
                 complain(r.error().message);
-                QCoreApplication::exit(exitFor(r.error()));
+                QCoreApplication::exit(app::exitCode(r.error()));
                 return;
             }
             std::string value;
@@ -229,7 +221,7 @@ private:
                                            e.from.image + " -> slot " + slot(e.to.slot) + " " + e.to.image
                                      : (e.at.empty() ? "" : e.at + "  ") + "unreadable entry: " + e.unreadable);
             }
-            QCoreApplication::exit(0);
+            QCoreApplication::exit(app::Done);
         });
     }
 
@@ -305,12 +297,12 @@ private:
             if (!plan.allowed()) {
                 const model::Check* f = plan.firstFailure();
                 complain("refused: " + (f ? f->text : std::string("nothing to deploy")) + ". Nothing was changed.");
-                QCoreApplication::exit(plan.badInput ? exitUsage : f && f->permission ? 4 : 3);
+                QCoreApplication::exit(app::refusalExitCode(plan));
                 return;
             }
             m_user = plan.user;
             m_deployer->execute(plan, m_options.wait, progressPrinter(), [this, plan](model::DeployOutcome o) {
-                ended(o.exitCode(), o.message, plan.service + " · deploy to " + model::targetName(plan.target));
+                ended(app::exitCode(o), o.message, plan.service + " · deploy to " + model::targetName(plan.target));
             });
         });
     }
@@ -331,13 +323,11 @@ private:
 
     void runGroup(const model::GroupDeployPlan& plan)
     {
-        int code = 3;
         for (const auto& p : plan.members) {
             if (!m_options.json)
                 showPlan(p);
             if (!p.allowed()) {
                 const model::Check* f = p.firstFailure();
-                code = p.badInput ? exitUsage : f && f->permission ? 4 : code;
                 complain("refused for " + p.service + ": " + (f ? f->text : std::string("nothing to deploy")));
             }
         }
@@ -345,7 +335,7 @@ private:
             say(plan.toJson().dump(2));
         if (!plan.allowed()) {
             complain("nothing was deployed: every member of the group must pass first.");
-            QCoreApplication::exit(code);
+            QCoreApplication::exit(app::refusalExitCode(plan));
             return;
         }
         m_user = plan.members.front().user;
@@ -359,7 +349,7 @@ private:
                 if (!o.ok()) {
                     complain(o.message);
                     const std::string service = plan.members.at(o.deployed.size()).service;
-                    finishWith(o.last.exitCode(), "❌ " + who() + " · " + service + " · deploy: " + o.message);
+                    finishWith(app::exitCode(o.last), "❌ " + who() + " · " + service + " · deploy: " + o.message);
                     return;
                 }
                 finishWith(0, "✅ " + who() + " · deployed group " + plan.members.front().spec.group + " to " +
@@ -378,9 +368,8 @@ private:
             showPlan(plan);
             if (!plan.allowed()) {
                 const model::Check* f = plan.firstFailure();
-                const bool moved = plan.refusedAsChanged();
                 complain("refused: " + (f ? f->text : std::string("nothing to do")) + ". Nothing was changed.");
-                QCoreApplication::exit(plan.refusedForPermission() ? 4 : moved ? 5 : 3);
+                QCoreApplication::exit(app::refusalExitCode(plan));
                 return;
             }
             if (!m_options.yes && !confirmOnTerminal(plan.verb(), name)) {
@@ -389,7 +378,7 @@ private:
             }
             m_user = plan.user;
             m_swapper->execute(plan, progressPrinter(), [this, plan](model::SwapOutcome o) {
-                ended(o.exitCode(), o.message, plan.service + " · " + plan.verb());
+                ended(app::exitCode(o), o.message, plan.service + " · " + plan.verb());
             });
         });
     }

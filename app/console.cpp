@@ -6,8 +6,7 @@ namespace app {
 
 Console::Console(kube::KubeconfigOptions options, model::ServiceConfig config, QObject* parent)
     : QObject(parent), m_options(std::move(options)), m_config(std::move(config)),
-      m_transport(std::make_unique<net::Transport>()),
-      m_clients(std::make_unique<kube::ClientPool>(m_transport.get())),
+      m_transport(std::make_unique<net::Transport>()), m_clients(std::make_unique<kube::ClientPool>(m_transport.get())),
       m_registry(std::make_unique<oci::RegistryClient>(m_transport.get())),
       m_runner(std::make_unique<model::ActionRunner>(m_transport.get())), m_window(std::make_unique<ui::MainWindow>())
 {
@@ -56,7 +55,7 @@ void Console::connectWith(const kube::Kubeconfig& merged, const kube::RestConfig
     m_window->setConnection(model::describeConnection(kube::Result<kube::RestConfig>(rest)));
     m_dashboard = new model::Dashboard(merged, rest, m_clients.get(), m_config, this);
     // The service's plans go with the dashboard they are made from; runs stay with the runner.
-    auto* actions = new model::ServiceActions(m_dashboard, m_runner.get(), m_dashboard);
+    auto* actions = new model::ServiceActions(m_dashboard, m_runner.get(), m_registry.get(), m_dashboard);
     m_window->setDashboard(m_dashboard, actions);
     m_dashboard->start();
 }

@@ -141,7 +141,7 @@ int main(int argc, char** argv)
                     if (i == 0 && qEnvironmentVariableIsSet("SIGNALBOX_BENCH_STEPS"))
                         std::printf("first swap, step by step:\n%s  %lld ms  done\n", steps->c_str(),
                                     static_cast<long long>(t->nsecsElapsed() / 1000000));
-                    if (o.exitCode() != 0) {
+                    if (!o.succeeded()) {
                         std::fprintf(stderr, "bench: %s\n", o.message.c_str());
                         QCoreApplication::exit(1);
                         return;

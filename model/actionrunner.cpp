@@ -64,13 +64,12 @@ void ActionRunner::step(int id, const std::string& text)
     }
 }
 
-void ActionRunner::end(int id, bool ok, int exitCode, const std::string& message, const std::string& webhook)
+void ActionRunner::end(int id, bool ok, const std::string& message, const std::string& webhook)
 {
     Activity* a = find(id);
     if (!a)
         return;
     a->state = ok ? Activity::State::Succeeded : Activity::State::Failed;
-    a->exitCode = exitCode;
     a->message = message;
     a->finished = QDateTime::currentDateTimeUtc();
     if (!webhook.empty() && m_transport) {
@@ -111,8 +110,7 @@ int ActionRunner::startSwap(kube::Client* client, const ServiceConfig& config, c
     const int id = add(std::move(a)).id;
     Q_EMIT started(id);
     if (!client || confirmed.members.empty()) {
-        end(id, false, 1, "There is no connection to carry out the " + confirmed.verb() + " on. Nothing was changed.",
-            {});
+        end(id, false, "There is no connection to carry out the " + confirmed.verb() + " on. Nothing was changed.", {});
         return id;
     }
     auto* swapper = new Swapper(client, std::move(group), this);
@@ -123,7 +121,7 @@ int ActionRunner::startSwap(kube::Client* client, const ServiceConfig& config, c
     swapper->execute(
         confirmed, [this, id](const std::string& text) { step(id, text); },
         [this, id, swapper, webhook](SwapOutcome o) {
-            end(id, o.exitCode() == 0, o.exitCode(), o.message, webhook);
+            end(id, o.succeeded(), o.message, webhook);
             Q_EMIT swapFinished(id, o);
             swapper->deleteLater();
         });
@@ -147,7 +145,7 @@ int ActionRunner::startDeploy(kube::Client* client, oci::RegistryClient* registr
     const int id = add(std::move(a)).id;
     Q_EMIT started(id);
     if (!client) {
-        end(id, false, 1, "There is no connection to deploy with. Nothing was changed.", {});
+        end(id, false, "There is no connection to deploy with. Nothing was changed.", {});
         return id;
     }
     auto* deployer = new Deployer(client, registry, confirmed.spec, this);
@@ -157,7 +155,7 @@ int ActionRunner::startDeploy(kube::Client* client, oci::RegistryClient* registr
     deployer->execute(
         confirmed, wait, [this, id](const std::string& text) { step(id, text); },
         [this, id, deployer, webhook](DeployOutcome o) {
-            end(id, o.exitCode() == 0, o.exitCode(), o.message, webhook);
+            end(id, o.succeeded(), o.message, webhook);
             Q_EMIT deployFinished(id, o);
             deployer->deleteLater();
         });
@@ -186,7 +184,7 @@ int ActionRunner::startGroupDeploy(kube::Client* client, oci::RegistryClient* re
     const int id = add(std::move(a)).id;
     Q_EMIT started(id);
     if (!client || confirmed.members.empty()) {
-        end(id, false, 1, "There is no connection to deploy with. Nothing was changed.", {});
+        end(id, false, "There is no connection to deploy with. Nothing was changed.", {});
         return id;
     }
     auto* group = new GroupDeployer(client, registry, std::move(members), this);
@@ -200,7 +198,7 @@ int ActionRunner::startGroupDeploy(kube::Client* client, oci::RegistryClient* re
         [this, id, group, webhook](GroupDeployOutcome o) {
             DeployOutcome last = o.last;
             last.message = o.message;
-            end(id, o.ok(), last.exitCode(), o.message, webhook);
+            end(id, o.ok(), o.message, webhook);
             Q_EMIT deployFinished(id, last);
             group->deleteLater();
         });

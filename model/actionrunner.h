@@ -30,7 +30,6 @@ struct Activity {
     std::string step;                  // the latest progress
     State state = State::Running;
     std::string message; // the outcome
-    int exitCode = 0;
     QDateTime started, finished;
 
     bool running() const { return state == State::Running; }
@@ -86,7 +85,7 @@ private:
     Activity& add(Activity a);
     Activity* find(int id);
     void step(int id, const std::string& text);
-    void end(int id, bool ok, int exitCode, const std::string& message, const std::string& webhook);
+    void end(int id, bool ok, const std::string& message, const std::string& webhook);
 
     net::Transport* m_transport;
     std::vector<Activity> m_activities;

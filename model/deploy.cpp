@@ -79,24 +79,6 @@ json DeployPlan::toJson() const
     return j;
 }
 
-int DeployOutcome::exitCode() const
-{
-    switch (status) {
-    case Status::Done:
-    case Status::Started:
-        return 0;
-    case Status::Refused:
-        return 3;
-    case Status::Forbidden:
-        return 4;
-    case Status::Conflict:
-        return 5;
-    case Status::Failed:
-        return 1;
-    }
-    return 1;
-}
-
 Deployer::Deployer(kube::Client* client, oci::RegistryClient* registry, ServiceSpec spec, QObject* parent)
     : QObject(parent), m_client(client), m_registry(registry), m_spec(std::move(spec))
 {

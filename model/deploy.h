@@ -46,7 +46,8 @@ struct DeployOutcome {
     enum class Status { Done, Refused, Forbidden, Conflict, Failed, Started };
     Status status = Status::Failed;
     std::string message;
-    int exitCode() const;
+    // Done, or (without waiting for the rollout) started. (The command line's exit codes: app/exitcodes.h.)
+    bool succeeded() const { return status == Status::Done || status == Status::Started; }
 };
 
 const char* targetName(DeployTarget t);

@@ -405,7 +405,7 @@ std::optional<DeployOutcome> refuseFreshDeploy(const DeployPlan& confirmed, cons
 
 bool deploySucceeded(const DeployOutcome& o)
 {
-    return o.status == DeployOutcome::Status::Done || o.status == DeployOutcome::Status::Started;
+    return o.succeeded();
 }
 
 DeployOutcome::Status deployPatchFailure(const kube::Error& e)

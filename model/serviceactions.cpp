@@ -1,11 +1,14 @@
 #include "serviceactions.h"
 
+#include "servicelookup.h"
+
 #include <QTimer>
 
 namespace model {
 
-ServiceActions::ServiceActions(Dashboard* dashboard, ActionRunner* runner, QObject* parent)
-    : QObject(parent), m_dashboard(dashboard), m_runner(runner), m_debounce(new QTimer(this))
+ServiceActions::ServiceActions(Dashboard* dashboard, ActionRunner* runner, oci::RegistryClient* registry,
+                               QObject* parent)
+    : QObject(parent), m_dashboard(dashboard), m_runner(runner), m_registry(registry), m_debounce(new QTimer(this))
 {
     if (runner) {
         auto mine = [this](int id) {
@@ -178,13 +181,80 @@ const Activity* ServiceActions::latestActivity() const
     return m_runner && !m_service.empty() ? m_runner->latestFor(m_ns, m_service) : nullptr;
 }
 
-int ServiceActions::run(const SwapPlan& confirmed)
+kube::Client* ServiceActions::clientForService() const
 {
     const ServiceState* s = m_dashboard ? m_dashboard->service(m_service) : nullptr;
-    kube::Client* client = s ? m_dashboard->client(s->spec.context) : nullptr;
+    return s ? m_dashboard->client(s->spec.context) : nullptr;
+}
+
+int ServiceActions::run(const SwapPlan& confirmed)
+{
+    kube::Client* client = clientForService();
     if (!client || !m_runner || busy())
         return 0;
     return m_runner->startSwap(client, m_dashboard->config(), confirmed);
+}
+
+std::vector<ServiceSpec> ServiceActions::deployGroup() const
+{
+    const ServiceState* s = m_dashboard ? m_dashboard->service(m_service) : nullptr;
+    if (!s || s->spec.group.empty())
+        return {};
+    std::vector<ServiceSpec> specs;
+    for (const auto& state : m_dashboard->services())
+        specs.push_back(state.spec);
+    return groupOf(specs, m_service);
+}
+
+void ServiceActions::planDeploy(DeployTarget target, const std::string& image, std::function<void(DeployPlan)> done)
+{
+    const ServiceState* s = m_dashboard ? m_dashboard->service(m_service) : nullptr;
+    kube::Client* client = clientForService();
+    if (!s || !client) {
+        DeployPlan none;
+        none.service = m_service;
+        none.checks.push_back({"There is a connection to the service's cluster (pick the context again)", false});
+        done(std::move(none));
+        return;
+    }
+    auto* deployer = new Deployer(client, m_registry, s->spec, this);
+    deployer->plan(target, image, [deployer, done = std::move(done)](DeployPlan plan) {
+        done(std::move(plan));
+        deployer->deleteLater();
+    });
+}
+
+void ServiceActions::planGroupDeploy(DeployTarget target, const std::string& tag,
+                                     std::function<void(GroupDeployPlan)> done)
+{
+    kube::Client* client = clientForService();
+    if (!client) {
+        GroupDeployPlan none;
+        none.service = m_service;
+        done(std::move(none));
+        return;
+    }
+    auto* group = new GroupDeployer(client, m_registry, deployGroup(), this);
+    group->plan(m_service, target, tag, [group, done = std::move(done)](GroupDeployPlan plan) {
+        done(std::move(plan));
+        group->deleteLater();
+    });
+}
+
+int ServiceActions::runDeploy(const DeployPlan& confirmed)
+{
+    kube::Client* client = clientForService();
+    if (!client || !m_runner)
+        return 0;
+    return m_runner->startDeploy(client, m_registry, m_dashboard->config(), confirmed, true);
+}
+
+int ServiceActions::runGroupDeploy(const GroupDeployPlan& confirmed)
+{
+    kube::Client* client = clientForService();
+    if (!client || !m_runner)
+        return 0;
+    return m_runner->startGroupDeploy(client, m_registry, m_dashboard->config(), confirmed, true);
 }
 
 } // namespace model

@@ -2,6 +2,7 @@
 
 #include "actionrunner.h"
 #include "dashboard.h"
+#include "groupdeploy.h"
 #include "swap.h"
 
 #include <QObject>
@@ -12,9 +13,11 @@ class QTimer;
 
 namespace model {
 
-// What the operator may do with one service right now: swap, roll back, repair. Each is
+// What the operator may do with one service right now: swap, roll back, repair, deploy. Each is
 // planned on fresh reads (with access reviews for every step) whenever the service changes, so
 // a button is enabled only when the whole action would pass, and says why when it would not.
+// Deploys are planned on request (the deploy dialog's Check). What is confirmed goes to the
+// application's runner, so it runs to its end whatever the window does.
 class ServiceActions : public QObject {
     Q_OBJECT
 
@@ -28,7 +31,8 @@ public:
     };
 
     // Plans for the service shown; `runner` (the application's) carries out what is confirmed.
-    ServiceActions(Dashboard* dashboard, ActionRunner* runner, QObject* parent = nullptr);
+    ServiceActions(Dashboard* dashboard, ActionRunner* runner, oci::RegistryClient* registry,
+                   QObject* parent = nullptr);
 
     void setService(const std::string& name);
     const std::string& service() const { return m_service; }
@@ -44,6 +48,17 @@ public:
     // nothing to run it on).
     int run(const SwapPlan& confirmed);
 
+    // The service's group, itself included; empty when it has no group of its own.
+    std::vector<ServiceSpec> deployGroup() const;
+    void planDeploy(DeployTarget target, const std::string& image, std::function<void(DeployPlan)> done);
+    // The same tag to every member of the group, each from its own repository.
+    void planGroupDeploy(DeployTarget target, const std::string& tag, std::function<void(GroupDeployPlan)> done);
+    // Hand confirmed deploy plans to the runner (following the rollout); the activity's id, 0 when
+    // there is nothing to run them on.
+    int runDeploy(const DeployPlan& confirmed);
+    int runGroupDeploy(const GroupDeployPlan& confirmed);
+    ActionRunner* runner() const { return m_runner; }
+
 Q_SIGNALS:
     void changed();
     // The service's newest activity moved on (a step, or its end).
@@ -54,9 +69,11 @@ private:
     void replanDeploy(const ServiceState& state, int generation);
     Swapper* swapper();
     std::string fingerprint() const;
+    kube::Client* clientForService() const;
 
     QPointer<Dashboard> m_dashboard;
     QPointer<ActionRunner> m_runner;
+    QPointer<oci::RegistryClient> m_registry;
     std::string m_service, m_ns;
     Availability m_swap, m_rollback, m_repair, m_deploy;
     QTimer* m_debounce;

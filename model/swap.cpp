@@ -170,24 +170,6 @@ std::string SwapPlan::describe() const
     return s;
 }
 
-int SwapOutcome::exitCode() const
-{
-    switch (status) {
-    case Status::Done:
-        return verified ? 0 : 1;
-    case Status::Refused:
-        return 3;
-    case Status::Forbidden:
-        return 4;
-    case Status::Conflict:
-        return 5;
-    case Status::SplitState:
-    case Status::Failed:
-        return 1;
-    }
-    return 1;
-}
-
 Swapper::Swapper(kube::Client* client, std::vector<ServiceSpec> group, QObject* parent)
     : QObject(parent), m_client(client), m_group(std::move(group))
 {

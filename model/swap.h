@@ -80,7 +80,8 @@ struct SwapOutcome {
     std::string message;
     long long milliseconds = 0; // from the first patch to verified endpoints
     bool verified = false;
-    int exitCode() const; // 0, 3, 4, 5, 1 as the command line reports them
+    // Done, with the live endpoints verified. (The command line's exit codes: app/exitcodes.h.)
+    bool succeeded() const { return status == Status::Done && verified; }
 };
 
 // Plans and carries out swaps on one cluster. Every step reads fresh state; the patches are

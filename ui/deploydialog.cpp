@@ -23,10 +23,10 @@ QString q(const std::string& s)
 }
 } // namespace
 
-DeployDialog::DeployDialog(const model::ServiceState& state, kube::Client* client, oci::RegistryClient* registry,
-                           std::vector<model::ServiceSpec> group, QWidget* parent)
-    : QDialog(parent), m_state(state), m_client(client), m_registry(registry),
-      m_deployer(new model::Deployer(client, registry, state.spec, this)), m_group(std::move(group))
+DeployDialog::DeployDialog(const model::ServiceState& state, model::ServiceActions* actions,
+                           oci::RegistryClient* registry, QWidget* parent)
+    : QDialog(parent), m_state(state), m_actions(actions), m_registry(registry),
+      m_group(actions ? actions->deployGroup() : std::vector<model::ServiceSpec>{})
 {
     setObjectName(QStringLiteral("deployDialog"));
     setWindowTitle(tr("Deploy — %1").arg(q(state.spec.name)));
@@ -239,10 +239,12 @@ void DeployDialog::check()
         checkGroup(target);
         return;
     }
+    if (!m_actions)
+        return;
     setStatus(tr("Checking…"));
     m_check->setEnabled(false);
     QPointer<DeployDialog> self(this);
-    m_deployer->plan(target, m_reference->text().trimmed().toStdString(), [self](model::DeployPlan plan) {
+    m_actions->planDeploy(target, m_reference->text().trimmed().toStdString(), [self](model::DeployPlan plan) {
         if (!self)
             return;
         self->m_check->setEnabled(true);
@@ -274,12 +276,12 @@ void DeployDialog::checkGroup(model::DeployTarget target)
         setStatus(tr("A group deploy gives every member the same tag: pick a tag, not a digest."), true);
         return;
     }
-    if (!m_groupDeployer)
-        m_groupDeployer = new model::GroupDeployer(m_client, m_registry, m_group, this);
+    if (!m_actions)
+        return;
     setStatus(tr("Checking every member of group %1…").arg(q(m_state.spec.group)));
     m_check->setEnabled(false);
     QPointer<DeployDialog> self(this);
-    m_groupDeployer->plan(m_state.spec.name, target, tag, [self](model::GroupDeployPlan plan) {
+    m_actions->planGroupDeploy(target, tag, [self](model::GroupDeployPlan plan) {
         if (self)
             self->showGroupPlan(plan);
     });
@@ -321,7 +323,7 @@ void DeployDialog::deploy()
         m_deploy->setEnabled(false);
         m_check->setEnabled(false);
         setStatus(tr("Starting…"));
-        Q_EMIT groupDeployConfirmed(*m_groupPlan);
+        follow(m_actions ? m_actions->runner() : nullptr, m_actions ? m_actions->runGroupDeploy(*m_groupPlan) : 0);
         return;
     }
     if (!m_plan || !m_plan->allowed())
@@ -329,13 +331,16 @@ void DeployDialog::deploy()
     m_deploy->setEnabled(false);
     m_check->setEnabled(false);
     setStatus(tr("Starting…"));
-    Q_EMIT deployConfirmed(*m_plan);
+    follow(m_actions ? m_actions->runner() : nullptr, m_actions ? m_actions->runDeploy(*m_plan) : 0);
 }
 
 void DeployDialog::follow(model::ActionRunner* runner, int id)
 {
-    if (!runner)
+    if (!runner || !id) {
+        setStatus(tr("Cannot deploy: there is no connection to the service's cluster. Nothing was changed."), true);
+        m_check->setEnabled(true);
         return;
+    }
     auto show = [this, runner, id] {
         const model::Activity* a = runner->activity(id);
         if (!a)

@@ -3,6 +3,7 @@
 #include "model/actionrunner.h"
 #include "model/deploy.h"
 #include "model/groupdeploy.h"
+#include "model/serviceactions.h"
 #include "model/servicestate.h"
 #include "oci/registry.h"
 
@@ -29,10 +30,10 @@ class DeployDialog : public QDialog {
     Q_OBJECT
 
 public:
-    // `group`: every service of the service's group (itself included); a group deploy is offered
-    // when it has more than one.
-    DeployDialog(const model::ServiceState& state, kube::Client* client, oci::RegistryClient* registry,
-                 std::vector<model::ServiceSpec> group = {}, QWidget* parent = nullptr);
+    // `actions` plans and starts the deploys (a group deploy is offered when the service's group
+    // has more than one member); `registry` lists the tags.
+    DeployDialog(const model::ServiceState& state, model::ServiceActions* actions, oci::RegistryClient* registry,
+                 QWidget* parent = nullptr);
 
     QComboBox* targetBox() const { return m_target; }
     QLineEdit* filterField() const { return m_filter; }
@@ -48,10 +49,6 @@ public:
     void follow(model::ActionRunner* runner, int id);
 
 Q_SIGNALS:
-    // The person confirmed this checked plan with the Deploy button.
-    void deployConfirmed(const model::DeployPlan& plan);
-    // The person confirmed this checked group plan with the Deploy button.
-    void groupDeployConfirmed(const model::GroupDeployPlan& plan);
     void deployFinished(const model::DeployOutcome& outcome);
 
 private:
@@ -66,12 +63,10 @@ private:
     void setStatus(const QString& text, bool bad = false);
 
     model::ServiceState m_state;
-    QPointer<kube::Client> m_client;
+    QPointer<model::ServiceActions> m_actions;
     QPointer<oci::RegistryClient> m_registry;
-    model::Deployer* m_deployer;
     std::optional<model::DeployPlan> m_plan;
     std::vector<model::ServiceSpec> m_group;
-    model::GroupDeployer* m_groupDeployer = nullptr;
     std::optional<model::GroupDeployPlan> m_groupPlan;
     std::string m_registryHost, m_repository;
     std::vector<oci::TagInfo> m_tagInfo;

@@ -489,35 +489,14 @@ bool MainWindow::showService(const QString& name)
 
 void MainWindow::openDeploy()
 {
-    if (!m_dashboard || m_readOnly || !m_runner)
+    if (!m_dashboard || m_readOnly || !m_actions)
         return;
     const model::ServiceState* s = m_dashboard->service(m_page->serviceName().toStdString());
-    kube::Client* client = s ? m_dashboard->client(s->spec.context) : nullptr;
-    if (!client)
+    if (!s)
         return;
-    std::vector<model::ServiceSpec> specs;
-    for (const auto& state : m_dashboard->services())
-        specs.push_back(state.spec);
-    // A service without a group deploys alone.
-    auto group = s->spec.group.empty() ? std::vector<model::ServiceSpec>{} : model::groupOf(specs, s->spec.name);
-    auto* dialog = new DeployDialog(*s, client, m_registry, std::move(group), this);
-    // The dialog plans; the runner deploys, so closing the dialog does not stop a deploy.
-    const model::ServiceConfig config = m_dashboard->config();
-    QPointer<kube::Client> target(client);
-    connect(dialog, &DeployDialog::deployConfirmed, this,
-            [this, dialog, target, config](const model::DeployPlan& plan) {
-                if (!m_runner || !target)
-                    return;
-                const int id = m_runner->startDeploy(target, m_registry, config, plan, true);
-                dialog->follow(m_runner, id);
-            });
-    connect(dialog, &DeployDialog::groupDeployConfirmed, this,
-            [this, dialog, target, config](const model::GroupDeployPlan& plan) {
-                if (!m_runner || !target)
-                    return;
-                const int id = m_runner->startGroupDeploy(target, m_registry, config, plan, true);
-                dialog->follow(m_runner, id);
-            });
+    // The dialog plans through the service's actions; the runner deploys, so closing the dialog
+    // does not stop a deploy.
+    auto* dialog = new DeployDialog(*s, m_actions, m_registry, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setWindowModality(Qt::WindowModal);
     dialog->open();

@@ -1,0 +1,28 @@
+#pragma once
+
+#include "kube/net.h"
+#include "model/deploy.h"
+#include "model/rules.h"
+#include "model/swap.h"
+
+// The command line's exit codes, mapped from outcomes in this one place (README: "Exit codes").
+namespace app {
+
+enum ExitCode : int {
+    Done = 0,
+    Failed = 1,    // anything else: the network, the server, a verification that did not succeed
+    Usage = 2,     // what was typed is wrong
+    Refused = 3,   // an interlock refused it; nothing was changed
+    Forbidden = 4, // RBAC refused it; nothing was changed
+    Changed = 5,   // the cluster changed since it was read; nothing was changed
+};
+
+int exitCode(const model::SwapOutcome& outcome);
+int exitCode(const model::DeployOutcome& outcome);
+// A plan that does not pass, by the first check that fails.
+int refusalExitCode(const model::SwapPlan& plan);
+int refusalExitCode(const model::DeployPlan& plan);
+int refusalExitCode(const model::GroupDeployPlan& plan);
+int exitCode(const kube::Error& error);
+
+} // namespace app

@@ -1,0 +1,92 @@
+// The command line's exit codes come from one table in app/: every outcome and refusal, as the
+// README lists them (0 done, 1 other, 2 usage, 3 refused, 4 forbidden, 5 changed since read).
+#include "app/exitcodes.h"
+
+#include <QTest>
+
+class TestExitCodes : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void swapOutcomes()
+    {
+        using S = model::SwapOutcome::Status;
+        auto code = [](S s, bool verified) {
+            model::SwapOutcome o;
+            o.status = s;
+            o.verified = verified;
+            return app::exitCode(o);
+        };
+        QCOMPARE(code(S::Done, true), 0);
+        QCOMPARE(code(S::Done, false), 1); // swapped, but the endpoints were not seen to follow
+        QCOMPARE(code(S::Refused, false), 3);
+        QCOMPARE(code(S::Forbidden, false), 4);
+        QCOMPARE(code(S::Conflict, false), 5);
+        QCOMPARE(code(S::SplitState, false), 1);
+        QCOMPARE(code(S::Failed, false), 1);
+    }
+
+    void deployOutcomes()
+    {
+        using S = model::DeployOutcome::Status;
+        auto code = [](S s) { return app::exitCode(model::DeployOutcome{s, {}}); };
+        QCOMPARE(code(S::Done), 0);
+        QCOMPARE(code(S::Started), 0);
+        QCOMPARE(code(S::Refused), 3);
+        QCOMPARE(code(S::Forbidden), 4);
+        QCOMPARE(code(S::Conflict), 5);
+        QCOMPARE(code(S::Failed), 1);
+    }
+
+    void refusedPlans()
+    {
+        model::SwapPlan swap;
+        swap.checks = {{"Staging is rolled out", false}};
+        QCOMPARE(app::refusalExitCode(swap), 3);
+        swap.checks = {{"You may patch the Service uro", false, true}};
+        QCOMPARE(app::refusalExitCode(swap), 4);
+        swap.checks = {{"Live is on slot A as expected", false, false, true}};
+        QCOMPARE(app::refusalExitCode(swap), 5);
+        // The first failing check decides.
+        swap.checks = {{"ok", true}, {"Staging is rolled out", false}, {"You may patch", false, true}};
+        QCOMPARE(app::refusalExitCode(swap), 3);
+
+        model::DeployPlan deploy;
+        deploy.checks = {{"The staging slot is not live", false}};
+        QCOMPARE(app::refusalExitCode(deploy), 3);
+        deploy.checks = {{"You may patch the Deployment", false, true}};
+        QCOMPARE(app::refusalExitCode(deploy), 4);
+        deploy.badInput = true;
+        QCOMPARE(app::refusalExitCode(deploy), 2);
+
+        model::GroupDeployPlan group;
+        model::DeployPlan refused, forbidden, typo, fine;
+        refused.checks = {{"The staging slot is not live", false}};
+        forbidden.checks = {{"You may patch the Deployment", false, true}};
+        typo.badInput = true;
+        typo.checks = {{"\"x\" is an image reference", false}};
+        group.members = {fine, refused};
+        QCOMPARE(app::refusalExitCode(group), 3);
+        group.members = {refused, forbidden, fine};
+        QCOMPARE(app::refusalExitCode(group), 4);
+        group.members = {forbidden, typo, refused};
+        QCOMPARE(app::refusalExitCode(group), 2);
+    }
+
+    void apiErrors()
+    {
+        kube::Error e;
+        e.kind = kube::Error::Kind::Api;
+        e.httpStatus = 403;
+        QCOMPARE(app::exitCode(e), 4);
+        e.httpStatus = 409;
+        e.reason = "Conflict";
+        QCOMPARE(app::exitCode(e), 5);
+        e.httpStatus = 500;
+        e.reason.clear();
+        QCOMPARE(app::exitCode(e), 1);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestExitCodes)
+#include "tst_exitcodes.moc"
