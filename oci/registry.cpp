@@ -771,6 +771,21 @@ void RegistryClient::listTags(const std::string& registry, const std::string& re
     });
 }
 
+template <typename T>
+const HttpResponse* RegistryClient::answered(const Result<HttpResponse>& r, const Call& call, const std::string& what,
+                                             const Callback<T>& cb) const
+{
+    if (!r.ok()) {
+        cb(r.error());
+        return nullptr;
+    }
+    if (r.value().status != 200) {
+        cb(httpError(call, r.value(), what));
+        return nullptr;
+    }
+    return &r.value();
+}
+
 void RegistryClient::listPage(std::shared_ptr<Call> call, std::string path, std::shared_ptr<TagList> acc,
                               Callback<TagList> cb)
 {
@@ -780,15 +795,10 @@ void RegistryClient::listPage(std::shared_ptr<Call> call, std::string path, std:
     send(call, request, [self, call, path, acc, cb](Result<HttpResponse> r) {
         if (!self)
             return;
-        if (!r.ok()) {
-            cb(r.error());
+        const HttpResponse* ok = self->answered(r, *call, "the tag list", cb);
+        if (!ok)
             return;
-        }
-        const HttpResponse& response = r.value();
-        if (response.status != 200) {
-            cb(self->httpError(*call, response, "the tag list"));
-            return;
-        }
+        const HttpResponse& response = *ok;
         const auto tags = decodeTagPage(response.body);
         if (!tags) {
             Error e;
@@ -874,15 +884,10 @@ void RegistryClient::readManifest(std::shared_ptr<Call> call, std::string refere
     send(call, request, [self, call, reference, top, info, cb](Result<HttpResponse> r) {
         if (!self)
             return;
-        if (!r.ok()) {
-            cb(r.error());
+        const HttpResponse* ok = self->answered(r, *call, top ? "tag " + reference : "image " + reference, cb);
+        if (!ok)
             return;
-        }
-        const HttpResponse& response = r.value();
-        if (response.status != 200) {
-            cb(self->httpError(*call, response, top ? "tag " + reference : "image " + reference));
-            return;
-        }
+        const HttpResponse& response = *ok;
         const auto bad = [&](const std::string& why) {
             Error e;
             e.kind = Error::Kind::Decode;
@@ -930,15 +935,10 @@ void RegistryClient::readConfig(std::shared_ptr<Call> call, std::string digest, 
     send(call, request, [self, call, digest, info, cb](Result<HttpResponse> r) {
         if (!self)
             return;
-        if (!r.ok()) {
-            cb(r.error());
+        const HttpResponse* ok = self->answered(r, *call, "the image config " + digest, cb);
+        if (!ok)
             return;
-        }
-        const HttpResponse& response = r.value();
-        if (response.status != 200) {
-            cb(self->httpError(*call, response, "the image config " + digest));
-            return;
-        }
+        const HttpResponse& response = *ok;
         if ((startsWith(digest, "sha256:") && sha256Digest(response.body) != digest) ||
             !decodeConfig(response.body, *info)) {
             Error e;

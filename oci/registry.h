@@ -138,6 +138,10 @@ private:
     // One request to the registry with the auth the call has, answering 401 once with what the
     // challenge asks for, and following redirects (blobs live on CDNs).
     void send(std::shared_ptr<Call> call, net::HttpRequest request, ResponseFn done);
+    // The response when the registry answered 200; otherwise nullptr, after telling `cb` why.
+    template <typename T>
+    const net::HttpResponse* answered(const net::Result<net::HttpResponse>& r, const Call& call,
+                                      const std::string& what, const Callback<T>& cb) const;
     void sendTo(std::shared_ptr<Call> call, net::Endpoint endpoint, net::HttpRequest request, int redirects,
                 bool retried, ResponseFn done);
     void fetchToken(std::shared_ptr<Call> call, const Challenge& challenge,

@@ -5,6 +5,7 @@
 #include "app/console.h"
 #include "support/testsupport.h"
 #include "ui/confirmdialog.h"
+#include "ui/deploydialog.h"
 #include "ui/servicepage.h"
 
 #include <QLineEdit>
@@ -99,6 +100,18 @@ inline void resetExample()
                      .exitCode,
                  0);
     }
+}
+
+// Clicks Deploy… on the page once it is enabled; the dialog it opens, or nullptr after 20 s.
+inline ui::DeployDialog* openDeployDialog(ui::ServicePage* page)
+{
+    QSignalSpy opened(page, &ui::ServicePage::dialogOpened);
+    if (!QTest::qWaitFor([page] { return page->deployButton()->isEnabled(); }, 20000))
+        return nullptr;
+    QTest::mouseClick(page->deployButton(), Qt::LeftButton);
+    if (!QTest::qWaitFor([&opened] { return opened.count() == 1; }, 5000))
+        return nullptr;
+    return qobject_cast<ui::DeployDialog*>(opened.first().first().value<QDialog*>());
 }
 
 // Types `ns` into the header's namespace field and presses Enter, as a person switches namespace.

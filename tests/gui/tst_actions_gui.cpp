@@ -51,11 +51,7 @@ private Q_SLOTS:
         QVERIFY(!page->button(model::SwapPlan::Kind::Rollback)->isVisible()); // nothing recorded yet
 
         // Deploy: pick a tag from the registry, check, deploy; staging then runs it.
-        QSignalSpy opened(page, &ui::ServicePage::dialogOpened);
-        QTRY_VERIFY_WITH_TIMEOUT(page->deployButton()->isEnabled(), 20000);
-        QTest::mouseClick(page->deployButton(), Qt::LeftButton);
-        QTRY_COMPARE(opened.count(), 1);
-        auto* deploy = qobject_cast<ui::DeployDialog*>(opened.first().first().value<QDialog*>());
+        auto* deploy = guisupport::openDeployDialog(page);
         QVERIFY(deploy);
         QCOMPARE(deploy->targetBox()->count(), 2); // staging and sandbox; live is not offered
         QVERIFY(deploy->targetBox()->itemText(0).startsWith(QStringLiteral("Staging (slot B")));
@@ -84,7 +80,6 @@ private Q_SLOTS:
             page->actions()->availability(model::SwapPlan::Kind::Swap).plan &&
                 page->actions()->availability(model::SwapPlan::Kind::Swap).plan->members.front().to.tag == "3f2c1a9",
             20000);
-        opened.clear();
 
         confirmThrough(page, model::SwapPlan::Kind::Swap, QStringLiteral("confirm-swap.png"));
         QTRY_VERIFY2_WITH_TIMEOUT(page->outcomeText().startsWith(QStringLiteral("Swapped: uro now live on slot B")),
@@ -127,11 +122,7 @@ private Q_SLOTS:
         Console c(QStringLiteral("operator"), config.value());
         openService(c.window, QStringLiteral("uro"));
         ui::ServicePage* page = c.window->servicePage();
-        QSignalSpy opened(page, &ui::ServicePage::dialogOpened);
-        QTRY_VERIFY_WITH_TIMEOUT(page->deployButton()->isEnabled(), 20000);
-        QTest::mouseClick(page->deployButton(), Qt::LeftButton);
-        QTRY_COMPARE(opened.count(), 1);
-        auto* deploy = qobject_cast<ui::DeployDialog*>(opened.first().first().value<QDialog*>());
+        auto* deploy = guisupport::openDeployDialog(page);
         QVERIFY(deploy);
         QVERIFY(deploy->targetBox()->itemText(0).startsWith(QStringLiteral("Staging (slot B")));
         QVERIFY(deploy->groupBox()->isVisibleTo(deploy));

@@ -67,13 +67,7 @@ QString newestActivity(ui::MainWindow* w)
 // A deploy of `image` to uro's staging slot through the deploy dialog, up to the Deploy click.
 QPointer<ui::DeployDialog> startDeploy(ui::ServicePage* page, const QString& image)
 {
-    QSignalSpy opened(page, &ui::ServicePage::dialogOpened);
-    if (!QTest::qWaitFor([page] { return page->deployButton()->isEnabled(); }, 20000))
-        return nullptr;
-    QTest::mouseClick(page->deployButton(), Qt::LeftButton);
-    if (!QTest::qWaitFor([&opened] { return opened.count() == 1; }, 5000))
-        return nullptr;
-    QPointer<ui::DeployDialog> dialog = qobject_cast<ui::DeployDialog*>(opened.first().first().value<QDialog*>());
+    QPointer<ui::DeployDialog> dialog = guisupport::openDeployDialog(page);
     if (!dialog)
         return nullptr;
     dialog->referenceField()->setText(image);
