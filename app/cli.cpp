@@ -27,8 +27,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr int exitUsage = app::Usage;
-
 const char* const commands[] = {"status", "deploy", "swap", "rollback", "repair", "history"};
 
 struct Options {
@@ -134,7 +132,7 @@ private:
     {
         if (m_options.args.isEmpty()) {
             complain("name the service, for example: signalbox " + m_options.command.toStdString() + " uro");
-            QCoreApplication::exit(exitUsage);
+            QCoreApplication::exit(app::Usage);
             return {};
         }
         const std::string name = m_options.args.first().toStdString();
@@ -276,7 +274,7 @@ private:
         const QString to = m_options.to;
         if (to != QLatin1String("sandbox") && to != QLatin1String("staging") && to != QLatin1String("live")) {
             complain("--to takes sandbox or staging.");
-            QCoreApplication::exit(exitUsage);
+            QCoreApplication::exit(app::Usage);
             return;
         }
         const auto target = to == QLatin1String("sandbox")   ? model::DeployTarget::Sandbox
@@ -288,7 +286,7 @@ private:
         }
         if (m_options.image.isEmpty()) {
             complain("name the image with --image, for example --image ghcr.io/v-sekai/uro:8d3c2f41");
-            QCoreApplication::exit(exitUsage);
+            QCoreApplication::exit(app::Usage);
             return;
         }
         m_deployer = new model::Deployer(&m_client, &m_registry, *find(name), this);
@@ -313,7 +311,7 @@ private:
     {
         if (m_options.tag.isEmpty()) {
             complain("with --group, give the tag the members share with --tag (for example the commit).");
-            QCoreApplication::exit(exitUsage);
+            QCoreApplication::exit(app::Usage);
             return;
         }
         m_group = new model::GroupDeployer(&m_client, &m_registry, model::groupOf(m_services, name), this);
@@ -373,7 +371,7 @@ private:
                 return;
             }
             if (!m_options.yes && !confirmOnTerminal(plan.verb(), name)) {
-                QCoreApplication::exit(exitUsage);
+                QCoreApplication::exit(app::Usage);
                 return;
             }
             m_user = plan.user;
@@ -455,7 +453,7 @@ int run(int argc, char** argv)
     parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("status, swap, rollback, repair, history"));
     if (!parser.parse(app.arguments())) {
         complain(parser.errorText().toStdString());
-        return exitUsage;
+        return app::Usage;
     }
     if (parser.isSet(QStringLiteral("help"))) {
         say(parser.helpText().toStdString());
@@ -468,7 +466,7 @@ int run(int argc, char** argv)
     o.json = parser.value(output) == QLatin1String("json");
     if (parser.isSet(output) && !o.json) {
         complain("the only output format is json (-o json).");
-        return exitUsage;
+        return app::Usage;
     }
     o.yes = parser.isSet(yes);
     o.wait = parser.isSet(wait);
@@ -480,7 +478,7 @@ int run(int argc, char** argv)
         const QString v = parser.value(expectLive);
         if (v != QLatin1String("a") && v != QLatin1String("b")) {
             complain("--expect-live takes a or b.");
-            return exitUsage;
+            return app::Usage;
         }
         o.expectLive = v.at(0).toLatin1();
     }

@@ -3,6 +3,7 @@
 #include "net/webhook.h"
 
 #include <algorithm>
+#include <cctype>
 
 namespace model {
 
@@ -10,6 +11,23 @@ bool Activity::touches(const std::string& inNs, const std::string& name) const
 {
     return ns == inNs && std::find(services.begin(), services.end(), name) != services.end();
 }
+
+namespace {
+
+// "Swap uro (with uro-frontend)": the action, the service named, the others it changes.
+std::string titleOf(std::string verb, const std::string& service, const std::vector<std::string>& services,
+                    const std::string& after = {})
+{
+    std::string others;
+    for (const auto& name : services)
+        if (name != service)
+            others += (others.empty() ? "" : ", ") + name;
+    if (!verb.empty())
+        verb[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(verb[0])));
+    return verb + " " + service + (others.empty() ? "" : " (with " + others + ")") + after;
+}
+
+} // namespace
 
 ActionRunner::ActionRunner(net::Transport* transport, QObject* parent) : QObject(parent), m_transport(transport) {}
 
@@ -48,12 +66,14 @@ int ActionRunner::runningCount() const
         std::count_if(m_activities.begin(), m_activities.end(), [](const Activity& a) { return a.running(); }));
 }
 
-Activity& ActionRunner::add(Activity a)
+int ActionRunner::begin(Activity a)
 {
     a.id = m_nextId++;
     a.started = QDateTime::currentDateTimeUtc();
     m_activities.push_back(std::move(a));
-    return m_activities.back();
+    const int id = m_activities.back().id;
+    Q_EMIT started(id);
+    return id;
 }
 
 void ActionRunner::step(int id, const std::string& text)
@@ -74,11 +94,7 @@ void ActionRunner::end(int id, bool ok, const std::string& message, const std::s
     a->finished = QDateTime::currentDateTimeUtc();
     if (!webhook.empty() && m_transport) {
         auto* notifier = new net::ChatWebhook(m_transport, webhook, this);
-        const std::string verb = a->kind == Activity::Kind::Deploy     ? "deploy"
-                                 : a->kind == Activity::Kind::Rollback ? "roll back"
-                                 : a->kind == Activity::Kind::Repair   ? "repair"
-                                                                       : "swap";
-        notifier->send(std::string(ok ? "✅ " : "❌ ") + a->user + " · " + a->service + " · " + verb + ": " + message,
+        notifier->send(std::string(ok ? "✅ " : "❌ ") + a->user + " · " + a->service + " · " + a->verb + ": " + message,
                        [notifier](kube::Result<kube::HttpResponse>) { notifier->deleteLater(); });
     }
     Q_EMIT finished(id);
@@ -87,10 +103,7 @@ void ActionRunner::end(int id, bool ok, const std::string& message, const std::s
 int ActionRunner::startSwap(kube::Client* client, const ServiceConfig& config, const SwapPlan& confirmed)
 {
     Activity a;
-    a.kind = confirmed.kind == SwapPlan::Kind::Swap       ? Activity::Kind::Swap
-             : confirmed.kind == SwapPlan::Kind::Rollback ? Activity::Kind::Rollback
-                                                          : Activity::Kind::Repair;
-    a.context = client ? client->config().contextName : std::string();
+    a.verb = confirmed.verb();
     a.service = confirmed.service;
     a.user = confirmed.user;
     std::vector<ServiceSpec> group;
@@ -99,16 +112,8 @@ int ActionRunner::startSwap(kube::Client* client, const ServiceConfig& config, c
         a.services.push_back(m.spec.name);
         group.push_back(m.spec);
     }
-    std::string others;
-    for (const auto& name : a.services)
-        if (name != confirmed.service)
-            others += (others.empty() ? "" : ", ") + name;
-    const std::string verb = a.kind == Activity::Kind::Swap       ? "Swap"
-                             : a.kind == Activity::Kind::Rollback ? "Roll back"
-                                                                  : "Repair";
-    a.title = verb + " " + confirmed.service + (others.empty() ? "" : " (with " + others + ")");
-    const int id = add(std::move(a)).id;
-    Q_EMIT started(id);
+    a.title = titleOf(a.verb, confirmed.service, a.services);
+    const int id = begin(std::move(a));
     if (!client || confirmed.members.empty()) {
         end(id, false, "There is no connection to carry out the " + confirmed.verb() + " on. Nothing was changed.", {});
         return id;
@@ -122,7 +127,6 @@ int ActionRunner::startSwap(kube::Client* client, const ServiceConfig& config, c
         confirmed, [this, id](const std::string& text) { step(id, text); },
         [this, id, swapper, webhook](SwapOutcome o) {
             end(id, o.succeeded(), o.message, webhook);
-            Q_EMIT swapFinished(id, o);
             swapper->deleteLater();
         });
     return id;
@@ -132,18 +136,14 @@ int ActionRunner::startDeploy(kube::Client* client, oci::RegistryClient* registr
                               const DeployPlan& confirmed, bool wait)
 {
     Activity a;
-    a.kind = Activity::Kind::Deploy;
-    a.context = client ? client->config().contextName : std::string();
+    a.verb = "deploy";
     a.ns = confirmed.spec.ns;
     a.service = confirmed.service;
     a.services = {confirmed.service};
     a.user = confirmed.user;
-    const std::string where =
-        confirmed.target == DeployTarget::Sandbox ? std::string("sandbox") : std::string("staging");
-    a.title = "Deploy " + (confirmed.tag.empty() ? confirmed.pinned : confirmed.tag) + " to " + confirmed.service +
-              " " + where;
-    const int id = add(std::move(a)).id;
-    Q_EMIT started(id);
+    a.title = titleOf("deploy " + (confirmed.tag.empty() ? confirmed.pinned : confirmed.tag) + " to", confirmed.service,
+                      a.services, std::string(" ") + targetName(confirmed.target));
+    const int id = begin(std::move(a));
     if (!client) {
         end(id, false, "There is no connection to deploy with. Nothing was changed.", {});
         return id;
@@ -166,23 +166,18 @@ int ActionRunner::startGroupDeploy(kube::Client* client, oci::RegistryClient* re
                                    const GroupDeployPlan& confirmed, bool wait)
 {
     Activity a;
-    a.kind = Activity::Kind::Deploy;
-    a.context = client ? client->config().contextName : std::string();
+    a.verb = "deploy";
     a.service = confirmed.service;
     a.user = confirmed.members.empty() ? std::string() : confirmed.members.front().user;
     std::vector<ServiceSpec> members;
-    std::string others;
     for (const auto& m : confirmed.members) {
         a.ns = m.spec.ns;
         a.services.push_back(m.service);
         members.push_back(m.spec);
-        if (m.service != confirmed.service)
-            others += (others.empty() ? "" : ", ") + m.service;
     }
-    a.title = "Deploy " + confirmed.tag + " to " + confirmed.service +
-              (others.empty() ? "" : " (with " + others + ")") + " " + targetName(confirmed.target);
-    const int id = add(std::move(a)).id;
-    Q_EMIT started(id);
+    a.title = titleOf("deploy " + confirmed.tag + " to", confirmed.service, a.services,
+                      std::string(" ") + targetName(confirmed.target));
+    const int id = begin(std::move(a));
     if (!client || confirmed.members.empty()) {
         end(id, false, "There is no connection to deploy with. Nothing was changed.", {});
         return id;

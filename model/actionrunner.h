@@ -19,11 +19,10 @@ namespace model {
 
 // One deploy, swap, rollback or repair that was started, as the window lists it.
 struct Activity {
-    enum class Kind { Swap, Rollback, Repair, Deploy };
     enum class State { Running, Succeeded, Failed };
     int id = 0;
-    Kind kind = Kind::Swap;
-    std::string context, ns, service;
+    std::string verb; // as people say it: "swap", "roll back", "repair", "deploy"
+    std::string ns, service;
     std::vector<std::string> services; // every service it changes (a swap's whole group)
     std::string title;                 // "Swap uro (with uro-frontend)"
     std::string user;                  // as the API server knows them
@@ -78,11 +77,11 @@ Q_SIGNALS:
     void started(int id);
     void progressed(int id);
     void finished(int id);
-    void swapFinished(int id, const model::SwapOutcome& outcome);
     void deployFinished(int id, const model::DeployOutcome& outcome);
 
 private:
-    Activity& add(Activity a);
+    // Lists `a` as running and says so; its id.
+    int begin(Activity a);
     Activity* find(int id);
     void step(int id, const std::string& text);
     void end(int id, bool ok, const std::string& message, const std::string& webhook);
