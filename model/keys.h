@@ -21,4 +21,12 @@ inline const std::string deployedAtAnnotation = "signalbox.v-sekai.org/deployed-
 inline const std::string revisionAnnotation = "org.opencontainers.image.revision";
 inline const std::string createdAnnotation = "org.opencontainers.image.created";
 
+// The app's own health check, on the live Service (every field can be overridden per service in
+// the configuration file's `health:`). Port: a number or a port name.
+inline const std::string healthPortAnnotation = "signalbox.v-sekai.org/health-port";
+inline const std::string healthPathAnnotation = "signalbox.v-sekai.org/health-path";
+inline const std::string healthExpectStatusAnnotation = "signalbox.v-sekai.org/health-expect-status";
+inline const std::string healthTimeoutAnnotation = "signalbox.v-sekai.org/health-timeout-seconds";
+inline const std::string healthIntervalAnnotation = "signalbox.v-sekai.org/health-interval-seconds";
+
 } // namespace model
