@@ -10,6 +10,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QElapsedTimer>
 #include <QPixmap>
 #include <QPointer>
 #include <QSettings>
@@ -201,8 +202,22 @@ int runConsole(int argc, char** argv)
         if (!console->dashboard()) {
             save(false);
         } else {
+            // Complete, and the health checks answered once (or 5 s passed), so the marks are in the picture.
+            model::Dashboard* dashboard = console->dashboard();
             QObject::connect(
-                console->dashboard(), &model::Dashboard::completed, &window, [save] { save(true); },
+                dashboard, &model::Dashboard::completed, &window,
+                [save, dashboard] {
+                    auto* wait = new QTimer(dashboard);
+                    auto since = std::make_shared<QElapsedTimer>();
+                    since->start();
+                    QObject::connect(wait, &QTimer::timeout, dashboard, [save, dashboard, wait, since] {
+                        if (!dashboard->healthMonitor()->allAnswered() && since->elapsed() < 5000)
+                            return;
+                        wait->stop();
+                        save(true);
+                    });
+                    wait->start(100);
+                },
                 Qt::SingleShotConnection);
             QTimer::singleShot(30000, &window, [save] { save(false); });
         }

@@ -1,6 +1,7 @@
 #include "dashboard.h"
 
 #include <QTimer>
+#include <algorithm>
 
 namespace model {
 
@@ -50,8 +51,12 @@ Dashboard::Dashboard(kube::Kubeconfig kubeconfig, kube::RestConfig current, kube
                      ServiceConfig config, QObject* parent)
     : QObject(parent), m_kubeconfig(std::move(kubeconfig)), m_current(std::move(current)), m_pool(clients),
       m_config(std::move(config)), m_pollSeconds(m_config.pollIntervalSeconds.value_or(0)),
-      m_registry(new kube::InformerRegistry(this)), m_recompute(new QTimer(this))
+      m_registry(new kube::InformerRegistry(this)), m_recompute(new QTimer(this)),
+      m_health(new HealthMonitor([this](const HealthTarget& target,
+                                        std::function<void(HealthResult)> done) { askHealth(target, std::move(done)); },
+                                 this))
 {
+    connect(m_health, &HealthMonitor::resultsChanged, this, &Dashboard::applyHealth);
     m_recompute->setSingleShot(true);
     m_recompute->setInterval(30); // coalesces a burst of events into one derivation
     connect(m_recompute, &QTimer::timeout, this, &Dashboard::recompute);
@@ -84,6 +89,55 @@ kube::Client* Dashboard::client(const std::string& context)
             });
     m_clients.emplace(name, c);
     return c;
+}
+
+void Dashboard::askHealth(const HealthTarget& target, std::function<void(HealthResult)> done)
+{
+    HealthProber*& prober = m_probers[target.context];
+    if (!prober) {
+        kube::Client* c = client(target.context);
+        if (!c) {
+            HealthResult r;
+            r.kind = HealthResult::Kind::Fail;
+            r.target = target.name;
+            r.service = target.service;
+            r.sentence = "cannot be asked: the context " + target.context + " cannot be used";
+            r.at = QDateTime::currentDateTimeUtc();
+            done(std::move(r));
+            return;
+        }
+        prober = new HealthProber(c, 8, this);
+    }
+    if (target.service)
+        prober->checkService(target.ns, target.name, target.spec, std::move(done));
+    else
+        prober->checkPod(target.pod, target.spec, std::move(done));
+}
+
+void Dashboard::applyHealth()
+{
+    for (auto& s : m_services)
+        m_health->apply(s, contextOr(s.spec.context, m_current.contextName),
+                        contextOr(s.spec.sandboxContext, contextOr(s.spec.context, m_current.contextName)));
+    Q_EMIT servicesChanged();
+}
+
+std::vector<QString> Dashboard::healthNotices() const
+{
+    std::vector<QString> out;
+    for (const auto& [scope, sentence] : m_health->refusals())
+        out.push_back(QObject::tr("Health checks: %1. Ask a cluster administrator for that grant in the namespace; "
+                                  "until then the tiles say \"not allowed\".")
+                          .arg(QString::fromStdString(sentence)));
+    return out;
+}
+
+int Dashboard::healthPeakInFlight() const
+{
+    int peak = 0;
+    for (const auto& [context, prober] : m_probers)
+        peak = std::max(peak, prober->peakInFlight());
+    return peak;
 }
 
 std::size_t Dashboard::informerCount() const
@@ -224,8 +278,38 @@ void Dashboard::recompute()
     const QDateTime now = QDateTime::currentDateTimeUtc();
     std::vector<ServiceState> states;
     states.reserve(specs.size());
-    for (const auto& spec : specs)
-        states.push_back(deriveService(spec, snapshotFor(spec.context), snapshotFor(spec.sandboxContext), now));
+    std::vector<HealthTarget> targets;
+    for (const auto& spec : specs) {
+        const Snapshot& prod = snapshotFor(spec.context);
+        const Snapshot& sandbox = snapshotFor(spec.sandboxContext);
+        ServiceState st = deriveService(spec, prod, sandbox, now);
+        std::vector<std::string> problems;
+        st.healthSpec = healthSpecFor(spec, prod.service(spec.ns, spec.liveService), &problems);
+        for (const auto& p : problems)
+            st.anomalies.push_back({Anomaly::Severity::Info, "Health check of " + spec.name + ": " + p});
+        if (st.healthSpec.configured()) {
+            const std::string prodContext = contextOr(spec.context, ctx);
+            const std::string sandboxContext = contextOr(spec.sandboxContext, prodContext);
+            auto addPods = [&](const SlotState& slot, const Snapshot& snap, const std::string& context) {
+                for (const auto& name : slot.pods)
+                    for (const auto& pod : snap.pods)
+                        if (pod.meta.ns == slot.ns && pod.meta.name == name)
+                            targets.push_back({context, slot.ns, name, false, pod, st.healthSpec});
+            };
+            addPods(st.a, prod, prodContext);
+            addPods(st.b, prod, prodContext);
+            addPods(st.sandbox, sandbox, sandboxContext);
+            if (st.liveServiceExists)
+                targets.push_back({prodContext, spec.ns, spec.liveService, true, {}, st.healthSpec});
+            if (st.stagingServiceExists)
+                targets.push_back({prodContext, spec.ns, spec.stagingService, true, {}, st.healthSpec});
+        }
+        states.push_back(std::move(st));
+    }
+    m_health->setTargets(std::move(targets));
+    for (auto& st : states)
+        m_health->apply(st, contextOr(st.spec.context, ctx),
+                        contextOr(st.spec.sandboxContext, contextOr(st.spec.context, ctx)));
     m_services = std::move(states);
     m_lastUpdate = now;
 

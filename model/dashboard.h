@@ -1,5 +1,7 @@
 #pragma once
 
+#include "health.h"
+#include "healthmonitor.h"
 #include "kube/client.h"
 #include "kube/clientpool.h"
 #include "kube/informer.h"
@@ -57,6 +59,14 @@ public:
     kube::Transport* transport() const { return m_pool->transport(); }
     const ServiceConfig& config() const { return m_config; }
     std::size_t informerCount() const;
+    // Asks each shown service's pods and Services its health check, at the check's interval;
+    // the answers are in the ServiceStates.
+    HealthMonitor* healthMonitor() const { return m_health; }
+    // Health checks the user may not ask (no get on pods/proxy or services/proxy), one sentence
+    // per namespace and kind.
+    std::vector<QString> healthNotices() const;
+    // The most health checks one client had on the wire at once (the probers' limit is 8).
+    int healthPeakInFlight() const;
 
 Q_SIGNALS:
     void servicesChanged();
@@ -72,6 +82,8 @@ private:
     kube::Informer* makeInformer(const std::string& context, const kube::Resource& r, const std::string& ns,
                                  const std::string& selector = {});
     Snapshot snapshotOf(const std::string& context) const;
+    void askHealth(const HealthTarget& target, std::function<void(HealthResult)> done);
+    void applyHealth();
 
     kube::Kubeconfig m_kubeconfig;
     kube::RestConfig m_current;
@@ -97,6 +109,8 @@ private:
     QString m_problem;
     std::map<QString, QString> m_notices; // by namespace
     QString m_user;
+    HealthMonitor* m_health;
+    std::map<std::string, HealthProber*> m_probers; // by context: at most 8 checks in flight per client
 };
 
 } // namespace model

@@ -26,7 +26,66 @@ QString readiness(const SlotState* s)
     return s ? QStringLiteral("%1/%2").arg(s->ready).arg(s->desired) : QStringLiteral("—");
 }
 
+// How bad a slot's health summary is, for picking the one that colours the row.
+int rank(HealthSummary::State s)
+{
+    switch (s) {
+    case HealthSummary::State::Failing:
+        return 5;
+    case HealthSummary::State::NotAllowed:
+        return 4;
+    case HealthSummary::State::Waiting:
+        return 3;
+    case HealthSummary::State::Passing:
+        return 2;
+    case HealthSummary::State::NoPods:
+        return 1;
+    case HealthSummary::State::NoCheck:
+        return 0;
+    }
+    return 0;
+}
+
 } // namespace
+
+QString ServiceListModel::healthText(const ServiceState& s)
+{
+    if (!s.healthSpec.configured())
+        return tr("no check");
+    const SlotState* live = s.liveSlot();
+    const SlotState* staging = s.live && s.staging == s.live ? nullptr : s.stagingSlot();
+    if ((!live || live->healthCheck.state == HealthSummary::State::NotAllowed) &&
+        (!staging || staging->healthCheck.state == HealthSummary::State::NotAllowed) && (live || staging))
+        return tr("not allowed");
+    if (!staging)
+        return live ? q(live->healthCheck.compact) : QStringLiteral("—");
+    if (!live)
+        return QStringLiteral("staging %1").arg(q(staging->healthCheck.compact));
+    return QStringLiteral("live %1 · staging %2").arg(q(live->healthCheck.compact), q(staging->healthCheck.compact));
+}
+
+QString ServiceListModel::healthDetail(const ServiceState& s)
+{
+    QStringList lines;
+    for (const SlotState* slot : {s.liveSlot(), s.stagingSlot()})
+        if (slot && slot->healthCheck.state == HealthSummary::State::NotAllowed)
+            return q(slot->healthCheck.refusal);
+    for (const SlotState* slot : {s.liveSlot(), s.stagingSlot()})
+        if (slot)
+            for (const auto& p : slot->podHealth)
+                if (p.result.kind == HealthResult::Kind::Fail)
+                    lines << q(podHealthLine(p));
+    return lines.isEmpty() ? q(s.badgeText) : lines.join(QLatin1Char('\n'));
+}
+
+HealthSummary::State ServiceListModel::healthState(const ServiceState& s)
+{
+    HealthSummary::State worst = HealthSummary::State::NoCheck;
+    for (const SlotState* slot : {s.liveSlot(), s.stagingSlot()})
+        if (slot && rank(slot->healthCheck.state) > rank(worst))
+            worst = slot->healthCheck.state;
+    return worst;
+}
 
 ServiceListModel::ServiceListModel(QObject* parent) : QAbstractTableModel(parent) {}
 
@@ -57,6 +116,8 @@ QString ServiceListModel::text(const ServiceState& s, int column) const
         return s.live && s.staging == s.live ? QStringLiteral("— (same slot as live)") : slotSummary(s.stagingSlot());
     case ReadyColumn:
         return QStringLiteral("live %1 · staging %2").arg(readiness(s.liveSlot()), readiness(s.stagingSlot()));
+    case HealthColumn:
+        return healthText(s);
     case StatusColumn:
         return QString::fromUtf8(badgeName(s.badge));
     case SummaryColumn:
@@ -75,7 +136,11 @@ QVariant ServiceListModel::data(const QModelIndex& index, int role) const
         return text(s, index.column());
     case Qt::ToolTipRole:
     case Qt::AccessibleDescriptionRole:
+        if (index.column() == HealthColumn)
+            return healthDetail(s);
         return q(s.badgeText);
+    case HealthRole:
+        return static_cast<int>(healthState(s));
     case BadgeRole:
         return static_cast<int>(s.badge);
     case KeyRole:
@@ -104,6 +169,8 @@ QVariant ServiceListModel::headerData(int section, Qt::Orientation orientation, 
         return tr("Staging");
     case ReadyColumn:
         return tr("Ready pods");
+    case HealthColumn:
+        return tr("Health");
     case StatusColumn:
         return tr("Status");
     case SummaryColumn:
@@ -153,6 +220,10 @@ void ServiceListModel::setServices(const std::vector<ServiceState>& services)
                     last = c;
                 }
             const bool badgeChanged = old.badgeText != s.badgeText || old.anomalies.size() != s.anomalies.size();
+            if (healthDetail(old) != healthDetail(s)) {
+                first = first < 0 ? int(HealthColumn) : std::min(first, int(HealthColumn));
+                last = std::max(last, int(HealthColumn));
+            }
             old = s;
             if (badgeChanged) {
                 first = 0;

@@ -13,8 +13,18 @@ class ServiceListModel : public QAbstractTableModel {
     Q_OBJECT
 
 public:
-    enum Column { ServiceColumn, LiveColumn, StagingColumn, ReadyColumn, StatusColumn, SummaryColumn, ColumnCount };
-    enum Role { BadgeRole = Qt::UserRole + 1, KeyRole, SeverityRole };
+    enum Column {
+        ServiceColumn,
+        LiveColumn,
+        StagingColumn,
+        ReadyColumn,
+        HealthColumn,
+        StatusColumn,
+        SummaryColumn,
+        ColumnCount
+    };
+    // HealthRole: the HealthSummary::State that colours the Health column (the worse of live and staging).
+    enum Role { BadgeRole = Qt::UserRole + 1, KeyRole, SeverityRole, HealthRole };
 
     explicit ServiceListModel(QObject* parent = nullptr);
 
@@ -27,6 +37,12 @@ public:
     const ServiceState* service(int row) const;
     int rowOf(const QString& key) const;
     static QString keyOf(const ServiceSpec& spec);
+    // The Health column: "2/2 answer", "1 of 2 fail", "no check", "not allowed", for live and,
+    // when it is another slot, staging.
+    static QString healthText(const ServiceState& s);
+    static HealthSummary::State healthState(const ServiceState& s);
+    // Its tooltip: the failing pods' lines, or what the server said when asking is not allowed.
+    static QString healthDetail(const ServiceState& s);
 
 private:
     QString text(const ServiceState& s, int column) const;

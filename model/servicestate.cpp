@@ -75,6 +75,8 @@ void derivePods(const kube::Deployment& d, const Snapshot& snap, SlotState& s)
             ++readyPods;
         if (p.ready() && !p.podIP.empty())
             s.readyPodIPs.push_back(p.podIP);
+        if (!p.podIP.empty() && p.phase == "Running")
+            s.pods.push_back(p.meta.name);
         bool named = false;
         for (const auto& c : p.containerStatuses) {
             if (c.waitingReason.empty() || c.waitingReason == "ContainerCreating" ||
@@ -102,6 +104,7 @@ void derivePods(const kube::Deployment& d, const Snapshot& snap, SlotState& s)
         }
     }
     std::sort(s.readyPodIPs.begin(), s.readyPodIPs.end());
+    std::sort(s.pods.begin(), s.pods.end());
     // The pods are fresher than the Deployment's status, which the controller updates later.
     if (seen > 0)
         s.ready = std::min(s.ready, readyPods);

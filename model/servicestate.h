@@ -1,5 +1,6 @@
 #pragma once
 
+#include "healthsummary.h"
 #include "imageref.h"
 #include "keys.h"
 #include "kube/history.h"
@@ -35,6 +36,11 @@ struct SlotState {
     std::string lastDeployed;          // RFC 3339
     Health health = Health::Missing;
     std::vector<std::string> readyPodIPs;
+    // The pods that can be asked the health check (they have an address and are not going away),
+    // by name; their latest answers in the same order, and what those come to.
+    std::vector<std::string> pods;
+    std::vector<PodHealth> podHealth;
+    HealthSummary healthCheck;
 
     std::string label() const;        // "A", "B", "Sandbox"
     std::string imageDisplay() const; // tag, else short digest
@@ -61,6 +67,10 @@ struct ServiceState {
     // Entries nobody can read are kept (HistoryEntry::unreadable says why) and shown as such.
     std::vector<kube::HistoryEntry> history;
     bool swapRecorded = false; // the live Service records a swap that can be read
+    // The app's health check (not configured: port empty), and the answers of the live and
+    // staging Services to it; the pods' answers are in each slot.
+    HealthSpec healthSpec;
+    HealthSummary liveServiceHealth, stagingServiceHealth;
 
     const SlotState& slot(char s) const { return s == 'b' ? b : a; }
     const SlotState* liveSlot() const { return live ? &slot(live) : nullptr; }

@@ -84,6 +84,39 @@ public:
     }
 };
 
+// Paints the Health column with its mark in colour before the words ("● 2/2 answer").
+class HealthDelegate : public QStyledItemDelegate {
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+    void paint(QPainter* painter, const QStyleOptionViewItem& option, const QModelIndex& index) const override
+    {
+        QStyleOptionViewItem opt = option;
+        initStyleOption(&opt, index);
+        const QString text = opt.text;
+        opt.text.clear();
+        opt.widget->style()->drawControl(QStyle::CE_ItemViewItem, &opt, painter, opt.widget);
+        const auto state =
+            static_cast<model::HealthSummary::State>(index.data(model::ServiceListModel::HealthRole).toInt());
+        const QFontMetrics fm(option.font);
+        const QString mark = style::markOf(state);
+        const int markWidth = fm.horizontalAdvance(mark) + 6;
+        QRect r = option.rect.adjusted(4, 0, -2, 0);
+        painter->save();
+        painter->setPen(QColor(style::colorOf(style::toneOf(state))));
+        painter->drawText(r, Qt::AlignVCenter | Qt::AlignLeft, mark);
+        painter->setPen(
+            opt.palette.color(option.state & QStyle::State_Selected ? QPalette::HighlightedText : QPalette::Text));
+        painter->drawText(r.adjusted(markWidth, 0, 0, 0), Qt::AlignVCenter | Qt::AlignLeft, text);
+        painter->restore();
+    }
+    QSize sizeHint(const QStyleOptionViewItem& option, const QModelIndex& index) const override
+    {
+        QSize s = QStyledItemDelegate::sizeHint(option, index);
+        const QFontMetrics fm(option.font);
+        return {s.width() + fm.horizontalAdvance(QStringLiteral("● ")) + 12, s.height()};
+    }
+};
+
 } // namespace
 
 MainWindow::MainWindow(QWidget* parent)
@@ -186,6 +219,16 @@ MainWindow::MainWindow(QWidget* parent)
                                        .arg(style::colorOf(style::Tone::Neutral)));
     m_namespaceNote->hide();
     layout->addWidget(m_namespaceNote);
+    // Health checks the user may not ask: said once here, "not allowed" in the tiles and the overview.
+    m_healthNote = new QLabel(central);
+    m_healthNote->setObjectName(QStringLiteral("healthNoteLabel"));
+    m_healthNote->setAccessibleName(tr("Health checks not allowed"));
+    m_healthNote->setWordWrap(true);
+    m_healthNote->setTextFormat(Qt::PlainText);
+    m_healthNote->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_healthNote->setStyleSheet(m_namespaceNote->styleSheet());
+    m_healthNote->hide();
+    layout->addWidget(m_healthNote);
 
     m_stack = new QStackedWidget(central);
     auto* overviewPage = new QWidget(m_stack);
@@ -199,6 +242,7 @@ MainWindow::MainWindow(QWidget* parent)
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setItemDelegateForColumn(model::ServiceListModel::StatusColumn, new BadgeDelegate(m_table));
+    m_table->setItemDelegateForColumn(model::ServiceListModel::HealthColumn, new HealthDelegate(m_table));
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
@@ -377,6 +421,7 @@ void MainWindow::refresh()
 {
     if (!m_dashboard) {
         m_namespaceNote->hide();
+        m_healthNote->hide();
         m_model->setServices({});
         if (m_info.usable)
             m_empty->setText(tr("Connecting…"));
@@ -406,6 +451,11 @@ void MainWindow::refresh()
         notes << sentence;
     m_namespaceNote->setText(notes.join(QLatin1Char('\n')));
     m_namespaceNote->setVisible(!notes.isEmpty());
+    QStringList healthNotes;
+    for (const QString& sentence : m_dashboard->healthNotices())
+        healthNotes << sentence;
+    m_healthNote->setText(healthNotes.join(QLatin1Char('\n')));
+    m_healthNote->setVisible(!healthNotes.isEmpty());
     const QString problem = m_dashboard->connectionProblem();
     if (!problem.isEmpty()) {
         m_problem->setText(problem);
@@ -429,6 +479,11 @@ QString MainWindow::pluginNoteText() const
 QString MainWindow::namespaceNoteText() const
 {
     return m_namespaceNote->isVisible() ? m_namespaceNote->text() : QString();
+}
+
+QString MainWindow::healthNoteText() const
+{
+    return m_healthNote->isVisible() ? m_healthNote->text() : QString();
 }
 
 QString MainWindow::freshnessText() const

@@ -60,6 +60,8 @@ public:
     QString pluginNoteText() const;
     // The note about namespaces that cannot be read (plain text), empty when none is shown.
     QString namespaceNoteText() const;
+    // The note about health checks the user may not ask (plain text), empty when none is shown.
+    QString healthNoteText() const;
 
 Q_SIGNALS:
     void contextRequested(const QString& context);
@@ -92,6 +94,7 @@ private:
     QLabel* m_problem;
     QLabel* m_pluginNote;    // what a credential plugin asks of the person (a device-code login)
     QLabel* m_namespaceNote; // namespaces the user may not read: a note, not a lost connection
+    QLabel* m_healthNote;    // health checks the user may not ask
     QComboBox* m_contexts;
     QComboBox* m_refresh;
     QLineEdit* m_namespace;

@@ -282,9 +282,20 @@ void ServicePage::setService(const model::ServiceState& st)
     m_history->resizeColumnsToContents();
     m_history->setVisible(!st.history.empty());
     m_noHistory->setVisible(st.history.empty());
+    // Each Service's own answer shows in the tile of the slot it selects.
+    auto servicesOf = [&st](char slot) {
+        std::vector<SlotTile::ServiceCheck> out;
+        if (!st.healthSpec.configured())
+            return out;
+        if (st.live == slot)
+            out.push_back({st.spec.liveService, st.liveServiceHealth});
+        if (st.staging == slot)
+            out.push_back({st.spec.stagingService, st.stagingServiceHealth});
+        return out;
+    };
     m_sandbox->setSlot(st.sandbox, QString());
-    m_a->setSlot(st.a, q(st.roleOf('a')));
-    m_b->setSlot(st.b, q(st.roleOf('b')));
+    m_a->setSlot(st.a, q(st.roleOf('a')), servicesOf('a'));
+    m_b->setSlot(st.b, q(st.roleOf('b')), servicesOf('b'));
 }
 
 } // namespace ui

@@ -4,6 +4,8 @@
 
 #include <QLabel>
 #include <QProgressBar>
+#include <QTextDocumentFragment>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace ui {
@@ -52,14 +54,91 @@ SlotTile::SlotTile(QWidget* parent) : QFrame(parent)
     m_problems->setObjectName(QStringLiteral("problems"));
     m_problems->setWordWrap(true);
     m_problems->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    for (QWidget* w : std::initializer_list<QWidget*>{m_image, m_commit, m_ready, m_rollout, m_problems})
+    m_healthCheck = new QLabel(this);
+    m_healthCheck->setObjectName(QStringLiteral("healthCheck"));
+    m_healthCheck->setWordWrap(true);
+    m_healthCheck->setTextFormat(Qt::RichText);
+    m_healthCheck->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_healthCheck->setAccessibleName(tr("Health check"));
+    for (QWidget* w : std::initializer_list<QWidget*>{m_image, m_commit, m_ready, m_rollout, m_healthCheck, m_problems})
         layout->addWidget(w);
     layout->addStretch(1);
+    // The ages beside the answers ("3 s ago") move on between answers.
+    m_ages = new QTimer(this);
+    m_ages->setInterval(1000);
+    connect(m_ages, &QTimer::timeout, this, [this] {
+        if (isVisible())
+            showHealth();
+    });
 }
 
-void SlotTile::setSlot(const model::SlotState& slot, const QString& role)
+QStringList SlotTile::healthLines() const
+{
+    QStringList lines;
+    if (m_slot.healthCheck.state == model::HealthSummary::State::NoCheck ||
+        m_slot.healthCheck.state == model::HealthSummary::State::NotAllowed)
+        return lines;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    for (const auto& p : m_slot.podHealth) {
+        QString line = q(model::podHealthLine(p));
+        if (p.result.at.isValid())
+            line += QStringLiteral("  · ") + style::age(p.result.at, now);
+        lines << line;
+    }
+    for (const auto& svc : m_services)
+        lines << tr("Service %1: %2").arg(q(svc.name), q(svc.summary.text));
+    return lines;
+}
+
+QString SlotTile::healthSummaryText() const
+{
+    return QTextDocumentFragment::fromHtml(m_healthCheck->text()).toPlainText().section(QLatin1Char('\n'), 0, 0);
+}
+
+void SlotTile::showHealth()
+{
+    const model::HealthSummary& sum = m_slot.healthCheck;
+    m_healthCheck->setVisible(m_slot.exists);
+    if (sum.state == model::HealthSummary::State::NoCheck) {
+        m_healthCheck->setText(
+            QStringLiteral("%1 %2").arg(style::colouredMark(style::markOf(sum.state), style::Tone::Neutral),
+                                        tr("No health check configured").toHtmlEscaped()));
+        m_healthCheck->setToolTip(tr("Set the annotation signalbox.v-sekai.org/health-port on the live Service, or "
+                                     "health: in the configuration file."));
+        m_ages->stop();
+        return;
+    }
+    QString html = QStringLiteral("%1 <b>%2</b> %3")
+                       .arg(style::colouredMark(style::markOf(sum.state), style::toneOf(sum.state)),
+                            tr("Health check:").toHtmlEscaped(), q(sum.text).toHtmlEscaped());
+    m_healthCheck->setToolTip(q(sum.refusal));
+    if (sum.state != model::HealthSummary::State::NotAllowed) {
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        for (const auto& p : m_slot.podHealth) {
+            QString line = q(model::podHealthLine(p))
+                               .toHtmlEscaped()
+                               .replace(QStringLiteral("  "), QStringLiteral("&nbsp;&nbsp;"));
+            if (p.result.at.isValid())
+                line += QStringLiteral("&nbsp;&nbsp;· ") + style::age(p.result.at, now).toHtmlEscaped();
+            html += QStringLiteral("<br>%1 <small>%2</small>")
+                        .arg(style::colouredMark(style::markOf(p.result), style::toneOf(p.result)), line);
+        }
+        for (const auto& svc : m_services)
+            html += QStringLiteral("<br>%1 <small>%2</small>")
+                        .arg(style::colouredMark(style::markOf(svc.summary.state), style::toneOf(svc.summary.state)),
+                             tr("Service %1: %2").arg(q(svc.name), q(svc.summary.text)).toHtmlEscaped());
+    }
+    m_healthCheck->setText(html);
+    if (!m_ages->isActive())
+        m_ages->start();
+}
+
+void SlotTile::setSlot(const model::SlotState& slot, const QString& role, std::vector<ServiceCheck> services)
 {
     m_health = slot.health;
+    m_slot = slot;
+    m_services = std::move(services);
+    showHealth();
     const QString name = slot.slot == 's' ? tr("Sandbox") : tr("Slot %1").arg(q(slot.label()));
     m_title->setText(QStringLiteral("%1 · %2").arg(name, q(slot.deployment)));
     m_role->setText(role);
@@ -103,7 +182,11 @@ void SlotTile::setSlot(const model::SlotState& slot, const QString& role)
         problems << QStringLiteral("%1: %2").arg(q(e.reason), q(e.message));
     m_problems->setText(problems.join(QLatin1Char('\n')));
     m_problems->setVisible(!problems.isEmpty());
-    const style::Tone tone = slot.health == model::Health::Healthy ? style::Tone::Healthy : style::Tone::Attention;
+    // A slot whose pods fail the health check needs attention even when Kubernetes calls them ready.
+    const style::Tone tone =
+        slot.health == model::Health::Healthy && slot.healthCheck.state != model::HealthSummary::State::Failing
+            ? style::Tone::Healthy
+            : style::Tone::Attention;
     setStyleSheet(style::tileBorder(tone));
 }
 

@@ -1,6 +1,7 @@
 #include "style.h"
 
 #include <QDateTime>
+#include <algorithm>
 
 namespace ui::style {
 
@@ -104,6 +105,69 @@ QString relativeTime(const QString& rfc3339)
     if (s < 86400)
         return QObject::tr("%1 h ago").arg(s / 3600);
     return t.toLocalTime().toString(QStringLiteral("yyyy-MM-dd"));
+}
+
+QString age(const QDateTime& at, const QDateTime& now)
+{
+    if (!at.isValid())
+        return {};
+    const qint64 s = std::max<qint64>(0, at.secsTo(now));
+    if (s < 60)
+        return QObject::tr("%1 s ago").arg(s);
+    if (s < 3600)
+        return QObject::tr("%1 min ago").arg(s / 60);
+    return QObject::tr("%1 h ago").arg(s / 3600);
+}
+
+Tone toneOf(model::HealthSummary::State state)
+{
+    switch (state) {
+    case model::HealthSummary::State::Passing:
+        return Tone::Healthy;
+    case model::HealthSummary::State::Failing:
+        return Tone::Attention;
+    case model::HealthSummary::State::NotAllowed:
+        return Tone::Rolling;
+    default:
+        return Tone::Neutral;
+    }
+}
+
+Tone toneOf(const model::HealthResult& result)
+{
+    if (result.kind == model::HealthResult::Kind::Pass)
+        return Tone::Healthy;
+    if (result.kind == model::HealthResult::Kind::Fail)
+        return Tone::Attention;
+    return model::healthNotAllowed(result) ? Tone::Rolling : Tone::Neutral;
+}
+
+QString markOf(model::HealthSummary::State state)
+{
+    switch (state) {
+    case model::HealthSummary::State::Passing:
+        return QStringLiteral("●");
+    case model::HealthSummary::State::Failing:
+        return QStringLiteral("✖");
+    case model::HealthSummary::State::NotAllowed:
+        return QStringLiteral("⊘");
+    default:
+        return QStringLiteral("○");
+    }
+}
+
+QString markOf(const model::HealthResult& result)
+{
+    if (result.kind == model::HealthResult::Kind::Pass)
+        return QStringLiteral("●");
+    if (result.kind == model::HealthResult::Kind::Fail)
+        return QStringLiteral("✖");
+    return model::healthNotAllowed(result) ? QStringLiteral("⊘") : QStringLiteral("○");
+}
+
+QString colouredMark(const QString& mark, Tone tone)
+{
+    return QStringLiteral("<span style=\"color:%1\">%2</span>").arg(colorOf(tone), mark);
 }
 
 } // namespace ui::style

@@ -21,5 +21,15 @@ QPalette darkPalette();
 QPalette lightPalette();
 // "3 min ago", "2 h ago", or the date, for an RFC 3339 time.
 QString relativeTime(const QString& rfc3339);
+// "3 s ago", "2 min ago": the age of a recent answer, to the second.
+QString age(const QDateTime& at, const QDateTime& now);
+// The colour and the mark of a health check's state: a shape as well as a colour, so it reads
+// without colour too.
+Tone toneOf(model::HealthSummary::State state);
+Tone toneOf(const model::HealthResult& result);
+QString markOf(model::HealthSummary::State state);
+QString markOf(const model::HealthResult& result);
+// The mark in its colour, as rich text.
+QString colouredMark(const QString& mark, Tone tone);
 
 } // namespace ui::style

@@ -1,0 +1,185 @@
+// Starts the real console on a kubeconfig, waits for the first complete dashboard and for every
+// configured pod to have answered once, then for a window of its own prints: the health checks
+// asked per minute (each one an API request to the proxy subresource), the most in flight at once
+// per client, and the longest gap of the event loop (a timer ticking every 5 ms, as in
+// tests/unit/tst_responsiveness.cpp; goal under 50 ms).
+#include "app/console.h"
+#include "kube/kubeconfig.h"
+#include "model/dashboard.h"
+#include "ui/mainwindow.h"
+
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QTimer>
+#include <algorithm>
+#include <cstdio>
+#include <curl/curl.h>
+#include <vector>
+
+namespace {
+
+// Ticks every 5 ms and keeps every gap between two ticks.
+class GapMeter {
+public:
+    GapMeter()
+    {
+        m_timer.setTimerType(Qt::PreciseTimer);
+        m_timer.setInterval(5);
+        QObject::connect(&m_timer, &QTimer::timeout, &m_timer, [this] { tick(); });
+    }
+    void start()
+    {
+        m_clock.start();
+        m_last = 0;
+        m_gaps.clear();
+        m_timer.start();
+    }
+    void stop()
+    {
+        m_timer.stop();
+        tick();
+    }
+    double maxMs() const { return m_gaps.empty() ? 0 : *std::max_element(m_gaps.begin(), m_gaps.end()) / 1e6; }
+    double percentileMs(double p) const
+    {
+        if (m_gaps.empty())
+            return 0;
+        std::vector<qint64> g = m_gaps;
+        std::sort(g.begin(), g.end());
+        return g[std::min(g.size() - 1, static_cast<std::size_t>(p * g.size()))] / 1e6;
+    }
+    int over(double ms) const
+    {
+        return static_cast<int>(std::count_if(m_gaps.begin(), m_gaps.end(), [ms](qint64 g) { return g / 1e6 > ms; }));
+    }
+
+private:
+    void tick()
+    {
+        const qint64 now = m_clock.nsecsElapsed();
+        m_gaps.push_back(now - m_last);
+        m_last = now;
+    }
+    QTimer m_timer;
+    QElapsedTimer m_clock;
+    qint64 m_last = 0;
+    std::vector<qint64> m_gaps;
+};
+
+// Pods (in slots and the sandbox) and Services with a configured check, and how many of them
+// have an answer.
+struct Coverage {
+    int targets = 0, answered = 0, passing = 0;
+};
+
+Coverage coverage(const model::Dashboard& d)
+{
+    Coverage c;
+    for (const auto& s : d.services()) {
+        if (!s.healthSpec.configured())
+            continue;
+        for (const model::SlotState* slot : {&s.a, &s.b, &s.sandbox})
+            for (const auto& p : slot->podHealth) {
+                ++c.targets;
+                if (!model::healthPending(p.result))
+                    ++c.answered;
+                if (p.result.passed())
+                    ++c.passing;
+            }
+    }
+    return c;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    QApplication app(argc, argv);
+    const QStringList args = app.arguments();
+    const auto arg = [&args](const QString& name, const QString& fallback) {
+        const int i = args.indexOf(name);
+        return i >= 0 && i + 1 < args.size() ? args[i + 1] : fallback;
+    };
+    const int windowSeconds = arg(QStringLiteral("--seconds"), QStringLiteral("120")).toInt();
+    const int expected = arg(QStringLiteral("--expect-services"), QStringLiteral("0")).toInt();
+
+    kube::KubeconfigOptions options = kube::KubeconfigOptions::fromEnvironment();
+    options.explicitPath = arg(QStringLiteral("--kubeconfig"), QString()).toStdString();
+    auto merged = kube::loadKubeconfig(options);
+    auto rest = kube::loadRestConfig(options);
+    if (!merged || !rest) {
+        std::fprintf(stderr, "bench: %s\n", (merged ? rest.error() : merged.error()).message.c_str());
+        return 1;
+    }
+    model::ServiceConfig config;
+    const QString configPath = arg(QStringLiteral("--config"), QString());
+    if (!configPath.isEmpty()) {
+        auto c = model::loadServiceConfig(configPath.toStdString(), true);
+        if (!c) {
+            std::fprintf(stderr, "bench: %s\n", c.error().message.c_str());
+            return 1;
+        }
+        config = c.value();
+    }
+    app::Console console(options, config);
+    console.connectWith(merged.value(), rest.value());
+    ui::MainWindow& window = *console.window();
+    model::Dashboard* dashboard = console.dashboard();
+    window.show();
+
+    QElapsedTimer sinceStart;
+    sinceStart.start();
+    GapMeter meter;
+    long long askedAtStart = 0;
+    int peakInFlight = 0;
+    bool measuring = false;
+    QTimer sampler;
+    sampler.setInterval(50);
+    QObject::connect(&sampler, &QTimer::timeout, &window,
+                     [&] { peakInFlight = std::max(peakInFlight, dashboard->healthMonitor()->inFlight()); });
+
+    auto finish = [&] {
+        meter.stop();
+        sampler.stop();
+        const long long asked = dashboard->healthMonitor()->asked() - askedAtStart;
+        const Coverage c = coverage(*dashboard);
+        std::printf("window: %d s; services shown: %zu; checked pods: %d (passing %d)\n", windowSeconds,
+                    dashboard->services().size(), c.targets, c.passing);
+        std::printf("health checks asked: %lld, %.0f per minute (each one API request to the proxy)\n", asked,
+                    asked * 60.0 / windowSeconds);
+        std::printf("most health checks under way at once: %d asked, %d on the wire (limit: 8 per client)\n",
+                    peakInFlight, dashboard->healthPeakInFlight());
+        std::printf("event loop: longest gap %.1f ms, 99th percentile %.1f ms, gaps over 50 ms: %d\n", meter.maxMs(),
+                    meter.percentileMs(0.99), meter.over(50.0));
+        std::fflush(stdout);
+        QApplication::quit();
+    };
+    auto start = [&] {
+        if (measuring)
+            return;
+        const Coverage c = coverage(*dashboard);
+        if (!dashboard->complete() || static_cast<int>(dashboard->services().size()) < expected || c.targets == 0 ||
+            c.answered < c.targets)
+            return;
+        measuring = true;
+        std::printf("first answer from every checked pod: %lld ms after start (%d pods)\n",
+                    static_cast<long long>(sinceStart.elapsed()), c.targets);
+        std::fflush(stdout);
+        askedAtStart = dashboard->healthMonitor()->asked();
+        meter.start();
+        sampler.start();
+        QTimer::singleShot(windowSeconds * 1000, &window, finish);
+    };
+    QObject::connect(dashboard, &model::Dashboard::servicesChanged, &window, start);
+    QTimer::singleShot(180000, &window, [&] {
+        if (!measuring) {
+            const Coverage c = coverage(*dashboard);
+            std::fprintf(stderr, "bench: not every pod answered within 180 s (%d of %d)\n", c.answered, c.targets);
+            QApplication::exit(1);
+        }
+    });
+    const int rc = QApplication::exec();
+    curl_global_cleanup();
+    return rc;
+}

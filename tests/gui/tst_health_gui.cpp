@@ -1,0 +1,173 @@
+// Health checks in the real console against the local control plane and its pod network (every
+// fake pod answers GET /health; its annotation test.signalbox.v-sekai.org/health makes it fail):
+// all pods answering show passing marks in the tiles and "2/2 answer" in the overview's Health
+// column; one pod annotated `fail` shows a failing mark with its sentence in its tile and the
+// column says "1 of 2 fail"; a user without get on pods/proxy is told once, and sees "not allowed".
+// With SIGNALBOX_SCREENSHOT_DIR set, it saves the service page with the failing pod there.
+#include "guisupport.h"
+#include "ui/mainwindow.h"
+#include "ui/slottile.h"
+#include "ui/style.h"
+
+#include <QLabel>
+#include <QStandardPaths>
+#include <QTest>
+#include <algorithm>
+
+using testsupport::kubectl;
+
+namespace {
+
+const QString uroKey = QStringLiteral("%1@signalbox-local/uro/uro");
+
+QStringList podsOf(const QString& slot)
+{
+    const auto r =
+        kubectl(QStringLiteral("admin"),
+                {QStringLiteral("get"), QStringLiteral("pods"), QStringLiteral("-n"), QStringLiteral("uro"),
+                 QStringLiteral("-l"), QStringLiteral("app.kubernetes.io/name=uro,signalbox.v-sekai.org/slot=") + slot,
+                 QStringLiteral("-o"), QStringLiteral("name")});
+    QStringList names;
+    for (const QString& line : QString::fromUtf8(r.out).split(u'\n', Qt::SkipEmptyParts))
+        names << line.section(u'/', 1);
+    return names;
+}
+
+// Sets (or with an empty value removes) the rig's health annotation on a pod of namespace uro.
+bool annotate(const QString& pod, const QString& value)
+{
+    const QString key = QStringLiteral("test.signalbox.v-sekai.org/health");
+    const auto r = kubectl(QStringLiteral("admin"),
+                           {QStringLiteral("annotate"), QStringLiteral("--overwrite"), QStringLiteral("pod"), pod,
+                            QStringLiteral("-n"), QStringLiteral("uro"),
+                            value.isEmpty() ? key + QStringLiteral("-") : key + QStringLiteral("=") + value});
+    return r.exitCode == 0;
+}
+
+void clearAnnotations()
+{
+    for (const QString& slot : {QStringLiteral("a"), QStringLiteral("b")})
+        for (const QString& pod : podsOf(slot))
+            annotate(pod, {});
+}
+
+QString cell(ui::MainWindow* w, const QString& user, int column)
+{
+    auto* m = w->serviceModel();
+    const int row = m->rowOf(uroKey.arg(user));
+    return row < 0 ? QString() : m->data(m->index(row, column)).toString();
+}
+
+} // namespace
+
+class TestHealthGui : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        REQUIRE_CLUSTER();
+        guisupport::resetExample();
+        clearAnnotations();
+    }
+
+    void everyPodAnsweringShowsPassing()
+    {
+        guisupport::Console c(QStringLiteral("viewer"));
+        const int col = model::ServiceListModel::HealthColumn;
+        QTRY_COMPARE_WITH_TIMEOUT(cell(c.window, QStringLiteral("viewer"), col),
+                                  QStringLiteral("live 2/2 answer · staging 2/2 answer"), 20000);
+        guisupport::openService(c.window, QStringLiteral("uro"));
+        ui::ServicePage* page = c.window->servicePage();
+        for (char slot : {'a', 'b'}) {
+            ui::SlotTile* tile = page->tile(slot);
+            QTRY_COMPARE_WITH_TIMEOUT(tile->healthState(), model::HealthSummary::State::Passing, 10000);
+            QCOMPARE(tile->healthSummaryText(), QStringLiteral("● Health check: 2 of 2 answer"));
+            const QStringList lines = tile->healthLines();
+            // Two pods, then the Service that selects the slot.
+            QCOMPARE(lines.size(), 3);
+            for (const QString& pod : podsOf(QString(QChar::fromLatin1(slot)))) {
+                const bool shown = std::any_of(lines.begin(), lines.end(), [&](const QString& l) {
+                    return l.startsWith(pod + QStringLiteral("  200 in "));
+                });
+                QVERIFY2(shown, qPrintable(lines.join(u'\n')));
+            }
+            QVERIFY2(lines.last().startsWith(slot == 'a' ? QStringLiteral("Service uro: answered 200")
+                                                         : QStringLiteral("Service uro-staging: answered 200")),
+                     qPrintable(lines.last()));
+        }
+        QCOMPARE(c.window->healthNoteText(), QString());
+    }
+
+    void aFailingPodShowsInItsTileAndTheOverview()
+    {
+        const QStringList live = podsOf(QStringLiteral("a"));
+        QCOMPARE(live.size(), 2);
+        QVERIFY(annotate(live.first(), QStringLiteral("fail")));
+        guisupport::Console c(QStringLiteral("viewer"));
+        const int col = model::ServiceListModel::HealthColumn;
+        QTRY_COMPARE_WITH_TIMEOUT(cell(c.window, QStringLiteral("viewer"), col),
+                                  QStringLiteral("live 1 of 2 fail · staging 2/2 answer"), 20000);
+        auto* m = c.window->serviceModel();
+        const int row = m->rowOf(uroKey.arg(QStringLiteral("viewer")));
+        QCOMPARE(m->data(m->index(row, col), model::ServiceListModel::HealthRole).toInt(),
+                 int(model::HealthSummary::State::Failing));
+        QVERIFY(m->data(m->index(row, col), Qt::ToolTipRole)
+                    .toString()
+                    .startsWith(live.first() + QStringLiteral("  500, expected 200")));
+        guisupport::saveShot(c.window, QStringLiteral("overview-health.png"));
+
+        guisupport::openService(c.window, QStringLiteral("uro"));
+        ui::SlotTile* tile = c.window->servicePage()->tile('a');
+        QTRY_COMPARE_WITH_TIMEOUT(tile->healthState(), model::HealthSummary::State::Failing, 10000);
+        QCOMPARE(tile->healthSummaryText(), QStringLiteral("✖ Health check: 1 of 2 fail"));
+        const QStringList lines = tile->healthLines();
+        const auto failing = std::find_if(lines.begin(), lines.end(), [&](const QString& l) {
+            return l.startsWith(live.first() + QStringLiteral("  500, expected 200  · "));
+        });
+        QVERIFY2(failing != lines.end(), qPrintable(lines.join(u'\n')));
+        QVERIFY2(failing->endsWith(QStringLiteral(" s ago")), qPrintable(*failing));
+        QVERIFY(std::any_of(lines.begin(), lines.end(),
+                            [&](const QString& l) { return l.startsWith(live.last() + QStringLiteral("  200 in ")); }));
+        // Kubernetes calls both pods ready; the tile still asks for attention, the other slot does not.
+        QCOMPARE(tile->health(), model::Health::Healthy);
+        QVERIFY(tile->styleSheet().contains(ui::style::colorOf(ui::style::Tone::Attention)));
+        QCOMPARE(c.window->servicePage()->tile('b')->healthState(), model::HealthSummary::State::Passing);
+        guisupport::saveShot(c.window, QStringLiteral("health-failing-pod.png"));
+
+        // The pod recovers: the next check (at the interval) turns the mark back.
+        QVERIFY(annotate(live.first(), {}));
+        QTRY_COMPARE_WITH_TIMEOUT(tile->healthState(), model::HealthSummary::State::Passing, 40000);
+        QTRY_COMPARE_WITH_TIMEOUT(cell(c.window, QStringLiteral("viewer"), col),
+                                  QStringLiteral("live 2/2 answer · staging 2/2 answer"), 5000);
+    }
+
+    void aUserWithoutTheProxyGrantIsToldOnce()
+    {
+        // The deployer may read the namespace but not use pods/proxy there.
+        guisupport::Console c(QStringLiteral("deployer"));
+        const int col = model::ServiceListModel::HealthColumn;
+        QTRY_COMPARE_WITH_TIMEOUT(cell(c.window, QStringLiteral("deployer"), col), QStringLiteral("not allowed"),
+                                  20000);
+        QTRY_VERIFY_WITH_TIMEOUT(!c.window->healthNoteText().isEmpty(), 5000);
+        const QString note = c.window->healthNoteText();
+        QVERIFY2(note.contains(QStringLiteral("pods/proxy")), qPrintable(note));
+        // One sentence per namespace and kind, not one per pod.
+        QVERIFY2(note.count(QStringLiteral("pods/proxy")) <= 2, qPrintable(note));
+        guisupport::openService(c.window, QStringLiteral("uro"));
+        ui::SlotTile* tile = c.window->servicePage()->tile('a');
+        QTRY_COMPARE_WITH_TIMEOUT(tile->healthState(), model::HealthSummary::State::NotAllowed, 10000);
+        QCOMPARE(tile->healthSummaryText(), QStringLiteral("⊘ Health check: not allowed to ask (get on pods/proxy)"));
+        QVERIFY(tile->healthLines().isEmpty());
+        // And it is not asked again and again: no question goes out during the pause.
+        const long long asked = c.console->dashboard()->healthMonitor()->asked();
+        QTest::qWait(2000);
+        QCOMPARE(c.console->dashboard()->healthMonitor()->asked(), asked);
+    }
+
+    void cleanupTestCase() { clearAnnotations(); }
+};
+
+QTEST_MAIN(TestHealthGui)
+#include "tst_health_gui.moc"
