@@ -119,7 +119,8 @@ void SlotTile::showHealth()
                                .toHtmlEscaped()
                                .replace(QStringLiteral("  "), QStringLiteral("&nbsp;&nbsp;"));
             if (p.result.at.isValid())
-                line += QStringLiteral("&nbsp;&nbsp;· ") + style::age(p.result.at, now).toHtmlEscaped();
+                line += QStringLiteral("&nbsp;&nbsp;·&nbsp;") +
+                        style::age(p.result.at, now).toHtmlEscaped().replace(u' ', QStringLiteral("&nbsp;"));
             html += QStringLiteral("<br>%1 <small>%2</small>")
                         .arg(style::colouredMark(style::markOf(p.result), style::toneOf(p.result)), line);
         }

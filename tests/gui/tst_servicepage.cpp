@@ -1,8 +1,12 @@
 // The service page's history table on typed entries: an entry nobody can read is a row that
-// says why, between the readable ones, newest first.
+// says why, between the readable ones, newest first. Its tiles' health checks: a line per pod with
+// its mark, the slot's summary, the Service that selects the slot, and a refusal said once.
 #include "kube/history.h"
 #include "ui/servicepage.h"
+#include "ui/slottile.h"
+#include "ui/style.h"
 
+#include <QLabel>
 #include <QTableWidget>
 #include <QTest>
 
@@ -30,6 +34,77 @@ private Q_SLOTS:
         QCOMPARE(table->item(2, 2)->text(), QStringLiteral("swap"));
         QCOMPARE(table->item(2, 3)->text(), QStringLiteral("slot a · 1111"));
         QCOMPARE(table->item(2, 4)->toolTip(), QStringLiteral("r:2222"));
+    }
+
+    void tilesShowEachPodsAnswer()
+    {
+        auto result = [](model::HealthResult::Kind kind, const std::string& sentence) {
+            model::HealthResult r;
+            r.kind = kind;
+            r.sentence = sentence;
+            r.at = QDateTime::currentDateTimeUtc().addSecs(-3);
+            return r;
+        };
+        model::ServiceState st;
+        st.spec.name = "uro";
+        st.spec.ns = "uro";
+        st.spec.applyDefaults();
+        st.healthSpec.port = "4000";
+        for (model::SlotState* s : {&st.a, &st.b, &st.sandbox}) {
+            s->exists = true;
+            s->desired = s->ready = 2;
+            s->health = model::Health::Healthy;
+        }
+        st.a.slot = 'a';
+        st.b.slot = 'b';
+        st.sandbox.slot = 's';
+        st.live = 'a';
+        st.staging = 'b';
+        st.liveServiceExists = st.stagingServiceExists = true;
+        st.a.podHealth = {{"uro-a-7d9f", result(model::HealthResult::Kind::Fail, "answered 500, expected 200")},
+                          {"uro-a-8e0a", result(model::HealthResult::Kind::Pass, "answered 200 in 12 ms")}};
+        st.b.podHealth = {{"uro-b-1", result(model::HealthResult::Kind::Pass, "answered 200 in 4 ms")},
+                          {"uro-b-2", result(model::HealthResult::Kind::Pass, "answered 200 in 5 ms")}};
+        st.sandbox.podHealth = {
+            {"uro-s-1", result(model::HealthResult::Kind::Unknown,
+                               "you may not ask pods through the API server's proxy in namespace uro-sandbox "
+                               "(get on pods/proxy)")}};
+        for (model::SlotState* s : {&st.a, &st.b, &st.sandbox})
+            s->healthCheck = model::summarizeHealth(true, s->podHealth);
+        model::HealthResult live = result(model::HealthResult::Kind::Pass, "answered 200 in 9 ms");
+        st.liveServiceHealth = model::summarizeServiceHealth(true, true, live);
+        st.stagingServiceHealth = model::summarizeServiceHealth(true, true, live);
+
+        ui::ServicePage page;
+        page.resize(1180, 640);
+        page.setService(st);
+        page.show();
+        ui::SlotTile* a = page.tile('a');
+        QCOMPARE(a->healthSummaryText(), QStringLiteral("✖ Health check: 1 of 2 fail"));
+        QCOMPARE(a->healthLines(), (QStringList{QStringLiteral("uro-a-7d9f  500, expected 200  · 3 s ago"),
+                                                QStringLiteral("uro-a-8e0a  200 in 12 ms  · 3 s ago"),
+                                                QStringLiteral("Service uro: answered 200 in 9 ms")}));
+        // Ready by Kubernetes, failing by its own check: the tile asks for attention.
+        QVERIFY(a->styleSheet().contains(ui::style::colorOf(ui::style::Tone::Attention)));
+        ui::SlotTile* b = page.tile('b');
+        QCOMPARE(b->healthSummaryText(), QStringLiteral("● Health check: 2 of 2 answer"));
+        QCOMPARE(b->healthLines().last(), QStringLiteral("Service uro-staging: answered 200 in 9 ms"));
+        QVERIFY(b->styleSheet().contains(ui::style::colorOf(ui::style::Tone::Healthy)));
+        // Not allowed: one line for the slot, no line per pod.
+        ui::SlotTile* sandbox = page.tile('s');
+        QCOMPARE(sandbox->healthSummaryText(),
+                 QStringLiteral("⊘ Health check: not allowed to ask (get on pods/proxy)"));
+        QVERIFY(sandbox->healthLines().isEmpty());
+        QVERIFY(sandbox->findChild<QLabel*>(QStringLiteral("healthCheck"))
+                    ->toolTip()
+                    .contains(QStringLiteral("in namespace uro-sandbox")));
+        // No check configured: said so, nothing asked.
+        st.healthSpec = {};
+        for (model::SlotState* s : {&st.a, &st.b, &st.sandbox})
+            s->healthCheck = model::summarizeHealth(false, s->podHealth);
+        page.setService(st);
+        QCOMPARE(page.tile('a')->healthSummaryText(), QStringLiteral("○ No health check configured"));
+        QVERIFY(page.tile('a')->healthLines().isEmpty());
     }
 };
 
