@@ -171,6 +171,11 @@ HistoryEntry decodeEntry(const json& e)
     h.action = field(e, "action", {}, problem);
     h.service = field(e, "service", {}, problem);
     h.target = field(e, "target", {}, problem);
+    {
+        // Optional and younger than the rest: a value of another type is ignored, not fatal.
+        std::string ignored;
+        h.healthCheck = field(e, "healthCheck", {}, ignored);
+    }
     h.from = slotRecord(e, "from", problem);
     h.to = slotRecord(e, "to", problem);
     if (!problem.empty()) {
@@ -207,6 +212,8 @@ json HistoryEntry::toJson() const
               {"service", service}, {"from", from.toJson()}, {"to", to.toJson()}};
     if (!target.empty())
         j["target"] = target;
+    if (!healthCheck.empty())
+        j["healthCheck"] = healthCheck;
     return j;
 }
 

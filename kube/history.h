@@ -20,6 +20,9 @@ struct HistoryEntry {
     std::string at; // RFC 3339, as written
     std::string user, action, service;
     std::string target; // deploys: "staging" or "sandbox"
+    // Swaps: whether the staging pods' health check "passed", was "skipped" by the person, or there
+    // was "none" configured; empty in entries written before there was one (or not a string).
+    std::string healthCheck;
     HistorySlot from, to;
     // Why the entry could not be read; empty when it could. An unreadable entry is kept and shown.
     std::string unreadable;

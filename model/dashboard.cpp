@@ -109,7 +109,7 @@ void Dashboard::askHealth(const HealthTarget& target, std::function<void(HealthR
         prober = new HealthProber(c, 8, this);
     }
     if (target.service)
-        prober->checkService(target.ns, target.name, target.spec, std::move(done));
+        prober->checkService(target.object, target.spec, std::move(done));
     else
         prober->checkPod(target.pod, target.spec, std::move(done));
 }
@@ -294,15 +294,14 @@ void Dashboard::recompute()
                 for (const auto& name : slot.pods)
                     for (const auto& pod : snap.pods)
                         if (pod.meta.ns == slot.ns && pod.meta.name == name)
-                            targets.push_back({context, slot.ns, name, false, pod, st.healthSpec});
+                            targets.push_back({context, slot.ns, name, false, pod, {}, st.healthSpec});
             };
             addPods(st.a, prod, prodContext);
             addPods(st.b, prod, prodContext);
             addPods(st.sandbox, sandbox, sandboxContext);
-            if (st.liveServiceExists)
-                targets.push_back({prodContext, spec.ns, spec.liveService, true, {}, st.healthSpec});
-            if (st.stagingServiceExists)
-                targets.push_back({prodContext, spec.ns, spec.stagingService, true, {}, st.healthSpec});
+            for (const std::string& name : {spec.liveService, spec.stagingService})
+                if (const kube::Service* svc = prod.service(spec.ns, name))
+                    targets.push_back({prodContext, spec.ns, name, true, {}, *svc, st.healthSpec});
         }
         states.push_back(std::move(st));
     }

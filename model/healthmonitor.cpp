@@ -105,6 +105,7 @@ int HealthMonitor::tick()
                 e.result.target = e.target.name;
                 e.result.service = e.target.service;
                 e.result.sentence = refused->second.sentence;
+                e.result.forbidden = true;
                 e.result.at = now;
                 e.hasResult = true;
                 refusedChanged = true;

@@ -4,12 +4,12 @@ namespace model {
 
 bool healthNotAllowed(const HealthResult& r)
 {
-    return r.kind == HealthResult::Kind::Unknown && !r.sentence.empty();
+    return r.forbidden;
 }
 
 bool healthPending(const HealthResult& r)
 {
-    return r.kind == HealthResult::Kind::Unknown && r.sentence.empty();
+    return r.kind == HealthResult::Kind::Unknown && !r.forbidden && r.sentence.empty();
 }
 
 HealthSummary summarizeHealth(bool configured, const std::vector<PodHealth>& pods)
@@ -27,13 +27,16 @@ HealthSummary summarizeHealth(bool configured, const std::vector<PodHealth>& pod
         return s;
     }
     const HealthResult* refused = nullptr;
+    int unasked = 0; // the question did not get through (the API server did not answer)
     for (const auto& p : pods) {
         if (p.result.kind == HealthResult::Kind::Pass)
             ++s.passing;
         else if (p.result.kind == HealthResult::Kind::Fail)
             ++s.failing;
-        else if (!refused && healthNotAllowed(p.result))
-            refused = &p.result;
+        else if (healthNotAllowed(p.result))
+            refused = refused ? refused : &p.result;
+        else if (!healthPending(p.result))
+            ++unasked;
     }
     const std::string of = std::to_string(s.total);
     if (refused) {
@@ -44,6 +47,9 @@ HealthSummary summarizeHealth(bool configured, const std::vector<PodHealth>& pod
     } else if (s.failing > 0) {
         s.state = HealthSummary::State::Failing;
         s.text = s.compact = std::to_string(s.failing) + " of " + of + " fail";
+    } else if (unasked > 0) {
+        s.state = HealthSummary::State::Waiting;
+        s.text = s.compact = std::to_string(unasked) + " of " + of + " could not be asked";
     } else if (s.passing == s.total) {
         s.state = HealthSummary::State::Passing;
         s.text = std::to_string(s.passing) + " of " + of + " answer";

@@ -31,7 +31,8 @@ bool healthNotAllowed(const HealthResult& r);
 bool healthPending(const HealthResult& r);
 
 // The slot's summary: no check configured; no pods; any refusal (then nothing else is known);
-// any failure ("1 of 2 fail"); waiting for a first answer; all answer ("2 of 2 answer").
+// any failure ("1 of 2 fail"); questions that did not get through; waiting for a first answer;
+// all answer ("2 of 2 answer").
 HealthSummary summarizeHealth(bool configured, const std::vector<PodHealth>& pods);
 // The same words for a Service's single check.
 HealthSummary summarizeServiceHealth(bool configured, bool exists, const HealthResult& result);

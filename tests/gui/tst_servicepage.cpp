@@ -69,6 +69,7 @@ private Q_SLOTS:
             {"uro-s-1", result(model::HealthResult::Kind::Unknown,
                                "you may not ask pods through the API server's proxy in namespace uro-sandbox "
                                "(get on pods/proxy)")}};
+        st.sandbox.podHealth[0].result.forbidden = true;
         for (model::SlotState* s : {&st.a, &st.b, &st.sandbox})
             s->healthCheck = model::summarizeHealth(true, s->podHealth);
         model::HealthResult live = result(model::HealthResult::Kind::Pass, "answered 200 in 9 ms");

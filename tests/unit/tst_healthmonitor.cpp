@@ -44,6 +44,7 @@ HealthResult refused(const std::string& target)
 {
     HealthResult r;
     r.kind = HealthResult::Kind::Unknown;
+    r.forbidden = true;
     r.target = target;
     r.sentence = "you may not ask pods through the API server's proxy in namespace uro (get on pods/proxy)";
     return r;
@@ -361,6 +362,8 @@ private Q_SLOTS:
         QTest::newRow("waiting") << true << QStringList{"pending", "pending"} << int(S::Waiting)
                                  << "waiting for the first answer"
                                  << "asking";
+        QTest::newRow("not through") << true << QStringList{"pass", "unasked"} << int(S::Waiting)
+                                     << "1 of 2 could not be asked" << "1 of 2 could not be asked";
         QTest::newRow("partly asked") << true << QStringList{"pass", "pending"} << int(S::Waiting)
                                       << "1 of 2 answer, 1 not asked yet"
                                       << "1/2 answer";
@@ -377,10 +380,18 @@ private Q_SLOTS:
         int i = 0;
         for (const QString& a : answers) {
             const std::string name = "p" + std::to_string(i++);
-            pods.push_back(podHealth(name, a == "pass"      ? std::optional(pass(name))
-                                           : a == "fail"    ? std::optional(fail(name))
-                                           : a == "refused" ? std::optional(refused(name))
-                                                            : std::nullopt));
+            std::optional<HealthResult> r;
+            if (a == "pass")
+                r = pass(name);
+            else if (a == "fail")
+                r = fail(name);
+            else if (a == "refused")
+                r = refused(name);
+            else if (a == "unasked") {
+                r = HealthResult{};
+                r->sentence = "could not be asked: the API server did not answer";
+            }
+            pods.push_back(podHealth(name, r));
         }
         const HealthSummary s = model::summarizeHealth(configured, pods);
         QCOMPARE(int(s.state), state);
