@@ -22,7 +22,7 @@ struct HealthTarget {
     std::string ns;
     std::string name;
     bool service = false;
-    kube::Pod pod;         // the pod itself (its named ports), when not a Service
+    kube::Pod pod;        // the pod itself (its named ports), when not a Service
     kube::Service object; // the Service itself (its ports), when a Service
     HealthSpec spec;
 
