@@ -246,7 +246,11 @@ MainWindow::MainWindow(QWidget* parent)
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_table->setWordWrap(false);
+    // The sentence column takes the width that is left and wraps, so no column runs off the edge.
+    m_table->horizontalHeader()->setSectionResizeMode(model::ServiceListModel::SummaryColumn, QHeaderView::Stretch);
+    m_table->verticalHeader()->setMinimumSectionSize(m_table->verticalHeader()->defaultSectionSize());
+    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_table->setWordWrap(true);
     m_table->setTabKeyNavigation(false);
     connect(m_table, &QTableView::activated, this, &MainWindow::openRow);
     m_empty = new QLabel(overviewPage);
@@ -430,7 +434,9 @@ void MainWindow::refresh()
         return;
     }
     m_model->setServices(m_dashboard->services());
-    m_table->resizeColumnsToContents();
+    for (int c = 0; c < model::ServiceListModel::ColumnCount; ++c)
+        if (c != model::ServiceListModel::SummaryColumn)
+            m_table->resizeColumnToContents(c);
     m_user->setText(m_dashboard->userName().isEmpty()
                         ? QString()
                         : tr("as <b>%1</b>").arg(m_dashboard->userName().toHtmlEscaped()));
