@@ -342,9 +342,14 @@ private:
             if (code == app::Unhealthy)
                 complain(spec.name + " is unhealthy: " + report.firstFailure() + ".");
             else if (code == app::Forbidden)
-                complain(report.firstFailure() + ". Ask a cluster administrator for that permission.");
-            else if (code != app::Done)
-                complain("the health check of " + spec.name + " could not be made: " + report.firstFailure());
+                for (const auto& r : results)
+                    if (r.forbidden) {
+                        complain(r.sentence +
+                                 ". Ask a cluster administrator for that permission, or use a kubeconfig user that "
+                                 "has it.");
+                        break;
+                    } else if (code != app::Done)
+                        complain("the health check of " + spec.name + " could not be made: " + report.firstFailure());
             QCoreApplication::exit(code);
         });
     }

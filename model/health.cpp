@@ -345,10 +345,10 @@ std::vector<HealthResult> ServiceHealthReport::results() const
 {
     std::vector<HealthResult> out;
     for (const auto& s : slots)
+        out.insert(out.end(), s.pods.begin(), s.pods.end());
+    for (const auto& s : slots)
         if (s.service)
             out.push_back(*s.service);
-    for (const auto& s : slots)
-        out.insert(out.end(), s.pods.begin(), s.pods.end());
     return out;
 }
 

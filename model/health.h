@@ -124,7 +124,7 @@ struct ServiceHealthReport {
     std::vector<SlotHealth> slots;
     std::optional<kube::Error> error; // the live Service or the slots could not be read
 
-    // Every result, the Services' first: for the exit code.
+    // Every result, the pods' first, then the Services': for the exit code.
     std::vector<HealthResult> results() const;
     // The first pod or Service that did not pass, as "uro-b-1 answered 500, expected 200".
     std::string firstFailure() const;
