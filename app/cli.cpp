@@ -16,6 +16,7 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QTimer>
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
@@ -339,17 +340,16 @@ private:
                         say(line(r));
                 }
             }
-            if (code == app::Unhealthy)
+            if (code == app::Unhealthy) {
                 complain(spec.name + " is unhealthy: " + report.firstFailure() + ".");
-            else if (code == app::Forbidden)
-                for (const auto& r : results)
-                    if (r.forbidden) {
-                        complain(r.sentence +
-                                 ". Ask a cluster administrator for that permission, or use a kubeconfig user that "
-                                 "has it.");
-                        break;
-                    } else if (code != app::Done)
-                        complain("the health check of " + spec.name + " could not be made: " + report.firstFailure());
+            } else if (code == app::Forbidden) {
+                const auto denied = std::find_if(results.begin(), results.end(),
+                                                 [](const model::HealthResult& r) { return r.forbidden; });
+                complain(denied->sentence +
+                         ". Ask a cluster administrator for that permission, or use a kubeconfig user that has it.");
+            } else if (code != app::Done) {
+                complain("the health check of " + spec.name + " could not be made: " + report.firstFailure());
+            }
             QCoreApplication::exit(code);
         });
     }
