@@ -126,7 +126,7 @@ std::vector<QString> Dashboard::healthNotices() const
 {
     std::vector<QString> out;
     for (const auto& [scope, sentence] : m_health->refusals())
-        out.push_back(QObject::tr("Health checks: %1. Ask a cluster administrator for that grant in the namespace; "
+        out.push_back(QObject::tr("Health checks: %1; ask a cluster administrator for that grant in the namespace, "
                                   "until then the tiles say \"not allowed\".")
                           .arg(QString::fromStdString(sentence)));
     return out;
