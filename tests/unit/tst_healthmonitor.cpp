@@ -363,7 +363,8 @@ private Q_SLOTS:
                                  << "waiting for the first answer"
                                  << "asking";
         QTest::newRow("not through") << true << QStringList{"pass", "unasked"} << int(S::Waiting)
-                                     << "1 of 2 could not be asked" << "1 of 2 could not be asked";
+                                     << "1 of 2 could not be asked"
+                                     << "1 of 2 could not be asked";
         QTest::newRow("partly asked") << true << QStringList{"pass", "pending"} << int(S::Waiting)
                                       << "1 of 2 answer, 1 not asked yet"
                                       << "1/2 answer";
