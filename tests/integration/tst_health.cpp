@@ -2,6 +2,9 @@
 // annotation test.signalbox.v-sekai.org/health says): `signalbox check` per pod and per Service,
 // exit 6 naming a failing pod, a slow pod's timeout, a reset connection, the viewer who may use the
 // proxy and the deployer who may not, and the gate before the swap with --skip-health-check.
+#include "model/servicelookup.h"
+#include "model/swap.h"
+#include "support/kubetest.h"
 #include "support/testsupport.h"
 
 #include <QFile>
@@ -349,6 +352,42 @@ private Q_SLOTS:
                                    {QStringLiteral("rollback"), QStringLiteral("uro"), QStringLiteral("--yes")});
         QVERIFY2(back.exitCode == 0, qPrintable(back.describe()));
         QCOMPARE(selectorOf(QStringLiteral("uro")), QStringLiteral("a"));
+    }
+
+    // The check is taken again when the confirmed plan is carried out: a staging pod that stopped
+    // answering after the confirm refuses the swap, and nothing moves.
+    void healthIsAskedAgainAtExecute()
+    {
+        QVERIFY(checkUntil(QStringLiteral("viewer"), {QStringLiteral("uro")}, 0).exitCode == 0);
+        kube::Transport transport;
+        auto rc = kubetest::restConfigFor(QStringLiteral("operator"));
+        QVERIFY(rc.ok());
+        kube::Client client(rc.value(), &transport);
+        auto found = kubetest::await<std::vector<model::ServiceSpec>>(
+            [&](auto cb) { model::lookupServices(&client, {}, "uro", cb); });
+        QVERIFY(found && *found);
+        model::Swapper swapper(&client, model::groupOf(found->value(), "uro"));
+        std::optional<model::SwapPlan> confirmed;
+        swapper.plan(model::SwapPlan::Kind::Swap, "uro", 0, [&](model::SwapPlan p) { confirmed = std::move(p); });
+        QVERIFY(QTest::qWaitFor([&] { return confirmed.has_value(); }, 30000));
+        QVERIFY2(confirmed->allowed(), confirmed->describe().c_str());
+
+        const QString pod = podsOf(QStringLiteral("uro"), QStringLiteral("b")).value(1);
+        markPod(pod, QStringLiteral("fail"));
+        QVERIFY(checkUntil(QStringLiteral("viewer"),
+                           {QStringLiteral("uro"), QStringLiteral("--slot"), QStringLiteral("staging")}, 6)
+                    .exitCode == 6);
+        std::optional<model::SwapOutcome> outcome;
+        swapper.execute(
+            *confirmed, [](const std::string&) {}, [&](model::SwapOutcome o) { outcome = std::move(o); });
+        QVERIFY(QTest::qWaitFor([&] { return outcome.has_value(); }, 60000));
+        QCOMPARE(int(outcome->status), int(model::SwapOutcome::Status::Refused));
+        QVERIFY2(outcome->message.find(pod.toStdString() + " answered 500, expected 200") != std::string::npos,
+                 outcome->message.c_str());
+        for (const QString& s : {QStringLiteral("uro"), QStringLiteral("uro-frontend")}) {
+            QCOMPARE(selectorOf(s), QStringLiteral("a"));
+            QCOMPARE(selectorOf(s + QStringLiteral("-staging")), QStringLiteral("b"));
+        }
     }
 };
 
