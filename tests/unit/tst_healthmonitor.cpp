@@ -2,16 +2,23 @@
 // interval and never twice at once, targets that go away are forgotten (and their late answers
 // dropped), a refused proxy is one sentence rather than a request per pod per interval, and the
 // answers reach the slot states as per-pod results and a summary. The summaries' words are
-// table-tested. The health column of the overview changes only the row it touches.
+// table-tested. The health column of the overview changes only the row it touches. Wired to a
+// real HealthProber against a local server on 127.0.0.1, at most 8 questions are on the wire.
+#include "kube/client.h"
 #include "model/healthmonitor.h"
 #include "model/servicelistmodel.h"
 #include "model/servicestate.h"
 
 #include <QAbstractItemModelTester>
+#include <QHostAddress>
 #include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTest>
 #include <QTimeZone>
 #include <algorithm>
+#include <curl/curl.h>
+#include <deque>
 #include <optional>
 
 using model::HealthResult;
@@ -133,12 +140,98 @@ model::PodHealth podHealth(const std::string& name, std::optional<HealthResult> 
     return p;
 }
 
+// Keeps every request open until the test answers it (200, as the pod app of the rig does).
+class HoldingServer {
+public:
+    HoldingServer()
+    {
+        QObject::connect(&m_server, &QTcpServer::newConnection, &m_server, [this] {
+            while (QTcpSocket* socket = m_server.nextPendingConnection()) {
+                auto buffer = std::make_shared<QByteArray>();
+                QObject::connect(socket, &QTcpSocket::readyRead, socket, [this, socket, buffer] {
+                    buffer->append(socket->readAll());
+                    if (buffer->indexOf("\r\n\r\n") < 0)
+                        return;
+                    buffer->clear();
+                    m_open.push_back(socket);
+                    ++m_seen;
+                });
+            }
+        });
+    }
+    bool listen() { return m_server.listen(QHostAddress::LocalHost); }
+    QString url() const { return QStringLiteral("http://127.0.0.1:%1").arg(m_server.serverPort()); }
+    int open() const { return static_cast<int>(m_open.size()); }
+    int seen() const { return m_seen; }
+    void answerOldest()
+    {
+        QTcpSocket* socket = m_open.front();
+        m_open.pop_front();
+        socket->write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
+        socket->disconnectFromHost();
+    }
+
+private:
+    QTcpServer m_server;
+    std::deque<QTcpSocket*> m_open;
+    int m_seen = 0;
+};
+
 } // namespace
 
 class TestHealthMonitor : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
+    void initTestCase() { curl_global_init(CURL_GLOBAL_DEFAULT); }
+    void cleanupTestCase() { curl_global_cleanup(); }
+
+    void throughAProberAtMostEightAreOnTheWire()
+    {
+        HoldingServer server;
+        QVERIFY(server.listen());
+        kube::RestConfig config;
+        config.contextName = "ctx";
+        config.namespaceName = "uro";
+        config.cluster.server = server.url().toStdString();
+        kube::Transport transport;
+        kube::Client client(config, &transport);
+        model::HealthProber prober(&client);
+        // Wired as the dashboard wires it: every question goes through the one prober of the client.
+        model::HealthMonitor monitor([&prober](const HealthTarget& t, std::function<void(HealthResult)> done) {
+            prober.checkPod(t.pod, t.spec, std::move(done));
+        });
+        monitor.setAutomatic(false);
+        QDateTime now = QDateTime(QDate(2026, 1, 1), QTime(12, 0), Qt::UTC);
+        monitor.setClock([&now] { return now; });
+        constexpr int kPods = 20;
+        std::vector<HealthTarget> targets;
+        for (int i = 0; i < kPods; ++i)
+            targets.push_back(pod("uro-a-" + std::to_string(i)));
+        monitor.setTargets(targets);
+        QCOMPARE(monitor.tick(), kPods);
+        QCOMPARE(monitor.inFlight(), kPods);
+        QCOMPARE(transport.activeCount(), std::size_t(8));
+        for (int answered = 0; answered < kPods; ++answered) {
+            QTRY_VERIFY(server.open() >= 1);
+            QVERIFY(static_cast<int>(transport.activeCount()) <= 8);
+            QVERIFY(server.open() <= 8);
+            server.answerOldest();
+        }
+        QTRY_COMPARE(monitor.inFlight(), 0);
+        QCOMPARE(prober.peakInFlight(), 8);
+        QCOMPARE(server.seen(), kPods);
+        for (const auto& t : targets) {
+            const HealthResult* r = monitor.result(t.key());
+            QVERIFY(r);
+            QVERIFY2(r->passed(), r->sentence.c_str());
+        }
+        // Within the interval nothing more goes out.
+        now = now.addSecs(14);
+        QCOMPARE(monitor.tick(), 0);
+        QCOMPARE(transport.activeCount(), std::size_t(0));
+    }
+
     void eachTargetOncePerInterval()
     {
         Fixture f;
