@@ -5,9 +5,11 @@
 #include "model/deploy.h"
 #include "model/groupdeploy.h"
 #include "model/imageref.h"
+#include "model/release.h"
 #include "model/servicelookup.h"
 #include "model/servicestate.h"
 #include "model/swap.h"
+#include "model/swapwatch.h"
 #include "net/transport.h"
 #include "net/webhook.h"
 #include "oci/registry.h"
@@ -40,6 +42,8 @@ struct Options {
     QString image;
     QString tag;
     bool group = false;
+    int watchSeconds = 0; // swap --watch: how long the new live slot is watched (0: not)
+    bool rollbackOnFailure = false;
     std::string webhook;
     kube::KubeconfigOptions kubeconfig;
     model::ServiceConfig config;
@@ -215,9 +219,12 @@ private:
             } else {
                 auto slot = [](const std::string& s) { return s.empty() ? std::string("?") : s; };
                 for (const auto& e : entries)
-                    say(e.readable() ? e.at + "  " + e.user + "  " + e.action + "  slot " + slot(e.from.slot) + " " +
-                                           e.from.image + " -> slot " + slot(e.to.slot) + " " + e.to.image
-                                     : (e.at.empty() ? "" : e.at + "  ") + "unreadable entry: " + e.unreadable);
+                    say(!e.readable() ? (e.at.empty() ? "" : e.at + "  ") + "unreadable entry: " + e.unreadable
+                        : e.action == model::watchAction
+                            ? e.at + "  " + e.user + "  " + e.action + "  slot " + slot(e.to.slot) + " " + e.to.image +
+                                  ": " + (e.result.empty() ? std::string("no result") : e.result)
+                            : e.at + "  " + e.user + "  " + e.action + "  slot " + slot(e.from.slot) + " " +
+                                  e.from.image + " -> slot " + slot(e.to.slot) + " " + e.to.image);
             }
             QCoreApplication::exit(app::Done);
         });
@@ -376,9 +383,99 @@ private:
             }
             m_user = plan.user;
             m_swapper->execute(plan, progressPrinter(), [this, plan](model::SwapOutcome o) {
+                if (o.succeeded() && plan.kind == model::SwapPlan::Kind::Swap && m_options.watchSeconds > 0) {
+                    watchAfterSwap(plan, o);
+                    return;
+                }
                 ended(app::exitCode(o), o.message, plan.service + " · " + plan.verb());
             });
         });
+    }
+
+    // swap --watch: each member's new live slot is watched for the window; the first that gets
+    // worse ends the watch (and, with --rollback-on-failure, starts the checked rollback).
+    void watchAfterSwap(const model::SwapPlan& plan, const model::SwapOutcome& swapped)
+    {
+        say(swapped.message);
+        say("Watching the new live slot for " + model::durationText(m_options.watchSeconds) + ".");
+        auto left = std::make_shared<std::size_t>(plan.members.size());
+        for (const model::SwapMember& m : plan.members) {
+            auto* watch = new model::SwapWatch(&m_client, m.spec, m.liveTo, m_options.watchSeconds, nullptr, this);
+            m_watches.push_back(watch);
+            connect(watch, &model::SwapWatch::progressed, this, [this](const std::string& text) {
+                if (!m_options.json)
+                    say("... " + text);
+            });
+            connect(watch, &model::SwapWatch::held, this, [this, watch, left, plan](const std::string& text) {
+                say(text);
+                record(watch, "held", [this, left, plan] {
+                    if (--*left == 0)
+                        finishWith(app::Done, "✅ " + who() + " · " + plan.service + " · swap: held for " +
+                                                  model::durationText(m_options.watchSeconds) + " after the swap");
+                });
+            });
+            connect(watch, &model::SwapWatch::worse, this,
+                    [this, watch, plan](const std::string& text) { watchFailed(plan, watch, text); });
+            watch->start();
+        }
+    }
+
+    // Records a watch's verdict on the live Service; a refusal is said, and the verdict stands.
+    void record(model::SwapWatch* watch, const std::string& result, std::function<void()> then)
+    {
+        model::recordWatchVerdict(
+            &m_client, watch->spec(), model::watchHistoryEntry(*watch, m_user, model::nowUtcText(), result),
+            [then](std::optional<kube::Error> refused) {
+                if (refused)
+                    complain("the watch's verdict was not recorded in the history: " + refused->message);
+                then();
+            });
+    }
+
+    void watchFailed(const model::SwapPlan& plan, model::SwapWatch* failed, const std::string& why)
+    {
+        for (model::SwapWatch* w : m_watches)
+            w->stop();
+        complain("the watch after the swap failed: " + why);
+        const std::string what = plan.service + " · watch";
+        if (!m_options.rollbackOnFailure) {
+            record(failed, "failed: " + why,
+                   [this, what, why] { finishWith(app::Unhealthy, "❌ " + who() + " · " + what + ": " + why); });
+            return;
+        }
+        // The checked rollback: planned on fresh reads, carried out only when every check holds.
+        say("Rolling back (--rollback-on-failure).");
+        auto* back = new model::Swapper(&m_client, model::groupOf(m_services, plan.service), this);
+        back->setFreshGroup(m_options.config);
+        back->plan(model::SwapPlan::Kind::Rollback, plan.service, 0,
+                   [this, back, failed, why, what](model::SwapPlan r) {
+                       if (!r.allowed()) {
+                           const model::Check* f = r.firstFailure();
+                           const std::string refusal =
+                               "The rollback was refused: " + (f ? f->text : std::string("nothing to roll back")) + ".";
+                           complain(refusal);
+                           record(failed, "failed: " + why, [this, what, why, refusal] {
+                               finishWith(app::Failed, "❌ " + who() + " · " + what + ": " + why + ". " + refusal);
+                           });
+                           return;
+                       }
+                       if (!m_options.json)
+                           std::fputs(r.describe().c_str(), stdout);
+                       back->execute(r, progressPrinter(), [this, failed, why, what](model::SwapOutcome o) {
+                           if (!o.succeeded()) {
+                               complain("The rollback failed: " + o.message);
+                               record(failed, "failed: " + why, [this, what, why, o] {
+                                   finishWith(app::Failed, "❌ " + who() + " · " + what + ": " + why +
+                                                               ". The rollback failed: " + o.message);
+                               });
+                               return;
+                           }
+                           say(o.message);
+                           record(failed, "rolled back: " + why, [this, what, why, o] {
+                               finishWith(app::Unhealthy, "❌ " + who() + " · " + what + ": " + why + ". " + o.message);
+                           });
+                       });
+                   });
     }
 
     Options m_options;
@@ -390,6 +487,7 @@ private:
     model::GroupDeployer* m_group = nullptr;
     std::vector<model::ServiceSpec> m_services;
     model::Swapper* m_swapper = nullptr;
+    std::vector<model::SwapWatch*> m_watches;
 };
 
 } // namespace
@@ -417,8 +515,10 @@ int run(int argc, char** argv)
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "signalbox status [SERVICE] | deploy SERVICE --to sandbox|staging --image REF [--wait] |\n"
-        "          swap SERVICE | rollback SERVICE | repair SERVICE | history SERVICE\n"
-        "Exit codes: 0 done, 2 usage, 3 refused by an interlock, 4 forbidden, 5 changed since read, 1 other."));
+        "          swap SERVICE [--watch 5m [--rollback-on-failure]] | rollback SERVICE | repair SERVICE |\n"
+        "          history SERVICE\n"
+        "Exit codes: 0 done, 2 usage, 3 refused by an interlock, 4 forbidden, 5 changed since read,\n"
+        "6 unhealthy (the watch after a swap failed), 1 other."));
     parser.addHelpOption();
     const QCommandLineOption kubeconfig(QStringLiteral("kubeconfig"), QStringLiteral("Kubeconfig file."),
                                         QStringLiteral("file"));
@@ -449,7 +549,15 @@ int run(int argc, char** argv)
     const QCommandLineOption expectLive(QStringLiteral("expect-live"),
                                         QStringLiteral("Refuse (exit 5) unless live is on this slot now: a or b."),
                                         QStringLiteral("slot"));
-    parser.addOptions({kubeconfig, context, ns, config, output, yes, expectLive, to, image, wait, notify, group, tag});
+    const QCommandLineOption watch(QStringLiteral("watch"),
+                                   QStringLiteral("swap: watch the new live slot for this long after the swap (30s, "
+                                                  "5m, 1h); exit 6 when it gets worse."),
+                                   QStringLiteral("duration"));
+    const QCommandLineOption rollbackOnFailure(
+        QStringLiteral("rollback-on-failure"),
+        QStringLiteral("swap --watch: roll back (the checked rollback) when the watch fails."));
+    parser.addOptions({kubeconfig, context, ns, config, output, yes, expectLive, to, image, wait, notify, group, tag,
+                       watch, rollbackOnFailure});
     parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("status, swap, rollback, repair, history"));
     if (!parser.parse(app.arguments())) {
         complain(parser.errorText().toStdString());
@@ -474,6 +582,24 @@ int run(int argc, char** argv)
     o.image = parser.value(image);
     o.group = parser.isSet(group);
     o.tag = parser.value(tag);
+    if (parser.isSet(watch)) {
+        const auto seconds = model::parseDurationSeconds(parser.value(watch).toStdString());
+        if (!seconds) {
+            complain("--watch takes a duration such as 30s, 5m or 1h (at most 24h), not \"" +
+                     parser.value(watch).toStdString() + "\".");
+            return app::Usage;
+        }
+        if (o.command != QLatin1String("swap")) {
+            complain("--watch goes with swap: signalbox swap SERVICE --watch 5m.");
+            return app::Usage;
+        }
+        o.watchSeconds = *seconds;
+    }
+    o.rollbackOnFailure = parser.isSet(rollbackOnFailure);
+    if (o.rollbackOnFailure && o.watchSeconds == 0) {
+        complain("--rollback-on-failure goes with --watch: signalbox swap SERVICE --watch 5m --rollback-on-failure.");
+        return app::Usage;
+    }
     if (parser.isSet(expectLive)) {
         const QString v = parser.value(expectLive);
         if (v != QLatin1String("a") && v != QLatin1String("b")) {

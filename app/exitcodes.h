@@ -15,6 +15,7 @@ enum ExitCode : int {
     Refused = 3,   // an interlock refused it; nothing was changed
     Forbidden = 4, // RBAC refused it; nothing was changed
     Changed = 5,   // the cluster changed since it was read; nothing was changed
+    Unhealthy = 6, // the app does not answer its health check (check, the watch after a swap)
 };
 
 int exitCode(const model::SwapOutcome& outcome);

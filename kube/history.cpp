@@ -171,6 +171,7 @@ HistoryEntry decodeEntry(const json& e)
     h.action = field(e, "action", {}, problem);
     h.service = field(e, "service", {}, problem);
     h.target = field(e, "target", {}, problem);
+    h.result = field(e, "result", {}, problem);
     h.from = slotRecord(e, "from", problem);
     h.to = slotRecord(e, "to", problem);
     if (!problem.empty()) {
@@ -207,6 +208,8 @@ json HistoryEntry::toJson() const
               {"service", service}, {"from", from.toJson()}, {"to", to.toJson()}};
     if (!target.empty())
         j["target"] = target;
+    if (!result.empty())
+        j["result"] = result;
     return j;
 }
 

@@ -20,6 +20,9 @@ struct HistoryEntry {
     std::string at; // RFC 3339, as written
     std::string user, action, service;
     std::string target; // deploys: "staging" or "sandbox"
+    // How an action ended, when the entry says so: a watch after a swap writes "held",
+    // "failed: why" or "rolled back: why". Absent in older entries.
+    std::string result;
     HistorySlot from, to;
     // Why the entry could not be read; empty when it could. An unreadable entry is kept and shown.
     std::string unreadable;
