@@ -434,6 +434,9 @@ private:
 
     void watchFailed(const model::SwapPlan& plan, model::SwapWatch* failed, const std::string& why)
     {
+        if (m_watchFailed)
+            return; // the first member that got worse decides
+        m_watchFailed = true;
         for (model::SwapWatch* w : m_watches)
             w->stop();
         complain("the watch after the swap failed: " + why);
@@ -488,6 +491,7 @@ private:
     std::vector<model::ServiceSpec> m_services;
     model::Swapper* m_swapper = nullptr;
     std::vector<model::SwapWatch*> m_watches;
+    bool m_watchFailed = false;
 };
 
 } // namespace

@@ -330,17 +330,17 @@ void ServicePage::setService(const model::ServiceState& st)
             return QStringLiteral("slot %1 · %2")
                 .arg(q(side.slot.empty() ? std::string("?") : side.slot), q(tag.empty() ? side.image : tag));
         };
+        // A watch's entry says its verdict; it moved nothing, so it has no "from".
         const bool watch = e.action == model::watchAction;
-        const QStringList cells =
-            !e.readable() ? QStringList()
-            : watch       ? QStringList{q(e.at), q(e.user), q(e.action + ": " + (e.result.empty() ? "?" : e.result)),
-                                  QString(), release(e.to)}
-                    : QStringList{q(e.at), q(e.user), q(e.target.empty() ? e.action : e.action + " to " + e.target),
-                                  release(e.from), release(e.to)};
-        const QStringList shown = e.readable()
-                                      ? cells
-                                      : QStringList{q(e.at), QString(), tr("unreadable entry: %1").arg(q(e.unreadable)),
-                                                    QString(), QString()};
+        QStringList shown;
+        if (!e.readable())
+            shown = {q(e.at), QString(), tr("unreadable entry: %1").arg(q(e.unreadable)), QString(), QString()};
+        else if (watch)
+            shown = {q(e.at), q(e.user), q(e.action + ": " + (e.result.empty() ? std::string("?") : e.result)),
+                     QString(), release(e.to)};
+        else
+            shown = {q(e.at), q(e.user), q(e.target.empty() ? e.action : e.action + " to " + e.target), release(e.from),
+                     release(e.to)};
         for (int c = 0; c < shown.size(); ++c) {
             auto* item = new QTableWidgetItem(shown[c]);
             if (c >= 3 && e.readable())
