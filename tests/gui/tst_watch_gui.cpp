@@ -3,6 +3,7 @@
 // the main window says what got worse, its Roll back opens the checked rollback's confirm dialog,
 // and once confirmed live is back and the banners are gone. The activity list shows the watch.
 #include "gui/guisupport.h"
+#include "support/webhookreceiver.h"
 #include "ui/activitypanel.h"
 #include "ui/mainwindow.h"
 
@@ -71,7 +72,10 @@ private Q_SLOTS:
 
     void failingPodsRaiseTheBannerAndItRollsBack()
     {
-        guisupport::Console c(QStringLiteral("operator"));
+        testsupport::WebhookReceiver hook;
+        model::ServiceConfig config;
+        config.webhook = hook.url().toStdString();
+        guisupport::Console c(QStringLiteral("operator"), config);
         model::ActionRunner* runner = c.console->runner();
         runner->setWatchSeconds(30);
         ui::MainWindow* w = c.window;
@@ -93,6 +97,9 @@ private Q_SLOTS:
         QVERIFY(page->watchRollbackButton()->isVisible());
         const model::Activity* watch = watchOf(runner, "uro");
         QCOMPARE(int(watch->state), int(model::Activity::State::Failed));
+        // The webhook is told, with the sentence.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            hook.contents().filter(QStringLiteral("watch: Got worse: uro: 2 of 2 pods of slot B")).size() == 1, 10000);
         // The page's own banner says it; the main window's stays for the other pages.
         QVERIFY(w->watchBannerText().isEmpty());
         guisupport::saveShot(w, QStringLiteral("watch-banner.png"));

@@ -70,6 +70,12 @@ void annotatePods(const QString& slot, const QString& value)
 struct Run {
     int exitCode = -1;
     QString out, err;
+    // What a failure shows: the exit code and the ends of both outputs.
+    QByteArray said() const
+    {
+        return (QStringLiteral("exit %1\n...%2\nstderr: %3").arg(exitCode).arg(out.right(1500), err.right(800)))
+            .toUtf8();
+    }
 };
 
 // `signalbox swap uro --yes` with `extra`, as the operator; `whenSwapped` runs once the swap's
@@ -161,9 +167,9 @@ private Q_SLOTS:
     void healthyPodsHoldTheWindow()
     {
         const Run r = swapWithWatch({QStringLiteral("--watch"), QStringLiteral("6s")});
-        QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
-        QVERIFY2(r.out.contains(QStringLiteral("uro: slot B held for 6 s after the swap")), qPrintable(r.out));
-        QVERIFY2(r.out.contains(QStringLiteral("health checks pass")), qPrintable(r.out));
+        QVERIFY2(r.exitCode == 0, r.said().constData());
+        QVERIFY2(r.out.contains(QStringLiteral("uro: slot B held for 6 s after the swap")), r.said().constData());
+        QVERIFY2(r.out.contains(QStringLiteral("health checks pass")), r.said().constData());
         QCOMPARE(selectorOf(QStringLiteral("uro")), QStringLiteral("b"));
         for (const QString& svc : {QStringLiteral("uro"), QStringLiteral("uro-frontend")}) {
             const auto entries = historyOf(svc);
@@ -187,10 +193,10 @@ private Q_SLOTS:
         const Run r =
             swapWithWatch({QStringLiteral("--watch"), QStringLiteral("20s"), QStringLiteral("--rollback-on-failure")},
                           [] { annotatePods(QStringLiteral("b"), QStringLiteral("fail")); });
-        QVERIFY2(r.exitCode == 6, qPrintable(QString::number(r.exitCode) + r.out + r.err));
+        QVERIFY2(r.exitCode == 6, r.said().constData());
         QVERIFY2(r.err.contains(QStringLiteral("pods of slot B fail the health check 3 times in a row")),
-                 qPrintable(r.err));
-        QVERIFY2(r.out.contains(QStringLiteral("Rolled back:")), qPrintable(r.out));
+                 r.said().constData());
+        QVERIFY2(r.out.contains(QStringLiteral("Rolled back:")), r.said().constData());
         QCOMPARE(selectorOf(QStringLiteral("uro")), QStringLiteral("a"));
         QCOMPARE(selectorOf(QStringLiteral("uro-staging")), QStringLiteral("b"));
         QCOMPARE(selectorOf(QStringLiteral("uro-frontend")), QStringLiteral("a"));
@@ -209,8 +215,8 @@ private Q_SLOTS:
     {
         const Run r = swapWithWatch({QStringLiteral("--watch"), QStringLiteral("20s")},
                                     [] { annotatePods(QStringLiteral("b"), QStringLiteral("fail")); });
-        QVERIFY2(r.exitCode == 6, qPrintable(QString::number(r.exitCode) + r.out + r.err));
-        QVERIFY2(!r.out.contains(QStringLiteral("Rolled back:")), qPrintable(r.out));
+        QVERIFY2(r.exitCode == 6, r.said().constData());
+        QVERIFY2(!r.out.contains(QStringLiteral("Rolled back:")), r.said().constData());
         QCOMPARE(selectorOf(QStringLiteral("uro")), QStringLiteral("b"));
         const kube::HistoryEntry* watch = nullptr;
         const auto entries = historyOf(QStringLiteral("uro"));
