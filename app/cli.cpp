@@ -406,14 +406,17 @@ private:
                 if (!m_options.json)
                     say("... " + text);
             });
-            connect(watch, &model::SwapWatch::held, this, [this, watch, left, plan](const std::string& text) {
-                say(text);
-                record(watch, "held", [this, left, plan] {
-                    if (--*left == 0)
-                        finishWith(app::Done, "✅ " + who() + " · " + plan.service + " · swap: held for " +
-                                                  model::durationText(m_options.watchSeconds) + " after the swap");
-                });
-            });
+            const std::string swappedText = swapped.message;
+            connect(watch, &model::SwapWatch::held, this,
+                    [this, watch, left, plan, swappedText](const std::string& text) {
+                        say(text);
+                        record(watch, "held", [this, left, plan, swappedText] {
+                            if (--*left == 0)
+                                finishWith(app::Done, "✅ " + who() + " · " + plan.service + " · swap: " + swappedText +
+                                                          " Held for " + model::durationText(m_options.watchSeconds) +
+                                                          " after the swap.");
+                        });
+                    });
             connect(watch, &model::SwapWatch::worse, this,
                     [this, watch, plan](const std::string& text) { watchFailed(plan, watch, text); });
             watch->start();
