@@ -5,6 +5,7 @@
 #include <QPointer>
 #include <algorithm>
 #include <regex>
+#include <string_view>
 
 namespace kube {
 
@@ -15,6 +16,7 @@ struct Client::Pending {
     JsonCallback onJson; // plain requests
     EventFn onEvent;     // watch streams
     EndFn onEnd;
+    std::function<void(Result<HttpResponse>)> onRaw; // raw requests
     std::string lineBuffer;
     Transport::Id transportId = 0;
     bool cancelled = false;
@@ -198,7 +200,10 @@ void Client::dispatch(std::shared_ptr<Pending> p, bool retried)
         p->cancelled = true;
         if (p->stream())
             p->onEnd(r ? Result<Unit>(Unit{}) : Result<Unit>(r.error()));
-        else
+        else if (p->onRaw) {
+            if (!r) // a raw request's answers go to onRaw directly; only failures come here
+                p->onRaw(r.error());
+        } else
             p->onJson(std::move(r));
     };
     m_credentials->get([self, p, retried, finish](Result<Credential> credential) {
@@ -269,6 +274,12 @@ void Client::dispatch(std::shared_ptr<Pending> p, bool retried)
                     self->dispatch(p, true);
                     return;
                 }
+                if (p->onRaw) {
+                    self->m_pending.erase(p->id);
+                    p->cancelled = true;
+                    p->onRaw(std::move(response));
+                    return;
+                }
                 if (r.status < 200 || r.status >= 300) {
                     finish(self->apiError(r.status, r.body, p->target));
                     return;
@@ -291,6 +302,18 @@ void Client::dispatch(std::shared_ptr<Pending> p, bool retried)
             },
             onChunk);
     });
+}
+
+Client::Id Client::sendRaw(HttpRequest request, Target target, std::function<void(Result<HttpResponse>)> cb)
+{
+    auto p = std::make_shared<Pending>();
+    p->id = m_nextId++;
+    p->request = std::move(request);
+    p->target = std::move(target);
+    p->onRaw = std::move(cb);
+    m_pending.emplace(p->id, p);
+    dispatch(p, false);
+    return p->id;
 }
 
 void Client::cancel(Id id)
@@ -529,6 +552,141 @@ Error Client::apiError(long status, const std::string& body, const Target& targe
         break;
     }
     return e;
+}
+
+std::string ProxyAnswer::header(const std::string& lowerName) const
+{
+    auto it = headers.find(lowerName);
+    return it == headers.end() ? std::string() : it->second;
+}
+
+std::string ProxyRequest::apiPath() const
+{
+    std::string p = path.empty() || path.front() != '/' ? "/" + path : path;
+    return "/api/v1/namespaces/" + ns + "/" + kind + "/" + name + ":" + port + "/proxy" + p;
+}
+
+namespace {
+
+bool contains(const std::string& text, std::string_view part)
+{
+    return text.find(part) != std::string::npos;
+}
+
+} // namespace
+
+ProxyAnswer classifyProxyResponse(const ProxyRequest& request, long status, std::string body,
+                                  std::multimap<std::string, std::string> headers)
+{
+    ProxyAnswer a;
+    a.outcome = ProxyAnswer::Outcome::Answered;
+    a.status = status;
+    // The API server's own answers are Status objects (kind "Status"); an app's body that merely
+    // looks like JSON is the app's. Only the API server's known failures are taken as its own.
+    std::optional<Status> own;
+    if (status >= 400 && !body.empty() && body.front() == '{') {
+        const Json j = Json::parse(body, nullptr, false);
+        if (j.is_object() && j.contains("kind") && j["kind"].is_string() && j["kind"].get<std::string>() == "Status") {
+            Result<Status> s = decodeStatusObject(j);
+            if (s && s->code.value_or(status) == status)
+                own = std::move(s).value();
+        }
+    }
+    if (!own) {
+        a.body = std::move(body);
+        a.headers = std::move(headers);
+        return a;
+    }
+    const std::string message = own->message.value_or("");
+    const std::string reason = own->reason.value_or("");
+    const std::string kindName = own->details ? own->details->kind : std::string();
+    const std::string subresource = request.kind + "/proxy";
+    if (status == 403 && reason == "Forbidden" && contains(message, "cannot ")) {
+        static const std::regex userPattern("User \"([^\"]*)\" cannot ");
+        std::smatch m;
+        const std::string head = message.substr(0, 1024);
+        if (std::regex_search(head, m, userPattern))
+            a.user = m[1];
+        a.outcome = ProxyAnswer::Outcome::Forbidden;
+        a.detail = message;
+        a.message = (a.user.empty() ? std::string("You") : "User \"" + a.user + "\"") + " may not get " + subresource +
+                    " in namespace \"" + request.ns + "\". Ask a cluster administrator for get on " + subresource +
+                    " in that namespace.";
+        return a;
+    }
+    if (status == 404 && reason == "NotFound" && (kindName == request.kind || kindName.empty())) {
+        a.outcome = ProxyAnswer::Outcome::NotFound;
+        a.detail = message;
+        a.message = "There is no " + std::string(request.kind == "pods" ? "pod" : "Service") + " \"" + request.name +
+                    "\" in namespace \"" + request.ns + "\". It may have been deleted; look again.";
+        return a;
+    }
+    if (status >= 500 && contains(message, "no endpoints available")) {
+        a.outcome = ProxyAnswer::Outcome::NoEndpoints;
+        a.detail = message;
+        return a;
+    }
+    if (status >= 500 && contains(message, "error trying to reach service")) {
+        a.detail = message;
+        if (contains(message, "connection refused"))
+            a.outcome = ProxyAnswer::Outcome::Refused;
+        else if (contains(message, "connection reset by peer") || contains(message, "EOF") ||
+                 contains(message, "broken pipe") || contains(message, "server closed"))
+            a.outcome = ProxyAnswer::Outcome::Closed;
+        else
+            a.outcome = ProxyAnswer::Outcome::Unreachable;
+        return a;
+    }
+    if (status >= 500 && own->status.value_or("") == "Failure") {
+        a.outcome = ProxyAnswer::Outcome::Unreachable;
+        a.detail = message;
+        return a;
+    }
+    // A Status the app sent itself, or a refusal we have no better words for.
+    if (status == 401 || status == 403 || status == 429) {
+        a.outcome = ProxyAnswer::Outcome::Failed;
+        a.detail = message;
+        a.body = std::move(body);
+        return a;
+    }
+    a.body = std::move(body);
+    a.headers = std::move(headers);
+    return a;
+}
+
+Client::Id Client::proxyGet(const ProxyRequest& request, std::function<void(ProxyAnswer)> cb)
+{
+    HttpRequest req;
+    req.path = request.apiPath();
+    req.timeout = request.timeout;
+    req.connectTimeout = std::min(req.connectTimeout, request.timeout);
+    req.maxBody = request.maxBody;
+    req.headers.push_back("Accept: */*");
+    const Resource resource{"", "v1", request.kind};
+    Target target{"get", resource, request.ns, request.name};
+    const auto started = std::chrono::steady_clock::now();
+    QPointer<Client> self(this);
+    return sendRaw(
+        std::move(req), target, [self, request, target, started, cb = std::move(cb)](Result<HttpResponse> r) {
+            const auto elapsed =
+                std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+            ProxyAnswer a;
+            if (!r) {
+                a.outcome = r.error().cause == Error::Cause::Timeout ? ProxyAnswer::Outcome::TimedOut
+                                                                     : ProxyAnswer::Outcome::Failed;
+                a.message = r.error().message;
+                a.detail = r.error().detail;
+            } else {
+                HttpResponse& response = r.value();
+                a = classifyProxyResponse(request, response.status, std::move(response.body),
+                                          std::move(response.headers));
+                a.truncated = response.truncated;
+                if (a.outcome == ProxyAnswer::Outcome::Failed && self)
+                    a.message = self->apiError(response.status, a.body, target).message;
+            }
+            a.elapsed = elapsed;
+            cb(std::move(a));
+        });
 }
 
 } // namespace kube

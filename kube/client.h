@@ -8,6 +8,7 @@
 #include <QObject>
 #include <chrono>
 #include <functional>
+#include <map>
 #include <nlohmann/json.hpp>
 
 namespace kube {
@@ -52,6 +53,52 @@ struct UserInfo {
 
 struct Unit {};
 
+// What came back from a GET through the API server's proxy (pods/NAME:PORT/proxy/PATH,
+// services/NAME:PORT/proxy/PATH): the app's own answer, whatever its status, kept apart from the
+// API server's failure to reach the app, from our own timeout and from the API server's refusals.
+struct ProxyAnswer {
+    enum class Outcome {
+        Answered,    // the app answered; `status`, `headers`, `body` are its own
+        Refused,     // the API server reached the address but nothing listens on the port
+        Closed,      // the app closed the connection without answering (EOF, reset by peer)
+        Unreachable, // the API server could not reach it otherwise (`detail` says how)
+        NoEndpoints, // a Service with no ready endpoints behind it
+        TimedOut,    // no answer within our timeout
+        Forbidden,   // RBAC: the user may not get pods/proxy (or services/proxy) in that namespace
+        NotFound,    // no such pod or Service
+        Failed,      // anything else: the API server itself, our credentials, the network (`message`)
+    };
+    Outcome outcome = Outcome::Failed;
+    long status = 0;                                 // Answered: the app's status
+    std::multimap<std::string, std::string> headers; // Answered: names in lower case
+    std::string body;                                // Answered: at most ProxyRequest::maxBody bytes
+    bool truncated = false;
+    std::chrono::milliseconds elapsed{0};
+    std::string user;    // Forbidden: who the API server says asked
+    std::string detail;  // the API server's own message (Unreachable, Refused, Closed, Failed)
+    std::string message; // Failed, NotFound, Forbidden: a sentence a person can act on
+
+    std::string header(const std::string& lowerName) const;
+};
+
+struct ProxyRequest {
+    std::string kind; // "pods" or "services"
+    std::string ns;
+    std::string name;
+    std::string port; // a number or a port name (the Service's; a pod's must be a number)
+    std::string path = "/";
+    std::chrono::milliseconds timeout{2000};
+    std::size_t maxBody = 4096;
+
+    // /api/v1/namespaces/NS/pods/NAME:PORT/proxy/PATH
+    std::string apiPath() const;
+};
+
+// How a proxied answer reads: the app's, or the API server's own failure (recognised by a Status
+// body of the API server's wording). Pure, for tests.
+ProxyAnswer classifyProxyResponse(const ProxyRequest& request, long status, std::string body,
+                                  std::multimap<std::string, std::string> headers);
+
 // A Kubernetes API client for one context: every call returns at once and answers through its
 // callback on the owning thread. API failures become Errors whose message says what was refused
 // and what to do; a failed JSON Patch `test` is reported as reason "Conflict" ("changed since
@@ -85,6 +132,8 @@ public:
     void checkAccess(const AccessCheck& check, std::function<void(Result<AccessDecision>)> cb);
     void whoAmI(std::function<void(Result<UserInfo>)> cb);
     void version(JsonCallback cb);
+    // GET through the API server's proxy; always answers (never an error value): see ProxyAnswer.
+    Id proxyGet(const ProxyRequest& request, std::function<void(ProxyAnswer)> cb);
 
     // Raw request, for paths without a Resource (used by tests and /version).
     struct Target {
@@ -95,6 +144,9 @@ public:
         bool jsonPatchWithTests = false; // a 422 then means a `test` op failed
     };
     Id send(HttpRequest request, Target target, JsonCallback cb);
+    // Raw request: any status is handed over as it came (after the exec plugin's 401 retry);
+    // transport and credential failures are Errors with sentences.
+    Id sendRaw(HttpRequest request, Target target, std::function<void(Result<HttpResponse>)> cb);
 
     // Turns a non-2xx response into an Error sentence about `target`.
     Error apiError(long status, const std::string& body, const Target& target) const;

@@ -171,7 +171,12 @@ HistoryEntry decodeEntry(const json& e)
     h.action = field(e, "action", {}, problem);
     h.service = field(e, "service", {}, problem);
     h.target = field(e, "target", {}, problem);
-    h.result = field(e, "result", {}, problem);
+    {
+        // Optional and younger than the rest: a value of another type is ignored, not fatal.
+        std::string ignored;
+        h.healthCheck = field(e, "healthCheck", {}, ignored);
+        h.result = field(e, "result", {}, ignored);
+    }
     h.from = slotRecord(e, "from", problem);
     h.to = slotRecord(e, "to", problem);
     if (!problem.empty()) {
@@ -208,6 +213,8 @@ json HistoryEntry::toJson() const
               {"service", service}, {"from", from.toJson()}, {"to", to.toJson()}};
     if (!target.empty())
         j["target"] = target;
+    if (!healthCheck.empty())
+        j["healthCheck"] = healthCheck;
     if (!result.empty())
         j["result"] = result;
     return j;

@@ -20,6 +20,9 @@ struct HistoryEntry {
     std::string at; // RFC 3339, as written
     std::string user, action, service;
     std::string target; // deploys: "staging" or "sandbox"
+    // Swaps: whether the staging pods' health check "passed", was "skipped" by the person, or there
+    // was "none" configured; empty in entries written before there was one (or not a string).
+    std::string healthCheck;
     // How an action ended, when the entry says so: a watch after a swap writes "held",
     // "failed: why" or "rolled back: why". Absent in older entries.
     std::string result;

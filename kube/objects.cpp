@@ -280,6 +280,14 @@ int Pod::restarts() const
     return n;
 }
 
+int Pod::portNamed(const std::string& name) const
+{
+    for (const auto& p : ports)
+        if (!name.empty() && p.name == name)
+            return p.port;
+    return 0;
+}
+
 Result<ObjectMeta> parseMeta(const json& j)
 {
     return guarded<ObjectMeta>(j, "object", [](const Reader& r) { return readMeta(r); });
@@ -330,6 +338,10 @@ Result<Pod> parsePod(const json& j)
         Pod p;
         p.meta = readMeta(r);
         p.nodeName = r.object("spec").str("nodeName");
+        for (const Reader& c : r.object("spec").objects("containers"))
+            for (const Reader& port : c.objects("ports"))
+                p.ports.push_back(
+                    {c.str("name"), port.str("name"), port.int32("containerPort"), port.str("protocol", "TCP")});
         const Reader status = r.object("status");
         p.phase = status.str("phase", "Pending");
         p.podIP = status.str("podIP");

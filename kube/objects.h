@@ -99,10 +99,18 @@ struct ContainerStatus {
     std::string lastTerminatedReason; // why the previous run ended (OOMKilled, Error, ...)
 };
 
+struct ContainerPort {
+    std::string container;
+    std::string name; // empty when the port has none
+    int port = 0;     // containerPort
+    std::string protocol = "TCP";
+};
+
 struct Pod {
     ObjectMeta meta;
     std::string nodeName;
-    std::string phase; // Pending, Running, Succeeded, Failed, Unknown
+    std::vector<ContainerPort> ports; // spec.containers[].ports[], in order
+    std::string phase;                // Pending, Running, Succeeded, Failed, Unknown
     std::string podIP;
     std::string reason;
     std::vector<Condition> conditions;
@@ -110,6 +118,8 @@ struct Pod {
 
     bool ready() const;
     int restarts() const;
+    // The number of the container port called `name`; 0 when no container has one.
+    int portNamed(const std::string& name) const;
 };
 
 struct ServicePort {

@@ -10,10 +10,12 @@
 
 #include <QDateTime>
 #include <QObject>
+#include <QPointer>
 #include <deque>
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -44,12 +46,27 @@ struct HealthResult {
     bool service = false; // the target is a Service
     int status = 0;       // the HTTP status the app answered; 0 when it did not answer
     long long milliseconds = 0;
-    std::string servedBy; // the X-Pod header of the answer, when there is one
-    std::string sentence; // "answered 200 in 12 ms", "did not answer within 2 s", ...
+    std::string servedBy;   // the X-Pod header of the answer, when there is one
+    std::string sentence;   // "answered 200 in 12 ms", "did not answer within 2 s", ...
+    bool forbidden = false; // Unknown because the user may not use the proxy (get on pods/proxy)
     QDateTime at;
 
     bool passed() const { return kind == Kind::Pass; }
 };
+
+// How one proxied answer reads as a health result (pure): `port` is the port asked, for the
+// sentence "nothing listens on port 4000".
+HealthResult healthResultFrom(const kube::ProxyAnswer& answer, const HealthSpec& spec, const std::string& ns,
+                              const std::string& target, bool service, const std::string& port);
+
+// The pod's port number for `port` (a number, or the name of one of its container ports); empty
+// when the pod has no container port of that name.
+std::string resolvePodPort(const kube::Pod& pod, const std::string& port);
+
+// The Service's port (its name, else its number) that leads to the check's `port`: the Service
+// port of that name or number, else the one whose targetPort is it (the check names the
+// container's port, which the Service may publish under another number). Empty when none does.
+std::string resolveServicePort(const kube::Service& service, const std::string& port);
 
 // Asks pods and Services, with at most `maxInFlight` requests on the wire at a time (the rest
 // wait in order). Every call answers on the owning thread.
@@ -58,10 +75,14 @@ class HealthProber : public QObject {
 
 public:
     explicit HealthProber(kube::Client* client, int maxInFlight = 8, QObject* parent = nullptr);
+    ~HealthProber() override; // requests still on the wire are cancelled; their callbacks are not called
 
     void checkPod(const kube::Pod& pod, const HealthSpec& spec, std::function<void(HealthResult)> done);
+    // `port` of the spec as given (a port name or number of the Service).
     void checkService(const std::string& ns, const std::string& service, const HealthSpec& spec,
                       std::function<void(HealthResult)> done);
+    // The port resolved against the Service's ports first (resolveServicePort).
+    void checkService(const kube::Service& service, const HealthSpec& spec, std::function<void(HealthResult)> done);
     // Every pod, answered together in the order given.
     void checkPods(const std::vector<kube::Pod>& pods, const HealthSpec& spec,
                    std::function<void(std::vector<HealthResult>)> done);
@@ -72,11 +93,15 @@ public:
 private:
     void enqueue(std::function<void(std::function<void()> release)> job);
     void pump();
+    void ask(kube::ProxyRequest request, const HealthSpec& spec, const std::string& target, bool service,
+             std::function<void(HealthResult)> done);
 
-    kube::Client* m_client;
+    QPointer<kube::Client> m_client;
     int m_max;
     int m_inFlight = 0;
     int m_peak = 0;
+    bool m_pumping = false;
+    std::set<kube::Client::Id> m_requests;
     std::deque<std::function<void(std::function<void()>)>> m_waiting;
 };
 

@@ -83,7 +83,8 @@ const std::set<std::string> serviceKeys = {"name",
                                            "sandbox",
                                            "image",
                                            "runsMigrationsAtStart",
-                                           "stagingSharesLiveDatabase"};
+                                           "stagingSharesLiveDatabase",
+                                           "health"};
 
 void checkKeys(const YAML::Node& map, const std::set<std::string>& allowed, const std::string& path)
 {
@@ -104,6 +105,57 @@ YAML::Node mapAt(const YAML::Node& parent, const char* key, const std::string& p
     if (n && !n.IsNull() && !n.IsMap())
         throw ConfigError{"\"" + path + key + "\" must be a mapping", n.Mark().line + 1};
     return n;
+}
+
+int wholeIn(const YAML::Node& parent, const char* key, const std::string& path, int low, int high, const char* unit)
+{
+    const YAML::Node n = parent[key];
+    int v = 0;
+    try {
+        v = n.as<int>();
+    } catch (const YAML::Exception&) {
+        throw ConfigError{"\"" + path + key + "\" must be a whole number" + unit, n.Mark().line + 1};
+    }
+    if (v < low || v > high)
+        throw ConfigError{"\"" + path + key + "\" must be between " + std::to_string(low) + " and " +
+                              std::to_string(high) + unit,
+                          n.Mark().line + 1};
+    return v;
+}
+
+bool present(const YAML::Node& parent, const char* key)
+{
+    const YAML::Node n = parent[key];
+    return n && !n.IsNull();
+}
+
+// `health: {port: 4000, path: /health, expectStatus: 200, timeoutSeconds: 2, intervalSeconds: 15}`
+HealthConfig parseHealth(const YAML::Node& h, const std::string& path)
+{
+    checkKeys(h, {"port", "path", "expectStatus", "timeoutSeconds", "intervalSeconds"}, path);
+    HealthConfig c;
+    if (present(h, "port")) {
+        const std::string port = str(h, "port", path);
+        if (port.empty())
+            throw ConfigError{"\"" + path + "port\" must be a port number or a port name", h["port"].Mark().line + 1};
+        if (std::all_of(port.begin(), port.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
+            c.port = std::to_string(wholeIn(h, "port", path, 1, 65535, ""));
+        else
+            c.port = port;
+    }
+    if (present(h, "path")) {
+        const std::string p = str(h, "path", path);
+        if (p.empty() || p.front() != '/')
+            throw ConfigError{"\"" + path + "path\" must start with /", h["path"].Mark().line + 1};
+        c.path = p;
+    }
+    if (present(h, "expectStatus"))
+        c.expectStatus = wholeIn(h, "expectStatus", path, 100, 599, " (an HTTP status)");
+    if (present(h, "timeoutSeconds"))
+        c.timeoutSeconds = wholeIn(h, "timeoutSeconds", path, 1, 60, " of seconds");
+    if (present(h, "intervalSeconds"))
+        c.intervalSeconds = wholeIn(h, "intervalSeconds", path, 1, 3600, " of seconds");
+    return c;
 }
 
 // One entry of the services list; a problem is thrown as a ConfigError with its line.
@@ -141,6 +193,8 @@ ServiceSpec parseService(const YAML::Node& s, const std::string& path, std::set<
         spec.sandboxNamespace = str(sb, "namespace", path + "sandbox.");
         spec.sandboxDeployment = str(sb, "deployment", path + "sandbox.");
     }
+    if (const YAML::Node h = mapAt(s, "health", path))
+        spec.health = parseHealth(h, path + "health.");
     spec.applyDefaults();
     if (spec.liveService == spec.stagingService)
         throw ConfigError{"the live and staging Services of \"" + spec.name + "\" are the same object",

@@ -9,6 +9,18 @@
 
 namespace model {
 
+// The configuration's `health:` of one service: each field set here overrides the annotation of
+// the live Service (model/keys.h) for that field.
+struct HealthConfig {
+    std::optional<std::string> port; // a number or a port name
+    std::optional<std::string> path;
+    std::optional<int> expectStatus;
+    std::optional<int> timeoutSeconds;
+    std::optional<int> intervalSeconds;
+
+    bool any() const { return port || path || expectStatus || timeoutSeconds || intervalSeconds; }
+};
+
 // Where one service's slots and Services are. Every name defaults to the convention of the
 // brief (S-a, S-b, S, S-staging, namespace S-sandbox with Deployment S) and can be overridden.
 struct ServiceSpec {
@@ -25,6 +37,7 @@ struct ServiceSpec {
     std::string imageRepository; // where the tag picker looks; empty: from the running image
     bool runsMigrationsAtStart = false;
     bool stagingSharesLiveDatabase = false;
+    HealthConfig health; // from the configuration; the live Service's annotations fill the rest
     bool fromConfig = false;
     bool discovered = false;
 

@@ -23,6 +23,7 @@ struct Transport::Request {
     std::multimap<std::string, std::string> headers;
     bool headersDone = false;
     bool openReported = false;
+    bool truncated = false; // stopped reading at request.maxBody
     char errorBuffer[CURL_ERROR_SIZE] = {};
 };
 
@@ -238,8 +239,16 @@ int Transport::onTimer(CURLM*, long timeoutMs, void* self)
 size_t Transport::onWrite(char* data, size_t size, size_t count, void* request)
 {
     auto* r = static_cast<Request*>(request);
-    r->body.append(data, size * count);
-    return size * count;
+    const std::size_t n = size * count;
+    const std::size_t cap = r->request.maxBody;
+    if (cap > 0 && !r->onChunk && r->body.size() + n > cap) {
+        // Keep the first `cap` bytes and end the transfer: the answer is what arrived so far.
+        r->body.append(data, cap - r->body.size());
+        r->truncated = true;
+        return CURL_WRITEFUNC_ERROR;
+    }
+    r->body.append(data, n);
+    return n;
 }
 
 size_t Transport::onHeader(char* data, size_t size, size_t count, void* request)
@@ -341,6 +350,9 @@ void Transport::finish(Request* request, CURLcode code)
     // the transfer as partial although the status arrived. The status is the answer here.
     if ((code == CURLE_PARTIAL_FILE || code == CURLE_HTTP2 || code == CURLE_HTTP2_STREAM) && status >= 400)
         code = CURLE_OK;
+    if (code == CURLE_WRITE_ERROR && r->truncated)
+        code = CURLE_OK; // stopped at maxBody on purpose
+
     if (code != CURLE_OK) {
         long proxyAnswer = 0;
         curl_easy_getinfo(r->easy.get(), CURLINFO_HTTP_CONNECTCODE, &proxyAnswer);
@@ -353,6 +365,7 @@ void Transport::finish(Request* request, CURLcode code)
     response.status = status;
     response.body = std::move(r->body);
     response.headers = std::move(r->headers);
+    response.truncated = r->truncated;
     r->onDone(std::move(response));
 }
 

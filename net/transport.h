@@ -40,12 +40,14 @@ struct HttpRequest {
     bool noBody = false;                      // HEAD
     std::chrono::milliseconds timeout{30000}; // whole request; zero: none (watch streams)
     std::chrono::milliseconds connectTimeout{10000};
+    std::size_t maxBody = 0; // keep at most this many body bytes and stop reading there; 0: all
 };
 
 struct HttpResponse {
     long status = 0;
     std::string body;
     std::multimap<std::string, std::string> headers; // names in lower case
+    bool truncated = false;                          // the body was longer than the request's maxBody
 
     std::string header(const std::string& lowerName) const;
 };

@@ -147,8 +147,8 @@ private Q_SLOTS:
         row("watch entry with its result",
             R"([{"at":"2026-03-03T00:00:00Z","action":"watch","result":"failed: uro-b-1 answered 500"}])",
             {QStringLiteral("ok 2026-03-03T00:00:00Z watch -> failed: uro-b-1 answered 500")});
-        row("result of the wrong type", R"([{"at":"t","action":"watch","result":["held"]}])",
-            {QStringLiteral("unreadable \"result\" is a list, not a string")});
+        row("result of the wrong type is ignored", R"([{"at":"t","action":"watch","result":["held"]}])",
+            {QStringLiteral("ok t watch")});
         row("null result reads as absent", R"([{"at":"t","action":"watch","result":null}])",
             {QStringLiteral("ok t watch")});
         row("old entry without fields", R"([{}])", {QStringLiteral("ok  ")});
