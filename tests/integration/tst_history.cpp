@@ -1,7 +1,8 @@
 // What others may write into the cluster cannot crash Signalbox or block a swap: hostile history
 // annotations written by the deployer (on a slot Deployment) and by an operator (on the live
 // Service) against every command and the console; and an admission webhook of the test's own (a
-// small HTTPS server on 127.0.0.1) that denies Service patches with a message and no reason.
+// small HTTPS server on 127.0.0.1 of the cluster's network namespace, where the API server runs)
+// that denies Service patches with a message and no reason.
 #include "kube/history.h"
 #include "support/testsupport.h"
 
@@ -211,8 +212,10 @@ private:
         if (!caFile.open(QIODevice::ReadOnly))
             return false;
         m_caBundle = caFile.readAll().toBase64();
-        m_webhook.start(QStringLiteral("python3"),
-                        {testsupport::sourceDir() + QStringLiteral("/tests/support/denywebhook.py"), cert, key});
+        // The API server calls the webhook from inside the cluster's network namespace.
+        m_webhook.start(testsupport::sourceDir() + QStringLiteral("/scripts/cluster"),
+                        {QStringLiteral("exec"), QStringLiteral("python3"),
+                         testsupport::sourceDir() + QStringLiteral("/tests/support/denywebhook.py"), cert, key});
         if (!m_webhook.waitForReadyRead(10000))
             return false;
         m_webhookPort = QString::fromUtf8(m_webhook.readLine()).trimmed();

@@ -1,7 +1,8 @@
 # The admission webhook of tst_history: answers every AdmissionReview (v1) with allowed: false and a
 # status that has a message (and, on the path /deny403, the code 403) but no reason, as a
 # webhook that denies with only a message does. Serves HTTPS on 127.0.0.1 on a free port, which
-# it prints. Arguments: certificate file, key file.
+# it prints; the test starts it with scripts/cluster exec, inside the network namespace of the
+# API server. Arguments: certificate file, key file.
 import json, ssl, sys
 from http.server import BaseHTTPRequestHandler, HTTPServer
 

@@ -1,0 +1,356 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"time"
+)
+
+const healthAnnotation = "test.signalbox.v-sekai.org/health"
+
+// podInfo is all the app keeps per pod, so twenty thousand pods cost a few MiB.
+type podInfo struct {
+	name, namespace, health string
+}
+
+// pods maps pod IPs to pods, fed by a cluster-wide list and watch.
+type pods struct {
+	mu    sync.RWMutex
+	byIP  map[string]podInfo
+	ipOf  map[string]string // namespace/name -> IP, to drop a pod's old IP when it changes
+	ready chan struct{}
+	once  sync.Once
+}
+
+func (p *pods) lookup(ip string) (podInfo, bool) {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	info, ok := p.byIP[ip]
+	return info, ok
+}
+
+func (p *pods) replace(byIP map[string]podInfo, ipOf map[string]string) {
+	p.mu.Lock()
+	p.byIP, p.ipOf = byIP, ipOf
+	p.mu.Unlock()
+	p.once.Do(func() { close(p.ready) })
+}
+
+func (p *pods) apply(kind string, o *podObject) {
+	key := o.Metadata.Namespace + "/" + o.Metadata.Name
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if old, ok := p.ipOf[key]; ok {
+		if cur, ok := p.byIP[old]; ok && cur.namespace == o.Metadata.Namespace && cur.name == o.Metadata.Name {
+			delete(p.byIP, old)
+		}
+		delete(p.ipOf, key)
+	}
+	if kind == "DELETED" || o.Status.PodIP == "" {
+		return
+	}
+	p.byIP[o.Status.PodIP] = o.info()
+	p.ipOf[key] = o.Status.PodIP
+}
+
+// The few fields decoded of a pod; the decoder skips the rest.
+type podObject struct {
+	Metadata struct {
+		Name            string            `json:"name"`
+		Namespace       string            `json:"namespace"`
+		ResourceVersion string            `json:"resourceVersion"`
+		Annotations     map[string]string `json:"annotations"`
+	} `json:"metadata"`
+	Status struct {
+		PodIP string `json:"podIP"`
+	} `json:"status"`
+}
+
+func (o *podObject) info() podInfo {
+	return podInfo{name: o.Metadata.Name, namespace: o.Metadata.Namespace, health: o.Metadata.Annotations[healthAnnotation]}
+}
+
+type podList struct {
+	Metadata struct {
+		ResourceVersion string `json:"resourceVersion"`
+		Continue        string `json:"continue"`
+	} `json:"metadata"`
+	Items []podObject `json:"items"`
+}
+
+type watchEvent struct {
+	Type   string          `json:"type"`
+	Object json.RawMessage `json:"object"`
+}
+
+type apiClient struct {
+	server string
+	token  string
+	http   *http.Client
+}
+
+// readKubeconfig reads the server, CA file and token of a kubeconfig as scripts/cluster writes it
+// (one cluster, one user with a bearer token).
+func readKubeconfig(path string) (*apiClient, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var server, ca, token string
+	s := bufio.NewScanner(f)
+	for s.Scan() {
+		k, v, ok := strings.Cut(strings.TrimSpace(s.Text()), ":")
+		if !ok {
+			continue
+		}
+		v = strings.TrimSpace(v)
+		switch k {
+		case "server":
+			server = v
+		case "certificate-authority":
+			ca = v
+		case "token":
+			token = v
+		}
+	}
+	if server == "" || ca == "" || token == "" {
+		return nil, fmt.Errorf("%s lacks a server, certificate-authority or token", path)
+	}
+	pem, err := os.ReadFile(ca)
+	if err != nil {
+		return nil, err
+	}
+	roots := x509.NewCertPool()
+	if !roots.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("%s holds no certificate", ca)
+	}
+	tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}, ResponseHeaderTimeout: 30 * time.Second}
+	return &apiClient{server: server, token: token, http: &http.Client{Transport: tr}}, nil
+}
+
+func (c *apiClient) get(ctx context.Context, path string, q url.Values) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.server+path+"?"+q.Encode(), nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	req.Header.Set("Accept", "application/json")
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		body, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
+		resp.Body.Close()
+		return nil, fmt.Errorf("GET %s: %s: %s", path, resp.Status, body)
+	}
+	return resp, nil
+}
+
+// list reads every pod in pages and returns the list's resourceVersion.
+func (c *apiClient) list(ctx context.Context, p *pods) (string, error) {
+	byIP, ipOf := map[string]podInfo{}, map[string]string{}
+	cont := ""
+	for {
+		q := url.Values{"limit": {"500"}}
+		if cont != "" {
+			q.Set("continue", cont)
+		}
+		resp, err := c.get(ctx, "/api/v1/pods", q)
+		if err != nil {
+			return "", err
+		}
+		var l podList
+		err = json.NewDecoder(resp.Body).Decode(&l)
+		resp.Body.Close()
+		if err != nil {
+			return "", err
+		}
+		for i := range l.Items {
+			o := &l.Items[i]
+			if o.Status.PodIP != "" {
+				byIP[o.Status.PodIP] = o.info()
+				ipOf[o.Metadata.Namespace+"/"+o.Metadata.Name] = o.Status.PodIP
+			}
+		}
+		if l.Metadata.Continue == "" {
+			p.replace(byIP, ipOf)
+			return l.Metadata.ResourceVersion, nil
+		}
+		cont = l.Metadata.Continue
+	}
+}
+
+var errExpired = errors.New("the watch's resourceVersion expired")
+
+// watch follows pod changes from rv until the stream ends; it returns the last resourceVersion.
+func (c *apiClient) watch(ctx context.Context, p *pods, rv string) (string, error) {
+	q := url.Values{"watch": {"1"}, "resourceVersion": {rv}, "allowWatchBookmarks": {"true"},
+		"timeoutSeconds": {"300"}}
+	resp, err := c.get(ctx, "/api/v1/pods", q)
+	if err != nil {
+		return rv, err
+	}
+	defer resp.Body.Close()
+	dec := json.NewDecoder(resp.Body)
+	for {
+		var ev watchEvent
+		if err := dec.Decode(&ev); err != nil {
+			if err == io.EOF {
+				return rv, nil
+			}
+			return rv, err
+		}
+		if ev.Type == "ERROR" {
+			var status struct {
+				Code    int    `json:"code"`
+				Message string `json:"message"`
+			}
+			json.Unmarshal(ev.Object, &status)
+			if status.Code == http.StatusGone {
+				return rv, errExpired
+			}
+			return rv, fmt.Errorf("watch error %d: %s", status.Code, status.Message)
+		}
+		var o podObject
+		if err := json.Unmarshal(ev.Object, &o); err != nil {
+			return rv, err
+		}
+		if o.Metadata.ResourceVersion != "" {
+			rv = o.Metadata.ResourceVersion
+		}
+		if ev.Type == "ADDED" || ev.Type == "MODIFIED" || ev.Type == "DELETED" {
+			p.apply(ev.Type, &o)
+		}
+	}
+}
+
+// follow keeps p current: list, watch from the list's version, list again after any error.
+func (c *apiClient) follow(ctx context.Context, p *pods) {
+	for ctx.Err() == nil {
+		rv, err := c.list(ctx, p)
+		for err == nil && ctx.Err() == nil {
+			rv, err = c.watch(ctx, p, rv)
+		}
+		if ctx.Err() == nil {
+			log.Printf("pods: %v; listing again", err)
+			time.Sleep(time.Second)
+		}
+	}
+}
+
+type podApp struct {
+	pods *pods
+}
+
+func localIP(addr net.Addr) string {
+	if a, ok := addr.(*net.TCPAddr); ok {
+		return a.IP.String()
+	}
+	return ""
+}
+
+// knownListener closes at once every connection made to an address that belongs to no pod.
+type knownListener struct {
+	net.Listener
+	pods *pods
+}
+
+func (l knownListener) Accept() (net.Conn, error) {
+	for {
+		c, err := l.Listener.Accept()
+		if err != nil {
+			return nil, err
+		}
+		if _, ok := l.pods.lookup(localIP(c.LocalAddr())); ok {
+			return c, nil
+		}
+		c.Close()
+	}
+}
+
+func closeConnection(w http.ResponseWriter, reset bool) {
+	conn, _, err := w.(http.Hijacker).Hijack()
+	if err != nil {
+		return
+	}
+	if tc, ok := conn.(*net.TCPConn); ok && reset {
+		tc.SetLinger(0) // close sends a RST instead of a FIN
+	}
+	conn.Close()
+}
+
+func (a *podApp) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	addr, _ := r.Context().Value(http.LocalAddrContextKey).(net.Addr)
+	pod, ok := a.pods.lookup(localIP(addr))
+	if !ok {
+		closeConnection(w, false)
+		return
+	}
+	w.Header().Set("X-Pod", pod.name)
+	w.Header().Set("Content-Type", "text/plain")
+	if r.URL.Path != "/health" {
+		http.Error(w, "not found", http.StatusNotFound)
+		return
+	}
+	switch pod.health {
+	case "", "ok":
+		io.WriteString(w, "ok")
+	case "fail":
+		w.WriteHeader(http.StatusInternalServerError)
+		io.WriteString(w, "fail")
+	case "slow":
+		select {
+		case <-time.After(10 * time.Second):
+			io.WriteString(w, "ok")
+		case <-r.Context().Done():
+		}
+	case "reset":
+		closeConnection(w, true)
+	default:
+		w.WriteHeader(http.StatusInternalServerError)
+		fmt.Fprintf(w, "unknown value %q of %s; use ok, fail, slow or reset", pod.health, healthAnnotation)
+	}
+}
+
+func podAppMain(args []string) error {
+	fs := flag.NewFlagSet("pod-app", flag.ExitOnError)
+	kubeconfig := fs.String("kubeconfig", "", "an admin kubeconfig written by scripts/cluster")
+	ports := fs.String("ports", "3000,4000,8080", "ports to answer on, comma-separated")
+	fs.String("state", "", "the state folder (names it on the command line)")
+	fs.Parse(args)
+	client, err := readKubeconfig(*kubeconfig)
+	if err != nil {
+		return err
+	}
+	p := &pods{byIP: map[string]podInfo{}, ipOf: map[string]string{}, ready: make(chan struct{})}
+	app := &podApp{pods: p}
+	errs := make(chan error)
+	for _, port := range strings.Split(*ports, ",") {
+		ln, err := net.Listen("tcp", ":"+strings.TrimSpace(port))
+		if err != nil {
+			return err
+		}
+		srv := &http.Server{Handler: app, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: time.Minute}
+		go func() { errs <- srv.Serve(knownListener{ln, p}) }()
+	}
+	go client.follow(context.Background(), p)
+	<-p.ready
+	log.Printf("answering on ports %s for every pod IP", *ports)
+	return <-errs
+}
