@@ -4,6 +4,7 @@
 #include "kube/kubeconfig.h"
 #include "model/deploy.h"
 #include "model/groupdeploy.h"
+#include "model/health.h"
 #include "model/imageref.h"
 #include "model/release.h"
 #include "model/servicelookup.h"
@@ -17,6 +18,7 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QTimer>
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
@@ -29,7 +31,7 @@ namespace {
 
 using nlohmann::json;
 
-const char* const commands[] = {"status", "deploy", "swap", "rollback", "repair", "history"};
+const char* const commands[] = {"status", "deploy", "swap", "rollback", "repair", "history", "check"};
 
 struct Options {
     QString command;
@@ -44,6 +46,8 @@ struct Options {
     bool group = false;
     int watchSeconds = 0; // swap --watch: how long the new live slot is watched (0: not)
     bool rollbackOnFailure = false;
+    bool skipHealthCheck = false;
+    QString slot; // check: a, b, live, staging, sandbox; empty: live and staging
     std::string webhook;
     kube::KubeconfigOptions kubeconfig;
     model::ServiceConfig config;
@@ -126,6 +130,8 @@ private:
             deploy();
         else if (c == QLatin1String("history"))
             history();
+        else if (c == QLatin1String("check"))
+            check();
         else
             swap(c == QLatin1String("rollback") ? model::SwapPlan::Kind::Rollback
                  : c == QLatin1String("repair") ? model::SwapPlan::Kind::Repair
@@ -224,9 +230,134 @@ private:
                             ? e.at + "  " + e.user + "  " + e.action + "  slot " + slot(e.to.slot) + " " + e.to.image +
                                   ": " + (e.result.empty() ? std::string("no result") : e.result)
                             : e.at + "  " + e.user + "  " + e.action + "  slot " + slot(e.from.slot) + " " +
-                                  e.from.image + " -> slot " + slot(e.to.slot) + " " + e.to.image);
+                                  e.from.image + " -> slot " + slot(e.to.slot) + " " + e.to.image +
+                                  (e.healthCheck.empty() ? "" : "  health check " + e.healthCheck));
             }
             QCoreApplication::exit(app::Done);
+        });
+    }
+
+    static json resultJson(const model::HealthResult& r)
+    {
+        json j = {{"target", r.target},
+                  {"kind", r.service ? "service" : "pod"},
+                  {"passed", r.passed()},
+                  {"result", r.kind == model::HealthResult::Kind::Pass   ? "pass"
+                             : r.kind == model::HealthResult::Kind::Fail ? "fail"
+                                                                         : "unknown"},
+                  {"sentence", r.sentence},
+                  {"milliseconds", r.milliseconds}};
+        if (r.status)
+            j.emplace("status", r.status);
+        if (!r.servedBy.empty())
+            j.emplace("servedBy", r.servedBy);
+        return j;
+    }
+
+    static std::string line(const model::HealthResult& r)
+    {
+        std::string name = (r.service ? "Service " : "pod ") + r.target;
+        if (name.size() < 34)
+            name.resize(34, ' ');
+        const char* mark = r.kind == model::HealthResult::Kind::Pass   ? "ok   "
+                           : r.kind == model::HealthResult::Kind::Fail ? "FAIL "
+                                                                       : "?    ";
+        return "  " + name + " " + mark + " " + r.sentence +
+               (r.service && !r.servedBy.empty() ? " (served by " + r.servedBy + ")" : "");
+    }
+
+    // signalbox check SERVICE [--slot a|b|live|staging|sandbox]: the app's health check of every
+    // pod of the slots (and of the live and staging Services); exit 6 when any fails.
+    void check()
+    {
+        const std::string name = requireService();
+        if (name.empty())
+            return;
+        const model::ServiceSpec spec = *find(name);
+        const std::string which = m_options.slot.toStdString();
+        if (which == "sandbox" && !spec.sandboxContext.empty() &&
+            spec.sandboxContext != m_client.config().contextName) {
+            complain("the sandbox of " + name + " is in context " + spec.sandboxContext +
+                     ": run the check with --context " + spec.sandboxContext + ".");
+            QCoreApplication::exit(app::Failed);
+            return;
+        }
+        m_prober = new model::HealthProber(&m_client, 8, this);
+        model::checkServiceHealth(&m_client, m_prober, spec, which, [this, spec](model::ServiceHealthReport report) {
+            for (const auto& p : report.problems)
+                complain(p);
+            if (report.error) {
+                complain(report.error->message);
+                QCoreApplication::exit(app::exitCode(*report.error));
+                return;
+            }
+            if (!report.spec.configured()) {
+                complain(model::noHealthCheckSentence(spec) + ".");
+                QCoreApplication::exit(app::Failed);
+                return;
+            }
+            const auto results = report.results();
+            int code = app::exitCode(results);
+            for (const auto& slot : report.slots)
+                if (!slot.error.empty() && code == app::Done)
+                    code = app::Unhealthy;
+            const model::HealthSpec& h = report.spec;
+            if (m_options.json) {
+                json slots = json::array();
+                for (const auto& slot : report.slots) {
+                    json pods = json::array();
+                    for (const auto& r : slot.pods)
+                        pods.push_back(resultJson(r));
+                    json j = {{"role", slot.role},
+                              {"slot", slot.slot ? std::string(1, slot.slot) : std::string()},
+                              {"namespace", slot.ns},
+                              {"deployment", slot.deployment},
+                              {"pods", pods}};
+                    if (slot.service)
+                        j.emplace("service", resultJson(*slot.service));
+                    if (!slot.error.empty())
+                        j.emplace("error", slot.error);
+                    slots.push_back(j);
+                }
+                say(json{{"service", spec.name},
+                         {"check",
+                          {{"port", h.port},
+                           {"path", h.path},
+                           {"expectStatus", h.expectStatus},
+                           {"timeoutSeconds", h.timeoutSeconds},
+                           {"intervalSeconds", h.intervalSeconds},
+                           {"source", h.source}}},
+                         {"slots", slots},
+                         {"healthy", code == app::Done}}
+                        .dump(2, ' ', false, json::error_handler_t::replace));
+            } else {
+                say(spec.name + ": GET " + h.path + " on port " + h.port + ", expecting " +
+                    std::to_string(h.expectStatus) + " within " + std::to_string(h.timeoutSeconds) + " s (" + h.source +
+                    ")");
+                for (const auto& slot : report.slots) {
+                    const std::string where = slot.slot
+                                                  ? "slot " + std::string(1, static_cast<char>(slot.slot - 'a' + 'A')) +
+                                                        (slot.deployment.empty() ? "" : " (" + slot.deployment + ")")
+                                                  : slot.deployment + " in " + slot.ns;
+                    say((slot.role.empty() ? std::string() : slot.role + ", ") + where + ":" +
+                        (slot.error.empty() ? "" : " " + slot.error));
+                    if (slot.service)
+                        say(line(*slot.service));
+                    for (const auto& r : slot.pods)
+                        say(line(r));
+                }
+            }
+            if (code == app::Unhealthy) {
+                complain(spec.name + " is unhealthy: " + report.firstFailure() + ".");
+            } else if (code == app::Forbidden) {
+                const auto denied = std::find_if(results.begin(), results.end(),
+                                                 [](const model::HealthResult& r) { return r.forbidden; });
+                complain(denied->sentence +
+                         ". Ask a cluster administrator for that permission, or use a kubeconfig user that has it.");
+            } else if (code != app::Done) {
+                complain("the health check of " + spec.name + " could not be made: " + report.firstFailure());
+            }
+            QCoreApplication::exit(code);
         });
     }
 
@@ -369,27 +500,31 @@ private:
             return;
         m_swapper = new model::Swapper(&m_client, model::groupOf(m_services, name), this);
         m_swapper->setFreshGroup(m_options.config);
-        m_swapper->plan(kind, name, m_options.expectLive, [this, name](model::SwapPlan plan) {
-            showPlan(plan);
-            if (!plan.allowed()) {
-                const model::Check* f = plan.firstFailure();
-                complain("refused: " + (f ? f->text : std::string("nothing to do")) + ". Nothing was changed.");
-                QCoreApplication::exit(app::refusalExitCode(plan));
-                return;
-            }
-            if (!m_options.yes && !confirmOnTerminal(plan.verb(), name)) {
-                QCoreApplication::exit(app::Usage);
-                return;
-            }
-            m_user = plan.user;
-            m_swapper->execute(plan, progressPrinter(), [this, plan](model::SwapOutcome o) {
-                if (o.succeeded() && plan.kind == model::SwapPlan::Kind::Swap && m_options.watchSeconds > 0) {
-                    watchAfterSwap(plan, o);
+        m_swapper->plan(
+            kind, name, m_options.expectLive, m_options.skipHealthCheck, [this, name](model::SwapPlan plan) {
+                showPlan(plan);
+                if (!plan.allowed()) {
+                    const model::Check* f = plan.firstFailure();
+                    complain("refused: " + (f ? f->text : std::string("nothing to do")) + ". Nothing was changed." +
+                             (plan.onlyHealthCheckFails()
+                                  ? " To swap without the health check, run it again with --skip-health-check."
+                                  : ""));
+                    QCoreApplication::exit(app::refusalExitCode(plan));
                     return;
                 }
-                ended(app::exitCode(o), o.message, plan.service + " · " + plan.verb());
+                if (!m_options.yes && !confirmOnTerminal(plan.verb(), name)) {
+                    QCoreApplication::exit(app::Usage);
+                    return;
+                }
+                m_user = plan.user;
+                m_swapper->execute(plan, progressPrinter(), [this, plan](model::SwapOutcome o) {
+                    if (o.succeeded() && plan.kind == model::SwapPlan::Kind::Swap && m_options.watchSeconds > 0) {
+                        watchAfterSwap(plan, o);
+                        return;
+                    }
+                    ended(app::exitCode(o), o.message, plan.service + " · " + plan.verb());
+                });
             });
-        });
     }
 
     // swap --watch: each member's new live slot is watched for the window; the first that gets
@@ -495,6 +630,7 @@ private:
     model::Swapper* m_swapper = nullptr;
     std::vector<model::SwapWatch*> m_watches;
     bool m_watchFailed = false;
+    model::HealthProber* m_prober = nullptr;
 };
 
 } // namespace
@@ -522,10 +658,10 @@ int run(int argc, char** argv)
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "signalbox status [SERVICE] | deploy SERVICE --to sandbox|staging --image REF [--wait] |\n"
-        "          swap SERVICE [--watch 5m [--rollback-on-failure]] | rollback SERVICE | repair SERVICE |\n"
-        "          history SERVICE\n"
+        "          swap SERVICE [--skip-health-check] [--watch 5m [--rollback-on-failure]] | rollback SERVICE |\n"
+        "          repair SERVICE | history SERVICE | check SERVICE [--slot a|b|live|staging|sandbox]\n"
         "Exit codes: 0 done, 2 usage, 3 refused by an interlock, 4 forbidden, 5 changed since read,\n"
-        "6 unhealthy (the watch after a swap failed), 1 other."));
+        "6 unhealthy (check, or the watch after a swap failed), 1 other."));
     parser.addHelpOption();
     const QCommandLineOption kubeconfig(QStringLiteral("kubeconfig"), QStringLiteral("Kubeconfig file."),
                                         QStringLiteral("file"));
@@ -563,9 +699,17 @@ int run(int argc, char** argv)
     const QCommandLineOption rollbackOnFailure(
         QStringLiteral("rollback-on-failure"),
         QStringLiteral("swap --watch: roll back (the checked rollback) when the watch fails."));
+    const QCommandLineOption skipHealthCheck(
+        QStringLiteral("skip-health-check"),
+        QStringLiteral(
+            "swap: go ahead although a staging pod fails the app's health check (recorded in the history)."));
+    const QCommandLineOption slot(QStringLiteral("slot"),
+                                  QStringLiteral("check: a, b, live, staging or sandbox (default: live and staging)."),
+                                  QStringLiteral("slot"));
     parser.addOptions({kubeconfig, context, ns, config, output, yes, expectLive, to, image, wait, notify, group, tag,
-                       watch, rollbackOnFailure});
-    parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("status, swap, rollback, repair, history"));
+                       skipHealthCheck, slot, watch, rollbackOnFailure});
+    parser.addPositionalArgument(QStringLiteral("command"),
+                                 QStringLiteral("status, deploy, swap, rollback, repair, history, check"));
     if (!parser.parse(app.arguments())) {
         complain(parser.errorText().toStdString());
         return app::Usage;
@@ -589,6 +733,12 @@ int run(int argc, char** argv)
     o.image = parser.value(image);
     o.group = parser.isSet(group);
     o.tag = parser.value(tag);
+    o.skipHealthCheck = parser.isSet(skipHealthCheck);
+    o.slot = parser.value(slot);
+    if (parser.isSet(slot) && !QStringList{"a", "b", "live", "staging", "sandbox"}.contains(o.slot)) {
+        complain("--slot takes a, b, live, staging or sandbox.");
+        return app::Usage;
+    }
     if (parser.isSet(watch)) {
         const auto seconds = model::parseDurationSeconds(parser.value(watch).toStdString());
         if (!seconds) {

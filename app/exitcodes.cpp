@@ -1,5 +1,7 @@
 #include "exitcodes.h"
 
+#include <algorithm>
+
 namespace app {
 
 int exitCode(const model::SwapOutcome& o)
@@ -71,6 +73,19 @@ int exitCode(const kube::Error& e)
     if (e.reason == "Conflict")
         return Changed;
     return Failed;
+}
+
+int exitCode(const std::vector<model::HealthResult>& results)
+{
+    using K = model::HealthResult::Kind;
+    const auto any = [&](auto pred) { return std::any_of(results.begin(), results.end(), pred); };
+    if (any([](const model::HealthResult& r) { return r.kind == K::Fail; }))
+        return Unhealthy;
+    if (any([](const model::HealthResult& r) { return r.forbidden; }))
+        return Forbidden;
+    if (any([](const model::HealthResult& r) { return r.kind != K::Pass; }))
+        return Failed;
+    return Done;
 }
 
 } // namespace app

@@ -2,6 +2,7 @@
 
 #include "kube/net.h"
 #include "model/deploy.h"
+#include "model/health.h"
 #include "model/rules.h"
 #include "model/swap.h"
 
@@ -15,7 +16,7 @@ enum ExitCode : int {
     Refused = 3,   // an interlock refused it; nothing was changed
     Forbidden = 4, // RBAC refused it; nothing was changed
     Changed = 5,   // the cluster changed since it was read; nothing was changed
-    Unhealthy = 6, // the app does not answer its health check (check, the watch after a swap)
+    Unhealthy = 6, // the app's health check failed (signalbox check), or the watch after a swap saw it get worse
 };
 
 int exitCode(const model::SwapOutcome& outcome);
@@ -25,5 +26,8 @@ int refusalExitCode(const model::SwapPlan& plan);
 int refusalExitCode(const model::DeployPlan& plan);
 int refusalExitCode(const model::GroupDeployPlan& plan);
 int exitCode(const kube::Error& error);
+// A health check of pods and Services: any that failed, unhealthy; else any the user may not ask,
+// forbidden; else any that could not be asked, failed; else done.
+int exitCode(const std::vector<model::HealthResult>& results);
 
 } // namespace app

@@ -1,6 +1,8 @@
 #include "health.h"
 
 #include "keys.h"
+#include "release.h"
+#include "rules.h"
 
 #include <QPointer>
 #include <algorithm>
@@ -337,6 +339,247 @@ void HealthProber::checkPods(const std::vector<kube::Pod>& pods, const HealthSpe
             if (--g->left == 0)
                 g->done(std::move(g->results));
         });
+}
+
+std::vector<HealthResult> ServiceHealthReport::results() const
+{
+    std::vector<HealthResult> out;
+    for (const auto& s : slots)
+        out.insert(out.end(), s.pods.begin(), s.pods.end());
+    for (const auto& s : slots)
+        if (s.service)
+            out.push_back(*s.service);
+    return out;
+}
+
+std::string ServiceHealthReport::firstFailure() const
+{
+    for (const auto& r : results())
+        if (r.kind == HealthResult::Kind::Fail)
+            return (r.service ? "Service " : "") + r.target + " " + r.sentence;
+    for (const auto& s : slots)
+        if (!s.error.empty())
+            return s.error;
+    for (const auto& r : results())
+        if (!r.passed())
+            return (r.service ? "Service " : "") + r.target + ": " + r.sentence;
+    return {};
+}
+
+std::string noHealthCheckSentence(const ServiceSpec& spec)
+{
+    return spec.name + " has no health check: set the annotation " + healthPortAnnotation + " on Service " +
+           spec.liveService + " or health: in services.yaml";
+}
+
+namespace {
+
+std::string selectorText(const kube::Labels& selector)
+{
+    std::string out;
+    for (const auto& [k, v] : selector)
+        out += (out.empty() ? "" : ",") + k + "=" + v;
+    return out;
+}
+
+struct HealthRun {
+    kube::Client* client;
+    QPointer<HealthProber> prober;
+    ServiceSpec spec;
+    std::string which;
+    ServiceHealthReport report;
+    std::optional<kube::Service> live, staging;
+    std::optional<kube::Deployment> a, b;
+    std::function<void(ServiceHealthReport)> done;
+    bool finished = false;
+
+    void finish()
+    {
+        if (finished)
+            return;
+        finished = true;
+        done(std::move(report));
+    }
+};
+
+// Asks the pods of every slot of the report (and the Services of the live and staging slots).
+void askSlots(std::shared_ptr<HealthRun> run)
+{
+    auto& slots = run->report.slots;
+    auto count = std::make_shared<Countdown>(Countdown{static_cast<int>(slots.size()) + 1, [run] { run->finish(); }});
+    for (std::size_t i = 0; i < slots.size(); ++i) {
+        SlotHealth& slot = slots[i];
+        if (!slot.error.empty()) {
+            count->tick();
+            continue;
+        }
+        const kube::Service* svc = slot.role == "live"      ? (run->live ? &*run->live : nullptr)
+                                   : slot.role == "staging" ? (run->staging ? &*run->staging : nullptr)
+                                                            : nullptr;
+        std::optional<kube::Deployment> d = slot.slot == 'a' ? run->a : slot.slot == 'b' ? run->b : std::nullopt;
+        auto askPods = [run, i, count, svc = svc ? std::optional<kube::Service>(*svc) : std::nullopt](
+                           const kube::Deployment& deployment) {
+            auto parts = std::make_shared<Countdown>(Countdown{svc ? 2 : 1, [count] { count->tick(); }});
+            if (svc && run->prober)
+                run->prober->checkService(*svc, run->report.spec, [run, i, parts](HealthResult r) {
+                    run->report.slots[i].service = std::move(r);
+                    parts->tick();
+                });
+            else if (svc)
+                parts->tick();
+            kube::ListOptions options;
+            options.labelSelector = selectorText(deployment.selector);
+            const std::string ns = run->report.slots[i].ns;
+            run->client->list(kube::resources::pods, ns, options, [run, i, parts](kube::Result<kube::Json> r) {
+                if (!r || !run->prober) {
+                    run->report.slots[i].error =
+                        r ? std::string("the check was stopped") : "its pods cannot be listed: " + r.error().message;
+                    parts->tick();
+                    return;
+                }
+                std::vector<kube::Pod> pods;
+                for (auto& p : kube::parseItems(r.value(), kube::parsePod))
+                    if (p.meta.deletionTimestamp.empty())
+                        pods.push_back(std::move(p));
+                std::sort(pods.begin(), pods.end(),
+                          [](const kube::Pod& x, const kube::Pod& y) { return x.meta.name < y.meta.name; });
+                if (pods.empty())
+                    run->report.slots[i].error = "it has no pods to ask";
+                run->prober->checkPods(pods, run->report.spec, [run, i, parts](std::vector<HealthResult> results) {
+                    run->report.slots[i].pods = std::move(results);
+                    parts->tick();
+                });
+            });
+        };
+        if (d) {
+            askPods(*d);
+            continue;
+        }
+        // The sandbox: its Deployment is read here.
+        run->client->get(kube::resources::deployments, slot.ns, slot.deployment,
+                         [run, i, count, askPods](kube::Result<kube::Json> r) {
+                             std::optional<kube::Deployment> sandbox;
+                             if (r)
+                                 if (auto parsed = kube::parseDeployment(r.value()))
+                                     sandbox = parsed.value();
+                             if (!sandbox) {
+                                 run->report.slots[i].error = r ? "its Deployment cannot be read"
+                                                                : "its Deployment cannot be read: " + r.error().message;
+                                 count->tick();
+                                 return;
+                             }
+                             askPods(*sandbox);
+                         });
+    }
+    count->tick();
+}
+
+void planSlots(std::shared_ptr<HealthRun> run)
+{
+    const ServiceSpec& spec = run->spec;
+    auto slotOf = [&](char slot, const std::string& role) {
+        SlotHealth s;
+        s.role = role;
+        s.slot = slot;
+        s.ns = spec.ns;
+        s.deployment = spec.slotDeployment(slot);
+        if (!(slot == 'a' ? run->a : run->b))
+            s.error = "its Deployment " + s.deployment + " does not exist";
+        return s;
+    };
+    bool both = false;
+    const char live = selectedSlot(*run->live, run->a, run->b, &both);
+    const char staging = run->staging ? selectedSlot(*run->staging, run->a, run->b, &both) : 0;
+    auto byRole = [&](const std::string& role) {
+        const char slot = role == "live" ? live : staging;
+        if (slot)
+            return slotOf(slot, role);
+        SlotHealth s;
+        s.role = role;
+        s.ns = spec.ns;
+        s.error = "the " + role + " Service " + (role == "live" ? spec.liveService : spec.stagingService) +
+                  (role == "staging" && !run->staging ? " does not exist" : " does not select exactly one slot");
+        return s;
+    };
+    auto& slots = run->report.slots;
+    if (run->which.empty() || run->which == "live")
+        slots.push_back(byRole("live"));
+    if (run->which.empty() || run->which == "staging")
+        slots.push_back(byRole("staging"));
+    if (run->which == "a" || run->which == "b") {
+        const char slot = run->which[0];
+        slots.push_back(slotOf(slot, slot == live ? "live" : slot == staging ? "staging" : ""));
+    }
+    askSlots(run);
+}
+
+} // namespace
+
+void checkServiceHealth(kube::Client* client, HealthProber* prober, const ServiceSpec& spec, const std::string& which,
+                        std::function<void(ServiceHealthReport)> done)
+{
+    auto run = std::make_shared<HealthRun>();
+    run->client = client;
+    run->prober = prober;
+    run->spec = spec;
+    run->which = which;
+    run->done = std::move(done);
+    client->get(kube::resources::services, spec.ns, spec.liveService, [run](kube::Result<kube::Json> r) {
+        if (!r) {
+            run->report.error = r.error();
+            run->finish();
+            return;
+        }
+        auto live = kube::parseService(r.value());
+        if (!live) {
+            run->report.error = live.error();
+            run->finish();
+            return;
+        }
+        run->live = live.value();
+        run->report.spec = healthSpecFor(run->spec, &*run->live, &run->report.problems);
+        if (!run->report.spec.configured()) {
+            run->finish();
+            return;
+        }
+        if (run->which == "sandbox") {
+            SlotHealth s;
+            s.role = "sandbox";
+            s.ns = run->spec.sandboxNamespace;
+            s.deployment = run->spec.sandboxDeployment;
+            run->report.slots.push_back(s);
+            askSlots(run);
+            return;
+        }
+        const ServiceSpec& member = run->spec;
+        auto count = std::make_shared<Countdown>(Countdown{3, [run] {
+                                                               if (run->report.error)
+                                                                   run->finish();
+                                                               else
+                                                                   planSlots(run);
+                                                           }});
+        auto keep = [run](const kube::Error& e) {
+            if (e.httpStatus != 404 && !run->report.error)
+                run->report.error = e;
+        };
+        run->client->get(kube::resources::services, member.ns, member.stagingService,
+                         [run, count, keep](kube::Result<kube::Json> read) {
+                             if (!read)
+                                 keep(read.error());
+                             else if (auto s = kube::parseService(read.value()))
+                                 run->staging = s.value();
+                             count->tick();
+                         });
+        for (char slot : {'a', 'b'})
+            run->client->get(kube::resources::deployments, member.ns, member.slotDeployment(slot),
+                             [run, count, keep, slot](kube::Result<kube::Json> read) {
+                                 if (!read)
+                                     keep(read.error());
+                                 else if (auto d = kube::parseDeployment(read.value()))
+                                     (slot == 'a' ? run->a : run->b) = d.value();
+                                 count->tick();
+                             });
+    });
 }
 
 } // namespace model

@@ -105,4 +105,37 @@ private:
     std::deque<std::function<void(std::function<void()>)>> m_waiting;
 };
 
+// The health of one slot (or the sandbox): its pods' answers and, for the slot the live or
+// staging Service selects, that Service's own.
+struct SlotHealth {
+    std::string role; // "live", "staging", "sandbox"; empty for a slot that neither Service selects
+    char slot = 0;    // 'a' or 'b'; 0 for the sandbox
+    std::string ns, deployment;
+    std::optional<HealthResult> service; // the live or staging Service, asked through its proxy
+    std::vector<HealthResult> pods;      // in name order
+    std::string error;                   // the slot could not be read: why (a sentence)
+};
+
+// `signalbox check`: one service's health check, asked of the slots named by `which`: "" (the
+// live and staging slots), "live", "staging", "a", "b" or "sandbox".
+struct ServiceHealthReport {
+    HealthSpec spec;                   // not configured: nothing was asked
+    std::vector<std::string> problems; // annotations that could not be read
+    std::vector<SlotHealth> slots;
+    std::optional<kube::Error> error; // the live Service or the slots could not be read
+
+    // Every result, the pods' first, then the Services': for the exit code.
+    std::vector<HealthResult> results() const;
+    // The first pod or Service that did not pass, as "uro-b-1 answered 500, expected 200".
+    std::string firstFailure() const;
+};
+
+// Reads what `which` names afresh (the live Service, the staging Service, the slot Deployments and
+// their pods) and asks every pod and Service through `prober`. Answers once, on the owning thread.
+void checkServiceHealth(kube::Client* client, HealthProber* prober, const ServiceSpec& spec, const std::string& which,
+                        std::function<void(ServiceHealthReport)> done);
+
+// "no health check" sentence for a service: what to set, and where.
+std::string noHealthCheckSentence(const ServiceSpec& spec);
+
 } // namespace model

@@ -85,6 +85,12 @@ void checkRollback(const MemberChecks& check, const SwapMember& m)
                           : "There is a swap to roll back (no swap is recorded)");
 }
 
+bool healthPassed(const HealthFacts& h)
+{
+    return h.error.empty() && !h.pods.empty() &&
+           std::all_of(h.pods.begin(), h.pods.end(), [](const HealthResult& r) { return r.passed(); });
+}
+
 // The checks of one service once both Services and both slots were read; false when it cannot be
 // planned further.
 bool checkSwapMember(SwapPlan& plan, const MemberChecks& check, const ServiceSpec& spec, const SwapFacts& r,
@@ -117,6 +123,15 @@ bool checkSwapMember(SwapPlan& plan, const MemberChecks& check, const ServiceSpe
     check(m.to.rolledOut, "Staging (slot " + upper(m.liveTo) + ", " + m.to.deployment +
                               ") is fully rolled out and ready (" + std::to_string(m.to.ready) + " of " +
                               std::to_string(m.to.desired) + " ready)");
+    // The gate before a swap: the staging pods answer the app's own health check. Not for a
+    // rollback, which must stay possible to the release that was live before.
+    if (plan.kind == SwapPlan::Kind::Swap && r.health && r.health->spec.configured()) {
+        Check c = healthCheckOf(spec.name, *r.health, plan.skipHealthCheck);
+        c.text = check.name + c.text;
+        const bool passed = healthPassed(*r.health);
+        m.healthCheck = passed ? "passed" : plan.skipHealthCheck ? "skipped" : "failed";
+        plan.checks.push_back(std::move(c));
+    }
     check(r.mayPatchLive, "You may patch the Service " + spec.liveService, true);
     check(r.mayPatchStaging, "You may patch the Service " + spec.stagingService, true);
     check(r.mayRecord, "You may record events in " + spec.ns, true);
@@ -125,6 +140,49 @@ bool checkSwapMember(SwapPlan& plan, const MemberChecks& check, const ServiceSpe
 }
 
 } // namespace
+
+Check healthCheckOf(const std::string& service, const HealthFacts& h, bool skip)
+{
+    Check c;
+    c.health = true;
+    const std::string what = "Every staging pod of " + service + " answers the health check";
+    std::string why;
+    const HealthResult* failing = nullptr;
+    if (!h.error.empty()) {
+        why = h.error;
+    } else if (h.pods.empty()) {
+        why = "there are no staging pods to ask";
+    } else {
+        for (const auto& r : h.pods)
+            if (!r.passed()) {
+                failing = &r;
+                break;
+            }
+        if (failing) {
+            why = failing->target + " " + failing->sentence;
+            const auto more =
+                std::count_if(h.pods.begin(), h.pods.end(), [](const HealthResult& r) { return !r.passed(); });
+            if (more > 1)
+                why += ", and " + std::to_string(more - 1) + " more";
+        }
+    }
+    const std::string asked = "GET " + h.spec.path + " on port " + h.spec.port;
+    if (why.empty()) {
+        c.holds = true;
+        c.text = what + " (" + asked + ": " + std::to_string(h.pods.size()) + " of " + std::to_string(h.pods.size()) +
+                 " answered " + std::to_string(h.spec.expectStatus) + ")";
+        return c;
+    }
+    if (skip) {
+        c.holds = true;
+        c.text = what + ": skipped, as you chose (" + why + ")";
+        return c;
+    }
+    c.holds = false;
+    c.permission = failing && failing->forbidden;
+    c.text = what + " (" + why + ")";
+    return c;
+}
 
 char selectedSlot(const kube::Service& svc, const std::optional<kube::Deployment>& a,
                   const std::optional<kube::Deployment>& b, bool* both)
@@ -149,10 +207,11 @@ std::vector<ServiceSpec> swapMembers(SwapPlan::Kind kind, const std::string& ser
 }
 
 SwapPlan planSwap(SwapPlan::Kind kind, const std::string& service, const std::vector<ServiceSpec>& members,
-                  const std::vector<SwapFacts>& facts, char expectLive)
+                  const std::vector<SwapFacts>& facts, char expectLive, bool skipHealthCheck)
 {
     SwapPlan plan;
     plan.kind = kind;
+    plan.skipHealthCheck = skipHealthCheck && kind == SwapPlan::Kind::Swap;
     plan.service = service;
     if (members.empty() || facts.size() != members.size()) {
         plan.checks.push_back({"There is a service named " + service + " (check its name and the namespace)", false});
@@ -189,8 +248,13 @@ std::optional<SwapOutcome> refuseFreshSwap(const SwapPlan& confirmed, const Swap
         return swapOutcome(SwapOutcome::Status::Conflict,
                            changed + d.why + ". Nothing was changed; look again and confirm what you see.");
     if (!fresh.allowed()) {
-        // The plan held when it was confirmed; what fails now changed since.
         const Check* f = fresh.firstFailure();
+        // The health check is taken again at execute: a pod that stopped answering refuses the swap.
+        if (f && f->health && !f->permission)
+            return swapOutcome(SwapOutcome::Status::Refused,
+                               "Refused: " + f->text +
+                                   ". Nothing was changed; fix the release, or swap without the health check.");
+        // The plan held when it was confirmed; what fails now changed since.
         const bool forbidden = f && f->permission;
         return swapOutcome(forbidden ? SwapOutcome::Status::Forbidden : SwapOutcome::Status::Conflict,
                            (forbidden ? std::string("Refused: ") : changed) +
@@ -224,6 +288,8 @@ kube::HistoryEntry swapHistoryEntry(const SwapPlan& plan, const SwapMember& m, c
     entry.service = m.spec.name;
     entry.from = m.from.record();
     entry.to = m.to.record();
+    if (plan.kind == SwapPlan::Kind::Swap)
+        entry.healthCheck = m.healthCheck;
     return entry;
 }
 

@@ -5,6 +5,7 @@
 // Deployer only gather the facts and send the patches; tests/unit/tst_*rules.cpp table-test these.
 
 #include "deploy.h"
+#include "health.h"
 #include "kube/objects.h"
 #include "net/error.h"
 #include "swap.h"
@@ -16,6 +17,13 @@
 
 namespace model {
 
+// The app's health check of the staging slot's pods, asked when a swap is planned.
+struct HealthFacts {
+    HealthSpec spec;                // not configured: the service has no health check
+    std::vector<HealthResult> pods; // every pod of the staging slot, in order
+    std::string error;              // the pods could not be listed: why
+};
+
 // Everything a swap plan needs about one service, read fresh.
 struct SwapFacts {
     std::optional<kube::Service> live, staging;
@@ -23,6 +31,7 @@ struct SwapFacts {
     std::optional<kube::Error> error; // a read that failed other than with 404
     bool mayPatchLive = false, mayPatchStaging = false, mayRecord = false;
     bool liveHasAnnotations = false;
+    std::optional<HealthFacts> health; // swaps only; absent: not asked
 };
 
 // The services a plan of `kind` for `service` covers: a repair mends one service, a swap or a
@@ -31,9 +40,14 @@ std::vector<ServiceSpec> swapMembers(SwapPlan::Kind kind, const std::string& ser
                                      const std::vector<ServiceSpec>& known);
 
 // The plan of a swap, rollback or repair; `facts[i]` was read for `members[i]`. `expectLive`:
-// refuse (as changed) unless live is on this slot ('a'/'b'; 0 for any).
+// refuse (as changed) unless live is on this slot ('a'/'b'; 0 for any). A swap of a member with a
+// health check also requires every staging pod to pass it, unless `skipHealthCheck` (the person
+// chose to swap without it; the plan and the history say so). Rollback and repair have no such gate.
 SwapPlan planSwap(SwapPlan::Kind kind, const std::string& service, const std::vector<ServiceSpec>& members,
-                  const std::vector<SwapFacts>& facts, char expectLive);
+                  const std::vector<SwapFacts>& facts, char expectLive, bool skipHealthCheck = false);
+
+// The health check of one member's staging pods as a check of the plan.
+Check healthCheckOf(const std::string& service, const HealthFacts& health, bool skip);
 
 // The slot a Service selects among the two slot Deployments: 'a', 'b', or 0 with `*both` set when
 // it selects both (and clear when it selects neither).

@@ -122,7 +122,9 @@ void ServiceActions::replan()
                 return;
             slot.planned = true;
             slot.visible = visible;
-            slot.enabled = plan.allowed();
+            // A swap whose only failure is the health check opens the confirm dialog, where the
+            // person may choose, explicitly, to swap without it.
+            slot.enabled = plan.allowed() || plan.onlyHealthCheckFails();
             const Check* f = plan.firstFailure();
             slot.reason = f ? f->text : std::string();
             slot.plan = std::move(plan);

@@ -107,6 +107,7 @@ YAML::Node mapAt(const YAML::Node& parent, const char* key, const std::string& p
     return n;
 }
 
+// A whole number in [low, high]; `unit` follows the number in the message (" seconds").
 int wholeIn(const YAML::Node& parent, const char* key, const std::string& path, int low, int high, const char* unit)
 {
     const YAML::Node n = parent[key];
@@ -114,7 +115,8 @@ int wholeIn(const YAML::Node& parent, const char* key, const std::string& path, 
     try {
         v = n.as<int>();
     } catch (const YAML::Exception&) {
-        throw ConfigError{"\"" + path + key + "\" must be a whole number" + unit, n.Mark().line + 1};
+        throw ConfigError{"\"" + path + key + "\" must be a whole number" + (*unit ? std::string(" of") + unit : ""),
+                          n.Mark().line + 1};
     }
     if (v < low || v > high)
         throw ConfigError{"\"" + path + key + "\" must be between " + std::to_string(low) + " and " +
@@ -150,11 +152,11 @@ HealthConfig parseHealth(const YAML::Node& h, const std::string& path)
         c.path = p;
     }
     if (present(h, "expectStatus"))
-        c.expectStatus = wholeIn(h, "expectStatus", path, 100, 599, " (an HTTP status)");
+        c.expectStatus = wholeIn(h, "expectStatus", path, 100, 599, "");
     if (present(h, "timeoutSeconds"))
-        c.timeoutSeconds = wholeIn(h, "timeoutSeconds", path, 1, 60, " of seconds");
+        c.timeoutSeconds = wholeIn(h, "timeoutSeconds", path, 1, 60, " seconds");
     if (present(h, "intervalSeconds"))
-        c.intervalSeconds = wholeIn(h, "intervalSeconds", path, 1, 3600, " of seconds");
+        c.intervalSeconds = wholeIn(h, "intervalSeconds", path, 1, 3600, " seconds");
     return c;
 }
 

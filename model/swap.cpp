@@ -1,5 +1,6 @@
 #include "swap.h"
 
+#include "health.h"
 #include "imageref.h"
 #include "release.h"
 #include "rules.h"
@@ -100,6 +101,17 @@ const Check* firstFailedCheck(const std::vector<Check>& checks)
     return nullptr;
 }
 
+bool SwapPlan::healthCheckFails() const
+{
+    return std::any_of(checks.begin(), checks.end(), [](const Check& c) { return c.health && !c.holds; });
+}
+
+bool SwapPlan::onlyHealthCheckFails() const
+{
+    return !members.empty() && healthCheckFails() &&
+           std::all_of(checks.begin(), checks.end(), [](const Check& c) { return c.holds || c.health; });
+}
+
 const Check* SwapPlan::firstFailure() const
 {
     return firstFailedCheck(checks);
@@ -131,6 +143,8 @@ json SwapPlan::toJson() const
               {"group", group},
               {"user", user},
               {"allowed", allowed()}};
+    if (skipHealthCheck)
+        j.emplace("skipHealthCheck", true);
     json memberList = json::array(), checkList = json::array();
     for (const auto& m : members)
         memberList.push_back({{"service", m.spec.name},
@@ -138,7 +152,8 @@ json SwapPlan::toJson() const
                               {"liveFrom", std::string(1, m.liveFrom ? m.liveFrom : '-')},
                               {"liveTo", std::string(1, m.liveTo ? m.liveTo : '-')},
                               {"from", m.from.toJson()},
-                              {"to", m.to.toJson()}});
+                              {"to", m.to.toJson()},
+                              {"healthCheck", m.healthCheck}});
     for (const auto& c : checks)
         checkList.push_back({{"check", c.text}, {"holds", c.holds}});
     if (!members.empty())
@@ -171,7 +186,7 @@ std::string SwapPlan::describe() const
 }
 
 Swapper::Swapper(kube::Client* client, std::vector<ServiceSpec> group, QObject* parent)
-    : QObject(parent), m_client(client), m_group(std::move(group))
+    : QObject(parent), m_client(client), m_prober(new HealthProber(client, 8, this)), m_group(std::move(group))
 {
 }
 
@@ -256,28 +271,89 @@ void Swapper::readServices(const ServiceSpec& spec, std::shared_ptr<SwapFacts> r
 
 void Swapper::plan(SwapPlan::Kind kind, const std::string& service, char expectLive, std::function<void(SwapPlan)> done)
 {
+    plan(kind, service, expectLive, false, std::move(done));
+}
+
+void Swapper::plan(SwapPlan::Kind kind, const std::string& service, char expectLive, bool skipHealthCheck,
+                   std::function<void(SwapPlan)> done)
+{
     const std::vector<ServiceSpec> members = swapMembers(kind, service, m_group);
     if (members.empty()) {
-        done(planSwap(kind, service, members, {}, expectLive));
+        done(planSwap(kind, service, members, {}, expectLive, skipHealthCheck));
         return;
     }
     auto facts = std::make_shared<std::vector<SwapFacts>>(members.size());
     auto user = std::make_shared<std::string>();
     auto count = std::make_shared<Countdown>(Countdown{static_cast<int>(members.size()) + 1, [=] {
-                                                           SwapPlan plan =
-                                                               planSwap(kind, service, members, *facts, expectLive);
+                                                           SwapPlan plan = planSwap(kind, service, members, *facts,
+                                                                                    expectLive, skipHealthCheck);
                                                            plan.user = *user;
                                                            done(std::move(plan));
                                                        }});
-    for (std::size_t i = 0; i < members.size(); ++i)
-        readMember(members[i], [facts, i, count](std::shared_ptr<SwapFacts> read) {
-            (*facts)[i] = std::move(*read);
-            count->tick();
+    QPointer<Swapper> self(this);
+    for (std::size_t i = 0; i < members.size(); ++i) {
+        const ServiceSpec spec = members[i];
+        readMember(spec, [self, kind, spec, facts, i, count](std::shared_ptr<SwapFacts> read) {
+            auto store = [facts, i, count, read] {
+                (*facts)[i] = std::move(*read);
+                count->tick();
+            };
+            // The health check is asked once the Services and slots are known: it needs the live
+            // Service's annotations and the staging slot's pods. A rollback or repair has no gate.
+            if (self && kind == SwapPlan::Kind::Swap)
+                self->readHealth(spec, read, store);
+            else
+                store();
         });
+    }
     m_client->whoAmI([user, count](kube::Result<kube::UserInfo> who) {
         if (who)
             *user = who->username;
         count->tick();
+    });
+}
+
+void Swapper::readHealth(const ServiceSpec& spec, std::shared_ptr<SwapFacts> read, std::function<void()> done)
+{
+    HealthFacts h;
+    h.spec = healthSpecFor(spec, read->live ? &*read->live : nullptr, nullptr);
+    bool both = false;
+    const char staging = read->staging && !read->error ? selectedSlot(*read->staging, read->a, read->b, &both) : 0;
+    const std::optional<kube::Deployment>& d = staging == 'a' ? read->a : read->b;
+    if (!h.spec.configured() || !staging || !d) {
+        // Nothing to ask: no check, or the plan fails on the Services and slots already.
+        read->health = std::move(h);
+        done();
+        return;
+    }
+    std::string selector;
+    for (const auto& [k, v] : d->selector)
+        selector += (selector.empty() ? "" : ",") + k + "=" + v;
+    kube::ListOptions options;
+    options.labelSelector = selector;
+    QPointer<Swapper> self(this);
+    m_client->list(kube::resources::pods, spec.ns, options, [=](kube::Result<json> r) {
+        if (!self)
+            return;
+        if (!r) {
+            HealthFacts failed = h;
+            failed.error = "the staging pods cannot be listed: " + r.error().message;
+            read->health = std::move(failed);
+            done();
+            return;
+        }
+        std::vector<kube::Pod> pods;
+        for (auto& p : kube::parseItems(r.value(), kube::parsePod))
+            if (p.meta.deletionTimestamp.empty())
+                pods.push_back(std::move(p));
+        std::sort(pods.begin(), pods.end(),
+                  [](const kube::Pod& x, const kube::Pod& y) { return x.meta.name < y.meta.name; });
+        self->m_prober->checkPods(pods, h.spec, [=](std::vector<HealthResult> results) {
+            HealthFacts asked = h;
+            asked.pods = std::move(results);
+            read->health = std::move(asked);
+            done();
+        });
     });
 }
 
@@ -374,7 +450,7 @@ void Swapper::executeFresh(const SwapPlan& confirmed, std::function<void(const s
     QPointer<Swapper> self(this);
     const char expect =
         confirmed.kind == SwapPlan::Kind::Repair || confirmed.members.empty() ? 0 : confirmed.members.front().liveFrom;
-    plan(confirmed.kind, confirmed.service, expect, [=, this](SwapPlan fresh) {
+    plan(confirmed.kind, confirmed.service, expect, confirmed.skipHealthCheck, [=, this](SwapPlan fresh) {
         if (!self)
             return;
         if (auto refused = refuseFreshSwap(confirmed, fresh)) {

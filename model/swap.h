@@ -17,6 +17,7 @@ namespace model {
 
 struct SwapFacts;
 struct EndpointFacts;
+class HealthProber;
 
 constexpr std::size_t historyCap = 20;       // entries kept on a live Service
 constexpr std::size_t deployHistoryCap = 10; // entries kept on a Deployment
@@ -41,6 +42,7 @@ struct SwapMember {
     SlotFacts from, to;            // the slots' contents: `from` is live now, `to` goes live
     std::string liveHistory;       // the live Service's history annotation as read
     bool liveHasAnnotations = false;
+    std::string healthCheck = "none"; // the staging pods' health check: "passed", "skipped" or "none"
 };
 
 struct Check {
@@ -48,6 +50,7 @@ struct Check {
     bool holds = false;
     bool permission = false; // a failed permission check (exit code 4 on the command line)
     bool changed = false;    // fails when the state moved on since it was expected (exit code 5)
+    bool health = false;     // the app's health check of the staging pods: the person may skip it
 };
 
 // The first check that does not hold, or nullptr when all hold.
@@ -63,9 +66,13 @@ struct SwapPlan {
     std::vector<SwapMember> members;
     std::vector<std::string> memberKeys; // "namespace/name" of every service planned, passing or not
     std::vector<Check> checks;
-    std::string user; // as the API server knows them (SelfSubjectReview)
+    std::string user;             // as the API server knows them (SelfSubjectReview)
+    bool skipHealthCheck = false; // the person chose to swap without the staging pods' health check
 
     bool allowed() const;
+    // A health check fails, and it is the only thing that does: swapping without it would go ahead.
+    bool onlyHealthCheckFails() const;
+    bool healthCheckFails() const;
     const Check* firstFailure() const;
     bool refusedForPermission() const;
     bool refusedAsChanged() const;
@@ -93,8 +100,12 @@ class Swapper : public QObject {
 public:
     Swapper(kube::Client* client, std::vector<ServiceSpec> group, QObject* parent = nullptr);
 
-    // `expectLive`: refuse unless live is on this slot now ('a'/'b'; 0 for any).
+    // `expectLive`: refuse unless live is on this slot now ('a'/'b'; 0 for any). A swap asks the
+    // staging pods' health check of every member that has one (at most 8 requests at a time).
     void plan(SwapPlan::Kind kind, const std::string& service, char expectLive, std::function<void(SwapPlan)> done);
+    // `skipHealthCheck`: the person chose to swap without the health check (it is still asked and shown).
+    void plan(SwapPlan::Kind kind, const std::string& service, char expectLive, bool skipHealthCheck,
+              std::function<void(SwapPlan)> done);
     // Re-checks `confirmed` on fresh reads, then patches, then verifies the live endpoints.
     void execute(const SwapPlan& confirmed, std::function<void(const std::string&)> progress,
                  std::function<void(SwapOutcome)> done);
@@ -124,6 +135,7 @@ private:
                       std::function<void(SwapOutcome)> done);
     void readMember(const ServiceSpec& spec, std::function<void(std::shared_ptr<struct SwapFacts>)> done);
     void readServices(const ServiceSpec& spec, std::shared_ptr<struct SwapFacts> read, std::function<void()> tick);
+    void readHealth(const ServiceSpec& spec, std::shared_ptr<struct SwapFacts> read, std::function<void()> done);
     void patchLive(std::shared_ptr<Run> run, std::size_t i);
     void patchStaging(std::shared_ptr<Run> run, std::size_t i, int attempt);
     void stagingPatched(std::shared_ptr<Run> run);
@@ -134,6 +146,7 @@ private:
     void recordEvent(const SwapPlan& plan, const SwapMember& m, std::function<void()> done);
 
     kube::Client* m_client;
+    HealthProber* m_prober;
     std::vector<ServiceSpec> m_group;
     std::function<void(const std::string&, std::function<void()>)> m_betweenReads;
     std::function<void(std::function<void()>)> m_betweenPatches;

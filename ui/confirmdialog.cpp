@@ -2,6 +2,7 @@
 
 #include "style.h"
 
+#include <QCheckBox>
 #include <QDialogButtonBox>
 #include <QKeyEvent>
 #include <QLabel>
@@ -76,6 +77,20 @@ ConfirmDialog::ConfirmDialog(const model::SwapPlan& plan, QWidget* parent) : QDi
     checkLabel->setWordWrap(true);
     layout->addWidget(checkLabel);
 
+    if (plan.kind == model::SwapPlan::Kind::Swap && plan.healthCheckFails()) {
+        m_skipHealth = new QCheckBox(tr("Swap without the health check"), this);
+        m_skipHealth->setObjectName(QStringLiteral("skipHealthCheck"));
+        m_skipHealth->setToolTip(tr("A staging pod does not answer the app's health check (see above). Tick this to "
+                                    "swap anyway; the history records that the check was skipped."));
+        // Only the health check may be skipped: with anything else failing, the box cannot help.
+        m_skipHealth->setEnabled(plan.onlyHealthCheckFails());
+        connect(m_skipHealth, &QCheckBox::toggled, this, [this](bool on) {
+            m_plan.skipHealthCheck = on;
+            updateConfirm();
+        });
+        layout->addWidget(m_skipHealth);
+    }
+
     auto* who = new QLabel(tr("You act as <b>%1</b>, as the API server knows you. The change is recorded with "
                               "that name.")
                                .arg(q(plan.user.empty() ? std::string("(unknown)") : plan.user)),
@@ -108,18 +123,23 @@ ConfirmDialog::ConfirmDialog(const model::SwapPlan& plan, QWidget* parent) : QDi
     cancel->setAutoDefault(false);
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
-    connect(m_name, &QLineEdit::textChanged, this, [this](const QString& text) {
-        m_confirm->setEnabled(text == QString::fromStdString(m_plan.service) && m_plan.allowed());
-    });
+    connect(m_name, &QLineEdit::textChanged, this, &ConfirmDialog::updateConfirm);
     layout->addWidget(buttons);
     m_summary = members->text();
+}
+
+void ConfirmDialog::updateConfirm()
+{
+    const bool passes = m_plan.allowed() || (m_plan.skipHealthCheck && m_plan.onlyHealthCheckFails());
+    m_confirm->setEnabled(m_name->text() == QString::fromStdString(m_plan.service) && passes);
 }
 
 void ConfirmDialog::keyPressEvent(QKeyEvent* event)
 {
     const bool enter = event->key() == Qt::Key_Return || event->key() == Qt::Key_Enter;
     if (enter && (event->modifiers() & ~Qt::KeypadModifier) == Qt::NoModifier) {
-        // The confirm button is enabled exactly when the name matches and the plan is allowed.
+        // The confirm button is enabled exactly when the name matches and the plan is allowed (or
+        // only the health check fails and the person ticked to swap without it).
         if (m_confirm->isEnabled())
             m_confirm->click();
         event->accept();

@@ -4,6 +4,7 @@
 
 #include <QDialog>
 
+class QCheckBox;
 class QLineEdit;
 class QPushButton;
 
@@ -12,6 +13,9 @@ namespace ui {
 // Confirms a swap, rollback or repair with the facts that matter: every service that moves,
 // from and to which image, digest, commit and build time, readiness, and who the API server
 // says you are. The service name must be typed; the dangerous button stays disabled until then.
+// When the staging pods fail the app's health check (and nothing else fails), a checkbox "Swap
+// without the health check" appears, and only with it ticked does the button enable; the plan
+// handed on then says so, and the history records it.
 class ConfirmDialog : public QDialog {
     Q_OBJECT
 
@@ -20,6 +24,7 @@ public:
     const model::SwapPlan& plan() const { return m_plan; }
     QLineEdit* nameField() const { return m_name; }
     QPushButton* confirmButton() const { return m_confirm; }
+    QCheckBox* skipHealthCheckBox() const { return m_skipHealth; } // nullptr unless the health check fails
     QString summaryText() const;
 
 protected:
@@ -28,7 +33,10 @@ protected:
     void keyPressEvent(QKeyEvent* event) override;
 
 private:
+    void updateConfirm();
+
     model::SwapPlan m_plan;
+    QCheckBox* m_skipHealth = nullptr;
     QLineEdit* m_name;
     QPushButton* m_confirm;
     QString m_summary;

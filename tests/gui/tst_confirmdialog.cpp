@@ -2,6 +2,7 @@
 // (and the plan allows it), and otherwise leaves the dialog open; Escape cancels.
 #include "ui/confirmdialog.h"
 
+#include <QCheckBox>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -25,6 +26,17 @@ model::SwapPlan planFor(const std::string& service, bool allowed)
     plan.members.push_back(m);
     plan.checks.push_back({"staging is rolled out and ready", true});
     plan.checks.push_back({"you may patch the Services", allowed, !allowed});
+    return plan;
+}
+
+// A swap whose staging pod fails the app's health check; `alsoForbidden`: a permission fails too.
+model::SwapPlan unhealthyPlan(bool alsoForbidden)
+{
+    model::SwapPlan plan = planFor("uro", !alsoForbidden);
+    model::Check health;
+    health.text = "Every staging pod of uro answers the health check (uro-b-2 answered 500, expected 200)";
+    health.health = true;
+    plan.checks.push_back(health);
     return plan;
 }
 
@@ -75,6 +87,54 @@ private Q_SLOTS:
         QTest::keyClick(dialog.nameField(), Qt::Key_Return);
         QVERIFY(dialog.isVisible());
         QCOMPARE(finished.count(), 0);
+    }
+
+    // The gate before the swap: only the explicit checkbox lets a swap past a failing health check.
+    void failingHealthCheckNeedsTheCheckbox()
+    {
+        ui::ConfirmDialog dialog(unhealthyPlan(false));
+        QSignalSpy accepted(&dialog, &QDialog::accepted);
+        dialog.open();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        QCheckBox* skip = dialog.skipHealthCheckBox();
+        QVERIFY(skip);
+        QCOMPARE(skip->objectName(), QStringLiteral("skipHealthCheck"));
+        QCOMPARE(skip->text(), QStringLiteral("Swap without the health check"));
+        QVERIFY(skip->isVisible());
+        QVERIFY(!skip->isChecked());
+        QTest::keyClicks(dialog.nameField(), QStringLiteral("uro"));
+        QVERIFY(!dialog.confirmButton()->isEnabled());
+        QTest::keyClick(dialog.nameField(), Qt::Key_Return);
+        QCOMPARE(accepted.count(), 0);
+        skip->click();
+        QVERIFY(dialog.confirmButton()->isEnabled());
+        QVERIFY(dialog.plan().skipHealthCheck);
+        skip->click(); // and unticked again
+        QVERIFY(!dialog.confirmButton()->isEnabled());
+        QVERIFY(!dialog.plan().skipHealthCheck);
+        skip->click();
+        QTest::keyClick(dialog.nameField(), Qt::Key_Return);
+        QCOMPARE(accepted.count(), 1);
+        QVERIFY(dialog.plan().skipHealthCheck);
+    }
+
+    void checkboxCannotSkipOtherFailures()
+    {
+        ui::ConfirmDialog dialog(unhealthyPlan(true));
+        dialog.open();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        QVERIFY(dialog.skipHealthCheckBox());
+        QVERIFY(!dialog.skipHealthCheckBox()->isEnabled());
+        dialog.skipHealthCheckBox()->setChecked(true);
+        QTest::keyClicks(dialog.nameField(), QStringLiteral("uro"));
+        QVERIFY(!dialog.confirmButton()->isEnabled());
+    }
+
+    void noCheckboxWhenTheHealthCheckPasses()
+    {
+        ui::ConfirmDialog dialog(planFor("uro", true));
+        QVERIFY(!dialog.skipHealthCheckBox());
+        QVERIFY(!dialog.findChild<QCheckBox*>(QStringLiteral("skipHealthCheck")));
     }
 
     void escapeCancels()

@@ -244,6 +244,35 @@ private Q_SLOTS:
         QVERIFY(!plain.contains("result")); // absent unless set
     }
 
+    // The health check's outcome on a swap entry is optional and younger than the rest: absent in
+    // older entries, and a value of another type is ignored rather than making the entry unreadable.
+    void healthCheckIsDecodedTolerantly()
+    {
+        auto one = [](const std::string& text) { return kube::decodeHistory(text).at(0); };
+        const auto skipped = one(R"([{"at":"t","action":"swap","healthCheck":"skipped"}])");
+        QVERIFY(skipped.readable());
+        QCOMPARE(skipped.healthCheck, std::string("skipped"));
+        QCOMPARE(skipped.toJson().value("healthCheck", ""), std::string("skipped"));
+        const auto older = one(R"([{"at":"t","action":"swap"}])");
+        QVERIFY(older.readable());
+        QVERIFY(older.healthCheck.empty());
+        QVERIFY(!older.toJson().contains("healthCheck"));
+        for (const char* wrong : {R"([{"at":"t","action":"swap","healthCheck":5}])",
+                                  R"([{"at":"t","action":"swap","healthCheck":{"x":1}}])",
+                                  R"([{"at":"t","action":"swap","healthCheck":null}])"}) {
+            const auto e = one(wrong);
+            QVERIFY2(e.readable(), wrong);
+            QCOMPARE(e.action, std::string("swap"));
+            QVERIFY(e.healthCheck.empty());
+        }
+        // Written and read back.
+        kube::HistoryEntry e;
+        e.at = "t";
+        e.action = "swap";
+        e.healthCheck = "passed";
+        QCOMPARE(one(kube::appendHistory("", e, 20)).healthCheck, std::string("passed"));
+    }
+
     void unreadableEntryKeepsItsTime()
     {
         const auto entries = kube::decodeHistory(R"([{"at":"2026-01-01T00:00:00Z","user":5}])");

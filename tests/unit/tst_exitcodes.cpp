@@ -1,5 +1,6 @@
 // The command line's exit codes come from one table in app/: every outcome and refusal, as the
-// README lists them (0 done, 1 other, 2 usage, 3 refused, 4 forbidden, 5 changed since read).
+// README lists them (0 done, 1 other, 2 usage, 3 refused, 4 forbidden, 5 changed since read,
+// 6 unhealthy).
 #include "app/exitcodes.h"
 
 #include <QTest>
@@ -85,6 +86,26 @@ private Q_SLOTS:
         e.httpStatus = 500;
         e.reason.clear();
         QCOMPARE(app::exitCode(e), 1);
+    }
+
+    void healthChecks()
+    {
+        using K = model::HealthResult::Kind;
+        auto result = [](K kind, bool forbidden = false) {
+            model::HealthResult r;
+            r.kind = kind;
+            r.forbidden = forbidden;
+            return r;
+        };
+        const auto pass = result(K::Pass), fail = result(K::Fail), forbidden = result(K::Unknown, true),
+                   unknown = result(K::Unknown);
+        QCOMPARE(app::exitCode(std::vector<model::HealthResult>{pass, pass}), 0);
+        QCOMPARE(app::exitCode(std::vector<model::HealthResult>{pass, fail}), 6);
+        QCOMPARE(app::Unhealthy, 6);
+        // A failure decides over a check that could not be asked.
+        QCOMPARE(app::exitCode(std::vector<model::HealthResult>{forbidden, fail, unknown}), 6);
+        QCOMPARE(app::exitCode(std::vector<model::HealthResult>{pass, forbidden, unknown}), 4);
+        QCOMPARE(app::exitCode(std::vector<model::HealthResult>{pass, unknown}), 1);
     }
 };
 

@@ -250,6 +250,26 @@ private Q_SLOTS:
         const auto j = model::refuseFreshSwap(confirmed, joined);
         QCOMPARE(int(j->status), int(SwapStatus::Conflict));
         QVERIFY(j->message.find("uro-extra (namespace uro) is now part of the group") != std::string::npos);
+
+        // The health check is asked again at execute: a staging pod that stopped answering since
+        // the confirm refuses the swap (exit 3), naming the pod; skipped, it goes ahead.
+        facts = swapFacts("uro");
+        model::HealthFacts h;
+        h.spec.port = "4000";
+        model::HealthResult bad;
+        bad.target = "uro-b-2";
+        bad.kind = model::HealthResult::Kind::Fail;
+        bad.sentence = "answered 500, expected 200";
+        h.pods = {bad};
+        facts.health = h;
+        const auto unhealthy = model::refuseFreshSwap(
+            confirmed, model::planSwap(model::SwapPlan::Kind::Swap, "uro", {spec("uro")}, {facts}, 'a'));
+        QVERIFY(unhealthy);
+        QCOMPARE(int(unhealthy->status), int(SwapStatus::Refused));
+        QVERIFY2(unhealthy->message.find("uro-b-2 answered 500, expected 200") != std::string::npos,
+                 unhealthy->message.c_str());
+        QVERIFY(!model::refuseFreshSwap(
+            confirmed, model::planSwap(model::SwapPlan::Kind::Swap, "uro", {spec("uro")}, {facts}, 'a', true)));
     }
 
     void swapSentences()

@@ -25,8 +25,11 @@ services:
     image: ghcr.io/v-sekai/uro
     runsMigrationsAtStart: true
     stagingSharesLiveDatabase: true
+    health: {port: 4000, path: /ready, expectStatus: 204, timeoutSeconds: 3, intervalSeconds: 30}
   - name: uro-frontend
     namespace: prod
+    health:
+      port: http
 )",
                                                  "/etc/sb.yaml");
         QVERIFY2(c, c ? "" : c.error().message.c_str());
@@ -43,12 +46,20 @@ services:
         QCOMPARE(u.sandboxDeployment, std::string("uro-dev"));
         QCOMPARE(u.imageRepository, std::string("ghcr.io/v-sekai/uro"));
         QVERIFY(u.runsMigrationsAtStart && u.stagingSharesLiveDatabase);
+        QCOMPARE(u.health.port.value_or(""), std::string("4000"));
+        QCOMPARE(u.health.path.value_or(""), std::string("/ready"));
+        QCOMPARE(u.health.expectStatus.value_or(0), 204);
+        QCOMPARE(u.health.timeoutSeconds.value_or(0), 3);
+        QCOMPARE(u.health.intervalSeconds.value_or(0), 30);
         const auto& f = c->services[1];
         QCOMPARE(f.slotA, std::string("uro-frontend-a"));
         QCOMPARE(f.stagingService, std::string("uro-frontend-staging"));
         QCOMPARE(f.sandboxNamespace, std::string("uro-frontend-sandbox"));
         QCOMPARE(f.group, std::string("uro-frontend"));
         QVERIFY(!f.runsMigrationsAtStart);
+        // Fields not named stay unset, so the live Service's annotations fill them.
+        QCOMPARE(f.health.port.value_or(""), std::string("http"));
+        QVERIFY(!f.health.path && !f.health.expectStatus && !f.health.timeoutSeconds && !f.health.intervalSeconds);
     }
 
     void errors_data()
@@ -75,6 +86,22 @@ services:
                                             << 2 << "\"watchAfterSwapSeconds\" must be a whole number of seconds";
         QTest::newRow("watch negative") << "watchAfterSwapSeconds: -1\n" << 1 << "between 0 (no watch) and 86400";
         QTest::newRow("watch too long") << "watchAfterSwapSeconds: 90000\n" << 1 << "between 0 (no watch) and 86400";
+        const char* head = "services:\n  - name: uro\n    namespace: a\n    health:\n";
+        QTest::newRow("health: unknown key") << QString::fromLatin1(head) + "      port: 4000\n      url: /x\n"
+                                             << 6 << "unknown key \"services[0].health.url\"";
+        QTest::newRow("health: port out of range") << QString::fromLatin1(head) + "      port: 70000\n"
+                                                   << 5 << "\"services[0].health.port\" must be between 1 and 65535";
+        QTest::newRow("health: path without slash")
+            << QString::fromLatin1(head) + "      port: 4000\n      path: health\n"
+            << 6 << "\"services[0].health.path\" must start with /";
+        QTest::newRow("health: status not a number")
+            << QString::fromLatin1(head) + "      port: 4000\n      expectStatus: ok\n"
+            << 6 << "\"services[0].health.expectStatus\" must be a whole number";
+        QTest::newRow("health: timeout out of range")
+            << QString::fromLatin1(head) + "      port: 4000\n      timeoutSeconds: 0\n"
+            << 6 << "\"services[0].health.timeoutSeconds\" must be between 1 and 60 seconds";
+        QTest::newRow("health: not a mapping") << "services:\n  - name: uro\n    namespace: a\n    health: 4000\n"
+                                               << 4 << "\"services[0].health\" must be a mapping";
     }
 
     void errors()

@@ -27,6 +27,22 @@ std::string historyWith(char from, const std::string& image)
     return kube::appendHistory("", e, model::historyCap);
 }
 
+// The staging pods' health check as asked: each pod passes, or fails with `sentence`.
+model::HealthFacts healthFacts(const std::vector<std::pair<std::string, std::string>>& pods)
+{
+    model::HealthFacts h;
+    h.spec.port = "4000";
+    h.spec.source = "annotations on Service uro";
+    for (const auto& [name, failure] : pods) {
+        model::HealthResult r;
+        r.target = name;
+        r.kind = failure.empty() ? model::HealthResult::Kind::Pass : model::HealthResult::Kind::Fail;
+        r.sentence = failure.empty() ? "answered 200 in 3 ms" : failure;
+        h.pods.push_back(r);
+    }
+    return h;
+}
+
 std::string imageOf(const std::string& deploymentName)
 {
     return model::slotFacts('a', deploymentName, deployment(deploymentName)).image;
@@ -270,6 +286,125 @@ private Q_SLOTS:
             "You may not.", true);
     }
     void repair() { check(); }
+
+    // The gate before the swap: the staging pods' health check, per member that has one. Columns:
+    // the kind, the members, a change to their facts, skip; whether allowed, a part of the health
+    // check's text ("" when there must be none), whether that is a permission failure, and what
+    // the history records for the first member.
+    void health_data()
+    {
+        QTest::addColumn<int>("kind");
+        QTest::addColumn<QStringList>("members");
+        QTest::addColumn<Change>("change");
+        QTest::addColumn<bool>("skip");
+        QTest::addColumn<bool>("allowed");
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<bool>("permission");
+        QTest::addColumn<QString>("recorded");
+
+        const QStringList uro{QStringLiteral("uro")};
+        const QStringList group{QStringLiteral("uro"), QStringLiteral("uro-frontend")};
+        const Change twoPass = [](auto& f) { f[0].health = healthFacts({{"uro-b-1", ""}, {"uro-b-2", ""}}); };
+        const Change oneFails = [](auto& f) {
+            f[0].health = healthFacts({{"uro-b-1", ""}, {"uro-b-2", "answered 500, expected 200"}});
+        };
+        QTest::newRow("all pass") << int(Kind::Swap) << uro << twoPass << false << true
+                                  << "Every staging pod of uro answers the health check (GET /health on port 4000: 2 "
+                                     "of 2 answered 200)"
+                                  << false << "passed";
+        QTest::newRow("one fails: refused, naming the pod")
+            << int(Kind::Swap) << uro << oneFails << false << false
+            << "Every staging pod of uro answers the health check (uro-b-2 answered 500, expected 200)" << false
+            << "failed";
+        QTest::newRow("one fails, skipped: allowed and recorded")
+            << int(Kind::Swap) << uro << oneFails << true << true
+            << "skipped, as you chose (uro-b-2 answered 500, expected 200)" << false << "skipped";
+        QTest::newRow("all pass, skip asked: passed is recorded")
+            << int(Kind::Swap) << uro << twoPass << true << true << "2 of 2 answered 200" << false << "passed";
+        QTest::newRow("slow and closed: the first is named, the rest counted")
+            << int(Kind::Swap) << uro << Change([](auto& f) {
+                   f[0].health = healthFacts({{"uro-b-1", "did not answer within 2 s"},
+                                              {"uro-b-2", "closed the connection without answering"}});
+               })
+            << false << false << "(uro-b-1 did not answer within 2 s, and 1 more)" << false << "failed";
+        QTest::newRow("no check configured: no check added") << int(Kind::Swap) << uro << Change([](auto& f) {
+            f[0].health = model::HealthFacts{};
+            f[0].health->pods = healthFacts({{"uro-b-1", "answered 500, expected 200"}}).pods;
+        }) << false << true << "" << false << "none";
+        QTest::newRow("not asked: no check added")
+            << int(Kind::Swap) << uro << Change() << false << true << "" << false << "none";
+        QTest::newRow("no staging pods") << int(Kind::Swap) << uro
+                                         << Change([](auto& f) { f[0].health = healthFacts({}); }) << false << false
+                                         << "(there are no staging pods to ask)" << false << "failed";
+        QTest::newRow("pods cannot be listed") << int(Kind::Swap) << uro << Change([](auto& f) {
+            f[0].health = healthFacts({});
+            f[0].health->error = "the staging pods cannot be listed: Nothing answers.";
+        }) << false << false << "cannot be listed"
+                                               << false << "failed";
+        QTest::newRow("may not use the proxy: a permission failure") << int(Kind::Swap) << uro << Change([](auto& f) {
+            f[0].health = healthFacts({{"uro-b-1", "you may not ask pods through the API server's proxy in "
+                                                   "namespace uro (get on pods/proxy)"}});
+            f[0].health->pods[0].kind = model::HealthResult::Kind::Unknown;
+            f[0].health->pods[0].forbidden = true;
+        }) << false << false << "(get on pods/proxy)" << true << "failed";
+        QTest::newRow("rollback: no gate") << int(Kind::Rollback) << uro << Change([](auto& f) {
+            f[0].live->meta.annotations[model::historyAnnotation] = historyWith('b', imageOf("uro-b"));
+            f[0].health = healthFacts({{"uro-b-1", "answered 500, expected 200"}});
+        }) << false << true << "" << false << "";
+        QTest::newRow("group: the failing member is named")
+            << int(Kind::Swap) << group << Change([](auto& f) {
+                   f[0].health = healthFacts({{"uro-b-1", ""}});
+                   f[1].health = healthFacts({{"uro-frontend-b-1", "nothing listens on port 3000"}});
+               })
+            << false << false
+            << "uro-frontend: Every staging pod of uro-frontend answers the health check (uro-frontend-b-1 "
+               "nothing listens on port 3000)"
+            << false << "passed";
+    }
+
+    void health()
+    {
+        QFETCH(int, kind);
+        QFETCH(QStringList, members);
+        QFETCH(Change, change);
+        QFETCH(bool, skip);
+        QFETCH(bool, allowed);
+        QFETCH(QString, text);
+        QFETCH(bool, permission);
+        QFETCH(QString, recorded);
+        std::vector<model::ServiceSpec> specs;
+        std::vector<model::SwapFacts> facts;
+        for (const auto& m : members) {
+            specs.push_back(spec(m.toStdString()));
+            facts.push_back(swapFacts(m.toStdString()));
+        }
+        if (change)
+            change(facts);
+        const auto plan = model::planSwap(Kind(kind), "uro", specs, facts, 0, skip);
+        QCOMPARE(plan.allowed(), allowed);
+        std::vector<const model::Check*> healthChecks;
+        for (const auto& c : plan.checks)
+            if (c.health)
+                healthChecks.push_back(&c);
+        if (text.isEmpty()) {
+            QVERIFY(healthChecks.empty());
+        } else {
+            const auto named = std::find_if(healthChecks.begin(), healthChecks.end(), [&](const model::Check* c) {
+                return QString::fromStdString(c->text).contains(text);
+            });
+            QVERIFY2(named != healthChecks.end(), plan.describe().c_str());
+            if (!allowed) {
+                QCOMPARE(plan.firstFailure(), *named); // the health check is what refuses it
+                QCOMPARE((*named)->permission, permission);
+                QVERIFY(plan.onlyHealthCheckFails());
+            }
+        }
+        QCOMPARE(plan.healthCheckFails(), !allowed);
+        QCOMPARE(QString::fromStdString(plan.members.at(0).healthCheck),
+                 recorded.isEmpty() ? QStringLiteral("none") : recorded);
+        const kube::HistoryEntry entry = model::swapHistoryEntry(plan, plan.members.at(0), "2026-11-28T04:00:00Z");
+        QCOMPARE(QString::fromStdString(entry.healthCheck), kind == int(Kind::Swap) ? recorded : QString());
+    }
 
     void repairPointsStagingAtTheFreeSlot()
     {

@@ -117,7 +117,7 @@ kube::Pod pod(const std::string& name)
 
 } // namespace
 
-class TestHealth : public QObject {
+class TestHealthProbe : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
@@ -139,7 +139,7 @@ private Q_SLOTS:
     void proxyGetTimesOut();
 };
 
-void TestHealth::proxyPath()
+void TestHealthProbe::proxyPath()
 {
     kube::ProxyRequest r = podRequest();
     QCOMPARE(r.apiPath(), std::string("/api/v1/namespaces/uro/pods/uro-a-7d9f-x1:4000/proxy/health"));
@@ -150,7 +150,7 @@ void TestHealth::proxyPath()
     QCOMPARE(r.apiPath(), std::string("/api/v1/namespaces/uro/services/uro:http/proxy/ready"));
 }
 
-void TestHealth::classify_data()
+void TestHealthProbe::classify_data()
 {
     QTest::addColumn<int>("code");
     QTest::addColumn<QString>("body");
@@ -204,7 +204,7 @@ void TestHealth::classify_data()
                           << Outcome::Forbidden;
 }
 
-void TestHealth::classify()
+void TestHealthProbe::classify()
 {
     QFETCH(int, code);
     QFETCH(QString, body);
@@ -221,7 +221,7 @@ void TestHealth::classify()
     }
 }
 
-void TestHealth::forbiddenNamesUserAndPermission()
+void TestHealthProbe::forbiddenNamesUserAndPermission()
 {
     const kube::ProxyAnswer a = kube::classifyProxyResponse(
         podRequest(), 403,
@@ -241,7 +241,7 @@ void TestHealth::forbiddenNamesUserAndPermission()
              std::string("you may not ask pods through the API server's proxy in namespace uro (get on pods/proxy)"));
 }
 
-void TestHealth::sentences_data()
+void TestHealthProbe::sentences_data()
 {
     QTest::addColumn<int>("outcome");
     QTest::addColumn<int>("status");
@@ -257,7 +257,7 @@ void TestHealth::sentences_data()
     QTest::newRow("gone") << int(Outcome::NotFound) << 0 << int(K::Fail) << "the pod no longer exists";
 }
 
-void TestHealth::sentences()
+void TestHealthProbe::sentences()
 {
     QFETCH(int, outcome);
     QFETCH(int, status);
@@ -278,7 +278,7 @@ void TestHealth::sentences()
         QCOMPARE(r.servedBy, std::string("uro-a-7d9f-x1"));
 }
 
-void TestHealth::specFromAnnotationsAndConfig()
+void TestHealthProbe::specFromAnnotationsAndConfig()
 {
     model::ServiceSpec spec;
     spec.name = "uro";
@@ -319,7 +319,7 @@ void TestHealth::specFromAnnotationsAndConfig()
     QCOMPARE(h.source, std::string("the configuration file"));
 }
 
-void TestHealth::badAnnotationsAreNamed()
+void TestHealthProbe::badAnnotationsAreNamed()
 {
     model::ServiceSpec spec;
     spec.name = "uro";
@@ -342,7 +342,7 @@ void TestHealth::badAnnotationsAreNamed()
     QVERIFY(namesTimeout);
 }
 
-void TestHealth::namedPortFromPodSpec()
+void TestHealthProbe::namedPortFromPodSpec()
 {
     const auto j = nlohmann::json::parse(R"({"kind":"Pod","metadata":{"name":"p","namespace":"uro"},
         "spec":{"containers":[{"name":"sidecar","ports":[{"name":"metrics","containerPort":9090}]},
@@ -356,7 +356,7 @@ void TestHealth::namedPortFromPodSpec()
     QCOMPARE(model::resolvePodPort(*p, "grpc"), std::string());
 }
 
-void TestHealth::servicePort()
+void TestHealthProbe::servicePort()
 {
     kube::Service svc;
     svc.ports = {{"http", 80, "4000", "TCP"}, {"", 9090, "metrics", "TCP"}};
@@ -367,7 +367,7 @@ void TestHealth::servicePort()
     QCOMPARE(model::resolveServicePort(svc, "3000"), std::string());
 }
 
-void TestHealth::proberKeepsAtMostEightInFlight()
+void TestHealthProbe::proberKeepsAtMostEightInFlight()
 {
     HoldingServer server;
     QVERIFY(server.listen());
@@ -411,7 +411,7 @@ void TestHealth::proberKeepsAtMostEightInFlight()
     QCOMPARE(server.paths().size(), kPods);
 }
 
-void TestHealth::proxyGetCapsTheBody()
+void TestHealthProbe::proxyGetCapsTheBody()
 {
     HoldingServer server;
     QVERIFY(server.listen());
@@ -428,7 +428,7 @@ void TestHealth::proxyGetCapsTheBody()
     QVERIFY(answer->truncated);
 }
 
-void TestHealth::proxyGetTimesOut()
+void TestHealthProbe::proxyGetTimesOut()
 {
     HoldingServer server; // never answers
     QVERIFY(server.listen());
@@ -447,5 +447,5 @@ void TestHealth::proxyGetTimesOut()
              std::string("did not answer within 1 s"));
 }
 
-QTEST_GUILESS_MAIN(TestHealth)
-#include "tst_health.moc"
+QTEST_GUILESS_MAIN(TestHealthProbe)
+#include "tst_healthprobe.moc"
