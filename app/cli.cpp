@@ -5,6 +5,7 @@
 #include "model/deploy.h"
 #include "model/groupdeploy.h"
 #include "model/imageref.h"
+#include "model/logstream.h"
 #include "model/servicelookup.h"
 #include "model/servicestate.h"
 #include "model/swap.h"
@@ -14,10 +15,12 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QRegularExpression>
 #include <QTimer>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <unistd.h>
 
@@ -27,7 +30,7 @@ namespace {
 
 using nlohmann::json;
 
-const char* const commands[] = {"status", "deploy", "swap", "rollback", "repair", "history"};
+const char* const commands[] = {"status", "deploy", "swap", "rollback", "repair", "history", "logs"};
 
 struct Options {
     QString command;
@@ -40,6 +43,9 @@ struct Options {
     QString image;
     QString tag;
     bool group = false;
+    std::string slot;        // logs
+    std::string pod;         // logs
+    model::LogOptions logs;  // logs
     std::string webhook;
     kube::KubeconfigOptions kubeconfig;
     model::ServiceConfig config;
@@ -90,6 +96,9 @@ public:
                 });
     }
 
+    // The log stream closes its requests on the client, which must still be there.
+    ~Runner() override { delete m_logs; }
+
     void start()
     {
         const std::string ns = m_options.kubeconfig.namespaceOverride;
@@ -122,6 +131,8 @@ private:
             deploy();
         else if (c == QLatin1String("history"))
             history();
+        else if (c == QLatin1String("logs"))
+            logs();
         else
             swap(c == QLatin1String("rollback") ? model::SwapPlan::Kind::Rollback
                  : c == QLatin1String("repair") ? model::SwapPlan::Kind::Repair
@@ -220,6 +231,47 @@ private:
                                      : (e.at.empty() ? "" : e.at + "  ") + "unreadable entry: " + e.unreadable);
             }
             QCoreApplication::exit(app::Done);
+        });
+    }
+
+    // Every line as "POD | text"; notes of the stream's own (a pod went away) go to stderr.
+    void logs()
+    {
+        const std::string name = requireService();
+        if (name.empty())
+            return;
+        model::findSlotPods(&m_client, *find(name), m_options.slot, [this](kube::Result<model::LogSource> source) {
+            if (!source) {
+                complain(source.error().message);
+                QCoreApplication::exit(app::exitCode(source.error()));
+                return;
+            }
+            model::LogSource s = source.value();
+            s.pod = m_options.pod;
+            m_logs = new model::LogStream(&m_client, s, m_options.logs, this);
+            connect(m_logs, &model::LogStream::linesAdded, this, [](const std::vector<model::LogLine>& batch) {
+                std::string out;
+                for (const auto& line : batch) {
+                    if (line.note) {
+                        std::fflush(stdout);
+                        complain(line.text);
+                        continue;
+                    }
+                    out += line.pod + " | " + line.text + "\n";
+                    if (out.size() > 65536) {
+                        std::fputs(out.c_str(), stdout);
+                        out.clear();
+                    }
+                }
+                std::fputs(out.c_str(), stdout);
+                std::fflush(stdout);
+            });
+            connect(m_logs, &model::LogStream::finished, this, [] { QCoreApplication::exit(app::Done); });
+            connect(m_logs, &model::LogStream::failed, this, [](const kube::Error& e) {
+                complain(e.message);
+                QCoreApplication::exit(app::exitCode(e));
+            });
+            m_logs->start();
         });
     }
 
@@ -390,7 +442,22 @@ private:
     model::GroupDeployer* m_group = nullptr;
     std::vector<model::ServiceSpec> m_services;
     model::Swapper* m_swapper = nullptr;
+    model::LogStream* m_logs = nullptr;
 };
+
+// "90", "90s", "10m", "2h", "1h30m" in seconds; nullopt when it is none of these or not positive.
+std::optional<std::int64_t> parseDuration(const QString& text)
+{
+    static const QRegularExpression pattern(QStringLiteral("^(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s?)?$"));
+    const auto m = pattern.match(text);
+    if (text.isEmpty() || !m.hasMatch())
+        return std::nullopt;
+    const std::int64_t seconds = m.captured(1).toLongLong() * 3600 + m.captured(2).toLongLong() * 60 +
+                                 m.captured(3).toLongLong();
+    if (seconds <= 0)
+        return std::nullopt;
+    return seconds;
+}
 
 } // namespace
 
@@ -417,7 +484,8 @@ int run(int argc, char** argv)
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "signalbox status [SERVICE] | deploy SERVICE --to sandbox|staging --image REF [--wait] |\n"
-        "          swap SERVICE | rollback SERVICE | repair SERVICE | history SERVICE\n"
+        "          swap SERVICE | rollback SERVICE | repair SERVICE | history SERVICE |\n"
+        "          logs SERVICE --slot sandbox|a|b|live|staging [--pod NAME] [--tail N] [--since 10m] [--previous] [-f]\n"
         "Exit codes: 0 done, 2 usage, 3 refused by an interlock, 4 forbidden, 5 changed since read, 1 other."));
     parser.addHelpOption();
     const QCommandLineOption kubeconfig(QStringLiteral("kubeconfig"), QStringLiteral("Kubeconfig file."),
@@ -449,8 +517,23 @@ int run(int argc, char** argv)
     const QCommandLineOption expectLive(QStringLiteral("expect-live"),
                                         QStringLiteral("Refuse (exit 5) unless live is on this slot now: a or b."),
                                         QStringLiteral("slot"));
-    parser.addOptions({kubeconfig, context, ns, config, output, yes, expectLive, to, image, wait, notify, group, tag});
-    parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("status, swap, rollback, repair, history"));
+    const QCommandLineOption slot(QStringLiteral("slot"), QStringLiteral("logs: sandbox, a, b, live or staging."),
+                                  QStringLiteral("slot"));
+    const QCommandLineOption pod(QStringLiteral("pod"), QStringLiteral("logs: only this pod of the slot."),
+                                 QStringLiteral("name"));
+    const QCommandLineOption tail(QStringLiteral("tail"), QStringLiteral("logs: the last N lines of each pod."),
+                                  QStringLiteral("N"));
+    const QCommandLineOption since(QStringLiteral("since"),
+                                   QStringLiteral("logs: lines of the last 30s, 10m, 2h, 1h30m."),
+                                   QStringLiteral("duration"));
+    const QCommandLineOption previous(QStringLiteral("previous"),
+                                      QStringLiteral("logs: the previous container of pods that restarted."));
+    const QCommandLineOption follow({QStringLiteral("f"), QStringLiteral("follow")},
+                                    QStringLiteral("logs: keep printing new lines; pods that start join."));
+    parser.addOptions({kubeconfig, context, ns, config, output, yes, expectLive, to, image, wait, notify, group, tag,
+                       slot, pod, tail, since, previous, follow});
+    parser.addPositionalArgument(QStringLiteral("command"),
+                                 QStringLiteral("status, deploy, swap, rollback, repair, history, logs"));
     if (!parser.parse(app.arguments())) {
         complain(parser.errorText().toStdString());
         return app::Usage;
@@ -481,6 +564,36 @@ int run(int argc, char** argv)
             return app::Usage;
         }
         o.expectLive = v.at(0).toLatin1();
+    }
+    if (o.command == QLatin1String("logs")) {
+        o.slot = parser.value(slot).toStdString();
+        if (o.slot != "sandbox" && o.slot != "a" && o.slot != "b" && o.slot != "live" && o.slot != "staging") {
+            complain("logs needs --slot sandbox, a, b, live or staging.");
+            return app::Usage;
+        }
+        o.pod = parser.value(pod).toStdString();
+        if (parser.isSet(tail)) {
+            bool ok = false;
+            o.logs.tailLines = parser.value(tail).toInt(&ok);
+            if (!ok || o.logs.tailLines < 0) {
+                complain("--tail takes a number of lines, 0 or more.");
+                return app::Usage;
+            }
+        }
+        if (parser.isSet(since)) {
+            const auto seconds = parseDuration(parser.value(since));
+            if (!seconds) {
+                complain("--since takes a duration such as 30s, 10m, 2h or 1h30m.");
+                return app::Usage;
+            }
+            o.logs.sinceSeconds = *seconds;
+        }
+        o.logs.previous = parser.isSet(previous);
+        o.logs.follow = parser.isSet(follow);
+        if (o.logs.previous && o.logs.follow) {
+            complain("--previous and -f do not go together: a container that ended writes no more lines.");
+            return app::Usage;
+        }
     }
     o.kubeconfig = kube::KubeconfigOptions::fromEnvironment();
     o.kubeconfig.explicitPath = parser.value(kubeconfig).toStdString();
