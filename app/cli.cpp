@@ -43,9 +43,9 @@ struct Options {
     QString image;
     QString tag;
     bool group = false;
-    std::string slot;        // logs
-    std::string pod;         // logs
-    model::LogOptions logs;  // logs
+    std::string slot;       // logs
+    std::string pod;        // logs
+    model::LogOptions logs; // logs
     std::string webhook;
     kube::KubeconfigOptions kubeconfig;
     model::ServiceConfig config;
@@ -452,8 +452,8 @@ std::optional<std::int64_t> parseDuration(const QString& text)
     const auto m = pattern.match(text);
     if (text.isEmpty() || !m.hasMatch())
         return std::nullopt;
-    const std::int64_t seconds = m.captured(1).toLongLong() * 3600 + m.captured(2).toLongLong() * 60 +
-                                 m.captured(3).toLongLong();
+    const std::int64_t seconds =
+        m.captured(1).toLongLong() * 3600 + m.captured(2).toLongLong() * 60 + m.captured(3).toLongLong();
     if (seconds <= 0)
         return std::nullopt;
     return seconds;
@@ -485,7 +485,8 @@ int run(int argc, char** argv)
     parser.setApplicationDescription(QStringLiteral(
         "signalbox status [SERVICE] | deploy SERVICE --to sandbox|staging --image REF [--wait] |\n"
         "          swap SERVICE | rollback SERVICE | repair SERVICE | history SERVICE |\n"
-        "          logs SERVICE --slot sandbox|a|b|live|staging [--pod NAME] [--tail N] [--since 10m] [--previous] [-f]\n"
+        "          logs SERVICE --slot sandbox|a|b|live|staging [--pod NAME] [--tail N] [--since 10m] [--previous] "
+        "[-f]\n"
         "Exit codes: 0 done, 2 usage, 3 refused by an interlock, 4 forbidden, 5 changed since read, 1 other."));
     parser.addHelpOption();
     const QCommandLineOption kubeconfig(QStringLiteral("kubeconfig"), QStringLiteral("Kubeconfig file."),

@@ -111,8 +111,8 @@ public:
         Resource resource;
         std::string ns;
         std::string name;
-        std::string subresource{}; // "log": the request was for pods/log
         bool jsonPatchWithTests = false; // a 422 then means a `test` op failed
+        std::string subresource{};       // "log": the request was for pods/log
     };
     Id send(HttpRequest request, Target target, JsonCallback cb);
 

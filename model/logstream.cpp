@@ -95,9 +95,8 @@ std::optional<std::int64_t> parseRfc3339Nanos(const std::string& t)
     }
     if (i != t.size())
         return std::nullopt;
-    const std::int64_t seconds =
-        daysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400 + hour * 3600 +
-        minute * 60 + second - offsetSeconds;
+    const std::int64_t seconds = daysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400 +
+                                 hour * 3600 + minute * 60 + second - offsetSeconds;
     return seconds * 1000000000 + fraction;
 }
 
@@ -147,7 +146,9 @@ void findSlotPods(kube::Client* client, const ServiceSpec& spec, const std::stri
                                          "it matchLabels."));
                 return;
             }
-            done(LogSource{ns, labelSelectorString(d->selector), {},
+            done(LogSource{ns,
+                           labelSelectorString(d->selector),
+                           {},
                            spec.name + " " + what + " (Deployment " + name + " in " + ns + ")"});
         });
     };

@@ -132,8 +132,8 @@ private Q_SLOTS:
             [] {
                 for (const QString& sel : {slotA, slotB})
                     for (const QString& pod : podsOf(sel))
-                        if (kubectl(QStringLiteral("admin"), {QStringLiteral("logs"), QStringLiteral("-n"),
-                                                              QStringLiteral("uro"), pod})
+                        if (kubectl(QStringLiteral("admin"),
+                                    {QStringLiteral("logs"), QStringLiteral("-n"), QStringLiteral("uro"), pod})
                                 .exitCode != 0)
                             return false;
                 return true;
@@ -262,9 +262,9 @@ spec:
       containers: [{name: uro, image: ghcr.io/v-sekai/uro:8d3c2f41}]
 )";
         auto cleanup = qScopeGuard([] {
-            kubectl(QStringLiteral("admin"), {QStringLiteral("delete"), QStringLiteral("deployment"),
-                                              QStringLiteral("logs-restarted"), QStringLiteral("-n"),
-                                              QStringLiteral("uro"), QStringLiteral("--wait=false")});
+            kubectl(QStringLiteral("admin"),
+                    {QStringLiteral("delete"), QStringLiteral("deployment"), QStringLiteral("logs-restarted"),
+                     QStringLiteral("-n"), QStringLiteral("uro"), QStringLiteral("--wait=false")});
         });
         QCOMPARE(kubectl(QStringLiteral("admin"), {QStringLiteral("apply"), QStringLiteral("-f"), QStringLiteral("-")},
                          manifest)
@@ -318,7 +318,8 @@ spec:
         // A log request refused by RBAC gives the sentence about pods/log.
         auto deployer = client(QStringLiteral("deployer"));
         auto refused = await<kube::Unit>([&](auto cb) {
-            deployer->streamLogs("uro", pods.first().toStdString(), {}, [](auto) {}, cb);
+            deployer->streamLogs(
+                "uro", pods.first().toStdString(), {}, [](auto) {}, cb);
         });
         QVERIFY(refused && !*refused);
         QCOMPARE(refused->error().reason, std::string("Forbidden"));
@@ -326,15 +327,20 @@ spec:
                  refused->error().message.c_str());
 
         auto c = client(QStringLiteral("viewer"));
-        auto gone = await<kube::Unit>([&](auto cb) { c->streamLogs("uro", "uro-a-gone", {}, [](auto) {}, cb); });
+        auto gone = await<kube::Unit>([&](auto cb) {
+            c->streamLogs(
+                "uro", "uro-a-gone", {}, [](auto) {}, cb);
+        });
         QVERIFY(gone && !*gone);
         QCOMPARE(gone->error().reason, std::string("NotFound"));
         QVERIFY2(gone->error().message.find("is gone") != std::string::npos, gone->error().message.c_str());
 
         kube::LogOptions previous;
         previous.previous = true;
-        auto noPrevious = await<kube::Unit>(
-            [&](auto cb) { c->streamLogs("uro", pods.first().toStdString(), previous, [](auto) {}, cb); });
+        auto noPrevious = await<kube::Unit>([&](auto cb) {
+            c->streamLogs(
+                "uro", pods.first().toStdString(), previous, [](auto) {}, cb);
+        });
         QVERIFY(noPrevious && !*noPrevious);
         QCOMPARE(noPrevious->error().reason, std::string("BadRequest"));
 
