@@ -211,6 +211,9 @@ private Q_SLOTS:
         const std::string appended = "[info] GET /api/v1/avatars follow " + m_run.toStdString();
         QVERIFY(appendLog(before.last(), QString::fromStdString(appended)));
         QTRY_COMPARE_WITH_TIMEOUT(countText(stream.lines(), appended, before.last().toStdString()), 1, 20000);
+        // Following resumed at each pod's last line without reading it twice.
+        for (const QString& p : before)
+            QCOMPARE(countText(stream.lines(), "Sent 200 in 412µs", p.toStdString()), 1);
 
         // A third pod joins with its whole log.
         QVERIFY(scale(QStringLiteral("uro-b"), 3));
