@@ -443,7 +443,7 @@ void LogStream::follow(const std::string& name)
                 return;
             }
             if (!end)
-                self->note(name, "The log of " + name + " broke off (" + end.error().message + "); reopening it.");
+                self->note(name, "The log of " + name + " broke off: " + end.error().message + " Reopening it.");
             // The server ended the stream (the container stopped, or the connection closed):
             // follow again from the last line while the pod is there.
             QTimer::singleShot(1000, self, [self, name] {
