@@ -6,6 +6,7 @@
 #include "model/groupdeploy.h"
 #include "model/health.h"
 #include "model/imageref.h"
+#include "model/logstream.h"
 #include "model/release.h"
 #include "model/servicelookup.h"
 #include "model/servicestate.h"
@@ -22,6 +23,7 @@
 #include <cstdio>
 #include <cstring>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <unistd.h>
 
@@ -31,7 +33,7 @@ namespace {
 
 using nlohmann::json;
 
-const char* const commands[] = {"status", "deploy", "swap", "rollback", "repair", "history", "check"};
+const char* const commands[] = {"status", "deploy", "swap", "rollback", "repair", "history", "check", "logs"};
 
 struct Options {
     QString command;
@@ -47,7 +49,9 @@ struct Options {
     int watchSeconds = 0; // swap --watch: how long the new live slot is watched (0: not)
     bool rollbackOnFailure = false;
     bool skipHealthCheck = false;
-    QString slot; // check: a, b, live, staging, sandbox; empty: live and staging
+    std::string slot;       // check, logs: a, b, live, staging, sandbox (check: empty is live and staging)
+    std::string pod;        // logs
+    model::LogOptions logs; // logs
     std::string webhook;
     kube::KubeconfigOptions kubeconfig;
     model::ServiceConfig config;
@@ -98,6 +102,9 @@ public:
                 });
     }
 
+    // The log stream closes its requests on the client, which must still be there.
+    ~Runner() override { delete m_logs; }
+
     void start()
     {
         const std::string ns = m_options.kubeconfig.namespaceOverride;
@@ -132,6 +139,8 @@ private:
             history();
         else if (c == QLatin1String("check"))
             check();
+        else if (c == QLatin1String("logs"))
+            logs();
         else
             swap(c == QLatin1String("rollback") ? model::SwapPlan::Kind::Rollback
                  : c == QLatin1String("repair") ? model::SwapPlan::Kind::Repair
@@ -274,7 +283,7 @@ private:
         if (name.empty())
             return;
         const model::ServiceSpec spec = *find(name);
-        const std::string which = m_options.slot.toStdString();
+        const std::string which = m_options.slot;
         if (which == "sandbox" && !spec.sandboxContext.empty() &&
             spec.sandboxContext != m_client.config().contextName) {
             complain("the sandbox of " + name + " is in context " + spec.sandboxContext +
@@ -358,6 +367,47 @@ private:
                 complain("the health check of " + spec.name + " could not be made: " + report.firstFailure());
             }
             QCoreApplication::exit(code);
+        });
+    }
+
+    // Every line as "POD | text"; notes of the stream's own (a pod went away) go to stderr.
+    void logs()
+    {
+        const std::string name = requireService();
+        if (name.empty())
+            return;
+        model::findSlotPods(&m_client, *find(name), m_options.slot, [this](kube::Result<model::LogSource> source) {
+            if (!source) {
+                complain(source.error().message);
+                QCoreApplication::exit(app::exitCode(source.error()));
+                return;
+            }
+            model::LogSource s = source.value();
+            s.pod = m_options.pod;
+            m_logs = new model::LogStream(&m_client, s, m_options.logs, this);
+            connect(m_logs, &model::LogStream::linesAdded, this, [](const std::vector<model::LogLine>& batch) {
+                std::string out;
+                for (const auto& line : batch) {
+                    if (line.note) {
+                        std::fflush(stdout);
+                        complain(line.text);
+                        continue;
+                    }
+                    out += line.pod + " | " + line.text + "\n";
+                    if (out.size() > 65536) {
+                        std::fputs(out.c_str(), stdout);
+                        out.clear();
+                    }
+                }
+                std::fputs(out.c_str(), stdout);
+                std::fflush(stdout);
+            });
+            connect(m_logs, &model::LogStream::finished, this, [] { QCoreApplication::exit(app::Done); });
+            connect(m_logs, &model::LogStream::failed, this, [](const kube::Error& e) {
+                complain(e.message);
+                QCoreApplication::exit(app::exitCode(e));
+            });
+            m_logs->start();
         });
     }
 
@@ -631,6 +681,7 @@ private:
     std::vector<model::SwapWatch*> m_watches;
     bool m_watchFailed = false;
     model::HealthProber* m_prober = nullptr;
+    model::LogStream* m_logs = nullptr;
 };
 
 } // namespace
@@ -659,7 +710,9 @@ int run(int argc, char** argv)
     parser.setApplicationDescription(QStringLiteral(
         "signalbox status [SERVICE] | deploy SERVICE --to sandbox|staging --image REF [--wait] |\n"
         "          swap SERVICE [--skip-health-check] [--watch 5m [--rollback-on-failure]] | rollback SERVICE |\n"
-        "          repair SERVICE | history SERVICE | check SERVICE [--slot a|b|live|staging|sandbox]\n"
+        "          repair SERVICE | history SERVICE | check SERVICE [--slot a|b|live|staging|sandbox] |\n"
+        "          logs SERVICE --slot sandbox|a|b|live|staging [--pod NAME] [--tail N] [--since 10m] [--previous] "
+        "[-f]\n"
         "Exit codes: 0 done, 2 usage, 3 refused by an interlock, 4 forbidden, 5 changed since read,\n"
         "6 unhealthy (check, or the watch after a swap failed), 1 other."));
     parser.addHelpOption();
@@ -703,13 +756,26 @@ int run(int argc, char** argv)
         QStringLiteral("skip-health-check"),
         QStringLiteral(
             "swap: go ahead although a staging pod fails the app's health check (recorded in the history)."));
-    const QCommandLineOption slot(QStringLiteral("slot"),
-                                  QStringLiteral("check: a, b, live, staging or sandbox (default: live and staging)."),
-                                  QStringLiteral("slot"));
-    parser.addOptions({kubeconfig, context, ns, config, output, yes, expectLive, to, image, wait, notify, group, tag,
-                       skipHealthCheck, slot, watch, rollbackOnFailure});
+    const QCommandLineOption slot(
+        QStringLiteral("slot"),
+        QStringLiteral("check, logs: a, b, live, staging or sandbox (check's default: live and staging)."),
+        QStringLiteral("slot"));
+    const QCommandLineOption pod(QStringLiteral("pod"), QStringLiteral("logs: only this pod of the slot."),
+                                 QStringLiteral("name"));
+    const QCommandLineOption tail(QStringLiteral("tail"), QStringLiteral("logs: the last N lines of each pod."),
+                                  QStringLiteral("N"));
+    const QCommandLineOption since(QStringLiteral("since"),
+                                   QStringLiteral("logs: lines of the last 30s, 10m, 2h, 1h30m."),
+                                   QStringLiteral("duration"));
+    const QCommandLineOption previous(QStringLiteral("previous"),
+                                      QStringLiteral("logs: the previous container of pods that restarted."));
+    const QCommandLineOption follow({QStringLiteral("f"), QStringLiteral("follow")},
+                                    QStringLiteral("logs: keep printing new lines; pods that start join."));
+    parser.addOptions({kubeconfig, context, ns,  config,          output, yes,   expectLive,        to,  image, wait,
+                       notify,     group,   tag, skipHealthCheck, slot,   watch, rollbackOnFailure, pod, tail,  since,
+                       previous,   follow});
     parser.addPositionalArgument(QStringLiteral("command"),
-                                 QStringLiteral("status, deploy, swap, rollback, repair, history, check"));
+                                 QStringLiteral("status, deploy, swap, rollback, repair, history, check, logs"));
     if (!parser.parse(app.arguments())) {
         complain(parser.errorText().toStdString());
         return app::Usage;
@@ -734,8 +800,9 @@ int run(int argc, char** argv)
     o.group = parser.isSet(group);
     o.tag = parser.value(tag);
     o.skipHealthCheck = parser.isSet(skipHealthCheck);
-    o.slot = parser.value(slot);
-    if (parser.isSet(slot) && !QStringList{"a", "b", "live", "staging", "sandbox"}.contains(o.slot)) {
+    o.slot = parser.value(slot).toStdString();
+    if (parser.isSet(slot) && o.slot != "sandbox" && o.slot != "a" && o.slot != "b" && o.slot != "live" &&
+        o.slot != "staging") {
         complain("--slot takes a, b, live, staging or sandbox.");
         return app::Usage;
     }
@@ -764,6 +831,35 @@ int run(int argc, char** argv)
             return app::Usage;
         }
         o.expectLive = v.at(0).toLatin1();
+    }
+    if (o.command == QLatin1String("logs")) {
+        if (o.slot.empty()) {
+            complain("logs needs --slot sandbox, a, b, live or staging.");
+            return app::Usage;
+        }
+        o.pod = parser.value(pod).toStdString();
+        if (parser.isSet(tail)) {
+            bool ok = false;
+            o.logs.tailLines = parser.value(tail).toInt(&ok);
+            if (!ok || o.logs.tailLines < 0) {
+                complain("--tail takes a number of lines, 0 or more.");
+                return app::Usage;
+            }
+        }
+        if (parser.isSet(since)) {
+            const auto seconds = model::parseDurationSeconds(parser.value(since).toStdString());
+            if (!seconds || *seconds <= 0) {
+                complain("--since takes a duration such as 30s, 10m, 2h or 1h30m (at most 24h).");
+                return app::Usage;
+            }
+            o.logs.sinceSeconds = *seconds;
+        }
+        o.logs.previous = parser.isSet(previous);
+        o.logs.follow = parser.isSet(follow);
+        if (o.logs.previous && o.logs.follow) {
+            complain("--previous and -f do not go together: a container that ended writes no more lines.");
+            return app::Usage;
+        }
     }
     o.kubeconfig = kube::KubeconfigOptions::fromEnvironment();
     o.kubeconfig.explicitPath = parser.value(kubeconfig).toStdString();
