@@ -6,9 +6,12 @@
 #include "model/groupdeploy.h"
 #include "model/health.h"
 #include "model/imageref.h"
+#include "model/logstream.h"
+#include "model/release.h"
 #include "model/servicelookup.h"
 #include "model/servicestate.h"
 #include "model/swap.h"
+#include "model/swapwatch.h"
 #include "net/transport.h"
 #include "net/webhook.h"
 #include "oci/registry.h"
@@ -20,6 +23,7 @@
 #include <cstdio>
 #include <cstring>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <unistd.h>
 
@@ -29,7 +33,7 @@ namespace {
 
 using nlohmann::json;
 
-const char* const commands[] = {"status", "deploy", "swap", "rollback", "repair", "history", "check"};
+const char* const commands[] = {"status", "deploy", "swap", "rollback", "repair", "history", "check", "logs"};
 
 struct Options {
     QString command;
@@ -42,8 +46,12 @@ struct Options {
     QString image;
     QString tag;
     bool group = false;
+    int watchSeconds = 0; // swap --watch: how long the new live slot is watched (0: not)
+    bool rollbackOnFailure = false;
     bool skipHealthCheck = false;
-    QString slot; // check: a, b, live, staging, sandbox; empty: live and staging
+    std::string slot;       // check, logs: a, b, live, staging, sandbox (check: empty is live and staging)
+    std::string pod;        // logs
+    model::LogOptions logs; // logs
     std::string webhook;
     kube::KubeconfigOptions kubeconfig;
     model::ServiceConfig config;
@@ -94,6 +102,9 @@ public:
                 });
     }
 
+    // The log stream closes its requests on the client, which must still be there.
+    ~Runner() override { delete m_logs; }
+
     void start()
     {
         const std::string ns = m_options.kubeconfig.namespaceOverride;
@@ -128,6 +139,8 @@ private:
             history();
         else if (c == QLatin1String("check"))
             check();
+        else if (c == QLatin1String("logs"))
+            logs();
         else
             swap(c == QLatin1String("rollback") ? model::SwapPlan::Kind::Rollback
                  : c == QLatin1String("repair") ? model::SwapPlan::Kind::Repair
@@ -221,10 +234,13 @@ private:
             } else {
                 auto slot = [](const std::string& s) { return s.empty() ? std::string("?") : s; };
                 for (const auto& e : entries)
-                    say(e.readable() ? e.at + "  " + e.user + "  " + e.action + "  slot " + slot(e.from.slot) + " " +
-                                           e.from.image + " -> slot " + slot(e.to.slot) + " " + e.to.image +
-                                           (e.healthCheck.empty() ? "" : "  health check " + e.healthCheck)
-                                     : (e.at.empty() ? "" : e.at + "  ") + "unreadable entry: " + e.unreadable);
+                    say(!e.readable() ? (e.at.empty() ? "" : e.at + "  ") + "unreadable entry: " + e.unreadable
+                        : e.action == model::watchAction
+                            ? e.at + "  " + e.user + "  " + e.action + "  slot " + slot(e.to.slot) + " " + e.to.image +
+                                  ": " + (e.result.empty() ? std::string("no result") : e.result)
+                            : e.at + "  " + e.user + "  " + e.action + "  slot " + slot(e.from.slot) + " " +
+                                  e.from.image + " -> slot " + slot(e.to.slot) + " " + e.to.image +
+                                  (e.healthCheck.empty() ? "" : "  health check " + e.healthCheck));
             }
             QCoreApplication::exit(app::Done);
         });
@@ -267,7 +283,7 @@ private:
         if (name.empty())
             return;
         const model::ServiceSpec spec = *find(name);
-        const std::string which = m_options.slot.toStdString();
+        const std::string which = m_options.slot;
         if (which == "sandbox" && !spec.sandboxContext.empty() &&
             spec.sandboxContext != m_client.config().contextName) {
             complain("the sandbox of " + name + " is in context " + spec.sandboxContext +
@@ -351,6 +367,47 @@ private:
                 complain("the health check of " + spec.name + " could not be made: " + report.firstFailure());
             }
             QCoreApplication::exit(code);
+        });
+    }
+
+    // Every line as "POD | text"; notes of the stream's own (a pod went away) go to stderr.
+    void logs()
+    {
+        const std::string name = requireService();
+        if (name.empty())
+            return;
+        model::findSlotPods(&m_client, *find(name), m_options.slot, [this](kube::Result<model::LogSource> source) {
+            if (!source) {
+                complain(source.error().message);
+                QCoreApplication::exit(app::exitCode(source.error()));
+                return;
+            }
+            model::LogSource s = source.value();
+            s.pod = m_options.pod;
+            m_logs = new model::LogStream(&m_client, s, m_options.logs, this);
+            connect(m_logs, &model::LogStream::linesAdded, this, [](const std::vector<model::LogLine>& batch) {
+                std::string out;
+                for (const auto& line : batch) {
+                    if (line.note) {
+                        std::fflush(stdout);
+                        complain(line.text);
+                        continue;
+                    }
+                    out += line.pod + " | " + line.text + "\n";
+                    if (out.size() > 65536) {
+                        std::fputs(out.c_str(), stdout);
+                        out.clear();
+                    }
+                }
+                std::fputs(out.c_str(), stdout);
+                std::fflush(stdout);
+            });
+            connect(m_logs, &model::LogStream::finished, this, [] { QCoreApplication::exit(app::Done); });
+            connect(m_logs, &model::LogStream::failed, this, [](const kube::Error& e) {
+                complain(e.message);
+                QCoreApplication::exit(app::exitCode(e));
+            });
+            m_logs->start();
         });
     }
 
@@ -511,9 +568,105 @@ private:
                 }
                 m_user = plan.user;
                 m_swapper->execute(plan, progressPrinter(), [this, plan](model::SwapOutcome o) {
+                    if (o.succeeded() && plan.kind == model::SwapPlan::Kind::Swap && m_options.watchSeconds > 0) {
+                        watchAfterSwap(plan, o);
+                        return;
+                    }
                     ended(app::exitCode(o), o.message, plan.service + " · " + plan.verb());
                 });
             });
+    }
+
+    // swap --watch: each member's new live slot is watched for the window; the first that gets
+    // worse ends the watch (and, with --rollback-on-failure, starts the checked rollback).
+    void watchAfterSwap(const model::SwapPlan& plan, const model::SwapOutcome& swapped)
+    {
+        say(swapped.message);
+        say("Watching the new live slot for " + model::durationText(m_options.watchSeconds) + ".");
+        auto left = std::make_shared<std::size_t>(plan.members.size());
+        for (const model::SwapMember& m : plan.members) {
+            auto* watch = new model::SwapWatch(&m_client, m.spec, m.liveTo, m_options.watchSeconds, nullptr, this);
+            m_watches.push_back(watch);
+            connect(watch, &model::SwapWatch::progressed, this, [this](const std::string& text) {
+                if (!m_options.json)
+                    say("... " + text);
+            });
+            const std::string swappedText = swapped.message;
+            connect(watch, &model::SwapWatch::held, this,
+                    [this, watch, left, plan, swappedText](const std::string& text) {
+                        say(text);
+                        record(watch, "held", [this, left, plan, swappedText] {
+                            if (--*left == 0)
+                                finishWith(app::Done, "✅ " + who() + " · " + plan.service + " · swap: " + swappedText +
+                                                          " Held for " + model::durationText(m_options.watchSeconds) +
+                                                          " after the swap.");
+                        });
+                    });
+            connect(watch, &model::SwapWatch::worse, this,
+                    [this, watch, plan](const std::string& text) { watchFailed(plan, watch, text); });
+            watch->start();
+        }
+    }
+
+    // Records a watch's verdict on the live Service; a refusal is said, and the verdict stands.
+    void record(model::SwapWatch* watch, const std::string& result, std::function<void()> then)
+    {
+        model::recordWatchVerdict(
+            &m_client, watch->spec(), model::watchHistoryEntry(*watch, m_user, model::nowUtcText(), result),
+            [then](std::optional<kube::Error> refused) {
+                if (refused)
+                    complain("the watch's verdict was not recorded in the history: " + refused->message);
+                then();
+            });
+    }
+
+    void watchFailed(const model::SwapPlan& plan, model::SwapWatch* failed, const std::string& why)
+    {
+        if (m_watchFailed)
+            return; // the first member that got worse decides
+        m_watchFailed = true;
+        for (model::SwapWatch* w : m_watches)
+            w->stop();
+        complain("the watch after the swap failed: " + why);
+        const std::string what = plan.service + " · watch";
+        if (!m_options.rollbackOnFailure) {
+            record(failed, "failed: " + why,
+                   [this, what, why] { finishWith(app::Unhealthy, "❌ " + who() + " · " + what + ": " + why); });
+            return;
+        }
+        // The checked rollback: planned on fresh reads, carried out only when every check holds.
+        say("Rolling back (--rollback-on-failure).");
+        auto* back = new model::Swapper(&m_client, model::groupOf(m_services, plan.service), this);
+        back->setFreshGroup(m_options.config);
+        back->plan(model::SwapPlan::Kind::Rollback, plan.service, 0,
+                   [this, back, failed, why, what](model::SwapPlan r) {
+                       if (!r.allowed()) {
+                           const model::Check* f = r.firstFailure();
+                           const std::string refusal =
+                               "The rollback was refused: " + (f ? f->text : std::string("nothing to roll back")) + ".";
+                           complain(refusal);
+                           record(failed, "failed: " + why, [this, what, why, refusal] {
+                               finishWith(app::Failed, "❌ " + who() + " · " + what + ": " + why + ". " + refusal);
+                           });
+                           return;
+                       }
+                       if (!m_options.json)
+                           std::fputs(r.describe().c_str(), stdout);
+                       back->execute(r, progressPrinter(), [this, failed, why, what](model::SwapOutcome o) {
+                           if (!o.succeeded()) {
+                               complain("The rollback failed: " + o.message);
+                               record(failed, "failed: " + why, [this, what, why, o] {
+                                   finishWith(app::Failed, "❌ " + who() + " · " + what + ": " + why +
+                                                               ". The rollback failed: " + o.message);
+                               });
+                               return;
+                           }
+                           say(o.message);
+                           record(failed, "rolled back: " + why, [this, what, why, o] {
+                               finishWith(app::Unhealthy, "❌ " + who() + " · " + what + ": " + why + ". " + o.message);
+                           });
+                       });
+                   });
     }
 
     Options m_options;
@@ -525,7 +678,10 @@ private:
     model::GroupDeployer* m_group = nullptr;
     std::vector<model::ServiceSpec> m_services;
     model::Swapper* m_swapper = nullptr;
+    std::vector<model::SwapWatch*> m_watches;
+    bool m_watchFailed = false;
     model::HealthProber* m_prober = nullptr;
+    model::LogStream* m_logs = nullptr;
 };
 
 } // namespace
@@ -553,10 +709,12 @@ int run(int argc, char** argv)
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "signalbox status [SERVICE] | deploy SERVICE --to sandbox|staging --image REF [--wait] |\n"
-        "          swap SERVICE [--skip-health-check] | rollback SERVICE | repair SERVICE | history SERVICE |\n"
-        "          check SERVICE [--slot a|b|live|staging|sandbox]\n"
+        "          swap SERVICE [--skip-health-check] [--watch 5m [--rollback-on-failure]] | rollback SERVICE |\n"
+        "          repair SERVICE | history SERVICE | check SERVICE [--slot a|b|live|staging|sandbox] |\n"
+        "          logs SERVICE --slot sandbox|a|b|live|staging [--pod NAME] [--tail N] [--since 10m] [--previous] "
+        "[-f]\n"
         "Exit codes: 0 done, 2 usage, 3 refused by an interlock, 4 forbidden, 5 changed since read,\n"
-        "6 unhealthy (check), 1 other."));
+        "6 unhealthy (check, or the watch after a swap failed), 1 other."));
     parser.addHelpOption();
     const QCommandLineOption kubeconfig(QStringLiteral("kubeconfig"), QStringLiteral("Kubeconfig file."),
                                         QStringLiteral("file"));
@@ -587,17 +745,37 @@ int run(int argc, char** argv)
     const QCommandLineOption expectLive(QStringLiteral("expect-live"),
                                         QStringLiteral("Refuse (exit 5) unless live is on this slot now: a or b."),
                                         QStringLiteral("slot"));
+    const QCommandLineOption watch(QStringLiteral("watch"),
+                                   QStringLiteral("swap: watch the new live slot for this long after the swap (30s, "
+                                                  "5m, 1h); exit 6 when it gets worse."),
+                                   QStringLiteral("duration"));
+    const QCommandLineOption rollbackOnFailure(
+        QStringLiteral("rollback-on-failure"),
+        QStringLiteral("swap --watch: roll back (the checked rollback) when the watch fails."));
     const QCommandLineOption skipHealthCheck(
         QStringLiteral("skip-health-check"),
         QStringLiteral(
             "swap: go ahead although a staging pod fails the app's health check (recorded in the history)."));
-    const QCommandLineOption slot(QStringLiteral("slot"),
-                                  QStringLiteral("check: a, b, live, staging or sandbox (default: live and staging)."),
-                                  QStringLiteral("slot"));
-    parser.addOptions({kubeconfig, context, ns, config, output, yes, expectLive, to, image, wait, notify, group, tag,
-                       skipHealthCheck, slot});
+    const QCommandLineOption slot(
+        QStringLiteral("slot"),
+        QStringLiteral("check, logs: a, b, live, staging or sandbox (check's default: live and staging)."),
+        QStringLiteral("slot"));
+    const QCommandLineOption pod(QStringLiteral("pod"), QStringLiteral("logs: only this pod of the slot."),
+                                 QStringLiteral("name"));
+    const QCommandLineOption tail(QStringLiteral("tail"), QStringLiteral("logs: the last N lines of each pod."),
+                                  QStringLiteral("N"));
+    const QCommandLineOption since(QStringLiteral("since"),
+                                   QStringLiteral("logs: lines of the last 30s, 10m, 2h, 1h30m."),
+                                   QStringLiteral("duration"));
+    const QCommandLineOption previous(QStringLiteral("previous"),
+                                      QStringLiteral("logs: the previous container of pods that restarted."));
+    const QCommandLineOption follow({QStringLiteral("f"), QStringLiteral("follow")},
+                                    QStringLiteral("logs: keep printing new lines; pods that start join."));
+    parser.addOptions({kubeconfig, context, ns,  config,          output, yes,   expectLive,        to,  image, wait,
+                       notify,     group,   tag, skipHealthCheck, slot,   watch, rollbackOnFailure, pod, tail,  since,
+                       previous,   follow});
     parser.addPositionalArgument(QStringLiteral("command"),
-                                 QStringLiteral("status, deploy, swap, rollback, repair, history, check"));
+                                 QStringLiteral("status, deploy, swap, rollback, repair, history, check, logs"));
     if (!parser.parse(app.arguments())) {
         complain(parser.errorText().toStdString());
         return app::Usage;
@@ -622,9 +800,28 @@ int run(int argc, char** argv)
     o.group = parser.isSet(group);
     o.tag = parser.value(tag);
     o.skipHealthCheck = parser.isSet(skipHealthCheck);
-    o.slot = parser.value(slot);
-    if (parser.isSet(slot) && !QStringList{"a", "b", "live", "staging", "sandbox"}.contains(o.slot)) {
+    o.slot = parser.value(slot).toStdString();
+    if (parser.isSet(slot) && o.slot != "sandbox" && o.slot != "a" && o.slot != "b" && o.slot != "live" &&
+        o.slot != "staging") {
         complain("--slot takes a, b, live, staging or sandbox.");
+        return app::Usage;
+    }
+    if (parser.isSet(watch)) {
+        const auto seconds = model::parseDurationSeconds(parser.value(watch).toStdString());
+        if (!seconds) {
+            complain("--watch takes a duration such as 30s, 5m or 1h (at most 24h), not \"" +
+                     parser.value(watch).toStdString() + "\".");
+            return app::Usage;
+        }
+        if (o.command != QLatin1String("swap")) {
+            complain("--watch goes with swap: signalbox swap SERVICE --watch 5m.");
+            return app::Usage;
+        }
+        o.watchSeconds = *seconds;
+    }
+    o.rollbackOnFailure = parser.isSet(rollbackOnFailure);
+    if (o.rollbackOnFailure && o.watchSeconds == 0) {
+        complain("--rollback-on-failure goes with --watch: signalbox swap SERVICE --watch 5m --rollback-on-failure.");
         return app::Usage;
     }
     if (parser.isSet(expectLive)) {
@@ -634,6 +831,35 @@ int run(int argc, char** argv)
             return app::Usage;
         }
         o.expectLive = v.at(0).toLatin1();
+    }
+    if (o.command == QLatin1String("logs")) {
+        if (o.slot.empty()) {
+            complain("logs needs --slot sandbox, a, b, live or staging.");
+            return app::Usage;
+        }
+        o.pod = parser.value(pod).toStdString();
+        if (parser.isSet(tail)) {
+            bool ok = false;
+            o.logs.tailLines = parser.value(tail).toInt(&ok);
+            if (!ok || o.logs.tailLines < 0) {
+                complain("--tail takes a number of lines, 0 or more.");
+                return app::Usage;
+            }
+        }
+        if (parser.isSet(since)) {
+            const auto seconds = model::parseDurationSeconds(parser.value(since).toStdString());
+            if (!seconds || *seconds <= 0) {
+                complain("--since takes a duration such as 30s, 10m, 2h or 1h30m (at most 24h).");
+                return app::Usage;
+            }
+            o.logs.sinceSeconds = *seconds;
+        }
+        o.logs.previous = parser.isSet(previous);
+        o.logs.follow = parser.isSet(follow);
+        if (o.logs.previous && o.logs.follow) {
+            complain("--previous and -f do not go together: a container that ended writes no more lines.");
+            return app::Usage;
+        }
     }
     o.kubeconfig = kube::KubeconfigOptions::fromEnvironment();
     o.kubeconfig.explicitPath = parser.value(kubeconfig).toStdString();

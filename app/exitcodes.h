@@ -16,7 +16,7 @@ enum ExitCode : int {
     Refused = 3,   // an interlock refused it; nothing was changed
     Forbidden = 4, // RBAC refused it; nothing was changed
     Changed = 5,   // the cluster changed since it was read; nothing was changed
-    Unhealthy = 6, // the app's health check failed (signalbox check)
+    Unhealthy = 6, // the app's health check failed (signalbox check), or the watch after a swap saw it get worse
 };
 
 int exitCode(const model::SwapOutcome& outcome);

@@ -5,6 +5,7 @@
 #include "model/connectioninfo.h"
 #include "model/servicespec.h"
 #include "model/settings.h"
+#include "model/watchrules.h"
 #include "ui/mainwindow.h"
 #include "ui/style.h"
 
@@ -41,6 +42,10 @@ struct ConsoleOptions {
                                   QStringLiteral("Poll every N seconds instead of watching (0: watch), for this start "
                                                  "only."),
                                   QStringLiteral("seconds")};
+    const QCommandLineOption watchAfterSwap{QStringLiteral("watch-after-swap"),
+                                            QStringLiteral("Watch the new live slot this long after a swap (30s, 5m, "
+                                                           "1h; 0s: not at all), for this start only."),
+                                            QStringLiteral("duration")};
     const QCommandLineOption screenshot{QStringLiteral("screenshot"),
                                         QStringLiteral("Wait until the data is complete, save the window as a PNG "
                                                        "and exit."),
@@ -59,7 +64,8 @@ struct ConsoleOptions {
                                              .arg(QString::fromStdString(cli::commandList())));
         parser.addHelpOption();
         parser.addVersionOption();
-        parser.addOptions({kubeconfig, context, ns, config, readOnly, poll, screenshot, service, palette});
+        parser.addOptions(
+            {kubeconfig, context, ns, config, readOnly, poll, watchAfterSwap, screenshot, service, palette});
     }
 };
 
@@ -132,6 +138,17 @@ int runConsole(int argc, char** argv)
             return 2;
         }
     }
+    std::optional<int> watchFlag;
+    if (parser.isSet(o.watchAfterSwap)) {
+        watchFlag = model::parseDurationSeconds(parser.value(o.watchAfterSwap).toStdString());
+        if (!watchFlag) {
+            std::fprintf(stderr,
+                         "signalbox: --watch-after-swap takes a duration such as 30s, 5m or 1h (0s: no watch), "
+                         "not %s\n",
+                         qPrintable(parser.value(o.watchAfterSwap)));
+            return 2;
+        }
+    }
     const auto valid = [](const QString& p) { return p == QLatin1String("dark") || p == QLatin1String("light"); };
     if (parser.isSet(o.palette) && !valid(parser.value(o.palette))) {
         std::fprintf(stderr, "signalbox: --palette takes light or dark, not %s\n", qPrintable(parser.value(o.palette)));
@@ -164,6 +181,10 @@ int runConsole(int argc, char** argv)
     window.setPollInterval(model::resolvePollInterval(pollFlag, config.pollIntervalSeconds,
                                                       savedInt(settings, QStringLiteral("pollIntervalSeconds")))
                                .value);
+    console->runner()->setWatchSeconds(
+        model::resolveWatchAfterSwap(watchFlag, config.watchAfterSwapSeconds,
+                                     savedInt(settings, QStringLiteral("watchAfterSwapSeconds")))
+            .value);
     window.setReadOnly(
         model::resolveSetting<bool>(parser.isSet(o.readOnly) ? std::optional(true) : std::nullopt, std::nullopt,
                                     settings.contains(QStringLiteral("readOnly"))

@@ -17,10 +17,11 @@ struct Client::Pending {
     EventFn onEvent;     // watch streams
     EndFn onEnd;
     std::function<void(Result<HttpResponse>)> onRaw; // raw requests
+    LinesFn onLines; // log streams
     std::string lineBuffer;
     Transport::Id transportId = 0;
     bool cancelled = false;
-    bool stream() const { return static_cast<bool>(onEvent); }
+    bool stream() const { return static_cast<bool>(onEvent) || static_cast<bool>(onLines); }
 };
 
 namespace {
@@ -28,6 +29,8 @@ namespace {
 std::string describeTarget(const Client::Target& t)
 {
     std::string s = t.resource.qualifiedName();
+    if (!t.subresource.empty())
+        s += "/" + t.subresource;
     if (!t.name.empty())
         s += " \"" + t.name + "\"";
     if (!t.ns.empty())
@@ -214,7 +217,26 @@ void Client::dispatch(std::shared_ptr<Pending> p, bool retried)
             return;
         }
         Transport::ChunkFn onChunk;
-        if (p->stream()) {
+        if (p->onLines) {
+            onChunk = [self, p](std::string_view chunk) {
+                if (!self || p->cancelled || chunk.empty())
+                    return;
+                p->lineBuffer.append(chunk);
+                const std::size_t last = p->lineBuffer.rfind('\n');
+                if (last == std::string::npos)
+                    return;
+                std::vector<std::string> lines;
+                std::size_t start = 0;
+                while (start <= last) {
+                    std::size_t nl = p->lineBuffer.find('\n', start);
+                    std::size_t end = nl > start && p->lineBuffer[nl - 1] == '\r' ? nl - 1 : nl;
+                    lines.emplace_back(p->lineBuffer, start, end - start);
+                    start = nl + 1;
+                }
+                p->lineBuffer.erase(0, last + 1);
+                p->onLines(std::move(lines));
+            };
+        } else if (p->stream()) {
             onChunk = [self, p, finish](std::string_view chunk) {
                 if (!self || p->cancelled)
                     return;
@@ -285,6 +307,13 @@ void Client::dispatch(std::shared_ptr<Pending> p, bool retried)
                     return;
                 }
                 if (p->stream()) {
+                    if (p->onLines && !p->lineBuffer.empty()) {
+                        std::vector<std::string> rest{std::move(p->lineBuffer)};
+                        p->lineBuffer.clear();
+                        p->onLines(std::move(rest));
+                        if (!self || p->cancelled)
+                            return;
+                    }
                     finish(Json());
                     return;
                 }
@@ -393,6 +422,53 @@ Client::Id Client::watch(const Resource& r, const std::string& ns, const WatchOp
     p->target = Target{"watch", r, ns, {}};
     p->onEvent = std::move(onEvent);
     p->onEnd = std::move(onEnd);
+    m_pending.emplace(p->id, p);
+    dispatch(p, false);
+    return p->id;
+}
+
+Client::Id Client::streamLogs(const std::string& ns, const std::string& pod, const LogOptions& o, LinesFn onLines,
+                              EndFn onEnd)
+{
+    HttpRequest req;
+    req.path = resources::pods.path(ns, pod) + "/log" +
+               query({{"container", o.container},
+                      {"follow", o.follow ? "true" : ""},
+                      {"tailLines", o.tailLines >= 0 ? std::to_string(o.tailLines) : std::string()},
+                      {"sinceSeconds", o.sinceSeconds > 0 ? std::to_string(o.sinceSeconds) : std::string()},
+                      {"sinceTime", o.sinceTime},
+                      {"previous", o.previous ? "true" : ""},
+                      {"timestamps", o.timestamps ? "true" : ""}});
+    req.headers.push_back("Accept: */*");
+    // A followed log has no end of its own; a whole one may be long but still ends.
+    req.timeout = o.follow ? std::chrono::milliseconds(0) : std::chrono::milliseconds(300000);
+    auto p = std::make_shared<Pending>();
+    p->id = m_nextId++;
+    p->request = std::move(req);
+    p->target = Target{"get", resources::pods, ns, pod};
+    p->target.subresource = "log";
+    p->onLines = std::move(onLines);
+    const bool previous = o.previous;
+    p->onEnd = [ns, pod, previous, onEnd = std::move(onEnd)](Result<Unit> r) {
+        if (!r && r.error().kind == Error::Kind::Api) {
+            Error e = r.error();
+            const std::string which = "pod \"" + pod + "\" in namespace \"" + ns + "\"";
+            if (e.httpStatus == 404) {
+                e.reason = "NotFound";
+                e.message = "The " + which + " is gone, and its log with it.";
+            } else if (e.httpStatus == 400 && previous) {
+                e.reason = "BadRequest";
+                e.message = "The " + which +
+                            " has no previous container log: its container has not restarted. Leave out --previous.";
+            } else if (e.httpStatus == 400) {
+                e.reason = "BadRequest";
+                e.message = "The log of the " + which + " cannot be read: " + e.detail + ".";
+            }
+            onEnd(e);
+            return;
+        }
+        onEnd(std::move(r));
+    };
     m_pending.emplace(p->id, p);
     dispatch(p, false);
     return p->id;

@@ -7,6 +7,7 @@
 
 #include <QObject>
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -28,6 +29,17 @@ struct WatchOptions {
     std::string resourceVersion;
     bool allowBookmarks = true;
     int timeoutSeconds = 300; // the server ends the stream after this; the watcher reopens it
+};
+
+// What `GET .../pods/NAME/log` returns (the query parameters of the same names).
+struct LogOptions {
+    std::string container; // empty: the pod's only container
+    bool follow = false;
+    int tailLines = -1;            // negative: every line
+    std::int64_t sinceSeconds = 0; // 0: from the start
+    std::string sinceTime;         // RFC 3339; lines at or after it (a follow that resumes)
+    bool previous = false;         // the previous (restarted) container's log
+    bool timestamps = true;        // each line starts with an RFC 3339 timestamp and a space
 };
 
 enum class PatchType { Json, Merge, StrategicMerge };
@@ -111,6 +123,7 @@ public:
     using JsonCallback = std::function<void(Result<Json>)>;
     using EventFn = std::function<void(const std::string& type, const Json& object)>;
     using EndFn = std::function<void(Result<Unit>)>;
+    using LinesFn = std::function<void(std::vector<std::string> lines)>;
 
     Client(RestConfig config, Transport* transport, QObject* parent = nullptr);
     ~Client() override;
@@ -127,6 +140,12 @@ public:
     // each ADDED/MODIFIED/DELETED/BOOKMARK event; onEnd says how the stream ended (an Error
     // with reason "Expired" when the resourceVersion is too old).
     Id watch(const Resource& r, const std::string& ns, const WatchOptions& options, EventFn onEvent, EndFn onEnd);
+    // One pod's log: complete lines in batches as they arrive (a last line without a newline
+    // comes when the stream ends), then onEnd: success when the server ended the log, an Error
+    // with reason "Forbidden" (get on pods/log), "NotFound" (the pod is gone) or "BadRequest"
+    // (for `previous`: no earlier container) otherwise. cancel() stops it without onEnd.
+    Id streamLogs(const std::string& ns, const std::string& pod, const LogOptions& options, LinesFn onLines,
+                  EndFn onEnd);
     void cancel(Id id);
 
     void checkAccess(const AccessCheck& check, std::function<void(Result<AccessDecision>)> cb);
@@ -142,6 +161,7 @@ public:
         std::string ns;
         std::string name;
         bool jsonPatchWithTests = false; // a 422 then means a `test` op failed
+        std::string subresource{};       // "log": the request was for pods/log
     };
     Id send(HttpRequest request, Target target, JsonCallback cb);
     // Raw request: any status is handed over as it came (after the exec plugin's 401 retry);

@@ -175,6 +175,7 @@ HistoryEntry decodeEntry(const json& e)
         // Optional and younger than the rest: a value of another type is ignored, not fatal.
         std::string ignored;
         h.healthCheck = field(e, "healthCheck", {}, ignored);
+        h.result = field(e, "result", {}, ignored);
     }
     h.from = slotRecord(e, "from", problem);
     h.to = slotRecord(e, "to", problem);
@@ -214,6 +215,8 @@ json HistoryEntry::toJson() const
         j["target"] = target;
     if (!healthCheck.empty())
         j["healthCheck"] = healthCheck;
+    if (!result.empty())
+        j["result"] = result;
     return j;
 }
 

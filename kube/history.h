@@ -23,6 +23,9 @@ struct HistoryEntry {
     // Swaps: whether the staging pods' health check "passed", was "skipped" by the person, or there
     // was "none" configured; empty in entries written before there was one (or not a string).
     std::string healthCheck;
+    // How an action ended, when the entry says so: a watch after a swap writes "held",
+    // "failed: why" or "rolled back: why". Absent in older entries.
+    std::string result;
     HistorySlot from, to;
     // Why the entry could not be read; empty when it could. An unreadable entry is kept and shown.
     std::string unreadable;

@@ -1,6 +1,7 @@
 #include "actionrunner.h"
 
 #include "net/webhook.h"
+#include "release.h"
 
 #include <algorithm>
 #include <cctype>
@@ -57,7 +58,13 @@ const Activity* ActionRunner::latestFor(const std::string& ns, const std::string
 bool ActionRunner::runningFor(const std::string& ns, const std::string& service) const
 {
     return std::any_of(m_activities.begin(), m_activities.end(),
-                       [&](const Activity& a) { return a.running() && a.touches(ns, service); });
+                       [&](const Activity& a) { return a.running() && !a.watches() && a.touches(ns, service); });
+}
+
+const Activity* ActionRunner::failedWatch(const std::string& ns, const std::string& service) const
+{
+    const Activity* a = latestFor(ns, service);
+    return a && a->watches() && a->state == Activity::State::Failed ? a : nullptr;
 }
 
 int ActionRunner::runningCount() const
@@ -113,6 +120,7 @@ int ActionRunner::startSwap(kube::Client* client, const ServiceConfig& config, c
         group.push_back(m.spec);
     }
     a.title = titleOf(a.verb, confirmed.service, a.services);
+    stopWatches(a.ns, a.services, "a " + a.verb + " of " + confirmed.service + " began");
     const int id = begin(std::move(a));
     if (!client || confirmed.members.empty()) {
         end(id, false, "There is no connection to carry out the " + confirmed.verb() + " on. Nothing was changed.", {});
@@ -125,11 +133,91 @@ int ActionRunner::startSwap(kube::Client* client, const ServiceConfig& config, c
     const std::string webhook = config.webhook;
     swapper->execute(
         confirmed, [this, id](const std::string& text) { step(id, text); },
-        [this, id, swapper, webhook](SwapOutcome o) {
+        [this, id, swapper, webhook, client, config, confirmed](SwapOutcome o) {
             end(id, o.succeeded(), o.message, webhook);
             swapper->deleteLater();
+            // The new live slot of each member is watched; a rollback or repair is not.
+            if (o.succeeded() && confirmed.kind == SwapPlan::Kind::Swap && m_watchSeconds > 0)
+                for (const SwapMember& m : confirmed.members)
+                    startWatch(client, config, m.spec, m.liveTo, confirmed.user, m_watchSeconds);
         });
     return id;
+}
+
+int ActionRunner::startWatch(kube::Client* client, const ServiceConfig& config, const ServiceSpec& spec, char slot,
+                             const std::string& user, int seconds)
+{
+    Activity a;
+    a.verb = watchAction;
+    a.ns = spec.ns;
+    a.service = spec.name;
+    a.services = {spec.name};
+    a.user = user;
+    a.title = titleOf(a.verb, spec.name, a.services,
+                      " (slot " + std::string(1, static_cast<char>(slot - 'a' + 'A')) + " for " +
+                          durationText(seconds) + " after the swap)");
+    const int id = begin(std::move(a));
+    if (!client) {
+        end(id, false, "There is no connection to watch " + spec.name + " on.", {});
+        return id;
+    }
+    auto* watch = new SwapWatch(client, spec, slot, seconds, nullptr, this);
+    m_watches[id] = watch;
+    const std::string webhook = config.webhook;
+    connect(watch, &SwapWatch::progressed, this, [this, id](const std::string& text) { step(id, text); });
+    connect(watch, &SwapWatch::held, this,
+            [this, id, watch, client](const std::string& text) { watchEnded(id, watch, client, true, text, {}); });
+    connect(watch, &SwapWatch::worse, this, [this, id, watch, client, webhook](const std::string& text) {
+        watchEnded(id, watch, client, false, text, webhook);
+    });
+    step(id, "Watching " + spec.name + "'s slot " + std::string(1, static_cast<char>(slot - 'a' + 'A')));
+    watch->start();
+    return id;
+}
+
+void ActionRunner::watchEnded(int id, SwapWatch* watch, kube::Client* client, bool held, const std::string& sentence,
+                              const std::string& webhook)
+{
+    m_watches.erase(id);
+    const Activity* a = activity(id);
+    const std::string user = a ? a->user : std::string();
+    const std::string result = held ? std::string("held") : "failed: " + sentence;
+    step(id, "Recording the verdict in the history of " + watch->spec().liveService);
+    QPointer<ActionRunner> self(this);
+    recordWatchVerdict(client, watch->spec(), watchHistoryEntry(*watch, user, nowUtcText(), result),
+                       [self, id, held, sentence, webhook](std::optional<kube::Error> refused) {
+                           if (!self)
+                               return;
+                           // The verdict stands whether or not it could be recorded.
+                           const std::string note =
+                               refused ? " (not recorded in the history: " + refused->message + ")" : std::string();
+                           const std::string text = (held ? sentence : "Got worse: " + sentence) + note;
+                           self->end(id, held, text, webhook);
+                           if (!held)
+                               Q_EMIT self->watchFailed(id);
+                       });
+    watch->deleteLater();
+}
+
+void ActionRunner::stopWatches(const std::string& ns, const std::vector<std::string>& services, const std::string& why)
+{
+    for (auto it = m_watches.begin(); it != m_watches.end();) {
+        const Activity* a = activity(it->first);
+        const bool ours = a && a->running() && std::any_of(services.begin(), services.end(), [&](const std::string& s) {
+                              return a->touches(ns, s);
+                          });
+        if (!ours) {
+            ++it;
+            continue;
+        }
+        const int id = it->first;
+        if (it->second) {
+            it->second->stop();
+            it->second->deleteLater();
+        }
+        it = m_watches.erase(it);
+        end(id, true, "Stopped before the window passed: " + why + ".", {});
+    }
 }
 
 int ActionRunner::startDeploy(kube::Client* client, oci::RegistryClient* registry, const ServiceConfig& config,

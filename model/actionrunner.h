@@ -3,11 +3,13 @@
 #include "deploy.h"
 #include "groupdeploy.h"
 #include "swap.h"
+#include "swapwatch.h"
 
 #include <QDateTime>
 #include <QObject>
 #include <QPointer>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -21,7 +23,7 @@ namespace model {
 struct Activity {
     enum class State { Running, Succeeded, Failed };
     int id = 0;
-    std::string verb; // as people say it: "swap", "roll back", "repair", "deploy"
+    std::string verb; // as people say it: "swap", "roll back", "repair", "deploy", "watch"
     std::string ns, service;
     std::vector<std::string> services; // every service it changes (a swap's whole group)
     std::string title;                 // "Swap uro (with uro-frontend)"
@@ -33,9 +35,12 @@ struct Activity {
 
     bool running() const { return state == State::Running; }
     bool touches(const std::string& ns, const std::string& service) const;
+    // A watch after a swap reads and records, but moves nothing: it blocks no other action.
+    bool watches() const { return verb == watchAction; }
 };
 
-// Runs every deploy, swap, rollback and repair the person starts, for the whole life of the
+// Runs every deploy, swap, rollback and repair the person starts, and the watch after each swap
+// that succeeded (one per member, for `watchSeconds`), for the whole life of the
 // application: pages, dialogs and views come and go (another service, another context, a closed
 // dialog), an action runs to its end, with its guards, its audit record and its notification,
 // and its outcome stays here to be shown. Views only observe it.
@@ -59,10 +64,23 @@ public:
     int startGroupDeploy(kube::Client* client, oci::RegistryClient* registry, const ServiceConfig& config,
                          const GroupDeployPlan& confirmed, bool wait);
 
+    // How long the new live slot is watched after a swap (0: not at all); the application sets it
+    // from the settings (model/settings.h).
+    void setWatchSeconds(int seconds) { m_watchSeconds = seconds; }
+    int watchSeconds() const { return m_watchSeconds; }
+    // Watches `spec`'s slot `slot` that a swap by `user` made live; returns the activity's id. The
+    // verdict is recorded in the live Service's history; a failure is told to the webhook.
+    int startWatch(kube::Client* client, const ServiceConfig& config, const ServiceSpec& spec, char slot,
+                   const std::string& user, int seconds);
+    // The newest watch of `service` that found it got worse, when nothing was started on the
+    // service since; nullptr otherwise (what the banner shows).
+    const Activity* failedWatch(const std::string& ns, const std::string& service) const;
+
     const std::vector<Activity>& activities() const { return m_activities; }
     const Activity* activity(int id) const;
     // The newest activity that changes `service` in `ns` (running or not), or nullptr.
     const Activity* latestFor(const std::string& ns, const std::string& service) const;
+    // An action that changes `service` runs (a watch does not count).
     bool runningFor(const std::string& ns, const std::string& service) const;
     int runningCount() const;
 
@@ -78,6 +96,8 @@ Q_SIGNALS:
     void progressed(int id);
     void finished(int id);
     void deployFinished(int id, const model::DeployOutcome& outcome);
+    // A watch found the new live slot got worse (its activity has ended as failed).
+    void watchFailed(int id);
 
 private:
     // Lists `a` as running and says so; its id.
@@ -85,11 +105,17 @@ private:
     Activity* find(int id);
     void step(int id, const std::string& text);
     void end(int id, bool ok, const std::string& message, const std::string& webhook);
+    void watchEnded(int id, SwapWatch* watch, kube::Client* client, bool held, const std::string& sentence,
+                    const std::string& webhook);
+    // Ends the watches running on any of `services` in `ns` (a new swap or rollback of them began).
+    void stopWatches(const std::string& ns, const std::vector<std::string>& services, const std::string& why);
 
     net::Transport* m_transport;
     std::vector<Activity> m_activities;
     int m_nextId = 1;
     Hooks m_hooks;
+    int m_watchSeconds = 0;                       // off until the application sets it
+    std::map<int, QPointer<SwapWatch>> m_watches; // running watches by activity id
 };
 
 } // namespace model

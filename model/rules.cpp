@@ -3,6 +3,7 @@
 #include "imageref.h"
 #include "release.h"
 #include "servicestate.h"
+#include "watchrules.h"
 
 #include <algorithm>
 
@@ -70,12 +71,13 @@ std::string stagingText(char live, char staging, bool stagingBoth)
 }
 
 // Rollback: the newest entry that can be read must be a swap away from what staging still runs.
-// What others wrote that cannot be read is no swap of ours.
+// What others wrote that cannot be read is no swap of ours, and a watch's verdict moved nothing.
 void checkRollback(const MemberChecks& check, const SwapMember& m)
 {
     const auto history = kube::decodeHistory(m.liveHistory);
-    const auto lastRead =
-        std::find_if(history.rbegin(), history.rend(), [](const kube::HistoryEntry& e) { return e.readable(); });
+    const auto lastRead = std::find_if(history.rbegin(), history.rend(), [](const kube::HistoryEntry& e) {
+        return e.readable() && e.action != watchAction;
+    });
     const kube::HistoryEntry* last = lastRead == history.rend() ? nullptr : &*lastRead;
     const bool untouched = last && last->from.slot == std::string(1, m.liveTo) && last->from.image == m.to.image;
     check(untouched, last ? "The release that was live before the last swap still runs untouched in slot " +

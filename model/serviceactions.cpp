@@ -18,6 +18,10 @@ ServiceActions::ServiceActions(Dashboard* dashboard, ActionRunner* runner, oci::
         connect(runner, &ActionRunner::started, this, [this, mine](int id) {
             if (!mine(id))
                 return;
+            if (m_runner->activity(id)->watches()) {
+                Q_EMIT activityChanged(); // a watch leaves every action as it was
+                return;
+            }
             m_swap.enabled = m_rollback.enabled = m_repair.enabled = false;
             Q_EMIT changed();
             Q_EMIT activityChanged();
@@ -176,6 +180,11 @@ void ServiceActions::replanDeploy(const ServiceState& state, int generation)
 bool ServiceActions::busy() const
 {
     return m_runner && !m_service.empty() && m_runner->runningFor(m_ns, m_service);
+}
+
+const Activity* ServiceActions::failedWatch() const
+{
+    return m_runner && !m_service.empty() ? m_runner->failedWatch(m_ns, m_service) : nullptr;
 }
 
 const Activity* ServiceActions::latestActivity() const

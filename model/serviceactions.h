@@ -43,6 +43,9 @@ public:
     bool busy() const;
     // The newest action started on this service, running or finished, or nullptr.
     const Activity* latestActivity() const;
+    // The watch after a swap that found this service got worse, while nothing was started on it
+    // since (the banner and its Roll back); nullptr otherwise.
+    const Activity* failedWatch() const;
 
     // Hands a plan the user confirmed to the runner; returns the activity's id (0 when there is
     // nothing to run it on).

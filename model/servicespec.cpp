@@ -1,5 +1,7 @@
 #include "servicespec.h"
 
+#include "settings.h"
+
 #include <QDir>
 #include <QFileInfo>
 #include <QStandardPaths>
@@ -222,7 +224,7 @@ kube::Result<ServiceConfig> parseServiceConfig(const std::string& text, const st
             return config;
         if (!root.IsMap())
             return error("the top level must be a mapping with a \"services\" list", root.Mark().line + 1);
-        checkKeys(root, {"services", "namespaces", "pollIntervalSeconds", "webhook"}, "");
+        checkKeys(root, {"services", "namespaces", "pollIntervalSeconds", "watchAfterSwapSeconds", "webhook"}, "");
         config.webhook = str(root, "webhook", "");
         if (const YAML::Node poll = root["pollIntervalSeconds"]; poll && !poll.IsNull()) {
             try {
@@ -232,6 +234,18 @@ kube::Result<ServiceConfig> parseServiceConfig(const std::string& text, const st
             }
             if (*config.pollIntervalSeconds < 0 || *config.pollIntervalSeconds > 3600)
                 return error("\"pollIntervalSeconds\" must be between 0 (watch) and 3600", poll.Mark().line + 1);
+        }
+        if (const YAML::Node watch = root["watchAfterSwapSeconds"]; watch && !watch.IsNull()) {
+            try {
+                config.watchAfterSwapSeconds = watch.as<int>();
+            } catch (const YAML::Exception&) {
+                return error("\"watchAfterSwapSeconds\" must be a whole number of seconds (0 turns the watch off)",
+                             watch.Mark().line + 1);
+            }
+            if (*config.watchAfterSwapSeconds < 0 || *config.watchAfterSwapSeconds > maxWatchSeconds)
+                return error("\"watchAfterSwapSeconds\" must be between 0 (no watch) and " +
+                                 std::to_string(maxWatchSeconds),
+                             watch.Mark().line + 1);
         }
         if (const YAML::Node ns = root["namespaces"]; ns && !ns.IsNull()) {
             if (!ns.IsSequence())

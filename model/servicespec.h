@@ -52,6 +52,8 @@ struct ServiceConfig {
     std::vector<std::string> namespaces;    // extra namespaces to look in
     std::optional<int> pollIntervalSeconds; // 0: watch; otherwise poll at this interval; unset: not in the file
     std::string webhook;                    // chat webhook told of deploys, swaps and failures
+    std::optional<int>
+        watchAfterSwapSeconds; // how long a swap's new live slot is watched; 0: not; unset: not in the file
 };
 
 // Reads the YAML service configuration. A missing default file is an empty configuration; an

@@ -9,4 +9,11 @@ Setting<int> resolvePollInterval(std::optional<int> flag, std::optional<int> fil
     return resolveSetting(flag, file, saved, 0);
 }
 
+Setting<int> resolveWatchAfterSwap(std::optional<int> flag, std::optional<int> file, std::optional<int> saved)
+{
+    if (saved && (*saved < 0 || *saved > maxWatchSeconds))
+        saved.reset();
+    return resolveSetting(flag, file, saved, 300);
+}
+
 } // namespace model

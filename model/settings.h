@@ -36,4 +36,10 @@ constexpr int maxPollIntervalSeconds = 3600;
 // (an edited settings file) is ignored; flag and file values are checked where they are read.
 Setting<int> resolvePollInterval(std::optional<int> flag, std::optional<int> file, std::optional<int> saved);
 
+constexpr int maxWatchSeconds = 86400;
+
+// How long the new live slot is watched after a swap (0: not at all; default 300 s). A saved value
+// outside 0..86400 is ignored; flag and file values are checked where they are read.
+Setting<int> resolveWatchAfterSwap(std::optional<int> flag, std::optional<int> file, std::optional<int> saved);
+
 } // namespace model

@@ -25,6 +25,7 @@
 #include <QTextDocumentFragment>
 #include <QTimer>
 #include <QVBoxLayout>
+#include <algorithm>
 
 namespace {
 
@@ -230,6 +231,30 @@ MainWindow::MainWindow(QWidget* parent)
     m_healthNote->hide();
     layout->addWidget(m_healthNote);
 
+    m_watchBanner = new QWidget(central);
+    m_watchBanner->setObjectName(QStringLiteral("mainWatchBanner"));
+    m_watchBanner->setAttribute(Qt::WA_StyledBackground);
+    m_watchBanner->setStyleSheet(QStringLiteral("#mainWatchBanner { background: %1; border-radius: 4px; } "
+                                                "#mainWatchBanner QLabel { color: white; font-weight: bold; }")
+                                     .arg(style::colorOf(style::Tone::Attention)));
+    auto* banner = new QHBoxLayout(m_watchBanner);
+    m_watchText = new QLabel(m_watchBanner);
+    m_watchText->setObjectName(QStringLiteral("mainWatchBannerText"));
+    m_watchText->setTextFormat(Qt::PlainText);
+    m_watchText->setWordWrap(true);
+    m_watchText->setAccessibleName(tr("Watch after the swap"));
+    m_watchRollback = new QPushButton(tr("Roll back"), m_watchBanner);
+    m_watchRollback->setObjectName(QStringLiteral("mainWatchBannerRollback"));
+    m_watchRollback->setAccessibleName(tr("Roll back"));
+    connect(m_watchRollback, &QPushButton::clicked, this, [this] {
+        if (showService(m_watchService))
+            m_page->requestRollback();
+    });
+    banner->addWidget(m_watchText, 1);
+    banner->addWidget(m_watchRollback);
+    m_watchBanner->hide();
+    layout->addWidget(m_watchBanner);
+
     m_stack = new QStackedWidget(central);
     auto* overviewPage = new QWidget(m_stack);
     auto* overviewLayout = new QVBoxLayout(overviewPage);
@@ -264,6 +289,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_page, &ServicePage::deployRequested, this, &MainWindow::openDeploy);
     m_stack->addWidget(overviewPage);
     m_stack->addWidget(m_page);
+    connect(m_stack, &QStackedWidget::currentChanged, this, &MainWindow::updateWatchBanner);
     layout->addWidget(m_stack, 1);
     m_activity = new ActivityPanel(central);
     m_activity->setObjectName(QStringLiteral("activityPanel"));
@@ -337,11 +363,49 @@ void MainWindow::setRunner(model::ActionRunner* runner)
         m_runner->disconnect(this);
     m_runner = runner;
     m_activity->setRunner(runner);
-    if (runner)
+    if (runner) {
         connect(runner, &model::ActionRunner::finished, this, [this] {
+            updateWatchBanner();
             if (m_closeWhenIdle && m_runner && m_runner->runningCount() == 0)
                 close();
         });
+        connect(runner, &model::ActionRunner::started, this, &MainWindow::updateWatchBanner);
+    }
+    updateWatchBanner();
+}
+
+QString MainWindow::watchBannerText() const
+{
+    return m_watchBanner->isVisible() ? m_watchText->text() : QString();
+}
+
+void MainWindow::updateWatchBanner()
+{
+    // Every service whose newest activity is a watch that found it got worse; the page of such a
+    // service has its own banner.
+    QStringList sentences;
+    QString first;
+    if (m_runner) {
+        std::vector<std::pair<std::string, std::string>> seen;
+        for (auto it = m_runner->activities().rbegin(); it != m_runner->activities().rend(); ++it) {
+            const std::pair<std::string, std::string> key{it->ns, it->service};
+            if (std::find(seen.begin(), seen.end(), key) != seen.end())
+                continue;
+            seen.push_back(key);
+            const model::Activity* failed = m_runner->failedWatch(it->ns, it->service);
+            const QString name = QString::fromStdString(it->service);
+            if (!failed || (m_stack->currentWidget() == m_page && m_page->serviceName() == name))
+                continue;
+            sentences << QString::fromStdString(failed->message);
+            if (first.isEmpty())
+                first = name;
+        }
+    }
+    m_watchService = first;
+    m_watchText->setText(sentences.join(QLatin1Char('\n')));
+    m_watchRollback->setText(sentences.size() > 1 ? tr("Roll back %1").arg(first) : tr("Roll back"));
+    m_watchRollback->setVisible(!m_readOnly);
+    m_watchBanner->setVisible(!sentences.isEmpty());
 }
 
 void MainWindow::setRegistry(oci::RegistryClient* registry)
@@ -416,6 +480,7 @@ void MainWindow::setReadOnly(bool readOnly)
 {
     m_readOnly = readOnly;
     m_page->setReadOnly(readOnly);
+    updateWatchBanner();
     const QSignalBlocker block(m_readOnlyBox);
     m_readOnlyBox->setChecked(readOnly);
     setWindowTitle(readOnly ? tr("Signalbox (read-only)") : QStringLiteral("Signalbox"));

@@ -13,6 +13,7 @@
 class QCheckBox;
 class QComboBox;
 class QLineEdit;
+class QPushButton;
 class QLabel;
 class QStackedWidget;
 class QTableView;
@@ -55,6 +56,11 @@ public:
     model::ServiceListModel* serviceModel() const { return m_model; }
     QTableView* overview() const { return m_table; }
     ServicePage* servicePage() const { return m_page; }
+    // The banner of watches after swaps that found a service got worse (shown above the overview
+    // and other services' pages): its text, empty when hidden, and its Roll back button, which
+    // opens the service's page and its checked rollback.
+    QString watchBannerText() const;
+    QPushButton* watchRollbackButton() const { return m_watchRollback; }
     QString freshnessText() const;
     // The credential plugin's message as shown (plain text), empty when none is shown.
     QString pluginNoteText() const;
@@ -80,6 +86,7 @@ private:
     void openRow(const QModelIndex& index);
     void openDeploy();
     void askBeforeClosing();
+    void updateWatchBanner();
 
     QPointer<model::Dashboard> m_dashboard;
     QPointer<model::ServiceActions> m_actions;
@@ -95,6 +102,10 @@ private:
     QLabel* m_pluginNote;    // what a credential plugin asks of the person (a device-code login)
     QLabel* m_namespaceNote; // namespaces the user may not read: a note, not a lost connection
     QLabel* m_healthNote;    // health checks the user may not ask
+    QWidget* m_watchBanner;
+    QLabel* m_watchText;
+    QPushButton* m_watchRollback;
+    QString m_watchService; // the service the banner's Roll back is for
     QComboBox* m_contexts;
     QComboBox* m_refresh;
     QLineEdit* m_namespace;

@@ -51,6 +51,28 @@ ServicePage::ServicePage(QWidget* parent) : QWidget(parent)
     m_anomalies->setAccessibleName(tr("What needs attention"));
     layout->addWidget(m_anomalies);
 
+    // What a watch after a swap found, with the one way out it offers.
+    m_watchBanner = new QWidget(this);
+    m_watchBanner->setObjectName(QStringLiteral("watchBanner"));
+    m_watchBanner->setAttribute(Qt::WA_StyledBackground);
+    m_watchBanner->setStyleSheet(QStringLiteral("#watchBanner { background: %1; border-radius: 4px; } "
+                                                "#watchBanner QLabel { color: white; font-weight: bold; }")
+                                     .arg(style::colorOf(style::Tone::Attention)));
+    auto* banner = new QHBoxLayout(m_watchBanner);
+    m_watchText = new QLabel(m_watchBanner);
+    m_watchText->setObjectName(QStringLiteral("watchBannerText"));
+    m_watchText->setTextFormat(Qt::PlainText);
+    m_watchText->setWordWrap(true);
+    m_watchText->setAccessibleName(tr("Watch after the swap"));
+    m_watchRollback = new QPushButton(tr("Roll back"), m_watchBanner);
+    m_watchRollback->setObjectName(QStringLiteral("watchBannerRollback"));
+    m_watchRollback->setAccessibleName(tr("Roll back"));
+    connect(m_watchRollback, &QPushButton::clicked, this, &ServicePage::requestRollback);
+    banner->addWidget(m_watchText, 1);
+    banner->addWidget(m_watchRollback);
+    m_watchBanner->hide();
+    layout->addWidget(m_watchBanner);
+
     // Actions: each enabled only when the whole action would pass; the reason when not.
     m_actionBar = new QWidget(this);
     auto* actions = new QHBoxLayout(m_actionBar);
@@ -156,8 +178,10 @@ void ServicePage::updateActions()
 {
     // Read-only: the controls that change anything are not there at all.
     m_actionBar->setVisible(!m_readOnly && m_actions);
-    if (m_readOnly || !m_actions)
+    if (m_readOnly || !m_actions) {
+        updateWatchBanner();
         return;
+    }
     QString reason;
     for (auto kind : {model::SwapPlan::Kind::Swap, model::SwapPlan::Kind::Rollback, model::SwapPlan::Kind::Repair}) {
         const auto& a = m_actions->availability(kind);
@@ -183,13 +207,55 @@ void ServicePage::updateActions()
         reason = tr("Working…");
     m_reason->setText(reason);
     showActivity();
+    if (m_rollbackWanted && m_actions->availability(model::SwapPlan::Kind::Rollback).planned && !m_actions->busy())
+        requestRollback();
+}
+
+QString ServicePage::watchBannerText() const
+{
+    return m_watchBanner->isVisible() ? m_watchText->text() : QString();
+}
+
+void ServicePage::updateWatchBanner()
+{
+    const model::Activity* failed = m_actions ? m_actions->failedWatch() : nullptr;
+    if (!failed) {
+        m_watchBanner->hide();
+        m_rollbackWanted = false;
+        return;
+    }
+    m_watchText->setText(q(failed->message));
+    m_watchRollback->setVisible(!m_readOnly);
+    const auto& rollback = m_actions->availability(model::SwapPlan::Kind::Rollback);
+    m_watchRollback->setEnabled(!rollback.planned || rollback.enabled);
+    m_watchRollback->setToolTip(rollback.planned && !rollback.enabled ? q(rollback.reason) : QString());
+    m_watchBanner->show();
+}
+
+void ServicePage::requestRollback()
+{
+    if (!m_actions || m_readOnly)
+        return;
+    const auto& a = m_actions->availability(model::SwapPlan::Kind::Rollback);
+    if (!a.planned || m_actions->busy()) {
+        m_rollbackWanted = true; // opened when the plan comes (updateActions)
+        return;
+    }
+    m_rollbackWanted = false;
+    if (!a.enabled) {
+        m_reason->setText(tr("Rollback not possible, this does not hold: ") + q(a.reason));
+        return;
+    }
+    confirm(model::SwapPlan::Kind::Rollback);
 }
 
 void ServicePage::showActivity()
 {
-    // The newest deploy or swap of this service started in this window, wherever it was started.
+    updateWatchBanner();
+    // The newest deploy or swap of this service started in this window, wherever it was started
+    // (a failed watch is said by its banner).
     const model::Activity* a = m_actions ? m_actions->latestActivity() : nullptr;
-    if (!a) {
+    if (!a || m_watchBanner->isVisibleTo(this)) {
         m_outcome->hide();
         return;
     }
@@ -264,16 +330,23 @@ void ServicePage::setService(const model::ServiceState& st)
             return QStringLiteral("slot %1 · %2")
                 .arg(q(side.slot.empty() ? std::string("?") : side.slot), q(tag.empty() ? side.image : tag));
         };
-        const QStringList cells =
-            e.readable()
-                ? QStringList{q(e.at), q(e.user), q(e.target.empty() ? e.action : e.action + " to " + e.target),
-                              release(e.from), release(e.to)}
-                : QStringList{q(e.at), QString(), tr("unreadable entry: %1").arg(q(e.unreadable)), QString(),
-                              QString()};
-        for (int c = 0; c < cells.size(); ++c) {
-            auto* item = new QTableWidgetItem(cells[c]);
+        // A watch's entry says its verdict; it moved nothing, so it has no "from".
+        const bool watch = e.action == model::watchAction;
+        QStringList shown;
+        if (!e.readable())
+            shown = {q(e.at), QString(), tr("unreadable entry: %1").arg(q(e.unreadable)), QString(), QString()};
+        else if (watch)
+            shown = {q(e.at), q(e.user), q(e.action + ": " + (e.result.empty() ? std::string("?") : e.result)),
+                     QString(), release(e.to)};
+        else
+            shown = {q(e.at), q(e.user), q(e.target.empty() ? e.action : e.action + " to " + e.target), release(e.from),
+                     release(e.to)};
+        for (int c = 0; c < shown.size(); ++c) {
+            auto* item = new QTableWidgetItem(shown[c]);
             if (c >= 3 && e.readable())
                 item->setToolTip(q((c == 3 ? e.from : e.to).image));
+            if (c == 2 && watch)
+                item->setToolTip(q(e.result));
             if (c == 2 && !e.readable())
                 item->setToolTip(q(e.unreadable));
             m_history->setItem(row, c, item);

@@ -35,6 +35,12 @@ public:
     QString actionReasonText() const;
     QString outcomeText() const;
     QTableWidget* history() const { return m_history; }
+    // The banner of a watch after a swap that found the service got worse: its text (empty when
+    // hidden) and its one button, which starts the checked rollback (plan, confirm, runner).
+    QString watchBannerText() const;
+    QPushButton* watchRollbackButton() const { return m_watchRollback; }
+    // Opens the rollback's confirm dialog as soon as its plan is there (the Roll back buttons).
+    void requestRollback();
 
 Q_SIGNALS:
     void backRequested();
@@ -46,6 +52,7 @@ private:
     void updateActions();
     void showActivity();
     void confirm(model::SwapPlan::Kind kind);
+    void updateWatchBanner();
 
     QPointer<model::ServiceActions> m_actions;
     bool m_readOnly = false;
@@ -56,6 +63,10 @@ private:
     QPushButton* m_repair;
     QLabel* m_reason;
     QLabel* m_outcome;
+    QWidget* m_watchBanner;
+    QLabel* m_watchText;
+    QPushButton* m_watchRollback;
+    bool m_rollbackWanted = false; // Roll back was asked for before the rollback's plan came
     QTableWidget* m_history;
     QLabel* m_noHistory;
     QString m_name;

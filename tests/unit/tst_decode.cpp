@@ -44,13 +44,15 @@ const std::string& longForbidden()
     return body;
 }
 
-// One line per entry: "ok AT ACTION" or "unreadable WHY", to compare with the table.
+// One line per entry: "ok AT ACTION", "ok AT ACTION -> RESULT" or "unreadable WHY", to compare with
+// the table.
 QStringList describe(const std::vector<kube::HistoryEntry>& entries)
 {
     QStringList out;
     for (const auto& e : entries)
         out << (e.readable()
-                    ? QStringLiteral("ok %1 %2").arg(QString::fromStdString(e.at), QString::fromStdString(e.action))
+                    ? QStringLiteral("ok %1 %2").arg(QString::fromStdString(e.at), QString::fromStdString(e.action)) +
+                          (e.result.empty() ? QString() : QStringLiteral(" -> ") + QString::fromStdString(e.result))
                     : QStringLiteral("unreadable %1").arg(QString::fromStdString(e.unreadable)));
     return out;
 }
@@ -142,6 +144,13 @@ private Q_SLOTS:
         row("deploy entry with target",
             R"([{"at":"2026-03-02T00:00:00Z","action":"deploy","target":"staging","to":{"slot":"b"}}])",
             {QStringLiteral("ok 2026-03-02T00:00:00Z deploy")});
+        row("watch entry with its result",
+            R"([{"at":"2026-03-03T00:00:00Z","action":"watch","result":"failed: uro-b-1 answered 500"}])",
+            {QStringLiteral("ok 2026-03-03T00:00:00Z watch -> failed: uro-b-1 answered 500")});
+        row("result of the wrong type is ignored", R"([{"at":"t","action":"watch","result":["held"]}])",
+            {QStringLiteral("ok t watch")});
+        row("null result reads as absent", R"([{"at":"t","action":"watch","result":null}])",
+            {QStringLiteral("ok t watch")});
         row("old entry without fields", R"([{}])", {QStringLiteral("ok  ")});
         row("null fields read as absent", R"([{"at":null,"user":null,"from":null,"to":{"tag":null}}])",
             {QStringLiteral("ok  ")});
@@ -217,6 +226,22 @@ private Q_SLOTS:
             QVERIFY(e.unreadable.size() < 300);
             (void)e.toJson().dump(); // every entry can be shown and written as JSON
         }
+    }
+
+    void watchResultSurvivesARewrite()
+    {
+        kube::HistoryEntry watch = entryAt("2026-04-02T00:00:00Z");
+        watch.action = "watch";
+        watch.result = "held";
+        const std::string once = kube::appendHistory("", watch, model::historyCap);
+        const std::string twice = kube::appendHistory(once, entryAt("2026-04-03T00:00:00Z"), model::historyCap);
+        const auto entries = kube::decodeHistory(twice);
+        QCOMPARE(entries.size(), std::size_t(2));
+        QCOMPARE(entries[0].result, std::string("held"));
+        QVERIFY(entries[1].result.empty());
+        QVERIFY(!kube::decodeHistory(once).front().toJson().dump().empty());
+        const json plain = entryAt("t").toJson();
+        QVERIFY(!plain.contains("result")); // absent unless set
     }
 
     // The health check's outcome on a swap entry is optional and younger than the rest: absent in

@@ -151,7 +151,8 @@ private Q_SLOTS:
         const QString shot = m_home.path() + QStringLiteral("/console.png");
         const Ran r = runSignalbox({QStringLiteral("--context"), QStringLiteral("prod"), QStringLiteral("-n"),
                                     QStringLiteral("uro"), QStringLiteral("--read-only"), QStringLiteral("--poll"),
-                                    QStringLiteral("5"), QStringLiteral("--screenshot"), shot},
+                                    QStringLiteral("5"), QStringLiteral("--watch-after-swap"), QStringLiteral("30s"),
+                                    QStringLiteral("--screenshot"), shot},
                                    env);
         // 1: saved, but without a connection the data is not complete.
         QVERIFY2(r.exitCode == 1, qPrintable(describe(r)));
@@ -176,6 +177,16 @@ private Q_SLOTS:
         const Ran r = runSignalbox({QStringLiteral("--poll"), QStringLiteral("soon")}, env);
         QVERIFY2(r.exitCode == 2, qPrintable(describe(r)));
         QVERIFY2(r.err.contains(QStringLiteral("--poll")), qPrintable(describe(r)));
+    }
+
+    void badWatchAfterSwapIsAUsageError()
+    {
+        QProcessEnvironment env = m_headless;
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        const Ran r = runSignalbox({QStringLiteral("--watch-after-swap"), QStringLiteral("5 minutes")}, env);
+        QVERIFY2(r.exitCode == 2, qPrintable(describe(r)));
+        QVERIFY2(r.err.contains(QStringLiteral("--watch-after-swap takes a duration such as 30s, 5m or 1h")),
+                 qPrintable(describe(r)));
     }
 
     // signalbox-cli, for CI runners and containers: no Qt Widgets or Gui among its libraries.

@@ -82,6 +82,10 @@ services:
             << "services:\n  - name: u\n    namespace: a\n    services: {live: x, staging: x}\n"
             << 2 << "are the same object";
         QTest::newRow("poll range") << "pollIntervalSeconds: 99999\n" << 1 << "between 0";
+        QTest::newRow("watch not a number") << "namespaces: [uro]\nwatchAfterSwapSeconds: 5m\n"
+                                            << 2 << "\"watchAfterSwapSeconds\" must be a whole number of seconds";
+        QTest::newRow("watch negative") << "watchAfterSwapSeconds: -1\n" << 1 << "between 0 (no watch) and 86400";
+        QTest::newRow("watch too long") << "watchAfterSwapSeconds: 90000\n" << 1 << "between 0 (no watch) and 86400";
         const char* head = "services:\n  - name: uro\n    namespace: a\n    health:\n";
         QTest::newRow("health: unknown key") << QString::fromLatin1(head) + "      port: 4000\n      url: /x\n"
                                              << 6 << "unknown key \"services[0].health.url\"";
@@ -125,6 +129,19 @@ services:
         const auto empty = model::parseServiceConfig("", "/etc/sb.yaml");
         QVERIFY(empty);
         QVERIFY(!empty->pollIntervalSeconds);
+    }
+
+    void watchAfterSwap()
+    {
+        const auto without = model::parseServiceConfig("namespaces: [uro]\n", "/etc/sb.yaml");
+        QVERIFY(without);
+        QVERIFY(!without->watchAfterSwapSeconds);
+        const auto off = model::parseServiceConfig("watchAfterSwapSeconds: 0\n", "/etc/sb.yaml");
+        QVERIFY(off);
+        QCOMPARE(off->watchAfterSwapSeconds.value_or(-1), 0);
+        const auto ten = model::parseServiceConfig("watchAfterSwapSeconds: 600\nservices: []\n", "/etc/sb.yaml");
+        QVERIFY(ten);
+        QCOMPARE(ten->watchAfterSwapSeconds.value_or(-1), 600);
     }
 
     void missingFiles()

@@ -45,6 +45,37 @@ private Q_SLOTS:
         QCOMPARE(resolved.source, source);
     }
 
+    void watchAfterSwap_data()
+    {
+        QTest::addColumn<Opt>("flag");
+        QTest::addColumn<Opt>("file");
+        QTest::addColumn<Opt>("saved");
+        QTest::addColumn<int>("value");
+        QTest::addColumn<model::SettingSource>("source");
+        using S = model::SettingSource;
+        const Opt none;
+        QTest::newRow("nothing: five minutes") << none << none << none << 300 << S::Default;
+        QTest::newRow("saved only") << none << none << Opt(60) << 60 << S::Saved;
+        QTest::newRow("file beats saved") << none << Opt(120) << Opt(60) << 120 << S::File;
+        QTest::newRow("file's 0 (off) beats saved") << none << Opt(0) << Opt(60) << 0 << S::File;
+        QTest::newRow("flag beats file and saved") << Opt(20) << Opt(120) << Opt(60) << 20 << S::Flag;
+        QTest::newRow("flag's 0 (off) beats file") << Opt(0) << Opt(120) << none << 0 << S::Flag;
+        QTest::newRow("saved out of range is ignored") << none << none << Opt(100000) << 300 << S::Default;
+        QTest::newRow("saved negative is ignored") << none << none << Opt(-1) << 300 << S::Default;
+    }
+
+    void watchAfterSwap()
+    {
+        QFETCH(Opt, flag);
+        QFETCH(Opt, file);
+        QFETCH(Opt, saved);
+        QFETCH(int, value);
+        QFETCH(model::SettingSource, source);
+        const auto resolved = model::resolveWatchAfterSwap(flag, file, saved);
+        QCOMPARE(resolved.value, value);
+        QCOMPARE(resolved.source, source);
+    }
+
     // The same rule for the flags that have no file key: read-only and the palette.
     void flagThenSavedForTheRest()
     {

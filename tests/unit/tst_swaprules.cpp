@@ -223,6 +223,18 @@ private Q_SLOTS:
             },
             true, "");
         row(
+            "a watch's entry after the swap is passed over",
+            [](auto& f) {
+                kube::HistoryEntry watch;
+                watch.at = "2026-11-01T10:05:00Z";
+                watch.action = "watch";
+                watch.service = "uro";
+                watch.result = "failed: uro-b-1 answered 500, expected 200";
+                f[0].live->meta.annotations[model::historyAnnotation] =
+                    kube::appendHistory(historyWith('b', imageOf("uro-b")), watch, model::historyCap);
+            },
+            true, "");
+        row(
             "history is not a list", [](auto& f) { f[0].live->meta.annotations[model::historyAnnotation] = "{}"; },
             false, "There is a swap to roll back");
         row(

@@ -3,9 +3,10 @@
 //	rig forward --netns NAME --listen 127.0.0.1:PORT --target 127.0.0.1:PORT
 //	    runs on the host and connects every accepted connection to the target inside the
 //	    network namespace NAME, so the kubeconfigs' address keeps working from the host.
-//	rig pod-app --kubeconfig FILE --ports 3000,4000,8080
+//	rig pod-app --kubeconfig FILE --ports 3000,4000,8080 --state DIR
 //	    runs inside the namespace and answers GET /health at every pod IP by the pod's
-//	    annotation test.signalbox.v-sekai.org/health.
+//	    annotation test.signalbox.v-sekai.org/health, and gives every pod a log for kwok to serve
+//	    (DIR/pod-logs/NAMESPACE/POD/current.log, previous.log; see podlogs.go).
 //
 // Every subcommand accepts --state DIR, which only names the state folder on the command line so
 // the script can tell its own processes from others.

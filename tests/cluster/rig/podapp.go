@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -34,6 +35,7 @@ type pods struct {
 	ipOf  map[string]string // namespace/name -> IP, to drop a pod's old IP when it changes
 	ready chan struct{}
 	once  sync.Once
+	logs  *podLogs
 }
 
 func (p *pods) lookup(ip string) (podInfo, bool) {
@@ -51,6 +53,11 @@ func (p *pods) replace(byIP map[string]podInfo, ipOf map[string]string) {
 }
 
 func (p *pods) apply(kind string, o *podObject) {
+	if kind == "DELETED" {
+		p.logs.forget(o)
+	} else {
+		p.logs.see(o)
+	}
 	key := o.Metadata.Namespace + "/" + o.Metadata.Name
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -70,10 +77,12 @@ func (p *pods) apply(kind string, o *podObject) {
 // The few fields decoded of a pod; the decoder skips the rest.
 type podObject struct {
 	Metadata struct {
-		Name            string            `json:"name"`
-		Namespace       string            `json:"namespace"`
-		ResourceVersion string            `json:"resourceVersion"`
-		Annotations     map[string]string `json:"annotations"`
+		Name              string            `json:"name"`
+		Namespace         string            `json:"namespace"`
+		UID               string            `json:"uid"`
+		DeletionTimestamp string            `json:"deletionTimestamp"`
+		ResourceVersion   string            `json:"resourceVersion"`
+		Annotations       map[string]string `json:"annotations"`
 	} `json:"metadata"`
 	Status struct {
 		PodIP string `json:"podIP"`
@@ -183,6 +192,7 @@ func (c *apiClient) list(ctx context.Context, p *pods) (string, error) {
 		}
 		for i := range l.Items {
 			o := &l.Items[i]
+			p.logs.see(o)
 			if o.Status.PodIP != "" {
 				byIP[o.Status.PodIP] = o.info()
 				ipOf[o.Metadata.Namespace+"/"+o.Metadata.Name] = o.Status.PodIP
@@ -332,13 +342,14 @@ func podAppMain(args []string) error {
 	fs := flag.NewFlagSet("pod-app", flag.ExitOnError)
 	kubeconfig := fs.String("kubeconfig", "", "an admin kubeconfig written by scripts/cluster")
 	ports := fs.String("ports", "3000,4000,8080", "ports to answer on, comma-separated")
-	fs.String("state", "", "the state folder (names it on the command line)")
+	state := fs.String("state", "", "the state folder; pod logs are written under STATE/pod-logs")
 	fs.Parse(args)
 	client, err := readKubeconfig(*kubeconfig)
 	if err != nil {
 		return err
 	}
-	p := &pods{byIP: map[string]podInfo{}, ipOf: map[string]string{}, ready: make(chan struct{})}
+	p := &pods{byIP: map[string]podInfo{}, ipOf: map[string]string{}, ready: make(chan struct{}),
+		logs: &podLogs{dir: filepath.Join(*state, "pod-logs"), client: client, done: map[string]bool{}, slots: make(chan struct{}, 8)}}
 	app := &podApp{pods: p}
 	errs := make(chan error)
 	for _, port := range strings.Split(*ports, ",") {

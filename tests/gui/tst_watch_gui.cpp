@@ -1,0 +1,163 @@
+// The watch after a swap in the console: a swap confirmed on the page is followed by a watch of
+// the new live slot; when its pods start failing their health check, a banner on the page and in
+// the main window says what got worse, its Roll back opens the checked rollback's confirm dialog,
+// and once confirmed live is back and the banners are gone. The activity list shows the watch.
+#include "gui/guisupport.h"
+#include "support/webhookreceiver.h"
+#include "ui/activitypanel.h"
+#include "ui/mainwindow.h"
+
+#include <QStandardPaths>
+#include <QTableWidget>
+
+using guisupport::confirmThrough;
+using guisupport::openService;
+using testsupport::kubectl;
+
+namespace {
+
+QString selectorOf(const QString& service)
+{
+    return QString::fromUtf8(kubectl(QStringLiteral("admin"),
+                                     {QStringLiteral("get"), QStringLiteral("service"), service, QStringLiteral("-n"),
+                                      QStringLiteral("uro"), QStringLiteral("-o"),
+                                      QStringLiteral("jsonpath={.spec.selector.signalbox\\.v-sekai\\.org/slot}")})
+                                 .out)
+        .trimmed();
+}
+
+void annotatePods(const QString& slot, const QString& value)
+{
+    const QString key = QStringLiteral("test.signalbox.v-sekai.org/health");
+    const auto r = kubectl(QStringLiteral("admin"),
+                           {QStringLiteral("annotate"), QStringLiteral("--overwrite"), QStringLiteral("pods"),
+                            QStringLiteral("-n"), QStringLiteral("uro"), QStringLiteral("-l"),
+                            QStringLiteral("app.kubernetes.io/name=uro,signalbox.v-sekai.org/slot=") + slot,
+                            value.isEmpty() ? key + QStringLiteral("-") : key + QStringLiteral("=") + value});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+}
+
+const model::Activity* watchOf(model::ActionRunner* runner, const std::string& service)
+{
+    for (auto it = runner->activities().rbegin(); it != runner->activities().rend(); ++it)
+        if (it->watches() && it->service == service)
+            return &*it;
+    return nullptr;
+}
+
+} // namespace
+
+class TestWatchGui : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        REQUIRE_CLUSTER();
+    }
+
+    void init()
+    {
+        guisupport::resetExample();
+        annotatePods(QStringLiteral("a"), {});
+        annotatePods(QStringLiteral("b"), {});
+    }
+
+    void cleanup()
+    {
+        annotatePods(QStringLiteral("a"), {});
+        annotatePods(QStringLiteral("b"), {});
+    }
+
+    void failingPodsRaiseTheBannerAndItRollsBack()
+    {
+        testsupport::WebhookReceiver hook;
+        model::ServiceConfig config;
+        config.webhook = hook.url().toStdString();
+        guisupport::Console c(QStringLiteral("operator"), config);
+        model::ActionRunner* runner = c.console->runner();
+        runner->setWatchSeconds(30);
+        ui::MainWindow* w = c.window;
+        openService(w, QStringLiteral("uro"));
+        ui::ServicePage* page = w->servicePage();
+        confirmThrough(page, model::SwapPlan::Kind::Swap);
+        // The swap is done once the watch of the new live slot begins; then its pods start failing.
+        QTRY_VERIFY_WITH_TIMEOUT(watchOf(runner, "uro") && watchOf(runner, "uro")->running(), 60000);
+        QCOMPARE(selectorOf(QStringLiteral("uro")), QStringLiteral("b"));
+        QTRY_VERIFY_WITH_TIMEOUT(w->activityPanel()->table()->item(0, 1)->text().contains(QStringLiteral("Watch")),
+                                 5000);
+        annotatePods(QStringLiteral("b"), QStringLiteral("fail"));
+
+        QTRY_VERIFY_WITH_TIMEOUT(!page->watchBannerText().isEmpty(), 40000);
+        const QString banner = page->watchBannerText();
+        QVERIFY2(banner.contains(QStringLiteral("uro: 2 of 2 pods of slot B fail the health check 3 times in a row")),
+                 qPrintable(banner));
+        QVERIFY2(banner.contains(QStringLiteral("answered 500, expected 200")), qPrintable(banner));
+        QVERIFY(page->watchRollbackButton()->isVisible());
+        const model::Activity* watch = watchOf(runner, "uro");
+        QCOMPARE(int(watch->state), int(model::Activity::State::Failed));
+        // The webhook is told, with the sentence.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            hook.contents().filter(QStringLiteral("watch: Got worse: uro: 2 of 2 pods of slot B")).size() == 1, 10000);
+        // The page's own banner says it; the main window's stays for the other pages.
+        QVERIFY(w->watchBannerText().isEmpty());
+        guisupport::saveShot(w, QStringLiteral("watch-banner.png"));
+        w->showOverview();
+        QTRY_VERIFY(w->watchBannerText().contains(QStringLiteral("fail the health check 3 times in a row")));
+        // The history records the verdict.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            w->showService(QStringLiteral("uro")) && page->history()->item(0, 2) &&
+                page->history()->item(0, 2)->text().startsWith(QStringLiteral("watch: failed: uro")),
+            20000);
+        w->showOverview();
+        QTRY_VERIFY(!w->watchBannerText().isEmpty());
+
+        // Roll back from the main window's banner: the page opens with the checked rollback's dialog.
+        QSignalSpy opened(page, &ui::ServicePage::dialogOpened);
+        QTest::mouseClick(w->watchRollbackButton(), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, 20000);
+        QCOMPARE(w->currentService(), QStringLiteral("uro"));
+        auto* dialog = qobject_cast<ui::ConfirmDialog*>(opened.first().first().value<QDialog*>());
+        QVERIFY(dialog);
+        QCOMPARE(int(dialog->plan().kind), int(model::SwapPlan::Kind::Rollback));
+        QVERIFY(!dialog->confirmButton()->isEnabled());
+        QTest::keyClicks(dialog->nameField(), QStringLiteral("uro"));
+        QTest::mouseClick(dialog->confirmButton(), Qt::LeftButton);
+
+        QTRY_COMPARE_WITH_TIMEOUT(selectorOf(QStringLiteral("uro")), QStringLiteral("a"), 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(page->watchBannerText().isEmpty(), 20000);
+        QVERIFY(w->watchBannerText().isEmpty());
+        QTRY_VERIFY_WITH_TIMEOUT(!runner->latestFor("uro", "uro")->running(), 60000);
+        QCOMPARE(runner->latestFor("uro", "uro")->verb, std::string("roll back"));
+        QCOMPARE(int(runner->latestFor("uro", "uro")->state), int(model::Activity::State::Succeeded));
+    }
+
+    void aWatchThatHoldsLeavesNoBanner()
+    {
+        guisupport::Console c(QStringLiteral("operator"));
+        model::ActionRunner* runner = c.console->runner();
+        runner->setWatchSeconds(6);
+        ui::MainWindow* w = c.window;
+        openService(w, QStringLiteral("uro"));
+        confirmThrough(w->servicePage(), model::SwapPlan::Kind::Swap);
+        QTRY_VERIFY_WITH_TIMEOUT(watchOf(runner, "uro") && !watchOf(runner, "uro")->running(), 60000);
+        const model::Activity* watch = watchOf(runner, "uro");
+        QVERIFY2(watch->state == model::Activity::State::Succeeded, watch->message.c_str());
+        QVERIFY2(QString::fromStdString(watch->message).contains(QStringLiteral("held for 6 s")),
+                 watch->message.c_str());
+        QVERIFY(w->servicePage()->watchBannerText().isEmpty());
+        w->showOverview();
+        QVERIFY(w->watchBannerText().isEmpty());
+        // The activity list shows how it ended.
+        bool listed = false;
+        QTableWidget* t = w->activityPanel()->table();
+        for (int row = 0; row < t->rowCount(); ++row)
+            listed = listed || (t->item(row, 1)->text().contains(QStringLiteral("Watch uro")) &&
+                                t->item(row, 3)->text().contains(QStringLiteral("held")));
+        QVERIFY(listed);
+    }
+};
+
+QTEST_MAIN(TestWatchGui)
+#include "tst_watch_gui.moc"

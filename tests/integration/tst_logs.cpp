@@ -1,0 +1,418 @@
+// Pod logs against the local control plane, whose kwok serves pods/log from files the rig writes:
+// a slot's pods merged in time order, following (appended lines, a pod that starts, a pod that
+// goes), the previous container, a user without pods/log told before anything is read, the
+// client's own stream (a pod that is gone, cancel), and `signalbox logs` printing "POD | line".
+#include "model/logstream.h"
+#include "model/servicelookup.h"
+#include "support/kubetest.h"
+
+#include <QProcess>
+#include <QRandomGenerator>
+#include <QRegularExpression>
+#include <QScopeGuard>
+#include <QSignalSpy>
+#include <QTest>
+
+using kube::Json;
+using kubetest::await;
+using testsupport::kubectl;
+
+namespace {
+
+const QString slotA = QStringLiteral("app.kubernetes.io/name=uro,signalbox.v-sekai.org/slot=a");
+const QString slotB = QStringLiteral("app.kubernetes.io/name=uro,signalbox.v-sekai.org/slot=b");
+
+QStringList podsOf(const QString& selector)
+{
+    const auto r = kubectl(QStringLiteral("admin"),
+                           {QStringLiteral("get"), QStringLiteral("pods"), QStringLiteral("-n"), QStringLiteral("uro"),
+                            QStringLiteral("-l"), selector, QStringLiteral("-o"),
+                            QStringLiteral("jsonpath={range .items[?(@.status.phase==\"Running\")]}{.metadata.name}"
+                                           "{\" \"}{end}")});
+    QStringList names = QString::fromUtf8(r.out).split(u' ', Qt::SkipEmptyParts);
+    names.sort();
+    return names;
+}
+
+// Appends a line to a pod's log as its container would (scripts/cluster logs-append).
+bool appendLog(const QString& pod, const QString& line)
+{
+    const auto r = testsupport::run(testsupport::sourceDir() + QStringLiteral("/scripts/cluster"),
+                                    {QStringLiteral("logs-append"), QStringLiteral("uro"), pod, line});
+    if (r.exitCode != 0)
+        qWarning("%s", qPrintable(r.describe()));
+    return r.exitCode == 0;
+}
+
+bool scale(const QString& deployment, int replicas)
+{
+    return kubectl(QStringLiteral("admin"),
+                   {QStringLiteral("scale"), QStringLiteral("deployment"), deployment, QStringLiteral("-n"),
+                    QStringLiteral("uro"), QStringLiteral("--replicas=") + QString::number(replicas)})
+               .exitCode == 0;
+}
+
+bool rolledOut(const QString& deployment)
+{
+    return kubectl(QStringLiteral("admin"),
+                   {QStringLiteral("rollout"), QStringLiteral("status"), QStringLiteral("deployment/") + deployment,
+                    QStringLiteral("-n"), QStringLiteral("uro"), QStringLiteral("--timeout=90s")})
+               .exitCode == 0;
+}
+
+int countText(const std::deque<model::LogLine>& lines, const std::string& needle, const std::string& pod = {})
+{
+    int n = 0;
+    for (const auto& l : lines)
+        if (l.text.find(needle) != std::string::npos && (pod.empty() || l.pod == pod))
+            ++n;
+    return n;
+}
+
+QString signalbox()
+{
+    return QStringLiteral(SIGNALBOX_BINARY);
+}
+
+} // namespace
+
+class TestLogs : public QObject {
+    Q_OBJECT
+
+private:
+    kube::Transport m_transport;
+    std::vector<model::ServiceSpec> m_services;
+    QString m_run; // marks this run's lines
+
+    std::unique_ptr<kube::Client> client(const QString& user)
+    {
+        auto rc = kubetest::restConfigFor(user);
+        if (!rc)
+            qFatal("%s", rc.error().message.c_str());
+        return std::make_unique<kube::Client>(rc.value(), &m_transport);
+    }
+
+    model::LogSource slot(kube::Client* c, const std::string& name)
+    {
+        auto s = await<model::LogSource>([&](auto cb) { model::findSlotPods(c, m_services.front(), name, cb); });
+        if (!s || !*s)
+            qFatal("no log source for slot %s: %s", name.c_str(), s ? s->error().message.c_str() : "timeout");
+        return s->value();
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        REQUIRE_CLUSTER();
+        m_run = QString::number(QRandomGenerator::global()->generate(), 16);
+        const auto apply =
+            kubectl(QStringLiteral("admin"), {QStringLiteral("apply"), QStringLiteral("-f"),
+                                              testsupport::sourceDir() + QStringLiteral("/deploy/examples/uro")});
+        QVERIFY2(apply.exitCode == 0, qPrintable(apply.describe()));
+        QVERIFY(rolledOut(QStringLiteral("uro-a")));
+        QVERIFY(rolledOut(QStringLiteral("uro-b")));
+        auto c = client(QStringLiteral("viewer"));
+        auto found = await<std::vector<model::ServiceSpec>>([&](auto cb) {
+            model::lookupServices(c.get(), {}, "uro", [cb](auto r) {
+                if (r) {
+                    auto all = r.value();
+                    all.erase(std::remove_if(all.begin(), all.end(), [](const auto& s) { return s.name != "uro"; }),
+                              all.end());
+                    cb(all);
+                } else {
+                    cb(r.error());
+                }
+            });
+        });
+        QVERIFY(found && *found);
+        m_services = found->value();
+        QCOMPARE(m_services.size(), std::size_t(1));
+        // Every pod of both slots has its log (the rig writes it once it sees the pod).
+        QVERIFY(testsupport::waitFor(
+            [] {
+                for (const QString& sel : {slotA, slotB})
+                    for (const QString& pod : podsOf(sel))
+                        if (kubectl(QStringLiteral("admin"),
+                                    {QStringLiteral("logs"), QStringLiteral("-n"), QStringLiteral("uro"), pod})
+                                .exitCode != 0)
+                            return false;
+                return true;
+            },
+            30000));
+    }
+
+    void aSlotsPodsAreMergedInTimeOrder()
+    {
+        const QStringList pods = podsOf(slotA);
+        QCOMPARE(pods.size(), 2);
+        // Lines written alternately to the two pods: merged by time they alternate again.
+        for (int i = 1; i <= 6; ++i)
+            QVERIFY(appendLog(pods[(i - 1) % 2], QStringLiteral("[info] merge %1 step %2").arg(m_run).arg(i)));
+        auto c = client(QStringLiteral("viewer"));
+        model::LogStream stream(c.get(), slot(c.get(), "a"), {});
+        QSignalSpy finished(&stream, &model::LogStream::finished);
+        QSignalSpy failed(&stream, &model::LogStream::failed);
+        stream.start();
+        QVERIFY(finished.wait(20000));
+        QCOMPARE(failed.count(), 0);
+        std::vector<model::LogLine> steps;
+        std::int64_t last = 0;
+        for (const auto& l : stream.lines()) {
+            QVERIFY2(l.timeNs >= last, l.text.c_str());
+            last = l.timeNs;
+            if (l.text.find("merge " + m_run.toStdString()) != std::string::npos)
+                steps.push_back(l);
+        }
+        QCOMPARE(steps.size(), std::size_t(6));
+        for (int i = 0; i < 6; ++i) {
+            QVERIFY2(steps[i].text.find("step " + std::to_string(i + 1)) != std::string::npos, steps[i].text.c_str());
+            QCOMPARE(QString::fromStdString(steps[i].pod), pods[i % 2]);
+        }
+        // Both pods' own start lines are there, each marked with its pod.
+        for (const QString& p : pods)
+            QCOMPARE(countText(stream.lines(), "Running UroWeb.Endpoint", p.toStdString()), 1);
+    }
+
+    void tailAndOnePod()
+    {
+        const QStringList pods = podsOf(slotA);
+        auto c = client(QStringLiteral("viewer"));
+        model::LogSource source = slot(c.get(), "a");
+        source.pod = pods.first().toStdString();
+        model::LogOptions options;
+        options.tailLines = 2;
+        model::LogStream stream(c.get(), source, options);
+        QSignalSpy finished(&stream, &model::LogStream::finished);
+        stream.start();
+        QVERIFY(finished.wait(20000));
+        QCOMPARE(stream.lines().size(), std::size_t(2));
+        for (const auto& l : stream.lines())
+            QCOMPARE(QString::fromStdString(l.pod), pods.first());
+    }
+
+    void followPicksUpLinesAndPodsThatComeAndGo()
+    {
+        auto restore = qScopeGuard([] {
+            scale(QStringLiteral("uro-b"), 2);
+            rolledOut(QStringLiteral("uro-b"));
+        });
+        const QStringList before = podsOf(slotB);
+        QCOMPARE(before.size(), 2);
+        auto c = client(QStringLiteral("viewer"));
+        model::LogOptions options;
+        options.follow = true;
+        model::LogStream stream(c.get(), slot(c.get(), "b"), options);
+        QSignalSpy failed(&stream, &model::LogStream::failed);
+        stream.start();
+        QTRY_COMPARE_WITH_TIMEOUT(stream.pods().size(), std::size_t(2), 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(countText(stream.lines(), "Running UroWeb.Endpoint"), 2, 20000);
+
+        // A line written now arrives on the open stream.
+        const std::string appended = "[info] GET /api/v1/avatars follow " + m_run.toStdString();
+        QVERIFY(appendLog(before.last(), QString::fromStdString(appended)));
+        QTRY_COMPARE_WITH_TIMEOUT(countText(stream.lines(), appended, before.last().toStdString()), 1, 20000);
+        // Following resumed at each pod's last line without reading it twice.
+        for (const QString& p : before)
+            QCOMPARE(countText(stream.lines(), "Sent 200 in 412µs", p.toStdString()), 1);
+
+        // A third pod joins with its whole log.
+        QVERIFY(scale(QStringLiteral("uro-b"), 3));
+        QTRY_COMPARE_WITH_TIMEOUT(stream.pods().size(), std::size_t(3), 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(countText(stream.lines(), "Running UroWeb.Endpoint"), 3, 20000);
+        QStringList now = podsOf(slotB);
+        QString added;
+        for (const QString& p : now)
+            if (!before.contains(p))
+                added = p;
+        QVERIFY(!added.isEmpty());
+        QCOMPARE(countText(stream.lines(), "Running UroWeb.Endpoint", added.toStdString()), 1);
+
+        // Scaling back removes a pod: the stream says so and keeps following the others.
+        QVERIFY(scale(QStringLiteral("uro-b"), 2));
+        QTRY_COMPARE_WITH_TIMEOUT(stream.pods().size(), std::size_t(2), 30000);
+        int notes = 0;
+        std::string gone;
+        for (const auto& l : stream.lines())
+            if (l.note && l.text == l.pod + " went away") {
+                ++notes;
+                gone = l.pod;
+            }
+        QCOMPARE(notes, 1);
+        QVERIFY(now.contains(QString::fromStdString(gone)));
+        QTRY_VERIFY_WITH_TIMEOUT(!podsOf(slotB).contains(QString::fromStdString(gone)), 20000);
+        const QString remaining = podsOf(slotB).first();
+        const std::string later = "[info] after the scale-down " + m_run.toStdString();
+        QVERIFY(appendLog(remaining, QString::fromStdString(later)));
+        QTRY_COMPARE_WITH_TIMEOUT(countText(stream.lines(), later), 1, 20000);
+        QCOMPARE(failed.count(), 0);
+    }
+
+    void previousContainer()
+    {
+        // A Deployment whose pods report one restart; the rig gives them the crashed container's log.
+        const QByteArray manifest = R"(
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: logs-restarted, namespace: uro}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: logs-restarted}}
+  template:
+    metadata:
+      labels: {app: logs-restarted}
+      annotations: {test.signalbox.v-sekai.org/restarted: "true"}
+    spec:
+      containers: [{name: uro, image: ghcr.io/v-sekai/uro:8d3c2f41}]
+)";
+        auto cleanup = qScopeGuard([] {
+            kubectl(QStringLiteral("admin"),
+                    {QStringLiteral("delete"), QStringLiteral("deployment"), QStringLiteral("logs-restarted"),
+                     QStringLiteral("-n"), QStringLiteral("uro"), QStringLiteral("--wait=false")});
+        });
+        QCOMPARE(kubectl(QStringLiteral("admin"), {QStringLiteral("apply"), QStringLiteral("-f"), QStringLiteral("-")},
+                         manifest)
+                     .exitCode,
+                 0);
+        QVERIFY(rolledOut(QStringLiteral("logs-restarted")));
+        auto c = client(QStringLiteral("viewer"));
+        model::LogOptions options;
+        options.previous = true;
+        model::LogStream stream(c.get(), {"uro", "app=logs-restarted", {}, "the test Deployment"}, options);
+        QSignalSpy finished(&stream, &model::LogStream::finished);
+        QSignalSpy failed(&stream, &model::LogStream::failed);
+        stream.start();
+        QVERIFY(finished.wait(30000) || !failed.isEmpty());
+        QCOMPARE(failed.count(), 0);
+        QCOMPARE(countText(stream.lines(), "Application uro exited"), 1);
+        QCOMPARE(countText(stream.lines(), "Running UroWeb.Endpoint"), 0);
+
+        // A slot none of whose pods restarted has no previous log, and says so.
+        model::LogStream none(c.get(), slot(c.get(), "a"), options);
+        QSignalSpy noneFailed(&none, &model::LogStream::failed);
+        none.start();
+        QVERIFY(noneFailed.wait(20000));
+        const auto e = noneFailed.first().first().value<kube::Error>();
+        QVERIFY2(e.message.find("has restarted") != std::string::npos, e.message.c_str());
+        QVERIFY(none.lines().empty());
+    }
+
+    void aUserWithoutPodsLogIsToldBeforehand()
+    {
+        auto c = client(QStringLiteral("deployer"));
+        auto viewer = client(QStringLiteral("viewer"));
+        model::LogStream stream(c.get(), slot(viewer.get(), "a"), {});
+        QSignalSpy failed(&stream, &model::LogStream::failed);
+        QSignalSpy added(&stream, &model::LogStream::linesAdded);
+        stream.start();
+        QVERIFY(failed.wait(20000));
+        const auto e = failed.first().first().value<kube::Error>();
+        QCOMPARE(e.reason, std::string("Forbidden"));
+        // The access review's sentence, not the 403 of a log request that was sent anyway.
+        QVERIFY2(e.message.find("may not read pod logs (get on pods/log) in namespace \"uro\"") != std::string::npos,
+                 e.message.c_str());
+        QVERIFY2(e.message.find("deployer") != std::string::npos, e.message.c_str());
+        QCOMPARE(added.count(), 0);
+        QVERIFY(stream.pods().empty());
+    }
+
+    void theClientsStream()
+    {
+        const QStringList pods = podsOf(slotA);
+        // A log request refused by RBAC gives the sentence about pods/log.
+        auto deployer = client(QStringLiteral("deployer"));
+        auto refused = await<kube::Unit>([&](auto cb) {
+            deployer->streamLogs(
+                "uro", pods.first().toStdString(), {}, [](auto) {}, cb);
+        });
+        QVERIFY(refused && !*refused);
+        QCOMPARE(refused->error().reason, std::string("Forbidden"));
+        QVERIFY2(refused->error().message.find("may not get pods/log") != std::string::npos,
+                 refused->error().message.c_str());
+
+        auto c = client(QStringLiteral("viewer"));
+        auto gone = await<kube::Unit>([&](auto cb) {
+            c->streamLogs(
+                "uro", "uro-a-gone", {}, [](auto) {}, cb);
+        });
+        QVERIFY(gone && !*gone);
+        QCOMPARE(gone->error().reason, std::string("NotFound"));
+        QVERIFY2(gone->error().message.find("is gone") != std::string::npos, gone->error().message.c_str());
+
+        kube::LogOptions previous;
+        previous.previous = true;
+        auto noPrevious = await<kube::Unit>([&](auto cb) {
+            c->streamLogs(
+                "uro", pods.first().toStdString(), previous, [](auto) {}, cb);
+        });
+        QVERIFY(noPrevious && !*noPrevious);
+        QCOMPARE(noPrevious->error().reason, std::string("BadRequest"));
+
+        // Complete lines arrive while following; after cancel nothing more does.
+        kube::LogOptions follow;
+        follow.follow = true;
+        follow.tailLines = 0;
+        std::vector<std::string> got;
+        bool ended = false;
+        const auto id = c->streamLogs(
+            "uro", pods.first().toStdString(), follow,
+            [&](std::vector<std::string> lines) { got.insert(got.end(), lines.begin(), lines.end()); },
+            [&](kube::Result<kube::Unit>) { ended = true; });
+        const std::string first = "cancel-test one " + m_run.toStdString();
+        QVERIFY(testsupport::waitFor(
+            [&] {
+                QCoreApplication::processEvents();
+                return std::any_of(got.begin(), got.end(),
+                                   [&](const std::string& l) { return l.find(first) != std::string::npos; }) ||
+                       !appendLog(pods.first(), QString::fromStdString(first)) || false;
+            },
+            20000, 500));
+        for (const auto& l : got)
+            QVERIFY2(model::parseLogLine(l).timeNs > 0, l.c_str());
+        c->cancel(id);
+        const std::size_t seen = got.size();
+        QVERIFY(appendLog(pods.first(), QStringLiteral("cancel-test two")));
+        // The same stream would deliver this line within the time the line above took.
+        QTest::qWait(1500);
+        QCOMPARE(got.size(), seen);
+        QVERIFY(!ended);
+    }
+
+    void theCommandLine()
+    {
+        const QStringList pods = podsOf(slotA);
+        const QStringList base{QStringLiteral("logs"), QStringLiteral("uro"), QStringLiteral("-n"),
+                               QStringLiteral("uro"), QStringLiteral("--kubeconfig")};
+        auto r = testsupport::run(signalbox(), base + QStringList{testsupport::kubeconfigFor(QStringLiteral("viewer")),
+                                                                  QStringLiteral("--slot"), QStringLiteral("a"),
+                                                                  QStringLiteral("--tail"), QStringLiteral("2")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        const QStringList lines = QString::fromUtf8(r.out).split(u'\n', Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 4);
+        QStringList seen;
+        for (const QString& l : lines) {
+            const auto m = QRegularExpression(QStringLiteral("^(\\S+) \\| \\d\\d:\\d\\d:\\d\\d\\.\\d{3} ")).match(l);
+            QVERIFY2(m.hasMatch(), qPrintable(l));
+            QVERIFY2(pods.contains(m.captured(1)), qPrintable(l));
+            seen << m.captured(1);
+        }
+        seen.removeDuplicates();
+        QCOMPARE(seen.size(), 2);
+
+        // Usage errors exit 2; a user without pods/log exits 4 with the sentence.
+        r = testsupport::run(signalbox(), base + QStringList{testsupport::kubeconfigFor(QStringLiteral("viewer")),
+                                                             QStringLiteral("--slot"), QStringLiteral("c")});
+        QCOMPARE(r.exitCode, 2);
+        r = testsupport::run(signalbox(), base + QStringList{testsupport::kubeconfigFor(QStringLiteral("viewer")),
+                                                             QStringLiteral("--slot"), QStringLiteral("a"),
+                                                             QStringLiteral("--since"), QStringLiteral("soon")});
+        QCOMPARE(r.exitCode, 2);
+        r = testsupport::run(signalbox(), base + QStringList{testsupport::kubeconfigFor(QStringLiteral("deployer")),
+                                                             QStringLiteral("--slot"), QStringLiteral("live")});
+        QCOMPARE(r.exitCode, 4);
+        QVERIFY2(r.err.contains("get on pods/log"), r.err.constData());
+        QVERIFY(r.out.isEmpty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestLogs)
+#include "tst_logs.moc"
