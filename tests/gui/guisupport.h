@@ -41,6 +41,18 @@ struct Console {
     }
 };
 
+// The slot the Service `service` of namespace uro selects now ("a", "b"), read as admin.
+inline QString selectedSlot(const QString& service)
+{
+    return QString::fromUtf8(
+               testsupport::kubectl(QStringLiteral("admin"),
+                                    {QStringLiteral("get"), QStringLiteral("service"), service, QStringLiteral("-n"),
+                                     QStringLiteral("uro"), QStringLiteral("-o"),
+                                     QStringLiteral("jsonpath={.spec.selector.signalbox\\.v-sekai\\.org/slot}")})
+                   .out)
+        .trimmed();
+}
+
 inline void openService(ui::MainWindow* w, const QString& name)
 {
     QTRY_VERIFY_WITH_TIMEOUT(w->showService(name), 20000);

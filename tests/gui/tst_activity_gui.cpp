@@ -30,11 +30,6 @@ QString get(const QString& kind, const QString& name, const QString& jsonpath)
         .trimmed();
 }
 
-QString selectorOf(const QString& service)
-{
-    return get(QStringLiteral("service"), service, QStringLiteral("{.spec.selector.signalbox\\.v-sekai\\.org/slot}"));
-}
-
 void setSlots(const QString& service, const QString& live, const QString& staging)
 {
     const QString patch = QStringLiteral(R"({"spec":{"selector":{"signalbox.v-sekai.org/slot":"%1"}}})");
@@ -125,8 +120,8 @@ private Q_SLOTS:
 
         // Held between the two patches: live moved, staging not yet.
         QTRY_VERIFY_WITH_TIMEOUT(static_cast<bool>(resume), 20000);
-        QCOMPARE(selectorOf(QStringLiteral("uro")), QStringLiteral("b"));
-        QCOMPARE(selectorOf(QStringLiteral("uro-staging")), QStringLiteral("b"));
+        QCOMPARE(guisupport::selectedSlot(QStringLiteral("uro")), QStringLiteral("b"));
+        QCOMPARE(guisupport::selectedSlot(QStringLiteral("uro-staging")), QStringLiteral("b"));
         QVERIFY(newestActivity(c.window).startsWith(QStringLiteral("⏳ Swap uro (with uro-frontend)")));
 
         // The person moves on: the group's other service (its buttons wait), then another namespace.
@@ -143,8 +138,8 @@ private Q_SLOTS:
                                       "now live on slot B")),
                                   qPrintable(newestActivity(c.window)), 30000);
         for (const QString& s : {QStringLiteral("uro"), QStringLiteral("uro-frontend")}) {
-            QCOMPARE(selectorOf(s), QStringLiteral("b"));
-            QCOMPARE(selectorOf(s + QStringLiteral("-staging")), QStringLiteral("a"));
+            QCOMPARE(guisupport::selectedSlot(s), QStringLiteral("b"));
+            QCOMPARE(guisupport::selectedSlot(s + QStringLiteral("-staging")), QStringLiteral("a"));
         }
         QTRY_COMPARE_WITH_TIMEOUT(hook.contents().size(), 1, 10000);
         QVERIFY2(hook.contents().first().contains(QStringLiteral("operator · uro · swap: Swapped: uro now live")),
@@ -164,7 +159,7 @@ private Q_SLOTS:
     void aDeployGoesOnWhenItsDialogCloses()
     {
         waitForRollouts();
-        const QString deployment = QStringLiteral("uro-") + selectorOf(QStringLiteral("uro-staging"));
+        const QString deployment = QStringLiteral("uro-") + guisupport::selectedSlot(QStringLiteral("uro-staging"));
         HeldDeploy d(QLatin1Char('d'));
         QVERIFY(d.dialog);
 
@@ -201,8 +196,8 @@ private Q_SLOTS:
     void aDeployOvertakenAfterItsDialogClosedIsStillUndone()
     {
         waitForRollouts();
-        const QString live = selectorOf(QStringLiteral("uro"));
-        const QString staging = selectorOf(QStringLiteral("uro-staging"));
+        const QString live = guisupport::selectedSlot(QStringLiteral("uro"));
+        const QString staging = guisupport::selectedSlot(QStringLiteral("uro-staging"));
         const QString deployment = QStringLiteral("uro-") + staging;
         const QString imageBefore =
             get(QStringLiteral("deployment"), deployment, QStringLiteral("{.spec.template.spec.containers[0].image}"));
@@ -231,7 +226,7 @@ private Q_SLOTS:
     void closingTheWindowWaitsForARunningSwap()
     {
         waitForRollouts();
-        const QString live = selectorOf(QStringLiteral("uro"));
+        const QString live = guisupport::selectedSlot(QStringLiteral("uro"));
         guisupport::Console c(QStringLiteral("operator"));
         std::function<void()> resume;
         c.console->runner()->setHooks({[&resume](std::function<void()> r) { resume = std::move(r); }, {}});
@@ -260,8 +255,8 @@ private Q_SLOTS:
         resume();
         QTRY_VERIFY_WITH_TIMEOUT(!c.window->isVisible(), 30000);
         const QString other = live == QStringLiteral("a") ? QStringLiteral("b") : QStringLiteral("a");
-        QCOMPARE(selectorOf(QStringLiteral("uro")), other);
-        QCOMPARE(selectorOf(QStringLiteral("uro-staging")), live);
+        QCOMPARE(guisupport::selectedSlot(QStringLiteral("uro")), other);
+        QCOMPARE(guisupport::selectedSlot(QStringLiteral("uro-staging")), live);
         QCOMPARE(c.console->runner()->activities().back().state, model::Activity::State::Succeeded);
     }
 };

@@ -9,6 +9,7 @@
 #include "ui/slottile.h"
 #include "ui/style.h"
 
+#include <QCheckBox>
 #include <QLabel>
 #include <QPointer>
 #include <QSet>
@@ -192,6 +193,54 @@ private Q_SLOTS:
         const long long asked = c.console->dashboard()->healthMonitor()->asked();
         QTest::qWait(3000);
         QCOMPARE(c.console->dashboard()->healthMonitor()->asked(), asked);
+    }
+
+    // The gate before the swap, as an operator meets it: a staging pod that fails the check keeps
+    // the confirm button off even with the name typed, until "Swap without the health check" is
+    // ticked; then the swap goes ahead and the history records that the check was skipped.
+    void aFailingStagingPodGatesTheSwapUntilSkipped()
+    {
+        guisupport::resetExample();
+        clearAnnotations();
+        const QStringList staging = podsOf(QStringLiteral("b"));
+        QCOMPARE(staging.size(), 2);
+        QVERIFY(annotate(staging.last(), QStringLiteral("fail")));
+        guisupport::Console c(QStringLiteral("operator"));
+        guisupport::openService(c.window, QStringLiteral("uro"));
+        ui::ServicePage* page = c.window->servicePage();
+        QSignalSpy opened(page, &ui::ServicePage::dialogOpened);
+        QPushButton* swap = page->button(model::SwapPlan::Kind::Swap);
+        QTRY_VERIFY_WITH_TIMEOUT(swap->isEnabled(), 20000);
+        QTest::mouseClick(swap, Qt::LeftButton);
+        QTRY_COMPARE(opened.count(), 1);
+        auto* dialog = qobject_cast<ui::ConfirmDialog*>(opened.first().first().value<QDialog*>());
+        QVERIFY(dialog);
+        QVERIFY(dialog->plan().onlyHealthCheckFails());
+        const model::Check* failed = dialog->plan().firstFailure();
+        QVERIFY(failed && failed->health);
+        QVERIFY2(failed->text.find(staging.last().toStdString()) != std::string::npos, failed->text.c_str());
+        QVERIFY2(failed->text.find("500, expected 200") != std::string::npos, failed->text.c_str());
+        QCheckBox* skip = dialog->skipHealthCheckBox();
+        QVERIFY(skip && skip->isVisible() && !skip->isChecked());
+        QTest::keyClicks(dialog->nameField(), QStringLiteral("uro"));
+        QVERIFY(!dialog->confirmButton()->isEnabled());
+        guisupport::saveShot(dialog, QStringLiteral("confirm-health-gate.png"));
+        QTest::keyClick(dialog->nameField(), Qt::Key_Return);
+        QCOMPARE(guisupport::selectedSlot(QStringLiteral("uro")), QStringLiteral("a")); // Enter did not swap
+        skip->click();
+        QVERIFY(dialog->confirmButton()->isEnabled());
+        QTest::mouseClick(dialog->confirmButton(), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(guisupport::selectedSlot(QStringLiteral("uro")), QStringLiteral("b"), 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(!c.console->runner()->runningFor("uro", "uro"), 30000);
+        const QString history = QString::fromUtf8(
+            kubectl(QStringLiteral("admin"),
+                    {QStringLiteral("get"), QStringLiteral("service"), QStringLiteral("uro"), QStringLiteral("-n"),
+                     QStringLiteral("uro"), QStringLiteral("-o"),
+                     QStringLiteral("jsonpath={.metadata.annotations.signalbox\\.v-sekai\\.org/history}")})
+                .out);
+        QVERIFY2(history.contains(QStringLiteral("\"healthCheck\":\"skipped\"")), qPrintable(history));
+        clearAnnotations();
+        guisupport::resetExample();
     }
 
     void cleanupTestCase() { clearAnnotations(); }

@@ -16,16 +16,6 @@ using testsupport::kubectl;
 
 namespace {
 
-QString selectorOf(const QString& service)
-{
-    return QString::fromUtf8(kubectl(QStringLiteral("admin"),
-                                     {QStringLiteral("get"), QStringLiteral("service"), service, QStringLiteral("-n"),
-                                      QStringLiteral("uro"), QStringLiteral("-o"),
-                                      QStringLiteral("jsonpath={.spec.selector.signalbox\\.v-sekai\\.org/slot}")})
-                                 .out)
-        .trimmed();
-}
-
 void annotatePods(const QString& slot, const QString& value)
 {
     const QString key = QStringLiteral("test.signalbox.v-sekai.org/health");
@@ -84,7 +74,7 @@ private Q_SLOTS:
         confirmThrough(page, model::SwapPlan::Kind::Swap);
         // The swap is done once the watch of the new live slot begins; then its pods start failing.
         QTRY_VERIFY_WITH_TIMEOUT(watchOf(runner, "uro") && watchOf(runner, "uro")->running(), 60000);
-        QCOMPARE(selectorOf(QStringLiteral("uro")), QStringLiteral("b"));
+        QCOMPARE(guisupport::selectedSlot(QStringLiteral("uro")), QStringLiteral("b"));
         QTRY_VERIFY_WITH_TIMEOUT(w->activityPanel()->table()->item(0, 1)->text().contains(QStringLiteral("Watch")),
                                  5000);
         annotatePods(QStringLiteral("b"), QStringLiteral("fail"));
@@ -125,7 +115,7 @@ private Q_SLOTS:
         QTest::keyClicks(dialog->nameField(), QStringLiteral("uro"));
         QTest::mouseClick(dialog->confirmButton(), Qt::LeftButton);
 
-        QTRY_COMPARE_WITH_TIMEOUT(selectorOf(QStringLiteral("uro")), QStringLiteral("a"), 60000);
+        QTRY_COMPARE_WITH_TIMEOUT(guisupport::selectedSlot(QStringLiteral("uro")), QStringLiteral("a"), 60000);
         QTRY_VERIFY_WITH_TIMEOUT(page->watchBannerText().isEmpty(), 20000);
         QVERIFY(w->watchBannerText().isEmpty());
         QTRY_VERIFY_WITH_TIMEOUT(!runner->latestFor("uro", "uro")->running(), 60000);
