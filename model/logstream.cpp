@@ -271,8 +271,13 @@ void LogStream::stop()
             m_client->cancel(pod.request);
             pod.request = 0;
         }
-    delete m_informer;
-    m_informer = nullptr;
+    // Stopping can happen inside one of the informer's own signals (a failure seen on its first
+    // list), so it is deleted once that signal has returned, and tells this stream nothing more.
+    if (m_informer) {
+        m_informer->disconnect(this);
+        m_informer->deleteLater();
+        m_informer = nullptr;
+    }
 }
 
 std::vector<std::string> LogStream::pods() const
