@@ -25,6 +25,11 @@ namespace {
 
 QString s_nextSavePath;
 
+QString count(int n, const QString& one, const QString& many)
+{
+    return QStringLiteral("%1 %2").arg(n).arg(n == 1 ? one : many);
+}
+
 // Distinct hues that read on light and dark backgrounds.
 const char* const podPalette[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#e377c2",
                                   "#17becf", "#bcbd22", "#ff7f0e", "#8c564b", "#7f7f7f"};
@@ -308,11 +313,12 @@ void LogView::updateStatus()
         m_status->setText(m_failure);
         return;
     }
-    QString text = tr("%n line(s) shown", nullptr, m_shown);
+    QString text = tr("%1 shown").arg(count(m_shown, tr("line"), tr("lines")));
     if (m_stream)
-        text += tr(" · %n pod(s)", nullptr, static_cast<int>(m_stream->pods().size()));
+        text += QStringLiteral(" · ") + count(static_cast<int>(m_stream->pods().size()), tr("pod"), tr("pods"));
     if (m_paused)
-        text += tr(" · paused, %n new line(s) waiting", nullptr, static_cast<int>(m_pending.size()));
+        text +=
+            tr(" · paused, %1 waiting").arg(count(static_cast<int>(m_pending.size()), tr("new line"), tr("new lines")));
     else if (m_finished)
         text += tr(" · read to the end");
     else if (m_follow->isChecked())
@@ -360,7 +366,7 @@ bool LogView::saveTo(const QString& path)
         m_status->setText(tr("Cannot write %1 (%2); choose another file.").arg(path, file.errorString()));
         return false;
     }
-    m_status->setText(tr("Saved %n line(s) to %1.", nullptr, m_shown).arg(path));
+    m_status->setText(tr("Saved %1 to %2.").arg(count(m_shown, tr("line"), tr("lines")), path));
     return true;
 }
 

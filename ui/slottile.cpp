@@ -12,6 +12,7 @@
 #include <QTextDocumentFragment>
 #include <QTimer>
 #include <QVBoxLayout>
+#include <algorithm>
 
 namespace ui {
 
@@ -223,8 +224,8 @@ void SlotTile::showPods()
         QStringList first{q(pod.shortName), q(pod.waiting.empty() ? pod.phase : pod.waiting),
                           tr("%1/%2 ready").arg(pod.readyContainers).arg(pod.containers)};
         if (pod.restarts > 0)
-            first << tr("%n restart(s)", nullptr, pod.restarts);
-        QStringList second;
+            first << (pod.restarts == 1 ? tr("1 restart") : tr("%1 restarts").arg(pod.restarts));
+        QStringList second, third;
         const std::string last = model::lastTerminationText(pod, now);
         if (!last.empty())
             second << tr("last: %1").arg(q(last));
@@ -232,11 +233,18 @@ void SlotTile::showPods()
         if (!age.empty())
             second << tr("age %1").arg(q(age));
         if (!pod.node.empty())
-            second << q(pod.node);
-        const QString check = healthText(health);
-        if (!check.isEmpty())
-            second << tr("check: %1").arg(check);
-        item->setText(first.join(QStringLiteral("  ")) + QLatin1Char('\n') + second.join(QStringLiteral(" · ")));
+            third << q(pod.node);
+        QString check = healthText(health);
+        if (!check.isEmpty()) {
+            if (health->result.at.isValid())
+                check += QStringLiteral(", ") + style::age(health->result.at, now);
+            third << tr("check: %1").arg(check);
+        }
+        QStringList text{first.join(QStringLiteral("  "))};
+        for (const QStringList* part : {&second, &third})
+            if (!part->isEmpty())
+                text << part->join(QStringLiteral(" · "));
+        item->setText(text.join(QLatin1Char('\n')));
         item->setData(Qt::UserRole, q(pod.name));
         item->setData(Qt::AccessibleTextRole, lines.value(static_cast<int>(i)));
         item->setToolTip(q(pod.name) + QLatin1Char('\n') + lines.value(static_cast<int>(i)));
@@ -303,10 +311,9 @@ void SlotTile::showPodDetail()
             state += QStringLiteral(" (%1)").arg(q(c.waitingMessage));
         if (!c.lastTerminatedReason.empty())
             state += tr("; before: %1, exit %2").arg(q(c.lastTerminatedReason)).arg(c.lastExitCode);
-        html += QStringLiteral("<br><small>%1</small>")
-                    .arg(tr("Container %1: %2, %n restart(s)", nullptr, c.restartCount)
-                             .arg(q(c.name), state)
-                             .toHtmlEscaped());
+        html +=
+            QStringLiteral("<br><small>%1</small>")
+                .arg(tr("Container %1: %2; restarts: %3").arg(q(c.name), state).arg(c.restartCount).toHtmlEscaped());
     }
     if (pod->events.empty())
         html += QStringLiteral("<br><small>%1</small>").arg(tr("No recent events.").toHtmlEscaped());
@@ -362,6 +369,10 @@ void SlotTile::showHealth()
     if (sum.state != model::HealthSummary::State::NotAllowed) {
         const QDateTime now = QDateTime::currentDateTimeUtc();
         for (const auto& p : m_slot.podHealth) {
+            // A pod in the list below carries its answer there.
+            if (std::any_of(m_slot.podRows.begin(), m_slot.podRows.end(),
+                            [&p](const model::PodRow& row) { return row.name == p.pod; }))
+                continue;
             QString line = q(model::podHealthLine(p))
                                .toHtmlEscaped()
                                .replace(QStringLiteral("  "), QStringLiteral("&nbsp;&nbsp;"));
