@@ -107,8 +107,11 @@ LogView::LogView(QString title, StreamFactory factory, QWidget* parent)
     m_flush->setInterval(100);
     connect(m_flush, &QTimer::timeout, this, &LogView::flush);
 
+    // Another tail, since, previous or follow needs another stream; the same ones do not.
     auto restartSoon = [this] {
-        if (m_stream)
+        const model::LogOptions o = options();
+        if (m_stream && (o.follow != m_opened.follow || o.tailLines != m_opened.tailLines ||
+                         o.sinceSeconds != m_opened.sinceSeconds || o.previous != m_opened.previous))
             restart();
     };
     connect(m_follow, &QCheckBox::toggled, this, restartSoon);
@@ -168,7 +171,8 @@ void LogView::restart()
     m_shown = 0;
     m_failure.clear();
     m_finished = false;
-    m_stream = m_factory ? m_factory(options(), this) : nullptr;
+    m_opened = options();
+    m_stream = m_factory ? m_factory(m_opened, this) : nullptr;
     if (!m_stream) {
         m_failure = tr("The slot is not shown any more; close this window and open the logs from its tile again.");
         updateStatus();
@@ -177,6 +181,7 @@ void LogView::restart()
     connect(m_stream, &model::LogStream::linesAdded, this, &LogView::received);
     connect(m_stream, &model::LogStream::finished, this, [this] {
         m_finished = true;
+        flush(); // the last lines, before the status says they are all there
         updateStatus();
     });
     connect(m_stream, &model::LogStream::failed, this, [this](const kube::Error& e) {

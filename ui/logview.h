@@ -75,6 +75,7 @@ private:
     QString m_title;
     StreamFactory m_factory;
     QPointer<model::LogStream> m_stream;
+    model::LogOptions m_opened; // what the stream was opened with
     QCheckBox* m_follow;
     QSpinBox* m_tail;
     QComboBox* m_since;

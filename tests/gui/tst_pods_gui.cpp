@@ -191,6 +191,14 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(view->shownLineCount() > 0, 20000);
         for (const QString& line : view->shownText().split(u'\n'))
             QVERIFY2(line.startsWith(pods.first() + QStringLiteral(" | ")), qPrintable(line));
+        QVERIFY(view->shownText().contains(QStringLiteral("Running UroWeb.Endpoint")));
+        // The container before the restart: a new stream, read to its end, with the crash in it.
+        auto* before = view->stream();
+        view->findChild<QCheckBox*>(QStringLiteral("previous"))->setChecked(true);
+        QVERIFY(view->stream() != before);
+        QTRY_VERIFY_WITH_TIMEOUT(view->statusText().contains(QStringLiteral("read to the end")), 20000);
+        QVERIFY2(view->shownText().contains(QStringLiteral("Application uro exited")), qPrintable(view->shownText()));
+        QVERIFY(!view->shownText().contains(QStringLiteral("Running UroWeb.Endpoint")));
         view->close();
     }
 
