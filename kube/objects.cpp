@@ -346,6 +346,8 @@ Result<Pod> parsePod(const json& j)
         p.phase = status.str("phase", "Pending");
         p.podIP = status.str("podIP");
         p.reason = status.str("reason");
+        p.message = status.str("message");
+        p.startTime = status.str("startTime");
         p.conditions = readConditions(status);
         for (const Reader& c : status.objects("containerStatuses")) {
             ContainerStatus cs;
@@ -359,7 +361,12 @@ Result<Pod> parsePod(const json& j)
             cs.waitingReason = state.object("waiting").str("reason");
             cs.waitingMessage = state.object("waiting").str("message");
             cs.terminatedReason = state.object("terminated").str("reason");
-            cs.lastTerminatedReason = c.object("lastState").object("terminated").str("reason");
+            cs.terminatedExitCode = state.object("terminated").int32("exitCode");
+            cs.runningSince = state.object("running").str("startedAt");
+            const Reader last = c.object("lastState").object("terminated");
+            cs.lastTerminatedReason = last.str("reason");
+            cs.lastExitCode = last.int32("exitCode");
+            cs.lastFinishedAt = last.str("finishedAt");
             p.containerStatuses.push_back(std::move(cs));
         }
         return p;

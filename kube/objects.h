@@ -96,7 +96,11 @@ struct ContainerStatus {
     std::string waitingReason; // CrashLoopBackOff, ImagePullBackOff, ErrImagePull, ...
     std::string waitingMessage;
     std::string terminatedReason;
+    int terminatedExitCode = 0;
+    std::string runningSince;         // state.running.startedAt
     std::string lastTerminatedReason; // why the previous run ended (OOMKilled, Error, ...)
+    int lastExitCode = 0;
+    std::string lastFinishedAt; // RFC 3339; empty when no previous run ended
 };
 
 struct ContainerPort {
@@ -113,6 +117,8 @@ struct Pod {
     std::string phase;                // Pending, Running, Succeeded, Failed, Unknown
     std::string podIP;
     std::string reason;
+    std::string message;
+    std::string startTime; // status.startTime (RFC 3339), set once the kubelet took the pod
     std::vector<Condition> conditions;
     std::vector<ContainerStatus> containerStatuses;
 

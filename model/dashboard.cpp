@@ -64,6 +64,22 @@ Dashboard::Dashboard(kube::Kubeconfig kubeconfig, kube::RestConfig current, kube
 
 Dashboard::~Dashboard() = default;
 
+LogStream* Dashboard::openLogs(const std::string& service, char slot, const std::string& pod, const LogOptions& options,
+                               QObject* parent)
+{
+    const ServiceState* st = this->service(service);
+    if (!st)
+        return nullptr;
+    const SlotState& s = slot == 's' ? st->sandbox : st->slot(slot);
+    if (!s.exists || s.podSelector.empty())
+        return nullptr;
+    const std::string context = slot == 's' ? contextOr(st->spec.sandboxContext, st->spec.context) : st->spec.context;
+    LogSource source{s.ns, s.podSelector, pod,
+                     service + " " + (slot == 's' ? std::string("sandbox") : "slot " + std::string(1, slot)) +
+                         " (Deployment " + s.deployment + " in " + s.ns + ")"};
+    return new LogStream(client(context), std::move(source), options, parent);
+}
+
 kube::Client* Dashboard::client(const std::string& context)
 {
     const std::string name = contextOr(context, m_current.contextName);

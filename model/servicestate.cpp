@@ -143,6 +143,53 @@ void deriveEvents(const kube::Deployment& d, const Snapshot& snap, const QDateTi
         s.warnings.resize(5);
 }
 
+PodRow podRow(const kube::Pod& p, const kube::Deployment& d, const Snapshot& snap)
+{
+    PodRow row;
+    row.name = p.meta.name;
+    const std::string prefix = d.meta.name + "-";
+    row.shortName =
+        row.name.rfind(prefix, 0) == 0 && row.name.size() > prefix.size() ? row.name.substr(prefix.size()) : row.name;
+    row.phase = p.meta.deletionTimestamp.empty() ? p.phase : "Terminating";
+    row.ready = p.ready();
+    row.restarts = p.restarts();
+    row.containers = static_cast<int>(p.containerStatuses.size());
+    for (const auto& c : p.containerStatuses) {
+        if (c.ready)
+            ++row.readyContainers;
+        if (row.waiting.empty() && !c.waitingReason.empty())
+            row.waiting = c.waitingReason;
+        if (!c.lastTerminatedReason.empty() && c.lastFinishedAt >= row.lastFinishedAt) {
+            row.lastReason = c.lastTerminatedReason;
+            row.lastExitCode = c.lastExitCode;
+            row.lastFinishedAt = c.lastFinishedAt;
+        }
+    }
+    row.started = p.startTime.empty() ? p.meta.creationTimestamp : p.startTime;
+    row.node = p.nodeName;
+    row.ip = p.podIP;
+    row.conditions = p.conditions;
+    row.containerStates = p.containerStatuses;
+    for (const auto& e : snap.events)
+        if (e.involvedKind == "Pod" && e.involvedNamespace == p.meta.ns && e.involvedName == p.meta.name)
+            row.events.push_back(e);
+    std::sort(row.events.begin(), row.events.end(),
+              [](const kube::Event& x, const kube::Event& y) { return x.lastTimestamp > y.lastTimestamp; });
+    if (row.events.size() > 10)
+        row.events.resize(10);
+    return row;
+}
+
+void derivePodRows(const kube::Deployment& d, const Snapshot& snap, SlotState& s)
+{
+    for (const kube::Pod& p : snap.pods)
+        if (p.meta.ns == d.meta.ns && kube::selectorMatches(d.selector, p.meta.labels))
+            s.podRows.push_back(podRow(p, d, snap));
+    std::sort(s.podRows.begin(), s.podRows.end(), [](const PodRow& x, const PodRow& y) { return x.name < y.name; });
+    for (const auto& [k, v] : d.selector)
+        s.podSelector += (s.podSelector.empty() ? "" : ",") + k + "=" + v;
+}
+
 char selectedSlot(const kube::Service& svc, const SlotState& a, const SlotState& b, const Snapshot& snap, bool* both)
 {
     const kube::Deployment* da = snap.deployment(a.ns, a.deployment);
@@ -158,6 +205,60 @@ char selectedSlot(const kube::Service& svc, const SlotState& a, const SlotState&
 }
 
 } // namespace
+
+std::string ageOf(const std::string& rfc3339, const QDateTime& now)
+{
+    const QDateTime t = QDateTime::fromString(QString::fromStdString(rfc3339), Qt::ISODate);
+    if (!t.isValid())
+        return {};
+    const qint64 sec = std::max<qint64>(0, t.secsTo(now));
+    if (sec < 60)
+        return std::to_string(sec) + " s";
+    if (sec < 3600)
+        return std::to_string(sec / 60) + " min";
+    if (sec < 2 * 86400)
+        return std::to_string(sec / 3600) + " h";
+    return std::to_string(sec / 86400) + " d";
+}
+
+std::string lastTerminationText(const PodRow& pod, const QDateTime& now)
+{
+    if (pod.lastReason.empty())
+        return {};
+    std::string text = pod.lastReason + ", exit " + std::to_string(pod.lastExitCode);
+    const std::string age = ageOf(pod.lastFinishedAt, now);
+    if (!age.empty())
+        text += ", " + age + " ago";
+    return text;
+}
+
+std::string podRowLine(const PodRow& pod, const QDateTime& now)
+{
+    std::string line = pod.shortName + "  " + (pod.waiting.empty() ? pod.phase : pod.waiting);
+    line += "  " + std::to_string(pod.readyContainers) + "/" + std::to_string(pod.containers) + " ready";
+    if (pod.restarts > 0)
+        line += "  " + plural(pod.restarts, "restart", "restarts");
+    const std::string last = lastTerminationText(pod, now);
+    if (!last.empty())
+        line += "  last: " + last;
+    const std::string age = ageOf(pod.started, now);
+    if (!age.empty())
+        line += "  age " + age;
+    if (!pod.node.empty())
+        line += "  " + pod.node;
+    return line;
+}
+
+std::string eventLine(const kube::Event& event, const QDateTime& now)
+{
+    std::string line = event.message.empty() ? event.reason : event.message;
+    if (event.count > 1)
+        line += " \xc3\x97" + std::to_string(event.count);
+    const std::string age = ageOf(event.lastTimestamp, now);
+    if (!age.empty())
+        line += ", " + age + " ago";
+    return line;
+}
 
 std::string SlotState::label() const
 {
@@ -241,6 +342,7 @@ SlotState deriveSlot(char slot, const std::string& ns, const std::string& deploy
     s.available = d->availableReplicas;
     deriveRollout(*d, s);
     derivePods(*d, snapshot, s);
+    derivePodRows(*d, snapshot, s);
     deriveEvents(*d, snapshot, now, s);
 
     auto it = d->podTemplate.annotations.find(deployedAtAnnotation);

@@ -17,6 +17,36 @@ enum class Rollout { Unknown, Progressing, Complete, Stalled, ScaledDown };
 enum class Health { Healthy, Degraded, Down, Missing };
 enum class Badge { InSync, ReadyToSwap, RollingOut, Attention };
 
+// One pod of a slot as its tile lists it.
+struct PodRow {
+    std::string name;
+    std::string shortName; // the name without the Deployment's prefix: "7d9f8c6b54-x2kqp"
+    std::string phase;     // Pending, Running, ...; "Terminating" once deleted
+    std::string waiting;   // the first waiting reason of its containers (CrashLoopBackOff, ...)
+    int readyContainers = 0, containers = 0;
+    bool ready = false;
+    int restarts = 0;
+    // The latest end of a previous container run, across the pod's containers.
+    std::string lastReason; // OOMKilled, Error, Completed, ...; empty when none ended
+    int lastExitCode = 0;
+    std::string lastFinishedAt; // RFC 3339
+    std::string started;        // status.startTime, else metadata.creationTimestamp
+    std::string node;
+    std::string ip;
+    std::vector<kube::Condition> conditions;
+    std::vector<kube::ContainerStatus> containerStates;
+    std::vector<kube::Event> events; // every event of this pod, newest first (at most 10)
+};
+
+// "OOMKilled, exit 137, 4 min ago"; empty when no container run ended.
+std::string lastTerminationText(const PodRow& pod, const QDateTime& now);
+// "7d9f8c6b54-x2kqp  Running  1/1 ready  3 restarts  last: Error, exit 1, 4 min ago  age 2 h  kwok-node-0"
+std::string podRowLine(const PodRow& pod, const QDateTime& now);
+// "Back-off restarting failed container ×14, 2 min ago" (the count only when above 1).
+std::string eventLine(const kube::Event& event, const QDateTime& now);
+// "12 s", "4 min", "3 h", "2 d"; empty when `rfc3339` is not a time.
+std::string ageOf(const std::string& rfc3339, const QDateTime& now);
+
 struct SlotState {
     char slot = 0; // 'a', 'b', or 's' for sandbox
     std::string deployment;
@@ -32,8 +62,11 @@ struct SlotState {
     std::string rolloutText;
     std::vector<std::string> problems; // plain sentences, worst first
     int restarts = 0;
-    std::vector<kube::Event> warnings; // recent Warning events, newest first
-    std::string lastDeployed;          // RFC 3339
+    // Recent Warning events of the Deployment, its ReplicaSets and its pods, newest first.
+    std::vector<kube::Event> warnings;
+    std::vector<PodRow> podRows; // every pod the Deployment selects, by name
+    std::string podSelector;     // the Deployment's matchLabels as "k=v,k2=v2", for logs
+    std::string lastDeployed;    // RFC 3339
     Health health = Health::Missing;
     std::vector<std::string> readyPodIPs;
     // The pods that can be asked the health check (they have an address and are not going away),

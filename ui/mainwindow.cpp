@@ -2,6 +2,7 @@
 
 #include "activitypanel.h"
 #include "deploydialog.h"
+#include "logview.h"
 #include "model/servicelookup.h"
 #include "servicepage.h"
 #include "style.h"
@@ -287,6 +288,8 @@ MainWindow::MainWindow(QWidget* parent)
     m_page = new ServicePage(m_stack);
     connect(m_page, &ServicePage::backRequested, this, &MainWindow::showOverview);
     connect(m_page, &ServicePage::deployRequested, this, &MainWindow::openDeploy);
+    connect(m_page, &ServicePage::logsRequested, this,
+            [this](char slot, const QString& pod) { openLogs(m_page->serviceName(), slot, pod); });
     m_stack->addWidget(overviewPage);
     m_stack->addWidget(m_page);
     connect(m_stack, &QStackedWidget::currentChanged, this, &MainWindow::updateWatchBanner);
@@ -611,6 +614,30 @@ bool MainWindow::showService(const QString& name)
         m_actions->setService(s->spec.name);
     m_stack->setCurrentWidget(m_page);
     return true;
+}
+
+LogView* MainWindow::openLogs(const QString& service, char slot, const QString& pod)
+{
+    if (!m_dashboard)
+        return nullptr;
+    const QString where =
+        slot == 's' ? tr("%1 sandbox").arg(service) : tr("%1 slot %2").arg(service).arg(QChar(slot).toUpper());
+    QPointer<model::Dashboard> dashboard = m_dashboard;
+    auto factory = [dashboard, service = service.toStdString(), slot,
+                    pod = pod.toStdString()](const model::LogOptions& options, QObject* parent) -> model::LogStream* {
+        return dashboard ? dashboard->openLogs(service, slot, pod, options, parent) : nullptr;
+    };
+    auto* view = new LogView(pod.isEmpty() ? where : QStringLiteral("%1 · %2").arg(where, pod), factory, this);
+    view->setWindowFlag(Qt::Window);
+    view->setAttribute(Qt::WA_DeleteOnClose);
+    model::LogOptions options;
+    options.follow = true;
+    options.tailLines = 500;
+    view->setOptions(options);
+    view->show();
+    view->start();
+    Q_EMIT logViewOpened(view);
+    return view;
 }
 
 void MainWindow::openDeploy()

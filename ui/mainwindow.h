@@ -24,6 +24,7 @@ namespace ui {
 
 class ActivityPanel;
 class ServicePage;
+class LogView;
 
 // The console: a header (context, user, server, freshness), the overview of every service,
 // and a page per service with its sandbox, A and B tiles.
@@ -56,6 +57,9 @@ public:
     model::ServiceListModel* serviceModel() const { return m_model; }
     QTableView* overview() const { return m_table; }
     ServicePage* servicePage() const { return m_page; }
+    // Opens a log window of a slot ('a', 'b', 's') of the shown service, or of one of its pods,
+    // following from the last 500 lines of each pod.
+    LogView* openLogs(const QString& service, char slot, const QString& pod);
     // The banner of watches after swaps that found a service got worse (shown above the overview
     // and other services' pages): its text, empty when hidden, and its Roll back button, which
     // opens the service's page and its checked rollback.
@@ -76,6 +80,8 @@ Q_SIGNALS:
     void pollIntervalRequested(int seconds);
     // A dialog of the window's own opened (tests answer it through this).
     void dialogOpened(QDialog* dialog);
+    // A log window opened (tests and the benchmark reach it through this).
+    void logViewOpened(ui::LogView* view);
 
 protected:
     void closeEvent(QCloseEvent* event) override;

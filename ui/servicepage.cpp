@@ -119,6 +119,9 @@ ServicePage::ServicePage(QWidget* parent) : QWidget(parent)
     m_b->setObjectName(QStringLiteral("tileB"));
     for (SlotTile* t : {m_sandbox, m_a, m_b})
         tiles->addWidget(t, 1);
+    for (auto [t, slot] : {std::pair{m_sandbox, 's'}, std::pair{m_a, 'a'}, std::pair{m_b, 'b'}})
+        connect(t, &SlotTile::logsRequested, this,
+                [this, slot = slot](const QString& pod) { Q_EMIT logsRequested(slot, pod); });
     layout->addLayout(tiles, 1);
 
     m_history = new QTableWidget(0, 5, this);

@@ -47,6 +47,8 @@ Q_SIGNALS:
     // A confirm or deploy dialog opened (tests answer it through this).
     void dialogOpened(QDialog* dialog);
     void deployRequested();
+    // The logs of a slot ('a', 'b', 's'), or of one of its pods, were asked for on its tile.
+    void logsRequested(char slot, const QString& pod);
 
 private:
     void updateActions();

@@ -2,11 +2,17 @@
 
 #include "style.h"
 
+#include <QHBoxLayout>
 #include <QLabel>
+#include <QListWidget>
+#include <QPainter>
+#include <QPixmap>
 #include <QProgressBar>
+#include <QPushButton>
 #include <QTextDocumentFragment>
 #include <QTimer>
 #include <QVBoxLayout>
+#include <algorithm>
 
 namespace ui {
 
@@ -14,6 +20,56 @@ namespace {
 QString q(const std::string& s)
 {
     return QString::fromStdString(s);
+}
+
+style::Tone podTone(const model::PodRow& pod)
+{
+    if (pod.phase == "Terminating" || pod.phase == "Pending")
+        return style::Tone::Rolling;
+    if (!pod.waiting.empty() || pod.phase == "Failed" || !pod.ready)
+        return style::Tone::Attention;
+    return style::Tone::Healthy;
+}
+
+const model::PodHealth* healthOf(const model::SlotState& slot, const std::string& pod)
+{
+    if (slot.healthCheck.state == model::HealthSummary::State::NoCheck ||
+        slot.healthCheck.state == model::HealthSummary::State::NotAllowed)
+        return nullptr;
+    for (const auto& p : slot.podHealth)
+        if (p.pod == pod)
+            return &p;
+    return nullptr;
+}
+
+// The pod's health check answer without its name ("500, expected 200"), or empty.
+QString healthText(const model::PodHealth* h)
+{
+    if (!h)
+        return {};
+    const std::string line = model::podHealthLine(*h);
+    return q(line.substr(std::min(line.size(), h->pod.size() + 2)));
+}
+
+// Two marks: the pod's own state (a filled dot in its colour) and its health check answer (the
+// check's mark, or nothing when there is no check).
+QIcon podIcon(const model::PodRow& pod, const model::PodHealth* health)
+{
+    QPixmap pm(28, 14);
+    pm.fill(Qt::transparent);
+    QPainter painter(&pm);
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.setPen(Qt::NoPen);
+    painter.setBrush(QColor(style::colorOf(podTone(pod))));
+    painter.drawEllipse(QRectF(1, 2, 10, 10));
+    if (health) {
+        QFont f = painter.font();
+        f.setPixelSize(12);
+        painter.setFont(f);
+        painter.setPen(QColor(style::colorOf(style::toneOf(health->result))));
+        painter.drawText(QRectF(14, 0, 14, 14), Qt::AlignCenter, style::markOf(health->result));
+    }
+    return QIcon(pm);
 }
 } // namespace
 
@@ -60,16 +116,214 @@ SlotTile::SlotTile(QWidget* parent) : QFrame(parent)
     m_healthCheck->setTextFormat(Qt::RichText);
     m_healthCheck->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_healthCheck->setAccessibleName(tr("Health check"));
-    for (QWidget* w : std::initializer_list<QWidget*>{m_image, m_commit, m_ready, m_rollout, m_healthCheck, m_problems})
+    m_events = new QLabel(this);
+    m_events->setObjectName(QStringLiteral("events"));
+    m_events->setWordWrap(true);
+    m_events->setTextFormat(Qt::RichText);
+    m_events->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_events->setAccessibleName(tr("Warning events"));
+    m_pods = new QListWidget(this);
+    m_pods->setObjectName(QStringLiteral("pods"));
+    m_pods->setAccessibleName(tr("Pods"));
+    m_pods->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_pods->setIconSize(QSize(28, 14));
+    m_pods->setTextElideMode(Qt::ElideRight);
+    m_pods->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_pods->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
+    m_podDetail = new QLabel(this);
+    m_podDetail->setObjectName(QStringLiteral("podDetail"));
+    m_podDetail->setWordWrap(true);
+    m_podDetail->setTextFormat(Qt::RichText);
+    m_podDetail->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_podDetail->hide();
+    m_podLogs = new QPushButton(tr("Logs of this pod"), this);
+    m_podLogs->setObjectName(QStringLiteral("podLogs"));
+    m_podLogs->hide();
+    m_logs = new QPushButton(tr("Logs"), this);
+    m_logs->setObjectName(QStringLiteral("slotLogs"));
+    m_logs->setToolTip(tr("The logs of every pod of this slot, merged in time order"));
+    connect(m_logs, &QPushButton::clicked, this, [this] { Q_EMIT logsRequested(QString()); });
+    connect(m_podLogs, &QPushButton::clicked, this, [this] {
+        if (!selectedPod().isEmpty())
+            Q_EMIT logsRequested(selectedPod());
+    });
+    connect(m_pods, &QListWidget::itemSelectionChanged, this, &SlotTile::showPodDetail);
+    for (QWidget* w : std::initializer_list<QWidget*>{m_image, m_commit, m_ready, m_rollout, m_healthCheck, m_problems,
+                                                      m_events, m_pods, m_podDetail})
         layout->addWidget(w);
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(m_podLogs);
+    buttons->addStretch(1);
+    buttons->addWidget(m_logs);
+    layout->addLayout(buttons);
     layout->addStretch(1);
     // The ages beside the answers ("3 s ago") move on between answers.
     m_ages = new QTimer(this);
     m_ages->setInterval(1000);
     connect(m_ages, &QTimer::timeout, this, [this] {
-        if (isVisible())
+        if (isVisible()) {
             showHealth();
+            showPods();
+            showEvents();
+        }
     });
+}
+
+QStringList SlotTile::podLines() const
+{
+    QStringList lines;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    for (const auto& pod : m_slot.podRows) {
+        QString line = q(model::podRowLine(pod, now));
+        const QString check = healthText(healthOf(m_slot, pod.name));
+        if (!check.isEmpty())
+            line += tr("  check: %1").arg(check);
+        lines << line;
+    }
+    return lines;
+}
+
+QStringList SlotTile::eventLines() const
+{
+    QStringList lines;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    for (const auto& e : m_slot.warnings)
+        lines << q(model::eventLine(e, now));
+    return lines;
+}
+
+void SlotTile::showEvents()
+{
+    const QStringList lines = eventLines();
+    m_events->setVisible(m_slot.exists && !lines.isEmpty());
+    QString html = tr("<b>Warnings</b>");
+    for (int i = 0; i < lines.size() && i < static_cast<int>(m_slot.warnings.size()); ++i)
+        html += QStringLiteral("<br>%1 <small>%2: %3</small>")
+                    .arg(style::colouredMark(QStringLiteral("▲"), style::Tone::Attention),
+                         q(m_slot.warnings[static_cast<std::size_t>(i)].involvedKind + " " +
+                           m_slot.warnings[static_cast<std::size_t>(i)].involvedName)
+                             .toHtmlEscaped(),
+                         lines[i].toHtmlEscaped());
+    m_events->setText(html);
+}
+
+void SlotTile::showPods()
+{
+    const QString selected = selectedPod();
+    const QStringList lines = podLines();
+    const QSignalBlocker block(m_pods);
+    while (m_pods->count() > static_cast<int>(m_slot.podRows.size()))
+        delete m_pods->takeItem(m_pods->count() - 1);
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    for (std::size_t i = 0; i < m_slot.podRows.size(); ++i) {
+        const model::PodRow& pod = m_slot.podRows[i];
+        const model::PodHealth* health = healthOf(m_slot, pod.name);
+        QListWidgetItem* item =
+            static_cast<int>(i) < m_pods->count() ? m_pods->item(static_cast<int>(i)) : new QListWidgetItem(m_pods);
+        // Two short lines: what the pod is doing, then how it last ended, its age, node and check.
+        QStringList first{q(pod.shortName), q(pod.waiting.empty() ? pod.phase : pod.waiting),
+                          tr("%1/%2 ready").arg(pod.readyContainers).arg(pod.containers)};
+        if (pod.restarts > 0)
+            first << (pod.restarts == 1 ? tr("1 restart") : tr("%1 restarts").arg(pod.restarts));
+        QStringList second, third;
+        const std::string last = model::lastTerminationText(pod, now);
+        if (!last.empty())
+            second << tr("last: %1").arg(q(last));
+        const std::string age = model::ageOf(pod.started, now);
+        if (!age.empty())
+            second << tr("age %1").arg(q(age));
+        if (!pod.node.empty())
+            third << q(pod.node);
+        QString check = healthText(health);
+        if (!check.isEmpty()) {
+            if (health->result.at.isValid())
+                check += QStringLiteral(", ") + style::age(health->result.at, now);
+            third << tr("check: %1").arg(check);
+        }
+        QStringList text{first.join(QStringLiteral("  "))};
+        for (const QStringList* part : {&second, &third})
+            if (!part->isEmpty())
+                text << part->join(QStringLiteral(" · "));
+        item->setText(text.join(QLatin1Char('\n')));
+        item->setData(Qt::UserRole, q(pod.name));
+        item->setData(Qt::AccessibleTextRole, lines.value(static_cast<int>(i)));
+        item->setToolTip(q(pod.name) + QLatin1Char('\n') + lines.value(static_cast<int>(i)));
+        item->setIcon(podIcon(pod, health));
+        item->setSelected(q(pod.name) == selected);
+    }
+    m_pods->setVisible(m_slot.exists && m_pods->count() > 0);
+    int height = 2 * m_pods->frameWidth();
+    for (int i = 0; i < m_pods->count() && i < 6; ++i)
+        height += m_pods->sizeHintForRow(i);
+    m_pods->setFixedHeight(height);
+    showPodDetail();
+}
+
+void SlotTile::selectPod(const QString& name)
+{
+    for (int i = 0; i < m_pods->count(); ++i)
+        m_pods->item(i)->setSelected(m_pods->item(i)->data(Qt::UserRole).toString() == name);
+}
+
+QString SlotTile::selectedPod() const
+{
+    const QList<QListWidgetItem*> items = m_pods->selectedItems();
+    return items.isEmpty() ? QString() : items.front()->data(Qt::UserRole).toString();
+}
+
+QString SlotTile::podDetailText() const
+{
+    return m_podDetail->isHidden() ? QString() : QTextDocumentFragment::fromHtml(m_podDetail->text()).toPlainText();
+}
+
+void SlotTile::showPodDetail()
+{
+    const QString name = selectedPod();
+    const model::PodRow* pod = nullptr;
+    for (const auto& p : m_slot.podRows)
+        if (q(p.name) == name)
+            pod = &p;
+    m_podDetail->setVisible(pod != nullptr);
+    m_podLogs->setVisible(pod != nullptr);
+    if (!pod)
+        return;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    QString html = QStringLiteral("<b>%1</b>").arg(q(pod->name).toHtmlEscaped());
+    if (!pod->ip.empty())
+        html += QStringLiteral(" <small>%1</small>").arg(q(pod->ip).toHtmlEscaped());
+    QStringList conditions;
+    for (const auto& c : pod->conditions) {
+        QString text = q(c.type + " " + c.status);
+        if (!c.reason.empty())
+            text += QStringLiteral(" (%1)").arg(q(c.reason));
+        conditions << text.toHtmlEscaped();
+    }
+    if (!conditions.isEmpty())
+        html += QStringLiteral("<br><small>%1</small>")
+                    .arg(tr("Conditions: %1").arg(conditions.join(QStringLiteral(", "))));
+    for (const auto& c : pod->containerStates) {
+        QString state = !c.waitingReason.empty() ? tr("waiting: %1").arg(q(c.waitingReason))
+                        : !c.terminatedReason.empty()
+                            ? tr("terminated: %1, exit %2").arg(q(c.terminatedReason)).arg(c.terminatedExitCode)
+                        : !c.runningSince.empty() ? tr("running since %1").arg(style::relativeTime(q(c.runningSince)))
+                                                  : tr("not started");
+        if (!c.waitingMessage.empty())
+            state += QStringLiteral(" (%1)").arg(q(c.waitingMessage));
+        if (!c.lastTerminatedReason.empty())
+            state += tr("; before: %1, exit %2").arg(q(c.lastTerminatedReason)).arg(c.lastExitCode);
+        html +=
+            QStringLiteral("<br><small>%1</small>")
+                .arg(tr("Container %1: %2; restarts: %3").arg(q(c.name), state).arg(c.restartCount).toHtmlEscaped());
+    }
+    if (pod->events.empty())
+        html += QStringLiteral("<br><small>%1</small>").arg(tr("No recent events.").toHtmlEscaped());
+    for (const auto& e : pod->events) {
+        const style::Tone tone = e.type == "Warning" ? style::Tone::Attention : style::Tone::Neutral;
+        html += QStringLiteral("<br>%1 <small>%2: %3</small>")
+                    .arg(style::colouredMark(e.type == "Warning" ? QStringLiteral("▲") : QStringLiteral("·"), tone),
+                         q(e.reason).toHtmlEscaped(), q(model::eventLine(e, now)).toHtmlEscaped());
+    }
+    m_podDetail->setText(html);
 }
 
 QStringList SlotTile::healthLines() const
@@ -115,6 +369,10 @@ void SlotTile::showHealth()
     if (sum.state != model::HealthSummary::State::NotAllowed) {
         const QDateTime now = QDateTime::currentDateTimeUtc();
         for (const auto& p : m_slot.podHealth) {
+            // A pod in the list below carries its answer there.
+            if (std::any_of(m_slot.podRows.begin(), m_slot.podRows.end(),
+                            [&p](const model::PodRow& row) { return row.name == p.pod; }))
+                continue;
             QString line = q(model::podHealthLine(p))
                                .toHtmlEscaped()
                                .replace(QStringLiteral("  "), QStringLiteral("&nbsp;&nbsp;"));
@@ -156,6 +414,9 @@ void SlotTile::setSlot(const model::SlotState& slot, const QString& role, std::v
         m_ready->setFormat(tr("missing"));
         m_rollout->clear();
         m_problems->setText(QString());
+        showPods();
+        showEvents();
+        m_logs->setVisible(false);
         setStyleSheet(style::tileBorder(style::Tone::Attention));
         return;
     }
@@ -179,10 +440,11 @@ void SlotTile::setSlot(const model::SlotState& slot, const QString& role, std::v
     QStringList problems;
     for (const auto& p : slot.problems)
         problems << q(p);
-    for (const auto& e : slot.warnings)
-        problems << QStringLiteral("%1: %2").arg(q(e.reason), q(e.message));
     m_problems->setText(problems.join(QLatin1Char('\n')));
     m_problems->setVisible(!problems.isEmpty());
+    m_logs->setVisible(true);
+    showPods();
+    showEvents();
     // A slot whose pods fail the health check needs attention even when Kubernetes calls them ready.
     const style::Tone tone =
         slot.health == model::Health::Healthy && slot.healthCheck.state != model::HealthSummary::State::Failing

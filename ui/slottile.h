@@ -5,7 +5,9 @@
 #include <QFrame>
 
 class QLabel;
+class QListWidget;
 class QProgressBar;
+class QPushButton;
 class QTimer;
 
 namespace ui {
@@ -34,6 +36,22 @@ public:
     QStringList healthLines() const;
     model::HealthSummary::State healthState() const { return m_slot.healthCheck.state; }
 
+    // The pods as listed, one readable line each ("7d9f-x2kqp  Running  1/1 ready  ..."), and the
+    // warning events ("Back-off restarting failed container ×14, 2 min ago"), newest first.
+    QStringList podLines() const;
+    QStringList eventLines() const;
+    QListWidget* podList() const { return m_pods; }
+    // Selects the pod called `name` (full name); its conditions, states and events show below.
+    void selectPod(const QString& name);
+    QString selectedPod() const;
+    QString podDetailText() const;
+    QPushButton* logsButton() const { return m_logs; }
+    QPushButton* podLogsButton() const { return m_podLogs; }
+
+Q_SIGNALS:
+    // The log view of the slot (pod empty) or of one of its pods was asked for.
+    void logsRequested(const QString& pod);
+
 private:
     QLabel* m_title;
     QLabel* m_role;
@@ -43,12 +61,20 @@ private:
     QLabel* m_rollout;
     QLabel* m_problems;
     QLabel* m_healthCheck;
+    QLabel* m_events;
+    QListWidget* m_pods;
+    QLabel* m_podDetail;
+    QPushButton* m_podLogs;
+    QPushButton* m_logs;
     QTimer* m_ages;
     model::Health m_health = model::Health::Missing;
     model::SlotState m_slot;
     std::vector<ServiceCheck> m_services;
 
     void showHealth();
+    void showPods();
+    void showEvents();
+    void showPodDetail();
 };
 
 } // namespace ui

@@ -293,6 +293,8 @@ void TestObjects::runningPod()
     QVERIFY(c.waitingMessage.empty());
     QVERIFY(c.terminatedReason.empty());
     QVERIFY(c.lastTerminatedReason.empty());
+    QVERIFY(c.lastFinishedAt.empty());
+    QVERIFY(!c.runningSince.empty());
 }
 
 void TestObjects::crashLoopBackOffPod()
@@ -327,6 +329,10 @@ void TestObjects::crashLoopBackOffPod()
     QVERIFY(q(app.waitingMessage).startsWith(QStringLiteral("back-off 5m0s restarting failed container=uro")));
     QVERIFY(app.terminatedReason.empty()); // the current state is waiting, not terminated
     QCOMPARE(q(app.lastTerminatedReason), QStringLiteral("Error"));
+    QCOMPARE(app.lastExitCode, 1);
+    QCOMPARE(q(app.lastFinishedAt), QStringLiteral("2026-11-27T03:14:27Z"));
+    QCOMPARE(sidecar.lastExitCode, 137);
+    QCOMPARE(q(p->startTime), QStringLiteral("2026-11-27T03:01:02Z"));
 }
 
 void TestObjects::imagePullBackOffPod()

@@ -366,6 +366,83 @@ private Q_SLOTS:
         QCOMPARE(s.b.health, model::Health::Degraded);
     }
 
+    void warningsOfTheDeploymentAndItsReplicaSets()
+    {
+        Recorded r;
+        const QDateTime now = r.now();
+        std::string rsName;
+        for (const auto& rs : r.replicaSets["items"])
+            if (rs["metadata"]["name"].get<std::string>().rfind("uro-b-", 0) == 0)
+                rsName = rs["metadata"]["name"];
+        QVERIFY(!rsName.empty());
+        auto event = [&](const char* name, const char* kind, const std::string& object, int count, qint64 age) {
+            return json{{"metadata", {{"name", name}, {"namespace", "uro"}}},
+                        {"type", "Warning"},
+                        {"reason", name},
+                        {"message", std::string("message of ") + name},
+                        {"count", count},
+                        {"involvedObject", {{"kind", kind}, {"name", object}, {"namespace", "uro"}}},
+                        {"lastTimestamp", now.addSecs(-age).toString(Qt::ISODate).toStdString()}};
+        };
+        r.events["items"].push_back(event("FailedCreate", "ReplicaSet", rsName, 3, 30));
+        r.events["items"].push_back(event("ProgressDeadline", "Deployment", "uro-b", 1, 200));
+        r.events["items"].push_back(event("Elsewhere", "Deployment", "uro-other", 1, 5));
+        const auto s = derive(r);
+        QCOMPARE(s.b.warnings.size(), std::size_t(2));
+        QCOMPARE(s.b.warnings[0].reason, std::string("FailedCreate"));
+        QCOMPARE(s.b.warnings[1].reason, std::string("ProgressDeadline"));
+        QCOMPARE(model::eventLine(s.b.warnings[0], now), std::string("message of FailedCreate \xc3\x97"
+                                                                     "3, 30 s ago"));
+        QCOMPARE(model::eventLine(s.b.warnings[1], now), std::string("message of ProgressDeadline, 3 min ago"));
+    }
+
+    void podRowsOfASlot()
+    {
+        Recorded r;
+        const QDateTime now = r.now();
+        forSlotPods(r, "uro-b-", [&](json& p) {
+            p["spec"]["nodeName"] = "kwok-node-1";
+            p["status"]["startTime"] = now.addSecs(-7200).toString(Qt::ISODate).toStdString();
+            auto& c = p["status"]["containerStatuses"][0];
+            c["restartCount"] = 14;
+            c["lastState"] = {{"terminated",
+                               {{"reason", "OOMKilled"},
+                                {"exitCode", 137},
+                                {"finishedAt", now.addSecs(-240).toString(Qt::ISODate).toStdString()}}}};
+        });
+        std::string eventPod;
+        forSlotPods(r, "uro-b-", [&eventPod](json& p) { eventPod = p["metadata"]["name"]; });
+        r.events["items"].push_back(
+            json{{"metadata", {{"name", "e"}, {"namespace", "uro"}}},
+                 {"type", "Normal"},
+                 {"reason", "Pulled"},
+                 {"message", "pulled"},
+                 {"involvedObject", {{"kind", "Pod"}, {"name", eventPod}, {"namespace", "uro"}}},
+                 {"lastTimestamp", now.addSecs(-5).toString(Qt::ISODate).toStdString()}});
+        const auto s = derive(r);
+        QVERIFY(!s.b.podRows.empty());
+        QCOMPARE(s.b.podSelector.empty(), false);
+        for (const model::PodRow& row : s.b.podRows) {
+            QVERIFY(row.name.rfind("uro-b-", 0) == 0);
+            QCOMPARE(row.shortName, row.name.substr(6));
+            QCOMPARE(row.restarts, 14);
+            QCOMPARE(row.node, std::string("kwok-node-1"));
+            QCOMPARE(model::lastTerminationText(row, now), std::string("OOMKilled, exit 137, 4 min ago"));
+            const std::string line = model::podRowLine(row, now);
+            QVERIFY2(line.find("14 restarts  last: OOMKilled, exit 137, 4 min ago  age 2 h  kwok-node-1") !=
+                         std::string::npos,
+                     line.c_str());
+            // The pod's own events, newest first: the recorded ones are older than this one.
+            const bool pulled = !row.events.empty() && row.events.front().reason == "Pulled";
+            QCOMPARE(pulled, row.name == eventPod);
+        }
+        for (const model::PodRow& row : s.a.podRows) {
+            QVERIFY(row.name.rfind("uro-a-", 0) == 0);
+            QVERIFY(row.lastReason.empty());
+            QVERIFY(model::lastTerminationText(row, now).empty());
+        }
+    }
+
     void digestPinnedImageKeepsItsTag()
     {
         Recorded r;
