@@ -96,7 +96,7 @@ void ActivityPanel::update(int id)
     const style::Tone tone = a->running()                                    ? style::Tone::Rolling
                              : a->state == model::Activity::State::Succeeded ? style::Tone::Healthy
                                                                              : style::Tone::Attention;
-    const QString mark = a->running()                                    ? QStringLiteral("⏳ ")
+    const QString mark = a->running()                                    ? QStringLiteral("⟳ ")
                          : a->state == model::Activity::State::Succeeded ? QStringLiteral("✔ ")
                                                                          : QStringLiteral("✘ ");
     const QString progress = a->running() ? q(a->step) + QStringLiteral("…") : q(a->message);

@@ -122,7 +122,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(static_cast<bool>(resume), 20000);
         QCOMPARE(guisupport::selectedSlot(QStringLiteral("uro")), QStringLiteral("b"));
         QCOMPARE(guisupport::selectedSlot(QStringLiteral("uro-staging")), QStringLiteral("b"));
-        QVERIFY(newestActivity(c.window).startsWith(QStringLiteral("⏳ Swap uro (with uro-frontend)")));
+        QVERIFY(newestActivity(c.window).startsWith(QStringLiteral("⟳ Swap uro (with uro-frontend)")));
 
         // The person moves on: the group's other service (its buttons wait), then another namespace.
         QVERIFY(c.window->showService(QStringLiteral("uro-frontend")));

@@ -6,6 +6,7 @@
 #include "support/webhookreceiver.h"
 #include "ui/activitypanel.h"
 #include "ui/mainwindow.h"
+#include "ui/slottile.h"
 
 #include <QStandardPaths>
 #include <QTableWidget>
@@ -92,6 +93,8 @@ private Q_SLOTS:
             hook.contents().filter(QStringLiteral("watch: Got worse: uro: 2 of 2 pods of slot B")).size() == 1, 10000);
         // The page's own banner says it; the main window's stays for the other pages.
         QVERIFY(w->watchBannerText().isEmpty());
+        // The tile comes to say the same at the console's own next check (the example's interval, 15 s).
+        QTRY_COMPARE_WITH_TIMEOUT(page->tile('b')->healthState(), model::HealthSummary::State::Failing, 25000);
         guisupport::saveShot(w, QStringLiteral("watch-banner.png"));
         w->showOverview();
         QTRY_VERIFY(w->watchBannerText().contains(QStringLiteral("fail the health check 3 times in a row")));
