@@ -1,6 +1,7 @@
 // Starts the real main window on a kubeconfig, and prints: the time from process start to the
 // first complete dashboard on screen, then, after an idle period, resident memory and CPU use.
 #include "app/console.h"
+#include "benchsupport.h"
 #include "kube/kubeconfig.h"
 #include "model/dashboard.h"
 #include "net/transport.h"
@@ -23,17 +24,6 @@ double cpuSeconds()
     return u.ru_utime.tv_sec + u.ru_stime.tv_sec + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
 
-long residentKiB()
-{
-    QFile f(QStringLiteral("/proc/self/status"));
-    if (!f.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray& line : f.readAll().split('\n'))
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').first().toLong();
-    return -1;
-}
-
 } // namespace
 
 int main(int argc, char** argv)
@@ -44,34 +34,16 @@ int main(int argc, char** argv)
     QApplication app(argc, argv);
     const QStringList args = app.arguments();
     const auto arg = [&args](const QString& name, const QString& fallback) {
-        const int i = args.indexOf(name);
-        return i >= 0 && i + 1 < args.size() ? args[i + 1] : fallback;
+        return bench::argument(args, name, fallback);
     };
     const int idleSeconds = arg(QStringLiteral("--idle-seconds"), QStringLiteral("300")).toInt();
     const int expected = arg(QStringLiteral("--expect-services"), QStringLiteral("0")).toInt();
 
-    kube::KubeconfigOptions options = kube::KubeconfigOptions::fromEnvironment();
-    options.explicitPath = arg(QStringLiteral("--kubeconfig"), QString()).toStdString();
-    auto merged = kube::loadKubeconfig(options);
-    auto rest = kube::loadRestConfig(options);
-    if (!merged || !rest) {
-        std::fprintf(stderr, "bench: %s\n", (merged ? rest.error() : merged.error()).message.c_str());
+    const std::unique_ptr<app::Console> console = bench::openConsole(args);
+    if (!console)
         return 1;
-    }
-    model::ServiceConfig config;
-    const QString configPath = arg(QStringLiteral("--config"), QString());
-    if (!configPath.isEmpty()) {
-        auto c = model::loadServiceConfig(configPath.toStdString(), true);
-        if (!c) {
-            std::fprintf(stderr, "bench: %s\n", c.error().message.c_str());
-            return 1;
-        }
-        config = c.value();
-    }
-    app::Console console(options, config);
-    console.connectWith(merged.value(), rest.value());
-    ui::MainWindow& window = *console.window();
-    model::Dashboard* dashboard = console.dashboard();
+    ui::MainWindow& window = *console->window();
+    model::Dashboard* dashboard = console->dashboard();
     window.show();
 
     double idleCpuStart = 0;
@@ -79,7 +51,7 @@ int main(int argc, char** argv)
     auto finishIdle = [&] {
         const double cpu = cpuSeconds() - idleCpuStart;
         const double wall = (sinceStart.elapsed() - idleStartMs) / 1000.0;
-        std::printf("resident memory after %d s: %.1f MiB\n", idleSeconds, residentKiB() / 1024.0);
+        std::printf("resident memory after %d s: %.1f MiB\n", idleSeconds, bench::residentKiB() / 1024.0);
         std::printf("CPU while idle: %.2f%% of one core (%.2f s CPU in %.0f s)\n", 100.0 * cpu / wall, cpu, wall);
         std::printf("informers: %zu, services shown: %d\n", dashboard->informerCount(),
                     window.serviceModel()->rowCount());

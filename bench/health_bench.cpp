@@ -4,6 +4,7 @@
 // per client, and the longest gap of the event loop (a timer ticking every 5 ms, as in
 // tests/unit/tst_responsiveness.cpp; goal under 50 ms).
 #include "app/console.h"
+#include "benchsupport.h"
 #include "kube/kubeconfig.h"
 #include "model/dashboard.h"
 #include "ui/mainwindow.h"
@@ -17,54 +18,6 @@
 #include <vector>
 
 namespace {
-
-// Ticks every 5 ms and keeps every gap between two ticks.
-class GapMeter {
-public:
-    GapMeter()
-    {
-        m_timer.setTimerType(Qt::PreciseTimer);
-        m_timer.setInterval(5);
-        QObject::connect(&m_timer, &QTimer::timeout, &m_timer, [this] { tick(); });
-    }
-    void start()
-    {
-        m_clock.start();
-        m_last = 0;
-        m_gaps.clear();
-        m_timer.start();
-    }
-    void stop()
-    {
-        m_timer.stop();
-        tick();
-    }
-    double maxMs() const { return m_gaps.empty() ? 0 : *std::max_element(m_gaps.begin(), m_gaps.end()) / 1e6; }
-    double percentileMs(double p) const
-    {
-        if (m_gaps.empty())
-            return 0;
-        std::vector<qint64> g = m_gaps;
-        std::sort(g.begin(), g.end());
-        return g[std::min(g.size() - 1, static_cast<std::size_t>(p * g.size()))] / 1e6;
-    }
-    int over(double ms) const
-    {
-        return static_cast<int>(std::count_if(m_gaps.begin(), m_gaps.end(), [ms](qint64 g) { return g / 1e6 > ms; }));
-    }
-
-private:
-    void tick()
-    {
-        const qint64 now = m_clock.nsecsElapsed();
-        m_gaps.push_back(now - m_last);
-        m_last = now;
-    }
-    QTimer m_timer;
-    QElapsedTimer m_clock;
-    qint64 m_last = 0;
-    std::vector<qint64> m_gaps;
-};
 
 // Pods (in slots and the sandbox) and Services with a configured check, and how many of them
 // have an answer.
@@ -98,39 +51,21 @@ int main(int argc, char** argv)
     QApplication app(argc, argv);
     const QStringList args = app.arguments();
     const auto arg = [&args](const QString& name, const QString& fallback) {
-        const int i = args.indexOf(name);
-        return i >= 0 && i + 1 < args.size() ? args[i + 1] : fallback;
+        return bench::argument(args, name, fallback);
     };
     const int windowSeconds = arg(QStringLiteral("--seconds"), QStringLiteral("120")).toInt();
     const int expected = arg(QStringLiteral("--expect-services"), QStringLiteral("0")).toInt();
 
-    kube::KubeconfigOptions options = kube::KubeconfigOptions::fromEnvironment();
-    options.explicitPath = arg(QStringLiteral("--kubeconfig"), QString()).toStdString();
-    auto merged = kube::loadKubeconfig(options);
-    auto rest = kube::loadRestConfig(options);
-    if (!merged || !rest) {
-        std::fprintf(stderr, "bench: %s\n", (merged ? rest.error() : merged.error()).message.c_str());
+    const std::unique_ptr<app::Console> console = bench::openConsole(args);
+    if (!console)
         return 1;
-    }
-    model::ServiceConfig config;
-    const QString configPath = arg(QStringLiteral("--config"), QString());
-    if (!configPath.isEmpty()) {
-        auto c = model::loadServiceConfig(configPath.toStdString(), true);
-        if (!c) {
-            std::fprintf(stderr, "bench: %s\n", c.error().message.c_str());
-            return 1;
-        }
-        config = c.value();
-    }
-    app::Console console(options, config);
-    console.connectWith(merged.value(), rest.value());
-    ui::MainWindow& window = *console.window();
-    model::Dashboard* dashboard = console.dashboard();
+    ui::MainWindow& window = *console->window();
+    model::Dashboard* dashboard = console->dashboard();
     window.show();
 
     QElapsedTimer sinceStart;
     sinceStart.start();
-    GapMeter meter;
+    bench::GapMeter meter;
     long long askedAtStart = 0;
     int peakInFlight = 0;
     bool measuring = false;

@@ -5,6 +5,7 @@
 // event loop (a timer ticking every 5 ms, as in bench/health; goal under 50 ms), and the resident
 // memory every 10 s (flat once the view's buffer of 50,000 lines is full).
 #include "app/console.h"
+#include "benchsupport.h"
 #include "kube/kubeconfig.h"
 #include "model/dashboard.h"
 #include "ui/logview.h"
@@ -23,63 +24,11 @@
 
 namespace {
 
-class GapMeter {
-public:
-    GapMeter()
-    {
-        m_timer.setTimerType(Qt::PreciseTimer);
-        m_timer.setInterval(5);
-        QObject::connect(&m_timer, &QTimer::timeout, &m_timer, [this] { tick(); });
-    }
-    void start()
-    {
-        m_clock.start();
-        m_last = 0;
-        m_gaps.clear();
-        m_timer.start();
-    }
-    void stop()
-    {
-        m_timer.stop();
-        tick();
-    }
-    double maxMs() const { return m_gaps.empty() ? 0 : *std::max_element(m_gaps.begin(), m_gaps.end()) / 1e6; }
-    double percentileMs(double p) const
-    {
-        if (m_gaps.empty())
-            return 0;
-        std::vector<qint64> g = m_gaps;
-        std::sort(g.begin(), g.end());
-        return g[std::min(g.size() - 1, static_cast<std::size_t>(p * g.size()))] / 1e6;
-    }
-    int over(double ms) const
-    {
-        return static_cast<int>(std::count_if(m_gaps.begin(), m_gaps.end(), [ms](qint64 g) { return g / 1e6 > ms; }));
-    }
-
-private:
-    void tick()
-    {
-        const qint64 now = m_clock.nsecsElapsed();
-        m_gaps.push_back(now - m_last);
-        m_last = now;
-    }
-    QTimer m_timer;
-    QElapsedTimer m_clock;
-    qint64 m_last = 0;
-    std::vector<qint64> m_gaps;
-};
-
-// Resident memory of this process in MiB (Linux /proc).
+// Resident memory of this process in MiB.
 double rssMiB()
 {
-    QFile f(QStringLiteral("/proc/self/status"));
-    if (!f.open(QIODevice::ReadOnly))
-        return 0;
-    for (const QByteArray& line : f.readAll().split('\n'))
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').first().toDouble() / 1024.0;
-    return 0;
+    const long kib = bench::residentKiB();
+    return kib < 0 ? 0 : kib / 1024.0;
 }
 
 } // namespace
@@ -90,8 +39,7 @@ int main(int argc, char** argv)
     QApplication app(argc, argv);
     const QStringList args = app.arguments();
     const auto arg = [&args](const QString& name, const QString& fallback) {
-        const int i = args.indexOf(name);
-        return i >= 0 && i + 1 < args.size() ? args[i + 1] : fallback;
+        return bench::argument(args, name, fallback);
     };
     const int windowSeconds = arg(QStringLiteral("--seconds"), QStringLiteral("60")).toInt();
     const int rate = arg(QStringLiteral("--rate"), QStringLiteral("1000")).toInt();
@@ -104,22 +52,15 @@ int main(int argc, char** argv)
         return 2;
     }
 
-    kube::KubeconfigOptions options = kube::KubeconfigOptions::fromEnvironment();
-    options.explicitPath = arg(QStringLiteral("--kubeconfig"), QString()).toStdString();
-    auto merged = kube::loadKubeconfig(options);
-    auto rest = kube::loadRestConfig(options);
-    if (!merged || !rest) {
-        std::fprintf(stderr, "bench: %s\n", (merged ? rest.error() : merged.error()).message.c_str());
+    const std::unique_ptr<app::Console> console = bench::openConsole(args);
+    if (!console)
         return 1;
-    }
-    app::Console console(options, {});
-    console.connectWith(merged.value(), rest.value());
-    ui::MainWindow& window = *console.window();
-    model::Dashboard* dashboard = console.dashboard();
+    ui::MainWindow& window = *console->window();
+    model::Dashboard* dashboard = console->dashboard();
     window.show();
 
     ui::LogView* view = nullptr;
-    GapMeter meter;
+    bench::GapMeter meter;
     QTimer writer, sampler;
     std::vector<std::unique_ptr<QFile>> files;
     long long written = 0, received = 0, drawn = 0;
