@@ -1,5 +1,7 @@
 #include "servicelistmodel.h"
 
+#include "attention.h"
+
 #include <algorithm>
 
 namespace model {
@@ -78,6 +80,27 @@ QString ServiceListModel::healthDetail(const ServiceState& s)
     return lines.isEmpty() ? q(s.badgeText) : lines.join(QLatin1Char('\n'));
 }
 
+QString ServiceListModel::searchText(const ServiceState& s)
+{
+    QStringList words{q(s.spec.name), q(s.spec.group), q(s.spec.ns), QString::fromUtf8(badgeName(s.badge)),
+                      q(s.badgeText), healthText(s), QString::fromUtf8(healthName(s.liveSlot() ? s.liveSlot()->health
+                                                                                         : Health::Missing))};
+    for (const SlotState* slot : {s.liveSlot(), s.stagingSlot()})
+        if (slot)
+            words << q(slot->image) << q(slot->tag) << q(slot->commit);
+    switch (healthState(s)) {
+    case HealthSummary::State::Failing:
+        words << QStringLiteral("failing");
+        break;
+    case HealthSummary::State::Passing:
+        words << QStringLiteral("passing");
+        break;
+    default:
+        break;
+    }
+    return words.join(QLatin1Char(' ')).toLower();
+}
+
 HealthSummary::State ServiceListModel::healthState(const ServiceState& s)
 {
     HealthSummary::State worst = HealthSummary::State::NoCheck;
@@ -110,6 +133,8 @@ QString ServiceListModel::text(const ServiceState& s, int column) const
     case ServiceColumn:
         return s.spec.group != s.spec.name ? QStringLiteral("%1  (group %2)").arg(q(s.spec.name), q(s.spec.group))
                                            : q(s.spec.name);
+    case NamespaceColumn:
+        return q(s.spec.ns);
     case LiveColumn:
         return slotSummary(s.liveSlot());
     case StagingColumn:
@@ -122,8 +147,42 @@ QString ServiceListModel::text(const ServiceState& s, int column) const
         return QString::fromUtf8(badgeName(s.badge));
     case SummaryColumn:
         return q(s.badgeText);
+    case AttentionColumn:
+        return QString::number(static_cast<int>(attentionOf(s)));
     }
     return {};
+}
+
+QVariant ServiceListModel::sortKey(const ServiceState& s, int column) const
+{
+    switch (column) {
+    case ServiceColumn:
+        return q(s.spec.name);
+    case ReadyColumn: {
+        // Live's ready pods, then staging's; a slot that is not there counts below none.
+        const qlonglong live = s.liveSlot() ? s.liveSlot()->ready : -1;
+        const qlonglong staging = s.stagingSlot() ? s.stagingSlot()->ready : -1;
+        return (live + 1) * 1000000 + staging + 1;
+    }
+    case HealthColumn:
+        return rank(healthState(s));
+    case StatusColumn:
+        switch (s.badge) {
+        case Badge::InSync:
+            return 0;
+        case Badge::ReadyToSwap:
+            return 1;
+        case Badge::RollingOut:
+            return 2;
+        case Badge::Attention:
+            return 3;
+        }
+        return 0;
+    case AttentionColumn:
+        return static_cast<int>(attentionOf(s));
+    default:
+        return text(s, column);
+    }
 }
 
 QVariant ServiceListModel::data(const QModelIndex& index, int role) const
@@ -141,6 +200,10 @@ QVariant ServiceListModel::data(const QModelIndex& index, int role) const
         return q(s.badgeText);
     case HealthRole:
         return static_cast<int>(healthState(s));
+    case SortRole:
+        return sortKey(s, index.column());
+    case SearchRole:
+        return searchText(s);
     case BadgeRole:
         return static_cast<int>(s.badge);
     case KeyRole:
@@ -158,11 +221,17 @@ QVariant ServiceListModel::data(const QModelIndex& index, int role) const
 
 QVariant ServiceListModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
+    // The first click on these headers puts the worst first.
+    if (orientation == Qt::Horizontal && role == Qt::InitialSortOrderRole)
+        return static_cast<int>(section == HealthColumn || section == StatusColumn ? Qt::DescendingOrder
+                                                                                    : Qt::AscendingOrder);
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
     case ServiceColumn:
         return tr("Service");
+    case NamespaceColumn:
+        return tr("Namespace");
     case LiveColumn:
         return tr("Live");
     case StagingColumn:
@@ -175,6 +244,8 @@ QVariant ServiceListModel::headerData(int section, Qt::Orientation orientation, 
         return tr("Status");
     case SummaryColumn:
         return tr("What it means");
+    case AttentionColumn:
+        return tr("Attention");
     }
     return {};
 }

@@ -15,16 +15,23 @@ class ServiceListModel : public QAbstractTableModel {
 public:
     enum Column {
         ServiceColumn,
+        NamespaceColumn,
         LiveColumn,
         StagingColumn,
         ReadyColumn,
         HealthColumn,
         StatusColumn,
         SummaryColumn,
+        // The attention rank (model/attention.h) as a number; the view hides it. Its own column, so
+        // a change of rank is a change of this cell, and a proxy sorted on it moves the row.
+        AttentionColumn,
         ColumnCount
     };
     // HealthRole: the HealthSummary::State that colours the Health column (the worse of live and staging).
-    enum Role { BadgeRole = Qt::UserRole + 1, KeyRole, SeverityRole, HealthRole };
+    // SortRole: the cell's value for sorting (numbers for ready counts, health, status and rank).
+    // SearchRole: the row's words a filter matches, lower case (name, group, namespace, images,
+    // status, health).
+    enum Role { BadgeRole = Qt::UserRole + 1, KeyRole, SeverityRole, HealthRole, SortRole, SearchRole };
 
     explicit ServiceListModel(QObject* parent = nullptr);
 
@@ -43,9 +50,11 @@ public:
     static HealthSummary::State healthState(const ServiceState& s);
     // Its tooltip: the failing pods' lines, or what the server said when asking is not allowed.
     static QString healthDetail(const ServiceState& s);
+    static QString searchText(const ServiceState& s);
 
 private:
     QString text(const ServiceState& s, int column) const;
+    QVariant sortKey(const ServiceState& s, int column) const;
     std::vector<ServiceState> m_rows;
 };
 

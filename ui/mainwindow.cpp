@@ -20,11 +20,13 @@
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSettings>
+#include <QShortcut>
 #include <QStackedWidget>
 #include <QStyledItemDelegate>
 #include <QTableView>
 #include <QTextDocumentFragment>
 #include <QTimer>
+#include <QToolButton>
 #include <QVBoxLayout>
 #include <algorithm>
 
@@ -122,8 +124,10 @@ public:
 } // namespace
 
 MainWindow::MainWindow(QWidget* parent)
-    : QMainWindow(parent), m_model(new model::ServiceListModel(this)), m_clock(new QTimer(this))
+    : QMainWindow(parent), m_model(new model::ServiceListModel(this)), m_proxy(new model::ServiceFilterModel(this)),
+      m_clock(new QTimer(this))
 {
+    m_proxy->setSourceModel(m_model);
     setWindowTitle(QStringLiteral("Signalbox"));
     auto* central = new QWidget(this);
     auto* layout = new QVBoxLayout(central);
@@ -260,10 +264,60 @@ MainWindow::MainWindow(QWidget* parent)
     auto* overviewPage = new QWidget(m_stack);
     auto* overviewLayout = new QVBoxLayout(overviewPage);
     overviewLayout->setContentsMargins(0, 0, 0, 0);
+    // The filter: words that must all appear in a row; Ctrl+F comes here, Escape clears, Enter
+    // opens the first row that matches.
+    auto* filterRow = new QHBoxLayout;
+    m_filter = new QLineEdit(overviewPage);
+    m_filter->setObjectName(QStringLiteral("overviewFilter"));
+    m_filter->setAccessibleName(tr("Filter services"));
+    m_filter->setPlaceholderText(tr("Filter by name, namespace, image or status (Ctrl+F)"));
+    m_filter->setToolTip(tr("Every word must match; Enter opens the first service, Escape clears"));
+    m_filter->setClearButtonEnabled(true);
+    connect(m_filter, &QLineEdit::textChanged, this, [this](const QString& text) {
+        m_proxy->setFilterText(text);
+        if (!m_table->currentIndex().isValid() && m_proxy->rowCount() > 0)
+            m_table->setCurrentIndex(m_proxy->index(0, 0));
+        updateOverviewCount();
+    });
+    connect(m_filter, &QLineEdit::returnPressed, this, [this] {
+        if (m_proxy->rowCount() > 0)
+            openRow(m_proxy->index(0, 0));
+    });
+    auto* clearFilter = new QShortcut(QKeySequence(Qt::Key_Escape), m_filter);
+    clearFilter->setContext(Qt::WidgetShortcut);
+    connect(clearFilter, &QShortcut::activated, this, [this] {
+        if (m_filter->text().isEmpty())
+            m_table->setFocus(Qt::ShortcutFocusReason);
+        m_filter->clear();
+    });
+    auto* find = new QShortcut(QKeySequence::Find, this);
+    connect(find, &QShortcut::activated, this, &MainWindow::focusFilter);
+    m_count = new QLabel(overviewPage);
+    m_count->setObjectName(QStringLiteral("overviewCount"));
+    m_count->setAccessibleName(tr("Services shown"));
+    m_attentionFirst = new QToolButton(overviewPage);
+    m_attentionFirst->setObjectName(QStringLiteral("attentionFirstButton"));
+    m_attentionFirst->setText(tr("Needs attention first"));
+    m_attentionFirst->setToolTip(tr("Order by what needs attention, then by name (also: click a sorted header until "
+                                    "its arrow goes)"));
+    m_attentionFirst->setCheckable(true);
+    m_attentionFirst->setChecked(true);
+    connect(m_attentionFirst, &QToolButton::clicked, this, &MainWindow::sortByAttention);
+    connect(m_proxy, &model::ServiceFilterModel::orderChanged, this,
+            [this] { m_attentionFirst->setChecked(m_proxy->attentionFirst()); });
+    filterRow->addWidget(m_filter, 1);
+    filterRow->addWidget(m_count);
+    filterRow->addWidget(m_attentionFirst);
+    overviewLayout->addLayout(filterRow);
     m_table = new QTableView(overviewPage);
     m_table->setObjectName(QStringLiteral("overviewTable"));
     m_table->setAccessibleName(tr("Services"));
-    m_table->setModel(m_model);
+    m_table->setModel(m_proxy);
+    m_table->setColumnHidden(model::ServiceListModel::AttentionColumn, true);
+    // Sorting by a header: ascending, descending, then (a third click) back to attention-first.
+    m_table->horizontalHeader()->setSortIndicatorClearable(true);
+    m_table->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder);
+    m_table->setSortingEnabled(true);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -299,10 +353,13 @@ MainWindow::MainWindow(QWidget* parent)
     layout->addWidget(m_activity);
     setCentralWidget(central);
 
-    connect(m_model, &QAbstractItemModel::rowsInserted, this, [this] {
-        if (!m_table->currentIndex().isValid() && m_model->rowCount() > 0)
-            m_table->setCurrentIndex(m_model->index(0, 0));
+    connect(m_proxy, &QAbstractItemModel::rowsInserted, this, [this] {
+        if (!m_table->currentIndex().isValid() && m_proxy->rowCount() > 0)
+            m_table->setCurrentIndex(m_proxy->index(0, 0));
     });
+    for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
+        connect(m_proxy, signal, this, &MainWindow::updateOverviewCount);
+    connect(m_proxy, &QAbstractItemModel::modelReset, this, &MainWindow::updateOverviewCount);
     m_clock->setInterval(1000);
     connect(m_clock, &QTimer::timeout, this, &MainWindow::updateFreshness);
     m_clock->start();
@@ -503,7 +560,7 @@ void MainWindow::refresh()
     }
     m_model->setServices(m_dashboard->services());
     for (int c = 0; c < model::ServiceListModel::ColumnCount; ++c)
-        if (c != model::ServiceListModel::SummaryColumn)
+        if (c != model::ServiceListModel::SummaryColumn && c != model::ServiceListModel::AttentionColumn)
             m_table->resizeColumnToContents(c);
     m_user->setText(m_dashboard->userName().isEmpty()
                         ? QString()
@@ -592,8 +649,35 @@ void MainWindow::updateFreshness()
 
 void MainWindow::openRow(const QModelIndex& index)
 {
-    if (const model::ServiceState* s = m_model->service(index.row()))
+    if (const model::ServiceState* s = m_proxy->service(index.row()))
         showService(QString::fromStdString(s->spec.name));
+}
+
+void MainWindow::focusFilter()
+{
+    if (m_stack->currentWidget() != m_stack->widget(0))
+        showOverview();
+    m_filter->setFocus(Qt::ShortcutFocusReason);
+    m_filter->selectAll();
+}
+
+void MainWindow::sortByAttention()
+{
+    // Clearing the header's arrow asks the proxy for column -1: attention-first.
+    m_table->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder);
+    if (!m_proxy->attentionFirst())
+        m_proxy->sort(-1);
+    m_attentionFirst->setChecked(true);
+}
+
+QString MainWindow::overviewCountText() const
+{
+    return m_count->text();
+}
+
+void MainWindow::updateOverviewCount()
+{
+    m_count->setText(m_proxy->countText());
 }
 
 void MainWindow::showOverview()

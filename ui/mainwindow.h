@@ -4,6 +4,7 @@
 #include "model/connectioninfo.h"
 #include "model/dashboard.h"
 #include "model/serviceactions.h"
+#include "model/servicefiltermodel.h"
 #include "model/servicelistmodel.h"
 #include "oci/registry.h"
 
@@ -16,6 +17,7 @@ class QLineEdit;
 class QPushButton;
 class QLabel;
 class QStackedWidget;
+class QToolButton;
 class QTableView;
 class QDialog;
 class QTimer;
@@ -55,7 +57,14 @@ public:
     bool showService(const QString& name);
     QString currentService() const;
     model::ServiceListModel* serviceModel() const { return m_model; }
+    // What the overview table shows: the services filtered and ordered (its rows are the table's).
+    model::ServiceFilterModel* overviewModel() const { return m_proxy; }
     QTableView* overview() const { return m_table; }
+    QLineEdit* filterField() const { return m_filter; }
+    // "12 of 1,000 services" while a filter is typed, else "1,000 services".
+    QString overviewCountText() const;
+    // Back to the default order after sorting by a column.
+    void sortByAttention();
     ServicePage* servicePage() const { return m_page; }
     // Opens a log window of a slot ('a', 'b', 's') of the shown service, or of one of its pods,
     // following from the last 500 lines of each pod.
@@ -90,6 +99,8 @@ private:
     void refresh();
     void updateFreshness();
     void openRow(const QModelIndex& index);
+    void focusFilter();
+    void updateOverviewCount();
     void openDeploy();
     void askBeforeClosing();
     void updateWatchBanner();
@@ -101,6 +112,7 @@ private:
     ActivityPanel* m_activity;
     bool m_closeWhenIdle = false;
     model::ServiceListModel* m_model;
+    model::ServiceFilterModel* m_proxy;
     QLabel* m_connection;
     QLabel* m_user;
     QLabel* m_freshness;
@@ -118,6 +130,9 @@ private:
     QCheckBox* m_readOnlyBox;
     QStackedWidget* m_stack;
     QTableView* m_table;
+    QLineEdit* m_filter;
+    QLabel* m_count;
+    QToolButton* m_attentionFirst;
     ServicePage* m_page;
     QLabel* m_empty;
     QTimer* m_clock;

@@ -6,11 +6,13 @@
 #include "support/testsupport.h"
 #include "ui/confirmdialog.h"
 #include "ui/deploydialog.h"
+#include "ui/mainwindow.h"
 #include "ui/servicepage.h"
 
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QTableView>
 #include <QTest>
 #include <memory>
 
@@ -51,6 +53,23 @@ inline QString selectedSlot(const QString& service)
                                      QStringLiteral("jsonpath={.spec.selector.signalbox\\.v-sekai\\.org/slot}")})
                    .out)
         .trimmed();
+}
+
+// The name of the service in the overview table's `row` (as the table shows it: filtered and
+// ordered), empty when there is none.
+inline QString serviceInRow(ui::MainWindow* w, int row)
+{
+    const model::ServiceState* s = w->overviewModel()->service(row);
+    return s ? QString::fromStdString(s->spec.name) : QString();
+}
+
+// The overview table's row of the service `name`, -1 when it is not shown.
+inline int overviewRow(ui::MainWindow* w, const QString& name)
+{
+    for (int row = 0; row < w->overview()->model()->rowCount(); ++row)
+        if (serviceInRow(w, row) == name)
+            return row;
+    return -1;
 }
 
 inline void openService(ui::MainWindow* w, const QString& name)

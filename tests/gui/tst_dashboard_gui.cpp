@@ -143,8 +143,9 @@ private Q_SLOTS:
     {
         QTableView* table = m_window->overview();
         table->setFocus();
-        const int row = m_window->serviceModel()->rowOf(QStringLiteral("viewer@signalbox-local/uro/uro"));
-        table->setCurrentIndex(m_window->serviceModel()->index(row, 0));
+        const int row = m_window->overviewModel()->rowOf(QStringLiteral("viewer@signalbox-local/uro/uro"));
+        QVERIFY(row >= 0);
+        table->setCurrentIndex(table->model()->index(row, 0));
         QTest::keyClick(table, Qt::Key_Return);
         QTRY_COMPARE(m_window->currentService(), QStringLiteral("uro"));
         ui::ServicePage* page = m_window->servicePage();

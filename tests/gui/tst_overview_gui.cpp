@@ -1,0 +1,206 @@
+// The overview at scale, in the real console against the local control plane: typing in the
+// filter narrows the table to the rows that match every word and Ctrl+F puts the focus there
+// (from the overview and from a service's page); Escape clears it and Enter opens the first
+// match; clicking a header sorts by that column, a third click goes back to attention-first; and
+// attention-first puts uro-frontend, whose live pods fail their health check (the rig's
+// annotation), above uro, which comes first by name. With SIGNALBOX_SCREENSHOT_DIR set, it saves
+// the filtered overview there.
+#include "guisupport.h"
+#include "ui/mainwindow.h"
+
+#include <QHeaderView>
+#include <QLabel>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTest>
+#include <QToolButton>
+
+using testsupport::kubectl;
+
+namespace {
+
+QStringList podsOf(const QString& app, const QString& slot)
+{
+    const auto r = kubectl(QStringLiteral("admin"),
+                           {QStringLiteral("get"), QStringLiteral("pods"), QStringLiteral("-n"), QStringLiteral("uro"),
+                            QStringLiteral("-l"),
+                            QStringLiteral("app.kubernetes.io/name=%1,signalbox.v-sekai.org/slot=%2").arg(app, slot),
+                            QStringLiteral("-o"), QStringLiteral("name")});
+    QStringList names;
+    for (const QString& line : QString::fromUtf8(r.out).split(u'\n', Qt::SkipEmptyParts))
+        names << line.section(u'/', 1);
+    return names;
+}
+
+// Sets (or with an empty value removes) the rig's health annotation on a pod of namespace uro.
+bool annotate(const QString& pod, const QString& value)
+{
+    const QString key = QStringLiteral("test.signalbox.v-sekai.org/health");
+    return kubectl(QStringLiteral("admin"), {QStringLiteral("annotate"), QStringLiteral("--overwrite"),
+                                             QStringLiteral("pod"), pod, QStringLiteral("-n"), QStringLiteral("uro"),
+                                             value.isEmpty() ? key + QStringLiteral("-") : key + QStringLiteral("=") + value})
+               .exitCode == 0;
+}
+
+void clearAnnotations()
+{
+    for (const QString& app : {QStringLiteral("uro"), QStringLiteral("uro-frontend")})
+        for (const QString& slot : {QStringLiteral("a"), QStringLiteral("b")})
+            for (const QString& pod : podsOf(app, slot))
+                annotate(pod, {});
+}
+
+// Both example services, their checks asked every second so a failure shows without waiting.
+model::ServiceConfig everySecond()
+{
+    model::ServiceConfig config;
+    for (const char* name : {"uro", "uro-frontend"}) {
+        model::ServiceSpec s;
+        s.name = name;
+        s.ns = "uro";
+        s.group = "uro";
+        s.fromConfig = true;
+        s.health.intervalSeconds = 1;
+        s.applyDefaults();
+        config.services.push_back(s);
+    }
+    return config;
+}
+
+// The names in the table's rows, top to bottom, as the table shows them.
+QStringList shownNames(ui::MainWindow* w)
+{
+    QStringList out;
+    QAbstractItemModel* m = w->overview()->model();
+    for (int row = 0; row < m->rowCount(); ++row)
+        out << guisupport::serviceInRow(w, row);
+    return out;
+}
+
+void clickHeader(ui::MainWindow* w, int column)
+{
+    QHeaderView* header = w->overview()->horizontalHeader();
+    const int x = header->sectionViewportPosition(column) + header->sectionSize(column) / 2;
+    QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, QPoint(x, header->height() / 2));
+}
+
+} // namespace
+
+class TestOverviewGui : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        REQUIRE_CLUSTER();
+        guisupport::resetExample();
+        clearAnnotations();
+    }
+
+    void cleanupTestCase() { clearAnnotations(); }
+
+    void typingNarrowsAndCtrlFFocusesTheFilter()
+    {
+        guisupport::Console c(QStringLiteral("viewer"));
+        ui::MainWindow* w = c.window;
+        QTRY_COMPARE_WITH_TIMEOUT(w->overview()->model()->rowCount(), 2, 20000);
+        QCOMPARE(w->overviewCountText(), QStringLiteral("2 services"));
+        QLineEdit* filter = w->filterField();
+        QVERIFY(!filter->placeholderText().isEmpty());
+        // The namespace column, beside the name.
+        const int uro = guisupport::overviewRow(w, QStringLiteral("uro"));
+        QCOMPARE(w->overview()->model()->index(uro, model::ServiceListModel::NamespaceColumn).data().toString(),
+                 QStringLiteral("uro"));
+
+        w->overview()->setFocus();
+        QTRY_VERIFY(w->overview()->hasFocus());
+        QTest::keySequence(w, QKeySequence::Find);
+        QTRY_VERIFY(filter->hasFocus());
+        QTest::keyClicks(filter, QStringLiteral("FRONT uro"));
+        QCOMPARE(shownNames(w), QStringList({"uro-frontend"}));
+        QCOMPARE(w->overviewCountText(), QStringLiteral("1 of 2 services"));
+        // A word that matches nothing of uro-frontend: no row at all.
+        QTest::keyClicks(filter, QStringLiteral(" sandbox-only"));
+        QCOMPARE(w->overview()->model()->rowCount(), 0);
+        QCOMPARE(w->overviewCountText(), QStringLiteral("0 of 2 services"));
+
+        // Escape clears it; Enter opens the first match.
+        QTest::keyClick(filter, Qt::Key_Escape);
+        QCOMPARE(filter->text(), QString());
+        QCOMPARE(w->overview()->model()->rowCount(), 2);
+        QCOMPARE(w->overviewCountText(), QStringLiteral("2 services"));
+        QTest::keyClicks(filter, QStringLiteral("frontend"));
+        QTest::keyClick(filter, Qt::Key_Return);
+        QTRY_COMPARE(w->currentService(), QStringLiteral("uro-frontend"));
+
+        // From a service's page, Ctrl+F goes back to the overview and its filter.
+        QTest::keySequence(w, QKeySequence::Find);
+        QTRY_COMPARE(w->currentService(), QString());
+        QTRY_VERIFY(filter->hasFocus());
+        QCOMPARE(filter->selectedText(), QStringLiteral("frontend"));
+    }
+
+    void clickingAHeaderSorts()
+    {
+        guisupport::Console c(QStringLiteral("viewer"));
+        ui::MainWindow* w = c.window;
+        QTRY_COMPARE_WITH_TIMEOUT(w->overview()->model()->rowCount(), 2, 20000);
+        auto* attention = w->findChild<QToolButton*>(QStringLiteral("attentionFirstButton"));
+        QVERIFY(attention->isChecked());
+
+        clickHeader(w, model::ServiceListModel::ServiceColumn);
+        QCOMPARE(w->overview()->horizontalHeader()->sortIndicatorSection(), int(model::ServiceListModel::ServiceColumn));
+        QCOMPARE(shownNames(w), QStringList({"uro", "uro-frontend"}));
+        QVERIFY(!attention->isChecked());
+        clickHeader(w, model::ServiceListModel::ServiceColumn);
+        QCOMPARE(w->overview()->horizontalHeader()->sortIndicatorOrder(), Qt::DescendingOrder);
+        QCOMPARE(shownNames(w), QStringList({"uro-frontend", "uro"}));
+        // The selection stays on its service while the rows move.
+        w->overview()->setCurrentIndex(w->overview()->model()->index(guisupport::overviewRow(w, "uro"), 0));
+        clickHeader(w, model::ServiceListModel::ServiceColumn);
+        QCOMPARE(w->overview()->horizontalHeader()->sortIndicatorSection(), -1);
+        QVERIFY(w->overviewModel()->attentionFirst());
+        QVERIFY(attention->isChecked());
+        QCOMPARE(guisupport::serviceInRow(w, w->overview()->currentIndex().row()), QStringLiteral("uro"));
+
+        // The button does the same after a sort by a column.
+        clickHeader(w, model::ServiceListModel::NamespaceColumn);
+        QVERIFY(!w->overviewModel()->attentionFirst());
+        QTest::mouseClick(attention, Qt::LeftButton);
+        QVERIFY(w->overviewModel()->attentionFirst());
+        QCOMPARE(w->overview()->horizontalHeader()->sortIndicatorSection(), -1);
+        QVERIFY(attention->isChecked());
+    }
+
+    void attentionFirstPutsAFailingLiveSlotOnTop()
+    {
+        guisupport::Console c(QStringLiteral("viewer"), everySecond());
+        ui::MainWindow* w = c.window;
+        QTRY_COMPARE_WITH_TIMEOUT(w->overview()->model()->rowCount(), 2, 20000);
+        // Both healthy: by name, uro first.
+        QTRY_COMPARE_WITH_TIMEOUT(shownNames(w), QStringList({"uro", "uro-frontend"}), 20000);
+
+        const QStringList live = podsOf(QStringLiteral("uro-frontend"), QStringLiteral("a"));
+        QCOMPARE(live.size(), 2);
+        QVERIFY(annotate(live.first(), QStringLiteral("fail")));
+        QTRY_COMPARE_WITH_TIMEOUT(shownNames(w), QStringList({"uro-frontend", "uro"}), 20000);
+        const QModelIndex health = w->overview()->model()->index(0, model::ServiceListModel::HealthColumn);
+        QCOMPARE(health.data(model::ServiceListModel::HealthRole).toInt(), int(model::HealthSummary::State::Failing));
+
+        // The filter keeps that order and finds it by its state.
+        QTest::keySequence(w, QKeySequence::Find);
+        QTest::keyClicks(w->filterField(), QStringLiteral("failing"));
+        QCOMPARE(shownNames(w), QStringList({"uro-frontend"}));
+        QCOMPARE(w->overviewCountText(), QStringLiteral("1 of 2 services"));
+        guisupport::saveShot(w, QStringLiteral("overview-filtered.png"));
+        QTest::keyClick(w->filterField(), Qt::Key_Escape);
+
+        // It recovers: back below uro.
+        QVERIFY(annotate(live.first(), {}));
+        QTRY_COMPARE_WITH_TIMEOUT(shownNames(w), QStringList({"uro", "uro-frontend"}), 20000);
+    }
+};
+
+QTEST_MAIN(TestOverviewGui)
+#include "tst_overview_gui.moc"
