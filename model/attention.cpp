@@ -32,12 +32,14 @@ Attention attentionOf(const ServiceState& s)
     const bool split = s.live && s.live == s.staging;
     if (split || hasAnomaly(s, Anomaly::Severity::Critical))
         return Attention::Broken;
-    if (!live || lacksPods(*live) || failsCheck(*live) ||
-        s.liveServiceHealth.state == HealthSummary::State::Failing)
+    if (!live || lacksPods(*live) || failsCheck(*live) || s.liveServiceHealth.state == HealthSummary::State::Failing)
         return Attention::LiveFailing;
     const SlotState* staging = s.stagingSlot();
-    // A staging slot that is rolling out is short of pods on its way to a release, not broken.
-    const bool stagingShort = staging && lacksPods(*staging) && staging->rollout != Rollout::Progressing;
+    // A staging slot that is rolling out is short of pods on its way to a release, not broken,
+    // unless none is ready or its pods have problems (a rollout whose pods crash is still one).
+    const bool stagingShort =
+        staging && lacksPods(*staging) &&
+        (staging->rollout != Rollout::Progressing || staging->ready == 0 || !staging->problems.empty());
     if (!staging || stagingShort || failsCheck(*staging) || staging->rollout == Rollout::Stalled ||
         s.stagingServiceHealth.state == HealthSummary::State::Failing)
         return Attention::Staging;

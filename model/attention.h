@@ -12,7 +12,8 @@ enum class Attention {
     Broken,      // live and staging on one slot, a live Service that selects both, neither or no slot,
                  // or any other anomaly of critical severity (live has no ready pod)
     LiveFailing, // live answers its health check with failures, or has fewer ready pods than wanted
-    Staging,     // staging is missing, not ready, failing its check, or its rollout stalled
+    Staging,     // staging is missing, short of ready pods (not while a healthy rollout goes on), failing its
+                 // check, or its rollout stalled
     Warning,     // any other warning (a slot's problem, recent warning events, a badge of Attention)
     Waiting,     // nothing wrong: staging is ready to swap
     Rolling,     // nothing wrong: a slot is rolling out

@@ -82,9 +82,13 @@ QString ServiceListModel::healthDetail(const ServiceState& s)
 
 QString ServiceListModel::searchText(const ServiceState& s)
 {
-    QStringList words{q(s.spec.name), q(s.spec.group), q(s.spec.ns), QString::fromUtf8(badgeName(s.badge)),
-                      q(s.badgeText), healthText(s), QString::fromUtf8(healthName(s.liveSlot() ? s.liveSlot()->health
-                                                                                         : Health::Missing))};
+    QStringList words{q(s.spec.name),
+                      q(s.spec.group),
+                      q(s.spec.ns),
+                      QString::fromUtf8(badgeName(s.badge)),
+                      q(s.badgeText),
+                      healthText(s),
+                      QString::fromUtf8(healthName(s.liveSlot() ? s.liveSlot()->health : Health::Missing))};
     for (const SlotState* slot : {s.liveSlot(), s.stagingSlot()})
         if (slot)
             words << q(slot->image) << q(slot->tag) << q(slot->commit);
@@ -224,7 +228,7 @@ QVariant ServiceListModel::headerData(int section, Qt::Orientation orientation, 
     // The first click on these headers puts the worst first.
     if (orientation == Qt::Horizontal && role == Qt::InitialSortOrderRole)
         return static_cast<int>(section == HealthColumn || section == StatusColumn ? Qt::DescendingOrder
-                                                                                    : Qt::AscendingOrder);
+                                                                                   : Qt::AscendingOrder);
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {

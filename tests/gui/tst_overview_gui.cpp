@@ -36,9 +36,10 @@ QStringList podsOf(const QString& app, const QString& slot)
 bool annotate(const QString& pod, const QString& value)
 {
     const QString key = QStringLiteral("test.signalbox.v-sekai.org/health");
-    return kubectl(QStringLiteral("admin"), {QStringLiteral("annotate"), QStringLiteral("--overwrite"),
-                                             QStringLiteral("pod"), pod, QStringLiteral("-n"), QStringLiteral("uro"),
-                                             value.isEmpty() ? key + QStringLiteral("-") : key + QStringLiteral("=") + value})
+    return kubectl(QStringLiteral("admin"),
+                   {QStringLiteral("annotate"), QStringLiteral("--overwrite"), QStringLiteral("pod"), pod,
+                    QStringLiteral("-n"), QStringLiteral("uro"),
+                    value.isEmpty() ? key + QStringLiteral("-") : key + QStringLiteral("=") + value})
                .exitCode == 0;
 }
 
@@ -150,7 +151,8 @@ private Q_SLOTS:
         QVERIFY(attention->isChecked());
 
         clickHeader(w, model::ServiceListModel::ServiceColumn);
-        QCOMPARE(w->overview()->horizontalHeader()->sortIndicatorSection(), int(model::ServiceListModel::ServiceColumn));
+        QCOMPARE(w->overview()->horizontalHeader()->sortIndicatorSection(),
+                 int(model::ServiceListModel::ServiceColumn));
         QCOMPARE(shownNames(w), QStringList({"uro", "uro-frontend"}));
         QVERIFY(!attention->isChecked());
         clickHeader(w, model::ServiceListModel::ServiceColumn);

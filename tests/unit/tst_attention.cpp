@@ -12,7 +12,8 @@ namespace {
 
 template <typename T, typename Parse> void addAll(const QString& file, Parse parse, std::vector<T>& out)
 {
-    for (const auto& item : rulefacts::loadList(file)["items"]) {
+    const nlohmann::json list = rulefacts::loadList(file);
+    for (const auto& item : list["items"]) {
         auto r = parse(item);
         if (!r)
             qFatal("recorded object does not parse: %s", r.error().message.c_str());
@@ -102,11 +103,12 @@ private Q_SLOTS:
 
         row("as recorded: staging runs another release, ready to swap", derive({}), A::Waiting);
         row("staging runs the same release as live",
-            derive({}, [](model::ServiceState& s) {
-                s.b = s.a;
-                s.b.slot = 'b';
-                s.badge = model::Badge::InSync;
-            }),
+            derive({},
+                   [](model::ServiceState& s) {
+                       s.b = s.a;
+                       s.b.slot = 'b';
+                       s.badge = model::Badge::InSync;
+                   }),
             A::Calm);
         row("staging rolling out, short of pods on its way",
             derive([](model::Snapshot& s) { setReady(s, "uro-b", 1); },
@@ -124,8 +126,7 @@ private Q_SLOTS:
                 std::erase_if(s.services, [](const kube::Service& x) { return x.meta.name == "uro"; });
             }),
             A::Broken);
-        row("live has 1 of 2 pods ready", derive([](model::Snapshot& s) { setReady(s, "uro-a", 1); }),
-            A::LiveFailing);
+        row("live has 1 of 2 pods ready", derive([](model::Snapshot& s) { setReady(s, "uro-a", 1); }), A::LiveFailing);
         row("a live pod fails the health check",
             derive({}, [](model::ServiceState& s) { s.a.healthCheck = failing(); }), A::LiveFailing);
         row("the live Service fails the health check",
@@ -137,25 +138,37 @@ private Q_SLOTS:
             A::LiveFailing);
         row("staging has no ready pod, not rolling out", derive([](model::Snapshot& s) { setReady(s, "uro-b", 0); }),
             A::Staging);
+        row("staging rolling out with a pod that crashes",
+            derive([](model::Snapshot& s) { setReady(s, "uro-b", 1); },
+                   [](model::ServiceState& s) {
+                       s.b.rollout = model::Rollout::Progressing;
+                       s.b.problems = {"1 pod in CrashLoopBackOff"};
+                   }),
+            A::Staging);
         row("a staging pod fails the health check",
             derive({}, [](model::ServiceState& s) { s.b.healthCheck = failing(); }), A::Staging);
-        row("staging's rollout stalled", derive({}, [](model::ServiceState& s) { s.b.rollout = model::Rollout::Stalled; }),
-            A::Staging);
+        row("staging's rollout stalled",
+            derive({}, [](model::ServiceState& s) { s.b.rollout = model::Rollout::Stalled; }), A::Staging);
         row("no staging Service", derive([](model::Snapshot& s) {
                 std::erase_if(s.services, [](const kube::Service& x) { return x.meta.name == "uro-staging"; });
             }),
             A::Staging);
         row("a warning anomaly",
-            derive({}, [](model::ServiceState& s) { s.anomalies.push_back({Sev::Warning, "Something is off."}); }),
+            derive({},
+                   [](model::ServiceState& s) {
+                       s.anomalies.push_back({Sev::Warning, "Something is off."});
+                   }),
             A::Warning);
         row("live degraded by warning events",
             derive({}, [](model::ServiceState& s) { s.a.health = model::Health::Degraded; }), A::Warning);
         row("an info note only",
-            derive({}, [](model::ServiceState& s) { s.anomalies.push_back({Sev::Info, "Sandbox is ahead."}); }),
+            derive({},
+                   [](model::ServiceState& s) {
+                       s.anomalies.push_back({Sev::Info, "Sandbox is ahead."});
+                   }),
             A::Waiting);
-        row("a health check that may not be asked is no failure", derive({}, [](model::ServiceState& s) {
-                s.a.healthCheck.state = model::HealthSummary::State::NotAllowed;
-            }),
+        row("a health check that may not be asked is no failure",
+            derive({}, [](model::ServiceState& s) { s.a.healthCheck.state = model::HealthSummary::State::NotAllowed; }),
             A::Waiting);
     }
 
@@ -176,9 +189,9 @@ private Q_SLOTS:
         });
         const auto broken = derive([](model::Snapshot& s) { rulefacts::selectSlot(service(s, "uro-staging"), "a"); });
         const auto liveFailing = derive([](model::Snapshot& s) { setReady(s, "uro-a", 1); });
-        std::vector<model::ServiceState> list{named(calm, "alpha"), named(liveFailing, "zulu"), named(calm, "beta"),
-                                              named(broken, "yankee"), named(liveFailing, "mike"),
-                                              named(calm, "alpha", "another")};
+        std::vector<model::ServiceState> list{named(calm, "alpha"),       named(liveFailing, "zulu"),
+                                              named(calm, "beta"),        named(broken, "yankee"),
+                                              named(liveFailing, "mike"), named(calm, "alpha", "another")};
         std::sort(list.begin(), list.end(), model::attentionBefore);
         QStringList order;
         for (const auto& s : list)
