@@ -15,6 +15,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QMessageBox>
 #include <QPainter>
 #include <QPushButton>
@@ -295,6 +296,10 @@ MainWindow::MainWindow(QWidget* parent)
     m_count = new QLabel(overviewPage);
     m_count->setObjectName(QStringLiteral("overviewCount"));
     m_count->setAccessibleName(tr("Services shown"));
+    // Room for "1,000 of 1,000 services", so the field does not jump as the count changes.
+    m_count->setMinimumWidth(
+        m_count->fontMetrics().horizontalAdvance(tr("%1 of %1 services").arg(QLocale().toString(8888))));
+    m_count->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
     m_attentionFirst = new QToolButton(overviewPage);
     m_attentionFirst->setObjectName(QStringLiteral("attentionFirstButton"));
     m_attentionFirst->setText(tr("Needs attention first"));

@@ -195,6 +195,9 @@ private Q_SLOTS:
         QTest::keyClicks(w->filterField(), QStringLiteral("failing"));
         QCOMPARE(shownNames(w), QStringList({"uro-frontend"}));
         QCOMPARE(w->overviewCountText(), QStringLiteral("1 of 2 services"));
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest); // the count's new width, before the picture
+        QVERIFY(w->findChild<QLabel*>(QStringLiteral("overviewCount"))->width() >=
+                w->findChild<QLabel*>(QStringLiteral("overviewCount"))->sizeHint().width());
         guisupport::saveShot(w, QStringLiteral("overview-filtered.png"));
         QTest::keyClick(w->filterField(), Qt::Key_Escape);
 
