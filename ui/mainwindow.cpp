@@ -4,6 +4,7 @@
 #include "deploydialog.h"
 #include "logview.h"
 #include "model/servicelookup.h"
+#include "notificationsmenu.h"
 #include "servicepage.h"
 #include "style.h"
 
@@ -15,12 +16,14 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenuBar>
 #include <QMessageBox>
 #include <QPainter>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSettings>
 #include <QStackedWidget>
+#include <QStatusBar>
 #include <QStyledItemDelegate>
 #include <QTableView>
 #include <QTextDocumentFragment>
@@ -298,6 +301,8 @@ MainWindow::MainWindow(QWidget* parent)
     m_activity->setObjectName(QStringLiteral("activityPanel"));
     layout->addWidget(m_activity);
     setCentralWidget(central);
+    m_notificationsMenu = new NotificationsMenu(this);
+    menuBar()->addMenu(tr("&Settings"))->addMenu(m_notificationsMenu);
 
     connect(m_model, &QAbstractItemModel::rowsInserted, this, [this] {
         if (!m_table->currentIndex().isValid() && m_model->rowCount() > 0)
@@ -409,6 +414,16 @@ void MainWindow::updateWatchBanner()
     m_watchRollback->setText(sentences.size() > 1 ? tr("Roll back %1").arg(first) : tr("Roll back"));
     m_watchRollback->setVisible(!m_readOnly);
     m_watchBanner->setVisible(!sentences.isEmpty());
+}
+
+void MainWindow::showNotice(const QString& sentence)
+{
+    statusBar()->showMessage(sentence);
+}
+
+QString MainWindow::noticeText() const
+{
+    return statusBar()->currentMessage();
 }
 
 void MainWindow::setRegistry(oci::RegistryClient* registry)
