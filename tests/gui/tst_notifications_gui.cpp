@@ -202,7 +202,11 @@ private Q_SLOTS:
         }
     }
 
-    void init() { m_recorder.calls.clear(); }
+    void init()
+    {
+        clearAnnotations();
+        m_recorder.calls.clear();
+    }
 
     void aLiveSlotGoingUnhealthyIsToldOnce()
     {
