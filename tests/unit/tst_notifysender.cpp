@@ -22,7 +22,8 @@ private Q_SLOTS:
         QFile bus(runtime.filePath(QStringLiteral("bus")));
         QVERIFY(bus.open(QIODevice::WriteOnly));
         bus.close();
-        QCOMPARE(desktop::sessionBusAddress(env), QStringLiteral("unix:path=") + runtime.path() + QStringLiteral("/bus"));
+        QCOMPARE(desktop::sessionBusAddress(env),
+                 QStringLiteral("unix:path=") + runtime.path() + QStringLiteral("/bus"));
         // The variable wins.
         env.insert(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"), QStringLiteral("unix:path=/run/user/1000/other"));
         QCOMPARE(desktop::sessionBusAddress(env), QStringLiteral("unix:path=/run/user/1000/other"));
