@@ -1,14 +1,28 @@
 #include "console.h"
 
 #include "model/connectioninfo.h"
+#include "ui/notificationsmenu.h"
 
 namespace app {
+
+namespace {
+
+// How the console names itself on the desktop: the one place to point at the application id.
+desktop::AppIdentity appIdentity()
+{
+    return {QStringLiteral("Signalbox"), QStringLiteral("signalbox"), QStringLiteral("signalbox")};
+}
+
+} // namespace
 
 Console::Console(kube::KubeconfigOptions options, model::ServiceConfig config, QObject* parent)
     : QObject(parent), m_options(std::move(options)), m_config(std::move(config)),
       m_transport(std::make_unique<net::Transport>()), m_clients(std::make_unique<kube::ClientPool>(m_transport.get())),
       m_registry(std::make_unique<oci::RegistryClient>(m_transport.get())),
-      m_runner(std::make_unique<model::ActionRunner>(m_transport.get())), m_window(std::make_unique<ui::MainWindow>())
+      m_runner(std::make_unique<model::ActionRunner>(m_transport.get())),
+      m_sender(std::make_unique<desktop::NotificationSender>(appIdentity())),
+      m_notifications(std::make_unique<model::Notifications>(m_runner.get())),
+      m_window(std::make_unique<ui::MainWindow>())
 {
     m_window->setRegistry(m_registry.get());
     m_window->setRunner(m_runner.get());
@@ -18,6 +32,27 @@ Console::Console(kube::KubeconfigOptions options, model::ServiceConfig config, Q
         m_options.namespaceOverride = name.toStdString();
         connectTo(m_options.context);
     });
+
+    // Notifications: the window's status line always, the desktop when there is a session bus.
+    m_notifications->setWindowActive(
+        [w = QPointer<ui::MainWindow>(m_window.get())] { return w && w->isActiveWindow(); });
+    connect(m_window->notificationsMenu(), &ui::NotificationsMenu::choicesChanged, m_notifications.get(),
+            &model::Notifications::setChoices);
+    connect(m_notifications.get(), &model::Notifications::noticed, this, [this](const model::Notice& n) {
+        m_window->showNotice(QString::fromStdString(n.sentence()));
+        m_sender->send(QString::fromStdString(n.summary), QString::fromStdString(n.body),
+                       n.kind == model::NoticeKind::LiveUnhealthy);
+    });
+    connect(m_sender.get(), &desktop::NotificationSender::failed, m_window.get(),
+            [this](const QString& summary, const QString& why) {
+                m_window->showNotice(summary + QStringLiteral(". ") + why);
+            });
+}
+
+void Console::setNotificationChoices(const model::NotificationChoices& choices)
+{
+    m_notifications->setChoices(choices);
+    m_window->notificationsMenu()->setChoices(choices);
 }
 
 Console::~Console()
@@ -43,6 +78,7 @@ void Console::connectTo(const std::string& context)
         if (m_dashboard)
             m_dashboard->deleteLater();
         m_window->setDashboard(nullptr, nullptr);
+        m_notifications->setDashboard(nullptr);
         return;
     }
     connectWith(merged ? merged.value() : kube::Kubeconfig{}, rest.value());
@@ -57,6 +93,7 @@ void Console::connectWith(const kube::Kubeconfig& merged, const kube::RestConfig
     // The service's plans go with the dashboard they are made from; runs stay with the runner.
     auto* actions = new model::ServiceActions(m_dashboard, m_runner.get(), m_registry.get(), m_dashboard);
     m_window->setDashboard(m_dashboard, actions);
+    m_notifications->setDashboard(m_dashboard);
     m_dashboard->start();
 }
 

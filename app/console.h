@@ -1,9 +1,11 @@
 #pragma once
 
+#include "desktop/notificationsender.h"
 #include "kube/clientpool.h"
 #include "kube/kubeconfig.h"
 #include "model/actionrunner.h"
 #include "model/dashboard.h"
+#include "model/notifications.h"
 #include "model/servicespec.h"
 #include "net/transport.h"
 #include "oci/registry.h"
@@ -35,6 +37,11 @@ public:
     kube::ClientPool* clients() const { return m_clients.get(); }
     const model::ServiceConfig& config() const { return m_config; }
     const kube::KubeconfigOptions& options() const { return m_options; }
+    model::Notifications* notifications() const { return m_notifications.get(); }
+    desktop::NotificationSender* notificationSender() const { return m_sender.get(); }
+    // The kinds of notification that are on, as resolved at the start (not saved); the window's
+    // menu shows them and changes them from then on.
+    void setNotificationChoices(const model::NotificationChoices& choices);
 
     // Loads the kubeconfig as kubectl does and shows `context` (empty: the current context).
     void connectTo(const std::string& context);
@@ -49,6 +56,8 @@ private:
     std::unique_ptr<kube::ClientPool> m_clients;
     std::unique_ptr<oci::RegistryClient> m_registry;
     std::unique_ptr<model::ActionRunner> m_runner;
+    std::unique_ptr<desktop::NotificationSender> m_sender;
+    std::unique_ptr<model::Notifications> m_notifications;
     std::unique_ptr<ui::MainWindow> m_window;
     QPointer<model::Dashboard> m_dashboard;
 };

@@ -7,6 +7,7 @@
 #include "model/settings.h"
 #include "model/watchrules.h"
 #include "ui/mainwindow.h"
+#include "ui/notificationsmenu.h"
 #include "ui/style.h"
 
 #include <QApplication>
@@ -117,6 +118,11 @@ std::optional<int> savedInt(const QSettings& settings, const QString& key)
     return settings.contains(key) && ok ? std::optional<int>(value) : std::nullopt;
 }
 
+std::optional<bool> savedBool(const QSettings& settings, const QString& key)
+{
+    return settings.contains(key) ? std::optional<bool>(settings.value(key).toBool()) : std::nullopt;
+}
+
 int runConsole(int argc, char** argv)
 {
     QApplication app(argc, argv);
@@ -192,6 +198,14 @@ int runConsole(int argc, char** argv)
                                         : std::nullopt,
                                     false)
             .value);
+    model::NotificationSettings savedNotifications;
+    savedNotifications.liveUnhealthy =
+        savedBool(settings, ui::NotificationsMenu::settingsKey(model::NoticeKind::LiveUnhealthy));
+    savedNotifications.changedByOthers =
+        savedBool(settings, ui::NotificationsMenu::settingsKey(model::NoticeKind::ChangedByOthers));
+    savedNotifications.longActions =
+        savedBool(settings, ui::NotificationsMenu::settingsKey(model::NoticeKind::LongAction));
+    console->setNotificationChoices(model::resolveNotificationChoices(config.notifications, savedNotifications));
     console->connectTo(parser.value(o.context).toStdString());
     if (!loaded) {
         window.setConnection(model::describeConnection(kube::Result<kube::RestConfig>(loaded.error())));

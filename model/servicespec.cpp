@@ -224,7 +224,9 @@ kube::Result<ServiceConfig> parseServiceConfig(const std::string& text, const st
             return config;
         if (!root.IsMap())
             return error("the top level must be a mapping with a \"services\" list", root.Mark().line + 1);
-        checkKeys(root, {"services", "namespaces", "pollIntervalSeconds", "watchAfterSwapSeconds", "webhook"}, "");
+        checkKeys(
+            root,
+            {"services", "namespaces", "pollIntervalSeconds", "watchAfterSwapSeconds", "webhook", "notifications"}, "");
         config.webhook = str(root, "webhook", "");
         if (const YAML::Node poll = root["pollIntervalSeconds"]; poll && !poll.IsNull()) {
             try {
@@ -246,6 +248,25 @@ kube::Result<ServiceConfig> parseServiceConfig(const std::string& text, const st
                 return error("\"watchAfterSwapSeconds\" must be between 0 (no watch) and " +
                                  std::to_string(maxWatchSeconds),
                              watch.Mark().line + 1);
+        }
+        if (const YAML::Node n = root["notifications"]; n && !n.IsNull()) {
+            if (!n.IsMap())
+                return error("\"notifications\" must be a mapping of liveUnhealthy, changedByOthers and longActions "
+                             "to true or false",
+                             n.Mark().line + 1);
+            checkKeys(n, {"liveUnhealthy", "changedByOthers", "longActions"}, "notifications.");
+            for (auto [key, value] : {std::pair{"liveUnhealthy", &config.notifications.liveUnhealthy},
+                                      std::pair{"changedByOthers", &config.notifications.changedByOthers},
+                                      std::pair{"longActions", &config.notifications.longActions}}) {
+                const YAML::Node v = n[key];
+                if (!v || v.IsNull())
+                    continue;
+                try {
+                    *value = v.as<bool>();
+                } catch (const YAML::Exception&) {
+                    return error("\"notifications." + std::string(key) + "\" must be true or false", v.Mark().line + 1);
+                }
+            }
         }
         if (const YAML::Node ns = root["namespaces"]; ns && !ns.IsNull()) {
             if (!ns.IsSequence())

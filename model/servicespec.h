@@ -2,6 +2,7 @@
 
 #include "keys.h"
 #include "kube/net.h"
+#include "settings.h"
 
 #include <optional>
 #include <string>
@@ -54,6 +55,8 @@ struct ServiceConfig {
     std::string webhook;                    // chat webhook told of deploys, swaps and failures
     std::optional<int>
         watchAfterSwapSeconds; // how long a swap's new live slot is watched; 0: not; unset: not in the file
+    // `notifications:` each kind of desktop notification turned on or off; unset: not in the file.
+    NotificationSettings notifications;
 };
 
 // Reads the YAML service configuration. A missing default file is an empty configuration; an

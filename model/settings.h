@@ -42,4 +42,26 @@ constexpr int maxWatchSeconds = 86400;
 // outside 0..86400 is ignored; flag and file values are checked where they are read.
 Setting<int> resolveWatchAfterSwap(std::optional<int> flag, std::optional<int> file, std::optional<int> saved);
 
+// Which kinds of desktop notification are on (model/notifyrules.h decides when each is sent).
+enum class NoticeKind { LiveUnhealthy, ChangedByOthers, LongAction };
+
+struct NotificationChoices {
+    bool liveUnhealthy = true;
+    bool changedByOthers = true;
+    bool longActions = true;
+
+    bool on(NoticeKind kind) const;
+    void set(NoticeKind kind, bool on);
+    bool operator==(const NotificationChoices&) const = default;
+};
+
+// Each kind as a file or the saved choices name it; unset: not named there.
+struct NotificationSettings {
+    std::optional<bool> liveUnhealthy, changedByOthers, longActions;
+};
+
+// Each kind by itself: the configuration file, then the choice saved from the window, then on.
+// There is no flag.
+NotificationChoices resolveNotificationChoices(const NotificationSettings& file, const NotificationSettings& saved);
+
 } // namespace model

@@ -4,6 +4,7 @@
 #include "deploydialog.h"
 #include "logview.h"
 #include "model/servicelookup.h"
+#include "notificationsmenu.h"
 #include "servicepage.h"
 #include "style.h"
 
@@ -16,6 +17,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
+#include <QMenuBar>
 #include <QMessageBox>
 #include <QPainter>
 #include <QPushButton>
@@ -23,6 +25,7 @@
 #include <QSettings>
 #include <QShortcut>
 #include <QStackedWidget>
+#include <QStatusBar>
 #include <QStyledItemDelegate>
 #include <QTableView>
 #include <QTextDocumentFragment>
@@ -357,6 +360,8 @@ MainWindow::MainWindow(QWidget* parent)
     m_activity->setObjectName(QStringLiteral("activityPanel"));
     layout->addWidget(m_activity);
     setCentralWidget(central);
+    m_notificationsMenu = new NotificationsMenu(this);
+    menuBar()->addMenu(tr("&Settings"))->addMenu(m_notificationsMenu);
 
     connect(m_proxy, &QAbstractItemModel::rowsInserted, this, [this] {
         if (!m_table->currentIndex().isValid() && m_proxy->rowCount() > 0)
@@ -471,6 +476,16 @@ void MainWindow::updateWatchBanner()
     m_watchRollback->setText(sentences.size() > 1 ? tr("Roll back %1").arg(first) : tr("Roll back"));
     m_watchRollback->setVisible(!m_readOnly);
     m_watchBanner->setVisible(!sentences.isEmpty());
+}
+
+void MainWindow::showNotice(const QString& sentence)
+{
+    statusBar()->showMessage(sentence);
+}
+
+QString MainWindow::noticeText() const
+{
+    return statusBar()->currentMessage();
 }
 
 void MainWindow::setRegistry(oci::RegistryClient* registry)

@@ -27,6 +27,7 @@ namespace ui {
 class ActivityPanel;
 class ServicePage;
 class LogView;
+class NotificationsMenu;
 
 // The console: a header (context, user, server, freshness), the overview of every service,
 // and a page per service with its sandbox, A and B tiles.
@@ -81,6 +82,11 @@ public:
     QString namespaceNoteText() const;
     // The note about health checks the user may not ask (plain text), empty when none is shown.
     QString healthNoteText() const;
+    // Settings > Notifications: which kinds of desktop notification are on.
+    NotificationsMenu* notificationsMenu() const { return m_notificationsMenu; }
+    // A notification's sentence in the status line (also where it goes when the desktop has none).
+    void showNotice(const QString& sentence);
+    QString noticeText() const;
 
 Q_SIGNALS:
     void contextRequested(const QString& context);
@@ -136,6 +142,7 @@ private:
     ServicePage* m_page;
     QLabel* m_empty;
     QTimer* m_clock;
+    NotificationsMenu* m_notificationsMenu;
     model::ConnectionInfo m_info;
     bool m_readOnly = false;
 };

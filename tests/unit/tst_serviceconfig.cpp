@@ -86,6 +86,11 @@ services:
                                             << 2 << "\"watchAfterSwapSeconds\" must be a whole number of seconds";
         QTest::newRow("watch negative") << "watchAfterSwapSeconds: -1\n" << 1 << "between 0 (no watch) and 86400";
         QTest::newRow("watch too long") << "watchAfterSwapSeconds: 90000\n" << 1 << "between 0 (no watch) and 86400";
+        QTest::newRow("notifications: unknown kind") << "notifications:\n  swaps: false\n"
+                                                     << 2 << "unknown key \"notifications.swaps\"";
+        QTest::newRow("notifications: not a flag") << "notifications:\n  longActions: sometimes\n"
+                                                   << 2 << "\"notifications.longActions\" must be true or false";
+        QTest::newRow("notifications: not a mapping") << "notifications: false\n" << 1 << "must be a mapping";
         const char* head = "services:\n  - name: uro\n    namespace: a\n    health:\n";
         QTest::newRow("health: unknown key") << QString::fromLatin1(head) + "      port: 4000\n      url: /x\n"
                                              << 6 << "unknown key \"services[0].health.url\"";
@@ -142,6 +147,20 @@ services:
         const auto ten = model::parseServiceConfig("watchAfterSwapSeconds: 600\nservices: []\n", "/etc/sb.yaml");
         QVERIFY(ten);
         QCOMPARE(ten->watchAfterSwapSeconds.value_or(-1), 600);
+    }
+
+    void notifications()
+    {
+        const auto without = model::parseServiceConfig("namespaces: [uro]\n", "/etc/sb.yaml");
+        QVERIFY(without);
+        QVERIFY(!without->notifications.liveUnhealthy && !without->notifications.changedByOthers &&
+                !without->notifications.longActions);
+        const auto some = model::parseServiceConfig("notifications:\n  changedByOthers: false\n  longActions: true\n",
+                                                    "/etc/sb.yaml");
+        QVERIFY(some);
+        QVERIFY(!some->notifications.liveUnhealthy);
+        QCOMPARE(some->notifications.changedByOthers, std::optional<bool>(false));
+        QCOMPARE(some->notifications.longActions, std::optional<bool>(true));
     }
 
     void missingFiles()

@@ -7,6 +7,8 @@
 using Opt = std::optional<int>;
 Q_DECLARE_METATYPE(Opt)
 Q_DECLARE_METATYPE(model::SettingSource)
+using OptB = std::optional<bool>;
+Q_DECLARE_METATYPE(OptB)
 
 class TestSettings : public QObject {
     Q_OBJECT
@@ -88,6 +90,45 @@ private Q_SLOTS:
             model::resolveSetting<QString>(std::nullopt, QStringLiteral("dark"), QStringLiteral("light"), QString());
         QCOMPARE(palette.value, QStringLiteral("dark"));
         QCOMPARE(palette.source, S::File);
+    }
+
+    // Each kind of notification by itself: the file, then the saved choice, then on.
+    void notificationChoices_data()
+    {
+        QTest::addColumn<OptB>("file");
+        QTest::addColumn<OptB>("saved");
+        QTest::addColumn<bool>("on");
+        const OptB none;
+        QTest::newRow("nothing: on") << none << none << true;
+        QTest::newRow("saved off") << none << OptB(false) << false;
+        QTest::newRow("file on beats saved off") << OptB(true) << OptB(false) << true;
+        QTest::newRow("file off beats saved on") << OptB(false) << OptB(true) << false;
+        QTest::newRow("file off alone") << OptB(false) << none << false;
+    }
+
+    void notificationChoices()
+    {
+        QFETCH(OptB, file);
+        QFETCH(OptB, saved);
+        QFETCH(bool, on);
+        for (auto kind :
+             {model::NoticeKind::LiveUnhealthy, model::NoticeKind::ChangedByOthers, model::NoticeKind::LongAction}) {
+            model::NotificationSettings f, s;
+            auto slot = [kind](model::NotificationSettings& n) -> OptB& {
+                return kind == model::NoticeKind::LiveUnhealthy     ? n.liveUnhealthy
+                       : kind == model::NoticeKind::ChangedByOthers ? n.changedByOthers
+                                                                    : n.longActions;
+            };
+            slot(f) = file;
+            slot(s) = saved;
+            const model::NotificationChoices c = model::resolveNotificationChoices(f, s);
+            QCOMPARE(c.on(kind), on);
+            // The other kinds stay on.
+            for (auto other :
+                 {model::NoticeKind::LiveUnhealthy, model::NoticeKind::ChangedByOthers, model::NoticeKind::LongAction})
+                if (other != kind)
+                    QVERIFY(c.on(other));
+        }
     }
 };
 

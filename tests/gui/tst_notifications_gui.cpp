@@ -1,0 +1,307 @@
+// Desktop notifications from the real console against the local control plane, on a private D-Bus
+// session bus this test starts (dbus-daemon with a minimal configuration, listening on a socket in
+// a temporary folder). A recording service of the test owns org.freedesktop.Notifications on that
+// bus and records every Notify call: a live slot whose health check starts failing is told once,
+// and not again while it keeps failing; a swap by another user (the command line as operator) is
+// told once for the whole group; a swap made in this window is not told; a kind turned off in the
+// window's menu is not told, and the choice is saved.
+#include "desktop/notificationsender.h"
+#include "guisupport.h"
+#include "model/notifications.h"
+#include "ui/mainwindow.h"
+#include "ui/notificationsmenu.h"
+
+#include <QAction>
+#include <QDBusConnection>
+#include <QDBusConnectionInterface>
+#include <QDBusError>
+#include <QFile>
+#include <QProcess>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <algorithm>
+
+using testsupport::kubectl;
+
+// Owns org.freedesktop.Notifications on the test's bus and records what it is asked to show.
+class NotificationRecorder : public QObject {
+    Q_OBJECT
+    Q_CLASSINFO("D-Bus Interface", "org.freedesktop.Notifications")
+
+public:
+    struct Call {
+        QString app, icon, summary, body;
+        QVariantMap hints;
+    };
+    std::vector<Call> calls;
+
+    int count(const QString& summaryPart) const
+    {
+        return int(
+            std::count_if(calls.begin(), calls.end(), [&](const Call& c) { return c.summary.contains(summaryPart); }));
+    }
+    QString summaries() const
+    {
+        QStringList all;
+        for (const auto& c : calls)
+            all << c.summary;
+        return all.join(QStringLiteral(" | "));
+    }
+
+public Q_SLOTS:
+    uint Notify(const QString& app, uint replaces, const QString& icon, const QString& summary, const QString& body,
+                const QStringList& actions, const QVariantMap& hints, int timeout)
+    {
+        Q_UNUSED(replaces);
+        Q_UNUSED(actions);
+        Q_UNUSED(timeout);
+        calls.push_back({app, icon, summary, body, hints});
+        return uint(calls.size());
+    }
+};
+
+namespace {
+
+QStringList podsOf(const QString& slot)
+{
+    const auto r =
+        kubectl(QStringLiteral("admin"),
+                {QStringLiteral("get"), QStringLiteral("pods"), QStringLiteral("-n"), QStringLiteral("uro"),
+                 QStringLiteral("-l"), QStringLiteral("app.kubernetes.io/name=uro,signalbox.v-sekai.org/slot=") + slot,
+                 QStringLiteral("-o"), QStringLiteral("name")});
+    QStringList names;
+    for (const QString& line : QString::fromUtf8(r.out).split(u'\n', Qt::SkipEmptyParts))
+        names << line.section(u'/', 1);
+    return names;
+}
+
+// Sets (or with an empty value removes) the rig's health annotation on a pod of namespace uro.
+bool annotate(const QString& pod, const QString& value)
+{
+    const QString key = QStringLiteral("test.signalbox.v-sekai.org/health");
+    const auto r = kubectl(QStringLiteral("admin"),
+                           {QStringLiteral("annotate"), QStringLiteral("--overwrite"), QStringLiteral("pod"), pod,
+                            QStringLiteral("-n"), QStringLiteral("uro"),
+                            value.isEmpty() ? key + QStringLiteral("-") : key + QStringLiteral("=") + value});
+    return r.exitCode == 0;
+}
+
+void clearAnnotations()
+{
+    for (const QString& slot : {QStringLiteral("a"), QStringLiteral("b")})
+        for (const QString& pod : podsOf(slot))
+            annotate(pod, {});
+}
+
+// Uro's check asked every second, so a change shows without waiting.
+model::ServiceConfig everySecond()
+{
+    model::ServiceConfig config;
+    model::ServiceSpec uro;
+    uro.name = "uro";
+    uro.ns = "uro";
+    uro.fromConfig = true;
+    uro.health.intervalSeconds = 1;
+    uro.applyDefaults();
+    config.services.push_back(uro);
+    return config;
+}
+
+QString healthCell(ui::MainWindow* w)
+{
+    auto* m = w->serviceModel();
+    for (int row = 0; row < m->rowCount(); ++row)
+        if (m->service(row)->spec.name == "uro")
+            return m->data(m->index(row, model::ServiceListModel::HealthColumn)).toString();
+    return {};
+}
+
+char liveOf(model::Dashboard* d, const std::string& service)
+{
+    const model::ServiceState* s = d ? d->service(service) : nullptr;
+    return s ? s->live : 0;
+}
+
+const QString unhealthy = QStringLiteral("uro: live slot A is not healthy");
+
+} // namespace
+
+class TestNotificationsGui : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    QProcess m_bus;
+    NotificationRecorder m_recorder;
+
+    // Waits until the health monitor has asked `more` further questions (several rounds of the
+    // 1-second checks), so that a notice that would repeat has had its chances.
+    static void letChecksRun(model::Dashboard* d, int more)
+    {
+        const long long from = d->healthMonitor()->asked();
+        QTRY_VERIFY_WITH_TIMEOUT(d->healthMonitor()->asked() >= from + more, 30000);
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        REQUIRE_CLUSTER();
+        QVERIFY(m_dir.isValid());
+        // A session bus of this test's own: a socket in its temporary folder, no activation of
+        // installed services, anyone may own any name.
+        const QString config = m_dir.filePath(QStringLiteral("session.conf"));
+        QFile f(config);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QStringLiteral("<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN\"\n"
+                               " \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n"
+                               "<busconfig>\n"
+                               "  <type>session</type>\n"
+                               "  <listen>unix:dir=%1</listen>\n"
+                               "  <auth>EXTERNAL</auth>\n"
+                               "  <policy context=\"default\">\n"
+                               "    <allow send_destination=\"*\" eavesdrop=\"true\"/>\n"
+                               "    <allow eavesdrop=\"true\"/>\n"
+                               "    <allow own=\"*\"/>\n"
+                               "  </policy>\n"
+                               "</busconfig>\n")
+                    .arg(m_dir.path())
+                    .toUtf8());
+        f.close();
+        m_bus.start(QStringLiteral("dbus-daemon"), {QStringLiteral("--config-file=") + config,
+                                                    QStringLiteral("--print-address"), QStringLiteral("--nofork")});
+        QVERIFY2(m_bus.waitForStarted(10000), "dbus-daemon did not start; scripts/setup installs it (package dbus)");
+        QTRY_VERIFY_WITH_TIMEOUT(m_bus.canReadLine() || m_bus.state() != QProcess::Running, 10000);
+        const QString address = QString::fromUtf8(m_bus.readLine()).trimmed();
+        QVERIFY2(address.startsWith(QStringLiteral("unix:")), qPrintable(address));
+        // The console under test finds the bus as a desktop session's program does.
+        qputenv("DBUS_SESSION_BUS_ADDRESS", address.toUtf8());
+
+        QDBusConnection recorder = QDBusConnection::connectToBus(address, QStringLiteral("recorder"));
+        QVERIFY2(recorder.isConnected(), qPrintable(recorder.lastError().message()));
+        QVERIFY(recorder.registerObject(QStringLiteral("/org/freedesktop/Notifications"), &m_recorder,
+                                        QDBusConnection::ExportAllSlots));
+        QVERIFY(recorder.registerService(QStringLiteral("org.freedesktop.Notifications")));
+
+        guisupport::resetExample();
+        clearAnnotations();
+        QSettings().remove(QStringLiteral("notifications"));
+    }
+
+    void cleanupTestCase()
+    {
+        clearAnnotations();
+        QSettings().remove(QStringLiteral("notifications"));
+        QDBusConnection::disconnectFromBus(QStringLiteral("recorder"));
+        if (m_bus.state() == QProcess::Running) {
+            m_bus.terminate();
+            if (!m_bus.waitForFinished(5000))
+                m_bus.kill();
+        }
+    }
+
+    void init()
+    {
+        clearAnnotations();
+        m_recorder.calls.clear();
+    }
+
+    void aLiveSlotGoingUnhealthyIsToldOnce()
+    {
+        guisupport::Console c(QStringLiteral("viewer"), everySecond());
+        QVERIFY2(c.console->notificationSender()->available(),
+                 qPrintable(c.console->notificationSender()->unavailableReason()));
+        QTRY_COMPARE_WITH_TIMEOUT(healthCell(c.window), QStringLiteral("live 2/2 answer · staging 2/2 answer"), 20000);
+        // Healthy before: what is wrong at the start is shown, not told.
+        QCOMPARE(model::liveHealthOf(*c.console->dashboard()->service("uro")), model::LiveHealth::Healthy);
+        const QStringList live = podsOf(QStringLiteral("a"));
+        QCOMPARE(live.size(), 2);
+        QVERIFY(annotate(live.first(), QStringLiteral("fail")));
+
+        QTRY_VERIFY2_WITH_TIMEOUT(m_recorder.count(unhealthy) == 1, qPrintable(m_recorder.summaries()), 20000);
+        const auto& call = m_recorder.calls.front();
+        QCOMPARE(call.app, c.console->notificationSender()->identity().name);
+        QCOMPARE(call.hints.value(QStringLiteral("desktop-entry")).toString(),
+                 c.console->notificationSender()->identity().desktopEntry);
+        QCOMPARE(call.body, QStringLiteral("Health check: 1 of 2 fail; open Signalbox to see which pods fail."));
+        // The window's status line says the same.
+        QCOMPARE(c.window->noticeText(), call.summary + QStringLiteral(". ") + call.body);
+
+        // It keeps failing through many more checks: nothing more is sent.
+        letChecksRun(c.console->dashboard(), 30);
+        QCOMPARE(healthCell(c.window), QStringLiteral("live 1 of 2 fail · staging 2/2 answer"));
+        QVERIFY2(m_recorder.calls.size() == 1, qPrintable(m_recorder.summaries()));
+        QVERIFY(annotate(live.first(), {}));
+    }
+
+    void aKindTurnedOffIsNotToldAndTheChoiceIsSaved()
+    {
+        guisupport::Console c(QStringLiteral("viewer"), everySecond());
+        QAction* off = c.window->notificationsMenu()->action(model::NoticeKind::LiveUnhealthy);
+        QVERIFY(off->isChecked());
+        off->trigger();
+        QVERIFY(!off->isChecked());
+        QVERIFY(!c.console->notifications()->choices().liveUnhealthy);
+        QVERIFY(c.console->notifications()->choices().changedByOthers);
+        const QString key = ui::NotificationsMenu::settingsKey(model::NoticeKind::LiveUnhealthy);
+        QCOMPARE(QSettings().value(key), QVariant(false));
+
+        QTRY_COMPARE_WITH_TIMEOUT(healthCell(c.window), QStringLiteral("live 2/2 answer · staging 2/2 answer"), 20000);
+        const QStringList live = podsOf(QStringLiteral("a"));
+        QVERIFY(annotate(live.first(), QStringLiteral("fail")));
+        QTRY_COMPARE_WITH_TIMEOUT(healthCell(c.window), QStringLiteral("live 1 of 2 fail · staging 2/2 answer"), 20000);
+        letChecksRun(c.console->dashboard(), 20);
+        QVERIFY2(m_recorder.calls.empty(), qPrintable(m_recorder.summaries()));
+        QVERIFY(!c.window->noticeText().contains(unhealthy));
+        QVERIFY(annotate(live.first(), {}));
+        off->trigger();
+        QCOMPARE(QSettings().value(key), QVariant(true));
+    }
+
+    void aSwapByAnotherUserIsToldOnce()
+    {
+        guisupport::resetExample();
+        guisupport::Console c(QStringLiteral("viewer"));
+        QTRY_VERIFY_WITH_TIMEOUT(c.console->dashboard()->complete(), 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(liveOf(c.console->dashboard(), "uro-frontend"), 'a', 20000);
+        QCOMPARE(liveOf(c.console->dashboard(), "uro"), 'a');
+
+        // The operator swaps the group from the command line.
+        QProcess cli;
+        cli.start(QStringLiteral(SIGNALBOX_BINARY),
+                  {QStringLiteral("swap"), QStringLiteral("uro"), QStringLiteral("--kubeconfig"),
+                   testsupport::kubeconfigFor(QStringLiteral("operator")), QStringLiteral("-n"), QStringLiteral("uro"),
+                   QStringLiteral("--yes")});
+        QTRY_VERIFY_WITH_TIMEOUT(cli.state() == QProcess::NotRunning, 60000);
+        QVERIFY2(cli.exitCode() == 0, cli.readAllStandardError().constData());
+
+        QTRY_VERIFY2_WITH_TIMEOUT(m_recorder.count(QStringLiteral("was swapped by operator")) == 1,
+                                  qPrintable(m_recorder.summaries()), 20000);
+        const auto& call = m_recorder.calls.front();
+        QVERIFY2(call.body.startsWith(QStringLiteral("Live is now slot B")), qPrintable(call.body));
+        // Both members have moved in this window's picture, and they were told once.
+        QTRY_COMPARE_WITH_TIMEOUT(liveOf(c.console->dashboard(), "uro-frontend"), 'b', 20000);
+        QCOMPARE(liveOf(c.console->dashboard(), "uro"), 'b');
+        QVERIFY2(m_recorder.calls.size() == 1, qPrintable(m_recorder.summaries()));
+    }
+
+    void aSwapInThisWindowIsNotTold()
+    {
+        guisupport::resetExample();
+        guisupport::Console c(QStringLiteral("operator"));
+        guisupport::openService(c.window, QStringLiteral("uro"));
+        ui::ServicePage* page = c.window->servicePage();
+        guisupport::confirmThrough(page, model::SwapPlan::Kind::Swap);
+        QTRY_VERIFY2_WITH_TIMEOUT(page->outcomeText().startsWith(QStringLiteral("Swapped: uro now live on slot B")),
+                                  qPrintable(page->outcomeText()), 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(liveOf(c.console->dashboard(), "uro-frontend"), 'b', 20000);
+        QCOMPARE(liveOf(c.console->dashboard(), "uro"), 'b');
+        QVERIFY2(m_recorder.count(QStringLiteral("was swapped")) == 0, qPrintable(m_recorder.summaries()));
+        guisupport::resetExample();
+    }
+};
+
+QTEST_MAIN(TestNotificationsGui)
+#include "tst_notifications_gui.moc"
