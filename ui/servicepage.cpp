@@ -57,7 +57,7 @@ ServicePage::ServicePage(QWidget* parent) : QWidget(parent)
     m_watchBanner->setAttribute(Qt::WA_StyledBackground);
     m_watchBanner->setStyleSheet(QStringLiteral("#watchBanner { background: %1; border-radius: 4px; } "
                                                 "#watchBanner QLabel { color: white; font-weight: bold; }")
-                                     .arg(style::colorOf(style::Tone::Attention)));
+                                     .arg(style::fillOf(style::Tone::Attention)));
     auto* banner = new QHBoxLayout(m_watchBanner);
     m_watchText = new QLabel(m_watchBanner);
     m_watchText->setObjectName(QStringLiteral("watchBannerText"));
@@ -269,7 +269,7 @@ void ServicePage::showActivity()
         m_outcome->setText(q(a->message));
         m_outcome->setStyleSheet(
             QStringLiteral("QLabel { color: white; background: %1; padding: 6px; border-radius: 4px; }")
-                .arg(style::colorOf(a->state == model::Activity::State::Succeeded ? style::Tone::Healthy
+                .arg(style::fillOf(a->state == model::Activity::State::Succeeded ? style::Tone::Healthy
                                                                                   : style::Tone::Attention)));
     }
     m_outcome->show();
