@@ -1,6 +1,6 @@
 #include "help.h"
 
-#include "net/transport.h"
+#include "kube/net.h"
 #include "version.h"
 
 #include <QApplication>
@@ -9,7 +9,6 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
-#include <QStyle>
 #include <QTableWidget>
 #include <QTextDocumentFragment>
 #include <QVBoxLayout>
@@ -47,9 +46,9 @@ QIcon appIcon()
     return icon;
 }
 
-QIcon standardIcon(const QString& themeName, int fallback)
+QIcon standardIcon(const QString& themeName, QStyle::StandardPixmap fallback)
 {
-    return QIcon::fromTheme(themeName, QApplication::style()->standardIcon(static_cast<QStyle::StandardPixmap>(fallback)));
+    return QIcon::fromTheme(themeName, QApplication::style()->standardIcon(fallback));
 }
 
 QUrl troubleshootingUrl()
@@ -106,7 +105,7 @@ AboutDialog::AboutDialog(QWidget* parent) : QDialog(parent)
             .arg(QStringLiteral(SIGNALBOX_VERSION),
                  tr("Deploy and swap A/B services on Kubernetes, safely.").toHtmlEscaped(),
                  tr("Qt %1 (built with %2)").arg(QString::fromLatin1(qVersion()), QStringLiteral(QT_VERSION_STR)),
-                 tr("libcurl %1").arg(QString::fromStdString(net::libcurlVersion())),
+                 tr("libcurl %1").arg(QString::fromStdString(kube::libcurlVersion())),
                  tr("Licence: %1").arg(QStringLiteral(SIGNALBOX_LICENSE)), home.toHtmlEscaped()));
     top->addWidget(icon);
     top->addWidget(m_text, 1);

@@ -2,6 +2,7 @@
 
 #include <QDialog>
 #include <QIcon>
+#include <QStyle>
 #include <QUrl>
 #include <functional>
 #include <utility>
@@ -18,7 +19,7 @@ void initResources();
 // The application's icon (the window's, the About dialog's).
 QIcon appIcon();
 // A standard icon of the desktop's theme by its freedesktop name, else the style's own.
-QIcon standardIcon(const QString& themeName, int fallback);
+QIcon standardIcon(const QString& themeName, QStyle::StandardPixmap fallback);
 
 // The README's troubleshooting section at the project's address.
 QUrl troubleshootingUrl();

@@ -109,8 +109,7 @@ public:
         QRect r = option.rect.adjusted(4, 0, -2, 0);
         painter->save();
         painter->setRenderHint(QPainter::Antialiasing);
-        QSvgRenderer(style::iconPath(state))
-            .render(painter, QRectF(r.left(), r.center().y() - icon / 2.0, icon, icon));
+        QSvgRenderer(style::iconPath(state)).render(painter, QRectF(r.left(), r.center().y() - icon / 2.0, icon, icon));
         painter->setPen(
             opt.palette.color(option.state & QStyle::State_Selected ? QPalette::HighlightedText : QPalette::Text));
         painter->drawText(r.adjusted(markWidth, 0, 0, 0), Qt::AlignVCenter | Qt::AlignLeft, text);

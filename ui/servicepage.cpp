@@ -270,7 +270,7 @@ void ServicePage::showActivity()
         m_outcome->setStyleSheet(
             QStringLiteral("QLabel { color: white; background: %1; padding: 6px; border-radius: 4px; }")
                 .arg(style::fillOf(a->state == model::Activity::State::Succeeded ? style::Tone::Healthy
-                                                                                  : style::Tone::Attention)));
+                                                                                 : style::Tone::Attention)));
     }
     m_outcome->show();
 }

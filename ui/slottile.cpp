@@ -318,8 +318,7 @@ void SlotTile::showPodDetail()
                                  ? style::iconMark(QStringLiteral(":/states/warning.svg"), QStringLiteral("▲"))
                                  : style::colouredMark(QStringLiteral("·"), style::Tone::Neutral);
         html += QStringLiteral("<br>%1 <small>%2: %3</small>")
-                    .arg(mark,
-                         q(e.reason).toHtmlEscaped(), q(model::eventLine(e, now)).toHtmlEscaped());
+                    .arg(mark, q(e.reason).toHtmlEscaped(), q(model::eventLine(e, now)).toHtmlEscaped());
     }
     m_podDetail->setText(html);
 }

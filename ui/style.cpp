@@ -246,7 +246,7 @@ QString iconMark(const QString& path, const QString& mark)
 
 QString plainText(const QString& html)
 {
-    static const QRegularExpression img(QStringLiteral(R"(<img [^>]*alt="([^"]*)"[^>]*>)"));
+    static const QRegularExpression img(QStringLiteral(R"re(<img [^>]*alt="([^"]*)"[^>]*>)re"));
     QString withAlt = html;
     withAlt.replace(img, QStringLiteral("\\1"));
     return QTextDocumentFragment::fromHtml(withAlt).toPlainText();

@@ -1,7 +1,8 @@
 // The Help menu: the About dialog shows the version the build declares, the Qt and libcurl this
 // process runs with, the licence and the project's address; Troubleshooting (and F1) opens the
 // README's troubleshooting section; the keyboard shortcuts are listed, the same as in the README.
-// The window and its state marks use the compiled-in icons.
+// The window and its state marks use the compiled-in icons. With SIGNALBOX_SCREENSHOT_DIR set, it
+// saves the About dialog there.
 #include "support/testsupport.h"
 #include "ui/help.h"
 #include "ui/mainwindow.h"
@@ -53,6 +54,8 @@ private Q_SLOTS:
         QVERIFY2(text.contains(QStringLiteral("libcurl %1").arg(curl)), qPrintable(text));
         QVERIFY2(text.contains(QStringLiteral("Licence: MIT")), qPrintable(text));
         QVERIFY2(text.contains(QStringLiteral(DECLARED_HOMEPAGE)), qPrintable(text));
+        if (const QString shots = qEnvironmentVariable("SIGNALBOX_SCREENSHOT_DIR"); !shots.isEmpty())
+            QVERIFY(dialog->grab().save(shots + QStringLiteral("/about.png"), "PNG"));
         dialog->reject();
     }
 
@@ -103,8 +106,8 @@ private Q_SLOTS:
         ui::MainWindow w;
         QVERIFY(!w.windowIcon().isNull());
         QVERIFY(!ui::appIcon().pixmap(16, 16).isNull());
-        for (const char* name : {"passing", "failing", "not-allowed", "unknown", "warning", "pod-ready", "pod-pending",
-                                 "pod-failing"}) {
+        for (const char* name :
+             {"passing", "failing", "not-allowed", "unknown", "warning", "pod-ready", "pod-pending", "pod-failing"}) {
             QSvgRenderer svg(QStringLiteral(":/states/%1.svg").arg(QLatin1String(name)));
             QVERIFY2(svg.isValid(), name);
         }

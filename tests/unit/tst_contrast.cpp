@@ -32,9 +32,9 @@ double ratio(const QColor& a, const QColor& b)
 }
 
 const std::pair<ui::style::Tone, const char*> tones[] = {
-    {ui::style::Tone::Live, "live"},           {ui::style::Tone::Staging, "staging"},
-    {ui::style::Tone::Healthy, "healthy"},     {ui::style::Tone::Attention, "attention"},
-    {ui::style::Tone::Rolling, "rolling"},     {ui::style::Tone::Neutral, "neutral"},
+    {ui::style::Tone::Live, "live"},       {ui::style::Tone::Staging, "staging"},
+    {ui::style::Tone::Healthy, "healthy"}, {ui::style::Tone::Attention, "attention"},
+    {ui::style::Tone::Rolling, "rolling"}, {ui::style::Tone::Neutral, "neutral"},
 };
 
 const std::pair<QPalette (*)(), const char*> palettes[] = {
@@ -114,7 +114,7 @@ private Q_SLOTS:
         QFile f(file);
         QVERIFY(f.open(QIODevice::ReadOnly));
         const QString svg = QString::fromUtf8(f.readAll());
-        static const QRegularExpression paint(QStringLiteral(R"((?:fill|stroke)="(#[0-9a-fA-F]{6})")"));
+        static const QRegularExpression paint(QStringLiteral(R"re((?:fill|stroke)="(#[0-9a-fA-F]{6})")re"));
         QStringList colours;
         bool whiteGlyph = false;
         for (auto it = paint.globalMatch(svg); it.hasNext();) {
