@@ -1,6 +1,7 @@
 // signalbox-cli: the command-line tool alone, for CI runners and containers. It links Qt Core and
 // the libraries below model/, never Qt Widgets or Gui, so it needs no display and no GUI packages.
 #include "cli.h"
+#include "version.h"
 
 #include <QCoreApplication>
 #include <cstdio>

@@ -2,6 +2,7 @@
 
 #include "model/connectioninfo.h"
 #include "ui/notificationsmenu.h"
+#include "version.h"
 
 namespace app {
 
@@ -10,7 +11,7 @@ namespace {
 // How the console names itself on the desktop: the one place to point at the application id.
 desktop::AppIdentity appIdentity()
 {
-    return {QStringLiteral("Signalbox"), QStringLiteral("signalbox"), QStringLiteral("signalbox")};
+    return {QStringLiteral("Signalbox"), QStringLiteral(SIGNALBOX_APP_ID), QStringLiteral(SIGNALBOX_APP_ID)};
 }
 
 } // namespace

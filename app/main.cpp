@@ -6,9 +6,11 @@
 #include "model/servicespec.h"
 #include "model/settings.h"
 #include "model/watchrules.h"
+#include "ui/help.h"
 #include "ui/mainwindow.h"
 #include "ui/notificationsmenu.h"
 #include "ui/style.h"
+#include "version.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -127,6 +129,9 @@ int runConsole(int argc, char** argv)
 {
     QApplication app(argc, argv);
     nameApplication();
+    // Wayland compositors and docks find the desktop entry, and with it the icon, by this name.
+    QGuiApplication::setDesktopFileName(QStringLiteral(SIGNALBOX_APP_ID));
+    QApplication::setWindowIcon(ui::appIcon());
 
     QCommandLineParser parser;
     const ConsoleOptions o;

@@ -11,6 +11,7 @@ using net::Endpoint;
 using net::Error;
 using net::HttpRequest;
 using net::HttpResponse;
+using net::libcurlVersion;
 using net::Result;
 using net::Transport;
 

@@ -1,5 +1,7 @@
 #include "transport.h"
 
+#include "version.h"
+
 #include <QPointer>
 #include <QSocketNotifier>
 #include <QTimer>
@@ -131,7 +133,7 @@ Transport::Id Transport::start(const Endpoint& endpoint, HttpRequest request, Do
     curl_easy_setopt(h, CURLOPT_PIPEWAIT, 1L);
     curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
-    curl_easy_setopt(h, CURLOPT_USERAGENT, "signalbox/0.1");
+    curl_easy_setopt(h, CURLOPT_USERAGENT, "signalbox/" SIGNALBOX_VERSION);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(r->request.connectTimeout.count()));
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(r->request.timeout.count()));
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https,http");
@@ -432,6 +434,12 @@ Error Transport::transportError(CURLcode code, const std::string& curlDetail, co
     // A plain fallback; the client that sent the request says what it means for its server.
     e.message = "The request to " + server + " failed: " + std::string(curl_easy_strerror(code)) + ".";
     return e;
+}
+
+std::string libcurlVersion()
+{
+    const curl_version_info_data* info = curl_version_info(CURLVERSION_NOW);
+    return info && info->version ? info->version : "unknown";
 }
 
 } // namespace net

@@ -103,4 +103,7 @@ private:
     Id m_nextId = 1;
 };
 
+// The version of the libcurl this process runs with ("8.5.0"), for the About dialog.
+std::string libcurlVersion();
+
 } // namespace net

@@ -113,7 +113,7 @@ ConfirmDialog::ConfirmDialog(const model::SwapPlan& plan, QWidget* parent) : QDi
     m_confirm->setAutoDefault(false);
     m_confirm->setStyleSheet(QStringLiteral("QPushButton:enabled { background: %1; color: white; font-weight: bold; "
                                             "border-radius: 3px; padding: 5px; }")
-                                 .arg(style::colorOf(style::Tone::Attention)));
+                                 .arg(style::fillOf(style::Tone::Attention)));
     QFont bold = m_confirm->font();
     bold.setBold(true);
     m_confirm->setMinimumWidth(QFontMetrics(bold).horizontalAdvance(verb) + 36);

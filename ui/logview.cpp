@@ -1,5 +1,7 @@
 #include "logview.h"
 
+#include "help.h"
+
 #include <QApplication>
 #include <QCheckBox>
 #include <QClipboard>
@@ -83,6 +85,9 @@ LogView::LogView(QString title, StreamFactory factory, QWidget* parent)
     m_copy->setToolTip(tr("Copy the selection, or every shown line when nothing is selected"));
     m_save = new QPushButton(tr("Save…"), this);
     m_save->setObjectName(QStringLiteral("save"));
+    m_pause->setIcon(standardIcon(QStringLiteral("media-playback-pause"), QStyle::SP_MediaPause));
+    m_copy->setIcon(standardIcon(QStringLiteral("edit-copy"), QStyle::SP_FileDialogContentsView));
+    m_save->setIcon(standardIcon(QStringLiteral("document-save"), QStyle::SP_DialogSaveButton));
     for (QWidget* w : std::initializer_list<QWidget*>{m_follow, m_tail, m_since, m_previous, m_timestamps})
         bar->addWidget(w);
     bar->addWidget(m_filter, 1);

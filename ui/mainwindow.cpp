@@ -2,6 +2,7 @@
 
 #include "activitypanel.h"
 #include "deploydialog.h"
+#include "help.h"
 #include "logview.h"
 #include "model/servicelookup.h"
 #include "notificationsmenu.h"
@@ -17,6 +18,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
+#include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPainter>
@@ -27,6 +29,7 @@
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QStyledItemDelegate>
+#include <QSvgRenderer>
 #include <QTableView>
 #include <QTextDocumentFragment>
 #include <QTimer>
@@ -76,7 +79,7 @@ public:
         painter->save();
         painter->setRenderHint(QPainter::Antialiasing);
         painter->setPen(Qt::NoPen);
-        painter->setBrush(QColor(style::colorOf(style::toneOf(badge))));
+        painter->setBrush(QColor(style::fillOf(style::toneOf(badge))));
         painter->drawRoundedRect(pill, 8, 8);
         painter->setPen(Qt::white);
         QFont bold = option.font;
@@ -106,12 +109,12 @@ public:
         const auto state =
             static_cast<model::HealthSummary::State>(index.data(model::ServiceListModel::HealthRole).toInt());
         const QFontMetrics fm(option.font);
-        const QString mark = style::markOf(state);
-        const int markWidth = fm.horizontalAdvance(mark) + 6;
+        const int icon = fm.ascent();
+        const int markWidth = icon + 6;
         QRect r = option.rect.adjusted(4, 0, -2, 0);
         painter->save();
-        painter->setPen(QColor(style::colorOf(style::toneOf(state))));
-        painter->drawText(r, Qt::AlignVCenter | Qt::AlignLeft, mark);
+        painter->setRenderHint(QPainter::Antialiasing);
+        QSvgRenderer(style::iconPath(state)).render(painter, QRectF(r.left(), r.center().y() - icon / 2.0, icon, icon));
         painter->setPen(
             opt.palette.color(option.state & QStyle::State_Selected ? QPalette::HighlightedText : QPalette::Text));
         painter->drawText(r.adjusted(markWidth, 0, 0, 0), Qt::AlignVCenter | Qt::AlignLeft, text);
@@ -245,7 +248,7 @@ MainWindow::MainWindow(QWidget* parent)
     m_watchBanner->setAttribute(Qt::WA_StyledBackground);
     m_watchBanner->setStyleSheet(QStringLiteral("#mainWatchBanner { background: %1; border-radius: 4px; } "
                                                 "#mainWatchBanner QLabel { color: white; font-weight: bold; }")
-                                     .arg(style::colorOf(style::Tone::Attention)));
+                                     .arg(style::fillOf(style::Tone::Attention)));
     auto* banner = new QHBoxLayout(m_watchBanner);
     m_watchText = new QLabel(m_watchBanner);
     m_watchText->setObjectName(QStringLiteral("mainWatchBannerText"));
@@ -360,8 +363,7 @@ MainWindow::MainWindow(QWidget* parent)
     m_activity->setObjectName(QStringLiteral("activityPanel"));
     layout->addWidget(m_activity);
     setCentralWidget(central);
-    m_notificationsMenu = new NotificationsMenu(this);
-    menuBar()->addMenu(tr("&Settings"))->addMenu(m_notificationsMenu);
+    setupMenus();
 
     connect(m_proxy, &QAbstractItemModel::rowsInserted, this, [this] {
         if (!m_table->currentIndex().isValid() && m_proxy->rowCount() > 0)
@@ -381,6 +383,48 @@ MainWindow::MainWindow(QWidget* parent)
 }
 
 MainWindow::~MainWindow() = default;
+
+void MainWindow::setupMenus()
+{
+    setWindowIcon(appIcon());
+    m_watchRollback->setIcon(standardIcon(QStringLiteral("edit-undo"), QStyle::SP_ArrowBack));
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    QAction* quit = file->addAction(standardIcon(QStringLiteral("application-exit"), QStyle::SP_DialogCloseButton),
+                                    tr("&Quit"), this, &QWidget::close);
+    quit->setObjectName(QStringLiteral("quitAction"));
+    quit->setShortcut(QKeySequence::Quit);
+    quit->setMenuRole(QAction::QuitRole);
+
+    m_notificationsMenu = new NotificationsMenu(this);
+    menuBar()->addMenu(tr("&Settings"))->addMenu(m_notificationsMenu);
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->setObjectName(QStringLiteral("helpMenu"));
+    QAction* troubleshooting =
+        help->addAction(standardIcon(QStringLiteral("help-contents"), QStyle::SP_DialogHelpButton),
+                        tr("&Troubleshooting"), this, [] { openUrl(troubleshootingUrl()); });
+    troubleshooting->setObjectName(QStringLiteral("troubleshootingAction"));
+    troubleshooting->setShortcut(QKeySequence::HelpContents);
+    QAction* shortcuts = help->addAction(
+        standardIcon(QStringLiteral("preferences-desktop-keyboard-shortcuts"), QStyle::SP_FileDialogDetailedView),
+        tr("&Keyboard shortcuts"), this, [this] {
+            auto* dialog = new ShortcutsDialog(this);
+            dialog->setAttribute(Qt::WA_DeleteOnClose);
+            dialog->open();
+            Q_EMIT dialogOpened(dialog);
+        });
+    shortcuts->setObjectName(QStringLiteral("shortcutsAction"));
+    help->addSeparator();
+    QAction* about = help->addAction(standardIcon(QStringLiteral("help-about"), QStyle::SP_MessageBoxInformation),
+                                     tr("&About Signalbox"), this, [this] {
+                                         auto* dialog = new AboutDialog(this);
+                                         dialog->setAttribute(Qt::WA_DeleteOnClose);
+                                         dialog->open();
+                                         Q_EMIT dialogOpened(dialog);
+                                     });
+    about->setObjectName(QStringLiteral("aboutAction"));
+    about->setMenuRole(QAction::AboutRole);
+}
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {

@@ -102,6 +102,8 @@ protected:
     void closeEvent(QCloseEvent* event) override;
 
 private:
+    // The menu bar (File: Quit; Help: Troubleshooting, Keyboard shortcuts, About) and the icons.
+    void setupMenus();
     void refresh();
     void updateFreshness();
     void openRow(const QModelIndex& index);

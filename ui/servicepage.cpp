@@ -1,6 +1,7 @@
 #include "servicepage.h"
 
 #include "confirmdialog.h"
+#include "help.h"
 #include "slottile.h"
 #include "style.h"
 
@@ -24,10 +25,11 @@ ServicePage::ServicePage(QWidget* parent) : QWidget(parent)
 {
     auto* layout = new QVBoxLayout(this);
     auto* top = new QHBoxLayout;
-    auto* back = new QPushButton(tr("← All services"), this);
+    auto* back = new QPushButton(tr("All services"), this);
     back->setObjectName(QStringLiteral("backButton"));
     back->setAccessibleName(tr("Back to all services"));
     back->setShortcut(Qt::Key_Escape);
+    back->setIcon(standardIcon(QStringLiteral("go-previous"), QStyle::SP_ArrowBack));
     connect(back, &QPushButton::clicked, this, &ServicePage::backRequested);
     m_title = new QLabel(this);
     m_title->setObjectName(QStringLiteral("serviceTitle"));
@@ -57,7 +59,7 @@ ServicePage::ServicePage(QWidget* parent) : QWidget(parent)
     m_watchBanner->setAttribute(Qt::WA_StyledBackground);
     m_watchBanner->setStyleSheet(QStringLiteral("#watchBanner { background: %1; border-radius: 4px; } "
                                                 "#watchBanner QLabel { color: white; font-weight: bold; }")
-                                     .arg(style::colorOf(style::Tone::Attention)));
+                                     .arg(style::fillOf(style::Tone::Attention)));
     auto* banner = new QHBoxLayout(m_watchBanner);
     m_watchText = new QLabel(m_watchBanner);
     m_watchText->setObjectName(QStringLiteral("watchBannerText"));
@@ -65,6 +67,7 @@ ServicePage::ServicePage(QWidget* parent) : QWidget(parent)
     m_watchText->setWordWrap(true);
     m_watchText->setAccessibleName(tr("Watch after the swap"));
     m_watchRollback = new QPushButton(tr("Roll back"), m_watchBanner);
+    m_watchRollback->setIcon(standardIcon(QStringLiteral("edit-undo"), QStyle::SP_ArrowBack));
     m_watchRollback->setObjectName(QStringLiteral("watchBannerRollback"));
     m_watchRollback->setAccessibleName(tr("Roll back"));
     connect(m_watchRollback, &QPushButton::clicked, this, &ServicePage::requestRollback);
@@ -269,8 +272,8 @@ void ServicePage::showActivity()
         m_outcome->setText(q(a->message));
         m_outcome->setStyleSheet(
             QStringLiteral("QLabel { color: white; background: %1; padding: 6px; border-radius: 4px; }")
-                .arg(style::colorOf(a->state == model::Activity::State::Succeeded ? style::Tone::Healthy
-                                                                                  : style::Tone::Attention)));
+                .arg(style::fillOf(a->state == model::Activity::State::Succeeded ? style::Tone::Healthy
+                                                                                 : style::Tone::Attention)));
     }
     m_outcome->show();
 }

@@ -9,7 +9,7 @@
 #include <QPixmap>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QTextDocumentFragment>
+#include <QSvgRenderer>
 #include <QTimer>
 #include <QVBoxLayout>
 #include <algorithm>
@@ -51,24 +51,20 @@ QString healthText(const model::PodHealth* h)
     return q(line.substr(std::min(line.size(), h->pod.size() + 2)));
 }
 
-// Two marks: the pod's own state (a filled dot in its colour) and its health check answer (the
-// check's mark, or nothing when there is no check).
+// Two icons: the pod's own state (a dot in its colour) and its health check answer (the check's
+// icon, or nothing when there is no check).
 QIcon podIcon(const model::PodRow& pod, const model::PodHealth* health)
 {
     QPixmap pm(28, 14);
     pm.fill(Qt::transparent);
     QPainter painter(&pm);
-    painter.setRenderHint(QPainter::Antialiasing);
-    painter.setPen(Qt::NoPen);
-    painter.setBrush(QColor(style::colorOf(podTone(pod))));
-    painter.drawEllipse(QRectF(1, 2, 10, 10));
-    if (health) {
-        QFont f = painter.font();
-        f.setPixelSize(12);
-        painter.setFont(f);
-        painter.setPen(QColor(style::colorOf(style::toneOf(health->result))));
-        painter.drawText(QRectF(14, 0, 14, 14), Qt::AlignCenter, style::markOf(health->result));
-    }
+    const style::Tone tone = podTone(pod);
+    QSvgRenderer(tone == style::Tone::Healthy   ? QStringLiteral(":/states/pod-ready.svg")
+                 : tone == style::Tone::Rolling ? QStringLiteral(":/states/pod-pending.svg")
+                                                : QStringLiteral(":/states/pod-failing.svg"))
+        .render(&painter, QRectF(0, 1, 12, 12));
+    if (health)
+        QSvgRenderer(style::iconPath(health->result)).render(&painter, QRectF(15, 1, 12, 12));
     return QIcon(pm);
 }
 } // namespace
@@ -199,7 +195,7 @@ void SlotTile::showEvents()
     QString html = tr("<b>Warnings</b>");
     for (int i = 0; i < lines.size() && i < static_cast<int>(m_slot.warnings.size()); ++i)
         html += QStringLiteral("<br>%1 <small>%2: %3</small>")
-                    .arg(style::colouredMark(QStringLiteral("▲"), style::Tone::Attention),
+                    .arg(style::iconMark(QStringLiteral(":/states/warning.svg"), QStringLiteral("▲")),
                          q(m_slot.warnings[static_cast<std::size_t>(i)].involvedKind + " " +
                            m_slot.warnings[static_cast<std::size_t>(i)].involvedName)
                              .toHtmlEscaped(),
@@ -273,7 +269,7 @@ QString SlotTile::selectedPod() const
 
 QString SlotTile::podDetailText() const
 {
-    return m_podDetail->isHidden() ? QString() : QTextDocumentFragment::fromHtml(m_podDetail->text()).toPlainText();
+    return m_podDetail->isHidden() ? QString() : style::plainText(m_podDetail->text());
 }
 
 void SlotTile::showPodDetail()
@@ -318,10 +314,11 @@ void SlotTile::showPodDetail()
     if (pod->events.empty())
         html += QStringLiteral("<br><small>%1</small>").arg(tr("No recent events.").toHtmlEscaped());
     for (const auto& e : pod->events) {
-        const style::Tone tone = e.type == "Warning" ? style::Tone::Attention : style::Tone::Neutral;
+        const QString mark = e.type == "Warning"
+                                 ? style::iconMark(QStringLiteral(":/states/warning.svg"), QStringLiteral("▲"))
+                                 : style::colouredMark(QStringLiteral("·"), style::Tone::Neutral);
         html += QStringLiteral("<br>%1 <small>%2: %3</small>")
-                    .arg(style::colouredMark(e.type == "Warning" ? QStringLiteral("▲") : QStringLiteral("·"), tone),
-                         q(e.reason).toHtmlEscaped(), q(model::eventLine(e, now)).toHtmlEscaped());
+                    .arg(mark, q(e.reason).toHtmlEscaped(), q(model::eventLine(e, now)).toHtmlEscaped());
     }
     m_podDetail->setText(html);
 }
@@ -346,7 +343,7 @@ QStringList SlotTile::healthLines() const
 
 QString SlotTile::healthSummaryText() const
 {
-    return QTextDocumentFragment::fromHtml(m_healthCheck->text()).toPlainText().section(QLatin1Char('\n'), 0, 0);
+    return style::plainText(m_healthCheck->text()).section(QLatin1Char('\n'), 0, 0);
 }
 
 void SlotTile::showHealth()
@@ -355,7 +352,7 @@ void SlotTile::showHealth()
     m_healthCheck->setVisible(m_slot.exists);
     if (sum.state == model::HealthSummary::State::NoCheck) {
         m_healthCheck->setText(
-            QStringLiteral("%1 %2").arg(style::colouredMark(style::markOf(sum.state), style::Tone::Neutral),
+            QStringLiteral("%1 %2").arg(style::iconMark(style::iconPath(sum.state), style::markOf(sum.state)),
                                         tr("No health check configured").toHtmlEscaped()));
         m_healthCheck->setToolTip(tr("Set the annotation signalbox.v-sekai.org/health-port on the live Service, or "
                                      "health: in the configuration file."));
@@ -363,7 +360,7 @@ void SlotTile::showHealth()
         return;
     }
     QString html = QStringLiteral("%1 <b>%2</b> %3")
-                       .arg(style::colouredMark(style::markOf(sum.state), style::toneOf(sum.state)),
+                       .arg(style::iconMark(style::iconPath(sum.state), style::markOf(sum.state)),
                             tr("Health check:").toHtmlEscaped(), q(sum.text).toHtmlEscaped());
     m_healthCheck->setToolTip(q(sum.refusal));
     if (sum.state != model::HealthSummary::State::NotAllowed) {
@@ -380,11 +377,11 @@ void SlotTile::showHealth()
                 line += QStringLiteral("&nbsp;&nbsp;·&nbsp;") +
                         style::age(p.result.at, now).toHtmlEscaped().replace(u' ', QStringLiteral("&nbsp;"));
             html += QStringLiteral("<br>%1 <small>%2</small>")
-                        .arg(style::colouredMark(style::markOf(p.result), style::toneOf(p.result)), line);
+                        .arg(style::iconMark(style::iconPath(p.result), style::markOf(p.result)), line);
         }
         for (const auto& svc : m_services)
             html += QStringLiteral("<br>%1 <small>%2</small>")
-                        .arg(style::colouredMark(style::markOf(svc.summary.state), style::toneOf(svc.summary.state)),
+                        .arg(style::iconMark(style::iconPath(svc.summary.state), style::markOf(svc.summary.state)),
                              tr("Service %1: %2").arg(q(svc.name), q(svc.summary.text)).toHtmlEscaped());
     }
     m_healthCheck->setText(html);

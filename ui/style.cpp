@@ -1,11 +1,26 @@
 #include "style.h"
 
+#include "help.h"
+
 #include <QDateTime>
+#include <QGuiApplication>
+#include <QRegularExpression>
+#include <QTextDocumentFragment>
 #include <algorithm>
 
 namespace ui::style {
 
-QString colorOf(Tone tone)
+namespace {
+
+// A light or dark palette, judged by its window colour.
+bool isDark(const QPalette& palette)
+{
+    return palette.color(QPalette::Window).lightnessF() < 0.5;
+}
+
+} // namespace
+
+QString fillOf(Tone tone)
 {
     switch (tone) {
     case Tone::Live:
@@ -13,15 +28,41 @@ QString colorOf(Tone tone)
     case Tone::Staging:
         return QStringLiteral("#1f5fa8");
     case Tone::Healthy:
-        return QStringLiteral("#2e8b57");
+        return QStringLiteral("#1e7b45");
     case Tone::Attention:
         return QStringLiteral("#c0392b");
     case Tone::Rolling:
-        return QStringLiteral("#b9770e");
+        return QStringLiteral("#a35a00");
     case Tone::Neutral:
-        return QStringLiteral("#6c757d");
+        return QStringLiteral("#5f666d");
     }
     return {};
+}
+
+QString colorOf(Tone tone, const QPalette& palette)
+{
+    if (!isDark(palette))
+        return fillOf(tone);
+    switch (tone) {
+    case Tone::Live:
+        return QStringLiteral("#4cc275");
+    case Tone::Staging:
+        return QStringLiteral("#6ca8f0");
+    case Tone::Healthy:
+        return QStringLiteral("#5cc98a");
+    case Tone::Attention:
+        return QStringLiteral("#ff7b6e");
+    case Tone::Rolling:
+        return QStringLiteral("#f0a848");
+    case Tone::Neutral:
+        return QStringLiteral("#a5acb3");
+    }
+    return {};
+}
+
+QString colorOf(Tone tone)
+{
+    return colorOf(tone, QGuiApplication::palette());
 }
 
 QPalette darkPalette()
@@ -60,7 +101,7 @@ QPalette lightPalette()
     p.setColor(QPalette::Base, Qt::white);
     p.setColor(QPalette::Text, Qt::black);
     p.setColor(QPalette::WindowText, Qt::black);
-    p.setColor(QPalette::Highlight, QColor(0x30, 0x8c, 0xc6));
+    p.setColor(QPalette::Highlight, QColor(0x2a, 0x6f, 0xb0));
     p.setColor(QPalette::HighlightedText, Qt::white);
     return p;
 }
@@ -69,7 +110,7 @@ QString pill(Tone tone)
 {
     return QStringLiteral("QLabel { background: %1; color: white; border-radius: 8px; padding: 2px 8px; "
                           "font-weight: bold; }")
-        .arg(colorOf(tone));
+        .arg(fillOf(tone));
 }
 
 QString tileBorder(Tone tone)
@@ -168,6 +209,47 @@ QString markOf(const model::HealthResult& result)
 QString colouredMark(const QString& mark, Tone tone)
 {
     return QStringLiteral("<span style=\"color:%1\">%2</span>").arg(colorOf(tone), mark);
+}
+
+QString iconPath(model::HealthSummary::State state)
+{
+    initResources();
+    switch (state) {
+    case model::HealthSummary::State::Passing:
+        return QStringLiteral(":/states/passing.svg");
+    case model::HealthSummary::State::Failing:
+        return QStringLiteral(":/states/failing.svg");
+    case model::HealthSummary::State::NotAllowed:
+        return QStringLiteral(":/states/not-allowed.svg");
+    default:
+        return QStringLiteral(":/states/unknown.svg");
+    }
+}
+
+QString iconPath(const model::HealthResult& result)
+{
+    initResources();
+    if (result.kind == model::HealthResult::Kind::Pass)
+        return QStringLiteral(":/states/passing.svg");
+    if (result.kind == model::HealthResult::Kind::Fail)
+        return QStringLiteral(":/states/failing.svg");
+    return model::healthNotAllowed(result) ? QStringLiteral(":/states/not-allowed.svg")
+                                           : QStringLiteral(":/states/unknown.svg");
+}
+
+QString iconMark(const QString& path, const QString& mark)
+{
+    initResources();
+    // The icon sits on the text's baseline at the height of a capital, as the mark did.
+    return QStringLiteral("<img src=\"%1\" width=\"12\" height=\"12\" alt=\"%2\">").arg(path, mark.toHtmlEscaped());
+}
+
+QString plainText(const QString& html)
+{
+    static const QRegularExpression img(QStringLiteral(R"re(<img [^>]*alt="([^"]*)"[^>]*>)re"));
+    QString withAlt = html;
+    withAlt.replace(img, QStringLiteral("\\1"));
+    return QTextDocumentFragment::fromHtml(withAlt).toPlainText();
 }
 
 } // namespace ui::style

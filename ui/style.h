@@ -13,7 +13,17 @@ enum class Tone { Live, Staging, Healthy, Attention, Rolling, Neutral };
 
 QString pill(Tone tone);
 QString tileBorder(Tone tone);
+// The tone's colour for text and marks on the window's background: dark on a light palette, light
+// on a dark one, each at least 4.5:1 against Window and Base (WCAG AA; tests/unit/tst_contrast).
 QString colorOf(Tone tone);
+QString colorOf(Tone tone, const QPalette& palette);
+// The tone's colour as a background under white text (pills, banners), at least 4.5:1 with white
+// in either palette.
+QString fillOf(Tone tone);
+// The icon of a state, from the compiled-in resources (resources/states/): its path, and the
+// icon itself.
+QString iconPath(model::HealthSummary::State state);
+QString iconPath(const model::HealthResult& result);
 Tone toneOf(model::Badge badge);
 // A dark palette for the Fusion style, for desktops whose theme Qt cannot read.
 QPalette darkPalette();
@@ -31,5 +41,9 @@ QString markOf(model::HealthSummary::State state);
 QString markOf(const model::HealthResult& result);
 // The mark in its colour, as rich text.
 QString colouredMark(const QString& mark, Tone tone);
+// The state's icon as rich text, `mark` its text alternative (what plainText() gives back).
+QString iconMark(const QString& path, const QString& mark);
+// Rich text as plain text, each icon replaced by its text alternative.
+QString plainText(const QString& html);
 
 } // namespace ui::style

@@ -73,7 +73,7 @@ private Q_SLOTS:
     {
         const Ran r = runSignalbox({QStringLiteral("--version")}, m_headless);
         QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
-        QCOMPARE(r.out.trimmed(), QStringLiteral("signalbox 0.1.0"));
+        QCOMPARE(r.out.trimmed(), QStringLiteral("signalbox " DECLARED_VERSION));
         QVERIFY2(!r.err.contains(QStringLiteral("platform plugin")), qPrintable(describe(r)));
     }
 
@@ -209,7 +209,7 @@ private Q_SLOTS:
     {
         Ran r = runCli({QStringLiteral("--version")}, m_headless);
         QCOMPARE(r.exitCode, 0);
-        QVERIFY2(r.out.startsWith(QStringLiteral("signalbox-cli ")), qPrintable(describe(r)));
+        QCOMPARE(r.out.trimmed(), QStringLiteral("signalbox-cli " DECLARED_VERSION));
         r = runCli({QStringLiteral("--help")}, m_headless);
         QCOMPARE(r.exitCode, 0);
         QVERIFY2(r.out.contains(commandSentence), qPrintable(describe(r)));

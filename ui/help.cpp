@@ -1,0 +1,150 @@
+#include "help.h"
+
+#include "kube/net.h"
+#include "version.h"
+
+#include <QApplication>
+#include <QDesktopServices>
+#include <QDialogButtonBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QTableWidget>
+#include <QTextDocumentFragment>
+#include <QVBoxLayout>
+
+// Q_INIT_RESOURCE names a global function, so it is called from outside any namespace: the
+// resources live in a static library, whose registration the linker would otherwise drop.
+static void initSignalboxResources()
+{
+    Q_INIT_RESOURCE(signalbox);
+}
+
+namespace ui {
+
+namespace {
+
+std::function<void(const QUrl&)>& urlHook()
+{
+    static std::function<void(const QUrl&)> hook;
+    return hook;
+}
+
+} // namespace
+
+void initResources()
+{
+    static const bool done = (initSignalboxResources(), true);
+    (void)done;
+}
+
+QIcon appIcon()
+{
+    initResources();
+    QIcon icon(QStringLiteral(":/icons/signalbox.svg"));
+    icon.addFile(QStringLiteral(":/icons/signalbox-64.png"), QSize(64, 64));
+    return icon;
+}
+
+QIcon standardIcon(const QString& themeName, QStyle::StandardPixmap fallback)
+{
+    return QIcon::fromTheme(themeName, QApplication::style()->standardIcon(fallback));
+}
+
+QUrl troubleshootingUrl()
+{
+    return QUrl(QStringLiteral(SIGNALBOX_HOMEPAGE "#troubleshooting"));
+}
+
+void openUrl(const QUrl& url)
+{
+    if (urlHook())
+        urlHook()(url);
+    else
+        QDesktopServices::openUrl(url);
+}
+
+void setOpenUrlHook(std::function<void(const QUrl&)> hook)
+{
+    urlHook() = std::move(hook);
+}
+
+std::vector<std::pair<QString, QString>> keyboardShortcuts()
+{
+    const auto tr = [](const char* s) { return QCoreApplication::translate("ui::help", s); };
+    return {
+        {tr("Enter"), tr("Open the selected service (or double-click its row)")},
+        {tr("Esc"), tr("Back from a service to the overview")},
+        {tr("Ctrl+F"), tr("Focus the overview's filter (from a service's page too)")},
+        {tr("Esc in the filter"), tr("Clear it; again: back to the table")},
+        {tr("Enter in the filter"), tr("Open the first service shown")},
+        {tr("Enter in the namespace field"), tr("Also look in that namespace")},
+        {tr("Ctrl+Space"), tr("Pause or resume a log view")},
+        {tr("Tab, Shift+Tab"), tr("Move between the controls; Space presses a button")},
+        {tr("F1"), tr("Open the troubleshooting notes")},
+        {tr("Ctrl+Q"), tr("Quit (a swap or deploy under way finishes first)")},
+        {tr("Alt+H"), tr("The Help menu")},
+    };
+}
+
+AboutDialog::AboutDialog(QWidget* parent) : QDialog(parent)
+{
+    setObjectName(QStringLiteral("aboutDialog"));
+    setWindowTitle(tr("About Signalbox"));
+    auto* layout = new QVBoxLayout(this);
+    auto* top = new QHBoxLayout;
+    auto* icon = new QLabel(this);
+    icon->setPixmap(appIcon().pixmap(64, 64));
+    icon->setAlignment(Qt::AlignTop);
+    m_text = new QLabel(this);
+    m_text->setObjectName(QStringLiteral("aboutText"));
+    m_text->setTextFormat(Qt::RichText);
+    m_text->setOpenExternalLinks(false);
+    m_text->setTextInteractionFlags(Qt::TextBrowserInteraction);
+    connect(m_text, &QLabel::linkActivated, this, [](const QString& link) { openUrl(QUrl(link)); });
+    const QString home = QStringLiteral(SIGNALBOX_HOMEPAGE);
+    m_text->setText(
+        QStringLiteral("<h2>Signalbox %1</h2><p>%2</p><p>%3<br>%4</p><p>%5</p><p><a href=\"%6\">%6</a></p>")
+            .arg(QStringLiteral(SIGNALBOX_VERSION),
+                 tr("Deploy and swap A/B services on Kubernetes, safely.").toHtmlEscaped(),
+                 tr("Qt %1 (built with %2)").arg(QString::fromLatin1(qVersion()), QStringLiteral(QT_VERSION_STR)),
+                 tr("libcurl %1").arg(QString::fromStdString(kube::libcurlVersion())),
+                 tr("Licence: %1").arg(QStringLiteral(SIGNALBOX_LICENSE)), home.toHtmlEscaped()));
+    top->addWidget(icon);
+    top->addWidget(m_text, 1);
+    layout->addLayout(top);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    layout->addWidget(buttons);
+}
+
+QString AboutDialog::text() const
+{
+    return QTextDocumentFragment::fromHtml(m_text->text()).toPlainText();
+}
+
+ShortcutsDialog::ShortcutsDialog(QWidget* parent) : QDialog(parent)
+{
+    setObjectName(QStringLiteral("shortcutsDialog"));
+    setWindowTitle(tr("Keyboard shortcuts"));
+    auto* layout = new QVBoxLayout(this);
+    const auto shortcuts = keyboardShortcuts();
+    auto* table = new QTableWidget(static_cast<int>(shortcuts.size()), 2, this);
+    table->setObjectName(QStringLiteral("shortcutsTable"));
+    table->setHorizontalHeaderLabels({tr("Keys"), tr("What they do")});
+    table->verticalHeader()->hide();
+    table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    table->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    table->horizontalHeader()->setStretchLastSection(true);
+    for (int row = 0; row < static_cast<int>(shortcuts.size()); ++row) {
+        table->setItem(row, 0, new QTableWidgetItem(shortcuts[static_cast<std::size_t>(row)].first));
+        table->setItem(row, 1, new QTableWidgetItem(shortcuts[static_cast<std::size_t>(row)].second));
+    }
+    layout->addWidget(table);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    layout->addWidget(buttons);
+    resize(560, 330);
+}
+
+} // namespace ui

@@ -1,0 +1,55 @@
+#pragma once
+
+#include <QDialog>
+#include <QIcon>
+#include <QStyle>
+#include <QUrl>
+#include <functional>
+#include <utility>
+#include <vector>
+
+class QLabel;
+
+// What the window's Help menu shows: the About dialog, the keyboard shortcuts, and where the
+// troubleshooting notes are. Also the application's icon and the compiled-in resources.
+namespace ui {
+
+// Registers the compiled-in resources (resources/signalbox.qrc); calling it again does nothing.
+void initResources();
+// The application's icon (the window's, the About dialog's).
+QIcon appIcon();
+// A standard icon of the desktop's theme by its freedesktop name, else the style's own.
+QIcon standardIcon(const QString& themeName, QStyle::StandardPixmap fallback);
+
+// The README's troubleshooting section at the project's address.
+QUrl troubleshootingUrl();
+// Opens an address in the desktop's browser, or hands it to the hook when one is set (tests see
+// the address that way without a browser opening). An empty hook restores the browser.
+void openUrl(const QUrl& url);
+void setOpenUrlHook(std::function<void(const QUrl&)> hook);
+
+// The window's keyboard shortcuts as (keys, what they do); the README lists the same.
+std::vector<std::pair<QString, QString>> keyboardShortcuts();
+
+// Version, Qt and libcurl at run time, the licence and the project's address.
+class AboutDialog : public QDialog {
+    Q_OBJECT
+
+public:
+    explicit AboutDialog(QWidget* parent = nullptr);
+    // What it says, as plain text.
+    QString text() const;
+
+private:
+    QLabel* m_text;
+};
+
+// The keyboard shortcuts, as a table.
+class ShortcutsDialog : public QDialog {
+    Q_OBJECT
+
+public:
+    explicit ShortcutsDialog(QWidget* parent = nullptr);
+};
+
+} // namespace ui
