@@ -499,9 +499,9 @@ void Dashboard::recompute()
     m_lastUpdate = now;
 
     bool allSynced = true;
+    // A context without a client (it cannot be used) is reported as such, and not waited for.
     for (const auto& [context, cs] : m_contexts)
-        if (!cs.asked || cs.pendingReviews > 0 ||
-            (cs.facts.clusterWide.count(namespacesPlural) && !cs.namespacesSynced))
+        if (cs.asked && (cs.pendingReviews > 0 || (cs.facts.clusterWide.count(namespacesPlural) && !cs.namespacesSynced)))
             allSynced = false;
     for (const auto& [key, informer] : m_watches) {
         const kube::Informer* inf = informer.data();
