@@ -24,7 +24,7 @@ public:
         Resource resource;
         std::string ns;
         std::string labelSelector;
-        std::string fieldSelector;
+        std::string fieldSelector = {};
         // Off: only each object's resourceVersion is kept (for the relist's difference); the objects
         // go out in the signals, for a typed cache of the caller's, and objects() stays empty.
         bool keepObjects = true;
