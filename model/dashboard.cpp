@@ -83,8 +83,9 @@ Dashboard::Dashboard(kube::Kubeconfig kubeconfig, kube::RestConfig current, kube
     m_probe->setSingleShot(true);
     m_probe->setInterval(30000);
     connect(m_probe, &QTimer::timeout, this, &Dashboard::probeAbsent);
-    m_cache.setDerivedHook(
-        [this](ServiceState& st, const Snapshot& production, const Snapshot& sandbox) { derived(st, production, sandbox); });
+    m_cache.setDerivedHook([this](ServiceState& st, const Snapshot& production, const Snapshot& sandbox) {
+        derived(st, production, sandbox);
+    });
 }
 
 Dashboard::~Dashboard() = default;
@@ -501,7 +502,8 @@ void Dashboard::recompute()
     bool allSynced = true;
     // A context without a client (it cannot be used) is reported as such, and not waited for.
     for (const auto& [context, cs] : m_contexts)
-        if (cs.asked && (cs.pendingReviews > 0 || (cs.facts.clusterWide.count(namespacesPlural) && !cs.namespacesSynced)))
+        if (cs.asked &&
+            (cs.pendingReviews > 0 || (cs.facts.clusterWide.count(namespacesPlural) && !cs.namespacesSynced)))
             allSynced = false;
     for (const auto& [key, informer] : m_watches) {
         const kube::Informer* inf = informer.data();
@@ -557,8 +559,7 @@ void Dashboard::updateConnection()
             continue;
         for (const auto& ns : namedNamespaces(context))
             if (!ns.empty() && !cs.facts.existing.count(ns))
-                notices[QString::fromStdString(ns)] =
-                    noticeFor(ns, true, context, context != m_current.contextName);
+                notices[QString::fromStdString(ns)] = noticeFor(ns, true, context, context != m_current.contextName);
     }
     if (since != m_disconnectedSince || problem != m_problem || notices != m_notices) {
         m_disconnectedSince = since;

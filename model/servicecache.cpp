@@ -251,8 +251,7 @@ void ServiceCache::reindex()
         const ServiceSpec& spec = m_specs[i];
         const std::string& prod = contextOf(spec.context);
         m_byPlace[{prod, spec.ns}].push_back(i);
-        const Place sandbox{contextOf(spec.sandboxContext.empty() ? prod : spec.sandboxContext),
-                            spec.sandboxNamespace};
+        const Place sandbox{contextOf(spec.sandboxContext.empty() ? prod : spec.sandboxContext), spec.sandboxNamespace};
         if (sandbox != Place{prod, spec.ns})
             m_byPlace[sandbox].push_back(i);
     }
@@ -315,9 +314,9 @@ Snapshot ServiceCache::snapshotFor(const ServiceSpec& spec, bool sandbox) const
 {
     Snapshot snap;
     const std::string& prod = contextOf(spec.context);
-    const Place where = sandbox ? Place{contextOf(spec.sandboxContext.empty() ? prod : spec.sandboxContext),
-                                        spec.sandboxNamespace}
-                                : Place{prod, spec.ns};
+    const Place where =
+        sandbox ? Place{contextOf(spec.sandboxContext.empty() ? prod : spec.sandboxContext), spec.sandboxNamespace}
+                : Place{prod, spec.ns};
     auto it = m_objects.find(where);
     if (it == m_objects.end())
         return snap;

@@ -80,7 +80,7 @@ private:
     std::map<Place, Objects> m_objects;
     std::set<std::tuple<std::string, std::string, std::string>> m_namespaced; // context, resource, ns
     std::vector<ServiceSpec> m_specs;
-    std::vector<ServiceState> m_states; // in the order of m_specs
+    std::vector<ServiceState> m_states;                  // in the order of m_specs
     std::map<Place, std::vector<std::size_t>> m_byPlace; // indexes into m_specs
     std::set<std::size_t> m_dirty;
     std::vector<std::string> m_gone; // names of services removed since the last derive()

@@ -20,8 +20,10 @@ const QString sandboxNs = QStringLiteral("latecomer-sandbox");
 
 QByteArray deploymentYaml(const QString& ns, const QString& name, const QString& slot)
 {
-    const QString slotLabel = slot.isEmpty() ? QString() : QStringLiteral("\n        signalbox.v-sekai.org/slot: ") + slot;
-    const QString slotSelector = slot.isEmpty() ? QString() : QStringLiteral("\n      signalbox.v-sekai.org/slot: ") + slot;
+    const QString slotLabel =
+        slot.isEmpty() ? QString() : QStringLiteral("\n        signalbox.v-sekai.org/slot: ") + slot;
+    const QString slotSelector =
+        slot.isEmpty() ? QString() : QStringLiteral("\n      signalbox.v-sekai.org/slot: ") + slot;
     return QStringLiteral(R"(apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -89,16 +91,16 @@ private Q_SLOTS:
         REQUIRE_CLUSTER();
         kubectl(QStringLiteral("admin"), {QStringLiteral("delete"), QStringLiteral("namespace"), sandboxNs,
                                           QStringLiteral("--ignore-not-found"), QStringLiteral("--wait=true")});
-        const auto ns = kubectl(QStringLiteral("admin"), {QStringLiteral("create"), QStringLiteral("namespace"), prodNs,
-                                                          QStringLiteral("--dry-run=client"), QStringLiteral("-o"),
-                                                          QStringLiteral("yaml")});
+        const auto ns = kubectl(QStringLiteral("admin"),
+                                {QStringLiteral("create"), QStringLiteral("namespace"), prodNs,
+                                 QStringLiteral("--dry-run=client"), QStringLiteral("-o"), QStringLiteral("yaml")});
         QVERIFY2(ns.exitCode == 0, qPrintable(ns.describe()));
         const QByteArray objects = ns.out + "---\n" + deploymentYaml(prodNs, service + "-a", "a") +
                                    deploymentYaml(prodNs, service + "-b", "b") +
                                    serviceYaml(service, QStringLiteral("live"), QStringLiteral("a")) +
                                    serviceYaml(service + "-staging", QStringLiteral("staging"), QStringLiteral("b"));
-        const auto apply =
-            kubectl(QStringLiteral("admin"), {QStringLiteral("apply"), QStringLiteral("-f"), QStringLiteral("-")}, objects);
+        const auto apply = kubectl(QStringLiteral("admin"),
+                                   {QStringLiteral("apply"), QStringLiteral("-f"), QStringLiteral("-")}, objects);
         QVERIFY2(apply.exitCode == 0, qPrintable(apply.describe()));
     }
 
@@ -127,10 +129,12 @@ private Q_SLOTS:
         QVERIFY(watched(dashboard, QString())); // cluster-wide
         QVERIFY(!dashboard->namespaceNotices().count(sandboxNs));
 
-        const auto ns = kubectl(QStringLiteral("admin"), {QStringLiteral("create"), QStringLiteral("namespace"), sandboxNs});
+        const auto ns =
+            kubectl(QStringLiteral("admin"), {QStringLiteral("create"), QStringLiteral("namespace"), sandboxNs});
         QVERIFY2(ns.exitCode == 0, qPrintable(ns.describe()));
-        const auto apply = kubectl(QStringLiteral("admin"), {QStringLiteral("apply"), QStringLiteral("-f"), QStringLiteral("-")},
-                                   deploymentYaml(sandboxNs, service, {}));
+        const auto apply =
+            kubectl(QStringLiteral("admin"), {QStringLiteral("apply"), QStringLiteral("-f"), QStringLiteral("-")},
+                    deploymentYaml(sandboxNs, service, {}));
         QVERIFY2(apply.exitCode == 0, qPrintable(apply.describe()));
         QTRY_VERIFY_WITH_TIMEOUT(dashboard->service(service.toStdString()) &&
                                      dashboard->service(service.toStdString())->sandbox.exists,

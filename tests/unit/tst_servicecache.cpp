@@ -28,14 +28,15 @@ Json service(const std::string& s, bool staging)
 Json deployment(const std::string& s, const std::string& slot, int ready = 2)
 {
     const Json podLabels = {{"app", s}, {"signalbox.v-sekai.org/slot", slot}};
-    return {{"metadata", meta(s + "-" + slot, {{"signalbox.v-sekai.org/service", s}})},
-            {"spec",
-             {{"replicas", 2},
-              {"selector", {{"matchLabels", podLabels}}},
-              {"template",
-               {{"metadata", {{"labels", podLabels}}},
-                {"spec", {{"containers", Json::array({{{"name", "app"}, {"image", "registry/" + s + ":1"}}})}}}}}}},
-            {"status", {{"replicas", 2}, {"updatedReplicas", 2}, {"readyReplicas", ready}, {"availableReplicas", ready}}}};
+    return {
+        {"metadata", meta(s + "-" + slot, {{"signalbox.v-sekai.org/service", s}})},
+        {"spec",
+         {{"replicas", 2},
+          {"selector", {{"matchLabels", podLabels}}},
+          {"template",
+           {{"metadata", {{"labels", podLabels}}},
+            {"spec", {{"containers", Json::array({{{"name", "app"}, {"image", "registry/" + s + ":1"}}})}}}}}}},
+        {"status", {{"replicas", 2}, {"updatedReplicas", 2}, {"readyReplicas", ready}, {"availableReplicas", ready}}}};
 }
 
 Json pod(const std::string& s, const std::string& slot, int n, bool ready = true)
@@ -125,8 +126,8 @@ private Q_SLOTS:
         row("a new pod of alpha", "pods", ServiceCache::Change::Added, pod("alpha", "a", 7), {"alpha"});
         row("beta's Deployment b changes", "deployments", ServiceCache::Change::Modified, deployment("beta", "b", 1),
             {"beta"});
-        row("a warning about a pod of gamma", "events", ServiceCache::Change::Added,
-            warning("gamma-b-5d8f9-1", "Pod"), {"gamma"});
+        row("a warning about a pod of gamma", "events", ServiceCache::Change::Added, warning("gamma-b-5d8f9-1", "Pod"),
+            {"gamma"});
         row("alpha's staging Service changes", "services", ServiceCache::Change::Modified, service("alpha", true),
             {"alpha"});
         Json rs = {{"metadata", meta("beta-a-5d8f9")}};
