@@ -482,6 +482,13 @@ void Dashboard::recompute()
         m_planDirty = false;
         replan();
     }
+    // Until the grants are known nothing is watched: states derived now would show every
+    // configured service as missing.
+    for (const auto& [context, cs] : m_contexts)
+        if (cs.asked && cs.pendingReviews > 0) {
+            updateConnection();
+            return;
+        }
     const QDateTime now = QDateTime::currentDateTimeUtc();
     std::vector<std::string> changed = m_cache.derive(now);
     if (!changed.empty()) {
