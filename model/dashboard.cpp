@@ -295,8 +295,11 @@ void Dashboard::dropInformer(const WatchKey& key)
         inf->disconnect(this);
         m_registry->release(inf);
     }
-    if (!key.ns.empty() && key.resource != namespacesPlural)
-        m_cache.setNamespaced(key.context, key.resource, key.ns, false);
+    if (!key.ns.empty() && key.resource != namespacesPlural) {
+        const bool covered = m_watches.count({key.context, key.resource, "", clusterSelectorFor(key.resource), ""}) > 0;
+        m_cache.setNamespaced(key.context, key.resource, key.ns, false,
+                              covered ? clusterSelectorFor(key.resource) : std::string());
+    }
     m_watches.erase(it);
 }
 
@@ -428,22 +431,47 @@ void Dashboard::replan()
     for (const WatchKey& key : planWatches(input))
         if (ready.count(key.context))
             wanted.insert(key);
-    std::vector<WatchKey> gone;
-    for (const auto& [key, informer] : m_watches)
-        if (!wanted.count(key))
-            gone.push_back(key);
-    for (const auto& key : gone)
-        dropInformer(key);
+    // While a context's grants are being asked, the namespaces the user named are watched as they
+    // would be without any cluster-wide grant, so what is shown first does not wait for the answers.
+    for (const auto& [context, cs] : m_contexts) {
+        if (ready.count(context))
+            continue;
+        WatchPlanInput early;
+        early.currentContext = context;
+        early.lookIn[context] = input.lookIn[context];
+        for (const WatchKey& key : planWatches(early))
+            wanted.insert(key);
+    }
     for (const auto& key : wanted)
         if (!m_watches.count(key))
             if (kube::Informer* inf = makeInformer(key))
                 m_watches.emplace(key, inf);
+    std::vector<WatchKey> gone;
+    for (const auto& [key, informer] : m_watches) {
+        if (wanted.count(key))
+            continue;
+        // A namespace's informer that a cluster-wide one replaces stays until that one has listed.
+        auto wide = m_watches.find({key.context, key.resource, "", clusterSelectorFor(key.resource), ""});
+        if (!key.ns.empty() && wide != m_watches.end() && wide->second && !wide->second->hasSynced()) {
+            connect(wide->second, &kube::Informer::synced, this, &Dashboard::replanSoon, Qt::UniqueConnection);
+            continue;
+        }
+        gone.push_back(key);
+    }
+    for (const auto& key : gone)
+        dropInformer(key);
 
     bool absent = false;
     for (const auto& [context, cs] : m_contexts)
         absent = absent || !cs.facts.absent.empty();
     if (absent && !m_probe->isActive())
         m_probe->start();
+}
+
+void Dashboard::replanSoon()
+{
+    m_planDirty = true;
+    scheduleRecompute();
 }
 
 void Dashboard::probeAbsent()
@@ -482,13 +510,6 @@ void Dashboard::recompute()
         m_planDirty = false;
         replan();
     }
-    // Until the grants are known nothing is watched: states derived now would show every
-    // configured service as missing.
-    for (const auto& [context, cs] : m_contexts)
-        if (cs.asked && cs.pendingReviews > 0) {
-            updateConnection();
-            return;
-        }
     const QDateTime now = QDateTime::currentDateTimeUtc();
     std::vector<std::string> changed = m_cache.derive(now);
     if (!changed.empty()) {

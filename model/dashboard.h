@@ -99,6 +99,7 @@ private:
     };
     void askGrants(const std::string& context);
     void replan();
+    void replanSoon();
     void scheduleRecompute();
     void recompute();
     void updateConnection();

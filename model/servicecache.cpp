@@ -63,38 +63,42 @@ void ServiceCache::markAllDirty()
 }
 
 void ServiceCache::setNamespaced(const std::string& context, const std::string& resource, const std::string& ns,
-                                 bool on)
+                                 bool on, const std::string& keptLabel)
 {
     const std::string& ctx = contextOf(context);
-    if (on)
+    if (on) {
         m_namespaced.insert({ctx, resource, ns});
-    else
-        m_namespaced.erase({ctx, resource, ns});
-    // Either way the objects held there came from the other informer: start that namespace afresh.
+        return;
+    }
+    m_namespaced.erase({ctx, resource, ns});
+    // What the namespace's informer alone kept goes; what the cluster-wide one covers stays.
     auto it = m_objects.find({ctx, ns});
     if (it == m_objects.end())
         return;
     Objects& o = it->second;
     bool had = false;
-    if (resource == deploymentsPlural) {
-        had = !o.deployments.empty();
-        o.deployments.clear();
-        m_specsDirty = m_specsDirty || had;
-    } else if (resource == replicaSetsPlural) {
-        had = !o.replicaSets.empty();
-        o.replicaSets.clear();
-    } else if (resource == podsPlural) {
-        had = !o.pods.empty();
-        o.pods.clear();
-    } else if (resource == servicesPlural) {
-        had = !o.services.empty();
-        o.services.clear();
-        m_specsDirty = m_specsDirty || had;
-    } else if (resource == eventsPlural) {
-        had = !o.events.empty();
-        o.events.clear();
-    }
+    auto purge = [&](auto& store) {
+        for (auto obj = store.begin(); obj != store.end();)
+            if (keptLabel.empty() || !obj->second.meta.labels.count(keptLabel)) {
+                obj = store.erase(obj);
+                had = true;
+            } else {
+                ++obj;
+            }
+    };
+    if (resource == deploymentsPlural)
+        purge(o.deployments);
+    else if (resource == replicaSetsPlural)
+        purge(o.replicaSets);
+    else if (resource == podsPlural)
+        purge(o.pods);
+    else if (resource == servicesPlural)
+        purge(o.services);
+    else if (resource == eventsPlural)
+        purge(o.events);
     if (had) {
+        if (resource == deploymentsPlural || resource == servicesPlural)
+            m_specsDirty = true;
         auto byPlace = m_byPlace.find({ctx, ns});
         if (byPlace != m_byPlace.end())
             m_dirty.insert(byPlace->second.begin(), byPlace->second.end());
@@ -108,7 +112,9 @@ void ServiceCache::apply(const std::string& context, const std::string& resource
     auto meta = kube::parseMeta(object);
     if (!meta || meta->name.empty())
         return;
-    if (clusterWide && m_namespaced.count({ctx, resource, meta->ns}))
+    // Where a namespace has its own informer, that one reports deletions: the cluster-wide one also
+    // "removes" an object that only lost its label.
+    if (clusterWide && change == Change::Removed && m_namespaced.count({ctx, resource, meta->ns}))
         return;
     const Place where{ctx, meta->ns};
     Objects& o = m_objects[where];

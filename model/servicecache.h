@@ -29,14 +29,15 @@ public:
 
     void setDerivedHook(Derived hook) { m_derived = std::move(hook); }
 
-    // One object from an informer of `resource` (plural) on `context`. An object from a
-    // cluster-wide informer in a namespace that has an informer of its own for the resource is
-    // left to that one.
+    // One object from an informer of `resource` (plural) on `context`. Where a namespace has an
+    // informer of its own for the resource, a cluster-wide informer's removals there are left to it.
     void apply(const std::string& context, const std::string& resource, Change change, const kube::Json& object,
                bool clusterWide);
-    // A namespace's own informer of `resource` starts (objects there now come only from it) or ends
-    // (its objects are dropped).
-    void setNamespaced(const std::string& context, const std::string& resource, const std::string& ns, bool on);
+    // A namespace's own informer of `resource` starts or ends. When it ends, the objects it alone
+    // reported go: those without `keptLabel` (the label a cluster-wide informer selects by; empty:
+    // every object).
+    void setNamespaced(const std::string& context, const std::string& resource, const std::string& ns, bool on,
+                       const std::string& keptLabel = {});
 
     // Discovery (labelled Services and slot Deployments of the current context) merged with the
     // configuration, when anything it reads changed; true when the set of services changed.

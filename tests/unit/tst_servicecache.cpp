@@ -198,7 +198,8 @@ private Q_SLOTS:
         QCOMPARE(cache.states().size(), std::size_t(3));
     }
 
-    // A namespace with its own informer: the cluster-wide one's objects there are left to it.
+    // A namespace with its own informer: the cluster-wide one's removals there are left to it (an
+    // object that lost its label still exists); when it ends, what it alone reported goes.
     void aNamespacedInformerOwnsItsNamespace()
     {
         ServiceCache cache(ctx);
@@ -207,10 +208,22 @@ private Q_SLOTS:
         cache.derive(QDateTime::currentDateTimeUtc());
         QCOMPARE(cache.states()[0].a.podRows.size(), std::size_t(2));
         cache.setNamespaced(ctx, "pods", ns, true);
-        cache.apply(ctx, "pods", ServiceCache::Change::Added, pod("alpha", "a", 5), true); // ignored
-        cache.apply(ctx, "pods", ServiceCache::Change::Added, pod("alpha", "a", 0), false);
+        cache.apply(ctx, "pods", ServiceCache::Change::Removed, pod("alpha", "a", 0), true); // left to it
+        Json unlabelled = pod("alpha", "a", 4);
+        unlabelled["metadata"]["labels"] = {{"app", "alpha"}};
+        cache.apply(ctx, "pods", ServiceCache::Change::Added, unlabelled, false);
+        cache.derive(QDateTime::currentDateTimeUtc());
+        QCOMPARE(cache.states()[0].a.podRows.size(), std::size_t(2));
+        cache.apply(ctx, "pods", ServiceCache::Change::Removed, pod("alpha", "a", 0), false);
         cache.derive(QDateTime::currentDateTimeUtc());
         QCOMPARE(cache.states()[0].a.podRows.size(), std::size_t(1));
+
+        // The namespace's informer ends; pods with the slot label stay (the cluster-wide informer
+        // keeps them), the others go.
+        cache.setNamespaced(ctx, "pods", ns, false, "signalbox.v-sekai.org/slot");
+        cache.derive(QDateTime::currentDateTimeUtc());
+        QCOMPARE(cache.states()[0].a.podRows.size(), std::size_t(1));
+        QCOMPARE(cache.states()[0].a.podRows[0].name, std::string("alpha-a-5d8f9-1"));
     }
 };
 
