@@ -239,7 +239,7 @@ kube::Informer* Dashboard::makeInformer(const WatchKey& key)
     if (!c)
         return nullptr;
     kube::Informer::Key ik{*resource, key.ns, key.labelSelector, key.fieldSelector};
-    // The typed cache keeps what is read; the informer keeps only versions (namespaces are small).
+    // The typed cache keeps what is read; the informer keeps only resourceVersions.
     ik.keepObjects = false;
     kube::Informer* inf = m_registry->informer(c, ik);
     if (m_pollSeconds > 0 && inf->pollInterval() != m_pollSeconds * 1000)
