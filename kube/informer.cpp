@@ -16,6 +16,16 @@ std::string resourceVersionOf(const Json& object)
     const Json& v = object["metadata"].value("resourceVersion", Json());
     return v.is_string() ? v.get<std::string>() : std::string();
 }
+
+// What a removal says when only the key of the object is left: its namespace and name.
+Json goneObject(const std::string& key)
+{
+    const auto slash = key.find('/');
+    Json meta = {{"name", key.substr(slash + 1)}};
+    if (slash > 0)
+        meta["namespace"] = key.substr(0, slash);
+    return Json{{"metadata", std::move(meta)}};
+}
 } // namespace
 
 Informer::Informer(Client* client, Key key, QObject* parent)
@@ -88,6 +98,7 @@ void Informer::relist()
     m_resourceVersion.clear();
     ListOptions options;
     options.labelSelector = m_key.labelSelector;
+    options.fieldSelector = m_key.fieldSelector;
     m_request = m_client->list(m_key.resource, m_key.ns, options, [this](Result<Json> r) {
         m_request = 0;
         if (!r) {
@@ -95,29 +106,33 @@ void Informer::relist()
             return;
         }
         const Json& list = r.value();
-        std::map<std::string, Json> fresh;
+        std::map<std::string, const Json*> fresh;
         if (list.contains("items") && list["items"].is_array())
             for (const Json& item : list["items"]) {
                 std::string k = objectKey(item);
                 if (!k.empty())
-                    fresh.emplace(std::move(k), item);
+                    fresh.emplace(std::move(k), &item);
             }
         // Report the difference object by object, so views update rows rather than reset.
-        std::vector<Json> gone;
-        for (const auto& [k, obj] : m_objects)
-            if (!fresh.count(k))
-                gone.push_back(obj);
-        std::map<std::string, Json> old;
-        old.swap(m_objects);
-        m_objects = std::move(fresh);
-        for (const Json& obj : gone)
-            Q_EMIT removed(obj);
-        for (const auto& [k, obj] : m_objects) {
+        std::map<std::string, std::string> old;
+        old.swap(m_versions);
+        std::map<std::string, Json> oldObjects;
+        oldObjects.swap(m_objects);
+        for (const auto& [k, version] : old)
+            if (!fresh.count(k)) {
+                auto o = oldObjects.find(k);
+                Q_EMIT removed(o != oldObjects.end() ? o->second : goneObject(k));
+            }
+        for (const auto& [k, obj] : fresh) {
+            const std::string version = resourceVersionOf(*obj);
+            m_versions[k] = version;
+            if (m_key.keepObjects)
+                m_objects[k] = *obj;
             auto it = old.find(k);
             if (it == old.end())
-                Q_EMIT added(obj);
-            else if (resourceVersionOf(it->second) != resourceVersionOf(obj))
-                Q_EMIT modified(obj);
+                Q_EMIT added(*obj);
+            else if (it->second != version)
+                Q_EMIT modified(*obj);
         }
         m_resourceVersion = resourceVersionOf(list);
         m_synced = true;
@@ -135,6 +150,7 @@ void Informer::rewatch()
 {
     WatchOptions options;
     options.labelSelector = m_key.labelSelector;
+    options.fieldSelector = m_key.fieldSelector;
     options.resourceVersion = m_resourceVersion;
     m_request = m_client->watch(
         m_key.resource, m_key.ns, options, [this](const std::string& type, const Json& object) { apply(type, object); },
@@ -170,10 +186,13 @@ void Informer::apply(const std::string& type, const Json& object)
         return;
     if (type == "DELETED") {
         m_objects.erase(k);
+        m_versions.erase(k);
         Q_EMIT removed(object);
     } else if (type == "ADDED" || type == "MODIFIED") {
-        const bool existed = m_objects.count(k) > 0;
-        m_objects[k] = object;
+        const bool existed = m_versions.count(k) > 0;
+        m_versions[k] = rv;
+        if (m_key.keepObjects)
+            m_objects[k] = object;
         if (existed)
             Q_EMIT modified(object);
         else
@@ -205,6 +224,16 @@ Informer* InformerRegistry::informer(Client* client, const Informer::Key& key)
         slot->start();
     }
     return slot;
+}
+
+void InformerRegistry::release(Informer* informer)
+{
+    for (auto it = m_informers.begin(); it != m_informers.end(); ++it)
+        if (it->second == informer) {
+            m_informers.erase(it);
+            informer->deleteLater();
+            return;
+        }
 }
 
 } // namespace kube

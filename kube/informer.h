@@ -24,7 +24,15 @@ public:
         Resource resource;
         std::string ns;
         std::string labelSelector;
-        std::string id() const { return resource.qualifiedName() + "|" + ns + "|" + labelSelector; }
+        std::string fieldSelector = {};
+        // Off: only each object's resourceVersion is kept (for the relist's difference); the objects
+        // go out in the signals, for a typed cache of the caller's, and objects() stays empty.
+        bool keepObjects = true;
+        std::string id() const
+        {
+            return resource.qualifiedName() + "|" + ns + "|" + labelSelector + "|" + fieldSelector +
+                   (keepObjects ? "" : "|lean");
+        }
     };
     enum class State { Connecting, Live, Disconnected };
     Q_ENUM(State)
@@ -41,8 +49,9 @@ public:
     bool hasSynced() const { return m_synced; }
     QDateTime disconnectedSince() const { return m_disconnectedSince; }
     const Error& lastError() const { return m_lastError; }
-    // By "namespace/name".
+    // By "namespace/name" (empty when the key does not keep objects).
     const std::map<std::string, Json>& objects() const { return m_objects; }
+    std::size_t size() const { return m_versions.size(); }
     int relistCount() const { return m_relists; }
 
     static std::string objectKey(const Json& object);
@@ -66,6 +75,7 @@ private:
     State m_state = State::Connecting;
     bool m_synced = false;
     std::map<std::string, Json> m_objects;
+    std::map<std::string, std::string> m_versions; // resourceVersion by key, of every object held
     std::string m_resourceVersion;
     Client::Id m_request = 0;
     QTimer* m_retry = nullptr;
@@ -84,6 +94,9 @@ class InformerRegistry : public QObject {
 public:
     explicit InformerRegistry(QObject* parent = nullptr) : QObject(parent) {}
     Informer* informer(Client* client, const Informer::Key& key);
+    // Stops and forgets one informer (deleted later); its signals go on until then, so the caller
+    // disconnects first.
+    void release(Informer* informer);
     std::size_t size() const { return m_informers.size(); }
 
 private:

@@ -12,30 +12,36 @@ std::string contextOr(const std::string& context, const std::string& fallback)
     return context.empty() ? fallback : context;
 }
 
-template <typename T, typename Parse> void collect(const kube::Informer* informer, Parse parse, std::vector<T>& out)
+const kube::Resource* resourceOf(const std::string& plural)
 {
-    if (!informer)
-        return;
-    for (const auto& [key, json] : informer->objects())
-        if (auto typed = parse(json))
-            out.push_back(std::move(typed).value());
+    static const std::map<std::string, const kube::Resource*> byPlural = {
+        {servicesPlural, &kube::resources::services},       {deploymentsPlural, &kube::resources::deployments},
+        {replicaSetsPlural, &kube::resources::replicaSets}, {podsPlural, &kube::resources::pods},
+        {eventsPlural, &kube::resources::events},           {namespacesPlural, &kube::resources::namespaces}};
+    auto it = byPlural.find(plural);
+    return it == byPlural.end() ? nullptr : it->second;
 }
 
-// A namespace the server refuses to show (RBAC) or does not have: about that namespace only.
-bool refusesNamespace(const kube::Informer& informer)
+// The resources whose cluster-wide list and watch the plan can use.
+const std::vector<std::string>& reviewedResources()
 {
-    const kube::Error& e = informer.lastError();
-    return !informer.key().ns.empty() && e.kind == kube::Error::Kind::Api &&
-           (e.httpStatus == 403 || e.httpStatus == 404);
+    static const std::vector<std::string> r = {servicesPlural, deploymentsPlural, replicaSetsPlural, podsPlural,
+                                               namespacesPlural};
+    return r;
 }
 
-QString noticeFor(const kube::Informer& informer, const std::string& context, bool otherContext)
+std::string serviceKey(const ServiceSpec& spec)
 {
-    const QString ns = QString::fromStdString(informer.key().ns);
+    return spec.context + "/" + spec.ns + "/" + spec.name;
+}
+
+QString noticeFor(const std::string& ns, bool missing, const std::string& context, bool otherContext)
+{
+    const QString n = QString::fromStdString(ns);
     const QString where = otherContext
-                              ? QObject::tr("Namespace %1 (context %2)").arg(ns, QString::fromStdString(context))
-                              : QObject::tr("Namespace %1").arg(ns);
-    if (informer.lastError().httpStatus == 404)
+                              ? QObject::tr("Namespace %1 (context %2)").arg(n, QString::fromStdString(context))
+                              : QObject::tr("Namespace %1").arg(n);
+    if (missing)
         return QObject::tr("%1 does not exist on this cluster, so nothing is shown from it. Check the name "
                            "(-n NAME, the namespace field, the configuration file).")
             .arg(where);
@@ -45,13 +51,27 @@ QString noticeFor(const kube::Informer& informer, const std::string& context, bo
         .arg(where);
 }
 
+// What the overview reads of health, to tell whether an answer changed a row.
+std::string healthFingerprint(const ServiceState& s)
+{
+    std::string f;
+    for (const SlotState* slot : {&s.a, &s.b, &s.sandbox}) {
+        f += std::to_string(static_cast<int>(slot->healthCheck.state)) + slot->healthCheck.text + "|" +
+             slot->healthCheck.compact + "|" + slot->healthCheck.refusal + "|";
+        for (const auto& p : slot->podHealth)
+            f += podHealthLine(p) + ";";
+    }
+    return f + s.liveServiceHealth.text + "|" + s.stagingServiceHealth.text;
+}
+
 } // namespace
 
 Dashboard::Dashboard(kube::Kubeconfig kubeconfig, kube::RestConfig current, kube::ClientPool* clients,
                      ServiceConfig config, QObject* parent)
     : QObject(parent), m_kubeconfig(std::move(kubeconfig)), m_current(std::move(current)), m_pool(clients),
       m_config(std::move(config)), m_pollSeconds(m_config.pollIntervalSeconds.value_or(0)),
-      m_registry(new kube::InformerRegistry(this)), m_recompute(new QTimer(this)),
+      m_registry(new kube::InformerRegistry(this)), m_probe(new QTimer(this)),
+      m_cache(m_current.contextName, m_config.services), m_recompute(new QTimer(this)),
       m_health(new HealthMonitor([this](const HealthTarget& target,
                                         std::function<void(HealthResult)> done) { askHealth(target, std::move(done)); },
                                  this))
@@ -60,6 +80,12 @@ Dashboard::Dashboard(kube::Kubeconfig kubeconfig, kube::RestConfig current, kube
     m_recompute->setSingleShot(true);
     m_recompute->setInterval(30); // coalesces a burst of events into one derivation
     connect(m_recompute, &QTimer::timeout, this, &Dashboard::recompute);
+    m_probe->setSingleShot(true);
+    m_probe->setInterval(30000);
+    connect(m_probe, &QTimer::timeout, this, &Dashboard::probeAbsent);
+    m_cache.setDerivedHook([this](ServiceState& st, const Snapshot& production, const Snapshot& sandbox) {
+        derived(st, production, sandbox);
+    });
 }
 
 Dashboard::~Dashboard() = default;
@@ -130,12 +156,48 @@ void Dashboard::askHealth(const HealthTarget& target, std::function<void(HealthR
         prober->checkPod(target.pod, target.spec, std::move(done));
 }
 
+void Dashboard::derived(ServiceState& st, const Snapshot& production, const Snapshot& sandbox)
+{
+    const ServiceSpec& spec = st.spec;
+    const std::string ctx = m_current.contextName;
+    std::vector<std::string> problems;
+    st.healthSpec = healthSpecFor(spec, production.service(spec.ns, spec.liveService), &problems);
+    for (const auto& p : problems)
+        st.anomalies.push_back({Anomaly::Severity::Info, "Health check of " + spec.name + ": " + p});
+    const std::string prodContext = contextOr(spec.context, ctx);
+    const std::string sandboxContext = contextOr(spec.sandboxContext, prodContext);
+    std::vector<HealthTarget>& targets = m_targets[serviceKey(spec)];
+    targets.clear();
+    if (st.healthSpec.configured()) {
+        auto addPods = [&](const SlotState& slot, const Snapshot& snap, const std::string& context) {
+            for (const auto& name : slot.pods)
+                for (const auto& pod : snap.pods)
+                    if (pod.meta.ns == slot.ns && pod.meta.name == name)
+                        targets.push_back({context, slot.ns, name, false, pod, {}, st.healthSpec});
+        };
+        addPods(st.a, production, prodContext);
+        addPods(st.b, production, prodContext);
+        addPods(st.sandbox, sandbox, sandboxContext);
+        for (const std::string& name : {spec.liveService, spec.stagingService})
+            if (const kube::Service* svc = production.service(spec.ns, name))
+                targets.push_back({prodContext, spec.ns, name, true, {}, *svc, st.healthSpec});
+    }
+    m_health->apply(st, prodContext, sandboxContext);
+}
+
 void Dashboard::applyHealth()
 {
-    for (auto& s : m_services)
+    std::vector<std::string> changed;
+    for (auto& s : m_cache.states()) {
+        const std::string before = healthFingerprint(s);
         m_health->apply(s, contextOr(s.spec.context, m_current.contextName),
                         contextOr(s.spec.sandboxContext, contextOr(s.spec.context, m_current.contextName)));
-    Q_EMIT servicesChanged();
+        if (healthFingerprint(s) != before) {
+            s.revision = m_cache.nextRevision();
+            changed.push_back(s.spec.name);
+        }
+    }
+    Q_EMIT servicesChanged(changed);
 }
 
 std::vector<QString> Dashboard::healthNotices() const
@@ -161,25 +223,150 @@ std::size_t Dashboard::informerCount() const
     return m_registry->size();
 }
 
-kube::Informer* Dashboard::makeInformer(const std::string& context, const kube::Resource& r, const std::string& ns,
-                                        const std::string& selector)
+std::vector<WatchKey> Dashboard::watches() const
 {
-    kube::Client* c = client(context);
+    std::vector<WatchKey> out;
+    for (const auto& [key, informer] : m_watches)
+        if (informer)
+            out.push_back(key);
+    return out;
+}
+
+kube::Informer* Dashboard::makeInformer(const WatchKey& key)
+{
+    const kube::Resource* resource = resourceOf(key.resource);
+    kube::Client* c = resource ? client(key.context) : nullptr;
     if (!c)
         return nullptr;
-    kube::Informer* inf = m_registry->informer(c, {r, ns, selector});
+    kube::Informer::Key ik{*resource, key.ns, key.labelSelector, key.fieldSelector};
+    // The typed cache keeps what is read; the informer keeps only resourceVersions.
+    ik.keepObjects = false;
+    kube::Informer* inf = m_registry->informer(c, ik);
     if (m_pollSeconds > 0 && inf->pollInterval() != m_pollSeconds * 1000)
         inf->setPollInterval(m_pollSeconds * 1000);
-    for (const auto& existing : m_informers)
-        if (existing.informer == inf)
-            return inf;
-    m_informers.push_back({contextOr(context, m_current.contextName), inf});
-    connect(inf, &kube::Informer::added, this, &Dashboard::scheduleRecompute);
-    connect(inf, &kube::Informer::modified, this, &Dashboard::scheduleRecompute);
-    connect(inf, &kube::Informer::removed, this, &Dashboard::scheduleRecompute);
-    connect(inf, &kube::Informer::synced, this, &Dashboard::scheduleRecompute);
-    connect(inf, &kube::Informer::stateChanged, this, &Dashboard::updateConnection);
+    const bool clusterWide = key.ns.empty();
+    if (key.resource == namespacesPlural) {
+        auto seen = [this, context = key.context](bool present) {
+            return [this, context, present](const kube::Json& object) {
+                auto meta = kube::parseMeta(object);
+                if (!meta)
+                    return;
+                auto& facts = m_contexts[context].facts;
+                if (present ? facts.existing.insert(meta->name).second : facts.existing.erase(meta->name) > 0) {
+                    m_planDirty = true;
+                    scheduleRecompute();
+                }
+            };
+        };
+        connect(inf, &kube::Informer::added, this, seen(true));
+        connect(inf, &kube::Informer::removed, this, seen(false));
+        connect(inf, &kube::Informer::synced, this, [this, context = key.context] {
+            ContextState& cs = m_contexts[context];
+            if (!cs.namespacesSynced) {
+                cs.namespacesSynced = true;
+                m_planDirty = true;
+            }
+            scheduleRecompute();
+        });
+    } else {
+        if (!clusterWide)
+            m_cache.setNamespaced(key.context, key.resource, key.ns, true);
+        auto change = [this, key, clusterWide](ServiceCache::Change kind) {
+            return [this, key, clusterWide, kind](const kube::Json& object) {
+                m_cache.apply(key.context, key.resource, kind, object, clusterWide);
+                scheduleRecompute();
+            };
+        };
+        connect(inf, &kube::Informer::added, this, change(ServiceCache::Change::Added));
+        connect(inf, &kube::Informer::modified, this, change(ServiceCache::Change::Modified));
+        connect(inf, &kube::Informer::removed, this, change(ServiceCache::Change::Removed));
+        connect(inf, &kube::Informer::synced, this, &Dashboard::scheduleRecompute);
+    }
+    connect(inf, &kube::Informer::stateChanged, this, [this, key] { informerStateChanged(key); });
     return inf;
+}
+
+void Dashboard::dropInformer(const WatchKey& key)
+{
+    auto it = m_watches.find(key);
+    if (it == m_watches.end())
+        return;
+    if (kube::Informer* inf = it->second) {
+        inf->disconnect(this);
+        m_registry->release(inf);
+    }
+    if (!key.ns.empty() && key.resource != namespacesPlural) {
+        const bool covered = m_watches.count({key.context, key.resource, "", clusterSelectorFor(key.resource), ""}) > 0;
+        m_cache.setNamespaced(key.context, key.resource, key.ns, false,
+                              covered ? clusterSelectorFor(key.resource) : std::string());
+    }
+    m_watches.erase(it);
+}
+
+std::set<std::string> Dashboard::namedNamespaces(const std::string& context) const
+{
+    std::set<std::string> out;
+    if (context == m_current.contextName) {
+        if (!m_current.namespaceName.empty())
+            out.insert(m_current.namespaceName);
+        out.insert(m_config.namespaces.begin(), m_config.namespaces.end());
+    }
+    for (const auto& spec : m_cache.specs())
+        if (contextOr(spec.context, m_current.contextName) == context)
+            out.insert(spec.ns);
+    for (const auto& spec : m_config.services)
+        if (contextOr(spec.context, m_current.contextName) == context)
+            out.insert(spec.ns);
+    return out;
+}
+
+void Dashboard::informerStateChanged(const WatchKey& key)
+{
+    auto it = m_watches.find(key);
+    const kube::Informer* inf = it == m_watches.end() ? nullptr : it->second.data();
+    if (inf && inf->state() == kube::Informer::State::Disconnected && inf->lastError().kind == kube::Error::Kind::Api) {
+        const int status = inf->lastError().httpStatus;
+        ContextState& cs = m_contexts[key.context];
+        if (key.ns.empty() && status == 403 && cs.facts.clusterWide.erase(key.resource)) {
+            // The review said yes, the server says no: per namespace, then.
+            m_planDirty = true;
+            scheduleRecompute();
+        } else if (!key.ns.empty() && status == 404 && !namedNamespaces(key.context).count(key.ns) &&
+                   cs.facts.absent.insert(key.ns).second) {
+            // A sandbox namespace that is not there (yet): not watched, asked again slowly.
+            m_planDirty = true;
+            scheduleRecompute();
+        }
+    }
+    updateConnection();
+}
+
+void Dashboard::askGrants(const std::string& context)
+{
+    ContextState& cs = m_contexts[context];
+    if (cs.asked)
+        return;
+    kube::Client* c = client(context);
+    if (!c)
+        return;
+    cs.asked = true;
+    for (const std::string& plural : reviewedResources())
+        for (const char* verb : {"list", "watch"}) {
+            ++cs.pendingReviews;
+            c->checkAccess({verb, *resourceOf(plural), "", "", ""},
+                           [self = QPointer<Dashboard>(this), context, plural](kube::Result<kube::AccessDecision> r) {
+                               if (!self)
+                                   return;
+                               ContextState& s = self->m_contexts[context];
+                               --s.pendingReviews;
+                               if (r && r->allowed && ++s.grants[plural] == 2)
+                                   s.facts.clusterWide.insert(plural);
+                               if (s.pendingReviews == 0) {
+                                   self->m_planDirty = true;
+                                   self->scheduleRecompute();
+                               }
+                           });
+        }
 }
 
 void Dashboard::start()
@@ -193,23 +380,11 @@ void Dashboard::start()
             }
         });
     }
-    // Cluster-wide discovery where RBAC allows it; otherwise the context's namespace and the
-    // configured ones.
-    m_discovery = makeInformer(ctx, kube::resources::services, "", serviceLabelKey);
-    if (m_discovery)
-        connect(m_discovery, &kube::Informer::stateChanged, this, [this] {
-            if (m_discovery && !m_discovery->hasSynced() && m_discovery->lastError().httpStatus == 403 &&
-                !m_discoveryFallback) {
-                m_discoveryFallback = true;
-                scheduleRecompute();
-            }
-        });
-    watchNamespace(ctx, m_current.namespaceName);
-    for (const auto& ns : m_config.namespaces)
-        watchNamespace(ctx, ns);
+    // What the user may list and watch cluster-wide decides the plan: asked once per context.
+    askGrants(ctx);
     for (const auto& spec : m_config.services) {
-        watchNamespace(spec.context, spec.ns);
-        watchNamespace(spec.sandboxContext, spec.sandboxNamespace);
+        askGrants(contextOr(spec.context, ctx));
+        askGrants(contextOr(spec.sandboxContext, contextOr(spec.context, ctx)));
     }
     scheduleRecompute();
 }
@@ -217,22 +392,9 @@ void Dashboard::start()
 void Dashboard::setPollInterval(int seconds)
 {
     m_pollSeconds = seconds;
-    for (const auto& w : m_informers)
-        if (w.informer)
-            w.informer->setPollInterval(seconds * 1000);
-}
-
-void Dashboard::watchNamespace(const std::string& context, const std::string& ns)
-{
-    const std::string ctx = contextOr(context, m_current.contextName);
-    if (ns.empty() || !m_namespaces[ctx].insert(ns).second)
-        return;
-    makeInformer(ctx, kube::resources::services, ns);
-    makeInformer(ctx, kube::resources::deployments, ns);
-    makeInformer(ctx, kube::resources::replicaSets, ns);
-    makeInformer(ctx, kube::resources::pods, ns);
-    makeInformer(ctx, kube::resources::events, ns);
-    m_complete = false;
+    for (const auto& [key, informer] : m_watches)
+        if (informer)
+            informer->setPollInterval(seconds * 1000);
 }
 
 void Dashboard::scheduleRecompute()
@@ -241,99 +403,139 @@ void Dashboard::scheduleRecompute()
         m_recompute->start();
 }
 
-Snapshot Dashboard::snapshotOf(const std::string& context) const
+void Dashboard::replan()
 {
-    Snapshot snap;
-    const auto it = m_namespaces.find(context);
-    if (it == m_namespaces.end())
-        return snap;
-    for (const auto& w : m_informers) {
-        const kube::Informer* inf = w.informer.data();
-        if (!inf || w.context != context || inf->key().ns.empty() || !inf->key().labelSelector.empty() ||
-            !it->second.count(inf->key().ns))
-            continue;
-        const std::string& plural = inf->key().resource.plural;
-        if (plural == "deployments")
-            collect(inf, kube::parseDeployment, snap.deployments);
-        else if (plural == "replicasets")
-            collect(inf, kube::parseReplicaSet, snap.replicaSets);
-        else if (plural == "pods")
-            collect(inf, kube::parsePod, snap.pods);
-        else if (plural == "services")
-            collect(inf, kube::parseService, snap.services);
-        else if (plural == "events")
-            collect(inf, kube::parseEvent, snap.events);
+    const std::string ctx = m_current.contextName;
+    WatchPlanInput input;
+    input.currentContext = ctx;
+    input.services = m_cache.specs();
+    for (const auto& spec : input.services) {
+        askGrants(contextOr(spec.context, ctx));
+        askGrants(contextOr(spec.sandboxContext, contextOr(spec.context, ctx)));
     }
-    return snap;
+    std::set<std::string> ready;
+    for (const auto& [context, cs] : m_contexts) {
+        if (!cs.asked || cs.pendingReviews > 0)
+            continue;
+        ready.insert(context);
+        ContextFacts facts = cs.facts;
+        // Until the namespaces have been listed, none is known to exist: nothing is watched per
+        // namespace rather than everything.
+        facts.namespacesKnown = facts.clusterWide.count(namespacesPlural) > 0;
+        input.contexts[context] = std::move(facts);
+    }
+    for (const auto& [context, cs] : m_contexts)
+        input.lookIn[context] = namedNamespaces(context);
+
+    std::set<WatchKey> wanted;
+    for (const WatchKey& key : planWatches(input))
+        if (ready.count(key.context))
+            wanted.insert(key);
+    // While a context's grants are being asked, the namespaces the user named are watched as they
+    // would be without any cluster-wide grant, so what is shown first does not wait for the answers.
+    for (const auto& [context, cs] : m_contexts) {
+        if (ready.count(context))
+            continue;
+        WatchPlanInput early;
+        early.currentContext = context;
+        early.lookIn[context] = input.lookIn[context];
+        for (const WatchKey& key : planWatches(early))
+            wanted.insert(key);
+    }
+    for (const auto& key : wanted)
+        if (!m_watches.count(key))
+            if (kube::Informer* inf = makeInformer(key))
+                m_watches.emplace(key, inf);
+    std::vector<WatchKey> gone;
+    for (const auto& [key, informer] : m_watches) {
+        if (wanted.count(key))
+            continue;
+        // A namespace's informer that a cluster-wide one replaces stays until that one has listed.
+        auto wide = m_watches.find({key.context, key.resource, "", clusterSelectorFor(key.resource), ""});
+        if (!key.ns.empty() && wide != m_watches.end() && wide->second && !wide->second->hasSynced()) {
+            connect(wide->second, &kube::Informer::synced, this, &Dashboard::replanSoon, Qt::UniqueConnection);
+            continue;
+        }
+        gone.push_back(key);
+    }
+    for (const auto& key : gone)
+        dropInformer(key);
+
+    bool absent = false;
+    for (const auto& [context, cs] : m_contexts)
+        absent = absent || !cs.facts.absent.empty();
+    if (absent && !m_probe->isActive())
+        m_probe->start();
+}
+
+void Dashboard::replanSoon()
+{
+    m_planDirty = true;
+    scheduleRecompute();
+}
+
+void Dashboard::probeAbsent()
+{
+    for (auto& [context, cs] : m_contexts) {
+        kube::Client* c = client(context);
+        if (!c)
+            continue;
+        for (const std::string& ns : cs.facts.absent) {
+            kube::ListOptions one;
+            one.limit = 1;
+            c->list(kube::resources::deployments, ns, one,
+                    [self = QPointer<Dashboard>(this), context, ns](kube::Result<kube::Json> r) {
+                        if (!self)
+                            return;
+                        ContextState& s = self->m_contexts[context];
+                        if (!r && r.error().httpStatus == 404) {
+                            if (!self->m_probe->isActive())
+                                self->m_probe->start();
+                            return;
+                        }
+                        if (s.facts.absent.erase(ns)) {
+                            self->m_planDirty = true;
+                            self->scheduleRecompute();
+                        }
+                    });
+        }
+    }
 }
 
 void Dashboard::recompute()
 {
-    const std::string ctx = m_current.contextName;
-    // Namespaces where labelled Services live, from cluster-wide discovery.
-    if (m_discovery && m_discovery->hasSynced())
-        for (const auto& [key, json] : m_discovery->objects())
-            if (auto svc = kube::parseService(json))
-                watchNamespace(ctx, svc->meta.ns);
-
-    Snapshot production = snapshotOf(ctx);
-    std::vector<ServiceSpec> discovered = discoverServices(production, ctx);
-    std::vector<ServiceSpec> specs = mergeServices(m_config.services, discovered);
-    for (const auto& spec : specs)
-        watchNamespace(spec.sandboxContext, spec.sandboxNamespace);
-
-    std::map<std::string, Snapshot> snapshots;
-    snapshots.emplace(ctx, std::move(production));
-    auto snapshotFor = [&](const std::string& context) -> const Snapshot& {
-        const std::string c = contextOr(context, ctx);
-        auto it = snapshots.find(c);
-        if (it == snapshots.end())
-            it = snapshots.emplace(c, snapshotOf(c)).first;
-        return it->second;
-    };
-    const QDateTime now = QDateTime::currentDateTimeUtc();
-    std::vector<ServiceState> states;
-    states.reserve(specs.size());
-    std::vector<HealthTarget> targets;
-    for (const auto& spec : specs) {
-        const Snapshot& prod = snapshotFor(spec.context);
-        const Snapshot& sandbox = snapshotFor(spec.sandboxContext);
-        ServiceState st = deriveService(spec, prod, sandbox, now);
-        std::vector<std::string> problems;
-        st.healthSpec = healthSpecFor(spec, prod.service(spec.ns, spec.liveService), &problems);
-        for (const auto& p : problems)
-            st.anomalies.push_back({Anomaly::Severity::Info, "Health check of " + spec.name + ": " + p});
-        if (st.healthSpec.configured()) {
-            const std::string prodContext = contextOr(spec.context, ctx);
-            const std::string sandboxContext = contextOr(spec.sandboxContext, prodContext);
-            auto addPods = [&](const SlotState& slot, const Snapshot& snap, const std::string& context) {
-                for (const auto& name : slot.pods)
-                    for (const auto& pod : snap.pods)
-                        if (pod.meta.ns == slot.ns && pod.meta.name == name)
-                            targets.push_back({context, slot.ns, name, false, pod, {}, st.healthSpec});
-            };
-            addPods(st.a, prod, prodContext);
-            addPods(st.b, prod, prodContext);
-            addPods(st.sandbox, sandbox, sandboxContext);
-            for (const std::string& name : {spec.liveService, spec.stagingService})
-                if (const kube::Service* svc = prod.service(spec.ns, name))
-                    targets.push_back({prodContext, spec.ns, name, true, {}, *svc, st.healthSpec});
-        }
-        states.push_back(std::move(st));
+    if (m_cache.refreshSpecs())
+        m_planDirty = true;
+    if (m_planDirty) {
+        m_planDirty = false;
+        replan();
     }
-    m_health->setTargets(std::move(targets));
-    for (auto& st : states)
-        m_health->apply(st, contextOr(st.spec.context, ctx),
-                        contextOr(st.spec.sandboxContext, contextOr(st.spec.context, ctx)));
-    m_services = std::move(states);
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    std::vector<std::string> changed = m_cache.derive(now);
+    if (!changed.empty()) {
+        std::vector<HealthTarget> targets;
+        std::map<std::string, std::vector<HealthTarget>> kept;
+        for (const auto& spec : m_cache.specs()) {
+            auto it = m_targets.find(serviceKey(spec));
+            if (it == m_targets.end())
+                continue;
+            targets.insert(targets.end(), it->second.begin(), it->second.end());
+            kept.emplace(it->first, std::move(it->second));
+        }
+        m_targets = std::move(kept);
+        m_health->setTargets(std::move(targets));
+    }
     m_lastUpdate = now;
 
     bool allSynced = true;
-    for (const auto& w : m_informers) {
-        const kube::Informer* inf = w.informer.data();
+    // A context without a client (it cannot be used) is reported as such, and not waited for.
+    for (const auto& [context, cs] : m_contexts)
+        if (cs.asked &&
+            (cs.pendingReviews > 0 || (cs.facts.clusterWide.count(namespacesPlural) && !cs.namespacesSynced)))
+            allSynced = false;
+    for (const auto& [key, informer] : m_watches) {
+        const kube::Informer* inf = informer.data();
         if (!inf)
-            continue;
-        if (inf == m_discovery && m_discoveryFallback)
             continue;
         // A namespace the user may not read, or that does not exist, will not sync; it is
         // reported, and does not hold the rest of the picture back.
@@ -341,10 +543,13 @@ void Dashboard::recompute()
         if (!inf->hasSynced() && status != 403 && status != 404)
             allSynced = false;
     }
+    if (m_cache.dirty())
+        allSynced = false;
     const bool wasComplete = m_complete;
     m_complete = allSynced;
     updateConnection();
-    Q_EMIT servicesChanged();
+    if (!changed.empty() || m_complete != wasComplete)
+        Q_EMIT servicesChanged(changed);
     if (m_complete && !wasComplete)
         Q_EMIT completed();
 }
@@ -354,22 +559,35 @@ void Dashboard::updateConnection()
     QDateTime since;
     QString problem;
     std::map<QString, QString> notices;
-    for (const auto& w : m_informers) {
-        const kube::Informer* inf = w.informer.data();
+    for (const auto& [key, informer] : m_watches) {
+        const kube::Informer* inf = informer.data();
         if (!inf || inf->state() != kube::Informer::State::Disconnected)
             continue;
-        // Cluster-wide discovery refused: the namespaces are watched one by one instead.
-        if (inf == m_discovery && (m_discoveryFallback || inf->lastError().httpStatus == 403))
+        const kube::Error& e = inf->lastError();
+        const bool refused = e.kind == kube::Error::Kind::Api && (e.httpStatus == 403 || e.httpStatus == 404);
+        // Refused cluster-wide: the plan goes per namespace instead.
+        if (key.ns.empty() && refused && e.httpStatus == 403)
             continue;
-        if (refusesNamespace(*inf)) {
-            notices[QString::fromStdString(inf->key().ns)] =
-                noticeFor(*inf, w.context, w.context != m_current.contextName);
+        if (!key.ns.empty() && refused) {
+            // A namespace that is not there is only a notice when the user named it.
+            if (e.httpStatus == 404 && !namedNamespaces(key.context).count(key.ns))
+                continue;
+            notices[QString::fromStdString(key.ns)] =
+                noticeFor(key.ns, e.httpStatus == 404, key.context, key.context != m_current.contextName);
             continue;
         }
         if (!since.isValid() || inf->disconnectedSince() < since) {
             since = inf->disconnectedSince();
-            problem = QString::fromStdString(inf->lastError().message);
+            problem = QString::fromStdString(e.message);
         }
+    }
+    // Where the namespaces are known, a named one that is missing is said without asking.
+    for (const auto& [context, cs] : m_contexts) {
+        if (!cs.namespacesSynced)
+            continue;
+        for (const auto& ns : namedNamespaces(context))
+            if (!ns.empty() && !cs.facts.existing.count(ns))
+                notices[QString::fromStdString(ns)] = noticeFor(ns, true, context, context != m_current.contextName);
     }
     if (since != m_disconnectedSince || problem != m_problem || notices != m_notices) {
         m_disconnectedSince = since;
@@ -381,7 +599,7 @@ void Dashboard::updateConnection()
 
 const ServiceState* Dashboard::service(const std::string& name) const
 {
-    for (const auto& s : m_services)
+    for (const auto& s : m_cache.states())
         if (s.spec.name == name)
             return &s;
     return nullptr;

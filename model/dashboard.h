@@ -7,8 +7,10 @@
 #include "kube/informer.h"
 #include "kube/kubeconfig.h"
 #include "logstream.h"
+#include "servicecache.h"
 #include "servicespec.h"
 #include "servicestate.h"
+#include "watchplan.h"
 
 #include <QDateTime>
 #include <QObject>
@@ -22,9 +24,11 @@ class QTimer;
 
 namespace model {
 
-// Keeps the state of every service fresh: finds the services (configuration and labels),
-// keeps one informer per (context, resource, namespace), and derives ServiceStates whenever
-// an object changes, coalescing bursts. Never waits on the network.
+// Keeps the state of every service fresh: finds the services (configuration and labels), holds
+// the informers the watch plan names (model/watchplan.h: cluster-wide with label selectors where
+// RBAC allows, else per namespace that exists and holds services), keeps their objects typed in a
+// ServiceCache, and re-derives the services a change touches, coalescing bursts. Never waits on
+// the network.
 class Dashboard : public QObject {
     Q_OBJECT
 
@@ -39,7 +43,7 @@ public:
     void setPollInterval(int seconds);
     int pollInterval() const { return m_pollSeconds; }
 
-    const std::vector<ServiceState>& services() const { return m_services; }
+    const std::vector<ServiceState>& services() const { return m_cache.states(); }
     const ServiceState* service(const std::string& name) const;
     // Every informer has listed once and the states were derived from that.
     bool complete() const { return m_complete; }
@@ -60,6 +64,10 @@ public:
     kube::Transport* transport() const { return m_pool->transport(); }
     const ServiceConfig& config() const { return m_config; }
     std::size_t informerCount() const;
+    // The informers held now, as the plan named them.
+    std::vector<WatchKey> watches() const;
+    // Single-service derivations since the start (each re-derives one service).
+    long long derivations() const { return m_cache.derivations(); }
     // Asks each shown service's pods and Services its health check, at the check's interval;
     // the answers are in the ServiceStates.
     HealthMonitor* healthMonitor() const { return m_health; }
@@ -75,19 +83,32 @@ public:
                         QObject* parent);
 
 Q_SIGNALS:
-    void servicesChanged();
+    // `changed`: the names of the services derived again, added or removed (health answers too).
+    void servicesChanged(const std::vector<std::string>& changed);
     void connectionChanged();
     void completed();
 
 private:
-    struct Watched;
-    void watchNamespace(const std::string& context, const std::string& ns);
+    // What is known of one context: its grants (asked once at start), and its namespaces.
+    struct ContextState {
+        bool asked = false;
+        int pendingReviews = 0;
+        std::map<std::string, int> grants; // plural -> verbs allowed cluster-wide (list, watch)
+        bool namespacesSynced = false;
+        ContextFacts facts;
+    };
+    void askGrants(const std::string& context);
+    void replan();
+    void replanSoon();
     void scheduleRecompute();
     void recompute();
     void updateConnection();
-    kube::Informer* makeInformer(const std::string& context, const kube::Resource& r, const std::string& ns,
-                                 const std::string& selector = {});
-    Snapshot snapshotOf(const std::string& context) const;
+    void probeAbsent();
+    kube::Informer* makeInformer(const WatchKey& key);
+    void dropInformer(const WatchKey& key);
+    void informerStateChanged(const WatchKey& key);
+    void derived(ServiceState& st, const Snapshot& production, const Snapshot& sandbox);
+    std::set<std::string> namedNamespaces(const std::string& context) const;
     void askHealth(const HealthTarget& target, std::function<void(HealthResult)> done);
     void applyHealth();
 
@@ -99,15 +120,12 @@ private:
     std::map<std::string, kube::Client*> m_clients;
     QString m_pluginMessage, m_pluginName;
     kube::InformerRegistry* m_registry;
-    QPointer<kube::Informer> m_discovery;
-    bool m_discoveryFallback = false;
-    std::map<std::string, std::set<std::string>> m_namespaces; // by context
-    struct Watch {
-        std::string context;
-        QPointer<kube::Informer> informer;
-    };
-    std::vector<Watch> m_informers;
-    std::vector<ServiceState> m_services;
+    std::map<std::string, ContextState> m_contexts;
+    std::map<WatchKey, QPointer<kube::Informer>> m_watches;
+    bool m_planDirty = true;
+    QTimer* m_probe; // asks again, slowly, for namespaces that did not exist
+    ServiceCache m_cache;
+    std::map<std::string, std::vector<HealthTarget>> m_targets; // by service key
     QTimer* m_recompute;
     bool m_complete = false;
     QDateTime m_lastUpdate;

@@ -261,25 +261,35 @@ const ServiceState* ServiceListModel::service(int row) const
 
 int ServiceListModel::rowOf(const QString& key) const
 {
-    for (std::size_t i = 0; i < m_rows.size(); ++i)
-        if (keyOf(m_rows[i].spec) == key)
-            return static_cast<int>(i);
-    return -1;
+    auto it = m_rowOf.find(key);
+    return it == m_rowOf.end() ? -1 : it.value();
+}
+
+void ServiceListModel::reindex(int from)
+{
+    for (int row = std::max(from, 0); row < rowCount(); ++row)
+        m_rowOf.insert(keyOf(m_rows[static_cast<std::size_t>(row)].spec), row);
 }
 
 void ServiceListModel::setServices(const std::vector<ServiceState>& services)
 {
+    QSet<QString> keys;
+    keys.reserve(static_cast<qsizetype>(services.size()));
+    for (const ServiceState& s : services)
+        keys.insert(keyOf(s.spec));
     // Remove rows that are gone, from the bottom so indexes stay valid.
+    int lowest = rowCount();
     for (int row = rowCount() - 1; row >= 0; --row) {
         const QString key = keyOf(m_rows[static_cast<std::size_t>(row)].spec);
-        const bool kept =
-            std::any_of(services.begin(), services.end(), [&](const ServiceState& s) { return keyOf(s.spec) == key; });
-        if (!kept) {
+        if (!keys.contains(key)) {
             beginRemoveRows({}, row, row);
             m_rows.erase(m_rows.begin() + row);
+            m_rowOf.remove(key);
             endRemoveRows();
+            lowest = row;
         }
     }
+    reindex(lowest);
     // Update or insert in the given order.
     for (std::size_t i = 0; i < services.size(); ++i) {
         const ServiceState& s = services[i];
@@ -287,6 +297,9 @@ void ServiceListModel::setServices(const std::vector<ServiceState>& services)
         const int at = rowOf(keyOf(s.spec));
         if (at == row) {
             ServiceState& old = m_rows[i];
+            // The same revision is the same derivation: nothing to compare.
+            if (s.revision != 0 && old.revision == s.revision)
+                continue;
             int first = -1, last = -1;
             for (int c = 0; c < ColumnCount; ++c)
                 if (text(old, c) != text(s, c)) {
@@ -310,6 +323,7 @@ void ServiceListModel::setServices(const std::vector<ServiceState>& services)
             beginInsertRows({}, row, row);
             m_rows.insert(m_rows.begin() + row, s);
             endInsertRows();
+            reindex(row);
         } else {
             // The order changed: move the row up to its place.
             beginMoveRows({}, at, at, {}, row);
@@ -317,6 +331,7 @@ void ServiceListModel::setServices(const std::vector<ServiceState>& services)
             m_rows.erase(m_rows.begin() + at);
             m_rows.insert(m_rows.begin() + row, std::move(moved));
             endMoveRows();
+            reindex(row);
             m_rows[i] = s;
             Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
         }

@@ -3,6 +3,8 @@
 #include "servicestate.h"
 
 #include <QAbstractTableModel>
+#include <QHash>
+#include <QSet>
 #include <vector>
 
 namespace model {
@@ -40,6 +42,7 @@ public:
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
+    // Rows whose state has the revision they already show are not compared again.
     void setServices(const std::vector<ServiceState>& services);
     const ServiceState* service(int row) const;
     int rowOf(const QString& key) const;
@@ -55,7 +58,9 @@ public:
 private:
     QString text(const ServiceState& s, int column) const;
     QVariant sortKey(const ServiceState& s, int column) const;
+    void reindex(int from);
     std::vector<ServiceState> m_rows;
+    QHash<QString, int> m_rowOf; // row by key
 };
 
 } // namespace model

@@ -20,6 +20,7 @@ struct HealthConfig {
     std::optional<int> intervalSeconds;
 
     bool any() const { return port || path || expectStatus || timeoutSeconds || intervalSeconds; }
+    bool operator==(const HealthConfig&) const = default;
 };
 
 // Where one service's slots and Services are. Every name defaults to the convention of the
@@ -45,6 +46,7 @@ struct ServiceSpec {
     // Fills every empty name from the convention.
     void applyDefaults();
     std::string slotDeployment(char slot) const { return slot == 'a' ? slotA : slotB; }
+    bool operator==(const ServiceSpec&) const = default;
 };
 
 struct ServiceConfig {

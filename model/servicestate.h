@@ -8,6 +8,7 @@
 #include "servicespec.h"
 
 #include <QDateTime>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -89,6 +90,9 @@ struct Anomaly {
 
 struct ServiceState {
     ServiceSpec spec;
+    // Raised each time the dashboard derives this service again (0: never counted); equal
+    // revisions of one service mean an unchanged state, so a view need not compare it.
+    std::uint64_t revision = 0;
     SlotState a, b, sandbox;
     bool liveServiceExists = false, stagingServiceExists = false;
     char live = 0; // 'a' or 'b' when the live Service selects exactly one slot

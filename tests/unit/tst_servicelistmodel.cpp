@@ -84,6 +84,36 @@ private Q_SLOTS:
         QCOMPARE(m.rowOf(QStringLiteral("/prod/uro")), 1);
     }
 
+    // A row whose state carries the revision it already shows is not compared; a new revision is,
+    // and only that row changes.
+    void onlyNewRevisionsAreCompared()
+    {
+        model::ServiceListModel m;
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        std::vector<model::ServiceState> states = {state("api", "1", model::Badge::InSync),
+                                                   state("uro", "7", model::Badge::ReadyToSwap),
+                                                   state("web", "3", model::Badge::InSync)};
+        for (std::size_t i = 0; i < states.size(); ++i)
+            states[i].revision = i + 1;
+        m.setServices(states);
+        QSignalSpy changed(&m, &QAbstractItemModel::dataChanged);
+
+        // Different content under the same revision: taken as unchanged, not even looked at.
+        states[0].a.tag = "2";
+        m.setServices(states);
+        QCOMPARE(changed.count(), 0);
+        QCOMPARE(m.data(m.index(0, model::ServiceListModel::LiveColumn)).toString(), QStringLiteral("A: 1"));
+
+        // A new revision of one service: that row alone changes.
+        states[2].a.tag = "4";
+        states[2].revision = 10;
+        m.setServices(states);
+        QCOMPARE(changed.count(), 1);
+        QCOMPARE(changed.first().at(0).toModelIndex().row(), 2);
+        QCOMPARE(m.data(m.index(2, model::ServiceListModel::LiveColumn)).toString(), QStringLiteral("A: 4"));
+        QCOMPARE(m.rowOf(QStringLiteral("/prod/web")), 2);
+    }
+
     void sameSlotIsSaidSo()
     {
         model::ServiceListModel m;

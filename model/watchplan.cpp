@@ -1,0 +1,101 @@
+#include "watchplan.h"
+
+namespace model {
+
+namespace {
+
+const std::string& contextOr(const std::string& context, const std::string& fallback)
+{
+    return context.empty() ? fallback : context;
+}
+
+const std::vector<std::string>& objectResources()
+{
+    static const std::vector<std::string> r = {servicesPlural, deploymentsPlural, replicaSetsPlural, podsPlural};
+    return r;
+}
+
+} // namespace
+
+std::string clusterSelectorFor(const std::string& resource)
+{
+    if (resource == servicesPlural || resource == deploymentsPlural)
+        return serviceLabelKey;
+    if (resource == podsPlural || resource == replicaSetsPlural)
+        return slotLabelKey;
+    return {};
+}
+
+std::map<std::string, std::set<std::string>> serviceNamespaces(const WatchPlanInput& input)
+{
+    std::map<std::string, std::set<std::string>> out;
+    for (const auto& spec : input.services) {
+        const std::string& prod = contextOr(spec.context, input.currentContext);
+        if (!spec.ns.empty())
+            out[prod].insert(spec.ns);
+        if (!spec.sandboxNamespace.empty())
+            out[contextOr(spec.sandboxContext, prod)].insert(spec.sandboxNamespace);
+    }
+    return out;
+}
+
+std::set<WatchKey> planWatches(const WatchPlanInput& input)
+{
+    static const ContextFacts nothingKnown;
+    const auto holding = serviceNamespaces(input);
+
+    // Per context, the namespaces whose objects the cluster-wide selectors do not cover: sandboxes,
+    // and services named only by the configuration.
+    std::map<std::string, std::set<std::string>> uncovered;
+    for (const auto& spec : input.services) {
+        const std::string& prod = contextOr(spec.context, input.currentContext);
+        if (!spec.sandboxNamespace.empty())
+            uncovered[contextOr(spec.sandboxContext, prod)].insert(spec.sandboxNamespace);
+        if (!spec.discovered && !spec.ns.empty())
+            uncovered[prod].insert(spec.ns);
+    }
+
+    std::set<std::string> contexts = {input.currentContext};
+    for (const auto& [context, namespaces] : holding)
+        contexts.insert(context);
+    for (const auto& [context, namespaces] : input.lookIn)
+        contexts.insert(context);
+
+    std::set<WatchKey> out;
+    for (const std::string& context : contexts) {
+        auto f = input.contexts.find(context);
+        const ContextFacts& facts = f == input.contexts.end() ? nothingKnown : f->second;
+        auto namespacesIn = [&](const std::map<std::string, std::set<std::string>>& m) {
+            std::set<std::string> s;
+            auto it = m.find(context);
+            if (it != m.end())
+                for (const auto& ns : it->second)
+                    if (facts.exists(ns))
+                        s.insert(ns);
+            return s;
+        };
+        const std::set<std::string> held = namespacesIn(holding);
+        const std::set<std::string> looked = namespacesIn(input.lookIn);
+        const std::set<std::string> narrow = namespacesIn(uncovered);
+
+        if (facts.clusterWide.count(namespacesPlural))
+            out.insert({context, namespacesPlural, "", "", ""});
+        for (const std::string& r : objectResources()) {
+            std::set<std::string> perNamespace;
+            if (facts.clusterWide.count(r)) {
+                out.insert({context, r, "", clusterSelectorFor(r), ""});
+                perNamespace = narrow;
+            } else {
+                perNamespace = held;
+                perNamespace.insert(looked.begin(), looked.end());
+            }
+            for (const auto& ns : perNamespace)
+                out.insert({context, r, ns, "", ""});
+        }
+        for (const auto& ns : held)
+            out.insert({context, eventsPlural, ns, "", warningEventsSelector});
+    }
+    return out;
+}
+
+} // namespace model

@@ -1,0 +1,203 @@
+// The watch plan as tables: services, the namespaces that exist and what RBAC allows go in; the
+// informer keys come out, compared as a whole.
+#include "model/watchplan.h"
+
+#include <QTest>
+
+using Keys = std::set<model::WatchKey>;
+Q_DECLARE_METATYPE(model::WatchPlanInput)
+Q_DECLARE_METATYPE(Keys)
+
+namespace {
+
+const std::string ctx = "kind";
+const std::set<std::string> everything = {"services", "deployments", "replicasets", "pods", "namespaces"};
+
+model::ServiceSpec discovered(const std::string& name, const std::string& ns)
+{
+    model::ServiceSpec s;
+    s.name = name;
+    s.ns = ns;
+    s.context = ctx;
+    s.discovered = true;
+    s.applyDefaults();
+    return s;
+}
+
+model::ServiceSpec configured(const std::string& name, const std::string& ns)
+{
+    model::ServiceSpec s = discovered(name, ns);
+    s.discovered = false;
+    s.fromConfig = true;
+    return s;
+}
+
+// The four object resources of one namespace, unfiltered, plus its warnings when it holds services.
+void perNamespace(Keys& keys, const std::string& ns, bool events, const std::string& context = ctx)
+{
+    for (const char* r : {"services", "deployments", "replicasets", "pods"})
+        keys.insert({context, r, ns, "", ""});
+    if (events)
+        keys.insert({context, "events", ns, "", "type=Warning"});
+}
+
+void clusterWide(Keys& keys, const std::string& context = ctx)
+{
+    keys.insert({context, "namespaces", "", "", ""});
+    keys.insert({context, "services", "", "signalbox.v-sekai.org/service", ""});
+    keys.insert({context, "deployments", "", "signalbox.v-sekai.org/service", ""});
+    keys.insert({context, "replicasets", "", "signalbox.v-sekai.org/slot", ""});
+    keys.insert({context, "pods", "", "signalbox.v-sekai.org/slot", ""});
+}
+
+std::string describe(const Keys& keys)
+{
+    std::string s;
+    for (const auto& k : keys)
+        s += k.context + "/" + k.resource + "/" + (k.ns.empty() ? "*" : k.ns) + "/" + k.labelSelector + "/" +
+             k.fieldSelector + "\n";
+    return s;
+}
+
+} // namespace
+
+class TestWatchPlan : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void plan_data()
+    {
+        QTest::addColumn<model::WatchPlanInput>("input");
+        QTest::addColumn<Keys>("expected");
+
+        {
+            // 200 services in 5 namespaces, no sandbox namespace exists: a handful of watches.
+            model::WatchPlanInput in;
+            in.currentContext = ctx;
+            in.contexts[ctx].clusterWide = everything;
+            in.contexts[ctx].namespacesKnown = true;
+            for (int i = 0; i < 200; ++i) {
+                const std::string ns = "team" + std::to_string(i % 5);
+                in.contexts[ctx].existing.insert(ns);
+                in.services.push_back(discovered("svc" + std::to_string(i), ns));
+            }
+            in.lookIn[ctx] = {"default"};
+            in.contexts[ctx].existing.insert("default");
+            Keys keys;
+            clusterWide(keys);
+            for (int i = 0; i < 5; ++i)
+                keys.insert({ctx, "events", "team" + std::to_string(i), "", "type=Warning"});
+            QTest::newRow("cluster-wide, no sandbox exists") << in << keys;
+
+            // One sandbox namespace appears: it alone gets namespaced watches (the sandbox Deployment
+            // need not carry a label).
+            in.contexts[ctx].existing.insert("svc7-sandbox");
+            perNamespace(keys, "svc7-sandbox", true);
+            QTest::newRow("cluster-wide, one sandbox exists") << in << keys;
+        }
+        {
+            // A service only the configuration names: its namespace is watched without selectors.
+            model::WatchPlanInput in;
+            in.currentContext = ctx;
+            in.contexts[ctx].clusterWide = everything;
+            in.contexts[ctx].namespacesKnown = true;
+            in.contexts[ctx].existing = {"uro", "legacy"};
+            in.services = {discovered("uro", "uro"), configured("old", "legacy")};
+            Keys keys;
+            clusterWide(keys);
+            keys.insert({ctx, "events", "uro", "", "type=Warning"});
+            perNamespace(keys, "legacy", true);
+            QTest::newRow("configured service without labels") << in << keys;
+        }
+        {
+            // No cluster-wide grant at all (a viewer of two namespaces): per namespace, the named
+            // namespaces and those holding services; a sandbox that answered 404 is not watched.
+            model::WatchPlanInput in;
+            in.currentContext = ctx;
+            in.contexts[ctx].absent = {"uro-sandbox"};
+            in.lookIn[ctx] = {"uro", "viewer-home"};
+            in.services = {discovered("uro", "uro"), discovered("uro-frontend", "uro")};
+            Keys keys;
+            perNamespace(keys, "uro", true);
+            perNamespace(keys, "viewer-home", false);
+            perNamespace(keys, "uro-frontend-sandbox", true);
+            QTest::newRow("no cluster-wide grant") << in << keys;
+        }
+        {
+            // Pods may be listed cluster-wide, nothing else: pods cluster-wide by the slot label,
+            // the rest per namespace.
+            model::WatchPlanInput in;
+            in.currentContext = ctx;
+            in.contexts[ctx].clusterWide = {"pods"};
+            in.contexts[ctx].absent = {"uro-sandbox"};
+            in.services = {discovered("uro", "uro")};
+            Keys keys;
+            keys.insert({ctx, "pods", "", "signalbox.v-sekai.org/slot", ""});
+            for (const char* r : {"services", "deployments", "replicasets"})
+                keys.insert({ctx, r, "uro", "", ""});
+            keys.insert({ctx, "events", "uro", "", "type=Warning"});
+            QTest::newRow("mixed grants") << in << keys;
+        }
+        {
+            // A sandbox on another context: that context's own facts decide.
+            model::WatchPlanInput in;
+            in.currentContext = ctx;
+            in.contexts[ctx].clusterWide = everything;
+            in.contexts[ctx].namespacesKnown = true;
+            in.contexts[ctx].existing = {"uro"};
+            model::ServiceSpec uro = configured("uro", "uro");
+            uro.discovered = true;
+            uro.sandboxContext = "dev";
+            uro.sandboxNamespace = "uro-dev";
+            in.services = {uro};
+            in.contexts["dev"].namespacesKnown = true;
+            in.contexts["dev"].clusterWide = {"namespaces"};
+            in.contexts["dev"].existing = {"uro-dev"};
+            Keys keys;
+            clusterWide(keys);
+            keys.insert({ctx, "events", "uro", "", "type=Warning"});
+            keys.insert({"dev", "namespaces", "", "", ""});
+            perNamespace(keys, "uro-dev", true, "dev");
+            QTest::newRow("sandbox on another context") << in << keys;
+
+            // Until that context's namespaces are known not to hold it, nothing is watched there
+            // but the namespaces.
+            in.contexts["dev"].existing.clear();
+            keys.clear();
+            clusterWide(keys);
+            keys.insert({ctx, "events", "uro", "", "type=Warning"});
+            keys.insert({"dev", "namespaces", "", "", ""});
+            QTest::newRow("sandbox context without it") << in << keys;
+        }
+    }
+
+    void plan()
+    {
+        QFETCH(model::WatchPlanInput, input);
+        QFETCH(Keys, expected);
+        const Keys got = model::planWatches(input);
+        QVERIFY2(got == expected, ("got:\n" + describe(got) + "expected:\n" + describe(expected)).c_str());
+    }
+
+    // However many services there are, no namespace that does not exist is ever watched.
+    void neverANamespaceThatDoesNotExist()
+    {
+        for (bool known : {true, false}) {
+            model::WatchPlanInput in;
+            in.currentContext = ctx;
+            in.contexts[ctx].namespacesKnown = known;
+            in.contexts[ctx].clusterWide = known ? everything : std::set<std::string>{};
+            in.contexts[ctx].existing = {"prod"};
+            for (int i = 0; i < 50; ++i) {
+                in.services.push_back(discovered("s" + std::to_string(i), "prod"));
+                if (!known)
+                    in.contexts[ctx].absent.insert("s" + std::to_string(i) + "-sandbox");
+            }
+            for (const auto& key : model::planWatches(in))
+                QVERIFY2(key.ns.empty() || key.ns == "prod", key.ns.c_str());
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestWatchPlan)
+#include "tst_watchplan.moc"
