@@ -19,6 +19,7 @@
 #include <cstdio>
 #include <curl/curl.h>
 #include <functional>
+#include <map>
 #include <memory>
 #include <vector>
 

@@ -390,9 +390,9 @@ void Deployer::follow(std::shared_ptr<DeployRun> run)
 {
     // The Deployment is watched (one request: the watch begins with its current state) and the
     // rollout judged on every change, until it finishes, stalls or the deadline passes.
-    const DeployPlan& p = run->plan;
-    auto* informer =
-        new kube::Informer(m_client, {kube::resources::deployments, p.ns, {}, "metadata.name=" + p.deployment}, this);
+    const DeployPlan& planned = run->plan;
+    auto* informer = new kube::Informer(
+        m_client, {kube::resources::deployments, planned.ns, {}, "metadata.name=" + planned.deployment}, this);
     informer->setInitialEvents(true);
     auto* deadline = new QTimer(this);
     deadline->setSingleShot(true);
