@@ -82,10 +82,11 @@ int main(int argc, char** argv)
     }
     kube::Transport transport;
     kube::Client client(rest.value(), &transport);
+    QObject watches; // parent of the informers, destroyed before the client they use
     std::vector<model::ServiceSpec> specs;
     model::ServiceSpec spec;
     std::vector<double> swaps, raws, propagations, requests, proxied;
-    std::unique_ptr<model::Swapper> swapper;
+    std::unique_ptr<model::Swapper> planner, swapper; // never replaced from inside their own callbacks
     // Long-lived watches of both slots' pods and of the live Service's EndpointSlices, for the
     // propagation rounds and to let each round start on settled endpoints.
     std::map<char, kube::Informer*> podsOf;
@@ -143,8 +144,8 @@ int main(int argc, char** argv)
             report();
             return;
         }
-        swapper = std::make_unique<model::Swapper>(&client, model::groupOf(specs, service));
-        swapper->plan(model::SwapPlan::Kind::Swap, service, live, [&, i](model::SwapPlan plan) {
+        planner = std::make_unique<model::Swapper>(&client, model::groupOf(specs, service));
+        planner->plan(model::SwapPlan::Kind::Swap, service, live, [&, i](model::SwapPlan plan) {
             if (!plan.allowed()) {
                 fail(plan.describe());
                 return;
@@ -238,23 +239,23 @@ int main(int argc, char** argv)
                         return;
                     }
                     podsOf[slot] = new kube::Informer(
-                        &client, {kube::resources::pods, spec.ns, selectorText(deployment->selector)}, &app);
+                        &client, {kube::resources::pods, spec.ns, selectorText(deployment->selector)}, &watches);
                     if (--*pending)
                         return;
                     slices = new kube::Informer(
                         &client,
                         {kube::resources::endpointSlices, spec.ns, "kubernetes.io/service-name=" + spec.liveService},
-                        &app);
+                        &watches);
                     for (kube::Informer* informer : {podsOf['a'], podsOf['b'], slices}) {
                         for (auto signal :
                              {&kube::Informer::added, &kube::Informer::modified, &kube::Informer::removed})
                             QObject::connect(informer, signal, &app, [&] {
-                                if (onSlices)
-                                    onSlices();
+                                if (auto f = onSlices) // a copy: calling it may clear onSlices
+                                    f();
                             });
                         QObject::connect(informer, &kube::Informer::synced, &app, [&] {
-                            if (onSlices)
-                                onSlices();
+                            if (auto f = onSlices)
+                                f();
                         });
                         informer->start();
                     }
