@@ -474,7 +474,6 @@ void Swapper::executeFresh(const SwapPlan& confirmed, std::function<void(const s
         if (fresh.kind == SwapPlan::Kind::Repair) {
             patchStaging(run, 0, 0);
         } else {
-            watchEndpoints(run);
             patchLive(run, 0);
         }
     });
@@ -483,6 +482,9 @@ void Swapper::executeFresh(const SwapPlan& confirmed, std::function<void(const s
 void Swapper::patchLive(std::shared_ptr<Run> run, std::size_t i)
 {
     if (i == run->plan.members.size()) {
+        // Live is switched: watch its endpoints while staging is patched (a swap refused at the
+        // first patch, as all but one of racing operators are, opens no watch).
+        watchEndpoints(run);
         if (!m_betweenPatches) {
             patchStaging(run, 0, 0);
             return;
@@ -620,8 +622,8 @@ void Swapper::stagingPatched(std::shared_ptr<Run> run)
 
 void Swapper::watchEndpoints(std::shared_ptr<Run> run)
 {
-    // Started before the patches, so the watches' initial state arrives while they are sent and
-    // the endpoint controller's change is an event, not a question asked again and again.
+    // Started before staging is patched, so the watches' initial state arrives meanwhile and the
+    // endpoint controller's change is an event, not a question asked again and again.
     for (const auto& m : run->plan.members) {
         std::string selector;
         for (const auto& [k, v] : m.to.selector)
