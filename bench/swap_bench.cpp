@@ -1,8 +1,13 @@
-// Swap latency: from the confirmed plan to verified endpoints (model::Swapper::execute), median
-// of N, against the same two selector changes sent as raw JSON Patches on the same client and
-// transport in the same run.
+// Swap latency, interleaved with its baselines on the same client and transport: a swap from the
+// confirmed plan to verified endpoints (model::Swapper::execute), the same two selector changes
+// as raw JSON Patches with their `test` ops (no reads, no history, no verification), and the
+// endpoint controller's propagation alone (one selector change, timed until the live Service's
+// EndpointSlices hold the new slot's ready pods, seen by watch). Round after round:
+// swap, raw, propagation, ... Median and p10-p90 of each, and the ratio swap / (raw + propagation).
 #include "kube/client.h"
+#include "kube/informer.h"
 #include "kube/kubeconfig.h"
+#include "model/rules.h"
 #include "model/servicelookup.h"
 #include "model/swap.h"
 #include "net/transport.h"
@@ -14,15 +19,44 @@
 #include <cstdio>
 #include <curl/curl.h>
 #include <functional>
+#include <map>
 #include <memory>
 #include <vector>
 
 namespace {
 
-double median(std::vector<double> v)
+double percentile(std::vector<double> v, double p)
 {
+    if (v.empty())
+        return 0;
     std::sort(v.begin(), v.end());
-    return v.empty() ? 0 : v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+    const double at = p * (v.size() - 1);
+    const auto lo = static_cast<std::size_t>(at);
+    const std::size_t hi = std::min(lo + 1, v.size() - 1);
+    return v[lo] + (v[hi] - v[lo]) * (at - lo);
+}
+
+void row(const char* what, const std::vector<double>& v)
+{
+    std::printf("| %-44s | %8.1f | %7.1f - %-7.1f | %3zu |\n", what, percentile(v, 0.5), percentile(v, 0.1),
+                percentile(v, 0.9), v.size());
+}
+
+template <typename T> std::vector<T> typed(const kube::Informer* informer, kube::Result<T> (*parse)(const kube::Json&))
+{
+    std::vector<T> out;
+    for (const auto& [key, object] : informer->objects())
+        if (auto t = parse(object))
+            out.push_back(std::move(t).value());
+    return out;
+}
+
+std::string selectorText(const kube::Labels& labels)
+{
+    std::string s;
+    for (const auto& [k, v] : labels)
+        s += (s.empty() ? "" : ",") + k + "=" + v;
+    return s;
 }
 
 } // namespace
@@ -36,7 +70,7 @@ int main(int argc, char** argv)
         const int i = args.indexOf(name);
         return i >= 0 && i + 1 < args.size() ? args[i + 1] : fallback;
     };
-    const int rounds = arg(QStringLiteral("--rounds"), QStringLiteral("50")).toInt();
+    const int rounds = arg(QStringLiteral("--rounds"), QStringLiteral("30")).toInt();
     const std::string service = arg(QStringLiteral("--service"), QStringLiteral("bench")).toStdString();
     kube::KubeconfigOptions options;
     options.explicitPath = arg(QStringLiteral("--kubeconfig"), QString()).toStdString();
@@ -48,120 +82,194 @@ int main(int argc, char** argv)
     }
     kube::Transport transport;
     kube::Client client(rest.value(), &transport);
-    std::vector<double> swaps, raw;
+    QObject watches; // parent of the informers, destroyed before the client they use
     std::vector<model::ServiceSpec> specs;
-    auto swapper = std::make_shared<std::unique_ptr<model::Swapper>>();
-    int rc = 0;
+    model::ServiceSpec spec;
+    std::vector<double> swaps, raws, propagations, requests, proxied;
+    std::unique_ptr<model::Swapper> planner, swapper; // never replaced from inside their own callbacks
+    // Long-lived watches of both slots' pods and of the live Service's EndpointSlices, for the
+    // propagation rounds and to let each round start on settled endpoints.
+    std::map<char, kube::Informer*> podsOf;
+    kube::Informer* slices = nullptr;
+    char live = 'a';
+    std::function<void()> onSlices; // called on every change of the slices or pods
 
-    std::function<void(int)> swapRound;
-    std::function<void(int)> rawRound;
-    std::function<void(int)> touchRound;
-    std::vector<double> touches;
-    char rawLive = 'a'; // where live points: after the swaps, where the last one put it
-    // Two JSON Patches one after the other, live then staging; `done` gets the milliseconds.
-    auto patchPair = [&](const kube::Json& live, const kube::Json& staging, std::function<void(double)> done) {
-        const auto& spec = specs.front();
-        auto t = std::make_shared<QElapsedTimer>();
-        t->start();
-        auto report = [&rc](const kube::Result<kube::Json>& r) {
-            if (!r) {
-                std::fprintf(stderr, "bench: %s\n", r.error().message.c_str());
-                rc = 1;
-            }
-        };
-        client.patch(kube::resources::services, spec.ns, spec.liveService, kube::PatchType::Json, live,
-                     [&, t, spec, staging, report, done](kube::Result<kube::Json> first) {
-                         report(first);
-                         client.patch(kube::resources::services, spec.ns, spec.stagingService, kube::PatchType::Json,
-                                      staging, [t, report, done](kube::Result<kube::Json> r) {
-                                          report(r);
-                                          done(t->nsecsElapsed() / 1e6);
-                                      });
-                     });
+    const auto endpointsOn = [&](char slot) {
+        return model::endpointsMatch(model::readyPodIPs(typed(podsOf[slot], kube::parsePod)),
+                                     model::readyEndpointAddresses(typed(slices, kube::parseEndpointSlice)));
     };
-    rawRound = [&](int i) {
-        if (i == rounds) {
-            touchRound(0);
+    // Runs `next` once live's endpoints are `slot`'s pods (at once if they are), after `settleMs`.
+    const auto whenSettled = [&](char slot, int settleMs, std::function<void()> next) {
+        auto go = [&, settleMs, next] {
+            onSlices = nullptr;
+            QTimer::singleShot(settleMs, next);
+        };
+        if (endpointsOn(slot)) {
+            go();
             return;
         }
-        // The same two selector changes a swap makes, without its checks, its history or its
-        // verification: live to the other slot, then staging to the slot live left.
-        const std::string path = "/spec/selector/" + model::pointerEscape(specs.front().slotLabel);
-        const char liveTo = (rawLive == 'a') ? 'b' : 'a';
-        auto flip = [path](char slot) {
-            return kube::Json::array({{{"op", "replace"}, {"path", path}, {"value", std::string(1, slot)}}});
+        onSlices = [&, slot, go] {
+            if (endpointsOn(slot))
+                go();
         };
-        patchPair(flip(liveTo), flip(rawLive), [&, i, liveTo](double ms) {
-            raw.push_back(ms);
-            rawLive = liveTo;
-            // Settled as the swaps are, so both meet the same cluster.
-            QTimer::singleShot(500, [&, i] { rawRound(i + 1); });
-        });
     };
-    // For scale: two patches that change only an annotation, which no controller reacts to.
-    touchRound = [&](int i) {
-        if (i == rounds) {
-            const double s = median(swaps), r = median(raw);
-            std::printf("swap, confirm to verified endpoints: median %.1f ms over %d swaps\n", s, rounds);
-            std::printf("the same two selector changes, raw:  median %.1f ms over %d pairs\n", r, rounds);
-            std::printf("ratio: %.2fx (target: at most 3x)\n", s / r);
-            std::printf("two raw annotation-only patches:     median %.1f ms over %d pairs (%.2fx)\n", median(touches),
-                        rounds, s / median(touches));
-            QCoreApplication::exit(rc);
-            return;
-        }
-        const kube::Json touch =
-            kube::Json::array({{{"op", "add"}, {"path", "/metadata/annotations/bench"}, {"value", std::to_string(i)}}});
-        patchPair(touch, touch, [&, i](double ms) {
-            touches.push_back(ms);
-            touchRound(i + 1);
-        });
+    const auto fail = [](const std::string& why) {
+        std::fprintf(stderr, "bench: %s\n", why.c_str());
+        QCoreApplication::exit(1);
+    };
+    const auto selectorPatch = [&](char from, char to) {
+        const std::string path = "/spec/selector/" + model::pointerEscape(spec.slotLabel);
+        return kube::Json::array({{{"op", "test"}, {"path", path}, {"value", std::string(1, from)}},
+                                  {{"op", "replace"}, {"path", path}, {"value", std::string(1, to)}}});
+    };
+
+    std::function<void(int)> swapRound, rawRound, propagationRound;
+    const auto report = [&] {
+        std::printf("| %-44s | %8s | %-17s | %3s |\n", "ms, same client and transport, interleaved", "median",
+                    "p10 - p90", "n");
+        std::printf("|----------------------------------------------|----------|-------------------|-----|\n");
+        row("swap, confirmed plan to verified endpoints", swaps);
+        row("the swap's two JSON Patches, raw", raws);
+        row("EndpointSlice propagation (patch to watch)", propagations);
+        const double s = percentile(swaps, 0.5), r = percentile(raws, 0.5), p = percentile(propagations, 0.5);
+        std::printf("\nratio swap / (raw + propagation), medians: %.2f (goal: at most 2)\n", s / (r + p));
+        std::printf("requests per swap (health-check proxy GETs apart): median %.0f; proxy GETs: median %.0f\n",
+                    percentile(requests, 0.5), percentile(proxied, 0.5));
+        std::printf("connections opened by the transport: %llu\n",
+                    static_cast<unsigned long long>(transport.connectionsOpened()));
+        QCoreApplication::exit(0);
     };
     swapRound = [&](int i) {
         if (i == rounds) {
-            rawRound(0);
+            report();
             return;
         }
-        *swapper = std::make_unique<model::Swapper>(&client, model::groupOf(specs, service));
-        (*swapper)->plan(model::SwapPlan::Kind::Swap, service, 0, [&, i](model::SwapPlan plan) {
+        planner = std::make_unique<model::Swapper>(&client, model::groupOf(specs, service));
+        planner->plan(model::SwapPlan::Kind::Swap, service, live, [&, i](model::SwapPlan plan) {
             if (!plan.allowed()) {
-                std::fprintf(stderr, "bench: %s\n", plan.describe().c_str());
-                QCoreApplication::exit(1);
+                fail(plan.describe());
                 return;
             }
+            swapper = std::make_unique<model::Swapper>(&client, model::groupOf(specs, service));
+            swapper->setFreshGroup({});
             auto t = std::make_shared<QElapsedTimer>();
+            const std::uint64_t sent = client.requestCount(), proxy = client.proxyRequestCount();
             t->start();
-            auto steps = std::make_shared<std::string>();
-            (*swapper)->execute(
-                plan,
-                [t, steps](const std::string& step) {
-                    *steps += "  " + std::to_string(t->nsecsElapsed() / 1000000) + " ms  " + step + "\n";
-                },
-                [&, t, i, steps, liveTo = plan.members.front().liveTo](model::SwapOutcome o) {
-                    if (i == 0 && qEnvironmentVariableIsSet("SIGNALBOX_BENCH_STEPS"))
-                        std::printf("first swap, step by step:\n%s  %lld ms  done\n", steps->c_str(),
-                                    static_cast<long long>(t->nsecsElapsed() / 1000000));
+            swapper->execute(
+                plan, [](const std::string&) {},
+                [&, t, i, sent, proxy, to = plan.members.front().liveTo](model::SwapOutcome o) {
+                    const double ms = t->nsecsElapsed() / 1e6;
                     if (!o.succeeded()) {
-                        std::fprintf(stderr, "bench: %s\n", o.message.c_str());
-                        QCoreApplication::exit(1);
+                        fail(o.message);
                         return;
                     }
-                    swaps.push_back(t->nsecsElapsed() / 1e6);
-                    rawLive = liveTo;
-                    // Operators do not swap twenty times a second: let the endpoint controller settle
-                    // (it delays a sync while its cache still lags its own last write).
-                    QTimer::singleShot(500, [&, i] { swapRound(i + 1); });
+                    swaps.push_back(ms);
+                    const std::uint64_t p = client.proxyRequestCount() - proxy;
+                    proxied.push_back(static_cast<double>(p));
+                    requests.push_back(static_cast<double>(client.requestCount() - sent - p));
+                    live = to;
+                    whenSettled(live, 300, [&, i] { rawRound(i); });
                 });
         });
     };
+    rawRound = [&](int i) {
+        const char from = live, to = live == 'a' ? 'b' : 'a';
+        auto t = std::make_shared<QElapsedTimer>();
+        t->start();
+        client.patch(kube::resources::services, spec.ns, spec.liveService, kube::PatchType::Json,
+                     selectorPatch(from, to), [&, t, i, from, to](kube::Result<kube::Json> first) {
+                         if (!first) {
+                             fail(first.error().message);
+                             return;
+                         }
+                         client.patch(kube::resources::services, spec.ns, spec.stagingService, kube::PatchType::Json,
+                                      selectorPatch(to, from), [&, t, i, to](kube::Result<kube::Json> second) {
+                                          if (!second) {
+                                              fail(second.error().message);
+                                              return;
+                                          }
+                                          raws.push_back(t->nsecsElapsed() / 1e6);
+                                          live = to;
+                                          whenSettled(live, 300, [&, i] { propagationRound(i); });
+                                      });
+                     });
+    };
+    propagationRound = [&](int i) {
+        const char from = live, to = live == 'a' ? 'b' : 'a';
+        auto t = std::make_shared<QElapsedTimer>();
+        t->start();
+        client.patch(kube::resources::services, spec.ns, spec.liveService, kube::PatchType::Json,
+                     selectorPatch(from, to), [&, t, i, from, to](kube::Result<kube::Json> r) {
+                         if (!r) {
+                             fail(r.error().message);
+                             return;
+                         }
+                         live = to;
+                         whenSettled(to, 0, [&, t, i, from, to] {
+                             propagations.push_back(t->nsecsElapsed() / 1e6);
+                             // Staging follows, untimed, so the next swap finds the pair consistent.
+                             client.patch(kube::resources::services, spec.ns, spec.stagingService,
+                                          kube::PatchType::Json, selectorPatch(to, from),
+                                          [&, i](kube::Result<kube::Json> s) {
+                                              if (!s) {
+                                                  fail(s.error().message);
+                                                  return;
+                                              }
+                                              QTimer::singleShot(300, [&, i] { swapRound(i + 1); });
+                                          });
+                         });
+                     });
+    };
+
     model::lookupServices(&client, {}, options.namespaceOverride, [&](kube::Result<std::vector<model::ServiceSpec>> r) {
         if (!r || model::groupOf(r.value(), service).empty()) {
-            std::fprintf(stderr, "bench: no service %s\n", service.c_str());
-            QCoreApplication::exit(1);
+            fail("no service " + service);
             return;
         }
         specs = r.value();
-        swapRound(0);
+        spec = model::groupOf(specs, service).front();
+        auto pending = std::make_shared<int>(2);
+        for (char slot : {'a', 'b'})
+            client.get(
+                kube::resources::deployments, spec.ns, spec.slotDeployment(slot),
+                [&, slot, pending](kube::Result<kube::Json> d) {
+                    auto deployment = d ? kube::parseDeployment(d.value()) : kube::Result<kube::Deployment>(d.error());
+                    if (!deployment) {
+                        fail(deployment.error().message);
+                        return;
+                    }
+                    podsOf[slot] = new kube::Informer(
+                        &client, {kube::resources::pods, spec.ns, selectorText(deployment->selector)}, &watches);
+                    if (--*pending)
+                        return;
+                    slices = new kube::Informer(
+                        &client,
+                        {kube::resources::endpointSlices, spec.ns, "kubernetes.io/service-name=" + spec.liveService},
+                        &watches);
+                    for (kube::Informer* informer : {podsOf['a'], podsOf['b'], slices}) {
+                        for (auto signal :
+                             {&kube::Informer::added, &kube::Informer::modified, &kube::Informer::removed})
+                            QObject::connect(informer, signal, &app, [&] {
+                                if (auto f = onSlices) // a copy: calling it may clear onSlices
+                                    f();
+                            });
+                        QObject::connect(informer, &kube::Informer::synced, &app, [&] {
+                            if (auto f = onSlices)
+                                f();
+                        });
+                        informer->start();
+                    }
+                    client.get(kube::resources::services, spec.ns, spec.liveService, [&](kube::Result<kube::Json> s) {
+                        auto svc = s ? kube::parseService(s.value()) : kube::Result<kube::Service>(s.error());
+                        if (!svc) {
+                            fail(svc.error().message);
+                            return;
+                        }
+                        const auto it = svc->selector.find(spec.slotLabel);
+                        live = it == svc->selector.end() || it->second.empty() ? 'a' : it->second[0];
+                        QTimer::singleShot(100, [&] { whenSettled(live, 300, [&] { swapRound(0); }); });
+                    });
+                });
     });
     const int code = QCoreApplication::exec();
     curl_global_cleanup();

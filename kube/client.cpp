@@ -17,7 +17,7 @@ struct Client::Pending {
     EventFn onEvent;     // watch streams
     EndFn onEnd;
     std::function<void(Result<HttpResponse>)> onRaw; // raw requests
-    LinesFn onLines; // log streams
+    LinesFn onLines;                                 // log streams
     std::string lineBuffer;
     Transport::Id transportId = 0;
     bool cancelled = false;
@@ -189,6 +189,7 @@ Client::Id Client::send(HttpRequest request, Target target, JsonCallback cb)
     p->target = std::move(target);
     p->onJson = std::move(cb);
     m_pending.emplace(p->id, p);
+    ++m_requestCount;
     dispatch(p, false);
     return p->id;
 }
@@ -341,6 +342,7 @@ Client::Id Client::sendRaw(HttpRequest request, Target target, std::function<voi
     p->target = std::move(target);
     p->onRaw = std::move(cb);
     m_pending.emplace(p->id, p);
+    ++m_requestCount;
     dispatch(p, false);
     return p->id;
 }
@@ -412,7 +414,9 @@ Client::Id Client::watch(const Resource& r, const std::string& ns, const WatchOp
                                    {"labelSelector", o.labelSelector},
                                    {"fieldSelector", o.fieldSelector},
                                    {"resourceVersion", o.resourceVersion},
-                                   {"allowWatchBookmarks", o.allowBookmarks ? "true" : ""},
+                                   {"allowWatchBookmarks", o.allowBookmarks || o.sendInitialEvents ? "true" : ""},
+                                   {"sendInitialEvents", o.sendInitialEvents ? "true" : ""},
+                                   {"resourceVersionMatch", o.sendInitialEvents ? "NotOlderThan" : ""},
                                    {"timeoutSeconds", std::to_string(o.timeoutSeconds)}});
     // The server closes the stream after timeoutSeconds; the transport waits a little longer.
     req.timeout = std::chrono::milliseconds((o.timeoutSeconds + 30) * 1000L);
@@ -423,6 +427,8 @@ Client::Id Client::watch(const Resource& r, const std::string& ns, const WatchOp
     p->onEvent = std::move(onEvent);
     p->onEnd = std::move(onEnd);
     m_pending.emplace(p->id, p);
+    ++m_requestCount;
+    ++m_watchCount;
     dispatch(p, false);
     return p->id;
 }
@@ -470,6 +476,7 @@ Client::Id Client::streamLogs(const std::string& ns, const std::string& pod, con
         onEnd(std::move(r));
     };
     m_pending.emplace(p->id, p);
+    ++m_requestCount;
     dispatch(p, false);
     return p->id;
 }
@@ -741,6 +748,7 @@ Client::Id Client::proxyGet(const ProxyRequest& request, std::function<void(Prox
     const Resource resource{"", "v1", request.kind};
     Target target{"get", resource, request.ns, request.name};
     const auto started = std::chrono::steady_clock::now();
+    ++m_proxyRequestCount;
     QPointer<Client> self(this);
     return sendRaw(
         std::move(req), target, [self, request, target, started, cb = std::move(cb)](Result<HttpResponse> r) {

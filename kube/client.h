@@ -29,6 +29,9 @@ struct WatchOptions {
     std::string resourceVersion;
     bool allowBookmarks = true;
     int timeoutSeconds = 300; // the server ends the stream after this; the watcher reopens it
+    // The stream starts with the current objects as ADDED events, then a BOOKMARK annotated
+    // k8s.io/initial-events-end (a list and a watch in one request; the server's WatchList feature).
+    bool sendInitialEvents = false;
 };
 
 // What `GET .../pods/NAME/log` returns (the query parameters of the same names).
@@ -171,6 +174,12 @@ public:
     // Turns a non-2xx response into an Error sentence about `target`.
     Error apiError(long status, const std::string& body, const Target& target) const;
 
+    // Requests this client has sent: all of them (a watch or a log stream is one), the watches
+    // among them, and the GETs through the API server's proxy (health checks) among them.
+    std::uint64_t requestCount() const { return m_requestCount; }
+    std::uint64_t watchCount() const { return m_watchCount; }
+    std::uint64_t proxyRequestCount() const { return m_proxyRequestCount; }
+
 private:
     struct Pending;
     void dispatch(std::shared_ptr<Pending> p, bool retried);
@@ -183,6 +192,7 @@ private:
     CredentialProvider* m_credentials;
     std::map<Id, std::shared_ptr<Pending>> m_pending;
     Id m_nextId = 1;
+    std::uint64_t m_requestCount = 0, m_watchCount = 0, m_proxyRequestCount = 0;
 };
 
 } // namespace kube

@@ -26,6 +26,15 @@ Json goneObject(const std::string& key)
         meta["namespace"] = key.substr(0, slash);
     return Json{{"metadata", std::move(meta)}};
 }
+
+// The bookmark that closes a watch's initial events.
+bool isInitialEventsEnd(const Json& object)
+{
+    if (!object.is_object() || !object.contains("metadata") || !object["metadata"].is_object())
+        return false;
+    const Json& a = object["metadata"].value("annotations", Json());
+    return a.is_object() && a.value("k8s.io/initial-events-end", Json()) == Json("true");
+}
 } // namespace
 
 Informer::Informer(Client* client, Key key, QObject* parent)
@@ -96,6 +105,13 @@ void Informer::relist()
 {
     ++m_relists;
     m_resourceVersion.clear();
+    if (m_initialEvents && m_pollMs == 0) {
+        // One request instead of two: the watch begins with the current objects.
+        m_collecting = true;
+        m_collected.clear();
+        rewatch();
+        return;
+    }
     ListOptions options;
     options.labelSelector = m_key.labelSelector;
     options.fieldSelector = m_key.fieldSelector;
@@ -106,39 +122,14 @@ void Informer::relist()
             return;
         }
         const Json& list = r.value();
-        std::map<std::string, const Json*> fresh;
+        std::map<std::string, Json> fresh;
         if (list.contains("items") && list["items"].is_array())
             for (const Json& item : list["items"]) {
                 std::string k = objectKey(item);
                 if (!k.empty())
-                    fresh.emplace(std::move(k), &item);
+                    fresh.emplace(std::move(k), item);
             }
-        // Report the difference object by object, so views update rows rather than reset.
-        std::map<std::string, std::string> old;
-        old.swap(m_versions);
-        std::map<std::string, Json> oldObjects;
-        oldObjects.swap(m_objects);
-        for (const auto& [k, version] : old)
-            if (!fresh.count(k)) {
-                auto o = oldObjects.find(k);
-                Q_EMIT removed(o != oldObjects.end() ? o->second : goneObject(k));
-            }
-        for (const auto& [k, obj] : fresh) {
-            const std::string version = resourceVersionOf(*obj);
-            m_versions[k] = version;
-            if (m_key.keepObjects)
-                m_objects[k] = *obj;
-            auto it = old.find(k);
-            if (it == old.end())
-                Q_EMIT added(*obj);
-            else if (it->second != version)
-                Q_EMIT modified(*obj);
-        }
-        m_resourceVersion = resourceVersionOf(list);
-        m_synced = true;
-        m_backoffMs = 0;
-        setState(State::Live);
-        Q_EMIT synced();
+        replaceStore(std::move(fresh), resourceVersionOf(list));
         if (m_pollMs > 0)
             m_poll->start(m_pollMs);
         else
@@ -146,18 +137,61 @@ void Informer::relist()
     });
 }
 
+void Informer::replaceStore(std::map<std::string, Json> fresh, const std::string& resourceVersion)
+{
+    // Report the difference object by object, so views update rows rather than reset.
+    std::map<std::string, std::string> old;
+    old.swap(m_versions);
+    std::map<std::string, Json> oldObjects;
+    oldObjects.swap(m_objects);
+    m_resourceVersion = resourceVersion;
+    m_synced = true;
+    m_backoffMs = 0;
+    setState(State::Live);
+    for (const auto& [k, version] : old)
+        if (!fresh.count(k)) {
+            auto o = oldObjects.find(k);
+            Q_EMIT removed(o != oldObjects.end() ? o->second : goneObject(k));
+        }
+    for (auto& [k, obj] : fresh) {
+        const std::string version = resourceVersionOf(obj);
+        m_versions[k] = version;
+        auto it = old.find(k);
+        if (it == old.end())
+            Q_EMIT added(obj);
+        else if (it->second != version)
+            Q_EMIT modified(obj);
+        if (m_key.keepObjects)
+            m_objects[k] = std::move(obj);
+    }
+    Q_EMIT synced();
+}
+
 void Informer::rewatch()
 {
     WatchOptions options;
     options.labelSelector = m_key.labelSelector;
     options.fieldSelector = m_key.fieldSelector;
-    options.resourceVersion = m_resourceVersion;
+    options.resourceVersion = m_collecting ? std::string() : m_resourceVersion;
+    options.sendInitialEvents = m_collecting;
     m_request = m_client->watch(
         m_key.resource, m_key.ns, options, [this](const std::string& type, const Json& object) { apply(type, object); },
         [this](Result<Unit> end) {
             m_request = 0;
+            if (!end && m_collecting && end.error().kind == Error::Kind::Api &&
+                (end.error().httpStatus == 400 || end.error().httpStatus == 422)) {
+                // The server does not send initial events (WatchList off): list, then watch.
+                m_initialEvents = false;
+                m_collecting = false;
+                relist();
+                return;
+            }
             if (!end) {
                 failed(end.error());
+                return;
+            }
+            if (m_collecting) {
+                relist(); // ended before its initial events were complete: begin again
                 return;
             }
             // The server closed the stream after its timeout: carry on from where it was.
@@ -171,6 +205,17 @@ void Informer::apply(const std::string& type, const Json& object)
     if (type == "OPEN") {
         m_backoffMs = 0;
         setState(State::Live);
+        return;
+    }
+    if (m_collecting) {
+        if (type == "ADDED") {
+            if (std::string k = objectKey(object); !k.empty())
+                m_collected[k] = object;
+        } else if (type == "BOOKMARK" && isInitialEventsEnd(object)) {
+            m_collecting = false;
+            replaceStore(std::move(m_collected), resourceVersionOf(object));
+            m_collected.clear();
+        }
         return;
     }
     const std::string rv = resourceVersionOf(object);
@@ -211,6 +256,7 @@ void Informer::failed(const Error& error)
     }
     if (error.kind == Error::Kind::Decode)
         m_resourceVersion.clear();
+    m_collecting = false;
     setState(State::Disconnected);
     m_backoffMs = m_backoffMs == 0 ? initialBackoffMs : std::min(m_backoffMs * 2, maxBackoffMs);
     m_retry->start(m_backoffMs);

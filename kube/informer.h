@@ -43,6 +43,9 @@ public:
     void start();
     // Polling instead of watching: list again every `ms` milliseconds (0: watch).
     void setPollInterval(int ms);
+    // Before start(): list and watch in one request (the watch's initial events), falling back to
+    // a list and a watch when the server does not offer it.
+    void setInitialEvents(bool on) { m_initialEvents = on; }
     int pollInterval() const { return m_pollMs; }
     const Key& key() const { return m_key; }
     State state() const { return m_state; }
@@ -69,6 +72,7 @@ private:
     void failed(const Error& error);
     void setState(State s);
     void apply(const std::string& type, const Json& object);
+    void replaceStore(std::map<std::string, Json> fresh, const std::string& resourceVersion);
 
     Client* m_client;
     Key m_key;
@@ -82,6 +86,9 @@ private:
     int m_backoffMs = 0;
     int m_relists = 0;
     int m_pollMs = 0;
+    bool m_initialEvents = false;
+    bool m_collecting = false;               // a watch's initial events are arriving
+    std::map<std::string, Json> m_collected; // ... and these came so far
     QTimer* m_poll = nullptr;
     QDateTime m_disconnectedSince;
     Error m_lastError;

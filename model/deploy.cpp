@@ -1,11 +1,13 @@
 #include "deploy.h"
 
+#include "kube/informer.h"
 #include "release.h"
 #include "rules.h"
 #include "servicestate.h"
 
 #include <QDateTime>
 #include <QTimer>
+#include <algorithm>
 
 namespace model {
 
@@ -314,7 +316,7 @@ void Deployer::recordAndFollow(std::shared_ptr<DeployRun> run)
             return;
         }
         run->deadline = QDateTime::currentMSecsSinceEpoch() + 15 * 60 * 1000;
-        follow(run, 0);
+        follow(run);
     });
 }
 
@@ -384,54 +386,71 @@ void Deployer::undoDeploy(std::shared_ptr<DeployRun> run, const json& before, st
         });
 }
 
-void Deployer::follow(std::shared_ptr<DeployRun> run, int attempt)
+void Deployer::follow(std::shared_ptr<DeployRun> run)
 {
-    QPointer<Deployer> self(this);
-    const DeployPlan& p = run->plan;
-    m_client->get(kube::resources::deployments, p.ns, p.deployment, [=, this](kube::Result<json> r) {
-        if (!self)
+    // The Deployment is watched (one request: the watch begins with its current state) and the
+    // rollout judged on every change, until it finishes, stalls or the deadline passes.
+    const DeployPlan& planned = run->plan;
+    auto* informer = new kube::Informer(
+        m_client, {kube::resources::deployments, planned.ns, {}, "metadata.name=" + planned.deployment}, this);
+    informer->setInitialEvents(true);
+    auto* deadline = new QTimer(this);
+    deadline->setSingleShot(true);
+    auto ended = std::make_shared<bool>(false);
+    auto lastProgress = std::make_shared<std::string>();
+    auto end = [this, run, informer, deadline, ended](DeployOutcome o) {
+        if (*ended)
             return;
-        const bool late = QDateTime::currentMSecsSinceEpoch() > run->deadline;
-        if (!r) {
-            if (late)
-                run->done({DeployOutcome::Status::Failed, "Lost sight of the rollout: " + r.error().message});
-            else
-                followAgain(run, attempt);
+        *ended = true;
+        disconnect(informer, nullptr, this, nullptr);
+        disconnect(deadline, nullptr, this, nullptr);
+        informer->deleteLater();
+        deadline->deleteLater();
+        run->done(std::move(o));
+    };
+    auto look = [run, informer, end, ended, lastProgress] {
+        if (*ended)
+            return;
+        const DeployPlan& p = run->plan;
+        for (const auto& [key, object] : informer->objects()) {
+            const auto d = kube::parseDeployment(object);
+            if (!d) {
+                end({DeployOutcome::Status::Failed, d.error().message});
+                return;
+            }
+            if (d->meta.name != p.deployment)
+                continue;
+            const RolloutState state = rolloutState(p, d.value(), run->generation);
+            const SlotFacts& f = state.slot;
+            if (state.kind == RolloutState::Kind::Stalled) {
+                end({DeployOutcome::Status::Failed, state.message});
+            } else if (state.kind == RolloutState::Kind::Finished) {
+                end({DeployOutcome::Status::Done, "Deployed " + p.pinned + " to " + targetName(p.target) + " (" +
+                                                      upper(p.slot) + "): rolled out, " + std::to_string(f.ready) +
+                                                      " of " + std::to_string(f.desired) + " pods ready."});
+            } else {
+                const std::string text = "Rolling out: " + std::to_string(f.updated) + " of " +
+                                         std::to_string(f.desired) + " updated, " + std::to_string(f.ready) + " ready";
+                if (text != *lastProgress)
+                    run->progress(text);
+                *lastProgress = text;
+            }
             return;
         }
-        const auto d = kube::parseDeployment(r.value());
-        if (!d) {
-            run->done({DeployOutcome::Status::Failed, d.error().message});
-            return;
-        }
-        const RolloutState state = rolloutState(p, d.value(), run->generation);
-        const SlotFacts& f = state.slot;
-        if (state.kind == RolloutState::Kind::Stalled) {
-            run->done({DeployOutcome::Status::Failed, state.message});
-        } else if (state.kind == RolloutState::Kind::Finished) {
-            run->done({DeployOutcome::Status::Done, "Deployed " + p.pinned + " to " + targetName(p.target) + " (" +
-                                                        upper(p.slot) + "): rolled out, " + std::to_string(f.ready) +
-                                                        " of " + std::to_string(f.desired) + " pods ready."});
-        } else {
-            if (attempt % 4 == 0)
-                run->progress("Rolling out: " + std::to_string(f.updated) + " of " + std::to_string(f.desired) +
-                              " updated, " + std::to_string(f.ready) + " ready");
-            if (late)
-                run->done({DeployOutcome::Status::Failed,
-                           "The rollout of " + p.deployment + " did not finish within 15 minutes."});
-            else
-                followAgain(run, attempt);
-        }
+    };
+    connect(informer, &kube::Informer::synced, this, look);
+    connect(informer, &kube::Informer::added, this, look);
+    connect(informer, &kube::Informer::modified, this, look);
+    connect(deadline, &QTimer::timeout, this, [run, informer, end] {
+        const DeployPlan& p = run->plan;
+        if (informer->state() != kube::Informer::State::Live || !informer->hasSynced())
+            end({DeployOutcome::Status::Failed, "Lost sight of the rollout: " + informer->lastError().message});
+        else
+            end({DeployOutcome::Status::Failed,
+                 "The rollout of " + p.deployment + " did not finish within 15 minutes."});
     });
-}
-
-void Deployer::followAgain(std::shared_ptr<DeployRun> run, int attempt)
-{
-    QPointer<Deployer> self(this);
-    QTimer::singleShot(500, this, [=, this] {
-        if (self)
-            follow(run, attempt + 1);
-    });
+    deadline->start(static_cast<int>(std::max<qint64>(0, run->deadline - QDateTime::currentMSecsSinceEpoch())));
+    informer->start();
 }
 
 } // namespace model

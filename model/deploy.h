@@ -77,8 +77,7 @@ private:
     void patchDeployment(std::shared_ptr<DeployRun> run, const nlohmann::json& before, const kube::Deployment& read);
     void patched(std::shared_ptr<DeployRun> run, const nlohmann::json& before, const nlohmann::json& after);
     void recordAndFollow(std::shared_ptr<DeployRun> run);
-    void follow(std::shared_ptr<DeployRun> run, int attempt);
-    void followAgain(std::shared_ptr<DeployRun> run, int attempt);
+    void follow(std::shared_ptr<DeployRun> run);
     void guardStaging(std::shared_ptr<DeployRun> run, const nlohmann::json& before, const nlohmann::json& after,
                       std::function<void()> next);
     void undoDeploy(std::shared_ptr<DeployRun> run, const nlohmann::json& before, std::int64_t generation);

@@ -361,6 +361,12 @@ struct Swapper::Run {
     SwapPlan plan;
     int eventsPending = 0;
     std::optional<SwapOutcome> verified;
+    bool finished = false;
+    // Verification: per member the new slot's pods and the live Service's EndpointSlices, watched
+    // from before the first patch; `verifying` is the member being checked (size: none yet).
+    std::vector<std::pair<QPointer<kube::Informer>, QPointer<kube::Informer>>> watches;
+    std::size_t verifying = static_cast<std::size_t>(-1);
+    QPointer<QTimer> deadline;
     std::function<void(const std::string&)> progress;
     std::function<void(SwapOutcome)> done;
     QDateTime started;
@@ -465,16 +471,20 @@ void Swapper::executeFresh(const SwapPlan& confirmed, std::function<void(const s
         run->started = QDateTime::currentDateTimeUtc();
         run->entryTime = nowUtcText();
         run->startMs = run->started.toMSecsSinceEpoch();
-        if (fresh.kind == SwapPlan::Kind::Repair)
+        if (fresh.kind == SwapPlan::Kind::Repair) {
             patchStaging(run, 0, 0);
-        else
+        } else {
             patchLive(run, 0);
+        }
     });
 }
 
 void Swapper::patchLive(std::shared_ptr<Run> run, std::size_t i)
 {
     if (i == run->plan.members.size()) {
+        // Live is switched: watch its endpoints while staging is patched (a swap refused at the
+        // first patch, as all but one of racing operators are, opens no watch).
+        watchEndpoints(run);
         if (!m_betweenPatches) {
             patchStaging(run, 0, 0);
             return;
@@ -607,10 +617,59 @@ void Swapper::stagingPatched(std::shared_ptr<Run> run)
             if (--run->eventsPending == 0 && run->verified)
                 finish(run, *run->verified);
         });
-    verify(run, 0, 0);
+    verify(run, 0);
 }
 
-void Swapper::verify(std::shared_ptr<Run> run, std::size_t i, int attempt)
+void Swapper::watchEndpoints(std::shared_ptr<Run> run)
+{
+    // Started before staging is patched, so the watches' initial state arrives meanwhile and the
+    // endpoint controller's change is an event, not a question asked again and again.
+    for (const auto& m : run->plan.members) {
+        std::string selector;
+        for (const auto& [k, v] : m.to.selector)
+            selector += (selector.empty() ? "" : ",") + k + "=" + v;
+        auto* pods = new kube::Informer(m_client, {kube::resources::pods, m.spec.ns, selector}, this);
+        auto* slices = new kube::Informer(
+            m_client, {kube::resources::endpointSlices, m.spec.ns, "kubernetes.io/service-name=" + m.spec.liveService},
+            this);
+        for (kube::Informer* informer : {pods, slices}) {
+            informer->setInitialEvents(true);
+            auto changed = [this, run] { checkEndpoints(run); };
+            connect(informer, &kube::Informer::synced, this, changed);
+            connect(informer, &kube::Informer::added, this, changed);
+            connect(informer, &kube::Informer::modified, this, changed);
+            connect(informer, &kube::Informer::removed, this, changed);
+            connect(informer, &kube::Informer::stateChanged, this, changed);
+            informer->start();
+        }
+        run->watches.emplace_back(pods, slices);
+    }
+}
+
+namespace {
+
+EndpointFacts endpointFacts(const kube::Informer* pods, const kube::Informer* slices)
+{
+    EndpointFacts facts;
+    std::vector<kube::Pod> podList;
+    std::vector<kube::EndpointSlice> sliceList;
+    for (const auto& [key, object] : pods->objects())
+        if (auto p = kube::parsePod(object))
+            podList.push_back(std::move(p).value());
+    for (const auto& [key, object] : slices->objects())
+        if (auto e = kube::parseEndpointSlice(object))
+            sliceList.push_back(std::move(e).value());
+    facts.readyPods = readyPodIPs(podList);
+    facts.endpoints = readyEndpointAddresses(sliceList);
+    for (const kube::Informer* informer : {pods, slices})
+        if (informer->state() == kube::Informer::State::Disconnected && facts.failure.empty())
+            facts.failure = informer->lastError().message;
+    return facts;
+}
+
+} // namespace
+
+void Swapper::verify(std::shared_ptr<Run> run, std::size_t i)
 {
     if (i == run->plan.members.size()) {
         SwapOutcome o;
@@ -620,66 +679,44 @@ void Swapper::verify(std::shared_ptr<Run> run, std::size_t i, int attempt)
         o.message = swapDoneMessage(run->plan, o.milliseconds);
         // Finish once the Events are written too, so a command that exits right after keeps them.
         run->verified = o;
+        run->verifying = i;
         if (run->eventsPending == 0)
             finish(run, o);
         return;
     }
     const SwapMember& m = run->plan.members[i];
-    if (attempt == 0)
-        run->progress("Verifying that " + m.spec.liveService + " sends traffic to slot " + upper(m.liveTo));
-    QPointer<Swapper> self(this);
-    readEndpoints(m, [=, this](const EndpointFacts& facts) {
-        if (!self)
-            return;
-        if (endpointsMatch(facts.readyPods, facts.endpoints)) {
-            verify(run, i + 1, 0);
-            return;
-        }
-        // Look often at first (the endpoint controller usually follows within tens of ms), then
-        // less often; give up after about 30 s.
-        if (attempt >= 250) {
+    run->progress("Verifying that " + m.spec.liveService + " sends traffic to slot " + upper(m.liveTo));
+    run->verifying = i;
+    // The endpoint controller usually follows within tens of ms; give up after 30 s.
+    if (!run->deadline) {
+        run->deadline = new QTimer(this);
+        run->deadline->setSingleShot(true);
+        connect(run->deadline, &QTimer::timeout, this, [this, run] {
+            if (run->finished || run->verifying >= run->watches.size())
+                return;
+            const auto& [pods, slices] = run->watches[run->verifying];
             SwapOutcome o;
             o.status = SwapOutcome::Status::Failed;
-            o.message = unverifiedMessage(m, facts);
+            o.message = unverifiedMessage(run->plan.members[run->verifying],
+                                          pods && slices ? endpointFacts(pods, slices) : EndpointFacts{});
             o.milliseconds = QDateTime::currentMSecsSinceEpoch() - run->startMs;
             finish(run, o);
-            return;
-        }
-        QTimer::singleShot(attempt < 20    ? 2
-                           : attempt < 100 ? 10
-                                           : 200,
-                           this, [=, this] {
-                               if (self)
-                                   verify(run, i, attempt + 1);
-                           });
-    });
+        });
+    }
+    run->deadline->start(30000);
+    checkEndpoints(run);
 }
 
-void Swapper::readEndpoints(const SwapMember& m, std::function<void(const EndpointFacts&)> done)
+void Swapper::checkEndpoints(std::shared_ptr<Run> run)
 {
-    std::string selector;
-    for (const auto& [k, v] : m.to.selector)
-        selector += (selector.empty() ? "" : ",") + k + "=" + v;
-    auto facts = std::make_shared<EndpointFacts>();
-    auto count = std::make_shared<Countdown>(Countdown{2, [facts, done] { done(*facts); }});
-    kube::ListOptions podOptions;
-    podOptions.labelSelector = selector;
-    m_client->list(kube::resources::pods, m.spec.ns, podOptions, [=](kube::Result<json> r) {
-        if (r)
-            facts->readyPods = readyPodIPs(kube::parseItems(r.value(), kube::parsePod));
-        else
-            facts->failure = r.error().message;
-        count->tick();
-    });
-    kube::ListOptions sliceOptions;
-    sliceOptions.labelSelector = "kubernetes.io/service-name=" + m.spec.liveService;
-    m_client->list(kube::resources::endpointSlices, m.spec.ns, sliceOptions, [=](kube::Result<json> r) {
-        if (r)
-            facts->endpoints = readyEndpointAddresses(kube::parseItems(r.value(), kube::parseEndpointSlice));
-        else
-            facts->failure = r.error().message;
-        count->tick();
-    });
+    if (run->finished || run->verifying >= run->watches.size())
+        return;
+    const auto& [pods, slices] = run->watches[run->verifying];
+    if (!pods || !slices || !pods->hasSynced() || !slices->hasSynced())
+        return;
+    const EndpointFacts facts = endpointFacts(pods, slices);
+    if (endpointsMatch(facts.readyPods, facts.endpoints))
+        verify(run, run->verifying + 1);
 }
 
 void Swapper::recordEvent(const SwapPlan& plan, const SwapMember& m, std::function<void()> done)
@@ -707,6 +744,21 @@ void Swapper::recordEvent(const SwapPlan& plan, const SwapMember& m, std::functi
 
 void Swapper::finish(std::shared_ptr<Run> run, SwapOutcome o)
 {
+    if (run->finished)
+        return;
+    run->finished = true;
+    // The watches end with the swap (later, as this may run inside one of their signals).
+    for (auto& [pods, slices] : run->watches)
+        for (kube::Informer* informer : {pods.data(), slices.data()})
+            if (informer) {
+                disconnect(informer, nullptr, this, nullptr);
+                informer->deleteLater();
+            }
+    run->watches.clear();
+    if (run->deadline) {
+        run->deadline->stop();
+        run->deadline->deleteLater();
+    }
     run->done(std::move(o));
 }
 

@@ -3,6 +3,7 @@
 #include "keys.h"
 #include "kube/client.h"
 #include "kube/history.h"
+#include "kube/informer.h"
 #include "kube/objects.h"
 #include "servicespec.h"
 
@@ -139,8 +140,9 @@ private:
     void patchLive(std::shared_ptr<Run> run, std::size_t i);
     void patchStaging(std::shared_ptr<Run> run, std::size_t i, int attempt);
     void stagingPatched(std::shared_ptr<Run> run);
-    void verify(std::shared_ptr<Run> run, std::size_t i, int attempt);
-    void readEndpoints(const SwapMember& m, std::function<void(const struct EndpointFacts&)> done);
+    void watchEndpoints(std::shared_ptr<Run> run);
+    void verify(std::shared_ptr<Run> run, std::size_t i);
+    void checkEndpoints(std::shared_ptr<Run> run);
     void revertLive(std::shared_ptr<Run> run, std::size_t upTo, SwapOutcome outcome);
     void finish(std::shared_ptr<Run> run, SwapOutcome outcome);
     void recordEvent(const SwapPlan& plan, const SwapMember& m, std::function<void()> done);

@@ -131,6 +131,8 @@ Transport::Id Transport::start(const Endpoint& endpoint, HttpRequest request, Do
     curl_easy_setopt(h, CURLOPT_HEADERDATA, r.get());
     curl_easy_setopt(h, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS);
     curl_easy_setopt(h, CURLOPT_PIPEWAIT, 1L);
+    curl_easy_setopt(h, CURLOPT_SOCKOPTFUNCTION, &Transport::onSocketOpened);
+    curl_easy_setopt(h, CURLOPT_SOCKOPTDATA, this);
     curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(h, CURLOPT_USERAGENT, "signalbox/" SIGNALBOX_VERSION);
@@ -226,6 +228,13 @@ int Transport::onSocket(CURL*, curl_socket_t fd, int what, void* self, void*)
     s->read->setEnabled(what == CURL_POLL_IN || what == CURL_POLL_INOUT);
     s->write->setEnabled(what == CURL_POLL_OUT || what == CURL_POLL_INOUT);
     return 0;
+}
+
+int Transport::onSocketOpened(void* self, curl_socket_t, curlsocktype purpose)
+{
+    if (purpose == CURLSOCKTYPE_IPCXN)
+        ++static_cast<Transport*>(self)->m_connectionsOpened;
+    return CURL_SOCKOPT_OK;
 }
 
 int Transport::onTimer(CURLM*, long timeoutMs, void* self)

@@ -5,6 +5,7 @@
 
 #include <QObject>
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -74,6 +75,9 @@ public:
     // Stops a request; its onDone is not called.
     void cancel(Id id);
     std::size_t activeCount() const { return m_requests.size(); }
+    // Connections (sockets) this transport has opened so far. Over HTTP/2 every request to one
+    // server shares one connection, so this stays at one per server while it stays up.
+    std::uint64_t connectionsOpened() const { return m_connectionsOpened; }
 
     // Turns a libcurl failure into an Error with its cause and a plain fallback sentence naming
     // `server` (scheme, host and port: never a path, which may hold a secret). `viaProxy`: the
@@ -90,6 +94,7 @@ private:
     static int onTimer(CURLM* multi, long timeoutMs, void* self);
     static size_t onWrite(char* data, size_t size, size_t count, void* request);
     static size_t onHeader(char* data, size_t size, size_t count, void* request);
+    static int onSocketOpened(void* self, curl_socket_t fd, curlsocktype purpose);
 
     void socketAction(curl_socket_t fd, int events);
     void deliverChunks();
@@ -101,6 +106,7 @@ private:
     std::map<curl_socket_t, std::unique_ptr<Socket>> m_sockets;
     std::map<Id, std::unique_ptr<Request>> m_requests;
     Id m_nextId = 1;
+    std::uint64_t m_connectionsOpened = 0;
 };
 
 // The version of the libcurl this process runs with ("8.5.0"), for the About dialog.
