@@ -279,6 +279,7 @@ void Client::dispatch(std::shared_ptr<Pending> p, bool retried)
             };
         }
         const Endpoint endpoint = self->endpointFor(credential.value());
+        self->countSent(p->target);
         p->transportId = self->m_transport->start(
             endpoint, p->request,
             [self, p, retried, finish](Result<HttpResponse> response) {
@@ -290,6 +291,9 @@ void Client::dispatch(std::shared_ptr<Pending> p, bool retried)
                     return;
                 }
                 const HttpResponse& r = response.value();
+                // Whatever was allowed may not be any longer (a 403), or the credentials changed (a 401).
+                if (r.status == 401 || r.status == 403)
+                    self->clearAccessCache();
                 if (r.status == 401 && !retried && self->m_credentials->usesExec()) {
                     // The plugin's token may have been revoked before its stated expiry: run it again once.
                     self->m_credentials->invalidate();
@@ -474,8 +478,50 @@ Client::Id Client::streamLogs(const std::string& ns, const std::string& pod, con
     return p->id;
 }
 
-void Client::checkAccess(const AccessCheck& check, std::function<void(Result<AccessDecision>)> cb)
+std::string Client::accessKey(const AccessCheck& c)
 {
+    // The client is one (context, server, user): the user is the client itself.
+    return c.verb + '\n' + c.resource.group + '\n' + c.resource.plural + '\n' + c.subresource + '\n' + c.ns + '\n' +
+           c.name;
+}
+
+void Client::clearAccessCache()
+{
+    m_access.clear();
+    m_accessClearedAt = std::chrono::steady_clock::now();
+}
+
+std::uint64_t Client::watchCount() const
+{
+    std::uint64_t n = 0;
+    for (const auto& [kind, count] : m_counts.byKind)
+        if (kind.rfind("watch ", 0) == 0)
+            n += static_cast<std::uint64_t>(count);
+    return n;
+}
+
+void Client::countSent(const Target& target)
+{
+    ++m_counts.total;
+    std::string kind = target.verb + " " + target.resource.plural;
+    if (!target.subresource.empty())
+        kind += "/" + target.subresource;
+    ++m_counts.byKind[kind];
+}
+
+void Client::checkAccess(const AccessCheck& check, std::function<void(Result<AccessDecision>)> cb, Freshness freshness)
+{
+    const std::string key = accessKey(check);
+    if (freshness == Freshness::MayCache && m_accessTtl.count() > 0) {
+        const auto it = m_access.find(key);
+        if (it != m_access.end()) {
+            if (std::chrono::steady_clock::now() - it->second.at < m_accessTtl) {
+                cb(it->second.decision);
+                return;
+            }
+            m_access.erase(it);
+        }
+    }
     Json attrs = {{"verb", check.verb}, {"group", check.resource.group}, {"resource", check.resource.plural}};
     if (!check.ns.empty())
         attrs["namespace"] = check.ns;
@@ -486,7 +532,9 @@ void Client::checkAccess(const AccessCheck& check, std::function<void(Result<Acc
     const Json body = {{"apiVersion", "authorization.k8s.io/v1"},
                        {"kind", "SelfSubjectAccessReview"},
                        {"spec", {{"resourceAttributes", attrs}}}};
-    create(resources::selfSubjectAccessReviews, {}, body, [cb = std::move(cb)](Result<Json> r) {
+    QPointer<Client> self(this);
+    const auto asked = std::chrono::steady_clock::now();
+    create(resources::selfSubjectAccessReviews, {}, body, [self, key, asked, cb = std::move(cb)](Result<Json> r) {
         if (!r) {
             cb(r.error());
             return;
@@ -502,6 +550,10 @@ void Client::checkAccess(const AccessCheck& check, std::function<void(Result<Acc
             if (reason != status->end() && reason->is_string())
                 d.reason = reason->get<std::string>();
         }
+        // Timed from when it was asked, so a clear that came while it was on the wire is not undone
+        // by an answer older than the clear.
+        if (self && asked >= self->m_accessClearedAt)
+            self->m_access[key] = {d, asked};
         cb(d);
     });
 }
@@ -740,6 +792,7 @@ Client::Id Client::proxyGet(const ProxyRequest& request, std::function<void(Prox
     req.headers.push_back("Accept: */*");
     const Resource resource{"", "v1", request.kind};
     Target target{"get", resource, request.ns, request.name};
+    target.subresource = "proxy";
     const auto started = std::chrono::steady_clock::now();
     QPointer<Client> self(this);
     return sendRaw(

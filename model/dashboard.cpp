@@ -241,6 +241,45 @@ void Dashboard::scheduleRecompute()
         m_recompute->start();
 }
 
+std::optional<SwapFacts> Dashboard::watchedSwapFacts(const std::string& name) const
+{
+    const ServiceState* st = service(name);
+    if (!st)
+        return std::nullopt;
+    const std::string context = contextOr(st->spec.context, m_current.contextName);
+    const kube::Informer* services = nullptr;
+    const kube::Informer* deployments = nullptr;
+    for (const auto& w : m_informers) {
+        const kube::Informer* inf = w.informer.data();
+        if (!inf || w.context != context || inf->key().ns != st->spec.ns || !inf->key().labelSelector.empty())
+            continue;
+        if (inf->key().resource.plural == "services")
+            services = inf;
+        else if (inf->key().resource.plural == "deployments")
+            deployments = inf;
+    }
+    if (!services || !deployments || !services->hasSynced() || !deployments->hasSynced())
+        return std::nullopt;
+    auto held = [&st](const kube::Informer* inf, const std::string& object) -> const kube::Json* {
+        const auto it = inf->objects().find(st->spec.ns + "/" + object);
+        return it == inf->objects().end() ? nullptr : &it->second;
+    };
+    SwapFacts facts;
+    if (const kube::Json* j = held(services, st->spec.liveService))
+        if (auto svc = kube::parseService(*j)) {
+            facts.liveHasAnnotations = svc->meta.hasAnnotationMap;
+            facts.live = std::move(svc.value());
+        }
+    if (const kube::Json* j = held(services, st->spec.stagingService))
+        if (auto svc = kube::parseService(*j))
+            facts.staging = std::move(svc.value());
+    for (char slot : {'a', 'b'})
+        if (const kube::Json* j = held(deployments, st->spec.slotDeployment(slot)))
+            if (auto d = kube::parseDeployment(*j))
+                (slot == 'a' ? facts.a : facts.b) = std::move(d.value());
+    return facts;
+}
+
 Snapshot Dashboard::snapshotOf(const std::string& context) const
 {
     Snapshot snap;
