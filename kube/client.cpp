@@ -17,7 +17,7 @@ struct Client::Pending {
     EventFn onEvent;     // watch streams
     EndFn onEnd;
     std::function<void(Result<HttpResponse>)> onRaw; // raw requests
-    LinesFn onLines; // log streams
+    LinesFn onLines;                                 // log streams
     std::string lineBuffer;
     Transport::Id transportId = 0;
     bool cancelled = false;

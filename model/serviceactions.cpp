@@ -316,12 +316,13 @@ void ServiceActions::replanDeploy(const ServiceState& state, int generation)
     };
     const auto cached = kube::Client::Freshness::MayCache;
     if (staging)
-        client->checkAccess({"patch", kube::resources::deployments, s->spec.ns, s->spec.slotDeployment(staging), {}},
-                            [access, decided](kube::Result<kube::AccessDecision> d) {
-                                access->staging = d && d->allowed;
-                                decided();
-                            },
-                            cached);
+        client->checkAccess(
+            {"patch", kube::resources::deployments, s->spec.ns, s->spec.slotDeployment(staging), {}},
+            [access, decided](kube::Result<kube::AccessDecision> d) {
+                access->staging = d && d->allowed;
+                decided();
+            },
+            cached);
     else
         decided();
     client->checkAccess(

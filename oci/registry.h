@@ -98,8 +98,7 @@ public:
                        Callback<ManifestInfo> cb);
     // The tags, each with its digest (resolveDigest) but not described, by name (descending). The
     // tag picker reads the image configs (resolve, by digest) only of the rows it shows.
-    void listTagDigests(const std::string& registry, const std::string& repository,
-                        Callback<std::vector<TagInfo>> cb);
+    void listTagDigests(const std::string& registry, const std::string& repository, Callback<std::vector<TagInfo>> cb);
     // The tags, each resolved, newest first by creation time where the registry gives it, by name
     // (descending) otherwise; tags without a creation time come after those with one.
     void listTagsWithInfo(const std::string& registry, const std::string& repository,

@@ -12,8 +12,8 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QScrollBar>
-#include <QTimer>
 #include <QTableWidget>
+#include <QTimer>
 #include <QVBoxLayout>
 #include <algorithm>
 
@@ -176,20 +176,19 @@ void DeployDialog::loadTags()
     setStatus(tr("Listing the tags of %1…").arg(q(ref->name())));
     QPointer<DeployDialog> self(this);
     // Digests by HEAD for every tag; image configs only for the rows shown (describeShown).
-    m_registry->listTagDigests(m_registryHost, m_repository,
-                               [self, listing](kube::Result<std::vector<oci::TagInfo>> r) {
-                                   if (!self || listing != self->m_listing)
-                                       return;
-                                   if (!r) {
-                                       self->setStatus(q(r.error().message), true);
-                                       return;
-                                   }
-                                   self->m_tagInfo = r.value();
-                                   self->setStatus(tr("%n tag(s), newest first.", nullptr,
-                                                      static_cast<int>(self->m_tagInfo.size())));
-                                   self->applyFilter();
-                                   self->describeShown();
-                               });
+    m_registry->listTagDigests(
+        m_registryHost, m_repository, [self, listing](kube::Result<std::vector<oci::TagInfo>> r) {
+            if (!self || listing != self->m_listing)
+                return;
+            if (!r) {
+                self->setStatus(q(r.error().message), true);
+                return;
+            }
+            self->m_tagInfo = r.value();
+            self->setStatus(tr("%n tag(s), newest first.", nullptr, static_cast<int>(self->m_tagInfo.size())));
+            self->applyFilter();
+            self->describeShown();
+        });
 }
 
 void DeployDialog::applyFilter()

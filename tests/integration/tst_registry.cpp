@@ -380,8 +380,8 @@ private Q_SLOTS:
         for (const char* var : {"SIGNALBOX_REGISTRY_ANON", "SIGNALBOX_REGISTRY_PAGED", "SIGNALBOX_REGISTRY_TOKEN"}) {
             const std::string registry = env(var);
             oci::RegistryClient c(&m_transport, options());
-            auto listed = await<std::vector<oci::TagInfo>>(
-                [&](auto cb) { c.listTagDigests(registry, m_repo, cb); }, 30000);
+            auto listed =
+                await<std::vector<oci::TagInfo>>([&](auto cb) { c.listTagDigests(registry, m_repo, cb); }, 30000);
             QVERIFY(listed);
             QVERIFY2(listed->ok(), listed->ok() ? "" : qPrintable(message(listed->error())));
             const std::vector<oci::TagInfo>& tags = listed->value();
