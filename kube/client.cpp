@@ -291,9 +291,16 @@ void Client::dispatch(std::shared_ptr<Pending> p, bool retried)
                     return;
                 }
                 const HttpResponse& r = response.value();
-                // Whatever was allowed may not be any longer (a 403), or the credentials changed (a 401).
-                if (r.status == 401 || r.status == 403)
-                    self->clearAccessCache();
+                // Whatever was allowed may not be any longer (a new 403), or the credentials changed (a 401).
+                const std::string asked = p->target.verb + " " + p->request.path;
+                if (r.status == 403) {
+                    if (self->m_refused.insert(asked).second)
+                        self->clearAccessCache();
+                } else {
+                    self->m_refused.erase(asked);
+                    if (r.status == 401)
+                        self->clearAccessCache();
+                }
                 if (r.status == 401 && !retried && self->m_credentials->usesExec()) {
                     // The plugin's token may have been revoked before its stated expiry: run it again once.
                     self->m_credentials->invalidate();

@@ -11,6 +11,7 @@
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 
 namespace kube {
 
@@ -162,7 +163,9 @@ public:
 
     // A SelfSubjectAccessReview. `Fresh` always asks the server (plans that are confirmed or carried
     // out); `MayCache` takes an answer of the last accessCacheTtl() (the buttons). Every answer
-    // refreshes the cache; a 401 or 403 to any request of this client, and clearAccessCache(), drop it.
+    // refreshes the cache; a 401, a 403 to any request of this client (but one refused the same way
+    // the last time it was sent, such as a watch that retries in a namespace the user may not
+    // read: that is no news), and clearAccessCache() drop it.
     enum class Freshness { Fresh, MayCache };
     void checkAccess(const AccessCheck& check, std::function<void(Result<AccessDecision>)> cb,
                      Freshness freshness = Freshness::Fresh);
@@ -227,6 +230,7 @@ private:
     Transport* m_transport;
     RequestCounts m_counts;
     std::map<std::string, CachedDecision> m_access; // by accessKey()
+    std::set<std::string> m_refused;                // requests whose last answer was a 403
     std::chrono::milliseconds m_accessTtl{30000};
     std::chrono::steady_clock::time_point m_accessClearedAt{};
     CredentialProvider* m_credentials;

@@ -71,6 +71,7 @@ private Q_SLOTS:
         QTest::qWait(500); // anything the opening started has gone out
         const kube::RequestCounts after = client->requestCounts();
         const long sent = buttonRequests(after) - buttonRequests(before);
+        qInfo("opening uro's page on a warm dashboard sent %ld requests", sent);
         QVERIFY2(sent <= 4, qPrintable(QStringLiteral("opening uro's page sent %1 requests").arg(sent)));
         QVERIFY(actions->availability(model::SwapPlan::Kind::Swap).enabled);
         QCOMPARE(actions->availability(model::SwapPlan::Kind::Swap).plan->members.size(), std::size_t(2));

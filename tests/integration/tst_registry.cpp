@@ -379,7 +379,9 @@ private Q_SLOTS:
         const auto pushed = pushedImages();
         for (const char* var : {"SIGNALBOX_REGISTRY_ANON", "SIGNALBOX_REGISTRY_PAGED", "SIGNALBOX_REGISTRY_TOKEN"}) {
             const std::string registry = env(var);
-            oci::RegistryClient c(&m_transport, options());
+            // The token registry wants the fixture's credentials (username and password in its config).
+            const bool token = std::string(var) == "SIGNALBOX_REGISTRY_TOKEN";
+            oci::RegistryClient c(&m_transport, options(token ? env("SIGNALBOX_REGISTRY_DOCKER_CONFIG") : ""));
             auto listed =
                 await<std::vector<oci::TagInfo>>([&](auto cb) { c.listTagDigests(registry, m_repo, cb); }, 30000);
             QVERIFY(listed);

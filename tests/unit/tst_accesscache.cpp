@@ -226,6 +226,24 @@ private Q_SLOTS:
         QCOMPARE(server.reviews(), 2);
     }
 
+    // A request refused again as it was the last time (a watch that retries in a namespace the
+    // user may not read) is no news; a different refusal is.
+    void aRefusalRepeatedIsNoNews()
+    {
+        FakeApiServer server;
+        QVERIFY(server.listen());
+        kube::Transport transport;
+        kube::Client client(restConfig(server.url()), &transport);
+        getPod(client, "forbidden");
+        QCOMPARE(ask(client, kPatchLive, kCached), std::optional<bool>(true));
+        getPod(client, "forbidden");
+        QCOMPARE(client.accessCacheSize(), std::size_t(1));
+        getPod(client, "forbidden-too");
+        QCOMPARE(client.accessCacheSize(), std::size_t(0));
+        QCOMPARE(ask(client, kPatchLive, kCached), std::optional<bool>(true));
+        QCOMPARE(server.reviews(), 2);
+    }
+
     void clearingThePoolDropsEveryClientsCache()
     {
         FakeApiServer server;
