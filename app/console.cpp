@@ -89,6 +89,8 @@ void Console::connectWith(const kube::Kubeconfig& merged, const kube::RestConfig
 {
     if (m_dashboard)
         m_dashboard->deleteLater();
+    // A switch starts from fresh access reviews: the clients live the whole run, their answers do not.
+    m_clients->clearAccessCaches();
     m_window->setConnection(model::describeConnection(kube::Result<kube::RestConfig>(rest)));
     m_dashboard = new model::Dashboard(merged, rest, m_clients.get(), m_config, this);
     // The service's plans go with the dashboard they are made from; runs stay with the runner.

@@ -189,7 +189,6 @@ Client::Id Client::send(HttpRequest request, Target target, JsonCallback cb)
     p->target = std::move(target);
     p->onJson = std::move(cb);
     m_pending.emplace(p->id, p);
-    ++m_requestCount;
     dispatch(p, false);
     return p->id;
 }
@@ -280,6 +279,7 @@ void Client::dispatch(std::shared_ptr<Pending> p, bool retried)
             };
         }
         const Endpoint endpoint = self->endpointFor(credential.value());
+        self->countSent(p->target);
         p->transportId = self->m_transport->start(
             endpoint, p->request,
             [self, p, retried, finish](Result<HttpResponse> response) {
@@ -291,6 +291,16 @@ void Client::dispatch(std::shared_ptr<Pending> p, bool retried)
                     return;
                 }
                 const HttpResponse& r = response.value();
+                // Whatever was allowed may not be any longer (a new 403), or the credentials changed (a 401).
+                const std::string asked = p->target.verb + " " + p->request.path;
+                if (r.status == 403) {
+                    if (self->m_refused.insert(asked).second)
+                        self->clearAccessCache();
+                } else {
+                    self->m_refused.erase(asked);
+                    if (r.status == 401)
+                        self->clearAccessCache();
+                }
                 if (r.status == 401 && !retried && self->m_credentials->usesExec()) {
                     // The plugin's token may have been revoked before its stated expiry: run it again once.
                     self->m_credentials->invalidate();
@@ -342,7 +352,6 @@ Client::Id Client::sendRaw(HttpRequest request, Target target, std::function<voi
     p->target = std::move(target);
     p->onRaw = std::move(cb);
     m_pending.emplace(p->id, p);
-    ++m_requestCount;
     dispatch(p, false);
     return p->id;
 }
@@ -427,8 +436,6 @@ Client::Id Client::watch(const Resource& r, const std::string& ns, const WatchOp
     p->onEvent = std::move(onEvent);
     p->onEnd = std::move(onEnd);
     m_pending.emplace(p->id, p);
-    ++m_requestCount;
-    ++m_watchCount;
     dispatch(p, false);
     return p->id;
 }
@@ -476,13 +483,54 @@ Client::Id Client::streamLogs(const std::string& ns, const std::string& pod, con
         onEnd(std::move(r));
     };
     m_pending.emplace(p->id, p);
-    ++m_requestCount;
     dispatch(p, false);
     return p->id;
 }
 
-void Client::checkAccess(const AccessCheck& check, std::function<void(Result<AccessDecision>)> cb)
+std::string Client::accessKey(const AccessCheck& c)
 {
+    // The client is one (context, server, user): the user is the client itself.
+    return c.verb + '\n' + c.resource.group + '\n' + c.resource.plural + '\n' + c.subresource + '\n' + c.ns + '\n' +
+           c.name;
+}
+
+void Client::clearAccessCache()
+{
+    m_access.clear();
+    m_accessClearedAt = std::chrono::steady_clock::now();
+}
+
+std::uint64_t Client::watchCount() const
+{
+    std::uint64_t n = 0;
+    for (const auto& [kind, count] : m_counts.byKind)
+        if (kind.rfind("watch ", 0) == 0)
+            n += static_cast<std::uint64_t>(count);
+    return n;
+}
+
+void Client::countSent(const Target& target)
+{
+    ++m_counts.total;
+    std::string kind = target.verb + " " + target.resource.plural;
+    if (!target.subresource.empty())
+        kind += "/" + target.subresource;
+    ++m_counts.byKind[kind];
+}
+
+void Client::checkAccess(const AccessCheck& check, std::function<void(Result<AccessDecision>)> cb, Freshness freshness)
+{
+    const std::string key = accessKey(check);
+    if (freshness == Freshness::MayCache && m_accessTtl.count() > 0) {
+        const auto it = m_access.find(key);
+        if (it != m_access.end()) {
+            if (std::chrono::steady_clock::now() - it->second.at < m_accessTtl) {
+                cb(it->second.decision);
+                return;
+            }
+            m_access.erase(it);
+        }
+    }
     Json attrs = {{"verb", check.verb}, {"group", check.resource.group}, {"resource", check.resource.plural}};
     if (!check.ns.empty())
         attrs["namespace"] = check.ns;
@@ -493,7 +541,9 @@ void Client::checkAccess(const AccessCheck& check, std::function<void(Result<Acc
     const Json body = {{"apiVersion", "authorization.k8s.io/v1"},
                        {"kind", "SelfSubjectAccessReview"},
                        {"spec", {{"resourceAttributes", attrs}}}};
-    create(resources::selfSubjectAccessReviews, {}, body, [cb = std::move(cb)](Result<Json> r) {
+    QPointer<Client> self(this);
+    const auto asked = std::chrono::steady_clock::now();
+    create(resources::selfSubjectAccessReviews, {}, body, [self, key, asked, cb = std::move(cb)](Result<Json> r) {
         if (!r) {
             cb(r.error());
             return;
@@ -509,6 +559,10 @@ void Client::checkAccess(const AccessCheck& check, std::function<void(Result<Acc
             if (reason != status->end() && reason->is_string())
                 d.reason = reason->get<std::string>();
         }
+        // Timed from when it was asked, so a clear that came while it was on the wire is not undone
+        // by an answer older than the clear.
+        if (self && asked >= self->m_accessClearedAt)
+            self->m_access[key] = {d, asked};
         cb(d);
     });
 }
@@ -747,8 +801,8 @@ Client::Id Client::proxyGet(const ProxyRequest& request, std::function<void(Prox
     req.headers.push_back("Accept: */*");
     const Resource resource{"", "v1", request.kind};
     Target target{"get", resource, request.ns, request.name};
+    target.subresource = "proxy";
     const auto started = std::chrono::steady_clock::now();
-    ++m_proxyRequestCount;
     QPointer<Client> self(this);
     return sendRaw(
         std::move(req), target, [self, request, target, started, cb = std::move(cb)](Result<HttpResponse> r) {

@@ -11,6 +11,7 @@
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 
 namespace kube {
 
@@ -58,6 +59,18 @@ struct AccessCheck {
 struct AccessDecision {
     bool allowed = false;
     std::string reason;
+};
+
+// What a client has sent: every request handed to the transport (a 401 retry counts again), by
+// "verb resource[/subresource]" ("get deployments", "watch pods", "create selfsubjectaccessreviews").
+struct RequestCounts {
+    long total = 0;
+    std::map<std::string, long> byKind;
+    long of(const std::string& kind) const
+    {
+        const auto it = byKind.find(kind);
+        return it == byKind.end() ? 0 : it->second;
+    }
 };
 
 struct UserInfo {
@@ -151,7 +164,34 @@ public:
                   EndFn onEnd);
     void cancel(Id id);
 
-    void checkAccess(const AccessCheck& check, std::function<void(Result<AccessDecision>)> cb);
+    // A SelfSubjectAccessReview. `Fresh` always asks the server (plans that are confirmed or carried
+    // out); `MayCache` takes an answer of the last accessCacheTtl() (the buttons). Every answer
+    // refreshes the cache; a 401, a 403 to any request of this client (but one refused the same way
+    // the last time it was sent, such as a watch that retries in a namespace the user may not
+    // read: that is no news), and clearAccessCache() drop it.
+    enum class Freshness { Fresh, MayCache };
+    void checkAccess(const AccessCheck& check, std::function<void(Result<AccessDecision>)> cb,
+                     Freshness freshness = Freshness::Fresh);
+    void clearAccessCache();
+    std::size_t accessCacheSize() const { return m_access.size(); }
+    // 30 s: long enough that opening pages and the replans of a burst of watch events share the
+    // answers, short enough that a RoleBinding granted or revoked shows on the buttons soon. A
+    // revoked permission that still shows enabled costs nothing: the confirm dialog and the
+    // execution ask afresh. 0 turns the cache off.
+    void setAccessCacheTtl(std::chrono::milliseconds ttl) { m_accessTtl = ttl; }
+    std::chrono::milliseconds accessCacheTtl() const { return m_accessTtl; }
+
+    // What this client has sent since it was made (or since resetRequestCounts()).
+    const RequestCounts& requestCounts() const { return m_counts; }
+    void resetRequestCounts() { m_counts = {}; }
+    // The same, summed: every request, the watches among them, the GETs through the API server's
+    // proxy (health checks) among them.
+    std::uint64_t requestCount() const { return static_cast<std::uint64_t>(m_counts.total); }
+    std::uint64_t watchCount() const;
+    std::uint64_t proxyRequestCount() const
+    {
+        return static_cast<std::uint64_t>(m_counts.of("get pods/proxy") + m_counts.of("get services/proxy"));
+    }
     void whoAmI(std::function<void(Result<UserInfo>)> cb);
     void version(JsonCallback cb);
     // GET through the API server's proxy; always answers (never an error value): see ProxyAnswer.
@@ -174,12 +214,6 @@ public:
     // Turns a non-2xx response into an Error sentence about `target`.
     Error apiError(long status, const std::string& body, const Target& target) const;
 
-    // Requests this client has sent: all of them (a watch or a log stream is one), the watches
-    // among them, and the GETs through the API server's proxy (health checks) among them.
-    std::uint64_t requestCount() const { return m_requestCount; }
-    std::uint64_t watchCount() const { return m_watchCount; }
-    std::uint64_t proxyRequestCount() const { return m_proxyRequestCount; }
-
 private:
     struct Pending;
     void dispatch(std::shared_ptr<Pending> p, bool retried);
@@ -187,12 +221,24 @@ private:
     // The transport's failure as a sentence about this API server and kubeconfig context.
     Error transportError(Error error, std::chrono::milliseconds timeout) const;
 
+    void countSent(const Target& target);
+
+    struct CachedDecision {
+        AccessDecision decision;
+        std::chrono::steady_clock::time_point at;
+    };
+    static std::string accessKey(const AccessCheck& check);
+
     RestConfig m_config;
     Transport* m_transport;
+    RequestCounts m_counts;
+    std::map<std::string, CachedDecision> m_access; // by accessKey()
+    std::set<std::string> m_refused;                // requests whose last answer was a 403
+    std::chrono::milliseconds m_accessTtl{30000};
+    std::chrono::steady_clock::time_point m_accessClearedAt{};
     CredentialProvider* m_credentials;
     std::map<Id, std::shared_ptr<Pending>> m_pending;
     Id m_nextId = 1;
-    std::uint64_t m_requestCount = 0, m_watchCount = 0, m_proxyRequestCount = 0;
 };
 
 } // namespace kube

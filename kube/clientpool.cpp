@@ -39,4 +39,10 @@ Client* ClientPool::client(const RestConfig& config)
     return c;
 }
 
+void ClientPool::clearAccessCaches()
+{
+    for (auto& [key, client] : m_clients)
+        client->clearAccessCache();
+}
+
 } // namespace kube

@@ -21,6 +21,9 @@ public:
     Client* client(const RestConfig& config);
     Transport* transport() const { return m_transport; }
     std::size_t size() const { return m_clients.size(); }
+    // Forgets every client's cached access reviews (a context switch: the person may have
+    // switched to be allowed more, or less).
+    void clearAccessCaches();
 
 private:
     Transport* m_transport;

@@ -403,6 +403,26 @@ void Dashboard::scheduleRecompute()
         m_recompute->start();
 }
 
+std::optional<SwapFacts> Dashboard::watchedSwapFacts(const std::string& name) const
+{
+    const ServiceState* st = service(name);
+    // Until every informer has listed once, what the cache lacks may only be late.
+    if (!st || !m_complete)
+        return std::nullopt;
+    const std::string& context = st->spec.context;
+    SwapFacts facts;
+    if (const kube::Service* live = m_cache.service(context, st->spec.ns, st->spec.liveService)) {
+        facts.liveHasAnnotations = live->meta.hasAnnotationMap;
+        facts.live = *live;
+    }
+    if (const kube::Service* staging = m_cache.service(context, st->spec.ns, st->spec.stagingService))
+        facts.staging = *staging;
+    for (char slot : {'a', 'b'})
+        if (const kube::Deployment* d = m_cache.deployment(context, st->spec.ns, st->spec.slotDeployment(slot)))
+            (slot == 'a' ? facts.a : facts.b) = *d;
+    return facts;
+}
+
 void Dashboard::replan()
 {
     const std::string ctx = m_current.contextName;

@@ -8,6 +8,7 @@
 #include "kube/kubeconfig.h"
 #include "logstream.h"
 #include "servicecache.h"
+#include "rules.h"
 #include "servicespec.h"
 #include "servicestate.h"
 #include "watchplan.h"
@@ -45,6 +46,10 @@ public:
 
     const std::vector<ServiceState>& services() const { return m_cache.states(); }
     const ServiceState* service(const std::string& name) const;
+    // The live and staging Services and the two slot Deployments of `name` as the watch holds
+    // them, without a request (the access reviews and health are not filled in); nothing until
+    // the watches of its namespace have listed once.
+    std::optional<SwapFacts> watchedSwapFacts(const std::string& name) const;
     // Every informer has listed once and the states were derived from that.
     bool complete() const { return m_complete; }
     QDateTime lastUpdate() const { return m_lastUpdate; }

@@ -1,10 +1,43 @@
 #include "serviceactions.h"
 
+#include "release.h"
 #include "servicelookup.h"
 
 #include <QTimer>
 
 namespace model {
+
+namespace {
+
+// The staging pods' health check as the dashboard's monitor last answered it, in the form a plan
+// reads (model/rules.h), so the buttons need no probe of their own.
+HealthFacts healthFromState(const ServiceState& s, const SwapFacts& facts)
+{
+    HealthFacts h;
+    h.spec = s.healthSpec;
+    bool both = false;
+    const char staging = facts.staging ? selectedSlot(*facts.staging, facts.a, facts.b, &both) : 0;
+    if (!h.spec.configured() || !staging)
+        return h;
+    for (const PodHealth& p : s.slot(staging).podHealth) {
+        HealthResult r = p.result;
+        if (r.target.empty())
+            r.target = p.pod;
+        if (r.kind == HealthResult::Kind::Unknown && r.sentence.empty())
+            r.sentence = "has not been asked yet";
+        h.pods.push_back(std::move(r));
+    }
+    return h;
+}
+
+// Keeps the first failure that is not a 404, as a fresh plan's reads do.
+void keepFirstError(SwapFacts& facts, const kube::Error& e)
+{
+    if (!facts.error && e.httpStatus != 404)
+        facts.error = e;
+}
+
+} // namespace
 
 ServiceActions::ServiceActions(Dashboard* dashboard, ActionRunner* runner, oci::RegistryClient* registry,
                                QObject* parent)
@@ -62,14 +95,28 @@ const ServiceActions::Availability& ServiceActions::availability(SwapPlan::Kind 
 
 std::string ServiceActions::fingerprint() const
 {
-    const ServiceState* s = m_dashboard ? m_dashboard->service(m_service) : nullptr;
-    if (!s)
+    const ServiceState* shown = m_dashboard ? m_dashboard->service(m_service) : nullptr;
+    if (!shown)
         return {};
-    std::string f = std::string(1, s->live ? s->live : '-') + (s->staging ? s->staging : '-');
-    for (const SlotState* slot : {&s->a, &s->b, &s->sandbox})
-        f += "|" + slot->image + "/" + std::to_string(slot->ready) + "/" + std::to_string(slot->desired) + "/" +
-             std::to_string(static_cast<int>(slot->rollout));
-    return f + "|" + std::to_string(s->history.size());
+    // What the buttons are decided from: the service's and its group's slots, Services and health.
+    std::string f;
+    for (const ServiceSpec& spec : swapGroup()) {
+        const ServiceState* s = m_dashboard->service(spec.name);
+        if (!s)
+            continue;
+        f += spec.name + ":" + (s->live ? s->live : '-') + (s->staging ? s->staging : '-') +
+             (s->liveServiceExists ? "L" : "") + (s->stagingServiceExists ? "S" : "");
+        for (const SlotState* slot : {&s->a, &s->b, &s->sandbox}) {
+            f += "|" + slot->image + "/" + std::to_string(slot->ready) + "/" + std::to_string(slot->desired) + "/" +
+                 std::to_string(slot->updated) + "/" + std::to_string(static_cast<int>(slot->rollout)) + "/" +
+                 std::to_string(static_cast<int>(slot->healthCheck.state));
+            for (const PodHealth& p : slot->podHealth)
+                f += "," + p.pod + "=" + std::to_string(static_cast<int>(p.result.kind)) + "/" +
+                     std::to_string(p.result.status) + (p.result.forbidden ? "f" : "");
+        }
+        f += "|" + std::to_string(s->history.size()) + (s->swapRecorded ? "r" : "") + s->healthSpec.port + "\n";
+    }
+    return f;
 }
 
 void ServiceActions::setService(const std::string& name)
@@ -88,54 +135,158 @@ void ServiceActions::setService(const std::string& name)
     replan();
 }
 
+std::vector<ServiceSpec> ServiceActions::swapGroup() const
+{
+    const ServiceState* s = m_dashboard ? m_dashboard->service(m_service) : nullptr;
+    std::vector<ServiceSpec> group;
+    if (!s)
+        return group;
+    for (const auto& st : m_dashboard->services())
+        if (st.spec.group == s->spec.group && st.spec.ns == s->spec.ns && st.spec.context == s->spec.context)
+            group.push_back(st.spec);
+    return group;
+}
+
 Swapper* ServiceActions::swapper()
 {
     const ServiceState* s = m_dashboard ? m_dashboard->service(m_service) : nullptr;
     kube::Client* client = s ? m_dashboard->client(s->spec.context) : nullptr;
     if (!client)
         return nullptr;
-    std::vector<ServiceSpec> group;
-    for (const auto& st : m_dashboard->services())
-        if (st.spec.group == s->spec.group && st.spec.ns == s->spec.ns && st.spec.context == s->spec.context)
-            group.push_back(st.spec);
     if (m_swapper)
         m_swapper->deleteLater();
-    m_swapper = new Swapper(client, group, this);
+    m_swapper = new Swapper(client, swapGroup(), this);
     return m_swapper;
+}
+
+void ServiceActions::take(Availability& slot, bool visible, SwapPlan plan)
+{
+    slot.planned = true;
+    slot.visible = visible;
+    // A swap whose only failure is the health check opens the confirm dialog, where the person may
+    // choose, explicitly, to swap without it.
+    slot.enabled = plan.allowed() || plan.onlyHealthCheckFails();
+    const Check* f = plan.firstFailure();
+    slot.reason = f ? f->text : std::string();
+    slot.plan = std::move(plan);
+    Q_EMIT changed();
 }
 
 void ServiceActions::replan()
 {
-    if (busy() || m_service.empty())
+    if (busy() || m_service.empty() || !m_dashboard)
         return;
+    const ServiceState* s = m_dashboard->service(m_service);
+    kube::Client* client = s ? m_dashboard->client(s->spec.context) : nullptr;
+    if (!client)
+        return;
+    const int generation = ++m_generation;
+    // Swap and rollback move the whole group, repair the service alone: the group covers all three.
+    const std::vector<ServiceSpec> group = swapGroup();
+    auto facts = std::make_shared<std::vector<SwapFacts>>();
+    for (const ServiceSpec& spec : group) {
+        std::optional<SwapFacts> watched = m_dashboard->watchedSwapFacts(spec.name);
+        if (!watched) {
+            replanFresh(*s, generation);
+            return;
+        }
+        facts->push_back(std::move(*watched));
+    }
+    QPointer<ServiceActions> self(this);
+    auto decide = [self, generation, group, facts] {
+        if (!self || generation != self->m_generation || !self->m_dashboard)
+            return;
+        const ServiceState* shown = self->m_dashboard->service(self->m_service);
+        if (!shown)
+            return;
+        for (std::size_t i = 0; i < group.size(); ++i)
+            if (const ServiceState* member = self->m_dashboard->service(group[i].name))
+                (*facts)[i].health = healthFromState(*member, (*facts)[i]);
+        auto planOf = [&](SwapPlan::Kind kind) {
+            const std::vector<ServiceSpec> members = swapMembers(kind, self->m_service, group);
+            std::vector<SwapFacts> chosen;
+            for (const ServiceSpec& m : members)
+                for (std::size_t i = 0; i < group.size(); ++i)
+                    if (group[i].name == m.name)
+                        chosen.push_back((*facts)[i]);
+            SwapPlan plan = planSwap(kind, self->m_service, members, chosen, 0);
+            plan.user = self->m_dashboard->userName().toStdString();
+            return plan;
+        };
+        const bool split = shown->live && shown->live == shown->staging;
+        const bool recorded = shown->swapRecorded;
+        self->take(self->m_swap, true, planOf(SwapPlan::Kind::Swap));
+        self->take(self->m_rollback, recorded, planOf(SwapPlan::Kind::Rollback));
+        self->take(self->m_repair, split, planOf(SwapPlan::Kind::Repair));
+    };
+    // Three reviews per member, cached by the client for a short time.
+    auto count = std::make_shared<Countdown>(Countdown{static_cast<int>(group.size()) * 3, decide});
+    for (std::size_t i = 0; i < group.size(); ++i) {
+        const ServiceSpec& spec = group[i];
+        auto access = [&, i](const kube::Resource& res, const std::string& verb, const std::string& name,
+                             bool SwapFacts::*flag) {
+            client->checkAccess(
+                {verb, res, spec.ns, name, {}},
+                [facts, i, flag, count](kube::Result<kube::AccessDecision> d) {
+                    if (d)
+                        (*facts)[i].*flag = d->allowed;
+                    else
+                        keepFirstError((*facts)[i], d.error());
+                    count->tick();
+                },
+                kube::Client::Freshness::MayCache);
+        };
+        access(kube::resources::services, "patch", spec.liveService, &SwapFacts::mayPatchLive);
+        access(kube::resources::services, "patch", spec.stagingService, &SwapFacts::mayPatchStaging);
+        access(kube::resources::events, "create", {}, &SwapFacts::mayRecord);
+    }
+    replanDeploy(*s, generation);
+}
+
+void ServiceActions::replanFresh(const ServiceState& state, int generation)
+{
     Swapper* sw = swapper();
     if (!sw)
         return;
-    const ServiceState* s = m_dashboard->service(m_service);
-    if (!s)
-        return;
-    const bool split = s && s->live && s->live == s->staging;
-    const int generation = ++m_generation;
-    auto take = [this, generation](Availability& slot, bool visible) {
+    const bool split = state.live && state.live == state.staging;
+    const bool recorded = state.swapRecorded;
+    auto into = [this, generation](Availability& slot, bool visible) {
         return [this, generation, &slot, visible](SwapPlan plan) {
-            if (generation != m_generation)
-                return;
-            slot.planned = true;
-            slot.visible = visible;
-            // A swap whose only failure is the health check opens the confirm dialog, where the
-            // person may choose, explicitly, to swap without it.
-            slot.enabled = plan.allowed() || plan.onlyHealthCheckFails();
-            const Check* f = plan.firstFailure();
-            slot.reason = f ? f->text : std::string();
-            slot.plan = std::move(plan);
-            Q_EMIT changed();
+            if (generation == m_generation)
+                take(slot, visible, std::move(plan));
         };
     };
-    sw->plan(SwapPlan::Kind::Swap, m_service, 0, take(m_swap, true));
-    const bool recorded = s->swapRecorded;
-    sw->plan(SwapPlan::Kind::Rollback, m_service, 0, take(m_rollback, recorded));
-    sw->plan(SwapPlan::Kind::Repair, m_service, 0, take(m_repair, split));
-    replanDeploy(*s, generation);
+    sw->plan(SwapPlan::Kind::Swap, m_service, 0, into(m_swap, true));
+    sw->plan(SwapPlan::Kind::Rollback, m_service, 0, into(m_rollback, recorded));
+    sw->plan(SwapPlan::Kind::Repair, m_service, 0, into(m_repair, split));
+    replanDeploy(state, generation);
+}
+
+void ServiceActions::planFresh(SwapPlan::Kind kind, std::function<void(SwapPlan)> done)
+{
+    Swapper* sw = busy() ? nullptr : swapper();
+    if (!sw) {
+        SwapPlan none;
+        none.kind = kind;
+        none.service = m_service;
+        none.checks.push_back({"There is a connection to the service's cluster and nothing else runs on " + m_service +
+                                   " (wait for it, or pick the context again)",
+                               false});
+        done(std::move(none));
+        return;
+    }
+    const int generation = m_generation;
+    const std::string service = m_service;
+    QPointer<ServiceActions> self(this);
+    sw->plan(kind, m_service, 0, [self, kind, generation, service, done = std::move(done)](SwapPlan plan) {
+        if (self && generation == self->m_generation && service == self->m_service) {
+            Availability& slot = kind == SwapPlan::Kind::Swap       ? self->m_swap
+                                 : kind == SwapPlan::Kind::Rollback ? self->m_rollback
+                                                                    : self->m_repair;
+            self->take(slot, slot.visible || kind == SwapPlan::Kind::Swap, plan);
+        }
+        done(std::move(plan));
+    });
 }
 
 void ServiceActions::replanDeploy(const ServiceState& state, int generation)
@@ -149,24 +300,29 @@ void ServiceActions::replanDeploy(const ServiceState& state, int generation)
         bool staging = false, sandbox = false;
     };
     auto access = std::make_shared<Access>();
-    auto decided = [this, generation, access, staging, spec = s->spec] {
-        if (--access->left > 0 || generation != m_generation)
+    QPointer<ServiceActions> self(this);
+    auto decided = [self, generation, access, staging, spec = s->spec] {
+        if (--access->left > 0 || !self || generation != self->m_generation)
             return;
-        m_deploy.planned = true;
-        m_deploy.visible = true;
-        m_deploy.enabled = access->staging || access->sandbox;
-        m_deploy.reason = m_deploy.enabled ? std::string()
-                          : staging ? "You may patch the Deployment " + spec.ns + "/" + spec.slotDeployment(staging) +
-                                          " or " + spec.sandboxNamespace + "/" + spec.sandboxDeployment
-                                    : "There is no staging slot to deploy to, and you may not patch the sandbox";
-        Q_EMIT changed();
+        Availability& deploy = self->m_deploy;
+        deploy.planned = true;
+        deploy.visible = true;
+        deploy.enabled = access->staging || access->sandbox;
+        deploy.reason = deploy.enabled ? std::string()
+                        : staging ? "You may patch the Deployment " + spec.ns + "/" + spec.slotDeployment(staging) +
+                                        " or " + spec.sandboxNamespace + "/" + spec.sandboxDeployment
+                                  : "There is no staging slot to deploy to, and you may not patch the sandbox";
+        Q_EMIT self->changed();
     };
+    const auto cached = kube::Client::Freshness::MayCache;
     if (staging)
-        client->checkAccess({"patch", kube::resources::deployments, s->spec.ns, s->spec.slotDeployment(staging), {}},
-                            [access, decided](kube::Result<kube::AccessDecision> d) {
-                                access->staging = d && d->allowed;
-                                decided();
-                            });
+        client->checkAccess(
+            {"patch", kube::resources::deployments, s->spec.ns, s->spec.slotDeployment(staging), {}},
+            [access, decided](kube::Result<kube::AccessDecision> d) {
+                access->staging = d && d->allowed;
+                decided();
+            },
+            cached);
     else
         decided();
     client->checkAccess(
@@ -174,7 +330,8 @@ void ServiceActions::replanDeploy(const ServiceState& state, int generation)
         [access, decided](kube::Result<kube::AccessDecision> d) {
             access->sandbox = d && d->allowed;
             decided();
-        });
+        },
+        cached);
 }
 
 bool ServiceActions::busy() const

@@ -13,11 +13,14 @@ class QTimer;
 
 namespace model {
 
-// What the operator may do with one service right now: swap, roll back, repair, deploy. Each is
-// planned on fresh reads (with access reviews for every step) whenever the service changes, so
-// a button is enabled only when the whole action would pass, and says why when it would not.
-// Deploys are planned on request (the deploy dialog's Check). What is confirmed goes to the
-// application's runner, so it runs to its end whatever the window does.
+// What the operator may do with one service right now: swap, roll back, repair, deploy. The
+// buttons are decided whenever the service changes from what the dashboard's watches hold and
+// access reviews the client may have cached (no reads), so a button is enabled only when the whole
+// action would pass, and says why when it would not. When the person asks for an action it is
+// planned again on fresh reads and fresh reviews (planFresh), and that plan is what they confirm;
+// the execution re-checks it once more. Deploys are planned on request (the deploy dialog's
+// Check). What is confirmed goes to the application's runner, so it runs to its end whatever the
+// window does.
 class ServiceActions : public QObject {
     Q_OBJECT
 
@@ -47,6 +50,10 @@ public:
     // since (the banner and its Roll back); nullptr otherwise.
     const Activity* failedWatch() const;
 
+    // Plans `kind` on fresh reads and fresh access reviews (what the confirm dialog shows); the
+    // button's availability follows what it found.
+    void planFresh(SwapPlan::Kind kind, std::function<void(SwapPlan)> done);
+
     // Hands a plan the user confirmed to the runner; returns the activity's id (0 when there is
     // nothing to run it on).
     int run(const SwapPlan& confirmed);
@@ -69,7 +76,11 @@ Q_SIGNALS:
 
 private:
     void replan();
+    // Every plan on fresh reads: before the watches of the service's namespace have listed.
+    void replanFresh(const ServiceState& state, int generation);
     void replanDeploy(const ServiceState& state, int generation);
+    void take(Availability& slot, bool visible, SwapPlan plan);
+    std::vector<ServiceSpec> swapGroup() const;
     Swapper* swapper();
     std::string fingerprint() const;
     kube::Client* clientForService() const;

@@ -316,6 +316,26 @@ bool ServiceCache::refreshSpecs()
     return true;
 }
 
+const kube::Service* ServiceCache::service(const std::string& context, const std::string& ns,
+                                          const std::string& name) const
+{
+    auto it = m_objects.find({contextOf(context), ns});
+    if (it == m_objects.end())
+        return nullptr;
+    auto s = it->second.services.find(name);
+    return s == it->second.services.end() ? nullptr : &s->second;
+}
+
+const kube::Deployment* ServiceCache::deployment(const std::string& context, const std::string& ns,
+                                                 const std::string& name) const
+{
+    auto it = m_objects.find({contextOf(context), ns});
+    if (it == m_objects.end())
+        return nullptr;
+    auto d = it->second.deployments.find(name);
+    return d == it->second.deployments.end() ? nullptr : &d->second;
+}
+
 Snapshot ServiceCache::snapshotFor(const ServiceSpec& spec, bool sandbox) const
 {
     Snapshot snap;

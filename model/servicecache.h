@@ -58,6 +58,10 @@ public:
     long long derivations() const { return m_derivations; }
     // Objects held, all kinds.
     std::size_t objectCount() const;
+    // One Service or Deployment as held, or nullptr.
+    const kube::Service* service(const std::string& context, const std::string& ns, const std::string& name) const;
+    const kube::Deployment* deployment(const std::string& context, const std::string& ns,
+                                       const std::string& name) const;
 
 private:
     struct Objects {

@@ -42,6 +42,7 @@ struct RegistryClient::Batch {
     std::size_t finished = 0;
     std::optional<Error> firstError;
     std::size_t failures = 0;
+    bool describe = true; // read each image config, or stop at the digest
     Callback<std::vector<TagInfo>> cb;
 };
 
@@ -395,6 +396,12 @@ void RegistryClient::sendTo(std::shared_ptr<Call> call, Endpoint endpoint, HttpR
                             bool retried, ResponseFn done)
 {
     ++m_stats.requests;
+    if (endpoint.server == call->location.server && startsWith(request.path, "/v2/")) {
+        if (request.path.find("/manifests/") != std::string::npos)
+            ++(request.method == "HEAD" ? m_stats.manifestHeads : m_stats.manifestGets);
+        else if (request.path.find("/blobs/") != std::string::npos)
+            ++m_stats.blobGets;
+    }
     QPointer<RegistryClient> self(this);
     HttpRequest copy = request;
     m_transport->start(
@@ -874,14 +881,63 @@ void RegistryClient::resolve(const std::string& registry, const std::string& rep
     });
 }
 
+void RegistryClient::resolveDigest(const std::string& registry, const std::string& repository, const std::string& tag,
+                                   Callback<ManifestInfo> cb)
+{
+    Error error;
+    auto call = makeCall(registry, repository, &error);
+    if (call && tag.empty())
+        error = Error::config("No tag was given for " + call->location.repository + ". Pick one from the list.");
+    if (!call || tag.empty()) {
+        QTimer::singleShot(0, this, [cb, error] { cb(error); });
+        return;
+    }
+    QPointer<RegistryClient> self(this);
+    withCredentials(call, [self, call, tag, cb](std::optional<Error> failed) {
+        if (!self)
+            return;
+        if (failed) {
+            cb(*failed);
+            return;
+        }
+        HttpRequest request;
+        request.method = "HEAD";
+        request.noBody = true;
+        request.path = "/v2/" + call->location.repository + "/manifests/" + tag;
+        request.headers.push_back(kTopAccept);
+        self->send(call, request, [self, call, tag, cb](Result<HttpResponse> r) {
+            if (!self)
+                return;
+            if (r.ok() && r.value().status == 200) {
+                const std::string digest = trim(r.value().header("docker-content-digest"));
+                if (startsWith(digest, "sha256:")) {
+                    ManifestInfo info;
+                    info.digest = digest;
+                    const std::string type = r.value().header("content-type");
+                    info.mediaType = trim(type.substr(0, type.find(';')));
+                    cb(std::move(info));
+                    return;
+                }
+            }
+            const long status = r.ok() ? r.value().status : 0;
+            if (!r.ok() || status == 401 || status == 403 || status == 404 || status == 429) {
+                self->answered(r, *call, "tag " + tag, cb); // says why, as a GET's answer would
+                return;
+            }
+            // No digest in the answer, or no HEAD on this registry: the manifest itself, hashed.
+            self->readManifest(call, tag, true, std::make_shared<ManifestInfo>(), cb, false);
+        });
+    });
+}
+
 void RegistryClient::readManifest(std::shared_ptr<Call> call, std::string reference, bool top,
-                                  std::shared_ptr<ManifestInfo> info, Callback<ManifestInfo> cb)
+                                  std::shared_ptr<ManifestInfo> info, Callback<ManifestInfo> cb, bool describe)
 {
     HttpRequest request;
     request.path = "/v2/" + call->location.repository + "/manifests/" + reference;
     request.headers.push_back(top ? kTopAccept : kImageAccept);
     QPointer<RegistryClient> self(this);
-    send(call, request, [self, call, reference, top, info, cb](Result<HttpResponse> r) {
+    send(call, request, [self, call, reference, top, info, cb, describe](Result<HttpResponse> r) {
         if (!self)
             return;
         const HttpResponse* ok = self->answered(r, *call, top ? "tag " + reference : "image " + reference, cb);
@@ -903,6 +959,10 @@ void RegistryClient::readManifest(std::shared_ptr<Call> call, std::string refere
             const std::string header = trim(response.header("docker-content-digest"));
             info->digest = header.empty() ? computed : header;
             info->mediaType = doc.mediaType;
+            if (!describe) {
+                cb(*info);
+                return;
+            }
         } else {
             if (startsWith(reference, "sha256:") && computed != reference)
                 return bad("does not match its digest");
@@ -1029,8 +1089,20 @@ bool RegistryClient::decodeConfig(const std::string& body, ManifestInfo& info)
 void RegistryClient::listTagsWithInfo(const std::string& registry, const std::string& repository,
                                       Callback<std::vector<TagInfo>> cb)
 {
+    listResolved(registry, repository, true, std::move(cb));
+}
+
+void RegistryClient::listTagDigests(const std::string& registry, const std::string& repository,
+                                    Callback<std::vector<TagInfo>> cb)
+{
+    listResolved(registry, repository, false, std::move(cb));
+}
+
+void RegistryClient::listResolved(const std::string& registry, const std::string& repository, bool describe,
+                                  Callback<std::vector<TagInfo>> cb)
+{
     QPointer<RegistryClient> self(this);
-    listTags(registry, repository, [self, registry, repository, cb](Result<TagList> listed) {
+    listTags(registry, repository, [self, registry, repository, describe, cb](Result<TagList> listed) {
         if (!self)
             return;
         if (!listed.ok()) {
@@ -1040,6 +1112,7 @@ void RegistryClient::listTagsWithInfo(const std::string& registry, const std::st
         auto batch = std::make_shared<Batch>();
         batch->registry = registry;
         batch->repository = repository;
+        batch->describe = describe;
         batch->cb = cb;
         for (const auto& tag : listed->tags)
             batch->results.push_back(TagInfo{tag, std::nullopt, {}});
@@ -1058,13 +1131,14 @@ void RegistryClient::resolveNext(std::shared_ptr<Batch> batch)
     while (batch->running < parallel && batch->next < batch->results.size()) {
         const std::size_t i = batch->next++;
         ++batch->running;
-        resolve(batch->registry, batch->repository, batch->results[i].tag, [self, batch, i](Result<ManifestInfo> r) {
+        auto answered = [self, batch, i](Result<ManifestInfo> r) {
             if (!self)
                 return;
             --batch->running;
             ++batch->finished;
             if (r.ok()) {
                 batch->results[i].info = std::move(r).value();
+                batch->results[i].described = batch->describe;
             } else {
                 batch->results[i].error = r.error().message;
                 ++batch->failures;
@@ -1082,7 +1156,11 @@ void RegistryClient::resolveNext(std::shared_ptr<Batch> batch)
             }
             sortNewestFirst(batch->results);
             batch->cb(std::move(batch->results));
-        });
+        };
+        if (batch->describe)
+            resolve(batch->registry, batch->repository, batch->results[i].tag, answered);
+        else
+            resolveDigest(batch->registry, batch->repository, batch->results[i].tag, answered);
     }
 }
 

@@ -37,6 +37,7 @@ struct TagInfo {
     std::string tag;
     std::optional<ManifestInfo> info; // absent when the tag could not be resolved
     std::string error;                // then: why, as a sentence
+    bool described = false;           // the image config was read (creation time, commit, labels)
 };
 
 // Where a registry is and how to name a repository on it, as Docker resolves them.
@@ -69,6 +70,9 @@ public:
     struct Stats {
         int requests = 0;      // to registries, retries and redirects included
         int tokenRequests = 0; // to token servers
+        int manifestGets = 0;  // GET .../manifests/...: Docker Hub counts each as a pull
+        int manifestHeads = 0; // HEAD .../manifests/...: not counted as a pull
+        int blobGets = 0;      // GET .../blobs/... (image configs)
     };
 
     template <typename T> using Callback = std::function<void(net::Result<T>)>;
@@ -87,6 +91,14 @@ public:
     void listTags(const std::string& registry, const std::string& repository, Callback<TagList> cb);
     void resolve(const std::string& registry, const std::string& repository, const std::string& tag,
                  Callback<ManifestInfo> cb);
+    // A tag's digest and media type, from a HEAD on its manifest (the Docker-Content-Digest
+    // header); a GET of the manifest only when the registry does not send that header. No image
+    // config is read: Docker Hub counts every manifest GET as a pull, and a HEAD as none.
+    void resolveDigest(const std::string& registry, const std::string& repository, const std::string& tag,
+                       Callback<ManifestInfo> cb);
+    // The tags, each with its digest (resolveDigest) but not described, by name (descending). The
+    // tag picker reads the image configs (resolve, by digest) only of the rows it shows.
+    void listTagDigests(const std::string& registry, const std::string& repository, Callback<std::vector<TagInfo>> cb);
     // The tags, each resolved, newest first by creation time where the registry gives it, by name
     // (descending) otherwise; tags without a creation time come after those with one.
     void listTagsWithInfo(const std::string& registry, const std::string& repository,
@@ -147,8 +159,11 @@ private:
     void fetchToken(std::shared_ptr<Call> call, const Challenge& challenge,
                     std::function<void(net::Result<std::string>)> done);
     void listPage(std::shared_ptr<Call> call, std::string path, std::shared_ptr<TagList> acc, Callback<TagList> cb);
+    // `describe`: go on to the image config (else stop at the top manifest's digest).
     void readManifest(std::shared_ptr<Call> call, std::string reference, bool top, std::shared_ptr<ManifestInfo> info,
-                      Callback<ManifestInfo> cb);
+                      Callback<ManifestInfo> cb, bool describe = true);
+    void listResolved(const std::string& registry, const std::string& repository, bool describe,
+                      Callback<std::vector<TagInfo>> cb);
     void readConfig(std::shared_ptr<Call> call, std::string digest, std::shared_ptr<ManifestInfo> info,
                     Callback<ManifestInfo> cb);
     void resolveNext(std::shared_ptr<Batch> batch);

@@ -11,8 +11,11 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QTableWidget>
+#include <QTimer>
 #include <QVBoxLayout>
+#include <algorithm>
 
 namespace ui {
 
@@ -20,6 +23,13 @@ namespace {
 QString q(const std::string& s)
 {
     return QString::fromStdString(s);
+}
+
+QStringList cellsOf(const oci::TagInfo& t)
+{
+    const bool known = t.info && t.described && t.error.empty();
+    return {q(t.tag), known ? q(t.info->created) : q(t.error), known ? q(t.info->revision).left(12) : QString(),
+            t.info ? q(t.info->digest).left(19) : QString()};
 }
 } // namespace
 
@@ -82,6 +92,9 @@ DeployDialog::DeployDialog(const model::ServiceState& state, model::ServiceActio
     m_tags->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_tags->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_tags->setSelectionMode(QAbstractItemView::SingleSelection);
+    // Image configs are read for the rows in view only: scrolling or a taller window shows more.
+    connect(m_tags->verticalScrollBar(), &QScrollBar::valueChanged, this, &DeployDialog::describeShown);
+    connect(m_tags->verticalScrollBar(), &QScrollBar::rangeChanged, this, &DeployDialog::describeShown);
     connect(m_tags, &QTableWidget::itemSelectionChanged, this, [this] {
         const auto items = m_tags->selectedItems();
         if (items.isEmpty())
@@ -157,40 +170,112 @@ void DeployDialog::loadTags()
     m_registryHost = ref->registry;
     m_repository = ref->repository;
     m_tagsLoaded = false;
+    m_firstScreenSorted = false;
+    m_describing.clear();
+    const int listing = ++m_listing;
     setStatus(tr("Listing the tags of %1…").arg(q(ref->name())));
     QPointer<DeployDialog> self(this);
-    m_registry->listTagsWithInfo(m_registryHost, m_repository, [self](kube::Result<std::vector<oci::TagInfo>> r) {
-        if (!self)
-            return;
-        if (!r) {
-            self->setStatus(q(r.error().message), true);
-            return;
-        }
-        self->m_tagInfo = r.value();
-        self->m_tagsLoaded = true;
-        self->setStatus(tr("%n tag(s), newest first.", nullptr, static_cast<int>(self->m_tagInfo.size())));
-        self->applyFilter();
-    });
+    // Digests by HEAD for every tag; image configs only for the rows shown (describeShown).
+    m_registry->listTagDigests(
+        m_registryHost, m_repository, [self, listing](kube::Result<std::vector<oci::TagInfo>> r) {
+            if (!self || listing != self->m_listing)
+                return;
+            if (!r) {
+                self->setStatus(q(r.error().message), true);
+                return;
+            }
+            self->m_tagInfo = r.value();
+            self->setStatus(tr("%n tag(s), newest first.", nullptr, static_cast<int>(self->m_tagInfo.size())));
+            self->applyFilter();
+            self->describeShown();
+        });
 }
 
 void DeployDialog::applyFilter()
 {
     const QString filter = m_filter->text().trimmed();
+    m_filling = true;
     m_tags->setRowCount(0);
     for (const auto& t : m_tagInfo) {
-        const QString tag = q(t.tag);
-        const QString commit = t.info ? q(t.info->revision).left(12) : QString();
-        if (!filter.isEmpty() && !tag.contains(filter, Qt::CaseInsensitive) &&
-            !commit.contains(filter, Qt::CaseInsensitive))
+        const QStringList cells = cellsOf(t);
+        if (!filter.isEmpty() && !cells[0].contains(filter, Qt::CaseInsensitive) &&
+            !cells[2].contains(filter, Qt::CaseInsensitive))
             continue;
         const int row = m_tags->rowCount();
         m_tags->insertRow(row);
-        const QStringList cells = {tag, t.info ? q(t.info->created) : q(t.error), commit,
-                                   t.info ? q(t.info->digest).left(19) : QString()};
         for (int c = 0; c < cells.size(); ++c)
             m_tags->setItem(row, c, new QTableWidgetItem(cells[c]));
     }
     m_tags->resizeColumnsToContents();
+    m_filling = false;
+    QTimer::singleShot(0, this, &DeployDialog::describeShown);
+}
+
+void DeployDialog::describeShown()
+{
+    if (!m_registry || m_tagInfo.empty() || m_filling)
+        return;
+    const int rows = m_tags->rowCount();
+    const int first = std::max(0, m_tags->rowAt(0));
+    const int lastShown = m_tags->rowAt(m_tags->viewport()->height() - 1);
+    const int last = lastShown < 0 ? rows - 1 : lastShown;
+    const int listing = m_listing;
+    QPointer<DeployDialog> self(this);
+    for (int row = first; row <= last && row < rows; ++row) {
+        const std::string tag = m_tags->item(row, 0)->text().toStdString();
+        const auto it =
+            std::find_if(m_tagInfo.begin(), m_tagInfo.end(), [&](const oci::TagInfo& t) { return t.tag == tag; });
+        if (it == m_tagInfo.end() || !it->info || it->described || !m_describing.insert(tag).second)
+            continue;
+        // By digest: the config of what was listed, even if the tag moves meanwhile.
+        m_registry->resolve(m_registryHost, m_repository, it->info->digest,
+                            [self, listing, tag](kube::Result<oci::ManifestInfo> r) {
+                                if (!self || listing != self->m_listing)
+                                    return;
+                                for (auto& t : self->m_tagInfo) {
+                                    if (t.tag != tag)
+                                        continue;
+                                    t.described = true;
+                                    if (r) {
+                                        const std::string digest = t.info->digest;
+                                        t.info = r.value();
+                                        t.info->digest = digest;
+                                    } else {
+                                        t.error = r.error().message;
+                                    }
+                                }
+                                self->described(tag);
+                            });
+    }
+    if (m_describing.empty())
+        described({});
+}
+
+void DeployDialog::described(const std::string& tag)
+{
+    if (!tag.empty())
+        m_describing.erase(tag);
+    if (!m_firstScreenSorted) {
+        if (!m_describing.empty())
+            return;
+        // Newest first among the rows first shown; the rows below keep their place as they are
+        // described, so nothing moves under the person's eyes once they scroll.
+        m_firstScreenSorted = true;
+        oci::RegistryClient::sortNewestFirst(m_tagInfo);
+        m_tagsLoaded = true;
+        applyFilter();
+        return;
+    }
+    for (int row = 0; row < m_tags->rowCount(); ++row) {
+        if (m_tags->item(row, 0)->text().toStdString() != tag)
+            continue;
+        for (const auto& t : m_tagInfo)
+            if (t.tag == tag) {
+                const QStringList cells = cellsOf(t);
+                for (int c = 0; c < cells.size(); ++c)
+                    m_tags->item(row, c)->setText(cells[c]);
+            }
+    }
 }
 
 void DeployDialog::resetPlan()

@@ -9,6 +9,7 @@
 
 #include <QDialog>
 #include <QPointer>
+#include <set>
 
 class QCheckBox;
 class QComboBox;
@@ -43,6 +44,7 @@ public:
     QPushButton* deployButton() const { return m_deploy; }
     QCheckBox* groupBox() const { return m_groupBox; }
     QString statusText() const;
+    // The tags are listed with their digests and the rows first shown are described.
     bool tagsLoaded() const { return m_tagsLoaded; }
     void loadTags();
     // Shows the progress and the outcome of the runner's activity `id` (the deploy started here).
@@ -53,6 +55,9 @@ Q_SIGNALS:
 
 private:
     void applyFilter();
+    // Reads the image config (creation time, commit) of the rows in view that have none yet.
+    void describeShown();
+    void described(const std::string& tag);
     void validate();
     void check();
     void checkGroup(model::DeployTarget target);
@@ -70,7 +75,11 @@ private:
     std::optional<model::GroupDeployPlan> m_groupPlan;
     std::string m_registryHost, m_repository;
     std::vector<oci::TagInfo> m_tagInfo;
+    std::set<std::string> m_describing; // tags whose image config is being read
+    int m_listing = 0;                  // which listing the answers belong to
     bool m_tagsLoaded = false;
+    bool m_firstScreenSorted = false;
+    bool m_filling = false; // the table is being refilled: its scroll signals are not the person's
     QComboBox* m_target;
     QCheckBox* m_groupBox;
     QLineEdit* m_repo;

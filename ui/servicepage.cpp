@@ -280,20 +280,36 @@ void ServicePage::showActivity()
 
 void ServicePage::confirm(model::SwapPlan::Kind kind)
 {
-    if (!m_actions)
+    if (!m_actions || m_confirming)
         return;
     const auto& a = m_actions->availability(kind);
-    if (!a.plan || !a.enabled)
+    if (!a.planned || !a.enabled)
         return;
-    auto* dialog = new ConfirmDialog(*a.plan, this);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->setWindowModality(Qt::WindowModal);
-    connect(dialog, &QDialog::accepted, this, [this, dialog] {
-        if (m_actions)
-            m_actions->run(dialog->plan());
+    // The buttons were decided on what the watches hold; what the person confirms is planned on
+    // fresh reads.
+    m_confirming = true;
+    m_reason->setText(tr("Checking…"));
+    QPointer<ServicePage> self(this);
+    const QString shown = m_name;
+    m_actions->planFresh(kind, [self, shown](model::SwapPlan plan) {
+        if (!self)
+            return;
+        self->m_confirming = false;
+        if (self->m_name != shown || !(plan.allowed() || plan.onlyHealthCheckFails())) {
+            self->updateActions(); // the button and the reason now say what the fresh plan found
+            return;
+        }
+        self->updateActions();
+        auto* dialog = new ConfirmDialog(plan, self);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->setWindowModality(Qt::WindowModal);
+        connect(dialog, &QDialog::accepted, self, [self, dialog] {
+            if (self && self->m_actions)
+                self->m_actions->run(dialog->plan());
+        });
+        dialog->open();
+        Q_EMIT self->dialogOpened(dialog);
     });
-    dialog->open();
-    Q_EMIT dialogOpened(dialog);
 }
 
 SlotTile* ServicePage::tile(char slot) const

@@ -69,6 +69,7 @@ private:
     QLabel* m_watchText;
     QPushButton* m_watchRollback;
     bool m_rollbackWanted = false; // Roll back was asked for before the rollback's plan came
+    bool m_confirming = false;     // a confirm dialog's plan is being made on fresh reads
     QTableWidget* m_history;
     QLabel* m_noHistory;
     QString m_name;

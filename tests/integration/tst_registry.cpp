@@ -370,6 +370,47 @@ private Q_SLOTS:
         }
     }
 
+    // The tag picker's economy: N tags cost N manifest HEADs (which Docker Hub does not count as
+    // pulls) and no GET; describing K of them (the rows in view) costs K image-config GETs and K
+    // manifest GETs, one more for an index (its platform's image).
+    void listsDigestsByHeadAndDescribesOnlyWhatIsShown()
+    {
+        REQUIRE_REGISTRIES();
+        const auto pushed = pushedImages();
+        for (const char* var : {"SIGNALBOX_REGISTRY_ANON", "SIGNALBOX_REGISTRY_PAGED", "SIGNALBOX_REGISTRY_TOKEN"}) {
+            const std::string registry = env(var);
+            // The token registry wants the fixture's credentials (username and password in its config).
+            const bool token = std::string(var) == "SIGNALBOX_REGISTRY_TOKEN";
+            oci::RegistryClient c(&m_transport, options(token ? env("SIGNALBOX_REGISTRY_DOCKER_CONFIG") : ""));
+            auto listed =
+                await<std::vector<oci::TagInfo>>([&](auto cb) { c.listTagDigests(registry, m_repo, cb); }, 30000);
+            QVERIFY(listed);
+            QVERIFY2(listed->ok(), listed->ok() ? "" : qPrintable(message(listed->error())));
+            const std::vector<oci::TagInfo>& tags = listed->value();
+            QCOMPARE(tags.size(), pushed.size());
+            for (const auto& t : tags) {
+                QVERIFY2(t.info, qPrintable(QString::fromStdString(t.tag + ": " + t.error)));
+                QVERIFY(!t.described);
+                QCOMPARE(QString::fromStdString(t.info->digest), pushed.at(QString::fromStdString(t.tag)).digest);
+                QVERIFY(t.info->created.empty());
+            }
+            QCOMPARE(c.stats().manifestGets, 0);
+            QCOMPARE(c.stats().blobGets, 0);
+            // One HEAD a tag (behind the token flow, the listing already holds the token).
+            QCOMPARE(c.stats().manifestHeads, static_cast<int>(tags.size()));
+            // The picker describes the rows it shows, by digest: here three plain images and the index.
+            const std::vector<std::string> shown = {"e91a6c0", "3f2c1a9", "0b7d4e2", kIndexTag};
+            for (const std::string& tag : shown) {
+                const std::string digest = pushed.at(QString::fromStdString(tag)).digest.toStdString();
+                auto r = resolve(c, registry, m_repo, digest);
+                QVERIFY2(r.ok(), r.ok() ? "" : qPrintable(message(r.error())));
+                QCOMPARE(QString::fromStdString(r->created), pushed.at(QString::fromStdString(tag)).created);
+            }
+            QCOMPARE(c.stats().manifestGets, static_cast<int>(shown.size()) + 1);
+            QCOMPARE(c.stats().blobGets, static_cast<int>(shown.size()));
+        }
+    }
+
     void resolvesATagToTheDigestSkopeoPushed()
     {
         REQUIRE_REGISTRIES();

@@ -1,0 +1,272 @@
+// kube::Client's request counter and its cache of access reviews, against a small HTTP server on
+// loopback that plays the API server: it answers SelfSubjectAccessReviews with what the test says
+// the user may do now, and a 403 for one path.
+#include "kube/client.h"
+#include "kube/clientpool.h"
+
+#include <QHostAddress>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTest>
+#include <functional>
+#include <memory>
+
+namespace {
+
+class FakeApiServer {
+public:
+    FakeApiServer()
+    {
+        QObject::connect(&m_server, &QTcpServer::newConnection, &m_server, [this] {
+            while (QTcpSocket* socket = m_server.nextPendingConnection()) {
+                auto buffer = std::make_shared<QByteArray>();
+                QObject::connect(socket, &QTcpSocket::readyRead, socket,
+                                 [this, socket, buffer] { read(socket, *buffer); });
+            }
+        });
+    }
+
+    bool listen() { return m_server.listen(QHostAddress::LocalHost); }
+    QString url() const { return QStringLiteral("http://127.0.0.1:%1").arg(m_server.serverPort()); }
+    int reviews() const { return m_reviews; }
+    int requests() const { return m_requests; }
+    bool allow = true; // what the next access review answers
+
+private:
+    void read(QTcpSocket* socket, QByteArray& buffer)
+    {
+        buffer.append(socket->readAll());
+        const qsizetype end = buffer.indexOf("\r\n\r\n");
+        if (end < 0)
+            return;
+        const QByteArray head = buffer.left(end);
+        qsizetype length = 0;
+        for (const QByteArray& line : head.split('\n'))
+            if (line.toLower().startsWith("content-length:"))
+                length = line.mid(15).trimmed().toLongLong();
+        if (buffer.size() < end + 4 + length)
+            return;
+        ++m_requests;
+        const QByteArray requestLine = head.left(head.indexOf('\r'));
+        int status = 200;
+        QByteArray body;
+        if (requestLine.contains("selfsubjectaccessreviews")) {
+            ++m_reviews;
+            body = QByteArray("{\"kind\":\"SelfSubjectAccessReview\",\"status\":{\"allowed\":") +
+                   (allow ? "true" : "false") + "}}";
+        } else if (requestLine.contains("/forbidden")) {
+            status = 403;
+            body = "{\"kind\":\"Status\",\"status\":\"Failure\",\"reason\":\"Forbidden\",\"code\":403,"
+                   "\"message\":\"pods forbidden is forbidden: User dev cannot get resource pods\"}";
+        } else {
+            body = "{\"kind\":\"Pod\",\"metadata\":{\"name\":\"p\",\"namespace\":\"ns\"}}";
+        }
+        socket->write("HTTP/1.1 " + QByteArray::number(status) + (status == 200 ? " OK" : " Forbidden") +
+                      "\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size()) +
+                      "\r\nConnection: close\r\n\r\n" + body);
+        socket->disconnectFromHost();
+        buffer.clear();
+    }
+
+    QTcpServer m_server;
+    int m_reviews = 0;
+    int m_requests = 0;
+};
+
+kube::RestConfig restConfig(const QString& server)
+{
+    kube::RestConfig config;
+    config.contextName = "accesscache";
+    config.namespaceName = "default";
+    config.cluster.name = "local";
+    config.cluster.server = server.toStdString();
+    return config;
+}
+
+const kube::AccessCheck kPatchLive{"patch", kube::resources::services, "uro", "uro", {}};
+
+// Asks one review and waits for its answer: whether it was allowed (nullopt on an error).
+std::optional<bool> ask(kube::Client& client, const kube::AccessCheck& check, kube::Client::Freshness freshness)
+{
+    bool answered = false;
+    std::optional<bool> allowed;
+    client.checkAccess(
+        check,
+        [&](kube::Result<kube::AccessDecision> d) {
+            answered = true;
+            if (d)
+                allowed = d->allowed;
+        },
+        freshness);
+    if (!QTest::qWaitFor([&] { return answered; }, 10000))
+        return std::nullopt;
+    return allowed;
+}
+
+void getPod(kube::Client& client, const std::string& name)
+{
+    bool answered = false;
+    client.get(kube::resources::pods, "ns", name, [&](kube::Result<kube::Json>) { answered = true; });
+    QVERIFY(QTest::qWaitFor([&] { return answered; }, 10000));
+}
+
+constexpr auto kCached = kube::Client::Freshness::MayCache;
+constexpr auto kFresh = kube::Client::Freshness::Fresh;
+
+} // namespace
+
+class TestAccessCache : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void countsWhatIsSentByVerbAndResource()
+    {
+        FakeApiServer server;
+        QVERIFY(server.listen());
+        kube::Transport transport;
+        kube::Client client(restConfig(server.url()), &transport);
+        getPod(client, "p");
+        getPod(client, "q");
+        QCOMPARE(ask(client, kPatchLive, kFresh), std::optional<bool>(true));
+        bool ended = false;
+        client.watch(
+            kube::resources::pods, "ns", {}, [](const std::string&, const kube::Json&) {},
+            [&](kube::Result<kube::Unit>) { ended = true; });
+        QVERIFY(QTest::qWaitFor([&] { return ended; }, 10000));
+        const kube::RequestCounts& counts = client.requestCounts();
+        QCOMPARE(counts.total, 4L);
+        QCOMPARE(counts.total, static_cast<long>(server.requests()));
+        QCOMPARE(counts.of("get pods"), 2L);
+        QCOMPARE(counts.of("create selfsubjectaccessreviews"), 1L);
+        QCOMPARE(counts.of("watch pods"), 1L);
+        QCOMPARE(client.watchCount(), std::uint64_t(1));
+        QCOMPARE(client.requestCount(), std::uint64_t(4));
+        QCOMPARE(client.proxyRequestCount(), std::uint64_t(0));
+        client.resetRequestCounts();
+        QCOMPARE(client.requestCounts().total, 0L);
+    }
+
+    void aCachedAnswerIsReusedAndAFreshOneAsks()
+    {
+        FakeApiServer server;
+        QVERIFY(server.listen());
+        kube::Transport transport;
+        kube::Client client(restConfig(server.url()), &transport);
+        QCOMPARE(ask(client, kPatchLive, kCached), std::optional<bool>(true));
+        QCOMPARE(server.reviews(), 1);
+        server.allow = false;
+        // Within the time to live the buttons take the answer they had.
+        QCOMPARE(ask(client, kPatchLive, kCached), std::optional<bool>(true));
+        QCOMPARE(server.reviews(), 1);
+        QCOMPARE(client.requestCounts().total, 1L);
+        // A plan that is confirmed or carried out always asks, and its answer replaces the cached one.
+        QCOMPARE(ask(client, kPatchLive, kFresh), std::optional<bool>(false));
+        QCOMPARE(server.reviews(), 2);
+        QCOMPARE(ask(client, kPatchLive, kCached), std::optional<bool>(false));
+        QCOMPARE(server.reviews(), 2);
+    }
+
+    void eachQuestionIsCachedOnItsOwn()
+    {
+        FakeApiServer server;
+        QVERIFY(server.listen());
+        kube::Transport transport;
+        kube::Client client(restConfig(server.url()), &transport);
+        const std::vector<kube::AccessCheck> checks{
+            kPatchLive,
+            {"patch", kube::resources::services, "uro", "uro-staging", {}},
+            {"get", kube::resources::services, "uro", "uro", {}},
+            {"patch", kube::resources::services, "other", "uro", {}},
+            {"patch", kube::resources::deployments, "uro", "uro", {}},
+            {"get", kube::resources::pods, "uro", "uro", "proxy"},
+            {"create", kube::resources::events, "uro", {}, {}},
+        };
+        for (const auto& c : checks)
+            QCOMPARE(ask(client, c, kCached), std::optional<bool>(true));
+        QCOMPARE(server.reviews(), static_cast<int>(checks.size()));
+        for (const auto& c : checks)
+            QCOMPARE(ask(client, c, kCached), std::optional<bool>(true));
+        QCOMPARE(server.reviews(), static_cast<int>(checks.size()));
+        QCOMPARE(client.accessCacheSize(), checks.size());
+    }
+
+    void anAnswerOlderThanTheTimeToLiveIsAskedAgain()
+    {
+        FakeApiServer server;
+        QVERIFY(server.listen());
+        kube::Transport transport;
+        kube::Client client(restConfig(server.url()), &transport);
+        QCOMPARE(client.accessCacheTtl(), std::chrono::milliseconds(30000));
+        client.setAccessCacheTtl(std::chrono::milliseconds(1));
+        QCOMPARE(ask(client, kPatchLive, kCached), std::optional<bool>(true));
+        QTest::qWait(20);
+        server.allow = false;
+        QCOMPARE(ask(client, kPatchLive, kCached), std::optional<bool>(false));
+        QCOMPARE(server.reviews(), 2);
+        client.setAccessCacheTtl(std::chrono::milliseconds(0)); // off
+        QCOMPARE(ask(client, kPatchLive, kCached), std::optional<bool>(false));
+        QCOMPARE(server.reviews(), 3);
+    }
+
+    void a403DropsTheCache()
+    {
+        FakeApiServer server;
+        QVERIFY(server.listen());
+        kube::Transport transport;
+        kube::Client client(restConfig(server.url()), &transport);
+        QCOMPARE(ask(client, kPatchLive, kCached), std::optional<bool>(true));
+        server.allow = false;
+        getPod(client, "p"); // a 200 keeps it
+        QCOMPARE(ask(client, kPatchLive, kCached), std::optional<bool>(true));
+        QCOMPARE(server.reviews(), 1);
+        getPod(client, "forbidden"); // the server refused something: what was allowed may not be now
+        QCOMPARE(client.accessCacheSize(), std::size_t(0));
+        QCOMPARE(ask(client, kPatchLive, kCached), std::optional<bool>(false));
+        QCOMPARE(server.reviews(), 2);
+    }
+
+    // A request refused again as it was the last time (a watch that retries in a namespace the
+    // user may not read) is no news; a different refusal is.
+    void aRefusalRepeatedIsNoNews()
+    {
+        FakeApiServer server;
+        QVERIFY(server.listen());
+        kube::Transport transport;
+        kube::Client client(restConfig(server.url()), &transport);
+        getPod(client, "forbidden");
+        QCOMPARE(ask(client, kPatchLive, kCached), std::optional<bool>(true));
+        getPod(client, "forbidden");
+        QCOMPARE(client.accessCacheSize(), std::size_t(1));
+        getPod(client, "forbidden-too");
+        QCOMPARE(client.accessCacheSize(), std::size_t(0));
+        QCOMPARE(ask(client, kPatchLive, kCached), std::optional<bool>(true));
+        QCOMPARE(server.reviews(), 2);
+    }
+
+    void clearingThePoolDropsEveryClientsCache()
+    {
+        FakeApiServer server;
+        QVERIFY(server.listen());
+        kube::Transport transport;
+        kube::ClientPool pool(&transport);
+        kube::RestConfig one = restConfig(server.url());
+        kube::RestConfig two = one;
+        two.contextName = "other";
+        kube::Client* first = pool.client(one);
+        kube::Client* second = pool.client(two);
+        QVERIFY(first != second);
+        QCOMPARE(ask(*first, kPatchLive, kCached), std::optional<bool>(true));
+        QCOMPARE(ask(*second, kPatchLive, kCached), std::optional<bool>(true));
+        QCOMPARE(server.reviews(), 2);
+        pool.clearAccessCaches();
+        QCOMPARE(first->accessCacheSize(), std::size_t(0));
+        QCOMPARE(second->accessCacheSize(), std::size_t(0));
+        server.allow = false;
+        QCOMPARE(ask(*first, kPatchLive, kCached), std::optional<bool>(false));
+        QCOMPARE(server.reviews(), 3);
+    }
+};
+
+QTEST_MAIN(TestAccessCache)
+#include "tst_accesscache.moc"
