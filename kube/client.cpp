@@ -497,6 +497,7 @@ std::string Client::accessKey(const AccessCheck& c)
 void Client::clearAccessCache()
 {
     m_access.clear();
+    m_whoAmI.reset();
     m_accessClearedAt = std::chrono::steady_clock::now();
 }
 
@@ -567,10 +568,16 @@ void Client::checkAccess(const AccessCheck& check, std::function<void(Result<Acc
     });
 }
 
-void Client::whoAmI(std::function<void(Result<UserInfo>)> cb)
+void Client::whoAmI(std::function<void(Result<UserInfo>)> cb, Freshness freshness)
 {
+    if (freshness == Freshness::MayCache && m_whoAmI) {
+        cb(*m_whoAmI);
+        return;
+    }
     const Json body = {{"apiVersion", "authentication.k8s.io/v1"}, {"kind", "SelfSubjectReview"}};
-    create(resources::selfSubjectReviews, {}, body, [cb = std::move(cb)](Result<Json> r) {
+    const auto asked = m_accessClearedAt;
+    QPointer<Client> self(this);
+    create(resources::selfSubjectReviews, {}, body, [self, asked, cb = std::move(cb)](Result<Json> r) {
         if (!r) {
             cb(r.error());
             return;
@@ -582,6 +589,9 @@ void Client::whoAmI(std::function<void(Result<UserInfo>)> cb)
             info.uid = u.value("uid", "");
             if (u.contains("groups"))
                 info.groups = u["groups"].get<std::vector<std::string>>();
+            // Kept until the credentials may have changed (a 401, a new 403, a context switch).
+            if (self && self->m_accessClearedAt == asked)
+                self->m_whoAmI = info;
             cb(info);
         } catch (const std::exception&) {
             cb(Error{Error::Kind::Decode, 0, {}, "The API server's answer to \"who am I\" has no user in it.", {}});

@@ -192,7 +192,9 @@ public:
     {
         return static_cast<std::uint64_t>(m_counts.of("get pods/proxy") + m_counts.of("get services/proxy"));
     }
-    void whoAmI(std::function<void(Result<UserInfo>)> cb);
+    // Who the server says the credentials are. The answer is kept as long as the access cache (a
+    // 401, a new 403 or clearAccessCache() drop it); MayCache may be answered from it.
+    void whoAmI(std::function<void(Result<UserInfo>)> cb, Freshness freshness = Freshness::Fresh);
     void version(JsonCallback cb);
     // GET through the API server's proxy; always answers (never an error value): see ProxyAnswer.
     Id proxyGet(const ProxyRequest& request, std::function<void(ProxyAnswer)> cb);
@@ -236,6 +238,7 @@ private:
     std::set<std::string> m_refused;                // requests whose last answer was a 403
     std::chrono::milliseconds m_accessTtl{30000};
     std::chrono::steady_clock::time_point m_accessClearedAt{};
+    std::optional<UserInfo> m_whoAmI; // the server's answer, kept as long as the access cache
     CredentialProvider* m_credentials;
     std::map<Id, std::shared_ptr<Pending>> m_pending;
     Id m_nextId = 1;

@@ -301,7 +301,9 @@ void ServiceListModel::setServices(const std::vector<ServiceState>& services)
             if (s.revision != 0 && old.revision == s.revision)
                 continue;
             int first = -1, last = -1;
-            for (int c = 0; c < ColumnCount; ++c)
+            // The hidden rank is a change of its own, so a visible range stays what it is.
+            const bool rankChanged = text(old, AttentionColumn) != text(s, AttentionColumn);
+            for (int c = 0; c < AttentionColumn; ++c)
                 if (text(old, c) != text(s, c)) {
                     if (first < 0)
                         first = c;
@@ -315,10 +317,12 @@ void ServiceListModel::setServices(const std::vector<ServiceState>& services)
             old = s;
             if (badgeChanged) {
                 first = 0;
-                last = ColumnCount - 1;
+                last = AttentionColumn - 1;
             }
             if (first >= 0)
                 Q_EMIT dataChanged(index(row, first), index(row, last));
+            if (rankChanged || badgeChanged)
+                Q_EMIT dataChanged(index(row, AttentionColumn), index(row, AttentionColumn));
         } else if (at < 0) {
             beginInsertRows({}, row, row);
             m_rows.insert(m_rows.begin() + row, s);

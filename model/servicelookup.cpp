@@ -9,6 +9,14 @@ namespace model {
 void lookupServices(kube::Client* client, const ServiceConfig& config, const std::string& ns,
                     std::function<void(kube::Result<std::vector<ServiceSpec>>)> done)
 {
+    lookupServices(
+        client, config, ns,
+        [done](kube::Result<std::vector<ServiceSpec>> r, std::shared_ptr<const Snapshot>) { done(std::move(r)); });
+}
+
+void lookupServices(kube::Client* client, const ServiceConfig& config, const std::string& ns,
+                    std::function<void(kube::Result<std::vector<ServiceSpec>>, std::shared_ptr<const Snapshot>)> done)
+{
     struct State {
         Snapshot snap;
         std::optional<kube::Error> error;
@@ -20,10 +28,13 @@ void lookupServices(kube::Client* client, const ServiceConfig& config, const std
         if (--st->left > 0)
             return;
         if (st->error && config.services.empty()) {
-            done(*st->error);
+            done(*st->error, nullptr);
             return;
         }
-        done(mergeServices(config.services, discoverServices(st->snap, context)));
+        std::shared_ptr<const Snapshot> listed;
+        if (!st->error)
+            listed = std::make_shared<const Snapshot>(st->snap);
+        done(mergeServices(config.services, discoverServices(st->snap, context)), std::move(listed));
     };
     kube::ListOptions labelled;
     labelled.labelSelector = serviceLabelKey;

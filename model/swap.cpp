@@ -201,13 +201,31 @@ void keepError(SwapFacts& read, const kube::Error& e)
 
 } // namespace
 
-void Swapper::readMember(const ServiceSpec& spec, std::function<void(std::shared_ptr<SwapFacts>)> done)
+void Swapper::readMember(const ServiceSpec& spec, const Reads& reads,
+                         std::function<void(std::shared_ptr<SwapFacts>)> done)
 {
     // The reads and access reviews of one service, in parallel but for the two Services.
     auto read = std::make_shared<SwapFacts>();
     auto count = std::make_shared<Countdown>(Countdown{7, [read, done] { done(read); }});
-    readServices(spec, read, [count] { count->tick(); });
+    const Snapshot* listed = reads.listed.get();
+    const kube::Service* liveListed = listed ? listed->service(spec.ns, spec.liveService) : nullptr;
+    const kube::Service* stagingListed = listed ? listed->service(spec.ns, spec.stagingService) : nullptr;
+    if (liveListed && stagingListed) {
+        // Both from one list: one snapshot, which is more than staging-then-live GETs promise.
+        read->live = *liveListed;
+        read->liveHasAnnotations = liveListed->meta.hasAnnotationMap;
+        read->staging = *stagingListed;
+        count->tick();
+        count->tick();
+    } else {
+        readServices(spec, read, [count] { count->tick(); });
+    }
     for (char slot : {'a', 'b'}) {
+        if (const kube::Deployment* d = listed ? listed->deployment(spec.ns, spec.slotDeployment(slot)) : nullptr) {
+            (slot == 'a' ? read->a : read->b) = *d;
+            count->tick();
+            continue;
+        }
         m_client->get(kube::resources::deployments, spec.ns, spec.slotDeployment(slot), [=](kube::Result<json> r) {
             if (r) {
                 if (auto d = kube::parseDeployment(r.value()))
@@ -218,15 +236,19 @@ void Swapper::readMember(const ServiceSpec& spec, std::function<void(std::shared
             count->tick();
         });
     }
+    const auto freshness = reads.cachedReviews ? kube::Client::Freshness::MayCache : kube::Client::Freshness::Fresh;
     auto access = [=, this](const kube::Resource& res, const std::string& verb, const std::string& name,
                             bool SwapFacts::*flag) {
-        m_client->checkAccess({verb, res, spec.ns, name, {}}, [=](kube::Result<kube::AccessDecision> d) {
-            if (d)
-                (*read).*flag = d->allowed;
-            else
-                keepError(*read, d.error());
-            count->tick();
-        });
+        m_client->checkAccess(
+            {verb, res, spec.ns, name, {}},
+            [=](kube::Result<kube::AccessDecision> d) {
+                if (d)
+                    (*read).*flag = d->allowed;
+                else
+                    keepError(*read, d.error());
+                count->tick();
+            },
+            freshness);
     };
     access(kube::resources::services, "patch", spec.liveService, &SwapFacts::mayPatchLive);
     access(kube::resources::services, "patch", spec.stagingService, &SwapFacts::mayPatchStaging);
@@ -277,6 +299,12 @@ void Swapper::plan(SwapPlan::Kind kind, const std::string& service, char expectL
 void Swapper::plan(SwapPlan::Kind kind, const std::string& service, char expectLive, bool skipHealthCheck,
                    std::function<void(SwapPlan)> done)
 {
+    planWith(kind, service, expectLive, skipHealthCheck, {}, std::move(done));
+}
+
+void Swapper::planWith(SwapPlan::Kind kind, const std::string& service, char expectLive, bool skipHealthCheck,
+                       Reads reads, std::function<void(SwapPlan)> done)
+{
     const std::vector<ServiceSpec> members = swapMembers(kind, service, m_group);
     if (members.empty()) {
         done(planSwap(kind, service, members, {}, expectLive, skipHealthCheck));
@@ -293,7 +321,7 @@ void Swapper::plan(SwapPlan::Kind kind, const std::string& service, char expectL
     QPointer<Swapper> self(this);
     for (std::size_t i = 0; i < members.size(); ++i) {
         const ServiceSpec spec = members[i];
-        readMember(spec, [self, kind, spec, facts, i, count](std::shared_ptr<SwapFacts> read) {
+        readMember(spec, reads, [self, kind, spec, facts, i, count](std::shared_ptr<SwapFacts> read) {
             auto store = [facts, i, count, read] {
                 (*facts)[i] = std::move(*read);
                 count->tick();
@@ -306,11 +334,13 @@ void Swapper::plan(SwapPlan::Kind kind, const std::string& service, char expectL
                 store();
         });
     }
-    m_client->whoAmI([user, count](kube::Result<kube::UserInfo> who) {
-        if (who)
-            *user = who->username;
-        count->tick();
-    });
+    m_client->whoAmI(
+        [user, count](kube::Result<kube::UserInfo> who) {
+            if (who)
+                *user = who->username;
+            count->tick();
+        },
+        reads.cachedReviews ? kube::Client::Freshness::MayCache : kube::Client::Freshness::Fresh);
 }
 
 void Swapper::readHealth(const ServiceSpec& spec, std::shared_ptr<SwapFacts> read, std::function<void()> done)
@@ -426,57 +456,65 @@ void Swapper::execute(const SwapPlan& confirmed, std::function<void(const std::s
                       std::function<void(SwapOutcome)> done)
 {
     progress("Checking the cluster again");
+    // Access reviews at execute may come from the client's cache: the confirm's own plan asked them
+    // afresh moments ago, any 401 or new 403 drops them, and the API server judges each patch anyway.
+    Reads reads;
+    reads.cachedReviews = true;
     if (!m_freshGroup || confirmed.members.empty() || confirmed.kind == SwapPlan::Kind::Repair) {
-        executeFresh(confirmed, progress, done);
+        executeFresh(confirmed, reads, progress, done);
         return;
     }
     QPointer<Swapper> self(this);
     const std::string ns = confirmed.members.front().spec.ns;
-    lookupServices(m_client, *m_freshGroup, ns, [=, this](kube::Result<std::vector<ServiceSpec>> all) {
-        if (!self)
-            return;
-        // Someone who may not list the namespace's Services sees only the group they were shown.
-        if (all) {
-            std::vector<ServiceSpec> group = groupOf(all.value(), confirmed.service);
-            if (!group.empty())
-                m_group = std::move(group);
-        } else if (all.error().httpStatus != 403) {
-            done(outcome(SwapOutcome::Status::Failed, "Could not read the members of " + confirmed.service +
-                                                          "'s group again: " + all.error().message +
-                                                          " Nothing was changed."));
-            return;
-        }
-        executeFresh(confirmed, progress, done);
-    });
+    lookupServices(
+        m_client, *m_freshGroup, ns,
+        [=, this](kube::Result<std::vector<ServiceSpec>> all, std::shared_ptr<const Snapshot> listed) mutable {
+            if (!self)
+                return;
+            reads.listed = std::move(listed);
+            // Someone who may not list the namespace's Services sees only the group they were shown.
+            if (all) {
+                std::vector<ServiceSpec> group = groupOf(all.value(), confirmed.service);
+                if (!group.empty())
+                    m_group = std::move(group);
+            } else if (all.error().httpStatus != 403) {
+                done(outcome(SwapOutcome::Status::Failed, "Could not read the members of " + confirmed.service +
+                                                              "'s group again: " + all.error().message +
+                                                              " Nothing was changed."));
+                return;
+            }
+            executeFresh(confirmed, reads, progress, done);
+        });
 }
 
-void Swapper::executeFresh(const SwapPlan& confirmed, std::function<void(const std::string&)> progress,
+void Swapper::executeFresh(const SwapPlan& confirmed, Reads reads, std::function<void(const std::string&)> progress,
                            std::function<void(SwapOutcome)> done)
 {
     QPointer<Swapper> self(this);
     const char expect =
         confirmed.kind == SwapPlan::Kind::Repair || confirmed.members.empty() ? 0 : confirmed.members.front().liveFrom;
-    plan(confirmed.kind, confirmed.service, expect, confirmed.skipHealthCheck, [=, this](SwapPlan fresh) {
-        if (!self)
-            return;
-        if (auto refused = refuseFreshSwap(confirmed, fresh)) {
-            done(*refused);
-            return;
-        }
-        auto run = std::make_shared<Run>();
-        run->plan = fresh;
-        run->plan.user = fresh.user;
-        run->progress = progress;
-        run->done = done;
-        run->started = QDateTime::currentDateTimeUtc();
-        run->entryTime = nowUtcText();
-        run->startMs = run->started.toMSecsSinceEpoch();
-        if (fresh.kind == SwapPlan::Kind::Repair) {
-            patchStaging(run, 0, 0);
-        } else {
-            patchLive(run, 0);
-        }
-    });
+    planWith(confirmed.kind, confirmed.service, expect, confirmed.skipHealthCheck, std::move(reads),
+             [=, this](SwapPlan fresh) {
+                 if (!self)
+                     return;
+                 if (auto refused = refuseFreshSwap(confirmed, fresh)) {
+                     done(*refused);
+                     return;
+                 }
+                 auto run = std::make_shared<Run>();
+                 run->plan = fresh;
+                 run->plan.user = fresh.user;
+                 run->progress = progress;
+                 run->done = done;
+                 run->started = QDateTime::currentDateTimeUtc();
+                 run->entryTime = nowUtcText();
+                 run->startMs = run->started.toMSecsSinceEpoch();
+                 if (fresh.kind == SwapPlan::Kind::Repair) {
+                     patchStaging(run, 0, 0);
+                 } else {
+                     patchLive(run, 0);
+                 }
+             });
 }
 
 void Swapper::patchLive(std::shared_ptr<Run> run, std::size_t i)

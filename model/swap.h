@@ -6,10 +6,12 @@
 #include "kube/informer.h"
 #include "kube/objects.h"
 #include "servicespec.h"
+#include "servicestate.h"
 
 #include <QObject>
 #include <QPointer>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -132,9 +134,19 @@ public:
 
 private:
     struct Run;
-    void executeFresh(const SwapPlan& confirmed, std::function<void(const std::string&)> progress,
+    // Where a plan's reads come from: the Services and Deployments just listed by the group's
+    // re-read at execute (one snapshot each; what is not in them is read by GET), and whether
+    // access reviews may be answered from the client's cache.
+    struct Reads {
+        std::shared_ptr<const Snapshot> listed;
+        bool cachedReviews = false;
+    };
+    void planWith(SwapPlan::Kind kind, const std::string& service, char expectLive, bool skipHealthCheck, Reads reads,
+                  std::function<void(SwapPlan)> done);
+    void executeFresh(const SwapPlan& confirmed, Reads reads, std::function<void(const std::string&)> progress,
                       std::function<void(SwapOutcome)> done);
-    void readMember(const ServiceSpec& spec, std::function<void(std::shared_ptr<struct SwapFacts>)> done);
+    void readMember(const ServiceSpec& spec, const Reads& reads,
+                    std::function<void(std::shared_ptr<struct SwapFacts>)> done);
     void readServices(const ServiceSpec& spec, std::shared_ptr<struct SwapFacts> read, std::function<void()> tick);
     void readHealth(const ServiceSpec& spec, std::shared_ptr<struct SwapFacts> read, std::function<void()> done);
     void patchLive(std::shared_ptr<Run> run, std::size_t i);

@@ -530,9 +530,12 @@ private Q_SLOTS:
         QCOMPARE(m.data(m.index(1, col), model::ServiceListModel::HealthRole).toInt(),
                  int(HealthSummary::State::Passing));
         m.setServices({make("api", {"pass", "pass"}), make("uro", {"pass", "fail"})});
-        QCOMPARE(changed.count(), 1);
+        // The Health cell, and the hidden attention rank the failing pod raised (its own signal).
+        QCOMPARE(changed.count(), 2);
         QCOMPARE(changed.first().at(0).value<QModelIndex>(), m.index(1, col));
         QCOMPARE(changed.first().at(1).value<QModelIndex>(), m.index(1, col));
+        QCOMPARE(changed.last().at(0).value<QModelIndex>(), m.index(1, model::ServiceListModel::AttentionColumn));
+        QCOMPARE(changed.last().at(1).value<QModelIndex>(), m.index(1, model::ServiceListModel::AttentionColumn));
         QCOMPARE(m.data(m.index(1, col)).toString(), QStringLiteral("live 1 of 2 fail · staging 1/1 answer"));
         QCOMPARE(m.data(m.index(1, col), model::ServiceListModel::HealthRole).toInt(),
                  int(HealthSummary::State::Failing));
