@@ -48,8 +48,8 @@ Q_SIGNALS:
 
 private:
     AppIdentity m_identity;
+    QString m_reason; // before m_bus: the constructor writes it while connecting
     QDBusConnection m_bus;
-    QString m_reason;
     int m_pending = 0;
 };
 

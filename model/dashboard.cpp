@@ -25,8 +25,8 @@ const kube::Resource* resourceOf(const std::string& plural)
 // The resources whose cluster-wide list and watch the plan can use.
 const std::vector<std::string>& reviewedResources()
 {
-    static const std::vector<std::string> r = {servicesPlural, deploymentsPlural, replicaSetsPlural, podsPlural,
-                                               namespacesPlural};
+    static const std::vector<std::string> r = {servicesPlural, deploymentsPlural, replicaSetsPlural,
+                                               podsPlural,     eventsPlural,      namespacesPlural};
     return r;
 }
 
@@ -280,7 +280,11 @@ kube::Informer* Dashboard::makeInformer(const WatchKey& key)
         connect(inf, &kube::Informer::added, this, change(ServiceCache::Change::Added));
         connect(inf, &kube::Informer::modified, this, change(ServiceCache::Change::Modified));
         connect(inf, &kube::Informer::removed, this, change(ServiceCache::Change::Removed));
-        connect(inf, &kube::Informer::synced, this, &Dashboard::scheduleRecompute);
+        if (key == clusterKeyFor(key.context, deploymentsPlural))
+            // Once listed, the sandboxes it found decide which namespaces need informers of their own.
+            connect(inf, &kube::Informer::synced, this, &Dashboard::replanSoon);
+        else
+            connect(inf, &kube::Informer::synced, this, &Dashboard::scheduleRecompute);
     }
     connect(inf, &kube::Informer::stateChanged, this, [this, key] { informerStateChanged(key); });
     return inf;
@@ -296,9 +300,11 @@ void Dashboard::dropInformer(const WatchKey& key)
         m_registry->release(inf);
     }
     if (!key.ns.empty() && key.resource != namespacesPlural) {
-        const bool covered = m_watches.count({key.context, key.resource, "", clusterSelectorFor(key.resource), ""}) > 0;
+        const bool covered = m_watches.count(clusterKeyFor(key.context, key.resource)) > 0;
+        // Events carry no labels: a cluster-wide informer of warnings covers every one kept here.
         m_cache.setNamespaced(key.context, key.resource, key.ns, false,
-                              covered ? clusterSelectorFor(key.resource) : std::string());
+                              covered ? clusterSelectorFor(key.resource) : std::string(),
+                              covered && key.resource == eventsPlural);
     }
     m_watches.erase(it);
 }
@@ -442,6 +448,8 @@ void Dashboard::replan()
         // Until the namespaces have been listed, none is known to exist: nothing is watched per
         // namespace rather than everything.
         facts.namespacesKnown = facts.clusterWide.count(namespacesPlural) > 0;
+        auto wide = m_watches.find(clusterKeyFor(context, deploymentsPlural));
+        facts.labelledSynced = wide != m_watches.end() && wide->second && wide->second->hasSynced();
         input.contexts[context] = std::move(facts);
     }
     for (const auto& [context, cs] : m_contexts)
@@ -471,7 +479,7 @@ void Dashboard::replan()
         if (wanted.count(key))
             continue;
         // A namespace's informer that a cluster-wide one replaces stays until that one has listed.
-        auto wide = m_watches.find({key.context, key.resource, "", clusterSelectorFor(key.resource), ""});
+        auto wide = m_watches.find(clusterKeyFor(key.context, key.resource));
         if (!key.ns.empty() && wide != m_watches.end() && wide->second && !wide->second->hasSynced()) {
             connect(wide->second, &kube::Informer::synced, this, &Dashboard::replanSoon, Qt::UniqueConnection);
             continue;
@@ -486,6 +494,27 @@ void Dashboard::replan()
         absent = absent || !cs.facts.absent.empty();
     if (absent && !m_probe->isActive())
         m_probe->start();
+}
+
+bool Dashboard::updateLabelledSandboxes()
+{
+    std::map<std::string, std::set<std::pair<std::string, std::string>>> found;
+    for (const auto& spec : m_cache.specs()) {
+        if (spec.sandboxNamespace.empty())
+            continue;
+        const std::string context = contextOr(spec.sandboxContext, contextOr(spec.context, m_current.contextName));
+        if (m_cache.hasLabelledDeployment(context, spec.sandboxNamespace, spec.sandboxDeployment, serviceLabelKey))
+            found[context].insert({spec.sandboxNamespace, spec.name});
+    }
+    bool changed = false;
+    for (auto& [context, cs] : m_contexts) {
+        auto& now = found[context];
+        if (cs.facts.labelledSandboxes != now) {
+            cs.facts.labelledSandboxes = std::move(now);
+            changed = true;
+        }
+    }
+    return changed;
 }
 
 void Dashboard::replanSoon()
@@ -525,6 +554,8 @@ void Dashboard::probeAbsent()
 void Dashboard::recompute()
 {
     if (m_cache.refreshSpecs())
+        m_planDirty = true;
+    if (updateLabelledSandboxes())
         m_planDirty = true;
     if (m_planDirty) {
         m_planDirty = false;

@@ -105,6 +105,8 @@ private:
     void askGrants(const std::string& context);
     void replan();
     void replanSoon();
+    // The sandboxes found by the service label into the contexts' facts; true when they changed.
+    bool updateLabelledSandboxes();
     void scheduleRecompute();
     void recompute();
     void updateConnection();

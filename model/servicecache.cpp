@@ -63,7 +63,7 @@ void ServiceCache::markAllDirty()
 }
 
 void ServiceCache::setNamespaced(const std::string& context, const std::string& resource, const std::string& ns,
-                                 bool on, const std::string& keptLabel)
+                                 bool on, const std::string& keptLabel, bool keepAll)
 {
     const std::string& ctx = contextOf(context);
     if (on) {
@@ -71,6 +71,8 @@ void ServiceCache::setNamespaced(const std::string& context, const std::string& 
         return;
     }
     m_namespaced.erase({ctx, resource, ns});
+    if (keepAll)
+        return;
     // What the namespace's informer alone kept goes; what the cluster-wide one covers stays.
     auto it = m_objects.find({ctx, ns});
     if (it == m_objects.end())
@@ -105,6 +107,16 @@ void ServiceCache::setNamespaced(const std::string& context, const std::string& 
     }
 }
 
+bool ServiceCache::hasLabelledDeployment(const std::string& context, const std::string& ns, const std::string& name,
+                                         const std::string& label) const
+{
+    auto it = m_objects.find({contextOf(context), ns});
+    if (it == m_objects.end())
+        return false;
+    auto d = it->second.deployments.find(name);
+    return d != it->second.deployments.end() && d->second.meta.labels.count(label) > 0;
+}
+
 void ServiceCache::apply(const std::string& context, const std::string& resource, Change change,
                          const kube::Json& object, bool clusterWide)
 {
@@ -117,6 +129,11 @@ void ServiceCache::apply(const std::string& context, const std::string& resource
     if (clusterWide && change == Change::Removed && m_namespaced.count({ctx, resource, meta->ns}))
         return;
     const Place where{ctx, meta->ns};
+    if (clusterWide && resource == eventsPlural && !m_byPlace.count(where)) {
+        auto held = m_objects.find(where);
+        if (held == m_objects.end() || (held->second.deployments.empty() && held->second.services.empty()))
+            return;
+    }
     Objects& o = m_objects[where];
     const bool discovering = ctx == m_current;
 

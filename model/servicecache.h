@@ -31,13 +31,19 @@ public:
 
     // One object from an informer of `resource` (plural) on `context`. Where a namespace has an
     // informer of its own for the resource, a cluster-wide informer's removals there are left to it.
+    // A cluster-wide informer's events are kept only in namespaces that hold services (or hold
+    // Deployments or Services the cache keeps, which discovery is about to read).
     void apply(const std::string& context, const std::string& resource, Change change, const kube::Json& object,
                bool clusterWide);
     // A namespace's own informer of `resource` starts or ends. When it ends, the objects it alone
     // reported go: those without `keptLabel` (the label a cluster-wide informer selects by; empty:
-    // every object).
+    // every object; `keepAll`: none, a cluster-wide informer without labels covers them all).
     void setNamespaced(const std::string& context, const std::string& resource, const std::string& ns, bool on,
-                       const std::string& keptLabel = {});
+                       const std::string& keptLabel = {}, bool keepAll = false);
+
+    // Whether the cache holds Deployment `name` in `ns` carrying `label` (the plan's facts).
+    bool hasLabelledDeployment(const std::string& context, const std::string& ns, const std::string& name,
+                               const std::string& label) const;
 
     // Discovery (labelled Services and slot Deployments of the current context) merged with the
     // configuration, when anything it reads changed; true when the set of services changed.

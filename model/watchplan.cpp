@@ -19,11 +19,16 @@ const std::vector<std::string>& objectResources()
 
 std::string clusterSelectorFor(const std::string& resource)
 {
-    if (resource == servicesPlural || resource == deploymentsPlural)
+    if (resource == servicesPlural || resource == deploymentsPlural || resource == podsPlural ||
+        resource == replicaSetsPlural)
         return serviceLabelKey;
-    if (resource == podsPlural || resource == replicaSetsPlural)
-        return slotLabelKey;
     return {};
+}
+
+WatchKey clusterKeyFor(const std::string& context, const std::string& resource)
+{
+    return {context, resource, "", clusterSelectorFor(resource),
+            resource == eventsPlural ? warningEventsSelector : std::string()};
 }
 
 std::map<std::string, std::set<std::string>> serviceNamespaces(const WatchPlanInput& input)
@@ -44,13 +49,24 @@ std::set<WatchKey> planWatches(const WatchPlanInput& input)
     static const ContextFacts nothingKnown;
     const auto holding = serviceNamespaces(input);
 
-    // Per context, the namespaces whose objects the cluster-wide selectors do not cover: sandboxes,
-    // and services named only by the configuration.
+    auto factsOf = [&](const std::string& context) -> const ContextFacts& {
+        auto f = input.contexts.find(context);
+        return f == input.contexts.end() ? nothingKnown : f->second;
+    };
+
+    // Per context, the namespaces whose objects the cluster-wide selectors do not cover: sandboxes
+    // where the listed Deployments hold no labelled sandbox Deployment of the service, and services
+    // named only by the configuration.
     std::map<std::string, std::set<std::string>> uncovered;
     for (const auto& spec : input.services) {
         const std::string& prod = contextOr(spec.context, input.currentContext);
-        if (!spec.sandboxNamespace.empty())
-            uncovered[contextOr(spec.sandboxContext, prod)].insert(spec.sandboxNamespace);
+        if (!spec.sandboxNamespace.empty()) {
+            const std::string& sandboxContext = contextOr(spec.sandboxContext, prod);
+            const ContextFacts& facts = factsOf(sandboxContext);
+            const bool wide = facts.clusterWide.count(deploymentsPlural) > 0;
+            if (!wide || (facts.labelledSynced && !facts.labelledSandboxes.count({spec.sandboxNamespace, spec.name})))
+                uncovered[sandboxContext].insert(spec.sandboxNamespace);
+        }
         if (!spec.discovered && !spec.ns.empty())
             uncovered[prod].insert(spec.ns);
     }
@@ -63,8 +79,7 @@ std::set<WatchKey> planWatches(const WatchPlanInput& input)
 
     std::set<WatchKey> out;
     for (const std::string& context : contexts) {
-        auto f = input.contexts.find(context);
-        const ContextFacts& facts = f == input.contexts.end() ? nothingKnown : f->second;
+        const ContextFacts& facts = factsOf(context);
         auto namespacesIn = [&](const std::map<std::string, std::set<std::string>>& m) {
             std::set<std::string> s;
             auto it = m.find(context);
@@ -83,7 +98,7 @@ std::set<WatchKey> planWatches(const WatchPlanInput& input)
         for (const std::string& r : objectResources()) {
             std::set<std::string> perNamespace;
             if (facts.clusterWide.count(r)) {
-                out.insert({context, r, "", clusterSelectorFor(r), ""});
+                out.insert(clusterKeyFor(context, r));
                 perNamespace = narrow;
             } else {
                 perNamespace = held;
@@ -92,8 +107,13 @@ std::set<WatchKey> planWatches(const WatchPlanInput& input)
             for (const auto& ns : perNamespace)
                 out.insert({context, r, ns, "", ""});
         }
-        for (const auto& ns : held)
-            out.insert({context, eventsPlural, ns, "", warningEventsSelector});
+        if (facts.clusterWide.count(eventsPlural) && facts.clusterWide.count(deploymentsPlural)) {
+            if (facts.labelledSynced)
+                out.insert(clusterKeyFor(context, eventsPlural));
+        } else {
+            for (const auto& ns : held)
+                out.insert({context, eventsPlural, ns, "", warningEventsSelector});
+        }
     }
     return out;
 }

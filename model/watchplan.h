@@ -11,6 +11,7 @@
 #include <set>
 #include <string>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 namespace model {
@@ -52,6 +53,12 @@ struct ContextFacts {
     std::set<std::string> existing;
     std::set<std::string> absent;
 
+    // Whether the cluster-wide Deployments informer (by the service label) has listed, and the
+    // sandboxes it found there, as (namespace, service): a sandbox Deployment carrying the label, so
+    // that informer and its peers cover the namespace.
+    bool labelledSynced = false;
+    std::set<std::pair<std::string, std::string>> labelledSandboxes;
+
     bool exists(const std::string& ns) const { return namespacesKnown ? existing.count(ns) > 0 : !absent.count(ns); }
 };
 
@@ -64,17 +71,25 @@ struct WatchPlanInput {
     std::vector<ServiceSpec> services; // configured and discovered, merged
 };
 
-// The label selector that covers a resource cluster-wide for discovered services: Services and
-// slot Deployments carry the service label, slot pods and their ReplicaSets the slot label.
+// The label selector that covers a resource cluster-wide for discovered services: Services, slot
+// and sandbox Deployments and their pod templates (hence ReplicaSets and pods) carry the service
+// label. Events carry no labels: none.
 std::string clusterSelectorFor(const std::string& resource);
+
+// The cluster-wide informer of a resource on a context, as the plan would hold it.
+WatchKey clusterKeyFor(const std::string& context, const std::string& resource);
 
 // The informers to hold. Per context:
 // - namespaces, cluster-wide, when the user may list them (to learn which namespaces exist);
-// - each of services, deployments, replicasets, pods: cluster-wide with its label selector when the
-//   user may, plus one per namespace (no selector) for sandbox namespaces and the namespaces of
-//   services that come from the configuration alone (their objects need not carry the labels);
-//   otherwise one per namespace that exists and holds services, or is looked in;
-// - events: one per namespace that exists and holds services, warnings only.
+// - each of services, deployments, replicasets, pods: cluster-wide by the service label when the
+//   user may, plus one per namespace (no selector) for the namespaces of services that come from
+//   the configuration alone (their objects need not carry the label) and for sandbox namespaces
+//   that exist where the cluster-wide Deployments, once listed, found no labelled sandbox
+//   Deployment of the service (none while they have not listed); otherwise one per namespace that
+//   exists and holds services, or is looked in;
+// - events, warnings only: one cluster-wide when the user may list events and Deployments
+//   cluster-wide, once those Deployments have listed (the cache keeps only the events of
+//   namespaces holding services); otherwise one per namespace that exists and holds services.
 std::set<WatchKey> planWatches(const WatchPlanInput& input);
 
 // The namespaces per context that hold services (production and sandbox), as the plan sees them.

@@ -225,6 +225,47 @@ private Q_SLOTS:
         QCOMPARE(cache.states()[0].a.podRows.size(), std::size_t(1));
         QCOMPARE(cache.states()[0].a.podRows[0].name, std::string("alpha-a-5d8f9-1"));
     }
+
+    // Warnings from a cluster-wide informer are kept only in namespaces that hold services (or hold
+    // the Deployments and Services discovery is about to read); a namespace's own informer is kept.
+    void clusterWideEventsOnlyWhereServicesAre()
+    {
+        auto elsewhere = [](const std::string& involved) {
+            Json e = warning(involved, "Pod");
+            e["metadata"]["namespace"] = "unrelated";
+            e["involvedObject"]["namespace"] = "unrelated";
+            return e;
+        };
+        ServiceCache cache(ctx);
+        cache.apply(ctx, "events", ServiceCache::Change::Added, elsewhere("filler-1"), true);
+        QCOMPARE(cache.objectCount(), std::size_t(0));
+        cache.apply(ctx, "events", ServiceCache::Change::Added, warning("alpha-a-5d8f9-0", "Pod"), true);
+        QCOMPARE(cache.objectCount(), std::size_t(0));
+
+        load(cache);
+        const std::size_t loaded = cache.objectCount();
+        // Before discovery has read them, the namespace's Deployments already hold its events.
+        cache.apply(ctx, "events", ServiceCache::Change::Added, warning("alpha-a-5d8f9-0", "Pod"), true);
+        QCOMPARE(cache.objectCount(), loaded + 1);
+        cache.refreshSpecs();
+        cache.derive(QDateTime::currentDateTimeUtc());
+        cache.apply(ctx, "events", ServiceCache::Change::Added, warning("beta-b-5d8f9-1", "Pod"), true);
+        QCOMPARE(cache.objectCount(), loaded + 2);
+        cache.apply(ctx, "events", ServiceCache::Change::Added, elsewhere("filler-2"), true);
+        QCOMPARE(cache.objectCount(), loaded + 2);
+        // A namespace's own informer of events is kept whatever the namespace holds.
+        cache.apply(ctx, "events", ServiceCache::Change::Added, elsewhere("filler-3"), false);
+        QCOMPARE(cache.objectCount(), loaded + 3);
+
+        // When a namespace's own informer of events ends, a cluster-wide one covering it keeps them;
+        // otherwise they go.
+        cache.setNamespaced(ctx, "events", ns, true);
+        cache.setNamespaced(ctx, "events", ns, false, {}, true);
+        QCOMPARE(cache.objectCount(), loaded + 3);
+        cache.setNamespaced(ctx, "events", ns, true);
+        cache.setNamespaced(ctx, "events", ns, false);
+        QCOMPARE(cache.objectCount(), loaded + 1);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestServiceCache)

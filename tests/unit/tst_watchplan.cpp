@@ -12,6 +12,8 @@ namespace {
 
 const std::string ctx = "kind";
 const std::set<std::string> everything = {"services", "deployments", "replicasets", "pods", "namespaces"};
+const std::set<std::string> everythingAndEvents = {"services", "deployments", "replicasets",
+                                                   "pods",     "namespaces",  "events"};
 
 model::ServiceSpec discovered(const std::string& name, const std::string& ns)
 {
@@ -46,8 +48,29 @@ void clusterWide(Keys& keys, const std::string& context = ctx)
     keys.insert({context, "namespaces", "", "", ""});
     keys.insert({context, "services", "", "signalbox.v-sekai.org/service", ""});
     keys.insert({context, "deployments", "", "signalbox.v-sekai.org/service", ""});
-    keys.insert({context, "replicasets", "", "signalbox.v-sekai.org/slot", ""});
-    keys.insert({context, "pods", "", "signalbox.v-sekai.org/slot", ""});
+    keys.insert({context, "replicasets", "", "signalbox.v-sekai.org/service", ""});
+    keys.insert({context, "pods", "", "signalbox.v-sekai.org/service", ""});
+}
+
+// `count` discovered services, ten per production namespace, each with its sandbox namespace.
+model::WatchPlanInput manyServices(int count, bool sandboxesLabelled)
+{
+    model::WatchPlanInput in;
+    in.currentContext = ctx;
+    auto& facts = in.contexts[ctx];
+    facts.clusterWide = everythingAndEvents;
+    facts.namespacesKnown = true;
+    facts.labelledSynced = true;
+    for (int i = 0; i < count; ++i) {
+        const std::string name = "svc" + std::to_string(i);
+        const std::string ns = "prod" + std::to_string(i / 10);
+        facts.existing.insert(ns);
+        facts.existing.insert(name + "-sandbox");
+        if (sandboxesLabelled)
+            facts.labelledSandboxes.insert({name + "-sandbox", name});
+        in.services.push_back(discovered(name, ns));
+    }
+    return in;
 }
 
 std::string describe(const Keys& keys)
@@ -89,11 +112,74 @@ private Q_SLOTS:
                 keys.insert({ctx, "events", "team" + std::to_string(i), "", "type=Warning"});
             QTest::newRow("cluster-wide, no sandbox exists") << in << keys;
 
-            // One sandbox namespace appears: it alone gets namespaced watches (the sandbox Deployment
-            // need not carry a label).
+            // One sandbox namespace appears: until the cluster-wide Deployments have listed, nothing
+            // more is watched.
             in.contexts[ctx].existing.insert("svc7-sandbox");
-            perNamespace(keys, "svc7-sandbox", true);
-            QTest::newRow("cluster-wide, one sandbox exists") << in << keys;
+            keys.insert({ctx, "events", "svc7-sandbox", "", "type=Warning"});
+            QTest::newRow("cluster-wide, one sandbox exists, not listed yet") << in << keys;
+
+            // Listed, with no labelled sandbox Deployment there: it alone gets namespaced watches (the
+            // sandbox Deployment need not carry a label).
+            in.contexts[ctx].labelledSynced = true;
+            Keys unlabelled = keys;
+            perNamespace(unlabelled, "svc7-sandbox", true);
+            QTest::newRow("cluster-wide, unlabelled sandbox") << in << unlabelled;
+
+            // Its sandbox Deployment carries the service label: the cluster-wide informers cover it.
+            in.contexts[ctx].labelledSandboxes.insert({"svc7-sandbox", "svc7"});
+            QTest::newRow("cluster-wide, labelled sandbox") << in << keys;
+
+            // Another service's labelled Deployment in that namespace does not cover this one.
+            in.contexts[ctx].labelledSandboxes = {{"svc7-sandbox", "svc8"}};
+            QTest::newRow("cluster-wide, sandbox labelled for another") << in << unlabelled;
+        }
+        {
+            // 1,000 discovered services in 100 namespaces, each with its sandbox namespace, found by the
+            // label; events may be listed cluster-wide: six informers in all.
+            Keys keys;
+            clusterWide(keys);
+            keys.insert({ctx, "events", "", "", "type=Warning"});
+            QCOMPARE(keys.size(), std::size_t(6));
+            QTest::newRow("1,000 services, sandboxes by label") << manyServices(1000, true) << keys;
+
+            // The same with every sandbox unlabelled: each sandbox namespace gets its four.
+            Keys unlabelled = keys;
+            for (int i = 0; i < 1000; ++i)
+                for (const char* r : {"services", "deployments", "replicasets", "pods"})
+                    unlabelled.insert({ctx, r, "svc" + std::to_string(i) + "-sandbox", "", ""});
+            QTest::newRow("1,000 services, sandboxes unlabelled") << manyServices(1000, false) << unlabelled;
+        }
+        {
+            // Events: cluster-wide once the labelled Deployments have listed (none before); per
+            // namespace holding services without the grant for events, or for Deployments.
+            model::WatchPlanInput in = manyServices(20, true);
+            in.contexts[ctx].labelledSynced = false;
+            Keys keys;
+            clusterWide(keys);
+            QTest::newRow("events cluster-wide, not listed yet") << in << keys;
+
+            in.contexts[ctx].labelledSynced = true;
+            Keys wide = keys;
+            wide.insert({ctx, "events", "", "", "type=Warning"});
+            QTest::newRow("events cluster-wide") << in << wide;
+
+            in.contexts[ctx].clusterWide.erase("events");
+            Keys perNs = keys;
+            for (int i = 0; i < 20; ++i) {
+                perNs.insert({ctx, "events", "svc" + std::to_string(i) + "-sandbox", "", "type=Warning"});
+                perNs.insert({ctx, "events", "prod" + std::to_string(i / 10), "", "type=Warning"});
+            }
+            QTest::newRow("events per namespace without their grant") << in << perNs;
+
+            // Events cluster-wide but Deployments only per namespace: events per namespace too.
+            in.contexts[ctx].clusterWide = {"namespaces", "events"};
+            Keys noDeployments;
+            noDeployments.insert({ctx, "namespaces", "", "", ""});
+            for (int i = 0; i < 20; ++i) {
+                perNamespace(noDeployments, "svc" + std::to_string(i) + "-sandbox", true);
+                perNamespace(noDeployments, "prod" + std::to_string(i / 10), true);
+            }
+            QTest::newRow("events per namespace without Deployments cluster-wide") << in << noDeployments;
         }
         {
             // A service only the configuration names: its namespace is watched without selectors.
@@ -124,7 +210,7 @@ private Q_SLOTS:
             QTest::newRow("no cluster-wide grant") << in << keys;
         }
         {
-            // Pods may be listed cluster-wide, nothing else: pods cluster-wide by the slot label,
+            // Pods may be listed cluster-wide, nothing else: pods cluster-wide by the service label,
             // the rest per namespace.
             model::WatchPlanInput in;
             in.currentContext = ctx;
@@ -132,7 +218,7 @@ private Q_SLOTS:
             in.contexts[ctx].absent = {"uro-sandbox"};
             in.services = {discovered("uro", "uro")};
             Keys keys;
-            keys.insert({ctx, "pods", "", "signalbox.v-sekai.org/slot", ""});
+            keys.insert({ctx, "pods", "", "signalbox.v-sekai.org/service", ""});
             for (const char* r : {"services", "deployments", "replicasets"})
                 keys.insert({ctx, r, "uro", "", ""});
             keys.insert({ctx, "events", "uro", "", "type=Warning"});
