@@ -506,11 +506,24 @@ bool Dashboard::updateLabelledSandboxes()
         if (m_cache.hasLabelledDeployment(context, spec.sandboxNamespace, spec.sandboxDeployment, serviceLabelKey))
             found[context].insert({spec.sandboxNamespace, spec.name});
     }
+    std::map<std::string, std::set<std::string>> unlabelled;
+    for (const auto& spec : m_cache.specs()) {
+        const std::string context = contextOr(spec.context, m_current.contextName);
+        for (char slot : {'a', 'b'})
+            if (const kube::Deployment* d = m_cache.deployment(context, spec.ns, spec.slotDeployment(slot)))
+                if (!d->podTemplate.labels.count(serviceLabelKey))
+                    unlabelled[context].insert(spec.ns);
+    }
     bool changed = false;
     for (auto& [context, cs] : m_contexts) {
         auto& now = found[context];
         if (cs.facts.labelledSandboxes != now) {
             cs.facts.labelledSandboxes = std::move(now);
+            changed = true;
+        }
+        auto& pods = unlabelled[context];
+        if (cs.facts.unlabelledPods != pods) {
+            cs.facts.unlabelledPods = std::move(pods);
             changed = true;
         }
     }

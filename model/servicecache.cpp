@@ -114,7 +114,9 @@ bool ServiceCache::hasLabelledDeployment(const std::string& context, const std::
     if (it == m_objects.end())
         return false;
     auto d = it->second.deployments.find(name);
-    return d != it->second.deployments.end() && d->second.meta.labels.count(label) > 0;
+    // Its pods (and ReplicaSets) are found by the label only when its pod template carries it too.
+    return d != it->second.deployments.end() && d->second.meta.labels.count(label) > 0 &&
+           d->second.podTemplate.labels.count(label) > 0;
 }
 
 void ServiceCache::apply(const std::string& context, const std::string& resource, Change change,
@@ -334,7 +336,7 @@ bool ServiceCache::refreshSpecs()
 }
 
 const kube::Service* ServiceCache::service(const std::string& context, const std::string& ns,
-                                          const std::string& name) const
+                                           const std::string& name) const
 {
     auto it = m_objects.find({contextOf(context), ns});
     if (it == m_objects.end())

@@ -69,6 +69,8 @@ std::set<WatchKey> planWatches(const WatchPlanInput& input)
         }
         if (!spec.discovered && !spec.ns.empty())
             uncovered[prod].insert(spec.ns);
+        if (const ContextFacts& facts = factsOf(prod); facts.labelledSynced && facts.unlabelledPods.count(spec.ns))
+            uncovered[prod].insert(spec.ns);
     }
 
     std::set<std::string> contexts = {input.currentContext};

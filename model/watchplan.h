@@ -58,6 +58,9 @@ struct ContextFacts {
     // that informer and its peers cover the namespace.
     bool labelledSynced = false;
     std::set<std::pair<std::string, std::string>> labelledSandboxes;
+    // Production namespaces where a slot Deployment's pod template lacks the service label, so its
+    // pods and ReplicaSets are out of the cluster-wide selector's reach (watched per namespace).
+    std::set<std::string> unlabelledPods;
 
     bool exists(const std::string& ns) const { return namespacesKnown ? existing.count(ns) > 0 : !absent.count(ns); }
 };

@@ -132,6 +132,15 @@ private Q_SLOTS:
             // Another service's labelled Deployment in that namespace does not cover this one.
             in.contexts[ctx].labelledSandboxes = {{"svc7-sandbox", "svc8"}};
             QTest::newRow("cluster-wide, sandbox labelled for another") << in << unlabelled;
+
+            // A slot Deployment in team3 whose pod template lacks the service label: its pods and
+            // ReplicaSets are out of the selector's reach, so team3 is watched on its own as well.
+            in.contexts[ctx].labelledSandboxes = {{"svc7-sandbox", "svc7"}};
+            in.contexts[ctx].unlabelledPods = {"team3"};
+            Keys slotPods = keys;
+            perNamespace(slotPods, "team3", true);
+            QTest::newRow("cluster-wide, slot pods without the service label") << in << slotPods;
+            in.contexts[ctx].unlabelledPods.clear();
         }
         {
             // 1,000 discovered services in 100 namespaces, each with its sandbox namespace, found by the
