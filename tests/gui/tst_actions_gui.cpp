@@ -124,7 +124,8 @@ private Q_SLOTS:
         ui::ServicePage* page = c.window->servicePage();
         auto* deploy = guisupport::openDeployDialog(page);
         QVERIFY(deploy);
-        QVERIFY(deploy->targetBox()->itemText(0).startsWith(QStringLiteral("Staging (slot B")));
+        // The targets come from the page's plans, which may still be on their way.
+        QTRY_VERIFY_WITH_TIMEOUT(deploy->targetBox()->itemText(0).startsWith(QStringLiteral("Staging (slot B")), 20000);
         QVERIFY(deploy->groupBox()->isVisibleTo(deploy));
         deploy->referenceField()->setText(registry + QStringLiteral("/v-sekai/uro:0b7d4e2"));
         QVERIFY2(deploy->groupBox()->text().contains(QStringLiteral("group uro (with uro-frontend), tag 0b7d4e2")),

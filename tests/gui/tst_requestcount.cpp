@@ -92,9 +92,12 @@ private Q_SLOTS:
     {
         Console c(QStringLiteral("operator"));
         QTRY_VERIFY_WITH_TIMEOUT(c.console->dashboard()->complete(), 20000);
+        kube::Client* client = c.console->dashboard()->client({});
+        // The dashboard's own questions (may it list and watch each resource everywhere) are in the
+        // same cache; only the page's are counted here.
+        client->clearAccessCache();
         openService(c.window, QStringLiteral("uro"));
         QTRY_VERIFY_WITH_TIMEOUT(decided(c.window->servicePage()->actions()), 20000);
-        kube::Client* client = c.console->dashboard()->client({});
         // Seven questions: patch of uro, uro-staging, uro-frontend and uro-frontend-staging, create
         // of events in uro (one question for both members), patch of uro-b and of the sandbox's uro.
         QCOMPARE(client->accessCacheSize(), std::size_t(7));
