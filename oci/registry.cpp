@@ -858,8 +858,8 @@ void RegistryClient::listPage(std::shared_ptr<Call> call, std::string path, std:
     });
 }
 
-void RegistryClient::resolve(const std::string& registry, const std::string& repository, const std::string& tag,
-                             Callback<ManifestInfo> cb)
+void RegistryClient::withTag(const std::string& registry, const std::string& repository, const std::string& tag,
+                             Callback<ManifestInfo> cb, std::function<void(std::shared_ptr<Call>)> go)
 {
     Error error;
     auto call = makeCall(registry, repository, &error);
@@ -870,36 +870,30 @@ void RegistryClient::resolve(const std::string& registry, const std::string& rep
         return;
     }
     QPointer<RegistryClient> self(this);
-    withCredentials(call, [self, call, tag, cb](std::optional<Error> failed) {
+    withCredentials(call, [self, call, cb, go](std::optional<Error> failed) {
         if (!self)
             return;
         if (failed) {
             cb(*failed);
             return;
         }
-        self->readManifest(call, tag, true, std::make_shared<ManifestInfo>(), cb);
+        go(call);
+    });
+}
+
+void RegistryClient::resolve(const std::string& registry, const std::string& repository, const std::string& tag,
+                             Callback<ManifestInfo> cb)
+{
+    withTag(registry, repository, tag, cb, [this, tag, cb](std::shared_ptr<Call> call) {
+        readManifest(call, tag, true, std::make_shared<ManifestInfo>(), cb);
     });
 }
 
 void RegistryClient::resolveDigest(const std::string& registry, const std::string& repository, const std::string& tag,
                                    Callback<ManifestInfo> cb)
 {
-    Error error;
-    auto call = makeCall(registry, repository, &error);
-    if (call && tag.empty())
-        error = Error::config("No tag was given for " + call->location.repository + ". Pick one from the list.");
-    if (!call || tag.empty()) {
-        QTimer::singleShot(0, this, [cb, error] { cb(error); });
-        return;
-    }
-    QPointer<RegistryClient> self(this);
-    withCredentials(call, [self, call, tag, cb](std::optional<Error> failed) {
-        if (!self)
-            return;
-        if (failed) {
-            cb(*failed);
-            return;
-        }
+    withTag(registry, repository, tag, cb, [this, tag, cb](std::shared_ptr<Call> call) {
+        QPointer<RegistryClient> self(this);
         HttpRequest request;
         request.method = "HEAD";
         request.noBody = true;

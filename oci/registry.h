@@ -147,6 +147,10 @@ private:
     // Runs the Docker config's credential helper for the call's registry once (then from the cache).
     void withCredentials(std::shared_ptr<Call> call, std::function<void(std::optional<net::Error>)> next);
     std::shared_ptr<Call> makeCall(const std::string& registry, const std::string& repository, net::Error* error);
+    // The call for `tag` of a repository with its credentials ready, handed to `go`; a bad
+    // reference, a missing tag or failed credentials go to `cb` instead.
+    void withTag(const std::string& registry, const std::string& repository, const std::string& tag,
+                 Callback<ManifestInfo> cb, std::function<void(std::shared_ptr<Call>)> go);
     // One request to the registry with the auth the call has, answering 401 once with what the
     // challenge asks for, and following redirects (blobs live on CDNs).
     void send(std::shared_ptr<Call> call, net::HttpRequest request, ResponseFn done);
