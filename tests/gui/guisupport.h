@@ -18,6 +18,40 @@
 
 namespace guisupport {
 
+// The pods of slot `slot` of `app` in namespace uro, by name.
+inline QStringList podsOf(const QString& slot, const QString& app = QStringLiteral("uro"))
+{
+    const auto r = testsupport::kubectl(
+        QStringLiteral("admin"),
+        {QStringLiteral("get"), QStringLiteral("pods"), QStringLiteral("-n"), QStringLiteral("uro"),
+         QStringLiteral("-l"), QStringLiteral("app.kubernetes.io/name=%1,signalbox.v-sekai.org/slot=%2").arg(app, slot),
+         QStringLiteral("-o"), QStringLiteral("name")});
+    QStringList names;
+    for (const QString& line : QString::fromUtf8(r.out).split(u'\n', Qt::SkipEmptyParts))
+        names << line.section(u'/', 1);
+    return names;
+}
+
+// Sets (or with an empty value removes) the rig's health annotation on a pod of namespace uro.
+inline bool annotate(const QString& pod, const QString& value)
+{
+    const QString key = QStringLiteral("test.signalbox.v-sekai.org/health");
+    return testsupport::kubectl(QStringLiteral("admin"),
+                                {QStringLiteral("annotate"), QStringLiteral("--overwrite"), QStringLiteral("pod"), pod,
+                                 QStringLiteral("-n"), QStringLiteral("uro"),
+                                 value.isEmpty() ? key + QStringLiteral("-") : key + QStringLiteral("=") + value})
+               .exitCode == 0;
+}
+
+// Removes the rig's health annotation from every pod of slots A and B of `apps`.
+inline void clearAnnotations(const QStringList& apps = {QStringLiteral("uro")})
+{
+    for (const QString& app : apps)
+        for (const QString& slot : {QStringLiteral("a"), QStringLiteral("b")})
+            for (const QString& pod : podsOf(slot, app))
+                annotate(pod, {});
+}
+
 inline void saveShot(QWidget* w, const QString& name)
 {
     const QString dir = qEnvironmentVariable("SIGNALBOX_SCREENSHOT_DIR");

@@ -21,36 +21,9 @@ using testsupport::kubectl;
 
 namespace {
 
-QStringList podsOf(const QString& slot)
-{
-    const auto r =
-        kubectl(QStringLiteral("admin"),
-                {QStringLiteral("get"), QStringLiteral("pods"), QStringLiteral("-n"), QStringLiteral("uro"),
-                 QStringLiteral("-l"), QStringLiteral("app.kubernetes.io/name=uro,signalbox.v-sekai.org/slot=") + slot,
-                 QStringLiteral("-o"), QStringLiteral("name")});
-    QStringList names;
-    for (const QString& line : QString::fromUtf8(r.out).split(u'\n', Qt::SkipEmptyParts))
-        names << line.section(u'/', 1);
-    return names;
-}
-
-// Sets (or with an empty value removes) the rig's health annotation on a pod of namespace uro.
-bool annotate(const QString& pod, const QString& value)
-{
-    const QString key = QStringLiteral("test.signalbox.v-sekai.org/health");
-    const auto r = kubectl(QStringLiteral("admin"),
-                           {QStringLiteral("annotate"), QStringLiteral("--overwrite"), QStringLiteral("pod"), pod,
-                            QStringLiteral("-n"), QStringLiteral("uro"),
-                            value.isEmpty() ? key + QStringLiteral("-") : key + QStringLiteral("=") + value});
-    return r.exitCode == 0;
-}
-
-void clearAnnotations()
-{
-    for (const QString& slot : {QStringLiteral("a"), QStringLiteral("b")})
-        for (const QString& pod : podsOf(slot))
-            annotate(pod, {});
-}
+using guisupport::annotate;
+using guisupport::clearAnnotations;
+using guisupport::podsOf;
 
 // Uro's check as the example has it, but asked every second, so a change shows without waiting.
 model::ServiceConfig everySecond()

@@ -19,37 +19,9 @@ using testsupport::kubectl;
 
 namespace {
 
-QStringList podsOf(const QString& app, const QString& slot)
-{
-    const auto r = kubectl(QStringLiteral("admin"),
-                           {QStringLiteral("get"), QStringLiteral("pods"), QStringLiteral("-n"), QStringLiteral("uro"),
-                            QStringLiteral("-l"),
-                            QStringLiteral("app.kubernetes.io/name=%1,signalbox.v-sekai.org/slot=%2").arg(app, slot),
-                            QStringLiteral("-o"), QStringLiteral("name")});
-    QStringList names;
-    for (const QString& line : QString::fromUtf8(r.out).split(u'\n', Qt::SkipEmptyParts))
-        names << line.section(u'/', 1);
-    return names;
-}
-
-// Sets (or with an empty value removes) the rig's health annotation on a pod of namespace uro.
-bool annotate(const QString& pod, const QString& value)
-{
-    const QString key = QStringLiteral("test.signalbox.v-sekai.org/health");
-    return kubectl(QStringLiteral("admin"),
-                   {QStringLiteral("annotate"), QStringLiteral("--overwrite"), QStringLiteral("pod"), pod,
-                    QStringLiteral("-n"), QStringLiteral("uro"),
-                    value.isEmpty() ? key + QStringLiteral("-") : key + QStringLiteral("=") + value})
-               .exitCode == 0;
-}
-
-void clearAnnotations()
-{
-    for (const QString& app : {QStringLiteral("uro"), QStringLiteral("uro-frontend")})
-        for (const QString& slot : {QStringLiteral("a"), QStringLiteral("b")})
-            for (const QString& pod : podsOf(app, slot))
-                annotate(pod, {});
-}
+using guisupport::annotate;
+using guisupport::clearAnnotations;
+using guisupport::podsOf;
 
 // Both example services, their checks asked every second so a failure shows without waiting.
 model::ServiceConfig everySecond()
@@ -96,10 +68,10 @@ private Q_SLOTS:
         QStandardPaths::setTestModeEnabled(true);
         REQUIRE_CLUSTER();
         guisupport::resetExample();
-        clearAnnotations();
+        clearAnnotations({QStringLiteral("uro"), QStringLiteral("uro-frontend")});
     }
 
-    void cleanupTestCase() { clearAnnotations(); }
+    void cleanupTestCase() { clearAnnotations({QStringLiteral("uro"), QStringLiteral("uro-frontend")}); }
 
     void typingNarrowsAndCtrlFFocusesTheFilter()
     {
@@ -183,7 +155,7 @@ private Q_SLOTS:
         // Both healthy: by name, uro first.
         QTRY_COMPARE_WITH_TIMEOUT(shownNames(w), QStringList({"uro", "uro-frontend"}), 20000);
 
-        const QStringList live = podsOf(QStringLiteral("uro-frontend"), QStringLiteral("a"));
+        const QStringList live = podsOf(QStringLiteral("a"), QStringLiteral("uro-frontend"));
         QCOMPARE(live.size(), 2);
         QVERIFY(annotate(live.first(), QStringLiteral("fail")));
         QTRY_COMPARE_WITH_TIMEOUT(shownNames(w), QStringList({"uro-frontend", "uro"}), 20000);
