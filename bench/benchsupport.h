@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace bench {
@@ -78,6 +79,7 @@ public:
         m_clock.start();
         m_last = 0;
         m_gaps.clear();
+        m_ends.clear();
         m_timer.start();
     }
     void stop()
@@ -99,17 +101,33 @@ public:
         return static_cast<int>(std::count_if(m_gaps.begin(), m_gaps.end(), [ms](qint64 g) { return g / 1e6 > ms; }));
     }
 
+    // The gaps over `ms`, each with when it ended (seconds since start): "98 ms at 0.41 s, ...".
+    std::string listOver(double ms) const
+    {
+        std::string out;
+        for (std::size_t i = 0; i < m_gaps.size(); ++i)
+            if (m_gaps[i] / 1e6 > ms) {
+                char one[64];
+                std::snprintf(one, sizeof one, "%s%.0f ms at %.2f s", out.empty() ? "" : ", ", m_gaps[i] / 1e6,
+                              m_ends[i] / 1e9);
+                out += one;
+            }
+        return out;
+    }
+
 private:
     void tick()
     {
         const qint64 now = m_clock.nsecsElapsed();
         m_gaps.push_back(now - m_last);
+        m_ends.push_back(now);
         m_last = now;
     }
     QTimer m_timer;
     QElapsedTimer m_clock;
     qint64 m_last = 0;
     std::vector<qint64> m_gaps;
+    std::vector<qint64> m_ends;
 };
 
 } // namespace bench

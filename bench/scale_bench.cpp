@@ -137,6 +137,7 @@ int main(int argc, char** argv)
                 });
         };
 
+        std::function<void()> shown;
         auto loaded = std::make_shared<std::vector<QMetaObject::Connection>>();
         auto onChange = [&, loaded] {
             if (loaded->empty() || !dashboard->complete() || static_cast<int>(dashboard->services().size()) < expected)
@@ -144,13 +145,20 @@ int main(int argc, char** argv)
             for (const auto& c : *loaded)
                 QObject::disconnect(c);
             loaded->clear();
-            window.repaint(); // counts as shown once painted
+            // Shown once painted: in the next turn, as the window's own update would be, not inside
+            // the change's handler.
+            QTimer::singleShot(0, &window, shown);
+        };
+        shown = [&] {
+            window.repaint();
             gaps.stop();
             std::printf("first complete dashboard: %lld ms after start (%zu services)\n",
                         static_cast<long long>(sinceStart.elapsed()), dashboard->services().size());
             std::printf("event-loop gaps during the first load: longest %.1f ms, 99th percentile %.1f ms, "
                         "%d over 50 ms\n",
                         gaps.maxMs(), gaps.percentileMs(0.99), gaps.over(50));
+            if (gaps.over(50) > 0)
+                std::printf("  the gaps over 50 ms: %s\n", gaps.listOver(50).c_str());
             std::printf("resident memory at the first complete dashboard: %.1f MiB\n", bench::residentKiB() / 1024.0);
             std::fflush(stdout);
             if (service.isEmpty())

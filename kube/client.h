@@ -21,7 +21,8 @@ struct ListOptions {
     std::string labelSelector;
     std::string fieldSelector;
     std::string resourceVersion;
-    int limit = 0;
+    int limit = 0;             // at most this many items (0: all); the list's metadata.continue then asks for the rest
+    std::string continueToken; // the previous page's metadata.continue
 };
 
 struct WatchOptions {

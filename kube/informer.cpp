@@ -2,6 +2,9 @@
 
 #include <QTimer>
 #include <algorithm>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 namespace kube {
 
@@ -25,6 +28,14 @@ Json goneObject(const std::string& key)
     if (slash > 0)
         meta["namespace"] = key.substr(0, slash);
     return Json{{"metadata", std::move(meta)}};
+}
+
+// A large list's decoded pages leave much of the heap free but held by the allocator; give it back.
+void releaseFreedMemory()
+{
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
 }
 
 // The bookmark that closes a watch's initial events.
@@ -112,29 +123,85 @@ void Informer::relist()
         rewatch();
         return;
     }
+    m_listedVersions.clear();
+    m_listedObjects.clear();
+    m_pages = 0;
+    listPage({});
+}
+
+void Informer::listPage(const std::string& continueToken)
+{
     ListOptions options;
     options.labelSelector = m_key.labelSelector;
     options.fieldSelector = m_key.fieldSelector;
+    options.limit = m_key.pageSize;
+    options.continueToken = continueToken;
     m_request = m_client->list(m_key.resource, m_key.ns, options, [this](Result<Json> r) {
         m_request = 0;
         if (!r) {
+            // An expired continue token is a 410 too: the list starts again from its first page.
             failed(r.error());
             return;
         }
         const Json& list = r.value();
-        std::map<std::string, Json> fresh;
+        ++m_pages;
         if (list.contains("items") && list["items"].is_array())
-            for (const Json& item : list["items"]) {
-                std::string k = objectKey(item);
-                if (!k.empty())
-                    fresh.emplace(std::move(k), item);
-            }
-        replaceStore(std::move(fresh), resourceVersionOf(list));
-        if (m_pollMs > 0)
-            m_poll->start(m_pollMs);
+            for (const Json& item : list["items"])
+                if (std::string k = objectKey(item); !k.empty())
+                    reportFresh(k, item);
+        std::string next;
+        if (const Json* meta = list.is_object() && list.contains("metadata") ? &list["metadata"] : nullptr;
+            meta && meta->is_object() && meta->value("continue", Json()).is_string())
+            next = (*meta)["continue"].get<std::string>();
+        if (!next.empty() && m_key.pageSize > 0)
+            listPage(next);
         else
-            rewatch();
+            listed(resourceVersionOf(list));
     });
+}
+
+// One object of a list under way. Without kept objects it goes out at once (added, or modified
+// when its version differs from the one held), so a paged list's pages are not held together.
+void Informer::reportFresh(const std::string& key, const Json& object)
+{
+    if (m_key.keepObjects) {
+        m_listedObjects.emplace(key, object);
+        return;
+    }
+    std::string version = resourceVersionOf(object);
+    const auto held = m_versions.find(key);
+    if (held == m_versions.end())
+        Q_EMIT added(object);
+    else if (held->second != version)
+        Q_EMIT modified(object);
+    m_listedVersions[key] = std::move(version);
+}
+
+void Informer::listed(const std::string& resourceVersion)
+{
+    if (m_key.keepObjects) {
+        replaceStore(std::move(m_listedObjects), resourceVersion);
+        m_listedObjects.clear();
+    } else {
+        // Every page is reported; what the list no longer holds is gone.
+        std::map<std::string, std::string> old;
+        old.swap(m_versions);
+        m_versions.swap(m_listedVersions);
+        m_resourceVersion = resourceVersion;
+        m_synced = true;
+        m_backoffMs = 0;
+        setState(State::Live);
+        for (const auto& [k, version] : old)
+            if (!m_versions.count(k))
+                Q_EMIT removed(goneObject(k));
+        Q_EMIT synced();
+    }
+    if (m_pages > 1)
+        releaseFreedMemory();
+    if (m_pollMs > 0)
+        m_poll->start(m_pollMs);
+    else
+        rewatch();
 }
 
 void Informer::replaceStore(std::map<std::string, Json> fresh, const std::string& resourceVersion)

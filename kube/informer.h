@@ -28,6 +28,10 @@ public:
         // Off: only each object's resourceVersion is kept (for the relist's difference); the objects
         // go out in the signals, for a typed cache of the caller's, and objects() stays empty.
         bool keepObjects = true;
+        // Lists in pages of this many objects (0: one response), each decoded and reported before the
+        // next is asked for, so a large list neither holds the event loop nor the memory of all of it.
+        // Not part of the identity.
+        int pageSize = 0;
         std::string id() const
         {
             return resource.qualifiedName() + "|" + ns + "|" + labelSelector + "|" + fieldSelector +
@@ -68,11 +72,14 @@ Q_SIGNALS:
 
 private:
     void relist();
+    void listPage(const std::string& continueToken);
+    void listed(const std::string& resourceVersion);
     void rewatch();
     void failed(const Error& error);
     void setState(State s);
     void apply(const std::string& type, const Json& object);
     void replaceStore(std::map<std::string, Json> fresh, const std::string& resourceVersion);
+    void reportFresh(const std::string& key, const Json& object);
 
     Client* m_client;
     Key m_key;
@@ -87,6 +94,11 @@ private:
     int m_relists = 0;
     int m_pollMs = 0;
     bool m_initialEvents = false;
+    // A paged list under way: what its pages held so far (resourceVersion by key; the objects
+    // themselves only when the key keeps them), and how many pages it took.
+    std::map<std::string, std::string> m_listedVersions;
+    std::map<std::string, Json> m_listedObjects;
+    int m_pages = 0;
     bool m_collecting = false;               // a watch's initial events are arriving
     std::map<std::string, Json> m_collected; // ... and these came so far
     QTimer* m_poll = nullptr;

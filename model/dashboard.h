@@ -7,8 +7,8 @@
 #include "kube/informer.h"
 #include "kube/kubeconfig.h"
 #include "logstream.h"
-#include "servicecache.h"
 #include "rules.h"
+#include "servicecache.h"
 #include "servicespec.h"
 #include "servicestate.h"
 #include "watchplan.h"
@@ -109,6 +109,9 @@ private:
     bool updateLabelledSandboxes();
     void scheduleRecompute();
     void recompute();
+    // Whether the first load's lists are still coming in (of the plan's inputs only: namespaces and
+    // the cluster-wide Services and Deployments, from which the services are discovered).
+    bool firstLists(bool planInputsOnly) const;
     void updateConnection();
     void probeAbsent();
     kube::Informer* makeInformer(const WatchKey& key);
@@ -135,6 +138,8 @@ private:
     std::map<std::string, std::vector<HealthTarget>> m_targets; // by service key
     QTimer* m_recompute;
     bool m_complete = false;
+    bool m_everComplete = false;         // the first load is over
+    std::vector<std::string> m_heldBack; // services derived during the first load, not yet told
     QDateTime m_lastUpdate;
     QDateTime m_disconnectedSince;
     QString m_problem;

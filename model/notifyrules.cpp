@@ -3,6 +3,7 @@
 #include "actionrunner.h"
 
 #include <algorithm>
+#include <unordered_map>
 
 namespace model {
 
@@ -33,16 +34,6 @@ std::string keyOf(const ServiceState& s)
 std::string groupKeyOf(const ServiceState& s)
 {
     return s.spec.group.empty() ? keyOf(s) : s.spec.context + "/" + s.spec.ns + "/group " + s.spec.group;
-}
-
-const ServiceState* findService(const std::vector<ServiceState>* list, const std::string& key)
-{
-    if (!list)
-        return nullptr;
-    for (const auto& s : *list)
-        if (keyOf(s) == key)
-            return &s;
-    return nullptr;
 }
 
 std::string slotName(char slot)
@@ -142,9 +133,15 @@ std::vector<Notice> decideNotices(const NoticeFacts& facts, const NotificationCh
     if (!facts.current)
         return out;
     std::map<std::string, NoticeMemory::Latch> latches;
+    // The previous picture by key, so a thousand services are matched in one pass each.
+    std::unordered_map<std::string, const ServiceState*> previous;
+    if (facts.previous)
+        for (const ServiceState& s : *facts.previous)
+            previous.emplace(keyOf(s), &s);
     for (const ServiceState& s : *facts.current) {
         const std::string key = keyOf(s);
-        const ServiceState* before = findService(facts.previous, key);
+        const auto found = previous.find(key);
+        const ServiceState* before = found == previous.end() ? nullptr : found->second;
         NoticeMemory::Latch latch = memory.unhealthy.count(key) ? memory.unhealthy[key] : NoticeMemory::Latch{};
 
         // The live slot's health: told on the edge, released after a stretch of health.

@@ -137,7 +137,9 @@ void ServiceCache::apply(const std::string& context, const std::string& resource
             return;
     }
     Objects& o = m_objects[where];
-    const bool discovering = ctx == m_current;
+    // Discovery reads the current context's Services and Deployments only; pods and ReplicaSets carry
+    // the service label too, but a new one changes no service's spec.
+    const bool discovering = ctx == m_current && (resource == servicesPlural || resource == deploymentsPlural);
 
     // Stores or erases one typed object; `touchWith` marks the services it concerns, before and after.
     auto update = [&](auto& store, auto parse, auto slim, auto touchWith) {
@@ -287,6 +289,7 @@ bool ServiceCache::refreshSpecs()
     if (!m_specsDirty)
         return false;
     m_specsDirty = false;
+    ++m_discoveries;
     Snapshot labelled;
     for (const auto& [place, o] : m_objects) {
         if (place.first != m_current)
@@ -390,11 +393,13 @@ Snapshot ServiceCache::snapshotFor(const ServiceSpec& spec, bool sandbox) const
     return snap;
 }
 
-std::vector<std::string> ServiceCache::derive(const QDateTime& now)
+std::vector<std::string> ServiceCache::derive(const QDateTime& now, std::size_t limit)
 {
     std::vector<std::string> changed;
     changed.swap(m_gone);
-    for (std::size_t idx : m_dirty) {
+    auto next = m_dirty.begin();
+    for (; next != m_dirty.end() && limit > 0; ++next, --limit) {
+        const std::size_t idx = *next;
         const ServiceSpec& spec = m_specs[idx];
         const Snapshot production = snapshotFor(spec, false);
         const Snapshot sandbox = snapshotFor(spec, true);
@@ -406,7 +411,7 @@ std::vector<std::string> ServiceCache::derive(const QDateTime& now)
         m_states[idx] = std::move(st);
         changed.push_back(spec.name);
     }
-    m_dirty.clear();
+    m_dirty.erase(m_dirty.begin(), next);
     return changed;
 }
 

@@ -50,9 +50,10 @@ public:
     bool refreshSpecs();
     const std::vector<ServiceSpec>& specs() const { return m_specs; }
 
-    // Re-derives the services marked dirty; returns the names of those that changed (re-derived,
-    // added or removed). states() is then in the order of specs().
-    std::vector<std::string> derive(const QDateTime& now);
+    // Re-derives the services marked dirty, at most `limit` of them (the rest stay dirty); returns
+    // the names of those that changed (re-derived, added or removed). states() is then in the
+    // order of specs().
+    std::vector<std::string> derive(const QDateTime& now, std::size_t limit = SIZE_MAX);
     std::vector<ServiceState>& states() { return m_states; }
     const std::vector<ServiceState>& states() const { return m_states; }
     bool dirty() const { return m_specsDirty || !m_dirty.empty(); }
@@ -62,6 +63,8 @@ public:
     std::uint64_t nextRevision() { return ++m_revision; }
     // How many single-service derivations ran since the start.
     long long derivations() const { return m_derivations; }
+    // How many times discovery ran over every Service and Deployment held (refreshSpecs()).
+    long long discoveries() const { return m_discoveries; }
     // Objects held, all kinds.
     std::size_t objectCount() const;
     // One Service or Deployment as held, or nullptr.
@@ -99,6 +102,7 @@ private:
     Derived m_derived;
     std::uint64_t m_revision = 0;
     long long m_derivations = 0;
+    long long m_discoveries = 0;
 };
 
 } // namespace model

@@ -273,6 +273,15 @@ void ServiceListModel::reindex(int from)
 
 void ServiceListModel::setServices(const std::vector<ServiceState>& services)
 {
+    if (m_rows.empty() && !services.empty()) {
+        // The first picture: one reset, not a thousand insertions each sorted and laid out.
+        beginResetModel();
+        m_rows = services;
+        m_rowOf.clear();
+        reindex(0);
+        endResetModel();
+        return;
+    }
     QSet<QString> keys;
     keys.reserve(static_cast<qsizetype>(services.size()));
     for (const ServiceState& s : services)

@@ -128,6 +128,33 @@ public:
     }
 };
 
+// The overview's rows are as tall as their sentence needs (it wraps in the column that takes the
+// width left over), and the status pill. Only those two columns are measured, as every other one
+// holds a single line: a thousand rows cost a thousand layouts of text, not one per cell.
+class OverviewTable : public QTableView {
+public:
+    using QTableView::QTableView;
+
+protected:
+    int sizeHintForRow(int row) const override
+    {
+        if (!model())
+            return -1;
+        int height = verticalHeader()->minimumSectionSize();
+        for (const int column :
+             {int(model::ServiceListModel::SummaryColumn), int(model::ServiceListModel::StatusColumn)}) {
+            const QModelIndex index = model()->index(row, column, rootIndex());
+            if (!index.isValid() || isColumnHidden(column))
+                continue;
+            QStyleOptionViewItem option;
+            initViewItemOption(&option);
+            option.rect.setWidth(columnWidth(column)); // the width the words wrap in
+            height = std::max(height, itemDelegateForIndex(index)->sizeHint(option, index).height());
+        }
+        return showGrid() ? height + 1 : height;
+    }
+};
+
 } // namespace
 
 MainWindow::MainWindow(QWidget* parent)
@@ -320,7 +347,7 @@ MainWindow::MainWindow(QWidget* parent)
     filterRow->addWidget(m_count);
     filterRow->addWidget(m_attentionFirst);
     overviewLayout->addLayout(filterRow);
-    m_table = new QTableView(overviewPage);
+    m_table = new OverviewTable(overviewPage);
     m_table->setObjectName(QStringLiteral("overviewTable"));
     m_table->setAccessibleName(tr("Services"));
     m_table->setModel(m_proxy);
@@ -337,6 +364,7 @@ MainWindow::MainWindow(QWidget* parent)
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_table->horizontalHeader()->setResizeContentsPrecision(100);
     // The sentence column takes the width that is left and wraps, so no column runs off the edge.
     m_table->horizontalHeader()->setSectionResizeMode(model::ServiceListModel::SummaryColumn, QHeaderView::Stretch);
     m_table->verticalHeader()->setMinimumSectionSize(m_table->verticalHeader()->defaultSectionSize());
@@ -623,9 +651,6 @@ void MainWindow::refresh()
         return;
     }
     m_model->setServices(m_dashboard->services());
-    for (int c = 0; c < model::ServiceListModel::ColumnCount; ++c)
-        if (c != model::ServiceListModel::SummaryColumn && c != model::ServiceListModel::AttentionColumn)
-            m_table->resizeColumnToContents(c);
     m_user->setText(m_dashboard->userName().isEmpty()
                         ? QString()
                         : tr("as <b>%1</b>").arg(m_dashboard->userName().toHtmlEscaped()));

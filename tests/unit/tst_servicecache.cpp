@@ -152,16 +152,38 @@ private Q_SLOTS:
         cache.refreshSpecs();
         cache.derive(QDateTime::currentDateTimeUtc());
         const long long before = cache.derivations();
+        const long long discoveriesBefore = cache.discoveries();
 
         cache.apply(ctx, resource.toStdString(), static_cast<ServiceCache::Change>(change),
                     Json::parse(object.toStdString()), true);
         QVERIFY(!cache.refreshSpecs()); // the same services
+        // None of these changes a label discovery reads, so discovery does not run again: a new pod
+        // carries the service label, but only Services and Deployments say which services exist.
+        QCOMPARE(cache.discoveries(), discoveriesBefore);
         const auto changed = cache.derive(QDateTime::currentDateTimeUtc());
         QStringList got;
         for (const auto& n : changed)
             got << QString::fromStdString(n);
         QCOMPARE(got, derived);
         QCOMPARE(cache.derivations() - before, static_cast<long long>(derived.size()));
+    }
+
+    // A limit derives that many of the dirty services; the rest wait for the next call.
+    void deriveTakesAtMostTheLimit()
+    {
+        ServiceCache cache(ctx);
+        load(cache);
+        QVERIFY(cache.refreshSpecs());
+        const auto first = cache.derive(QDateTime::currentDateTimeUtc(), 2);
+        QCOMPARE(first.size(), std::size_t(2));
+        QVERIFY(cache.dirty());
+        const auto rest = cache.derive(QDateTime::currentDateTimeUtc(), 2);
+        QCOMPARE(rest.size(), std::size_t(1));
+        QVERIFY(!cache.dirty());
+        std::vector<std::string> all = first;
+        all.insert(all.end(), rest.begin(), rest.end());
+        QCOMPARE(sorted(all), names);
+        QCOMPARE(cache.derivations(), 3LL);
     }
 
     void theChangeShowsInTheDerivedState()
@@ -187,7 +209,9 @@ private Q_SLOTS:
         const long long before = cache.derivations();
         cache.apply(ctx, "services", ServiceCache::Change::Added, service("delta", false), true);
         cache.apply(ctx, "deployments", ServiceCache::Change::Added, deployment("delta", "a"), true);
+        const long long discoveriesBefore = cache.discoveries();
         QVERIFY(cache.refreshSpecs());
+        QCOMPARE(cache.discoveries(), discoveriesBefore + 1);
         QCOMPARE(cache.derive(QDateTime::currentDateTimeUtc()), std::vector<std::string>{"delta"});
         QCOMPARE(cache.derivations() - before, 1LL);
         // And a service that goes is reported, not derived.

@@ -213,6 +213,9 @@ private Q_SLOTS:
         m.setServices(services);
         QCOMPARE(p.rowCount(), 200);
         QCOMPARE(p.countText(), QStringLiteral("200 services"));
+        // The first picture is one reset (nothing is selected yet); none after it.
+        QCOMPARE(resets.count(), 1);
+        resets.clear();
         QItemSelectionModel selection(&p);
         const int before = p.rowOf(model::ServiceListModel::keyOf(services[100].spec));
         QCOMPARE(before, 100);
