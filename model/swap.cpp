@@ -330,6 +330,7 @@ void Swapper::planWith(SwapPlan::Kind kind, const std::string& service, char exp
                            (*facts)[i] = std::move(*read);
                            count->tick();
                        };
+                       // A rollback or repair has no health gate.
                        if (kind != SwapPlan::Kind::Swap || !self) {
                            store();
                            return;
@@ -342,7 +343,7 @@ void Swapper::planWith(SwapPlan::Kind kind, const std::string& service, char exp
                                return;
                            }
                        // The health check is asked once the Services and slots are known: it needs the live
-                       // Service's annotations and the staging slot's pods. A rollback or repair has no gate.
+                       // Service's annotations and the staging slot's pods.
                        self->readHealth(spec, read, store);
                    });
     }
