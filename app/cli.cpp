@@ -18,6 +18,7 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QLoggingCategory>
 #include <QTimer>
 #include <algorithm>
 #include <cstdio>
@@ -32,6 +33,10 @@ namespace cli {
 namespace {
 
 using nlohmann::json;
+
+// What the command sent to the API server, by kind, said on stderr as it ends when the category is
+// on: QT_LOGGING_RULES="signalbox.requests.info=true".
+Q_LOGGING_CATEGORY(lcRequests, "signalbox.requests", QtWarningMsg)
 
 const char* const commands[] = {"status", "deploy", "swap", "rollback", "repair", "history", "check", "logs"};
 
@@ -103,20 +108,33 @@ public:
     }
 
     // The log stream closes its requests on the client, which must still be there.
-    ~Runner() override { delete m_logs; }
+    ~Runner() override
+    {
+        delete m_logs;
+        if (lcRequests().isInfoEnabled()) {
+            const kube::RequestCounts& counts = m_client.requestCounts();
+            std::string kinds;
+            for (const auto& [kind, n] : counts.byKind)
+                kinds += (kinds.empty() ? "" : ", ") + std::to_string(n) + " " + kind;
+            qCInfo(lcRequests, "requests: %ld: %s", counts.total, kinds.c_str());
+        }
+    }
 
     void start()
     {
         const std::string ns = m_options.kubeconfig.namespaceOverride;
-        model::lookupServices(&m_client, m_options.config, ns, [this](kube::Result<std::vector<model::ServiceSpec>> r) {
-            if (!r) {
-                complain(r.error().message);
-                QCoreApplication::exit(app::exitCode(r.error()));
-                return;
-            }
-            m_services = r.value();
-            dispatch();
-        });
+        model::lookupServices(
+            &m_client, m_options.config, ns,
+            [this](kube::Result<std::vector<model::ServiceSpec>> r, std::shared_ptr<const model::Snapshot> listed) {
+                if (!r) {
+                    complain(r.error().message);
+                    QCoreApplication::exit(app::exitCode(r.error()));
+                    return;
+                }
+                m_services = r.value();
+                m_listed = std::move(listed);
+                dispatch();
+            });
     }
 
 private:
@@ -550,31 +568,41 @@ private:
             return;
         m_swapper = new model::Swapper(&m_client, model::groupOf(m_services, name), this);
         m_swapper->setFreshGroup(m_options.config);
-        m_swapper->plan(
-            kind, name, m_options.expectLive, m_options.skipHealthCheck, [this, name](model::SwapPlan plan) {
-                showPlan(plan);
-                if (!plan.allowed()) {
-                    const model::Check* f = plan.firstFailure();
-                    complain("refused: " + (f ? f->text : std::string("nothing to do")) + ". Nothing was changed." +
-                             (plan.onlyHealthCheckFails()
-                                  ? " To swap without the health check, run it again with --skip-health-check."
-                                  : ""));
-                    QCoreApplication::exit(app::refusalExitCode(plan));
+        // With --yes nobody comes between plan and execute: the lookup just made is the fresh read
+        // of both. A person at the prompt may take minutes, so then the execute reads afresh.
+        const bool atOnce = m_options.yes;
+        auto planned = [this, name, atOnce](model::SwapPlan plan) {
+            showPlan(plan);
+            if (!plan.allowed()) {
+                const model::Check* f = plan.firstFailure();
+                complain("refused: " + (f ? f->text : std::string("nothing to do")) + ". Nothing was changed." +
+                         (plan.onlyHealthCheckFails()
+                              ? " To swap without the health check, run it again with --skip-health-check."
+                              : ""));
+                QCoreApplication::exit(app::refusalExitCode(plan));
+                return;
+            }
+            if (!m_options.yes && !confirmOnTerminal(plan.verb(), name)) {
+                QCoreApplication::exit(app::Usage);
+                return;
+            }
+            m_user = plan.user;
+            auto executed = [this, plan](model::SwapOutcome o) {
+                if (o.succeeded() && plan.kind == model::SwapPlan::Kind::Swap && m_options.watchSeconds > 0) {
+                    watchAfterSwap(plan, o);
                     return;
                 }
-                if (!m_options.yes && !confirmOnTerminal(plan.verb(), name)) {
-                    QCoreApplication::exit(app::Usage);
-                    return;
-                }
-                m_user = plan.user;
-                m_swapper->execute(plan, progressPrinter(), [this, plan](model::SwapOutcome o) {
-                    if (o.succeeded() && plan.kind == model::SwapPlan::Kind::Swap && m_options.watchSeconds > 0) {
-                        watchAfterSwap(plan, o);
-                        return;
-                    }
-                    ended(app::exitCode(o), o.message, plan.service + " · " + plan.verb());
-                });
-            });
+                ended(app::exitCode(o), o.message, plan.service + " · " + plan.verb());
+            };
+            if (atOnce)
+                m_swapper->executeAtOnce(plan, progressPrinter(), executed);
+            else
+                m_swapper->execute(plan, progressPrinter(), executed);
+        };
+        if (atOnce)
+            m_swapper->planAtOnce(m_listed, kind, name, m_options.expectLive, m_options.skipHealthCheck, planned);
+        else
+            m_swapper->plan(kind, name, m_options.expectLive, m_options.skipHealthCheck, planned);
     }
 
     // swap --watch: each member's new live slot is watched for the window; the first that gets
@@ -677,6 +705,7 @@ private:
     std::string m_user;
     model::GroupDeployer* m_group = nullptr;
     std::vector<model::ServiceSpec> m_services;
+    std::shared_ptr<const model::Snapshot> m_listed; // the Services and Deployments the lookup listed
     model::Swapper* m_swapper = nullptr;
     std::vector<model::SwapWatch*> m_watches;
     bool m_watchFailed = false;

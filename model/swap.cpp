@@ -321,18 +321,31 @@ void Swapper::planWith(SwapPlan::Kind kind, const std::string& service, char exp
     QPointer<Swapper> self(this);
     for (std::size_t i = 0; i < members.size(); ++i) {
         const ServiceSpec spec = members[i];
-        readMember(spec, reads, [self, kind, spec, facts, i, count](std::shared_ptr<SwapFacts> read) {
-            auto store = [facts, i, count, read] {
-                (*facts)[i] = std::move(*read);
-                count->tick();
-            };
-            // The health check is asked once the Services and slots are known: it needs the live
-            // Service's annotations and the staging slot's pods. A rollback or repair has no gate.
-            if (self && kind == SwapPlan::Kind::Swap)
-                self->readHealth(spec, read, store);
-            else
-                store();
-        });
+        const std::string key = spec.ns + "/" + spec.name;
+        readMember(spec, reads,
+                   [self, kind, spec, facts, i, count, key, health = reads.health](std::shared_ptr<SwapFacts> read) {
+                       auto store = [facts, i, count, read, key, health] {
+                           if (health && read->health)
+                               health->emplace(key, *read->health);
+                           (*facts)[i] = std::move(*read);
+                           count->tick();
+                       };
+                       // A rollback or repair has no health gate.
+                       if (kind != SwapPlan::Kind::Swap || !self) {
+                           store();
+                           return;
+                       }
+                       // A swap at once re-checks on the health check its plan has just asked.
+                       if (health)
+                           if (auto kept = health->find(key); kept != health->end()) {
+                               read->health = kept->second;
+                               store();
+                               return;
+                           }
+                       // The health check is asked once the Services and slots are known: it needs the live
+                       // Service's annotations and the staging slot's pods.
+                       self->readHealth(spec, read, store);
+                   });
     }
     m_client->whoAmI(
         [user, count](kube::Result<kube::UserInfo> who) {
@@ -485,6 +498,35 @@ void Swapper::execute(const SwapPlan& confirmed, std::function<void(const std::s
             }
             executeFresh(confirmed, reads, progress, done);
         });
+}
+
+void Swapper::planAtOnce(std::shared_ptr<const Snapshot> listed, SwapPlan::Kind kind, const std::string& service,
+                         char expectLive, bool skipHealthCheck, std::function<void(SwapPlan)> done)
+{
+    Reads reads;
+    reads.listed = std::move(listed);
+    reads.health = std::make_shared<std::map<std::string, HealthFacts>>();
+    if (reads.listed)
+        m_atOnce = reads;
+    else
+        m_atOnce.reset();
+    planWith(kind, service, expectLive, skipHealthCheck, std::move(reads), std::move(done));
+}
+
+void Swapper::executeAtOnce(const SwapPlan& planned, std::function<void(const std::string&)> progress,
+                            std::function<void(SwapOutcome)> done)
+{
+    if (!m_atOnce) {
+        execute(planned, std::move(progress), std::move(done));
+        return;
+    }
+    progress("Checking the plan again");
+    // The plan's reads are the fresh reads: the group and its objects as the command's lookup just
+    // listed them. The plan asked the access reviews afresh; here they come from the client's cache.
+    Reads reads = *m_atOnce;
+    reads.cachedReviews = true;
+    m_atOnce.reset();
+    executeFresh(planned, std::move(reads), std::move(progress), std::move(done));
 }
 
 void Swapper::executeFresh(const SwapPlan& confirmed, Reads reads, std::function<void(const std::string&)> progress,

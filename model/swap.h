@@ -11,6 +11,7 @@
 #include <QObject>
 #include <QPointer>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -20,6 +21,7 @@ namespace model {
 
 struct SwapFacts;
 struct EndpointFacts;
+struct HealthFacts;
 class HealthProber;
 
 constexpr std::size_t historyCap = 20;       // entries kept on a live Service
@@ -113,6 +115,18 @@ public:
     void execute(const SwapPlan& confirmed, std::function<void(const std::string&)> progress,
                  std::function<void(SwapOutcome)> done);
 
+    // A swap carried out at once, with no person between plan and execute (the command line's
+    // --yes): planned on the Services and Deployments the command's own lookup has just listed,
+    // with the access reviews asked afresh (without `listed`, or for what it lacks, read by GET as
+    // plan() does). executeAtOnce() re-checks it on those same reads, the access reviews answered
+    // from the client's cache and the staging pods' health check as just asked, rather than reading
+    // the group again; then patches and verifies as execute() does. A plan not made by planAtOnce()
+    // on a snapshot is executed as execute() would.
+    void planAtOnce(std::shared_ptr<const Snapshot> listed, SwapPlan::Kind kind, const std::string& service,
+                    char expectLive, bool skipHealthCheck, std::function<void(SwapPlan)> done);
+    void executeAtOnce(const SwapPlan& planned, std::function<void(const std::string&)> progress,
+                       std::function<void(SwapOutcome)> done);
+
     // Before executing, read the group's members afresh (labels in the namespace plus these
     // configured services), so a service that joined or left the group since the plan was
     // confirmed makes the fresh plan differ and the swap is refused.
@@ -134,12 +148,15 @@ public:
 
 private:
     struct Run;
-    // Where a plan's reads come from: the Services and Deployments just listed by the group's
-    // re-read at execute (one snapshot each; what is not in them is read by GET), and whether
-    // access reviews may be answered from the client's cache.
+    // Where a plan's reads come from: the Services and Deployments just listed (by the group's
+    // re-read at execute, or by the command's lookup for a swap at once; one snapshot each; what
+    // is not in them is read by GET), and whether access reviews may be answered from the client's
+    // cache. `health`, when set, keeps each member's staging health check by "namespace/name": a
+    // member found there is not asked again, one not found is asked and kept.
     struct Reads {
         std::shared_ptr<const Snapshot> listed;
         bool cachedReviews = false;
+        std::shared_ptr<std::map<std::string, HealthFacts>> health;
     };
     void planWith(SwapPlan::Kind kind, const std::string& service, char expectLive, bool skipHealthCheck, Reads reads,
                   std::function<void(SwapPlan)> done);
@@ -165,6 +182,7 @@ private:
     std::function<void(const std::string&, std::function<void()>)> m_betweenReads;
     std::function<void(std::function<void()>)> m_betweenPatches;
     std::optional<ServiceConfig> m_freshGroup;
+    std::optional<Reads> m_atOnce; // the reads of planAtOnce(), for executeAtOnce()
 };
 
 // How a fresh plan differs from the one the person confirmed. The same means: the same kind,

@@ -6,7 +6,10 @@
 #include "model/swap.h"
 #include "support/kubetest.h"
 
+#include <QProcess>
+#include <QRegularExpression>
 #include <QTest>
+#include <map>
 
 using kubetest::await;
 using testsupport::kubectl;
@@ -40,6 +43,30 @@ void setFrontendGroup(const QString& group)
     for (const QString& svc : {QStringLiteral("uro-frontend"), QStringLiteral("uro-frontend-staging")})
         run({QStringLiteral("label"), QStringLiteral("--overwrite"), QStringLiteral("service"), svc,
              QStringLiteral("-n"), QStringLiteral("uro"), QStringLiteral("signalbox.v-sekai.org/group=") + group});
+}
+
+// What `signalbox swap uro --yes` may send, the health check's proxy GETs and the watches apart:
+// the command's lookup (one list of Services and one of Deployments, which are also the plan's
+// reads and the execute's fresh re-check), who the user is, and per member of the group the three
+// access reviews (patch live, patch staging, create Events; asked once, afresh, by the plan; the
+// re-check at execute takes them from the client's cache), the staging pods for the health check
+// (asked once: the re-check uses the answer of moments before), the two patches and the Event.
+constexpr std::uint64_t commandBase = 3, commandPerMember = 7;
+
+// The requests the command said it sent (QT_LOGGING_RULES signalbox.requests.info), by kind.
+std::map<QString, std::uint64_t> requestsSaid(const QString& stderrText)
+{
+    std::map<QString, std::uint64_t> kinds;
+    const QRegularExpression line(QStringLiteral(R"(requests: (\d+): (.*))"));
+    const auto m = line.match(stderrText);
+    if (!m.hasMatch())
+        return kinds;
+    kinds[QStringLiteral("total")] = m.captured(1).toULongLong();
+    for (const QString& part : m.captured(2).split(QStringLiteral(", "), Qt::SkipEmptyParts)) {
+        const auto space = part.indexOf(QLatin1Char(' '));
+        kinds[part.mid(space + 1).trimmed()] = part.left(space).toULongLong();
+    }
+    return kinds;
 }
 
 } // namespace
@@ -104,10 +131,126 @@ private Q_SLOTS:
         QVERIFY(proxy >= 1);
     }
 
+    // A swap at once (no person between plan and execute) is carried out on its plan's reads, and
+    // is still re-checked at execute: a plan that is not what those reads say is refused unpatched.
+    void aSwapAtOnceIsReCheckedOnItsPlansReads()
+    {
+        setFrontendGroup(QStringLiteral("uro"));
+        setSlots(QStringLiteral("uro"), QStringLiteral("a"), QStringLiteral("b"));
+        setSlots(QStringLiteral("uro-frontend"), QStringLiteral("a"), QStringLiteral("b"));
+        auto rc = kubetest::restConfigFor(QStringLiteral("operator"));
+        QVERIFY(rc);
+        kube::Client c(rc.value(), &m_transport);
+        std::optional<kube::Result<std::vector<model::ServiceSpec>>> found;
+        std::shared_ptr<const model::Snapshot> listed;
+        model::lookupServices(
+            &c, {}, "uro",
+            [&](kube::Result<std::vector<model::ServiceSpec>> r, std::shared_ptr<const model::Snapshot> l) {
+                found = std::move(r);
+                listed = std::move(l);
+            });
+        QTRY_VERIFY_WITH_TIMEOUT(found.has_value(), 20000);
+        QVERIFY(*found && listed);
+        const auto group = model::groupOf(found->value(), "uro");
+        QCOMPARE(group.size(), std::size_t(2));
+
+        model::Swapper swapper(&c, group);
+        std::optional<model::SwapPlan> plan;
+        swapper.planAtOnce(listed, model::SwapPlan::Kind::Swap, "uro", 'a', false,
+                           [&plan](model::SwapPlan p) { plan = std::move(p); });
+        QTRY_VERIFY_WITH_TIMEOUT(plan.has_value(), 20000);
+        QVERIFY2(plan->allowed(), plan->describe().c_str());
+        // The plan read nothing by GET: the lookup's lists were its reads.
+        QCOMPARE(c.requestCounts().of("get services") + c.requestCounts().of("get deployments"), 0L);
+
+        // Not what the reads say: the staging slot of the first member would run another digest.
+        model::SwapPlan shown = *plan;
+        shown.members.front().to.digest = "sha256:" + std::string(64, '0');
+        const kube::RequestCounts before = c.requestCounts();
+        std::optional<model::SwapOutcome> outcome;
+        swapper.executeAtOnce(
+            shown, [](const std::string&) {}, [&outcome](model::SwapOutcome o) { outcome = std::move(o); });
+        QTRY_VERIFY_WITH_TIMEOUT(outcome.has_value(), 30000);
+        QCOMPARE(outcome->status, model::SwapOutcome::Status::Conflict);
+        QVERIFY2(outcome->message.find("changed since") != std::string::npos, outcome->message.c_str());
+        const kube::RequestCounts& after = c.requestCounts();
+        QCOMPARE(after.of("patch services"), before.of("patch services"));
+        // The re-check read nothing again: no lists or GETs of the group, no staging pods.
+        for (const char* kind : {"list services", "list deployments", "get services", "get deployments", "list pods"})
+            QVERIFY2(after.of(kind) == before.of(kind), kind);
+        const auto live = kubectl(QStringLiteral("admin"),
+                                  {QStringLiteral("get"), QStringLiteral("service"), QStringLiteral("uro"),
+                                   QStringLiteral("-n"), QStringLiteral("uro"), QStringLiteral("-o"),
+                                   QStringLiteral("jsonpath={.spec.selector.signalbox\\.v-sekai\\.org/slot}")});
+        QCOMPARE(live.out.trimmed(), QByteArray("a"));
+    }
+
+    // The command line's swap with --yes plans on its own lookup's lists and carries the plan out on
+    // them: the group is read once, not three times (lookup, plan, re-check at execute).
+    void theCommandLinesSwapAtOnceReadsTheGroupOnce()
+    {
+        setFrontendGroup(QStringLiteral("uro"));
+        setSlots(QStringLiteral("uro"), QStringLiteral("a"), QStringLiteral("b"));
+        setSlots(QStringLiteral("uro-frontend"), QStringLiteral("a"), QStringLiteral("b"));
+        const std::uint64_t members = 2; // uro and uro-frontend
+
+        QProcess cli;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("QT_LOGGING_RULES"), QStringLiteral("signalbox.requests.info=true"));
+        env.insert(QStringLiteral("QT_FORCE_STDERR_LOGGING"), QStringLiteral("1"));
+        cli.setProcessEnvironment(env);
+        cli.start(QStringLiteral(SIGNALBOX_BINARY),
+                  {QStringLiteral("swap"), QStringLiteral("uro"), QStringLiteral("--yes"),
+                   QStringLiteral("--kubeconfig"), testsupport::kubeconfigFor(QStringLiteral("operator")),
+                   QStringLiteral("-n"), QStringLiteral("uro")});
+        QVERIFY(cli.waitForFinished(90000));
+        const QString out = QString::fromUtf8(cli.readAllStandardOutput());
+        const QString err = QString::fromUtf8(cli.readAllStandardError());
+        QVERIFY2(cli.exitCode() == 0, qPrintable(out + err));
+        // Both members went live on slot B, and the swap was verified.
+        for (const char* svc : {"uro", "uro-frontend"}) {
+            const auto slot = kubectl(QStringLiteral("admin"),
+                                      {QStringLiteral("get"), QStringLiteral("service"), QLatin1String(svc),
+                                       QStringLiteral("-n"), QStringLiteral("uro"), QStringLiteral("-o"),
+                                       QStringLiteral("jsonpath={.spec.selector.signalbox\\.v-sekai\\.org/slot}")});
+            QCOMPARE(slot.out.trimmed(), QByteArray("b"));
+        }
+
+        auto kinds = requestsSaid(err);
+        QVERIFY2(!kinds.empty(), qPrintable(QStringLiteral("the command did not say its requests: ") + err));
+        std::uint64_t watches = 0, proxy = 0;
+        for (const auto& [kind, n] : kinds) {
+            if (kind.startsWith(QLatin1String("watch ")))
+                watches += n;
+            if (kind.endsWith(QLatin1String("/proxy")))
+                proxy += n;
+        }
+        const std::uint64_t sent = kinds[QStringLiteral("total")] - watches - proxy;
+        const std::uint64_t limit = commandBase + commandPerMember * members;
+        qInfo("swap uro --yes (%llu members): %llu requests (limit %llu), %llu watches, %llu health-check GETs "
+              "through the proxy; %s",
+              static_cast<unsigned long long>(members), static_cast<unsigned long long>(sent),
+              static_cast<unsigned long long>(limit), static_cast<unsigned long long>(watches),
+              static_cast<unsigned long long>(proxy), qPrintable(err.trimmed()));
+        QVERIFY2(sent <= limit, qPrintable(QStringLiteral("%1 requests: %2").arg(sent).arg(err)));
+        // The group's Services and Deployments: listed once, never read again one by one.
+        QCOMPARE(kinds[QStringLiteral("list services")], std::uint64_t(1));
+        QCOMPARE(kinds[QStringLiteral("list deployments")], std::uint64_t(1));
+        QCOMPARE(kinds[QStringLiteral("get services")], std::uint64_t(0));
+        QCOMPARE(kinds[QStringLiteral("get deployments")], std::uint64_t(0));
+        // Each access review asked once, afresh; the health check asked once per member, through the proxy.
+        QCOMPARE(kinds[QStringLiteral("create selfsubjectaccessreviews")], 3 * members);
+        QCOMPARE(kinds[QStringLiteral("list pods")], members);
+        QVERIFY(proxy >= members);
+        // Still verified by watching each member's new pods and its live EndpointSlices.
+        QCOMPARE(watches, 2 * members);
+    }
+
     void cleanupTestCase()
     {
         setFrontendGroup(QStringLiteral("uro"));
         setSlots(QStringLiteral("uro"), QStringLiteral("a"), QStringLiteral("b"));
+        setSlots(QStringLiteral("uro-frontend"), QStringLiteral("a"), QStringLiteral("b"));
     }
 };
 
