@@ -205,24 +205,27 @@ private:
         auto left = std::make_shared<std::size_t>(names.size());
         for (const auto& name : names) {
             auto* swapper = new model::Swapper(&m_client, {*find(name)}, this);
-            swapper->plan(model::SwapPlan::Kind::Swap, name, 0, [this, out, left, swapper](model::SwapPlan plan) {
-                swapper->deleteLater();
-                out->push_back(plan.toJson());
-                if (!m_options.json) {
-                    const auto& m = plan.members.empty() ? model::SwapMember{} : plan.members.front();
-                    say(plan.service + ": live slot " + std::string(1, m.liveFrom ? char(m.liveFrom - 32) : '?') + " " +
-                        m.from.image + " (" + std::to_string(m.from.ready) + "/" + std::to_string(m.from.desired) +
-                        " ready); staging slot " + std::string(1, m.liveTo ? char(m.liveTo - 32) : '?') + " " +
-                        m.to.image + " (" + std::to_string(m.to.ready) + "/" + std::to_string(m.to.desired) +
-                        " ready); " +
-                        (plan.allowed() ? "swap possible" : "swap not possible: " + plan.firstFailure()->text));
-                }
-                if (--*left == 0) {
-                    if (m_options.json)
-                        say(out->dump(2));
-                    QCoreApplication::exit(app::Done);
-                }
-            });
+            // Planned on what the lookup has just listed, as a swap at once is: nothing is read twice.
+            swapper->planAtOnce(
+                m_listed, model::SwapPlan::Kind::Swap, name, 0, false,
+                [this, out, left, swapper](model::SwapPlan plan) {
+                    swapper->deleteLater();
+                    out->push_back(plan.toJson());
+                    if (!m_options.json) {
+                        const auto& m = plan.members.empty() ? model::SwapMember{} : plan.members.front();
+                        say(plan.service + ": live slot " + std::string(1, m.liveFrom ? char(m.liveFrom - 32) : '?') +
+                            " " + m.from.image + " (" + std::to_string(m.from.ready) + "/" +
+                            std::to_string(m.from.desired) + " ready); staging slot " +
+                            std::string(1, m.liveTo ? char(m.liveTo - 32) : '?') + " " + m.to.image + " (" +
+                            std::to_string(m.to.ready) + "/" + std::to_string(m.to.desired) + " ready); " +
+                            (plan.allowed() ? "swap possible" : "swap not possible: " + plan.firstFailure()->text));
+                    }
+                    if (--*left == 0) {
+                        if (m_options.json)
+                            say(out->dump(2));
+                        QCoreApplication::exit(app::Done);
+                    }
+                });
         }
     }
 

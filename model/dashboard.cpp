@@ -571,7 +571,7 @@ void Dashboard::probeAbsent()
 
 bool Dashboard::firstLists(bool planInputsOnly) const
 {
-    if (m_everComplete)
+    if (m_shown)
         return false;
     for (const auto& [key, informer] : m_watches) {
         const kube::Informer* inf = informer.data();
@@ -604,12 +604,13 @@ void Dashboard::recompute()
     if (firstLists(false))
         return;
     const QDateTime now = QDateTime::currentDateTimeUtc();
-    // A few hundred services at a time, so that a thousand do not hold the event loop; the rest
-    // in the next turn. During the first load the names are gathered and shown together.
-    std::vector<std::string> changed = m_cache.derive(now, deriveBatch);
+    // During the first load: a few hundred services at a time, so that a thousand do not hold the
+    // event loop (the rest in the next turn), their names gathered and told together once all are
+    // derived; until then services() is empty, so nothing half-derived is shown or acted on.
+    std::vector<std::string> changed = m_cache.derive(now, m_shown ? SIZE_MAX : deriveBatch);
     if (m_cache.dirty())
         QMetaObject::invokeMethod(this, &Dashboard::recompute, Qt::QueuedConnection);
-    if (!m_everComplete) {
+    if (!m_shown) {
         const bool derivedNow = !changed.empty();
         m_heldBack.insert(m_heldBack.end(), std::make_move_iterator(changed.begin()),
                           std::make_move_iterator(changed.end()));
@@ -622,6 +623,7 @@ void Dashboard::recompute()
         }
         changed.swap(m_heldBack);
         m_heldBack.clear();
+        m_shown = true;
     }
     if (!changed.empty()) {
         std::vector<HealthTarget> targets;
@@ -661,8 +663,6 @@ void Dashboard::recompute()
     updateConnection();
     if (!changed.empty() || m_complete != wasComplete)
         Q_EMIT servicesChanged(changed);
-    if (m_complete)
-        m_everComplete = true;
     if (m_complete && !wasComplete)
         Q_EMIT completed();
 }
@@ -710,9 +710,15 @@ void Dashboard::updateConnection()
     }
 }
 
+const std::vector<ServiceState>& Dashboard::services() const
+{
+    static const std::vector<ServiceState> none;
+    return m_shown ? m_cache.states() : none;
+}
+
 const ServiceState* Dashboard::service(const std::string& name) const
 {
-    for (const auto& s : m_cache.states())
+    for (const auto& s : services())
         if (s.spec.name == name)
             return &s;
     return nullptr;

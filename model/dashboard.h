@@ -44,7 +44,8 @@ public:
     void setPollInterval(int seconds);
     int pollInterval() const { return m_pollSeconds; }
 
-    const std::vector<ServiceState>& services() const { return m_cache.states(); }
+    // Empty until the first load's services are all derived (and told by servicesChanged).
+    const std::vector<ServiceState>& services() const;
     const ServiceState* service(const std::string& name) const;
     // The live and staging Services and the two slot Deployments of `name` as the watch holds
     // them, without a request (the access reviews and health are not filled in); nothing until
@@ -138,7 +139,7 @@ private:
     std::map<std::string, std::vector<HealthTarget>> m_targets; // by service key
     QTimer* m_recompute;
     bool m_complete = false;
-    bool m_everComplete = false;         // the first load is over
+    bool m_shown = false;                // the first load's services are derived and told
     std::vector<std::string> m_heldBack; // services derived during the first load, not yet told
     QDateTime m_lastUpdate;
     QDateTime m_disconnectedSince;

@@ -6,6 +6,7 @@
 #include "logview.h"
 #include "model/servicelookup.h"
 #include "notificationsmenu.h"
+#include "overviewtable.h"
 #include "servicepage.h"
 #include "style.h"
 
@@ -125,33 +126,6 @@ public:
         QSize s = QStyledItemDelegate::sizeHint(option, index);
         const QFontMetrics fm(option.font);
         return {s.width() + fm.horizontalAdvance(QStringLiteral("● ")) + 12, s.height()};
-    }
-};
-
-// The overview's rows are as tall as their sentence needs (it wraps in the column that takes the
-// width left over), and the status pill. Only those two columns are measured, as every other one
-// holds a single line: a thousand rows cost a thousand layouts of text, not one per cell.
-class OverviewTable : public QTableView {
-public:
-    using QTableView::QTableView;
-
-protected:
-    int sizeHintForRow(int row) const override
-    {
-        if (!model())
-            return -1;
-        int height = verticalHeader()->minimumSectionSize();
-        for (const int column :
-             {int(model::ServiceListModel::SummaryColumn), int(model::ServiceListModel::StatusColumn)}) {
-            const QModelIndex index = model()->index(row, column, rootIndex());
-            if (!index.isValid() || isColumnHidden(column))
-                continue;
-            QStyleOptionViewItem option;
-            initViewItemOption(&option);
-            option.rect.setWidth(columnWidth(column)); // the width the words wrap in
-            height = std::max(height, itemDelegateForIndex(index)->sizeHint(option, index).height());
-        }
-        return showGrid() ? height + 1 : height;
     }
 };
 
@@ -368,7 +342,6 @@ MainWindow::MainWindow(QWidget* parent)
     // The sentence column takes the width that is left and wraps, so no column runs off the edge.
     m_table->horizontalHeader()->setSectionResizeMode(model::ServiceListModel::SummaryColumn, QHeaderView::Stretch);
     m_table->verticalHeader()->setMinimumSectionSize(m_table->verticalHeader()->defaultSectionSize());
-    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->setWordWrap(true);
     m_table->setTabKeyNavigation(false);
     connect(m_table, &QTableView::activated, this, &MainWindow::openRow);

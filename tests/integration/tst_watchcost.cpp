@@ -1,6 +1,7 @@
 // What watching costs on the real API server: every request of one transport shares one HTTP/2
 // connection, however many start at once; an informer with initial events lists and watches in
-// one request and then follows changes as a listing informer does.
+// one request and then follows changes as a listing informer does; a paged list costs a request
+// a page and reports every object once.
 #include "kube/client.h"
 #include "kube/informer.h"
 #include "support/kubetest.h"
@@ -108,10 +109,85 @@ private Q_SLOTS:
         QCOMPARE(c->requestCount(), std::uint64_t(1));
     }
 
+    // A paged list: every page's objects are reported as they come, one request per page; a later
+    // list that lacks an object reports it gone; managedFields never reach the caller.
+    void aPagedListReportsEveryPageAndWhatIsGone()
+    {
+        const QString ns = QStringLiteral("watchpages");
+        kubectl(QStringLiteral("admin"), {QStringLiteral("create"), QStringLiteral("namespace"), ns});
+        for (int i = 0; i < 7; ++i)
+            QCOMPARE(kubectl(QStringLiteral("admin"),
+                             {QStringLiteral("create"), QStringLiteral("configmap"), QStringLiteral("p%1").arg(i),
+                              QStringLiteral("-n"), ns, QStringLiteral("--from-literal=n=%1").arg(i)})
+                         .exitCode,
+                     0);
+        // The controller manager adds kube-root-ca.crt: eight in all.
+        QTRY_COMPARE_WITH_TIMEOUT(int(kubectl(QStringLiteral("admin"),
+                                              {QStringLiteral("get"), QStringLiteral("configmaps"),
+                                               QStringLiteral("-n"), ns, QStringLiteral("-o"), QStringLiteral("name")})
+                                          .out.trimmed()
+                                          .split('\n')
+                                          .size()),
+                                  8, 20000);
+        // The server records who set which field (managedFields) in every object with fields.
+        QVERIFY(kubectl(QStringLiteral("admin"),
+                        {QStringLiteral("get"), QStringLiteral("configmap"), QStringLiteral("p1"), QStringLiteral("-n"),
+                         ns, QStringLiteral("-o"), QStringLiteral("json"), QStringLiteral("--show-managed-fields")})
+                    .out.contains("managedFields"));
+
+        kube::Transport transport;
+        auto c = client(&transport);
+        const kube::Resource configMaps{"", "v1", "configmaps"};
+        kube::Informer::Key key{configMaps, ns.toStdString(), {}};
+        key.keepObjects = false;
+        key.pageSize = 3;
+        kube::Informer informer(c.get(), key);
+        std::vector<std::string> added, removed;
+        bool managedFieldsSeen = false;
+        int syncs = 0;
+        connect(&informer, &kube::Informer::added, this, [&](const kube::Json& o) {
+            added.push_back(kube::Informer::objectKey(o));
+            managedFieldsSeen = managedFieldsSeen || o["metadata"].contains("managedFields");
+        });
+        connect(&informer, &kube::Informer::removed, this,
+                [&](const kube::Json& o) { removed.push_back(kube::Informer::objectKey(o)); });
+        connect(&informer, &kube::Informer::synced, this, [&syncs] { ++syncs; });
+        informer.start();
+        QTRY_VERIFY_WITH_TIMEOUT(informer.hasSynced(), 20000);
+        QCOMPARE(added.size(), std::size_t(8));
+        QCOMPARE(informer.size(), std::size_t(8));
+        QVERIFY(informer.objects().empty()); // lean: only the versions are kept
+        QCOMPARE(syncs, 1);
+        QVERIFY(!managedFieldsSeen);
+        // Three pages (3, 3, 2), then the watch.
+        QCOMPARE(c->requestCount() - c->watchCount(), std::uint64_t(3));
+        QCOMPARE(c->watchCount(), std::uint64_t(1));
+
+        // Listing again on a timer, in pages too: what the new list lacks is gone.
+        informer.setPollInterval(300);
+        QCOMPARE(kubectl(QStringLiteral("admin"), {QStringLiteral("delete"), QStringLiteral("configmap"),
+                                                   QStringLiteral("p4"), QStringLiteral("-n"), ns})
+                     .exitCode,
+                 0);
+        QTRY_COMPARE_WITH_TIMEOUT(removed, std::vector<std::string>{"watchpages/p4"}, 20000);
+        QCOMPARE(informer.size(), std::size_t(7));
+        QCOMPARE(added.size(), std::size_t(8)); // the others were not reported again
+
+        // An informer that keeps its objects holds all eight pages' worth too.
+        kube::Informer::Key keeping{configMaps, ns.toStdString(), {}};
+        keeping.pageSize = 2;
+        kube::Informer kept(c.get(), keeping);
+        kept.start();
+        QTRY_VERIFY_WITH_TIMEOUT(kept.hasSynced(), 20000);
+        QCOMPARE(kept.objects().size(), std::size_t(7));
+        QVERIFY(!kept.objects().at("watchpages/p1")["metadata"].contains("managedFields"));
+    }
+
     void cleanupTestCase()
     {
-        kubectl(QStringLiteral("admin"), {QStringLiteral("delete"), QStringLiteral("namespace"),
-                                          QStringLiteral("watchcost"), QStringLiteral("--wait=false")});
+        for (const char* ns : {"watchcost", "watchpages"})
+            kubectl(QStringLiteral("admin"), {QStringLiteral("delete"), QStringLiteral("namespace"), QLatin1String(ns),
+                                              QStringLiteral("--wait=false")});
     }
 };
 

@@ -1,0 +1,92 @@
+#include "overviewtable.h"
+
+#include "model/servicelistmodel.h"
+
+#include <QHeaderView>
+#include <QScrollBar>
+#include <QTimer>
+#include <algorithm>
+
+namespace ui {
+
+namespace {
+constexpr int rowsBeyond = 10; // measured below the last row on screen, for a smooth scroll
+}
+
+OverviewTable::OverviewTable(QWidget* parent) : QTableView(parent), m_fit(new QTimer(this))
+{
+    m_fit->setSingleShot(true);
+    m_fit->setInterval(0);
+    connect(m_fit, &QTimer::timeout, this, &OverviewTable::fitVisibleRows);
+    auto fitSoon = [this] { m_fit->start(); };
+    connect(verticalScrollBar(), &QScrollBar::valueChanged, this, fitSoon);
+    connect(horizontalHeader(), &QHeaderView::sectionResized, this, fitSoon);
+    // Heights are set here, row by row; the person does not drag them.
+    verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+}
+
+void OverviewTable::setModel(QAbstractItemModel* model)
+{
+    if (QAbstractItemModel* old = this->model())
+        disconnect(old, nullptr, this, nullptr);
+    QTableView::setModel(model);
+    if (!model)
+        return;
+    auto fitSoon = [this] { m_fit->start(); };
+    connect(model, &QAbstractItemModel::modelReset, this, fitSoon);
+    connect(model, &QAbstractItemModel::layoutChanged, this, fitSoon);
+    connect(model, &QAbstractItemModel::rowsInserted, this, fitSoon);
+    connect(model, &QAbstractItemModel::rowsRemoved, this, fitSoon);
+    connect(model, &QAbstractItemModel::rowsMoved, this, fitSoon);
+    connect(model, &QAbstractItemModel::dataChanged, this, fitSoon);
+    m_fit->start();
+}
+
+void OverviewTable::resizeEvent(QResizeEvent* event)
+{
+    QTableView::resizeEvent(event);
+    m_fit->start();
+}
+
+int OverviewTable::sizeHintForRow(int row) const
+{
+    if (!model())
+        return -1;
+    int height = verticalHeader()->minimumSectionSize();
+    for (const int column : {int(model::ServiceListModel::SummaryColumn), int(model::ServiceListModel::StatusColumn)}) {
+        const QModelIndex index = model()->index(row, column, rootIndex());
+        if (!index.isValid() || isColumnHidden(column))
+            continue;
+        QStyleOptionViewItem option;
+        initViewItemOption(&option);
+        option.rect.setWidth(columnWidth(column)); // the width the words wrap in
+        height = std::max(height, itemDelegateForIndex(index)->sizeHint(option, index).height());
+    }
+    return showGrid() ? height + 1 : height;
+}
+
+void OverviewTable::fitVisibleRows()
+{
+    m_fit->stop();
+    const int rows = model() ? model()->rowCount(rootIndex()) : 0;
+    if (rows == 0)
+        return;
+    // Measuring may make rows shorter, so more come into view: again until none changes.
+    for (int round = 0; round < 4; ++round) {
+        const int first = std::max(0, rowAt(0));
+        const int onScreen = rowAt(viewport()->height() - 1);
+        const int last = std::min(rows - 1, (onScreen < 0 ? rows - 1 : onScreen) + rowsBeyond);
+        bool changed = false;
+        for (int row = first; row <= last; ++row) {
+            const int height = sizeHintForRow(row);
+            if (rowHeight(row) != height) {
+                setRowHeight(row, height);
+                changed = true;
+            }
+        }
+        if (!changed)
+            return;
+    }
+}
+
+} // namespace ui

@@ -1,0 +1,29 @@
+#pragma once
+
+#include <QTableView>
+
+class QTimer;
+
+namespace ui {
+
+// The overview's table. A row is as tall as its sentence needs (it wraps in the column that takes
+// the width left over) and its status pill; every other column holds one line. Rows are measured
+// as they come into view, not all at once: at a thousand services the first picture and every
+// change measure the rows on screen, and a row scrolled to is measured before it is painted.
+class OverviewTable : public QTableView {
+public:
+    explicit OverviewTable(QWidget* parent = nullptr);
+    void setModel(QAbstractItemModel* model) override;
+
+    // The rows on screen (and a few beyond), measured now rather than in the next turn.
+    void fitVisibleRows();
+
+protected:
+    int sizeHintForRow(int row) const override;
+    void resizeEvent(QResizeEvent* event) override;
+
+private:
+    QTimer* m_fit;
+};
+
+} // namespace ui
