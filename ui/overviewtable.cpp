@@ -48,6 +48,12 @@ void OverviewTable::resizeEvent(QResizeEvent* event)
     m_fit->start();
 }
 
+void OverviewTable::updateGeometries()
+{
+    QTableView::updateGeometries();
+    m_fit->start();
+}
+
 int OverviewTable::sizeHintForRow(int row) const
 {
     if (!model())
@@ -59,7 +65,8 @@ int OverviewTable::sizeHintForRow(int row) const
             continue;
         QStyleOptionViewItem option;
         initViewItemOption(&option);
-        option.rect.setWidth(columnWidth(column)); // the width the words wrap in
+        // The width the words wrap in; a rect without height would not count as one.
+        option.rect = QRect(0, 0, columnWidth(column), std::max(1, rowHeight(row)));
         height = std::max(height, itemDelegateForIndex(index)->sizeHint(option, index).height());
     }
     return showGrid() ? height + 1 : height;

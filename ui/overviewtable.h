@@ -21,6 +21,8 @@ public:
 protected:
     int sizeHintForRow(int row) const override;
     void resizeEvent(QResizeEvent* event) override;
+    // Also after a column changed width (the sentence's column takes what the others leave).
+    void updateGeometries() override;
 
 private:
     QTimer* m_fit;

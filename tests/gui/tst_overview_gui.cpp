@@ -3,14 +3,16 @@
 // (from the overview and from a service's page); Escape clears it and Enter opens the first
 // match; clicking a header sorts by that column, a third click goes back to attention-first; and
 // attention-first puts uro-frontend, whose live pods fail their health check (the rig's
-// annotation), above uro, which comes first by name. With SIGNALBOX_SCREENSHOT_DIR set, it saves
-// the filtered overview there.
+// annotation), above uro, which comes first by name; every row is as tall as its wrapped sentence.
+// With SIGNALBOX_SCREENSHOT_DIR set, it saves the filtered overview there.
 #include "guisupport.h"
 #include "ui/mainwindow.h"
 
+#include <QFontMetrics>
 #include <QHeaderView>
 #include <QLabel>
 #include <QStandardPaths>
+#include <QStyle>
 #include <QTableView>
 #include <QTest>
 #include <QToolButton>
@@ -145,6 +147,43 @@ private Q_SLOTS:
         QVERIFY(w->overviewModel()->attentionFirst());
         QCOMPARE(w->overview()->horizontalHeader()->sortIndicatorSection(), -1);
         QVERIFY(attention->isChecked());
+    }
+
+    // Every row is as tall as its sentence needs in the width its column has (the sentence wraps
+    // there), at the first picture and after a larger font narrows that column.
+    void rowsAreAsTallAsTheirSentence()
+    {
+        guisupport::Console c(QStringLiteral("viewer"), everySecond());
+        QTableView* table = c.window->overview();
+        QTRY_COMPARE_WITH_TIMEOUT(table->model()->rowCount(), 2, 20000);
+        // The lines the sentence takes in its column, measured apart from the table's own rule.
+        auto shortest = [table](int row) {
+            const int column = model::ServiceListModel::SummaryColumn;
+            const int margin = table->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, table) + 1;
+            const QString text = table->model()->index(row, column).data().toString();
+            return QFontMetrics(table->font())
+                .boundingRect(QRect(0, 0, table->columnWidth(column) - 2 * margin, 100000), Qt::TextWordWrap, text)
+                .height();
+        };
+        auto clipped = [table, shortest] {
+            QStringList out;
+            for (int row = 0; row < table->model()->rowCount(); ++row)
+                if (table->rowHeight(row) < shortest(row))
+                    out << QStringLiteral("row %1: %2 px for %3 px of text")
+                               .arg(row)
+                               .arg(table->rowHeight(row))
+                               .arg(shortest(row));
+            return out;
+        };
+        QTRY_VERIFY2_WITH_TIMEOUT(clipped().isEmpty(), qPrintable(clipped().join(QStringLiteral("; "))), 5000);
+        // A larger font: every column widens, the sentence's column narrows, its lines grow more and
+        // taller, and the rows follow.
+        const int before = table->rowHeight(0);
+        QFont larger = table->font();
+        larger.setPointSizeF(larger.pointSizeF() * 1.6);
+        table->setFont(larger);
+        QTRY_VERIFY2(table->rowHeight(0) > before, qPrintable(QString::number(table->rowHeight(0))));
+        QTRY_VERIFY2(clipped().isEmpty(), qPrintable(clipped().join(QStringLiteral("; "))));
     }
 
     void attentionFirstPutsAFailingLiveSlotOnTop()
