@@ -97,8 +97,11 @@ private Q_SLOTS:
         QVERIFY(row >= 0);
         QCOMPARE(cell(row, model::ServiceListModel::LiveColumn), QStringLiteral("A: 8d3c2f41a9b0"));
         QCOMPARE(cell(row, model::ServiceListModel::StagingColumn), QStringLiteral("B: c41e7a90d2f3"));
-        QCOMPARE(cell(row, model::ServiceListModel::ReadyColumn), QStringLiteral("live 2/2 · staging 2/2"));
-        QCOMPARE(cell(row, model::ServiceListModel::StatusColumn), QStringLiteral("Ready to swap"));
+        // The example was applied just before: its pods may still be becoming ready.
+        QTRY_COMPARE_WITH_TIMEOUT(cell(row, model::ServiceListModel::ReadyColumn),
+                                  QStringLiteral("live 2/2 · staging 2/2"), 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(cell(row, model::ServiceListModel::StatusColumn), QStringLiteral("Ready to swap"),
+                                  30000);
         QVERIFY(m_window->freshnessText().startsWith(QStringLiteral("Updated ")));
         QCOMPARE(m_window->findChild<QLabel*>(QStringLiteral("userLabel"))->text(), QStringLiteral("as <b>viewer</b>"));
     }
