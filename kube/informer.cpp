@@ -187,10 +187,7 @@ void Informer::listed(const std::string& resourceVersion)
         std::map<std::string, std::string> old;
         old.swap(m_versions);
         m_versions.swap(m_listedVersions);
-        m_resourceVersion = resourceVersion;
-        m_synced = true;
-        m_backoffMs = 0;
-        setState(State::Live);
+        becomeLive(resourceVersion);
         for (const auto& [k, version] : old)
             if (!m_versions.count(k))
                 Q_EMIT removed(goneObject(k));
@@ -204,6 +201,14 @@ void Informer::listed(const std::string& resourceVersion)
         rewatch();
 }
 
+void Informer::becomeLive(const std::string& resourceVersion)
+{
+    m_resourceVersion = resourceVersion;
+    m_synced = true;
+    m_backoffMs = 0;
+    setState(State::Live);
+}
+
 void Informer::replaceStore(std::map<std::string, Json> fresh, const std::string& resourceVersion)
 {
     // Report the difference object by object, so views update rows rather than reset.
@@ -211,10 +216,7 @@ void Informer::replaceStore(std::map<std::string, Json> fresh, const std::string
     old.swap(m_versions);
     std::map<std::string, Json> oldObjects;
     oldObjects.swap(m_objects);
-    m_resourceVersion = resourceVersion;
-    m_synced = true;
-    m_backoffMs = 0;
-    setState(State::Live);
+    becomeLive(resourceVersion);
     for (const auto& [k, version] : old)
         if (!fresh.count(k)) {
             auto o = oldObjects.find(k);

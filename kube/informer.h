@@ -78,6 +78,8 @@ private:
     void failed(const Error& error);
     void setState(State s);
     void apply(const std::string& type, const Json& object);
+    // A complete list is in: the watch goes on from its resourceVersion.
+    void becomeLive(const std::string& resourceVersion);
     void replaceStore(std::map<std::string, Json> fresh, const std::string& resourceVersion);
     void reportFresh(const std::string& key, const Json& object);
 

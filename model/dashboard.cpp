@@ -605,24 +605,22 @@ void Dashboard::recompute()
         return;
     const QDateTime now = QDateTime::currentDateTimeUtc();
     // During the first load: a few hundred services at a time, so that a thousand do not hold the
-    // event loop (the rest in the next turn), their names gathered and told together once all are
-    // derived; until then services() is empty, so nothing half-derived is shown or acted on.
+    // event loop (the rest in the next turn), all told together once all are derived; until then
+    // services() is empty, so nothing half-derived is shown or acted on.
     std::vector<std::string> changed = m_cache.derive(now, m_shown ? SIZE_MAX : deriveBatch);
     if (m_cache.dirty())
         QMetaObject::invokeMethod(this, &Dashboard::recompute, Qt::QueuedConnection);
     if (!m_shown) {
-        const bool derivedNow = !changed.empty();
-        m_heldBack.insert(m_heldBack.end(), std::make_move_iterator(changed.begin()),
-                          std::make_move_iterator(changed.end()));
         if (m_cache.dirty())
             return;
-        if (derivedNow) {
+        if (!changed.empty()) {
             // The last batch took this turn; the first picture is told in the next.
             QMetaObject::invokeMethod(this, &Dashboard::recompute, Qt::QueuedConnection);
             return;
         }
-        changed.swap(m_heldBack);
-        m_heldBack.clear();
+        // Nothing was told before: the first picture names every service.
+        for (const auto& spec : m_cache.specs())
+            changed.push_back(spec.name);
         m_shown = true;
     }
     if (!changed.empty()) {

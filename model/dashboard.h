@@ -139,8 +139,7 @@ private:
     std::map<std::string, std::vector<HealthTarget>> m_targets; // by service key
     QTimer* m_recompute;
     bool m_complete = false;
-    bool m_shown = false;                // the first load's services are derived and told
-    std::vector<std::string> m_heldBack; // services derived during the first load, not yet told
+    bool m_shown = false; // the first load's services are derived and told
     QDateTime m_lastUpdate;
     QDateTime m_disconnectedSince;
     QString m_problem;

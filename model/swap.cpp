@@ -545,7 +545,6 @@ void Swapper::executeFresh(const SwapPlan& confirmed, Reads reads, std::function
                  }
                  auto run = std::make_shared<Run>();
                  run->plan = fresh;
-                 run->plan.user = fresh.user;
                  run->progress = progress;
                  run->done = done;
                  run->started = QDateTime::currentDateTimeUtc();
