@@ -584,8 +584,13 @@ void Swapper::patchLive(std::shared_ptr<Run> run, std::size_t i)
     patch.push_back({{"op", "test"}, {"path", selectorPath}, {"value", std::string(1, m.liveFrom)}});
     patch.push_back({{"op", "replace"}, {"path", selectorPath}, {"value", std::string(1, m.liveTo)}});
     const std::string historyPath = "/metadata/annotations/" + pointerEscape(historyAnnotation);
-    if (!m.liveHistory.empty())
+    if (!m.liveHistory.empty()) {
         patch.push_back({{"op", "test"}, {"path", historyPath}, {"value", m.liveHistory}});
+    } else if (!m.liveResourceVersion.empty()) {
+        // No history to test: someone may have swapped away and back since the read (the selector
+        // is as read again, and their history is there now). Only the unchanged object will do.
+        patch.push_back({{"op", "test"}, {"path", "/metadata/resourceVersion"}, {"value", m.liveResourceVersion}});
+    }
     // `add` on the map itself would drop other annotations: only when there is none yet.
     if (m.liveHasAnnotations)
         patch.push_back({{"op", "add"}, {"path", historyPath}, {"value", history}});

@@ -575,6 +575,42 @@ private Q_SLOTS:
         }
     }
 
+    void aSwapAwayAndBackSinceTheReadKeepsTheirHistory()
+    {
+        // uro has no history when read. Before the patch goes out, someone swaps away and back:
+        // the selector is as read again, but their history is on the Service now. The swap must
+        // be refused rather than write its one entry over theirs.
+        setSlots(QStringLiteral("uro"), QStringLiteral("a"), QStringLiteral("b"));
+        setSlots(QStringLiteral("uro-frontend"), QStringLiteral("a"), QStringLiteral("b"));
+        clearHistory(QStringLiteral("uro"));
+        auto c = client(QStringLiteral("operator"));
+        const auto p = plan(c.get(), model::SwapPlan::Kind::Swap, "uro");
+        QVERIFY2(p.allowed(), p.describe().c_str());
+        kube::HistoryEntry theirs;
+        theirs.at = "2026-01-01T00:00:00Z";
+        theirs.user = "someone";
+        theirs.action = "swap";
+        theirs.service = "uro";
+        const std::string twoEntries = kube::appendHistory(kube::appendHistory("", theirs, 20), theirs, 20);
+        const auto o = execute(c.get(), p, [&](const std::string& step) {
+            if (step == "Pointing uro at slot B")
+                QCOMPARE(kubectl(QStringLiteral("admin"),
+                                 {QStringLiteral("annotate"), QStringLiteral("service"), QStringLiteral("uro"),
+                                  QStringLiteral("-n"), QStringLiteral("uro"),
+                                  QStringLiteral("signalbox.v-sekai.org/history=") + QString::fromStdString(twoEntries)})
+                             .exitCode,
+                         0);
+        });
+        QVERIFY2(o.status == model::SwapOutcome::Status::Conflict, o.message.c_str());
+        QVERIFY2(QString::fromStdString(o.message).contains(QStringLiteral("Nothing was changed")), o.message.c_str());
+        QCOMPARE(historyLength(QStringLiteral("uro")), 2);
+        for (const QString& s : {QStringLiteral("uro"), QStringLiteral("uro-frontend")}) {
+            QCOMPARE(selectorOf(s), QStringLiteral("a"));
+            QCOMPARE(selectorOf(s + QStringLiteral("-staging")), QStringLiteral("b"));
+        }
+        clearHistory(QStringLiteral("uro"));
+    }
+
     void secondStepRefusedMidSwapIsReportedAndRepaired()
     {
         setSlots(QStringLiteral("uro"), QStringLiteral("a"), QStringLiteral("b"));
