@@ -86,6 +86,8 @@ int main(int argc, char** argv)
     std::vector<model::ServiceSpec> specs;
     model::ServiceSpec spec;
     std::vector<double> swaps, raws, propagations, requests, proxied;
+    // When each of the swap's steps began, ms after execute(): the n-th step of every round.
+    std::vector<std::pair<std::string, std::vector<double>>> steps;
     std::unique_ptr<model::Swapper> planner, swapper; // never replaced from inside their own callbacks
     // Long-lived watches of both slots' pods and of the live Service's EndpointSlices, for the
     // propagation rounds and to let each round start on settled endpoints.
@@ -132,6 +134,9 @@ int main(int argc, char** argv)
         row("the swap's two JSON Patches, raw", raws);
         row("EndpointSlice propagation (patch to watch)", propagations);
         const double s = percentile(swaps, 0.5), r = percentile(raws, 0.5), p = percentile(propagations, 0.5);
+        std::printf("\nthe swap's steps, median ms from execute() to the step's start:\n");
+        for (const auto& [label, at] : steps)
+            std::printf("  %8.1f  %s\n", percentile(at, 0.5), label.c_str());
         std::printf("\nratio swap / (raw + propagation), medians: %.2f (goal: at most 2)\n", s / (r + p));
         std::printf("requests per swap (health-check proxy GETs apart): median %.0f; proxy GETs: median %.0f\n",
                     percentile(requests, 0.5), percentile(proxied, 0.5));
@@ -155,8 +160,14 @@ int main(int argc, char** argv)
             auto t = std::make_shared<QElapsedTimer>();
             const std::uint64_t sent = client.requestCount(), proxy = client.proxyRequestCount();
             t->start();
+            auto step = std::make_shared<std::size_t>(0);
             swapper->execute(
-                plan, [](const std::string&) {},
+                plan,
+                [&, t, step](const std::string& label) {
+                    if (steps.size() <= *step)
+                        steps.emplace_back(label, std::vector<double>{});
+                    steps[(*step)++].second.push_back(t->nsecsElapsed() / 1e6);
+                },
                 [&, t, i, sent, proxy, to = plan.members.front().liveTo](model::SwapOutcome o) {
                     const double ms = t->nsecsElapsed() / 1e6;
                     if (!o.succeeded()) {

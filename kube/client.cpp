@@ -393,6 +393,7 @@ Client::Id Client::list(const Resource& r, const std::string& ns, const ListOpti
     req.path = r.path(ns) + query({{"labelSelector", o.labelSelector},
                                    {"fieldSelector", o.fieldSelector},
                                    {"resourceVersion", o.resourceVersion},
+                                   {"resourceVersionMatch", o.resourceVersionMatch},
                                    {"limit", o.limit > 0 ? std::to_string(o.limit) : std::string()},
                                    {"continue", o.continueToken}});
     return send(std::move(req), Target{"list", r, ns, {}}, std::move(cb));
@@ -510,6 +511,7 @@ std::string Client::accessKey(const AccessCheck& c)
 void Client::clearAccessCache()
 {
     m_access.clear();
+    m_rules.clear();
     m_whoAmI.reset();
     m_accessClearedAt = std::chrono::steady_clock::now();
 }
@@ -535,14 +537,21 @@ void Client::countSent(const Target& target)
 void Client::checkAccess(const AccessCheck& check, std::function<void(Result<AccessDecision>)> cb, Freshness freshness)
 {
     const std::string key = accessKey(check);
-    if (freshness == Freshness::MayCache && m_accessTtl.count() > 0) {
-        const auto it = m_access.find(key);
+    if (freshness != Freshness::Fresh && m_accessTtl.count() > 0) {
+        const auto it = freshness == Freshness::MayCache ? m_access.find(key) : m_access.end();
         if (it != m_access.end()) {
             if (std::chrono::steady_clock::now() - it->second.at < m_accessTtl) {
                 cb(it->second.decision);
                 return;
             }
             m_access.erase(it);
+        }
+        const auto rules = m_rules.find(check.ns);
+        if (rules != m_rules.end() && std::chrono::steady_clock::now() - rules->second.at < m_accessTtl &&
+            rules->second.rules.grants(check.verb, check.resource.group, check.resource.plural, check.subresource,
+                                       check.name)) {
+            cb(AccessDecision{true, "granted by the namespace's rules"});
+            return;
         }
     }
     Json attrs = {{"verb", check.verb}, {"group", check.resource.group}, {"resource", check.resource.plural}};
@@ -578,6 +587,29 @@ void Client::checkAccess(const AccessCheck& check, std::function<void(Result<Acc
         if (self && asked >= self->m_accessClearedAt)
             self->m_access[key] = {d, asked};
         cb(d);
+    });
+}
+
+void Client::reviewRules(const std::string& ns, std::function<void(Result<AccessRules>)> cb)
+{
+    auto& waiting = m_rulesAsked[ns];
+    waiting.push_back(std::move(cb));
+    if (waiting.size() > 1)
+        return;
+    const Json body = {{"apiVersion", "authorization.k8s.io/v1"},
+                       {"kind", "SelfSubjectRulesReview"},
+                       {"spec", {{"namespace", ns}}}};
+    QPointer<Client> self(this);
+    const auto asked = std::chrono::steady_clock::now();
+    create(resources::selfSubjectRulesReviews, {}, body, [self, ns, asked](Result<Json> r) {
+        if (!self)
+            return;
+        const auto callers = self->m_rulesAsked.extract(ns);
+        Result<AccessRules> answer = r ? Result<AccessRules>(parseAccessRules(r.value())) : r.error();
+        if (answer && asked >= self->m_accessClearedAt)
+            self->m_rules[ns] = {answer.value(), asked};
+        for (const auto& caller : callers.mapped())
+            caller(answer);
     });
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "accessrules.h"
 #include "credentials.h"
 #include "kubeconfig.h"
 #include "net.h"
@@ -21,6 +22,7 @@ struct ListOptions {
     std::string labelSelector;
     std::string fieldSelector;
     std::string resourceVersion;
+    std::string resourceVersionMatch; // "NotOlderThan" or "Exact" (empty: the server's default for resourceVersion)
     int limit = 0;             // at most this many items (0: all); the list's metadata.continue then asks for the rest
     std::string continueToken; // the previous page's metadata.continue
 };
@@ -170,10 +172,17 @@ public:
     // refreshes the cache; a 401, a 403 to any request of this client (but one refused the same way
     // the last time it was sent, such as a watch that retries in a namespace the user may not
     // read: that is no news), and clearAccessCache() drop it.
-    enum class Freshness { Fresh, MayCache };
+    // Fresh: asked now. MayCache: a kept answer (or a kept rules review's grant) will do.
+    // GrantedOrFresh: a kept rules review's grant will do, anything else is asked now.
+    enum class Freshness { Fresh, MayCache, GrantedOrFresh };
     void checkAccess(const AccessCheck& check, std::function<void(Result<AccessDecision>)> cb,
                      Freshness freshness = Freshness::Fresh);
     void clearAccessCache();
+    // What the user may do in `ns`, in one request (SelfSubjectRulesReview). The answer is kept as
+    // long as the access cache, and checkAccess() (but Fresh) takes what it grants from it
+    // without asking; what it does not grant is still asked one by one (the list may be incomplete).
+    // Asked for a namespace while a review of it is on the wire, it waits for that one's answer.
+    void reviewRules(const std::string& ns, std::function<void(Result<AccessRules>)> cb);
     std::size_t accessCacheSize() const { return m_access.size(); }
     // 30 s: long enough that opening pages and the replans of a burst of watch events share the
     // answers, short enough that a RoleBinding granted or revoked shows on the buttons soon. A
@@ -236,6 +245,12 @@ private:
     Transport* m_transport;
     RequestCounts m_counts;
     std::map<std::string, CachedDecision> m_access; // by accessKey()
+    struct CachedRules {
+        AccessRules rules;
+        std::chrono::steady_clock::time_point at;
+    };
+    std::map<std::string, CachedRules> m_rules; // reviewRules()'s answers, by namespace
+    std::map<std::string, std::vector<std::function<void(Result<AccessRules>)>>> m_rulesAsked; // on the wire
     std::set<std::string> m_refused;                // requests whose last answer was a 403
     std::chrono::milliseconds m_accessTtl{30000};
     std::chrono::steady_clock::time_point m_accessClearedAt{};

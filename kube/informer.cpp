@@ -136,6 +136,10 @@ void Informer::listPage(const std::string& continueToken)
     options.fieldSelector = m_key.fieldSelector;
     options.limit = m_key.pageSize;
     options.continueToken = continueToken;
+    if (continueToken.empty() && !m_startVersion.empty()) {
+        options.resourceVersion = m_startVersion;
+        options.resourceVersionMatch = "NotOlderThan";
+    }
     m_request = m_client->list(m_key.resource, m_key.ns, options, [this](Result<Json> r) {
         m_request = 0;
         if (!r) {
@@ -204,6 +208,7 @@ void Informer::listed(const std::string& resourceVersion)
 void Informer::becomeLive(const std::string& resourceVersion)
 {
     m_resourceVersion = resourceVersion;
+    m_startVersion.clear();
     m_synced = true;
     m_backoffMs = 0;
     setState(State::Live);
@@ -241,7 +246,7 @@ void Informer::rewatch()
     WatchOptions options;
     options.labelSelector = m_key.labelSelector;
     options.fieldSelector = m_key.fieldSelector;
-    options.resourceVersion = m_collecting ? std::string() : m_resourceVersion;
+    options.resourceVersion = m_collecting ? m_startVersion : m_resourceVersion;
     options.sendInitialEvents = m_collecting;
     m_request = m_client->watch(
         m_key.resource, m_key.ns, options, [this](const std::string& type, const Json& object) { apply(type, object); },
@@ -317,6 +322,9 @@ void Informer::apply(const std::string& type, const Json& object)
 void Informer::failed(const Error& error)
 {
     m_lastError = error;
+    // A server whose cache has not reached the start version (another API server than the one
+    // written to) says so after a few seconds: from then on, the newest state will do.
+    m_startVersion.clear();
     if (error.kind == Error::Kind::Api && error.httpStatus == 410) {
         // Too old to continue from: list again at once, which is what the server asks for.
         m_resourceVersion.clear();

@@ -50,6 +50,11 @@ public:
     // Before start(): list and watch in one request (the watch's initial events), falling back to
     // a list and a watch when the server does not offer it.
     void setInitialEvents(bool on) { m_initialEvents = on; }
+    // Before start(): the first complete list may be any state the server holds that is not older
+    // than `resourceVersion` ("0": any state it holds), instead of the newest. The server answers
+    // such a list from its cache at once; the newest state can wait up to the storage's next
+    // progress report (about 100 ms) after a write to another resource. Events follow either way.
+    void setStartVersion(std::string resourceVersion) { m_startVersion = std::move(resourceVersion); }
     int pollInterval() const { return m_pollMs; }
     const Key& key() const { return m_key; }
     State state() const { return m_state; }
@@ -90,6 +95,7 @@ private:
     std::map<std::string, Json> m_objects;
     std::map<std::string, std::string> m_versions; // resourceVersion by key, of every object held
     std::string m_resourceVersion;
+    std::string m_startVersion; // setStartVersion()'s, until the first complete list
     Client::Id m_request = 0;
     QTimer* m_retry = nullptr;
     int m_backoffMs = 0;

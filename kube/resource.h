@@ -26,6 +26,7 @@ inline const Resource deployments{"apps", "v1", "deployments"};
 inline const Resource replicaSets{"apps", "v1", "replicasets"};
 inline const Resource endpointSlices{"discovery.k8s.io", "v1", "endpointslices"};
 inline const Resource selfSubjectAccessReviews{"authorization.k8s.io", "v1", "selfsubjectaccessreviews", false};
+inline const Resource selfSubjectRulesReviews{"authorization.k8s.io", "v1", "selfsubjectrulesreviews", false};
 inline const Resource selfSubjectReviews{"authentication.k8s.io", "v1", "selfsubjectreviews", false};
 } // namespace resources
 

@@ -236,7 +236,7 @@ void Swapper::readMember(const ServiceSpec& spec, const Reads& reads,
             count->tick();
         });
     }
-    const auto freshness = reads.cachedReviews ? kube::Client::Freshness::MayCache : kube::Client::Freshness::Fresh;
+    const auto freshness = reads.reviews;
     auto access = [=, this](const kube::Resource& res, const std::string& verb, const std::string& name,
                             bool SwapFacts::*flag) {
         m_client->checkAccess(
@@ -353,7 +353,7 @@ void Swapper::planWith(SwapPlan::Kind kind, const std::string& service, char exp
                 *user = who->username;
             count->tick();
         },
-        reads.cachedReviews ? kube::Client::Freshness::MayCache : kube::Client::Freshness::Fresh);
+        reads.reviews);
 }
 
 void Swapper::readHealth(const ServiceSpec& spec, std::shared_ptr<SwapFacts> read, std::function<void()> done)
@@ -409,6 +409,7 @@ struct Swapper::Run {
     // from before the first patch; `verifying` is the member being checked (size: none yet).
     std::vector<std::pair<QPointer<kube::Informer>, QPointer<kube::Informer>>> watches;
     std::size_t verifying = static_cast<std::size_t>(-1);
+    std::vector<std::string> liveVersions; // per member, the live Service's resourceVersion after its patch
     QPointer<QTimer> deadline;
     std::function<void(const std::string&)> progress;
     std::function<void(SwapOutcome)> done;
@@ -472,7 +473,7 @@ void Swapper::execute(const SwapPlan& confirmed, std::function<void(const std::s
     // Access reviews at execute may come from the client's cache: the confirm's own plan asked them
     // afresh moments ago, any 401 or new 403 drops them, and the API server judges each patch anyway.
     Reads reads;
-    reads.cachedReviews = true;
+    reads.reviews = kube::Client::Freshness::MayCache;
     if (!m_freshGroup || confirmed.members.empty() || confirmed.kind == SwapPlan::Kind::Repair) {
         executeFresh(confirmed, reads, progress, done);
         return;
@@ -510,7 +511,21 @@ void Swapper::planAtOnce(std::shared_ptr<const Snapshot> listed, SwapPlan::Kind 
         m_atOnce = reads;
     else
         m_atOnce.reset();
-    planWith(kind, service, expectLive, skipHealthCheck, std::move(reads), std::move(done));
+    // One rules review per namespace of the group, asked now, grants what it lists; what it does
+    // not list is asked one by one, also now.
+    reads.reviews = kube::Client::Freshness::GrantedOrFresh;
+    std::set<std::string> namespaces;
+    for (const auto& spec : m_group)
+        namespaces.insert(spec.ns);
+    QPointer<Swapper> self(this);
+    auto count = std::make_shared<Countdown>(Countdown{
+        static_cast<int>(namespaces.size()) + 1, [=, this, done = std::move(done)]() mutable {
+            if (self)
+                planWith(kind, service, expectLive, skipHealthCheck, reads, std::move(done));
+        }});
+    for (const auto& ns : namespaces)
+        m_client->reviewRules(ns, [count](kube::Result<kube::AccessRules>) { count->tick(); });
+    count->tick();
 }
 
 void Swapper::executeAtOnce(const SwapPlan& planned, std::function<void(const std::string&)> progress,
@@ -524,7 +539,7 @@ void Swapper::executeAtOnce(const SwapPlan& planned, std::function<void(const st
     // The plan's reads are the fresh reads: the group and its objects as the command's lookup just
     // listed them. The plan asked the access reviews afresh; here they come from the client's cache.
     Reads reads = *m_atOnce;
-    reads.cachedReviews = true;
+    reads.reviews = kube::Client::Freshness::MayCache;
     m_atOnce.reset();
     executeFresh(planned, std::move(reads), std::move(progress), std::move(done));
 }
@@ -602,6 +617,9 @@ void Swapper::patchLive(std::shared_ptr<Run> run, std::size_t i)
                         if (!self)
                             return;
                         if (r) {
+                            run->liveVersions.resize(run->plan.members.size());
+                            if (const auto s = kube::parseService(r.value()))
+                                run->liveVersions[i] = s->meta.resourceVersion;
                             patchLive(run, i + 1);
                             return;
                         }
@@ -707,8 +725,13 @@ void Swapper::stagingPatched(std::shared_ptr<Run> run)
 void Swapper::watchEndpoints(std::shared_ptr<Run> run)
 {
     // Started before staging is patched, so the watches' initial state arrives meanwhile and the
-    // endpoint controller's change is an event, not a question asked again and again.
-    for (const auto& m : run->plan.members) {
+    // endpoint controller's change is an event, not a question asked again and again. The
+    // EndpointSlices are asked as of the live patch or later: the server has that state as soon as
+    // the endpoint controller has written its change, rather than at its storage's next progress
+    // report, and nothing from before the patch can seem to verify it. The new slot's pods did not
+    // change with the patch: any state the server holds will do, and their events follow.
+    for (std::size_t i = 0; i < run->plan.members.size(); ++i) {
+        const SwapMember& m = run->plan.members[i];
         std::string selector;
         for (const auto& [k, v] : m.to.selector)
             selector += (selector.empty() ? "" : ",") + k + "=" + v;
@@ -716,6 +739,9 @@ void Swapper::watchEndpoints(std::shared_ptr<Run> run)
         auto* slices = new kube::Informer(
             m_client, {kube::resources::endpointSlices, m.spec.ns, "kubernetes.io/service-name=" + m.spec.liveService},
             this);
+        pods->setStartVersion("0");
+        if (i < run->liveVersions.size() && !run->liveVersions[i].empty())
+            slices->setStartVersion(run->liveVersions[i]);
         for (kube::Informer* informer : {pods, slices}) {
             informer->setInitialEvents(true);
             auto changed = [this, run] { checkEndpoints(run); };

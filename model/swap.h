@@ -156,7 +156,7 @@ private:
     // member found there is not asked again, one not found is asked and kept.
     struct Reads {
         std::shared_ptr<const Snapshot> listed;
-        bool cachedReviews = false;
+        kube::Client::Freshness reviews = kube::Client::Freshness::Fresh; // of the access reviews
         std::shared_ptr<std::map<std::string, HealthFacts>> health;
     };
     void planWith(SwapPlan::Kind kind, const std::string& service, char expectLive, bool skipHealthCheck, Reads reads,

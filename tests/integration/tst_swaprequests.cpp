@@ -47,11 +47,12 @@ void setFrontendGroup(const QString& group)
 
 // What `signalbox swap uro --yes` may send, the health check's proxy GETs and the watches apart:
 // the command's lookup (one list of Services and one of Deployments, which are also the plan's
-// reads and the execute's fresh re-check), who the user is, and per member of the group the three
-// access reviews (patch live, patch staging, create Events; asked once, afresh, by the plan; the
-// re-check at execute takes them from the client's cache), the staging pods for the health check
-// (asked once: the re-check uses the answer of moments before), the two patches and the Event.
-constexpr std::uint64_t commandBase = 3, commandPerMember = 7;
+// reads and the execute's fresh re-check), who the user is, one rules review of the group's
+// namespace (which grants patching both Services and creating Events, so no access review is
+// asked one by one; the re-check at execute takes the same answers), and per member of the group
+// the staging pods for the health check (asked once: the re-check uses the answer of moments
+// before), the two patches and the Event.
+constexpr std::uint64_t commandBase = 4, commandPerMember = 4;
 
 // The requests the command said it sent (QT_LOGGING_RULES signalbox.requests.info), by kind.
 std::map<QString, std::uint64_t> requestsSaid(const QString& stderrText)
@@ -238,8 +239,10 @@ private Q_SLOTS:
         QCOMPARE(kinds[QStringLiteral("list deployments")], std::uint64_t(1));
         QCOMPARE(kinds[QStringLiteral("get services")], std::uint64_t(0));
         QCOMPARE(kinds[QStringLiteral("get deployments")], std::uint64_t(0));
-        // Each access review asked once, afresh; the health check asked once per member, through the proxy.
-        QCOMPARE(kinds[QStringLiteral("create selfsubjectaccessreviews")], 3 * members);
+        // The rules review asked once, afresh, for the namespace; it grants what the swap needs, so
+        // no access review is asked one by one. The health check asked once per member, through the proxy.
+        QCOMPARE(kinds[QStringLiteral("create selfsubjectrulesreviews")], std::uint64_t(1));
+        QCOMPARE(kinds[QStringLiteral("create selfsubjectaccessreviews")], std::uint64_t(0));
         QCOMPARE(kinds[QStringLiteral("list pods")], members);
         QVERIFY(proxy >= members);
         // Still verified by watching each member's new pods and its live EndpointSlices.

@@ -109,6 +109,48 @@ private Q_SLOTS:
         QCOMPARE(c->requestCount(), std::uint64_t(1));
     }
 
+    // A start version is asked of the server: one it has not reached is refused, and the informer
+    // then lists the newest state rather than waiting for it again and again.
+    void aStartVersionTheServerHasNotReachedFallsBackToTheNewest()
+    {
+        const QString ns = QStringLiteral("watchcost");
+        kubectl(QStringLiteral("admin"), {QStringLiteral("create"), QStringLiteral("namespace"), ns});
+        kubectl(QStringLiteral("admin"), {QStringLiteral("create"), QStringLiteral("configmap"),
+                                          QStringLiteral("start"), QStringLiteral("-n"), ns});
+        const kube::Resource configMaps{"", "v1", "configmaps"};
+        for (bool initialEvents : {true, false}) {
+            kube::Transport transport;
+            auto c = client(&transport);
+            kube::Informer informer(c.get(), {configMaps, ns.toStdString(), {}});
+            informer.setInitialEvents(initialEvents);
+            informer.setStartVersion("900000000000");
+            bool refused = false;
+            connect(&informer, &kube::Informer::stateChanged, this, [&] {
+                refused = refused || informer.state() == kube::Informer::State::Disconnected;
+            });
+            informer.start();
+            QTRY_VERIFY_WITH_TIMEOUT(informer.hasSynced(), 30000);
+            QVERIFY2(refused, initialEvents ? "watch" : "list");
+            QVERIFY2(QString::fromStdString(informer.lastError().message).contains(QStringLiteral("resource version"),
+                                                                                    Qt::CaseInsensitive),
+                     informer.lastError().message.c_str());
+            QVERIFY(informer.objects().count("watchcost/start"));
+
+            // "0": whatever the server holds, at once, and the changes after it.
+            kube::Informer any(c.get(), {configMaps, ns.toStdString(), {}});
+            any.setInitialEvents(initialEvents);
+            any.setStartVersion("0");
+            bool anyRefused = false;
+            connect(&any, &kube::Informer::stateChanged, this, [&] {
+                anyRefused = anyRefused || any.state() == kube::Informer::State::Disconnected;
+            });
+            any.start();
+            QTRY_VERIFY_WITH_TIMEOUT(any.hasSynced(), 20000);
+            QVERIFY(!anyRefused);
+            QVERIFY(any.objects().count("watchcost/start"));
+        }
+    }
+
     // A paged list: every page's objects are reported as they come, one request per page; a later
     // list that lacks an object reports it gone; managedFields never reach the caller.
     void aPagedListReportsEveryPageAndWhatIsGone()

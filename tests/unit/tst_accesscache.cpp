@@ -1,6 +1,6 @@
 // kube::Client's request counter and its cache of access reviews, against a small HTTP server on
 // loopback that plays the API server: it answers SelfSubjectAccessReviews with what the test says
-// the user may do now, and a 403 for one path.
+// the user may do now, SelfSubjectRulesReviews with the rules the test gives, and a 403 for one path.
 #include "kube/client.h"
 #include "kube/clientpool.h"
 
@@ -30,6 +30,9 @@ public:
     bool listen() { return m_server.listen(QHostAddress::LocalHost); }
     QString url() const { return QStringLiteral("http://127.0.0.1:%1").arg(m_server.serverPort()); }
     int reviews() const { return m_reviews; }
+    int rulesReviews() const { return m_rulesReviews; }
+    // The status of the next SelfSubjectRulesReview.
+    QByteArray rulesStatus = R"({"resourceRules":[],"incomplete":false})";
     int requests() const { return m_requests; }
     bool allow = true; // what the next access review answers
 
@@ -51,7 +54,10 @@ private:
         const QByteArray requestLine = head.left(head.indexOf('\r'));
         int status = 200;
         QByteArray body;
-        if (requestLine.contains("selfsubjectaccessreviews")) {
+        if (requestLine.contains("selfsubjectrulesreviews")) {
+            ++m_rulesReviews;
+            body = "{\"kind\":\"SelfSubjectRulesReview\",\"status\":" + rulesStatus + "}";
+        } else if (requestLine.contains("selfsubjectaccessreviews")) {
             ++m_reviews;
             body = QByteArray("{\"kind\":\"SelfSubjectAccessReview\",\"status\":{\"allowed\":") +
                    (allow ? "true" : "false") + "}}";
@@ -71,6 +77,7 @@ private:
 
     QTcpServer m_server;
     int m_reviews = 0;
+    int m_rulesReviews = 0;
     int m_requests = 0;
 };
 
@@ -113,6 +120,18 @@ void getPod(kube::Client& client, const std::string& name)
 
 constexpr auto kCached = kube::Client::Freshness::MayCache;
 constexpr auto kFresh = kube::Client::Freshness::Fresh;
+constexpr auto kGranted = kube::Client::Freshness::GrantedOrFresh;
+
+// Asks one rules review of `ns` and waits for it: whether it was answered.
+bool reviewRules(kube::Client& client, const std::string& ns)
+{
+    bool answered = false, ok = false;
+    client.reviewRules(ns, [&](kube::Result<kube::AccessRules> r) {
+        answered = true;
+        ok = bool(r);
+    });
+    return QTest::qWaitFor([&] { return answered; }, 10000) && ok;
+}
 
 } // namespace
 
@@ -165,6 +184,98 @@ private Q_SLOTS:
         QCOMPARE(server.reviews(), 2);
         QCOMPARE(ask(client, kPatchLive, kCached), std::optional<bool>(false));
         QCOMPARE(server.reviews(), 2);
+    }
+
+    // RBAC's matching, on the rules a SelfSubjectRulesReview lists.
+    void rulesGrantAsRbacMatches_data()
+    {
+        QTest::addColumn<QByteArray>("status");
+        QTest::addColumn<QString>("verb");
+        QTest::addColumn<QString>("group");
+        QTest::addColumn<QString>("resource");
+        QTest::addColumn<QString>("subresource");
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<bool>("granted");
+        const QByteArray named =
+            R"({"resourceRules":[{"verbs":["get","patch"],"apiGroups":[""],"resources":["services"],"resourceNames":["uro","uro-staging"]}]})";
+        QTest::newRow("a named Service") << named << "patch" << "" << "services" << "" << "uro" << true;
+        QTest::newRow("another name") << named << "patch" << "" << "services" << "" << "other" << false;
+        QTest::newRow("no name at all") << named << "patch" << "" << "services" << "" << "" << false;
+        QTest::newRow("another verb") << named << "delete" << "" << "services" << "" << "uro" << false;
+        QTest::newRow("another group") << named << "patch" << "apps" << "services" << "" << "uro" << false;
+        QTest::newRow("a subresource") << named << "patch" << "" << "services" << "status" << "uro" << false;
+        const QByteArray wild =
+            R"({"resourceRules":[{"verbs":["*"],"apiGroups":["*"],"resources":["*"]}]})";
+        QTest::newRow("everything") << wild << "delete" << "apps" << "deployments" << "scale" << "" << true;
+        const QByteArray sub = R"({"resourceRules":[{"verbs":["get"],"apiGroups":[""],"resources":["*/proxy"]}]})";
+        QTest::newRow("any resource's proxy") << sub << "get" << "" << "pods" << "proxy" << "p" << true;
+        QTest::newRow("not the resource itself") << sub << "get" << "" << "pods" << "" << "p" << false;
+        const QByteArray events = R"({"resourceRules":[{"verbs":["create"],"apiGroups":[""],"resources":["events"]}]})";
+        QTest::newRow("create an Event") << events << "create" << "" << "events" << "" << "" << true;
+        const QByteArray odd =
+            R"({"resourceRules":[{"verbs":"patch","apiGroups":[""],"resources":["services"]},7,{"verbs":[1],"resources":["services"]}]})";
+        QTest::newRow("mistyped rules grant nothing") << odd << "patch" << "" << "services" << "" << "uro" << false;
+        QTest::newRow("no status fields") << QByteArray("{}") << "get" << "" << "pods" << "" << "p" << false;
+    }
+
+    void rulesGrantAsRbacMatches()
+    {
+        QFETCH(QByteArray, status);
+        QFETCH(QString, verb);
+        QFETCH(QString, group);
+        QFETCH(QString, resource);
+        QFETCH(QString, subresource);
+        QFETCH(QString, name);
+        QFETCH(bool, granted);
+        const auto review = kube::Json::parse("{\"status\":" + status.toStdString() + "}");
+        const kube::AccessRules rules = kube::parseAccessRules(review);
+        QCOMPARE(rules.grants(verb.toStdString(), group.toStdString(), resource.toStdString(),
+                              subresource.toStdString(), name.toStdString()),
+                 granted);
+        QVERIFY(!kube::parseAccessRules(kube::Json::parse("[]")).grants("get", "", "pods", "", "p"));
+    }
+
+    // A rules review's grant answers a check without a request; what it does not grant is asked.
+    // A fresh check never takes it; one that may take a grant asks afresh for everything else.
+    void aRulesReviewGrantsWithoutAskingAndLeavesTheRestToReviews()
+    {
+        FakeApiServer server;
+        QVERIFY(server.listen());
+        kube::Transport transport;
+        kube::Client client(restConfig(server.url()), &transport);
+        server.rulesStatus =
+            R"({"resourceRules":[{"verbs":["patch"],"apiGroups":[""],"resources":["services"],"resourceNames":["uro"]}],"incomplete":true,"evaluationError":"node authorizer does not list rules"})";
+        server.allow = false;
+        // Two at once for the same namespace: one request.
+        bool first = false;
+        client.reviewRules("uro", [&first](kube::Result<kube::AccessRules> r) { first = bool(r); });
+        QVERIFY(reviewRules(client, "uro"));
+        QVERIFY(first);
+        QCOMPARE(server.rulesReviews(), 1);
+
+        QCOMPARE(ask(client, kPatchLive, kGranted), std::optional<bool>(true));
+        QCOMPARE(ask(client, kPatchLive, kCached), std::optional<bool>(true));
+        QCOMPARE(server.reviews(), 0);
+        // Not granted by the rules (incomplete, so not known to be refused): asked.
+        const kube::AccessCheck staging{"patch", kube::resources::services, "uro", "uro-staging", {}};
+        QCOMPARE(ask(client, staging, kGranted), std::optional<bool>(false));
+        QCOMPARE(server.reviews(), 1);
+        server.allow = true;
+        QCOMPARE(ask(client, staging, kGranted), std::optional<bool>(true)); // afresh, not the kept refusal
+        QCOMPARE(server.reviews(), 2);
+        // Another namespace has no rules here.
+        const kube::AccessCheck elsewhere{"patch", kube::resources::services, "other", "uro", {}};
+        QCOMPARE(ask(client, elsewhere, kGranted), std::optional<bool>(true));
+        QCOMPARE(server.reviews(), 3);
+        // A fresh check asks the server, whatever the rules said.
+        server.allow = false;
+        QCOMPARE(ask(client, kPatchLive, kFresh), std::optional<bool>(false));
+        QCOMPARE(server.reviews(), 4);
+        // Credentials that may have changed drop the rules too.
+        client.clearAccessCache();
+        QCOMPARE(ask(client, kPatchLive, kGranted), std::optional<bool>(false));
+        QCOMPARE(server.reviews(), 5);
+        QCOMPARE(client.requestCounts().of("create selfsubjectrulesreviews"), 1L);
     }
 
     void eachQuestionIsCachedOnItsOwn()
