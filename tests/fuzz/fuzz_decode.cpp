@@ -1,9 +1,10 @@
 // Everything the program decodes from outside, in one libFuzzer target: the first byte picks the
-// decoder (modulo 8: kubeconfig YAML, API JSON, what a registry sends, what a person types: an
+// decoder (modulo 8: kubeconfig YAML, API JSON (objects and access reviews), what a registry sends, what a person types: an
 // image reference or the service configuration; a history annotation; an API Status body; a
 // history annotation on the recorded uro objects, derived into a service state; a JSON merge
 // patch on one recorded object, derived likewise), the rest is its input. A decoder may reject
 // any input; it must never crash, leak or hit undefined behaviour.
+#include "kube/accessrules.h"
 #include "kube/history.h"
 #include "kube/kubeconfig.h"
 #include "kube/objects.h"
@@ -41,6 +42,10 @@ void decodeObject(const nlohmann::json& j)
     (void)kube::parseReplicaSet(j);
     (void)kube::parseEndpointSlice(j);
     (void)kube::parseEvent(j);
+    // A SelfSubjectRulesReview's answer, and what its rules grant.
+    const kube::AccessRules rules = kube::parseAccessRules(j);
+    (void)rules.grants("patch", "", "services", "", "uro");
+    (void)rules.grants("get", "", "pods", "proxy", "");
     const kube::Result<kube::Service> service = kube::parseService(j);
     const kube::Result<kube::Pod> pod = kube::parsePod(j);
     if (service && pod) {
