@@ -56,12 +56,9 @@ bool AccessRules::grants(const std::string& verb, const std::string& group, cons
 AccessRules parseAccessRules(const Json& review)
 {
     AccessRules out;
-    out.incomplete = true; // until the status says otherwise
     if (!review.is_object() || !review.contains("status") || !review["status"].is_object())
         return out;
     const Json& status = review["status"];
-    const auto incomplete = status.find("incomplete");
-    out.incomplete = incomplete != status.end() && (!incomplete->is_boolean() || incomplete->get<bool>());
     const auto rules = status.find("resourceRules");
     if (rules == status.end() || !rules->is_array())
         return out;

@@ -17,7 +17,6 @@ struct ResourceRule {
 
 struct AccessRules {
     std::vector<ResourceRule> rules;
-    bool incomplete = false;
 
     // Whether one of the rules grants the check (RBAC's matching: "*" matches any verb, group
     // or resource; "*/sub" any resource's subresource sub; resource names, when listed, only
@@ -26,7 +25,9 @@ struct AccessRules {
                 const std::string& subresource, const std::string& name) const;
 };
 
-// The review's status, read tolerantly: a rule with a field of the wrong type is dropped.
+// The review's status, read tolerantly: a rule with a field of the wrong type is dropped. Whether
+// the server calls its list incomplete is not kept: a grant stands either way, and what is not
+// granted is asked.
 AccessRules parseAccessRules(const Json& review);
 
 } // namespace kube

@@ -537,17 +537,20 @@ void Client::countSent(const Target& target)
 void Client::checkAccess(const AccessCheck& check, std::function<void(Result<AccessDecision>)> cb, Freshness freshness)
 {
     const std::string key = accessKey(check);
-    if (freshness != Freshness::Fresh && m_accessTtl.count() > 0) {
-        const auto it = freshness == Freshness::MayCache ? m_access.find(key) : m_access.end();
+    const auto now = std::chrono::steady_clock::now();
+    if (freshness == Freshness::MayCache && m_accessTtl.count() > 0) {
+        const auto it = m_access.find(key);
         if (it != m_access.end()) {
-            if (std::chrono::steady_clock::now() - it->second.at < m_accessTtl) {
+            if (now - it->second.at < m_accessTtl) {
                 cb(it->second.decision);
                 return;
             }
             m_access.erase(it);
         }
+    }
+    if (freshness != Freshness::Fresh && m_accessTtl.count() > 0) {
         const auto rules = m_rules.find(check.ns);
-        if (rules != m_rules.end() && std::chrono::steady_clock::now() - rules->second.at < m_accessTtl &&
+        if (rules != m_rules.end() && now - rules->second.at < m_accessTtl &&
             rules->second.rules.grants(check.verb, check.resource.group, check.resource.plural, check.subresource,
                                        check.name)) {
             cb(AccessDecision{true, "granted by the namespace's rules"});
@@ -596,9 +599,8 @@ void Client::reviewRules(const std::string& ns, std::function<void(Result<Access
     waiting.push_back(std::move(cb));
     if (waiting.size() > 1)
         return;
-    const Json body = {{"apiVersion", "authorization.k8s.io/v1"},
-                       {"kind", "SelfSubjectRulesReview"},
-                       {"spec", {{"namespace", ns}}}};
+    const Json body = {
+        {"apiVersion", "authorization.k8s.io/v1"}, {"kind", "SelfSubjectRulesReview"}, {"spec", {{"namespace", ns}}}};
     QPointer<Client> self(this);
     const auto asked = std::chrono::steady_clock::now();
     create(resources::selfSubjectRulesReviews, {}, body, [self, ns, asked](Result<Json> r) {

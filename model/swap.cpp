@@ -518,11 +518,11 @@ void Swapper::planAtOnce(std::shared_ptr<const Snapshot> listed, SwapPlan::Kind 
     for (const auto& spec : m_group)
         namespaces.insert(spec.ns);
     QPointer<Swapper> self(this);
-    auto count = std::make_shared<Countdown>(Countdown{
-        static_cast<int>(namespaces.size()) + 1, [=, this, done = std::move(done)]() mutable {
-            if (self)
-                planWith(kind, service, expectLive, skipHealthCheck, reads, std::move(done));
-        }});
+    auto count = std::make_shared<Countdown>(
+        Countdown{static_cast<int>(namespaces.size()) + 1, [=, this, done = std::move(done)]() mutable {
+                      if (self)
+                          planWith(kind, service, expectLive, skipHealthCheck, reads, std::move(done));
+                  }});
     for (const auto& ns : namespaces)
         m_client->reviewRules(ns, [count](kube::Result<kube::AccessRules>) { count->tick(); });
     count->tick();
@@ -560,6 +560,7 @@ void Swapper::executeFresh(const SwapPlan& confirmed, Reads reads, std::function
                  }
                  auto run = std::make_shared<Run>();
                  run->plan = fresh;
+                 run->liveVersions.resize(fresh.members.size());
                  run->progress = progress;
                  run->done = done;
                  run->started = QDateTime::currentDateTimeUtc();
@@ -617,7 +618,6 @@ void Swapper::patchLive(std::shared_ptr<Run> run, std::size_t i)
                         if (!self)
                             return;
                         if (r) {
-                            run->liveVersions.resize(run->plan.members.size());
                             if (const auto s = kube::parseService(r.value()))
                                 run->liveVersions[i] = s->meta.resourceVersion;
                             patchLive(run, i + 1);
@@ -740,7 +740,7 @@ void Swapper::watchEndpoints(std::shared_ptr<Run> run)
             m_client, {kube::resources::endpointSlices, m.spec.ns, "kubernetes.io/service-name=" + m.spec.liveService},
             this);
         pods->setStartVersion("0");
-        if (i < run->liveVersions.size() && !run->liveVersions[i].empty())
+        if (!run->liveVersions[i].empty())
             slices->setStartVersion(run->liveVersions[i]);
         for (kube::Informer* informer : {pods, slices}) {
             informer->setInitialEvents(true);

@@ -7,6 +7,7 @@
 #include "support/kubetest.h"
 
 #include <QTest>
+#include <memory>
 #include <vector>
 
 using testsupport::kubectl;
@@ -121,33 +122,34 @@ private Q_SLOTS:
         for (bool initialEvents : {true, false}) {
             kube::Transport transport;
             auto c = client(&transport);
-            kube::Informer informer(c.get(), {configMaps, ns.toStdString(), {}});
-            informer.setInitialEvents(initialEvents);
-            informer.setStartVersion("900000000000");
+            // The namespace's ConfigMaps from `version`, started; `refused` says whether it was ever refused.
+            auto startFrom = [&](const std::string& version, bool& refused) {
+                auto informer =
+                    std::make_unique<kube::Informer>(c.get(), kube::Informer::Key{configMaps, ns.toStdString(), {}});
+                informer->setInitialEvents(initialEvents);
+                informer->setStartVersion(version);
+                kube::Informer* watched = informer.get();
+                connect(watched, &kube::Informer::stateChanged, this, [watched, &refused] {
+                    refused = refused || watched->state() == kube::Informer::State::Disconnected;
+                });
+                informer->start();
+                return informer;
+            };
             bool refused = false;
-            connect(&informer, &kube::Informer::stateChanged, this, [&] {
-                refused = refused || informer.state() == kube::Informer::State::Disconnected;
-            });
-            informer.start();
-            QTRY_VERIFY_WITH_TIMEOUT(informer.hasSynced(), 30000);
+            const auto informer = startFrom("900000000000", refused);
+            QTRY_VERIFY_WITH_TIMEOUT(informer->hasSynced(), 30000);
             QVERIFY2(refused, initialEvents ? "watch" : "list");
-            QVERIFY2(QString::fromStdString(informer.lastError().message).contains(QStringLiteral("resource version"),
-                                                                                    Qt::CaseInsensitive),
-                     informer.lastError().message.c_str());
-            QVERIFY(informer.objects().count("watchcost/start"));
+            QVERIFY2(QString::fromStdString(informer->lastError().message)
+                         .contains(QStringLiteral("resource version"), Qt::CaseInsensitive),
+                     informer->lastError().message.c_str());
+            QVERIFY(informer->objects().count("watchcost/start"));
 
             // "0": whatever the server holds, at once, and the changes after it.
-            kube::Informer any(c.get(), {configMaps, ns.toStdString(), {}});
-            any.setInitialEvents(initialEvents);
-            any.setStartVersion("0");
             bool anyRefused = false;
-            connect(&any, &kube::Informer::stateChanged, this, [&] {
-                anyRefused = anyRefused || any.state() == kube::Informer::State::Disconnected;
-            });
-            any.start();
-            QTRY_VERIFY_WITH_TIMEOUT(any.hasSynced(), 20000);
+            const auto any = startFrom("0", anyRefused);
+            QTRY_VERIFY_WITH_TIMEOUT(any->hasSynced(), 20000);
             QVERIFY(!anyRefused);
-            QVERIFY(any.objects().count("watchcost/start"));
+            QVERIFY(any->objects().count("watchcost/start"));
         }
     }
 
