@@ -77,6 +77,10 @@ QString ServiceListModel::healthDetail(const ServiceState& s)
             for (const auto& p : slot->podHealth)
                 if (p.result.kind == HealthResult::Kind::Fail)
                     lines << q(podHealthLine(p));
+    for (const auto& [service, health] : {std::pair{&s.spec.liveService, &s.liveServiceHealth},
+                                          std::pair{&s.spec.stagingService, &s.stagingServiceHealth}})
+        if (health->state == HealthSummary::State::Failing)
+            lines << QStringLiteral("Service %1  %2").arg(q(*service), q(health->text));
     return lines.isEmpty() ? q(s.badgeText) : lines.join(QLatin1Char('\n'));
 }
 
@@ -111,6 +115,10 @@ HealthSummary::State ServiceListModel::healthState(const ServiceState& s)
     for (const SlotState* slot : {s.liveSlot(), s.stagingSlot()})
         if (slot && rank(slot->healthCheck.state) > rank(worst))
             worst = slot->healthCheck.state;
+    // A check through a Service that fails puts the row first (attentionOf), so it colours the row too.
+    if (s.liveServiceHealth.state == HealthSummary::State::Failing ||
+        s.stagingServiceHealth.state == HealthSummary::State::Failing)
+        return HealthSummary::State::Failing;
     return worst;
 }
 

@@ -198,8 +198,16 @@ private Q_SLOTS:
         QCOMPARE(live.size(), 2);
         QVERIFY(annotate(live.first(), QStringLiteral("fail")));
         QTRY_COMPARE_WITH_TIMEOUT(shownNames(w), QStringList({"uro-frontend", "uro"}), 20000);
+        // Whichever check saw it first (the pod's, or the Service's that reached that pod), the
+        // row on top says failing.
         const QModelIndex health = w->overview()->model()->index(0, model::ServiceListModel::HealthColumn);
         QCOMPARE(health.data(model::ServiceListModel::HealthRole).toInt(), int(model::HealthSummary::State::Failing));
+        // Then the pod's own check fails too, and stays failing while the Service's alternates.
+        QTRY_VERIFY_WITH_TIMEOUT(w->overview()->model()->index(0, model::ServiceListModel::HealthColumn)
+                                     .data(Qt::ToolTipRole)
+                                     .toString()
+                                     .contains(live.first()),
+                                 20000);
 
         // The filter keeps that order and finds it by its state.
         QTest::keySequence(w, QKeySequence::Find);

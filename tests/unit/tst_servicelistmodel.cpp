@@ -126,6 +126,32 @@ private Q_SLOTS:
         QCOMPARE(m.data(m.index(0, model::ServiceListModel::StagingColumn)).toString(),
                  QStringLiteral("— (same slot as live)"));
     }
+
+    // A check through the live Service that fails while every pod still answers (the Service sent
+    // the probe to a pod that has just started failing) puts the row first, so its Health column
+    // says failing and names the Service; the search finds it by "failing".
+    void aFailingServiceCheckColoursTheRow()
+    {
+        model::ServiceListModel m;
+        auto s = state("uro", "7", model::Badge::InSync);
+        s.healthSpec.path = "/health";
+        s.a.healthCheck.state = model::HealthSummary::State::Passing;
+        s.b.healthCheck.state = model::HealthSummary::State::Passing;
+        s.liveServiceHealth.state = model::HealthSummary::State::Passing;
+        m.setServices({s});
+        const QModelIndex health = m.index(0, model::ServiceListModel::HealthColumn);
+        QCOMPARE(health.data(model::ServiceListModel::HealthRole).toInt(), int(model::HealthSummary::State::Passing));
+        QVERIFY(!health.data(model::ServiceListModel::SearchRole).toString().contains(QStringLiteral("failing")));
+
+        s.liveServiceHealth.state = model::HealthSummary::State::Failing;
+        s.liveServiceHealth.text = "answered 503, expected 200";
+        s.revision = 2;
+        m.setServices({s});
+        QCOMPARE(health.data(model::ServiceListModel::HealthRole).toInt(), int(model::HealthSummary::State::Failing));
+        QVERIFY(health.data(model::ServiceListModel::SearchRole).toString().contains(QStringLiteral("failing")));
+        QVERIFY2(health.data(Qt::ToolTipRole).toString().contains(QString::fromStdString(s.spec.liveService)),
+                 qPrintable(health.data(Qt::ToolTipRole).toString()));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestServiceListModel)
