@@ -139,7 +139,7 @@ int main(int argc, char** argv)
                         then();
                 });
         };
-        // The page, back to the overview, the page again (its access reviews now cached), then the swap.
+        // The page, back to the overview, the page again (its reviews now kept), then the swap.
         auto pages = [&] {
             openPage("page", [&] {
                 window.showOverview();

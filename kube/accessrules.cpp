@@ -62,14 +62,21 @@ AccessRules parseAccessRules(const Json& review)
     const auto rules = status.find("resourceRules");
     if (rules == status.end() || !rules->is_array())
         return out;
+    bool everyRuleRead = true;
     for (const Json& r : *rules) {
-        if (!r.is_object())
-            continue;
         ResourceRule rule;
-        if (strings(r, "verbs", rule.verbs) && strings(r, "apiGroups", rule.apiGroups) &&
+        if (r.is_object() && strings(r, "verbs", rule.verbs) && strings(r, "apiGroups", rule.apiGroups) &&
             strings(r, "resources", rule.resources) && strings(r, "resourceNames", rule.resourceNames))
             out.rules.push_back(std::move(rule));
+        else
+            everyRuleRead = false;
     }
+    const auto incomplete = status.find("incomplete");
+    const auto error = status.find("evaluationError");
+    const bool saysWhole = incomplete != status.end() && incomplete->is_boolean() && !incomplete->get<bool>();
+    const bool noError = error == status.end() || error->is_null() ||
+                         (error->is_string() && error->get_ref<const std::string&>().empty());
+    out.complete = saysWhole && noError && everyRuleRead;
     return out;
 }
 

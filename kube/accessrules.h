@@ -1,8 +1,8 @@
 #pragma once
 // What a SelfSubjectRulesReview says the user may do in one namespace, and whether that grants a
 // given request. The server's list may be incomplete (an authorizer that cannot list its rules,
-// such as the Node authorizer or a webhook): what it grants is granted, what it does not grant is
-// not known to be refused and must be asked by a SelfSubjectAccessReview.
+// such as the Node authorizer for a node or a webhook, or a role it could not read): what it
+// grants is granted, and what it does not grant is refused only when the list is complete.
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -17,6 +17,9 @@ struct ResourceRule {
 
 struct AccessRules {
     std::vector<ResourceRule> rules;
+    // The server calls the list whole (status.incomplete false, no evaluationError) and every rule
+    // in it was read: what it does not grant, RBAC refuses.
+    bool complete = false;
 
     // Whether one of the rules grants the check (RBAC's matching: "*" matches any verb, group
     // or resource; "*/sub" any resource's subresource sub; resource names, when listed, only
@@ -25,9 +28,8 @@ struct AccessRules {
                 const std::string& subresource, const std::string& name) const;
 };
 
-// The review's status, read tolerantly: a rule with a field of the wrong type is dropped. Whether
-// the server calls its list incomplete is not kept: a grant stands either way, and what is not
-// granted is asked.
+// The review's status, read tolerantly: a rule with a field of the wrong type is dropped, and the
+// list is then not complete.
 AccessRules parseAccessRules(const Json& review);
 
 } // namespace kube

@@ -550,11 +550,16 @@ void Client::checkAccess(const AccessCheck& check, std::function<void(Result<Acc
     }
     if (freshness != Freshness::Fresh && m_accessTtl.count() > 0) {
         const auto rules = m_rules.find(check.ns);
-        if (rules != m_rules.end() && now - rules->second.at < m_accessTtl &&
-            rules->second.rules.grants(check.verb, check.resource.group, check.resource.plural, check.subresource,
-                                       check.name)) {
-            cb(AccessDecision{true, "granted by the namespace's rules"});
-            return;
+        if (rules != m_rules.end() && now - rules->second.at < m_accessTtl) {
+            if (rules->second.rules.grants(check.verb, check.resource.group, check.resource.plural, check.subresource,
+                                           check.name)) {
+                cb(AccessDecision{true, "granted by the namespace's rules"});
+                return;
+            }
+            if (freshness == Freshness::MayCache && rules->second.rules.complete) {
+                cb(AccessDecision{false, "not granted by the namespace's rules"});
+                return;
+            }
         }
     }
     Json attrs = {{"verb", check.verb}, {"group", check.resource.group}, {"resource", check.resource.plural}};
@@ -593,8 +598,15 @@ void Client::checkAccess(const AccessCheck& check, std::function<void(Result<Acc
     });
 }
 
-void Client::reviewRules(const std::string& ns, std::function<void(Result<AccessRules>)> cb)
+void Client::reviewRules(const std::string& ns, std::function<void(Result<AccessRules>)> cb, Freshness freshness)
 {
+    if (freshness == Freshness::MayCache && m_accessTtl.count() > 0) {
+        const auto kept = m_rules.find(ns);
+        if (kept != m_rules.end() && std::chrono::steady_clock::now() - kept->second.at < m_accessTtl) {
+            cb(kept->second.rules);
+            return;
+        }
+    }
     auto& waiting = m_rulesAsked[ns];
     waiting.push_back(std::move(cb));
     if (waiting.size() > 1)

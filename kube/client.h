@@ -172,18 +172,22 @@ public:
     // refreshes the cache; a 401, a 403 to any request of this client (but one refused the same way
     // the last time it was sent, such as a watch that retries in a namespace the user may not
     // read: that is no news), and clearAccessCache() drop it.
-    // Fresh: asked now. MayCache: a kept answer (or a kept rules review's grant) will do.
-    // GrantedOrFresh: a kept rules review's grant will do, anything else is asked now.
+    // Fresh: asked now. MayCache: a kept answer will do, or a kept rules review's grant, or its
+    // silence when its list is complete. GrantedOrFresh: a kept rules review's grant will do,
+    // anything else is asked now.
     enum class Freshness { Fresh, MayCache, GrantedOrFresh };
     void checkAccess(const AccessCheck& check, std::function<void(Result<AccessDecision>)> cb,
                      Freshness freshness = Freshness::Fresh);
     void clearAccessCache();
     // What the user may do in `ns`, in one request (SelfSubjectRulesReview). The answer is kept as
     // long as the access cache, and checkAccess() (but Fresh) takes what it grants from it
-    // without asking; what it does not grant is still asked one by one (the list may be incomplete).
-    // Asked for a namespace while a review of it is on the wire, it waits for that one's answer.
-    void reviewRules(const std::string& ns, std::function<void(Result<AccessRules>)> cb);
-    std::size_t accessCacheSize() const { return m_access.size(); }
+    // without asking; what it does not grant is asked one by one, unless the list is complete and
+    // MayCache will do. Asked for a namespace while a review of it is on the wire, it waits for
+    // that one's answer; with MayCache a kept answer will do.
+    void reviewRules(const std::string& ns, std::function<void(Result<AccessRules>)> cb,
+                     Freshness freshness = Freshness::Fresh);
+    // Answers kept: access reviews and rules reviews.
+    std::size_t accessCacheSize() const { return m_access.size() + m_rules.size(); }
     // 30 s: long enough that opening pages and the replans of a burst of watch events share the
     // answers, short enough that a RoleBinding granted or revoked shows on the buttons soon. A
     // revoked permission that still shows enabled costs nothing: the confirm dialog and the
@@ -251,7 +255,7 @@ private:
     };
     std::map<std::string, CachedRules> m_rules; // reviewRules()'s answers, by namespace
     std::map<std::string, std::vector<std::function<void(Result<AccessRules>)>>> m_rulesAsked; // on the wire
-    std::set<std::string> m_refused;                // requests whose last answer was a 403
+    std::set<std::string> m_refused; // requests whose last answer was a 403
     std::chrono::milliseconds m_accessTtl{30000};
     std::chrono::steady_clock::time_point m_accessClearedAt{};
     std::optional<UserInfo> m_whoAmI; // the server's answer, kept as long as the access cache

@@ -28,6 +28,7 @@ struct DeployRun {
     std::function<void(const std::string&)> progress;
     std::function<void(DeployOutcome)> done;
     std::int64_t generation = 0;
+    std::string patchedVersion; // the patched Deployment's resourceVersion, where following starts
     qint64 deadline = 0;
     std::string at; // when the deploy was made, as recorded
 };
@@ -271,8 +272,10 @@ void Deployer::patchDeployment(std::shared_ptr<DeployRun> run, const json& befor
 
 void Deployer::patched(std::shared_ptr<DeployRun> run, const json& before, const json& after)
 {
-    if (auto d = kube::parseDeployment(after))
+    if (auto d = kube::parseDeployment(after)) {
         run->generation = d->meta.generation;
+        run->patchedVersion = d->meta.resourceVersion;
+    }
     QPointer<Deployer> self(this);
     auto next = [=, this] {
         if (!self)
@@ -388,12 +391,16 @@ void Deployer::undoDeploy(std::shared_ptr<DeployRun> run, const json& before, st
 
 void Deployer::follow(std::shared_ptr<DeployRun> run)
 {
-    // The Deployment is watched (one request: the watch begins with its current state) and the
-    // rollout judged on every change, until it finishes, stalls or the deadline passes.
+    // The Deployment is watched (one request: the watch begins with its state as of the patch or
+    // newer) and the rollout judged on every change, until it finishes, stalls or the deadline passes.
     const DeployPlan& planned = run->plan;
     auto* informer = new kube::Informer(
         m_client, {kube::resources::deployments, planned.ns, {}, "metadata.name=" + planned.deployment}, this);
     informer->setInitialEvents(true);
+    // As of the patch, from the server's watch cache: the newest state would wait, after the
+    // Event's write, for etcd's next progress notification (up to 100 ms).
+    if (!run->patchedVersion.empty())
+        informer->setStartVersion(run->patchedVersion);
     auto* deadline = new QTimer(this);
     deadline->setSingleShot(true);
     auto ended = std::make_shared<bool>(false);

@@ -3,7 +3,9 @@
 #include "release.h"
 #include "servicelookup.h"
 
+#include <QPointer>
 #include <QTimer>
+#include <set>
 
 namespace model {
 
@@ -219,28 +221,45 @@ void ServiceActions::replan()
         self->take(self->m_rollback, recorded, planOf(SwapPlan::Kind::Rollback));
         self->take(self->m_repair, split, planOf(SwapPlan::Kind::Repair));
     };
-    // Three reviews per member, cached by the client for a short time.
-    auto count = std::make_shared<Countdown>(Countdown{static_cast<int>(group.size()) * 3, decide});
-    for (std::size_t i = 0; i < group.size(); ++i) {
-        const ServiceSpec& spec = group[i];
-        auto access = [&, i](const kube::Resource& res, const std::string& verb, const std::string& name,
-                             bool SwapFacts::*flag) {
-            client->checkAccess(
-                {verb, res, spec.ns, name, {}},
-                [facts, i, flag, count](kube::Result<kube::AccessDecision> d) {
-                    if (d)
-                        (*facts)[i].*flag = d->allowed;
-                    else
-                        keepFirstError((*facts)[i], d.error());
-                    count->tick();
-                },
-                kube::Client::Freshness::MayCache);
-        };
-        access(kube::resources::services, "patch", spec.liveService, &SwapFacts::mayPatchLive);
-        access(kube::resources::services, "patch", spec.stagingService, &SwapFacts::mayPatchStaging);
-        access(kube::resources::events, "create", {}, &SwapFacts::mayRecord);
-    }
-    replanDeploy(*s, generation);
+    // Three questions per member and two for deploying, answered by the client's kept answers or
+    // by one rules review per namespace (kept as long), asked first; a question the rules leave
+    // open (an incomplete list) is asked on its own.
+    auto ask = [self, client = QPointer<kube::Client>(client), generation, group, facts, decide] {
+        if (!self || !client || generation != self->m_generation || !self->m_dashboard)
+            return;
+        const ServiceState* now = self->m_dashboard->service(self->m_service);
+        if (!now)
+            return;
+        auto count = std::make_shared<Countdown>(Countdown{static_cast<int>(group.size()) * 3, decide});
+        for (std::size_t i = 0; i < group.size(); ++i) {
+            const ServiceSpec& spec = group[i];
+            auto access = [&, i](const kube::Resource& res, const std::string& verb, const std::string& name,
+                                 bool SwapFacts::*flag) {
+                client->checkAccess(
+                    {verb, res, spec.ns, name, {}},
+                    [facts, i, flag, count](kube::Result<kube::AccessDecision> d) {
+                        if (d)
+                            (*facts)[i].*flag = d->allowed;
+                        else
+                            keepFirstError((*facts)[i], d.error());
+                        count->tick();
+                    },
+                    kube::Client::Freshness::MayCache);
+            };
+            access(kube::resources::services, "patch", spec.liveService, &SwapFacts::mayPatchLive);
+            access(kube::resources::services, "patch", spec.stagingService, &SwapFacts::mayPatchStaging);
+            access(kube::resources::events, "create", {}, &SwapFacts::mayRecord);
+        }
+        self->replanDeploy(*now, generation);
+    };
+    std::set<std::string> namespaces{s->spec.sandboxNamespace};
+    for (const ServiceSpec& spec : group)
+        namespaces.insert(spec.ns);
+    auto reviewed = std::make_shared<Countdown>(Countdown{static_cast<int>(namespaces.size()), ask});
+    for (const std::string& ns : namespaces)
+        client->reviewRules(
+            ns, [reviewed](const kube::Result<kube::AccessRules>&) { reviewed->tick(); },
+            kube::Client::Freshness::MayCache);
 }
 
 void ServiceActions::replanFresh(const ServiceState& state, int generation)

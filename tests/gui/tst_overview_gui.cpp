@@ -203,11 +203,10 @@ private Q_SLOTS:
         const QModelIndex health = w->overview()->model()->index(0, model::ServiceListModel::HealthColumn);
         QCOMPARE(health.data(model::ServiceListModel::HealthRole).toInt(), int(model::HealthSummary::State::Failing));
         // Then the pod's own check fails too, and stays failing while the Service's alternates.
-        QTRY_VERIFY_WITH_TIMEOUT(w->overview()->model()->index(0, model::ServiceListModel::HealthColumn)
-                                     .data(Qt::ToolTipRole)
-                                     .toString()
-                                     .contains(live.first()),
-                                 20000);
+        auto topTip = [w] {
+            return w->overview()->model()->index(0, model::ServiceListModel::HealthColumn).data(Qt::ToolTipRole);
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(topTip().toString().contains(live.first()), 20000);
 
         // The filter keeps that order and finds it by its state.
         QTest::keySequence(w, QKeySequence::Find);

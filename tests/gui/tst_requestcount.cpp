@@ -1,8 +1,9 @@
 // What opening a service page costs the API server once the dashboard's watches are warm: its
 // buttons are decided from what the watches hold and from access reviews the client caches, so
 // opening uro's page (whose swap covers its group, uro and uro-frontend) sends at most 4 requests,
-// counted by the client's own counter. A context switch and a 403 start from fresh reviews. The
-// tag picker reads image configs only for the rows in view.
+// counted by the client's own counter; cold, it asks one rules review per namespace. A context
+// switch and a 403 start from fresh reviews. The tag picker reads image configs only for the rows
+// in view.
 #include "gui/guisupport.h"
 #include "support/testsupport.h"
 #include "ui/mainwindow.h"
@@ -12,6 +13,7 @@
 #include <QStandardPaths>
 #include <QTableWidget>
 #include <QTest>
+#include <algorithm>
 #include <set>
 
 using guisupport::openService;
@@ -20,6 +22,7 @@ using Console = guisupport::Console;
 namespace {
 
 constexpr const char* kReviews = "create selfsubjectaccessreviews";
+constexpr const char* kRules = "create selfsubjectrulesreviews";
 
 bool decided(const model::ServiceActions* actions)
 {
@@ -96,19 +99,55 @@ private Q_SLOTS:
         // The dashboard's own questions (may it list and watch each resource everywhere) are in the
         // same cache; only the page's are counted here.
         client->clearAccessCache();
+        const kube::RequestCounts before = client->requestCounts();
         openService(c.window, QStringLiteral("uro"));
         QTRY_VERIFY_WITH_TIMEOUT(decided(c.window->servicePage()->actions()), 20000);
-        // Seven questions: patch of uro, uro-staging, uro-frontend and uro-frontend-staging, create
-        // of events in uro (one question for both members), patch of uro-b and of the sandbox's uro.
-        QCOMPARE(client->accessCacheSize(), std::size_t(7));
+        // Seven questions (patch of uro, uro-staging, uro-frontend and uro-frontend-staging, create
+        // of events in uro, patch of uro-b and of the sandbox's uro), answered by two rules reviews,
+        // of uro and of uro-sandbox, which are kept; none is asked on its own.
+        QCOMPARE(client->requestCounts().of(kRules) - before.of(kRules), 2L);
+        QCOMPARE(client->requestCounts().of(kReviews) - before.of(kReviews), 0L);
+        QCOMPARE(client->accessCacheSize(), std::size_t(2));
+        QVERIFY(c.window->servicePage()->actions()->deployAvailability().enabled);
         guisupport::switchNamespace(c.window, QStringLiteral("uro"));
         QCOMPARE(client->accessCacheSize(), std::size_t(0));
-        // The new dashboard's page asks its reviews again.
+        // The new dashboard's page asks its rules again.
         QTRY_VERIFY_WITH_TIMEOUT(c.console->dashboard() && c.console->dashboard()->complete(), 20000);
-        const long reviewsBefore = client->requestCounts().of(kReviews);
+        const long rulesBefore = client->requestCounts().of(kRules);
         openService(c.window, QStringLiteral("uro"));
         QTRY_VERIFY_WITH_TIMEOUT(decided(c.window->servicePage()->actions()), 20000);
-        QVERIFY(client->requestCounts().of(kReviews) - reviewsBefore >= 7);
+        QCOMPARE(client->requestCounts().of(kRules) - rulesBefore, 2L);
+    }
+
+    // Someone who may only look: the rules reviews' lists are complete (RBAC lists every rule of
+    // a user), so what they do not grant is refused without a question of its own, and the
+    // buttons say why.
+    void aViewersPageIsDecidedOnTheRulesAlone()
+    {
+        Console c(QStringLiteral("viewer"));
+        QTRY_VERIFY_WITH_TIMEOUT(c.console->dashboard()->complete(), 20000);
+        kube::Client* client = c.console->dashboard()->client({});
+        client->clearAccessCache();
+        const kube::RequestCounts before = client->requestCounts();
+        openService(c.window, QStringLiteral("uro"));
+        model::ServiceActions* actions = c.window->servicePage()->actions();
+        QTRY_VERIFY_WITH_TIMEOUT(decided(actions), 20000);
+        const model::ServiceActions::Availability& swap = actions->availability(model::SwapPlan::Kind::Swap);
+        QVERIFY(!swap.enabled);
+        QVERIFY(swap.plan);
+        // Every permission the swap needs, refused: both Services of both members and the Events.
+        QStringList refused;
+        for (const model::Check& check : swap.plan->checks)
+            if (check.permission && !check.holds)
+                refused << QString::fromStdString(check.text);
+        QCOMPARE(refused.size(), 6);
+        QVERIFY2(
+            std::any_of(refused.begin(), refused.end(),
+                        [](const QString& t) { return t.endsWith(QStringLiteral("You may patch the Service uro")); }),
+            qPrintable(refused.join(QLatin1Char('|'))));
+        QVERIFY(!actions->deployAvailability().enabled);
+        QCOMPARE(client->requestCounts().of(kRules) - before.of(kRules), 2L);
+        QCOMPARE(client->requestCounts().of(kReviews) - before.of(kReviews), 0L);
     }
 
     void aRefusedRequestStartsFromFreshReviews()

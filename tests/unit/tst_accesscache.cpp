@@ -278,6 +278,76 @@ private Q_SLOTS:
         QCOMPARE(client.requestCounts().of("create selfsubjectrulesreviews"), 1L);
     }
 
+    // Whether a review's list is whole: the server says so, names no evaluation error, and every
+    // rule in it could be read.
+    void aListIsCompleteOnlyWhenTheServerSaysSoAndEveryRuleIsRead_data()
+    {
+        QTest::addColumn<QByteArray>("status");
+        QTest::addColumn<bool>("complete");
+        const QByteArray rule = R"({"verbs":["get"],"apiGroups":[""],"resources":["pods"]})";
+        QTest::newRow("whole") << QByteArray(R"({"resourceRules":[)" + rule + R"(],"incomplete":false})") << true;
+        QTest::newRow("no rules, whole") << QByteArray(R"({"resourceRules":[],"incomplete":false})") << true;
+        QTest::newRow("incomplete") << QByteArray(R"({"resourceRules":[)" + rule + R"(],"incomplete":true})") << false;
+        QTest::newRow("not said") << QByteArray(R"({"resourceRules":[)" + rule + "]}") << false;
+        QTest::newRow("said as a string") << QByteArray(R"({"resourceRules":[],"incomplete":"false"})") << false;
+        QTest::newRow("an evaluation error")
+            << QByteArray(R"({"resourceRules":[],"incomplete":false,"evaluationError":"role x not found"})") << false;
+        QTest::newRow("an empty evaluation error")
+            << QByteArray(R"({"resourceRules":[],"incomplete":false,"evaluationError":""})") << true;
+        QTest::newRow("a rule it cannot read")
+            << QByteArray(R"({"resourceRules":[)" + rule + R"(,{"verbs":"get"}],"incomplete":false})") << false;
+        QTest::newRow("rules not a list") << QByteArray(R"({"resourceRules":{},"incomplete":false})") << false;
+    }
+
+    void aListIsCompleteOnlyWhenTheServerSaysSoAndEveryRuleIsRead()
+    {
+        QFETCH(QByteArray, status);
+        QFETCH(bool, complete);
+        QCOMPARE(kube::parseAccessRules(kube::Json::parse("{\"status\":" + status.toStdString() + "}")).complete,
+                 complete);
+    }
+
+    // A complete list's silence is a refusal that a cached check may take without a request, so a
+    // page of someone who may only look decides its buttons on the rules review alone. A check
+    // that must be granted or fresh still asks; a kept review answers a review that may be kept.
+    void aCompleteListRefusesWhatItDoesNotGrant()
+    {
+        FakeApiServer server;
+        QVERIFY(server.listen());
+        kube::Transport transport;
+        kube::Client client(restConfig(server.url()), &transport);
+        server.rulesStatus =
+            R"({"resourceRules":[{"verbs":["patch"],"apiGroups":[""],"resources":["services"],"resourceNames":["uro"]}],"incomplete":false})";
+        server.allow = true; // what a review would answer, so a refusal seen came from the rules
+        QVERIFY(reviewRules(client, "uro"));
+        QCOMPARE(ask(client, kPatchLive, kCached), std::optional<bool>(true));
+        const kube::AccessCheck staging{"patch", kube::resources::services, "uro", "uro-staging", {}};
+        QCOMPARE(ask(client, staging, kCached), std::optional<bool>(false));
+        QCOMPARE(server.reviews(), 0);
+        QCOMPARE(ask(client, staging, kGranted), std::optional<bool>(true));
+        QCOMPARE(ask(client, staging, kFresh), std::optional<bool>(true));
+        QCOMPARE(server.reviews(), 2);
+
+        // A kept review is answer enough when it may be kept, and not otherwise.
+        bool kept = false;
+        client.reviewRules(
+            "uro", [&kept](kube::Result<kube::AccessRules> r) { kept = r && r.value().complete; }, kCached);
+        QVERIFY(kept); // at once, from the kept answer
+        QCOMPARE(server.rulesReviews(), 1);
+        QVERIFY(reviewRules(client, "uro"));
+        QCOMPARE(server.rulesReviews(), 2);
+
+        // Without the cache the rules say nothing: the check is asked.
+        client.setAccessCacheTtl(std::chrono::milliseconds(0));
+        QCOMPARE(ask(client, staging, kCached), std::optional<bool>(true));
+        QCOMPARE(server.reviews(), 3);
+        client.setAccessCacheTtl(std::chrono::milliseconds(30000));
+        // Nor after the cache is cleared.
+        client.clearAccessCache();
+        QCOMPARE(ask(client, staging, kCached), std::optional<bool>(true));
+        QCOMPARE(server.reviews(), 4);
+    }
+
     void eachQuestionIsCachedOnItsOwn()
     {
         FakeApiServer server;
