@@ -537,29 +537,24 @@ void Client::countSent(const Target& target)
 void Client::checkAccess(const AccessCheck& check, std::function<void(Result<AccessDecision>)> cb, Freshness freshness)
 {
     const std::string key = accessKey(check);
-    const auto now = std::chrono::steady_clock::now();
     if (freshness == Freshness::MayCache && m_accessTtl.count() > 0) {
         const auto it = m_access.find(key);
         if (it != m_access.end()) {
-            if (now - it->second.at < m_accessTtl) {
+            if (std::chrono::steady_clock::now() - it->second.at < m_accessTtl) {
                 cb(it->second.decision);
                 return;
             }
             m_access.erase(it);
         }
     }
-    if (freshness != Freshness::Fresh && m_accessTtl.count() > 0) {
-        const auto rules = m_rules.find(check.ns);
-        if (rules != m_rules.end() && now - rules->second.at < m_accessTtl) {
-            if (rules->second.rules.grants(check.verb, check.resource.group, check.resource.plural, check.subresource,
-                                           check.name)) {
-                cb(AccessDecision{true, "granted by the namespace's rules"});
-                return;
-            }
-            if (freshness == Freshness::MayCache && rules->second.rules.complete) {
-                cb(AccessDecision{false, "not granted by the namespace's rules"});
-                return;
-            }
+    if (const AccessRules* rules = freshness != Freshness::Fresh ? keptRules(check.ns) : nullptr) {
+        if (rules->grants(check.verb, check.resource.group, check.resource.plural, check.subresource, check.name)) {
+            cb(AccessDecision{true, "granted by the namespace's rules"});
+            return;
+        }
+        if (freshness == Freshness::MayCache && rules->complete) {
+            cb(AccessDecision{false, "not granted by the namespace's rules"});
+            return;
         }
     }
     Json attrs = {{"verb", check.verb}, {"group", check.resource.group}, {"resource", check.resource.plural}};
@@ -600,12 +595,9 @@ void Client::checkAccess(const AccessCheck& check, std::function<void(Result<Acc
 
 void Client::reviewRules(const std::string& ns, std::function<void(Result<AccessRules>)> cb, Freshness freshness)
 {
-    if (freshness == Freshness::MayCache && m_accessTtl.count() > 0) {
-        const auto kept = m_rules.find(ns);
-        if (kept != m_rules.end() && std::chrono::steady_clock::now() - kept->second.at < m_accessTtl) {
-            cb(kept->second.rules);
-            return;
-        }
+    if (const AccessRules* kept = freshness == Freshness::MayCache ? keptRules(ns) : nullptr) {
+        cb(*kept);
+        return;
     }
     auto& waiting = m_rulesAsked[ns];
     waiting.push_back(std::move(cb));
@@ -625,6 +617,30 @@ void Client::reviewRules(const std::string& ns, std::function<void(Result<Access
         for (const auto& caller : callers.mapped())
             caller(answer);
     });
+}
+
+void Client::reviewRulesOf(const std::set<std::string>& namespaces, std::function<void()> then, Freshness freshness)
+{
+    // One more than the namespaces, ticked last, so `then` runs once even when every answer is kept
+    // (and comes at once) or there is no namespace.
+    auto left = std::make_shared<std::size_t>(namespaces.size() + 1);
+    auto tick = [left, then = std::move(then)] {
+        if (--*left == 0)
+            then();
+    };
+    for (const std::string& ns : namespaces)
+        reviewRules(
+            ns, [tick](const Result<AccessRules>&) { tick(); }, freshness);
+    tick();
+}
+
+const AccessRules* Client::keptRules(const std::string& ns) const
+{
+    const auto kept = m_rules.find(ns);
+    if (m_accessTtl.count() <= 0 || kept == m_rules.end() ||
+        std::chrono::steady_clock::now() - kept->second.at >= m_accessTtl)
+        return nullptr;
+    return &kept->second.rules;
 }
 
 void Client::whoAmI(std::function<void(Result<UserInfo>)> cb, Freshness freshness)

@@ -186,6 +186,9 @@ public:
     // that one's answer; with MayCache a kept answer will do.
     void reviewRules(const std::string& ns, std::function<void(Result<AccessRules>)> cb,
                      Freshness freshness = Freshness::Fresh);
+    // reviewRules() of each namespace, then `then` once all have answered (an error included).
+    void reviewRulesOf(const std::set<std::string>& namespaces, std::function<void()> then,
+                       Freshness freshness = Freshness::Fresh);
     // Answers kept: access reviews and rules reviews.
     std::size_t accessCacheSize() const { return m_access.size() + m_rules.size(); }
     // 30 s: long enough that opening pages and the replans of a burst of watch events share the
@@ -244,6 +247,8 @@ private:
         std::chrono::steady_clock::time_point at;
     };
     static std::string accessKey(const AccessCheck& check);
+    // reviewRules()'s answer for `ns` while it is younger than the access cache's time to live.
+    const AccessRules* keptRules(const std::string& ns) const;
 
     RestConfig m_config;
     Transport* m_transport;

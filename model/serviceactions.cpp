@@ -255,11 +255,7 @@ void ServiceActions::replan()
     std::set<std::string> namespaces{s->spec.sandboxNamespace};
     for (const ServiceSpec& spec : group)
         namespaces.insert(spec.ns);
-    auto reviewed = std::make_shared<Countdown>(Countdown{static_cast<int>(namespaces.size()), ask});
-    for (const std::string& ns : namespaces)
-        client->reviewRules(
-            ns, [reviewed](const kube::Result<kube::AccessRules>&) { reviewed->tick(); },
-            kube::Client::Freshness::MayCache);
+    client->reviewRulesOf(namespaces, ask, kube::Client::Freshness::MayCache);
 }
 
 void ServiceActions::replanFresh(const ServiceState& state, int generation)

@@ -518,14 +518,10 @@ void Swapper::planAtOnce(std::shared_ptr<const Snapshot> listed, SwapPlan::Kind 
     for (const auto& spec : m_group)
         namespaces.insert(spec.ns);
     QPointer<Swapper> self(this);
-    auto count = std::make_shared<Countdown>(
-        Countdown{static_cast<int>(namespaces.size()) + 1, [=, this, done = std::move(done)]() mutable {
-                      if (self)
-                          planWith(kind, service, expectLive, skipHealthCheck, reads, std::move(done));
-                  }});
-    for (const auto& ns : namespaces)
-        m_client->reviewRules(ns, [count](kube::Result<kube::AccessRules>) { count->tick(); });
-    count->tick();
+    m_client->reviewRulesOf(namespaces, [=, this, done = std::move(done)]() mutable {
+        if (self)
+            planWith(kind, service, expectLive, skipHealthCheck, reads, std::move(done));
+    });
 }
 
 void Swapper::executeAtOnce(const SwapPlan& planned, std::function<void(const std::string&)> progress,
