@@ -12,6 +12,7 @@
 #include "model/servicestate.h"
 #include "model/swap.h"
 #include "model/swapwatch.h"
+#include "net/text.h"
 #include "net/transport.h"
 #include "net/webhook.h"
 #include "oci/registry.h"
@@ -62,16 +63,29 @@ struct Options {
     model::ServiceConfig config;
 };
 
+// Human-readable output quotes what others wrote (images, annotations, an app's answers), so control
+// characters are escaped on the way to the terminal (net::text::forTerminal); -o json goes out exact
+// through sayJson, and `logs` raw, as kubectl logs does.
+void write(std::FILE* to, const std::string& text)
+{
+    std::fputs(net::text::forTerminal(text).c_str(), to);
+    std::fflush(to);
+}
+
 void say(const std::string& text)
 {
-    std::fprintf(stdout, "%s\n", text.c_str());
+    write(stdout, text + "\n");
+}
+
+void sayJson(const nlohmann::json& j)
+{
+    std::fprintf(stdout, "%s\n", j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     std::fflush(stdout);
 }
 
 void complain(const std::string& text)
 {
-    std::fprintf(stderr, "signalbox: %s\n", text.c_str());
-    std::fflush(stderr);
+    write(stderr, "signalbox: " + text + "\n");
 }
 
 // Asks for the service name on the terminal; false without a terminal or on a wrong answer.
@@ -81,8 +95,7 @@ bool confirmOnTerminal(const std::string& verb, const std::string& service)
         complain("there is no terminal to confirm on: pass --yes to " + verb + " without asking.");
         return false;
     }
-    std::fprintf(stdout, "Type the service name (%s) to %s: ", service.c_str(), verb.c_str());
-    std::fflush(stdout);
+    write(stdout, "Type the service name (" + service + ") to " + verb + ": ");
     std::string answer;
     std::getline(std::cin, answer);
     if (answer != service) {
@@ -103,7 +116,7 @@ public:
         connect(m_client.credentials(), &kube::CredentialProvider::pluginSaid, this,
                 [](const QString& plugin, const QString& line) {
                     if (!line.isEmpty())
-                        std::fprintf(stderr, "signalbox: %s says: %s\n", qPrintable(plugin), qPrintable(line));
+                        complain(plugin.toStdString() + " says: " + line.toStdString());
                 });
     }
 
@@ -222,7 +235,7 @@ private:
                     }
                     if (--*left == 0) {
                         if (m_options.json)
-                            say(out->dump(2));
+                            sayJson(*out);
                         QCoreApplication::exit(app::Done);
                     }
                 });
@@ -249,7 +262,7 @@ private:
                 json all = json::array();
                 for (const auto& e : entries)
                     all.push_back(e.toJson());
-                say(all.dump(2, ' ', false, json::error_handler_t::replace));
+                sayJson(all);
             } else if (entries.empty()) {
                 say("no swaps recorded");
             } else {
@@ -349,17 +362,16 @@ private:
                         j.emplace("error", slot.error);
                     slots.push_back(j);
                 }
-                say(json{{"service", spec.name},
-                         {"check",
-                          {{"port", h.port},
-                           {"path", h.path},
-                           {"expectStatus", h.expectStatus},
-                           {"timeoutSeconds", h.timeoutSeconds},
-                           {"intervalSeconds", h.intervalSeconds},
-                           {"source", h.source}}},
-                         {"slots", slots},
-                         {"healthy", code == app::Done}}
-                        .dump(2, ' ', false, json::error_handler_t::replace));
+                sayJson(json{{"service", spec.name},
+                             {"check",
+                              {{"port", h.port},
+                               {"path", h.path},
+                               {"expectStatus", h.expectStatus},
+                               {"timeoutSeconds", h.timeoutSeconds},
+                               {"intervalSeconds", h.intervalSeconds},
+                               {"source", h.source}}},
+                             {"slots", slots},
+                             {"healthy", code == app::Done}});
             } else {
                 say(spec.name + ": GET " + h.path + " on port " + h.port + ", expecting " +
                     std::to_string(h.expectStatus) + " within " + std::to_string(h.timeoutSeconds) + " s (" + h.source +
@@ -452,9 +464,9 @@ private:
     template <typename Plan> void showPlan(const Plan& plan) const
     {
         if (m_options.json)
-            say(plan.toJson().dump(2));
+            sayJson(plan.toJson());
         else
-            std::fputs(plan.describe().c_str(), stdout);
+            write(stdout, plan.describe());
     }
 
     std::function<void(const std::string&)> progressPrinter() const
@@ -539,7 +551,7 @@ private:
             }
         }
         if (m_options.json)
-            say(plan.toJson().dump(2));
+            sayJson(plan.toJson());
         if (!plan.allowed()) {
             complain("nothing was deployed: every member of the group must pass first.");
             QCoreApplication::exit(app::refusalExitCode(plan));
@@ -682,7 +694,7 @@ private:
                            return;
                        }
                        if (!m_options.json)
-                           std::fputs(r.describe().c_str(), stdout);
+                           write(stdout, r.describe());
                        back->execute(r, progressPrinter(), [this, failed, why, what](model::SwapOutcome o) {
                            if (!o.succeeded()) {
                                complain("The rollback failed: " + o.message);

@@ -17,6 +17,7 @@ int exitCode(const model::SwapOutcome& o)
     case S::Conflict:
         return Changed;
     case S::SplitState:
+    case S::Unknown:
     case S::Failed:
         return Failed;
     }

@@ -51,6 +51,7 @@ NotificationSender::NotificationSender(AppIdentity identity, QObject* parent)
     : QObject(parent), m_identity(std::move(identity)),
       m_bus(connectSession(sessionBusAddress(QProcessEnvironment::systemEnvironment()), &m_reason))
 {
+    askCapabilities();
 }
 
 NotificationSender::NotificationSender(AppIdentity identity, const QDBusConnection& bus, QObject* parent)
@@ -59,6 +60,21 @@ NotificationSender::NotificationSender(AppIdentity identity, const QDBusConnecti
     if (!m_bus.isConnected())
         m_reason = QStringLiteral("The D-Bus bus given is not connected, so notifications show in the window's status "
                                   "line only.");
+    askCapabilities();
+}
+
+void NotificationSender::askCapabilities()
+{
+    if (!available())
+        return;
+    const QDBusMessage call = QDBusMessage::createMethodCall(service, path, service, QStringLiteral("GetCapabilities"));
+    auto* watcher = new QDBusPendingCallWatcher(m_bus.asyncCall(call), this);
+    connect(watcher, &QDBusPendingCallWatcher::finished, this, [this](QDBusPendingCallWatcher* w) {
+        w->deleteLater();
+        const QDBusPendingReply<QStringList> reply = *w;
+        if (!reply.isError())
+            m_bodyMarkup = reply.value().contains(QStringLiteral("body-markup"));
+    });
 }
 
 void NotificationSender::send(const QString& summary, const QString& body, bool urgent)
@@ -70,7 +86,9 @@ void NotificationSender::send(const QString& summary, const QString& body, bool 
     hints.insert(QStringLiteral("urgency"), QVariant::fromValue(uchar(urgent ? 2 : 1)));
     if (!m_identity.desktopEntry.isEmpty())
         hints.insert(QStringLiteral("desktop-entry"), m_identity.desktopEntry);
-    call << m_identity.name << uint(0) << m_identity.icon << summary << body << QStringList() << hints << expireDefault;
+    // The summary is never markup (the specification); the body is, for daemons that say so.
+    const QString text = m_bodyMarkup ? body.toHtmlEscaped() : body;
+    call << m_identity.name << uint(0) << m_identity.icon << summary << text << QStringList() << hints << expireDefault;
     ++m_pending;
     auto* watcher = new QDBusPendingCallWatcher(m_bus.asyncCall(call), this);
     connect(watcher, &QDBusPendingCallWatcher::finished, this, [this, summary](QDBusPendingCallWatcher* w) {

@@ -36,8 +36,12 @@ public:
     QString unavailableReason() const { return m_reason; }
     const AppIdentity& identity() const { return m_identity; }
 
-    // Sends one notification; `urgent` asks the daemon to keep it until it is seen.
+    // Sends one notification; `urgent` asks the daemon to keep it until it is seen. `body` is plain
+    // text (it quotes what the cluster says): escaped for a daemon that reads markup in bodies.
     void send(const QString& summary, const QString& body, bool urgent);
+    // Whether the daemon reads markup in bodies ("body-markup" among its capabilities); assumed until
+    // it says otherwise, so a body is never read as markup.
+    bool bodyMarkup() const { return m_bodyMarkup; }
     int pending() const { return m_pending; }
 
 Q_SIGNALS:
@@ -47,10 +51,13 @@ Q_SIGNALS:
     void failed(const QString& summary, const QString& sentence);
 
 private:
+    void askCapabilities();
+
     AppIdentity m_identity;
     QString m_reason; // before m_bus: the constructor writes it while connecting
     QDBusConnection m_bus;
     int m_pending = 0;
+    bool m_bodyMarkup = true;
 };
 
 } // namespace desktop

@@ -1,5 +1,6 @@
 #include "client.h"
 
+#include "net/text.h"
 #include "status.h"
 
 #include <QPointer>
@@ -270,7 +271,7 @@ void Client::dispatch(std::shared_ptr<Pending> p, bool retried)
                                      {},
                                      "The API server sent a watch event that is not valid "
                                      "JSON; the view will reload.",
-                                     line.substr(0, 200)});
+                                     net::text::cut(line, 200, "…")});
                         self->cancel(p->id);
                         return;
                     }
@@ -298,6 +299,12 @@ void Client::dispatch(std::shared_ptr<Pending> p, bool retried)
                 if (!self || p->cancelled)
                     return;
                 p->transportId = 0;
+                if (response && self->m_answerLoss && self->m_answerLoss(p->target, p->request)) {
+                    Error lost;
+                    lost.cause = Error::Cause::Broken;
+                    lost.detail = "the answer was dropped on purpose (test)";
+                    response = lost;
+                }
                 if (!response) {
                     finish(self->transportError(response.error(), p->request.timeout));
                     return;
@@ -347,7 +354,7 @@ void Client::dispatch(std::shared_ptr<Pending> p, bool retried)
                                  {},
                                  "The API server's answer about " + describeTarget(p->target) +
                                      " is not valid JSON. Check that the server address is a Kubernetes API server.",
-                                 r.body.substr(0, 200)});
+                                 net::text::cut(r.body, 200, "…")});
                     return;
                 }
                 finish(std::move(body));
@@ -405,7 +412,7 @@ Client::Id Client::patch(const Resource& r, const std::string& ns, const std::st
     HttpRequest req;
     req.method = "PATCH";
     req.path = r.path(ns, name);
-    req.body = body.dump();
+    req.body = body.dump(-1, ' ', false, Json::error_handler_t::replace);
     req.contentType = type == PatchType::Json    ? "application/json-patch+json"
                       : type == PatchType::Merge ? "application/merge-patch+json"
                                                  : "application/strategic-merge-patch+json";
@@ -422,7 +429,7 @@ Client::Id Client::create(const Resource& r, const std::string& ns, const Json& 
     HttpRequest req;
     req.method = "POST";
     req.path = r.path(ns);
-    req.body = body.dump();
+    req.body = body.dump(-1, ' ', false, Json::error_handler_t::replace);
     req.contentType = "application/json";
     std::string name;
     if (body.is_object() && body.contains("metadata") && body["metadata"].is_object())
@@ -690,7 +697,7 @@ Error Client::apiError(long status, const std::string& body, const Target& targe
     const std::string serverMessage = s ? s->message.value_or("") : std::string();
     e.reason = s ? s->reason.value_or("") : std::string();
     const bool hasCauses = s && s->details && !s->details->causes.empty();
-    e.detail = serverMessage.empty() ? body.substr(0, 300) : serverMessage;
+    e.detail = serverMessage.empty() ? net::text::cut(body, 300, "…") : serverMessage;
     const std::string what = describeTarget(target);
     const std::string context = "context \"" + m_config.contextName + "\"";
     switch (status) {

@@ -233,6 +233,11 @@ public:
     // Turns a non-2xx response into an Error sentence about `target`.
     Error apiError(long status, const std::string& body, const Target& target) const;
 
+    // Tests only: whether the answer to a request is lost on its way back. The request reaches the
+    // API server and is carried out; the caller sees the connection break before the answer.
+    using AnswerLoss = std::function<bool(const Target& target, const HttpRequest& request)>;
+    void setAnswerLoss(AnswerLoss loss) { m_answerLoss = std::move(loss); }
+
 private:
     struct Pending;
     void dispatch(std::shared_ptr<Pending> p, bool retried);
@@ -261,6 +266,7 @@ private:
     std::map<std::string, CachedRules> m_rules; // reviewRules()'s answers, by namespace
     std::map<std::string, std::vector<std::function<void(Result<AccessRules>)>>> m_rulesAsked; // on the wire
     std::set<std::string> m_refused; // requests whose last answer was a 403
+    AnswerLoss m_answerLoss;
     std::chrono::milliseconds m_accessTtl{30000};
     std::chrono::steady_clock::time_point m_accessClearedAt{};
     std::optional<UserInfo> m_whoAmI; // the server's answer, kept as long as the access cache

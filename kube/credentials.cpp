@@ -167,7 +167,8 @@ void CredentialProvider::runPlugin()
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     for (const auto& v : exec.env)
         env.insert(q(v.name), q(v.value));
-    env.insert(QStringLiteral("KUBERNETES_EXEC_INFO"), q(info.dump()));
+    env.insert(QStringLiteral("KUBERNETES_EXEC_INFO"),
+               q(info.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
 
     QStringList args;
     for (const auto& a : exec.args)

@@ -208,8 +208,8 @@ template <typename T, typename Fn> Result<T> guarded(const json& j, const char* 
                      {},
                      std::string("The API server sent a ") + kind + (name.empty() ? "" : " (" + name + ")") +
                          " whose field " + e.field + " is not " + e.expected +
-                         "; it is left out of the view. The server may be newer or older than this program "
-                         "understands.",
+                         ". The server may be newer or older than this program understands, or someone wrote a "
+                         "value of the wrong type.",
                      e.field};
     } catch (const std::exception& e) {
         return Error{Error::Kind::Decode,

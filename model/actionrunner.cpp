@@ -69,8 +69,30 @@ const Activity* ActionRunner::failedWatch(const std::string& ns, const std::stri
 
 int ActionRunner::runningCount() const
 {
-    return static_cast<int>(
-        std::count_if(m_activities.begin(), m_activities.end(), [](const Activity& a) { return a.running(); }));
+    return static_cast<int>(std::count_if(m_activities.begin(), m_activities.end(),
+                                          [](const Activity& a) { return a.running() && !a.watches(); }));
+}
+
+void ActionRunner::endWatches(const std::string& why, std::function<void()> done)
+{
+    auto left = std::make_shared<std::size_t>(m_watches.size() + 1);
+    auto oneEnded = [left, done = std::move(done)] {
+        if (--*left == 0)
+            done();
+    };
+    const std::map<int, RunningWatch> watches = m_watches;
+    for (const auto& [id, w] : watches) {
+        if (!w.watch) {
+            m_watches.erase(id);
+            oneEnded();
+            continue;
+        }
+        w.watch->stop();
+        std::string text = why + ", before its window passed; nothing had got worse.";
+        text[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(text[0])));
+        watchEnded(id, w.watch, w.client, {true, why, text}, {}, oneEnded);
+    }
+    oneEnded();
 }
 
 int ActionRunner::begin(Activity a)
@@ -162,39 +184,40 @@ int ActionRunner::startWatch(kube::Client* client, const ServiceConfig& config, 
         return id;
     }
     auto* watch = new SwapWatch(client, spec, slot, seconds, nullptr, this);
-    m_watches[id] = watch;
+    m_watches[id] = {watch, client};
     const std::string webhook = config.webhook;
     connect(watch, &SwapWatch::progressed, this, [this, id](const std::string& text) { step(id, text); });
-    connect(watch, &SwapWatch::held, this,
-            [this, id, watch, client](const std::string& text) { watchEnded(id, watch, client, true, text, {}); });
+    connect(watch, &SwapWatch::held, this, [this, id, watch, client](const std::string& text) {
+        watchEnded(id, watch, client, {true, "held", text}, {});
+    });
     connect(watch, &SwapWatch::worse, this, [this, id, watch, client, webhook](const std::string& text) {
-        watchEnded(id, watch, client, false, text, webhook);
+        watchEnded(id, watch, client, {false, "failed: " + text, "Got worse: " + text}, webhook);
     });
     step(id, "Watching " + spec.name + "'s slot " + std::string(1, static_cast<char>(slot - 'a' + 'A')));
     watch->start();
     return id;
 }
 
-void ActionRunner::watchEnded(int id, SwapWatch* watch, kube::Client* client, bool held, const std::string& sentence,
-                              const std::string& webhook)
+void ActionRunner::watchEnded(int id, SwapWatch* watch, kube::Client* client, const WatchVerdict& verdict,
+                              const std::string& webhook, std::function<void()> recorded)
 {
     m_watches.erase(id);
     const Activity* a = activity(id);
     const std::string user = a ? a->user : std::string();
-    const std::string result = held ? std::string("held") : "failed: " + sentence;
     step(id, "Recording the verdict in the history of " + watch->spec().liveService);
     QPointer<ActionRunner> self(this);
-    recordWatchVerdict(client, watch->spec(), watchHistoryEntry(*watch, user, nowUtcText(), result),
-                       [self, id, held, sentence, webhook](std::optional<kube::Error> refused) {
-                           if (!self)
-                               return;
-                           // The verdict stands whether or not it could be recorded.
-                           const std::string note =
-                               refused ? " (not recorded in the history: " + refused->message + ")" : std::string();
-                           const std::string text = (held ? sentence : "Got worse: " + sentence) + note;
-                           self->end(id, held, text, webhook);
-                           if (!held)
-                               Q_EMIT self->watchFailed(id);
+    recordWatchVerdict(client, watch->spec(), watchHistoryEntry(*watch, user, nowUtcText(), verdict.result),
+                       [self, id, verdict, webhook, recorded](std::optional<kube::Error> refused) {
+                           if (self) {
+                               // The verdict stands whether or not it could be recorded.
+                               const std::string note =
+                                   refused ? " (not recorded in the history: " + refused->message + ")" : std::string();
+                               self->end(id, verdict.ok, verdict.text + note, webhook);
+                               if (!verdict.ok)
+                                   Q_EMIT self->watchFailed(id);
+                           }
+                           if (recorded)
+                               recorded();
                        });
     watch->deleteLater();
 }
@@ -211,9 +234,9 @@ void ActionRunner::stopWatches(const std::string& ns, const std::vector<std::str
             continue;
         }
         const int id = it->first;
-        if (it->second) {
-            it->second->stop();
-            it->second->deleteLater();
+        if (it->second.watch) {
+            it->second.watch->stop();
+            it->second.watch->deleteLater();
         }
         it = m_watches.erase(it);
         end(id, true, "Stopped before the window passed: " + why + ".", {});

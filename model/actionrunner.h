@@ -82,7 +82,11 @@ public:
     const Activity* latestFor(const std::string& ns, const std::string& service) const;
     // An action that changes `service` runs (a watch does not count).
     bool runningFor(const std::string& ns, const std::string& service) const;
+    // Running actions that change something: what closing the window waits for (a watch only reads).
     int runningCount() const;
+    // Ends every running watch now, each with the verdict `why` ("ended when the window closed")
+    // recorded in its live Service's history; `done` once every record was written or refused.
+    void endWatches(const std::string& why, std::function<void()> done);
 
     // Tests only: handed to each Swapper and Deployer this runner makes.
     struct Hooks {
@@ -105,8 +109,13 @@ private:
     Activity* find(int id);
     void step(int id, const std::string& text);
     void end(int id, bool ok, const std::string& message, const std::string& webhook);
-    void watchEnded(int id, SwapWatch* watch, kube::Client* client, bool held, const std::string& sentence,
-                    const std::string& webhook);
+    struct WatchVerdict {
+        bool ok;            // held, or ended before its time; not worse
+        std::string result; // in the history entry: "held", "failed: why", "ended when the window closed"
+        std::string text;   // the activity's outcome
+    };
+    void watchEnded(int id, SwapWatch* watch, kube::Client* client, const WatchVerdict& verdict,
+                    const std::string& webhook, std::function<void()> recorded = {});
     // Ends the watches running on any of `services` in `ns` (a new swap or rollback of them began).
     void stopWatches(const std::string& ns, const std::vector<std::string>& services, const std::string& why);
 
@@ -114,8 +123,12 @@ private:
     std::vector<Activity> m_activities;
     int m_nextId = 1;
     Hooks m_hooks;
-    int m_watchSeconds = 0;                       // off until the application sets it
-    std::map<int, QPointer<SwapWatch>> m_watches; // running watches by activity id
+    int m_watchSeconds = 0; // off until the application sets it
+    struct RunningWatch {
+        QPointer<SwapWatch> watch;
+        kube::Client* client = nullptr;
+    };
+    std::map<int, RunningWatch> m_watches; // running watches by activity id
 };
 
 } // namespace model

@@ -1,6 +1,7 @@
 #include "deploy.h"
 
 #include "kube/informer.h"
+#include "net/text.h"
 #include "release.h"
 #include "rules.h"
 #include "servicestate.h"
@@ -56,7 +57,7 @@ std::string DeployPlan::describe() const
         s += "    now  " + current.image + "\n";
     if (!pinned.empty())
         s += "    new  " + pinned + (tag.empty() ? "" : "  (tag " + tag + ")") +
-             (revision.empty() ? "" : "  commit " + revision.substr(0, 12)) +
+             (revision.empty() ? "" : "  commit " + net::text::cut(revision, 12)) +
              (created.empty() ? "" : "  built " + created) + "\n";
     if (!warning.empty())
         s += "WARNING: " + warning + "\n";
@@ -121,12 +122,12 @@ void Deployer::readFacts(DeployTarget target, const ImageRef& ref,
     auto getDeployment = [=, this](const std::string& ns, const std::string& name,
                                    std::optional<kube::Deployment> DeployFacts::*out) {
         m_client->get(kube::resources::deployments, ns, name, [=](kube::Result<json> res) {
-            if (res) {
-                if (auto d = kube::parseDeployment(res.value()))
-                    (*r).*out = d.value();
-            } else {
+            if (!res)
                 keepError(*r, res.error());
-            }
+            else if (auto d = kube::parseDeployment(res.value()))
+                (*r).*out = d.value();
+            else
+                keepError(*r, d.error()); // a field of the wrong type is not "does not exist"
             gate->tick();
         });
     };
@@ -138,12 +139,12 @@ void Deployer::readFacts(DeployTarget target, const ImageRef& ref,
         for (bool live : {true, false})
             m_client->get(kube::resources::services, m_spec.ns, live ? m_spec.liveService : m_spec.stagingService,
                           [=](kube::Result<json> res) {
-                              if (res) {
-                                  if (auto s = kube::parseService(res.value()))
-                                      (live ? r->live : r->staging) = s.value();
-                              } else {
+                              if (!res)
                                   keepError(*r, res.error());
-                              }
+                              else if (auto s = kube::parseService(res.value()))
+                                  (live ? r->live : r->staging) = s.value();
+                              else
+                                  keepError(*r, s.error());
                               gate->tick();
                           });
     }
@@ -343,7 +344,17 @@ void Deployer::guardStaging(std::shared_ptr<DeployRun> run, const json& before, 
         }
         const auto service = kube::parseService(live.value());
         const auto deployment = kube::parseDeployment(after);
-        if (service && deployment && deployedSlotIsLive(service.value(), deployment.value()))
+        if (!service || !deployment) {
+            run->done(
+                {DeployOutcome::Status::Failed, "Deployed " + p.pinned + " to staging (" + upper(p.slot) + "), but " +
+                                                    (service ? deployment.error().message : service.error().message) +
+                                                    " So it is not confirmed that " + upper(p.slot) +
+                                                    " is still staging: check it now with "
+                                                    "`signalbox status " +
+                                                    p.service + "`."});
+            return;
+        }
+        if (deployedSlotIsLive(service.value(), deployment.value()))
             undoDeploy(run, before, deployment->meta.generation);
         else
             next();

@@ -1,6 +1,8 @@
 #include "health.h"
 
+#include "healthpath.h"
 #include "keys.h"
+#include "net/text.h"
 #include "release.h"
 #include "rules.h"
 
@@ -43,7 +45,7 @@ HealthSpec healthSpecFor(const ServiceSpec& spec, const kube::Service* live, std
     if (live) {
         const std::string port = live->meta.annotation(healthPortAnnotation);
         if (!port.empty()) {
-            if (allDigits(port) && !wholeIn(port, 1, 65535))
+            if (allDigits(port) ? !wholeIn(port, 1, 65535) : !isPortName(port))
                 problem(healthPortAnnotation, port, "a port number (1 to 65535) or a port name",
                         "the service has no health check from it");
             else
@@ -51,10 +53,16 @@ HealthSpec healthSpecFor(const ServiceSpec& spec, const kube::Service* live, std
             fromAnnotations = true;
         }
         if (const std::string path = live->meta.annotation(healthPathAnnotation); !path.empty()) {
-            if (path.front() != '/')
+            if (path.front() != '/') {
                 problem(healthPathAnnotation, path, "a path starting with /", "using " + h.path);
-            else
-                h.path = path;
+            } else if (const std::string why = healthPathProblem(path); !why.empty()) {
+                // Not the default either: a check that quietly asks another path would pass for the wrong
+                // reason. Nothing is sent, and the check fails with this sentence until it is corrected.
+                h.refused = "the annotation " + healthPathAnnotation + " on Service " + spec.liveService +
+                            " is refused: " + why + "; no request is sent until it is corrected";
+            } else {
+                h.path = encodeHealthPath(path);
+            }
             fromAnnotations = true;
         }
         struct Whole {
@@ -79,8 +87,10 @@ HealthSpec healthSpecFor(const ServiceSpec& spec, const kube::Service* live, std
     const HealthConfig& c = spec.health;
     if (c.port)
         h.port = *c.port;
-    if (c.path)
-        h.path = *c.path;
+    if (c.path) {
+        h.path = encodeHealthPath(*c.path); // the configuration file refuses what healthPathProblem refuses
+        h.refused.clear();
+    }
     if (c.expectStatus)
         h.expectStatus = *c.expectStatus;
     if (c.timeoutSeconds)
@@ -108,7 +118,7 @@ HealthResult healthResultFrom(const kube::ProxyAnswer& a, const HealthSpec& spec
     switch (a.outcome) {
     case Outcome::Answered:
         r.status = static_cast<int>(a.status);
-        r.servedBy = a.header("x-pod");
+        r.servedBy = net::text::cut(a.header("x-pod"), 253, "…"); // the app writes it: a pod name, if honest
         if (a.status == spec.expectStatus) {
             r.kind = HealthResult::Kind::Pass;
             r.sentence = "answered " + std::to_string(a.status) + " in " + std::to_string(r.milliseconds) + " ms";
@@ -135,7 +145,7 @@ HealthResult healthResultFrom(const kube::ProxyAnswer& a, const HealthSpec& spec
         break;
     case Outcome::Unreachable:
         r.kind = HealthResult::Kind::Fail;
-        r.sentence = "could not be reached (" + a.detail.substr(0, 300) + ")";
+        r.sentence = "could not be reached (" + net::text::cut(a.detail, 300, "…") + ")";
         break;
     case Outcome::NotFound:
         r.kind = HealthResult::Kind::Fail;
@@ -159,8 +169,12 @@ HealthResult healthResultFrom(const kube::ProxyAnswer& a, const HealthSpec& spec
 
 std::string resolvePodPort(const kube::Pod& pod, const std::string& port)
 {
-    if (allDigits(port))
-        return port;
+    if (allDigits(port)) {
+        // Only a port the pod declares: an annotation may not point the proxy at any port of the pod.
+        const bool declared = std::any_of(pod.ports.begin(), pod.ports.end(),
+                                          [&](const kube::ContainerPort& p) { return std::to_string(p.port) == port; });
+        return declared ? port : std::string();
+    }
     const int n = pod.portNamed(port);
     return n > 0 ? std::to_string(n) : std::string();
 }
@@ -259,10 +273,17 @@ void HealthProber::checkPod(const kube::Pod& pod, const HealthSpec& spec, std::f
         done(r);
         return;
     }
+    if (!spec.refused.empty()) {
+        r.kind = HealthResult::Kind::Fail;
+        r.sentence = "not asked: " + spec.refused;
+        done(r);
+        return;
+    }
     const std::string port = resolvePodPort(pod, spec.port);
     if (port.empty()) {
         r.kind = HealthResult::Kind::Fail;
-        r.sentence = "has no container port named " + spec.port;
+        r.sentence = allDigits(spec.port) ? "declares no container port " + spec.port
+                                          : "has no container port named " + spec.port;
         done(r);
         return;
     }
@@ -288,6 +309,16 @@ void HealthProber::checkService(const std::string& ns, const std::string& servic
         done(r);
         return;
     }
+    if (!spec.refused.empty()) {
+        HealthResult r;
+        r.target = service;
+        r.service = true;
+        r.kind = HealthResult::Kind::Fail;
+        r.at = QDateTime::currentDateTimeUtc();
+        r.sentence = "not asked: " + spec.refused;
+        done(r);
+        return;
+    }
     kube::ProxyRequest request;
     request.kind = "services";
     request.ns = ns;
@@ -302,7 +333,7 @@ void HealthProber::checkService(const kube::Service& service, const HealthSpec& 
                                 std::function<void(HealthResult)> done)
 {
     const std::string port = resolveServicePort(service, spec.port);
-    if (spec.configured() && port.empty()) {
+    if (spec.configured() && spec.refused.empty() && port.empty()) {
         HealthResult r;
         r.target = service.meta.name;
         r.service = true;
@@ -313,7 +344,8 @@ void HealthProber::checkService(const kube::Service& service, const HealthSpec& 
         return;
     }
     HealthSpec resolved = spec;
-    resolved.port = port;
+    if (spec.refused.empty())
+        resolved.port = port;
     checkService(service.meta.ns, service.meta.name, resolved, std::move(done));
 }
 

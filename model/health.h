@@ -4,6 +4,7 @@
 // (pods/NAME:PORT/proxy/PATH, services/NAME:PORT/proxy/PATH), the route that works from a laptop
 // holding only a kubeconfig.
 
+#include "healthpath.h"
 #include "kube/client.h"
 #include "kube/objects.h"
 #include "servicespec.h"
@@ -17,6 +18,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace model {
@@ -29,6 +31,9 @@ struct HealthSpec {
     int timeoutSeconds = 2;
     int intervalSeconds = 15;
     std::string source; // where it came from, for people: "annotations on Service uro", "services.yaml"
+    // Why no request may be sent for this check (a path that would leave the proxy, say), naming
+    // the annotation; empty when the check may be asked. A refused check fails without a request.
+    std::string refused;
 
     bool configured() const { return !port.empty(); }
 };
@@ -59,8 +64,8 @@ struct HealthResult {
 HealthResult healthResultFrom(const kube::ProxyAnswer& answer, const HealthSpec& spec, const std::string& ns,
                               const std::string& target, bool service, const std::string& port);
 
-// The pod's port number for `port` (a number, or the name of one of its container ports); empty
-// when the pod has no container port of that name.
+// The pod's port number for `port` (the number or the name of one of its container ports); empty
+// when the pod declares no container port of that number or name.
 std::string resolvePodPort(const kube::Pod& pod, const std::string& port);
 
 // The Service's port (its name, else its number) that leads to the check's `port`: the Service

@@ -275,6 +275,17 @@ SwapOutcome::Status livePatchFailure(const kube::Error& e)
                                   : SwapOutcome::Status::Failed;
 }
 
+bool mayHaveBeenCarriedOut(const kube::Error& e)
+{
+    using Cause = kube::Error::Cause;
+    if (e.kind == kube::Error::Kind::Transport)
+        return e.cause == Cause::Timeout || e.cause == Cause::Broken || e.cause == Cause::Protocol ||
+               e.cause == Cause::TooLarge || e.cause == Cause::Other;
+    if (e.kind == kube::Error::Kind::Api)
+        return e.httpStatus == 500 || e.httpStatus == 502 || e.httpStatus == 503 || e.httpStatus == 504;
+    return e.kind == kube::Error::Kind::Decode; // an answer came, but could not be read
+}
+
 bool retryStagingPatch(const kube::Error& e, int attempt)
 {
     return attempt < 2 && e.reason != "Conflict";

@@ -60,6 +60,10 @@ std::optional<SwapOutcome> refuseFreshSwap(const SwapPlan& confirmed, const Swap
 
 // The status a failed patch of a live Service maps to.
 SwapOutcome::Status livePatchFailure(const kube::Error& e);
+// Whether a failed request may still have been carried out: its answer was lost after it could have
+// reached the server (a timeout, a connection that broke, a 5xx of a server that may still be
+// working on it). A request that never left (no connection, TLS) or was refused was not.
+bool mayHaveBeenCarriedOut(const kube::Error& e);
 // Whether a failed patch of a staging Service is tried again (passing failures, twice).
 bool retryStagingPatch(const kube::Error& e, int attempt);
 // The entry recorded in the live Service's history for one member of a swap or rollback.

@@ -1,6 +1,7 @@
 #include "servicelistmodel.h"
 
 #include "attention.h"
+#include "displaytext.h"
 
 #include <algorithm>
 
@@ -206,6 +207,7 @@ QVariant ServiceListModel::data(const QModelIndex& index, int role) const
     case Qt::DisplayRole:
         return text(s, index.column());
     case Qt::ToolTipRole:
+        return plainTooltip(index.column() == HealthColumn ? healthDetail(s) : q(s.badgeText));
     case Qt::AccessibleDescriptionRole:
         if (index.column() == HealthColumn)
             return healthDetail(s);

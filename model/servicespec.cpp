@@ -1,5 +1,6 @@
 #include "servicespec.h"
 
+#include "healthpath.h"
 #include "settings.h"
 
 #include <QDir>
@@ -142,13 +143,20 @@ HealthConfig parseHealth(const YAML::Node& h, const std::string& path)
             throw ConfigError{"\"" + path + "port\" must be a port number or a port name", h["port"].Mark().line + 1};
         if (std::all_of(port.begin(), port.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
             c.port = std::to_string(wholeIn(h, "port", path, 1, 65535, ""));
-        else
+        else if (isPortName(port))
             c.port = port;
+        else
+            throw ConfigError{"\"" + path +
+                                  "port\" must be a port number or a port name (lowercase letters, digits "
+                                  "and '-', at most 15)",
+                              h["port"].Mark().line + 1};
     }
     if (present(h, "path")) {
         const std::string p = str(h, "path", path);
         if (p.empty() || p.front() != '/')
             throw ConfigError{"\"" + path + "path\" must start with /", h["path"].Mark().line + 1};
+        if (const std::string why = healthPathProblem(p); !why.empty())
+            throw ConfigError{"\"" + path + "path\" is refused: " + why, h["path"].Mark().line + 1};
         c.path = p;
     }
     if (present(h, "expectStatus"))

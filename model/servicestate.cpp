@@ -1,5 +1,6 @@
 #include "servicestate.h"
 
+#include "net/text.h"
 #include "release.h"
 #include "swap.h"
 
@@ -269,7 +270,7 @@ std::string SlotState::imageDisplay() const
 {
     // A tag that is a whole commit id reads better cut to 12 characters, as git does.
     if (tag.size() == 40 && commitFromTag(tag) == tag)
-        return tag.substr(0, 12);
+        return net::text::cut(tag, 12);
     if (!tag.empty())
         return tag;
     if (!imageRef.digest.empty())
@@ -279,7 +280,7 @@ std::string SlotState::imageDisplay() const
 
 std::string SlotState::shortCommit() const
 {
-    return commit.substr(0, 8);
+    return net::text::cut(commit, 8);
 }
 
 bool SlotState::sameRelease(const SlotState& other) const

@@ -2,6 +2,7 @@
 
 #include "health.h"
 #include "imageref.h"
+#include "net/text.h"
 #include "release.h"
 #include "rules.h"
 #include "servicelookup.h"
@@ -174,10 +175,10 @@ std::string SwapPlan::describe() const
         }
         s += m.spec.name + ": live " + m.spec.liveService + " slot " + upper(m.liveFrom) + " -> " + upper(m.liveTo) +
              "\n";
-        s += "    from " + m.from.image + (m.from.commit.empty() ? "" : "  commit " + m.from.commit.substr(0, 12)) +
-             "\n";
-        s += "    to   " + m.to.image + (m.to.commit.empty() ? "" : "  commit " + m.to.commit.substr(0, 12)) + "  (" +
-             std::to_string(m.to.ready) + "/" + std::to_string(m.to.desired) + " ready)\n";
+        s += "    from " + m.from.image +
+             (m.from.commit.empty() ? "" : "  commit " + net::text::cut(m.from.commit, 12)) + "\n";
+        s += "    to   " + m.to.image + (m.to.commit.empty() ? "" : "  commit " + net::text::cut(m.to.commit, 12)) +
+             "  (" + std::to_string(m.to.ready) + "/" + std::to_string(m.to.desired) + " ready)\n";
     }
     s += "as user: " + (user.empty() ? std::string("(unknown)") : user) + "\n";
     for (const auto& c : checks)
@@ -227,12 +228,12 @@ void Swapper::readMember(const ServiceSpec& spec, const Reads& reads,
             continue;
         }
         m_client->get(kube::resources::deployments, spec.ns, spec.slotDeployment(slot), [=](kube::Result<json> r) {
-            if (r) {
-                if (auto d = kube::parseDeployment(r.value()))
-                    (slot == 'a' ? read->a : read->b) = d.value();
-            } else {
+            if (!r)
                 keepError(*read, r.error());
-            }
+            else if (auto d = kube::parseDeployment(r.value()))
+                (slot == 'a' ? read->a : read->b) = d.value();
+            else
+                keepError(*read, d.error()); // a field of the wrong type is not "does not exist"
             count->tick();
         });
     }
@@ -263,24 +264,24 @@ void Swapper::readServices(const ServiceSpec& spec, std::shared_ptr<SwapFacts> r
     // since"), never a staging that seems to share live's slot when it does not.
     auto readLive = [=, this] {
         m_client->get(kube::resources::services, spec.ns, spec.liveService, [=](kube::Result<json> r) {
-            if (r) {
-                if (auto s = kube::parseService(r.value())) {
-                    read->live = s.value();
-                    read->liveHasAnnotations = s->meta.hasAnnotationMap;
-                }
-            } else {
+            if (!r) {
                 keepError(*read, r.error());
+            } else if (auto s = kube::parseService(r.value())) {
+                read->live = s.value();
+                read->liveHasAnnotations = s->meta.hasAnnotationMap;
+            } else {
+                keepError(*read, s.error());
             }
             tick();
         });
     };
     m_client->get(kube::resources::services, spec.ns, spec.stagingService, [=, this](kube::Result<json> r) {
-        if (r) {
-            if (auto s = kube::parseService(r.value()))
-                read->staging = s.value();
-        } else {
+        if (!r)
             keepError(*read, r.error());
-        }
+        else if (auto s = kube::parseService(r.value()))
+            read->staging = s.value();
+        else
+            keepError(*read, s.error());
         tick();
         if (!self)
             return;
@@ -619,6 +620,10 @@ void Swapper::patchLive(std::shared_ptr<Run> run, std::size_t i)
                             patchLive(run, i + 1);
                             return;
                         }
+                        if (mayHaveBeenCarriedOut(r.error())) {
+                            confirmLivePatch(run, i, history, r.error());
+                            return;
+                        }
                         const auto status = livePatchFailure(r.error());
                         SwapOutcome o = outcome(
                             status, status == SwapOutcome::Status::Conflict
@@ -629,10 +634,54 @@ void Swapper::patchLive(std::shared_ptr<Run> run, std::size_t i)
                     });
 }
 
+void Swapper::confirmLivePatch(std::shared_ptr<Run> run, std::size_t i, const std::string& history,
+                               const kube::Error& lost)
+{
+    // The patch may have been carried out although its answer was lost: what the Service holds now
+    // says. Carried out (the new slot and exactly the history this swap wrote), the swap goes on;
+    // anything else is said as found, never as "nothing was changed".
+    const SwapMember& m = run->plan.members[i];
+    run->progress("The answer to the patch of " + m.spec.liveService + " was lost; reading it again");
+    QPointer<Swapper> self(this);
+    m_client->get(kube::resources::services, m.spec.ns, m.spec.liveService, [=, this](kube::Result<json> r) {
+        if (!self)
+            return;
+        const std::string lostText = "The answer to the patch of Service " + m.spec.liveService + " was lost (" +
+                                     lost.message + "), so whether it was carried out is not known";
+        std::string found;
+        if (!r) {
+            found = "reading it again failed too (" + r.error().message + ")";
+        } else if (const auto svc = kube::parseService(r.value()); !svc) {
+            found = "reading it again gave " + svc.error().message;
+        } else {
+            const std::string slot = svc->selector.count(m.spec.slotLabel) ? svc->selector.at(m.spec.slotLabel) : "";
+            if (slot == std::string(1, m.liveTo) && svc->meta.annotation(historyAnnotation) == history) {
+                run->liveVersions[i] = svc->meta.resourceVersion;
+                run->progress(m.spec.liveService + " was switched to slot " + upper(m.liveTo) +
+                              " (read again after its answer was lost)");
+                patchLive(run, i + 1);
+                return;
+            }
+            found = "read again just now, " + m.spec.liveService + " selects " +
+                    (slot.empty() ? std::string("no slot") : "slot " + upper(slot.front())) +
+                    (svc->meta.annotation(historyAnnotation) == history ? " with this swap's record"
+                                                                        : " without this swap's record") +
+                    "; the API server may still carry the patch out";
+        }
+        revertLive(run, i,
+                   outcome(SwapOutcome::Status::Unknown,
+                           lostText + ": " + found + ". Look again with `signalbox status " + m.spec.name +
+                               "` before you swap, roll back or repair." +
+                               (i > 0 ? " The members of the group switched before it are put back." : "")));
+    });
+}
+
 void Swapper::revertLive(std::shared_ptr<Run> run, std::size_t upTo, SwapOutcome o)
 {
     if (upTo == 0) {
-        o.message += " Nothing was changed.";
+        // Unknown: the member whose answer was lost may have changed, so that is not said.
+        if (o.status != SwapOutcome::Status::Unknown)
+            o.message += " Nothing was changed.";
         finish(run, o);
         return;
     }

@@ -43,9 +43,9 @@ struct SlotFacts {
 // One service of a swap: which slot live selects now, and which it will select.
 struct SwapMember {
     ServiceSpec spec;
-    char liveFrom = 0, liveTo = 0; // live selects liveFrom; after the swap it selects liveTo
-    SlotFacts from, to;            // the slots' contents: `from` is live now, `to` goes live
-    std::string liveHistory;       // the live Service's history annotation as read
+    char liveFrom = 0, liveTo = 0;   // live selects liveFrom; after the swap it selects liveTo
+    SlotFacts from, to;              // the slots' contents: `from` is live now, `to` goes live
+    std::string liveHistory;         // the live Service's history annotation as read
     std::string liveResourceVersion; // the live Service's resourceVersion as read
     bool liveHasAnnotations = false;
     std::string healthCheck = "none"; // the staging pods' health check: "passed", "skipped" or "none"
@@ -88,7 +88,9 @@ struct SwapPlan {
 };
 
 struct SwapOutcome {
-    enum class Status { Done, Refused, Forbidden, Conflict, SplitState, Failed };
+    // Unknown: a patch's answer was lost, so whether the server carried it out is not known; the
+    // message says what a fresh read found.
+    enum class Status { Done, Refused, Forbidden, Conflict, SplitState, Unknown, Failed };
     Status status = Status::Failed;
     std::string message;
     long long milliseconds = 0; // from the first patch to verified endpoints
@@ -173,6 +175,9 @@ private:
     void watchEndpoints(std::shared_ptr<Run> run);
     void verify(std::shared_ptr<Run> run, std::size_t i);
     void checkEndpoints(std::shared_ptr<Run> run);
+    // The live patch of member `i` got no answer it can trust (`lost`): read the Service again; go on if
+    // it holds this swap's slot and `history`, otherwise end as Unknown with what was found.
+    void confirmLivePatch(std::shared_ptr<Run> run, std::size_t i, const std::string& history, const kube::Error& lost);
     void revertLive(std::shared_ptr<Run> run, std::size_t upTo, SwapOutcome outcome);
     void finish(std::shared_ptr<Run> run, SwapOutcome outcome);
     void recordEvent(const SwapPlan& plan, const SwapMember& m, std::function<void()> done);

@@ -122,6 +122,9 @@ Transport::Id Transport::start(const Endpoint& endpoint, HttpRequest request, Do
     url += r->request.path;
 
     curl_easy_setopt(h, CURLOPT_URL, url.c_str());
+    // What is sent is what the caller built and checked: libcurl would otherwise remove "/../"
+    // segments, and a path from an annotation could climb out of the API server's proxy.
+    curl_easy_setopt(h, CURLOPT_PATH_AS_IS, 1L);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_PRIVATE, r.get());
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, r->errorBuffer);

@@ -38,7 +38,7 @@ void ChatWebhook::send(const std::string& text, std::function<void(Result<HttpRe
     if (request.path.empty())
         request.path = "/";
     request.contentType = "application/json";
-    request.body = payload(text).dump();
+    request.body = payload(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     request.timeout = std::chrono::milliseconds(10000);
     const std::string host = url.host().toStdString();
     const auto timeout = request.timeout;

@@ -1,6 +1,7 @@
 #include "dockerconfig.h"
 
 #include "imageref.h"
+#include "net/text.h"
 
 #include <QByteArray>
 #include <QPointer>
@@ -182,7 +183,7 @@ void runCredentialHelper(DockerCredentials credentials, std::chrono::millisecond
                 }
                 // What it said, first line only; never anything that looks like its JSON answer.
                 std::string said = trim(err.empty() ? out : err);
-                said = said.substr(0, said.find('\n')).substr(0, 200);
+                said = net::text::cut(said.substr(0, said.find('\n')), 200, "…");
                 if (said.find('{') != std::string::npos || said.find("Secret") != std::string::npos)
                     said.clear();
                 end(Error::config(

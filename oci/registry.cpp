@@ -2,6 +2,7 @@
 
 #include "dockerconfig.h"
 #include "imageref.h"
+#include "net/text.h"
 
 #include <QByteArray>
 #include <QCryptographicHash>
@@ -619,7 +620,7 @@ Error RegistryClient::httpError(const Call& call, const HttpResponse& response, 
     std::string serverMessage;
     if (body.is_object() && body.contains("errors") && body["errors"].is_array() && !body["errors"].empty()) {
         e.reason = str(body["errors"][0], "code");
-        serverMessage = str(body["errors"][0], "message");
+        serverMessage = net::text::cut(str(body["errors"][0], "message"), 300, "…"); // the registry's words
     }
     e.detail = "HTTP " + std::to_string(response.status) + (e.reason.empty() ? "" : " " + e.reason) +
                (serverMessage.empty() ? "" : ": " + serverMessage);

@@ -1,6 +1,7 @@
 #include "activitypanel.h"
 
 #include "style.h"
+#include "text.h"
 
 #include <QHeaderView>
 #include <QLabel>
@@ -24,11 +25,10 @@ ActivityPanel::ActivityPanel(QWidget* parent) : QWidget(parent)
 {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    auto* title = new QLabel(tr("<b>Activity</b> (deploys and swaps started here; they run to their end whatever "
-                                "page is shown)"),
-                             this);
-    m_note = new QLabel(this);
-    m_note->setObjectName(QStringLiteral("activityNote"));
+    auto* title = richLabel(this, {},
+                            tr("<b>Activity</b> (deploys and swaps started here; they run to their end whatever "
+                               "page is shown)"));
+    m_note = plainLabel(this, QStringLiteral("activityNote"));
     m_note->setWordWrap(true);
     m_note->hide();
     m_table = new QTableWidget(0, 4, this);
@@ -104,7 +104,7 @@ void ActivityPanel::update(int id)
     m_table->item(row, 1)->setText(mark + q(a->title));
     m_table->item(row, 2)->setText(q(a->user));
     m_table->item(row, 3)->setText(progress);
-    m_table->item(row, 3)->setToolTip(progress);
+    m_table->item(row, 3)->setToolTip(tip(progress));
     m_table->item(row, 1)->setForeground(QColor(style::colorOf(tone)));
     m_table->resizeColumnToContents(0);
     m_table->resizeColumnToContents(1);

@@ -1,6 +1,7 @@
 #include "confirmdialog.h"
 
 #include "style.h"
+#include "text.h"
 
 #include <QCheckBox>
 #include <QDialogButtonBox>
@@ -14,9 +15,10 @@ namespace ui {
 
 namespace {
 
+// Plan text interpolated into the HTML built here.
 QString q(const std::string& s)
 {
-    return QString::fromStdString(s).toHtmlEscaped();
+    return escaped(s);
 }
 
 QString slotFacts(const model::SlotFacts& f)
@@ -40,7 +42,7 @@ ConfirmDialog::ConfirmDialog(const model::SwapPlan& plan, QWidget* parent) : QDi
                                                                         : tr("Repair");
     setWindowTitle(tr("%1 — %2").arg(verb, QString::fromStdString(plan.service)));
     auto* layout = new QVBoxLayout(this);
-    auto* warning = new QLabel(this);
+    auto* warning = richLabel(this);
     warning->setWordWrap(true);
     warning->setText(plan.kind == model::SwapPlan::Kind::Repair
                          ? tr("<b>This points the staging Service at the slot live does not use.</b> Live traffic "
@@ -63,25 +65,22 @@ ConfirmDialog::ConfirmDialog(const model::SwapPlan& plan, QWidget* parent) : QDi
                     .arg(tr("<b>LIVE</b> now"), slotFacts(m.from), slotFacts(m.to));
     }
     html += QStringLiteral("</table>");
-    auto* members = new QLabel(html, this);
-    members->setObjectName(QStringLiteral("members"));
-    members->setTextFormat(Qt::RichText);
+    auto* members = richLabel(this, QStringLiteral("members"), html);
     members->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(members);
 
     QStringList checks;
     for (const auto& c : plan.checks)
         checks << (c.holds ? QStringLiteral("✔ ") : QStringLiteral("✘ ")) + QString::fromStdString(c.text);
-    auto* checkLabel = new QLabel(checks.join(QLatin1Char('\n')), this);
-    checkLabel->setObjectName(QStringLiteral("checks"));
+    auto* checkLabel = plainLabel(this, QStringLiteral("checks"), checks.join(QLatin1Char('\n')));
     checkLabel->setWordWrap(true);
     layout->addWidget(checkLabel);
 
     if (plan.kind == model::SwapPlan::Kind::Swap && plan.healthCheckFails()) {
         m_skipHealth = new QCheckBox(tr("Swap without the health check"), this);
         m_skipHealth->setObjectName(QStringLiteral("skipHealthCheck"));
-        m_skipHealth->setToolTip(tr("A staging pod does not answer the app's health check (see above). Tick this to "
-                                    "swap anyway; the history records that the check was skipped."));
+        m_skipHealth->setToolTip(tip(tr("A staging pod does not answer the app's health check (see above). Tick this "
+                                        "to swap anyway; the history records that the check was skipped.")));
         // Only the health check may be skipped: with anything else failing, the box cannot help.
         m_skipHealth->setEnabled(plan.onlyHealthCheckFails());
         connect(m_skipHealth, &QCheckBox::toggled, this, [this](bool on) {
@@ -91,14 +90,13 @@ ConfirmDialog::ConfirmDialog(const model::SwapPlan& plan, QWidget* parent) : QDi
         layout->addWidget(m_skipHealth);
     }
 
-    auto* who = new QLabel(tr("You act as <b>%1</b>, as the API server knows you. The change is recorded with "
-                              "that name.")
-                               .arg(q(plan.user.empty() ? std::string("(unknown)") : plan.user)),
-                           this);
-    who->setObjectName(QStringLiteral("user"));
+    auto* who = richLabel(this, QStringLiteral("user"),
+                          tr("You act as <b>%1</b>, as the API server knows you. The change is recorded with "
+                             "that name.")
+                              .arg(q(plan.user.empty() ? std::string("(unknown)") : plan.user)));
     layout->addWidget(who);
 
-    auto* prompt = new QLabel(tr("Type <b>%1</b> to confirm:").arg(q(plan.service)), this);
+    auto* prompt = richLabel(this, {}, tr("Type <b>%1</b> to confirm:").arg(q(plan.service)));
     m_name = new QLineEdit(this);
     m_name->setObjectName(QStringLiteral("confirmName"));
     m_name->setAccessibleName(tr("Service name to confirm"));

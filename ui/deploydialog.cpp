@@ -1,6 +1,7 @@
 #include "deploydialog.h"
 
 #include "style.h"
+#include "text.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -109,8 +110,7 @@ DeployDialog::DeployDialog(const model::ServiceState& state, model::ServiceActio
     m_reference->setAccessibleName(tr("Image reference"));
     m_reference->setPlaceholderText(tr("registry/repository:tag or registry/repository@sha256:…"));
     connect(m_reference, &QLineEdit::textChanged, this, &DeployDialog::validate);
-    m_referenceError = new QLabel(this);
-    m_referenceError->setObjectName(QStringLiteral("referenceError"));
+    m_referenceError = plainLabel(this, QStringLiteral("referenceError"));
     m_referenceError->setStyleSheet(
         QStringLiteral("QLabel { color: %1; }").arg(style::colorOf(style::Tone::Attention)));
     auto* refForm = new QFormLayout;
@@ -118,13 +118,11 @@ DeployDialog::DeployDialog(const model::ServiceState& state, model::ServiceActio
     layout->addLayout(refForm);
     layout->addWidget(m_referenceError);
 
-    m_checks = new QLabel(this);
-    m_checks->setObjectName(QStringLiteral("deployChecks"));
+    m_checks = richLabel(this, QStringLiteral("deployChecks"));
     m_checks->setWordWrap(true);
     m_checks->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(m_checks);
-    m_status = new QLabel(this);
-    m_status->setObjectName(QStringLiteral("deployStatus"));
+    m_status = plainLabel(this, QStringLiteral("deployStatus")); // quotes what registries said
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(m_status);

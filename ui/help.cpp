@@ -1,6 +1,7 @@
 #include "help.h"
 
 #include "kube/net.h"
+#include "text.h"
 #include "version.h"
 
 #include <QApplication>
@@ -82,7 +83,8 @@ std::vector<std::pair<QString, QString>> keyboardShortcuts()
         {tr("Ctrl+Space"), tr("Pause or resume a log view")},
         {tr("Tab, Shift+Tab"), tr("Move between the controls; Space presses a button")},
         {tr("F1"), tr("Open the troubleshooting notes")},
-        {tr("Ctrl+Q"), tr("Quit (a swap or deploy under way finishes first)")},
+        {tr("Ctrl+Q"), tr("Quit (a swap or deploy under way finishes first; a watch after a swap ends, its verdict "
+                          "recorded)")},
         {tr("Alt+H"), tr("The Help menu")},
     };
 }
@@ -93,12 +95,10 @@ AboutDialog::AboutDialog(QWidget* parent) : QDialog(parent)
     setWindowTitle(tr("About Signalbox"));
     auto* layout = new QVBoxLayout(this);
     auto* top = new QHBoxLayout;
-    auto* icon = new QLabel(this);
+    auto* icon = plainLabel(this);
     icon->setPixmap(appIcon().pixmap(64, 64));
     icon->setAlignment(Qt::AlignTop);
-    m_text = new QLabel(this);
-    m_text->setObjectName(QStringLiteral("aboutText"));
-    m_text->setTextFormat(Qt::RichText);
+    m_text = richLabel(this, QStringLiteral("aboutText"));
     m_text->setOpenExternalLinks(false);
     m_text->setTextInteractionFlags(Qt::TextBrowserInteraction);
     connect(m_text, &QLabel::linkActivated, this, [](const QString& link) { openUrl(QUrl(link)); });

@@ -1,6 +1,7 @@
 #include "logview.h"
 
 #include "help.h"
+#include "text.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -61,14 +62,14 @@ LogView::LogView(QString title, StreamFactory factory, QWidget* parent)
     m_tail->setSpecialValueText(tr("all"));
     m_tail->setPrefix(tr("tail "));
     m_tail->setValue(500);
-    m_tail->setToolTip(tr("How many lines of each pod's past to read (all: every line)"));
+    m_tail->setToolTip(tip(tr("How many lines of each pod's past to read (all: every line)")));
     m_since = new QComboBox(this);
     m_since->setObjectName(QStringLiteral("since"));
     for (const Since& s : sinceChoices)
         m_since->addItem(tr("since %1").arg(tr(s.label)), QVariant::fromValue<qint64>(s.seconds));
     m_previous = new QCheckBox(tr("Previous container"), this);
     m_previous->setObjectName(QStringLiteral("previous"));
-    m_previous->setToolTip(tr("The log of each pod's container before its last restart (not followed)"));
+    m_previous->setToolTip(tip(tr("The log of each pod's container before its last restart (not followed)")));
     m_timestamps = new QCheckBox(tr("Timestamps"), this);
     m_timestamps->setObjectName(QStringLiteral("timestamps"));
     m_filter = new QLineEdit(this);
@@ -79,10 +80,10 @@ LogView::LogView(QString title, StreamFactory factory, QWidget* parent)
     m_pause->setObjectName(QStringLiteral("pause"));
     m_pause->setCheckable(true);
     m_pause->setShortcut(QKeySequence(Qt::Key_Space | Qt::ControlModifier));
-    m_pause->setToolTip(tr("Hold the view still; lines keep arriving and show on resume (Ctrl+Space)"));
+    m_pause->setToolTip(tip(tr("Hold the view still; lines keep arriving and show on resume (Ctrl+Space)")));
     m_copy = new QPushButton(tr("Copy"), this);
     m_copy->setObjectName(QStringLiteral("copy"));
-    m_copy->setToolTip(tr("Copy the selection, or every shown line when nothing is selected"));
+    m_copy->setToolTip(tip(tr("Copy the selection, or every shown line when nothing is selected")));
     m_save = new QPushButton(tr("Save…"), this);
     m_save->setObjectName(QStringLiteral("save"));
     m_pause->setIcon(standardIcon(QStringLiteral("media-playback-pause"), QStyle::SP_MediaPause));
@@ -102,8 +103,7 @@ LogView::LogView(QString title, StreamFactory factory, QWidget* parent)
     m_text->setUndoRedoEnabled(false);
     m_text->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     layout->addWidget(m_text, 1);
-    m_status = new QLabel(this);
-    m_status->setObjectName(QStringLiteral("logStatus"));
+    m_status = plainLabel(this, QStringLiteral("logStatus"));
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(m_status);

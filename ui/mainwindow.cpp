@@ -9,6 +9,7 @@
 #include "overviewtable.h"
 #include "servicepage.h"
 #include "style.h"
+#include "text.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -145,20 +146,17 @@ MainWindow::MainWindow(QWidget* parent)
     m_contexts = new QComboBox(central);
     m_contexts->setObjectName(QStringLiteral("contextCombo"));
     m_contexts->setAccessibleName(tr("Kubeconfig context"));
-    m_contexts->setToolTip(tr("Switch the kubeconfig context"));
+    m_contexts->setToolTip(tip(tr("Switch the kubeconfig context")));
     m_contexts->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     connect(m_contexts, &QComboBox::activated, this,
             [this](int i) { Q_EMIT contextRequested(m_contexts->itemText(i)); });
-    m_connection = new QLabel(central);
-    m_connection->setObjectName(QStringLiteral("connectionLabel"));
+    m_connection = richLabel(central, QStringLiteral("connectionLabel"));
     m_connection->setAccessibleName(tr("Connection"));
     m_connection->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_connection->setWordWrap(true);
-    m_user = new QLabel(central);
-    m_user->setObjectName(QStringLiteral("userLabel"));
+    m_user = richLabel(central, QStringLiteral("userLabel"));
     m_user->setAccessibleName(tr("Signed in as"));
-    m_freshness = new QLabel(central);
-    m_freshness->setObjectName(QStringLiteral("freshnessLabel"));
+    m_freshness = plainLabel(central, QStringLiteral("freshnessLabel"));
     m_freshness->setAccessibleName(tr("Data freshness"));
     m_refresh = new QComboBox(central);
     m_refresh->setObjectName(QStringLiteral("refreshCombo"));
@@ -178,7 +176,7 @@ MainWindow::MainWindow(QWidget* parent)
     m_namespace->setObjectName(QStringLiteral("namespaceField"));
     m_namespace->setAccessibleName(tr("Namespace"));
     m_namespace->setPlaceholderText(tr("namespace"));
-    m_namespace->setToolTip(tr("Also look in this namespace (Enter)"));
+    m_namespace->setToolTip(tip(tr("Also look in this namespace (Enter)")));
     m_namespace->setMaximumWidth(140);
     connect(m_namespace, &QLineEdit::returnPressed, this, [this] {
         if (!m_namespace->text().trimmed().isEmpty())
@@ -186,12 +184,12 @@ MainWindow::MainWindow(QWidget* parent)
     });
     m_readOnlyBox = new QCheckBox(tr("Read-only"), central);
     m_readOnlyBox->setObjectName(QStringLiteral("readOnlyBox"));
-    m_readOnlyBox->setToolTip(tr("Show no control that changes anything"));
+    m_readOnlyBox->setToolTip(tip(tr("Show no control that changes anything")));
     connect(m_readOnlyBox, &QCheckBox::toggled, this, [this](bool on) {
         QSettings().setValue(QStringLiteral("readOnly"), on);
         setReadOnly(on);
     });
-    header->addWidget(new QLabel(tr("Context:"), central));
+    header->addWidget(plainLabel(central, {}, tr("Context:")));
     header->addWidget(m_contexts);
     header->addWidget(m_namespace);
     header->addStretch(1);
@@ -203,8 +201,7 @@ MainWindow::MainWindow(QWidget* parent)
     layout->addLayout(header);
     layout->addWidget(m_connection);
 
-    m_problem = new QLabel(central);
-    m_problem->setObjectName(QStringLiteral("problemLabel"));
+    m_problem = plainLabel(central, QStringLiteral("problemLabel"));
     m_problem->setAccessibleName(tr("Problem"));
     m_problem->setWordWrap(true);
     m_problem->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -212,33 +209,27 @@ MainWindow::MainWindow(QWidget* parent)
         QStringLiteral("QLabel { color: %1; font-weight: bold; }").arg(style::colorOf(style::Tone::Attention)));
     m_problem->hide();
     layout->addWidget(m_problem);
-    m_pluginNote = new QLabel(central);
-    m_pluginNote->setObjectName(QStringLiteral("pluginNoteLabel"));
+    m_pluginNote = richLabel(central, QStringLiteral("pluginNoteLabel"));
     m_pluginNote->setAccessibleName(tr("Message from the credential plugin"));
     m_pluginNote->setWordWrap(true);
-    m_pluginNote->setTextFormat(Qt::RichText);
     m_pluginNote->setOpenExternalLinks(true);
     m_pluginNote->setTextInteractionFlags(Qt::TextBrowserInteraction);
     m_pluginNote->setStyleSheet(QStringLiteral("QLabel { border: 2px solid %1; border-radius: 6px; padding: 6px; }")
                                     .arg(style::colorOf(style::Tone::Rolling)));
     m_pluginNote->hide();
     layout->addWidget(m_pluginNote);
-    m_namespaceNote = new QLabel(central);
-    m_namespaceNote->setObjectName(QStringLiteral("namespaceNoteLabel"));
+    m_namespaceNote = plainLabel(central, QStringLiteral("namespaceNoteLabel"));
     m_namespaceNote->setAccessibleName(tr("Namespaces not shown"));
     m_namespaceNote->setWordWrap(true);
-    m_namespaceNote->setTextFormat(Qt::PlainText);
     m_namespaceNote->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_namespaceNote->setStyleSheet(QStringLiteral("QLabel { border: 1px solid %1; border-radius: 6px; padding: 4px; }")
                                        .arg(style::colorOf(style::Tone::Neutral)));
     m_namespaceNote->hide();
     layout->addWidget(m_namespaceNote);
     // Health checks the user may not ask: said once here, "not allowed" in the tiles and the overview.
-    m_healthNote = new QLabel(central);
-    m_healthNote->setObjectName(QStringLiteral("healthNoteLabel"));
+    m_healthNote = plainLabel(central, QStringLiteral("healthNoteLabel"));
     m_healthNote->setAccessibleName(tr("Health checks not allowed"));
     m_healthNote->setWordWrap(true);
-    m_healthNote->setTextFormat(Qt::PlainText);
     m_healthNote->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_healthNote->setStyleSheet(m_namespaceNote->styleSheet());
     m_healthNote->hide();
@@ -251,9 +242,7 @@ MainWindow::MainWindow(QWidget* parent)
                                                 "#mainWatchBanner QLabel { color: white; font-weight: bold; }")
                                      .arg(style::fillOf(style::Tone::Attention)));
     auto* banner = new QHBoxLayout(m_watchBanner);
-    m_watchText = new QLabel(m_watchBanner);
-    m_watchText->setObjectName(QStringLiteral("mainWatchBannerText"));
-    m_watchText->setTextFormat(Qt::PlainText);
+    m_watchText = plainLabel(m_watchBanner, QStringLiteral("mainWatchBannerText"));
     m_watchText->setWordWrap(true);
     m_watchText->setAccessibleName(tr("Watch after the swap"));
     m_watchRollback = new QPushButton(tr("Roll back"), m_watchBanner);
@@ -279,7 +268,7 @@ MainWindow::MainWindow(QWidget* parent)
     m_filter->setObjectName(QStringLiteral("overviewFilter"));
     m_filter->setAccessibleName(tr("Filter services"));
     m_filter->setPlaceholderText(tr("Filter by name, namespace, image or status (Ctrl+F)"));
-    m_filter->setToolTip(tr("Every word must match; Enter opens the first service, Escape clears"));
+    m_filter->setToolTip(tip(tr("Every word must match; Enter opens the first service, Escape clears")));
     m_filter->setClearButtonEnabled(true);
     connect(m_filter, &QLineEdit::textChanged, this, [this](const QString& text) {
         m_proxy->setFilterText(text);
@@ -300,8 +289,7 @@ MainWindow::MainWindow(QWidget* parent)
     });
     auto* find = new QShortcut(QKeySequence::Find, this);
     connect(find, &QShortcut::activated, this, &MainWindow::focusFilter);
-    m_count = new QLabel(overviewPage);
-    m_count->setObjectName(QStringLiteral("overviewCount"));
+    m_count = plainLabel(overviewPage, QStringLiteral("overviewCount"));
     m_count->setAccessibleName(tr("Services shown"));
     // Room for "1,000 of 1,000 services", so the field does not jump as the count changes.
     m_count->setMinimumWidth(
@@ -310,8 +298,8 @@ MainWindow::MainWindow(QWidget* parent)
     m_attentionFirst = new QToolButton(overviewPage);
     m_attentionFirst->setObjectName(QStringLiteral("attentionFirstButton"));
     m_attentionFirst->setText(tr("Needs attention first"));
-    m_attentionFirst->setToolTip(tr("Order by what needs attention, then by name (also: click a sorted header until "
-                                    "its arrow goes)"));
+    m_attentionFirst->setToolTip(tip(tr("Order by what needs attention, then by name (also: click a sorted header "
+                                        "until its arrow goes)")));
     m_attentionFirst->setCheckable(true);
     m_attentionFirst->setChecked(true);
     connect(m_attentionFirst, &QToolButton::clicked, this, &MainWindow::sortByAttention);
@@ -345,8 +333,7 @@ MainWindow::MainWindow(QWidget* parent)
     m_table->setWordWrap(true);
     m_table->setTabKeyNavigation(false);
     connect(m_table, &QTableView::activated, this, &MainWindow::openRow);
-    m_empty = new QLabel(overviewPage);
-    m_empty->setObjectName(QStringLiteral("emptyLabel"));
+    m_empty = plainLabel(overviewPage, QStringLiteral("emptyLabel"));
     m_empty->setWordWrap(true);
     m_empty->setAlignment(Qt::AlignCenter);
     overviewLayout->addWidget(m_table, 1);
@@ -436,6 +423,22 @@ void MainWindow::closeEvent(QCloseEvent* event)
             askBeforeClosing();
         return;
     }
+    // A watch only reads: it ends now, its verdict recorded, and then the window closes.
+    const bool watching = m_runner && std::any_of(m_runner->activities().begin(), m_runner->activities().end(),
+                                                  [](const model::Activity& a) { return a.running(); });
+    if (watching) {
+        event->ignore();
+        if (!m_endingWatches) {
+            m_endingWatches = true;
+            statusBar()->showMessage(tr("Recording the watches' verdicts before closing…"));
+            QPointer<MainWindow> self(this);
+            m_runner->endWatches("ended when the window closed", [self] {
+                if (self)
+                    QTimer::singleShot(0, self, &MainWindow::close);
+            });
+        }
+        return;
+    }
     QSettings().setValue(QStringLiteral("mainWindow/geometry"), saveGeometry());
     QMainWindow::closeEvent(event);
 }
@@ -446,10 +449,10 @@ void MainWindow::askBeforeClosing()
     for (const auto& a : m_runner->activities())
         if (a.running())
             running << QString::fromStdString(a.title);
-    auto* box = new QMessageBox(
-        QMessageBox::Question, tr("Signalbox is still working"),
-        tr("%1 is still running. Closing now could leave it half done.").arg(running.join(QStringLiteral(", "))),
-        QMessageBox::NoButton, this);
+    auto* box = new QMessageBox(QMessageBox::Question, tr("Signalbox is still working"), QString(),
+                                QMessageBox::NoButton, this);
+    setPlainText(
+        box, tr("%1 is still running. Closing now could leave it half done.").arg(running.join(QStringLiteral(", "))));
     box->setObjectName(QStringLiteral("closeWhileRunningBox"));
     box->setInformativeText(tr("Signalbox can close by itself as soon as it has finished."));
     auto* wait = box->addButton(tr("Close when finished"), QMessageBox::AcceptRole);
@@ -554,7 +557,7 @@ void MainWindow::setConnection(const model::ConnectionInfo& info)
                               .arg(info.server.toHtmlEscaped(), info.namespaceName.toHtmlEscaped(),
                                    info.authMethod.toHtmlEscaped(),
                                    info.files.join(QStringLiteral(", ")).toHtmlEscaped()));
-    m_connection->setToolTip(tr("Context %1, kubeconfig user %2").arg(info.context, info.user));
+    m_connection->setToolTip(tip(tr("Context %1, kubeconfig user %2").arg(info.context, info.user)));
     if (m_contexts->findText(info.context) < 0)
         m_contexts->addItem(info.context);
     m_contexts->setCurrentText(info.context);

@@ -119,6 +119,7 @@ private:
     QPointer<model::ActionRunner> m_runner;
     ActivityPanel* m_activity;
     bool m_closeWhenIdle = false;
+    bool m_endingWatches = false; // closing: the running watches are recording their verdicts
     model::ServiceListModel* m_model;
     model::ServiceFilterModel* m_proxy;
     QLabel* m_connection;

@@ -1,6 +1,7 @@
 #include "notificationsmenu.h"
 
 #include "model/notifyrules.h"
+#include "text.h"
 
 #include <QSettings>
 #include <QSignalBlocker>
@@ -10,12 +11,12 @@ namespace ui {
 NotificationsMenu::NotificationsMenu(QWidget* parent) : QMenu(tr("&Notifications"), parent)
 {
     setObjectName(QStringLiteral("notificationsMenu"));
-    auto add = [this](model::NoticeKind kind, const QString& text, const QString& name, const QString& tip) {
+    auto add = [this](model::NoticeKind kind, const QString& text, const QString& name, const QString& why) {
         QAction* a = addAction(text);
         a->setObjectName(name);
         a->setCheckable(true);
         a->setChecked(true);
-        a->setToolTip(tip);
+        a->setToolTip(tip(why));
         connect(a, &QAction::toggled, this, [this, kind](bool on) {
             QSettings().setValue(settingsKey(kind), on);
             Q_EMIT choicesChanged(choices());

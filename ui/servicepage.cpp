@@ -4,6 +4,7 @@
 #include "help.h"
 #include "slottile.h"
 #include "style.h"
+#include "text.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -31,14 +32,12 @@ ServicePage::ServicePage(QWidget* parent) : QWidget(parent)
     back->setShortcut(Qt::Key_Escape);
     back->setIcon(standardIcon(QStringLiteral("go-previous"), QStyle::SP_ArrowBack));
     connect(back, &QPushButton::clicked, this, &ServicePage::backRequested);
-    m_title = new QLabel(this);
-    m_title->setObjectName(QStringLiteral("serviceTitle"));
+    m_title = plainLabel(this, QStringLiteral("serviceTitle"));
     QFont f = m_title->font();
     f.setBold(true);
     f.setPointSizeF(f.pointSizeF() * 1.4);
     m_title->setFont(f);
-    m_badge = new QLabel(this);
-    m_badge->setObjectName(QStringLiteral("badge"));
+    m_badge = plainLabel(this, QStringLiteral("badge"));
     top->addWidget(back);
     top->addSpacing(12);
     top->addWidget(m_title);
@@ -46,8 +45,7 @@ ServicePage::ServicePage(QWidget* parent) : QWidget(parent)
     top->addStretch(1);
     layout->addLayout(top);
 
-    m_anomalies = new QLabel(this);
-    m_anomalies->setObjectName(QStringLiteral("anomalies"));
+    m_anomalies = richLabel(this, QStringLiteral("anomalies"));
     m_anomalies->setWordWrap(true);
     m_anomalies->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_anomalies->setAccessibleName(tr("What needs attention"));
@@ -61,9 +59,7 @@ ServicePage::ServicePage(QWidget* parent) : QWidget(parent)
                                                 "#watchBanner QLabel { color: white; font-weight: bold; }")
                                      .arg(style::fillOf(style::Tone::Attention)));
     auto* banner = new QHBoxLayout(m_watchBanner);
-    m_watchText = new QLabel(m_watchBanner);
-    m_watchText->setObjectName(QStringLiteral("watchBannerText"));
-    m_watchText->setTextFormat(Qt::PlainText);
+    m_watchText = plainLabel(m_watchBanner, QStringLiteral("watchBannerText"));
     m_watchText->setWordWrap(true);
     m_watchText->setAccessibleName(tr("Watch after the swap"));
     m_watchRollback = new QPushButton(tr("Roll back"), m_watchBanner);
@@ -100,14 +96,11 @@ ServicePage::ServicePage(QWidget* parent) : QWidget(parent)
     connect(m_swap, &QPushButton::clicked, this, [this] { confirm(model::SwapPlan::Kind::Swap); });
     connect(m_rollback, &QPushButton::clicked, this, [this] { confirm(model::SwapPlan::Kind::Rollback); });
     connect(m_repair, &QPushButton::clicked, this, [this] { confirm(model::SwapPlan::Kind::Repair); });
-    m_reason = new QLabel(m_actionBar);
-    m_reason->setObjectName(QStringLiteral("actionReason"));
+    m_reason = plainLabel(m_actionBar, QStringLiteral("actionReason"));
     m_reason->setWordWrap(true);
     actions->addWidget(m_reason, 1);
     layout->addWidget(m_actionBar);
-    m_outcome = new QLabel(this);
-    m_outcome->setObjectName(QStringLiteral("outcome"));
-    m_outcome->setTextFormat(Qt::PlainText); // outcomes quote what servers said
+    m_outcome = plainLabel(this, QStringLiteral("outcome")); // outcomes quote what servers said
     m_outcome->setWordWrap(true);
     m_outcome->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_outcome->hide();
@@ -136,10 +129,11 @@ ServicePage::ServicePage(QWidget* parent) : QWidget(parent)
     m_history->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_history->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_history->setMaximumHeight(160);
-    auto* historyTitle = new QLabel(
-        tr("<b>History</b> (recorded in the cluster: swaps on the live Service, deploys on each Deployment)"), this);
-    m_noHistory = new QLabel(tr("No deploy or swap by Signalbox is recorded for this service yet."), this);
-    m_noHistory->setObjectName(QStringLiteral("noHistory"));
+    auto* historyTitle = richLabel(
+        this, {},
+        tr("<b>History</b> (recorded in the cluster: swaps on the live Service, deploys on each Deployment)"));
+    m_noHistory = plainLabel(this, QStringLiteral("noHistory"),
+                             tr("No deploy or swap by Signalbox is recorded for this service yet."));
     layout->addWidget(historyTitle);
     layout->addWidget(m_history);
     layout->addWidget(m_noHistory);
@@ -195,7 +189,7 @@ void ServicePage::updateActions()
         b->setVisible(kind == model::SwapPlan::Kind::Swap || a.visible);
         b->setEnabled(a.planned && a.enabled && !m_actions->busy());
         const QString why = a.planned ? QString::fromStdString(a.reason) : tr("Checking…");
-        b->setToolTip(b->isEnabled() ? QString() : why);
+        b->setToolTip(b->isEnabled() ? QString() : tip(why));
         if (b->isVisible() && !b->isEnabled() && reason.isEmpty() && !why.isEmpty())
             reason = (kind == model::SwapPlan::Kind::Swap       ? tr("Swap not possible, this does not hold: ")
                       : kind == model::SwapPlan::Kind::Rollback ? tr("Rollback not offered, this does not hold: ")
@@ -205,8 +199,8 @@ void ServicePage::updateActions()
     const auto& d = m_actions->deployAvailability();
     m_deployButton->setEnabled(d.planned && d.enabled && !m_actions->busy());
     m_deployButton->setToolTip(m_deployButton->isEnabled() ? QString()
-                               : d.planned                 ? QString::fromStdString(d.reason)
-                                                           : tr("Checking…"));
+                               : d.planned                 ? tip(d.reason)
+                                                           : tip(tr("Checking…")));
     if (d.planned && !d.enabled && reason.isEmpty())
         reason = tr("Deploy not possible: ") + QString::fromStdString(d.reason);
     if (m_actions->busy())
@@ -234,7 +228,7 @@ void ServicePage::updateWatchBanner()
     m_watchRollback->setVisible(!m_readOnly);
     const auto& rollback = m_actions->availability(model::SwapPlan::Kind::Rollback);
     m_watchRollback->setEnabled(!rollback.planned || rollback.enabled);
-    m_watchRollback->setToolTip(rollback.planned && !rollback.enabled ? q(rollback.reason) : QString());
+    m_watchRollback->setToolTip(rollback.planned && !rollback.enabled ? tip(rollback.reason) : QString());
     m_watchBanner->show();
 }
 
@@ -328,16 +322,16 @@ void ServicePage::setService(const model::ServiceState& st)
     m_title->setText(tr("%1 — namespace %2").arg(q(st.spec.name), q(st.spec.ns)));
     m_badge->setText(QString::fromUtf8(model::badgeName(st.badge)));
     m_badge->setStyleSheet(style::pill(style::toneOf(st.badge)));
-    m_badge->setToolTip(q(st.badgeText));
+    m_badge->setToolTip(tip(st.badgeText));
     QStringList lines;
     for (const auto& a : st.anomalies) {
         const char* mark = a.severity == model::Anomaly::Severity::Critical  ? "⛔"
                            : a.severity == model::Anomaly::Severity::Warning ? "⚠"
                                                                              : "ℹ";
-        lines << QStringLiteral("%1 %2").arg(QString::fromUtf8(mark), q(a.text).toHtmlEscaped());
+        lines << QStringLiteral("%1 %2").arg(QString::fromUtf8(mark), escaped(a.text));
     }
     if (lines.isEmpty())
-        lines << q(st.badgeText).toHtmlEscaped();
+        lines << escaped(st.badgeText);
     m_anomalies->setText(lines.join(QStringLiteral("<br>")));
     m_history->setRowCount(static_cast<int>(st.history.size()));
     // Deploys say where they went: "deploy to staging".
@@ -366,11 +360,11 @@ void ServicePage::setService(const model::ServiceState& st)
         for (int c = 0; c < shown.size(); ++c) {
             auto* item = new QTableWidgetItem(shown[c]);
             if (c >= 3 && e.readable())
-                item->setToolTip(q((c == 3 ? e.from : e.to).image));
+                item->setToolTip(tip((c == 3 ? e.from : e.to).image));
             if (c == 2 && watch)
-                item->setToolTip(q(e.result));
+                item->setToolTip(tip(e.result));
             if (c == 2 && !e.readable())
-                item->setToolTip(q(e.unreadable));
+                item->setToolTip(tip(e.unreadable));
             m_history->setItem(row, c, item);
         }
     }

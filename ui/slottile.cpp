@@ -1,6 +1,7 @@
 #include "slottile.h"
 
 #include "style.h"
+#include "text.h"
 
 #include <QHBoxLayout>
 #include <QLabel>
@@ -76,46 +77,36 @@ SlotTile::SlotTile(QWidget* parent) : QFrame(parent)
     setMinimumWidth(250);
     auto* layout = new QVBoxLayout(this);
     auto* top = new QHBoxLayout;
-    m_title = new QLabel(this);
-    m_title->setObjectName(QStringLiteral("title"));
+    m_title = plainLabel(this, QStringLiteral("title"));
     QFont f = m_title->font();
     f.setBold(true);
     f.setPointSizeF(f.pointSizeF() * 1.15);
     m_title->setFont(f);
-    m_role = new QLabel(this);
-    m_role->setObjectName(QStringLiteral("role"));
+    m_role = plainLabel(this, QStringLiteral("role"));
     m_role->setAlignment(Qt::AlignCenter);
     top->addWidget(m_title, 1);
     top->addWidget(m_role);
     layout->addLayout(top);
-    m_image = new QLabel(this);
-    m_image->setObjectName(QStringLiteral("image"));
+    m_image = richLabel(this, QStringLiteral("image"));
     m_image->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_image->setWordWrap(true);
-    m_commit = new QLabel(this);
-    m_commit->setObjectName(QStringLiteral("commit"));
+    m_commit = plainLabel(this, QStringLiteral("commit"));
     m_commit->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_commit->setWordWrap(true);
     m_ready = new QProgressBar(this);
     m_ready->setObjectName(QStringLiteral("ready"));
     m_ready->setTextVisible(true);
-    m_rollout = new QLabel(this);
-    m_rollout->setObjectName(QStringLiteral("rollout"));
+    m_rollout = plainLabel(this, QStringLiteral("rollout"));
     m_rollout->setWordWrap(true);
-    m_problems = new QLabel(this);
-    m_problems->setObjectName(QStringLiteral("problems"));
+    m_problems = plainLabel(this, QStringLiteral("problems"));
     m_problems->setWordWrap(true);
     m_problems->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_healthCheck = new QLabel(this);
-    m_healthCheck->setObjectName(QStringLiteral("healthCheck"));
+    m_healthCheck = richLabel(this, QStringLiteral("healthCheck"));
     m_healthCheck->setWordWrap(true);
-    m_healthCheck->setTextFormat(Qt::RichText);
     m_healthCheck->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_healthCheck->setAccessibleName(tr("Health check"));
-    m_events = new QLabel(this);
-    m_events->setObjectName(QStringLiteral("events"));
+    m_events = richLabel(this, QStringLiteral("events"));
     m_events->setWordWrap(true);
-    m_events->setTextFormat(Qt::RichText);
     m_events->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_events->setAccessibleName(tr("Warning events"));
     m_pods = new QListWidget(this);
@@ -126,10 +117,8 @@ SlotTile::SlotTile(QWidget* parent) : QFrame(parent)
     m_pods->setTextElideMode(Qt::ElideRight);
     m_pods->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_pods->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
-    m_podDetail = new QLabel(this);
-    m_podDetail->setObjectName(QStringLiteral("podDetail"));
+    m_podDetail = richLabel(this, QStringLiteral("podDetail"));
     m_podDetail->setWordWrap(true);
-    m_podDetail->setTextFormat(Qt::RichText);
     m_podDetail->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_podDetail->hide();
     m_podLogs = new QPushButton(tr("Logs of this pod"), this);
@@ -137,7 +126,7 @@ SlotTile::SlotTile(QWidget* parent) : QFrame(parent)
     m_podLogs->hide();
     m_logs = new QPushButton(tr("Logs"), this);
     m_logs->setObjectName(QStringLiteral("slotLogs"));
-    m_logs->setToolTip(tr("The logs of every pod of this slot, merged in time order"));
+    m_logs->setToolTip(tip(tr("The logs of every pod of this slot, merged in time order")));
     connect(m_logs, &QPushButton::clicked, this, [this] { Q_EMIT logsRequested(QString()); });
     connect(m_podLogs, &QPushButton::clicked, this, [this] {
         if (!selectedPod().isEmpty())
@@ -243,7 +232,7 @@ void SlotTile::showPods()
         item->setText(text.join(QLatin1Char('\n')));
         item->setData(Qt::UserRole, q(pod.name));
         item->setData(Qt::AccessibleTextRole, lines.value(static_cast<int>(i)));
-        item->setToolTip(q(pod.name) + QLatin1Char('\n') + lines.value(static_cast<int>(i)));
+        item->setToolTip(tip(q(pod.name) + QLatin1Char('\n') + lines.value(static_cast<int>(i))));
         item->setIcon(podIcon(pod, health));
         item->setSelected(q(pod.name) == selected);
     }
@@ -354,15 +343,15 @@ void SlotTile::showHealth()
         m_healthCheck->setText(
             QStringLiteral("%1 %2").arg(style::iconMark(style::iconPath(sum.state), style::markOf(sum.state)),
                                         tr("No health check configured").toHtmlEscaped()));
-        m_healthCheck->setToolTip(tr("Set the annotation signalbox.v-sekai.org/health-port on the live Service, or "
-                                     "health: in the configuration file."));
+        m_healthCheck->setToolTip(tip(tr("Set the annotation signalbox.v-sekai.org/health-port on the live Service, "
+                                         "or health: in the configuration file.")));
         m_ages->stop();
         return;
     }
     QString html = QStringLiteral("%1 <b>%2</b> %3")
                        .arg(style::iconMark(style::iconPath(sum.state), style::markOf(sum.state)),
                             tr("Health check:").toHtmlEscaped(), q(sum.text).toHtmlEscaped());
-    m_healthCheck->setToolTip(q(sum.refusal));
+    m_healthCheck->setToolTip(tip(sum.refusal));
     if (sum.state != model::HealthSummary::State::NotAllowed) {
         const QDateTime now = QDateTime::currentDateTimeUtc();
         for (const auto& p : m_slot.podHealth) {
@@ -419,7 +408,7 @@ void SlotTile::setSlot(const model::SlotState& slot, const QString& role, std::v
     }
     QString image = tr("Image <b>%1</b>").arg(q(slot.imageDisplay()).toHtmlEscaped());
     if (!slot.imageRef.digest.empty())
-        image += QStringLiteral(" <span>%1</span>").arg(q(slot.imageRef.shortDigest()));
+        image += QStringLiteral(" <span>%1</span>").arg(escaped(slot.imageRef.shortDigest()));
     image += QStringLiteral("<br><small>%1</small>").arg(q(slot.imageRef.name()).toHtmlEscaped());
     m_image->setText(image);
     QString commit = slot.commit.empty() ? tr("Commit unknown") : tr("Commit %1").arg(q(slot.shortCommit()));

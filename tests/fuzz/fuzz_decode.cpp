@@ -1,18 +1,20 @@
 // Everything the program decodes from outside, in one libFuzzer target: the first byte picks the
-// decoder (modulo 8: kubeconfig YAML, API JSON (objects and access reviews), what a registry sends, what a person types: an
-// image reference or the service configuration; a history annotation; an API Status body; a
-// history annotation on the recorded uro objects, derived into a service state; a JSON merge
-// patch on one recorded object, derived likewise), the rest is its input. A decoder may reject
-// any input; it must never crash, leak or hit undefined behaviour.
+// decoder (modulo 8: kubeconfig YAML, API JSON (objects and access reviews), what a registry sends, what a person
+// types: an image reference or the service configuration; a history annotation; an API Status body; a history
+// annotation on the recorded uro objects, derived into a service state; a JSON merge patch on one recorded object,
+// derived likewise), the rest is its input. A decoder may reject any input; it must never crash, leak or hit undefined
+// behaviour.
 #include "kube/accessrules.h"
 #include "kube/history.h"
 #include "kube/kubeconfig.h"
 #include "kube/objects.h"
 #include "kube/status.h"
+#include "model/healthpath.h"
 #include "model/imageref.h"
 #include "model/servicespec.h"
 #include "model/servicestate.h"
 #include "model/swap.h"
+#include "net/text.h"
 #include "oci/registry.h"
 
 #include <QDateTime>
@@ -84,6 +86,48 @@ void decodeRegistry(const std::string& text)
     (void)RegistryClient::nextLink(response);
 }
 
+// A path the check accepts is sent encoded, and what is sent can never leave the proxy: no dot
+// segment, query, fragment, backslash or control byte, and it is accepted again as it is.
+void checkHealthPath(const std::string& text)
+{
+    if (!model::healthPathProblem(text).empty())
+        return;
+    const std::string sent = model::encodeHealthPath(text);
+    if (sent.empty() || sent.front() != '/' || !model::healthPathProblem(sent).empty())
+        __builtin_trap();
+    for (const char* bad : {"/../", "/./", "?", "#", "\\"})
+        if (sent.find(bad) != std::string::npos)
+            __builtin_trap();
+    if (sent.size() >= 3 &&
+        (sent.compare(sent.size() - 3, 3, "/..") == 0 || sent.compare(sent.size() - 2, 2, "/.") == 0))
+        __builtin_trap();
+    for (char c : sent)
+        if (static_cast<unsigned char>(c) < 0x21 || static_cast<unsigned char>(c) >= 0x7f)
+            __builtin_trap();
+}
+
+// Cuts are valid UTF-8 of valid text and within their bound; terminal text holds no control byte.
+void checkText(const std::string& text)
+{
+    const std::string valid = net::text::validUtf8(text);
+    if (net::text::validUtf8(valid) != valid)
+        __builtin_trap();
+    for (std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{7}, std::size_t{300}}) {
+        const std::string cut = net::text::cut(valid, n, "…");
+        if ((valid.size() <= n ? cut != valid : cut.size() > n) || net::text::validUtf8(cut) != cut)
+            __builtin_trap();
+    }
+    const std::string shown = net::text::forTerminal(text);
+    for (std::size_t i = 0; i < shown.size(); ++i) {
+        const unsigned char b = static_cast<unsigned char>(shown[i]);
+        if ((b < 0x20 && b != '\t' && b != '\n') || b == 0x7f ||
+            (b == 0xc2 && i + 1 < shown.size() && static_cast<unsigned char>(shown[i + 1]) <= 0x9f))
+            __builtin_trap();
+    }
+    if (net::text::validUtf8(shown) != shown)
+        __builtin_trap();
+}
+
 void decodeTyped(const std::string& text)
 {
     std::string why;
@@ -92,7 +136,13 @@ void decodeTyped(const std::string& text)
         (void)ref->display();
         (void)oci::RegistryClient::locate(ref->registry, ref->repository);
     }
-    (void)model::commitFromTag(text);
+    // A commit is 7 to 40 hex digits of a tag that is at most 128 characters long.
+    const std::string commit = model::commitFromTag(text);
+    if (!commit.empty() && (text.size() > model::maxTagLength || commit.size() < 7 || commit.size() > 40 ||
+                            commit.find_first_not_of("0123456789abcdef") != std::string::npos))
+        __builtin_trap();
+    checkHealthPath(text);
+    checkText(text);
     (void)model::parseServiceConfig(text, "/fuzz/services.yaml");
 }
 

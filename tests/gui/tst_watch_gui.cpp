@@ -8,6 +8,7 @@
 #include "ui/mainwindow.h"
 #include "ui/slottile.h"
 
+#include <QMessageBox>
 #include <QRegularExpression>
 #include <QStandardPaths>
 #include <QTableWidget>
@@ -158,6 +159,34 @@ private Q_SLOTS:
             listed = listed || (t->item(row, 1)->text().contains(QStringLiteral("Watch uro")) &&
                                 t->item(row, 3)->text().contains(QStringLiteral("held")));
         QVERIFY(listed);
+    }
+
+    // A watch only reads: closing the window does not wait out its window (5 minutes here) or ask;
+    // the watch ends at once with its verdict recorded in the live Service's history.
+    void closingTheWindowEndsARunningWatch()
+    {
+        guisupport::Console c(QStringLiteral("operator"));
+        model::ActionRunner* runner = c.console->runner();
+        runner->setWatchSeconds(300);
+        ui::MainWindow* w = c.window;
+        openService(w, QStringLiteral("uro"));
+        confirmThrough(w->servicePage(), model::SwapPlan::Kind::Swap);
+        QTRY_VERIFY_WITH_TIMEOUT(watchOf(runner, "uro") && watchOf(runner, "uro")->running(), 60000);
+        QVERIFY(runner->runningCount() == 0); // only the watches run
+        w->close();
+        QTRY_VERIFY2_WITH_TIMEOUT(!w->isVisible(), "the window waits for the watch", 10000);
+        QVERIFY(!w->findChild<QMessageBox*>(QStringLiteral("closeWhileRunningBox")));
+        const model::Activity* watch = watchOf(runner, "uro");
+        QVERIFY(!watch->running());
+        QVERIFY2(QString::fromStdString(watch->message).contains(QStringLiteral("Ended when the window closed")),
+                 watch->message.c_str());
+        const QString history = QString::fromUtf8(
+            kubectl(QStringLiteral("admin"),
+                    {QStringLiteral("get"), QStringLiteral("service"), QStringLiteral("uro"), QStringLiteral("-n"),
+                     QStringLiteral("uro"), QStringLiteral("-o"),
+                     QStringLiteral("jsonpath={.metadata.annotations.signalbox\\.v-sekai\\.org/history}")})
+                .out);
+        QVERIFY2(history.contains(QStringLiteral("\"result\":\"ended when the window closed\"")), qPrintable(history));
     }
 };
 

@@ -594,12 +594,13 @@ private Q_SLOTS:
         const std::string twoEntries = kube::appendHistory(kube::appendHistory("", theirs, 20), theirs, 20);
         const auto o = execute(c.get(), p, [&](const std::string& step) {
             if (step == "Pointing uro at slot B")
-                QCOMPARE(kubectl(QStringLiteral("admin"),
-                                 {QStringLiteral("annotate"), QStringLiteral("service"), QStringLiteral("uro"),
-                                  QStringLiteral("-n"), QStringLiteral("uro"),
-                                  QStringLiteral("signalbox.v-sekai.org/history=") + QString::fromStdString(twoEntries)})
-                             .exitCode,
-                         0);
+                QCOMPARE(
+                    kubectl(QStringLiteral("admin"),
+                            {QStringLiteral("annotate"), QStringLiteral("service"), QStringLiteral("uro"),
+                             QStringLiteral("-n"), QStringLiteral("uro"),
+                             QStringLiteral("signalbox.v-sekai.org/history=") + QString::fromStdString(twoEntries)})
+                        .exitCode,
+                    0);
         });
         QVERIFY2(o.status == model::SwapOutcome::Status::Conflict, o.message.c_str());
         QVERIFY2(QString::fromStdString(o.message).contains(QStringLiteral("Nothing was changed")), o.message.c_str());
@@ -609,6 +610,64 @@ private Q_SLOTS:
             QCOMPARE(selectorOf(s + QStringLiteral("-staging")), QStringLiteral("b"));
         }
         clearHistory(QStringLiteral("uro"));
+    }
+
+    // The API server carried the live patch out and its answer was lost on the way back: the swap
+    // reads the Service again, finds its own slot and record there, and goes on to the end.
+    void aLostAnswerToACarriedOutLivePatchIsReadAgain()
+    {
+        setSlots(QStringLiteral("uro"), QStringLiteral("a"), QStringLiteral("b"));
+        setSlots(QStringLiteral("uro-frontend"), QStringLiteral("a"), QStringLiteral("b"));
+        auto c = client(QStringLiteral("operator"));
+        const auto p = plan(c.get(), model::SwapPlan::Kind::Swap, "uro");
+        QVERIFY2(p.allowed(), p.describe().c_str());
+        int lost = 0;
+        c->setAnswerLoss([&lost](const kube::Client::Target& t, const kube::HttpRequest& r) {
+            const bool first = r.method == "PATCH" && t.resource.plural == "services" && t.name == "uro" && lost == 0;
+            lost += first ? 1 : 0;
+            return first;
+        });
+        const auto o = execute(c.get(), p);
+        QCOMPARE(lost, 1);
+        QVERIFY2(o.succeeded(), o.message.c_str());
+        QCOMPARE(historyLength(QStringLiteral("uro")), 1);
+        for (const QString& s : {QStringLiteral("uro"), QStringLiteral("uro-frontend")}) {
+            QCOMPARE(selectorOf(s), QStringLiteral("b"));
+            QCOMPARE(selectorOf(s + QStringLiteral("-staging")), QStringLiteral("a"));
+        }
+        setSlots(QStringLiteral("uro"), QStringLiteral("a"), QStringLiteral("b"));
+        setSlots(QStringLiteral("uro-frontend"), QStringLiteral("a"), QStringLiteral("b"));
+    }
+
+    // The answer was lost and the Service does not hold the swap: the outcome says so, as found, and
+    // never "nothing was changed" (the API server may still carry the patch out). The patch here is
+    // refused on purpose (someone changed live first) so that what the read finds is known.
+    void aLostAnswerThatCannotBeConfirmedIsUnknownNotNothingChanged()
+    {
+        setSlots(QStringLiteral("uro"), QStringLiteral("a"), QStringLiteral("b"));
+        setSlots(QStringLiteral("uro-frontend"), QStringLiteral("a"), QStringLiteral("b"));
+        auto c = client(QStringLiteral("operator"));
+        const auto p = plan(c.get(), model::SwapPlan::Kind::Swap, "uro-frontend");
+        QVERIFY2(p.allowed(), p.describe().c_str());
+        c->setAnswerLoss([](const kube::Client::Target& t, const kube::HttpRequest& r) {
+            return r.method == "PATCH" && t.resource.plural == "services" && t.name == "uro";
+        });
+        // Between the plan and the patch, someone points live elsewhere: the patch's test fails and
+        // its answer (a conflict) is lost.
+        const auto o = execute(c.get(), p, [](const std::string& step) {
+            if (step == "Pointing uro at slot B")
+                setSlots(QStringLiteral("uro"), QStringLiteral("b"), QStringLiteral("b"));
+        });
+        QCOMPARE(o.status, model::SwapOutcome::Status::Unknown);
+        const QString message = QString::fromStdString(o.message);
+        QVERIFY2(message.contains(QStringLiteral("The answer to the patch of Service uro was lost")),
+                 o.message.c_str());
+        QVERIFY2(message.contains(QStringLiteral("uro selects slot B without this swap's record")), o.message.c_str());
+        QVERIFY2(!message.contains(QStringLiteral("Nothing was changed")), o.message.c_str());
+        QCOMPARE(historyLength(QStringLiteral("uro")), 0);
+        // The member switched before it was put back.
+        QCOMPARE(selectorOf(QStringLiteral("uro-frontend")), QStringLiteral("a"));
+        setSlots(QStringLiteral("uro"), QStringLiteral("a"), QStringLiteral("b"));
     }
 
     void secondStepRefusedMidSwapIsReportedAndRepaired()

@@ -7,7 +7,9 @@
 #include <QDir>
 #include <QFile>
 #include <QRegularExpression>
+#include <QTemporaryDir>
 #include <QTest>
+#include <algorithm>
 
 namespace {
 
@@ -106,6 +108,44 @@ void addScanRows()
     row("QString contains", "tag.contains(filter, Qt::CaseInsensitive)", false);
 }
 
+// The statements of a source file (string literals blanked, comments dropped), each with the line
+// it starts on; a statement ends at ';', '{' or '}'.
+std::vector<std::pair<int, QString>> statements(const QString& path)
+{
+    std::vector<std::pair<int, QString>> out;
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return out;
+    bool comment = false;
+    int number = 0;
+    QString current;
+    int startLine = 1;
+    for (const QString& line : QString::fromUtf8(f.readAll()).split(QLatin1Char('\n'))) {
+        ++number;
+        const QString c = code(line, &comment);
+        for (QChar ch : c) {
+            if (current.trimmed().isEmpty())
+                startLine = number;
+            current += ch;
+            if (ch == QLatin1Char(';') || ch == QLatin1Char('{') || ch == QLatin1Char('}')) {
+                out.emplace_back(startLine, current.simplified());
+                current.clear();
+            }
+        }
+        current += QLatin1Char(' ');
+    }
+    return out;
+}
+
+QStringList sourcesIn(const QString& folder)
+{
+    const QDir dir(QDir(testsupport::sourceDir()).filePath(folder));
+    QStringList out;
+    for (const QString& name : dir.entryList({QStringLiteral("*.cpp"), QStringLiteral("*.h")}, QDir::Files))
+        out << folder + QLatin1Char('/') + name;
+    return out;
+}
+
 } // namespace
 
 class TestBoundary : public QObject {
@@ -167,6 +207,84 @@ private Q_SLOTS:
         QVERIFY2(found.isEmpty(), qPrintable(QStringLiteral("JSON read outside the kube/ decoders (decode it in kube/ "
                                                             "into a typed value instead):\n") +
                                              found.join(QLatin1Char('\n'))));
+    }
+
+    // Cluster text is text (STYLE.md): every label of the console is made by ui/text.h, plain unless
+    // it holds HTML built there; every tooltip goes through tip() (the item models' through
+    // plainTooltip); JSON written for others never throws on bad UTF-8; std::regex runs only where
+    // its input is capped first (libstdc++ recurses once per character).
+    void textOnScreenIsPlain()
+    {
+        const QDir root(testsupport::sourceDir());
+        QStringList found;
+        int files = 0;
+        for (const QString& file : sourcesIn(QStringLiteral("ui"))) {
+            if (file.startsWith(QLatin1String("ui/text.")))
+                continue;
+            ++files;
+            for (const auto& [line, st] : statements(root.filePath(file))) {
+                if (st.contains(QStringLiteral("new QLabel")))
+                    found << QStringLiteral("%1:%2: a QLabel not made by plainLabel or richLabel").arg(file).arg(line);
+                if (st.contains(QStringLiteral("setTextFormat(")))
+                    found << QStringLiteral("%1:%2: a text format set by hand").arg(file).arg(line);
+                if (st.contains(QStringLiteral("setToolTip(")) && !st.contains(QStringLiteral("tip(")) &&
+                    !st.contains(QStringLiteral("setToolTip(QString())")) &&
+                    !st.contains(QStringLiteral("setToolTip({})")))
+                    found << QStringLiteral("%1:%2: a tooltip not made by tip(): %3").arg(file).arg(line).arg(st);
+            }
+        }
+        for (const QString& folder : {QStringLiteral("model"), QStringLiteral("ui")})
+            for (const QString& file : sourcesIn(folder)) {
+                const auto all = statements(root.filePath(file));
+                const bool tips = std::any_of(all.begin(), all.end(), [](const auto& s) {
+                    return s.second.contains(QStringLiteral("Qt::ToolTipRole:"));
+                });
+                const bool plain = std::any_of(all.begin(), all.end(), [](const auto& s) {
+                    return s.second.contains(QStringLiteral("plainTooltip("));
+                });
+                if (tips && !plain)
+                    found << QStringLiteral("%1: answers Qt::ToolTipRole without plainTooltip()").arg(file);
+            }
+        const std::vector<std::pair<QString, const char*>> regexAllowed = {
+            {QStringLiteral("kube/client.cpp"), "searches the first 1,024 bytes of an API server's message"},
+            {QStringLiteral("oci/imageref.cpp"), "image references are refused past 512 characters first"},
+        };
+        for (const QString& folder : {QStringLiteral("net"), QStringLiteral("kube"), QStringLiteral("oci"),
+                                      QStringLiteral("model"), QStringLiteral("app"), QStringLiteral("desktop")})
+            for (const QString& file : sourcesIn(folder)) {
+                ++files;
+                const bool regexOk = std::any_of(regexAllowed.begin(), regexAllowed.end(),
+                                                 [&](const auto& a) { return a.first == file; });
+                for (const auto& [line, st] : statements(root.filePath(file))) {
+                    if (st.contains(QStringLiteral(".dump(")) &&
+                        !st.contains(QStringLiteral("error_handler_t::replace")))
+                        found << QStringLiteral("%1:%2: JSON dumped without error_handler_t::replace")
+                                     .arg(file)
+                                     .arg(line);
+                    if (st.contains(QStringLiteral("std::regex")) && !regexOk)
+                        found << QStringLiteral("%1:%2: std::regex over text of unbounded length").arg(file).arg(line);
+                }
+            }
+        QVERIFY(files > 60);
+        QVERIFY2(found.isEmpty(), qPrintable(found.join(QLatin1Char('\n'))));
+    }
+
+    // The scan above finds what it looks for.
+    void theTextScanFindsStatements()
+    {
+        QTemporaryDir dir;
+        QFile f(dir.filePath(QStringLiteral("x.cpp")));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(
+            "a->setToolTip(q(\n    text)); // setToolTip(tip(x))\nb->setToolTip(tip(y));\nauto s = \"setToolTip(\";\n");
+        f.close();
+        const auto all = statements(f.fileName());
+        QCOMPARE(all.size(), std::size_t{3});
+        QCOMPARE(all[0].first, 1);
+        QVERIFY(all[0].second.contains(QStringLiteral("setToolTip(q( text))")));
+        QVERIFY(!all[0].second.contains(QStringLiteral("tip(x)")));
+        QCOMPARE(all[1].first, 3);
+        QVERIFY(!all[2].second.contains(QStringLiteral("setToolTip")));
     }
 
     // Includes point down the layers: net knows none of the others, kube and oci not each other,

@@ -124,6 +124,23 @@ private Q_SLOTS:
                                 << "";
         QTest::newRow("latest") << "latest"
                                 << "";
+        QTest::newRow("gocd without count") << "docker-uro_8d3c2f41"
+                                            << "8d3c2f41";
+        QTest::newRow("plain with count") << "8d3c2f41.12"
+                                          << "8d3c2f41";
+        QTest::newRow("six hex") << "main-8d3c2f"
+                                 << "";
+        QTest::newRow("41 hex") << "main-" + QString(41, u'a') << "";
+        QTest::newRow("hex after a dot") << "v1.8d3c2f41"
+                                         << "";
+        QTest::newRow("upper case") << "main-8D3C2F41"
+                                    << "";
+        QTest::newRow("count without digits") << "main-8d3c2f41."
+                                              << "";
+        QTest::newRow("128 characters") << QString(88, u'x') + "-" + QString(39, u'a') << QString(39, u'a');
+        QTest::newRow("129 characters") << QString(89, u'x') + "-" + QString(39, u'a') << "";
+        // An annotation anyone who may patch the slot writes: 200,000 digits once overflowed the stack.
+        QTest::newRow("200,000 digits") << "_0000000." + QString(200000, u'0') << "";
     }
 
     void commitFromTag()

@@ -23,9 +23,15 @@ import (
 
 const healthAnnotation = "test.signalbox.v-sekai.org/health"
 
+// What an app may shape itself, for the tests that treat its answers as untrusted text: a failing
+// answer whose body is a Kubernetes-style Status with this message, and another X-Pod header.
+const messageAnnotation = "test.signalbox.v-sekai.org/health-message"
+const servedByAnnotation = "test.signalbox.v-sekai.org/served-by"
+
 // podInfo is all the app keeps per pod, so twenty thousand pods cost a few MiB.
 type podInfo struct {
 	name, namespace, health string
+	message, servedBy       string
 }
 
 // pods maps pod IPs to pods, fed by a cluster-wide list and watch.
@@ -90,7 +96,9 @@ type podObject struct {
 }
 
 func (o *podObject) info() podInfo {
-	return podInfo{name: o.Metadata.Name, namespace: o.Metadata.Namespace, health: o.Metadata.Annotations[healthAnnotation]}
+	a := o.Metadata.Annotations
+	return podInfo{name: o.Metadata.Name, namespace: o.Metadata.Namespace, health: a[healthAnnotation],
+		message: a[messageAnnotation], servedBy: a[servedByAnnotation]}
 }
 
 type podList struct {
@@ -312,10 +320,22 @@ func (a *podApp) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		closeConnection(w, false)
 		return
 	}
-	w.Header().Set("X-Pod", pod.name)
+	if pod.servedBy != "" {
+		w.Header()["X-Pod"] = []string{pod.servedBy} // as written, unchecked
+	} else {
+		w.Header().Set("X-Pod", pod.name)
+	}
 	w.Header().Set("Content-Type", "text/plain")
 	if r.URL.Path != "/health" {
 		http.Error(w, "not found", http.StatusNotFound)
+		return
+	}
+	if pod.message != "" {
+		body, _ := json.Marshal(map[string]any{"kind": "Status", "apiVersion": "v1", "status": "Failure",
+			"message": pod.message, "code": http.StatusInternalServerError})
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusInternalServerError)
+		w.Write(body)
 		return
 	}
 	switch pod.health {
