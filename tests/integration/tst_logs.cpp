@@ -348,24 +348,26 @@ spec:
         QCOMPARE(noPrevious->error().reason, std::string("BadRequest"));
 
         // Complete lines arrive while following; after cancel nothing more does.
+        // The last line already written arrives first: then the stream is open, and a line appended
+        // after it can only come by following.
         kube::LogOptions follow;
         follow.follow = true;
-        follow.tailLines = 0;
+        follow.tailLines = 1;
         std::vector<std::string> got;
         bool ended = false;
         const auto id = c->streamLogs(
             "uro", pods.first().toStdString(), follow,
             [&](std::vector<std::string> lines) { got.insert(got.end(), lines.begin(), lines.end()); },
             [&](kube::Result<kube::Unit>) { ended = true; });
+        QTRY_VERIFY_WITH_TIMEOUT(!got.empty(), 20000);
         const std::string first = "cancel-test one " + m_run.toStdString();
-        QVERIFY(testsupport::waitFor(
-            [&] {
-                QCoreApplication::processEvents();
-                return std::any_of(got.begin(), got.end(),
-                                   [&](const std::string& l) { return l.find(first) != std::string::npos; }) ||
-                       !appendLog(pods.first(), QString::fromStdString(first)) || false;
-            },
-            20000, 500));
+        QVERIFY(appendLog(pods.first(), QString::fromStdString(first)));
+        const auto arrived = [&] {
+            return std::count_if(got.begin(), got.end(),
+                                 [&](const std::string& l) { return l.find(first) != std::string::npos; });
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(arrived(), std::ptrdiff_t(1), 20000);
+        QVERIFY(!ended);
         for (const auto& l : got)
             QVERIFY2(model::parseLogLine(l).timeNs > 0, l.c_str());
         c->cancel(id);
