@@ -89,7 +89,9 @@ qint64 peakGrowthMiB(const std::function<void()>& work)
     reset.close();
     const qint64 before = statusKiB("VmHWM:");
     work();
-    return (statusKiB("VmHWM:") - before) / 1024;
+    const qint64 grown = (statusKiB("VmHWM:") - before) / 1024;
+    qInfo("the peak resident size grew by %lld MiB", grown);
+    return grown;
 }
 
 template <typename T> std::optional<net::Result<T>> waitFor(std::optional<net::Result<T>>& slot, int timeoutMs)
