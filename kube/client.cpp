@@ -5,6 +5,7 @@
 
 #include <QPointer>
 #include <algorithm>
+#include <optional>
 #include <regex>
 #include <string_view>
 
@@ -19,7 +20,7 @@ struct Client::Pending {
     EndFn onEnd;
     std::function<void(Result<HttpResponse>)> onRaw; // raw requests
     LinesFn onLines;                                 // log streams
-    std::string lineBuffer;
+    std::optional<LineSplitter> lines;               // streams: what has arrived, split into lines
     Transport::Id transportId = 0;
     bool cancelled = false;
     bool stream() const { return static_cast<bool>(onEvent) || static_cast<bool>(onLines); }
@@ -158,6 +159,10 @@ Error Client::transportError(Error e, std::chrono::milliseconds timeout) const
                                                                  : m_config.user.clientCertificateFile) +
                     "). Check that the files exist and that the key matches the certificate.";
         break;
+    case Cause::TooLarge:
+        e.message = "The API server " + server + context + " sent an answer larger than " + net::sizeText(e.limit) +
+                    ", more than Signalbox reads; ask for less (one namespace, a label selector).";
+        break;
     case Cause::Broken:
         e.message = "The connection to " + server + context + " broke off (" + e.detail.substr(0, e.detail.find(':')) +
                     "). If it keeps happening, check that the address is the API server's and not a proxy's.";
@@ -231,25 +236,17 @@ void Client::dispatch(std::shared_ptr<Pending> p, bool retried)
         }
         Transport::ChunkFn onChunk;
         if (p->onLines) {
+            p->lines.emplace(maxLogLineBytes);
             onChunk = [self, p](std::string_view chunk) {
                 if (!self || p->cancelled || chunk.empty())
                     return;
-                p->lineBuffer.append(chunk);
-                const std::size_t last = p->lineBuffer.rfind('\n');
-                if (last == std::string::npos)
-                    return;
-                std::vector<std::string> lines;
-                std::size_t start = 0;
-                while (start <= last) {
-                    std::size_t nl = p->lineBuffer.find('\n', start);
-                    std::size_t end = nl > start && p->lineBuffer[nl - 1] == '\r' ? nl - 1 : nl;
-                    lines.emplace_back(p->lineBuffer, start, end - start);
-                    start = nl + 1;
-                }
-                p->lineBuffer.erase(0, last + 1);
-                p->onLines(std::move(lines));
+                std::vector<TextLine> lines;
+                p->lines->feed(chunk, lines);
+                if (!lines.empty())
+                    p->onLines(std::move(lines));
             };
         } else if (p->stream()) {
+            p->lines.emplace(maxWatchEventBytes);
             onChunk = [self, p, finish](std::string_view chunk) {
                 if (!self || p->cancelled)
                     return;
@@ -257,21 +254,32 @@ void Client::dispatch(std::shared_ptr<Pending> p, bool retried)
                     p->onEvent("OPEN", Json());
                     return;
                 }
-                p->lineBuffer.append(chunk);
-                std::size_t nl;
-                while ((nl = p->lineBuffer.find('\n')) != std::string::npos) {
-                    const std::string line = p->lineBuffer.substr(0, nl);
-                    p->lineBuffer.erase(0, nl + 1);
-                    if (line.empty())
+                std::vector<TextLine> lines;
+                p->lines->feed(chunk, lines);
+                for (const TextLine& line : lines) {
+                    if (line.cut) {
+                        finish(Error{Error::Kind::Decode,
+                                     0,
+                                     {},
+                                     "The API server " + self->m_config.cluster.server +
+                                         " sent a watch event of more than " + net::sizeText(maxWatchEventBytes) +
+                                         " for " + describeTarget(p->target) +
+                                         ", larger than any object it keeps; the watch was ended and the view will "
+                                         "reload.",
+                                     line.text.substr(0, 200)});
+                        self->cancel(p->id);
+                        return;
+                    }
+                    if (line.text.empty())
                         continue;
-                    Json event = parseObject(line);
+                    Json event = parseObject(line.text);
                     if (event.is_discarded() || !event.is_object() || !event.contains("type")) {
                         finish(Error{Error::Kind::Decode,
                                      0,
                                      {},
                                      "The API server sent a watch event that is not valid "
                                      "JSON; the view will reload.",
-                                     net::text::cut(line, 200, "…")});
+                                     net::text::cut(line.text, 200, "…")});
                         self->cancel(p->id);
                         return;
                     }
@@ -291,6 +299,9 @@ void Client::dispatch(std::shared_ptr<Pending> p, bool retried)
                 }
             };
         }
+        // Lists come in pages and objects are small: a larger answer is no answer of the API server's.
+        if (!p->stream() && p->request.maxBody == 0 && p->request.bodyLimit == 0)
+            p->request.bodyLimit = maxAnswerBytes;
         const Endpoint endpoint = self->endpointFor(credential.value());
         self->countSent(p->target);
         p->transportId = self->m_transport->start(
@@ -337,10 +348,9 @@ void Client::dispatch(std::shared_ptr<Pending> p, bool retried)
                     return;
                 }
                 if (p->stream()) {
-                    if (p->onLines && !p->lineBuffer.empty()) {
-                        std::vector<std::string> rest{std::move(p->lineBuffer)};
-                        p->lineBuffer.clear();
-                        p->onLines(std::move(rest));
+                    TextLine rest;
+                    if (p->onLines && p->lines && p->lines->takeRest(rest)) {
+                        p->onLines({std::move(rest)});
                         if (!self || p->cancelled)
                             return;
                     }

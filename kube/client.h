@@ -3,6 +3,7 @@
 #include "accessrules.h"
 #include "credentials.h"
 #include "kubeconfig.h"
+#include "linesplitter.h"
 #include "net.h"
 #include "resource.h"
 
@@ -142,7 +143,17 @@ public:
     using JsonCallback = std::function<void(Result<Json>)>;
     using EventFn = std::function<void(const std::string& type, const Json& object)>;
     using EndFn = std::function<void(Result<Unit>)>;
-    using LinesFn = std::function<void(std::vector<std::string> lines)>;
+    using LinesFn = std::function<void(std::vector<TextLine> lines)>;
+
+    // A log line longer than this is handed on cut (the kubelet itself splits at 16 KiB, and joins
+    // the pieces again when it serves the log, so a pod that never prints a newline makes one
+    // endless line).
+    static constexpr std::size_t maxLogLineBytes = 64 * 1024;
+    // A watch event larger than this ends the watch: the API server's objects are at most about
+    // 1.5 MiB (etcd's request limit), and an event is one object.
+    static constexpr std::size_t maxWatchEventBytes = 16 * 1024 * 1024;
+    // The most any other answer of the API server may expand to (lists are asked for in pages).
+    static constexpr std::size_t maxAnswerBytes = std::size_t(1) << 30;
 
     Client(RestConfig config, Transport* transport, QObject* parent = nullptr);
     ~Client() override;
@@ -160,8 +171,8 @@ public:
     // with reason "Expired" when the resourceVersion is too old).
     Id watch(const Resource& r, const std::string& ns, const WatchOptions& options, EventFn onEvent, EndFn onEnd);
     // One pod's log: complete lines in batches as they arrive (a last line without a newline
-    // comes when the stream ends), then onEnd: success when the server ended the log, an Error
-    // with reason "Forbidden" (get on pods/log), "NotFound" (the pod is gone) or "BadRequest"
+    // comes when the stream ends; a line longer than maxLogLineBytes comes cut), then onEnd: success when the server
+    // ended the log, an Error with reason "Forbidden" (get on pods/log), "NotFound" (the pod is gone) or "BadRequest"
     // (for `previous`: no earlier container) otherwise. cancel() stops it without onEnd.
     Id streamLogs(const std::string& ns, const std::string& pod, const LogOptions& options, LinesFn onLines,
                   EndFn onEnd);

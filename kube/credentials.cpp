@@ -1,5 +1,8 @@
 #include "credentials.h"
 
+#include "linesplitter.h"
+#include "net.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -106,7 +109,14 @@ void CredentialProvider::get(Callback callback)
                                    " cannot be read: " + f.errorString().toStdString() + "."));
             return;
         }
-        c.token = f.readAll().trimmed().toStdString();
+        const QByteArray token = f.read(maxTokenFileBytes + 1);
+        if (token.size() > maxTokenFileBytes) {
+            callback(Error::config("The token file " + m_user.tokenFile + " of the kubeconfig " + who(m_user) +
+                                   " is larger than " + sizeText(maxTokenFileBytes) +
+                                   ", more than any token; check that tokenFile names the token."));
+            return;
+        }
+        c.token = token.trimmed().toStdString();
     }
     callback(c);
 }
@@ -194,18 +204,32 @@ void CredentialProvider::runPlugin()
                                    " s. It may be waiting for input it cannot get here: log in with it in a "
                                    "terminal first."));
     });
-    // Its stderr, line by line, for the person; kept for the message if it fails.
+    // Its stdout, kept as it comes so that a plugin printing without end is stopped at the cap.
+    auto out = std::make_shared<QByteArray>();
+    connect(m_process, &QProcess::readyReadStandardOutput, this, [this, exec, out] {
+        out->append(m_process->readAllStandardOutput());
+        if (out->size() <= maxPluginOutputBytes)
+            return;
+        m_process->disconnect(this);
+        m_process->kill();
+        finishPlugin(Error::config("The credential plugin \"" + exec.command + "\" of the kubeconfig " + who(m_user) +
+                                   " printed more than " + sizeText(maxPluginOutputBytes) +
+                                   ", more than any credential takes, so it was stopped. Run it in a terminal to see "
+                                   "what it prints."));
+    });
+    // Its stderr, line by line, for the person; the end kept for the message if it fails.
     auto said = std::make_shared<QByteArray>();
-    auto pending = std::make_shared<QByteArray>();
+    auto lines = std::make_shared<LineSplitter>(maxPluginLineBytes);
     const QString name = QFileInfo(q(exec.command)).fileName();
-    connect(m_process, &QProcess::readyReadStandardError, this, [this, said, pending, name, timer, timeoutMs] {
+    connect(m_process, &QProcess::readyReadStandardError, this, [this, said, lines, name, timer, timeoutMs] {
         const QByteArray chunk = m_process->readAllStandardError();
-        *said = (*said + chunk).right(4096); // the end is what a failure message shows
-        pending->append(chunk);
-        qsizetype nl;
-        while ((nl = pending->indexOf('\n')) >= 0) {
-            const QString line = QString::fromUtf8(pending->left(nl)).trimmed();
-            pending->remove(0, nl + 1);
+        said->append(chunk.right(4096));
+        if (said->size() > 4096)
+            said->remove(0, said->size() - 4096); // the end is what a failure message shows
+        std::vector<TextLine> complete;
+        lines->feed(std::string_view(chunk.constData(), std::size_t(chunk.size())), complete);
+        for (const TextLine& l : complete) {
+            const QString line = QString::fromStdString(l.text).trimmed();
             if (line.isEmpty())
                 continue;
             if (*timeoutMs != pluginTalkingTimeoutMs) {
@@ -223,9 +247,9 @@ void CredentialProvider::runPlugin()
                                    " could not be started: " + m_process->errorString().toStdString() + "." +
                                    hint(exec)));
     });
-    connect(m_process, &QProcess::finished, this, [this, exec, said](int code, QProcess::ExitStatus status) {
+    connect(m_process, &QProcess::finished, this, [this, exec, said, out](int code, QProcess::ExitStatus status) {
         m_process->disconnect(this);
-        said->append(m_process->readAllStandardError());
+        said->append(m_process->readAllStandardError().right(4096));
         const QByteArray err = said->trimmed().right(400);
         if (status != QProcess::NormalExit || code != 0) {
             finishPlugin(Error::config("The credential plugin \"" + exec.command + "\" of the kubeconfig " +
@@ -234,7 +258,15 @@ void CredentialProvider::runPlugin()
                                        " Log in again with the tool that provides it." + hint(exec)));
             return;
         }
-        finishPlugin(parsePluginOutput(m_process->readAllStandardOutput()));
+        out->append(m_process->readAllStandardOutput());
+        if (out->size() > maxPluginOutputBytes) {
+            finishPlugin(Error::config("The credential plugin \"" + exec.command + "\" of the kubeconfig " +
+                                       who(m_user) + " printed more than " + sizeText(maxPluginOutputBytes) +
+                                       ", more than any credential takes. Run it in a terminal to see what it "
+                                       "prints."));
+            return;
+        }
+        finishPlugin(parsePluginOutput(*out));
     });
     m_process->start(QIODevice::ReadOnly);
     if (!interactive)
@@ -280,7 +312,11 @@ Result<Credential> CredentialProvider::parsePluginOutput(const QByteArray& out) 
 void CredentialProvider::finishPlugin(Result<Credential> result)
 {
     if (m_process) {
-        m_process->deleteLater();
+        // A plugin that was stopped goes once it has been reaped, so nothing waits for it here.
+        if (m_process->state() != QProcess::NotRunning)
+            connect(m_process, &QProcess::finished, m_process, &QObject::deleteLater);
+        else
+            m_process->deleteLater();
         m_process = nullptr;
         Q_EMIT pluginSaid(QFileInfo(q(m_user.exec->command)).fileName(), QString());
     }

@@ -29,6 +29,14 @@ class CredentialProvider : public QObject {
 public:
     using Callback = std::function<void(Result<Credential>)>;
 
+    // A plugin that prints more than this on stdout is stopped: an ExecCredential is a few KiB.
+    static constexpr qint64 maxPluginOutputBytes = 1024 * 1024;
+    // What a plugin says on stderr is passed on line by line; a longer line is cut here (and
+    // shown shorter still).
+    static constexpr std::size_t maxPluginLineBytes = 4096;
+    // A token file (tokenFile, the in-cluster service account's) larger than this is refused.
+    static constexpr qint64 maxTokenFileBytes = 64 * 1024;
+
     CredentialProvider(AuthInfo user, ClusterInfo cluster, QObject* parent = nullptr);
     ~CredentialProvider() override;
 

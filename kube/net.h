@@ -13,6 +13,7 @@ using net::HttpRequest;
 using net::HttpResponse;
 using net::libcurlVersion;
 using net::Result;
+using net::sizeText;
 using net::Transport;
 
 } // namespace kube

@@ -266,6 +266,8 @@ void LogStream::begin()
 void LogStream::stop()
 {
     m_stopped = true;
+    if (m_silenceCheck)
+        m_silenceCheck->stop();
     for (auto& [name, pod] : m_pods)
         if (pod.request) {
             m_client->cancel(pod.request);
@@ -334,12 +336,12 @@ void LogStream::podGone(const kube::Json& object)
         backlogRead();
 }
 
-std::vector<LogLine> LogStream::accept(Pod& pod, const std::vector<std::string>& raw)
+std::vector<LogLine> LogStream::accept(Pod& pod, const std::vector<kube::TextLine>& raw)
 {
     std::vector<LogLine> out;
     out.reserve(raw.size());
     for (const auto& r : raw) {
-        LogLine line = parseLogLine(r);
+        LogLine line = parseLogLine(r.text);
         // A resumed follow starts at the last line's second again: drop what was already read.
         if (pod.following && line.timeNs && line.timeNs <= pod.lastNs)
             continue;
@@ -349,6 +351,15 @@ std::vector<LogLine> LogStream::accept(Pod& pod, const std::vector<std::string>&
         }
         line.pod = pod.name;
         out.push_back(std::move(line));
+        if (r.cut) {
+            // Right after the line, with its time, so the merge keeps the two together.
+            const LogLine& cut = out.back();
+            out.push_back(LogLine{cut.timeNs, cut.time, pod.name,
+                                  "A line of " + pod.name + "'s log was longer than " +
+                                      kube::sizeText(kube::Client::maxLogLineBytes) + "; only its first " +
+                                      kube::sizeText(kube::Client::maxLogLineBytes) + " are shown.",
+                                  true});
+        }
     }
     return out;
 }
@@ -363,7 +374,7 @@ void LogStream::readBacklog(const std::string& name)
     QPointer<LogStream> self(this);
     m_pods[name].request = m_client->streamLogs(
         m_source.ns, name, o,
-        [self, name](std::vector<std::string> raw) {
+        [self, name](std::vector<kube::TextLine> raw) {
             if (!self || self->m_stopped)
                 return;
             auto it = self->m_pods.find(name);
@@ -413,23 +424,40 @@ void LogStream::backlogRead()
 void LogStream::follow(const std::string& name)
 {
     Pod& pod = m_pods[name];
-    pod.following = true;
+    const auto now = std::chrono::steady_clock::now();
     kube::LogOptions o;
     o.follow = true;
     o.timestamps = true;
-    if (!pod.lastTime.empty())
+    if (!pod.lastTime.empty()) {
         o.sinceTime = pod.lastTime;
-    else
+    } else if (pod.following) {
+        // Reopened before any line came: what the node stamped since the last opening, by the
+        // node's clock (a second more, so nothing at the edge is lost; nothing was read to repeat).
+        o.sinceSeconds = std::chrono::duration_cast<std::chrono::seconds>(now - pod.heard).count() + 1;
+    } else {
         o.sinceSeconds = m_options.sinceSeconds;
+    }
+    pod.following = true;
+    pod.heard = now;
+    if (!m_silenceCheck) {
+        m_silenceCheck = new QTimer(this);
+        connect(m_silenceCheck, &QTimer::timeout, this, &LogStream::checkSilence);
+    }
+    if (!m_silenceCheck->isActive() && m_silenceTimeout.count() > 0)
+        m_silenceCheck->start(
+            std::max<std::chrono::milliseconds>(m_silenceTimeout / 4, std::chrono::milliseconds(100)));
     QPointer<LogStream> self(this);
     pod.request = m_client->streamLogs(
         m_source.ns, name, o,
-        [self, name](std::vector<std::string> raw) {
+        [self, name](std::vector<kube::TextLine> raw) {
             if (!self || self->m_stopped)
                 return;
             auto it = self->m_pods.find(name);
-            if (it != self->m_pods.end())
-                self->append(self->accept(it->second, raw));
+            if (it == self->m_pods.end())
+                return;
+            it->second.heard = std::chrono::steady_clock::now();
+            it->second.reopenedAfterSilence = false;
+            self->append(self->accept(it->second, raw));
         },
         [self, name](kube::Result<kube::Unit> end) {
             if (!self || self->m_stopped)
@@ -447,7 +475,11 @@ void LogStream::follow(const std::string& name)
                 self->note(name, name + " went away");
                 return;
             }
-            if (!end)
+            if (!end && it->second.reopenedAfterSilence)
+                self->note(name, "The log of " + name + " had been silent for " +
+                                     std::to_string(std::max<long long>(1, self->m_silenceTimeout.count() / 1000)) +
+                                     " s and reopening it failed: " + end.error().message + " Trying again.");
+            else if (!end)
                 self->note(name, "The log of " + name + " broke off: " + end.error().message + " Reopening it.");
             // The server ended the stream (the container stopped, or the connection closed):
             // follow again from the last line while the pod is there.
@@ -456,6 +488,27 @@ void LogStream::follow(const std::string& name)
                     self->follow(name);
             });
         });
+}
+
+void LogStream::checkSilence()
+{
+    if (m_stopped)
+        return;
+    const auto now = std::chrono::steady_clock::now();
+    std::vector<std::string> silent;
+    for (const auto& [name, pod] : m_pods)
+        if (pod.following && pod.request && now - pod.heard >= m_silenceTimeout)
+            silent.push_back(name);
+    // A silent stream and a dead connection look the same from here (no keepalive comes through
+    // the API server's proxying); reopening from the last line costs one request and loses nothing.
+    for (const auto& name : silent) {
+        Pod& pod = m_pods[name];
+        m_client->cancel(pod.request);
+        pod.request = 0;
+        pod.reopenedAfterSilence = true;
+        ++m_silentReopens;
+        follow(name);
+    }
 }
 
 void LogStream::note(const std::string& pod, const std::string& text)

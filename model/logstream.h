@@ -5,6 +5,7 @@
 #include "servicespec.h"
 
 #include <QObject>
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -12,6 +13,8 @@
 #include <optional>
 #include <string>
 #include <vector>
+
+class QTimer;
 
 namespace kube {
 class Informer;
@@ -60,12 +63,16 @@ void findSlotPods(kube::Client* client, const ServiceSpec& spec, const std::stri
 // may read pods/log there (failed() with reason "Forbidden" before anything is read when not);
 // then reads each pod's log (tail, since, previous) and merges them in time order by their
 // timestamps; when following, pods that start join the stream, pods that go leave a note, and
-// lines are added as they arrive. The buffer keeps the newest maxLines lines.
+// lines are added as they arrive. The buffer keeps the newest maxLines lines. A line longer than
+// kube::Client::maxLogLineBytes is kept cut, with a note after it. A followed pod's log that has
+// been silent for silenceTimeout() is reopened from its last line, as after a break, so a
+// connection that died without a word is replaced.
 class LogStream : public QObject {
     Q_OBJECT
 
 public:
     static constexpr std::size_t maxLines = 50000;
+    static constexpr std::chrono::milliseconds defaultSilenceTimeout = std::chrono::minutes(3);
 
     LogStream(kube::Client* client, LogSource source, LogOptions options, QObject* parent = nullptr);
     ~LogStream() override;
@@ -78,6 +85,11 @@ public:
     // The pods whose logs are open now, by name.
     std::vector<std::string> pods() const;
     const LogSource& source() const { return m_source; }
+    // How long a followed log may say nothing before it is reopened (set before start()).
+    void setSilenceTimeout(std::chrono::milliseconds timeout) { m_silenceTimeout = timeout; }
+    std::chrono::milliseconds silenceTimeout() const { return m_silenceTimeout; }
+    // Followed logs reopened so far because they had been silent for silenceTimeout().
+    int silentReopens() const { return m_silentReopens; }
     // Adds lines as if they had been read (the buffer's bound and the signal apply).
     void append(std::vector<LogLine> batch);
 
@@ -97,6 +109,8 @@ private:
         std::string lastTime;
         bool following = false;
         int restarts = 0;
+        std::chrono::steady_clock::time_point heard; // the follow opened, or its last lines came
+        bool reopenedAfterSilence = false;           // the open follow replaces a silent one
     };
 
     void begin();
@@ -104,9 +118,10 @@ private:
     void podGone(const kube::Json& object);
     void readBacklog(const std::string& name);
     void follow(const std::string& name);
+    void checkSilence();
     void backlogRead();
     void fail(const kube::Error& error);
-    std::vector<LogLine> accept(Pod& pod, const std::vector<std::string>& raw);
+    std::vector<LogLine> accept(Pod& pod, const std::vector<kube::TextLine>& raw);
     void note(const std::string& pod, const std::string& text);
 
     kube::Client* m_client;
@@ -119,6 +134,9 @@ private:
     bool m_backlogDone = false;
     bool m_stopped = false;
     std::deque<LogLine> m_lines;
+    std::chrono::milliseconds m_silenceTimeout = defaultSilenceTimeout;
+    QTimer* m_silenceCheck = nullptr;
+    int m_silentReopens = 0;
 };
 
 } // namespace model

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 namespace net {
@@ -33,7 +34,8 @@ struct Error {
     std::string message; // the sentence to show
     std::string detail;  // technical detail for logs (no secrets)
     Cause cause = Cause::None;
-    int proxyStatus = 0; // ProxyRefused: the proxy's answer to CONNECT
+    int proxyStatus = 0;     // ProxyRefused: the proxy's answer to CONNECT
+    std::uint64_t limit = 0; // TooLarge: the most bytes the request would take
 
     static Error config(std::string message, std::string detail = {})
     {

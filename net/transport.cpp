@@ -7,6 +7,9 @@
 #include <QTimer>
 #include <algorithm>
 #include <cctype>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 #include <vector>
 
 namespace net {
@@ -25,7 +28,8 @@ struct Transport::Request {
     std::multimap<std::string, std::string> headers;
     bool headersDone = false;
     bool openReported = false;
-    bool truncated = false; // stopped reading at request.maxBody
+    bool truncated = false; // stopped reading at request.maxBody (or errorBodyLimit)
+    bool tooLarge = false;  // stopped reading past request.bodyLimit
     char errorBuffer[CURL_ERROR_SIZE] = {};
 };
 
@@ -136,7 +140,14 @@ Transport::Id Transport::start(const Endpoint& endpoint, HttpRequest request, Do
     curl_easy_setopt(h, CURLOPT_PIPEWAIT, 1L);
     curl_easy_setopt(h, CURLOPT_SOCKOPTFUNCTION, &Transport::onSocketOpened);
     curl_easy_setopt(h, CURLOPT_SOCKOPTDATA, this);
+    // A peer that went away without a word (a laptop's sleep, a NAT that forgot the connection) is
+    // noticed by keepalive probes: the first after 30 s of silence, then every 15 s, 4 unanswered
+    // (set where the socket opens) end it, so about 90 s instead of Linux's two hours.
     curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(h, CURLOPT_TCP_KEEPIDLE, 30L);
+    curl_easy_setopt(h, CURLOPT_TCP_KEEPINTVL, 15L);
+    if (r->request.bodyLimit > 0 && !r->onChunk) // a declared length past the limit fails before any byte
+        curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(r->request.bodyLimit));
     curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(h, CURLOPT_USERAGENT, "signalbox/" SIGNALBOX_VERSION);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(r->request.connectTimeout.count()));
@@ -233,10 +244,14 @@ int Transport::onSocket(CURL*, curl_socket_t fd, int what, void* self, void*)
     return 0;
 }
 
-int Transport::onSocketOpened(void* self, curl_socket_t, curlsocktype purpose)
+int Transport::onSocketOpened(void* self, curl_socket_t fd, curlsocktype purpose)
 {
-    if (purpose == CURLSOCKTYPE_IPCXN)
+    if (purpose == CURLSOCKTYPE_IPCXN) {
         ++static_cast<Transport*>(self)->m_connectionsOpened;
+        // libcurl 7.88 has no option for the number of probes; a socket that is not TCP refuses it.
+        const int probes = 4;
+        setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &probes, sizeof probes);
+    }
     return CURL_SOCKOPT_OK;
 }
 
@@ -254,11 +269,28 @@ size_t Transport::onWrite(char* data, size_t size, size_t count, void* request)
 {
     auto* r = static_cast<Request*>(request);
     const std::size_t n = size * count;
-    const std::size_t cap = r->request.maxBody;
-    if (cap > 0 && !r->onChunk && r->body.size() + n > cap) {
-        // Keep the first `cap` bytes and end the transfer: the answer is what arrived so far.
-        r->body.append(data, cap - r->body.size());
+    long status = 0;
+    curl_easy_getinfo(r->easy.get(), CURLINFO_RESPONSE_CODE, &status);
+    const bool failure = status < 200 || status >= 300;
+    if (r->onChunk && !failure) {
+        r->body.append(data, n); // handed to onChunk after this turn of libcurl
+        return n;
+    }
+    // These bytes are decompressed already (CURLOPT_ACCEPT_ENCODING), so the limits hold for what
+    // the answer expands to, and the transfer ends before the rest is inflated.
+    std::size_t keep = r->request.maxBody;
+    if (failure && r->request.errorBodyLimit > 0)
+        keep = keep > 0 ? std::min(keep, r->request.errorBodyLimit) : r->request.errorBodyLimit;
+    if (keep > 0 && r->body.size() + n > keep) {
+        // Keep the first `keep` bytes and end the transfer: the answer is what arrived so far.
+        r->body.append(data, keep - r->body.size());
         r->truncated = true;
+        return CURL_WRITEFUNC_ERROR;
+    }
+    if (r->request.bodyLimit > 0 && r->body.size() + n > r->request.bodyLimit) {
+        r->tooLarge = true;
+        r->body.clear();
+        r->body.shrink_to_fit();
         return CURL_WRITEFUNC_ERROR;
     }
     r->body.append(data, n);
@@ -366,6 +398,10 @@ void Transport::finish(Request* request, CURLcode code)
         code = CURLE_OK;
     if (code == CURLE_WRITE_ERROR && r->truncated)
         code = CURLE_OK; // stopped at maxBody on purpose
+    if ((code == CURLE_WRITE_ERROR && r->tooLarge) || (code == CURLE_FILESIZE_EXCEEDED && r->request.bodyLimit > 0)) {
+        r->onDone(tooLargeError(r->endpoint.server, r->request.bodyLimit));
+        return;
+    }
 
     if (code != CURLE_OK) {
         long proxyAnswer = 0;
@@ -446,6 +482,30 @@ Error Transport::transportError(CURLcode code, const std::string& curlDetail, co
     // A plain fallback; the client that sent the request says what it means for its server.
     e.message = "The request to " + server + " failed: " + std::string(curl_easy_strerror(code)) + ".";
     return e;
+}
+
+Error Transport::tooLargeError(const std::string& server, std::uint64_t limit)
+{
+    Error e;
+    e.kind = Error::Kind::Transport;
+    e.cause = Error::Cause::TooLarge;
+    e.limit = limit;
+    e.detail = "answer larger than " + std::to_string(limit) + " bytes";
+    e.message = "The answer of " + server + " is larger than " + sizeText(limit) +
+                ", more than Signalbox reads of such an answer, so it was not used.";
+    return e;
+}
+
+std::string sizeText(std::uint64_t bytes)
+{
+    constexpr std::uint64_t kib = 1024, mib = kib * 1024, gib = mib * 1024;
+    if (bytes >= gib && bytes % gib == 0)
+        return std::to_string(bytes / gib) + " GiB";
+    if (bytes >= mib && bytes % mib == 0)
+        return std::to_string(bytes / mib) + " MiB";
+    if (bytes >= kib && bytes % kib == 0)
+        return std::to_string(bytes / kib) + " KiB";
+    return std::to_string(bytes) + " bytes";
 }
 
 std::string libcurlVersion()

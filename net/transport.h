@@ -42,13 +42,20 @@ struct HttpRequest {
     std::chrono::milliseconds timeout{30000}; // whole request; zero: none (watch streams)
     std::chrono::milliseconds connectTimeout{10000};
     std::size_t maxBody = 0; // keep at most this many body bytes and stop reading there; 0: all
+    // Past this many body bytes the request fails with cause TooLarge; 0: no limit. Counted after
+    // decompression, so a small compressed answer cannot expand past it. A stream's chunks are
+    // handed over as they come and do not count (its client bounds what it keeps).
+    std::size_t bodyLimit = 0;
+    // An answer with a status outside 2xx (a stream's too) keeps at most this many bytes and is
+    // marked truncated: its message is at its start.
+    std::size_t errorBodyLimit = 64 * 1024;
 };
 
 struct HttpResponse {
     long status = 0;
     std::string body;
     std::multimap<std::string, std::string> headers; // names in lower case
-    bool truncated = false;                          // the body was longer than the request's maxBody
+    bool truncated = false; // the body was longer than the request's maxBody (or errorBodyLimit)
 
     std::string header(const std::string& lowerName) const;
 };
@@ -85,6 +92,9 @@ public:
     static Error transportError(CURLcode code, const std::string& curlDetail, const std::string& server,
                                 bool viaProxy = false, long proxyAnswer = 0);
     static Error::Cause causeOf(CURLcode code);
+    // The request's answer passed `limit` bytes: cause TooLarge, `limit` set, and a plain sentence
+    // naming `server` (scheme, host and port).
+    static Error tooLargeError(const std::string& server, std::uint64_t limit);
 
 private:
     struct Request;
@@ -108,6 +118,9 @@ private:
     Id m_nextId = 1;
     std::uint64_t m_connectionsOpened = 0;
 };
+
+// A limit as people read it: "64 KiB", "4 MiB", "1 GiB" (whole units where they divide), else bytes.
+std::string sizeText(std::uint64_t bytes);
 
 // The version of the libcurl this process runs with ("8.5.0"), for the About dialog.
 std::string libcurlVersion();

@@ -40,6 +40,7 @@ void ChatWebhook::send(const std::string& text, std::function<void(Result<HttpRe
     request.contentType = "application/json";
     request.body = payload(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     request.timeout = std::chrono::milliseconds(10000);
+    request.bodyLimit = maxAnswerBytes;
     const std::string host = url.host().toStdString();
     const auto timeout = request.timeout;
     m_transport->start(endpoint, request, [done, host, timeout](Result<HttpResponse> r) {
@@ -86,6 +87,11 @@ Error ChatWebhook::transportError(Error e, const std::string& host, std::chrono:
     case Cause::TlsFiles:
         e.message = webhook + " has a certificate that is not trusted here. Check the webhook URL; do not send "
                               "notifications over an unchecked connection.";
+        break;
+    case Cause::TooLarge:
+        e.message = webhook + " answered with more than " + sizeText(e.limit) +
+                    ", more than a chat service's answer should be, so Signalbox stopped reading it; the "
+                    "notification may not have arrived. Check the webhook URL.";
         break;
     case Cause::ProxyDns:
     case Cause::ProxyConnect:

@@ -15,6 +15,9 @@ class ChatWebhook : public QObject {
     Q_OBJECT
 
 public:
+    // A chat service answers a post with a few bytes; more than this is not read.
+    static constexpr std::size_t maxAnswerBytes = 64 * 1024;
+
     ChatWebhook(Transport* transport, std::string url, QObject* parent = nullptr);
     bool enabled() const { return !m_url.empty(); }
     void send(const std::string& text, std::function<void(Result<HttpResponse>)> done = {});

@@ -2,6 +2,7 @@
 
 #include "imageref.h"
 #include "net/text.h"
+#include "net/transport.h"
 
 #include <QByteArray>
 #include <QPointer>
@@ -152,9 +153,13 @@ void runCredentialHelper(DockerCredentials credentials, std::chrono::millisecond
             return;
         *finished = true;
         process->disconnect();
-        if (process->state() != QProcess::NotRunning)
+        if (process->state() != QProcess::NotRunning) {
+            // Deleted once reaped, so its destructor does not wait for it.
+            QObject::connect(process, &QProcess::finished, process, &QObject::deleteLater);
             process->kill();
-        process->deleteLater();
+        } else {
+            process->deleteLater();
+        }
         if (guard)
             done(std::move(result));
     };
@@ -169,11 +174,35 @@ void runCredentialHelper(DockerCredentials credentials, std::chrono::millisecond
                               process->errorString().toStdString() +
                               "). Install it, or remove it from the Docker config and log in with docker login."));
     });
+    // What it prints is kept as it comes, so a helper that prints without end is stopped at the cap.
+    auto outBytes = std::make_shared<QByteArray>();
+    auto errBytes = std::make_shared<QByteArray>();
+    const auto tooMuch = [end, named] {
+        end(Error::config("Registry credentials cannot be read: " + named + " printed more than " +
+                          net::sizeText(maxHelperOutputBytes) +
+                          ", more than any credential takes, so it was stopped. Check the helper's setup."));
+    };
+    QObject::connect(process, &QProcess::readyReadStandardOutput, process, [process, outBytes, tooMuch] {
+        outBytes->append(process->readAllStandardOutput());
+        if (outBytes->size() > maxHelperOutputBytes)
+            tooMuch();
+    });
+    QObject::connect(process, &QProcess::readyReadStandardError, process, [process, errBytes, tooMuch] {
+        errBytes->append(process->readAllStandardError());
+        if (errBytes->size() > maxHelperOutputBytes)
+            tooMuch();
+    });
     QObject::connect(
         process, &QProcess::finished, process,
-        [end, named, process, credentials](int code, QProcess::ExitStatus status) {
-            const std::string out = process->readAllStandardOutput().toStdString();
-            const std::string err = process->readAllStandardError().toStdString();
+        [end, named, process, credentials, outBytes, errBytes, tooMuch](int code, QProcess::ExitStatus status) {
+            outBytes->append(process->readAllStandardOutput());
+            errBytes->append(process->readAllStandardError());
+            if (outBytes->size() > maxHelperOutputBytes || errBytes->size() > maxHelperOutputBytes) {
+                tooMuch();
+                return;
+            }
+            const std::string out = outBytes->toStdString();
+            const std::string err = errBytes->toStdString();
             if (status != QProcess::NormalExit || code != 0) {
                 // As Docker: a helper that has nothing for this server says so; that is no credentials.
                 if (out.find("credentials not found") != std::string::npos) {

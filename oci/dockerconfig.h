@@ -28,6 +28,9 @@ std::string dockerConfigPath(const std::string& explicitPath);
 // `helperServer` are set; run it with runCredentialHelper. A missing file is no credentials.
 net::Result<DockerCredentials> readDockerConfig(const std::string& path, const std::string& host, bool dockerHub);
 
+// The most a credential helper may print (stdout and stderr each); past it, it is stopped.
+constexpr qint64 maxHelperOutputBytes = 64 * 1024;
+
 // Runs `docker-credential-NAME get` with `credentials.helperServer` on its standard input, as
 // Docker does, without blocking: `done` gets the credentials filled in (none when the helper has
 // none for this server), or an error that names the helper and never holds its output's secret.

@@ -411,7 +411,7 @@ void RegistryClient::sendTo(std::shared_ptr<Call> call, Endpoint endpoint, HttpR
             if (!self)
                 return;
             if (!r.ok()) {
-                done(self->transportError(*call, r.error()));
+                done(self->transportError(*call, r.error(), request.path));
                 return;
             }
             const HttpResponse& response = r.value();
@@ -542,6 +542,7 @@ void RegistryClient::fetchToken(std::shared_ptr<Call> call, const Challenge& cha
     endpoint.caFile = m_options.caFile;
     HttpRequest request;
     request.timeout = m_options.timeout;
+    request.bodyLimit = maxTokenBytes;
     if (!creds.identityToken.empty()) {
         // Docker's identitytoken is an OAuth2 refresh token, exchanged by POST as docker does.
         request.method = "POST";
@@ -563,6 +564,13 @@ void RegistryClient::fetchToken(std::shared_ptr<Call> call, const Challenge& cha
             return;
         if (!r.ok()) {
             Error e = r.error();
+            if (e.cause == Error::Cause::TooLarge) {
+                e.message = "The token server " + realm + " of the registry " + call->name +
+                            " answered with more than " + net::sizeText(e.limit) +
+                            ", more than a token takes, so it was not used. Tell the registry's administrators.";
+                finish(e);
+                return;
+            }
             const Error mapped = self->transportError(*call, e);
             e.message = "The token server " + realm + " of the registry " + call->name +
                         " cannot be reached: " + mapped.message;
@@ -707,7 +715,7 @@ Error RegistryClient::httpError(const Call& call, const HttpResponse& response, 
     return e;
 }
 
-Error RegistryClient::transportError(const Call& call, const Error& error) const
+Error RegistryClient::transportError(const Call& call, const Error& error, const std::string& path) const
 {
     Error e = error;
     e.kind = Error::Kind::Transport;
@@ -741,6 +749,17 @@ Error RegistryClient::transportError(const Call& call, const Error& error) const
                     "). If the registry speaks plain HTTP, name it as http://" + call.location.host +
                     "; otherwise try again.";
         break;
+    case Cause::TooLarge: {
+        const std::string what = path.find("/manifests/") != std::string::npos  ? "a manifest"
+                                 : path.find("/blobs/") != std::string::npos    ? "an image config"
+                                 : path.find("/tags/list") != std::string::npos ? "a page of tags"
+                                                                                : "an answer";
+        e.message = "The registry " + call.name + " sent " + what + " of " + call.location.repository +
+                    " larger than " + net::sizeText(error.limit) +
+                    ", more than Signalbox reads of it, so it was not used. The registry, or a proxy on the "
+                    "way, is misbehaving; tell its administrators.";
+        break;
+    }
     case Cause::ProxyDns:
     case Cause::ProxyConnect:
     case Cause::ProxyRefused:
@@ -799,6 +818,7 @@ void RegistryClient::listPage(std::shared_ptr<Call> call, std::string path, std:
 {
     HttpRequest request;
     request.path = path;
+    request.bodyLimit = maxTagPageBytes;
     QPointer<RegistryClient> self(this);
     send(call, request, [self, call, path, acc, cb](Result<HttpResponse> r) {
         if (!self)
@@ -931,6 +951,7 @@ void RegistryClient::readManifest(std::shared_ptr<Call> call, std::string refere
     HttpRequest request;
     request.path = "/v2/" + call->location.repository + "/manifests/" + reference;
     request.headers.push_back(top ? kTopAccept : kImageAccept);
+    request.bodyLimit = maxManifestBytes;
     QPointer<RegistryClient> self(this);
     send(call, request, [self, call, reference, top, info, cb, describe](Result<HttpResponse> r) {
         if (!self)
@@ -986,6 +1007,7 @@ void RegistryClient::readConfig(std::shared_ptr<Call> call, std::string digest, 
 {
     HttpRequest request;
     request.path = "/v2/" + call->location.repository + "/blobs/" + digest;
+    request.bodyLimit = maxManifestBytes;
     QPointer<RegistryClient> self(this);
     send(call, request, [self, call, digest, info, cb](Result<HttpResponse> r) {
         if (!self)

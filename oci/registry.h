@@ -77,6 +77,13 @@ public:
 
     template <typename T> using Callback = std::function<void(net::Result<T>)>;
 
+    // The most Signalbox reads of each answer (after decompression); past it the request fails
+    // with a sentence naming the registry. Image manifests and configs are a few KiB; indexes of
+    // many platforms and configs with long histories stay far below 4 MiB.
+    static constexpr std::size_t maxManifestBytes = 4 * 1024 * 1024;
+    static constexpr std::size_t maxTagPageBytes = 1024 * 1024;
+    static constexpr std::size_t maxTokenBytes = 64 * 1024;
+
     explicit RegistryClient(net::Transport* transport, QObject* parent = nullptr);
     RegistryClient(net::Transport* transport, Options options, QObject* parent = nullptr);
     ~RegistryClient() override;
@@ -173,7 +180,8 @@ private:
     void resolveNext(std::shared_ptr<Batch> batch);
 
     net::Error httpError(const Call& call, const net::HttpResponse& response, const std::string& what) const;
-    net::Error transportError(const Call& call, const net::Error& error) const;
+    // `path`: the request's, to say what was asked for when an answer is too large.
+    net::Error transportError(const Call& call, const net::Error& error, const std::string& path = {}) const;
 
     net::Transport* m_transport;
     Options m_options;

@@ -1,11 +1,15 @@
 // Pod logs against the local control plane, whose kwok serves pods/log from files the rig writes:
 // a slot's pods merged in time order, following (appended lines, a pod that starts, a pod that
 // goes), the previous container, a user without pods/log told before anything is read, the
-// client's own stream (a pod that is gone, cancel), and `signalbox logs` printing "POD | line".
+// client's own stream (a pod that is gone, cancel), and `signalbox logs` printing "POD | line";
+// a pod that prints megabytes without a newline (cut at 64 KiB, in bounded memory) and a followed
+// log that falls silent (reopened from its last line).
 #include "model/logstream.h"
 #include "model/servicelookup.h"
 #include "support/kubetest.h"
 
+#include <QDateTime>
+#include <QFile>
 #include <QProcess>
 #include <QRandomGenerator>
 #include <QRegularExpression>
@@ -72,6 +76,47 @@ int countText(const std::deque<model::LogLine>& lines, const std::string& needle
 QString signalbox()
 {
     return QStringLiteral(SIGNALBOX_BINARY);
+}
+
+// The peak resident size of this process in KiB (VmHWM); `reset` starts it again from now.
+qint64 peakKiB(bool reset = false)
+{
+    if (reset) {
+        QFile clear(QStringLiteral("/proc/self/clear_refs"));
+        if (clear.open(QIODevice::WriteOnly))
+            clear.write("5");
+    }
+    QFile f(QStringLiteral("/proc/self/status"));
+    if (!f.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray& line : f.readAll().split('\n'))
+        if (line.startsWith("VmHWM:"))
+            return line.mid(6).trimmed().split(' ').first().toLongLong();
+    return -1;
+}
+
+// Appends CRI records to a pod's log file as a container runtime writes them: `partialBytes`
+// bytes of 'x' without a newline as partial records ("P") of 16 KiB (the kubelet's split), then
+// `lines` as complete ones. Written record by record, so the test holds none of it.
+bool appendRecords(const QString& pod, qint64 partialBytes, const QStringList& lines)
+{
+    QString why;
+    QFile f(testsupport::clusterDir(&why) + QStringLiteral("/pod-logs/uro/") + pod + QStringLiteral("/current.log"));
+    if (!f.exists() || !f.open(QIODevice::Append)) {
+        qWarning("cannot append to %s: %s", qPrintable(f.fileName()), qPrintable(why + f.errorString()));
+        return false;
+    }
+    const auto stamp = [] { return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs).toUtf8(); };
+    const QByteArray piece(16 * 1024, 'x');
+    bool ok = true;
+    for (qint64 at = 0; at < partialBytes; at += piece.size())
+        ok = ok && f.write(stamp() + " stdout P " +
+                           piece.left(qsizetype(std::min<qint64>(piece.size(), partialBytes - at))) + "\n") > 0;
+    for (const QString& line : lines)
+        ok = ok && f.write(stamp() + " stdout F " +
+                           QDateTime::currentDateTimeUtc().toString(QStringLiteral("HH:mm:ss.zzz ")).toUtf8() +
+                           line.toUtf8() + "\n") > 0;
+    return ok && f.flush();
 }
 
 } // namespace
@@ -357,7 +402,10 @@ spec:
         bool ended = false;
         const auto id = c->streamLogs(
             "uro", pods.first().toStdString(), follow,
-            [&](std::vector<std::string> lines) { got.insert(got.end(), lines.begin(), lines.end()); },
+            [&](std::vector<kube::TextLine> lines) {
+                for (auto& l : lines)
+                    got.push_back(std::move(l.text));
+            },
             [&](kube::Result<kube::Unit>) { ended = true; });
         QTRY_VERIFY_WITH_TIMEOUT(!got.empty(), 20000);
         const std::string first = "cancel-test one " + m_run.toStdString();
@@ -413,6 +461,84 @@ spec:
         QCOMPARE(r.exitCode, 4);
         QVERIFY2(r.err.contains("get on pods/log"), r.err.constData());
         QVERIFY(r.out.isEmpty());
+    }
+
+    void aLineWithoutNewlineIsCut()
+    {
+        // A pod prints 32 MiB without a newline. The runtime writes that as partial CRI records of
+        // 16 KiB, and the kubelet (kwok here, with the same reader, k8s.io/cri-client) serves the
+        // pieces joined: one line that does not end. The stream shows its first 64 KiB and a note,
+        // and goes on with the next line; this process's peak memory does not grow by the line.
+        const QString pod = podsOf(slotA).first();
+        auto c = client(QStringLiteral("viewer"));
+        model::LogSource source = slot(c.get(), "a");
+        source.pod = pod.toStdString();
+        model::LogOptions options;
+        options.follow = true;
+        options.tailLines = 1;
+        model::LogStream stream(c.get(), source, options);
+        QSignalSpy failed(&stream, &model::LogStream::failed);
+        stream.start();
+        const std::string before = "[info] before the long line " + m_run.toStdString();
+        QVERIFY(appendLog(pod, QString::fromStdString(before)));
+        QTRY_COMPARE_WITH_TIMEOUT(countText(stream.lines(), before), 1, 20000);
+
+        const std::size_t cap = kube::Client::maxLogLineBytes;
+        const qint64 peakBefore = peakKiB(true);
+        const std::string rest = "the long line's end " + m_run.toStdString();
+        const std::string after = "[info] after the long line " + m_run.toStdString();
+        QVERIFY(appendRecords(pod, 32 * 1024 * 1024, {QString::fromStdString(rest), QString::fromStdString(after)}));
+        QTRY_COMPARE_WITH_TIMEOUT(countText(stream.lines(), after), 1, 60000);
+        const qint64 grownMiB = (peakKiB() - peakBefore) / 1024;
+        qInfo("32 MiB without a newline: the peak grew by %lld MiB", grownMiB);
+
+        const std::vector<model::LogLine> got(stream.lines().begin(), stream.lines().end());
+        const auto cut = std::find_if(got.begin(), got.end(),
+                                      [](const model::LogLine& l) { return !l.note && l.text.rfind("xxxx", 0) == 0; });
+        QVERIFY2(cut != got.end(), "the long line did not arrive");
+        // The first 64 KiB of the line as served (its timestamp, a space, then the pod's bytes).
+        QCOMPARE(cut->time.size() + 1 + cut->text.size(), cap);
+        QVERIFY(cut->text.find_first_not_of('x') == std::string::npos);
+        QVERIFY(cut + 1 != got.end());
+        const model::LogLine& note = *(cut + 1);
+        QVERIFY2(note.note && note.text.find(pod.toStdString()) != std::string::npos &&
+                     note.text.find("64 KiB") != std::string::npos,
+                 note.text.c_str());
+        QCOMPARE(countText(stream.lines(), rest), 0);
+        QCOMPARE(countText(stream.lines(), before), 1);
+        QVERIFY2(grownMiB < 16, qPrintable(QStringLiteral("the peak grew by %1 MiB").arg(grownMiB)));
+        QCOMPARE(failed.count(), 0);
+    }
+
+    void aSilentFollowIsReopened()
+    {
+        // Nothing comes through the API server on a followed log while the pod is quiet, so a
+        // connection that died without a word looks the same: after the silence the stream is
+        // reopened from its last line, without a note and without reading a line twice.
+        const QString pod = podsOf(slotA).first();
+        auto c = client(QStringLiteral("viewer"));
+        model::LogSource source = slot(c.get(), "a");
+        source.pod = pod.toStdString();
+        model::LogOptions options;
+        options.follow = true;
+        options.tailLines = 1;
+        model::LogStream stream(c.get(), source, options);
+        stream.setSilenceTimeout(std::chrono::seconds(2));
+        QSignalSpy failed(&stream, &model::LogStream::failed);
+        stream.start();
+        const std::string first = "[info] before the silence " + m_run.toStdString();
+        QVERIFY(appendLog(pod, QString::fromStdString(first)));
+        QTRY_COMPARE_WITH_TIMEOUT(countText(stream.lines(), first), 1, 20000);
+        const long opened = c->requestCounts().of("get pods/log");
+        QTRY_VERIFY_WITH_TIMEOUT(stream.silentReopens() >= 2, 20000);
+        QVERIFY(c->requestCounts().of("get pods/log") >= opened + 2);
+        const std::string later = "[info] after the silence " + m_run.toStdString();
+        QVERIFY(appendLog(pod, QString::fromStdString(later)));
+        QTRY_COMPARE_WITH_TIMEOUT(countText(stream.lines(), later), 1, 20000);
+        QCOMPARE(countText(stream.lines(), first), 1);
+        for (const auto& l : stream.lines())
+            QVERIFY2(!l.note, l.text.c_str());
+        QCOMPARE(failed.count(), 0);
     }
 };
 
