@@ -3,6 +3,7 @@
 // What the GUI tests share: the console as the program assembles it, and the steps a person
 // takes in it (open a service, confirm a swap by typing its name).
 #include "app/console.h"
+#include "gui/shown.h"
 #include "support/testsupport.h"
 #include "ui/confirmdialog.h"
 #include "ui/deploydialog.h"

@@ -7,7 +7,7 @@
 // an <img> names, and an <img src="/dev/zero"> (which Qt reads on the GUI thread when it renders
 // it) does not stop the window from answering: the test ends in seconds.
 #include "guisupport.h"
-#include "support/localhttpserver.h"
+#include "support/cannedserver.h"
 #include "ui/deploydialog.h"
 #include "ui/logview.h"
 #include "ui/slottile.h"
@@ -180,12 +180,6 @@ QStringList unsafeText(QWidget* root)
     return found;
 }
 
-// What a tooltip shows (rich text rendered as a view would), for the checks that it is the text.
-QString shownTip(const QString& tip)
-{
-    return Qt::mightBeRichText(tip) ? QTextDocumentFragment::fromHtml(tip).toPlainText() : tip;
-}
-
 } // namespace
 
 class TestMarkupGui : public QObject {
@@ -267,11 +261,11 @@ private Q_SLOTS:
                              {QStringLiteral("logs-append"), QStringLiteral("uro"), stagingPods.first(), logLine});
         QVERIFY2(appended.exitCode == 0, qPrintable(appended.describe()));
         // A registry whose every answer is a refusal with a message.
-        testsupport::LocalHttpServer registry([&hostile](const QByteArray&) {
-            const QByteArray body =
-                QStringLiteral(R"({"errors":[{"code":"DENIED","message":%1}]})").arg(jsonString(hostile)).toUtf8();
-            return testsupport::LocalHttpServer::response(403, "Forbidden", "application/json", body);
-        });
+        testsupport::CannedServer registry;
+        registry.answer(
+            {}, {403,
+                 {"Content-Type: application/json"},
+                 QStringLiteral(R"({"errors":[{"code":"DENIED","message":%1}]})").arg(jsonString(hostile)).toUtf8()});
         QVERIFY(registry.isListening());
 
         Watchdog watchdog(20);
@@ -302,14 +296,14 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(history->rowCount() == 1, 20000);
         QCOMPARE(history->item(0, 0)->text(), font);
         QCOMPARE(history->item(0, 1)->text(), hostile);
-        QCOMPARE(shownTip(history->item(0, 3)->toolTip()), hostile);
+        QCOMPARE(guisupport::shownTip(history->item(0, 3)->toolTip()), hostile);
         guisupport::saveShot(c.window, QStringLiteral("markup-as-text.png"));
 
         // The registry's refusal, in the deploy dialog's status line.
         auto* deploy = guisupport::openDeployDialog(page);
         QVERIFY(deploy);
         auto* repo = deploy->findChild<QLineEdit*>(QStringLiteral("repositoryField"));
-        repo->setText(registry.address() + QStringLiteral("/markup"));
+        repo->setText(registry.hostPort() + QStringLiteral("/markup"));
         deploy->loadTags();
         QTRY_VERIFY2_WITH_TIMEOUT(deploy->statusText().contains(hostile), qPrintable(deploy->statusText()), 20000);
         QCOMPARE(deploy->findChild<QLabel*>(QStringLiteral("deployStatus"))->textFormat(), Qt::PlainText);

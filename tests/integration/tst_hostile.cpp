@@ -8,7 +8,6 @@
 //   audit log shows no request of the check at all;
 // - an app's message whose cut splits a character: `check -o json` and the plan's JSON are valid,
 //   the webhook is told after a failed watch, and nothing aborts.
-#include "support/localhttpserver.h"
 #include "support/testsupport.h"
 #include "support/webhookreceiver.h"
 

@@ -5,7 +5,7 @@
 #include "model/deploy.h"
 #include "model/swap.h"
 #include "oci/registry.h"
-#include "support/localhttpserver.h"
+#include "support/cannedserver.h"
 #include "support/testsupport.h"
 
 #include <QFile>
@@ -32,34 +32,31 @@ QByteArray itemNamed(const QString& listFile, const QString& name)
 }
 
 // The API server's part, from recorded objects; uro-a is the one whose replicas are a string.
-QByteArray answer(const QByteArray& head)
+void answerAsTheApiServer(testsupport::CannedServer& server)
 {
     const QString data = testsupport::testDataDir();
-    const QByteArray line = head.left(head.indexOf("\r\n"));
-    const QByteArray path = line.split(' ').value(1);
     auto ok = [](const QByteArray& body) {
-        return testsupport::LocalHttpServer::response(200, "OK", "application/json", body);
+        return testsupport::CannedServer::Answer{200, {"Content-Type: application/json"}, body};
     };
-    if (path.contains("/deployments/uro-a"))
-        return ok(QJsonDocument(fromFile(data + QStringLiteral("/objects/wrong-deployment-replicas-string.json")))
-                      .toJson(QJsonDocument::Compact));
+    const QByteArray deployments = "/apis/apps/v1/namespaces/uro/deployments/";
+    const QByteArray services = "/api/v1/namespaces/uro/services/";
+    server.answer(deployments + "uro-a",
+                  ok(QJsonDocument(fromFile(data + QStringLiteral("/objects/wrong-deployment-replicas-string.json")))
+                         .toJson(QJsonDocument::Compact)));
     for (const char* name : {"uro-b", "uro-frontend-a", "uro-frontend-b"})
-        if (path.endsWith(QByteArray("/deployments/") + name))
-            return ok(itemNamed(data + QStringLiteral("/model/uro-deployments.json"), QLatin1String(name)));
+        server.answer(deployments + name,
+                      ok(itemNamed(data + QStringLiteral("/model/uro-deployments.json"), QLatin1String(name))));
     for (const char* name : {"uro-staging", "uro"})
-        if (path.endsWith(QByteArray("/services/") + name))
-            return ok(itemNamed(data + QStringLiteral("/model/uro-services.json"), QLatin1String(name)));
-    if (path.contains("selfsubjectaccessreviews"))
-        return ok(R"({"kind":"SelfSubjectAccessReview","status":{"allowed":true}})");
-    if (path.contains("selfsubjectrulesreviews"))
-        return ok(R"({"kind":"SelfSubjectRulesReview","status":{"resourceRules":[],"incomplete":true}})");
-    if (path.contains("selfsubjectreviews"))
-        return ok(R"({"kind":"SelfSubjectReview","status":{"userInfo":{"username":"operator"}}})");
-    if (path.contains("/pods"))
-        return ok(R"({"kind":"PodList","metadata":{"resourceVersion":"1"},"items":[]})");
-    return testsupport::LocalHttpServer::response(
-        404, "Not Found", "application/json",
-        R"({"kind":"Status","status":"Failure","reason":"NotFound","code":404,"message":"not found"})");
+        server.answer(services + name,
+                      ok(itemNamed(data + QStringLiteral("/model/uro-services.json"), QLatin1String(name))));
+    server.answer("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
+                  ok(R"({"kind":"SelfSubjectAccessReview","status":{"allowed":true}})"));
+    server.answer("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews",
+                  ok(R"({"kind":"SelfSubjectRulesReview","status":{"resourceRules":[],"incomplete":true}})"));
+    server.answer("/apis/authentication.k8s.io/v1/selfsubjectreviews",
+                  ok(R"({"kind":"SelfSubjectReview","status":{"userInfo":{"username":"operator"}}})"));
+    server.answer("/api/v1/namespaces/uro/pods",
+                  ok(R"({"kind":"PodList","metadata":{"resourceVersion":"1"},"items":[]})"));
 }
 
 model::ServiceSpec uro()
@@ -76,7 +73,7 @@ model::ServiceSpec uro()
 class TestDecodeErrors : public QObject {
     Q_OBJECT
 
-    testsupport::LocalHttpServer m_server{&answer};
+    testsupport::CannedServer m_server;
     kube::Transport m_transport;
 
     kube::RestConfig config() const
@@ -84,13 +81,17 @@ class TestDecodeErrors : public QObject {
         kube::RestConfig c;
         c.contextName = "recorded";
         c.namespaceName = "uro";
-        c.cluster.server = "http://" + m_server.address().toStdString();
+        c.cluster.server = m_server.origin().toStdString();
         c.user.token = "t";
         return c;
     }
 
 private Q_SLOTS:
-    void initTestCase() { QVERIFY(m_server.isListening()); }
+    void initTestCase()
+    {
+        QVERIFY(m_server.isListening());
+        answerAsTheApiServer(m_server);
+    }
 
     void aSwapPlanNamesTheFieldThatCannotBeRead()
     {
@@ -113,7 +114,7 @@ private Q_SLOTS:
         model::Deployer deployer(&client, &registry, uro());
         std::optional<model::DeployPlan> plan;
         deployer.plan(model::DeployTarget::Staging,
-                      m_server.address().toStdString() + "/v-sekai/uro@sha256:" + std::string(64, 'a'),
+                      m_server.hostPort().toStdString() + "/v-sekai/uro@sha256:" + std::string(64, 'a'),
                       [&plan](model::DeployPlan p) { plan = std::move(p); });
         QTRY_VERIFY_WITH_TIMEOUT(plan.has_value(), 10000);
         QVERIFY(!plan->allowed());

@@ -73,6 +73,11 @@ HealthTarget pod(const std::string& name, int interval = 15, const std::string& 
     t.name = name;
     t.pod.meta.name = name;
     t.pod.meta.ns = ns;
+    kube::ContainerPort http;
+    http.container = "uro";
+    http.name = "http";
+    http.port = 4000; // the check asks only a port the pod declares
+    t.pod.ports.push_back(http);
     t.spec = check(interval);
     return t;
 }
