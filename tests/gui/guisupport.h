@@ -1,9 +1,11 @@
 #pragma once
 
 // What the GUI tests share: the console as the program assembles it, and the steps a person
-// takes in it (open a service, confirm a swap by typing its name).
+// takes in it (open a service, confirm a swap by typing its name). The cluster helpers they use
+// are support/cluster.h's.
 #include "app/console.h"
 #include "gui/shown.h"
+#include "support/cluster.h"
 #include "support/testsupport.h"
 #include "ui/confirmdialog.h"
 #include "ui/deploydialog.h"
@@ -13,44 +15,38 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTableView>
 #include <QTest>
 #include <memory>
 
 namespace guisupport {
 
-// The pods of slot `slot` of `app` in namespace uro, by name.
-inline QStringList podsOf(const QString& slot, const QString& app = QStringLiteral("uro"))
+// Uro's check as the example has it (or that of each of `names`, all in group uro), but asked
+// every second, so a change shows without waiting.
+inline model::ServiceConfig everySecond(const QStringList& names = {QStringLiteral("uro")})
 {
-    const auto r = testsupport::kubectl(
-        QStringLiteral("admin"),
-        {QStringLiteral("get"), QStringLiteral("pods"), QStringLiteral("-n"), QStringLiteral("uro"),
-         QStringLiteral("-l"), QStringLiteral("app.kubernetes.io/name=%1,signalbox.v-sekai.org/slot=%2").arg(app, slot),
-         QStringLiteral("-o"), QStringLiteral("name")});
-    QStringList names;
-    for (const QString& line : QString::fromUtf8(r.out).split(u'\n', Qt::SkipEmptyParts))
-        names << line.section(u'/', 1);
-    return names;
+    model::ServiceConfig config;
+    for (const QString& name : names) {
+        model::ServiceSpec s;
+        s.name = name.toStdString();
+        s.ns = "uro";
+        s.group = "uro";
+        s.fromConfig = true;
+        s.health.intervalSeconds = 1;
+        s.applyDefaults();
+        config.services.push_back(s);
+    }
+    return config;
 }
 
-// Sets (or with an empty value removes) the rig's health annotation on a pod of namespace uro.
-inline bool annotate(const QString& pod, const QString& value)
+// A GUI test on the local control plane begins here: settings of its own (Qt's test mode), a
+// control plane to fail on when there is none, the example as the tests expect it.
+inline void startOnTheExample()
 {
-    const QString key = QStringLiteral("test.signalbox.v-sekai.org/health");
-    return testsupport::kubectl(QStringLiteral("admin"),
-                                {QStringLiteral("annotate"), QStringLiteral("--overwrite"), QStringLiteral("pod"), pod,
-                                 QStringLiteral("-n"), QStringLiteral("uro"),
-                                 value.isEmpty() ? key + QStringLiteral("-") : key + QStringLiteral("=") + value})
-               .exitCode == 0;
-}
-
-// Removes the rig's health annotation from every pod of slots A and B of `apps`.
-inline void clearAnnotations(const QStringList& apps = {QStringLiteral("uro")})
-{
-    for (const QString& app : apps)
-        for (const QString& slot : {QStringLiteral("a"), QStringLiteral("b")})
-            for (const QString& pod : podsOf(slot, app))
-                annotate(pod, {});
+    QStandardPaths::setTestModeEnabled(true);
+    REQUIRE_CLUSTER();
+    testsupport::resetExample();
 }
 
 inline void saveShot(QWidget* w, const QString& name)
@@ -78,18 +74,6 @@ struct Console {
     }
 };
 
-// The slot the Service `service` of namespace uro selects now ("a", "b"), read as admin.
-inline QString selectedSlot(const QString& service)
-{
-    return QString::fromUtf8(
-               testsupport::kubectl(QStringLiteral("admin"),
-                                    {QStringLiteral("get"), QStringLiteral("service"), service, QStringLiteral("-n"),
-                                     QStringLiteral("uro"), QStringLiteral("-o"),
-                                     QStringLiteral("jsonpath={.spec.selector.signalbox\\.v-sekai\\.org/slot}")})
-                   .out)
-        .trimmed();
-}
-
 // The name of the service in the overview table's `row` (as the table shows it: filtered and
 // ordered), empty when there is none.
 inline QString serviceInRow(ui::MainWindow* w, int row)
@@ -112,6 +96,14 @@ inline void openService(ui::MainWindow* w, const QString& name)
     QTRY_VERIFY_WITH_TIMEOUT(w->showService(name), 20000);
 }
 
+// Whether each of the page's buttons (swap, rollback, repair, deploy) has been decided.
+inline bool decided(const model::ServiceActions* actions)
+{
+    using Kind = model::SwapPlan::Kind;
+    return actions->availability(Kind::Swap).planned && actions->availability(Kind::Rollback).planned &&
+           actions->availability(Kind::Repair).planned && actions->deployAvailability().planned;
+}
+
 // Clicks the action's button, types the service name in the confirm dialog and confirms.
 inline void confirmThrough(ui::ServicePage* page, model::SwapPlan::Kind kind, const QString& shot = {})
 {
@@ -132,40 +124,6 @@ inline void confirmThrough(ui::ServicePage* page, model::SwapPlan::Kind kind, co
     if (!shot.isEmpty())
         saveShot(dialog, shot);
     QTest::mouseClick(dialog->confirmButton(), Qt::LeftButton);
-}
-
-// The example as the tests expect it: applied afresh, no history recorded, live on slot a and
-// staging on slot b for both services, every slot rolled out.
-inline void resetExample()
-{
-    using testsupport::kubectl;
-    const QString admin = QStringLiteral("admin");
-    const auto apply = kubectl(admin, {QStringLiteral("apply"), QStringLiteral("-f"),
-                                       testsupport::sourceDir() + QStringLiteral("/deploy/examples/uro")});
-    QVERIFY2(apply.exitCode == 0, qPrintable(apply.describe()));
-    const QString forget = QStringLiteral("signalbox.v-sekai.org/history-");
-    const QString patch = QStringLiteral(R"({"spec":{"selector":{"signalbox.v-sekai.org/slot":"%1"}}})");
-    for (const QString& s : {QStringLiteral("uro"), QStringLiteral("uro-frontend")}) {
-        kubectl(admin, {QStringLiteral("annotate"), QStringLiteral("service"), s, QStringLiteral("-n"),
-                        QStringLiteral("uro"), forget});
-        for (const auto& [svc, slot] :
-             {std::pair{s, QStringLiteral("a")}, std::pair{s + QStringLiteral("-staging"), QStringLiteral("b")}})
-            QCOMPARE(kubectl(admin, {QStringLiteral("patch"), QStringLiteral("service"), svc, QStringLiteral("-n"),
-                                     QStringLiteral("uro"), QStringLiteral("-p"), patch.arg(slot)})
-                         .exitCode,
-                     0);
-    }
-    kubectl(admin, {QStringLiteral("annotate"), QStringLiteral("deployment"), QStringLiteral("uro"),
-                    QStringLiteral("-n"), QStringLiteral("uro-sandbox"), forget});
-    for (const char* d : {"uro-a", "uro-b", "uro-frontend-a", "uro-frontend-b"}) {
-        kubectl(admin, {QStringLiteral("annotate"), QStringLiteral("deployment"), QLatin1String(d),
-                        QStringLiteral("-n"), QStringLiteral("uro"), forget});
-        QCOMPARE(kubectl(admin, {QStringLiteral("rollout"), QStringLiteral("status"),
-                                 QStringLiteral("deployment/") + QLatin1String(d), QStringLiteral("-n"),
-                                 QStringLiteral("uro"), QStringLiteral("--timeout=90s")})
-                     .exitCode,
-                 0);
-    }
 }
 
 // Clicks Deploy… on the page once it is enabled; the dialog it opens, or nullptr after 20 s.

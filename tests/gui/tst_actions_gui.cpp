@@ -33,12 +33,7 @@ class TestActionsGui : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
-    void initTestCase()
-    {
-        QStandardPaths::setTestModeEnabled(true);
-        REQUIRE_CLUSTER();
-        guisupport::resetExample();
-    }
+    void initTestCase() { guisupport::startOnTheExample(); }
 
     void operatorDeploysSwapsAndRollsBack()
     {
@@ -177,7 +172,8 @@ private Q_SLOTS:
         c.window->setReadOnly(true);
         openService(c.window, QStringLiteral("uro"));
         ui::ServicePage* page = c.window->servicePage();
-        QTest::qWait(500);
+        // Once every button's availability is decided, none of them shows.
+        QTRY_VERIFY_WITH_TIMEOUT(guisupport::decided(page->actions()), 20000);
         for (auto kind : {model::SwapPlan::Kind::Swap, model::SwapPlan::Kind::Rollback, model::SwapPlan::Kind::Repair})
             QVERIFY(!page->button(kind)->isVisibleTo(c.window));
         QVERIFY(!page->deployButton()->isVisibleTo(c.window));

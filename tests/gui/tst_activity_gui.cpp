@@ -4,7 +4,7 @@
 // dialog is closed right after its patch still runs its guard, records its Event and notifies;
 // closing the window while a swap runs asks, and waits for it.
 #include "gui/guisupport.h"
-#include "support/webhookreceiver.h"
+#include "support/httpserver.h"
 #include "ui/activitypanel.h"
 #include "ui/deploydialog.h"
 #include "ui/mainwindow.h"
@@ -20,37 +20,6 @@ using guisupport::switchNamespace;
 using testsupport::kubectl;
 
 namespace {
-
-QString get(const QString& kind, const QString& name, const QString& jsonpath)
-{
-    return QString::fromUtf8(kubectl(QStringLiteral("admin"),
-                                     {QStringLiteral("get"), kind, name, QStringLiteral("-n"), QStringLiteral("uro"),
-                                      QStringLiteral("-o"), QStringLiteral("jsonpath=") + jsonpath})
-                                 .out)
-        .trimmed();
-}
-
-void setSlots(const QString& service, const QString& live, const QString& staging)
-{
-    const QString patch = QStringLiteral(R"({"spec":{"selector":{"signalbox.v-sekai.org/slot":"%1"}}})");
-    for (const auto& [svc, slot] : {std::pair{service, live}, std::pair{service + QStringLiteral("-staging"), staging}})
-        QCOMPARE(kubectl(QStringLiteral("admin"),
-                         {QStringLiteral("patch"), QStringLiteral("service"), svc, QStringLiteral("-n"),
-                          QStringLiteral("uro"), QStringLiteral("-p"), patch.arg(slot)})
-                     .exitCode,
-                 0);
-}
-
-void waitForRollouts()
-{
-    for (const char* d : {"uro-a", "uro-b", "uro-frontend-a", "uro-frontend-b"})
-        QCOMPARE(
-            kubectl(QStringLiteral("admin"), {QStringLiteral("rollout"), QStringLiteral("status"),
-                                              QStringLiteral("deployment/") + QLatin1String(d), QStringLiteral("-n"),
-                                              QStringLiteral("uro"), QStringLiteral("--timeout=90s")})
-                .exitCode,
-            0);
-}
 
 // The newest activity's row in the window's activity list.
 QString newestActivity(ui::MainWindow* w)
@@ -99,12 +68,7 @@ class TestActivityGui : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
-    void initTestCase()
-    {
-        QStandardPaths::setTestModeEnabled(true);
-        REQUIRE_CLUSTER();
-        guisupport::resetExample();
-    }
+    void initTestCase() { guisupport::startOnTheExample(); }
 
     void aSwapGoesOnWhenTheWindowMovesOn()
     {
@@ -120,8 +84,8 @@ private Q_SLOTS:
 
         // Held between the two patches: live moved, staging not yet.
         QTRY_VERIFY_WITH_TIMEOUT(static_cast<bool>(resume), 20000);
-        QCOMPARE(guisupport::selectedSlot(QStringLiteral("uro")), QStringLiteral("b"));
-        QCOMPARE(guisupport::selectedSlot(QStringLiteral("uro-staging")), QStringLiteral("b"));
+        QCOMPARE(testsupport::selectorOf(QStringLiteral("uro")), QStringLiteral("b"));
+        QCOMPARE(testsupport::selectorOf(QStringLiteral("uro-staging")), QStringLiteral("b"));
         QVERIFY(newestActivity(c.window).startsWith(QStringLiteral("⟳ Swap uro (with uro-frontend)")));
 
         // The person moves on: the group's other service (its buttons wait), then another namespace.
@@ -138,8 +102,8 @@ private Q_SLOTS:
                                       "now live on slot B")),
                                   qPrintable(newestActivity(c.window)), 30000);
         for (const QString& s : {QStringLiteral("uro"), QStringLiteral("uro-frontend")}) {
-            QCOMPARE(guisupport::selectedSlot(s), QStringLiteral("b"));
-            QCOMPARE(guisupport::selectedSlot(s + QStringLiteral("-staging")), QStringLiteral("a"));
+            QCOMPARE(testsupport::selectorOf(s), QStringLiteral("b"));
+            QCOMPARE(testsupport::selectorOf(s + QStringLiteral("-staging")), QStringLiteral("a"));
         }
         QTRY_COMPARE_WITH_TIMEOUT(hook.contents().size(), 1, 10000);
         QVERIFY2(hook.contents().first().contains(QStringLiteral("operator · uro · swap: Swapped: uro now live")),
@@ -158,16 +122,16 @@ private Q_SLOTS:
 
     void aDeployGoesOnWhenItsDialogCloses()
     {
-        waitForRollouts();
-        const QString deployment = QStringLiteral("uro-") + guisupport::selectedSlot(QStringLiteral("uro-staging"));
+        QVERIFY(testsupport::exampleRolledOut());
+        const QString deployment = QStringLiteral("uro-") + testsupport::selectorOf(QStringLiteral("uro-staging"));
         HeldDeploy d(QLatin1Char('d'));
         QVERIFY(d.dialog);
 
         // Held right after the patch; the person closes the dialog and looks elsewhere.
         QTRY_VERIFY_WITH_TIMEOUT(static_cast<bool>(d.resume), 20000);
-        QVERIFY(
-            get(QStringLiteral("deployment"), deployment, QStringLiteral("{.spec.template.spec.containers[0].image}"))
-                .endsWith(d.digest));
+        QVERIFY(testsupport::field(QStringLiteral("deployment"), deployment,
+                                   QStringLiteral("{.spec.template.spec.containers[0].image}"))
+                    .endsWith(d.digest));
         d.dialog->close();
         QTRY_VERIFY(d.dialog.isNull());
         switchNamespace(d.c->window, QStringLiteral("uro-sandbox"));
@@ -185,8 +149,8 @@ private Q_SLOTS:
                 .out);
         QVERIFY2(events.contains(QStringLiteral("operator deployed ghcr.io/v-sekai/uro@") + d.digest),
                  qPrintable(events));
-        QVERIFY(get(QStringLiteral("deployment"), deployment,
-                    QStringLiteral("{.metadata.annotations.signalbox\\.v-sekai\\.org/history}"))
+        QVERIFY(testsupport::field(QStringLiteral("deployment"), deployment,
+                                   QStringLiteral("{.metadata.annotations.signalbox\\.v-sekai\\.org/history}"))
                     .contains(d.digest));
         QTRY_COMPARE_WITH_TIMEOUT(d.hook.contents().size(), 1, 10000);
         QVERIFY2(d.hook.contents().first().startsWith(QStringLiteral("✅ operator · uro · deploy: Deployed")),
@@ -195,38 +159,38 @@ private Q_SLOTS:
 
     void aDeployOvertakenAfterItsDialogClosedIsStillUndone()
     {
-        waitForRollouts();
-        const QString live = guisupport::selectedSlot(QStringLiteral("uro"));
-        const QString staging = guisupport::selectedSlot(QStringLiteral("uro-staging"));
+        QVERIFY(testsupport::exampleRolledOut());
+        const QString live = testsupport::selectorOf(QStringLiteral("uro"));
+        const QString staging = testsupport::selectorOf(QStringLiteral("uro-staging"));
         const QString deployment = QStringLiteral("uro-") + staging;
-        const QString imageBefore =
-            get(QStringLiteral("deployment"), deployment, QStringLiteral("{.spec.template.spec.containers[0].image}"));
+        const QString imageBefore = testsupport::field(QStringLiteral("deployment"), deployment,
+                                                       QStringLiteral("{.spec.template.spec.containers[0].image}"));
         HeldDeploy d(QLatin1Char('e'));
         QVERIFY(d.dialog);
         QTRY_VERIFY_WITH_TIMEOUT(static_cast<bool>(d.resume), 20000);
         d.dialog->close();
         QTRY_VERIFY(d.dialog.isNull());
         // Someone swaps uro in the gap: the slot just deployed to is now live.
-        setSlots(QStringLiteral("uro"), staging, live);
+        QVERIFY(testsupport::setSlots(QStringLiteral("uro"), staging, live));
 
         d.resume();
         QTRY_VERIFY2_WITH_TIMEOUT(newestActivity(d.c->window).startsWith(QStringLiteral("✘ Deploy")),
                                   qPrintable(newestActivity(d.c->window)), 30000);
         QVERIFY2(newestActivity(d.c->window).contains(QStringLiteral("so the deploy was undone at once")),
                  qPrintable(newestActivity(d.c->window)));
-        QCOMPARE(
-            get(QStringLiteral("deployment"), deployment, QStringLiteral("{.spec.template.spec.containers[0].image}")),
-            imageBefore);
+        QCOMPARE(testsupport::field(QStringLiteral("deployment"), deployment,
+                                    QStringLiteral("{.spec.template.spec.containers[0].image}")),
+                 imageBefore);
         QTRY_COMPARE_WITH_TIMEOUT(d.hook.contents().size(), 1, 10000);
         QVERIFY2(d.hook.contents().first().startsWith(QStringLiteral("❌ operator · uro · deploy: A swap made")),
                  qPrintable(d.hook.contents().first()));
-        setSlots(QStringLiteral("uro"), live, staging);
+        QVERIFY(testsupport::setSlots(QStringLiteral("uro"), live, staging));
     }
 
     void closingTheWindowWaitsForARunningSwap()
     {
-        waitForRollouts();
-        const QString live = guisupport::selectedSlot(QStringLiteral("uro"));
+        QVERIFY(testsupport::exampleRolledOut());
+        const QString live = testsupport::selectorOf(QStringLiteral("uro"));
         guisupport::Console c(QStringLiteral("operator"));
         std::function<void()> resume;
         c.console->runner()->setHooks({[&resume](std::function<void()> r) { resume = std::move(r); }, {}});
@@ -250,13 +214,13 @@ private Q_SLOTS:
         box = qobject_cast<QMessageBox*>(opened.takeFirst().first().value<QDialog*>());
         QVERIFY(box);
         QTest::mouseClick(box->findChild<QPushButton*>(QStringLiteral("closeWhenFinishedButton")), Qt::LeftButton);
-        QTest::qWait(200);
-        QVERIFY(c.window->isVisible());
+        // Absence, so a bounded wait: 200 ms in which a window that did not wait would have closed.
+        QVERIFY(!QTest::qWaitFor([&c] { return !c.window->isVisible(); }, 200));
         resume();
         QTRY_VERIFY_WITH_TIMEOUT(!c.window->isVisible(), 30000);
         const QString other = live == QStringLiteral("a") ? QStringLiteral("b") : QStringLiteral("a");
-        QCOMPARE(guisupport::selectedSlot(QStringLiteral("uro")), other);
-        QCOMPARE(guisupport::selectedSlot(QStringLiteral("uro-staging")), live);
+        QCOMPARE(testsupport::selectorOf(QStringLiteral("uro")), other);
+        QCOMPARE(testsupport::selectorOf(QStringLiteral("uro-staging")), live);
         QCOMPARE(c.console->runner()->activities().back().state, model::Activity::State::Succeeded);
     }
 };

@@ -2,6 +2,7 @@
 // configuration file, then the choice saved from the window. The binary runs offscreen against the
 // local control plane with a settings folder of this test's own, and says what it showed when it
 // saves a screenshot.
+#include "support/cluster.h"
 #include "support/testsupport.h"
 
 #include <QDir>
@@ -48,26 +49,17 @@ private:
     // What the header said when the console had the complete picture.
     QString freshnessShown(const QStringList& extra)
     {
-        QProcess p;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
-        env.insert(QStringLiteral("HOME"), m_home.path());
-        env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_home.path() + QStringLiteral("/config"));
-        env.remove(QStringLiteral("KUBECONFIG"));
-        p.setProcessEnvironment(env);
-        QStringList args{QStringLiteral("--kubeconfig"), testsupport::kubeconfigFor(QStringLiteral("viewer")),
-                         QStringLiteral("-n"),           QStringLiteral("uro"),
-                         QStringLiteral("--screenshot"), m_home.path() + QStringLiteral("/shot.png")};
-        p.start(QStringLiteral(SIGNALBOX_BINARY), args + extra);
-        if (!p.waitForFinished(60000)) {
-            p.kill();
-            p.waitForFinished();
-            return QStringLiteral("(did not finish)");
-        }
-        const QString out = QString::fromLocal8Bit(p.readAllStandardOutput());
-        if (p.exitCode() != 0)
-            return QStringLiteral("(exit %1: %2 %3)").arg(p.exitCode()).arg(out, p.readAllStandardError());
-        return out.section(QStringLiteral(".png: "), 1).trimmed();
+        testsupport::RunOptions options;
+        options.environment.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        options.environment.insert(QStringLiteral("HOME"), m_home.path());
+        options.environment.insert(QStringLiteral("XDG_CONFIG_HOME"), m_home.path() + QStringLiteral("/config"));
+        options.environment.remove(QStringLiteral("KUBECONFIG"));
+        const auto r = testsupport::signalbox(
+            QStringLiteral("viewer"),
+            QStringList{QStringLiteral("--screenshot"), m_home.path() + QStringLiteral("/shot.png")} + extra, options);
+        if (r.exitCode != 0)
+            return QStringLiteral("(%1)").arg(r.describe());
+        return r.outText().section(QStringLiteral(".png: "), 1).trimmed();
     }
 
 private Q_SLOTS:
@@ -76,10 +68,7 @@ private Q_SLOTS:
         REQUIRE_CLUSTER();
         QVERIFY(m_home.isValid());
         QVERIFY(QDir().mkpath(configDir()));
-        const auto apply = testsupport::kubectl(QStringLiteral("admin"),
-                                                {QStringLiteral("apply"), QStringLiteral("-f"),
-                                                 testsupport::sourceDir() + QStringLiteral("/deploy/examples/uro")});
-        QVERIFY2(apply.exitCode == 0, qPrintable(apply.describe()));
+        QVERIFY(testsupport::applyExample());
     }
 
     void savedChoiceWhenNothingElseSaysSo()

@@ -3,6 +3,7 @@
 // whose pods turned unready as needing attention, with the reason.
 #include "app/console.h"
 #include "kube/kubeconfig.h"
+#include "support/cluster.h"
 #include "support/testsupport.h"
 #include "ui/mainwindow.h"
 #include "ui/servicepage.h"
@@ -22,28 +23,6 @@
 using testsupport::kubectl;
 
 namespace {
-
-QStringList podsOf(const QString& slot)
-{
-    const auto r =
-        kubectl(QStringLiteral("admin"),
-                {QStringLiteral("get"), QStringLiteral("pods"), QStringLiteral("-n"), QStringLiteral("uro"),
-                 QStringLiteral("-l"), QStringLiteral("app.kubernetes.io/name=uro,signalbox.v-sekai.org/slot=") + slot,
-                 QStringLiteral("-o"), QStringLiteral("name")});
-    return QString::fromUtf8(r.out).split(u'\n', Qt::SkipEmptyParts);
-}
-
-bool setSelectors(const QString& live, const QString& staging)
-{
-    const QString patch = QStringLiteral(R"({"spec":{"selector":{"signalbox.v-sekai.org/slot":"%1"}}})");
-    const auto a = kubectl(QStringLiteral("admin"),
-                           {QStringLiteral("patch"), QStringLiteral("service"), QStringLiteral("uro"),
-                            QStringLiteral("-n"), QStringLiteral("uro"), QStringLiteral("-p"), patch.arg(live)});
-    const auto b = kubectl(QStringLiteral("admin"),
-                           {QStringLiteral("patch"), QStringLiteral("service"), QStringLiteral("uro-staging"),
-                            QStringLiteral("-n"), QStringLiteral("uro"), QStringLiteral("-p"), patch.arg(staging)});
-    return a.exitCode == 0 && b.exitCode == 0;
-}
 
 // The viewer's kubeconfig, in namespace uro.
 kube::KubeconfigOptions viewerOptions()
@@ -75,11 +54,8 @@ private Q_SLOTS:
     {
         QStandardPaths::setTestModeEnabled(true);
         REQUIRE_CLUSTER();
-        const auto apply =
-            kubectl(QStringLiteral("admin"), {QStringLiteral("apply"), QStringLiteral("-f"),
-                                              testsupport::sourceDir() + QStringLiteral("/deploy/examples/uro")});
-        QVERIFY2(apply.exitCode == 0, qPrintable(apply.describe()));
-        QVERIFY(setSelectors(QStringLiteral("a"), QStringLiteral("b")));
+        QVERIFY(testsupport::applyExample());
+        QVERIFY(testsupport::setSlots(QStringLiteral("uro"), QStringLiteral("a"), QStringLiteral("b")));
 
         m_console = new app::Console(viewerOptions(), {});
         m_console->connectTo({});
@@ -133,9 +109,10 @@ private Q_SLOTS:
                  qPrintable(window.namespaceNoteText()));
         QCOMPARE(dashboard->namespaceNotices().size(), std::size_t(1));
         QCOMPARE(dashboard->namespaceNotices().begin()->first, QStringLiteral("default"));
-        // Give a disconnection time to show, had the 403 been taken for one (the first retry is
-        // after 250 ms, the clock ticks every second).
-        QTest::qWait(1500);
+        // Absence, so a bounded wait: 1.5 s (past the first retry, after 250 ms, and a tick of the
+        // clock, every second), in which a 403 taken for a lost server would show as one.
+        QVERIFY2(!QTest::qWaitFor([dashboard] { return dashboard->disconnectedSince().isValid(); }, 1500),
+                 qPrintable(window.freshnessText()));
         QVERIFY2(!dashboard->disconnectedSince().isValid(), qPrintable(window.freshnessText()));
         QVERIFY2(window.freshnessText().startsWith(QStringLiteral("Updated ")), qPrintable(window.freshnessText()));
         QVERIFY(dashboard->connectionProblem().isEmpty());
@@ -161,7 +138,7 @@ private Q_SLOTS:
 
     void aSelectorFlipShowsWithinTwoSeconds()
     {
-        QVERIFY(setSelectors(QStringLiteral("b"), QStringLiteral("a")));
+        QVERIFY(testsupport::setSlots(QStringLiteral("uro"), QStringLiteral("b"), QStringLiteral("a")));
         QElapsedTimer t;
         t.start();
         ui::ServicePage* page = m_window->servicePage();
@@ -173,13 +150,13 @@ private Q_SLOTS:
 
     void unreadyPodsTurnTheTileToAttention()
     {
-        const QStringList pods = podsOf(QStringLiteral("b"));
+        const QStringList pods = testsupport::podsOf(QStringLiteral("b"));
         QCOMPARE(pods.size(), 2);
         for (const QString& pod : pods) {
             const auto r =
                 kubectl(QStringLiteral("admin"),
-                        {QStringLiteral("patch"), pod, QStringLiteral("-n"), QStringLiteral("uro"),
-                         QStringLiteral("--subresource=status"), QStringLiteral("-p"),
+                        {QStringLiteral("patch"), QStringLiteral("pod"), pod, QStringLiteral("-n"),
+                         QStringLiteral("uro"), QStringLiteral("--subresource=status"), QStringLiteral("-p"),
                          QStringLiteral(R"({"status":{"conditions":[{"type":"Ready","status":"False"}]}})")});
             QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
         }
@@ -248,7 +225,7 @@ private Q_SLOTS:
     void cleanupTestCase()
     {
         // Leave the example as it was: slot a live, and fresh (ready) pods for slot b.
-        setSelectors(QStringLiteral("a"), QStringLiteral("b"));
+        testsupport::setSlots(QStringLiteral("uro"), QStringLiteral("a"), QStringLiteral("b"));
         kubectl(QStringLiteral("admin"),
                 {QStringLiteral("delete"), QStringLiteral("pods"), QStringLiteral("-n"), QStringLiteral("uro"),
                  QStringLiteral("-l"), QStringLiteral("signalbox.v-sekai.org/slot=b,app.kubernetes.io/name=uro"),

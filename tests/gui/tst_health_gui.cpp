@@ -21,24 +21,6 @@ using testsupport::kubectl;
 
 namespace {
 
-using guisupport::annotate;
-using guisupport::clearAnnotations;
-using guisupport::podsOf;
-
-// Uro's check as the example has it, but asked every second, so a change shows without waiting.
-model::ServiceConfig everySecond()
-{
-    model::ServiceConfig config;
-    model::ServiceSpec uro;
-    uro.name = "uro";
-    uro.ns = "uro";
-    uro.fromConfig = true;
-    uro.health.intervalSeconds = 1;
-    uro.applyDefaults();
-    config.services.push_back(uro);
-    return config;
-}
-
 // Uro's row in the overview, found by name (a configured service's key has no context).
 int uroRow(ui::MainWindow* w)
 {
@@ -64,10 +46,8 @@ class TestHealthGui : public QObject {
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        REQUIRE_CLUSTER();
-        guisupport::resetExample();
-        clearAnnotations();
+        guisupport::startOnTheExample();
+        testsupport::clearPodHealth();
     }
 
     void everyPodAnsweringShowsPassing()
@@ -84,7 +64,7 @@ private Q_SLOTS:
             const QStringList lines = tile->healthLines();
             // Two pods, then the Service that selects the slot.
             QCOMPARE(lines.size(), 3);
-            for (const QString& pod : podsOf(QString(QChar::fromLatin1(slot)))) {
+            for (const QString& pod : testsupport::podsOf(QString(QChar::fromLatin1(slot)))) {
                 const bool shown = std::any_of(lines.begin(), lines.end(), [&](const QString& l) {
                     return l.startsWith(pod + QStringLiteral("  200 in "));
                 });
@@ -107,10 +87,10 @@ private Q_SLOTS:
 
     void aFailingPodShowsInItsTileAndTheOverview()
     {
-        const QStringList live = podsOf(QStringLiteral("a"));
+        const QStringList live = testsupport::podsOf(QStringLiteral("a"));
         QCOMPARE(live.size(), 2);
-        QVERIFY(annotate(live.first(), QStringLiteral("fail")));
-        guisupport::Console c(QStringLiteral("viewer"), everySecond());
+        QVERIFY(testsupport::setPodHealth(live.first(), QStringLiteral("fail")));
+        guisupport::Console c(QStringLiteral("viewer"), guisupport::everySecond());
         const int col = model::ServiceListModel::HealthColumn;
         QTRY_COMPARE_WITH_TIMEOUT(cell(c.window, col), QStringLiteral("live 1 of 2 fail · staging 2/2 answer"), 20000);
         auto* m = c.window->serviceModel();
@@ -140,7 +120,7 @@ private Q_SLOTS:
         guisupport::saveShot(c.window, QStringLiteral("health-failing-pod.png"));
 
         // The pod recovers: the next check (at the interval) turns the mark back.
-        QVERIFY(annotate(live.first(), {}));
+        QVERIFY(testsupport::setPodHealth(live.first(), {}));
         QTRY_COMPARE_WITH_TIMEOUT(tile->healthState(), model::HealthSummary::State::Passing, 10000);
         QTRY_COMPARE_WITH_TIMEOUT(cell(c.window, col), QStringLiteral("live 2/2 answer · staging 2/2 answer"), 5000);
     }
@@ -148,7 +128,7 @@ private Q_SLOTS:
     void aUserWithoutTheProxyGrantIsToldOnce()
     {
         // The deployer may read the namespace but not use pods/proxy there.
-        guisupport::Console c(QStringLiteral("deployer"), everySecond());
+        guisupport::Console c(QStringLiteral("deployer"), guisupport::everySecond());
         const int col = model::ServiceListModel::HealthColumn;
         QTRY_COMPARE_WITH_TIMEOUT(cell(c.window, col), QStringLiteral("not allowed"), 20000);
         QTRY_VERIFY_WITH_TIMEOUT(!c.window->healthNoteText().isEmpty(), 5000);
@@ -164,17 +144,13 @@ private Q_SLOTS:
         QCOMPARE(tile->healthSummaryText(), QStringLiteral("⊘ Health check: not allowed to ask (get on pods/proxy)"));
         QVERIFY(tile->healthLines().isEmpty());
         // And it is not asked again and again: checks due every second send no question during the pause.
-        // Questions already on their way when the first refusal came back still count; once the
-        // count has held for 2 s, a further 3 s must add none.
+        // Questions already on their way when the first refusal came back still count: from when
+        // every target has its answer or refusal and none is on its way, nothing more is asked.
         model::HealthMonitor* monitor = c.console->dashboard()->healthMonitor();
-        long long asked = monitor->asked();
-        for (int i = 0; i < 5; ++i) {
-            QTest::qWait(2000);
-            if (monitor->asked() == asked)
-                break;
-            asked = monitor->asked();
-        }
-        QTest::qWait(3000);
+        QTRY_VERIFY_WITH_TIMEOUT(monitor->allAnswered() && monitor->inFlight() == 0, 10000);
+        const long long asked = monitor->asked();
+        // Absence, so a bounded wait: 3 s, three times the checks' interval.
+        QVERIFY(!QTest::qWaitFor([monitor, asked] { return monitor->asked() != asked; }, 3000));
         QCOMPARE(c.console->dashboard()->healthMonitor()->asked(), asked);
     }
 
@@ -183,11 +159,11 @@ private Q_SLOTS:
     // ticked; then the swap goes ahead and the history records that the check was skipped.
     void aFailingStagingPodGatesTheSwapUntilSkipped()
     {
-        guisupport::resetExample();
-        clearAnnotations();
-        const QStringList staging = podsOf(QStringLiteral("b"));
+        testsupport::resetExample();
+        testsupport::clearPodHealth();
+        const QStringList staging = testsupport::podsOf(QStringLiteral("b"));
         QCOMPARE(staging.size(), 2);
-        QVERIFY(annotate(staging.last(), QStringLiteral("fail")));
+        QVERIFY(testsupport::setPodHealth(staging.last(), QStringLiteral("fail")));
         guisupport::Console c(QStringLiteral("operator"));
         guisupport::openService(c.window, QStringLiteral("uro"));
         ui::ServicePage* page = c.window->servicePage();
@@ -209,24 +185,19 @@ private Q_SLOTS:
         QVERIFY(!dialog->confirmButton()->isEnabled());
         guisupport::saveShot(dialog, QStringLiteral("confirm-health-gate.png"));
         QTest::keyClick(dialog->nameField(), Qt::Key_Return);
-        QCOMPARE(guisupport::selectedSlot(QStringLiteral("uro")), QStringLiteral("a")); // Enter did not swap
+        QCOMPARE(testsupport::selectorOf(QStringLiteral("uro")), QStringLiteral("a")); // Enter did not swap
         skip->click();
         QVERIFY(dialog->confirmButton()->isEnabled());
         QTest::mouseClick(dialog->confirmButton(), Qt::LeftButton);
-        QTRY_COMPARE_WITH_TIMEOUT(guisupport::selectedSlot(QStringLiteral("uro")), QStringLiteral("b"), 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(testsupport::selectorOf(QStringLiteral("uro")), QStringLiteral("b"), 30000);
         QTRY_VERIFY_WITH_TIMEOUT(!c.console->runner()->runningFor("uro", "uro"), 30000);
-        const QString history = QString::fromUtf8(
-            kubectl(QStringLiteral("admin"),
-                    {QStringLiteral("get"), QStringLiteral("service"), QStringLiteral("uro"), QStringLiteral("-n"),
-                     QStringLiteral("uro"), QStringLiteral("-o"),
-                     QStringLiteral("jsonpath={.metadata.annotations.signalbox\\.v-sekai\\.org/history}")})
-                .out);
+        const QString history = testsupport::historyOf(QStringLiteral("service"), QStringLiteral("uro"));
         QVERIFY2(history.contains(QStringLiteral("\"healthCheck\":\"skipped\"")), qPrintable(history));
-        clearAnnotations();
-        guisupport::resetExample();
+        testsupport::clearPodHealth();
+        testsupport::resetExample();
     }
 
-    void cleanupTestCase() { clearAnnotations(); }
+    void cleanupTestCase() { testsupport::clearPodHealth(); }
 };
 
 QTEST_MAIN(TestHealthGui)

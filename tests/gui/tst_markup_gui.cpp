@@ -7,7 +7,7 @@
 // an <img> names, and an <img src="/dev/zero"> (which Qt reads on the GUI thread when it renders
 // it) does not stop the window from answering: the test ends in seconds.
 #include "guisupport.h"
-#include "support/cannedserver.h"
+#include "support/httpserver.h"
 #include "ui/deploydialog.h"
 #include "ui/logview.h"
 #include "ui/slottile.h"
@@ -29,7 +29,10 @@
 #include <QTimer>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <cstdio>
 #include <fcntl.h>
+#include <mutex>
 #include <sys/inotify.h>
 #include <thread>
 #include <unistd.h>
@@ -73,13 +76,18 @@ private:
 
 // Ends the process if the GUI thread stops answering for `seconds`: an <img src="/dev/zero"> that
 // got rendered never returns, and no QTRY can notice that from the blocked thread. The GUI thread
-// beats every 100 ms; a thread of its own looks.
+// beats every 100 ms; a thread of its own wakes when the newest beat is `seconds` old (or when the
+// test ends) and looks.
 class Watchdog {
 public:
     explicit Watchdog(int seconds)
         : m_thread([this, seconds] {
+              std::unique_lock lock(m_mutex);
               while (!m_done) {
-                  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+                  const auto stale = std::chrono::steady_clock::time_point(std::chrono::milliseconds(m_beat.load())) +
+                                     std::chrono::seconds(seconds);
+                  if (m_ended.wait_until(lock, stale, [this] { return m_done; }))
+                      return;
                   if (now() - m_beat > seconds * 1000LL) {
                       std::fprintf(stderr, "FAIL: the console's thread stopped answering for %d s (markup rendered?)\n",
                                    seconds);
@@ -93,7 +101,11 @@ public:
     }
     ~Watchdog()
     {
-        m_done = true;
+        {
+            const std::lock_guard lock(m_mutex);
+            m_done = true;
+        }
+        m_ended.notify_one();
         m_thread.join();
     }
 
@@ -105,7 +117,9 @@ private:
             .count();
     }
 
-    std::atomic<bool> m_done{false};
+    std::mutex m_mutex;
+    std::condition_variable m_ended;
+    bool m_done = false;
     std::atomic<long long> m_beat{now()};
     QTimer m_timer;
     std::thread m_thread;
@@ -126,16 +140,6 @@ QString jsonString(const QString& text)
 {
     const QByteArray doc = QJsonDocument(QJsonArray{text}).toJson(QJsonDocument::Compact);
     return QString::fromUtf8(doc.mid(1, doc.size() - 2));
-}
-
-bool annotatePods(const QString& slot, const QString& key, const QString& value)
-{
-    for (const QString& pod : guisupport::podsOf(slot))
-        if (kubectl(admin, {QStringLiteral("annotate"), QStringLiteral("--overwrite"), QStringLiteral("pod"), pod,
-                            QStringLiteral("-n"), QStringLiteral("uro"), key + QLatin1Char('=') + value})
-                .exitCode != 0)
-            return false;
-    return true;
 }
 
 // Every problem with how `root`'s widgets show text: a label left to guess (Qt::AutoText) that holds
@@ -198,17 +202,17 @@ private Q_SLOTS:
         QFile f(m_probe);
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.close();
-        guisupport::resetExample();
+        testsupport::resetExample();
     }
 
-    void cleanupTestCase() { guisupport::resetExample(); }
+    void cleanupTestCase() { testsupport::resetExample(); }
 
     void whatOthersWroteShowsAsTheCharactersTheyWrote()
     {
         auto restore = qScopeGuard([] {
             kubectl(admin, {QStringLiteral("delete"), QStringLiteral("event"), QStringLiteral("markup-warning"),
                             QStringLiteral("-n"), QStringLiteral("uro"), QStringLiteral("--ignore-not-found")});
-            guisupport::resetExample();
+            testsupport::resetExample();
         });
         const QString probeImg = QStringLiteral("<img src=\"%1\">").arg(m_probe);
         const QString hostile = font + QLatin1Char(' ') + probeImg;
@@ -237,9 +241,10 @@ private Q_SLOTS:
                               "signalbox.v-sekai.org/health-timeout-seconds":%2}}})")
                               .arg(jsonString(entry), jsonString(hostile))));
         // The app's answers: a failing check whose message and X-Pod header the app shaped.
-        QVERIFY(
-            annotatePods(QStringLiteral("b"), QStringLiteral("test.signalbox.v-sekai.org/health-message"), hostile));
-        QVERIFY(annotatePods(QStringLiteral("b"), QStringLiteral("test.signalbox.v-sekai.org/served-by"), font));
+        QVERIFY(testsupport::annotatePods(QStringLiteral("b"),
+                                          QStringLiteral("test.signalbox.v-sekai.org/health-message=") + hostile));
+        QVERIFY(testsupport::annotatePods(QStringLiteral("b"),
+                                          QStringLiteral("test.signalbox.v-sekai.org/served-by=") + font));
         // A Warning event about the staging Deployment.
         const QString now = QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
         QCOMPARE(kubectl(admin, {QStringLiteral("apply"), QStringLiteral("-f"), QStringLiteral("-")},
@@ -253,7 +258,7 @@ private Q_SLOTS:
                      .exitCode,
                  0);
         // A line in a staging pod's log.
-        const QStringList stagingPods = guisupport::podsOf(QStringLiteral("b"));
+        const QStringList stagingPods = testsupport::podsOf(QStringLiteral("b"));
         QVERIFY(!stagingPods.isEmpty());
         const QString logLine = QStringLiteral("[info] ") + hostile;
         const auto appended =
@@ -261,7 +266,7 @@ private Q_SLOTS:
                              {QStringLiteral("logs-append"), QStringLiteral("uro"), stagingPods.first(), logLine});
         QVERIFY2(appended.exitCode == 0, qPrintable(appended.describe()));
         // A registry whose every answer is a refusal with a message.
-        testsupport::CannedServer registry;
+        testsupport::HttpServer registry;
         registry.answer(
             {}, {403,
                  {"Content-Type: application/json"},

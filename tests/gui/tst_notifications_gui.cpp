@@ -64,24 +64,6 @@ public Q_SLOTS:
 
 namespace {
 
-using guisupport::annotate;
-using guisupport::clearAnnotations;
-using guisupport::podsOf;
-
-// Uro's check asked every second, so a change shows without waiting.
-model::ServiceConfig everySecond()
-{
-    model::ServiceConfig config;
-    model::ServiceSpec uro;
-    uro.name = "uro";
-    uro.ns = "uro";
-    uro.fromConfig = true;
-    uro.health.intervalSeconds = 1;
-    uro.applyDefaults();
-    config.services.push_back(uro);
-    return config;
-}
-
 QString healthCell(ui::MainWindow* w)
 {
     auto* m = w->serviceModel();
@@ -158,14 +140,14 @@ private Q_SLOTS:
                                         QDBusConnection::ExportAllSlots));
         QVERIFY(recorder.registerService(QStringLiteral("org.freedesktop.Notifications")));
 
-        guisupport::resetExample();
-        clearAnnotations();
+        testsupport::resetExample();
+        testsupport::clearPodHealth();
         QSettings().remove(QStringLiteral("notifications"));
     }
 
     void cleanupTestCase()
     {
-        clearAnnotations();
+        testsupport::clearPodHealth();
         QSettings().remove(QStringLiteral("notifications"));
         QDBusConnection::disconnectFromBus(QStringLiteral("recorder"));
         if (m_bus.state() == QProcess::Running) {
@@ -177,21 +159,21 @@ private Q_SLOTS:
 
     void init()
     {
-        clearAnnotations();
+        testsupport::clearPodHealth();
         m_recorder.calls.clear();
     }
 
     void aLiveSlotGoingUnhealthyIsToldOnce()
     {
-        guisupport::Console c(QStringLiteral("viewer"), everySecond());
+        guisupport::Console c(QStringLiteral("viewer"), guisupport::everySecond());
         QVERIFY2(c.console->notificationSender()->available(),
                  qPrintable(c.console->notificationSender()->unavailableReason()));
         QTRY_COMPARE_WITH_TIMEOUT(healthCell(c.window), QStringLiteral("live 2/2 answer · staging 2/2 answer"), 20000);
         // Healthy before: what is wrong at the start is shown, not told.
         QCOMPARE(model::liveHealthOf(*c.console->dashboard()->service("uro")), model::LiveHealth::Healthy);
-        const QStringList live = podsOf(QStringLiteral("a"));
+        const QStringList live = testsupport::podsOf(QStringLiteral("a"));
         QCOMPARE(live.size(), 2);
-        QVERIFY(annotate(live.first(), QStringLiteral("fail")));
+        QVERIFY(testsupport::setPodHealth(live.first(), QStringLiteral("fail")));
 
         QTRY_VERIFY2_WITH_TIMEOUT(m_recorder.count(unhealthy) == 1, qPrintable(m_recorder.summaries()), 20000);
         const auto& call = m_recorder.calls.front();
@@ -206,12 +188,12 @@ private Q_SLOTS:
         letChecksRun(c.console->dashboard(), 30);
         QCOMPARE(healthCell(c.window), QStringLiteral("live 1 of 2 fail · staging 2/2 answer"));
         QVERIFY2(m_recorder.calls.size() == 1, qPrintable(m_recorder.summaries()));
-        QVERIFY(annotate(live.first(), {}));
+        QVERIFY(testsupport::setPodHealth(live.first(), {}));
     }
 
     void aKindTurnedOffIsNotToldAndTheChoiceIsSaved()
     {
-        guisupport::Console c(QStringLiteral("viewer"), everySecond());
+        guisupport::Console c(QStringLiteral("viewer"), guisupport::everySecond());
         QAction* off = c.window->notificationsMenu()->action(model::NoticeKind::LiveUnhealthy);
         QVERIFY(off->isChecked());
         off->trigger();
@@ -222,33 +204,31 @@ private Q_SLOTS:
         QCOMPARE(QSettings().value(key), QVariant(false));
 
         QTRY_COMPARE_WITH_TIMEOUT(healthCell(c.window), QStringLiteral("live 2/2 answer · staging 2/2 answer"), 20000);
-        const QStringList live = podsOf(QStringLiteral("a"));
-        QVERIFY(annotate(live.first(), QStringLiteral("fail")));
+        const QStringList live = testsupport::podsOf(QStringLiteral("a"));
+        QVERIFY(testsupport::setPodHealth(live.first(), QStringLiteral("fail")));
         QTRY_COMPARE_WITH_TIMEOUT(healthCell(c.window), QStringLiteral("live 1 of 2 fail · staging 2/2 answer"), 20000);
         letChecksRun(c.console->dashboard(), 20);
         QVERIFY2(m_recorder.calls.empty(), qPrintable(m_recorder.summaries()));
         QVERIFY(!c.window->noticeText().contains(unhealthy));
-        QVERIFY(annotate(live.first(), {}));
+        QVERIFY(testsupport::setPodHealth(live.first(), {}));
         off->trigger();
         QCOMPARE(QSettings().value(key), QVariant(true));
     }
 
     void aSwapByAnotherUserIsToldOnce()
     {
-        guisupport::resetExample();
+        testsupport::resetExample();
         guisupport::Console c(QStringLiteral("viewer"));
         QTRY_VERIFY_WITH_TIMEOUT(c.console->dashboard()->complete(), 20000);
         QTRY_COMPARE_WITH_TIMEOUT(liveOf(c.console->dashboard(), "uro-frontend"), 'a', 20000);
         QCOMPARE(liveOf(c.console->dashboard(), "uro"), 'a');
 
         // The operator swaps the group from the command line.
-        QProcess cli;
-        cli.start(QStringLiteral(SIGNALBOX_BINARY),
-                  {QStringLiteral("swap"), QStringLiteral("uro"), QStringLiteral("--kubeconfig"),
-                   testsupport::kubeconfigFor(QStringLiteral("operator")), QStringLiteral("-n"), QStringLiteral("uro"),
-                   QStringLiteral("--yes")});
-        QTRY_VERIFY_WITH_TIMEOUT(cli.state() == QProcess::NotRunning, 60000);
-        QVERIFY2(cli.exitCode() == 0, cli.readAllStandardError().constData());
+        // The console in this process follows it meanwhile: wait with the event loop running.
+        const auto cli = testsupport::signalbox(
+            QStringLiteral("operator"), {QStringLiteral("swap"), QStringLiteral("uro"), QStringLiteral("--yes")},
+            testsupport::withEventLoop(60000));
+        QVERIFY2(cli.exitCode == 0, qPrintable(cli.describe()));
 
         QTRY_VERIFY2_WITH_TIMEOUT(m_recorder.count(QStringLiteral("was swapped by operator")) == 1,
                                   qPrintable(m_recorder.summaries()), 20000);
@@ -262,7 +242,7 @@ private Q_SLOTS:
 
     void aSwapInThisWindowIsNotTold()
     {
-        guisupport::resetExample();
+        testsupport::resetExample();
         guisupport::Console c(QStringLiteral("operator"));
         guisupport::openService(c.window, QStringLiteral("uro"));
         ui::ServicePage* page = c.window->servicePage();
@@ -272,7 +252,7 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(liveOf(c.console->dashboard(), "uro-frontend"), 'b', 20000);
         QCOMPARE(liveOf(c.console->dashboard(), "uro"), 'b');
         QVERIFY2(m_recorder.count(QStringLiteral("was swapped")) == 0, qPrintable(m_recorder.summaries()));
-        guisupport::resetExample();
+        testsupport::resetExample();
     }
 };
 

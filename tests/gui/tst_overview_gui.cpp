@@ -21,27 +21,6 @@ using testsupport::kubectl;
 
 namespace {
 
-using guisupport::annotate;
-using guisupport::clearAnnotations;
-using guisupport::podsOf;
-
-// Both example services, their checks asked every second so a failure shows without waiting.
-model::ServiceConfig everySecond()
-{
-    model::ServiceConfig config;
-    for (const char* name : {"uro", "uro-frontend"}) {
-        model::ServiceSpec s;
-        s.name = name;
-        s.ns = "uro";
-        s.group = "uro";
-        s.fromConfig = true;
-        s.health.intervalSeconds = 1;
-        s.applyDefaults();
-        config.services.push_back(s);
-    }
-    return config;
-}
-
 // The names in the table's rows, top to bottom, as the table shows them.
 QStringList shownNames(ui::MainWindow* w)
 {
@@ -67,13 +46,11 @@ class TestOverviewGui : public QObject {
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        REQUIRE_CLUSTER();
-        guisupport::resetExample();
-        clearAnnotations({QStringLiteral("uro"), QStringLiteral("uro-frontend")});
+        guisupport::startOnTheExample();
+        testsupport::clearPodHealth({QStringLiteral("uro"), QStringLiteral("uro-frontend")});
     }
 
-    void cleanupTestCase() { clearAnnotations({QStringLiteral("uro"), QStringLiteral("uro-frontend")}); }
+    void cleanupTestCase() { testsupport::clearPodHealth({QStringLiteral("uro"), QStringLiteral("uro-frontend")}); }
 
     void typingNarrowsAndCtrlFFocusesTheFilter()
     {
@@ -153,7 +130,8 @@ private Q_SLOTS:
     // there), at the first picture and after a larger font narrows that column.
     void rowsAreAsTallAsTheirSentence()
     {
-        guisupport::Console c(QStringLiteral("viewer"), everySecond());
+        guisupport::Console c(QStringLiteral("viewer"),
+                              guisupport::everySecond({QStringLiteral("uro"), QStringLiteral("uro-frontend")}));
         QTableView* table = c.window->overview();
         QTRY_COMPARE_WITH_TIMEOUT(table->model()->rowCount(), 2, 20000);
         // The lines the sentence takes in its column, measured apart from the table's own rule.
@@ -188,15 +166,16 @@ private Q_SLOTS:
 
     void attentionFirstPutsAFailingLiveSlotOnTop()
     {
-        guisupport::Console c(QStringLiteral("viewer"), everySecond());
+        guisupport::Console c(QStringLiteral("viewer"),
+                              guisupport::everySecond({QStringLiteral("uro"), QStringLiteral("uro-frontend")}));
         ui::MainWindow* w = c.window;
         QTRY_COMPARE_WITH_TIMEOUT(w->overview()->model()->rowCount(), 2, 20000);
         // Both healthy: by name, uro first.
         QTRY_COMPARE_WITH_TIMEOUT(shownNames(w), QStringList({"uro", "uro-frontend"}), 20000);
 
-        const QStringList live = podsOf(QStringLiteral("a"), QStringLiteral("uro-frontend"));
+        const QStringList live = testsupport::podsOf(QStringLiteral("a"), QStringLiteral("uro-frontend"));
         QCOMPARE(live.size(), 2);
-        QVERIFY(annotate(live.first(), QStringLiteral("fail")));
+        QVERIFY(testsupport::setPodHealth(live.first(), QStringLiteral("fail")));
         QTRY_COMPARE_WITH_TIMEOUT(shownNames(w), QStringList({"uro-frontend", "uro"}), 20000);
         // Whichever check saw it first (the pod's, or the Service's that reached that pod), the
         // row on top says failing.
@@ -220,7 +199,7 @@ private Q_SLOTS:
         QTest::keyClick(w->filterField(), Qt::Key_Escape);
 
         // It recovers: back below uro.
-        QVERIFY(annotate(live.first(), {}));
+        QVERIFY(testsupport::setPodHealth(live.first(), {}));
         QTRY_COMPARE_WITH_TIMEOUT(shownNames(w), QStringList({"uro", "uro-frontend"}), 20000);
     }
 };

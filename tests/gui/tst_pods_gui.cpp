@@ -19,40 +19,14 @@
 #include <QTest>
 #include <algorithm>
 
+using testsupport::appendLog;
 using testsupport::kubectl;
+using testsupport::rolledOut;
+using testsupport::runningPods;
 
 namespace {
 
 const QString admin = QStringLiteral("admin");
-
-QStringList runningPods(const QString& slot)
-{
-    const auto r = kubectl(
-        admin, {QStringLiteral("get"), QStringLiteral("pods"), QStringLiteral("-n"), QStringLiteral("uro"),
-                QStringLiteral("-l"), QStringLiteral("app.kubernetes.io/name=uro,signalbox.v-sekai.org/slot=") + slot,
-                QStringLiteral("-o"),
-                QStringLiteral("jsonpath={range .items[?(@.status.phase==\"Running\")]}{.metadata.name}{\" \"}{end}")});
-    QStringList names = QString::fromUtf8(r.out).split(u' ', Qt::SkipEmptyParts);
-    names.sort();
-    return names;
-}
-
-bool appendLog(const QString& pod, const QString& line)
-{
-    const auto r = testsupport::run(testsupport::sourceDir() + QStringLiteral("/scripts/cluster"),
-                                    {QStringLiteral("logs-append"), QStringLiteral("uro"), pod, line});
-    if (r.exitCode != 0)
-        qWarning("%s", qPrintable(r.describe()));
-    return r.exitCode == 0;
-}
-
-bool rolledOut(const QString& deployment)
-{
-    return kubectl(admin,
-                   {QStringLiteral("rollout"), QStringLiteral("status"), QStringLiteral("deployment/") + deployment,
-                    QStringLiteral("-n"), QStringLiteral("uro"), QStringLiteral("--timeout=90s")})
-               .exitCode == 0;
-}
 
 // Marks slot b's pod template so that its new pods report one restart (the rig's stage), or
 // takes the mark away again.
@@ -75,8 +49,8 @@ bool markRestarted(bool on)
     return kubectl(admin, args).exitCode == 0 && rolledOut(QStringLiteral("uro-b"));
 }
 
-// A Warning event about `pod` that happened 14 times, the last just now.
-bool warnAbout(const QString& pod, const QString& name)
+// A Warning event about `pod` that happened `count` times, the last just now.
+bool warnAbout(const QString& pod, const QString& name, int count = 14)
 {
     const QString now = QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
     const QByteArray manifest = QStringLiteral(R"(
@@ -86,13 +60,14 @@ metadata: {name: %1, namespace: uro}
 type: Warning
 reason: BackOff
 message: Back-off restarting failed container uro in pod %2
-count: 14
+count: %4
 firstTimestamp: "%3"
 lastTimestamp: "%3"
 involvedObject: {kind: Pod, name: %2, namespace: uro, apiVersion: v1}
 source: {component: kubelet}
 )")
                                     .arg(name, pod, now)
+                                    .arg(count)
                                     .toUtf8();
     return kubectl(admin, {QStringLiteral("apply"), QStringLiteral("-f"), QStringLiteral("-")}, manifest).exitCode == 0;
 }
@@ -123,12 +98,7 @@ class TestPodsGui : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
-    void initTestCase()
-    {
-        QStandardPaths::setTestModeEnabled(true);
-        REQUIRE_CLUSTER();
-        guisupport::resetExample();
-    }
+    void initTestCase() { guisupport::startOnTheExample(); }
 
     void tilesListPodsWithRestartsAndWarnings()
     {
@@ -176,9 +146,10 @@ private Q_SLOTS:
         QVERIFY2(detail.contains(QStringLiteral("before: Error, exit 1")), qPrintable(detail));
         QVERIFY2(detail.contains(QStringLiteral("BackOff: Back-off restarting failed container")), qPrintable(detail));
         QVERIFY(b->podLogsButton()->isVisible());
-        // A refresh keeps the selection.
-        QVERIFY(warnAbout(pods.first(), QStringLiteral("pods-gui-backoff")));
-        QTest::qWait(500);
+        // A refresh keeps the selection: the event happens once more, and once the tile shows it,
+        // the pod is still the one selected.
+        QVERIFY(warnAbout(pods.first(), QStringLiteral("pods-gui-backoff"), 15));
+        QTRY_VERIFY_WITH_TIMEOUT(b->eventLines().first().contains(QStringLiteral(" \u00d715, ")), 20000);
         QCOMPARE(b->selectedPod(), pods.first());
         guisupport::saveShot(c.window, QStringLiteral("tile-pods-events.png"));
 
@@ -247,7 +218,9 @@ private Q_SLOTS:
             std::any_of(view->stream()->lines().begin(), view->stream()->lines().end(),
                         [&](const model::LogLine& l) { return l.text.find(held) != std::string::npos; }),
             20000);
-        QTest::qWait(300); // longer than the view's drawing interval
+        // Absence, so a bounded wait: three of the view's drawing intervals (100 ms) without a drawing.
+        QSignalSpy drawn(view, &ui::LogView::linesShown);
+        QVERIFY(!drawn.wait(300));
         QVERIFY(!view->shownText().contains(QString::fromStdString(held)));
         QVERIFY2(view->statusText().contains(QStringLiteral("paused")), qPrintable(view->statusText()));
         QTest::mouseClick(view->pauseButton(), Qt::LeftButton);

@@ -3,7 +3,7 @@
 // the main window says what got worse, its Roll back opens the checked rollback's confirm dialog,
 // and once confirmed live is back and the banners are gone. The activity list shows the watch.
 #include "gui/guisupport.h"
-#include "support/webhookreceiver.h"
+#include "support/httpserver.h"
 #include "ui/activitypanel.h"
 #include "ui/mainwindow.h"
 #include "ui/slottile.h"
@@ -18,17 +18,6 @@ using guisupport::openService;
 using testsupport::kubectl;
 
 namespace {
-
-void annotatePods(const QString& slot, const QString& value)
-{
-    const QString key = QStringLiteral("test.signalbox.v-sekai.org/health");
-    const auto r = kubectl(QStringLiteral("admin"),
-                           {QStringLiteral("annotate"), QStringLiteral("--overwrite"), QStringLiteral("pods"),
-                            QStringLiteral("-n"), QStringLiteral("uro"), QStringLiteral("-l"),
-                            QStringLiteral("app.kubernetes.io/name=uro,signalbox.v-sekai.org/slot=") + slot,
-                            value.isEmpty() ? key + QStringLiteral("-") : key + QStringLiteral("=") + value});
-    QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
-}
 
 const model::Activity* watchOf(model::ActionRunner* runner, const std::string& service)
 {
@@ -52,15 +41,15 @@ private Q_SLOTS:
 
     void init()
     {
-        guisupport::resetExample();
-        annotatePods(QStringLiteral("a"), {});
-        annotatePods(QStringLiteral("b"), {});
+        testsupport::resetExample();
+        QVERIFY(testsupport::setSlotHealth(QStringLiteral("a"), {}));
+        QVERIFY(testsupport::setSlotHealth(QStringLiteral("b"), {}));
     }
 
     void cleanup()
     {
-        annotatePods(QStringLiteral("a"), {});
-        annotatePods(QStringLiteral("b"), {});
+        QVERIFY(testsupport::setSlotHealth(QStringLiteral("a"), {}));
+        QVERIFY(testsupport::setSlotHealth(QStringLiteral("b"), {}));
     }
 
     void failingPodsRaiseTheBannerAndItRollsBack()
@@ -77,10 +66,10 @@ private Q_SLOTS:
         confirmThrough(page, model::SwapPlan::Kind::Swap);
         // The swap is done once the watch of the new live slot begins; then its pods start failing.
         QTRY_VERIFY_WITH_TIMEOUT(watchOf(runner, "uro") && watchOf(runner, "uro")->running(), 60000);
-        QCOMPARE(guisupport::selectedSlot(QStringLiteral("uro")), QStringLiteral("b"));
+        QCOMPARE(testsupport::selectorOf(QStringLiteral("uro")), QStringLiteral("b"));
         QTRY_VERIFY_WITH_TIMEOUT(w->activityPanel()->table()->item(0, 1)->text().contains(QStringLiteral("Watch")),
                                  5000);
-        annotatePods(QStringLiteral("b"), QStringLiteral("fail"));
+        QVERIFY(testsupport::setSlotHealth(QStringLiteral("b"), QStringLiteral("fail")));
 
         QTRY_VERIFY_WITH_TIMEOUT(!page->watchBannerText().isEmpty(), 40000);
         const QString banner = page->watchBannerText();
@@ -128,7 +117,7 @@ private Q_SLOTS:
         QTest::keyClicks(dialog->nameField(), QStringLiteral("uro"));
         QTest::mouseClick(dialog->confirmButton(), Qt::LeftButton);
 
-        QTRY_COMPARE_WITH_TIMEOUT(guisupport::selectedSlot(QStringLiteral("uro")), QStringLiteral("a"), 60000);
+        QTRY_COMPARE_WITH_TIMEOUT(testsupport::selectorOf(QStringLiteral("uro")), QStringLiteral("a"), 60000);
         QTRY_VERIFY_WITH_TIMEOUT(page->watchBannerText().isEmpty(), 20000);
         QVERIFY(w->watchBannerText().isEmpty());
         QTRY_VERIFY_WITH_TIMEOUT(!runner->latestFor("uro", "uro")->running(), 60000);
@@ -180,12 +169,7 @@ private Q_SLOTS:
         QVERIFY(!watch->running());
         QVERIFY2(QString::fromStdString(watch->message).contains(QStringLiteral("Ended when the window closed")),
                  watch->message.c_str());
-        const QString history = QString::fromUtf8(
-            kubectl(QStringLiteral("admin"),
-                    {QStringLiteral("get"), QStringLiteral("service"), QStringLiteral("uro"), QStringLiteral("-n"),
-                     QStringLiteral("uro"), QStringLiteral("-o"),
-                     QStringLiteral("jsonpath={.metadata.annotations.signalbox\\.v-sekai\\.org/history}")})
-                .out);
+        const QString history = testsupport::historyOf(QStringLiteral("service"), QStringLiteral("uro"));
         QVERIFY2(history.contains(QStringLiteral("\"result\":\"ended when the window closed\"")), qPrintable(history));
     }
 };

@@ -6,8 +6,9 @@
 // plane; the live-slot admission policy refuses every client that would change what live runs,
 // admits staging, scaling and break-glass; the webhook hears about a swap.
 #include "model/servicespec.h"
+#include "support/cluster.h"
+#include "support/httpserver.h"
 #include "support/testsupport.h"
-#include "support/webhookreceiver.h"
 
 #include <QByteArray>
 #include <QDir>
@@ -29,11 +30,7 @@ namespace {
 
 QString field(const QString& deployment, const QString& jsonpath, const QString& ns = QStringLiteral("uro"))
 {
-    return QString::fromUtf8(
-        kubectl(QStringLiteral("admin"),
-                {QStringLiteral("get"), QStringLiteral("deployment"), deployment, QStringLiteral("-n"), ns,
-                 QStringLiteral("-o"), QStringLiteral("jsonpath=") + jsonpath})
-            .out);
+    return testsupport::field(QStringLiteral("deployment"), deployment, jsonpath, ns);
 }
 
 testsupport::ProcessResult setImage(const QString& user, const QString& deployment, const QString& image)
@@ -44,11 +41,7 @@ testsupport::ProcessResult setImage(const QString& user, const QString& deployme
 
 QString liveSlot()
 {
-    return QString::fromUtf8(
-        kubectl(QStringLiteral("admin"), {QStringLiteral("get"), QStringLiteral("service"), QStringLiteral("uro"),
-                                          QStringLiteral("-n"), QStringLiteral("uro"), QStringLiteral("-o"),
-                                          QStringLiteral("jsonpath={.spec.selector.signalbox\\.v-sekai\\.org/slot}")})
-            .out);
+    return testsupport::selectorOf(QStringLiteral("uro"));
 }
 
 QByteArray readSource(const QString& path)
@@ -184,8 +177,8 @@ private:
     {
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("KUBECONFIG"), m_saKubeconfig);
-        env.insert(QStringLiteral("PATH"), QFileInfo(QStringLiteral(SIGNALBOX_BINARY)).absolutePath() +
-                                               QLatin1Char(':') + env.value(QStringLiteral("PATH")));
+        env.insert(QStringLiteral("PATH"), QFileInfo(testsupport::signalboxBinary()).absolutePath() + QLatin1Char(':') +
+                                               env.value(QStringLiteral("PATH")));
         env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_tmp.path());
         return env;
     }
@@ -193,21 +186,13 @@ private:
     testsupport::ProcessResult runCi(const QString& program, const QStringList& args,
                                      const QMap<QString, QString>& extra = {}, const QString& workDir = {})
     {
-        QProcess p;
-        QProcessEnvironment env = ciEnvironment();
+        testsupport::RunOptions options;
+        options.timeoutMs = 180000;
+        options.environment = ciEnvironment();
+        options.workDir = workDir;
         for (auto it = extra.begin(); it != extra.end(); ++it)
-            env.insert(it.key(), it.value());
-        p.setProcessEnvironment(env);
-        if (!workDir.isEmpty())
-            p.setWorkingDirectory(workDir);
-        p.start(program, args);
-        testsupport::ProcessResult r;
-        if (!p.waitForFinished(180000))
-            return r;
-        r.exitCode = p.exitCode();
-        r.out = p.readAllStandardOutput();
-        r.err = p.readAllStandardError();
-        return r;
+            options.environment.insert(it.key(), it.value());
+        return testsupport::run(program, args, options);
     }
 
     void setPolicy(bool on, const QStringList& breakGlass = {})
@@ -352,7 +337,7 @@ private Q_SLOTS:
         m_recipe = runCi(QStringLiteral("bash"),
                          {QStringLiteral("-euo"), QStringLiteral("pipefail"), QStringLiteral("-c"), recipe},
                          {{QStringLiteral("KUBECONFIG"), testsupport::kubeconfigFor(QStringLiteral("admin"))},
-                          {QStringLiteral("PATH"), QFileInfo(QStringLiteral(SIGNALBOX_BINARY)).absolutePath() +
+                          {QStringLiteral("PATH"), QFileInfo(testsupport::signalboxBinary()).absolutePath() +
                                                        QLatin1Char(':') + QString::fromUtf8(bin.out.trimmed()) +
                                                        QLatin1Char(':') + qEnvironmentVariable("PATH")}},
                          maintainer);
@@ -751,7 +736,7 @@ private Q_SLOTS:
                     .arg(m_registry)
                     .toUtf8());
         f.close();
-        const auto r = runCi(QStringLiteral(SIGNALBOX_CLI_BINARY),
+        const auto r = runCi(testsupport::cliBinary(),
                              {QStringLiteral("deploy"), QStringLiteral("uro"), QStringLiteral("--group"),
                               QStringLiteral("--to"), QStringLiteral("staging"), QStringLiteral("--tag"),
                               QStringLiteral("5ad0f13"), QStringLiteral("--wait"), QStringLiteral("--config"), config});
@@ -761,10 +746,10 @@ private Q_SLOTS:
                 field(d, QStringLiteral("{.spec.template.metadata.annotations.signalbox\\.v-sekai\\.org/image-tag}")),
                 QStringLiteral("5ad0f13"));
         // One member that cannot pass stops the whole group before anything changes.
-        const auto refused = runCi(QStringLiteral(SIGNALBOX_CLI_BINARY),
-                                   {QStringLiteral("deploy"), QStringLiteral("uro"), QStringLiteral("--group"),
-                                    QStringLiteral("--to"), QStringLiteral("staging"), QStringLiteral("--tag"),
-                                    QStringLiteral("no-such-tag"), QStringLiteral("--config"), config});
+        const auto refused =
+            runCi(testsupport::cliBinary(), {QStringLiteral("deploy"), QStringLiteral("uro"), QStringLiteral("--group"),
+                                             QStringLiteral("--to"), QStringLiteral("staging"), QStringLiteral("--tag"),
+                                             QStringLiteral("no-such-tag"), QStringLiteral("--config"), config});
         QCOMPARE(refused.exitCode, 3);
         QVERIFY(refused.err.contains("nothing was deployed"));
         QCOMPARE(field(QStringLiteral("uro-b"),
@@ -800,13 +785,10 @@ private Q_SLOTS:
 
     void afterASwapTheRulesReverse()
     {
-        QProcess swap;
-        swap.start(QStringLiteral(SIGNALBOX_BINARY),
-                   {QStringLiteral("swap"), QStringLiteral("uro"), QStringLiteral("--yes"),
-                    QStringLiteral("--kubeconfig"), testsupport::kubeconfigFor(QStringLiteral("operator")),
-                    QStringLiteral("-n"), QStringLiteral("uro")});
-        QVERIFY(swap.waitForFinished(60000));
-        QVERIFY2(swap.exitCode() == 0, swap.readAllStandardError().constData());
+        const auto swap =
+            testsupport::signalbox(QStringLiteral("operator"),
+                                   {QStringLiteral("swap"), QStringLiteral("uro"), QStringLiteral("--yes")}, 60000);
+        QVERIFY2(swap.exitCode == 0, qPrintable(swap.describe()));
         QCOMPARE(liveSlot(), QStringLiteral("b"));
         const QString image = QStringLiteral("ghcr.io/v-sekai/uro:89abcdef0123456789abcdef0123456789abcdef");
         QVERIFY(setImage(QStringLiteral("deployer"), QStringLiteral("uro-b"), image).exitCode != 0);
@@ -834,17 +816,16 @@ private Q_SLOTS:
                         .exitCode == 0);
         testsupport::WebhookReceiver server;
         QVERIFY(server.isListening());
-        QProcess swap;
-        swap.start(QStringLiteral(SIGNALBOX_BINARY),
-                   {QStringLiteral("swap"), QStringLiteral("uro"), QStringLiteral("--yes"),
-                    QStringLiteral("--kubeconfig"), testsupport::kubeconfigFor(QStringLiteral("operator")),
-                    QStringLiteral("-n"), QStringLiteral("uro"), QStringLiteral("--notify"), server.url()});
-        QTRY_VERIFY_WITH_TIMEOUT(swap.state() == QProcess::NotRunning, 60000);
-        QVERIFY2(swap.exitCode() == 0, swap.readAllStandardError().constData());
+        // The webhook lives on this thread's event loop: wait with it running.
+        const auto swap = testsupport::signalbox(QStringLiteral("operator"),
+                                                 {QStringLiteral("swap"), QStringLiteral("uro"),
+                                                  QStringLiteral("--yes"), QStringLiteral("--notify"), server.url()},
+                                                 testsupport::withEventLoop(60000));
+        QVERIFY2(swap.exitCode == 0, qPrintable(swap.describe()));
         QTRY_COMPARE_WITH_TIMEOUT(server.requests().size(), 1, 5000);
-        const QByteArray request = server.requests().first();
-        QVERIFY(request.startsWith("POST /api/webhooks/123/secret-part HTTP/"));
-        const QJsonObject body = QJsonDocument::fromJson(request.mid(request.indexOf("\r\n\r\n") + 4)).object();
+        const testsupport::HttpServer::Request request = server.requests().first();
+        QVERIFY(request.head.startsWith("POST /api/webhooks/123/secret-part HTTP/"));
+        const QJsonObject body = QJsonDocument::fromJson(request.body).object();
         const QString content = body.value(QStringLiteral("content")).toString();
         QCOMPARE(body.value(QStringLiteral("text")).toString(), content);
         QVERIFY2(content.contains(QStringLiteral("operator · uro · swap: Swapped: uro now live on slot A")),

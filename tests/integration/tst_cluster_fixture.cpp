@@ -1,6 +1,7 @@
 // The local control plane and the example services, checked from outside with kubectl:
 // the manifests apply, slots become ready, the live Service's endpoints are slot a's pods,
 // and RBAC gives each test user exactly the rights deploy/examples/uro/30-rbac.yaml states.
+#include "support/cluster.h"
 #include "support/testsupport.h"
 
 #include <QJsonArray>
@@ -82,10 +83,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         REQUIRE_CLUSTER();
-        const auto r =
-            kubectl(QStringLiteral("admin"), {QStringLiteral("apply"), QStringLiteral("-f"),
-                                              testsupport::sourceDir() + QStringLiteral("/deploy/examples/uro")});
-        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        QVERIFY(testsupport::applyExample());
         // A Service outside the operator's list, to show the operator cannot touch it.
         const auto other = kubectl(QStringLiteral("admin"),
                                    {QStringLiteral("create"), QStringLiteral("service"), QStringLiteral("clusterip"),
@@ -131,14 +129,14 @@ private Q_SLOTS:
     {
         QFETCH(QString, ns);
         QFETCH(QString, name);
-        QVERIFY2(testsupport::waitFor([&] { return deploymentReady(ns, name); }, 90000),
+        QVERIFY2(QTest::qWaitFor([&] { return deploymentReady(ns, name); }, 90000),
                  qPrintable(QStringLiteral("%1/%2 did not reach ready replicas = desired").arg(ns, name)));
     }
 
     void liveServiceEndpointsAreSlotA()
     {
         QSet<QString> slotA;
-        QVERIFY(testsupport::waitFor(
+        QVERIFY(QTest::qWaitFor(
             [&] {
                 slotA = podIps(QStringLiteral("app.kubernetes.io/name=uro,signalbox.v-sekai.org/slot=a"));
                 return slotA.size() == 2;
@@ -148,7 +146,7 @@ private Q_SLOTS:
         QCOMPARE(slotB.size(), 2);
         QVERIFY(!slotA.intersects(slotB));
         QSet<QString> live;
-        const bool settled = testsupport::waitFor(
+        const bool settled = QTest::qWaitFor(
             [&] {
                 live = endpointAddresses(QStringLiteral("uro"));
                 return live == slotA;
@@ -157,7 +155,7 @@ private Q_SLOTS:
         QVERIFY2(settled,
                  qPrintable(QStringLiteral("uro endpoints %1, slot a pods %2")
                                 .arg(QStringList(live.values()).join(u','), QStringList(slotA.values()).join(u','))));
-        QVERIFY(testsupport::waitFor([&] { return endpointAddresses(QStringLiteral("uro-staging")) == slotB; }, 60000));
+        QVERIFY(QTest::qWaitFor([&] { return endpointAddresses(QStringLiteral("uro-staging")) == slotB; }, 60000));
     }
 
     void permissions_data()

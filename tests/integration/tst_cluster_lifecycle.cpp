@@ -124,12 +124,12 @@ private:
     void expectHealth(const QString& pod, int status, int timeoutMs)
     {
         ProxyAnswer last;
-        const bool ok = testsupport::waitFor(
+        const bool ok = QTest::qWaitFor(
             [&] {
                 last = proxyHealth(pod);
                 return last.status == status && last.pod == pod;
             },
-            timeoutMs, 200);
+            timeoutMs);
         QVERIFY2(ok, qPrintable(QStringLiteral("%1 did not answer %2 with X-Pod %1; last: %3")
                                     .arg(pod)
                                     .arg(status)

@@ -2,6 +2,7 @@
 // tag is resolved to the digest the registry holds and the slot runs repository@digest with the
 // tag kept for people; live is never a target; a viewer is refused; a bad reference is caught
 // before anything is asked of the cluster; the migration warning shows where it applies.
+#include "support/cluster.h"
 #include "support/testsupport.h"
 
 #include <QFile>
@@ -13,26 +14,15 @@ using testsupport::kubectl;
 
 namespace {
 
-struct Run {
-    int exitCode = -1;
-    QString out, err;
-};
-
-Run signalbox(const QStringList& args)
+// `signalbox ARGS` as `user` in namespace uro; a deploy that waits for its rollout takes a while.
+testsupport::ProcessResult signalbox(const QString& user, const QStringList& args)
 {
-    QProcess p;
-    p.start(QStringLiteral(SIGNALBOX_BINARY), args);
-    p.waitForFinished(180000);
-    return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+    return testsupport::signalbox(user, args, 180000);
 }
 
 QString field(const QString& ns, const QString& deployment, const QString& jsonpath)
 {
-    return QString::fromUtf8(
-        kubectl(QStringLiteral("admin"),
-                {QStringLiteral("get"), QStringLiteral("deployment"), deployment, QStringLiteral("-n"), ns,
-                 QStringLiteral("-o"), QStringLiteral("jsonpath=") + jsonpath})
-            .out);
+    return testsupport::field(QStringLiteral("deployment"), deployment, jsonpath, ns);
 }
 
 } // namespace
@@ -43,12 +33,6 @@ class TestDeploy : public QObject {
 private:
     QString m_registry;
     QMap<QString, QString> m_digests; // tag -> digest pushed
-
-    QStringList as(const QString& user) const
-    {
-        return {QStringLiteral("--kubeconfig"), testsupport::kubeconfigFor(user), QStringLiteral("-n"),
-                QStringLiteral("uro")};
-    }
 
 private Q_SLOTS:
     void initTestCase()
@@ -67,23 +51,20 @@ private Q_SLOTS:
                 m_digests[QString::fromUtf8(cols[0])] = QString::fromUtf8(cols[3]);
         }
         QVERIFY(m_digests.contains(QStringLiteral("3f2c1a9")));
-        const auto apply =
-            kubectl(QStringLiteral("admin"), {QStringLiteral("apply"), QStringLiteral("-f"),
-                                              testsupport::sourceDir() + QStringLiteral("/deploy/examples/uro")});
-        QVERIFY2(apply.exitCode == 0, qPrintable(apply.describe()));
+        QVERIFY(testsupport::applyExample());
     }
 
     void deployToStagingPinsTheDigest()
     {
         const QString liveBefore = field(QStringLiteral("uro"), QStringLiteral("uro-a"),
                                          QStringLiteral("{.spec.template.spec.containers[0].image}"));
-        const Run r =
-            signalbox(QStringList{QStringLiteral("deploy"), QStringLiteral("uro"), QStringLiteral("--to"),
+        const auto r =
+            signalbox(QStringLiteral("deployer"),
+                      QStringList{QStringLiteral("deploy"), QStringLiteral("uro"), QStringLiteral("--to"),
                                   QStringLiteral("staging"), QStringLiteral("--image"),
-                                  m_registry + QStringLiteral("/v-sekai/uro:3f2c1a9"), QStringLiteral("--wait")} +
-                      as(QStringLiteral("deployer")));
-        QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
-        QVERIFY(r.out.contains(QStringLiteral("rolled out, 2 of 2 pods ready")));
+                                  m_registry + QStringLiteral("/v-sekai/uro:3f2c1a9"), QStringLiteral("--wait")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        QVERIFY(r.outText().contains(QStringLiteral("rolled out, 2 of 2 pods ready")));
         const QString image = field(QStringLiteral("uro"), QStringLiteral("uro-b"),
                                     QStringLiteral("{.spec.template.spec.containers[0].image}"));
         QCOMPARE(image, m_registry + QStringLiteral("/v-sekai/uro@") + m_digests[QStringLiteral("3f2c1a9")]);
@@ -105,12 +86,12 @@ private Q_SLOTS:
 
     void deployToSandbox()
     {
-        const Run r =
-            signalbox(QStringList{QStringLiteral("deploy"), QStringLiteral("uro"), QStringLiteral("--to"),
+        const auto r =
+            signalbox(QStringLiteral("deployer"),
+                      QStringList{QStringLiteral("deploy"), QStringLiteral("uro"), QStringLiteral("--to"),
                                   QStringLiteral("sandbox"), QStringLiteral("--image"),
-                                  m_registry + QStringLiteral("/v-sekai/uro:e91a6c0"), QStringLiteral("--wait")} +
-                      as(QStringLiteral("deployer")));
-        QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
+                                  m_registry + QStringLiteral("/v-sekai/uro:e91a6c0"), QStringLiteral("--wait")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
         QCOMPARE(field(QStringLiteral("uro-sandbox"), QStringLiteral("uro"),
                        QStringLiteral("{.spec.template.spec.containers[0].image}")),
                  m_registry + QStringLiteral("/v-sekai/uro@") + m_digests[QStringLiteral("e91a6c0")]);
@@ -118,22 +99,22 @@ private Q_SLOTS:
 
     void liveIsNeverATarget()
     {
-        const Run r = signalbox(QStringList{QStringLiteral("deploy"), QStringLiteral("uro"), QStringLiteral("--to"),
-                                            QStringLiteral("live"), QStringLiteral("--image"),
-                                            m_registry + QStringLiteral("/v-sekai/uro:3f2c1a9")} +
-                                as(QStringLiteral("admin")));
+        const auto r = signalbox(QStringLiteral("admin"),
+                                 QStringList{QStringLiteral("deploy"), QStringLiteral("uro"), QStringLiteral("--to"),
+                                             QStringLiteral("live"), QStringLiteral("--image"),
+                                             m_registry + QStringLiteral("/v-sekai/uro:3f2c1a9")});
         QCOMPARE(r.exitCode, 3);
-        QVERIFY(r.err.contains(QStringLiteral("Live is never a deploy target")));
+        QVERIFY(r.errText().contains(QStringLiteral("Live is never a deploy target")));
     }
 
     void viewerIsForbidden()
     {
-        const Run r = signalbox(QStringList{QStringLiteral("deploy"), QStringLiteral("uro"), QStringLiteral("--to"),
-                                            QStringLiteral("staging"), QStringLiteral("--image"),
-                                            m_registry + QStringLiteral("/v-sekai/uro:3f2c1a9")} +
-                                as(QStringLiteral("viewer")));
+        const auto r = signalbox(QStringLiteral("viewer"),
+                                 QStringList{QStringLiteral("deploy"), QStringLiteral("uro"), QStringLiteral("--to"),
+                                             QStringLiteral("staging"), QStringLiteral("--image"),
+                                             m_registry + QStringLiteral("/v-sekai/uro:3f2c1a9")});
         QCOMPARE(r.exitCode, 4);
-        QVERIFY(r.err.contains(QStringLiteral("You may patch the Deployment uro/uro-")));
+        QVERIFY(r.errText().contains(QStringLiteral("You may patch the Deployment uro/uro-")));
     }
 
     void badReferencesAreCaughtFirst_data()
@@ -152,21 +133,22 @@ private Q_SLOTS:
     {
         QFETCH(QString, image);
         QFETCH(QString, why);
-        const Run r = signalbox(QStringList{QStringLiteral("deploy"), QStringLiteral("uro"), QStringLiteral("--to"),
-                                            QStringLiteral("staging"), QStringLiteral("--image"), image} +
-                                as(QStringLiteral("deployer")));
+        const auto r = signalbox(QStringLiteral("deployer"),
+                                 QStringList{QStringLiteral("deploy"), QStringLiteral("uro"), QStringLiteral("--to"),
+                                             QStringLiteral("staging"), QStringLiteral("--image"), image});
         QCOMPARE(r.exitCode, 2);
-        QVERIFY2(r.err.contains(why), qPrintable(r.err));
+        QVERIFY2(r.errText().contains(why), qPrintable(r.describe()));
     }
 
     void unknownTagSaysSo()
     {
-        const Run r = signalbox(QStringList{QStringLiteral("deploy"), QStringLiteral("uro"), QStringLiteral("--to"),
-                                            QStringLiteral("staging"), QStringLiteral("--image"),
-                                            m_registry + QStringLiteral("/v-sekai/uro:nosuchtag")} +
-                                as(QStringLiteral("deployer")));
+        const auto r = signalbox(QStringLiteral("deployer"),
+                                 QStringList{QStringLiteral("deploy"), QStringLiteral("uro"), QStringLiteral("--to"),
+                                             QStringLiteral("staging"), QStringLiteral("--image"),
+                                             m_registry + QStringLiteral("/v-sekai/uro:nosuchtag")});
         QCOMPARE(r.exitCode, 3);
-        QVERIFY2(r.err.contains(QStringLiteral("The tag nosuchtag resolves to a digest")), qPrintable(r.err));
+        QVERIFY2(r.errText().contains(QStringLiteral("The tag nosuchtag resolves to a digest")),
+                 qPrintable(r.describe()));
     }
 
     void migrationWarningBeforeAStagingDeploy()
@@ -178,21 +160,21 @@ private Q_SLOTS:
         f.write("services:\n  - name: uro\n    namespace: uro\n    group: uro\n    sandbox: {namespace: uro-sandbox}\n"
                 "    runsMigrationsAtStart: true\n    stagingSharesLiveDatabase: true\n");
         f.close();
-        const Run r = signalbox(QStringList{QStringLiteral("deploy"), QStringLiteral("uro"), QStringLiteral("--to"),
-                                            QStringLiteral("staging"), QStringLiteral("--image"),
-                                            m_registry + QStringLiteral("/v-sekai/uro:3f2c1a9"),
-                                            QStringLiteral("--config"), config, QStringLiteral("--wait")} +
-                                as(QStringLiteral("deployer")));
-        QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
-        QVERIFY2(r.out.contains(QStringLiteral("WARNING: uro runs its database migrations when it starts")),
-                 qPrintable(r.out));
-        const Run sandbox = signalbox(
+        const auto r = signalbox(QStringLiteral("deployer"),
+                                 QStringList{QStringLiteral("deploy"), QStringLiteral("uro"), QStringLiteral("--to"),
+                                             QStringLiteral("staging"), QStringLiteral("--image"),
+                                             m_registry + QStringLiteral("/v-sekai/uro:3f2c1a9"),
+                                             QStringLiteral("--config"), config, QStringLiteral("--wait")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        QVERIFY2(r.outText().contains(QStringLiteral("WARNING: uro runs its database migrations when it starts")),
+                 qPrintable(r.describe()));
+        const auto sandbox = signalbox(
+            QStringLiteral("deployer"),
             QStringList{QStringLiteral("deploy"), QStringLiteral("uro"), QStringLiteral("--to"),
                         QStringLiteral("sandbox"), QStringLiteral("--image"),
-                        m_registry + QStringLiteral("/v-sekai/uro:3f2c1a9"), QStringLiteral("--config"), config} +
-            as(QStringLiteral("deployer")));
+                        m_registry + QStringLiteral("/v-sekai/uro:3f2c1a9"), QStringLiteral("--config"), config});
         QCOMPARE(sandbox.exitCode, 0);
-        QVERIFY(!sandbox.out.contains(QStringLiteral("WARNING")));
+        QVERIFY(!sandbox.outText().contains(QStringLiteral("WARNING")));
     }
 };
 

@@ -4,6 +4,7 @@
 // proxy and the deployer who may not, and the gate before the swap with --skip-health-check.
 #include "model/servicelookup.h"
 #include "model/swap.h"
+#include "support/cluster.h"
 #include "support/kubetest.h"
 #include "support/testsupport.h"
 
@@ -17,89 +18,26 @@
 #include <QTest>
 
 using testsupport::kubectl;
+using testsupport::podsOf;
+using testsupport::selectorOf;
+using testsupport::signalbox;
 
 namespace {
 
 const QString ns = QStringLiteral("uro");
-const QString rigKey = QStringLiteral("test.signalbox.v-sekai.org/health");
 const QString historyKey = QStringLiteral("signalbox.v-sekai.org/history");
 
-struct Run {
-    int exitCode = -1;
-    QString out, err;
-    QString describe() const
-    {
-        return QStringLiteral("exit %1\nstdout: %2\nstderr: %3").arg(exitCode).arg(out.left(3000), err.left(2000));
-    }
-};
-
-Run signalbox(const QString& user, const QStringList& args)
-{
-    QProcess p;
-    p.start(
-        QStringLiteral(SIGNALBOX_BINARY),
-        args + QStringList{QStringLiteral("--kubeconfig"), testsupport::kubeconfigFor(user), QStringLiteral("-n"), ns});
-    if (!p.waitForFinished(120000))
-        p.kill();
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError())};
-}
-
-QString get(const QString& kind, const QString& name, const QString& jsonpath)
-{
-    return QString::fromUtf8(
-        kubectl(QStringLiteral("admin"), {QStringLiteral("get"), kind, name, QStringLiteral("-n"), ns,
-                                          QStringLiteral("-o"), QStringLiteral("jsonpath=") + jsonpath})
-            .out);
-}
-
-QString selectorOf(const QString& service)
-{
-    return get(QStringLiteral("service"), service, QStringLiteral("{.spec.selector.signalbox\\.v-sekai\\.org/slot}"));
-}
-
-// The names of the running pods of one slot of `app`, sorted.
-QStringList podsOf(const QString& app, const QString& slot)
-{
-    const auto r =
-        kubectl(QStringLiteral("admin"),
-                {QStringLiteral("get"), QStringLiteral("pods"), QStringLiteral("-n"), ns, QStringLiteral("-l"),
-                 QStringLiteral("app.kubernetes.io/name=%1,signalbox.v-sekai.org/slot=%2").arg(app, slot),
-                 QStringLiteral("-o"), QStringLiteral("jsonpath={.items[*].metadata.name}")});
-    QStringList names = QString::fromUtf8(r.out).split(u' ', Qt::SkipEmptyParts);
-    names.sort();
-    return names;
-}
-
-// Tells the rig's pod app how `pod` answers: ok, fail, slow, reset.
-void markPod(const QString& pod, const QString& how)
-{
-    const auto r =
-        kubectl(QStringLiteral("admin"), {QStringLiteral("annotate"), QStringLiteral("pod"), pod, QStringLiteral("-n"),
-                                          ns, QStringLiteral("--overwrite"), rigKey + QLatin1Char('=') + how});
-    if (r.exitCode != 0)
-        qFatal("cannot annotate pod %s: %s", qPrintable(pod), qPrintable(r.describe()));
-}
-
-void setSlots(const QString& service, const QString& live, const QString& staging)
-{
-    const QString patch = QStringLiteral(R"({"spec":{"selector":{"signalbox.v-sekai.org/slot":"%1"}}})");
-    kubectl(QStringLiteral("admin"), {QStringLiteral("patch"), QStringLiteral("service"), service, QStringLiteral("-n"),
-                                      ns, QStringLiteral("-p"), patch.arg(live)});
-    kubectl(QStringLiteral("admin"), {QStringLiteral("patch"), QStringLiteral("service"), service + "-staging",
-                                      QStringLiteral("-n"), ns, QStringLiteral("-p"), patch.arg(staging)});
-}
-
 // `check` until it exits with `code` (the pod app takes up a changed annotation within a second).
-Run checkUntil(const QString& user, const QStringList& args, int code)
+testsupport::ProcessResult checkUntil(const QString& user, const QStringList& args, int code)
 {
-    Run last;
-    testsupport::waitFor(
+    testsupport::ProcessResult last;
+    // The caller says what it expected: `last` is what it gets either way.
+    [[maybe_unused]] const bool reached = QTest::qWaitFor(
         [&] {
             last = signalbox(user, QStringList{QStringLiteral("check")} + args);
             return last.exitCode == code;
         },
-        20000, 300);
+        20000);
     return last;
 }
 
@@ -112,16 +50,11 @@ class TestHealth : public QObject {
     {
         // Every pod answers again, the example's Services and annotations are back, live on A.
         kubectl(QStringLiteral("admin"), {QStringLiteral("annotate"), QStringLiteral("pods"), QStringLiteral("--all"),
-                                          QStringLiteral("-n"), ns, rigKey + QLatin1Char('-')});
-        const auto apply =
-            kubectl(QStringLiteral("admin"), {QStringLiteral("apply"), QStringLiteral("-f"),
-                                              testsupport::sourceDir() + QStringLiteral("/deploy/examples/uro")});
-        QVERIFY2(apply.exitCode == 0, qPrintable(apply.describe()));
-        setSlots(QStringLiteral("uro"), QStringLiteral("a"), QStringLiteral("b"));
-        setSlots(QStringLiteral("uro-frontend"), QStringLiteral("a"), QStringLiteral("b"));
+                                          QStringLiteral("-n"), ns, testsupport::podHealthKey + QLatin1Char('-')});
+        QVERIFY(testsupport::applyExample());
+        QVERIFY(testsupport::setExampleSlots());
         for (const char* s : {"uro", "uro-frontend"})
-            kubectl(QStringLiteral("admin"), {QStringLiteral("annotate"), QStringLiteral("service"), QLatin1String(s),
-                                              QStringLiteral("-n"), ns, historyKey + QLatin1Char('-')});
+            QVERIFY(testsupport::clearHistory(QStringLiteral("service"), QLatin1String(s)));
     }
 
 private Q_SLOTS:
@@ -129,11 +62,7 @@ private Q_SLOTS:
     {
         REQUIRE_CLUSTER();
         restore();
-        for (const char* d : {"uro-a", "uro-b", "uro-frontend-a", "uro-frontend-b"})
-            QVERIFY(kubectl(QStringLiteral("admin"), {QStringLiteral("rollout"), QStringLiteral("status"),
-                                                      QStringLiteral("deployment/") + QLatin1String(d),
-                                                      QStringLiteral("-n"), ns, QStringLiteral("--timeout=90s")})
-                        .exitCode == 0);
+        QVERIFY(testsupport::exampleRolledOut());
     }
 
     void init() { restore(); }
@@ -141,44 +70,45 @@ private Q_SLOTS:
 
     void everyPodAnswers()
     {
-        const Run r = checkUntil(QStringLiteral("viewer"), {QStringLiteral("uro")}, 0);
+        const auto r = checkUntil(QStringLiteral("viewer"), {QStringLiteral("uro")}, 0);
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
-        QVERIFY2(r.out.contains(QStringLiteral("uro: GET /health on port 4000, expecting 200 within 2 s "
-                                               "(annotations on Service uro)")),
+        QVERIFY2(r.outText().contains(QStringLiteral("uro: GET /health on port 4000, expecting 200 within 2 s "
+                                                     "(annotations on Service uro)")),
                  qPrintable(r.describe()));
-        const QStringList a = podsOf(QStringLiteral("uro"), QStringLiteral("a"));
-        const QStringList b = podsOf(QStringLiteral("uro"), QStringLiteral("b"));
+        const QStringList a = podsOf(QStringLiteral("a"));
+        const QStringList b = podsOf(QStringLiteral("b"));
         QCOMPARE(a.size(), 2);
         QCOMPARE(b.size(), 2);
         for (const QString& pod : a + b) {
             const QRegularExpression line(QStringLiteral("pod %1 +ok +answered 200 in \\d+ ms").arg(pod));
-            QVERIFY2(r.out.contains(line), qPrintable(pod + "\n" + r.describe()));
+            QVERIFY2(r.outText().contains(line), qPrintable(pod + "\n" + r.describe()));
         }
-        QVERIFY2(r.out.contains(QStringLiteral("live, slot A (uro-a):")), qPrintable(r.describe()));
-        QVERIFY2(r.out.contains(QStringLiteral("staging, slot B (uro-b):")), qPrintable(r.describe()));
+        QVERIFY2(r.outText().contains(QStringLiteral("live, slot A (uro-a):")), qPrintable(r.describe()));
+        QVERIFY2(r.outText().contains(QStringLiteral("staging, slot B (uro-b):")), qPrintable(r.describe()));
         // The Services are asked through their own proxy; the answer says which pod served it.
-        QVERIFY2(r.out.contains(QRegularExpression(QStringLiteral("Service uro +ok +answered 200 in \\d+ ms \\(served "
-                                                                  "by uro-a-"))),
-                 qPrintable(r.describe()));
-        QVERIFY2(r.out.contains(QRegularExpression(
+        QVERIFY2(
+            r.outText().contains(QRegularExpression(QStringLiteral("Service uro +ok +answered 200 in \\d+ ms \\(served "
+                                                                   "by uro-a-"))),
+            qPrintable(r.describe()));
+        QVERIFY2(r.outText().contains(QRegularExpression(
                      QStringLiteral("Service uro-staging +ok +answered 200 in \\d+ ms \\(served by uro-b-"))),
                  qPrintable(r.describe()));
 
         // The frontend's check (port 3000) and one slot only.
-        const Run f = signalbox(QStringLiteral("viewer"), {QStringLiteral("check"), QStringLiteral("uro-frontend"),
-                                                           QStringLiteral("--slot"), QStringLiteral("b")});
+        const auto f = signalbox(QStringLiteral("viewer"), {QStringLiteral("check"), QStringLiteral("uro-frontend"),
+                                                            QStringLiteral("--slot"), QStringLiteral("b")});
         QVERIFY2(f.exitCode == 0, qPrintable(f.describe()));
-        QVERIFY(f.out.contains(QStringLiteral("on port 3000")));
-        for (const QString& pod : podsOf(QStringLiteral("uro-frontend"), QStringLiteral("b")))
-            QVERIFY2(f.out.contains(QStringLiteral("pod ") + pod), qPrintable(f.describe()));
-        for (const QString& pod : podsOf(QStringLiteral("uro-frontend"), QStringLiteral("a")))
-            QVERIFY2(!f.out.contains(pod), qPrintable(f.describe()));
+        QVERIFY(f.outText().contains(QStringLiteral("on port 3000")));
+        for (const QString& pod : podsOf(QStringLiteral("b"), QStringLiteral("uro-frontend")))
+            QVERIFY2(f.outText().contains(QStringLiteral("pod ") + pod), qPrintable(f.describe()));
+        for (const QString& pod : podsOf(QStringLiteral("a"), QStringLiteral("uro-frontend")))
+            QVERIFY2(!f.outText().contains(pod), qPrintable(f.describe()));
 
         // -o json: the same, for machines.
-        const Run j = signalbox(QStringLiteral("viewer"), {QStringLiteral("check"), QStringLiteral("uro"),
-                                                           QStringLiteral("-o"), QStringLiteral("json")});
+        const auto j = signalbox(QStringLiteral("viewer"), {QStringLiteral("check"), QStringLiteral("uro"),
+                                                            QStringLiteral("-o"), QStringLiteral("json")});
         QVERIFY2(j.exitCode == 0, qPrintable(j.describe()));
-        const QJsonObject doc = QJsonDocument::fromJson(j.out.toUtf8()).object();
+        const QJsonObject doc = QJsonDocument::fromJson(j.out).object();
         QCOMPARE(doc.value(QStringLiteral("healthy")).toBool(), true);
         QCOMPARE(doc.value(QStringLiteral("check")).toObject().value(QStringLiteral("port")).toString(),
                  QStringLiteral("4000"));
@@ -198,40 +128,41 @@ private Q_SLOTS:
 
     void failingPodExitsSix()
     {
-        const QString pod = podsOf(QStringLiteral("uro"), QStringLiteral("b")).value(1);
-        markPod(pod, QStringLiteral("fail"));
-        const Run r = checkUntil(QStringLiteral("viewer"), {QStringLiteral("uro")}, 6);
+        const QString pod = podsOf(QStringLiteral("b")).value(1);
+        QVERIFY(testsupport::setPodHealth(pod, QStringLiteral("fail")));
+        const auto r = checkUntil(QStringLiteral("viewer"), {QStringLiteral("uro")}, 6);
         QVERIFY2(r.exitCode == 6, qPrintable(r.describe()));
-        QVERIFY2(r.err.contains(QStringLiteral("uro is unhealthy: %1 answered 500, expected 200").arg(pod)),
+        QVERIFY2(r.errText().contains(QStringLiteral("uro is unhealthy: %1 answered 500, expected 200").arg(pod)),
                  qPrintable(r.describe()));
-        QVERIFY2(
-            r.out.contains(QRegularExpression(QStringLiteral("pod %1 +FAIL +answered 500, expected 200").arg(pod))),
-            qPrintable(r.describe()));
+        QVERIFY2(r.outText().contains(
+                     QRegularExpression(QStringLiteral("pod %1 +FAIL +answered 500, expected 200").arg(pod))),
+                 qPrintable(r.describe()));
         // The live slot alone is healthy.
-        const Run live = signalbox(QStringLiteral("viewer"), {QStringLiteral("check"), QStringLiteral("uro"),
-                                                              QStringLiteral("--slot"), QStringLiteral("live")});
+        const auto live = signalbox(QStringLiteral("viewer"), {QStringLiteral("check"), QStringLiteral("uro"),
+                                                               QStringLiteral("--slot"), QStringLiteral("live")});
         QVERIFY2(live.exitCode == 0, qPrintable(live.describe()));
     }
 
     void slowPodTimesOut()
     {
-        const QString pod = podsOf(QStringLiteral("uro"), QStringLiteral("a")).value(0);
-        markPod(pod, QStringLiteral("slow"));
-        const Run r = checkUntil(QStringLiteral("viewer"),
-                                 {QStringLiteral("uro"), QStringLiteral("--slot"), QStringLiteral("a")}, 6);
+        const QString pod = podsOf(QStringLiteral("a")).value(0);
+        QVERIFY(testsupport::setPodHealth(pod, QStringLiteral("slow")));
+        const auto r = checkUntil(QStringLiteral("viewer"),
+                                  {QStringLiteral("uro"), QStringLiteral("--slot"), QStringLiteral("a")}, 6);
         QVERIFY2(r.exitCode == 6, qPrintable(r.describe()));
-        QVERIFY2(r.out.contains(QRegularExpression(QStringLiteral("pod %1 +FAIL +did not answer within 2 s").arg(pod))),
+        QVERIFY2(r.outText().contains(
+                     QRegularExpression(QStringLiteral("pod %1 +FAIL +did not answer within 2 s").arg(pod))),
                  qPrintable(r.describe()));
     }
 
     void resetIsReportedAsSuch()
     {
-        const QString pod = podsOf(QStringLiteral("uro"), QStringLiteral("b")).value(0);
-        markPod(pod, QStringLiteral("reset"));
-        const Run r = checkUntil(QStringLiteral("viewer"),
-                                 {QStringLiteral("uro"), QStringLiteral("--slot"), QStringLiteral("staging")}, 6);
+        const QString pod = podsOf(QStringLiteral("b")).value(0);
+        QVERIFY(testsupport::setPodHealth(pod, QStringLiteral("reset")));
+        const auto r = checkUntil(QStringLiteral("viewer"),
+                                  {QStringLiteral("uro"), QStringLiteral("--slot"), QStringLiteral("staging")}, 6);
         QVERIFY2(r.exitCode == 6, qPrintable(r.describe()));
-        QVERIFY2(r.out.contains(QRegularExpression(
+        QVERIFY2(r.outText().contains(QRegularExpression(
                      QStringLiteral("pod %1 +FAIL +closed the connection without answering").arg(pod))),
                  qPrintable(r.describe()));
     }
@@ -239,13 +170,13 @@ private Q_SLOTS:
     void withoutTheProxyGrantTheUserIsTold()
     {
         // The deployer (CI) reads the namespace but was not granted pods/proxy.
-        const Run r = signalbox(QStringLiteral("deployer"), {QStringLiteral("check"), QStringLiteral("uro")});
+        const auto r = signalbox(QStringLiteral("deployer"), {QStringLiteral("check"), QStringLiteral("uro")});
         QVERIFY2(r.exitCode == 4, qPrintable(r.describe()));
-        QVERIFY2(r.err.contains(QStringLiteral(
+        QVERIFY2(r.errText().contains(QStringLiteral(
                      "you may not ask pods through the API server's proxy in namespace uro (get on pods/proxy)")),
                  qPrintable(r.describe()));
-        QVERIFY2(r.err.contains(QStringLiteral("Ask a cluster administrator")), qPrintable(r.describe()));
-        QVERIFY2(!r.out.contains(QStringLiteral(" ok ")), qPrintable(r.describe()));
+        QVERIFY2(r.errText().contains(QStringLiteral("Ask a cluster administrator")), qPrintable(r.describe()));
+        QVERIFY2(!r.outText().contains(QStringLiteral(" ok ")), qPrintable(r.describe()));
     }
 
     void noHealthCheckIsSaidPlainly()
@@ -254,9 +185,9 @@ private Q_SLOTS:
                 {QStringLiteral("annotate"), QStringLiteral("service"), QStringLiteral("uro-frontend"),
                  QStringLiteral("-n"), ns, QStringLiteral("signalbox.v-sekai.org/health-port-"),
                  QStringLiteral("signalbox.v-sekai.org/health-path-")});
-        const Run r = signalbox(QStringLiteral("viewer"), {QStringLiteral("check"), QStringLiteral("uro-frontend")});
+        const auto r = signalbox(QStringLiteral("viewer"), {QStringLiteral("check"), QStringLiteral("uro-frontend")});
         QCOMPARE(r.exitCode, 1);
-        QVERIFY2(r.err.contains(QStringLiteral(
+        QVERIFY2(r.errText().contains(QStringLiteral(
                      "uro-frontend has no health check: set the annotation signalbox.v-sekai.org/health-port on "
                      "Service uro-frontend or health: in services.yaml")),
                  qPrintable(r.describe()));
@@ -268,88 +199,84 @@ private Q_SLOTS:
         config.write("services:\n- name: uro-frontend\n  namespace: uro\n  group: uro\n"
                      "  health: {port: http, path: /health, timeoutSeconds: 3}\n");
         config.close();
-        const Run c = signalbox(QStringLiteral("viewer"), {QStringLiteral("check"), QStringLiteral("uro-frontend"),
-                                                           QStringLiteral("--config"), config.fileName()});
+        const auto c = signalbox(QStringLiteral("viewer"), {QStringLiteral("check"), QStringLiteral("uro-frontend"),
+                                                            QStringLiteral("--config"), config.fileName()});
         QVERIFY2(c.exitCode == 0, qPrintable(c.describe()));
-        QVERIFY2(c.out.contains(QStringLiteral("on port http, expecting 200 within 3 s (the configuration file)")),
-                 qPrintable(c.describe()));
+        QVERIFY2(
+            c.outText().contains(QStringLiteral("on port http, expecting 200 within 3 s (the configuration file)")),
+            qPrintable(c.describe()));
     }
 
     void failingStagingPodRefusesTheSwap()
     {
-        const QString pod = podsOf(QStringLiteral("uro"), QStringLiteral("b")).value(0);
-        markPod(pod, QStringLiteral("fail"));
+        const QString pod = podsOf(QStringLiteral("b")).value(0);
+        QVERIFY(testsupport::setPodHealth(pod, QStringLiteral("fail")));
         QVERIFY(checkUntil(QStringLiteral("viewer"), {QStringLiteral("uro")}, 6).exitCode == 6);
-        const Run r = signalbox(QStringLiteral("operator"),
-                                {QStringLiteral("swap"), QStringLiteral("uro"), QStringLiteral("--yes")});
+        const auto r = signalbox(QStringLiteral("operator"),
+                                 {QStringLiteral("swap"), QStringLiteral("uro"), QStringLiteral("--yes")});
         QVERIFY2(r.exitCode == 3, qPrintable(r.describe()));
-        QVERIFY2(r.err.contains(QStringLiteral("Every staging pod of uro answers the health check (%1 answered 500, "
-                                               "expected 200)")
-                                    .arg(pod)),
-                 qPrintable(r.describe()));
-        QVERIFY2(r.err.contains(QStringLiteral("--skip-health-check")), qPrintable(r.describe()));
+        QVERIFY2(
+            r.errText().contains(QStringLiteral("Every staging pod of uro answers the health check (%1 answered 500, "
+                                                "expected 200)")
+                                     .arg(pod)),
+            qPrintable(r.describe()));
+        QVERIFY2(r.errText().contains(QStringLiteral("--skip-health-check")), qPrintable(r.describe()));
         for (const QString& s : {QStringLiteral("uro"), QStringLiteral("uro-frontend")}) {
             QCOMPARE(selectorOf(s), QStringLiteral("a"));
             QCOMPARE(selectorOf(s + QStringLiteral("-staging")), QStringLiteral("b"));
         }
-        QVERIFY(get(QStringLiteral("service"), QStringLiteral("uro"),
-                    QStringLiteral("{.metadata.annotations.signalbox\\.v-sekai\\.org/history}"))
-                    .isEmpty());
+        QVERIFY(testsupport::historyOf(QStringLiteral("service"), QStringLiteral("uro")).isEmpty());
     }
 
     void skipHealthCheckSwapsAndIsRecorded()
     {
-        const QString pod = podsOf(QStringLiteral("uro"), QStringLiteral("b")).value(0);
-        markPod(pod, QStringLiteral("fail"));
+        const QString pod = podsOf(QStringLiteral("b")).value(0);
+        QVERIFY(testsupport::setPodHealth(pod, QStringLiteral("fail")));
         QVERIFY(checkUntil(QStringLiteral("viewer"), {QStringLiteral("uro")}, 6).exitCode == 6);
-        const Run r =
+        const auto r =
             signalbox(QStringLiteral("operator"), {QStringLiteral("swap"), QStringLiteral("uro"),
                                                    QStringLiteral("--yes"), QStringLiteral("--skip-health-check")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
-        QVERIFY2(r.out.contains(QStringLiteral("skipped, as you chose (%1 answered 500, expected 200)").arg(pod)),
+        QVERIFY2(r.outText().contains(QStringLiteral("skipped, as you chose (%1 answered 500, expected 200)").arg(pod)),
                  qPrintable(r.describe()));
         QCOMPARE(selectorOf(QStringLiteral("uro")), QStringLiteral("b"));
         QCOMPARE(selectorOf(QStringLiteral("uro-frontend")), QStringLiteral("b"));
-        const Run h = signalbox(QStringLiteral("viewer"), {QStringLiteral("history"), QStringLiteral("uro")});
+        const auto h = signalbox(QStringLiteral("viewer"), {QStringLiteral("history"), QStringLiteral("uro")});
         QVERIFY2(h.exitCode == 0, qPrintable(h.describe()));
-        QVERIFY2(h.out.contains(QStringLiteral("health check skipped")), qPrintable(h.describe()));
-        const Run hj = signalbox(QStringLiteral("viewer"), {QStringLiteral("history"), QStringLiteral("uro"),
-                                                            QStringLiteral("-o"), QStringLiteral("json")});
-        const QJsonArray entries = QJsonDocument::fromJson(hj.out.toUtf8()).array();
+        QVERIFY2(h.outText().contains(QStringLiteral("health check skipped")), qPrintable(h.describe()));
+        const auto hj = signalbox(QStringLiteral("viewer"), {QStringLiteral("history"), QStringLiteral("uro"),
+                                                             QStringLiteral("-o"), QStringLiteral("json")});
+        const QJsonArray entries = QJsonDocument::fromJson(hj.out).array();
         QCOMPARE(entries.size(), 1);
         QCOMPARE(entries.at(0).toObject().value(QStringLiteral("healthCheck")).toString(), QStringLiteral("skipped"));
         // The frontend's pods all answered: its entry says so.
-        const Run fj = signalbox(QStringLiteral("viewer"), {QStringLiteral("history"), QStringLiteral("uro-frontend"),
-                                                            QStringLiteral("-o"), QStringLiteral("json")});
-        QCOMPARE(QJsonDocument::fromJson(fj.out.toUtf8())
-                     .array()
-                     .at(0)
-                     .toObject()
-                     .value(QStringLiteral("healthCheck"))
-                     .toString(),
-                 QStringLiteral("passed"));
+        const auto fj = signalbox(QStringLiteral("viewer"), {QStringLiteral("history"), QStringLiteral("uro-frontend"),
+                                                             QStringLiteral("-o"), QStringLiteral("json")});
+        QCOMPARE(
+            QJsonDocument::fromJson(fj.out).array().at(0).toObject().value(QStringLiteral("healthCheck")).toString(),
+            QStringLiteral("passed"));
     }
 
     void healthySwapRecordsPassed()
     {
         QVERIFY(checkUntil(QStringLiteral("viewer"), {QStringLiteral("uro")}, 0).exitCode == 0);
-        const Run r = signalbox(QStringLiteral("operator"),
-                                {QStringLiteral("swap"), QStringLiteral("uro"), QStringLiteral("--yes")});
+        const auto r = signalbox(QStringLiteral("operator"),
+                                 {QStringLiteral("swap"), QStringLiteral("uro"), QStringLiteral("--yes")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
-        QVERIFY2(
-            r.out.contains(QStringLiteral("ok   uro: Every staging pod of uro answers the health check (GET /health "
-                                          "on port 4000: 2 of 2 answered 200)")),
-            qPrintable(r.describe()));
-        const Run h = signalbox(QStringLiteral("viewer"), {QStringLiteral("history"), QStringLiteral("uro")});
-        QVERIFY2(h.out.contains(QStringLiteral("health check passed")), qPrintable(h.describe()));
+        QVERIFY2(r.outText().contains(
+                     QStringLiteral("ok   uro: Every staging pod of uro answers the health check (GET /health "
+                                    "on port 4000: 2 of 2 answered 200)")),
+                 qPrintable(r.describe()));
+        const auto h = signalbox(QStringLiteral("viewer"), {QStringLiteral("history"), QStringLiteral("uro")});
+        QVERIFY2(h.outText().contains(QStringLiteral("health check passed")), qPrintable(h.describe()));
         // A rollback is not gated: with the old release's pods failing now, it still goes back.
-        for (const QString& pod : podsOf(QStringLiteral("uro"), QStringLiteral("a")))
-            markPod(pod, QStringLiteral("fail"));
+        for (const QString& pod : podsOf(QStringLiteral("a")))
+            QVERIFY(testsupport::setPodHealth(pod, QStringLiteral("fail")));
         QVERIFY(checkUntil(QStringLiteral("viewer"),
                            {QStringLiteral("uro"), QStringLiteral("--slot"), QStringLiteral("a")}, 6)
                     .exitCode == 6);
-        const Run back = signalbox(QStringLiteral("operator"),
-                                   {QStringLiteral("rollback"), QStringLiteral("uro"), QStringLiteral("--yes")});
+        const auto back = signalbox(QStringLiteral("operator"),
+                                    {QStringLiteral("rollback"), QStringLiteral("uro"), QStringLiteral("--yes")});
         QVERIFY2(back.exitCode == 0, qPrintable(back.describe()));
         QCOMPARE(selectorOf(QStringLiteral("uro")), QStringLiteral("a"));
     }
@@ -372,8 +299,8 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitFor([&] { return confirmed.has_value(); }, 30000));
         QVERIFY2(confirmed->allowed(), confirmed->describe().c_str());
 
-        const QString pod = podsOf(QStringLiteral("uro"), QStringLiteral("b")).value(1);
-        markPod(pod, QStringLiteral("fail"));
+        const QString pod = podsOf(QStringLiteral("b")).value(1);
+        QVERIFY(testsupport::setPodHealth(pod, QStringLiteral("fail")));
         QVERIFY(checkUntil(QStringLiteral("viewer"),
                            {QStringLiteral("uro"), QStringLiteral("--slot"), QStringLiteral("staging")}, 6)
                     .exitCode == 6);

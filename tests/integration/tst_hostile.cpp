@@ -8,8 +8,9 @@
 //   audit log shows no request of the check at all;
 // - an app's message whose cut splits a character: `check -o json` and the plan's JSON are valid,
 //   the webhook is told after a failed watch, and nothing aborts.
+#include "support/cluster.h"
+#include "support/httpserver.h"
 #include "support/testsupport.h"
-#include "support/webhookreceiver.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -19,21 +20,16 @@
 #include <QTemporaryFile>
 #include <QTest>
 
+using testsupport::annotatePods;
 using testsupport::kubectl;
+using testsupport::rolledOut;
+using testsupport::signalbox;
 
 namespace {
 
 const QString ns = QStringLiteral("uro");
 const QString admin = QStringLiteral("admin");
 const QByteArray esc = "\x1b]52;c;aGVsbG8=\x07\x1b[2K";
-
-testsupport::ProcessResult signalbox(const QString& user, const QStringList& args, int timeoutMs = 120000)
-{
-    return testsupport::run(
-        QStringLiteral(SIGNALBOX_BINARY),
-        args + QStringList{QStringLiteral("--kubeconfig"), testsupport::kubeconfigFor(user), QStringLiteral("-n"), ns},
-        {}, timeoutMs);
-}
 
 QString jsonString(const QByteArray& utf8)
 {
@@ -56,37 +52,10 @@ bool patch(const QString& kind, const QString& name, const QString& body, const 
     return r.exitCode == 0;
 }
 
-bool rolledOut(const QString& deployment)
-{
-    return kubectl(admin,
-                   {QStringLiteral("rollout"), QStringLiteral("status"), QStringLiteral("deployment/") + deployment,
-                    QStringLiteral("-n"), ns, QStringLiteral("--timeout=90s")})
-               .exitCode == 0;
-}
-
-QStringList podsOf(const QString& slot)
-{
-    const auto r =
-        kubectl(admin, {QStringLiteral("get"), QStringLiteral("pods"), QStringLiteral("-n"), ns, QStringLiteral("-l"),
-                        QStringLiteral("app.kubernetes.io/name=uro,signalbox.v-sekai.org/slot=") + slot,
-                        QStringLiteral("-o"), QStringLiteral("name")});
-    return QString::fromUtf8(r.out).split(u'\n', Qt::SkipEmptyParts);
-}
-
 // The slot's pods are its two replicas and no more: a rollout's old pods are gone.
 bool settled(const QString& slot)
 {
-    return testsupport::waitFor([&slot] { return podsOf(slot).size() == 2; }, 60000);
-}
-
-bool annotatePods(const QString& slot, const QString& keyValue)
-{
-    for (const QString& pod : podsOf(slot))
-        if (kubectl(admin, {QStringLiteral("annotate"), QStringLiteral("--overwrite"), pod, QStringLiteral("-n"), ns,
-                            keyValue})
-                .exitCode != 0)
-            return false;
-    return !podsOf(slot).isEmpty();
+    return QTest::qWaitFor([&slot] { return testsupport::podsOf(slot).size() == 2; }, 60000);
 }
 
 // The lines the API server's audit log gained since `from` (bytes), and its size now.
@@ -107,19 +76,12 @@ void restore()
 {
     kubectl(admin, {QStringLiteral("annotate"), QStringLiteral("pods"), QStringLiteral("--all"), QStringLiteral("-n"),
                     ns, QStringLiteral("test.signalbox.v-sekai.org/health-message-")});
-    const auto apply = kubectl(admin, {QStringLiteral("apply"), QStringLiteral("-f"),
-                                       testsupport::sourceDir() + QStringLiteral("/deploy/examples/uro")});
-    QVERIFY2(apply.exitCode == 0, qPrintable(apply.describe()));
-    for (const char* s : {"uro", "uro-frontend"}) {
-        const QString name = QLatin1String(s);
-        QVERIFY(patch(QStringLiteral("service"), name,
-                      QStringLiteral(R"({"spec":{"selector":{"signalbox.v-sekai.org/slot":"a"}}})")));
-        QVERIFY(patch(QStringLiteral("service"), name + QStringLiteral("-staging"),
-                      QStringLiteral(R"({"spec":{"selector":{"signalbox.v-sekai.org/slot":"b"}}})")));
-        kubectl(admin, {QStringLiteral("annotate"), QStringLiteral("service"), name, QStringLiteral("-n"), ns,
-                        QStringLiteral("signalbox.v-sekai.org/history-"),
+    QVERIFY(testsupport::applyExample());
+    QVERIFY(testsupport::setExampleSlots());
+    for (const char* s : {"uro", "uro-frontend"})
+        kubectl(admin, {QStringLiteral("annotate"), QStringLiteral("service"), QLatin1String(s), QStringLiteral("-n"),
+                        ns, QStringLiteral("signalbox.v-sekai.org/history-"),
                         QStringLiteral("signalbox.v-sekai.org/health-path-")});
-    }
     // The example's template of uro-b again (apply keeps annotations it did not set: drop them).
     kubectl(
         admin,
@@ -268,16 +230,13 @@ void anAppsMessageCutInsideACharacterNeitherAbortsNorBreaksJson()
     // Swapped anyway, the new live slot fails its check; the watch says so to the webhook.
     testsupport::WebhookReceiver webhook;
     QVERIFY(webhook.isListening());
-    QProcess swap;
-    swap.start(QStringLiteral(SIGNALBOX_BINARY),
-               {QStringLiteral("swap"), QStringLiteral("uro"), QStringLiteral("--yes"),
-                QStringLiteral("--skip-health-check"), QStringLiteral("--watch"), QStringLiteral("30s"),
-                QStringLiteral("--notify"), webhook.url(), QStringLiteral("--kubeconfig"),
-                testsupport::kubeconfigFor(QStringLiteral("operator")), QStringLiteral("-n"), ns});
     // The webhook lives on this thread's event loop: wait with it running.
-    QTRY_VERIFY_WITH_TIMEOUT(swap.state() == QProcess::NotRunning, 90000);
-    QVERIFY2(swap.exitStatus() == QProcess::NormalExit && swap.exitCode() == 6,
-             qPrintable(swap.readAllStandardOutput() + swap.readAllStandardError()));
+    const auto swap = signalbox(QStringLiteral("operator"),
+                                {QStringLiteral("swap"), QStringLiteral("uro"), QStringLiteral("--yes"),
+                                 QStringLiteral("--skip-health-check"), QStringLiteral("--watch"),
+                                 QStringLiteral("30s"), QStringLiteral("--notify"), webhook.url()},
+                                testsupport::withEventLoop(90000));
+    QVERIFY2(swap.exitCode == 6, qPrintable(swap.describe()));
     QCOMPARE(webhook.requests().size(), 1);
     const QString told = webhook.contents().value(0);
     QVERIFY2(told.contains(QString(290, u'x')), qPrintable(told));

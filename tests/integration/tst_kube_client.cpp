@@ -137,6 +137,7 @@ echo run >> "$d/runs.txt"
 tok=$(cat "$d/token.txt")
 [ -f "$d/next-token.txt" ] && mv "$d/next-token.txt" "$d/token.txt"
 exp=$(date -u -d "+%2 seconds" +%Y-%m-%dT%H:%M:%SZ)
+printf '%s' "$exp" > "$d/expiry.txt"
 printf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"%s","expirationTimestamp":"%s"}}\n' "$tok" "$exp"
 )")
                       .arg(dir)
@@ -239,7 +240,12 @@ private Q_SLOTS:
         who = whoAmI(c);
         QVERIFY(who);
         QCOMPARE(pluginRuns(), 1); // cached until its expiry
-        QTest::qWait(3500);
+        // Until the expiry the plugin gave has passed (on the clock the client reads it by).
+        QFile expiryFile(m_tmp.path() + QStringLiteral("/expiry.txt"));
+        QVERIFY(expiryFile.open(QIODevice::ReadOnly));
+        const QDateTime expiry = QDateTime::fromString(QString::fromUtf8(expiryFile.readAll()), Qt::ISODate);
+        QVERIFY(expiry.isValid());
+        QVERIFY(QTest::qWaitFor([&expiry] { return QDateTime::currentDateTimeUtc() >= expiry; }, 10000));
         who = whoAmI(c);
         QVERIFY2(who, qPrintable(message(who)));
         QCOMPARE(pluginRuns(), 2);
@@ -293,7 +299,9 @@ private Q_SLOTS:
         QCOMPARE(said.first().at(0).toString(), QStringLiteral("device-login"));
         QCOMPARE(said.first().at(1).toString(),
                  QStringLiteral("To sign in, open http://127.0.0.1:9/device and enter the code TEST-CODE"));
-        QTest::qWait(300);
+        // Absence, so a bounded wait: 300 ms in which an answer that did not wait for the person
+        // would have come (the request above took less).
+        QVERIFY(!QTest::qWaitFor([&who] { return who.has_value(); }, 300));
         QVERIFY(!who.has_value()); // still waiting for the person
         writeFile(dir + QStringLiteral("/approved"), tokenOf(QStringLiteral("viewer")).toUtf8());
         QTRY_VERIFY_WITH_TIMEOUT(who.has_value(), 10000);
@@ -464,7 +472,17 @@ private Q_SLOTS:
         informer.start();
         QVERIFY(synced.wait(10000));
         QVERIFY(informer.objects().count("uro/uro") == 1);
-        QTest::qWait(300); // let the watch open
+        // The watch is open once a change made now comes through it.
+        bool open = false;
+        connect(&informer, &kube::Informer::modified, this,
+                [&open](const Json& o) { open = open || kube::Informer::objectKey(o) == "uro/uro-staging"; });
+        const auto probe = testsupport::kubectl(
+            QStringLiteral("admin"),
+            {QStringLiteral("annotate"), QStringLiteral("--overwrite"), QStringLiteral("service"),
+             QStringLiteral("uro-staging"), QStringLiteral("-n"), QStringLiteral("uro"),
+             QStringLiteral("signalbox.test/watch-open=") + QString::number(QDateTime::currentMSecsSinceEpoch())});
+        QVERIFY2(probe.exitCode == 0, qPrintable(probe.describe()));
+        QTRY_VERIFY_WITH_TIMEOUT(open, 10000);
 
         QString seenSlot;
         QElapsedTimer timer;

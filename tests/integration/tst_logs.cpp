@@ -6,6 +6,7 @@
 // log that falls silent (reopened from its last line).
 #include "model/logstream.h"
 #include "model/servicelookup.h"
+#include "support/cluster.h"
 #include "support/kubetest.h"
 
 #include <QDateTime>
@@ -19,48 +20,18 @@
 
 using kube::Json;
 using kubetest::await;
+using testsupport::appendLog;
 using testsupport::kubectl;
+using testsupport::rolledOut;
+using testsupport::runningPods;
 
 namespace {
-
-const QString slotA = QStringLiteral("app.kubernetes.io/name=uro,signalbox.v-sekai.org/slot=a");
-const QString slotB = QStringLiteral("app.kubernetes.io/name=uro,signalbox.v-sekai.org/slot=b");
-
-QStringList podsOf(const QString& selector)
-{
-    const auto r = kubectl(QStringLiteral("admin"),
-                           {QStringLiteral("get"), QStringLiteral("pods"), QStringLiteral("-n"), QStringLiteral("uro"),
-                            QStringLiteral("-l"), selector, QStringLiteral("-o"),
-                            QStringLiteral("jsonpath={range .items[?(@.status.phase==\"Running\")]}{.metadata.name}"
-                                           "{\" \"}{end}")});
-    QStringList names = QString::fromUtf8(r.out).split(u' ', Qt::SkipEmptyParts);
-    names.sort();
-    return names;
-}
-
-// Appends a line to a pod's log as its container would (scripts/cluster logs-append).
-bool appendLog(const QString& pod, const QString& line)
-{
-    const auto r = testsupport::run(testsupport::sourceDir() + QStringLiteral("/scripts/cluster"),
-                                    {QStringLiteral("logs-append"), QStringLiteral("uro"), pod, line});
-    if (r.exitCode != 0)
-        qWarning("%s", qPrintable(r.describe()));
-    return r.exitCode == 0;
-}
 
 bool scale(const QString& deployment, int replicas)
 {
     return kubectl(QStringLiteral("admin"),
                    {QStringLiteral("scale"), QStringLiteral("deployment"), deployment, QStringLiteral("-n"),
                     QStringLiteral("uro"), QStringLiteral("--replicas=") + QString::number(replicas)})
-               .exitCode == 0;
-}
-
-bool rolledOut(const QString& deployment)
-{
-    return kubectl(QStringLiteral("admin"),
-                   {QStringLiteral("rollout"), QStringLiteral("status"), QStringLiteral("deployment/") + deployment,
-                    QStringLiteral("-n"), QStringLiteral("uro"), QStringLiteral("--timeout=90s")})
                .exitCode == 0;
 }
 
@@ -71,11 +42,6 @@ int countText(const std::deque<model::LogLine>& lines, const std::string& needle
         if (l.text.find(needle) != std::string::npos && (pod.empty() || l.pod == pod))
             ++n;
     return n;
-}
-
-QString signalbox()
-{
-    return QStringLiteral(SIGNALBOX_BINARY);
 }
 
 // The peak resident size of this process in KiB (VmHWM); `reset` starts it again from now.
@@ -150,10 +116,7 @@ private Q_SLOTS:
     {
         REQUIRE_CLUSTER();
         m_run = QString::number(QRandomGenerator::global()->generate(), 16);
-        const auto apply =
-            kubectl(QStringLiteral("admin"), {QStringLiteral("apply"), QStringLiteral("-f"),
-                                              testsupport::sourceDir() + QStringLiteral("/deploy/examples/uro")});
-        QVERIFY2(apply.exitCode == 0, qPrintable(apply.describe()));
+        QVERIFY(testsupport::applyExample());
         QVERIFY(rolledOut(QStringLiteral("uro-a")));
         QVERIFY(rolledOut(QStringLiteral("uro-b")));
         auto c = client(QStringLiteral("viewer"));
@@ -173,10 +136,10 @@ private Q_SLOTS:
         m_services = found->value();
         QCOMPARE(m_services.size(), std::size_t(1));
         // Every pod of both slots has its log (the rig writes it once it sees the pod).
-        QVERIFY(testsupport::waitFor(
+        QVERIFY(QTest::qWaitFor(
             [] {
-                for (const QString& sel : {slotA, slotB})
-                    for (const QString& pod : podsOf(sel))
+                for (const QString& slot : {QStringLiteral("a"), QStringLiteral("b")})
+                    for (const QString& pod : runningPods(slot))
                         if (kubectl(QStringLiteral("admin"),
                                     {QStringLiteral("logs"), QStringLiteral("-n"), QStringLiteral("uro"), pod})
                                 .exitCode != 0)
@@ -188,7 +151,7 @@ private Q_SLOTS:
 
     void aSlotsPodsAreMergedInTimeOrder()
     {
-        const QStringList pods = podsOf(slotA);
+        const QStringList pods = runningPods(QStringLiteral("a"));
         QCOMPARE(pods.size(), 2);
         // Lines written alternately to the two pods: merged by time they alternate again.
         for (int i = 1; i <= 6; ++i)
@@ -220,7 +183,7 @@ private Q_SLOTS:
 
     void tailAndOnePod()
     {
-        const QStringList pods = podsOf(slotA);
+        const QStringList pods = runningPods(QStringLiteral("a"));
         auto c = client(QStringLiteral("viewer"));
         model::LogSource source = slot(c.get(), "a");
         source.pod = pods.first().toStdString();
@@ -241,7 +204,7 @@ private Q_SLOTS:
             scale(QStringLiteral("uro-b"), 2);
             rolledOut(QStringLiteral("uro-b"));
         });
-        const QStringList before = podsOf(slotB);
+        const QStringList before = runningPods(QStringLiteral("b"));
         QCOMPARE(before.size(), 2);
         auto c = client(QStringLiteral("viewer"));
         model::LogOptions options;
@@ -264,7 +227,7 @@ private Q_SLOTS:
         QVERIFY(scale(QStringLiteral("uro-b"), 3));
         QTRY_COMPARE_WITH_TIMEOUT(stream.pods().size(), std::size_t(3), 30000);
         QTRY_COMPARE_WITH_TIMEOUT(countText(stream.lines(), "Running UroWeb.Endpoint"), 3, 20000);
-        QStringList now = podsOf(slotB);
+        QStringList now = runningPods(QStringLiteral("b"));
         QString added;
         for (const QString& p : now)
             if (!before.contains(p))
@@ -284,8 +247,8 @@ private Q_SLOTS:
             }
         QCOMPARE(notes, 1);
         QVERIFY(now.contains(QString::fromStdString(gone)));
-        QTRY_VERIFY_WITH_TIMEOUT(!podsOf(slotB).contains(QString::fromStdString(gone)), 20000);
-        const QString remaining = podsOf(slotB).first();
+        QTRY_VERIFY_WITH_TIMEOUT(!runningPods(QStringLiteral("b")).contains(QString::fromStdString(gone)), 20000);
+        const QString remaining = runningPods(QStringLiteral("b")).first();
         const std::string later = "[info] after the scale-down " + m_run.toStdString();
         QVERIFY(appendLog(remaining, QString::fromStdString(later)));
         QTRY_COMPARE_WITH_TIMEOUT(countText(stream.lines(), later), 1, 20000);
@@ -362,7 +325,7 @@ spec:
 
     void theClientsStream()
     {
-        const QStringList pods = podsOf(slotA);
+        const QStringList pods = runningPods(QStringLiteral("a"));
         // A log request refused by RBAC gives the sentence about pods/log.
         auto deployer = client(QStringLiteral("deployer"));
         auto refused = await<kube::Unit>([&](auto cb) {
@@ -421,20 +384,20 @@ spec:
         c->cancel(id);
         const std::size_t seen = got.size();
         QVERIFY(appendLog(pods.first(), QStringLiteral("cancel-test two")));
-        // The same stream would deliver this line within the time the line above took.
-        QTest::qWait(1500);
+        // Absence, so a bounded wait: an open stream delivers a line within the time the line above
+        // took (well under a second); 1.5 s without it shows the cancelled one stays shut.
+        QVERIFY(!QTest::qWaitFor([&] { return got.size() != seen || ended; }, 1500));
         QCOMPARE(got.size(), seen);
         QVERIFY(!ended);
     }
 
     void theCommandLine()
     {
-        const QStringList pods = podsOf(slotA);
-        const QStringList base{QStringLiteral("logs"), QStringLiteral("uro"), QStringLiteral("-n"),
-                               QStringLiteral("uro"), QStringLiteral("--kubeconfig")};
-        auto r = testsupport::run(signalbox(), base + QStringList{testsupport::kubeconfigFor(QStringLiteral("viewer")),
-                                                                  QStringLiteral("--slot"), QStringLiteral("a"),
-                                                                  QStringLiteral("--tail"), QStringLiteral("2")});
+        const QStringList pods = runningPods(QStringLiteral("a"));
+        const QStringList logs{QStringLiteral("logs"), QStringLiteral("uro")};
+        auto r = testsupport::signalbox(QStringLiteral("viewer"),
+                                        logs + QStringList{QStringLiteral("--slot"), QStringLiteral("a"),
+                                                           QStringLiteral("--tail"), QStringLiteral("2")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
         const QStringList lines = QString::fromUtf8(r.out).split(u'\n', Qt::SkipEmptyParts);
         QCOMPARE(lines.size(), 4);
@@ -449,15 +412,15 @@ spec:
         QCOMPARE(seen.size(), 2);
 
         // Usage errors exit 2; a user without pods/log exits 4 with the sentence.
-        r = testsupport::run(signalbox(), base + QStringList{testsupport::kubeconfigFor(QStringLiteral("viewer")),
-                                                             QStringLiteral("--slot"), QStringLiteral("c")});
+        r = testsupport::signalbox(QStringLiteral("viewer"),
+                                   logs + QStringList{QStringLiteral("--slot"), QStringLiteral("c")});
         QCOMPARE(r.exitCode, 2);
-        r = testsupport::run(signalbox(), base + QStringList{testsupport::kubeconfigFor(QStringLiteral("viewer")),
-                                                             QStringLiteral("--slot"), QStringLiteral("a"),
-                                                             QStringLiteral("--since"), QStringLiteral("soon")});
+        r = testsupport::signalbox(QStringLiteral("viewer"),
+                                   logs + QStringList{QStringLiteral("--slot"), QStringLiteral("a"),
+                                                      QStringLiteral("--since"), QStringLiteral("soon")});
         QCOMPARE(r.exitCode, 2);
-        r = testsupport::run(signalbox(), base + QStringList{testsupport::kubeconfigFor(QStringLiteral("deployer")),
-                                                             QStringLiteral("--slot"), QStringLiteral("live")});
+        r = testsupport::signalbox(QStringLiteral("deployer"),
+                                   logs + QStringList{QStringLiteral("--slot"), QStringLiteral("live")});
         QCOMPARE(r.exitCode, 4);
         QVERIFY2(r.err.contains("get on pods/log"), r.err.constData());
         QVERIFY(r.out.isEmpty());
@@ -469,7 +432,7 @@ spec:
         // 16 KiB, and the kubelet (kwok here, with the same reader, k8s.io/cri-client) serves the
         // pieces joined: one line that does not end. The stream shows its first 64 KiB and a note,
         // and goes on with the next line; this process's peak memory does not grow by the line.
-        const QString pod = podsOf(slotA).first();
+        const QString pod = runningPods(QStringLiteral("a")).first();
         auto c = client(QStringLiteral("viewer"));
         model::LogSource source = slot(c.get(), "a");
         source.pod = pod.toStdString();
@@ -515,7 +478,7 @@ spec:
         // Nothing comes through the API server on a followed log while the pod is quiet, so a
         // connection that died without a word looks the same: after the silence the stream is
         // reopened from its last line, without a note and without reading a line twice.
-        const QString pod = podsOf(slotA).first();
+        const QString pod = runningPods(QStringLiteral("a")).first();
         auto c = client(QStringLiteral("viewer"));
         model::LogSource source = slot(c.get(), "a");
         source.pod = pod.toStdString();

@@ -4,6 +4,7 @@
 #include "model/deploy.h"
 #include "model/servicelookup.h"
 #include "model/swap.h"
+#include "support/cluster.h"
 #include "support/kubetest.h"
 
 #include <QFile>
@@ -12,77 +13,19 @@
 #include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QThread>
 
 using kube::Json;
 using kubetest::await;
 using testsupport::kubectl;
+using testsupport::selectorOf;
+using testsupport::setFrontendGroup;
 
 namespace {
 
-QString selectorOf(const QString& service)
-{
-    const auto r =
-        kubectl(QStringLiteral("admin"),
-                {QStringLiteral("get"), QStringLiteral("service"), service, QStringLiteral("-n"), QStringLiteral("uro"),
-                 QStringLiteral("-o"), QStringLiteral("jsonpath={.spec.selector.signalbox\\.v-sekai\\.org/slot}")});
-    return QString::fromUtf8(r.out).trimmed();
-}
-
-void setSlots(const QString& service, const QString& live, const QString& staging)
-{
-    const QString patch = QStringLiteral(R"({"spec":{"selector":{"signalbox.v-sekai.org/slot":"%1"}}})");
-    QCOMPARE(kubectl(QStringLiteral("admin"),
-                     {QStringLiteral("patch"), QStringLiteral("service"), service, QStringLiteral("-n"),
-                      QStringLiteral("uro"), QStringLiteral("-p"), patch.arg(live)})
-                 .exitCode,
-             0);
-    QCOMPARE(kubectl(QStringLiteral("admin"),
-                     {QStringLiteral("patch"), QStringLiteral("service"), service + QStringLiteral("-staging"),
-                      QStringLiteral("-n"), QStringLiteral("uro"), QStringLiteral("-p"), patch.arg(staging)})
-                 .exitCode,
-             0);
-}
-
-void clearHistory(const QString& service)
-{
-    kubectl(QStringLiteral("admin"),
-            {QStringLiteral("annotate"), QStringLiteral("service"), service, QStringLiteral("-n"),
-             QStringLiteral("uro"), QStringLiteral("signalbox.v-sekai.org/history-")});
-}
-
-QByteArray deploymentField(const QString& deployment, const QString& jsonpath)
-{
-    return kubectl(QStringLiteral("admin"),
-                   {QStringLiteral("get"), QStringLiteral("deployment"), deployment, QStringLiteral("-n"),
-                    QStringLiteral("uro"), QStringLiteral("-o"), QStringLiteral("jsonpath=") + jsonpath})
-        .out;
-}
-
 int historyLength(const QString& service)
 {
-    const auto r = kubectl(QStringLiteral("admin"),
-                           {QStringLiteral("get"), QStringLiteral("service"), service, QStringLiteral("-n"),
-                            QStringLiteral("uro"), QStringLiteral("-o"),
-                            QStringLiteral("jsonpath={.metadata.annotations.signalbox\\.v-sekai\\.org/history}")});
-    return static_cast<int>(kube::decodeHistory(r.out.toStdString()).size());
-}
-
-// Moves uro-frontend's Services into `group` (as a colleague with kubectl would).
-void setFrontendGroup(const QString& group)
-{
-    for (const QString& svc : {QStringLiteral("uro-frontend"), QStringLiteral("uro-frontend-staging")})
-        QCOMPARE(kubectl(QStringLiteral("admin"),
-                         {QStringLiteral("label"), QStringLiteral("--overwrite"), QStringLiteral("service"), svc,
-                          QStringLiteral("-n"), QStringLiteral("uro"),
-                          QStringLiteral("signalbox.v-sekai.org/group=") + group})
-                     .exitCode,
-                 0);
-}
-
-QString signalbox()
-{
-    return QStringLiteral(SIGNALBOX_BINARY);
+    return static_cast<int>(
+        kube::decodeHistory(testsupport::historyOf(QStringLiteral("service"), service).toStdString()).size());
 }
 
 } // namespace
@@ -131,31 +74,19 @@ private:
 
     int runSwap(const QStringList& extra)
     {
-        QProcess p;
-        p.start(signalbox(), QStringList{QStringLiteral("swap"), QStringLiteral("uro"), QStringLiteral("--kubeconfig"),
-                                         testsupport::kubeconfigFor(QStringLiteral("operator")), QStringLiteral("-n"),
-                                         QStringLiteral("uro"), QStringLiteral("--yes")} +
-                                 extra);
-        p.waitForFinished(60000);
-        return p.exitCode();
+        return testsupport::signalbox(
+                   QStringLiteral("operator"),
+                   QStringList{QStringLiteral("swap"), QStringLiteral("uro"), QStringLiteral("--yes")} + extra, 60000)
+            .exitCode;
     }
 
 private Q_SLOTS:
     void initTestCase()
     {
         REQUIRE_CLUSTER();
-        const auto apply =
-            kubectl(QStringLiteral("admin"), {QStringLiteral("apply"), QStringLiteral("-f"),
-                                              testsupport::sourceDir() + QStringLiteral("/deploy/examples/uro")});
-        QVERIFY2(apply.exitCode == 0, qPrintable(apply.describe()));
-        for (const char* d : {"uro-a", "uro-b", "uro-frontend-a", "uro-frontend-b"})
-            QVERIFY(kubectl(QStringLiteral("admin"),
-                            {QStringLiteral("rollout"), QStringLiteral("status"),
-                             QStringLiteral("deployment/") + QLatin1String(d), QStringLiteral("-n"),
-                             QStringLiteral("uro"), QStringLiteral("--timeout=90s")})
-                        .exitCode == 0);
-        setSlots(QStringLiteral("uro"), QStringLiteral("a"), QStringLiteral("b"));
-        setSlots(QStringLiteral("uro-frontend"), QStringLiteral("a"), QStringLiteral("b"));
+        QVERIFY(testsupport::applyExample());
+        QVERIFY(testsupport::exampleRolledOut());
+        QVERIFY(testsupport::setExampleSlots());
         auto c = client(QStringLiteral("operator"));
         auto found =
             await<std::vector<model::ServiceSpec>>([&](auto cb) { model::lookupServices(c.get(), {}, "uro", cb); });
@@ -166,8 +97,8 @@ private Q_SLOTS:
 
     void init()
     {
-        clearHistory(QStringLiteral("uro"));
-        clearHistory(QStringLiteral("uro-frontend"));
+        QVERIFY(testsupport::clearHistory(QStringLiteral("service"), QStringLiteral("uro")));
+        QVERIFY(testsupport::clearHistory(QStringLiteral("service"), QStringLiteral("uro-frontend")));
     }
 
     void swapFlipsTheGroupAndTheEndpointsFollow()
@@ -201,11 +132,8 @@ private Q_SLOTS:
         QCOMPARE(have, want);
         QCOMPARE(want.size(), 2);
         // The record carries the API server's name for the user.
-        const auto h = kubectl(QStringLiteral("admin"),
-                               {QStringLiteral("get"), QStringLiteral("service"), QStringLiteral("uro"),
-                                QStringLiteral("-n"), QStringLiteral("uro"), QStringLiteral("-o"),
-                                QStringLiteral("jsonpath={.metadata.annotations.signalbox\\.v-sekai\\.org/history}")});
-        const auto entries = kube::decodeHistory(h.out.toStdString());
+        const auto entries =
+            kube::decodeHistory(testsupport::historyOf(QStringLiteral("service"), QStringLiteral("uro")).toStdString());
         QCOMPARE(entries.size(), std::size_t(1));
         QCOMPARE(entries[0].user, std::string("operator"));
         QCOMPARE(entries[0].to.slot, std::string("b"));
@@ -230,7 +158,8 @@ private Q_SLOTS:
         QVERIFY(execute(c.get(), plan(c.get(), model::SwapPlan::Kind::Swap, "uro")).verified);
         const QString staging = selectorOf(QStringLiteral("uro-staging"));
         const QString deployment = QStringLiteral("uro-") + staging;
-        const QByteArray old = deploymentField(deployment, QStringLiteral("{.spec.template.spec.containers[0].image}"));
+        const QString old = testsupport::field(QStringLiteral("deployment"), deployment,
+                                               QStringLiteral("{.spec.template.spec.containers[0].image}"));
         QVERIFY(kubectl(QStringLiteral("admin"),
                         {QStringLiteral("set"), QStringLiteral("image"), QStringLiteral("deployment/") + deployment,
                          QStringLiteral("uro=ghcr.io/v-sekai/uro:0000000000000000000000000000000000000001"),
@@ -243,12 +172,9 @@ private Q_SLOTS:
                  refused.describe().c_str());
         QVERIFY(kubectl(QStringLiteral("admin"),
                         {QStringLiteral("set"), QStringLiteral("image"), QStringLiteral("deployment/") + deployment,
-                         QStringLiteral("uro=") + QString::fromUtf8(old), QStringLiteral("-n"), QStringLiteral("uro")})
+                         QStringLiteral("uro=") + old, QStringLiteral("-n"), QStringLiteral("uro")})
                     .exitCode == 0);
-        QVERIFY(kubectl(QStringLiteral("admin"), {QStringLiteral("rollout"), QStringLiteral("status"),
-                                                  QStringLiteral("deployment/") + deployment, QStringLiteral("-n"),
-                                                  QStringLiteral("uro"), QStringLiteral("--timeout=60s")})
-                    .exitCode == 0);
+        QVERIFY(testsupport::rolledOut(deployment));
     }
 
     void viewerIsRefusedWithExitCode4()
@@ -257,28 +183,18 @@ private Q_SLOTS:
         const auto p = plan(c.get(), model::SwapPlan::Kind::Swap, "uro");
         QVERIFY(!p.allowed());
         QVERIFY(p.refusedForPermission());
-        QProcess cli;
-        cli.start(signalbox(), {QStringLiteral("swap"), QStringLiteral("uro"), QStringLiteral("--kubeconfig"),
-                                testsupport::kubeconfigFor(QStringLiteral("viewer")), QStringLiteral("-n"),
-                                QStringLiteral("uro"), QStringLiteral("--yes")});
-        QVERIFY(cli.waitForFinished(30000));
-        QCOMPARE(cli.exitCode(), 4);
-        QVERIFY(cli.readAllStandardError().contains("You may patch the Service uro"));
+        const auto cli = testsupport::signalbox(
+            QStringLiteral("viewer"), {QStringLiteral("swap"), QStringLiteral("uro"), QStringLiteral("--yes")}, 30000);
+        QCOMPARE(cli.exitCode, 4);
+        QVERIFY(cli.err.contains("You may patch the Service uro"));
     }
 
     void aServiceThatJoinsTheGroupAfterConfirmIsRefused()
     {
-        setSlots(QStringLiteral("uro"), QStringLiteral("a"), QStringLiteral("b"));
-        setSlots(QStringLiteral("uro-frontend"), QStringLiteral("a"), QStringLiteral("b"));
-        auto rejoin = qScopeGuard([] {
-            for (const char* svc : {"uro-frontend", "uro-frontend-staging"})
-                kubectl(QStringLiteral("admin"),
-                        {QStringLiteral("label"), QStringLiteral("--overwrite"), QStringLiteral("service"),
-                         QLatin1String(svc), QStringLiteral("-n"), QStringLiteral("uro"),
-                         QStringLiteral("signalbox.v-sekai.org/group=uro")});
-        });
+        QVERIFY(testsupport::setExampleSlots());
+        auto rejoin = qScopeGuard([] { setFrontendGroup(QStringLiteral("uro")); });
         auto c = client(QStringLiteral("operator"));
-        setFrontendGroup(QStringLiteral("uro-frontend-alone"));
+        QVERIFY(setFrontendGroup(QStringLiteral("uro-frontend-alone")));
         auto alone =
             await<std::vector<model::ServiceSpec>>([&](auto cb) { model::lookupServices(c.get(), {}, "uro", cb); });
         QVERIFY(alone && *alone);
@@ -291,7 +207,7 @@ private Q_SLOTS:
         QCOMPARE(confirmed->members.size(), std::size_t(1)); // what the confirm dialog showed
 
         // Between confirm and execute, uro-frontend joins uro's group.
-        setFrontendGroup(QStringLiteral("uro"));
+        QVERIFY(setFrontendGroup(QStringLiteral("uro")));
         model::Swapper executor(c.get(), model::groupOf(alone->value(), "uro"));
         executor.setFreshGroup({});
         std::optional<model::SwapOutcome> o;
@@ -308,14 +224,14 @@ private Q_SLOTS:
         // And one that leaves after confirm: the confirmed pair is not shrunk to one.
         const auto pair = plan(c.get(), model::SwapPlan::Kind::Swap, "uro");
         QCOMPARE(pair.members.size(), std::size_t(2));
-        setFrontendGroup(QStringLiteral("uro-frontend-alone"));
+        QVERIFY(setFrontendGroup(QStringLiteral("uro-frontend-alone")));
         model::Swapper executor2(c.get(), model::groupOf(m_services, "uro"));
         executor2.setFreshGroup({});
         o.reset();
         executor2.execute(
             pair, [](const std::string&) {}, [&](model::SwapOutcome out) { o = std::move(out); });
         QTRY_VERIFY_WITH_TIMEOUT(o.has_value(), 30000);
-        setFrontendGroup(QStringLiteral("uro"));
+        QVERIFY(setFrontendGroup(QStringLiteral("uro")));
         QCOMPARE(o->status, model::SwapOutcome::Status::Conflict);
         QVERIFY2(QString::fromStdString(o->message)
                      .contains(QStringLiteral("uro-frontend (namespace uro) is no longer part")),
@@ -326,22 +242,18 @@ private Q_SLOTS:
 
     void withoutATerminalSwapRefusesToAsk()
     {
-        QProcess cli;
-        cli.start(signalbox(), {QStringLiteral("swap"), QStringLiteral("uro"), QStringLiteral("--kubeconfig"),
-                                testsupport::kubeconfigFor(QStringLiteral("operator")), QStringLiteral("-n"),
-                                QStringLiteral("uro")});
-        cli.closeWriteChannel();
-        QVERIFY(cli.waitForFinished(30000));
-        QCOMPARE(cli.exitCode(), 2);
-        QVERIFY(cli.readAllStandardError().contains("pass --yes"));
+        // No input: the command's standard input is closed at once.
+        const auto cli =
+            testsupport::signalbox(QStringLiteral("operator"), {QStringLiteral("swap"), QStringLiteral("uro")}, 30000);
+        QCOMPARE(cli.exitCode, 2);
+        QVERIFY(cli.err.contains("pass --yes"));
     }
 
     void aPlanWhoseReadsStraddleASwapSeesItChanged()
     {
         // A plan that read staging before someone's swap and live after it must report that
         // live moved, not a staging that shares live's slot.
-        setSlots(QStringLiteral("uro"), QStringLiteral("a"), QStringLiteral("b"));
-        setSlots(QStringLiteral("uro-frontend"), QStringLiteral("a"), QStringLiteral("b"));
+        QVERIFY(testsupport::setExampleSlots());
         auto c = client(QStringLiteral("operator"));
         model::Swapper reader(c.get(), model::groupOf(m_services, "uro"));
         std::function<void()> resume;
@@ -369,18 +281,16 @@ private Q_SLOTS:
     {
         // The deploy checked that slot B is staging; before its patch goes out, an operator swaps
         // and B becomes live. The deploy must not leave a new release running in live.
-        setSlots(QStringLiteral("uro"), QStringLiteral("a"), QStringLiteral("b"));
-        setSlots(QStringLiteral("uro-frontend"), QStringLiteral("a"), QStringLiteral("b"));
+        QVERIFY(testsupport::setExampleSlots());
         const auto image = [] {
-            return deploymentField(QStringLiteral("uro-b"),
-                                   QStringLiteral("{.spec.template.spec.containers[0].image}"));
+            return testsupport::field(QStringLiteral("deployment"), QStringLiteral("uro-b"),
+                                      QStringLiteral("{.spec.template.spec.containers[0].image}"));
         };
-        const QByteArray before = image();
+        const QString before = image();
         const auto history = [] {
-            return deploymentField(QStringLiteral("uro-b"),
-                                   QStringLiteral("{.metadata.annotations.signalbox\\.v-sekai\\.org/history}"));
+            return testsupport::historyOf(QStringLiteral("deployment"), QStringLiteral("uro-b"));
         };
-        const QByteArray annotationsBefore = history();
+        const QString annotationsBefore = history();
         auto c = client(QStringLiteral("deployer"));
         const auto spec = model::groupOf(m_services, "uro").front();
         QCOMPARE(QString::fromStdString(spec.name), QStringLiteral("uro"));
@@ -406,10 +316,7 @@ private Q_SLOTS:
         QVERIFY2(QString::fromStdString(outcome->message).contains(QStringLiteral("undone")), outcome->message.c_str());
         QCOMPARE(image(), before);
         QCOMPARE(history(), annotationsBefore);
-        QVERIFY(kubectl(QStringLiteral("admin"),
-                        {QStringLiteral("rollout"), QStringLiteral("status"), QStringLiteral("deployment/uro-b"),
-                         QStringLiteral("-n"), QStringLiteral("uro"), QStringLiteral("--timeout=60s")})
-                    .exitCode == 0);
+        QVERIFY(testsupport::rolledOut(QStringLiteral("uro-b")));
     }
 
     // The viewer's kubeconfig with its token replaced by an exec plugin: `body` is the plugin's
@@ -452,12 +359,13 @@ private Q_SLOTS:
                                                       .arg(QStringLiteral("https://login.example/device")),
                                                   QStringLiteral("IfAvailable"), &token);
         QVERIFY(!kubeconfig.isEmpty());
-        QProcess cli;
-        cli.start(signalbox(), {QStringLiteral("status"), QStringLiteral("uro"), QStringLiteral("--kubeconfig"),
-                                kubeconfig, QStringLiteral("-n"), QStringLiteral("uro")});
-        QVERIFY(cli.waitForFinished(30000));
-        const QString err = QString::fromUtf8(cli.readAllStandardError());
-        QVERIFY2(cli.exitCode() == 0, qPrintable(err));
+        const auto cli =
+            testsupport::run(testsupport::signalboxBinary(),
+                             {QStringLiteral("status"), QStringLiteral("uro"), QStringLiteral("--kubeconfig"),
+                              kubeconfig, QStringLiteral("-n"), QStringLiteral("uro")},
+                             {}, 30000);
+        const QString err = cli.errText();
+        QVERIFY2(cli.exitCode == 0, qPrintable(err));
         QVERIFY2(err.contains(QStringLiteral("signalbox: login says: Sign in at https://login.example/device "
                                              "with the code ABCD-EFGH")),
                  qPrintable(err));
@@ -483,8 +391,8 @@ private Q_SLOTS:
             QStringLiteral("python3"),
             {QStringLiteral("-c"),
              QStringLiteral("import os, pty, sys; sys.exit(os.waitstatus_to_exitcode(pty.spawn(sys.argv[1:])))"),
-             signalbox(), QStringLiteral("status"), QStringLiteral("uro"), QStringLiteral("--kubeconfig"), kubeconfig,
-             QStringLiteral("-n"), QStringLiteral("uro")});
+             testsupport::signalboxBinary(), QStringLiteral("status"), QStringLiteral("uro"),
+             QStringLiteral("--kubeconfig"), kubeconfig, QStringLiteral("-n"), QStringLiteral("uro")});
         QVERIFY(terminal.waitForStarted());
         terminal.write("CODE-123\n");
         QVERIFY(terminal.waitForFinished(30000));
@@ -494,19 +402,18 @@ private Q_SLOTS:
         QVERIFY2(seen.contains(QStringLiteral("uro: live slot ")), qPrintable(seen));
 
         // Without a terminal the same plugin is not run, and the sentence says why.
-        QProcess cli;
-        cli.start(signalbox(), {QStringLiteral("status"), QStringLiteral("uro"), QStringLiteral("--kubeconfig"),
-                                kubeconfig, QStringLiteral("-n"), QStringLiteral("uro")});
-        cli.closeWriteChannel();
-        QVERIFY(cli.waitForFinished(30000));
-        QVERIFY(cli.exitCode() != 0);
-        QVERIFY2(cli.readAllStandardError().contains("interactiveMode: Always"), "no sentence about the terminal");
+        const auto cli =
+            testsupport::run(testsupport::signalboxBinary(),
+                             {QStringLiteral("status"), QStringLiteral("uro"), QStringLiteral("--kubeconfig"),
+                              kubeconfig, QStringLiteral("-n"), QStringLiteral("uro")},
+                             {}, 30000);
+        QVERIFY(cli.exitCode != 0);
+        QVERIFY2(cli.err.contains("interactiveMode: Always"), "no sentence about the terminal");
     }
 
     void racersWithExpectLiveSwapOncePerRound()
     {
-        setSlots(QStringLiteral("uro"), QStringLiteral("a"), QStringLiteral("b"));
-        setSlots(QStringLiteral("uro-frontend"), QStringLiteral("a"), QStringLiteral("b"));
+        QVERIFY(testsupport::setExampleSlots());
         const int rounds = qEnvironmentVariableIntValue("SIGNALBOX_RACE_ROUNDS") > 0
                                ? qEnvironmentVariableIntValue("SIGNALBOX_RACE_ROUNDS")
                                : 200;
@@ -515,11 +422,10 @@ private Q_SLOTS:
             std::vector<std::unique_ptr<QProcess>> racers;
             for (int i = 0; i < 8; ++i) {
                 racers.push_back(std::make_unique<QProcess>());
-                racers.back()->start(signalbox(),
-                                     {QStringLiteral("swap"), QStringLiteral("uro"), QStringLiteral("--kubeconfig"),
-                                      testsupport::kubeconfigFor(QStringLiteral("operator")), QStringLiteral("-n"),
-                                      QStringLiteral("uro"), QStringLiteral("--yes"), QStringLiteral("--expect-live"),
-                                      live});
+                racers.back()->start(testsupport::signalboxBinary(),
+                                     QStringList{QStringLiteral("swap"), QStringLiteral("uro"), QStringLiteral("--yes"),
+                                                 QStringLiteral("--expect-live"), live} +
+                                         testsupport::as(QStringLiteral("operator")));
             }
             int won = 0, lost = 0;
             QStringList other;
@@ -550,15 +456,15 @@ private Q_SLOTS:
     void racersWithoutExpectLiveAgreeWithTheirReports()
     {
         for (int round = 0; round < 5; ++round) {
-            clearHistory(QStringLiteral("uro"));
+            QVERIFY(testsupport::clearHistory(QStringLiteral("service"), QStringLiteral("uro")));
             const QString before = selectorOf(QStringLiteral("uro"));
             std::vector<std::unique_ptr<QProcess>> racers;
             for (int i = 0; i < 8; ++i) {
                 racers.push_back(std::make_unique<QProcess>());
-                racers.back()->start(signalbox(),
-                                     {QStringLiteral("swap"), QStringLiteral("uro"), QStringLiteral("--kubeconfig"),
-                                      testsupport::kubeconfigFor(QStringLiteral("operator")), QStringLiteral("-n"),
-                                      QStringLiteral("uro"), QStringLiteral("--yes")});
+                racers.back()->start(
+                    testsupport::signalboxBinary(),
+                    QStringList{QStringLiteral("swap"), QStringLiteral("uro"), QStringLiteral("--yes")} +
+                        testsupport::as(QStringLiteral("operator")));
             }
             int won = 0;
             for (auto& r : racers) {
@@ -580,9 +486,8 @@ private Q_SLOTS:
         // uro has no history when read. Before the patch goes out, someone swaps away and back:
         // the selector is as read again, but their history is on the Service now. The swap must
         // be refused rather than write its one entry over theirs.
-        setSlots(QStringLiteral("uro"), QStringLiteral("a"), QStringLiteral("b"));
-        setSlots(QStringLiteral("uro-frontend"), QStringLiteral("a"), QStringLiteral("b"));
-        clearHistory(QStringLiteral("uro"));
+        QVERIFY(testsupport::setExampleSlots());
+        QVERIFY(testsupport::clearHistory(QStringLiteral("service"), QStringLiteral("uro")));
         auto c = client(QStringLiteral("operator"));
         const auto p = plan(c.get(), model::SwapPlan::Kind::Swap, "uro");
         QVERIFY2(p.allowed(), p.describe().c_str());
@@ -609,15 +514,14 @@ private Q_SLOTS:
             QCOMPARE(selectorOf(s), QStringLiteral("a"));
             QCOMPARE(selectorOf(s + QStringLiteral("-staging")), QStringLiteral("b"));
         }
-        clearHistory(QStringLiteral("uro"));
+        QVERIFY(testsupport::clearHistory(QStringLiteral("service"), QStringLiteral("uro")));
     }
 
     // The API server carried the live patch out and its answer was lost on the way back: the swap
     // reads the Service again, finds its own slot and record there, and goes on to the end.
     void aLostAnswerToACarriedOutLivePatchIsReadAgain()
     {
-        setSlots(QStringLiteral("uro"), QStringLiteral("a"), QStringLiteral("b"));
-        setSlots(QStringLiteral("uro-frontend"), QStringLiteral("a"), QStringLiteral("b"));
+        QVERIFY(testsupport::setExampleSlots());
         auto c = client(QStringLiteral("operator"));
         const auto p = plan(c.get(), model::SwapPlan::Kind::Swap, "uro");
         QVERIFY2(p.allowed(), p.describe().c_str());
@@ -635,8 +539,7 @@ private Q_SLOTS:
             QCOMPARE(selectorOf(s), QStringLiteral("b"));
             QCOMPARE(selectorOf(s + QStringLiteral("-staging")), QStringLiteral("a"));
         }
-        setSlots(QStringLiteral("uro"), QStringLiteral("a"), QStringLiteral("b"));
-        setSlots(QStringLiteral("uro-frontend"), QStringLiteral("a"), QStringLiteral("b"));
+        QVERIFY(testsupport::setExampleSlots());
     }
 
     // The answer was lost and the Service does not hold the swap: the outcome says so, as found, and
@@ -644,8 +547,7 @@ private Q_SLOTS:
     // refused on purpose (someone changed live first) so that what the read finds is known.
     void aLostAnswerThatCannotBeConfirmedIsUnknownNotNothingChanged()
     {
-        setSlots(QStringLiteral("uro"), QStringLiteral("a"), QStringLiteral("b"));
-        setSlots(QStringLiteral("uro-frontend"), QStringLiteral("a"), QStringLiteral("b"));
+        QVERIFY(testsupport::setExampleSlots());
         auto c = client(QStringLiteral("operator"));
         const auto p = plan(c.get(), model::SwapPlan::Kind::Swap, "uro-frontend");
         QVERIFY2(p.allowed(), p.describe().c_str());
@@ -656,7 +558,7 @@ private Q_SLOTS:
         // its answer (a conflict) is lost.
         const auto o = execute(c.get(), p, [](const std::string& step) {
             if (step == "Pointing uro at slot B")
-                setSlots(QStringLiteral("uro"), QStringLiteral("b"), QStringLiteral("b"));
+                QVERIFY(testsupport::setSlots(QStringLiteral("uro"), QStringLiteral("b"), QStringLiteral("b")));
         });
         QCOMPARE(o.status, model::SwapOutcome::Status::Unknown);
         const QString message = QString::fromStdString(o.message);
@@ -667,13 +569,12 @@ private Q_SLOTS:
         QCOMPARE(historyLength(QStringLiteral("uro")), 0);
         // The member switched before it was put back.
         QCOMPARE(selectorOf(QStringLiteral("uro-frontend")), QStringLiteral("a"));
-        setSlots(QStringLiteral("uro"), QStringLiteral("a"), QStringLiteral("b"));
+        QVERIFY(testsupport::setSlots(QStringLiteral("uro"), QStringLiteral("a"), QStringLiteral("b")));
     }
 
     void secondStepRefusedMidSwapIsReportedAndRepaired()
     {
-        setSlots(QStringLiteral("uro"), QStringLiteral("a"), QStringLiteral("b"));
-        setSlots(QStringLiteral("uro-frontend"), QStringLiteral("a"), QStringLiteral("b"));
+        QVERIFY(testsupport::setExampleSlots());
         auto c = client(QStringLiteral("operator"));
         const auto p = plan(c.get(), model::SwapPlan::Kind::Swap, "uro");
         QVERIFY(p.allowed());
@@ -687,7 +588,16 @@ private Q_SLOTS:
                                  QStringLiteral("-n"), QStringLiteral("uro"), QStringLiteral("--type=json"),
                                  QStringLiteral("-p"), withoutStaging})
                             .exitCode == 0);
-                QThread::msleep(1000); // the authorizer's cache catches up
+                // Until the authorizer's cache has the change, the operator would still be let through.
+                QVERIFY(QTest::qWaitFor(
+                    [] {
+                        return kubectl(QStringLiteral("operator"),
+                                       {QStringLiteral("auth"), QStringLiteral("can-i"), QStringLiteral("patch"),
+                                        QStringLiteral("services/uro-staging"), QStringLiteral("-n"),
+                                        QStringLiteral("uro")})
+                                   .out.trimmed() == "no";
+                    },
+                    10000));
             }
         });
         QCOMPARE(o.status, model::SwapOutcome::Status::SplitState);
@@ -711,7 +621,7 @@ private Q_SLOTS:
         QVERIFY2(repaired.status == model::SwapOutcome::Status::Done, repaired.message.c_str());
         QCOMPARE(selectorOf(QStringLiteral("uro")), QStringLiteral("b"));
         QCOMPARE(selectorOf(QStringLiteral("uro-staging")), QStringLiteral("a"));
-        setSlots(QStringLiteral("uro-frontend"), QStringLiteral("b"), QStringLiteral("a"));
+        QVERIFY(testsupport::setSlots(QStringLiteral("uro-frontend"), QStringLiteral("b"), QStringLiteral("a")));
     }
 
     void apiServerStoppedBetweenTheStepsIsReportedAndRepaired()
@@ -735,8 +645,7 @@ private Q_SLOTS:
         QVERIFY2(repaired.status == model::SwapOutcome::Status::Done, repaired.message.c_str());
         QVERIFY(selectorOf(QStringLiteral("uro")) != selectorOf(QStringLiteral("uro-staging")));
         // Leave the example as it began.
-        setSlots(QStringLiteral("uro"), QStringLiteral("a"), QStringLiteral("b"));
-        setSlots(QStringLiteral("uro-frontend"), QStringLiteral("a"), QStringLiteral("b"));
+        QVERIFY(testsupport::setExampleSlots());
     }
 };
 

@@ -4,6 +4,7 @@
 // asking again and again would send more requests and no watch.
 #include "model/servicelookup.h"
 #include "model/swap.h"
+#include "support/cluster.h"
 #include "support/kubetest.h"
 
 #include <QProcess>
@@ -13,6 +14,8 @@
 
 using kubetest::await;
 using testsupport::kubectl;
+using testsupport::selectorOf;
+using testsupport::setFrontendGroup;
 
 namespace {
 
@@ -22,28 +25,6 @@ namespace {
 // Event, and one watch each for the pods and the EndpointSlices. The access reviews and who the
 // user is were asked by the confirmed plan moments before and come from the client's cache.
 constexpr std::uint64_t requestLimit = 8;
-
-void run(const QStringList& args)
-{
-    const auto r = kubectl(QStringLiteral("admin"), args);
-    QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
-}
-
-void setSlots(const QString& service, const QString& live, const QString& staging)
-{
-    const QString patch = QStringLiteral(R"({"spec":{"selector":{"signalbox.v-sekai.org/slot":"%1"}}})");
-    run({QStringLiteral("patch"), QStringLiteral("service"), service, QStringLiteral("-n"), QStringLiteral("uro"),
-         QStringLiteral("-p"), patch.arg(live)});
-    run({QStringLiteral("patch"), QStringLiteral("service"), service + QStringLiteral("-staging"), QStringLiteral("-n"),
-         QStringLiteral("uro"), QStringLiteral("-p"), patch.arg(staging)});
-}
-
-void setFrontendGroup(const QString& group)
-{
-    for (const QString& svc : {QStringLiteral("uro-frontend"), QStringLiteral("uro-frontend-staging")})
-        run({QStringLiteral("label"), QStringLiteral("--overwrite"), QStringLiteral("service"), svc,
-             QStringLiteral("-n"), QStringLiteral("uro"), QStringLiteral("signalbox.v-sekai.org/group=") + group});
-}
 
 // What `signalbox swap uro --yes` may send, the health check's proxy GETs and the watches apart:
 // the command's lookup (one list of Services and one of Deployments, which are also the plan's
@@ -82,14 +63,11 @@ private Q_SLOTS:
     void initTestCase()
     {
         REQUIRE_CLUSTER();
-        run({QStringLiteral("apply"), QStringLiteral("-f"),
-             testsupport::sourceDir() + QStringLiteral("/deploy/examples/uro")});
-        for (const char* d : {"uro-a", "uro-b", "uro-frontend-a", "uro-frontend-b"})
-            run({QStringLiteral("rollout"), QStringLiteral("status"), QStringLiteral("deployment/") + QLatin1String(d),
-                 QStringLiteral("-n"), QStringLiteral("uro"), QStringLiteral("--timeout=90s")});
-        setSlots(QStringLiteral("uro"), QStringLiteral("a"), QStringLiteral("b"));
+        QVERIFY(testsupport::applyExample());
+        QVERIFY(testsupport::exampleRolledOut());
+        QVERIFY(testsupport::setSlots(QStringLiteral("uro"), QStringLiteral("a"), QStringLiteral("b")));
         // uro alone: its frontend joins a group of its own for this test.
-        setFrontendGroup(QStringLiteral("uro-frontend-alone"));
+        QVERIFY(setFrontendGroup(QStringLiteral("uro-frontend-alone")));
     }
 
     void aSwapOfUroTakesAHandfulOfRequestsAndWatchesItsEndpoints()
@@ -136,9 +114,8 @@ private Q_SLOTS:
     // is still re-checked at execute: a plan that is not what those reads say is refused unpatched.
     void aSwapAtOnceIsReCheckedOnItsPlansReads()
     {
-        setFrontendGroup(QStringLiteral("uro"));
-        setSlots(QStringLiteral("uro"), QStringLiteral("a"), QStringLiteral("b"));
-        setSlots(QStringLiteral("uro-frontend"), QStringLiteral("a"), QStringLiteral("b"));
+        QVERIFY(setFrontendGroup(QStringLiteral("uro")));
+        QVERIFY(testsupport::setExampleSlots());
         auto rc = kubetest::restConfigFor(QStringLiteral("operator"));
         QVERIFY(rc);
         kube::Client c(rc.value(), &m_transport);
@@ -179,43 +156,30 @@ private Q_SLOTS:
         // The re-check read nothing again: no lists or GETs of the group, no staging pods.
         for (const char* kind : {"list services", "list deployments", "get services", "get deployments", "list pods"})
             QVERIFY2(after.of(kind) == before.of(kind), kind);
-        const auto live = kubectl(QStringLiteral("admin"),
-                                  {QStringLiteral("get"), QStringLiteral("service"), QStringLiteral("uro"),
-                                   QStringLiteral("-n"), QStringLiteral("uro"), QStringLiteral("-o"),
-                                   QStringLiteral("jsonpath={.spec.selector.signalbox\\.v-sekai\\.org/slot}")});
-        QCOMPARE(live.out.trimmed(), QByteArray("a"));
+        QCOMPARE(selectorOf(QStringLiteral("uro")), QStringLiteral("a"));
     }
 
     // The command line's swap with --yes plans on its own lookup's lists and carries the plan out on
     // them: the group is read once, not three times (lookup, plan, re-check at execute).
     void theCommandLinesSwapAtOnceReadsTheGroupOnce()
     {
-        setFrontendGroup(QStringLiteral("uro"));
-        setSlots(QStringLiteral("uro"), QStringLiteral("a"), QStringLiteral("b"));
-        setSlots(QStringLiteral("uro-frontend"), QStringLiteral("a"), QStringLiteral("b"));
+        QVERIFY(setFrontendGroup(QStringLiteral("uro")));
+        QVERIFY(testsupport::setExampleSlots());
         const std::uint64_t members = 2; // uro and uro-frontend
 
-        QProcess cli;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("QT_LOGGING_RULES"), QStringLiteral("signalbox.requests.info=true"));
-        env.insert(QStringLiteral("QT_FORCE_STDERR_LOGGING"), QStringLiteral("1"));
-        cli.setProcessEnvironment(env);
-        cli.start(QStringLiteral(SIGNALBOX_BINARY),
-                  {QStringLiteral("swap"), QStringLiteral("uro"), QStringLiteral("--yes"),
-                   QStringLiteral("--kubeconfig"), testsupport::kubeconfigFor(QStringLiteral("operator")),
-                   QStringLiteral("-n"), QStringLiteral("uro")});
-        QVERIFY(cli.waitForFinished(90000));
-        const QString out = QString::fromUtf8(cli.readAllStandardOutput());
-        const QString err = QString::fromUtf8(cli.readAllStandardError());
-        QVERIFY2(cli.exitCode() == 0, qPrintable(out + err));
+        testsupport::RunOptions options;
+        options.timeoutMs = 90000;
+        options.environment.insert(QStringLiteral("QT_LOGGING_RULES"), QStringLiteral("signalbox.requests.info=true"));
+        options.environment.insert(QStringLiteral("QT_FORCE_STDERR_LOGGING"), QStringLiteral("1"));
+        const auto cli =
+            testsupport::signalbox(QStringLiteral("operator"),
+                                   {QStringLiteral("swap"), QStringLiteral("uro"), QStringLiteral("--yes")}, options);
+        const QString out = cli.outText();
+        const QString err = cli.errText();
+        QVERIFY2(cli.exitCode == 0, qPrintable(out + err));
         // Both members went live on slot B, and the swap was verified.
-        for (const char* svc : {"uro", "uro-frontend"}) {
-            const auto slot = kubectl(QStringLiteral("admin"),
-                                      {QStringLiteral("get"), QStringLiteral("service"), QLatin1String(svc),
-                                       QStringLiteral("-n"), QStringLiteral("uro"), QStringLiteral("-o"),
-                                       QStringLiteral("jsonpath={.spec.selector.signalbox\\.v-sekai\\.org/slot}")});
-            QCOMPARE(slot.out.trimmed(), QByteArray("b"));
-        }
+        for (const char* svc : {"uro", "uro-frontend"})
+            QCOMPARE(selectorOf(QLatin1String(svc)), QStringLiteral("b"));
 
         auto kinds = requestsSaid(err);
         QVERIFY2(!kinds.empty(), qPrintable(QStringLiteral("the command did not say its requests: ") + err));
@@ -251,9 +215,8 @@ private Q_SLOTS:
 
     void cleanupTestCase()
     {
-        setFrontendGroup(QStringLiteral("uro"));
-        setSlots(QStringLiteral("uro"), QStringLiteral("a"), QStringLiteral("b"));
-        setSlots(QStringLiteral("uro-frontend"), QStringLiteral("a"), QStringLiteral("b"));
+        QVERIFY(setFrontendGroup(QStringLiteral("uro")));
+        QVERIFY(testsupport::setExampleSlots());
     }
 };
 

@@ -3,6 +3,7 @@
 // start failing their health check make the watch fail (exit 6), and with --rollback-on-failure
 // live goes back where it was and the history says why.
 #include "kube/history.h"
+#include "support/cluster.h"
 #include "support/testsupport.h"
 
 #include <QProcess>
@@ -10,42 +11,13 @@
 #include <QTest>
 
 using testsupport::kubectl;
+using testsupport::selectorOf;
 
 namespace {
 
-const QString healthKey = QStringLiteral("test.signalbox.v-sekai.org/health");
-
-QString selectorOf(const QString& service)
-{
-    const auto r =
-        kubectl(QStringLiteral("admin"),
-                {QStringLiteral("get"), QStringLiteral("service"), service, QStringLiteral("-n"), QStringLiteral("uro"),
-                 QStringLiteral("-o"), QStringLiteral("jsonpath={.spec.selector.signalbox\\.v-sekai\\.org/slot}")});
-    return QString::fromUtf8(r.out).trimmed();
-}
-
-void setSlots(const QString& service, const QString& live, const QString& staging)
-{
-    const QString patch = QStringLiteral(R"({"spec":{"selector":{"signalbox.v-sekai.org/slot":"%1"}}})");
-    QCOMPARE(kubectl(QStringLiteral("admin"),
-                     {QStringLiteral("patch"), QStringLiteral("service"), service, QStringLiteral("-n"),
-                      QStringLiteral("uro"), QStringLiteral("-p"), patch.arg(live)})
-                 .exitCode,
-             0);
-    QCOMPARE(kubectl(QStringLiteral("admin"),
-                     {QStringLiteral("patch"), QStringLiteral("service"), service + QStringLiteral("-staging"),
-                      QStringLiteral("-n"), QStringLiteral("uro"), QStringLiteral("-p"), patch.arg(staging)})
-                 .exitCode,
-             0);
-}
-
 std::vector<kube::HistoryEntry> historyOf(const QString& service)
 {
-    const auto r = kubectl(QStringLiteral("admin"),
-                           {QStringLiteral("get"), QStringLiteral("service"), service, QStringLiteral("-n"),
-                            QStringLiteral("uro"), QStringLiteral("-o"),
-                            QStringLiteral("jsonpath={.metadata.annotations.signalbox\\.v-sekai\\.org/history}")});
-    return kube::decodeHistory(r.out.toStdString());
+    return kube::decodeHistory(testsupport::historyOf(QStringLiteral("service"), service).toStdString());
 }
 
 const kube::HistoryEntry* lastWatch(const std::vector<kube::HistoryEntry>& entries)
@@ -56,51 +28,33 @@ const kube::HistoryEntry* lastWatch(const std::vector<kube::HistoryEntry>& entri
     return nullptr;
 }
 
-// Sets (or with an empty value removes) the rig's health annotation on the pods of `slot` of uro.
-void annotatePods(const QString& slot, const QString& value)
-{
-    const auto r =
-        kubectl(QStringLiteral("admin"),
-                {QStringLiteral("annotate"), QStringLiteral("--overwrite"), QStringLiteral("pods"),
-                 QStringLiteral("-n"), QStringLiteral("uro"), QStringLiteral("-l"),
-                 QStringLiteral("app.kubernetes.io/name=uro,signalbox.v-sekai.org/slot=") + slot,
-                 value.isEmpty() ? healthKey + QStringLiteral("-") : healthKey + QStringLiteral("=") + value});
-    QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
-}
-
 // The watch's verdict once slot B's pods answer 500: its pods fail three checks in a row (one of
 // them or both, as kubectl annotates them one after the other), or the live Service, now on those
 // pods, does so first.
 const QRegularExpression failedThrice(
     QStringLiteral("(?:[12] of 2 pods of slot B fail|the live Service uro fails) the health check 3 times in a row"));
 
-struct Run {
-    int exitCode = -1;
-    QString out, err;
-    // What a failure shows: the exit code and the ends of both outputs.
-    QByteArray said() const
-    {
-        return (QStringLiteral("exit %1\nstderr: %2\nstdout: ...%3").arg(exitCode).arg(err.right(800), out.right(1200)))
-            .toUtf8();
-    }
-};
+// What a failure shows: the exit code and the ends of both outputs.
+QByteArray said(const testsupport::ProcessResult& r)
+{
+    return "exit " + QByteArray::number(r.exitCode) + "\nstderr: " + r.err.right(800) + "\nstdout: ..." +
+           r.out.right(1200);
+}
 
 // `signalbox swap uro --yes` with `extra`, as the operator; `whenSwapped` runs once the swap's
 // outcome is printed (the watch has begun).
-Run swapWithWatch(const QStringList& extra, const std::function<void()>& whenSwapped = {})
+testsupport::ProcessResult swapWithWatch(const QStringList& extra, const std::function<void()>& whenSwapped = {})
 {
     QProcess p;
-    p.start(QStringLiteral(SIGNALBOX_BINARY),
-            QStringList{QStringLiteral("swap"), QStringLiteral("uro"), QStringLiteral("--kubeconfig"),
-                        testsupport::kubeconfigFor(QStringLiteral("operator")), QStringLiteral("-n"),
-                        QStringLiteral("uro"), QStringLiteral("--yes")} +
-                extra);
-    Run r;
+    p.start(testsupport::signalboxBinary(),
+            QStringList{QStringLiteral("swap"), QStringLiteral("uro"), QStringLiteral("--yes")} + extra +
+                testsupport::as(QStringLiteral("operator")));
+    testsupport::ProcessResult r;
     bool told = false;
     const bool ended = QTest::qWaitFor(
         [&] {
-            r.out += QString::fromUtf8(p.readAllStandardOutput());
-            if (!told && r.out.contains(QStringLiteral("Swapped:"))) {
+            r.out += p.readAllStandardOutput();
+            if (!told && r.out.contains("Swapped:")) {
                 told = true;
                 if (whenSwapped)
                     whenSwapped();
@@ -112,8 +66,8 @@ Run swapWithWatch(const QStringList& extra, const std::function<void()>& whenSwa
         p.kill();
         p.waitForFinished();
     }
-    r.out += QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
+    r.out += p.readAllStandardOutput();
+    r.err = p.readAllStandardError();
     r.exitCode = ended && p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
     return r;
 }
@@ -127,35 +81,19 @@ private Q_SLOTS:
     void initTestCase()
     {
         REQUIRE_CLUSTER();
-        const auto apply =
-            kubectl(QStringLiteral("admin"), {QStringLiteral("apply"), QStringLiteral("-f"),
-                                              testsupport::sourceDir() + QStringLiteral("/deploy/examples/uro")});
-        QVERIFY2(apply.exitCode == 0, qPrintable(apply.describe()));
-        for (const char* d : {"uro-a", "uro-b", "uro-frontend-a", "uro-frontend-b"})
-            QVERIFY(kubectl(QStringLiteral("admin"),
-                            {QStringLiteral("rollout"), QStringLiteral("status"),
-                             QStringLiteral("deployment/") + QLatin1String(d), QStringLiteral("-n"),
-                             QStringLiteral("uro"), QStringLiteral("--timeout=90s")})
-                        .exitCode == 0);
+        QVERIFY(testsupport::applyExample());
+        QVERIFY(testsupport::exampleRolledOut());
     }
 
     void init()
     {
-        setSlots(QStringLiteral("uro"), QStringLiteral("a"), QStringLiteral("b"));
-        setSlots(QStringLiteral("uro-frontend"), QStringLiteral("a"), QStringLiteral("b"));
+        QVERIFY(testsupport::setExampleSlots());
         for (const QString& svc : {QStringLiteral("uro"), QStringLiteral("uro-frontend")})
-            kubectl(QStringLiteral("admin"),
-                    {QStringLiteral("annotate"), QStringLiteral("service"), svc, QStringLiteral("-n"),
-                     QStringLiteral("uro"), QStringLiteral("signalbox.v-sekai.org/history-")});
-        annotatePods(QStringLiteral("a"), {});
-        annotatePods(QStringLiteral("b"), {});
+            QVERIFY(testsupport::clearHistory(QStringLiteral("service"), svc));
+        QVERIFY(testsupport::clearPodHealth());
     }
 
-    void cleanup()
-    {
-        annotatePods(QStringLiteral("a"), {});
-        annotatePods(QStringLiteral("b"), {});
-    }
+    void cleanup() { QVERIFY(testsupport::clearPodHealth()); }
 
     void typosAreUsageErrors()
     {
@@ -163,7 +101,7 @@ private Q_SLOTS:
                                         QStringList{QStringLiteral("--watch"), QStringLiteral("300")},
                                         QStringList{QStringLiteral("--rollback-on-failure")}}) {
             const auto r = testsupport::run(
-                QStringLiteral(SIGNALBOX_BINARY),
+                testsupport::signalboxBinary(),
                 QStringList{QStringLiteral("swap"), QStringLiteral("uro"), QStringLiteral("--yes")} + args);
             QCOMPARE(r.exitCode, 2);
             QVERIFY2(r.err.contains("--watch") || r.err.contains("--rollback-on-failure"), qPrintable(r.describe()));
@@ -173,10 +111,10 @@ private Q_SLOTS:
 
     void healthyPodsHoldTheWindow()
     {
-        const Run r = swapWithWatch({QStringLiteral("--watch"), QStringLiteral("6s")});
-        QVERIFY2(r.exitCode == 0, r.said().constData());
-        QVERIFY2(r.out.contains(QStringLiteral("uro: slot B held for 6 s after the swap")), r.said().constData());
-        QVERIFY2(r.out.contains(QStringLiteral("health checks pass")), r.said().constData());
+        const auto r = swapWithWatch({QStringLiteral("--watch"), QStringLiteral("6s")});
+        QVERIFY2(r.exitCode == 0, said(r).constData());
+        QVERIFY2(r.outText().contains(QStringLiteral("uro: slot B held for 6 s after the swap")), said(r).constData());
+        QVERIFY2(r.outText().contains(QStringLiteral("health checks pass")), said(r).constData());
         QCOMPARE(selectorOf(QStringLiteral("uro")), QStringLiteral("b"));
         for (const QString& svc : {QStringLiteral("uro"), QStringLiteral("uro-frontend")}) {
             const auto entries = historyOf(svc);
@@ -187,22 +125,20 @@ private Q_SLOTS:
             QCOMPARE(watch->to.slot, std::string("b"));
         }
         // `history` shows the verdict.
-        const auto shown = testsupport::run(
-            QStringLiteral(SIGNALBOX_BINARY),
-            {QStringLiteral("history"), QStringLiteral("uro"), QStringLiteral("--kubeconfig"),
-             testsupport::kubeconfigFor(QStringLiteral("viewer")), QStringLiteral("-n"), QStringLiteral("uro")});
+        const auto shown =
+            testsupport::signalbox(QStringLiteral("viewer"), {QStringLiteral("history"), QStringLiteral("uro")});
         QVERIFY2(shown.out.contains("watch  slot b") && shown.out.contains(": held"), qPrintable(shown.describe()));
     }
 
     void failingPodsRollBack()
     {
         // The new live pods start failing once the swap is done (the gate before it sees them pass).
-        const Run r =
+        const auto r =
             swapWithWatch({QStringLiteral("--watch"), QStringLiteral("20s"), QStringLiteral("--rollback-on-failure")},
-                          [] { annotatePods(QStringLiteral("b"), QStringLiteral("fail")); });
-        QVERIFY2(r.exitCode == 6, r.said().constData());
-        QVERIFY2(failedThrice.match(r.err).hasMatch(), r.said().constData());
-        QVERIFY2(r.out.contains(QStringLiteral("Rolled back:")), r.said().constData());
+                          [] { QVERIFY(testsupport::setSlotHealth(QStringLiteral("b"), QStringLiteral("fail"))); });
+        QVERIFY2(r.exitCode == 6, said(r).constData());
+        QVERIFY2(failedThrice.match(r.errText()).hasMatch(), said(r).constData());
+        QVERIFY2(r.outText().contains(QStringLiteral("Rolled back:")), said(r).constData());
         QCOMPARE(selectorOf(QStringLiteral("uro")), QStringLiteral("a"));
         QCOMPARE(selectorOf(QStringLiteral("uro-staging")), QStringLiteral("b"));
         QCOMPARE(selectorOf(QStringLiteral("uro-frontend")), QStringLiteral("a"));
@@ -219,10 +155,11 @@ private Q_SLOTS:
 
     void failingPodsWithoutRollbackStayLive()
     {
-        const Run r = swapWithWatch({QStringLiteral("--watch"), QStringLiteral("20s")},
-                                    [] { annotatePods(QStringLiteral("b"), QStringLiteral("fail")); });
-        QVERIFY2(r.exitCode == 6, r.said().constData());
-        QVERIFY2(!r.out.contains(QStringLiteral("Rolled back:")), r.said().constData());
+        const auto r = swapWithWatch({QStringLiteral("--watch"), QStringLiteral("20s")}, [] {
+            QVERIFY(testsupport::setSlotHealth(QStringLiteral("b"), QStringLiteral("fail")));
+        });
+        QVERIFY2(r.exitCode == 6, said(r).constData());
+        QVERIFY2(!r.outText().contains(QStringLiteral("Rolled back:")), said(r).constData());
         QCOMPARE(selectorOf(QStringLiteral("uro")), QStringLiteral("b"));
         const kube::HistoryEntry* watch = nullptr;
         const auto entries = historyOf(QStringLiteral("uro"));

@@ -19,6 +19,18 @@ inline kube::Result<kube::RestConfig> restConfigFor(const QString& user)
     return kube::loadRestConfig(options);
 }
 
+// The configuration of a client of a server of the test's own (see support/httpserver.h), without
+// credentials.
+inline kube::RestConfig serverConfig(const QString& origin, const std::string& context, const std::string& ns)
+{
+    kube::RestConfig config;
+    config.contextName = context;
+    config.namespaceName = ns;
+    config.cluster.name = "local";
+    config.cluster.server = origin.toStdString();
+    return config;
+}
+
 // Runs the event loop until `start` calls its callback, or `timeoutMs` passes (then nullopt).
 template <typename T, typename Start> std::optional<kube::Result<T>> await(Start start, int timeoutMs = 20000)
 {

@@ -1,11 +1,10 @@
 #include "testsupport.h"
 
-#include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QProcess>
-#include <QThread>
+#include <QTest>
 
 namespace testsupport {
 
@@ -17,6 +16,16 @@ QString sourceDir()
 QString testDataDir()
 {
     return sourceDir() + QStringLiteral("/tests/data");
+}
+
+QString signalboxBinary()
+{
+    return qEnvironmentVariable("SIGNALBOX_BINARY", QStringLiteral(SIGNALBOX_BINARY_DEFAULT));
+}
+
+QString cliBinary()
+{
+    return qEnvironmentVariable("SIGNALBOX_CLI_BINARY", QStringLiteral(SIGNALBOX_CLI_BINARY_DEFAULT));
 }
 
 QString clusterDir(QString* why)
@@ -48,21 +57,28 @@ QString ProcessResult::describe() const
         .arg(QString::fromUtf8(out.left(2000)), QString::fromUtf8(err.left(2000)));
 }
 
-ProcessResult run(const QString& program, const QStringList& args, const QByteArray& input, int timeoutMs)
+ProcessResult run(const QString& program, const QStringList& args, const RunOptions& options)
 {
     QProcess p;
+    p.setProcessEnvironment(options.environment);
+    if (!options.workDir.isEmpty())
+        p.setWorkingDirectory(options.workDir);
     p.start(program, args);
     ProcessResult r;
     if (!p.waitForStarted(10000)) {
         r.err = p.errorString().toUtf8();
         return r;
     }
-    if (!input.isEmpty())
-        p.write(input);
+    if (!options.input.isEmpty())
+        p.write(options.input);
     p.closeWriteChannel();
-    if (!p.waitForFinished(timeoutMs)) {
+    const bool finished = options.eventLoop
+                              ? QTest::qWaitFor([&p] { return p.state() == QProcess::NotRunning; }, options.timeoutMs)
+                              : p.waitForFinished(options.timeoutMs);
+    if (!finished) {
         p.kill();
         p.waitForFinished(5000);
+        r.out = p.readAllStandardOutput();
         r.err = "timed out: " + p.readAllStandardError();
         return r;
     }
@@ -70,6 +86,37 @@ ProcessResult run(const QString& program, const QStringList& args, const QByteAr
     r.out = p.readAllStandardOutput();
     r.err = p.readAllStandardError();
     return r;
+}
+
+ProcessResult run(const QString& program, const QStringList& args, const QByteArray& input, int timeoutMs)
+{
+    RunOptions options;
+    options.input = input;
+    options.timeoutMs = timeoutMs;
+    return run(program, args, options);
+}
+
+QStringList as(const QString& user)
+{
+    return {QStringLiteral("--kubeconfig"), kubeconfigFor(user), QStringLiteral("-n"), QStringLiteral("uro")};
+}
+
+RunOptions withEventLoop(int timeoutMs)
+{
+    RunOptions options;
+    options.timeoutMs = timeoutMs;
+    options.eventLoop = true;
+    return options;
+}
+
+ProcessResult signalbox(const QString& user, const QStringList& args, int timeoutMs)
+{
+    return run(signalboxBinary(), args + as(user), {}, timeoutMs);
+}
+
+ProcessResult signalbox(const QString& user, const QStringList& args, const RunOptions& options)
+{
+    return run(signalboxBinary(), args + as(user), options);
 }
 
 bool writeCredentialPlugin(const QString& path, const QString& before, const QString& tokenFile)
@@ -90,18 +137,6 @@ ProcessResult kubectl(const QString& user, const QStringList& args, const QByteA
 {
     return run(sourceDir() + QStringLiteral("/scripts/cluster"), QStringList{QStringLiteral("kubectl"), user} + args,
                input);
-}
-
-bool waitFor(const std::function<bool()>& condition, int timeoutMs, int intervalMs)
-{
-    QDeadlineTimer deadline(timeoutMs);
-    while (true) {
-        if (condition())
-            return true;
-        if (deadline.hasExpired())
-            return false;
-        QThread::msleep(intervalMs);
-    }
 }
 
 } // namespace testsupport

@@ -1,16 +1,22 @@
 #pragma once
 
 #include <QByteArray>
+#include <QProcessEnvironment>
 #include <QString>
 #include <QStringList>
-#include <functional>
 
-// Helpers shared by the tests: where the sources and the local control plane are, and a way
-// to run fixture commands (kubectl through scripts/cluster) as one of the test users.
+// Helpers shared by the tests: where the sources, the binaries and the local control plane are,
+// and a way to run commands (kubectl through scripts/cluster, signalbox) as one of the test users.
+// The cluster helpers for the example in namespace uro are in support/cluster.h.
 namespace testsupport {
 
 QString sourceDir();
 QString testDataDir();
+
+// The console binary (which runs the commands too) and signalbox-cli, as built beside the tests.
+// A test that runs one says so in tests/CMakeLists.txt (add_unit_test's RUNS), so it is built first.
+QString signalboxBinary();
+QString cliBinary();
 
 // The state folder of the running local control plane (SIGNALBOX_CLUSTER_DIR), or an empty
 // string with `why` filled when there is none. Cluster tests fail on an empty answer.
@@ -18,21 +24,39 @@ QString clusterDir(QString* why);
 QString kubeconfigFor(const QString& user);
 
 struct ProcessResult {
-    int exitCode = -1;
+    int exitCode = -1; // -1: it did not start, did not finish in time, or crashed
     QByteArray out;
     QByteArray err;
+    QString outText() const { return QString::fromUtf8(out); }
+    QString errText() const { return QString::fromUtf8(err); }
     QString describe() const;
 };
 
+struct RunOptions {
+    QByteArray input;
+    int timeoutMs = 60000;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    QString workDir;
+    // Keep this thread's event loop running while the command runs: a server of the test (a
+    // webhook receiver, say) lives on it and must answer the command.
+    bool eventLoop = false;
+};
+// The options of a command that runs at most `timeoutMs` with this thread's event loop running.
+RunOptions withEventLoop(int timeoutMs);
+
+ProcessResult run(const QString& program, const QStringList& args, const RunOptions& options);
 ProcessResult run(const QString& program, const QStringList& args, const QByteArray& input = {}, int timeoutMs = 60000);
 ProcessResult kubectl(const QString& user, const QStringList& args, const QByteArray& input = {});
+
+// The arguments that make a command act as `user` in namespace uro: its kubeconfig, and -n uro.
+QStringList as(const QString& user);
+// `signalbox ARGS`, as `user` in namespace uro.
+ProcessResult signalbox(const QString& user, const QStringList& args, int timeoutMs = 120000);
+ProcessResult signalbox(const QString& user, const QStringList& args, const RunOptions& options);
 
 // Writes an executable exec credential plugin (client.authentication.k8s.io/v1) at `path`: the
 // shell lines `before`, then an ExecCredential with the token read from `tokenFile` when it runs.
 bool writeCredentialPlugin(const QString& path, const QString& before, const QString& tokenFile);
-
-// Polls `condition` until it holds or `timeoutMs` passes; returns whether it held.
-bool waitFor(const std::function<bool()>& condition, int timeoutMs, int intervalMs = 200);
 
 } // namespace testsupport
 

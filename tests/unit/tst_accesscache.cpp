@@ -3,92 +3,59 @@
 // the user may do now, SelfSubjectRulesReviews with the rules the test gives, and a 403 for one path.
 #include "kube/client.h"
 #include "kube/clientpool.h"
+#include "support/httpserver.h"
+#include "support/kubetest.h"
 
-#include <QHostAddress>
 #include <QSignalSpy>
-#include <QTcpServer>
-#include <QTcpSocket>
 #include <QTest>
 #include <functional>
 #include <memory>
 
 namespace {
 
-class FakeApiServer {
+// Plays the API server: reviews answered as the test says, a 403 for /forbidden, a Pod for the rest.
+class FakeApiServer : public testsupport::HttpServer {
 public:
     FakeApiServer()
     {
-        QObject::connect(&m_server, &QTcpServer::newConnection, &m_server, [this] {
-            while (QTcpSocket* socket = m_server.nextPendingConnection()) {
-                auto buffer = std::make_shared<QByteArray>();
-                QObject::connect(socket, &QTcpSocket::readyRead, socket,
-                                 [this, socket, buffer] { read(socket, *buffer); });
-            }
-        });
+        setResponder([this](const Request& r) { return reply(r); });
     }
 
-    bool listen() { return m_server.listen(QHostAddress::LocalHost); }
-    QString url() const { return QStringLiteral("http://127.0.0.1:%1").arg(m_server.serverPort()); }
     int reviews() const { return m_reviews; }
     int rulesReviews() const { return m_rulesReviews; }
     // The status of the next SelfSubjectRulesReview.
     QByteArray rulesStatus = R"({"resourceRules":[],"incomplete":false})";
-    int requests() const { return m_requests; }
     bool allow = true; // what the next access review answers
 
 private:
-    void read(QTcpSocket* socket, QByteArray& buffer)
+    Answer reply(const Request& request)
     {
-        buffer.append(socket->readAll());
-        const qsizetype end = buffer.indexOf("\r\n\r\n");
-        if (end < 0)
-            return;
-        const QByteArray head = buffer.left(end);
-        qsizetype length = 0;
-        for (const QByteArray& line : head.split('\n'))
-            if (line.toLower().startsWith("content-length:"))
-                length = line.mid(15).trimmed().toLongLong();
-        if (buffer.size() < end + 4 + length)
-            return;
-        ++m_requests;
-        const QByteArray requestLine = head.left(head.indexOf('\r'));
-        int status = 200;
-        QByteArray body;
-        if (requestLine.contains("selfsubjectrulesreviews")) {
+        const QByteArray path = request.path();
+        const QList<QByteArray> json{"Content-Type: application/json"};
+        if (path.contains("selfsubjectrulesreviews")) {
             ++m_rulesReviews;
-            body = "{\"kind\":\"SelfSubjectRulesReview\",\"status\":" + rulesStatus + "}";
-        } else if (requestLine.contains("selfsubjectaccessreviews")) {
-            ++m_reviews;
-            body = QByteArray("{\"kind\":\"SelfSubjectAccessReview\",\"status\":{\"allowed\":") +
-                   (allow ? "true" : "false") + "}}";
-        } else if (requestLine.contains("/forbidden")) {
-            status = 403;
-            body = "{\"kind\":\"Status\",\"status\":\"Failure\",\"reason\":\"Forbidden\",\"code\":403,"
-                   "\"message\":\"pods forbidden is forbidden: User dev cannot get resource pods\"}";
-        } else {
-            body = "{\"kind\":\"Pod\",\"metadata\":{\"name\":\"p\",\"namespace\":\"ns\"}}";
+            return {200, json, "{\"kind\":\"SelfSubjectRulesReview\",\"status\":" + rulesStatus + "}"};
         }
-        socket->write("HTTP/1.1 " + QByteArray::number(status) + (status == 200 ? " OK" : " Forbidden") +
-                      "\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size()) +
-                      "\r\nConnection: close\r\n\r\n" + body);
-        socket->disconnectFromHost();
-        buffer.clear();
+        if (path.contains("selfsubjectaccessreviews")) {
+            ++m_reviews;
+            return {200, json,
+                    QByteArray("{\"kind\":\"SelfSubjectAccessReview\",\"status\":{\"allowed\":") +
+                        (allow ? "true" : "false") + "}}"};
+        }
+        if (path.contains("/forbidden"))
+            return {403, json,
+                    "{\"kind\":\"Status\",\"status\":\"Failure\",\"reason\":\"Forbidden\",\"code\":403,"
+                    "\"message\":\"pods forbidden is forbidden: User dev cannot get resource pods\"}"};
+        return {200, json, "{\"kind\":\"Pod\",\"metadata\":{\"name\":\"p\",\"namespace\":\"ns\"}}"};
     }
 
-    QTcpServer m_server;
     int m_reviews = 0;
     int m_rulesReviews = 0;
-    int m_requests = 0;
 };
 
 kube::RestConfig restConfig(const QString& server)
 {
-    kube::RestConfig config;
-    config.contextName = "accesscache";
-    config.namespaceName = "default";
-    config.cluster.name = "local";
-    config.cluster.server = server.toStdString();
-    return config;
+    return kubetest::serverConfig(server, "accesscache", "default");
 }
 
 const kube::AccessCheck kPatchLive{"patch", kube::resources::services, "uro", "uro", {}};
@@ -142,9 +109,9 @@ private Q_SLOTS:
     void countsWhatIsSentByVerbAndResource()
     {
         FakeApiServer server;
-        QVERIFY(server.listen());
+        QVERIFY(server.isListening());
         kube::Transport transport;
-        kube::Client client(restConfig(server.url()), &transport);
+        kube::Client client(restConfig(server.origin()), &transport);
         getPod(client, "p");
         getPod(client, "q");
         QCOMPARE(ask(client, kPatchLive, kFresh), std::optional<bool>(true));
@@ -155,7 +122,7 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitFor([&] { return ended; }, 10000));
         const kube::RequestCounts& counts = client.requestCounts();
         QCOMPARE(counts.total, 4L);
-        QCOMPARE(counts.total, static_cast<long>(server.requests()));
+        QCOMPARE(counts.total, static_cast<long>(server.requests().size()));
         QCOMPARE(counts.of("get pods"), 2L);
         QCOMPARE(counts.of("create selfsubjectaccessreviews"), 1L);
         QCOMPARE(counts.of("watch pods"), 1L);
@@ -169,9 +136,9 @@ private Q_SLOTS:
     void aCachedAnswerIsReusedAndAFreshOneAsks()
     {
         FakeApiServer server;
-        QVERIFY(server.listen());
+        QVERIFY(server.isListening());
         kube::Transport transport;
-        kube::Client client(restConfig(server.url()), &transport);
+        kube::Client client(restConfig(server.origin()), &transport);
         QCOMPARE(ask(client, kPatchLive, kCached), std::optional<bool>(true));
         QCOMPARE(server.reviews(), 1);
         server.allow = false;
@@ -198,24 +165,71 @@ private Q_SLOTS:
         QTest::addColumn<bool>("granted");
         const QByteArray named =
             R"({"resourceRules":[{"verbs":["get","patch"],"apiGroups":[""],"resources":["services"],"resourceNames":["uro","uro-staging"]}]})";
-        QTest::newRow("a named Service") << named << "patch" << "" << "services" << "" << "uro" << true;
-        QTest::newRow("another name") << named << "patch" << "" << "services" << "" << "other" << false;
-        QTest::newRow("no name at all") << named << "patch" << "" << "services" << "" << "" << false;
-        QTest::newRow("another verb") << named << "delete" << "" << "services" << "" << "uro" << false;
-        QTest::newRow("another group") << named << "patch" << "apps" << "services" << "" << "uro" << false;
-        QTest::newRow("a subresource") << named << "patch" << "" << "services" << "status" << "uro" << false;
-        const QByteArray wild =
-            R"({"resourceRules":[{"verbs":["*"],"apiGroups":["*"],"resources":["*"]}]})";
-        QTest::newRow("everything") << wild << "delete" << "apps" << "deployments" << "scale" << "" << true;
+        QTest::newRow("a named Service") << named << "patch"
+                                         << ""
+                                         << "services"
+                                         << ""
+                                         << "uro" << true;
+        QTest::newRow("another name") << named << "patch"
+                                      << ""
+                                      << "services"
+                                      << ""
+                                      << "other" << false;
+        QTest::newRow("no name at all") << named << "patch"
+                                        << ""
+                                        << "services"
+                                        << ""
+                                        << "" << false;
+        QTest::newRow("another verb") << named << "delete"
+                                      << ""
+                                      << "services"
+                                      << ""
+                                      << "uro" << false;
+        QTest::newRow("another group") << named << "patch"
+                                       << "apps"
+                                       << "services"
+                                       << ""
+                                       << "uro" << false;
+        QTest::newRow("a subresource") << named << "patch"
+                                       << ""
+                                       << "services"
+                                       << "status"
+                                       << "uro" << false;
+        const QByteArray wild = R"({"resourceRules":[{"verbs":["*"],"apiGroups":["*"],"resources":["*"]}]})";
+        QTest::newRow("everything") << wild << "delete"
+                                    << "apps"
+                                    << "deployments"
+                                    << "scale"
+                                    << "" << true;
         const QByteArray sub = R"({"resourceRules":[{"verbs":["get"],"apiGroups":[""],"resources":["*/proxy"]}]})";
-        QTest::newRow("any resource's proxy") << sub << "get" << "" << "pods" << "proxy" << "p" << true;
-        QTest::newRow("not the resource itself") << sub << "get" << "" << "pods" << "" << "p" << false;
+        QTest::newRow("any resource's proxy") << sub << "get"
+                                              << ""
+                                              << "pods"
+                                              << "proxy"
+                                              << "p" << true;
+        QTest::newRow("not the resource itself") << sub << "get"
+                                                 << ""
+                                                 << "pods"
+                                                 << ""
+                                                 << "p" << false;
         const QByteArray events = R"({"resourceRules":[{"verbs":["create"],"apiGroups":[""],"resources":["events"]}]})";
-        QTest::newRow("create an Event") << events << "create" << "" << "events" << "" << "" << true;
+        QTest::newRow("create an Event") << events << "create"
+                                         << ""
+                                         << "events"
+                                         << ""
+                                         << "" << true;
         const QByteArray odd =
             R"({"resourceRules":[{"verbs":"patch","apiGroups":[""],"resources":["services"]},7,{"verbs":[1],"resources":["services"]}]})";
-        QTest::newRow("mistyped rules grant nothing") << odd << "patch" << "" << "services" << "" << "uro" << false;
-        QTest::newRow("no status fields") << QByteArray("{}") << "get" << "" << "pods" << "" << "p" << false;
+        QTest::newRow("mistyped rules grant nothing") << odd << "patch"
+                                                      << ""
+                                                      << "services"
+                                                      << ""
+                                                      << "uro" << false;
+        QTest::newRow("no status fields") << QByteArray("{}") << "get"
+                                          << ""
+                                          << "pods"
+                                          << ""
+                                          << "p" << false;
     }
 
     void rulesGrantAsRbacMatches()
@@ -240,9 +254,9 @@ private Q_SLOTS:
     void aRulesReviewGrantsWithoutAskingAndLeavesTheRestToReviews()
     {
         FakeApiServer server;
-        QVERIFY(server.listen());
+        QVERIFY(server.isListening());
         kube::Transport transport;
-        kube::Client client(restConfig(server.url()), &transport);
+        kube::Client client(restConfig(server.origin()), &transport);
         server.rulesStatus =
             R"({"resourceRules":[{"verbs":["patch"],"apiGroups":[""],"resources":["services"],"resourceNames":["uro"]}],"incomplete":true,"evaluationError":"node authorizer does not list rules"})";
         server.allow = false;
@@ -313,9 +327,9 @@ private Q_SLOTS:
     void aCompleteListRefusesWhatItDoesNotGrant()
     {
         FakeApiServer server;
-        QVERIFY(server.listen());
+        QVERIFY(server.isListening());
         kube::Transport transport;
-        kube::Client client(restConfig(server.url()), &transport);
+        kube::Client client(restConfig(server.origin()), &transport);
         server.rulesStatus =
             R"({"resourceRules":[{"verbs":["patch"],"apiGroups":[""],"resources":["services"],"resourceNames":["uro"]}],"incomplete":false})";
         server.allow = true; // what a review would answer, so a refusal seen came from the rules
@@ -351,9 +365,9 @@ private Q_SLOTS:
     void eachQuestionIsCachedOnItsOwn()
     {
         FakeApiServer server;
-        QVERIFY(server.listen());
+        QVERIFY(server.isListening());
         kube::Transport transport;
-        kube::Client client(restConfig(server.url()), &transport);
+        kube::Client client(restConfig(server.origin()), &transport);
         const std::vector<kube::AccessCheck> checks{
             kPatchLive,
             {"patch", kube::resources::services, "uro", "uro-staging", {}},
@@ -375,13 +389,17 @@ private Q_SLOTS:
     void anAnswerOlderThanTheTimeToLiveIsAskedAgain()
     {
         FakeApiServer server;
-        QVERIFY(server.listen());
+        QVERIFY(server.isListening());
         kube::Transport transport;
-        kube::Client client(restConfig(server.url()), &transport);
+        kube::Client client(restConfig(server.origin()), &transport);
         QCOMPARE(client.accessCacheTtl(), std::chrono::milliseconds(30000));
         client.setAccessCacheTtl(std::chrono::milliseconds(1));
         QCOMPARE(ask(client, kPatchLive, kCached), std::optional<bool>(true));
-        QTest::qWait(20);
+        // Until the answer has outlived its time to live on the cache's own clock (it was asked
+        // before this point, so it is at least this old).
+        const auto answered = std::chrono::steady_clock::now();
+        QVERIFY(QTest::qWaitFor([&] { return std::chrono::steady_clock::now() - answered >= client.accessCacheTtl(); },
+                                1000));
         server.allow = false;
         QCOMPARE(ask(client, kPatchLive, kCached), std::optional<bool>(false));
         QCOMPARE(server.reviews(), 2);
@@ -393,9 +411,9 @@ private Q_SLOTS:
     void a403DropsTheCache()
     {
         FakeApiServer server;
-        QVERIFY(server.listen());
+        QVERIFY(server.isListening());
         kube::Transport transport;
-        kube::Client client(restConfig(server.url()), &transport);
+        kube::Client client(restConfig(server.origin()), &transport);
         QCOMPARE(ask(client, kPatchLive, kCached), std::optional<bool>(true));
         server.allow = false;
         getPod(client, "p"); // a 200 keeps it
@@ -412,9 +430,9 @@ private Q_SLOTS:
     void aRefusalRepeatedIsNoNews()
     {
         FakeApiServer server;
-        QVERIFY(server.listen());
+        QVERIFY(server.isListening());
         kube::Transport transport;
-        kube::Client client(restConfig(server.url()), &transport);
+        kube::Client client(restConfig(server.origin()), &transport);
         getPod(client, "forbidden");
         QCOMPARE(ask(client, kPatchLive, kCached), std::optional<bool>(true));
         getPod(client, "forbidden");
@@ -428,10 +446,10 @@ private Q_SLOTS:
     void clearingThePoolDropsEveryClientsCache()
     {
         FakeApiServer server;
-        QVERIFY(server.listen());
+        QVERIFY(server.isListening());
         kube::Transport transport;
         kube::ClientPool pool(&transport);
-        kube::RestConfig one = restConfig(server.url());
+        kube::RestConfig one = restConfig(server.origin());
         kube::RestConfig two = one;
         two.contextName = "other";
         kube::Client* first = pool.client(one);

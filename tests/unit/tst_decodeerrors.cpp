@@ -5,7 +5,8 @@
 #include "model/deploy.h"
 #include "model/swap.h"
 #include "oci/registry.h"
-#include "support/cannedserver.h"
+#include "rulefacts.h"
+#include "support/httpserver.h"
 #include "support/testsupport.h"
 
 #include <QFile>
@@ -32,11 +33,11 @@ QByteArray itemNamed(const QString& listFile, const QString& name)
 }
 
 // The API server's part, from recorded objects; uro-a is the one whose replicas are a string.
-void answerAsTheApiServer(testsupport::CannedServer& server)
+void answerAsTheApiServer(testsupport::HttpServer& server)
 {
     const QString data = testsupport::testDataDir();
     auto ok = [](const QByteArray& body) {
-        return testsupport::CannedServer::Answer{200, {"Content-Type: application/json"}, body};
+        return testsupport::HttpServer::Answer{200, {"Content-Type: application/json"}, body};
     };
     const QByteArray deployments = "/apis/apps/v1/namespaces/uro/deployments/";
     const QByteArray services = "/api/v1/namespaces/uro/services/";
@@ -59,21 +60,12 @@ void answerAsTheApiServer(testsupport::CannedServer& server)
                   ok(R"({"kind":"PodList","metadata":{"resourceVersion":"1"},"items":[]})"));
 }
 
-model::ServiceSpec uro()
-{
-    model::ServiceSpec s;
-    s.name = "uro";
-    s.ns = "uro";
-    s.applyDefaults();
-    return s;
-}
-
 } // namespace
 
 class TestDecodeErrors : public QObject {
     Q_OBJECT
 
-    testsupport::CannedServer m_server;
+    testsupport::HttpServer m_server;
     kube::Transport m_transport;
 
     kube::RestConfig config() const
@@ -96,7 +88,7 @@ private Q_SLOTS:
     void aSwapPlanNamesTheFieldThatCannotBeRead()
     {
         kube::Client client(config(), &m_transport);
-        model::Swapper swapper(&client, {uro()});
+        model::Swapper swapper(&client, {rulefacts::spec("uro")});
         std::optional<model::SwapPlan> plan;
         swapper.plan(model::SwapPlan::Kind::Swap, "uro", 0, [&plan](model::SwapPlan p) { plan = std::move(p); });
         QTRY_VERIFY_WITH_TIMEOUT(plan.has_value(), 10000);
@@ -111,7 +103,7 @@ private Q_SLOTS:
     {
         kube::Client client(config(), &m_transport);
         oci::RegistryClient registry(&m_transport);
-        model::Deployer deployer(&client, &registry, uro());
+        model::Deployer deployer(&client, &registry, rulefacts::spec("uro"));
         std::optional<model::DeployPlan> plan;
         deployer.plan(model::DeployTarget::Staging,
                       m_server.hostPort().toStdString() + "/v-sekai/uro@sha256:" + std::string(64, 'a'),

@@ -1,6 +1,8 @@
 // `signalbox --version`, `--help` and a mistyped command answer without a display (over SSH, in
 // CI): the binary runs here with no QT_QPA_PLATFORM, DISPLAY or WAYLAND_DISPLAY. Options of the
 // console still open the console.
+#include "support/testsupport.h"
+
 #include <QFileInfo>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -8,42 +10,21 @@
 
 namespace {
 
-struct Ran {
-    int exitCode = -1; // -1: did not exit normally (an abort for want of a display)
-    QString out, err;
-};
-
-Ran runProgram(const QString& program, const QStringList& args, const QProcessEnvironment& env)
+testsupport::ProcessResult runIn(const QProcessEnvironment& env, const QString& program, const QStringList& args)
 {
-    QProcess p;
-    p.setProcessEnvironment(env);
-    p.start(program, args);
-    Ran r;
-    if (!p.waitForStarted(10000) || !p.waitForFinished(60000)) {
-        p.kill();
-        p.waitForFinished(5000);
-        r.err = QStringLiteral("did not finish");
-        return r;
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = QString::fromLocal8Bit(p.readAllStandardOutput());
-    r.err = QString::fromLocal8Bit(p.readAllStandardError());
-    return r;
+    testsupport::RunOptions options;
+    options.environment = env;
+    return testsupport::run(program, args, options);
 }
 
-Ran runSignalbox(const QStringList& args, const QProcessEnvironment& env)
+testsupport::ProcessResult runSignalbox(const QStringList& args, const QProcessEnvironment& env)
 {
-    return runProgram(QStringLiteral(SIGNALBOX_BINARY), args, env);
+    return runIn(env, testsupport::signalboxBinary(), args);
 }
 
-Ran runCli(const QStringList& args, const QProcessEnvironment& env)
+testsupport::ProcessResult runCli(const QStringList& args, const QProcessEnvironment& env)
 {
-    return runProgram(QStringLiteral(SIGNALBOX_CLI_BINARY), args, env);
-}
-
-QString describe(const Ran& r)
-{
-    return QStringLiteral("exit %1\nstdout: %2\nstderr: %3").arg(r.exitCode).arg(r.out.left(2000), r.err.left(2000));
+    return runIn(env, testsupport::cliBinary(), args);
 }
 
 const QString commandSentence = QStringLiteral("status, deploy, swap, rollback, repair, history");
@@ -71,10 +52,10 @@ private Q_SLOTS:
 
     void versionWithoutADisplay()
     {
-        const Ran r = runSignalbox({QStringLiteral("--version")}, m_headless);
-        QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
-        QCOMPARE(r.out.trimmed(), QStringLiteral("signalbox " DECLARED_VERSION));
-        QVERIFY2(!r.err.contains(QStringLiteral("platform plugin")), qPrintable(describe(r)));
+        const auto r = runSignalbox({QStringLiteral("--version")}, m_headless);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        QCOMPARE(r.outText().trimmed(), QStringLiteral("signalbox " DECLARED_VERSION));
+        QVERIFY2(!r.errText().contains(QStringLiteral("platform plugin")), qPrintable(r.describe()));
     }
 
     void helpWithoutADisplay_data()
@@ -89,11 +70,11 @@ private Q_SLOTS:
     void helpWithoutADisplay()
     {
         QFETCH(QStringList, args);
-        const Ran r = runSignalbox(args, m_headless);
-        QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
-        QVERIFY2(r.out.contains(QStringLiteral("--kubeconfig")), qPrintable(describe(r)));
-        QVERIFY2(r.out.contains(QStringLiteral("--poll")), qPrintable(describe(r)));
-        QVERIFY2(r.out.contains(commandSentence), qPrintable(describe(r)));
+        const auto r = runSignalbox(args, m_headless);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        QVERIFY2(r.outText().contains(QStringLiteral("--kubeconfig")), qPrintable(r.describe()));
+        QVERIFY2(r.outText().contains(QStringLiteral("--poll")), qPrintable(r.describe()));
+        QVERIFY2(r.outText().contains(commandSentence), qPrintable(r.describe()));
     }
 
     void unknownCommandWithoutADisplay_data()
@@ -112,34 +93,34 @@ private Q_SLOTS:
     {
         QFETCH(QStringList, args);
         QFETCH(QString, word);
-        const Ran r = runSignalbox(args, m_headless);
-        QVERIFY2(r.exitCode == 2, qPrintable(describe(r)));
-        QVERIFY2(r.err.contains(QStringLiteral("\"%1\"").arg(word)), qPrintable(describe(r)));
-        QVERIFY2(r.err.contains(commandSentence), qPrintable(describe(r)));
+        const auto r = runSignalbox(args, m_headless);
+        QVERIFY2(r.exitCode == 2, qPrintable(r.describe()));
+        QVERIFY2(r.errText().contains(QStringLiteral("\"%1\"").arg(word)), qPrintable(r.describe()));
+        QVERIFY2(r.errText().contains(commandSentence), qPrintable(r.describe()));
     }
 
     void unknownOptionWithoutADisplay()
     {
-        const Ran r = runSignalbox({QStringLiteral("--colour")}, m_headless);
-        QVERIFY2(r.exitCode == 2, qPrintable(describe(r)));
-        QVERIFY2(r.err.contains(QStringLiteral("--colour")), qPrintable(describe(r)));
+        const auto r = runSignalbox({QStringLiteral("--colour")}, m_headless);
+        QVERIFY2(r.exitCode == 2, qPrintable(r.describe()));
+        QVERIFY2(r.errText().contains(QStringLiteral("--colour")), qPrintable(r.describe()));
     }
 
     void commandHelpWithoutADisplay()
     {
-        const Ran r = runSignalbox({QStringLiteral("status"), QStringLiteral("--help")}, m_headless);
-        QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
-        QVERIFY2(r.out.contains(QStringLiteral("Exit codes")), qPrintable(describe(r)));
+        const auto r = runSignalbox({QStringLiteral("status"), QStringLiteral("--help")}, m_headless);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        QVERIFY2(r.outText().contains(QStringLiteral("Exit codes")), qPrintable(r.describe()));
     }
 
     // A command after the console's options is still the command.
     void commandAfterOptions()
     {
-        const Ran r = runSignalbox({QStringLiteral("-n"), QStringLiteral("uro"), QStringLiteral("status"),
-                                    QStringLiteral("--kubeconfig"), m_home.path() + QStringLiteral("/missing.yaml")},
-                                   m_headless);
-        QVERIFY2(r.exitCode == 1, qPrintable(describe(r)));
-        QVERIFY2(r.err.contains(QStringLiteral("missing.yaml")), qPrintable(describe(r)));
+        const auto r = runSignalbox({QStringLiteral("-n"), QStringLiteral("uro"), QStringLiteral("status"),
+                                     QStringLiteral("--kubeconfig"), m_home.path() + QStringLiteral("/missing.yaml")},
+                                    m_headless);
+        QVERIFY2(r.exitCode == 1, qPrintable(r.describe()));
+        QVERIFY2(r.errText().contains(QStringLiteral("missing.yaml")), qPrintable(r.describe()));
     }
 
     // Options of the console open the console (here offscreen, saving a screenshot at once, as
@@ -149,86 +130,84 @@ private Q_SLOTS:
         QProcessEnvironment env = m_headless;
         env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
         const QString shot = m_home.path() + QStringLiteral("/console.png");
-        const Ran r = runSignalbox({QStringLiteral("--context"), QStringLiteral("prod"), QStringLiteral("-n"),
-                                    QStringLiteral("uro"), QStringLiteral("--read-only"), QStringLiteral("--poll"),
-                                    QStringLiteral("5"), QStringLiteral("--watch-after-swap"), QStringLiteral("30s"),
-                                    QStringLiteral("--screenshot"), shot},
-                                   env);
+        const auto r = runSignalbox({QStringLiteral("--context"), QStringLiteral("prod"), QStringLiteral("-n"),
+                                     QStringLiteral("uro"), QStringLiteral("--read-only"), QStringLiteral("--poll"),
+                                     QStringLiteral("5"), QStringLiteral("--watch-after-swap"), QStringLiteral("30s"),
+                                     QStringLiteral("--screenshot"), shot},
+                                    env);
         // 1: saved, but without a connection the data is not complete.
-        QVERIFY2(r.exitCode == 1, qPrintable(describe(r)));
-        QVERIFY2(QFileInfo(shot).size() > 0, qPrintable(describe(r)));
-        QVERIFY2(r.err.contains(QStringLiteral("not complete")), qPrintable(describe(r)));
+        QVERIFY2(r.exitCode == 1, qPrintable(r.describe()));
+        QVERIFY2(QFileInfo(shot).size() > 0, qPrintable(r.describe()));
+        QVERIFY2(r.errText().contains(QStringLiteral("not complete")), qPrintable(r.describe()));
     }
 
     // The console without a display: a sentence instead of Qt's abort (and still the console, not
     // an unknown command).
     void theConsoleWithoutADisplaySaysSo()
     {
-        const Ran r = runSignalbox({QStringLiteral("--context"), QStringLiteral("prod")}, m_headless);
-        QVERIFY2(r.exitCode == 1, qPrintable(describe(r)));
-        QVERIFY2(r.err.contains(QStringLiteral("no display to open the console on")), qPrintable(describe(r)));
-        QVERIFY2(r.err.contains(commandSentence), qPrintable(describe(r)));
+        const auto r = runSignalbox({QStringLiteral("--context"), QStringLiteral("prod")}, m_headless);
+        QVERIFY2(r.exitCode == 1, qPrintable(r.describe()));
+        QVERIFY2(r.errText().contains(QStringLiteral("no display to open the console on")), qPrintable(r.describe()));
+        QVERIFY2(r.errText().contains(commandSentence), qPrintable(r.describe()));
     }
 
     void badPollIsAUsageError()
     {
         QProcessEnvironment env = m_headless;
         env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
-        const Ran r = runSignalbox({QStringLiteral("--poll"), QStringLiteral("soon")}, env);
-        QVERIFY2(r.exitCode == 2, qPrintable(describe(r)));
-        QVERIFY2(r.err.contains(QStringLiteral("--poll")), qPrintable(describe(r)));
+        const auto r = runSignalbox({QStringLiteral("--poll"), QStringLiteral("soon")}, env);
+        QVERIFY2(r.exitCode == 2, qPrintable(r.describe()));
+        QVERIFY2(r.errText().contains(QStringLiteral("--poll")), qPrintable(r.describe()));
     }
 
     void badWatchAfterSwapIsAUsageError()
     {
         QProcessEnvironment env = m_headless;
         env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
-        const Ran r = runSignalbox({QStringLiteral("--watch-after-swap"), QStringLiteral("5 minutes")}, env);
-        QVERIFY2(r.exitCode == 2, qPrintable(describe(r)));
-        QVERIFY2(r.err.contains(QStringLiteral("--watch-after-swap takes a duration such as 30s, 5m or 1h")),
-                 qPrintable(describe(r)));
+        const auto r = runSignalbox({QStringLiteral("--watch-after-swap"), QStringLiteral("5 minutes")}, env);
+        QVERIFY2(r.exitCode == 2, qPrintable(r.describe()));
+        QVERIFY2(r.errText().contains(QStringLiteral("--watch-after-swap takes a duration such as 30s, 5m or 1h")),
+                 qPrintable(r.describe()));
     }
 
     // signalbox-cli, for CI runners and containers: no Qt Widgets or Gui among its libraries.
     void cliLinksNoWidgetsOrGui()
     {
-        const Ran r = runProgram(QStringLiteral("ldd"), {QStringLiteral(SIGNALBOX_CLI_BINARY)},
-                                 QProcessEnvironment::systemEnvironment());
-        QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
-        QVERIFY2(r.out.contains(QStringLiteral("libQt6Core.so")), qPrintable(r.out)); // the list was read
-        QVERIFY2(!r.out.contains(QStringLiteral("libQt6Widgets")), qPrintable(r.out));
-        QVERIFY2(!r.out.contains(QStringLiteral("libQt6Gui")), qPrintable(r.out));
-        QVERIFY2(!r.out.contains(QStringLiteral("libGL")), qPrintable(r.out));
+        const auto r = testsupport::run(QStringLiteral("ldd"), {testsupport::cliBinary()});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        QVERIFY2(r.outText().contains(QStringLiteral("libQt6Core.so")), r.out.constData()); // the list was read
+        QVERIFY2(!r.outText().contains(QStringLiteral("libQt6Widgets")), r.out.constData());
+        QVERIFY2(!r.outText().contains(QStringLiteral("libQt6Gui")), r.out.constData());
+        QVERIFY2(!r.outText().contains(QStringLiteral("libGL")), r.out.constData());
         // The console binary does link them: the check above can tell the difference.
-        const Ran console = runProgram(QStringLiteral("ldd"), {QStringLiteral(SIGNALBOX_BINARY)},
-                                       QProcessEnvironment::systemEnvironment());
-        QVERIFY2(console.out.contains(QStringLiteral("libQt6Widgets")), qPrintable(console.out));
+        const auto console = testsupport::run(QStringLiteral("ldd"), {testsupport::signalboxBinary()});
+        QVERIFY2(console.outText().contains(QStringLiteral("libQt6Widgets")), console.out.constData());
     }
 
     void cliAnswersWithoutADisplay()
     {
-        Ran r = runCli({QStringLiteral("--version")}, m_headless);
+        auto r = runCli({QStringLiteral("--version")}, m_headless);
         QCOMPARE(r.exitCode, 0);
-        QCOMPARE(r.out.trimmed(), QStringLiteral("signalbox-cli " DECLARED_VERSION));
+        QCOMPARE(r.outText().trimmed(), QStringLiteral("signalbox-cli " DECLARED_VERSION));
         r = runCli({QStringLiteral("--help")}, m_headless);
         QCOMPARE(r.exitCode, 0);
-        QVERIFY2(r.out.contains(commandSentence), qPrintable(describe(r)));
+        QVERIFY2(r.outText().contains(commandSentence), qPrintable(r.describe()));
         r = runCli({QStringLiteral("stauts")}, m_headless);
         QCOMPARE(r.exitCode, 2);
-        QVERIFY2(r.err.contains(QStringLiteral("no command \"stauts\"")) && r.err.contains(commandSentence),
-                 qPrintable(describe(r)));
+        QVERIFY2(r.errText().contains(QStringLiteral("no command \"stauts\"")) && r.errText().contains(commandSentence),
+                 qPrintable(r.describe()));
         r = runCli({}, m_headless);
         QCOMPARE(r.exitCode, 2);
-        QVERIFY2(r.err.contains(commandSentence), qPrintable(describe(r)));
+        QVERIFY2(r.errText().contains(commandSentence), qPrintable(r.describe()));
         r = runCli({QStringLiteral("deploy"), QStringLiteral("--help")}, m_headless);
         QCOMPARE(r.exitCode, 0);
-        QVERIFY2(r.out.contains(QStringLiteral("--image")), qPrintable(describe(r)));
+        QVERIFY2(r.outText().contains(QStringLiteral("--image")), qPrintable(r.describe()));
         // A command runs and fails with a sentence, not with a missing display.
         r = runCli({QStringLiteral("status"), QStringLiteral("--kubeconfig"), m_home.filePath(QStringLiteral("none"))},
                    m_headless);
         QCOMPARE(r.exitCode, 1);
-        QVERIFY2(r.err.startsWith(QStringLiteral("signalbox: ")) && r.err.contains(QStringLiteral("none")),
-                 qPrintable(describe(r)));
+        QVERIFY2(r.errText().startsWith(QStringLiteral("signalbox: ")) && r.errText().contains(QStringLiteral("none")),
+                 qPrintable(r.describe()));
     }
 };
 

@@ -8,12 +8,11 @@
 #include "model/healthmonitor.h"
 #include "model/servicelistmodel.h"
 #include "model/servicestate.h"
+#include "support/httpserver.h"
+#include "support/kubetest.h"
 
 #include <QAbstractItemModelTester>
-#include <QHostAddress>
 #include <QSignalSpy>
-#include <QTcpServer>
-#include <QTcpSocket>
 #include <QTest>
 #include <QTimeZone>
 #include <algorithm>
@@ -145,43 +144,6 @@ model::PodHealth podHealth(const std::string& name, std::optional<HealthResult> 
     return p;
 }
 
-// Keeps every request open until the test answers it (200, as the pod app of the rig does).
-class HoldingServer {
-public:
-    HoldingServer()
-    {
-        QObject::connect(&m_server, &QTcpServer::newConnection, &m_server, [this] {
-            while (QTcpSocket* socket = m_server.nextPendingConnection()) {
-                auto buffer = std::make_shared<QByteArray>();
-                QObject::connect(socket, &QTcpSocket::readyRead, socket, [this, socket, buffer] {
-                    buffer->append(socket->readAll());
-                    if (buffer->indexOf("\r\n\r\n") < 0)
-                        return;
-                    buffer->clear();
-                    m_open.push_back(socket);
-                    ++m_seen;
-                });
-            }
-        });
-    }
-    bool listen() { return m_server.listen(QHostAddress::LocalHost); }
-    QString url() const { return QStringLiteral("http://127.0.0.1:%1").arg(m_server.serverPort()); }
-    int open() const { return static_cast<int>(m_open.size()); }
-    int seen() const { return m_seen; }
-    void answerOldest()
-    {
-        QTcpSocket* socket = m_open.front();
-        m_open.pop_front();
-        socket->write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
-        socket->disconnectFromHost();
-    }
-
-private:
-    QTcpServer m_server;
-    std::deque<QTcpSocket*> m_open;
-    int m_seen = 0;
-};
-
 } // namespace
 
 class TestHealthMonitor : public QObject {
@@ -193,14 +155,11 @@ private Q_SLOTS:
 
     void throughAProberAtMostEightAreOnTheWire()
     {
-        HoldingServer server;
-        QVERIFY(server.listen());
-        kube::RestConfig config;
-        config.contextName = "ctx";
-        config.namespaceName = "uro";
-        config.cluster.server = server.url().toStdString();
+        // Every request is held until the test answers it (200, as the pod app of the rig does).
+        testsupport::HttpServer server(testsupport::HttpServer::Mode::Hold);
+        QVERIFY(server.isListening());
         kube::Transport transport;
-        kube::Client client(config, &transport);
+        kube::Client client(kubetest::serverConfig(server.origin(), "ctx", "uro"), &transport);
         model::HealthProber prober(&client);
         // Wired as the dashboard wires it: every question goes through the one prober of the client.
         model::HealthMonitor monitor([&prober](const HealthTarget& t, std::function<void(HealthResult)> done) {
@@ -218,14 +177,14 @@ private Q_SLOTS:
         QCOMPARE(monitor.inFlight(), kPods);
         QCOMPARE(transport.activeCount(), std::size_t(8));
         for (int answered = 0; answered < kPods; ++answered) {
-            QTRY_VERIFY(server.open() >= 1);
+            QTRY_VERIFY(server.held() >= 1);
             QVERIFY(static_cast<int>(transport.activeCount()) <= 8);
-            QVERIFY(server.open() <= 8);
-            server.answerOldest();
+            QVERIFY(server.held() <= 8);
+            server.answerOldest({200, {}, "ok"});
         }
         QTRY_COMPARE(monitor.inFlight(), 0);
         QCOMPARE(prober.peakInFlight(), 8);
-        QCOMPARE(server.seen(), kPods);
+        QCOMPARE(server.requests().size(), kPods);
         for (const auto& t : targets) {
             const HealthResult* r = monitor.result(t.key());
             QVERIFY(r);

@@ -5,13 +5,10 @@
 #include "kube/objects.h"
 #include "model/health.h"
 #include "model/keys.h"
+#include "support/httpserver.h"
+#include "support/kubetest.h"
 
-#include <QHostAddress>
-#include <QList>
-#include <QTcpServer>
-#include <QTcpSocket>
 #include <QTest>
-#include <deque>
 #include <memory>
 #include <optional>
 
@@ -45,65 +42,11 @@ std::string status(int code, const std::string& reason, const std::string& messa
 
 kube::RestConfig restConfig(const QString& server)
 {
-    kube::RestConfig config;
-    config.contextName = "health";
-    config.namespaceName = "uro";
-    config.cluster.name = "local";
-    config.cluster.server = server.toStdString();
-    return config;
+    return kubetest::serverConfig(server, "health", "uro");
 }
 
-// Keeps every request open until the test answers it, so the test decides when each one ends.
-class HoldingServer {
-public:
-    HoldingServer()
-    {
-        QObject::connect(&m_server, &QTcpServer::newConnection, &m_server, [this] {
-            while (QTcpSocket* socket = m_server.nextPendingConnection()) {
-                auto buffer = std::make_shared<QByteArray>();
-                QObject::connect(socket, &QTcpSocket::readyRead, socket, [this, socket, buffer] {
-                    buffer->append(socket->readAll());
-                    const qsizetype end = buffer->indexOf("\r\n\r\n");
-                    if (end < 0)
-                        return;
-                    const QByteArray head = buffer->left(end);
-                    buffer->clear();
-                    m_paths << head.split(' ').value(1);
-                    m_open.push_back(socket);
-                });
-            }
-        });
-    }
-
-    bool listen() { return m_server.listen(QHostAddress::LocalHost); }
-    QString url() const { return QStringLiteral("http://127.0.0.1:%1").arg(m_server.serverPort()); }
-    int open() const { return static_cast<int>(m_open.size()); }
-    const QList<QByteArray>& paths() const { return m_paths; }
-
-    // Answers the oldest open request with 200 and an X-Pod header.
-    void answerOldest()
-    {
-        QTcpSocket* socket = m_open.front();
-        m_open.pop_front();
-        socket->write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Pod: answered\r\nConnection: close\r\n\r\nok");
-        socket->disconnectFromHost();
-    }
-
-    // Answers the next request with a body of `size` bytes.
-    void answerOldestWithBody(int size)
-    {
-        QTcpSocket* socket = m_open.front();
-        m_open.pop_front();
-        socket->write("HTTP/1.1 200 OK\r\nContent-Length: " + QByteArray::number(size) +
-                      "\r\nConnection: close\r\n\r\n" + QByteArray(size, 'x'));
-        socket->disconnectFromHost();
-    }
-
-private:
-    QTcpServer m_server;
-    std::deque<QTcpSocket*> m_open;
-    QList<QByteArray> m_paths;
-};
+// The pod app's answer, as the rig's says who served it.
+const testsupport::HttpServer::Answer kServed{200, {"X-Pod: answered"}, "ok"};
 
 kube::Pod pod(const std::string& name)
 {
@@ -369,10 +312,10 @@ void TestHealthProbe::servicePort()
 
 void TestHealthProbe::proberKeepsAtMostEightInFlight()
 {
-    HoldingServer server;
-    QVERIFY(server.listen());
+    testsupport::HttpServer server(testsupport::HttpServer::Mode::Hold);
+    QVERIFY(server.isListening());
     kube::Transport transport;
-    kube::Client client(restConfig(server.url()), &transport);
+    kube::Client client(restConfig(server.origin()), &transport);
     model::HealthProber prober(&client);
     model::HealthSpec spec;
     spec.port = "http";
@@ -390,11 +333,11 @@ void TestHealthProbe::proberKeepsAtMostEightInFlight()
     QCOMPARE(transport.activeCount(), std::size_t(8));
     QCOMPARE(prober.inFlight(), 8);
     for (int answered = 0; answered < kPods; ++answered) {
-        QTRY_VERIFY(server.open() >= 1);
+        QTRY_VERIFY(server.held() >= 1);
         // Each answer lets exactly one waiting request go: never more than eight handed over.
         QCOMPARE(static_cast<int>(transport.activeCount()), std::min(8, kPods - answered));
         QVERIFY(prober.inFlight() <= 8);
-        server.answerOldest();
+        server.answerOldest(kServed);
     }
     QTRY_VERIFY(results.has_value());
     QCOMPARE(transport.activeCount(), std::size_t(0));
@@ -413,14 +356,14 @@ void TestHealthProbe::proberKeepsAtMostEightInFlight()
 
 void TestHealthProbe::proxyGetCapsTheBody()
 {
-    HoldingServer server;
-    QVERIFY(server.listen());
+    testsupport::HttpServer server(testsupport::HttpServer::Mode::Hold);
+    QVERIFY(server.isListening());
     kube::Transport transport;
-    kube::Client client(restConfig(server.url()), &transport);
+    kube::Client client(restConfig(server.origin()), &transport);
     std::optional<kube::ProxyAnswer> answer;
     client.proxyGet(podRequest(), [&](kube::ProxyAnswer a) { answer = std::move(a); });
-    QTRY_COMPARE(server.open(), 1);
-    server.answerOldestWithBody(100000);
+    QTRY_COMPARE(server.held(), 1);
+    server.answerOldest({200, {}, QByteArray(100000, 'x')});
     QTRY_VERIFY(answer.has_value());
     QCOMPARE(answer->outcome, Outcome::Answered);
     QCOMPARE(answer->status, 200L);
@@ -430,10 +373,10 @@ void TestHealthProbe::proxyGetCapsTheBody()
 
 void TestHealthProbe::proxyGetTimesOut()
 {
-    HoldingServer server; // never answers
-    QVERIFY(server.listen());
+    testsupport::HttpServer server(testsupport::HttpServer::Mode::Hold); // never answers
+    QVERIFY(server.isListening());
     kube::Transport transport;
-    kube::Client client(restConfig(server.url()), &transport);
+    kube::Client client(restConfig(server.origin()), &transport);
     kube::ProxyRequest request = podRequest();
     request.timeout = 1s;
     std::optional<kube::ProxyAnswer> answer;

@@ -10,7 +10,7 @@
 #include "net/webhook.h"
 #include "oci/dockerconfig.h"
 #include "oci/registry.h"
-#include "support/cannedserver.h"
+#include "support/httpserver.h"
 #include "support/testsupport.h"
 
 #include <QElapsedTimer>
@@ -23,7 +23,7 @@
 #include <zlib.h>
 
 using net::Error;
-using testsupport::CannedServer;
+using testsupport::HttpServer;
 
 namespace {
 
@@ -96,15 +96,12 @@ qint64 peakGrowthMiB(const std::function<void()>& work)
 
 template <typename T> std::optional<net::Result<T>> waitFor(std::optional<net::Result<T>>& slot, int timeoutMs)
 {
-    QDeadlineTimer deadline(timeoutMs);
-    while (!slot && !deadline.hasExpired())
-        QTest::qWait(5);
-    return slot;
+    return QTest::qWaitFor([&slot] { return slot.has_value(); }, timeoutMs) ? slot : std::nullopt;
 }
 
-CannedServer::Answer gzipAnswer(const QByteArray& body, const QByteArray& type = "application/json")
+HttpServer::Answer gzipAnswer(const QByteArray& body, const QByteArray& type = "application/json")
 {
-    return CannedServer::Answer{200, {"Content-Type: " + type, "Content-Encoding: gzip"}, body};
+    return HttpServer::Answer{200, {"Content-Type: " + type, "Content-Encoding: gzip"}, body};
 }
 
 bool writeScript(const QString& path, const QByteArray& body)
@@ -163,7 +160,7 @@ private Q_SLOTS:
 
     void aCompressedAnswerIsLimitedAfterDecompression()
     {
-        CannedServer server;
+        HttpServer server;
         server.answer("/bomb", gzipAnswer(m_bomb));
         net::Transport transport;
         net::Endpoint endpoint;
@@ -188,7 +185,7 @@ private Q_SLOTS:
 
     void aDeclaredLengthPastTheLimitFails()
     {
-        CannedServer server;
+        HttpServer server;
         server.answer("/big", {200, {"Content-Type: application/json"}, QByteArray(qsizetype(MiB), 'x')});
         net::Transport transport;
         net::Endpoint endpoint;
@@ -207,7 +204,7 @@ private Q_SLOTS:
     void anErrorBodyIsCut()
     {
         // Only its start says what went wrong; the status must still arrive.
-        CannedServer server;
+        HttpServer server;
         server.answer("/fail", {500, {"Content-Type: text/plain", "Content-Encoding: gzip"}, m_bomb});
         net::Transport transport;
         net::Endpoint endpoint;
@@ -244,7 +241,7 @@ private Q_SLOTS:
         QFETCH(QByteArray, path);
         QFETCH(QString, what);
         QFETCH(QString, limit);
-        CannedServer server;
+        HttpServer server;
         server.answer(path, gzipAnswer(m_bomb));
         if (path == "/token") // the registry asks for a token first
             server.answer("/v2/", {401,
@@ -280,7 +277,7 @@ private Q_SLOTS:
 
     void theWebhooksAnswerIsLimited()
     {
-        CannedServer server;
+        HttpServer server;
         server.answer("/api/webhooks/", gzipAnswer(m_bomb));
         net::Transport transport;
         net::ChatWebhook webhook(&transport, server.origin().toStdString() + "/api/webhooks/1/secret-part");

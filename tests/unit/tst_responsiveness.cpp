@@ -2,14 +2,12 @@
 // to a server that never answers, not an exec credential plugin that takes seconds. A timer
 // ticking every 5 ms measures the longest time the event loop was away while such work is pending.
 #include "kube/client.h"
+#include "support/httpserver.h"
+#include "support/kubetest.h"
 
 #include <QElapsedTimer>
 #include <QFile>
-#include <QHostAddress>
-#include <QList>
 #include <QSignalSpy>
-#include <QTcpServer>
-#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
@@ -75,71 +73,11 @@ private:
     int m_ticks = 0;
 };
 
-// Accepts connections and never says a word.
-class SilentServer {
-public:
-    SilentServer()
-    {
-        QObject::connect(&m_server, &QTcpServer::newConnection, &m_server, [this] {
-            // The sockets stay children of the server, open, until the test ends.
-            while (m_server.hasPendingConnections()) {
-                m_server.nextPendingConnection();
-                ++m_accepted;
-            }
-        });
-    }
-
-    bool listen() { return m_server.listen(QHostAddress::LocalHost); }
-    QString url() const { return QStringLiteral("http://127.0.0.1:%1").arg(m_server.serverPort()); }
-    int accepted() const { return m_accepted; }
-
-private:
-    QTcpServer m_server;
-    int m_accepted = 0;
-};
-
-// Answers every request with one canned 200 JSON reply and keeps the request heads it saw.
-class CannedServer {
-public:
-    static constexpr const char* kBody = R"({"major":"1","minor":"30","gitVersion":"v1.30.0"})";
-
-    CannedServer()
-    {
-        QObject::connect(&m_server, &QTcpServer::newConnection, &m_server, [this] {
-            while (QTcpSocket* socket = m_server.nextPendingConnection()) {
-                auto buffer = std::make_shared<QByteArray>();
-                QObject::connect(socket, &QTcpSocket::readyRead, socket, [this, socket, buffer] {
-                    buffer->append(socket->readAll());
-                    const qsizetype end = buffer->indexOf("\r\n\r\n");
-                    if (end < 0)
-                        return;
-                    m_requests << buffer->left(end);
-                    const QByteArray body(kBody);
-                    socket->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
-                                  QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
-                    socket->disconnectFromHost();
-                });
-            }
-        });
-    }
-
-    bool listen() { return m_server.listen(QHostAddress::LocalHost); }
-    QString url() const { return QStringLiteral("http://127.0.0.1:%1").arg(m_server.serverPort()); }
-    const QList<QByteArray>& requests() const { return m_requests; }
-
-private:
-    QTcpServer m_server;
-    QList<QByteArray> m_requests;
-};
+const QByteArray kVersionBody = R"({"major":"1","minor":"30","gitVersion":"v1.30.0"})";
 
 kube::RestConfig restConfig(const QString& server)
 {
-    kube::RestConfig config;
-    config.contextName = "responsiveness";
-    config.namespaceName = "default";
-    config.cluster.name = "local";
-    config.cluster.server = server.toStdString();
-    return config;
+    return kubetest::serverConfig(server, "responsiveness", "default");
 }
 
 } // namespace
@@ -183,10 +121,10 @@ void TestResponsiveness::cleanupTestCase()
 
 void TestResponsiveness::silentServerTimesOutWithoutBlocking()
 {
-    SilentServer server;
-    QVERIFY(server.listen());
+    testsupport::HttpServer server(testsupport::HttpServer::Mode::Silent);
+    QVERIFY(server.isListening());
     kube::Transport transport;
-    kube::Client client(restConfig(server.url()), &transport);
+    kube::Client client(restConfig(server.origin()), &transport);
     Outcome outcome;
     QSignalSpy finished(&outcome, &Outcome::finished);
 
@@ -212,7 +150,7 @@ void TestResponsiveness::silentServerTimesOutWithoutBlocking()
     const kube::Error& error = outcome.result->error();
     QCOMPARE(error.kind, kube::Error::Kind::Transport);
     const QString message = QString::fromStdString(error.message);
-    QVERIFY2(message.contains(server.url() + QStringLiteral(" did not answer within 3 s")), qPrintable(message));
+    QVERIFY2(message.contains(server.origin() + QStringLiteral(" did not answer within 3 s")), qPrintable(message));
     QVERIFY2(server.accepted() >= 1, "the client never connected, so the test measured nothing");
     QVERIFY2(tookMs >= 2900,
              qPrintable(QStringLiteral("the request ended after %1 ms, before its timeout").arg(tookMs)));
@@ -236,9 +174,10 @@ void TestResponsiveness::execPluginRunsWithoutBlocking()
         QVERIFY(file.setPermissions(file.permissions() | QFileDevice::ExeOwner));
     }
 
-    CannedServer server;
-    QVERIFY(server.listen());
-    kube::RestConfig config = restConfig(server.url());
+    testsupport::HttpServer server;
+    server.answer({}, {200, {"Content-Type: application/json"}, kVersionBody});
+    QVERIFY(server.isListening());
+    kube::RestConfig config = restConfig(server.origin());
     config.user.name = "plugin-user";
     kube::ExecConfig exec;
     exec.apiVersion = "client.authentication.k8s.io/v1";
@@ -272,8 +211,8 @@ void TestResponsiveness::execPluginRunsWithoutBlocking()
     QCOMPARE(QString::fromStdString(outcome.result->value().value("gitVersion", "")), QStringLiteral("v1.30.0"));
     QCOMPARE(client.credentials()->execRuns(), 1);
     QCOMPARE(server.requests().size(), 1);
-    QVERIFY2(server.requests().front().contains("\r\nAuthorization: Bearer responsiveness-token"),
-             server.requests().front().constData());
+    QVERIFY2(server.requests().front().head.contains("\r\nAuthorization: Bearer responsiveness-token"),
+             server.requests().front().head.constData());
     QVERIFY2(tookMs >= 1900, qPrintable(QStringLiteral("done after %1 ms: the plugin cannot have run").arg(tookMs)));
     QVERIFY2(meter.maxGapMs() < kMaxGapMs,
              qPrintable(QStringLiteral("the event loop stalled for %1 ms").arg(meter.maxGapMs(), 0, 'f', 2)));

@@ -2,6 +2,7 @@
 // local control plane with the example services), changed per case to produce each state.
 #include "model/servicespec.h"
 #include "model/servicestate.h"
+#include "rulefacts.h"
 #include "support/testsupport.h"
 
 #include <QFile>
@@ -77,18 +78,9 @@ struct Recorded {
     }
 };
 
-model::ServiceSpec uroSpec()
-{
-    model::ServiceSpec spec;
-    spec.name = "uro";
-    spec.ns = "uro";
-    spec.applyDefaults();
-    return spec;
-}
-
 model::ServiceState derive(const Recorded& r)
 {
-    return model::deriveService(uroSpec(), r.production(), r.sandbox(), r.now());
+    return model::deriveService(rulefacts::spec("uro"), r.production(), r.sandbox(), r.now());
 }
 
 bool hasAnomaly(const model::ServiceState& s, Sev severity, const QString& text)

@@ -19,10 +19,7 @@ std::optional<net::Result<net::HttpResponse>> sendAndWait(net::ChatWebhook& webh
 {
     std::optional<net::Result<net::HttpResponse>> out;
     webhook.send("deployed uro", [&out](net::Result<net::HttpResponse> r) { out.emplace(std::move(r)); });
-    QDeadlineTimer deadline(10000);
-    while (!out && !deadline.hasExpired())
-        QTest::qWait(10);
-    return out;
+    return QTest::qWaitFor([&out] { return out.has_value(); }, 10000) ? out : std::nullopt;
 }
 
 void verifyNeutral(const std::string& message)

@@ -1,0 +1,170 @@
+#include "cluster.h"
+
+#include "testsupport.h"
+
+#include <QTest>
+
+namespace testsupport {
+
+namespace {
+
+const QString admin = QStringLiteral("admin");
+const QString uro = QStringLiteral("uro");
+const QString historyKey = QStringLiteral("signalbox.v-sekai.org/history");
+const char* const exampleDeployments[] = {"uro-a", "uro-b", "uro-frontend-a", "uro-frontend-b"};
+
+// kubectl as admin; a failure is said with what kubectl said.
+bool change(const QStringList& args, const QByteArray& input = {})
+{
+    const ProcessResult r = kubectl(admin, args, input);
+    if (r.exitCode != 0)
+        qWarning("kubectl %s: %s", qPrintable(args.join(u' ')), qPrintable(r.describe()));
+    return r.exitCode == 0;
+}
+
+QString slotSelector(const QString& slot, const QString& app)
+{
+    return QStringLiteral("app.kubernetes.io/name=%1,signalbox.v-sekai.org/slot=%2").arg(app, slot);
+}
+
+QStringList podNames(const QString& slot, const QString& app, const QString& jsonpath)
+{
+    const ProcessResult r =
+        kubectl(admin, {QStringLiteral("get"), QStringLiteral("pods"), QStringLiteral("-n"), uro, QStringLiteral("-l"),
+                        slotSelector(slot, app), QStringLiteral("-o"), QStringLiteral("jsonpath=") + jsonpath});
+    QStringList names = r.outText().split(u' ', Qt::SkipEmptyParts);
+    names.sort();
+    return names;
+}
+
+} // namespace
+
+QString field(const QString& kind, const QString& name, const QString& jsonpath, const QString& ns)
+{
+    return kubectl(admin, {QStringLiteral("get"), kind, name, QStringLiteral("-n"), ns, QStringLiteral("-o"),
+                           QStringLiteral("jsonpath=") + jsonpath})
+        .outText()
+        .trimmed();
+}
+
+QString selectorOf(const QString& service)
+{
+    return field(QStringLiteral("service"), service, QStringLiteral("{.spec.selector.signalbox\\.v-sekai\\.org/slot}"));
+}
+
+QString historyOf(const QString& kind, const QString& name)
+{
+    return field(kind, name, QStringLiteral("{.metadata.annotations.signalbox\\.v-sekai\\.org/history}"));
+}
+
+bool setSlots(const QString& service, const QString& live, const QString& staging)
+{
+    const QString patch = QStringLiteral(R"({"spec":{"selector":{"signalbox.v-sekai.org/slot":"%1"}}})");
+    const bool a = change({QStringLiteral("patch"), QStringLiteral("service"), service, QStringLiteral("-n"), uro,
+                           QStringLiteral("-p"), patch.arg(live)});
+    const bool b = change({QStringLiteral("patch"), QStringLiteral("service"), service + QStringLiteral("-staging"),
+                           QStringLiteral("-n"), uro, QStringLiteral("-p"), patch.arg(staging)});
+    return a && b;
+}
+
+bool setExampleSlots()
+{
+    const bool a = setSlots(QStringLiteral("uro"), QStringLiteral("a"), QStringLiteral("b"));
+    const bool b = setSlots(QStringLiteral("uro-frontend"), QStringLiteral("a"), QStringLiteral("b"));
+    return a && b;
+}
+
+bool clearHistory(const QString& kind, const QString& name, const QString& ns)
+{
+    return change({QStringLiteral("annotate"), kind, name, QStringLiteral("-n"), ns, historyKey + u'-'});
+}
+
+bool setFrontendGroup(const QString& group)
+{
+    bool ok = true;
+    for (const QString& svc : {QStringLiteral("uro-frontend"), QStringLiteral("uro-frontend-staging")})
+        ok = change({QStringLiteral("label"), QStringLiteral("--overwrite"), QStringLiteral("service"), svc,
+                     QStringLiteral("-n"), uro, QStringLiteral("signalbox.v-sekai.org/group=") + group}) &&
+             ok;
+    return ok;
+}
+
+QStringList podsOf(const QString& slot, const QString& app)
+{
+    return podNames(slot, app, QStringLiteral("{.items[*].metadata.name}"));
+}
+
+QStringList runningPods(const QString& slot, const QString& app)
+{
+    return podNames(slot, app,
+                    QStringLiteral("{range .items[?(@.status.phase==\"Running\")]}{.metadata.name}{\" \"}{end}"));
+}
+
+bool annotatePods(const QString& slot, const QString& keyValue, const QString& app)
+{
+    return change({QStringLiteral("annotate"), QStringLiteral("--overwrite"), QStringLiteral("pods"),
+                   QStringLiteral("-n"), uro, QStringLiteral("-l"), slotSelector(slot, app), keyValue});
+}
+
+bool setPodHealth(const QString& pod, const QString& how)
+{
+    return change({QStringLiteral("annotate"), QStringLiteral("--overwrite"), QStringLiteral("pod"), pod,
+                   QStringLiteral("-n"), uro, how.isEmpty() ? podHealthKey + u'-' : podHealthKey + u'=' + how});
+}
+
+bool setSlotHealth(const QString& slot, const QString& how, const QString& app)
+{
+    return annotatePods(slot, how.isEmpty() ? podHealthKey + u'-' : podHealthKey + u'=' + how, app);
+}
+
+bool clearPodHealth(const QStringList& apps)
+{
+    bool ok = true;
+    for (const QString& app : apps)
+        for (const QString& slot : {QStringLiteral("a"), QStringLiteral("b")})
+            ok = setSlotHealth(slot, {}, app) && ok;
+    return ok;
+}
+
+bool appendLog(const QString& pod, const QString& line)
+{
+    const ProcessResult r =
+        run(sourceDir() + QStringLiteral("/scripts/cluster"), {QStringLiteral("logs-append"), uro, pod, line});
+    if (r.exitCode != 0)
+        qWarning("%s", qPrintable(r.describe()));
+    return r.exitCode == 0;
+}
+
+bool rolledOut(const QString& deployment, const QString& ns)
+{
+    return change({QStringLiteral("rollout"), QStringLiteral("status"), QStringLiteral("deployment/") + deployment,
+                   QStringLiteral("-n"), ns, QStringLiteral("--timeout=90s")});
+}
+
+bool exampleRolledOut()
+{
+    for (const char* d : exampleDeployments)
+        if (!rolledOut(QLatin1String(d)))
+            return false;
+    return true;
+}
+
+bool applyExample()
+{
+    return change(
+        {QStringLiteral("apply"), QStringLiteral("-f"), sourceDir() + QStringLiteral("/deploy/examples/uro")});
+}
+
+void resetExample()
+{
+    QVERIFY(applyExample());
+    for (const char* s : {"uro", "uro-frontend"})
+        clearHistory(QStringLiteral("service"), QLatin1String(s));
+    QVERIFY(setExampleSlots());
+    clearHistory(QStringLiteral("deployment"), QStringLiteral("uro"), QStringLiteral("uro-sandbox"));
+    for (const char* d : exampleDeployments)
+        clearHistory(QStringLiteral("deployment"), QLatin1String(d));
+    QVERIFY(exampleRolledOut());
+}
+
+} // namespace testsupport

@@ -1,0 +1,52 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+// The example (deploy/examples/uro) on the local control plane, as the cluster and GUI tests read
+// and arrange it: every helper works in namespace uro as admin, through kubectl. Those that change
+// something return whether it worked and say why not (qWarning) when it did not.
+namespace testsupport {
+
+// The annotation the rig's pod app answers by: ok (or none), fail, slow, reset.
+inline const QString podHealthKey = QStringLiteral("test.signalbox.v-sekai.org/health");
+
+// `jsonpath` of an object in namespace uro (or `ns`), trimmed; empty when there is no such object.
+QString field(const QString& kind, const QString& name, const QString& jsonpath,
+              const QString& ns = QStringLiteral("uro"));
+// The slot the Service selects now ("a", "b").
+QString selectorOf(const QString& service);
+// The history annotation of an object, as written.
+QString historyOf(const QString& kind, const QString& name);
+
+// Points `service` at `live` and `service`-staging at `staging`.
+bool setSlots(const QString& service, const QString& live, const QString& staging);
+// Both example services (uro and uro-frontend) live on A and staging on B.
+bool setExampleSlots();
+bool clearHistory(const QString& kind, const QString& name, const QString& ns = QStringLiteral("uro"));
+// Moves uro-frontend's Services into `group` (as a colleague with kubectl would).
+bool setFrontendGroup(const QString& group);
+
+// The pods of slot `slot` of `app`, by name, sorted; runningPods() only those in phase Running.
+QStringList podsOf(const QString& slot, const QString& app = QStringLiteral("uro"));
+QStringList runningPods(const QString& slot, const QString& app = QStringLiteral("uro"));
+// Sets `keyValue` ("key=value", or "key-" to remove it) on every pod of the slot.
+bool annotatePods(const QString& slot, const QString& keyValue, const QString& app = QStringLiteral("uro"));
+// Tells the rig's pod app how `pod` (or every pod of the slot) answers (podHealthKey); an empty
+// `how` removes the annotation.
+bool setPodHealth(const QString& pod, const QString& how);
+bool setSlotHealth(const QString& slot, const QString& how, const QString& app = QStringLiteral("uro"));
+// Removes the rig's health annotation from every pod of slots A and B of `apps`.
+bool clearPodHealth(const QStringList& apps = {QStringLiteral("uro")});
+// Appends a line to a pod's log as its container would (scripts/cluster logs-append).
+bool appendLog(const QString& pod, const QString& line);
+
+bool rolledOut(const QString& deployment, const QString& ns = QStringLiteral("uro"));
+// The four slot Deployments of the example are rolled out.
+bool exampleRolledOut();
+bool applyExample();
+// The example as the tests expect it: applied afresh, no history recorded, live on slot a and
+// staging on slot b for both services, every slot rolled out. Fails the current test otherwise.
+void resetExample();
+
+} // namespace testsupport
