@@ -202,7 +202,7 @@ struct PlanDifference {
 PlanDifference differenceFromConfirmed(const SwapPlan& confirmed, const SwapPlan& fresh);
 
 // `key` as one segment of a JSON Pointer (RFC 6901): "~" -> "~0", "/" -> "~1".
-std::string pointerEscape(const std::string& key);
+using kube::pointerEscape;
 
 SlotFacts slotFacts(char slot, const std::string& deploymentName, const std::optional<kube::Deployment>& d);
 
