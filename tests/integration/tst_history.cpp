@@ -483,10 +483,11 @@ private Q_SLOTS:
                                    .arg(QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs));
         const QString withForged = before.chopped(1) + QLatin1Char(',') + forged + QLatin1Char(']');
         const QString line = QStringLiteral("\n%1 ").arg(forged.size());
-        //  The history alone: refused, nothing changes.
+        //  The history alone (the newest line, CI's own deploy, does not frame the new entry): refused.
         auto w = writeHistory(QStringLiteral("deployer"), QStringLiteral("deployment"), QStringLiteral("uro-a"),
                               withForged.toUtf8());
-        QVERIFY2(w.exitCode != 0 && w.err.contains("must name themself as the newest entry's author"),
+        QVERIFY2(w.exitCode != 0 && w.err.contains("ValidatingAdmissionPolicy 'signalbox-history-authors'") &&
+                     w.err.contains("the newest author line must give the new entry's length"),
                  qPrintable(w.describe()));
         //  Naming alice as its author: refused.
         w = writeRecord(QStringLiteral("deployer"), QStringLiteral("deployment"), QStringLiteral("uro-a"), withForged,
