@@ -361,6 +361,14 @@ void Dashboard::askGrants(const std::string& context)
     if (!c)
         return;
     cs.asked = true;
+    // Whether the API server checks who writes a history: read once per context and kept; the
+    // services there are judged again when the answer comes.
+    readAuthorPolicy(c, [self = QPointer<Dashboard>(this), context](AuthorPolicy policy) {
+        if (!self)
+            return;
+        self->m_cache.setAuthorPolicy(context, std::move(policy));
+        self->scheduleRecompute();
+    });
     for (const std::string& plural : reviewedResources())
         for (const char* verb : {"list", "watch"}) {
             ++cs.pendingReviews;

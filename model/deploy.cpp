@@ -241,9 +241,13 @@ void Deployer::patchDeployment(std::shared_ptr<DeployRun> run, const json& befor
 {
     const DeployPlan& p = run->plan;
     // The history rides on the Deployment, which deployers may patch (they may not touch the Services).
+    // The entry names its writer as the API server knows them: the history-authors policy checks it.
     kube::Labels metaAnnotations = read.meta.annotations;
-    metaAnnotations[historyAnnotation] =
-        kube::appendHistory(read.meta.annotation(historyAnnotation), deployHistoryEntry(p, run->at), deployHistoryCap);
+    const kube::HistoryRecord history = kube::appendHistory(
+        kube::HistoryRecord{read.meta.annotation(historyAnnotation), read.meta.annotation(historyAuthorsAnnotation)},
+        deployHistoryEntry(p, run->at), p.user, deployHistoryCap);
+    metaAnnotations[historyAnnotation] = history.history;
+    metaAnnotations[historyAuthorsAnnotation] = history.authors;
     json patch = json::array();
     patch.push_back({{"op", "test"}, {"path", "/metadata/resourceVersion"}, {"value", p.resourceVersion}});
     patch.push_back({{"op", "test"}, {"path", "/spec/template/spec/containers/0/name"}, {"value", p.container}});
@@ -355,14 +359,15 @@ void Deployer::guardStaging(std::shared_ptr<DeployRun> run, const json& before, 
             return;
         }
         if (deployedSlotIsLive(service.value(), deployment.value()))
-            undoDeploy(run, before, deployment->meta.generation);
+            undoDeploy(run, before, deployment.value());
         else
             next();
     });
 }
 
-void Deployer::undoDeploy(std::shared_ptr<DeployRun> run, const json& before, std::int64_t generation)
+void Deployer::undoDeploy(std::shared_ptr<DeployRun> run, const json& before, const kube::Deployment& after)
 {
+    const std::int64_t generation = after.meta.generation;
     const DeployPlan& p = run->plan;
     auto undoFailed = [=](const std::string& why) {
         run->done({DeployOutcome::Status::Failed,
@@ -381,12 +386,27 @@ void Deployer::undoDeploy(std::shared_ptr<DeployRun> run, const json& before, st
     json undo = json::array();
     undo.push_back({{"op", "test"}, {"path", "/metadata/generation"}, {"value", generation}});
     undo.push_back({{"op", "replace"}, {"path", "/spec/template"}, {"value", wasTemplate.value()}});
-    // The history as it was: the deploy that was undone is not one to remember.
+    // The deploy that was undone is not one to remember: its entry and author line are withdrawn
+    // from what the patch wrote (the history-authors policy lets a writer withdraw only their own
+    // newest entry, and only as text cut from the end).
     const std::string historyPath = "/metadata/annotations/" + pointerEscape(historyAnnotation);
-    if (was && was->meta.annotations.count(historyAnnotation))
+    const std::string authorsPath = "/metadata/annotations/" + pointerEscape(historyAuthorsAnnotation);
+    const kube::HistoryRecord written{after.meta.annotation(historyAnnotation),
+                                      after.meta.annotation(historyAuthorsAnnotation)};
+    auto put = [&undo](const std::string& path, const std::string& value, bool present) {
+        if (!value.empty())
+            undo.push_back({{"op", present ? "replace" : "add"}, {"path", path}, {"value", value}});
+        else if (present)
+            undo.push_back({{"op", "remove"}, {"path", path}});
+    };
+    if (const auto withdrawn = kube::withdrawNewest(written, p.user)) {
+        put(historyPath, withdrawn->history, after.meta.annotations.count(historyAnnotation) > 0);
+        put(authorsPath, withdrawn->authors, after.meta.annotations.count(historyAuthorsAnnotation) > 0);
+    } else if (was && was->meta.annotations.count(historyAnnotation)) {
         undo.push_back({{"op", "replace"}, {"path", historyPath}, {"value", was->meta.annotation(historyAnnotation)}});
-    else
+    } else {
         undo.push_back({{"op", "remove"}, {"path", historyPath}});
+    }
     m_client->patch(
         kube::resources::deployments, p.ns, p.deployment, kube::PatchType::Json, undo, [=](kube::Result<json> r) {
             if (!r) {

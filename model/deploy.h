@@ -80,7 +80,7 @@ private:
     void follow(std::shared_ptr<DeployRun> run);
     void guardStaging(std::shared_ptr<DeployRun> run, const nlohmann::json& before, const nlohmann::json& after,
                       std::function<void()> next);
-    void undoDeploy(std::shared_ptr<DeployRun> run, const nlohmann::json& before, std::int64_t generation);
+    void undoDeploy(std::shared_ptr<DeployRun> run, const nlohmann::json& before, const kube::Deployment& after);
 
     kube::Client* m_client;
     QPointer<oci::RegistryClient> m_registry;

@@ -16,7 +16,9 @@ inline const std::string commitLabel = "signalbox.v-sekai.org/commit";      // a
 
 // Annotations.
 inline const std::string historyAnnotation = "signalbox.v-sekai.org/history"; // live Service, slot Deployments
-inline const std::string tagAnnotation = "signalbox.v-sekai.org/image-tag";   // pod template: the tag behind a digest
+// Beside each history: who wrote each entry, "<length> <user>" per line (kube::HistoryRecord).
+inline const std::string historyAuthorsAnnotation = "signalbox.v-sekai.org/history-authors";
+inline const std::string tagAnnotation = "signalbox.v-sekai.org/image-tag"; // pod template: the tag behind a digest
 inline const std::string deployedAtAnnotation = "signalbox.v-sekai.org/deployed-at";
 inline const std::string revisionAnnotation = "org.opencontainers.image.revision";
 inline const std::string createdAnnotation = "org.opencontainers.image.created";

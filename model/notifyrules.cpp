@@ -70,7 +70,7 @@ bool explainedByThisWindow(const ServiceState& s, const std::vector<Activity>* a
 }
 
 // Who the history says made the change: the newest readable entry the previous state did not have.
-std::string recordedUser(const ServiceState& before, const ServiceState& after)
+const kube::HistoryEntry* recordedEntry(const ServiceState& before, const ServiceState& after)
 {
     for (auto it = after.history.rbegin(); it != after.history.rend(); ++it) {
         if (!it->readable() || it->user.empty())
@@ -79,9 +79,9 @@ std::string recordedUser(const ServiceState& before, const ServiceState& after)
             return e.at == it->at && e.action == it->action && e.user == it->user;
         });
         if (!known)
-            return it->user;
+            return &*it;
     }
-    return {};
+    return nullptr;
 }
 
 std::string releaseOf(const SlotState& slot)
@@ -102,10 +102,12 @@ std::optional<Notice> changeNotice(const ServiceState& before, const ServiceStat
     }
     if (!swapped && deployed.empty())
         return std::nullopt;
-    const std::string who = recordedUser(before, after);
-    const std::string by = who.empty()   ? "by someone outside Signalbox (no record in its history)"
-                           : who == user ? "by " + who + " (you) from another window or the command line"
-                                         : "by " + who;
+    // The name is told as a fact only when the API server vouches for it (model/authorship.h).
+    const kube::HistoryEntry* recorded = recordedEntry(before, after);
+    const std::string by = !recorded                ? "by someone outside Signalbox (no record in its history)"
+                           : !vouched(*recorded)    ? "(" + recordedAs(*recorded) + ")"
+                           : recorded->user == user ? "by " + user + " (you) from another window or the command line"
+                                                    : "by " + recorded->user;
     Notice n;
     n.kind = NoticeKind::ChangedByOthers;
     std::vector<std::string> said;

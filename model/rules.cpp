@@ -53,6 +53,7 @@ SwapMember swapMember(const ServiceSpec& spec, const SwapFacts& r, char live)
     SwapMember m;
     m.spec = spec;
     m.liveHistory = r.live->meta.annotation(historyAnnotation);
+    m.liveAuthors = r.live->meta.annotation(historyAuthorsAnnotation);
     m.liveResourceVersion = r.live->meta.resourceVersion;
     m.liveHasAnnotations = r.liveHasAnnotations;
     m.liveFrom = live;

@@ -62,6 +62,18 @@ void ServiceCache::markAllDirty()
         m_dirty.insert(i);
 }
 
+void ServiceCache::setAuthorPolicy(const std::string& context, AuthorPolicy policy)
+{
+    const std::string& ctx = contextOf(context);
+    m_authorPolicies[ctx] = std::move(policy);
+    for (std::size_t i = 0; i < m_specs.size(); ++i) {
+        const ServiceSpec& s = m_specs[i];
+        const std::string& prod = contextOf(s.context);
+        if (prod == ctx || contextOf(s.sandboxContext.empty() ? prod : s.sandboxContext) == ctx)
+            m_dirty.insert(i);
+    }
+}
+
 void ServiceCache::setNamespaced(const std::string& context, const std::string& resource, const std::string& ns,
                                  bool on, const std::string& keptLabel, bool keepAll)
 {
@@ -365,6 +377,8 @@ Snapshot ServiceCache::snapshotFor(const ServiceSpec& spec, bool sandbox) const
     const Place where =
         sandbox ? Place{contextOf(spec.sandboxContext.empty() ? prod : spec.sandboxContext), spec.sandboxNamespace}
                 : Place{prod, spec.ns};
+    if (auto p = m_authorPolicies.find(where.first); p != m_authorPolicies.end())
+        snap.authorPolicy = p->second;
     auto it = m_objects.find(where);
     if (it == m_objects.end())
         return snap;

@@ -58,6 +58,8 @@ public:
     const std::vector<ServiceState>& states() const { return m_states; }
     bool dirty() const { return m_specsDirty || !m_dirty.empty(); }
     void markAllDirty();
+    // What is known of the history-authors policy in `context`; the services there are re-derived.
+    void setAuthorPolicy(const std::string& context, AuthorPolicy policy);
 
     // A fresh revision number for a state changed outside derive() (health answers).
     std::uint64_t nextRevision() { return ++m_revision; }
@@ -92,6 +94,7 @@ private:
     std::string m_current;
     std::vector<ServiceSpec> m_configured;
     std::map<Place, Objects> m_objects;
+    std::map<std::string, AuthorPolicy> m_authorPolicies;                     // by context
     std::set<std::tuple<std::string, std::string, std::string>> m_namespaced; // context, resource, ns
     std::vector<ServiceSpec> m_specs;
     std::vector<ServiceState> m_states;                  // in the order of m_specs

@@ -373,15 +373,16 @@ namespace {
 void readHistory(ServiceState& st, const ServiceSpec& spec, const kube::Service* live, const Snapshot& production,
                  const Snapshot& sandbox)
 {
+    // Each object's entries are aligned with its own authors and judged in its own context.
     if (live)
-        st.history = kube::decodeHistory(live->meta.annotation(historyAnnotation));
+        st.history = judgedHistory(live->meta, production.authorPolicy);
     st.swapRecorded =
         std::any_of(st.history.begin(), st.history.end(), [](const kube::HistoryEntry& e) { return e.readable(); });
     for (const auto& [snap, ns, name] :
          {std::tuple{&production, spec.ns, spec.slotA}, std::tuple{&production, spec.ns, spec.slotB},
           std::tuple{&sandbox, spec.sandboxNamespace, spec.sandboxDeployment}})
         if (const kube::Deployment* d = snap->deployment(ns, name))
-            for (auto& e : kube::decodeHistory(d->meta.annotation(historyAnnotation)))
+            for (auto& e : judgedHistory(d->meta, snap->authorPolicy))
                 st.history.push_back(std::move(e));
     std::stable_sort(st.history.begin(), st.history.end(),
                      [](const kube::HistoryEntry& x, const kube::HistoryEntry& y) { return x.at < y.at; });

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "authorship.h"
 #include "healthsummary.h"
 #include "imageref.h"
 #include "keys.h"
@@ -101,7 +102,8 @@ struct ServiceState {
     Badge badge = Badge::InSync;
     std::string badgeText;
     // Swaps (recorded on the live Service) and deploys (recorded on each Deployment), oldest first.
-    // Entries nobody can read are kept (HistoryEntry::unreadable says why) and shown as such.
+    // Entries nobody can read are kept (HistoryEntry::unreadable says why) and shown as such. Each
+    // readable entry is judged (authorCheck) by the author policy of the context it was read in.
     std::vector<kube::HistoryEntry> history;
     bool swapRecorded = false; // the live Service records a swap that can be read
     // The app's health check (not configured: port empty), and the answers of the live and
@@ -123,6 +125,8 @@ struct Snapshot {
     std::vector<kube::Service> services;
     std::vector<kube::EndpointSlice> endpointSlices;
     std::vector<kube::Event> events;
+    // Whether the API server checks the authors of histories in this snapshot's context.
+    AuthorPolicy authorPolicy;
 
     const kube::Deployment* deployment(const std::string& ns, const std::string& name) const;
     const kube::Service* service(const std::string& ns, const std::string& name) const;

@@ -591,24 +591,34 @@ void Swapper::patchLive(std::shared_ptr<Run> run, std::size_t i)
     const SwapMember& m = run->plan.members[i];
     run->progress("Pointing " + m.spec.liveService + " at slot " + upper(m.liveTo));
     const std::string selectorPath = "/spec/selector/" + pointerEscape(m.spec.slotLabel);
-    const std::string history =
-        kube::appendHistory(m.liveHistory, swapHistoryEntry(run->plan, m, run->entryTime), historyCap);
+    // The entry names its writer as the API server knows them: the history-authors policy checks it.
+    const kube::HistoryRecord history =
+        kube::appendHistory(kube::HistoryRecord{m.liveHistory, m.liveAuthors},
+                            swapHistoryEntry(run->plan, m, run->entryTime), run->plan.user, historyCap);
     json patch = json::array();
     patch.push_back({{"op", "test"}, {"path", selectorPath}, {"value", std::string(1, m.liveFrom)}});
     patch.push_back({{"op", "replace"}, {"path", selectorPath}, {"value", std::string(1, m.liveTo)}});
     const std::string historyPath = "/metadata/annotations/" + pointerEscape(historyAnnotation);
+    const std::string authorsPath = "/metadata/annotations/" + pointerEscape(historyAuthorsAnnotation);
     if (!m.liveHistory.empty()) {
         patch.push_back({{"op", "test"}, {"path", historyPath}, {"value", m.liveHistory}});
+        if (!m.liveAuthors.empty())
+            patch.push_back({{"op", "test"}, {"path", authorsPath}, {"value", m.liveAuthors}});
     } else if (!m.liveResourceVersion.empty()) {
         // No history to test: someone may have swapped away and back since the read (the selector
         // is as read again, and their history is there now). Only the unchanged object will do.
         patch.push_back({{"op", "test"}, {"path", "/metadata/resourceVersion"}, {"value", m.liveResourceVersion}});
     }
     // `add` on the map itself would drop other annotations: only when there is none yet.
-    if (m.liveHasAnnotations)
-        patch.push_back({{"op", "add"}, {"path", historyPath}, {"value", history}});
-    else
-        patch.push_back({{"op", "add"}, {"path", "/metadata/annotations"}, {"value", {{historyAnnotation, history}}}});
+    if (m.liveHasAnnotations) {
+        patch.push_back({{"op", "add"}, {"path", historyPath}, {"value", history.history}});
+        patch.push_back({{"op", "add"}, {"path", authorsPath}, {"value", history.authors}});
+    } else {
+        patch.push_back(
+            {{"op", "add"},
+             {"path", "/metadata/annotations"},
+             {"value", {{historyAnnotation, history.history}, {historyAuthorsAnnotation, history.authors}}}});
+    }
     QPointer<Swapper> self(this);
     m_client->patch(kube::resources::services, m.spec.ns, m.spec.liveService, kube::PatchType::Json, patch,
                     [=, this](kube::Result<json> r) {
@@ -621,7 +631,7 @@ void Swapper::patchLive(std::shared_ptr<Run> run, std::size_t i)
                             return;
                         }
                         if (mayHaveBeenCarriedOut(r.error())) {
-                            confirmLivePatch(run, i, history, r.error());
+                            confirmLivePatch(run, i, history.history, r.error());
                             return;
                         }
                         const auto status = livePatchFailure(r.error());

@@ -46,6 +46,7 @@ struct SwapMember {
     char liveFrom = 0, liveTo = 0;   // live selects liveFrom; after the swap it selects liveTo
     SlotFacts from, to;              // the slots' contents: `from` is live now, `to` goes live
     std::string liveHistory;         // the live Service's history annotation as read
+    std::string liveAuthors;         // and its authors annotation (kube::HistoryRecord)
     std::string liveResourceVersion; // the live Service's resourceVersion as read
     bool liveHasAnnotations = false;
     std::string healthCheck = "none"; // the staging pods' health check: "passed", "skipped" or "none"

@@ -159,43 +159,70 @@ kube::HistoryEntry watchHistoryEntry(const SwapWatch& watch, const std::string& 
     return e;
 }
 
+namespace {
+
+// Appends `entry` (by `writer`) to the live Service's history as read in `live`, testing both
+// annotations as read; a conflict reads again (recordWatchVerdict), up to three times.
+void appendWatchVerdict(kube::Client* client, const ServiceSpec& spec, const kube::HistoryEntry& entry,
+                        const std::string& writer, const kube::Service& live,
+                        std::function<void(std::optional<kube::Error>)> done, int attempt)
+{
+    const kube::HistoryRecord before{live.meta.annotation(historyAnnotation),
+                                     live.meta.annotation(historyAuthorsAnnotation)};
+    const kube::HistoryRecord after = kube::appendHistory(before, entry, writer, historyCap);
+    const std::string path = "/metadata/annotations/" + pointerEscape(historyAnnotation);
+    const std::string authorsPath = "/metadata/annotations/" + pointerEscape(historyAuthorsAnnotation);
+    json patch = json::array();
+    if (!before.history.empty())
+        patch.push_back({{"op", "test"}, {"path", path}, {"value", before.history}});
+    if (!before.authors.empty())
+        patch.push_back({{"op", "test"}, {"path", authorsPath}, {"value", before.authors}});
+    if (live.meta.hasAnnotationMap) {
+        patch.push_back({{"op", "add"}, {"path", path}, {"value", after.history}});
+        patch.push_back({{"op", "add"}, {"path", authorsPath}, {"value", after.authors}});
+    } else {
+        patch.push_back({{"op", "add"},
+                         {"path", "/metadata/annotations"},
+                         {"value", {{historyAnnotation, after.history}, {historyAuthorsAnnotation, after.authors}}}});
+    }
+    client->patch(kube::resources::services, spec.ns, spec.liveService, kube::PatchType::Json, patch,
+                  [=](kube::Result<json> p) {
+                      if (p) {
+                          done(std::nullopt);
+                          return;
+                      }
+                      if (p.error().reason == "Conflict" && attempt < 3) {
+                          recordWatchVerdict(client, spec, entry, done, attempt + 1);
+                          return;
+                      }
+                      done(p.error());
+                  });
+}
+
+} // namespace
+
 void recordWatchVerdict(kube::Client* client, const ServiceSpec& spec, const kube::HistoryEntry& entry,
                         std::function<void(std::optional<kube::Error>)> done, int attempt)
 {
-    client->get(kube::resources::services, spec.ns, spec.liveService, [=](kube::Result<json> r) {
-        if (!r) {
-            done(r.error());
-            return;
-        }
-        auto live = kube::parseService(r.value());
-        if (!live) {
-            done(live.error());
-            return;
-        }
-        const std::string before = live->meta.annotation(historyAnnotation);
-        const std::string after = kube::appendHistory(before, entry, historyCap);
-        const std::string path = "/metadata/annotations/" + pointerEscape(historyAnnotation);
-        json patch = json::array();
-        if (!before.empty())
-            patch.push_back({{"op", "test"}, {"path", path}, {"value", before}});
-        if (live->meta.hasAnnotationMap)
-            patch.push_back({{"op", "add"}, {"path", path}, {"value", after}});
-        else
-            patch.push_back(
-                {{"op", "add"}, {"path", "/metadata/annotations"}, {"value", {{historyAnnotation, after}}}});
-        client->patch(kube::resources::services, spec.ns, spec.liveService, kube::PatchType::Json, patch,
-                      [=](kube::Result<json> p) {
-                          if (p) {
-                              done(std::nullopt);
-                              return;
-                          }
-                          if (p.error().reason == "Conflict" && attempt < 3) {
-                              recordWatchVerdict(client, spec, entry, done, attempt + 1);
-                              return;
-                          }
-                          done(p.error());
-                      });
-    });
+    // The writer as the API server knows them (the client keeps the answer the swap asked for),
+    // for the entry's author line.
+    client->whoAmI(
+        [=](kube::Result<kube::UserInfo> who) {
+            const std::string writer = who ? who->username : entry.user;
+            client->get(kube::resources::services, spec.ns, spec.liveService, [=](kube::Result<json> r) {
+                if (!r) {
+                    done(r.error());
+                    return;
+                }
+                auto live = kube::parseService(r.value());
+                if (!live) {
+                    done(live.error());
+                    return;
+                }
+                appendWatchVerdict(client, spec, entry, writer, live.value(), done, attempt);
+            });
+        },
+        kube::Client::Freshness::MayCache);
 }
 
 } // namespace model

@@ -34,6 +34,12 @@ bool writeCredentialPlugin(const QString& path, const QString& before, const QSt
 // Polls `condition` until it holds or `timeoutMs` passes; returns whether it held.
 bool waitFor(const std::function<bool()>& condition, int timeoutMs, int intervalMs = 200);
 
+// Installs (or removes) deploy/policy/history-authors.yaml as the admin and waits until the API
+// server enforces it (or no longer does): a server-side dry run of a history the admin does not
+// sign, on Deployment uro-a of namespace uro, is refused (or admitted). False when it does not
+// come to that; `why` then says what happened.
+bool setHistoryAuthorsPolicy(bool on, QString* why = nullptr);
+
 } // namespace testsupport
 
 // Fails the current test when the local control plane is not running.
