@@ -2,17 +2,18 @@
 
 #include "exitcodes.h"
 #include "kube/kubeconfig.h"
-#include "model/authorship.h"
-#include "model/deploy.h"
-#include "model/groupdeploy.h"
-#include "model/health.h"
-#include "model/imageref.h"
-#include "model/logstream.h"
-#include "model/release.h"
-#include "model/servicelookup.h"
-#include "model/servicestate.h"
-#include "model/swap.h"
-#include "model/swapwatch.h"
+#include "model/actions/deploy.h"
+#include "model/actions/groupdeploy.h"
+#include "model/actions/swap.h"
+#include "model/actions/swapwatch.h"
+#include "model/observe/authorpolicy.h"
+#include "model/observe/health.h"
+#include "model/observe/logstream.h"
+#include "model/rules/authorship.h"
+#include "model/rules/imageref.h"
+#include "model/rules/release.h"
+#include "model/state/servicelookup.h"
+#include "model/state/servicestate.h"
 #include "net/text.h"
 #include "net/transport.h"
 #include "net/webhook.h"
@@ -246,7 +247,7 @@ private:
 
     // signalbox history SERVICE [--deploys]: the swaps recorded on the live Service (with --deploys
     // also the deploys on the slot and sandbox Deployments, merged in time order), each with what
-    // can be said of who wrote it (model/authorship.h).
+    // can be said of who wrote it (model/rules/authorship.h).
     void history()
     {
         const std::string name = requireService();

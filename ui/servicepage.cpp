@@ -357,7 +357,7 @@ void ServicePage::setService(const model::ServiceState& st)
         else
             shown = {q(e.at), q(e.user), q(e.target.empty() ? e.action : e.action + " to " + e.target), release(e.from),
                      release(e.to)};
-        // Whether the API server vouches for "who": a mark and the sentence (model/authorship.h).
+        // Whether the API server vouches for "who": a mark and the sentence (model/rules/authorship.h).
         const QString author = q(model::authorSentence(e));
         const bool forged =
             e.authorCheck == kube::AuthorCheck::WrittenByOther || e.authorCheck == kube::AuthorCheck::NoAuthor;

@@ -7,7 +7,7 @@
 // window's menu is not told, and the choice is saved.
 #include "desktop/notificationsender.h"
 #include "guisupport.h"
-#include "model/notifications.h"
+#include "model/views/notifications.h"
 #include "ui/mainwindow.h"
 #include "ui/notificationsmenu.h"
 

@@ -1,9 +1,9 @@
 // Swaps against the local control plane: both Services flip and the live endpoints follow;
 // racing operators cannot swap twice; a swap cut off half way is reported and repaired;
 // rollback is offered only while the previous release runs untouched; viewers are refused.
-#include "model/deploy.h"
-#include "model/servicelookup.h"
-#include "model/swap.h"
+#include "model/actions/deploy.h"
+#include "model/actions/swap.h"
+#include "model/state/servicelookup.h"
 #include "support/kubetest.h"
 
 #include <QFile>

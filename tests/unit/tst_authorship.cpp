@@ -4,8 +4,8 @@
 // alignment of author lines with elements on hostile values; the verdict rule; what the reads of
 // the policy and its binding mean.
 #include "kube/history.h"
-#include "model/authorship.h"
-#include "model/swap.h"
+#include "model/actions/swap.h"
+#include "model/rules/authorship.h"
 
 #include <QTest>
 

@@ -1,8 +1,8 @@
 // When the console notifies, as tables: a sequence of derivations (each a change to the service
 // states, at a time, with this window's activities) goes in, and the notices of each come out.
 // Also the long action's notice, and the choices as the settings resolve them.
-#include "model/actionrunner.h"
-#include "model/notifyrules.h"
+#include "model/actions/actionrunner.h"
+#include "model/views/notifyrules.h"
 
 #include <QTest>
 #include <functional>
