@@ -2,16 +2,18 @@
 
 #include "exitcodes.h"
 #include "kube/kubeconfig.h"
-#include "model/deploy.h"
-#include "model/groupdeploy.h"
-#include "model/health.h"
-#include "model/imageref.h"
-#include "model/logstream.h"
-#include "model/release.h"
-#include "model/servicelookup.h"
-#include "model/servicestate.h"
-#include "model/swap.h"
-#include "model/swapwatch.h"
+#include "model/actions/deploy.h"
+#include "model/actions/groupdeploy.h"
+#include "model/actions/swap.h"
+#include "model/actions/swapwatch.h"
+#include "model/observe/authorpolicy.h"
+#include "model/observe/health.h"
+#include "model/observe/logstream.h"
+#include "model/rules/authorship.h"
+#include "model/rules/imageref.h"
+#include "model/rules/release.h"
+#include "model/state/servicelookup.h"
+#include "model/state/servicestate.h"
 #include "net/text.h"
 #include "net/transport.h"
 #include "net/webhook.h"
@@ -55,6 +57,7 @@ struct Options {
     int watchSeconds = 0; // swap --watch: how long the new live slot is watched (0: not)
     bool rollbackOnFailure = false;
     bool skipHealthCheck = false;
+    bool deploys = false;   // history: the Deployments' deploys too
     std::string slot;       // check, logs: a, b, live, staging, sandbox (check: empty is live and staging)
     std::string pod;        // logs
     model::LogOptions logs; // logs
@@ -242,42 +245,106 @@ private:
         }
     }
 
+    // signalbox history SERVICE [--deploys]: the swaps recorded on the live Service (with --deploys
+    // also the deploys on the slot and sandbox Deployments, merged in time order), each with what
+    // can be said of who wrote it (model/rules/authorship.h).
     void history()
     {
         const std::string name = requireService();
         if (name.empty())
             return;
         const model::ServiceSpec spec = *find(name);
-        m_client.get(kube::resources::services, spec.ns, spec.liveService, [this](kube::Result<json> r) {
-            if (!r) {
-                complain(r.error().message);
-                QCoreApplication::exit(app::exitCode(r.error()));
+        struct Object {
+            kube::Resource resource;
+            std::string ns, name;
+        };
+        std::vector<Object> objects{{kube::resources::services, spec.ns, spec.liveService}};
+        if (m_options.deploys) {
+            objects.push_back({kube::resources::deployments, spec.ns, spec.slotA});
+            objects.push_back({kube::resources::deployments, spec.ns, spec.slotB});
+            if (spec.sandboxContext.empty() || spec.sandboxContext == m_client.config().contextName)
+                objects.push_back({kube::resources::deployments, spec.sandboxNamespace, spec.sandboxDeployment});
+        }
+        struct Reads {
+            std::vector<std::optional<kube::ObjectMeta>> metas;
+            model::AuthorPolicy policy;
+            std::optional<kube::Error> error;
+            std::size_t left = 0;
+        };
+        auto reads = std::make_shared<Reads>();
+        reads->metas.resize(objects.size());
+        reads->left = objects.size() + 1;
+        auto finish = [this, reads] {
+            if (--reads->left > 0)
+                return;
+            if (reads->error) {
+                complain(reads->error->message);
+                QCoreApplication::exit(app::exitCode(*reads->error));
                 return;
             }
-            std::string value;
-            if (auto s = kube::parseService(r.value()))
-                value = s->meta.annotation(model::historyAnnotation);
-            const auto entries = kube::decodeHistory(value);
-            if (m_options.json) {
-                json all = json::array();
-                for (const auto& e : entries)
-                    all.push_back(e.toJson());
-                sayJson(all);
-            } else if (entries.empty()) {
-                say("no swaps recorded");
-            } else {
-                auto slot = [](const std::string& s) { return s.empty() ? std::string("?") : s; };
-                for (const auto& e : entries)
-                    say(!e.readable() ? (e.at.empty() ? "" : e.at + "  ") + "unreadable entry: " + e.unreadable
-                        : e.action == model::watchAction
-                            ? e.at + "  " + e.user + "  " + e.action + "  slot " + slot(e.to.slot) + " " + e.to.image +
-                                  ": " + (e.result.empty() ? std::string("no result") : e.result)
-                            : e.at + "  " + e.user + "  " + e.action + "  slot " + slot(e.from.slot) + " " +
-                                  e.from.image + " -> slot " + slot(e.to.slot) + " " + e.to.image +
-                                  (e.healthCheck.empty() ? "" : "  health check " + e.healthCheck));
-            }
+            std::vector<kube::HistoryEntry> entries;
+            for (const auto& meta : reads->metas)
+                if (meta)
+                    for (auto& e : model::judgedHistory(*meta, reads->policy))
+                        entries.push_back(std::move(e));
+            if (m_options.deploys)
+                std::stable_sort(entries.begin(), entries.end(),
+                                 [](const kube::HistoryEntry& x, const kube::HistoryEntry& y) { return x.at < y.at; });
+            printHistory(entries);
             QCoreApplication::exit(app::Done);
+        };
+        for (std::size_t i = 0; i < objects.size(); ++i)
+            m_client.get(objects[i].resource, objects[i].ns, objects[i].name, [reads, finish, i](kube::Result<json> r) {
+                if (r) {
+                    if (auto meta = kube::parseMeta(r.value()))
+                        reads->metas[i] = meta.value();
+                } else if ((i == 0 || r.error().httpStatus != 404) && !reads->error) {
+                    // A slot or sandbox Deployment that does not exist has no history; the live
+                    // Service must be there.
+                    reads->error = r.error();
+                }
+                finish();
+            });
+        model::readAuthorPolicy(&m_client, [reads, finish](model::AuthorPolicy policy) {
+            reads->policy = std::move(policy);
+            finish();
         });
+    }
+
+    void printHistory(const std::vector<kube::HistoryEntry>& entries)
+    {
+        if (m_options.json) {
+            json all = json::array();
+            for (const auto& e : entries) {
+                json j = e.toJson();
+                if (e.readable())
+                    j.emplace("author", json{{"check", model::authorCheckName(e.authorCheck)},
+                                             {"vouched", model::vouched(e)},
+                                             {"writtenBy", e.writtenBy},
+                                             {"sentence", model::authorSentence(e)}});
+                all.push_back(std::move(j));
+            }
+            sayJson(all);
+            return;
+        }
+        if (entries.empty()) {
+            say(m_options.deploys ? "no swaps or deploys recorded" : "no swaps recorded");
+            return;
+        }
+        auto slot = [](const std::string& s) { return s.empty() ? std::string("?") : s; };
+        for (const auto& e : entries) {
+            // Who wrote it, after the entry: a name is a fact only when the API server vouches for it.
+            const std::string author = model::authorSentence(e);
+            const std::string what = e.target.empty() ? e.action : e.action + " to " + e.target;
+            say((!e.readable() ? (e.at.empty() ? "" : e.at + "  ") + "unreadable entry: " + e.unreadable
+                 : e.action == model::watchAction
+                     ? e.at + "  " + e.user + "  " + e.action + "  slot " + slot(e.to.slot) + " " + e.to.image + ": " +
+                           (e.result.empty() ? std::string("no result") : e.result)
+                     : e.at + "  " + e.user + "  " + what + "  slot " + slot(e.from.slot) + " " + e.from.image +
+                           " -> slot " + slot(e.to.slot) + " " + e.to.image +
+                           (e.healthCheck.empty() ? "" : "  health check " + e.healthCheck)) +
+                (author.empty() ? "" : "  · " + author));
+        }
     }
 
     static json resultJson(const model::HealthResult& r)
@@ -754,7 +821,7 @@ int run(int argc, char** argv)
     parser.setApplicationDescription(QStringLiteral(
         "signalbox status [SERVICE] | deploy SERVICE --to sandbox|staging --image REF [--wait] |\n"
         "          swap SERVICE [--skip-health-check] [--watch 5m [--rollback-on-failure]] | rollback SERVICE |\n"
-        "          repair SERVICE | history SERVICE | check SERVICE [--slot a|b|live|staging|sandbox] |\n"
+        "          repair SERVICE | history SERVICE [--deploys] | check SERVICE [--slot a|b|live|staging|sandbox] |\n"
         "          logs SERVICE --slot sandbox|a|b|live|staging [--pod NAME] [--tail N] [--since 10m] [--previous] "
         "[-f]\n"
         "Exit codes: 0 done, 2 usage, 3 refused by an interlock, 4 forbidden, 5 changed since read,\n"
@@ -815,9 +882,13 @@ int run(int argc, char** argv)
                                       QStringLiteral("logs: the previous container of pods that restarted."));
     const QCommandLineOption follow({QStringLiteral("f"), QStringLiteral("follow")},
                                     QStringLiteral("logs: keep printing new lines; pods that start join."));
-    parser.addOptions({kubeconfig, context, ns,  config,          output, yes,   expectLive,        to,  image, wait,
-                       notify,     group,   tag, skipHealthCheck, slot,   watch, rollbackOnFailure, pod, tail,  since,
-                       previous,   follow});
+    const QCommandLineOption deploys(QStringLiteral("deploys"),
+                                     QStringLiteral("history: the deploys recorded on the slot and sandbox Deployments "
+                                                    "too, merged in time order (as the console shows them)."));
+    parser.addOptions(
+        {kubeconfig, context, ns,     config,          output, yes,   expectLive,        to,  image, wait,
+         notify,     group,   tag,    skipHealthCheck, slot,   watch, rollbackOnFailure, pod, tail,  since,
+         previous,   follow,  deploys});
     parser.addPositionalArgument(QStringLiteral("command"),
                                  QStringLiteral("status, deploy, swap, rollback, repair, history, check, logs"));
     if (!parser.parse(app.arguments())) {
@@ -844,6 +915,7 @@ int run(int argc, char** argv)
     o.group = parser.isSet(group);
     o.tag = parser.value(tag);
     o.skipHealthCheck = parser.isSet(skipHealthCheck);
+    o.deploys = parser.isSet(deploys);
     o.slot = parser.value(slot).toStdString();
     if (parser.isSet(slot) && o.slot != "sandbox" && o.slot != "a" && o.slot != "b" && o.slot != "live" &&
         o.slot != "staging") {

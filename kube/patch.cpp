@@ -68,16 +68,24 @@ std::string annotationPath(const std::string& key)
 
 void write(JsonPatch& patch, const AnnotationWrite& w)
 {
-    const std::string path = annotationPath(w.key);
-    if (!w.asRead.empty())
-        patch.test(path, w.asRead);
-    else if (!w.resourceVersion.empty())
+    bool tested = false;
+    for (const AnnotationValue& v : w.values)
+        if (!v.asRead.empty()) {
+            patch.test(annotationPath(v.key), v.asRead);
+            tested = true;
+        }
+    if (!tested && !w.resourceVersion.empty())
         patch.test("/metadata/resourceVersion", w.resourceVersion);
     // `add` on the map itself would drop the other annotations: only when there is none yet.
-    if (w.annotationMap)
-        patch.add(path, w.written);
-    else
-        patch.add("/metadata/annotations", json{{w.key, w.written}});
+    if (w.annotationMap) {
+        for (const AnnotationValue& v : w.values)
+            patch.add(annotationPath(v.key), v.written);
+        return;
+    }
+    json map = json::object();
+    for (const AnnotationValue& v : w.values)
+        map[v.key] = v.written;
+    patch.add("/metadata/annotations", std::move(map));
 }
 
 } // namespace
@@ -115,17 +123,19 @@ JsonPatch imageSetPatch(const ImageSet& set)
     return patch;
 }
 
-Result<JsonPatch> templateRestorePatch(const Deployment& before, std::int64_t generation, const std::string& historyKey)
+Result<JsonPatch> templateRestorePatch(const Deployment& before, std::int64_t generation,
+                                       const std::vector<AnnotationPut>& annotations)
 {
     if (!before.templateSource)
         return Error{Error::Kind::Decode, 0, {}, "The API server sent a Deployment without a pod template.", {}};
     JsonPatch patch;
     patch.test("/metadata/generation", generation).replace("/spec/template", *before.templateSource);
-    // The history as it was: the deploy that was undone is not one to remember.
-    if (before.meta.annotations.count(historyKey))
-        patch.replace(annotationPath(historyKey), before.meta.annotation(historyKey));
-    else
-        patch.remove(annotationPath(historyKey));
+    for (const AnnotationPut& a : annotations) {
+        if (!a.value.empty())
+            a.present ? patch.replace(annotationPath(a.key), a.value) : patch.add(annotationPath(a.key), a.value);
+        else if (a.present)
+            patch.remove(annotationPath(a.key));
+    }
     return patch;
 }
 

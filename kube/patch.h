@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 // The JSON Patches Signalbox sends, built here so that nothing above kube/ writes a patch by
 // hand. Each is a list of operations in the order the server applies them: `test`s first, so a
@@ -32,24 +33,38 @@ private:
 // A map key as one JSON Pointer segment ("~" as "~0", "/" as "~1").
 std::string pointerEscape(const std::string& key);
 
-// Annotation `key` written as `written`, the object's other annotations kept. Only if the value is
-// still `asRead`; when nothing was read (`asRead` empty), only if the object is still at
-// `resourceVersion` when one is given (someone may have written the annotation since).
-struct AnnotationWrite {
+// One annotation as read and as it is to be written.
+struct AnnotationValue {
     std::string key;
     std::string asRead;
     std::string written;
+};
+
+// Annotations written together, the object's other annotations kept. Only if each value that was
+// read is still as read; when none was (every `asRead` empty), only if the object is still at
+// `resourceVersion` when one is given (someone may have written them since).
+struct AnnotationWrite {
+    std::vector<AnnotationValue> values;
     bool annotationMap = false;  // the object has metadata.annotations (else the map itself is added)
-    std::string resourceVersion; // tested when asRead is empty; empty: no test
+    std::string resourceVersion; // tested when nothing was read; empty: no test
+};
+
+// One annotation as an undo leaves it: `value` (added, or replaced when `present`), or removed when
+// `value` is empty and it is present.
+struct AnnotationPut {
+    std::string key;
+    std::string value;
+    bool present = false;
 };
 
 // The selector's `label` moved from `from` to `to`, only if it still holds `from` (a swap, its
 // undo, staging following live, a repair).
 JsonPatch selectorPatch(const std::string& label, const std::string& from, const std::string& to);
-// The same, with the history written in the same patch (the live Service's half of a swap).
+// The same, with the history and its authors written in the same patch (the live Service's half of
+// a swap).
 JsonPatch selectorPatch(const std::string& label, const std::string& from, const std::string& to,
                         const AnnotationWrite& history);
-// One annotation written (a watch's verdict appended to the history).
+// Annotations written (a watch's verdict appended to the history).
 JsonPatch annotationPatch(const AnnotationWrite& write);
 
 // A deploy: the first container's image set, only on the Deployment as read (its resourceVersion
@@ -64,11 +79,10 @@ struct ImageSet {
 };
 JsonPatch imageSetPatch(const ImageSet& set);
 
-// An undone deploy: the pod template put back exactly as `before` held it, and the annotation
-// `historyKey` as it was (removed when it was not there), only if the spec is still at
-// `generation` (the controller's status updates do not count). An Error when `before` was not
-// read with its template (Client::getDeployment keeps it).
+// An undone deploy: the pod template put back exactly as `before` held it and the annotations as
+// `annotations` say, only if the spec is still at `generation` (the controller's status updates do
+// not count). An Error when `before` was not read with its template (Client::getDeployment keeps it).
 Result<JsonPatch> templateRestorePatch(const Deployment& before, std::int64_t generation,
-                                       const std::string& historyKey);
+                                       const std::vector<AnnotationPut>& annotations);
 
 } // namespace kube

@@ -3,8 +3,8 @@
 // its place that answers with recorded objects (tests/data), one of them with `spec.replicas` as a
 // string, and plans a swap and a deploy through the real Swapper and Deployer on it; the client's typed
 // calls are asked directly too.
-#include "model/deploy.h"
-#include "model/swap.h"
+#include "model/actions/deploy.h"
+#include "model/actions/swap.h"
 #include "oci/registry.h"
 #include "support/cannedserver.h"
 #include "support/testsupport.h"
@@ -158,7 +158,7 @@ private Q_SLOTS:
         QVERIFY(kube::carriedOut(*a)); // a 2xx answer that cannot be decoded: a write would have been carried out
         QVERIFY(*b);
         QVERIFY(b->value().templateSource); // kept as sent, for an undone deploy
-        QVERIFY(kube::templateRestorePatch(b->value(), 1, "signalbox.v-sekai.org/history"));
+        QVERIFY(kube::templateRestorePatch(b->value(), 1, {{"signalbox.v-sekai.org/history", "", true}}));
     }
 };
 

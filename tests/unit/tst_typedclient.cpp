@@ -28,6 +28,7 @@ QString ops(const char* jsonText)
 }
 
 const std::string history = "signalbox.v-sekai.org/history";
+const std::string authors = "signalbox.v-sekai.org/history-authors";
 
 kube::Deployment readWithTemplate(const char* deploymentJson)
 {
@@ -47,33 +48,38 @@ void addPatchRows()
     auto row = [](const char* name, const kube::JsonPatch& p, const char* expected, bool tests = true) {
         QTest::newRow(name) << text(p) << ops(expected) << p.hasTests() << tests;
     };
-    // The swap's live half: expected slot, history as read, the annotation added beside the others.
-    kube::AnnotationWrite asRead{history, "[1]", "[1,2]", true, "77"};
+    // The swap's live half: expected slot, history and authors as read, both added beside the others.
+    kube::AnnotationWrite asRead{{{history, "[1]", "[1,2]"}, {authors, "3 alice\n", "3 alice\n3 bob\n"}}, true, "77"};
     row("live swap, history as read", kube::selectorPatch("app.v-sekai.org/slot", "a", "b", asRead),
         R"([{"op":"test","path":"/spec/selector/app.v-sekai.org~1slot","value":"a"},)"
         R"({"op":"replace","path":"/spec/selector/app.v-sekai.org~1slot","value":"b"},)"
         R"({"op":"test","path":"/metadata/annotations/signalbox.v-sekai.org~1history","value":"[1]"},)"
-        R"({"op":"add","path":"/metadata/annotations/signalbox.v-sekai.org~1history","value":"[1,2]"}])");
+        R"({"op":"test","path":"/metadata/annotations/signalbox.v-sekai.org~1history-authors","value":"3 alice\n"},)"
+        R"({"op":"add","path":"/metadata/annotations/signalbox.v-sekai.org~1history","value":"[1,2]"},)"
+        R"({"op":"add","path":"/metadata/annotations/signalbox.v-sekai.org~1history-authors",)"
+        R"("value":"3 alice\n3 bob\n"}])");
     // No history yet: only the object as read will do (someone may have swapped away and back).
-    kube::AnnotationWrite none{history, "", "[]", true, "77"};
+    kube::AnnotationWrite none{{{history, "", "[]"}, {authors, "", "2 bob\n"}}, true, "77"};
     row("live swap, no history: resourceVersion", kube::selectorPatch("slot", "b", "a", none),
         R"([{"op":"test","path":"/spec/selector/slot","value":"b"},)"
         R"({"op":"replace","path":"/spec/selector/slot","value":"a"},)"
         R"({"op":"test","path":"/metadata/resourceVersion","value":"77"},)"
-        R"({"op":"add","path":"/metadata/annotations/signalbox.v-sekai.org~1history","value":"[]"}])");
+        R"({"op":"add","path":"/metadata/annotations/signalbox.v-sekai.org~1history","value":"[]"},)"
+        R"({"op":"add","path":"/metadata/annotations/signalbox.v-sekai.org~1history-authors","value":"2 bob\n"}])");
     // No annotation map: the map itself is added (`add` to a missing map's key fails).
-    kube::AnnotationWrite noMap{history, "", "[]", false, ""};
+    kube::AnnotationWrite noMap{{{history, "", "[]"}, {authors, "", "2 bob\n"}}, false, ""};
     row("live swap, no annotations at all", kube::selectorPatch("slot", "a", "b", noMap),
         R"([{"op":"test","path":"/spec/selector/slot","value":"a"},)"
         R"({"op":"replace","path":"/spec/selector/slot","value":"b"},)"
-        R"({"op":"add","path":"/metadata/annotations","value":{"signalbox.v-sekai.org/history":"[]"}}])");
+        R"({"op":"add","path":"/metadata/annotations","value":{"signalbox.v-sekai.org/history":"[]",)"
+        R"("signalbox.v-sekai.org/history-authors":"2 bob\n"}}])");
     row("staging follows, revert, repair", kube::selectorPatch("a~b/c", "b", "a"),
         R"([{"op":"test","path":"/spec/selector/a~0b~1c","value":"b"},)"
         R"({"op":"replace","path":"/spec/selector/a~0b~1c","value":"a"}])");
-    row("verdict appended to a history", kube::annotationPatch({history, "[1]", "[1,2]", true, {}}),
+    row("verdict appended to a history", kube::annotationPatch({{{history, "[1]", "[1,2]"}}, true, {}}),
         R"([{"op":"test","path":"/metadata/annotations/signalbox.v-sekai.org~1history","value":"[1]"},)"
         R"({"op":"add","path":"/metadata/annotations/signalbox.v-sekai.org~1history","value":"[1,2]"}])");
-    row("verdict as the first entry", kube::annotationPatch({history, "", "[2]", false, {}}),
+    row("verdict as the first entry", kube::annotationPatch({{{history, "", "[2]"}}, false, {}}),
         R"([{"op":"add","path":"/metadata/annotations","value":{"signalbox.v-sekai.org/history":"[2]"}}])", false);
     kube::ImageSet set;
     set.resourceVersion = "12";
@@ -92,14 +98,15 @@ void addPatchRows()
         R"({"metadata":{"name":"uro-a","annotations":{"signalbox.v-sekai.org/history":"[0]"}},)"
         R"("spec":{"template":{"metadata":{"labels":{"x":"1"}},"spec":{"containers":[{"name":"app","image":"old",)"
         R"("extra":{"kept":[1,2]}}]}}}})");
-    row("deploy undone, history put back", kube::templateRestorePatch(withHistory, 5, history).value(),
+    row("deploy undone, history put back", kube::templateRestorePatch(withHistory, 5, {{history, "[0]", true}, {authors, "3 alice\n", false}}).value(),
         R"([{"op":"test","path":"/metadata/generation","value":5},)"
         R"({"op":"replace","path":"/spec/template","value":{"metadata":{"labels":{"x":"1"}},)"
         R"("spec":{"containers":[{"name":"app","image":"old","extra":{"kept":[1,2]}}]}}},)"
-        R"({"op":"replace","path":"/metadata/annotations/signalbox.v-sekai.org~1history","value":"[0]"}])");
+        R"({"op":"replace","path":"/metadata/annotations/signalbox.v-sekai.org~1history","value":"[0]"},)"
+        R"({"op":"add","path":"/metadata/annotations/signalbox.v-sekai.org~1history-authors","value":"3 alice\n"}])");
     const kube::Deployment noHistory =
         readWithTemplate(R"({"metadata":{"name":"uro-a"},"spec":{"template":{"spec":{"containers":[]}}}})");
-    row("deploy undone, history removed", kube::templateRestorePatch(noHistory, 6, history).value(),
+    row("deploy undone, history removed", kube::templateRestorePatch(noHistory, 6, {{history, "", true}, {authors, "", false}}).value(),
         R"([{"op":"test","path":"/metadata/generation","value":6},)"
         R"({"op":"replace","path":"/spec/template","value":{"spec":{"containers":[]}}},)"
         R"({"op":"remove","path":"/metadata/annotations/signalbox.v-sekai.org~1history"}])");
@@ -194,7 +201,7 @@ private Q_SLOTS:
     void aDeploymentReadWithoutItsTemplateCannotBeRestored()
     {
         kube::Deployment listed; // from a list or an informer: no template kept
-        const auto undo = kube::templateRestorePatch(listed, 3, history);
+        const auto undo = kube::templateRestorePatch(listed, 3, {{history, "", true}});
         QVERIFY(!undo);
         QCOMPARE(undo.error().kind, kube::Error::Kind::Decode);
         QVERIFY(undo.error().message.find("without a pod template") != std::string::npos);
