@@ -71,7 +71,7 @@ int exitCode(const kube::Error& e)
 {
     if (e.httpStatus == 403)
         return Forbidden;
-    if (e.reason == "Conflict")
+    if (e.apiReason == kube::Error::Reason::Conflict)
         return Changed;
     return Failed;
 }

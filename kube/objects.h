@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -73,6 +74,9 @@ struct Deployment {
     int availableReplicas = 0;
     int unavailableReplicas = 0;
     std::vector<Condition> conditions;
+    // spec.template exactly as the server sent it, to put it back unread (an undone deploy); only
+    // Client::getDeployment keeps it, and only kube/ reads it (templateRestorePatch).
+    std::shared_ptr<const nlohmann::json> templateSource;
 
     const Condition* condition(const std::string& type) const;
 };

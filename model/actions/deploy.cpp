@@ -73,11 +73,9 @@ void Deployer::readFacts(DeployTarget target, const ImageRef& ref,
     auto tick = [gate] { gate->tick(); };
     auto getDeployment = [=, this](const std::string& ns, const std::string& name,
                                    std::optional<kube::Deployment> DeployFacts::*out) {
-        m_client->get(kube::resources::deployments, ns, name, [=](kube::Result<json> res) {
-            if (!res)
-                keepError(*r, res.error());
-            else if (auto d = kube::parseDeployment(res.value()))
-                (*r).*out = d.value();
+        m_client->getDeployment(ns, name, [=](kube::Result<kube::Deployment> d) {
+            if (d)
+                (*r).*out = std::move(d).value();
             else
                 keepError(*r, d.error()); // a field of the wrong type is not "does not exist"
             gate->tick();
@@ -89,16 +87,14 @@ void Deployer::readFacts(DeployTarget target, const ImageRef& ref,
         getDeployment(m_spec.ns, m_spec.slotA, &DeployFacts::a);
         getDeployment(m_spec.ns, m_spec.slotB, &DeployFacts::b);
         for (bool live : {true, false})
-            m_client->get(kube::resources::services, m_spec.ns, live ? m_spec.liveService : m_spec.stagingService,
-                          [=](kube::Result<json> res) {
-                              if (!res)
-                                  keepError(*r, res.error());
-                              else if (auto s = kube::parseService(res.value()))
-                                  (live ? r->live : r->staging) = s.value();
-                              else
-                                  keepError(*r, s.error());
-                              gate->tick();
-                          });
+            m_client->getService(m_spec.ns, live ? m_spec.liveService : m_spec.stagingService,
+                                 [=](kube::Result<kube::Service> s) {
+                                     if (s)
+                                         (live ? r->live : r->staging) = std::move(s).value();
+                                     else
+                                         keepError(*r, s.error());
+                                     gate->tick();
+                                 });
     }
     readAccess(target, r, tick);
     m_client->whoAmI([=](kube::Result<kube::UserInfo> who) {
@@ -172,54 +168,47 @@ void Deployer::execute(const DeployPlan& confirmed, bool wait, std::function<voi
         const DeployPlan& p = run->plan;
         progress("Patching " + p.ns + "/" + p.deployment + " to " + p.pinned);
         // Read the current annotations to merge rather than replace them.
-        m_client->get(kube::resources::deployments, p.ns, p.deployment, [=, this](kube::Result<json> current) {
+        m_client->getDeployment(p.ns, p.deployment, [=, this](kube::Result<kube::Deployment> read) {
             if (!self)
                 return;
-            if (!current) {
-                done({DeployOutcome::Status::Failed, current.error().message});
-                return;
-            }
-            const auto read = kube::parseDeployment(current.value());
             if (!read) {
-                done({DeployOutcome::Status::Failed, read.error().message + " Nothing was changed."});
+                const bool decode = read.error().kind == kube::Error::Kind::Decode;
+                done({DeployOutcome::Status::Failed, read.error().message + (decode ? " Nothing was changed." : "")});
                 return;
             }
-            patchDeployment(run, current.value(), read.value());
+            patchDeployment(run, read.value());
         });
     });
 }
 
-void Deployer::patchDeployment(std::shared_ptr<DeployRun> run, const json& before, const kube::Deployment& read)
+void Deployer::patchDeployment(std::shared_ptr<DeployRun> run, const kube::Deployment& before)
 {
     const DeployPlan& p = run->plan;
+    kube::ImageSet set;
+    set.resourceVersion = p.resourceVersion;
+    set.container = p.container;
+    set.image = p.pinned;
+    set.templateAnnotations = deployTemplateAnnotations(before.podTemplate.annotations, p, run->at);
     // The history rides on the Deployment, which deployers may patch (they may not touch the Services).
     // The entry names its writer as the API server knows them: the history-authors policy checks it.
-    kube::Labels metaAnnotations = read.meta.annotations;
     const kube::HistoryRecord history = kube::appendHistory(
-        kube::HistoryRecord{read.meta.annotation(historyAnnotation), read.meta.annotation(historyAuthorsAnnotation)},
+        kube::HistoryRecord{before.meta.annotation(historyAnnotation), before.meta.annotation(historyAuthorsAnnotation)},
         deployHistoryEntry(p, run->at), p.user, deployHistoryCap);
-    metaAnnotations[historyAnnotation] = history.history;
-    metaAnnotations[historyAuthorsAnnotation] = history.authors;
-    json patch = json::array();
-    patch.push_back({{"op", "test"}, {"path", "/metadata/resourceVersion"}, {"value", p.resourceVersion}});
-    patch.push_back({{"op", "test"}, {"path", "/spec/template/spec/containers/0/name"}, {"value", p.container}});
-    patch.push_back({{"op", "replace"}, {"path", "/spec/template/spec/containers/0/image"}, {"value", p.pinned}});
-    patch.push_back({{"op", "add"},
-                     {"path", "/spec/template/metadata/annotations"},
-                     {"value", deployTemplateAnnotations(read.podTemplate.annotations, p, run->at)}});
-    patch.push_back({{"op", "add"}, {"path", "/metadata/annotations"}, {"value", metaAnnotations}});
+    set.annotations = before.meta.annotations;
+    set.annotations[historyAnnotation] = history.history;
+    set.annotations[historyAuthorsAnnotation] = history.authors;
+    const kube::JsonPatch patch = kube::imageSetPatch(set);
     QPointer<Deployer> self(this);
     auto send = [=, this] {
-        m_client->patch(kube::resources::deployments, p.ns, p.deployment, kube::PatchType::Json, patch,
-                        [=, this](kube::Result<json> r) {
-                            if (!self)
-                                return;
-                            if (!r) {
-                                run->done({deployPatchFailure(r.error()), r.error().message});
-                                return;
-                            }
-                            patched(run, before, r.value());
-                        });
+        m_client->patchDeployment(p.ns, p.deployment, patch, [=, this](kube::Result<kube::Deployment> r) {
+            if (!self)
+                return;
+            if (!kube::carriedOut(r)) {
+                run->done({deployPatchFailure(r.error()), r.error().message});
+                return;
+            }
+            patched(run, before, std::move(r));
+        });
     };
     if (m_beforePatch)
         m_beforePatch(send);
@@ -227,11 +216,14 @@ void Deployer::patchDeployment(std::shared_ptr<DeployRun> run, const json& befor
         send();
 }
 
-void Deployer::patched(std::shared_ptr<DeployRun> run, const json& before, const json& after)
+void Deployer::patched(std::shared_ptr<DeployRun> run, const kube::Deployment& before,
+                       kube::Result<kube::Deployment> after)
 {
-    if (auto d = kube::parseDeployment(after)) {
-        run->generation = d->meta.generation;
-        run->patchedVersion = d->meta.resourceVersion;
+    if (after) {
+        run->generation = after->meta.generation;
+        run->patchedVersion = after->meta.resourceVersion;
+    } else {
+        run->progress("Patched " + run->plan.deployment + ", but its answer cannot be read: " + after.error().message);
     }
     QPointer<Deployer> self(this);
     auto next = [=, this] {
@@ -252,22 +244,14 @@ void Deployer::patched(std::shared_ptr<DeployRun> run, const json& before, const
 void Deployer::recordAndFollow(std::shared_ptr<DeployRun> run)
 {
     const DeployPlan& p = run->plan;
-    const json event = {
-        {"apiVersion", "v1"},
-        {"kind", "Event"},
-        {"metadata", {{"generateName", p.deployment + ".signalbox-"}, {"namespace", p.ns}}},
-        {"involvedObject",
-         {{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"name", p.deployment}, {"namespace", p.ns}}},
-        {"reason", "Deployed"},
-        {"message", p.user + " deployed " + p.pinned + (p.tag.empty() ? "" : " (" + p.tag + ")") + " to " +
-                        targetName(p.target) + " " + upper(p.slot) + ", replacing " + p.current.image},
-        {"type", "Normal"},
-        {"source", {{"component", "signalbox"}}},
-        {"firstTimestamp", nowUtcText()},
-        {"lastTimestamp", nowUtcText()},
-        {"count", 1}};
+    kube::EventRecord event;
+    event.involved = {"apps/v1", "Deployment", p.deployment, p.ns};
+    event.reason = "Deployed";
+    event.message = p.user + " deployed " + p.pinned + (p.tag.empty() ? "" : " (" + p.tag + ")") + " to " +
+                    targetName(p.target) + " " + upper(p.slot) + ", replacing " + p.current.image;
+    event.time = nowUtcText();
     QPointer<Deployer> self(this);
-    m_client->create(kube::resources::events, p.ns, event, [=, this](kube::Result<json>) {
+    m_client->createEvent(event, [=, this](kube::Result<kube::Unit>) {
         if (!self)
             return;
         if (!run->wait) {
@@ -280,26 +264,25 @@ void Deployer::recordAndFollow(std::shared_ptr<DeployRun> run)
     });
 }
 
-void Deployer::guardStaging(std::shared_ptr<DeployRun> run, const json& before, const json& after,
-                            std::function<void()> next)
+void Deployer::guardStaging(std::shared_ptr<DeployRun> run, const kube::Deployment& before,
+                            const kube::Result<kube::Deployment>& after, std::function<void()> next)
 {
     // A swap between the checks and the patch can have made this slot live. Look again; if it is
     // live now, put the Deployment back as it was, before its new pods can take traffic.
     QPointer<Deployer> self(this);
-    m_client->get(kube::resources::services, run->plan.ns, m_spec.liveService, [=, this](kube::Result<json> live) {
+    m_client->getService(run->plan.ns, m_spec.liveService, [=, this](kube::Result<kube::Service> service) {
         if (!self)
             return;
         const DeployPlan& p = run->plan;
-        if (!live) {
+        if (!service && service.error().kind != kube::Error::Kind::Decode) {
             run->done({DeployOutcome::Status::Failed,
                        "Deployed " + p.pinned + " to staging (" + upper(p.slot) + "), but the live Service " +
                            m_spec.liveService + " could not be read afterwards to confirm that " + upper(p.slot) +
-                           " is still staging (" + live.error().message + "). Check it now with `signalbox status " +
+                           " is still staging (" + service.error().message + "). Check it now with `signalbox status " +
                            p.service + "`."});
             return;
         }
-        const auto service = kube::parseService(live.value());
-        const auto deployment = kube::parseDeployment(after);
+        const kube::Result<kube::Deployment>& deployment = after;
         if (!service || !deployment) {
             run->done(
                 {DeployOutcome::Status::Failed, "Deployed " + p.pinned + " to staging (" + upper(p.slot) + "), but " +
@@ -317,7 +300,8 @@ void Deployer::guardStaging(std::shared_ptr<DeployRun> run, const json& before, 
     });
 }
 
-void Deployer::undoDeploy(std::shared_ptr<DeployRun> run, const json& before, const kube::Deployment& after)
+void Deployer::undoDeploy(std::shared_ptr<DeployRun> run, const kube::Deployment& before,
+                          const kube::Deployment& after)
 {
     const std::int64_t generation = after.meta.generation;
     const DeployPlan& p = run->plan;
@@ -328,48 +312,36 @@ void Deployer::undoDeploy(std::shared_ptr<DeployRun> run, const json& before, co
                        "): the live slot now runs " + p.pinned + ". Swap back at once (`signalbox rollback " +
                        p.service + "`) or set " + p.deployment + "'s image back to " + p.current.image + "."});
     };
-    const auto wasTemplate = kube::podTemplateJson(before);
-    if (!wasTemplate) {
-        undoFailed(wasTemplate.error().message);
-        return;
-    }
-    const auto was = kube::parseDeployment(before);
-    // Only if nobody changed the spec since: status updates of the controller do not count.
-    json undo = json::array();
-    undo.push_back({{"op", "test"}, {"path", "/metadata/generation"}, {"value", generation}});
-    undo.push_back({{"op", "replace"}, {"path", "/spec/template"}, {"value", wasTemplate.value()}});
     // The deploy that was undone is not one to remember: its entry and author line are withdrawn
     // from what the patch wrote (the history-authors policy lets a writer withdraw only their own
     // newest entry, and only as text cut from the end).
-    const std::string historyPath = "/metadata/annotations/" + pointerEscape(historyAnnotation);
-    const std::string authorsPath = "/metadata/annotations/" + pointerEscape(historyAuthorsAnnotation);
+    std::vector<kube::AnnotationPut> annotations;
     const kube::HistoryRecord written{after.meta.annotation(historyAnnotation),
                                       after.meta.annotation(historyAuthorsAnnotation)};
-    auto put = [&undo](const std::string& path, const std::string& value, bool present) {
-        if (!value.empty())
-            undo.push_back({{"op", present ? "replace" : "add"}, {"path", path}, {"value", value}});
-        else if (present)
-            undo.push_back({{"op", "remove"}, {"path", path}});
-    };
     if (const auto withdrawn = kube::withdrawNewest(written, p.user)) {
-        put(historyPath, withdrawn->history, after.meta.annotations.count(historyAnnotation) > 0);
-        put(authorsPath, withdrawn->authors, after.meta.annotations.count(historyAuthorsAnnotation) > 0);
-    } else if (was && was->meta.annotations.count(historyAnnotation)) {
-        undo.push_back({{"op", "replace"}, {"path", historyPath}, {"value", was->meta.annotation(historyAnnotation)}});
+        annotations.push_back(
+            {historyAnnotation, withdrawn->history, after.meta.annotations.count(historyAnnotation) > 0});
+        annotations.push_back(
+            {historyAuthorsAnnotation, withdrawn->authors, after.meta.annotations.count(historyAuthorsAnnotation) > 0});
     } else {
-        undo.push_back({{"op", "remove"}, {"path", historyPath}});
+        annotations.push_back({historyAnnotation, before.meta.annotation(historyAnnotation), true});
     }
-    m_client->patch(
-        kube::resources::deployments, p.ns, p.deployment, kube::PatchType::Json, undo, [=](kube::Result<json> r) {
-            if (!r) {
-                undoFailed(r.error().message);
-                return;
-            }
-            run->done({DeployOutcome::Status::Conflict,
-                       "A swap made " + upper(p.slot) + " of " + p.service +
-                           " live while this deploy was being sent, so the deploy was undone at once: " + p.deployment +
-                           " runs " + p.current.image + " again. Deploy again to the new staging slot."});
-        });
+    // Only if nobody changed the spec since: status updates of the controller do not count.
+    const kube::Result<kube::JsonPatch> undo = kube::templateRestorePatch(before, generation, annotations);
+    if (!undo) {
+        undoFailed(undo.error().message);
+        return;
+    }
+    m_client->patchDeployment(p.ns, p.deployment, undo.value(), [=](kube::Result<kube::Deployment> r) {
+        if (!kube::carriedOut(r)) {
+            undoFailed(r.error().message);
+            return;
+        }
+        run->done({DeployOutcome::Status::Conflict,
+                   "A swap made " + upper(p.slot) + " of " + p.service +
+                       " live while this deploy was being sent, so the deploy was undone at once: " + p.deployment +
+                       " runs " + p.current.image + " again. Deploy again to the new staging slot."});
+    });
 }
 
 void Deployer::follow(std::shared_ptr<DeployRun> run)

@@ -37,13 +37,15 @@ private:
     void readFacts(DeployTarget target, const ImageRef& ref, std::function<void(std::shared_ptr<DeployFacts>)> done);
     void readAccess(DeployTarget target, std::shared_ptr<DeployFacts> facts, std::function<void()> tick);
     void resolve(const ImageRef& ref, std::shared_ptr<DeployFacts> facts, std::function<void()> tick);
-    void patchDeployment(std::shared_ptr<DeployRun> run, const nlohmann::json& before, const kube::Deployment& read);
-    void patched(std::shared_ptr<DeployRun> run, const nlohmann::json& before, const nlohmann::json& after);
+    // `before`: the Deployment as read just before the patch, with its pod template as sent.
+    void patchDeployment(std::shared_ptr<DeployRun> run, const kube::Deployment& before);
+    // `after`: the patch's answer (an Error when it came but cannot be read).
+    void patched(std::shared_ptr<DeployRun> run, const kube::Deployment& before, kube::Result<kube::Deployment> after);
     void recordAndFollow(std::shared_ptr<DeployRun> run);
     void follow(std::shared_ptr<DeployRun> run);
-    void guardStaging(std::shared_ptr<DeployRun> run, const nlohmann::json& before, const nlohmann::json& after,
-                      std::function<void()> next);
-    void undoDeploy(std::shared_ptr<DeployRun> run, const nlohmann::json& before, const kube::Deployment& after);
+    void guardStaging(std::shared_ptr<DeployRun> run, const kube::Deployment& before,
+                      const kube::Result<kube::Deployment>& after, std::function<void()> next);
+    void undoDeploy(std::shared_ptr<DeployRun> run, const kube::Deployment& before, const kube::Deployment& after);
 
     kube::Client* m_client;
     QPointer<oci::RegistryClient> m_registry;

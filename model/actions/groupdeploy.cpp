@@ -7,8 +7,6 @@
 
 namespace model {
 
-using nlohmann::json;
-
 struct GroupRun {
     GroupDeployPlan plan;
     bool wait = false;
@@ -60,14 +58,22 @@ void GroupDeployer::planMember(std::size_t i, DeployTarget target, const std::st
         return;
     }
     const bool sandbox = target == DeployTarget::Sandbox;
-    m_client->get(kube::resources::deployments, sandbox ? spec.sandboxNamespace : spec.ns,
-                  sandbox ? spec.sandboxDeployment : spec.slotA, [=](kube::Result<json> r) {
-                      std::optional<kube::Deployment> current;
-                      if (r)
-                          if (auto d = kube::parseDeployment(r.value()))
-                              current = d.value();
-                      start(groupRepository(spec, current));
-                  });
+    m_client->getDeployment(sandbox ? spec.sandboxNamespace : spec.ns, sandbox ? spec.sandboxDeployment : spec.slotA,
+                            [=](kube::Result<kube::Deployment> d) {
+                                if (!d && d.error().kind == kube::Error::Kind::Decode) {
+                                    // A field of the wrong type is not "no repository": say which.
+                                    DeployPlan unread = noRepositoryPlan(target, spec);
+                                    unread.badInput = false;
+                                    unread.checks = {{d.error().message, false}};
+                                    done(unread);
+                                    return;
+                                }
+                                // Missing or refused: no repository to take from it.
+                                std::optional<kube::Deployment> current;
+                                if (d)
+                                    current = std::move(d).value();
+                                start(groupRepository(spec, current));
+                            });
 }
 
 void GroupDeployer::execute(const GroupDeployPlan& confirmed, bool wait,

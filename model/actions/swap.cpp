@@ -77,11 +77,9 @@ void Swapper::readMember(const ServiceSpec& spec, const Reads& reads,
             count->tick();
             continue;
         }
-        m_client->get(kube::resources::deployments, spec.ns, spec.slotDeployment(slot), [=](kube::Result<json> r) {
-            if (!r)
-                keepError(*read, r.error());
-            else if (auto d = kube::parseDeployment(r.value()))
-                (slot == 'a' ? read->a : read->b) = d.value();
+        m_client->getDeployment(spec.ns, spec.slotDeployment(slot), [=](kube::Result<kube::Deployment> d) {
+            if (d)
+                (slot == 'a' ? read->a : read->b) = std::move(d).value();
             else
                 keepError(*read, d.error()); // a field of the wrong type is not "does not exist"
             count->tick();
@@ -113,23 +111,19 @@ void Swapper::readServices(const ServiceSpec& spec, std::shared_ptr<SwapFacts> r
     // that overlaps a swap sees the state before it or a live that already moved ("changed
     // since"), never a staging that seems to share live's slot when it does not.
     auto readLive = [=, this] {
-        m_client->get(kube::resources::services, spec.ns, spec.liveService, [=](kube::Result<json> r) {
-            if (!r) {
-                keepError(*read, r.error());
-            } else if (auto s = kube::parseService(r.value())) {
-                read->live = s.value();
+        m_client->getService(spec.ns, spec.liveService, [=](kube::Result<kube::Service> s) {
+            if (s) {
                 read->liveHasAnnotations = s->meta.hasAnnotationMap;
+                read->live = std::move(s).value();
             } else {
                 keepError(*read, s.error());
             }
             tick();
         });
     };
-    m_client->get(kube::resources::services, spec.ns, spec.stagingService, [=, this](kube::Result<json> r) {
-        if (!r)
-            keepError(*read, r.error());
-        else if (auto s = kube::parseService(r.value()))
-            read->staging = s.value();
+    m_client->getService(spec.ns, spec.stagingService, [=, this](kube::Result<kube::Service> s) {
+        if (s)
+            read->staging = std::move(s).value();
         else
             keepError(*read, s.error());
         tick();
@@ -226,7 +220,7 @@ void Swapper::readHealth(const ServiceSpec& spec, std::shared_ptr<SwapFacts> rea
     kube::ListOptions options;
     options.labelSelector = selector;
     QPointer<Swapper> self(this);
-    m_client->list(kube::resources::pods, spec.ns, options, [=](kube::Result<json> r) {
+    m_client->listPods(spec.ns, options, [=](kube::Result<std::vector<kube::Pod>> r) {
         if (!self)
             return;
         if (!r) {
@@ -237,7 +231,7 @@ void Swapper::readHealth(const ServiceSpec& spec, std::shared_ptr<SwapFacts> rea
             return;
         }
         std::vector<kube::Pod> pods;
-        for (auto& p : kube::parseItems(r.value(), kube::parsePod))
+        for (auto& p : r.value())
             if (p.meta.deletionTimestamp.empty())
                 pods.push_back(std::move(p));
         std::sort(pods.begin(), pods.end(),
@@ -392,58 +386,39 @@ void Swapper::patchLive(std::shared_ptr<Run> run, std::size_t i)
     }
     const SwapMember& m = run->plan.members[i];
     run->progress("Pointing " + m.spec.liveService + " at slot " + upper(m.liveTo));
-    const std::string selectorPath = "/spec/selector/" + pointerEscape(m.spec.slotLabel);
     // The entry names its writer as the API server knows them: the history-authors policy checks it.
     const kube::HistoryRecord history =
         kube::appendHistory(kube::HistoryRecord{m.liveHistory, m.liveAuthors},
                             swapHistoryEntry(run->plan, m, run->entryTime), run->plan.user, historyCap);
-    json patch = json::array();
-    patch.push_back({{"op", "test"}, {"path", selectorPath}, {"value", std::string(1, m.liveFrom)}});
-    patch.push_back({{"op", "replace"}, {"path", selectorPath}, {"value", std::string(1, m.liveTo)}});
-    const std::string historyPath = "/metadata/annotations/" + pointerEscape(historyAnnotation);
-    const std::string authorsPath = "/metadata/annotations/" + pointerEscape(historyAuthorsAnnotation);
-    if (!m.liveHistory.empty()) {
-        patch.push_back({{"op", "test"}, {"path", historyPath}, {"value", m.liveHistory}});
-        if (!m.liveAuthors.empty())
-            patch.push_back({{"op", "test"}, {"path", authorsPath}, {"value", m.liveAuthors}});
-    } else if (!m.liveResourceVersion.empty()) {
-        // No history to test: someone may have swapped away and back since the read (the selector
-        // is as read again, and their history is there now). Only the unchanged object will do.
-        patch.push_back({{"op", "test"}, {"path", "/metadata/resourceVersion"}, {"value", m.liveResourceVersion}});
-    }
-    // `add` on the map itself would drop other annotations: only when there is none yet.
-    if (m.liveHasAnnotations) {
-        patch.push_back({{"op", "add"}, {"path", historyPath}, {"value", history.history}});
-        patch.push_back({{"op", "add"}, {"path", authorsPath}, {"value", history.authors}});
-    } else {
-        patch.push_back(
-            {{"op", "add"},
-             {"path", "/metadata/annotations"},
-             {"value", {{historyAnnotation, history.history}, {historyAuthorsAnnotation, history.authors}}}});
-    }
+    // With no history to test, someone may have swapped away and back since the read (the selector
+    // is as read again, and their history is there now): only the unchanged object will do.
+    kube::AnnotationWrite write;
+    write.values = {{historyAnnotation, m.liveHistory, history.history},
+                    {historyAuthorsAnnotation, m.liveAuthors, history.authors}};
+    write.annotationMap = m.liveHasAnnotations;
+    write.resourceVersion = m.liveResourceVersion;
+    const kube::JsonPatch patch =
+        kube::selectorPatch(m.spec.slotLabel, std::string(1, m.liveFrom), std::string(1, m.liveTo), write);
     QPointer<Swapper> self(this);
-    m_client->patch(kube::resources::services, m.spec.ns, m.spec.liveService, kube::PatchType::Json, patch,
-                    [=, this](kube::Result<json> r) {
-                        if (!self)
-                            return;
-                        if (r) {
-                            if (const auto s = kube::parseService(r.value()))
-                                run->liveVersions[i] = s->meta.resourceVersion;
-                            patchLive(run, i + 1);
-                            return;
-                        }
-                        if (mayHaveBeenCarriedOut(r.error())) {
-                            confirmLivePatch(run, i, history.history, r.error());
-                            return;
-                        }
-                        const auto status = livePatchFailure(r.error());
-                        SwapOutcome o = outcome(
-                            status, status == SwapOutcome::Status::Conflict
-                                        ? m.spec.name + " changed since you looked: live is no longer on slot " +
-                                              upper(m.liveFrom) + " (someone else swapped or changed it first)."
-                                        : r.error().message);
-                        revertLive(run, i, o);
-                    });
+    m_client->patchService(m.spec.ns, m.spec.liveService, patch, [=, this](kube::Result<kube::Service> r) {
+        if (!self)
+            return;
+        if (r) {
+            run->liveVersions[i] = r->meta.resourceVersion;
+            patchLive(run, i + 1);
+            return;
+        }
+        if (mayHaveBeenCarriedOut(r.error())) {
+            confirmLivePatch(run, i, history.history, r.error());
+            return;
+        }
+        const auto status = livePatchFailure(r.error());
+        SwapOutcome o = outcome(status, status == SwapOutcome::Status::Conflict
+                                            ? m.spec.name + " changed since you looked: live is no longer on slot " +
+                                                  upper(m.liveFrom) + " (someone else swapped or changed it first)."
+                                            : r.error().message);
+        revertLive(run, i, o);
+    });
 }
 
 void Swapper::confirmLivePatch(std::shared_ptr<Run> run, std::size_t i, const std::string& history,
@@ -455,15 +430,15 @@ void Swapper::confirmLivePatch(std::shared_ptr<Run> run, std::size_t i, const st
     const SwapMember& m = run->plan.members[i];
     run->progress("The answer to the patch of " + m.spec.liveService + " was lost; reading it again");
     QPointer<Swapper> self(this);
-    m_client->get(kube::resources::services, m.spec.ns, m.spec.liveService, [=, this](kube::Result<json> r) {
+    m_client->getService(m.spec.ns, m.spec.liveService, [=, this](kube::Result<kube::Service> svc) {
         if (!self)
             return;
         const std::string lostText = "The answer to the patch of Service " + m.spec.liveService + " was lost (" +
                                      lost.message + "), so whether it was carried out is not known";
         std::string found;
-        if (!r) {
-            found = "reading it again failed too (" + r.error().message + ")";
-        } else if (const auto svc = kube::parseService(r.value()); !svc) {
+        if (!svc && svc.error().kind != kube::Error::Kind::Decode) {
+            found = "reading it again failed too (" + svc.error().message + ")";
+        } else if (!svc) {
             found = "reading it again gave " + svc.error().message;
         } else {
             const std::string slot = svc->selector.count(m.spec.slotLabel) ? svc->selector.at(m.spec.slotLabel) : "";
@@ -499,27 +474,23 @@ void Swapper::revertLive(std::shared_ptr<Run> run, std::size_t upTo, SwapOutcome
     }
     // An earlier member of the group was already switched: put it back, expecting our own value.
     const SwapMember& m = run->plan.members[upTo - 1];
-    const std::string selectorPath = "/spec/selector/" + pointerEscape(m.spec.slotLabel);
-    const json patch =
-        json::array({{{"op", "test"}, {"path", selectorPath}, {"value", std::string(1, m.liveTo)}},
-                     {{"op", "replace"}, {"path", selectorPath}, {"value", std::string(1, m.liveFrom)}}});
+    const kube::JsonPatch patch =
+        kube::selectorPatch(m.spec.slotLabel, std::string(1, m.liveTo), std::string(1, m.liveFrom));
     QPointer<Swapper> self(this);
-    m_client->patch(kube::resources::services, m.spec.ns, m.spec.liveService, kube::PatchType::Json, patch,
-                    [=, this](kube::Result<json> r) {
-                        if (!self)
-                            return;
-                        if (r) {
-                            revertLive(run, upTo - 1, o);
-                            return;
-                        }
-                        SwapOutcome split =
-                            outcome(SwapOutcome::Status::SplitState,
+    m_client->patchService(m.spec.ns, m.spec.liveService, patch, [=, this](kube::Result<kube::Service> r) {
+        if (!self)
+            return;
+        if (kube::carriedOut(r)) {
+            revertLive(run, upTo - 1, o);
+            return;
+        }
+        SwapOutcome split = outcome(SwapOutcome::Status::SplitState,
                                     o.message + " Putting " + m.spec.liveService + " back on slot " +
                                         upper(m.liveFrom) + " failed too (" + r.error().message +
                                         "): the group is half switched. Run "
                                         "`signalbox repair` for each service, or swap again once the cause is fixed.");
-                        finish(run, split);
-                    });
+        finish(run, split);
+    });
 }
 
 void Swapper::patchStaging(std::shared_ptr<Run> run, std::size_t i, int attempt)
@@ -533,29 +504,25 @@ void Swapper::patchStaging(std::shared_ptr<Run> run, std::size_t i, int attempt)
     const char expect = run->plan.kind == SwapPlan::Kind::Repair ? m.liveFrom : m.liveTo;
     const char target = run->plan.kind == SwapPlan::Kind::Repair ? m.liveTo : m.liveFrom;
     run->progress("Pointing " + m.spec.stagingService + " at slot " + upper(target));
-    const std::string selectorPath = "/spec/selector/" + pointerEscape(m.spec.slotLabel);
-    const json patch = json::array({{{"op", "test"}, {"path", selectorPath}, {"value", std::string(1, expect)}},
-                                    {{"op", "replace"}, {"path", selectorPath}, {"value", std::string(1, target)}}});
+    const kube::JsonPatch patch = kube::selectorPatch(m.spec.slotLabel, std::string(1, expect), std::string(1, target));
     QPointer<Swapper> self(this);
-    m_client->patch(
-        kube::resources::services, m.spec.ns, m.spec.stagingService, kube::PatchType::Json, patch,
-        [=, this](kube::Result<json> r) {
-            if (!self)
-                return;
-            if (r) {
-                patchStaging(run, i + 1, 0);
-                return;
-            }
-            if (retryStagingPatch(r.error(), attempt)) {
-                // A passing failure (network, server restart): try the same patch again shortly.
-                QTimer::singleShot(500 * (attempt + 1), this, [=, this] {
-                    if (self)
-                        patchStaging(run, i, attempt + 1);
-                });
-                return;
-            }
-            finish(run, outcome(SwapOutcome::Status::SplitState, stagingFailureMessage(run->plan, m, r.error())));
-        });
+    m_client->patchService(m.spec.ns, m.spec.stagingService, patch, [=, this](kube::Result<kube::Service> r) {
+        if (!self)
+            return;
+        if (kube::carriedOut(r)) {
+            patchStaging(run, i + 1, 0);
+            return;
+        }
+        if (retryStagingPatch(r.error(), attempt)) {
+            // A passing failure (network, server restart): try the same patch again shortly.
+            QTimer::singleShot(500 * (attempt + 1), this, [=, this] {
+                if (self)
+                    patchStaging(run, i, attempt + 1);
+            });
+            return;
+        }
+        finish(run, outcome(SwapOutcome::Status::SplitState, stagingFailureMessage(run->plan, m, r.error())));
+    });
 }
 
 void Swapper::stagingPatched(std::shared_ptr<Run> run)
@@ -688,25 +655,16 @@ void Swapper::checkEndpoints(std::shared_ptr<Run> run)
 
 void Swapper::recordEvent(const SwapPlan& plan, const SwapMember& m, std::function<void()> done)
 {
-    const std::string now = nowUtcText();
     const std::string what = plan.kind == SwapPlan::Kind::Rollback ? "rolled back" : "swapped";
-    const json event = {
-        {"apiVersion", "v1"},
-        {"kind", "Event"},
-        {"metadata", {{"generateName", m.spec.liveService + ".signalbox-"}, {"namespace", m.spec.ns}}},
-        {"involvedObject",
-         {{"apiVersion", "v1"}, {"kind", "Service"}, {"name", m.spec.liveService}, {"namespace", m.spec.ns}}},
-        {"reason", plan.kind == SwapPlan::Kind::Rollback ? "RolledBack" : "Swapped"},
-        {"message", plan.user + " " + what + " " + m.spec.name + ": live slot " + upper(m.liveFrom) + " (" +
-                        m.from.image + ") -> slot " + upper(m.liveTo) + " (" + m.to.image + ")"},
-        {"type", "Normal"},
-        {"source", {{"component", "signalbox"}}},
-        {"firstTimestamp", now},
-        {"lastTimestamp", now},
-        {"count", 1}};
+    kube::EventRecord event;
+    event.involved = {"v1", "Service", m.spec.liveService, m.spec.ns};
+    event.reason = plan.kind == SwapPlan::Kind::Rollback ? "RolledBack" : "Swapped";
+    event.message = plan.user + " " + what + " " + m.spec.name + ": live slot " + upper(m.liveFrom) + " (" +
+                    m.from.image + ") -> slot " + upper(m.liveTo) + " (" + m.to.image + ")";
+    event.time = nowUtcText();
     // The history annotation is the record; the Event is for `kubectl get events` and
     // other tools, so a failure here does not undo a finished swap.
-    m_client->create(kube::resources::events, m.spec.ns, event, [done](kube::Result<json>) { done(); });
+    m_client->createEvent(event, [done](kube::Result<kube::Unit>) { done(); });
 }
 
 void Swapper::finish(std::shared_ptr<Run> run, SwapOutcome o)

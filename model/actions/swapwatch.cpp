@@ -8,8 +8,6 @@
 
 namespace model {
 
-using nlohmann::json;
-
 SwapWatch::SwapWatch(kube::Client* client, ServiceSpec spec, char slot, int seconds, HealthProber* prober,
                      QObject* parent)
     : QObject(parent), m_client(client), m_spec(std::move(spec)), m_slot(slot), m_seconds(seconds), m_prober(prober),
@@ -33,13 +31,12 @@ void SwapWatch::start()
     const int round = ++m_round;
     QPointer<SwapWatch> self(this);
     // The health check is the live Service's (its annotations, overridden by the configuration).
-    m_client->get(kube::resources::services, m_spec.ns, m_spec.liveService, [=, this](kube::Result<json> r) {
+    m_client->getService(m_spec.ns, m_spec.liveService, [=, this](kube::Result<kube::Service> r) {
         if (!self || round != m_round)
             return;
         std::optional<kube::Service> live;
         if (r)
-            if (auto s = kube::parseService(r.value()))
-                live = s.value();
+            live = std::move(r).value();
         std::vector<std::string> problems;
         m_health = healthSpecFor(m_spec, live ? &*live : nullptr, &problems);
         m_subject.expectStatus = m_health.expectStatus;
@@ -61,16 +58,12 @@ void SwapWatch::look()
     const int round = m_round;
     QPointer<SwapWatch> self(this);
     const std::string deployment = m_spec.slotDeployment(m_slot);
-    m_client->get(kube::resources::deployments, m_spec.ns, deployment, [=, this](kube::Result<json> d) {
+    m_client->getDeployment(m_spec.ns, deployment, [=, this](kube::Result<kube::Deployment> dep) {
         if (!self || round != m_round)
             return;
         auto look = std::make_shared<WatchLook>();
-        std::optional<kube::Deployment> dep;
-        if (d)
-            if (auto parsed = kube::parseDeployment(d.value()))
-                dep = parsed.value();
         if (!dep) {
-            look->readFailure = d ? "the Deployment " + deployment + " could not be read" : d.error().message;
+            look->readFailure = dep.error().message;
             judge(*look);
             return;
         }
@@ -82,7 +75,7 @@ void SwapWatch::look()
             selector += (selector.empty() ? "" : ",") + k + "=" + v;
         kube::ListOptions options;
         options.labelSelector = selector;
-        m_client->list(kube::resources::pods, m_spec.ns, options, [=, this](kube::Result<json> r) {
+        m_client->listPods(m_spec.ns, options, [=, this](kube::Result<std::vector<kube::Pod>> r) {
             if (!self || round != m_round)
                 return;
             if (!r) {
@@ -91,7 +84,7 @@ void SwapWatch::look()
                 return;
             }
             std::vector<kube::Pod> pods;
-            for (auto& p : kube::parseItems(r.value(), kube::parsePod))
+            for (auto& p : r.value())
                 if (p.meta.deletionTimestamp.empty())
                     pods.push_back(std::move(p));
             for (const auto& p : pods)
@@ -170,33 +163,21 @@ void appendWatchVerdict(kube::Client* client, const ServiceSpec& spec, const kub
     const kube::HistoryRecord before{live.meta.annotation(historyAnnotation),
                                      live.meta.annotation(historyAuthorsAnnotation)};
     const kube::HistoryRecord after = kube::appendHistory(before, entry, writer, historyCap);
-    const std::string path = "/metadata/annotations/" + pointerEscape(historyAnnotation);
-    const std::string authorsPath = "/metadata/annotations/" + pointerEscape(historyAuthorsAnnotation);
-    json patch = json::array();
-    if (!before.history.empty())
-        patch.push_back({{"op", "test"}, {"path", path}, {"value", before.history}});
-    if (!before.authors.empty())
-        patch.push_back({{"op", "test"}, {"path", authorsPath}, {"value", before.authors}});
-    if (live.meta.hasAnnotationMap) {
-        patch.push_back({{"op", "add"}, {"path", path}, {"value", after.history}});
-        patch.push_back({{"op", "add"}, {"path", authorsPath}, {"value", after.authors}});
-    } else {
-        patch.push_back({{"op", "add"},
-                         {"path", "/metadata/annotations"},
-                         {"value", {{historyAnnotation, after.history}, {historyAuthorsAnnotation, after.authors}}}});
-    }
-    client->patch(kube::resources::services, spec.ns, spec.liveService, kube::PatchType::Json, patch,
-                  [=](kube::Result<json> p) {
-                      if (p) {
-                          done(std::nullopt);
-                          return;
-                      }
-                      if (p.error().reason == "Conflict" && attempt < 3) {
-                          recordWatchVerdict(client, spec, entry, done, attempt + 1);
-                          return;
-                      }
-                      done(p.error());
-                  });
+    kube::AnnotationWrite write;
+    write.values = {{historyAnnotation, before.history, after.history},
+                    {historyAuthorsAnnotation, before.authors, after.authors}};
+    write.annotationMap = live.meta.hasAnnotationMap;
+    client->patchService(spec.ns, spec.liveService, kube::annotationPatch(write), [=](kube::Result<kube::Service> p) {
+        if (kube::carriedOut(p)) {
+            done(std::nullopt);
+            return;
+        }
+        if (p.error().apiReason == kube::Error::Reason::Conflict && attempt < 3) {
+            recordWatchVerdict(client, spec, entry, done, attempt + 1);
+            return;
+        }
+        done(p.error());
+    });
 }
 
 } // namespace
@@ -209,12 +190,7 @@ void recordWatchVerdict(kube::Client* client, const ServiceSpec& spec, const kub
     client->whoAmI(
         [=](kube::Result<kube::UserInfo> who) {
             const std::string writer = who ? who->username : entry.user;
-            client->get(kube::resources::services, spec.ns, spec.liveService, [=](kube::Result<json> r) {
-                if (!r) {
-                    done(r.error());
-                    return;
-                }
-                auto live = kube::parseService(r.value());
+            client->getService(spec.ns, spec.liveService, [=](kube::Result<kube::Service> live) {
                 if (!live) {
                     done(live.error());
                     return;

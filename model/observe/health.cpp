@@ -337,7 +337,7 @@ void askSlots(std::shared_ptr<HealthRun> run)
             kube::ListOptions options;
             options.labelSelector = selectorText(deployment.selector);
             const std::string ns = run->report.slots[i].ns;
-            run->client->list(kube::resources::pods, ns, options, [run, i, parts](kube::Result<kube::Json> r) {
+            run->client->listPods(ns, options, [run, i, parts](kube::Result<std::vector<kube::Pod>> r) {
                 if (!r || !run->prober) {
                     run->report.slots[i].error =
                         r ? std::string("the check was stopped") : "its pods cannot be listed: " + r.error().message;
@@ -345,7 +345,7 @@ void askSlots(std::shared_ptr<HealthRun> run)
                     return;
                 }
                 std::vector<kube::Pod> pods;
-                for (auto& p : kube::parseItems(r.value(), kube::parsePod))
+                for (auto& p : r.value())
                     if (p.meta.deletionTimestamp.empty())
                         pods.push_back(std::move(p));
                 std::sort(pods.begin(), pods.end(),
@@ -363,20 +363,15 @@ void askSlots(std::shared_ptr<HealthRun> run)
             continue;
         }
         // The sandbox: its Deployment is read here.
-        run->client->get(kube::resources::deployments, slot.ns, slot.deployment,
-                         [run, i, count, askPods](kube::Result<kube::Json> r) {
-                             std::optional<kube::Deployment> sandbox;
-                             if (r)
-                                 if (auto parsed = kube::parseDeployment(r.value()))
-                                     sandbox = parsed.value();
-                             if (!sandbox) {
-                                 run->report.slots[i].error = r ? "its Deployment cannot be read"
-                                                                : "its Deployment cannot be read: " + r.error().message;
-                                 count->tick();
-                                 return;
-                             }
-                             askPods(*sandbox);
-                         });
+        run->client->getDeployment(
+            slot.ns, slot.deployment, [run, i, count, askPods](kube::Result<kube::Deployment> sandbox) {
+                if (!sandbox) {
+                    run->report.slots[i].error = "its Deployment cannot be read: " + sandbox.error().message;
+                    count->tick();
+                    return;
+                }
+                askPods(sandbox.value());
+            });
     }
     count->tick();
 }
@@ -431,13 +426,7 @@ void checkServiceHealth(kube::Client* client, HealthProber* prober, const Servic
     run->spec = spec;
     run->which = which;
     run->done = std::move(done);
-    client->get(kube::resources::services, spec.ns, spec.liveService, [run](kube::Result<kube::Json> r) {
-        if (!r) {
-            run->report.error = r.error();
-            run->finish();
-            return;
-        }
-        auto live = kube::parseService(r.value());
+    client->getService(spec.ns, spec.liveService, [run](kube::Result<kube::Service> live) {
         if (!live) {
             run->report.error = live.error();
             run->finish();
@@ -469,23 +458,22 @@ void checkServiceHealth(kube::Client* client, HealthProber* prober, const Servic
             if (e.httpStatus != 404 && !run->report.error)
                 run->report.error = e;
         };
-        run->client->get(kube::resources::services, member.ns, member.stagingService,
-                         [run, count, keep](kube::Result<kube::Json> read) {
-                             if (!read)
-                                 keep(read.error());
-                             else if (auto s = kube::parseService(read.value()))
-                                 run->staging = s.value();
-                             count->tick();
-                         });
+        run->client->getService(member.ns, member.stagingService, [run, count, keep](kube::Result<kube::Service> read) {
+            if (!read)
+                keep(read.error()); // a field of the wrong type is not "does not exist"
+            else
+                run->staging = std::move(read).value();
+            count->tick();
+        });
         for (char slot : {'a', 'b'})
-            run->client->get(kube::resources::deployments, member.ns, member.slotDeployment(slot),
-                             [run, count, keep, slot](kube::Result<kube::Json> read) {
-                                 if (!read)
-                                     keep(read.error());
-                                 else if (auto d = kube::parseDeployment(read.value()))
-                                     (slot == 'a' ? run->a : run->b) = d.value();
-                                 count->tick();
-                             });
+            run->client->getDeployment(member.ns, member.slotDeployment(slot),
+                                       [run, count, keep, slot](kube::Result<kube::Deployment> read) {
+                                           if (!read)
+                                               keep(read.error());
+                                           else
+                                               (slot == 'a' ? run->a : run->b) = std::move(read).value();
+                                           count->tick();
+                                       });
     });
 }
 

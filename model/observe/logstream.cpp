@@ -130,12 +130,7 @@ void findSlotPods(kube::Client* client, const ServiceSpec& spec, const std::stri
 {
     auto fromDeployment = [client, spec, done](const std::string& ns, const std::string& name,
                                                const std::string& what) {
-        client->get(kube::resources::deployments, ns, name, [=](kube::Result<kube::Json> r) {
-            if (!r) {
-                done(r.error());
-                return;
-            }
-            auto d = kube::parseDeployment(r.value());
+        client->getDeployment(ns, name, [=](kube::Result<kube::Deployment> d) {
             if (!d) {
                 done(d.error());
                 return;
@@ -158,12 +153,7 @@ void findSlotPods(kube::Client* client, const ServiceSpec& spec, const std::stri
         fromDeployment(spec.ns, spec.slotDeployment(slot[0]), "slot " + slot);
     } else if (slot == "live" || slot == "staging") {
         const std::string service = slot == "live" ? spec.liveService : spec.stagingService;
-        client->get(kube::resources::services, spec.ns, service, [=](kube::Result<kube::Json> r) {
-            if (!r) {
-                done(r.error());
-                return;
-            }
-            auto s = kube::parseService(r.value());
+        client->getService(spec.ns, service, [=](kube::Result<kube::Service> s) {
             if (!s) {
                 done(s.error());
                 return;
@@ -210,7 +200,7 @@ void LogStream::start()
             kube::Error e;
             e.kind = kube::Error::Kind::Api;
             e.httpStatus = 403;
-            e.reason = "Forbidden";
+            e.setReason(kube::Error::Reason::Forbidden);
             e.message = "User \"" + self->m_client->config().user.name + "\" may not read pod logs (get on pods/log) " +
                         "in namespace \"" + self->m_source.ns +
                         "\". Ask a cluster administrator for that permission, or use a kubeconfig user that has it.";
@@ -248,7 +238,7 @@ void LogStream::begin()
             kube::Error e;
             e.kind = kube::Error::Kind::Api;
             e.httpStatus = 404;
-            e.reason = "NotFound";
+            e.setReason(kube::Error::Reason::NotFound);
             e.message = "There is no running pod \"" + m_source.pod + "\" in " + m_source.description +
                         ". Check the name; it may have been replaced.";
             fail(e);
@@ -391,7 +381,7 @@ void LogStream::readBacklog(const std::string& name)
             if (it != self->m_pods.end())
                 it->second.request = 0;
             if (!end) {
-                if (end.error().reason == "Forbidden") {
+                if (end.error().apiReason == kube::Error::Reason::Forbidden) {
                     self->fail(end.error());
                     return;
                 }
@@ -466,11 +456,11 @@ void LogStream::follow(const std::string& name)
             if (it == self->m_pods.end())
                 return;
             it->second.request = 0;
-            if (!end && end.error().reason == "Forbidden") {
+            if (!end && end.error().apiReason == kube::Error::Reason::Forbidden) {
                 self->fail(end.error());
                 return;
             }
-            if (!end && end.error().reason == "NotFound") {
+            if (!end && end.error().apiReason == kube::Error::Reason::NotFound) {
                 self->m_pods.erase(it);
                 self->note(name, name + " went away");
                 return;

@@ -23,20 +23,6 @@ std::string slotName(char slot)
 
 } // namespace
 
-std::string pointerEscape(const std::string& key)
-{
-    std::string out;
-    for (char c : key) {
-        if (c == '~')
-            out += "~0";
-        else if (c == '/')
-            out += "~1";
-        else
-            out += c;
-    }
-    return out;
-}
-
 kube::HistorySlot SlotFacts::record() const
 {
     return {std::string(1, slot), deployment, image, tag, digest, commit, created};

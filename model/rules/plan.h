@@ -7,6 +7,7 @@
 
 #include "kube/history.h"
 #include "kube/objects.h"
+#include "kube/patch.h"
 #include "model/rules/imageref.h"
 #include "model/rules/keys.h"
 #include "model/rules/servicespec.h"
@@ -106,7 +107,7 @@ struct PlanDifference {
 PlanDifference differenceFromConfirmed(const SwapPlan& confirmed, const SwapPlan& fresh);
 
 // `key` as one segment of a JSON Pointer (RFC 6901): "~" -> "~0", "/" -> "~1".
-std::string pointerEscape(const std::string& key);
+using kube::pointerEscape;
 
 SlotFacts slotFacts(char slot, const std::string& deploymentName, const std::optional<kube::Deployment>& d);
 

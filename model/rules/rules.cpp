@@ -270,9 +270,9 @@ std::optional<SwapOutcome> refuseFreshSwap(const SwapPlan& confirmed, const Swap
 
 SwapOutcome::Status livePatchFailure(const kube::Error& e)
 {
-    return e.reason == "Conflict" ? SwapOutcome::Status::Conflict
-           : e.httpStatus == 403  ? SwapOutcome::Status::Forbidden
-                                  : SwapOutcome::Status::Failed;
+    return e.apiReason == kube::Error::Reason::Conflict ? SwapOutcome::Status::Conflict
+           : e.httpStatus == 403                        ? SwapOutcome::Status::Forbidden
+                                                        : SwapOutcome::Status::Failed;
 }
 
 bool mayHaveBeenCarriedOut(const kube::Error& e)
@@ -288,7 +288,7 @@ bool mayHaveBeenCarriedOut(const kube::Error& e)
 
 bool retryStagingPatch(const kube::Error& e, int attempt)
 {
-    return attempt < 2 && e.reason != "Conflict";
+    return attempt < 2 && e.apiReason != kube::Error::Reason::Conflict;
 }
 
 kube::HistoryEntry swapHistoryEntry(const SwapPlan& plan, const SwapMember& m, const std::string& at)
@@ -490,9 +490,9 @@ bool deploySucceeded(const DeployOutcome& o)
 
 DeployOutcome::Status deployPatchFailure(const kube::Error& e)
 {
-    return e.httpStatus == 403      ? DeployOutcome::Status::Forbidden
-           : e.reason == "Conflict" ? DeployOutcome::Status::Conflict
-                                    : DeployOutcome::Status::Failed;
+    return e.httpStatus == 403                            ? DeployOutcome::Status::Forbidden
+           : e.apiReason == kube::Error::Reason::Conflict ? DeployOutcome::Status::Conflict
+                                                          : DeployOutcome::Status::Failed;
 }
 
 kube::HistoryEntry deployHistoryEntry(const DeployPlan& p, const std::string& at)

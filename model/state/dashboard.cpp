@@ -587,21 +587,22 @@ void Dashboard::probeAbsent()
         for (const std::string& ns : cs.facts.absent) {
             kube::ListOptions one;
             one.limit = 1;
-            c->list(kube::resources::deployments, ns, one,
-                    [self = QPointer<Dashboard>(this), context, ns](kube::Result<kube::Json> r) {
-                        if (!self)
-                            return;
-                        ContextState& s = self->m_contexts[context];
-                        if (!r && r.error().httpStatus == 404) {
-                            if (!self->m_probe->isActive())
-                                self->m_probe->start();
-                            return;
-                        }
-                        if (s.facts.absent.erase(ns)) {
-                            self->m_planDirty = true;
-                            self->scheduleRecompute();
-                        }
-                    });
+            c->listDeployments(
+                ns, one,
+                [self = QPointer<Dashboard>(this), context, ns](kube::Result<std::vector<kube::Deployment>> r) {
+                    if (!self)
+                        return;
+                    ContextState& s = self->m_contexts[context];
+                    if (!r && r.error().httpStatus == 404) {
+                        if (!self->m_probe->isActive())
+                            self->m_probe->start();
+                        return;
+                    }
+                    if (s.facts.absent.erase(ns)) {
+                        self->m_planDirty = true;
+                        self->scheduleRecompute();
+                    }
+                });
         }
     }
 }

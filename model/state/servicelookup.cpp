@@ -38,19 +38,17 @@ void lookupServices(kube::Client* client, const ServiceConfig& config, const std
     };
     kube::ListOptions labelled;
     labelled.labelSelector = serviceLabelKey;
-    client->list(kube::resources::services, ns, labelled, [st, finish](kube::Result<kube::Json> r) {
+    client->listServices(ns, labelled, [st, finish](kube::Result<std::vector<kube::Service>> r) {
         if (r)
-            for (kube::Service& s : kube::parseItems(r.value(), kube::parseService))
-                st->snap.services.push_back(std::move(s));
-        if (!r)
+            st->snap.services = std::move(r).value();
+        else
             st->error = r.error();
         finish();
     });
-    client->list(kube::resources::deployments, ns, labelled, [st, finish](kube::Result<kube::Json> r) {
+    client->listDeployments(ns, labelled, [st, finish](kube::Result<std::vector<kube::Deployment>> r) {
         if (r)
-            for (kube::Deployment& d : kube::parseItems(r.value(), kube::parseDeployment))
-                st->snap.deployments.push_back(std::move(d));
-        if (!r && !st->error)
+            st->snap.deployments = std::move(r).value();
+        else if (!st->error)
             st->error = r.error();
         finish();
     });

@@ -93,7 +93,7 @@ inline kube::Error apiError(int status, const std::string& reason, const std::st
     kube::Error e;
     e.kind = kube::Error::Kind::Api;
     e.httpStatus = status;
-    e.reason = reason;
+    e.setReasonText(reason);
     e.message = message;
     return e;
 }

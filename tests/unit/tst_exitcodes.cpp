@@ -81,10 +81,10 @@ private Q_SLOTS:
         e.httpStatus = 403;
         QCOMPARE(app::exitCode(e), 4);
         e.httpStatus = 409;
-        e.reason = "Conflict";
+        e.setReason(kube::Error::Reason::Conflict);
         QCOMPARE(app::exitCode(e), 5);
         e.httpStatus = 500;
-        e.reason.clear();
+        e.setReason(kube::Error::Reason::None);
         QCOMPARE(app::exitCode(e), 1);
     }
 
