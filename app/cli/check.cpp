@@ -148,10 +148,11 @@ void reported(Session& s, const model::ServiceSpec& spec, const model::ServiceHe
 
 void check(Session& s)
 {
-    const std::string name = s.requireService();
-    if (name.empty())
+    const model::ServiceSpec* named = s.requireService();
+    if (!named)
         return;
-    const model::ServiceSpec spec = *s.find(name);
+    const model::ServiceSpec spec = *named;
+    const std::string& name = spec.name;
     const std::string which = s.options().slot;
     const std::string context = s.client()->config().contextName;
     if (which == "sandbox" && !spec.sandboxContext.empty() && spec.sandboxContext != context) {

@@ -27,14 +27,14 @@ std::optional<model::DeployTarget> deployTarget(const QString& to)
     return std::nullopt;
 }
 
-void deployOne(Session& s, const std::string& name, model::DeployTarget target)
+void deployOne(Session& s, const model::ServiceSpec& spec, model::DeployTarget target)
 {
     if (s.options().image.isEmpty()) {
         complain("name the image with --image, for example --image ghcr.io/v-sekai/uro:8d3c2f41");
         QCoreApplication::exit(app::Usage);
         return;
     }
-    auto* deployer = new model::Deployer(s.client(), s.registry(), *s.find(name), s.work());
+    auto* deployer = new model::Deployer(s.client(), s.registry(), spec, s.work());
     deployer->plan(target, s.options().image.toStdString(), [&s, deployer](model::DeployPlan plan) {
         s.showPlan(plan);
         if (!plan.allowed()) {
@@ -111,16 +111,16 @@ void deployGroup(Session& s, const std::string& name, model::DeployTarget target
 
 void deploy(Session& s)
 {
-    const std::string name = s.requireService();
-    if (name.empty())
+    const model::ServiceSpec* spec = s.requireService();
+    if (!spec)
         return;
     const auto target = deployTarget(s.options().to);
     if (!target)
         return;
     if (s.options().group)
-        deployGroup(s, name, *target);
+        deployGroup(s, spec->name, *target);
     else
-        deployOne(s, name, *target);
+        deployOne(s, *spec, *target);
 }
 
 } // namespace cli

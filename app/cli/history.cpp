@@ -48,12 +48,11 @@ void sayHistory(const std::vector<kube::HistoryEntry>& entries, bool asJson)
 
 void history(Session& s)
 {
-    const std::string name = s.requireService();
-    if (name.empty())
+    const model::ServiceSpec* spec = s.requireService();
+    if (!spec)
         return;
-    const model::ServiceSpec spec = *s.find(name);
     const bool asJson = s.options().json;
-    s.client()->get(kube::resources::services, spec.ns, spec.liveService, [&s, asJson](kube::Result<json> r) {
+    s.client()->get(kube::resources::services, spec->ns, spec->liveService, [&s, asJson](kube::Result<json> r) {
         if (!r) {
             s.fail(r.error());
             return;

@@ -44,10 +44,10 @@ void stream(Session& s, model::LogSource source)
 
 void logs(Session& s)
 {
-    const std::string name = s.requireService();
-    if (name.empty())
+    const model::ServiceSpec* spec = s.requireService();
+    if (!spec)
         return;
-    model::findSlotPods(s.client(), *s.find(name), s.options().slot, [&s](kube::Result<model::LogSource> source) {
+    model::findSlotPods(s.client(), *spec, s.options().slot, [&s](kube::Result<model::LogSource> source) {
         if (!source) {
             s.fail(source.error());
             return;

@@ -88,21 +88,21 @@ const model::ServiceSpec* Session::find(const std::string& name) const
     return nullptr;
 }
 
-std::string Session::requireService()
+const model::ServiceSpec* Session::requireService()
 {
     if (m_options.args.isEmpty()) {
         complain("name the service, for example: signalbox " + m_options.command.toStdString() + " uro");
         QCoreApplication::exit(app::Usage);
-        return {};
+        return nullptr;
     }
     const std::string name = m_options.args.first().toStdString();
-    if (!find(name)) {
+    const model::ServiceSpec* spec = find(name);
+    if (!spec) {
         complain("there is no service named " + name + " here (context " + m_client.config().contextName +
                  "); check the name, --namespace and --context.");
         QCoreApplication::exit(app::Failed);
-        return {};
     }
-    return name;
+    return spec;
 }
 
 void Session::fail(const kube::Error& e)

@@ -35,8 +35,8 @@ public:
     // The Services and Deployments the lookup listed.
     const std::shared_ptr<const model::Snapshot>& listed() const { return m_listed; }
     const model::ServiceSpec* find(const std::string& name) const;
-    // The service the command names, or empty once it said why and the command ended.
-    std::string requireService();
+    // The service the command names, or nullptr once it said why and the command ended.
+    const model::ServiceSpec* requireService();
 
     // Who the API server says the user is, once a plan said it: the chat line names them.
     void setUser(std::string user) { m_user = std::move(user); }

@@ -34,8 +34,8 @@ std::vector<std::string> statusNames(Session& s)
     if (s.options().args.isEmpty()) {
         for (const auto& spec : s.services())
             names.push_back(spec.name);
-    } else if (std::string n = s.requireService(); !n.empty()) {
-        names.push_back(n);
+    } else if (const model::ServiceSpec* spec = s.requireService()) {
+        names.push_back(spec->name);
     } else {
         return {};
     }

@@ -99,9 +99,10 @@ void planned(Session& s, model::Swapper* swapper, const std::string& name, const
 
 void swap(Session& s, model::SwapPlan::Kind kind)
 {
-    const std::string name = s.requireService();
-    if (name.empty())
+    const model::ServiceSpec* spec = s.requireService();
+    if (!spec)
         return;
+    const std::string name = spec->name;
     const Options& o = s.options();
     auto* swapper = new model::Swapper(s.client(), model::groupOf(s.services(), name), s.work());
     swapper->setFreshGroup(o.config);
