@@ -1,11 +1,11 @@
 #pragma once
 
 #include "kube/net.h"
-#include "model/deploy.h"
-#include "model/health.h"
-#include "model/rules.h"
-#include "model/swap.h"
-#include "model/watchedswap.h"
+#include "model/actions/deploy.h"
+#include "model/actions/swap.h"
+#include "model/actions/watchedswap.h"
+#include "model/observe/health.h"
+#include "model/rules/rules.h"
 
 // The command line's exit codes, mapped from outcomes in this one place (README: "Exit codes").
 namespace app {

@@ -172,7 +172,15 @@ struct Event {
     std::string lastTimestamp; // lastTimestamp, else eventTime, else firstTimestamp
 };
 
+// A ValidatingAdmissionPolicyBinding: which policy it applies, and how.
+struct AdmissionPolicyBinding {
+    ObjectMeta meta;
+    std::string policyName;
+    std::vector<std::string> validationActions; // Deny, Warn, Audit
+};
+
 Result<ObjectMeta> parseMeta(const nlohmann::json& j);
+Result<AdmissionPolicyBinding> parseAdmissionPolicyBinding(const nlohmann::json& j);
 Result<Deployment> parseDeployment(const nlohmann::json& j);
 Result<ReplicaSet> parseReplicaSet(const nlohmann::json& j);
 Result<Pod> parsePod(const nlohmann::json& j);

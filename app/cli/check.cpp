@@ -2,7 +2,7 @@
 // the slots (and of the live and staging Services); exit 6 when any fails.
 #include "app/exitcodes.h"
 #include "commands.h"
-#include "model/health.h"
+#include "model/observe/health.h"
 #include "session.h"
 
 #include <QCoreApplication>

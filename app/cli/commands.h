@@ -1,6 +1,6 @@
 #pragma once
 
-#include "model/swap.h"
+#include "model/actions/swap.h"
 
 // The commands, one file each; every one ends the event loop with its exit code
 // (QCoreApplication::exit) once it is done.

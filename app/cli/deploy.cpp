@@ -1,10 +1,10 @@
-#include "model/deploy.h"
+#include "model/actions/deploy.h"
 
 #include "app/exitcodes.h"
 #include "commands.h"
-#include "model/chatline.h"
-#include "model/groupdeploy.h"
-#include "model/servicelookup.h"
+#include "model/actions/groupdeploy.h"
+#include "model/rules/chatline.h"
+#include "model/state/servicelookup.h"
 #include "session.h"
 
 #include <QCoreApplication>

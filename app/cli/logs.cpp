@@ -1,6 +1,6 @@
 #include "app/exitcodes.h"
 #include "commands.h"
-#include "model/logstream.h"
+#include "model/observe/logstream.h"
 #include "session.h"
 
 #include <QCoreApplication>

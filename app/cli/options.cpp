@@ -1,7 +1,7 @@
 #include "options.h"
 
 #include "app/exitcodes.h"
-#include "model/release.h"
+#include "model/rules/release.h"
 #include "output.h"
 
 #include <QCommandLineParser>
@@ -60,22 +60,26 @@ struct Flags {
     const QCommandLineOption previous = option("previous", "logs: the previous container of pods that restarted.");
     const QCommandLineOption follow =
         option({QStringLiteral("f"), QStringLiteral("follow")}, "logs: keep printing new lines; pods that start join.");
+    const QCommandLineOption deploys = option("deploys", "history: the deploys recorded on the slot and sandbox "
+                                                         "Deployments too, merged in time order (as the console "
+                                                         "shows them).");
 
     void addTo(QCommandLineParser& parser) const
     {
         parser.setApplicationDescription(QStringLiteral(
             "signalbox status [SERVICE] | deploy SERVICE --to sandbox|staging --image REF [--wait] |\n"
             "          swap SERVICE [--skip-health-check] [--watch 5m [--rollback-on-failure]] | rollback SERVICE |\n"
-            "          repair SERVICE | history SERVICE | check SERVICE [--slot a|b|live|staging|sandbox] |\n"
+            "          repair SERVICE | history SERVICE [--deploys] | check SERVICE [--slot a|b|live|staging|sandbox] "
+            "|\n"
             "          logs SERVICE --slot sandbox|a|b|live|staging [--pod NAME] [--tail N] [--since 10m] "
             "[--previous] [-f]\n"
             "Exit codes: 0 done, 2 usage, 3 refused by an interlock, 4 forbidden, 5 changed since read,\n"
             "6 unhealthy (check, or the watch after a swap failed), 1 other."));
         parser.addHelpOption();
         parser.addOptions(
-            {kubeconfig, context, ns,  config,          output, yes,   expectLive,        to,  image, wait,
-             notify,     group,   tag, skipHealthCheck, slot,   watch, rollbackOnFailure, pod, tail,  since,
-             previous,   follow});
+            {kubeconfig, context, ns,     config,          output, yes,   expectLive,        to,  image, wait,
+             notify,     group,   tag,    skipHealthCheck, slot,   watch, rollbackOnFailure, pod, tail,  since,
+             previous,   follow,  deploys});
         parser.addPositionalArgument(QStringLiteral("command"),
                                      QStringLiteral("status, deploy, swap, rollback, repair, history, check, logs"));
     }
@@ -229,6 +233,7 @@ std::optional<int> parseOptions(const QStringList& arguments, Options& o)
     o.to = parser.value(f.to);
     o.image = parser.value(f.image);
     o.group = parser.isSet(f.group);
+    o.deploys = parser.isSet(f.deploys);
     o.tag = parser.value(f.tag);
     o.skipHealthCheck = parser.isSet(f.skipHealthCheck);
     if (!readSlot(parser, f, o) || !readWatch(parser, f, o) || !readExpectLive(parser, f, o) ||

@@ -1,8 +1,8 @@
 #pragma once
 
 #include "kube/kubeconfig.h"
-#include "model/logstream.h"
-#include "model/servicespec.h"
+#include "model/observe/logstream.h"
+#include "model/rules/servicespec.h"
 
 #include <QString>
 #include <QStringList>
@@ -23,6 +23,7 @@ struct Options {
     QString image;
     QString tag;
     bool group = false;
+    bool deploys = false; // history: the Deployments' deploys too
     int watchSeconds = 0; // swap --watch: how long the new live slot is watched (0: not)
     bool rollbackOnFailure = false;
     bool skipHealthCheck = false;

@@ -2,7 +2,7 @@
 
 #include "app/exitcodes.h"
 #include "commands.h"
-#include "model/chatline.h"
+#include "model/rules/chatline.h"
 #include "net/webhook.h"
 
 #include <QCoreApplication>

@@ -1,8 +1,8 @@
 #pragma once
 
 #include "kube/client.h"
-#include "model/servicelookup.h"
-#include "model/servicespec.h"
+#include "model/rules/servicespec.h"
+#include "model/state/servicelookup.h"
 #include "net/transport.h"
 #include "oci/registry.h"
 #include "options.h"

@@ -1,6 +1,6 @@
 #include "app/exitcodes.h"
 #include "commands.h"
-#include "model/keys.h"
+#include "model/rules/keys.h"
 #include "session.h"
 
 #include <QCoreApplication>

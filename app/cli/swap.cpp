@@ -1,9 +1,9 @@
 #include "app/exitcodes.h"
 #include "commands.h"
-#include "model/chatline.h"
-#include "model/release.h"
-#include "model/servicelookup.h"
-#include "model/watchedswap.h"
+#include "model/actions/watchedswap.h"
+#include "model/rules/chatline.h"
+#include "model/rules/release.h"
+#include "model/state/servicelookup.h"
 #include "session.h"
 
 #include <QCoreApplication>

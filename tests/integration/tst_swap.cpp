@@ -1,9 +1,9 @@
 // Swaps against the local control plane: both Services flip and the live endpoints follow;
 // racing operators cannot swap twice; a swap cut off half way is reported and repaired;
 // rollback is offered only while the previous release runs untouched; viewers are refused.
-#include "model/deploy.h"
-#include "model/servicelookup.h"
-#include "model/swap.h"
+#include "model/actions/deploy.h"
+#include "model/actions/swap.h"
+#include "model/state/servicelookup.h"
 #include "support/kubetest.h"
 
 #include <QFile>
@@ -46,9 +46,9 @@ void setSlots(const QString& service, const QString& live, const QString& stagin
 
 void clearHistory(const QString& service)
 {
-    kubectl(QStringLiteral("admin"),
-            {QStringLiteral("annotate"), QStringLiteral("service"), service, QStringLiteral("-n"),
-             QStringLiteral("uro"), QStringLiteral("signalbox.v-sekai.org/history-")});
+    for (const char* key : {"signalbox.v-sekai.org/history-", "signalbox.v-sekai.org/history-authors-"})
+        kubectl(QStringLiteral("admin"), {QStringLiteral("annotate"), QStringLiteral("service"), service,
+                                          QStringLiteral("-n"), QStringLiteral("uro"), QLatin1String(key)});
 }
 
 QByteArray deploymentField(const QString& deployment, const QString& jsonpath)
@@ -365,10 +365,28 @@ private Q_SLOTS:
                  out->describe().c_str());
     }
 
+    void aDeployOvertakenByASwapIsUndone_data()
+    {
+        QTest::addColumn<bool>("authorsChecked");
+        QTest::newRow("plain") << false;
+        // The undo withdraws the deploy's own entry, which is all the history-authors policy
+        // lets it take back.
+        QTest::newRow("with the history-authors policy") << true;
+    }
+
     void aDeployOvertakenByASwapIsUndone()
     {
         // The deploy checked that slot B is staging; before its patch goes out, an operator swaps
         // and B becomes live. The deploy must not leave a new release running in live.
+        QFETCH(bool, authorsChecked);
+        QString why;
+        QVERIFY2(testsupport::setHistoryAuthorsPolicy(false, &why), qPrintable(why));
+        for (const char* key : {"signalbox.v-sekai.org/history-", "signalbox.v-sekai.org/history-authors-"})
+            kubectl(QStringLiteral("admin"),
+                    {QStringLiteral("annotate"), QStringLiteral("deployment"), QStringLiteral("uro-b"),
+                     QStringLiteral("-n"), QStringLiteral("uro"), QLatin1String(key)});
+        QVERIFY2(testsupport::setHistoryAuthorsPolicy(authorsChecked, &why), qPrintable(why));
+        const auto removePolicy = qScopeGuard([] { testsupport::setHistoryAuthorsPolicy(false); });
         setSlots(QStringLiteral("uro"), QStringLiteral("a"), QStringLiteral("b"));
         setSlots(QStringLiteral("uro-frontend"), QStringLiteral("a"), QStringLiteral("b"));
         const auto image = [] {
@@ -380,7 +398,12 @@ private Q_SLOTS:
             return deploymentField(QStringLiteral("uro-b"),
                                    QStringLiteral("{.metadata.annotations.signalbox\\.v-sekai\\.org/history}"));
         };
+        const auto authors = [] {
+            return deploymentField(QStringLiteral("uro-b"),
+                                   QStringLiteral("{.metadata.annotations.signalbox\\.v-sekai\\.org/history-authors}"));
+        };
         const QByteArray annotationsBefore = history();
+        const QByteArray authorsBefore = authors();
         auto c = client(QStringLiteral("deployer"));
         const auto spec = model::groupOf(m_services, "uro").front();
         QCOMPARE(QString::fromStdString(spec.name), QStringLiteral("uro"));
@@ -406,6 +429,7 @@ private Q_SLOTS:
         QVERIFY2(QString::fromStdString(outcome->message).contains(QStringLiteral("undone")), outcome->message.c_str());
         QCOMPARE(image(), before);
         QCOMPARE(history(), annotationsBefore);
+        QCOMPARE(authors(), authorsBefore);
         QVERIFY(kubectl(QStringLiteral("admin"),
                         {QStringLiteral("rollout"), QStringLiteral("status"), QStringLiteral("deployment/uro-b"),
                          QStringLiteral("-n"), QStringLiteral("uro"), QStringLiteral("--timeout=60s")})

@@ -104,4 +104,31 @@ bool waitFor(const std::function<bool()>& condition, int timeoutMs, int interval
     }
 }
 
+bool setHistoryAuthorsPolicy(bool on, QString* why)
+{
+    const QString file = sourceDir() + QStringLiteral("/deploy/policy/history-authors.yaml");
+    const ProcessResult changed =
+        kubectl(QStringLiteral("admin"), on ? QStringList{QStringLiteral("apply"), QStringLiteral("-f"), file}
+                                            : QStringList{QStringLiteral("delete"), QStringLiteral("-f"), file,
+                                                          QStringLiteral("--ignore-not-found")});
+    ProcessResult probe = changed;
+    const bool done =
+        changed.exitCode == 0 &&
+        waitFor(
+            [&] {
+                probe = kubectl(QStringLiteral("admin"),
+                                {QStringLiteral("annotate"), QStringLiteral("deployment"), QStringLiteral("uro-a"),
+                                 QStringLiteral("-n"), QStringLiteral("uro"), QStringLiteral("--overwrite"),
+                                 QStringLiteral("signalbox.v-sekai.org/history=[{\"probe\":1}]"),
+                                 QStringLiteral("--dry-run=server")});
+                const bool refused = probe.exitCode != 0 && probe.err.contains("signalbox-history-authors");
+                return on ? refused : probe.exitCode == 0;
+            },
+            30000, 300);
+    if (!done && why)
+        *why =
+            QStringLiteral("the history-authors policy is not %1: ").arg(on ? "enforced" : "gone") + probe.describe();
+    return done;
+}
+
 } // namespace testsupport

@@ -31,8 +31,23 @@ ProcessResult kubectl(const QString& user, const QStringList& args, const QByteA
 // shell lines `before`, then an ExecCredential with the token read from `tokenFile` when it runs.
 bool writeCredentialPlugin(const QString& path, const QString& before, const QString& tokenFile);
 
+// Whether the process's peak resident size says what the code under test kept. AddressSanitizer
+// holds freed blocks in its quarantine (256 MiB by default), so in a sanitized build the peak
+// counts what was freed too; the memory bounds are checked by the plain build's run.
+#if defined(__SANITIZE_ADDRESS__)
+inline constexpr bool peakMemoryIsMeasured = false;
+#else
+inline constexpr bool peakMemoryIsMeasured = true;
+#endif
+
 // Polls `condition` until it holds or `timeoutMs` passes; returns whether it held.
 bool waitFor(const std::function<bool()>& condition, int timeoutMs, int intervalMs = 200);
+
+// Installs (or removes) deploy/policy/history-authors.yaml as the admin and waits until the API
+// server enforces it (or no longer does): a server-side dry run of a history the admin does not
+// sign, on Deployment uro-a of namespace uro, is refused (or admitted). False when it does not
+// come to that; `why` then says what happened.
+bool setHistoryAuthorsPolicy(bool on, QString* why = nullptr);
 
 } // namespace testsupport
 

@@ -3,8 +3,8 @@
 // Facts for the rule tables, taken from the recorded objects of tests/data/model/ (the example
 // services as the local control plane listed them: live on slot A, staging on slot B, both slots
 // rolled out) and changed per case.
-#include "model/rules.h"
-#include "model/servicestate.h"
+#include "model/rules/rules.h"
+#include "model/state/servicestate.h"
 #include "support/testsupport.h"
 
 #include <QFile>

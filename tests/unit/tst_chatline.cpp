@@ -1,6 +1,6 @@
 // The chat line an action's end is told as, from one formatter the console's runner and the
 // command line share: "✅ user · service · verb: message".
-#include "model/chatline.h"
+#include "model/rules/chatline.h"
 
 #include <QTest>
 

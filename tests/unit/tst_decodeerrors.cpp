@@ -2,8 +2,8 @@
 // API server keeps Deployments typed, so this unit test puts a small HTTP server on 127.0.0.1 in
 // its place that answers with recorded objects (tests/data), one of them with `spec.replicas` as a
 // string, and plans a swap and a deploy through the real Swapper and Deployer on it.
-#include "model/deploy.h"
-#include "model/swap.h"
+#include "model/actions/deploy.h"
+#include "model/actions/swap.h"
 #include "oci/registry.h"
 #include "support/cannedserver.h"
 #include "support/testsupport.h"
