@@ -3,6 +3,7 @@
 #include "kube/net.h"
 #include "model/actions/deploy.h"
 #include "model/actions/swap.h"
+#include "model/actions/watchedswap.h"
 #include "model/observe/health.h"
 #include "model/rules/rules.h"
 
@@ -21,6 +22,9 @@ enum ExitCode : int {
 
 int exitCode(const model::SwapOutcome& outcome);
 int exitCode(const model::DeployOutcome& outcome);
+// The watch after a swap: held, done; got worse (rolled back or not), unhealthy; a rollback that
+// was refused or failed, failed.
+int exitCode(const model::WatchOutcome& outcome);
 // A plan that does not pass, by the first check that fails.
 int refusalExitCode(const model::SwapPlan& plan);
 int refusalExitCode(const model::DeployPlan& plan);

@@ -1,5 +1,6 @@
 #include "model/actions/actionrunner.h"
 
+#include "model/rules/chatline.h"
 #include "model/rules/release.h"
 #include "net/webhook.h"
 
@@ -81,16 +82,17 @@ void ActionRunner::endWatches(const std::string& why, std::function<void()> done
             done();
     };
     const std::map<int, RunningWatch> watches = m_watches;
-    for (const auto& [id, w] : watches) {
-        if (!w.watch) {
+    for (const auto& [id, running] : watches) {
+        QPointer<WatchedSwap> watch = running.watch;
+        if (!watch) {
             m_watches.erase(id);
             oneEnded();
             continue;
         }
-        w.watch->stop();
-        std::string text = why + ", before its window passed; nothing had got worse.";
-        text[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(text[0])));
-        watchEnded(id, w.watch, w.client, {true, why, text}, {}, oneEnded);
+        recordingWatch(id);
+        // After the runner's own ending of the activity, connected first.
+        connect(watch, &WatchedSwap::finished, this, oneEnded);
+        watch->endNow(why);
     }
     oneEnded();
 }
@@ -123,7 +125,7 @@ void ActionRunner::end(int id, bool ok, const std::string& message, const std::s
     a->finished = QDateTime::currentDateTimeUtc();
     if (!webhook.empty() && m_transport) {
         auto* notifier = new net::ChatWebhook(m_transport, webhook, this);
-        notifier->send(std::string(ok ? "✅ " : "❌ ") + a->user + " · " + a->service + " · " + a->verb + ": " + message,
+        notifier->send(chatText({ok, a->user, a->service, a->verb, message}),
                        [notifier](kube::Result<kube::HttpResponse>) { notifier->deleteLater(); });
     }
     Q_EMIT finished(id);
@@ -158,10 +160,10 @@ int ActionRunner::startSwap(kube::Client* client, const ServiceConfig& config, c
         [this, id, swapper, webhook, client, config, confirmed](SwapOutcome o) {
             end(id, o.succeeded(), o.message, webhook);
             swapper->deleteLater();
-            // The new live slot of each member is watched; a rollback or repair is not.
-            if (o.succeeded() && confirmed.kind == SwapPlan::Kind::Swap && m_watchSeconds > 0)
-                for (const SwapMember& m : confirmed.members)
-                    startWatch(client, config, m.spec, m.liveTo, confirmed.user, m_watchSeconds);
+            // The new live slot of each member is watched, each as an activity; a rollback or repair is not.
+            if (WatchedSwap::follows(confirmed, o, m_watchSeconds))
+                for (const WatchedSwap::Member& m : WatchedSwap::membersOf(confirmed))
+                    startWatch(client, config, m.spec, m.slot, confirmed.user, m_watchSeconds);
         });
     return id;
 }
@@ -183,43 +185,48 @@ int ActionRunner::startWatch(kube::Client* client, const ServiceConfig& config, 
         end(id, false, "There is no connection to watch " + spec.name + " on.", {});
         return id;
     }
-    auto* watch = new SwapWatch(client, spec, slot, seconds, nullptr, this);
-    m_watches[id] = {watch, client};
+    auto* watch = new WatchedSwap(client, {{spec, slot}}, seconds, user, this);
+    m_watches[id] = {watch, spec.liveService};
     const std::string webhook = config.webhook;
-    connect(watch, &SwapWatch::progressed, this, [this, id](const std::string& text) { step(id, text); });
-    connect(watch, &SwapWatch::held, this, [this, id, watch, client](const std::string& text) {
-        watchEnded(id, watch, client, {true, "held", text}, {});
-    });
-    connect(watch, &SwapWatch::worse, this, [this, id, watch, client, webhook](const std::string& text) {
-        watchEnded(id, watch, client, {false, "failed: " + text, "Got worse: " + text}, webhook);
+    connect(watch, &WatchedSwap::progressed, this, [this, id](const std::string& text) { step(id, text); });
+    connect(watch, &WatchedSwap::held, this, [this, id] { recordingWatch(id); });
+    connect(watch, &WatchedSwap::worse, this, [this, id] { recordingWatch(id); });
+    connect(watch, &WatchedSwap::finished, this, [this, id, watch, webhook](const WatchOutcome& o) {
+        watchEnded(id, o, webhook);
+        watch->deleteLater();
     });
     step(id, "Watching " + spec.name + "'s slot " + std::string(1, static_cast<char>(slot - 'a' + 'A')));
     watch->start();
     return id;
 }
 
-void ActionRunner::watchEnded(int id, SwapWatch* watch, kube::Client* client, const WatchVerdict& verdict,
-                              const std::string& webhook, std::function<void()> recorded)
+void ActionRunner::recordingWatch(int id)
 {
-    m_watches.erase(id);
-    const Activity* a = activity(id);
-    const std::string user = a ? a->user : std::string();
-    step(id, "Recording the verdict in the history of " + watch->spec().liveService);
-    QPointer<ActionRunner> self(this);
-    recordWatchVerdict(client, watch->spec(), watchHistoryEntry(*watch, user, nowUtcText(), verdict.result),
-                       [self, id, verdict, webhook, recorded](std::optional<kube::Error> refused) {
-                           if (self) {
-                               // The verdict stands whether or not it could be recorded.
-                               const std::string note =
-                                   refused ? " (not recorded in the history: " + refused->message + ")" : std::string();
-                               self->end(id, verdict.ok, verdict.text + note, webhook);
-                               if (!verdict.ok)
-                                   Q_EMIT self->watchFailed(id);
-                           }
-                           if (recorded)
-                               recorded();
-                       });
-    watch->deleteLater();
+    const auto it = m_watches.find(id);
+    if (it == m_watches.end())
+        return;
+    const std::string liveService = it->second.liveService;
+    m_watches.erase(it);
+    step(id, "Recording the verdict in the history of " + liveService);
+}
+
+void ActionRunner::watchEnded(int id, const WatchOutcome& outcome, const std::string& webhook)
+{
+    // The verdict stands whether or not it could be recorded.
+    const std::string note =
+        outcome.notRecorded ? " (not recorded in the history: " + outcome.notRecorded->message + ")" : std::string();
+    if (outcome.verdict == WatchOutcome::Verdict::Held) {
+        end(id, true, outcome.held + note, {});
+        return;
+    }
+    if (outcome.ok()) {
+        std::string text = outcome.why + ", before its window passed; nothing had got worse.";
+        text[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(text[0])));
+        end(id, true, text + note, {});
+        return;
+    }
+    end(id, false, "Got worse: " + outcome.why + note, webhook);
+    Q_EMIT watchFailed(id);
 }
 
 void ActionRunner::stopWatches(const std::string& ns, const std::vector<std::string>& services, const std::string& why)

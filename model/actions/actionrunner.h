@@ -3,7 +3,7 @@
 #include "model/actions/deploy.h"
 #include "model/actions/groupdeploy.h"
 #include "model/actions/swap.h"
-#include "model/actions/swapwatch.h"
+#include "model/actions/watchedswap.h"
 
 #include <QDateTime>
 #include <QObject>
@@ -109,13 +109,9 @@ private:
     Activity* find(int id);
     void step(int id, const std::string& text);
     void end(int id, bool ok, const std::string& message, const std::string& webhook);
-    struct WatchVerdict {
-        bool ok;            // held, or ended before its time; not worse
-        std::string result; // in the history entry: "held", "failed: why", "ended when the window closed"
-        std::string text;   // the activity's outcome
-    };
-    void watchEnded(int id, SwapWatch* watch, kube::Client* client, const WatchVerdict& verdict,
-                    const std::string& webhook, std::function<void()> recorded = {});
+    // The watch `id` has its verdict and records it now: it is no longer running.
+    void recordingWatch(int id);
+    void watchEnded(int id, const WatchOutcome& outcome, const std::string& webhook);
     // Ends the watches running on any of `services` in `ns` (a new swap or rollback of them began).
     void stopWatches(const std::string& ns, const std::vector<std::string>& services, const std::string& why);
 
@@ -125,8 +121,8 @@ private:
     Hooks m_hooks;
     int m_watchSeconds = 0; // off until the application sets it
     struct RunningWatch {
-        QPointer<SwapWatch> watch;
-        kube::Client* client = nullptr;
+        QPointer<WatchedSwap> watch;
+        std::string liveService; // where its verdict is recorded
     };
     std::map<int, RunningWatch> m_watches; // running watches by activity id
 };
