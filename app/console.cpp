@@ -1,6 +1,6 @@
 #include "console.h"
 
-#include "model/connectioninfo.h"
+#include "model/rules/connectioninfo.h"
 #include "ui/notificationsmenu.h"
 #include "version.h"
 

@@ -43,6 +43,23 @@ int exitCode(const model::DeployOutcome& o)
     return Failed;
 }
 
+int exitCode(const model::WatchOutcome& o)
+{
+    using V = model::WatchOutcome::Verdict;
+    switch (o.verdict) {
+    case V::Held:
+    case V::Ended:
+        return Done;
+    case V::Worse:
+    case V::RolledBack:
+        return Unhealthy;
+    case V::RollbackRefused:
+    case V::RollbackFailed:
+        return Failed;
+    }
+    return Failed;
+}
+
 int refusalExitCode(const model::SwapPlan& plan)
 {
     return plan.refusedForPermission() ? Forbidden : plan.refusedAsChanged() ? Changed : Refused;
@@ -71,7 +88,7 @@ int exitCode(const kube::Error& e)
 {
     if (e.httpStatus == 403)
         return Forbidden;
-    if (e.reason == "Conflict")
+    if (e.apiReason == kube::Error::Reason::Conflict)
         return Changed;
     return Failed;
 }

@@ -1,10 +1,11 @@
 #pragma once
 
 #include "kube/net.h"
-#include "model/deploy.h"
-#include "model/health.h"
-#include "model/rules.h"
-#include "model/swap.h"
+#include "model/actions/deploy.h"
+#include "model/actions/swap.h"
+#include "model/actions/watchedswap.h"
+#include "model/observe/health.h"
+#include "model/rules/rules.h"
 
 // The command line's exit codes, mapped from outcomes in this one place (README: "Exit codes").
 namespace app {
@@ -21,6 +22,9 @@ enum ExitCode : int {
 
 int exitCode(const model::SwapOutcome& outcome);
 int exitCode(const model::DeployOutcome& outcome);
+// The watch after a swap: held, done; got worse (rolled back or not), unhealthy; a rollback that
+// was refused or failed, failed.
+int exitCode(const model::WatchOutcome& outcome);
 // A plan that does not pass, by the first check that fails.
 int refusalExitCode(const model::SwapPlan& plan);
 int refusalExitCode(const model::DeployPlan& plan);

@@ -2,10 +2,10 @@
 #include "console.h"
 #include "entry.h"
 #include "kube/kubeconfig.h"
-#include "model/connectioninfo.h"
-#include "model/servicespec.h"
-#include "model/settings.h"
-#include "model/watchrules.h"
+#include "model/rules/connectioninfo.h"
+#include "model/rules/servicespec.h"
+#include "model/rules/settings.h"
+#include "model/rules/watchrules.h"
 #include "ui/help.h"
 #include "ui/mainwindow.h"
 #include "ui/notificationsmenu.h"
@@ -125,6 +125,148 @@ std::optional<bool> savedBool(const QSettings& settings, const QString& key)
     return settings.contains(key) ? std::optional<bool>(settings.value(key).toBool()) : std::nullopt;
 }
 
+// The flags that choose for this start only, over the file and the saved settings.
+struct StartFlags {
+    std::optional<int> poll;
+    std::optional<int> watchAfterSwap;
+    std::optional<QString> palette;
+    std::optional<bool> readOnly;
+};
+
+bool validPalette(const QString& p)
+{
+    return p == QLatin1String("dark") || p == QLatin1String("light");
+}
+
+// The flags as typed, or nullopt once it said which one is wrong.
+std::optional<StartFlags> readStartFlags(const QCommandLineParser& parser, const ConsoleOptions& o)
+{
+    StartFlags flags;
+    if (parser.isSet(o.poll)) {
+        bool ok = false;
+        flags.poll = parser.value(o.poll).toInt(&ok);
+        if (!ok || *flags.poll < 0 || *flags.poll > model::maxPollIntervalSeconds) {
+            std::fprintf(stderr, "signalbox: --poll takes a number of seconds from 0 (watch) to %d, not %s\n",
+                         model::maxPollIntervalSeconds, qPrintable(parser.value(o.poll)));
+            return std::nullopt;
+        }
+    }
+    if (parser.isSet(o.watchAfterSwap)) {
+        flags.watchAfterSwap = model::parseDurationSeconds(parser.value(o.watchAfterSwap).toStdString());
+        if (!flags.watchAfterSwap) {
+            std::fprintf(stderr,
+                         "signalbox: --watch-after-swap takes a duration such as 30s, 5m or 1h (0s: no watch), "
+                         "not %s\n",
+                         qPrintable(parser.value(o.watchAfterSwap)));
+            return std::nullopt;
+        }
+    }
+    if (parser.isSet(o.palette) && !validPalette(parser.value(o.palette))) {
+        std::fprintf(stderr, "signalbox: --palette takes light or dark, not %s\n", qPrintable(parser.value(o.palette)));
+        return std::nullopt;
+    }
+    if (parser.isSet(o.palette))
+        flags.palette = parser.value(o.palette);
+    if (parser.isSet(o.readOnly))
+        flags.readOnly = true;
+    return flags;
+}
+
+void applyPalette(const StartFlags& flags, const QSettings& settings)
+{
+    const QString savedPalette = settings.value(QStringLiteral("palette")).toString();
+    const QString paletteName = model::resolveSetting<QString>(
+                                    flags.palette, std::nullopt,
+                                    validPalette(savedPalette) ? std::optional(savedPalette) : std::nullopt, QString())
+                                    .value;
+    if (!paletteName.isEmpty()) {
+        QApplication::setStyle(QStringLiteral("Fusion"));
+        QApplication::setPalette(paletteName == QLatin1String("dark") ? ui::style::darkPalette()
+                                                                      : ui::style::lightPalette());
+    }
+}
+
+model::NotificationSettings savedNotifications(const QSettings& settings)
+{
+    model::NotificationSettings saved;
+    saved.liveUnhealthy = savedBool(settings, ui::NotificationsMenu::settingsKey(model::NoticeKind::LiveUnhealthy));
+    saved.changedByOthers = savedBool(settings, ui::NotificationsMenu::settingsKey(model::NoticeKind::ChangedByOthers));
+    saved.longActions = savedBool(settings, ui::NotificationsMenu::settingsKey(model::NoticeKind::LongAction));
+    return saved;
+}
+
+// Each setting by the flag, then the file, then the choice saved from the window.
+void applySettings(app::Console& console, const StartFlags& flags, const model::ServiceConfig& config,
+                   const QSettings& settings)
+{
+    ui::MainWindow& window = *console.window();
+    // The file has no read-only or palette key: for them the rule reduces to flag, then saved.
+    window.setPollInterval(model::resolvePollInterval(flags.poll, config.pollIntervalSeconds,
+                                                      savedInt(settings, QStringLiteral("pollIntervalSeconds")))
+                               .value);
+    console.runner()->setWatchSeconds(
+        model::resolveWatchAfterSwap(flags.watchAfterSwap, config.watchAfterSwapSeconds,
+                                     savedInt(settings, QStringLiteral("watchAfterSwapSeconds")))
+            .value);
+    window.setReadOnly(model::resolveSetting<bool>(flags.readOnly, std::nullopt,
+                                                   savedBool(settings, QStringLiteral("readOnly")), false)
+                           .value);
+    console.setNotificationChoices(
+        model::resolveNotificationChoices(config.notifications, savedNotifications(settings)));
+}
+
+// Saves the window as a PNG (showing `service` first, when named) and exits: 0 when it was saved
+// with the data complete.
+void saveWindow(ui::MainWindow& window, const QString& file, const QString& service, bool complete)
+{
+    if (!service.isEmpty() && !window.showService(service)) {
+        std::fprintf(stderr, "signalbox: there is no service named %s\n", qPrintable(service));
+        QApplication::exit(1);
+        return;
+    }
+    // One more turn of the event loop so the page is laid out before it is grabbed.
+    QTimer::singleShot(300, &window, [&window, file, complete] {
+        const bool saved = window.grab().save(file, "PNG");
+        if (!saved)
+            std::fprintf(stderr, "signalbox: cannot write %s\n", qPrintable(file));
+        else if (!complete)
+            std::fprintf(stderr, "signalbox: saved %s, but the data was not complete: %s\n", qPrintable(file),
+                         qPrintable(window.freshnessText()));
+        else
+            std::printf("signalbox: saved %s: %s\n", qPrintable(file), qPrintable(window.freshnessText()));
+        QApplication::exit(saved && complete ? 0 : 1);
+    });
+}
+
+// --screenshot: once the data is complete and the health checks answered once (or 5 s passed), so
+// the marks are in the picture; after 30 s whatever is there.
+void screenshotWhenComplete(app::Console& console, const QString& file, const QString& service)
+{
+    ui::MainWindow& window = *console.window();
+    auto save = [&window, file, service](bool complete) { saveWindow(window, file, service, complete); };
+    model::Dashboard* dashboard = console.dashboard();
+    if (!dashboard) {
+        save(false);
+        return;
+    }
+    QObject::connect(
+        dashboard, &model::Dashboard::completed, &window,
+        [save, dashboard] {
+            auto* wait = new QTimer(dashboard);
+            auto since = std::make_shared<QElapsedTimer>();
+            since->start();
+            QObject::connect(wait, &QTimer::timeout, dashboard, [save, dashboard, wait, since] {
+                if (!dashboard->healthMonitor()->allAnswered() && since->elapsed() < 5000)
+                    return;
+                wait->stop();
+                save(true);
+            });
+            wait->start(100);
+        },
+        Qt::SingleShotConnection);
+    QTimer::singleShot(30000, &window, [save] { save(false); });
+}
+
 int runConsole(int argc, char** argv)
 {
     QApplication app(argc, argv);
@@ -138,44 +280,10 @@ int runConsole(int argc, char** argv)
     o.addTo(parser);
     parser.process(app);
     const QSettings settings;
-
-    std::optional<int> pollFlag;
-    if (parser.isSet(o.poll)) {
-        bool ok = false;
-        pollFlag = parser.value(o.poll).toInt(&ok);
-        if (!ok || *pollFlag < 0 || *pollFlag > model::maxPollIntervalSeconds) {
-            std::fprintf(stderr, "signalbox: --poll takes a number of seconds from 0 (watch) to %d, not %s\n",
-                         model::maxPollIntervalSeconds, qPrintable(parser.value(o.poll)));
-            return 2;
-        }
-    }
-    std::optional<int> watchFlag;
-    if (parser.isSet(o.watchAfterSwap)) {
-        watchFlag = model::parseDurationSeconds(parser.value(o.watchAfterSwap).toStdString());
-        if (!watchFlag) {
-            std::fprintf(stderr,
-                         "signalbox: --watch-after-swap takes a duration such as 30s, 5m or 1h (0s: no watch), "
-                         "not %s\n",
-                         qPrintable(parser.value(o.watchAfterSwap)));
-            return 2;
-        }
-    }
-    const auto valid = [](const QString& p) { return p == QLatin1String("dark") || p == QLatin1String("light"); };
-    if (parser.isSet(o.palette) && !valid(parser.value(o.palette))) {
-        std::fprintf(stderr, "signalbox: --palette takes light or dark, not %s\n", qPrintable(parser.value(o.palette)));
+    const std::optional<StartFlags> flags = readStartFlags(parser, o);
+    if (!flags)
         return 2;
-    }
-    const QString savedPalette = settings.value(QStringLiteral("palette")).toString();
-    const QString paletteName =
-        model::resolveSetting<QString>(parser.isSet(o.palette) ? std::optional(parser.value(o.palette)) : std::nullopt,
-                                       std::nullopt, valid(savedPalette) ? std::optional(savedPalette) : std::nullopt,
-                                       QString())
-            .value;
-    if (!paletteName.isEmpty()) {
-        QApplication::setStyle(QStringLiteral("Fusion"));
-        QApplication::setPalette(paletteName == QLatin1String("dark") ? ui::style::darkPalette()
-                                                                      : ui::style::lightPalette());
-    }
+    applyPalette(*flags, settings);
 
     kube::KubeconfigOptions options = kube::KubeconfigOptions::fromEnvironment();
     options.explicitPath = parser.value(o.kubeconfig).toStdString();
@@ -187,81 +295,13 @@ int runConsole(int argc, char** argv)
     const model::ServiceConfig config = loaded ? loaded.value() : model::ServiceConfig{};
 
     auto console = std::make_unique<app::Console>(options, config);
-    ui::MainWindow& window = *console->window();
-    // The file has no read-only or palette key: for them the rule reduces to flag, then saved.
-    window.setPollInterval(model::resolvePollInterval(pollFlag, config.pollIntervalSeconds,
-                                                      savedInt(settings, QStringLiteral("pollIntervalSeconds")))
-                               .value);
-    console->runner()->setWatchSeconds(
-        model::resolveWatchAfterSwap(watchFlag, config.watchAfterSwapSeconds,
-                                     savedInt(settings, QStringLiteral("watchAfterSwapSeconds")))
-            .value);
-    window.setReadOnly(
-        model::resolveSetting<bool>(parser.isSet(o.readOnly) ? std::optional(true) : std::nullopt, std::nullopt,
-                                    settings.contains(QStringLiteral("readOnly"))
-                                        ? std::optional(settings.value(QStringLiteral("readOnly")).toBool())
-                                        : std::nullopt,
-                                    false)
-            .value);
-    model::NotificationSettings savedNotifications;
-    savedNotifications.liveUnhealthy =
-        savedBool(settings, ui::NotificationsMenu::settingsKey(model::NoticeKind::LiveUnhealthy));
-    savedNotifications.changedByOthers =
-        savedBool(settings, ui::NotificationsMenu::settingsKey(model::NoticeKind::ChangedByOthers));
-    savedNotifications.longActions =
-        savedBool(settings, ui::NotificationsMenu::settingsKey(model::NoticeKind::LongAction));
-    console->setNotificationChoices(model::resolveNotificationChoices(config.notifications, savedNotifications));
+    applySettings(*console, *flags, config, settings);
     console->connectTo(parser.value(o.context).toStdString());
-    if (!loaded) {
-        window.setConnection(model::describeConnection(kube::Result<kube::RestConfig>(loaded.error())));
-    }
-    window.show();
-
-    if (parser.isSet(o.screenshot)) {
-        const QString file = parser.value(o.screenshot);
-        const QString name = parser.value(o.service);
-        auto save = [&window, file, name](bool complete) {
-            if (!name.isEmpty() && !window.showService(name)) {
-                std::fprintf(stderr, "signalbox: there is no service named %s\n", qPrintable(name));
-                QApplication::exit(1);
-                return;
-            }
-            // One more turn of the event loop so the page is laid out before it is grabbed.
-            QTimer::singleShot(300, &window, [&window, file, complete] {
-                const bool saved = window.grab().save(file, "PNG");
-                if (!saved)
-                    std::fprintf(stderr, "signalbox: cannot write %s\n", qPrintable(file));
-                else if (!complete)
-                    std::fprintf(stderr, "signalbox: saved %s, but the data was not complete: %s\n", qPrintable(file),
-                                 qPrintable(window.freshnessText()));
-                else
-                    std::printf("signalbox: saved %s: %s\n", qPrintable(file), qPrintable(window.freshnessText()));
-                QApplication::exit(saved && complete ? 0 : 1);
-            });
-        };
-        if (!console->dashboard()) {
-            save(false);
-        } else {
-            // Complete, and the health checks answered once (or 5 s passed), so the marks are in the picture.
-            model::Dashboard* dashboard = console->dashboard();
-            QObject::connect(
-                dashboard, &model::Dashboard::completed, &window,
-                [save, dashboard] {
-                    auto* wait = new QTimer(dashboard);
-                    auto since = std::make_shared<QElapsedTimer>();
-                    since->start();
-                    QObject::connect(wait, &QTimer::timeout, dashboard, [save, dashboard, wait, since] {
-                        if (!dashboard->healthMonitor()->allAnswered() && since->elapsed() < 5000)
-                            return;
-                        wait->stop();
-                        save(true);
-                    });
-                    wait->start(100);
-                },
-                Qt::SingleShotConnection);
-            QTimer::singleShot(30000, &window, [save] { save(false); });
-        }
-    }
+    if (!loaded)
+        console->window()->setConnection(model::describeConnection(kube::Result<kube::RestConfig>(loaded.error())));
+    console->window()->show();
+    if (parser.isSet(o.screenshot))
+        screenshotWhenComplete(*console, parser.value(o.screenshot), parser.value(o.service));
     const int rc = QApplication::exec();
     console.reset(); // its transport's handles go before libcurl does
     return rc;

@@ -4,7 +4,7 @@
 // a kubeconfig, resident memory, and the meter of the event loop's gaps.
 #include "app/console.h"
 #include "kube/kubeconfig.h"
-#include "model/servicespec.h"
+#include "model/rules/servicespec.h"
 
 #include <QElapsedTimer>
 #include <QFile>

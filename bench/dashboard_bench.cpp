@@ -3,7 +3,7 @@
 #include "app/console.h"
 #include "benchsupport.h"
 #include "kube/kubeconfig.h"
-#include "model/dashboard.h"
+#include "model/state/dashboard.h"
 #include "net/transport.h"
 #include "ui/mainwindow.h"
 

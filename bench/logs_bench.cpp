@@ -7,7 +7,7 @@
 #include "app/console.h"
 #include "benchsupport.h"
 #include "kube/kubeconfig.h"
-#include "model/dashboard.h"
+#include "model/state/dashboard.h"
 #include "ui/logview.h"
 #include "ui/mainwindow.h"
 

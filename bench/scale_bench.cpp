@@ -6,8 +6,8 @@
 //   bench_scale --kubeconfig FILE --expect-services N --service NAME [--no-swap]
 #include "app/console.h"
 #include "benchsupport.h"
-#include "model/dashboard.h"
-#include "model/serviceactions.h"
+#include "model/actions/serviceactions.h"
+#include "model/state/dashboard.h"
 #include "ui/mainwindow.h"
 #include "ui/servicepage.h"
 

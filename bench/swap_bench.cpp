@@ -7,9 +7,9 @@
 #include "kube/client.h"
 #include "kube/informer.h"
 #include "kube/kubeconfig.h"
-#include "model/rules.h"
-#include "model/servicelookup.h"
-#include "model/swap.h"
+#include "model/actions/swap.h"
+#include "model/rules/rules.h"
+#include "model/state/servicelookup.h"
 #include "net/transport.h"
 
 #include <QCoreApplication>

@@ -8,6 +8,7 @@
 #include <optional>
 #include <regex>
 #include <string_view>
+#include <utility>
 
 namespace kube {
 
@@ -214,163 +215,198 @@ Client::Id Client::send(HttpRequest request, Target target, JsonCallback cb)
 void Client::dispatch(std::shared_ptr<Pending> p, bool retried)
 {
     QPointer<Client> self(this);
-    auto finish = [self, p](Result<Json> r) {
+    m_credentials->get([self, p, retried](Result<Credential> credential) {
         if (!self || p->cancelled)
             return;
-        self->m_pending.erase(p->id);
-        p->cancelled = true;
-        if (p->stream())
-            p->onEnd(r ? Result<Unit>(Unit{}) : Result<Unit>(r.error()));
-        else if (p->onRaw) {
-            if (!r) // a raw request's answers go to onRaw directly; only failures come here
-                p->onRaw(r.error());
-        } else
-            p->onJson(std::move(r));
-    };
-    m_credentials->get([self, p, retried, finish](Result<Credential> credential) {
-        if (!self || p->cancelled)
-            return;
-        if (!credential) {
-            finish(credential.error());
-            return;
-        }
-        Transport::ChunkFn onChunk;
-        if (p->onLines) {
-            p->lines.emplace(maxLogLineBytes);
-            onChunk = [self, p](std::string_view chunk) {
-                if (!self || p->cancelled || chunk.empty())
-                    return;
-                std::vector<TextLine> lines;
-                p->lines->feed(chunk, lines);
-                if (!lines.empty())
-                    p->onLines(std::move(lines));
-            };
-        } else if (p->stream()) {
-            p->lines.emplace(maxWatchEventBytes);
-            onChunk = [self, p, finish](std::string_view chunk) {
-                if (!self || p->cancelled)
-                    return;
-                if (chunk.empty()) {
-                    p->onEvent("OPEN", Json());
-                    return;
-                }
-                std::vector<TextLine> lines;
-                p->lines->feed(chunk, lines);
-                for (const TextLine& line : lines) {
-                    if (line.cut) {
-                        finish(Error{Error::Kind::Decode,
-                                     0,
-                                     {},
-                                     "The API server " + self->m_config.cluster.server +
-                                         " sent a watch event of more than " + net::sizeText(maxWatchEventBytes) +
-                                         " for " + describeTarget(p->target) +
-                                         ", larger than any object it keeps; the watch was ended and the view will "
-                                         "reload.",
-                                     line.text.substr(0, 200)});
-                        self->cancel(p->id);
-                        return;
-                    }
-                    if (line.text.empty())
-                        continue;
-                    Json event = parseObject(line.text);
-                    if (event.is_discarded() || !event.is_object() || !event.contains("type")) {
-                        finish(Error{Error::Kind::Decode,
-                                     0,
-                                     {},
-                                     "The API server sent a watch event that is not valid "
-                                     "JSON; the view will reload.",
-                                     net::text::cut(line.text, 200, "…")});
-                        self->cancel(p->id);
-                        return;
-                    }
-                    const std::string type = event["type"].is_string() ? event["type"].get<std::string>() : "";
-                    const Json& object = event.contains("object") ? event["object"] : Json();
-                    if (type == "ERROR") {
-                        const Result<Status> status = decodeStatusObject(object);
-                        const long code = status && status->code && *status->code >= 400 ? *status->code : 500L;
-                        finish(self->apiError(code, object.dump(-1, ' ', false, Json::error_handler_t::replace),
-                                              p->target));
-                        self->cancel(p->id);
-                        return;
-                    }
-                    p->onEvent(type, object);
-                    if (!self || p->cancelled)
-                        return;
-                }
-            };
-        }
-        // Lists come in pages and objects are small: a larger answer is no answer of the API server's.
-        if (!p->stream() && p->request.maxBody == 0 && p->request.bodyLimit == 0)
-            p->request.bodyLimit = maxAnswerBytes;
-        const Endpoint endpoint = self->endpointFor(credential.value());
-        self->countSent(p->target);
-        p->transportId = self->m_transport->start(
-            endpoint, p->request,
-            [self, p, retried, finish](Result<HttpResponse> response) {
-                if (!self || p->cancelled)
-                    return;
-                p->transportId = 0;
-                if (response && self->m_answerLoss && self->m_answerLoss(p->target, p->request)) {
-                    Error lost;
-                    lost.cause = Error::Cause::Broken;
-                    lost.detail = "the answer was dropped on purpose (test)";
-                    response = lost;
-                }
-                if (!response) {
-                    finish(self->transportError(response.error(), p->request.timeout));
-                    return;
-                }
-                const HttpResponse& r = response.value();
-                // Whatever was allowed may not be any longer (a new 403), or the credentials changed (a 401).
-                const std::string asked = p->target.verb + " " + p->request.path;
-                if (r.status == 403) {
-                    if (self->m_refused.insert(asked).second)
-                        self->clearAccessCache();
-                } else {
-                    self->m_refused.erase(asked);
-                    if (r.status == 401)
-                        self->clearAccessCache();
-                }
-                if (r.status == 401 && !retried && self->m_credentials->usesExec()) {
-                    // The plugin's token may have been revoked before its stated expiry: run it again once.
-                    self->m_credentials->invalidate();
-                    self->dispatch(p, true);
-                    return;
-                }
-                if (p->onRaw) {
-                    self->m_pending.erase(p->id);
-                    p->cancelled = true;
-                    p->onRaw(std::move(response));
-                    return;
-                }
-                if (r.status < 200 || r.status >= 300) {
-                    finish(self->apiError(r.status, r.body, p->target));
-                    return;
-                }
-                if (p->stream()) {
-                    TextLine rest;
-                    if (p->onLines && p->lines && p->lines->takeRest(rest)) {
-                        p->onLines({std::move(rest)});
-                        if (!self || p->cancelled)
-                            return;
-                    }
-                    finish(Json());
-                    return;
-                }
-                Json body = parseObject(r.body);
-                if (body.is_discarded()) {
-                    finish(Error{Error::Kind::Decode,
-                                 static_cast<int>(r.status),
-                                 {},
-                                 "The API server's answer about " + describeTarget(p->target) +
-                                     " is not valid JSON. Check that the server address is a Kubernetes API server.",
-                                 net::text::cut(r.body, 200, "…")});
-                    return;
-                }
-                finish(std::move(body));
-            },
-            onChunk);
+        if (!credential)
+            self->finish(p, credential.error());
+        else
+            self->startRequest(p, retried, credential.value());
     });
+}
+
+void Client::finish(const std::shared_ptr<Pending>& p, Result<Json> r)
+{
+    if (p->cancelled)
+        return;
+    m_pending.erase(p->id);
+    p->cancelled = true;
+    if (p->stream())
+        p->onEnd(r ? Result<Unit>(Unit{}) : Result<Unit>(r.error()));
+    else if (p->onRaw) {
+        if (!r) // a raw request's answers go to onRaw directly; only failures come here
+            p->onRaw(r.error());
+    } else
+        p->onJson(std::move(r));
+}
+
+void Client::startRequest(const std::shared_ptr<Pending>& p, bool retried, const Credential& credential)
+{
+    // Three kinds of request: a log's lines, a watch's events, and one answer (JSON or raw).
+    Transport::ChunkFn onChunk = p->onLines ? logChunks(p) : p->stream() ? watchChunks(p) : Transport::ChunkFn();
+    // Lists come in pages and objects are small: a larger answer is no answer of the API server's.
+    if (!p->stream() && p->request.maxBody == 0 && p->request.bodyLimit == 0)
+        p->request.bodyLimit = maxAnswerBytes;
+    countSent(p->target);
+    QPointer<Client> self(this);
+    p->transportId = m_transport->start(
+        endpointFor(credential), p->request,
+        [self, p, retried](Result<HttpResponse> response) {
+            if (self && !p->cancelled)
+                self->answered(p, retried, std::move(response));
+        },
+        onChunk);
+}
+
+Transport::ChunkFn Client::logChunks(const std::shared_ptr<Pending>& p)
+{
+    p->lines.emplace(maxLogLineBytes);
+    QPointer<Client> self(this);
+    return [self, p](std::string_view chunk) {
+        if (!self || p->cancelled || chunk.empty())
+            return;
+        std::vector<TextLine> lines;
+        p->lines->feed(chunk, lines);
+        if (!lines.empty())
+            p->onLines(std::move(lines));
+    };
+}
+
+Transport::ChunkFn Client::watchChunks(const std::shared_ptr<Pending>& p)
+{
+    p->lines.emplace(maxWatchEventBytes);
+    QPointer<Client> self(this);
+    return [self, p](std::string_view chunk) {
+        if (!self || p->cancelled)
+            return;
+        if (chunk.empty()) {
+            p->onEvent("OPEN", Json());
+            return;
+        }
+        std::vector<TextLine> lines;
+        p->lines->feed(chunk, lines);
+        for (const TextLine& line : lines)
+            if (!self || p->cancelled || !self->watchLine(p, line))
+                return;
+    };
+}
+
+bool Client::watchLine(const std::shared_ptr<Pending>& p, const TextLine& line)
+{
+    if (line.cut) {
+        endWatch(p, Error{Error::Kind::Decode,
+                          0,
+                          {},
+                          "The API server " + m_config.cluster.server + " sent a watch event of more than " +
+                              net::sizeText(maxWatchEventBytes) + " for " + describeTarget(p->target) +
+                              ", larger than any object it keeps; the watch was ended and the view will reload.",
+                          line.text.substr(0, 200)});
+        return false;
+    }
+    if (line.text.empty())
+        return true;
+    Json event = parseObject(line.text);
+    if (event.is_discarded() || !event.is_object() || !event.contains("type")) {
+        endWatch(p, Error{Error::Kind::Decode,
+                          0,
+                          {},
+                          "The API server sent a watch event that is not valid JSON; the view will reload.",
+                          net::text::cut(line.text, 200, "…")});
+        return false;
+    }
+    const std::string type = event["type"].is_string() ? event["type"].get<std::string>() : "";
+    const Json& object = event.contains("object") ? event["object"] : Json();
+    if (type == "ERROR") {
+        const Result<Status> status = decodeStatusObject(object);
+        const long code = status && status->code && *status->code >= 400 ? *status->code : 500L;
+        endWatch(p, apiError(code, object.dump(-1, ' ', false, Json::error_handler_t::replace), p->target));
+        return false;
+    }
+    p->onEvent(type, object); // may delete this client: nothing after it
+    return true;
+}
+
+void Client::endWatch(const std::shared_ptr<Pending>& p, Error e)
+{
+    // The stream is stopped before its end is said: nothing more of it is read.
+    if (p->transportId)
+        m_transport->cancel(std::exchange(p->transportId, 0));
+    finish(p, std::move(e));
+}
+
+void Client::noteAnswer(const std::shared_ptr<Pending>& p, long status)
+{
+    // Whatever was allowed may not be any longer (a new 403), or the credentials changed (a 401).
+    const std::string asked = p->target.verb + " " + p->request.path;
+    if (status == 403) {
+        if (m_refused.insert(asked).second)
+            clearAccessCache();
+    } else {
+        m_refused.erase(asked);
+        if (status == 401)
+            clearAccessCache();
+    }
+}
+
+void Client::answered(const std::shared_ptr<Pending>& p, bool retried, Result<HttpResponse> response)
+{
+    p->transportId = 0;
+    if (response && m_answerLoss && m_answerLoss(p->target, p->request)) {
+        Error lost;
+        lost.cause = Error::Cause::Broken;
+        lost.detail = "the answer was dropped on purpose (test)";
+        response = lost;
+    }
+    if (!response) {
+        finish(p, transportError(response.error(), p->request.timeout));
+        return;
+    }
+    const HttpResponse& r = response.value();
+    noteAnswer(p, r.status);
+    if (r.status == 401 && !retried && m_credentials->usesExec()) {
+        // The plugin's token may have been revoked before its stated expiry: run it again once.
+        m_credentials->invalidate();
+        dispatch(p, true);
+        return;
+    }
+    if (p->onRaw) {
+        m_pending.erase(p->id);
+        p->cancelled = true;
+        p->onRaw(std::move(response));
+    } else if (r.status < 200 || r.status >= 300) {
+        finish(p, apiError(r.status, r.body, p->target));
+    } else if (p->stream()) {
+        endStream(p);
+    } else {
+        decodeAnswer(p, r);
+    }
+}
+
+void Client::endStream(const std::shared_ptr<Pending>& p)
+{
+    TextLine rest;
+    if (p->onLines && p->lines && p->lines->takeRest(rest)) {
+        QPointer<Client> self(this);
+        p->onLines({std::move(rest)});
+        if (!self || p->cancelled)
+            return;
+    }
+    finish(p, Json());
+}
+
+void Client::decodeAnswer(const std::shared_ptr<Pending>& p, const HttpResponse& r)
+{
+    Json body = parseObject(r.body);
+    if (body.is_discarded()) {
+        finish(p, Error{Error::Kind::Decode,
+                        static_cast<int>(r.status),
+                        {},
+                        "The API server's answer about " + describeTarget(p->target) +
+                            " is not valid JSON. Check that the server address is a Kubernetes API server.",
+                        net::text::cut(r.body, 200, "…")});
+        return;
+    }
+    finish(p, std::move(body));
 }
 
 Client::Id Client::sendRaw(HttpRequest request, Target target, std::function<void(Result<HttpResponse>)> cb)
@@ -498,14 +534,14 @@ Client::Id Client::streamLogs(const std::string& ns, const std::string& pod, con
             Error e = r.error();
             const std::string which = "pod \"" + pod + "\" in namespace \"" + ns + "\"";
             if (e.httpStatus == 404) {
-                e.reason = "NotFound";
+                e.setReason(Error::Reason::NotFound);
                 e.message = "The " + which + " is gone, and its log with it.";
             } else if (e.httpStatus == 400 && previous) {
-                e.reason = "BadRequest";
+                e.setReason(Error::Reason::BadRequest);
                 e.message = "The " + which +
                             " has no previous container log: its container has not restarted. Leave out --previous.";
             } else if (e.httpStatus == 400) {
-                e.reason = "BadRequest";
+                e.setReason(Error::Reason::BadRequest);
                 e.message = "The log of the " + which + " cannot be read: " + e.detail + ".";
             }
             onEnd(e);
@@ -698,6 +734,76 @@ void Client::version(JsonCallback cb)
     send(std::move(req), Target{"get", Resource{"", "", "version", false}, {}, {}}, std::move(cb));
 }
 
+namespace {
+
+// 401: the credentials; what to do depends on where they come from.
+void unauthorized(Error& e, const RestConfig& config)
+{
+    if (e.apiReason == Error::Reason::None)
+        e.setReason(Error::Reason::Unauthorized);
+    std::string fix = "Get a fresh token or kubeconfig from your cluster administrator.";
+    if (config.user.exec)
+        fix = "Log in again with " + config.user.exec->command + " (your session has likely expired).";
+    else if (!config.user.clientCertificateFile.empty() || !config.user.clientCertificateData.empty())
+        fix = "The client certificate may have expired or been revoked; get a new one.";
+    e.message = "The API server " + config.cluster.server + " rejected the credentials of user \"" + config.user.name +
+                "\" (context \"" + config.contextName + "\"): they are invalid or expired. " + fix;
+}
+
+// 403: RBAC says "... is forbidden: User "NAME" cannot VERB ..."; an admission webhook or policy
+// that denies with 403 says something else, and that is what the person needs to read.
+void forbidden(Error& e, const RestConfig& config, const Client::Target& target, const std::string& serverMessage)
+{
+    std::smatch m;
+    std::string user = config.user.name;
+    static const std::regex rbacPattern("User \"([^\"]*)\" cannot ");
+    // Only the start is searched: libstdc++'s regex recurses per character and a long message
+    // without quotes would exhaust the stack.
+    const std::string head = serverMessage.substr(0, 1024);
+    const bool rbac = std::regex_search(head, m, rbacPattern);
+    if (!rbac && !serverMessage.empty()) {
+        e.message = admissionSentence(target, serverMessage);
+        return;
+    }
+    if (rbac)
+        user = m[1];
+    e.setReason(Error::Reason::Forbidden);
+    e.message = "User \"" + user + "\" may not " + target.verb + " " + describeTarget(target) +
+                ". Ask a cluster administrator for that permission, or use a kubeconfig user that has it.";
+}
+
+// 422: the server reports a failed `test` op without causes and with a generic message.
+void unprocessable(Error& e, const Client::Target& target, const std::string& serverMessage, bool hasCauses)
+{
+    const std::string what = describeTarget(target);
+    if (target.jsonPatchWithTests && !hasCauses) {
+        e.setReason(Error::Reason::Conflict);
+        e.message = what + " changed since you looked: it no longer holds what this change expected. Look at "
+                           "its current state before trying again.";
+        return;
+    }
+    if (e.apiReason == Error::Reason::None)
+        e.setReason(Error::Reason::Invalid);
+    e.message = "The API server refused the change to " + what + " as invalid: " + serverMessage;
+}
+
+// Any other status: the server's failure, an admission denial, or a refusal said as it came.
+void otherRefusal(Error& e, long status, const Client::Target& target, const std::string& serverMessage)
+{
+    const std::string what = describeTarget(target);
+    if (status >= 500)
+        e.message = "The API server failed while handling " + what + " (HTTP " + std::to_string(status) + ")" +
+                    (serverMessage.empty() ? "." : ": " + serverMessage + ".") +
+                    " Try again; if it persists, the cluster needs attention.";
+    else if (isAdmissionDenial(serverMessage))
+        e.message = admissionSentence(target, serverMessage);
+    else
+        e.message = "The API server refused the request on " + what + " (HTTP " + std::to_string(status) + ")" +
+                    (serverMessage.empty() ? "." : ": " + serverMessage);
+}
+
+} // namespace
+
 Error Client::apiError(long status, const std::string& body, const Target& target) const
 {
     Error e;
@@ -705,89 +811,46 @@ Error Client::apiError(long status, const std::string& body, const Target& targe
     e.httpStatus = static_cast<int>(status);
     const Result<Status> s = decodeStatus(body);
     const std::string serverMessage = s ? s->message.value_or("") : std::string();
-    e.reason = s ? s->reason.value_or("") : std::string();
+    e.setReasonText(s ? s->reason.value_or("") : std::string());
     const bool hasCauses = s && s->details && !s->details->causes.empty();
     e.detail = serverMessage.empty() ? net::text::cut(body, 300, "…") : serverMessage;
     const std::string what = describeTarget(target);
-    const std::string context = "context \"" + m_config.contextName + "\"";
     switch (status) {
-    case 401: {
-        e.reason = e.reason.empty() ? "Unauthorized" : e.reason;
-        std::string fix = "Get a fresh token or kubeconfig from your cluster administrator.";
-        if (m_config.user.exec)
-            fix = "Log in again with " + m_config.user.exec->command + " (your session has likely expired).";
-        else if (!m_config.user.clientCertificateFile.empty() || !m_config.user.clientCertificateData.empty())
-            fix = "The client certificate may have expired or been revoked; get a new one.";
-        e.message = "The API server " + m_config.cluster.server + " rejected the credentials of user \"" +
-                    m_config.user.name + "\" (" + context + "): they are invalid or expired. " + fix;
+    case 401:
+        unauthorized(e, m_config);
         break;
-    }
-    case 403: {
-        // RBAC says "... is forbidden: User "NAME" cannot VERB ..."; an admission webhook or policy
-        // that denies with 403 says something else, and that is what the person needs to read.
-        std::smatch m;
-        std::string user = m_config.user.name;
-        static const std::regex rbacPattern("User \"([^\"]*)\" cannot ");
-        // Only the start is searched: libstdc++'s regex recurses per character and a long message
-        // without quotes would exhaust the stack.
-        const std::string head = serverMessage.substr(0, 1024);
-        const bool rbac = std::regex_search(head, m, rbacPattern);
-        if (!rbac && !serverMessage.empty()) {
-            e.message = admissionSentence(target, serverMessage);
-            break;
-        }
-        if (rbac)
-            user = m[1];
-        e.reason = "Forbidden";
-        e.message = "User \"" + user + "\" may not " + target.verb + " " + what +
-                    ". Ask a cluster administrator for that permission, or use a kubeconfig user that has it.";
+    case 403:
+        forbidden(e, m_config, target, serverMessage);
         break;
-    }
     case 404:
-        e.reason = e.reason.empty() ? "NotFound" : e.reason;
-        e.message = what.empty() ? "The API server has no such resource."
-                                 : "There is no " + what +
-                                       ". Check the name "
-                                       "and the namespace; it may have been deleted.";
+        if (e.apiReason == Error::Reason::None)
+            e.setReason(Error::Reason::NotFound);
+        e.message = what.empty()
+                        ? "The API server has no such resource."
+                        : "There is no " + what + ". Check the name and the namespace; it may have been deleted.";
         break;
     case 409:
-        if (e.reason == "AlreadyExists") {
+        if (e.apiReason == Error::Reason::AlreadyExists) {
             e.message = "There is already " + what + ".";
-        } else {
-            e.reason = "Conflict";
-            e.message = what + " changed since you looked: someone or something else changed it first. Look at "
-                               "its current state before trying again.";
+            break;
         }
+        e.setReason(Error::Reason::Conflict);
+        e.message = what + " changed since you looked: someone or something else changed it first. Look at its "
+                           "current state before trying again.";
         break;
     case 410:
-        e.reason = "Expired";
+        e.setReason(Error::Reason::Expired);
         e.message = "The view of " + what + " is too old for the server to continue from; reloading it.";
         break;
     case 422:
-        // The server reports a failed `test` op as a 422 without causes and with a generic message.
-        if (target.jsonPatchWithTests && !hasCauses) {
-            e.reason = "Conflict";
-            e.message = what + " changed since you looked: it no longer holds what this change expected. Look at "
-                               "its current state before trying again.";
-        } else {
-            e.reason = e.reason.empty() ? "Invalid" : e.reason;
-            e.message = "The API server refused the change to " + what + " as invalid: " + serverMessage;
-        }
+        unprocessable(e, target, serverMessage, hasCauses);
         break;
     case 429:
-        e.reason = "TooManyRequests";
+        e.setReason(Error::Reason::TooManyRequests);
         e.message = "The API server is overloaded and asked to slow down. Try again in a moment.";
         break;
     default:
-        if (status >= 500)
-            e.message = "The API server failed while handling " + what + " (HTTP " + std::to_string(status) + ")" +
-                        (serverMessage.empty() ? "." : ": " + serverMessage + ".") +
-                        " Try again; if it persists, the cluster needs attention.";
-        else if (isAdmissionDenial(serverMessage))
-            e.message = admissionSentence(target, serverMessage);
-        else
-            e.message = "The API server refused the request on " + what + " (HTTP " + std::to_string(status) + ")" +
-                        (serverMessage.empty() ? "." : ": " + serverMessage);
+        otherRefusal(e, status, target, serverMessage);
         break;
     }
     return e;
@@ -837,10 +900,10 @@ ProxyAnswer classifyProxyResponse(const ProxyRequest& request, long status, std:
         return a;
     }
     const std::string message = own->message.value_or("");
-    const std::string reason = own->reason.value_or("");
+    const Error::Reason reason = Error::reasonOf(own->reason.value_or(""));
     const std::string kindName = own->details ? own->details->kind : std::string();
     const std::string subresource = request.kind + "/proxy";
-    if (status == 403 && reason == "Forbidden" && contains(message, "cannot ")) {
+    if (status == 403 && reason == Error::Reason::Forbidden && contains(message, "cannot ")) {
         static const std::regex userPattern("User \"([^\"]*)\" cannot ");
         std::smatch m;
         const std::string head = message.substr(0, 1024);
@@ -853,7 +916,7 @@ ProxyAnswer classifyProxyResponse(const ProxyRequest& request, long status, std:
                     " in that namespace.";
         return a;
     }
-    if (status == 404 && reason == "NotFound" && (kindName == request.kind || kindName.empty())) {
+    if (status == 404 && reason == Error::Reason::NotFound && (kindName == request.kind || kindName.empty())) {
         a.outcome = ProxyAnswer::Outcome::NotFound;
         a.detail = message;
         a.message = "There is no " + std::string(request.kind == "pods" ? "pod" : "Service") + " \"" + request.name +

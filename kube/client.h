@@ -2,9 +2,12 @@
 
 #include "accessrules.h"
 #include "credentials.h"
+#include "eventrecord.h"
 #include "kubeconfig.h"
 #include "linesplitter.h"
 #include "net.h"
+#include "objects.h"
+#include "patch.h"
 #include "resource.h"
 
 #include <QObject>
@@ -85,6 +88,17 @@ struct UserInfo {
 
 struct Unit {};
 
+// The answer to a typed call: the decoded object, or an Error (a transport or API failure, or a
+// field of the wrong type named by its path).
+template <typename T> using Callback = std::function<void(Result<T>)>;
+
+// Whether a write was carried out: the server answered it with success, whether or not its answer
+// could be decoded (a decode error comes only with a 2xx answer).
+template <typename T> bool carriedOut(const Result<T>& r)
+{
+    return r.ok() || r.error().kind == Error::Kind::Decode;
+}
+
 // What came back from a GET through the API server's proxy (pods/NAME:PORT/proxy/PATH,
 // services/NAME:PORT/proxy/PATH): the app's own answer, whatever its status, kept apart from the
 // API server's failure to reach the app, from our own timeout and from the API server's refusals.
@@ -161,6 +175,21 @@ public:
     const RestConfig& config() const { return m_config; }
     CredentialProvider* credentials() { return m_credentials; }
 
+    // Typed calls, for what Signalbox reads and writes: each decodes its answer with the parsers of
+    // objects.h, and a decode error is the call's Error (a list fails on the first item that does
+    // not decode, as client-go's does). getDeployment keeps the pod template as sent
+    // (Deployment::templateSource) for templateRestorePatch.
+    Id getDeployment(const std::string& ns, const std::string& name, Callback<Deployment> cb);
+    Id getService(const std::string& ns, const std::string& name, Callback<Service> cb);
+    Id listDeployments(const std::string& ns, const ListOptions& options, Callback<std::vector<Deployment>> cb);
+    Id listServices(const std::string& ns, const ListOptions& options, Callback<std::vector<Service>> cb);
+    Id listPods(const std::string& ns, const ListOptions& options, Callback<std::vector<Pod>> cb);
+    // JSON Patches (patch.h); a failed `test` comes back as reason Conflict.
+    Id patchDeployment(const std::string& ns, const std::string& name, const JsonPatch& patch, Callback<Deployment> cb);
+    Id patchService(const std::string& ns, const std::string& name, const JsonPatch& patch, Callback<Service> cb);
+    Id createEvent(const EventRecord& event, Callback<Unit> cb);
+
+    // Untyped calls, for the informers and for paths without a typed call.
     Id get(const Resource& r, const std::string& ns, const std::string& name, JsonCallback cb);
     Id list(const Resource& r, const std::string& ns, const ListOptions& options, JsonCallback cb);
     Id patch(const Resource& r, const std::string& ns, const std::string& name, PatchType type, const Json& body,
@@ -251,7 +280,22 @@ public:
 
 private:
     struct Pending;
+    // A request's way: credentials, then the transport, then its answer by kind of request (a log's
+    // lines, a watch's events, one answer as JSON or raw).
     void dispatch(std::shared_ptr<Pending> p, bool retried);
+    void startRequest(const std::shared_ptr<Pending>& p, bool retried, const Credential& credential);
+    Transport::ChunkFn logChunks(const std::shared_ptr<Pending>& p);
+    Transport::ChunkFn watchChunks(const std::shared_ptr<Pending>& p);
+    // One line of a watch stream: false when it ended the watch.
+    bool watchLine(const std::shared_ptr<Pending>& p, const TextLine& line);
+    void endWatch(const std::shared_ptr<Pending>& p, Error e);
+    void answered(const std::shared_ptr<Pending>& p, bool retried, Result<HttpResponse> response);
+    // The access cache's part in an answer: a new 403 or a 401 drops it.
+    void noteAnswer(const std::shared_ptr<Pending>& p, long status);
+    void endStream(const std::shared_ptr<Pending>& p);
+    void decodeAnswer(const std::shared_ptr<Pending>& p, const HttpResponse& r);
+    // Hands the outcome to the request's callback, once.
+    void finish(const std::shared_ptr<Pending>& p, Result<Json> r);
     Endpoint endpointFor(const Credential& c) const;
     // The transport's failure as a sentence about this API server and kubeconfig context.
     Error transportError(Error error, std::chrono::milliseconds timeout) const;

@@ -135,30 +135,70 @@ void CredentialProvider::runPlugin()
                                    hint(exec)));
         return;
     }
-    QString program = q(exec.command);
-    if (!program.contains(u'/')) {
-        QStringList dirs = qEnvironmentVariable("PATH").split(u':', Qt::SkipEmptyParts);
-        for (const auto& d : extraSearchPaths())
-            dirs << q(d);
-        QString found;
-        for (const QString& d : dirs) {
-            const QFileInfo fi(d + u'/' + program);
-            if (fi.isFile() && fi.isExecutable()) {
-                found = fi.absoluteFilePath();
-                break;
-            }
-        }
-        if (found.isEmpty()) {
-            finishPlugin(Error::config("The credential plugin \"" + exec.command + "\" named by the kubeconfig " +
-                                       who(m_user) + " is not installed, or not on the PATH this program sees." +
-                                       (exec.installHint.empty() ? " Install it, or give its full path in the "
-                                                                   "kubeconfig's exec.command."
-                                                                 : hint(exec))));
-            return;
-        }
-        program = found;
+    const Result<QString> program = pluginProgram();
+    if (!program) {
+        finishPlugin(program.error());
+        return;
     }
+    QStringList args;
+    for (const auto& a : exec.args)
+        args << q(a);
+    ++m_execRuns;
+    m_process = new QProcess(this);
+    m_process->setProcessEnvironment(pluginEnvironment(interactive));
+    m_process->setProgram(program.value());
+    m_process->setArguments(args);
+    if (interactive) {
+        // The person answers the plugin's questions directly; its stdout stays ours.
+        m_process->setInputChannelMode(QProcess::ForwardedInputChannel);
+        m_process->setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    }
+    auto* timer = new QTimer(m_process);
+    timer->setSingleShot(true);
+    auto timeoutMs = std::make_shared<int>(interactive ? pluginTalkingTimeoutMs : pluginTimeoutMs);
+    connect(timer, &QTimer::timeout, this, [this, timeoutMs] {
+        m_process->disconnect(this);
+        m_process->kill();
+        finishPlugin(Error::config("The credential plugin \"" + m_user.exec->command + "\" of the kubeconfig " +
+                                   who(m_user) + " did not finish within " + std::to_string(*timeoutMs / 1000) +
+                                   " s. It may be waiting for input it cannot get here: log in with it in a "
+                                   "terminal first."));
+    });
+    auto out = std::make_shared<QByteArray>();
+    auto said = std::make_shared<QByteArray>();
+    watchPluginOutput(out);
+    watchPluginStderr(said, timer, timeoutMs);
+    watchPluginEnd(out, said);
+    m_process->start(QIODevice::ReadOnly);
+    if (!interactive)
+        m_process->closeWriteChannel();
+    timer->start(*timeoutMs);
+}
 
+Result<QString> CredentialProvider::pluginProgram() const
+{
+    const ExecConfig& exec = *m_user.exec;
+    const QString program = q(exec.command);
+    if (program.contains(u'/'))
+        return program;
+    QStringList dirs = qEnvironmentVariable("PATH").split(u':', Qt::SkipEmptyParts);
+    for (const auto& d : extraSearchPaths())
+        dirs << q(d);
+    for (const QString& d : dirs) {
+        const QFileInfo fi(d + u'/' + program);
+        if (fi.isFile() && fi.isExecutable())
+            return fi.absoluteFilePath();
+    }
+    return Error::config("The credential plugin \"" + exec.command + "\" named by the kubeconfig " + who(m_user) +
+                         " is not installed, or not on the PATH this program sees." +
+                         (exec.installHint.empty() ? " Install it, or give its full path in the kubeconfig's "
+                                                     "exec.command."
+                                                   : hint(exec)));
+}
+
+QProcessEnvironment CredentialProvider::pluginEnvironment(bool interactive) const
+{
+    const ExecConfig& exec = *m_user.exec;
     nlohmann::json info = {
         {"apiVersion", exec.apiVersion}, {"kind", "ExecCredential"}, {"spec", {{"interactive", interactive}}}};
     if (exec.provideClusterInfo) {
@@ -179,48 +219,32 @@ void CredentialProvider::runPlugin()
         env.insert(q(v.name), q(v.value));
     env.insert(QStringLiteral("KUBERNETES_EXEC_INFO"),
                q(info.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
+    return env;
+}
 
-    QStringList args;
-    for (const auto& a : exec.args)
-        args << q(a);
-    ++m_execRuns;
-    m_process = new QProcess(this);
-    m_process->setProcessEnvironment(env);
-    m_process->setProgram(program);
-    m_process->setArguments(args);
-    if (interactive) {
-        // The person answers the plugin's questions directly; its stdout stays ours.
-        m_process->setInputChannelMode(QProcess::ForwardedInputChannel);
-        m_process->setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    }
-    auto* timer = new QTimer(m_process);
-    timer->setSingleShot(true);
-    auto timeoutMs = std::make_shared<int>(interactive ? pluginTalkingTimeoutMs : pluginTimeoutMs);
-    connect(timer, &QTimer::timeout, this, [this, exec, timeoutMs] {
-        m_process->disconnect(this);
-        m_process->kill();
-        finishPlugin(Error::config("The credential plugin \"" + exec.command + "\" of the kubeconfig " + who(m_user) +
-                                   " did not finish within " + std::to_string(*timeoutMs / 1000) +
-                                   " s. It may be waiting for input it cannot get here: log in with it in a "
-                                   "terminal first."));
-    });
+void CredentialProvider::watchPluginOutput(std::shared_ptr<QByteArray> out)
+{
     // Its stdout, kept as it comes so that a plugin printing without end is stopped at the cap.
-    auto out = std::make_shared<QByteArray>();
-    connect(m_process, &QProcess::readyReadStandardOutput, this, [this, exec, out] {
+    connect(m_process, &QProcess::readyReadStandardOutput, this, [this, out] {
         out->append(m_process->readAllStandardOutput());
         if (out->size() <= maxPluginOutputBytes)
             return;
         m_process->disconnect(this);
         m_process->kill();
-        finishPlugin(Error::config("The credential plugin \"" + exec.command + "\" of the kubeconfig " + who(m_user) +
-                                   " printed more than " + sizeText(maxPluginOutputBytes) +
+        finishPlugin(Error::config("The credential plugin \"" + m_user.exec->command + "\" of the kubeconfig " +
+                                   who(m_user) + " printed more than " + sizeText(maxPluginOutputBytes) +
                                    ", more than any credential takes, so it was stopped. Run it in a terminal to see "
                                    "what it prints."));
     });
-    // Its stderr, line by line, for the person; the end kept for the message if it fails.
-    auto said = std::make_shared<QByteArray>();
+}
+
+void CredentialProvider::watchPluginStderr(std::shared_ptr<QByteArray> said, QTimer* timer,
+                                           std::shared_ptr<int> timeoutMs)
+{
+    // Its stderr, line by line, for the person; the end kept for the message if it fails. Once
+    // it speaks to the person, it may wait for them longer.
     auto lines = std::make_shared<LineSplitter>(maxPluginLineBytes);
-    const QString name = QFileInfo(q(exec.command)).fileName();
+    const QString name = QFileInfo(q(m_user.exec->command)).fileName();
     connect(m_process, &QProcess::readyReadStandardError, this, [this, said, lines, name, timer, timeoutMs] {
         const QByteArray chunk = m_process->readAllStandardError();
         said->append(chunk.right(4096));
@@ -239,39 +263,38 @@ void CredentialProvider::runPlugin()
             Q_EMIT pluginSaid(name, line.left(500));
         }
     });
-    connect(m_process, &QProcess::errorOccurred, this, [this, exec](QProcess::ProcessError error) {
+}
+
+void CredentialProvider::watchPluginEnd(std::shared_ptr<QByteArray> out, std::shared_ptr<QByteArray> said)
+{
+    const ExecConfig& exec = *m_user.exec;
+    const std::string plugin = "The credential plugin \"" + exec.command + "\" of the kubeconfig " + who(m_user);
+    connect(m_process, &QProcess::errorOccurred, this, [this, plugin](QProcess::ProcessError error) {
         if (error != QProcess::FailedToStart)
             return;
         m_process->disconnect(this);
-        finishPlugin(Error::config("The credential plugin \"" + exec.command + "\" of the kubeconfig " + who(m_user) +
-                                   " could not be started: " + m_process->errorString().toStdString() + "." +
-                                   hint(exec)));
+        finishPlugin(Error::config(plugin + " could not be started: " + m_process->errorString().toStdString() + "." +
+                                   hint(*m_user.exec)));
     });
-    connect(m_process, &QProcess::finished, this, [this, exec, said, out](int code, QProcess::ExitStatus status) {
+    connect(m_process, &QProcess::finished, this, [this, plugin, said, out](int code, QProcess::ExitStatus status) {
         m_process->disconnect(this);
         said->append(m_process->readAllStandardError().right(4096));
         const QByteArray err = said->trimmed().right(400);
         if (status != QProcess::NormalExit || code != 0) {
-            finishPlugin(Error::config("The credential plugin \"" + exec.command + "\" of the kubeconfig " +
-                                       who(m_user) + " failed (exit code " + std::to_string(code) + ")" +
+            finishPlugin(Error::config(plugin + " failed (exit code " + std::to_string(code) + ")" +
                                        (err.isEmpty() ? std::string(".") : ": " + err.toStdString()) +
-                                       " Log in again with the tool that provides it." + hint(exec)));
+                                       " Log in again with the tool that provides it." + hint(*m_user.exec)));
             return;
         }
         out->append(m_process->readAllStandardOutput());
         if (out->size() > maxPluginOutputBytes) {
-            finishPlugin(Error::config("The credential plugin \"" + exec.command + "\" of the kubeconfig " +
-                                       who(m_user) + " printed more than " + sizeText(maxPluginOutputBytes) +
+            finishPlugin(Error::config(plugin + " printed more than " + sizeText(maxPluginOutputBytes) +
                                        ", more than any credential takes. Run it in a terminal to see what it "
                                        "prints."));
             return;
         }
         finishPlugin(parsePluginOutput(*out));
     });
-    m_process->start(QIODevice::ReadOnly);
-    if (!interactive)
-        m_process->closeWriteChannel();
-    timer->start(*timeoutMs);
 }
 
 Result<Credential> CredentialProvider::parsePluginOutput(const QByteArray& out) const

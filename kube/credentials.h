@@ -5,10 +5,13 @@
 
 #include <QDateTime>
 #include <QObject>
+#include <QProcessEnvironment>
 #include <functional>
+#include <memory>
 #include <vector>
 
 class QProcess;
+class QTimer;
 
 namespace kube {
 
@@ -61,6 +64,13 @@ Q_SIGNALS:
 
 private:
     void runPlugin();
+    // The plugin's executable: exec.command, looked up on PATH and extraSearchPaths() unless a path.
+    Result<QString> pluginProgram() const;
+    // The process environment plus exec.env and KUBERNETES_EXEC_INFO.
+    QProcessEnvironment pluginEnvironment(bool interactive) const;
+    void watchPluginOutput(std::shared_ptr<QByteArray> out);
+    void watchPluginStderr(std::shared_ptr<QByteArray> said, QTimer* timer, std::shared_ptr<int> timeoutMs);
+    void watchPluginEnd(std::shared_ptr<QByteArray> out, std::shared_ptr<QByteArray> said);
     void finishPlugin(Result<Credential> result);
     Result<Credential> parsePluginOutput(const QByteArray& out) const;
 

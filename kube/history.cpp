@@ -1,5 +1,6 @@
 #include "history.h"
 
+#include <algorithm>
 #include <optional>
 
 namespace kube {
@@ -197,6 +198,95 @@ json marker(const std::string& what, const std::string& at)
     return m;
 }
 
+// Characters as CEL counts them (Unicode code points): the bytes that do not continue a sequence.
+std::size_t codePoints(const std::string& s)
+{
+    return static_cast<std::size_t>(
+        std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+// The byte index `count` code points before byte `end` of `s`, or npos when fewer precede it.
+std::size_t codePointsBefore(const std::string& s, std::size_t end, std::size_t count)
+{
+    std::size_t i = end;
+    while (count > 0) {
+        if (i == 0)
+            return std::string::npos;
+        --i;
+        if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80)
+            --count;
+    }
+    return i;
+}
+
+// One line of the authors annotation: "<length> <user>".
+struct AuthorLine {
+    std::size_t length = 0;
+    std::string user;
+    std::string text; // the whole line, as written
+};
+
+// The lines as the admission policy reads them (each must match ^[1-9][0-9]{0,6} .+$), or nullopt
+// when one does not: then no line covers anything. An empty value has no lines.
+std::optional<std::vector<AuthorLine>> authorLines(const std::string& value)
+{
+    std::vector<AuthorLine> out;
+    if (value.empty())
+        return out;
+    std::size_t start = 0;
+    while (true) {
+        const std::size_t end = value.find('\n', start);
+        std::string line = value.substr(start, end == std::string::npos ? std::string::npos : end - start);
+        std::size_t digits = 0;
+        while (digits < line.size() && digits < 8 && line[digits] >= '0' && line[digits] <= '9')
+            ++digits;
+        if (digits == 0 || digits > 7 || line[0] == '0' || digits + 1 >= line.size() || line[digits] != ' ')
+            return std::nullopt;
+        AuthorLine a;
+        a.length = std::stoul(line.substr(0, digits));
+        a.user = line.substr(digits + 1);
+        a.text = std::move(line);
+        out.push_back(std::move(a));
+        if (end == std::string::npos)
+            return out;
+        start = end + 1;
+    }
+}
+
+// The byte range of one element's text in the history, as an author line frames it.
+struct Frame {
+    std::size_t begin = 0, end = 0;
+};
+
+// The frames of the list's last elements, newest first, one per author line from the newest: a
+// line's length, counted back from the list's closing bracket (then from the comma before the
+// previous frame), must land just after ',' or '[', and the text it frames must read as the very
+// element at that place of `list`. The first line that does not fit ends the walk.
+std::vector<Frame> coveredFrames(const json& list, const std::string& text, const std::vector<AuthorLine>& lines)
+{
+    std::vector<Frame> out;
+    if (text.empty() || text.back() != ']')
+        return out;
+    std::size_t end = text.size() - 1;
+    for (auto it = lines.rbegin(); it != lines.rend() && out.size() < list.size(); ++it) {
+        const std::size_t begin = codePointsBefore(text, end, it->length);
+        if (begin == std::string::npos || begin == 0)
+            break;
+        const char before = text[begin - 1];
+        if (before != ',' && before != '[')
+            break;
+        const json read = json::parse(text.begin() + static_cast<std::ptrdiff_t>(begin),
+                                      text.begin() + static_cast<std::ptrdiff_t>(end), nullptr, false);
+        if (read.is_discarded() || read != list[list.size() - 1 - out.size()])
+            break;
+        out.push_back({begin, end});
+        if (before == '[')
+            break;
+        end = begin - 1;
+    }
+    return out;
+}
+
 } // namespace
 
 json HistorySlot::toJson() const
@@ -222,8 +312,13 @@ json HistoryEntry::toJson() const
 
 std::vector<HistoryEntry> decodeHistory(const std::string& value)
 {
+    return decodeHistory(HistoryRecord{value, {}});
+}
+
+std::vector<HistoryEntry> decodeHistory(const HistoryRecord& record)
+{
     std::vector<HistoryEntry> out;
-    const Parsed p = parseList(value);
+    const Parsed p = parseList(record.history);
     if (!p.problem.empty()) {
         HistoryEntry h;
         h.unreadable = p.problem;
@@ -233,35 +328,96 @@ std::vector<HistoryEntry> decodeHistory(const std::string& value)
     out.reserve(p.list.size());
     for (const json& e : p.list)
         out.push_back(decodeEntry(e));
+    if (const auto lines = authorLines(record.authors)) {
+        const std::vector<Frame> frames = coveredFrames(p.list, record.history, *lines);
+        for (std::size_t j = 0; j < frames.size(); ++j)
+            out[out.size() - 1 - j].writtenBy = (*lines)[lines->size() - 1 - j].user;
+    }
     return out;
 }
 
 std::string appendHistory(const std::string& value, const HistoryEntry& entry, std::size_t cap)
 {
-    const Parsed p = parseList(value);
-    json out = json::array();
+    return appendHistory(HistoryRecord{value, {}}, entry, {}, cap).history;
+}
+
+HistoryRecord appendHistory(const HistoryRecord& record, const HistoryEntry& entry, const std::string& writer,
+                            std::size_t cap)
+{
+    const Parsed p = parseList(record.history);
+    std::vector<std::string> texts;     // the elements kept, oldest first, as they will be written
+    std::vector<std::string> keptLines; // the author lines of the last of them
     if (!p.problem.empty()) {
-        out.push_back(marker(p.problem + " (" + std::to_string(value.size()) + " characters, replaced)", {}));
+        texts.push_back(
+            dumpSafe(marker(p.problem + " (" + std::to_string(record.history.size()) + " characters, replaced)", {})));
     } else {
-        const std::size_t skip = p.list.size() + 1 > cap ? p.list.size() + 1 - cap : 0;
-        for (std::size_t i = skip; i < p.list.size(); ++i) {
+        const std::size_t n = p.list.size();
+        const auto lines = authorLines(record.authors);
+        const std::vector<Frame> frames = lines ? coveredFrames(p.list, record.history, *lines) : std::vector<Frame>{};
+        // Covered elements keep their text; from the first too large to keep, none does.
+        std::size_t covered = 0;
+        while (covered < frames.size() && frames[covered].end - frames[covered].begin <= historyElementLimit)
+            ++covered;
+        const std::size_t skip = n + 1 > cap ? n + 1 - cap : 0;
+        for (std::size_t i = skip; i < n; ++i) {
+            if (i >= n - covered) {
+                const Frame& f = frames[n - 1 - i];
+                texts.push_back(record.history.substr(f.begin, f.end - f.begin));
+                continue;
+            }
             const json& e = p.list[i];
-            const std::string text = dumpSafe(e);
+            std::string text = dumpSafe(e);
             if (text.size() <= historyElementLimit) {
-                out.push_back(e);
+                texts.push_back(std::move(text));
                 continue;
             }
             const HistoryEntry read = decodeEntry(e);
             const std::string at = read.at.size() <= 64 ? read.at : std::string();
-            out.push_back(marker((read.readable() ? "an entry" : typeWord(e)) + " of " + std::to_string(text.size()) +
-                                     " characters, too large to keep, replaced",
-                                 at));
+            texts.push_back(
+                dumpSafe(marker((read.readable() ? "an entry" : typeWord(e)) + " of " + std::to_string(text.size()) +
+                                    " characters, too large to keep, replaced",
+                                at)));
         }
+        for (std::size_t k = lines ? lines->size() - std::min(covered, n - skip) : 0; lines && k < lines->size(); ++k)
+            keptLines.push_back((*lines)[k].text);
     }
-    out.push_back(entry.toJson());
-    while (out.size() > cap && !out.empty())
-        out.erase(out.begin());
-    return dumpSafe(out);
+    const std::string mine = dumpSafe(entry.toJson());
+    std::string name = writer.empty() ? std::string("unknown user") : writer;
+    std::replace(name.begin(), name.end(), '\n', ' ');
+    texts.push_back(mine);
+    keptLines.push_back(std::to_string(codePoints(mine)) + " " + name);
+    while (texts.size() > cap && !texts.empty())
+        texts.erase(texts.begin());
+    // Lines cover the newest elements: never more lines than elements.
+    while (keptLines.size() > texts.size())
+        keptLines.erase(keptLines.begin());
+    HistoryRecord out;
+    out.history = "[";
+    for (std::size_t i = 0; i < texts.size(); ++i)
+        out.history += (i ? "," : "") + texts[i];
+    out.history += "]";
+    for (std::size_t i = 0; i < keptLines.size(); ++i)
+        out.authors += (i ? "\n" : "") + keptLines[i];
+    return out;
+}
+
+std::optional<HistoryRecord> withdrawNewest(const HistoryRecord& record, const std::string& writer)
+{
+    const auto lines = authorLines(record.authors);
+    const std::string& h = record.history;
+    if (!lines || lines->empty() || lines->back().user != writer || h.empty() || h.back() != ']')
+        return std::nullopt;
+    const std::size_t begin = codePointsBefore(h, h.size() - 1, lines->back().length);
+    if (begin == std::string::npos || begin == 0)
+        return std::nullopt;
+    HistoryRecord out;
+    if (h[begin - 1] == ',')
+        out.history = h.substr(0, begin - 1) + "]";
+    else if (h[begin - 1] != '[' || begin != 1) // the list's own bracket: the entry was the only one
+        return std::nullopt;
+    const std::size_t cut = record.authors.rfind('\n');
+    out.authors = cut == std::string::npos ? std::string() : record.authors.substr(0, cut);
+    return out;
 }
 
 } // namespace kube

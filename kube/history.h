@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -9,6 +10,19 @@
 // deploys on a Deployment. Whoever may annotate those objects (the deployer role, operators) can
 // write anything there, so every entry is decoded here, tolerantly, and nothing above reads it raw.
 namespace kube {
+
+// Whether the API server checked who wrote an entry. model::judgeAuthors decides it from the entry's
+// writtenBy and what is known of the admission policy where the entry was read
+// (deploy/policy/history-authors.yaml); until then an entry is NotJudged, which vouches for nothing.
+enum class AuthorCheck {
+    NotJudged,
+    Vouched,        // the policy is installed and the entry's user is the writer its author line names
+    WrittenByOther, // the author line names someone other than the entry's user
+    NoAuthor,       // no author line covers the entry: someone else's tool wrote it, or wrote over it
+    BeforePolicy,   // written before the policy was installed
+    PolicyMissing,  // the policy (or its binding) is not installed: author lines are not checked
+    PolicyUnknown,  // whether the policy is installed is not known (it may not be read, or the read failed)
+};
 
 // What ran in a slot at one side of a recorded change.
 struct HistorySlot {
@@ -29,9 +43,30 @@ struct HistoryEntry {
     HistorySlot from, to;
     // Why the entry could not be read; empty when it could. An unreadable entry is kept and shown.
     std::string unreadable;
+    // Who wrote this element by the authors annotation (see HistoryRecord): the user name on the
+    // line that covers it, when that line's length frames exactly this element's text; empty when
+    // no line does. Not part of toJson(): it is never written into the history itself.
+    std::string writtenBy;
+    AuthorCheck authorCheck = AuthorCheck::NotJudged;
 
     bool readable() const { return unreadable.empty(); }
     nlohmann::json toJson() const;
+};
+
+// The two annotations that hold a history on one object: `history`, the entries as a JSON list,
+// oldest first; and `authors` (signalbox.v-sekai.org/history-authors), who wrote them, one line
+// per entry, oldest first, newest last:
+//
+//     <length> <user>
+//
+// <user> is the API server's name of the writer and <length> the number of characters (Unicode code
+// points, as CEL counts them) of that entry's JSON text in `history`; the newest line covers the
+// list's last element, the line before it the element before, and so on. The lengths bind each
+// name to the text it wrote, so the admission policy can check, as text, that a writer only
+// appends (or withdraws their own newest entry). A user name holds no line break.
+struct HistoryRecord {
+    std::string history;
+    std::string authors;
 };
 
 // Larger elements are not carried over when the history is rewritten (see appendHistory).
@@ -43,11 +78,28 @@ inline constexpr int historyDepthLimit = 64;
 // readable entry becomes an unreadable entry saying why, and a value that is not a JSON list is
 // one unreadable entry saying so. An empty value has no entries.
 std::vector<HistoryEntry> decodeHistory(const std::string& annotationValue);
+// The same, each entry's writtenBy filled from the authors: walking from the newest line and the
+// list's end, a line covers an element when the text its length frames is preceded by ',' or '['
+// and reads as that very element; the first line that does not stops the walk (the entries before
+// it have no author). Malformed authors (a line that is not "<length> <user>") cover nothing.
+std::vector<HistoryEntry> decodeHistory(const HistoryRecord& record);
 
 // The annotation value with `entry` appended and only the newest `cap` elements kept. Elements
 // someone else wrote are carried over as they are when they are at most historyElementLimit
 // characters long, otherwise replaced by a short marker that says what was there; a value that is
 // not a JSON list becomes such a marker. So the result stays small whatever was written before.
 std::string appendHistory(const std::string& annotationValue, const HistoryEntry& entry, std::size_t cap);
+// The same on both annotations, with `writer` (the API server's name of whoever sends the patch) as
+// the new entry's author. The elements the authors cover are carried over character for character
+// with their lines, as the admission policy requires; the elements before them are rewritten as
+// above and have no line. An element that must be replaced (too large) loses its line, and so do all
+// older ones.
+HistoryRecord appendHistory(const HistoryRecord& record, const HistoryEntry& entry, const std::string& writer,
+                            std::size_t cap);
+
+// The record without its newest element and that element's author line, when `writer` wrote it
+// (its line names them and covers it): what the policy admits as withdrawing one's own entry. An
+// empty field means the annotation is to be removed. nullopt when the newest entry is not `writer`'s.
+std::optional<HistoryRecord> withdrawNewest(const HistoryRecord& record, const std::string& writer);
 
 } // namespace kube

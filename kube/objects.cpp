@@ -293,6 +293,18 @@ Result<ObjectMeta> parseMeta(const json& j)
     return guarded<ObjectMeta>(j, "object", [](const Reader& r) { return readMeta(r); });
 }
 
+Result<AdmissionPolicyBinding> parseAdmissionPolicyBinding(const json& j)
+{
+    return guarded<AdmissionPolicyBinding>(j, "ValidatingAdmissionPolicyBinding", [](const Reader& r) {
+        AdmissionPolicyBinding b;
+        b.meta = readMeta(r);
+        const Reader spec = r.object("spec");
+        b.policyName = spec.str("policyName");
+        b.validationActions = spec.strings("validationActions");
+        return b;
+    });
+}
+
 Result<Deployment> parseDeployment(const json& j)
 {
     return guarded<Deployment>(j, "Deployment", [](const Reader& r) {

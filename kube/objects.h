@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -73,6 +74,9 @@ struct Deployment {
     int availableReplicas = 0;
     int unavailableReplicas = 0;
     std::vector<Condition> conditions;
+    // spec.template exactly as the server sent it, to put it back unread (an undone deploy); only
+    // Client::getDeployment keeps it, and only kube/ reads it (templateRestorePatch).
+    std::shared_ptr<const nlohmann::json> templateSource;
 
     const Condition* condition(const std::string& type) const;
 };
@@ -172,7 +176,15 @@ struct Event {
     std::string lastTimestamp; // lastTimestamp, else eventTime, else firstTimestamp
 };
 
+// A ValidatingAdmissionPolicyBinding: which policy it applies, and how.
+struct AdmissionPolicyBinding {
+    ObjectMeta meta;
+    std::string policyName;
+    std::vector<std::string> validationActions; // Deny, Warn, Audit
+};
+
 Result<ObjectMeta> parseMeta(const nlohmann::json& j);
+Result<AdmissionPolicyBinding> parseAdmissionPolicyBinding(const nlohmann::json& j);
 Result<Deployment> parseDeployment(const nlohmann::json& j);
 Result<ReplicaSet> parseReplicaSet(const nlohmann::json& j);
 Result<Pod> parsePod(const nlohmann::json& j);

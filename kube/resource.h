@@ -28,6 +28,10 @@ inline const Resource endpointSlices{"discovery.k8s.io", "v1", "endpointslices"}
 inline const Resource selfSubjectAccessReviews{"authorization.k8s.io", "v1", "selfsubjectaccessreviews", false};
 inline const Resource selfSubjectRulesReviews{"authorization.k8s.io", "v1", "selfsubjectrulesreviews", false};
 inline const Resource selfSubjectReviews{"authentication.k8s.io", "v1", "selfsubjectreviews", false};
+inline const Resource validatingAdmissionPolicies{"admissionregistration.k8s.io", "v1", "validatingadmissionpolicies",
+                                                  false};
+inline const Resource validatingAdmissionPolicyBindings{"admissionregistration.k8s.io", "v1",
+                                                        "validatingadmissionpolicybindings", false};
 } // namespace resources
 
 // Percent-encodes a query parameter value.

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace net {
 
@@ -28,14 +29,73 @@ struct Error {
         Cancelled,    // stopped on our side
         Other,
     };
+    // Why the API server refused, as its Status.reason says or its status code implies (client-go's
+    // StatusReason); callers decide on this, never on the text in `reason`.
+    enum class Reason {
+        None, // not an API failure
+        BadRequest,
+        Unauthorized,
+        Forbidden,
+        NotFound,
+        AlreadyExists,
+        Conflict, // a resourceVersion conflict, or a JSON Patch `test` that failed
+        Invalid,
+        Expired, // a watch or list from a resourceVersion the server no longer has
+        TooManyRequests,
+        Timeout,
+        ServerTimeout,
+        InternalError,
+        ServiceUnavailable,
+        Other, // a reason not listed here (`reason` holds its text)
+    };
     Kind kind = Kind::Transport;
     int httpStatus = 0;  // Api: the HTTP status code
-    std::string reason;  // Api: Status.reason (Forbidden, NotFound, Conflict, Invalid, ...)
+    std::string reason;  // Api: Status.reason as text, for messages and logs; oci: the registry's error code
     std::string message; // the sentence to show
     std::string detail;  // technical detail for logs (no secrets)
     Cause cause = Cause::None;
-    int proxyStatus = 0;     // ProxyRefused: the proxy's answer to CONNECT
-    std::uint64_t limit = 0; // TooLarge: the most bytes the request would take
+    int proxyStatus = 0;             // ProxyRefused: the proxy's answer to CONNECT
+    std::uint64_t limit = 0;         // TooLarge: the most bytes the request would take
+    Reason apiReason = Reason::None; // Api: `reason` as a value
+
+    // Sets `apiReason` and the text in `reason` together.
+    void setReason(Reason r)
+    {
+        apiReason = r;
+        reason = reasonText(r);
+    }
+    // The reason as the API server wrote it: its text kept, its value known or Other.
+    void setReasonText(std::string text)
+    {
+        apiReason = reasonOf(text);
+        reason = std::move(text);
+    }
+    static Reason reasonOf(std::string_view text)
+    {
+        for (int i = 1; i < static_cast<int>(Reason::Other); ++i)
+            if (text == reasonText(static_cast<Reason>(i)))
+                return static_cast<Reason>(i);
+        return text.empty() ? Reason::None : Reason::Other;
+    }
+    static const char* reasonText(Reason r)
+    {
+        static const char* const names[] = {"",
+                                            "BadRequest",
+                                            "Unauthorized",
+                                            "Forbidden",
+                                            "NotFound",
+                                            "AlreadyExists",
+                                            "Conflict",
+                                            "Invalid",
+                                            "Expired",
+                                            "TooManyRequests",
+                                            "Timeout",
+                                            "ServerTimeout",
+                                            "InternalError",
+                                            "ServiceUnavailable",
+                                            ""};
+        return names[static_cast<int>(r)];
+    }
 
     static Error config(std::string message, std::string detail = {})
     {

@@ -97,6 +97,88 @@ Transport::~Transport()
     m_sockets.clear();
 }
 
+namespace {
+
+// The request's URL; with tls-server-name, the connection goes to the configured address while
+// the server is named as tls-server-name, for SNI and for certificate verification, as client-go does.
+std::string requestUrl(CURL* h, const Endpoint& endpoint, const std::string& path, CurlSlist& connectTo)
+{
+    std::string url = endpoint.server;
+    while (!url.empty() && url.back() == '/')
+        url.pop_back();
+    if (!endpoint.tlsServerName.empty()) {
+        std::string scheme, host, port, rest;
+        if (splitHostPort(url, scheme, host, port, rest)) {
+            const std::string entry = endpoint.tlsServerName + ":" + port + ":" + host + ":" + port;
+            connectTo.reset(curl_slist_append(nullptr, entry.c_str()));
+            curl_easy_setopt(h, CURLOPT_CONNECT_TO, connectTo.get());
+            url = scheme + "://" + endpoint.tlsServerName + ":" + port + rest;
+        }
+    }
+    return url + path;
+}
+
+void setMethod(CURL* h, const HttpRequest& request)
+{
+    if (request.method == "GET") {
+        curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+    } else if (request.method == "HEAD" || request.noBody) {
+        curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+    } else {
+        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+        curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.c_str());
+        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+    }
+}
+
+// TLS (verification stays on unless the kubeconfig turns it off), the proxy and basic auth.
+void setEndpoint(CURL* h, const Endpoint& endpoint)
+{
+    if (endpoint.insecureSkipTlsVerify) {
+        curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
+        curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
+    } else if (!endpoint.caData.empty()) {
+        setBlob(h, CURLOPT_CAINFO_BLOB, endpoint.caData);
+    } else if (!endpoint.caFile.empty()) {
+        curl_easy_setopt(h, CURLOPT_CAINFO, endpoint.caFile.c_str());
+    }
+    if (!endpoint.certData.empty())
+        setBlob(h, CURLOPT_SSLCERT_BLOB, endpoint.certData);
+    else if (!endpoint.certFile.empty())
+        curl_easy_setopt(h, CURLOPT_SSLCERT, endpoint.certFile.c_str());
+    if (!endpoint.keyData.empty())
+        setBlob(h, CURLOPT_SSLKEY_BLOB, endpoint.keyData);
+    else if (!endpoint.keyFile.empty())
+        curl_easy_setopt(h, CURLOPT_SSLKEY, endpoint.keyFile.c_str());
+    if (!endpoint.proxyUrl.empty()) {
+        // A proxy-url in the kubeconfig carries every request, whatever no_proxy says, as in kubectl.
+        curl_easy_setopt(h, CURLOPT_PROXY, endpoint.proxyUrl.c_str());
+        curl_easy_setopt(h, CURLOPT_NOPROXY, "");
+    }
+    if (!endpoint.username.empty()) {
+        curl_easy_setopt(h, CURLOPT_USERNAME, endpoint.username.c_str());
+        curl_easy_setopt(h, CURLOPT_PASSWORD, endpoint.password.c_str());
+    }
+}
+
+curl_slist* headerLines(const Endpoint& endpoint, const HttpRequest& request)
+{
+    curl_slist* headers = nullptr;
+    const bool customAccept = std::any_of(request.headers.begin(), request.headers.end(),
+                                          [](const std::string& line) { return line.rfind("Accept:", 0) == 0; });
+    if (!customAccept)
+        headers = curl_slist_append(headers, "Accept: application/json");
+    for (const auto& line : request.headers)
+        headers = curl_slist_append(headers, line.c_str());
+    if (!request.contentType.empty())
+        headers = curl_slist_append(headers, ("Content-Type: " + request.contentType).c_str());
+    if (!endpoint.bearerToken.empty())
+        headers = curl_slist_append(headers, ("Authorization: Bearer " + endpoint.bearerToken).c_str());
+    return headers;
+}
+
+} // namespace
+
 Transport::Id Transport::start(const Endpoint& endpoint, HttpRequest request, DoneFn onDone, ChunkFn onChunk)
 {
     auto r = std::make_unique<Request>();
@@ -109,22 +191,7 @@ Transport::Id Transport::start(const Endpoint& endpoint, HttpRequest request, Do
     r->easy.reset(curl_easy_init());
     CURL* h = r->easy.get();
 
-    std::string url = endpoint.server;
-    while (!url.empty() && url.back() == '/')
-        url.pop_back();
-    if (!endpoint.tlsServerName.empty()) {
-        // Connect to the configured address but name the server as tls-server-name, for SNI
-        // and for certificate verification, as client-go does.
-        std::string scheme, host, port, rest;
-        if (splitHostPort(url, scheme, host, port, rest)) {
-            const std::string entry = endpoint.tlsServerName + ":" + port + ":" + host + ":" + port;
-            r->connectTo.reset(curl_slist_append(nullptr, entry.c_str()));
-            curl_easy_setopt(h, CURLOPT_CONNECT_TO, r->connectTo.get());
-            url = scheme + "://" + endpoint.tlsServerName + ":" + port + rest;
-        }
-    }
-    url += r->request.path;
-
+    const std::string url = requestUrl(h, endpoint, r->request.path, r->connectTo);
     curl_easy_setopt(h, CURLOPT_URL, url.c_str());
     // What is sent is what the caller built and checked: libcurl would otherwise remove "/../"
     // segments, and a path from an annotation could climb out of the API server's proxy.
@@ -153,58 +220,10 @@ Transport::Id Transport::start(const Endpoint& endpoint, HttpRequest request, Do
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(r->request.connectTimeout.count()));
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(r->request.timeout.count()));
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https,http");
-
-    const std::string& method = r->request.method;
-    if (method == "GET") {
-        curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
-    } else if (method == "HEAD" || r->request.noBody) {
-        curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
-    } else {
-        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method.c_str());
-        curl_easy_setopt(h, CURLOPT_POSTFIELDS, r->request.body.c_str());
-        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(r->request.body.size()));
-    }
-
-    // TLS: verification stays on unless the kubeconfig turns it off.
-    if (endpoint.insecureSkipTlsVerify) {
-        curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
-        curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
-    } else if (!endpoint.caData.empty()) {
-        setBlob(h, CURLOPT_CAINFO_BLOB, endpoint.caData);
-    } else if (!endpoint.caFile.empty()) {
-        curl_easy_setopt(h, CURLOPT_CAINFO, endpoint.caFile.c_str());
-    }
-    if (!endpoint.certData.empty())
-        setBlob(h, CURLOPT_SSLCERT_BLOB, endpoint.certData);
-    else if (!endpoint.certFile.empty())
-        curl_easy_setopt(h, CURLOPT_SSLCERT, endpoint.certFile.c_str());
-    if (!endpoint.keyData.empty())
-        setBlob(h, CURLOPT_SSLKEY_BLOB, endpoint.keyData);
-    else if (!endpoint.keyFile.empty())
-        curl_easy_setopt(h, CURLOPT_SSLKEY, endpoint.keyFile.c_str());
-    if (!endpoint.proxyUrl.empty()) {
-        // A proxy-url in the kubeconfig carries every request, whatever no_proxy says, as in kubectl.
-        curl_easy_setopt(h, CURLOPT_PROXY, endpoint.proxyUrl.c_str());
-        curl_easy_setopt(h, CURLOPT_NOPROXY, "");
-    }
-    if (!endpoint.username.empty()) {
-        curl_easy_setopt(h, CURLOPT_USERNAME, endpoint.username.c_str());
-        curl_easy_setopt(h, CURLOPT_PASSWORD, endpoint.password.c_str());
-    }
-
-    curl_slist* headers = nullptr;
-    const bool customAccept = std::any_of(r->request.headers.begin(), r->request.headers.end(),
-                                          [](const std::string& line) { return line.rfind("Accept:", 0) == 0; });
-    if (!customAccept)
-        headers = curl_slist_append(headers, "Accept: application/json");
-    for (const auto& line : r->request.headers)
-        headers = curl_slist_append(headers, line.c_str());
-    if (!r->request.contentType.empty())
-        headers = curl_slist_append(headers, ("Content-Type: " + r->request.contentType).c_str());
-    if (!endpoint.bearerToken.empty())
-        headers = curl_slist_append(headers, ("Authorization: Bearer " + endpoint.bearerToken).c_str());
-    r->headerList.reset(headers);
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+    setMethod(h, r->request);
+    setEndpoint(h, endpoint);
+    r->headerList.reset(headerLines(endpoint, r->request));
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, r->headerList.get());
 
     const Id id = r->id;
     m_requests.emplace(id, std::move(r));

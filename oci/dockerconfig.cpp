@@ -137,6 +137,45 @@ net::Result<DockerCredentials> readDockerConfig(const std::string& path, const s
     return creds;
 }
 
+namespace {
+
+// What a credential helper's `get` printed, as credentials or a sentence.
+net::Result<DockerCredentials> helperAnswer(const DockerCredentials& credentials, const std::string& named,
+                                            bool crashed, int code, const std::string& out, const std::string& err)
+{
+    if (crashed || code != 0) {
+        // As Docker: a helper that has nothing for this server says so; that is no credentials.
+        if (out.find("credentials not found") != std::string::npos)
+            return credentials;
+        // What it said, first line only; never anything that looks like its JSON answer.
+        std::string said = trim(err.empty() ? out : err);
+        said = net::text::cut(said.substr(0, said.find('\n')), 200, "…");
+        if (said.find('{') != std::string::npos || said.find("Secret") != std::string::npos)
+            said.clear();
+        return Error::config("Registry credentials cannot be read: " + named +
+                             (crashed ? " crashed" : " failed (exit code " + std::to_string(code) + ")") +
+                             (said.empty() ? std::string() : ": " + said) + ". Run docker login " +
+                             credentials.helperServer + " to store credentials again, or check the helper's setup.");
+    }
+    const Json answer = Json::parse(out, nullptr, false);
+    if (!answer.is_object())
+        return Error::config("Registry credentials cannot be read: " + named +
+                             " answered something that is not its JSON. Check the helper's version and setup.");
+    DockerCredentials filled = credentials;
+    const std::string user = str(answer, "Username");
+    const std::string secret = str(answer, "Secret");
+    // Docker's convention: Username <token> means the Secret is an identity (refresh) token.
+    if (user == "<token>") {
+        filled.identityToken = secret;
+    } else {
+        filled.username = user;
+        filled.password = secret;
+    }
+    return filled;
+}
+
+} // namespace
+
 void runCredentialHelper(DockerCredentials credentials, std::chrono::milliseconds timeout, QObject* context,
                          std::function<void(net::Result<DockerCredentials>)> done)
 {
@@ -197,48 +236,11 @@ void runCredentialHelper(DockerCredentials credentials, std::chrono::millisecond
         [end, named, process, credentials, outBytes, errBytes, tooMuch](int code, QProcess::ExitStatus status) {
             outBytes->append(process->readAllStandardOutput());
             errBytes->append(process->readAllStandardError());
-            if (outBytes->size() > maxHelperOutputBytes || errBytes->size() > maxHelperOutputBytes) {
+            if (outBytes->size() > maxHelperOutputBytes || errBytes->size() > maxHelperOutputBytes)
                 tooMuch();
-                return;
-            }
-            const std::string out = outBytes->toStdString();
-            const std::string err = errBytes->toStdString();
-            if (status != QProcess::NormalExit || code != 0) {
-                // As Docker: a helper that has nothing for this server says so; that is no credentials.
-                if (out.find("credentials not found") != std::string::npos) {
-                    DockerCredentials none = credentials;
-                    end(none);
-                    return;
-                }
-                // What it said, first line only; never anything that looks like its JSON answer.
-                std::string said = trim(err.empty() ? out : err);
-                said = net::text::cut(said.substr(0, said.find('\n')), 200, "…");
-                if (said.find('{') != std::string::npos || said.find("Secret") != std::string::npos)
-                    said.clear();
-                end(Error::config(
-                    "Registry credentials cannot be read: " + named +
-                    (status != QProcess::NormalExit ? " crashed" : " failed (exit code " + std::to_string(code) + ")") +
-                    (said.empty() ? std::string() : ": " + said) + ". Run docker login " + credentials.helperServer +
-                    " to store credentials again, or check the helper's setup."));
-                return;
-            }
-            const Json answer = Json::parse(out, nullptr, false);
-            if (!answer.is_object()) {
-                end(Error::config("Registry credentials cannot be read: " + named +
-                                  " answered something that is not its JSON. Check the helper's version and setup."));
-                return;
-            }
-            DockerCredentials filled = credentials;
-            const std::string user = str(answer, "Username");
-            const std::string secret = str(answer, "Secret");
-            // Docker's convention: Username <token> means the Secret is an identity (refresh) token.
-            if (user == "<token>") {
-                filled.identityToken = secret;
-            } else {
-                filled.username = user;
-                filled.password = secret;
-            }
-            end(filled);
+            else
+                end(helperAnswer(credentials, named, status != QProcess::NormalExit, code, outBytes->toStdString(),
+                                 errBytes->toStdString()));
         });
     timer->start(timeout);
     process->start(QString::fromStdString(program), {QStringLiteral("get")});

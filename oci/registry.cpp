@@ -405,93 +405,102 @@ void RegistryClient::sendTo(std::shared_ptr<Call> call, Endpoint endpoint, HttpR
     }
     QPointer<RegistryClient> self(this);
     HttpRequest copy = request;
-    m_transport->start(
-        endpoint, std::move(copy),
-        [self, call, endpoint, request, redirects, retried, done](Result<HttpResponse> r) mutable {
+    m_transport->start(endpoint, std::move(copy),
+                       [self, call, endpoint, request, redirects, retried, done](Result<HttpResponse> r) mutable {
+                           if (!self)
+                               return;
+                           if (!r.ok()) {
+                               done(self->transportError(*call, r.error(), request.path));
+                               return;
+                           }
+                           const HttpResponse& response = r.value();
+                           if (response.status == 401 && endpoint.server == call->location.server)
+                               self->challenged(call, endpoint, request, redirects, retried, std::move(r), done);
+                           else if (response.status >= 300 && response.status < 400 &&
+                                    !response.header("location").empty())
+                               self->redirected(call, endpoint, request, redirects, retried, std::move(r), done);
+                           else
+                               done(std::move(r));
+                       });
+}
+
+void RegistryClient::challenged(std::shared_ptr<Call> call, const Endpoint& endpoint, const HttpRequest& request,
+                                int redirects, bool retried, Result<HttpResponse> r, ResponseFn done)
+{
+    if (!endpoint.bearerToken.empty()) // a cached token the registry no longer takes
+        m_tokens.erase(call->location.server + " " + call->scope);
+    std::optional<Challenge> challenge;
+    const auto [from, to] = r.value().headers.equal_range("www-authenticate");
+    for (auto it = from; it != to; ++it) {
+        auto c = parseChallenge(it->second);
+        if (c && (!challenge || lower(c->scheme) == "bearer"))
+            challenge = std::move(c);
+    }
+    if (challenge)
+        m_challenges[call->location.server] = *challenge;
+    if (retried || !challenge) {
+        done(std::move(r));
+        return;
+    }
+    const std::string scheme = lower(challenge->scheme);
+    QPointer<RegistryClient> self(this);
+    if (scheme == "bearer") {
+        fetchToken(call, *challenge, [self, call, endpoint, request, done](Result<std::string> token) {
             if (!self)
                 return;
-            if (!r.ok()) {
-                done(self->transportError(*call, r.error(), request.path));
+            if (!token.ok()) {
+                done(token.error());
                 return;
             }
-            const HttpResponse& response = r.value();
-            if (response.status == 401 && endpoint.server == call->location.server) {
-                if (!endpoint.bearerToken.empty()) // a cached token the registry no longer takes
-                    self->m_tokens.erase(call->location.server + " " + call->scope);
-                std::optional<Challenge> challenge;
-                const auto [from, to] = response.headers.equal_range("www-authenticate");
-                for (auto it = from; it != to; ++it) {
-                    auto c = parseChallenge(it->second);
-                    if (c && (!challenge || lower(c->scheme) == "bearer"))
-                        challenge = std::move(c);
-                }
-                if (challenge)
-                    self->m_challenges[call->location.server] = *challenge;
-                if (retried || !challenge) {
-                    done(std::move(r));
-                    return;
-                }
-                const std::string scheme = lower(challenge->scheme);
-                if (scheme == "bearer") {
-                    self->fetchToken(call, *challenge,
-                                     [self, call, endpoint, request, done](Result<std::string> token) {
-                                         if (!self)
-                                             return;
-                                         if (!token.ok()) {
-                                             done(token.error());
-                                             return;
-                                         }
-                                         Endpoint withToken = endpoint;
-                                         withToken.username.clear();
-                                         withToken.password.clear();
-                                         withToken.bearerToken = token.value();
-                                         self->sendTo(call, withToken, request, 0, true, done);
-                                     });
-                    return;
-                }
-                if (scheme == "basic" && !call->credentials.username.empty() && endpoint.username.empty()) {
-                    Endpoint withBasic = endpoint;
-                    withBasic.username = call->credentials.username;
-                    withBasic.password = call->credentials.password;
-                    self->sendTo(call, withBasic, request, redirects, true, done);
-                    return;
-                }
-                done(std::move(r));
-                return;
-            }
-            const std::string location = response.header("location");
-            if (response.status >= 300 && response.status < 400 && !location.empty()) {
-                if (redirects >= 5) {
-                    Error e;
-                    e.kind = Error::Kind::Api;
-                    e.httpStatus = static_cast<int>(response.status);
-                    e.message =
-                        "The registry " + call->name + " redirected the request for " + request.path +
-                        " more than 5 times. Try again later; if it keeps happening, the registry is misconfigured.";
-                    done(e);
-                    return;
-                }
-                Endpoint next = endpoint;
-                HttpRequest nextRequest = request;
-                std::string origin, rest;
-                if (startsWith(location, "/")) {
-                    nextRequest.path = location;
-                } else if (splitUrl(location, origin, rest)) {
-                    nextRequest.path = rest;
-                    if (lower(origin) != lower(endpoint.server)) {
-                        // Blob storage elsewhere (a CDN, S3): its URL is signed; our credentials stay home.
-                        next = Endpoint{};
-                        next.server = origin;
-                    }
-                } else {
-                    done(std::move(r));
-                    return;
-                }
-                self->sendTo(call, next, nextRequest, redirects + 1, retried, done);
-                return;
-            }
-            done(std::move(r));
+            Endpoint withToken = endpoint;
+            withToken.username.clear();
+            withToken.password.clear();
+            withToken.bearerToken = token.value();
+            self->sendTo(call, withToken, request, 0, true, done);
         });
+        return;
+    }
+    if (scheme == "basic" && !call->credentials.username.empty() && endpoint.username.empty()) {
+        Endpoint withBasic = endpoint;
+        withBasic.username = call->credentials.username;
+        withBasic.password = call->credentials.password;
+        sendTo(call, withBasic, request, redirects, true, done);
+        return;
+    }
+    done(std::move(r));
+}
+
+void RegistryClient::redirected(std::shared_ptr<Call> call, const Endpoint& endpoint, const HttpRequest& request,
+                                int redirects, bool retried, Result<HttpResponse> r, ResponseFn done)
+{
+    const HttpResponse& response = r.value();
+    const std::string location = response.header("location");
+    if (redirects >= 5) {
+        Error e;
+        e.kind = Error::Kind::Api;
+        e.httpStatus = static_cast<int>(response.status);
+        e.message = "The registry " + call->name + " redirected the request for " + request.path +
+                    " more than 5 times. Try again later; if it keeps happening, the registry is misconfigured.";
+        done(e);
+        return;
+    }
+    Endpoint next = endpoint;
+    HttpRequest nextRequest = request;
+    std::string origin, rest;
+    if (startsWith(location, "/")) {
+        nextRequest.path = location;
+    } else if (splitUrl(location, origin, rest)) {
+        nextRequest.path = rest;
+        if (lower(origin) != lower(endpoint.server)) {
+            // Blob storage elsewhere (a CDN, S3): its URL is signed; our credentials stay home.
+            next = Endpoint{};
+            next.server = origin;
+        }
+    } else {
+        done(std::move(r));
+        return;
+    }
+    sendTo(call, next, nextRequest, redirects + 1, retried, done);
 }
 
 void RegistryClient::fetchToken(std::shared_ptr<Call> call, const Challenge& challenge,
@@ -560,64 +569,107 @@ void RegistryClient::fetchToken(std::shared_ptr<Call> call, const Challenge& cha
     }
     ++m_stats.tokenRequests;
     m_transport->start(endpoint, request, [self, call, realm, finish](Result<HttpResponse> r) {
-        if (!self)
-            return;
-        if (!r.ok()) {
-            Error e = r.error();
-            if (e.cause == Error::Cause::TooLarge) {
-                e.message = "The token server " + realm + " of the registry " + call->name +
-                            " answered with more than " + net::sizeText(e.limit) +
-                            ", more than a token takes, so it was not used. Tell the registry's administrators.";
-                finish(e);
-                return;
-            }
-            const Error mapped = self->transportError(*call, e);
-            e.message = "The token server " + realm + " of the registry " + call->name +
-                        " cannot be reached: " + mapped.message;
-            finish(e);
-            return;
-        }
-        const HttpResponse& response = r.value();
-        if (response.status == 401 || response.status == 403) {
-            Error e = self->httpError(*call, response, {});
-            finish(e);
-            return;
-        }
-        if (response.status != 200) {
-            Error e;
-            e.kind = Error::Kind::Auth;
-            e.httpStatus = static_cast<int>(response.status);
-            e.message = "The token server " + realm + " of the registry " + call->name + " answered HTTP " +
-                        std::to_string(response.status) +
-                        " instead of a token. Try again later; if it keeps "
-                        "happening, tell the registry's administrators.";
-            finish(e);
-            return;
-        }
-        const Json answer = Json::parse(response.body, nullptr, false);
-        std::string token = str(answer, "token");
-        if (token.empty())
-            token = str(answer, "access_token");
-        if (token.empty()) {
-            Error e;
-            e.kind = Error::Kind::Decode;
-            e.message = "The token server " + realm + " of the registry " + call->name +
-                        " answered without a token. Tell the registry's administrators.";
-            finish(e);
-            return;
-        }
-        // The specification's default lifetime is 60 s; keep a margin so a token does not lapse in flight.
-        long long lifetime = 60;
-        if (answer.contains("expires_in") && answer["expires_in"].is_number())
-            lifetime = std::max<long long>(answer["expires_in"].get<long long>(), 1);
-        const long long margin = std::min<long long>(30, lifetime / 10);
-        self->m_tokens[call->location.server + " " + call->scope] =
-            CachedToken{token, std::chrono::steady_clock::now() + std::chrono::seconds(lifetime - margin)};
-        finish(token);
+        if (self)
+            finish(self->tokenAnswer(*call, realm, r));
     });
 }
 
+Result<std::string> RegistryClient::tokenAnswer(const Call& call, const std::string& realm,
+                                                const Result<HttpResponse>& r)
+{
+    const std::string server = "The token server " + realm + " of the registry " + call.name;
+    if (!r.ok()) {
+        Error e = r.error();
+        if (e.cause == Error::Cause::TooLarge) {
+            e.message = server + " answered with more than " + net::sizeText(e.limit) +
+                        ", more than a token takes, so it was not used. Tell the registry's administrators.";
+            return e;
+        }
+        e.message = server + " cannot be reached: " + transportError(call, e).message;
+        return e;
+    }
+    const HttpResponse& response = r.value();
+    if (response.status == 401 || response.status == 403)
+        return httpError(call, response, {});
+    if (response.status != 200) {
+        Error e;
+        e.kind = Error::Kind::Auth;
+        e.httpStatus = static_cast<int>(response.status);
+        e.message = server + " answered HTTP " + std::to_string(response.status) +
+                    " instead of a token. Try again later; if it keeps happening, tell the registry's administrators.";
+        return e;
+    }
+    const Json answer = Json::parse(response.body, nullptr, false);
+    std::string token = str(answer, "token");
+    if (token.empty())
+        token = str(answer, "access_token");
+    if (token.empty()) {
+        Error e;
+        e.kind = Error::Kind::Decode;
+        e.message = server + " answered without a token. Tell the registry's administrators.";
+        return e;
+    }
+    // The specification's default lifetime is 60 s; keep a margin so a token does not lapse in flight.
+    long long lifetime = 60;
+    if (answer.contains("expires_in") && answer["expires_in"].is_number())
+        lifetime = std::max<long long>(answer["expires_in"].get<long long>(), 1);
+    const long long margin = std::min<long long>(30, lifetime / 10);
+    m_tokens[call.location.server + " " + call.scope] =
+        CachedToken{token, std::chrono::steady_clock::now() + std::chrono::seconds(lifetime - margin)};
+    return token;
+}
+
 // --- errors -----------------------------------------------------------------------------------
+
+namespace {
+
+// A 401's sentence: who asked with what, and where to log in.
+std::string unauthorizedSentence(const std::string& registry, const DockerCredentials& creds, const std::string& repo,
+                                 const std::string& host, bool insufficientScope)
+{
+    if (insufficientScope)
+        return registry + " does not let " +
+               (creds.any() ? "user \"" + creds.username + "\"" : std::string("anonymous users")) + " read " + repo +
+               ": the repository does not exist or is private. Check its name" +
+               (creds.any() ? " and your access to it." : ", or log in with docker login " + host + ".");
+    if (creds.any()) {
+        const std::string from = creds.helper.empty()
+                                     ? creds.source
+                                     : "docker-credential-" + creds.helper + " (named in " + creds.source + ")";
+        return registry + " refused the credentials " +
+               (creds.username.empty() || !creds.identityToken.empty() ? std::string("(an identity token)")
+                                                                       : "of user \"" + creds.username + "\"") +
+               " from " + from + ": they are wrong or expired. Log in again with docker login " + host +
+               (creds.helper.empty() ? ", or correct them in that file." : ".");
+    }
+    if (!creds.helper.empty())
+        return registry + " needs credentials to read " + repo + ", and the credential helper docker-credential-" +
+               creds.helper + " (named in " + creds.source + ") has none for " + creds.helperServer +
+               ". Log in with docker login " + host + ".";
+    return registry + " needs credentials to read " + repo + ", and " +
+           (creds.source.empty() ? std::string("there is no Docker config file")
+                                 : creds.source + " has none for " + host) +
+           ". Log in with docker login " + host + ".";
+}
+
+// A 404: no such tag or manifest, a blob missing, or no such repository.
+void notFound(Error& e, const std::string& name, const std::string& repo, bool dockerHub, const std::string& what)
+{
+    if (e.reason == "MANIFEST_UNKNOWN" || (e.reason.empty() && !what.empty() && what.rfind("tag ", 0) == 0)) {
+        e.reason = "MANIFEST_UNKNOWN";
+        e.message = "There is no " + what + " in " + repo + " on " + name +
+                    ": it was never pushed or has been deleted. Refresh the tag list and pick another.";
+    } else if (e.reason == "BLOB_UNKNOWN") {
+        e.message = "The registry " + name + " lacks " + what + " of " + repo +
+                    ", which the image's manifest names. The image is incomplete there; push it again.";
+    } else {
+        e.reason = e.reason.empty() ? "NAME_UNKNOWN" : e.reason;
+        e.message = "There is no repository " + repo + " on " + name + ". Check its name" +
+                    (dockerHub ? " (official images are library/NAME)." : ".");
+    }
+}
+
+} // namespace
 
 Error RegistryClient::httpError(const Call& call, const HttpResponse& response, const std::string& what) const
 {
@@ -635,44 +687,17 @@ Error RegistryClient::httpError(const Call& call, const HttpResponse& response, 
     const Credentials& creds = call.credentials;
     const std::string registry = "The registry " + call.name;
     const std::string repo = call.location.repository;
-    std::string insufficientScope;
+    bool insufficientScope = false;
     if (const auto ch = m_challenges.find(call.location.server); ch != m_challenges.end()) {
         const auto err = ch->second.params.find("error");
-        if (err != ch->second.params.end())
-            insufficientScope = err->second;
+        insufficientScope = err != ch->second.params.end() && err->second == "insufficient_scope";
     }
-
+    const std::string about = what.empty() ? repo : what;
     switch (response.status) {
     case 401:
         e.kind = Error::Kind::Auth;
         e.reason = e.reason.empty() ? "UNAUTHORIZED" : e.reason;
-        if (insufficientScope == "insufficient_scope") {
-            e.message =
-                registry + " does not let " +
-                (creds.any() ? "user \"" + creds.username + "\"" : std::string("anonymous users")) + " read " + repo +
-                ": the repository does not exist or is private. Check its name" +
-                (creds.any() ? " and your access to it." : ", or log in with docker login " + call.location.host + ".");
-        } else if (creds.any()) {
-            const std::string from = creds.helper.empty()
-                                         ? creds.source
-                                         : "docker-credential-" + creds.helper + " (named in " + creds.source + ")";
-            e.message =
-                registry + " refused the credentials " +
-                (creds.username.empty() || !creds.identityToken.empty() ? std::string("(an identity token)")
-                                                                        : "of user \"" + creds.username + "\"") +
-                " from " + from + ": they are wrong or expired. Log in again with docker login " + call.location.host +
-                (creds.helper.empty() ? ", or correct them in that file." : ".");
-        } else if (!creds.helper.empty()) {
-            e.message = registry + " needs credentials to read " + repo +
-                        ", and the credential helper docker-credential-" + creds.helper + " (named in " + creds.source +
-                        ") has none for " + creds.helperServer + ". Log in with docker login " + call.location.host +
-                        ".";
-        } else {
-            e.message = registry + " needs credentials to read " + repo + ", and " +
-                        (creds.source.empty() ? std::string("there is no Docker config file")
-                                              : creds.source + " has none for " + call.location.host) +
-                        ". Log in with docker login " + call.location.host + ".";
-        }
+        e.message = unauthorizedSentence(registry, creds, repo, call.location.host, insufficientScope);
         break;
     case 403:
         e.kind = Error::Kind::Auth;
@@ -683,18 +708,7 @@ Error RegistryClient::httpError(const Call& call, const HttpResponse& response, 
                     ". Ask the repository's owners for read access, or log in as a user who has it.";
         break;
     case 404:
-        if (e.reason == "MANIFEST_UNKNOWN" || (e.reason.empty() && !what.empty() && what.rfind("tag ", 0) == 0)) {
-            e.reason = "MANIFEST_UNKNOWN";
-            e.message = "There is no " + what + " in " + repo + " on " + call.name +
-                        ": it was never pushed or has been deleted. Refresh the tag list and pick another.";
-        } else if (e.reason == "BLOB_UNKNOWN") {
-            e.message = registry + " lacks " + what + " of " + repo +
-                        ", which the image's manifest names. The image is incomplete there; push it again.";
-        } else {
-            e.reason = e.reason.empty() ? "NAME_UNKNOWN" : e.reason;
-            e.message = "There is no repository " + repo + " on " + call.name + ". Check its name" +
-                        (call.location.dockerHub ? " (official images are library/NAME)." : ".");
-        }
+        notFound(e, call.name, repo, call.location.dockerHub, what);
         break;
     case 429:
         e.reason = e.reason.empty() ? "TOOMANYREQUESTS" : e.reason;
@@ -702,14 +716,13 @@ Error RegistryClient::httpError(const Call& call, const HttpResponse& response, 
                     std::string(call.location.dockerHub ? "; logging in raises Docker Hub's limit." : ".");
         break;
     default:
-        if (response.status >= 500) {
-            e.message = registry + " failed to answer the request for " + (what.empty() ? repo : what) + " (HTTP " +
+        if (response.status >= 500)
+            e.message = registry + " failed to answer the request for " + about + " (HTTP " +
                         std::to_string(response.status) + (serverMessage.empty() ? "" : ": " + serverMessage) +
                         "). Try again later.";
-        } else {
+        else
             e.message = registry + " answered HTTP " + std::to_string(response.status) + " to the request for " +
-                        (what.empty() ? repo : what) + (serverMessage.empty() ? "" : " (" + serverMessage + ")") + ".";
-        }
+                        about + (serverMessage.empty() ? "" : " (" + serverMessage + ")") + ".";
         break;
     }
     return e;

@@ -167,8 +167,16 @@ private:
                                       const std::string& what, const Callback<T>& cb) const;
     void sendTo(std::shared_ptr<Call> call, net::Endpoint endpoint, net::HttpRequest request, int redirects,
                 bool retried, ResponseFn done);
+    // sendTo's answers that take another request: a 401 with a challenge, a redirect.
+    void challenged(std::shared_ptr<Call> call, const net::Endpoint& endpoint, const net::HttpRequest& request,
+                    int redirects, bool retried, net::Result<net::HttpResponse> r, ResponseFn done);
+    void redirected(std::shared_ptr<Call> call, const net::Endpoint& endpoint, const net::HttpRequest& request,
+                    int redirects, bool retried, net::Result<net::HttpResponse> r, ResponseFn done);
     void fetchToken(std::shared_ptr<Call> call, const Challenge& challenge,
                     std::function<void(net::Result<std::string>)> done);
+    // The token server's answer: a token (kept for its lifetime) or the sentence why not.
+    net::Result<std::string> tokenAnswer(const Call& call, const std::string& realm,
+                                         const net::Result<net::HttpResponse>& r);
     void listPage(std::shared_ptr<Call> call, std::string path, std::shared_ptr<TagList> acc, Callback<TagList> cb);
     // `describe`: go on to the image config (else stop at the top manifest's digest).
     void readManifest(std::shared_ptr<Call> call, std::string reference, bool top, std::shared_ptr<ManifestInfo> info,

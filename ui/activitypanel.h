@@ -1,6 +1,6 @@
 #pragma once
 
-#include "model/actionrunner.h"
+#include "model/actions/actionrunner.h"
 
 #include <QPointer>
 #include <QWidget>

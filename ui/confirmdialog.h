@@ -1,6 +1,6 @@
 #pragma once
 
-#include "model/swap.h"
+#include "model/actions/swap.h"
 
 #include <QDialog>
 

@@ -1,10 +1,10 @@
 #pragma once
 
-#include "model/actionrunner.h"
-#include "model/deploy.h"
-#include "model/groupdeploy.h"
-#include "model/serviceactions.h"
-#include "model/servicestate.h"
+#include "model/actions/actionrunner.h"
+#include "model/actions/deploy.h"
+#include "model/actions/groupdeploy.h"
+#include "model/actions/serviceactions.h"
+#include "model/state/servicestate.h"
 #include "oci/registry.h"
 
 #include <QDialog>

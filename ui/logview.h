@@ -1,6 +1,6 @@
 #pragma once
 
-#include "model/logstream.h"
+#include "model/observe/logstream.h"
 
 #include <QColor>
 #include <QPointer>

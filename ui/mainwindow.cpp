@@ -4,7 +4,7 @@
 #include "deploydialog.h"
 #include "help.h"
 #include "logview.h"
-#include "model/servicelookup.h"
+#include "model/state/servicelookup.h"
 #include "notificationsmenu.h"
 #include "overviewtable.h"
 #include "servicepage.h"

@@ -1,11 +1,11 @@
 #pragma once
 
-#include "model/actionrunner.h"
-#include "model/connectioninfo.h"
-#include "model/dashboard.h"
-#include "model/serviceactions.h"
-#include "model/servicefiltermodel.h"
-#include "model/servicelistmodel.h"
+#include "model/actions/actionrunner.h"
+#include "model/actions/serviceactions.h"
+#include "model/rules/connectioninfo.h"
+#include "model/state/dashboard.h"
+#include "model/views/servicefiltermodel.h"
+#include "model/views/servicelistmodel.h"
 #include "oci/registry.h"
 
 #include <QMainWindow>
@@ -48,7 +48,7 @@ public:
     void setRegistry(oci::RegistryClient* registry);
     ActivityPanel* activityPanel() const { return m_activity; }
     // The refresh mode for this session (0: watch), as resolved at the start; not saved. A choice
-    // in the window's menu applies and is saved (model/settings.h has the precedence).
+    // in the window's menu applies and is saved (model/rules/settings.h has the precedence).
     void setPollInterval(int seconds);
     int pollInterval() const;
     void setReadOnly(bool readOnly);

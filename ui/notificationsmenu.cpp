@@ -1,6 +1,6 @@
 #include "notificationsmenu.h"
 
-#include "model/notifyrules.h"
+#include "model/views/notifyrules.h"
 #include "text.h"
 
 #include <QSettings>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "model/settings.h"
+#include "model/rules/settings.h"
 
 #include <QMenu>
 
@@ -16,7 +16,7 @@ class NotificationsMenu : public QMenu {
 public:
     explicit NotificationsMenu(QWidget* parent = nullptr);
 
-    // The choices as resolved at the start (model/settings.h); not saved.
+    // The choices as resolved at the start (model/rules/settings.h); not saved.
     void setChoices(const model::NotificationChoices& choices);
     model::NotificationChoices choices() const;
     QAction* action(model::NoticeKind kind) const;

@@ -1,6 +1,6 @@
 #include "overviewtable.h"
 
-#include "model/servicelistmodel.h"
+#include "model/views/servicelistmodel.h"
 
 #include <QHeaderView>
 #include <QScrollBar>

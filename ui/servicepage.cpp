@@ -120,10 +120,10 @@ ServicePage::ServicePage(QWidget* parent) : QWidget(parent)
                 [this, slot = slot](const QString& pod) { Q_EMIT logsRequested(slot, pod); });
     layout->addLayout(tiles, 1);
 
-    m_history = new QTableWidget(0, 5, this);
+    m_history = new QTableWidget(0, 6, this);
     m_history->setObjectName(QStringLiteral("historyTable"));
     m_history->setAccessibleName(tr("Swap history"));
-    m_history->setHorizontalHeaderLabels({tr("When"), tr("Who"), tr("What"), tr("From"), tr("To")});
+    m_history->setHorizontalHeaderLabels({tr("When"), tr("Who"), tr("What"), tr("From"), tr("To"), tr("Author")});
     m_history->verticalHeader()->hide();
     m_history->horizontalHeader()->setStretchLastSection(true);
     m_history->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -357,9 +357,17 @@ void ServicePage::setService(const model::ServiceState& st)
         else
             shown = {q(e.at), q(e.user), q(e.target.empty() ? e.action : e.action + " to " + e.target), release(e.from),
                      release(e.to)};
+        // Whether the API server vouches for "who": a mark and the sentence (model/rules/authorship.h).
+        const QString author = q(model::authorSentence(e));
+        const bool forged =
+            e.authorCheck == kube::AuthorCheck::WrittenByOther || e.authorCheck == kube::AuthorCheck::NoAuthor;
+        const char* mark = model::vouched(e) ? "✓" : forged ? "⚠" : "?";
+        shown << (author.isEmpty() ? QString() : QString::fromUtf8(mark) + QLatin1Char(' ') + author);
         for (int c = 0; c < shown.size(); ++c) {
             auto* item = new QTableWidgetItem(shown[c]);
-            if (c >= 3 && e.readable())
+            if ((c == 1 || c == 5) && !author.isEmpty())
+                item->setToolTip(tip(author));
+            if ((c == 3 || c == 4) && e.readable())
                 item->setToolTip(tip((c == 3 ? e.from : e.to).image));
             if (c == 2 && watch)
                 item->setToolTip(tip(e.result));

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "model/serviceactions.h"
-#include "model/servicestate.h"
+#include "model/actions/serviceactions.h"
+#include "model/state/servicestate.h"
 
 #include <QPointer>
 #include <QWidget>

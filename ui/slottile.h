@@ -1,6 +1,6 @@
 #pragma once
 
-#include "model/servicestate.h"
+#include "model/state/servicestate.h"
 
 #include <QFrame>
 

@@ -1,6 +1,6 @@
 #include "text.h"
 
-#include "model/displaytext.h"
+#include "model/rules/displaytext.h"
 
 #include <QLabel>
 #include <QMessageBox>

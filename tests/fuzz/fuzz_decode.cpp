@@ -9,11 +9,11 @@
 #include "kube/kubeconfig.h"
 #include "kube/objects.h"
 #include "kube/status.h"
-#include "model/healthpath.h"
-#include "model/imageref.h"
-#include "model/servicespec.h"
-#include "model/servicestate.h"
-#include "model/swap.h"
+#include "model/actions/swap.h"
+#include "model/rules/healthpath.h"
+#include "model/rules/imageref.h"
+#include "model/rules/servicespec.h"
+#include "model/state/servicestate.h"
 #include "net/text.h"
 #include "oci/registry.h"
 
@@ -162,6 +162,19 @@ void decodeHistory(const std::string& text)
         __builtin_trap();
     if (rewritten.size() > model::historyCap * (kube::historyElementLimit + 400))
         __builtin_trap();
+    // With authors: the text up to a NUL byte is the history, the rest the authors. The new entry is
+    // always ours, its line names us, and taking it back leaves what the lines covered.
+    const std::size_t cut = text.find('\0');
+    const kube::HistoryRecord record{text.substr(0, cut),
+                                     cut == std::string::npos ? std::string() : text.substr(cut + 1)};
+    const auto entries = kube::decodeHistory(record);
+    const kube::HistoryRecord appended = kube::appendHistory(record, ours, "fuzz", model::historyCap);
+    const auto read = kube::decodeHistory(appended);
+    if (read.empty() || read.back().writtenBy != "fuzz" || read.back().at != ours.at)
+        __builtin_trap();
+    if (!kube::withdrawNewest(appended, "fuzz") || kube::withdrawNewest(appended, "someone else"))
+        __builtin_trap();
+    (void)entries;
 }
 
 void decodeStatus(const std::string& text)

@@ -4,7 +4,7 @@
 // With SIGNALBOX_SCREENSHOT_DIR set, it saves the confirm dialog and the history there.
 #include "gui/guisupport.h"
 #include "kube/kubeconfig.h"
-#include "model/servicespec.h"
+#include "model/rules/servicespec.h"
 #include "support/testsupport.h"
 #include "ui/confirmdialog.h"
 #include "ui/deploydialog.h"

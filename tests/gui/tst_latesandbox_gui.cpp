@@ -3,7 +3,7 @@
 // the sandbox slot appears.
 #include "app/console.h"
 #include "kube/kubeconfig.h"
-#include "model/dashboard.h"
+#include "model/state/dashboard.h"
 #include "support/testsupport.h"
 #include "ui/mainwindow.h"
 

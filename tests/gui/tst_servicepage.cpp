@@ -37,6 +37,41 @@ private Q_SLOTS:
         QCOMPARE(guisupport::shownTip(table->item(2, 4)->toolTip()), QStringLiteral("r:2222"));
     }
 
+    // Who wrote each entry: a mark and the sentence in the Author column, the sentence in the
+    // tooltips of Who and Author, as plain text.
+    void historyRowsSayWhoWroteThem()
+    {
+        auto entry = [](const char* at, const std::string& user, kube::AuthorCheck check, const char* writtenBy) {
+            kube::HistoryEntry e;
+            e.at = at;
+            e.user = user;
+            e.action = "deploy";
+            e.target = "staging";
+            e.writtenBy = writtenBy;
+            e.authorCheck = check;
+            return e;
+        };
+        model::ServiceState st;
+        st.spec.name = "uro";
+        st.history = {entry("2026-01-01T00:00:00Z", "operator", kube::AuthorCheck::PolicyMissing, "operator"),
+                      entry("2026-01-02T00:00:00Z", "<b>alice</b>", kube::AuthorCheck::WrittenByOther, "deployer"),
+                      entry("2026-01-03T00:00:00Z", "deployer", kube::AuthorCheck::Vouched, "deployer")};
+        ui::ServicePage page;
+        page.setService(st);
+        QTableWidget* table = page.history();
+        QCOMPARE(table->columnCount(), 6);
+        QCOMPARE(table->horizontalHeaderItem(5)->text(), QStringLiteral("Author"));
+        QCOMPARE(table->item(0, 5)->text(), QStringLiteral("✓ checked by the API server: deployer wrote it"));
+        QCOMPARE(table->item(1, 1)->text(), QStringLiteral("<b>alice</b>"));
+        QCOMPARE(table->item(1, 5)->text(), QStringLiteral("⚠ recorded as <b>alice</b>, written by deployer"));
+        // Shown as the characters written, never as markup.
+        QCOMPARE(guisupport::shownTip(table->item(1, 1)->toolTip()),
+                 QStringLiteral("recorded as <b>alice</b>, written by deployer"));
+        QCOMPARE(guisupport::shownTip(table->item(1, 5)->toolTip()),
+                 QStringLiteral("recorded as <b>alice</b>, written by deployer"));
+        QCOMPARE(table->item(2, 5)->text(), QStringLiteral("? author not checked: the policy is not installed"));
+    }
+
     void tilesShowEachPodsAnswer()
     {
         auto result = [](model::HealthResult::Kind kind, const std::string& sentence) {

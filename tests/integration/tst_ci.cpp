@@ -5,7 +5,7 @@
 // written (with the test registry's image and the recipe's kubeconfig) against the local control
 // plane; the live-slot admission policy refuses every client that would change what live runs,
 // admits staging, scaling and break-glass; the webhook hears about a swap.
-#include "model/servicespec.h"
+#include "model/rules/servicespec.h"
 #include "support/cluster.h"
 #include "support/httpserver.h"
 #include "support/testsupport.h"

@@ -2,8 +2,8 @@
 // annotation test.signalbox.v-sekai.org/health says): `signalbox check` per pod and per Service,
 // exit 6 naming a failing pod, a slow pod's timeout, a reset connection, the viewer who may use the
 // proxy and the deployer who may not, and the gate before the swap with --skip-health-check.
-#include "model/servicelookup.h"
-#include "model/swap.h"
+#include "model/actions/swap.h"
+#include "model/state/servicelookup.h"
 #include "support/cluster.h"
 #include "support/kubetest.h"
 #include "support/testsupport.h"

@@ -2,11 +2,15 @@
 // annotations written by the deployer (on a slot Deployment) and by an operator (on the live
 // Service) against every command and the console; and an admission webhook of the test's own (a
 // small HTTPS server on 127.0.0.1 of the cluster's network namespace, where the API server runs)
-// that denies Service patches with a message and no reason.
+// that denies Service patches with a message and no reason. Who wrote an entry: with the
+// history-authors policy of deploy/policy/ installed, the API server refuses CI's forgeries of
+// "deployed by alice" and its rewrites of older entries, and `history` shows what it admits as
+// not vouched; without the policy nothing is.
 #include "kube/history.h"
 #include "support/cluster.h"
 #include "support/testsupport.h"
 
+#include <QDateTime>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -23,11 +27,21 @@ namespace {
 
 const QString ns = QStringLiteral("uro");
 const QString historyKey = QStringLiteral("signalbox.v-sekai.org/history");
+const QString authorsKey = QStringLiteral("signalbox.v-sekai.org/history-authors");
 const QString webhookName = QStringLiteral("signalbox-test-deny");
 
 QString liveSlot()
 {
     return testsupport::selectorOf(QStringLiteral("uro"));
+}
+
+// The author lines of a history as written, untrimmed: the tests rewrite them character for character.
+QString authors(const QString& kind, const QString& name)
+{
+    return kubectl(QStringLiteral("admin"),
+                   {QStringLiteral("get"), kind, name, QStringLiteral("-n"), ns, QStringLiteral("-o"),
+                    QStringLiteral("jsonpath={.metadata.annotations.signalbox\\.v-sekai\\.org/history-authors}")})
+        .outText();
 }
 
 // Writes `value` as the history annotation of kind/name as `user`, through a patch file: the
@@ -46,6 +60,18 @@ testsupport::ProcessResult writeHistory(const QString& user, const QString& kind
     f.close();
     return kubectl(user, {QStringLiteral("patch"), kind, name, QStringLiteral("-n"), ns, QStringLiteral("--type"),
                           QStringLiteral("merge"), QStringLiteral("--patch-file"), f.fileName()});
+}
+
+// Writes both annotations of a history as `user`, in one merge patch.
+testsupport::ProcessResult writeRecord(const QString& user, const QString& kind, const QString& name,
+                                       const QString& history, const QString& authors)
+{
+    const QJsonDocument patch(QJsonObject{
+        {QStringLiteral("metadata"),
+         QJsonObject{{QStringLiteral("annotations"), QJsonObject{{historyKey, history}, {authorsKey, authors}}}}}});
+    return kubectl(user, {QStringLiteral("patch"), kind, name, QStringLiteral("-n"), ns, QStringLiteral("--type"),
+                          QStringLiteral("merge"), QStringLiteral("-p"),
+                          QString::fromUtf8(patch.toJson(QJsonDocument::Compact))});
 }
 
 // Waits until a swap of uro would pass its checks (staging fully rolled out): a test that ran before
@@ -214,6 +240,8 @@ private Q_SLOTS:
         QVERIFY(m_dir.isValid());
         QVERIFY(testsupport::applyExample());
         QVERIFY(testsupport::exampleRolledOut());
+        QString why;
+        QVERIFY2(testsupport::setHistoryAuthorsPolicy(false, &why), qPrintable(why));
         restore();
         QString last;
         QVERIFY2(swapPossible(&last), qPrintable(last));
@@ -222,6 +250,9 @@ private Q_SLOTS:
     void cleanup()
     {
         removeWebhook();
+        // The policy would refuse the admin's clearing of the histories.
+        QString why;
+        QVERIFY2(testsupport::setHistoryAuthorsPolicy(false, &why), qPrintable(why));
         restore();
     }
 
@@ -329,6 +360,134 @@ private Q_SLOTS:
                          QStringLiteral("uro=") + m_stagingImage, QStringLiteral("-n"), ns})
                     .exitCode == 0);
         QVERIFY(testsupport::rolledOut(QStringLiteral("uro-b")));
+    }
+
+    void withoutThePolicyAuthorsAreNotChecked()
+    {
+        QString last;
+        QVERIFY2(swapPossible(&last), qPrintable(last));
+        auto r = signalbox(QStringLiteral("operator"),
+                           {QStringLiteral("swap"), QStringLiteral("uro"), QStringLiteral("--yes")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        // Signalbox names itself beside the entry all the same, so that the policy can be added later.
+        const QString written = historyOf(QStringLiteral("service"), QStringLiteral("uro"));
+        QCOMPARE(kube::decodeHistory(written.toStdString()).size(), std::size_t(1));
+        QCOMPARE(authors(QStringLiteral("service"), QStringLiteral("uro")),
+                 QStringLiteral("%1 operator").arg(written.size() - 2)); // "[entry]"
+
+        r = signalbox(QStringLiteral("viewer"), {QStringLiteral("history"), QStringLiteral("uro")});
+        QVERIFY2(r.exitCode == 0 && r.outText().contains(QStringLiteral("  operator  swap  slot a")) &&
+                     r.outText().contains(QStringLiteral("· author not checked: the policy is not installed")),
+                 qPrintable(r.describe()));
+        r = signalbox(QStringLiteral("viewer"),
+                      {QStringLiteral("history"), QStringLiteral("uro"), QStringLiteral("-o"), QStringLiteral("json")});
+        const QJsonObject author =
+            QJsonDocument::fromJson(r.out).array().at(0).toObject().value(QStringLiteral("author")).toObject();
+        QCOMPARE(author.value(QStringLiteral("check")).toString(), QStringLiteral("policyMissing"));
+        QCOMPARE(author.value(QStringLiteral("vouched")).toBool(true), false);
+        QCOMPARE(author.value(QStringLiteral("writtenBy")).toString(), QStringLiteral("operator"));
+    }
+
+    void theApiServerChecksWhoWroteAnEntry()
+    {
+        QString why;
+        QVERIFY2(testsupport::setHistoryAuthorsPolicy(true, &why), qPrintable(why));
+        m_stagingImage = testsupport::field(QStringLiteral("deployment"), QStringLiteral("uro-a"),
+                                            QStringLiteral("{.spec.template.spec.containers[0].image}"));
+
+        // What Signalbox writes passes the API server and is vouched for: a swap by the operator
+        // (live is then B), a deploy to staging (A) by CI.
+        QString last;
+        QVERIFY2(swapPossible(&last), qPrintable(last));
+        auto r = signalbox(QStringLiteral("operator"),
+                           {QStringLiteral("swap"), QStringLiteral("uro"), QStringLiteral("--yes")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        const QString pinned = QStringLiteral("ghcr.io/v-sekai/uro@sha256:") + QString(64, QLatin1Char('d'));
+        r = signalbox(QStringLiteral("deployer"),
+                      {QStringLiteral("deploy"), QStringLiteral("uro"), QStringLiteral("--to"),
+                       QStringLiteral("staging"), QStringLiteral("--image"), pinned, QStringLiteral("--yes")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        r = signalbox(QStringLiteral("viewer"),
+                      {QStringLiteral("history"), QStringLiteral("uro"), QStringLiteral("--deploys")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        QStringList lines = r.outText().split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 2);
+        QVERIFY2(lines[0].contains(QStringLiteral("  operator  swap  slot a")) &&
+                     lines[0].endsWith(QStringLiteral("· checked by the API server: operator wrote it")),
+                 qPrintable(r.describe()));
+        QVERIFY2(lines[1].contains(QStringLiteral("  deployer  deploy to staging  slot a")) &&
+                     lines[1].endsWith(QStringLiteral("· checked by the API server: deployer wrote it")),
+                 qPrintable(r.describe()));
+
+        // CI writes "deployed by alice" on slot A's Deployment, as kubectl lets it.
+        const QString before = historyOf(QStringLiteral("deployment"), QStringLiteral("uro-a"));
+        const QString beforeAuthors = authors(QStringLiteral("deployment"), QStringLiteral("uro-a"));
+        QVERIFY2(before.endsWith(QLatin1Char(']')) && beforeAuthors.endsWith(QStringLiteral(" deployer")),
+                 qPrintable(before + QStringLiteral("\n") + beforeAuthors));
+        const QString forged = QStringLiteral(R"({"action":"deploy","at":"%1","service":"uro","target":"staging",)"
+                                              R"("to":{"slot":"a","image":"ghcr.io/v-sekai/uro:evil"},"user":"alice"})")
+                                   .arg(QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs));
+        const QString withForged = before.chopped(1) + QLatin1Char(',') + forged + QLatin1Char(']');
+        const QString line = QStringLiteral("\n%1 ").arg(forged.size());
+        //  The history alone (the newest line, CI's own deploy, does not frame the new entry): refused.
+        auto w = writeHistory(QStringLiteral("deployer"), QStringLiteral("deployment"), QStringLiteral("uro-a"),
+                              withForged.toUtf8());
+        QVERIFY2(w.exitCode != 0 && w.err.contains("ValidatingAdmissionPolicy 'signalbox-history-authors'") &&
+                     w.err.contains("the newest author line must give the new entry's length"),
+                 qPrintable(w.describe()));
+        //  Naming alice as its author: refused.
+        w = writeRecord(QStringLiteral("deployer"), QStringLiteral("deployment"), QStringLiteral("uro-a"), withForged,
+                        beforeAuthors + line + QStringLiteral("alice"));
+        QVERIFY2(w.exitCode != 0 && w.err.contains("must name themself"), qPrintable(w.describe()));
+        QCOMPARE(historyOf(QStringLiteral("deployment"), QStringLiteral("uro-a")), before);
+        //  Naming itself: admitted, and shown as alice's entry written by CI, not vouched.
+        const QString deployer = QStringLiteral("deployer");
+        w = writeRecord(deployer, QStringLiteral("deployment"), QStringLiteral("uro-a"), withForged,
+                        beforeAuthors + line + deployer);
+        QVERIFY2(w.exitCode == 0, qPrintable(w.describe()));
+        r = signalbox(QStringLiteral("viewer"),
+                      {QStringLiteral("history"), QStringLiteral("uro"), QStringLiteral("--deploys")});
+        lines = r.outText().split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QVERIFY2(lines.size() == 3 && lines[2].contains(QStringLiteral("  alice  deploy to staging")) &&
+                     lines[2].endsWith(QStringLiteral("· recorded as alice, written by deployer")),
+                 qPrintable(r.describe()));
+        r = signalbox(QStringLiteral("viewer"),
+                      {QStringLiteral("history"), QStringLiteral("uro"), QStringLiteral("--deploys"),
+                       QStringLiteral("-o"), QStringLiteral("json")});
+        const QJsonObject author =
+            QJsonDocument::fromJson(r.out).array().at(2).toObject().value(QStringLiteral("author")).toObject();
+        QCOMPARE(author.value(QStringLiteral("check")).toString(), QStringLiteral("writtenByOther"));
+        QCOMPARE(author.value(QStringLiteral("vouched")).toBool(true), false);
+        QCOMPARE(author.value(QStringLiteral("writtenBy")).toString(), deployer);
+
+        // Rewriting what was there: the older author line, or the older entry's text, while
+        // appending an entry of its own.
+        const QString now = historyOf(QStringLiteral("deployment"), QStringLiteral("uro-a"));
+        const QString nowAuthors = authors(QStringLiteral("deployment"), QStringLiteral("uro-a"));
+        const QString own = QStringLiteral(R"({"action":"note","at":"%1","user":"deployer"})")
+                                .arg(QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs));
+        const QString appended = now.chopped(1) + QLatin1Char(',') + own + QLatin1Char(']');
+        const QString ownLine = QStringLiteral("\n%1 deployer").arg(own.size());
+        QString reattributed = nowAuthors;
+        reattributed.replace(reattributed.indexOf(QStringLiteral(" deployer")), 9, QStringLiteral(" operator"));
+        w = writeRecord(deployer, QStringLiteral("deployment"), QStringLiteral("uro-a"), appended,
+                        reattributed + ownLine);
+        QVERIFY2(w.exitCode != 0 && w.err.contains("character for character"), qPrintable(w.describe()));
+        QString rewritten = appended;
+        rewritten.replace(pinned, QStringLiteral("ghcr.io/v-sekai/uro@sha256:") + QString(64, QLatin1Char('e')));
+        QVERIFY(rewritten != appended);
+        w = writeRecord(deployer, QStringLiteral("deployment"), QStringLiteral("uro-a"), rewritten,
+                        nowAuthors + ownLine);
+        QVERIFY2(w.exitCode != 0 && w.err.contains("character for character"), qPrintable(w.describe()));
+        QCOMPARE(historyOf(QStringLiteral("deployment"), QStringLiteral("uro-a")), now);
+        QCOMPARE(authors(QStringLiteral("deployment"), QStringLiteral("uro-a")), nowAuthors);
+
+        // Put slot A's image back for the tests that follow (the swap is undone by cleanup()).
+        QVERIFY(kubectl(QStringLiteral("admin"),
+                        {QStringLiteral("set"), QStringLiteral("image"), QStringLiteral("deployment/uro-a"),
+                         QStringLiteral("uro=") + m_stagingImage, QStringLiteral("-n"), ns})
+                    .exitCode == 0);
+        QVERIFY(testsupport::rolledOut(QStringLiteral("uro-a")));
     }
 
     void aWebhookDenialIsReportedWithItsMessage_data()

@@ -4,8 +4,8 @@
 // client's own stream (a pod that is gone, cancel), and `signalbox logs` printing "POD | line";
 // a pod that prints megabytes without a newline (cut at 64 KiB, in bounded memory) and a followed
 // log that falls silent (reopened from its last line).
-#include "model/logstream.h"
-#include "model/servicelookup.h"
+#include "model/observe/logstream.h"
+#include "model/state/servicelookup.h"
 #include "support/cluster.h"
 #include "support/kubetest.h"
 
@@ -469,7 +469,8 @@ spec:
                  note.text.c_str());
         QCOMPARE(countText(stream.lines(), rest), 0);
         QCOMPARE(countText(stream.lines(), before), 1);
-        QVERIFY2(grownMiB < 16, qPrintable(QStringLiteral("the peak grew by %1 MiB").arg(grownMiB)));
+        QVERIFY2(!testsupport::peakMemoryIsMeasured || grownMiB < 16,
+                 qPrintable(QStringLiteral("the peak grew by %1 MiB").arg(grownMiB)));
         QCOMPARE(failed.count(), 0);
     }
 
@@ -477,8 +478,9 @@ spec:
     {
         // Nothing comes through the API server on a followed log while the pod is quiet, so a
         // connection that died without a word looks the same: after the silence the stream is
-        // reopened from its last line, without a note and without reading a line twice.
-        const QString pod = runningPods(QStringLiteral("a")).first();
+        // reopened from its last line, without a note and without reading a line twice. The other
+        // pod of slot A: the long line of the test before stays out of this one.
+        const QString pod = runningPods(QStringLiteral("a")).last();
         auto c = client(QStringLiteral("viewer"));
         model::LogSource source = slot(c.get(), "a");
         source.pod = pod.toStdString();

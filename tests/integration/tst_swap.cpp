@@ -1,9 +1,9 @@
 // Swaps against the local control plane: both Services flip and the live endpoints follow;
 // racing operators cannot swap twice; a swap cut off half way is reported and repaired;
 // rollback is offered only while the previous release runs untouched; viewers are refused.
-#include "model/deploy.h"
-#include "model/servicelookup.h"
-#include "model/swap.h"
+#include "model/actions/deploy.h"
+#include "model/actions/swap.h"
+#include "model/state/servicelookup.h"
 #include "support/cluster.h"
 #include "support/kubetest.h"
 
@@ -277,10 +277,25 @@ private Q_SLOTS:
                  out->describe().c_str());
     }
 
+    void aDeployOvertakenByASwapIsUndone_data()
+    {
+        QTest::addColumn<bool>("authorsChecked");
+        QTest::newRow("plain") << false;
+        // The undo withdraws the deploy's own entry, which is all the history-authors policy
+        // lets it take back.
+        QTest::newRow("with the history-authors policy") << true;
+    }
+
     void aDeployOvertakenByASwapIsUndone()
     {
         // The deploy checked that slot B is staging; before its patch goes out, an operator swaps
         // and B becomes live. The deploy must not leave a new release running in live.
+        QFETCH(bool, authorsChecked);
+        QString why;
+        QVERIFY2(testsupport::setHistoryAuthorsPolicy(false, &why), qPrintable(why));
+        QVERIFY(testsupport::clearHistory(QStringLiteral("deployment"), QStringLiteral("uro-b")));
+        QVERIFY2(testsupport::setHistoryAuthorsPolicy(authorsChecked, &why), qPrintable(why));
+        const auto removePolicy = qScopeGuard([] { testsupport::setHistoryAuthorsPolicy(false); });
         QVERIFY(testsupport::setExampleSlots());
         const auto image = [] {
             return testsupport::field(QStringLiteral("deployment"), QStringLiteral("uro-b"),
@@ -290,7 +305,17 @@ private Q_SLOTS:
         const auto history = [] {
             return testsupport::historyOf(QStringLiteral("deployment"), QStringLiteral("uro-b"));
         };
+        // The author lines as written, untrimmed: they must come back character for character.
+        const auto authors = [] {
+            return kubectl(
+                       QStringLiteral("admin"),
+                       {QStringLiteral("get"), QStringLiteral("deployment"), QStringLiteral("uro-b"),
+                        QStringLiteral("-n"), QStringLiteral("uro"), QStringLiteral("-o"),
+                        QStringLiteral("jsonpath={.metadata.annotations.signalbox\\.v-sekai\\.org/history-authors}")})
+                .out;
+        };
         const QString annotationsBefore = history();
+        const QByteArray authorsBefore = authors();
         auto c = client(QStringLiteral("deployer"));
         const auto spec = model::groupOf(m_services, "uro").front();
         QCOMPARE(QString::fromStdString(spec.name), QStringLiteral("uro"));
@@ -316,6 +341,7 @@ private Q_SLOTS:
         QVERIFY2(QString::fromStdString(outcome->message).contains(QStringLiteral("undone")), outcome->message.c_str());
         QCOMPARE(image(), before);
         QCOMPARE(history(), annotationsBefore);
+        QCOMPARE(authors(), authorsBefore);
         QVERIFY(testsupport::rolledOut(QStringLiteral("uro-b")));
     }
 

@@ -2,8 +2,8 @@
 // does it (members read afresh, plan again, patch, verify), counted on the client. Verification
 // watches the new slot's pods and the live Service's EndpointSlices: a swap that went back to
 // asking again and again would send more requests and no watch.
-#include "model/servicelookup.h"
-#include "model/swap.h"
+#include "model/actions/swap.h"
+#include "model/state/servicelookup.h"
 #include "support/cluster.h"
 #include "support/kubetest.h"
 

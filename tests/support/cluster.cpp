@@ -76,7 +76,8 @@ bool setExampleSlots()
 
 bool clearHistory(const QString& kind, const QString& name, const QString& ns)
 {
-    return change({QStringLiteral("annotate"), kind, name, QStringLiteral("-n"), ns, historyKey + u'-'});
+    return change({QStringLiteral("annotate"), kind, name, QStringLiteral("-n"), ns, historyKey + u'-',
+                   historyKey + QStringLiteral("-authors-")});
 }
 
 bool setFrontendGroup(const QString& group)
@@ -87,6 +88,33 @@ bool setFrontendGroup(const QString& group)
                      QStringLiteral("-n"), uro, QStringLiteral("signalbox.v-sekai.org/group=") + group}) &&
              ok;
     return ok;
+}
+
+bool setHistoryAuthorsPolicy(bool on, QString* why)
+{
+    const QString file = sourceDir() + QStringLiteral("/deploy/policy/history-authors.yaml");
+    const ProcessResult changed = kubectl(admin, on ? QStringList{QStringLiteral("apply"), QStringLiteral("-f"), file}
+                                                    : QStringList{QStringLiteral("delete"), QStringLiteral("-f"), file,
+                                                                  QStringLiteral("--ignore-not-found")});
+    // The API server takes the policy (or its removal) up a while after the change: the state
+    // waited for is the server's verdict on a dry run, asked again until it is the one wanted.
+    ProcessResult probe = changed;
+    const bool done =
+        changed.exitCode == 0 &&
+        QTest::qWaitFor(
+            [&] {
+                probe = kubectl(admin,
+                                {QStringLiteral("annotate"), QStringLiteral("deployment"), QStringLiteral("uro-a"),
+                                 QStringLiteral("-n"), uro, QStringLiteral("--overwrite"),
+                                 historyKey + QStringLiteral("=[{\"probe\":1}]"), QStringLiteral("--dry-run=server")});
+                const bool refused = probe.exitCode != 0 && probe.err.contains("signalbox-history-authors");
+                return on ? refused : probe.exitCode == 0;
+            },
+            30000);
+    if (!done && why)
+        *why =
+            QStringLiteral("the history-authors policy is not %1: ").arg(on ? "enforced" : "gone") + probe.describe();
+    return done;
 }
 
 QStringList podsOf(const QString& slot, const QString& app)

@@ -23,7 +23,13 @@ QString historyOf(const QString& kind, const QString& name);
 bool setSlots(const QString& service, const QString& live, const QString& staging);
 // Both example services (uro and uro-frontend) live on A and staging on B.
 bool setExampleSlots();
+// Removes the history annotation of an object and its author lines.
 bool clearHistory(const QString& kind, const QString& name, const QString& ns = QStringLiteral("uro"));
+// Installs (or removes) deploy/policy/history-authors.yaml as the admin and waits until the API
+// server enforces it (or no longer does): a server-side dry run of a history the admin does not
+// sign, on Deployment uro-a of namespace uro, is refused (or admitted). False when it does not
+// come to that within 30 s; `why` then says what happened.
+bool setHistoryAuthorsPolicy(bool on, QString* why = nullptr);
 // Moves uro-frontend's Services into `group` (as a colleague with kubectl would).
 bool setFrontendGroup(const QString& group);
 

@@ -3,8 +3,8 @@
 // Facts for the rule tables, taken from the recorded objects of tests/data/model/ (the example
 // services as the local control plane listed them: live on slot A, staging on slot B, both slots
 // rolled out) and changed per case.
-#include "model/rules.h"
-#include "model/servicestate.h"
+#include "model/rules/rules.h"
+#include "model/state/servicestate.h"
 #include "support/testsupport.h"
 
 #include <QFile>
@@ -93,7 +93,7 @@ inline kube::Error apiError(int status, const std::string& reason, const std::st
     kube::Error e;
     e.kind = kube::Error::Kind::Api;
     e.httpStatus = status;
-    e.reason = reason;
+    e.setReasonText(reason);
     e.message = message;
     return e;
 }

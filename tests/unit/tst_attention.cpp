@@ -1,8 +1,8 @@
-// "Needs attention first": the rank of a service (model/attention.h) over its derived state. The
+// "Needs attention first": the rank of a service (model/views/attention.h) over its derived state. The
 // example as recorded (tests/data/model/: live on slot A, staging on slot B, both rolled out) is
 // derived once per case, its objects or its derived facts changed to make each state; the table
 // says which rank each comes to, and the order puts the more urgent first, then by name.
-#include "model/attention.h"
+#include "model/views/attention.h"
 #include "rulefacts.h"
 
 #include <QTest>

@@ -5,9 +5,9 @@
 #include "kube/client.h"
 #include "kube/history.h"
 #include "kube/status.h"
-#include "model/servicespec.h"
-#include "model/servicestate.h"
-#include "model/swap.h"
+#include "model/actions/swap.h"
+#include "model/rules/servicespec.h"
+#include "model/state/servicestate.h"
 #include "support/testsupport.h"
 
 #include <QFile>

@@ -1,9 +1,10 @@
 // A field of the wrong type is a sentence with its path, never "does not exist". Kubernetes' own
 // API server keeps Deployments typed, so this unit test puts a small HTTP server on 127.0.0.1 in
 // its place that answers with recorded objects (tests/data), one of them with `spec.replicas` as a
-// string, and plans a swap and a deploy through the real Swapper and Deployer on it.
-#include "model/deploy.h"
-#include "model/swap.h"
+// string, and plans a swap and a deploy through the real Swapper and Deployer on it; the client's typed
+// calls are asked directly too.
+#include "model/actions/deploy.h"
+#include "model/actions/swap.h"
 #include "oci/registry.h"
 #include "rulefacts.h"
 #include "support/httpserver.h"
@@ -58,6 +59,12 @@ void answerAsTheApiServer(testsupport::HttpServer& server)
                   ok(R"({"kind":"SelfSubjectReview","status":{"userInfo":{"username":"operator"}}})"));
     server.answer("/api/v1/namespaces/uro/pods",
                   ok(R"({"kind":"PodList","metadata":{"resourceVersion":"1"},"items":[]})"));
+    // Typed lists: every item decodes, or the list fails on the first that does not.
+    const QByteArray pod = R"({"metadata":{"name":"p1"},"status":{"phase":"Running"}})";
+    const QByteArray badPod = R"({"metadata":{"name":"p2","namespace":"listed"},"status":{"podIP":7}})";
+    server.answer("/api/v1/namespaces/listed/pods", ok(R"({"kind":"PodList","items":[)" + pod + "]}"));
+    server.answer("/api/v1/namespaces/mistyped/pods", ok(R"({"kind":"PodList","items":[)" + pod + "," + badPod + "]}"));
+    server.answer("/api/v1/namespaces/notalist/pods", ok(R"({"kind":"PodList","items":{"a":1}})"));
 }
 
 } // namespace
@@ -113,6 +120,37 @@ private Q_SLOTS:
         const QString text = QString::fromStdString(plan->describe());
         QVERIFY2(text.contains(QStringLiteral(".spec.replicas")), qPrintable(text));
         QVERIFY2(!text.contains(QStringLiteral("does not exist")), qPrintable(text));
+    }
+
+    void typedCallsDecodeAtTheBoundary()
+    {
+        kube::Client client(config(), &m_transport);
+        std::optional<kube::Result<std::vector<kube::Pod>>> listed, mistyped, notAList;
+        client.listPods("listed", {}, [&](auto r) { listed = std::move(r); });
+        client.listPods("mistyped", {}, [&](auto r) { mistyped = std::move(r); });
+        client.listPods("notalist", {}, [&](auto r) { notAList = std::move(r); });
+        std::optional<kube::Result<kube::Deployment>> a, b;
+        client.getDeployment("uro", "uro-a", [&](auto r) { a = std::move(r); });
+        client.getDeployment("uro", "uro-b", [&](auto r) { b = std::move(r); });
+        QTRY_VERIFY_WITH_TIMEOUT(listed && mistyped && notAList && a && b, 10000);
+
+        QVERIFY(*listed);
+        QCOMPARE(listed->value().size(), std::size_t(1));
+        QCOMPARE(listed->value().front().phase, std::string("Running"));
+        QVERIFY(!*mistyped);
+        const std::string sentence = mistyped->error().message;
+        QVERIFY2(sentence.find("Pod (listed/p2) whose field Pod.status.podIP is not a string") != std::string::npos,
+                 sentence.c_str());
+        QVERIFY(!*notAList);
+        QCOMPARE(notAList->error().kind, kube::Error::Kind::Decode);
+
+        QVERIFY(!*a); // spec.replicas is a string
+        QVERIFY2(a->error().message.find("Deployment.spec.replicas is not a whole number") != std::string::npos,
+                 a->error().message.c_str());
+        QVERIFY(kube::carriedOut(*a)); // a 2xx answer that cannot be decoded: a write would have been carried out
+        QVERIFY(*b);
+        QVERIFY(b->value().templateSource); // kept as sent, for an undone deploy
+        QVERIFY(kube::templateRestorePatch(b->value(), 1, {{"signalbox.v-sekai.org/history", "", true}}));
     }
 };
 

@@ -74,6 +74,47 @@ private Q_SLOTS:
         QCOMPARE(app::refusalExitCode(group), 2);
     }
 
+    // The watch after a swap: its exit code, the result its history entry records, and the
+    // failure the chat line and stderr say.
+    void watchOutcomes()
+    {
+        using V = model::WatchOutcome::Verdict;
+        auto outcome = [](V verdict, std::string rollback = {}) {
+            model::WatchOutcome o;
+            o.verdict = verdict;
+            o.why = verdict == V::Ended ? "ended when the window closed" : "uro: 2 of 2 pods of slot B fail";
+            o.held = "uro: slot B held for 5 min after the swap";
+            o.rollback = std::move(rollback);
+            return o;
+        };
+        struct Row {
+            model::WatchOutcome outcome;
+            int code;
+            const char* result;
+            const char* failure;
+        };
+        const Row rows[] = {
+            {outcome(V::Held), 0, "held", ""},
+            {outcome(V::Ended), 0, "ended when the window closed", ""},
+            {outcome(V::Worse), 6, "failed: uro: 2 of 2 pods of slot B fail", "uro: 2 of 2 pods of slot B fail"},
+            {outcome(V::RolledBack, "Rolled back: uro now live on slot A."), 6,
+             "rolled back: uro: 2 of 2 pods of slot B fail",
+             "uro: 2 of 2 pods of slot B fail. Rolled back: uro now live on slot A."},
+            {outcome(V::RollbackRefused, "The rollback was refused: slot A is rolled out."), 1,
+             "failed: uro: 2 of 2 pods of slot B fail",
+             "uro: 2 of 2 pods of slot B fail. The rollback was refused: slot A is rolled out."},
+            {outcome(V::RollbackFailed, "The rollback failed: the API server did not answer"), 1,
+             "failed: uro: 2 of 2 pods of slot B fail",
+             "uro: 2 of 2 pods of slot B fail. The rollback failed: the API server did not answer"},
+        };
+        for (const Row& r : rows) {
+            QCOMPARE(app::exitCode(r.outcome), r.code);
+            QCOMPARE(r.outcome.ok(), r.code == 0);
+            QCOMPARE(r.outcome.result(), std::string(r.result));
+            QCOMPARE(r.outcome.failure(), std::string(r.failure));
+        }
+    }
+
     void apiErrors()
     {
         kube::Error e;
@@ -81,10 +122,10 @@ private Q_SLOTS:
         e.httpStatus = 403;
         QCOMPARE(app::exitCode(e), 4);
         e.httpStatus = 409;
-        e.reason = "Conflict";
+        e.setReason(kube::Error::Reason::Conflict);
         QCOMPARE(app::exitCode(e), 5);
         e.httpStatus = 500;
-        e.reason.clear();
+        e.setReason(kube::Error::Reason::None);
         QCOMPARE(app::exitCode(e), 1);
     }
 

@@ -5,9 +5,10 @@
 // table-tested. The health column of the overview changes only the row it touches. Wired to a
 // real HealthProber against a local server on 127.0.0.1, at most 8 questions are on the wire.
 #include "kube/client.h"
-#include "model/healthmonitor.h"
-#include "model/servicelistmodel.h"
-#include "model/servicestate.h"
+#include "model/observe/healthmonitor.h"
+#include "model/state/dashboard.h"
+#include "model/state/servicestate.h"
+#include "model/views/servicelistmodel.h"
 #include "support/httpserver.h"
 #include "support/kubetest.h"
 
@@ -376,13 +377,13 @@ private Q_SLOTS:
         st.liveServiceExists = st.stagingServiceExists = true;
         f.monitor.setTargets(
             {pod("uro-a-1"), pod("uro-a-2"), pod("uro-b-1"), service("uro", 15), service("uro-staging", 15)});
-        f.monitor.apply(st, "ctx", "ctx");
+        model::fillHealth(f.monitor, st, "ctx", "ctx");
         QCOMPARE(st.a.healthCheck.state, HealthSummary::State::Waiting);
         QCOMPARE(st.a.podHealth.size(), std::size_t(2));
         QVERIFY(model::healthPending(st.a.podHealth[0].result));
         f.monitor.tick();
         f.asker.answerAll([](const std::string& n) { return n == "uro-a-2" || n == "uro" ? fail(n) : pass(n); });
-        f.monitor.apply(st, "ctx", "ctx");
+        model::fillHealth(f.monitor, st, "ctx", "ctx");
         QCOMPARE(st.a.healthCheck.text, std::string("1 of 2 fail"));
         QCOMPARE(model::podHealthLine(st.a.podHealth[1]), std::string("uro-a-2  500, expected 200"));
         QCOMPARE(st.b.healthCheck.text, std::string("1 of 1 answer"));
@@ -390,7 +391,7 @@ private Q_SLOTS:
         QCOMPARE(st.stagingServiceHealth.state, HealthSummary::State::Passing);
         QCOMPARE(st.sandbox.healthCheck.state, HealthSummary::State::NoPods);
         // Another context's pods of the same name are other pods.
-        f.monitor.apply(st, "other", "other");
+        model::fillHealth(f.monitor, st, "other", "other");
         QCOMPARE(st.a.healthCheck.state, HealthSummary::State::Waiting);
     }
 

@@ -3,8 +3,8 @@
 // configuration, and the prober's in-flight limit against a local server on 127.0.0.1.
 #include "kube/client.h"
 #include "kube/objects.h"
-#include "model/health.h"
-#include "model/keys.h"
+#include "model/observe/health.h"
+#include "model/rules/keys.h"
 #include "support/httpserver.h"
 #include "support/kubetest.h"
 

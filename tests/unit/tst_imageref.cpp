@@ -1,5 +1,5 @@
 // Image references checked against the grammar of distribution/reference before anything uses them.
-#include "model/imageref.h"
+#include "model/rules/imageref.h"
 
 #include <QTest>
 

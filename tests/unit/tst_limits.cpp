@@ -180,7 +180,8 @@ private Q_SLOTS:
         QCOMPARE(e.limit, std::uint64_t(4 * MiB));
         QVERIFY2(contains(e.message, server.origin()) && contains(e.message, QStringLiteral("4 MiB")),
                  e.message.c_str());
-        QVERIFY2(grown < 64, qPrintable(QStringLiteral("the peak grew by %1 MiB").arg(grown)));
+        QVERIFY2(!testsupport::peakMemoryIsMeasured || grown < 64,
+                 qPrintable(QStringLiteral("the peak grew by %1 MiB").arg(grown)));
     }
 
     void aDeclaredLengthPastTheLimitFails()
@@ -220,7 +221,8 @@ private Q_SLOTS:
         QCOMPARE(got->value().status, 500L);
         QVERIFY(got->value().truncated);
         QCOMPARE(got->value().body.size(), request.errorBodyLimit);
-        QVERIFY2(grown < 64, qPrintable(QStringLiteral("the peak grew by %1 MiB").arg(grown)));
+        QVERIFY2(!testsupport::peakMemoryIsMeasured || grown < 64,
+                 qPrintable(QStringLiteral("the peak grew by %1 MiB").arg(grown)));
     }
 
     void theRegistryNamesItselfWhenAnAnswerIsTooLarge_data()
@@ -272,7 +274,8 @@ private Q_SLOTS:
         QCOMPARE(got->error().cause, Error::Cause::TooLarge);
         QVERIFY2(contains(message, server.hostPort()) && contains(message, what) && contains(message, limit),
                  message.c_str());
-        QVERIFY2(grown < 64, qPrintable(QStringLiteral("the peak grew by %1 MiB").arg(grown)));
+        QVERIFY2(!testsupport::peakMemoryIsMeasured || grown < 64,
+                 qPrintable(QStringLiteral("the peak grew by %1 MiB").arg(grown)));
     }
 
     void theWebhooksAnswerIsLimited()
@@ -292,7 +295,8 @@ private Q_SLOTS:
         QVERIFY2(contains(message, QStringLiteral("127.0.0.1")) && contains(message, QStringLiteral("64 KiB")) &&
                      !contains(message, QStringLiteral("secret-part")),
                  message.c_str());
-        QVERIFY2(grown < 64, qPrintable(QStringLiteral("the peak grew by %1 MiB").arg(grown)));
+        QVERIFY2(!testsupport::peakMemoryIsMeasured || grown < 64,
+                 qPrintable(QStringLiteral("the peak grew by %1 MiB").arg(grown)));
     }
 
     void aLineWithoutNewlineIsCutAndScannedOnce()
@@ -366,7 +370,8 @@ private Q_SLOTS:
         const std::string& message = got->error().message;
         QVERIFY2(contains(message, plugin) && contains(message, QStringLiteral("more than 1 MiB")), message.c_str());
         QVERIFY2(took.elapsed() < 20000, qPrintable(QString::number(took.elapsed())));
-        QVERIFY2(grown < 32, qPrintable(QStringLiteral("the peak grew by %1 MiB").arg(grown)));
+        QVERIFY2(!testsupport::peakMemoryIsMeasured || grown < 32,
+                 qPrintable(QStringLiteral("the peak grew by %1 MiB").arg(grown)));
     }
 
     void anExecPluginsLongStderrLineIsCut()
@@ -401,7 +406,8 @@ private Q_SLOTS:
         QVERIFY2(lines.size() >= 2 && lines.at(0) == QString(500, u'x') &&
                      lines.at(1) == QStringLiteral("open the page"),
                  qPrintable(lines.join(u'|').left(2000)));
-        QVERIFY2(grown < 32, qPrintable(QStringLiteral("the peak grew by %1 MiB").arg(grown)));
+        QVERIFY2(!testsupport::peakMemoryIsMeasured || grown < 32,
+                 qPrintable(QStringLiteral("the peak grew by %1 MiB").arg(grown)));
     }
 
     void aCredentialHelperThatPrintsWithoutEndIsStopped()

@@ -1,7 +1,7 @@
 // The pure parts of pod logs: timestamps as the kubelet writes them (RFC 3339 with up to nine
 // fraction digits, trailing zeros trimmed), a line split into time and text, a label selector,
 // and the log buffer's bound.
-#include "model/logstream.h"
+#include "model/observe/logstream.h"
 
 #include <QSignalSpy>
 #include <QTest>

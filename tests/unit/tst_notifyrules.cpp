@@ -1,8 +1,8 @@
 // When the console notifies, as tables: a sequence of derivations (each a change to the service
 // states, at a time, with this window's activities) goes in, and the notices of each come out.
 // Also the long action's notice, and the choices as the settings resolve them.
-#include "model/actionrunner.h"
-#include "model/notifyrules.h"
+#include "model/actions/actionrunner.h"
+#include "model/views/notifyrules.h"
 
 #include <QTest>
 #include <functional>
@@ -67,13 +67,18 @@ model::ServiceState& uro(std::vector<model::ServiceState>& v)
     return v[0];
 }
 
-kube::HistoryEntry entry(const std::string& user, const std::string& action, const std::string& at)
+// An entry as the API server vouches for it (the history-authors policy installed), unless `check`
+// says otherwise.
+kube::HistoryEntry entry(const std::string& user, const std::string& action, const std::string& at,
+                         kube::AuthorCheck check = kube::AuthorCheck::Vouched, const std::string& writtenBy = {})
 {
     kube::HistoryEntry e;
     e.user = user;
     e.action = action;
     e.at = at;
     e.service = "uro";
+    e.writtenBy = writtenBy.empty() ? user : writtenBy;
+    e.authorCheck = check;
     return e;
 }
 
@@ -243,6 +248,42 @@ private Q_SLOTS:
                       },
                       {},
                       {"uro: slot B was deployed by deployer"}}}
+            << all;
+        // CI may write any user into a slot Deployment's history: a name the API server does not vouch
+        // for is not told as a fact.
+        QTest::newRow("a deploy recorded as alice but written by CI")
+            << Steps{{0, none()},
+                     {5,
+                      [](std::vector<model::ServiceState>& v) {
+                          uro(v).b.image = "ghcr.io/v-sekai/uro:3333cccc";
+                          uro(v).b.tag = "3333cccc";
+                          uro(v).history.push_back(entry("alice", "deploy", "2026-11-28T08:00:00Z",
+                                                         kube::AuthorCheck::WrittenByOther, "deployer"));
+                      },
+                      {},
+                      {"uro: slot B was deployed (recorded as alice, not vouched)"}}}
+            << all;
+        QTest::newRow("a swap whose author is not checked")
+            << Steps{{0, none()},
+                     {5,
+                      [](std::vector<model::ServiceState>& v) {
+                          std::swap(uro(v).live, uro(v).staging);
+                          uro(v).history.push_back(
+                              entry("alice", "swap", "2026-11-28T08:00:00Z", kube::AuthorCheck::PolicyMissing));
+                      },
+                      {},
+                      {"uro (group uro) was swapped (recorded as alice, not vouched)"}}}
+            << all;
+        QTest::newRow("you, not vouched, are not told as you")
+            << Steps{{0, none()},
+                     {5,
+                      [](std::vector<model::ServiceState>& v) {
+                          std::swap(uro(v).live, uro(v).staging);
+                          uro(v).history.push_back(
+                              entry("viewer", "swap", "2026-11-28T08:00:00Z", kube::AuthorCheck::NoAuthor));
+                      },
+                      {},
+                      {"uro (group uro) was swapped (recorded as viewer, not vouched)"}}}
             << all;
         QTest::newRow("a live slot not known before is no swap")
             << Steps{{0, [](std::vector<model::ServiceState>& v) { uro(v).live = 0; }},

@@ -1,6 +1,6 @@
 // A confirmed swap is carried out only if the fresh plan is the same swap: the same members by
 // namespace and name, the same slots, images and digests. Compared by identity, never by position.
-#include "model/swap.h"
+#include "model/actions/swap.h"
 
 #include <QTest>
 

@@ -1,6 +1,6 @@
 // The typed, incremental cache: objects go in as informers report them; each change re-derives
 // only the services it touches, counted by ServiceCache::derivations() (no timing).
-#include "model/servicecache.h"
+#include "model/state/servicecache.h"
 
 #include <QTest>
 

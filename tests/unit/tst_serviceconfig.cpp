@@ -1,6 +1,6 @@
 // The service configuration file: names override the convention, and every mistake is
 // reported with the file, the line and the key.
-#include "model/servicespec.h"
+#include "model/rules/servicespec.h"
 
 #include <QTemporaryDir>
 #include <QTest>

@@ -3,8 +3,8 @@
 // is attention-first; a column sorts by its value (numbers as numbers); sort(-1) goes back to
 // attention-first; a changed row moves to its place without a reset, and a selection stays on its
 // service. QAbstractItemModelTester watches the proxy throughout.
-#include "model/attention.h"
-#include "model/servicefiltermodel.h"
+#include "model/views/attention.h"
+#include "model/views/servicefiltermodel.h"
 
 #include <QAbstractItemModelTester>
 #include <QItemSelectionModel>

@@ -1,6 +1,6 @@
 // The overview's model: rows change one at a time (insert, remove, move, dataChanged for one
 // row), never by a reset, and it satisfies QAbstractItemModelTester throughout.
-#include "model/servicelistmodel.h"
+#include "model/views/servicelistmodel.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>

@@ -1,7 +1,7 @@
 // Deriving slot and service state from recorded API objects (tests/data/model/, listed from the
 // local control plane with the example services), changed per case to produce each state.
-#include "model/servicespec.h"
-#include "model/servicestate.h"
+#include "model/rules/servicespec.h"
+#include "model/state/servicestate.h"
 #include "rulefacts.h"
 #include "support/testsupport.h"
 

@@ -1,6 +1,6 @@
 // One precedence for the console's settings: flag, then the configuration file, then the choice
 // saved from the window, then the default.
-#include "model/settings.h"
+#include "model/rules/settings.h"
 
 #include <QTest>
 

@@ -1,8 +1,8 @@
 // Text others wrote, on its way to a person: UTF-8-safe cuts, valid UTF-8, terminal escaping
-// (net/text.h); what a health check's path may be and how it is sent (model/healthpath.h); a
-// tooltip that shows its characters (model/displaytext.h).
-#include "model/displaytext.h"
-#include "model/healthpath.h"
+// (net/text.h); what a health check's path may be and how it is sent (model/rules/healthpath.h); a
+// tooltip that shows its characters (model/rules/displaytext.h).
+#include "model/rules/displaytext.h"
+#include "model/rules/healthpath.h"
 #include "net/text.h"
 
 #include <QTest>

@@ -1,6 +1,6 @@
 // The watch plan as tables: services, the namespaces that exist and what RBAC allows go in; the
 // informer keys come out, compared as a whole.
-#include "model/watchplan.h"
+#include "model/state/watchplan.h"
 
 #include <QTest>
 

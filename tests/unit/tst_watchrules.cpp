@@ -1,6 +1,6 @@
 // The watch after a swap as tables: a sequence of looks at the new live slot goes in, and the
 // verdict (worse or not, and the sentence) after the last look comes out.
-#include "model/watchrules.h"
+#include "model/rules/watchrules.h"
 
 #include <QTest>
 

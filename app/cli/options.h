@@ -1,0 +1,43 @@
+#pragma once
+
+#include "kube/kubeconfig.h"
+#include "model/observe/logstream.h"
+#include "model/rules/servicespec.h"
+
+#include <QString>
+#include <QStringList>
+#include <optional>
+#include <string>
+
+namespace cli {
+
+// The command and its options, as typed and checked.
+struct Options {
+    QString command;
+    QStringList args;
+    bool json = false;
+    bool yes = false;
+    bool wait = false;
+    char expectLive = 0;
+    QString to;
+    QString image;
+    QString tag;
+    bool group = false;
+    bool deploys = false; // history: the Deployments' deploys too
+    int watchSeconds = 0; // swap --watch: how long the new live slot is watched (0: not)
+    bool rollbackOnFailure = false;
+    bool skipHealthCheck = false;
+    std::string slot;       // check, logs: a, b, live, staging, sandbox (check: empty is live and staging)
+    std::string pod;        // logs
+    model::LogOptions logs; // logs
+    std::string webhook;
+    kube::KubeconfigOptions kubeconfig;
+    model::ServiceConfig config;
+};
+
+// Reads `arguments` (the program first) into `o`, with the service configuration and the webhook.
+// Returns the exit code when the command ends here: the help (0), a usage error (2) or a
+// configuration that cannot be loaded (1), each said; nullopt when the command goes on.
+std::optional<int> parseOptions(const QStringList& arguments, Options& o);
+
+} // namespace cli

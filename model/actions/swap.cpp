@@ -1,0 +1,690 @@
+#include "model/actions/swap.h"
+
+#include "model/observe/health.h"
+#include "model/rules/imageref.h"
+#include "model/rules/join.h"
+#include "model/rules/release.h"
+#include "model/rules/rules.h"
+#include "model/state/servicelookup.h"
+#include "model/state/servicestate.h"
+#include "net/text.h"
+
+#include <QDateTime>
+#include <QTimer>
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace model {
+
+using nlohmann::json;
+
+namespace {
+
+std::string upper(char slot)
+{
+    return std::string(1, static_cast<char>(slot - 'a' + 'A'));
+}
+
+SwapOutcome outcome(SwapOutcome::Status s, std::string message)
+{
+    SwapOutcome o;
+    o.status = s;
+    o.message = std::move(message);
+    return o;
+}
+
+} // namespace
+
+Swapper::Swapper(kube::Client* client, std::vector<ServiceSpec> group, QObject* parent)
+    : QObject(parent), m_client(client), m_prober(new HealthProber(client, 8, this)), m_group(std::move(group))
+{
+}
+
+namespace {
+
+// Keeps the first read error that is not a 404 (a missing object is a fact of its own).
+void keepError(SwapFacts& read, const kube::Error& e)
+{
+    if (!read.error && e.httpStatus != 404)
+        read.error = e;
+}
+
+} // namespace
+
+void Swapper::readMember(const ServiceSpec& spec, const Reads& reads,
+                         std::function<void(std::shared_ptr<SwapFacts>)> done)
+{
+    // The reads and access reviews of one service, in parallel but for the two Services.
+    auto read = std::make_shared<SwapFacts>();
+    auto count = std::make_shared<Countdown>(Countdown{7, [read, done] { done(read); }});
+    const Snapshot* listed = reads.listed.get();
+    const kube::Service* liveListed = listed ? listed->service(spec.ns, spec.liveService) : nullptr;
+    const kube::Service* stagingListed = listed ? listed->service(spec.ns, spec.stagingService) : nullptr;
+    if (liveListed && stagingListed) {
+        // Both from one list: one snapshot, which is more than staging-then-live GETs promise.
+        read->live = *liveListed;
+        read->liveHasAnnotations = liveListed->meta.hasAnnotationMap;
+        read->staging = *stagingListed;
+        count->tick();
+        count->tick();
+    } else {
+        readServices(spec, read, [count] { count->tick(); });
+    }
+    for (char slot : {'a', 'b'}) {
+        if (const kube::Deployment* d = listed ? listed->deployment(spec.ns, spec.slotDeployment(slot)) : nullptr) {
+            (slot == 'a' ? read->a : read->b) = *d;
+            count->tick();
+            continue;
+        }
+        m_client->getDeployment(spec.ns, spec.slotDeployment(slot), [=](kube::Result<kube::Deployment> d) {
+            if (d)
+                (slot == 'a' ? read->a : read->b) = std::move(d).value();
+            else
+                keepError(*read, d.error()); // a field of the wrong type is not "does not exist"
+            count->tick();
+        });
+    }
+    const auto freshness = reads.reviews;
+    auto access = [=, this](const kube::Resource& res, const std::string& verb, const std::string& name,
+                            bool SwapFacts::*flag) {
+        m_client->checkAccess(
+            {verb, res, spec.ns, name, {}},
+            [=](kube::Result<kube::AccessDecision> d) {
+                if (d)
+                    (*read).*flag = d->allowed;
+                else
+                    keepError(*read, d.error());
+                count->tick();
+            },
+            freshness);
+    };
+    access(kube::resources::services, "patch", spec.liveService, &SwapFacts::mayPatchLive);
+    access(kube::resources::services, "patch", spec.stagingService, &SwapFacts::mayPatchStaging);
+    access(kube::resources::events, "create", {}, &SwapFacts::mayRecord);
+}
+
+void Swapper::readServices(const ServiceSpec& spec, std::shared_ptr<SwapFacts> read, std::function<void()> tick)
+{
+    QPointer<Swapper> self(this);
+    // Staging is read first and live only after it: a swap moves live before staging, so a read
+    // that overlaps a swap sees the state before it or a live that already moved ("changed
+    // since"), never a staging that seems to share live's slot when it does not.
+    auto readLive = [=, this] {
+        m_client->getService(spec.ns, spec.liveService, [=](kube::Result<kube::Service> s) {
+            if (s) {
+                read->liveHasAnnotations = s->meta.hasAnnotationMap;
+                read->live = std::move(s).value();
+            } else {
+                keepError(*read, s.error());
+            }
+            tick();
+        });
+    };
+    m_client->getService(spec.ns, spec.stagingService, [=, this](kube::Result<kube::Service> s) {
+        if (s)
+            read->staging = std::move(s).value();
+        else
+            keepError(*read, s.error());
+        tick();
+        if (!self)
+            return;
+        if (m_betweenReads)
+            m_betweenReads(spec.name, readLive);
+        else
+            readLive();
+    });
+}
+
+void Swapper::plan(SwapPlan::Kind kind, const std::string& service, char expectLive, std::function<void(SwapPlan)> done)
+{
+    plan(kind, service, expectLive, false, std::move(done));
+}
+
+void Swapper::plan(SwapPlan::Kind kind, const std::string& service, char expectLive, bool skipHealthCheck,
+                   std::function<void(SwapPlan)> done)
+{
+    planWith(kind, service, expectLive, skipHealthCheck, {}, std::move(done));
+}
+
+void Swapper::planWith(SwapPlan::Kind kind, const std::string& service, char expectLive, bool skipHealthCheck,
+                       Reads reads, std::function<void(SwapPlan)> done)
+{
+    const std::vector<ServiceSpec> members = swapMembers(kind, service, m_group);
+    if (members.empty()) {
+        done(planSwap(kind, service, members, {}, expectLive, skipHealthCheck));
+        return;
+    }
+    auto facts = std::make_shared<std::vector<SwapFacts>>(members.size());
+    auto user = std::make_shared<std::string>();
+    auto count = std::make_shared<Countdown>(Countdown{static_cast<int>(members.size()) + 1, [=] {
+                                                           SwapPlan plan = planSwap(kind, service, members, *facts,
+                                                                                    expectLive, skipHealthCheck);
+                                                           plan.user = *user;
+                                                           done(std::move(plan));
+                                                       }});
+    QPointer<Swapper> self(this);
+    for (std::size_t i = 0; i < members.size(); ++i) {
+        const ServiceSpec spec = members[i];
+        const std::string key = spec.ns + "/" + spec.name;
+        readMember(spec, reads,
+                   [self, kind, spec, facts, i, count, key, health = reads.health](std::shared_ptr<SwapFacts> read) {
+                       auto store = [facts, i, count, read, key, health] {
+                           if (health && read->health)
+                               health->emplace(key, *read->health);
+                           (*facts)[i] = std::move(*read);
+                           count->tick();
+                       };
+                       // A rollback or repair has no health gate.
+                       if (kind != SwapPlan::Kind::Swap || !self) {
+                           store();
+                           return;
+                       }
+                       // A swap at once re-checks on the health check its plan has just asked.
+                       if (health)
+                           if (auto kept = health->find(key); kept != health->end()) {
+                               read->health = kept->second;
+                               store();
+                               return;
+                           }
+                       // The health check is asked once the Services and slots are known: it needs the live
+                       // Service's annotations and the staging slot's pods.
+                       self->readHealth(spec, read, store);
+                   });
+    }
+    m_client->whoAmI(
+        [user, count](kube::Result<kube::UserInfo> who) {
+            if (who)
+                *user = who->username;
+            count->tick();
+        },
+        reads.reviews);
+}
+
+void Swapper::readHealth(const ServiceSpec& spec, std::shared_ptr<SwapFacts> read, std::function<void()> done)
+{
+    HealthFacts h;
+    h.spec = healthSpecFor(spec, read->live ? &*read->live : nullptr, nullptr);
+    bool both = false;
+    const char staging = read->staging && !read->error ? selectedSlot(*read->staging, read->a, read->b, &both) : 0;
+    const std::optional<kube::Deployment>& d = staging == 'a' ? read->a : read->b;
+    if (!h.spec.configured() || !staging || !d) {
+        // Nothing to ask: no check, or the plan fails on the Services and slots already.
+        read->health = std::move(h);
+        done();
+        return;
+    }
+    std::string selector;
+    for (const auto& [k, v] : d->selector)
+        selector += (selector.empty() ? "" : ",") + k + "=" + v;
+    kube::ListOptions options;
+    options.labelSelector = selector;
+    QPointer<Swapper> self(this);
+    m_client->listPods(spec.ns, options, [=](kube::Result<std::vector<kube::Pod>> r) {
+        if (!self)
+            return;
+        if (!r) {
+            HealthFacts failed = h;
+            failed.error = "the staging pods cannot be listed: " + r.error().message;
+            read->health = std::move(failed);
+            done();
+            return;
+        }
+        std::vector<kube::Pod> pods;
+        for (auto& p : r.value())
+            if (p.meta.deletionTimestamp.empty())
+                pods.push_back(std::move(p));
+        std::sort(pods.begin(), pods.end(),
+                  [](const kube::Pod& x, const kube::Pod& y) { return x.meta.name < y.meta.name; });
+        self->m_prober->checkPods(pods, h.spec, [=](std::vector<HealthResult> results) {
+            HealthFacts asked = h;
+            asked.pods = std::move(results);
+            read->health = std::move(asked);
+            done();
+        });
+    });
+}
+
+struct Swapper::Run {
+    SwapPlan plan;
+    int eventsPending = 0;
+    std::optional<SwapOutcome> verified;
+    bool finished = false;
+    // Verification: per member the new slot's pods and the live Service's EndpointSlices, watched
+    // from before the first patch; `verifying` is the member being checked (size: none yet).
+    std::vector<std::pair<QPointer<kube::Informer>, QPointer<kube::Informer>>> watches;
+    std::size_t verifying = static_cast<std::size_t>(-1);
+    std::vector<std::string> liveVersions; // per member, the live Service's resourceVersion after its patch
+    QPointer<QTimer> deadline;
+    std::function<void(const std::string&)> progress;
+    std::function<void(SwapOutcome)> done;
+    QDateTime started;
+    qint64 startMs = 0;
+    std::string entryTime;
+};
+
+void Swapper::execute(const SwapPlan& confirmed, std::function<void(const std::string&)> progress,
+                      std::function<void(SwapOutcome)> done)
+{
+    progress("Checking the cluster again");
+    // Access reviews at execute may come from the client's cache: the confirm's own plan asked them
+    // afresh moments ago, any 401 or new 403 drops them, and the API server judges each patch anyway.
+    Reads reads;
+    reads.reviews = kube::Client::Freshness::MayCache;
+    if (!m_freshGroup || confirmed.members.empty() || confirmed.kind == SwapPlan::Kind::Repair) {
+        executeFresh(confirmed, reads, progress, done);
+        return;
+    }
+    QPointer<Swapper> self(this);
+    const std::string ns = confirmed.members.front().spec.ns;
+    lookupServices(
+        m_client, *m_freshGroup, ns,
+        [=, this](kube::Result<std::vector<ServiceSpec>> all, std::shared_ptr<const Snapshot> listed) mutable {
+            if (!self)
+                return;
+            reads.listed = std::move(listed);
+            // Someone who may not list the namespace's Services sees only the group they were shown.
+            if (all) {
+                std::vector<ServiceSpec> group = groupOf(all.value(), confirmed.service);
+                if (!group.empty())
+                    m_group = std::move(group);
+            } else if (all.error().httpStatus != 403) {
+                done(outcome(SwapOutcome::Status::Failed, "Could not read the members of " + confirmed.service +
+                                                              "'s group again: " + all.error().message +
+                                                              " Nothing was changed."));
+                return;
+            }
+            executeFresh(confirmed, reads, progress, done);
+        });
+}
+
+void Swapper::planAtOnce(std::shared_ptr<const Snapshot> listed, SwapPlan::Kind kind, const std::string& service,
+                         char expectLive, bool skipHealthCheck, std::function<void(SwapPlan)> done)
+{
+    Reads reads;
+    reads.listed = std::move(listed);
+    reads.health = std::make_shared<std::map<std::string, HealthFacts>>();
+    if (reads.listed)
+        m_atOnce = reads;
+    else
+        m_atOnce.reset();
+    // One rules review per namespace of the group, asked now, grants what it lists; what it does
+    // not list is asked one by one, also now.
+    reads.reviews = kube::Client::Freshness::GrantedOrFresh;
+    std::set<std::string> namespaces;
+    for (const auto& spec : m_group)
+        namespaces.insert(spec.ns);
+    QPointer<Swapper> self(this);
+    m_client->reviewRulesOf(namespaces, [=, this, done = std::move(done)]() mutable {
+        if (self)
+            planWith(kind, service, expectLive, skipHealthCheck, reads, std::move(done));
+    });
+}
+
+void Swapper::executeAtOnce(const SwapPlan& planned, std::function<void(const std::string&)> progress,
+                            std::function<void(SwapOutcome)> done)
+{
+    if (!m_atOnce) {
+        execute(planned, std::move(progress), std::move(done));
+        return;
+    }
+    progress("Checking the plan again");
+    // The plan's reads are the fresh reads: the group and its objects as the command's lookup just
+    // listed them. The plan asked the access reviews afresh; here they come from the client's cache.
+    Reads reads = *m_atOnce;
+    reads.reviews = kube::Client::Freshness::MayCache;
+    m_atOnce.reset();
+    executeFresh(planned, std::move(reads), std::move(progress), std::move(done));
+}
+
+void Swapper::executeFresh(const SwapPlan& confirmed, Reads reads, std::function<void(const std::string&)> progress,
+                           std::function<void(SwapOutcome)> done)
+{
+    QPointer<Swapper> self(this);
+    const char expect =
+        confirmed.kind == SwapPlan::Kind::Repair || confirmed.members.empty() ? 0 : confirmed.members.front().liveFrom;
+    planWith(confirmed.kind, confirmed.service, expect, confirmed.skipHealthCheck, std::move(reads),
+             [=, this](SwapPlan fresh) {
+                 if (!self)
+                     return;
+                 if (auto refused = refuseFreshSwap(confirmed, fresh)) {
+                     done(*refused);
+                     return;
+                 }
+                 auto run = std::make_shared<Run>();
+                 run->plan = fresh;
+                 run->liveVersions.resize(fresh.members.size());
+                 run->progress = progress;
+                 run->done = done;
+                 run->started = QDateTime::currentDateTimeUtc();
+                 run->entryTime = nowUtcText();
+                 run->startMs = run->started.toMSecsSinceEpoch();
+                 if (fresh.kind == SwapPlan::Kind::Repair) {
+                     patchStaging(run, 0, 0);
+                 } else {
+                     patchLive(run, 0);
+                 }
+             });
+}
+
+void Swapper::patchLive(std::shared_ptr<Run> run, std::size_t i)
+{
+    if (i == run->plan.members.size()) {
+        // Live is switched: watch its endpoints while staging is patched (a swap refused at the
+        // first patch, as all but one of racing operators are, opens no watch).
+        watchEndpoints(run);
+        if (!m_betweenPatches) {
+            patchStaging(run, 0, 0);
+            return;
+        }
+        QPointer<Swapper> self(this);
+        m_betweenPatches([self, this, run] {
+            if (self)
+                patchStaging(run, 0, 0);
+        });
+        return;
+    }
+    const SwapMember& m = run->plan.members[i];
+    run->progress("Pointing " + m.spec.liveService + " at slot " + upper(m.liveTo));
+    // The entry names its writer as the API server knows them: the history-authors policy checks it.
+    const kube::HistoryRecord history =
+        kube::appendHistory(kube::HistoryRecord{m.liveHistory, m.liveAuthors},
+                            swapHistoryEntry(run->plan, m, run->entryTime), run->plan.user, historyCap);
+    // With no history to test, someone may have swapped away and back since the read (the selector
+    // is as read again, and their history is there now): only the unchanged object will do.
+    kube::AnnotationWrite write;
+    write.values = {{historyAnnotation, m.liveHistory, history.history},
+                    {historyAuthorsAnnotation, m.liveAuthors, history.authors}};
+    write.annotationMap = m.liveHasAnnotations;
+    write.resourceVersion = m.liveResourceVersion;
+    const kube::JsonPatch patch =
+        kube::selectorPatch(m.spec.slotLabel, std::string(1, m.liveFrom), std::string(1, m.liveTo), write);
+    QPointer<Swapper> self(this);
+    m_client->patchService(m.spec.ns, m.spec.liveService, patch, [=, this](kube::Result<kube::Service> r) {
+        if (!self)
+            return;
+        if (r) {
+            run->liveVersions[i] = r->meta.resourceVersion;
+            patchLive(run, i + 1);
+            return;
+        }
+        if (mayHaveBeenCarriedOut(r.error())) {
+            confirmLivePatch(run, i, history.history, r.error());
+            return;
+        }
+        const auto status = livePatchFailure(r.error());
+        SwapOutcome o = outcome(status, status == SwapOutcome::Status::Conflict
+                                            ? m.spec.name + " changed since you looked: live is no longer on slot " +
+                                                  upper(m.liveFrom) + " (someone else swapped or changed it first)."
+                                            : r.error().message);
+        revertLive(run, i, o);
+    });
+}
+
+void Swapper::confirmLivePatch(std::shared_ptr<Run> run, std::size_t i, const std::string& history,
+                               const kube::Error& lost)
+{
+    // The patch may have been carried out although its answer was lost: what the Service holds now
+    // says. Carried out (the new slot and exactly the history this swap wrote), the swap goes on;
+    // anything else is said as found, never as "nothing was changed".
+    const SwapMember& m = run->plan.members[i];
+    run->progress("The answer to the patch of " + m.spec.liveService + " was lost; reading it again");
+    QPointer<Swapper> self(this);
+    m_client->getService(m.spec.ns, m.spec.liveService, [=, this](kube::Result<kube::Service> svc) {
+        if (!self)
+            return;
+        const std::string lostText = "The answer to the patch of Service " + m.spec.liveService + " was lost (" +
+                                     lost.message + "), so whether it was carried out is not known";
+        std::string found;
+        if (!svc && svc.error().kind != kube::Error::Kind::Decode) {
+            found = "reading it again failed too (" + svc.error().message + ")";
+        } else if (!svc) {
+            found = "reading it again gave " + svc.error().message;
+        } else {
+            const std::string slot = svc->selector.count(m.spec.slotLabel) ? svc->selector.at(m.spec.slotLabel) : "";
+            if (slot == std::string(1, m.liveTo) && svc->meta.annotation(historyAnnotation) == history) {
+                run->liveVersions[i] = svc->meta.resourceVersion;
+                run->progress(m.spec.liveService + " was switched to slot " + upper(m.liveTo) +
+                              " (read again after its answer was lost)");
+                patchLive(run, i + 1);
+                return;
+            }
+            found = "read again just now, " + m.spec.liveService + " selects " +
+                    (slot.empty() ? std::string("no slot") : "slot " + upper(slot.front())) +
+                    (svc->meta.annotation(historyAnnotation) == history ? " with this swap's record"
+                                                                        : " without this swap's record") +
+                    "; the API server may still carry the patch out";
+        }
+        revertLive(run, i,
+                   outcome(SwapOutcome::Status::Unknown,
+                           lostText + ": " + found + ". Look again with `signalbox status " + m.spec.name +
+                               "` before you swap, roll back or repair." +
+                               (i > 0 ? " The members of the group switched before it are put back." : "")));
+    });
+}
+
+void Swapper::revertLive(std::shared_ptr<Run> run, std::size_t upTo, SwapOutcome o)
+{
+    if (upTo == 0) {
+        // Unknown: the member whose answer was lost may have changed, so that is not said.
+        if (o.status != SwapOutcome::Status::Unknown)
+            o.message += " Nothing was changed.";
+        finish(run, o);
+        return;
+    }
+    // An earlier member of the group was already switched: put it back, expecting our own value.
+    const SwapMember& m = run->plan.members[upTo - 1];
+    const kube::JsonPatch patch =
+        kube::selectorPatch(m.spec.slotLabel, std::string(1, m.liveTo), std::string(1, m.liveFrom));
+    QPointer<Swapper> self(this);
+    m_client->patchService(m.spec.ns, m.spec.liveService, patch, [=, this](kube::Result<kube::Service> r) {
+        if (!self)
+            return;
+        if (kube::carriedOut(r)) {
+            revertLive(run, upTo - 1, o);
+            return;
+        }
+        SwapOutcome split = outcome(SwapOutcome::Status::SplitState,
+                                    o.message + " Putting " + m.spec.liveService + " back on slot " +
+                                        upper(m.liveFrom) + " failed too (" + r.error().message +
+                                        "): the group is half switched. Run "
+                                        "`signalbox repair` for each service, or swap again once the cause is fixed.");
+        finish(run, split);
+    });
+}
+
+void Swapper::patchStaging(std::shared_ptr<Run> run, std::size_t i, int attempt)
+{
+    if (i == run->plan.members.size()) {
+        stagingPatched(run);
+        return;
+    }
+    const SwapMember& m = run->plan.members[i];
+    // Staging takes the slot live left; in a repair, the slot live does not use.
+    const char expect = run->plan.kind == SwapPlan::Kind::Repair ? m.liveFrom : m.liveTo;
+    const char target = run->plan.kind == SwapPlan::Kind::Repair ? m.liveTo : m.liveFrom;
+    run->progress("Pointing " + m.spec.stagingService + " at slot " + upper(target));
+    const kube::JsonPatch patch = kube::selectorPatch(m.spec.slotLabel, std::string(1, expect), std::string(1, target));
+    QPointer<Swapper> self(this);
+    m_client->patchService(m.spec.ns, m.spec.stagingService, patch, [=, this](kube::Result<kube::Service> r) {
+        if (!self)
+            return;
+        if (kube::carriedOut(r)) {
+            patchStaging(run, i + 1, 0);
+            return;
+        }
+        if (retryStagingPatch(r.error(), attempt)) {
+            // A passing failure (network, server restart): try the same patch again shortly.
+            QTimer::singleShot(500 * (attempt + 1), this, [=, this] {
+                if (self)
+                    patchStaging(run, i, attempt + 1);
+            });
+            return;
+        }
+        finish(run, outcome(SwapOutcome::Status::SplitState, stagingFailureMessage(run->plan, m, r.error())));
+    });
+}
+
+void Swapper::stagingPatched(std::shared_ptr<Run> run)
+{
+    if (run->plan.kind == SwapPlan::Kind::Repair) {
+        SwapOutcome o = outcome(SwapOutcome::Status::Done,
+                                "Repaired: " + run->plan.members.front().spec.stagingService + " points at slot " +
+                                    upper(run->plan.members.front().liveTo) + " again.");
+        o.verified = true;
+        o.milliseconds = QDateTime::currentMSecsSinceEpoch() - run->startMs;
+        finish(run, o);
+        return;
+    }
+    // The Events go out while the endpoints are checked; the swap finishes when both are done.
+    run->eventsPending = static_cast<int>(run->plan.members.size());
+    for (const auto& m : run->plan.members)
+        recordEvent(run->plan, m, [this, run] {
+            if (--run->eventsPending == 0 && run->verified)
+                finish(run, *run->verified);
+        });
+    verify(run, 0);
+}
+
+void Swapper::watchEndpoints(std::shared_ptr<Run> run)
+{
+    // Started before staging is patched, so the watches' initial state arrives meanwhile and the
+    // endpoint controller's change is an event, not a question asked again and again. The
+    // EndpointSlices are asked as of the live patch or later: the server has that state as soon as
+    // the endpoint controller has written its change, rather than at its storage's next progress
+    // report, and nothing from before the patch can seem to verify it. The new slot's pods did not
+    // change with the patch: any state the server holds will do, and their events follow.
+    for (std::size_t i = 0; i < run->plan.members.size(); ++i) {
+        const SwapMember& m = run->plan.members[i];
+        std::string selector;
+        for (const auto& [k, v] : m.to.selector)
+            selector += (selector.empty() ? "" : ",") + k + "=" + v;
+        auto* pods = new kube::Informer(m_client, {kube::resources::pods, m.spec.ns, selector}, this);
+        auto* slices = new kube::Informer(
+            m_client, {kube::resources::endpointSlices, m.spec.ns, "kubernetes.io/service-name=" + m.spec.liveService},
+            this);
+        pods->setStartVersion("0");
+        if (!run->liveVersions[i].empty())
+            slices->setStartVersion(run->liveVersions[i]);
+        for (kube::Informer* informer : {pods, slices}) {
+            informer->setInitialEvents(true);
+            auto changed = [this, run] { checkEndpoints(run); };
+            connect(informer, &kube::Informer::synced, this, changed);
+            connect(informer, &kube::Informer::added, this, changed);
+            connect(informer, &kube::Informer::modified, this, changed);
+            connect(informer, &kube::Informer::removed, this, changed);
+            connect(informer, &kube::Informer::stateChanged, this, changed);
+            informer->start();
+        }
+        run->watches.emplace_back(pods, slices);
+    }
+}
+
+namespace {
+
+EndpointFacts endpointFacts(const kube::Informer* pods, const kube::Informer* slices)
+{
+    EndpointFacts facts;
+    std::vector<kube::Pod> podList;
+    std::vector<kube::EndpointSlice> sliceList;
+    for (const auto& [key, object] : pods->objects())
+        if (auto p = kube::parsePod(object))
+            podList.push_back(std::move(p).value());
+    for (const auto& [key, object] : slices->objects())
+        if (auto e = kube::parseEndpointSlice(object))
+            sliceList.push_back(std::move(e).value());
+    facts.readyPods = readyPodIPs(podList);
+    facts.endpoints = readyEndpointAddresses(sliceList);
+    for (const kube::Informer* informer : {pods, slices})
+        if (informer->state() == kube::Informer::State::Disconnected && facts.failure.empty())
+            facts.failure = informer->lastError().message;
+    return facts;
+}
+
+} // namespace
+
+void Swapper::verify(std::shared_ptr<Run> run, std::size_t i)
+{
+    if (i == run->plan.members.size()) {
+        SwapOutcome o;
+        o.status = SwapOutcome::Status::Done;
+        o.verified = true;
+        o.milliseconds = QDateTime::currentMSecsSinceEpoch() - run->startMs;
+        o.message = swapDoneMessage(run->plan, o.milliseconds);
+        // Finish once the Events are written too, so a command that exits right after keeps them.
+        run->verified = o;
+        run->verifying = i;
+        if (run->eventsPending == 0)
+            finish(run, o);
+        return;
+    }
+    const SwapMember& m = run->plan.members[i];
+    run->progress("Verifying that " + m.spec.liveService + " sends traffic to slot " + upper(m.liveTo));
+    run->verifying = i;
+    // The endpoint controller usually follows within tens of ms; give up after 30 s.
+    if (!run->deadline) {
+        run->deadline = new QTimer(this);
+        run->deadline->setSingleShot(true);
+        connect(run->deadline, &QTimer::timeout, this, [this, run] {
+            if (run->finished || run->verifying >= run->watches.size())
+                return;
+            const auto& [pods, slices] = run->watches[run->verifying];
+            SwapOutcome o;
+            o.status = SwapOutcome::Status::Failed;
+            o.message = unverifiedMessage(run->plan.members[run->verifying],
+                                          pods && slices ? endpointFacts(pods, slices) : EndpointFacts{});
+            o.milliseconds = QDateTime::currentMSecsSinceEpoch() - run->startMs;
+            finish(run, o);
+        });
+    }
+    run->deadline->start(30000);
+    checkEndpoints(run);
+}
+
+void Swapper::checkEndpoints(std::shared_ptr<Run> run)
+{
+    if (run->finished || run->verifying >= run->watches.size())
+        return;
+    const auto& [pods, slices] = run->watches[run->verifying];
+    if (!pods || !slices || !pods->hasSynced() || !slices->hasSynced())
+        return;
+    const EndpointFacts facts = endpointFacts(pods, slices);
+    if (endpointsMatch(facts.readyPods, facts.endpoints))
+        verify(run, run->verifying + 1);
+}
+
+void Swapper::recordEvent(const SwapPlan& plan, const SwapMember& m, std::function<void()> done)
+{
+    const std::string what = plan.kind == SwapPlan::Kind::Rollback ? "rolled back" : "swapped";
+    kube::EventRecord event;
+    event.involved = {"v1", "Service", m.spec.liveService, m.spec.ns};
+    event.reason = plan.kind == SwapPlan::Kind::Rollback ? "RolledBack" : "Swapped";
+    event.message = plan.user + " " + what + " " + m.spec.name + ": live slot " + upper(m.liveFrom) + " (" +
+                    m.from.image + ") -> slot " + upper(m.liveTo) + " (" + m.to.image + ")";
+    event.time = nowUtcText();
+    // The history annotation is the record; the Event is for `kubectl get events` and
+    // other tools, so a failure here does not undo a finished swap.
+    m_client->createEvent(event, [done](kube::Result<kube::Unit>) { done(); });
+}
+
+void Swapper::finish(std::shared_ptr<Run> run, SwapOutcome o)
+{
+    if (run->finished)
+        return;
+    run->finished = true;
+    // The watches end with the swap (later, as this may run inside one of their signals).
+    for (auto& [pods, slices] : run->watches)
+        for (kube::Informer* informer : {pods.data(), slices.data()})
+            if (informer) {
+                disconnect(informer, nullptr, this, nullptr);
+                informer->deleteLater();
+            }
+    run->watches.clear();
+    if (run->deadline) {
+        run->deadline->stop();
+        run->deadline->deleteLater();
+    }
+    run->done(std::move(o));
+}
+
+} // namespace model

@@ -1,0 +1,255 @@
+#include "model/rules/plan.h"
+
+#include "model/rules/release.h"
+#include "net/text.h"
+
+#include <algorithm>
+
+namespace model {
+
+using nlohmann::json;
+
+namespace {
+
+std::string upper(char slot)
+{
+    return std::string(1, static_cast<char>(slot - 'a' + 'A'));
+}
+
+std::string slotName(char slot)
+{
+    return slot ? upper(slot) : std::string("none");
+}
+
+} // namespace
+
+kube::HistorySlot SlotFacts::record() const
+{
+    return {std::string(1, slot), deployment, image, tag, digest, commit, created};
+}
+
+json SlotFacts::toJson() const
+{
+    return record().toJson();
+}
+
+SlotFacts slotFacts(char slot, const std::string& deploymentName, const std::optional<kube::Deployment>& d)
+{
+    SlotFacts f;
+    f.slot = slot;
+    f.deployment = deploymentName;
+    if (!d)
+        return f;
+    f.exists = true;
+    const Release release = releaseOf(d->podTemplate);
+    f.image = release.image;
+    f.tag = release.tag;
+    f.digest = release.ref.digest;
+    f.commit = release.commit;
+    f.created = release.created;
+    f.desired = d->replicas;
+    f.updated = d->updatedReplicas;
+    f.ready = d->readyReplicas;
+    f.available = d->availableReplicas;
+    f.selector = d->selector;
+    f.rolledOut = d->observedGeneration >= d->meta.generation && d->updatedReplicas == d->replicas &&
+                  d->statusReplicas == d->replicas && d->availableReplicas == d->replicas &&
+                  d->readyReplicas == d->replicas && d->replicas > 0;
+    return f;
+}
+
+bool SwapPlan::allowed() const
+{
+    return !members.empty() && firstFailure() == nullptr;
+}
+
+const Check* firstFailedCheck(const std::vector<Check>& checks)
+{
+    for (const auto& c : checks)
+        if (!c.holds)
+            return &c;
+    return nullptr;
+}
+
+bool SwapPlan::healthCheckFails() const
+{
+    return std::any_of(checks.begin(), checks.end(), [](const Check& c) { return c.health && !c.holds; });
+}
+
+bool SwapPlan::onlyHealthCheckFails() const
+{
+    return !members.empty() && healthCheckFails() &&
+           std::all_of(checks.begin(), checks.end(), [](const Check& c) { return c.holds || c.health; });
+}
+
+const Check* SwapPlan::firstFailure() const
+{
+    return firstFailedCheck(checks);
+}
+
+bool SwapPlan::refusedAsChanged() const
+{
+    const Check* f = firstFailure();
+    return f && f->changed;
+}
+
+bool SwapPlan::refusedForPermission() const
+{
+    const Check* f = firstFailure();
+    return f && f->permission;
+}
+
+std::string SwapPlan::verb() const
+{
+    return kind == Kind::Swap ? "swap" : kind == Kind::Rollback ? "roll back" : "repair";
+}
+
+json SwapPlan::toJson() const
+{
+    json j = {{"action", kind == Kind::Swap       ? "swap"
+                         : kind == Kind::Rollback ? "rollback"
+                                                  : "repair"},
+              {"service", service},
+              {"group", group},
+              {"user", user},
+              {"allowed", allowed()}};
+    if (skipHealthCheck)
+        j.emplace("skipHealthCheck", true);
+    json memberList = json::array(), checkList = json::array();
+    for (const auto& m : members)
+        memberList.push_back({{"service", m.spec.name},
+                              {"namespace", m.spec.ns},
+                              {"liveFrom", std::string(1, m.liveFrom ? m.liveFrom : '-')},
+                              {"liveTo", std::string(1, m.liveTo ? m.liveTo : '-')},
+                              {"from", m.from.toJson()},
+                              {"to", m.to.toJson()},
+                              {"healthCheck", m.healthCheck}});
+    for (const auto& c : checks)
+        checkList.push_back({{"check", c.text}, {"holds", c.holds}});
+    if (!members.empty())
+        j.emplace("members", std::move(memberList));
+    if (!checks.empty())
+        j.emplace("checks", std::move(checkList));
+    return j;
+}
+
+std::string SwapPlan::describe() const
+{
+    std::string s;
+    for (const auto& m : members) {
+        if (kind == Kind::Repair) {
+            s += m.spec.name + ": point " + m.spec.stagingService + " at slot " + upper(m.liveTo) + " (" + m.to.image +
+                 ")\n";
+            continue;
+        }
+        s += m.spec.name + ": live " + m.spec.liveService + " slot " + upper(m.liveFrom) + " -> " + upper(m.liveTo) +
+             "\n";
+        s += "    from " + m.from.image +
+             (m.from.commit.empty() ? "" : "  commit " + net::text::cut(m.from.commit, 12)) + "\n";
+        s += "    to   " + m.to.image + (m.to.commit.empty() ? "" : "  commit " + net::text::cut(m.to.commit, 12)) +
+             "  (" + std::to_string(m.to.ready) + "/" + std::to_string(m.to.desired) + " ready)\n";
+    }
+    s += "as user: " + (user.empty() ? std::string("(unknown)") : user) + "\n";
+    for (const auto& c : checks)
+        s += std::string(c.holds ? "  ok   " : "  FAIL ") + c.text + "\n";
+    return s;
+}
+
+PlanDifference differenceFromConfirmed(const SwapPlan& confirmed, const SwapPlan& fresh)
+{
+    if (confirmed.kind != fresh.kind)
+        return {PlanDifference::Kind::Contents, "the action is not the one confirmed"};
+    auto key = [](const SwapMember& m) { return m.spec.ns + "/" + m.spec.name; };
+    auto keys = [&key](const SwapPlan& p) {
+        std::vector<std::string> out = p.memberKeys;
+        if (out.empty())
+            for (const auto& m : p.members)
+                out.push_back(key(m));
+        std::sort(out.begin(), out.end());
+        return out;
+    };
+    auto said = [](const std::string& k) {
+        const auto slash = k.find('/');
+        return k.substr(slash + 1) + " (namespace " + k.substr(0, slash) + ")";
+    };
+    const auto was = keys(confirmed), now = keys(fresh);
+    for (const auto& k : now)
+        if (!std::binary_search(was.begin(), was.end(), k))
+            return {PlanDifference::Kind::Members,
+                    said(k) + " is now part of the group and was not shown when you confirmed"};
+    for (const auto& k : was)
+        if (!std::binary_search(now.begin(), now.end(), k))
+            return {PlanDifference::Kind::Members, said(k) + " is no longer part of the group"};
+    auto find = [&key](const SwapPlan& p, const std::string& k) -> const SwapMember* {
+        for (const auto& m : p.members)
+            if (key(m) == k)
+                return &m;
+        return nullptr;
+    };
+    for (const auto& c : confirmed.members) {
+        const SwapMember* f = find(fresh, key(c));
+        if (!f)
+            return {PlanDifference::Kind::Contents, c.spec.name + " can no longer be planned"};
+        if (c.liveFrom != f->liveFrom || c.liveTo != f->liveTo)
+            return {PlanDifference::Kind::Contents,
+                    c.spec.name + "'s live slot is now " + slotName(f->liveFrom) + ", not " + slotName(c.liveFrom)};
+        if (c.to.image != f->to.image || c.to.digest != f->to.digest)
+            return {PlanDifference::Kind::Contents,
+                    c.spec.name + "'s staging now runs " + f->to.image + ", not " + c.to.image};
+        if (c.from.image != f->from.image || c.from.digest != f->from.digest)
+            return {PlanDifference::Kind::Contents,
+                    c.spec.name + "'s live slot now runs " + f->from.image + ", not " + c.from.image};
+    }
+    return {};
+}
+
+bool DeployPlan::allowed() const
+{
+    return firstFailure() == nullptr && !pinned.empty();
+}
+
+const Check* DeployPlan::firstFailure() const
+{
+    return firstFailedCheck(checks);
+}
+
+std::string DeployPlan::describe() const
+{
+    std::string s = service + ": deploy to " + targetName(target) +
+                    (slot ? " (" + upper(slot) + ", " + ns + "/" + deployment + ")" : std::string()) + "\n";
+    if (current.exists)
+        s += "    now  " + current.image + "\n";
+    if (!pinned.empty())
+        s += "    new  " + pinned + (tag.empty() ? "" : "  (tag " + tag + ")") +
+             (revision.empty() ? "" : "  commit " + net::text::cut(revision, 12)) +
+             (created.empty() ? "" : "  built " + created) + "\n";
+    if (!warning.empty())
+        s += "WARNING: " + warning + "\n";
+    s += "as user: " + (user.empty() ? std::string("(unknown)") : user) + "\n";
+    for (const auto& c : checks)
+        s += std::string(c.holds ? "  ok   " : "  FAIL ") + c.text + "\n";
+    return s;
+}
+
+json DeployPlan::toJson() const
+{
+    json j = {{"service", service},       {"target", targetName(target)},
+              {"namespace", ns},          {"deployment", deployment},
+              {"image", pinned},          {"tag", tag},
+              {"revision", revision},     {"created", created},
+              {"from", current.toJson()}, {"user", user},
+              {"allowed", allowed()},     {"warning", warning}};
+    json checkList = json::array();
+    for (const auto& c : checks)
+        checkList.push_back({{"check", c.text}, {"holds", c.holds}});
+    if (!checks.empty())
+        j.emplace("checks", std::move(checkList));
+    return j;
+}
+
+const char* targetName(DeployTarget t)
+{
+    return t == DeployTarget::Sandbox ? "sandbox" : t == DeployTarget::Staging ? "staging" : "live";
+}
+
+} // namespace model

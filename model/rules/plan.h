@@ -1,0 +1,152 @@
+#pragma once
+
+// What an action is, as a plan: the facts of each slot it touches, the checks that must hold, and
+// how it ended. The confirm dialog, the command line (-o json too) and the audit record show
+// these; the rules (model/rules/rules.h) make them and the executors (model/actions/) carry them
+// out. Plain types, no I/O.
+
+#include "kube/history.h"
+#include "kube/objects.h"
+#include "kube/patch.h"
+#include "model/rules/imageref.h"
+#include "model/rules/keys.h"
+#include "model/rules/servicespec.h"
+
+#include <cstddef>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace model {
+
+constexpr std::size_t historyCap = 20;       // entries kept on a live Service
+constexpr std::size_t deployHistoryCap = 10; // entries kept on a Deployment
+
+// What a slot runs, read fresh from its Deployment.
+struct SlotFacts {
+    char slot = 0;
+    std::string deployment;
+    bool exists = false;
+    std::string image, tag, digest, commit, created;
+    int desired = 0, updated = 0, ready = 0, available = 0;
+    bool rolledOut = false; // the controller saw the newest spec and every pod is updated and ready
+    kube::Labels selector;  // the Deployment's pod selector
+    kube::HistorySlot record() const;
+    nlohmann::json toJson() const;
+};
+
+// One service of a swap: which slot live selects now, and which it will select.
+struct SwapMember {
+    ServiceSpec spec;
+    char liveFrom = 0, liveTo = 0;   // live selects liveFrom; after the swap it selects liveTo
+    SlotFacts from, to;              // the slots' contents: `from` is live now, `to` goes live
+    std::string liveHistory;         // the live Service's history annotation as read
+    std::string liveAuthors;         // and its authors annotation (kube::HistoryRecord)
+    std::string liveResourceVersion; // the live Service's resourceVersion as read
+    bool liveHasAnnotations = false;
+    std::string healthCheck = "none"; // the staging pods' health check: "passed", "skipped" or "none"
+};
+
+struct Check {
+    std::string text; // what must hold, said plainly
+    bool holds = false;
+    bool permission = false; // a failed permission check (exit code 4 on the command line)
+    bool changed = false;    // fails when the state moved on since it was expected (exit code 5)
+    bool health = false;     // the app's health check of the staging pods: the person may skip it
+};
+
+// The first check that does not hold, or nullptr when all hold.
+const Check* firstFailedCheck(const std::vector<Check>& checks);
+
+// A swap (or its rollback, or the repair of a half-done one) as a plan: what will change and
+// what must hold. The confirm dialog, the command line and the audit record all show this.
+struct SwapPlan {
+    enum class Kind { Swap, Rollback, Repair };
+    Kind kind = Kind::Swap;
+    std::string service;
+    std::string group;
+    std::vector<SwapMember> members;
+    std::vector<std::string> memberKeys; // "namespace/name" of every service planned, passing or not
+    std::vector<Check> checks;
+    std::string user;             // as the API server knows them (SelfSubjectReview)
+    bool skipHealthCheck = false; // the person chose to swap without the staging pods' health check
+
+    bool allowed() const;
+    // A health check fails, and it is the only thing that does: swapping without it would go ahead.
+    bool onlyHealthCheckFails() const;
+    bool healthCheckFails() const;
+    const Check* firstFailure() const;
+    bool refusedForPermission() const;
+    bool refusedAsChanged() const;
+    std::string verb() const; // "swap", "roll back", "repair"
+    nlohmann::json toJson() const;
+    std::string describe() const; // several lines for a terminal
+};
+
+struct SwapOutcome {
+    // Unknown: a patch's answer was lost, so whether the server carried it out is not known; the
+    // message says what a fresh read found.
+    enum class Status { Done, Refused, Forbidden, Conflict, SplitState, Unknown, Failed };
+    Status status = Status::Failed;
+    std::string message;
+    long long milliseconds = 0; // from the first patch to verified endpoints
+    bool verified = false;
+    // Done, with the live endpoints verified. (The command line's exit codes: app/exitcodes.h.)
+    bool succeeded() const { return status == Status::Done && verified; }
+};
+
+// How a fresh plan differs from the one the person confirmed. The same means: the same kind,
+// the same members (namespace and name), and for each the same slots, images and digests.
+struct PlanDifference {
+    enum class Kind { None, Members, Contents };
+    Kind kind = Kind::None;
+    std::string why; // a clause: "uro-extra (namespace uro) is now part of the group"
+    explicit operator bool() const { return kind != Kind::None; }
+};
+PlanDifference differenceFromConfirmed(const SwapPlan& confirmed, const SwapPlan& fresh);
+
+// `key` as one segment of a JSON Pointer (RFC 6901): "~" -> "~0", "/" -> "~1".
+using kube::pointerEscape;
+
+SlotFacts slotFacts(char slot, const std::string& deploymentName, const std::optional<kube::Deployment>& d);
+
+enum class DeployTarget { Sandbox, Staging, Live };
+
+// Putting one image into sandbox or the staging slot, as a plan: what runs there now, the
+// image pinned by digest, what must hold. Live is never a target.
+struct DeployPlan {
+    std::string service;
+    DeployTarget target = DeployTarget::Staging;
+    ServiceSpec spec;
+    std::string ns, deployment;
+    char slot = 0;         // 'a', 'b', or 's' for sandbox
+    std::string imageText; // as the user gave it
+    ImageRef ref;
+    std::string pinned; // registry/repository@sha256:...
+    std::string tag, created, revision;
+    SlotFacts current;
+    std::string resourceVersion; // of the Deployment as read
+    std::string container;
+    std::vector<Check> checks;
+    std::string user;
+    std::string warning; // e.g. migrations that change the live schema
+
+    bool allowed() const;
+    const Check* firstFailure() const;
+    bool badInput = false; // the image reference itself is wrong (exit code 2)
+    std::string describe() const;
+    nlohmann::json toJson() const;
+};
+
+struct DeployOutcome {
+    enum class Status { Done, Refused, Forbidden, Conflict, Failed, Started };
+    Status status = Status::Failed;
+    std::string message;
+    // Done, or (without waiting for the rollout) started. (The command line's exit codes: app/exitcodes.h.)
+    bool succeeded() const { return status == Status::Done || status == Status::Started; }
+};
+
+const char* targetName(DeployTarget t);
+
+} // namespace model
