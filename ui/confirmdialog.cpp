@@ -34,6 +34,29 @@ QString slotFacts(const model::SlotFacts& f)
 
 } // namespace
 
+namespace {
+
+// Each member with its live slot now and the slot it moves to, as a table of escaped values.
+QString membersTable(const model::SwapPlan& plan)
+{
+    QString html = QStringLiteral("<table cellspacing='6'>");
+    for (const auto& m : plan.members) {
+        html +=
+            QStringLiteral("<tr><td colspan='3'><b>%1</b> (namespace %2)</td></tr>").arg(q(m.spec.name), q(m.spec.ns));
+        if (plan.kind == model::SwapPlan::Kind::Repair) {
+            html += QStringLiteral("<tr><td>%1</td><td>→</td><td>%2</td></tr>")
+                        .arg(ConfirmDialog::tr("staging %1").arg(q(m.spec.stagingService)), slotFacts(m.to));
+            continue;
+        }
+        html += QStringLiteral("<tr><td>%1<br>%2</td><td>→</td><td>%3</td></tr>")
+                    .arg(ConfirmDialog::tr("<b>LIVE</b> now"), slotFacts(m.from), slotFacts(m.to));
+    }
+    html += QStringLiteral("</table>");
+    return html;
+}
+
+} // namespace
+
 ConfirmDialog::ConfirmDialog(const model::SwapPlan& plan, QWidget* parent) : QDialog(parent), m_plan(plan)
 {
     setObjectName(QStringLiteral("confirmDialog"));
@@ -52,20 +75,7 @@ ConfirmDialog::ConfirmDialog(const model::SwapPlan& plan, QWidget* parent) : QDi
                               "it back."));
     layout->addWidget(warning);
 
-    QString html = QStringLiteral("<table cellspacing='6'>");
-    for (const auto& m : plan.members) {
-        html +=
-            QStringLiteral("<tr><td colspan='3'><b>%1</b> (namespace %2)</td></tr>").arg(q(m.spec.name), q(m.spec.ns));
-        if (plan.kind == model::SwapPlan::Kind::Repair) {
-            html += QStringLiteral("<tr><td>%1</td><td>→</td><td>%2</td></tr>")
-                        .arg(tr("staging %1").arg(q(m.spec.stagingService)), slotFacts(m.to));
-            continue;
-        }
-        html += QStringLiteral("<tr><td>%1<br>%2</td><td>→</td><td>%3</td></tr>")
-                    .arg(tr("<b>LIVE</b> now"), slotFacts(m.from), slotFacts(m.to));
-    }
-    html += QStringLiteral("</table>");
-    auto* members = richLabel(this, QStringLiteral("members"), html);
+    auto* members = richLabel(this, QStringLiteral("members"), membersTable(plan));
     members->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(members);
 
@@ -76,20 +86,8 @@ ConfirmDialog::ConfirmDialog(const model::SwapPlan& plan, QWidget* parent) : QDi
     checkLabel->setWordWrap(true);
     layout->addWidget(checkLabel);
 
-    if (plan.kind == model::SwapPlan::Kind::Swap && plan.healthCheckFails()) {
-        m_skipHealth = new QCheckBox(tr("Swap without the health check"), this);
-        m_skipHealth->setObjectName(QStringLiteral("skipHealthCheck"));
-        m_skipHealth->setToolTip(tip(tr("A staging pod does not answer the app's health check (see above). Tick this "
-                                        "to swap anyway; the history records that the check was skipped.")));
-        // Only the health check may be skipped: with anything else failing, the box cannot help.
-        m_skipHealth->setEnabled(plan.onlyHealthCheckFails());
-        connect(m_skipHealth, &QCheckBox::toggled, this, [this](bool on) {
-            m_plan.skipHealthCheck = on;
-            updateConfirm();
-        });
-        layout->addWidget(m_skipHealth);
-    }
-
+    if (plan.kind == model::SwapPlan::Kind::Swap && plan.healthCheckFails())
+        buildHealthSkip(layout);
     auto* who = richLabel(this, QStringLiteral("user"),
                           tr("You act as <b>%1</b>, as the API server knows you. The change is recorded with "
                              "that name.")
@@ -104,6 +102,29 @@ ConfirmDialog::ConfirmDialog(const model::SwapPlan& plan, QWidget* parent) : QDi
     layout->addWidget(prompt);
     layout->addWidget(m_name);
 
+    buildButtons(layout, verb);
+    m_summary = members->text();
+}
+
+// The box that lets the health check, and only it, be skipped.
+void ConfirmDialog::buildHealthSkip(QVBoxLayout* layout)
+{
+    m_skipHealth = new QCheckBox(tr("Swap without the health check"), this);
+    m_skipHealth->setObjectName(QStringLiteral("skipHealthCheck"));
+    m_skipHealth->setToolTip(tip(tr("A staging pod does not answer the app's health check (see above). Tick this "
+                                    "to swap anyway; the history records that the check was skipped.")));
+    // Only the health check may be skipped: with anything else failing, the box cannot help.
+    m_skipHealth->setEnabled(m_plan.onlyHealthCheckFails());
+    connect(m_skipHealth, &QCheckBox::toggled, this, [this](bool on) {
+        m_plan.skipHealthCheck = on;
+        updateConfirm();
+    });
+    layout->addWidget(m_skipHealth);
+}
+
+// The confirm button, named by the action and in the attention colour, and Cancel.
+void ConfirmDialog::buildButtons(QVBoxLayout* layout, const QString& verb)
+{
     auto* buttons = new QDialogButtonBox(this);
     m_confirm = buttons->addButton(verb, QDialogButtonBox::AcceptRole);
     m_confirm->setObjectName(QStringLiteral("confirmButton"));
@@ -123,7 +144,6 @@ ConfirmDialog::ConfirmDialog(const model::SwapPlan& plan, QWidget* parent) : QDi
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_name, &QLineEdit::textChanged, this, &ConfirmDialog::updateConfirm);
     layout->addWidget(buttons);
-    m_summary = members->text();
 }
 
 void ConfirmDialog::updateConfirm()

@@ -6,6 +6,7 @@
 
 class QCheckBox;
 class QLineEdit;
+class QVBoxLayout;
 class QPushButton;
 
 namespace ui {
@@ -33,6 +34,8 @@ protected:
     void keyPressEvent(QKeyEvent* event) override;
 
 private:
+    void buildHealthSkip(QVBoxLayout* layout);
+    void buildButtons(QVBoxLayout* layout, const QString& verb);
     void updateConfirm();
 
     model::SwapPlan m_plan;

@@ -43,15 +43,25 @@ DeployDialog::DeployDialog(const model::ServiceState& state, model::ServiceActio
     setWindowTitle(tr("Deploy — %1").arg(q(state.spec.name)));
     resize(900, 620);
     auto* layout = new QVBoxLayout(this);
+    buildForm(layout);
+    buildTagTable(layout);
+    buildReference(layout);
+    buildButtons(layout);
+    validate();
+}
+
+// Where to deploy, the group, the repository the tags come from and the filter over them.
+void DeployDialog::buildForm(QVBoxLayout* layout)
+{
     auto* form = new QFormLayout;
     m_target = new QComboBox(this);
     m_target->setObjectName(QStringLiteral("targetBox"));
     m_target->setAccessibleName(tr("Deploy to"));
     // Live is not a choice; the staging slot is named so nobody wonders which one it is.
-    if (const model::SlotState* s = state.stagingSlot(); s && state.staging != state.live)
+    if (const model::SlotState* s = m_state.stagingSlot(); s && m_state.staging != m_state.live)
         m_target->addItem(tr("Staging (slot %1, %2)").arg(q(s->label()), q(s->deployment)),
                           static_cast<int>(model::DeployTarget::Staging));
-    m_target->addItem(tr("Sandbox (%1/%2)").arg(q(state.spec.sandboxNamespace), q(state.spec.sandboxDeployment)),
+    m_target->addItem(tr("Sandbox (%1/%2)").arg(q(m_state.spec.sandboxNamespace), q(m_state.spec.sandboxDeployment)),
                       static_cast<int>(model::DeployTarget::Sandbox));
     form->addRow(tr("Deploy to:"), m_target);
     m_groupBox = new QCheckBox(this);
@@ -61,9 +71,9 @@ DeployDialog::DeployDialog(const model::ServiceState& state, model::ServiceActio
     form->addRow(QString(), m_groupBox);
 
     // Where the tags come from: the configured repository, else the one the staging slot runs.
-    std::string repoText = state.spec.imageRepository;
+    std::string repoText = m_state.spec.imageRepository;
     if (repoText.empty())
-        if (const model::SlotState* s = state.stagingSlot())
+        if (const model::SlotState* s = m_state.stagingSlot())
             repoText = s->imageRef.registry.empty() ? std::string() : s->imageRef.name();
     m_repo = new QLineEdit(q(repoText), this);
     m_repo->setObjectName(QStringLiteral("repositoryField"));
@@ -83,7 +93,11 @@ DeployDialog::DeployDialog(const model::ServiceState& state, model::ServiceActio
     connect(m_filter, &QLineEdit::textChanged, this, &DeployDialog::applyFilter);
     form->addRow(tr("Filter:"), m_filter);
     layout->addLayout(form);
+}
 
+// The tags, newest first.
+void DeployDialog::buildTagTable(QVBoxLayout* layout)
+{
     m_tags = new QTableWidget(0, 4, this);
     m_tags->setObjectName(QStringLiteral("tagTable"));
     m_tags->setAccessibleName(tr("Tags, newest first"));
@@ -104,7 +118,11 @@ DeployDialog::DeployDialog(const model::ServiceState& state, model::ServiceActio
         m_reference->setText(m_repo->text().trimmed() + QLatin1Char(':') + tag);
     });
     layout->addWidget(m_tags, 1);
+}
 
+// The image reference as it will be deployed, what is wrong with it, the checks and the status.
+void DeployDialog::buildReference(QVBoxLayout* layout)
+{
     m_reference = new QLineEdit(this);
     m_reference->setObjectName(QStringLiteral("referenceField"));
     m_reference->setAccessibleName(tr("Image reference"));
@@ -126,7 +144,11 @@ DeployDialog::DeployDialog(const model::ServiceState& state, model::ServiceActio
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(m_status);
+}
 
+// Check, Deploy, Close.
+void DeployDialog::buildButtons(QVBoxLayout* layout)
+{
     auto* buttons = new QDialogButtonBox(this);
     m_check = buttons->addButton(tr("Check"), QDialogButtonBox::ActionRole);
     m_check->setObjectName(QStringLiteral("checkButton"));
@@ -139,7 +161,6 @@ DeployDialog::DeployDialog(const model::ServiceState& state, model::ServiceActio
     connect(m_deploy, &QPushButton::clicked, this, &DeployDialog::deploy);
     connect(m_target, &QComboBox::currentIndexChanged, this, &DeployDialog::resetPlan);
     layout->addWidget(buttons);
-    validate();
 }
 
 QString DeployDialog::statusText() const

@@ -15,6 +15,7 @@ class QCheckBox;
 class QComboBox;
 class QLabel;
 class QLineEdit;
+class QVBoxLayout;
 class QPushButton;
 class QTableWidget;
 
@@ -54,6 +55,10 @@ Q_SIGNALS:
     void deployFinished(const model::DeployOutcome& outcome);
 
 private:
+    void buildForm(QVBoxLayout* layout);
+    void buildTagTable(QVBoxLayout* layout);
+    void buildReference(QVBoxLayout* layout);
+    void buildButtons(QVBoxLayout* layout);
     void applyFilter();
     // Reads the image config (creation time, commit) of the rows in view that have none yet.
     void describeShown();

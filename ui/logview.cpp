@@ -52,6 +52,47 @@ LogView::LogView(QString title, StreamFactory factory, QWidget* parent)
     setObjectName(QStringLiteral("logView"));
     setWindowTitle(tr("Logs · %1").arg(m_title));
     auto* layout = new QVBoxLayout(this);
+    layout->addLayout(buildBar());
+    m_text = new QPlainTextEdit(this);
+    m_text->setObjectName(QStringLiteral("logText"));
+    m_text->setReadOnly(true);
+    m_text->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_text->setMaximumBlockCount(static_cast<int>(model::LogStream::maxLines));
+    m_text->setUndoRedoEnabled(false);
+    m_text->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    layout->addWidget(m_text, 1);
+    m_status = plainLabel(this, QStringLiteral("logStatus"));
+    m_status->setWordWrap(true);
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(m_status);
+    m_flush = new QTimer(this);
+    m_flush->setSingleShot(true);
+    m_flush->setInterval(100);
+    connect(m_flush, &QTimer::timeout, this, &LogView::flush);
+
+    // Another tail, since, previous or follow needs another stream; the same ones do not.
+    auto restartSoon = [this] {
+        const model::LogOptions o = options();
+        if (m_stream && (o.follow != m_opened.follow || o.tailLines != m_opened.tailLines ||
+                         o.sinceSeconds != m_opened.sinceSeconds || o.previous != m_opened.previous))
+            restart();
+    };
+    connect(m_follow, &QCheckBox::toggled, this, restartSoon);
+    connect(m_tail, &QSpinBox::editingFinished, this, restartSoon);
+    connect(m_since, &QComboBox::currentIndexChanged, this, restartSoon);
+    connect(m_previous, &QCheckBox::toggled, this, restartSoon);
+    connect(m_timestamps, &QCheckBox::toggled, this, &LogView::redraw);
+    connect(m_filter, &QLineEdit::textChanged, this, &LogView::redraw);
+    connect(m_pause, &QPushButton::toggled, this, &LogView::setPaused);
+    connect(m_copy, &QPushButton::clicked, this, &LogView::copyShown);
+    connect(m_save, &QPushButton::clicked, this, &LogView::save);
+    resize(1000, 600);
+}
+
+// The options of the stream (follow, tail, since, previous), how lines are shown (timestamps,
+// filter) and what can be done with them (pause, copy, save).
+QHBoxLayout* LogView::buildBar()
+{
     auto* bar = new QHBoxLayout;
     m_follow = new QCheckBox(tr("Follow"), this);
     m_follow->setObjectName(QStringLiteral("follow"));
@@ -94,41 +135,7 @@ LogView::LogView(QString title, StreamFactory factory, QWidget* parent)
     bar->addWidget(m_filter, 1);
     for (QWidget* w : std::initializer_list<QWidget*>{m_pause, m_copy, m_save})
         bar->addWidget(w);
-    layout->addLayout(bar);
-    m_text = new QPlainTextEdit(this);
-    m_text->setObjectName(QStringLiteral("logText"));
-    m_text->setReadOnly(true);
-    m_text->setLineWrapMode(QPlainTextEdit::NoWrap);
-    m_text->setMaximumBlockCount(static_cast<int>(model::LogStream::maxLines));
-    m_text->setUndoRedoEnabled(false);
-    m_text->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    layout->addWidget(m_text, 1);
-    m_status = plainLabel(this, QStringLiteral("logStatus"));
-    m_status->setWordWrap(true);
-    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    layout->addWidget(m_status);
-    m_flush = new QTimer(this);
-    m_flush->setSingleShot(true);
-    m_flush->setInterval(100);
-    connect(m_flush, &QTimer::timeout, this, &LogView::flush);
-
-    // Another tail, since, previous or follow needs another stream; the same ones do not.
-    auto restartSoon = [this] {
-        const model::LogOptions o = options();
-        if (m_stream && (o.follow != m_opened.follow || o.tailLines != m_opened.tailLines ||
-                         o.sinceSeconds != m_opened.sinceSeconds || o.previous != m_opened.previous))
-            restart();
-    };
-    connect(m_follow, &QCheckBox::toggled, this, restartSoon);
-    connect(m_tail, &QSpinBox::editingFinished, this, restartSoon);
-    connect(m_since, &QComboBox::currentIndexChanged, this, restartSoon);
-    connect(m_previous, &QCheckBox::toggled, this, restartSoon);
-    connect(m_timestamps, &QCheckBox::toggled, this, &LogView::redraw);
-    connect(m_filter, &QLineEdit::textChanged, this, &LogView::redraw);
-    connect(m_pause, &QPushButton::toggled, this, &LogView::setPaused);
-    connect(m_copy, &QPushButton::clicked, this, &LogView::copyShown);
-    connect(m_save, &QPushButton::clicked, this, &LogView::save);
-    resize(1000, 600);
+    return bar;
 }
 
 LogView::~LogView()

@@ -10,6 +10,7 @@
 #include <map>
 
 class QCheckBox;
+class QHBoxLayout;
 class QComboBox;
 class QLabel;
 class QLineEdit;
@@ -62,6 +63,7 @@ Q_SIGNALS:
     void linesShown(int count);
 
 private:
+    QHBoxLayout* buildBar();
     void restart();
     void received(const std::vector<model::LogLine>& batch);
     void flush();

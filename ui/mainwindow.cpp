@@ -10,6 +10,7 @@
 #include "servicepage.h"
 #include "style.h"
 #include "text.h"
+#include "watchbanner.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -141,7 +142,55 @@ MainWindow::MainWindow(QWidget* parent)
     auto* central = new QWidget(this);
     auto* layout = new QVBoxLayout(central);
 
-    // Header: where we are connected, as whom, and how fresh the picture is.
+    buildHeader(central, layout);
+    buildNotes(central, layout);
+    buildWatchBanner(central, layout);
+    m_stack = new QStackedWidget(central);
+    auto* overviewPage = new QWidget(m_stack);
+    auto* overviewLayout = new QVBoxLayout(overviewPage);
+    overviewLayout->setContentsMargins(0, 0, 0, 0);
+    overviewLayout->addLayout(buildFilterRow(overviewPage));
+    buildTable(overviewPage);
+    m_empty = plainLabel(overviewPage, QStringLiteral("emptyLabel"));
+    m_empty->setWordWrap(true);
+    m_empty->setAlignment(Qt::AlignCenter);
+    overviewLayout->addWidget(m_table, 1);
+    overviewLayout->addWidget(m_empty);
+    m_page = new ServicePage(m_stack);
+    connect(m_page, &ServicePage::backRequested, this, &MainWindow::showOverview);
+    connect(m_page, &ServicePage::deployRequested, this, &MainWindow::openDeploy);
+    connect(m_page, &ServicePage::logsRequested, this,
+            [this](char slot, const QString& pod) { openLogs(m_page->serviceName(), slot, pod); });
+    m_stack->addWidget(overviewPage);
+    m_stack->addWidget(m_page);
+    connect(m_stack, &QStackedWidget::currentChanged, this, &MainWindow::updateWatchBanner);
+    layout->addWidget(m_stack, 1);
+    m_activity = new ActivityPanel(central);
+    m_activity->setObjectName(QStringLiteral("activityPanel"));
+    layout->addWidget(m_activity);
+    setCentralWidget(central);
+    setupMenus();
+
+    connect(m_proxy, &QAbstractItemModel::rowsInserted, this, [this] {
+        if (!m_table->currentIndex().isValid() && m_proxy->rowCount() > 0)
+            m_table->setCurrentIndex(m_proxy->index(0, 0));
+    });
+    for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
+        connect(m_proxy, signal, this, &MainWindow::updateOverviewCount);
+    connect(m_proxy, &QAbstractItemModel::modelReset, this, &MainWindow::updateOverviewCount);
+    m_clock->setInterval(1000);
+    connect(m_clock, &QTimer::timeout, this, &MainWindow::updateFreshness);
+    m_clock->start();
+
+    QSettings settings;
+    if (!restoreGeometry(settings.value(QStringLiteral("mainWindow/geometry")).toByteArray()))
+        resize(1180, 640);
+    refresh();
+}
+
+// Where we are connected, as whom, how fresh the picture is, and the switches beside it.
+void MainWindow::buildHeader(QWidget* central, QVBoxLayout* layout)
+{
     auto* header = new QHBoxLayout;
     m_contexts = new QComboBox(central);
     m_contexts->setObjectName(QStringLiteral("contextCombo"));
@@ -200,7 +249,11 @@ MainWindow::MainWindow(QWidget* parent)
     header->addWidget(m_readOnlyBox);
     layout->addLayout(header);
     layout->addWidget(m_connection);
+}
 
+// The lines under the header, hidden until they have something to say.
+void MainWindow::buildNotes(QWidget* central, QVBoxLayout* layout)
+{
     m_problem = plainLabel(central, QStringLiteral("problemLabel"));
     m_problem->setAccessibleName(tr("Problem"));
     m_problem->setWordWrap(true);
@@ -234,35 +287,26 @@ MainWindow::MainWindow(QWidget* parent)
     m_healthNote->setStyleSheet(m_namespaceNote->styleSheet());
     m_healthNote->hide();
     layout->addWidget(m_healthNote);
+}
 
-    m_watchBanner = new QWidget(central);
-    m_watchBanner->setObjectName(QStringLiteral("mainWatchBanner"));
-    m_watchBanner->setAttribute(Qt::WA_StyledBackground);
-    m_watchBanner->setStyleSheet(QStringLiteral("#mainWatchBanner { background: %1; border-radius: 4px; } "
-                                                "#mainWatchBanner QLabel { color: white; font-weight: bold; }")
-                                     .arg(style::fillOf(style::Tone::Attention)));
-    auto* banner = new QHBoxLayout(m_watchBanner);
-    m_watchText = plainLabel(m_watchBanner, QStringLiteral("mainWatchBannerText"));
-    m_watchText->setWordWrap(true);
-    m_watchText->setAccessibleName(tr("Watch after the swap"));
-    m_watchRollback = new QPushButton(tr("Roll back"), m_watchBanner);
-    m_watchRollback->setObjectName(QStringLiteral("mainWatchBannerRollback"));
-    m_watchRollback->setAccessibleName(tr("Roll back"));
+// The banner of a running watch after a swap, shown on every page.
+void MainWindow::buildWatchBanner(QWidget* central, QVBoxLayout* layout)
+{
+    const WatchBanner b = makeWatchBanner(central, QStringLiteral("mainWatchBanner"));
+    m_watchBanner = b.banner;
+    m_watchText = b.text;
+    m_watchRollback = b.rollback;
     connect(m_watchRollback, &QPushButton::clicked, this, [this] {
         if (showService(m_watchService))
             m_page->requestRollback();
     });
-    banner->addWidget(m_watchText, 1);
-    banner->addWidget(m_watchRollback);
-    m_watchBanner->hide();
     layout->addWidget(m_watchBanner);
+}
 
-    m_stack = new QStackedWidget(central);
-    auto* overviewPage = new QWidget(m_stack);
-    auto* overviewLayout = new QVBoxLayout(overviewPage);
-    overviewLayout->setContentsMargins(0, 0, 0, 0);
-    // The filter: words that must all appear in a row; Ctrl+F comes here, Escape clears, Enter
-    // opens the first row that matches.
+// The overview's filter: words that must all appear in a row; Ctrl+F comes here, Escape clears,
+// Enter opens the first row that matches. Beside it the count and the attention-first order.
+QHBoxLayout* MainWindow::buildFilterRow(QWidget* overviewPage)
+{
     auto* filterRow = new QHBoxLayout;
     m_filter = new QLineEdit(overviewPage);
     m_filter->setObjectName(QStringLiteral("overviewFilter"));
@@ -308,7 +352,12 @@ MainWindow::MainWindow(QWidget* parent)
     filterRow->addWidget(m_filter, 1);
     filterRow->addWidget(m_count);
     filterRow->addWidget(m_attentionFirst);
-    overviewLayout->addLayout(filterRow);
+    return filterRow;
+}
+
+// The overview's table of services.
+void MainWindow::buildTable(QWidget* overviewPage)
+{
     m_table = new OverviewTable(overviewPage);
     m_table->setObjectName(QStringLiteral("overviewTable"));
     m_table->setAccessibleName(tr("Services"));
@@ -333,41 +382,6 @@ MainWindow::MainWindow(QWidget* parent)
     m_table->setWordWrap(true);
     m_table->setTabKeyNavigation(false);
     connect(m_table, &QTableView::activated, this, &MainWindow::openRow);
-    m_empty = plainLabel(overviewPage, QStringLiteral("emptyLabel"));
-    m_empty->setWordWrap(true);
-    m_empty->setAlignment(Qt::AlignCenter);
-    overviewLayout->addWidget(m_table, 1);
-    overviewLayout->addWidget(m_empty);
-    m_page = new ServicePage(m_stack);
-    connect(m_page, &ServicePage::backRequested, this, &MainWindow::showOverview);
-    connect(m_page, &ServicePage::deployRequested, this, &MainWindow::openDeploy);
-    connect(m_page, &ServicePage::logsRequested, this,
-            [this](char slot, const QString& pod) { openLogs(m_page->serviceName(), slot, pod); });
-    m_stack->addWidget(overviewPage);
-    m_stack->addWidget(m_page);
-    connect(m_stack, &QStackedWidget::currentChanged, this, &MainWindow::updateWatchBanner);
-    layout->addWidget(m_stack, 1);
-    m_activity = new ActivityPanel(central);
-    m_activity->setObjectName(QStringLiteral("activityPanel"));
-    layout->addWidget(m_activity);
-    setCentralWidget(central);
-    setupMenus();
-
-    connect(m_proxy, &QAbstractItemModel::rowsInserted, this, [this] {
-        if (!m_table->currentIndex().isValid() && m_proxy->rowCount() > 0)
-            m_table->setCurrentIndex(m_proxy->index(0, 0));
-    });
-    for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
-        connect(m_proxy, signal, this, &MainWindow::updateOverviewCount);
-    connect(m_proxy, &QAbstractItemModel::modelReset, this, &MainWindow::updateOverviewCount);
-    m_clock->setInterval(1000);
-    connect(m_clock, &QTimer::timeout, this, &MainWindow::updateFreshness);
-    m_clock->start();
-
-    QSettings settings;
-    if (!restoreGeometry(settings.value(QStringLiteral("mainWindow/geometry")).toByteArray()))
-        resize(1180, 640);
-    refresh();
 }
 
 MainWindow::~MainWindow() = default;

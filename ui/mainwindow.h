@@ -13,6 +13,8 @@
 
 class QCheckBox;
 class QComboBox;
+class QHBoxLayout;
+class QVBoxLayout;
 class QLineEdit;
 class QPushButton;
 class QLabel;
@@ -104,6 +106,11 @@ protected:
 private:
     // The menu bar (File: Quit; Help: Troubleshooting, Keyboard shortcuts, About) and the icons.
     void setupMenus();
+    void buildHeader(QWidget* central, QVBoxLayout* layout);
+    void buildNotes(QWidget* central, QVBoxLayout* layout);
+    void buildWatchBanner(QWidget* central, QVBoxLayout* layout);
+    QHBoxLayout* buildFilterRow(QWidget* overviewPage);
+    void buildTable(QWidget* overviewPage);
     void refresh();
     void updateFreshness();
     void openRow(const QModelIndex& index);

@@ -5,6 +5,7 @@
 #include "slottile.h"
 #include "style.h"
 #include "text.h"
+#include "watchbanner.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -25,6 +26,29 @@ QString q(const std::string& s)
 ServicePage::ServicePage(QWidget* parent) : QWidget(parent)
 {
     auto* layout = new QVBoxLayout(this);
+    buildTop(layout);
+    m_anomalies = richLabel(this, QStringLiteral("anomalies"));
+    m_anomalies->setWordWrap(true);
+    m_anomalies->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_anomalies->setAccessibleName(tr("What needs attention"));
+    layout->addWidget(m_anomalies);
+
+    // What a watch after a swap found, with the one way out it offers.
+    const WatchBanner b = makeWatchBanner(this, QStringLiteral("watchBanner"));
+    m_watchBanner = b.banner;
+    m_watchText = b.text;
+    m_watchRollback = b.rollback;
+    m_watchRollback->setIcon(standardIcon(QStringLiteral("edit-undo"), QStyle::SP_ArrowBack));
+    connect(m_watchRollback, &QPushButton::clicked, this, &ServicePage::requestRollback);
+    layout->addWidget(m_watchBanner);
+    buildActions(layout);
+    buildTiles(layout);
+    buildHistory(layout);
+}
+
+// Back, the service's name and its badge.
+void ServicePage::buildTop(QVBoxLayout* layout)
+{
     auto* top = new QHBoxLayout;
     auto* back = new QPushButton(tr("All services"), this);
     back->setObjectName(QStringLiteral("backButton"));
@@ -44,35 +68,12 @@ ServicePage::ServicePage(QWidget* parent) : QWidget(parent)
     top->addWidget(m_badge);
     top->addStretch(1);
     layout->addLayout(top);
+}
 
-    m_anomalies = richLabel(this, QStringLiteral("anomalies"));
-    m_anomalies->setWordWrap(true);
-    m_anomalies->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_anomalies->setAccessibleName(tr("What needs attention"));
-    layout->addWidget(m_anomalies);
-
-    // What a watch after a swap found, with the one way out it offers.
-    m_watchBanner = new QWidget(this);
-    m_watchBanner->setObjectName(QStringLiteral("watchBanner"));
-    m_watchBanner->setAttribute(Qt::WA_StyledBackground);
-    m_watchBanner->setStyleSheet(QStringLiteral("#watchBanner { background: %1; border-radius: 4px; } "
-                                                "#watchBanner QLabel { color: white; font-weight: bold; }")
-                                     .arg(style::fillOf(style::Tone::Attention)));
-    auto* banner = new QHBoxLayout(m_watchBanner);
-    m_watchText = plainLabel(m_watchBanner, QStringLiteral("watchBannerText"));
-    m_watchText->setWordWrap(true);
-    m_watchText->setAccessibleName(tr("Watch after the swap"));
-    m_watchRollback = new QPushButton(tr("Roll back"), m_watchBanner);
-    m_watchRollback->setIcon(standardIcon(QStringLiteral("edit-undo"), QStyle::SP_ArrowBack));
-    m_watchRollback->setObjectName(QStringLiteral("watchBannerRollback"));
-    m_watchRollback->setAccessibleName(tr("Roll back"));
-    connect(m_watchRollback, &QPushButton::clicked, this, &ServicePage::requestRollback);
-    banner->addWidget(m_watchText, 1);
-    banner->addWidget(m_watchRollback);
-    m_watchBanner->hide();
-    layout->addWidget(m_watchBanner);
-
-    // Actions: each enabled only when the whole action would pass; the reason when not.
+// Actions: each enabled only when the whole action would pass; the reason when not. Below them
+// the outcome of the last one.
+void ServicePage::buildActions(QVBoxLayout* layout)
+{
     m_actionBar = new QWidget(this);
     auto* actions = new QHBoxLayout(m_actionBar);
     actions->setContentsMargins(0, 0, 0, 0);
@@ -105,7 +106,11 @@ ServicePage::ServicePage(QWidget* parent) : QWidget(parent)
     m_outcome->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_outcome->hide();
     layout->addWidget(m_outcome);
+}
 
+// The three slots side by side.
+void ServicePage::buildTiles(QVBoxLayout* layout)
+{
     auto* tiles = new QHBoxLayout;
     m_sandbox = new SlotTile(this);
     m_a = new SlotTile(this);
@@ -119,7 +124,11 @@ ServicePage::ServicePage(QWidget* parent) : QWidget(parent)
         connect(t, &SlotTile::logsRequested, this,
                 [this, slot = slot](const QString& pod) { Q_EMIT logsRequested(slot, pod); });
     layout->addLayout(tiles, 1);
+}
 
+// What the cluster records of this service's deploys and swaps.
+void ServicePage::buildHistory(QVBoxLayout* layout)
+{
     m_history = new QTableWidget(0, 6, this);
     m_history->setObjectName(QStringLiteral("historyTable"));
     m_history->setAccessibleName(tr("Swap history"));

@@ -10,6 +10,7 @@ class QLabel;
 class QPushButton;
 class QTableWidget;
 class QDialog;
+class QVBoxLayout;
 
 namespace ui {
 
@@ -53,6 +54,10 @@ Q_SIGNALS:
 private:
     void updateActions();
     void showActivity();
+    void buildTop(QVBoxLayout* layout);
+    void buildActions(QVBoxLayout* layout);
+    void buildTiles(QVBoxLayout* layout);
+    void buildHistory(QVBoxLayout* layout);
     void confirm(model::SwapPlan::Kind kind);
     void updateWatchBanner();
 

@@ -109,6 +109,26 @@ SlotTile::SlotTile(QWidget* parent) : QFrame(parent)
     m_events->setWordWrap(true);
     m_events->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_events->setAccessibleName(tr("Warning events"));
+    for (QWidget* w :
+         std::initializer_list<QWidget*>{m_image, m_commit, m_ready, m_rollout, m_healthCheck, m_problems, m_events})
+        layout->addWidget(w);
+    buildPods(layout);
+    layout->addStretch(1);
+    // The ages beside the answers ("3 s ago") move on between answers.
+    m_ages = new QTimer(this);
+    m_ages->setInterval(1000);
+    connect(m_ages, &QTimer::timeout, this, [this] {
+        if (isVisible()) {
+            showHealth();
+            showPods();
+            showEvents();
+        }
+    });
+}
+
+// The pods, the selected one's detail, and the buttons that open logs (of that pod, of the slot).
+void SlotTile::buildPods(QVBoxLayout* layout)
+{
     m_pods = new QListWidget(this);
     m_pods->setObjectName(QStringLiteral("pods"));
     m_pods->setAccessibleName(tr("Pods"));
@@ -133,25 +153,13 @@ SlotTile::SlotTile(QWidget* parent) : QFrame(parent)
             Q_EMIT logsRequested(selectedPod());
     });
     connect(m_pods, &QListWidget::itemSelectionChanged, this, &SlotTile::showPodDetail);
-    for (QWidget* w : std::initializer_list<QWidget*>{m_image, m_commit, m_ready, m_rollout, m_healthCheck, m_problems,
-                                                      m_events, m_pods, m_podDetail})
-        layout->addWidget(w);
+    layout->addWidget(m_pods);
+    layout->addWidget(m_podDetail);
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(m_podLogs);
     buttons->addStretch(1);
     buttons->addWidget(m_logs);
     layout->addLayout(buttons);
-    layout->addStretch(1);
-    // The ages beside the answers ("3 s ago") move on between answers.
-    m_ages = new QTimer(this);
-    m_ages->setInterval(1000);
-    connect(m_ages, &QTimer::timeout, this, [this] {
-        if (isVisible()) {
-            showHealth();
-            showPods();
-            showEvents();
-        }
-    });
 }
 
 QStringList SlotTile::podLines() const

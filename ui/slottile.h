@@ -5,6 +5,7 @@
 #include <QFrame>
 
 class QLabel;
+class QVBoxLayout;
 class QListWidget;
 class QProgressBar;
 class QPushButton;
@@ -53,6 +54,7 @@ Q_SIGNALS:
     void logsRequested(const QString& pod);
 
 private:
+    void buildPods(QVBoxLayout* layout);
     QLabel* m_title;
     QLabel* m_role;
     QLabel* m_image;

@@ -8,6 +8,7 @@
 #include <QStandardPaths>
 #include <algorithm>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <tuple>
@@ -216,6 +217,82 @@ ServiceSpec parseService(const YAML::Node& s, const std::string& path, std::set<
 
 } // namespace
 
+namespace {
+
+// A whole number of seconds from `minimum` to `maximum` at `key`, if it is there; `unit` and
+// `range` finish the sentences when it is not a number or out of range.
+std::optional<int> seconds(const YAML::Node& root, const char* key, int maximum, const std::string& unit,
+                           const std::string& range)
+{
+    const YAML::Node n = root[key];
+    if (!n || n.IsNull())
+        return std::nullopt;
+    int value = 0;
+    try {
+        value = n.as<int>();
+    } catch (const YAML::Exception&) {
+        throw ConfigError{"\"" + std::string(key) + "\" must be a whole number of seconds" + unit, n.Mark().line + 1};
+    }
+    if (value < 0 || value > maximum)
+        throw ConfigError{"\"" + std::string(key) + "\" must be between " + range, n.Mark().line + 1};
+    return value;
+}
+
+void readNotifications(const YAML::Node& root, NotificationSettings& choices)
+{
+    const YAML::Node n = root["notifications"];
+    if (!n || n.IsNull())
+        return;
+    if (!n.IsMap())
+        throw ConfigError{"\"notifications\" must be a mapping of liveUnhealthy, changedByOthers and longActions "
+                          "to true or false",
+                          n.Mark().line + 1};
+    checkKeys(n, {"liveUnhealthy", "changedByOthers", "longActions"}, "notifications.");
+    for (auto [key, value] :
+         {std::pair{"liveUnhealthy", &choices.liveUnhealthy}, std::pair{"changedByOthers", &choices.changedByOthers},
+          std::pair{"longActions", &choices.longActions}}) {
+        const YAML::Node v = n[key];
+        if (!v || v.IsNull())
+            continue;
+        try {
+            *value = v.as<bool>();
+        } catch (const YAML::Exception&) {
+            throw ConfigError{"\"notifications." + std::string(key) + "\" must be true or false", v.Mark().line + 1};
+        }
+    }
+}
+
+void readNamespaces(const YAML::Node& root, std::vector<std::string>& namespaces)
+{
+    const YAML::Node ns = root["namespaces"];
+    if (!ns || ns.IsNull())
+        return;
+    if (!ns.IsSequence())
+        throw ConfigError{"\"namespaces\" must be a list of namespace names", ns.Mark().line + 1};
+    for (const auto& n : ns)
+        namespaces.push_back(n.as<std::string>());
+}
+
+void readServices(const YAML::Node& root, std::vector<ServiceSpec>& out)
+{
+    const YAML::Node services = root["services"];
+    if (!services || services.IsNull())
+        return;
+    if (!services.IsSequence())
+        throw ConfigError{"\"services\" must be a list", services.Mark().line + 1};
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < services.size(); ++i) {
+        const YAML::Node s = services[i];
+        const std::string path = "services[" + std::to_string(i) + "].";
+        if (!s.IsMap())
+            throw ConfigError{"\"" + path.substr(0, path.size() - 1) + "\" must be a mapping", s.Mark().line + 1};
+        checkKeys(s, serviceKeys, path);
+        out.push_back(parseService(s, path, seen));
+    }
+}
+
+} // namespace
+
 kube::Result<ServiceConfig> parseServiceConfig(const std::string& text, const std::string& file)
 {
     ServiceConfig config;
@@ -236,67 +313,13 @@ kube::Result<ServiceConfig> parseServiceConfig(const std::string& text, const st
             root,
             {"services", "namespaces", "pollIntervalSeconds", "watchAfterSwapSeconds", "webhook", "notifications"}, "");
         config.webhook = str(root, "webhook", "");
-        if (const YAML::Node poll = root["pollIntervalSeconds"]; poll && !poll.IsNull()) {
-            try {
-                config.pollIntervalSeconds = poll.as<int>();
-            } catch (const YAML::Exception&) {
-                return error("\"pollIntervalSeconds\" must be a whole number of seconds", poll.Mark().line + 1);
-            }
-            if (*config.pollIntervalSeconds < 0 || *config.pollIntervalSeconds > 3600)
-                return error("\"pollIntervalSeconds\" must be between 0 (watch) and 3600", poll.Mark().line + 1);
-        }
-        if (const YAML::Node watch = root["watchAfterSwapSeconds"]; watch && !watch.IsNull()) {
-            try {
-                config.watchAfterSwapSeconds = watch.as<int>();
-            } catch (const YAML::Exception&) {
-                return error("\"watchAfterSwapSeconds\" must be a whole number of seconds (0 turns the watch off)",
-                             watch.Mark().line + 1);
-            }
-            if (*config.watchAfterSwapSeconds < 0 || *config.watchAfterSwapSeconds > maxWatchSeconds)
-                return error("\"watchAfterSwapSeconds\" must be between 0 (no watch) and " +
-                                 std::to_string(maxWatchSeconds),
-                             watch.Mark().line + 1);
-        }
-        if (const YAML::Node n = root["notifications"]; n && !n.IsNull()) {
-            if (!n.IsMap())
-                return error("\"notifications\" must be a mapping of liveUnhealthy, changedByOthers and longActions "
-                             "to true or false",
-                             n.Mark().line + 1);
-            checkKeys(n, {"liveUnhealthy", "changedByOthers", "longActions"}, "notifications.");
-            for (auto [key, value] : {std::pair{"liveUnhealthy", &config.notifications.liveUnhealthy},
-                                      std::pair{"changedByOthers", &config.notifications.changedByOthers},
-                                      std::pair{"longActions", &config.notifications.longActions}}) {
-                const YAML::Node v = n[key];
-                if (!v || v.IsNull())
-                    continue;
-                try {
-                    *value = v.as<bool>();
-                } catch (const YAML::Exception&) {
-                    return error("\"notifications." + std::string(key) + "\" must be true or false", v.Mark().line + 1);
-                }
-            }
-        }
-        if (const YAML::Node ns = root["namespaces"]; ns && !ns.IsNull()) {
-            if (!ns.IsSequence())
-                return error("\"namespaces\" must be a list of namespace names", ns.Mark().line + 1);
-            for (const auto& n : ns)
-                config.namespaces.push_back(n.as<std::string>());
-        }
-        const YAML::Node services = root["services"];
-        if (!services || services.IsNull())
-            return config;
-        if (!services.IsSequence())
-            return error("\"services\" must be a list", services.Mark().line + 1);
-        std::set<std::string> seen;
-        for (std::size_t i = 0; i < services.size(); ++i) {
-            const YAML::Node s = services[i];
-            const std::string path = "services[" + std::to_string(i) + "].";
-            if (!s.IsMap())
-                return error("\"" + path.substr(0, path.size() - 1) + "\" must be a mapping", s.Mark().line + 1);
-            checkKeys(s, serviceKeys, path);
-            ServiceSpec spec = parseService(s, path, seen);
-            config.services.push_back(std::move(spec));
-        }
+        config.pollIntervalSeconds = seconds(root, "pollIntervalSeconds", 3600, "", "0 (watch) and 3600");
+        config.watchAfterSwapSeconds =
+            seconds(root, "watchAfterSwapSeconds", maxWatchSeconds, " (0 turns the watch off)",
+                    "0 (no watch) and " + std::to_string(maxWatchSeconds));
+        readNotifications(root, config.notifications);
+        readNamespaces(root, config.namespaces);
+        readServices(root, config.services);
     } catch (const ConfigError& e) {
         return error(e.message, e.line);
     } catch (const YAML::Exception& e) {

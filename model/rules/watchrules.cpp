@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 #include <set>
 
 namespace model {
@@ -40,15 +41,13 @@ std::string plural(int n, const std::string& one, const std::string& many)
 
 } // namespace
 
-WatchJudgement judgeWatch(const WatchSubject& subject, const WatchMemory& memory, const WatchLook& look)
-{
-    WatchJudgement j;
-    j.memory = memory;
-    WatchMemory& m = j.memory;
-    const std::string who = subject.service + ": ";
-    const std::string slot = slotName(subject.slot);
-    const bool podsRead = look.readFailure.empty();
+namespace {
 
+// What this look adds to the memory: the pods as they were at the swap (on the first look that read
+// them), streaks of pods that are gone dropped, and each check counted.
+void remember(WatchMemory& m, const WatchSubject& subject, const WatchLook& look)
+{
+    const bool podsRead = look.readFailure.empty();
     if (podsRead && !m.started) {
         m.started = true;
         for (const WatchPod& p : look.pods) {
@@ -74,41 +73,44 @@ WatchJudgement judgeWatch(const WatchSubject& subject, const WatchMemory& memory
         count(m, r, subject.expectStatus);
     if (look.serviceCheck)
         count(m, *look.serviceCheck, subject.expectStatus);
+}
 
-    auto worse = [&j](std::string sentence) {
-        j.worse = true;
-        j.sentence = std::move(sentence);
-        return j;
-    };
-
+int readyPods(const WatchLook& look)
+{
     int ready = 0;
-    std::vector<std::string> notReady;
-    if (podsRead && m.started) {
-        for (const WatchPod& p : look.pods) {
-            if (p.ready)
-                ++ready;
-            else
-                notReady.push_back(p.name);
-        }
-        const int expected = std::min(m.readyAtSwap, look.desired);
-        if (ready < expected) {
-            std::string names;
-            for (const auto& n : notReady)
-                names += (names.empty() ? "" : ", ") + n;
-            return worse(who + "only " + std::to_string(ready) + " of " + std::to_string(look.desired) + " pods of " +
-                         slot + " are ready" +
-                         (names.empty() ? std::string(" (pods are missing)") : " (not ready: " + names + ")"));
-        }
-        for (const WatchPod& p : look.pods) {
-            const auto at = m.restartsAtSwap.find(p.name);
-            const int before = at == m.restartsAtSwap.end() ? 0 : at->second;
-            if (p.restarts > before)
-                return worse(who + "pod " + p.name + " of " + slot + " restarted " +
-                             plural(p.restarts - before, "time", "times") + " since the swap");
-        }
-    }
+    for (const WatchPod& p : look.pods)
+        ready += p.ready ? 1 : 0;
+    return ready;
+}
 
-    // The pods' checks: every pod whose streak reached the threshold, named by the first of them.
+// Fewer pods ready than at the swap, or a pod that restarted since: the sentence, or nothing.
+std::optional<std::string> podsWorse(const WatchMemory& m, const WatchLook& look, const std::string& slot)
+{
+    const int ready = readyPods(look);
+    const int expected = std::min(m.readyAtSwap, look.desired);
+    if (ready < expected) {
+        std::string names;
+        for (const WatchPod& p : look.pods)
+            if (!p.ready)
+                names += (names.empty() ? "" : ", ") + p.name;
+        return "only " + std::to_string(ready) + " of " + std::to_string(look.desired) + " pods of " + slot +
+               " are ready" + (names.empty() ? std::string(" (pods are missing)") : " (not ready: " + names + ")");
+    }
+    for (const WatchPod& p : look.pods) {
+        const auto at = m.restartsAtSwap.find(p.name);
+        const int before = at == m.restartsAtSwap.end() ? 0 : at->second;
+        if (p.restarts > before)
+            return "pod " + p.name + " of " + slot + " restarted " + plural(p.restarts - before, "time", "times") +
+                   " since the swap";
+    }
+    return std::nullopt;
+}
+
+// Health checks failing `watchFailuresInARow` times in a row: every pod whose streak reached it,
+// named by the first of them, then the live Service. The sentence, or nothing.
+std::optional<std::string> checksWorse(WatchMemory& m, const WatchSubject& subject, const WatchLook& look,
+                                       const std::string& slot)
+{
     int failingPods = 0;
     std::string firstPod;
     for (const WatchPod& p : look.pods) {
@@ -120,27 +122,53 @@ WatchJudgement judgeWatch(const WatchSubject& subject, const WatchMemory& memory
         }
     }
     if (failingPods > 0)
-        return worse(who + std::to_string(failingPods) + " of " + std::to_string(look.pods.size()) + " pods of " +
-                     slot + " fail the health check " + std::to_string(watchFailuresInARow) +
-                     " times in a row: " + firstPod + " " + m.lastFailure[firstPod]);
+        return std::to_string(failingPods) + " of " + std::to_string(look.pods.size()) + " pods of " + slot +
+               " fail the health check " + std::to_string(watchFailuresInARow) + " times in a row: " + firstPod + " " +
+               m.lastFailure[firstPod];
     if (const auto f = m.failing.find(subject.liveService);
         !subject.liveService.empty() && f != m.failing.end() && f->second >= watchFailuresInARow)
-        return worse(who + "the live Service " + subject.liveService + " fails the health check " +
-                     std::to_string(watchFailuresInARow) + " times in a row: " + m.lastFailure[subject.liveService]);
+        return "the live Service " + subject.liveService + " fails the health check " +
+               std::to_string(watchFailuresInARow) + " times in a row: " + m.lastFailure[subject.liveService];
+    return std::nullopt;
+}
 
-    if (!podsRead) {
-        j.sentence = who + "the pods of " + slot + " could not be read this time (" + look.readFailure + ")";
-        return j;
-    }
+// "slot B holds: 2 of 2 pods ready, no restarts since the swap, health checks pass".
+std::string holds(const WatchMemory& m, const WatchLook& look, const std::string& slot)
+{
     int failingNow = 0;
     for (const auto& [target, streak] : m.failing)
         failingNow += streak > 0 ? 1 : 0;
     const bool checked = !look.podChecks.empty() || look.serviceCheck.has_value();
-    j.sentence = who + slot + " holds: " + std::to_string(ready) + " of " + std::to_string(look.desired) +
-                 " pods ready, no restarts since the swap" +
-                 (!checked         ? std::string()
-                  : failingNow > 0 ? ", " + plural(failingNow, "health check", "health checks") + " failing (noted)"
-                                   : ", health checks pass");
+    return slot + " holds: " + std::to_string(readyPods(look)) + " of " + std::to_string(look.desired) +
+           " pods ready, no restarts since the swap" +
+           (!checked         ? std::string()
+            : failingNow > 0 ? ", " + plural(failingNow, "health check", "health checks") + " failing (noted)"
+                             : ", health checks pass");
+}
+
+} // namespace
+
+WatchJudgement judgeWatch(const WatchSubject& subject, const WatchMemory& memory, const WatchLook& look)
+{
+    WatchJudgement j;
+    j.memory = memory;
+    remember(j.memory, subject, look);
+    const std::string who = subject.service + ": ";
+    const std::string slot = slotName(subject.slot);
+    const bool podsRead = look.readFailure.empty();
+    std::optional<std::string> worse;
+    if (podsRead && j.memory.started)
+        worse = podsWorse(j.memory, look, slot);
+    if (!worse)
+        worse = checksWorse(j.memory, subject, look, slot);
+    if (worse) {
+        j.worse = true;
+        j.sentence = who + *worse;
+    } else if (!podsRead) {
+        j.sentence = who + "the pods of " + slot + " could not be read this time (" + look.readFailure + ")";
+    } else {
+        j.sentence = who + holds(j.memory, look, slot);
+    }
     return j;
 }
 

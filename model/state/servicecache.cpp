@@ -36,6 +36,40 @@ bool discoveryReads(const kube::ObjectMeta& meta)
     return meta.labels.count(serviceLabelKey) > 0;
 }
 
+// Stores `object` in `store` by `name` (parsed, then slimmed), or erases it when `removed`;
+// `touchWith` marks the services the object concerns, before and after. True when the change
+// alters what discovery reads (`discovering`: the object is one discovery looks at).
+template <typename Store, typename Parse, typename Slim, typename Touch>
+bool storeObject(Store& store, const std::string& name, bool removed, const kube::Json& object, bool discovering,
+                 Parse parse, Slim slim, Touch touchWith)
+{
+    auto old = store.find(name);
+    if (old != store.end())
+        touchWith(old->second);
+    if (removed) {
+        if (old == store.end())
+            return false;
+        const bool dirty = discovering && discoveryReads(old->second.meta);
+        store.erase(old);
+        return dirty;
+    }
+    auto typed = parse(object);
+    if (!typed)
+        return false;
+    auto value = std::move(typed).value();
+    slim(value);
+    touchWith(value);
+    const bool dirty = discovering &&
+                       (discoveryReads(value.meta) || (old != store.end() && discoveryReads(old->second.meta))) &&
+                       (old == store.end() || old->second.meta.labels != value.meta.labels ||
+                        old->second.meta.name != value.meta.name);
+    if (old != store.end())
+        old->second = std::move(value);
+    else
+        store.emplace(name, std::move(value));
+    return dirty;
+}
+
 } // namespace
 
 ServiceCache::ServiceCache(std::string currentContext, std::vector<ServiceSpec> configured)
@@ -155,31 +189,8 @@ void ServiceCache::apply(const std::string& context, const std::string& resource
 
     // Stores or erases one typed object; `touchWith` marks the services it concerns, before and after.
     auto update = [&](auto& store, auto parse, auto slim, auto touchWith) {
-        auto old = store.find(meta->name);
-        if (old != store.end())
-            touchWith(old->second);
-        if (change == Change::Removed) {
-            if (old != store.end()) {
-                if (discovering && discoveryReads(old->second.meta))
-                    m_specsDirty = true;
-                store.erase(old);
-            }
-            return;
-        }
-        auto typed = parse(object);
-        if (!typed)
-            return;
-        auto value = std::move(typed).value();
-        slim(value);
-        touchWith(value);
-        if (discovering && (discoveryReads(value.meta) || (old != store.end() && discoveryReads(old->second.meta))) &&
-            (old == store.end() || old->second.meta.labels != value.meta.labels ||
-             old->second.meta.name != value.meta.name))
+        if (storeObject(store, meta->name, change == Change::Removed, object, discovering, parse, slim, touchWith))
             m_specsDirty = true;
-        if (old != store.end())
-            old->second = std::move(value);
-        else
-            store.emplace(meta->name, std::move(value));
     };
     auto noSlim = [](auto&) {};
 
