@@ -231,26 +231,38 @@ void ServiceActions::replan()
         const ServiceState* now = self->m_dashboard->service(self->m_service);
         if (!now)
             return;
-        auto count = std::make_shared<Countdown>(Countdown{static_cast<int>(group.size()) * 3, decide});
+        // A member whose reviews can no longer answer fails its plans on that, by name.
+        auto all = Join::make(decide);
         for (std::size_t i = 0; i < group.size(); ++i) {
             const ServiceSpec& spec = group[i];
+            auto member = Join::make(
+                [facts, i, answered = all->part("the access reviews of " + spec.name)](const Join::Result& r) {
+                    if (!r.complete())
+                        (*facts)[i].error = r.error();
+                    answered();
+                });
             auto access = [&, i](const kube::Resource& res, const std::string& verb, const std::string& name,
-                                 bool SwapFacts::*flag) {
+                                 bool SwapFacts::*flag, std::function<void()> answered) {
                 client->checkAccess(
                     {verb, res, spec.ns, name, {}},
-                    [facts, i, flag, count](kube::Result<kube::AccessDecision> d) {
+                    [facts, i, flag, answered](kube::Result<kube::AccessDecision> d) {
                         if (d)
                             (*facts)[i].*flag = d->allowed;
                         else
                             keepFirstError((*facts)[i], d.error());
-                        count->tick();
+                        answered();
                     },
                     kube::Client::Freshness::MayCache);
             };
-            access(kube::resources::services, "patch", spec.liveService, &SwapFacts::mayPatchLive);
-            access(kube::resources::services, "patch", spec.stagingService, &SwapFacts::mayPatchStaging);
-            access(kube::resources::events, "create", {}, &SwapFacts::mayRecord);
+            access(kube::resources::services, "patch", spec.liveService, &SwapFacts::mayPatchLive,
+                   member->part("the access review to patch the Service " + spec.liveService));
+            access(kube::resources::services, "patch", spec.stagingService, &SwapFacts::mayPatchStaging,
+                   member->part("the access review to patch the Service " + spec.stagingService));
+            access(kube::resources::events, "create", {}, &SwapFacts::mayRecord,
+                   member->part("the access review to create Events in " + spec.ns));
+            member->seal();
         }
+        all->seal();
         self->replanDeploy(*now, generation);
     };
     std::set<std::string> namespaces{s->spec.sandboxNamespace};
