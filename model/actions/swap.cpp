@@ -76,8 +76,9 @@ void Swapper::readMember(const ServiceSpec& spec, const Reads& reads,
         read->liveHasAnnotations = liveListed->meta.hasAnnotationMap;
         read->staging = *stagingListed;
     } else {
-        readServices(spec, read, join->part("the staging Service " + spec.stagingService),
-                     join->part("the live Service " + spec.liveService));
+        auto stagingRead = join->part("the staging Service " + spec.stagingService);
+        auto liveRead = join->part("the live Service " + spec.liveService);
+        readServices(spec, read, std::move(stagingRead), std::move(liveRead));
     }
     for (char slot : {'a', 'b'}) {
         if (const kube::Deployment* d = listed ? listed->deployment(spec.ns, spec.slotDeployment(slot)) : nullptr) {
@@ -173,7 +174,7 @@ void Swapper::planWith(SwapPlan::Kind kind, const std::string& service, char exp
     auto facts = std::make_shared<std::vector<SwapFacts>>(members.size());
     auto user = std::make_shared<std::string>();
     const auto readsOf = [](const ServiceSpec& spec) { return "the reads of " + spec.name; };
-    const std::string whoAmI = "the review of who you are";
+    const std::string whoAmI = "the SelfSubjectReview of who you are";
     QPointer<Swapper> self(this);
     auto join = Join::make([=](const Join::Result& r) {
         // A member whose reads can no longer answer fails on that, by name; so does a plan that
