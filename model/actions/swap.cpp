@@ -272,13 +272,7 @@ void Swapper::readHealth(const ServiceSpec& spec, std::shared_ptr<SwapFacts> rea
                 answered();
                 return;
             }
-            std::vector<kube::Pod> pods;
-            for (auto& p : r.value())
-                if (p.meta.deletionTimestamp.empty())
-                    pods.push_back(std::move(p));
-            std::sort(pods.begin(), pods.end(),
-                      [](const kube::Pod& x, const kube::Pod& y) { return x.meta.name < y.meta.name; });
-            self->m_prober->checkPods(pods, h.spec, [=](std::vector<HealthResult> results) {
+            self->m_prober->checkPods(podsToAsk(std::move(r).value()), h.spec, [=](std::vector<HealthResult> results) {
                 HealthFacts asked = h;
                 asked.pods = std::move(results);
                 read->health = std::move(asked);

@@ -279,6 +279,14 @@ std::string ServiceHealthReport::firstFailure() const
     return {};
 }
 
+std::vector<kube::Pod> podsToAsk(std::vector<kube::Pod> pods)
+{
+    std::erase_if(pods, [](const kube::Pod& p) { return !p.meta.deletionTimestamp.empty(); });
+    std::sort(pods.begin(), pods.end(),
+              [](const kube::Pod& x, const kube::Pod& y) { return x.meta.name < y.meta.name; });
+    return pods;
+}
+
 namespace {
 
 std::string selectorText(const kube::Labels& selector)
@@ -364,12 +372,7 @@ void askSlots(std::shared_ptr<HealthRun> run)
                         asked();
                         return;
                     }
-                    std::vector<kube::Pod> pods;
-                    for (auto& p : r.value())
-                        if (p.meta.deletionTimestamp.empty())
-                            pods.push_back(std::move(p));
-                    std::sort(pods.begin(), pods.end(),
-                              [](const kube::Pod& x, const kube::Pod& y) { return x.meta.name < y.meta.name; });
+                    std::vector<kube::Pod> pods = podsToAsk(std::move(r).value());
                     if (pods.empty())
                         run->report.slots[i].error = "it has no pods to ask";
                     run->prober->checkPods(pods, run->report.spec, [run, i, asked](std::vector<HealthResult> results) {
