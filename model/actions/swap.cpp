@@ -88,11 +88,11 @@ void Swapper::readMember(const ServiceSpec& spec, const Reads& reads,
         m_client->getDeployment(spec.ns, spec.slotDeployment(slot),
                                 [=, answered = join->part("the Deployment " + spec.slotDeployment(slot))](
                                     kube::Result<kube::Deployment> d) {
+                                    // A field of the wrong type is not "does not exist".
                                     if (d)
                                         (slot == 'a' ? read->a : read->b) = std::move(d).value();
                                     else
-                                        keepError(*read,
-                                                  d.error()); // a field of the wrong type is not "does not exist"
+                                        keepError(*read, d.error());
                                     answered();
                                 });
     }
