@@ -11,7 +11,8 @@ namespace testsupport {
 
 // An HTTP/1.1 server on 127.0.0.1 for tests that need a server to misbehave: each request is
 // answered by the canned answer whose path prefix is the longest to match its path (404 when
-// none does), and the connection is closed after it. Keeps the paths asked for.
+// none does), and the connection is closed after it; a path under hold() gets no answer at all.
+// Keeps the paths asked for.
 class CannedServer : public QTcpServer {
 public:
     struct Answer {
@@ -40,6 +41,9 @@ public:
                     const QByteArray path = request->left(request->indexOf("\r\n")).split(' ').value(1);
                     m_paths << path;
                     request->clear();
+                    for (const QByteArray& held : m_held)
+                        if (path.startsWith(held))
+                            return;
                     respond(s, answerFor(path));
                 });
             }
@@ -47,6 +51,8 @@ public:
     }
 
     void answer(const QByteArray& pathPrefix, Answer a) { m_answers.insert(pathPrefix, std::move(a)); }
+    // Requests whose path starts so are read and never answered (the connection stays open).
+    void hold(const QByteArray& pathPrefix) { m_held << pathPrefix; }
     QString origin() const { return QStringLiteral("http://127.0.0.1:%1").arg(serverPort()); }
     QString hostPort() const { return QStringLiteral("127.0.0.1:%1").arg(serverPort()); }
     const QList<QByteArray>& paths() const { return m_paths; }
@@ -76,6 +82,7 @@ private:
 
     QMap<QByteArray, Answer> m_answers;
     QList<QByteArray> m_paths;
+    QList<QByteArray> m_held;
 };
 
 } // namespace testsupport
