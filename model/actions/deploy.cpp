@@ -69,69 +69,78 @@ void Deployer::readFacts(DeployTarget target, const ImageRef& ref,
 {
     auto r = std::make_shared<DeployFacts>();
     const bool sandbox = target == DeployTarget::Sandbox;
-    auto gate = std::make_shared<Countdown>(Countdown{(sandbox ? 1 : 4) + 3, [r, done] { done(r); }});
-    auto tick = [gate] { gate->tick(); };
+    // A read whose answer can no longer come is the plan's error, by name: the plan fails on it.
+    auto join = Join::make([r, done](const Join::Result& result) {
+        if (!result.complete())
+            r->error = result.error();
+        done(r);
+    });
     auto getDeployment = [=, this](const std::string& ns, const std::string& name,
                                    std::optional<kube::Deployment> DeployFacts::*out) {
-        m_client->getDeployment(ns, name, [=](kube::Result<kube::Deployment> d) {
-            if (d)
-                (*r).*out = std::move(d).value();
-            else
-                keepError(*r, d.error()); // a field of the wrong type is not "does not exist"
-            gate->tick();
-        });
+        m_client->getDeployment(
+            ns, name,
+            [=, answered = join->part("the Deployment " + ns + "/" + name)](kube::Result<kube::Deployment> d) {
+                if (d)
+                    (*r).*out = std::move(d).value();
+                else
+                    keepError(*r, d.error()); // a field of the wrong type is not "does not exist"
+                answered();
+            });
     };
     if (sandbox) {
         getDeployment(m_spec.sandboxNamespace, m_spec.sandboxDeployment, &DeployFacts::sandbox);
     } else {
         getDeployment(m_spec.ns, m_spec.slotA, &DeployFacts::a);
         getDeployment(m_spec.ns, m_spec.slotB, &DeployFacts::b);
-        for (bool live : {true, false})
-            m_client->getService(m_spec.ns, live ? m_spec.liveService : m_spec.stagingService,
-                                 [=](kube::Result<kube::Service> s) {
+        for (bool live : {true, false}) {
+            const std::string& name = live ? m_spec.liveService : m_spec.stagingService;
+            m_client->getService(m_spec.ns, name,
+                                 [=, answered = join->part((live ? "the live Service " : "the staging Service ") +
+                                                           name)](kube::Result<kube::Service> s) {
                                      if (s)
                                          (live ? r->live : r->staging) = std::move(s).value();
                                      else
                                          keepError(*r, s.error());
-                                     gate->tick();
+                                     answered();
                                  });
+        }
     }
-    readAccess(target, r, tick);
-    m_client->whoAmI([=](kube::Result<kube::UserInfo> who) {
-        if (who)
-            r->user = who->username;
-        gate->tick();
-    });
-    resolve(ref, r, tick);
+    readAccess(target, r, *join);
+    m_client->whoAmI(
+        [=, answered = join->part("the SelfSubjectReview of who you are")](kube::Result<kube::UserInfo> who) {
+            if (who)
+                r->user = who->username;
+            answered();
+        });
+    resolve(ref, r, join->part("the registry's digest of " + ref.name() + ":" + ref.tag));
+    join->seal();
 }
 
-void Deployer::readAccess(DeployTarget target, std::shared_ptr<DeployFacts> r, std::function<void()> tick)
+void Deployer::readAccess(DeployTarget target, std::shared_ptr<DeployFacts> r, Join& join)
 {
     // Whether the user may patch the target: both slots are checked, as either may be staging by
-    // the time of the deploy.
+    // the time of the deploy. Allowed until a review says otherwise; a review that never answers
+    // fails the plan by name (readFacts).
     const bool sandbox = target == DeployTarget::Sandbox;
     const std::string ns = sandbox ? m_spec.sandboxNamespace : m_spec.ns;
     const std::vector<std::string> names = sandbox ? std::vector<std::string>{m_spec.sandboxDeployment}
                                                    : std::vector<std::string>{m_spec.slotA, m_spec.slotB};
-    auto allowed = std::make_shared<bool>(true);
-    auto gate = std::make_shared<Countdown>(Countdown{static_cast<int>(names.size()), [=] {
-                                                          r->mayPatch = *allowed;
-                                                          tick();
-                                                      }});
+    r->mayPatch = true;
     for (const auto& name : names)
         m_client->checkAccess({"patch", kube::resources::deployments, ns, name, {}},
-                              [=](kube::Result<kube::AccessDecision> d) {
-                                  *allowed = *allowed && d && d->allowed;
-                                  gate->tick();
+                              [r, answered = join.part("the access review to patch the Deployment " + ns + "/" + name)](
+                                  kube::Result<kube::AccessDecision> d) {
+                                  r->mayPatch = r->mayPatch && d && d->allowed;
+                                  answered();
                               });
 }
 
-void Deployer::resolve(const ImageRef& ref, std::shared_ptr<DeployFacts> r, std::function<void()> tick)
+void Deployer::resolve(const ImageRef& ref, std::shared_ptr<DeployFacts> r, std::function<void()> answered)
 {
     if (!ref.digest.empty() || !m_registry) {
         if (ref.digest.empty())
             r->registryError = kube::Error::config("no registry client is configured.");
-        tick();
+        answered();
         return;
     }
     m_registry->resolve(ref.registry, ref.repository, ref.tag, [=](kube::Result<oci::ManifestInfo> m) {
@@ -139,7 +148,7 @@ void Deployer::resolve(const ImageRef& ref, std::shared_ptr<DeployFacts> r, std:
             r->manifest = m.value();
         else
             r->registryError = m.error();
-        tick();
+        answered();
     });
 }
 
@@ -191,9 +200,10 @@ void Deployer::patchDeployment(std::shared_ptr<DeployRun> run, const kube::Deplo
     set.templateAnnotations = deployTemplateAnnotations(before.podTemplate.annotations, p, run->at);
     // The history rides on the Deployment, which deployers may patch (they may not touch the Services).
     // The entry names its writer as the API server knows them: the history-authors policy checks it.
-    const kube::HistoryRecord history = kube::appendHistory(
-        kube::HistoryRecord{before.meta.annotation(historyAnnotation), before.meta.annotation(historyAuthorsAnnotation)},
-        deployHistoryEntry(p, run->at), p.user, deployHistoryCap);
+    const kube::HistoryRecord history =
+        kube::appendHistory(kube::HistoryRecord{before.meta.annotation(historyAnnotation),
+                                                before.meta.annotation(historyAuthorsAnnotation)},
+                            deployHistoryEntry(p, run->at), p.user, deployHistoryCap);
     set.annotations = before.meta.annotations;
     set.annotations[historyAnnotation] = history.history;
     set.annotations[historyAuthorsAnnotation] = history.authors;
@@ -300,8 +310,7 @@ void Deployer::guardStaging(std::shared_ptr<DeployRun> run, const kube::Deployme
     });
 }
 
-void Deployer::undoDeploy(std::shared_ptr<DeployRun> run, const kube::Deployment& before,
-                          const kube::Deployment& after)
+void Deployer::undoDeploy(std::shared_ptr<DeployRun> run, const kube::Deployment& before, const kube::Deployment& after)
 {
     const std::int64_t generation = after.meta.generation;
     const DeployPlan& p = run->plan;

@@ -14,6 +14,7 @@ namespace model {
 
 struct DeployFacts;
 struct DeployRun;
+class Join;
 
 class Deployer : public QObject {
     Q_OBJECT
@@ -35,8 +36,10 @@ public:
 
 private:
     void readFacts(DeployTarget target, const ImageRef& ref, std::function<void(std::shared_ptr<DeployFacts>)> done);
-    void readAccess(DeployTarget target, std::shared_ptr<DeployFacts> facts, std::function<void()> tick);
-    void resolve(const ImageRef& ref, std::shared_ptr<DeployFacts> facts, std::function<void()> tick);
+    // Hands out one part of `join` per access review.
+    void readAccess(DeployTarget target, std::shared_ptr<DeployFacts> facts, Join& join);
+    // `answered`: called once the tag is resolved (or needs no resolving).
+    void resolve(const ImageRef& ref, std::shared_ptr<DeployFacts> facts, std::function<void()> answered);
     // `before`: the Deployment as read just before the patch, with its pod template as sent.
     void patchDeployment(std::shared_ptr<DeployRun> run, const kube::Deployment& before);
     // `after`: the patch's answer (an Error when it came but cannot be read).

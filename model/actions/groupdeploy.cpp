@@ -28,14 +28,28 @@ void GroupDeployer::plan(const std::string& service, DeployTarget target, const 
                          std::function<void(GroupDeployPlan)> done)
 {
     auto plans = std::make_shared<std::vector<DeployPlan>>(m_members.size());
-    auto count = std::make_shared<Countdown>(Countdown{static_cast<int>(m_members.size()) + 1,
-                                                       [=] { done(planGroupDeploy(service, target, tag, *plans)); }});
+    const auto planOf = [](const ServiceSpec& spec) { return "the plan of " + spec.name; };
+    // A member whose plan can no longer come is refused by name; when this went away (and its
+    // Deployers with it), so did whoever asked.
+    QPointer<GroupDeployer> self(this);
+    auto join = Join::make([=, members = m_members](const Join::Result& r) {
+        if (!r.complete() && !self)
+            return;
+        for (std::size_t i = 0; i < members.size(); ++i)
+            if (r.lacks(planOf(members[i]))) {
+                DeployPlan unanswered = noRepositoryPlan(target, members[i]);
+                unanswered.badInput = false;
+                unanswered.checks = {{Join::Result{{planOf(members[i])}}.error().message, false}};
+                (*plans)[i] = std::move(unanswered);
+            }
+        done(planGroupDeploy(service, target, tag, *plans));
+    });
     for (std::size_t i = 0; i < m_members.size(); ++i)
-        planMember(i, target, tag, [plans, count, i](DeployPlan p) {
+        planMember(i, target, tag, [plans, i, answered = join->part(planOf(m_members[i]))](DeployPlan p) {
             (*plans)[i] = std::move(p);
-            count->tick();
+            answered();
         });
-    count->tick();
+    join->seal();
 }
 
 void GroupDeployer::planMember(std::size_t i, DeployTarget target, const std::string& tag,

@@ -40,6 +40,39 @@ void keepFirstError(SwapFacts& facts, const kube::Error& e)
         facts.error = e;
 }
 
+// The three access reviews of member `i` of the group, answered by the client's kept answers where
+// it has them; `answered` once all three have. A review that can no longer answer is the member's
+// error, by name, so its plans fail on it.
+void askMemberAccess(kube::Client* client, const ServiceSpec& spec, std::shared_ptr<std::vector<SwapFacts>> facts,
+                     std::size_t i, std::function<void()> answered)
+{
+    auto member = Join::make([facts, i, answered](const Join::Result& r) {
+        if (!r.complete())
+            (*facts)[i].error = r.error();
+        answered();
+    });
+    auto access = [&](const kube::Resource& res, const std::string& verb, const std::string& name,
+                      bool SwapFacts::*flag, std::function<void()> reviewed) {
+        client->checkAccess(
+            {verb, res, spec.ns, name, {}},
+            [facts, i, flag, reviewed](kube::Result<kube::AccessDecision> d) {
+                if (d)
+                    (*facts)[i].*flag = d->allowed;
+                else
+                    keepFirstError((*facts)[i], d.error());
+                reviewed();
+            },
+            kube::Client::Freshness::MayCache);
+    };
+    access(kube::resources::services, "patch", spec.liveService, &SwapFacts::mayPatchLive,
+           member->part("the access review to patch the Service " + spec.liveService));
+    access(kube::resources::services, "patch", spec.stagingService, &SwapFacts::mayPatchStaging,
+           member->part("the access review to patch the Service " + spec.stagingService));
+    access(kube::resources::events, "create", {}, &SwapFacts::mayRecord,
+           member->part("the access review to create Events in " + spec.ns));
+    member->seal();
+}
+
 } // namespace
 
 ServiceActions::ServiceActions(Dashboard* dashboard, ActionRunner* runner, oci::RegistryClient* registry,
@@ -231,26 +264,10 @@ void ServiceActions::replan()
         const ServiceState* now = self->m_dashboard->service(self->m_service);
         if (!now)
             return;
-        auto count = std::make_shared<Countdown>(Countdown{static_cast<int>(group.size()) * 3, decide});
-        for (std::size_t i = 0; i < group.size(); ++i) {
-            const ServiceSpec& spec = group[i];
-            auto access = [&, i](const kube::Resource& res, const std::string& verb, const std::string& name,
-                                 bool SwapFacts::*flag) {
-                client->checkAccess(
-                    {verb, res, spec.ns, name, {}},
-                    [facts, i, flag, count](kube::Result<kube::AccessDecision> d) {
-                        if (d)
-                            (*facts)[i].*flag = d->allowed;
-                        else
-                            keepFirstError((*facts)[i], d.error());
-                        count->tick();
-                    },
-                    kube::Client::Freshness::MayCache);
-            };
-            access(kube::resources::services, "patch", spec.liveService, &SwapFacts::mayPatchLive);
-            access(kube::resources::services, "patch", spec.stagingService, &SwapFacts::mayPatchStaging);
-            access(kube::resources::events, "create", {}, &SwapFacts::mayRecord);
-        }
+        auto all = Join::make(decide);
+        for (std::size_t i = 0; i < group.size(); ++i)
+            askMemberAccess(client, group[i], facts, i, all->part("the access reviews of " + group[i].name));
+        all->seal();
         self->replanDeploy(*now, generation);
     };
     std::set<std::string> namespaces{s->spec.sandboxNamespace};

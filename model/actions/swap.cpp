@@ -55,9 +55,18 @@ void keepError(SwapFacts& read, const kube::Error& e)
 void Swapper::readMember(const ServiceSpec& spec, const Reads& reads,
                          std::function<void(std::shared_ptr<SwapFacts>)> done)
 {
-    // The reads and access reviews of one service, in parallel but for the two Services.
+    // The reads and access reviews of one service, in parallel but for the two Services. A read
+    // whose answer can no longer come is the member's error, by name: the plan fails on it. When
+    // this Swapper went away meanwhile, so did whoever asked.
     auto read = std::make_shared<SwapFacts>();
-    auto count = std::make_shared<Countdown>(Countdown{7, [read, done] { done(read); }});
+    QPointer<Swapper> self(this);
+    auto join = Join::make([self, read, done](const Join::Result& r) {
+        if (!r.complete() && !self)
+            return;
+        if (!r.complete())
+            read->error = r.error();
+        done(read);
+    });
     const Snapshot* listed = reads.listed.get();
     const kube::Service* liveListed = listed ? listed->service(spec.ns, spec.liveService) : nullptr;
     const kube::Service* stagingListed = listed ? listed->service(spec.ns, spec.stagingService) : nullptr;
@@ -66,28 +75,30 @@ void Swapper::readMember(const ServiceSpec& spec, const Reads& reads,
         read->live = *liveListed;
         read->liveHasAnnotations = liveListed->meta.hasAnnotationMap;
         read->staging = *stagingListed;
-        count->tick();
-        count->tick();
     } else {
-        readServices(spec, read, [count] { count->tick(); });
+        auto stagingRead = join->part("the staging Service " + spec.stagingService);
+        auto liveRead = join->part("the live Service " + spec.liveService);
+        readServices(spec, read, std::move(stagingRead), std::move(liveRead));
     }
     for (char slot : {'a', 'b'}) {
         if (const kube::Deployment* d = listed ? listed->deployment(spec.ns, spec.slotDeployment(slot)) : nullptr) {
             (slot == 'a' ? read->a : read->b) = *d;
-            count->tick();
             continue;
         }
-        m_client->getDeployment(spec.ns, spec.slotDeployment(slot), [=](kube::Result<kube::Deployment> d) {
-            if (d)
-                (slot == 'a' ? read->a : read->b) = std::move(d).value();
-            else
-                keepError(*read, d.error()); // a field of the wrong type is not "does not exist"
-            count->tick();
-        });
+        m_client->getDeployment(spec.ns, spec.slotDeployment(slot),
+                                [=, answered = join->part("the Deployment " + spec.slotDeployment(slot))](
+                                    kube::Result<kube::Deployment> d) {
+                                    // A field of the wrong type is not "does not exist".
+                                    if (d)
+                                        (slot == 'a' ? read->a : read->b) = std::move(d).value();
+                                    else
+                                        keepError(*read, d.error());
+                                    answered();
+                                });
     }
     const auto freshness = reads.reviews;
     auto access = [=, this](const kube::Resource& res, const std::string& verb, const std::string& name,
-                            bool SwapFacts::*flag) {
+                            bool SwapFacts::*flag, std::function<void()> answered) {
         m_client->checkAccess(
             {verb, res, spec.ns, name, {}},
             [=](kube::Result<kube::AccessDecision> d) {
@@ -95,16 +106,21 @@ void Swapper::readMember(const ServiceSpec& spec, const Reads& reads,
                     (*read).*flag = d->allowed;
                 else
                     keepError(*read, d.error());
-                count->tick();
+                answered();
             },
             freshness);
     };
-    access(kube::resources::services, "patch", spec.liveService, &SwapFacts::mayPatchLive);
-    access(kube::resources::services, "patch", spec.stagingService, &SwapFacts::mayPatchStaging);
-    access(kube::resources::events, "create", {}, &SwapFacts::mayRecord);
+    access(kube::resources::services, "patch", spec.liveService, &SwapFacts::mayPatchLive,
+           join->part("the access review to patch the Service " + spec.liveService));
+    access(kube::resources::services, "patch", spec.stagingService, &SwapFacts::mayPatchStaging,
+           join->part("the access review to patch the Service " + spec.stagingService));
+    access(kube::resources::events, "create", {}, &SwapFacts::mayRecord,
+           join->part("the access review to create Events in " + spec.ns));
+    join->seal();
 }
 
-void Swapper::readServices(const ServiceSpec& spec, std::shared_ptr<SwapFacts> read, std::function<void()> tick)
+void Swapper::readServices(const ServiceSpec& spec, std::shared_ptr<SwapFacts> read, std::function<void()> stagingRead,
+                           std::function<void()> liveRead)
 {
     QPointer<Swapper> self(this);
     // Staging is read first and live only after it: a swap moves live before staging, so a read
@@ -118,7 +134,7 @@ void Swapper::readServices(const ServiceSpec& spec, std::shared_ptr<SwapFacts> r
             } else {
                 keepError(*read, s.error());
             }
-            tick();
+            liveRead();
         });
     };
     m_client->getService(spec.ns, spec.stagingService, [=, this](kube::Result<kube::Service> s) {
@@ -126,9 +142,9 @@ void Swapper::readServices(const ServiceSpec& spec, std::shared_ptr<SwapFacts> r
             read->staging = std::move(s).value();
         else
             keepError(*read, s.error());
-        tick();
+        stagingRead();
         if (!self)
-            return;
+            return; // the live read is never asked: the join names it
         if (m_betweenReads)
             m_betweenReads(spec.name, readLive);
         else
@@ -157,23 +173,34 @@ void Swapper::planWith(SwapPlan::Kind kind, const std::string& service, char exp
     }
     auto facts = std::make_shared<std::vector<SwapFacts>>(members.size());
     auto user = std::make_shared<std::string>();
-    auto count = std::make_shared<Countdown>(Countdown{static_cast<int>(members.size()) + 1, [=] {
-                                                           SwapPlan plan = planSwap(kind, service, members, *facts,
-                                                                                    expectLive, skipHealthCheck);
-                                                           plan.user = *user;
-                                                           done(std::move(plan));
-                                                       }});
+    const auto readsOf = [](const ServiceSpec& spec) { return "the reads of " + spec.name; };
+    const std::string whoAmI = "the SelfSubjectReview of who you are";
     QPointer<Swapper> self(this);
+    auto join = Join::make([=](const Join::Result& r) {
+        // A member whose reads can no longer answer fails on that, by name; so does a plan that
+        // cannot learn whose it is. When this Swapper went away meanwhile, so did whoever asked.
+        if (!r.complete() && !self)
+            return;
+        for (std::size_t i = 0; i < members.size(); ++i)
+            if (r.lacks(readsOf(members[i])))
+                (*facts)[i].error = Join::Result{{readsOf(members[i])}}.error();
+        SwapPlan plan = planSwap(kind, service, members, *facts, expectLive, skipHealthCheck);
+        plan.user = *user;
+        if (r.lacks(whoAmI))
+            plan.checks.push_back({Join::Result{{whoAmI}}.error().message, false});
+        done(std::move(plan));
+    });
     for (std::size_t i = 0; i < members.size(); ++i) {
         const ServiceSpec spec = members[i];
         const std::string key = spec.ns + "/" + spec.name;
         readMember(spec, reads,
-                   [self, kind, spec, facts, i, count, key, health = reads.health](std::shared_ptr<SwapFacts> read) {
-                       auto store = [facts, i, count, read, key, health] {
+                   [self, kind, spec, facts, i, answered = join->part(readsOf(spec)), key,
+                    health = reads.health](std::shared_ptr<SwapFacts> read) {
+                       auto store = [facts, i, answered, read, key, health] {
                            if (health && read->health)
                                health->emplace(key, *read->health);
                            (*facts)[i] = std::move(*read);
-                           count->tick();
+                           answered();
                        };
                        // A rollback or repair has no health gate.
                        if (kind != SwapPlan::Kind::Swap || !self) {
@@ -193,12 +220,13 @@ void Swapper::planWith(SwapPlan::Kind kind, const std::string& service, char exp
                    });
     }
     m_client->whoAmI(
-        [user, count](kube::Result<kube::UserInfo> who) {
+        [user, answered = join->part(whoAmI)](kube::Result<kube::UserInfo> who) {
             if (who)
                 *user = who->username;
-            count->tick();
+            answered();
         },
         reads.reviews);
+    join->seal();
 }
 
 void Swapper::readHealth(const ServiceSpec& spec, std::shared_ptr<SwapFacts> read, std::function<void()> done)
@@ -219,35 +247,44 @@ void Swapper::readHealth(const ServiceSpec& spec, std::shared_ptr<SwapFacts> rea
         selector += (selector.empty() ? "" : ",") + k + "=" + v;
     kube::ListOptions options;
     options.labelSelector = selector;
+    // An answer that can no longer come (the request was dropped) fails the health check by name
+    // rather than leaving the plan waiting; when this Swapper went away, so did whoever asked.
     QPointer<Swapper> self(this);
-    m_client->listPods(spec.ns, options, [=](kube::Result<std::vector<kube::Pod>> r) {
-        if (!self)
+    auto join = Join::make([self, read, h, done](const Join::Result& r) {
+        if (!r.complete() && !self)
             return;
-        if (!r) {
+        if (!r.complete()) {
             HealthFacts failed = h;
-            failed.error = "the staging pods cannot be listed: " + r.error().message;
+            failed.error = "no answer came for " + r.list();
             read->health = std::move(failed);
-            done();
-            return;
         }
-        std::vector<kube::Pod> pods;
-        for (auto& p : r.value())
-            if (p.meta.deletionTimestamp.empty())
-                pods.push_back(std::move(p));
-        std::sort(pods.begin(), pods.end(),
-                  [](const kube::Pod& x, const kube::Pod& y) { return x.meta.name < y.meta.name; });
-        self->m_prober->checkPods(pods, h.spec, [=](std::vector<HealthResult> results) {
-            HealthFacts asked = h;
-            asked.pods = std::move(results);
-            read->health = std::move(asked);
-            done();
-        });
+        done();
     });
+    m_client->listPods(
+        spec.ns, options,
+        [=, answered = join->part("the staging pods' health check")](kube::Result<std::vector<kube::Pod>> r) {
+            if (!self)
+                return;
+            if (!r) {
+                HealthFacts failed = h;
+                failed.error = "the staging pods cannot be listed: " + r.error().message;
+                read->health = std::move(failed);
+                answered();
+                return;
+            }
+            self->m_prober->checkPods(podsToAsk(std::move(r).value()), h.spec, [=](std::vector<HealthResult> results) {
+                HealthFacts asked = h;
+                asked.pods = std::move(results);
+                read->health = std::move(asked);
+                answered();
+            });
+        });
+    join->seal();
 }
 
 struct Swapper::Run {
     SwapPlan plan;
-    int eventsPending = 0;
+    bool eventsRecorded = false; // every Event of the swap has answered (or can no longer)
     std::optional<SwapOutcome> verified;
     bool finished = false;
     // Verification: per member the new slot's pods and the live Service's EndpointSlices, watched
@@ -536,13 +573,17 @@ void Swapper::stagingPatched(std::shared_ptr<Run> run)
         finish(run, o);
         return;
     }
-    // The Events go out while the endpoints are checked; the swap finishes when both are done.
-    run->eventsPending = static_cast<int>(run->plan.members.size());
+    // The Events go out while the endpoints are checked; the swap finishes when both are done. An
+    // Event that gets no answer is as one that failed: the history annotation is the record.
+    QPointer<Swapper> self(this);
+    auto events = Join::make([self, run] {
+        run->eventsRecorded = true;
+        if (self && run->verified)
+            self->finish(run, *run->verified);
+    });
     for (const auto& m : run->plan.members)
-        recordEvent(run->plan, m, [this, run] {
-            if (--run->eventsPending == 0 && run->verified)
-                finish(run, *run->verified);
-        });
+        recordEvent(run->plan, m, events->part("the Event of " + m.spec.name));
+    events->seal();
     verify(run, 0);
 }
 
@@ -614,7 +655,7 @@ void Swapper::verify(std::shared_ptr<Run> run, std::size_t i)
         // Finish once the Events are written too, so a command that exits right after keeps them.
         run->verified = o;
         run->verifying = i;
-        if (run->eventsPending == 0)
+        if (run->eventsRecorded)
             finish(run, o);
         return;
     }

@@ -93,7 +93,9 @@ private:
                       std::function<void(SwapOutcome)> done);
     void readMember(const ServiceSpec& spec, const Reads& reads,
                     std::function<void(std::shared_ptr<struct SwapFacts>)> done);
-    void readServices(const ServiceSpec& spec, std::shared_ptr<struct SwapFacts> read, std::function<void()> tick);
+    // `stagingRead` and `liveRead`: called once each read has answered (parts of the member's join).
+    void readServices(const ServiceSpec& spec, std::shared_ptr<struct SwapFacts> read,
+                      std::function<void()> stagingRead, std::function<void()> liveRead);
     void readHealth(const ServiceSpec& spec, std::shared_ptr<struct SwapFacts> read, std::function<void()> done);
     void patchLive(std::shared_ptr<Run> run, std::size_t i);
     void patchStaging(std::shared_ptr<Run> run, std::size_t i, int attempt);

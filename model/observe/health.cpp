@@ -279,6 +279,14 @@ std::string ServiceHealthReport::firstFailure() const
     return {};
 }
 
+std::vector<kube::Pod> podsToAsk(std::vector<kube::Pod> pods)
+{
+    std::erase_if(pods, [](const kube::Pod& p) { return !p.meta.deletionTimestamp.empty(); });
+    std::sort(pods.begin(), pods.end(),
+              [](const kube::Pod& x, const kube::Pod& y) { return x.meta.name < y.meta.name; });
+    return pods;
+}
+
 namespace {
 
 std::string selectorText(const kube::Labels& selector)
@@ -309,71 +317,88 @@ struct HealthRun {
     }
 };
 
-// Asks the pods of every slot of the report (and the Services of the live and staging slots).
+// The answer a slot of the report waits for at the top: its Deployment (the sandbox's is read
+// first) and, through it, its pods and Service. The role keeps the name apart when live and
+// staging select one slot.
+std::string slotAnswer(const SlotHealth& slot)
+{
+    return "the " + (slot.role.empty() ? std::string() : slot.role + " ") + "slot's Deployment " + slot.deployment;
+}
+
+// Asks the pods of every slot of the report (and the Services of the live and staging slots). An
+// answer that can no longer come is the slot's error, by name.
 void askSlots(std::shared_ptr<HealthRun> run)
 {
     auto& slots = run->report.slots;
-    auto count = std::make_shared<Countdown>(Countdown{static_cast<int>(slots.size()) + 1, [run] { run->finish(); }});
+    auto all = Join::make([run](const Join::Result& r) {
+        for (SlotHealth& slot : run->report.slots)
+            if (slot.error.empty() && r.lacks(slotAnswer(slot)))
+                slot.error = "no answer came for " + slotAnswer(slot);
+        run->finish();
+    });
     for (std::size_t i = 0; i < slots.size(); ++i) {
         SlotHealth& slot = slots[i];
-        if (!slot.error.empty()) {
-            count->tick();
+        if (!slot.error.empty())
             continue;
-        }
         const kube::Service* svc = slot.role == "live"      ? (run->live ? &*run->live : nullptr)
                                    : slot.role == "staging" ? (run->staging ? &*run->staging : nullptr)
                                                             : nullptr;
         std::optional<kube::Deployment> d = slot.slot == 'a' ? run->a : slot.slot == 'b' ? run->b : std::nullopt;
-        auto askPods = [run, i, count, svc = svc ? std::optional<kube::Service>(*svc) : std::nullopt](
-                           const kube::Deployment& deployment) {
-            auto parts = std::make_shared<Countdown>(Countdown{svc ? 2 : 1, [count] { count->tick(); }});
+        auto askPods = [run, i, svc = svc ? std::optional<kube::Service>(*svc) : std::nullopt](
+                           const kube::Deployment& deployment, std::function<void()> answered) {
+            auto parts = Join::make([run, i, answered](const Join::Result& r) {
+                std::string& error = run->report.slots[i].error;
+                if (!r.complete() && error.empty())
+                    error = "no answer came for " + r.list();
+                answered();
+            });
             if (svc && run->prober)
-                run->prober->checkService(*svc, run->report.spec, [run, i, parts](HealthResult r) {
-                    run->report.slots[i].service = std::move(r);
-                    parts->tick();
-                });
-            else if (svc)
-                parts->tick();
+                run->prober->checkService(
+                    *svc, run->report.spec,
+                    [run, i, asked = parts->part("the health check of the Service " + svc->meta.name)](HealthResult r) {
+                        run->report.slots[i].service = std::move(r);
+                        asked();
+                    });
             kube::ListOptions options;
             options.labelSelector = selectorText(deployment.selector);
             const std::string ns = run->report.slots[i].ns;
-            run->client->listPods(ns, options, [run, i, parts](kube::Result<std::vector<kube::Pod>> r) {
-                if (!r || !run->prober) {
-                    run->report.slots[i].error =
-                        r ? std::string("the check was stopped") : "its pods cannot be listed: " + r.error().message;
-                    parts->tick();
-                    return;
-                }
-                std::vector<kube::Pod> pods;
-                for (auto& p : r.value())
-                    if (p.meta.deletionTimestamp.empty())
-                        pods.push_back(std::move(p));
-                std::sort(pods.begin(), pods.end(),
-                          [](const kube::Pod& x, const kube::Pod& y) { return x.meta.name < y.meta.name; });
-                if (pods.empty())
-                    run->report.slots[i].error = "it has no pods to ask";
-                run->prober->checkPods(pods, run->report.spec, [run, i, parts](std::vector<HealthResult> results) {
-                    run->report.slots[i].pods = std::move(results);
-                    parts->tick();
+            run->client->listPods(
+                ns, options,
+                [run, i, asked = parts->part("the health check of the pods of " + deployment.meta.name)](
+                    kube::Result<std::vector<kube::Pod>> r) {
+                    if (!r || !run->prober) {
+                        run->report.slots[i].error = r ? std::string("the check was stopped")
+                                                       : "its pods cannot be listed: " + r.error().message;
+                        asked();
+                        return;
+                    }
+                    std::vector<kube::Pod> pods = podsToAsk(std::move(r).value());
+                    if (pods.empty())
+                        run->report.slots[i].error = "it has no pods to ask";
+                    run->prober->checkPods(pods, run->report.spec, [run, i, asked](std::vector<HealthResult> results) {
+                        run->report.slots[i].pods = std::move(results);
+                        asked();
+                    });
                 });
-            });
+            parts->seal();
         };
         if (d) {
-            askPods(*d);
+            askPods(*d, all->part(slotAnswer(slot)));
             continue;
         }
         // The sandbox: its Deployment is read here.
         run->client->getDeployment(
-            slot.ns, slot.deployment, [run, i, count, askPods](kube::Result<kube::Deployment> sandbox) {
+            slot.ns, slot.deployment,
+            [run, i, askPods, answered = all->part(slotAnswer(slot))](kube::Result<kube::Deployment> sandbox) {
                 if (!sandbox) {
                     run->report.slots[i].error = "its Deployment cannot be read: " + sandbox.error().message;
-                    count->tick();
+                    answered();
                     return;
                 }
-                askPods(sandbox.value());
+                askPods(sandbox.value(), answered);
             });
     }
-    count->tick();
+    all->seal();
 }
 
 void planSlots(std::shared_ptr<HealthRun> run)
@@ -426,55 +451,74 @@ void checkServiceHealth(kube::Client* client, HealthProber* prober, const Servic
     run->spec = spec;
     run->which = which;
     run->done = std::move(done);
-    client->getService(spec.ns, spec.liveService, [run](kube::Result<kube::Service> live) {
-        if (!live) {
-            run->report.error = live.error();
-            run->finish();
+    // The live Service's answer that can no longer come is the report's error, by name.
+    auto liveRead = Join::make([run](const Join::Result& r) {
+        if (r.complete())
             return;
-        }
-        run->live = live.value();
-        run->report.spec = healthSpecFor(run->spec, &*run->live, &run->report.problems);
-        if (!run->report.spec.configured()) {
-            run->finish();
-            return;
-        }
-        if (run->which == "sandbox") {
-            SlotHealth s;
-            s.role = "sandbox";
-            s.ns = run->spec.sandboxNamespace;
-            s.deployment = run->spec.sandboxDeployment;
-            run->report.slots.push_back(s);
-            askSlots(run);
-            return;
-        }
-        const ServiceSpec& member = run->spec;
-        auto count = std::make_shared<Countdown>(Countdown{3, [run] {
-                                                               if (run->report.error)
-                                                                   run->finish();
-                                                               else
-                                                                   planSlots(run);
-                                                           }});
-        auto keep = [run](const kube::Error& e) {
-            if (e.httpStatus != 404 && !run->report.error)
-                run->report.error = e;
-        };
-        run->client->getService(member.ns, member.stagingService, [run, count, keep](kube::Result<kube::Service> read) {
-            if (!read)
-                keep(read.error()); // a field of the wrong type is not "does not exist"
-            else
-                run->staging = std::move(read).value();
-            count->tick();
-        });
-        for (char slot : {'a', 'b'})
-            run->client->getDeployment(member.ns, member.slotDeployment(slot),
-                                       [run, count, keep, slot](kube::Result<kube::Deployment> read) {
-                                           if (!read)
-                                               keep(read.error());
-                                           else
-                                               (slot == 'a' ? run->a : run->b) = std::move(read).value();
-                                           count->tick();
-                                       });
+        run->report.error = r.error();
+        run->finish();
     });
+    client->getService(
+        spec.ns, spec.liveService,
+        [run, answered = liveRead->part("the live Service " + spec.liveService)](kube::Result<kube::Service> live) {
+            answered();
+            if (!live) {
+                run->report.error = live.error();
+                run->finish();
+                return;
+            }
+            run->live = live.value();
+            run->report.spec = healthSpecFor(run->spec, &*run->live, &run->report.problems);
+            if (!run->report.spec.configured()) {
+                run->finish();
+                return;
+            }
+            if (run->which == "sandbox") {
+                SlotHealth s;
+                s.role = "sandbox";
+                s.ns = run->spec.sandboxNamespace;
+                s.deployment = run->spec.sandboxDeployment;
+                run->report.slots.push_back(s);
+                askSlots(run);
+                return;
+            }
+            const ServiceSpec& member = run->spec;
+            // A read whose answer can no longer come is the report's error, by name.
+            auto join = Join::make([run](const Join::Result& r) {
+                if (!r.complete())
+                    run->report.error = r.error();
+                if (run->report.error)
+                    run->finish();
+                else
+                    planSlots(run);
+            });
+            auto keep = [run](const kube::Error& e) {
+                if (e.httpStatus != 404 && !run->report.error)
+                    run->report.error = e;
+            };
+            run->client->getService(member.ns, member.stagingService,
+                                    [run, keep, answered = join->part("the staging Service " + member.stagingService)](
+                                        kube::Result<kube::Service> read) {
+                                        if (!read)
+                                            keep(read.error()); // a field of the wrong type is not "does not exist"
+                                        else
+                                            run->staging = std::move(read).value();
+                                        answered();
+                                    });
+            for (char slot : {'a', 'b'})
+                run->client->getDeployment(
+                    member.ns, member.slotDeployment(slot),
+                    [run, keep, slot, answered = join->part("the Deployment " + member.slotDeployment(slot))](
+                        kube::Result<kube::Deployment> read) {
+                        if (!read)
+                            keep(read.error());
+                        else
+                            (slot == 'a' ? run->a : run->b) = std::move(read).value();
+                        answered();
+                    });
+            join->seal();
+        });
+    liveRead->seal();
 }
 
 } // namespace model

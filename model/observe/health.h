@@ -29,6 +29,9 @@ namespace model {
 HealthResult healthResultFrom(const kube::ProxyAnswer& answer, const HealthSpec& spec, const std::string& ns,
                               const std::string& target, bool service, const std::string& port);
 
+// The pods a health check asks: those not being deleted, in name order.
+std::vector<kube::Pod> podsToAsk(std::vector<kube::Pod> pods);
+
 // Asks pods and Services, with at most `maxInFlight` requests on the wire at a time (the rest
 // wait in order). Every call answers on the owning thread.
 class HealthProber : public QObject {

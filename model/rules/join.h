@@ -1,8 +1,11 @@
 #pragma once
 
+#include "net/error.h"
+
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace model {
@@ -23,6 +26,13 @@ public:
     struct Result {
         std::vector<std::string> missing; // the parts dropped without answering, in the order handed out
         bool complete() const { return missing.empty(); }
+        // Whether the part handed out as `what` is among the missing.
+        bool lacks(const std::string& what) const;
+        // The missing parts as one list: "the live Service uro, the Deployment uro-a and the Deployment uro-b".
+        std::string list() const;
+        // The missing parts as an error to report where a read's error goes: "No answer came for
+        // <list> (...). Try again."
+        net::Error error() const;
     };
 
     static std::shared_ptr<Join> make(std::function<void(const Result&)> done);
@@ -38,26 +48,16 @@ public:
 
 private:
     explicit Join(std::function<void(const Result&)> done) : m_done(std::move(done)) {}
-    void report(bool answered, const std::string& what);
+    void report(bool answered, std::size_t index, const std::string& what);
     void finishIfDone();
 
     std::function<void(const Result&)> m_done;
     Result m_result;
+    std::vector<std::pair<std::size_t, std::string>> m_dropped; // by the index handed out
+    std::size_t m_handedOut = 0;
     int m_outstanding = 0;
     bool m_sealed = false;
     bool m_finished = false;
-};
-
-// Counts down parallel calls and runs `done` when the last one reports. (Being replaced by Join:
-// a count written by hand hangs the plan when it is wrong.)
-struct Countdown {
-    int left;
-    std::function<void()> done;
-    void tick()
-    {
-        if (--left == 0)
-            done();
-    }
 };
 
 } // namespace model

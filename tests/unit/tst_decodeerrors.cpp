@@ -3,8 +3,14 @@
 // its place that answers with recorded objects (tests/data), one of them with `spec.replicas` as a
 // string, and plans a swap and a deploy through the real Swapper and Deployer on it; the client's typed
 // calls are asked directly too.
+//
+// Likewise an answer that never comes: a second server takes every request and answers none, then
+// the client goes away (as on a change of context) and drops each request with its callback. The
+// swap plan, the deploy plan and the health check each end at once in a sentence naming the reads
+// that never answered, rather than waiting for ever.
 #include "model/actions/deploy.h"
 #include "model/actions/swap.h"
+#include "model/observe/health.h"
 #include "oci/registry.h"
 #include "rulefacts.h"
 #include "support/httpserver.h"
@@ -15,6 +21,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTest>
+#include <memory>
+#include <optional>
 
 namespace {
 
@@ -73,23 +81,27 @@ class TestDecodeErrors : public QObject {
     Q_OBJECT
 
     testsupport::HttpServer m_server;
+    // Takes every request and answers none (held until answerOldest(), which this test never calls).
+    testsupport::HttpServer m_silent{testsupport::HttpServer::Mode::Hold};
     kube::Transport m_transport;
 
-    kube::RestConfig config() const
+    kube::RestConfig config(const testsupport::HttpServer& server) const
     {
         kube::RestConfig c;
         c.contextName = "recorded";
         c.namespaceName = "uro";
-        c.cluster.server = m_server.origin().toStdString();
+        c.cluster.server = server.origin().toStdString();
         c.user.token = "t";
         return c;
     }
+    kube::RestConfig config() const { return config(m_server); }
 
 private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_server.isListening());
         answerAsTheApiServer(m_server);
+        QVERIFY(m_silent.isListening());
     }
 
     void aSwapPlanNamesTheFieldThatCannotBeRead()
@@ -151,6 +163,71 @@ private Q_SLOTS:
         QVERIFY(*b);
         QVERIFY(b->value().templateSource); // kept as sent, for an undone deploy
         QVERIFY(kube::templateRestorePatch(b->value(), 1, {{"signalbox.v-sekai.org/history", "", true}}));
+    }
+
+    void aSwapPlanNamesTheReadsThatNeverAnswered()
+    {
+        const qsizetype asked = m_silent.paths().size();
+        auto client = std::make_unique<kube::Client>(config(m_silent), &m_transport);
+        model::Swapper swapper(client.get(), {rulefacts::spec("uro")});
+        std::optional<model::SwapPlan> plan;
+        swapper.plan(model::SwapPlan::Kind::Swap, "uro", 0, [&plan](model::SwapPlan p) { plan = std::move(p); });
+        QTRY_VERIFY_WITH_TIMEOUT(m_silent.paths().size() > asked, 10000); // on the wire
+        QVERIFY(!plan);
+        client.reset();
+        QVERIFY(plan); // at once, not after a timeout
+        QVERIFY(!plan->allowed());
+        const std::string text = plan->describe();
+        // The live Service is read only after staging: its read was never asked, and is named too.
+        QVERIFY2(text.find("No answer came for the staging Service uro-staging, the live Service uro, the Deployment "
+                           "uro-a, the Deployment uro-b, the access review to patch the Service uro, the access "
+                           "review to patch the Service uro-staging and the access review to create Events in uro "
+                           "(the request was dropped before it was answered). Try again.") != std::string::npos,
+                 text.c_str());
+        QVERIFY2(text.find("No answer came for the SelfSubjectReview of who you are") != std::string::npos,
+                 text.c_str());
+        QVERIFY2(text.find("does not exist") == std::string::npos, text.c_str());
+    }
+
+    void aDeployPlanNamesTheReadsThatNeverAnswered()
+    {
+        const qsizetype asked = m_silent.paths().size();
+        auto client = std::make_unique<kube::Client>(config(m_silent), &m_transport);
+        oci::RegistryClient registry(&m_transport);
+        model::Deployer deployer(client.get(), &registry, rulefacts::spec("uro"));
+        std::optional<model::DeployPlan> plan;
+        // By digest: the registry is not asked, only the cluster.
+        deployer.plan(model::DeployTarget::Staging,
+                      m_silent.hostPort().toStdString() + "/v-sekai/uro@sha256:" + std::string(64, 'a'),
+                      [&plan](model::DeployPlan p) { plan = std::move(p); });
+        QTRY_VERIFY_WITH_TIMEOUT(m_silent.paths().size() > asked, 10000); // on the wire
+        QVERIFY(!plan);
+        client.reset();
+        QVERIFY(plan);
+        QVERIFY(!plan->allowed());
+        const std::string text = plan->describe();
+        QVERIFY2(text.find("No answer came for the Deployment uro/uro-a, the Deployment uro/uro-b, the live Service "
+                           "uro, the staging Service uro-staging, the access review to patch the Deployment "
+                           "uro/uro-a, the access review to patch the Deployment uro/uro-b and the "
+                           "SelfSubjectReview of who you are") != std::string::npos,
+                 text.c_str());
+    }
+
+    void aHealthCheckNamesTheReadThatNeverAnswered()
+    {
+        const qsizetype asked = m_silent.paths().size();
+        auto client = std::make_unique<kube::Client>(config(m_silent), &m_transport);
+        model::HealthProber prober(client.get(), 8);
+        std::optional<model::ServiceHealthReport> report;
+        model::checkServiceHealth(client.get(), &prober, rulefacts::spec("uro"), {},
+                                  [&report](model::ServiceHealthReport r) { report = std::move(r); });
+        QTRY_VERIFY_WITH_TIMEOUT(m_silent.paths().size() > asked, 10000); // on the wire
+        QVERIFY(!report);
+        client.reset();
+        QVERIFY(report);
+        QVERIFY(report->error);
+        QCOMPARE(report->error->message, std::string("No answer came for the live Service uro (the request was "
+                                                     "dropped before it was answered). Try again."));
     }
 };
 

@@ -4,6 +4,7 @@
 #include "model/rules/join.h"
 
 #include <QTest>
+#include <optional>
 
 class TestJoin : public QObject {
     Q_OBJECT
@@ -68,6 +69,66 @@ private Q_SLOTS:
         QCOMPARE(done, 1);
         QVERIFY(!result.complete());
         QCOMPARE(result.missing, std::vector<std::string>{"the staging Service"});
+    }
+
+    // Parts dropped in any order are said in the order they were handed out, so a sentence made
+    // of them reads the same each time; `lacks` finds one by the name it was given.
+    void droppedPartsAreSaidInTheOrderHandedOut()
+    {
+        model::Join::Result result;
+        auto join = model::Join::make([&](const model::Join::Result& r) { result = r; });
+        auto a = std::make_optional(join->part("the staging Service uro-staging"));
+        auto b = join->part("the live Service uro");
+        auto c = std::make_optional(join->part("the Deployment uro-a"));
+        auto d = std::make_optional(join->part("the Deployment uro-b"));
+        join->seal();
+        d.reset();
+        b();
+        c.reset();
+        a.reset();
+        QCOMPARE(result.missing, (std::vector<std::string>{"the staging Service uro-staging", "the Deployment uro-a",
+                                                           "the Deployment uro-b"}));
+        QVERIFY(result.lacks("the Deployment uro-a"));
+        QVERIFY(!result.lacks("the live Service uro"));
+        QCOMPARE(result.list(),
+                 std::string("the staging Service uro-staging, the Deployment uro-a and the Deployment uro-b"));
+    }
+
+    // What did not answer, as the error a failed read would be: a sentence naming it, and what to do.
+    void theMissingAreOneSentence()
+    {
+        model::Join::Result one{{"the live Service uro"}};
+        QCOMPARE(one.list(), std::string("the live Service uro"));
+        const net::Error e = one.error();
+        QCOMPARE(e.message, std::string("No answer came for the live Service uro (the request was dropped before it "
+                                        "was answered). Try again."));
+        QCOMPARE(e.kind, net::Error::Kind::Transport);
+        QCOMPARE(e.cause, net::Error::Cause::Cancelled);
+        QCOMPARE(e.httpStatus, 0); // not a permission: no "ask for access" advice follows it
+        QCOMPARE((model::Join::Result{{"a", "b"}}.list()), std::string("a and b"));
+        QVERIFY(model::Join::Result{}.complete());
+    }
+
+    // A join whose parts are all dropped still ends, once, naming every one.
+    void everyPartDroppedStillEndsOnce()
+    {
+        int done = 0;
+        model::Join::Result result;
+        {
+            auto join = model::Join::make([&](const model::Join::Result& r) {
+                ++done;
+                result = r;
+            });
+            std::function<void()> kept = join->part("x");
+            auto copy = kept; // copies share one answer
+            join->part("y");  // handed out and dropped at once
+            join->seal();
+            QCOMPARE(done, 0);
+            kept = nullptr;
+            QCOMPARE(done, 0); // `copy` may still answer
+        }
+        QCOMPARE(done, 1);
+        QCOMPARE(result.missing, (std::vector<std::string>{"x", "y"}));
     }
 
     // The parts keep the join alive: the code that made it may return before they answer.
