@@ -4,6 +4,7 @@
 #include "deploydialog.h"
 #include "help.h"
 #include "logview.h"
+#include "model/rules/settingskeys.h"
 #include "model/state/servicelookup.h"
 #include "notificationsmenu.h"
 #include "overviewtable.h"
@@ -183,7 +184,7 @@ MainWindow::MainWindow(QWidget* parent)
     m_clock->start();
 
     QSettings settings;
-    if (!restoreGeometry(settings.value(QStringLiteral("mainWindow/geometry")).toByteArray()))
+    if (!restoreGeometry(settings.value(model::settingskeys::windowGeometry).toByteArray()))
         resize(1180, 640);
     refresh();
 }
@@ -216,7 +217,7 @@ void MainWindow::buildHeader(QWidget* central, QVBoxLayout* layout)
     m_refresh->addItem(tr("Poll every 60 s"), 60);
     connect(m_refresh, &QComboBox::activated, this, [this](int i) {
         const int seconds = m_refresh->itemData(i).toInt();
-        QSettings().setValue(QStringLiteral("pollIntervalSeconds"), seconds);
+        QSettings().setValue(model::settingskeys::pollInterval, seconds);
         if (m_dashboard)
             m_dashboard->setPollInterval(seconds);
         Q_EMIT pollIntervalRequested(seconds);
@@ -235,7 +236,7 @@ void MainWindow::buildHeader(QWidget* central, QVBoxLayout* layout)
     m_readOnlyBox->setObjectName(QStringLiteral("readOnlyBox"));
     m_readOnlyBox->setToolTip(tip(tr("Show no control that changes anything")));
     connect(m_readOnlyBox, &QCheckBox::toggled, this, [this](bool on) {
-        QSettings().setValue(QStringLiteral("readOnly"), on);
+        QSettings().setValue(model::settingskeys::readOnly, on);
         setReadOnly(on);
     });
     header->addWidget(plainLabel(central, {}, tr("Context:")));
@@ -453,7 +454,7 @@ void MainWindow::closeEvent(QCloseEvent* event)
         }
         return;
     }
-    QSettings().setValue(QStringLiteral("mainWindow/geometry"), saveGeometry());
+    QSettings().setValue(model::settingskeys::windowGeometry, saveGeometry());
     QMainWindow::closeEvent(event);
 }
 
