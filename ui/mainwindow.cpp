@@ -3,6 +3,7 @@
 #include "activitypanel.h"
 #include "deploydialog.h"
 #include "help.h"
+#include "icons.h"
 #include "logview.h"
 #include "model/rules/settingskeys.h"
 #include "model/state/servicelookup.h"
@@ -33,7 +34,6 @@
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QStyledItemDelegate>
-#include <QSvgRenderer>
 #include <QTableView>
 #include <QTextDocumentFragment>
 #include <QTimer>
@@ -118,7 +118,9 @@ public:
         QRect r = option.rect.adjusted(4, 0, -2, 0);
         painter->save();
         painter->setRenderHint(QPainter::Antialiasing);
-        QSvgRenderer(style::iconPath(state)).render(painter, QRectF(r.left(), r.center().y() - icon / 2.0, icon, icon));
+        const qreal ratio = painter->device() ? painter->device()->devicePixelRatio() : 1.0;
+        painter->drawPixmap(QPointF(r.left(), r.center().y() - icon / 2.0),
+                            style::iconPixmap(style::iconPath(state), icon, ratio));
         painter->setPen(
             opt.palette.color(option.state & QStyle::State_Selected ? QPalette::HighlightedText : QPalette::Text));
         painter->drawText(r.adjusted(markWidth, 0, 0, 0), Qt::AlignVCenter | Qt::AlignLeft, text);

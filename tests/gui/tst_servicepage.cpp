@@ -3,11 +3,13 @@
 // its mark, the slot's summary, the Service that selects the slot, and a refusal said once.
 #include "gui/shown.h"
 #include "kube/history.h"
+#include "ui/icons.h"
 #include "ui/servicepage.h"
 #include "ui/slottile.h"
 #include "ui/style.h"
 
 #include <QLabel>
+#include <QPixmapCache>
 #include <QTableWidget>
 #include <QTest>
 
@@ -142,6 +144,71 @@ private Q_SLOTS:
         page.setService(st);
         QCOMPARE(page.tile('a')->healthSummaryText(), QStringLiteral("○ No health check configured"));
         QVERIFY(page.tile('a')->healthLines().isEmpty());
+    }
+
+    // An icon is rendered from its SVG once per size and pixel ratio, then taken from the cache.
+    void iconsAreRenderedOnce()
+    {
+        QPixmapCache::clear();
+        const QString path = ui::style::iconPath(model::HealthSummary::State::Passing);
+        const int before = ui::style::iconRenders();
+        const QPixmap first = ui::style::iconPixmap(path, 14, 1.0);
+        QCOMPARE(ui::style::iconRenders(), before + 1);
+        QCOMPARE(first.size(), QSize(14, 14));
+        for (int i = 0; i < 10; ++i)
+            ui::style::iconPixmap(path, 14, 1.0);
+        QCOMPARE(ui::style::iconRenders(), before + 1);
+        // Another size or pixel ratio is another picture, rendered once too.
+        const QPixmap sharp = ui::style::iconPixmap(path, 14, 2.0);
+        QCOMPARE(sharp.size(), QSize(28, 28));
+        QCOMPARE(sharp.devicePixelRatio(), 2.0);
+        ui::style::iconPixmap(path, 14, 2.0);
+        ui::style::iconPixmap(path, 16, 1.0);
+        QCOMPARE(ui::style::iconRenders(), before + 3);
+        // The cache keeps what was rendered: the same pixels every time.
+        QCOMPARE(ui::style::iconPixmap(path, 14, 1.0).toImage(), first.toImage());
+    }
+
+    // The tiles' pod rows carry icons of their state and check: showing the page again and again
+    // renders none anew.
+    void podIconsAreNotRenderedOnEachUpdate()
+    {
+        model::ServiceState st;
+        st.spec.name = "uro";
+        st.spec.ns = "uro";
+        st.spec.applyDefaults();
+        st.healthSpec.port = "4000";
+        st.a.slot = 'a';
+        st.a.exists = true;
+        st.a.desired = st.a.ready = 2;
+        for (const char* name : {"uro-a-1", "uro-a-2"}) {
+            model::PodRow pod;
+            pod.name = name;
+            pod.phase = "Running";
+            pod.ready = true;
+            pod.readyContainers = pod.containers = 1;
+            st.a.podRows.push_back(pod);
+            model::HealthResult r;
+            r.kind = model::HealthResult::Kind::Pass;
+            r.sentence = "answered 200 in 3 ms";
+            st.a.podHealth.push_back({name, r});
+        }
+        st.a.healthCheck = model::summarizeHealth(true, st.a.podHealth);
+        QPixmapCache::clear();
+        const int before = ui::style::iconRenders();
+        ui::ServicePage page;
+        page.resize(1180, 640);
+        page.setService(st);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        page.grab();
+        const int rendered = ui::style::iconRenders();
+        QCOMPARE(rendered, before + 2); // a ready pod's dot, a passing check's mark
+        for (int i = 0; i < 5; ++i) {
+            page.setService(st);
+            page.grab();
+        }
+        QCOMPARE(ui::style::iconRenders(), rendered);
     }
 };
 
