@@ -176,7 +176,8 @@ QString DeployDialog::statusText() const
 void DeployDialog::setStatus(const QString& text, bool bad)
 {
     m_status->setText(text);
-    m_status->setStyleSheet(
+    style::applySheet(
+        m_status,
         bad ? QStringLiteral("QLabel { color: %1; font-weight: bold; }").arg(style::colorOf(style::Tone::Attention))
             : QString());
 }

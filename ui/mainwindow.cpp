@@ -714,11 +714,12 @@ void MainWindow::updateFreshness()
     if (since.isValid()) {
         m_freshness->setText(
             tr("Disconnected since %1 — retrying").arg(since.toLocalTime().toString(QStringLiteral("HH:mm:ss"))));
-        m_freshness->setStyleSheet(
+        style::applySheet(
+            m_freshness,
             QStringLiteral("QLabel { color: %1; font-weight: bold; }").arg(style::colorOf(style::Tone::Attention)));
         return;
     }
-    m_freshness->setStyleSheet(QString());
+    style::applySheet(m_freshness, QString());
     const QDateTime last = m_dashboard->lastUpdate();
     if (!m_dashboard->complete() || !last.isValid()) {
         m_freshness->setText(tr("Loading…"));

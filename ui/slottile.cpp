@@ -408,8 +408,8 @@ void SlotTile::setSlot(const model::SlotState& slot, const QString& role, std::v
     m_title->setText(QStringLiteral("%1 · %2").arg(name, q(slot.deployment)));
     m_role->setText(role);
     m_role->setVisible(!role.isEmpty());
-    m_role->setStyleSheet(role.startsWith(QStringLiteral("LIVE")) ? style::pill(style::Tone::Live)
-                                                                  : style::pill(style::Tone::Staging));
+    style::applySheet(m_role, role.startsWith(QStringLiteral("LIVE")) ? style::pill(style::Tone::Live)
+                                                                      : style::pill(style::Tone::Staging));
     setAccessibleName(QStringLiteral("%1 %2").arg(name, role));
 
     if (!slot.exists) {
@@ -423,7 +423,7 @@ void SlotTile::setSlot(const model::SlotState& slot, const QString& role, std::v
         showPods();
         showEvents();
         m_logs->setVisible(false);
-        setStyleSheet(style::tileBorder(style::Tone::Attention));
+        style::applySheet(this, style::tileBorder(style::Tone::Attention));
         return;
     }
     QString image = tr("Image <b>%1</b>").arg(q(slot.imageDisplay()).toHtmlEscaped());
@@ -456,7 +456,7 @@ void SlotTile::setSlot(const model::SlotState& slot, const QString& role, std::v
         slot.health == model::Health::Healthy && slot.healthCheck.state != model::HealthSummary::State::Failing
             ? style::Tone::Healthy
             : style::Tone::Attention;
-    setStyleSheet(style::tileBorder(tone));
+    style::applySheet(this, style::tileBorder(tone));
 }
 
 QString SlotTile::roleText() const

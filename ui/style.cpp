@@ -6,6 +6,7 @@
 #include <QGuiApplication>
 #include <QRegularExpression>
 #include <QTextDocumentFragment>
+#include <QWidget>
 #include <algorithm>
 
 namespace ui::style {
@@ -116,6 +117,12 @@ QString pill(Tone tone)
 QString tileBorder(Tone tone)
 {
     return QStringLiteral("QFrame#slotTile { border: 2px solid %1; border-radius: 6px; }").arg(colorOf(tone));
+}
+
+void applySheet(QWidget* widget, const QString& sheet)
+{
+    if (widget->styleSheet() != sheet)
+        widget->setStyleSheet(sheet);
 }
 
 Tone toneOf(model::Badge badge)
