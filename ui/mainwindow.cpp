@@ -7,6 +7,7 @@
 #include "logview.h"
 #include "model/rules/settingskeys.h"
 #include "model/state/servicelookup.h"
+#include "model/views/watchverdict.h"
 #include "notificationsmenu.h"
 #include "overviewtable.h"
 #include "servicepage.h"
@@ -499,12 +500,17 @@ void MainWindow::setRunner(model::ActionRunner* runner)
     m_runner = runner;
     m_activity->setRunner(runner);
     if (runner) {
+        // A watch that found live got worse changes the service's status; whatever starts next clears it.
         connect(runner, &model::ActionRunner::finished, this, [this] {
+            refresh();
             updateWatchBanner();
             if (m_closeWhenIdle && m_runner && m_runner->runningCount() == 0)
                 close();
         });
-        connect(runner, &model::ActionRunner::started, this, &MainWindow::updateWatchBanner);
+        connect(runner, &model::ActionRunner::started, this, [this] {
+            refresh();
+            updateWatchBanner();
+        });
     }
     updateWatchBanner();
 }
@@ -643,7 +649,10 @@ void MainWindow::refresh()
         updateFreshness();
         return;
     }
-    m_model->setServices(m_dashboard->services());
+    if (model::anyWatchVerdict(m_runner))
+        m_model->setServices(model::withWatchVerdicts(m_dashboard->services(), m_runner));
+    else
+        m_model->setServices(m_dashboard->services());
     m_user->setText(m_dashboard->userName().isEmpty()
                         ? QString()
                         : tr("as <b>%1</b>").arg(m_dashboard->userName().toHtmlEscaped()));
@@ -679,7 +688,7 @@ void MainWindow::refresh()
     }
     if (m_stack->currentWidget() == m_page) {
         if (const model::ServiceState* s = m_dashboard->service(m_page->serviceName().toStdString()))
-            m_page->setService(*s);
+            m_page->setService(model::withWatchVerdict(*s, m_runner));
     }
     updateFreshness();
 }
@@ -776,7 +785,7 @@ bool MainWindow::showService(const QString& name)
     const model::ServiceState* s = m_dashboard->service(name.toStdString());
     if (!s)
         return false;
-    m_page->setService(*s);
+    m_page->setService(model::withWatchVerdict(*s, m_runner));
     if (m_actions)
         m_actions->setService(s->spec.name);
     m_stack->setCurrentWidget(m_page);

@@ -415,6 +415,11 @@ QString ServicePage::anomalyText() const
     return m_anomalies->text();
 }
 
+QString ServicePage::badgeText() const
+{
+    return m_badge->text();
+}
+
 void ServicePage::setService(const model::ServiceState& st)
 {
     m_name = q(st.spec.name);

@@ -24,6 +24,8 @@ public:
     explicit ServicePage(QWidget* parent = nullptr);
     void setService(const model::ServiceState& state);
     QString serviceName() const { return m_name; }
+    // The status chip in the header, as shown.
+    QString badgeText() const;
     SlotTile* tile(char slot) const;
     QString anomalyText() const;
 

@@ -135,6 +135,9 @@ Tone toneOf(model::Badge badge)
     case model::Badge::RollingOut:
         return Tone::Rolling;
     case model::Badge::Attention:
+    case model::Badge::StagingFailsCheck:
+    case model::Badge::LiveFailsCheck:
+    case model::Badge::LiveGotWorse:
         return Tone::Attention;
     }
     return Tone::Neutral;
