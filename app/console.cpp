@@ -79,7 +79,7 @@ void Console::connectTo(const std::string& context)
         if (m_dashboard)
             m_dashboard->deleteLater();
         m_window->setDashboard(nullptr, nullptr);
-        m_notifications->setDashboard(nullptr);
+        m_notifications->setSource(nullptr, nullptr);
         return;
     }
     connectWith(merged ? merged.value() : kube::Kubeconfig{}, rest.value());
@@ -94,9 +94,10 @@ void Console::connectWith(const kube::Kubeconfig& merged, const kube::RestConfig
     m_window->setConnection(model::describeConnection(kube::Result<kube::RestConfig>(rest)));
     m_dashboard = new model::Dashboard(merged, rest, m_clients.get(), m_config, this);
     // The service's plans go with the dashboard they are made from; runs stay with the runner.
-    auto* actions = new model::ServiceActions(m_dashboard, m_runner.get(), m_registry.get(), m_dashboard);
+    auto* actions = new model::ServiceActions(m_dashboard->watched(), m_dashboard->connection(), m_runner.get(),
+                                              m_registry.get(), m_dashboard);
     m_window->setDashboard(m_dashboard, actions);
-    m_notifications->setDashboard(m_dashboard);
+    m_notifications->setSource(m_dashboard->watched(), m_dashboard->connection());
     m_dashboard->start();
 }
 

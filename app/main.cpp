@@ -250,13 +250,13 @@ void screenshotWhenComplete(app::Console& console, const QString& file, const QS
         return;
     }
     QObject::connect(
-        dashboard, &model::Dashboard::completed, &window,
+        dashboard->watched(), &model::WatchedServices::completed, &window,
         [save, dashboard] {
             auto* wait = new QTimer(dashboard);
             auto since = std::make_shared<QElapsedTimer>();
             since->start();
             QObject::connect(wait, &QTimer::timeout, dashboard, [save, dashboard, wait, since] {
-                if (!dashboard->healthMonitor()->allAnswered() && since->elapsed() < 5000)
+                if (!dashboard->health()->monitor()->allAnswered() && since->elapsed() < 5000)
                     return;
                 wait->stop();
                 save(true);

@@ -53,17 +53,17 @@ int main(int argc, char** argv)
         const double wall = (sinceStart.elapsed() - idleStartMs) / 1000.0;
         std::printf("resident memory after %d s: %.1f MiB\n", idleSeconds, bench::residentKiB() / 1024.0);
         std::printf("CPU while idle: %.2f%% of one core (%.2f s CPU in %.0f s)\n", 100.0 * cpu / wall, cpu, wall);
-        std::printf("informers: %zu, services shown: %d\n", dashboard->informerCount(),
+        std::printf("informers: %zu, services shown: %d\n", dashboard->watched()->informerCount(),
                     window.serviceModel()->rowCount());
         std::fflush(stdout);
         QApplication::quit();
     };
     auto checkComplete = [&] {
-        if (!dashboard->complete() || static_cast<int>(dashboard->services().size()) < expected)
+        if (!dashboard->watched()->complete() || static_cast<int>(dashboard->watched()->services().size()) < expected)
             return false;
         window.repaint(); // the dashboard counts as shown once it is painted
         std::printf("first complete dashboard: %lld ms after start (%zu services)\n",
-                    static_cast<long long>(sinceStart.elapsed()), dashboard->services().size());
+                    static_cast<long long>(sinceStart.elapsed()), dashboard->watched()->services().size());
         std::fflush(stdout);
         idleCpuStart = cpuSeconds();
         idleStartMs = sinceStart.elapsed();
@@ -71,7 +71,7 @@ int main(int argc, char** argv)
         return true;
     };
     auto conn = std::make_shared<QMetaObject::Connection>();
-    *conn = QObject::connect(dashboard, &model::Dashboard::servicesChanged, &window, [&, conn] {
+    *conn = QObject::connect(dashboard->watched(), &model::WatchedServices::servicesChanged, &window, [&, conn] {
         if (checkComplete())
             QObject::disconnect(*conn);
     });

@@ -25,10 +25,10 @@ struct Coverage {
     int targets = 0, answered = 0, passing = 0;
 };
 
-Coverage coverage(const model::Dashboard& d)
+Coverage coverage(const model::WatchedServices& services)
 {
     Coverage c;
-    for (const auto& s : d.services()) {
+    for (const auto& s : services.services()) {
         if (!s.healthSpec.configured())
             continue;
         for (const model::SlotState* slot : {&s.a, &s.b, &s.sandbox})
@@ -72,19 +72,19 @@ int main(int argc, char** argv)
     QTimer sampler;
     sampler.setInterval(50);
     QObject::connect(&sampler, &QTimer::timeout, &window,
-                     [&] { peakInFlight = std::max(peakInFlight, dashboard->healthMonitor()->inFlight()); });
+                     [&] { peakInFlight = std::max(peakInFlight, dashboard->health()->monitor()->inFlight()); });
 
     auto finish = [&] {
         meter.stop();
         sampler.stop();
-        const long long asked = dashboard->healthMonitor()->asked() - askedAtStart;
-        const Coverage c = coverage(*dashboard);
+        const long long asked = dashboard->health()->monitor()->asked() - askedAtStart;
+        const Coverage c = coverage(*dashboard->watched());
         std::printf("window: %d s; services shown: %zu; checked pods: %d (passing %d)\n", windowSeconds,
-                    dashboard->services().size(), c.targets, c.passing);
+                    dashboard->watched()->services().size(), c.targets, c.passing);
         std::printf("health checks asked: %lld, %.0f per minute (each one API request to the proxy)\n", asked,
                     asked * 60.0 / windowSeconds);
         std::printf("most health checks under way at once: %d asked, %d on the wire (limit: 8 per client)\n",
-                    peakInFlight, dashboard->healthPeakInFlight());
+                    peakInFlight, dashboard->health()->peakInFlight());
         std::printf("event loop: longest gap %.1f ms, 99th percentile %.1f ms, gaps over 50 ms: %d\n", meter.maxMs(),
                     meter.percentileMs(0.99), meter.over(50.0));
         std::fflush(stdout);
@@ -93,23 +93,23 @@ int main(int argc, char** argv)
     auto start = [&] {
         if (measuring)
             return;
-        const Coverage c = coverage(*dashboard);
-        if (!dashboard->complete() || static_cast<int>(dashboard->services().size()) < expected || c.targets == 0 ||
-            c.answered < c.targets)
+        const Coverage c = coverage(*dashboard->watched());
+        if (!dashboard->watched()->complete() || static_cast<int>(dashboard->watched()->services().size()) < expected ||
+            c.targets == 0 || c.answered < c.targets)
             return;
         measuring = true;
         std::printf("first answer from every checked pod: %lld ms after start (%d pods)\n",
                     static_cast<long long>(sinceStart.elapsed()), c.targets);
         std::fflush(stdout);
-        askedAtStart = dashboard->healthMonitor()->asked();
+        askedAtStart = dashboard->health()->monitor()->asked();
         meter.start();
         sampler.start();
         QTimer::singleShot(windowSeconds * 1000, &window, finish);
     };
-    QObject::connect(dashboard, &model::Dashboard::servicesChanged, &window, start);
+    QObject::connect(dashboard->watched(), &model::WatchedServices::servicesChanged, &window, start);
     QTimer::singleShot(180000, &window, [&] {
         if (!measuring) {
-            const Coverage c = coverage(*dashboard);
+            const Coverage c = coverage(*dashboard->watched());
             std::fprintf(stderr, "bench: not every pod answered within 180 s (%d of %d)\n", c.answered, c.targets);
             QApplication::exit(1);
         }

@@ -121,9 +121,9 @@ int main(int argc, char** argv)
     });
 
     auto opened = [&] {
-        if (view || !dashboard->complete())
+        if (view || !dashboard->watched()->complete())
             return;
-        const model::ServiceState* st = dashboard->service(service.toStdString());
+        const model::ServiceState* st = dashboard->watched()->service(service.toStdString());
         if (!st)
             return;
         const model::SlotState& s = slot == 's' ? st->sandbox : st->slot(slot);
@@ -153,7 +153,7 @@ int main(int argc, char** argv)
         });
         ready->start();
     };
-    QObject::connect(dashboard, &model::Dashboard::servicesChanged, &window, opened);
+    QObject::connect(dashboard->watched(), &model::WatchedServices::servicesChanged, &window, opened);
     QTimer::singleShot(180000, &window, [&] {
         if (!measuring) {
             std::fprintf(stderr, "bench: the slot's %d pods did not all join the log view within 180 s\n",

@@ -157,7 +157,8 @@ int main(int argc, char** argv)
         std::function<void()> shown;
         auto loaded = std::make_shared<std::vector<QMetaObject::Connection>>();
         auto onChange = [&, loaded] {
-            if (loaded->empty() || !dashboard->complete() || static_cast<int>(dashboard->services().size()) < expected)
+            if (loaded->empty() || !dashboard->watched()->complete() ||
+                static_cast<int>(dashboard->watched()->services().size()) < expected)
                 return;
             for (const auto& c : *loaded)
                 QObject::disconnect(c);
@@ -170,7 +171,7 @@ int main(int argc, char** argv)
             window.repaint();
             gaps.stop();
             std::printf("first complete dashboard: %lld ms after start (%zu services)\n",
-                        static_cast<long long>(sinceStart.elapsed()), dashboard->services().size());
+                        static_cast<long long>(sinceStart.elapsed()), dashboard->watched()->services().size());
             std::printf("event-loop gaps during the first load: longest %.1f ms, 99th percentile %.1f ms, "
                         "%d over 50 ms\n",
                         gaps.maxMs(), gaps.percentileMs(0.99), gaps.over(50));
@@ -183,8 +184,10 @@ int main(int argc, char** argv)
             else
                 QTimer::singleShot(5000, &window, pages); // let the first load's stragglers end
         };
-        loaded->push_back(QObject::connect(dashboard, &model::Dashboard::servicesChanged, &window, onChange));
-        loaded->push_back(QObject::connect(dashboard, &model::Dashboard::completed, &window, onChange));
+        loaded->push_back(
+            QObject::connect(dashboard->watched(), &model::WatchedServices::servicesChanged, &window, onChange));
+        loaded->push_back(
+            QObject::connect(dashboard->watched(), &model::WatchedServices::completed, &window, onChange));
         QTimer::singleShot(600000, &window, [&] {
             std::fprintf(stderr, "bench: not finished within 600 s\n");
             QApplication::exit(1);

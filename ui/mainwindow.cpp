@@ -6,6 +6,7 @@
 #include "icons.h"
 #include "logview.h"
 #include "model/rules/settingskeys.h"
+#include "model/state/openlogs.h"
 #include "model/state/servicelookup.h"
 #include "model/views/watchverdict.h"
 #include "notificationsmenu.h"
@@ -221,8 +222,8 @@ void MainWindow::buildHeader(QWidget* central, QVBoxLayout* layout)
     connect(m_refresh, &QComboBox::activated, this, [this](int i) {
         const int seconds = m_refresh->itemData(i).toInt();
         QSettings().setValue(model::settingskeys::pollInterval, seconds);
-        if (m_dashboard)
-            m_dashboard->setPollInterval(seconds);
+        if (m_watched)
+            m_watched->setPollInterval(seconds);
         Q_EMIT pollIntervalRequested(seconds);
     });
     m_namespace = new QLineEdit(central);
@@ -597,17 +598,21 @@ void MainWindow::setContexts(const QStringList& contexts, const QString& current
 
 void MainWindow::setDashboard(model::Dashboard* dashboard, model::ServiceActions* actions)
 {
-    if (m_dashboard)
-        m_dashboard->disconnect(this);
-    m_dashboard = dashboard;
+    if (m_watched)
+        m_watched->disconnect(this);
+    if (m_connectionState)
+        m_connectionState->disconnect(this);
+    m_connectionState = dashboard ? dashboard->connection() : nullptr;
+    m_watched = dashboard ? dashboard->watched() : nullptr;
+    m_health = dashboard ? dashboard->health() : nullptr;
     m_actions = actions;
     m_page->setActions(actions);
     if (dashboard) {
-        connect(dashboard, &model::Dashboard::servicesChanged, this, &MainWindow::refresh);
-        connect(dashboard, &model::Dashboard::connectionChanged, this, &MainWindow::refresh);
+        connect(m_watched, &model::WatchedServices::servicesChanged, this, &MainWindow::refresh);
+        connect(m_connectionState, &model::Connection::changed, this, &MainWindow::refresh);
         const int poll = m_refresh->currentData().toInt();
-        if (poll != dashboard->pollInterval())
-            dashboard->setPollInterval(poll);
+        if (poll != m_watched->pollInterval())
+            m_watched->setPollInterval(poll);
     }
     refresh();
 }
@@ -618,8 +623,8 @@ void MainWindow::setPollInterval(int seconds)
     if (m_refresh->findData(seconds) < 0)
         m_refresh->addItem(tr("Poll every %1 s").arg(seconds), seconds);
     m_refresh->setCurrentIndex(m_refresh->findData(seconds));
-    if (m_dashboard && m_dashboard->pollInterval() != seconds)
-        m_dashboard->setPollInterval(seconds);
+    if (m_watched && m_watched->pollInterval() != seconds)
+        m_watched->setPollInterval(seconds);
 }
 
 int MainWindow::pollInterval() const
@@ -639,7 +644,7 @@ void MainWindow::setReadOnly(bool readOnly)
 
 void MainWindow::refresh()
 {
-    if (!m_dashboard) {
+    if (!m_watched || !m_connectionState || !m_health) {
         m_namespaceNote->hide();
         m_healthNote->hide();
         m_model->setServices({});
@@ -650,35 +655,35 @@ void MainWindow::refresh()
         return;
     }
     if (model::anyWatchVerdict(m_runner))
-        m_model->setServices(model::withWatchVerdicts(m_dashboard->services(), m_runner));
+        m_model->setServices(model::withWatchVerdicts(m_watched->services(), m_runner));
     else
-        m_model->setServices(m_dashboard->services());
-    m_user->setText(m_dashboard->userName().isEmpty()
+        m_model->setServices(m_watched->services());
+    m_user->setText(m_connectionState->userName().isEmpty()
                         ? QString()
-                        : tr("as <b>%1</b>").arg(m_dashboard->userName().toHtmlEscaped()));
-    const bool none = m_dashboard->services().empty();
+                        : tr("as <b>%1</b>").arg(m_connectionState->userName().toHtmlEscaped()));
+    const bool none = m_watched->services().empty();
     m_empty->setVisible(none);
     if (none)
-        m_empty->setText(m_dashboard->complete()
+        m_empty->setText(m_watched->complete()
                              ? tr("No services found. Label a live Service with signalbox.v-sekai.org/service=NAME, "
                                   "or list services in the configuration file (see the README).")
                              : tr("Loading…"));
-    const QString said = m_dashboard->pluginMessage();
+    const QString said = m_connectionState->pluginMessage();
     m_pluginNote->setVisible(!said.isEmpty());
     m_pluginNote->setText(said.isEmpty() ? QString()
                                          : tr("<b>The credential plugin %1 says:</b> %2")
-                                               .arg(m_dashboard->pluginName().toHtmlEscaped(), linkified(said)));
+                                               .arg(m_connectionState->pluginName().toHtmlEscaped(), linkified(said)));
     QStringList notes;
-    for (const auto& [ns, sentence] : m_dashboard->namespaceNotices())
+    for (const auto& [ns, sentence] : m_connectionState->namespaceNotices())
         notes << sentence;
     m_namespaceNote->setText(notes.join(QLatin1Char('\n')));
     m_namespaceNote->setVisible(!notes.isEmpty());
     QStringList healthNotes;
-    for (const QString& sentence : m_dashboard->healthNotices())
+    for (const QString& sentence : m_health->notices())
         healthNotes << sentence;
     m_healthNote->setText(healthNotes.join(QLatin1Char('\n')));
     m_healthNote->setVisible(!healthNotes.isEmpty());
-    const QString problem = m_dashboard->connectionProblem();
+    const QString problem = m_connectionState->problem();
     if (!problem.isEmpty()) {
         m_problem->setText(problem);
         m_problem->setVisible(true);
@@ -687,7 +692,7 @@ void MainWindow::refresh()
         m_problem->setVisible(!m_info.warning.isEmpty());
     }
     if (m_stack->currentWidget() == m_page) {
-        if (const model::ServiceState* s = m_dashboard->service(m_page->serviceName().toStdString()))
+        if (const model::ServiceState* s = m_watched->service(m_page->serviceName().toStdString()))
             m_page->setService(model::withWatchVerdict(*s, m_runner));
     }
     updateFreshness();
@@ -715,11 +720,11 @@ QString MainWindow::freshnessText() const
 
 void MainWindow::updateFreshness()
 {
-    if (!m_dashboard) {
+    if (!m_watched || !m_connectionState) {
         m_freshness->setText(QString());
         return;
     }
-    const QDateTime since = m_dashboard->disconnectedSince();
+    const QDateTime since = m_connectionState->disconnectedSince();
     if (since.isValid()) {
         m_freshness->setText(
             tr("Disconnected since %1 — retrying").arg(since.toLocalTime().toString(QStringLiteral("HH:mm:ss"))));
@@ -729,13 +734,13 @@ void MainWindow::updateFreshness()
         return;
     }
     style::applySheet(m_freshness, QString());
-    const QDateTime last = m_dashboard->lastUpdate();
-    if (!m_dashboard->complete() || !last.isValid()) {
+    const QDateTime last = m_watched->lastUpdate();
+    if (!m_watched->complete() || !last.isValid()) {
         m_freshness->setText(tr("Loading…"));
         return;
     }
     const QString mode =
-        m_dashboard->pollInterval() > 0 ? tr("polling every %1 s").arg(m_dashboard->pollInterval()) : tr("live");
+        m_watched->pollInterval() > 0 ? tr("polling every %1 s").arg(m_watched->pollInterval()) : tr("live");
     m_freshness->setText(tr("Updated %1 (%2)").arg(last.toLocalTime().toString(QStringLiteral("HH:mm:ss")), mode));
 }
 
@@ -780,9 +785,9 @@ void MainWindow::showOverview()
 
 bool MainWindow::showService(const QString& name)
 {
-    if (!m_dashboard)
+    if (!m_watched)
         return false;
-    const model::ServiceState* s = m_dashboard->service(name.toStdString());
+    const model::ServiceState* s = m_watched->service(name.toStdString());
     if (!s)
         return false;
     m_page->setService(model::withWatchVerdict(*s, m_runner));
@@ -794,14 +799,14 @@ bool MainWindow::showService(const QString& name)
 
 LogView* MainWindow::openLogs(const QString& service, char slot, const QString& pod)
 {
-    if (!m_dashboard)
+    if (!m_watched || !m_connectionState)
         return nullptr;
     const QString where =
         slot == 's' ? tr("%1 sandbox").arg(service) : tr("%1 slot %2").arg(service).arg(QChar(slot).toUpper());
-    QPointer<model::Dashboard> dashboard = m_dashboard;
-    auto factory = [dashboard, service = service.toStdString(), slot,
+    auto factory = [watched = m_watched, connection = m_connectionState, service = service.toStdString(), slot,
                     pod = pod.toStdString()](const model::LogOptions& options, QObject* parent) -> model::LogStream* {
-        return dashboard ? dashboard->openLogs(service, slot, pod, options, parent) : nullptr;
+        return watched && connection ? model::openLogs(*watched, *connection, service, slot, pod, options, parent)
+                                     : nullptr;
     };
     auto* view = new LogView(pod.isEmpty() ? where : QStringLiteral("%1 · %2").arg(where, pod), factory, this);
     view->setWindowFlag(Qt::Window);
@@ -818,9 +823,9 @@ LogView* MainWindow::openLogs(const QString& service, char slot, const QString& 
 
 void MainWindow::openDeploy()
 {
-    if (!m_dashboard || m_readOnly || !m_actions)
+    if (!m_watched || m_readOnly || !m_actions)
         return;
-    const model::ServiceState* s = m_dashboard->service(m_page->serviceName().toStdString());
+    const model::ServiceState* s = m_watched->service(m_page->serviceName().toStdString());
     if (!s)
         return;
     // The dialog plans through the service's actions; the runner deploys, so closing the dialog

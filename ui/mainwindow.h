@@ -120,7 +120,10 @@ private:
     void askBeforeClosing();
     void updateWatchBanner();
 
-    QPointer<model::Dashboard> m_dashboard;
+    // The parts of the dashboard shown (one context and namespace choice).
+    QPointer<model::Connection> m_connectionState;
+    QPointer<model::WatchedServices> m_watched;
+    QPointer<model::HealthChecks> m_health;
     QPointer<model::ServiceActions> m_actions;
     QPointer<oci::RegistryClient> m_registry;
     QPointer<model::ActionRunner> m_runner;

@@ -75,9 +75,10 @@ void askMemberAccess(kube::Client* client, const ServiceSpec& spec, std::shared_
 
 } // namespace
 
-ServiceActions::ServiceActions(Dashboard* dashboard, ActionRunner* runner, oci::RegistryClient* registry,
-                               QObject* parent)
-    : QObject(parent), m_dashboard(dashboard), m_runner(runner), m_registry(registry), m_debounce(new QTimer(this))
+ServiceActions::ServiceActions(WatchedServices* watched, Connection* connection, ActionRunner* runner,
+                               oci::RegistryClient* registry, QObject* parent)
+    : QObject(parent), m_watched(watched), m_connection(connection), m_runner(runner), m_registry(registry),
+      m_debounce(new QTimer(this))
 {
     if (runner) {
         auto mine = [this](int id) {
@@ -112,7 +113,7 @@ ServiceActions::ServiceActions(Dashboard* dashboard, ActionRunner* runner, oci::
     m_debounce->setSingleShot(true);
     m_debounce->setInterval(300);
     connect(m_debounce, &QTimer::timeout, this, &ServiceActions::replan);
-    connect(dashboard, &Dashboard::servicesChanged, this, [this] {
+    connect(watched, &WatchedServices::servicesChanged, this, [this] {
         // Plans cost a dozen requests: plan again only when what they depend on changed.
         if (m_service.empty() || busy())
             return;
@@ -131,13 +132,13 @@ const ServiceActions::Availability& ServiceActions::availability(SwapPlan::Kind 
 
 std::string ServiceActions::fingerprint() const
 {
-    const ServiceState* shown = m_dashboard ? m_dashboard->service(m_service) : nullptr;
+    const ServiceState* shown = m_watched ? m_watched->service(m_service) : nullptr;
     if (!shown)
         return {};
     // What the buttons are decided from: the service's and its group's slots, Services and health.
     std::string f;
     for (const ServiceSpec& spec : swapGroup()) {
-        const ServiceState* s = m_dashboard->service(spec.name);
+        const ServiceState* s = m_watched->service(spec.name);
         if (!s)
             continue;
         f += spec.name + ":" + (s->live ? s->live : '-') + (s->staging ? s->staging : '-') +
@@ -160,7 +161,7 @@ void ServiceActions::setService(const std::string& name)
     if (name == m_service)
         return;
     m_service = name;
-    const ServiceState* st = m_dashboard ? m_dashboard->service(name) : nullptr;
+    const ServiceState* st = m_watched ? m_watched->service(name) : nullptr;
     m_ns = st ? st->spec.ns : std::string();
     m_swap = m_rollback = m_repair = m_deploy = {};
     ++m_generation;
@@ -173,11 +174,11 @@ void ServiceActions::setService(const std::string& name)
 
 std::vector<ServiceSpec> ServiceActions::swapGroup() const
 {
-    const ServiceState* s = m_dashboard ? m_dashboard->service(m_service) : nullptr;
+    const ServiceState* s = m_watched ? m_watched->service(m_service) : nullptr;
     std::vector<ServiceSpec> group;
     if (!s)
         return group;
-    for (const auto& st : m_dashboard->services())
+    for (const auto& st : m_watched->services())
         if (st.spec.group == s->spec.group && st.spec.ns == s->spec.ns && st.spec.context == s->spec.context)
             group.push_back(st.spec);
     return group;
@@ -185,8 +186,8 @@ std::vector<ServiceSpec> ServiceActions::swapGroup() const
 
 Swapper* ServiceActions::swapper()
 {
-    const ServiceState* s = m_dashboard ? m_dashboard->service(m_service) : nullptr;
-    kube::Client* client = s ? m_dashboard->client(s->spec.context) : nullptr;
+    const ServiceState* s = m_watched ? m_watched->service(m_service) : nullptr;
+    kube::Client* client = s ? m_connection->client(s->spec.context) : nullptr;
     if (!client)
         return nullptr;
     if (m_swapper)
@@ -210,10 +211,10 @@ void ServiceActions::take(Availability& slot, bool visible, SwapPlan plan)
 
 void ServiceActions::replan()
 {
-    if (busy() || m_service.empty() || !m_dashboard)
+    if (busy() || m_service.empty() || !m_watched)
         return;
-    const ServiceState* s = m_dashboard->service(m_service);
-    kube::Client* client = s ? m_dashboard->client(s->spec.context) : nullptr;
+    const ServiceState* s = m_watched->service(m_service);
+    kube::Client* client = s ? m_connection->client(s->spec.context) : nullptr;
     if (!client)
         return;
     const int generation = ++m_generation;
@@ -221,7 +222,7 @@ void ServiceActions::replan()
     const std::vector<ServiceSpec> group = swapGroup();
     auto facts = std::make_shared<std::vector<SwapFacts>>();
     for (const ServiceSpec& spec : group) {
-        std::optional<SwapFacts> watched = m_dashboard->watchedSwapFacts(spec.name);
+        std::optional<SwapFacts> watched = m_watched->watchedSwapFacts(spec.name);
         if (!watched) {
             replanFresh(*s, generation);
             return;
@@ -230,13 +231,13 @@ void ServiceActions::replan()
     }
     QPointer<ServiceActions> self(this);
     auto decide = [self, generation, group, facts] {
-        if (!self || generation != self->m_generation || !self->m_dashboard)
+        if (!self || generation != self->m_generation || !self->m_watched)
             return;
-        const ServiceState* shown = self->m_dashboard->service(self->m_service);
+        const ServiceState* shown = self->m_watched->service(self->m_service);
         if (!shown)
             return;
         for (std::size_t i = 0; i < group.size(); ++i)
-            if (const ServiceState* member = self->m_dashboard->service(group[i].name))
+            if (const ServiceState* member = self->m_watched->service(group[i].name))
                 (*facts)[i].health = healthFromState(*member, (*facts)[i]);
         auto planOf = [&](SwapPlan::Kind kind) {
             const std::vector<ServiceSpec> members = swapMembers(kind, self->m_service, group);
@@ -246,7 +247,7 @@ void ServiceActions::replan()
                     if (group[i].name == m.name)
                         chosen.push_back((*facts)[i]);
             SwapPlan plan = planSwap(kind, self->m_service, members, chosen, 0);
-            plan.user = self->m_dashboard->userName().toStdString();
+            plan.user = self->m_connection->userName().toStdString();
             return plan;
         };
         const bool split = shown->live && shown->live == shown->staging;
@@ -259,9 +260,9 @@ void ServiceActions::replan()
     // by one rules review per namespace (kept as long), asked first; a question the rules leave
     // open (an incomplete list) is asked on its own.
     auto ask = [self, client = QPointer<kube::Client>(client), generation, group, facts, decide] {
-        if (!self || !client || generation != self->m_generation || !self->m_dashboard)
+        if (!self || !client || generation != self->m_generation || !self->m_watched)
             return;
-        const ServiceState* now = self->m_dashboard->service(self->m_service);
+        const ServiceState* now = self->m_watched->service(self->m_service);
         if (!now)
             return;
         auto all = Join::make(decide);
@@ -326,7 +327,7 @@ void ServiceActions::replanDeploy(const ServiceState& state, int generation)
 {
     // Deploy: the staging slot's Deployment (the slot the staging Service selects) or the sandbox.
     const ServiceState* s = &state;
-    kube::Client* client = m_dashboard->client(s->spec.context);
+    kube::Client* client = m_connection->client(s->spec.context);
     const char staging = s->staging && s->staging != s->live ? s->staging : 0;
     struct Access {
         int left = 2;
@@ -384,8 +385,8 @@ const Activity* ServiceActions::latestActivity() const
 
 kube::Client* ServiceActions::clientForService() const
 {
-    const ServiceState* s = m_dashboard ? m_dashboard->service(m_service) : nullptr;
-    return s ? m_dashboard->client(s->spec.context) : nullptr;
+    const ServiceState* s = m_watched ? m_watched->service(m_service) : nullptr;
+    return s ? m_connection->client(s->spec.context) : nullptr;
 }
 
 int ServiceActions::run(const SwapPlan& confirmed)
@@ -393,23 +394,23 @@ int ServiceActions::run(const SwapPlan& confirmed)
     kube::Client* client = clientForService();
     if (!client || !m_runner || busy())
         return 0;
-    return m_runner->startSwap(client, m_dashboard->config(), confirmed);
+    return m_runner->startSwap(client, m_watched->config(), confirmed);
 }
 
 std::vector<ServiceSpec> ServiceActions::deployGroup() const
 {
-    const ServiceState* s = m_dashboard ? m_dashboard->service(m_service) : nullptr;
+    const ServiceState* s = m_watched ? m_watched->service(m_service) : nullptr;
     if (!s || s->spec.group.empty())
         return {};
     std::vector<ServiceSpec> specs;
-    for (const auto& state : m_dashboard->services())
+    for (const auto& state : m_watched->services())
         specs.push_back(state.spec);
     return groupOf(specs, m_service);
 }
 
 void ServiceActions::planDeploy(DeployTarget target, const std::string& image, std::function<void(DeployPlan)> done)
 {
-    const ServiceState* s = m_dashboard ? m_dashboard->service(m_service) : nullptr;
+    const ServiceState* s = m_watched ? m_watched->service(m_service) : nullptr;
     kube::Client* client = clientForService();
     if (!s || !client) {
         DeployPlan none;
@@ -447,7 +448,7 @@ int ServiceActions::runDeploy(const DeployPlan& confirmed)
     kube::Client* client = clientForService();
     if (!client || !m_runner)
         return 0;
-    return m_runner->startDeploy(client, m_registry, m_dashboard->config(), confirmed, true);
+    return m_runner->startDeploy(client, m_registry, m_watched->config(), confirmed, true);
 }
 
 int ServiceActions::runGroupDeploy(const GroupDeployPlan& confirmed)
@@ -455,7 +456,7 @@ int ServiceActions::runGroupDeploy(const GroupDeployPlan& confirmed)
     kube::Client* client = clientForService();
     if (!client || !m_runner)
         return 0;
-    return m_runner->startGroupDeploy(client, m_registry, m_dashboard->config(), confirmed, true);
+    return m_runner->startGroupDeploy(client, m_registry, m_watched->config(), confirmed, true);
 }
 
 } // namespace model

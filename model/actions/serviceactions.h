@@ -3,7 +3,8 @@
 #include "model/actions/actionrunner.h"
 #include "model/actions/groupdeploy.h"
 #include "model/actions/swap.h"
-#include "model/state/dashboard.h"
+#include "model/state/connection.h"
+#include "model/state/watchedservices.h"
 
 #include <QObject>
 #include <QPointer>
@@ -33,9 +34,10 @@ public:
         std::optional<SwapPlan> plan;
     };
 
-    // Plans for the service shown; `runner` (the application's) carries out what is confirmed.
-    ServiceActions(Dashboard* dashboard, ActionRunner* runner, oci::RegistryClient* registry,
-                   QObject* parent = nullptr);
+    // Plans for the service shown, from what `watched` holds, with the connection's clients;
+    // `runner` (the application's) carries out what is confirmed.
+    ServiceActions(WatchedServices* watched, Connection* connection, ActionRunner* runner,
+                   oci::RegistryClient* registry, QObject* parent = nullptr);
 
     void setService(const std::string& name);
     const std::string& service() const { return m_service; }
@@ -85,7 +87,8 @@ private:
     std::string fingerprint() const;
     kube::Client* clientForService() const;
 
-    QPointer<Dashboard> m_dashboard;
+    QPointer<WatchedServices> m_watched;
+    QPointer<Connection> m_connection;
     QPointer<ActionRunner> m_runner;
     QPointer<oci::RegistryClient> m_registry;
     std::string m_service, m_ns;

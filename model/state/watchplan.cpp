@@ -1,5 +1,7 @@
 #include "model/state/watchplan.h"
 
+#include "kube/resource.h"
+
 namespace model {
 
 namespace {
@@ -16,6 +18,15 @@ const std::vector<std::string>& objectResources()
 }
 
 } // namespace
+
+const std::vector<std::pair<std::string, const kube::Resource*>>& plannedResources()
+{
+    static const std::vector<std::pair<std::string, const kube::Resource*>> byPlural = {
+        {servicesPlural, &kube::resources::services},       {deploymentsPlural, &kube::resources::deployments},
+        {replicaSetsPlural, &kube::resources::replicaSets}, {podsPlural, &kube::resources::pods},
+        {eventsPlural, &kube::resources::events},           {namespacesPlural, &kube::resources::namespaces}};
+    return byPlural;
+}
 
 std::string clusterSelectorFor(const std::string& resource)
 {

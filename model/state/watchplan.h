@@ -14,6 +14,10 @@
 #include <utility>
 #include <vector>
 
+namespace kube {
+struct Resource;
+}
+
 namespace model {
 
 // Resources by their plural, as the API names them.
@@ -23,6 +27,10 @@ inline const std::string replicaSetsPlural = "replicasets";
 inline const std::string podsPlural = "pods";
 inline const std::string eventsPlural = "events";
 inline const std::string namespacesPlural = "namespaces";
+
+// The resources a plan can name, with their plurals: each may be watched cluster-wide where an
+// access review allows its list and watch.
+const std::vector<std::pair<std::string, const kube::Resource*>>& plannedResources();
 
 // Only warnings are shown. Event field selectors are equalities joined by AND (type,
 // involvedObject.kind, ...), so the three kinds the tiles use (Pod, ReplicaSet, Deployment) cannot

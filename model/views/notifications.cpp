@@ -1,7 +1,8 @@
 #include "model/views/notifications.h"
 
 #include "model/actions/actionrunner.h"
-#include "model/state/dashboard.h"
+#include "model/state/connection.h"
+#include "model/state/watchedservices.h"
 
 namespace model {
 
@@ -11,31 +12,32 @@ Notifications::Notifications(ActionRunner* runner, QObject* parent) : QObject(pa
         connect(runner, &ActionRunner::finished, this, &Notifications::ended);
 }
 
-void Notifications::setDashboard(Dashboard* dashboard)
+void Notifications::setSource(WatchedServices* watched, Connection* connection)
 {
-    if (m_dashboard)
-        m_dashboard->disconnect(this);
-    m_dashboard = dashboard;
+    if (m_watched)
+        m_watched->disconnect(this);
+    m_watched = watched;
+    m_connection = connection;
     m_memory = {};
     m_previous.clear();
     m_havePrevious = false;
-    if (dashboard)
-        connect(dashboard, &Dashboard::servicesChanged, this, &Notifications::derived);
+    if (watched)
+        connect(watched, &WatchedServices::servicesChanged, this, &Notifications::derived);
 }
 
 void Notifications::derived()
 {
     // Until every informer has listed once, a service may lack its slots or Services for a moment.
-    if (!m_dashboard || !m_dashboard->complete())
+    if (!m_watched || !m_watched->complete())
         return;
     NoticeFacts facts;
     facts.previous = m_havePrevious ? &m_previous : nullptr;
-    facts.current = &m_dashboard->services();
+    facts.current = &m_watched->services();
     facts.activities = m_runner ? &m_runner->activities() : nullptr;
-    facts.user = m_dashboard->userName().toStdString();
+    facts.user = m_connection ? m_connection->userName().toStdString() : std::string();
     facts.now = QDateTime::currentDateTimeUtc();
     const std::vector<Notice> notices = decideNotices(facts, m_choices, m_memory);
-    m_previous = m_dashboard->services();
+    m_previous = m_watched->services();
     m_havePrevious = true;
     for (const Notice& n : notices)
         Q_EMIT noticed(n);

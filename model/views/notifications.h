@@ -10,7 +10,8 @@
 namespace model {
 
 class ActionRunner;
-class Dashboard;
+class Connection;
+class WatchedServices;
 
 // Gathers the facts of the notification rules (model/notifyrules.h) as they change: each
 // derivation of the shown dashboard, and each action of the runner that ends. What it decides it
@@ -21,9 +22,9 @@ class Notifications : public QObject {
 public:
     explicit Notifications(ActionRunner* runner, QObject* parent = nullptr);
 
-    // The dashboard of the current context and namespace choice; a new one starts afresh (what is
-    // already wrong there is shown, not told).
-    void setDashboard(Dashboard* dashboard);
+    // The services of the current context and namespace choice, and its connection (who the user
+    // is); a new choice starts afresh (what is already wrong there is shown, not told).
+    void setSource(WatchedServices* watched, Connection* connection);
     void setChoices(const NotificationChoices& choices) { m_choices = choices; }
     const NotificationChoices& choices() const { return m_choices; }
     // Whether the person is looking at the window now (the application asks the window).
@@ -37,7 +38,8 @@ private:
     void ended(int id);
 
     QPointer<ActionRunner> m_runner;
-    QPointer<Dashboard> m_dashboard;
+    QPointer<WatchedServices> m_watched;
+    QPointer<Connection> m_connection;
     NotificationChoices m_choices;
     std::function<bool()> m_windowActive;
     NoticeMemory m_memory;

@@ -64,7 +64,8 @@ private Q_SLOTS:
         QVERIFY(m_dashboard);
         m_window->show();
         QVERIFY(QTest::qWaitForWindowExposed(m_window));
-        QTRY_VERIFY_WITH_TIMEOUT(m_dashboard->complete() && m_window->serviceModel()->rowCount() == 2, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(m_dashboard->watched()->complete() && m_window->serviceModel()->rowCount() == 2,
+                                 20000);
     }
 
     void overviewShowsTheCluster()
@@ -100,22 +101,22 @@ private Q_SLOTS:
         model::Dashboard* dashboard = console.dashboard();
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
-        QTRY_VERIFY_WITH_TIMEOUT(dashboard->complete() && window.serviceModel()->rowCount() == 2 &&
+        QTRY_VERIFY_WITH_TIMEOUT(dashboard->watched()->complete() && window.serviceModel()->rowCount() == 2 &&
                                      !window.namespaceNoteText().isEmpty(),
                                  20000);
         QVERIFY(window.serviceModel()->rowOf(QStringLiteral("viewer@signalbox-local/uro/uro")) >= 0);
         QVERIFY(window.serviceModel()->rowOf(QStringLiteral("viewer@signalbox-local/uro/uro-frontend")) >= 0);
         QVERIFY2(window.namespaceNoteText().startsWith(QStringLiteral("Namespace default: you may not read it")),
                  qPrintable(window.namespaceNoteText()));
-        QCOMPARE(dashboard->namespaceNotices().size(), std::size_t(1));
-        QCOMPARE(dashboard->namespaceNotices().begin()->first, QStringLiteral("default"));
+        QCOMPARE(dashboard->connection()->namespaceNotices().size(), std::size_t(1));
+        QCOMPARE(dashboard->connection()->namespaceNotices().begin()->first, QStringLiteral("default"));
         // Absence, so a bounded wait: 1.5 s (past the first retry, after 250 ms, and a tick of the
         // clock, every second), in which a 403 taken for a lost server would show as one.
-        QVERIFY2(!QTest::qWaitFor([dashboard] { return dashboard->disconnectedSince().isValid(); }, 1500),
+        QVERIFY2(!QTest::qWaitFor([dashboard] { return dashboard->connection()->disconnectedSince().isValid(); }, 1500),
                  qPrintable(window.freshnessText()));
-        QVERIFY2(!dashboard->disconnectedSince().isValid(), qPrintable(window.freshnessText()));
+        QVERIFY2(!dashboard->connection()->disconnectedSince().isValid(), qPrintable(window.freshnessText()));
         QVERIFY2(window.freshnessText().startsWith(QStringLiteral("Updated ")), qPrintable(window.freshnessText()));
-        QVERIFY(dashboard->connectionProblem().isEmpty());
+        QVERIFY(dashboard->connection()->problem().isEmpty());
         QVERIFY(!window.findChild<QLabel*>(QStringLiteral("problemLabel"))->isVisible());
     }
 
@@ -209,7 +210,7 @@ private Q_SLOTS:
         auto* note = window.findChild<QLabel*>(QStringLiteral("pluginNoteLabel"));
         QVERIFY(note->text().contains(QStringLiteral("<a href=\"https://login.example/device\">")));
         QVERIFY(note->openExternalLinks());
-        QVERIFY(!dashboard->complete());
+        QVERIFY(!dashboard->watched()->complete());
         const QString shots = qEnvironmentVariable("SIGNALBOX_SCREENSHOT_DIR");
         if (!shots.isEmpty())
             QVERIFY(window.grab().save(shots + QStringLiteral("/device-login.png"), "PNG"));
@@ -218,7 +219,7 @@ private Q_SLOTS:
         QVERIFY(approval.open(QIODevice::WriteOnly));
         approval.write(QByteArray::fromStdString(token));
         approval.close();
-        QTRY_VERIFY_WITH_TIMEOUT(dashboard->complete() && window.serviceModel()->rowCount() == 2, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(dashboard->watched()->complete() && window.serviceModel()->rowCount() == 2, 20000);
         QCOMPARE(window.pluginNoteText(), QString());
     }
 

@@ -79,7 +79,7 @@ private Q_SLOTS:
         QCOMPARE(c.window->healthNoteText(), QString());
 
         // Another namespace: the checks go with the views they were asked for.
-        QPointer<model::HealthMonitor> monitor = c.console->dashboard()->healthMonitor();
+        QPointer<model::HealthMonitor> monitor = c.console->dashboard()->health()->monitor();
         QVERIFY(monitor->targetCount() > 0);
         guisupport::switchNamespace(c.window, QStringLiteral("uro-sandbox"));
         QTRY_VERIFY_WITH_TIMEOUT(monitor.isNull(), 5000);
@@ -149,12 +149,12 @@ private Q_SLOTS:
         // And it is not asked again and again: checks due every second send no question during the pause.
         // Questions already on their way when the first refusal came back still count: from when
         // every target has its answer or refusal and none is on its way, nothing more is asked.
-        model::HealthMonitor* monitor = c.console->dashboard()->healthMonitor();
+        model::HealthMonitor* monitor = c.console->dashboard()->health()->monitor();
         QTRY_VERIFY_WITH_TIMEOUT(monitor->allAnswered() && monitor->inFlight() == 0, 10000);
         const long long asked = monitor->asked();
         // Absence, so a bounded wait: 3 s, three times the checks' interval.
         QVERIFY(!QTest::qWaitFor([monitor, asked] { return monitor->asked() != asked; }, 3000));
-        QCOMPARE(c.console->dashboard()->healthMonitor()->asked(), asked);
+        QCOMPARE(c.console->dashboard()->health()->monitor()->asked(), asked);
     }
 
     // The gate before the swap, as an operator meets it: a staging pod that fails the check keeps

@@ -71,9 +71,9 @@ spec:
         .toUtf8();
 }
 
-bool watched(const model::Dashboard* dashboard, const QString& ns)
+bool watchedIn(const model::WatchedServices* services, const QString& ns)
 {
-    for (const auto& key : dashboard->watches())
+    for (const auto& key : services->watches())
         if (key.ns == ns.toStdString())
             return true;
     return false;
@@ -117,17 +117,18 @@ private Q_SLOTS:
         options.namespaceOverride = prodNs.toStdString();
         app::Console console(options, {});
         console.connectTo({});
-        model::Dashboard* dashboard = console.dashboard();
-        QVERIFY(dashboard);
-        QTRY_VERIFY_WITH_TIMEOUT(dashboard->complete() && dashboard->service(service.toStdString()), 20000);
-        const model::ServiceState* st = dashboard->service(service.toStdString());
+        QVERIFY(console.dashboard());
+        model::WatchedServices* services = console.dashboard()->watched();
+        model::Connection* connection = console.dashboard()->connection();
+        QTRY_VERIFY_WITH_TIMEOUT(services->complete() && services->service(service.toStdString()), 20000);
+        const model::ServiceState* st = services->service(service.toStdString());
         QVERIFY(st->a.exists && st->b.exists);
         QVERIFY(!st->sandbox.exists);
         // The admin may list everything: a few cluster-wide watches, none for the missing sandbox,
         // and no notice about it.
-        QVERIFY2(!watched(dashboard, sandboxNs), "an informer exists for a namespace that does not exist");
-        QVERIFY(watched(dashboard, QString())); // cluster-wide
-        QVERIFY(!dashboard->namespaceNotices().count(sandboxNs));
+        QVERIFY2(!watchedIn(services, sandboxNs), "an informer exists for a namespace that does not exist");
+        QVERIFY(watchedIn(services, QString())); // cluster-wide
+        QVERIFY(!connection->namespaceNotices().count(sandboxNs));
 
         const auto ns =
             kubectl(QStringLiteral("admin"), {QStringLiteral("create"), QStringLiteral("namespace"), sandboxNs});
@@ -136,11 +137,11 @@ private Q_SLOTS:
             kubectl(QStringLiteral("admin"), {QStringLiteral("apply"), QStringLiteral("-f"), QStringLiteral("-")},
                     deploymentYaml(sandboxNs, service, {}));
         QVERIFY2(apply.exitCode == 0, qPrintable(apply.describe()));
-        QTRY_VERIFY_WITH_TIMEOUT(dashboard->service(service.toStdString()) &&
-                                     dashboard->service(service.toStdString())->sandbox.exists,
+        QTRY_VERIFY_WITH_TIMEOUT(services->service(service.toStdString()) &&
+                                     services->service(service.toStdString())->sandbox.exists,
                                  20000);
-        QVERIFY(watched(dashboard, sandboxNs));
-        QCOMPARE(dashboard->service(service.toStdString())->sandbox.deployment, service.toStdString());
+        QVERIFY(watchedIn(services, sandboxNs));
+        QCOMPARE(services->service(service.toStdString())->sandbox.deployment, service.toStdString());
     }
 };
 

@@ -75,7 +75,7 @@ QString healthCell(ui::MainWindow* w)
     return {};
 }
 
-char liveOf(model::Dashboard* d, const std::string& service)
+char liveOf(const model::WatchedServices* d, const std::string& service)
 {
     const model::ServiceState* s = d ? d->service(service) : nullptr;
     return s ? s->live : 0;
@@ -95,10 +95,10 @@ private:
 
     // Waits until the health monitor has asked `more` further questions (several rounds of the
     // 1-second checks), so that a notice that would repeat has had its chances.
-    static void letChecksRun(model::Dashboard* d, int more)
+    static void letChecksRun(model::HealthMonitor* monitor, int more)
     {
-        const long long from = d->healthMonitor()->asked();
-        QTRY_VERIFY_WITH_TIMEOUT(d->healthMonitor()->asked() >= from + more, 30000);
+        const long long from = monitor->asked();
+        QTRY_VERIFY_WITH_TIMEOUT(monitor->asked() >= from + more, 30000);
     }
 
 private Q_SLOTS:
@@ -172,7 +172,7 @@ private Q_SLOTS:
                  qPrintable(c.console->notificationSender()->unavailableReason()));
         QTRY_COMPARE_WITH_TIMEOUT(healthCell(c.window), QStringLiteral("live 2/2 answer · staging 2/2 answer"), 20000);
         // Healthy before: what is wrong at the start is shown, not told.
-        QCOMPARE(model::liveHealthOf(*c.console->dashboard()->service("uro")), model::LiveHealth::Healthy);
+        QCOMPARE(model::liveHealthOf(*c.console->dashboard()->watched()->service("uro")), model::LiveHealth::Healthy);
         const QStringList live = testsupport::podsOf(QStringLiteral("a"));
         QCOMPARE(live.size(), 2);
         QVERIFY(testsupport::setPodHealth(live.first(), QStringLiteral("fail")));
@@ -187,7 +187,7 @@ private Q_SLOTS:
         QCOMPARE(c.window->noticeText(), call.summary + QStringLiteral(". ") + call.body);
 
         // It keeps failing through many more checks: nothing more is sent.
-        letChecksRun(c.console->dashboard(), 30);
+        letChecksRun(c.console->dashboard()->health()->monitor(), 30);
         QCOMPARE(healthCell(c.window), QStringLiteral("live 1 of 2 fail · staging 2/2 answer"));
         QVERIFY2(m_recorder.calls.size() == 1, qPrintable(m_recorder.summaries()));
         QVERIFY(testsupport::setPodHealth(live.first(), {}));
@@ -209,7 +209,7 @@ private Q_SLOTS:
         const QStringList live = testsupport::podsOf(QStringLiteral("a"));
         QVERIFY(testsupport::setPodHealth(live.first(), QStringLiteral("fail")));
         QTRY_COMPARE_WITH_TIMEOUT(healthCell(c.window), QStringLiteral("live 1 of 2 fail · staging 2/2 answer"), 20000);
-        letChecksRun(c.console->dashboard(), 20);
+        letChecksRun(c.console->dashboard()->health()->monitor(), 20);
         QVERIFY2(m_recorder.calls.empty(), qPrintable(m_recorder.summaries()));
         QVERIFY(!c.window->noticeText().contains(unhealthy));
         QVERIFY(testsupport::setPodHealth(live.first(), {}));
@@ -238,9 +238,9 @@ private Q_SLOTS:
         QVERIFY2(testsupport::setHistoryAuthorsPolicy(authorsChecked, &why), qPrintable(why));
         const auto removePolicy = qScopeGuard([] { testsupport::setHistoryAuthorsPolicy(false); });
         guisupport::Console c(QStringLiteral("viewer"));
-        QTRY_VERIFY_WITH_TIMEOUT(c.console->dashboard()->complete(), 20000);
-        QTRY_COMPARE_WITH_TIMEOUT(liveOf(c.console->dashboard(), "uro-frontend"), 'a', 20000);
-        QCOMPARE(liveOf(c.console->dashboard(), "uro"), 'a');
+        QTRY_VERIFY_WITH_TIMEOUT(c.console->dashboard()->watched()->complete(), 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(liveOf(c.console->dashboard()->watched(), "uro-frontend"), 'a', 20000);
+        QCOMPARE(liveOf(c.console->dashboard()->watched(), "uro"), 'a');
 
         // The operator swaps the group from the command line.
         // The console in this process follows it meanwhile: wait with the event loop running.
@@ -253,8 +253,8 @@ private Q_SLOTS:
         const auto& call = m_recorder.calls.front();
         QVERIFY2(call.body.startsWith(QStringLiteral("Live is now slot B")), qPrintable(call.body));
         // Both members have moved in this window's picture, and they were told once.
-        QTRY_COMPARE_WITH_TIMEOUT(liveOf(c.console->dashboard(), "uro-frontend"), 'b', 20000);
-        QCOMPARE(liveOf(c.console->dashboard(), "uro"), 'b');
+        QTRY_COMPARE_WITH_TIMEOUT(liveOf(c.console->dashboard()->watched(), "uro-frontend"), 'b', 20000);
+        QCOMPARE(liveOf(c.console->dashboard()->watched(), "uro"), 'b');
         QVERIFY2(m_recorder.calls.size() == 1, qPrintable(m_recorder.summaries()));
     }
 
@@ -267,8 +267,8 @@ private Q_SLOTS:
         guisupport::confirmThrough(page, model::SwapPlan::Kind::Swap);
         QTRY_VERIFY2_WITH_TIMEOUT(page->outcomeText().startsWith(QStringLiteral("Swapped: uro now live on slot B")),
                                   qPrintable(page->outcomeText()), 30000);
-        QTRY_COMPARE_WITH_TIMEOUT(liveOf(c.console->dashboard(), "uro-frontend"), 'b', 20000);
-        QCOMPARE(liveOf(c.console->dashboard(), "uro"), 'b');
+        QTRY_COMPARE_WITH_TIMEOUT(liveOf(c.console->dashboard()->watched(), "uro-frontend"), 'b', 20000);
+        QCOMPARE(liveOf(c.console->dashboard()->watched(), "uro"), 'b');
         QVERIFY2(m_recorder.count(QStringLiteral("was swapped")) == 0, qPrintable(m_recorder.summaries()));
         testsupport::resetExample();
     }

@@ -43,7 +43,7 @@ private Q_SLOTS:
     void openingAServicePageTakesAtMostFourRequestsOnceWarm()
     {
         Console c(QStringLiteral("operator"));
-        QTRY_VERIFY_WITH_TIMEOUT(c.console->dashboard()->complete(), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(c.console->dashboard()->watched()->complete(), 20000);
         openService(c.window, QStringLiteral("uro"));
         ui::ServicePage* page = c.window->servicePage();
         model::ServiceActions* actions = page->actions();
@@ -53,7 +53,7 @@ private Q_SLOTS:
         QCOMPARE(actions->availability(model::SwapPlan::Kind::Swap).plan->members.size(), std::size_t(2));
         openService(c.window, QStringLiteral("uro-frontend"));
         QTRY_VERIFY_WITH_TIMEOUT(decided(actions), 20000);
-        kube::Client* client = c.console->dashboard()->client({});
+        kube::Client* client = c.console->dashboard()->connection()->client({});
         QVERIFY(client);
 
         // Warm: uro's page again, its buttons decided as before.
@@ -86,8 +86,8 @@ private Q_SLOTS:
     void aContextSwitchStartsFromFreshReviews()
     {
         Console c(QStringLiteral("operator"));
-        QTRY_VERIFY_WITH_TIMEOUT(c.console->dashboard()->complete(), 20000);
-        kube::Client* client = c.console->dashboard()->client({});
+        QTRY_VERIFY_WITH_TIMEOUT(c.console->dashboard()->watched()->complete(), 20000);
+        kube::Client* client = c.console->dashboard()->connection()->client({});
         // The dashboard's own questions (may it list and watch each resource everywhere) are in the
         // same cache; only the page's are counted here.
         client->clearAccessCache();
@@ -104,7 +104,7 @@ private Q_SLOTS:
         guisupport::switchNamespace(c.window, QStringLiteral("uro"));
         QCOMPARE(client->accessCacheSize(), std::size_t(0));
         // The new dashboard's page asks its rules again.
-        QTRY_VERIFY_WITH_TIMEOUT(c.console->dashboard() && c.console->dashboard()->complete(), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(c.console->dashboard() && c.console->dashboard()->watched()->complete(), 20000);
         const long rulesBefore = client->requestCounts().of(kRules);
         openService(c.window, QStringLiteral("uro"));
         QTRY_VERIFY_WITH_TIMEOUT(decided(c.window->servicePage()->actions()), 20000);
@@ -117,8 +117,8 @@ private Q_SLOTS:
     void aViewersPageIsDecidedOnTheRulesAlone()
     {
         Console c(QStringLiteral("viewer"));
-        QTRY_VERIFY_WITH_TIMEOUT(c.console->dashboard()->complete(), 20000);
-        kube::Client* client = c.console->dashboard()->client({});
+        QTRY_VERIFY_WITH_TIMEOUT(c.console->dashboard()->watched()->complete(), 20000);
+        kube::Client* client = c.console->dashboard()->connection()->client({});
         client->clearAccessCache();
         const kube::RequestCounts before = client->requestCounts();
         openService(c.window, QStringLiteral("uro"));
@@ -145,10 +145,10 @@ private Q_SLOTS:
     void aRefusedRequestStartsFromFreshReviews()
     {
         Console c(QStringLiteral("operator"));
-        QTRY_VERIFY_WITH_TIMEOUT(c.console->dashboard()->complete(), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(c.console->dashboard()->watched()->complete(), 20000);
         openService(c.window, QStringLiteral("uro"));
         QTRY_VERIFY_WITH_TIMEOUT(decided(c.window->servicePage()->actions()), 20000);
-        kube::Client* client = c.console->dashboard()->client({});
+        kube::Client* client = c.console->dashboard()->connection()->client({});
         QVERIFY(client->accessCacheSize() > 0);
         // The operator may not read Secrets: the API server's 403 drops every cached review.
         bool answered = false;
@@ -170,7 +170,7 @@ private Q_SLOTS:
         Console c(QStringLiteral("operator"));
         openService(c.window, QStringLiteral("uro"));
         ui::ServicePage* page = c.window->servicePage();
-        const model::ServiceState* state = c.console->dashboard()->service("uro");
+        const model::ServiceState* state = c.console->dashboard()->watched()->service("uro");
         QVERIFY(state);
         oci::RegistryClient registry(c.console->transport());
         ui::DeployDialog dialog(*state, page->actions(), &registry);

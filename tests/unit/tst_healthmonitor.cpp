@@ -6,7 +6,7 @@
 // real HealthProber against a local server on 127.0.0.1, at most 8 questions are on the wire.
 #include "kube/client.h"
 #include "model/observe/healthmonitor.h"
-#include "model/state/dashboard.h"
+#include "model/state/healthchecks.h"
 #include "model/state/servicestate.h"
 #include "model/views/servicelistmodel.h"
 #include "support/httpserver.h"

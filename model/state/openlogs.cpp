@@ -1,0 +1,25 @@
+#include "model/state/openlogs.h"
+
+#include "model/state/connection.h"
+#include "model/state/watchedservices.h"
+
+namespace model {
+
+LogStream* openLogs(const WatchedServices& watched, Connection& connection, const std::string& service, char slot,
+                    const std::string& pod, const LogOptions& options, QObject* parent)
+{
+    const ServiceState* st = watched.service(service);
+    if (!st)
+        return nullptr;
+    const SlotState& s = slot == 's' ? st->sandbox : st->slot(slot);
+    if (!s.exists || s.podSelector.empty())
+        return nullptr;
+    const std::string& context =
+        slot == 's' && !st->spec.sandboxContext.empty() ? st->spec.sandboxContext : st->spec.context;
+    LogSource source{s.ns, s.podSelector, pod,
+                     service + " " + (slot == 's' ? std::string("sandbox") : "slot " + std::string(1, slot)) +
+                         " (Deployment " + s.deployment + " in " + s.ns + ")"};
+    return new LogStream(connection.client(context), std::move(source), options, parent);
+}
+
+} // namespace model
