@@ -341,7 +341,10 @@ private Q_SLOTS:
     // <img> opens nothing.
     void aWatchVerdictShowsAsTheCharactersWritten()
     {
-        auto restore = qScopeGuard([] { testsupport::resetExample(); });
+        auto restore = qScopeGuard([] {
+            testsupport::clearPodHealth();
+            testsupport::resetExample();
+        });
         const QString hostile =
             font + QLatin1Char(' ') + zero + QLatin1Char(' ') + QStringLiteral("<img src=\"%1\">").arg(m_probe);
         OpenWatch opened(m_probe);

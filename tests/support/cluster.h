@@ -42,7 +42,8 @@ bool annotatePods(const QString& slot, const QString& keyValue, const QString& a
 // `how` removes the annotation.
 bool setPodHealth(const QString& pod, const QString& how);
 bool setSlotHealth(const QString& slot, const QString& how, const QString& app = QStringLiteral("uro"));
-// Removes the rig's health annotation from every pod of slots A and B of `apps`.
+// Removes the annotations that shape the rig app's answers (how, the failing message, the pod it
+// claims to be) from every pod of slots A and B of `apps`.
 bool clearPodHealth(const QStringList& apps = {QStringLiteral("uro")});
 // Appends a line to a pod's log as its container would (scripts/cluster logs-append).
 bool appendLog(const QString& pod, const QString& line);
