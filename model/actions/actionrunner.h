@@ -70,7 +70,7 @@ public:
     int watchSeconds() const { return m_watchSeconds; }
     // Watches `spec`'s slot `slot` that a swap by `user` made live; returns the activity's id. The
     // verdict is recorded in the live Service's history; a failure is told to the webhook.
-    int startWatch(kube::Client* client, const ServiceConfig& config, const ServiceSpec& spec, char slot,
+    int startWatch(kube::Client* client, const ServiceConfig& config, const ServiceSpec& spec, Slot slot,
                    const std::string& user, int seconds);
     // The newest watch of `service` that found it got worse, when nothing was started on the
     // service since; nullptr otherwise (what the banner shows).

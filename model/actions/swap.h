@@ -34,11 +34,12 @@ class Swapper : public QObject {
 public:
     Swapper(kube::Client* client, std::vector<ServiceSpec> group, QObject* parent = nullptr);
 
-    // `expectLive`: refuse unless live is on this slot now ('a'/'b'; 0 for any). A swap asks the
+    // `expectLive`: refuse unless live is on this slot now (none: any). A swap asks the
     // staging pods' health check of every member that has one (at most 8 requests at a time).
-    void plan(SwapPlan::Kind kind, const std::string& service, char expectLive, std::function<void(SwapPlan)> done);
+    void plan(SwapPlan::Kind kind, const std::string& service, std::optional<Slot> expectLive,
+              std::function<void(SwapPlan)> done);
     // `skipHealthCheck`: the person chose to swap without the health check (it is still asked and shown).
-    void plan(SwapPlan::Kind kind, const std::string& service, char expectLive, bool skipHealthCheck,
+    void plan(SwapPlan::Kind kind, const std::string& service, std::optional<Slot> expectLive, bool skipHealthCheck,
               std::function<void(SwapPlan)> done);
     // Re-checks `confirmed` on fresh reads, then patches, then verifies the live endpoints.
     void execute(const SwapPlan& confirmed, std::function<void(const std::string&)> progress,
@@ -52,7 +53,7 @@ public:
     // the group again; then patches and verifies as execute() does. A plan not made by planAtOnce()
     // on a snapshot is executed as execute() would.
     void planAtOnce(std::shared_ptr<const Snapshot> listed, SwapPlan::Kind kind, const std::string& service,
-                    char expectLive, bool skipHealthCheck, std::function<void(SwapPlan)> done);
+                    std::optional<Slot> expectLive, bool skipHealthCheck, std::function<void(SwapPlan)> done);
     void executeAtOnce(const SwapPlan& planned, std::function<void(const std::string&)> progress,
                        std::function<void(SwapOutcome)> done);
 
@@ -87,8 +88,8 @@ private:
         kube::Client::Freshness reviews = kube::Client::Freshness::Fresh; // of the access reviews
         std::shared_ptr<std::map<std::string, HealthFacts>> health;
     };
-    void planWith(SwapPlan::Kind kind, const std::string& service, char expectLive, bool skipHealthCheck, Reads reads,
-                  std::function<void(SwapPlan)> done);
+    void planWith(SwapPlan::Kind kind, const std::string& service, std::optional<Slot> expectLive, bool skipHealthCheck,
+                  Reads reads, std::function<void(SwapPlan)> done);
     void executeFresh(const SwapPlan& confirmed, Reads reads, std::function<void(const std::string&)> progress,
                       std::function<void(SwapOutcome)> done);
     void readMember(const ServiceSpec& spec, const Reads& reads,

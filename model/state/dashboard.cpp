@@ -122,18 +122,19 @@ Dashboard::Dashboard(kube::Kubeconfig kubeconfig, kube::RestConfig current, kube
 
 Dashboard::~Dashboard() = default;
 
-LogStream* Dashboard::openLogs(const std::string& service, char slot, const std::string& pod, const LogOptions& options,
+LogStream* Dashboard::openLogs(const std::string& service, Slot slot, const std::string& pod, const LogOptions& options,
                                QObject* parent)
 {
     const ServiceState* st = this->service(service);
     if (!st)
         return nullptr;
-    const SlotState& s = slot == 's' ? st->sandbox : st->slot(slot);
+    const SlotState& s = st->slot(slot);
     if (!s.exists || s.podSelector.empty())
         return nullptr;
-    const std::string context = slot == 's' ? contextOr(st->spec.sandboxContext, st->spec.context) : st->spec.context;
+    const std::string context =
+        slot == Slot::Sandbox ? contextOr(st->spec.sandboxContext, st->spec.context) : st->spec.context;
     LogSource source{s.ns, s.podSelector, pod,
-                     service + " " + (slot == 's' ? std::string("sandbox") : "slot " + std::string(1, slot)) +
+                     service + " " + (slot == Slot::Sandbox ? std::string("sandbox") : "slot " + name(slot)) +
                          " (Deployment " + s.deployment + " in " + s.ns + ")"};
     return new LogStream(client(context), std::move(source), options, parent);
 }
@@ -465,9 +466,9 @@ std::optional<SwapFacts> Dashboard::watchedSwapFacts(const std::string& name) co
     }
     if (const kube::Service* staging = m_cache.service(context, st->spec.ns, st->spec.stagingService))
         facts.staging = *staging;
-    for (char slot : {'a', 'b'})
+    for (Slot slot : {Slot::A, Slot::B})
         if (const kube::Deployment* d = m_cache.deployment(context, st->spec.ns, st->spec.slotDeployment(slot)))
-            (slot == 'a' ? facts.a : facts.b) = *d;
+            bySlot(slot, facts.a, facts.b) = *d;
     return facts;
 }
 
@@ -551,7 +552,7 @@ bool Dashboard::updateLabelledSandboxes()
     std::map<std::string, std::set<std::string>> unlabelled;
     for (const auto& spec : m_cache.specs()) {
         const std::string context = contextOr(spec.context, m_current.contextName);
-        for (char slot : {'a', 'b'})
+        for (Slot slot : {Slot::A, Slot::B})
             if (const kube::Deployment* d = m_cache.deployment(context, spec.ns, spec.slotDeployment(slot)))
                 if (!d->podTemplate.labels.count(serviceLabelKey))
                     unlabelled[context].insert(spec.ns);

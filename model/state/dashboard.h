@@ -88,10 +88,10 @@ public:
     std::vector<QString> healthNotices() const;
     // The most health checks one client had on the wire at once (the probers' limit is 8).
     int healthPeakInFlight() const;
-    // A log stream (not started) of the pods of one slot of `service` ('a', 'b', or 's' for the
+    // A log stream (not started) of the pods of one slot of `service` (A, B, or the
     // sandbox), or of its pod `pod`, on the slot's context; nullptr when the service or its
     // Deployment is not shown. The stream is the caller's (its parent).
-    LogStream* openLogs(const std::string& service, char slot, const std::string& pod, const LogOptions& options,
+    LogStream* openLogs(const std::string& service, Slot slot, const std::string& pod, const LogOptions& options,
                         QObject* parent);
 
 Q_SIGNALS:

@@ -191,7 +191,8 @@ void derivePodRows(const kube::Deployment& d, const Snapshot& snap, SlotState& s
         s.podSelector += (s.podSelector.empty() ? "" : ",") + k + "=" + v;
 }
 
-char selectedSlot(const kube::Service& svc, const SlotState& a, const SlotState& b, const Snapshot& snap, bool* both)
+std::optional<Slot> selectedSlot(const kube::Service& svc, const SlotState& a, const SlotState& b, const Snapshot& snap,
+                                 bool* both)
 {
     const kube::Deployment* da = snap.deployment(a.ns, a.deployment);
     const kube::Deployment* db = snap.deployment(b.ns, b.deployment);
@@ -199,10 +200,10 @@ char selectedSlot(const kube::Service& svc, const SlotState& a, const SlotState&
     const bool mb = db && kube::selectorMatches(svc.selector, db->podTemplate.labels);
     *both = ma && mb;
     if (ma && !mb)
-        return 'a';
+        return Slot::A;
     if (mb && !ma)
-        return 'b';
-    return 0;
+        return Slot::B;
+    return std::nullopt;
 }
 
 } // namespace
@@ -263,7 +264,7 @@ std::string eventLine(const kube::Event& event, const QDateTime& now)
 
 std::string SlotState::label() const
 {
-    return slot == 'a' ? "A" : slot == 'b' ? "B" : "Sandbox";
+    return slot == Slot::Sandbox ? std::string("Sandbox") : letter(slot);
 }
 
 std::string SlotState::imageDisplay() const
@@ -290,7 +291,7 @@ bool SlotState::sameRelease(const SlotState& other) const
     return image == other.image;
 }
 
-std::string ServiceState::roleOf(char s) const
+std::string ServiceState::roleOf(Slot s) const
 {
     if (live == s && staging == s)
         return "LIVE+STAGING";
@@ -317,7 +318,7 @@ const kube::Service* Snapshot::service(const std::string& ns, const std::string&
     return nullptr;
 }
 
-SlotState deriveSlot(char slot, const std::string& ns, const std::string& deployment, const Snapshot& snapshot,
+SlotState deriveSlot(Slot slot, const std::string& ns, const std::string& deployment, const Snapshot& snapshot,
                      const QDateTime& now)
 {
     SlotState s;
@@ -417,7 +418,7 @@ void selectorAnomalies(ServiceState& st, const ServiceSpec& spec, const kube::Se
         add(Sev::Warning, "The staging Service " + spec.stagingService +
                               " selects neither slot (selector: " + selectorText(staging->selector) + ").");
     if (st.live && st.live == st.staging)
-        add(Sev::Critical, "Live and staging both point at slot " + st.slot(st.live).label() +
+        add(Sev::Critical, "Live and staging both point at slot " + st.slot(*st.live).label() +
                                ": there is no staging slot to deploy to or to swap with.");
 }
 
@@ -489,9 +490,9 @@ ServiceState deriveService(const ServiceSpec& spec, const Snapshot& production, 
 {
     ServiceState st;
     st.spec = spec;
-    st.a = deriveSlot('a', spec.ns, spec.slotA, production, now);
-    st.b = deriveSlot('b', spec.ns, spec.slotB, production, now);
-    st.sandbox = deriveSlot('s', spec.sandboxNamespace, spec.sandboxDeployment, sandbox, now);
+    st.a = deriveSlot(Slot::A, spec.ns, spec.slotA, production, now);
+    st.b = deriveSlot(Slot::B, spec.ns, spec.slotB, production, now);
+    st.sandbox = deriveSlot(Slot::Sandbox, spec.sandboxNamespace, spec.sandboxDeployment, sandbox, now);
     auto add = [&st](Anomaly::Severity sev, std::string text) { st.anomalies.push_back({sev, std::move(text)}); };
     using Sev = Anomaly::Severity;
 

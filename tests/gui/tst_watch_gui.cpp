@@ -92,7 +92,8 @@ private Q_SLOTS:
         // The page's own banner says it; the main window's stays for the other pages.
         QVERIFY(w->watchBannerText().isEmpty());
         // The tile comes to say the same at the console's own next check (the example's interval, 15 s).
-        QTRY_COMPARE_WITH_TIMEOUT(page->tile('b')->healthState(), model::HealthSummary::State::Failing, 25000);
+        QTRY_COMPARE_WITH_TIMEOUT(page->tile(model::Slot::B)->healthState(), model::HealthSummary::State::Failing,
+                                  25000);
         guisupport::saveShot(w, QStringLiteral("watch-banner.png"));
         w->showOverview();
         QTRY_VERIFY(w->watchBannerText().contains(

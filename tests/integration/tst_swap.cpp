@@ -45,7 +45,8 @@ private:
         return std::make_unique<kube::Client>(rc.value(), &m_transport);
     }
 
-    model::SwapPlan plan(kube::Client* c, model::SwapPlan::Kind kind, const std::string& service, char expect = 0)
+    model::SwapPlan plan(kube::Client* c, model::SwapPlan::Kind kind, const std::string& service,
+                         std::optional<model::Slot> expect = std::nullopt)
     {
         model::Swapper swapper(c, model::groupOf(m_services, service));
         std::optional<model::SwapPlan> out;
@@ -201,7 +202,8 @@ private Q_SLOTS:
         QCOMPARE(model::groupOf(alone->value(), "uro").size(), std::size_t(1));
         model::Swapper planner(c.get(), model::groupOf(alone->value(), "uro"));
         std::optional<model::SwapPlan> confirmed;
-        planner.plan(model::SwapPlan::Kind::Swap, "uro", 0, [&](model::SwapPlan p) { confirmed = std::move(p); });
+        planner.plan(model::SwapPlan::Kind::Swap, "uro", std::nullopt,
+                     [&](model::SwapPlan p) { confirmed = std::move(p); });
         QTRY_VERIFY_WITH_TIMEOUT(confirmed.has_value(), 20000);
         QVERIFY2(confirmed->allowed(), confirmed->describe().c_str());
         QCOMPARE(confirmed->members.size(), std::size_t(1)); // what the confirm dialog showed
@@ -264,7 +266,8 @@ private Q_SLOTS:
                 go();
         });
         std::optional<model::SwapPlan> out;
-        reader.plan(model::SwapPlan::Kind::Swap, "uro", 'a', [&out](model::SwapPlan p) { out = std::move(p); });
+        reader.plan(model::SwapPlan::Kind::Swap, "uro", model::Slot::A,
+                    [&out](model::SwapPlan p) { out = std::move(p); });
         QTRY_VERIFY_WITH_TIMEOUT(bool(resume), 20000);
         QCOMPARE(runSwap({}), 0);
         QCOMPARE(selectorOf(QStringLiteral("uro")), QStringLiteral("b"));
@@ -325,7 +328,7 @@ private Q_SLOTS:
         deployer.plan(model::DeployTarget::Staging, wanted, [&](model::DeployPlan p) { planned = std::move(p); });
         QTRY_VERIFY_WITH_TIMEOUT(planned.has_value(), 20000);
         QVERIFY2(planned->allowed(), planned->describe().c_str());
-        QCOMPARE(planned->slot, 'b');
+        QCOMPARE(planned->slot, std::optional(model::Slot::B));
 
         std::function<void()> send;
         deployer.setBeforePatchHook([&send](std::function<void()> go) { send = std::move(go); });

@@ -82,7 +82,8 @@ private Q_SLOTS:
 
         model::Swapper planner(&c, group);
         std::optional<model::SwapPlan> plan;
-        planner.plan(model::SwapPlan::Kind::Swap, "uro", 'a', [&plan](model::SwapPlan p) { plan = std::move(p); });
+        planner.plan(model::SwapPlan::Kind::Swap, "uro", model::Slot::A,
+                     [&plan](model::SwapPlan p) { plan = std::move(p); });
         QTRY_VERIFY_WITH_TIMEOUT(plan.has_value(), 20000);
         QVERIFY2(plan->allowed(), plan->describe().c_str());
 
@@ -134,7 +135,7 @@ private Q_SLOTS:
 
         model::Swapper swapper(&c, group);
         std::optional<model::SwapPlan> plan;
-        swapper.planAtOnce(listed, model::SwapPlan::Kind::Swap, "uro", 'a', false,
+        swapper.planAtOnce(listed, model::SwapPlan::Kind::Swap, "uro", model::Slot::A, false,
                            [&plan](model::SwapPlan p) { plan = std::move(p); });
         QTRY_VERIFY_WITH_TIMEOUT(plan.has_value(), 20000);
         QVERIFY2(plan->allowed(), plan->describe().c_str());
