@@ -1,6 +1,7 @@
 #include "model/rules/plan.h"
 
 #include "model/rules/release.h"
+#include "model/rules/slotrules.h"
 #include "net/text.h"
 
 #include <algorithm>
@@ -39,9 +40,7 @@ SlotFacts slotFacts(std::optional<Slot> slot, const std::string& deploymentName,
     f.ready = d->readyReplicas;
     f.available = d->availableReplicas;
     f.selector = d->selector;
-    f.rolledOut = d->observedGeneration >= d->meta.generation && d->updatedReplicas == d->replicas &&
-                  d->statusReplicas == d->replicas && d->availableReplicas == d->replicas &&
-                  d->readyReplicas == d->replicas && d->replicas > 0;
+    f.rolledOut = rolledOut(*d);
     return f;
 }
 

@@ -31,7 +31,7 @@ struct SlotFacts {
     bool exists = false;
     std::string image, tag, digest, commit, created;
     int desired = 0, updated = 0, ready = 0, available = 0;
-    bool rolledOut = false; // the controller saw the newest spec and every pod is updated and ready
+    bool rolledOut = false; // model::rolledOut(): every desired pod is updated, available and ready
     kube::Labels selector;  // the Deployment's pod selector
     kube::HistorySlot record() const;
     nlohmann::json toJson() const;

@@ -170,17 +170,6 @@ Check healthCheckOf(const std::string& service, const HealthFacts& h, bool skip)
     return c;
 }
 
-std::optional<Slot> selectedSlot(const kube::Service& svc, const std::optional<kube::Deployment>& a,
-                                 const std::optional<kube::Deployment>& b, bool* both)
-{
-    const bool ma = a && kube::selectorMatches(svc.selector, a->podTemplate.labels);
-    const bool mb = b && kube::selectorMatches(svc.selector, b->podTemplate.labels);
-    *both = ma && mb;
-    if (ma != mb)
-        return ma ? Slot::A : Slot::B;
-    return std::nullopt;
-}
-
 std::vector<ServiceSpec> swapMembers(SwapPlan::Kind kind, const std::string& service,
                                      const std::vector<ServiceSpec>& known)
 {

@@ -7,6 +7,7 @@
 #include "kube/objects.h"
 #include "model/rules/healthcheck.h"
 #include "model/rules/plan.h"
+#include "model/rules/slotrules.h"
 #include "net/error.h"
 #include "oci/registry.h"
 
@@ -48,11 +49,6 @@ SwapPlan planSwap(SwapPlan::Kind kind, const std::string& service, const std::ve
 
 // The health check of one member's staging pods as a check of the plan.
 Check healthCheckOf(const std::string& service, const HealthFacts& health, bool skip);
-
-// The slot a Service selects among the two slot Deployments: A, B, or none with `*both` set when
-// it selects both (and clear when it selects neither).
-std::optional<Slot> selectedSlot(const kube::Service& svc, const std::optional<kube::Deployment>& a,
-                                 const std::optional<kube::Deployment>& b, bool* both);
 
 // Why a fresh plan does not allow carrying out the confirmed one, as the outcome to report;
 // nothing when it may go ahead.

@@ -34,34 +34,6 @@ std::string selectorText(const kube::Labels& selector)
     return s.empty() ? "empty" : s;
 }
 
-void deriveRollout(const kube::Deployment& d, SlotState& s)
-{
-    const kube::Condition* progressing = d.condition("Progressing");
-    if (d.meta.generation > d.observedGeneration) {
-        s.rollout = Rollout::Progressing;
-        s.rolloutText = "waiting for the controller to see the new version";
-    } else if (progressing && progressing->reason == "ProgressDeadlineExceeded") {
-        s.rollout = Rollout::Stalled;
-        s.rolloutText = "stalled: no progress for " + std::to_string(d.progressDeadlineSeconds) + " s";
-    } else if (d.replicas == 0) {
-        s.rollout = Rollout::ScaledDown;
-        s.rolloutText = "scaled to zero";
-    } else if (d.updatedReplicas < d.replicas) {
-        s.rollout = Rollout::Progressing;
-        s.rolloutText = std::to_string(d.updatedReplicas) + " of " + std::to_string(d.replicas) + " pods updated";
-    } else if (d.statusReplicas > d.updatedReplicas) {
-        s.rollout = Rollout::Progressing;
-        s.rolloutText = plural(d.statusReplicas - d.updatedReplicas, "old pod", "old pods") + " still terminating";
-    } else if (d.availableReplicas < d.updatedReplicas) {
-        s.rollout = Rollout::Progressing;
-        s.rolloutText = std::to_string(d.availableReplicas) + " of " + std::to_string(d.updatedReplicas) +
-                        " updated pods available";
-    } else {
-        s.rollout = Rollout::Complete;
-        s.rolloutText = "rolled out";
-    }
-}
-
 void derivePods(const kube::Deployment& d, const Snapshot& snap, SlotState& s)
 {
     std::vector<std::string> severe, mild;
@@ -191,19 +163,11 @@ void derivePodRows(const kube::Deployment& d, const Snapshot& snap, SlotState& s
         s.podSelector += (s.podSelector.empty() ? "" : ",") + k + "=" + v;
 }
 
+// The rule over the slots' Deployments as the snapshot holds them.
 std::optional<Slot> selectedSlot(const kube::Service& svc, const SlotState& a, const SlotState& b, const Snapshot& snap,
                                  bool* both)
 {
-    const kube::Deployment* da = snap.deployment(a.ns, a.deployment);
-    const kube::Deployment* db = snap.deployment(b.ns, b.deployment);
-    const bool ma = da && kube::selectorMatches(svc.selector, da->podTemplate.labels);
-    const bool mb = db && kube::selectorMatches(svc.selector, db->podTemplate.labels);
-    *both = ma && mb;
-    if (ma && !mb)
-        return Slot::A;
-    if (mb && !ma)
-        return Slot::B;
-    return std::nullopt;
+    return model::selectedSlot(svc, snap.deployment(a.ns, a.deployment), snap.deployment(b.ns, b.deployment), both);
 }
 
 } // namespace
@@ -342,7 +306,9 @@ SlotState deriveSlot(Slot slot, const std::string& ns, const std::string& deploy
     s.updated = d->updatedReplicas;
     s.ready = d->readyReplicas;
     s.available = d->availableReplicas;
-    deriveRollout(*d, s);
+    const RolloutStatus rollout = rolloutOf(*d);
+    s.rollout = rollout.state;
+    s.rolloutText = rollout.text;
     derivePods(*d, snapshot, s);
     derivePodRows(*d, snapshot, s);
     deriveEvents(*d, snapshot, now, s);

@@ -7,7 +7,7 @@
 #include "model/rules/imageref.h"
 #include "model/rules/keys.h"
 #include "model/rules/servicespec.h"
-#include "model/rules/slot.h"
+#include "model/rules/slotrules.h"
 
 #include <QDateTime>
 #include <cstdint>
@@ -17,7 +17,6 @@
 
 namespace model {
 
-enum class Rollout { Unknown, Progressing, Complete, Stalled, ScaledDown };
 enum class Health { Healthy, Degraded, Down, Missing };
 enum class Badge { InSync, ReadyToSwap, RollingOut, Attention };
 

@@ -503,6 +503,75 @@ private Q_SLOTS:
             QCOMPARE(QString::fromStdString(model::name(*parsed)), text);
     }
 
+    // One definition of "rolled out": the tile's rollout text and the swap's check read the same rule.
+    void rollout_data()
+    {
+        QTest::addColumn<QList<int>>("counts"); // replicas, status, updated, available, ready
+        QTest::addColumn<bool>("seen");         // the controller saw the newest generation
+        QTest::addColumn<bool>("stalled");
+        QTest::addColumn<int>("state");
+        QTest::addColumn<QString>("text");
+        using R = model::Rollout;
+        QTest::newRow("rolled out") << QList<int>{2, 2, 2, 2, 2} << true << false << int(R::Complete) << "rolled out";
+        QTest::newRow("not seen") << QList<int>{2, 2, 2, 2, 2} << false << false << int(R::Progressing)
+                                  << "waiting for the controller to see the new version";
+        QTest::newRow("stalled") << QList<int>{2, 3, 1, 2, 2} << true << true << int(R::Stalled)
+                                 << "stalled: no progress for 600 s";
+        QTest::newRow("scaled to zero") << QList<int>{0, 0, 0, 0, 0} << true << false << int(R::ScaledDown)
+                                        << "scaled to zero";
+        QTest::newRow("updating") << QList<int>{2, 3, 1, 2, 2} << true << false << int(R::Progressing)
+                                  << "1 of 2 pods updated";
+        QTest::newRow("old pod left") << QList<int>{2, 3, 2, 2, 2} << true << false << int(R::Progressing)
+                                      << "1 old pod still terminating";
+        QTest::newRow("not available") << QList<int>{2, 2, 2, 1, 1} << true << false << int(R::Progressing)
+                                       << "1 of 2 updated pods available";
+        QTest::newRow("not ready") << QList<int>{2, 2, 2, 2, 1} << true << false << int(R::Progressing)
+                                   << "1 of 2 pods ready";
+        QTest::newRow("scaling down") << QList<int>{2, 3, 3, 3, 3} << true << false << int(R::Progressing)
+                                      << "scaling to 2 pods (3 now)";
+    }
+
+    void rollout()
+    {
+        QFETCH(QList<int>, counts);
+        QFETCH(bool, seen);
+        QFETCH(bool, stalled);
+        QFETCH(int, state);
+        QFETCH(QString, text);
+        kube::Deployment d;
+        d.meta.generation = 4;
+        d.observedGeneration = seen ? 4 : 3;
+        d.replicas = counts[0];
+        d.statusReplicas = counts[1];
+        d.updatedReplicas = counts[2];
+        d.availableReplicas = counts[3];
+        d.readyReplicas = counts[4];
+        if (stalled)
+            d.conditions.push_back({"Progressing", "False", "ProgressDeadlineExceeded", "", "", ""});
+        const model::RolloutStatus r = model::rolloutOf(d);
+        QCOMPARE(int(r.state), state);
+        QCOMPARE(QString::fromStdString(r.text), text);
+        QCOMPARE(model::rolledOut(d), r.state == model::Rollout::Complete);
+        QCOMPARE(model::slotFacts(model::Slot::B, "uro-b", d).rolledOut, model::rolledOut(d));
+    }
+
+    // The slot a Service selects, over the Deployments that exist.
+    void selected()
+    {
+        const std::optional<kube::Deployment> a = deployment("uro-a"), b = deployment("uro-b");
+        kube::Service svc = service("uro");
+        bool both = true;
+        QCOMPARE(model::selectedSlot(svc, a, b, &both), std::optional(model::Slot::A));
+        QVERIFY(!both);
+        QCOMPARE(model::selectedSlot(svc, std::nullopt, b, &both), std::optional<model::Slot>());
+        QVERIFY(!both);
+        svc.selector.erase("signalbox.v-sekai.org/slot");
+        QCOMPARE(model::selectedSlot(svc, a, b, &both), std::optional<model::Slot>());
+        QVERIFY(both);
+        QCOMPARE(model::selectedSlot(svc, &*a, nullptr, &both), std::optional(model::Slot::A));
+        QVERIFY(!both);
+    }
+
     void bySlot()
     {
         int a = 1, b = 2;
