@@ -150,7 +150,7 @@ int main(int argc, char** argv)
             return;
         }
         planner = std::make_unique<model::Swapper>(&client, model::groupOf(specs, service));
-        planner->plan(model::SwapPlan::Kind::Swap, service, live, [&, i](model::SwapPlan plan) {
+        planner->plan({model::SwapPlan::Kind::Swap, service, live}, [&, i](model::SwapPlan plan) {
             if (!plan.allowed()) {
                 fail(plan.describe());
                 return;

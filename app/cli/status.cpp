@@ -54,20 +54,23 @@ void status(Session& s)
     auto left = std::make_shared<std::size_t>(names.size());
     const bool asJson = s.options().json;
     for (const auto& name : names) {
-        auto* swapper = new model::Swapper(s.client(), {*s.find(name)}, s.work());
+        auto* swapper = new model::Swapper(s.client(), {*s.find(name)}, nullptr, s.work());
         // Planned on what the lookup has just listed, as a swap at once is: nothing is read twice.
-        swapper->planAtOnce(s.listed(), model::SwapPlan::Kind::Swap, name, std::nullopt, false,
-                            [out, left, swapper, asJson](model::SwapPlan plan) {
-                                swapper->deleteLater();
-                                out->push_back(plan.toJson());
-                                if (!asJson)
-                                    say(statusLine(plan));
-                                if (--*left == 0) {
-                                    if (asJson)
-                                        sayJson(*out);
-                                    QCoreApplication::exit(app::Done);
-                                }
-                            });
+        // Status only looks: nothing is carried out.
+        swapper->atOnce(s.listed(), {model::SwapPlan::Kind::Swap, name},
+                        [out, left, swapper, asJson](const model::SwapPlan& plan) -> std::optional<model::SwapPlan> {
+                            swapper->deleteLater();
+                            out->push_back(plan.toJson());
+                            if (!asJson)
+                                say(statusLine(plan));
+                            if (--*left == 0) {
+                                if (asJson)
+                                    sayJson(*out);
+                                QCoreApplication::exit(app::Done);
+                            }
+                            return std::nullopt;
+                        },
+                        {}, {});
     }
 }
 

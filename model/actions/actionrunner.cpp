@@ -37,7 +37,10 @@ std::string titleOf(const std::string& verb, const std::string& service, const s
 
 } // namespace
 
-ActionRunner::ActionRunner(net::Transport* transport, QObject* parent) : QObject(parent), m_transport(transport) {}
+ActionRunner::ActionRunner(net::Transport* transport, ActionSeams* seams, QObject* parent)
+    : QObject(parent), m_transport(transport), m_seams(seams)
+{
+}
 
 ActionRunner::~ActionRunner() = default;
 
@@ -156,10 +159,8 @@ int ActionRunner::startSwap(kube::Client* client, const ServiceConfig& config, c
         end(id, false, "There is no connection to carry out the " + confirmed.verb() + " on. Nothing was changed.", {});
         return id;
     }
-    auto* swapper = new Swapper(client, std::move(group), this);
+    auto* swapper = new Swapper(client, std::move(group), m_seams, this);
     swapper->setFreshGroup(config);
-    if (m_hooks.betweenSwapPatches)
-        swapper->setBetweenPatchesHook(m_hooks.betweenSwapPatches);
     const std::string webhook = config.webhook;
     swapper->execute(
         confirmed, [this, id](const std::string& text) { step(id, text); },
@@ -270,8 +271,8 @@ int ActionRunner::startDeploy(kube::Client* client, oci::RegistryClient* registr
         return id;
     }
     auto* deployer = new Deployer(client, registry, confirmed.spec, this);
-    if (m_hooks.afterDeployPatch)
-        deployer->setAfterPatchHook(m_hooks.afterDeployPatch);
+    if (ActionSeams* seams = m_seams)
+        deployer->setAfterPatchHook([seams](std::function<void()> resume) { seams->afterDeployPatch(resume); });
     const std::string webhook = config.webhook;
     deployer->execute(
         confirmed, wait, [this, id](const std::string& text) { step(id, text); },

@@ -192,7 +192,7 @@ Swapper* ServiceActions::swapper()
         return nullptr;
     if (m_swapper)
         m_swapper->deleteLater();
-    m_swapper = new Swapper(client, swapGroup(), this);
+    m_swapper = new Swapper(client, swapGroup(), m_runner ? m_runner->seams() : nullptr, this);
     return m_swapper;
 }
 
@@ -290,9 +290,9 @@ void ServiceActions::replanFresh(const ServiceState& state, int generation)
                 take(slot, visible, std::move(plan));
         };
     };
-    sw->plan(SwapPlan::Kind::Swap, m_service, std::nullopt, into(m_swap, true));
-    sw->plan(SwapPlan::Kind::Rollback, m_service, std::nullopt, into(m_rollback, recorded));
-    sw->plan(SwapPlan::Kind::Repair, m_service, std::nullopt, into(m_repair, split));
+    sw->plan({SwapPlan::Kind::Swap, m_service}, into(m_swap, true));
+    sw->plan({SwapPlan::Kind::Rollback, m_service}, into(m_rollback, recorded));
+    sw->plan({SwapPlan::Kind::Repair, m_service}, into(m_repair, split));
     replanDeploy(state, generation);
 }
 
@@ -312,7 +312,7 @@ void ServiceActions::planFresh(SwapPlan::Kind kind, std::function<void(SwapPlan)
     const int generation = m_generation;
     const std::string service = m_service;
     QPointer<ServiceActions> self(this);
-    sw->plan(kind, m_service, std::nullopt, [self, kind, generation, service, done = std::move(done)](SwapPlan plan) {
+    sw->plan({kind, m_service}, [self, kind, generation, service, done = std::move(done)](SwapPlan plan) {
         if (self && generation == self->m_generation && service == self->m_service) {
             Availability& slot = kind == SwapPlan::Kind::Swap       ? self->m_swap
                                  : kind == SwapPlan::Kind::Rollback ? self->m_rollback

@@ -38,8 +38,9 @@ SwapOutcome outcome(SwapOutcome::Status s, std::string message)
 
 } // namespace
 
-Swapper::Swapper(kube::Client* client, std::vector<ServiceSpec> group, QObject* parent)
-    : QObject(parent), m_client(client), m_prober(new HealthProber(client, 8, this)), m_group(std::move(group))
+Swapper::Swapper(kube::Client* client, std::vector<ServiceSpec> group, ActionSeams* seams, QObject* parent)
+    : QObject(parent), m_client(client), m_prober(new HealthProber(client, 8, this)), m_group(std::move(group)),
+      m_seams(seams ? seams : &ActionSeams::none())
 {
 }
 
@@ -147,28 +148,21 @@ void Swapper::readServices(const ServiceSpec& spec, std::shared_ptr<SwapFacts> r
         stagingRead();
         if (!self)
             return; // the live read is never asked: the join names it
-        if (m_betweenReads)
-            m_betweenReads(spec.name, readLive);
-        else
-            readLive();
+        m_seams->betweenSwapReads(spec.name, readLive);
     });
 }
 
-void Swapper::plan(SwapPlan::Kind kind, const std::string& service, std::optional<Slot> expectLive,
-                   std::function<void(SwapPlan)> done)
+void Swapper::plan(const SwapRequest& request, std::function<void(SwapPlan)> done)
 {
-    plan(kind, service, expectLive, false, std::move(done));
+    planWith(request, {}, std::move(done));
 }
 
-void Swapper::plan(SwapPlan::Kind kind, const std::string& service, std::optional<Slot> expectLive,
-                   bool skipHealthCheck, std::function<void(SwapPlan)> done)
+void Swapper::planWith(const SwapRequest& request, Reads reads, std::function<void(SwapPlan)> done)
 {
-    planWith(kind, service, expectLive, skipHealthCheck, {}, std::move(done));
-}
-
-void Swapper::planWith(SwapPlan::Kind kind, const std::string& service, std::optional<Slot> expectLive,
-                       bool skipHealthCheck, Reads reads, std::function<void(SwapPlan)> done)
-{
+    const SwapPlan::Kind kind = request.kind;
+    const std::string service = request.service;
+    const std::optional<Slot> expectLive = request.expectLive;
+    const bool skipHealthCheck = request.skipHealthCheck;
     const std::vector<ServiceSpec> members = swapMembers(kind, service, m_group);
     if (members.empty()) {
         done(planSwap(kind, service, members, {}, expectLive, skipHealthCheck));
@@ -305,8 +299,7 @@ struct Swapper::Run {
     std::string entryTime;
 };
 
-void Swapper::execute(const SwapPlan& confirmed, std::function<void(const std::string&)> progress,
-                      std::function<void(SwapOutcome)> done)
+void Swapper::execute(const SwapPlan& confirmed, Progress progress, std::function<void(SwapOutcome)> done)
 {
     progress("Checking the cluster again");
     // Access reviews at execute may come from the client's cache: the confirm's own plan asked them
@@ -340,16 +333,13 @@ void Swapper::execute(const SwapPlan& confirmed, std::function<void(const std::s
         });
 }
 
-void Swapper::planAtOnce(std::shared_ptr<const Snapshot> listed, SwapPlan::Kind kind, const std::string& service,
-                         std::optional<Slot> expectLive, bool skipHealthCheck, std::function<void(SwapPlan)> done)
+void Swapper::atOnce(std::shared_ptr<const Snapshot> listed, const SwapRequest& request,
+                     std::function<std::optional<SwapPlan>(const SwapPlan&)> decide, Progress progress,
+                     std::function<void(SwapOutcome)> done)
 {
     Reads reads;
     reads.listed = std::move(listed);
     reads.health = std::make_shared<std::map<std::string, HealthFacts>>();
-    if (reads.listed)
-        m_atOnce = reads;
-    else
-        m_atOnce.reset();
     // One rules review per namespace of the group, asked now, grants what it lists; what it does
     // not list is asked one by one, also now.
     reads.reviews = kube::Client::Freshness::GrantedOrFresh;
@@ -357,36 +347,38 @@ void Swapper::planAtOnce(std::shared_ptr<const Snapshot> listed, SwapPlan::Kind 
     for (const auto& spec : m_group)
         namespaces.insert(spec.ns);
     QPointer<Swapper> self(this);
-    m_client->reviewRulesOf(namespaces, [=, this, done = std::move(done)]() mutable {
+    auto planned = [=, this](SwapPlan fresh) {
+        if (!self)
+            return;
+        const std::optional<SwapPlan> plan = decide(fresh);
+        if (!plan)
+            return;
+        if (!reads.listed) {
+            execute(*plan, progress, done);
+            return;
+        }
+        progress("Checking the plan again");
+        // The plan's reads are the fresh reads: the group and its objects as the command's lookup
+        // just listed them. The plan asked the access reviews afresh; here they come from the
+        // client's cache.
+        Reads again = reads;
+        again.reviews = kube::Client::Freshness::MayCache;
+        executeFresh(*plan, std::move(again), progress, done);
+    };
+    m_client->reviewRulesOf(namespaces, [=, this] {
         if (self)
-            planWith(kind, service, expectLive, skipHealthCheck, reads, std::move(done));
+            planWith(request, reads, planned);
     });
 }
 
-void Swapper::executeAtOnce(const SwapPlan& planned, std::function<void(const std::string&)> progress,
-                            std::function<void(SwapOutcome)> done)
-{
-    if (!m_atOnce) {
-        execute(planned, std::move(progress), std::move(done));
-        return;
-    }
-    progress("Checking the plan again");
-    // The plan's reads are the fresh reads: the group and its objects as the command's lookup just
-    // listed them. The plan asked the access reviews afresh; here they come from the client's cache.
-    Reads reads = *m_atOnce;
-    reads.reviews = kube::Client::Freshness::MayCache;
-    m_atOnce.reset();
-    executeFresh(planned, std::move(reads), std::move(progress), std::move(done));
-}
-
-void Swapper::executeFresh(const SwapPlan& confirmed, Reads reads, std::function<void(const std::string&)> progress,
+void Swapper::executeFresh(const SwapPlan& confirmed, Reads reads, Progress progress,
                            std::function<void(SwapOutcome)> done)
 {
     QPointer<Swapper> self(this);
     const std::optional<Slot> expect = confirmed.kind == SwapPlan::Kind::Repair || confirmed.members.empty()
                                            ? std::nullopt
                                            : std::optional(confirmed.members.front().liveFrom);
-    planWith(confirmed.kind, confirmed.service, expect, confirmed.skipHealthCheck, std::move(reads),
+    planWith({confirmed.kind, confirmed.service, expect, confirmed.skipHealthCheck}, std::move(reads),
              [=, this](SwapPlan fresh) {
                  if (!self)
                      return;
@@ -416,12 +408,8 @@ void Swapper::patchLive(std::shared_ptr<Run> run, std::size_t i)
         // Live is switched: watch its endpoints while staging is patched (a swap refused at the
         // first patch, as all but one of racing operators are, opens no watch).
         watchEndpoints(run);
-        if (!m_betweenPatches) {
-            patchStaging(run, 0, 0);
-            return;
-        }
         QPointer<Swapper> self(this);
-        m_betweenPatches([self, this, run] {
+        m_seams->betweenSwapPatches([self, this, run] {
             if (self)
                 patchStaging(run, 0, 0);
         });

@@ -123,30 +123,28 @@ void WatchedSwap::memberWorse(SwapWatch* watch, const std::string& sentence)
 
 void WatchedSwap::rollBack(WatchOutcome outcome, SwapWatch* failed)
 {
-    auto* back = new Swapper(m_client, m_rollback->group, this);
+    auto* back = new Swapper(m_client, m_rollback->group, nullptr, this);
     back->setFreshGroup(m_rollback->config);
-    back->plan(SwapPlan::Kind::Rollback, m_rollback->service, std::nullopt,
-               [this, back, outcome, failed](SwapPlan plan) mutable {
-                   if (!plan.allowed()) {
-                       const Check* f = plan.firstFailure();
-                       outcome.verdict = WatchOutcome::Verdict::RollbackRefused;
-                       outcome.rollback =
-                           "The rollback was refused: " + (f ? f->text : std::string("nothing to roll back")) + ".";
-                       Q_EMIT rollbackEnded(outcome);
-                       conclude(outcome, failed);
-                       return;
-                   }
-                   Q_EMIT rollbackPlanned(plan);
-                   back->execute(
-                       plan, [this](const std::string& step) { Q_EMIT progressed(step); },
-                       [this, outcome, failed](SwapOutcome o) mutable {
-                           outcome.verdict = o.succeeded() ? WatchOutcome::Verdict::RolledBack
-                                                           : WatchOutcome::Verdict::RollbackFailed;
-                           outcome.rollback = o.succeeded() ? o.message : "The rollback failed: " + o.message;
-                           Q_EMIT rollbackEnded(outcome);
-                           conclude(outcome, failed);
-                       });
-               });
+    back->plan({SwapPlan::Kind::Rollback, m_rollback->service}, [this, back, outcome, failed](SwapPlan plan) mutable {
+        if (!plan.allowed()) {
+            const Check* f = plan.firstFailure();
+            outcome.verdict = WatchOutcome::Verdict::RollbackRefused;
+            outcome.rollback = "The rollback was refused: " + (f ? f->text : std::string("nothing to roll back")) + ".";
+            Q_EMIT rollbackEnded(outcome);
+            conclude(outcome, failed);
+            return;
+        }
+        Q_EMIT rollbackPlanned(plan);
+        back->execute(
+            plan, [this](const std::string& step) { Q_EMIT progressed(step); },
+            [this, outcome, failed](SwapOutcome o) mutable {
+                outcome.verdict =
+                    o.succeeded() ? WatchOutcome::Verdict::RolledBack : WatchOutcome::Verdict::RollbackFailed;
+                outcome.rollback = o.succeeded() ? o.message : "The rollback failed: " + o.message;
+                Q_EMIT rollbackEnded(outcome);
+                conclude(outcome, failed);
+            });
+    });
 }
 
 void WatchedSwap::conclude(const WatchOutcome& outcome, SwapWatch* failed)
