@@ -5,10 +5,10 @@
 #include "model/rules/connectioninfo.h"
 #include "model/rules/servicespec.h"
 #include "model/rules/settings.h"
+#include "model/rules/settingskeys.h"
 #include "model/rules/watchrules.h"
 #include "ui/help.h"
 #include "ui/mainwindow.h"
-#include "ui/notificationsmenu.h"
 #include "ui/style.h"
 #include "version.h"
 
@@ -174,7 +174,7 @@ std::optional<StartFlags> readStartFlags(const QCommandLineParser& parser, const
 
 void applyPalette(const StartFlags& flags, const QSettings& settings)
 {
-    const QString savedPalette = settings.value(QStringLiteral("palette")).toString();
+    const QString savedPalette = settings.value(model::settingskeys::palette).toString();
     const QString paletteName = model::resolveSetting<QString>(
                                     flags.palette, std::nullopt,
                                     validPalette(savedPalette) ? std::optional(savedPalette) : std::nullopt, QString())
@@ -189,9 +189,9 @@ void applyPalette(const StartFlags& flags, const QSettings& settings)
 model::NotificationSettings savedNotifications(const QSettings& settings)
 {
     model::NotificationSettings saved;
-    saved.liveUnhealthy = savedBool(settings, ui::NotificationsMenu::settingsKey(model::NoticeKind::LiveUnhealthy));
-    saved.changedByOthers = savedBool(settings, ui::NotificationsMenu::settingsKey(model::NoticeKind::ChangedByOthers));
-    saved.longActions = savedBool(settings, ui::NotificationsMenu::settingsKey(model::NoticeKind::LongAction));
+    saved.liveUnhealthy = savedBool(settings, model::settingskeys::notification(model::NoticeKind::LiveUnhealthy));
+    saved.changedByOthers = savedBool(settings, model::settingskeys::notification(model::NoticeKind::ChangedByOthers));
+    saved.longActions = savedBool(settings, model::settingskeys::notification(model::NoticeKind::LongAction));
     return saved;
 }
 
@@ -202,14 +202,14 @@ void applySettings(app::Console& console, const StartFlags& flags, const model::
     ui::MainWindow& window = *console.window();
     // The file has no read-only or palette key: for them the rule reduces to flag, then saved.
     window.setPollInterval(model::resolvePollInterval(flags.poll, config.pollIntervalSeconds,
-                                                      savedInt(settings, QStringLiteral("pollIntervalSeconds")))
+                                                      savedInt(settings, model::settingskeys::pollInterval))
                                .value);
     console.runner()->setWatchSeconds(
         model::resolveWatchAfterSwap(flags.watchAfterSwap, config.watchAfterSwapSeconds,
-                                     savedInt(settings, QStringLiteral("watchAfterSwapSeconds")))
+                                     savedInt(settings, model::settingskeys::watchAfterSwap))
             .value);
     window.setReadOnly(model::resolveSetting<bool>(flags.readOnly, std::nullopt,
-                                                   savedBool(settings, QStringLiteral("readOnly")), false)
+                                                   savedBool(settings, model::settingskeys::readOnly), false)
                            .value);
     console.setNotificationChoices(
         model::resolveNotificationChoices(config.notifications, savedNotifications(settings)));

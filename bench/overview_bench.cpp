@@ -33,7 +33,7 @@ model::ServiceState service(int i)
     }
     s.live = model::Slot::A;
     s.staging = model::Slot::B;
-    s.badgeText = "Staging runs the same image as live.";
+    model::applyStatus(s);
     return s;
 }
 
@@ -45,8 +45,7 @@ void flip(model::ServiceState& s)
     s.anomalies.clear();
     if (bad)
         s.anomalies.push_back({model::Anomaly::Severity::Warning, "Live (slot A) has 1 of 2 pods ready."});
-    s.badge = bad ? model::Badge::Attention : model::Badge::InSync;
-    s.badgeText = bad ? s.anomalies.front().text : "Staging runs the same image as live.";
+    model::applyStatus(s);
 }
 
 struct Times {

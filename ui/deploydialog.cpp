@@ -13,7 +13,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QScrollBar>
-#include <QTableWidget>
+#include <QTableView>
 #include <QTimer>
 #include <QVBoxLayout>
 #include <algorithm>
@@ -25,19 +25,13 @@ QString q(const std::string& s)
 {
     return QString::fromStdString(s);
 }
-
-QStringList cellsOf(const oci::TagInfo& t)
-{
-    const bool known = t.info && t.described && t.error.empty();
-    return {q(t.tag), known ? q(t.info->created) : q(t.error), known ? q(t.info->revision).left(12) : QString(),
-            t.info ? q(t.info->digest).left(19) : QString()};
-}
 } // namespace
 
 DeployDialog::DeployDialog(const model::ServiceState& state, model::ServiceActions* actions,
                            oci::RegistryClient* registry, QWidget* parent)
-    : QDialog(parent), m_state(state), m_actions(actions), m_registry(registry),
-      m_group(actions ? actions->deployGroup() : std::vector<model::ServiceSpec>{})
+    : QDialog(parent), m_state(state), m_actions(actions),
+      m_group(actions ? actions->deployGroup() : std::vector<model::ServiceSpec>{}),
+      m_catalog(new model::TagCatalogModel(registry, this))
 {
     setObjectName(QStringLiteral("deployDialog"));
     setWindowTitle(tr("Deploy — %1").arg(q(state.spec.name)));
@@ -90,7 +84,11 @@ void DeployDialog::buildForm(QVBoxLayout* layout)
     m_filter->setObjectName(QStringLiteral("tagFilter"));
     m_filter->setAccessibleName(tr("Filter tags"));
     m_filter->setPlaceholderText(tr("Filter by tag or commit"));
-    connect(m_filter, &QLineEdit::textChanged, this, &DeployDialog::applyFilter);
+    connect(m_filter, &QLineEdit::textChanged, this, [this](const QString& text) {
+        m_catalog->setFilter(text);
+        m_tags->resizeColumnsToContents();
+        describeShown();
+    });
     form->addRow(tr("Filter:"), m_filter);
     layout->addLayout(form);
 }
@@ -98,24 +96,31 @@ void DeployDialog::buildForm(QVBoxLayout* layout)
 // The tags, newest first.
 void DeployDialog::buildTagTable(QVBoxLayout* layout)
 {
-    m_tags = new QTableWidget(0, 4, this);
+    m_tags = new QTableView(this);
     m_tags->setObjectName(QStringLiteral("tagTable"));
     m_tags->setAccessibleName(tr("Tags, newest first"));
-    m_tags->setHorizontalHeaderLabels({tr("Tag"), tr("Built"), tr("Commit"), tr("Digest")});
+    m_tags->setModel(m_catalog);
     m_tags->verticalHeader()->hide();
     m_tags->horizontalHeader()->setStretchLastSection(true);
     m_tags->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_tags->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_tags->setSelectionMode(QAbstractItemView::SingleSelection);
+    connect(m_catalog, &model::TagCatalogModel::stateChanged, this, &DeployDialog::showCatalogState);
+    // A new listing and the first sort show other rows, with wider cells.
+    auto reshown = [this] {
+        m_tags->resizeColumnsToContents();
+        describeShown();
+    };
+    connect(m_catalog, &QAbstractItemModel::modelReset, this, reshown);
+    connect(m_catalog, &QAbstractItemModel::layoutChanged, this, reshown);
     // Image configs are read for the rows in view only: scrolling or a taller window shows more.
     connect(m_tags->verticalScrollBar(), &QScrollBar::valueChanged, this, &DeployDialog::describeShown);
     connect(m_tags->verticalScrollBar(), &QScrollBar::rangeChanged, this, &DeployDialog::describeShown);
-    connect(m_tags, &QTableWidget::itemSelectionChanged, this, [this] {
-        const auto items = m_tags->selectedItems();
-        if (items.isEmpty())
+    connect(m_tags->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
+        const QModelIndexList rows = m_tags->selectionModel()->selectedRows();
+        if (rows.isEmpty())
             return;
-        const QString tag = m_tags->item(items.first()->row(), 0)->text();
-        m_reference->setText(m_repo->text().trimmed() + QLatin1Char(':') + tag);
+        m_reference->setText(m_repo->text().trimmed() + QLatin1Char(':') + m_catalog->tagAt(rows.first().row()));
     });
     layout->addWidget(m_tags, 1);
 }
@@ -171,130 +176,37 @@ QString DeployDialog::statusText() const
 void DeployDialog::setStatus(const QString& text, bool bad)
 {
     m_status->setText(text);
-    m_status->setStyleSheet(
+    style::applySheet(
+        m_status,
         bad ? QStringLiteral("QLabel { color: %1; font-weight: bold; }").arg(style::colorOf(style::Tone::Attention))
             : QString());
 }
 
 void DeployDialog::loadTags()
 {
-    std::string why;
-    const auto ref = model::parseImageRef(m_repo->text().trimmed().toStdString(), &why);
-    if (!ref || !ref->tag.empty() || !ref->digest.empty()) {
-        setStatus(tr("The repository is not valid: %1. Give it without a tag, e.g. ghcr.io/v-sekai/uro.")
-                      .arg(ref ? tr("it has a tag or digest") : q(why)),
-                  true);
-        return;
-    }
-    m_registryHost = ref->registry;
-    m_repository = ref->repository;
-    m_tagsLoaded = false;
-    m_firstScreenSorted = false;
-    m_describing.clear();
-    const int listing = ++m_listing;
-    setStatus(tr("Listing the tags of %1…").arg(q(ref->name())));
-    QPointer<DeployDialog> self(this);
-    // Digests by HEAD for every tag; image configs only for the rows shown (describeShown).
-    m_registry->listTagDigests(
-        m_registryHost, m_repository, [self, listing](kube::Result<std::vector<oci::TagInfo>> r) {
-            if (!self || listing != self->m_listing)
-                return;
-            if (!r) {
-                self->setStatus(q(r.error().message), true);
-                return;
-            }
-            self->m_tagInfo = r.value();
-            self->setStatus(tr("%n tag(s), newest first.", nullptr, static_cast<int>(self->m_tagInfo.size())));
-            self->applyFilter();
-            self->describeShown();
-        });
+    m_catalog->load(m_repo->text());
 }
 
-void DeployDialog::applyFilter()
+void DeployDialog::showCatalogState()
 {
-    const QString filter = m_filter->text().trimmed();
-    m_filling = true;
-    m_tags->setRowCount(0);
-    for (const auto& t : m_tagInfo) {
-        const QStringList cells = cellsOf(t);
-        if (!filter.isEmpty() && !cells[0].contains(filter, Qt::CaseInsensitive) &&
-            !cells[2].contains(filter, Qt::CaseInsensitive))
-            continue;
-        const int row = m_tags->rowCount();
-        m_tags->insertRow(row);
-        for (int c = 0; c < cells.size(); ++c)
-            m_tags->setItem(row, c, new QTableWidgetItem(cells[c]));
-    }
-    m_tags->resizeColumnsToContents();
-    m_filling = false;
-    QTimer::singleShot(0, this, &DeployDialog::describeShown);
+    setStatus(m_catalog->statusText(), m_catalog->state() == model::TagCatalogModel::State::Failed);
 }
 
 void DeployDialog::describeShown()
 {
-    if (!m_registry || m_tagInfo.empty() || m_filling)
+    if (m_describeQueued)
         return;
-    const int rows = m_tags->rowCount();
-    const int first = std::max(0, m_tags->rowAt(0));
-    const int lastShown = m_tags->rowAt(m_tags->viewport()->height() - 1);
-    const int last = lastShown < 0 ? rows - 1 : lastShown;
-    const int listing = m_listing;
-    QPointer<DeployDialog> self(this);
-    for (int row = first; row <= last && row < rows; ++row) {
-        const std::string tag = m_tags->item(row, 0)->text().toStdString();
-        const auto it =
-            std::find_if(m_tagInfo.begin(), m_tagInfo.end(), [&](const oci::TagInfo& t) { return t.tag == tag; });
-        if (it == m_tagInfo.end() || !it->info || it->described || !m_describing.insert(tag).second)
-            continue;
-        // By digest: the config of what was listed, even if the tag moves meanwhile.
-        m_registry->resolve(m_registryHost, m_repository, it->info->digest,
-                            [self, listing, tag](kube::Result<oci::ManifestInfo> r) {
-                                if (!self || listing != self->m_listing)
-                                    return;
-                                for (auto& t : self->m_tagInfo) {
-                                    if (t.tag != tag)
-                                        continue;
-                                    t.described = true;
-                                    if (r) {
-                                        const std::string digest = t.info->digest;
-                                        t.info = r.value();
-                                        t.info->digest = digest;
-                                    } else {
-                                        t.error = r.error().message;
-                                    }
-                                }
-                                self->described(tag);
-                            });
-    }
-    if (m_describing.empty())
-        described({});
-}
-
-void DeployDialog::described(const std::string& tag)
-{
-    if (!tag.empty())
-        m_describing.erase(tag);
-    if (!m_firstScreenSorted) {
-        if (!m_describing.empty())
+    // Once the view has laid out what changed: during a change its rows are not yet where they will be.
+    m_describeQueued = true;
+    QTimer::singleShot(0, this, [this] {
+        m_describeQueued = false;
+        const int rows = m_catalog->rowCount();
+        if (rows == 0)
             return;
-        // Newest first among the rows first shown; the rows below keep their place as they are
-        // described, so nothing moves under the person's eyes once they scroll.
-        m_firstScreenSorted = true;
-        oci::RegistryClient::sortNewestFirst(m_tagInfo);
-        m_tagsLoaded = true;
-        applyFilter();
-        return;
-    }
-    for (int row = 0; row < m_tags->rowCount(); ++row) {
-        if (m_tags->item(row, 0)->text().toStdString() != tag)
-            continue;
-        for (const auto& t : m_tagInfo)
-            if (t.tag == tag) {
-                const QStringList cells = cellsOf(t);
-                for (int c = 0; c < cells.size(); ++c)
-                    m_tags->item(row, c)->setText(cells[c]);
-            }
-    }
+        const int first = std::max(0, m_tags->rowAt(0));
+        const int lastShown = m_tags->rowAt(m_tags->viewport()->height() - 1);
+        m_catalog->describe(first, lastShown < 0 ? rows - 1 : lastShown);
+    });
 }
 
 void DeployDialog::resetPlan()

@@ -5,11 +5,11 @@
 #include "model/actions/groupdeploy.h"
 #include "model/actions/serviceactions.h"
 #include "model/state/servicestate.h"
+#include "model/views/tagcatalogmodel.h"
 #include "oci/registry.h"
 
 #include <QDialog>
 #include <QPointer>
-#include <set>
 
 class QCheckBox;
 class QComboBox;
@@ -17,36 +17,37 @@ class QLabel;
 class QLineEdit;
 class QVBoxLayout;
 class QPushButton;
-class QTableWidget;
+class QTableView;
 
 namespace ui {
 
-// Deploys an image to sandbox or to the staging slot (live is not offered). The tag picker lists
-// the repository's tags from its registry, newest first, with creation time, commit and digest;
-// picking one fills the reference, which is checked against the image grammar as it is typed.
-// "Check" plans the deploy on fresh reads; "Deploy" hands that plan to the application's runner
-// and shows how it goes. Closing the dialog does not stop a deploy that was started.
-// When the service's group has more members, "All services of group G" deploys the same tag to
-// every member (each from its own repository): Check plans them all, Deploy needs all to pass.
+// Deploys an image to sandbox or to the staging slot (live is not offered). The tag picker shows
+// the repository's tags (model::TagCatalogModel), newest first, with creation time, commit and
+// digest, and asks the model to describe the rows in view; picking one fills the reference, which is checked against
+// the image grammar as it is typed. "Check" plans the deploy on fresh reads; "Deploy" hands that plan to the
+// application's runner and shows how it goes. Closing the dialog does not stop a deploy that was started. When the
+// service's group has more members, "All services of group G" deploys the same tag to every member (each from its own
+// repository): Check plans them all, Deploy needs all to pass.
 class DeployDialog : public QDialog {
     Q_OBJECT
 
 public:
     // `actions` plans and starts the deploys (a group deploy is offered when the service's group
-    // has more than one member); `registry` lists the tags.
+    // has more than one member); `registry` lists the tags (through the dialog's TagCatalogModel).
     DeployDialog(const model::ServiceState& state, model::ServiceActions* actions, oci::RegistryClient* registry,
                  QWidget* parent = nullptr);
 
     QComboBox* targetBox() const { return m_target; }
     QLineEdit* filterField() const { return m_filter; }
     QLineEdit* referenceField() const { return m_reference; }
-    QTableWidget* tagTable() const { return m_tags; }
+    QTableView* tagTable() const { return m_tags; }
+    model::TagCatalogModel* tagCatalog() const { return m_catalog; }
     QPushButton* checkButton() const { return m_check; }
     QPushButton* deployButton() const { return m_deploy; }
     QCheckBox* groupBox() const { return m_groupBox; }
     QString statusText() const;
     // The tags are listed with their digests and the rows first shown are described.
-    bool tagsLoaded() const { return m_tagsLoaded; }
+    bool tagsLoaded() const { return m_catalog->loaded(); }
     void loadTags();
     // Shows the progress and the outcome of the runner's activity `id` (the deploy started here).
     void follow(model::ActionRunner* runner, int id);
@@ -59,10 +60,10 @@ private:
     void buildTagTable(QVBoxLayout* layout);
     void buildReference(QVBoxLayout* layout);
     void buildButtons(QVBoxLayout* layout);
-    void applyFilter();
-    // Reads the image config (creation time, commit) of the rows in view that have none yet.
+    // Has the catalogue read the image configs (creation time, commit) of the rows in view, once
+    // the view has settled (after a listing, a filter, a scroll or a resize).
     void describeShown();
-    void described(const std::string& tag);
+    void showCatalogState();
     void validate();
     void check();
     void checkGroup(model::DeployTarget target);
@@ -74,22 +75,16 @@ private:
 
     model::ServiceState m_state;
     QPointer<model::ServiceActions> m_actions;
-    QPointer<oci::RegistryClient> m_registry;
     std::optional<model::DeployPlan> m_plan;
     std::vector<model::ServiceSpec> m_group;
     std::optional<model::GroupDeployPlan> m_groupPlan;
-    std::string m_registryHost, m_repository;
-    std::vector<oci::TagInfo> m_tagInfo;
-    std::set<std::string> m_describing; // tags whose image config is being read
-    int m_listing = 0;                  // which listing the answers belong to
-    bool m_tagsLoaded = false;
-    bool m_firstScreenSorted = false;
-    bool m_filling = false; // the table is being refilled: its scroll signals are not the person's
+    model::TagCatalogModel* m_catalog;
+    bool m_describeQueued = false;
     QComboBox* m_target;
     QCheckBox* m_groupBox;
     QLineEdit* m_repo;
     QLineEdit* m_filter;
-    QTableWidget* m_tags;
+    QTableView* m_tags;
     QLineEdit* m_reference;
     QLabel* m_referenceError;
     QLabel* m_checks;

@@ -3,8 +3,11 @@
 #include "activitypanel.h"
 #include "deploydialog.h"
 #include "help.h"
+#include "icons.h"
 #include "logview.h"
+#include "model/rules/settingskeys.h"
 #include "model/state/servicelookup.h"
+#include "model/views/watchverdict.h"
 #include "notificationsmenu.h"
 #include "overviewtable.h"
 #include "servicepage.h"
@@ -32,7 +35,6 @@
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QStyledItemDelegate>
-#include <QSvgRenderer>
 #include <QTableView>
 #include <QTextDocumentFragment>
 #include <QTimer>
@@ -117,7 +119,9 @@ public:
         QRect r = option.rect.adjusted(4, 0, -2, 0);
         painter->save();
         painter->setRenderHint(QPainter::Antialiasing);
-        QSvgRenderer(style::iconPath(state)).render(painter, QRectF(r.left(), r.center().y() - icon / 2.0, icon, icon));
+        const qreal ratio = painter->device() ? painter->device()->devicePixelRatio() : 1.0;
+        painter->drawPixmap(QPointF(r.left(), r.center().y() - icon / 2.0),
+                            style::iconPixmap(style::iconPath(state), icon, ratio));
         painter->setPen(
             opt.palette.color(option.state & QStyle::State_Selected ? QPalette::HighlightedText : QPalette::Text));
         painter->drawText(r.adjusted(markWidth, 0, 0, 0), Qt::AlignVCenter | Qt::AlignLeft, text);
@@ -183,7 +187,7 @@ MainWindow::MainWindow(QWidget* parent)
     m_clock->start();
 
     QSettings settings;
-    if (!restoreGeometry(settings.value(QStringLiteral("mainWindow/geometry")).toByteArray()))
+    if (!restoreGeometry(settings.value(model::settingskeys::windowGeometry).toByteArray()))
         resize(1180, 640);
     refresh();
 }
@@ -216,7 +220,7 @@ void MainWindow::buildHeader(QWidget* central, QVBoxLayout* layout)
     m_refresh->addItem(tr("Poll every 60 s"), 60);
     connect(m_refresh, &QComboBox::activated, this, [this](int i) {
         const int seconds = m_refresh->itemData(i).toInt();
-        QSettings().setValue(QStringLiteral("pollIntervalSeconds"), seconds);
+        QSettings().setValue(model::settingskeys::pollInterval, seconds);
         if (m_dashboard)
             m_dashboard->setPollInterval(seconds);
         Q_EMIT pollIntervalRequested(seconds);
@@ -235,7 +239,7 @@ void MainWindow::buildHeader(QWidget* central, QVBoxLayout* layout)
     m_readOnlyBox->setObjectName(QStringLiteral("readOnlyBox"));
     m_readOnlyBox->setToolTip(tip(tr("Show no control that changes anything")));
     connect(m_readOnlyBox, &QCheckBox::toggled, this, [this](bool on) {
-        QSettings().setValue(QStringLiteral("readOnly"), on);
+        QSettings().setValue(model::settingskeys::readOnly, on);
         setReadOnly(on);
     });
     header->addWidget(plainLabel(central, {}, tr("Context:")));
@@ -453,7 +457,7 @@ void MainWindow::closeEvent(QCloseEvent* event)
         }
         return;
     }
-    QSettings().setValue(QStringLiteral("mainWindow/geometry"), saveGeometry());
+    QSettings().setValue(model::settingskeys::windowGeometry, saveGeometry());
     QMainWindow::closeEvent(event);
 }
 
@@ -496,12 +500,17 @@ void MainWindow::setRunner(model::ActionRunner* runner)
     m_runner = runner;
     m_activity->setRunner(runner);
     if (runner) {
+        // A watch that found live got worse changes the service's status; whatever starts next clears it.
         connect(runner, &model::ActionRunner::finished, this, [this] {
+            refresh();
             updateWatchBanner();
             if (m_closeWhenIdle && m_runner && m_runner->runningCount() == 0)
                 close();
         });
-        connect(runner, &model::ActionRunner::started, this, &MainWindow::updateWatchBanner);
+        connect(runner, &model::ActionRunner::started, this, [this] {
+            refresh();
+            updateWatchBanner();
+        });
     }
     updateWatchBanner();
 }
@@ -640,7 +649,10 @@ void MainWindow::refresh()
         updateFreshness();
         return;
     }
-    m_model->setServices(m_dashboard->services());
+    if (model::anyWatchVerdict(m_runner))
+        m_model->setServices(model::withWatchVerdicts(m_dashboard->services(), m_runner));
+    else
+        m_model->setServices(m_dashboard->services());
     m_user->setText(m_dashboard->userName().isEmpty()
                         ? QString()
                         : tr("as <b>%1</b>").arg(m_dashboard->userName().toHtmlEscaped()));
@@ -676,7 +688,7 @@ void MainWindow::refresh()
     }
     if (m_stack->currentWidget() == m_page) {
         if (const model::ServiceState* s = m_dashboard->service(m_page->serviceName().toStdString()))
-            m_page->setService(*s);
+            m_page->setService(model::withWatchVerdict(*s, m_runner));
     }
     updateFreshness();
 }
@@ -711,11 +723,12 @@ void MainWindow::updateFreshness()
     if (since.isValid()) {
         m_freshness->setText(
             tr("Disconnected since %1 — retrying").arg(since.toLocalTime().toString(QStringLiteral("HH:mm:ss"))));
-        m_freshness->setStyleSheet(
+        style::applySheet(
+            m_freshness,
             QStringLiteral("QLabel { color: %1; font-weight: bold; }").arg(style::colorOf(style::Tone::Attention)));
         return;
     }
-    m_freshness->setStyleSheet(QString());
+    style::applySheet(m_freshness, QString());
     const QDateTime last = m_dashboard->lastUpdate();
     if (!m_dashboard->complete() || !last.isValid()) {
         m_freshness->setText(tr("Loading…"));
@@ -772,7 +785,7 @@ bool MainWindow::showService(const QString& name)
     const model::ServiceState* s = m_dashboard->service(name.toStdString());
     if (!s)
         return false;
-    m_page->setService(*s);
+    m_page->setService(model::withWatchVerdict(*s, m_runner));
     if (m_actions)
         m_actions->setService(s->spec.name);
     m_stack->setCurrentWidget(m_page);

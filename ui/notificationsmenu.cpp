@@ -1,5 +1,6 @@
 #include "notificationsmenu.h"
 
+#include "model/rules/settingskeys.h"
 #include "model/views/notifyrules.h"
 #include "text.h"
 
@@ -18,7 +19,7 @@ NotificationsMenu::NotificationsMenu(QWidget* parent) : QMenu(tr("&Notifications
         a->setChecked(true);
         a->setToolTip(tip(why));
         connect(a, &QAction::toggled, this, [this, kind](bool on) {
-            QSettings().setValue(settingsKey(kind), on);
+            QSettings().setValue(model::settingskeys::notification(kind), on);
             Q_EMIT choicesChanged(choices());
         });
         return a;
@@ -33,19 +34,6 @@ NotificationsMenu::NotificationsMenu(QWidget* parent) : QMenu(tr("&Notifications
                  QStringLiteral("notifyLongActions"),
                  tr("An action of this window that took %1 s or more ends while the window is not active")
                      .arg(model::longActionSeconds));
-}
-
-QString NotificationsMenu::settingsKey(model::NoticeKind kind)
-{
-    switch (kind) {
-    case model::NoticeKind::LiveUnhealthy:
-        return QStringLiteral("notifications/liveUnhealthy");
-    case model::NoticeKind::ChangedByOthers:
-        return QStringLiteral("notifications/changedByOthers");
-    case model::NoticeKind::LongAction:
-        return QStringLiteral("notifications/longActions");
-    }
-    return {};
 }
 
 QAction* NotificationsMenu::action(model::NoticeKind kind) const

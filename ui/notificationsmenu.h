@@ -9,7 +9,7 @@ class QAction;
 namespace ui {
 
 // "Notifications": one checkable entry per kind of desktop notification. A choice applies at
-// once and is saved (QSettings "notifications/<kind>"), like the window's other choices.
+// once and is saved (model::settingskeys::notification), like the window's other choices.
 class NotificationsMenu : public QMenu {
     Q_OBJECT
 
@@ -20,8 +20,6 @@ public:
     void setChoices(const model::NotificationChoices& choices);
     model::NotificationChoices choices() const;
     QAction* action(model::NoticeKind kind) const;
-    // The QSettings key of a kind's saved choice.
-    static QString settingsKey(model::NoticeKind kind);
 
 Q_SIGNALS:
     void choicesChanged(const model::NotificationChoices& choices);

@@ -21,7 +21,97 @@ QString q(const std::string& s)
 {
     return QString::fromStdString(s);
 }
+
+// The tag (a commit id cut to 12) says what ran; the whole reference is in the tooltip.
+QString release(const kube::HistorySlot& side)
+{
+    std::string tag = side.tag;
+    if (tag.size() == 40)
+        tag = tag.substr(0, 12);
+    return QStringLiteral("slot %1 · %2")
+        .arg(q(side.slot.empty() ? std::string("?") : side.slot), q(tag.empty() ? side.image : tag));
+}
 } // namespace
+
+// One entry's cells: When, Who, What, From, To, Author, each with its tooltip. Deploys say where
+// they went ("deploy to staging"); a watch's entry says its verdict and, having moved nothing, has
+// no "from".
+std::vector<ServicePage::HistoryCell> ServicePage::historyRow(const kube::HistoryEntry& e)
+{
+    const bool watch = e.action == model::watchAction;
+    QStringList shown;
+    if (!e.readable())
+        shown = {q(e.at), QString(), tr("unreadable entry: %1").arg(q(e.unreadable)), QString(), QString()};
+    else if (watch)
+        shown = {q(e.at), q(e.user), q(e.action + ": " + (e.result.empty() ? std::string("?") : e.result)), QString(),
+                 release(e.to)};
+    else
+        shown = {q(e.at), q(e.user), q(e.target.empty() ? e.action : e.action + " to " + e.target), release(e.from),
+                 release(e.to)};
+    // Whether the API server vouches for "who": a mark and the sentence (model/rules/authorship.h).
+    const QString author = q(model::authorSentence(e));
+    const bool forged =
+        e.authorCheck == kube::AuthorCheck::WrittenByOther || e.authorCheck == kube::AuthorCheck::NoAuthor;
+    const char* mark = model::vouched(e) ? "✓" : forged ? "⚠" : "?";
+    shown << (author.isEmpty() ? QString() : QString::fromUtf8(mark) + QLatin1Char(' ') + author);
+    std::vector<HistoryCell> cells;
+    for (int c = 0; c < shown.size(); ++c) {
+        HistoryCell cell{shown[c], {}};
+        if ((c == 1 || c == 5) && !author.isEmpty())
+            cell.tip = author;
+        if ((c == 3 || c == 4) && e.readable())
+            cell.tip = q((c == 3 ? e.from : e.to).image);
+        if (c == 2 && watch)
+            cell.tip = q(e.result);
+        if (c == 2 && !e.readable())
+            cell.tip = q(e.unreadable);
+        cells.push_back(std::move(cell));
+    }
+    return cells;
+}
+
+// Newest first. Only what changed is written: an update every few seconds usually brings the same
+// history, and a new entry comes on top of the ones shown.
+void ServicePage::showHistory(const std::vector<kube::HistoryEntry>& history)
+{
+    std::vector<std::vector<HistoryCell>> rows;
+    for (auto it = history.rbegin(); it != history.rend(); ++it)
+        rows.push_back(historyRow(*it));
+    m_history->setVisible(!history.empty());
+    m_noHistory->setVisible(history.empty());
+    if (rows == m_historyRows)
+        return;
+    // What each row showed before this update: the same row, or, when entries came on top, the row
+    // that many further down.
+    std::size_t added = rows.size() > m_historyRows.size() ? rows.size() - m_historyRows.size() : 0;
+    if (added > 0 && std::equal(m_historyRows.begin(), m_historyRows.end(), rows.begin() + std::ptrdiff_t(added))) {
+        for (std::size_t i = 0; i < added; ++i)
+            m_history->insertRow(0);
+    } else {
+        added = 0;
+        m_history->setRowCount(static_cast<int>(rows.size()));
+    }
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+        const bool hadRow = r >= added && r - added < m_historyRows.size();
+        for (std::size_t c = 0; c < rows[r].size(); ++c) {
+            const HistoryCell& cell = rows[r][c];
+            const HistoryCell* was = hadRow ? &m_historyRows[r - added][c] : nullptr;
+            if (was && *was == cell)
+                continue;
+            QTableWidgetItem* item = m_history->item(static_cast<int>(r), static_cast<int>(c));
+            if (!item) {
+                item = new QTableWidgetItem;
+                m_history->setItem(static_cast<int>(r), static_cast<int>(c), item);
+            }
+            if (!was || was->text != cell.text)
+                item->setText(cell.text);
+            if (was ? was->tip != cell.tip : !cell.tip.isEmpty())
+                item->setToolTip(tip(cell.tip));
+        }
+    }
+    m_historyRows = std::move(rows);
+    m_history->resizeColumnsToContents();
+}
 
 ServicePage::ServicePage(QWidget* parent) : QWidget(parent)
 {
@@ -270,14 +360,14 @@ void ServicePage::showActivity()
         return;
     }
     if (a->running()) {
-        m_outcome->setStyleSheet(QString());
+        style::applySheet(m_outcome, QString());
         m_outcome->setText(q(a->step) + QStringLiteral("…"));
     } else {
         m_outcome->setText(q(a->message));
-        m_outcome->setStyleSheet(
-            QStringLiteral("QLabel { color: white; background: %1; padding: 6px; border-radius: 4px; }")
-                .arg(style::fillOf(a->state == model::Activity::State::Succeeded ? style::Tone::Healthy
-                                                                                 : style::Tone::Attention)));
+        style::applySheet(
+            m_outcome, QStringLiteral("QLabel { color: white; background: %1; padding: 6px; border-radius: 4px; }")
+                           .arg(style::fillOf(a->state == model::Activity::State::Succeeded ? style::Tone::Healthy
+                                                                                            : style::Tone::Attention)));
     }
     m_outcome->show();
 }
@@ -326,12 +416,17 @@ QString ServicePage::anomalyText() const
     return m_anomalies->text();
 }
 
+QString ServicePage::badgeText() const
+{
+    return m_badge->text();
+}
+
 void ServicePage::setService(const model::ServiceState& st)
 {
     m_name = q(st.spec.name);
     m_title->setText(tr("%1 — namespace %2").arg(q(st.spec.name), q(st.spec.ns)));
     m_badge->setText(QString::fromUtf8(model::badgeName(st.badge)));
-    m_badge->setStyleSheet(style::pill(style::toneOf(st.badge)));
+    style::applySheet(m_badge, style::pill(style::toneOf(st.badge)));
     m_badge->setToolTip(tip(st.badgeText));
     QStringList lines;
     for (const auto& a : st.anomalies) {
@@ -343,52 +438,7 @@ void ServicePage::setService(const model::ServiceState& st)
     if (lines.isEmpty())
         lines << escaped(st.badgeText);
     m_anomalies->setText(lines.join(QStringLiteral("<br>")));
-    m_history->setRowCount(static_cast<int>(st.history.size()));
-    // Deploys say where they went: "deploy to staging".
-    int row = 0;
-    for (auto it = st.history.rbegin(); it != st.history.rend(); ++it, ++row) {
-        const kube::HistoryEntry& e = *it;
-        // The tag (a commit id cut to 12) says what ran; the whole reference is in the tooltip.
-        auto release = [](const kube::HistorySlot& side) {
-            std::string tag = side.tag;
-            if (tag.size() == 40)
-                tag = tag.substr(0, 12);
-            return QStringLiteral("slot %1 · %2")
-                .arg(q(side.slot.empty() ? std::string("?") : side.slot), q(tag.empty() ? side.image : tag));
-        };
-        // A watch's entry says its verdict; it moved nothing, so it has no "from".
-        const bool watch = e.action == model::watchAction;
-        QStringList shown;
-        if (!e.readable())
-            shown = {q(e.at), QString(), tr("unreadable entry: %1").arg(q(e.unreadable)), QString(), QString()};
-        else if (watch)
-            shown = {q(e.at), q(e.user), q(e.action + ": " + (e.result.empty() ? std::string("?") : e.result)),
-                     QString(), release(e.to)};
-        else
-            shown = {q(e.at), q(e.user), q(e.target.empty() ? e.action : e.action + " to " + e.target), release(e.from),
-                     release(e.to)};
-        // Whether the API server vouches for "who": a mark and the sentence (model/rules/authorship.h).
-        const QString author = q(model::authorSentence(e));
-        const bool forged =
-            e.authorCheck == kube::AuthorCheck::WrittenByOther || e.authorCheck == kube::AuthorCheck::NoAuthor;
-        const char* mark = model::vouched(e) ? "✓" : forged ? "⚠" : "?";
-        shown << (author.isEmpty() ? QString() : QString::fromUtf8(mark) + QLatin1Char(' ') + author);
-        for (int c = 0; c < shown.size(); ++c) {
-            auto* item = new QTableWidgetItem(shown[c]);
-            if ((c == 1 || c == 5) && !author.isEmpty())
-                item->setToolTip(tip(author));
-            if ((c == 3 || c == 4) && e.readable())
-                item->setToolTip(tip((c == 3 ? e.from : e.to).image));
-            if (c == 2 && watch)
-                item->setToolTip(tip(e.result));
-            if (c == 2 && !e.readable())
-                item->setToolTip(tip(e.unreadable));
-            m_history->setItem(row, c, item);
-        }
-    }
-    m_history->resizeColumnsToContents();
-    m_history->setVisible(!st.history.empty());
-    m_noHistory->setVisible(st.history.empty());
+    showHistory(st.history);
     // Each Service's own answer shows in the tile of the slot it selects.
     auto servicesOf = [&st](model::Slot slot) {
         std::vector<SlotTile::ServiceCheck> out;

@@ -24,6 +24,8 @@ public:
     explicit ServicePage(QWidget* parent = nullptr);
     void setService(const model::ServiceState& state);
     QString serviceName() const { return m_name; }
+    // The status chip in the header, as shown.
+    QString badgeText() const;
     SlotTile* tile(model::Slot slot) const;
     QString anomalyText() const;
 
@@ -60,6 +62,13 @@ private:
     void buildHistory(QVBoxLayout* layout);
     void confirm(model::SwapPlan::Kind kind);
     void updateWatchBanner();
+    // A history cell: its text and its tooltip's text (shown through ui::tip).
+    struct HistoryCell {
+        QString text, tip;
+        bool operator==(const HistoryCell&) const = default;
+    };
+    static std::vector<HistoryCell> historyRow(const kube::HistoryEntry& entry);
+    void showHistory(const std::vector<kube::HistoryEntry>& history);
 
     QPointer<model::ServiceActions> m_actions;
     bool m_readOnly = false;
@@ -76,6 +85,7 @@ private:
     bool m_rollbackWanted = false; // Roll back was asked for before the rollback's plan came
     bool m_confirming = false;     // a confirm dialog's plan is being made on fresh reads
     QTableWidget* m_history;
+    std::vector<std::vector<HistoryCell>> m_historyRows; // what the table shows, newest first
     QLabel* m_noHistory;
     QString m_name;
     QLabel* m_title;

@@ -1,5 +1,6 @@
 #include "slottile.h"
 
+#include "icons.h"
 #include "style.h"
 #include "text.h"
 
@@ -10,7 +11,6 @@
 #include <QPixmap>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QSvgRenderer>
 #include <QTimer>
 #include <QVBoxLayout>
 #include <algorithm>
@@ -53,21 +53,30 @@ QString healthText(const model::PodHealth* h)
 }
 
 // Two icons: the pod's own state (a dot in its colour) and its health check answer (the check's
-// icon, or nothing when there is no check).
-QIcon podIcon(const model::PodRow& pod, const model::PodHealth* health)
+// icon, or nothing when there is no check). Their paths, which name the picture.
+QStringList podIconPaths(const model::PodRow& pod, const model::PodHealth* health)
+{
+    const style::Tone tone = podTone(pod);
+    QStringList paths{tone == style::Tone::Healthy   ? QStringLiteral(":/states/pod-ready.svg")
+                      : tone == style::Tone::Rolling ? QStringLiteral(":/states/pod-pending.svg")
+                                                     : QStringLiteral(":/states/pod-failing.svg")};
+    if (health)
+        paths << style::iconPath(health->result);
+    return paths;
+}
+
+QIcon podIcon(const QStringList& paths)
 {
     QPixmap pm(28, 14);
     pm.fill(Qt::transparent);
     QPainter painter(&pm);
-    const style::Tone tone = podTone(pod);
-    QSvgRenderer(tone == style::Tone::Healthy   ? QStringLiteral(":/states/pod-ready.svg")
-                 : tone == style::Tone::Rolling ? QStringLiteral(":/states/pod-pending.svg")
-                                                : QStringLiteral(":/states/pod-failing.svg"))
-        .render(&painter, QRectF(0, 1, 12, 12));
-    if (health)
-        QSvgRenderer(style::iconPath(health->result)).render(&painter, QRectF(15, 1, 12, 12));
+    for (int i = 0; i < paths.size(); ++i)
+        painter.drawPixmap(QPointF(15 * i, 1), style::iconPixmap(paths[i], 12, 1.0));
     return QIcon(pm);
 }
+
+// Where a pod row keeps the paths of the icon it shows: a new icon only when they change.
+constexpr int iconPathsRole = Qt::UserRole + 1;
 } // namespace
 
 SlotTile::SlotTile(QWidget* parent) : QFrame(parent)
@@ -241,7 +250,10 @@ void SlotTile::showPods()
         item->setData(Qt::UserRole, q(pod.name));
         item->setData(Qt::AccessibleTextRole, lines.value(static_cast<int>(i)));
         item->setToolTip(tip(q(pod.name) + QLatin1Char('\n') + lines.value(static_cast<int>(i))));
-        item->setIcon(podIcon(pod, health));
+        if (const QStringList paths = podIconPaths(pod, health); item->data(iconPathsRole).toStringList() != paths) {
+            item->setIcon(podIcon(paths));
+            item->setData(iconPathsRole, paths);
+        }
         item->setSelected(q(pod.name) == selected);
     }
     m_pods->setVisible(m_slot.exists && m_pods->count() > 0);
@@ -396,8 +408,8 @@ void SlotTile::setSlot(const model::SlotState& slot, const QString& role, std::v
     m_title->setText(QStringLiteral("%1 · %2").arg(name, q(slot.deployment)));
     m_role->setText(role);
     m_role->setVisible(!role.isEmpty());
-    m_role->setStyleSheet(role.startsWith(QStringLiteral("LIVE")) ? style::pill(style::Tone::Live)
-                                                                  : style::pill(style::Tone::Staging));
+    style::applySheet(m_role, role.startsWith(QStringLiteral("LIVE")) ? style::pill(style::Tone::Live)
+                                                                      : style::pill(style::Tone::Staging));
     setAccessibleName(QStringLiteral("%1 %2").arg(name, role));
 
     if (!slot.exists) {
@@ -411,7 +423,7 @@ void SlotTile::setSlot(const model::SlotState& slot, const QString& role, std::v
         showPods();
         showEvents();
         m_logs->setVisible(false);
-        setStyleSheet(style::tileBorder(style::Tone::Attention));
+        style::applySheet(this, style::tileBorder(style::Tone::Attention));
         return;
     }
     QString image = tr("Image <b>%1</b>").arg(q(slot.imageDisplay()).toHtmlEscaped());
@@ -444,7 +456,7 @@ void SlotTile::setSlot(const model::SlotState& slot, const QString& role, std::v
         slot.health == model::Health::Healthy && slot.healthCheck.state != model::HealthSummary::State::Failing
             ? style::Tone::Healthy
             : style::Tone::Attention;
-    setStyleSheet(style::tileBorder(tone));
+    style::applySheet(this, style::tileBorder(tone));
 }
 
 QString SlotTile::roleText() const

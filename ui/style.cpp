@@ -6,6 +6,7 @@
 #include <QGuiApplication>
 #include <QRegularExpression>
 #include <QTextDocumentFragment>
+#include <QWidget>
 #include <algorithm>
 
 namespace ui::style {
@@ -118,6 +119,12 @@ QString tileBorder(Tone tone)
     return QStringLiteral("QFrame#slotTile { border: 2px solid %1; border-radius: 6px; }").arg(colorOf(tone));
 }
 
+void applySheet(QWidget* widget, const QString& sheet)
+{
+    if (widget->styleSheet() != sheet)
+        widget->setStyleSheet(sheet);
+}
+
 Tone toneOf(model::Badge badge)
 {
     switch (badge) {
@@ -128,6 +135,9 @@ Tone toneOf(model::Badge badge)
     case model::Badge::RollingOut:
         return Tone::Rolling;
     case model::Badge::Attention:
+    case model::Badge::StagingFailsCheck:
+    case model::Badge::LiveFailsCheck:
+    case model::Badge::LiveGotWorse:
         return Tone::Attention;
     }
     return Tone::Neutral;

@@ -5,6 +5,8 @@
 #include <QPalette>
 #include <QString>
 
+class QWidget;
+
 // Colours that read in light and dark palettes: saturated mid-tones with white text for
 // pills, and borders rather than filled backgrounds for tiles.
 namespace ui::style {
@@ -13,6 +15,10 @@ enum class Tone { Live, Staging, Healthy, Attention, Rolling, Neutral };
 
 QString pill(Tone tone);
 QString tileBorder(Tone tone);
+// Sets `sheet` on `widget` unless it has it already: setting a style sheet re-polishes the widget
+// and every child of it, even when the sheet is the same, and the pages are updated every few
+// seconds.
+void applySheet(QWidget* widget, const QString& sheet);
 // The tone's colour for text and marks on the window's background: dark on a light palette, light
 // on a dark one, each at least 4.5:1 against Window and Base (WCAG AA; tests/unit/tst_contrast).
 QString colorOf(Tone tone);

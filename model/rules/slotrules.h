@@ -6,6 +6,7 @@
 
 #include "kube/objects.h"
 #include "model/rules/slot.h"
+#include "model/rules/status.h"
 
 #include <optional>
 #include <string>
@@ -18,8 +19,6 @@ std::optional<Slot> selectedSlot(const kube::Service& svc, const kube::Deploymen
                                  bool* both);
 std::optional<Slot> selectedSlot(const kube::Service& svc, const std::optional<kube::Deployment>& a,
                                  const std::optional<kube::Deployment>& b, bool* both);
-
-enum class Rollout { Unknown, Progressing, Complete, Stalled, ScaledDown };
 
 struct RolloutStatus {
     Rollout state = Rollout::Unknown;

@@ -96,6 +96,7 @@ void fillHealth(const HealthMonitor& monitor, ServiceState& state, const std::st
     };
     state.liveServiceHealth = service(state.spec.liveService, state.liveServiceExists);
     state.stagingServiceHealth = service(state.spec.stagingService, state.stagingServiceExists);
+    applyStatus(state); // the answers are facts of the status
 }
 
 Dashboard::Dashboard(kube::Kubeconfig kubeconfig, kube::RestConfig current, kube::ClientPool* clients,

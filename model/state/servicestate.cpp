@@ -411,44 +411,6 @@ void slotAnomalies(ServiceState& st)
         add(Sev::Info, "Sandbox runs commit " + st.sandbox.shortCommit() + ", which is not in staging yet.");
 }
 
-// The one line the overview shows: attention, rolling out, ready to swap, or in sync.
-void chooseBadge(ServiceState& st)
-{
-    using Sev = Anomaly::Severity;
-    const SlotState* liveSlot = st.liveSlot();
-    const SlotState* stagingSlot = st.live != st.staging ? st.stagingSlot() : nullptr;
-    const bool attention = std::any_of(st.anomalies.begin(), st.anomalies.end(),
-                                       [](const Anomaly& a) { return a.severity != Sev::Info; }) ||
-                           (liveSlot && liveSlot->health != Health::Healthy);
-    const bool rolling = (liveSlot && liveSlot->rollout == Rollout::Progressing) ||
-                         (stagingSlot && stagingSlot->rollout == Rollout::Progressing);
-    if (attention) {
-        st.badge = Badge::Attention;
-        st.badgeText = st.anomalies.empty() ? "Live is not healthy" : st.anomalies.front().text;
-        auto worst = std::min_element(st.anomalies.begin(), st.anomalies.end(), [](const Anomaly& x, const Anomaly& y) {
-            return static_cast<int>(x.severity) > static_cast<int>(y.severity);
-        });
-        if (worst != st.anomalies.end())
-            st.badgeText = worst->text;
-    } else if (rolling) {
-        st.badge = Badge::RollingOut;
-        const SlotState* r = stagingSlot && stagingSlot->rollout == Rollout::Progressing ? stagingSlot : liveSlot;
-        st.badgeText = (r == liveSlot ? "Live" : "Staging") + std::string(" is rolling out: ") + r->rolloutText;
-    } else if (stagingSlot && liveSlot && !stagingSlot->sameRelease(*liveSlot) &&
-               stagingSlot->rollout == Rollout::Complete && stagingSlot->health == Health::Healthy) {
-        st.badge = Badge::ReadyToSwap;
-        st.badgeText = "Staging runs " + stagingSlot->imageDisplay() + ", ready to swap with live " +
-                       liveSlot->imageDisplay() + ".";
-    } else {
-        st.badge = Badge::InSync;
-        st.badgeText = stagingSlot && liveSlot && stagingSlot->sameRelease(*liveSlot)
-                           ? "Staging runs the same image as live."
-                           : "Nothing waits for a swap.";
-        if (stagingSlot && liveSlot && !stagingSlot->sameRelease(*liveSlot))
-            st.badgeText = "Staging differs from live but is not ready: " + stagingSlot->rolloutText + ".";
-    }
-}
-
 } // namespace
 
 ServiceState deriveService(const ServiceSpec& spec, const Snapshot& production, const Snapshot& sandbox,
@@ -474,7 +436,7 @@ ServiceState deriveService(const ServiceSpec& spec, const Snapshot& production, 
     st.stagingServiceExists = staging != nullptr;
     selectorAnomalies(st, spec, live, staging, production);
     slotAnomalies(st);
-    chooseBadge(st);
+    applyStatus(st);
     return st;
 }
 
@@ -525,19 +487,41 @@ std::vector<ServiceSpec> discoverServices(const Snapshot& snapshot, const std::s
     return out;
 }
 
-const char* badgeName(Badge b)
+StatusFacts statusFacts(const ServiceState& st)
 {
-    switch (b) {
-    case Badge::InSync:
-        return "In sync";
-    case Badge::ReadyToSwap:
-        return "Ready to swap";
-    case Badge::RollingOut:
-        return "Rolling out";
-    case Badge::Attention:
-        return "Attention";
-    }
-    return "";
+    StatusFacts f;
+    f.split = st.live && st.live == st.staging;
+    f.anomalies = st.anomalies;
+    auto slotFacts = [](const SlotState& s, const HealthSummary& serviceCheck) {
+        SlotStatusFacts out;
+        out.label = s.label();
+        out.exists = s.exists;
+        out.desired = s.desired;
+        out.ready = s.ready;
+        out.readiness = s.health;
+        out.rollout = s.rollout;
+        out.rolloutText = s.rolloutText;
+        out.hasProblems = !s.problems.empty();
+        out.check = s.healthCheck;
+        out.serviceCheck = serviceCheck;
+        out.image = s.imageDisplay();
+        return out;
+    };
+    if (const SlotState* live = st.liveSlot())
+        f.live = slotFacts(*live, st.liveServiceHealth);
+    if (const SlotState* staging = st.stagingSlot(); staging && !f.split)
+        f.staging = slotFacts(*staging, st.stagingServiceHealth);
+    f.sameRelease = st.liveSlot() && st.stagingSlot() && st.stagingSlot()->sameRelease(*st.liveSlot());
+    f.gotWorse = st.gotWorse;
+    return f;
+}
+
+void applyStatus(ServiceState& st)
+{
+    Status s = decideStatus(statusFacts(st));
+    st.attention = s.attention;
+    st.badge = s.badge;
+    st.badgeText = std::move(s.text);
 }
 
 const char* healthName(Health h)

@@ -8,6 +8,7 @@
 #include "model/rules/keys.h"
 #include "model/rules/servicespec.h"
 #include "model/rules/slotrules.h"
+#include "model/rules/status.h"
 
 #include <QDateTime>
 #include <cstdint>
@@ -16,9 +17,6 @@
 #include <vector>
 
 namespace model {
-
-enum class Health { Healthy, Degraded, Down, Missing };
-enum class Badge { InSync, ReadyToSwap, RollingOut, Attention };
 
 // One pod of a slot as its tile lists it.
 struct PodRow {
@@ -84,12 +82,6 @@ struct SlotState {
     bool sameRelease(const SlotState& other) const;
 };
 
-struct Anomaly {
-    enum class Severity { Info, Warning, Critical };
-    Severity severity = Severity::Warning;
-    std::string text;
-};
-
 struct ServiceState {
     ServiceSpec spec;
     // Raised each time the dashboard derives this service again (0: never counted); equal
@@ -100,8 +92,13 @@ struct ServiceState {
     std::optional<Slot> live; // when the live Service selects exactly one slot
     std::optional<Slot> staging;
     std::vector<Anomaly> anomalies;
+    // The status (model/rules/status.h), decided again whenever a fact it reads changes.
+    Attention attention = Attention::Calm;
     Badge badge = Badge::InSync;
     std::string badgeText;
+    // The watch after the latest swap found live got worse (its sentence), while nothing was
+    // started on the service since; the views set it from the action runner.
+    std::string gotWorse;
     // Swaps (recorded on the live Service) and deploys (recorded on each Deployment), oldest first.
     // Entries nobody can read are kept (HistoryEntry::unreadable says why) and shown as such. Each
     // readable entry is judged (authorCheck) by the author policy of the context it was read in.
@@ -142,7 +139,10 @@ ServiceState deriveService(const ServiceSpec& spec, const Snapshot& production, 
 // role live (or named S), its staging partner, and slot Deployments carrying the slot label.
 std::vector<ServiceSpec> discoverServices(const Snapshot& snapshot, const std::string& context);
 
-const char* badgeName(Badge b);
+// The facts the status rule reads, from the derived state and the health check's answers.
+StatusFacts statusFacts(const ServiceState& st);
+// Decides the status again (attention, badge, badgeText) from statusFacts.
+void applyStatus(ServiceState& st);
 const char* healthName(Health h);
 
 } // namespace model

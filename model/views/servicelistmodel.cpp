@@ -180,17 +180,7 @@ QVariant ServiceListModel::sortKey(const ServiceState& s, int column) const
     case HealthColumn:
         return rank(healthState(s));
     case StatusColumn:
-        switch (s.badge) {
-        case Badge::InSync:
-            return 0;
-        case Badge::ReadyToSwap:
-            return 1;
-        case Badge::RollingOut:
-            return 2;
-        case Badge::Attention:
-            return 3;
-        }
-        return 0;
+        return static_cast<int>(s.attention) * -1; // the more urgent first when sorted descending
     case AttentionColumn:
         return static_cast<int>(attentionOf(s));
     default:

@@ -92,6 +92,14 @@ inline int overviewRow(ui::MainWindow* w, const QString& name)
     return -1;
 }
 
+// The status chip of the service `name` in the overview (the Status column), empty when it is not shown.
+inline QString overviewStatus(ui::MainWindow* w, const QString& name)
+{
+    const int row = overviewRow(w, name);
+    const QAbstractItemModel* m = w->overview()->model();
+    return row < 0 ? QString() : m->data(m->index(row, model::ServiceListModel::StatusColumn)).toString();
+}
+
 inline void openService(ui::MainWindow* w, const QString& name)
 {
     QTRY_VERIFY_WITH_TIMEOUT(w->showService(name), 20000);

@@ -55,11 +55,11 @@ private Q_SLOTS:
         QTest::keyClicks(repo, registry + QStringLiteral("/v-sekai/uro"));
         QTest::mouseClick(deploy->findChild<QPushButton*>(QStringLiteral("loadTagsButton")), Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(deploy->tagsLoaded(), 20000);
-        QCOMPARE(deploy->tagTable()->rowCount(), 7);
-        QCOMPARE(deploy->tagTable()->item(0, 0)->text(), QStringLiteral("e91a6c0")); // newest first
+        QCOMPARE(deploy->tagTable()->model()->rowCount(), 7);
+        QCOMPARE(deploy->tagTable()->model()->index(0, 0).data().toString(), QStringLiteral("e91a6c0")); // newest first
         saveShot(deploy, QStringLiteral("tag-picker.png"));
         QTest::keyClicks(deploy->filterField(), QStringLiteral("3f2c"));
-        QCOMPARE(deploy->tagTable()->rowCount(), 1);
+        QCOMPARE(deploy->tagTable()->model()->rowCount(), 1);
         deploy->tagTable()->selectRow(0);
         QCOMPARE(deploy->referenceField()->text(), registry + QStringLiteral("/v-sekai/uro:3f2c1a9"));
         QTest::mouseClick(deploy->checkButton(), Qt::LeftButton);

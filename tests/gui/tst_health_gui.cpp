@@ -99,6 +99,8 @@ private Q_SLOTS:
                  int(model::HealthSummary::State::Failing));
         QVERIFY(guisupport::shownTip(m->data(m->index(row, col), Qt::ToolTipRole).toString())
                     .startsWith(live.first() + QStringLiteral("  500, expected 200")));
+        // The status says what fails, in the overview and on the page alike.
+        QCOMPARE(guisupport::overviewStatus(c.window, QStringLiteral("uro")), QStringLiteral("Live fails its check"));
         guisupport::saveShot(c.window, QStringLiteral("overview-health.png"));
 
         guisupport::openService(c.window, QStringLiteral("uro"));
@@ -117,6 +119,7 @@ private Q_SLOTS:
         QCOMPARE(tile->health(), model::Health::Healthy);
         QVERIFY(tile->styleSheet().contains(ui::style::colorOf(ui::style::Tone::Attention)));
         QCOMPARE(c.window->servicePage()->tile(model::Slot::B)->healthState(), model::HealthSummary::State::Passing);
+        QCOMPARE(c.window->servicePage()->badgeText(), QStringLiteral("Live fails its check"));
         guisupport::saveShot(c.window, QStringLiteral("health-failing-pod.png"));
 
         // The pod recovers: the next check (at the interval) turns the mark back.
@@ -170,6 +173,10 @@ private Q_SLOTS:
         QSignalSpy opened(page, &ui::ServicePage::dialogOpened);
         QPushButton* swap = page->button(model::SwapPlan::Kind::Swap);
         QTRY_VERIFY_WITH_TIMEOUT(swap->isEnabled(), 20000);
+        // Never "Ready to swap" beside a failing check: the page and the overview say what fails.
+        QTRY_COMPARE_WITH_TIMEOUT(page->badgeText(), QStringLiteral("Staging fails its check"), 20000);
+        QCOMPARE(guisupport::overviewStatus(c.window, QStringLiteral("uro")),
+                 QStringLiteral("Staging fails its check"));
         QTest::mouseClick(swap, Qt::LeftButton);
         QTRY_COMPARE(opened.count(), 1);
         auto* dialog = qobject_cast<ui::ConfirmDialog*>(opened.first().first().value<QDialog*>());

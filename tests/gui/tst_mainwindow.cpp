@@ -1,4 +1,5 @@
 // The main window says which connection it would use, or why there is none.
+#include "model/rules/settingskeys.h"
 #include "ui/mainwindow.h"
 
 #include <QCheckBox>
@@ -64,24 +65,24 @@ private Q_SLOTS:
         QVERIFY(!w.readOnly());
         box->click();
         QVERIFY(w.readOnly());
-        QVERIFY(QSettings().value(QStringLiteral("readOnly")).toBool());
+        QVERIFY(QSettings().value(model::settingskeys::readOnly).toBool());
         w.setReadOnly(false);
         QVERIFY(!box->isChecked());
         box->click();
         box->click();
-        QVERIFY(!QSettings().value(QStringLiteral("readOnly")).toBool());
+        QVERIFY(!QSettings().value(model::settingskeys::readOnly).toBool());
     }
 
     // The interval resolved at the start is shown and not saved; a choice in the menu is saved.
     void pollIntervalFromTheStartIsNotSaved()
     {
-        QSettings().remove(QStringLiteral("pollIntervalSeconds"));
+        QSettings().remove(model::settingskeys::pollInterval);
         ui::MainWindow w;
         auto* combo = w.findChild<QComboBox*>(QStringLiteral("refreshCombo"));
         w.setPollInterval(30); // not one the menu offers
         QCOMPARE(w.pollInterval(), 30);
         QCOMPARE(combo->currentText(), QStringLiteral("Poll every 30 s"));
-        QVERIFY(!QSettings().contains(QStringLiteral("pollIntervalSeconds")));
+        QVERIFY(!QSettings().contains(model::settingskeys::pollInterval));
         w.setPollInterval(0);
         QCOMPARE(combo->currentText(), QStringLiteral("Live (watch)"));
         QSignalSpy requested(&w, &ui::MainWindow::pollIntervalRequested);
@@ -91,7 +92,7 @@ private Q_SLOTS:
         QTest::keyClick(combo, Qt::Key_Down);
         QCOMPARE(requested.count(), 1);
         QCOMPARE(w.pollInterval(), 5);
-        QCOMPARE(QSettings().value(QStringLiteral("pollIntervalSeconds")).toInt(), 5);
+        QCOMPARE(QSettings().value(model::settingskeys::pollInterval).toInt(), 5);
         // A new window does not read the saved value itself: the start resolves it (app/main.cpp).
         ui::MainWindow other;
         QCOMPARE(other.pollInterval(), 0);

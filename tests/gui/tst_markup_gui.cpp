@@ -1,11 +1,11 @@
 // Cluster text is text. Markup is written, as CI, an app, a registry and a pod would write it, into
 // every place the console shows: the staging slot's pod template (deployed-at, tag, image string),
 // the live Service's annotations and history, a Warning event, the app's answers to the health
-// check (a Status message and the X-Pod header), a registry's error and a log line. The real
-// console, on the local control plane, shows each as the characters that were written: every label
-// is plain text or HTML built from escaped values, no tooltip carries markup, nothing opens the file
-// an <img> names, and an <img src="/dev/zero"> (which Qt reads on the GUI thread when it renders
-// it) does not stop the window from answering: the test ends in seconds.
+// check (a Status message and the X-Pod header, and a watch's verdict that quotes that message),
+// a registry's error and a log line. The real console, on the local control plane, shows each as the
+// characters that were written: every label is plain text or HTML built from escaped values, no
+// tooltip carries markup, nothing opens the file an <img> names, and an <img src="/dev/zero">
+// (which Qt reads on the GUI thread when it renders it) does not stop the window from answering.
 #include "guisupport.h"
 #include "support/httpserver.h"
 #include "ui/deploydialog.h"
@@ -333,6 +333,54 @@ private Q_SLOTS:
         QVERIFY2(problems.isEmpty(), qPrintable(problems.join(u'\n')));
         view->close();
         QVERIFY2(!opened.touched(), "a file that an <img> in cluster text names was opened");
+    }
+
+    // A watch after a swap says in its verdict what the app answered: an app that fails its check
+    // with a Status whose message is markup puts that markup into the banner on the service's page
+    // and in the main window (and into the history). Both show the characters as written, and the
+    // <img> opens nothing.
+    void aWatchVerdictShowsAsTheCharactersWritten()
+    {
+        auto restore = qScopeGuard([] { testsupport::resetExample(); });
+        const QString hostile =
+            font + QLatin1Char(' ') + zero + QLatin1Char(' ') + QStringLiteral("<img src=\"%1\">").arg(m_probe);
+        OpenWatch opened(m_probe);
+        QVERIFY(opened.ready());
+        Watchdog watchdog(20);
+        guisupport::Console c(QStringLiteral("operator"));
+        c.console->runner()->setWatchSeconds(30);
+        ui::MainWindow* w = c.window;
+        guisupport::openService(w, QStringLiteral("uro"));
+        ui::ServicePage* page = w->servicePage();
+        guisupport::confirmThrough(page, model::SwapPlan::Kind::Swap);
+        // The swap is done once the watch of the new live slot begins.
+        auto latest = [&c] { return c.console->runner()->latestFor("uro", "uro"); };
+        QTRY_VERIFY_WITH_TIMEOUT(latest() && latest()->watches() && latest()->running(), 60000);
+        QCOMPARE(testsupport::selectorOf(QStringLiteral("uro")), QStringLiteral("b"));
+        // The new live slot's app now fails every check with a message of its own making.
+        QVERIFY(testsupport::annotatePods(QStringLiteral("b"),
+                                          QStringLiteral("test.signalbox.v-sekai.org/health-message=") + hostile));
+
+        // The page's banner: the verdict, with the app's words as they were written.
+        QTRY_VERIFY2_WITH_TIMEOUT(page->watchBannerText().contains(hostile), qPrintable(page->watchBannerText()),
+                                  45000);
+        auto* text = page->findChild<QLabel*>(QStringLiteral("watchBannerText"));
+        QVERIFY(text);
+        QCOMPARE(text->textFormat(), Qt::PlainText);
+        QVERIFY2(page->watchBannerText().contains(QStringLiteral("the health check 3 times in a row")),
+                 qPrintable(page->watchBannerText()));
+        guisupport::saveShot(w, QStringLiteral("markup-watch-banner.png"));
+        QStringList problems = unsafeText(w);
+
+        // The main window's banner, from the overview.
+        w->showOverview();
+        QTRY_VERIFY2(w->watchBannerText().contains(hostile), qPrintable(w->watchBannerText()));
+        auto* mainText = w->findChild<QLabel*>(QStringLiteral("mainWatchBannerText"));
+        QVERIFY(mainText);
+        QCOMPARE(mainText->textFormat(), Qt::PlainText);
+        problems << unsafeText(w);
+        QVERIFY2(problems.isEmpty(), qPrintable(problems.join(u'\n')));
+        QVERIFY2(!opened.touched(), "a file that an <img> in a watch's verdict names was opened");
     }
 };
 

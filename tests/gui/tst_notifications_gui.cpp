@@ -7,6 +7,7 @@
 // window's menu is not told, and the choice is saved.
 #include "desktop/notificationsender.h"
 #include "guisupport.h"
+#include "model/rules/settingskeys.h"
 #include "model/views/notifications.h"
 #include "ui/mainwindow.h"
 #include "ui/notificationsmenu.h"
@@ -143,13 +144,13 @@ private Q_SLOTS:
 
         testsupport::resetExample();
         testsupport::clearPodHealth();
-        QSettings().remove(QStringLiteral("notifications"));
+        QSettings().remove(model::settingskeys::notifications);
     }
 
     void cleanupTestCase()
     {
         testsupport::clearPodHealth();
-        QSettings().remove(QStringLiteral("notifications"));
+        QSettings().remove(model::settingskeys::notifications);
         QDBusConnection::disconnectFromBus(QStringLiteral("recorder"));
         if (m_bus.state() == QProcess::Running) {
             m_bus.terminate();
@@ -201,7 +202,7 @@ private Q_SLOTS:
         QVERIFY(!off->isChecked());
         QVERIFY(!c.console->notifications()->choices().liveUnhealthy);
         QVERIFY(c.console->notifications()->choices().changedByOthers);
-        const QString key = ui::NotificationsMenu::settingsKey(model::NoticeKind::LiveUnhealthy);
+        const QString key = model::settingskeys::notification(model::NoticeKind::LiveUnhealthy);
         QCOMPARE(QSettings().value(key), QVariant(false));
 
         QTRY_COMPARE_WITH_TIMEOUT(healthCell(c.window), QStringLiteral("live 2/2 answer · staging 2/2 answer"), 20000);

@@ -6,11 +6,13 @@
 // annotation), above uro, which comes first by name; every row is as tall as its wrapped sentence.
 // With SIGNALBOX_SCREENSHOT_DIR set, it saves the filtered overview there.
 #include "guisupport.h"
+#include "ui/icons.h"
 #include "ui/mainwindow.h"
 
 #include <QFontMetrics>
 #include <QHeaderView>
 #include <QLabel>
+#include <QPixmapCache>
 #include <QStandardPaths>
 #include <QStyle>
 #include <QTableView>
@@ -58,6 +60,17 @@ private Q_SLOTS:
         ui::MainWindow* w = c.window;
         QTRY_COMPARE_WITH_TIMEOUT(w->overview()->model()->rowCount(), 2, 20000);
         QCOMPARE(w->overviewCountText(), QStringLiteral("2 services"));
+        // The Health column's marks come from the icon cache: the first paint after the cache is
+        // emptied renders them, painting the rows again renders none (nothing changes between the
+        // grabs: no event is handled in between).
+        QPixmapCache::clear();
+        const int empty = ui::style::iconRenders();
+        w->overview()->viewport()->grab();
+        const int rendered = ui::style::iconRenders();
+        QVERIFY(rendered > empty);
+        w->overview()->viewport()->grab();
+        w->overview()->viewport()->grab();
+        QCOMPARE(ui::style::iconRenders(), rendered);
         QLineEdit* filter = w->filterField();
         QVERIFY(!filter->placeholderText().isEmpty());
         // The namespace column, beside the name.

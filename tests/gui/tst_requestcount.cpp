@@ -11,7 +11,7 @@
 
 #include <QScrollBar>
 #include <QStandardPaths>
-#include <QTableWidget>
+#include <QTableView>
 #include <QTest>
 #include <algorithm>
 #include <set>
@@ -181,14 +181,14 @@ private Q_SLOTS:
         repo->setText(registryHost + QStringLiteral("/v-sekai/uro"));
         dialog.loadTags();
         QTRY_VERIFY_WITH_TIMEOUT(dialog.tagsLoaded(), 20000);
-        QTableWidget* table = dialog.tagTable();
-        QCOMPARE(table->rowCount(), 7);
+        QTableView* table = dialog.tagTable();
+        QCOMPARE(table->model()->rowCount(), 7);
         auto inView = [table] {
             std::set<QString> rows;
             const int first = std::max(0, table->rowAt(0));
             const int last = table->rowAt(table->viewport()->height() - 1);
-            for (int r = first; r <= (last < 0 ? table->rowCount() - 1 : last); ++r)
-                rows.insert(table->item(r, 0)->text());
+            for (int r = first; r <= (last < 0 ? table->model()->rowCount() - 1 : last); ++r)
+                rows.insert(table->model()->index(r, 0).data().toString());
             return rows;
         };
         std::set<QString> described = inView();
@@ -199,15 +199,16 @@ private Q_SLOTS:
         QCOMPARE(registry.stats().manifestHeads, 7);
         QCOMPARE(registry.stats().blobGets, static_cast<int>(described.size()));
         QCOMPARE(registry.stats().manifestGets, manifestGets(described));
-        for (int r = 0; r < table->rowCount(); ++r)
-            QCOMPARE(!table->item(r, 1)->text().isEmpty(), described.count(table->item(r, 0)->text()) == 1);
+        for (int r = 0; r < table->model()->rowCount(); ++r)
+            QCOMPARE(!table->model()->index(r, 1).data().toString().isEmpty(),
+                     described.count(table->model()->index(r, 0).data().toString()) == 1);
 
         // Scrolled to the end, the rows that came into view are described, and only those.
         table->verticalScrollBar()->setValue(table->verticalScrollBar()->maximum());
         const std::set<QString> end = inView();
         described.insert(end.begin(), end.end());
         QTRY_COMPARE(registry.stats().blobGets, static_cast<int>(described.size()));
-        QTRY_VERIFY(!table->item(table->rowCount() - 1, 1)->text().isEmpty());
+        QTRY_VERIFY(!table->model()->index(table->model()->rowCount() - 1, 1).data().toString().isEmpty());
         QCOMPARE(registry.stats().manifestGets, manifestGets(described));
         QCOMPARE(registry.stats().manifestHeads, 7);
     }

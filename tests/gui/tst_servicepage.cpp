@@ -3,13 +3,36 @@
 // its mark, the slot's summary, the Service that selects the slot, and a refusal said once.
 #include "gui/shown.h"
 #include "kube/history.h"
+#include "ui/icons.h"
 #include "ui/servicepage.h"
 #include "ui/slottile.h"
 #include "ui/style.h"
 
 #include <QLabel>
+#include <QPixmapCache>
+#include <QSignalSpy>
 #include <QTableWidget>
 #include <QTest>
+
+namespace {
+
+// Counts the events of one type that the widgets it filters receive.
+class EventCounter : public QObject {
+public:
+    EventCounter(QEvent::Type type, int* count) : m_type(type), m_count(count) {}
+    bool eventFilter(QObject* watched, QEvent* event) override
+    {
+        if (event->type() == m_type)
+            ++*m_count;
+        return QObject::eventFilter(watched, event);
+    }
+
+private:
+    QEvent::Type m_type;
+    int* m_count;
+};
+
+} // namespace
 
 class TestServicePage : public QObject {
     Q_OBJECT
@@ -142,6 +165,151 @@ private Q_SLOTS:
         page.setService(st);
         QCOMPARE(page.tile(model::Slot::A)->healthSummaryText(), QStringLiteral("○ No health check configured"));
         QVERIFY(page.tile(model::Slot::A)->healthLines().isEmpty());
+    }
+
+    // An icon is rendered from its SVG once per size and pixel ratio, then taken from the cache.
+    void iconsAreRenderedOnce()
+    {
+        QPixmapCache::clear();
+        const QString path = ui::style::iconPath(model::HealthSummary::State::Passing);
+        const int before = ui::style::iconRenders();
+        const QPixmap first = ui::style::iconPixmap(path, 14, 1.0);
+        QCOMPARE(ui::style::iconRenders(), before + 1);
+        QCOMPARE(first.size(), QSize(14, 14));
+        for (int i = 0; i < 10; ++i)
+            ui::style::iconPixmap(path, 14, 1.0);
+        QCOMPARE(ui::style::iconRenders(), before + 1);
+        // Another size or pixel ratio is another picture, rendered once too.
+        const QPixmap sharp = ui::style::iconPixmap(path, 14, 2.0);
+        QCOMPARE(sharp.size(), QSize(28, 28));
+        QCOMPARE(sharp.devicePixelRatio(), 2.0);
+        ui::style::iconPixmap(path, 14, 2.0);
+        ui::style::iconPixmap(path, 16, 1.0);
+        QCOMPARE(ui::style::iconRenders(), before + 3);
+        // The cache keeps what was rendered: the same pixels every time.
+        QCOMPARE(ui::style::iconPixmap(path, 14, 1.0).toImage(), first.toImage());
+    }
+
+    // The tiles' pod rows carry icons of their state and check: showing the page again and again
+    // renders none anew.
+    void podIconsAreNotRenderedOnEachUpdate()
+    {
+        model::ServiceState st;
+        st.spec.name = "uro";
+        st.spec.ns = "uro";
+        st.spec.applyDefaults();
+        st.healthSpec.port = "4000";
+        st.a.slot = model::Slot::A;
+        st.a.exists = true;
+        st.a.desired = st.a.ready = 2;
+        for (const char* name : {"uro-a-1", "uro-a-2"}) {
+            model::PodRow pod;
+            pod.name = name;
+            pod.phase = "Running";
+            pod.ready = true;
+            pod.readyContainers = pod.containers = 1;
+            st.a.podRows.push_back(pod);
+            model::HealthResult r;
+            r.kind = model::HealthResult::Kind::Pass;
+            r.sentence = "answered 200 in 3 ms";
+            st.a.podHealth.push_back({name, r});
+        }
+        st.a.healthCheck = model::summarizeHealth(true, st.a.podHealth);
+        QPixmapCache::clear();
+        const int before = ui::style::iconRenders();
+        ui::ServicePage page;
+        page.resize(1180, 640);
+        page.setService(st);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        page.grab();
+        const int rendered = ui::style::iconRenders();
+        QCOMPARE(rendered, before + 2); // a ready pod's dot, a passing check's mark
+        for (int i = 0; i < 5; ++i) {
+            page.setService(st);
+            page.grab();
+        }
+        QCOMPARE(ui::style::iconRenders(), rendered);
+    }
+
+    // An update that brings what the page shows already writes no cell and sets no style sheet; a
+    // new entry is a row inserted on top, and a changed entry changes its own row only.
+    void anUnchangedUpdateRebuildsNothing()
+    {
+        auto entry = [](const char* at, const char* user, const char* tag) {
+            kube::HistoryEntry e;
+            e.at = at;
+            e.user = user;
+            e.action = "swap";
+            e.from.slot = "a";
+            e.to.slot = "b";
+            e.from.tag = e.to.tag = tag;
+            e.from.image = e.to.image = "r:" + std::string(tag);
+            return e;
+        };
+        model::ServiceState st;
+        st.spec.name = "uro";
+        st.spec.ns = "uro";
+        st.badge = model::Badge::ReadyToSwap;
+        st.badgeText = "ready";
+        st.a.slot = model::Slot::A;
+        st.a.exists = true;
+        st.a.desired = st.a.ready = 1;
+        st.history = {entry("2026-01-01T00:00:00Z", "alice", "1111"), entry("2026-01-02T00:00:00Z", "bob", "2222")};
+        ui::ServicePage page;
+        page.resize(1180, 640);
+        page.setService(st);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        QTableWidget* table = page.history();
+        QCOMPARE(table->rowCount(), 2);
+        auto items = [table] {
+            QList<QTableWidgetItem*> out;
+            for (int r = 0; r < table->rowCount(); ++r)
+                for (int c = 0; c < table->columnCount(); ++c)
+                    out << table->item(r, c);
+            return out;
+        };
+        const QList<QTableWidgetItem*> before = items();
+        // Re-styling a widget sends it a StyleChange: counted on the badge and the tiles.
+        int restyled = 0;
+        EventCounter counter(QEvent::StyleChange, &restyled);
+        for (QWidget* w :
+             {static_cast<QWidget*>(page.findChild<QLabel*>(QStringLiteral("badge"))),
+              static_cast<QWidget*>(page.tile(model::Slot::A)), static_cast<QWidget*>(page.tile(model::Slot::B))})
+            w->installEventFilter(&counter);
+        QSignalSpy changed(table->model(), &QAbstractItemModel::dataChanged);
+        QSignalSpy inserted(table->model(), &QAbstractItemModel::rowsInserted);
+        QSignalSpy removed(table->model(), &QAbstractItemModel::rowsRemoved);
+        for (int i = 0; i < 3; ++i)
+            page.setService(st);
+        QCOMPARE(changed.count(), 0);
+        QCOMPARE(inserted.count() + removed.count(), 0);
+        QCOMPARE(items(), before);
+        QCOMPARE(restyled, 0);
+
+        // A new entry: one row on top, the others keep their items.
+        st.history.push_back(entry("2026-01-03T00:00:00Z", "carol", "3333"));
+        page.setService(st);
+        QCOMPARE(inserted.count(), 1);
+        QCOMPARE(table->item(0, 1)->text(), QStringLiteral("carol"));
+        QCOMPARE(items().mid(table->columnCount()), before);
+        QCOMPARE(removed.count(), 0);
+
+        // The oldest entry changes: only its row (the last) is written.
+        changed.clear();
+        st.history.front().user = "mallory";
+        page.setService(st);
+        QVERIFY(changed.count() > 0);
+        for (const auto& args : changed)
+            QCOMPARE(args.at(0).value<QModelIndex>().row(), 2);
+        QCOMPARE(table->item(2, 1)->text(), QStringLiteral("mallory"));
+        QCOMPARE(items().mid(table->columnCount()), before);
+
+        // Another badge is another style sheet.
+        st.badge = model::Badge::Attention;
+        page.setService(st);
+        QVERIFY(restyled > 0);
     }
 };
 

@@ -89,8 +89,11 @@ private Q_SLOTS:
                         QStringLiteral("watch: Got worse: uro: (?:[12] of 2 pods of slot B|the live Service uro)")))
                     .size() == 1,
             10000);
-        // The page's own banner says it; the main window's stays for the other pages.
+        // The page's own banner says it; the main window's stays for the other pages. The status
+        // beside it says so too, on the page and in the overview.
         QVERIFY(w->watchBannerText().isEmpty());
+        QTRY_COMPARE(page->badgeText(), QStringLiteral("Live got worse"));
+        QCOMPARE(guisupport::overviewStatus(w, QStringLiteral("uro")), QStringLiteral("Live got worse"));
         // The tile comes to say the same at the console's own next check (the example's interval, 15 s).
         QTRY_COMPARE_WITH_TIMEOUT(page->tile(model::Slot::B)->healthState(), model::HealthSummary::State::Failing,
                                   25000);
@@ -121,6 +124,7 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(testsupport::selectorOf(QStringLiteral("uro")), QStringLiteral("a"), 60000);
         QTRY_VERIFY_WITH_TIMEOUT(page->watchBannerText().isEmpty(), 20000);
         QVERIFY(w->watchBannerText().isEmpty());
+        QTRY_VERIFY(page->badgeText() != QStringLiteral("Live got worse"));
         QTRY_VERIFY_WITH_TIMEOUT(!runner->latestFor("uro", "uro")->running(), 60000);
         QCOMPARE(runner->latestFor("uro", "uro")->verb, std::string("roll back"));
         QCOMPARE(int(runner->latestFor("uro", "uro")->state), int(model::Activity::State::Succeeded));

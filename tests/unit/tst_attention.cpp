@@ -59,6 +59,7 @@ model::ServiceState derive(const std::function<void(model::Snapshot&)>& objects,
     model::ServiceState st = model::deriveService(rulefacts::spec("uro"), s, model::Snapshot{}, now);
     if (facts)
         facts(st);
+    model::applyStatus(st); // the changed facts decided again, as the dashboard does
     return st;
 }
 

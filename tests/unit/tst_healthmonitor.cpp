@@ -483,6 +483,7 @@ private Q_SLOTS:
             s.a.healthCheck = model::summarizeHealth(true, pods);
             s.b.podHealth = {podHealth(name + "-b-0", pass(name + "-b-0"))};
             s.b.healthCheck = model::summarizeHealth(true, s.b.podHealth);
+            model::applyStatus(s);
             return s;
         };
         model::ServiceListModel m;
@@ -495,10 +496,13 @@ private Q_SLOTS:
         QCOMPARE(m.data(m.index(1, col), model::ServiceListModel::HealthRole).toInt(),
                  int(HealthSummary::State::Passing));
         m.setServices({make("api", {"pass", "pass"}), make("uro", {"pass", "fail"})});
-        // The Health cell, and the hidden attention rank the failing pod raised (its own signal).
+        // Its row only: the visible cells (the failing check decided a new status, whose sentence
+        // is every cell's tooltip), and the hidden attention rank the failing pod raised (its own signal).
         QCOMPARE(changed.count(), 2);
-        QCOMPARE(changed.first().at(0).value<QModelIndex>(), m.index(1, col));
-        QCOMPARE(changed.first().at(1).value<QModelIndex>(), m.index(1, col));
+        QCOMPARE(changed.first().at(0).value<QModelIndex>(), m.index(1, 0));
+        QCOMPARE(changed.first().at(1).value<QModelIndex>(), m.index(1, model::ServiceListModel::SummaryColumn));
+        QCOMPARE(m.data(m.index(1, model::ServiceListModel::StatusColumn)).toString(),
+                 QStringLiteral("Live fails its check"));
         QCOMPARE(changed.last().at(0).value<QModelIndex>(), m.index(1, model::ServiceListModel::AttentionColumn));
         QCOMPARE(changed.last().at(1).value<QModelIndex>(), m.index(1, model::ServiceListModel::AttentionColumn));
         QCOMPARE(m.data(m.index(1, col)).toString(), QStringLiteral("live 1 of 2 fail · staging 1/1 answer"));

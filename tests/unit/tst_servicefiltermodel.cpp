@@ -33,8 +33,7 @@ model::ServiceState calm(const std::string& name, const std::string& ns = "prod"
     }
     s.live = model::Slot::A;
     s.staging = model::Slot::B;
-    s.badge = model::Badge::InSync;
-    s.badgeText = "Staging runs the same image as live.";
+    model::applyStatus(s);
     return s;
 }
 
@@ -43,8 +42,7 @@ model::ServiceState liveShort(model::ServiceState s, int ready = 1)
     s.a.ready = ready;
     s.a.health = model::Health::Degraded;
     s.anomalies.push_back({model::Anomaly::Severity::Warning, "Live (slot A) has fewer pods ready."});
-    s.badge = model::Badge::Attention;
-    s.badgeText = s.anomalies.back().text;
+    model::applyStatus(s);
     return s;
 }
 
@@ -52,8 +50,7 @@ model::ServiceState split(model::ServiceState s)
 {
     s.staging = s.live;
     s.anomalies.push_back({model::Anomaly::Severity::Critical, "Live and staging both point at slot A."});
-    s.badge = model::Badge::Attention;
-    s.badgeText = s.anomalies.back().text;
+    model::applyStatus(s);
     return s;
 }
 
@@ -61,8 +58,7 @@ model::ServiceState readyToSwap(model::ServiceState s, const std::string& tag)
 {
     s.b.tag = tag;
     s.b.image = "ghcr.io/v-sekai/" + s.spec.name + ":" + tag;
-    s.badge = model::Badge::ReadyToSwap;
-    s.badgeText = "Staging runs " + tag + ", ready to swap.";
+    model::applyStatus(s);
     return s;
 }
 
@@ -73,6 +69,7 @@ model::ServiceState failingCheck(model::ServiceState s)
     s.a.healthCheck.compact = "1 of 2 fail";
     s.b.healthCheck.state = model::HealthSummary::State::Passing;
     s.b.healthCheck.compact = "2/2 answer";
+    model::applyStatus(s);
     return s;
 }
 
@@ -146,7 +143,7 @@ private Q_SLOTS:
         m.setServices({ten, failingCheck(nine), two});
         p.sort(Col::HealthColumn, Qt::DescendingOrder);
         QCOMPARE(names(p).first(), QStringLiteral("nine"));
-        // Status: attention above rolling out above ready to swap above in sync, descending.
+        // Status: the more urgent first, as the status rule ranks them (descending).
         m.setServices({ten, liveShort(nine), readyToSwap(two, "3")});
         p.sort(Col::StatusColumn, Qt::DescendingOrder);
         QCOMPARE(names(p), QStringList({"nine", "two", "ten"}));

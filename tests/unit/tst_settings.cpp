@@ -1,7 +1,9 @@
 // One precedence for the console's settings: flag, then the configuration file, then the choice
 // saved from the window, then the default.
 #include "model/rules/settings.h"
+#include "model/rules/settingskeys.h"
 
+#include <QSet>
 #include <QTest>
 
 using Opt = std::optional<int>;
@@ -129,6 +131,36 @@ private Q_SLOTS:
                 if (other != kind)
                     QVERIFY(c.on(other));
         }
+    }
+
+    // Each choice is saved under a key of its own: two choices sharing one would overwrite each other.
+    void settingsKeysAreDistinct()
+    {
+        const QStringList keys = model::settingskeys::all();
+        QCOMPARE(keys.size(), 8);
+        QCOMPARE(QSet<QString>(keys.begin(), keys.end()).size(), keys.size());
+        for (const QString& key : keys) {
+            QVERIFY(!key.isEmpty());
+            // No key is the group of another (QSettings::remove of a group takes its keys with it).
+            for (const QString& other : keys)
+                QVERIFY2(key == other || !other.startsWith(key + QLatin1Char('/')), qPrintable(key + " / " + other));
+        }
+        // The notification kinds all live in their group, which the window removes as one.
+        for (auto kind :
+             {model::NoticeKind::LiveUnhealthy, model::NoticeKind::ChangedByOthers, model::NoticeKind::LongAction})
+            QVERIFY(model::settingskeys::notification(kind).startsWith(model::settingskeys::notifications +
+                                                                       QLatin1Char('/')));
+    }
+
+    // The names users' settings files already hold: a renamed key forgets what was saved under it.
+    void settingsKeysKeepTheirNames()
+    {
+        QCOMPARE(
+            model::settingskeys::all(),
+            QStringList({QStringLiteral("mainWindow/geometry"), QStringLiteral("pollIntervalSeconds"),
+                         QStringLiteral("watchAfterSwapSeconds"), QStringLiteral("readOnly"), QStringLiteral("palette"),
+                         QStringLiteral("notifications/liveUnhealthy"), QStringLiteral("notifications/changedByOthers"),
+                         QStringLiteral("notifications/longActions")}));
     }
 };
 
