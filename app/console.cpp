@@ -16,11 +16,12 @@ desktop::AppIdentity appIdentity()
 
 } // namespace
 
-Console::Console(kube::KubeconfigOptions options, model::ServiceConfig config, QObject* parent)
+Console::Console(kube::KubeconfigOptions options, model::ServiceConfig config, model::ActionSeams* seams,
+                 QObject* parent)
     : QObject(parent), m_options(std::move(options)), m_config(std::move(config)),
       m_transport(std::make_unique<net::Transport>()), m_clients(std::make_unique<kube::ClientPool>(m_transport.get())),
       m_registry(std::make_unique<oci::RegistryClient>(m_transport.get())),
-      m_runner(std::make_unique<model::ActionRunner>(m_transport.get())),
+      m_runner(std::make_unique<model::ActionRunner>(m_transport.get(), seams)),
       m_sender(std::make_unique<desktop::NotificationSender>(appIdentity())),
       m_notifications(std::make_unique<model::Notifications>(m_runner.get())),
       m_window(std::make_unique<ui::MainWindow>())

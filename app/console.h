@@ -27,7 +27,10 @@ class Console : public QObject {
     Q_OBJECT
 
 public:
-    Console(kube::KubeconfigOptions options, model::ServiceConfig config, QObject* parent = nullptr);
+    // `seams`: where a test holds the actions the console carries out (nullptr: nowhere, as the
+    // program runs); they outlive the console.
+    Console(kube::KubeconfigOptions options, model::ServiceConfig config, model::ActionSeams* seams = nullptr,
+            QObject* parent = nullptr);
     ~Console() override;
 
     ui::MainWindow* window() const { return m_window.get(); }

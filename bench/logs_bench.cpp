@@ -45,7 +45,11 @@ int main(int argc, char** argv)
     const int rate = arg(QStringLiteral("--rate"), QStringLiteral("1000")).toInt();
     const int expectedPods = arg(QStringLiteral("--pods"), QStringLiteral("20")).toInt();
     const QString service = arg(QStringLiteral("--service"), QStringLiteral("uro"));
-    const char slot = arg(QStringLiteral("--slot"), QStringLiteral("a")).at(0).toLatin1();
+    // a, b, or s (sandbox)
+    const QString slotArg = arg(QStringLiteral("--slot"), QStringLiteral("a"));
+    const model::Slot slot = slotArg.startsWith(QLatin1Char('s'))
+                                 ? model::Slot::Sandbox
+                                 : model::parseSlot(slotArg.toStdString()).value_or(model::Slot::A);
     const QString logsDir = arg(QStringLiteral("--logs-dir"), QString()); // STATE/pod-logs/NAMESPACE
     if (logsDir.isEmpty()) {
         std::fprintf(stderr, "bench: give --logs-dir, the rig's pod-logs folder of the slot's namespace\n");
@@ -126,7 +130,7 @@ int main(int argc, char** argv)
         const model::ServiceState* st = dashboard->watched()->service(service.toStdString());
         if (!st)
             return;
-        const model::SlotState& s = slot == 's' ? st->sandbox : st->slot(slot);
+        const model::SlotState& s = st->slot(slot);
         if (static_cast<int>(s.pods.size()) < expectedPods)
             return;
         for (const std::string& pod : s.pods) {

@@ -23,7 +23,7 @@ model::ServiceState service(int i)
     s.spec.ns = "team-" + std::to_string(i % 40);
     s.spec.applyDefaults();
     for (auto* slot : {&s.a, &s.b}) {
-        slot->slot = slot == &s.a ? 'a' : 'b';
+        slot->slot = slot == &s.a ? model::Slot::A : model::Slot::B;
         slot->exists = true;
         slot->desired = slot->ready = 2;
         slot->rollout = model::Rollout::Complete;
@@ -31,8 +31,8 @@ model::ServiceState service(int i)
         slot->tag = "v" + std::to_string(i % 7);
         slot->image = "ghcr.io/example/" + s.spec.name + ":" + slot->tag;
     }
-    s.live = 'a';
-    s.staging = 'b';
+    s.live = model::Slot::A;
+    s.staging = model::Slot::B;
     model::applyStatus(s);
     return s;
 }

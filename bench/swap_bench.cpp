@@ -91,17 +91,17 @@ int main(int argc, char** argv)
     std::unique_ptr<model::Swapper> planner, swapper; // never replaced from inside their own callbacks
     // Long-lived watches of both slots' pods and of the live Service's EndpointSlices, for the
     // propagation rounds and to let each round start on settled endpoints.
-    std::map<char, kube::Informer*> podsOf;
+    std::map<model::Slot, kube::Informer*> podsOf;
     kube::Informer* slices = nullptr;
-    char live = 'a';
+    model::Slot live = model::Slot::A;
     std::function<void()> onSlices; // called on every change of the slices or pods
 
-    const auto endpointsOn = [&](char slot) {
+    const auto endpointsOn = [&](model::Slot slot) {
         return model::endpointsMatch(model::readyPodIPs(typed(podsOf[slot], kube::parsePod)),
                                      model::readyEndpointAddresses(typed(slices, kube::parseEndpointSlice)));
     };
     // Runs `next` once live's endpoints are `slot`'s pods (at once if they are), after `settleMs`.
-    const auto whenSettled = [&](char slot, int settleMs, std::function<void()> next) {
+    const auto whenSettled = [&](model::Slot slot, int settleMs, std::function<void()> next) {
         auto go = [&, settleMs, next] {
             onSlices = nullptr;
             QTimer::singleShot(settleMs, next);
@@ -119,10 +119,10 @@ int main(int argc, char** argv)
         std::fprintf(stderr, "bench: %s\n", why.c_str());
         QCoreApplication::exit(1);
     };
-    const auto selectorPatch = [&](char from, char to) {
+    const auto selectorPatch = [&](model::Slot from, model::Slot to) {
         const std::string path = "/spec/selector/" + model::pointerEscape(spec.slotLabel);
-        return kube::Json::array({{{"op", "test"}, {"path", path}, {"value", std::string(1, from)}},
-                                  {{"op", "replace"}, {"path", path}, {"value", std::string(1, to)}}});
+        return kube::Json::array({{{"op", "test"}, {"path", path}, {"value", model::name(from)}},
+                                  {{"op", "replace"}, {"path", path}, {"value", model::name(to)}}});
     };
 
     std::function<void(int)> swapRound, rawRound, propagationRound;
@@ -150,7 +150,7 @@ int main(int argc, char** argv)
             return;
         }
         planner = std::make_unique<model::Swapper>(&client, model::groupOf(specs, service));
-        planner->plan(model::SwapPlan::Kind::Swap, service, live, [&, i](model::SwapPlan plan) {
+        planner->plan({model::SwapPlan::Kind::Swap, service, live}, [&, i](model::SwapPlan plan) {
             if (!plan.allowed()) {
                 fail(plan.describe());
                 return;
@@ -184,7 +184,7 @@ int main(int argc, char** argv)
         });
     };
     rawRound = [&](int i) {
-        const char from = live, to = live == 'a' ? 'b' : 'a';
+        const model::Slot from = live, to = model::other(live);
         auto t = std::make_shared<QElapsedTimer>();
         t->start();
         client.patch(kube::resources::services, spec.ns, spec.liveService, kube::PatchType::Json,
@@ -206,7 +206,7 @@ int main(int argc, char** argv)
                      });
     };
     propagationRound = [&](int i) {
-        const char from = live, to = live == 'a' ? 'b' : 'a';
+        const model::Slot from = live, to = model::other(live);
         auto t = std::make_shared<QElapsedTimer>();
         t->start();
         client.patch(kube::resources::services, spec.ns, spec.liveService, kube::PatchType::Json,
@@ -240,7 +240,7 @@ int main(int argc, char** argv)
         specs = r.value();
         spec = model::groupOf(specs, service).front();
         auto pending = std::make_shared<int>(2);
-        for (char slot : {'a', 'b'})
+        for (model::Slot slot : {model::Slot::A, model::Slot::B})
             client.get(
                 kube::resources::deployments, spec.ns, spec.slotDeployment(slot),
                 [&, slot, pending](kube::Result<kube::Json> d) {
@@ -257,7 +257,7 @@ int main(int argc, char** argv)
                         &client,
                         {kube::resources::endpointSlices, spec.ns, "kubernetes.io/service-name=" + spec.liveService},
                         &watches);
-                    for (kube::Informer* informer : {podsOf['a'], podsOf['b'], slices}) {
+                    for (kube::Informer* informer : {podsOf[model::Slot::A], podsOf[model::Slot::B], slices}) {
                         for (auto signal :
                              {&kube::Informer::added, &kube::Informer::modified, &kube::Informer::removed})
                             QObject::connect(informer, signal, &app, [&] {
@@ -277,7 +277,8 @@ int main(int argc, char** argv)
                             return;
                         }
                         const auto it = svc->selector.find(spec.slotLabel);
-                        live = it == svc->selector.end() || it->second.empty() ? 'a' : it->second[0];
+                        live = model::parseSlot(it == svc->selector.end() ? std::string() : it->second)
+                                   .value_or(model::Slot::A);
                         QTimer::singleShot(100, [&] { whenSettled(live, 300, [&] { swapRound(0); }); });
                     });
                 });

@@ -25,7 +25,7 @@ QString slotFacts(const model::SlotFacts& f)
 {
     QString digest = f.digest.empty() ? QObject::tr("not pinned by digest") : q(f.digest.substr(0, 19));
     QString text = QStringLiteral("slot %1 · <b>%2</b><br><small>%3 · commit %4%5</small>")
-                       .arg(QChar(f.slot).toUpper(), q(f.image), digest,
+                       .arg(q(f.slot ? model::letter(*f.slot) : std::string()), q(f.image), digest,
                             f.commit.empty() ? QObject::tr("unknown") : q(f.commit.substr(0, 12)),
                             f.created.empty() ? QString() : QObject::tr(" · built %1").arg(q(f.created)));
     text += QObject::tr("<br><small>%1 of %2 pods ready</small>").arg(f.ready).arg(f.desired);

@@ -165,7 +165,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_page, &ServicePage::backRequested, this, &MainWindow::showOverview);
     connect(m_page, &ServicePage::deployRequested, this, &MainWindow::openDeploy);
     connect(m_page, &ServicePage::logsRequested, this,
-            [this](char slot, const QString& pod) { openLogs(m_page->serviceName(), slot, pod); });
+            [this](model::Slot slot, const QString& pod) { openLogs(m_page->serviceName(), slot, pod); });
     m_stack->addWidget(overviewPage);
     m_stack->addWidget(m_page);
     connect(m_stack, &QStackedWidget::currentChanged, this, &MainWindow::updateWatchBanner);
@@ -797,12 +797,13 @@ bool MainWindow::showService(const QString& name)
     return true;
 }
 
-LogView* MainWindow::openLogs(const QString& service, char slot, const QString& pod)
+LogView* MainWindow::openLogs(const QString& service, model::Slot slot, const QString& pod)
 {
     if (!m_watched || !m_connectionState)
         return nullptr;
-    const QString where =
-        slot == 's' ? tr("%1 sandbox").arg(service) : tr("%1 slot %2").arg(service).arg(QChar(slot).toUpper());
+    const QString where = slot == model::Slot::Sandbox
+                              ? tr("%1 sandbox").arg(service)
+                              : tr("%1 slot %2").arg(service, QString::fromStdString(model::letter(slot)));
     auto factory = [watched = m_watched, connection = m_connectionState, service = service.toStdString(), slot,
                     pod = pod.toStdString()](const model::LogOptions& options, QObject* parent) -> model::LogStream* {
         return watched && connection ? model::openLogs(*watched, *connection, service, slot, pod, options, parent)

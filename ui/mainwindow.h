@@ -69,9 +69,9 @@ public:
     // Back to the default order after sorting by a column.
     void sortByAttention();
     ServicePage* servicePage() const { return m_page; }
-    // Opens a log window of a slot ('a', 'b', 's') of the shown service, or of one of its pods,
+    // Opens a log window of a slot (A, B or the sandbox) of the shown service, or of one of its pods,
     // following from the last 500 lines of each pod.
-    LogView* openLogs(const QString& service, char slot, const QString& pod);
+    LogView* openLogs(const QString& service, model::Slot slot, const QString& pod);
     // The banner of watches after swaps that found a service got worse (shown above the overview
     // and other services' pages): its text, empty when hidden, and its Roll back button, which
     // opens the service's page and its checked rollback.

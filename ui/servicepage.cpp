@@ -210,7 +210,8 @@ void ServicePage::buildTiles(QVBoxLayout* layout)
     m_b->setObjectName(QStringLiteral("tileB"));
     for (SlotTile* t : {m_sandbox, m_a, m_b})
         tiles->addWidget(t, 1);
-    for (auto [t, slot] : {std::pair{m_sandbox, 's'}, std::pair{m_a, 'a'}, std::pair{m_b, 'b'}})
+    for (auto [t, slot] :
+         {std::pair{m_sandbox, model::Slot::Sandbox}, std::pair{m_a, model::Slot::A}, std::pair{m_b, model::Slot::B}})
         connect(t, &SlotTile::logsRequested, this,
                 [this, slot = slot](const QString& pod) { Q_EMIT logsRequested(slot, pod); });
     layout->addLayout(tiles, 1);
@@ -405,9 +406,9 @@ void ServicePage::confirm(model::SwapPlan::Kind kind)
     });
 }
 
-SlotTile* ServicePage::tile(char slot) const
+SlotTile* ServicePage::tile(model::Slot slot) const
 {
-    return slot == 'a' ? m_a : slot == 'b' ? m_b : m_sandbox;
+    return slot == model::Slot::A ? m_a : slot == model::Slot::B ? m_b : m_sandbox;
 }
 
 QString ServicePage::anomalyText() const
@@ -439,7 +440,7 @@ void ServicePage::setService(const model::ServiceState& st)
     m_anomalies->setText(lines.join(QStringLiteral("<br>")));
     showHistory(st.history);
     // Each Service's own answer shows in the tile of the slot it selects.
-    auto servicesOf = [&st](char slot) {
+    auto servicesOf = [&st](model::Slot slot) {
         std::vector<SlotTile::ServiceCheck> out;
         if (!st.healthSpec.configured())
             return out;
@@ -450,8 +451,8 @@ void ServicePage::setService(const model::ServiceState& st)
         return out;
     };
     m_sandbox->setSlot(st.sandbox, QString());
-    m_a->setSlot(st.a, q(st.roleOf('a')), servicesOf('a'));
-    m_b->setSlot(st.b, q(st.roleOf('b')), servicesOf('b'));
+    m_a->setSlot(st.a, q(st.roleOf(model::Slot::A)), servicesOf(model::Slot::A));
+    m_b->setSlot(st.b, q(st.roleOf(model::Slot::B)), servicesOf(model::Slot::B));
 }
 
 } // namespace ui

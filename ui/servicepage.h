@@ -26,7 +26,7 @@ public:
     QString serviceName() const { return m_name; }
     // The status chip in the header, as shown.
     QString badgeText() const;
-    SlotTile* tile(char slot) const;
+    SlotTile* tile(model::Slot slot) const;
     QString anomalyText() const;
 
     // Swap, rollback and repair for the shown service; none of them in read-only mode.
@@ -50,8 +50,8 @@ Q_SIGNALS:
     // A confirm or deploy dialog opened (tests answer it through this).
     void dialogOpened(QDialog* dialog);
     void deployRequested();
-    // The logs of a slot ('a', 'b', 's'), or of one of its pods, were asked for on its tile.
-    void logsRequested(char slot, const QString& pod);
+    // The logs of a slot (A, B or the sandbox), or of one of its pods, were asked for on its tile.
+    void logsRequested(model::Slot slot, const QString& pod);
 
 private:
     void updateActions();

@@ -404,7 +404,7 @@ void SlotTile::setSlot(const model::SlotState& slot, const QString& role, std::v
     m_slot = slot;
     m_services = std::move(services);
     showHealth();
-    const QString name = slot.slot == 's' ? tr("Sandbox") : tr("Slot %1").arg(q(slot.label()));
+    const QString name = slot.slot == model::Slot::Sandbox ? tr("Sandbox") : tr("Slot %1").arg(q(slot.label()));
     m_title->setText(QStringLiteral("%1 · %2").arg(name, q(slot.deployment)));
     m_role->setText(role);
     m_role->setVisible(!role.isEmpty());

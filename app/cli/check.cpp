@@ -37,7 +37,7 @@ json slotJson(const model::SlotHealth& slot)
     for (const auto& r : slot.pods)
         pods.push_back(resultJson(r));
     json j = {{"role", slot.role},
-              {"slot", slot.slot ? std::string(1, slot.slot) : std::string()},
+              {"slot", slot.slot ? model::name(*slot.slot) : std::string()},
               {"namespace", slot.ns},
               {"deployment", slot.deployment},
               {"pods", pods}};
@@ -85,9 +85,9 @@ void sayReport(const model::ServiceSpec& spec, const model::ServiceHealthReport&
     say(spec.name + ": GET " + h.path + " on port " + h.port + ", expecting " + std::to_string(h.expectStatus) +
         " within " + std::to_string(h.timeoutSeconds) + " s (" + h.source + ")");
     for (const auto& slot : report.slots) {
-        const std::string where = slot.slot ? "slot " + std::string(1, static_cast<char>(slot.slot - 'a' + 'A')) +
-                                                  (slot.deployment.empty() ? "" : " (" + slot.deployment + ")")
-                                            : slot.deployment + " in " + slot.ns;
+        const std::string where =
+            slot.slot ? model::displayName(*slot.slot) + (slot.deployment.empty() ? "" : " (" + slot.deployment + ")")
+                      : slot.deployment + " in " + slot.ns;
         say((slot.role.empty() ? std::string() : slot.role + ", ") + where + ":" +
             (slot.error.empty() ? "" : " " + slot.error));
         if (slot.service)

@@ -135,12 +135,11 @@ bool readExpectLive(const QCommandLineParser& parser, const Flags& f, Options& o
 {
     if (!parser.isSet(f.expectLive))
         return true;
-    const QString v = parser.value(f.expectLive);
-    if (v != QLatin1String("a") && v != QLatin1String("b")) {
+    o.expectLive = model::parseSlot(parser.value(f.expectLive).toStdString());
+    if (!o.expectLive) {
         complain("--expect-live takes a or b.");
         return false;
     }
-    o.expectLive = v.at(0).toLatin1();
     return true;
 }
 

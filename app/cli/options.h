@@ -18,7 +18,7 @@ struct Options {
     bool json = false;
     bool yes = false;
     bool wait = false;
-    char expectLive = 0;
+    std::optional<model::Slot> expectLive;
     QString to;
     QString image;
     QString tag;

@@ -11,19 +11,16 @@ namespace {
 
 using nlohmann::json;
 
-std::string slotLetter(char slot)
-{
-    return std::string(1, slot ? static_cast<char>(slot - 'a' + 'A') : '?');
-}
-
 // "uro: live slot A ghcr.io/...:v1 (2/2 ready); staging slot B ...; swap possible"
 std::string statusLine(const model::SwapPlan& plan)
 {
     const auto& m = plan.members.empty() ? model::SwapMember{} : plan.members.front();
-    return plan.service + ": live slot " + slotLetter(m.liveFrom) + " " + m.from.image + " (" +
-           std::to_string(m.from.ready) + "/" + std::to_string(m.from.desired) + " ready); staging slot " +
-           slotLetter(m.liveTo) + " " + m.to.image + " (" + std::to_string(m.to.ready) + "/" +
-           std::to_string(m.to.desired) + " ready); " +
+    // A plan that got no member (live selects no single slot) names no slot.
+    const std::string from = plan.members.empty() ? "?" : model::letter(m.liveFrom);
+    const std::string to = plan.members.empty() ? "?" : model::letter(m.liveTo);
+    return plan.service + ": live slot " + from + " " + m.from.image + " (" + std::to_string(m.from.ready) + "/" +
+           std::to_string(m.from.desired) + " ready); staging slot " + to + " " + m.to.image + " (" +
+           std::to_string(m.to.ready) + "/" + std::to_string(m.to.desired) + " ready); " +
            (plan.allowed() ? "swap possible" : "swap not possible: " + plan.firstFailure()->text);
 }
 
@@ -57,20 +54,23 @@ void status(Session& s)
     auto left = std::make_shared<std::size_t>(names.size());
     const bool asJson = s.options().json;
     for (const auto& name : names) {
-        auto* swapper = new model::Swapper(s.client(), {*s.find(name)}, s.work());
+        auto* swapper = new model::Swapper(s.client(), {*s.find(name)}, nullptr, s.work());
         // Planned on what the lookup has just listed, as a swap at once is: nothing is read twice.
-        swapper->planAtOnce(s.listed(), model::SwapPlan::Kind::Swap, name, 0, false,
-                            [out, left, swapper, asJson](model::SwapPlan plan) {
-                                swapper->deleteLater();
-                                out->push_back(plan.toJson());
-                                if (!asJson)
-                                    say(statusLine(plan));
-                                if (--*left == 0) {
-                                    if (asJson)
-                                        sayJson(*out);
-                                    QCoreApplication::exit(app::Done);
-                                }
-                            });
+        // Status only looks: nothing is carried out.
+        swapper->atOnce(s.listed(), {model::SwapPlan::Kind::Swap, name},
+                        [out, left, swapper, asJson](const model::SwapPlan& plan) -> std::optional<model::SwapPlan> {
+                            swapper->deleteLater();
+                            out->push_back(plan.toJson());
+                            if (!asJson)
+                                say(statusLine(plan));
+                            if (--*left == 0) {
+                                if (asJson)
+                                    sayJson(*out);
+                                QCoreApplication::exit(app::Done);
+                            }
+                            return std::nullopt;
+                        },
+                        {}, {});
     }
 }
 

@@ -71,7 +71,8 @@ void executed(Session& s, const model::SwapPlan& plan, const model::SwapOutcome&
     s.ended(app::exitCode(o), o.message, plan.service, plan.verb());
 }
 
-void planned(Session& s, model::Swapper* swapper, const std::string& name, const model::SwapPlan& plan)
+// Shows the plan; whether it may be carried out (when not, says why and exits).
+bool shownAndAllowed(Session& s, const model::SwapPlan& plan)
 {
     s.showPlan(plan);
     if (!plan.allowed()) {
@@ -81,18 +82,9 @@ void planned(Session& s, model::Swapper* swapper, const std::string& name, const
                       ? " To swap without the health check, run it again with --skip-health-check."
                       : ""));
         QCoreApplication::exit(app::refusalExitCode(plan));
-        return;
+        return false;
     }
-    if (!s.options().yes && !confirmOnTerminal(plan.verb(), name)) {
-        QCoreApplication::exit(app::Usage);
-        return;
-    }
-    s.setUser(plan.user);
-    auto done = [&s, plan](model::SwapOutcome o) { executed(s, plan, o); };
-    if (s.options().yes)
-        swapper->executeAtOnce(plan, s.progressPrinter(), done);
-    else
-        swapper->execute(plan, s.progressPrinter(), done);
+    return true;
 }
 
 } // namespace
@@ -104,15 +96,36 @@ void swap(Session& s, model::SwapPlan::Kind kind)
         return;
     const std::string name = spec->name;
     const Options& o = s.options();
-    auto* swapper = new model::Swapper(s.client(), model::groupOf(s.services(), name), s.work());
+    auto* swapper = new model::Swapper(s.client(), model::groupOf(s.services(), name), nullptr, s.work());
     swapper->setFreshGroup(o.config);
-    auto done = [&s, swapper, name](model::SwapPlan plan) { planned(s, swapper, name, plan); };
+    const model::SwapRequest request{kind, name, o.expectLive, o.skipHealthCheck};
     // With --yes nobody comes between plan and execute: the lookup just made is the fresh read of
     // both. A person at the prompt may take minutes, so then the execute reads afresh.
-    if (o.yes)
-        swapper->planAtOnce(s.listed(), kind, name, o.expectLive, o.skipHealthCheck, done);
-    else
-        swapper->plan(kind, name, o.expectLive, o.skipHealthCheck, done);
+    if (o.yes) {
+        auto planned = std::make_shared<model::SwapPlan>();
+        swapper->atOnce(
+            s.listed(), request,
+            [&s, planned](const model::SwapPlan& plan) -> std::optional<model::SwapPlan> {
+                *planned = plan;
+                if (!shownAndAllowed(s, plan))
+                    return std::nullopt;
+                s.setUser(plan.user);
+                return plan;
+            },
+            s.progressPrinter(), [&s, planned](model::SwapOutcome outcome) { executed(s, *planned, outcome); });
+        return;
+    }
+    swapper->plan(request, [&s, swapper, name](model::SwapPlan plan) {
+        if (!shownAndAllowed(s, plan))
+            return;
+        if (!confirmOnTerminal(plan.verb(), name)) {
+            QCoreApplication::exit(app::Usage);
+            return;
+        }
+        s.setUser(plan.user);
+        swapper->execute(plan, s.progressPrinter(),
+                         [&s, plan](model::SwapOutcome outcome) { executed(s, plan, outcome); });
+    });
 }
 
 } // namespace cli

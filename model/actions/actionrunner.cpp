@@ -16,22 +16,31 @@ bool Activity::touches(const std::string& inNs, const std::string& name) const
 
 namespace {
 
+// The text with its first letter in capitals, to open a sentence ("swap" -> "Swap").
+std::string capitalized(std::string text)
+{
+    if (!text.empty())
+        text[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(text[0])));
+    return text;
+}
+
 // "Swap uro (with uro-frontend)": the action, the service named, the others it changes.
-std::string titleOf(std::string verb, const std::string& service, const std::vector<std::string>& services,
+std::string titleOf(const std::string& verb, const std::string& service, const std::vector<std::string>& services,
                     const std::string& after = {})
 {
     std::string others;
     for (const auto& name : services)
         if (name != service)
             others += (others.empty() ? "" : ", ") + name;
-    if (!verb.empty())
-        verb[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(verb[0])));
-    return verb + " " + service + (others.empty() ? "" : " (with " + others + ")") + after;
+    return capitalized(verb) + " " + service + (others.empty() ? "" : " (with " + others + ")") + after;
 }
 
 } // namespace
 
-ActionRunner::ActionRunner(net::Transport* transport, QObject* parent) : QObject(parent), m_transport(transport) {}
+ActionRunner::ActionRunner(net::Transport* transport, ActionSeams* seams, QObject* parent)
+    : QObject(parent), m_transport(transport), m_seams(seams)
+{
+}
 
 ActionRunner::~ActionRunner() = default;
 
@@ -150,10 +159,8 @@ int ActionRunner::startSwap(kube::Client* client, const ServiceConfig& config, c
         end(id, false, "There is no connection to carry out the " + confirmed.verb() + " on. Nothing was changed.", {});
         return id;
     }
-    auto* swapper = new Swapper(client, std::move(group), this);
+    auto* swapper = new Swapper(client, std::move(group), m_seams, this);
     swapper->setFreshGroup(config);
-    if (m_hooks.betweenSwapPatches)
-        swapper->setBetweenPatchesHook(m_hooks.betweenSwapPatches);
     const std::string webhook = config.webhook;
     swapper->execute(
         confirmed, [this, id](const std::string& text) { step(id, text); },
@@ -168,7 +175,7 @@ int ActionRunner::startSwap(kube::Client* client, const ServiceConfig& config, c
     return id;
 }
 
-int ActionRunner::startWatch(kube::Client* client, const ServiceConfig& config, const ServiceSpec& spec, char slot,
+int ActionRunner::startWatch(kube::Client* client, const ServiceConfig& config, const ServiceSpec& spec, Slot slot,
                              const std::string& user, int seconds)
 {
     Activity a;
@@ -178,8 +185,7 @@ int ActionRunner::startWatch(kube::Client* client, const ServiceConfig& config, 
     a.services = {spec.name};
     a.user = user;
     a.title = titleOf(a.verb, spec.name, a.services,
-                      " (slot " + std::string(1, static_cast<char>(slot - 'a' + 'A')) + " for " +
-                          durationText(seconds) + " after the swap)");
+                      " (slot " + letter(slot) + " for " + durationText(seconds) + " after the swap)");
     const int id = begin(std::move(a));
     if (!client) {
         end(id, false, "There is no connection to watch " + spec.name + " on.", {});
@@ -195,7 +201,7 @@ int ActionRunner::startWatch(kube::Client* client, const ServiceConfig& config, 
         watchEnded(id, o, webhook);
         watch->deleteLater();
     });
-    step(id, "Watching " + spec.name + "'s slot " + std::string(1, static_cast<char>(slot - 'a' + 'A')));
+    step(id, "Watching " + spec.name + "'s slot " + letter(slot));
     watch->start();
     return id;
 }
@@ -220,9 +226,7 @@ void ActionRunner::watchEnded(int id, const WatchOutcome& outcome, const std::st
         return;
     }
     if (outcome.ok()) {
-        std::string text = outcome.why + ", before its window passed; nothing had got worse.";
-        text[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(text[0])));
-        end(id, true, text + note, {});
+        end(id, true, capitalized(outcome.why + ", before its window passed; nothing had got worse.") + note, {});
         return;
     }
     end(id, false, "Got worse: " + outcome.why + note, webhook);
@@ -267,8 +271,8 @@ int ActionRunner::startDeploy(kube::Client* client, oci::RegistryClient* registr
         return id;
     }
     auto* deployer = new Deployer(client, registry, confirmed.spec, this);
-    if (m_hooks.afterDeployPatch)
-        deployer->setAfterPatchHook(m_hooks.afterDeployPatch);
+    if (ActionSeams* seams = m_seams)
+        deployer->setAfterPatchHook([seams](std::function<void()> resume) { seams->afterDeployPatch(resume); });
     const std::string webhook = config.webhook;
     deployer->execute(
         confirmed, wait, [this, id](const std::string& text) { step(id, text); },

@@ -49,8 +49,9 @@ class ActionRunner : public QObject {
 
 public:
     // `transport` carries the chat notifications (the webhook of the configuration each action
-    // is started with).
-    explicit ActionRunner(net::Transport* transport, QObject* parent = nullptr);
+    // is started with). `seams`: where a test holds the actions this runner carries out (nullptr:
+    // nowhere); they outlive the runner.
+    explicit ActionRunner(net::Transport* transport, ActionSeams* seams = nullptr, QObject* parent = nullptr);
     ~ActionRunner() override;
 
     // Executes a confirmed plan; the group is read afresh first, and the plan is checked again on
@@ -70,7 +71,7 @@ public:
     int watchSeconds() const { return m_watchSeconds; }
     // Watches `spec`'s slot `slot` that a swap by `user` made live; returns the activity's id. The
     // verdict is recorded in the live Service's history; a failure is told to the webhook.
-    int startWatch(kube::Client* client, const ServiceConfig& config, const ServiceSpec& spec, char slot,
+    int startWatch(kube::Client* client, const ServiceConfig& config, const ServiceSpec& spec, Slot slot,
                    const std::string& user, int seconds);
     // The newest watch of `service` that found it got worse, when nothing was started on the
     // service since; nullptr otherwise (what the banner shows).
@@ -88,12 +89,8 @@ public:
     // recorded in its live Service's history; `done` once every record was written or refused.
     void endWatches(const std::string& why, std::function<void()> done);
 
-    // Tests only: handed to each Swapper and Deployer this runner makes.
-    struct Hooks {
-        std::function<void(std::function<void()> resume)> betweenSwapPatches;
-        std::function<void(std::function<void()> resume)> afterDeployPatch;
-    };
-    void setHooks(Hooks hooks) { m_hooks = std::move(hooks); }
+    // The seams handed to each executor this runner makes (nullptr: none).
+    ActionSeams* seams() const { return m_seams; }
 
 Q_SIGNALS:
     void started(int id);
@@ -118,7 +115,7 @@ private:
     net::Transport* m_transport;
     std::vector<Activity> m_activities;
     int m_nextId = 1;
-    Hooks m_hooks;
+    ActionSeams* m_seams;
     int m_watchSeconds = 0; // off until the application sets it
     struct RunningWatch {
         QPointer<WatchedSwap> watch;

@@ -15,15 +15,6 @@ namespace model {
 
 using nlohmann::json;
 
-namespace {
-
-std::string upper(char slot)
-{
-    return slot == 's' ? std::string("sandbox") : "slot " + std::string(1, static_cast<char>(slot - 'a' + 'A'));
-}
-
-} // namespace
-
 struct DeployRun {
     DeployPlan plan;
     bool wait = false;
@@ -258,7 +249,7 @@ void Deployer::recordAndFollow(std::shared_ptr<DeployRun> run)
     event.involved = {"apps/v1", "Deployment", p.deployment, p.ns};
     event.reason = "Deployed";
     event.message = p.user + " deployed " + p.pinned + (p.tag.empty() ? "" : " (" + p.tag + ")") + " to " +
-                    targetName(p.target) + " " + upper(p.slot) + ", replacing " + p.current.image;
+                    targetName(p.target) + " " + p.place() + ", replacing " + p.current.image;
     event.time = nowUtcText();
     QPointer<Deployer> self(this);
     m_client->createEvent(event, [=, this](kube::Result<kube::Unit>) {
@@ -266,7 +257,7 @@ void Deployer::recordAndFollow(std::shared_ptr<DeployRun> run)
             return;
         if (!run->wait) {
             run->done({DeployOutcome::Status::Started, "Deployed " + p.pinned + " to " + targetName(p.target) + " (" +
-                                                           upper(p.slot) + "); the rollout continues in the cluster."});
+                                                           p.place() + "); the rollout continues in the cluster."});
             return;
         }
         run->deadline = QDateTime::currentMSecsSinceEpoch() + 15 * 60 * 1000;
@@ -286,8 +277,8 @@ void Deployer::guardStaging(std::shared_ptr<DeployRun> run, const kube::Deployme
         const DeployPlan& p = run->plan;
         if (!service && service.error().kind != kube::Error::Kind::Decode) {
             run->done({DeployOutcome::Status::Failed,
-                       "Deployed " + p.pinned + " to staging (" + upper(p.slot) + "), but the live Service " +
-                           m_spec.liveService + " could not be read afterwards to confirm that " + upper(p.slot) +
+                       "Deployed " + p.pinned + " to staging (" + p.place() + "), but the live Service " +
+                           m_spec.liveService + " could not be read afterwards to confirm that " + p.place() +
                            " is still staging (" + service.error().message + "). Check it now with `signalbox status " +
                            p.service + "`."});
             return;
@@ -295,9 +286,9 @@ void Deployer::guardStaging(std::shared_ptr<DeployRun> run, const kube::Deployme
         const kube::Result<kube::Deployment>& deployment = after;
         if (!service || !deployment) {
             run->done(
-                {DeployOutcome::Status::Failed, "Deployed " + p.pinned + " to staging (" + upper(p.slot) + "), but " +
+                {DeployOutcome::Status::Failed, "Deployed " + p.pinned + " to staging (" + p.place() + "), but " +
                                                     (service ? deployment.error().message : service.error().message) +
-                                                    " So it is not confirmed that " + upper(p.slot) +
+                                                    " So it is not confirmed that " + p.place() +
                                                     " is still staging: check it now with "
                                                     "`signalbox status " +
                                                     p.service + "`."});
@@ -316,7 +307,7 @@ void Deployer::undoDeploy(std::shared_ptr<DeployRun> run, const kube::Deployment
     const DeployPlan& p = run->plan;
     auto undoFailed = [=](const std::string& why) {
         run->done({DeployOutcome::Status::Failed,
-                   "A swap made " + upper(p.slot) + " of " + p.service +
+                   "A swap made " + p.place() + " of " + p.service +
                        " live while this deploy was being sent, and undoing it failed (" + why +
                        "): the live slot now runs " + p.pinned + ". Swap back at once (`signalbox rollback " +
                        p.service + "`) or set " + p.deployment + "'s image back to " + p.current.image + "."});
@@ -347,7 +338,7 @@ void Deployer::undoDeploy(std::shared_ptr<DeployRun> run, const kube::Deployment
             return;
         }
         run->done({DeployOutcome::Status::Conflict,
-                   "A swap made " + upper(p.slot) + " of " + p.service +
+                   "A swap made " + p.place() + " of " + p.service +
                        " live while this deploy was being sent, so the deploy was undone at once: " + p.deployment +
                        " runs " + p.current.image + " again. Deploy again to the new staging slot."});
     });
@@ -397,8 +388,8 @@ void Deployer::follow(std::shared_ptr<DeployRun> run)
                 end({DeployOutcome::Status::Failed, state.message});
             } else if (state.kind == RolloutState::Kind::Finished) {
                 end({DeployOutcome::Status::Done, "Deployed " + p.pinned + " to " + targetName(p.target) + " (" +
-                                                      upper(p.slot) + "): rolled out, " + std::to_string(f.ready) +
-                                                      " of " + std::to_string(f.desired) + " pods ready."});
+                                                      p.place() + "): rolled out, " + std::to_string(f.ready) + " of " +
+                                                      std::to_string(f.desired) + " pods ready."});
             } else {
                 const std::string text = "Rolling out: " + std::to_string(f.updated) + " of " +
                                          std::to_string(f.desired) + " updated, " + std::to_string(f.ready) + " ready";

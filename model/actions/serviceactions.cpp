@@ -19,10 +19,11 @@ HealthFacts healthFromState(const ServiceState& s, const SwapFacts& facts)
     HealthFacts h;
     h.spec = s.healthSpec;
     bool both = false;
-    const char staging = facts.staging ? selectedSlot(*facts.staging, facts.a, facts.b, &both) : 0;
+    const std::optional<Slot> staging =
+        facts.staging ? selectedSlot(*facts.staging, facts.a, facts.b, &both) : std::nullopt;
     if (!h.spec.configured() || !staging)
         return h;
-    for (const PodHealth& p : s.slot(staging).podHealth) {
+    for (const PodHealth& p : s.slot(*staging).podHealth) {
         HealthResult r = p.result;
         if (r.target.empty())
             r.target = p.pod;
@@ -141,7 +142,7 @@ std::string ServiceActions::fingerprint() const
         const ServiceState* s = m_watched->service(spec.name);
         if (!s)
             continue;
-        f += spec.name + ":" + (s->live ? s->live : '-') + (s->staging ? s->staging : '-') +
+        f += spec.name + ":" + (s->live ? name(*s->live) : "-") + (s->staging ? name(*s->staging) : "-") +
              (s->liveServiceExists ? "L" : "") + (s->stagingServiceExists ? "S" : "");
         for (const SlotState* slot : {&s->a, &s->b, &s->sandbox}) {
             f += "|" + slot->image + "/" + std::to_string(slot->ready) + "/" + std::to_string(slot->desired) + "/" +
@@ -192,7 +193,7 @@ Swapper* ServiceActions::swapper()
         return nullptr;
     if (m_swapper)
         m_swapper->deleteLater();
-    m_swapper = new Swapper(client, swapGroup(), this);
+    m_swapper = new Swapper(client, swapGroup(), m_runner ? m_runner->seams() : nullptr, this);
     return m_swapper;
 }
 
@@ -246,7 +247,7 @@ void ServiceActions::replan()
                 for (std::size_t i = 0; i < group.size(); ++i)
                     if (group[i].name == m.name)
                         chosen.push_back((*facts)[i]);
-            SwapPlan plan = planSwap(kind, self->m_service, members, chosen, 0);
+            SwapPlan plan = planSwap(kind, self->m_service, members, chosen, std::nullopt);
             plan.user = self->m_connection->userName().toStdString();
             return plan;
         };
@@ -290,9 +291,9 @@ void ServiceActions::replanFresh(const ServiceState& state, int generation)
                 take(slot, visible, std::move(plan));
         };
     };
-    sw->plan(SwapPlan::Kind::Swap, m_service, 0, into(m_swap, true));
-    sw->plan(SwapPlan::Kind::Rollback, m_service, 0, into(m_rollback, recorded));
-    sw->plan(SwapPlan::Kind::Repair, m_service, 0, into(m_repair, split));
+    sw->plan({SwapPlan::Kind::Swap, m_service}, into(m_swap, true));
+    sw->plan({SwapPlan::Kind::Rollback, m_service}, into(m_rollback, recorded));
+    sw->plan({SwapPlan::Kind::Repair, m_service}, into(m_repair, split));
     replanDeploy(state, generation);
 }
 
@@ -312,7 +313,7 @@ void ServiceActions::planFresh(SwapPlan::Kind kind, std::function<void(SwapPlan)
     const int generation = m_generation;
     const std::string service = m_service;
     QPointer<ServiceActions> self(this);
-    sw->plan(kind, m_service, 0, [self, kind, generation, service, done = std::move(done)](SwapPlan plan) {
+    sw->plan({kind, m_service}, [self, kind, generation, service, done = std::move(done)](SwapPlan plan) {
         if (self && generation == self->m_generation && service == self->m_service) {
             Availability& slot = kind == SwapPlan::Kind::Swap       ? self->m_swap
                                  : kind == SwapPlan::Kind::Rollback ? self->m_rollback
@@ -328,7 +329,7 @@ void ServiceActions::replanDeploy(const ServiceState& state, int generation)
     // Deploy: the staging slot's Deployment (the slot the staging Service selects) or the sandbox.
     const ServiceState* s = &state;
     kube::Client* client = m_connection->client(s->spec.context);
-    const char staging = s->staging && s->staging != s->live ? s->staging : 0;
+    const std::optional<Slot> staging = s->staging != s->live ? s->staging : std::nullopt;
     struct Access {
         int left = 2;
         bool staging = false, sandbox = false;
@@ -343,7 +344,7 @@ void ServiceActions::replanDeploy(const ServiceState& state, int generation)
         deploy.visible = true;
         deploy.enabled = access->staging || access->sandbox;
         deploy.reason = deploy.enabled ? std::string()
-                        : staging ? "You may patch the Deployment " + spec.ns + "/" + spec.slotDeployment(staging) +
+                        : staging ? "You may patch the Deployment " + spec.ns + "/" + spec.slotDeployment(*staging) +
                                         " or " + spec.sandboxNamespace + "/" + spec.sandboxDeployment
                                   : "There is no staging slot to deploy to, and you may not patch the sandbox";
         Q_EMIT self->changed();
@@ -351,7 +352,7 @@ void ServiceActions::replanDeploy(const ServiceState& state, int generation)
     const auto cached = kube::Client::Freshness::MayCache;
     if (staging)
         client->checkAccess(
-            {"patch", kube::resources::deployments, s->spec.ns, s->spec.slotDeployment(staging), {}},
+            {"patch", kube::resources::deployments, s->spec.ns, s->spec.slotDeployment(*staging), {}},
             [access, decided](kube::Result<kube::AccessDecision> d) {
                 access->staging = d && d->allowed;
                 decided();

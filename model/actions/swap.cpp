@@ -21,9 +21,11 @@ using nlohmann::json;
 
 namespace {
 
-std::string upper(char slot)
+// A slot label's value as read, for a sentence: "A" for a, else the value itself.
+std::string selectedText(const std::string& value)
 {
-    return std::string(1, static_cast<char>(slot - 'a' + 'A'));
+    const std::optional<Slot> slot = parseSlot(value);
+    return slot ? letter(*slot) : value;
 }
 
 SwapOutcome outcome(SwapOutcome::Status s, std::string message)
@@ -36,8 +38,9 @@ SwapOutcome outcome(SwapOutcome::Status s, std::string message)
 
 } // namespace
 
-Swapper::Swapper(kube::Client* client, std::vector<ServiceSpec> group, QObject* parent)
-    : QObject(parent), m_client(client), m_prober(new HealthProber(client, 8, this)), m_group(std::move(group))
+Swapper::Swapper(kube::Client* client, std::vector<ServiceSpec> group, ActionSeams* seams, QObject* parent)
+    : QObject(parent), m_client(client), m_prober(new HealthProber(client, 8, this)), m_group(std::move(group)),
+      m_seams(seams ? seams : &ActionSeams::none())
 {
 }
 
@@ -80,9 +83,9 @@ void Swapper::readMember(const ServiceSpec& spec, const Reads& reads,
         auto liveRead = join->part("the live Service " + spec.liveService);
         readServices(spec, read, std::move(stagingRead), std::move(liveRead));
     }
-    for (char slot : {'a', 'b'}) {
+    for (Slot slot : {Slot::A, Slot::B}) {
         if (const kube::Deployment* d = listed ? listed->deployment(spec.ns, spec.slotDeployment(slot)) : nullptr) {
-            (slot == 'a' ? read->a : read->b) = *d;
+            bySlot(slot, read->a, read->b) = *d;
             continue;
         }
         m_client->getDeployment(spec.ns, spec.slotDeployment(slot),
@@ -90,7 +93,7 @@ void Swapper::readMember(const ServiceSpec& spec, const Reads& reads,
                                     kube::Result<kube::Deployment> d) {
                                     // A field of the wrong type is not "does not exist".
                                     if (d)
-                                        (slot == 'a' ? read->a : read->b) = std::move(d).value();
+                                        bySlot(slot, read->a, read->b) = std::move(d).value();
                                     else
                                         keepError(*read, d.error());
                                     answered();
@@ -145,27 +148,21 @@ void Swapper::readServices(const ServiceSpec& spec, std::shared_ptr<SwapFacts> r
         stagingRead();
         if (!self)
             return; // the live read is never asked: the join names it
-        if (m_betweenReads)
-            m_betweenReads(spec.name, readLive);
-        else
-            readLive();
+        m_seams->betweenSwapReads(spec.name, readLive);
     });
 }
 
-void Swapper::plan(SwapPlan::Kind kind, const std::string& service, char expectLive, std::function<void(SwapPlan)> done)
+void Swapper::plan(const SwapRequest& request, std::function<void(SwapPlan)> done)
 {
-    plan(kind, service, expectLive, false, std::move(done));
+    planWith(request, {}, std::move(done));
 }
 
-void Swapper::plan(SwapPlan::Kind kind, const std::string& service, char expectLive, bool skipHealthCheck,
-                   std::function<void(SwapPlan)> done)
+void Swapper::planWith(const SwapRequest& request, Reads reads, std::function<void(SwapPlan)> done)
 {
-    planWith(kind, service, expectLive, skipHealthCheck, {}, std::move(done));
-}
-
-void Swapper::planWith(SwapPlan::Kind kind, const std::string& service, char expectLive, bool skipHealthCheck,
-                       Reads reads, std::function<void(SwapPlan)> done)
-{
+    const SwapPlan::Kind kind = request.kind;
+    const std::string service = request.service;
+    const std::optional<Slot> expectLive = request.expectLive;
+    const bool skipHealthCheck = request.skipHealthCheck;
     const std::vector<ServiceSpec> members = swapMembers(kind, service, m_group);
     if (members.empty()) {
         done(planSwap(kind, service, members, {}, expectLive, skipHealthCheck));
@@ -234,8 +231,10 @@ void Swapper::readHealth(const ServiceSpec& spec, std::shared_ptr<SwapFacts> rea
     HealthFacts h;
     h.spec = healthSpecFor(spec, read->live ? &*read->live : nullptr, nullptr);
     bool both = false;
-    const char staging = read->staging && !read->error ? selectedSlot(*read->staging, read->a, read->b, &both) : 0;
-    const std::optional<kube::Deployment>& d = staging == 'a' ? read->a : read->b;
+    const std::optional<Slot> staging =
+        read->staging && !read->error ? selectedSlot(*read->staging, read->a, read->b, &both) : std::nullopt;
+    const std::optional<kube::Deployment> none;
+    const std::optional<kube::Deployment>& d = staging ? bySlot(*staging, read->a, read->b) : none;
     if (!h.spec.configured() || !staging || !d) {
         // Nothing to ask: no check, or the plan fails on the Services and slots already.
         read->health = std::move(h);
@@ -300,8 +299,7 @@ struct Swapper::Run {
     std::string entryTime;
 };
 
-void Swapper::execute(const SwapPlan& confirmed, std::function<void(const std::string&)> progress,
-                      std::function<void(SwapOutcome)> done)
+void Swapper::execute(const SwapPlan& confirmed, Progress progress, std::function<void(SwapOutcome)> done)
 {
     progress("Checking the cluster again");
     // Access reviews at execute may come from the client's cache: the confirm's own plan asked them
@@ -335,16 +333,13 @@ void Swapper::execute(const SwapPlan& confirmed, std::function<void(const std::s
         });
 }
 
-void Swapper::planAtOnce(std::shared_ptr<const Snapshot> listed, SwapPlan::Kind kind, const std::string& service,
-                         char expectLive, bool skipHealthCheck, std::function<void(SwapPlan)> done)
+void Swapper::atOnce(std::shared_ptr<const Snapshot> listed, const SwapRequest& request,
+                     std::function<std::optional<SwapPlan>(const SwapPlan&)> decide, Progress progress,
+                     std::function<void(SwapOutcome)> done)
 {
     Reads reads;
     reads.listed = std::move(listed);
     reads.health = std::make_shared<std::map<std::string, HealthFacts>>();
-    if (reads.listed)
-        m_atOnce = reads;
-    else
-        m_atOnce.reset();
     // One rules review per namespace of the group, asked now, grants what it lists; what it does
     // not list is asked one by one, also now.
     reads.reviews = kube::Client::Freshness::GrantedOrFresh;
@@ -352,35 +347,38 @@ void Swapper::planAtOnce(std::shared_ptr<const Snapshot> listed, SwapPlan::Kind 
     for (const auto& spec : m_group)
         namespaces.insert(spec.ns);
     QPointer<Swapper> self(this);
-    m_client->reviewRulesOf(namespaces, [=, this, done = std::move(done)]() mutable {
+    auto planned = [=, this](SwapPlan fresh) {
+        if (!self)
+            return;
+        const std::optional<SwapPlan> plan = decide(fresh);
+        if (!plan)
+            return;
+        if (!reads.listed) {
+            execute(*plan, progress, done);
+            return;
+        }
+        progress("Checking the plan again");
+        // The plan's reads are the fresh reads: the group and its objects as the command's lookup
+        // just listed them. The plan asked the access reviews afresh; here they come from the
+        // client's cache.
+        Reads again = reads;
+        again.reviews = kube::Client::Freshness::MayCache;
+        executeFresh(*plan, std::move(again), progress, done);
+    };
+    m_client->reviewRulesOf(namespaces, [=, this] {
         if (self)
-            planWith(kind, service, expectLive, skipHealthCheck, reads, std::move(done));
+            planWith(request, reads, planned);
     });
 }
 
-void Swapper::executeAtOnce(const SwapPlan& planned, std::function<void(const std::string&)> progress,
-                            std::function<void(SwapOutcome)> done)
-{
-    if (!m_atOnce) {
-        execute(planned, std::move(progress), std::move(done));
-        return;
-    }
-    progress("Checking the plan again");
-    // The plan's reads are the fresh reads: the group and its objects as the command's lookup just
-    // listed them. The plan asked the access reviews afresh; here they come from the client's cache.
-    Reads reads = *m_atOnce;
-    reads.reviews = kube::Client::Freshness::MayCache;
-    m_atOnce.reset();
-    executeFresh(planned, std::move(reads), std::move(progress), std::move(done));
-}
-
-void Swapper::executeFresh(const SwapPlan& confirmed, Reads reads, std::function<void(const std::string&)> progress,
+void Swapper::executeFresh(const SwapPlan& confirmed, Reads reads, Progress progress,
                            std::function<void(SwapOutcome)> done)
 {
     QPointer<Swapper> self(this);
-    const char expect =
-        confirmed.kind == SwapPlan::Kind::Repair || confirmed.members.empty() ? 0 : confirmed.members.front().liveFrom;
-    planWith(confirmed.kind, confirmed.service, expect, confirmed.skipHealthCheck, std::move(reads),
+    const std::optional<Slot> expect = confirmed.kind == SwapPlan::Kind::Repair || confirmed.members.empty()
+                                           ? std::nullopt
+                                           : std::optional(confirmed.members.front().liveFrom);
+    planWith({confirmed.kind, confirmed.service, expect, confirmed.skipHealthCheck}, std::move(reads),
              [=, this](SwapPlan fresh) {
                  if (!self)
                      return;
@@ -410,19 +408,15 @@ void Swapper::patchLive(std::shared_ptr<Run> run, std::size_t i)
         // Live is switched: watch its endpoints while staging is patched (a swap refused at the
         // first patch, as all but one of racing operators are, opens no watch).
         watchEndpoints(run);
-        if (!m_betweenPatches) {
-            patchStaging(run, 0, 0);
-            return;
-        }
         QPointer<Swapper> self(this);
-        m_betweenPatches([self, this, run] {
+        m_seams->betweenSwapPatches([self, this, run] {
             if (self)
                 patchStaging(run, 0, 0);
         });
         return;
     }
     const SwapMember& m = run->plan.members[i];
-    run->progress("Pointing " + m.spec.liveService + " at slot " + upper(m.liveTo));
+    run->progress("Pointing " + m.spec.liveService + " at slot " + letter(m.liveTo));
     // The entry names its writer as the API server knows them: the history-authors policy checks it.
     const kube::HistoryRecord history =
         kube::appendHistory(kube::HistoryRecord{m.liveHistory, m.liveAuthors},
@@ -434,8 +428,7 @@ void Swapper::patchLive(std::shared_ptr<Run> run, std::size_t i)
                     {historyAuthorsAnnotation, m.liveAuthors, history.authors}};
     write.annotationMap = m.liveHasAnnotations;
     write.resourceVersion = m.liveResourceVersion;
-    const kube::JsonPatch patch =
-        kube::selectorPatch(m.spec.slotLabel, std::string(1, m.liveFrom), std::string(1, m.liveTo), write);
+    const kube::JsonPatch patch = kube::selectorPatch(m.spec.slotLabel, name(m.liveFrom), name(m.liveTo), write);
     QPointer<Swapper> self(this);
     m_client->patchService(m.spec.ns, m.spec.liveService, patch, [=, this](kube::Result<kube::Service> r) {
         if (!self)
@@ -452,7 +445,7 @@ void Swapper::patchLive(std::shared_ptr<Run> run, std::size_t i)
         const auto status = livePatchFailure(r.error());
         SwapOutcome o = outcome(status, status == SwapOutcome::Status::Conflict
                                             ? m.spec.name + " changed since you looked: live is no longer on slot " +
-                                                  upper(m.liveFrom) + " (someone else swapped or changed it first)."
+                                                  letter(m.liveFrom) + " (someone else swapped or changed it first)."
                                             : r.error().message);
         revertLive(run, i, o);
     });
@@ -479,15 +472,15 @@ void Swapper::confirmLivePatch(std::shared_ptr<Run> run, std::size_t i, const st
             found = "reading it again gave " + svc.error().message;
         } else {
             const std::string slot = svc->selector.count(m.spec.slotLabel) ? svc->selector.at(m.spec.slotLabel) : "";
-            if (slot == std::string(1, m.liveTo) && svc->meta.annotation(historyAnnotation) == history) {
+            if (slot == name(m.liveTo) && svc->meta.annotation(historyAnnotation) == history) {
                 run->liveVersions[i] = svc->meta.resourceVersion;
-                run->progress(m.spec.liveService + " was switched to slot " + upper(m.liveTo) +
+                run->progress(m.spec.liveService + " was switched to slot " + letter(m.liveTo) +
                               " (read again after its answer was lost)");
                 patchLive(run, i + 1);
                 return;
             }
             found = "read again just now, " + m.spec.liveService + " selects " +
-                    (slot.empty() ? std::string("no slot") : "slot " + upper(slot.front())) +
+                    (slot.empty() ? std::string("no slot") : "slot " + selectedText(slot)) +
                     (svc->meta.annotation(historyAnnotation) == history ? " with this swap's record"
                                                                         : " without this swap's record") +
                     "; the API server may still carry the patch out";
@@ -511,8 +504,7 @@ void Swapper::revertLive(std::shared_ptr<Run> run, std::size_t upTo, SwapOutcome
     }
     // An earlier member of the group was already switched: put it back, expecting our own value.
     const SwapMember& m = run->plan.members[upTo - 1];
-    const kube::JsonPatch patch =
-        kube::selectorPatch(m.spec.slotLabel, std::string(1, m.liveTo), std::string(1, m.liveFrom));
+    const kube::JsonPatch patch = kube::selectorPatch(m.spec.slotLabel, name(m.liveTo), name(m.liveFrom));
     QPointer<Swapper> self(this);
     m_client->patchService(m.spec.ns, m.spec.liveService, patch, [=, this](kube::Result<kube::Service> r) {
         if (!self)
@@ -523,7 +515,7 @@ void Swapper::revertLive(std::shared_ptr<Run> run, std::size_t upTo, SwapOutcome
         }
         SwapOutcome split = outcome(SwapOutcome::Status::SplitState,
                                     o.message + " Putting " + m.spec.liveService + " back on slot " +
-                                        upper(m.liveFrom) + " failed too (" + r.error().message +
+                                        letter(m.liveFrom) + " failed too (" + r.error().message +
                                         "): the group is half switched. Run "
                                         "`signalbox repair` for each service, or swap again once the cause is fixed.");
         finish(run, split);
@@ -538,10 +530,10 @@ void Swapper::patchStaging(std::shared_ptr<Run> run, std::size_t i, int attempt)
     }
     const SwapMember& m = run->plan.members[i];
     // Staging takes the slot live left; in a repair, the slot live does not use.
-    const char expect = run->plan.kind == SwapPlan::Kind::Repair ? m.liveFrom : m.liveTo;
-    const char target = run->plan.kind == SwapPlan::Kind::Repair ? m.liveTo : m.liveFrom;
-    run->progress("Pointing " + m.spec.stagingService + " at slot " + upper(target));
-    const kube::JsonPatch patch = kube::selectorPatch(m.spec.slotLabel, std::string(1, expect), std::string(1, target));
+    const Slot expect = run->plan.kind == SwapPlan::Kind::Repair ? m.liveFrom : m.liveTo;
+    const Slot target = run->plan.kind == SwapPlan::Kind::Repair ? m.liveTo : m.liveFrom;
+    run->progress("Pointing " + m.spec.stagingService + " at slot " + letter(target));
+    const kube::JsonPatch patch = kube::selectorPatch(m.spec.slotLabel, name(expect), name(target));
     QPointer<Swapper> self(this);
     m_client->patchService(m.spec.ns, m.spec.stagingService, patch, [=, this](kube::Result<kube::Service> r) {
         if (!self)
@@ -567,7 +559,7 @@ void Swapper::stagingPatched(std::shared_ptr<Run> run)
     if (run->plan.kind == SwapPlan::Kind::Repair) {
         SwapOutcome o = outcome(SwapOutcome::Status::Done,
                                 "Repaired: " + run->plan.members.front().spec.stagingService + " points at slot " +
-                                    upper(run->plan.members.front().liveTo) + " again.");
+                                    letter(run->plan.members.front().liveTo) + " again.");
         o.verified = true;
         o.milliseconds = QDateTime::currentMSecsSinceEpoch() - run->startMs;
         finish(run, o);
@@ -660,7 +652,7 @@ void Swapper::verify(std::shared_ptr<Run> run, std::size_t i)
         return;
     }
     const SwapMember& m = run->plan.members[i];
-    run->progress("Verifying that " + m.spec.liveService + " sends traffic to slot " + upper(m.liveTo));
+    run->progress("Verifying that " + m.spec.liveService + " sends traffic to slot " + letter(m.liveTo));
     run->verifying = i;
     // The endpoint controller usually follows within tens of ms; give up after 30 s.
     if (!run->deadline) {
@@ -700,8 +692,8 @@ void Swapper::recordEvent(const SwapPlan& plan, const SwapMember& m, std::functi
     kube::EventRecord event;
     event.involved = {"v1", "Service", m.spec.liveService, m.spec.ns};
     event.reason = plan.kind == SwapPlan::Kind::Rollback ? "RolledBack" : "Swapped";
-    event.message = plan.user + " " + what + " " + m.spec.name + ": live slot " + upper(m.liveFrom) + " (" +
-                    m.from.image + ") -> slot " + upper(m.liveTo) + " (" + m.to.image + ")";
+    event.message = plan.user + " " + what + " " + m.spec.name + ": live slot " + letter(m.liveFrom) + " (" +
+                    m.from.image + ") -> slot " + letter(m.liveTo) + " (" + m.to.image + ")";
     event.time = nowUtcText();
     // The history annotation is the record; the Event is for `kubectl get events` and
     // other tools, so a failure here does not undo a finished swap.

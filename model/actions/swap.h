@@ -4,6 +4,7 @@
 #include "kube/history.h"
 #include "kube/informer.h"
 #include "kube/objects.h"
+#include "model/actions/seams.h"
 #include "model/rules/keys.h"
 #include "model/rules/plan.h"
 #include "model/rules/servicespec.h"
@@ -25,55 +26,57 @@ struct EndpointFacts;
 struct HealthFacts;
 class HealthProber;
 
+// What a swap, a rollback or a repair is asked for.
+struct SwapRequest {
+    SwapRequest(SwapPlan::Kind kind, std::string service, std::optional<Slot> expectLive = std::nullopt,
+                bool skipHealthCheck = false)
+        : kind(kind), service(std::move(service)), expectLive(expectLive), skipHealthCheck(skipHealthCheck)
+    {
+    }
+    SwapPlan::Kind kind;
+    std::string service;
+    // Refuse unless live is on this slot now (none: any).
+    std::optional<Slot> expectLive;
+    // The person chose to swap without the staging pods' health check (it is still asked and shown).
+    bool skipHealthCheck;
+};
+
 // Plans and carries out swaps on one cluster. Every step reads fresh state; the patches are
 // JSON Patches whose `test` operations state the selector they expect, so of two operators who
-// swap at once exactly one succeeds.
+// swap at once exactly one succeeds. Two ways in: plan() then execute() with a person between
+// them, or atOnce() with nobody between.
 class Swapper : public QObject {
     Q_OBJECT
 
 public:
-    Swapper(kube::Client* client, std::vector<ServiceSpec> group, QObject* parent = nullptr);
+    using Progress = std::function<void(const std::string&)>;
 
-    // `expectLive`: refuse unless live is on this slot now ('a'/'b'; 0 for any). A swap asks the
-    // staging pods' health check of every member that has one (at most 8 requests at a time).
-    void plan(SwapPlan::Kind kind, const std::string& service, char expectLive, std::function<void(SwapPlan)> done);
-    // `skipHealthCheck`: the person chose to swap without the health check (it is still asked and shown).
-    void plan(SwapPlan::Kind kind, const std::string& service, char expectLive, bool skipHealthCheck,
-              std::function<void(SwapPlan)> done);
-    // Re-checks `confirmed` on fresh reads, then patches, then verifies the live endpoints.
-    void execute(const SwapPlan& confirmed, std::function<void(const std::string&)> progress,
-                 std::function<void(SwapOutcome)> done);
+    // `seams`: where a test may hold a plan or a swap (nullptr: nowhere); they outlive this.
+    Swapper(kube::Client* client, std::vector<ServiceSpec> group, ActionSeams* seams = nullptr,
+            QObject* parent = nullptr);
 
-    // A swap carried out at once, with no person between plan and execute (the command line's
-    // --yes): planned on the Services and Deployments the command's own lookup has just listed,
-    // with the access reviews asked afresh (without `listed`, or for what it lacks, read by GET as
-    // plan() does). executeAtOnce() re-checks it on those same reads, the access reviews answered
-    // from the client's cache and the staging pods' health check as just asked, rather than reading
-    // the group again; then patches and verifies as execute() does. A plan not made by planAtOnce()
-    // on a snapshot is executed as execute() would.
-    void planAtOnce(std::shared_ptr<const Snapshot> listed, SwapPlan::Kind kind, const std::string& service,
-                    char expectLive, bool skipHealthCheck, std::function<void(SwapPlan)> done);
-    void executeAtOnce(const SwapPlan& planned, std::function<void(const std::string&)> progress,
-                       std::function<void(SwapOutcome)> done);
+    // The plan a person confirms: every read and access review asked now. A swap asks the staging
+    // pods' health check of every member that has one (at most 8 requests at a time).
+    void plan(const SwapRequest& request, std::function<void(SwapPlan)> done);
+    // Carries out what a person confirmed: re-checks `confirmed` on fresh reads, then patches,
+    // then verifies the live endpoints.
+    void execute(const SwapPlan& confirmed, Progress progress, std::function<void(SwapOutcome)> done);
+
+    // With nobody between plan and execute (status, the command line's --yes): planned on the
+    // Services and Deployments the command's own lookup has just listed (what `listed` lacks, or
+    // all without it, read by GET), with access asked afresh by one rules review per namespace of
+    // the group (and one by one what it does not grant). `decide` gets the plan and returns the plan to carry out as it
+    // was shown, or nothing to stop there (then `done` is not called). That plan is re-checked as a confirmed one is,
+    // on those same reads (the access reviews from the client's cache, the health check as just asked) rather than the
+    // group read again, then carried out as execute() does (without `listed`: as execute() would).
+    void atOnce(std::shared_ptr<const Snapshot> listed, const SwapRequest& request,
+                std::function<std::optional<SwapPlan>(const SwapPlan&)> decide, Progress progress,
+                std::function<void(SwapOutcome)> done);
 
     // Before executing, read the group's members afresh (labels in the namespace plus these
     // configured services), so a service that joined or left the group since the plan was
     // confirmed makes the fresh plan differ and the swap is refused.
     void setFreshGroup(ServiceConfig config) { m_freshGroup = std::move(config); }
-
-    // Tests only: called after a plan has read a staging Service and before it reads the live
-    // one; the plan goes on when `resume` is called.
-    void setBetweenReadsHook(std::function<void(const std::string& service, std::function<void()> resume)> hook)
-    {
-        m_betweenReads = std::move(hook);
-    }
-
-    // Tests only: called after the live Services were switched and before staging is; the swap
-    // goes on when `resume` is called.
-    void setBetweenPatchesHook(std::function<void(std::function<void()> resume)> hook)
-    {
-        m_betweenPatches = std::move(hook);
-    }
 
 private:
     struct Run;
@@ -87,10 +90,8 @@ private:
         kube::Client::Freshness reviews = kube::Client::Freshness::Fresh; // of the access reviews
         std::shared_ptr<std::map<std::string, HealthFacts>> health;
     };
-    void planWith(SwapPlan::Kind kind, const std::string& service, char expectLive, bool skipHealthCheck, Reads reads,
-                  std::function<void(SwapPlan)> done);
-    void executeFresh(const SwapPlan& confirmed, Reads reads, std::function<void(const std::string&)> progress,
-                      std::function<void(SwapOutcome)> done);
+    void planWith(const SwapRequest& request, Reads reads, std::function<void(SwapPlan)> done);
+    void executeFresh(const SwapPlan& confirmed, Reads reads, Progress progress, std::function<void(SwapOutcome)> done);
     void readMember(const ServiceSpec& spec, const Reads& reads,
                     std::function<void(std::shared_ptr<struct SwapFacts>)> done);
     // `stagingRead` and `liveRead`: called once each read has answered (parts of the member's join).
@@ -113,10 +114,8 @@ private:
     kube::Client* m_client;
     HealthProber* m_prober;
     std::vector<ServiceSpec> m_group;
-    std::function<void(const std::string&, std::function<void()>)> m_betweenReads;
-    std::function<void(std::function<void()>)> m_betweenPatches;
+    ActionSeams* m_seams;
     std::optional<ServiceConfig> m_freshGroup;
-    std::optional<Reads> m_atOnce; // the reads of planAtOnce(), for executeAtOnce()
 };
 
 } // namespace model

@@ -8,7 +8,7 @@
 
 namespace model {
 
-SwapWatch::SwapWatch(kube::Client* client, ServiceSpec spec, char slot, int seconds, HealthProber* prober,
+SwapWatch::SwapWatch(kube::Client* client, ServiceSpec spec, Slot slot, int seconds, HealthProber* prober,
                      QObject* parent)
     : QObject(parent), m_client(client), m_spec(std::move(spec)), m_slot(slot), m_seconds(seconds), m_prober(prober),
       m_next(new QTimer(this))
@@ -125,8 +125,8 @@ void SwapWatch::judge(const WatchLook& look)
     }
     if (elapsed >= m_seconds) {
         stop();
-        Q_EMIT held(m_spec.name + ": slot " + std::string(1, static_cast<char>(m_slot - 'a' + 'A')) + " held for " +
-                    durationText(m_seconds) + " after the swap");
+        Q_EMIT held(m_spec.name + ": slot " + letter(m_slot) + " held for " + durationText(m_seconds) +
+                    " after the swap");
         return;
     }
     Q_EMIT progressed(j.sentence + " (" + durationText(static_cast<int>(elapsed)) + " of " + durationText(m_seconds) +
@@ -145,7 +145,7 @@ kube::HistoryEntry watchHistoryEntry(const SwapWatch& watch, const std::string& 
     e.user = user;
     e.action = watchAction;
     e.service = watch.spec().name;
-    e.to.slot = std::string(1, watch.slot());
+    e.to.slot = name(watch.slot());
     e.to.deployment = watch.spec().slotDeployment(watch.slot());
     e.to.image = watch.image();
     e.result = result;

@@ -25,9 +25,9 @@ class SwapWatch : public QObject {
     Q_OBJECT
 
 public:
-    // `slot`: the slot that went live ('a'/'b'); `seconds`: the window. Without a `prober` the
+    // `slot`: the slot that went live; `seconds`: the window. Without a `prober` the
     // watch makes its own (at most 8 checks in flight).
-    SwapWatch(kube::Client* client, ServiceSpec spec, char slot, int seconds, HealthProber* prober = nullptr,
+    SwapWatch(kube::Client* client, ServiceSpec spec, Slot slot, int seconds, HealthProber* prober = nullptr,
               QObject* parent = nullptr);
 
     void start();
@@ -35,7 +35,7 @@ public:
     void stop();
 
     const ServiceSpec& spec() const { return m_spec; }
-    char slot() const { return m_slot; }
+    Slot slot() const { return m_slot; }
     int seconds() const { return m_seconds; }
     bool running() const { return m_running; }
     // The image the slot ran when the watch began (for the record), empty until known.
@@ -53,7 +53,7 @@ private:
 
     kube::Client* m_client;
     ServiceSpec m_spec;
-    char m_slot;
+    Slot m_slot;
     int m_seconds;
     QPointer<HealthProber> m_prober;
     HealthSpec m_health;

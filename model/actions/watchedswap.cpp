@@ -123,9 +123,9 @@ void WatchedSwap::memberWorse(SwapWatch* watch, const std::string& sentence)
 
 void WatchedSwap::rollBack(WatchOutcome outcome, SwapWatch* failed)
 {
-    auto* back = new Swapper(m_client, m_rollback->group, this);
+    auto* back = new Swapper(m_client, m_rollback->group, nullptr, this);
     back->setFreshGroup(m_rollback->config);
-    back->plan(SwapPlan::Kind::Rollback, m_rollback->service, 0, [this, back, outcome, failed](SwapPlan plan) mutable {
+    back->plan({SwapPlan::Kind::Rollback, m_rollback->service}, [this, back, outcome, failed](SwapPlan plan) mutable {
         if (!plan.allowed()) {
             const Check* f = plan.firstFailure();
             outcome.verdict = WatchOutcome::Verdict::RollbackRefused;

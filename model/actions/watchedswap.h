@@ -45,7 +45,7 @@ class WatchedSwap : public QObject {
 public:
     struct Member {
         ServiceSpec spec;
-        char slot = 0; // the slot the swap made live
+        Slot slot = Slot::A; // the slot the swap made live
     };
     // Whether a swap's end is followed by a watch: a swap (not a rollback or repair) that
     // succeeded, with a window to watch.

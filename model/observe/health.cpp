@@ -343,7 +343,7 @@ void askSlots(std::shared_ptr<HealthRun> run)
         const kube::Service* svc = slot.role == "live"      ? (run->live ? &*run->live : nullptr)
                                    : slot.role == "staging" ? (run->staging ? &*run->staging : nullptr)
                                                             : nullptr;
-        std::optional<kube::Deployment> d = slot.slot == 'a' ? run->a : slot.slot == 'b' ? run->b : std::nullopt;
+        std::optional<kube::Deployment> d = slot.slot ? bySlot(*slot.slot, run->a, run->b) : std::nullopt;
         auto askPods = [run, i, svc = svc ? std::optional<kube::Service>(*svc) : std::nullopt](
                            const kube::Deployment& deployment, std::function<void()> answered) {
             auto parts = Join::make([run, i, answered](const Join::Result& r) {
@@ -404,23 +404,24 @@ void askSlots(std::shared_ptr<HealthRun> run)
 void planSlots(std::shared_ptr<HealthRun> run)
 {
     const ServiceSpec& spec = run->spec;
-    auto slotOf = [&](char slot, const std::string& role) {
+    auto slotOf = [&](Slot slot, const std::string& role) {
         SlotHealth s;
         s.role = role;
         s.slot = slot;
         s.ns = spec.ns;
         s.deployment = spec.slotDeployment(slot);
-        if (!(slot == 'a' ? run->a : run->b))
+        if (!bySlot(slot, run->a, run->b))
             s.error = "its Deployment " + s.deployment + " does not exist";
         return s;
     };
     bool both = false;
-    const char live = selectedSlot(*run->live, run->a, run->b, &both);
-    const char staging = run->staging ? selectedSlot(*run->staging, run->a, run->b, &both) : 0;
+    const std::optional<Slot> live = selectedSlot(*run->live, run->a, run->b, &both);
+    const std::optional<Slot> staging =
+        run->staging ? selectedSlot(*run->staging, run->a, run->b, &both) : std::nullopt;
     auto byRole = [&](const std::string& role) {
-        const char slot = role == "live" ? live : staging;
+        const std::optional<Slot> slot = role == "live" ? live : staging;
         if (slot)
-            return slotOf(slot, role);
+            return slotOf(*slot, role);
         SlotHealth s;
         s.role = role;
         s.ns = spec.ns;
@@ -433,9 +434,8 @@ void planSlots(std::shared_ptr<HealthRun> run)
         slots.push_back(byRole("live"));
     if (run->which.empty() || run->which == "staging")
         slots.push_back(byRole("staging"));
-    if (run->which == "a" || run->which == "b") {
-        const char slot = run->which[0];
-        slots.push_back(slotOf(slot, slot == live ? "live" : slot == staging ? "staging" : ""));
+    if (const std::optional<Slot> slot = parseSlot(run->which)) {
+        slots.push_back(slotOf(*slot, slot == live ? "live" : slot == staging ? "staging" : ""));
     }
     askSlots(run);
 }
@@ -505,7 +505,7 @@ void checkServiceHealth(kube::Client* client, HealthProber* prober, const Servic
                                             run->staging = std::move(read).value();
                                         answered();
                                     });
-            for (char slot : {'a', 'b'})
+            for (Slot slot : {Slot::A, Slot::B})
                 run->client->getDeployment(
                     member.ns, member.slotDeployment(slot),
                     [run, keep, slot, answered = join->part("the Deployment " + member.slotDeployment(slot))](
@@ -513,7 +513,7 @@ void checkServiceHealth(kube::Client* client, HealthProber* prober, const Servic
                         if (!read)
                             keep(read.error());
                         else
-                            (slot == 'a' ? run->a : run->b) = std::move(read).value();
+                            bySlot(slot, run->a, run->b) = std::move(read).value();
                         answered();
                     });
             join->seal();

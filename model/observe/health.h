@@ -72,8 +72,8 @@ private:
 // The health of one slot (or the sandbox): its pods' answers and, for the slot the live or
 // staging Service selects, that Service's own.
 struct SlotHealth {
-    std::string role; // "live", "staging", "sandbox"; empty for a slot that neither Service selects
-    char slot = 0;    // 'a' or 'b'; 0 for the sandbox
+    std::string role;         // "live", "staging", "sandbox"; empty for a slot that neither Service selects
+    std::optional<Slot> slot; // none for the sandbox
     std::string ns, deployment;
     std::optional<HealthResult> service; // the live or staging Service, asked through its proxy
     std::vector<HealthResult> pods;      // in name order

@@ -149,8 +149,8 @@ void findSlotPods(kube::Client* client, const ServiceSpec& spec, const std::stri
     };
     if (slot == "sandbox") {
         fromDeployment(spec.sandboxNamespace, spec.sandboxDeployment, "sandbox");
-    } else if (slot == "a" || slot == "b") {
-        fromDeployment(spec.ns, spec.slotDeployment(slot[0]), "slot " + slot);
+    } else if (const std::optional<Slot> named = parseSlot(slot)) {
+        fromDeployment(spec.ns, spec.slotDeployment(*named), "slot " + slot);
     } else if (slot == "live" || slot == "staging") {
         const std::string service = slot == "live" ? spec.liveService : spec.stagingService;
         client->getService(spec.ns, service, [=](kube::Result<kube::Service> s) {
@@ -160,13 +160,14 @@ void findSlotPods(kube::Client* client, const ServiceSpec& spec, const std::stri
             }
             const auto it = s->selector.find(spec.slotLabel);
             const std::string to = it == s->selector.end() ? std::string() : it->second;
-            if (to != "a" && to != "b") {
+            const std::optional<Slot> selected = parseSlot(to);
+            if (!selected) {
                 done(kube::Error::config("The " + slot + " Service " + service + " in namespace " + spec.ns +
                                          " selects no slot (its selector has no " + spec.slotLabel +
                                          ": a or b); repair it before reading its logs."));
                 return;
             }
-            fromDeployment(spec.ns, spec.slotDeployment(to[0]), slot + " (slot " + to + ")");
+            fromDeployment(spec.ns, spec.slotDeployment(*selected), slot + " (slot " + to + ")");
         });
     } else {
         done(kube::Error::config("There is no slot \"" + slot + "\"; use sandbox, a, b, live or staging."));

@@ -1,6 +1,7 @@
 #include "model/rules/plan.h"
 
 #include "model/rules/release.h"
+#include "model/rules/slotrules.h"
 #include "net/text.h"
 
 #include <algorithm>
@@ -9,23 +10,9 @@ namespace model {
 
 using nlohmann::json;
 
-namespace {
-
-std::string upper(char slot)
-{
-    return std::string(1, static_cast<char>(slot - 'a' + 'A'));
-}
-
-std::string slotName(char slot)
-{
-    return slot ? upper(slot) : std::string("none");
-}
-
-} // namespace
-
 kube::HistorySlot SlotFacts::record() const
 {
-    return {std::string(1, slot), deployment, image, tag, digest, commit, created};
+    return {slot ? name(*slot) : std::string(), deployment, image, tag, digest, commit, created};
 }
 
 json SlotFacts::toJson() const
@@ -33,7 +20,8 @@ json SlotFacts::toJson() const
     return record().toJson();
 }
 
-SlotFacts slotFacts(char slot, const std::string& deploymentName, const std::optional<kube::Deployment>& d)
+SlotFacts slotFacts(std::optional<Slot> slot, const std::string& deploymentName,
+                    const std::optional<kube::Deployment>& d)
 {
     SlotFacts f;
     f.slot = slot;
@@ -52,9 +40,7 @@ SlotFacts slotFacts(char slot, const std::string& deploymentName, const std::opt
     f.ready = d->readyReplicas;
     f.available = d->availableReplicas;
     f.selector = d->selector;
-    f.rolledOut = d->observedGeneration >= d->meta.generation && d->updatedReplicas == d->replicas &&
-                  d->statusReplicas == d->replicas && d->availableReplicas == d->replicas &&
-                  d->readyReplicas == d->replicas && d->replicas > 0;
+    f.rolledOut = rolledOut(*d);
     return f;
 }
 
@@ -119,8 +105,8 @@ json SwapPlan::toJson() const
     for (const auto& m : members)
         memberList.push_back({{"service", m.spec.name},
                               {"namespace", m.spec.ns},
-                              {"liveFrom", std::string(1, m.liveFrom ? m.liveFrom : '-')},
-                              {"liveTo", std::string(1, m.liveTo ? m.liveTo : '-')},
+                              {"liveFrom", name(m.liveFrom)},
+                              {"liveTo", name(m.liveTo)},
                               {"from", m.from.toJson()},
                               {"to", m.to.toJson()},
                               {"healthCheck", m.healthCheck}});
@@ -138,11 +124,11 @@ std::string SwapPlan::describe() const
     std::string s;
     for (const auto& m : members) {
         if (kind == Kind::Repair) {
-            s += m.spec.name + ": point " + m.spec.stagingService + " at slot " + upper(m.liveTo) + " (" + m.to.image +
+            s += m.spec.name + ": point " + m.spec.stagingService + " at slot " + letter(m.liveTo) + " (" + m.to.image +
                  ")\n";
             continue;
         }
-        s += m.spec.name + ": live " + m.spec.liveService + " slot " + upper(m.liveFrom) + " -> " + upper(m.liveTo) +
+        s += m.spec.name + ": live " + m.spec.liveService + " slot " + letter(m.liveFrom) + " -> " + letter(m.liveTo) +
              "\n";
         s += "    from " + m.from.image +
              (m.from.commit.empty() ? "" : "  commit " + net::text::cut(m.from.commit, 12)) + "\n";
@@ -192,7 +178,7 @@ PlanDifference differenceFromConfirmed(const SwapPlan& confirmed, const SwapPlan
             return {PlanDifference::Kind::Contents, c.spec.name + " can no longer be planned"};
         if (c.liveFrom != f->liveFrom || c.liveTo != f->liveTo)
             return {PlanDifference::Kind::Contents,
-                    c.spec.name + "'s live slot is now " + slotName(f->liveFrom) + ", not " + slotName(c.liveFrom)};
+                    c.spec.name + "'s live slot is now " + letter(f->liveFrom) + ", not " + letter(c.liveFrom)};
         if (c.to.image != f->to.image || c.to.digest != f->to.digest)
             return {PlanDifference::Kind::Contents,
                     c.spec.name + "'s staging now runs " + f->to.image + ", not " + c.to.image};
@@ -213,10 +199,15 @@ const Check* DeployPlan::firstFailure() const
     return firstFailedCheck(checks);
 }
 
+std::string DeployPlan::place() const
+{
+    return slot ? displayName(*slot) : std::string("no slot");
+}
+
 std::string DeployPlan::describe() const
 {
     std::string s = service + ": deploy to " + targetName(target) +
-                    (slot ? " (" + upper(slot) + ", " + ns + "/" + deployment + ")" : std::string()) + "\n";
+                    (slot ? " (" + letter(*slot) + ", " + ns + "/" + deployment + ")" : std::string()) + "\n";
     if (current.exists)
         s += "    now  " + current.image + "\n";
     if (!pinned.empty())

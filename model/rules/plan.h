@@ -11,6 +11,7 @@
 #include "model/rules/imageref.h"
 #include "model/rules/keys.h"
 #include "model/rules/servicespec.h"
+#include "model/rules/slot.h"
 
 #include <cstddef>
 #include <nlohmann/json.hpp>
@@ -25,12 +26,12 @@ constexpr std::size_t deployHistoryCap = 10; // entries kept on a Deployment
 
 // What a slot runs, read fresh from its Deployment.
 struct SlotFacts {
-    char slot = 0;
+    std::optional<Slot> slot; // none: a plan that found no Deployment to read
     std::string deployment;
     bool exists = false;
     std::string image, tag, digest, commit, created;
     int desired = 0, updated = 0, ready = 0, available = 0;
-    bool rolledOut = false; // the controller saw the newest spec and every pod is updated and ready
+    bool rolledOut = false; // model::rolledOut(): every desired pod is updated, available and ready
     kube::Labels selector;  // the Deployment's pod selector
     kube::HistorySlot record() const;
     nlohmann::json toJson() const;
@@ -39,11 +40,11 @@ struct SlotFacts {
 // One service of a swap: which slot live selects now, and which it will select.
 struct SwapMember {
     ServiceSpec spec;
-    char liveFrom = 0, liveTo = 0;   // live selects liveFrom; after the swap it selects liveTo
-    SlotFacts from, to;              // the slots' contents: `from` is live now, `to` goes live
-    std::string liveHistory;         // the live Service's history annotation as read
-    std::string liveAuthors;         // and its authors annotation (kube::HistoryRecord)
-    std::string liveResourceVersion; // the live Service's resourceVersion as read
+    Slot liveFrom = Slot::A, liveTo = Slot::B; // live selects liveFrom; after the swap it selects liveTo
+    SlotFacts from, to;                        // the slots' contents: `from` is live now, `to` goes live
+    std::string liveHistory;                   // the live Service's history annotation as read
+    std::string liveAuthors;                   // and its authors annotation (kube::HistoryRecord)
+    std::string liveResourceVersion;           // the live Service's resourceVersion as read
     bool liveHasAnnotations = false;
     std::string healthCheck = "none"; // the staging pods' health check: "passed", "skipped" or "none"
 };
@@ -109,7 +110,8 @@ PlanDifference differenceFromConfirmed(const SwapPlan& confirmed, const SwapPlan
 // `key` as one segment of a JSON Pointer (RFC 6901): "~" -> "~0", "/" -> "~1".
 using kube::pointerEscape;
 
-SlotFacts slotFacts(char slot, const std::string& deploymentName, const std::optional<kube::Deployment>& d);
+SlotFacts slotFacts(std::optional<Slot> slot, const std::string& deploymentName,
+                    const std::optional<kube::Deployment>& d);
 
 enum class DeployTarget { Sandbox, Staging, Live };
 
@@ -120,8 +122,8 @@ struct DeployPlan {
     DeployTarget target = DeployTarget::Staging;
     ServiceSpec spec;
     std::string ns, deployment;
-    char slot = 0;         // 'a', 'b', or 's' for sandbox
-    std::string imageText; // as the user gave it
+    std::optional<Slot> slot; // the staging slot or the sandbox; none until the plan found it
+    std::string imageText;    // as the user gave it
     ImageRef ref;
     std::string pinned; // registry/repository@sha256:...
     std::string tag, created, revision;
@@ -134,7 +136,8 @@ struct DeployPlan {
 
     bool allowed() const;
     const Check* firstFailure() const;
-    bool badInput = false; // the image reference itself is wrong (exit code 2)
+    std::string place() const; // "slot A", "sandbox"; "no slot" before the plan found one
+    bool badInput = false;     // the image reference itself is wrong (exit code 2)
     std::string describe() const;
     nlohmann::json toJson() const;
 };

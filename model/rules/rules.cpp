@@ -12,22 +12,6 @@ using nlohmann::json;
 
 namespace {
 
-std::string upper(char slot)
-{
-    return std::string(1, static_cast<char>(slot - 'a' + 'A'));
-}
-
-// "slot A", or "sandbox" for a deploy's 's'.
-std::string place(char slot)
-{
-    return slot == 's' ? std::string("sandbox") : "slot " + upper(slot);
-}
-
-char other(char slot)
-{
-    return slot == 'a' ? 'b' : 'a';
-}
-
 SwapOutcome swapOutcome(SwapOutcome::Status s, std::string message)
 {
     SwapOutcome o;
@@ -47,7 +31,7 @@ struct MemberChecks {
     }
 };
 
-SwapMember swapMember(const ServiceSpec& spec, const SwapFacts& r, char live)
+SwapMember swapMember(const ServiceSpec& spec, const SwapFacts& r, Slot live)
 {
     SwapMember m;
     m.spec = spec;
@@ -57,17 +41,17 @@ SwapMember swapMember(const ServiceSpec& spec, const SwapFacts& r, char live)
     m.liveHasAnnotations = r.liveHasAnnotations;
     m.liveFrom = live;
     m.liveTo = other(live); // in a repair: where staging will point
-    m.from = slotFacts(live, spec.slotDeployment(live), live == 'a' ? r.a : r.b);
-    m.to = slotFacts(other(live), spec.slotDeployment(other(live)), other(live) == 'a' ? r.a : r.b);
+    m.from = slotFacts(live, spec.slotDeployment(live), bySlot(live, r.a, r.b));
+    m.to = slotFacts(other(live), spec.slotDeployment(other(live)), bySlot(other(live), r.a, r.b));
     return m;
 }
 
-std::string stagingText(char live, char staging, bool stagingBoth)
+std::string stagingText(Slot live, std::optional<Slot> staging, bool stagingBoth)
 {
     if (staging == live)
-        return "Staging points at the other slot (it points at slot " + upper(live) + " too: repair it first)";
+        return "Staging points at the other slot (it points at slot " + letter(live) + " too: repair it first)";
     if (staging)
-        return "Staging points at the other slot (slot " + upper(staging) + ")";
+        return "Staging points at the other slot (slot " + letter(*staging) + ")";
     return std::string("Staging points at the other slot (it selects ") + (stagingBoth ? "both" : "neither") + ")";
 }
 
@@ -80,9 +64,9 @@ void checkRollback(const MemberChecks& check, const SwapMember& m)
         return e.readable() && e.action != watchAction;
     });
     const kube::HistoryEntry* last = lastRead == history.rend() ? nullptr : &*lastRead;
-    const bool untouched = last && last->from.slot == std::string(1, m.liveTo) && last->from.image == m.to.image;
+    const bool untouched = last && last->from.slot == name(m.liveTo) && last->from.image == m.to.image;
     check(untouched, last ? "The release that was live before the last swap still runs untouched in slot " +
-                                upper(m.liveTo) + (untouched ? "" : " (staging was redeployed since)")
+                                letter(m.liveTo) + (untouched ? "" : " (staging was redeployed since)")
                           : "There is a swap to roll back (no swap is recorded)");
 }
 
@@ -95,19 +79,20 @@ bool healthPassed(const HealthFacts& h)
 // The checks of one service once both Services and both slots were read; false when it cannot be
 // planned further.
 bool checkSwapMember(SwapPlan& plan, const MemberChecks& check, const ServiceSpec& spec, const SwapFacts& r,
-                     char expectLive)
+                     std::optional<Slot> expectLive)
 {
     bool liveBoth = false, stagingBoth = false;
-    const char live = selectedSlot(*r.live, r.a, r.b, &liveBoth);
-    const char staging = selectedSlot(*r.staging, r.a, r.b, &stagingBoth);
-    if (!check(live != 0, live ? "Live selects exactly one slot (now slot " + upper(live) + ")"
-                               : std::string("Live selects exactly one slot (it selects ") +
-                                     (liveBoth ? "both" : "neither") + ")"))
+    const std::optional<Slot> selected = selectedSlot(*r.live, r.a, r.b, &liveBoth);
+    const std::optional<Slot> staging = selectedSlot(*r.staging, r.a, r.b, &stagingBoth);
+    if (!check(selected.has_value(), selected ? "Live selects exactly one slot (now slot " + letter(*selected) + ")"
+                                              : std::string("Live selects exactly one slot (it selects ") +
+                                                    (liveBoth ? "both" : "neither") + ")"))
         return false;
+    const Slot live = *selected;
     SwapMember m = swapMember(spec, r, live);
     if (plan.kind == SwapPlan::Kind::Repair) {
         check(staging == live,
-              "Live and staging both point at slot " + upper(live) + ", so there is something to repair");
+              "Live and staging both point at slot " + letter(live) + ", so there is something to repair");
         check(r.mayPatchStaging, "You may patch the Service " + spec.stagingService, true);
         plan.members.push_back(m);
         return true;
@@ -115,13 +100,13 @@ bool checkSwapMember(SwapPlan& plan, const MemberChecks& check, const ServiceSpe
     // Before the other checks: a racer that lost reads "changed since", not a half state.
     if (expectLive &&
         !check(live == expectLive,
-               "Live is on slot " + upper(expectLive) + " as expected (it is on slot " + upper(live) + ")", false,
+               "Live is on slot " + letter(*expectLive) + " as expected (it is on slot " + letter(live) + ")", false,
                true))
         return false;
-    check(staging != 0 && staging != live, stagingText(live, staging, stagingBoth));
+    check(staging && staging != live, stagingText(live, staging, stagingBoth));
     if (plan.kind == SwapPlan::Kind::Rollback)
         checkRollback(check, m);
-    check(m.to.rolledOut, "Staging (slot " + upper(m.liveTo) + ", " + m.to.deployment +
+    check(m.to.rolledOut, "Staging (slot " + letter(m.liveTo) + ", " + m.to.deployment +
                               ") is fully rolled out and ready (" + std::to_string(m.to.ready) + " of " +
                               std::to_string(m.to.desired) + " ready)");
     // The gate before a swap: the staging pods answer the app's own health check. Not for a
@@ -185,15 +170,6 @@ Check healthCheckOf(const std::string& service, const HealthFacts& h, bool skip)
     return c;
 }
 
-char selectedSlot(const kube::Service& svc, const std::optional<kube::Deployment>& a,
-                  const std::optional<kube::Deployment>& b, bool* both)
-{
-    const bool ma = a && kube::selectorMatches(svc.selector, a->podTemplate.labels);
-    const bool mb = b && kube::selectorMatches(svc.selector, b->podTemplate.labels);
-    *both = ma && mb;
-    return ma && !mb ? 'a' : mb && !ma ? 'b' : 0;
-}
-
 std::vector<ServiceSpec> swapMembers(SwapPlan::Kind kind, const std::string& service,
                                      const std::vector<ServiceSpec>& known)
 {
@@ -208,7 +184,7 @@ std::vector<ServiceSpec> swapMembers(SwapPlan::Kind kind, const std::string& ser
 }
 
 SwapPlan planSwap(SwapPlan::Kind kind, const std::string& service, const std::vector<ServiceSpec>& members,
-                  const std::vector<SwapFacts>& facts, char expectLive, bool skipHealthCheck)
+                  const std::vector<SwapFacts>& facts, std::optional<Slot> expectLive, bool skipHealthCheck)
 {
     SwapPlan plan;
     plan.kind = kind;
@@ -333,7 +309,7 @@ std::string swapDoneMessage(const SwapPlan& plan, long long milliseconds)
 {
     std::string names;
     for (const auto& m : plan.members)
-        names += (names.empty() ? "" : ", ") + m.spec.name + " now live on slot " + upper(m.liveTo);
+        names += (names.empty() ? "" : ", ") + m.spec.name + " now live on slot " + letter(m.liveTo);
     return std::string(plan.kind == SwapPlan::Kind::Rollback ? "Rolled back: " : "Swapped: ") + names +
            ". The live endpoints are the new slot's ready pods (verified in " + std::to_string(milliseconds) + " ms).";
 }
@@ -341,7 +317,7 @@ std::string swapDoneMessage(const SwapPlan& plan, long long milliseconds)
 std::string unverifiedMessage(const SwapMember& m, const EndpointFacts& facts)
 {
     return "Swapped, but after 30 s the endpoints of " + m.spec.liveService + " are not the ready pods of slot " +
-           upper(m.liveTo) + " (" + std::to_string(facts.endpoints.size()) + " endpoints, " +
+           letter(m.liveTo) + " (" + std::to_string(facts.endpoints.size()) + " endpoints, " +
            std::to_string(facts.readyPods.size()) + " ready pods" +
            (facts.failure.empty() ? "" : "; " + facts.failure) +
            "). Check the Service and the pods before relying on it.";
@@ -351,12 +327,12 @@ std::string stagingFailureMessage(const SwapPlan& plan, const SwapMember& m, con
 {
     if (plan.kind == SwapPlan::Kind::Repair)
         return "The repair of " + m.spec.name + " failed: " + e.message;
-    return "Half switched: " + m.spec.liveService + " now points at slot " + upper(m.liveTo) + ", but " +
-           m.spec.stagingService + " still points at slot " + upper(m.liveTo) + " too (" + e.message +
+    return "Half switched: " + m.spec.liveService + " now points at slot " + letter(m.liveTo) + ", but " +
+           m.spec.stagingService + " still points at slot " + letter(m.liveTo) + " too (" + e.message +
            "). Live traffic goes to the new release; staging has no slot of its own. Repair it with `signalbox "
            "repair " +
            m.spec.name + "` (or the Repair button), which points " + m.spec.stagingService + " at slot " +
-           upper(m.liveFrom) + ".";
+           letter(m.liveFrom) + ".";
 }
 
 DeployPlan deployRequest(DeployTarget target, const ServiceSpec& spec, const std::string& image)
@@ -401,12 +377,13 @@ std::optional<kube::Deployment> stagingTarget(DeployPlan& p, const DeployChecks&
     check(r.live && r.staging,
           "The live and staging Services " + spec.liveService + " and " + spec.stagingService + " exist in " + spec.ns);
     bool both = false;
-    const char slot = r.staging ? selectedSlot(*r.staging, r.a, r.b, &both) : 0;
-    if (!check(slot != 0, "The staging Service selects exactly one slot"))
+    const std::optional<Slot> selected = r.staging ? selectedSlot(*r.staging, r.a, r.b, &both) : std::nullopt;
+    if (!check(selected.has_value(), "The staging Service selects exactly one slot"))
         return std::nullopt;
-    const auto& d = slot == 'a' ? r.a : r.b;
+    const Slot slot = *selected;
+    const auto& d = bySlot(slot, r.a, r.b);
     const bool notLive = !(r.live && d && kube::selectorMatches(r.live->selector, d->podTemplate.labels));
-    if (!check(notLive, "The staging slot (" + place(slot) + ") is not live" +
+    if (!check(notLive, "The staging slot (" + displayName(slot) + ") is not live" +
                             (notLive ? "" : " (live and staging point at the same slot: repair it first)")))
         return std::nullopt;
     p.slot = slot;
@@ -446,7 +423,7 @@ DeployPlan planDeploy(DeployTarget target, const ServiceSpec& spec, const std::s
     }
     std::optional<kube::Deployment> targetDeployment;
     if (target == DeployTarget::Sandbox) {
-        p.slot = 's';
+        p.slot = Slot::Sandbox;
         p.ns = spec.sandboxNamespace;
         p.deployment = spec.sandboxDeployment;
         targetDeployment = facts.sandbox;
@@ -479,7 +456,7 @@ std::optional<DeployOutcome> refuseFreshDeploy(const DeployPlan& confirmed, cons
     if (fresh.slot != confirmed.slot || fresh.deployment != confirmed.deployment)
         return DeployOutcome{DeployOutcome::Status::Conflict, fresh.service +
                                                                   " changed since you looked: staging is now " +
-                                                                  place(fresh.slot) + ". Nothing was changed."};
+                                                                  fresh.place() + ". Nothing was changed."};
     return std::nullopt;
 }
 
@@ -505,7 +482,7 @@ kube::HistoryEntry deployHistoryEntry(const DeployPlan& p, const std::string& at
     entry.target = targetName(p.target);
     entry.from = p.current.record();
     const auto at_ = p.pinned.find('@');
-    entry.to = {std::string(1, p.slot),
+    entry.to = {p.slot ? name(*p.slot) : std::string(),
                 p.deployment,
                 p.pinned,
                 p.tag,

@@ -7,6 +7,7 @@
 #include "kube/objects.h"
 #include "model/rules/healthcheck.h"
 #include "model/rules/plan.h"
+#include "model/rules/slotrules.h"
 #include "net/error.h"
 #include "oci/registry.h"
 
@@ -40,19 +41,14 @@ std::vector<ServiceSpec> swapMembers(SwapPlan::Kind kind, const std::string& ser
                                      const std::vector<ServiceSpec>& known);
 
 // The plan of a swap, rollback or repair; `facts[i]` was read for `members[i]`. `expectLive`:
-// refuse (as changed) unless live is on this slot ('a'/'b'; 0 for any). A swap of a member with a
+// refuse (as changed) unless live is on this slot (none: any). A swap of a member with a
 // health check also requires every staging pod to pass it, unless `skipHealthCheck` (the person
 // chose to swap without it; the plan and the history say so). Rollback and repair have no such gate.
 SwapPlan planSwap(SwapPlan::Kind kind, const std::string& service, const std::vector<ServiceSpec>& members,
-                  const std::vector<SwapFacts>& facts, char expectLive, bool skipHealthCheck = false);
+                  const std::vector<SwapFacts>& facts, std::optional<Slot> expectLive, bool skipHealthCheck = false);
 
 // The health check of one member's staging pods as a check of the plan.
 Check healthCheckOf(const std::string& service, const HealthFacts& health, bool skip);
-
-// The slot a Service selects among the two slot Deployments: 'a', 'b', or 0 with `*both` set when
-// it selects both (and clear when it selects neither).
-char selectedSlot(const kube::Service& svc, const std::optional<kube::Deployment>& a,
-                  const std::optional<kube::Deployment>& b, bool* both);
 
 // Why a fresh plan does not allow carrying out the confirmed one, as the outcome to report;
 // nothing when it may go ahead.

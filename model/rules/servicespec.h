@@ -3,6 +3,7 @@
 #include "kube/net.h"
 #include "model/rules/keys.h"
 #include "model/rules/settings.h"
+#include "model/rules/slot.h"
 
 #include <optional>
 #include <string>
@@ -45,7 +46,10 @@ struct ServiceSpec {
 
     // Fills every empty name from the convention.
     void applyDefaults();
-    std::string slotDeployment(char slot) const { return slot == 'a' ? slotA : slotB; }
+    std::string slotDeployment(Slot slot) const
+    {
+        return slot == Slot::A ? slotA : slot == Slot::B ? slotB : sandboxDeployment;
+    }
     bool operator==(const ServiceSpec&) const = default;
 };
 

@@ -9,10 +9,9 @@ namespace model {
 
 namespace {
 
-std::string slotName(char slot)
+std::string slotName(std::optional<Slot> slot)
 {
-    return slot ? "slot " + std::string(1, static_cast<char>(std::toupper(static_cast<unsigned char>(slot))))
-                : std::string("the new slot");
+    return slot ? displayName(*slot) : std::string("the new slot");
 }
 
 // "answered 500, expected 200", or why there was no answer.

@@ -5,6 +5,7 @@
 // model::SwapWatch only gathers the looks; tests/unit/tst_watchrules.cpp table-tests these.
 
 #include "model/rules/healthcheck.h"
+#include "model/rules/slot.h"
 
 #include <map>
 #include <optional>
@@ -48,9 +49,9 @@ struct WatchMemory {
 
 // Which service and slot the watch is about, for the sentences.
 struct WatchSubject {
-    std::string service;     // "uro"
-    std::string liveService; // the live Service's name
-    char slot = 0;           // 'a' or 'b': the slot that went live
+    std::string service;      // "uro"
+    std::string liveService;  // the live Service's name
+    std::optional<Slot> slot; // the slot that went live
     int expectStatus = 200;
 };
 

@@ -5,19 +5,19 @@
 
 namespace model {
 
-LogStream* openLogs(const WatchedServices& watched, Connection& connection, const std::string& service, char slot,
+LogStream* openLogs(const WatchedServices& watched, Connection& connection, const std::string& service, Slot slot,
                     const std::string& pod, const LogOptions& options, QObject* parent)
 {
     const ServiceState* st = watched.service(service);
     if (!st)
         return nullptr;
-    const SlotState& s = slot == 's' ? st->sandbox : st->slot(slot);
+    const SlotState& s = st->slot(slot);
     if (!s.exists || s.podSelector.empty())
         return nullptr;
     const std::string& context =
-        slot == 's' && !st->spec.sandboxContext.empty() ? st->spec.sandboxContext : st->spec.context;
+        slot == Slot::Sandbox && !st->spec.sandboxContext.empty() ? st->spec.sandboxContext : st->spec.context;
     LogSource source{s.ns, s.podSelector, pod,
-                     service + " " + (slot == 's' ? std::string("sandbox") : "slot " + std::string(1, slot)) +
+                     service + " " + (slot == Slot::Sandbox ? std::string("sandbox") : "slot " + name(slot)) +
                          " (Deployment " + s.deployment + " in " + s.ns + ")"};
     return new LogStream(connection.client(context), std::move(source), options, parent);
 }

@@ -34,34 +34,6 @@ std::string selectorText(const kube::Labels& selector)
     return s.empty() ? "empty" : s;
 }
 
-void deriveRollout(const kube::Deployment& d, SlotState& s)
-{
-    const kube::Condition* progressing = d.condition("Progressing");
-    if (d.meta.generation > d.observedGeneration) {
-        s.rollout = Rollout::Progressing;
-        s.rolloutText = "waiting for the controller to see the new version";
-    } else if (progressing && progressing->reason == "ProgressDeadlineExceeded") {
-        s.rollout = Rollout::Stalled;
-        s.rolloutText = "stalled: no progress for " + std::to_string(d.progressDeadlineSeconds) + " s";
-    } else if (d.replicas == 0) {
-        s.rollout = Rollout::ScaledDown;
-        s.rolloutText = "scaled to zero";
-    } else if (d.updatedReplicas < d.replicas) {
-        s.rollout = Rollout::Progressing;
-        s.rolloutText = std::to_string(d.updatedReplicas) + " of " + std::to_string(d.replicas) + " pods updated";
-    } else if (d.statusReplicas > d.updatedReplicas) {
-        s.rollout = Rollout::Progressing;
-        s.rolloutText = plural(d.statusReplicas - d.updatedReplicas, "old pod", "old pods") + " still terminating";
-    } else if (d.availableReplicas < d.updatedReplicas) {
-        s.rollout = Rollout::Progressing;
-        s.rolloutText = std::to_string(d.availableReplicas) + " of " + std::to_string(d.updatedReplicas) +
-                        " updated pods available";
-    } else {
-        s.rollout = Rollout::Complete;
-        s.rolloutText = "rolled out";
-    }
-}
-
 void derivePods(const kube::Deployment& d, const Snapshot& snap, SlotState& s)
 {
     std::vector<std::string> severe, mild;
@@ -191,18 +163,11 @@ void derivePodRows(const kube::Deployment& d, const Snapshot& snap, SlotState& s
         s.podSelector += (s.podSelector.empty() ? "" : ",") + k + "=" + v;
 }
 
-char selectedSlot(const kube::Service& svc, const SlotState& a, const SlotState& b, const Snapshot& snap, bool* both)
+// The rule over the slots' Deployments as the snapshot holds them.
+std::optional<Slot> selectedSlot(const kube::Service& svc, const SlotState& a, const SlotState& b, const Snapshot& snap,
+                                 bool* both)
 {
-    const kube::Deployment* da = snap.deployment(a.ns, a.deployment);
-    const kube::Deployment* db = snap.deployment(b.ns, b.deployment);
-    const bool ma = da && kube::selectorMatches(svc.selector, da->podTemplate.labels);
-    const bool mb = db && kube::selectorMatches(svc.selector, db->podTemplate.labels);
-    *both = ma && mb;
-    if (ma && !mb)
-        return 'a';
-    if (mb && !ma)
-        return 'b';
-    return 0;
+    return model::selectedSlot(svc, snap.deployment(a.ns, a.deployment), snap.deployment(b.ns, b.deployment), both);
 }
 
 } // namespace
@@ -263,7 +228,7 @@ std::string eventLine(const kube::Event& event, const QDateTime& now)
 
 std::string SlotState::label() const
 {
-    return slot == 'a' ? "A" : slot == 'b' ? "B" : "Sandbox";
+    return slot == Slot::Sandbox ? std::string("Sandbox") : letter(slot);
 }
 
 std::string SlotState::imageDisplay() const
@@ -290,7 +255,7 @@ bool SlotState::sameRelease(const SlotState& other) const
     return image == other.image;
 }
 
-std::string ServiceState::roleOf(char s) const
+std::string ServiceState::roleOf(Slot s) const
 {
     if (live == s && staging == s)
         return "LIVE+STAGING";
@@ -317,7 +282,7 @@ const kube::Service* Snapshot::service(const std::string& ns, const std::string&
     return nullptr;
 }
 
-SlotState deriveSlot(char slot, const std::string& ns, const std::string& deployment, const Snapshot& snapshot,
+SlotState deriveSlot(Slot slot, const std::string& ns, const std::string& deployment, const Snapshot& snapshot,
                      const QDateTime& now)
 {
     SlotState s;
@@ -341,7 +306,9 @@ SlotState deriveSlot(char slot, const std::string& ns, const std::string& deploy
     s.updated = d->updatedReplicas;
     s.ready = d->readyReplicas;
     s.available = d->availableReplicas;
-    deriveRollout(*d, s);
+    const RolloutStatus rollout = rolloutOf(*d);
+    s.rollout = rollout.state;
+    s.rolloutText = rollout.text;
     derivePods(*d, snapshot, s);
     derivePodRows(*d, snapshot, s);
     deriveEvents(*d, snapshot, now, s);
@@ -417,7 +384,7 @@ void selectorAnomalies(ServiceState& st, const ServiceSpec& spec, const kube::Se
         add(Sev::Warning, "The staging Service " + spec.stagingService +
                               " selects neither slot (selector: " + selectorText(staging->selector) + ").");
     if (st.live && st.live == st.staging)
-        add(Sev::Critical, "Live and staging both point at slot " + st.slot(st.live).label() +
+        add(Sev::Critical, "Live and staging both point at slot " + st.slot(*st.live).label() +
                                ": there is no staging slot to deploy to or to swap with.");
 }
 
@@ -451,9 +418,9 @@ ServiceState deriveService(const ServiceSpec& spec, const Snapshot& production, 
 {
     ServiceState st;
     st.spec = spec;
-    st.a = deriveSlot('a', spec.ns, spec.slotA, production, now);
-    st.b = deriveSlot('b', spec.ns, spec.slotB, production, now);
-    st.sandbox = deriveSlot('s', spec.sandboxNamespace, spec.sandboxDeployment, sandbox, now);
+    st.a = deriveSlot(Slot::A, spec.ns, spec.slotA, production, now);
+    st.b = deriveSlot(Slot::B, spec.ns, spec.slotB, production, now);
+    st.sandbox = deriveSlot(Slot::Sandbox, spec.sandboxNamespace, spec.sandboxDeployment, sandbox, now);
     auto add = [&st](Anomaly::Severity sev, std::string text) { st.anomalies.push_back({sev, std::move(text)}); };
     using Sev = Anomaly::Severity;
 

@@ -7,10 +7,12 @@
 #include "model/rules/imageref.h"
 #include "model/rules/keys.h"
 #include "model/rules/servicespec.h"
+#include "model/rules/slotrules.h"
 #include "model/rules/status.h"
 
 #include <QDateTime>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -47,7 +49,7 @@ std::string eventLine(const kube::Event& event, const QDateTime& now);
 std::string ageOf(const std::string& rfc3339, const QDateTime& now);
 
 struct SlotState {
-    char slot = 0; // 'a', 'b', or 's' for sandbox
+    Slot slot = Slot::A;
     std::string deployment;
     std::string ns;
     bool exists = false;
@@ -87,8 +89,8 @@ struct ServiceState {
     std::uint64_t revision = 0;
     SlotState a, b, sandbox;
     bool liveServiceExists = false, stagingServiceExists = false;
-    char live = 0; // 'a' or 'b' when the live Service selects exactly one slot
-    char staging = 0;
+    std::optional<Slot> live; // when the live Service selects exactly one slot
+    std::optional<Slot> staging;
     std::vector<Anomaly> anomalies;
     // The status (model/rules/status.h), decided again whenever a fact it reads changes.
     Attention attention = Attention::Calm;
@@ -107,10 +109,10 @@ struct ServiceState {
     HealthSpec healthSpec;
     HealthSummary liveServiceHealth, stagingServiceHealth;
 
-    const SlotState& slot(char s) const { return s == 'b' ? b : a; }
-    const SlotState* liveSlot() const { return live ? &slot(live) : nullptr; }
-    const SlotState* stagingSlot() const { return staging ? &slot(staging) : nullptr; }
-    std::string roleOf(char slot) const; // "LIVE", "STAGING", "LIVE+STAGING" or ""
+    const SlotState& slot(Slot s) const { return s == Slot::A ? a : s == Slot::B ? b : sandbox; }
+    const SlotState* liveSlot() const { return live ? &slot(*live) : nullptr; }
+    const SlotState* stagingSlot() const { return staging ? &slot(*staging) : nullptr; }
+    std::string roleOf(Slot slot) const; // "LIVE", "STAGING", "LIVE+STAGING" or ""
 };
 
 // The typed objects of one namespace (or several), as the informers hold them.
@@ -128,7 +130,7 @@ struct Snapshot {
     const kube::Service* service(const std::string& ns, const std::string& name) const;
 };
 
-SlotState deriveSlot(char slot, const std::string& ns, const std::string& deployment, const Snapshot& snapshot,
+SlotState deriveSlot(Slot slot, const std::string& ns, const std::string& deployment, const Snapshot& snapshot,
                      const QDateTime& now);
 ServiceState deriveService(const ServiceSpec& spec, const Snapshot& production, const Snapshot& sandbox,
                            const QDateTime& now);

@@ -278,9 +278,9 @@ std::optional<SwapFacts> WatchedServices::watchedSwapFacts(const std::string& na
     }
     if (const kube::Service* staging = m_cache.service(context, st->spec.ns, st->spec.stagingService))
         facts.staging = *staging;
-    for (char slot : {'a', 'b'})
+    for (Slot slot : {Slot::A, Slot::B})
         if (const kube::Deployment* d = m_cache.deployment(context, st->spec.ns, st->spec.slotDeployment(slot)))
-            (slot == 'a' ? facts.a : facts.b) = *d;
+            bySlot(slot, facts.a, facts.b) = *d;
     return facts;
 }
 
@@ -365,7 +365,7 @@ bool WatchedServices::updateLabelledSandboxes()
     std::map<std::string, std::set<std::string>> unlabelled;
     for (const auto& spec : m_cache.specs()) {
         const std::string context = contextOr(spec.context, currentContext());
-        for (char slot : {'a', 'b'})
+        for (Slot slot : {Slot::A, Slot::B})
             if (const kube::Deployment* d = m_cache.deployment(context, spec.ns, spec.slotDeployment(slot)))
                 if (!d->podTemplate.labels.count(serviceLabelKey))
                     unlabelled[context].insert(spec.ns);

@@ -36,17 +36,12 @@ std::string groupKeyOf(const ServiceState& s)
     return s.spec.group.empty() ? keyOf(s) : s.spec.context + "/" + s.spec.ns + "/group " + s.spec.group;
 }
 
-std::string slotName(char slot)
-{
-    return std::string(1, char(slot - 'a' + 'A'));
-}
-
 Notice unhealthyNotice(const ServiceState& s)
 {
     const SlotState& live = *s.liveSlot();
     Notice n;
     n.kind = NoticeKind::LiveUnhealthy;
-    n.summary = s.spec.name + ": live slot " + slotName(s.live) + " is not healthy";
+    n.summary = s.spec.name + ": live slot " + letter(*s.live) + " is not healthy";
     if (!live.exists)
         n.body = "Its Deployment " + live.deployment + " is missing; open Signalbox to repair the live Service.";
     else if (live.healthCheck.state == HealthSummary::State::Failing)
@@ -93,8 +88,8 @@ std::string releaseOf(const SlotState& slot)
 std::optional<Notice> changeNotice(const ServiceState& before, const ServiceState& after, const std::string& user)
 {
     const bool swapped = before.live && after.live && before.live != after.live;
-    std::vector<char> deployed;
-    for (char slot : {'a', 'b'}) {
+    std::vector<Slot> deployed;
+    for (Slot slot : {Slot::A, Slot::B}) {
         const SlotState& p = before.slot(slot);
         const SlotState& c = after.slot(slot);
         if (p.exists && c.exists && !p.image.empty() && !c.image.empty() && p.image != c.image)
@@ -114,13 +109,13 @@ std::optional<Notice> changeNotice(const ServiceState& before, const ServiceStat
     if (swapped) {
         n.summary = after.spec.name + (after.spec.group.empty() ? "" : " (group " + after.spec.group + ")") +
                     " was swapped " + by;
-        said.push_back("Live is now slot " + slotName(after.live) + " (" + releaseOf(after.slot(after.live)) +
-                       "), it was slot " + slotName(before.live) + " (" + releaseOf(before.slot(before.live)) + ").");
+        said.push_back("Live is now slot " + letter(*after.live) + " (" + releaseOf(after.slot(*after.live)) +
+                       "), it was slot " + letter(*before.live) + " (" + releaseOf(before.slot(*before.live)) + ").");
     } else {
-        n.summary = after.spec.name + ": slot " + slotName(deployed.front()) + " was deployed " + by;
+        n.summary = after.spec.name + ": slot " + letter(deployed.front()) + " was deployed " + by;
     }
-    for (char slot : deployed)
-        said.push_back("Slot " + slotName(slot) + " now runs " + releaseOf(after.slot(slot)) + ", it ran " +
+    for (Slot slot : deployed)
+        said.push_back("Slot " + letter(slot) + " now runs " + releaseOf(after.slot(slot)) + ", it ran " +
                        releaseOf(before.slot(slot)) + ".");
     for (const auto& s : said)
         n.body += (n.body.empty() ? "" : " ") + s;

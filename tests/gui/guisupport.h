@@ -61,12 +61,13 @@ struct Console {
     std::unique_ptr<app::Console> console;
     ui::MainWindow* window = nullptr;
 
-    explicit Console(const QString& user, model::ServiceConfig config = {})
+    // `seams`: where the console's actions are held (nullptr: nowhere); they outlive it.
+    explicit Console(const QString& user, model::ServiceConfig config = {}, model::ActionSeams* seams = nullptr)
     {
         kube::KubeconfigOptions options;
         options.explicitPath = testsupport::kubeconfigFor(user).toStdString();
         options.namespaceOverride = "uro";
-        console = std::make_unique<app::Console>(options, std::move(config));
+        console = std::make_unique<app::Console>(options, std::move(config), seams);
         window = console->window();
         console->connectTo({});
         window->resize(1180, 760);

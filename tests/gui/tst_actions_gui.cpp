@@ -68,8 +68,8 @@ private Q_SLOTS:
         QTest::mouseClick(deploy->deployButton(), Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(deploy->statusText().contains(QStringLiteral("rolled out")), 60000);
         deploy->close();
-        QTRY_VERIFY_WITH_TIMEOUT(page->tile('b')->imageText().contains(QStringLiteral("3f2c1a9")), 10000);
-        QTRY_VERIFY_WITH_TIMEOUT(page->tile('b')->health() == model::Health::Healthy, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(page->tile(model::Slot::B)->imageText().contains(QStringLiteral("3f2c1a9")), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(page->tile(model::Slot::B)->health() == model::Health::Healthy, 20000);
         // The swap is planned again on what the cluster now runs; confirm that plan, not an older one.
         QTRY_VERIFY_WITH_TIMEOUT(
             page->actions()->availability(model::SwapPlan::Kind::Swap).plan &&
@@ -79,8 +79,8 @@ private Q_SLOTS:
         confirmThrough(page, model::SwapPlan::Kind::Swap, QStringLiteral("confirm-swap.png"));
         QTRY_VERIFY2_WITH_TIMEOUT(page->outcomeText().startsWith(QStringLiteral("Swapped: uro now live on slot B")),
                                   qPrintable(page->outcomeText()), 30000);
-        QTRY_COMPARE_WITH_TIMEOUT(page->tile('b')->roleText(), QStringLiteral("LIVE"), 5000);
-        QVERIFY(page->tile('b')->imageText().contains(QStringLiteral("3f2c1a9")));
+        QTRY_COMPARE_WITH_TIMEOUT(page->tile(model::Slot::B)->roleText(), QStringLiteral("LIVE"), 5000);
+        QVERIFY(page->tile(model::Slot::B)->imageText().contains(QStringLiteral("3f2c1a9")));
         // Newest first: the swap, then the deploy before it.
         QTRY_COMPARE_WITH_TIMEOUT(page->history()->rowCount(), 2, 5000);
         QCOMPARE(page->history()->item(0, 1)->text(), QStringLiteral("operator"));
@@ -94,7 +94,7 @@ private Q_SLOTS:
         confirmThrough(page, model::SwapPlan::Kind::Rollback);
         QTRY_VERIFY_WITH_TIMEOUT(page->outcomeText().startsWith(QStringLiteral("Rolled back: uro now live on slot A")),
                                  30000);
-        QTRY_COMPARE_WITH_TIMEOUT(page->tile('a')->roleText(), QStringLiteral("LIVE"), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(page->tile(model::Slot::A)->roleText(), QStringLiteral("LIVE"), 5000);
         QTRY_COMPARE_WITH_TIMEOUT(page->history()->rowCount(), 3, 5000);
         QCOMPARE(page->history()->item(0, 2)->text(), QStringLiteral("rollback"));
     }

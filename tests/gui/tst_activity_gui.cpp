@@ -42,12 +42,30 @@ QPointer<ui::DeployDialog> startDeploy(ui::ServicePage* page, const QString& ima
     return dialog;
 }
 
+// Holds each swap between its patches, or each deploy right after its patch, until `resume`.
+struct Held : model::ActionSeams {
+    enum What { Swaps, Deploys };
+    explicit Held(What what) : what(what) {}
+    void betweenSwapPatches(std::function<void()> go) override { hold(Swaps, std::move(go)); }
+    void afterDeployPatch(std::function<void()> go) override { hold(Deploys, std::move(go)); }
+    void hold(What at, std::function<void()> go)
+    {
+        if (at == what)
+            resume = std::move(go);
+        else
+            go();
+    }
+    What what;
+    std::function<void()> resume;
+};
+
 // A console whose deploys the runner holds right after their patch, with a chat webhook of the
 // test's own; a deploy of uro to its staging slot started through the dialog.
 struct HeldDeploy {
     testsupport::WebhookReceiver hook;
+    Held held{Held::Deploys};
+    std::function<void()>& resume = held.resume;
     std::unique_ptr<guisupport::Console> c;
-    std::function<void()> resume;
     QPointer<ui::DeployDialog> dialog;
     QString digest;
 
@@ -55,8 +73,7 @@ struct HeldDeploy {
     {
         model::ServiceConfig config;
         config.webhook = hook.url().toStdString();
-        c = std::make_unique<guisupport::Console>(QStringLiteral("operator"), config);
-        c->console->runner()->setHooks({{}, [this](std::function<void()> r) { resume = std::move(r); }});
+        c = std::make_unique<guisupport::Console>(QStringLiteral("operator"), config, &held);
         guisupport::openService(c->window, QStringLiteral("uro"));
         dialog = startDeploy(c->window->servicePage(), QStringLiteral("ghcr.io/v-sekai/uro@") + digest);
     }
@@ -75,9 +92,9 @@ private Q_SLOTS:
         testsupport::WebhookReceiver hook;
         model::ServiceConfig config;
         config.webhook = hook.url().toStdString();
-        guisupport::Console c(QStringLiteral("operator"), config);
-        std::function<void()> resume;
-        c.console->runner()->setHooks({[&resume](std::function<void()> r) { resume = std::move(r); }, {}});
+        Held held(Held::Swaps);
+        std::function<void()>& resume = held.resume;
+        guisupport::Console c(QStringLiteral("operator"), config, &held);
         openService(c.window, QStringLiteral("uro"));
         ui::ServicePage* page = c.window->servicePage();
         confirmThrough(page, model::SwapPlan::Kind::Swap);
@@ -191,9 +208,9 @@ private Q_SLOTS:
     {
         QVERIFY(testsupport::exampleRolledOut());
         const QString live = testsupport::selectorOf(QStringLiteral("uro"));
-        guisupport::Console c(QStringLiteral("operator"));
-        std::function<void()> resume;
-        c.console->runner()->setHooks({[&resume](std::function<void()> r) { resume = std::move(r); }, {}});
+        Held held(Held::Swaps);
+        std::function<void()>& resume = held.resume;
+        guisupport::Console c(QStringLiteral("operator"), {}, &held);
         openService(c.window, QStringLiteral("uro"));
         confirmThrough(c.window->servicePage(), model::SwapPlan::Kind::Swap);
         QTRY_VERIFY_WITH_TIMEOUT(static_cast<bool>(resume), 20000);

@@ -19,10 +19,10 @@ model::SwapPlan planFor(const std::string& service, bool allowed)
     m.spec.name = service;
     m.spec.ns = service;
     m.spec.applyDefaults();
-    m.liveFrom = 'a';
-    m.liveTo = 'b';
-    m.from.slot = 'a';
-    m.to.slot = 'b';
+    m.liveFrom = model::Slot::A;
+    m.liveTo = model::Slot::B;
+    m.from.slot = model::Slot::A;
+    m.to.slot = model::Slot::B;
     plan.members.push_back(m);
     plan.checks.push_back({"staging is rolled out and ready", true});
     plan.checks.push_back({"you may patch the Services", allowed, !allowed});

@@ -130,11 +130,11 @@ private Q_SLOTS:
         QTest::keyClick(table, Qt::Key_Return);
         QTRY_COMPARE(m_window->currentService(), QStringLiteral("uro"));
         ui::ServicePage* page = m_window->servicePage();
-        QCOMPARE(page->tile('a')->roleText(), QStringLiteral("LIVE"));
-        QCOMPARE(page->tile('b')->roleText(), QStringLiteral("STAGING"));
-        QVERIFY(page->tile('a')->imageText().contains(QStringLiteral("8d3c2f41a9b0")));
-        QVERIFY(page->tile('s')->imageText().contains(QStringLiteral("uro-sandbox")));
-        QCOMPARE(page->tile('b')->health(), model::Health::Healthy);
+        QCOMPARE(page->tile(model::Slot::A)->roleText(), QStringLiteral("LIVE"));
+        QCOMPARE(page->tile(model::Slot::B)->roleText(), QStringLiteral("STAGING"));
+        QVERIFY(page->tile(model::Slot::A)->imageText().contains(QStringLiteral("8d3c2f41a9b0")));
+        QVERIFY(page->tile(model::Slot::Sandbox)->imageText().contains(QStringLiteral("uro-sandbox")));
+        QCOMPARE(page->tile(model::Slot::B)->health(), model::Health::Healthy);
     }
 
     void aSelectorFlipShowsWithinTwoSeconds()
@@ -143,8 +143,8 @@ private Q_SLOTS:
         QElapsedTimer t;
         t.start();
         ui::ServicePage* page = m_window->servicePage();
-        QTRY_VERIFY_WITH_TIMEOUT(page->tile('b')->roleText() == QStringLiteral("LIVE") &&
-                                     page->tile('a')->roleText() == QStringLiteral("STAGING"),
+        QTRY_VERIFY_WITH_TIMEOUT(page->tile(model::Slot::B)->roleText() == QStringLiteral("LIVE") &&
+                                     page->tile(model::Slot::A)->roleText() == QStringLiteral("STAGING"),
                                  2000);
         qInfo("new live slot shown %lld ms after the second patch returned", static_cast<long long>(t.elapsed()));
     }
@@ -162,9 +162,9 @@ private Q_SLOTS:
             QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
         }
         ui::ServicePage* page = m_window->servicePage();
-        QTRY_VERIFY_WITH_TIMEOUT(page->tile('b')->health() == model::Health::Down, 10000);
-        QVERIFY2(page->tile('b')->problemText().contains(QStringLiteral("2 pods run but are not ready")),
-                 qPrintable(page->tile('b')->problemText()));
+        QTRY_VERIFY_WITH_TIMEOUT(page->tile(model::Slot::B)->health() == model::Health::Down, 10000);
+        QVERIFY2(page->tile(model::Slot::B)->problemText().contains(QStringLiteral("2 pods run but are not ready")),
+                 qPrintable(page->tile(model::Slot::B)->problemText()));
         QVERIFY2(page->anomalyText().contains(QStringLiteral("Live (slot B) has 0 of 2 pods ready: users get errors.")),
                  qPrintable(page->anomalyText()));
         auto* m = m_window->serviceModel();

@@ -57,22 +57,22 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(cell(c.window, col), QStringLiteral("live 2/2 answer · staging 2/2 answer"), 20000);
         guisupport::openService(c.window, QStringLiteral("uro"));
         ui::ServicePage* page = c.window->servicePage();
-        for (char slot : {'a', 'b'}) {
+        for (model::Slot slot : {model::Slot::A, model::Slot::B}) {
             ui::SlotTile* tile = page->tile(slot);
             QTRY_COMPARE_WITH_TIMEOUT(tile->healthState(), model::HealthSummary::State::Passing, 10000);
             QCOMPARE(tile->healthSummaryText(), QStringLiteral("● Health check: 2 of 2 answer"));
             const QStringList lines = tile->healthLines();
             // Two pods, then the Service that selects the slot.
             QCOMPARE(lines.size(), 3);
-            for (const QString& pod : testsupport::podsOf(QString(QChar::fromLatin1(slot)))) {
+            for (const QString& pod : testsupport::podsOf(QString::fromStdString(model::name(slot)))) {
                 const bool shown = std::any_of(lines.begin(), lines.end(), [&](const QString& l) {
                     return l.startsWith(pod + QStringLiteral("  200 in "));
                 });
                 QVERIFY2(shown, qPrintable(lines.join(u'\n')));
             }
             // The Service is asked on its own schedule; its first answer may come after the pods'.
-            const QString service = slot == 'a' ? QStringLiteral("Service uro: answered 200")
-                                                : QStringLiteral("Service uro-staging: answered 200");
+            const QString service = slot == model::Slot::A ? QStringLiteral("Service uro: answered 200")
+                                                           : QStringLiteral("Service uro-staging: answered 200");
             QTRY_VERIFY2_WITH_TIMEOUT(tile->healthLines().last().startsWith(service),
                                       qPrintable(tile->healthLines().last()), 10000);
         }
@@ -104,7 +104,7 @@ private Q_SLOTS:
         guisupport::saveShot(c.window, QStringLiteral("overview-health.png"));
 
         guisupport::openService(c.window, QStringLiteral("uro"));
-        ui::SlotTile* tile = c.window->servicePage()->tile('a');
+        ui::SlotTile* tile = c.window->servicePage()->tile(model::Slot::A);
         QTRY_COMPARE_WITH_TIMEOUT(tile->healthState(), model::HealthSummary::State::Failing, 10000);
         QCOMPARE(tile->healthSummaryText(), QStringLiteral("✖ Health check: 1 of 2 fail"));
         const QStringList lines = tile->healthLines();
@@ -118,7 +118,7 @@ private Q_SLOTS:
         // Kubernetes calls both pods ready; the tile still asks for attention, the other slot does not.
         QCOMPARE(tile->health(), model::Health::Healthy);
         QVERIFY(tile->styleSheet().contains(ui::style::colorOf(ui::style::Tone::Attention)));
-        QCOMPARE(c.window->servicePage()->tile('b')->healthState(), model::HealthSummary::State::Passing);
+        QCOMPARE(c.window->servicePage()->tile(model::Slot::B)->healthState(), model::HealthSummary::State::Passing);
         QCOMPARE(c.window->servicePage()->badgeText(), QStringLiteral("Live fails its check"));
         guisupport::saveShot(c.window, QStringLiteral("health-failing-pod.png"));
 
@@ -142,7 +142,7 @@ private Q_SLOTS:
         QVERIFY2(lines.size() <= 4, qPrintable(note));
         QCOMPARE(QSet<QString>(lines.begin(), lines.end()).size(), lines.size());
         guisupport::openService(c.window, QStringLiteral("uro"));
-        ui::SlotTile* tile = c.window->servicePage()->tile('a');
+        ui::SlotTile* tile = c.window->servicePage()->tile(model::Slot::A);
         QTRY_COMPARE_WITH_TIMEOUT(tile->healthState(), model::HealthSummary::State::NotAllowed, 10000);
         QCOMPARE(tile->healthSummaryText(), QStringLiteral("⊘ Health check: not allowed to ask (get on pods/proxy)"));
         QVERIFY(tile->healthLines().isEmpty());

@@ -277,7 +277,7 @@ private Q_SLOTS:
         guisupport::Console c(QStringLiteral("operator"));
         guisupport::openService(c.window, QStringLiteral("uro"));
         ui::ServicePage* page = c.window->servicePage();
-        ui::SlotTile* b = page->tile('b');
+        ui::SlotTile* b = page->tile(model::Slot::B);
         // The tile's lines, as typed.
         auto* commit = b->findChild<QLabel*>(QStringLiteral("commit"));
         QVERIFY(commit);

@@ -75,10 +75,10 @@ QString healthCell(ui::MainWindow* w)
     return {};
 }
 
-char liveOf(const model::WatchedServices* d, const std::string& service)
+std::optional<model::Slot> liveOf(const model::WatchedServices* d, const std::string& service)
 {
     const model::ServiceState* s = d ? d->service(service) : nullptr;
-    return s ? s->live : 0;
+    return s ? s->live : std::nullopt;
 }
 
 const QString unhealthy = QStringLiteral("uro: live slot A is not healthy");
@@ -239,8 +239,9 @@ private Q_SLOTS:
         const auto removePolicy = qScopeGuard([] { testsupport::setHistoryAuthorsPolicy(false); });
         guisupport::Console c(QStringLiteral("viewer"));
         QTRY_VERIFY_WITH_TIMEOUT(c.console->dashboard()->watched()->complete(), 20000);
-        QTRY_COMPARE_WITH_TIMEOUT(liveOf(c.console->dashboard()->watched(), "uro-frontend"), 'a', 20000);
-        QCOMPARE(liveOf(c.console->dashboard()->watched(), "uro"), 'a');
+        QTRY_COMPARE_WITH_TIMEOUT(liveOf(c.console->dashboard()->watched(), "uro-frontend"),
+                                  std::optional(model::Slot::A), 20000);
+        QCOMPARE(liveOf(c.console->dashboard()->watched(), "uro"), std::optional(model::Slot::A));
 
         // The operator swaps the group from the command line.
         // The console in this process follows it meanwhile: wait with the event loop running.
@@ -253,8 +254,9 @@ private Q_SLOTS:
         const auto& call = m_recorder.calls.front();
         QVERIFY2(call.body.startsWith(QStringLiteral("Live is now slot B")), qPrintable(call.body));
         // Both members have moved in this window's picture, and they were told once.
-        QTRY_COMPARE_WITH_TIMEOUT(liveOf(c.console->dashboard()->watched(), "uro-frontend"), 'b', 20000);
-        QCOMPARE(liveOf(c.console->dashboard()->watched(), "uro"), 'b');
+        QTRY_COMPARE_WITH_TIMEOUT(liveOf(c.console->dashboard()->watched(), "uro-frontend"),
+                                  std::optional(model::Slot::B), 20000);
+        QCOMPARE(liveOf(c.console->dashboard()->watched(), "uro"), std::optional(model::Slot::B));
         QVERIFY2(m_recorder.calls.size() == 1, qPrintable(m_recorder.summaries()));
     }
 
@@ -267,8 +269,9 @@ private Q_SLOTS:
         guisupport::confirmThrough(page, model::SwapPlan::Kind::Swap);
         QTRY_VERIFY2_WITH_TIMEOUT(page->outcomeText().startsWith(QStringLiteral("Swapped: uro now live on slot B")),
                                   qPrintable(page->outcomeText()), 30000);
-        QTRY_COMPARE_WITH_TIMEOUT(liveOf(c.console->dashboard()->watched(), "uro-frontend"), 'b', 20000);
-        QCOMPARE(liveOf(c.console->dashboard()->watched(), "uro"), 'b');
+        QTRY_COMPARE_WITH_TIMEOUT(liveOf(c.console->dashboard()->watched(), "uro-frontend"),
+                                  std::optional(model::Slot::B), 20000);
+        QCOMPARE(liveOf(c.console->dashboard()->watched(), "uro"), std::optional(model::Slot::B));
         QVERIFY2(m_recorder.count(QStringLiteral("was swapped")) == 0, qPrintable(m_recorder.summaries()));
         testsupport::resetExample();
     }

@@ -82,7 +82,7 @@ bool shows(const ui::LogView* view, const QString& pod, const QString& text)
     return false;
 }
 
-ui::LogView* openSlotLogs(ui::MainWindow* w, char slot)
+ui::LogView* openSlotLogs(ui::MainWindow* w, model::Slot slot)
 {
     QSignalSpy opened(w, &ui::MainWindow::logViewOpened);
     ui::SlotTile* tile = w->servicePage()->tile(slot);
@@ -114,7 +114,7 @@ private Q_SLOTS:
 
         guisupport::Console c(QStringLiteral("viewer"));
         guisupport::openService(c.window, QStringLiteral("uro"));
-        ui::SlotTile* b = c.window->servicePage()->tile('b');
+        ui::SlotTile* b = c.window->servicePage()->tile(model::Slot::B);
         // Every pod of the slot, each with its one restart and how the container before it ended.
         QTRY_VERIFY_WITH_TIMEOUT(
             b->podLines().size() == pods.size() &&
@@ -124,7 +124,7 @@ private Q_SLOTS:
             QVERIFY2(b->podLines().join(u'\n').contains(pod.mid(QStringLiteral("uro-b-").size())),
                      qPrintable(b->podLines().join(u'\n')));
         // Slot a's pods never restarted.
-        const QString a = c.window->servicePage()->tile('a')->podLines().join(u'\n');
+        const QString a = c.window->servicePage()->tile(model::Slot::A)->podLines().join(u'\n');
         QVERIFY2(!a.isEmpty() && !a.contains(QStringLiteral("restart")) && !a.contains(QStringLiteral("last:")),
                  qPrintable(a));
 
@@ -134,7 +134,7 @@ private Q_SLOTS:
                                                     pods.first() + QStringLiteral(" \u00d714, ")),
                  qPrintable(b->eventLines().join(u'\n')));
         QVERIFY(b->eventLines().first().endsWith(QStringLiteral(" ago")));
-        QVERIFY(c.window->servicePage()->tile('a')->eventLines().isEmpty());
+        QVERIFY(c.window->servicePage()->tile(model::Slot::A)->eventLines().isEmpty());
 
         // A selected pod shows its conditions, its container and its events, and offers its logs.
         QVERIFY(b->podDetailText().isEmpty());
@@ -177,11 +177,11 @@ private Q_SLOTS:
     {
         guisupport::Console c(QStringLiteral("viewer"));
         guisupport::openService(c.window, QStringLiteral("uro"));
-        ui::SlotTile* a = c.window->servicePage()->tile('a');
+        ui::SlotTile* a = c.window->servicePage()->tile(model::Slot::A);
         QTRY_VERIFY_WITH_TIMEOUT(a->logsButton()->isVisible(), 20000);
         const QStringList pods = runningPods(QStringLiteral("a"));
         QVERIFY(pods.size() >= 2);
-        QPointer<ui::LogView> view = openSlotLogs(c.window, 'a');
+        QPointer<ui::LogView> view = openSlotLogs(c.window, model::Slot::A);
         QVERIFY(view);
         QVERIFY(view->isVisible());
         // Every pod's past, each line marked with its pod.
@@ -257,8 +257,8 @@ private Q_SLOTS:
         // The deployer may see the slots but not read their pods' logs.
         guisupport::Console c(QStringLiteral("deployer"));
         guisupport::openService(c.window, QStringLiteral("uro"));
-        QTRY_VERIFY_WITH_TIMEOUT(c.window->servicePage()->tile('a')->logsButton()->isVisible(), 20000);
-        QPointer<ui::LogView> view = openSlotLogs(c.window, 'a');
+        QTRY_VERIFY_WITH_TIMEOUT(c.window->servicePage()->tile(model::Slot::A)->logsButton()->isVisible(), 20000);
+        QPointer<ui::LogView> view = openSlotLogs(c.window, model::Slot::A);
         QVERIFY(view);
         QSignalSpy added(view->stream(), &model::LogStream::linesAdded);
         QTRY_VERIFY_WITH_TIMEOUT(view->statusText().contains(QStringLiteral("may not read pod logs (get on pods/log)")),

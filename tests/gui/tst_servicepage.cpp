@@ -114,11 +114,11 @@ private Q_SLOTS:
             s->desired = s->ready = 2;
             s->health = model::Health::Healthy;
         }
-        st.a.slot = 'a';
-        st.b.slot = 'b';
-        st.sandbox.slot = 's';
-        st.live = 'a';
-        st.staging = 'b';
+        st.a.slot = model::Slot::A;
+        st.b.slot = model::Slot::B;
+        st.sandbox.slot = model::Slot::Sandbox;
+        st.live = model::Slot::A;
+        st.staging = model::Slot::B;
         st.liveServiceExists = st.stagingServiceExists = true;
         st.a.podHealth = {{"uro-a-7d9f", result(model::HealthResult::Kind::Fail, "answered 500, expected 200")},
                           {"uro-a-8e0a", result(model::HealthResult::Kind::Pass, "answered 200 in 12 ms")}};
@@ -139,19 +139,19 @@ private Q_SLOTS:
         page.resize(1180, 640);
         page.setService(st);
         page.show();
-        ui::SlotTile* a = page.tile('a');
+        ui::SlotTile* a = page.tile(model::Slot::A);
         QCOMPARE(a->healthSummaryText(), QStringLiteral("✖ Health check: 1 of 2 fail"));
         QCOMPARE(a->healthLines(), (QStringList{QStringLiteral("uro-a-7d9f  500, expected 200  · 3 s ago"),
                                                 QStringLiteral("uro-a-8e0a  200 in 12 ms  · 3 s ago"),
                                                 QStringLiteral("Service uro: answered 200 in 9 ms")}));
         // Ready by Kubernetes, failing by its own check: the tile asks for attention.
         QVERIFY(a->styleSheet().contains(ui::style::colorOf(ui::style::Tone::Attention)));
-        ui::SlotTile* b = page.tile('b');
+        ui::SlotTile* b = page.tile(model::Slot::B);
         QCOMPARE(b->healthSummaryText(), QStringLiteral("● Health check: 2 of 2 answer"));
         QCOMPARE(b->healthLines().last(), QStringLiteral("Service uro-staging: answered 200 in 9 ms"));
         QVERIFY(b->styleSheet().contains(ui::style::colorOf(ui::style::Tone::Healthy)));
         // Not allowed: one line for the slot, no line per pod.
-        ui::SlotTile* sandbox = page.tile('s');
+        ui::SlotTile* sandbox = page.tile(model::Slot::Sandbox);
         QCOMPARE(sandbox->healthSummaryText(),
                  QStringLiteral("⊘ Health check: not allowed to ask (get on pods/proxy)"));
         QVERIFY(sandbox->healthLines().isEmpty());
@@ -163,8 +163,8 @@ private Q_SLOTS:
         for (model::SlotState* s : {&st.a, &st.b, &st.sandbox})
             s->healthCheck = model::summarizeHealth(false, s->podHealth);
         page.setService(st);
-        QCOMPARE(page.tile('a')->healthSummaryText(), QStringLiteral("○ No health check configured"));
-        QVERIFY(page.tile('a')->healthLines().isEmpty());
+        QCOMPARE(page.tile(model::Slot::A)->healthSummaryText(), QStringLiteral("○ No health check configured"));
+        QVERIFY(page.tile(model::Slot::A)->healthLines().isEmpty());
     }
 
     // An icon is rendered from its SVG once per size and pixel ratio, then taken from the cache.
@@ -199,7 +199,7 @@ private Q_SLOTS:
         st.spec.ns = "uro";
         st.spec.applyDefaults();
         st.healthSpec.port = "4000";
-        st.a.slot = 'a';
+        st.a.slot = model::Slot::A;
         st.a.exists = true;
         st.a.desired = st.a.ready = 2;
         for (const char* name : {"uro-a-1", "uro-a-2"}) {
@@ -252,7 +252,7 @@ private Q_SLOTS:
         st.spec.ns = "uro";
         st.badge = model::Badge::ReadyToSwap;
         st.badgeText = "ready";
-        st.a.slot = 'a';
+        st.a.slot = model::Slot::A;
         st.a.exists = true;
         st.a.desired = st.a.ready = 1;
         st.history = {entry("2026-01-01T00:00:00Z", "alice", "1111"), entry("2026-01-02T00:00:00Z", "bob", "2222")};
@@ -274,8 +274,9 @@ private Q_SLOTS:
         // Re-styling a widget sends it a StyleChange: counted on the badge and the tiles.
         int restyled = 0;
         EventCounter counter(QEvent::StyleChange, &restyled);
-        for (QWidget* w : {static_cast<QWidget*>(page.findChild<QLabel*>(QStringLiteral("badge"))),
-                           static_cast<QWidget*>(page.tile('a')), static_cast<QWidget*>(page.tile('b'))})
+        for (QWidget* w :
+             {static_cast<QWidget*>(page.findChild<QLabel*>(QStringLiteral("badge"))),
+              static_cast<QWidget*>(page.tile(model::Slot::A)), static_cast<QWidget*>(page.tile(model::Slot::B))})
             w->installEventFilter(&counter);
         QSignalSpy changed(table->model(), &QAbstractItemModel::dataChanged);
         QSignalSpy inserted(table->model(), &QAbstractItemModel::rowsInserted);

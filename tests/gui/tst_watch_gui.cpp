@@ -95,7 +95,8 @@ private Q_SLOTS:
         QTRY_COMPARE(page->badgeText(), QStringLiteral("Live got worse"));
         QCOMPARE(guisupport::overviewStatus(w, QStringLiteral("uro")), QStringLiteral("Live got worse"));
         // The tile comes to say the same at the console's own next check (the example's interval, 15 s).
-        QTRY_COMPARE_WITH_TIMEOUT(page->tile('b')->healthState(), model::HealthSummary::State::Failing, 25000);
+        QTRY_COMPARE_WITH_TIMEOUT(page->tile(model::Slot::B)->healthState(), model::HealthSummary::State::Failing,
+                                  25000);
         guisupport::saveShot(w, QStringLiteral("watch-banner.png"));
         w->showOverview();
         QTRY_VERIFY(w->watchBannerText().contains(

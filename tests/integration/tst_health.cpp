@@ -295,7 +295,7 @@ private Q_SLOTS:
         QVERIFY(found && *found);
         model::Swapper swapper(&client, model::groupOf(found->value(), "uro"));
         std::optional<model::SwapPlan> confirmed;
-        swapper.plan(model::SwapPlan::Kind::Swap, "uro", 0, [&](model::SwapPlan p) { confirmed = std::move(p); });
+        swapper.plan({model::SwapPlan::Kind::Swap, "uro"}, [&](model::SwapPlan p) { confirmed = std::move(p); });
         QVERIFY(QTest::qWaitFor([&] { return confirmed.has_value(); }, 30000));
         QVERIFY2(confirmed->allowed(), confirmed->describe().c_str());
 

@@ -45,11 +45,12 @@ private:
         return std::make_unique<kube::Client>(rc.value(), &m_transport);
     }
 
-    model::SwapPlan plan(kube::Client* c, model::SwapPlan::Kind kind, const std::string& service, char expect = 0)
+    model::SwapPlan plan(kube::Client* c, model::SwapPlan::Kind kind, const std::string& service,
+                         std::optional<model::Slot> expect = std::nullopt)
     {
         model::Swapper swapper(c, model::groupOf(m_services, service));
         std::optional<model::SwapPlan> out;
-        swapper.plan(kind, service, expect, [&out](model::SwapPlan p) { out = std::move(p); });
+        swapper.plan({kind, service, expect}, [&out](model::SwapPlan p) { out = std::move(p); });
         if (!QTest::qWaitFor([&out] { return out.has_value(); }, 20000))
             qFatal("no plan within 20 s");
         return *out;
@@ -201,7 +202,7 @@ private Q_SLOTS:
         QCOMPARE(model::groupOf(alone->value(), "uro").size(), std::size_t(1));
         model::Swapper planner(c.get(), model::groupOf(alone->value(), "uro"));
         std::optional<model::SwapPlan> confirmed;
-        planner.plan(model::SwapPlan::Kind::Swap, "uro", 0, [&](model::SwapPlan p) { confirmed = std::move(p); });
+        planner.plan({model::SwapPlan::Kind::Swap, "uro"}, [&](model::SwapPlan p) { confirmed = std::move(p); });
         QTRY_VERIFY_WITH_TIMEOUT(confirmed.has_value(), 20000);
         QVERIFY2(confirmed->allowed(), confirmed->describe().c_str());
         QCOMPARE(confirmed->members.size(), std::size_t(1)); // what the confirm dialog showed
@@ -255,16 +256,22 @@ private Q_SLOTS:
         // live moved, not a staging that shares live's slot.
         QVERIFY(testsupport::setExampleSlots());
         auto c = client(QStringLiteral("operator"));
-        model::Swapper reader(c.get(), model::groupOf(m_services, "uro"));
-        std::function<void()> resume;
-        reader.setBetweenReadsHook([&resume](const std::string& service, std::function<void()> go) {
-            if (service == "uro")
-                resume = std::move(go);
-            else
-                go();
-        });
+        // Holds the plan between uro's two Service reads.
+        struct HeldReads : model::ActionSeams {
+            std::function<void()> resume;
+            void betweenSwapReads(const std::string& service, std::function<void()> go) override
+            {
+                if (service == "uro")
+                    resume = std::move(go);
+                else
+                    go();
+            }
+        } held;
+        model::Swapper reader(c.get(), model::groupOf(m_services, "uro"), &held);
+        std::function<void()>& resume = held.resume;
         std::optional<model::SwapPlan> out;
-        reader.plan(model::SwapPlan::Kind::Swap, "uro", 'a', [&out](model::SwapPlan p) { out = std::move(p); });
+        reader.plan({model::SwapPlan::Kind::Swap, "uro", model::Slot::A},
+                    [&out](model::SwapPlan p) { out = std::move(p); });
         QTRY_VERIFY_WITH_TIMEOUT(bool(resume), 20000);
         QCOMPARE(runSwap({}), 0);
         QCOMPARE(selectorOf(QStringLiteral("uro")), QStringLiteral("b"));
@@ -325,7 +332,7 @@ private Q_SLOTS:
         deployer.plan(model::DeployTarget::Staging, wanted, [&](model::DeployPlan p) { planned = std::move(p); });
         QTRY_VERIFY_WITH_TIMEOUT(planned.has_value(), 20000);
         QVERIFY2(planned->allowed(), planned->describe().c_str());
-        QCOMPARE(planned->slot, 'b');
+        QCOMPARE(planned->slot, std::optional(model::Slot::B));
 
         std::function<void()> send;
         deployer.setBeforePatchHook([&send](std::function<void()> go) { send = std::move(go); });

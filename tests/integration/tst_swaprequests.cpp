@@ -82,7 +82,8 @@ private Q_SLOTS:
 
         model::Swapper planner(&c, group);
         std::optional<model::SwapPlan> plan;
-        planner.plan(model::SwapPlan::Kind::Swap, "uro", 'a', [&plan](model::SwapPlan p) { plan = std::move(p); });
+        planner.plan({model::SwapPlan::Kind::Swap, "uro", model::Slot::A},
+                     [&plan](model::SwapPlan p) { plan = std::move(p); });
         QTRY_VERIFY_WITH_TIMEOUT(plan.has_value(), 20000);
         QVERIFY2(plan->allowed(), plan->describe().c_str());
 
@@ -134,20 +135,26 @@ private Q_SLOTS:
 
         model::Swapper swapper(&c, group);
         std::optional<model::SwapPlan> plan;
-        swapper.planAtOnce(listed, model::SwapPlan::Kind::Swap, "uro", 'a', false,
-                           [&plan](model::SwapPlan p) { plan = std::move(p); });
+        long getsWhenPlanned = -1;
+        kube::RequestCounts before;
+        std::optional<model::SwapOutcome> outcome;
+        swapper.atOnce(
+            listed, {model::SwapPlan::Kind::Swap, "uro", model::Slot::A},
+            [&](const model::SwapPlan& p) -> std::optional<model::SwapPlan> {
+                plan = p;
+                getsWhenPlanned = c.requestCounts().of("get services") + c.requestCounts().of("get deployments");
+                // Not what the reads say: the staging slot of the first member would run another digest.
+                model::SwapPlan shown = p;
+                shown.members.front().to.digest = "sha256:" + std::string(64, '0');
+                before = c.requestCounts();
+                return shown;
+            },
+            [](const std::string&) {}, [&outcome](model::SwapOutcome o) { outcome = std::move(o); });
         QTRY_VERIFY_WITH_TIMEOUT(plan.has_value(), 20000);
         QVERIFY2(plan->allowed(), plan->describe().c_str());
         // The plan read nothing by GET: the lookup's lists were its reads.
-        QCOMPARE(c.requestCounts().of("get services") + c.requestCounts().of("get deployments"), 0L);
+        QCOMPARE(getsWhenPlanned, 0L);
 
-        // Not what the reads say: the staging slot of the first member would run another digest.
-        model::SwapPlan shown = *plan;
-        shown.members.front().to.digest = "sha256:" + std::string(64, '0');
-        const kube::RequestCounts before = c.requestCounts();
-        std::optional<model::SwapOutcome> outcome;
-        swapper.executeAtOnce(
-            shown, [](const std::string&) {}, [&outcome](model::SwapOutcome o) { outcome = std::move(o); });
         QTRY_VERIFY_WITH_TIMEOUT(outcome.has_value(), 30000);
         QCOMPARE(outcome->status, model::SwapOutcome::Status::Conflict);
         QVERIFY2(outcome->message.find("changed since") != std::string::npos, outcome->message.c_str());

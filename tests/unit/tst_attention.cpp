@@ -107,7 +107,7 @@ private Q_SLOTS:
             derive({},
                    [](model::ServiceState& s) {
                        s.b = s.a;
-                       s.b.slot = 'b';
+                       s.b.slot = model::Slot::B;
                        s.badge = model::Badge::InSync;
                    }),
             A::Calm);
@@ -185,7 +185,7 @@ private Q_SLOTS:
     {
         const auto calm = derive({}, [](model::ServiceState& s) {
             s.b = s.a;
-            s.b.slot = 'b';
+            s.b.slot = model::Slot::B;
             s.badge = model::Badge::InSync;
         });
         const auto broken = derive([](model::Snapshot& s) { rulefacts::selectSlot(service(s, "uro-staging"), "a"); });

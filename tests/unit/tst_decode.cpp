@@ -582,8 +582,8 @@ private Q_SLOTS:
         QFETCH(bool, swapRecorded);
         const model::ServiceState s = deriveWith(kind.toStdString(), name.toStdString(), annotation.toStdString());
         // The service is still there, derived as without the annotation.
-        QCOMPARE(s.live, 'a');
-        QCOMPARE(s.staging, 'b');
+        QCOMPARE(s.live, std::optional(model::Slot::A));
+        QCOMPARE(s.staging, std::optional(model::Slot::B));
         QCOMPARE(s.badge, model::Badge::ReadyToSwap);
         QCOMPARE(int(s.history.size()), entries);
         QCOMPARE(s.swapRecorded, swapRecorded);

@@ -109,7 +109,7 @@ private Q_SLOTS:
         kube::Client client(config(), &m_transport);
         model::Swapper swapper(&client, {rulefacts::spec("uro")});
         std::optional<model::SwapPlan> plan;
-        swapper.plan(model::SwapPlan::Kind::Swap, "uro", 0, [&plan](model::SwapPlan p) { plan = std::move(p); });
+        swapper.plan({model::SwapPlan::Kind::Swap, "uro"}, [&plan](model::SwapPlan p) { plan = std::move(p); });
         QTRY_VERIFY_WITH_TIMEOUT(plan.has_value(), 10000);
         QVERIFY(!plan->allowed());
         const QString text = QString::fromStdString(plan->describe());
@@ -171,7 +171,7 @@ private Q_SLOTS:
         auto client = std::make_unique<kube::Client>(config(m_silent), &m_transport);
         model::Swapper swapper(client.get(), {rulefacts::spec("uro")});
         std::optional<model::SwapPlan> plan;
-        swapper.plan(model::SwapPlan::Kind::Swap, "uro", 0, [&plan](model::SwapPlan p) { plan = std::move(p); });
+        swapper.plan({model::SwapPlan::Kind::Swap, "uro"}, [&plan](model::SwapPlan p) { plan = std::move(p); });
         QTRY_VERIFY_WITH_TIMEOUT(m_silent.paths().size() > asked, 10000); // on the wire
         QVERIFY(!plan);
         client.reset();

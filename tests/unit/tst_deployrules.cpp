@@ -122,7 +122,7 @@ private Q_SLOTS:
     void stagingPlanPinsTheDigest()
     {
         const auto plan = model::planDeploy(Target::Staging, spec("uro"), image, deployFacts("uro"));
-        QCOMPARE(plan.slot, 'b');
+        QCOMPARE(plan.slot, std::optional(model::Slot::B));
         QCOMPARE(plan.deployment, std::string("uro-b"));
         QCOMPARE(plan.ns, std::string("uro"));
         QCOMPARE(plan.pinned, "ghcr.io/v-sekai/uro@sha256:" + std::string(64, 'c'));

@@ -364,16 +364,16 @@ private Q_SLOTS:
         st.spec.ns = "uro";
         st.spec.applyDefaults();
         st.healthSpec = check(15);
-        st.a.slot = 'a';
+        st.a.slot = model::Slot::A;
         st.a.ns = "uro";
         st.a.exists = true;
         st.a.pods = {"uro-a-1", "uro-a-2"};
-        st.b.slot = 'b';
+        st.b.slot = model::Slot::B;
         st.b.ns = "uro";
         st.b.exists = true;
         st.b.pods = {"uro-b-1"};
-        st.live = 'a';
-        st.staging = 'b';
+        st.live = model::Slot::A;
+        st.staging = model::Slot::B;
         st.liveServiceExists = st.stagingServiceExists = true;
         f.monitor.setTargets(
             {pod("uro-a-1"), pod("uro-a-2"), pod("uro-b-1"), service("uro", 15), service("uro-staging", 15)});
@@ -468,12 +468,12 @@ private Q_SLOTS:
             s.spec.ns = "prod";
             s.spec.applyDefaults();
             s.healthSpec = check(15);
-            s.a.slot = 'a';
+            s.a.slot = model::Slot::A;
             s.a.exists = true;
-            s.b.slot = 'b';
+            s.b.slot = model::Slot::B;
             s.b.exists = true;
-            s.live = 'a';
-            s.staging = 'b';
+            s.live = model::Slot::A;
+            s.staging = model::Slot::B;
             std::vector<model::PodHealth> pods;
             for (std::size_t i = 0; i < answers.size(); ++i) {
                 const std::string pod = name + "-a-" + std::to_string(i);
@@ -512,7 +512,7 @@ private Q_SLOTS:
 
         // Staging on the live slot: one summary; no check configured: said so.
         auto same = make("uro", {"pass"});
-        same.staging = 'a';
+        same.staging = model::Slot::A;
         auto none = make("api", {"pass"});
         none.healthSpec = {};
         m.setServices({none, same});

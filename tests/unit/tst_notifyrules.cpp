@@ -25,12 +25,12 @@ struct Step {
 };
 using Steps = std::vector<Step>;
 
-model::SlotState slot(char s, const std::string& service, const std::string& tag)
+model::SlotState slot(model::Slot s, const std::string& service, const std::string& tag)
 {
     model::SlotState st;
     st.slot = s;
     st.ns = "uro";
-    st.deployment = service + "-" + std::string(1, s);
+    st.deployment = service + "-" + model::name(s);
     st.exists = true;
     st.image = "ghcr.io/v-sekai/" + service + ":" + tag;
     st.tag = tag;
@@ -48,11 +48,11 @@ model::ServiceState service(const std::string& name, const std::string& group = 
     s.spec.name = name;
     s.spec.ns = "uro";
     s.spec.group = group;
-    s.a = slot('a', name, "1111aaaa");
-    s.b = slot('b', name, "2222bbbb");
+    s.a = slot(model::Slot::A, name, "1111aaaa");
+    s.b = slot(model::Slot::B, name, "2222bbbb");
     s.liveServiceExists = s.stagingServiceExists = true;
-    s.live = 'a';
-    s.staging = 'b';
+    s.live = model::Slot::A;
+    s.staging = model::Slot::B;
     return s;
 }
 
@@ -286,8 +286,8 @@ private Q_SLOTS:
                       {"uro (group uro) was swapped (recorded as viewer, not vouched)"}}}
             << all;
         QTest::newRow("a live slot not known before is no swap")
-            << Steps{{0, [](std::vector<model::ServiceState>& v) { uro(v).live = 0; }},
-                     {5, [](std::vector<model::ServiceState>& v) { uro(v).live = 'b'; }}}
+            << Steps{{0, [](std::vector<model::ServiceState>& v) { uro(v).live = std::nullopt; }},
+                     {5, [](std::vector<model::ServiceState>& v) { uro(v).live = model::Slot::B; }}}
             << all;
         model::NotificationChoices noChanges;
         noChanges.changedByOthers = false;

@@ -34,7 +34,7 @@ model::DeployPlan stagingPlan()
 
 model::SwapPlan swapPlan()
 {
-    auto p = model::planSwap(model::SwapPlan::Kind::Swap, "uro", {spec("uro")}, {swapFacts("uro")}, 0);
+    auto p = model::planSwap(model::SwapPlan::Kind::Swap, "uro", {spec("uro")}, {swapFacts("uro")}, std::nullopt);
     p.user = "operator";
     return p;
 }
@@ -236,12 +236,12 @@ private Q_SLOTS:
         QVERIFY(!model::refuseFreshSwap(confirmed, confirmed));
         auto facts = swapFacts("uro");
         facts.mayPatchLive = false;
-        auto forbidden = model::planSwap(model::SwapPlan::Kind::Swap, "uro", {spec("uro")}, {facts}, 'a');
+        auto forbidden = model::planSwap(model::SwapPlan::Kind::Swap, "uro", {spec("uro")}, {facts}, model::Slot::A);
         QCOMPARE(int(model::refuseFreshSwap(confirmed, forbidden)->status), int(SwapStatus::Forbidden));
         facts = swapFacts("uro");
         selectSlot(*facts.live, "b");
         selectSlot(*facts.staging, "a");
-        auto moved = model::planSwap(model::SwapPlan::Kind::Swap, "uro", {spec("uro")}, {facts}, 'a');
+        auto moved = model::planSwap(model::SwapPlan::Kind::Swap, "uro", {spec("uro")}, {facts}, model::Slot::A);
         const auto o = model::refuseFreshSwap(confirmed, moved);
         QCOMPARE(int(o->status), int(SwapStatus::Conflict));
         QVERIFY(o->message.rfind("uro changed since you looked: Live is on slot A as expected", 0) == 0);
@@ -263,13 +263,13 @@ private Q_SLOTS:
         h.pods = {bad};
         facts.health = h;
         const auto unhealthy = model::refuseFreshSwap(
-            confirmed, model::planSwap(model::SwapPlan::Kind::Swap, "uro", {spec("uro")}, {facts}, 'a'));
+            confirmed, model::planSwap(model::SwapPlan::Kind::Swap, "uro", {spec("uro")}, {facts}, model::Slot::A));
         QVERIFY(unhealthy);
         QCOMPARE(int(unhealthy->status), int(SwapStatus::Refused));
         QVERIFY2(unhealthy->message.find("uro-b-2 answered 500, expected 200") != std::string::npos,
                  unhealthy->message.c_str());
-        QVERIFY(!model::refuseFreshSwap(
-            confirmed, model::planSwap(model::SwapPlan::Kind::Swap, "uro", {spec("uro")}, {facts}, 'a', true)));
+        QVERIFY(!model::refuseFreshSwap(confirmed, model::planSwap(model::SwapPlan::Kind::Swap, "uro", {spec("uro")},
+                                                                   {facts}, model::Slot::A, true)));
     }
 
     void swapSentences()

@@ -6,7 +6,7 @@
 
 namespace {
 
-model::SwapMember member(const std::string& name, char liveFrom, const std::string& liveImage,
+model::SwapMember member(const std::string& name, model::Slot liveFrom, const std::string& liveImage,
                          const std::string& stagingImage)
 {
     model::SwapMember m;
@@ -14,7 +14,7 @@ model::SwapMember member(const std::string& name, char liveFrom, const std::stri
     m.spec.ns = "uro";
     m.spec.group = "uro";
     m.liveFrom = liveFrom;
-    m.liveTo = liveFrom == 'a' ? 'b' : 'a';
+    m.liveTo = model::other(liveFrom);
     m.from.slot = m.liveFrom;
     m.from.image = liveImage;
     m.from.digest = "sha256:" + std::string(64, liveImage.empty() ? '0' : liveImage.back());
@@ -38,8 +38,9 @@ model::SwapPlan plan(std::vector<model::SwapMember> members)
 
 model::SwapPlan confirmedPair()
 {
-    return plan({member("uro", 'a', "ghcr.io/v-sekai/uro:1", "ghcr.io/v-sekai/uro:2"),
-                 member("uro-frontend", 'a', "ghcr.io/v-sekai/uro-frontend:1", "ghcr.io/v-sekai/uro-frontend:2")});
+    return plan(
+        {member("uro", model::Slot::A, "ghcr.io/v-sekai/uro:1", "ghcr.io/v-sekai/uro:2"),
+         member("uro-frontend", model::Slot::A, "ghcr.io/v-sekai/uro-frontend:1", "ghcr.io/v-sekai/uro-frontend:2")});
 }
 
 } // namespace
@@ -67,7 +68,7 @@ private Q_SLOTS:
         }
         {
             auto p = confirmedPair();
-            auto extra = member("uro-extra", 'a', "x:1", "x:2");
+            auto extra = member("uro-extra", model::Slot::A, "x:1", "x:2");
             p.memberKeys.push_back("uro/uro-extra");
             p.members.push_back(extra);
             QTest::newRow("a service joined")
@@ -90,7 +91,8 @@ private Q_SLOTS:
         {
             // Left and another joined: same count, same position, different service.
             auto p = confirmedPair();
-            p.members[1] = member("uro-admin", 'a', "ghcr.io/v-sekai/uro-frontend:1", "ghcr.io/v-sekai/uro-frontend:2");
+            p.members[1] =
+                member("uro-admin", model::Slot::A, "ghcr.io/v-sekai/uro-frontend:1", "ghcr.io/v-sekai/uro-frontend:2");
             p.memberKeys[1] = "uro/uro-admin";
             QTest::newRow("one replaced by another")
                 << p << int(K::Members) << QStringLiteral("uro-admin (namespace uro) is now part of the group");
@@ -104,8 +106,8 @@ private Q_SLOTS:
         }
         {
             auto p = confirmedPair();
-            p.members[1] =
-                member("uro-frontend", 'b', "ghcr.io/v-sekai/uro-frontend:2", "ghcr.io/v-sekai/uro-frontend:1");
+            p.members[1] = member("uro-frontend", model::Slot::B, "ghcr.io/v-sekai/uro-frontend:2",
+                                  "ghcr.io/v-sekai/uro-frontend:1");
             QTest::newRow("live moved") << p << int(K::Contents)
                                         << QStringLiteral("uro-frontend's live slot is now B, not A");
         }

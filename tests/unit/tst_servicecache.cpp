@@ -100,7 +100,7 @@ private Q_SLOTS:
         QCOMPARE(cache.states().size(), std::size_t(3));
         QCOMPARE(cache.states()[1].spec.name, std::string("beta"));
         QCOMPARE(cache.states()[1].a.ready, 2);
-        QCOMPARE(cache.states()[1].live, 'a');
+        QCOMPARE(cache.states()[1].live, std::optional(model::Slot::A));
         // Nothing changed: nothing is derived again.
         QVERIFY(!cache.refreshSpecs());
         QVERIFY(cache.derive(QDateTime::currentDateTimeUtc()).empty());

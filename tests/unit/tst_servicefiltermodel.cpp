@@ -23,7 +23,7 @@ model::ServiceState calm(const std::string& name, const std::string& ns = "prod"
     s.spec.ns = ns;
     s.spec.applyDefaults();
     for (auto* slot : {&s.a, &s.b}) {
-        slot->slot = slot == &s.a ? 'a' : 'b';
+        slot->slot = slot == &s.a ? model::Slot::A : model::Slot::B;
         slot->exists = true;
         slot->desired = slot->ready = 2;
         slot->rollout = model::Rollout::Complete;
@@ -31,8 +31,8 @@ model::ServiceState calm(const std::string& name, const std::string& ns = "prod"
         slot->tag = tag;
         slot->image = "ghcr.io/v-sekai/" + name + ":" + tag;
     }
-    s.live = 'a';
-    s.staging = 'b';
+    s.live = model::Slot::A;
+    s.staging = model::Slot::B;
     model::applyStatus(s);
     return s;
 }

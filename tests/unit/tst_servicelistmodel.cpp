@@ -14,17 +14,17 @@ model::ServiceState state(const std::string& name, const std::string& tagA, mode
     s.spec.name = name;
     s.spec.ns = "prod";
     s.spec.applyDefaults();
-    s.a.slot = 'a';
+    s.a.slot = model::Slot::A;
     s.a.exists = true;
     s.a.tag = tagA;
     s.a.desired = s.a.ready = 2;
-    s.b.slot = 'b';
+    s.b.slot = model::Slot::B;
     s.b.exists = true;
     s.b.tag = "next";
     s.b.desired = 2;
     s.b.ready = 1;
-    s.live = 'a';
-    s.staging = 'b';
+    s.live = model::Slot::A;
+    s.staging = model::Slot::B;
     s.badge = badge;
     s.badgeText = model::badgeName(badge);
     return s;
@@ -121,7 +121,7 @@ private Q_SLOTS:
         model::ServiceListModel m;
         QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
         auto s = state("uro", "7", model::Badge::Attention);
-        s.staging = 'a';
+        s.staging = model::Slot::A;
         m.setServices({s});
         QCOMPARE(m.data(m.index(0, model::ServiceListModel::StagingColumn)).toString(),
                  QStringLiteral("— (same slot as live)"));

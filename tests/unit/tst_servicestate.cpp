@@ -139,8 +139,8 @@ private Q_SLOTS:
     {
         Recorded r;
         const auto s = derive(r);
-        QCOMPARE(s.live, 'a');
-        QCOMPARE(s.staging, 'b');
+        QCOMPARE(s.live, std::optional(model::Slot::A));
+        QCOMPARE(s.staging, std::optional(model::Slot::B));
         QCOMPARE(s.badge, model::Badge::ReadyToSwap);
         QCOMPARE(s.a.commit, std::string("8d3c2f41a9b07e5d6c1f2a3b4c5d6e7f8091a2b3"));
         QCOMPARE(s.b.imageRef.repository, std::string("v-sekai/uro"));
@@ -152,8 +152,8 @@ private Q_SLOTS:
         QCOMPARE(s.a.health, model::Health::Healthy);
         QCOMPARE(s.a.readyPodIPs.size(), std::size_t(2));
         QVERIFY(s.a.readyPodIPs != s.b.readyPodIPs);
-        QCOMPARE(s.roleOf('a'), std::string("LIVE"));
-        QCOMPARE(s.roleOf('b'), std::string("STAGING"));
+        QCOMPARE(s.roleOf(model::Slot::A), std::string("LIVE"));
+        QCOMPARE(s.roleOf(model::Slot::B), std::string("STAGING"));
         QVERIFY(s.sandbox.exists);
         QCOMPARE(s.sandbox.imageRef.repository, std::string("v-sekai/uro-sandbox"));
         QVERIFY2(hasAnomaly(s, Sev::Info, QStringLiteral("Sandbox runs commit f0a1b2c3, which is not in staging yet")),

@@ -14,16 +14,16 @@ Q_DECLARE_METATYPE(Change)
 namespace {
 
 // A swap entry as the history records it: live went from slot `from` (running `image`) to the other.
-std::string historyWith(char from, const std::string& image)
+std::string historyWith(model::Slot from, const std::string& image)
 {
     kube::HistoryEntry e;
     e.at = "2026-11-01T10:00:00Z";
     e.user = "operator";
     e.action = "swap";
     e.service = "uro";
-    e.from.slot = std::string(1, from);
+    e.from.slot = model::name(from);
     e.from.image = image;
-    e.to.slot = from == 'a' ? "b" : "a";
+    e.to.slot = model::name(model::other(from));
     return kube::appendHistory("", e, model::historyCap);
 }
 
@@ -45,7 +45,7 @@ model::HealthFacts healthFacts(const std::vector<std::pair<std::string, std::str
 
 std::string imageOf(const std::string& deploymentName)
 {
-    return model::slotFacts('a', deploymentName, deployment(deploymentName)).image;
+    return model::slotFacts(model::Slot::A, deploymentName, deployment(deploymentName)).image;
 }
 
 } // namespace
@@ -86,7 +86,9 @@ class TestSwapRules : public QObject {
         }
         if (change)
             change(facts);
-        const auto plan = model::planSwap(Kind(kind), "uro", specs, facts, static_cast<char>(expectLive.toLatin1()));
+        const std::optional<model::Slot> expect =
+            expectLive.isNull() ? std::nullopt : model::parseSlot(QString(expectLive).toStdString());
+        const auto plan = model::planSwap(Kind(kind), "uro", specs, facts, expect);
         QCOMPARE(plan.allowed(), allowed);
         const model::Check* f = plan.firstFailure();
         if (allowed) {
@@ -202,22 +204,27 @@ private Q_SLOTS:
         row("no swap recorded", {}, false, "There is a swap to roll back (no swap is recorded)");
         row(
             "previous release untouched in staging",
-            [](auto& f) { f[0].live->meta.annotations[model::historyAnnotation] = historyWith('b', imageOf("uro-b")); },
+            [](auto& f) {
+                f[0].live->meta.annotations[model::historyAnnotation] = historyWith(model::Slot::B, imageOf("uro-b"));
+            },
             true, "");
         row(
             "staging redeployed since",
             [](auto& f) {
-                f[0].live->meta.annotations[model::historyAnnotation] = historyWith('b', "ghcr.io/v-sekai/uro:older");
+                f[0].live->meta.annotations[model::historyAnnotation] =
+                    historyWith(model::Slot::B, "ghcr.io/v-sekai/uro:older");
             },
             false, "still runs untouched in slot B (staging was redeployed since)");
         row(
             "last swap went the other way",
-            [](auto& f) { f[0].live->meta.annotations[model::historyAnnotation] = historyWith('a', imageOf("uro-b")); },
+            [](auto& f) {
+                f[0].live->meta.annotations[model::historyAnnotation] = historyWith(model::Slot::A, imageOf("uro-b"));
+            },
             false, "(staging was redeployed since)");
         row(
             "an unreadable newest entry is passed over",
             [](auto& f) {
-                std::string h = historyWith('b', imageOf("uro-b"));
+                std::string h = historyWith(model::Slot::B, imageOf("uro-b"));
                 h.insert(h.size() - 1, ",\"written by someone else\"");
                 f[0].live->meta.annotations[model::historyAnnotation] = h;
             },
@@ -231,7 +238,7 @@ private Q_SLOTS:
                 watch.service = "uro";
                 watch.result = "failed: uro-b-1 answered 500, expected 200";
                 f[0].live->meta.annotations[model::historyAnnotation] =
-                    kube::appendHistory(historyWith('b', imageOf("uro-b")), watch, model::historyCap);
+                    kube::appendHistory(historyWith(model::Slot::B, imageOf("uro-b")), watch, model::historyCap);
             },
             true, "");
         row(
@@ -240,7 +247,7 @@ private Q_SLOTS:
         row(
             "previous release not ready",
             [](auto& f) {
-                f[0].live->meta.annotations[model::historyAnnotation] = historyWith('b', imageOf("uro-b"));
+                f[0].live->meta.annotations[model::historyAnnotation] = historyWith(model::Slot::B, imageOf("uro-b"));
                 f[0].b->readyReplicas = 0;
             },
             false, "is fully rolled out and ready (0 of 2 ready)");
@@ -348,7 +355,7 @@ private Q_SLOTS:
             f[0].health->pods[0].forbidden = true;
         }) << false << false << "(get on pods/proxy)" << true << "failed";
         QTest::newRow("rollback: no gate") << int(Kind::Rollback) << uro << Change([](auto& f) {
-            f[0].live->meta.annotations[model::historyAnnotation] = historyWith('b', imageOf("uro-b"));
+            f[0].live->meta.annotations[model::historyAnnotation] = historyWith(model::Slot::B, imageOf("uro-b"));
             f[0].health = healthFacts({{"uro-b-1", "answered 500, expected 200"}});
         }) << false << true << "" << false << "";
         QTest::newRow("group: the failing member is named")
@@ -380,7 +387,7 @@ private Q_SLOTS:
         }
         if (change)
             change(facts);
-        const auto plan = model::planSwap(Kind(kind), "uro", specs, facts, 0, skip);
+        const auto plan = model::planSwap(Kind(kind), "uro", specs, facts, std::nullopt, skip);
         QCOMPARE(plan.allowed(), allowed);
         std::vector<const model::Check*> healthChecks;
         for (const auto& c : plan.checks)
@@ -410,16 +417,16 @@ private Q_SLOTS:
     {
         auto f = swapFacts("uro");
         selectSlot(*f.staging, "a");
-        const auto plan = model::planSwap(Kind::Repair, "uro", {spec("uro")}, {f}, 0);
-        QCOMPARE(plan.members.at(0).liveFrom, 'a');
-        QCOMPARE(plan.members.at(0).liveTo, 'b');
+        const auto plan = model::planSwap(Kind::Repair, "uro", {spec("uro")}, {f}, std::nullopt);
+        QCOMPARE(plan.members.at(0).liveFrom, model::Slot::A);
+        QCOMPARE(plan.members.at(0).liveTo, model::Slot::B);
     }
 
     void swapMovesLiveToStaging()
     {
-        const auto plan = model::planSwap(Kind::Swap, "uro", {spec("uro")}, {swapFacts("uro")}, 0);
-        QCOMPARE(plan.members.at(0).liveFrom, 'a');
-        QCOMPARE(plan.members.at(0).liveTo, 'b');
+        const auto plan = model::planSwap(Kind::Swap, "uro", {spec("uro")}, {swapFacts("uro")}, std::nullopt);
+        QCOMPARE(plan.members.at(0).liveFrom, model::Slot::A);
+        QCOMPARE(plan.members.at(0).liveTo, model::Slot::B);
         QCOMPARE(plan.members.at(0).to.deployment, std::string("uro-b"));
         QCOMPARE(plan.memberKeys, std::vector<std::string>{"uro/uro"});
         QCOMPARE(plan.group, std::string("uro"));
@@ -436,10 +443,140 @@ private Q_SLOTS:
         QCOMPARE(model::swapMembers(Kind::Repair, "uro", known).size(), std::size_t(1));
         QCOMPARE(model::swapMembers(Kind::Swap, "other", known).size(), std::size_t(1));
         QVERIFY(model::swapMembers(Kind::Swap, "nope", known).empty());
-        const auto plan = model::planSwap(Kind::Swap, "nope", {}, {}, 0);
+        const auto plan = model::planSwap(Kind::Swap, "nope", {}, {}, std::nullopt);
         QVERIFY(!plan.allowed());
         QCOMPARE(plan.firstFailure()->text,
                  std::string("There is a service named nope (check its name and the namespace)"));
+    }
+
+    // Each slot's names: as the cluster writes it, its letter and how a sentence names it.
+    void slotNames_data()
+    {
+        QTest::addColumn<int>("slot");
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<QString>("letter");
+        QTest::addColumn<QString>("display");
+        QTest::addColumn<int>("other");
+        QTest::newRow("A") << int(model::Slot::A) << "a"
+                           << "A"
+                           << "slot A" << int(model::Slot::B);
+        QTest::newRow("B") << int(model::Slot::B) << "b"
+                           << "B"
+                           << "slot B" << int(model::Slot::A);
+        QTest::newRow("sandbox") << int(model::Slot::Sandbox) << "s"
+                                 << "S"
+                                 << "sandbox" << int(model::Slot::Sandbox);
+    }
+
+    void slotNames()
+    {
+        QFETCH(int, slot);
+        QFETCH(QString, name);
+        QFETCH(QString, letter);
+        QFETCH(QString, display);
+        QFETCH(int, other);
+        const auto s = model::Slot(slot);
+        QCOMPARE(QString::fromStdString(model::name(s)), name);
+        QCOMPARE(QString::fromStdString(model::letter(s)), letter);
+        QCOMPARE(QString::fromStdString(model::displayName(s)), display);
+        QCOMPARE(model::other(s), model::Slot(other));
+    }
+
+    // Only the slot label's own values name a slot; the sandbox is no value of it.
+    void parseSlot_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<int>("slot"); // -1: none
+        QTest::newRow("a") << "a" << int(model::Slot::A);
+        QTest::newRow("b") << "b" << int(model::Slot::B);
+        for (const char* text : {"", "A", "B", "s", "sandbox", "c", "a ", "ab", "live"})
+            QTest::newRow(qPrintable(QStringLiteral("'%1'").arg(QLatin1String(text)))) << text << -1;
+    }
+
+    void parseSlot()
+    {
+        QFETCH(QString, text);
+        QFETCH(int, slot);
+        const std::optional<model::Slot> parsed = model::parseSlot(text.toStdString());
+        QCOMPARE(parsed, slot < 0 ? std::nullopt : std::optional(model::Slot(slot)));
+        if (parsed)
+            QCOMPARE(QString::fromStdString(model::name(*parsed)), text);
+    }
+
+    // One definition of "rolled out": the tile's rollout text and the swap's check read the same rule.
+    void rollout_data()
+    {
+        QTest::addColumn<QList<int>>("counts"); // replicas, status, updated, available, ready
+        QTest::addColumn<bool>("seen");         // the controller saw the newest generation
+        QTest::addColumn<bool>("stalled");
+        QTest::addColumn<int>("state");
+        QTest::addColumn<QString>("text");
+        using R = model::Rollout;
+        QTest::newRow("rolled out") << QList<int>{2, 2, 2, 2, 2} << true << false << int(R::Complete) << "rolled out";
+        QTest::newRow("not seen") << QList<int>{2, 2, 2, 2, 2} << false << false << int(R::Progressing)
+                                  << "waiting for the controller to see the new version";
+        QTest::newRow("stalled") << QList<int>{2, 3, 1, 2, 2} << true << true << int(R::Stalled)
+                                 << "stalled: no progress for 600 s";
+        QTest::newRow("scaled to zero") << QList<int>{0, 0, 0, 0, 0} << true << false << int(R::ScaledDown)
+                                        << "scaled to zero";
+        QTest::newRow("updating") << QList<int>{2, 3, 1, 2, 2} << true << false << int(R::Progressing)
+                                  << "1 of 2 pods updated";
+        QTest::newRow("old pod left") << QList<int>{2, 3, 2, 2, 2} << true << false << int(R::Progressing)
+                                      << "1 old pod still terminating";
+        QTest::newRow("not available") << QList<int>{2, 2, 2, 1, 1} << true << false << int(R::Progressing)
+                                       << "1 of 2 updated pods available";
+        QTest::newRow("not ready") << QList<int>{2, 2, 2, 2, 1} << true << false << int(R::Progressing)
+                                   << "1 of 2 pods ready";
+        QTest::newRow("scaling down") << QList<int>{2, 3, 3, 3, 3} << true << false << int(R::Progressing)
+                                      << "scaling to 2 pods (3 now)";
+    }
+
+    void rollout()
+    {
+        QFETCH(QList<int>, counts);
+        QFETCH(bool, seen);
+        QFETCH(bool, stalled);
+        QFETCH(int, state);
+        QFETCH(QString, text);
+        kube::Deployment d;
+        d.meta.generation = 4;
+        d.observedGeneration = seen ? 4 : 3;
+        d.replicas = counts[0];
+        d.statusReplicas = counts[1];
+        d.updatedReplicas = counts[2];
+        d.availableReplicas = counts[3];
+        d.readyReplicas = counts[4];
+        if (stalled)
+            d.conditions.push_back({"Progressing", "False", "ProgressDeadlineExceeded", "", "", ""});
+        const model::RolloutStatus r = model::rolloutOf(d);
+        QCOMPARE(int(r.state), state);
+        QCOMPARE(QString::fromStdString(r.text), text);
+        QCOMPARE(model::rolledOut(d), r.state == model::Rollout::Complete);
+        QCOMPARE(model::slotFacts(model::Slot::B, "uro-b", d).rolledOut, model::rolledOut(d));
+    }
+
+    // The slot a Service selects, over the Deployments that exist.
+    void selected()
+    {
+        const std::optional<kube::Deployment> a = deployment("uro-a"), b = deployment("uro-b");
+        kube::Service svc = service("uro");
+        bool both = true;
+        QCOMPARE(model::selectedSlot(svc, a, b, &both), std::optional(model::Slot::A));
+        QVERIFY(!both);
+        QCOMPARE(model::selectedSlot(svc, std::nullopt, b, &both), std::optional<model::Slot>());
+        QVERIFY(!both);
+        svc.selector.erase("signalbox.v-sekai.org/slot");
+        QCOMPARE(model::selectedSlot(svc, a, b, &both), std::optional<model::Slot>());
+        QVERIFY(both);
+        QCOMPARE(model::selectedSlot(svc, &*a, nullptr, &both), std::optional(model::Slot::A));
+        QVERIFY(!both);
+    }
+
+    void bySlot()
+    {
+        int a = 1, b = 2;
+        QCOMPARE(&model::bySlot(model::Slot::A, a, b), &a);
+        QCOMPARE(&model::bySlot(model::Slot::B, a, b), &b);
     }
 };
 

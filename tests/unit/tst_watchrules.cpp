@@ -54,7 +54,7 @@ model::WatchLook withService(model::WatchLook l, int status)
 
 model::WatchJudgement run(const Looks& looks)
 {
-    const model::WatchSubject subject{"uro", "uro", 'b', 200};
+    const model::WatchSubject subject{"uro", "uro", model::Slot::B, 200};
     model::WatchJudgement j;
     for (const auto& l : looks) {
         j = model::judgeWatch(subject, j.memory, l);
@@ -164,7 +164,7 @@ private Q_SLOTS:
 
     void streakOfAGonePodIsDropped()
     {
-        const model::WatchSubject subject{"uro", "uro", 'b', 200};
+        const model::WatchSubject subject{"uro", "uro", model::Slot::B, 200};
         model::WatchJudgement j = model::judgeWatch(subject, {}, look(500, 200));
         QCOMPARE(j.memory.failing["uro-b-7d9"], 1);
         model::WatchLook l = look(0, 200);
