@@ -62,6 +62,8 @@ LogView::LogView(QString title, StreamFactory factory, QWidget* parent)
     m_text->setUndoRedoEnabled(false);
     m_text->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     layout->addWidget(m_text, 1);
+    m_text->setTabChangesFocus(true); // read-only: Tab moves on rather than staying in the text
+    m_text->setFocus();               // the keys (arrows, Page Up, Ctrl+Space) work as soon as the window opens
     m_status = plainLabel(this, QStringLiteral("logStatus"));
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);

@@ -6,6 +6,7 @@
 #include "ui/activitypanel.h"
 #include "ui/help.h"
 #include "ui/logview.h"
+#include "ui/slottile.h"
 
 #include <QAction>
 #include <QApplication>
@@ -15,6 +16,14 @@
 #include <QTableWidget>
 
 using guisupport::Console;
+
+// A step done by a helper: the test stops at its first failure.
+#define STEP(call)                                                                                                     \
+    do {                                                                                                               \
+        call;                                                                                                          \
+        if (QTest::currentTestFailed())                                                                                \
+            return;                                                                                                    \
+    } while (false)
 
 namespace {
 
@@ -43,8 +52,17 @@ void type(const QString& text)
 bool tabTo(QWidget* w, int limit = 40)
 {
     for (int i = 0; i < limit && focused() != w; ++i)
-        QTest::keyClick(focused(), Qt::Key_Tab);
+        QTest::keyClick(focused() ? focused() : QApplication::activeWindow(), Qt::Key_Tab);
     return focused() == w;
+}
+
+// The window manager gives the focus back when a dialog closes; the offscreen platform does not.
+void backTo(QWidget* window)
+{
+    QTest::qWait(100); // an activation asked for before (the platform's, or ours) comes first
+    window->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(window));
+    QTRY_COMPARE(QApplication::activeWindow(), window);
 }
 
 // One Tab in `table` takes the focus elsewhere (the arrows move in it, not Tab).
@@ -56,8 +74,8 @@ void tabLeaves(QAbstractItemView* table)
     QVERIFY2(focused() != table, qPrintable(table->objectName()));
 }
 
-// The confirm dialog the page opens: the name typed, Enter.
-void confirmByKeys(QSignalSpy& opened)
+// The confirm dialog the page opens: the name typed, Enter; then back to `window`.
+void confirmByKeys(QSignalSpy& opened, QWidget* window)
 {
     QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, 20000);
     auto* dialog = qobject_cast<ui::ConfirmDialog*>(opened.takeFirst().first().value<QDialog*>());
@@ -69,6 +87,7 @@ void confirmByKeys(QSignalSpy& opened)
     QPointer<QDialog> gone(dialog);
     press(Qt::Key_Return);
     QTRY_VERIFY(!gone || !gone->isVisible());
+    backTo(window);
 }
 
 } // namespace
@@ -125,7 +144,7 @@ private Q_SLOTS:
         type(QStringLiteral("3f2c"));
         QCOMPARE(deploy->tagTable()->model()->rowCount(), 1);
         QVERIFY(tabTo(deploy->tagTable()));
-        tabLeaves(deploy->tagTable());
+        STEP(tabLeaves(deploy->tagTable()));
         QVERIFY(tabTo(deploy->tagTable()));
         press(Qt::Key_Home);
         press(Qt::Key_Return); // chooses the tag; Check is now what Enter presses
@@ -145,18 +164,18 @@ private Q_SLOTS:
 
         // Swap by its key, confirm by typing the name and Enter; the outcome is on the page.
         QTRY_VERIFY_WITH_TIMEOUT(page->button(Kind::Swap)->isEnabled(), 20000);
-        QTRY_VERIFY(w->isActiveWindow());
+        backTo(w);
         press(ui::keys::swap);
-        confirmByKeys(opened);
+        STEP(confirmByKeys(opened, w));
         QTRY_VERIFY2_WITH_TIMEOUT(page->outcomeText().startsWith(QStringLiteral("Swapped: uro now live on slot B")),
                                   qPrintable(page->outcomeText()), 30000);
         QTRY_COMPARE_WITH_TIMEOUT(page->history()->rowCount(), 2, 10000);
 
         // The tables with rows: Tab leaves each; Esc in Activity clears it and goes back to the page.
-        tabLeaves(page->history());
+        STEP(tabLeaves(page->history()));
         QTableWidget* activity = w->activityPanel()->table();
         QVERIFY(activity->rowCount() > 0);
-        tabLeaves(activity);
+        STEP(tabLeaves(activity));
         activity->setFocus(Qt::TabFocusReason);
         press(Qt::Key_Down);
         press(Qt::Key_Escape);
@@ -167,9 +186,10 @@ private Q_SLOTS:
         // Roll back by its key.
         QTRY_VERIFY_WITH_TIMEOUT(page->button(Kind::Rollback)->isEnabled(), 20000);
         press(ui::keys::rollback);
-        confirmByKeys(opened);
-        QTRY_VERIFY_WITH_TIMEOUT(page->outcomeText().startsWith(QStringLiteral("Rolled back: uro now live on slot A")),
-                                 30000);
+        STEP(confirmByKeys(opened, w));
+        QTRY_VERIFY2_WITH_TIMEOUT(page->outcomeText().startsWith(QStringLiteral("Rolled back: uro now live on slot A")),
+                                  qPrintable(page->outcomeText() + QStringLiteral(" | ") + page->actionReasonText()),
+                                  30000);
 
         // Logs: Ctrl+L opens them; Ctrl+Space pauses wherever the focus is, and again resumes;
         // Esc closes the window, and Ctrl+W another one.
@@ -178,8 +198,7 @@ private Q_SLOTS:
         QTRY_COMPARE(logs.count(), 1);
         QPointer<ui::LogView> view = logs.takeFirst().first().value<ui::LogView*>();
         QVERIFY(view);
-        view->activateWindow();
-        QVERIFY(QTest::qWaitForWindowActive(view));
+        STEP(backTo(view));
         QVERIFY(tabTo(view->filterEdit()));
         press(Qt::CTRL | Qt::Key_Space);
         QVERIFY(view->paused());
@@ -190,12 +209,11 @@ private Q_SLOTS:
         QCOMPARE(view->pauseButton()->text().remove(QLatin1Char('&')), QStringLiteral("Pause"));
         press(Qt::Key_Escape);
         QTRY_VERIFY(!view);
-        QTRY_VERIFY(w->isActiveWindow());
+        backTo(w);
         press(ui::keys::logs);
         QTRY_COMPARE(logs.count(), 1);
         view = logs.takeFirst().first().value<ui::LogView*>();
-        view->activateWindow();
-        QVERIFY(QTest::qWaitForWindowActive(view));
+        STEP(backTo(view));
         press(Qt::CTRL | Qt::Key_W);
         QTRY_VERIFY(!view);
     }
@@ -213,12 +231,12 @@ private Q_SLOTS:
         QPointer<QDialog> dialog = opened.first().first().value<QDialog*>();
         QVERIFY(QTest::qWaitForWindowActive(dialog));
         auto* table = dialog->findChild<QTableWidget*>(QStringLiteral("shortcutsTable"));
-        tabLeaves(table);
+        STEP(tabLeaves(table));
         press(Qt::CTRL | Qt::Key_W);
         QTRY_VERIFY(!dialog || !dialog->isVisible());
 
         ui::setOpenUrlHook([](const QUrl&) { return false; });
-        QTRY_VERIFY(w.isActiveWindow());
+        backTo(&w);
         press(Qt::Key_F1);
         QVERIFY2(w.noticeText().contains(ui::troubleshootingUrl().toString()), qPrintable(w.noticeText()));
     }
