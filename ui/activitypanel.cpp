@@ -4,6 +4,7 @@
 #include "text.h"
 
 #include <QHeaderView>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -41,10 +42,28 @@ ActivityPanel::ActivityPanel(QWidget* parent) : QWidget(parent)
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setWordWrap(false);
     m_table->setMaximumHeight(120);
+    m_table->setTabKeyNavigation(false); // Tab leaves the list; the arrows move in it
+    m_table->installEventFilter(this);
     layout->addWidget(title);
     layout->addWidget(m_note);
     layout->addWidget(m_table);
     hide();
+}
+
+bool ActivityPanel::eventFilter(QObject* watched, QEvent* event)
+{
+    // Esc here leaves the list rather than going back from the service's page (the page's Esc).
+    const bool key = event->type() == QEvent::ShortcutOverride || event->type() == QEvent::KeyPress;
+    if (watched != m_table || !key || static_cast<QKeyEvent*>(event)->key() != Qt::Key_Escape ||
+        static_cast<QKeyEvent*>(event)->modifiers() != Qt::NoModifier)
+        return QWidget::eventFilter(watched, event);
+    event->accept();
+    if (event->type() == QEvent::KeyPress) {
+        m_table->clearSelection();
+        m_table->setCurrentIndex({});
+        Q_EMIT leaveRequested();
+    }
+    return true;
 }
 
 void ActivityPanel::setRunner(model::ActionRunner* runner)

@@ -24,6 +24,13 @@ public:
     QString rowText(int id) const;
     void setNote(const QString& text);
 
+Q_SIGNALS:
+    // Esc in the list: its selection is cleared and the focus may go back to the page.
+    void leaveRequested();
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 private:
     void update(int id);
 

@@ -72,8 +72,9 @@ void DeployDialog::buildForm(QVBoxLayout* layout)
     m_repo = new QLineEdit(q(repoText), this);
     m_repo->setObjectName(QStringLiteral("repositoryField"));
     m_repo->setAccessibleName(tr("Image repository"));
-    auto* load = new QPushButton(tr("List tags"), this);
+    auto* load = new QPushButton(tr("&List tags"), this);
     load->setObjectName(QStringLiteral("loadTagsButton"));
+    load->setAutoDefault(false); // Enter in the repository field lists them; elsewhere it moves on
     connect(load, &QPushButton::clicked, this, &DeployDialog::loadTags);
     connect(m_repo, &QLineEdit::returnPressed, this, &DeployDialog::loadTags);
     auto* repoRow = new QHBoxLayout;
@@ -105,6 +106,12 @@ void DeployDialog::buildTagTable(QVBoxLayout* layout)
     m_tags->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_tags->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_tags->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_tags->setTabKeyNavigation(false); // Tab leaves the table; the arrows move in it
+    // Enter (or a double-click) chooses the tag: Check becomes the default, so Enter again checks.
+    connect(m_tags, &QAbstractItemView::activated, this, [this](const QModelIndex& index) {
+        m_reference->setText(m_repo->text().trimmed() + QLatin1Char(':') + m_catalog->tagAt(index.row()));
+        moveOnTo(m_check);
+    });
     connect(m_catalog, &model::TagCatalogModel::stateChanged, this, &DeployDialog::showCatalogState);
     // A new listing and the first sort show other rows, with wider cells.
     auto reshown = [this] {
@@ -155,17 +162,25 @@ void DeployDialog::buildReference(QVBoxLayout* layout)
 void DeployDialog::buildButtons(QVBoxLayout* layout)
 {
     auto* buttons = new QDialogButtonBox(this);
-    m_check = buttons->addButton(tr("Check"), QDialogButtonBox::ActionRole);
+    m_check = buttons->addButton(tr("&Check"), QDialogButtonBox::ActionRole);
     m_check->setObjectName(QStringLiteral("checkButton"));
-    m_deploy = buttons->addButton(tr("Deploy"), QDialogButtonBox::ActionRole);
+    m_deploy = buttons->addButton(tr("&Deploy"), QDialogButtonBox::ActionRole);
     m_deploy->setObjectName(QStringLiteral("deployButton"));
     m_deploy->setEnabled(false);
-    buttons->addButton(QDialogButtonBox::Close);
+    // Close is never the default: Enter moves the flow on (choose, check, deploy); Esc closes.
+    buttons->addButton(QDialogButtonBox::Close)->setAutoDefault(false);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_check, &QPushButton::clicked, this, &DeployDialog::check);
     connect(m_deploy, &QPushButton::clicked, this, &DeployDialog::deploy);
     connect(m_target, &QComboBox::currentIndexChanged, this, &DeployDialog::resetPlan);
     layout->addWidget(buttons);
+}
+
+void DeployDialog::moveOnTo(QPushButton* next)
+{
+    next->setDefault(true);
+    if (next->isEnabled())
+        next->setFocus(Qt::OtherFocusReason);
 }
 
 QString DeployDialog::statusText() const
@@ -281,6 +296,7 @@ void DeployDialog::check()
                            : tr("Cannot deploy: %1").arg(q(plan.firstFailure() ? plan.firstFailure()->text : "")),
                         !ok);
         self->m_deploy->setEnabled(ok);
+        self->moveOnTo(ok ? self->m_deploy : self->m_check);
         self->m_plan = std::move(plan);
     });
 }
@@ -329,6 +345,7 @@ void DeployDialog::showGroupPlan(const model::GroupDeployPlan& plan)
                  .arg(q(refused ? refused->service : plan.service), q(f ? f->text : "")),
         !ok);
     m_deploy->setEnabled(ok);
+    moveOnTo(ok ? m_deploy : m_check);
     m_plan.reset();
     m_groupPlan = plan;
 }

@@ -66,6 +66,8 @@ private:
     void showCatalogState();
     void validate();
     void check();
+    // The button Enter presses next (and the focus, when it can be pressed).
+    void moveOnTo(QPushButton* next);
     void checkGroup(model::DeployTarget target);
     void showGroupPlan(const model::GroupDeployPlan& plan);
     void resetPlan();

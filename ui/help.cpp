@@ -10,6 +10,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QShortcut>
 #include <QTableWidget>
 #include <QTextDocumentFragment>
 #include <QVBoxLayout>
@@ -25,9 +26,9 @@ namespace ui {
 
 namespace {
 
-std::function<void(const QUrl&)>& urlHook()
+std::function<bool(const QUrl&)>& urlHook()
 {
-    static std::function<void(const QUrl&)> hook;
+    static std::function<bool(const QUrl&)> hook;
     return hook;
 }
 
@@ -57,15 +58,17 @@ QUrl troubleshootingUrl()
     return QUrl(QStringLiteral(SIGNALBOX_HOMEPAGE "#troubleshooting"));
 }
 
-void openUrl(const QUrl& url)
+bool openUrl(const QUrl& url)
 {
-    if (urlHook())
-        urlHook()(url);
-    else
-        QDesktopServices::openUrl(url);
+    return urlHook() ? urlHook()(url) : QDesktopServices::openUrl(url);
 }
 
-void setOpenUrlHook(std::function<void(const QUrl&)> hook)
+QString keys::text(QKeyCombination key)
+{
+    return QKeySequence(key).toString(QKeySequence::NativeText);
+}
+
+void setOpenUrlHook(std::function<bool(const QUrl&)> hook)
 {
     urlHook() = std::move(hook);
 }
@@ -75,14 +78,22 @@ std::vector<std::pair<QString, QString>> keyboardShortcuts()
     const auto tr = [](const char* s) { return QCoreApplication::translate("ui::help", s); };
     return {
         {tr("Enter"), tr("Open the selected service (or double-click its row)")},
-        {tr("Esc"), tr("Back from a service to the overview")},
+        {tr("Esc"), tr("Back from a service to the overview; in the Activity list: leave it")},
+        {keys::text(keys::open), tr("Open the selected service")},
+        {keys::text(keys::deploy), tr("Deploy a tag to the service's staging slot or sandbox")},
+        {keys::text(keys::swap), tr("Swap staging and live")},
+        {keys::text(keys::rollback), tr("Roll back to the slot that was live")},
+        {keys::text(keys::logs), tr("The logs of the service's live slot")},
+        {keys::text(keys::refresh), tr("Check again what may be done now")},
+        {tr("Alt+E"), tr("The Service menu (its actions; also a row's context menu)")},
         {tr("Ctrl+F"), tr("Focus the overview's filter (from a service's page too)")},
         {tr("Esc in the filter"), tr("Clear it; again: back to the table")},
         {tr("Enter in the filter"), tr("Open the first service shown")},
         {tr("Enter in the namespace field"), tr("Also look in that namespace")},
         {tr("Ctrl+Space"), tr("Pause or resume a log view")},
+        {tr("Esc, Ctrl+W"), tr("Close a log window or the shortcuts list")},
         {tr("Tab, Shift+Tab"), tr("Move between the controls; Space presses a button")},
-        {tr("F1"), tr("Open the troubleshooting notes")},
+        {tr("F1"), tr("Open the troubleshooting notes (the status line says where when no browser opens)")},
         {tr("Ctrl+Q"), tr("Quit (a swap or deploy under way finishes first; a watch after a swap ends, its verdict "
                           "recorded)")},
         {tr("Alt+H"), tr("The Help menu")},
@@ -134,6 +145,8 @@ ShortcutsDialog::ShortcutsDialog(QWidget* parent) : QDialog(parent)
     table->setHorizontalHeaderLabels({tr("Keys"), tr("What they do")});
     table->verticalHeader()->hide();
     table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table->setTabKeyNavigation(false); // Tab goes on to Close
     table->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
     table->horizontalHeader()->setStretchLastSection(true);
     for (int row = 0; row < static_cast<int>(shortcuts.size()); ++row) {
@@ -144,6 +157,9 @@ ShortcutsDialog::ShortcutsDialog(QWidget* parent) : QDialog(parent)
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     layout->addWidget(buttons);
+    // Esc closes it as any dialog; Ctrl+W as the other secondary windows.
+    auto* close = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_W), this);
+    connect(close, &QShortcut::activated, this, &QDialog::reject);
     resize(560, 330);
 }
 

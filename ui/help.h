@@ -2,6 +2,7 @@
 
 #include <QDialog>
 #include <QIcon>
+#include <QKeySequence>
 #include <QStyle>
 #include <QUrl>
 #include <functional>
@@ -24,9 +25,23 @@ QIcon standardIcon(const QString& themeName, QStyle::StandardPixmap fallback);
 // The README's troubleshooting section at the project's address.
 QUrl troubleshootingUrl();
 // Opens an address in the desktop's browser, or hands it to the hook when one is set (tests see
-// the address that way without a browser opening). An empty hook restores the browser.
-void openUrl(const QUrl& url);
-void setOpenUrlHook(std::function<void(const QUrl&)> hook);
+// the address that way without a browser opening). An empty hook restores the browser. False when
+// it could not be opened (no browser, or the hook said so).
+bool openUrl(const QUrl& url);
+void setOpenUrlHook(std::function<bool(const QUrl&)> hook);
+
+// The keys of a service's actions: the Service menu, the row's context menu, the page's tooltips
+// and the shortcuts list name the same ones.
+namespace keys {
+inline constexpr QKeyCombination open = Qt::CTRL | Qt::Key_O;
+inline constexpr QKeyCombination deploy = Qt::CTRL | Qt::Key_D;
+inline constexpr QKeyCombination swap = Qt::CTRL | Qt::SHIFT | Qt::Key_S;
+inline constexpr QKeyCombination rollback = Qt::CTRL | Qt::SHIFT | Qt::Key_R;
+inline constexpr QKeyCombination logs = Qt::CTRL | Qt::Key_L;
+inline constexpr QKeyCombination refresh = Qt::Key_F5;
+// "Ctrl+D" as the desktop writes it.
+QString text(QKeyCombination key);
+} // namespace keys
 
 // The window's keyboard shortcuts as (keys, what they do); the README lists the same.
 std::vector<std::pair<QString, QString>> keyboardShortcuts();

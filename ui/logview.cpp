@@ -16,6 +16,7 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScrollBar>
+#include <QShortcut>
 #include <QSpinBox>
 #include <QTextBlock>
 #include <QTextCursor>
@@ -61,6 +62,8 @@ LogView::LogView(QString title, StreamFactory factory, QWidget* parent)
     m_text->setUndoRedoEnabled(false);
     m_text->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     layout->addWidget(m_text, 1);
+    m_text->setTabChangesFocus(true); // read-only: Tab moves on rather than staying in the text
+    m_text->setFocus();               // the keys (arrows, Page Up, Ctrl+Space) work as soon as the window opens
     m_status = plainLabel(this, QStringLiteral("logStatus"));
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -86,6 +89,13 @@ LogView::LogView(QString title, StreamFactory factory, QWidget* parent)
     connect(m_pause, &QPushButton::toggled, this, &LogView::setPaused);
     connect(m_copy, &QPushButton::clicked, this, &LogView::copyShown);
     connect(m_save, &QPushButton::clicked, this, &LogView::save);
+    // Keys of the whole window, wherever the focus is in it: a shortcut of its own (not the
+    // button's mnemonic-like one) so no child's key handling comes first.
+    auto* pause = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Space), this);
+    pause->setObjectName(QStringLiteral("pauseShortcut"));
+    connect(pause, &QShortcut::activated, this, [this] { setPaused(!m_paused); });
+    for (const QKeySequence& key : {QKeySequence(Qt::Key_Escape), QKeySequence(Qt::CTRL | Qt::Key_W)})
+        connect(new QShortcut(key, this), &QShortcut::activated, this, &QWidget::close);
     resize(1000, 600);
 }
 
@@ -94,7 +104,7 @@ LogView::LogView(QString title, StreamFactory factory, QWidget* parent)
 QHBoxLayout* LogView::buildBar()
 {
     auto* bar = new QHBoxLayout;
-    m_follow = new QCheckBox(tr("Follow"), this);
+    m_follow = new QCheckBox(tr("F&ollow"), this);
     m_follow->setObjectName(QStringLiteral("follow"));
     m_follow->setChecked(true);
     m_tail = new QSpinBox(this);
@@ -108,26 +118,25 @@ QHBoxLayout* LogView::buildBar()
     m_since->setObjectName(QStringLiteral("since"));
     for (const Since& s : sinceChoices)
         m_since->addItem(tr("since %1").arg(tr(s.label)), QVariant::fromValue<qint64>(s.seconds));
-    m_previous = new QCheckBox(tr("Previous container"), this);
+    m_previous = new QCheckBox(tr("Pre&vious container"), this);
     m_previous->setObjectName(QStringLiteral("previous"));
     m_previous->setToolTip(tip(tr("The log of each pod's container before its last restart (not followed)")));
-    m_timestamps = new QCheckBox(tr("Timestamps"), this);
+    m_timestamps = new QCheckBox(tr("T&imestamps"), this);
     m_timestamps->setObjectName(QStringLiteral("timestamps"));
     m_filter = new QLineEdit(this);
     m_filter->setObjectName(QStringLiteral("filter"));
     m_filter->setPlaceholderText(tr("Filter (text)"));
     m_filter->setClearButtonEnabled(true);
-    m_pause = new QPushButton(tr("Pause"), this);
+    m_pause = new QPushButton(tr("&Pause"), this);
     m_pause->setObjectName(QStringLiteral("pause"));
     m_pause->setCheckable(true);
-    m_pause->setShortcut(QKeySequence(Qt::Key_Space | Qt::ControlModifier));
     m_pause->setToolTip(tip(tr("Hold the view still; lines keep arriving and show on resume (Ctrl+Space)")));
-    m_copy = new QPushButton(tr("Copy"), this);
+    m_copy = new QPushButton(tr("&Copy"), this);
     m_copy->setObjectName(QStringLiteral("copy"));
     m_copy->setToolTip(tip(tr("Copy the selection, or every shown line when nothing is selected")));
-    m_save = new QPushButton(tr("Save…"), this);
+    m_save = new QPushButton(tr("&Save…"), this);
     m_save->setObjectName(QStringLiteral("save"));
-    m_pause->setIcon(standardIcon(QStringLiteral("media-playback-pause"), QStyle::SP_MediaPause));
+    updatePauseButton();
     m_copy->setIcon(standardIcon(QStringLiteral("edit-copy"), QStyle::SP_FileDialogContentsView));
     m_save->setIcon(standardIcon(QStringLiteral("document-save"), QStyle::SP_DialogSaveButton));
     for (QWidget* w : std::initializer_list<QWidget*>{m_follow, m_tail, m_since, m_previous, m_timestamps})
@@ -313,10 +322,18 @@ void LogView::setPaused(bool paused)
         const QSignalBlocker block(m_pause);
         m_pause->setChecked(paused);
     }
-    m_pause->setText(paused ? tr("Resume") : tr("Pause"));
+    updatePauseButton();
     if (!paused)
         flush();
     updateStatus();
+}
+
+void LogView::updatePauseButton()
+{
+    // The button says what it does next.
+    m_pause->setText(m_paused ? tr("&Resume") : tr("&Pause"));
+    m_pause->setIcon(m_paused ? standardIcon(QStringLiteral("media-playback-start"), QStyle::SP_MediaPlay)
+                              : standardIcon(QStringLiteral("media-playback-pause"), QStyle::SP_MediaPause));
 }
 
 void LogView::setFilter(const QString& text)

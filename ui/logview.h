@@ -72,6 +72,7 @@ private:
     bool matches(const model::LogLine& line) const;
     QColor colourOf(const std::string& pod);
     void updateStatus();
+    void updatePauseButton();
     void save();
 
     QString m_title;

@@ -402,14 +402,22 @@ void MainWindow::setupMenus()
     quit->setShortcut(QKeySequence::Quit);
     quit->setMenuRole(QAction::QuitRole);
 
+    QMenu* service = menuBar()->addMenu(tr("S&ervice"));
+    service->setObjectName(QStringLiteral("serviceMenu"));
+    buildServiceMenu(service);
+
     m_notificationsMenu = new NotificationsMenu(this);
     menuBar()->addMenu(tr("&Settings"))->addMenu(m_notificationsMenu);
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->setObjectName(QStringLiteral("helpMenu"));
-    QAction* troubleshooting =
-        help->addAction(standardIcon(QStringLiteral("help-contents"), QStyle::SP_DialogHelpButton),
-                        tr("&Troubleshooting"), this, [] { openUrl(troubleshootingUrl()); });
+    QAction* troubleshooting = help->addAction(
+        standardIcon(QStringLiteral("help-contents"), QStyle::SP_DialogHelpButton), tr("&Troubleshooting"), this,
+        [this] {
+            const QUrl url = troubleshootingUrl();
+            if (!openUrl(url))
+                showNotice(tr("No browser opened the troubleshooting notes; they are at %1").arg(url.toString()));
+        });
     troubleshooting->setObjectName(QStringLiteral("troubleshootingAction"));
     troubleshooting->setShortcut(QKeySequence::HelpContents);
     QAction* shortcuts = help->addAction(
@@ -431,6 +439,130 @@ void MainWindow::setupMenus()
                                      });
     about->setObjectName(QStringLiteral("aboutAction"));
     about->setMenuRole(QAction::AboutRole);
+}
+
+void MainWindow::buildServiceMenu(QMenu* menu)
+{
+    using Kind = model::SwapPlan::Kind;
+    auto add = [this, menu](const QString& name, const QString& text, QKeyCombination key, auto slot) {
+        QAction* action = menu->addAction(text, this, slot);
+        action->setObjectName(name);
+        action->setShortcut(key);
+        return action;
+    };
+    m_openAction =
+        add(QStringLiteral("openAction"), tr("&Open"), keys::open, [this] { openRow(m_table->currentIndex()); });
+    m_logsAction =
+        add(QStringLiteral("logsAction"), tr("&Logs of the live slot"), keys::logs, &MainWindow::openLiveLogs);
+    menu->addSeparator();
+    m_deployAction = add(QStringLiteral("deployAction"), tr("&Deploy…"), keys::deploy, [this] {
+        if (openTarget())
+            m_page->requestDeploy();
+    });
+    m_swapAction = add(QStringLiteral("swapAction"), tr("&Swap staging and live…"), keys::swap, [this] {
+        if (openTarget())
+            m_page->request(Kind::Swap);
+    });
+    m_rollbackAction = add(QStringLiteral("rollbackAction"), tr("&Roll back…"), keys::rollback, [this] {
+        if (openTarget())
+            m_page->request(Kind::Rollback);
+    });
+    menu->addSeparator();
+    m_refreshAction = add(QStringLiteral("refreshAction"), tr("Re&fresh"), keys::refresh, &MainWindow::refreshNow);
+    m_refreshAction->setIcon(standardIcon(QStringLiteral("view-refresh"), QStyle::SP_BrowserReload));
+    m_logsAction->setIcon(standardIcon(QStringLiteral("text-x-generic"), QStyle::SP_FileDialogContentsView));
+    m_deployAction->setIcon(standardIcon(QStringLiteral("go-up"), QStyle::SP_ArrowUp));
+    m_rollbackAction->setIcon(standardIcon(QStringLiteral("edit-undo"), QStyle::SP_ArrowBack));
+    connect(m_stack, &QStackedWidget::currentChanged, this, &MainWindow::updateServiceActions);
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentChanged, this, &MainWindow::updateServiceActions);
+    connect(m_activity, &ActivityPanel::leaveRequested, this, &MainWindow::focusCurrentPage);
+    m_table->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_table, &QWidget::customContextMenuRequested, this, &MainWindow::showRowMenu);
+    updateServiceActions();
+}
+
+// The Service menu's actions on the row under the pointer (or the current row, from the keyboard).
+void MainWindow::showRowMenu(const QPoint& pos)
+{
+    QModelIndex index = m_table->indexAt(pos);
+    if (index.isValid())
+        m_table->setCurrentIndex(index);
+    index = m_table->currentIndex();
+    if (!index.isValid())
+        return;
+    updateServiceActions();
+    auto* menu = new QMenu(this);
+    menu->setObjectName(QStringLiteral("rowMenu"));
+    menu->setAttribute(Qt::WA_DeleteOnClose);
+    menu->addActions({m_openAction, m_logsAction});
+    menu->addSeparator();
+    menu->addActions({m_deployAction, m_swapAction, m_rollbackAction});
+    const QPoint at = m_table->indexAt(pos).isValid() ? pos : m_table->visualRect(index).center();
+    menu->popup(m_table->viewport()->mapToGlobal(at));
+}
+
+QString MainWindow::targetService() const
+{
+    if (m_stack->currentWidget() == m_page)
+        return m_page->serviceName();
+    const model::ServiceState* s = m_proxy->service(m_table->currentIndex().row());
+    return s ? QString::fromStdString(s->spec.name) : QString();
+}
+
+bool MainWindow::openTarget()
+{
+    return m_stack->currentWidget() == m_page || showService(targetService());
+}
+
+void MainWindow::openLiveLogs()
+{
+    const QString name = targetService();
+    const model::ServiceState* s = m_watched && !name.isEmpty() ? m_watched->service(name.toStdString()) : nullptr;
+    if (!s)
+        return;
+    if (!s->live) {
+        showNotice(tr("%1 has no one live slot; open a slot's logs from its tile.").arg(name));
+        return;
+    }
+    openLogs(name, *s->live, QString());
+}
+
+void MainWindow::refreshNow()
+{
+    refresh();
+    if (m_actions && m_stack->currentWidget() == m_page)
+        m_actions->replan();
+}
+
+// The Service menu offers what the page's buttons offer; on the overview, what a row may open to.
+void MainWindow::updateServiceActions()
+{
+    using Kind = model::SwapPlan::Kind;
+    if (!m_openAction)
+        return;
+    const bool onPage = m_stack->currentWidget() == m_page;
+    const bool target = !targetService().isEmpty();
+    const bool mayChange = target && !m_readOnly && m_actions;
+    auto offered = [this, onPage](QPushButton* b) { return !onPage || (b->isVisibleTo(m_page) && b->isEnabled()); };
+    m_openAction->setEnabled(!onPage && target);
+    m_logsAction->setEnabled(target);
+    m_deployAction->setEnabled(mayChange && offered(m_page->deployButton()));
+    m_swapAction->setEnabled(mayChange && offered(m_page->button(Kind::Swap)));
+    m_rollbackAction->setEnabled(mayChange && offered(m_page->button(Kind::Rollback)));
+    m_refreshAction->setEnabled(!m_watched.isNull());
+}
+
+void MainWindow::focusCurrentPage()
+{
+    if (m_stack->currentWidget() != m_page) {
+        m_table->setFocus(Qt::OtherFocusReason);
+        return;
+    }
+    for (QWidget* w = m_page->nextInFocusChain(); w && w != m_page; w = w->nextInFocusChain())
+        if (m_page->isAncestorOf(w) && (w->focusPolicy() & Qt::TabFocus) && w->isVisible() && w->isEnabled()) {
+            w->setFocus(Qt::OtherFocusReason);
+            return;
+        }
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)
@@ -605,8 +737,15 @@ void MainWindow::setDashboard(model::Dashboard* dashboard, model::ServiceActions
     m_connectionState = dashboard ? dashboard->connection() : nullptr;
     m_watched = dashboard ? dashboard->watched() : nullptr;
     m_health = dashboard ? dashboard->health() : nullptr;
+    if (m_actions)
+        m_actions->disconnect(this);
     m_actions = actions;
     m_page->setActions(actions);
+    if (actions) {
+        connect(actions, &model::ServiceActions::changed, this, &MainWindow::updateServiceActions);
+        connect(actions, &model::ServiceActions::activityChanged, this, &MainWindow::updateServiceActions);
+    }
+    updateServiceActions();
     if (dashboard) {
         connect(m_watched, &model::WatchedServices::servicesChanged, this, &MainWindow::refresh);
         connect(m_connectionState, &model::Connection::changed, this, &MainWindow::refresh);
@@ -637,6 +776,7 @@ void MainWindow::setReadOnly(bool readOnly)
     m_readOnly = readOnly;
     m_page->setReadOnly(readOnly);
     updateWatchBanner();
+    updateServiceActions();
     const QSignalBlocker block(m_readOnlyBox);
     m_readOnlyBox->setChecked(readOnly);
     setWindowTitle(readOnly ? tr("Signalbox (read-only)") : QStringLiteral("Signalbox"));

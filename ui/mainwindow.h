@@ -23,6 +23,8 @@ class QToolButton;
 class QTableView;
 class QDialog;
 class QTimer;
+class QAction;
+class QMenu;
 
 namespace ui {
 
@@ -119,6 +121,18 @@ private:
     void openDeploy();
     void askBeforeClosing();
     void updateWatchBanner();
+    // The Service menu: Open, Deploy…, Swap…, Roll back…, Logs, Refresh; also a row's context menu.
+    void buildServiceMenu(QMenu* menu);
+    void showRowMenu(const QPoint& pos);
+    // The service the Service menu acts on: the one shown, else the overview's current row.
+    QString targetService() const;
+    // Shows the target service's page (already shown: nothing to do); false when there is none.
+    bool openTarget();
+    void openLiveLogs();
+    void refreshNow();
+    void updateServiceActions();
+    // After Esc in the Activity list: the overview's table, or the page's first control.
+    void focusCurrentPage();
 
     // The parts of the dashboard shown (one context and namespace choice).
     QPointer<model::Connection> m_connectionState;
@@ -156,6 +170,12 @@ private:
     QLabel* m_empty;
     QTimer* m_clock;
     NotificationsMenu* m_notificationsMenu;
+    QAction* m_openAction = nullptr;
+    QAction* m_deployAction = nullptr;
+    QAction* m_swapAction = nullptr;
+    QAction* m_rollbackAction = nullptr;
+    QAction* m_logsAction = nullptr;
+    QAction* m_refreshAction = nullptr;
     model::ConnectionInfo m_info;
     bool m_readOnly = false;
 };

@@ -167,21 +167,21 @@ void ServicePage::buildActions(QVBoxLayout* layout)
     m_actionBar = new QWidget(this);
     auto* actions = new QHBoxLayout(m_actionBar);
     actions->setContentsMargins(0, 0, 0, 0);
-    m_deployButton = new QPushButton(tr("Deploy…"), m_actionBar);
+    m_deployButton = new QPushButton(tr("&Deploy…"), m_actionBar);
     m_deployButton->setObjectName(QStringLiteral("deployButton"));
     m_deployButton->setEnabled(false);
     m_deployButton->setAccessibleName(tr("Deploy"));
     actions->addWidget(m_deployButton);
     connect(m_deployButton, &QPushButton::clicked, this, &ServicePage::deployRequested);
-    m_swap = new QPushButton(tr("Swap staging and live…"), m_actionBar);
+    m_swap = new QPushButton(tr("S&wap staging and live…"), m_actionBar);
     m_swap->setObjectName(QStringLiteral("swapButton"));
-    m_rollback = new QPushButton(tr("Roll back…"), m_actionBar);
+    m_rollback = new QPushButton(tr("&Roll back…"), m_actionBar);
     m_rollback->setObjectName(QStringLiteral("rollbackButton"));
-    m_repair = new QPushButton(tr("Repair…"), m_actionBar);
+    m_repair = new QPushButton(tr("Re&pair…"), m_actionBar);
     m_repair->setObjectName(QStringLiteral("repairButton"));
     for (QPushButton* b : {m_swap, m_rollback, m_repair}) {
         b->setEnabled(false);
-        b->setAccessibleName(b->text().remove(QStringLiteral("…")));
+        b->setAccessibleName(b->text().remove(QStringLiteral("…")).remove(QLatin1Char('&')));
         actions->addWidget(b);
     }
     connect(m_swap, &QPushButton::clicked, this, [this] { confirm(model::SwapPlan::Kind::Swap); });
@@ -229,6 +229,7 @@ void ServicePage::buildHistory(QVBoxLayout* layout)
     m_history->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_history->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_history->setMaximumHeight(160);
+    m_history->setTabKeyNavigation(false); // Tab leaves the table; the arrows move in it
     auto* historyTitle = richLabel(
         this, {},
         tr("<b>History</b> (recorded in the cluster: swaps on the live Service, deploys on each Deployment)"));
@@ -289,7 +290,7 @@ void ServicePage::updateActions()
         b->setVisible(kind == model::SwapPlan::Kind::Swap || a.visible);
         b->setEnabled(a.planned && a.enabled && !m_actions->busy());
         const QString why = a.planned ? QString::fromStdString(a.reason) : tr("Checking…");
-        b->setToolTip(b->isEnabled() ? QString() : tip(why));
+        b->setToolTip(b->isEnabled() ? keyTip(kind) : tip(why));
         if (b->isVisible() && !b->isEnabled() && reason.isEmpty() && !why.isEmpty())
             reason = (kind == model::SwapPlan::Kind::Swap       ? tr("Swap not possible, this does not hold: ")
                       : kind == model::SwapPlan::Kind::Rollback ? tr("Rollback not offered, this does not hold: ")
@@ -298,17 +299,21 @@ void ServicePage::updateActions()
     }
     const auto& d = m_actions->deployAvailability();
     m_deployButton->setEnabled(d.planned && d.enabled && !m_actions->busy());
-    m_deployButton->setToolTip(m_deployButton->isEnabled() ? QString()
-                               : d.planned                 ? tip(d.reason)
-                                                           : tip(tr("Checking…")));
+    m_deployButton->setToolTip(
+        m_deployButton->isEnabled()
+            ? tip(tr("Deploy a tag to staging or the sandbox (%1)").arg(keys::text(keys::deploy)))
+        : d.planned ? tip(d.reason)
+                    : tip(tr("Checking…")));
     if (d.planned && !d.enabled && reason.isEmpty())
         reason = tr("Deploy not possible: ") + QString::fromStdString(d.reason);
     if (m_actions->busy())
         reason = tr("Working…");
     m_reason->setText(reason);
     showActivity();
-    if (m_rollbackWanted && m_actions->availability(model::SwapPlan::Kind::Rollback).planned && !m_actions->busy())
-        requestRollback();
+    if (m_wanted && m_actions->availability(*m_wanted).planned && !m_actions->busy())
+        request(*m_wanted);
+    if (m_deployWanted && d.planned && !m_actions->busy())
+        requestDeploy();
 }
 
 QString ServicePage::watchBannerText() const
@@ -321,7 +326,8 @@ void ServicePage::updateWatchBanner()
     const model::Activity* failed = m_actions ? m_actions->failedWatch() : nullptr;
     if (!failed) {
         m_watchBanner->hide();
-        m_rollbackWanted = false;
+        if (m_wanted == model::SwapPlan::Kind::Rollback && !m_watchRollback->isVisibleTo(this))
+            m_wanted.reset();
         return;
     }
     m_watchText->setText(q(failed->message));
@@ -332,21 +338,54 @@ void ServicePage::updateWatchBanner()
     m_watchBanner->show();
 }
 
-void ServicePage::requestRollback()
+void ServicePage::request(model::SwapPlan::Kind kind)
 {
     if (!m_actions || m_readOnly)
         return;
-    const auto& a = m_actions->availability(model::SwapPlan::Kind::Rollback);
+    const auto& a = m_actions->availability(kind);
     if (!a.planned || m_actions->busy()) {
-        m_rollbackWanted = true; // opened when the plan comes (updateActions)
+        m_wanted = kind; // opened when the plan comes (updateActions)
         return;
     }
-    m_rollbackWanted = false;
+    m_wanted.reset();
     if (!a.enabled) {
-        m_reason->setText(tr("Rollback not possible, this does not hold: ") + q(a.reason));
+        m_reason->setText((kind == model::SwapPlan::Kind::Swap ? tr("Swap not possible, this does not hold: ")
+                           : kind == model::SwapPlan::Kind::Rollback
+                               ? tr("Rollback not possible, this does not hold: ")
+                               : tr("Repair not possible, this does not hold: ")) +
+                          q(a.reason));
         return;
     }
-    confirm(model::SwapPlan::Kind::Rollback);
+    confirm(kind);
+}
+
+void ServicePage::requestDeploy()
+{
+    if (!m_actions || m_readOnly)
+        return;
+    const auto& d = m_actions->deployAvailability();
+    if (!d.planned || m_actions->busy()) {
+        m_deployWanted = true; // opened when deploying is decided (updateActions)
+        return;
+    }
+    m_deployWanted = false;
+    if (!d.enabled) {
+        m_reason->setText(tr("Deploy not possible: ") + q(d.reason));
+        return;
+    }
+    Q_EMIT deployRequested();
+}
+
+QString ServicePage::keyTip(model::SwapPlan::Kind kind)
+{
+    switch (kind) {
+    case model::SwapPlan::Kind::Swap:
+        return tip(tr("Swap staging and live, after you confirm (%1)").arg(keys::text(keys::swap)));
+    case model::SwapPlan::Kind::Rollback:
+        return tip(tr("Make the slot that was live before the swap live again (%1)").arg(keys::text(keys::rollback)));
+    default:
+        return QString();
+    }
 }
 
 void ServicePage::showActivity()
@@ -423,6 +462,10 @@ QString ServicePage::badgeText() const
 
 void ServicePage::setService(const model::ServiceState& st)
 {
+    if (m_name != q(st.spec.name)) { // what was asked for was another service's
+        m_wanted.reset();
+        m_deployWanted = false;
+    }
     m_name = q(st.spec.name);
     m_title->setText(tr("%1 — namespace %2").arg(q(st.spec.name), q(st.spec.ns)));
     m_badge->setText(QString::fromUtf8(model::badgeName(st.badge)));

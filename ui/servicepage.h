@@ -5,6 +5,7 @@
 
 #include <QPointer>
 #include <QWidget>
+#include <optional>
 
 class QLabel;
 class QPushButton;
@@ -43,7 +44,12 @@ public:
     QString watchBannerText() const;
     QPushButton* watchRollbackButton() const { return m_watchRollback; }
     // Opens the rollback's confirm dialog as soon as its plan is there (the Roll back buttons).
-    void requestRollback();
+    void requestRollback() { request(model::SwapPlan::Kind::Rollback); }
+    // Opens the action's confirm dialog as soon as its plan is there, or says why it cannot (the
+    // Service menu, which may ask before the page has decided its buttons).
+    void request(model::SwapPlan::Kind kind);
+    // Opens the deploy dialog as soon as deploying is decided, or says why it cannot.
+    void requestDeploy();
 
 Q_SIGNALS:
     void backRequested();
@@ -62,6 +68,8 @@ private:
     void buildHistory(QVBoxLayout* layout);
     void confirm(model::SwapPlan::Kind kind);
     void updateWatchBanner();
+    // The enabled button's tooltip: what it does and its key.
+    static QString keyTip(model::SwapPlan::Kind kind);
     // A history cell: its text and its tooltip's text (shown through ui::tip).
     struct HistoryCell {
         QString text, tip;
@@ -82,8 +90,10 @@ private:
     QWidget* m_watchBanner;
     QLabel* m_watchText;
     QPushButton* m_watchRollback;
-    bool m_rollbackWanted = false; // Roll back was asked for before the rollback's plan came
-    bool m_confirming = false;     // a confirm dialog's plan is being made on fresh reads
+    // An action asked for before its plan came (opened by updateActions).
+    std::optional<model::SwapPlan::Kind> m_wanted;
+    bool m_deployWanted = false;
+    bool m_confirming = false; // a confirm dialog's plan is being made on fresh reads
     QTableWidget* m_history;
     std::vector<std::vector<HistoryCell>> m_historyRows; // what the table shows, newest first
     QLabel* m_noHistory;

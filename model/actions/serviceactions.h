@@ -70,6 +70,8 @@ public:
     int runDeploy(const DeployPlan& confirmed);
     int runGroupDeploy(const GroupDeployPlan& confirmed);
     ActionRunner* runner() const { return m_runner; }
+    // Decides the buttons again from what the watches hold (the console's Refresh).
+    void replan();
 
 Q_SIGNALS:
     void changed();
@@ -77,7 +79,6 @@ Q_SIGNALS:
     void activityChanged();
 
 private:
-    void replan();
     // Every plan on fresh reads: before the watches of the service's namespace have listed.
     void replanFresh(const ServiceState& state, int generation);
     void replanDeploy(const ServiceState& state, int generation);

@@ -62,7 +62,10 @@ private Q_SLOTS:
     void troubleshootingOpensTheReadmesSection()
     {
         QList<QUrl> urls;
-        ui::setOpenUrlHook([&urls](const QUrl& url) { urls << url; });
+        ui::setOpenUrlHook([&urls](const QUrl& url) {
+            urls << url;
+            return true;
+        });
         ui::MainWindow w;
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
@@ -75,6 +78,12 @@ private Q_SLOTS:
         w.activateWindow();
         QTest::keyClick(&w, Qt::Key_F1);
         QCOMPARE(urls.size(), 2);
+        QVERIFY(w.noticeText().isEmpty());
+        // No browser: F1 says so, with the address to copy.
+        ui::setOpenUrlHook([](const QUrl&) { return false; });
+        QTest::keyClick(&w, Qt::Key_F1);
+        QVERIFY2(w.noticeText().contains(QStringLiteral(DECLARED_HOMEPAGE "#troubleshooting")),
+                 qPrintable(w.noticeText()));
         ui::setOpenUrlHook({});
         // The anchor exists: GitHub names it after the README's heading.
         QVERIFY(readme().contains(QStringLiteral("\n## Troubleshooting\n")));
