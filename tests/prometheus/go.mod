@@ -1,5 +1,8 @@
-// Builds Prometheus's server for the tests that read metrics: the HTTP API is what Signalbox
-// reads, so no web UI assets are built in.
+// Builds Prometheus's server for the tests that read metrics (scripts/prometheus). From the module
+// rather than Debian 12's `prometheus` (2.42, 2023): 3.x is what clusters run now, and it differs
+// where a client notices (it refuses scrapes without a known Content-Type, allows UTF-8 metric
+// names); go.sum pins it. The HTTP API is what Signalbox reads, so no web UI assets are built in.
+// Its own go.mod has no replace lines, so this module only pins the version and its go.sum.
 module signalbox.local/prometheus
 
 go 1.26.7
