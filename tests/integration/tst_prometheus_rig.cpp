@@ -88,8 +88,8 @@ class TestPrometheusRig : public QObject {
     }
 
     // Prometheus's answer to an instant query: the value of each series, by its labels' JSON, or
-    // nullopt when the query failed (the failure is logged).
-    std::optional<QMap<QString, double>> query(const QString& expression)
+    // nullopt when the query failed (then `error` says why).
+    std::optional<QMap<QString, double>> query(const QString& expression, QString* error)
     {
         QUrl url(qEnvironmentVariable("SIGNALBOX_PROMETHEUS_URL") + QStringLiteral("/api/v1/query"));
         QUrlQuery q;
@@ -105,7 +105,9 @@ class TestPrometheusRig : public QObject {
         const QJsonObject answer = QJsonDocument::fromJson(reply->readAll()).object();
         if (reply->error() != QNetworkReply::NoError ||
             answer.value(QStringLiteral("status")).toString() != QStringLiteral("success")) {
-            qWarning() << "query" << expression << "failed:" << reply->errorString() << answer;
+            *error = QStringLiteral("the query %1 failed: %2 %3")
+                         .arg(expression, reply->errorString(),
+                              QString::fromUtf8(QJsonDocument(answer).toJson(QJsonDocument::Compact)));
             return std::nullopt;
         }
         QMap<QString, double> out;
@@ -124,14 +126,17 @@ class TestPrometheusRig : public QObject {
     {
         return QTest::qWaitFor(
             [&] {
-                const auto answer = query(expression);
-                *last = answer ? QStringLiteral("%1 series: ").arg(answer->size()) +
-                                     QStringList(answer->keys()).join(QStringLiteral(", ")) + QStringLiteral(" = ") +
-                                     QString::number(answer->isEmpty() ? 0.0 : answer->first())
-                               : QStringLiteral("the query failed");
+                const auto answer = query(expression, last);
+                if (answer)
+                    *last = QStringLiteral("%1, expected %2: %3 series: ")
+                                .arg(expression)
+                                .arg(expected)
+                                .arg(answer->size()) +
+                            QStringList(answer->keys()).join(QStringLiteral(", ")) + QStringLiteral(" = ") +
+                            QString::number(answer->isEmpty() ? 0.0 : answer->first());
                 if (answer && answer->size() == 1 && qFuzzyCompare(answer->first(), expected))
                     return true;
-                QTest::qWait(200); // one look per scrape is plenty
+                QTest::qWait(200); // a few looks per scrape (1 s) are plenty
                 return false;
             },
             kScrapedWithinMs);
@@ -207,16 +212,20 @@ private Q_SLOTS:
     {
         // A target gone from file_sd is marked stale at once: its series leave instant queries.
         QVERIFY(QFile::remove(m_targetsFile));
+        QString error;
         QVERIFY2(QTest::qWaitFor(
                      [&] {
-                         const auto answer = query(selector(QStringLiteral("up")));
+                         const auto answer = query(selector(QStringLiteral("up")), &error);
                          if (answer && answer->isEmpty())
                              return true;
+                         if (answer)
+                             error.clear();
                          QTest::qWait(200);
                          return false;
                      },
                      kScrapedWithinMs),
-                 "up{run=...} still answers after its target was removed");
+                 qPrintable(error.isEmpty() ? QStringLiteral("up{run=...} still answers after its target was removed")
+                                            : error));
     }
 
     void cleanupTestCase()
