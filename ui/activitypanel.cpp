@@ -1,5 +1,6 @@
 #include "activitypanel.h"
 
+#include "model/rules/displaytext.h"
 #include "style.h"
 #include "text.h"
 
@@ -119,7 +120,8 @@ void ActivityPanel::update(int id)
                          : a->state == model::Activity::State::Succeeded ? QStringLiteral("✔ ")
                                                                          : QStringLiteral("✘ ");
     const QString progress = a->running() ? q(a->step) + QStringLiteral("…") : q(a->message);
-    m_table->item(row, 0)->setText(a->started.toLocalTime().toString(QStringLiteral("HH:mm:ss")));
+    m_table->item(row, 0)->setText(model::shortTime(a->started));
+    m_table->item(row, 0)->setToolTip(tip(model::fullTime(a->started)));
     m_table->item(row, 1)->setText(mark + q(a->title));
     m_table->item(row, 2)->setText(q(a->user));
     m_table->item(row, 3)->setText(progress);

@@ -1,6 +1,7 @@
 #include "logview.h"
 
 #include "help.h"
+#include "model/rules/displaytext.h"
 #include "text.h"
 
 #include <QApplication>
@@ -34,9 +35,9 @@ QString count(int n, const QString& one, const QString& many)
     return QStringLiteral("%1 %2").arg(n).arg(n == 1 ? one : many);
 }
 
-// Distinct hues that read on light and dark backgrounds.
-const char* const podPalette[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#e377c2",
-                                  "#17becf", "#bcbd22", "#ff7f0e", "#8c564b", "#7f7f7f"};
+// Distinct hues that read on light and dark backgrounds, none of them red or green: a pod's colour
+// must not read as an error or as success.
+const char* const podPalette[] = {"#1f77b4", "#9467bd", "#e07b00", "#17a2b8", "#d15bb5", "#8c6d4b", "#7f7f7f", "#6b6ecf"};
 
 struct Since {
     const char* label;
@@ -123,6 +124,9 @@ QHBoxLayout* LogView::buildBar()
     m_previous->setToolTip(tip(tr("The log of each pod's container before its last restart (not followed)")));
     m_timestamps = new QCheckBox(tr("T&imestamps"), this);
     m_timestamps->setObjectName(QStringLiteral("timestamps"));
+    m_timestamps->setToolTip(
+        tip(tr("Each line's time, in local time (%1)").arg(QTimeZone::systemTimeZone().displayName(
+            QDateTime::currentDateTime(), QTimeZone::OffsetName))));
     m_filter = new QLineEdit(this);
     m_filter->setObjectName(QStringLiteral("filter"));
     m_filter->setPlaceholderText(tr("Filter (text)"));
@@ -264,6 +268,8 @@ void LogView::appendLines(const std::vector<const model::LogLine*>& lines)
     QScrollBar* bar = m_text->verticalScrollBar();
     const bool atEnd = bar->value() == bar->maximum();
     const bool stamps = m_timestamps->isChecked();
+    const QDateTime now = QDateTime::currentDateTime();
+    const QTimeZone zone = QTimeZone::systemTimeZone();
     QTextCursor cursor(m_text->document());
     cursor.movePosition(QTextCursor::End);
     cursor.beginEditBlock();
@@ -278,8 +284,14 @@ void LogView::appendLines(const std::vector<const model::LogLine*>& lines)
         const model::LogLine& l = *lines[i];
         if (m_shown > 0 || i > first)
             cursor.insertBlock();
-        if (stamps && !l.time.empty())
-            cursor.insertText(QString::fromStdString(l.time) + QLatin1Char(' '), plain);
+        if (stamps && !l.time.empty()) {
+            // Local time as in every view, to the millisecond; the kubelet's text when it is not a time.
+            const QDateTime at = model::parseTime(QString::fromStdString(l.time));
+            cursor.insertText((at.isValid() ? model::shortTime(at, now, zone, model::TimePrecision::Milliseconds)
+                                            : QString::fromStdString(l.time)) +
+                                  QLatin1Char(' '),
+                              plain);
+        }
         QTextCharFormat pod;
         pod.setForeground(colourOf(l.pod));
         pod.setFontWeight(QFont::DemiBold);

@@ -5,6 +5,7 @@
 #include "help.h"
 #include "icons.h"
 #include "logview.h"
+#include "model/rules/displaytext.h"
 #include "model/rules/settingskeys.h"
 #include "model/state/openlogs.h"
 #include "model/state/servicelookup.h"
@@ -596,14 +597,24 @@ void MainWindow::closeEvent(QCloseEvent* event)
 
 void MainWindow::askBeforeClosing()
 {
-    QStringList running;
+    QStringList verbs, services;
     for (const auto& a : m_runner->activities())
-        if (a.running())
-            running << QString::fromStdString(a.title);
+        if (a.running()) {
+            verbs << QString::fromStdString(a.verb);
+            // A group's action names the others it moves: "uro (with uro-frontend)".
+            QStringList others;
+            for (const auto& other : a.services)
+                if (other != a.service)
+                    others << QString::fromStdString(other);
+            services << (others.isEmpty() ? QString::fromStdString(a.service)
+                                          : tr("%1 (with %2)").arg(QString::fromStdString(a.service),
+                                                                   model::listText(others)));
+        }
     auto* box = new QMessageBox(QMessageBox::Question, tr("Signalbox is still working"), QString(),
                                 QMessageBox::NoButton, this);
-    setPlainText(
-        box, tr("%1 is still running. Closing now could leave it half done.").arg(running.join(QStringLiteral(", "))));
+    setPlainText(box, tr("%1. Closing now could leave %2 half done.")
+                          .arg(model::stillRunningText(verbs, services),
+                               verbs.size() == 1 ? tr("it") : tr("them")));
     box->setObjectName(QStringLiteral("closeWhileRunningBox"));
     box->setInformativeText(tr("Signalbox can close by itself as soon as it has finished."));
     auto* wait = box->addButton(tr("Close when finished"), QMessageBox::AcceptRole);
@@ -866,8 +877,8 @@ void MainWindow::updateFreshness()
     }
     const QDateTime since = m_connectionState->disconnectedSince();
     if (since.isValid()) {
-        m_freshness->setText(
-            tr("Disconnected since %1 — retrying").arg(since.toLocalTime().toString(QStringLiteral("HH:mm:ss"))));
+        m_freshness->setText(tr("Disconnected since %1 — retrying").arg(model::shortTime(since)));
+        m_freshness->setToolTip(tip(tr("Disconnected since %1").arg(model::fullTime(since))));
         style::applySheet(
             m_freshness,
             QStringLiteral("QLabel { color: %1; font-weight: bold; }").arg(style::colorOf(style::Tone::Attention)));
@@ -877,11 +888,15 @@ void MainWindow::updateFreshness()
     const QDateTime last = m_watched->lastUpdate();
     if (!m_watched->complete() || !last.isValid()) {
         m_freshness->setText(tr("Loading…"));
+        m_freshness->setToolTip(QString());
         return;
     }
+    // The mode first: on a live watch the time is that of the last change, which may be minutes ago
+    // while the picture is current.
     const QString mode =
-        m_watched->pollInterval() > 0 ? tr("polling every %1 s").arg(m_watched->pollInterval()) : tr("live");
-    m_freshness->setText(tr("Updated %1 (%2)").arg(last.toLocalTime().toString(QStringLiteral("HH:mm:ss")), mode));
+        m_watched->pollInterval() > 0 ? tr("Polling every %1 s").arg(m_watched->pollInterval()) : tr("Live");
+    m_freshness->setText(tr("%1, updated %2").arg(mode, model::shortTime(last)));
+    m_freshness->setToolTip(tip(tr("Last change seen: %1").arg(model::fullTime(last))));
 }
 
 void MainWindow::openRow(const QModelIndex& index)

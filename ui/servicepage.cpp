@@ -2,6 +2,7 @@
 
 #include "confirmdialog.h"
 #include "help.h"
+#include "model/rules/displaytext.h"
 #include "slottile.h"
 #include "style.h"
 #include "text.h"
@@ -39,14 +40,17 @@ QString release(const kube::HistorySlot& side)
 std::vector<ServicePage::HistoryCell> ServicePage::historyRow(const kube::HistoryEntry& e)
 {
     const bool watch = e.action == model::watchAction;
+    // Local time as in every view; the recorded UTC text on hover.
+    const QDateTime when = model::parseTime(q(e.at));
+    const QString at = when.isValid() ? model::shortTime(when) : q(e.at);
     QStringList shown;
     if (!e.readable())
-        shown = {q(e.at), QString(), tr("unreadable entry: %1").arg(q(e.unreadable)), QString(), QString()};
+        shown = {at, QString(), tr("unreadable entry: %1").arg(q(e.unreadable)), QString(), QString()};
     else if (watch)
-        shown = {q(e.at), q(e.user), q(e.action + ": " + (e.result.empty() ? std::string("?") : e.result)), QString(),
+        shown = {at, q(e.user), q(e.action + ": " + (e.result.empty() ? std::string("?") : e.result)), QString(),
                  release(e.to)};
     else
-        shown = {q(e.at), q(e.user), q(e.target.empty() ? e.action : e.action + " to " + e.target), release(e.from),
+        shown = {at, q(e.user), q(e.target.empty() ? e.action : e.action + " to " + e.target), release(e.from),
                  release(e.to)};
     // Whether the API server vouches for "who": a mark and the sentence (model/rules/authorship.h).
     const QString author = q(model::authorSentence(e));
@@ -61,6 +65,8 @@ std::vector<ServicePage::HistoryCell> ServicePage::historyRow(const kube::Histor
             cell.tip = author;
         if ((c == 3 || c == 4) && e.readable())
             cell.tip = q((c == 3 ? e.from : e.to).image);
+        if (c == 0 && when.isValid()) // the cluster's own words too, as kubectl shows them
+            cell.tip = model::fullTime(when) + QLatin1Char('\n') + q(e.at);
         if (c == 2 && watch)
             cell.tip = q(e.result);
         if (c == 2 && !e.readable())

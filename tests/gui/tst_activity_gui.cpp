@@ -221,7 +221,7 @@ private Q_SLOTS:
         QTRY_COMPARE(opened.count(), 1);
         auto* box = qobject_cast<QMessageBox*>(opened.takeFirst().first().value<QDialog*>());
         QVERIFY(box);
-        QVERIFY2(box->text().contains(QStringLiteral("Swap uro (with uro-frontend) is still running")),
+        QVERIFY2(box->text().contains(QStringLiteral("The swap of uro (with uro-frontend) is still running")),
                  qPrintable(box->text()));
         QTest::mouseClick(box->findChild<QPushButton*>(QStringLiteral("keepOpenButton")), Qt::LeftButton);
         QVERIFY(c.window->isVisible());
