@@ -298,10 +298,7 @@ void ServicePage::updateActions()
         const QString why = a.planned ? QString::fromStdString(a.reason) : tr("Checking…");
         b->setToolTip(b->isEnabled() ? keyTip(kind) : tip(why));
         if (b->isVisible() && !b->isEnabled() && reason.isEmpty() && !why.isEmpty())
-            reason = (kind == model::SwapPlan::Kind::Swap       ? tr("Swap not possible, this does not hold: ")
-                      : kind == model::SwapPlan::Kind::Rollback ? tr("Rollback not offered, this does not hold: ")
-                                                                : tr("Repair not possible, this does not hold: ")) +
-                     why;
+            reason = missingCondition(kind, why);
     }
     const auto& d = m_actions->deployAvailability();
     m_deployButton->setEnabled(d.planned && d.enabled && !m_actions->busy());
@@ -355,11 +352,7 @@ void ServicePage::request(model::SwapPlan::Kind kind)
     }
     m_wanted.reset();
     if (!a.enabled) {
-        m_reason->setText((kind == model::SwapPlan::Kind::Swap ? tr("Swap not possible, this does not hold: ")
-                           : kind == model::SwapPlan::Kind::Rollback
-                               ? tr("Rollback not possible, this does not hold: ")
-                               : tr("Repair not possible, this does not hold: ")) +
-                          q(a.reason));
+        m_reason->setText(missingCondition(kind, q(a.reason)));
         return;
     }
     confirm(kind);
@@ -380,6 +373,16 @@ void ServicePage::requestDeploy()
         return;
     }
     Q_EMIT deployRequested();
+}
+
+// Why an action is disabled, as the condition it waits for (the plan's check, which states what must
+// hold) rather than a negation of it.
+QString ServicePage::missingCondition(model::SwapPlan::Kind kind, const QString& condition)
+{
+    const QString verb = kind == model::SwapPlan::Kind::Swap       ? tr("swap")
+                         : kind == model::SwapPlan::Kind::Rollback ? tr("roll back")
+                                                                   : tr("repair");
+    return tr("To %1, this must hold: %2").arg(verb, condition);
 }
 
 QString ServicePage::keyTip(model::SwapPlan::Kind kind)

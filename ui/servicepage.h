@@ -70,6 +70,7 @@ private:
     void updateWatchBanner();
     // The enabled button's tooltip: what it does and its key.
     static QString keyTip(model::SwapPlan::Kind kind);
+    static QString missingCondition(model::SwapPlan::Kind kind, const QString& condition);
     // A history cell: its text and its tooltip's text (shown through ui::tip).
     struct HistoryCell {
         QString text, tip;
