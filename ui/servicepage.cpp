@@ -29,8 +29,7 @@ QString release(const kube::HistorySlot& side)
     std::string tag = side.tag;
     if (tag.size() == 40)
         tag = tag.substr(0, 12);
-    return QStringLiteral("slot %1 · %2")
-        .arg(q(side.slot.empty() ? std::string("?") : side.slot), q(tag.empty() ? side.image : tag));
+    return QStringLiteral("%1 · %2").arg(q(model::displayNameOfRecorded(side.slot)), q(tag.empty() ? side.image : tag));
 }
 } // namespace
 

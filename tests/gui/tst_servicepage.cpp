@@ -56,7 +56,7 @@ private Q_SLOTS:
         QCOMPARE(table->item(1, 1)->text(), QString());
         QCOMPARE(table->item(2, 1)->text(), QStringLiteral("operator"));
         QCOMPARE(table->item(2, 2)->text(), QStringLiteral("swap"));
-        QCOMPARE(table->item(2, 3)->text(), QStringLiteral("slot a · 1111"));
+        QCOMPARE(table->item(2, 3)->text(), QStringLiteral("slot A · 1111"));
         QCOMPARE(guisupport::shownTip(table->item(2, 4)->toolTip()), QStringLiteral("r:2222"));
     }
 
