@@ -1,5 +1,6 @@
 #include "confirmdialog.h"
 
+#include "help.h"
 #include "style.h"
 #include "text.h"
 
@@ -79,10 +80,13 @@ ConfirmDialog::ConfirmDialog(const model::SwapPlan& plan, QWidget* parent) : QDi
     members->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(members);
 
+    // A check that fails stands out among those that hold: bold, in the failure colour.
     QStringList checks;
     for (const auto& c : plan.checks)
-        checks << (c.holds ? QStringLiteral("✔ ") : QStringLiteral("✘ ")) + QString::fromStdString(c.text);
-    auto* checkLabel = plainLabel(this, QStringLiteral("checks"), checks.join(QLatin1Char('\n')));
+        checks << (c.holds ? QStringLiteral("✔ %1").arg(q(c.text))
+                           : QStringLiteral("<span style=\"color:%1\"><b>✘ %2</b></span>")
+                                 .arg(style::colorOf(style::Tone::Attention), q(c.text)));
+    auto* checkLabel = richLabel(this, QStringLiteral("checks"), checks.join(QStringLiteral("<br>")));
     checkLabel->setWordWrap(true);
     layout->addWidget(checkLabel);
 
@@ -111,6 +115,10 @@ void ConfirmDialog::buildHealthSkip(QVBoxLayout* layout)
 {
     m_skipHealth = new QCheckBox(tr("Swap without the health check"), this);
     m_skipHealth->setObjectName(QStringLiteral("skipHealthCheck"));
+    // A warning, not an ordinary option: the warning sign, in the warning colour, bold.
+    m_skipHealth->setIcon(standardIcon(QStringLiteral("dialog-warning"), QStyle::SP_MessageBoxWarning));
+    m_skipHealth->setStyleSheet(
+        QStringLiteral("QCheckBox { color: %1; font-weight: bold; }").arg(style::colorOf(style::Tone::Rolling)));
     m_skipHealth->setToolTip(tip(tr("A staging pod does not answer the app's health check (see above). Tick this "
                                     "to swap anyway; the history records that the check was skipped.")));
     // Only the health check may be skipped: with anything else failing, the box cannot help.

@@ -144,14 +144,23 @@ ShortcutsDialog::ShortcutsDialog(QWidget* parent) : QDialog(parent)
     table->setObjectName(QStringLiteral("shortcutsTable"));
     table->setHorizontalHeaderLabels({tr("Keys"), tr("What they do")});
     table->verticalHeader()->hide();
+    table->setAccessibleName(tr("Keyboard shortcuts"));
+    // A list to read, not a sheet to fill in: no edit triggers, no grid, rows in alternating shades.
     table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    table->setShowGrid(false);
+    table->setAlternatingRowColors(true);
+    table->setFrameShape(QFrame::NoFrame);
     table->setSelectionBehavior(QAbstractItemView::SelectRows);
     table->setTabKeyNavigation(false); // Tab goes on to Close
     table->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
     table->horizontalHeader()->setStretchLastSection(true);
     for (int row = 0; row < static_cast<int>(shortcuts.size()); ++row) {
-        table->setItem(row, 0, new QTableWidgetItem(shortcuts[static_cast<std::size_t>(row)].first));
-        table->setItem(row, 1, new QTableWidgetItem(shortcuts[static_cast<std::size_t>(row)].second));
+        for (int column = 0; column < 2; ++column) {
+            const auto& [keys, what] = shortcuts[static_cast<std::size_t>(row)];
+            auto* item = new QTableWidgetItem(column == 0 ? keys : what);
+            item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable); // never editable
+            table->setItem(row, column, item);
+        }
     }
     layout->addWidget(table);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);

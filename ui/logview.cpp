@@ -37,7 +37,8 @@ QString count(int n, const QString& one, const QString& many)
 
 // Distinct hues that read on light and dark backgrounds, none of them red or green: a pod's colour
 // must not read as an error or as success.
-const char* const podPalette[] = {"#1f77b4", "#9467bd", "#e07b00", "#17a2b8", "#d15bb5", "#8c6d4b", "#7f7f7f", "#6b6ecf"};
+const char* const podPalette[] = {"#1f77b4", "#9467bd", "#e07b00", "#17a2b8",
+                                  "#d15bb5", "#8c6d4b", "#7f7f7f", "#6b6ecf"};
 
 struct Since {
     const char* label;
@@ -57,6 +58,7 @@ LogView::LogView(QString title, StreamFactory factory, QWidget* parent)
     layout->addLayout(buildBar());
     m_text = new QPlainTextEdit(this);
     m_text->setObjectName(QStringLiteral("logText"));
+    m_text->setAccessibleName(tr("Log lines"));
     m_text->setReadOnly(true);
     m_text->setLineWrapMode(QPlainTextEdit::NoWrap);
     m_text->setMaximumBlockCount(static_cast<int>(model::LogStream::maxLines));
@@ -66,6 +68,7 @@ LogView::LogView(QString title, StreamFactory factory, QWidget* parent)
     m_text->setTabChangesFocus(true); // read-only: Tab moves on rather than staying in the text
     m_text->setFocus();               // the keys (arrows, Page Up, Ctrl+Space) work as soon as the window opens
     m_status = plainLabel(this, QStringLiteral("logStatus"));
+    m_status->setAccessibleName(tr("Log status"));
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(m_status);
@@ -114,9 +117,11 @@ QHBoxLayout* LogView::buildBar()
     m_tail->setSpecialValueText(tr("all"));
     m_tail->setPrefix(tr("tail "));
     m_tail->setValue(500);
+    m_tail->setAccessibleName(tr("Lines of each pod's past"));
     m_tail->setToolTip(tip(tr("How many lines of each pod's past to read (all: every line)")));
     m_since = new QComboBox(this);
     m_since->setObjectName(QStringLiteral("since"));
+    m_since->setAccessibleName(tr("Read since"));
     for (const Since& s : sinceChoices)
         m_since->addItem(tr("since %1").arg(tr(s.label)), QVariant::fromValue<qint64>(s.seconds));
     m_previous = new QCheckBox(tr("Pre&vious container"), this);
@@ -125,11 +130,12 @@ QHBoxLayout* LogView::buildBar()
     m_timestamps = new QCheckBox(tr("T&imestamps"), this);
     m_timestamps->setObjectName(QStringLiteral("timestamps"));
     m_timestamps->setToolTip(
-        tip(tr("Each line's time, in local time (%1)").arg(QTimeZone::systemTimeZone().displayName(
-            QDateTime::currentDateTime(), QTimeZone::OffsetName))));
+        tip(tr("Each line's time, in local time (%1)")
+                .arg(QTimeZone::systemTimeZone().displayName(QDateTime::currentDateTime(), QTimeZone::OffsetName))));
     m_filter = new QLineEdit(this);
     m_filter->setObjectName(QStringLiteral("filter"));
     m_filter->setPlaceholderText(tr("Filter (text)"));
+    m_filter->setAccessibleName(tr("Filter lines"));
     m_filter->setClearButtonEnabled(true);
     m_pause = new QPushButton(tr("&Pause"), this);
     m_pause->setObjectName(QStringLiteral("pause"));

@@ -68,7 +68,7 @@ namespace ui {
 
 namespace {
 
-// Paints the Status column as a coloured pill, so the state reads at a glance.
+// Paints the Status column as a coloured chip, so the state reads at a glance.
 class BadgeDelegate : public QStyledItemDelegate {
 public:
     using QStyledItemDelegate::QStyledItemDelegate;
@@ -83,12 +83,17 @@ public:
         const QFontMetrics fm(option.font);
         QRect pill(option.rect.left() + 4, option.rect.top() + 3, fm.horizontalAdvance(text) + 18,
                    option.rect.height() - 6);
+        // A label, not a button: outlined in the status colour, no fill (on a selected row, in the
+        // selection's text colour).
+        const QColor colour = option.state & QStyle::State_Selected
+                                  ? opt.palette.color(QPalette::HighlightedText)
+                                  : QColor(style::colorOf(style::toneOf(badge), opt.palette));
         painter->save();
         painter->setRenderHint(QPainter::Antialiasing);
-        painter->setPen(Qt::NoPen);
-        painter->setBrush(QColor(style::fillOf(style::toneOf(badge))));
-        painter->drawRoundedRect(pill, 8, 8);
-        painter->setPen(Qt::white);
+        painter->setPen(QPen(colour, 1));
+        painter->setBrush(Qt::NoBrush);
+        painter->drawRoundedRect(QRectF(pill).adjusted(0.5, 0.5, -0.5, -0.5), 3, 3);
+        painter->setPen(colour);
         QFont bold = option.font;
         bold.setBold(true);
         painter->setFont(bold);
@@ -244,14 +249,20 @@ void MainWindow::buildHeader(QWidget* central, QVBoxLayout* layout)
         QSettings().setValue(model::settingskeys::readOnly, on);
         setReadOnly(on);
     });
-    header->addWidget(plainLabel(central, {}, tr("Context:")));
-    header->addWidget(m_contexts);
-    header->addWidget(m_namespace);
+    // Each field with its visible label, which is also the name a screen reader says with it.
+    auto labelled = [&](const QString& text, QWidget* field) {
+        QLabel* label = plainLabel(central, {}, text);
+        label->setBuddy(field);
+        header->addWidget(label);
+        header->addWidget(field);
+    };
+    labelled(tr("Context:"), m_contexts);
+    labelled(tr("Namespace:"), m_namespace);
     header->addStretch(1);
     header->addWidget(m_user);
     header->addSpacing(12);
     header->addWidget(m_freshness);
-    header->addWidget(m_refresh);
+    labelled(tr("Refresh:"), m_refresh);
     header->addWidget(m_readOnlyBox);
     layout->addLayout(header);
     layout->addWidget(m_connection);
@@ -606,15 +617,14 @@ void MainWindow::askBeforeClosing()
             for (const auto& other : a.services)
                 if (other != a.service)
                     others << QString::fromStdString(other);
-            services << (others.isEmpty() ? QString::fromStdString(a.service)
-                                          : tr("%1 (with %2)").arg(QString::fromStdString(a.service),
-                                                                   model::listText(others)));
+            services << (others.isEmpty()
+                             ? QString::fromStdString(a.service)
+                             : tr("%1 (with %2)").arg(QString::fromStdString(a.service), model::listText(others)));
         }
     auto* box = new QMessageBox(QMessageBox::Question, tr("Signalbox is still working"), QString(),
                                 QMessageBox::NoButton, this);
     setPlainText(box, tr("%1. Closing now could leave %2 half done.")
-                          .arg(model::stillRunningText(verbs, services),
-                               verbs.size() == 1 ? tr("it") : tr("them")));
+                          .arg(model::stillRunningText(verbs, services), verbs.size() == 1 ? tr("it") : tr("them")));
     box->setObjectName(QStringLiteral("closeWhileRunningBox"));
     box->setInformativeText(tr("Signalbox can close by itself as soon as it has finished."));
     auto* wait = box->addButton(tr("Close when finished"), QMessageBox::AcceptRole);

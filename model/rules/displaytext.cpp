@@ -16,8 +16,8 @@ QString shortTime(const QDateTime& at, const QDateTime& now, const QTimeZone& zo
     if (!at.isValid())
         return {};
     const QDateTime local = at.toTimeZone(zone);
-    const QString time = precision == TimePrecision::Milliseconds ? QStringLiteral("HH:mm:ss.zzz")
-                                                                  : QStringLiteral("HH:mm:ss");
+    const QString time =
+        precision == TimePrecision::Milliseconds ? QStringLiteral("HH:mm:ss.zzz") : QStringLiteral("HH:mm:ss");
     if (local.date() == now.toTimeZone(zone).date())
         return local.toString(time);
     return local.toString(QStringLiteral("yyyy-MM-dd ") + time);
@@ -30,9 +30,8 @@ QString fullTime(const QDateTime& at, const QTimeZone& zone)
     const QDateTime local = at.toTimeZone(zone);
     const QString abbreviation = zone.abbreviation(local);
     const QString offset = zone.displayName(local, QTimeZone::OffsetName);
-    const QString name = abbreviation.isEmpty() || abbreviation == offset
-                             ? offset
-                             : QStringLiteral("%1 (%2)").arg(abbreviation, offset);
+    const QString name =
+        abbreviation.isEmpty() || abbreviation == offset ? offset : QStringLiteral("%1 (%2)").arg(abbreviation, offset);
     return local.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz ")) + name;
 }
 
@@ -66,9 +65,11 @@ QString stillRunningText(const QStringList& verbs, const QStringList& services)
     if (n == 0)
         return {};
     // The activity as a noun ("roll back" is a rollback) and its plural.
-    auto noun = [](const QString& verb) { return verb == QStringLiteral("roll back") ? QStringLiteral("rollback") : verb; };
-    auto plural = [](const QString& noun) {
-        return noun.endsWith(QLatin1Char('h')) ? noun + QStringLiteral("es") : noun + QLatin1Char('s');
+    auto noun = [](const QString& verb) {
+        return verb == QStringLiteral("roll back") ? QStringLiteral("rollback") : verb;
+    };
+    auto plural = [](const QString& word) {
+        return word.endsWith(QLatin1Char('h')) ? word + QStringLiteral("es") : word + QLatin1Char('s');
     };
     auto capitalised = [](QString s) {
         if (!s.isEmpty())

@@ -52,9 +52,9 @@ Notice unhealthyNotice(const ServiceState& s)
         problem = "Health check: " + live.healthCheck.text;
         look = "see which pods fail";
     } else {
-        problem = !live.problems.empty() ? live.problems.front()
-                                         : std::to_string(live.ready) + " of " + std::to_string(live.desired) +
-                                               " pods are ready";
+        problem = !live.problems.empty()
+                      ? live.problems.front()
+                      : std::to_string(live.ready) + " of " + std::to_string(live.desired) + " pods are ready";
         look = "see its pods and events";
     }
     n.body = problem + "; open Signalbox to " + look + ".";

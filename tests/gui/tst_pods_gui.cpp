@@ -236,8 +236,7 @@ private Q_SLOTS:
         for (const QString& line : view->shownText().split(u'\n'))
             if (line.contains(QStringLiteral("[info] held while paused"))) {
                 const QRegularExpressionMatch m = stamp.match(line);
-                stamped = m.hasMatch() &&
-                          QTime::fromString(m.captured(2), QStringLiteral("HH:mm:ss.zzz")).isValid() &&
+                stamped = m.hasMatch() && QTime::fromString(m.captured(2), QStringLiteral("HH:mm:ss.zzz")).isValid() &&
                           m.captured(3) == pods[0];
             }
         QVERIFY2(stamped, qPrintable(view->shownText().right(500)));

@@ -227,21 +227,22 @@ private Q_SLOTS:
         QTest::addColumn<int>("offset");
         QTest::addColumn<bool>("millis");
         QTest::addColumn<QString>("shown");
-        QTest::newRow("today, UTC") << "2026-12-06T05:45:08.233Z" << "2026-12-06T09:00:00Z" << 0 << false
-                                    << "05:45:08";
-        QTest::newRow("today, an hour east") << "2026-12-06T05:45:08.233Z" << "2026-12-06T09:00:00Z" << 3600 << false
-                                             << "06:45:08";
-        QTest::newRow("yesterday") << "2026-12-05T05:45:08Z" << "2026-12-06T09:00:00Z" << 0 << false
-                                   << "2026-12-05 05:45:08";
-        QTest::newRow("today in the zone, not in UTC") << "2026-12-05T23:30:00Z" << "2026-12-06T09:00:00Z" << 3600
-                                                       << false << "00:30:00";
-        QTest::newRow("milliseconds") << "2026-12-06T05:45:08.233Z" << "2026-12-06T09:00:00Z" << 0 << true
-                                      << "05:45:08.233";
-        QTest::newRow("nanoseconds") << "2026-12-06T05:45:08.233456789Z" << "2026-12-06T09:00:00Z" << 0 << true
-                                     << "05:45:08.233";
-        QTest::newRow("with an offset") << "2026-12-06T07:45:08+02:00" << "2026-12-06T09:00:00Z" << 0 << false
-                                        << "05:45:08";
-        QTest::newRow("not a time") << "yesterday" << "2026-12-06T09:00:00Z" << 0 << false << "";
+        QTest::newRow("today, UTC") << "2026-12-06T05:45:08.233Z"
+                                    << "2026-12-06T09:00:00Z" << 0 << false << "05:45:08";
+        QTest::newRow("today, an hour east") << "2026-12-06T05:45:08.233Z"
+                                             << "2026-12-06T09:00:00Z" << 3600 << false << "06:45:08";
+        QTest::newRow("yesterday") << "2026-12-05T05:45:08Z"
+                                   << "2026-12-06T09:00:00Z" << 0 << false << "2026-12-05 05:45:08";
+        QTest::newRow("today in the zone, not in UTC") << "2026-12-05T23:30:00Z"
+                                                       << "2026-12-06T09:00:00Z" << 3600 << false << "00:30:00";
+        QTest::newRow("milliseconds") << "2026-12-06T05:45:08.233Z"
+                                      << "2026-12-06T09:00:00Z" << 0 << true << "05:45:08.233";
+        QTest::newRow("nanoseconds") << "2026-12-06T05:45:08.233456789Z"
+                                     << "2026-12-06T09:00:00Z" << 0 << true << "05:45:08.233";
+        QTest::newRow("with an offset") << "2026-12-06T07:45:08+02:00"
+                                        << "2026-12-06T09:00:00Z" << 0 << false << "05:45:08";
+        QTest::newRow("not a time") << "yesterday"
+                                    << "2026-12-06T09:00:00Z" << 0 << false << "";
     }
     void shortTime()
     {
@@ -277,8 +278,7 @@ private Q_SLOTS:
         QTest::addColumn<QStringList>("verbs");
         QTest::addColumn<QStringList>("services");
         QTest::addColumn<QString>("sentence");
-        QTest::newRow("one watch") << QStringList{"watch"} << QStringList{"uro"}
-                                   << "The watch of uro is still running";
+        QTest::newRow("one watch") << QStringList{"watch"} << QStringList{"uro"} << "The watch of uro is still running";
         QTest::newRow("two watches") << QStringList{"watch", "watch"} << QStringList{"uro", "uro-frontend"}
                                      << "Watches of uro and uro-frontend are still running";
         QTest::newRow("one swap") << QStringList{"swap"} << QStringList{"uro"} << "The swap of uro is still running";
