@@ -130,7 +130,8 @@ QString readinessBar(Tone tone)
 void FocusStyle::drawPrimitive(PrimitiveElement element, const QStyleOption* option, QPainter* painter,
                                const QWidget* widget) const
 {
-    if (element != PE_FrameFocusRect) {
+    // As Qt does, only once the keyboard has moved the focus: a click needs no ring.
+    if (element != PE_FrameFocusRect || !(option->state & State_KeyboardFocusChange)) {
         QProxyStyle::drawPrimitive(element, option, painter, widget);
         return;
     }
@@ -147,7 +148,7 @@ void FocusStyle::drawPrimitive(PrimitiveElement element, const QStyleOption* opt
 
 void installFocusStyle()
 {
-    if (qobject_cast<FocusStyle*>(QApplication::style()))
+    if (dynamic_cast<FocusStyle*>(QApplication::style()))
         return;
     QApplication::setStyle(new FocusStyle(QStyleFactory::create(QApplication::style()->name())));
 }

@@ -30,8 +30,10 @@ QString fullTime(const QDateTime& at, const QTimeZone& zone)
     const QDateTime local = at.toTimeZone(zone);
     const QString abbreviation = zone.abbreviation(local);
     const QString offset = zone.displayName(local, QTimeZone::OffsetName);
-    const QString name =
-        abbreviation.isEmpty() || abbreviation == offset ? offset : QStringLiteral("%1 (%2)").arg(abbreviation, offset);
+    // "CET (UTC+01:00)"; an abbreviation that only restates the offset ("UTC+01", "+01") is left out.
+    const bool named = std::any_of(abbreviation.begin(), abbreviation.end(), [](QChar c) { return c.isLetter(); }) &&
+                       !abbreviation.startsWith(QLatin1String("UTC")) && !abbreviation.startsWith(QLatin1String("GMT"));
+    const QString name = named ? QStringLiteral("%1 (%2)").arg(abbreviation, offset) : offset;
     return local.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz ")) + name;
 }
 

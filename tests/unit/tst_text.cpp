@@ -262,6 +262,9 @@ private Q_SLOTS:
         QCOMPARE(model::fullTime(at, QTimeZone(3600)), QStringLiteral("2026-12-06 06:45:08.233 UTC+01:00"));
         QCOMPARE(model::fullTime(at, QTimeZone::utc()).left(24), QStringLiteral("2026-12-06 05:45:08.233 "));
         QVERIFY(model::fullTime(at, QTimeZone::utc()).contains(QStringLiteral("UTC")));
+        const QTimeZone berlin("Europe/Berlin");
+        if (berlin.isValid()) // named zones come from the system's time zone data
+            QCOMPARE(model::fullTime(at, berlin), QStringLiteral("2026-12-06 06:45:08.233 CET (UTC+01:00)"));
         QCOMPARE(model::fullTime(QDateTime()), QString());
     }
     void listText()
