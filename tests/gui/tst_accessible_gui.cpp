@@ -1,7 +1,9 @@
 // Every control a person can reach has a name a screen reader can say: the main window, the
-// service page, every dialog (deploy, swap, roll back, shortcuts, about) and the log window, on the
-// rig's example. The offenders are listed by class and object name.
+// service page (before a swap and after, with History and Activity), every dialog (deploy, swap,
+// roll back, shortcuts, about) and the log window, on the rig's example. The offenders are listed
+// by class and object name.
 #include "gui/guisupport.h"
+#include "ui/activitypanel.h"
 #include "ui/help.h"
 #include "ui/logview.h"
 
@@ -12,6 +14,7 @@
 #include <QComboBox>
 #include <QLineEdit>
 #include <QPlainTextEdit>
+#include <QTableWidget>
 #include <QTextEdit>
 
 using guisupport::Console;
@@ -19,15 +22,15 @@ using guisupport::Console;
 namespace {
 
 // What a person can operate: buttons, fields, choosers, lists and tables, text they can select. The
-// parts of another control (a spin box's or a combo box's field, a line edit's clear button, scroll
-// bars, headers) are named through that control.
+// parts of another control (a spin box's or a combo box's field, a line edit's clear button, a
+// table's headers and corner button) are named through that control.
 bool interactive(const QWidget* w)
 {
     if (w->objectName().startsWith(QLatin1String("qt_")) || w->objectName().startsWith(QLatin1String("_q_")))
         return false;
     const QWidget* parent = w->parentWidget();
     if (parent && (qobject_cast<const QAbstractSpinBox*>(parent) || qobject_cast<const QComboBox*>(parent) ||
-                   qobject_cast<const QLineEdit*>(parent)))
+                   qobject_cast<const QLineEdit*>(parent) || qobject_cast<const QAbstractItemView*>(parent)))
         return false;
     return qobject_cast<const QAbstractButton*>(w) || qobject_cast<const QLineEdit*>(w) ||
            qobject_cast<const QComboBox*>(w) || qobject_cast<const QAbstractSpinBox*>(w) ||
@@ -45,24 +48,49 @@ QString spokenName(QWidget* w)
     return iface ? iface->text(QAccessible::Name).trimmed() : QString();
 }
 
-// The visible controls of `top` without a name, as "QPushButton#save".
-QStringList unnamed(QWidget* top)
+// The visible controls of `top` without a name, as "QPushButton#save"; `checked` counts them all.
+// SIGNALBOX_LIST_NAMES=1 lists every control with the name it has.
+QStringList unnamed(QWidget* top, int* checked)
 {
     QStringList out;
     QList<QWidget*> all = top->findChildren<QWidget*>();
     all.prepend(top);
-    for (QWidget* w : all)
-        if (w->isVisible() && interactive(w) && spokenName(w).isEmpty())
+    for (QWidget* w : all) {
+        if (!w->isVisible() || !interactive(w))
+            continue;
+        ++*checked;
+        const QString name = spokenName(w);
+        if (qEnvironmentVariableIsSet("SIGNALBOX_LIST_NAMES"))
+            qInfo("%s#%s: %s", w->metaObject()->className(), qPrintable(w->objectName()), qPrintable(name));
+        if (name.isEmpty())
             out << QStringLiteral("%1#%2").arg(QString::fromLatin1(w->metaObject()->className()), w->objectName());
+    }
     return out;
 }
 
+// Every visible control of `top` is named, and there are controls to look at.
 #define VERIFY_NAMED(where, top)                                                                                       \
     do {                                                                                                               \
-        const QStringList offenders = unnamed(top);                                                                    \
+        int checked = 0;                                                                                               \
+        const QStringList offenders = unnamed(top, &checked);                                                          \
+        QVERIFY2(checked > 0, qPrintable(QStringLiteral("%1: no control shown").arg(where)));                          \
         QVERIFY2(offenders.isEmpty(),                                                                                  \
                  qPrintable(QStringLiteral("%1: no accessible name: %2").arg(where, offenders.join(", "))));           \
     } while (false)
+
+// The confirm dialog of `kind`, opened by its button once it is enabled; nullptr when it does not come.
+ui::ConfirmDialog* openConfirm(ui::ServicePage* page, model::SwapPlan::Kind kind)
+{
+    QSignalSpy opened(page, &ui::ServicePage::dialogOpened);
+    QPushButton* b = page->button(kind);
+    if (!QTest::qWaitFor([b] { return b->isEnabled(); }, 20000))
+        return nullptr;
+    QTest::mouseClick(b, Qt::LeftButton);
+    if (!QTest::qWaitFor([&opened] { return opened.count() == 1; }, 20000))
+        return nullptr;
+    auto* dialog = qobject_cast<ui::ConfirmDialog*>(opened.first().first().value<QDialog*>());
+    return dialog && QTest::qWaitForWindowExposed(dialog) ? dialog : nullptr;
+}
 
 } // namespace
 
@@ -90,18 +118,22 @@ private Q_SLOTS:
         VERIFY_NAMED(QStringLiteral("deploy dialog"), deploy);
         deploy->reject();
 
-        for (const auto kind : {model::SwapPlan::Kind::Swap, model::SwapPlan::Kind::Repair}) {
-            QSignalSpy opened(page, &ui::ServicePage::dialogOpened);
-            QPushButton* b = page->button(kind);
-            if (!b->isEnabled())
-                continue; // the example offers swap; repair only when there is something to repair
-            QTest::mouseClick(b, Qt::LeftButton);
-            QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, 20000);
-            auto* dialog = opened.first().first().value<QDialog*>();
-            QVERIFY(QTest::qWaitForWindowExposed(dialog));
-            VERIFY_NAMED(QStringLiteral("confirm dialog"), dialog);
-            dialog->reject();
-        }
+        // Swap: the dialog, then confirmed, so History and Activity have rows; then the rollback's dialog.
+        ui::ConfirmDialog* swap = openConfirm(page, model::SwapPlan::Kind::Swap);
+        QVERIFY(swap);
+        VERIFY_NAMED(QStringLiteral("swap dialog"), swap);
+        QTest::keyClicks(swap->nameField(), QStringLiteral("uro"));
+        QTest::mouseClick(swap->confirmButton(), Qt::LeftButton);
+        QTRY_VERIFY2_WITH_TIMEOUT(page->outcomeText().startsWith(QStringLiteral("Swapped")),
+                                  qPrintable(page->outcomeText()), 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(page->history()->isVisible() && page->history()->rowCount() > 0, 10000);
+        QTRY_VERIFY(c.window->activityPanel()->table()->isVisible());
+        VERIFY_NAMED(QStringLiteral("service page after a swap"), c.window);
+
+        ui::ConfirmDialog* rollback = openConfirm(page, model::SwapPlan::Kind::Rollback);
+        QVERIFY(rollback);
+        VERIFY_NAMED(QStringLiteral("rollback dialog"), rollback);
+        rollback->reject();
 
         ui::ShortcutsDialog shortcuts(c.window);
         shortcuts.show();
