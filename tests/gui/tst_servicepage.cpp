@@ -10,6 +10,7 @@
 
 #include <QLabel>
 #include <QPixmapCache>
+#include <QProgressBar>
 #include <QSignalSpy>
 #include <QTableWidget>
 #include <QTest>
@@ -148,8 +149,13 @@ private Q_SLOTS:
         QCOMPARE(a->healthLines(), (QStringList{QStringLiteral("uro-a-7d9f  500, expected 200  · 3 s ago"),
                                                 QStringLiteral("uro-a-8e0a  200 in 12 ms  · 3 s ago"),
                                                 QStringLiteral("Service uro: answered 200 in 9 ms")}));
-        // Ready by Kubernetes, failing by its own check: the tile asks for attention.
+        // Ready by Kubernetes, failing by its own check: the tile asks for attention, and its
+        // readiness bar is in the failure colour, not the blue of a healthy one.
         QVERIFY(a->styleSheet().contains(ui::style::colorOf(ui::style::Tone::Attention)));
+        QCOMPARE(a->findChild<QProgressBar*>(QStringLiteral("ready"))->styleSheet(),
+                 ui::style::readinessBar(ui::style::Tone::Attention));
+        QCOMPARE(page.tile(model::Slot::B)->findChild<QProgressBar*>(QStringLiteral("ready"))->styleSheet(),
+                 ui::style::readinessBar(ui::style::Tone::Healthy));
         ui::SlotTile* b = page.tile(model::Slot::B);
         QCOMPARE(b->healthSummaryText(), QStringLiteral("● Health check: 2 of 2 answer"));
         QCOMPARE(b->healthLines().last(), QStringLiteral("Service uro-staging: answered 200 in 9 ms"));
