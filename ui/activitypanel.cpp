@@ -1,5 +1,6 @@
 #include "activitypanel.h"
 
+#include "screenfit.h"
 #include "style.h"
 #include "text.h"
 
@@ -8,6 +9,7 @@
 #include <QLabel>
 #include <QTableWidget>
 #include <QVBoxLayout>
+#include <algorithm>
 
 namespace ui {
 
@@ -41,7 +43,8 @@ ActivityPanel::ActivityPanel(QWidget* parent) : QWidget(parent)
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setWordWrap(false);
-    m_table->setMaximumHeight(120);
+    m_table->setMinimumHeight(heightForRows(m_table, 3)); // three rows in view, the rest scroll
+    m_table->setMaximumHeight(std::max(120, m_table->minimumHeight()));
     m_table->setTabKeyNavigation(false); // Tab leaves the list; the arrows move in it
     m_table->installEventFilter(this);
     layout->addWidget(title);

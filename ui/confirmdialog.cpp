@@ -1,5 +1,6 @@
 #include "confirmdialog.h"
 
+#include "screenfit.h"
 #include "style.h"
 #include "text.h"
 
@@ -9,7 +10,9 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QVBoxLayout>
+#include <functional>
 
 namespace ui {
 
@@ -21,11 +24,14 @@ QString q(const std::string& s)
     return escaped(s);
 }
 
-QString slotFacts(const model::SlotFacts& f)
+// `cut` shortens an image reference to the width it may take (the middle goes, the registry and the
+// tag stay); the whole reference is in the dialog's tooltip and its copy action.
+QString slotFacts(const model::SlotFacts& f, const std::function<QString(const QString&)>& cut)
 {
     QString digest = f.digest.empty() ? QObject::tr("not pinned by digest") : q(f.digest.substr(0, 19));
     QString text = QStringLiteral("slot %1 · <b>%2</b><br><small>%3 · commit %4%5</small>")
-                       .arg(q(f.slot ? model::letter(*f.slot) : std::string()), q(f.image), digest,
+                       .arg(q(f.slot ? model::letter(*f.slot) : std::string()),
+                            escaped(cut(QString::fromStdString(f.image))), digest,
                             f.commit.empty() ? QObject::tr("unknown") : q(f.commit.substr(0, 12)),
                             f.created.empty() ? QString() : QObject::tr(" · built %1").arg(q(f.created)));
     text += QObject::tr("<br><small>%1 of %2 pods ready</small>").arg(f.ready).arg(f.desired);
@@ -37,7 +43,7 @@ QString slotFacts(const model::SlotFacts& f)
 namespace {
 
 // Each member with its live slot now and the slot it moves to, as a table of escaped values.
-QString membersTable(const model::SwapPlan& plan)
+QString membersTable(const model::SwapPlan& plan, const std::function<QString(const QString&)>& cut)
 {
     QString html = QStringLiteral("<table cellspacing='6'>");
     for (const auto& m : plan.members) {
@@ -45,11 +51,11 @@ QString membersTable(const model::SwapPlan& plan)
             QStringLiteral("<tr><td colspan='3'><b>%1</b> (namespace %2)</td></tr>").arg(q(m.spec.name), q(m.spec.ns));
         if (plan.kind == model::SwapPlan::Kind::Repair) {
             html += QStringLiteral("<tr><td>%1</td><td>→</td><td>%2</td></tr>")
-                        .arg(ConfirmDialog::tr("staging %1").arg(q(m.spec.stagingService)), slotFacts(m.to));
+                        .arg(ConfirmDialog::tr("staging %1").arg(q(m.spec.stagingService)), slotFacts(m.to, cut));
             continue;
         }
         html += QStringLiteral("<tr><td>%1<br>%2</td><td>→</td><td>%3</td></tr>")
-                    .arg(ConfirmDialog::tr("<b>LIVE</b> now"), slotFacts(m.from), slotFacts(m.to));
+                    .arg(ConfirmDialog::tr("<b>LIVE</b> now"), slotFacts(m.from, cut), slotFacts(m.to, cut));
     }
     html += QStringLiteral("</table>");
     return html;
@@ -75,16 +81,22 @@ ConfirmDialog::ConfirmDialog(const model::SwapPlan& plan, QWidget* parent) : QDi
                               "it back."));
     layout->addWidget(warning);
 
-    auto* members = richLabel(this, QStringLiteral("members"), membersTable(plan));
-    members->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    layout->addWidget(members);
+    buildMembers(layout);
 
     QStringList checks;
     for (const auto& c : plan.checks)
         checks << (c.holds ? QStringLiteral("✔ ") : QStringLiteral("✘ ")) + QString::fromStdString(c.text);
     auto* checkLabel = plainLabel(this, QStringLiteral("checks"), checks.join(QLatin1Char('\n')));
     checkLabel->setWordWrap(true);
-    layout->addWidget(checkLabel);
+    // A long list scrolls inside the dialog rather than growing it past the screen.
+    auto* checkScroll = new QScrollArea(this);
+    checkScroll->setObjectName(QStringLiteral("checksScroll"));
+    checkScroll->setWidget(checkLabel);
+    checkScroll->setWidgetResizable(true);
+    checkScroll->setFrameShape(QFrame::NoFrame);
+    checkScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    checkScroll->setMinimumHeight(3 * checkLabel->fontMetrics().lineSpacing());
+    layout->addWidget(checkScroll, 1);
 
     if (plan.kind == model::SwapPlan::Kind::Swap && plan.healthCheckFails())
         buildHealthSkip(layout);
@@ -103,6 +115,27 @@ ConfirmDialog::ConfirmDialog(const model::SwapPlan& plan, QWidget* parent) : QDi
     layout->addWidget(m_name);
 
     buildButtons(layout, verb);
+    fitToScreen(this);
+}
+
+// Who moves from what to what. A long image reference is cut in the middle to a share of the
+// screen; hovering shows every reference whole, and the label's menu copies them.
+void ConfirmDialog::buildMembers(QVBoxLayout* layout)
+{
+    auto* members = richLabel(this, QStringLiteral("members"));
+    const int width = referenceWidth(this, 0.3);
+    members->setText(membersTable(m_plan, [members, width](const QString& image) {
+        return elidedMiddle(members, image, width);
+    }));
+    members->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    QStringList references;
+    for (const auto& m : m_plan.members)
+        for (const model::SlotFacts* f : {&m.from, &m.to})
+            if (!f->image.empty() && !references.contains(QString::fromStdString(f->image)))
+                references << QString::fromStdString(f->image);
+    m_references = references.join(QLatin1Char('\n'));
+    keepWhole(members, m_references, tr("Copy the image references"));
+    layout->addWidget(members);
     m_summary = members->text();
 }
 

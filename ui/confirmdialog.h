@@ -27,6 +27,8 @@ public:
     QPushButton* confirmButton() const { return m_confirm; }
     QCheckBox* skipHealthCheckBox() const { return m_skipHealth; } // nullptr unless the health check fails
     QString summaryText() const;
+    // Every image reference the dialog names, whole, one a line (its tooltip and copy action).
+    QString referencesText() const { return m_references; }
 
 protected:
     // Enter confirms when the typed name matches and the plan is allowed, and otherwise does
@@ -34,6 +36,7 @@ protected:
     void keyPressEvent(QKeyEvent* event) override;
 
 private:
+    void buildMembers(QVBoxLayout* layout);
     void buildHealthSkip(QVBoxLayout* layout);
     void buildButtons(QVBoxLayout* layout, const QString& verb);
     void updateConfirm();
@@ -43,6 +46,7 @@ private:
     QLineEdit* m_name;
     QPushButton* m_confirm;
     QString m_summary;
+    QString m_references;
 };
 
 } // namespace ui

@@ -1,6 +1,7 @@
 #include "help.h"
 
 #include "kube/net.h"
+#include "screenfit.h"
 #include "text.h"
 #include "version.h"
 
@@ -127,6 +128,7 @@ AboutDialog::AboutDialog(QWidget* parent) : QDialog(parent)
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     layout->addWidget(buttons);
+    fitToScreen(this);
 }
 
 QString AboutDialog::text() const
@@ -161,6 +163,7 @@ ShortcutsDialog::ShortcutsDialog(QWidget* parent) : QDialog(parent)
     auto* close = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_W), this);
     connect(close, &QShortcut::activated, this, &QDialog::reject);
     resize(560, 330);
+    fitToScreen(this);
 }
 
 } // namespace ui

@@ -36,10 +36,21 @@ void OverviewTable::setModel(QAbstractItemModel* model)
     connect(model, &QAbstractItemModel::modelReset, this, fitSoon);
     connect(model, &QAbstractItemModel::layoutChanged, this, fitSoon);
     connect(model, &QAbstractItemModel::rowsInserted, this, fitSoon);
+    connect(model, &QAbstractItemModel::rowsInserted, this, [this](const QModelIndex& parent, int first, int last) {
+        if (!parent.isValid() && this->model()->rowCount() == last - first + 1) // the table was empty
+            fitColumns();
+    });
     connect(model, &QAbstractItemModel::rowsRemoved, this, fitSoon);
     connect(model, &QAbstractItemModel::rowsMoved, this, fitSoon);
     connect(model, &QAbstractItemModel::dataChanged, this, fitSoon);
     m_fit->start();
+}
+
+void OverviewTable::fitColumns()
+{
+    for (int column = 0; column < model()->columnCount(); ++column)
+        if (!isColumnHidden(column) && horizontalHeader()->sectionResizeMode(column) == QHeaderView::ResizeToContents)
+            resizeColumnToContents(column);
 }
 
 void OverviewTable::resizeEvent(QResizeEvent* event)

@@ -25,6 +25,10 @@ protected:
     void updateGeometries() override;
 
 private:
+    // The columns sized to their contents, measured again: an empty table (a filter that matched
+    // nothing) shrinks them to their titles, and rows coming back do not widen them by themselves.
+    void fitColumns();
+
     QTimer* m_fit;
 };
 

@@ -2,6 +2,7 @@
 
 #include "confirmdialog.h"
 #include "help.h"
+#include "screenfit.h"
 #include "slottile.h"
 #include "style.h"
 #include "text.h"
@@ -11,8 +12,10 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QTableWidget>
 #include <QVBoxLayout>
+#include <algorithm>
 
 namespace ui {
 
@@ -115,7 +118,18 @@ void ServicePage::showHistory(const std::vector<kube::HistoryEntry>& history)
 
 ServicePage::ServicePage(QWidget* parent) : QWidget(parent)
 {
-    auto* layout = new QVBoxLayout(this);
+    // Everything scrolls: on a small screen the page is taller than the window, and a layout
+    // squeezed below what its widgets need lets them overlap.
+    auto* outer = new QVBoxLayout(this);
+    outer->setContentsMargins(0, 0, 0, 0);
+    auto* scroll = new QScrollArea(this);
+    scroll->setObjectName(QStringLiteral("pageScroll"));
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setFocusPolicy(Qt::NoFocus); // not a stop of its own for Tab; it follows the focus inside
+    auto* body = new QWidget(scroll);
+    body->setObjectName(QStringLiteral("pageBody"));
+    auto* layout = new QVBoxLayout(body);
     buildTop(layout);
     m_anomalies = richLabel(this, QStringLiteral("anomalies"));
     m_anomalies->setWordWrap(true);
@@ -134,6 +148,8 @@ ServicePage::ServicePage(QWidget* parent) : QWidget(parent)
     buildActions(layout);
     buildTiles(layout);
     buildHistory(layout);
+    scroll->setWidget(body);
+    outer->addWidget(scroll);
 }
 
 // Back, the service's name and its badge.
@@ -228,7 +244,9 @@ void ServicePage::buildHistory(QVBoxLayout* layout)
     m_history->horizontalHeader()->setStretchLastSection(true);
     m_history->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_history->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_history->setMaximumHeight(160);
+    // At least three entries in view; more scroll inside the table.
+    m_history->setMinimumHeight(heightForRows(m_history, 3));
+    m_history->setMaximumHeight(std::max(160, m_history->minimumHeight()));
     m_history->setTabKeyNavigation(false); // Tab leaves the table; the arrows move in it
     auto* historyTitle = richLabel(
         this, {},
