@@ -29,11 +29,11 @@ QString q(const std::string& s)
 QString slotFacts(const model::SlotFacts& f, const std::function<QString(const QString&)>& cut)
 {
     QString digest = f.digest.empty() ? QObject::tr("not pinned by digest") : q(f.digest.substr(0, 19));
-    QString text = QStringLiteral("slot %1 · <b>%2</b><br><small>%3 · commit %4%5</small>")
-                       .arg(q(f.slot ? model::letter(*f.slot) : std::string()),
-                            escaped(cut(QString::fromStdString(f.image))), digest,
-                            f.commit.empty() ? QObject::tr("unknown") : q(f.commit.substr(0, 12)),
-                            f.created.empty() ? QString() : QObject::tr(" · built %1").arg(q(f.created)));
+    QString text =
+        QStringLiteral("slot %1 · <b>%2</b><br><small>%3 · commit %4%5</small>")
+            .arg(q(f.slot ? model::letter(*f.slot) : std::string()), escaped(cut(QString::fromStdString(f.image))),
+                 digest, f.commit.empty() ? QObject::tr("unknown") : q(f.commit.substr(0, 12)),
+                 f.created.empty() ? QString() : QObject::tr(" · built %1").arg(q(f.created)));
     text += QObject::tr("<br><small>%1 of %2 pods ready</small>").arg(f.ready).arg(f.desired);
     return text;
 }
@@ -124,9 +124,8 @@ void ConfirmDialog::buildMembers(QVBoxLayout* layout)
 {
     auto* members = richLabel(this, QStringLiteral("members"));
     const int width = referenceWidth(this, 0.3);
-    members->setText(membersTable(m_plan, [members, width](const QString& image) {
-        return elidedMiddle(members, image, width);
-    }));
+    members->setText(
+        membersTable(m_plan, [members, width](const QString& image) { return elidedMiddle(members, image, width); }));
     members->setTextInteractionFlags(Qt::TextSelectableByMouse);
     QStringList references;
     for (const auto& m : m_plan.members)

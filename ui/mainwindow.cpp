@@ -930,13 +930,12 @@ void MainWindow::updateOverviewCount()
     // A filter that leaves nothing says so, and how to get every service back.
     const int total = m_model->rowCount();
     const bool nothingMatches = m_proxy->filtering() && m_proxy->rowCount() == 0 && total > 0;
-    if (nothingMatches)
-    {
+    if (nothingMatches) {
         const QString typed = m_filter->text().trimmed();
-        m_noMatch->setText(total == 1
-                               ? tr("No service matches “%1”. Clear the filter (Esc) to see the one service.").arg(typed)
-                               : tr("No service matches “%1”. Clear the filter (Esc) to see all %2.")
-                                     .arg(typed, QLocale().toString(total)));
+        m_noMatch->setText(
+            total == 1 ? tr("No service matches “%1”. Clear the filter (Esc) to see the one service.").arg(typed)
+                       : tr("No service matches “%1”. Clear the filter (Esc) to see all %2.")
+                             .arg(typed, QLocale().toString(total)));
     }
     m_noMatch->setVisible(nothingMatches);
 }
