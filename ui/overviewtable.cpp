@@ -83,9 +83,31 @@ int OverviewTable::sizeHintForRow(int row) const
     return showGrid() ? height + 1 : height;
 }
 
+void OverviewTable::keepSentenceReadable()
+{
+    const int sentence = model::ServiceListModel::SummaryColumn;
+    if (!model() || isColumnHidden(sentence))
+        return;
+    QHeaderView* header = horizontalHeader();
+    const int readable = fontMetrics().averageCharWidth() * 32;
+    int others = 0;
+    for (int column = 0; column < model()->columnCount(); ++column)
+        if (column != sentence && !isColumnHidden(column))
+            others += columnWidth(column);
+    const bool squeezed = viewport()->width() - others < readable;
+    const QHeaderView::ResizeMode mode = squeezed ? QHeaderView::Interactive : QHeaderView::Stretch;
+    if (header->sectionResizeMode(sentence) != mode) {
+        header->setStretchLastSection(!squeezed); // it is the last column shown
+        header->setSectionResizeMode(sentence, mode);
+    }
+    if (squeezed && columnWidth(sentence) != readable)
+        header->resizeSection(sentence, readable);
+}
+
 void OverviewTable::fitVisibleRows()
 {
     m_fit->stop();
+    keepSentenceReadable();
     const int rows = model() ? model()->rowCount(rootIndex()) : 0;
     if (rows == 0)
         return;

@@ -28,6 +28,10 @@ private:
     // The columns sized to their contents, measured again: an empty table (a filter that matched
     // nothing) shrinks them to their titles, and rows coming back do not widen them by themselves.
     void fitColumns();
+    // The sentence's column takes the width the others leave, but never less than a readable
+    // measure: on a narrow window the table scrolls sideways rather than squeezing the sentence
+    // into a sliver.
+    void keepSentenceReadable();
 
     QTimer* m_fit;
 };
