@@ -46,12 +46,6 @@ DeployDialog::DeployDialog(const model::ServiceState& state, model::ServiceActio
     fitToScreen(this);
 }
 
-// An image reference cut in the middle to a share of the screen, escaped for the checks' HTML.
-QString DeployDialog::cut(const QString& reference) const
-{
-    return elidedMiddle(m_checks, reference, referenceWidth(this, 0.45)).toHtmlEscaped();
-}
-
 // Where to deploy, the group, the repository the tags come from and the filter over them.
 void DeployDialog::buildForm(QVBoxLayout* layout)
 {
@@ -287,17 +281,12 @@ void DeployDialog::check()
         if (!self)
             return;
         self->m_check->setEnabled(true);
-        QStringList lines, whole;
-        if (!plan.pinned.empty()) {
+        QStringList lines;
+        if (!plan.pinned.empty())
             lines << tr("Deploys <b>%1</b>%2")
-                         .arg(self->cut(q(plan.pinned)),
-                              plan.current.exists ? tr(", replacing %1").arg(self->cut(q(plan.current.image)))
+                         .arg(q(plan.pinned).toHtmlEscaped(),
+                              plan.current.exists ? tr(", replacing %1").arg(q(plan.current.image).toHtmlEscaped())
                                                   : QString());
-            whole << q(plan.pinned);
-            if (plan.current.exists)
-                whole << tr("replacing %1").arg(q(plan.current.image));
-        }
-        keepWhole(self->m_checks, whole.join(QLatin1Char('\n')), tr("Copy the image references"));
         for (const auto& c : plan.checks)
             lines << (c.holds ? QStringLiteral("✔ ") : QStringLiteral("✘ ")) + q(c.text).toHtmlEscaped();
         if (!plan.warning.empty())
@@ -335,13 +324,11 @@ void DeployDialog::checkGroup(model::DeployTarget target)
 void DeployDialog::showGroupPlan(const model::GroupDeployPlan& plan)
 {
     m_check->setEnabled(true);
-    QStringList lines, whole;
+    QStringList lines;
     for (const auto& p : plan.members) {
         lines << QStringLiteral("<b>%1</b>: %2")
                      .arg(q(p.service).toHtmlEscaped(),
-                          p.pinned.empty() ? tr("no image") : tr("deploys %1").arg(cut(q(p.pinned))));
-        if (!p.pinned.empty())
-            whole << QStringLiteral("%1: %2").arg(q(p.service), q(p.pinned));
+                          p.pinned.empty() ? tr("no image") : tr("deploys %1").arg(q(p.pinned).toHtmlEscaped()));
         for (const auto& c : p.checks)
             lines << (c.holds ? QStringLiteral("&nbsp;&nbsp;✔ ") : QStringLiteral("&nbsp;&nbsp;✘ ")) +
                          q(c.text).toHtmlEscaped();
@@ -350,7 +337,6 @@ void DeployDialog::showGroupPlan(const model::GroupDeployPlan& plan)
                          .arg(style::colorOf(style::Tone::Attention), q(p.warning).toHtmlEscaped());
     }
     m_checks->setText(lines.join(QStringLiteral("<br>")));
-    keepWhole(m_checks, whole.join(QLatin1Char('\n')), tr("Copy the image references"));
     const model::DeployPlan* refused = plan.firstRefused();
     const model::Check* f = refused ? refused->firstFailure() : nullptr;
     const bool ok = plan.allowed();

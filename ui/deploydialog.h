@@ -60,7 +60,6 @@ private:
     void buildTagTable(QVBoxLayout* layout);
     void buildReference(QVBoxLayout* layout);
     void buildButtons(QVBoxLayout* layout);
-    QString cut(const QString& reference) const;
     // Has the catalogue read the image configs (creation time, commit) of the rows in view, once
     // the view has settled (after a listing, a filter, a scroll or a resize).
     void describeShown();
