@@ -269,11 +269,9 @@ private:
     // round, with references long enough to have widened the dialog past any screen.
     void dialogsFit(ui::MainWindow* w, ui::ServicePage* page, QScreen* s)
     {
-        const QString size = sizeName(s);
         ui::DeployDialog* deploy = guisupport::openDeployDialog(page);
         QVERIFY(deploy);
         STEP(verifyFits(deploy, s));
-        guisupport::saveShot(deploy, QStringLiteral("fit-deploy-%1.png").arg(size));
         deploy->reject();
 
         QSignalSpy opened(page, &ui::ServicePage::dialogOpened);
@@ -303,7 +301,6 @@ private:
                  "the whole reference is in the tooltip and the copy action");
         QVERIFY(guisupport::shownTip(rollback->findChild<QLabel*>(QStringLiteral("members"))->toolTip())
                     .contains(QString::fromStdString(longImage)));
-        guisupport::saveShot(rollback, QStringLiteral("fit-rollback-%1.png").arg(size));
         rollback->reject();
     }
 
