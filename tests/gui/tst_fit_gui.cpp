@@ -25,13 +25,6 @@
 
 using guisupport::Console;
 
-#define STEP(call)                                                                                                     \
-    do {                                                                                                               \
-        call;                                                                                                          \
-        if (QTest::currentTestFailed())                                                                                \
-            return;                                                                                                    \
-    } while (false)
-
 namespace {
 
 using Kind = model::SwapPlan::Kind;
