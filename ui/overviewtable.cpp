@@ -1,8 +1,10 @@
 #include "overviewtable.h"
 
-#include "model/views/servicelistmodel.h"
+#include "model/views/servicefiltermodel.h"
 
+#include <QApplication>
 #include <QHeaderView>
+#include <QMouseEvent>
 #include <QScrollBar>
 #include <QTimer>
 #include <algorithm>
@@ -11,10 +13,15 @@ namespace ui {
 
 namespace {
 constexpr int rowsBeyond = 10; // measured below the last row on screen, for a smooth scroll
-}
+// A release that never comes (the pointer grabbed by something else) does not hold the order for
+// longer than this.
+constexpr int longestHoldMs = 30000;
+} // namespace
 
-OverviewTable::OverviewTable(QWidget* parent) : QTableView(parent), m_fit(new QTimer(this))
+OverviewTable::OverviewTable(QWidget* parent) : QTableView(parent), m_fit(new QTimer(this)), m_release(new QTimer(this))
 {
+    m_release->setSingleShot(true);
+    connect(m_release, &QTimer::timeout, this, [this] { holdOrder(false); });
     m_fit->setSingleShot(true);
     m_fit->setInterval(0);
     connect(m_fit, &QTimer::timeout, this, &OverviewTable::fitVisibleRows);
@@ -52,6 +59,46 @@ void OverviewTable::updateGeometries()
 {
     QTableView::updateGeometries();
     m_fit->start();
+}
+
+void OverviewTable::holdOrder(bool held)
+{
+    if (auto* proxy = qobject_cast<model::ServiceFilterModel*>(model()))
+        proxy->holdOrder(held);
+}
+
+void OverviewTable::mousePressEvent(QMouseEvent* event)
+{
+    if (event->button() == Qt::LeftButton) {
+        holdOrder(true);
+        m_release->start(longestHoldMs);
+    }
+    QTableView::mousePressEvent(event);
+}
+
+void OverviewTable::mouseDoubleClickEvent(QMouseEvent* event)
+{
+    // The second press of a double-click comes here, not to mousePressEvent.
+    if (event->button() == Qt::LeftButton) {
+        holdOrder(true);
+        m_release->start(longestHoldMs);
+    }
+    QTableView::mouseDoubleClickEvent(event);
+}
+
+void OverviewTable::mouseReleaseEvent(QMouseEvent* event)
+{
+    QTableView::mouseReleaseEvent(event);
+    // Held until a second click could still make this a double-click.
+    if (event->button() == Qt::LeftButton && m_release->isActive())
+        m_release->start(QApplication::doubleClickInterval());
+}
+
+void OverviewTable::hideEvent(QHideEvent* event)
+{
+    m_release->stop();
+    holdOrder(false);
+    QTableView::hideEvent(event);
 }
 
 int OverviewTable::sizeHintForRow(int row) const

@@ -10,6 +10,9 @@ namespace ui {
 // the width left over) and its status pill; every other column holds one line. Rows are measured
 // as they come into view, not all at once: at a thousand services the first picture and every
 // change measure the rows on screen, and a row scrolled to is measured before it is painted.
+// While the left button is down over it, and for a double-click's interval after, the order is
+// held (model::ServiceFilterModel::holdOrder): a row does not move away under the pointer between
+// the press and the release or the second click, so a double-click opens the service pointed at.
 class OverviewTable : public QTableView {
 public:
     explicit OverviewTable(QWidget* parent = nullptr);
@@ -23,9 +26,16 @@ protected:
     void resizeEvent(QResizeEvent* event) override;
     // Also after a column changed width (the sentence's column takes what the others leave).
     void updateGeometries() override;
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
+    void mouseDoubleClickEvent(QMouseEvent* event) override;
+    void hideEvent(QHideEvent* event) override;
 
 private:
+    void holdOrder(bool held);
+
     QTimer* m_fit;
+    QTimer* m_release; // ends the hold once a second click can no longer come
 };
 
 } // namespace ui
