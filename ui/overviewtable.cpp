@@ -63,8 +63,18 @@ void OverviewTable::updateGeometries()
 
 void OverviewTable::holdOrder(bool held)
 {
-    if (auto* proxy = qobject_cast<model::ServiceFilterModel*>(model()))
-        proxy->holdOrder(held);
+    auto* proxy = qobject_cast<model::ServiceFilterModel*>(model());
+    if (!proxy || proxy->orderHeld() == held)
+        return;
+    proxy->holdOrder(held);
+    if (!held)
+        m_fit->start(); // the heights that waited
+}
+
+bool OverviewTable::held() const
+{
+    auto* proxy = qobject_cast<model::ServiceFilterModel*>(model());
+    return proxy && proxy->orderHeld();
 }
 
 void OverviewTable::mousePressEvent(QMouseEvent* event)
@@ -122,6 +132,9 @@ int OverviewTable::sizeHintForRow(int row) const
 void OverviewTable::fitVisibleRows()
 {
     m_fit->stop();
+    // A row that changes height moves the rows below it: not while the person points at one.
+    if (held())
+        return;
     const int rows = model() ? model()->rowCount(rootIndex()) : 0;
     if (rows == 0)
         return;

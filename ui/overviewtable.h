@@ -13,6 +13,7 @@ namespace ui {
 // While the left button is down over it, and for a double-click's interval after, the order is
 // held (model::ServiceFilterModel::holdOrder): a row does not move away under the pointer between
 // the press and the release or the second click, so a double-click opens the service pointed at.
+// Row heights wait too (a taller row would push the ones below it).
 class OverviewTable : public QTableView {
 public:
     explicit OverviewTable(QWidget* parent = nullptr);
@@ -33,6 +34,7 @@ protected:
 
 private:
     void holdOrder(bool held);
+    bool held() const;
 
     QTimer* m_fit;
     QTimer* m_release; // ends the hold once a second click can no longer come

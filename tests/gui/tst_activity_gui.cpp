@@ -9,6 +9,7 @@
 #include "ui/activitypanel.h"
 #include "ui/deploydialog.h"
 #include "ui/mainwindow.h"
+#include "ui/text.h"
 
 #include <QHeaderView>
 #include <QMessageBox>

@@ -8,6 +8,7 @@
 #include "guisupport.h"
 #include "ui/icons.h"
 #include "ui/mainwindow.h"
+#include "ui/overviewtable.h"
 
 #include <QFontMetrics>
 #include <QHeaderView>
@@ -225,7 +226,9 @@ private Q_SLOTS:
                               guisupport::everySecond({QStringLiteral("uro"), QStringLiteral("uro-frontend")}));
         ui::MainWindow* w = c.window;
         QTRY_COMPARE_WITH_TIMEOUT(shownNames(w), QStringList({"uro", "uro-frontend"}), 20000);
-        QTableView* table = w->overview();
+        auto* table = dynamic_cast<ui::OverviewTable*>(w->overview());
+        QVERIFY(table);
+        table->fitVisibleRows(); // the rows' heights, before pointing at one
         const QPoint at = table->visualRect(table->model()->index(1, model::ServiceListModel::ServiceColumn)).center();
         QTest::mousePress(table->viewport(), Qt::LeftButton, {}, at);
 
@@ -244,9 +247,10 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(QVariant::compare(rankOf(QStringLiteral("uro-frontend")),
                                                    rankOf(QStringLiteral("uro"))) == QPartialOrdering::Less,
                                  20000);
-        // ... while the rows keep their places under the pointer.
+        // ... while the rows keep their places (and heights) under the pointer.
         QCoreApplication::processEvents();
         QCOMPARE(shownNames(w), QStringList({"uro", "uro-frontend"}));
+        QCOMPARE(table->indexAt(at).row(), 1);
         QTest::mouseRelease(table->viewport(), Qt::LeftButton, {}, at);
         QTest::mouseDClick(table->viewport(), Qt::LeftButton, {}, at);
         QTRY_COMPARE(w->currentService(), QStringLiteral("uro-frontend"));
