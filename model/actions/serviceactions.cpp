@@ -337,9 +337,9 @@ void ServiceActions::planFresh(SwapPlan::Kind kind, std::function<void(SwapPlan)
                                  : kind == SwapPlan::Kind::Rollback ? self->m_rollback
                                                                     : self->m_repair;
             self->take(slot, slot.visible || kind == SwapPlan::Kind::Swap, plan);
-            if (kind == SwapPlan::Kind::Rollback)
-                plan.why = self->rollbackWhy();
         }
+        if (self && kind == SwapPlan::Kind::Rollback && service == self->m_service)
+            plan.why = self->rollbackWhy();
         done(std::move(plan));
     });
 }
