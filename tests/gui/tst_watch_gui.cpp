@@ -166,6 +166,9 @@ private Q_SLOTS:
                                   60000);
         auto* outcome = page->findChild<QLabel*>(QStringLiteral("outcome"));
         QCOMPARE(outcome->textFormat(), Qt::PlainText);
+        QCoreApplication::sendPostedEvents(nullptr,
+                                           QEvent::LayoutRequest); // the banner's new height, before the picture
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
         guisupport::saveShot(w, QStringLiteral("swap-banner.png"));
         QTRY_VERIFY_WITH_TIMEOUT(watchOf(runner, "uro") && !watchOf(runner, "uro")->running(), 60000);
         // It stays once the watch held, saying so, until dismissed.
