@@ -161,7 +161,7 @@ void ServicePage::buildTop(QVBoxLayout* layout)
 }
 
 // Actions: each enabled only when the whole action would pass; the reason when not. Below them
-// the outcome of the last one.
+// the outcome of the last one (buildOutcome).
 void ServicePage::buildActions(QVBoxLayout* layout)
 {
     m_actionBar = new QWidget(this);
@@ -191,8 +191,13 @@ void ServicePage::buildActions(QVBoxLayout* layout)
     m_reason->setWordWrap(true);
     actions->addWidget(m_reason, 1);
     layout->addWidget(m_actionBar);
-    // The outcome as a banner: what moved, the endpoint check's time, the watch after a swap. It
-    // stays until a newer action replaces it or the person dismisses it.
+    buildOutcome(layout);
+}
+
+// The outcome as a banner: what moved, the endpoint check's time, the watch after a swap. It stays
+// until a newer action replaces it or the person dismisses it.
+void ServicePage::buildOutcome(QVBoxLayout* layout)
+{
     m_outcomeBanner = new QWidget(this);
     m_outcomeBanner->setObjectName(QStringLiteral("outcomeBanner"));
     m_outcomeBanner->setAttribute(Qt::WA_StyledBackground);

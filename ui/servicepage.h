@@ -67,6 +67,7 @@ private:
     void showActivity();
     void buildTop(QVBoxLayout* layout);
     void buildActions(QVBoxLayout* layout);
+    void buildOutcome(QVBoxLayout* layout);
     void buildTiles(QVBoxLayout* layout);
     void buildHistory(QVBoxLayout* layout);
     void confirm(model::SwapPlan::Kind kind);
