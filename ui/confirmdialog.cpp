@@ -76,10 +76,16 @@ ConfirmDialog::ConfirmDialog(const model::SwapPlan& plan, QWidget* parent) : QDi
     warning->setText(plan.kind == model::SwapPlan::Kind::Repair
                          ? tr("<b>This points the staging Service at the slot live does not use.</b> Live traffic "
                               "is not touched.")
+                     : plan.kind == model::SwapPlan::Kind::Rollback
+                         ? tr("<b>This brings back what was live before the last swap.</b> Live users get the "
+                              "earlier release again, for every service below at once; the release live now goes "
+                              "back to staging, where it can be looked into.")
                          : tr("<b>This changes what live users get.</b> The staging release becomes live for every "
                               "service below at once; the live release moves to staging, where a rollback can bring "
                               "it back."));
     layout->addWidget(warning);
+    if (plan.kind == model::SwapPlan::Kind::Rollback)
+        buildRollbackReason(layout);
 
     buildMembers(layout);
 
@@ -136,6 +142,35 @@ void ConfirmDialog::buildMembers(QVBoxLayout* layout)
     keepWhole(members, m_references, tr("Copy the image references"));
     layout->addWidget(members);
     m_summary = members->text();
+}
+
+// Why one would roll back (the watch's verdict, the failing pods) and what is live after it: text
+// read from the cluster, so plain.
+void ConfirmDialog::buildRollbackReason(QVBoxLayout* layout)
+{
+    m_reason = m_plan.why.empty()
+                   ? tr("Why: no watch or health check has found the live release worse; roll back if you know it "
+                        "misbehaves.")
+                   : tr("Why: %1").arg(QString::fromStdString(m_plan.why));
+    // The reasons text keeps each reference whole (the tests and the copy action read it); the label
+    // shows them cut in the middle like the table above, so a long one cannot widen the dialog.
+    auto* label = plainLabel(this, QStringLiteral("rollbackReason"));
+    const int width = referenceWidth(this, 0.3);
+    QStringList after;
+    QStringList shown;
+    for (const auto& m : m_plan.members) {
+        const QString image = QString::fromStdString(m.to.image.empty() ? std::string("no image read") : m.to.image);
+        const QString slot = QString::fromStdString(model::letter(m.liveTo));
+        after << tr("%1: slot %2, %3").arg(QString::fromStdString(m.spec.name), slot, image);
+        shown << tr("%1: slot %2, %3").arg(QString::fromStdString(m.spec.name), slot, elidedMiddle(label, image, width));
+    }
+    const QString why = m_reason;
+    m_reason += QLatin1Char('\n') + tr("Live after the rollback: %1").arg(after.join(QStringLiteral("; ")));
+    label->setText(why + QLatin1Char('\n') + tr("Live after the rollback: %1").arg(shown.join(QStringLiteral("; "))));
+    label->setToolTip(tip(m_reason));
+    label->setWordWrap(true);
+    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(label);
 }
 
 // The box that lets the health check, and only it, be skipped.

@@ -91,6 +91,7 @@ std::vector<std::pair<QString, QString>> keyboardShortcuts()
         {tr("Esc in the filter"), tr("Clear it; again: back to the table")},
         {tr("Enter in the filter"), tr("Open the first service shown")},
         {tr("Enter in the namespace field"), tr("Also look in that namespace")},
+        {tr("Enter in the Activity list"), tr("Open the row's whole outcome (or double-click the row; Esc closes it)")},
         {tr("Ctrl+Space"), tr("Pause or resume a log view")},
         {tr("Esc, Ctrl+W"), tr("Close a log window or the shortcuts list")},
         {tr("Tab, Shift+Tab"), tr("Move between the controls; Space presses a button")},

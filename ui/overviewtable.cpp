@@ -1,8 +1,10 @@
 #include "overviewtable.h"
 
-#include "model/views/servicelistmodel.h"
+#include "model/views/servicefiltermodel.h"
 
+#include <QApplication>
 #include <QHeaderView>
+#include <QMouseEvent>
 #include <QScrollBar>
 #include <QTimer>
 #include <algorithm>
@@ -11,10 +13,15 @@ namespace ui {
 
 namespace {
 constexpr int rowsBeyond = 10; // measured below the last row on screen, for a smooth scroll
-}
+// A release that never comes (the pointer grabbed by something else) does not hold the order for
+// longer than this.
+constexpr int longestHoldMs = 30000;
+} // namespace
 
-OverviewTable::OverviewTable(QWidget* parent) : QTableView(parent), m_fit(new QTimer(this))
+OverviewTable::OverviewTable(QWidget* parent) : QTableView(parent), m_fit(new QTimer(this)), m_release(new QTimer(this))
 {
+    m_release->setSingleShot(true);
+    connect(m_release, &QTimer::timeout, this, [this] { holdOrder(false); });
     m_fit->setSingleShot(true);
     m_fit->setInterval(0);
     connect(m_fit, &QTimer::timeout, this, &OverviewTable::fitVisibleRows);
@@ -65,6 +72,56 @@ void OverviewTable::updateGeometries()
     m_fit->start();
 }
 
+void OverviewTable::holdOrder(bool held)
+{
+    auto* proxy = qobject_cast<model::ServiceFilterModel*>(model());
+    if (!proxy || proxy->orderHeld() == held)
+        return;
+    proxy->holdOrder(held);
+    if (!held)
+        m_fit->start(); // the heights that waited
+}
+
+bool OverviewTable::held() const
+{
+    auto* proxy = qobject_cast<model::ServiceFilterModel*>(model());
+    return proxy && proxy->orderHeld();
+}
+
+void OverviewTable::mousePressEvent(QMouseEvent* event)
+{
+    if (event->button() == Qt::LeftButton) {
+        holdOrder(true);
+        m_release->start(longestHoldMs);
+    }
+    QTableView::mousePressEvent(event);
+}
+
+void OverviewTable::mouseDoubleClickEvent(QMouseEvent* event)
+{
+    // The second press of a double-click comes here, not to mousePressEvent.
+    if (event->button() == Qt::LeftButton) {
+        holdOrder(true);
+        m_release->start(longestHoldMs);
+    }
+    QTableView::mouseDoubleClickEvent(event);
+}
+
+void OverviewTable::mouseReleaseEvent(QMouseEvent* event)
+{
+    QTableView::mouseReleaseEvent(event);
+    // Held until a second click could still make this a double-click.
+    if (event->button() == Qt::LeftButton && m_release->isActive())
+        m_release->start(QApplication::doubleClickInterval());
+}
+
+void OverviewTable::hideEvent(QHideEvent* event)
+{
+    m_release->stop();
+    holdOrder(false);
+    QTableView::hideEvent(event);
+}
+
 int OverviewTable::sizeHintForRow(int row) const
 {
     if (!model())
@@ -108,6 +165,9 @@ void OverviewTable::fitVisibleRows()
 {
     m_fit->stop();
     keepSentenceReadable();
+    // A row that changes height moves the rows below it: not while the person points at one.
+    if (held())
+        return;
     const int rows = model() ? model()->rowCount(rootIndex()) : 0;
     if (rows == 0)
         return;
