@@ -1,6 +1,7 @@
 #include "help.h"
 
 #include "kube/net.h"
+#include "screenfit.h"
 #include "text.h"
 #include "version.h"
 
@@ -90,6 +91,7 @@ std::vector<std::pair<QString, QString>> keyboardShortcuts()
         {tr("Esc in the filter"), tr("Clear it; again: back to the table")},
         {tr("Enter in the filter"), tr("Open the first service shown")},
         {tr("Enter in the namespace field"), tr("Also look in that namespace")},
+        {tr("Enter in the Activity list"), tr("Open the row's whole outcome (or double-click the row; Esc closes it)")},
         {tr("Ctrl+Space"), tr("Pause or resume a log view")},
         {tr("Esc, Ctrl+W"), tr("Close a log window or the shortcuts list")},
         {tr("Tab, Shift+Tab"), tr("Move between the controls; Space presses a button")},
@@ -127,6 +129,7 @@ AboutDialog::AboutDialog(QWidget* parent) : QDialog(parent)
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     layout->addWidget(buttons);
+    fitToScreen(this);
 }
 
 QString AboutDialog::text() const
@@ -170,6 +173,7 @@ ShortcutsDialog::ShortcutsDialog(QWidget* parent) : QDialog(parent)
     auto* close = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_W), this);
     connect(close, &QShortcut::activated, this, &QDialog::reject);
     resize(560, 330);
+    fitToScreen(this);
 }
 
 } // namespace ui

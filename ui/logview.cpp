@@ -2,6 +2,7 @@
 
 #include "help.h"
 #include "model/rules/displaytext.h"
+#include "screenfit.h"
 #include "text.h"
 
 #include <QApplication>
@@ -101,6 +102,7 @@ LogView::LogView(QString title, StreamFactory factory, QWidget* parent)
     for (const QKeySequence& key : {QKeySequence(Qt::Key_Escape), QKeySequence(Qt::CTRL | Qt::Key_W)})
         connect(new QShortcut(key, this), &QShortcut::activated, this, &QWidget::close);
     resize(1000, 600);
+    fitToScreen(this);
 }
 
 // The options of the stream (follow, tail, since, previous), how lines are shown (timestamps,

@@ -12,6 +12,7 @@
 #include "model/views/watchverdict.h"
 #include "notificationsmenu.h"
 #include "overviewtable.h"
+#include "screenfit.h"
 #include "servicepage.h"
 #include "style.h"
 #include "text.h"
@@ -79,9 +80,13 @@ public:
         opt.text.clear();
         opt.widget->style()->drawControl(QStyle::CE_ItemViewItem, &opt, painter, opt.widget);
         const auto badge = static_cast<model::Badge>(index.data(model::ServiceListModel::BadgeRole).toInt());
-        const QString text = index.data().toString();
-        const QFontMetrics fm(option.font);
-        QRect pill(option.rect.left() + 4, option.rect.top() + 3, fm.horizontalAdvance(text) + 18,
+        QFont bold = option.font;
+        bold.setBold(true);
+        const QFontMetrics fm(bold);
+        // The pill stays inside its cell: in a narrow column its words are cut, never spill over.
+        const int room = std::max(0, option.rect.width() - 8);
+        const QString text = fm.elidedText(index.data().toString(), Qt::ElideRight, std::max(0, room - 18));
+        QRect pill(option.rect.left() + 4, option.rect.top() + 3, std::min(room, fm.horizontalAdvance(text) + 18),
                    option.rect.height() - 6);
         // A label, not a button: outlined in the status colour, no fill (on a selected row, in the
         // selection's text colour).
@@ -94,8 +99,6 @@ public:
         painter->setBrush(Qt::NoBrush);
         painter->drawRoundedRect(QRectF(pill).adjusted(0.5, 0.5, -0.5, -0.5), 3, 3);
         painter->setPen(colour);
-        QFont bold = option.font;
-        bold.setBold(true);
         painter->setFont(bold);
         painter->drawText(pill, Qt::AlignCenter, text);
         painter->restore();
@@ -103,7 +106,10 @@ public:
     QSize sizeHint(const QStyleOptionViewItem& option, const QModelIndex& index) const override
     {
         QSize s = QStyledItemDelegate::sizeHint(option, index);
-        return {s.width() + 30, std::max(s.height(), QFontMetrics(option.font).height() + 10)};
+        QFont bold = option.font;
+        bold.setBold(true); // the pill's words are bold, and wider than the cell's font says
+        const int pill = QFontMetrics(bold).horizontalAdvance(index.data().toString()) + 18 + 8;
+        return {std::max(s.width() + 30, pill + 4), std::max(s.height(), QFontMetrics(option.font).height() + 10)};
     }
 };
 
@@ -165,8 +171,13 @@ MainWindow::MainWindow(QWidget* parent)
     m_empty = plainLabel(overviewPage, QStringLiteral("emptyLabel"));
     m_empty->setWordWrap(true);
     m_empty->setAlignment(Qt::AlignCenter);
+    m_noMatch = plainLabel(overviewPage, QStringLiteral("noMatchLabel"));
+    m_noMatch->setWordWrap(true);
+    m_noMatch->setAlignment(Qt::AlignCenter);
+    m_noMatch->hide();
     overviewLayout->addWidget(m_table, 1);
     overviewLayout->addWidget(m_empty);
+    overviewLayout->addWidget(m_noMatch);
     m_page = new ServicePage(m_stack);
     connect(m_page, &ServicePage::backRequested, this, &MainWindow::showOverview);
     connect(m_page, &ServicePage::deployRequested, this, &MainWindow::openDeploy);
@@ -196,6 +207,7 @@ MainWindow::MainWindow(QWidget* parent)
     QSettings settings;
     if (!restoreGeometry(settings.value(model::settingskeys::windowGeometry).toByteArray()))
         resize(1180, 640);
+    fitToScreen(this);
     refresh();
 }
 
@@ -940,6 +952,17 @@ QString MainWindow::overviewCountText() const
 void MainWindow::updateOverviewCount()
 {
     m_count->setText(m_proxy->countText());
+    // A filter that leaves nothing says so, and how to get every service back.
+    const int total = m_model->rowCount();
+    const bool nothingMatches = m_proxy->filtering() && m_proxy->rowCount() == 0 && total > 0;
+    if (nothingMatches) {
+        const QString typed = m_filter->text().trimmed();
+        m_noMatch->setText(
+            total == 1 ? tr("No service matches “%1”. Clear the filter (Esc) to see the one service.").arg(typed)
+                       : tr("No service matches “%1”. Clear the filter (Esc) to see all %2.")
+                             .arg(typed, QLocale().toString(total)));
+    }
+    m_noMatch->setVisible(nothingMatches);
 }
 
 void MainWindow::showOverview()

@@ -3,6 +3,7 @@
 #include "confirmdialog.h"
 #include "help.h"
 #include "model/rules/displaytext.h"
+#include "screenfit.h"
 #include "slottile.h"
 #include "style.h"
 #include "text.h"
@@ -12,8 +13,10 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QTableWidget>
 #include <QVBoxLayout>
+#include <algorithm>
 
 namespace ui {
 
@@ -120,7 +123,18 @@ void ServicePage::showHistory(const std::vector<kube::HistoryEntry>& history)
 
 ServicePage::ServicePage(QWidget* parent) : QWidget(parent)
 {
-    auto* layout = new QVBoxLayout(this);
+    // Everything scrolls: on a small screen the page is taller than the window, and a layout
+    // squeezed below what its widgets need lets them overlap.
+    auto* outer = new QVBoxLayout(this);
+    outer->setContentsMargins(0, 0, 0, 0);
+    auto* scroll = new QScrollArea(this);
+    scroll->setObjectName(QStringLiteral("pageScroll"));
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setFocusPolicy(Qt::NoFocus); // not a stop of its own for Tab; it follows the focus inside
+    auto* body = new QWidget(scroll);
+    body->setObjectName(QStringLiteral("pageBody"));
+    auto* layout = new QVBoxLayout(body);
     buildTop(layout);
     m_anomalies = richLabel(this, QStringLiteral("anomalies"));
     m_anomalies->setWordWrap(true);
@@ -139,6 +153,8 @@ ServicePage::ServicePage(QWidget* parent) : QWidget(parent)
     buildActions(layout);
     buildTiles(layout);
     buildHistory(layout);
+    scroll->setWidget(body);
+    outer->addWidget(scroll);
 }
 
 // Back, the service's name and its badge.
@@ -166,7 +182,7 @@ void ServicePage::buildTop(QVBoxLayout* layout)
 }
 
 // Actions: each enabled only when the whole action would pass; the reason when not. Below them
-// the outcome of the last one.
+// the outcome of the last one (buildOutcome).
 void ServicePage::buildActions(QVBoxLayout* layout)
 {
     m_actionBar = new QWidget(this);
@@ -196,11 +212,34 @@ void ServicePage::buildActions(QVBoxLayout* layout)
     m_reason->setWordWrap(true);
     actions->addWidget(m_reason, 1);
     layout->addWidget(m_actionBar);
-    m_outcome = plainLabel(this, QStringLiteral("outcome")); // outcomes quote what servers said
+    buildOutcome(layout);
+}
+
+// The outcome as a banner: what moved, the endpoint check's time, the watch after a swap. It stays
+// until a newer action replaces it or the person dismisses it.
+void ServicePage::buildOutcome(QVBoxLayout* layout)
+{
+    m_outcomeBanner = new QWidget(this);
+    m_outcomeBanner->setObjectName(QStringLiteral("outcomeBanner"));
+    m_outcomeBanner->setAttribute(Qt::WA_StyledBackground);
+    auto* banner = new QHBoxLayout(m_outcomeBanner);
+    banner->setContentsMargins(6, 6, 6, 6);
+    m_outcome = plainLabel(m_outcomeBanner, QStringLiteral("outcome")); // outcomes quote what servers said
     m_outcome->setWordWrap(true);
     m_outcome->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_outcome->hide();
-    layout->addWidget(m_outcome);
+    m_outcome->setAccessibleName(tr("Outcome of the last action"));
+    m_dismissOutcome = new QPushButton(tr("Dismiss"), m_outcomeBanner);
+    m_dismissOutcome->setObjectName(QStringLiteral("outcomeDismiss"));
+    m_dismissOutcome->setAccessibleName(tr("Dismiss the outcome"));
+    m_dismissOutcome->setToolTip(tip(tr("Hide this outcome; the Activity list keeps it")));
+    connect(m_dismissOutcome, &QPushButton::clicked, this, [this] {
+        m_dismissed = m_outcomeId;
+        showActivity();
+    });
+    banner->addWidget(m_outcome, 1);
+    banner->addWidget(m_dismissOutcome, 0, Qt::AlignTop);
+    m_outcomeBanner->hide();
+    layout->addWidget(m_outcomeBanner);
 }
 
 // The three slots side by side.
@@ -233,7 +272,9 @@ void ServicePage::buildHistory(QVBoxLayout* layout)
     m_history->horizontalHeader()->setStretchLastSection(true);
     m_history->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_history->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_history->setMaximumHeight(160);
+    // At least three entries in view; more scroll inside the table.
+    m_history->setMinimumHeight(heightForRows(m_history, 3));
+    m_history->setMaximumHeight(std::max(160, m_history->minimumHeight()));
     m_history->setTabKeyNavigation(false); // Tab leaves the table; the arrows move in it
     auto* historyTitle = richLabel(
         this, {},
@@ -277,7 +318,7 @@ QString ServicePage::actionReasonText() const
 
 QString ServicePage::outcomeText() const
 {
-    return m_outcome->isVisible() ? m_outcome->text() : QString();
+    return m_outcomeBanner->isVisible() ? m_outcome->text() : QString();
 }
 
 void ServicePage::updateActions()
@@ -400,23 +441,39 @@ void ServicePage::showActivity()
 {
     updateWatchBanner();
     // The newest deploy or swap of this service started in this window, wherever it was started
-    // (a failed watch is said by its banner).
+    // (a failed watch is said by its banner). A swap's watch comes after it: the banner says the
+    // swap's outcome and, under it, how the watch goes.
     const model::Activity* a = m_actions ? m_actions->latestActivity() : nullptr;
-    if (!a || m_watchBanner->isVisibleTo(this)) {
-        m_outcome->hide();
+    const model::Activity* watch = a && a->watches() ? a : nullptr;
+    if (watch)
+        a = m_actions->latestChange();
+    if (!a || m_watchBanner->isVisibleTo(this) || a->id == m_dismissed) {
+        m_outcomeBanner->hide();
         return;
     }
+    m_outcomeId = a->id;
+    m_dismissOutcome->setVisible(!a->running());
     if (a->running()) {
+        style::applySheet(m_outcomeBanner, QString());
         style::applySheet(m_outcome, QString());
         m_outcome->setText(q(a->step) + QStringLiteral("…"));
     } else {
-        m_outcome->setText(q(a->message));
+        QStringList lines{q(a->message)};
+        if (!a->detail.empty())
+            lines << q(a->detail);
+        if (watch && watch->running())
+            lines << tr("%1: running; a banner comes up here if live gets worse.").arg(q(watch->title));
+        else if (watch)
+            lines << tr("%1: %2").arg(q(watch->title), q(watch->message));
+        m_outcome->setText(lines.join(QLatin1Char('\n')));
+        const style::Tone tone =
+            a->state == model::Activity::State::Succeeded ? style::Tone::Healthy : style::Tone::Attention;
         style::applySheet(
-            m_outcome, QStringLiteral("QLabel { color: white; background: %1; padding: 6px; border-radius: 4px; }")
-                           .arg(style::fillOf(a->state == model::Activity::State::Succeeded ? style::Tone::Healthy
-                                                                                            : style::Tone::Attention)));
+            m_outcomeBanner,
+            QStringLiteral("#outcomeBanner { background: %1; border-radius: 4px; }").arg(style::fillOf(tone)));
+        style::applySheet(m_outcome, QStringLiteral("QLabel { color: white; font-weight: bold; }"));
     }
-    m_outcome->show();
+    m_outcomeBanner->show();
 }
 
 void ServicePage::confirm(model::SwapPlan::Kind kind)
