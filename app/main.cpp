@@ -184,6 +184,7 @@ void applyPalette(const StartFlags& flags, const QSettings& settings)
         QApplication::setPalette(paletteName == QLatin1String("dark") ? ui::style::darkPalette()
                                                                       : ui::style::lightPalette());
     }
+    ui::style::installFocusStyle(); // whichever style it is, the keyboard's focus shows
 }
 
 model::NotificationSettings savedNotifications(const QSettings& settings)

@@ -1,13 +1,20 @@
 #include "activitypanel.h"
 
+#include "model/rules/displaytext.h"
+#include "screenfit.h"
 #include "style.h"
 #include "text.h"
 
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QHeaderView>
 #include <QKeyEvent>
 #include <QLabel>
+#include <QPlainTextEdit>
+#include <QShortcut>
 #include <QTableWidget>
 #include <QVBoxLayout>
+#include <algorithm>
 
 namespace ui {
 
@@ -18,6 +25,13 @@ constexpr int idRole = Qt::UserRole + 1;
 QString q(const std::string& s)
 {
     return QString::fromStdString(s);
+}
+
+// Local time with its zone, as every view's hover says it: the outcome is read later, perhaps beside
+// another zone's records.
+QString timeText(const QDateTime& t)
+{
+    return model::fullTime(t);
 }
 
 } // namespace
@@ -41,9 +55,12 @@ ActivityPanel::ActivityPanel(QWidget* parent) : QWidget(parent)
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setWordWrap(false);
-    m_table->setMaximumHeight(120);
+    m_table->setMinimumHeight(heightForRows(m_table, 3)); // three rows in view, the rest scroll
+    m_table->setMaximumHeight(std::max(120, m_table->minimumHeight()));
     m_table->setTabKeyNavigation(false); // Tab leaves the list; the arrows move in it
     m_table->installEventFilter(this);
+    // Enter or a double-click: the row's whole outcome.
+    connect(m_table, &QTableWidget::activated, this, [this](const QModelIndex& index) { openOutcome(index.row()); });
     layout->addWidget(title);
     layout->addWidget(m_note);
     layout->addWidget(m_table);
@@ -95,6 +112,69 @@ QString ActivityPanel::rowText(int id) const
     return {};
 }
 
+int ActivityPanel::idOf(int row) const
+{
+    const QTableWidgetItem* item = row >= 0 && row < m_table->rowCount() ? m_table->item(row, 0) : nullptr;
+    return item ? item->data(idRole).toInt() : 0;
+}
+
+QString ActivityPanel::outcomeOf(const model::Activity& a)
+{
+    const QString result = a.running()                                    ? tr("Running: %1").arg(q(a.step))
+                           : a.state == model::Activity::State::Succeeded ? tr("Succeeded")
+                                                                          : tr("Failed");
+    QStringList lines{q(a.title), result, tr("Started: %1").arg(timeText(a.started))};
+    if (a.finished.isValid())
+        lines << tr("Finished: %1 (after %2 s)").arg(timeText(a.finished)).arg(a.started.secsTo(a.finished));
+    lines << tr("By: %1").arg(a.user.empty() ? tr("(unknown)") : q(a.user));
+    if (!a.message.empty())
+        lines << QString() << q(a.message);
+    if (!a.detail.empty())
+        lines << QString() << q(a.detail);
+    return lines.join(QLatin1Char('\n'));
+}
+
+QString ActivityPanel::outcomeText(int row) const
+{
+    const model::Activity* a = m_runner ? m_runner->activity(idOf(row)) : nullptr;
+    return a ? outcomeOf(*a) : QString();
+}
+
+void ActivityPanel::openOutcome(int row)
+{
+    const model::Activity* a = m_runner ? m_runner->activity(idOf(row)) : nullptr;
+    if (!a)
+        return;
+    if (!m_outcome) {
+        // A small read-only window beside the list; it may stay open while the person works on.
+        auto* window = new QDialog(this);
+        window->setObjectName(QStringLiteral("activityOutcome"));
+        window->setAttribute(Qt::WA_DeleteOnClose);
+        auto* layout = new QVBoxLayout(window);
+        m_outcomeText = new QPlainTextEdit(window);
+        m_outcomeText->setObjectName(QStringLiteral("activityOutcomeText"));
+        m_outcomeText->setAccessibleName(tr("Outcome"));
+        m_outcomeText->setReadOnly(true);
+        m_outcomeText->setTabChangesFocus(true);
+        layout->addWidget(m_outcomeText);
+        auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, window);
+        connect(buttons, &QDialogButtonBox::rejected, window, &QDialog::reject);
+        layout->addWidget(buttons);
+        // Esc closes it as any dialog; Ctrl+W as the other secondary windows.
+        auto* close = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_W), window);
+        connect(close, &QShortcut::activated, window, &QDialog::reject);
+        window->resize(520, 260);
+        m_outcome = window;
+    }
+    m_outcomeId = a->id;
+    m_outcome->setWindowTitle(tr("Outcome — %1").arg(q(a->title)));
+    m_outcomeText->setPlainText(outcomeOf(*a));
+    m_outcome->show();
+    m_outcome->raise();
+    m_outcome->activateWindow();
+    Q_EMIT outcomeOpened(m_outcome);
+}
+
 void ActivityPanel::update(int id)
 {
     const model::Activity* a = m_runner ? m_runner->activity(id) : nullptr;
@@ -111,6 +191,7 @@ void ActivityPanel::update(int id)
         for (int c = 0; c < 4; ++c)
             m_table->setItem(0, c, new QTableWidgetItem);
         m_table->item(0, 0)->setData(idRole, id);
+        m_table->scrollToTop(); // the newest row is in view as it comes
     }
     const style::Tone tone = a->running()                                    ? style::Tone::Rolling
                              : a->state == model::Activity::State::Succeeded ? style::Tone::Healthy
@@ -119,11 +200,16 @@ void ActivityPanel::update(int id)
                          : a->state == model::Activity::State::Succeeded ? QStringLiteral("✔ ")
                                                                          : QStringLiteral("✘ ");
     const QString progress = a->running() ? q(a->step) + QStringLiteral("…") : q(a->message);
-    m_table->item(row, 0)->setText(a->started.toLocalTime().toString(QStringLiteral("HH:mm:ss")));
+    m_table->item(row, 0)->setText(model::shortTime(a->started));
+    m_table->item(row, 0)->setToolTip(tip(model::fullTime(a->started)));
     m_table->item(row, 1)->setText(mark + q(a->title));
     m_table->item(row, 2)->setText(q(a->user));
     m_table->item(row, 3)->setText(progress);
-    m_table->item(row, 3)->setToolTip(tip(progress));
+    const QString whole = outcomeOf(*a);
+    for (int c = 1; c < 4; ++c)
+        m_table->item(row, c)->setToolTip(tip(whole));
+    if (m_outcome && m_outcomeId == id)
+        m_outcomeText->setPlainText(whole);
     m_table->item(row, 1)->setForeground(QColor(style::colorOf(tone)));
     m_table->resizeColumnToContents(0);
     m_table->resizeColumnToContents(1);

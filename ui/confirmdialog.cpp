@@ -1,5 +1,7 @@
 #include "confirmdialog.h"
 
+#include "help.h"
+#include "screenfit.h"
 #include "style.h"
 #include "text.h"
 
@@ -9,7 +11,9 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QVBoxLayout>
+#include <functional>
 
 namespace ui {
 
@@ -21,13 +25,16 @@ QString q(const std::string& s)
     return escaped(s);
 }
 
-QString slotFacts(const model::SlotFacts& f)
+// `cut` shortens an image reference to the width it may take (the middle goes, the registry and the
+// tag stay); the whole reference is in the dialog's tooltip and its copy action.
+QString slotFacts(const model::SlotFacts& f, const std::function<QString(const QString&)>& cut)
 {
     QString digest = f.digest.empty() ? QObject::tr("not pinned by digest") : q(f.digest.substr(0, 19));
-    QString text = QStringLiteral("slot %1 · <b>%2</b><br><small>%3 · commit %4%5</small>")
-                       .arg(q(f.slot ? model::letter(*f.slot) : std::string()), q(f.image), digest,
-                            f.commit.empty() ? QObject::tr("unknown") : q(f.commit.substr(0, 12)),
-                            f.created.empty() ? QString() : QObject::tr(" · built %1").arg(q(f.created)));
+    QString text =
+        QStringLiteral("slot %1 · <b>%2</b><br><small>%3 · commit %4%5</small>")
+            .arg(q(f.slot ? model::letter(*f.slot) : std::string()), escaped(cut(QString::fromStdString(f.image))),
+                 digest, f.commit.empty() ? QObject::tr("unknown") : q(f.commit.substr(0, 12)),
+                 f.created.empty() ? QString() : QObject::tr(" · built %1").arg(q(f.created)));
     text += QObject::tr("<br><small>%1 of %2 pods ready</small>").arg(f.ready).arg(f.desired);
     return text;
 }
@@ -37,7 +44,7 @@ QString slotFacts(const model::SlotFacts& f)
 namespace {
 
 // Each member with its live slot now and the slot it moves to, as a table of escaped values.
-QString membersTable(const model::SwapPlan& plan)
+QString membersTable(const model::SwapPlan& plan, const std::function<QString(const QString&)>& cut)
 {
     QString html = QStringLiteral("<table cellspacing='6'>");
     for (const auto& m : plan.members) {
@@ -45,11 +52,11 @@ QString membersTable(const model::SwapPlan& plan)
             QStringLiteral("<tr><td colspan='3'><b>%1</b> (namespace %2)</td></tr>").arg(q(m.spec.name), q(m.spec.ns));
         if (plan.kind == model::SwapPlan::Kind::Repair) {
             html += QStringLiteral("<tr><td>%1</td><td>→</td><td>%2</td></tr>")
-                        .arg(ConfirmDialog::tr("staging %1").arg(q(m.spec.stagingService)), slotFacts(m.to));
+                        .arg(ConfirmDialog::tr("staging %1").arg(q(m.spec.stagingService)), slotFacts(m.to, cut));
             continue;
         }
         html += QStringLiteral("<tr><td>%1<br>%2</td><td>→</td><td>%3</td></tr>")
-                    .arg(ConfirmDialog::tr("<b>LIVE</b> now"), slotFacts(m.from), slotFacts(m.to));
+                    .arg(ConfirmDialog::tr("<b>LIVE</b> now"), slotFacts(m.from, cut), slotFacts(m.to, cut));
     }
     html += QStringLiteral("</table>");
     return html;
@@ -70,21 +77,36 @@ ConfirmDialog::ConfirmDialog(const model::SwapPlan& plan, QWidget* parent) : QDi
     warning->setText(plan.kind == model::SwapPlan::Kind::Repair
                          ? tr("<b>This points the staging Service at the slot live does not use.</b> Live traffic "
                               "is not touched.")
+                     : plan.kind == model::SwapPlan::Kind::Rollback
+                         ? tr("<b>This brings back what was live before the last swap.</b> Live users get the "
+                              "earlier release again, for every service below at once; the release live now goes "
+                              "back to staging, where it can be looked into.")
                          : tr("<b>This changes what live users get.</b> The staging release becomes live for every "
                               "service below at once; the live release moves to staging, where a rollback can bring "
                               "it back."));
     layout->addWidget(warning);
+    if (plan.kind == model::SwapPlan::Kind::Rollback)
+        buildRollbackReason(layout);
 
-    auto* members = richLabel(this, QStringLiteral("members"), membersTable(plan));
-    members->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    layout->addWidget(members);
+    buildMembers(layout);
 
+    // A check that fails stands out among those that hold: bold, in the failure colour.
     QStringList checks;
     for (const auto& c : plan.checks)
-        checks << (c.holds ? QStringLiteral("✔ ") : QStringLiteral("✘ ")) + QString::fromStdString(c.text);
-    auto* checkLabel = plainLabel(this, QStringLiteral("checks"), checks.join(QLatin1Char('\n')));
+        checks << (c.holds ? QStringLiteral("✔ %1").arg(q(c.text))
+                           : QStringLiteral("<span style=\"color:%1\"><b>✘ %2</b></span>")
+                                 .arg(style::colorOf(style::Tone::Attention), q(c.text)));
+    auto* checkLabel = richLabel(this, QStringLiteral("checks"), checks.join(QStringLiteral("<br>")));
     checkLabel->setWordWrap(true);
-    layout->addWidget(checkLabel);
+    // A long list scrolls inside the dialog rather than growing it past the screen.
+    auto* checkScroll = new QScrollArea(this);
+    checkScroll->setObjectName(QStringLiteral("checksScroll"));
+    checkScroll->setWidget(checkLabel);
+    checkScroll->setWidgetResizable(true);
+    checkScroll->setFrameShape(QFrame::NoFrame);
+    checkScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    checkScroll->setMinimumHeight(3 * checkLabel->fontMetrics().lineSpacing());
+    layout->addWidget(checkScroll, 1);
 
     if (plan.kind == model::SwapPlan::Kind::Swap && plan.healthCheckFails())
         buildHealthSkip(layout);
@@ -103,7 +125,56 @@ ConfirmDialog::ConfirmDialog(const model::SwapPlan& plan, QWidget* parent) : QDi
     layout->addWidget(m_name);
 
     buildButtons(layout, verb);
+    fitToScreen(this);
+}
+
+// Who moves from what to what. A long image reference is cut in the middle to a share of the
+// screen; hovering shows every reference whole, and the label's menu copies them.
+void ConfirmDialog::buildMembers(QVBoxLayout* layout)
+{
+    auto* members = richLabel(this, QStringLiteral("members"));
+    const int width = referenceWidth(this, 0.3);
+    members->setText(
+        membersTable(m_plan, [members, width](const QString& image) { return elidedMiddle(members, image, width); }));
+    members->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    QStringList references;
+    for (const auto& m : m_plan.members)
+        for (const model::SlotFacts* f : {&m.from, &m.to})
+            if (!f->image.empty() && !references.contains(QString::fromStdString(f->image)))
+                references << QString::fromStdString(f->image);
+    m_references = references.join(QLatin1Char('\n'));
+    keepWhole(members, m_references, tr("Copy the image references"));
+    layout->addWidget(members);
     m_summary = members->text();
+}
+
+// Why one would roll back (the watch's verdict, the failing pods) and what is live after it: text
+// read from the cluster, so plain.
+void ConfirmDialog::buildRollbackReason(QVBoxLayout* layout)
+{
+    m_reason = m_plan.why.empty()
+                   ? tr("Why: no watch or health check has found the live release worse; roll back if you know it "
+                        "misbehaves.")
+                   : tr("Why: %1").arg(QString::fromStdString(m_plan.why));
+    // The reasons text keeps each reference whole (the tests and the copy action read it); the label
+    // shows them cut in the middle like the table above, so a long one cannot widen the dialog.
+    auto* label = plainLabel(this, QStringLiteral("rollbackReason"));
+    const int width = referenceWidth(this, 0.3);
+    QStringList after;
+    QStringList shown;
+    for (const auto& m : m_plan.members) {
+        const QString image = QString::fromStdString(m.to.image.empty() ? std::string("no image read") : m.to.image);
+        const QString slot = QString::fromStdString(model::letter(m.liveTo));
+        after << tr("%1: slot %2, %3").arg(QString::fromStdString(m.spec.name), slot, image);
+        shown << tr("%1: slot %2, %3").arg(QString::fromStdString(m.spec.name), slot, elidedMiddle(label, image, width));
+    }
+    const QString why = m_reason;
+    m_reason += QLatin1Char('\n') + tr("Live after the rollback: %1").arg(after.join(QStringLiteral("; ")));
+    label->setText(why + QLatin1Char('\n') + tr("Live after the rollback: %1").arg(shown.join(QStringLiteral("; "))));
+    label->setToolTip(tip(m_reason));
+    label->setWordWrap(true);
+    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(label);
 }
 
 // The box that lets the health check, and only it, be skipped.
@@ -111,6 +182,10 @@ void ConfirmDialog::buildHealthSkip(QVBoxLayout* layout)
 {
     m_skipHealth = new QCheckBox(tr("Swap without the health check"), this);
     m_skipHealth->setObjectName(QStringLiteral("skipHealthCheck"));
+    // A warning, not an ordinary option: the warning sign, in the warning colour, bold.
+    m_skipHealth->setIcon(standardIcon(QStringLiteral("dialog-warning"), QStyle::SP_MessageBoxWarning));
+    m_skipHealth->setStyleSheet(
+        QStringLiteral("QCheckBox { color: %1; font-weight: bold; }").arg(style::colorOf(style::Tone::Rolling)));
     m_skipHealth->setToolTip(tip(tr("A staging pod does not answer the app's health check (see above). Tick this "
                                     "to swap anyway; the history records that the check was skipped.")));
     // Only the health check may be skipped: with anything else failing, the box cannot help.

@@ -1,5 +1,6 @@
 #include "deploydialog.h"
 
+#include "screenfit.h"
 #include "style.h"
 #include "text.h"
 
@@ -42,6 +43,7 @@ DeployDialog::DeployDialog(const model::ServiceState& state, model::ServiceActio
     buildReference(layout);
     buildButtons(layout);
     validate();
+    fitToScreen(this);
 }
 
 // Where to deploy, the group, the repository the tags come from and the filter over them.

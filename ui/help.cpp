@@ -1,6 +1,7 @@
 #include "help.h"
 
 #include "kube/net.h"
+#include "screenfit.h"
 #include "text.h"
 #include "version.h"
 
@@ -90,6 +91,7 @@ std::vector<std::pair<QString, QString>> keyboardShortcuts()
         {tr("Esc in the filter"), tr("Clear it; again: back to the table")},
         {tr("Enter in the filter"), tr("Open the first service shown")},
         {tr("Enter in the namespace field"), tr("Also look in that namespace")},
+        {tr("Enter in the Activity list"), tr("Open the row's whole outcome (or double-click the row; Esc closes it)")},
         {tr("Ctrl+Space"), tr("Pause or resume a log view")},
         {tr("Esc, Ctrl+W"), tr("Close a log window or the shortcuts list")},
         {tr("Tab, Shift+Tab"), tr("Move between the controls; Space presses a button")},
@@ -127,6 +129,7 @@ AboutDialog::AboutDialog(QWidget* parent) : QDialog(parent)
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     layout->addWidget(buttons);
+    fitToScreen(this);
 }
 
 QString AboutDialog::text() const
@@ -144,14 +147,23 @@ ShortcutsDialog::ShortcutsDialog(QWidget* parent) : QDialog(parent)
     table->setObjectName(QStringLiteral("shortcutsTable"));
     table->setHorizontalHeaderLabels({tr("Keys"), tr("What they do")});
     table->verticalHeader()->hide();
+    table->setAccessibleName(tr("Keyboard shortcuts"));
+    // A list to read, not a sheet to fill in: no edit triggers, no grid, rows in alternating shades.
     table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    table->setShowGrid(false);
+    table->setAlternatingRowColors(true);
+    table->setFrameShape(QFrame::NoFrame);
     table->setSelectionBehavior(QAbstractItemView::SelectRows);
     table->setTabKeyNavigation(false); // Tab goes on to Close
     table->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
     table->horizontalHeader()->setStretchLastSection(true);
     for (int row = 0; row < static_cast<int>(shortcuts.size()); ++row) {
-        table->setItem(row, 0, new QTableWidgetItem(shortcuts[static_cast<std::size_t>(row)].first));
-        table->setItem(row, 1, new QTableWidgetItem(shortcuts[static_cast<std::size_t>(row)].second));
+        for (int column = 0; column < 2; ++column) {
+            const auto& [keys, what] = shortcuts[static_cast<std::size_t>(row)];
+            auto* item = new QTableWidgetItem(column == 0 ? keys : what);
+            item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable); // never editable
+            table->setItem(row, column, item);
+        }
     }
     layout->addWidget(table);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
@@ -161,6 +173,7 @@ ShortcutsDialog::ShortcutsDialog(QWidget* parent) : QDialog(parent)
     auto* close = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_W), this);
     connect(close, &QShortcut::activated, this, &QDialog::reject);
     resize(560, 330);
+    fitToScreen(this);
 }
 
 } // namespace ui

@@ -1,6 +1,8 @@
 #include "logview.h"
 
 #include "help.h"
+#include "model/rules/displaytext.h"
+#include "screenfit.h"
 #include "text.h"
 
 #include <QApplication>
@@ -34,9 +36,10 @@ QString count(int n, const QString& one, const QString& many)
     return QStringLiteral("%1 %2").arg(n).arg(n == 1 ? one : many);
 }
 
-// Distinct hues that read on light and dark backgrounds.
-const char* const podPalette[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#e377c2",
-                                  "#17becf", "#bcbd22", "#ff7f0e", "#8c564b", "#7f7f7f"};
+// Distinct hues that read on light and dark backgrounds, none of them red or green: a pod's colour
+// must not read as an error or as success.
+const char* const podPalette[] = {"#1f77b4", "#9467bd", "#e07b00", "#17a2b8",
+                                  "#d15bb5", "#8c6d4b", "#7f7f7f", "#6b6ecf"};
 
 struct Since {
     const char* label;
@@ -56,6 +59,7 @@ LogView::LogView(QString title, StreamFactory factory, QWidget* parent)
     layout->addLayout(buildBar());
     m_text = new QPlainTextEdit(this);
     m_text->setObjectName(QStringLiteral("logText"));
+    m_text->setAccessibleName(tr("Log lines"));
     m_text->setReadOnly(true);
     m_text->setLineWrapMode(QPlainTextEdit::NoWrap);
     m_text->setMaximumBlockCount(static_cast<int>(model::LogStream::maxLines));
@@ -65,6 +69,7 @@ LogView::LogView(QString title, StreamFactory factory, QWidget* parent)
     m_text->setTabChangesFocus(true); // read-only: Tab moves on rather than staying in the text
     m_text->setFocus();               // the keys (arrows, Page Up, Ctrl+Space) work as soon as the window opens
     m_status = plainLabel(this, QStringLiteral("logStatus"));
+    m_status->setAccessibleName(tr("Log status"));
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(m_status);
@@ -97,6 +102,7 @@ LogView::LogView(QString title, StreamFactory factory, QWidget* parent)
     for (const QKeySequence& key : {QKeySequence(Qt::Key_Escape), QKeySequence(Qt::CTRL | Qt::Key_W)})
         connect(new QShortcut(key, this), &QShortcut::activated, this, &QWidget::close);
     resize(1000, 600);
+    fitToScreen(this);
 }
 
 // The options of the stream (follow, tail, since, previous), how lines are shown (timestamps,
@@ -113,9 +119,11 @@ QHBoxLayout* LogView::buildBar()
     m_tail->setSpecialValueText(tr("all"));
     m_tail->setPrefix(tr("tail "));
     m_tail->setValue(500);
+    m_tail->setAccessibleName(tr("Lines of each pod's past"));
     m_tail->setToolTip(tip(tr("How many lines of each pod's past to read (all: every line)")));
     m_since = new QComboBox(this);
     m_since->setObjectName(QStringLiteral("since"));
+    m_since->setAccessibleName(tr("Read since"));
     for (const Since& s : sinceChoices)
         m_since->addItem(tr("since %1").arg(tr(s.label)), QVariant::fromValue<qint64>(s.seconds));
     m_previous = new QCheckBox(tr("Pre&vious container"), this);
@@ -123,9 +131,13 @@ QHBoxLayout* LogView::buildBar()
     m_previous->setToolTip(tip(tr("The log of each pod's container before its last restart (not followed)")));
     m_timestamps = new QCheckBox(tr("T&imestamps"), this);
     m_timestamps->setObjectName(QStringLiteral("timestamps"));
+    m_timestamps->setToolTip(
+        tip(tr("Each line's time, in local time (%1)")
+                .arg(QTimeZone::systemTimeZone().displayName(QDateTime::currentDateTime(), QTimeZone::OffsetName))));
     m_filter = new QLineEdit(this);
     m_filter->setObjectName(QStringLiteral("filter"));
     m_filter->setPlaceholderText(tr("Filter (text)"));
+    m_filter->setAccessibleName(tr("Filter lines"));
     m_filter->setClearButtonEnabled(true);
     m_pause = new QPushButton(tr("&Pause"), this);
     m_pause->setObjectName(QStringLiteral("pause"));
@@ -264,6 +276,8 @@ void LogView::appendLines(const std::vector<const model::LogLine*>& lines)
     QScrollBar* bar = m_text->verticalScrollBar();
     const bool atEnd = bar->value() == bar->maximum();
     const bool stamps = m_timestamps->isChecked();
+    const QDateTime now = QDateTime::currentDateTime();
+    const QTimeZone zone = QTimeZone::systemTimeZone();
     QTextCursor cursor(m_text->document());
     cursor.movePosition(QTextCursor::End);
     cursor.beginEditBlock();
@@ -278,8 +292,14 @@ void LogView::appendLines(const std::vector<const model::LogLine*>& lines)
         const model::LogLine& l = *lines[i];
         if (m_shown > 0 || i > first)
             cursor.insertBlock();
-        if (stamps && !l.time.empty())
-            cursor.insertText(QString::fromStdString(l.time) + QLatin1Char(' '), plain);
+        if (stamps && !l.time.empty()) {
+            // Local time as in every view, to the millisecond; the kubelet's text when it is not a time.
+            const QDateTime at = model::parseTime(QString::fromStdString(l.time));
+            cursor.insertText((at.isValid() ? model::shortTime(at, now, zone, model::TimePrecision::Milliseconds)
+                                            : QString::fromStdString(l.time)) +
+                                  QLatin1Char(' '),
+                              plain);
+        }
         QTextCharFormat pod;
         pod.setForeground(colourOf(l.pod));
         pod.setFontWeight(QFont::DemiBold);

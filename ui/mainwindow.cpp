@@ -5,12 +5,14 @@
 #include "help.h"
 #include "icons.h"
 #include "logview.h"
+#include "model/rules/displaytext.h"
 #include "model/rules/settingskeys.h"
 #include "model/state/openlogs.h"
 #include "model/state/servicelookup.h"
 #include "model/views/watchverdict.h"
 #include "notificationsmenu.h"
 #include "overviewtable.h"
+#include "screenfit.h"
 #include "servicepage.h"
 #include "style.h"
 #include "text.h"
@@ -67,7 +69,7 @@ namespace ui {
 
 namespace {
 
-// Paints the Status column as a coloured pill, so the state reads at a glance.
+// Paints the Status column as a coloured chip, so the state reads at a glance.
 class BadgeDelegate : public QStyledItemDelegate {
 public:
     using QStyledItemDelegate::QStyledItemDelegate;
@@ -78,18 +80,25 @@ public:
         opt.text.clear();
         opt.widget->style()->drawControl(QStyle::CE_ItemViewItem, &opt, painter, opt.widget);
         const auto badge = static_cast<model::Badge>(index.data(model::ServiceListModel::BadgeRole).toInt());
-        const QString text = index.data().toString();
-        const QFontMetrics fm(option.font);
-        QRect pill(option.rect.left() + 4, option.rect.top() + 3, fm.horizontalAdvance(text) + 18,
-                   option.rect.height() - 6);
-        painter->save();
-        painter->setRenderHint(QPainter::Antialiasing);
-        painter->setPen(Qt::NoPen);
-        painter->setBrush(QColor(style::fillOf(style::toneOf(badge))));
-        painter->drawRoundedRect(pill, 8, 8);
-        painter->setPen(Qt::white);
         QFont bold = option.font;
         bold.setBold(true);
+        const QFontMetrics fm(bold);
+        // The pill stays inside its cell: in a narrow column its words are cut, never spill over.
+        const int room = std::max(0, option.rect.width() - 8);
+        const QString text = fm.elidedText(index.data().toString(), Qt::ElideRight, std::max(0, room - 18));
+        QRect pill(option.rect.left() + 4, option.rect.top() + 3, std::min(room, fm.horizontalAdvance(text) + 18),
+                   option.rect.height() - 6);
+        // A label, not a button: outlined in the status colour, no fill (on a selected row, in the
+        // selection's text colour).
+        const QColor colour = option.state & QStyle::State_Selected
+                                  ? opt.palette.color(QPalette::HighlightedText)
+                                  : QColor(style::colorOf(style::toneOf(badge), opt.palette));
+        painter->save();
+        painter->setRenderHint(QPainter::Antialiasing);
+        painter->setPen(QPen(colour, 1));
+        painter->setBrush(Qt::NoBrush);
+        painter->drawRoundedRect(QRectF(pill).adjusted(0.5, 0.5, -0.5, -0.5), 3, 3);
+        painter->setPen(colour);
         painter->setFont(bold);
         painter->drawText(pill, Qt::AlignCenter, text);
         painter->restore();
@@ -97,7 +106,10 @@ public:
     QSize sizeHint(const QStyleOptionViewItem& option, const QModelIndex& index) const override
     {
         QSize s = QStyledItemDelegate::sizeHint(option, index);
-        return {s.width() + 30, std::max(s.height(), QFontMetrics(option.font).height() + 10)};
+        QFont bold = option.font;
+        bold.setBold(true); // the pill's words are bold, and wider than the cell's font says
+        const int pill = QFontMetrics(bold).horizontalAdvance(index.data().toString()) + 18 + 8;
+        return {std::max(s.width() + 30, pill + 4), std::max(s.height(), QFontMetrics(option.font).height() + 10)};
     }
 };
 
@@ -159,8 +171,13 @@ MainWindow::MainWindow(QWidget* parent)
     m_empty = plainLabel(overviewPage, QStringLiteral("emptyLabel"));
     m_empty->setWordWrap(true);
     m_empty->setAlignment(Qt::AlignCenter);
+    m_noMatch = plainLabel(overviewPage, QStringLiteral("noMatchLabel"));
+    m_noMatch->setWordWrap(true);
+    m_noMatch->setAlignment(Qt::AlignCenter);
+    m_noMatch->hide();
     overviewLayout->addWidget(m_table, 1);
     overviewLayout->addWidget(m_empty);
+    overviewLayout->addWidget(m_noMatch);
     m_page = new ServicePage(m_stack);
     connect(m_page, &ServicePage::backRequested, this, &MainWindow::showOverview);
     connect(m_page, &ServicePage::deployRequested, this, &MainWindow::openDeploy);
@@ -190,6 +207,7 @@ MainWindow::MainWindow(QWidget* parent)
     QSettings settings;
     if (!restoreGeometry(settings.value(model::settingskeys::windowGeometry).toByteArray()))
         resize(1180, 640);
+    fitToScreen(this);
     refresh();
 }
 
@@ -243,14 +261,20 @@ void MainWindow::buildHeader(QWidget* central, QVBoxLayout* layout)
         QSettings().setValue(model::settingskeys::readOnly, on);
         setReadOnly(on);
     });
-    header->addWidget(plainLabel(central, {}, tr("Context:")));
-    header->addWidget(m_contexts);
-    header->addWidget(m_namespace);
+    // Each field with its visible label, which is also the name a screen reader says with it.
+    auto labelled = [&](const QString& text, QWidget* field) {
+        QLabel* label = plainLabel(central, {}, text);
+        label->setBuddy(field);
+        header->addWidget(label);
+        header->addWidget(field);
+    };
+    labelled(tr("Context:"), m_contexts);
+    labelled(tr("Namespace:"), m_namespace);
     header->addStretch(1);
     header->addWidget(m_user);
     header->addSpacing(12);
     header->addWidget(m_freshness);
-    header->addWidget(m_refresh);
+    labelled(tr("Refresh:"), m_refresh);
     header->addWidget(m_readOnlyBox);
     layout->addLayout(header);
     layout->addWidget(m_connection);
@@ -596,14 +620,23 @@ void MainWindow::closeEvent(QCloseEvent* event)
 
 void MainWindow::askBeforeClosing()
 {
-    QStringList running;
+    QStringList verbs, services;
     for (const auto& a : m_runner->activities())
-        if (a.running())
-            running << QString::fromStdString(a.title);
+        if (a.running()) {
+            verbs << QString::fromStdString(a.verb);
+            // A group's action names the others it moves: "uro (with uro-frontend)".
+            QStringList others;
+            for (const auto& other : a.services)
+                if (other != a.service)
+                    others << QString::fromStdString(other);
+            services << (others.isEmpty()
+                             ? QString::fromStdString(a.service)
+                             : tr("%1 (with %2)").arg(QString::fromStdString(a.service), model::listText(others)));
+        }
     auto* box = new QMessageBox(QMessageBox::Question, tr("Signalbox is still working"), QString(),
                                 QMessageBox::NoButton, this);
-    setPlainText(
-        box, tr("%1 is still running. Closing now could leave it half done.").arg(running.join(QStringLiteral(", "))));
+    setPlainText(box, tr("%1. Closing now could leave %2 half done.")
+                          .arg(model::stillRunningText(verbs, services), verbs.size() == 1 ? tr("it") : tr("them")));
     box->setObjectName(QStringLiteral("closeWhileRunningBox"));
     box->setInformativeText(tr("Signalbox can close by itself as soon as it has finished."));
     auto* wait = box->addButton(tr("Close when finished"), QMessageBox::AcceptRole);
@@ -866,8 +899,8 @@ void MainWindow::updateFreshness()
     }
     const QDateTime since = m_connectionState->disconnectedSince();
     if (since.isValid()) {
-        m_freshness->setText(
-            tr("Disconnected since %1 — retrying").arg(since.toLocalTime().toString(QStringLiteral("HH:mm:ss"))));
+        m_freshness->setText(tr("Disconnected since %1 — retrying").arg(model::shortTime(since)));
+        m_freshness->setToolTip(tip(tr("Disconnected since %1").arg(model::fullTime(since))));
         style::applySheet(
             m_freshness,
             QStringLiteral("QLabel { color: %1; font-weight: bold; }").arg(style::colorOf(style::Tone::Attention)));
@@ -877,11 +910,15 @@ void MainWindow::updateFreshness()
     const QDateTime last = m_watched->lastUpdate();
     if (!m_watched->complete() || !last.isValid()) {
         m_freshness->setText(tr("Loading…"));
+        m_freshness->setToolTip(QString());
         return;
     }
+    // The mode first: on a live watch the time is that of the last change, which may be minutes ago
+    // while the picture is current.
     const QString mode =
-        m_watched->pollInterval() > 0 ? tr("polling every %1 s").arg(m_watched->pollInterval()) : tr("live");
-    m_freshness->setText(tr("Updated %1 (%2)").arg(last.toLocalTime().toString(QStringLiteral("HH:mm:ss")), mode));
+        m_watched->pollInterval() > 0 ? tr("Polling every %1 s").arg(m_watched->pollInterval()) : tr("Live");
+    m_freshness->setText(tr("%1, updated %2").arg(mode, model::shortTime(last)));
+    m_freshness->setToolTip(tip(tr("Last change seen: %1").arg(model::fullTime(last))));
 }
 
 void MainWindow::openRow(const QModelIndex& index)
@@ -915,6 +952,17 @@ QString MainWindow::overviewCountText() const
 void MainWindow::updateOverviewCount()
 {
     m_count->setText(m_proxy->countText());
+    // A filter that leaves nothing says so, and how to get every service back.
+    const int total = m_model->rowCount();
+    const bool nothingMatches = m_proxy->filtering() && m_proxy->rowCount() == 0 && total > 0;
+    if (nothingMatches) {
+        const QString typed = m_filter->text().trimmed();
+        m_noMatch->setText(
+            total == 1 ? tr("No service matches “%1”. Clear the filter (Esc) to see the one service.").arg(typed)
+                       : tr("No service matches “%1”. Clear the filter (Esc) to see all %2.")
+                             .arg(typed, QLocale().toString(total)));
+    }
+    m_noMatch->setVisible(nothingMatches);
 }
 
 void MainWindow::showOverview()

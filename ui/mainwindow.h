@@ -168,6 +168,7 @@ private:
     QToolButton* m_attentionFirst;
     ServicePage* m_page;
     QLabel* m_empty;
+    QLabel* m_noMatch; // what an overview filter that matches nothing leaves
     QTimer* m_clock;
     NotificationsMenu* m_notificationsMenu;
     QAction* m_openAction = nullptr;

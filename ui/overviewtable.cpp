@@ -1,8 +1,10 @@
 #include "overviewtable.h"
 
-#include "model/views/servicelistmodel.h"
+#include "model/views/servicefiltermodel.h"
 
+#include <QApplication>
 #include <QHeaderView>
+#include <QMouseEvent>
 #include <QScrollBar>
 #include <QTimer>
 #include <algorithm>
@@ -11,10 +13,15 @@ namespace ui {
 
 namespace {
 constexpr int rowsBeyond = 10; // measured below the last row on screen, for a smooth scroll
-}
+// A release that never comes (the pointer grabbed by something else) does not hold the order for
+// longer than this.
+constexpr int longestHoldMs = 30000;
+} // namespace
 
-OverviewTable::OverviewTable(QWidget* parent) : QTableView(parent), m_fit(new QTimer(this))
+OverviewTable::OverviewTable(QWidget* parent) : QTableView(parent), m_fit(new QTimer(this)), m_release(new QTimer(this))
 {
+    m_release->setSingleShot(true);
+    connect(m_release, &QTimer::timeout, this, [this] { holdOrder(false); });
     m_fit->setSingleShot(true);
     m_fit->setInterval(0);
     connect(m_fit, &QTimer::timeout, this, &OverviewTable::fitVisibleRows);
@@ -36,10 +43,21 @@ void OverviewTable::setModel(QAbstractItemModel* model)
     connect(model, &QAbstractItemModel::modelReset, this, fitSoon);
     connect(model, &QAbstractItemModel::layoutChanged, this, fitSoon);
     connect(model, &QAbstractItemModel::rowsInserted, this, fitSoon);
+    connect(model, &QAbstractItemModel::rowsInserted, this, [this](const QModelIndex& parent, int first, int last) {
+        if (!parent.isValid() && this->model()->rowCount() == last - first + 1) // the table was empty
+            fitColumns();
+    });
     connect(model, &QAbstractItemModel::rowsRemoved, this, fitSoon);
     connect(model, &QAbstractItemModel::rowsMoved, this, fitSoon);
     connect(model, &QAbstractItemModel::dataChanged, this, fitSoon);
     m_fit->start();
+}
+
+void OverviewTable::fitColumns()
+{
+    for (int column = 0; column < model()->columnCount(); ++column)
+        if (!isColumnHidden(column) && horizontalHeader()->sectionResizeMode(column) == QHeaderView::ResizeToContents)
+            resizeColumnToContents(column);
 }
 
 void OverviewTable::resizeEvent(QResizeEvent* event)
@@ -52,6 +70,56 @@ void OverviewTable::updateGeometries()
 {
     QTableView::updateGeometries();
     m_fit->start();
+}
+
+void OverviewTable::holdOrder(bool held)
+{
+    auto* proxy = qobject_cast<model::ServiceFilterModel*>(model());
+    if (!proxy || proxy->orderHeld() == held)
+        return;
+    proxy->holdOrder(held);
+    if (!held)
+        m_fit->start(); // the heights that waited
+}
+
+bool OverviewTable::held() const
+{
+    auto* proxy = qobject_cast<model::ServiceFilterModel*>(model());
+    return proxy && proxy->orderHeld();
+}
+
+void OverviewTable::mousePressEvent(QMouseEvent* event)
+{
+    if (event->button() == Qt::LeftButton) {
+        holdOrder(true);
+        m_release->start(longestHoldMs);
+    }
+    QTableView::mousePressEvent(event);
+}
+
+void OverviewTable::mouseDoubleClickEvent(QMouseEvent* event)
+{
+    // The second press of a double-click comes here, not to mousePressEvent.
+    if (event->button() == Qt::LeftButton) {
+        holdOrder(true);
+        m_release->start(longestHoldMs);
+    }
+    QTableView::mouseDoubleClickEvent(event);
+}
+
+void OverviewTable::mouseReleaseEvent(QMouseEvent* event)
+{
+    QTableView::mouseReleaseEvent(event);
+    // Held until a second click could still make this a double-click.
+    if (event->button() == Qt::LeftButton && m_release->isActive())
+        m_release->start(QApplication::doubleClickInterval());
+}
+
+void OverviewTable::hideEvent(QHideEvent* event)
+{
+    m_release->stop();
+    holdOrder(false);
+    QTableView::hideEvent(event);
 }
 
 int OverviewTable::sizeHintForRow(int row) const
@@ -72,9 +140,34 @@ int OverviewTable::sizeHintForRow(int row) const
     return showGrid() ? height + 1 : height;
 }
 
+void OverviewTable::keepSentenceReadable()
+{
+    const int sentence = model::ServiceListModel::SummaryColumn;
+    if (!model() || isColumnHidden(sentence))
+        return;
+    QHeaderView* header = horizontalHeader();
+    const int readable = fontMetrics().averageCharWidth() * 32;
+    int others = 0;
+    for (int column = 0; column < model()->columnCount(); ++column)
+        if (column != sentence && !isColumnHidden(column))
+            others += columnWidth(column);
+    const bool squeezed = viewport()->width() - others < readable;
+    const QHeaderView::ResizeMode mode = squeezed ? QHeaderView::Interactive : QHeaderView::Stretch;
+    if (header->sectionResizeMode(sentence) != mode) {
+        header->setStretchLastSection(!squeezed); // it is the last column shown
+        header->setSectionResizeMode(sentence, mode);
+    }
+    if (squeezed && columnWidth(sentence) != readable)
+        header->resizeSection(sentence, readable);
+}
+
 void OverviewTable::fitVisibleRows()
 {
     m_fit->stop();
+    keepSentenceReadable();
+    // A row that changes height moves the rows below it: not while the person points at one.
+    if (held())
+        return;
     const int rows = model() ? model()->rowCount(rootIndex()) : 0;
     if (rows == 0)
         return;

@@ -10,6 +10,10 @@ namespace ui {
 // the width left over) and its status pill; every other column holds one line. Rows are measured
 // as they come into view, not all at once: at a thousand services the first picture and every
 // change measure the rows on screen, and a row scrolled to is measured before it is painted.
+// While the left button is down over it, and for a double-click's interval after, the order is
+// held (model::ServiceFilterModel::holdOrder): a row does not move away under the pointer between
+// the press and the release or the second click, so a double-click opens the service pointed at.
+// Row heights wait too (a taller row would push the ones below it).
 class OverviewTable : public QTableView {
 public:
     explicit OverviewTable(QWidget* parent = nullptr);
@@ -23,9 +27,24 @@ protected:
     void resizeEvent(QResizeEvent* event) override;
     // Also after a column changed width (the sentence's column takes what the others leave).
     void updateGeometries() override;
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
+    void mouseDoubleClickEvent(QMouseEvent* event) override;
+    void hideEvent(QHideEvent* event) override;
 
 private:
+    // The columns sized to their contents, measured again: an empty table (a filter that matched
+    // nothing) shrinks them to their titles, and rows coming back do not widen them by themselves.
+    void fitColumns();
+    // The sentence's column takes the width the others leave, but never less than a readable
+    // measure: on a narrow window the table scrolls sideways rather than squeezing the sentence
+    // into a sliver.
+    void keepSentenceReadable();
+    void holdOrder(bool held);
+    bool held() const;
+
     QTimer* m_fit;
+    QTimer* m_release; // ends the hold once a second click can no longer come
 };
 
 } // namespace ui

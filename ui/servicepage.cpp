@@ -2,6 +2,8 @@
 
 #include "confirmdialog.h"
 #include "help.h"
+#include "model/rules/displaytext.h"
+#include "screenfit.h"
 #include "slottile.h"
 #include "style.h"
 #include "text.h"
@@ -11,8 +13,10 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QTableWidget>
 #include <QVBoxLayout>
+#include <algorithm>
 
 namespace ui {
 
@@ -28,8 +32,7 @@ QString release(const kube::HistorySlot& side)
     std::string tag = side.tag;
     if (tag.size() == 40)
         tag = tag.substr(0, 12);
-    return QStringLiteral("slot %1 · %2")
-        .arg(q(side.slot.empty() ? std::string("?") : side.slot), q(tag.empty() ? side.image : tag));
+    return QStringLiteral("%1 · %2").arg(q(model::displayNameOfRecorded(side.slot)), q(tag.empty() ? side.image : tag));
 }
 } // namespace
 
@@ -39,14 +42,17 @@ QString release(const kube::HistorySlot& side)
 std::vector<ServicePage::HistoryCell> ServicePage::historyRow(const kube::HistoryEntry& e)
 {
     const bool watch = e.action == model::watchAction;
+    // Local time as in every view; the recorded UTC text on hover.
+    const QDateTime when = model::parseTime(q(e.at));
+    const QString at = when.isValid() ? model::shortTime(when) : q(e.at);
     QStringList shown;
     if (!e.readable())
-        shown = {q(e.at), QString(), tr("unreadable entry: %1").arg(q(e.unreadable)), QString(), QString()};
+        shown = {at, QString(), tr("unreadable entry: %1").arg(q(e.unreadable)), QString(), QString()};
     else if (watch)
-        shown = {q(e.at), q(e.user), q(e.action + ": " + (e.result.empty() ? std::string("?") : e.result)), QString(),
+        shown = {at, q(e.user), q(e.action + ": " + (e.result.empty() ? std::string("?") : e.result)), QString(),
                  release(e.to)};
     else
-        shown = {q(e.at), q(e.user), q(e.target.empty() ? e.action : e.action + " to " + e.target), release(e.from),
+        shown = {at, q(e.user), q(e.target.empty() ? e.action : e.action + " to " + e.target), release(e.from),
                  release(e.to)};
     // Whether the API server vouches for "who": a mark and the sentence (model/rules/authorship.h).
     const QString author = q(model::authorSentence(e));
@@ -61,6 +67,8 @@ std::vector<ServicePage::HistoryCell> ServicePage::historyRow(const kube::Histor
             cell.tip = author;
         if ((c == 3 || c == 4) && e.readable())
             cell.tip = q((c == 3 ? e.from : e.to).image);
+        if (c == 0 && when.isValid()) // the cluster's own words too, as kubectl shows them
+            cell.tip = model::fullTime(when) + QLatin1Char('\n') + q(e.at);
         if (c == 2 && watch)
             cell.tip = q(e.result);
         if (c == 2 && !e.readable())
@@ -115,7 +123,18 @@ void ServicePage::showHistory(const std::vector<kube::HistoryEntry>& history)
 
 ServicePage::ServicePage(QWidget* parent) : QWidget(parent)
 {
-    auto* layout = new QVBoxLayout(this);
+    // Everything scrolls: on a small screen the page is taller than the window, and a layout
+    // squeezed below what its widgets need lets them overlap.
+    auto* outer = new QVBoxLayout(this);
+    outer->setContentsMargins(0, 0, 0, 0);
+    auto* scroll = new QScrollArea(this);
+    scroll->setObjectName(QStringLiteral("pageScroll"));
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setFocusPolicy(Qt::NoFocus); // not a stop of its own for Tab; it follows the focus inside
+    auto* body = new QWidget(scroll);
+    body->setObjectName(QStringLiteral("pageBody"));
+    auto* layout = new QVBoxLayout(body);
     buildTop(layout);
     m_anomalies = richLabel(this, QStringLiteral("anomalies"));
     m_anomalies->setWordWrap(true);
@@ -134,6 +153,8 @@ ServicePage::ServicePage(QWidget* parent) : QWidget(parent)
     buildActions(layout);
     buildTiles(layout);
     buildHistory(layout);
+    scroll->setWidget(body);
+    outer->addWidget(scroll);
 }
 
 // Back, the service's name and its badge.
@@ -161,7 +182,7 @@ void ServicePage::buildTop(QVBoxLayout* layout)
 }
 
 // Actions: each enabled only when the whole action would pass; the reason when not. Below them
-// the outcome of the last one.
+// the outcome of the last one (buildOutcome).
 void ServicePage::buildActions(QVBoxLayout* layout)
 {
     m_actionBar = new QWidget(this);
@@ -191,11 +212,34 @@ void ServicePage::buildActions(QVBoxLayout* layout)
     m_reason->setWordWrap(true);
     actions->addWidget(m_reason, 1);
     layout->addWidget(m_actionBar);
-    m_outcome = plainLabel(this, QStringLiteral("outcome")); // outcomes quote what servers said
+    buildOutcome(layout);
+}
+
+// The outcome as a banner: what moved, the endpoint check's time, the watch after a swap. It stays
+// until a newer action replaces it or the person dismisses it.
+void ServicePage::buildOutcome(QVBoxLayout* layout)
+{
+    m_outcomeBanner = new QWidget(this);
+    m_outcomeBanner->setObjectName(QStringLiteral("outcomeBanner"));
+    m_outcomeBanner->setAttribute(Qt::WA_StyledBackground);
+    auto* banner = new QHBoxLayout(m_outcomeBanner);
+    banner->setContentsMargins(6, 6, 6, 6);
+    m_outcome = plainLabel(m_outcomeBanner, QStringLiteral("outcome")); // outcomes quote what servers said
     m_outcome->setWordWrap(true);
     m_outcome->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_outcome->hide();
-    layout->addWidget(m_outcome);
+    m_outcome->setAccessibleName(tr("Outcome of the last action"));
+    m_dismissOutcome = new QPushButton(tr("Dismiss"), m_outcomeBanner);
+    m_dismissOutcome->setObjectName(QStringLiteral("outcomeDismiss"));
+    m_dismissOutcome->setAccessibleName(tr("Dismiss the outcome"));
+    m_dismissOutcome->setToolTip(tip(tr("Hide this outcome; the Activity list keeps it")));
+    connect(m_dismissOutcome, &QPushButton::clicked, this, [this] {
+        m_dismissed = m_outcomeId;
+        showActivity();
+    });
+    banner->addWidget(m_outcome, 1);
+    banner->addWidget(m_dismissOutcome, 0, Qt::AlignTop);
+    m_outcomeBanner->hide();
+    layout->addWidget(m_outcomeBanner);
 }
 
 // The three slots side by side.
@@ -228,7 +272,9 @@ void ServicePage::buildHistory(QVBoxLayout* layout)
     m_history->horizontalHeader()->setStretchLastSection(true);
     m_history->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_history->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_history->setMaximumHeight(160);
+    // At least three entries in view; more scroll inside the table.
+    m_history->setMinimumHeight(heightForRows(m_history, 3));
+    m_history->setMaximumHeight(std::max(160, m_history->minimumHeight()));
     m_history->setTabKeyNavigation(false); // Tab leaves the table; the arrows move in it
     auto* historyTitle = richLabel(
         this, {},
@@ -272,7 +318,7 @@ QString ServicePage::actionReasonText() const
 
 QString ServicePage::outcomeText() const
 {
-    return m_outcome->isVisible() ? m_outcome->text() : QString();
+    return m_outcomeBanner->isVisible() ? m_outcome->text() : QString();
 }
 
 void ServicePage::updateActions()
@@ -292,10 +338,7 @@ void ServicePage::updateActions()
         const QString why = a.planned ? QString::fromStdString(a.reason) : tr("Checking…");
         b->setToolTip(b->isEnabled() ? keyTip(kind) : tip(why));
         if (b->isVisible() && !b->isEnabled() && reason.isEmpty() && !why.isEmpty())
-            reason = (kind == model::SwapPlan::Kind::Swap       ? tr("Swap not possible, this does not hold: ")
-                      : kind == model::SwapPlan::Kind::Rollback ? tr("Rollback not offered, this does not hold: ")
-                                                                : tr("Repair not possible, this does not hold: ")) +
-                     why;
+            reason = missingCondition(kind, why);
     }
     const auto& d = m_actions->deployAvailability();
     m_deployButton->setEnabled(d.planned && d.enabled && !m_actions->busy());
@@ -349,11 +392,7 @@ void ServicePage::request(model::SwapPlan::Kind kind)
     }
     m_wanted.reset();
     if (!a.enabled) {
-        m_reason->setText((kind == model::SwapPlan::Kind::Swap ? tr("Swap not possible, this does not hold: ")
-                           : kind == model::SwapPlan::Kind::Rollback
-                               ? tr("Rollback not possible, this does not hold: ")
-                               : tr("Repair not possible, this does not hold: ")) +
-                          q(a.reason));
+        m_reason->setText(missingCondition(kind, q(a.reason)));
         return;
     }
     confirm(kind);
@@ -376,6 +415,16 @@ void ServicePage::requestDeploy()
     Q_EMIT deployRequested();
 }
 
+// Why an action is disabled, as the condition it waits for (the plan's check, which states what must
+// hold) rather than a negation of it.
+QString ServicePage::missingCondition(model::SwapPlan::Kind kind, const QString& condition)
+{
+    const QString verb = kind == model::SwapPlan::Kind::Swap       ? tr("swap")
+                         : kind == model::SwapPlan::Kind::Rollback ? tr("roll back")
+                                                                   : tr("repair");
+    return tr("To %1, this must hold: %2").arg(verb, condition);
+}
+
 QString ServicePage::keyTip(model::SwapPlan::Kind kind)
 {
     switch (kind) {
@@ -392,23 +441,39 @@ void ServicePage::showActivity()
 {
     updateWatchBanner();
     // The newest deploy or swap of this service started in this window, wherever it was started
-    // (a failed watch is said by its banner).
+    // (a failed watch is said by its banner). A swap's watch comes after it: the banner says the
+    // swap's outcome and, under it, how the watch goes.
     const model::Activity* a = m_actions ? m_actions->latestActivity() : nullptr;
-    if (!a || m_watchBanner->isVisibleTo(this)) {
-        m_outcome->hide();
+    const model::Activity* watch = a && a->watches() ? a : nullptr;
+    if (watch)
+        a = m_actions->latestChange();
+    if (!a || m_watchBanner->isVisibleTo(this) || a->id == m_dismissed) {
+        m_outcomeBanner->hide();
         return;
     }
+    m_outcomeId = a->id;
+    m_dismissOutcome->setVisible(!a->running());
     if (a->running()) {
+        style::applySheet(m_outcomeBanner, QString());
         style::applySheet(m_outcome, QString());
         m_outcome->setText(q(a->step) + QStringLiteral("…"));
     } else {
-        m_outcome->setText(q(a->message));
+        QStringList lines{q(a->message)};
+        if (!a->detail.empty())
+            lines << q(a->detail);
+        if (watch && watch->running())
+            lines << tr("%1: running; a banner comes up here if live gets worse.").arg(q(watch->title));
+        else if (watch)
+            lines << tr("%1: %2").arg(q(watch->title), q(watch->message));
+        m_outcome->setText(lines.join(QLatin1Char('\n')));
+        const style::Tone tone =
+            a->state == model::Activity::State::Succeeded ? style::Tone::Healthy : style::Tone::Attention;
         style::applySheet(
-            m_outcome, QStringLiteral("QLabel { color: white; background: %1; padding: 6px; border-radius: 4px; }")
-                           .arg(style::fillOf(a->state == model::Activity::State::Succeeded ? style::Tone::Healthy
-                                                                                            : style::Tone::Attention)));
+            m_outcomeBanner,
+            QStringLiteral("#outcomeBanner { background: %1; border-radius: 4px; }").arg(style::fillOf(tone)));
+        style::applySheet(m_outcome, QStringLiteral("QLabel { color: white; font-weight: bold; }"));
     }
-    m_outcome->show();
+    m_outcomeBanner->show();
 }
 
 void ServicePage::confirm(model::SwapPlan::Kind kind)

@@ -37,7 +37,10 @@ public:
     QPushButton* button(model::SwapPlan::Kind kind) const;
     QPushButton* deployButton() const { return m_deployButton; }
     QString actionReasonText() const;
+    // The outcome banner's text (empty when hidden): the last action's outcome, what moved, and
+    // after a swap how its watch goes. It stays until replaced or dismissed.
     QString outcomeText() const;
+    QPushButton* dismissOutcomeButton() const { return m_dismissOutcome; }
     QTableWidget* history() const { return m_history; }
     // The banner of a watch after a swap that found the service got worse: its text (empty when
     // hidden) and its one button, which starts the checked rollback (plan, confirm, runner).
@@ -64,12 +67,14 @@ private:
     void showActivity();
     void buildTop(QVBoxLayout* layout);
     void buildActions(QVBoxLayout* layout);
+    void buildOutcome(QVBoxLayout* layout);
     void buildTiles(QVBoxLayout* layout);
     void buildHistory(QVBoxLayout* layout);
     void confirm(model::SwapPlan::Kind kind);
     void updateWatchBanner();
     // The enabled button's tooltip: what it does and its key.
     static QString keyTip(model::SwapPlan::Kind kind);
+    static QString missingCondition(model::SwapPlan::Kind kind, const QString& condition);
     // A history cell: its text and its tooltip's text (shown through ui::tip).
     struct HistoryCell {
         QString text, tip;
@@ -86,7 +91,11 @@ private:
     QPushButton* m_rollback;
     QPushButton* m_repair;
     QLabel* m_reason;
+    QWidget* m_outcomeBanner;
     QLabel* m_outcome;
+    QPushButton* m_dismissOutcome;
+    int m_outcomeId = 0; // the activity the banner says
+    int m_dismissed = 0; // the activity whose banner the person dismissed
     QWidget* m_watchBanner;
     QLabel* m_watchText;
     QPushButton* m_watchRollback;

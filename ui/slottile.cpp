@@ -411,6 +411,9 @@ void SlotTile::setSlot(const model::SlotState& slot, const QString& role, std::v
     style::applySheet(m_role, role.startsWith(QStringLiteral("LIVE")) ? style::pill(style::Tone::Live)
                                                                       : style::pill(style::Tone::Staging));
     setAccessibleName(QStringLiteral("%1 %2").arg(name, role));
+    m_logs->setAccessibleName(tr("Logs of %1").arg(name));
+    m_podLogs->setAccessibleName(tr("Logs of the selected pod of %1").arg(name));
+    m_pods->setAccessibleName(tr("Pods of %1").arg(name));
 
     if (!slot.exists) {
         m_image->setText(tr("Deployment %1 does not exist in namespace %2.").arg(q(slot.deployment), q(slot.ns)));
@@ -424,6 +427,7 @@ void SlotTile::setSlot(const model::SlotState& slot, const QString& role, std::v
         showEvents();
         m_logs->setVisible(false);
         style::applySheet(this, style::tileBorder(style::Tone::Attention));
+        style::applySheet(m_ready, style::readinessBar(style::Tone::Attention));
         return;
     }
     QString image = tr("Image <b>%1</b>").arg(q(slot.imageDisplay()).toHtmlEscaped());
@@ -451,12 +455,14 @@ void SlotTile::setSlot(const model::SlotState& slot, const QString& role, std::v
     m_logs->setVisible(true);
     showPods();
     showEvents();
-    // A slot whose pods fail the health check needs attention even when Kubernetes calls them ready.
+    // A slot whose pods fail the health check needs attention even when Kubernetes calls them ready;
+    // its readiness bar says so in the same colour.
     const style::Tone tone =
         slot.health == model::Health::Healthy && slot.healthCheck.state != model::HealthSummary::State::Failing
             ? style::Tone::Healthy
             : style::Tone::Attention;
     style::applySheet(this, style::tileBorder(tone));
+    style::applySheet(m_ready, style::readinessBar(tone));
 }
 
 QString SlotTile::roleText() const

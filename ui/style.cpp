@@ -2,9 +2,13 @@
 
 #include "help.h"
 
+#include <QApplication>
 #include <QDateTime>
 #include <QGuiApplication>
+#include <QPainter>
 #include <QRegularExpression>
+#include <QStyleFactory>
+#include <QStyleOption>
 #include <QTextDocumentFragment>
 #include <QWidget>
 #include <algorithm>
@@ -109,9 +113,44 @@ QPalette lightPalette()
 
 QString pill(Tone tone)
 {
-    return QStringLiteral("QLabel { background: %1; color: white; border-radius: 8px; padding: 2px 8px; "
-                          "font-weight: bold; }")
-        .arg(fillOf(tone));
+    // A label, not a button: flat, outlined in the tone, no fill of the accent colour a primary
+    // button has.
+    return QStringLiteral("QLabel { background: transparent; color: %1; border: 1px solid %1; border-radius: 3px; "
+                          "padding: 1px 6px; font-weight: bold; }")
+        .arg(colorOf(tone));
+}
+
+QString readinessBar(Tone tone)
+{
+    return QStringLiteral("QProgressBar { border: 1px solid %1; border-radius: 3px; text-align: center; } "
+                          "QProgressBar::chunk { background: %2; }")
+        .arg(colorOf(tone), fillOf(tone));
+}
+
+void FocusStyle::drawPrimitive(PrimitiveElement element, const QStyleOption* option, QPainter* painter,
+                               const QWidget* widget) const
+{
+    // As Qt does, only once the keyboard has moved the focus: a click needs no ring.
+    if (element != PE_FrameFocusRect || !(option->state & State_KeyboardFocusChange)) {
+        QProxyStyle::drawPrimitive(element, option, painter, widget);
+        return;
+    }
+    // Where the keyboard is, plainly: two pixels of the highlight colour around the button, box or
+    // row, whatever the platform's own faint dotted line would be.
+    painter->save();
+    painter->setRenderHint(QPainter::Antialiasing);
+    QPen pen(option->palette.color(QPalette::Active, QPalette::Highlight), 2);
+    painter->setPen(pen);
+    painter->setBrush(Qt::NoBrush);
+    painter->drawRoundedRect(QRectF(option->rect).adjusted(1, 1, -1, -1), 3, 3);
+    painter->restore();
+}
+
+void installFocusStyle()
+{
+    if (dynamic_cast<FocusStyle*>(QApplication::style()))
+        return;
+    QApplication::setStyle(new FocusStyle(QStyleFactory::create(QApplication::style()->name())));
 }
 
 QString tileBorder(Tone tone)

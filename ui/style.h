@@ -3,6 +3,7 @@
 #include "model/state/servicestate.h"
 
 #include <QPalette>
+#include <QProxyStyle>
 #include <QString>
 
 class QWidget;
@@ -13,7 +14,21 @@ namespace ui::style {
 
 enum class Tone { Live, Staging, Healthy, Attention, Rolling, Neutral };
 
+// A status chip: a flat label outlined in the tone's colour, never a button's look.
 QString pill(Tone tone);
+// A readiness bar filled in the tone of the slot's health, so a pod that fails its check does not
+// show in the neutral blue of a healthy bar.
+QString readinessBar(Tone tone);
+// The application's style with the keyboard focus drawn plainly (a two-pixel ring in the highlight
+// colour around the focused button, field or row).
+class FocusStyle : public QProxyStyle {
+public:
+    using QProxyStyle::QProxyStyle;
+    void drawPrimitive(PrimitiveElement element, const QStyleOption* option, QPainter* painter,
+                       const QWidget* widget = nullptr) const override;
+};
+// Wraps the application's current style in FocusStyle (once).
+void installFocusStyle();
 QString tileBorder(Tone tone);
 // Sets `sheet` on `widget` unless it has it already: setting a style sheet re-polishes the widget
 // and every child of it, even when the sheet is the same, and the pages are updated every few

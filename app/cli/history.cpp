@@ -7,6 +7,7 @@
 #include "model/observe/authorpolicy.h"
 #include "model/rules/authorship.h"
 #include "model/rules/keys.h"
+#include "model/rules/slot.h"
 #include "model/rules/watchrules.h"
 #include "session.h"
 
@@ -21,21 +22,21 @@ namespace {
 
 using nlohmann::json;
 
-// One entry as a line: "AT  USER  ACTION  slot a IMAGE -> slot b IMAGE  health check passed", a
-// watch's "AT  USER  watch  slot b IMAGE: held", then what can be said of who wrote it (a name is a
+// One entry as a line: "AT  USER  ACTION  slot A IMAGE -> slot B IMAGE  health check passed", a
+// watch's "AT  USER  watch  slot B IMAGE: held", then what can be said of who wrote it (a name is a
 // fact only when the API server vouches for it).
 std::string historyLine(const kube::HistoryEntry& e)
 {
-    auto slot = [](const std::string& s) { return s.empty() ? std::string("?") : s; };
+    auto slot = [](const std::string& s) { return model::displayNameOfRecorded(s); };
     if (!e.readable())
         return (e.at.empty() ? "" : e.at + "  ") + "unreadable entry: " + e.unreadable;
     const std::string author = model::authorSentence(e);
     const std::string by = author.empty() ? "" : "  · " + author;
     if (e.action == model::watchAction)
-        return e.at + "  " + e.user + "  " + e.action + "  slot " + slot(e.to.slot) + " " + e.to.image + ": " +
+        return e.at + "  " + e.user + "  " + e.action + "  " + slot(e.to.slot) + " " + e.to.image + ": " +
                (e.result.empty() ? std::string("no result") : e.result) + by;
     const std::string what = e.target.empty() ? e.action : e.action + " to " + e.target;
-    return e.at + "  " + e.user + "  " + what + "  slot " + slot(e.from.slot) + " " + e.from.image + " -> slot " +
+    return e.at + "  " + e.user + "  " + what + "  " + slot(e.from.slot) + " " + e.from.image + " -> " +
            slot(e.to.slot) + " " + e.to.image + (e.healthCheck.empty() ? "" : "  health check " + e.healthCheck) + by;
 }
 

@@ -2,6 +2,7 @@
 
 #include "model/rules/chatline.h"
 #include "model/rules/release.h"
+#include "model/rules/rules.h"
 #include "net/webhook.h"
 
 #include <algorithm>
@@ -61,6 +62,14 @@ const Activity* ActionRunner::latestFor(const std::string& ns, const std::string
 {
     for (auto it = m_activities.rbegin(); it != m_activities.rend(); ++it)
         if (it->touches(ns, service))
+            return &*it;
+    return nullptr;
+}
+
+const Activity* ActionRunner::latestChangeFor(const std::string& ns, const std::string& service) const
+{
+    for (auto it = m_activities.rbegin(); it != m_activities.rend(); ++it)
+        if (!it->watches() && it->touches(ns, service))
             return &*it;
     return nullptr;
 }
@@ -165,6 +174,8 @@ int ActionRunner::startSwap(kube::Client* client, const ServiceConfig& config, c
     swapper->execute(
         confirmed, [this, id](const std::string& text) { step(id, text); },
         [this, id, swapper, webhook, client, config, confirmed](SwapOutcome o) {
+            if (Activity* done = find(id); done && o.succeeded())
+                done->detail = movedText(confirmed);
             end(id, o.succeeded(), o.message, webhook);
             swapper->deleteLater();
             // The new live slot of each member is watched, each as an activity; a rollback or repair is not.

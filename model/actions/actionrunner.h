@@ -31,6 +31,7 @@ struct Activity {
     std::string step;                  // the latest progress
     State state = State::Running;
     std::string message; // the outcome
+    std::string detail;  // what it changed, in full (a swap: each member's live slot and image now)
     QDateTime started, finished;
 
     bool running() const { return state == State::Running; }
@@ -81,6 +82,8 @@ public:
     const Activity* activity(int id) const;
     // The newest activity that changes `service` in `ns` (running or not), or nullptr.
     const Activity* latestFor(const std::string& ns, const std::string& service) const;
+    // The same, leaving out watches: the newest action that changed `service` (a watch's swap).
+    const Activity* latestChangeFor(const std::string& ns, const std::string& service) const;
     // An action that changes `service` runs (a watch does not count).
     bool runningFor(const std::string& ns, const std::string& service) const;
     // Running actions that change something: what closing the window waits for (a watch only reads).

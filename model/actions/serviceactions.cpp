@@ -2,6 +2,7 @@
 
 #include "model/rules/join.h"
 #include "model/rules/release.h"
+#include "model/rules/rules.h"
 #include "model/state/servicelookup.h"
 
 #include <QPointer>
@@ -297,6 +298,23 @@ void ServiceActions::replanFresh(const ServiceState& state, int generation)
     replanDeploy(state, generation);
 }
 
+// Why the person might roll back: the verdict of this window's watch that found live worse, else
+// the newest entry of the history when it is such a verdict (a watch of another console), and the
+// live slot's pods that fail the health check now.
+std::string ServiceActions::rollbackWhy() const
+{
+    const ServiceState* s = m_watched ? m_watched->service(m_service) : nullptr;
+    std::string verdict;
+    if (const Activity* watch = failedWatch())
+        verdict = watch->message;
+    else if (s && !s->history.empty() && s->history.back().action == watchAction &&
+             s->history.back().result.rfind("failed", 0) == 0)
+        verdict = s->history.back().result;
+    const SlotState* live = s ? s->liveSlot() : nullptr;
+    return rollbackReason(verdict, live ? live->label() : std::string(),
+                          live ? live->podHealth : std::vector<PodHealth>{});
+}
+
 void ServiceActions::planFresh(SwapPlan::Kind kind, std::function<void(SwapPlan)> done)
 {
     Swapper* sw = busy() ? nullptr : swapper();
@@ -320,6 +338,8 @@ void ServiceActions::planFresh(SwapPlan::Kind kind, std::function<void(SwapPlan)
                                                                     : self->m_repair;
             self->take(slot, slot.visible || kind == SwapPlan::Kind::Swap, plan);
         }
+        if (self && kind == SwapPlan::Kind::Rollback && service == self->m_service)
+            plan.why = self->rollbackWhy();
         done(std::move(plan));
     });
 }
@@ -382,6 +402,11 @@ const Activity* ServiceActions::failedWatch() const
 const Activity* ServiceActions::latestActivity() const
 {
     return m_runner && !m_service.empty() ? m_runner->latestFor(m_ns, m_service) : nullptr;
+}
+
+const Activity* ServiceActions::latestChange() const
+{
+    return m_runner && !m_service.empty() ? m_runner->latestChangeFor(m_ns, m_service) : nullptr;
 }
 
 kube::Client* ServiceActions::clientForService() const

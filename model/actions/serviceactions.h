@@ -48,9 +48,13 @@ public:
     bool busy() const;
     // The newest action started on this service, running or finished, or nullptr.
     const Activity* latestActivity() const;
+    // The newest action that changed this service, leaving out watches (the swap a watch follows).
+    const Activity* latestChange() const;
     // The watch after a swap that found this service got worse, while nothing was started on it
     // since (the banner and its Roll back); nullptr otherwise.
     const Activity* failedWatch() const;
+    // Why one would roll back the shown service now (SwapPlan::why); empty when nothing says so.
+    std::string rollbackWhy() const;
 
     // Plans `kind` on fresh reads and fresh access reviews (what the confirm dialog shows); the
     // button's availability follows what it found.

@@ -150,7 +150,7 @@ void findSlotPods(kube::Client* client, const ServiceSpec& spec, const std::stri
     if (slot == "sandbox") {
         fromDeployment(spec.sandboxNamespace, spec.sandboxDeployment, "sandbox");
     } else if (const std::optional<Slot> named = parseSlot(slot)) {
-        fromDeployment(spec.ns, spec.slotDeployment(*named), "slot " + slot);
+        fromDeployment(spec.ns, spec.slotDeployment(*named), displayName(*named));
     } else if (slot == "live" || slot == "staging") {
         const std::string service = slot == "live" ? spec.liveService : spec.stagingService;
         client->getService(spec.ns, service, [=](kube::Result<kube::Service> s) {
@@ -167,7 +167,7 @@ void findSlotPods(kube::Client* client, const ServiceSpec& spec, const std::stri
                                          ": a or b); repair it before reading its logs."));
                 return;
             }
-            fromDeployment(spec.ns, spec.slotDeployment(*selected), slot + " (slot " + to + ")");
+            fromDeployment(spec.ns, spec.slotDeployment(*selected), slot + " (" + displayName(*selected) + ")");
         });
     } else {
         done(kube::Error::config("There is no slot \"" + slot + "\"; use sandbox, a, b, live or staging."));

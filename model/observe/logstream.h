@@ -44,7 +44,7 @@ struct LogSource {
     std::string ns;
     std::string labelSelector; // the Deployment's spec.selector.matchLabels
     std::string pod;           // empty: every pod the selector matches
-    std::string description;   // "uro slot a (Deployment uro-a in uro)", for messages
+    std::string description;   // "uro slot A (Deployment uro-a in uro)", for messages
 };
 
 struct LogOptions {

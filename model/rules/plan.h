@@ -72,6 +72,9 @@ struct SwapPlan {
     std::vector<Check> checks;
     std::string user;             // as the API server knows them (SelfSubjectReview)
     bool skipHealthCheck = false; // the person chose to swap without the staging pods' health check
+    // A rollback: what found the release live now worse (model::rollbackReason), for the person
+    // who confirms; empty when nothing did. Not part of what is carried out or compared.
+    std::string why;
 
     bool allowed() const;
     // A health check fails, and it is the only thing that does: swapping without it would go ahead.

@@ -314,6 +314,34 @@ std::string swapDoneMessage(const SwapPlan& plan, long long milliseconds)
            ". The live endpoints are the new slot's ready pods (verified in " + std::to_string(milliseconds) + " ms).";
 }
 
+std::string movedText(const SwapPlan& plan)
+{
+    if (plan.kind == SwapPlan::Kind::Repair)
+        return {};
+    auto image = [](const SlotFacts& f) { return f.image.empty() ? std::string("no image read") : f.image; };
+    std::string text;
+    for (const auto& m : plan.members)
+        text += (text.empty() ? "" : "\n") + m.spec.name + ": live is slot " + letter(m.liveTo) + ", " + image(m.to) +
+                "; slot " + letter(m.liveFrom) + " (" + image(m.from) + ") is staging now.";
+    return text;
+}
+
+std::string rollbackReason(const std::string& watchVerdict, const std::string& liveSlot,
+                           const std::vector<PodHealth>& livePods)
+{
+    std::string failing;
+    for (const auto& p : livePods)
+        if (p.result.kind == HealthResult::Kind::Fail)
+            failing += (failing.empty() ? "" : ", ") + p.pod + " (" + p.result.sentence + ")";
+    std::string text;
+    if (!watchVerdict.empty())
+        text = "The watch after the swap: " + watchVerdict;
+    if (!failing.empty())
+        text += (text.empty() ? "" : "\n") + std::string("Pods of slot ") + liveSlot +
+                " (live) that fail the health check now: " + failing + ".";
+    return text;
+}
+
 std::string unverifiedMessage(const SwapMember& m, const EndpointFacts& facts)
 {
     return "Swapped, but after 30 s the endpoints of " + m.spec.liveService + " are not the ready pods of slot " +

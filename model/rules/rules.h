@@ -6,6 +6,7 @@
 
 #include "kube/objects.h"
 #include "model/rules/healthcheck.h"
+#include "model/rules/healthsummary.h"
 #include "model/rules/plan.h"
 #include "model/rules/slotrules.h"
 #include "net/error.h"
@@ -83,6 +84,13 @@ struct EndpointFacts {
 std::string swapDoneMessage(const SwapPlan& plan, long long milliseconds);
 std::string unverifiedMessage(const SwapMember& m, const EndpointFacts& facts);
 std::string stagingFailureMessage(const SwapPlan& plan, const SwapMember& m, const kube::Error& e);
+// What a swap or rollback moved, one line per member: the slot live now and its image, and the
+// slot that went to staging with its image. Empty for a repair (live did not move).
+std::string movedText(const SwapPlan& plan);
+// Why one would roll back: the watch's verdict after the swap (empty: none found it worse) and the
+// pods of the live slot (`liveSlot`, "B") that fail the health check now. Empty when neither.
+std::string rollbackReason(const std::string& watchVerdict, const std::string& liveSlot,
+                           const std::vector<PodHealth>& livePods);
 
 // Everything a deploy plan needs, read fresh (the Services and slots for staging, the sandbox
 // Deployment for sandbox), with the registry's answer for a tag.

@@ -42,6 +42,15 @@ std::string displayName(Slot s)
     return s == Slot::Sandbox ? std::string("sandbox") : "slot " + letter(s);
 }
 
+std::string displayNameOfRecorded(std::string_view recorded)
+{
+    if (recorded == "s")
+        return displayName(Slot::Sandbox);
+    if (const auto slot = parseSlot(recorded))
+        return displayName(*slot);
+    return "slot " + (recorded.empty() ? std::string("?") : std::string(recorded));
+}
+
 Slot other(Slot s)
 {
     switch (s) {

@@ -19,8 +19,11 @@ std::string name(Slot s);
 std::optional<Slot> parseSlot(std::string_view text);
 // "A", "B", and "S" for the sandbox: the letter of sentences like "live slot A -> B".
 std::string letter(Slot s);
-// "slot A", "slot B", "sandbox".
+// "slot A", "slot B", "sandbox": the one spelling of a slot in every text a person reads.
 std::string displayName(Slot s);
+// A slot as history records write it ("a", "b", "s" for the sandbox), in that spelling; other text
+// as "slot <text>", none as "slot ?".
+std::string displayNameOfRecorded(std::string_view recorded);
 // A <-> B. The sandbox has no partner: other(Sandbox) is Sandbox, so a caller never gets a slot it
 // did not ask about.
 Slot other(Slot s);

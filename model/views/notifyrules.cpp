@@ -9,7 +9,8 @@ namespace model {
 
 std::string Notice::sentence() const
 {
-    return body.empty() ? summary + "." : summary + ". " + body;
+    const std::string& said = windowBody.empty() ? body : windowBody;
+    return said.empty() ? summary + "." : summary + ". " + said;
 }
 
 LiveHealth liveHealthOf(const ServiceState& s)
@@ -42,15 +43,22 @@ Notice unhealthyNotice(const ServiceState& s)
     Notice n;
     n.kind = NoticeKind::LiveUnhealthy;
     n.summary = s.spec.name + ": live slot " + letter(*s.live) + " is not healthy";
-    if (!live.exists)
-        n.body = "Its Deployment " + live.deployment + " is missing; open Signalbox to repair the live Service.";
-    else if (live.healthCheck.state == HealthSummary::State::Failing)
-        n.body = "Health check: " + live.healthCheck.text + "; open Signalbox to see which pods fail.";
-    else if (!live.problems.empty())
-        n.body = live.problems.front() + "; open Signalbox to see its pods and events.";
-    else
-        n.body = std::to_string(live.ready) + " of " + std::to_string(live.desired) +
-                 " pods are ready; open Signalbox to see its pods and events.";
+    // What is wrong, and what to look at: on the desktop in Signalbox, in Signalbox on the service's page.
+    std::string problem, look;
+    if (!live.exists) {
+        problem = "Its Deployment " + live.deployment + " is missing";
+        look = "repair the live Service";
+    } else if (live.healthCheck.state == HealthSummary::State::Failing) {
+        problem = "Health check: " + live.healthCheck.text;
+        look = "see which pods fail";
+    } else {
+        problem = !live.problems.empty()
+                      ? live.problems.front()
+                      : std::to_string(live.ready) + " of " + std::to_string(live.desired) + " pods are ready";
+        look = "see its pods and events";
+    }
+    n.body = problem + "; open Signalbox to " + look + ".";
+    n.windowBody = problem + "; open the page of " + s.spec.name + " to " + look + ".";
     return n;
 }
 

@@ -21,7 +21,10 @@ struct Notice {
     NoticeKind kind = NoticeKind::LiveUnhealthy;
     std::string summary; // "uro: live slot A is not healthy"
     std::string body;    // one sentence: what is wrong and what to look at
-    // One sentence for the window's status area: the summary and the body together.
+    // The body as said inside Signalbox, where "open Signalbox" would make no sense: it names the
+    // page to open instead. Empty: the body serves both.
+    std::string windowBody;
+    // One sentence for the window's status area: the summary and the window's body together.
     std::string sentence() const;
 };
 

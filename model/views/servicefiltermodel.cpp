@@ -20,6 +20,24 @@ void ServiceFilterModel::setSourceModel(QAbstractItemModel* source)
     m_services = qobject_cast<ServiceListModel*>(source);
     Q_ASSERT_X(m_services || !source, "ServiceFilterModel", "the source must be a ServiceListModel");
     QSortFilterProxyModel::setSourceModel(source);
+    if (source)
+        connect(source, &QAbstractItemModel::dataChanged, this,
+                [this] { m_changedWhileHeld = m_changedWhileHeld || m_held; });
+}
+
+void ServiceFilterModel::holdOrder(bool held)
+{
+    if (held == m_held)
+        return;
+    m_held = held;
+    // Not dynamic: a changed row keeps its place (and its filter verdict) until sorted again.
+    setDynamicSortFilter(!held);
+    if (held || !m_changedWhileHeld)
+        return;
+    m_changedWhileHeld = false;
+    // Turning dynamic again sorts; rows whose words changed meanwhile are filtered afresh here.
+    if (filtering())
+        invalidateRowsFilter();
 }
 
 void ServiceFilterModel::sort(int column, Qt::SortOrder order)

@@ -22,6 +22,11 @@ public:
     // A column, or -1 for attention-first (what a view asks when its sort indicator is cleared).
     void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
     bool attentionFirst() const { return m_attentionFirst; }
+    // While held, rows keep their places: a changed row neither moves nor leaves until the hold
+    // ends (a view holds the order while the person points at a row, so the row under the pointer
+    // is the one opened). Ending the hold sorts and filters what changed meanwhile.
+    void holdOrder(bool held);
+    bool orderHeld() const { return m_held; }
 
     // The words typed; blank matches everything.
     void setFilterText(const QString& text);
@@ -52,6 +57,8 @@ private:
     QString m_filterText;
     QStringList m_words;
     bool m_attentionFirst = true;
+    bool m_held = false;
+    bool m_changedWhileHeld = false;
 };
 
 } // namespace model

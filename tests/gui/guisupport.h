@@ -20,6 +20,14 @@
 #include <QTest>
 #include <memory>
 
+// A step done by a helper: the test stops at its first failure.
+#define STEP(call)                                                                                                     \
+    do {                                                                                                               \
+        call;                                                                                                          \
+        if (QTest::currentTestFailed())                                                                                \
+            return;                                                                                                    \
+    } while (false)
+
 namespace guisupport {
 
 // Uro's check as the example has it (or that of each of `names`, all in group uro), but asked

@@ -86,8 +86,8 @@ private Q_SLOTS:
         QCOMPARE(page->history()->item(0, 1)->text(), QStringLiteral("operator"));
         QCOMPARE(page->history()->item(0, 2)->text(), QStringLiteral("swap"));
         QCOMPARE(page->history()->item(1, 2)->text(), QStringLiteral("deploy to staging"));
-        QCOMPARE(page->history()->item(1, 4)->text(), QStringLiteral("slot b · 3f2c1a9"));
-        QCOMPARE(page->history()->item(0, 4)->text(), QStringLiteral("slot b · 3f2c1a9"));
+        QCOMPARE(page->history()->item(1, 4)->text(), QStringLiteral("slot B · 3f2c1a9"));
+        QCOMPARE(page->history()->item(0, 4)->text(), QStringLiteral("slot B · 3f2c1a9"));
         QTRY_VERIFY_WITH_TIMEOUT(page->button(model::SwapPlan::Kind::Rollback)->isEnabled(), 20000);
         saveShot(c.window, QStringLiteral("history.png"));
 

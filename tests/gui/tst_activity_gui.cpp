@@ -2,14 +2,18 @@
 // between its two patches (a test hook) while the person opens another service and switches
 // namespace still completes, its outcome is shown and the buttons come back; a deploy whose
 // dialog is closed right after its patch still runs its guard, records its Event and notifies;
-// closing the window while a swap runs asks, and waits for it.
+// closing the window while a swap runs asks, and waits for it. The activity list shows its newest
+// row as it comes, and Enter or a double-click on a row opens the row's whole outcome.
 #include "gui/guisupport.h"
 #include "support/httpserver.h"
 #include "ui/activitypanel.h"
 #include "ui/deploydialog.h"
 #include "ui/mainwindow.h"
+#include "ui/text.h"
 
+#include <QHeaderView>
 #include <QMessageBox>
+#include <QPlainTextEdit>
 #include <QPointer>
 #include <QStandardPaths>
 #include <QTableWidget>
@@ -135,6 +139,75 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(page->button(model::SwapPlan::Kind::Rollback)->isEnabled(), 20000);
         QTRY_VERIFY_WITH_TIMEOUT(page->button(model::SwapPlan::Kind::Swap)->isEnabled(), 20000);
         guisupport::saveShot(c.window, QStringLiteral("activity.png"));
+
+        // Enter on the row opens its whole outcome: what, how it ended, when, who, every word.
+        QTableWidget* t = c.window->activityPanel()->table();
+        QSignalSpy opened(c.window->activityPanel(), &ui::ActivityPanel::outcomeOpened);
+        t->setFocus();
+        t->setCurrentCell(0, 1);
+        QTest::keyClick(t, Qt::Key_Return);
+        QCOMPARE(opened.count(), 1);
+        auto* window = opened.first().first().value<QDialog*>();
+        QVERIFY(window->isVisible());
+        const QString whole = window->findChild<QPlainTextEdit*>()->toPlainText();
+        for (const QString& part :
+             {QStringLiteral("Swap uro (with uro-frontend)\nSucceeded\nStarted: "), QStringLiteral("\nFinished: "),
+              QStringLiteral("\nBy: operator\n"), QStringLiteral("Swapped: uro now live on slot B"),
+              QStringLiteral("(verified in "), QStringLiteral("uro: live is slot B, ")})
+            QVERIFY2(whole.contains(part), qPrintable(whole));
+        QVERIFY(window->findChild<QPlainTextEdit*>()->isReadOnly());
+        QCOMPARE(t->item(0, 3)->toolTip(), ui::tip(whole));
+        QTest::keyClick(window, Qt::Key_Escape);
+        QTRY_VERIFY(!window->isVisible());
+    }
+
+    // The list shows the newest row as it comes, even when scrolled to older ones; a double-click
+    // on a row opens its outcome.
+    void theListShowsTheNewestRowAndOpensOutcomes()
+    {
+        guisupport::Console c(QStringLiteral("operator"));
+        model::ActionRunner* runner = c.console->runner();
+        model::SwapPlan plan;
+        plan.service = "uro";
+        plan.user = "operator";
+        // Without a connection a swap ends at once, as failed: rows without waiting for a cluster.
+        for (int i = 0; i < 4; ++i)
+            runner->startSwap(nullptr, {}, plan);
+        ui::ActivityPanel* panel = c.window->activityPanel();
+        QTableWidget* t = panel->table();
+        QTRY_VERIFY(panel->isVisible());
+        QCOMPARE(t->rowCount(), 4);
+        // Room for about one row; the person scrolls down to the oldest.
+        t->setFixedHeight(t->horizontalHeader()->height() + t->rowHeight(0) + 2 * t->frameWidth());
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+        t->scrollToBottom();
+        auto inView = [t](int row) { return t->viewport()->rect().intersects(t->visualItemRect(t->item(row, 1))); };
+        QVERIFY(!inView(0));
+        const int newest = runner->startSwap(nullptr, {}, plan);
+        QCOMPARE(t->rowCount(), 5);
+        QTRY_VERIFY(inView(0));
+        QVERIFY(panel->rowText(newest).startsWith(QStringLiteral("✘ Swap uro: There is no connection")));
+
+        QSignalSpy opened(panel, &ui::ActivityPanel::outcomeOpened);
+        const QPoint at = t->visualItemRect(t->item(0, 3)).center();
+        // A double-click as a person makes it: a click, then the second press.
+        QTest::mouseClick(t->viewport(), Qt::LeftButton, {}, at);
+        QTest::mouseDClick(t->viewport(), Qt::LeftButton, {}, at);
+        QTest::mouseRelease(t->viewport(), Qt::LeftButton, {}, at);
+        QCOMPARE(opened.count(), 1);
+        auto* window = opened.first().first().value<QDialog*>();
+        const QString whole = window->findChild<QPlainTextEdit*>()->toPlainText();
+        QVERIFY2(whole.startsWith(QStringLiteral("Swap uro\nFailed\nStarted: ")), qPrintable(whole));
+        QVERIFY2(
+            whole.contains(QStringLiteral("There is no connection to carry out the swap on. Nothing was changed.")),
+            qPrintable(whole));
+        QCOMPARE(whole, panel->outcomeText(0));
+        // Esc in the list still leaves it.
+        QSignalSpy left(panel, &ui::ActivityPanel::leaveRequested);
+        window->close();
+        t->setFocus();
+        QTest::keyClick(t, Qt::Key_Escape);
+        QCOMPARE(left.count(), 1);
     }
 
     void aDeployGoesOnWhenItsDialogCloses()
@@ -221,7 +294,7 @@ private Q_SLOTS:
         QTRY_COMPARE(opened.count(), 1);
         auto* box = qobject_cast<QMessageBox*>(opened.takeFirst().first().value<QDialog*>());
         QVERIFY(box);
-        QVERIFY2(box->text().contains(QStringLiteral("Swap uro (with uro-frontend) is still running")),
+        QVERIFY2(box->text().contains(QStringLiteral("The swap of uro (with uro-frontend) is still running")),
                  qPrintable(box->text()));
         QTest::mouseClick(box->findChild<QPushButton*>(QStringLiteral("keepOpenButton")), Qt::LeftButton);
         QVERIFY(c.window->isVisible());

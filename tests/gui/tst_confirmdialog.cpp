@@ -3,8 +3,10 @@
 #include "ui/confirmdialog.h"
 
 #include <QCheckBox>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QScreen>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -135,6 +137,28 @@ private Q_SLOTS:
         ui::ConfirmDialog dialog(planFor("uro", true));
         QVERIFY(!dialog.skipHealthCheckBox());
         QVERIFY(!dialog.findChild<QCheckBox*>(QStringLiteral("skipHealthCheck")));
+    }
+
+    // A reference longer than the screen is wide is cut in the middle: the dialog stays on the
+    // screen, and the whole reference is in its tooltip and copy action.
+    void longReferencesKeepTheDialogOnTheScreen()
+    {
+        model::SwapPlan plan = planFor("uro", true);
+        const std::string image = "registry.example.com/team/" + std::string(400, 'x') + "/uro:0123456789abcdef";
+        plan.members.front().to.image = image;
+        for (int i = 0; i < 60; ++i) // more checks than the screen has lines: they scroll
+            plan.checks.push_back({"check " + std::to_string(i) + " holds", true});
+        ui::ConfirmDialog dialog(plan);
+        dialog.open();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        const QRect room = dialog.screen()->availableGeometry();
+        QVERIFY2(room.contains(dialog.frameGeometry()),
+                 qPrintable(
+                     QStringLiteral("%1×%2").arg(dialog.frameGeometry().width()).arg(dialog.frameGeometry().height())));
+        QVERIFY(dialog.referencesText().contains(QString::fromStdString(image)));
+        auto* members = dialog.findChild<QLabel*>(QStringLiteral("members"));
+        QVERIFY(members && members->toolTip().contains(QString::fromStdString(image).left(60)));
+        QVERIFY(!members->text().contains(QString::fromStdString(image)));
     }
 
     void escapeCancels()

@@ -6,8 +6,10 @@
 #include "support/testsupport.h"
 #include "ui/help.h"
 #include "ui/mainwindow.h"
+#include "ui/style.h"
 
 #include <QAction>
+#include <QApplication>
 #include <QFile>
 #include <QLabel>
 #include <QSignalSpy>
@@ -107,7 +109,23 @@ private Q_SLOTS:
         const QString listed = text.mid(section, text.indexOf(QStringLiteral("\n## "), section + 1) - section);
         for (const auto& [keys, what] : shortcuts)
             QVERIFY2(listed.contains(QStringLiteral("| %1 | %2 |").arg(keys, what)), qPrintable(keys));
+        // A list to read: nothing in it looks or acts editable.
+        QCOMPARE(table->editTriggers(), QAbstractItemView::NoEditTriggers);
+        QVERIFY(!table->showGrid());
+        for (int row = 0; row < table->rowCount(); ++row)
+            for (int column = 0; column < table->columnCount(); ++column)
+                QVERIFY(!(table->item(row, column)->flags() & Qt::ItemIsEditable));
         dialog->reject();
+    }
+
+    // The keyboard's focus is drawn by the application's style, whichever style that is.
+    void focusIsDrawnPlainly()
+    {
+        ui::style::installFocusStyle();
+        QVERIFY(dynamic_cast<ui::style::FocusStyle*>(QApplication::style()));
+        QStyle* installed = QApplication::style();
+        ui::style::installFocusStyle(); // once: a second call wraps nothing again
+        QCOMPARE(QApplication::style(), installed);
     }
 
     void iconsAreCompiledIn()

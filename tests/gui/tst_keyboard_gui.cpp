@@ -17,14 +17,6 @@
 
 using guisupport::Console;
 
-// A step done by a helper: the test stops at its first failure.
-#define STEP(call)                                                                                                     \
-    do {                                                                                                               \
-        call;                                                                                                          \
-        if (QTest::currentTestFailed())                                                                                \
-            return;                                                                                                    \
-    } while (false)
-
 namespace {
 
 using Kind = model::SwapPlan::Kind;

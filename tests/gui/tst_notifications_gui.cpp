@@ -183,8 +183,10 @@ private Q_SLOTS:
         QCOMPARE(call.hints.value(QStringLiteral("desktop-entry")).toString(),
                  c.console->notificationSender()->identity().desktopEntry);
         QCOMPARE(call.body, QStringLiteral("Health check: 1 of 2 fail; open Signalbox to see which pods fail."));
-        // The window's status line says the same.
-        QCOMPARE(c.window->noticeText(), call.summary + QStringLiteral(". ") + call.body);
+        // The window's status line says the same, naming the page to open rather than Signalbox.
+        QCOMPARE(c.window->noticeText(),
+                 call.summary +
+                     QStringLiteral(". Health check: 1 of 2 fail; open the page of uro to see which pods fail."));
 
         // It keeps failing through many more checks: nothing more is sent.
         letChecksRun(c.console->dashboard()->health()->monitor(), 30);

@@ -8,6 +8,7 @@
 #include "guisupport.h"
 #include "ui/icons.h"
 #include "ui/mainwindow.h"
+#include "ui/overviewtable.h"
 
 #include <QFontMetrics>
 #include <QHeaderView>
@@ -212,6 +213,51 @@ private Q_SLOTS:
         QTest::keyClick(w->filterField(), Qt::Key_Escape);
 
         // It recovers: back below uro.
+        QVERIFY(testsupport::setPodHealth(live.first(), {}));
+        QTRY_COMPARE_WITH_TIMEOUT(shownNames(w), QStringList({"uro", "uro-frontend"}), 20000);
+    }
+
+    // The order changes between the press and the release of a double-click (uro-frontend's live
+    // pod starts failing, which puts it first): the rows stay where they were while the person
+    // points, and the double-click opens uro-frontend, the service under the pointer.
+    void aDoubleClickDuringAReorderOpensThePointedService()
+    {
+        guisupport::Console c(QStringLiteral("viewer"),
+                              guisupport::everySecond({QStringLiteral("uro"), QStringLiteral("uro-frontend")}));
+        ui::MainWindow* w = c.window;
+        QTRY_COMPARE_WITH_TIMEOUT(shownNames(w), QStringList({"uro", "uro-frontend"}), 20000);
+        auto* table = dynamic_cast<ui::OverviewTable*>(w->overview());
+        QVERIFY(table);
+        table->fitVisibleRows(); // the rows' heights, before pointing at one
+        const QPoint at = table->visualRect(table->model()->index(1, model::ServiceListModel::ServiceColumn)).center();
+        QTest::mousePress(table->viewport(), Qt::LeftButton, {}, at);
+
+        const QStringList live = testsupport::podsOf(QStringLiteral("a"), QStringLiteral("uro-frontend"));
+        QCOMPARE(live.size(), 2);
+        QVERIFY(testsupport::setPodHealth(live.first(), QStringLiteral("fail")));
+        // The rank changes underneath (the source model puts uro-frontend first) ...
+        const auto* source = qobject_cast<model::ServiceListModel*>(w->overviewModel()->sourceModel());
+        auto rankOf = [source](const QString& name) {
+            for (int row = 0; row < source->rowCount(); ++row)
+                if (QString::fromStdString(source->service(row)->spec.name) == name)
+                    return source->index(row, model::ServiceListModel::AttentionColumn)
+                        .data(model::ServiceListModel::SortRole);
+            return QVariant();
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(QVariant::compare(rankOf(QStringLiteral("uro-frontend")),
+                                                   rankOf(QStringLiteral("uro"))) == QPartialOrdering::Less,
+                                 20000);
+        // ... while the rows keep their places (and heights) under the pointer.
+        QCoreApplication::processEvents();
+        QCOMPARE(shownNames(w), QStringList({"uro", "uro-frontend"}));
+        QCOMPARE(table->indexAt(at).row(), 1);
+        QTest::mouseRelease(table->viewport(), Qt::LeftButton, {}, at);
+        QTest::mouseDClick(table->viewport(), Qt::LeftButton, {}, at);
+        QTRY_COMPARE(w->currentService(), QStringLiteral("uro-frontend"));
+
+        // Once the person is done, the order catches up.
+        w->showOverview();
+        QTRY_COMPARE_WITH_TIMEOUT(shownNames(w), QStringList({"uro-frontend", "uro"}), 5000);
         QVERIFY(testsupport::setPodHealth(live.first(), {}));
         QTRY_COMPARE_WITH_TIMEOUT(shownNames(w), QStringList({"uro", "uro-frontend"}), 20000);
     }

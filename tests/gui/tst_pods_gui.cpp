@@ -13,6 +13,7 @@
 #include <QCheckBox>
 #include <QFile>
 #include <QListWidget>
+#include <QRegularExpression>
 #include <QScopeGuard>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -227,13 +228,17 @@ private Q_SLOTS:
         QVERIFY(!view->paused());
         QVERIFY(view->shownText().contains(QString::fromStdString(held)));
 
-        // Timestamps on: each line starts with its time.
+        // Timestamps on: each line starts with its local time to the millisecond (the date before it
+        // when it is not today), as every view writes times.
         view->timestampsBox()->setChecked(true);
         bool stamped = false;
+        static const QRegularExpression stamp(QStringLiteral(R"(^(\d{4}-\d\d-\d\d )?(\d\d:\d\d:\d\d\.\d{3}) (\S+) )"));
         for (const QString& line : view->shownText().split(u'\n'))
-            if (line.contains(QStringLiteral("[info] held while paused")))
-                stamped = QDateTime::fromString(line.section(u' ', 0, 0), Qt::ISODateWithMs).isValid() &&
-                          line.section(u' ', 1, 1) == pods[0];
+            if (line.contains(QStringLiteral("[info] held while paused"))) {
+                const QRegularExpressionMatch m = stamp.match(line);
+                stamped = m.hasMatch() && QTime::fromString(m.captured(2), QStringLiteral("HH:mm:ss.zzz")).isValid() &&
+                          m.captured(3) == pods[0];
+            }
         QVERIFY2(stamped, qPrintable(view->shownText().right(500)));
         guisupport::saveShot(view, QStringLiteral("log-view.png"));
         view->timestampsBox()->setChecked(false);

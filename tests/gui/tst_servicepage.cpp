@@ -10,6 +10,7 @@
 
 #include <QLabel>
 #include <QPixmapCache>
+#include <QProgressBar>
 #include <QSignalSpy>
 #include <QTableWidget>
 #include <QTest>
@@ -51,12 +52,16 @@ private Q_SLOTS:
         QTableWidget* table = page.history();
         QCOMPARE(table->rowCount(), 3);
         QCOMPARE(table->item(0, 2)->text(), QStringLiteral("unreadable entry: a string, not an object: \"note\""));
-        QCOMPARE(table->item(1, 0)->text(), QStringLiteral("2026-01-02T00:00:00Z"));
+        // Local time, as every view writes it; the recorded text on hover.
+        const QDateTime at = QDateTime(QDate(2026, 1, 2), QTime(0, 0), Qt::UTC).toLocalTime();
+        QCOMPARE(table->item(1, 0)->text(), at.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")));
+        QVERIFY2(guisupport::shownTip(table->item(1, 0)->toolTip()).endsWith(QStringLiteral("\n2026-01-02T00:00:00Z")),
+                 qPrintable(table->item(1, 0)->toolTip()));
         QCOMPARE(table->item(1, 2)->text(), QStringLiteral("unreadable entry: \"user\" is a number, not a string"));
         QCOMPARE(table->item(1, 1)->text(), QString());
         QCOMPARE(table->item(2, 1)->text(), QStringLiteral("operator"));
         QCOMPARE(table->item(2, 2)->text(), QStringLiteral("swap"));
-        QCOMPARE(table->item(2, 3)->text(), QStringLiteral("slot a · 1111"));
+        QCOMPARE(table->item(2, 3)->text(), QStringLiteral("slot A · 1111"));
         QCOMPARE(guisupport::shownTip(table->item(2, 4)->toolTip()), QStringLiteral("r:2222"));
     }
 
@@ -144,8 +149,13 @@ private Q_SLOTS:
         QCOMPARE(a->healthLines(), (QStringList{QStringLiteral("uro-a-7d9f  500, expected 200  · 3 s ago"),
                                                 QStringLiteral("uro-a-8e0a  200 in 12 ms  · 3 s ago"),
                                                 QStringLiteral("Service uro: answered 200 in 9 ms")}));
-        // Ready by Kubernetes, failing by its own check: the tile asks for attention.
+        // Ready by Kubernetes, failing by its own check: the tile asks for attention, and its
+        // readiness bar is in the failure colour, not the blue of a healthy one.
         QVERIFY(a->styleSheet().contains(ui::style::colorOf(ui::style::Tone::Attention)));
+        QCOMPARE(a->findChild<QProgressBar*>(QStringLiteral("ready"))->styleSheet(),
+                 ui::style::readinessBar(ui::style::Tone::Attention));
+        QCOMPARE(page.tile(model::Slot::B)->findChild<QProgressBar*>(QStringLiteral("ready"))->styleSheet(),
+                 ui::style::readinessBar(ui::style::Tone::Healthy));
         ui::SlotTile* b = page.tile(model::Slot::B);
         QCOMPARE(b->healthSummaryText(), QStringLiteral("● Health check: 2 of 2 answer"));
         QCOMPARE(b->healthLines().last(), QStringLiteral("Service uro-staging: answered 200 in 9 ms"));

@@ -2,12 +2,15 @@
 // the new live slot; when its pods start failing their health check, a banner on the page and in
 // the main window says what got worse, its Roll back opens the checked rollback's confirm dialog,
 // and once confirmed live is back and the banners are gone. The activity list shows the watch.
+// After the swap the page's banner says what moved, the endpoints' verification time and that the
+// watch runs; the rollback's dialog says why (the watch's verdict) and what is live after.
 #include "gui/guisupport.h"
 #include "support/httpserver.h"
 #include "ui/activitypanel.h"
 #include "ui/mainwindow.h"
 #include "ui/slottile.h"
 
+#include <QLabel>
 #include <QMessageBox>
 #include <QRegularExpression>
 #include <QStandardPaths>
@@ -67,6 +70,8 @@ private Q_SLOTS:
         // The swap is done once the watch of the new live slot begins; then its pods start failing.
         QTRY_VERIFY_WITH_TIMEOUT(watchOf(runner, "uro") && watchOf(runner, "uro")->running(), 60000);
         QCOMPARE(testsupport::selectorOf(QStringLiteral("uro")), QStringLiteral("b"));
+        QTRY_VERIFY2(page->outcomeText().contains(QStringLiteral("after the swap): running")),
+                     qPrintable(page->outcomeText()));
         QTRY_VERIFY_WITH_TIMEOUT(w->activityPanel()->table()->item(0, 1)->text().contains(QStringLiteral("Watch")),
                                  5000);
         QVERIFY(testsupport::setSlotHealth(QStringLiteral("b"), QStringLiteral("fail")));
@@ -117,6 +122,16 @@ private Q_SLOTS:
         auto* dialog = qobject_cast<ui::ConfirmDialog*>(opened.first().first().value<QDialog*>());
         QVERIFY(dialog);
         QCOMPARE(int(dialog->plan().kind), int(model::SwapPlan::Kind::Rollback));
+        // It says why (the watch's verdict) and what will be live after, in words of its own.
+        const QString why = dialog->reasonText();
+        QVERIFY2(why.contains(QStringLiteral("The watch after the swap: Got worse: uro: ")), qPrintable(why));
+        QVERIFY2(why.contains(QStringLiteral("the health check 3 times in a row")), qPrintable(why));
+        QVERIFY2(why.contains(QRegularExpression(QStringLiteral("Live after the rollback: uro: slot A, \\S+"))),
+                 qPrintable(why));
+        auto* reason = dialog->findChild<QLabel*>(QStringLiteral("rollbackReason"));
+        QVERIFY(reason && reason->isVisible());
+        QCOMPARE(reason->textFormat(), Qt::PlainText);
+        QVERIFY(!dialog->findChild<QLabel*>()->text().contains(QStringLiteral("The staging release becomes live")));
         QVERIFY(!dialog->confirmButton()->isEnabled());
         QTest::keyClicks(dialog->nameField(), QStringLiteral("uro"));
         QTest::mouseClick(dialog->confirmButton(), Qt::LeftButton);
@@ -137,8 +152,32 @@ private Q_SLOTS:
         runner->setWatchSeconds(6);
         ui::MainWindow* w = c.window;
         openService(w, QStringLiteral("uro"));
-        confirmThrough(w->servicePage(), model::SwapPlan::Kind::Swap);
+        ui::ServicePage* page = w->servicePage();
+        confirmThrough(page, model::SwapPlan::Kind::Swap);
+        // The swap's banner: what moved, the endpoints verified in N ms, and the watch running.
+        static const QRegularExpression swapped(
+            QStringLiteral("^Swapped: uro now live on slot B, uro-frontend now live on slot B\\. The live endpoints "
+                           "are the new slot's ready pods \\(verified in \\d+ ms\\)\\.\n"
+                           "uro: live is slot B, \\S+; slot A \\(\\S+\\) is staging now\\.\n"
+                           "uro-frontend: live is slot B, \\S+; slot A \\(\\S+\\) is staging now\\.\n"
+                           "Watch uro \\(slot B for 6 s after the swap\\): running; a banner comes up here if live "
+                           "gets worse\\.$"));
+        QTRY_VERIFY2_WITH_TIMEOUT(swapped.match(page->outcomeText()).hasMatch(), qPrintable(page->outcomeText()),
+                                  60000);
+        auto* outcome = page->findChild<QLabel*>(QStringLiteral("outcome"));
+        QCOMPARE(outcome->textFormat(), Qt::PlainText);
+        QCoreApplication::sendPostedEvents(nullptr,
+                                           QEvent::LayoutRequest); // the banner's new height, before the picture
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+        guisupport::saveShot(w, QStringLiteral("swap-banner.png"));
         QTRY_VERIFY_WITH_TIMEOUT(watchOf(runner, "uro") && !watchOf(runner, "uro")->running(), 60000);
+        // It stays once the watch held, saying so, until dismissed.
+        QTRY_VERIFY2(page->outcomeText().contains(QStringLiteral("Watch uro (slot B for 6 s after the swap): ")) &&
+                         page->outcomeText().contains(QStringLiteral("held for 6 s")),
+                     qPrintable(page->outcomeText()));
+        QVERIFY(page->outcomeText().startsWith(QStringLiteral("Swapped: uro now live on slot B")));
+        QTest::mouseClick(page->dismissOutcomeButton(), Qt::LeftButton);
+        QVERIFY(page->outcomeText().isEmpty());
         const model::Activity* watch = watchOf(runner, "uro");
         QVERIFY2(watch->state == model::Activity::State::Succeeded, watch->message.c_str());
         QVERIFY2(QString::fromStdString(watch->message).contains(QStringLiteral("held for 6 s")),

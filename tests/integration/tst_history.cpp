@@ -376,7 +376,7 @@ private Q_SLOTS:
                  QStringLiteral("%1 operator").arg(written.size() - 2)); // "[entry]"
 
         r = signalbox(QStringLiteral("viewer"), {QStringLiteral("history"), QStringLiteral("uro")});
-        QVERIFY2(r.exitCode == 0 && r.outText().contains(QStringLiteral("  operator  swap  slot a")) &&
+        QVERIFY2(r.exitCode == 0 && r.outText().contains(QStringLiteral("  operator  swap  slot A")) &&
                      r.outText().contains(QStringLiteral("· author not checked: the policy is not installed")),
                  qPrintable(r.describe()));
         r = signalbox(QStringLiteral("viewer"),
@@ -412,10 +412,10 @@ private Q_SLOTS:
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
         QStringList lines = r.outText().split(QLatin1Char('\n'), Qt::SkipEmptyParts);
         QCOMPARE(lines.size(), 2);
-        QVERIFY2(lines[0].contains(QStringLiteral("  operator  swap  slot a")) &&
+        QVERIFY2(lines[0].contains(QStringLiteral("  operator  swap  slot A")) &&
                      lines[0].endsWith(QStringLiteral("· checked by the API server: operator wrote it")),
                  qPrintable(r.describe()));
-        QVERIFY2(lines[1].contains(QStringLiteral("  deployer  deploy to staging  slot a")) &&
+        QVERIFY2(lines[1].contains(QStringLiteral("  deployer  deploy to staging  slot A")) &&
                      lines[1].endsWith(QStringLiteral("· checked by the API server: deployer wrote it")),
                  qPrintable(r.describe()));
 

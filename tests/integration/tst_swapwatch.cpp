@@ -127,7 +127,7 @@ private Q_SLOTS:
         // `history` shows the verdict.
         const auto shown =
             testsupport::signalbox(QStringLiteral("viewer"), {QStringLiteral("history"), QStringLiteral("uro")});
-        QVERIFY2(shown.out.contains("watch  slot b") && shown.out.contains(": held"), qPrintable(shown.describe()));
+        QVERIFY2(shown.out.contains("watch  slot B") && shown.out.contains(": held"), qPrintable(shown.describe()));
     }
 
     void failingPodsRollBack()

@@ -315,7 +315,9 @@ private Q_SLOTS:
             for (const auto& n : model::decideNotices(facts, choices, memory)) {
                 got.push_back(n.summary);
                 QVERIFY(!n.body.empty());
-                QCOMPARE(n.sentence(), n.summary + ". " + n.body);
+                // Inside Signalbox the sentence names the page to open, never Signalbox itself.
+                QCOMPARE(n.sentence(), n.summary + ". " + (n.windowBody.empty() ? n.body : n.windowBody));
+                QVERIFY2(n.sentence().find("open Signalbox") == std::string::npos, n.sentence().c_str());
             }
             QVERIFY2(got == step.expected, qPrintable(QStringLiteral("at %1 s: got %2 notices, expected %3")
                                                           .arg(step.at)
@@ -338,6 +340,8 @@ private Q_SLOTS:
         QCOMPARE(notices.size(), std::size_t(1));
         QCOMPARE(notices[0].kind, model::NoticeKind::LiveUnhealthy);
         QCOMPARE(notices[0].body, std::string("Health check: 1 of 2 fail; open Signalbox to see which pods fail."));
+        QCOMPARE(notices[0].windowBody,
+                 std::string("Health check: 1 of 2 fail; open the page of uro to see which pods fail."));
 
         before = start();
         after = before;

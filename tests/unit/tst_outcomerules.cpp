@@ -183,6 +183,53 @@ private Q_SLOTS:
         QCOMPARE(model::swapHistoryEntry(plan, plan.members.at(0), "t").action, std::string("rollback"));
     }
 
+    // What a swap moved, for its banner and its Activity row: each member's live slot and image.
+    void moved()
+    {
+        auto plan = swapPlan();
+        const auto& m = plan.members.at(0);
+        QCOMPARE(model::movedText(plan),
+                 "uro: live is slot B, " + m.to.image + "; slot A (" + m.from.image + ") is staging now.");
+        plan.members.push_back(plan.members.front());
+        plan.members.back().spec.name = "uro-frontend";
+        plan.members.back().to.image.clear();
+        QVERIFY(model::movedText(plan).find("\nuro-frontend: live is slot B, no image read; ") != std::string::npos);
+        plan.kind = model::SwapPlan::Kind::Repair;
+        QCOMPARE(model::movedText(plan), std::string());
+    }
+
+    void rollbackReason_data()
+    {
+        QTest::addColumn<QString>("verdict");
+        QTest::addColumn<bool>("podFails");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("nothing") << QString() << false << QString();
+        QTest::newRow("the watch") << "Got worse: uro: 2 of 2 pods of slot B fail" << false
+                                   << "The watch after the swap: Got worse: uro: 2 of 2 pods of slot B fail";
+        QTest::newRow("failing pods") << QString() << true
+                                      << "Pods of slot B (live) that fail the health check now: uro-b-1 (answered "
+                                         "500, expected 200).";
+        QTest::newRow("both")
+            << "failed: x" << true
+            << "The watch after the swap: failed: x\nPods of slot B (live) that fail the health check "
+               "now: uro-b-1 (answered 500, expected 200).";
+    }
+
+    void rollbackReason()
+    {
+        QFETCH(QString, verdict);
+        QFETCH(bool, podFails);
+        QFETCH(QString, expected);
+        model::PodHealth passing{"uro-b-0", {}};
+        passing.result.kind = model::HealthResult::Kind::Pass;
+        passing.result.sentence = "answered 200 in 3 ms";
+        model::PodHealth failing{"uro-b-1", {}};
+        failing.result.kind = podFails ? model::HealthResult::Kind::Fail : model::HealthResult::Kind::Unknown;
+        failing.result.sentence = "answered 500, expected 200";
+        QCOMPARE(QString::fromStdString(model::rollbackReason(verdict.toStdString(), "B", {passing, failing})),
+                 expected);
+    }
+
     void deployHistory()
     {
         const auto plan = stagingPlan();

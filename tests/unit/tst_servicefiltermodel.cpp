@@ -240,6 +240,37 @@ private Q_SLOTS:
         QCOMPARE(resets.count(), 0);
     }
 
+    // While held (a view holds it while the person points at a row), changed rows keep their places
+    // and their filter verdict; the end of the hold sorts and filters what changed meanwhile.
+    void aHeldOrderKeepsRowsInPlace()
+    {
+        model::ServiceListModel m;
+        model::ServiceFilterModel p;
+        p.setSourceModel(&m);
+        QAbstractItemModelTester tester(&p, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        m.setServices({calm("alpha"), calm("beta"), calm("charlie")});
+        QCOMPARE(names(p), QStringList({"alpha", "beta", "charlie"}));
+        p.holdOrder(true);
+        QVERIFY(p.orderHeld());
+        m.setServices({calm("alpha"), calm("beta"), split(calm("charlie"))});
+        const QString calmStatus = p.index(0, Col::StatusColumn).data().toString();
+        QCOMPARE(names(p), QStringList({"alpha", "beta", "charlie"}));
+        QVERIFY(p.index(2, Col::StatusColumn).data().toString() != calmStatus); // the row changed in place
+        p.holdOrder(false);
+        QCOMPARE(names(p), QStringList({"charlie", "alpha", "beta"}));
+
+        // A filter: a row that stops matching stays while held, and leaves after.
+        m.setServices({calm("alpha"), calm("beta"), readyToSwap(calm("charlie"), "77")});
+        p.setFilterText(QStringLiteral("charlie:77"));
+        QCOMPARE(names(p), QStringList({"charlie"}));
+        p.holdOrder(true);
+        m.setServices({calm("alpha"), calm("beta"), calm("charlie")});
+        QCOMPARE(names(p), QStringList({"charlie"}));
+        p.holdOrder(false);
+        QCOMPARE(names(p), QStringList());
+        QVERIFY(!p.orderHeld());
+    }
+
     void matchesEveryWord()
     {
         QVERIFY(model::ServiceFilterModel::matches(QStringLiteral("uro prod failing"), {}));

@@ -217,6 +217,89 @@ private Q_SLOTS:
         QCOMPARE(QTextDocumentFragment::fromHtml(tip).toPlainText(), hostile);
         QVERIFY(model::plainTooltip(QString()).isEmpty());
     }
+
+    // One time convention in every view (model/rules/displaytext.h): local time, the date only when
+    // it is not today, the zone on hover.
+    void shortTime_data()
+    {
+        QTest::addColumn<QString>("at");
+        QTest::addColumn<QString>("now");
+        QTest::addColumn<int>("offset");
+        QTest::addColumn<bool>("millis");
+        QTest::addColumn<QString>("shown");
+        QTest::newRow("today, UTC") << "2026-12-06T05:45:08.233Z"
+                                    << "2026-12-06T09:00:00Z" << 0 << false << "05:45:08";
+        QTest::newRow("today, an hour east") << "2026-12-06T05:45:08.233Z"
+                                             << "2026-12-06T09:00:00Z" << 3600 << false << "06:45:08";
+        QTest::newRow("yesterday") << "2026-12-05T05:45:08Z"
+                                   << "2026-12-06T09:00:00Z" << 0 << false << "2026-12-05 05:45:08";
+        QTest::newRow("today in the zone, not in UTC") << "2026-12-05T23:30:00Z"
+                                                       << "2026-12-06T09:00:00Z" << 3600 << false << "00:30:00";
+        QTest::newRow("milliseconds") << "2026-12-06T05:45:08.233Z"
+                                      << "2026-12-06T09:00:00Z" << 0 << true << "05:45:08.233";
+        QTest::newRow("nanoseconds") << "2026-12-06T05:45:08.233456789Z"
+                                     << "2026-12-06T09:00:00Z" << 0 << true << "05:45:08.233";
+        QTest::newRow("with an offset") << "2026-12-06T07:45:08+02:00"
+                                        << "2026-12-06T09:00:00Z" << 0 << false << "05:45:08";
+        QTest::newRow("not a time") << "yesterday"
+                                    << "2026-12-06T09:00:00Z" << 0 << false << "";
+    }
+    void shortTime()
+    {
+        QFETCH(QString, at);
+        QFETCH(QString, now);
+        QFETCH(int, offset);
+        QFETCH(bool, millis);
+        QFETCH(QString, shown);
+        const QTimeZone zone(offset);
+        QCOMPARE(model::shortTime(model::parseTime(at), model::parseTime(now), zone,
+                                  millis ? model::TimePrecision::Milliseconds : model::TimePrecision::Seconds),
+                 shown);
+    }
+    void fullTime()
+    {
+        const QDateTime at = model::parseTime(QStringLiteral("2026-12-06T05:45:08.233Z"));
+        QCOMPARE(model::fullTime(at, QTimeZone(3600)), QStringLiteral("2026-12-06 06:45:08.233 UTC+01:00"));
+        QCOMPARE(model::fullTime(at, QTimeZone::utc()).left(24), QStringLiteral("2026-12-06 05:45:08.233 "));
+        QVERIFY(model::fullTime(at, QTimeZone::utc()).contains(QStringLiteral("UTC")));
+        const QTimeZone berlin("Europe/Berlin");
+        if (berlin.isValid()) // named zones come from the system's time zone data
+            QCOMPARE(model::fullTime(at, berlin), QStringLiteral("2026-12-06 06:45:08.233 CET (UTC+01:00)"));
+        QCOMPARE(model::fullTime(QDateTime()), QString());
+    }
+    void listText()
+    {
+        QCOMPARE(model::listText({}), QString());
+        QCOMPARE(model::listText({QStringLiteral("uro")}), QStringLiteral("uro"));
+        QCOMPARE(model::listText({QStringLiteral("uro"), QStringLiteral("uro-frontend")}),
+                 QStringLiteral("uro and uro-frontend"));
+        QCOMPARE(model::listText({QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c")}),
+                 QStringLiteral("a, b and c"));
+    }
+    void stillRunningText_data()
+    {
+        QTest::addColumn<QStringList>("verbs");
+        QTest::addColumn<QStringList>("services");
+        QTest::addColumn<QString>("sentence");
+        QTest::newRow("one watch") << QStringList{"watch"} << QStringList{"uro"} << "The watch of uro is still running";
+        QTest::newRow("two watches") << QStringList{"watch", "watch"} << QStringList{"uro", "uro-frontend"}
+                                     << "Watches of uro and uro-frontend are still running";
+        QTest::newRow("one swap") << QStringList{"swap"} << QStringList{"uro"} << "The swap of uro is still running";
+        QTest::newRow("two deploys") << QStringList{"deploy", "deploy"} << QStringList{"uro", "uro-frontend"}
+                                     << "Deploys of uro and uro-frontend are still running";
+        QTest::newRow("three rollbacks") << QStringList{"roll back", "roll back", "roll back"}
+                                         << QStringList{"a", "b", "c"} << "Rollbacks of a, b and c are still running";
+        QTest::newRow("mixed") << QStringList{"swap", "watch"} << QStringList{"uro", "uro-frontend"}
+                               << "The swap of uro and the watch of uro-frontend are still running";
+        QTest::newRow("none") << QStringList{} << QStringList{} << "";
+    }
+    void stillRunningText()
+    {
+        QFETCH(QStringList, verbs);
+        QFETCH(QStringList, services);
+        QFETCH(QString, sentence);
+        QCOMPARE(model::stillRunningText(verbs, services), sentence);
+    }
 };
 
 QTEST_MAIN(TestText)
