@@ -166,7 +166,8 @@ void ConfirmDialog::buildRollbackReason(QVBoxLayout* layout)
         const QString image = QString::fromStdString(m.to.image.empty() ? std::string("no image read") : m.to.image);
         const QString slot = QString::fromStdString(model::letter(m.liveTo));
         after << tr("%1: slot %2, %3").arg(QString::fromStdString(m.spec.name), slot, image);
-        shown << tr("%1: slot %2, %3").arg(QString::fromStdString(m.spec.name), slot, elidedMiddle(label, image, width));
+        shown
+            << tr("%1: slot %2, %3").arg(QString::fromStdString(m.spec.name), slot, elidedMiddle(label, image, width));
     }
     const QString why = m_reason;
     m_reason += QLatin1Char('\n') + tr("Live after the rollback: %1").arg(after.join(QStringLiteral("; ")));

@@ -86,8 +86,10 @@ public:
         // The pill stays inside its cell: in a narrow column its words are cut, never spill over.
         const int room = std::max(0, option.rect.width() - 8);
         const QString text = fm.elidedText(index.data().toString(), Qt::ElideRight, std::max(0, room - 18));
-        QRect pill(option.rect.left() + 4, option.rect.top() + 3, std::min(room, fm.horizontalAdvance(text) + 18),
-                   option.rect.height() - 6);
+        // As tall as its words, centred in the row: a box that grows with a tall row reads as a button.
+        const int height = std::min(option.rect.height() - 2, fm.height() + 6);
+        QRect pill(option.rect.left() + 4, option.rect.top() + (option.rect.height() - height) / 2,
+                   std::min(room, fm.horizontalAdvance(text) + 18), height);
         // A label, not a button: outlined in the status colour, no fill (on a selected row, in the
         // selection's text colour).
         const QColor colour = option.state & QStyle::State_Selected

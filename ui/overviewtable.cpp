@@ -146,12 +146,24 @@ void OverviewTable::keepSentenceReadable()
     if (!model() || isColumnHidden(sentence))
         return;
     QHeaderView* header = horizontalHeader();
-    const int readable = fontMetrics().averageCharWidth() * 32;
-    int others = 0;
-    for (int column = 0; column < model()->columnCount(); ++column)
-        if (column != sentence && !isColumnHidden(column))
-            others += columnWidth(column);
-    const bool squeezed = viewport()->width() - others < readable;
+    const int readable = fontMetrics().averageCharWidth() * readableChars;
+    const auto othersWidth = [this, sentence] {
+        int others = 0;
+        for (int column = 0; column < model()->columnCount(); ++column)
+            if (column != sentence && !isColumnHidden(column))
+                others += columnWidth(column);
+        return others;
+    };
+    // On a narrow window a Namespace column that says the same on every row gives its room to the
+    // sentence (the namespace field above the table names it).
+    const int ns = model::ServiceListModel::NamespaceColumn;
+    const bool oneNamespace = sharesOneValue(ns);
+    const int nsWidth = isColumnHidden(ns) ? sizeHintForColumn(ns) : columnWidth(ns);
+    const int withNamespace = othersWidth() + (isColumnHidden(ns) ? nsWidth : 0);
+    const bool hideNamespace = oneNamespace && viewport()->width() - withNamespace < readable;
+    if (isColumnHidden(ns) != hideNamespace)
+        setColumnHidden(ns, hideNamespace);
+    const bool squeezed = viewport()->width() - othersWidth() < readable;
     const QHeaderView::ResizeMode mode = squeezed ? QHeaderView::Interactive : QHeaderView::Stretch;
     if (header->sectionResizeMode(sentence) != mode) {
         header->setStretchLastSection(!squeezed); // it is the last column shown
@@ -159,6 +171,18 @@ void OverviewTable::keepSentenceReadable()
     }
     if (squeezed && columnWidth(sentence) != readable)
         header->resizeSection(sentence, readable);
+}
+
+bool OverviewTable::sharesOneValue(int column) const
+{
+    const int rows = model()->rowCount(rootIndex());
+    if (rows < 1)
+        return false;
+    const QVariant first = model()->index(0, column, rootIndex()).data();
+    for (int row = 1; row < rows; ++row)
+        if (model()->index(row, column, rootIndex()).data() != first)
+            return false;
+    return true;
 }
 
 void OverviewTable::fitVisibleRows()

@@ -22,6 +22,9 @@ public:
     // The rows on screen (and a few beyond), measured now rather than in the next turn.
     void fitVisibleRows();
 
+    // The narrowest the sentence's column gets before the table scrolls sideways, in characters.
+    static constexpr int readableChars = 24;
+
 protected:
     int sizeHintForRow(int row) const override;
     void resizeEvent(QResizeEvent* event) override;
@@ -40,6 +43,8 @@ private:
     // measure: on a narrow window the table scrolls sideways rather than squeezing the sentence
     // into a sliver.
     void keepSentenceReadable();
+    // Whether every row shown says the same in this column.
+    bool sharesOneValue(int column) const;
     void holdOrder(bool held);
     bool held() const;
 

@@ -8,6 +8,7 @@
 #include "ui/activitypanel.h"
 #include "ui/help.h"
 #include "ui/logview.h"
+#include "ui/overviewtable.h"
 #include "ui/slottile.h"
 
 #include <QAction>
@@ -190,6 +191,7 @@ private Q_SLOTS:
         STEP(placeOn(w, s));
         QTRY_VERIFY_WITH_TIMEOUT(guisupport::overviewRow(w, QStringLiteral("uro")) >= 0, 20000);
         STEP(verifyFits(w, s));
+        STEP(sentenceHasRoom(w, s));
         guisupport::saveShot(w, QStringLiteral("fit-overview-%1.png").arg(size));
         STEP(filterLeavesWordsAndWidths(w));
 
@@ -225,6 +227,18 @@ private Q_SLOTS:
     }
 
 private:
+    // The sentence's column keeps a readable width. Every row here is in uro, so on the small screen
+    // the Namespace column gives its room to the sentence; on the laptop there is room for both.
+    void sentenceHasRoom(ui::MainWindow* w, QScreen* s)
+    {
+        QTableView* table = w->overview();
+        const int ns = model::ServiceListModel::NamespaceColumn;
+        const bool small = s->size().width() < 1100;
+        QTRY_COMPARE(table->isColumnHidden(ns), small);
+        QVERIFY(table->columnWidth(model::ServiceListModel::SummaryColumn) >=
+                table->fontMetrics().averageCharWidth() * ui::OverviewTable::readableChars);
+    }
+
     // Filtering to nothing says what is empty and why; clearing the filter gives the columns their
     // widths back (none stays collapsed to the empty table's).
     void filterLeavesWordsAndWidths(ui::MainWindow* w)

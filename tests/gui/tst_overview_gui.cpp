@@ -132,7 +132,7 @@ private Q_SLOTS:
         QCOMPARE(guisupport::serviceInRow(w, w->overview()->currentIndex().row()), QStringLiteral("uro"));
 
         // The button does the same after a sort by a column.
-        clickHeader(w, model::ServiceListModel::NamespaceColumn);
+        clickHeader(w, model::ServiceListModel::LiveColumn);
         QVERIFY(!w->overviewModel()->attentionFirst());
         QTest::mouseClick(attention, Qt::LeftButton);
         QVERIFY(w->overviewModel()->attentionFirst());
