@@ -321,16 +321,24 @@ void LogView::redraw()
     if (!m_stream)
         return;
     // What is waiting to be drawn is already in the stream's buffer: draw the buffer once.
+    const std::vector<const model::LogLine*> lines = drawableLines();
+    if (!m_paused)
+        m_pending.clear();
+    appendLines(lines);
+    updateStatus();
+}
+
+std::vector<const model::LogLine*> LogView::drawableLines() const
+{
     std::vector<const model::LogLine*> lines;
+    if (!m_stream)
+        return lines;
     const auto& all = m_stream->lines();
     const std::size_t drawable = all.size() - std::min(all.size(), m_paused ? m_pending.size() : std::size_t(0));
     for (std::size_t i = 0; i < drawable; ++i)
         if (matches(all[i]))
             lines.push_back(&all[i]);
-    if (!m_paused)
-        m_pending.clear();
-    appendLines(lines);
-    updateStatus();
+    return lines;
 }
 
 void LogView::setPaused(bool paused)
@@ -414,8 +422,17 @@ bool LogView::saveTo(const QString& path)
         m_status->setText(tr("Cannot write %1 (%2); choose another file.").arg(path, file.errorString()));
         return false;
     }
-    file.write(m_text->toPlainText().toUtf8());
-    file.write("\n");
+    // The lines shown, but with the kubelet's own times (RFC 3339: the date and the zone) rather than
+    // the view's short local ones: a saved log is read later, elsewhere.
+    const bool stamps = m_timestamps->isChecked();
+    std::vector<const model::LogLine*> lines = drawableLines();
+    if (lines.size() > model::LogStream::maxLines)
+        lines.erase(lines.begin(), lines.end() - static_cast<std::ptrdiff_t>(model::LogStream::maxLines));
+    for (const model::LogLine* l : lines) {
+        std::string line = stamps && !l->time.empty() ? l->time + ' ' : std::string();
+        line += l->pod + " | " + l->text + '\n';
+        file.write(line.data(), static_cast<qint64>(line.size()));
+    }
     if (!file.flush()) {
         m_status->setText(tr("Cannot write %1 (%2); choose another file.").arg(path, file.errorString()));
         return false;

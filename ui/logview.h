@@ -63,6 +63,8 @@ Q_SIGNALS:
     void linesShown(int count);
 
 private:
+    // The stream's lines that the filter lets through, less those held back while paused.
+    std::vector<const model::LogLine*> drawableLines() const;
     QHBoxLayout* buildBar();
     void restart();
     void received(const std::vector<model::LogLine>& batch);

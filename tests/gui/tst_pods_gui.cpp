@@ -241,6 +241,24 @@ private Q_SLOTS:
             }
         QVERIFY2(stamped, qPrintable(view->shownText().right(500)));
         guisupport::saveShot(view, QStringLiteral("log-view.png"));
+        // Saved, the lines keep the kubelet's own times (the date and the zone), not the short local ones.
+        {
+            QTemporaryDir stampedDir;
+            const QString stampedPath = stampedDir.filePath(QStringLiteral("stamped.log"));
+            ui::LogView::setNextSavePath(stampedPath);
+            QTest::mouseClick(view->findChild<QPushButton*>(QStringLiteral("save")), Qt::LeftButton);
+            QFile file(stampedPath);
+            QVERIFY(file.open(QIODevice::ReadOnly));
+            static const QRegularExpression rfc3339(
+                QStringLiteral(R"(^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d) (\S+) \| )"));
+            bool kept = false;
+            for (const QString& line : QString::fromUtf8(file.readAll()).split(u'\n'))
+                if (line.contains(QStringLiteral("[info] held while paused"))) {
+                    const QRegularExpressionMatch m = rfc3339.match(line);
+                    kept = m.hasMatch() && m.captured(3) == pods[0];
+                }
+            QVERIFY(kept);
+        }
         view->timestampsBox()->setChecked(false);
 
         // Save, through the dialog's test hook.
