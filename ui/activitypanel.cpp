@@ -1,5 +1,6 @@
 #include "activitypanel.h"
 
+#include "help.h"
 #include "model/rules/displaytext.h"
 #include "screenfit.h"
 #include "style.h"
@@ -11,7 +12,6 @@
 #include <QKeyEvent>
 #include <QLabel>
 #include <QPlainTextEdit>
-#include <QShortcut>
 #include <QTableWidget>
 #include <QVBoxLayout>
 #include <algorithm>
@@ -157,12 +157,7 @@ void ActivityPanel::openOutcome(int row)
         m_outcomeText->setReadOnly(true);
         m_outcomeText->setTabChangesFocus(true);
         layout->addWidget(m_outcomeText);
-        auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, window);
-        connect(buttons, &QDialogButtonBox::rejected, window, &QDialog::reject);
-        layout->addWidget(buttons);
-        // Esc closes it as any dialog; Ctrl+W as the other secondary windows.
-        auto* close = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_W), window);
-        connect(close, &QShortcut::activated, window, &QDialog::reject);
+        layout->addWidget(closeButtons(window));
         window->resize(520, 260);
         m_outcome = window;
     }

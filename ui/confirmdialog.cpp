@@ -39,10 +39,6 @@ QString slotFacts(const model::SlotFacts& f, const std::function<QString(const Q
     return text;
 }
 
-} // namespace
-
-namespace {
-
 // Each member with its live slot now and the slot it moves to, as a table of escaped values.
 QString membersTable(const model::SwapPlan& plan, const std::function<QString(const QString&)>& cut)
 {
@@ -160,19 +156,21 @@ void ConfirmDialog::buildRollbackReason(QVBoxLayout* layout)
     // shows them cut in the middle like the table above, so a long one cannot widen the dialog.
     auto* label = plainLabel(this, QStringLiteral("rollbackReason"));
     const int width = referenceWidth(this, 0.3);
-    QStringList after;
-    QStringList shown;
-    for (const auto& m : m_plan.members) {
-        const QString image = QString::fromStdString(m.to.image.empty() ? std::string("no image read") : m.to.image);
-        const QString slot = QString::fromStdString(model::letter(m.liveTo));
-        after << tr("%1: slot %2, %3").arg(QString::fromStdString(m.spec.name), slot, image);
-        shown
-            << tr("%1: slot %2, %3").arg(QString::fromStdString(m.spec.name), slot, elidedMiddle(label, image, width));
-    }
+    const auto liveAfter = [this](const std::function<QString(const QString&)>& cut) {
+        QStringList after;
+        for (const auto& m : m_plan.members) {
+            const std::string image = m.to.image.empty() ? std::string("no image read") : m.to.image;
+            after << tr("%1: slot %2, %3")
+                         .arg(QString::fromStdString(m.spec.name), QString::fromStdString(model::letter(m.liveTo)),
+                              cut(QString::fromStdString(image)));
+        }
+        return tr("Live after the rollback: %1").arg(after.join(QStringLiteral("; ")));
+    };
     const QString why = m_reason;
-    m_reason += QLatin1Char('\n') + tr("Live after the rollback: %1").arg(after.join(QStringLiteral("; ")));
-    label->setText(why + QLatin1Char('\n') + tr("Live after the rollback: %1").arg(shown.join(QStringLiteral("; "))));
-    label->setToolTip(tip(m_reason));
+    m_reason += QLatin1Char('\n') + liveAfter([](const QString& image) { return image; });
+    label->setText(why + QLatin1Char('\n') +
+                   liveAfter([label, width](const QString& image) { return elidedMiddle(label, image, width); }));
+    keepWhole(label, m_reason, tr("Copy the reason"));
     label->setWordWrap(true);
     label->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(label);

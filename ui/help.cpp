@@ -137,6 +137,15 @@ QString AboutDialog::text() const
     return QTextDocumentFragment::fromHtml(m_text->text()).toPlainText();
 }
 
+QDialogButtonBox* closeButtons(QDialog* dialog)
+{
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, dialog);
+    QObject::connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::reject);
+    auto* close = new QShortcut(QKeySequence(keys::closeWindow), dialog);
+    QObject::connect(close, &QShortcut::activated, dialog, &QDialog::reject);
+    return buttons;
+}
+
 ShortcutsDialog::ShortcutsDialog(QWidget* parent) : QDialog(parent)
 {
     setObjectName(QStringLiteral("shortcutsDialog"));
@@ -166,12 +175,7 @@ ShortcutsDialog::ShortcutsDialog(QWidget* parent) : QDialog(parent)
         }
     }
     layout->addWidget(table);
-    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
-    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
-    layout->addWidget(buttons);
-    // Esc closes it as any dialog; Ctrl+W as the other secondary windows.
-    auto* close = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_W), this);
-    connect(close, &QShortcut::activated, this, &QDialog::reject);
+    layout->addWidget(closeButtons(this));
     resize(560, 330);
     fitToScreen(this);
 }

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+class QDialogButtonBox;
 class QLabel;
 
 // What the window's Help menu shows: the About dialog, the keyboard shortcuts, and where the
@@ -39,9 +40,15 @@ inline constexpr QKeyCombination swap = Qt::CTRL | Qt::SHIFT | Qt::Key_S;
 inline constexpr QKeyCombination rollback = Qt::CTRL | Qt::SHIFT | Qt::Key_R;
 inline constexpr QKeyCombination logs = Qt::CTRL | Qt::Key_L;
 inline constexpr QKeyCombination refresh = Qt::Key_F5;
+// Closes a secondary window (the log window, the shortcuts list, an outcome), beside Esc.
+inline constexpr QKeyCombination closeWindow = Qt::CTRL | Qt::Key_W;
 // "Ctrl+D" as the desktop writes it.
 QString text(QKeyCombination key);
 } // namespace keys
+
+// A secondary window's Close button (the caller places it) and its keys: Esc, as any dialog, and
+// keys::closeWindow, as the other secondary windows.
+QDialogButtonBox* closeButtons(QDialog* dialog);
 
 // The window's keyboard shortcuts as (keys, what they do); the README lists the same.
 std::vector<std::pair<QString, QString>> keyboardShortcuts();

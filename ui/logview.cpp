@@ -99,7 +99,7 @@ LogView::LogView(QString title, StreamFactory factory, QWidget* parent)
     auto* pause = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Space), this);
     pause->setObjectName(QStringLiteral("pauseShortcut"));
     connect(pause, &QShortcut::activated, this, [this] { setPaused(!m_paused); });
-    for (const QKeySequence& key : {QKeySequence(Qt::Key_Escape), QKeySequence(Qt::CTRL | Qt::Key_W)})
+    for (const QKeySequence& key : {QKeySequence(Qt::Key_Escape), QKeySequence(keys::closeWindow)})
         connect(new QShortcut(key, this), &QShortcut::activated, this, &QWidget::close);
     resize(1000, 600);
     fitToScreen(this);
