@@ -9,6 +9,7 @@
 #include <QScreen>
 #include <QSignalSpy>
 #include <QTest>
+#include <QTextDocument>
 
 namespace {
 
@@ -159,6 +160,45 @@ private Q_SLOTS:
         auto* members = dialog.findChild<QLabel*>(QStringLiteral("members"));
         QVERIFY(members && members->toolTip().contains(QString::fromStdString(image).left(60)));
         QVERIFY(!members->text().contains(QString::fromStdString(image)));
+    }
+
+    // What the cluster and the app wrote (a check's words, the watch's verdict in a rollback's
+    // reason, an image reference) shows as the characters written: the rich labels hold it escaped,
+    // the reason is a plain label, and no tag of it reaches a widget as markup.
+    void clusterTextInTheDialogIsText()
+    {
+        const std::string markup = "<b>BOLD</b> <font color=green>READY</font> <img src=\"/dev/zero\">";
+        model::SwapPlan plan = unhealthyPlan(false);
+        plan.kind = model::SwapPlan::Kind::Rollback;
+        plan.checks.back().text = "uro-b-2 answered 500: " + markup;
+        plan.checks.push_back({"uro-b-1 answered 200: " + markup, true});
+        plan.why = "the watch of uro failed: " + markup;
+        plan.members.front().to.image = "ghcr.io/v-sekai/uro:" + markup;
+        ui::ConfirmDialog dialog(plan);
+        const QString written = QString::fromStdString(markup);
+
+        auto* reason = dialog.findChild<QLabel*>(QStringLiteral("rollbackReason"));
+        QVERIFY(reason);
+        QCOMPARE(reason->textFormat(), Qt::PlainText);
+        QVERIFY2(reason->text().contains(QStringLiteral("the watch of uro failed: ") + written),
+                 qPrintable(reason->text()));
+        QVERIFY(dialog.reasonText().contains(QStringLiteral("ghcr.io/v-sekai/uro:") + written));
+
+        for (const char* name : {"checks", "members"}) {
+            auto* label = dialog.findChild<QLabel*>(QString::fromLatin1(name));
+            QVERIFY(label);
+            QCOMPARE(label->textFormat(), Qt::RichText);
+            QVERIFY2(!label->text().contains(QStringLiteral("<font")) &&
+                         !label->text().contains(QStringLiteral("<img")) &&
+                         !label->text().contains(QStringLiteral("<b>BOLD")),
+                     qPrintable(label->text()));
+        }
+        auto* checks = dialog.findChild<QLabel*>(QStringLiteral("checks"));
+        QTextDocument shown;
+        shown.setHtml(checks->text());
+        QVERIFY2(shown.toPlainText().contains(QStringLiteral("uro-b-2 answered 500: ") + written),
+                 qPrintable(shown.toPlainText()));
+        QVERIFY(shown.toPlainText().contains(QStringLiteral("uro-b-1 answered 200: ") + written));
     }
 
     void escapeCancels()
