@@ -157,10 +157,9 @@ void OverviewTable::keepSentenceReadable()
     // On a narrow window a Namespace column that says the same on every row gives its room to the
     // sentence (the namespace field above the table names it).
     const int ns = model::ServiceListModel::NamespaceColumn;
-    const bool oneNamespace = sharesOneValue(ns);
-    const int nsWidth = isColumnHidden(ns) ? sizeHintForColumn(ns) : columnWidth(ns);
-    const int withNamespace = othersWidth() + (isColumnHidden(ns) ? nsWidth : 0);
-    const bool hideNamespace = oneNamespace && viewport()->width() - withNamespace < readable;
+    const int withNamespace = othersWidth() + (isColumnHidden(ns) ? sizeHintForColumn(ns) : 0);
+    // The rows are read only when the width asks the question (a wide window never does).
+    const bool hideNamespace = viewport()->width() - withNamespace < readable && sharesOneValue(ns);
     if (isColumnHidden(ns) != hideNamespace)
         setColumnHidden(ns, hideNamespace);
     const bool squeezed = viewport()->width() - othersWidth() < readable;
