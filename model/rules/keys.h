@@ -31,4 +31,12 @@ inline const std::string healthExpectStatusAnnotation = "signalbox.v-sekai.org/h
 inline const std::string healthTimeoutAnnotation = "signalbox.v-sekai.org/health-timeout-seconds";
 inline const std::string healthIntervalAnnotation = "signalbox.v-sekai.org/health-interval-seconds";
 
+// Smoke requests and metric analysis, on the live Service (the configuration file's `smoke:`,
+// `analysis:` and `prometheus:` win). Smoke: one request a line, "METHOD PATH [EXPECTED-STATUS]".
+// Prometheus: NAMESPACE/SERVICE:PORT (the API server's service proxy) or an http(s):// URL.
+// Analysis: "default" turns on the default metrics (error ratio, p99 latency).
+inline const std::string smokeAnnotation = "signalbox.v-sekai.org/smoke";
+inline const std::string prometheusAnnotation = "signalbox.v-sekai.org/prometheus";
+inline const std::string analysisAnnotation = "signalbox.v-sekai.org/analysis";
+
 } // namespace model

@@ -2,6 +2,7 @@
 
 #include "model/rules/healthpath.h"
 #include "model/rules/settings.h"
+#include "model/rules/watchrules.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -86,7 +87,10 @@ const std::set<std::string> serviceKeys = {"name",
                                            "image",
                                            "runsMigrationsAtStart",
                                            "stagingSharesLiveDatabase",
-                                           "health"};
+                                           "health",
+                                           "smoke",
+                                           "analysis",
+                                           "prometheus"};
 
 void checkKeys(const YAML::Node& map, const std::set<std::string>& allowed, const std::string& path)
 {
@@ -169,6 +173,220 @@ HealthConfig parseHealth(const YAML::Node& h, const std::string& path)
     return c;
 }
 
+// A list at `key`, if it is there, of at most `most` entries.
+YAML::Node listAt(const YAML::Node& parent, const char* key, const std::string& path, std::size_t most)
+{
+    const YAML::Node n = parent[key];
+    if (!n || n.IsNull())
+        return n;
+    if (!n.IsSequence())
+        throw ConfigError{"\"" + path + key + "\" must be a list", n.Mark().line + 1};
+    if (n.size() > most)
+        throw ConfigError{"\"" + path + key + "\" lists more than " + std::to_string(most) + " entries",
+                          n.Mark().line + 1};
+    return n;
+}
+
+// A duration as "30s", "2m", "1h" (or a whole number of seconds) in [low, high] seconds.
+int durationIn(const YAML::Node& parent, const char* key, const std::string& path, int low, int high)
+{
+    const YAML::Node n = parent[key];
+    const std::string text = str(parent, key, path);
+    std::optional<int> v = parseDurationSeconds(text);
+    if (!v && !text.empty() && text.find_first_not_of("0123456789") == std::string::npos && text.size() < 7)
+        v = std::stoi(text);
+    if (!v)
+        throw ConfigError{"\"" + path + key + "\" must be a duration such as 30s, 2m or 1h", n.Mark().line + 1};
+    if (*v < low || *v > high)
+        throw ConfigError{"\"" + path + key + "\" must be between " + durationText(low) + " and " + durationText(high),
+                          n.Mark().line + 1};
+    return *v;
+}
+
+SmokeRequest parseSmokeRequest(const YAML::Node& r, const std::string& path)
+{
+    if (!r.IsMap())
+        throw ConfigError{"\"" + path.substr(0, path.size() - 1) + "\" must be a mapping", r.Mark().line + 1};
+    checkKeys(r,
+              {"method", "path", "headers", "body", "expectStatus", "expectBodyContains", "expectJsonField",
+               "expectJsonEquals"},
+              path);
+    SmokeRequest q;
+    if (present(r, "method"))
+        q.method = str(r, "method", path);
+    if (const std::string why = smokeMethodProblem(q.method); !why.empty())
+        throw ConfigError{"\"" + path + "method\" is refused: " + why, r["method"].Mark().line + 1};
+    q.path = str(r, "path", path);
+    if (q.path.empty())
+        throw ConfigError{"\"" + path + "path\" is missing", r.Mark().line + 1};
+    if (const std::string why = healthPathProblem(q.path); !why.empty())
+        throw ConfigError{"\"" + path + "path\" is refused: " + why, r["path"].Mark().line + 1};
+    if (const YAML::Node h = mapAt(r, "headers", path)) {
+        if (h.size() > static_cast<std::size_t>(maxSmokeHeaders))
+            throw ConfigError{"\"" + path + "headers\" names more than " + std::to_string(maxSmokeHeaders) + " headers",
+                              h.Mark().line + 1};
+        for (const auto& kv : h) {
+            const std::string name = kv.first.as<std::string>();
+            const std::string value = str(h, name.c_str(), path + "headers.");
+            if (const std::string why = smokeHeaderProblem(name, value); !why.empty())
+                throw ConfigError{"\"" + path + "headers." + name + "\" is refused: " + why, kv.first.Mark().line + 1};
+            q.headers.emplace_back(name, value);
+        }
+    }
+    q.body = str(r, "body", path);
+    if (q.body.size() > static_cast<std::size_t>(maxSmokeBodyBytes))
+        throw ConfigError{"\"" + path + "body\" is longer than 64 KiB", r["body"].Mark().line + 1};
+    if (present(r, "expectStatus"))
+        q.expectStatus = wholeIn(r, "expectStatus", path, 100, 599, "");
+    q.expectBodyContains = str(r, "expectBodyContains", path);
+    q.expectJsonField = str(r, "expectJsonField", path);
+    q.expectJsonEquals = str(r, "expectJsonEquals", path);
+    if (q.expectJsonField.empty() != !present(r, "expectJsonEquals"))
+        throw ConfigError{"\"" + path + "expectJsonField\" and \"expectJsonEquals\" go together", r.Mark().line + 1};
+    return q;
+}
+
+// `smoke: {repeat: 10, ratePerSecond: 5, timeoutSeconds: 5, requests: [{method, path, ...}]}`
+SmokeSpec parseSmoke(const YAML::Node& n, const std::string& path)
+{
+    checkKeys(n, {"requests", "repeat", "ratePerSecond", "timeoutSeconds"}, path);
+    SmokeSpec s;
+    if (const YAML::Node list = listAt(n, "requests", path, maxSmokeRequests))
+        for (std::size_t i = 0; i < list.size(); ++i)
+            s.requests.push_back(parseSmokeRequest(list[i], path + "requests[" + std::to_string(i) + "]."));
+    if (present(n, "repeat"))
+        s.repeat = wholeIn(n, "repeat", path, 1, maxSmokeRepeat, "");
+    if (present(n, "ratePerSecond"))
+        s.ratePerSecond = wholeIn(n, "ratePerSecond", path, 1, maxSmokeRatePerSecond, " requests a second");
+    if (present(n, "timeoutSeconds"))
+        s.timeoutSeconds = wholeIn(n, "timeoutSeconds", path, 1, 60, " seconds");
+    return s;
+}
+
+MetricSpec parseMetric(const YAML::Node& m, const std::string& path)
+{
+    if (!m.IsMap())
+        throw ConfigError{"\"" + path.substr(0, path.size() - 1) + "\" must be a mapping", m.Mark().line + 1};
+    checkKeys(m, {"name", "query", "condition", "unit"}, path);
+    MetricSpec metric;
+    metric.name = str(m, "name", path);
+    if (metric.name.empty() || metric.name.size() > 64)
+        throw ConfigError{"\"" + path + "name\" must have 1 to 64 characters", m.Mark().line + 1};
+    metric.queryTemplate = str(m, "query", path);
+    if (metric.queryTemplate.empty())
+        throw ConfigError{"\"" + path + "query\" is missing", m.Mark().line + 1};
+    if (auto expanded = expandQuery(metric.queryTemplate, {}); !expanded)
+        throw ConfigError{"\"" + path + "query\" is refused: " + expanded.error().message, m["query"].Mark().line + 1};
+    auto condition = parseCondition(str(m, "condition", path));
+    if (!condition)
+        throw ConfigError{"\"" + path + "condition\" is refused: " + condition.error().message,
+                          (present(m, "condition") ? m["condition"] : m).Mark().line + 1};
+    metric.condition = *condition;
+    metric.unit = str(m, "unit", path);
+    if (metric.unit != "" && metric.unit != "ratio" && metric.unit != "seconds")
+        throw ConfigError{"\"" + path + "unit\" must be ratio, seconds or left out", m["unit"].Mark().line + 1};
+    return metric;
+}
+
+// `analysis: {defaults: true, labels: {...}, metrics: [...], window: 2m, interval: 30s, count: 3, ...}`
+AnalysisSpec parseAnalysis(const YAML::Node& n, const std::string& path)
+{
+    checkKeys(n, {"defaults", "labels", "metrics", "window", "interval", "count", "failureLimit", "inconclusiveLimit"},
+              path);
+    AnalysisSpec a;
+    DefaultLabels labels;
+    if (const YAML::Node l = mapAt(n, "labels", path)) {
+        checkKeys(l, {"namespace", "pod", "status", "le"}, path + "labels.");
+        for (auto [key, field] : {std::pair{"namespace", &labels.ns}, std::pair{"pod", &labels.pod},
+                                  std::pair{"status", &labels.status}, std::pair{"le", &labels.le}}) {
+            if (!present(l, key))
+                continue;
+            *field = str(l, key, path + "labels.");
+            const bool name =
+                !field->empty() && field->size() <= 64 && !(field->front() >= '0' && field->front() <= '9') &&
+                field->find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") ==
+                    std::string::npos;
+            if (!name)
+                throw ConfigError{"\"" + path + "labels." + key + "\" must be a Prometheus label name",
+                                  l[key].Mark().line + 1};
+        }
+    }
+    if (flag(n, "defaults", path))
+        a.metrics = defaultMetrics(labels);
+    else if (present(n, "labels"))
+        throw ConfigError{"\"" + path + "labels\" renames the default queries' labels; set \"" + path +
+                              "defaults: true\" too",
+                          n["labels"].Mark().line + 1};
+    if (const YAML::Node list = listAt(n, "metrics", path, maxMetrics)) {
+        for (std::size_t i = 0; i < list.size(); ++i) {
+            MetricSpec m = parseMetric(list[i], path + "metrics[" + std::to_string(i) + "].");
+            // A metric named as a default replaces it: its own query or condition.
+            auto same =
+                std::find_if(a.metrics.begin(), a.metrics.end(), [&](const MetricSpec& d) { return d.name == m.name; });
+            if (same != a.metrics.end())
+                *same = std::move(m);
+            else
+                a.metrics.push_back(std::move(m));
+        }
+    }
+    if (a.metrics.size() > static_cast<std::size_t>(maxMetrics))
+        throw ConfigError{"\"" + path + "metrics\" and the defaults make more than " + std::to_string(maxMetrics) +
+                              " metrics",
+                          n.Mark().line + 1};
+    if (present(n, "window"))
+        a.windowSeconds = durationIn(n, "window", path, 10, maxAnalysisWindowSeconds);
+    if (present(n, "interval"))
+        a.intervalSeconds = durationIn(n, "interval", path, 1, 3600);
+    if (present(n, "count"))
+        a.count = wholeIn(n, "count", path, 1, maxAnalysisCount, " looks");
+    if (present(n, "failureLimit"))
+        a.failureLimit = wholeIn(n, "failureLimit", path, 1, a.count, " looks (the count)");
+    if (present(n, "inconclusiveLimit"))
+        a.inconclusiveLimit = wholeIn(n, "inconclusiveLimit", path, 0, a.count, " looks (the count)");
+    if (a.failureLimit > a.count)
+        throw ConfigError{"\"" + path + "failureLimit\" must be at most the count", n.Mark().line + 1};
+    return a;
+}
+
+// `prometheus: monitoring/prometheus:9090`, `prometheus: https://prom.example`, or
+// `prometheus: {url: https://..., bearerTokenFile: /path, caFile: /path}`.
+PrometheusTarget parsePrometheus(const YAML::Node& parent, const std::string& path)
+{
+    const YAML::Node n = parent["prometheus"];
+    if (!n || n.IsNull())
+        return {};
+    std::string address;
+    PrometheusTarget t;
+    if (n.IsMap()) {
+        checkKeys(n, {"service", "url", "bearerTokenFile", "caFile"}, path + "prometheus.");
+        const std::string service = str(n, "service", path + "prometheus.");
+        const std::string url = str(n, "url", path + "prometheus.");
+        if (service.empty() == url.empty())
+            throw ConfigError{"\"" + path + "prometheus\" needs either service (NAMESPACE/SERVICE:PORT) or url",
+                              n.Mark().line + 1};
+        address = service.empty() ? url : service;
+        if (!service.empty() && present(n, "bearerTokenFile"))
+            throw ConfigError{"\"" + path +
+                                  "prometheus.bearerTokenFile\" is for a url; through the API server your kubeconfig's "
+                                  "credentials are used",
+                              n["bearerTokenFile"].Mark().line + 1};
+        t.bearerTokenFile = str(n, "bearerTokenFile", path + "prometheus.");
+        t.caFile = str(n, "caFile", path + "prometheus.");
+    } else if (n.IsScalar()) {
+        address = n.as<std::string>();
+    } else {
+        throw ConfigError{"\"" + path + "prometheus\" must be NAMESPACE/SERVICE:PORT, a URL or a mapping",
+                          n.Mark().line + 1};
+    }
+    auto parsed = parsePrometheusTarget(address);
+    if (!parsed)
+        throw ConfigError{"\"" + path + "prometheus\" is refused: " + parsed.error().message, n.Mark().line + 1};
+    parsed->bearerTokenFile = t.bearerTokenFile;
+    parsed->caFile = t.caFile;
+    parsed->source = "the configuration file";
+    return *parsed;
+}
+
 // One entry of the services list; a problem is thrown as a ConfigError with its line.
 ServiceSpec parseService(const YAML::Node& s, const std::string& path, std::set<std::string>& seen)
 {
@@ -206,6 +424,11 @@ ServiceSpec parseService(const YAML::Node& s, const std::string& path, std::set<
     }
     if (const YAML::Node h = mapAt(s, "health", path))
         spec.health = parseHealth(h, path + "health.");
+    if (const YAML::Node n = mapAt(s, "smoke", path))
+        spec.smoke = parseSmoke(n, path + "smoke.");
+    if (const YAML::Node n = mapAt(s, "analysis", path))
+        spec.analysis = parseAnalysis(n, path + "analysis.");
+    spec.prometheus = parsePrometheus(s, path);
     spec.applyDefaults();
     if (spec.liveService == spec.stagingService)
         throw ConfigError{"the live and staging Services of \"" + spec.name + "\" are the same object",
@@ -309,9 +532,10 @@ kube::Result<ServiceConfig> parseServiceConfig(const std::string& text, const st
             return config;
         if (!root.IsMap())
             return error("the top level must be a mapping with a \"services\" list", root.Mark().line + 1);
-        checkKeys(
-            root,
-            {"services", "namespaces", "pollIntervalSeconds", "watchAfterSwapSeconds", "webhook", "notifications"}, "");
+        checkKeys(root,
+                  {"services", "namespaces", "pollIntervalSeconds", "watchAfterSwapSeconds", "webhook", "notifications",
+                   "prometheus"},
+                  "");
         config.webhook = str(root, "webhook", "");
         config.pollIntervalSeconds = seconds(root, "pollIntervalSeconds", 3600, "", "0 (watch) and 3600");
         config.watchAfterSwapSeconds =
@@ -320,6 +544,7 @@ kube::Result<ServiceConfig> parseServiceConfig(const std::string& text, const st
         readNotifications(root, config.notifications);
         readNamespaces(root, config.namespaces);
         readServices(root, config.services);
+        config.prometheus = parsePrometheus(root, "");
     } catch (const ConfigError& e) {
         return error(e.message, e.line);
     } catch (const YAML::Exception& e) {

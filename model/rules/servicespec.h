@@ -1,9 +1,11 @@
 #pragma once
 
 #include "kube/net.h"
+#include "model/rules/analysis.h"
 #include "model/rules/keys.h"
 #include "model/rules/settings.h"
 #include "model/rules/slot.h"
+#include "model/rules/smoke.h"
 
 #include <optional>
 #include <string>
@@ -41,6 +43,11 @@ struct ServiceSpec {
     bool runsMigrationsAtStart = false;
     bool stagingSharesLiveDatabase = false;
     HealthConfig health; // from the configuration; the live Service's annotations fill the rest
+    // `smoke:`, `analysis:` and `prometheus:` from the configuration; smokeSpecFor, analysisSpecFor and
+    // prometheusTargetFor add the live Service's annotations.
+    SmokeSpec smoke;
+    AnalysisSpec analysis;
+    PrometheusTarget prometheus;
     bool fromConfig = false;
     bool discovered = false;
 
@@ -63,6 +70,7 @@ struct ServiceConfig {
         watchAfterSwapSeconds; // how long a swap's new live slot is watched; 0: not; unset: not in the file
     // `notifications:` each kind of desktop notification turned on or off; unset: not in the file.
     NotificationSettings notifications;
+    PrometheusTarget prometheus; // `prometheus:` at the top level: every service's, unless it names its own
 };
 
 // Reads the YAML service configuration. A missing default file is an empty configuration; an
