@@ -26,6 +26,8 @@ public:
         c.text = m_text;
         m_c = &c;
         skipSpace();
+        if (m_pos >= m_text.size())
+            fail("it is empty; write one such as \"candidate < 0.01\"");
         int left = -1;
         if (peekComparison() >= 0)
             left = add(Condition::Op::Candidate); // `< 0.01` is `value < 0.01`

@@ -107,6 +107,63 @@ services:
             << 6 << "\"services[0].health.timeoutSeconds\" must be between 1 and 60 seconds";
         QTest::newRow("health: not a mapping") << "services:\n  - name: uro\n    namespace: a\n    health: 4000\n"
                                                << 4 << "\"services[0].health\" must be a mapping";
+        const QString svc = QStringLiteral("services:\n  - name: uro\n    namespace: a\n");
+        QTest::newRow("smoke: unknown key") << svc + "    smoke:\n      repeats: 3\n"
+                                            << 5 << "unknown key \"services[0].smoke.repeats\"";
+        QTest::newRow("smoke: repeat bound") << svc + "    smoke:\n      repeat: 1000\n"
+                                             << 5 << "\"services[0].smoke.repeat\" must be between 1 and 100";
+        QTest::newRow("smoke: rate bound") << svc + "    smoke:\n      ratePerSecond: 500\n"
+                                           << 5 << "\"services[0].smoke.ratePerSecond\" must be between 1 and 20";
+        QTest::newRow("smoke: method") << svc + "    smoke:\n      requests:\n        - {method: TRACE, path: /}\n"
+                                       << 6 << "\"services[0].smoke.requests[0].method\" is refused";
+        QTest::newRow("smoke: climbing path") << svc + "    smoke:\n      requests:\n        - path: /a/%2E%2E/b\n"
+                                              << 6 << "\"services[0].smoke.requests[0].path\" is refused";
+        QTest::newRow("smoke: no path") << svc + "    smoke:\n      requests:\n        - method: GET\n"
+                                        << 6 << "\"services[0].smoke.requests[0].path\" is missing";
+        QTest::newRow("smoke: header injection")
+            << svc +
+                   "    smoke:\n      requests:\n        - path: /\n          headers: {\"X-A\": \"1\\r\\nHost: x\"}\n"
+            << 7 << "line break";
+        QTest::newRow("smoke: huge body") << svc + "    smoke:\n      requests:\n        - path: /\n          body: " +
+                                                 QString(70000, QLatin1Char('x')) + "\n"
+                                          << 7 << "longer than 64 KiB";
+        QTest::newRow("smoke: json field alone")
+            << svc + "    smoke:\n      requests:\n        - {path: /, expectJsonField: a.b}\n"
+            << 6 << "go together";
+        QTest::newRow("smoke: too many requests")
+            << svc + "    smoke:\n      requests:\n" + QStringLiteral("        - path: /\n").repeated(21) << 6
+            << "lists more than 20 entries";
+        QTest::newRow("analysis: unknown variable")
+            << svc + "    analysis:\n      metrics:\n        - name: x\n          query: up{pod=~\"{{pod}}\"}\n"
+                     "          condition: < 1\n"
+            << 7 << "unknown variable {{pod}}";
+        QTest::newRow("analysis: condition column")
+            << svc + "    analysis:\n      metrics:\n        - name: x\n          query: up\n"
+                     "          condition: candidate <= baseline ** 2\n"
+            << 8 << "column 24";
+        QTest::newRow("analysis: no condition")
+            << svc + "    analysis:\n      metrics:\n        - {name: x, query: up}\n"
+            << 6 << "\"services[0].analysis.metrics[0].condition\" is refused";
+        QTest::newRow("analysis: unit") << svc + "    analysis:\n      metrics:\n        - {name: x, query: up, "
+                                                 "condition: < 1, unit: percent}\n"
+                                        << 6 << "must be ratio, seconds";
+        QTest::newRow("analysis: window") << svc + "    analysis:\n      defaults: true\n      window: soon\n"
+                                          << 6 << "\"services[0].analysis.window\" must be a duration";
+        QTest::newRow("analysis: failureLimit above count")
+            << svc + "    analysis:\n      defaults: true\n      count: 2\n      failureLimit: 3\n"
+            << 7 << "\"services[0].analysis.failureLimit\" must be between 1 and 2";
+        QTest::newRow("analysis: labels without defaults")
+            << svc + "    analysis:\n      labels: {pod: kubernetes_pod_name}\n"
+            << 5 << "set \"services[0].analysis.defaults: true\" too";
+        QTest::newRow("analysis: label name")
+            << svc + "    analysis:\n      defaults: true\n      labels: {pod: \"a-b\"}\n"
+            << 6 << "must be a Prometheus label name";
+        QTest::newRow("prometheus: service") << svc + "    prometheus: monitoring/prometheus\n"
+                                             << 4 << "\"services[0].prometheus\" is refused";
+        QTest::newRow("prometheus: both") << "prometheus: {service: a/b:1, url: http://x}\n"
+                                          << 1 << "needs either service";
+        QTest::newRow("prometheus: token via proxy") << "prometheus: {service: a/b:1, bearerTokenFile: /t}\n"
+                                                     << 1 << "is for a url";
     }
 
     void errors()
@@ -161,6 +218,83 @@ services:
         QVERIFY(!some->notifications.liveUnhealthy);
         QCOMPARE(some->notifications.changedByOthers, std::optional<bool>(false));
         QCOMPARE(some->notifications.longActions, std::optional<bool>(true));
+    }
+
+    void smokeAnalysisPrometheus()
+    {
+        const auto c = model::parseServiceConfig(R"(
+prometheus: monitoring/prometheus:9090
+services:
+  - name: uro
+    namespace: uro
+    smoke:
+      repeat: 20
+      ratePerSecond: 10
+      timeoutSeconds: 3
+      requests:
+        - path: /api/v1/shards
+          expectStatus: 200
+          expectJsonField: data.ok
+          expectJsonEquals: "true"
+        - method: POST
+          path: /api/v1/echo
+          headers: {Content-Type: application/json}
+          body: '{"x": 1}'
+          expectBodyContains: x
+    analysis:
+      defaults: true
+      labels: {namespace: kubernetes_namespace, pod: kubernetes_pod_name}
+      window: 5m
+      interval: 15s
+      count: 4
+      failureLimit: 2
+      inconclusiveLimit: 1
+      metrics:
+        - name: error ratio
+          query: sum(rate(x{pod=~"{{pods}}"}[{{window}}]))
+          condition: < 0.01
+          unit: ratio
+        - name: queue depth
+          query: max(queue_depth{namespace="{{namespace}}"})
+          condition: candidate <= baseline + 10
+    prometheus:
+      url: https://prom.example/
+      bearerTokenFile: /run/secrets/prom-token
+      caFile: /etc/ssl/prom-ca.pem
+  - name: uro-frontend
+    namespace: uro
+)",
+                                                 "/etc/sb.yaml");
+        QVERIFY2(c, c ? "" : c.error().message.c_str());
+        QCOMPARE(c->prometheus.serviceName, std::string("prometheus"));
+        const auto& u = c->services[0];
+        QCOMPARE(u.smoke.repeat, 20);
+        QCOMPARE(u.smoke.ratePerSecond, 10);
+        QCOMPARE(u.smoke.timeoutSeconds, 3);
+        QCOMPARE(u.smoke.requests.size(), std::size_t(2));
+        QCOMPARE(u.smoke.requests[0].method, std::string("GET"));
+        QCOMPARE(u.smoke.requests[0].expectJsonEquals, std::string("true"));
+        QCOMPARE(u.smoke.requests[1].headers.front().first, std::string("Content-Type"));
+        QCOMPARE(u.smoke.requests[1].body, std::string("{\"x\": 1}"));
+        QCOMPARE(u.analysis.windowSeconds, 300);
+        QCOMPARE(u.analysis.intervalSeconds, 15);
+        QCOMPARE(u.analysis.count, 4);
+        QCOMPARE(u.analysis.failureLimit, 2);
+        QCOMPARE(u.analysis.inconclusiveLimit, 1);
+        QCOMPARE(u.analysis.metrics.size(), std::size_t(3)); // the defaults, the error ratio replaced
+        QCOMPARE(u.analysis.metrics[0].condition.text, std::string("< 0.01"));
+        QCOMPARE(u.analysis.metrics[1].name, std::string("p99 latency"));
+        QVERIFY(u.analysis.metrics[1].queryTemplate.find("kubernetes_pod_name=~") != std::string::npos);
+        QCOMPARE(u.analysis.metrics[2].name, std::string("queue depth"));
+        QCOMPARE(u.prometheus.url, std::string("https://prom.example"));
+        QCOMPARE(u.prometheus.bearerTokenFile, std::string("/run/secrets/prom-token"));
+        QCOMPARE(u.prometheus.caFile, std::string("/etc/ssl/prom-ca.pem"));
+        // Unset: defaults, no metrics, the top-level Prometheus applies (prometheusTargetFor).
+        const auto& f = c->services[1];
+        QCOMPARE(f.smoke, model::SmokeSpec{});
+        QVERIFY(f.analysis.metrics.empty());
+        QVERIFY(!f.prometheus.configured());
+        QCOMPARE(model::prometheusTargetFor(f, c->prometheus, nullptr, nullptr).serviceName, std::string("prometheus"));
     }
 
     void missingFiles()
