@@ -1,7 +1,7 @@
 // Everything the program decodes from outside, in one libFuzzer target: the first byte picks the
 // decoder (modulo 8: kubeconfig YAML, API JSON (objects and access reviews), what a registry sends, what a person
-// types: an image reference or the service configuration; a history annotation; an API Status body; a history
-// annotation on the recorded uro objects, derived into a service state; a JSON merge patch on one recorded object,
+// types: an image reference, the service configuration, an analysis condition or the smoke annotation; a history
+// annotation; an API Status body; a history annotation on the recorded uro objects, derived into a service state; a JSON merge patch on one recorded object,
 // derived likewise), the rest is its input. A decoder may reject any input; it must never crash, leak or hit undefined
 // behaviour.
 #include "kube/accessrules.h"
@@ -10,17 +10,21 @@
 #include "kube/objects.h"
 #include "kube/status.h"
 #include "model/actions/swap.h"
+#include "model/rules/analysis.h"
 #include "model/rules/healthpath.h"
 #include "model/rules/imageref.h"
 #include "model/rules/servicespec.h"
+#include "model/rules/smoke.h"
 #include "model/state/servicestate.h"
 #include "net/text.h"
 #include "oci/registry.h"
 
 #include <QDateTime>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <string>
 
@@ -106,6 +110,49 @@ void checkHealthPath(const std::string& text)
             __builtin_trap();
 }
 
+// A condition that parses judges every pair of values without crashing, and a missing value, a NaN or an
+// infinity is never a pass.
+void checkCondition(const std::string& text)
+{
+    const auto c = model::parseCondition(text);
+    if (!c)
+        return;
+    const double odd[] = {0, -0.0, 1, -1, 1e308, -1e308, 5e-324, std::numeric_limits<double>::quiet_NaN(),
+                          std::numeric_limits<double>::infinity()};
+    for (double a : odd)
+        for (double b : odd) {
+            const model::Evaluation e = model::evaluate(*c, a, b, "ratio");
+            if (e.outcome == model::Outcome::Pass &&
+                (!std::isfinite(a) || (c->usesBaseline() && !std::isfinite(b))))
+                __builtin_trap();
+        }
+    if (model::evaluate(*c, std::nullopt, 1.0).outcome != model::Outcome::Inconclusive)
+        __builtin_trap();
+    // The same text as a query template, with itself as a pod name: expanded or refused, never a crash.
+    (void)model::expandQuery(text, {"ns", "svc", "a", {text, "p"}, 60});
+}
+
+// Every request the smoke annotation yields is one that may be sent, and a judged answer's sentence is
+// terminal-safe text of bounded length.
+void checkSmokeAnnotation(const std::string& text)
+{
+    const auto requests = model::parseSmokeAnnotation(text);
+    if (!requests)
+        return;
+    if (requests->size() > static_cast<std::size_t>(model::maxSmokeRequests))
+        __builtin_trap();
+    for (const model::SmokeRequest& r : *requests) {
+        if (!model::healthPathProblem(r.path).empty() || !model::smokeMethodProblem(r.method).empty())
+            __builtin_trap();
+        model::SmokeAnswer answer;
+        answer.status = 500;
+        answer.body = text;
+        const model::SmokeJudgement j = model::judgeSmokeAnswer(r, answer);
+        if (j.passed || j.sentence.size() > 4096 || net::text::needsEscape(j.sentence))
+            __builtin_trap();
+    }
+}
+
 // Cuts are valid UTF-8 of valid text and within their bound; terminal text holds no control byte.
 void checkText(const std::string& text)
 {
@@ -144,6 +191,8 @@ void decodeTyped(const std::string& text)
     checkHealthPath(text);
     checkText(text);
     (void)model::parseServiceConfig(text, "/fuzz/services.yaml");
+    checkCondition(text);
+    checkSmokeAnnotation(text);
 }
 
 // Properties, not just survival: every entry reads back, a rewrite stays small and ends with ours.
