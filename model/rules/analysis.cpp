@@ -43,6 +43,11 @@ public:
         if (m_pos < m_text.size())
             fail("unexpected \"" + std::string(1, m_text[m_pos]) + "\"");
         c.root = add(compareOps[op], 0, left, right);
+        if (std::none_of(c.nodes.begin(), c.nodes.end(),
+                         [](const Condition::Node& n) { return n.op == Condition::Op::Candidate; })) {
+            m_pos = 0;
+            fail("it does not name the candidate (candidate, staging or value), so it would judge nothing");
+        }
         return c;
     }
 

@@ -143,11 +143,7 @@ struct PrometheusTarget {
 
     bool configured() const { return viaProxy() || !url.empty(); }
     bool viaProxy() const { return !serviceName.empty(); }
-    bool operator==(const PrometheusTarget& o) const
-    {
-        return serviceNamespace == o.serviceNamespace && serviceName == o.serviceName && servicePort == o.servicePort &&
-               url == o.url && bearerTokenFile == o.bearerTokenFile && caFile == o.caFile;
-    }
+    bool operator==(const PrometheusTarget&) const = default;
 };
 
 // `NAMESPACE/SERVICE:PORT` or an http(s):// URL, as the annotation and the configuration write it.

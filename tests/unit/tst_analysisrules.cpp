@@ -96,6 +96,7 @@ private Q_SLOTS:
         QTest::newRow("stray character") << "candidate < 1 % 2" << 15 << "unexpected \"%\"";
         QTest::newRow("lone dot") << "candidate < ." << 13 << "expected a number";
         QTest::newRow("too deep") << QString(40, QLatin1Char('(')) + "candidate" << 33 << "nests deeper";
+        QTest::newRow("no candidate") << "baseline < 1" << 1 << "does not name the candidate";
         QTest::newRow("huge number") << "candidate < 1e999" << 13 << "too large";
     }
 
