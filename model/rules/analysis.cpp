@@ -408,14 +408,15 @@ kube::Result<ExpandedQuery> expandQuery(const std::string& queryTemplate, const 
     if (queryTemplate.size() > static_cast<std::size_t>(maxQueryLength))
         return kube::Error::config("The query template is longer than " + std::to_string(maxQueryLength) +
                                    " characters; write a shorter one.");
+    static const std::string opening = "{{", closing = "}}";
     ExpandedQuery out;
     std::size_t pos = 0;
     for (;;) {
-        const std::size_t open = queryTemplate.find("{{", pos);
+        const std::size_t open = queryTemplate.find(opening, pos);
         out.query += queryTemplate.substr(pos, open == std::string::npos ? std::string::npos : open - pos);
         if (open == std::string::npos)
             return out;
-        const std::size_t close = queryTemplate.find("}}", open + 2);
+        const std::size_t close = queryTemplate.find(closing, open + 2);
         if (close == std::string::npos)
             return kube::Error::config("The query template has a \"{{\" at column " + std::to_string(open + 1) +
                                        " without its \"}}\"; close the variable.");
@@ -462,7 +463,8 @@ kube::Result<PrometheusTarget> parsePrometheusTarget(const std::string& text)
         if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f)
             return refused("it holds a space or a control character");
     if (text.rfind("http://", 0) == 0 || text.rfind("https://", 0) == 0) {
-        const std::size_t hostStart = text.find("://") + 3;
+        static const std::string schemeEnd = "://";
+        const std::size_t hostStart = text.find(schemeEnd) + schemeEnd.size();
         if (hostStart >= text.size() || text[hostStart] == '/')
             return refused("the URL names no host");
         if (text.find('@', hostStart) != std::string::npos && text.find('@', hostStart) < text.find('/', hostStart))
