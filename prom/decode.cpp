@@ -39,9 +39,15 @@ std::string typeWord(const Json& j)
     }
 }
 
+// Another's text as it may stand in a sentence: valid UTF-8, cut on a character boundary, control
+// characters (a terminal's escapes, line breaks) as spaces.
 std::string plain(std::string_view text, std::size_t maxBytes)
 {
-    return net::text::cut(net::text::validUtf8(text), maxBytes, "…");
+    std::string s = net::text::cut(net::text::validUtf8(text), maxBytes, "…");
+    for (char& c : s)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+            c = ' ';
+    return s;
 }
 
 std::string statusNote(long status)
@@ -342,11 +348,7 @@ bool parseValue(std::string_view text, double& value)
 std::string excerpt(std::string_view body, std::size_t maxBytes)
 {
     const std::size_t start = std::min(body.find_first_not_of(" \t\r\n"), body.size());
-    std::string head = plain(body.substr(start, maxBytes * 2), maxBytes);
-    for (char& c : head)
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
-            c = ' ';
-    return "\"" + head + "\"";
+    return "\"" + plain(body.substr(start, maxBytes * 2), maxBytes) + "\"";
 }
 
 net::Result<QueryResult> decodeResponse(std::string_view body, long status, const std::string& where,
@@ -371,10 +373,12 @@ net::Result<QueryResult> decodeResponse(std::string_view body, long status, cons
         return decodeError(where, status, "is not Prometheus's JSON (no status): " + excerpt(body));
     Reader r(limits);
     const Json& st = j["status"];
-    if (!st.is_string() || (st != "success" && st != "error"))
-        return fieldError(where, status,
-                          {"status", "is " + excerpt(st.dump(-1, ' ', false, Json::error_handler_t::replace), 40) +
-                                         ", not \"success\" or \"error\""});
+    if (!st.is_string())
+        return fieldError(where, status, {"status", "is " + typeWord(st) + ", not \"success\" or \"error\""});
+    if (st != "success" && st != "error")
+        return fieldError(
+            where, status,
+            {"status", "is " + excerpt(st.get_ref<const std::string&>(), 40) + ", not \"success\" or \"error\""});
     if (st == "error")
         return queryError(where, status, text(j, "errorType"), text(j, "error"));
     QueryResult out;
