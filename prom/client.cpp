@@ -382,8 +382,11 @@ net::Result<QueryResult> Client::proxyAnswer(kube::ProxyAnswer a) const
     case Outcome::NotFound:
         e.setReason(Error::Reason::NotFound);
         e.httpStatus = 404;
+        // The API server says the same when the Service has no Endpoints object at all (a Service
+        // without a selector whose endpoints were never written).
         e.message = "There is no Service " + service +
-                    " for Prometheus. Check the Prometheus setting (NAMESPACE/SERVICE:PORT).";
+                    ", or no endpoints object behind it, for Prometheus. Check the Prometheus setting "
+                    "(NAMESPACE/SERVICE:PORT) and that Prometheus runs behind that Service.";
         return e;
     case Outcome::NoEndpoints:
         e.setReason(Error::Reason::ServiceUnavailable);

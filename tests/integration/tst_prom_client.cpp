@@ -1,10 +1,12 @@
-// prom::Client against a real Prometheus: the test Prometheus at its URL (scripts/prometheus, with a
-// target of this test's own named in its file_sd folder), and the rig's Prometheus through the API
+// prom::Client against a real Prometheus: at its URL (SIGNALBOX_PROMETHEUS_URL) and through the API
 // server's service proxy (SIGNALBOX_PROMETHEUS_SERVICE, NAMESPACE/SERVICE:PORT) as the rig's
-// operator, refused to the viewer. A query with no data is an empty vector, a bad query is
-// Prometheus's error as a sentence, and a stopped Prometheus is said to be unreachable.
-#include "kube/client.h"
+// operator, refused to the viewer. Series it scraped are read back: with the file_sd Prometheus
+// (SIGNALBOX_PROMETHEUS_TARGETS set) from a target of the test's own; with the rig's Prometheus
+// (which discovers pods through the API server) from a pod of the test's own, asked through the
+// API server's pod proxy. A query with no data is an empty vector, a bad query is Prometheus's
+// error as a sentence, and a stopped Prometheus is said to be unreachable.
 #include "prom/client.h"
+#include "support/cluster.h"
 #include "support/httpserver.h"
 #include "support/kubetest.h"
 
@@ -14,6 +16,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSaveFile>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUuid>
@@ -24,8 +27,8 @@ using testsupport::HttpServer;
 
 namespace {
 
-// Long enough for file_sd to notice the file (1 s), a scrape (1 s) and a loaded machine.
-constexpr int kScrapedWithinMs = 30000;
+// Long enough for discovery (file_sd: 1 s; pods: a watch), a scrape (1 s) and a loaded machine.
+constexpr int kScrapedWithinMs = 60000;
 
 using Answer = std::optional<net::Result<prom::QueryResult>>;
 
@@ -64,12 +67,19 @@ std::optional<ServiceRef> prometheusService()
                       text.mid(colon + 1).toStdString()};
 }
 
-// Two Services in Prometheus's namespace: one with nothing behind it, one whose endpoint is an
-// address of the rig's network where nothing listens (a stopped Prometheus). The API server's
-// service proxy reads Endpoints (v1), not EndpointSlices, so the address is given as Endpoints.
+// Services in Prometheus's namespace as a stopped Prometheus leaves them: one whose selector
+// matches no ready pod (a Deployment scaled to zero), one without a selector whose endpoints were
+// never written, one whose endpoint is the address of Prometheus's stand-in Pod at a port where
+// nothing listens. The API server's service proxy reads Endpoints (v1), not EndpointSlices, and
+// forwards only to an address that a Pod of the cluster holds (its targetRef).
 const QByteArray kStoppedServices = R"(apiVersion: v1
 kind: Service
 metadata: {name: tst-prom-empty}
+spec: {selector: {app: tst-prom-nothing}, ports: [{name: web, port: 9090, targetPort: 9090}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: tst-prom-none}
 spec: {ports: [{name: web, port: 9090, targetPort: 9090}]}
 ---
 apiVersion: v1
@@ -79,16 +89,39 @@ spec: {ports: [{name: web, port: 9090, targetPort: 9090}]}
 ---
 apiVersion: v1
 kind: Endpoints
-metadata: {name: tst-prom-stopped}
-subsets: [{addresses: [{ip: 10.244.255.2}], ports: [{name: web, port: 9099}]}]
+metadata:
+  name: tst-prom-stopped
+  labels: {endpointslice.kubernetes.io/skip-mirror: "true"}
+subsets:
+- addresses: [{ip: 10.244.255.2, targetRef: {kind: Pod, namespace: monitoring, name: prometheus}}]
+  ports: [{name: web, port: 9099, protocol: TCP}]
 )";
+
+// A namespace of the test's own with one pod that the rig's pod app answers for (and serves the
+// /metrics of), so the rig's Prometheus scrapes it.
+QByteArray podWorkload(const QString& ns)
+{
+    return QStringLiteral("apiVersion: v1\nkind: Namespace\nmetadata: {name: %1}\n---\n"
+                          "apiVersion: v1\nkind: Pod\nmetadata: {name: app, namespace: %1}\n"
+                          "spec:\n  containers: [{name: app, image: example.invalid/app:1, "
+                          "ports: [{containerPort: 8080}]}]\n")
+        .arg(ns)
+        .toUtf8();
+}
+
+// A port on the host's loopback where nothing listens: what a stopped Prometheus leaves at its URL.
+std::string deadUrl()
+{
+    QTcpServer s;
+    s.listen(QHostAddress::LocalHost);
+    return "http://127.0.0.1:" + std::to_string(s.serverPort());
+}
 
 #define REQUIRE_PROMETHEUS()                                                                                           \
     do {                                                                                                               \
-        if (qEnvironmentVariable("SIGNALBOX_PROMETHEUS_URL").isEmpty() ||                                              \
-            qEnvironmentVariable("SIGNALBOX_PROMETHEUS_TARGETS").isEmpty())                                            \
-            QFAIL("The test Prometheus is not running (SIGNALBOX_PROMETHEUS_URL or SIGNALBOX_PROMETHEUS_TARGETS "      \
-                  "unset): run scripts/prometheus up and eval \"$(scripts/prometheus env)\".");                        \
+        if (qEnvironmentVariable("SIGNALBOX_PROMETHEUS_URL").isEmpty())                                                \
+            QFAIL("The test Prometheus is not running (SIGNALBOX_PROMETHEUS_URL unset): run scripts/prometheus up "    \
+                  "and eval \"$(scripts/prometheus env)\".");                                                          \
     } while (false)
 
 // The proxy route needs the rig's Prometheus in the cluster; without it the cases say so and skip.
@@ -109,10 +142,11 @@ class TestPromClient : public QObject {
 
     net::Transport m_transport;
     HttpServer m_app;
-    // Every series of this run carries run=<this>: a Prometheus that outlived an earlier run keeps
-    // that run's series.
+    // Every series of this run carries run=<this> (or its namespace): a Prometheus that outlived an
+    // earlier run keeps that run's series.
     const std::string m_run = QUuid::createUuid().toString(QUuid::WithoutBraces).toStdString();
     QString m_targetsFile;
+    QString m_namespace; // the rig's route: the namespace of the test's pod, deleted at the end
     std::unique_ptr<prom::Client> m_url;
 
     std::string selector(const std::string& metric, const std::string& more = {}) const
@@ -130,19 +164,103 @@ class TestPromClient : public QObject {
         return std::make_unique<kube::Client>(*config, &m_transport);
     }
 
-    // Runs `scripts/prometheus VERB` on a state folder of its own; the output on failure.
-    static testsupport::ProcessResult prometheusScript(const QString& verb, const QString& state)
+    std::unique_ptr<prom::Client> proxyClient(kube::Client& kube, const std::string& service = {})
     {
-        testsupport::RunOptions options;
-        options.timeoutMs = 120000;
-        options.environment.insert(QStringLiteral("SIGNALBOX_PROMETHEUS_DIR"), state);
-        return testsupport::run(testsupport::sourceDir() + QStringLiteral("/scripts/prometheus"), {verb}, options);
+        const ServiceRef ref = *prometheusService();
+        return std::make_unique<prom::Client>(
+            prom::Endpoint::serviceProxy(kube, ref.ns, service.empty() ? ref.name : service, ref.port), nullptr);
+    }
+
+    // Waits until `expr` has exactly one series of value `expected`; false with the last answer in `last`.
+    bool becomes(prom::Client& client, const std::string& expr, double expected, QString* last)
+    {
+        return QTest::qWaitFor(
+            [&] {
+                const Answer r = query(client, expr);
+                *last = QString::fromStdString(expr) + QStringLiteral(": ") + messageOf(r);
+                if (r && *r)
+                    *last += QStringLiteral(", %1 series, first %2")
+                                 .arg((*r)->vector.size())
+                                 .arg((*r)->vector.empty() ? 0.0 : (*r)->vector.front().value);
+                if (r && *r && (*r)->vector.size() == 1 && (*r)->vector.front().value == expected)
+                    return true;
+                QTest::qWait(250);
+                return false;
+            },
+            kScrapedWithinMs);
+    }
+
+    // The file_sd Prometheus: the counters served by the test's own target.
+    void readsTheTestsTarget()
+    {
+        QString last;
+        QVERIFY2(becomes(*m_url, selector("http_requests_total", ",status=\"500\""), 1, &last), qPrintable(last));
+        const Answer r = query(*m_url, selector("http_requests_total", ",status=\"500\""));
+        QVERIFY(r && *r);
+        const prom::Sample& s = (*r)->vector.front();
+        QCOMPARE(s.labels.at("status"), std::string("500"));
+        QCOMPARE(s.labels.at("run"), m_run);
+        QVERIFY(std::abs(s.time - QDateTime::currentSecsSinceEpoch()) < 60);
+        // The error ratio as the analysis asks it: 1 of 4.
+        QVERIFY2(becomes(*m_url,
+                         "sum(" + selector("http_requests_total", ",status=~\"5..\"") + ") / sum(" +
+                             selector("http_requests_total") + ")",
+                         0.25, &last),
+                 qPrintable(last));
+    }
+
+    // The rig's Prometheus: a pod of the test's own, asked 4 times through the API server's pod
+    // proxy, is counted 4 times, at the URL and through the service proxy.
+    void readsTheTestsPod()
+    {
+        REQUIRE_CLUSTER();
+        m_namespace = QStringLiteral("tst-prom-client-") + QString::fromStdString(m_run).left(8);
+        const auto applied = testsupport::kubectl(QStringLiteral("admin"),
+                                                  {QStringLiteral("apply"), QStringLiteral("-f"), QStringLiteral("-")},
+                                                  podWorkload(m_namespace));
+        QVERIFY2(applied.exitCode == 0, qPrintable(applied.describe()));
+        QVERIFY2(QTest::qWaitFor(
+                     [&] {
+                         return !testsupport::field(QStringLiteral("pod"), QStringLiteral("app"),
+                                                    QStringLiteral("{.status.podIP}"), m_namespace)
+                                     .isEmpty();
+                     },
+                     30000),
+                 "the test's pod got no IP");
+        auto admin = kubeClientAs(QStringLiteral("admin"));
+        QVERIFY(admin);
+        for (int i = 0; i < 4; ++i) {
+            std::optional<kube::ProxyAnswer> answer;
+            kube::ProxyRequest request{"pods", m_namespace.toStdString(), "app", "8080", "/hello"};
+            request.timeout = std::chrono::seconds(10);
+            admin->proxyGet(request, [&](kube::ProxyAnswer a) { answer = std::move(a); });
+            QTRY_VERIFY_WITH_TIMEOUT(answer.has_value(), 15000);
+            QVERIFY2(answer->outcome == kube::ProxyAnswer::Outcome::Answered && answer->status == 200,
+                     qPrintable(QString::fromStdString(answer->message + answer->detail + answer->body)));
+        }
+        const std::string total = "sum(http_requests_total{namespace=\"" + m_namespace.toStdString() + "\"})";
+        QString last;
+        QVERIFY2(becomes(*m_url, total, 4, &last), qPrintable(last));
+        const Answer r = query(*m_url, "http_requests_total{namespace=\"" + m_namespace.toStdString() + "\"}");
+        QVERIFY2(r && *r && !(*r)->vector.empty(), qPrintable(messageOf(r)));
+        QCOMPARE((*r)->vector.front().labels.at("pod"), std::string("app"));
+        QCOMPARE((*r)->vector.front().labels.at("status"), std::string("200"));
+        if (prometheusService()) {
+            auto operatorKube = kubeClientAs(QStringLiteral("operator"));
+            QVERIFY(operatorKube);
+            auto proxied = proxyClient(*operatorKube);
+            QVERIFY2(becomes(*proxied, total, 4, &last), qPrintable(last));
+        }
     }
 
 private Q_SLOTS:
     void initTestCase()
     {
         REQUIRE_PROMETHEUS();
+        m_url = std::make_unique<prom::Client>(
+            prom::Endpoint::url(qEnvironmentVariable("SIGNALBOX_PROMETHEUS_URL").toStdString()), &m_transport);
+        if (qEnvironmentVariable("SIGNALBOX_PROMETHEUS_TARGETS").isEmpty())
+            return;
         QVERIFY(m_app.isListening());
         m_app.setResponder([](const HttpServer::Request& r) {
             if (r.path() != "/metrics")
@@ -161,45 +279,32 @@ private Q_SLOTS:
                                             QJsonObject{{QStringLiteral("run"), QString::fromStdString(m_run)}}}}})
                     .toJson());
         QVERIFY(f.commit());
-        m_url = std::make_unique<prom::Client>(
-            prom::Endpoint::url(qEnvironmentVariable("SIGNALBOX_PROMETHEUS_URL").toStdString()), &m_transport);
     }
 
+    // Vectors and matrices as Prometheus computes them, labels kept as plain text.
     void readsAVectorAndAMatrixAtTheUrl()
     {
-        const std::string failed = selector("http_requests_total", ",status=\"500\"");
-        Answer r;
-        QVERIFY2(QTest::qWaitFor(
-                     [&] {
-                         r = query(*m_url, failed);
-                         if (r && *r && (*r)->vector.size() == 1)
-                             return true;
-                         QTest::qWait(200);
-                         return false;
-                     },
-                     kScrapedWithinMs),
-                 qPrintable(messageOf(r)));
-        const prom::Sample& s = (*r)->vector.front();
-        QCOMPARE(s.value, 1.0);
-        QCOMPARE(s.labels.at("status"), std::string("500"));
-        QCOMPARE(s.labels.at("run"), m_run);
-        QVERIFY(std::abs(s.time - QDateTime::currentSecsSinceEpoch()) < 60);
-
-        // The error ratio as the analysis asks it: 1 of 4.
-        r = query(*m_url, "sum(" + failed + ") / sum(" + selector("http_requests_total") + ")");
+        Answer r = query(*m_url, "label_replace(vector(0.25), \"pod\", \"<b>uro-a</b>\", \"\", \"\")");
         QVERIFY2(r && *r && (*r)->vector.size() == 1, qPrintable(messageOf(r)));
         QCOMPARE((*r)->vector.front().value, 0.25);
-
-        // A range: one series per status, a point per second that was scraped.
-        QTest::qWait(2000);
+        QCOMPARE((*r)->vector.front().labels.at("pod"), std::string("<b>uro-a</b>"));
         const QDateTime end = QDateTime::currentDateTimeUtc();
-        r = kubetest::await<prom::QueryResult>([&](auto cb) {
-            m_url->queryRange(selector("http_requests_total"), end.addSecs(-30), end, std::chrono::seconds(1), cb);
-        });
+        r = kubetest::await<prom::QueryResult>(
+            [&](auto cb) { m_url->queryRange("vector(1)", end.addSecs(-30), end, std::chrono::seconds(5), cb); });
         QVERIFY2(r && *r, qPrintable(messageOf(r)));
         QCOMPARE((*r)->type, prom::QueryResult::Type::Matrix);
-        QCOMPARE((*r)->matrix.size(), std::size_t{2});
-        QVERIFY((*r)->matrix.front().points.size() >= 2);
+        QCOMPARE((*r)->matrix.size(), std::size_t{1});
+        QCOMPARE((*r)->matrix.front().points.size(), std::size_t{7});
+        QCOMPARE((*r)->matrix.front().points.back().time, end.toMSecsSinceEpoch() / 1000.0);
+    }
+
+    // What it scraped, read back: the file_sd Prometheus's target of our own, or the rig's pod.
+    void readsScrapedCounters()
+    {
+        if (!m_targetsFile.isEmpty())
+            readsTheTestsTarget();
+        else
+            readsTheTestsPod();
     }
 
     // NaN and infinities as Prometheus computes them are kept as values.
@@ -241,22 +346,13 @@ private Q_SLOTS:
                  qPrintable(m));
     }
 
-    // A Prometheus of the test's own, answering, then stopped: nothing answers at its address.
+    // A stopped Prometheus (and the forwarder before it) leaves nothing listening at its URL. The
+    // shared one keeps running for the other tests, so a free port of the host's loopback stands in.
     void aStoppedPrometheusIsUnreachable()
     {
-        QTemporaryDir dir;
-        const QString state = dir.filePath(QStringLiteral("prometheus"));
-        const auto started = prometheusScript(QStringLiteral("up"), state);
-        QVERIFY2(started.exitCode == 0, qPrintable(started.describe()));
-        QFile portFile(state + QStringLiteral("/run/prometheus.port"));
-        QVERIFY(portFile.open(QIODevice::ReadOnly));
-        const std::string url = "http://127.0.0.1:" + portFile.readAll().trimmed().toStdString();
+        const std::string url = deadUrl();
         prom::Client client(prom::Endpoint::url(url), &m_transport);
-        Answer r = query(client, "vector(1)");
-        const auto stopped = prometheusScript(QStringLiteral("down"), state);
-        QVERIFY2(r && *r && (*r)->vector.size() == 1, qPrintable(messageOf(r)));
-        QVERIFY2(stopped.exitCode == 0, qPrintable(stopped.describe()));
-        r = query(client, "vector(1)");
+        const Answer r = query(client, "vector(1)");
         QVERIFY(r && !*r);
         QCOMPARE(r->error().cause, net::Error::Cause::Connect);
         QCOMPARE(messageOf(r), QStringLiteral("Nothing answers at %1: Prometheus is not running there or the address "
@@ -271,22 +367,14 @@ private Q_SLOTS:
         const ServiceRef ref = *prometheusService();
         auto kube = kubeClientAs(QStringLiteral("operator"));
         QVERIFY(kube);
-        prom::Client client(prom::Endpoint::serviceProxy(*kube, ref.ns, ref.name, ref.port), nullptr);
-        Answer r = query(client, "vector(1)");
+        auto client = proxyClient(*kube);
+        Answer r = query(*client, "vector(1)");
         QVERIFY2(r && *r && (*r)->vector.size() == 1, qPrintable(messageOf(r)));
         QCOMPARE((*r)->vector.front().value, 1.0);
         QVERIFY(kube->requestCounts().of("get services/proxy") >= 1);
-        // Prometheus scrapes the rig's pods by itself: `up` has series once it has listed them.
-        QVERIFY2(QTest::qWaitFor(
-                     [&] {
-                         r = query(client, "up");
-                         return r && *r && !(*r)->vector.empty();
-                     },
-                     kScrapedWithinMs),
-                 qPrintable(messageOf(r)));
-        r = query(client, "up{pod=\"no-such-pod-" + m_run + "\"}");
+        r = query(*client, "up{pod=\"no-such-pod-" + m_run + "\"}");
         QVERIFY2(r && *r && (*r)->empty(), qPrintable(messageOf(r)));
-        r = query(client, "sum(");
+        r = query(*client, "sum(");
         QVERIFY(r && !*r);
         QVERIFY2(
             messageOf(r).startsWith(QStringLiteral("Prometheus %1/%2:%3 through the API server refused the query: ")
@@ -298,17 +386,15 @@ private Q_SLOTS:
     void theViewerIsToldByName()
     {
         REQUIRE_PROMETHEUS_SERVICE();
-        const ServiceRef ref = *prometheusService();
         auto kube = kubeClientAs(QStringLiteral("viewer"));
         QVERIFY(kube);
-        prom::Client client(prom::Endpoint::serviceProxy(*kube, ref.ns, ref.name, ref.port), nullptr);
-        const Answer r = query(client, "up");
+        const Answer r = query(*proxyClient(*kube), "up");
         QVERIFY(r && !*r);
         QCOMPARE(r->error().apiReason, net::Error::Reason::Forbidden);
         QCOMPARE(messageOf(r),
                  QStringLiteral("User \"viewer\" may not reach Prometheus through the API server: ask for "
                                 "get on services/proxy in namespace %1.")
-                     .arg(QString::fromStdString(ref.ns)));
+                     .arg(QString::fromStdString(prometheusService()->ns)));
     }
 
     // Prometheus's Service with nothing behind it, or nothing listening at its endpoint: the
@@ -316,8 +402,7 @@ private Q_SLOTS:
     void aStoppedPrometheusThroughTheProxy()
     {
         REQUIRE_PROMETHEUS_SERVICE();
-        const ServiceRef ref = *prometheusService();
-        const QString ns = QString::fromStdString(ref.ns);
+        const QString ns = QString::fromStdString(prometheusService()->ns);
         const auto applied = testsupport::kubectl(
             QStringLiteral("admin"),
             {QStringLiteral("-n"), ns, QStringLiteral("apply"), QStringLiteral("-f"), QStringLiteral("-")},
@@ -325,21 +410,32 @@ private Q_SLOTS:
         QVERIFY2(applied.exitCode == 0, qPrintable(applied.describe()));
         auto kube = kubeClientAs(QStringLiteral("operator"));
         QVERIFY(kube);
-        prom::Client empty(prom::Endpoint::serviceProxy(*kube, ref.ns, "tst-prom-empty", "9090"), nullptr);
-        prom::Client stopped(prom::Endpoint::serviceProxy(*kube, ref.ns, "tst-prom-stopped", "9090"), nullptr);
-        const Answer none = query(empty, "up");
-        const Answer refused = query(stopped, "up");
+        // The endpoints controller writes the selector's empty endpoints a moment after the Service.
+        Answer none;
+        (void)QTest::qWaitFor(
+            [&] {
+                none = query(*proxyClient(*kube, "tst-prom-empty"), "up");
+                return none && !*none && none->error().apiReason == net::Error::Reason::ServiceUnavailable;
+            },
+            15000);
+        const Answer absent = query(*proxyClient(*kube, "tst-prom-none"), "up");
+        const Answer refused = query(*proxyClient(*kube, "tst-prom-stopped"), "up");
         testsupport::kubectl(QStringLiteral("admin"),
                              {QStringLiteral("-n"), ns, QStringLiteral("delete"), QStringLiteral("--wait=false"),
-                              QStringLiteral("service/tst-prom-empty"), QStringLiteral("service/tst-prom-stopped"),
+                              QStringLiteral("service/tst-prom-empty"), QStringLiteral("service/tst-prom-none"),
+                              QStringLiteral("service/tst-prom-stopped"),
                               QStringLiteral("endpoints/tst-prom-stopped")});
         QCOMPARE(messageOf(none), QStringLiteral("The Service %1/tst-prom-empty has no ready endpoints: Prometheus is "
                                                  "not running behind it. Check its pods or EndpointSlice.")
                                       .arg(ns));
+        QCOMPARE(messageOf(absent),
+                 QStringLiteral("There is no Service %1/tst-prom-none, or no endpoints object behind it, for "
+                                "Prometheus. Check the Prometheus setting (NAMESPACE/SERVICE:PORT) and that "
+                                "Prometheus runs behind that Service.")
+                     .arg(ns));
         QCOMPARE(messageOf(refused),
-                 QStringLiteral("The API server cannot reach Prometheus behind %1/tst-prom-stopped:9090: "
-                                "it is not running or not listening on that port. Check that "
-                                "Prometheus runs.")
+                 QStringLiteral("The API server cannot reach Prometheus behind %1/tst-prom-stopped:9090: it is not "
+                                "running or not listening on that port. Check that Prometheus runs.")
                      .arg(ns));
     }
 
@@ -347,6 +443,9 @@ private Q_SLOTS:
     {
         if (!m_targetsFile.isEmpty())
             QFile::remove(m_targetsFile);
+        if (!m_namespace.isEmpty())
+            testsupport::kubectl(QStringLiteral("admin"), {QStringLiteral("delete"), QStringLiteral("namespace"),
+                                                           m_namespace, QStringLiteral("--wait=false")});
     }
 };
 
