@@ -1,9 +1,11 @@
 #include "client.h"
 
 #include "kube/client.h"
+#include "net/text.h"
 
 #include <QFile>
 #include <QTimer>
+#include <algorithm>
 #include <cstdio>
 
 namespace prom {
@@ -33,6 +35,17 @@ std::string seconds(std::int64_t ms, bool alwaysFraction)
     char fraction[8];
     std::snprintf(fraction, sizeof fraction, ".%03d", static_cast<int>(part < 0 ? -part : part));
     return std::to_string(whole) + fraction;
+}
+
+// A namespace, Service name or port name as Kubernetes allows them (a DNS-1123 label; a port by
+// number or name): the parts of the proxy's path, which come from an annotation and must not
+// climb out of it.
+bool isLabel(const std::string& s)
+{
+    if (s.empty() || s.size() > 63 || s.front() == '-' || s.back() == '-')
+        return false;
+    return std::all_of(s.begin(), s.end(),
+                       [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
 }
 
 Error configError(std::string message)
@@ -157,17 +170,13 @@ Client::Id Client::start(const std::string& path, const std::map<std::string, st
     const Id id = p->id;
     if (owner)
         p->ownerGone = connect(owner, &QObject::destroyed, this, [this, id] { cancel(id); });
-    // Refusals found before sending still answer later, never inside this call.
-    auto refuse = [this, id](Error e) {
-        QTimer::singleShot(0, this, [this, id, e = std::move(e)] { finish(id, e); });
-        return id;
-    };
     const auto expr = params.find("query");
     if (expr->second.empty())
-        return refuse(configError("The query is empty. Write a PromQL expression."));
+        return refuseLater(id, configError("The query is empty. Write a PromQL expression."));
     if (expr->second.size() > maxQueryBytes)
-        return refuse(configError("The query is " + std::to_string(expr->second.size()) + " bytes long, more than " +
-                                  net::sizeText(maxQueryBytes) + ". Write a shorter PromQL expression."));
+        return refuseLater(id, configError("The query is " + std::to_string(expr->second.size()) +
+                                           " bytes long, more than " + net::sizeText(maxQueryBytes) +
+                                           ". Write a shorter PromQL expression."));
     const std::string pathAndQuery = path + "?" + queryString(params);
     if (m_endpoint.kind() == Endpoint::Kind::Url)
         sendUrl(p, pathAndQuery);
@@ -176,14 +185,29 @@ Client::Id Client::start(const std::string& path, const std::map<std::string, st
     return id;
 }
 
-void Client::cancel(Id id)
+Client::Id Client::refuseLater(Id id, Error e)
+{
+    // Refusals found before sending answer later too, never inside the call that asked.
+    QTimer::singleShot(0, this, [this, id, e = std::move(e)] { finish(id, e); });
+    return id;
+}
+
+std::shared_ptr<Client::Pending> Client::take(Id id)
 {
     const auto it = m_pending.find(id);
     if (it == m_pending.end())
-        return;
-    const std::shared_ptr<Pending> p = it->second;
+        return nullptr;
+    std::shared_ptr<Pending> p = it->second;
     m_pending.erase(it);
     disconnect(p->ownerGone);
+    return p;
+}
+
+void Client::cancel(Id id)
+{
+    const std::shared_ptr<Pending> p = take(id);
+    if (!p)
+        return;
     if (p->transportId && m_transport)
         m_transport->cancel(p->transportId);
     if (p->kubeId)
@@ -193,19 +217,14 @@ void Client::cancel(Id id)
 
 void Client::finish(Id id, net::Result<QueryResult> r)
 {
-    const auto it = m_pending.find(id);
-    if (it == m_pending.end())
-        return;
-    const std::shared_ptr<Pending> p = it->second;
-    m_pending.erase(it);
-    disconnect(p->ownerGone);
-    p->cb(std::move(r));
+    if (const std::shared_ptr<Pending> p = take(id))
+        p->cb(std::move(r));
 }
 
 void Client::sendUrl(const std::shared_ptr<Pending>& p, const std::string& pathAndQuery)
 {
     const Id id = p->id;
-    auto refuse = [this, id](Error e) { QTimer::singleShot(0, this, [this, id, e = std::move(e)] { finish(id, e); }); };
+    auto refuse = [this, id](Error e) { refuseLater(id, std::move(e)); };
     const std::string& base = m_endpoint.base();
     if (base.rfind("http://", 0) != 0 && base.rfind("https://", 0) != 0)
         return refuse(configError("The Prometheus address \"" + shownUrl(base) +
@@ -330,10 +349,15 @@ void Client::sendProxy(const std::shared_ptr<Pending>& p, const std::string& pat
     const Id id = p->id;
     kube::Client* k = m_endpoint.kubeClient();
     if (!k) {
-        QTimer::singleShot(0, this, [this, id] {
-            finish(id, configError("The Kubernetes connection for " + m_endpoint.describe() +
-                                   " is gone (the context was switched). Ask again."));
-        });
+        refuseLater(id, configError("The Kubernetes connection for " + m_endpoint.describe() +
+                                    " is gone (the context was switched). Ask again."));
+        return;
+    }
+    const std::string service = m_endpoint.ns() + "/" + m_endpoint.service() + ":" + m_endpoint.port();
+    if (!isLabel(m_endpoint.ns()) || !isLabel(m_endpoint.service()) || !isLabel(m_endpoint.port())) {
+        refuseLater(id, configError("\"" + net::text::cut(net::text::forTerminal(service), 200, "…") +
+                                    "\" is not a Service of Kubernetes. Write Prometheus's Service as "
+                                    "NAMESPACE/SERVICE:PORT."));
         return;
     }
     kube::ProxyRequest req;

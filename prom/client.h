@@ -103,6 +103,10 @@ private:
              QObject* owner);
     void sendUrl(const std::shared_ptr<Pending>& p, const std::string& pathAndQuery);
     void sendProxy(const std::shared_ptr<Pending>& p, const std::string& pathAndQuery);
+    // Answers `id` with `e` from the event loop (never inside the call that asked); returns `id`.
+    Id refuseLater(Id id, net::Error e);
+    // The call's record, removed (nullptr when it already ended or was stopped).
+    std::shared_ptr<Pending> take(Id id);
     void finish(Id id, net::Result<QueryResult> r);
     // The answer at a URL: the HTTP status's sentence, or the body decoded.
     net::Result<QueryResult> urlAnswer(net::Result<net::HttpResponse> r) const;

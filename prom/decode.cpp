@@ -193,7 +193,8 @@ public:
         return false;
     }
 
-    bool vector(const Json& result, std::vector<Sample>& out)
+    // Each series of a vector or matrix: an object with its labels, read on by `rest`.
+    template <typename Item, typename Rest> bool eachSeries(const Json& result, std::vector<Item>& out, Rest rest)
     {
         if (!seriesCount(result))
             return false;
@@ -203,9 +204,17 @@ public:
             const Json& s = result[i];
             if (!s.is_object())
                 return fail(path, "is " + typeWord(s) + ", not a series");
-            Sample sample;
-            if (!labels(s, path, sample.labels) || !nativeHistogram(s, path))
+            Item item;
+            if (!labels(s, path, item.labels) || !nativeHistogram(s, path) || !rest(s, path, item))
                 return false;
+            out.push_back(std::move(item));
+        }
+        return true;
+    }
+
+    bool vector(const Json& result, std::vector<Sample>& out)
+    {
+        return eachSeries(result, out, [this](const Json& s, const std::string& path, Sample& sample) {
             const auto v = s.find("value");
             if (v == s.end())
                 return fail(path, "has no value");
@@ -214,24 +223,13 @@ public:
                 return false;
             sample.time = p.time;
             sample.value = p.value;
-            out.push_back(std::move(sample));
-        }
-        return true;
+            return true;
+        });
     }
 
     bool matrix(const Json& result, std::vector<Series>& out)
     {
-        if (!seriesCount(result))
-            return false;
-        out.reserve(result.size());
-        for (std::size_t i = 0; i < result.size(); ++i) {
-            const std::string path = "data.result[" + std::to_string(i) + "]";
-            const Json& s = result[i];
-            if (!s.is_object())
-                return fail(path, "is " + typeWord(s) + ", not a series");
-            Series series;
-            if (!labels(s, path, series.labels) || !nativeHistogram(s, path))
-                return false;
+        return eachSeries(result, out, [this](const Json& s, const std::string& path, Series& series) {
             const auto v = s.find("values");
             if (v == s.end())
                 return fail(path, "has no values");
@@ -246,9 +244,8 @@ public:
             for (std::size_t k = 0; k < v->size(); ++k)
                 if (!pair((*v)[k], path + ".values[" + std::to_string(k) + "]", series.points[k]))
                     return false;
-            out.push_back(std::move(series));
-        }
-        return true;
+            return true;
+        });
     }
 
     bool notes(const Json& envelope, std::vector<std::string>& out)

@@ -13,6 +13,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
+#include <array>
 #include <optional>
 
 using testsupport::HttpServer;
@@ -256,6 +257,21 @@ private Q_SLOTS:
         prom::Client missing(prom::Endpoint::serviceProxy(kube, "monitoring", "nothere", "9090"), nullptr);
         m = messageOf(up(missing));
         QVERIFY2(m.contains(QStringLiteral("There is no Service monitoring/nothere")), qPrintable(m));
+        // Names from an annotation never climb out of the proxy's path: nothing is sent.
+        const int sent = api.requests().size();
+        for (const auto& [ns, name, port] :
+             std::vector<std::array<std::string, 3>>{{"..", "secrets", "9090"},
+                                                     {"monitoring", "prometheus:9090/../../../secrets", "x"},
+                                                     {"monitoring", "prometheus", "9090/../x"},
+                                                     {"Monitoring", "prometheus", "9090"},
+                                                     {"", "p", "1"}}) {
+            prom::Client climbing(prom::Endpoint::serviceProxy(kube, ns, name, port), nullptr);
+            m = messageOf(up(climbing));
+            QVERIFY2(m.endsWith(QStringLiteral("is not a Service of Kubernetes. Write Prometheus's Service as "
+                                               "NAMESPACE/SERVICE:PORT.")),
+                     qPrintable(m));
+        }
+        QCOMPARE(api.requests().size(), sent);
         prom::Client bad(prom::Endpoint::serviceProxy(kube, "monitoring", "prometheus", "9091"), nullptr);
         m = messageOf(up(bad, "sum("));
         QVERIFY2(m.startsWith(QStringLiteral("Prometheus monitoring/prometheus:9091 through the API server refused the "
