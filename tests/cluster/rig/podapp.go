@@ -11,11 +11,13 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"math"
 	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -28,20 +30,31 @@ const healthAnnotation = "test.signalbox.v-sekai.org/health"
 const messageAnnotation = "test.signalbox.v-sekai.org/health-message"
 const servedByAnnotation = "test.signalbox.v-sekai.org/served-by"
 
+// How the pod answers any other path: that fraction of the requests fail with 500 (spread evenly,
+// every fifth at 0.2), each after that long (a Go duration).
+const errorRatioAnnotation = "test.signalbox.v-sekai.org/error-ratio"
+const latencyAnnotation = "test.signalbox.v-sekai.org/latency"
+
 // podInfo is all the app keeps per pod, so twenty thousand pods cost a few MiB.
 type podInfo struct {
 	name, namespace, health string
 	message, servedBy       string
+	errorPPM                uint64 // the error ratio in parts per million
+	latency                 time.Duration
+	invalid                 string // what is wrong with the error-ratio or latency annotation
 }
+
+func (i podInfo) key() string { return i.namespace + "/" + i.name }
 
 // pods maps pod IPs to pods, fed by a cluster-wide list and watch.
 type pods struct {
-	mu    sync.RWMutex
-	byIP  map[string]podInfo
-	ipOf  map[string]string // namespace/name -> IP, to drop a pod's old IP when it changes
-	ready chan struct{}
-	once  sync.Once
-	logs  *podLogs
+	mu      sync.RWMutex
+	byIP    map[string]podInfo
+	ipOf    map[string]string // namespace/name -> IP, to drop a pod's old IP when it changes
+	ready   chan struct{}
+	once    sync.Once
+	logs    *podLogs
+	metrics *metrics
 }
 
 func (p *pods) lookup(ip string) (podInfo, bool) {
@@ -61,6 +74,7 @@ func (p *pods) replace(byIP map[string]podInfo, ipOf map[string]string) {
 func (p *pods) apply(kind string, o *podObject) {
 	if kind == "DELETED" {
 		p.logs.forget(o)
+		p.metrics.forget(o.Metadata.Namespace + "/" + o.Metadata.Name)
 	} else {
 		p.logs.see(o)
 	}
@@ -97,8 +111,23 @@ type podObject struct {
 
 func (o *podObject) info() podInfo {
 	a := o.Metadata.Annotations
-	return podInfo{name: o.Metadata.Name, namespace: o.Metadata.Namespace, health: a[healthAnnotation],
+	info := podInfo{name: o.Metadata.Name, namespace: o.Metadata.Namespace, health: a[healthAnnotation],
 		message: a[messageAnnotation], servedBy: a[servedByAnnotation]}
+	if v, ok := a[errorRatioAnnotation]; ok {
+		r, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+		if err != nil || r < 0 || r > 1 {
+			info.invalid = fmt.Sprintf("unknown value %q of %s; use a number from 0 to 1", v, errorRatioAnnotation)
+		}
+		info.errorPPM = uint64(math.Round(r * 1e6))
+	}
+	if v, ok := a[latencyAnnotation]; ok {
+		d, err := time.ParseDuration(strings.TrimSpace(v))
+		if err != nil || d < 0 || d > time.Minute {
+			info.invalid = fmt.Sprintf("unknown value %q of %s; use a Go duration up to 1m (300ms)", v, latencyAnnotation)
+		}
+		info.latency = d
+	}
+	return info
 }
 
 type podList struct {
@@ -273,7 +302,8 @@ func (c *apiClient) follow(ctx context.Context, p *pods) {
 }
 
 type podApp struct {
-	pods *pods
+	pods    *pods
+	metrics *metrics
 }
 
 func localIP(addr net.Addr) string {
@@ -313,6 +343,33 @@ func closeConnection(w http.ResponseWriter, reset bool) {
 	conn.Close()
 }
 
+// answered notes the status of an answer, so a request counts only when it was really answered (not
+// when the connection was reset, or the client left during an injected delay).
+type answered struct {
+	http.ResponseWriter
+	status   int
+	hijacked bool
+}
+
+func (w *answered) WriteHeader(status int) {
+	if w.status == 0 {
+		w.status = status
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *answered) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *answered) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	w.hijacked = true
+	return w.ResponseWriter.(http.Hijacker).Hijack()
+}
+
 func (a *podApp) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	addr, _ := r.Context().Value(http.LocalAddrContextKey).(net.Addr)
 	pod, ok := a.pods.lookup(localIP(addr))
@@ -325,11 +382,55 @@ func (a *podApp) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	} else {
 		w.Header().Set("X-Pod", pod.name)
 	}
-	w.Header().Set("Content-Type", "text/plain")
-	if r.URL.Path != "/health" {
-		http.Error(w, "not found", http.StatusNotFound)
+	counters := a.metrics.of(pod.key())
+	if r.URL.Path == "/metrics" {
+		w.Header().Set("Content-Type", "text/plain; version=0.0.4")
+		counters.write(w)
 		return
 	}
+	began := time.Now()
+	rec := &answered{ResponseWriter: w}
+	if r.URL.Path == "/health" {
+		answerHealth(rec, r, pod)
+	} else {
+		answerAnyPath(rec, r, pod, counters)
+	}
+	if rec.status != 0 && !rec.hijacked {
+		counters.observe(r.Method, rec.status, time.Since(began))
+	}
+}
+
+// answerAnyPath answers every path but /health and /metrics by the pod's error-ratio and latency
+// annotations.
+func answerAnyPath(w http.ResponseWriter, r *http.Request, pod podInfo, counters *podCounters) {
+	w.Header().Set("Content-Type", "application/json")
+	if pod.invalid != "" {
+		w.WriteHeader(http.StatusInternalServerError)
+		json.NewEncoder(w).Encode(map[string]string{"error": pod.invalid})
+		return
+	}
+	fail := counters.failNext(pod.errorPPM)
+	if pod.latency > 0 {
+		select {
+		case <-time.After(pod.latency):
+		case <-r.Context().Done():
+			return
+		}
+	}
+	if fail {
+		w.WriteHeader(http.StatusInternalServerError)
+		io.WriteString(w, `{"error":"injected failure"}`)
+		return
+	}
+	json.NewEncoder(w).Encode(struct {
+		OK   bool   `json:"ok"`
+		Pod  string `json:"pod"`
+		Path string `json:"path"`
+	}{true, pod.name, r.URL.Path})
+}
+
+func answerHealth(w http.ResponseWriter, r *http.Request, pod podInfo) {
+	w.Header().Set("Content-Type", "text/plain")
 	if pod.message != "" {
 		body, _ := json.Marshal(map[string]any{"kind": "Status", "apiVersion": "v1", "status": "Failure",
 			"message": pod.message, "code": http.StatusInternalServerError})
@@ -368,9 +469,10 @@ func podAppMain(args []string) error {
 	if err != nil {
 		return err
 	}
-	p := &pods{byIP: map[string]podInfo{}, ipOf: map[string]string{}, ready: make(chan struct{}),
+	m := &metrics{byPod: map[string]*podCounters{}}
+	p := &pods{byIP: map[string]podInfo{}, ipOf: map[string]string{}, ready: make(chan struct{}), metrics: m,
 		logs: &podLogs{dir: filepath.Join(*state, "pod-logs"), client: client, done: map[string]bool{}, slots: make(chan struct{}, 8)}}
-	app := &podApp{pods: p}
+	app := &podApp{pods: p, metrics: m}
 	errs := make(chan error)
 	for _, port := range strings.Split(*ports, ",") {
 		ln, err := net.Listen("tcp", ":"+strings.TrimSpace(port))
