@@ -1,33 +1,23 @@
-// prom::Client against a real Prometheus: at its URL (SIGNALBOX_PROMETHEUS_URL) and through the API
-// server's service proxy (SIGNALBOX_PROMETHEUS_SERVICE, NAMESPACE/SERVICE:PORT) as the rig's
-// operator, refused to the viewer. Series it scraped are read back: with the file_sd Prometheus
-// (SIGNALBOX_PROMETHEUS_TARGETS set) from a target of the test's own; with the rig's Prometheus
-// (which discovers pods through the API server) from a pod of the test's own, asked through the
-// API server's pod proxy. A query with no data is an empty vector, a bad query is Prometheus's
-// error as a sentence, and a stopped Prometheus is said to be unreachable.
+// prom::Client against the rig's Prometheus (scripts/prometheus: inside the rig's network namespace,
+// discovering pods through the API server): at its URL (SIGNALBOX_PROMETHEUS_URL) and through the
+// API server's service proxy (SIGNALBOX_PROMETHEUS_SERVICE, NAMESPACE/SERVICE:PORT) as the rig's
+// operator, refused to the viewer. A pod of the test's own, asked through the API server's pod
+// proxy, is counted in what Prometheus scraped; a query with no data is an empty vector, a bad query
+// is Prometheus's error as a sentence, and a stopped Prometheus is said to be unreachable.
+#include "kube/client.h"
 #include "prom/client.h"
 #include "support/cluster.h"
-#include "support/httpserver.h"
 #include "support/kubetest.h"
 
-#include <QDir>
-#include <QFile>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
-#include <QSaveFile>
 #include <QTcpServer>
-#include <QTemporaryDir>
 #include <QTest>
 #include <QUuid>
 #include <cmath>
 #include <optional>
 
-using testsupport::HttpServer;
-
 namespace {
 
-// Long enough for discovery (file_sd: 1 s; pods: a watch), a scrape (1 s) and a loaded machine.
+// Long enough for discovery (a watch of pods), a scrape (1 s) and a loaded machine.
 constexpr int kScrapedWithinMs = 60000;
 
 using Answer = std::optional<net::Result<prom::QueryResult>>;
@@ -51,14 +41,6 @@ QString messageOf(const Answer& r)
     if (!r)
         return QStringLiteral("(no answer within 60 s)");
     return *r ? QStringLiteral("(decoded)") : QString::fromStdString(r->error().message);
-}
-
-// The exposition an app serves: a request counter by status.
-QByteArray exposition(int ok, int failed)
-{
-    return "# TYPE http_requests_total counter\n"
-           "http_requests_total{status=\"200\"} " +
-           QByteArray::number(ok) + "\nhttp_requests_total{status=\"500\"} " + QByteArray::number(failed) + "\n";
 }
 
 // SIGNALBOX_PROMETHEUS_SERVICE as NAMESPACE, SERVICE, PORT; nullopt when unset or malformed.
@@ -150,18 +132,10 @@ class TestPromClient : public QObject {
     Q_OBJECT
 
     net::Transport m_transport;
-    HttpServer m_app;
-    // Every series of this run carries run=<this> (or its namespace): a Prometheus that outlived an
-    // earlier run keeps that run's series.
+    // This run's names: a Prometheus that outlived an earlier run keeps that run's series.
     const std::string m_run = QUuid::createUuid().toString(QUuid::WithoutBraces).toStdString();
-    QString m_targetsFile;
-    QString m_namespace; // the rig's route: the namespace of the test's pod, deleted at the end
+    QString m_namespace; // of the test's pod, deleted at the end
     std::unique_ptr<prom::Client> m_url;
-
-    std::string selector(const std::string& metric, const std::string& more = {}) const
-    {
-        return metric + "{job=\"tests\",run=\"" + m_run + "\"" + more + "}";
-    }
 
     std::unique_ptr<kube::Client> kubeClientAs(const QString& user)
     {
@@ -198,25 +172,6 @@ class TestPromClient : public QObject {
                 return false;
             },
             kScrapedWithinMs);
-    }
-
-    // The file_sd Prometheus: the counters served by the test's own target.
-    void readsTheTestsTarget()
-    {
-        QString last;
-        QVERIFY2(becomes(*m_url, selector("http_requests_total", ",status=\"500\""), 1, &last), qPrintable(last));
-        const Answer r = query(*m_url, selector("http_requests_total", ",status=\"500\""));
-        QVERIFY(r && *r);
-        const prom::Sample& s = (*r)->vector.front();
-        QCOMPARE(s.labels.at("status"), std::string("500"));
-        QCOMPARE(s.labels.at("run"), m_run);
-        QVERIFY(std::abs(s.time - QDateTime::currentSecsSinceEpoch()) < 60);
-        // The error ratio as the analysis asks it: 1 of 4.
-        QVERIFY2(becomes(*m_url,
-                         "sum(" + selector("http_requests_total", ",status=~\"5..\"") + ") / sum(" +
-                             selector("http_requests_total") + ")",
-                         0.25, &last),
-                 qPrintable(last));
     }
 
     // The rig's Prometheus: a pod of the test's own, asked 4 times through the API server's pod
@@ -270,26 +225,6 @@ private Q_SLOTS:
         m_url = std::make_unique<prom::Client>(
             prom::Endpoint::url(qEnvironmentVariable("SIGNALBOX_PROMETHEUS_URL").toStdString()), &m_transport,
             patient());
-        if (qEnvironmentVariable("SIGNALBOX_PROMETHEUS_TARGETS").isEmpty())
-            return;
-        QVERIFY(m_app.isListening());
-        m_app.setResponder([](const HttpServer::Request& r) {
-            if (r.path() != "/metrics")
-                return HttpServer::Answer{404, {"Content-Type: text/plain"}, "no such path"};
-            return HttpServer::Answer{
-                200, {"Content-Type: text/plain; version=0.0.4; charset=utf-8"}, exposition(3, 1)};
-        });
-        const QDir targets(qEnvironmentVariable("SIGNALBOX_PROMETHEUS_TARGETS"));
-        QVERIFY2(targets.exists(), qPrintable(targets.path() + " does not exist"));
-        m_targetsFile = targets.filePath(QStringLiteral("tst_prom_client-%1.json").arg(QString::fromStdString(m_run)));
-        QSaveFile f(m_targetsFile);
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write(QJsonDocument(
-                    QJsonArray{QJsonObject{{QStringLiteral("targets"), QJsonArray{m_app.hostPort()}},
-                                           {QStringLiteral("labels"),
-                                            QJsonObject{{QStringLiteral("run"), QString::fromStdString(m_run)}}}}})
-                    .toJson());
-        QVERIFY(f.commit());
     }
 
     // Vectors and matrices as Prometheus computes them, labels kept as plain text.
@@ -309,14 +244,7 @@ private Q_SLOTS:
         QCOMPARE((*r)->matrix.front().points.back().time, end.toMSecsSinceEpoch() / 1000.0);
     }
 
-    // What it scraped, read back: the file_sd Prometheus's target of our own, or the rig's pod.
-    void readsScrapedCounters()
-    {
-        if (!m_targetsFile.isEmpty())
-            readsTheTestsTarget();
-        else
-            readsTheTestsPod();
-    }
+    void readsScrapedCounters() { readsTheTestsPod(); }
 
     // NaN and infinities as Prometheus computes them are kept as values.
     void keepsNaNAndInfinity()
@@ -335,7 +263,7 @@ private Q_SLOTS:
 
     void aQueryWithNoDataIsAnEmptyVector()
     {
-        const Answer r = query(*m_url, selector("http_requests_total", ",status=\"418\""));
+        const Answer r = query(*m_url, "http_requests_total{namespace=\"no-such-namespace-" + m_run + "\"}");
         QVERIFY2(r && *r, qPrintable(messageOf(r)));
         QCOMPARE((*r)->type, prom::QueryResult::Type::Vector);
         QVERIFY((*r)->empty());
@@ -452,8 +380,6 @@ private Q_SLOTS:
 
     void cleanupTestCase()
     {
-        if (!m_targetsFile.isEmpty())
-            QFile::remove(m_targetsFile);
         if (!m_namespace.isEmpty())
             testsupport::kubectl(QStringLiteral("admin"), {QStringLiteral("delete"), QStringLiteral("namespace"),
                                                            m_namespace, QStringLiteral("--wait=false")});
