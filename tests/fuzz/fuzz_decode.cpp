@@ -1,9 +1,9 @@
 // Everything the program decodes from outside, in one libFuzzer target: the first byte picks the
 // decoder (modulo 8: kubeconfig YAML, API JSON (objects and access reviews), what a registry sends, what a person
 // types: an image reference, the service configuration, an analysis condition or the smoke annotation; a history
-// annotation; an API Status body; a history annotation on the recorded uro objects, derived into a service state; a JSON merge patch on one recorded object,
-// derived likewise), the rest is its input. A decoder may reject any input; it must never crash, leak or hit undefined
-// behaviour.
+// annotation; an API Status body; a history annotation on the recorded uro objects, derived into a service state; a
+// JSON merge patch on one recorded object, derived likewise; from 8 to 15 modulo 16: an answer of Prometheus's HTTP
+// API), the rest is its input. A decoder may reject any input; it must never crash, leak or hit undefined behaviour.
 #include "kube/accessrules.h"
 #include "kube/history.h"
 #include "kube/kubeconfig.h"
@@ -18,6 +18,7 @@
 #include "model/state/servicestate.h"
 #include "net/text.h"
 #include "oci/registry.h"
+#include "prom/decode.h"
 
 #include <QDateTime>
 #include <cmath>
@@ -314,6 +315,39 @@ void deriveMutated(const std::string& text)
     derive(r);
 }
 
+// An answer of Prometheus, with every HTTP status it sends, and tight limits so they are reached.
+// Properties: a success holds at most the limits' series and points; an error is one sentence.
+void decodePrometheus(const std::string& text)
+{
+    prom::Limits tight;
+    tight.maxBytes = 4096;
+    tight.maxSeries = 4;
+    tight.maxPoints = 16;
+    tight.maxLabels = 4;
+    for (const prom::Limits& limits : {prom::Limits{}, tight})
+        for (long status : {200L, 400L, 503L}) {
+            const auto r = prom::decodeResponse(text, status, "Prometheus at http://fuzz", limits);
+            if (!r) {
+                if (r.error().message.empty() || r.error().message.find('\n') != std::string::npos ||
+                    r.error().message.size() > 2 * prom::maxErrorTextBytes + 400)
+                    __builtin_trap();
+                continue;
+            }
+            std::size_t points = 0;
+            for (const prom::Series& s : r->matrix)
+                points += s.points.size();
+            if (r->vector.size() > limits.maxSeries || r->matrix.size() > limits.maxSeries ||
+                points > limits.maxPoints || r->warnings.size() > prom::maxWarnings)
+                __builtin_trap();
+            for (const prom::Sample& s : r->vector)
+                if (s.labels.size() > limits.maxLabels)
+                    __builtin_trap();
+        }
+    double value = 0;
+    if (prom::parseValue(text, value) && std::isnan(value) && text != "NaN")
+        __builtin_trap();
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
@@ -321,6 +355,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (size == 0)
         return 0;
     const std::string text(reinterpret_cast<const char*>(data) + 1, size - 1);
+    if (data[0] % 16 >= 8) {
+        decodePrometheus(text);
+        return 0;
+    }
     switch (data[0] % 8) {
     case 0:
         decodeKubeconfig(text);
