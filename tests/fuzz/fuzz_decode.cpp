@@ -118,13 +118,19 @@ void checkCondition(const std::string& text)
     const auto c = model::parseCondition(text);
     if (!c)
         return;
-    const double odd[] = {0, -0.0, 1, -1, 1e308, -1e308, 5e-324, std::numeric_limits<double>::quiet_NaN(),
+    const double odd[] = {0,
+                          -0.0,
+                          1,
+                          -1,
+                          1e308,
+                          -1e308,
+                          5e-324,
+                          std::numeric_limits<double>::quiet_NaN(),
                           std::numeric_limits<double>::infinity()};
     for (double a : odd)
         for (double b : odd) {
             const model::Evaluation e = model::evaluate(*c, a, b, "ratio");
-            if (e.outcome == model::Outcome::Pass &&
-                (!std::isfinite(a) || (c->usesBaseline() && !std::isfinite(b))))
+            if (e.outcome == model::Outcome::Pass && (!std::isfinite(a) || (c->usesBaseline() && !std::isfinite(b))))
                 __builtin_trap();
         }
     if (model::evaluate(*c, std::nullopt, 1.0).outcome != model::Outcome::Inconclusive)
