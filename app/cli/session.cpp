@@ -74,6 +74,8 @@ void Session::dispatch()
         check(*this);
     else if (c == QLatin1String("logs"))
         logs(*this);
+    else if (c == QLatin1String("analyze"))
+        analyze(*this);
     else
         swap(*this, c == QLatin1String("rollback") ? model::SwapPlan::Kind::Rollback
                     : c == QLatin1String("repair") ? model::SwapPlan::Kind::Repair
