@@ -37,6 +37,7 @@ MeasuredValue valueOf(net::Result<prom::QueryResult> r)
     if (!r) {
         v.problem = r.error().message;
         v.forbidden = r.error().httpStatus == 403;
+        v.asked = false;
         return v;
     }
     const prom::QueryResult& q = r.value();
@@ -212,8 +213,7 @@ AnalysisLook AnalysisRun::lookOf(const AnalysisSpec& spec, const std::vector<Mea
         look.metrics.push_back(readMetric(spec.metrics[i], c, b));
         // Prometheus's refusal or absence is told once, not per metric.
         for (const MeasuredValue* v : {&c, &b})
-            if (look.problem.empty() && !v->value &&
-                (v->forbidden || v->problem.find("Prometheus") != std::string::npos)) {
+            if (look.problem.empty() && !v->value && (v->forbidden || !v->asked)) {
                 look.problem = v->problem;
                 look.forbidden = v->forbidden;
             }

@@ -18,6 +18,7 @@ struct MeasuredValue {
     std::optional<double> value;
     std::string problem; // why there is no value: "no data", "no pods", or the error's sentence
     bool forbidden = false;
+    bool asked = true; // false: the call to Prometheus failed (refused, unreachable, the query refused)
 };
 
 // One metric of one look: both values and how the condition judged them.
