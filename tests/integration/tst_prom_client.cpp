@@ -115,11 +115,11 @@ std::string deadUrl()
                   "and eval \"$(scripts/prometheus env)\".");                                                          \
     } while (false)
 
-// The proxy route needs the rig's Prometheus in the cluster; without it the cases say so and skip.
+// The proxy route needs the rig's Prometheus in the cluster; without it the cases fail and say so.
 #define REQUIRE_PROMETHEUS_SERVICE()                                                                                   \
     do {                                                                                                               \
         if (qEnvironmentVariable("SIGNALBOX_PROMETHEUS_SERVICE").isEmpty())                                            \
-            QSKIP("The rig's Prometheus is not in the cluster (SIGNALBOX_PROMETHEUS_SERVICE unset): eval \"$("         \
+            QFAIL("The rig's Prometheus is not in the cluster (SIGNALBOX_PROMETHEUS_SERVICE unset): eval \"$("         \
                   "scripts/prometheus env)\" with a rig that runs Prometheus in its network namespace.");              \
         REQUIRE_CLUSTER();                                                                                             \
         if (!prometheusService())                                                                                      \

@@ -16,19 +16,10 @@
 
 using kube::Json;
 using kubetest::await;
+using testsupport::historyLength;
 using testsupport::kubectl;
 using testsupport::selectorOf;
 using testsupport::setFrontendGroup;
-
-namespace {
-
-int historyLength(const QString& service)
-{
-    return static_cast<int>(
-        kube::decodeHistory(testsupport::historyOf(QStringLiteral("service"), service).toStdString()).size());
-}
-
-} // namespace
 
 class TestSwap : public QObject {
     Q_OBJECT

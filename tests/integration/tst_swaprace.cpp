@@ -2,7 +2,6 @@
 // after round. With --expect-live exactly one wins each round and the Services flip once; without it
 // the winners' reports agree with the selectors and the history. Apart from tst_swap so the long race
 // runs beside the other swap tests rather than after them.
-#include "kube/history.h"
 #include "support/cluster.h"
 #include "support/testsupport.h"
 
@@ -11,17 +10,8 @@
 #include <memory>
 #include <vector>
 
+using testsupport::historyLength;
 using testsupport::selectorOf;
-
-namespace {
-
-int historyLength(const QString& service)
-{
-    return static_cast<int>(
-        kube::decodeHistory(testsupport::historyOf(QStringLiteral("service"), service).toStdString()).size());
-}
-
-} // namespace
 
 class TestSwapRace : public QObject {
     Q_OBJECT

@@ -1,5 +1,6 @@
 #include "cluster.h"
 
+#include "kube/history.h"
 #include "testsupport.h"
 
 #include <QTest>
@@ -199,6 +200,11 @@ void resetExample()
     for (const char* d : exampleDeployments)
         clearHistory(QStringLiteral("deployment"), QLatin1String(d));
     QVERIFY(exampleRolledOut());
+}
+
+int historyLength(const QString& service)
+{
+    return static_cast<int>(kube::decodeHistory(historyOf(QStringLiteral("service"), service).toStdString()).size());
 }
 
 } // namespace testsupport

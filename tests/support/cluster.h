@@ -18,6 +18,8 @@ QString field(const QString& kind, const QString& name, const QString& jsonpath,
 QString selectorOf(const QString& service);
 // The history annotation of an object, as written.
 QString historyOf(const QString& kind, const QString& name);
+// How many entries the history annotation of Service `service` in uro holds.
+int historyLength(const QString& service);
 
 // Points `service` at `live` and `service`-staging at `staging`.
 bool setSlots(const QString& service, const QString& live, const QString& staging);
