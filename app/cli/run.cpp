@@ -11,7 +11,7 @@ namespace cli {
 
 namespace {
 
-const char* const commands[] = {"status", "deploy", "swap", "rollback", "repair", "history", "check", "logs"};
+const char* const commands[] = {"status", "deploy", "swap", "rollback", "repair", "history", "check", "smoke", "logs"};
 
 } // namespace
 
