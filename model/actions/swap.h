@@ -25,6 +25,7 @@ namespace model {
 struct SwapFacts;
 struct EndpointFacts;
 struct HealthFacts;
+struct SmokeFacts;
 class HealthProber;
 class SmokeRunner;
 

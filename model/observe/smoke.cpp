@@ -147,8 +147,8 @@ void SmokeRunner::run(const std::string& ns, const std::string& service, const s
         if (ended->timer)
             ended->timer->deleteLater();
         self->m_runs.erase(std::remove(self->m_runs.begin(), self->m_runs.end(), ended), self->m_runs.end());
-        auto done = std::move(ended->done);
-        done(std::move(report));
+        auto finish = std::move(ended->done);
+        finish(std::move(report));
     });
     for (std::size_t i = 0; i < total; ++i)
         run->parts.push_back(join->part("smoke request " + std::to_string(i + 1) + " of " + std::to_string(total)));
@@ -201,18 +201,18 @@ void SmokeRunner::sendNext(std::shared_ptr<Run> run)
         if (!current || current->cancelled)
             return;
         current->onTheWire.erase(*id);
-        const SmokeRequest& q = current->spec.requests[which];
+        const SmokeRequest& asked = current->spec.requests[which];
         if (a.outcome == kube::ProxyAnswer::Outcome::Forbidden) {
             // Told once, by name; what has not been sent yet is not sent.
             if (current->refusal.empty())
-                current->refusal = smokeRefusal(q.method, verb, current->ns);
+                current->refusal = smokeRefusal(asked.method, verb, current->ns);
             for (auto& rest : current->parts)
                 rest = nullptr;
             part();
             return;
         }
-        const SmokeAnswer answer = smokeAnswerFrom(a, q, current->spec.timeoutSeconds, current->port);
-        const SmokeJudgement j = judgeSmokeAnswer(q, answer);
+        const SmokeAnswer answer = smokeAnswerFrom(a, asked, current->spec.timeoutSeconds, current->port);
+        const SmokeJudgement j = judgeSmokeAnswer(asked, answer);
         current->results[index] = SmokeResult{which, answer.status, answer.milliseconds, j.passed, j.sentence};
         part();
     });

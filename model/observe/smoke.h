@@ -6,6 +6,7 @@
 
 #include "kube/client.h"
 #include "kube/objects.h"
+#include "model/rules/healthcheck.h"
 #include "model/rules/servicespec.h"
 #include "model/rules/smokereport.h"
 

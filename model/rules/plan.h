@@ -66,9 +66,10 @@ std::string evidenceSkipFlag(Evidence e);
 struct Check {
     std::string text; // what must hold, said plainly
     bool holds = false;
-    bool permission = false;          // a failed permission check (exit code 4 on the command line)
-    bool changed = false;             // fails when the state moved on since it was expected (exit code 5)
-    std::optional<Evidence> evidence; // evidence about staging, which the person may skip; none: must hold
+    bool permission = false; // a failed permission check (exit code 4 on the command line)
+    bool changed = false;    // fails when the state moved on since it was expected (exit code 5)
+    std::optional<Evidence> evidence =
+        std::nullopt; // evidence about staging, which the person may skip; none: must hold
 };
 
 // The first check that does not hold, or nullptr when all hold.

@@ -455,7 +455,7 @@ private Q_SLOTS:
         QTest::newRow("smoke fails, smoke skipped") << false << true << false << smoke << true << true << smoke;
         QTest::newRow("smoke fails, health skipped: refused")
             << false << true << false << health << false << true << none;
-        QTest::newRow("both fail, one skipped: refused") << true << true << false << smoke << false << true << none;
+        QTest::newRow("both fail, one skipped: refused") << true << true << false << smoke << false << true << smoke;
         QTest::newRow("both fail, both skipped") << true << true << false << both << true << true << both;
         QTest::newRow("a permission fails too: skipping cannot help")
             << false << true << true << smoke << false << false << smoke;
