@@ -30,7 +30,7 @@ model::SmokeSpec spec(int repeat, int rate)
     post.method = "POST";
     post.path = "/api/v1/echo";
     post.headers = {{"Content-Type", "application/json"}, {"X-Trace", "smoke"}};
-    post.body = R"({"ping": 1})";
+    post.body = "{\"ping\": 1}";
     post.expectJsonField = "data.ok";
     post.expectJsonEquals = "true";
     s.requests = {get, post};
@@ -63,7 +63,8 @@ private Q_SLOTS:
 
     void jsonFieldAtTheBoundary()
     {
-        const std::string body = R"({"data": {"ok": true, "count": 3, "name": "uro", "list": [1], "none": null}})";
+        const std::string body =
+            "{\"data\": {\"ok\": true, \"count\": 3, \"name\": \"uro\", \"list\": [1], \"none\": null}}";
         QCOMPARE(kube::jsonFieldText(body, "data.ok"), std::optional<std::string>("true"));
         QCOMPARE(kube::jsonFieldText(body, "data.count"), std::optional<std::string>("3"));
         QCOMPARE(kube::jsonFieldText(body, "data.name"), std::optional<std::string>("uro"));
@@ -126,7 +127,7 @@ private Q_SLOTS:
         server.setResponder([](const testsupport::HttpServer::Request& r) {
             if (r.method() == "POST")
                 return testsupport::HttpServer::Answer{
-                    200, {"Content-Type: application/json"}, R"({"data": {"ok": true}})"};
+                    200, {"Content-Type: application/json"}, "{\"data\": {\"ok\": true}}"};
             static int n = 0;
             return ++n == 2 ? testsupport::HttpServer::Answer{500, {}, "broken\nat line 2"}
                             : testsupport::HttpServer::Answer{200, {}, "[]"};
@@ -149,7 +150,7 @@ private Q_SLOTS:
                                    ? QByteArray("/api/v1/namespaces/uro/services/uro-staging:api/proxy/api/v1/echo")
                                    : QByteArray("/api/v1/namespaces/uro/services/uro-staging:api/proxy/api/v1/shards"));
             if (i % 2) {
-                QCOMPARE(r.body, QByteArray(R"({"ping": 1})"));
+                QCOMPARE(r.body, QByteArray("{\"ping\": 1}"));
                 QVERIFY(r.head.contains("Content-Type: application/json"));
                 QVERIFY(r.head.contains("X-Trace: smoke"));
             }
@@ -175,7 +176,9 @@ private Q_SLOTS:
             "/",
             {403,
              {"Content-Type: application/json"},
-             R"({"kind":"Status","apiVersion":"v1","status":"Failure","message":"services \"uro-staging:api\" is forbidden: User \"viewer\" cannot create resource \"services/proxy\" in API group \"\" in the namespace \"uro\"","reason":"Forbidden","code":403})"});
+             "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"message\":\"services "
+             "\\\"uro-staging:api\\\" is forbidden: User \\\"viewer\\\" cannot create resource \\\"services/proxy\\\" "
+             "in API group \\\"\\\" in the namespace \\\"uro\\\"\",\"reason\":\"Forbidden\",\"code\":403}"});
         kube::Transport transport;
         kube::Client client(restConfig(server.origin()), &transport);
         model::SmokeRunner runner(&client);
