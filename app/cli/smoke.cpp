@@ -66,6 +66,8 @@ void sayReport(const model::ServiceSpec& spec, const model::ServiceSmokeReport& 
     for (const auto& q : r.requests)
         say(q.what + ": " + std::to_string(q.passes) + " passed, " + std::to_string(q.failures) + " failed, p50 " +
             std::to_string(q.p50Milliseconds) + " ms, max " + std::to_string(q.maxMilliseconds) + " ms");
+    say("all: " + std::to_string(r.total() - r.failures()) + " passed, " + std::to_string(r.failures()) +
+        " failed of " + std::to_string(r.total()));
 }
 
 void reported(Session& s, const model::ServiceSpec& spec, const model::ServiceSmokeReport& out)
