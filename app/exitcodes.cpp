@@ -106,4 +106,9 @@ int exitCode(const std::vector<model::HealthResult>& results)
     return Done;
 }
 
+int exitCode(model::Verdict v)
+{
+    return v == model::Verdict::Passed ? Done : v == model::Verdict::Failed ? Unhealthy : Inconclusive;
+}
+
 } // namespace app

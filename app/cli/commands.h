@@ -18,6 +18,8 @@ void check(Session& s);
 void smoke(Session& s);
 // logs SERVICE --slot ...: the pods' lines as "POD | text".
 void logs(Session& s);
+// analyze SERVICE [--slot ...] [--against ...]: staging's metrics against live's, from Prometheus.
+void analyze(Session& s);
 // deploy SERVICE --to ... --image REF | --group --tag TAG.
 void deploy(Session& s);
 // swap, rollback or repair SERVICE; a swap with --watch watches the new live slot.

@@ -60,6 +60,10 @@ struct Flags {
     const QCommandLineOption slot =
         option("slot", "check, logs: a, b, live, staging or sandbox (check's default: live and staging).", "slot");
     const QCommandLineOption pod = option("pod", "logs: only this pod of the slot.", "name");
+    const QCommandLineOption against =
+        option("against", "analyze: the baseline: live (default), staging, a or b.", "slot");
+    const QCommandLineOption window = option("window", "analyze: the queries' window (30s, 10m, 1h).", "duration");
+    const QCommandLineOption looks = option("looks", "analyze: this many looks, one every interval (default 1).", "N");
     const QCommandLineOption tail = option("tail", "logs: the last N lines of each pod.", "N");
     const QCommandLineOption since = option("since", "logs: lines of the last 30s, 10m, 2h, 1h30m.", "duration");
     const QCommandLineOption previous = option("previous", "logs: the previous container of pods that restarted.");
@@ -79,18 +83,22 @@ struct Flags {
             "          repair SERVICE | history SERVICE [--deploys] | check SERVICE [--slot a|b|live|staging|sandbox] "
             "|\n"
             "          logs SERVICE --slot sandbox|a|b|live|staging [--pod NAME] [--tail N] [--since 10m] "
-            "[--previous] [-f]\n"
+            "[--previous] [-f] |\n"
+            "          analyze SERVICE [--slot staging|live|a|b] [--against live|staging|a|b] [--window 10m] "
+            "[--looks N]\n"
             "Exit codes: 0 done, 2 usage, 3 refused by an interlock, 4 forbidden, 5 changed since read,\n"
-            "6 unhealthy (check, smoke, or the watch after a swap failed), 1 other."));
+            "6 unhealthy (check, smoke, or the watch after a swap failed; analyze: a condition failed),\n"
+            "7 inconclusive (analyze: no data, no pods, Prometheus not reached), 1 other."));
         parser.addHelpOption();
         parser.addOptions(
             {kubeconfig, context, ns,     config,          output, yes,   expectLive,        to,  image, wait,
              notify,     group,   tag,    skipHealthCheck, slot,   watch, rollbackOnFailure, pod, tail,  since,
              previous,   follow,  deploys});
         parser.addOptions({skipSmoke, skipAnalysis});
+        parser.addOptions({against, window, looks});
         parser.addPositionalArgument(
             QStringLiteral("command"),
-            QStringLiteral("status, deploy, swap, rollback, repair, history, check, smoke, logs"));
+            QStringLiteral("status, deploy, swap, rollback, repair, history, check, smoke, logs, analyze"));
     }
 };
 
@@ -136,6 +144,40 @@ bool readWatch(const QCommandLineParser& parser, const Flags& f, Options& o)
     if (o.rollbackOnFailure && o.watchSeconds == 0) {
         complain("--rollback-on-failure goes with --watch: signalbox swap SERVICE --watch 5m --rollback-on-failure.");
         return false;
+    }
+    return true;
+}
+
+bool readAnalyzeOptions(const QCommandLineParser& parser, const Flags& f, Options& o)
+{
+    if (o.command != QLatin1String("analyze")) {
+        if (parser.isSet(f.against) || parser.isSet(f.window) || parser.isSet(f.looks)) {
+            complain("--against, --window and --looks go with analyze: signalbox analyze SERVICE --window 10m.");
+            return false;
+        }
+        return true;
+    }
+    o.against = parser.isSet(f.against) ? parser.value(f.against).toStdString() : std::string("live");
+    for (const std::string& s : {o.slot, o.against})
+        if (s == "sandbox" || (s != "" && s != "a" && s != "b" && s != "live" && s != "staging")) {
+            complain("analyze compares live, staging, a or b: --slot and --against take one of them.");
+            return false;
+        }
+    if (parser.isSet(f.window)) {
+        const auto seconds = model::parseDurationSeconds(parser.value(f.window).toStdString());
+        if (!seconds || *seconds <= 0) {
+            complain("--window takes a duration such as 30s, 10m or 1h (at most 24h).");
+            return false;
+        }
+        o.windowSeconds = *seconds;
+    }
+    if (parser.isSet(f.looks)) {
+        bool ok = false;
+        o.looks = parser.value(f.looks).toInt(&ok);
+        if (!ok || o.looks < 1 || o.looks > model::maxAnalysisCount) {
+            complain("--looks takes a number from 1 to " + std::to_string(model::maxAnalysisCount) + ".");
+            return false;
+        }
     }
     return true;
 }
@@ -250,7 +292,7 @@ std::optional<int> parseOptions(const QStringList& arguments, Options& o)
     if (parser.isSet(f.skipAnalysis))
         o.skip.insert(model::Evidence::Analysis);
     if (!readSlot(parser, f, o) || !readWatch(parser, f, o) || !readExpectLive(parser, f, o) ||
-        !readLogOptions(parser, f, o))
+        !readLogOptions(parser, f, o) || !readAnalyzeOptions(parser, f, o))
         return app::Usage;
     return readConfiguration(parser, f, o);
 }

@@ -31,6 +31,9 @@ struct Options {
     std::set<model::Evidence> skip; // swap: the evidence about staging to swap without
     std::string slot;               // check, logs: a, b, live, staging, sandbox (check: empty is live and staging)
     std::string pod;                // logs
+    std::string against;            // analyze: the baseline's slot (live, staging, a or b)
+    int windowSeconds = 0;          // analyze: the queries' window (0: the analysis's own)
+    int looks = 0;                  // analyze: how many looks (0: one)
     model::LogOptions logs;         // logs
     std::string webhook;
     kube::KubeconfigOptions kubeconfig;

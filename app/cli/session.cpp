@@ -76,6 +76,8 @@ void Session::dispatch()
         smoke(*this);
     else if (c == QLatin1String("logs"))
         logs(*this);
+    else if (c == QLatin1String("analyze"))
+        analyze(*this);
     else
         swap(*this, c == QLatin1String("rollback") ? model::SwapPlan::Kind::Rollback
                     : c == QLatin1String("repair") ? model::SwapPlan::Kind::Repair

@@ -33,6 +33,7 @@ void watchAfterSwap(Session& s, const model::SwapPlan& plan, const model::SwapOu
     say("Watching the new live slot for " + model::durationText(o.watchSeconds) + ".");
     auto* watch =
         new model::WatchedSwap(s.client(), model::WatchedSwap::membersOf(plan), o.watchSeconds, s.user(), s.work());
+    watch->setPrometheus(o.config.prometheus);
     if (o.rollbackOnFailure)
         watch->setRollbackOnFailure(plan.service, model::groupOf(s.services(), plan.service), o.config);
     QObject::connect(watch, &model::WatchedSwap::progressed, watch, s.progressPrinter());

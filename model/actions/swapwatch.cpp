@@ -11,7 +11,7 @@ namespace model {
 SwapWatch::SwapWatch(kube::Client* client, ServiceSpec spec, Slot slot, int seconds, HealthProber* prober,
                      QObject* parent)
     : QObject(parent), m_client(client), m_spec(std::move(spec)), m_slot(slot), m_seconds(seconds), m_prober(prober),
-      m_next(new QTimer(this))
+      m_next(new QTimer(this)), m_nextAnalysis(new QTimer(this))
 {
     if (!m_prober && client)
         m_prober = new HealthProber(client, 8, this);
@@ -20,6 +20,8 @@ SwapWatch::SwapWatch(kube::Client* client, ServiceSpec spec, Slot slot, int seco
     m_subject.slot = slot;
     m_next->setSingleShot(true);
     connect(m_next, &QTimer::timeout, this, &SwapWatch::look);
+    m_nextAnalysis->setSingleShot(true);
+    connect(m_nextAnalysis, &QTimer::timeout, this, &SwapWatch::analysisLook);
 }
 
 void SwapWatch::start()
@@ -40,6 +42,8 @@ void SwapWatch::start()
         std::vector<std::string> problems;
         m_health = healthSpecFor(m_spec, live ? &*live : nullptr, &problems);
         m_subject.expectStatus = m_health.expectStatus;
+        if (live)
+            startAnalysis(*live);
         look();
     });
 }
@@ -49,6 +53,7 @@ void SwapWatch::stop()
     m_running = false;
     ++m_round;
     m_next->stop();
+    m_nextAnalysis->stop();
 }
 
 void SwapWatch::look()
@@ -137,6 +142,77 @@ void SwapWatch::judge(const WatchLook& look)
     m_next->start(static_cast<int>(std::clamp<qint64>(leftMs, 0, qint64(lookSeconds) * 1000)));
 }
 
+void SwapWatch::startAnalysis(const kube::Service& live)
+{
+    std::vector<std::string> problems;
+    m_analysis = analysisSpecFor(m_spec, &live, &problems);
+    const PrometheusTarget target = prometheusTargetFor(m_spec, m_topLevel, &live, &problems);
+    if (m_analysis.metrics.empty() || !target.configured())
+        return;
+    m_prom = makePrometheusClient(target, m_client, this);
+    const int round = m_round;
+    QPointer<SwapWatch> self(this);
+    const Slot before = m_slot == Slot::A ? Slot::B : Slot::A;
+    // Live-before: the old live slot's pods, over the window that ended at the swap.
+    readSlotPods(m_client, m_spec, before, this, [=, this](kube::Result<std::vector<std::string>> pods) {
+        if (!self || round != m_round)
+            return;
+        AnalysisSide side;
+        side.vars = {m_spec.ns, m_spec.name, name(before), pods ? pods.value() : std::vector<std::string>{},
+                     m_analysis.windowSeconds};
+        side.at = m_started;
+        measureSide(m_prom, m_analysis, side, this, [=, this](std::vector<MeasuredValue> values) {
+            if (round != m_round)
+                return;
+            m_liveBefore = std::move(values);
+            analysisLook();
+        });
+    });
+}
+
+void SwapWatch::analysisLook()
+{
+    if (!m_running || !m_prom || !m_liveBefore)
+        return;
+    const int round = m_round;
+    QPointer<SwapWatch> self(this);
+    readSlotPods(m_client, m_spec, m_slot, this, [=, this](kube::Result<std::vector<std::string>> pods) {
+        if (!self || round != m_round)
+            return;
+        AnalysisSide side;
+        side.vars = {m_spec.ns, m_spec.name, name(m_slot), pods ? pods.value() : std::vector<std::string>{},
+                     m_analysis.windowSeconds};
+        measureSide(m_prom, m_analysis, side, this, [=, this](std::vector<MeasuredValue> values) {
+            if (round == m_round)
+                judgeAnalysis(values);
+        });
+    });
+}
+
+void SwapWatch::judgeAnalysis(const std::vector<MeasuredValue>& liveAfter)
+{
+    const AnalysisLook look = AnalysisRun::lookOf(m_analysis, liveAfter, *m_liveBefore);
+    m_lastLook = look;
+    const AnalysisJudgement j = judgeAnalysisLook(m_streaks, look, m_analysis.failureLimit, "slot " + letter(m_slot));
+    m_streaks = j.streaks;
+    if (j.worse) {
+        stop();
+        Q_EMIT worse(m_spec.name + ": " + j.sentence + " (live-after against live-before)");
+        return;
+    }
+    Q_EMIT progressed(m_spec.name + ": slot " + letter(m_slot) + ": " + j.sentence + " (" +
+                      valuesText(look.metrics, true) + "; before the swap " + valuesText(look.metrics, false) + ")");
+    m_nextAnalysis->start(std::max(m_analysis.intervalSeconds, 1) * 1000);
+}
+
+std::string SwapWatch::analysisRecord() const
+{
+    if (!m_lastLook)
+        return {};
+    return "live-before " + valuesText(m_lastLook->metrics, false) + "; live-after " +
+           valuesText(m_lastLook->metrics, true);
+}
+
 kube::HistoryEntry watchHistoryEntry(const SwapWatch& watch, const std::string& user, const std::string& at,
                                      const std::string& result)
 {
@@ -148,7 +224,8 @@ kube::HistoryEntry watchHistoryEntry(const SwapWatch& watch, const std::string& 
     e.to.slot = name(watch.slot());
     e.to.deployment = watch.spec().slotDeployment(watch.slot());
     e.to.image = watch.image();
-    e.result = result;
+    const std::string metrics = watch.analysisRecord();
+    e.result = metrics.empty() ? result : result + " (" + metrics + ")";
     return e;
 }
 

@@ -2,6 +2,7 @@
 
 #include "kube/client.h"
 #include "kube/history.h"
+#include "model/observe/analysisrun.h"
 #include "model/observe/health.h"
 #include "model/rules/servicespec.h"
 #include "model/rules/watchrules.h"
@@ -30,6 +31,9 @@ public:
     SwapWatch(kube::Client* client, ServiceSpec spec, Slot slot, int seconds, HealthProber* prober = nullptr,
               QObject* parent = nullptr);
 
+    // The configuration's top-level Prometheus, for a service that names none of its own.
+    void setPrometheus(PrometheusTarget topLevel) { m_topLevel = std::move(topLevel); }
+
     void start();
     // Ends without a verdict (another swap or rollback of the service began); no signal follows.
     void stop();
@@ -40,6 +44,9 @@ public:
     bool running() const { return m_running; }
     // The image the slot ran when the watch began (for the record), empty until known.
     const std::string& image() const { return m_image; }
+    // With a metric analysis: live-before's values and the last look's live-after values, for the
+    // record ("live-before error ratio 0 %, ...; live-after error ratio 20 %, ..."); empty without one.
+    std::string analysisRecord() const;
 
 Q_SIGNALS:
     // How the slot stands after each look: "uro: slot B holds: 2 of 2 pods ready, ... (40 s of 5 min)".
@@ -50,6 +57,11 @@ Q_SIGNALS:
 private:
     void look();
     void judge(const WatchLook& look);
+    // The metric analysis: live-before measured on the old live slot over the window before the
+    // swap, then a look at the new live slot every interval, compared with it.
+    void startAnalysis(const kube::Service& live);
+    void analysisLook();
+    void judgeAnalysis(const std::vector<MeasuredValue>& liveAfter);
 
     kube::Client* m_client;
     ServiceSpec m_spec;
@@ -64,6 +76,13 @@ private:
     QTimer* m_next;
     bool m_running = false;
     int m_round = 0; // answers of an older round are dropped after stop()
+    PrometheusTarget m_topLevel;
+    AnalysisSpec m_analysis;
+    prom::Client* m_prom = nullptr;
+    std::optional<std::vector<MeasuredValue>> m_liveBefore;
+    AnalysisStreaks m_streaks;
+    std::optional<AnalysisLook> m_lastLook;
+    QTimer* m_nextAnalysis;
 };
 
 // The history entry of a watch's verdict: action "watch", the slot watched, and `result`

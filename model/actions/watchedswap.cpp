@@ -61,6 +61,12 @@ void WatchedSwap::setRollbackOnFailure(std::string service, std::vector<ServiceS
     m_rollback = Rollback{std::move(service), std::move(group), std::move(config)};
 }
 
+void WatchedSwap::setPrometheus(const PrometheusTarget& topLevel)
+{
+    for (SwapWatch* w : m_watches)
+        w->setPrometheus(topLevel);
+}
+
 void WatchedSwap::start()
 {
     for (SwapWatch* w : m_watches)

@@ -60,6 +60,9 @@ public:
     // group in `config`, carried out only when every check holds.
     void setRollbackOnFailure(std::string service, std::vector<ServiceSpec> group, ServiceConfig config);
 
+    // The configuration's top-level Prometheus, for the metric analysis of members that name none.
+    void setPrometheus(const PrometheusTarget& topLevel);
+
     void start();
     // Ends without a verdict (another swap or rollback of the service began); no signal follows.
     void stop();

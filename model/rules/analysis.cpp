@@ -350,8 +350,10 @@ std::vector<MetricSpec> defaultMetrics(const DefaultLabels& l)
     MetricSpec errors;
     errors.name = "error ratio";
     errors.unit = "ratio";
-    errors.queryTemplate = "sum(rate(http_requests_total{" + selector + "," + l.status +
-                           "=~\"5..\"}[{{window}}])) / sum(rate(http_requests_total{" + selector + "}[{{window}}]))";
+    // A slot that never failed has no 5xx series at all: `or vector(0)` makes that a zero, not "no data".
+    errors.queryTemplate = "(sum(rate(http_requests_total{" + selector + "," + l.status +
+                           "=~\"5..\"}[{{window}}])) or vector(0)) / sum(rate(http_requests_total{" + selector +
+                           "}[{{window}}]))";
     errors.condition = *parseCondition("candidate <= baseline * 1.2 + 0.005");
     MetricSpec latency;
     latency.name = "p99 latency";

@@ -146,6 +146,11 @@ private:
             QVERIFY(testsupport::clearHistory(QStringLiteral("service"), QLatin1String(s)));
         for (const char* d : {"uro-a", "uro-b", "uro-frontend-a", "uro-frontend-b"})
             QVERIFY(testsupport::clearHistory(QStringLiteral("deployment"), QLatin1String(d)));
+        // The sandboxes too: `history --deploys` lists their deploys, and a test that ran earlier on
+        // this control plane may have deployed there.
+        for (const char* d : {"uro", "uro-frontend"})
+            QVERIFY(testsupport::clearHistory(QStringLiteral("deployment"), QLatin1String(d),
+                                              QLatin1String(d) + QStringLiteral("-sandbox")));
         QVERIFY(testsupport::setExampleSlots());
     }
 

@@ -236,7 +236,8 @@ private Q_SLOTS:
         const auto metrics = model::defaultMetrics();
         QCOMPARE(metrics.size(), std::size_t(2));
         QCOMPARE(model::expandQuery(metrics[0].queryTemplate, v)->query,
-                 std::string("sum(rate(http_requests_total{namespace=\"uro\",pod=~\"uro-a-1\",status=~\"5..\"}[2m])) / "
+                 std::string("(sum(rate(http_requests_total{namespace=\"uro\",pod=~\"uro-a-1\",status=~\"5..\"}[2m])) "
+                             "or vector(0)) / "
                              "sum(rate(http_requests_total{namespace=\"uro\",pod=~\"uro-a-1\"}[2m]))"));
         QCOMPARE(metrics[0].condition.text, std::string("candidate <= baseline * 1.2 + 0.005"));
         QCOMPARE(metrics[0].unit, std::string("ratio"));
