@@ -5,6 +5,7 @@
 
 #include <QPointer>
 #include <algorithm>
+#include <cctype>
 #include <optional>
 #include <regex>
 #include <string_view>
@@ -911,9 +912,10 @@ ProxyAnswer classifyProxyResponse(const ProxyRequest& request, long status, std:
             a.user = m[1];
         a.outcome = ProxyAnswer::Outcome::Forbidden;
         a.detail = message;
-        a.message = (a.user.empty() ? std::string("You") : "User \"" + a.user + "\"") + " may not get " + subresource +
-                    " in namespace \"" + request.ns + "\". Ask a cluster administrator for get on " + subresource +
-                    " in that namespace.";
+        const std::string verb = request.verb();
+        a.message = (a.user.empty() ? std::string("You") : "User \"" + a.user + "\"") + " may not " + verb + " " +
+                    subresource + " in namespace \"" + request.ns + "\". Ask a cluster administrator for " + verb +
+                    " on " + subresource + " in that namespace.";
         return a;
     }
     if (status == 404 && reason == Error::Reason::NotFound && (kindName == request.kind || kindName.empty())) {
@@ -956,16 +958,83 @@ ProxyAnswer classifyProxyResponse(const ProxyRequest& request, long status, std:
     return a;
 }
 
+std::string ProxyRequest::verb() const
+{
+    if (method == "GET" || method == "HEAD")
+        return "get";
+    if (method == "POST")
+        return "create";
+    if (method == "PUT")
+        return "update";
+    std::string lower = method;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    return lower;
+}
+
+std::optional<std::string> jsonFieldText(const std::string& body, const std::string& dottedPath)
+{
+    if (dottedPath.empty())
+        return std::nullopt;
+    const Json j = Json::parse(body, nullptr, false);
+    if (j.is_discarded())
+        return std::nullopt;
+    const Json* at = &j;
+    std::size_t start = 0;
+    while (start <= dottedPath.size()) {
+        std::size_t end = dottedPath.find('.', start);
+        if (end == std::string::npos)
+            end = dottedPath.size();
+        const std::string key = dottedPath.substr(start, end - start);
+        start = end + 1;
+        if (!at->is_object())
+            return std::nullopt;
+        const auto it = at->find(key);
+        if (it == at->end())
+            return std::nullopt;
+        at = &*it;
+    }
+    if (at->is_string())
+        return at->get<std::string>();
+    if (at->is_object() || at->is_array())
+        return std::nullopt;
+    return at->dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
 Client::Id Client::proxyGet(const ProxyRequest& request, std::function<void(ProxyAnswer)> cb)
 {
+    ProxyRequest get = request;
+    get.method = "GET";
+    get.headers.clear();
+    get.body.clear();
+    return proxySend(get, std::move(cb));
+}
+
+Client::Id Client::proxySend(const ProxyRequest& request, std::function<void(ProxyAnswer)> cb)
+{
     HttpRequest req;
+    req.method = request.method;
+    req.noBody = request.method == "HEAD";
     req.path = request.apiPath();
     req.timeout = request.timeout;
     req.connectTimeout = std::min(req.connectTimeout, request.timeout);
     req.maxBody = request.maxBody;
-    req.headers.push_back("Accept: */*");
+    req.body = request.body;
+    bool accept = false;
+    for (const auto& [name, value] : request.headers) {
+        std::string lower = name;
+        std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+        if (lower == "content-type") {
+            req.contentType = value;
+            continue;
+        }
+        accept = accept || lower == "accept";
+        // The transport looks for "Accept:" as written to leave out its own.
+        req.headers.push_back((lower == "accept" ? std::string("Accept") : name) + ": " + value);
+    }
+    if (!accept)
+        req.headers.push_back("Accept: */*");
     const Resource resource{"", "v1", request.kind};
-    Target target{"get", resource, request.ns, request.name};
+    Target target{request.verb(), resource, request.ns, request.name};
     target.subresource = "proxy";
     const auto started = std::chrono::steady_clock::now();
     QPointer<Client> self(this);

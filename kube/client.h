@@ -135,10 +135,22 @@ struct ProxyRequest {
     std::string path = "/";
     std::chrono::milliseconds timeout{2000};
     std::size_t maxBody = 4096;
+    // Smoke requests send more than a GET; the values come checked (model::smokeHeaderProblem).
+    std::string method = "GET";
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string body;
 
     // /api/v1/namespaces/NS/pods/NAME:PORT/proxy/PATH
     std::string apiPath() const;
+    // The RBAC verb the API server checks on the proxy subresource for `method`: get (GET, HEAD),
+    // create (POST), update (PUT), patch, delete; otherwise the method in lower case.
+    std::string verb() const;
 };
+
+// The value at `dottedPath` ("data.count") of a JSON body as text: a string without its quotes, a
+// number, true, false or null as written; nothing when the body is not JSON or has no such field
+// (or the field is an object or a list). For smoke requests: the JSON stays here.
+std::optional<std::string> jsonFieldText(const std::string& body, const std::string& dottedPath);
 
 // How a proxied answer reads: the app's, or the API server's own failure (recognised by a Status
 // body of the API server's wording). Pure, for tests.
@@ -255,6 +267,8 @@ public:
     void version(JsonCallback cb);
     // GET through the API server's proxy; always answers (never an error value): see ProxyAnswer.
     Id proxyGet(const ProxyRequest& request, std::function<void(ProxyAnswer)> cb);
+    // The same with the request's method, headers and body (smoke requests).
+    Id proxySend(const ProxyRequest& request, std::function<void(ProxyAnswer)> cb);
 
     // Raw request, for paths without a Resource (used by tests and /version).
     struct Target {

@@ -177,6 +177,11 @@ HistoryEntry decodeEntry(const json& e)
         std::string ignored;
         h.healthCheck = field(e, "healthCheck", {}, ignored);
         h.result = field(e, "result", {}, ignored);
+        h.smokeCheck = excerpt(field(e, "smokeCheck", {}, ignored), 40);
+        if (auto it = e.find("skipped"); it != e.end() && it->is_array())
+            for (const auto& v : *it)
+                if (v.is_string() && h.skipped.size() < 8)
+                    h.skipped.push_back(excerpt(v.get<std::string>(), 40));
     }
     h.from = slotRecord(e, "from", problem);
     h.to = slotRecord(e, "to", problem);
@@ -307,6 +312,10 @@ json HistoryEntry::toJson() const
         j["healthCheck"] = healthCheck;
     if (!result.empty())
         j["result"] = result;
+    if (!smokeCheck.empty())
+        j["smokeCheck"] = smokeCheck;
+    if (!skipped.empty())
+        j["skipped"] = skipped;
     return j;
 }
 

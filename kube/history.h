@@ -37,6 +37,11 @@ struct HistoryEntry {
     // Swaps: whether the staging pods' health check "passed", was "skipped" by the person, or there
     // was "none" configured; empty in entries written before there was one (or not a string).
     std::string healthCheck;
+    // Swaps: the smoke requests to staging, as healthCheck; empty when none were configured.
+    std::string smokeCheck;
+    // Swaps: the evidence the person chose to swap without and that failed ("health", "smoke",
+    // "analysis"); empty in older entries.
+    std::vector<std::string> skipped;
     // How an action ended, when the entry says so: a watch after a swap writes "held",
     // "failed: why" or "rolled back: why". Absent in older entries.
     std::string result;

@@ -104,8 +104,9 @@ ConfirmDialog::ConfirmDialog(const model::SwapPlan& plan, QWidget* parent) : QDi
     checkScroll->setMinimumHeight(3 * checkLabel->fontMetrics().lineSpacing());
     layout->addWidget(checkScroll, 1);
 
-    if (plan.kind == model::SwapPlan::Kind::Swap && plan.healthCheckFails())
-        buildHealthSkip(layout);
+    if (plan.kind == model::SwapPlan::Kind::Swap)
+        for (model::Evidence e : plan.failingEvidence())
+            buildSkip(layout, e);
     auto* who = richLabel(this, QStringLiteral("user"),
                           tr("You act as <b>%1</b>, as the API server knows you. The change is recorded with "
                              "that name.")
@@ -176,24 +177,40 @@ void ConfirmDialog::buildRollbackReason(QVBoxLayout* layout)
     layout->addWidget(label);
 }
 
-// The box that lets the health check, and only it, be skipped.
-void ConfirmDialog::buildHealthSkip(QVBoxLayout* layout)
+// The box that lets one kind of evidence about staging be skipped.
+void ConfirmDialog::buildSkip(QVBoxLayout* layout, model::Evidence e)
 {
-    m_skipHealth = new QCheckBox(tr("Swap without the health check"), this);
-    m_skipHealth->setObjectName(QStringLiteral("skipHealthCheck"));
+    static const std::map<model::Evidence, std::pair<const char*, const char*>> names = {
+        {model::Evidence::Health, {"skipHealthCheck", "A staging pod does not answer the app's health check"}},
+        {model::Evidence::Smoke, {"skipSmoke", "Smoke requests to staging fail"}},
+        {model::Evidence::Analysis, {"skipAnalysis", "The metric analysis of staging fails or is inconclusive"}},
+    };
+    const auto& [objectName, what] = names.at(e);
+    auto* box = new QCheckBox(tr("Swap without %1").arg(QString::fromStdString(model::evidenceText(e))), this);
+    box->setObjectName(QString::fromLatin1(objectName));
     // A warning, not an ordinary option: the warning sign, in the warning colour, bold.
-    m_skipHealth->setIcon(standardIcon(QStringLiteral("dialog-warning"), QStyle::SP_MessageBoxWarning));
-    m_skipHealth->setStyleSheet(
+    box->setIcon(standardIcon(QStringLiteral("dialog-warning"), QStyle::SP_MessageBoxWarning));
+    box->setStyleSheet(
         QStringLiteral("QCheckBox { color: %1; font-weight: bold; }").arg(style::colorOf(style::Tone::Rolling)));
-    m_skipHealth->setToolTip(tip(tr("A staging pod does not answer the app's health check (see above). Tick this "
-                                    "to swap anyway; the history records that the check was skipped.")));
-    // Only the health check may be skipped: with anything else failing, the box cannot help.
-    m_skipHealth->setEnabled(m_plan.onlyHealthCheckFails());
-    connect(m_skipHealth, &QCheckBox::toggled, this, [this](bool on) {
-        m_plan.skipHealthCheck = on;
+    box->setToolTip(tip(tr("%1 (see above). Tick this to swap anyway; the history records that it was skipped.")
+                            .arg(QString::fromUtf8(what))));
+    // Only evidence may be skipped: with anything else failing, the box cannot help.
+    box->setEnabled(m_plan.onlyEvidenceFails());
+    connect(box, &QCheckBox::toggled, this, [this, e](bool on) {
+        if (on)
+            m_plan.skipped.insert(e);
+        else
+            m_plan.skipped.erase(e);
         updateConfirm();
     });
-    layout->addWidget(m_skipHealth);
+    m_skip[e] = box;
+    layout->addWidget(box);
+}
+
+QCheckBox* ConfirmDialog::skipBox(model::Evidence e) const
+{
+    const auto it = m_skip.find(e);
+    return it == m_skip.end() ? nullptr : it->second;
 }
 
 // The confirm button, named by the action and in the attention colour, and Cancel.
@@ -222,7 +239,7 @@ void ConfirmDialog::buildButtons(QVBoxLayout* layout, const QString& verb)
 
 void ConfirmDialog::updateConfirm()
 {
-    const bool passes = m_plan.allowed() || (m_plan.skipHealthCheck && m_plan.onlyHealthCheckFails());
+    const bool passes = m_plan.allowed() || m_plan.allowedSkipping(m_plan.skipped);
     m_confirm->setEnabled(m_name->text() == QString::fromStdString(m_plan.service) && passes);
 }
 
@@ -231,7 +248,7 @@ void ConfirmDialog::keyPressEvent(QKeyEvent* event)
     const bool enter = event->key() == Qt::Key_Return || event->key() == Qt::Key_Enter;
     if (enter && (event->modifiers() & ~Qt::KeypadModifier) == Qt::NoModifier) {
         // The confirm button is enabled exactly when the name matches and the plan is allowed (or
-        // only the health check fails and the person ticked to swap without it).
+        // only evidence fails and the person ticked to swap without each kind that does).
         if (m_confirm->isEnabled())
             m_confirm->click();
         event->accept();

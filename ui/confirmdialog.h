@@ -3,6 +3,7 @@
 #include "model/actions/swap.h"
 
 #include <QDialog>
+#include <map>
 
 class QCheckBox;
 class QLineEdit;
@@ -14,9 +15,10 @@ namespace ui {
 // Confirms a swap, rollback or repair with the facts that matter: every service that moves,
 // from and to which image, digest, commit and build time, readiness, and who the API server
 // says you are; a rollback also why one would roll back (SwapPlan::why) and what is live after. The service name must
-// be typed; the dangerous button stays disabled until then. When the staging pods fail the app's health check (and
-// nothing else fails), a checkbox "Swap without the health check" appears, and only with it ticked does the button
-// enable; the plan handed on then says so, and the history records it.
+// be typed; the dangerous button stays disabled until then. When evidence about staging fails (the app's health
+// check, the smoke requests, the metric analysis), a checkbox per failing kind appears ("Swap without the health
+// check"), enabled when nothing else fails; only with every one ticked does the button enable. The plan handed on
+// then says so, and the history records it.
 class ConfirmDialog : public QDialog {
     Q_OBJECT
 
@@ -25,7 +27,8 @@ public:
     const model::SwapPlan& plan() const { return m_plan; }
     QLineEdit* nameField() const { return m_name; }
     QPushButton* confirmButton() const { return m_confirm; }
-    QCheckBox* skipHealthCheckBox() const { return m_skipHealth; } // nullptr unless the health check fails
+    QCheckBox* skipHealthCheckBox() const { return skipBox(model::Evidence::Health); }
+    QCheckBox* skipBox(model::Evidence e) const; // nullptr unless that evidence fails
     QString summaryText() const;
     // Every image reference the dialog names, whole, one a line (its tooltip and copy action).
     QString referencesText() const { return m_references; }
@@ -40,12 +43,12 @@ protected:
 private:
     void buildMembers(QVBoxLayout* layout);
     void buildRollbackReason(QVBoxLayout* layout);
-    void buildHealthSkip(QVBoxLayout* layout);
+    void buildSkip(QVBoxLayout* layout, model::Evidence e);
     void buildButtons(QVBoxLayout* layout, const QString& verb);
     void updateConfirm();
 
     model::SwapPlan m_plan;
-    QCheckBox* m_skipHealth = nullptr;
+    std::map<model::Evidence, QCheckBox*> m_skip;
     QLineEdit* m_name;
     QPushButton* m_confirm;
     QString m_summary;

@@ -493,7 +493,7 @@ void ServicePage::confirm(model::SwapPlan::Kind kind)
         if (!self)
             return;
         self->m_confirming = false;
-        if (self->m_name != shown || !(plan.allowed() || plan.onlyHealthCheckFails())) {
+        if (self->m_name != shown || !(plan.allowed() || plan.onlyEvidenceFails())) {
             self->updateActions(); // the button and the reason now say what the fresh plan found
             return;
         }

@@ -14,6 +14,8 @@ void status(Session& s);
 void history(Session& s);
 // check SERVICE [--slot ...]: the app's health check of the slots' pods and Services.
 void check(Session& s);
+// smoke SERVICE: the smoke requests to the staging Service, each answer and a summary.
+void smoke(Session& s);
 // logs SERVICE --slot ...: the pods' lines as "POD | text".
 void logs(Session& s);
 // analyze SERVICE [--slot ...] [--against ...]: staging's metrics against live's, from Prometheus.

@@ -37,7 +37,8 @@ std::string historyLine(const kube::HistoryEntry& e)
                (e.result.empty() ? std::string("no result") : e.result) + by;
     const std::string what = e.target.empty() ? e.action : e.action + " to " + e.target;
     return e.at + "  " + e.user + "  " + what + "  " + slot(e.from.slot) + " " + e.from.image + " -> " +
-           slot(e.to.slot) + " " + e.to.image + (e.healthCheck.empty() ? "" : "  health check " + e.healthCheck) + by;
+           slot(e.to.slot) + " " + e.to.image + (e.healthCheck.empty() ? "" : "  health check " + e.healthCheck) +
+           (e.smokeCheck.empty() ? "" : "  smoke " + e.smokeCheck) + by;
 }
 
 void sayHistory(const std::vector<kube::HistoryEntry>& entries, bool asJson, bool deploys)

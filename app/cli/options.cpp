@@ -52,6 +52,11 @@ struct Flags {
     const QCommandLineOption skipHealthCheck =
         option("skip-health-check",
                "swap: go ahead although a staging pod fails the app's health check (recorded in the history).");
+    const QCommandLineOption skipSmoke =
+        option("skip-smoke", "swap: go ahead although smoke requests to staging fail (recorded in the history).");
+    const QCommandLineOption skipAnalysis =
+        option("skip-analysis", "swap: go ahead although the metric analysis of staging fails or is inconclusive "
+                                "(recorded in the history).");
     const QCommandLineOption slot =
         option("slot", "check, logs: a, b, live, staging or sandbox (check's default: live and staging).", "slot");
     const QCommandLineOption pod = option("pod", "logs: only this pod of the slot.", "name");
@@ -72,7 +77,9 @@ struct Flags {
     {
         parser.setApplicationDescription(QStringLiteral(
             "signalbox status [SERVICE] | deploy SERVICE --to sandbox|staging --image REF [--wait] |\n"
-            "          swap SERVICE [--skip-health-check] [--watch 5m [--rollback-on-failure]] | rollback SERVICE |\n"
+            "          swap SERVICE [--skip-health-check] [--skip-smoke] [--skip-analysis] [--watch 5m "
+            "[--rollback-on-failure]] |\n"
+            "          rollback SERVICE | smoke SERVICE |\n"
             "          repair SERVICE | history SERVICE [--deploys] | check SERVICE [--slot a|b|live|staging|sandbox] "
             "|\n"
             "          logs SERVICE --slot sandbox|a|b|live|staging [--pod NAME] [--tail N] [--since 10m] "
@@ -80,17 +87,18 @@ struct Flags {
             "          analyze SERVICE [--slot staging|live|a|b] [--against live|staging|a|b] [--window 10m] "
             "[--looks N]\n"
             "Exit codes: 0 done, 2 usage, 3 refused by an interlock, 4 forbidden, 5 changed since read,\n"
-            "6 unhealthy (check, or the watch after a swap failed; analyze: a condition failed),\n"
+            "6 unhealthy (check, smoke, or the watch after a swap failed; analyze: a condition failed),\n"
             "7 inconclusive (analyze: no data, no pods, Prometheus not reached), 1 other."));
         parser.addHelpOption();
         parser.addOptions(
             {kubeconfig, context, ns,     config,          output, yes,   expectLive,        to,  image, wait,
              notify,     group,   tag,    skipHealthCheck, slot,   watch, rollbackOnFailure, pod, tail,  since,
              previous,   follow,  deploys});
+        parser.addOptions({skipSmoke, skipAnalysis});
         parser.addOptions({against, window, looks});
         parser.addPositionalArgument(
             QStringLiteral("command"),
-            QStringLiteral("status, deploy, swap, rollback, repair, history, check, logs, analyze"));
+            QStringLiteral("status, deploy, swap, rollback, repair, history, check, smoke, logs, analyze"));
     }
 };
 
@@ -277,7 +285,12 @@ std::optional<int> parseOptions(const QStringList& arguments, Options& o)
     o.group = parser.isSet(f.group);
     o.deploys = parser.isSet(f.deploys);
     o.tag = parser.value(f.tag);
-    o.skipHealthCheck = parser.isSet(f.skipHealthCheck);
+    if (parser.isSet(f.skipHealthCheck))
+        o.skip.insert(model::Evidence::Health);
+    if (parser.isSet(f.skipSmoke))
+        o.skip.insert(model::Evidence::Smoke);
+    if (parser.isSet(f.skipAnalysis))
+        o.skip.insert(model::Evidence::Analysis);
     if (!readSlot(parser, f, o) || !readWatch(parser, f, o) || !readExpectLive(parser, f, o) ||
         !readLogOptions(parser, f, o) || !readAnalyzeOptions(parser, f, o))
         return app::Usage;

@@ -2,11 +2,13 @@
 
 #include "kube/kubeconfig.h"
 #include "model/observe/logstream.h"
+#include "model/rules/plan.h"
 #include "model/rules/servicespec.h"
 
 #include <QString>
 #include <QStringList>
 #include <optional>
+#include <set>
 #include <string>
 
 namespace cli {
@@ -26,13 +28,13 @@ struct Options {
     bool deploys = false; // history: the Deployments' deploys too
     int watchSeconds = 0; // swap --watch: how long the new live slot is watched (0: not)
     bool rollbackOnFailure = false;
-    bool skipHealthCheck = false;
-    std::string slot;       // check, logs: a, b, live, staging, sandbox (check: empty is live and staging)
-    std::string pod;        // logs
-    std::string against;    // analyze: the baseline's slot (live, staging, a or b)
-    int windowSeconds = 0;  // analyze: the queries' window (0: the analysis's own)
-    int looks = 0;          // analyze: how many looks (0: one)
-    model::LogOptions logs; // logs
+    std::set<model::Evidence> skip; // swap: the evidence about staging to swap without
+    std::string slot;               // check, logs: a, b, live, staging, sandbox (check: empty is live and staging)
+    std::string pod;                // logs
+    std::string against;            // analyze: the baseline's slot (live, staging, a or b)
+    int windowSeconds = 0;          // analyze: the queries' window (0: the analysis's own)
+    int looks = 0;                  // analyze: how many looks (0: one)
+    model::LogOptions logs;         // logs
     std::string webhook;
     kube::KubeconfigOptions kubeconfig;
     model::ServiceConfig config;

@@ -72,6 +72,8 @@ void Session::dispatch()
         history(*this);
     else if (c == QLatin1String("check"))
         check(*this);
+    else if (c == QLatin1String("smoke"))
+        smoke(*this);
     else if (c == QLatin1String("logs"))
         logs(*this);
     else if (c == QLatin1String("analyze"))

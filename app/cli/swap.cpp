@@ -72,6 +72,20 @@ void executed(Session& s, const model::SwapPlan& plan, const model::SwapOutcome&
     s.ended(app::exitCode(o), o.message, plan.service, plan.verb());
 }
 
+// " To swap without the health check, run it again with --skip-health-check.", for each kind of
+// evidence that fails, when nothing else does.
+std::string skipHint(const model::SwapPlan& plan)
+{
+    if (!plan.onlyEvidenceFails())
+        return {};
+    std::string what, flags;
+    for (model::Evidence e : plan.failingEvidence()) {
+        what += (what.empty() ? "" : " and ") + model::evidenceText(e);
+        flags += (flags.empty() ? "" : " ") + model::evidenceSkipFlag(e);
+    }
+    return " To swap without " + what + ", run it again with " + flags + ".";
+}
+
 // Shows the plan; whether it may be carried out (when not, says why and exits).
 bool shownAndAllowed(Session& s, const model::SwapPlan& plan)
 {
@@ -79,9 +93,7 @@ bool shownAndAllowed(Session& s, const model::SwapPlan& plan)
     if (!plan.allowed()) {
         const model::Check* f = plan.firstFailure();
         complain("refused: " + (f ? f->text : std::string("nothing to do")) + ". Nothing was changed." +
-                 (plan.onlyHealthCheckFails()
-                      ? " To swap without the health check, run it again with --skip-health-check."
-                      : ""));
+                 skipHint(plan));
         QCoreApplication::exit(app::refusalExitCode(plan));
         return false;
     }
@@ -99,7 +111,7 @@ void swap(Session& s, model::SwapPlan::Kind kind)
     const Options& o = s.options();
     auto* swapper = new model::Swapper(s.client(), model::groupOf(s.services(), name), nullptr, s.work());
     swapper->setFreshGroup(o.config);
-    const model::SwapRequest request{kind, name, o.expectLive, o.skipHealthCheck};
+    const model::SwapRequest request{kind, name, o.expectLive, o.skip};
     // With --yes nobody comes between plan and execute: the lookup just made is the fresh read of
     // both. A person at the prompt may take minutes, so then the execute reads afresh.
     if (o.yes) {

@@ -202,9 +202,9 @@ void ServiceActions::take(Availability& slot, bool visible, SwapPlan plan)
 {
     slot.planned = true;
     slot.visible = visible;
-    // A swap whose only failure is the health check opens the confirm dialog, where the person may
-    // choose, explicitly, to swap without it.
-    slot.enabled = plan.allowed() || plan.onlyHealthCheckFails();
+    // A swap whose only failures are evidence about staging (the health check, ...) opens the confirm
+    // dialog, where the person may choose, explicitly, to swap without it.
+    slot.enabled = plan.allowed() || plan.onlyEvidenceFails();
     const Check* f = plan.firstFailure();
     slot.reason = f ? f->text : std::string();
     slot.plan = std::move(plan);

@@ -1,6 +1,7 @@
 #include "model/actions/swap.h"
 
 #include "model/observe/health.h"
+#include "model/observe/smoke.h"
 #include "model/rules/imageref.h"
 #include "model/rules/join.h"
 #include "model/rules/release.h"
@@ -39,8 +40,8 @@ SwapOutcome outcome(SwapOutcome::Status s, std::string message)
 } // namespace
 
 Swapper::Swapper(kube::Client* client, std::vector<ServiceSpec> group, ActionSeams* seams, QObject* parent)
-    : QObject(parent), m_client(client), m_prober(new HealthProber(client, 8, this)), m_group(std::move(group)),
-      m_seams(seams ? seams : &ActionSeams::none())
+    : QObject(parent), m_client(client), m_prober(new HealthProber(client, 8, this)),
+      m_smoker(new SmokeRunner(client, this)), m_group(std::move(group)), m_seams(seams ? seams : &ActionSeams::none())
 {
 }
 
@@ -162,10 +163,10 @@ void Swapper::planWith(const SwapRequest& request, Reads reads, std::function<vo
     const SwapPlan::Kind kind = request.kind;
     const std::string service = request.service;
     const std::optional<Slot> expectLive = request.expectLive;
-    const bool skipHealthCheck = request.skipHealthCheck;
+    const std::set<Evidence> skip = request.skip;
     const std::vector<ServiceSpec> members = swapMembers(kind, service, m_group);
     if (members.empty()) {
-        done(planSwap(kind, service, members, {}, expectLive, skipHealthCheck));
+        done(planSwap(kind, service, members, {}, expectLive, skip));
         return;
     }
     auto facts = std::make_shared<std::vector<SwapFacts>>(members.size());
@@ -181,7 +182,7 @@ void Swapper::planWith(const SwapRequest& request, Reads reads, std::function<vo
         for (std::size_t i = 0; i < members.size(); ++i)
             if (r.lacks(readsOf(members[i])))
                 (*facts)[i].error = Join::Result{{readsOf(members[i])}}.error();
-        SwapPlan plan = planSwap(kind, service, members, *facts, expectLive, skipHealthCheck);
+        SwapPlan plan = planSwap(kind, service, members, *facts, expectLive, skip);
         plan.user = *user;
         if (r.lacks(whoAmI))
             plan.checks.push_back({Join::Result{{whoAmI}}.error().message, false});
@@ -191,11 +192,13 @@ void Swapper::planWith(const SwapRequest& request, Reads reads, std::function<vo
         const ServiceSpec spec = members[i];
         const std::string key = spec.ns + "/" + spec.name;
         readMember(spec, reads,
-                   [self, kind, spec, facts, i, answered = join->part(readsOf(spec)), key,
-                    health = reads.health](std::shared_ptr<SwapFacts> read) {
-                       auto store = [facts, i, answered, read, key, health] {
+                   [self, kind, spec, facts, i, answered = join->part(readsOf(spec)), key, health = reads.health,
+                    smoke = reads.smoke](std::shared_ptr<SwapFacts> read) {
+                       auto store = [facts, i, answered, read, key, health, smoke] {
                            if (health && read->health)
                                health->emplace(key, *read->health);
+                           if (smoke && read->smoke)
+                               smoke->emplace(key, *read->smoke);
                            (*facts)[i] = std::move(*read);
                            answered();
                        };
@@ -208,12 +211,18 @@ void Swapper::planWith(const SwapRequest& request, Reads reads, std::function<vo
                        if (health)
                            if (auto kept = health->find(key); kept != health->end()) {
                                read->health = kept->second;
+                               if (smoke)
+                                   if (auto keptSmoke = smoke->find(key); keptSmoke != smoke->end())
+                                       read->smoke = keptSmoke->second;
                                store();
                                return;
                            }
-                       // The health check is asked once the Services and slots are known: it needs the live
-                       // Service's annotations and the staging slot's pods.
-                       self->readHealth(spec, read, store);
+                       // The health check and the smoke requests are asked once the Services and slots are
+                       // known: they need the live Service's annotations, the staging slot's pods and Service.
+                       auto evidence = Join::make(std::function<void()>(store));
+                       self->readHealth(spec, read, evidence->part("the staging pods' health check"));
+                       self->readSmoke(spec, read, evidence->part("the smoke requests to staging"));
+                       evidence->seal();
                    });
     }
     m_client->whoAmI(
@@ -281,6 +290,36 @@ void Swapper::readHealth(const ServiceSpec& spec, std::shared_ptr<SwapFacts> rea
     join->seal();
 }
 
+void Swapper::readSmoke(const ServiceSpec& spec, std::shared_ptr<SwapFacts> read, std::function<void()> done)
+{
+    SmokeFacts f;
+    std::vector<std::string> problems;
+    f.spec = smokeSpecFor(spec, read->live ? &*read->live : nullptr, &problems);
+    if (f.spec.requests.empty() && !problems.empty())
+        f.report.error = problems.front(); // the gate fails on it until the annotation is corrected
+    if (f.spec.requests.empty() || !read->staging || read->error) {
+        // Nothing to send: none configured, or the plan fails on the Services already.
+        read->smoke = std::move(f);
+        done();
+        return;
+    }
+    const HealthSpec health = healthSpecFor(spec, read->live ? &*read->live : nullptr, nullptr);
+    const std::string port = smokePort(*read->staging, health);
+    if (port.empty()) {
+        f.report.error = "the staging Service " + spec.stagingService + " has no port to send them to";
+        read->smoke = std::move(f);
+        done();
+        return;
+    }
+    // A run that can no longer answer (this Swapper went away) drops `done`: the join names it.
+    m_smoker->run(spec.ns, spec.stagingService, port, f.spec, [read, f, done](SmokeReport report) {
+        SmokeFacts sent = f;
+        sent.report = std::move(report);
+        read->smoke = std::move(sent);
+        done();
+    });
+}
+
 struct Swapper::Run {
     SwapPlan plan;
     bool eventsRecorded = false; // every Event of the swap has answered (or can no longer)
@@ -340,6 +379,7 @@ void Swapper::atOnce(std::shared_ptr<const Snapshot> listed, const SwapRequest& 
     Reads reads;
     reads.listed = std::move(listed);
     reads.health = std::make_shared<std::map<std::string, HealthFacts>>();
+    reads.smoke = std::make_shared<std::map<std::string, SmokeFacts>>();
     // One rules review per namespace of the group, asked now, grants what it lists; what it does
     // not list is asked one by one, also now.
     reads.reviews = kube::Client::Freshness::GrantedOrFresh;
@@ -378,7 +418,7 @@ void Swapper::executeFresh(const SwapPlan& confirmed, Reads reads, Progress prog
     const std::optional<Slot> expect = confirmed.kind == SwapPlan::Kind::Repair || confirmed.members.empty()
                                            ? std::nullopt
                                            : std::optional(confirmed.members.front().liveFrom);
-    planWith({confirmed.kind, confirmed.service, expect, confirmed.skipHealthCheck}, std::move(reads),
+    planWith({confirmed.kind, confirmed.service, expect, confirmed.skipped}, std::move(reads),
              [=, this](SwapPlan fresh) {
                  if (!self)
                      return;

@@ -16,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -24,21 +25,23 @@ namespace model {
 struct SwapFacts;
 struct EndpointFacts;
 struct HealthFacts;
+struct SmokeFacts;
 class HealthProber;
+class SmokeRunner;
 
 // What a swap, a rollback or a repair is asked for.
 struct SwapRequest {
     SwapRequest(SwapPlan::Kind kind, std::string service, std::optional<Slot> expectLive = std::nullopt,
-                bool skipHealthCheck = false)
-        : kind(kind), service(std::move(service)), expectLive(expectLive), skipHealthCheck(skipHealthCheck)
+                std::set<Evidence> skip = {})
+        : kind(kind), service(std::move(service)), expectLive(expectLive), skip(std::move(skip))
     {
     }
     SwapPlan::Kind kind;
     std::string service;
     // Refuse unless live is on this slot now (none: any).
     std::optional<Slot> expectLive;
-    // The person chose to swap without the staging pods' health check (it is still asked and shown).
-    bool skipHealthCheck;
+    // The evidence about staging the person chose to swap without (it is still asked and shown).
+    std::set<Evidence> skip;
 };
 
 // Plans and carries out swaps on one cluster. Every step reads fresh state; the patches are
@@ -89,6 +92,7 @@ private:
         std::shared_ptr<const Snapshot> listed;
         kube::Client::Freshness reviews = kube::Client::Freshness::Fresh; // of the access reviews
         std::shared_ptr<std::map<std::string, HealthFacts>> health;
+        std::shared_ptr<std::map<std::string, SmokeFacts>> smoke; // the same for the smoke requests
     };
     void planWith(const SwapRequest& request, Reads reads, std::function<void(SwapPlan)> done);
     void executeFresh(const SwapPlan& confirmed, Reads reads, Progress progress, std::function<void(SwapOutcome)> done);
@@ -98,6 +102,8 @@ private:
     void readServices(const ServiceSpec& spec, std::shared_ptr<struct SwapFacts> read,
                       std::function<void()> stagingRead, std::function<void()> liveRead);
     void readHealth(const ServiceSpec& spec, std::shared_ptr<struct SwapFacts> read, std::function<void()> done);
+    // The smoke requests to the staging Service, when the member has any.
+    void readSmoke(const ServiceSpec& spec, std::shared_ptr<struct SwapFacts> read, std::function<void()> done);
     void patchLive(std::shared_ptr<Run> run, std::size_t i);
     void patchStaging(std::shared_ptr<Run> run, std::size_t i, int attempt);
     void stagingPatched(std::shared_ptr<Run> run);
@@ -113,6 +119,7 @@ private:
 
     kube::Client* m_client;
     HealthProber* m_prober;
+    SmokeRunner* m_smoker;
     std::vector<ServiceSpec> m_group;
     ActionSeams* m_seams;
     std::optional<ServiceConfig> m_freshGroup;

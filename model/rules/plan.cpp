@@ -57,15 +57,64 @@ const Check* firstFailedCheck(const std::vector<Check>& checks)
     return nullptr;
 }
 
-bool SwapPlan::healthCheckFails() const
+const char* evidenceName(Evidence e)
 {
-    return std::any_of(checks.begin(), checks.end(), [](const Check& c) { return c.health && !c.holds; });
+    switch (e) {
+    case Evidence::Health:
+        return "health";
+    case Evidence::Smoke:
+        return "smoke";
+    case Evidence::Analysis:
+        return "analysis";
+    }
+    return "";
 }
 
-bool SwapPlan::onlyHealthCheckFails() const
+std::optional<Evidence> evidenceNamed(std::string_view name)
 {
-    return !members.empty() && healthCheckFails() &&
-           std::all_of(checks.begin(), checks.end(), [](const Check& c) { return c.holds || c.health; });
+    for (Evidence e : {Evidence::Health, Evidence::Smoke, Evidence::Analysis})
+        if (name == evidenceName(e))
+            return e;
+    return std::nullopt;
+}
+
+std::string evidenceText(Evidence e)
+{
+    return e == Evidence::Health  ? "the health check"
+           : e == Evidence::Smoke ? "the smoke requests"
+                                  : "the metric analysis";
+}
+
+std::string evidenceSkipFlag(Evidence e)
+{
+    return e == Evidence::Health ? "--skip-health-check" : std::string("--skip-") + evidenceName(e);
+}
+
+bool SwapPlan::evidenceFails(Evidence e) const
+{
+    return std::any_of(checks.begin(), checks.end(), [e](const Check& c) { return c.evidence == e && !c.holds; });
+}
+
+std::set<Evidence> SwapPlan::failingEvidence() const
+{
+    std::set<Evidence> out;
+    for (const auto& c : checks)
+        if (c.evidence && !c.holds)
+            out.insert(*c.evidence);
+    return out;
+}
+
+bool SwapPlan::onlyEvidenceFails() const
+{
+    return !members.empty() && !failingEvidence().empty() &&
+           std::all_of(checks.begin(), checks.end(), [](const Check& c) { return c.holds || c.evidence; });
+}
+
+bool SwapPlan::allowedSkipping(const std::set<Evidence>& skip) const
+{
+    return !members.empty() && std::all_of(checks.begin(), checks.end(), [&](const Check& c) {
+        return c.holds || (c.evidence && skip.count(*c.evidence));
+    });
 }
 
 const Check* SwapPlan::firstFailure() const
@@ -99,8 +148,14 @@ json SwapPlan::toJson() const
               {"group", group},
               {"user", user},
               {"allowed", allowed()}};
-    if (skipHealthCheck)
+    if (skips(Evidence::Health))
         j.emplace("skipHealthCheck", true);
+    if (!skipped.empty()) {
+        json names = json::array();
+        for (Evidence e : skipped)
+            names.push_back(evidenceName(e));
+        j.emplace("skipped", std::move(names));
+    }
     json memberList = json::array(), checkList = json::array();
     for (const auto& m : members)
         memberList.push_back({{"service", m.spec.name},
@@ -109,7 +164,8 @@ json SwapPlan::toJson() const
                               {"liveTo", name(m.liveTo)},
                               {"from", m.from.toJson()},
                               {"to", m.to.toJson()},
-                              {"healthCheck", m.healthCheck}});
+                              {"healthCheck", m.healthCheck},
+                              {"smokeCheck", m.smokeCheck}});
     for (const auto& c : checks)
         checkList.push_back({{"check", c.text}, {"holds", c.holds}});
     if (!members.empty())

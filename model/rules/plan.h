@@ -16,7 +16,9 @@
 #include <cstddef>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace model {
@@ -47,14 +49,27 @@ struct SwapMember {
     std::string liveResourceVersion;           // the live Service's resourceVersion as read
     bool liveHasAnnotations = false;
     std::string healthCheck = "none"; // the staging pods' health check: "passed", "skipped" or "none"
+    std::string smokeCheck = "none";  // the smoke requests to staging: "passed", "skipped" or "none"
 };
+
+// Evidence about staging that a swap's gate asks for and the person may choose to swap without:
+// the app's health check of the staging pods, smoke requests to staging, metric analysis.
+enum class Evidence { Health, Smoke, Analysis };
+// "health", "smoke", "analysis": as the history and -o json record a skip.
+const char* evidenceName(Evidence e);
+std::optional<Evidence> evidenceNamed(std::string_view name);
+// "the health check", "the smoke requests", "the metric analysis": for sentences.
+std::string evidenceText(Evidence e);
+// The command-line flag that skips it: "--skip-health-check", "--skip-smoke", "--skip-analysis".
+std::string evidenceSkipFlag(Evidence e);
 
 struct Check {
     std::string text; // what must hold, said plainly
     bool holds = false;
     bool permission = false; // a failed permission check (exit code 4 on the command line)
     bool changed = false;    // fails when the state moved on since it was expected (exit code 5)
-    bool health = false;     // the app's health check of the staging pods: the person may skip it
+    std::optional<Evidence> evidence =
+        std::nullopt; // evidence about staging, which the person may skip; none: must hold
 };
 
 // The first check that does not hold, or nullptr when all hold.
@@ -70,16 +85,21 @@ struct SwapPlan {
     std::vector<SwapMember> members;
     std::vector<std::string> memberKeys; // "namespace/name" of every service planned, passing or not
     std::vector<Check> checks;
-    std::string user;             // as the API server knows them (SelfSubjectReview)
-    bool skipHealthCheck = false; // the person chose to swap without the staging pods' health check
+    std::string user;           // as the API server knows them (SelfSubjectReview)
+    std::set<Evidence> skipped; // the evidence the person chose to swap without (a swap only)
     // A rollback: what found the release live now worse (model::rollbackReason), for the person
     // who confirms; empty when nothing did. Not part of what is carried out or compared.
     std::string why;
 
     bool allowed() const;
-    // A health check fails, and it is the only thing that does: swapping without it would go ahead.
-    bool onlyHealthCheckFails() const;
-    bool healthCheckFails() const;
+    // Some evidence fails, and only evidence does: swapping without what fails would go ahead.
+    bool onlyEvidenceFails() const;
+    bool evidenceFails(Evidence e) const;
+    // The kinds of evidence whose checks fail, in order.
+    std::set<Evidence> failingEvidence() const;
+    // Allowed once the person skips `skip`: everything that fails is evidence among it.
+    bool allowedSkipping(const std::set<Evidence>& skip) const;
+    bool skips(Evidence e) const { return skipped.count(e) > 0; }
     const Check* firstFailure() const;
     bool refusedForPermission() const;
     bool refusedAsChanged() const;

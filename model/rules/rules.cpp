@@ -112,10 +112,16 @@ bool checkSwapMember(SwapPlan& plan, const MemberChecks& check, const ServiceSpe
     // The gate before a swap: the staging pods answer the app's own health check. Not for a
     // rollback, which must stay possible to the release that was live before.
     if (plan.kind == SwapPlan::Kind::Swap && r.health && r.health->spec.configured()) {
-        Check c = healthCheckOf(spec.name, *r.health, plan.skipHealthCheck);
+        Check c = healthCheckOf(spec.name, *r.health, plan.skips(Evidence::Health));
         c.text = check.name + c.text;
         const bool passed = healthPassed(*r.health);
-        m.healthCheck = passed ? "passed" : plan.skipHealthCheck ? "skipped" : "failed";
+        m.healthCheck = passed ? "passed" : plan.skips(Evidence::Health) ? "skipped" : "failed";
+        plan.checks.push_back(std::move(c));
+    }
+    if (plan.kind == SwapPlan::Kind::Swap && r.smoke && r.smoke->configured()) {
+        Check c = smokeCheckOf(*r.smoke, plan.skips(Evidence::Smoke));
+        c.text = check.name + c.text;
+        m.smokeCheck = r.smoke->report.passed() ? "passed" : plan.skips(Evidence::Smoke) ? "skipped" : "failed";
         plan.checks.push_back(std::move(c));
     }
     check(r.mayPatchLive, "You may patch the Service " + spec.liveService, true);
@@ -130,7 +136,7 @@ bool checkSwapMember(SwapPlan& plan, const MemberChecks& check, const ServiceSpe
 Check healthCheckOf(const std::string& service, const HealthFacts& h, bool skip)
 {
     Check c;
-    c.health = true;
+    c.evidence = Evidence::Health;
     const std::string what = "Every staging pod of " + service + " answers the health check";
     std::string why;
     const HealthResult* failing = nullptr;
@@ -184,11 +190,12 @@ std::vector<ServiceSpec> swapMembers(SwapPlan::Kind kind, const std::string& ser
 }
 
 SwapPlan planSwap(SwapPlan::Kind kind, const std::string& service, const std::vector<ServiceSpec>& members,
-                  const std::vector<SwapFacts>& facts, std::optional<Slot> expectLive, bool skipHealthCheck)
+                  const std::vector<SwapFacts>& facts, std::optional<Slot> expectLive, const std::set<Evidence>& skip)
 {
     SwapPlan plan;
     plan.kind = kind;
-    plan.skipHealthCheck = skipHealthCheck && kind == SwapPlan::Kind::Swap;
+    if (kind == SwapPlan::Kind::Swap)
+        plan.skipped = skip;
     plan.service = service;
     if (members.empty() || facts.size() != members.size()) {
         plan.checks.push_back({"There is a service named " + service + " (check its name and the namespace)", false});
@@ -226,11 +233,12 @@ std::optional<SwapOutcome> refuseFreshSwap(const SwapPlan& confirmed, const Swap
                            changed + d.why + ". Nothing was changed; look again and confirm what you see.");
     if (!fresh.allowed()) {
         const Check* f = fresh.firstFailure();
-        // The health check is taken again at execute: a pod that stopped answering refuses the swap.
-        if (f && f->health && !f->permission)
-            return swapOutcome(SwapOutcome::Status::Refused,
-                               "Refused: " + f->text +
-                                   ". Nothing was changed; fix the release, or swap without the health check.");
+        // The evidence is taken again at execute: a pod that stopped answering refuses the swap.
+        if (f && f->evidence && !f->permission)
+            return swapOutcome(SwapOutcome::Status::Refused, "Refused: " + f->text +
+                                                                 ". Nothing was changed; fix the release, or swap "
+                                                                 "without " +
+                                                                 evidenceText(*f->evidence) + ".");
         // The plan held when it was confirmed; what fails now changed since.
         const bool forbidden = f && f->permission;
         return swapOutcome(forbidden ? SwapOutcome::Status::Forbidden : SwapOutcome::Status::Conflict,
@@ -276,8 +284,16 @@ kube::HistoryEntry swapHistoryEntry(const SwapPlan& plan, const SwapMember& m, c
     entry.service = m.spec.name;
     entry.from = m.from.record();
     entry.to = m.to.record();
-    if (plan.kind == SwapPlan::Kind::Swap)
+    if (plan.kind == SwapPlan::Kind::Swap) {
         entry.healthCheck = m.healthCheck;
+        if (m.smokeCheck != "none")
+            entry.smokeCheck = m.smokeCheck;
+        // What the person chose to swap without and that did fail: the skips that made a difference.
+        if (m.healthCheck == "skipped")
+            entry.skipped.push_back(evidenceName(Evidence::Health));
+        if (m.smokeCheck == "skipped")
+            entry.skipped.push_back(evidenceName(Evidence::Smoke));
+    }
     return entry;
 }
 

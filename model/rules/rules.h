@@ -9,6 +9,7 @@
 #include "model/rules/healthsummary.h"
 #include "model/rules/plan.h"
 #include "model/rules/slotrules.h"
+#include "model/rules/smokereport.h"
 #include "net/error.h"
 #include "oci/registry.h"
 
@@ -34,6 +35,7 @@ struct SwapFacts {
     bool mayPatchLive = false, mayPatchStaging = false, mayRecord = false;
     bool liveHasAnnotations = false;
     std::optional<HealthFacts> health; // swaps only; absent: not asked
+    std::optional<SmokeFacts> smoke;   // swaps only; absent: not asked
 };
 
 // The services a plan of `kind` for `service` covers: a repair mends one service, a swap or a
@@ -43,10 +45,12 @@ std::vector<ServiceSpec> swapMembers(SwapPlan::Kind kind, const std::string& ser
 
 // The plan of a swap, rollback or repair; `facts[i]` was read for `members[i]`. `expectLive`:
 // refuse (as changed) unless live is on this slot (none: any). A swap of a member with a
-// health check also requires every staging pod to pass it, unless `skipHealthCheck` (the person
-// chose to swap without it; the plan and the history say so). Rollback and repair have no such gate.
+// health check also requires every staging pod to pass it, and one with smoke requests requires them
+// to pass, unless that evidence is in `skip` (the person chose to swap without it; the plan and the
+// history say so). Rollback and repair have no such gate.
 SwapPlan planSwap(SwapPlan::Kind kind, const std::string& service, const std::vector<ServiceSpec>& members,
-                  const std::vector<SwapFacts>& facts, std::optional<Slot> expectLive, bool skipHealthCheck = false);
+                  const std::vector<SwapFacts>& facts, std::optional<Slot> expectLive,
+                  const std::set<Evidence>& skip = {});
 
 // The health check of one member's staging pods as a check of the plan.
 Check healthCheckOf(const std::string& service, const HealthFacts& health, bool skip);

@@ -38,8 +38,20 @@ model::SwapPlan unhealthyPlan(bool alsoForbidden)
     model::SwapPlan plan = planFor("uro", !alsoForbidden);
     model::Check health;
     health.text = "Every staging pod of uro answers the health check (uro-b-2 answered 500, expected 200)";
-    health.health = true;
+    health.evidence = model::Evidence::Health;
     plan.checks.push_back(health);
+    return plan;
+}
+
+// A swap whose smoke requests to staging fail (and, with `alsoHealth`, whose health check fails too).
+model::SwapPlan smokeFailingPlan(bool alsoHealth)
+{
+    model::SwapPlan plan = alsoHealth ? unhealthyPlan(false) : planFor("uro", true);
+    model::Check smoke;
+    smoke.text = "Smoke requests to staging pass (2 of 10 failed; the first: GET /api/v1/shards answered 500 in 4 "
+                 "ms, expected 200: {\"error\":\"injected failure\"})";
+    smoke.evidence = model::Evidence::Smoke;
+    plan.checks.push_back(smoke);
     return plan;
 }
 
@@ -111,14 +123,14 @@ private Q_SLOTS:
         QCOMPARE(accepted.count(), 0);
         skip->click();
         QVERIFY(dialog.confirmButton()->isEnabled());
-        QVERIFY(dialog.plan().skipHealthCheck);
+        QVERIFY(dialog.plan().skips(model::Evidence::Health));
         skip->click(); // and unticked again
         QVERIFY(!dialog.confirmButton()->isEnabled());
-        QVERIFY(!dialog.plan().skipHealthCheck);
+        QVERIFY(!dialog.plan().skips(model::Evidence::Health));
         skip->click();
         QTest::keyClick(dialog.nameField(), Qt::Key_Return);
         QCOMPARE(accepted.count(), 1);
-        QVERIFY(dialog.plan().skipHealthCheck);
+        QVERIFY(dialog.plan().skips(model::Evidence::Health));
     }
 
     void checkboxCannotSkipOtherFailures()
@@ -130,6 +142,48 @@ private Q_SLOTS:
         QVERIFY(!dialog.skipHealthCheckBox()->isEnabled());
         dialog.skipHealthCheckBox()->setChecked(true);
         QTest::keyClicks(dialog.nameField(), QStringLiteral("uro"));
+        QVERIFY(!dialog.confirmButton()->isEnabled());
+    }
+
+    // The smoke check shows with its own checkbox, skippable as the health check is; with both failing,
+    // both boxes must be ticked, and the plan handed on names both.
+    void failingSmokeRequestsNeedTheirCheckbox()
+    {
+        {
+            ui::ConfirmDialog dialog(smokeFailingPlan(false));
+            dialog.open();
+            QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+            auto* checks = dialog.findChild<QLabel*>(QStringLiteral("checks"));
+            QTextDocument shown;
+            shown.setHtml(checks->text());
+            QVERIFY2(shown.toPlainText().contains(QStringLiteral("✘ Smoke requests to staging pass (2 of 10 failed")),
+                     qPrintable(shown.toPlainText()));
+            QVERIFY(!dialog.skipHealthCheckBox());
+            QCheckBox* skip = dialog.skipBox(model::Evidence::Smoke);
+            QVERIFY(skip);
+            QCOMPARE(skip->objectName(), QStringLiteral("skipSmoke"));
+            QCOMPARE(skip->text(), QStringLiteral("Swap without the smoke requests"));
+            QVERIFY(skip->isVisible() && skip->isEnabled());
+            QTest::keyClicks(dialog.nameField(), QStringLiteral("uro"));
+            QVERIFY(!dialog.confirmButton()->isEnabled());
+            skip->click();
+            QVERIFY(dialog.confirmButton()->isEnabled());
+            QCOMPARE(dialog.plan().skipped, std::set{model::Evidence::Smoke});
+        }
+        ui::ConfirmDialog dialog(smokeFailingPlan(true));
+        dialog.open();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        QCheckBox* health = dialog.skipHealthCheckBox();
+        QCheckBox* smoke = dialog.skipBox(model::Evidence::Smoke);
+        QVERIFY(health && smoke && health->isEnabled() && smoke->isEnabled());
+        QVERIFY(!dialog.skipBox(model::Evidence::Analysis));
+        QTest::keyClicks(dialog.nameField(), QStringLiteral("uro"));
+        smoke->click();
+        QVERIFY(!dialog.confirmButton()->isEnabled()); // the health check still fails, not skipped
+        health->click();
+        QVERIFY(dialog.confirmButton()->isEnabled());
+        QCOMPARE(dialog.plan().skipped, (std::set{model::Evidence::Health, model::Evidence::Smoke}));
+        smoke->click();
         QVERIFY(!dialog.confirmButton()->isEnabled());
     }
 

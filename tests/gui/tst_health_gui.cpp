@@ -181,9 +181,9 @@ private Q_SLOTS:
         QTRY_COMPARE(opened.count(), 1);
         auto* dialog = qobject_cast<ui::ConfirmDialog*>(opened.first().first().value<QDialog*>());
         QVERIFY(dialog);
-        QVERIFY(dialog->plan().onlyHealthCheckFails());
+        QVERIFY(dialog->plan().onlyEvidenceFails());
         const model::Check* failed = dialog->plan().firstFailure();
-        QVERIFY(failed && failed->health);
+        QVERIFY(failed && failed->evidence == model::Evidence::Health);
         QVERIFY2(failed->text.find(staging.last().toStdString()) != std::string::npos, failed->text.c_str());
         QVERIFY2(failed->text.find("500, expected 200") != std::string::npos, failed->text.c_str());
         QCheckBox* skip = dialog->skipHealthCheckBox();

@@ -43,6 +43,24 @@ model::HealthFacts healthFacts(const std::vector<std::pair<std::string, std::str
     return h;
 }
 
+// Smoke requests to staging as sent: `failures` of `total` answers failed (the first with `first`).
+model::SmokeFacts smokeFacts(int total, int failures,
+                             const std::string& first = "GET /api answered 500 in 3 ms, "
+                                                        "expected a 2xx status")
+{
+    model::SmokeFacts s;
+    s.spec.requests.push_back({});
+    s.spec.requests.back().path = "/api";
+    s.spec.repeat = total;
+    s.report.service = "uro-staging";
+    for (int i = 0; i < total; ++i) {
+        const bool fails = i >= total - failures;
+        s.report.answers.push_back({0, fails ? 500 : 200, 3, !fails, fails ? first : "GET /api answered 200 in 3 ms"});
+    }
+    model::summarizeSmoke(s.spec, s.report);
+    return s;
+}
+
 std::string imageOf(const std::string& deploymentName)
 {
     return model::slotFacts(model::Slot::A, deploymentName, deployment(deploymentName)).image;
@@ -387,11 +405,12 @@ private Q_SLOTS:
         }
         if (change)
             change(facts);
-        const auto plan = model::planSwap(Kind(kind), "uro", specs, facts, std::nullopt, skip);
+        const auto plan = model::planSwap(Kind(kind), "uro", specs, facts, std::nullopt,
+                                          skip ? std::set{model::Evidence::Health} : std::set<model::Evidence>{});
         QCOMPARE(plan.allowed(), allowed);
         std::vector<const model::Check*> healthChecks;
         for (const auto& c : plan.checks)
-            if (c.health)
+            if (c.evidence == model::Evidence::Health)
                 healthChecks.push_back(&c);
         if (text.isEmpty()) {
             QVERIFY(healthChecks.empty());
@@ -403,14 +422,143 @@ private Q_SLOTS:
             if (!allowed) {
                 QCOMPARE(plan.firstFailure(), *named); // the health check is what refuses it
                 QCOMPARE((*named)->permission, permission);
-                QVERIFY(plan.onlyHealthCheckFails());
+                QVERIFY(plan.onlyEvidenceFails());
             }
         }
-        QCOMPARE(plan.healthCheckFails(), !allowed);
+        QCOMPARE(plan.evidenceFails(model::Evidence::Health), !allowed);
         QCOMPARE(QString::fromStdString(plan.members.at(0).healthCheck),
                  recorded.isEmpty() ? QStringLiteral("none") : recorded);
         const kube::HistoryEntry entry = model::swapHistoryEntry(plan, plan.members.at(0), "2026-11-28T04:00:00Z");
         QCOMPARE(QString::fromStdString(entry.healthCheck), kind == int(Kind::Swap) ? recorded : QString());
+    }
+
+    // One skip model for every kind of evidence about staging: the person may swap without what fails
+    // only when everything that fails is evidence they chose to skip. Columns: the health check's and
+    // the smoke requests' failures, whether a permission fails too, what is skipped; then whether the plan
+    // is allowed with the skips, whether only evidence fails in the plan as made, and what the history
+    // records as skipped.
+    void skipRules_data()
+    {
+        QTest::addColumn<bool>("healthFails");
+        QTest::addColumn<bool>("smokeFails");
+        QTest::addColumn<bool>("forbidden");
+        QTest::addColumn<QStringList>("skip");
+        QTest::addColumn<bool>("allowed");
+        QTest::addColumn<bool>("onlyEvidence");
+        QTest::addColumn<QStringList>("recorded");
+        const QStringList none, health{QStringLiteral("health")}, smoke{QStringLiteral("smoke")};
+        const QStringList both{QStringLiteral("health"), QStringLiteral("smoke")};
+        QTest::newRow("all pass") << false << false << false << none << true << false << none;
+        QTest::newRow("all pass, skips asked: nothing recorded")
+            << false << false << false << both << true << false << none;
+        QTest::newRow("smoke fails: refused") << false << true << false << none << false << true << none;
+        QTest::newRow("smoke fails, smoke skipped") << false << true << false << smoke << true << true << smoke;
+        QTest::newRow("smoke fails, health skipped: refused")
+            << false << true << false << health << false << true << none;
+        QTest::newRow("both fail, one skipped: refused") << true << true << false << smoke << false << true << smoke;
+        QTest::newRow("both fail, both skipped") << true << true << false << both << true << true << both;
+        QTest::newRow("a permission fails too: skipping cannot help")
+            << false << true << true << smoke << false << false << smoke;
+    }
+
+    void skipRules()
+    {
+        QFETCH(bool, healthFails);
+        QFETCH(bool, smokeFails);
+        QFETCH(bool, forbidden);
+        QFETCH(QStringList, skip);
+        QFETCH(bool, allowed);
+        QFETCH(bool, onlyEvidence);
+        QFETCH(QStringList, recorded);
+        auto f = swapFacts("uro");
+        f.health = healthFacts({{"uro-b-1", healthFails ? "answered 500, expected 200" : ""}});
+        f.smoke = smokeFacts(10, smokeFails ? 2 : 0);
+        f.mayRecord = !forbidden;
+        std::set<model::Evidence> skipped;
+        for (const auto& name : skip)
+            skipped.insert(*model::evidenceNamed(name.toStdString()));
+        const auto asMade = model::planSwap(Kind::Swap, "uro", {spec("uro")}, {f}, std::nullopt);
+        QCOMPARE(asMade.onlyEvidenceFails(), onlyEvidence);
+        QCOMPARE(asMade.evidenceFails(model::Evidence::Smoke), smokeFails);
+        QCOMPARE(asMade.evidenceFails(model::Evidence::Health), healthFails);
+        // What the confirm dialog decides on the plan as made, and what the fresh plan with the skips says.
+        QCOMPARE(asMade.allowedSkipping(skipped), allowed);
+        const auto withSkips = model::planSwap(Kind::Swap, "uro", {spec("uro")}, {f}, std::nullopt, skipped);
+        QCOMPARE(withSkips.allowed(), allowed);
+        QCOMPARE(withSkips.onlyEvidenceFails(), !allowed && onlyEvidence);
+        const kube::HistoryEntry entry =
+            model::swapHistoryEntry(withSkips, withSkips.members.at(0), "2026-11-28T04:00:00Z");
+        QStringList got;
+        for (const auto& s : entry.skipped)
+            got << QString::fromStdString(s);
+        QCOMPARE(got, recorded);
+        QCOMPARE(QString::fromStdString(entry.smokeCheck), !smokeFails ? QStringLiteral("passed")
+                                                           : skipped.count(model::Evidence::Smoke)
+                                                               ? QStringLiteral("skipped")
+                                                               : QStringLiteral("failed"));
+        // An older reader keeps reading it, and the skip comes back from the annotation.
+        const auto read = kube::decodeHistory(kube::appendHistory("", entry, model::historyCap));
+        QCOMPARE(read.size(), std::size_t(1));
+        QCOMPARE(read.front().skipped, entry.skipped);
+    }
+
+    // The smoke check's text says how many failed and the first failure; no requests, no check.
+    void smokeCheck()
+    {
+        auto f = swapFacts("uro");
+        f.smoke = smokeFacts(10, 2);
+        auto plan = model::planSwap(Kind::Swap, "uro", {spec("uro")}, {f}, std::nullopt);
+        QVERIFY(!plan.allowed());
+        QCOMPARE(plan.firstFailure()->evidence, std::optional(model::Evidence::Smoke));
+        QCOMPARE(plan.firstFailure()->text,
+                 std::string("Smoke requests to staging pass (2 of 10 failed; the first: GET /api answered 500 in 3 "
+                             "ms, expected a 2xx status)"));
+        f.smoke = smokeFacts(10, 0);
+        plan = model::planSwap(Kind::Swap, "uro", {spec("uro")}, {f}, std::nullopt);
+        QVERIFY(plan.allowed());
+        QVERIFY(std::any_of(plan.checks.begin(), plan.checks.end(), [](const model::Check& c) {
+            return c.text == "Smoke requests to staging pass (10 of 10 to uro-staging answered as expected)";
+        }));
+        f.smoke = model::SmokeFacts{};
+        plan = model::planSwap(Kind::Swap, "uro", {spec("uro")}, {f}, std::nullopt);
+        QVERIFY(std::none_of(plan.checks.begin(), plan.checks.end(),
+                             [](const model::Check& c) { return c.evidence == model::Evidence::Smoke; }));
+        // A refused proxy is a permission failure; a rollback has no smoke gate.
+        f.smoke = smokeFacts(0, 0);
+        f.smoke->report.error = "you may not send GET requests through the API server's proxy to Services in "
+                                "namespace uro (get on services/proxy)";
+        f.smoke->report.forbidden = true;
+        plan = model::planSwap(Kind::Swap, "uro", {spec("uro")}, {f}, std::nullopt);
+        QVERIFY(plan.refusedForPermission());
+        QVERIFY(QString::fromStdString(plan.firstFailure()->text).contains(QStringLiteral("(get on services/proxy)")));
+    }
+
+    // Per request: passes, failures, the first failure, p50 and max time.
+    void smokeSummary()
+    {
+        model::SmokeSpec spec;
+        spec.requests.resize(2);
+        spec.requests[0].path = "/a";
+        spec.requests[1].method = "POST";
+        spec.requests[1].path = "/b";
+        model::SmokeReport r;
+        r.answers = {{0, 200, 10, true, "ok"}, {1, 500, 40, false, "first b"}, {0, 200, 30, true, "ok"},
+                     {1, 200, 20, true, "ok"}, {0, 0, 5000, false, "first a"}, {1, 500, 1, false, "second b"}};
+        model::summarizeSmoke(spec, r);
+        QCOMPARE(r.requests.size(), std::size_t(2));
+        QCOMPARE(r.requests[0].what, std::string("GET /a"));
+        QCOMPARE(r.requests[0].passes, 2);
+        QCOMPARE(r.requests[0].failures, 1);
+        QCOMPARE(r.requests[0].firstFailure, std::string("first a"));
+        QCOMPARE(r.requests[0].p50Milliseconds, 30LL);
+        QCOMPARE(r.requests[0].maxMilliseconds, 5000LL);
+        QCOMPARE(r.requests[1].what, std::string("POST /b"));
+        QCOMPARE(r.requests[1].failures, 2);
+        QCOMPARE(r.requests[1].firstFailure, std::string("first b"));
+        QCOMPARE(r.requests[1].p50Milliseconds, 20LL);
+        QCOMPARE(r.failures(), 3);
+        QCOMPARE(r.firstFailure(), std::string("first b"));
+        QVERIFY(!r.passed());
     }
 
     void repairPointsStagingAtTheFreeSlot()
