@@ -196,7 +196,12 @@ class TestPromClient : public QObject {
         QVERIFY(admin);
         for (int i = 0; i < 4; ++i) {
             std::optional<kube::ProxyAnswer> answer;
-            kube::ProxyRequest request{"pods", m_namespace.toStdString(), "app", "8080", "/hello"};
+            kube::ProxyRequest request;
+            request.kind = "pods";
+            request.ns = m_namespace.toStdString();
+            request.name = "app";
+            request.port = "8080";
+            request.path = "/hello";
             request.timeout = std::chrono::seconds(10);
             admin->proxyGet(request, [&](kube::ProxyAnswer a) { answer = std::move(a); });
             QTRY_VERIFY_WITH_TIMEOUT(answer.has_value(), 15000);

@@ -316,7 +316,7 @@ private Q_SLOTS:
         QVERIFY2(unhealthy->message.find("uro-b-2 answered 500, expected 200") != std::string::npos,
                  unhealthy->message.c_str());
         QVERIFY(!model::refuseFreshSwap(confirmed, model::planSwap(model::SwapPlan::Kind::Swap, "uro", {spec("uro")},
-                                                                   {facts}, model::Slot::A, true)));
+                                                                   {facts}, model::Slot::A, {model::Evidence::Health})));
     }
 
     void swapSentences()
