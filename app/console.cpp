@@ -98,6 +98,10 @@ void Console::connectWith(const kube::Kubeconfig& merged, const kube::RestConfig
     auto* actions = new model::ServiceActions(m_dashboard->watched(), m_dashboard->connection(), m_runner.get(),
                                               m_registry.get(), m_dashboard);
     m_window->setDashboard(m_dashboard, actions);
+    // The metrics of the service on screen, from the configuration's Prometheus (or the service's own).
+    m_feed = new model::MetricFeed(model::MetricFeed::lookupIn(m_dashboard->watched(), m_config.prometheus),
+                                   m_dashboard->connection()->client({}), m_dashboard);
+    m_window->servicePage()->setMetricFeed(m_feed);
     m_notifications->setSource(m_dashboard->watched(), m_dashboard->connection());
     m_dashboard->start();
 }

@@ -6,6 +6,7 @@
 #include "model/actions/actionrunner.h"
 #include "model/rules/servicespec.h"
 #include "model/state/dashboard.h"
+#include "model/state/metricfeed.h"
 #include "model/views/notifications.h"
 #include "net/transport.h"
 #include "oci/registry.h"
@@ -36,6 +37,8 @@ public:
     ui::MainWindow* window() const { return m_window.get(); }
     model::Dashboard* dashboard() const { return m_dashboard; }
     model::ActionRunner* runner() const { return m_runner.get(); }
+    // The metric values of the service on screen (nullptr without a dashboard); it goes with the dashboard.
+    model::MetricFeed* metricFeed() const { return m_feed; }
     net::Transport* transport() const { return m_transport.get(); }
     kube::ClientPool* clients() const { return m_clients.get(); }
     const model::ServiceConfig& config() const { return m_config; }
@@ -63,6 +66,7 @@ private:
     std::unique_ptr<model::Notifications> m_notifications;
     std::unique_ptr<ui::MainWindow> m_window;
     QPointer<model::Dashboard> m_dashboard;
+    QPointer<model::MetricFeed> m_feed;
 };
 
 } // namespace app

@@ -2,6 +2,7 @@
 
 #include "confirmdialog.h"
 #include "help.h"
+#include "metricchart.h"
 #include "model/rules/displaytext.h"
 #include "screenfit.h"
 #include "slottile.h"
@@ -152,6 +153,7 @@ ServicePage::ServicePage(QWidget* parent) : QWidget(parent)
     layout->addWidget(m_watchBanner);
     buildActions(layout);
     buildTiles(layout);
+    buildMetrics(layout);
     buildHistory(layout);
     scroll->setWidget(body);
     outer->addWidget(scroll);
@@ -259,6 +261,116 @@ void ServicePage::buildTiles(QVBoxLayout* layout)
         connect(t, &SlotTile::logsRequested, this,
                 [this, slot = slot](const QString& pod) { Q_EMIT logsRequested(slot, pod); });
     layout->addLayout(tiles, 1);
+}
+
+// The metrics of live and staging over the last hour, one chart each, or why there are none.
+void ServicePage::buildMetrics(QVBoxLayout* layout)
+{
+    m_metricsBox = new QWidget(this);
+    m_metricsBox->setObjectName(QStringLiteral("metricsBox"));
+    auto* box = new QVBoxLayout(m_metricsBox);
+    box->setContentsMargins(0, 0, 0, 0);
+    box->addWidget(richLabel(m_metricsBox, {}, tr("<b>Metrics</b> (from Prometheus, the last hour; dashed: a swap)")));
+    m_metricProblem = plainLabel(m_metricsBox, QStringLiteral("metricProblem"));
+    m_metricProblem->setWordWrap(true);
+    m_metricProblem->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_metricProblem->hide();
+    box->addWidget(m_metricProblem);
+    m_chartLayout = new QVBoxLayout;
+    box->addLayout(m_chartLayout);
+    m_metricsBox->hide();
+    layout->addWidget(m_metricsBox);
+}
+
+void ServicePage::setMetricFeed(model::MetricFeed* feed)
+{
+    if (m_feed)
+        m_feed->disconnect(this);
+    m_feed = feed;
+    if (feed)
+        connect(feed, &model::MetricFeed::changed, this, [this](const std::string& name) {
+            if (q(name) == m_name)
+                showMetrics();
+        });
+    tellFeed();
+    showMetrics();
+}
+
+std::vector<MetricChart*> ServicePage::charts() const
+{
+    return m_charts;
+}
+
+QString ServicePage::metricProblemText() const
+{
+    return m_metricProblem->isVisibleTo(this) ? m_metricProblem->text() : QString();
+}
+
+void ServicePage::showEvent(QShowEvent* event)
+{
+    QWidget::showEvent(event);
+    tellFeed();
+}
+
+void ServicePage::hideEvent(QHideEvent* event)
+{
+    QWidget::hideEvent(event);
+    tellFeed();
+}
+
+// Only the service on screen is measured: the calls of one that left it are cancelled.
+void ServicePage::tellFeed()
+{
+    if (!m_feed)
+        return;
+    if (isVisible() && !m_name.isEmpty())
+        m_feed->setShown({m_name.toStdString()}, true);
+    else
+        m_feed->setShown({}, false);
+}
+
+void ServicePage::showMetrics()
+{
+    const model::MetricFeed::ServiceMetrics* m = m_feed ? m_feed->metrics(m_name.toStdString()) : nullptr;
+    m_metricsBox->setVisible(m != nullptr);
+    for (auto [tile, slot] : {std::pair{m_a, model::Slot::A}, std::pair{m_b, model::Slot::B}}) {
+        QStringList lines;
+        // No numbers where Prometheus could not be asked: the page says why, once.
+        if (m && m->problem.empty() && m->measured.isValid() && m->slots.count(slot))
+            for (const std::string& line : model::metricLines(m->metrics, m->slots.at(slot).values))
+                lines << q(line);
+        tile->setMetrics(lines);
+    }
+    m_sandbox->setMetrics({});
+    if (!m)
+        return;
+    m_metricProblem->setText(m->problem.empty() ? QString() : tr("Metrics: %1").arg(q(m->problem)));
+    m_metricProblem->setVisible(!m->problem.empty());
+    while (m_charts.size() > m->metrics.size()) {
+        delete m_charts.back();
+        m_charts.pop_back();
+    }
+    while (m_charts.size() < m->metrics.size()) {
+        m_charts.push_back(new MetricChart(m_metricsBox));
+        m_chartLayout->addWidget(m_charts.back());
+    }
+    const double end =
+        double((m->ranged.isValid() ? m->ranged : QDateTime::currentDateTimeUtc()).toMSecsSinceEpoch()) / 1000.0;
+    const model::ChartFrame frame{
+        .start = end - m->windowSeconds, .end = end, .width = 0, .height = 0, .stepSeconds = double(m->stepSeconds)};
+    for (std::size_t i = 0; i < m->metrics.size(); ++i) {
+        std::vector<MetricChart::Side> sides;
+        for (auto [role, slot] : {std::pair{"live", m_live}, std::pair{"staging", m_staging}}) {
+            if (!slot)
+                continue;
+            MetricChart::Side side{std::string(role) + " (slot " + model::letter(*slot) + ")", {}};
+            const auto it = m->slots.find(*slot);
+            if (m->problem.empty() && it != m->slots.end() && i < it->second.history.size())
+                side.series = it->second.history[i];
+            sides.push_back(std::move(side));
+        }
+        m_charts[i]->setData(m->metrics[i].name, m->metrics[i].unit, std::move(sides), m_swapTimes, frame);
+    }
 }
 
 // What the cluster records of this service's deploys and swaps.
@@ -527,11 +639,16 @@ QString ServicePage::badgeText() const
 
 void ServicePage::setService(const model::ServiceState& st)
 {
-    if (m_name != q(st.spec.name)) { // what was asked for was another service's
+    const bool otherService = m_name != q(st.spec.name);
+    if (otherService) { // what was asked for was another service's
         m_wanted.reset();
         m_deployWanted = false;
     }
     m_name = q(st.spec.name);
+    if (otherService) {
+        tellFeed();
+        showMetrics();
+    }
     m_title->setText(tr("%1 — namespace %2").arg(q(st.spec.name), q(st.spec.ns)));
     m_badge->setText(QString::fromUtf8(model::badgeName(st.badge)));
     style::applySheet(m_badge, style::pill(style::toneOf(st.badge)));
@@ -561,6 +678,12 @@ void ServicePage::setService(const model::ServiceState& st)
     m_sandbox->setSlot(st.sandbox, QString());
     m_a->setSlot(st.a, q(st.roleOf(model::Slot::A)), servicesOf(model::Slot::A));
     m_b->setSlot(st.b, q(st.roleOf(model::Slot::B)), servicesOf(model::Slot::B));
+    const bool other = m_live != st.live || m_staging != st.staging;
+    m_live = st.live;
+    m_staging = st.staging;
+    m_swapTimes = model::swapTimes(st.history);
+    if (other)
+        showMetrics();
 }
 
 } // namespace ui

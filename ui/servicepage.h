@@ -1,6 +1,7 @@
 #pragma once
 
 #include "model/actions/serviceactions.h"
+#include "model/state/metricfeed.h"
 #include "model/state/servicestate.h"
 
 #include <QPointer>
@@ -15,6 +16,7 @@ class QVBoxLayout;
 
 namespace ui {
 
+class MetricChart;
 class SlotTile;
 
 // One service: its anomalies in plain words, and tiles for sandbox, A and B.
@@ -34,6 +36,12 @@ public:
     void setActions(model::ServiceActions* actions);
     model::ServiceActions* actions() const { return m_actions; }
     void setReadOnly(bool readOnly);
+    // Where the tiles' metric values and the charts come from (none: no metrics shown). The page
+    // tells the feed which service is on screen, and nothing while the page is hidden.
+    void setMetricFeed(model::MetricFeed* feed);
+    // The charts shown, one per metric, and why there are no values (one sentence, or empty).
+    std::vector<MetricChart*> charts() const;
+    QString metricProblemText() const;
     QPushButton* button(model::SwapPlan::Kind kind) const;
     QPushButton* deployButton() const { return m_deployButton; }
     QString actionReasonText() const;
@@ -62,8 +70,15 @@ Q_SIGNALS:
     // The logs of a slot (A, B or the sandbox), or of one of its pods, were asked for on its tile.
     void logsRequested(model::Slot slot, const QString& pod);
 
+protected:
+    void showEvent(QShowEvent* event) override;
+    void hideEvent(QHideEvent* event) override;
+
 private:
     void updateActions();
+    void buildMetrics(QVBoxLayout* layout);
+    void tellFeed();
+    void showMetrics();
     void showActivity();
     void buildTop(QVBoxLayout* layout);
     void buildActions(QVBoxLayout* layout);
@@ -113,6 +128,13 @@ private:
     SlotTile* m_sandbox;
     SlotTile* m_a;
     SlotTile* m_b;
+    QPointer<model::MetricFeed> m_feed;
+    QWidget* m_metricsBox;
+    QVBoxLayout* m_chartLayout;
+    QLabel* m_metricProblem;
+    std::vector<MetricChart*> m_charts;
+    std::optional<model::Slot> m_live, m_staging;
+    std::vector<double> m_swapTimes;
 };
 
 } // namespace ui

@@ -114,12 +114,17 @@ SlotTile::SlotTile(QWidget* parent) : QFrame(parent)
     m_healthCheck->setWordWrap(true);
     m_healthCheck->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_healthCheck->setAccessibleName(tr("Health check"));
+    m_metrics = plainLabel(this, QStringLiteral("metrics"));
+    m_metrics->setWordWrap(true);
+    m_metrics->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_metrics->setAccessibleName(tr("Metrics"));
+    m_metrics->hide();
     m_events = richLabel(this, QStringLiteral("events"));
     m_events->setWordWrap(true);
     m_events->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_events->setAccessibleName(tr("Warning events"));
-    for (QWidget* w :
-         std::initializer_list<QWidget*>{m_image, m_commit, m_ready, m_rollout, m_healthCheck, m_problems, m_events})
+    for (QWidget* w : std::initializer_list<QWidget*>{m_image, m_commit, m_ready, m_rollout, m_healthCheck, m_metrics,
+                                                      m_problems, m_events})
         layout->addWidget(w);
     buildPods(layout);
     layout->addStretch(1);
@@ -133,6 +138,20 @@ SlotTile::SlotTile(QWidget* parent) : QFrame(parent)
             showEvents();
         }
     });
+}
+
+void SlotTile::setMetrics(const QStringList& lines)
+{
+    // Two values share a line ("error ratio 0.2 % · p99 latency 12 ms"): the tile stays short.
+    const QString text = lines.join(QStringLiteral(" · "));
+    if (m_metrics->text() != text)
+        m_metrics->setText(text);
+    m_metrics->setVisible(!lines.isEmpty());
+}
+
+QString SlotTile::metricsText() const
+{
+    return m_metrics->isVisibleTo(this) ? m_metrics->text() : QString();
 }
 
 // The pods, the selected one's detail, and the buttons that open logs (of that pod, of the slot).

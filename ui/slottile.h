@@ -27,6 +27,10 @@ public:
     explicit SlotTile(QWidget* parent = nullptr);
     void setSlot(const model::SlotState& slot, const QString& role, std::vector<ServiceCheck> services = {});
 
+    // The slot's metric values, one per line ("error ratio 0.2 %", "p99 latency no data"); none: hidden.
+    void setMetrics(const QStringList& lines);
+    QString metricsText() const;
+
     QString roleText() const;
     QString problemText() const;
     QString imageText() const;
@@ -63,6 +67,7 @@ private:
     QLabel* m_rollout;
     QLabel* m_problems;
     QLabel* m_healthCheck;
+    QLabel* m_metrics;
     QLabel* m_events;
     QListWidget* m_pods;
     QLabel* m_podDetail;

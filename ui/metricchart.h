@@ -1,0 +1,44 @@
+#pragma once
+
+#include "model/rules/chartseries.h"
+
+#include <QWidget>
+
+namespace ui {
+
+// A small chart of one metric: live and staging over the last hour as two lines (cut where there is no
+// data), a dashed vertical marker at each swap, the value axis's bottom and top as labels. Painted with
+// QPainter (docs/design.md says why not Qt Charts); the geometry is model::chartGeometry's. Its
+// accessible description says the latest values in words.
+class MetricChart : public QWidget {
+    Q_OBJECT
+
+public:
+    struct Side {
+        std::string label; // "live (slot A)"
+        std::vector<model::TimedValue> series;
+    };
+
+    explicit MetricChart(QWidget* parent = nullptr);
+    void setData(const std::string& metric, const std::string& unit, std::vector<Side> sides, std::vector<double> swaps,
+                 const model::ChartFrame& frame);
+
+    // The description in words (also the accessible description).
+    QString description() const;
+    // The points of side `i` the chart holds, in the frame (for tests).
+    int pointCount(std::size_t i) const;
+    std::size_t markerCount() const;
+    QSize sizeHint() const override;
+    QSize minimumSizeHint() const override;
+
+protected:
+    void paintEvent(QPaintEvent* event) override;
+
+private:
+    std::string m_metric, m_unit;
+    std::vector<Side> m_sides;
+    std::vector<double> m_swaps;
+    model::ChartFrame m_frame;
+};
+
+} // namespace ui
