@@ -2,6 +2,7 @@
 
 #include "model/rules/connectioninfo.h"
 #include "ui/notificationsmenu.h"
+#include "ui/servicepage.h"
 #include "version.h"
 
 namespace app {
