@@ -113,11 +113,14 @@ int main(int argc, char** argv)
     // The event loop's gaps: a 0-ms timer runs whenever the loop is free.
     QElapsedTimer clock;
     qint64 last = 0, longest = 0;
+    long long over50 = 0, turns = 0;
     QTimer spin;
     spin.setInterval(0);
     QObject::connect(&spin, &QTimer::timeout, &spin, [&] {
         const qint64 now = clock.nsecsElapsed();
         longest = std::max(longest, now - last);
+        over50 += now - last > 50'000'000;
+        ++turns;
         last = now;
     });
     long long problems = 0;
@@ -141,6 +144,7 @@ int main(int argc, char** argv)
     if (fake.isListening())
         std::printf("answered by the fake Prometheus:    %lld\n", fake.answered);
     std::printf("rounds with a problem:              %lld\n", problems);
-    std::printf("event loop's longest gap:           %.1f ms\n", double(longest) / 1e6);
+    std::printf("event loop's longest gap:           %.1f ms (%lld of %lld turns over 50 ms)\n", double(longest) / 1e6,
+                over50, turns);
     return 0;
 }

@@ -45,7 +45,7 @@ QString MetricChart::description() const
     std::size_t swaps = 0;
     for (double t : m_swaps)
         swaps += t >= m_frame.start && t <= m_frame.end;
-    return QString::fromStdString(model::chartDescription(m_metric, m_unit, sides, swaps));
+    return QString::fromStdString(model::chartDescription(m_metric, m_unit, sides, swaps, m_frame.end - m_frame.start));
 }
 
 int MetricChart::pointCount(std::size_t i) const
@@ -118,7 +118,8 @@ void MetricChart::paintEvent(QPaintEvent*)
                QString::fromStdString(g.highLabel));
     p.drawText(QRect(0, plot.bottom() - line, labelWidth - 4, line), Qt::AlignRight | Qt::AlignBottom,
                QString::fromStdString(g.lowLabel));
-    p.drawText(QRect(plot.left(), plot.bottom() + 2, plot.width(), line), Qt::AlignLeft, tr("1 h ago"));
+    p.drawText(QRect(plot.left(), plot.bottom() + 2, plot.width(), line), Qt::AlignLeft,
+               QString::fromStdString(model::agoText(m_frame.end - m_frame.start)));
     p.drawText(QRect(plot.left(), plot.bottom() + 2, plot.width(), line), Qt::AlignRight, tr("now"));
     p.setPen(QPen(palette().color(QPalette::WindowText), 1, Qt::DashLine));
     for (double mx : g.markers)

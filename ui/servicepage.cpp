@@ -270,7 +270,8 @@ void ServicePage::buildMetrics(QVBoxLayout* layout)
     m_metricsBox->setObjectName(QStringLiteral("metricsBox"));
     auto* box = new QVBoxLayout(m_metricsBox);
     box->setContentsMargins(0, 0, 0, 0);
-    box->addWidget(richLabel(m_metricsBox, {}, tr("<b>Metrics</b> (from Prometheus, the last hour; dashed: a swap)")));
+    box->addWidget(
+        richLabel(m_metricsBox, {}, tr("<b>Metrics</b> (from Prometheus, up to the last hour; dashed: a swap)")));
     m_metricProblem = plainLabel(m_metricsBox, QStringLiteral("metricProblem"));
     m_metricProblem->setWordWrap(true);
     m_metricProblem->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -356,8 +357,6 @@ void ServicePage::showMetrics()
     }
     const double end =
         double((m->ranged.isValid() ? m->ranged : QDateTime::currentDateTimeUtc()).toMSecsSinceEpoch()) / 1000.0;
-    const model::ChartFrame frame{
-        .start = end - m->windowSeconds, .end = end, .width = 0, .height = 0, .stepSeconds = double(m->stepSeconds)};
     for (std::size_t i = 0; i < m->metrics.size(); ++i) {
         std::vector<MetricChart::Side> sides;
         for (auto [role, slot] : {std::pair{"live", m_live}, std::pair{"staging", m_staging}}) {
@@ -369,6 +368,15 @@ void ServicePage::showMetrics()
                 side.series = it->second.history[i];
             sides.push_back(std::move(side));
         }
+        std::vector<std::vector<model::TimedValue>> series;
+        for (const auto& side : sides)
+            series.push_back(side.series);
+        // The last hour, or less when the series begin later (a fresh Prometheus, a new service).
+        const model::ChartFrame frame{.start = model::chartStart(series, end, m->windowSeconds),
+                                      .end = end,
+                                      .width = 0,
+                                      .height = 0,
+                                      .stepSeconds = double(m->stepSeconds)};
         m_charts[i]->setData(m->metrics[i].name, m->metrics[i].unit, std::move(sides), m_swapTimes, frame);
     }
 }

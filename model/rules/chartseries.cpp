@@ -120,11 +120,35 @@ std::optional<double> latestValue(const std::vector<TimedValue>& series)
     return std::nullopt;
 }
 
+double chartStart(const std::vector<std::vector<TimedValue>>& series, double end, double windowSeconds,
+                  double minimumSeconds)
+{
+    const double windowStart = end - windowSeconds;
+    double first = end;
+    for (const auto& s : series)
+        for (const TimedValue& p : s)
+            if (std::isfinite(p.value) && p.time < first)
+                first = p.time;
+    return std::max(windowStart, std::min(first, end - std::min(minimumSeconds, windowSeconds)));
+}
+
+std::string agoText(double seconds)
+{
+    const long s = std::lround(std::max(seconds, 0.0));
+    if (s >= 3600 && s % 3600 == 0)
+        return std::to_string(s / 3600) + " h ago";
+    if (s >= 60)
+        return std::to_string((s + 30) / 60) + " min ago";
+    return std::to_string(s) + " s ago";
+}
+
 std::string chartDescription(const std::string& metric, const std::string& unit,
                              const std::vector<std::pair<std::string, std::vector<TimedValue>>>& sides,
-                             std::size_t swaps)
+                             std::size_t swaps, double spanSeconds)
 {
-    std::string text = metric + " over the last hour:";
+    const std::string ago = agoText(spanSeconds);
+    std::string text =
+        metric + " over the last " + (ago == "1 h ago" ? std::string("hour") : ago.substr(0, ago.size() - 4)) + ":";
     for (std::size_t i = 0; i < sides.size(); ++i) {
         const auto latest = latestValue(sides[i].second);
         text += (i ? ", " : " ") + sides[i].first + " " + (latest ? formatValue(*latest, unit) : "no data");

@@ -52,6 +52,14 @@ struct ChartGeometry {
 ChartGeometry chartGeometry(const std::vector<std::vector<TimedValue>>& series, const std::vector<double>& swapTimes,
                             const ChartFrame& frame, const std::string& unit);
 
+// Where a chart over the last `windowSeconds` up to `end` starts: at the window's start, or later when
+// the series begin later (a new service, a fresh Prometheus), at their first point but at least
+// `minimumSeconds` before `end`, so a few minutes of data fill the chart rather than its last pixels.
+double chartStart(const std::vector<std::vector<TimedValue>>& series, double end, double windowSeconds,
+                  double minimumSeconds = 600);
+// "1 h ago", "12 min ago", "45 s ago": the left end of the time axis.
+std::string agoText(double seconds);
+
 // The smallest span of the value axis for a unit (the unit table above).
 double minimumSpan(const std::string& unit);
 
@@ -73,9 +81,10 @@ std::vector<std::string> metricLines(const std::vector<MetricSpec>& metrics, con
 std::optional<double> latestValue(const std::vector<TimedValue>& series);
 
 // The chart in words, for its accessible description: "error ratio over the last hour: live (slot A)
-// 0.2 %, staging (slot B) 20 %; 1 swap" ("no data" for a side without points).
+// 0.2 %, staging (slot B) 20 %; 1 swap" ("no data" for a side without points; "over the last 12 min"
+// for a shorter span).
 std::string chartDescription(const std::string& metric, const std::string& unit,
                              const std::vector<std::pair<std::string, std::vector<TimedValue>>>& sides,
-                             std::size_t swaps);
+                             std::size_t swaps, double spanSeconds = 3600);
 
 } // namespace model

@@ -122,8 +122,12 @@ const MetricFeed::ServiceMetrics* MetricFeed::metrics(const std::string& service
 
 void MetricFeed::tick()
 {
-    for (auto& [name, t] : m_shown)
-        startRound(name, t);
+    // Each service's round from the event loop on its own: fifty services do not start in one turn.
+    for (const auto& [name, t] : m_shown)
+        QTimer::singleShot(0, this, [this, name = name] {
+            if (auto it = m_shown.find(name); it != m_shown.end())
+                startRound(name, it->second);
+        });
 }
 
 prom::Client* MetricFeed::clientFor(const PrometheusTarget& target)

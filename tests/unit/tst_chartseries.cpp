@@ -154,6 +154,23 @@ private Q_SLOTS:
         QCOMPARE(model::valueText(some, "ratio"), model::formatValue(0.002, "ratio"));
     }
 
+    void start()
+    {
+        const double end = 10000;
+        // A full hour of data: the hour. Data of the last 20 min: from its first point. Of the last
+        // minute: ten minutes, so the points are not squeezed against the right edge.
+        QCOMPARE(model::chartStart({{{end - 4000, 1}, {end - 10, 1}}}, end, 3600), end - 3600);
+        QCOMPARE(model::chartStart({{{end - 1200, 1}}, {{end - 100, noData}, {end - 900, 1}}}, end, 3600), end - 1200);
+        QCOMPARE(model::chartStart({{{end - 60, 1}}}, end, 3600), end - 600);
+        QCOMPARE(model::chartStart({{{end - 60, noData}}}, end, 3600), end - 600);
+        QCOMPARE(model::chartStart({}, end, 300), end - 300);
+        QCOMPARE(model::agoText(3600), std::string("1 h ago"));
+        QCOMPARE(model::agoText(1200), std::string("20 min ago"));
+        QCOMPARE(model::agoText(45), std::string("45 s ago"));
+        QCOMPARE(model::chartDescription("p99", "seconds", {{"live", {{1, 0.012}}}}, 0, 600),
+                 std::string("p99 over the last 10 min: live 12 ms"));
+    }
+
     void description()
     {
         const std::vector<std::pair<std::string, Series>> sides{
