@@ -37,6 +37,52 @@ bool sameChange(const TimelineEntry& a, const TimelineEntry& b)
 
 } // namespace
 
+std::string spanText(std::int64_t seconds)
+{
+    seconds = std::max<std::int64_t>(0, seconds);
+    const std::int64_t d = seconds / 86400, h = seconds % 86400 / 3600, m = seconds % 3600 / 60, s = seconds % 60;
+    auto two = [](std::int64_t a, const char* ua, std::int64_t b, const char* ub) {
+        return std::to_string(a) + " " + ua + (b ? " " + std::to_string(b) + " " + ub : std::string());
+    };
+    if (d)
+        return two(d, "d", h, "h");
+    if (h)
+        return two(h, "h", m, "min");
+    if (m)
+        return two(m, "min", s, "s");
+    return std::to_string(s) + " s";
+}
+
+std::optional<std::int64_t> parseSinceSeconds(const std::string& text)
+{
+    if (text.size() < 2 || text.size() > 6)
+        return std::nullopt;
+    const std::string digits = text.substr(0, text.size() - 1);
+    if (!std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
+        return std::nullopt;
+    const std::int64_t n = std::stoll(digits);
+    std::int64_t unit = 0;
+    switch (text.back()) {
+    case 'm':
+        unit = 60;
+        break;
+    case 'h':
+        unit = 3600;
+        break;
+    case 'd':
+        unit = 86400;
+        break;
+    case 'w':
+        unit = 7 * 86400;
+        break;
+    default:
+        return std::nullopt;
+    }
+    if (n <= 0 || n * unit > 400LL * 86400)
+        return std::nullopt;
+    return n * unit;
+}
+
 std::optional<std::int64_t> median(std::vector<std::int64_t> values)
 {
     if (values.empty())
@@ -61,12 +107,15 @@ DeliveryFigures deliveryFigures(const std::vector<TimelineEntry>& entries, const
     const auto swaps = changes(sorted, "swap");
     const auto rollbacks = changes(sorted, "rollback");
     std::vector<std::int64_t> leadTimes;
+    // Every member of a group swap brings its own image: each one's build time is a lead time.
+    for (const TimelineEntry* s : sorted)
+        if (isAction(*s, "swap") && inPeriod(s))
+            if (auto built = recordedSeconds(s->entry.to.created); built && *built <= *s->at)
+                leadTimes.push_back(*s->at - *built);
     for (const TimelineEntry* s : swaps) {
         if (!inPeriod(s))
             continue;
         ++f.swaps;
-        if (auto built = recordedSeconds(s->entry.to.created); built && *built <= *s->at)
-            leadTimes.push_back(*s->at - *built);
         const bool failed = std::any_of(sorted.begin(), sorted.end(), [&](const TimelineEntry* e) {
             const bool after = *e->at >= *s->at && *e->at <= *s->at + period.failureWindow;
             return after && sameChange(*e, *s) && (isAction(*e, "rollback") || failedWatch(*e));

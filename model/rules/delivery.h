@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 // Delivery figures (DORA's four) from the recorded history, for one service or one group:
@@ -13,7 +14,8 @@
 //    watch that failed or rolled back;
 //  - time to restore: from a failing watch to live restored (the rollback it triggered, or the next
 //    rollback or swap of that service).
-// A group swap writes one entry per member; for a group's figures it counts once. Pure.
+// A group swap writes one entry per member; for a group's figures it counts once as a swap, and each
+// member's image gives a lead time. Pure.
 namespace model {
 
 struct DeliveryPeriod {
@@ -37,6 +39,12 @@ struct DeliveryFigures {
 
 // The figures of the entries given (one service's, or a group's members'), any order.
 DeliveryFigures deliveryFigures(const std::vector<TimelineEntry>& entries, const DeliveryPeriod& period);
+
+// "3 d 4 h", "2 h 10 min", "4 min 5 s", "12 s": a span of the record for a sentence.
+std::string spanText(std::int64_t seconds);
+// How far back to look, as people write it: "30m", "12h", "7d", "2w"; at most 400 days. Nothing
+// when it cannot be read.
+std::optional<std::int64_t> parseSinceSeconds(const std::string& text);
 
 // The median of `values` (the lower middle of an even count); nothing when empty.
 std::optional<std::int64_t> median(std::vector<std::int64_t> values);

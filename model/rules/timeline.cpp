@@ -17,6 +17,14 @@ std::optional<std::int64_t> recordedSeconds(const std::string& rfc3339)
     return t.toSecsSinceEpoch();
 }
 
+std::optional<std::int64_t> recordedMillis(const std::string& rfc3339)
+{
+    const QDateTime t = parseTime(QString::fromStdString(rfc3339));
+    if (!t.isValid())
+        return std::nullopt;
+    return t.toMSecsSinceEpoch();
+}
+
 namespace {
 
 constexpr std::array<std::pair<EntryOutcome, const char*>, 6> outcomeNames{{
@@ -81,6 +89,7 @@ std::vector<TimelineEntry> timelineOf(const std::vector<RecordedHistory>& read)
         for (auto it = h.entries.rbegin(); it != h.entries.rend(); ++it) {
             TimelineEntry t;
             t.at = recordedSeconds(it->at);
+            t.atMs = recordedMillis(it->at);
             t.started = it->started.empty() ? std::nullopt : recordedSeconds(it->started);
             t.service = it->service.empty() ? h.service : it->service;
             t.group = h.group;
@@ -91,9 +100,9 @@ std::vector<TimelineEntry> timelineOf(const std::vector<RecordedHistory>& read)
         }
     }
     std::stable_sort(all.begin(), all.end(), [](const TimelineEntry& x, const TimelineEntry& y) {
-        if (x.at && y.at)
-            return *x.at > *y.at;
-        return x.at.has_value() && !y.at.has_value();
+        if (x.atMs && y.atMs)
+            return *x.atMs > *y.atMs;
+        return x.atMs.has_value() && !y.atMs.has_value();
     });
     return all;
 }

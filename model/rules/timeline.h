@@ -15,6 +15,8 @@ namespace model {
 
 // Seconds since the epoch of an RFC 3339 time as the history writes it; nothing when it is not one.
 std::optional<std::int64_t> recordedSeconds(const std::string& rfc3339);
+// The same in milliseconds: the order of entries written within one second.
+std::optional<std::int64_t> recordedMillis(const std::string& rfc3339);
 
 // What one history annotation held, and where it was read.
 struct RecordedHistory {
@@ -33,6 +35,7 @@ EntryOutcome outcomeOf(const kube::HistoryEntry& e);
 struct TimelineEntry {
     std::optional<std::int64_t> at;      // when it ended; nothing when the entry's time is unreadable
     std::optional<std::int64_t> started; // when it began, when the entry says so (newer versions)
+    std::optional<std::int64_t> atMs;    // `at` to the millisecond, for the order
     std::string service, group, source;
     EntryOutcome outcome = EntryOutcome::Unknown;
     kube::HistoryEntry entry; // as recorded, its author judged by whoever read it

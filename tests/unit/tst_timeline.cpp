@@ -137,6 +137,13 @@ private Q_SLOTS:
         const auto timeline = model::timelineOf({history("uro", {entry("swap", 1, "ana"), entry("repair", 1, "bo")})});
         QCOMPARE(timeline.at(0).entry.action, std::string("repair"));
         QCOMPARE(timeline.at(1).entry.action, std::string("swap"));
+        // Within one second the milliseconds order them.
+        auto early = entry("rollback", 0), late = entry("watch", 0);
+        early.at = "2026-12-01T10:00:00.930Z";
+        late.at = "2026-12-01T10:00:00.804Z";
+        const auto ms = model::timelineOf({history("uro", {early, late})});
+        QCOMPARE(ms.at(0).entry.action, std::string("rollback"));
+        QCOMPARE(ms.at(0).at, ms.at(1).at);
     }
 
     void filters_data()
@@ -190,6 +197,52 @@ private Q_SLOTS:
         QCOMPARE(int(shown.size()), kept);
         for (const auto& e : shown)
             QVERIFY(f.matches(e));
+    }
+
+    void spans_data()
+    {
+        QTest::addColumn<qint64>("seconds");
+        QTest::addColumn<QString>("text");
+        QTest::newRow("none") << qint64(0) << "0 s";
+        QTest::newRow("seconds") << qint64(12) << "12 s";
+        QTest::newRow("minutes") << qint64(245) << "4 min 5 s";
+        QTest::newRow("whole hours") << qint64(7200) << "2 h";
+        QTest::newRow("hours") << qint64(7800) << "2 h 10 min";
+        QTest::newRow("days") << qint64(3 * 86400 + 4 * 3600 + 59) << "3 d 4 h";
+        QTest::newRow("negative") << qint64(-5) << "0 s";
+    }
+
+    void spans()
+    {
+        QFETCH(qint64, seconds);
+        QFETCH(QString, text);
+        QCOMPARE(QString::fromStdString(model::spanText(seconds)), text);
+    }
+
+    void sinceSpans_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<qint64>("seconds"); // -1: refused
+        QTest::newRow("minutes") << "30m" << qint64(1800);
+        QTest::newRow("hours") << "12h" << qint64(43200);
+        QTest::newRow("days") << "7d" << qint64(7 * 86400);
+        QTest::newRow("weeks") << "2w" << qint64(14 * 86400);
+        QTest::newRow("the longest") << "400d" << qint64(400 * 86400);
+        QTest::newRow("longer") << "401d" << qint64(-1);
+        QTest::newRow("zero") << "0d" << qint64(-1);
+        QTest::newRow("no unit") << "7" << qint64(-1);
+        QTest::newRow("seconds") << "30s" << qint64(-1);
+        QTest::newRow("negative") << "-7d" << qint64(-1);
+        QTest::newRow("a word") << "week" << qint64(-1);
+        QTest::newRow("huge") << "99999999d" << qint64(-1);
+    }
+
+    void sinceSpans()
+    {
+        QFETCH(QString, text);
+        QFETCH(qint64, seconds);
+        const auto parsed = model::parseSinceSeconds(text.toStdString());
+        QCOMPARE(parsed ? qint64(*parsed) : qint64(-1), seconds);
     }
 
     void medians()
@@ -282,6 +335,9 @@ private Q_SLOTS:
         QCOMPARE(f.failedSwaps, 1);
         QCOMPARE(f.restores, 1);
         QCOMPARE(f.restoreMedian, std::optional<std::int64_t>(5 * 60));
+        // Each member's image has its own build time: 20 and 10 min before the swap.
+        QCOMPARE(f.leadTimeSamples, 2);
+        QCOMPARE(f.leadTimeMedian, std::optional<std::int64_t>(10 * 60));
         // Each member alone counts its own swap.
         std::vector<model::TimelineEntry> uroOnly;
         for (const auto& e : group)
