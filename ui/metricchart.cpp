@@ -1,6 +1,7 @@
 #include "metricchart.h"
 
 #include "style.h"
+#include "text.h"
 
 #include <QPainter>
 #include <QPainterPath>
@@ -33,7 +34,7 @@ void MetricChart::setData(const std::string& metric, const std::string& unit, st
     m_frame = frame;
     setAccessibleName(tr("Chart of %1").arg(QString::fromStdString(metric)));
     setAccessibleDescription(description());
-    setToolTip(description());
+    setToolTip(tip(description()));
     update();
 }
 
