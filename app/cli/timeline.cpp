@@ -102,15 +102,15 @@ std::string timelineLine(const model::TimelineEntry& t)
 json timelineJson(const model::TimelineEntry& t)
 {
     json j = t.entry.toJson();
-    j["service"] = t.service;
-    j["group"] = t.group;
-    j["source"] = t.source;
-    j["outcome"] = model::outcomeName(t.outcome);
-    j["seconds"] = t.seconds() ? json(*t.seconds()) : json(nullptr);
+    j.update(json{{"service", t.service},
+                  {"group", t.group},
+                  {"source", t.source},
+                  {"outcome", model::outcomeName(t.outcome)},
+                  {"seconds", t.seconds() ? json(*t.seconds()) : json(nullptr)}});
     if (t.entry.readable())
-        j["author"] = json{{"check", model::authorCheckName(t.entry.authorCheck)},
-                           {"vouched", model::vouched(t.entry)},
-                           {"sentence", model::authorSentence(t.entry)}};
+        j.update(json{{"author", json{{"check", model::authorCheckName(t.entry.authorCheck)},
+                                      {"vouched", model::vouched(t.entry)},
+                                      {"sentence", model::authorSentence(t.entry)}}}});
     return j;
 }
 
@@ -206,14 +206,14 @@ void stats(Session& s)
                     kept.push_back(t);
             return kept;
         };
-        json out = {{"from", timeText(period.from)}, {"to", timeText(period.to)}, {"groups", json::array()}};
+        json groupsJson = json::array();
         if (!s.options().json)
             say("Delivery from " + timeText(period.from) + " to " + timeText(period.to) +
                 ", from the history each live Service and slot Deployment records");
         for (const auto& [group, members] : groups) {
             const auto figures =
                 model::deliveryFigures(entriesOf([&](const auto& t) { return t.group == group; }), period);
-            json g = {{"group", group}, {"figures", figuresJson(figures)}, {"services", json::array()}};
+            json servicesJson = json::array();
             if (!s.options().json) {
                 say("");
                 say("group " + group + (members.size() > 1 ? " (swapped together)" : ""));
@@ -224,7 +224,7 @@ void stats(Session& s)
                     model::deliveryFigures(entriesOf([&](const auto& t) { return t.service == service; }), period);
                 const auto cap = record.atCap.find(service);
                 const bool shortRecord = cap != record.atCap.end() && own.recordFrom && *own.recordFrom > period.from;
-                g["services"].push_back(
+                servicesJson.push_back(
                     {{"service", service}, {"figures", figuresJson(own)}, {"recordShorterThanPeriod", shortRecord}});
                 if (s.options().json || members.size() < 2) {
                     if (shortRecord && !s.options().json)
@@ -238,10 +238,11 @@ void stats(Session& s)
                     say("    (the record reaches back only to " + timeText(own.recordFrom) +
                         ": the live Service keeps the newest " + std::to_string(cap->second) + " entries)");
             }
-            out["groups"].push_back(std::move(g));
+            groupsJson.push_back(
+                {{"group", group}, {"figures", figuresJson(figures)}, {"services", std::move(servicesJson)}});
         }
         if (s.options().json)
-            sayJson(out);
+            sayJson({{"from", timeText(period.from)}, {"to", timeText(period.to)}, {"groups", std::move(groupsJson)}});
         QCoreApplication::exit(app::Done);
     });
 }
