@@ -7,7 +7,6 @@
 #include "model/rules/authorship.h"
 #include "model/rules/delivery.h"
 #include "model/rules/plan.h"
-#include "model/rules/slot.h"
 #include "model/state/servicestate.h"
 #include "session.h"
 
@@ -66,21 +65,6 @@ std::string timeText(std::optional<std::int64_t> at)
            "Z";
 }
 
-std::string slotText(const kube::HistorySlot& slot)
-{
-    // A tag that is the commit itself is said once, short.
-    std::string text = model::displayNameOfRecorded(slot.slot);
-    const std::string commit = slot.commit.substr(0, 12);
-    const std::string& version = slot.tag.empty() ? slot.image : slot.tag;
-    if (!commit.empty() && version.rfind(commit, 0) == 0 && version.find(':') == std::string::npos)
-        return text + " " + commit;
-    if (!version.empty())
-        text += " " + version;
-    if (!commit.empty())
-        text += " (commit " + commit + ")";
-    return text;
-}
-
 // "2026-12-06 14:02:11Z  uro  swap  ana  slot A 1a2b (commit ..) -> slot B 4d5e  done  took 4 s"
 std::string timelineLine(const model::TimelineEntry& t)
 {
@@ -91,9 +75,10 @@ std::string timelineLine(const model::TimelineEntry& t)
     const std::string who = model::recordedAs(e);
     line += (e.target.empty() ? e.action : e.action + " to " + e.target) + "  " + (who.empty() ? "?" : who) + "  ";
     if (e.action == "watch")
-        line += slotText(e.to) + ": " + (e.result.empty() ? std::string("no result") : e.result);
+        line += model::recordedSlotText(e.to) + ": " + (e.result.empty() ? std::string("no result") : e.result);
     else
-        line += slotText(e.from) + " -> " + slotText(e.to) + "  " + model::outcomeName(t.outcome);
+        line += model::recordedSlotText(e.from) + " -> " + model::recordedSlotText(e.to) + "  " +
+                model::outcomeName(t.outcome);
     if (const auto took = t.seconds())
         line += "  took " + model::spanText(*took);
     return line;
