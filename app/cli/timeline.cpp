@@ -7,7 +7,6 @@
 #include "model/rules/authorship.h"
 #include "model/rules/delivery.h"
 #include "model/rules/plan.h"
-#include "model/rules/slot.h"
 #include "model/state/servicestate.h"
 #include "session.h"
 
@@ -66,21 +65,6 @@ std::string timeText(std::optional<std::int64_t> at)
            "Z";
 }
 
-std::string slotText(const kube::HistorySlot& slot)
-{
-    // A tag that is the commit itself is said once, short.
-    std::string text = model::displayNameOfRecorded(slot.slot);
-    const std::string commit = slot.commit.substr(0, 12);
-    const std::string& version = slot.tag.empty() ? slot.image : slot.tag;
-    if (!commit.empty() && version.rfind(commit, 0) == 0 && version.find(':') == std::string::npos)
-        return text + " " + commit;
-    if (!version.empty())
-        text += " " + version;
-    if (!commit.empty())
-        text += " (commit " + commit + ")";
-    return text;
-}
-
 // "2026-12-06 14:02:11Z  uro  swap  ana  slot A 1a2b (commit ..) -> slot B 4d5e  done  took 4 s"
 std::string timelineLine(const model::TimelineEntry& t)
 {
@@ -91,9 +75,10 @@ std::string timelineLine(const model::TimelineEntry& t)
     const std::string who = model::recordedAs(e);
     line += (e.target.empty() ? e.action : e.action + " to " + e.target) + "  " + (who.empty() ? "?" : who) + "  ";
     if (e.action == "watch")
-        line += slotText(e.to) + ": " + (e.result.empty() ? std::string("no result") : e.result);
+        line += model::recordedSlotText(e.to) + ": " + (e.result.empty() ? std::string("no result") : e.result);
     else
-        line += slotText(e.from) + " -> " + slotText(e.to) + "  " + model::outcomeName(t.outcome);
+        line += model::recordedSlotText(e.from) + " -> " + model::recordedSlotText(e.to) + "  " +
+                model::outcomeName(t.outcome);
     if (const auto took = t.seconds())
         line += "  took " + model::spanText(*took);
     return line;
@@ -102,15 +87,15 @@ std::string timelineLine(const model::TimelineEntry& t)
 json timelineJson(const model::TimelineEntry& t)
 {
     json j = t.entry.toJson();
-    j["service"] = t.service;
-    j["group"] = t.group;
-    j["source"] = t.source;
-    j["outcome"] = model::outcomeName(t.outcome);
-    j["seconds"] = t.seconds() ? json(*t.seconds()) : json(nullptr);
+    j.update(json{{"service", t.service},
+                  {"group", t.group},
+                  {"source", t.source},
+                  {"outcome", model::outcomeName(t.outcome)},
+                  {"seconds", t.seconds() ? json(*t.seconds()) : json(nullptr)}});
     if (t.entry.readable())
-        j["author"] = json{{"check", model::authorCheckName(t.entry.authorCheck)},
-                           {"vouched", model::vouched(t.entry)},
-                           {"sentence", model::authorSentence(t.entry)}};
+        j.update(json{{"author", json{{"check", model::authorCheckName(t.entry.authorCheck)},
+                                      {"vouched", model::vouched(t.entry)},
+                                      {"sentence", model::authorSentence(t.entry)}}}});
     return j;
 }
 
@@ -206,14 +191,14 @@ void stats(Session& s)
                     kept.push_back(t);
             return kept;
         };
-        json out = {{"from", timeText(period.from)}, {"to", timeText(period.to)}, {"groups", json::array()}};
+        json groupsJson = json::array();
         if (!s.options().json)
             say("Delivery from " + timeText(period.from) + " to " + timeText(period.to) +
                 ", from the history each live Service and slot Deployment records");
         for (const auto& [group, members] : groups) {
             const auto figures =
                 model::deliveryFigures(entriesOf([&](const auto& t) { return t.group == group; }), period);
-            json g = {{"group", group}, {"figures", figuresJson(figures)}, {"services", json::array()}};
+            json servicesJson = json::array();
             if (!s.options().json) {
                 say("");
                 say("group " + group + (members.size() > 1 ? " (swapped together)" : ""));
@@ -224,7 +209,7 @@ void stats(Session& s)
                     model::deliveryFigures(entriesOf([&](const auto& t) { return t.service == service; }), period);
                 const auto cap = record.atCap.find(service);
                 const bool shortRecord = cap != record.atCap.end() && own.recordFrom && *own.recordFrom > period.from;
-                g["services"].push_back(
+                servicesJson.push_back(
                     {{"service", service}, {"figures", figuresJson(own)}, {"recordShorterThanPeriod", shortRecord}});
                 if (s.options().json || members.size() < 2) {
                     if (shortRecord && !s.options().json)
@@ -238,10 +223,11 @@ void stats(Session& s)
                     say("    (the record reaches back only to " + timeText(own.recordFrom) +
                         ": the live Service keeps the newest " + std::to_string(cap->second) + " entries)");
             }
-            out["groups"].push_back(std::move(g));
+            groupsJson.push_back(
+                {{"group", group}, {"figures", figuresJson(figures)}, {"services", std::move(servicesJson)}});
         }
         if (s.options().json)
-            sayJson(out);
+            sayJson({{"from", timeText(period.from)}, {"to", timeText(period.to)}, {"groups", std::move(groupsJson)}});
         QCoreApplication::exit(app::Done);
     });
 }

@@ -1,6 +1,7 @@
 #include "timeline.h"
 
 #include "displaytext.h"
+#include "slot.h"
 #include "watchrules.h"
 
 #include <algorithm>
@@ -105,6 +106,34 @@ std::vector<TimelineEntry> timelineOf(const std::vector<RecordedHistory>& read)
         return x.atMs.has_value() && !y.atMs.has_value();
     });
     return all;
+}
+
+std::string recordedSlotText(const kube::HistorySlot& slot)
+{
+    std::string text = displayNameOfRecorded(slot.slot);
+    const std::string commit = slot.commit.substr(0, 12);
+    std::string version = slot.tag;
+    if (version.empty()) {
+        // "ghcr.io/v-sekai/uro:c41e7a9" -> "c41e7a9"; "...@sha256:abc..." -> "sha256:abc..." shortened.
+        const std::size_t slash = slot.image.rfind('/');
+        const std::size_t at = slot.image.find('@', slash == std::string::npos ? 0 : slash);
+        const std::size_t colon = slot.image.find(':', slash == std::string::npos ? 0 : slash);
+        if (at != std::string::npos)
+            version = slot.image.substr(at + 1, 19);
+        else if (colon != std::string::npos)
+            version = slot.image.substr(colon + 1);
+        else
+            version = slot.image;
+    }
+    const bool tagIsCommit =
+        version.size() >= 7 && !commit.empty() && (version.rfind(commit, 0) == 0 || slot.commit.rfind(version, 0) == 0);
+    if (tagIsCommit)
+        return text + " " + commit;
+    if (!version.empty())
+        text += " " + version;
+    if (!commit.empty())
+        text += " (commit " + commit + ")";
+    return text;
 }
 
 bool TimelineFilter::matches(const TimelineEntry& e) const

@@ -49,6 +49,10 @@ struct TimelineEntry {
 // sort after all others. A group swap appears once per member, as recorded.
 std::vector<TimelineEntry> timelineOf(const std::vector<RecordedHistory>& read);
 
+// One side of a recorded change, short: "slot B 3f2c1a9 (commit 3f2c1a9d3376)"; a tag that is the commit
+// itself is said once; an image without a recorded tag is named by its tag or digest.
+std::string recordedSlotText(const kube::HistorySlot& slot);
+
 struct TimelineFilter {
     std::set<std::string> services, users, actions; // empty: any
     std::set<EntryOutcome> outcomes;                // empty: any

@@ -245,6 +245,52 @@ private Q_SLOTS:
         QCOMPARE(parsed ? qint64(*parsed) : qint64(-1), seconds);
     }
 
+    void slotTexts_data()
+    {
+        QTest::addColumn<QString>("tag");
+        QTest::addColumn<QString>("image");
+        QTest::addColumn<QString>("commit");
+        QTest::addColumn<QString>("text");
+        QTest::newRow("tag and commit") << "3f2c1a9"
+                                        << "r/uro@sha256:e0af"
+                                        << "3f2c1a9d3376aa"
+                                        << "slot B 3f2c1a9d3376";
+        QTest::newRow("tag and another commit") << "v1.2"
+                                                << "r/uro:v1.2"
+                                                << "3f2c1a9d3376aa"
+                                                << "slot B v1.2 (commit 3f2c1a9d3376)";
+        QTest::newRow("image only") << ""
+                                    << "ghcr.io/v-sekai/uro:c41e7a9"
+                                    << ""
+                                    << "slot B c41e7a9";
+        QTest::newRow("image by digest") << ""
+                                         << "127.0.0.1:5000/uro@sha256:0123456789abcdef0123"
+                                         << ""
+                                         << "slot B sha256:0123456789ab";
+        QTest::newRow("registry port, no tag") << ""
+                                               << "127.0.0.1:5000/uro"
+                                               << ""
+                                               << "slot B 127.0.0.1:5000/uro";
+        QTest::newRow("nothing") << ""
+                                 << ""
+                                 << ""
+                                 << "slot B";
+    }
+
+    void slotTexts()
+    {
+        QFETCH(QString, tag);
+        QFETCH(QString, image);
+        QFETCH(QString, commit);
+        QFETCH(QString, text);
+        kube::HistorySlot s;
+        s.slot = "b";
+        s.tag = tag.toStdString();
+        s.image = image.toStdString();
+        s.commit = commit.toStdString();
+        QCOMPARE(QString::fromStdString(model::recordedSlotText(s)), text);
+    }
+
     void medians()
     {
         QVERIFY(!model::median({}));
