@@ -20,6 +20,8 @@ void smoke(Session& s);
 void logs(Session& s);
 // analyze SERVICE [--slot ...] [--against ...]: staging's metrics against live's, from Prometheus.
 void analyze(Session& s);
+// diff SERVICE [--from live] [--to staging]: what differs between two slots' Deployments.
+void diff(Session& s);
 // deploy SERVICE --to ... --image REF | --group --tag TAG.
 void deploy(Session& s);
 // swap, rollback or repair SERVICE; a swap with --watch watches the new live slot.

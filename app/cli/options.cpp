@@ -30,7 +30,8 @@ struct Flags {
     const QCommandLineOption output =
         option({QStringLiteral("o"), QStringLiteral("output")}, "Output format: json.", "format");
     const QCommandLineOption yes = option("yes", "Do not ask for confirmation.");
-    const QCommandLineOption to = option("to", "deploy: sandbox or staging.", "target");
+    const QCommandLineOption to = option("to", "deploy: sandbox or staging; diff: the second side.", "target");
+    const QCommandLineOption from = option("from", "diff: the first side: live (default), staging, sandbox, a, b.", "slot");
     const QCommandLineOption image =
         option("image", "deploy: the image, by tag (resolved to its digest) or by digest.", "reference");
     const QCommandLineOption wait = option("wait", "deploy: follow the rollout to its end.");
@@ -85,7 +86,8 @@ struct Flags {
             "          logs SERVICE --slot sandbox|a|b|live|staging [--pod NAME] [--tail N] [--since 10m] "
             "[--previous] [-f] |\n"
             "          analyze SERVICE [--slot staging|live|a|b] [--against live|staging|a|b] [--window 10m] "
-            "[--looks N]\n"
+            "[--looks N] |\n"
+            "          diff SERVICE [--from live|staging|sandbox|a|b] [--to staging|sandbox|live|a|b]\n"
             "Exit codes: 0 done, 2 usage, 3 refused by an interlock, 4 forbidden, 5 changed since read,\n"
             "6 unhealthy (check, smoke, or the watch after a swap failed; analyze: a condition failed),\n"
             "7 inconclusive (analyze: no data, no pods, Prometheus not reached), 1 other."));
@@ -96,9 +98,10 @@ struct Flags {
              previous,   follow,  deploys});
         parser.addOptions({skipSmoke, skipAnalysis});
         parser.addOptions({against, window, looks});
+        parser.addOptions({from});
         parser.addPositionalArgument(
             QStringLiteral("command"),
-            QStringLiteral("status, deploy, swap, rollback, repair, history, check, smoke, logs, analyze"));
+            QStringLiteral("status, deploy, swap, rollback, repair, history, check, smoke, logs, analyze, diff"));
     }
 };
 
@@ -281,6 +284,11 @@ std::optional<int> parseOptions(const QStringList& arguments, Options& o)
     o.yes = parser.isSet(f.yes);
     o.wait = parser.isSet(f.wait);
     o.to = parser.value(f.to);
+    o.from = parser.value(f.from);
+    if (parser.isSet(f.from) && o.command != QLatin1String("diff")) {
+        complain("--from goes with diff: signalbox diff SERVICE --from live --to staging.");
+        return app::Usage;
+    }
     o.image = parser.value(f.image);
     o.group = parser.isSet(f.group);
     o.deploys = parser.isSet(f.deploys);

@@ -12,7 +12,7 @@ namespace cli {
 namespace {
 
 const char* const commands[] = {"status",  "deploy", "swap",  "rollback", "repair",
-                                "history", "check",  "smoke", "logs",     "analyze"};
+                                "history", "check",  "smoke", "logs",     "analyze", "diff"};
 
 } // namespace
 
