@@ -5,6 +5,7 @@
 #include "kube/objects.h"
 #include "model/rules/slotdiff.h"
 
+#include <QFile>
 #include <QTest>
 
 using nlohmann::json;
@@ -14,37 +15,16 @@ namespace {
 const char* const fromCommit = "8d3c2f41a9b07e5d6c1f2a3b4c5d6e7f8091a2b3";
 const char* const toCommit = "c41e7a90d2f35b6e8a1c4d7f0b2e5a8c1d4f7a0b";
 
-// The example's slot template, with one of each field kind.
+// The example's slot template (tests/data/objects/slot-template.json), with one of each field kind.
 json baseTemplate(const std::string& commit = fromCommit)
 {
-    return json::parse(R"({
-      "metadata": {"annotations": {"org.opencontainers.image.revision": ")" + commit + R"(",
-                                   "org.opencontainers.image.created": "2026-11-20T10:00:00Z",
-                                   "org.opencontainers.image.source": "https://github.com/v-sekai/uro"}},
-      "spec": {
-        "serviceAccountName": "uro",
-        "nodeSelector": {"pool": "web"},
-        "tolerations": [{"key": "dedicated", "operator": "Equal", "value": "web", "effect": "NoSchedule"}],
-        "containers": [{
-          "name": "uro",
-          "image": "ghcr.io/v-sekai/uro:)" + commit + R"(",
-          "command": ["/app/bin/uro"],
-          "args": ["start"],
-          "env": [
-            {"name": "PORT", "value": "4000"},
-            {"name": "DATABASE_PASSWORD", "valueFrom": {"secretKeyRef": {"name": "uro-db", "key": "password"}}},
-            {"name": "FEATURES", "valueFrom": {"configMapKeyRef": {"name": "uro-config", "key": "features"}}},
-            {"name": "POD_IP", "valueFrom": {"fieldRef": {"fieldPath": "status.podIP"}}}
-          ],
-          "envFrom": [{"configMapRef": {"name": "uro-env"}}, {"secretRef": {"name": "uro-keys"}, "prefix": "K_"}],
-          "resources": {"requests": {"cpu": "250m", "memory": "256Mi"}, "limits": {"memory": "512Mi"}},
-          "readinessProbe": {"httpGet": {"path": "/health", "port": "http"}},
-          "livenessProbe": {"tcpSocket": {"port": 4000}, "periodSeconds": 20},
-          "volumeMounts": [{"name": "config", "mountPath": "/etc/uro", "readOnly": true}]
-        }],
-        "volumes": [{"name": "config", "configMap": {"name": "uro-files"}}, {"name": "tmp", "emptyDir": {}}]
-      }
-    })");
+    QFile file(qEnvironmentVariable("SIGNALBOX_TEST_DATA") + QStringLiteral("/objects/slot-template.json"));
+    if (!file.open(QIODevice::ReadOnly))
+        qFatal("cannot read %s", qPrintable(file.fileName()));
+    std::string text = file.readAll().toStdString();
+    for (std::size_t at = text.find("COMMIT"); at != std::string::npos; at = text.find("COMMIT"))
+        text.replace(at, 6, commit);
+    return json::parse(text);
 }
 
 model::SlotSide sideOf(const json& t, const std::string& label, int replicas = 2)
