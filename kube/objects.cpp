@@ -701,8 +701,8 @@ Result<PodSpecDetail> parsePodSpecDetail(const json& podTemplate)
 Result<PodSpecDetail> podSpecDetail(const Deployment& d)
 {
     if (!d.templateSource)
-        return Error{Error::Kind::Decode, 0, {}, "Deployment " + d.meta.name + " was read without its pod template.",
-                     {}};
+        return Error{
+            Error::Kind::Decode, 0, {}, "Deployment " + d.meta.name + " was read without its pod template.", {}};
     return parsePodSpecDetail(*d.templateSource);
 }
 

@@ -212,9 +212,9 @@ struct ContainerSpec {
     std::vector<std::string> command, args;
     std::vector<EnvVarSpec> env;
     std::vector<EnvFromSpec> envFrom;
-    Labels requests, limits; // quantities as written ("250m", "1Gi")
+    Labels requests, limits;                                 // quantities as written ("250m", "1Gi")
     std::string livenessProbe, readinessProbe, startupProbe; // a short text form; empty when none
-    std::vector<std::string> volumeMounts;                    // "NAME at PATH", with " (read-only)", " sub SUB"
+    std::vector<std::string> volumeMounts;                   // "NAME at PATH", with " (read-only)", " sub SUB"
 };
 
 struct VolumeSpec {

@@ -42,8 +42,7 @@ struct Side {
     model::SlotSide slot;
 };
 
-std::optional<Side> sideOf(const model::ServiceSpec& spec, const Reads& r, const std::string& which,
-                           std::string* why)
+std::optional<Side> sideOf(const model::ServiceSpec& spec, const Reads& r, const std::string& which, std::string* why)
 {
     std::optional<model::Slot> slot;
     std::string role;

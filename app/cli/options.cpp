@@ -31,7 +31,8 @@ struct Flags {
         option({QStringLiteral("o"), QStringLiteral("output")}, "Output format: json.", "format");
     const QCommandLineOption yes = option("yes", "Do not ask for confirmation.");
     const QCommandLineOption to = option("to", "deploy: sandbox or staging; diff: the second side.", "target");
-    const QCommandLineOption from = option("from", "diff: the first side: live (default), staging, sandbox, a, b.", "slot");
+    const QCommandLineOption from =
+        option("from", "diff: the first side: live (default), staging, sandbox, a, b.", "slot");
     const QCommandLineOption image =
         option("image", "deploy: the image, by tag (resolved to its digest) or by digest.", "reference");
     const QCommandLineOption wait = option("wait", "deploy: follow the rollout to its end.");

@@ -223,7 +223,8 @@ SlotDiff diffSlots(const SlotSide& from, const SlotSide& to, const ConfigMapCont
         if (x && y && *x == *y)
             ++d.equalFields;
         else
-            d.differences.push_back({field, x ? std::optional(*x) : std::nullopt, y ? std::optional(*y) : std::nullopt});
+            d.differences.push_back(
+                {field, x ? std::optional(*x) : std::nullopt, y ? std::optional(*y) : std::nullopt});
     };
     for (const std::string& field : a.order())
         compare(field, a.find(field), b.find(field));
@@ -231,7 +232,8 @@ SlotDiff diffSlots(const SlotSide& from, const SlotSide& to, const ConfigMapCont
         if (!a.find(field))
             compare(field, nullptr, b.find(field));
     for (const ConfigMapPair& pair : content.compared) {
-        const std::string field = "ConfigMap " + (pair.first == pair.second ? pair.first : pair.first + " and " + pair.second) + ": content";
+        const std::string field =
+            "ConfigMap " + (pair.first == pair.second ? pair.first : pair.first + " and " + pair.second) + ": content";
         if (content.differ.count(pair))
             d.differences.push_back({field, pair.first, pair.second + " (content differs)"});
         else

@@ -32,10 +32,11 @@ bool admin(const QStringList& args, const QByteArray& input = {})
 bool setTemplate(const QString& deployment, const QString& databaseUrl, const QString& configMap)
 {
     const QString patch =
-        QStringLiteral(R"({"spec":{"template":{"spec":{"containers":[{"name":"uro","env":[)"
-                       R"({"name":"DATABASE_URL","value":"%1"},)"
-                       R"({"name":"DATABASE_PASSWORD","valueFrom":{"secretKeyRef":{"name":"uro-db","key":"password"}}}],)"
-                       R"("envFrom":[{"configMapRef":{"name":"%2"}}]}]}}}})")
+        QStringLiteral(
+            R"({"spec":{"template":{"spec":{"containers":[{"name":"uro","env":[)"
+            R"({"name":"DATABASE_URL","value":"%1"},)"
+            R"({"name":"DATABASE_PASSWORD","valueFrom":{"secretKeyRef":{"name":"uro-db","key":"password"}}}],)"
+            R"("envFrom":[{"configMapRef":{"name":"%2"}}]}]}}}})")
             .arg(databaseUrl, configMap);
     return admin({QStringLiteral("patch"), QStringLiteral("deployment"), deployment, QStringLiteral("-n"), ns,
                   QStringLiteral("--type"), QStringLiteral("strategic"), QStringLiteral("-p"), patch});
@@ -73,15 +74,16 @@ class TestDiff : public QObject {
         QVERIFY(testsupport::applyExample());
         // `apply` keeps what another writer added, so the env and envFrom this test set are taken out.
         for (const char* d : {"uro-a", "uro-b"})
-            QVERIFY(admin({QStringLiteral("patch"), QStringLiteral("deployment"), QLatin1String(d),
-                           QStringLiteral("-n"), ns, QStringLiteral("--type"), QStringLiteral("strategic"),
-                           QStringLiteral("-p"),
-                           QStringLiteral(
-                               R"({"spec":{"template":{"spec":{"containers":[{"name":"uro","env":null,"envFrom":null}]}}}})")}));
-        QVERIFY(admin({QStringLiteral("delete"), QStringLiteral("configmap"), QStringLiteral("uro-config"),
-                       QStringLiteral("uro-config-v2"), QStringLiteral("-n"), ns, QStringLiteral("--ignore-not-found")}));
-        QVERIFY(admin({QStringLiteral("delete"), QStringLiteral("secret"), QStringLiteral("uro-db"), QStringLiteral("-n"),
-                       ns, QStringLiteral("--ignore-not-found")}));
+            QVERIFY(admin(
+                {QStringLiteral("patch"), QStringLiteral("deployment"), QLatin1String(d), QStringLiteral("-n"), ns,
+                 QStringLiteral("--type"), QStringLiteral("strategic"), QStringLiteral("-p"),
+                 QStringLiteral(
+                     R"({"spec":{"template":{"spec":{"containers":[{"name":"uro","env":null,"envFrom":null}]}}}})")}));
+        QVERIFY(
+            admin({QStringLiteral("delete"), QStringLiteral("configmap"), QStringLiteral("uro-config"),
+                   QStringLiteral("uro-config-v2"), QStringLiteral("-n"), ns, QStringLiteral("--ignore-not-found")}));
+        QVERIFY(admin({QStringLiteral("delete"), QStringLiteral("secret"), QStringLiteral("uro-db"),
+                       QStringLiteral("-n"), ns, QStringLiteral("--ignore-not-found")}));
         QVERIFY(testsupport::setExampleSlots());
     }
 
@@ -92,8 +94,8 @@ class TestDiff : public QObject {
         QVERIFY(setConfigMaps());
         QVERIFY(setSecret(firstSecret));
         QVERIFY(setTemplate(QStringLiteral("uro-a"), QStringLiteral("ecto://db-v1/uro"), QStringLiteral("uro-config")));
-        QVERIFY(setTemplate(QStringLiteral("uro-b"), QStringLiteral("ecto://db-v2/uro"),
-                            QStringLiteral("uro-config-v2")));
+        QVERIFY(
+            setTemplate(QStringLiteral("uro-b"), QStringLiteral("ecto://db-v2/uro"), QStringLiteral("uro-config-v2")));
     }
 
 private Q_SLOTS:
@@ -131,10 +133,10 @@ private Q_SLOTS:
         QVERIFY(out.indexOf(QStringLiteral("env DATABASE_URL")) < out.indexOf(QStringLiteral(" other fields equal.")));
 
         // The same as JSON, the other way round.
-        const auto j = signalbox(QStringLiteral("admin"), {QStringLiteral("diff"), QStringLiteral("uro"),
-                                                           QStringLiteral("--from"), QStringLiteral("b"),
-                                                           QStringLiteral("--to"), QStringLiteral("live"),
-                                                           QStringLiteral("-o"), QStringLiteral("json")});
+        const auto j =
+            signalbox(QStringLiteral("admin"),
+                      {QStringLiteral("diff"), QStringLiteral("uro"), QStringLiteral("--from"), QStringLiteral("b"),
+                       QStringLiteral("--to"), QStringLiteral("live"), QStringLiteral("-o"), QStringLiteral("json")});
         QVERIFY2(j.exitCode == 0, qPrintable(j.describe()));
         const QJsonObject o = QJsonDocument::fromJson(j.out).object();
         QCOMPARE(o.value(QStringLiteral("from")).toString(), QStringLiteral("slot B, uro-b"));
@@ -159,13 +161,15 @@ private Q_SLOTS:
         bool referenceShown = false;
         for (const QStringList& sides : {QStringList{}, QStringList{QStringLiteral("--from"), QStringLiteral("b"),
                                                                     QStringLiteral("--to"), QStringLiteral("a")}})
-            for (const QStringList& format : {QStringList{}, QStringList{QStringLiteral("-o"), QStringLiteral("json")}}) {
-                const auto r = signalbox(QStringLiteral("admin"), QStringList{QStringLiteral("diff"), QStringLiteral("uro")} +
-                                                                    sides + format);
+            for (const QStringList& format :
+                 {QStringList{}, QStringList{QStringLiteral("-o"), QStringLiteral("json")}}) {
+                const auto r = signalbox(QStringLiteral("admin"),
+                                         QStringList{QStringLiteral("diff"), QStringLiteral("uro")} + sides + format);
                 QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
                 for (const QByteArray& value : {firstSecret, secondSecret})
                     QVERIFY2(!everything(r).contains(QString::fromLatin1(value)), qPrintable(r.describe()));
-                referenceShown = referenceShown || r.outText().contains(QStringLiteral("Secret uro-db key password-v2"));
+                referenceShown =
+                    referenceShown || r.outText().contains(QStringLiteral("Secret uro-db key password-v2"));
             }
         QVERIFY(referenceShown);
     }
@@ -177,16 +181,17 @@ private Q_SLOTS:
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
         QVERIFY2(r.outText().contains(QStringLiteral("envFrom 1: ConfigMap uro-config -> ConfigMap uro-config-v2")),
                  qPrintable(r.describe()));
-        QVERIFY2(r.outText().contains(QStringLiteral("ConfigMap uro-config was not compared: not readable (forbidden).")),
-                 qPrintable(r.describe()));
+        QVERIFY2(
+            r.outText().contains(QStringLiteral("ConfigMap uro-config was not compared: not readable (forbidden).")),
+            qPrintable(r.describe()));
         QVERIFY(!r.outText().contains(QStringLiteral("content differs")));
     }
 
     void sameSlotHasNoDifferences()
     {
-        const auto r = signalbox(QStringLiteral("viewer"), {QStringLiteral("diff"), QStringLiteral("uro"),
-                                                            QStringLiteral("--from"), QStringLiteral("a"),
-                                                            QStringLiteral("--to"), QStringLiteral("live")});
+        const auto r = signalbox(QStringLiteral("viewer"),
+                                 {QStringLiteral("diff"), QStringLiteral("uro"), QStringLiteral("--from"),
+                                  QStringLiteral("a"), QStringLiteral("--to"), QStringLiteral("live")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
         QVERIFY2(r.outText().contains(QStringLiteral("No differences.\n")), qPrintable(r.describe()));
     }

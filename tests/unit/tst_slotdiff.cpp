@@ -81,13 +81,13 @@ private Q_SLOTS:
         QTest::addColumn<QString>("to");
         QTest::addColumn<int>("equal");
         const auto row = [](const char* name, const char* pointer, const char* value, const char* field,
-                            const char* from, const char* to, int equal) {
-            QTest::newRow(name) << pointer << value << field << from << to << equal;
-        };
+                            const char* from, const char* to,
+                            int equal) { QTest::newRow(name) << pointer << value << field << from << to << equal; };
         row("image tag", "/spec/containers/0/image", R"("ghcr.io/v-sekai/uro:v2")", "container uro: image tag",
             fromCommit, "v2", 24);
-        row("image registry", "/spec/containers/0/image", R"("docker.io/v-sekai/uro:8d3c2f41a9b07e5d6c1f2a3b4c5d6e7f8091a2b3")",
-            "container uro: image repository", "ghcr.io/v-sekai/uro", "docker.io/v-sekai/uro", 24);
+        row("image registry", "/spec/containers/0/image",
+            R"("docker.io/v-sekai/uro:8d3c2f41a9b07e5d6c1f2a3b4c5d6e7f8091a2b3")", "container uro: image repository",
+            "ghcr.io/v-sekai/uro", "docker.io/v-sekai/uro", 24);
         row("image digest", "/spec/containers/0/image",
             R"("ghcr.io/v-sekai/uro:8d3c2f41a9b07e5d6c1f2a3b4c5d6e7f8091a2b3@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")",
             "container uro: image digest", "(none)",
@@ -97,7 +97,8 @@ private Q_SLOTS:
         row("command", "/spec/containers/0/command", R"(["/app/bin/uro", "--debug"])", "container uro: command",
             "/app/bin/uro", "/app/bin/uro --debug", 24);
         row("args", "/spec/containers/0/args", R"(["migrate"])", "container uro: args", "start", "migrate", 24);
-        row("env literal", "/spec/containers/0/env/0/value", R"("4001")", "container uro: env PORT", "4000", "4001", 24);
+        row("env literal", "/spec/containers/0/env/0/value", R"("4001")", "container uro: env PORT", "4000", "4001",
+            24);
         row("env secret key", "/spec/containers/0/env/1/valueFrom/secretKeyRef/key", R"("old-password")",
             "container uro: env DATABASE_PASSWORD", "from Secret uro-db key password",
             "from Secret uro-db key old-password", 24);
@@ -106,14 +107,14 @@ private Q_SLOTS:
             "from ConfigMap uro-config-v2 key features", 24);
         row("env field", "/spec/containers/0/env/3/valueFrom/fieldRef/fieldPath", R"("status.hostIP")",
             "container uro: env POD_IP", "from field status.podIP", "from field status.hostIP", 24);
-        row("env added", "/spec/containers/0/env/4", R"({"name": "DEBUG", "value": "1"})",
-            "container uro: env DEBUG", "(none)", "1", 25);
-        row("envFrom", "/spec/containers/0/envFrom/0/configMapRef/name", R"("uro-env-v2")",
-            "container uro: envFrom 1", "ConfigMap uro-env", "ConfigMap uro-env-v2", 24);
+        row("env added", "/spec/containers/0/env/4", R"({"name": "DEBUG", "value": "1"})", "container uro: env DEBUG",
+            "(none)", "1", 25);
+        row("envFrom", "/spec/containers/0/envFrom/0/configMapRef/name", R"("uro-env-v2")", "container uro: envFrom 1",
+            "ConfigMap uro-env", "ConfigMap uro-env-v2", 24);
         row("envFrom prefix", "/spec/containers/0/envFrom/1/prefix", R"("KEY_")", "container uro: envFrom 2",
             "Secret uro-keys with prefix K_", "Secret uro-keys with prefix KEY_", 24);
-        row("request", "/spec/containers/0/resources/requests/cpu", R"("500m")", "container uro: requests cpu",
-            "250m", "500m", 24);
+        row("request", "/spec/containers/0/resources/requests/cpu", R"("500m")", "container uro: requests cpu", "250m",
+            "500m", 24);
         row("limit added", "/spec/containers/0/resources/limits/cpu", R"(1)", "container uro: limits cpu", "(none)",
             "1", 25);
         row("readiness probe", "/spec/containers/0/readinessProbe/httpGet/path", R"("/ready")",
@@ -122,14 +123,16 @@ private Q_SLOTS:
             "HTTP GET /ready on port http, after 0s, every 10s, timeout 1s, 3 failures", 24);
         row("liveness probe removed", "/spec/containers/0/livenessProbe", "", "container uro: liveness probe",
             "TCP on port 4000, after 0s, every 20s, timeout 1s, 3 failures", "(none)", 24);
-        row("startup probe", "/spec/containers/0/startupProbe", R"({"exec": {"command": ["true"]}, "failureThreshold": 30})",
-            "container uro: startup probe", "(none)", "run true, after 0s, every 10s, timeout 1s, 30 failures", 25);
+        row("startup probe", "/spec/containers/0/startupProbe",
+            R"({"exec": {"command": ["true"]}, "failureThreshold": 30})", "container uro: startup probe", "(none)",
+            "run true, after 0s, every 10s, timeout 1s, 30 failures", 25);
         row("mount", "/spec/containers/0/volumeMounts/0/readOnly", "false", "container uro: mount config",
             "/etc/uro (read-only)", "/etc/uro", 24);
         row("service account", "/spec/serviceAccountName", "", "service account", "uro", "default", 24);
         row("node selector", "/spec/nodeSelector/pool", R"("batch")", "node selector pool", "web", "batch", 24);
-        row("toleration", "/spec/tolerations/1", R"({"operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300})",
-            "tolerations", "dedicated=web:NoSchedule", "dedicated=web:NoSchedule, every taint:NoExecute for 300s", 24);
+        row("toleration", "/spec/tolerations/1",
+            R"({"operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300})", "tolerations",
+            "dedicated=web:NoSchedule", "dedicated=web:NoSchedule, every taint:NoExecute for 300s", 24);
         row("volume", "/spec/volumes/0/configMap/name", R"("uro-files-v2")", "volume config", "configMap uro-files",
             "configMap uro-files-v2", 24);
         row("volume kind", "/spec/volumes/1", R"({"name": "tmp", "persistentVolumeClaim": {"claimName": "scratch"}})",
@@ -188,7 +191,8 @@ private Q_SLOTS:
         QCOMPARE(q(d.differences[0].to), QStringLiteral("from Secret uro-db-v2 key password"));
         QVERIFY(everything(d).find("hunter2") == std::string::npos);
         // Nor is a Secret's content compared, as a ConfigMap's is.
-        QVERIFY(model::configMapPairs(sideOf(baseTemplate(), "live"), sideOf(t, "staging")).count({"uro-db", "uro-db-v2"}) == 0);
+        QVERIFY(model::configMapPairs(sideOf(baseTemplate(), "live"), sideOf(t, "staging"))
+                    .count({"uro-db", "uro-db-v2"}) == 0);
     }
 
     void fieldsOfOneSideOnly()
@@ -200,9 +204,10 @@ private Q_SLOTS:
         QStringList fields;
         for (const model::FieldDifference& f : d.differences)
             fields << QString::fromStdString(f.field) + QLatin1Char('=') + q(f.from) + QLatin1Char('>') + q(f.to);
-        QCOMPARE(fields, (QStringList{QStringLiteral("node selector pool=web>(none)"),
-                                      QStringLiteral("container sidecar: image repository=(none)>docker.io/envoyproxy/envoy"),
-                                      QStringLiteral("container sidecar: image tag=(none)>v1.30")}));
+        QCOMPARE(fields,
+                 (QStringList{QStringLiteral("node selector pool=web>(none)"),
+                              QStringLiteral("container sidecar: image repository=(none)>docker.io/envoyproxy/envoy"),
+                              QStringLiteral("container sidecar: image tag=(none)>v1.30")}));
         QCOMPARE(d.equalFields, 24);
         const json j = d.toJson();
         QVERIFY(j["differences"][0]["to"].is_null());
@@ -226,19 +231,50 @@ private Q_SLOTS:
         QTest::addColumn<QString>("from");
         QTest::addColumn<QString>("to");
         QTest::addColumn<QString>("link");
-        QTest::newRow("github") << "https://github.com/v-sekai/uro" << "8d3c2f4" << "c41e7a9"
+        QTest::newRow("github") << "https://github.com/v-sekai/uro"
+                                << "8d3c2f4"
+                                << "c41e7a9"
                                 << "https://github.com/v-sekai/uro/compare/8d3c2f4...c41e7a9";
-        QTest::newRow(".git and slash") << "https://github.com/v-sekai/uro.git/" << "8d3c2f4" << "c41e7a9"
+        QTest::newRow(".git and slash") << "https://github.com/v-sekai/uro.git/"
+                                        << "8d3c2f4"
+                                        << "c41e7a9"
                                         << "https://github.com/v-sekai/uro/compare/8d3c2f4...c41e7a9";
-        QTest::newRow("same commit") << "https://github.com/v-sekai/uro" << "8d3c2f4" << "8d3c2f4" << "";
-        QTest::newRow("one unknown") << "https://github.com/v-sekai/uro" << "" << "c41e7a9" << "";
-        QTest::newRow("not a commit") << "https://github.com/v-sekai/uro" << "v1.2" << "c41e7a9" << "";
-        QTest::newRow("gitlab") << "https://gitlab.com/v-sekai/uro" << "8d3c2f4" << "c41e7a9" << "";
-        QTest::newRow("plain http") << "http://github.com/v-sekai/uro" << "8d3c2f4" << "c41e7a9" << "";
-        QTest::newRow("deeper path") << "https://github.com/v-sekai/uro/tree/main" << "8d3c2f4" << "c41e7a9" << "";
-        QTest::newRow("no repository") << "https://github.com/v-sekai" << "8d3c2f4" << "c41e7a9" << "";
-        QTest::newRow("query") << "https://github.com/v-sekai/uro?x=1" << "8d3c2f4" << "c41e7a9" << "";
-        QTest::newRow("dot segment") << "https://github.com/../uro" << "8d3c2f4" << "c41e7a9" << "";
+        QTest::newRow("same commit") << "https://github.com/v-sekai/uro"
+                                     << "8d3c2f4"
+                                     << "8d3c2f4"
+                                     << "";
+        QTest::newRow("one unknown") << "https://github.com/v-sekai/uro"
+                                     << ""
+                                     << "c41e7a9"
+                                     << "";
+        QTest::newRow("not a commit") << "https://github.com/v-sekai/uro"
+                                      << "v1.2"
+                                      << "c41e7a9"
+                                      << "";
+        QTest::newRow("gitlab") << "https://gitlab.com/v-sekai/uro"
+                                << "8d3c2f4"
+                                << "c41e7a9"
+                                << "";
+        QTest::newRow("plain http") << "http://github.com/v-sekai/uro"
+                                    << "8d3c2f4"
+                                    << "c41e7a9"
+                                    << "";
+        QTest::newRow("deeper path") << "https://github.com/v-sekai/uro/tree/main"
+                                     << "8d3c2f4"
+                                     << "c41e7a9"
+                                     << "";
+        QTest::newRow("no repository") << "https://github.com/v-sekai"
+                                       << "8d3c2f4"
+                                       << "c41e7a9"
+                                       << "";
+        QTest::newRow("query") << "https://github.com/v-sekai/uro?x=1"
+                               << "8d3c2f4"
+                               << "c41e7a9"
+                               << "";
+        QTest::newRow("dot segment") << "https://github.com/../uro"
+                                     << "8d3c2f4"
+                                     << "c41e7a9"
+                                     << "";
     }
 
     void compareLink()
@@ -265,10 +301,12 @@ private Q_SLOTS:
         content.unreadable = {{"uro-config", "not readable (forbidden)"}};
         const model::SlotDiff d = model::diffSlots(live, staging, content);
         QCOMPARE(d.differences.size(), std::size_t(2));
-        QCOMPARE(QString::fromStdString(d.differences[1].field), QStringLiteral("ConfigMap uro-env and uro-env-v2: content"));
+        QCOMPARE(QString::fromStdString(d.differences[1].field),
+                 QStringLiteral("ConfigMap uro-env and uro-env-v2: content"));
         QCOMPARE(q(d.differences[1].to), QStringLiteral("uro-env-v2 (content differs)"));
         QCOMPARE(d.equalFields, 24 + 1); // the envFrom entry differs; uro-files' content is equal
-        QCOMPARE(d.notes, (std::vector<std::string>{"ConfigMap uro-config was not compared: not readable (forbidden)."}));
+        QCOMPARE(d.notes,
+                 (std::vector<std::string>{"ConfigMap uro-config was not compared: not readable (forbidden)."}));
         QVERIFY(d.describe().find("ConfigMap uro-config was not compared") != std::string::npos);
     }
 
@@ -292,12 +330,18 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("pointer");
         QTest::addColumn<QString>("value");
-        QTest::newRow("env not a list") << "/spec/containers/0/env" << R"("PORT=4000")";
-        QTest::newRow("env value a number") << "/spec/containers/0/env/0/value" << "4000";
-        QTest::newRow("request a list") << "/spec/containers/0/resources/requests/cpu" << "[1]";
-        QTest::newRow("probe port an object") << "/spec/containers/0/readinessProbe/httpGet/port" << "{}";
-        QTest::newRow("volume not an object") << "/spec/volumes/0" << R"("config")";
-        QTest::newRow("toleration seconds text") << "/spec/tolerations/0/tolerationSeconds" << R"("300")";
+        QTest::newRow("env not a list") << "/spec/containers/0/env"
+                                        << R"("PORT=4000")";
+        QTest::newRow("env value a number") << "/spec/containers/0/env/0/value"
+                                            << "4000";
+        QTest::newRow("request a list") << "/spec/containers/0/resources/requests/cpu"
+                                        << "[1]";
+        QTest::newRow("probe port an object") << "/spec/containers/0/readinessProbe/httpGet/port"
+                                              << "{}";
+        QTest::newRow("volume not an object") << "/spec/volumes/0"
+                                              << R"("config")";
+        QTest::newRow("toleration seconds text") << "/spec/tolerations/0/tolerationSeconds"
+                                                 << R"("300")";
     }
 
     void wrongTypesAreErrors()
