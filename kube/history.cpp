@@ -178,6 +178,7 @@ HistoryEntry decodeEntry(const json& e)
         h.healthCheck = field(e, "healthCheck", {}, ignored);
         h.result = field(e, "result", {}, ignored);
         h.smokeCheck = excerpt(field(e, "smokeCheck", {}, ignored), 40);
+        h.started = excerpt(field(e, "started", {}, ignored), 40);
         if (auto it = e.find("skipped"); it != e.end() && it->is_array())
             for (const auto& v : *it)
                 if (v.is_string() && h.skipped.size() < 8)
@@ -316,6 +317,8 @@ json HistoryEntry::toJson() const
         j["smokeCheck"] = smokeCheck;
     if (!skipped.empty())
         j["skipped"] = skipped;
+    if (!started.empty())
+        j["started"] = started;
     return j;
 }
 
