@@ -108,8 +108,12 @@ void addContainer(Fields& f, const std::string& kind, const kube::ContainerSpec&
         f.set(p + "readiness probe", c.readinessProbe);
     if (!c.startupProbe.empty())
         f.set(p + "startup probe", c.startupProbe);
-    for (const std::string& m : c.volumeMounts)
-        f.set(p + "mount " + m.substr(0, m.find(" at ")), m.substr(m.find(" at ") + 4));
+    // kube writes a mount as "NAME at PATH ...": the name makes the field, the rest its value.
+    static const std::string at = " at ";
+    for (const std::string& m : c.volumeMounts) {
+        const std::size_t cut = m.find(at);
+        f.set(p + "mount " + m.substr(0, cut), cut == std::string::npos ? std::string() : m.substr(cut + at.size()));
+    }
 }
 
 Fields fieldsOf(const SlotSide& s)
@@ -180,7 +184,7 @@ std::string shown(const std::optional<std::string>& value)
 
 std::string compareLink(const std::string& source, const std::string& fromCommit, const std::string& toCommit)
 {
-    static const std::string github = "https://github.com/";
+    static const std::string github = "https://github.com/", dotDot = "..";
     const auto hex = [](const std::string& c) {
         return c.size() >= 7 && c.size() <= 40 && c.find_first_not_of("0123456789abcdef") == std::string::npos;
     };
@@ -195,7 +199,7 @@ std::string compareLink(const std::string& source, const std::string& fromCommit
     if (slash == std::string::npos || slash == 0 || slash + 1 == path.size() || path.size() > 200 ||
         path.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-/") !=
             std::string::npos ||
-        path.find('/', slash + 1) != std::string::npos || path.find("..") != std::string::npos)
+        path.find('/', slash + 1) != std::string::npos || path.find(dotDot) != std::string::npos)
         return {};
     return github + path + "/compare/" + fromCommit + "..." + toCommit;
 }
