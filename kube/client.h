@@ -193,6 +193,7 @@ public:
     // (Deployment::templateSource) for templateRestorePatch.
     Id getDeployment(const std::string& ns, const std::string& name, Callback<Deployment> cb);
     Id getService(const std::string& ns, const std::string& name, Callback<Service> cb);
+    Id getConfigMap(const std::string& ns, const std::string& name, Callback<ConfigMap> cb);
     Id listDeployments(const std::string& ns, const ListOptions& options, Callback<std::vector<Deployment>> cb);
     Id listServices(const std::string& ns, const ListOptions& options, Callback<std::vector<Service>> cb);
     Id listPods(const std::string& ns, const ListOptions& options, Callback<std::vector<Pod>> cb);

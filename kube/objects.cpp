@@ -1,5 +1,7 @@
 #include "objects.h"
 
+#include "net/text.h"
+
 namespace kube {
 
 namespace {
@@ -130,6 +132,16 @@ public:
                 throw FieldError{r.m_path + "." + k, "a string"};
             out.emplace(k, v.get<std::string>());
         }
+        return out;
+    }
+
+    // The keys of this object (none when it is not one), in the order the server sent them.
+    std::vector<std::string> keys() const
+    {
+        std::vector<std::string> out;
+        if (m_j.is_object())
+            for (const auto& item : m_j.items())
+                out.push_back(item.key());
         return out;
     }
 
@@ -457,6 +469,252 @@ bool selectorMatches(const Labels& selector, const Labels& labels)
             return false;
     }
     return true;
+}
+
+} // namespace kube
+
+// The pod template in full (PodSpecDetail), for the diff of two slots.
+namespace kube {
+
+namespace {
+
+// Reads one template, cutting long text and long lists at their caps and saying so in `truncated`.
+class DetailReader {
+public:
+    explicit DetailReader(PodSpecDetail& out) : m_out(out) {}
+
+    std::string text(std::string s)
+    {
+        if (s.size() <= maxDetailText)
+            return s;
+        m_out.truncated = true;
+        const std::string size = " (" + std::to_string(s.size()) + " bytes)";
+        return net::text::cut(s, maxDetailText - size.size(), "…") + size;
+    }
+
+    std::string str(const Reader& r, const char* key, std::string fallback = {}) { return text(r.str(key, fallback)); }
+
+    template <typename T> std::vector<T> capped(std::vector<T> all, std::size_t cap)
+    {
+        if (all.size() <= cap)
+            return all;
+        m_out.truncated = true;
+        return std::vector<T>(std::make_move_iterator(all.begin()),
+                              std::make_move_iterator(all.begin() + static_cast<std::ptrdiff_t>(cap)));
+    }
+
+    std::vector<std::string> strings(const Reader& r, const char* key)
+    {
+        std::vector<std::string> out;
+        for (std::string& s : capped(r.strings(key), maxDetailEntries))
+            out.push_back(text(std::move(s)));
+        return out;
+    }
+
+    // A map whose values are strings or whole numbers (resource quantities).
+    Labels quantities(const Reader& r)
+    {
+        Labels out;
+        for (const std::string& k : capped(r.keys(), maxDetailEntries))
+            out.emplace(text(k), text(r.intOrString(k.c_str())));
+        return out;
+    }
+
+    Labels map(const Reader& r, const char* key)
+    {
+        Labels out;
+        std::size_t n = 0;
+        for (const auto& [k, v] : r.map(key)) {
+            if (++n > maxDetailEntries) {
+                m_out.truncated = true;
+                break;
+            }
+            out.emplace(text(k), text(v));
+        }
+        return out;
+    }
+
+    std::string probe(const Reader& c, const char* key)
+    {
+        if (!c.has(key))
+            return {};
+        const Reader p = c.object(key);
+        std::string how;
+        if (p.has("httpGet")) {
+            const Reader h = p.object("httpGet");
+            how = (h.str("scheme", "HTTP") == "HTTPS" ? "HTTPS GET " : "HTTP GET ") + str(h, "path", "/") +
+                  " on port " + text(h.intOrString("port"));
+        } else if (p.has("tcpSocket")) {
+            how = "TCP on port " + text(p.object("tcpSocket").intOrString("port"));
+        } else if (p.has("grpc")) {
+            const Reader g = p.object("grpc");
+            how = "gRPC on port " + std::to_string(g.int32("port")) +
+                  (g.has("service") ? " service " + str(g, "service") : std::string());
+        } else if (p.has("exec")) {
+            std::string command;
+            for (const std::string& word : strings(p.object("exec"), "command"))
+                command += (command.empty() ? "" : " ") + word;
+            how = "run " + command;
+        } else {
+            how = "no handler";
+        }
+        how += ", after " + std::to_string(p.int32("initialDelaySeconds")) + "s, every " +
+               std::to_string(p.int32("periodSeconds", 10)) + "s, timeout " +
+               std::to_string(p.int32("timeoutSeconds", 1)) + "s, " + std::to_string(p.int32("failureThreshold", 3)) +
+               " failures";
+        if (const int success = p.int32("successThreshold", 1); success != 1)
+            how += ", " + std::to_string(success) + " successes";
+        return how;
+    }
+
+    EnvVarSpec env(const Reader& e)
+    {
+        EnvVarSpec v;
+        v.name = str(e, "name");
+        if (!e.has("valueFrom")) {
+            v.value = str(e, "value");
+            return v;
+        }
+        const Reader from = e.object("valueFrom");
+        if (from.has("secretKeyRef")) {
+            // Only the reference: a Secret's value is never read here.
+            v.from = EnvVarSpec::From::Secret;
+            v.refName = str(from.object("secretKeyRef"), "name");
+            v.refKey = str(from.object("secretKeyRef"), "key");
+        } else if (from.has("configMapKeyRef")) {
+            v.from = EnvVarSpec::From::ConfigMap;
+            v.refName = str(from.object("configMapKeyRef"), "name");
+            v.refKey = str(from.object("configMapKeyRef"), "key");
+        } else if (from.has("fieldRef")) {
+            v.from = EnvVarSpec::From::Field;
+            v.value = str(from.object("fieldRef"), "fieldPath");
+        } else {
+            v.from = EnvVarSpec::From::Resource;
+            const Reader r = from.object("resourceFieldRef");
+            v.value = str(r, "resource") + (r.has("containerName") ? " of " + str(r, "containerName") : std::string());
+        }
+        return v;
+    }
+
+    ContainerSpec container(const Reader& c)
+    {
+        ContainerSpec out;
+        out.name = str(c, "name");
+        out.image = str(c, "image");
+        out.command = strings(c, "command");
+        out.args = strings(c, "args");
+        for (const Reader& e : capped(c.objects("env"), maxDetailEntries))
+            out.env.push_back(env(e));
+        for (const Reader& e : capped(c.objects("envFrom"), maxDetailEntries)) {
+            const bool secret = e.has("secretRef");
+            out.envFrom.push_back({secret ? "secret" : "configMap",
+                                   str(e.object(secret ? "secretRef" : "configMapRef"), "name"), str(e, "prefix")});
+        }
+        const Reader resources = c.object("resources");
+        out.requests = quantities(resources.object("requests"));
+        out.limits = quantities(resources.object("limits"));
+        out.livenessProbe = probe(c, "livenessProbe");
+        out.readinessProbe = probe(c, "readinessProbe");
+        out.startupProbe = probe(c, "startupProbe");
+        for (const Reader& m : capped(c.objects("volumeMounts"), maxDetailEntries))
+            out.volumeMounts.push_back(str(m, "name") + " at " + str(m, "mountPath") +
+                                       (m.has("subPath") ? " sub " + str(m, "subPath") : std::string()) +
+                                       (m.boolean("readOnly") ? " (read-only)" : ""));
+        return out;
+    }
+
+    std::string toleration(const Reader& t)
+    {
+        const std::string key = str(t, "key");
+        const bool exists = t.str("operator", "Equal") == "Exists";
+        std::string out = key.empty() && exists ? "every taint" : exists ? key : key + "=" + str(t, "value");
+        if (t.has("effect"))
+            out += ":" + str(t, "effect");
+        if (t.has("tolerationSeconds"))
+            out += " for " + std::to_string(t.integer("tolerationSeconds")) + "s";
+        return out;
+    }
+
+    VolumeSpec volume(const Reader& v)
+    {
+        VolumeSpec out;
+        out.name = str(v, "name");
+        for (const std::string& k : v.keys())
+            if (k != "name") {
+                out.kind = text(k);
+                break;
+            }
+        const Reader source = v.object(out.kind.empty() ? "emptyDir" : out.kind.c_str());
+        if (out.kind == "configMap") {
+            out.configMaps.push_back(str(source, "name"));
+        } else if (out.kind == "secret") {
+            out.secrets.push_back(str(source, "secretName"));
+        } else if (out.kind == "projected") {
+            for (const Reader& p : capped(source.objects("sources"), maxDetailEntries)) {
+                if (p.has("configMap"))
+                    out.configMaps.push_back(str(p.object("configMap"), "name"));
+                if (p.has("secret"))
+                    out.secrets.push_back(str(p.object("secret"), "name"));
+            }
+        } else if (out.kind == "persistentVolumeClaim") {
+            out.sources.push_back(str(source, "claimName"));
+        } else if (out.kind == "hostPath") {
+            out.sources.push_back(str(source, "path"));
+        }
+        out.sources.insert(out.sources.end(), out.configMaps.begin(), out.configMaps.end());
+        out.sources.insert(out.sources.end(), out.secrets.begin(), out.secrets.end());
+        return out;
+    }
+
+    void read(const Reader& t)
+    {
+        const Reader spec = t.object("spec");
+        for (const Reader& c : capped(spec.objects("containers"), maxDetailContainers))
+            m_out.containers.push_back(container(c));
+        for (const Reader& c : capped(spec.objects("initContainers"), maxDetailContainers))
+            m_out.initContainers.push_back(container(c));
+        m_out.serviceAccountName = str(spec, "serviceAccountName");
+        m_out.nodeSelector = map(spec, "nodeSelector");
+        for (const Reader& tol : capped(spec.objects("tolerations"), maxDetailEntries))
+            m_out.tolerations.push_back(toleration(tol));
+        for (const Reader& v : capped(spec.objects("volumes"), maxDetailEntries)) {
+            v.requireObject();
+            m_out.volumes.push_back(volume(v));
+        }
+    }
+
+private:
+    PodSpecDetail& m_out;
+};
+
+} // namespace
+
+Result<PodSpecDetail> parsePodSpecDetail(const json& podTemplate)
+{
+    return guarded<PodSpecDetail>(podTemplate, "pod template", [](const Reader& r) {
+        PodSpecDetail out;
+        DetailReader(out).read(r);
+        return out;
+    });
+}
+
+Result<PodSpecDetail> podSpecDetail(const Deployment& d)
+{
+    if (!d.templateSource)
+        return Error{
+            Error::Kind::Decode, 0, {}, "Deployment " + d.meta.name + " was read without its pod template.", {}};
+    return parsePodSpecDetail(*d.templateSource);
+}
+
+Result<ConfigMap> parseConfigMap(const json& j)
+{
+    return guarded<ConfigMap>(j, "ConfigMap", [](const Reader& r) {
+        ConfigMap c;
+        c.meta = readMeta(r);
+        c.data = r.map("data");
+        c.binaryData = r.map("binaryData");
+        return c;
+    });
 }
 
 } // namespace kube

@@ -183,6 +183,62 @@ struct AdmissionPolicyBinding {
     std::vector<std::string> validationActions; // Deny, Warn, Audit
 };
 
+// A pod template in full, as the diff of two slots reads it. Decoded on demand from the template a
+// Deployment was read with (Deployment::templateSource), never by the informers: the cache keeps the
+// small PodTemplate above. Bounded: text past maxDetailText bytes is cut (with its length said), and
+// lists past their caps are cut too, `truncated` then set.
+inline constexpr std::size_t maxDetailText = 16 * 1024;
+inline constexpr std::size_t maxDetailContainers = 32;
+inline constexpr std::size_t maxDetailEntries = 256; // env, envFrom, mounts, volumes, args, ... per list
+
+struct EnvVarSpec {
+    enum class From { Value, Secret, ConfigMap, Field, Resource };
+    std::string name;
+    From from = From::Value;
+    std::string value;   // From::Value: the literal value; Field and Resource: the path or resource named
+    std::string refName; // Secret, ConfigMap: the object's name (never a Secret's value)
+    std::string refKey;  // Secret, ConfigMap: the key
+};
+
+struct EnvFromSpec {
+    std::string kind; // "configMap" or "secret"
+    std::string name;
+    std::string prefix;
+};
+
+struct ContainerSpec {
+    std::string name;
+    std::string image;
+    std::vector<std::string> command, args;
+    std::vector<EnvVarSpec> env;
+    std::vector<EnvFromSpec> envFrom;
+    Labels requests, limits;                                 // quantities as written ("250m", "1Gi")
+    std::string livenessProbe, readinessProbe, startupProbe; // a short text form; empty when none
+    std::vector<std::string> volumeMounts;                   // "NAME at PATH", with " (read-only)", " sub SUB"
+};
+
+struct VolumeSpec {
+    std::string name;
+    std::string kind;                 // configMap, secret, emptyDir, persistentVolumeClaim, hostPath, projected, ...
+    std::vector<std::string> sources; // the objects it names: a ConfigMap's, a Secret's, a claim's name, a path
+    std::vector<std::string> configMaps, secrets; // of those, the ConfigMaps and Secrets (projected ones too)
+};
+
+struct PodSpecDetail {
+    std::vector<ContainerSpec> containers, initContainers;
+    std::string serviceAccountName;
+    Labels nodeSelector;
+    std::vector<std::string> tolerations; // "key=value:NoSchedule", "key:NoExecute for 300s", "every taint"
+    std::vector<VolumeSpec> volumes;
+    bool truncated = false; // a list or a text was cut at its cap
+};
+
+// A ConfigMap's content; what the diff compares when both slots name one.
+struct ConfigMap {
+    ObjectMeta meta;
+    Labels data, binaryData;
+};
+
 Result<ObjectMeta> parseMeta(const nlohmann::json& j);
 Result<AdmissionPolicyBinding> parseAdmissionPolicyBinding(const nlohmann::json& j);
 Result<Deployment> parseDeployment(const nlohmann::json& j);
@@ -191,6 +247,12 @@ Result<Pod> parsePod(const nlohmann::json& j);
 Result<Service> parseService(const nlohmann::json& j);
 Result<EndpointSlice> parseEndpointSlice(const nlohmann::json& j);
 Result<Event> parseEvent(const nlohmann::json& j);
+// A pod template (spec.template of a Deployment) in full; see PodSpecDetail.
+Result<PodSpecDetail> parsePodSpecDetail(const nlohmann::json& podTemplate);
+// The pod template a Deployment was read with (Client::getDeployment keeps it), in full; an Error when the
+// Deployment came without one (a list or an informer).
+Result<PodSpecDetail> podSpecDetail(const Deployment& d);
+Result<ConfigMap> parseConfigMap(const nlohmann::json& j);
 
 // The entries of a list answer ("items") that `parse` accepts, in order. A list that is not one,
 // or entries that do not parse, count in `skipped` when given; they never throw.

@@ -24,6 +24,7 @@ inline const Resource services{"", "v1", "services"};
 inline const Resource events{"", "v1", "events"};
 inline const Resource deployments{"apps", "v1", "deployments"};
 inline const Resource replicaSets{"apps", "v1", "replicasets"};
+inline const Resource configMaps{"", "v1", "configmaps"};
 inline const Resource endpointSlices{"discovery.k8s.io", "v1", "endpointslices"};
 inline const Resource selfSubjectAccessReviews{"authorization.k8s.io", "v1", "selfsubjectaccessreviews", false};
 inline const Resource selfSubjectRulesReviews{"authorization.k8s.io", "v1", "selfsubjectrulesreviews", false};

@@ -65,6 +65,11 @@ Client::Id Client::getService(const std::string& ns, const std::string& name, Ca
     return get(resources::services, ns, name, decoding(&parseService, std::move(cb)));
 }
 
+Client::Id Client::getConfigMap(const std::string& ns, const std::string& name, Callback<ConfigMap> cb)
+{
+    return get(resources::configMaps, ns, name, decoding(&parseConfigMap, std::move(cb)));
+}
+
 Client::Id Client::listDeployments(const std::string& ns, const ListOptions& options,
                                    Callback<std::vector<Deployment>> cb)
 {

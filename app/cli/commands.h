@@ -20,6 +20,8 @@ void smoke(Session& s);
 void logs(Session& s);
 // analyze SERVICE [--slot ...] [--against ...]: staging's metrics against live's, from Prometheus.
 void analyze(Session& s);
+// diff SERVICE [--from live] [--to staging]: what differs between two slots' Deployments.
+void diff(Session& s);
 // timeline [--since 7d] [--service S]: every recorded deploy, swap, rollback, repair and watch verdict
 // of every service, newest first.
 void timeline(Session& s);

@@ -31,7 +31,9 @@ struct Flags {
     const QCommandLineOption output =
         option({QStringLiteral("o"), QStringLiteral("output")}, "Output format: json.", "format");
     const QCommandLineOption yes = option("yes", "Do not ask for confirmation.");
-    const QCommandLineOption to = option("to", "deploy: sandbox or staging.", "target");
+    const QCommandLineOption to = option("to", "deploy: sandbox or staging; diff: the second side.", "target");
+    const QCommandLineOption from =
+        option("from", "diff: the first side: live (default), staging, sandbox, a, b.", "slot");
     const QCommandLineOption image =
         option("image", "deploy: the image, by tag (resolved to its digest) or by digest.", "reference");
     const QCommandLineOption wait = option("wait", "deploy: follow the rollout to its end.");
@@ -91,7 +93,8 @@ struct Flags {
             "[--previous] [-f] |\n"
             "          analyze SERVICE [--slot staging|live|a|b] [--against live|staging|a|b] [--window 10m] "
             "[--looks N] |\n"
-            "          timeline [--since 7d] [--service NAME] | stats [--since 30d]\n"
+            "          timeline [--since 7d] [--service NAME] | stats [--since 30d] |\n"
+            "          diff SERVICE [--from live|staging|sandbox|a|b] [--to staging|sandbox|live|a|b]\n"
             "Exit codes: 0 done, 2 usage, 3 refused by an interlock, 4 forbidden, 5 changed since read,\n"
             "6 unhealthy (check, smoke, or the watch after a swap failed; analyze: a condition failed),\n"
             "7 inconclusive (analyze: no data, no pods, Prometheus not reached), 1 other."));
@@ -103,10 +106,11 @@ struct Flags {
         parser.addOptions({skipSmoke, skipAnalysis});
         parser.addOptions({against, window, looks});
         parser.addOptions({service});
+        parser.addOptions({from});
         parser.addPositionalArgument(
             QStringLiteral("command"),
             QStringLiteral(
-                "status, deploy, swap, rollback, repair, history, check, smoke, logs, analyze, timeline, stats"));
+                "status, deploy, swap, rollback, repair, history, check, smoke, logs, analyze, timeline, stats, diff"));
     }
 };
 
@@ -308,6 +312,11 @@ std::optional<int> parseOptions(const QStringList& arguments, Options& o)
     o.yes = parser.isSet(f.yes);
     o.wait = parser.isSet(f.wait);
     o.to = parser.value(f.to);
+    o.from = parser.value(f.from);
+    if (parser.isSet(f.from) && o.command != QLatin1String("diff")) {
+        complain("--from goes with diff: signalbox diff SERVICE --from live --to staging.");
+        return app::Usage;
+    }
     o.image = parser.value(f.image);
     o.group = parser.isSet(f.group);
     o.deploys = parser.isSet(f.deploys);

@@ -23,6 +23,7 @@ struct Options {
     bool wait = false;
     std::optional<model::Slot> expectLive;
     QString to;
+    QString from; // diff: the first side (live, staging, sandbox, a, b)
     QString image;
     QString tag;
     bool group = false;

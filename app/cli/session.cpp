@@ -78,6 +78,8 @@ void Session::dispatch()
         logs(*this);
     else if (c == QLatin1String("analyze"))
         analyze(*this);
+    else if (c == QLatin1String("diff"))
+        diff(*this);
     else if (c == QLatin1String("timeline"))
         timeline(*this);
     else if (c == QLatin1String("stats"))

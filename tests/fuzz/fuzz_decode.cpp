@@ -14,6 +14,7 @@
 #include "model/rules/healthpath.h"
 #include "model/rules/imageref.h"
 #include "model/rules/servicespec.h"
+#include "model/rules/slotdiff.h"
 #include "model/rules/smoke.h"
 #include "model/state/servicestate.h"
 #include "net/text.h"
@@ -42,6 +43,26 @@ void decodeKubeconfig(const std::string& text)
         (void)kube::resolveContext(*config, context.name, "fuzz");
 }
 
+// A pod template in full, as the diff of two slots reads it: within its caps, and equal to itself.
+void decodePodSpecDetail(const nlohmann::json& podTemplate)
+{
+    const kube::Result<kube::PodSpecDetail> detail = kube::parsePodSpecDetail(podTemplate);
+    if (!detail)
+        return;
+    if (detail->containers.size() > kube::maxDetailContainers || detail->volumes.size() > kube::maxDetailEntries)
+        __builtin_trap();
+    for (const kube::ContainerSpec& c : detail->containers)
+        if (c.env.size() > kube::maxDetailEntries || c.image.size() > kube::maxDetailText)
+            __builtin_trap();
+    model::SlotSide side;
+    side.spec = *detail;
+    const model::SlotDiff same = model::diffSlots(side, side);
+    if (!same.differences.empty())
+        __builtin_trap();
+    (void)model::configMapPairs(side, side);
+    (void)same.toJson().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 void decodeObject(const nlohmann::json& j)
 {
     (void)kube::parseMeta(j);
@@ -49,6 +70,10 @@ void decodeObject(const nlohmann::json& j)
     (void)kube::parseReplicaSet(j);
     (void)kube::parseEndpointSlice(j);
     (void)kube::parseEvent(j);
+    (void)kube::parseConfigMap(j);
+    decodePodSpecDetail(j);
+    if (const kube::Result<nlohmann::json> t = kube::podTemplateJson(j))
+        decodePodSpecDetail(*t);
     // A SelfSubjectRulesReview's answer, and what its rules grant.
     const kube::AccessRules rules = kube::parseAccessRules(j);
     (void)rules.grants("patch", "", "services", "", "uro");
