@@ -193,15 +193,15 @@ void Swapper::planWith(const SwapRequest& request, Reads reads, std::function<vo
         const ServiceSpec spec = members[i];
         const std::string key = spec.ns + "/" + spec.name;
         readMember(spec, reads,
-                   [self, kind, spec, facts, i, answered = join->part(readsOf(spec)), key, health = reads.health,
-                    smoke = reads.smoke, analysis = reads.analysis](std::shared_ptr<SwapFacts> read) {
-                       auto store = [facts, i, answered, read, key, health, smoke, analysis] {
-                           if (health && read->health)
-                               health->emplace(key, *read->health);
-                           if (smoke && read->smoke)
-                               smoke->emplace(key, *read->smoke);
-                           if (analysis && read->analysis)
-                               analysis->emplace(key, *read->analysis);
+                   [self, kind, spec, facts, i, answered = join->part(readsOf(spec)), key,
+                    reads](std::shared_ptr<SwapFacts> read) {
+                       auto store = [facts, i, answered, read, key, reads] {
+                           if (reads.health && read->health)
+                               reads.health->emplace(key, *read->health);
+                           if (reads.smoke && read->smoke)
+                               reads.smoke->emplace(key, *read->smoke);
+                           if (reads.analysis && read->analysis)
+                               reads.analysis->emplace(key, *read->analysis);
                            (*facts)[i] = std::move(*read);
                            answered();
                        };
@@ -210,31 +210,7 @@ void Swapper::planWith(const SwapRequest& request, Reads reads, std::function<vo
                            store();
                            return;
                        }
-                       // The analysis looked at confirm is the one the swap goes by: Prometheus is asked once.
-                       bool analysisKept = false;
-                       if (analysis)
-                           if (auto kept = analysis->find(key); kept != analysis->end()) {
-                               read->analysis = kept->second;
-                               analysisKept = true;
-                           }
-                       // A swap at once re-checks on the health check its plan has just asked.
-                       if (health)
-                           if (auto kept = health->find(key); kept != health->end()) {
-                               read->health = kept->second;
-                               if (smoke)
-                                   if (auto keptSmoke = smoke->find(key); keptSmoke != smoke->end())
-                                       read->smoke = keptSmoke->second;
-                               store();
-                               return;
-                           }
-                       // The health check and the smoke requests are asked once the Services and slots are
-                       // known: they need the live Service's annotations, the staging slot's pods and Service.
-                       auto evidence = Join::make(std::function<void()>(store));
-                       self->readHealth(spec, read, evidence->part("the staging pods' health check"));
-                       self->readSmoke(spec, read, evidence->part("the smoke requests to staging"));
-                       if (!analysisKept)
-                           self->readAnalysis(spec, read, evidence->part("the metric analysis of staging"));
-                       evidence->seal();
+                       self->readEvidence(spec, reads, read, store);
                    });
     }
     m_client->whoAmI(
@@ -245,6 +221,37 @@ void Swapper::planWith(const SwapRequest& request, Reads reads, std::function<vo
         },
         reads.reviews);
     join->seal();
+}
+
+void Swapper::readEvidence(const ServiceSpec& spec, const Reads& reads, std::shared_ptr<SwapFacts> read,
+                           std::function<void()> done)
+{
+    const std::string key = spec.ns + "/" + spec.name;
+    // The analysis looked at confirm is the one the swap goes by: Prometheus is asked once.
+    bool analysisKept = false;
+    if (reads.analysis)
+        if (auto kept = reads.analysis->find(key); kept != reads.analysis->end()) {
+            read->analysis = kept->second;
+            analysisKept = true;
+        }
+    // A swap at once re-checks on the health check its plan has just asked.
+    if (reads.health)
+        if (auto kept = reads.health->find(key); kept != reads.health->end()) {
+            read->health = kept->second;
+            if (reads.smoke)
+                if (auto keptSmoke = reads.smoke->find(key); keptSmoke != reads.smoke->end())
+                    read->smoke = keptSmoke->second;
+            done();
+            return;
+        }
+    // The health check and the smoke requests are asked once the Services and slots are known: they need
+    // the live Service's annotations, the staging slot's pods and Service.
+    auto evidence = Join::make(std::move(done));
+    readHealth(spec, read, evidence->part("the staging pods' health check"));
+    readSmoke(spec, read, evidence->part("the smoke requests to staging"));
+    if (!analysisKept)
+        readAnalysis(spec, read, evidence->part("the metric analysis of staging"));
+    evidence->seal();
 }
 
 void Swapper::readHealth(const ServiceSpec& spec, std::shared_ptr<SwapFacts> read, std::function<void()> done)

@@ -107,6 +107,9 @@ private:
     // `stagingRead` and `liveRead`: called once each read has answered (parts of the member's join).
     void readServices(const ServiceSpec& spec, std::shared_ptr<struct SwapFacts> read,
                       std::function<void()> stagingRead, std::function<void()> liveRead);
+    // A swap's evidence about staging: what `reads` keeps is taken from there, the rest asked.
+    void readEvidence(const ServiceSpec& spec, const Reads& reads, std::shared_ptr<struct SwapFacts> read,
+                      std::function<void()> done);
     void readHealth(const ServiceSpec& spec, std::shared_ptr<struct SwapFacts> read, std::function<void()> done);
     // The smoke requests to the staging Service, when the member has any.
     void readSmoke(const ServiceSpec& spec, std::shared_ptr<struct SwapFacts> read, std::function<void()> done);
