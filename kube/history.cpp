@@ -211,6 +211,7 @@ HistoryEntry decodeEntry(const json& e)
         h.smokeCheck = excerpt(field(e, "smokeCheck", {}, ignored), 40);
         h.analysisCheck = excerpt(field(e, "analysisCheck", {}, ignored), 40);
         h.analysis = metricRecords(e);
+        h.started = excerpt(field(e, "started", {}, ignored), 40);
         if (auto it = e.find("skipped"); it != e.end() && it->is_array())
             for (const auto& v : *it)
                 if (v.is_string() && h.skipped.size() < 8)
@@ -366,6 +367,8 @@ json HistoryEntry::toJson() const
     }
     if (!skipped.empty())
         j["skipped"] = skipped;
+    if (!started.empty())
+        j["started"] = started;
     return j;
 }
 

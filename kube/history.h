@@ -42,6 +42,9 @@ inline constexpr std::size_t historyMetricsLimit = 10;
 
 struct HistoryEntry {
     std::string at; // RFC 3339, as written
+    // When the action began (RFC 3339), so that `at` - `started` is how long it took; empty in entries
+    // written before it was recorded.
+    std::string started;
     std::string user, action, service;
     std::string target; // deploys: "staging" or "sandbox"
     // Swaps: whether the staging pods' health check "passed", was "skipped" by the person, or there

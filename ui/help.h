@@ -40,6 +40,8 @@ inline constexpr QKeyCombination swap = Qt::CTRL | Qt::SHIFT | Qt::Key_S;
 inline constexpr QKeyCombination rollback = Qt::CTRL | Qt::SHIFT | Qt::Key_R;
 inline constexpr QKeyCombination logs = Qt::CTRL | Qt::Key_L;
 inline constexpr QKeyCombination refresh = Qt::Key_F5;
+// The release timeline across services.
+inline constexpr QKeyCombination timeline = Qt::CTRL | Qt::Key_T;
 // Closes a secondary window (the log window, the shortcuts list, an outcome), beside Esc.
 inline constexpr QKeyCombination closeWindow = Qt::CTRL | Qt::Key_W;
 // "Ctrl+D" as the desktop writes it.

@@ -16,6 +16,7 @@
 #include "servicepage.h"
 #include "style.h"
 #include "text.h"
+#include "timelineview.h"
 #include "watchbanner.h"
 
 #include <QApplication>
@@ -433,6 +434,12 @@ void MainWindow::setupMenus()
     buildServiceMenu(service);
 
     m_notificationsMenu = new NotificationsMenu(this);
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    view->setObjectName(QStringLiteral("viewMenu"));
+    QAction* timeline = view->addAction(tr("Release &timeline"), this, &MainWindow::openTimeline);
+    timeline->setObjectName(QStringLiteral("timelineAction"));
+    timeline->setShortcut(keys::timeline);
+
     menuBar()->addMenu(tr("&Settings"))->addMenu(m_notificationsMenu);
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
@@ -817,6 +824,29 @@ void MainWindow::setReadOnly(bool readOnly)
     setWindowTitle(readOnly ? tr("Signalbox (read-only)") : QStringLiteral("Signalbox"));
 }
 
+TimelineView* MainWindow::timelineView() const
+{
+    return m_timeline;
+}
+
+TimelineView* MainWindow::openTimeline()
+{
+    if (!m_timeline) {
+        m_timeline = new TimelineView(this);
+        m_timeline->setAttribute(Qt::WA_DeleteOnClose);
+        connect(m_timeline, &TimelineView::serviceChosen, this, [this](const QString& service) {
+            if (showService(service))
+                activateWindow();
+        });
+        if (m_watched)
+            m_timeline->setServices(m_watched->services());
+    }
+    m_timeline->show();
+    m_timeline->raise();
+    m_timeline->activateWindow();
+    return m_timeline;
+}
+
 void MainWindow::refresh()
 {
     if (!m_watched || !m_connectionState || !m_health) {
@@ -833,6 +863,8 @@ void MainWindow::refresh()
         m_model->setServices(model::withWatchVerdicts(m_watched->services(), m_runner));
     else
         m_model->setServices(m_watched->services());
+    if (m_timeline)
+        m_timeline->setServices(m_watched->services());
     m_user->setText(m_connectionState->userName().isEmpty()
                         ? QString()
                         : tr("as <b>%1</b>").arg(m_connectionState->userName().toHtmlEscaped()));

@@ -31,6 +31,7 @@ namespace ui {
 class ActivityPanel;
 class ServicePage;
 class LogView;
+class TimelineView;
 class NotificationsMenu;
 
 // The console: a header (context, user, server, freshness), the overview of every service,
@@ -74,6 +75,9 @@ public:
     // Opens a log window of a slot (A, B or the sandbox) of the shown service, or of one of its pods,
     // following from the last 500 lines of each pod.
     LogView* openLogs(const QString& service, model::Slot slot, const QString& pod);
+    // Opens (or raises) the release timeline window.
+    TimelineView* openTimeline();
+    TimelineView* timelineView() const;
     // The banner of watches after swaps that found a service got worse (shown above the overview
     // and other services' pages): its text, empty when hidden, and its Roll back button, which
     // opens the service's page and its checked rollback.
@@ -141,6 +145,7 @@ private:
     QPointer<model::ServiceActions> m_actions;
     QPointer<oci::RegistryClient> m_registry;
     QPointer<model::ActionRunner> m_runner;
+    QPointer<TimelineView> m_timeline;
     ActivityPanel* m_activity;
     bool m_closeWhenIdle = false;
     bool m_endingWatches = false; // closing: the running watches are recording their verdicts

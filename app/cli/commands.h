@@ -20,6 +20,11 @@ void smoke(Session& s);
 void logs(Session& s);
 // analyze SERVICE [--slot ...] [--against ...]: staging's metrics against live's, from Prometheus.
 void analyze(Session& s);
+// timeline [--since 7d] [--service S]: every recorded deploy, swap, rollback, repair and watch verdict
+// of every service, newest first.
+void timeline(Session& s);
+// stats [--since 30d]: the delivery figures of each group and service from the same record.
+void stats(Session& s);
 // deploy SERVICE --to ... --image REF | --group --tag TAG.
 void deploy(Session& s);
 // swap, rollback or repair SERVICE; a swap with --watch watches the new live slot.

@@ -1,6 +1,7 @@
 #include "options.h"
 
 #include "app/exitcodes.h"
+#include "model/rules/delivery.h"
 #include "model/rules/release.h"
 #include "output.h"
 
@@ -65,7 +66,11 @@ struct Flags {
     const QCommandLineOption window = option("window", "analyze: the queries' window (30s, 10m, 1h).", "duration");
     const QCommandLineOption looks = option("looks", "analyze: this many looks, one every interval (default 1).", "N");
     const QCommandLineOption tail = option("tail", "logs: the last N lines of each pod.", "N");
-    const QCommandLineOption since = option("since", "logs: lines of the last 30s, 10m, 2h, 1h30m.", "duration");
+    const QCommandLineOption since = option("since",
+                                            "logs: lines of the last 30s, 10m, 2h, 1h30m; timeline, stats: the "
+                                            "record of the last 12h, 7d, 2w (defaults 7d and 30d).",
+                                            "duration");
+    const QCommandLineOption service = option("service", "timeline: only this service's entries.", "name");
     const QCommandLineOption previous = option("previous", "logs: the previous container of pods that restarted.");
     const QCommandLineOption follow =
         option({QStringLiteral("f"), QStringLiteral("follow")}, "logs: keep printing new lines; pods that start join.");
@@ -85,7 +90,8 @@ struct Flags {
             "          logs SERVICE --slot sandbox|a|b|live|staging [--pod NAME] [--tail N] [--since 10m] "
             "[--previous] [-f] |\n"
             "          analyze SERVICE [--slot staging|live|a|b] [--against live|staging|a|b] [--window 10m] "
-            "[--looks N]\n"
+            "[--looks N] |\n"
+            "          timeline [--since 7d] [--service NAME] | stats [--since 30d]\n"
             "Exit codes: 0 done, 2 usage, 3 refused by an interlock, 4 forbidden, 5 changed since read,\n"
             "6 unhealthy (check, smoke, or the watch after a swap failed; analyze: a condition failed),\n"
             "7 inconclusive (analyze: no data, no pods, Prometheus not reached), 1 other."));
@@ -96,9 +102,11 @@ struct Flags {
              previous,   follow,  deploys});
         parser.addOptions({skipSmoke, skipAnalysis});
         parser.addOptions({against, window, looks});
+        parser.addOptions({service});
         parser.addPositionalArgument(
             QStringLiteral("command"),
-            QStringLiteral("status, deploy, swap, rollback, repair, history, check, smoke, logs, analyze"));
+            QStringLiteral(
+                "status, deploy, swap, rollback, repair, history, check, smoke, logs, analyze, timeline, stats"));
     }
 };
 
@@ -215,6 +223,25 @@ bool readTailAndSince(const QCommandLineParser& parser, const Flags& f, Options&
     return true;
 }
 
+bool readTimelineOptions(const QCommandLineParser& parser, const Flags& f, Options& o)
+{
+    const bool record = o.command == QLatin1String("timeline") || o.command == QLatin1String("stats");
+    if (parser.isSet(f.service) && o.command != QLatin1String("timeline")) {
+        complain("--service goes with timeline: signalbox timeline --service uro.");
+        return false;
+    }
+    o.service = parser.value(f.service).toStdString();
+    if (!record || !parser.isSet(f.since))
+        return true;
+    const auto seconds = model::parseSinceSeconds(parser.value(f.since).toStdString());
+    if (!seconds) {
+        complain("--since takes a span such as 12h, 7d or 2w (at most 400 days).");
+        return false;
+    }
+    o.sinceSeconds = *seconds;
+    return true;
+}
+
 bool readLogOptions(const QCommandLineParser& parser, const Flags& f, Options& o)
 {
     if (o.command != QLatin1String("logs"))
@@ -292,7 +319,7 @@ std::optional<int> parseOptions(const QStringList& arguments, Options& o)
     if (parser.isSet(f.skipAnalysis))
         o.skip.insert(model::Evidence::Analysis);
     if (!readSlot(parser, f, o) || !readWatch(parser, f, o) || !readExpectLive(parser, f, o) ||
-        !readLogOptions(parser, f, o) || !readAnalyzeOptions(parser, f, o))
+        !readLogOptions(parser, f, o) || !readAnalyzeOptions(parser, f, o) || !readTimelineOptions(parser, f, o))
         return app::Usage;
     return readConfiguration(parser, f, o);
 }

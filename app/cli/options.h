@@ -7,6 +7,7 @@
 
 #include <QString>
 #include <QStringList>
+#include <cstdint>
 #include <optional>
 #include <set>
 #include <string>
@@ -35,6 +36,8 @@ struct Options {
     int windowSeconds = 0;          // analyze: the queries' window (0: the analysis's own)
     int looks = 0;                  // analyze: how many looks (0: one)
     model::LogOptions logs;         // logs
+    std::int64_t sinceSeconds = 0;  // timeline, stats: how far back (0: the command's default)
+    std::string service;            // timeline: only this service's entries
     std::string webhook;
     kube::KubeconfigOptions kubeconfig;
     model::ServiceConfig config;

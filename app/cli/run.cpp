@@ -11,8 +11,8 @@ namespace cli {
 
 namespace {
 
-const char* const commands[] = {"status",  "deploy", "swap",  "rollback", "repair",
-                                "history", "check",  "smoke", "logs",     "analyze"};
+const char* const commands[] = {"status", "deploy", "swap", "rollback", "repair",   "history",
+                                "check",  "smoke",  "logs", "analyze",  "timeline", "stats"};
 
 } // namespace
 

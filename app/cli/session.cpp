@@ -78,6 +78,10 @@ void Session::dispatch()
         logs(*this);
     else if (c == QLatin1String("analyze"))
         analyze(*this);
+    else if (c == QLatin1String("timeline"))
+        timeline(*this);
+    else if (c == QLatin1String("stats"))
+        stats(*this);
     else
         swap(*this, c == QLatin1String("rollback") ? model::SwapPlan::Kind::Rollback
                     : c == QLatin1String("repair") ? model::SwapPlan::Kind::Repair

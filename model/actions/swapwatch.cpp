@@ -218,6 +218,8 @@ kube::HistoryEntry watchHistoryEntry(const SwapWatch& watch, const std::string& 
 {
     kube::HistoryEntry e;
     e.at = at;
+    if (watch.started().isValid())
+        e.started = watch.started().toString(Qt::ISODateWithMs).toStdString();
     e.user = user;
     e.action = watchAction;
     e.service = watch.spec().name;

@@ -44,6 +44,8 @@ public:
     bool running() const { return m_running; }
     // The image the slot ran when the watch began (for the record), empty until known.
     const std::string& image() const { return m_image; }
+    // When the watch began (UTC): the history records it as the verdict's start.
+    const QDateTime& started() const { return m_started; }
     // With a metric analysis: live-before's values and the last look's live-after values, for the
     // record ("live-before error ratio 0 %, ...; live-after error ratio 20 %, ..."); empty without one.
     std::string analysisRecord() const;

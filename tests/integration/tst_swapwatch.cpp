@@ -3,6 +3,7 @@
 // start failing their health check make the watch fail (exit 6), and with --rollback-on-failure
 // live goes back where it was and the history says why.
 #include "kube/history.h"
+#include "model/rules/timeline.h"
 #include "support/cluster.h"
 #include "support/testsupport.h"
 
@@ -123,6 +124,10 @@ private Q_SLOTS:
             QCOMPARE(watch->result, std::string("held"));
             QCOMPARE(watch->user, std::string("operator"));
             QCOMPARE(watch->to.slot, std::string("b"));
+            // When it began: the window (6 s) before the verdict, give or take the record's round trip.
+            const auto began = model::recordedSeconds(watch->started), ended = model::recordedSeconds(watch->at);
+            QVERIFY2(began && ended && *ended - *began >= 5 && *ended - *began <= 60,
+                     (watch->started + " to " + watch->at).c_str());
         }
         // `history` shows the verdict.
         const auto shown =

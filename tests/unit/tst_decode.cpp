@@ -273,6 +273,24 @@ private Q_SLOTS:
         QCOMPARE(one(kube::appendHistory("", e, 20)).healthCheck, std::string("passed"));
     }
 
+    void startIsDecodedTolerantly()
+    {
+        auto one = [](const std::string& text) { return kube::decodeHistory(text).at(0); };
+        const auto timed = one(R"([{"at":"2026-12-01T10:05:00Z","started":"2026-12-01T10:00:00Z","action":"swap"}])");
+        QVERIFY(timed.readable());
+        QCOMPARE(timed.started, std::string("2026-12-01T10:00:00Z"));
+        QCOMPARE(timed.toJson().value("started", ""), std::string("2026-12-01T10:00:00Z"));
+        const auto older = one(R"([{"at":"t","action":"swap"}])");
+        QVERIFY(older.started.empty());
+        QVERIFY(!older.toJson().contains("started"));
+        const auto wrong = one(R"([{"at":"t","action":"swap","started":[1]}])");
+        QVERIFY(wrong.readable());
+        QVERIFY(wrong.started.empty());
+        // Bounded: someone else's long text does not grow every later rewrite.
+        const auto longer = one(R"([{"at":"t","action":"swap","started":")" + std::string(500, '9') + R"("}])");
+        QVERIFY(longer.started.size() <= 48);
+    }
+
     void unreadableEntryKeepsItsTime()
     {
         const auto entries = kube::decodeHistory(R"([{"at":"2026-01-01T00:00:00Z","user":5}])");

@@ -1,0 +1,235 @@
+#include "model/rules/timeline.h"
+
+#include "app/exitcodes.h"
+#include "commands.h"
+#include "kube/history.h"
+#include "model/observe/authorpolicy.h"
+#include "model/rules/authorship.h"
+#include "model/rules/delivery.h"
+#include "model/rules/plan.h"
+#include "model/state/servicestate.h"
+#include "session.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QTimeZone>
+#include <map>
+
+namespace cli {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr std::int64_t timelineDefaultSeconds = 7 * 86400;
+constexpr std::int64_t statsDefaultSeconds = 30 * 86400;
+
+// Each service's record as the lookup listed it: the live Service's history (swaps, rollbacks,
+// repairs, watch verdicts) and the slot and sandbox Deployments' (deploys). How many entries each
+// holds at most says how far back it can reach.
+struct Record {
+    std::vector<model::RecordedHistory> read;
+    std::map<std::string, std::size_t> atCap; // service -> entries on its live Service, when at the cap
+};
+
+Record recordOf(const Session& s, const model::AuthorPolicy& policy)
+{
+    Record r;
+    const model::Snapshot* listed = s.listed().get();
+    if (!listed)
+        return r;
+    for (const model::ServiceSpec& spec : s.services()) {
+        const std::string group = spec.group.empty() ? spec.name : spec.group;
+        if (const kube::Service* live = listed->service(spec.ns, spec.liveService)) {
+            auto entries = model::judgedHistory(live->meta, policy);
+            if (entries.size() >= model::historyCap)
+                r.atCap[spec.name] = entries.size();
+            r.read.push_back({spec.name, group, "service " + spec.liveService, std::move(entries)});
+        }
+        const std::pair<std::string, std::string> deployments[] = {
+            {spec.ns, spec.slotA}, {spec.ns, spec.slotB}, {spec.sandboxNamespace, spec.sandboxDeployment}};
+        for (const auto& [ns, name] : deployments)
+            if (const kube::Deployment* d = listed->deployment(ns, name))
+                r.read.push_back({spec.name, group, "deployment " + name, model::judgedHistory(d->meta, policy)});
+    }
+    return r;
+}
+
+std::string timeText(std::optional<std::int64_t> at)
+{
+    if (!at)
+        return "(time unreadable)";
+    return QDateTime::fromSecsSinceEpoch(*at, QTimeZone::utc())
+               .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"))
+               .toStdString() +
+           "Z";
+}
+
+// "2026-12-06 14:02:11Z  uro  swap  ana  slot A 1a2b (commit ..) -> slot B 4d5e  done  took 4 s"
+std::string timelineLine(const model::TimelineEntry& t)
+{
+    const kube::HistoryEntry& e = t.entry;
+    std::string line = timeText(t.at) + "  " + t.service + "  ";
+    if (!e.readable())
+        return line + "unreadable entry: " + e.unreadable;
+    const std::string who = model::recordedAs(e);
+    line += (e.target.empty() ? e.action : e.action + " to " + e.target) + "  " + (who.empty() ? "?" : who) + "  ";
+    if (e.action == "watch")
+        line += model::recordedSlotText(e.to) + ": " + (e.result.empty() ? std::string("no result") : e.result);
+    else
+        line += model::recordedSlotText(e.from) + " -> " + model::recordedSlotText(e.to) + "  " +
+                model::outcomeName(t.outcome);
+    if (const auto took = t.seconds())
+        line += "  took " + model::spanText(*took);
+    return line;
+}
+
+json timelineJson(const model::TimelineEntry& t)
+{
+    json j = t.entry.toJson();
+    j.update(json{{"service", t.service},
+                  {"group", t.group},
+                  {"source", t.source},
+                  {"outcome", model::outcomeName(t.outcome)},
+                  {"seconds", t.seconds() ? json(*t.seconds()) : json(nullptr)}});
+    if (t.entry.readable())
+        j.update(json{{"author", json{{"check", model::authorCheckName(t.entry.authorCheck)},
+                                      {"vouched", model::vouched(t.entry)},
+                                      {"sentence", model::authorSentence(t.entry)}}}});
+    return j;
+}
+
+json figuresJson(const model::DeliveryFigures& f)
+{
+    auto opt = [](const auto& v) { return v ? json(*v) : json(nullptr); };
+    return {{"swaps", f.swaps},
+            {"swapsPerDay", f.perDay},
+            {"swapsPerWeek", f.perWeek},
+            {"leadTimeMedianSeconds", opt(f.leadTimeMedian)},
+            {"leadTimeSamples", f.leadTimeSamples},
+            {"failedSwaps", f.failedSwaps},
+            {"changeFailureRate", opt(f.changeFailureRate)},
+            {"restoreMedianSeconds", opt(f.restoreMedian)},
+            {"restores", f.restores},
+            {"unrestored", f.unrestored},
+            {"recordFrom", f.recordFrom ? json(timeText(f.recordFrom)) : json(nullptr)}};
+}
+
+void sayFigures(const std::string& indent, const model::DeliveryFigures& f)
+{
+    char perWeek[32];
+    std::snprintf(perWeek, sizeof perWeek, "%.1f", f.perWeek);
+    say(indent + "deployment frequency  " + std::to_string(f.swaps) + (f.swaps == 1 ? " swap" : " swaps") +
+        " to live, " + perWeek + " a week");
+    say(indent + "lead time             " +
+        (f.leadTimeMedian ? "median " + model::spanText(*f.leadTimeMedian) + " from the image's build to live (" +
+                                std::to_string(f.leadTimeSamples) + " swaps)"
+                          : std::string("not known (no swap recorded a build time)")));
+    say(indent + "change failure rate   " +
+        (f.changeFailureRate
+             ? std::to_string(int(*f.changeFailureRate * 100 + 0.5)) + " % (" + std::to_string(f.failedSwaps) + " of " +
+                   std::to_string(f.swaps) + " followed by a rollback or a failed watch)"
+             : std::string("not known (no swap)")));
+    say(indent + "time to restore       " +
+        (f.restoreMedian ? "median " + model::spanText(*f.restoreMedian) + " (" + std::to_string(f.restores) +
+                               (f.restores == 1 ? " restore" : " restores") + ")"
+                         : std::string("no failure restored")) +
+        (f.unrestored ? ", " + std::to_string(f.unrestored) + " failure not restored yet" : std::string()));
+}
+
+// Runs `then` with the record once the author policy (whether the API server vouches for names) is read.
+void withRecord(Session& s, std::function<void(const Record&)> then)
+{
+    model::readAuthorPolicy(s.client(), [&s, then](model::AuthorPolicy policy) { then(recordOf(s, policy)); });
+}
+
+} // namespace
+
+void timeline(Session& s)
+{
+    if (!s.options().service.empty() && !s.find(s.options().service)) {
+        complain("no service named " + s.options().service + " here; `signalbox status` lists them.");
+        QCoreApplication::exit(app::Usage);
+        return;
+    }
+    withRecord(s, [&s](const Record& record) {
+        model::TimelineFilter filter;
+        const std::int64_t now = QDateTime::currentSecsSinceEpoch();
+        filter.since = now - (s.options().sinceSeconds ? s.options().sinceSeconds : timelineDefaultSeconds);
+        if (!s.options().service.empty())
+            filter.services = {s.options().service};
+        const auto shown = model::filtered(model::timelineOf(record.read), filter);
+        if (s.options().json) {
+            json all = json::array();
+            for (const auto& t : shown)
+                all.push_back(timelineJson(t));
+            sayJson(all);
+        } else if (shown.empty()) {
+            say("nothing recorded since " + timeText(filter.since));
+        } else {
+            for (const auto& t : shown)
+                say(timelineLine(t));
+        }
+        QCoreApplication::exit(app::Done);
+    });
+}
+
+void stats(Session& s)
+{
+    withRecord(s, [&s](const Record& record) {
+        const auto all = model::timelineOf(record.read);
+        model::DeliveryPeriod period;
+        period.to = QDateTime::currentSecsSinceEpoch();
+        period.from = period.to - (s.options().sinceSeconds ? s.options().sinceSeconds : statsDefaultSeconds);
+        std::map<std::string, std::vector<std::string>> groups; // group -> its services, in the lookup's order
+        for (const model::ServiceSpec& spec : s.services())
+            groups[spec.group.empty() ? spec.name : spec.group].push_back(spec.name);
+        auto entriesOf = [&all](auto keep) {
+            std::vector<model::TimelineEntry> kept;
+            for (const auto& t : all)
+                if (keep(t))
+                    kept.push_back(t);
+            return kept;
+        };
+        json groupsJson = json::array();
+        if (!s.options().json)
+            say("Delivery from " + timeText(period.from) + " to " + timeText(period.to) +
+                ", from the history each live Service and slot Deployment records");
+        for (const auto& [group, members] : groups) {
+            const auto figures =
+                model::deliveryFigures(entriesOf([&](const auto& t) { return t.group == group; }), period);
+            json servicesJson = json::array();
+            if (!s.options().json) {
+                say("");
+                say("group " + group + (members.size() > 1 ? " (swapped together)" : ""));
+                sayFigures("  ", figures);
+            }
+            for (const std::string& service : members) {
+                const auto own =
+                    model::deliveryFigures(entriesOf([&](const auto& t) { return t.service == service; }), period);
+                const auto cap = record.atCap.find(service);
+                const bool shortRecord = cap != record.atCap.end() && own.recordFrom && *own.recordFrom > period.from;
+                servicesJson.push_back(
+                    {{"service", service}, {"figures", figuresJson(own)}, {"recordShorterThanPeriod", shortRecord}});
+                if (s.options().json || members.size() < 2) {
+                    if (shortRecord && !s.options().json)
+                        say("  (the record of " + service + " reaches back only to " + timeText(own.recordFrom) +
+                            ": its live Service keeps the newest " + std::to_string(cap->second) + " entries)");
+                    continue;
+                }
+                say("  " + service);
+                sayFigures("    ", own);
+                if (shortRecord)
+                    say("    (the record reaches back only to " + timeText(own.recordFrom) +
+                        ": the live Service keeps the newest " + std::to_string(cap->second) + " entries)");
+            }
+            groupsJson.push_back(
+                {{"group", group}, {"figures", figuresJson(figures)}, {"services", std::move(servicesJson)}});
+        }
+        if (s.options().json)
+            sayJson({{"from", timeText(period.from)}, {"to", timeText(period.to)}, {"groups", std::move(groupsJson)}});
+        QCoreApplication::exit(app::Done);
+    });
+}
+
+} // namespace cli

@@ -1,0 +1,158 @@
+#include "timeline.h"
+
+#include "displaytext.h"
+#include "slot.h"
+#include "watchrules.h"
+
+#include <algorithm>
+#include <array>
+#include <utility>
+
+namespace model {
+
+std::optional<std::int64_t> recordedSeconds(const std::string& rfc3339)
+{
+    const QDateTime t = parseTime(QString::fromStdString(rfc3339));
+    if (!t.isValid())
+        return std::nullopt;
+    return t.toSecsSinceEpoch();
+}
+
+std::optional<std::int64_t> recordedMillis(const std::string& rfc3339)
+{
+    const QDateTime t = parseTime(QString::fromStdString(rfc3339));
+    if (!t.isValid())
+        return std::nullopt;
+    return t.toMSecsSinceEpoch();
+}
+
+namespace {
+
+constexpr std::array<std::pair<EntryOutcome, const char*>, 6> outcomeNames{{
+    {EntryOutcome::Done, "done"},
+    {EntryOutcome::Held, "held"},
+    {EntryOutcome::Failed, "failed"},
+    {EntryOutcome::RolledBack, "rolled back"},
+    {EntryOutcome::Unknown, "unknown"},
+    {EntryOutcome::Unreadable, "unreadable"},
+}};
+
+bool startsWith(const std::string& s, const std::string& prefix)
+{
+    return s.rfind(prefix, 0) == 0;
+}
+
+} // namespace
+
+const char* outcomeName(EntryOutcome o)
+{
+    for (const auto& [value, text] : outcomeNames)
+        if (value == o)
+            return text;
+    return "unknown";
+}
+
+std::optional<EntryOutcome> outcomeNamed(const std::string& name)
+{
+    for (const auto& [value, text] : outcomeNames)
+        if (name == text)
+            return value;
+    return std::nullopt;
+}
+
+EntryOutcome outcomeOf(const kube::HistoryEntry& e)
+{
+    if (!e.readable())
+        return EntryOutcome::Unreadable;
+    if (e.action != watchAction)
+        return EntryOutcome::Done;
+    if (e.result == "held" || startsWith(e.result, "held "))
+        return EntryOutcome::Held;
+    if (startsWith(e.result, "rolled back"))
+        return EntryOutcome::RolledBack;
+    if (startsWith(e.result, "failed"))
+        return EntryOutcome::Failed;
+    return EntryOutcome::Unknown;
+}
+
+std::optional<std::int64_t> TimelineEntry::seconds() const
+{
+    if (!at || !started || *started > *at)
+        return std::nullopt;
+    return *at - *started;
+}
+
+std::vector<TimelineEntry> timelineOf(const std::vector<RecordedHistory>& read)
+{
+    std::vector<TimelineEntry> all;
+    for (const RecordedHistory& h : read) {
+        // Newest first within an annotation, so that a stable sort keeps that order among equal times.
+        for (auto it = h.entries.rbegin(); it != h.entries.rend(); ++it) {
+            TimelineEntry t;
+            t.at = recordedSeconds(it->at);
+            t.atMs = recordedMillis(it->at);
+            t.started = it->started.empty() ? std::nullopt : recordedSeconds(it->started);
+            t.service = it->service.empty() ? h.service : it->service;
+            t.group = h.group;
+            t.source = h.source;
+            t.outcome = outcomeOf(*it);
+            t.entry = *it;
+            all.push_back(std::move(t));
+        }
+    }
+    std::stable_sort(all.begin(), all.end(), [](const TimelineEntry& x, const TimelineEntry& y) {
+        if (x.atMs && y.atMs)
+            return *x.atMs > *y.atMs;
+        return x.atMs.has_value() && !y.atMs.has_value();
+    });
+    return all;
+}
+
+std::string recordedSlotText(const kube::HistorySlot& slot)
+{
+    std::string text = displayNameOfRecorded(slot.slot);
+    const std::string commit = slot.commit.substr(0, 12);
+    std::string version = slot.tag;
+    if (version.empty()) {
+        // "ghcr.io/v-sekai/uro:c41e7a9" -> "c41e7a9"; "...@sha256:abc..." -> "sha256:abc..." shortened.
+        const std::size_t slash = slot.image.rfind('/');
+        const std::size_t at = slot.image.find('@', slash == std::string::npos ? 0 : slash);
+        const std::size_t colon = slot.image.find(':', slash == std::string::npos ? 0 : slash);
+        if (at != std::string::npos)
+            version = slot.image.substr(at + 1, 19);
+        else if (colon != std::string::npos)
+            version = slot.image.substr(colon + 1);
+        else
+            version = slot.image;
+    }
+    const bool tagIsCommit =
+        version.size() >= 7 && !commit.empty() && (version.rfind(commit, 0) == 0 || slot.commit.rfind(version, 0) == 0);
+    if (tagIsCommit)
+        return text + " " + commit;
+    if (!version.empty())
+        text += " " + version;
+    if (!commit.empty())
+        text += " (commit " + commit + ")";
+    return text;
+}
+
+bool TimelineFilter::matches(const TimelineEntry& e) const
+{
+    auto admits = [](const auto& set, const auto& value) { return set.empty() || set.count(value) > 0; };
+    if (!admits(services, e.service) || !admits(users, e.entry.user) || !admits(actions, e.entry.action) ||
+        !admits(outcomes, e.outcome))
+        return false;
+    if ((since || until) && !e.at)
+        return false;
+    return (!since || *e.at >= *since) && (!until || *e.at <= *until);
+}
+
+std::vector<TimelineEntry> filtered(const std::vector<TimelineEntry>& timeline, const TimelineFilter& filter)
+{
+    std::vector<TimelineEntry> kept;
+    std::copy_if(timeline.begin(), timeline.end(), std::back_inserter(kept),
+                 [&filter](const TimelineEntry& e) { return filter.matches(e); });
+    return kept;
+}
+
+} // namespace model

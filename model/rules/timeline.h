@@ -1,0 +1,64 @@
+#pragma once
+
+#include "kube/history.h"
+
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+// The release timeline across services: every recorded deploy, swap, rollback, repair and watch
+// verdict, read from the history annotations of each service's live Service and slot Deployments,
+// newest first. Pure: the reads happen elsewhere.
+namespace model {
+
+// Seconds since the epoch of an RFC 3339 time as the history writes it; nothing when it is not one.
+std::optional<std::int64_t> recordedSeconds(const std::string& rfc3339);
+// The same in milliseconds: the order of entries written within one second.
+std::optional<std::int64_t> recordedMillis(const std::string& rfc3339);
+
+// What one history annotation held, and where it was read.
+struct RecordedHistory {
+    std::string service, group;
+    std::string source; // "service uro", "deployment uro-a": for the person, not parsed
+    std::vector<kube::HistoryEntry> entries;
+};
+
+// How an action ended, by what its entry says: a swap, rollback, repair or deploy is recorded when it
+// was carried out ("done"); a watch writes "held", "failed: ..." or "rolled back: ...".
+enum class EntryOutcome { Done, Held, Failed, RolledBack, Unknown, Unreadable };
+const char* outcomeName(EntryOutcome o);
+std::optional<EntryOutcome> outcomeNamed(const std::string& name);
+EntryOutcome outcomeOf(const kube::HistoryEntry& e);
+
+struct TimelineEntry {
+    std::optional<std::int64_t> at;      // when it ended; nothing when the entry's time is unreadable
+    std::optional<std::int64_t> started; // when it began, when the entry says so (newer versions)
+    std::optional<std::int64_t> atMs;    // `at` to the millisecond, for the order
+    std::string service, group, source;
+    EntryOutcome outcome = EntryOutcome::Unknown;
+    kube::HistoryEntry entry; // as recorded, its author judged by whoever read it
+
+    // How long it took: from started to at, when both are known and in order.
+    std::optional<std::int64_t> seconds() const;
+};
+
+// Every entry of every history, newest first; entries with the same time keep the order they were
+// read in, newest last within an annotation (so newest first here). Entries without a readable time
+// sort after all others. A group swap appears once per member, as recorded.
+std::vector<TimelineEntry> timelineOf(const std::vector<RecordedHistory>& read);
+
+// One side of a recorded change, short: "slot B 3f2c1a9 (commit 3f2c1a9d3376)"; a tag that is the commit
+// itself is said once; an image without a recorded tag is named by its tag or digest.
+std::string recordedSlotText(const kube::HistorySlot& slot);
+
+struct TimelineFilter {
+    std::set<std::string> services, users, actions; // empty: any
+    std::set<EntryOutcome> outcomes;                // empty: any
+    std::optional<std::int64_t> since, until;       // inclusive bounds on `at`
+    bool matches(const TimelineEntry& e) const;
+};
+std::vector<TimelineEntry> filtered(const std::vector<TimelineEntry>& timeline, const TimelineFilter& filter);
+
+} // namespace model

@@ -1,0 +1,98 @@
+// The release timeline in the console: after a group swap watched for a few seconds and a rollback,
+// Ctrl+T opens every service's entries newest first; the service filter keeps one service's; Enter on
+// a row opens that service's page; Esc closes the window.
+#include "gui/guisupport.h"
+#include "ui/help.h"
+#include "ui/timelineview.h"
+
+#include <QApplication>
+#include <QComboBox>
+#include <QPointer>
+
+using guisupport::Console;
+
+class TestTimelineGui : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        guisupport::startOnTheExample();
+        const auto swap =
+            testsupport::signalbox(QStringLiteral("operator"),
+                                   {QStringLiteral("swap"), QStringLiteral("uro"), QStringLiteral("--yes"),
+                                    QStringLiteral("--watch"), QStringLiteral("3s")},
+                                   180000);
+        QVERIFY2(swap.exitCode == 0, qPrintable(swap.describe()));
+        const auto rollback = testsupport::signalbox(
+            QStringLiteral("operator"), {QStringLiteral("rollback"), QStringLiteral("uro"), QStringLiteral("--yes")});
+        QVERIFY2(rollback.exitCode == 0, qPrintable(rollback.describe()));
+    }
+
+    void cleanupTestCase() { testsupport::resetExample(); }
+
+    void ctrlTOpensTheTimelineAndARowOpensItsService()
+    {
+        Console c(QStringLiteral("viewer"));
+        QTRY_VERIFY_WITH_TIMEOUT(guisupport::overviewRow(c.window, QStringLiteral("uro-frontend")) >= 0, 30000);
+        QVERIFY(QTest::qWaitForWindowActive(c.window));
+        QTest::keyClick(c.window, ui::keys::timeline.key(), ui::keys::timeline.keyboardModifiers());
+        QTRY_VERIFY(c.window->timelineView() && c.window->timelineView()->isVisible());
+        ui::TimelineView* view = c.window->timelineView();
+        model::TimelineModel* m = view->model();
+        // Each member's rollback, watch verdict and swap.
+        QTRY_COMPARE_WITH_TIMEOUT(m->rowCount(), 6, 20000);
+        auto cell = [m](int row, int column) { return m->index(row, column).data().toString(); };
+        QCOMPARE(cell(0, model::TimelineModel::ActionColumn), QStringLiteral("rollback"));
+        QCOMPARE(cell(5, model::TimelineModel::ActionColumn), QStringLiteral("swap"));
+        bool sawWatch = false;
+        for (int row = 0; row < m->rowCount(); ++row)
+            if (cell(row, model::TimelineModel::ActionColumn) == QLatin1String("watch")) {
+                sawWatch = true;
+                QCOMPARE(cell(row, model::TimelineModel::OutcomeColumn), QStringLiteral("held"));
+                QVERIFY2(cell(row, model::TimelineModel::TookColumn).endsWith(QLatin1String(" s")),
+                         qPrintable(cell(row, model::TimelineModel::TookColumn)));
+            }
+        QVERIFY(sawWatch);
+        QCOMPARE(view->countText(), QStringLiteral("6 entries"));
+        view->resize(1100, 360);
+        guisupport::saveShot(view, QStringLiteral("timeline.png"));
+
+        // One service's entries.
+        QComboBox* services = view->serviceFilter();
+        const int frontend = services->findText(QStringLiteral("uro-frontend"));
+        QVERIFY(frontend > 0);
+        services->setCurrentIndex(frontend);
+        QCOMPARE(m->rowCount(), 3);
+        for (int row = 0; row < 3; ++row)
+            QCOMPARE(cell(row, model::TimelineModel::ServiceColumn), QStringLiteral("uro-frontend"));
+        // Only the rollbacks.
+        services->setCurrentIndex(0);
+        view->actionFilter()->setCurrentIndex(view->actionFilter()->findText(QStringLiteral("rollback")));
+        QCOMPARE(m->rowCount(), 2);
+        guisupport::saveShot(view, QStringLiteral("timeline-filtered.png"));
+
+        // Enter on a row opens its service.
+        QVERIFY(QTest::qWaitForWindowActive(view));
+        view->table()->setFocus();
+        view->table()->setCurrentIndex(m->index(1, 0));
+        const QString chosen = cell(1, model::TimelineModel::ServiceColumn);
+        QTest::keyClick(view->table(), Qt::Key_Return);
+        QTRY_COMPARE(c.window->currentService(), chosen);
+
+        // Esc closes it (a new one opens on the next Ctrl+T).
+        QPointer<ui::TimelineView> gone(view);
+        view->activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(view));
+        QTest::keyClick(view->table(), Qt::Key_Escape);
+        QTRY_VERIFY2(
+            !gone,
+            qPrintable(QStringLiteral("visible %1 active %2 focus %3")
+                           .arg(gone && gone->isVisible())
+                           .arg(QApplication::activeWindow() ? QApplication::activeWindow()->objectName() : QString())
+                           .arg(QApplication::focusWidget() ? QApplication::focusWidget()->objectName() : QString())));
+    }
+};
+
+QTEST_MAIN(TestTimelineGui)
+#include "tst_timeline_gui.moc"

@@ -1,0 +1,124 @@
+// The release timeline as the console's table: rows newest first across services, the filter's rows,
+// a refresh that brings nothing new leaves the rows alone, and the model keeps Qt's contract
+// (QAbstractItemModelTester) through every change.
+#include "model/views/timelinemodel.h"
+
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+#include <QTest>
+
+namespace {
+
+model::ServiceState service(const std::string& name, std::vector<kube::HistoryEntry> history, std::uint64_t revision,
+                            const std::string& group = {})
+{
+    model::ServiceState s;
+    s.spec.name = name;
+    s.spec.group = group;
+    s.revision = revision;
+    for (auto& e : history)
+        e.service = name;
+    s.history = std::move(history);
+    return s;
+}
+
+kube::HistoryEntry entry(const std::string& action, const std::string& at, const std::string& user = "ana",
+                         const std::string& result = {})
+{
+    kube::HistoryEntry e;
+    e.at = at;
+    e.action = action;
+    e.user = user;
+    e.result = result;
+    e.from.slot = "a";
+    e.from.tag = "1a2b3c4";
+    e.to.slot = "b";
+    e.to.tag = "c41e7a90d2f3";
+    e.to.commit = "c41e7a90d2f35b6e8a1c4d7f0b2e5a8c1d4f7a0b";
+    return e;
+}
+
+} // namespace
+
+class TestTimelineModel : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void rowsNewestFirstAndFiltered()
+    {
+        model::TimelineModel m;
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QCOMPARE(m.rowCount(), 0);
+        auto swap = entry("swap", "2026-12-01T10:00:00Z");
+        swap.started = "2026-12-01T09:59:58Z";
+        m.setServices({service("uro", {swap, entry("watch", "2026-12-01T10:05:00Z", "ana", "held")}, 1),
+                       service("uro-frontend", {entry("deploy", "2026-12-01T09:00:00Z", "bo")}, 1)});
+        QCOMPARE(m.rowCount(), 3);
+        QCOMPARE(m.columnCount(), int(model::TimelineModel::ColumnCount));
+        auto cell = [&m](int row, int column) { return m.index(row, column).data().toString(); };
+        QCOMPARE(cell(0, model::TimelineModel::ActionColumn), QStringLiteral("watch"));
+        QCOMPARE(cell(0, model::TimelineModel::OutcomeColumn), QStringLiteral("held"));
+        QCOMPARE(cell(1, model::TimelineModel::ServiceColumn), QStringLiteral("uro"));
+        QCOMPARE(cell(1, model::TimelineModel::TookColumn), QStringLiteral("2 s"));
+        QCOMPARE(cell(1, model::TimelineModel::ChangeColumn), QStringLiteral("slot A 1a2b3c4 → slot B c41e7a90d2f3"));
+        QCOMPARE(cell(1, model::TimelineModel::WhoColumn), QStringLiteral("recorded as ana, not vouched"));
+        QCOMPARE(cell(2, model::TimelineModel::ServiceColumn), QStringLiteral("uro-frontend"));
+        QCOMPARE(m.index(2, 0).data(model::TimelineModel::KeyRole).toString(), QStringLiteral("uro-frontend"));
+        QCOMPARE(m.services(), QStringList({"uro", "uro-frontend"}));
+        QCOMPARE(m.users(), QStringList({"ana", "bo"}));
+        QCOMPARE(m.actions(), QStringList({"deploy", "swap", "watch"}));
+
+        model::TimelineFilter f;
+        f.users = {"bo"};
+        m.setFilter(f);
+        QCOMPARE(m.rowCount(), 1);
+        QCOMPARE(cell(0, model::TimelineModel::ActionColumn), QStringLiteral("deploy"));
+        f = {};
+        f.outcomes = {model::EntryOutcome::Held};
+        m.setFilter(f);
+        QCOMPARE(m.rowCount(), 1);
+        m.setFilter({});
+        QCOMPARE(m.rowCount(), 3);
+    }
+
+    void aRefreshWithNothingNewKeepsTheRows()
+    {
+        model::TimelineModel m;
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const auto uro = service("uro", {entry("swap", "2026-12-01T10:00:00Z")}, 1);
+        m.setServices({uro});
+        QSignalSpy resets(&m, &QAbstractItemModel::modelReset);
+        m.setServices({uro}); // the same revision
+        auto later = uro;
+        later.revision = 2; // derived again (a pod changed), the same history
+        m.setServices({later});
+        QCOMPARE(resets.count(), 0);
+        later.revision = 3;
+        later.history.push_back(entry("rollback", "2026-12-01T10:10:00Z"));
+        m.setServices({later});
+        QCOMPARE(resets.count(), 1);
+        QCOMPARE(m.rowCount(), 2);
+        QCOMPARE(m.index(0, model::TimelineModel::ActionColumn).data().toString(), QStringLiteral("rollback"));
+        // A service gone takes its rows.
+        m.setServices({});
+        QCOMPARE(m.rowCount(), 0);
+    }
+
+    void unreadableEntriesShowWhy()
+    {
+        model::TimelineModel m;
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        kube::HistoryEntry bad;
+        bad.unreadable = "the history is a number, not a list";
+        m.setServices({service("uro", {bad}, 1)});
+        QCOMPARE(m.rowCount(), 1);
+        QCOMPARE(m.index(0, model::TimelineModel::ActionColumn).data().toString(), QStringLiteral("unreadable"));
+        QCOMPARE(m.index(0, model::TimelineModel::ChangeColumn).data().toString(),
+                 QStringLiteral("the history is a number, not a list"));
+        QCOMPARE(m.index(0, model::TimelineModel::WhenColumn).data().toString(), QStringLiteral("?"));
+        QVERIFY(m.services().isEmpty()); // nothing to filter by in an unreadable entry
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTimelineModel)
+#include "tst_timelinemodel.moc"

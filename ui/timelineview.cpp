@@ -1,0 +1,158 @@
+#include "timelineview.h"
+
+#include "help.h"
+#include "text.h"
+
+#include <QComboBox>
+#include <QDateTime>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QKeyEvent>
+#include <QLabel>
+#include <QShortcut>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace ui {
+
+namespace {
+
+// "All" first, then the choices; the current one kept when it is still there.
+void refill(QComboBox* box, const QString& all, const QStringList& choices)
+{
+    const QString current = box->currentIndex() > 0 ? box->currentText() : QString();
+    const QSignalBlocker block(box);
+    box->clear();
+    box->addItem(all);
+    box->addItems(choices);
+    box->setCurrentIndex(std::max(0, box->findText(current)));
+}
+
+QComboBox* filterBox(QWidget* parent, const QString& name, const QString& accessible)
+{
+    auto* box = new QComboBox(parent);
+    box->setObjectName(name);
+    box->setAccessibleName(accessible);
+    box->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    return box;
+}
+
+} // namespace
+
+TimelineView::TimelineView(QWidget* parent)
+    : QWidget(parent, Qt::Window), m_model(new model::TimelineModel(this)), m_table(new QTableView(this)),
+      m_service(filterBox(this, QStringLiteral("timelineService"), tr("Service"))),
+      m_user(filterBox(this, QStringLiteral("timelineUser"), tr("Person"))),
+      m_action(filterBox(this, QStringLiteral("timelineAction"), tr("Action"))),
+      m_outcome(filterBox(this, QStringLiteral("timelineOutcome"), tr("Outcome"))),
+      m_since(filterBox(this, QStringLiteral("timelineSince"), tr("Since"))),
+      m_count(plainLabel(this, QStringLiteral("timelineCount")))
+{
+    setObjectName(QStringLiteral("timelineView"));
+    setWindowTitle(tr("Release timeline"));
+    auto* layout = new QVBoxLayout(this);
+    auto* filters = new QHBoxLayout;
+    for (QComboBox* box : {m_service, m_user, m_action, m_outcome, m_since}) {
+        filters->addWidget(box);
+        connect(box, &QComboBox::currentIndexChanged, this, &TimelineView::applyFilter);
+    }
+    filters->addStretch(1);
+    filters->addWidget(m_count);
+    layout->addLayout(filters);
+    m_since->addItem(tr("Any time"), 0);
+    m_since->addItem(tr("Last day"), 86400);
+    m_since->addItem(tr("Last 7 days"), 7 * 86400);
+    m_since->addItem(tr("Last 30 days"), 30 * 86400);
+    refill(m_outcome, tr("Any outcome"),
+           {QStringLiteral("done"), QStringLiteral("held"), QStringLiteral("failed"), QStringLiteral("rolled back"),
+            QStringLiteral("unknown"), QStringLiteral("unreadable")});
+    m_table->setObjectName(QStringLiteral("timelineTable"));
+    m_table->setAccessibleName(tr("Release timeline"));
+    m_table->setModel(m_model);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->setWordWrap(false);
+    m_table->verticalHeader()->hide();
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    layout->addWidget(m_table, 1);
+    connect(m_table, &QAbstractItemView::activated, this, &TimelineView::choose);
+    auto* close = new QShortcut(QKeySequence(keys::closeWindow), this);
+    connect(close, &QShortcut::activated, this, &QWidget::close);
+    refillChoices();
+    applyFilter();
+    resize(960, 480);
+}
+
+// Esc closes this window. Not as a shortcut: the main window's page has its own Esc (Back), and a
+// key two windows of one parent claim as shortcuts is ambiguous, so neither would act.
+bool TimelineView::event(QEvent* e)
+{
+    if (e->type() == QEvent::ShortcutOverride && static_cast<QKeyEvent*>(e)->key() == Qt::Key_Escape &&
+        static_cast<QKeyEvent*>(e)->modifiers() == Qt::NoModifier) {
+        e->accept();
+        return true;
+    }
+    return QWidget::event(e);
+}
+
+void TimelineView::keyPressEvent(QKeyEvent* e)
+{
+    if (e->key() == Qt::Key_Escape && e->modifiers() == Qt::NoModifier) {
+        close();
+        return;
+    }
+    QWidget::keyPressEvent(e);
+}
+
+void TimelineView::setServices(const std::vector<model::ServiceState>& services)
+{
+    m_model->setServices(services);
+    refillChoices();
+    applyFilter();
+}
+
+void TimelineView::refillChoices()
+{
+    refill(m_service, tr("All services"), m_model->services());
+    refill(m_user, tr("Anyone"), m_model->users());
+    refill(m_action, tr("Any action"), m_model->actions());
+}
+
+void TimelineView::applyFilter()
+{
+    model::TimelineFilter f;
+    auto chosen = [](QComboBox* box) {
+        return box->currentIndex() > 0 ? std::set<std::string>{box->currentText().toStdString()}
+                                       : std::set<std::string>{};
+    };
+    f.services = chosen(m_service);
+    f.users = chosen(m_user);
+    f.actions = chosen(m_action);
+    if (m_outcome->currentIndex() > 0)
+        if (const auto o = model::outcomeNamed(m_outcome->currentText().toStdString()))
+            f.outcomes = {*o};
+    // To the minute: a refresh within the same minute keeps the rows (and the selection) as they are.
+    if (const qint64 span = m_since->currentData().toLongLong(); span > 0)
+        f.since = QDateTime::currentSecsSinceEpoch() / 60 * 60 - span;
+    const model::TimelineFilter& now = m_model->filter();
+    if (f.services != now.services || f.users != now.users || f.actions != now.actions || f.outcomes != now.outcomes ||
+        f.since != now.since)
+        m_model->setFilter(f);
+    m_count->setText(countText());
+}
+
+QString TimelineView::countText() const
+{
+    const int n = m_model->rowCount();
+    return n == 1 ? tr("1 entry") : tr("%1 entries").arg(n);
+}
+
+void TimelineView::choose(const QModelIndex& index)
+{
+    if (index.isValid())
+        Q_EMIT serviceChosen(index.data(model::TimelineModel::KeyRole).toString());
+}
+
+} // namespace ui

@@ -1,0 +1,52 @@
+#pragma once
+
+#include "model/views/timelinemodel.h"
+
+#include <QWidget>
+
+class QComboBox;
+class QLabel;
+class QTableView;
+
+namespace ui {
+
+// The release timeline window: every recorded deploy, swap, rollback, repair and watch verdict of
+// every watched service, newest first, filtered by service, person, action, outcome and time.
+// Enter or a double click on a row opens that service's page.
+class TimelineView : public QWidget {
+    Q_OBJECT
+
+public:
+    explicit TimelineView(QWidget* parent = nullptr);
+
+    // Fed by the window while it is open.
+    void setServices(const std::vector<model::ServiceState>& services);
+
+    model::TimelineModel* model() const { return m_model; }
+    QTableView* table() const { return m_table; }
+    QComboBox* serviceFilter() const { return m_service; }
+    QComboBox* userFilter() const { return m_user; }
+    QComboBox* actionFilter() const { return m_action; }
+    QComboBox* outcomeFilter() const { return m_outcome; }
+    QComboBox* sinceFilter() const { return m_since; }
+    QString countText() const;
+
+Q_SIGNALS:
+    void serviceChosen(const QString& service);
+
+protected:
+    bool event(QEvent* e) override;
+    void keyPressEvent(QKeyEvent* e) override;
+
+private:
+    void applyFilter();
+    void refillChoices();
+    void choose(const QModelIndex& index);
+
+    model::TimelineModel* m_model;
+    QTableView* m_table;
+    QComboBox *m_service, *m_user, *m_action, *m_outcome, *m_since;
+    QLabel* m_count;
+};
+
+} // namespace ui
