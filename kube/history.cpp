@@ -154,6 +154,37 @@ HistorySlot slotRecord(const json& object, const char* key, std::string& problem
     return s;
 }
 
+std::optional<double> numberOrNothing(const json& object, const char* key)
+{
+    auto it = object.find(key);
+    if (it == object.end() || !it->is_number())
+        return std::nullopt;
+    return it->get<double>();
+}
+
+// The gate's measured values: optional and younger than the rest, so what cannot be read is left out.
+std::vector<HistoryMetric> metricRecords(const json& e)
+{
+    std::vector<HistoryMetric> out;
+    auto it = e.find("analysis");
+    if (it == e.end() || !it->is_array())
+        return out;
+    for (const json& m : *it) {
+        if (out.size() == historyMetricsLimit)
+            break;
+        if (!m.is_object())
+            continue;
+        std::string ignored;
+        HistoryMetric h;
+        h.name = excerpt(field(m, "name", {}, ignored), 60);
+        h.unit = excerpt(field(m, "unit", {}, ignored), 16);
+        h.staging = numberOrNothing(m, "staging");
+        h.live = numberOrNothing(m, "live");
+        out.push_back(std::move(h));
+    }
+    return out;
+}
+
 HistoryEntry decodeEntry(const json& e)
 {
     HistoryEntry h;
@@ -178,6 +209,8 @@ HistoryEntry decodeEntry(const json& e)
         h.healthCheck = field(e, "healthCheck", {}, ignored);
         h.result = field(e, "result", {}, ignored);
         h.smokeCheck = excerpt(field(e, "smokeCheck", {}, ignored), 40);
+        h.analysisCheck = excerpt(field(e, "analysisCheck", {}, ignored), 40);
+        h.analysis = metricRecords(e);
         h.started = excerpt(field(e, "started", {}, ignored), 40);
         if (auto it = e.find("skipped"); it != e.end() && it->is_array())
             for (const auto& v : *it)
@@ -301,6 +334,15 @@ json HistorySlot::toJson() const
             {"digest", digest}, {"commit", commit},         {"created", created}};
 }
 
+json HistoryMetric::toJson() const
+{
+    const auto number = [](const std::optional<double>& v) { return v ? json(*v) : json(nullptr); };
+    json j = {{"name", name}, {"staging", number(staging)}, {"live", number(live)}};
+    if (!unit.empty())
+        j["unit"] = unit;
+    return j;
+}
+
 json HistoryEntry::toJson() const
 {
     if (!readable())
@@ -315,6 +357,14 @@ json HistoryEntry::toJson() const
         j["result"] = result;
     if (!smokeCheck.empty())
         j["smokeCheck"] = smokeCheck;
+    if (!analysisCheck.empty())
+        j["analysisCheck"] = analysisCheck;
+    if (!analysis.empty()) {
+        json metrics = json::array();
+        for (const HistoryMetric& m : analysis)
+            metrics.push_back(m.toJson());
+        j["analysis"] = std::move(metrics);
+    }
     if (!skipped.empty())
         j["skipped"] = skipped;
     if (!started.empty())

@@ -30,6 +30,16 @@ struct HistorySlot {
     nlohmann::json toJson() const;
 };
 
+// One metric the gate's analysis measured before a swap: staging's value against live's (none: no data).
+struct HistoryMetric {
+    std::string name, unit;
+    std::optional<double> staging, live;
+    nlohmann::json toJson() const;
+};
+
+// Metrics kept per entry, and the characters of a metric's name or unit.
+inline constexpr std::size_t historyMetricsLimit = 10;
+
 struct HistoryEntry {
     std::string at; // RFC 3339, as written
     // When the action began (RFC 3339), so that `at` - `started` is how long it took; empty in entries
@@ -42,6 +52,10 @@ struct HistoryEntry {
     std::string healthCheck;
     // Swaps: the smoke requests to staging, as healthCheck; empty when none were configured.
     std::string smokeCheck;
+    // Swaps: the metric analysis of staging ("passed", "failed", "inconclusive", "skipped"; empty when
+    // none was configured) and the values it measured, at most historyMetricsLimit.
+    std::string analysisCheck;
+    std::vector<HistoryMetric> analysis;
     // Swaps: the evidence the person chose to swap without and that failed ("health", "smoke",
     // "analysis"); empty in older entries.
     std::vector<std::string> skipped;

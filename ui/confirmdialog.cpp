@@ -85,6 +85,8 @@ ConfirmDialog::ConfirmDialog(const model::SwapPlan& plan, QWidget* parent) : QDi
         buildRollbackReason(layout);
 
     buildMembers(layout);
+    if (plan.kind == model::SwapPlan::Kind::Swap)
+        buildAnalysis(layout);
 
     // A check that fails stands out among those that hold: bold, in the failure colour.
     QStringList checks;
@@ -174,6 +176,38 @@ void ConfirmDialog::buildRollbackReason(QVBoxLayout* layout)
     keepWhole(label, m_reason, tr("Copy the reason"));
     label->setWordWrap(true);
     label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(label);
+}
+
+// The metric analysis of each member's staging against live, one row per metric: what Prometheus answered,
+// shown as text, with each metric's verdict.
+void ConfirmDialog::buildAnalysis(QVBoxLayout* layout)
+{
+    QString html = tr("<table cellspacing='4'><tr><th align='left'>Metric</th><th align='left'>Staging</th>"
+                      "<th align='left'>Live</th><th align='left'>Verdict</th></tr>");
+    QStringList lines;
+    for (const auto& m : m_plan.members) {
+        if (!m.analysis || !m.analysis->look)
+            continue;
+        for (const model::MetricReading& r : m.analysis->look->metrics) {
+            const auto shown = [&r](const std::optional<double>& v) {
+                return v ? model::formatValue(*v, r.unit) : std::string("no data");
+            };
+            const QString verdict = r.outcome == model::Outcome::Pass   ? tr("passes")
+                                    : r.outcome == model::Outcome::Fail ? tr("fails")
+                                                                        : tr("inconclusive");
+            const QString name = QString::fromStdString(m.spec.name + ": " + r.name);
+            html += QStringLiteral("<tr><td>%1</td><td>%2</td><td>%3</td><td>%4</td></tr>")
+                        .arg(escaped(name), q(shown(r.candidate)), q(shown(r.baseline)), verdict);
+            lines << tr("%1 — staging %2 — live %3 — %4")
+                         .arg(name, QString::fromStdString(shown(r.candidate)),
+                              QString::fromStdString(shown(r.baseline)), verdict);
+        }
+    }
+    if (lines.isEmpty())
+        return;
+    m_analysis = lines.join(QLatin1Char('\n'));
+    auto* label = richLabel(this, QStringLiteral("analysis"), html + QStringLiteral("</table>"));
     layout->addWidget(label);
 }
 

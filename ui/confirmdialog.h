@@ -34,6 +34,9 @@ public:
     QString referencesText() const { return m_references; }
     // A rollback: why one would roll back and what is live after it; empty for other kinds.
     QString reasonText() const { return m_reason; }
+    // The metric analysis of staging, one line per metric: "uro: error ratio — staging 20 % — live 0 % — fails";
+    // empty when no member has one.
+    QString analysisText() const { return m_analysis; }
 
 protected:
     // Enter confirms when the typed name matches and the plan is allowed, and otherwise does
@@ -43,6 +46,7 @@ protected:
 private:
     void buildMembers(QVBoxLayout* layout);
     void buildRollbackReason(QVBoxLayout* layout);
+    void buildAnalysis(QVBoxLayout* layout);
     void buildSkip(QVBoxLayout* layout, model::Evidence e);
     void buildButtons(QVBoxLayout* layout, const QString& verb);
     void updateConfirm();
@@ -54,6 +58,7 @@ private:
     QString m_summary;
     QString m_references;
     QString m_reason;
+    QString m_analysis;
 };
 
 } // namespace ui

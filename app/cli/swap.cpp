@@ -111,6 +111,7 @@ void swap(Session& s, model::SwapPlan::Kind kind)
     const Options& o = s.options();
     auto* swapper = new model::Swapper(s.client(), model::groupOf(s.services(), name), nullptr, s.work());
     swapper->setFreshGroup(o.config);
+    swapper->setPrometheus(o.config.prometheus);
     const model::SwapRequest request{kind, name, o.expectLive, o.skip};
     // With --yes nobody comes between plan and execute: the lookup just made is the fresh read of
     // both. A person at the prompt may take minutes, so then the execute reads afresh.

@@ -170,6 +170,7 @@ int ActionRunner::startSwap(kube::Client* client, const ServiceConfig& config, c
     }
     auto* swapper = new Swapper(client, std::move(group), m_seams, this);
     swapper->setFreshGroup(config);
+    swapper->setPrometheus(config.prometheus);
     const std::string webhook = config.webhook;
     swapper->execute(
         confirmed, [this, id](const std::string& text) { step(id, text); },
@@ -203,6 +204,8 @@ int ActionRunner::startWatch(kube::Client* client, const ServiceConfig& config, 
         return id;
     }
     auto* watch = new WatchedSwap(client, {{spec, slot}}, seconds, user, this);
+    // The configuration's top-level Prometheus: a service without one of its own is analysed there.
+    watch->setPrometheus(config.prometheus);
     m_watches[id] = {watch, spec.liveService};
     const std::string webhook = config.webhook;
     connect(watch, &WatchedSwap::progressed, this, [this, id](const std::string& text) { step(id, text); });

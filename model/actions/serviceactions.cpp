@@ -195,6 +195,7 @@ Swapper* ServiceActions::swapper()
     if (m_swapper)
         m_swapper->deleteLater();
     m_swapper = new Swapper(client, swapGroup(), m_runner ? m_runner->seams() : nullptr, this);
+    m_swapper->setPrometheus(m_watched->config().prometheus);
     return m_swapper;
 }
 

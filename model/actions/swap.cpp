@@ -1,5 +1,6 @@
 #include "model/actions/swap.h"
 
+#include "model/observe/analysisrun.h"
 #include "model/observe/health.h"
 #include "model/observe/smoke.h"
 #include "model/rules/imageref.h"
@@ -192,13 +193,15 @@ void Swapper::planWith(const SwapRequest& request, Reads reads, std::function<vo
         const ServiceSpec spec = members[i];
         const std::string key = spec.ns + "/" + spec.name;
         readMember(spec, reads,
-                   [self, kind, spec, facts, i, answered = join->part(readsOf(spec)), key, health = reads.health,
-                    smoke = reads.smoke](std::shared_ptr<SwapFacts> read) {
-                       auto store = [facts, i, answered, read, key, health, smoke] {
-                           if (health && read->health)
-                               health->emplace(key, *read->health);
-                           if (smoke && read->smoke)
-                               smoke->emplace(key, *read->smoke);
+                   [self, kind, spec, facts, i, answered = join->part(readsOf(spec)), key,
+                    reads](std::shared_ptr<SwapFacts> read) {
+                       auto store = [facts, i, answered, read, key, reads] {
+                           if (reads.health && read->health)
+                               reads.health->emplace(key, *read->health);
+                           if (reads.smoke && read->smoke)
+                               reads.smoke->emplace(key, *read->smoke);
+                           if (reads.analysis && read->analysis)
+                               reads.analysis->emplace(key, *read->analysis);
                            (*facts)[i] = std::move(*read);
                            answered();
                        };
@@ -207,22 +210,7 @@ void Swapper::planWith(const SwapRequest& request, Reads reads, std::function<vo
                            store();
                            return;
                        }
-                       // A swap at once re-checks on the health check its plan has just asked.
-                       if (health)
-                           if (auto kept = health->find(key); kept != health->end()) {
-                               read->health = kept->second;
-                               if (smoke)
-                                   if (auto keptSmoke = smoke->find(key); keptSmoke != smoke->end())
-                                       read->smoke = keptSmoke->second;
-                               store();
-                               return;
-                           }
-                       // The health check and the smoke requests are asked once the Services and slots are
-                       // known: they need the live Service's annotations, the staging slot's pods and Service.
-                       auto evidence = Join::make(std::function<void()>(store));
-                       self->readHealth(spec, read, evidence->part("the staging pods' health check"));
-                       self->readSmoke(spec, read, evidence->part("the smoke requests to staging"));
-                       evidence->seal();
+                       self->readEvidence(spec, reads, read, store);
                    });
     }
     m_client->whoAmI(
@@ -233,6 +221,37 @@ void Swapper::planWith(const SwapRequest& request, Reads reads, std::function<vo
         },
         reads.reviews);
     join->seal();
+}
+
+void Swapper::readEvidence(const ServiceSpec& spec, const Reads& reads, std::shared_ptr<SwapFacts> read,
+                           std::function<void()> done)
+{
+    const std::string key = spec.ns + "/" + spec.name;
+    // The analysis looked at confirm is the one the swap goes by: Prometheus is asked once.
+    bool analysisKept = false;
+    if (reads.analysis)
+        if (auto kept = reads.analysis->find(key); kept != reads.analysis->end()) {
+            read->analysis = kept->second;
+            analysisKept = true;
+        }
+    // A swap at once re-checks on the health check its plan has just asked.
+    if (reads.health)
+        if (auto kept = reads.health->find(key); kept != reads.health->end()) {
+            read->health = kept->second;
+            if (reads.smoke)
+                if (auto keptSmoke = reads.smoke->find(key); keptSmoke != reads.smoke->end())
+                    read->smoke = keptSmoke->second;
+            done();
+            return;
+        }
+    // The health check and the smoke requests are asked once the Services and slots are known: they need
+    // the live Service's annotations, the staging slot's pods and Service.
+    auto evidence = Join::make(std::move(done));
+    readHealth(spec, read, evidence->part("the staging pods' health check"));
+    readSmoke(spec, read, evidence->part("the smoke requests to staging"));
+    if (!analysisKept)
+        readAnalysis(spec, read, evidence->part("the metric analysis of staging"));
+    evidence->seal();
 }
 
 void Swapper::readHealth(const ServiceSpec& spec, std::shared_ptr<SwapFacts> read, std::function<void()> done)
@@ -320,6 +339,120 @@ void Swapper::readSmoke(const ServiceSpec& spec, std::shared_ptr<SwapFacts> read
     });
 }
 
+namespace {
+
+// The names of the pods (not terminating) `d` selects, in `ns`.
+void slotPodNames(kube::Client* client, const std::string& ns, const kube::Deployment& d,
+                  std::function<void(kube::Result<std::vector<std::string>>)> done)
+{
+    kube::ListOptions options;
+    for (const auto& [k, v] : d.selector)
+        options.labelSelector += (options.labelSelector.empty() ? "" : ",") + k + "=" + v;
+    client->listPods(ns, options, [done](kube::Result<std::vector<kube::Pod>> pods) {
+        if (!pods) {
+            done(pods.error());
+            return;
+        }
+        std::vector<std::string> names;
+        for (const kube::Pod& p : pods.value())
+            if (p.meta.deletionTimestamp.empty())
+                names.push_back(p.meta.name);
+        done(names);
+    });
+}
+
+// The analysis of `spec` and where to ask, as configured; `problem` when it cannot be asked as it stands.
+AnalysisFacts configuredAnalysis(const ServiceSpec& spec, const PrometheusTarget& topLevel, const kube::Service* live)
+{
+    AnalysisFacts f;
+    std::vector<std::string> specProblems, targetProblems;
+    f.spec = analysisSpecFor(spec, live, &specProblems);
+    f.target = prometheusTargetFor(spec, topLevel, live, &targetProblems);
+    if (f.spec.metrics.empty() && !specProblems.empty())
+        f.problem = specProblems.front(); // the gate fails on it until the annotation is corrected
+    else if (!f.spec.metrics.empty() && !f.target.configured())
+        f.problem = !targetProblems.empty() ? targetProblems.front()
+                                            : "no Prometheus is configured for " + spec.name +
+                                                  " (prometheus: in services.yaml, or the annotation "
+                                                  "signalbox.v-sekai.org/prometheus on Service " +
+                                                  spec.liveService + ")";
+    return f;
+}
+
+} // namespace
+
+void Swapper::readAnalysis(const ServiceSpec& spec, std::shared_ptr<SwapFacts> read, std::function<void()> done)
+{
+    const kube::Service* live = read->live ? &*read->live : nullptr;
+    AnalysisFacts f = configuredAnalysis(spec, m_prometheus, live);
+    bool both = false;
+    const std::optional<Slot> liveSlot =
+        live && !read->error ? selectedSlot(*live, read->a, read->b, &both) : std::nullopt;
+    const std::optional<Slot> stagingSlot =
+        read->staging && !read->error ? selectedSlot(*read->staging, read->a, read->b, &both) : std::nullopt;
+    const std::optional<kube::Deployment> none;
+    const std::optional<kube::Deployment>& liveD = liveSlot ? bySlot(*liveSlot, read->a, read->b) : none;
+    const std::optional<kube::Deployment>& stagingD = stagingSlot ? bySlot(*stagingSlot, read->a, read->b) : none;
+    if (f.spec.metrics.empty() || !f.problem.empty() || !liveD || !stagingD || liveSlot == stagingSlot) {
+        // Nothing to ask: none configured, or the plan fails on the Services and slots already.
+        read->analysis = std::move(f);
+        done();
+        return;
+    }
+    // One client for this look, deleted with it; its answers go nowhere once this Swapper is gone.
+    prom::Client* prom = makePrometheusClient(f.target, m_client, this);
+    const QPointer<prom::Client> alive(prom);
+    struct Sides {
+        AnalysisSide candidate, baseline;
+        std::optional<std::vector<MeasuredValue>> candidateValues, baselineValues;
+    };
+    auto sides = std::make_shared<Sides>();
+    sides->candidate.vars = {spec.ns, spec.name, name(*stagingSlot), {}, f.spec.windowSeconds};
+    sides->baseline.vars = {spec.ns, spec.name, name(*liveSlot), {}, f.spec.windowSeconds};
+    auto looked = [read, f, sides, prom, done] {
+        if (!sides->candidateValues || !sides->baselineValues)
+            return;
+        AnalysisFacts asked = f;
+        asked.look = AnalysisRun::lookOf(f.spec, *sides->candidateValues, *sides->baselineValues);
+        read->analysis = std::move(asked);
+        prom->deleteLater();
+        done();
+    };
+    auto measure = [=](std::string podsError) {
+        if (!alive)
+            return; // this Swapper went away, and whoever asked with it
+        if (!podsError.empty()) {
+            AnalysisFacts failed = f;
+            failed.problem = "the slots' pods cannot be listed: " + podsError;
+            read->analysis = std::move(failed);
+            prom->deleteLater();
+            done();
+            return;
+        }
+        measureSide(prom, f.spec, sides->candidate, prom, [sides, looked](std::vector<MeasuredValue> v) {
+            sides->candidateValues = std::move(v);
+            looked();
+        });
+        measureSide(prom, f.spec, sides->baseline, prom, [sides, looked](std::vector<MeasuredValue> v) {
+            sides->baselineValues = std::move(v);
+            looked();
+        });
+    };
+    // Both slots' pods, then both sides' queries; a list that fails makes the look inconclusive.
+    auto podsError = std::make_shared<std::string>();
+    auto listed = Join::make(std::function<void()>([podsError, measure] { measure(*podsError); }));
+    for (auto [side, d] : {std::pair{&sides->candidate, &*stagingD}, std::pair{&sides->baseline, &*liveD}})
+        slotPodNames(m_client, spec.ns, *d,
+                     [side, podsError, answered = listed->part()](kube::Result<std::vector<std::string>> pods) {
+                         if (pods)
+                             side->vars.pods = std::move(pods).value();
+                         else if (podsError->empty())
+                             *podsError = pods.error().message;
+                         answered();
+                     });
+    listed->seal();
+}
+
 struct Swapper::Run {
     SwapPlan plan;
     bool eventsRecorded = false; // every Event of the swap has answered (or can no longer)
@@ -380,6 +513,7 @@ void Swapper::atOnce(std::shared_ptr<const Snapshot> listed, const SwapRequest& 
     reads.listed = std::move(listed);
     reads.health = std::make_shared<std::map<std::string, HealthFacts>>();
     reads.smoke = std::make_shared<std::map<std::string, SmokeFacts>>();
+    reads.analysis = std::make_shared<std::map<std::string, AnalysisFacts>>();
     // One rules review per namespace of the group, asked now, grants what it lists; what it does
     // not list is asked one by one, also now.
     reads.reviews = kube::Client::Freshness::GrantedOrFresh;
@@ -414,6 +548,13 @@ void Swapper::atOnce(std::shared_ptr<const Snapshot> listed, const SwapRequest& 
 void Swapper::executeFresh(const SwapPlan& confirmed, Reads reads, Progress progress,
                            std::function<void(SwapOutcome)> done)
 {
+    // The analysis the person confirmed on is the one the swap goes by (and records): not asked again.
+    if (!reads.analysis) {
+        reads.analysis = std::make_shared<std::map<std::string, AnalysisFacts>>();
+        for (const SwapMember& m : confirmed.members)
+            if (m.analysis)
+                reads.analysis->emplace(m.spec.ns + "/" + m.spec.name, *m.analysis);
+    }
     QPointer<Swapper> self(this);
     const std::optional<Slot> expect = confirmed.kind == SwapPlan::Kind::Repair || confirmed.members.empty()
                                            ? std::nullopt

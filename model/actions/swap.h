@@ -5,6 +5,7 @@
 #include "kube/informer.h"
 #include "kube/objects.h"
 #include "model/actions/seams.h"
+#include "model/rules/analysis.h"
 #include "model/rules/keys.h"
 #include "model/rules/plan.h"
 #include "model/rules/servicespec.h"
@@ -80,6 +81,9 @@ public:
     // configured services), so a service that joined or left the group since the plan was
     // confirmed makes the fresh plan differ and the swap is refused.
     void setFreshGroup(ServiceConfig config) { m_freshGroup = std::move(config); }
+    // The configuration's top-level `prometheus:`: where the gate's metric analysis asks, for a service
+    // that names no Prometheus of its own.
+    void setPrometheus(PrometheusTarget topLevel) { m_prometheus = std::move(topLevel); }
 
 private:
     struct Run;
@@ -93,6 +97,8 @@ private:
         kube::Client::Freshness reviews = kube::Client::Freshness::Fresh; // of the access reviews
         std::shared_ptr<std::map<std::string, HealthFacts>> health;
         std::shared_ptr<std::map<std::string, SmokeFacts>> smoke; // the same for the smoke requests
+        // The same for the metric analysis; at execute, filled from the confirmed plan: one look per swap.
+        std::shared_ptr<std::map<std::string, AnalysisFacts>> analysis;
     };
     void planWith(const SwapRequest& request, Reads reads, std::function<void(SwapPlan)> done);
     void executeFresh(const SwapPlan& confirmed, Reads reads, Progress progress, std::function<void(SwapOutcome)> done);
@@ -101,9 +107,14 @@ private:
     // `stagingRead` and `liveRead`: called once each read has answered (parts of the member's join).
     void readServices(const ServiceSpec& spec, std::shared_ptr<struct SwapFacts> read,
                       std::function<void()> stagingRead, std::function<void()> liveRead);
+    // A swap's evidence about staging: what `reads` keeps is taken from there, the rest asked.
+    void readEvidence(const ServiceSpec& spec, const Reads& reads, std::shared_ptr<struct SwapFacts> read,
+                      std::function<void()> done);
     void readHealth(const ServiceSpec& spec, std::shared_ptr<struct SwapFacts> read, std::function<void()> done);
     // The smoke requests to the staging Service, when the member has any.
     void readSmoke(const ServiceSpec& spec, std::shared_ptr<struct SwapFacts> read, std::function<void()> done);
+    // The metric analysis (one look: staging's pods against live's), when the member has one.
+    void readAnalysis(const ServiceSpec& spec, std::shared_ptr<struct SwapFacts> read, std::function<void()> done);
     void patchLive(std::shared_ptr<Run> run, std::size_t i);
     void patchStaging(std::shared_ptr<Run> run, std::size_t i, int attempt);
     void stagingPatched(std::shared_ptr<Run> run);
@@ -123,6 +134,7 @@ private:
     std::vector<ServiceSpec> m_group;
     ActionSeams* m_seams;
     std::optional<ServiceConfig> m_freshGroup;
+    PrometheusTarget m_prometheus;
 };
 
 } // namespace model

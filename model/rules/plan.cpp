@@ -90,6 +90,11 @@ std::string evidenceSkipFlag(Evidence e)
     return e == Evidence::Health ? "--skip-health-check" : std::string("--skip-") + evidenceName(e);
 }
 
+Outcome AnalysisFacts::outcome() const
+{
+    return !problem.empty() || !look ? Outcome::Inconclusive : lookOutcome(*look);
+}
+
 bool SwapPlan::evidenceFails(Evidence e) const
 {
     return std::any_of(checks.begin(), checks.end(), [e](const Check& c) { return c.evidence == e && !c.holds; });
@@ -139,6 +144,30 @@ std::string SwapPlan::verb() const
     return kind == Kind::Swap ? "swap" : kind == Kind::Rollback ? "roll back" : "repair";
 }
 
+namespace {
+
+// The gate's analysis of a member for -o json: each metric with both values and its outcome; null when none.
+json analysisJson(const std::optional<AnalysisFacts>& a)
+{
+    if (!a)
+        return nullptr;
+    json metrics = json::array();
+    if (a->look)
+        for (const MetricReading& m : a->look->metrics) {
+            kube::HistoryMetric values{.name = m.name, .unit = m.unit, .staging = m.candidate, .live = m.baseline};
+            json j = values.toJson();
+            j["condition"] = m.condition;
+            j["outcome"] = outcomeName(m.outcome);
+            metrics.push_back(std::move(j));
+        }
+    json j = {{"outcome", outcomeName(a->outcome())}, {"windowSeconds", a->spec.windowSeconds}, {"metrics", metrics}};
+    if (!a->problem.empty())
+        j["problem"] = a->problem;
+    return j;
+}
+
+} // namespace
+
 json SwapPlan::toJson() const
 {
     json j = {{"action", kind == Kind::Swap       ? "swap"
@@ -165,7 +194,9 @@ json SwapPlan::toJson() const
                               {"from", m.from.toJson()},
                               {"to", m.to.toJson()},
                               {"healthCheck", m.healthCheck},
-                              {"smokeCheck", m.smokeCheck}});
+                              {"smokeCheck", m.smokeCheck},
+                              {"analysisCheck", m.analysisCheck},
+                              {"analysis", analysisJson(m.analysis)}});
     for (const auto& c : checks)
         checkList.push_back({{"check", c.text}, {"holds", c.holds}});
     if (!members.empty())

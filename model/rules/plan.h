@@ -8,6 +8,7 @@
 #include "kube/history.h"
 #include "kube/objects.h"
 #include "kube/patch.h"
+#include "model/rules/analysislook.h"
 #include "model/rules/imageref.h"
 #include "model/rules/keys.h"
 #include "model/rules/servicespec.h"
@@ -39,6 +40,19 @@ struct SlotFacts {
     nlohmann::json toJson() const;
 };
 
+// The metric analysis of one member before a swap: one look over the spec's window, staging's pods as
+// the candidate against live's as the baseline.
+struct AnalysisFacts {
+    AnalysisSpec spec;                // no metrics: the service has no analysis, and the gate has no analysis check
+    PrometheusTarget target;          // where the look was asked
+    std::optional<AnalysisLook> look; // absent: not asked (then `problem` says why)
+    std::string problem;              // why there is no look: no Prometheus, an annotation refused, pods not read
+    // Metrics to measure, or a configuration that was refused (then the gate fails until it is corrected).
+    bool configured() const { return !spec.metrics.empty() || !problem.empty(); }
+    // Pass when every metric passed, Fail when one failed, else Inconclusive (never a pass).
+    Outcome outcome() const;
+};
+
 // One service of a swap: which slot live selects now, and which it will select.
 struct SwapMember {
     ServiceSpec spec;
@@ -50,6 +64,10 @@ struct SwapMember {
     bool liveHasAnnotations = false;
     std::string healthCheck = "none"; // the staging pods' health check: "passed", "skipped" or "none"
     std::string smokeCheck = "none";  // the smoke requests to staging: "passed", "skipped" or "none"
+    // The metric analysis of staging: "passed", "failed", "inconclusive", "skipped" or "none"; and
+    // what it measured, kept so that the fresh plan at execute does not ask Prometheus again.
+    std::string analysisCheck = "none";
+    std::optional<AnalysisFacts> analysis;
 };
 
 // Evidence about staging that a swap's gate asks for and the person may choose to swap without:

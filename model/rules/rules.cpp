@@ -124,6 +124,13 @@ bool checkSwapMember(SwapPlan& plan, const MemberChecks& check, const ServiceSpe
         m.smokeCheck = r.smoke->report.passed() ? "passed" : plan.skips(Evidence::Smoke) ? "skipped" : "failed";
         plan.checks.push_back(std::move(c));
     }
+    if (plan.kind == SwapPlan::Kind::Swap && r.analysis && r.analysis->configured()) {
+        Check c = analysisCheckOf(spec.name, *r.analysis, plan.skips(Evidence::Analysis));
+        c.text = check.name + c.text;
+        m.analysisCheck = analysisCheckName(*r.analysis, plan.skips(Evidence::Analysis));
+        m.analysis = r.analysis;
+        plan.checks.push_back(std::move(c));
+    }
     check(r.mayPatchLive, "You may patch the Service " + spec.liveService, true);
     check(r.mayPatchStaging, "You may patch the Service " + spec.stagingService, true);
     check(r.mayRecord, "You may record events in " + spec.ns, true);
@@ -131,7 +138,69 @@ bool checkSwapMember(SwapPlan& plan, const MemberChecks& check, const ServiceSpe
     return true;
 }
 
+std::string shownValue(const std::optional<double>& v, const std::string& unit)
+{
+    return v ? formatValue(*v, unit) : std::string("no data");
+}
+
+// Why the analysis did not pass, in one sentence: each failing metric with both values and its
+// condition; else why it is inconclusive.
+std::string analysisWhy(const AnalysisFacts& a)
+{
+    if (!a.problem.empty())
+        return a.problem;
+    if (!a.look)
+        return "it was not asked";
+    const auto values = [](const MetricReading& m) {
+        return m.name + ": staging " + shownValue(m.candidate, m.unit) + " against live " +
+               shownValue(m.baseline, m.unit);
+    };
+    std::string failed;
+    for (const MetricReading& m : a.look->metrics)
+        if (m.outcome == Outcome::Fail)
+            failed += (failed.empty() ? "" : "; ") + values(m) + ", fails " + m.condition;
+    if (!failed.empty())
+        return failed;
+    if (!a.look->problem.empty())
+        return "inconclusive, never a pass: " + a.look->problem;
+    for (const MetricReading& m : a.look->metrics)
+        if (m.outcome != Outcome::Pass) {
+            // readMetric ends the explanation with why a value is missing, "(candidate: no data)", when known.
+            const std::size_t why = m.explanation.rfind(" (");
+            const bool told = why != std::string::npos && m.explanation.back() == ')';
+            return "inconclusive, never a pass: " + values(m) + (told ? m.explanation.substr(why) : std::string());
+        }
+    return a.look->metrics.empty() ? "inconclusive, never a pass: no metrics were measured" : std::string();
+}
+
 } // namespace
+
+Check analysisCheckOf(const std::string& service, const AnalysisFacts& a, bool skip)
+{
+    Check c;
+    c.evidence = Evidence::Analysis;
+    const std::string what = "Metrics of " + service + "'s staging are no worse than live";
+    if (a.outcome() == Outcome::Pass) {
+        std::string values;
+        for (const MetricReading& m : a.look->metrics)
+            values += (values.empty() ? "" : ", ") + m.name + " " + shownValue(m.candidate, m.unit) + " against " +
+                      shownValue(m.baseline, m.unit);
+        c.holds = true;
+        c.text = what + " (" + values + " over " + promDuration(a.spec.windowSeconds) + ")";
+        return c;
+    }
+    const std::string why = analysisWhy(a);
+    c.holds = skip;
+    c.text = what + (skip ? ": skipped, as you chose (" + why + ")" : " (" + why + ")");
+    c.permission = !skip && a.look && a.look->forbidden;
+    return c;
+}
+
+std::string analysisCheckName(const AnalysisFacts& a, bool skip)
+{
+    const Outcome o = a.outcome();
+    return o == Outcome::Pass ? "passed" : skip ? "skipped" : o == Outcome::Fail ? "failed" : "inconclusive";
+}
 
 Check healthCheckOf(const std::string& service, const HealthFacts& h, bool skip)
 {
@@ -293,6 +362,15 @@ kube::HistoryEntry swapHistoryEntry(const SwapPlan& plan, const SwapMember& m, c
             entry.skipped.push_back(evidenceName(Evidence::Health));
         if (m.smokeCheck == "skipped")
             entry.skipped.push_back(evidenceName(Evidence::Smoke));
+        if (m.analysisCheck != "none")
+            entry.analysisCheck = m.analysisCheck;
+        if (m.analysisCheck == "skipped")
+            entry.skipped.push_back(evidenceName(Evidence::Analysis));
+        if (m.analysis && m.analysis->look)
+            for (const MetricReading& r : m.analysis->look->metrics)
+                if (entry.analysis.size() < kube::historyMetricsLimit)
+                    entry.analysis.push_back(
+                        {.name = r.name, .unit = r.unit, .staging = r.candidate, .live = r.baseline});
     }
     return entry;
 }

@@ -34,8 +34,9 @@ struct SwapFacts {
     std::optional<kube::Error> error; // a read that failed other than with 404
     bool mayPatchLive = false, mayPatchStaging = false, mayRecord = false;
     bool liveHasAnnotations = false;
-    std::optional<HealthFacts> health; // swaps only; absent: not asked
-    std::optional<SmokeFacts> smoke;   // swaps only; absent: not asked
+    std::optional<HealthFacts> health;     // swaps only; absent: not asked
+    std::optional<SmokeFacts> smoke;       // swaps only; absent: not asked
+    std::optional<AnalysisFacts> analysis; // swaps only; absent: not asked
 };
 
 // The services a plan of `kind` for `service` covers: a repair mends one service, a swap or a
@@ -54,6 +55,11 @@ SwapPlan planSwap(SwapPlan::Kind kind, const std::string& service, const std::ve
 
 // The health check of one member's staging pods as a check of the plan.
 Check healthCheckOf(const std::string& service, const HealthFacts& health, bool skip);
+
+// The metric analysis of one member's staging against live as a check of the plan (Evidence::Analysis).
+Check analysisCheckOf(const std::string& service, const AnalysisFacts& analysis, bool skip);
+// The gate's word for the analysis in the history: "passed", "failed", "inconclusive", or "skipped".
+std::string analysisCheckName(const AnalysisFacts& analysis, bool skip);
 
 // Why a fresh plan does not allow carrying out the confirmed one, as the outcome to report;
 // nothing when it may go ahead.

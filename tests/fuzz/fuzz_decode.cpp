@@ -230,8 +230,11 @@ void decodeTyped(const std::string& text)
 // Properties, not just survival: every entry reads back, a rewrite stays small and ends with ours.
 void decodeHistory(const std::string& text)
 {
-    for (const kube::HistoryEntry& e : kube::decodeHistory(text))
+    for (const kube::HistoryEntry& e : kube::decodeHistory(text)) {
         (void)e.toJson().dump();
+        if (e.analysis.size() > kube::historyMetricsLimit)
+            __builtin_trap();
+    }
     kube::HistoryEntry ours;
     ours.at = "2026-01-01T00:00:00Z";
     ours.action = "swap";

@@ -1,5 +1,6 @@
 // The swap's confirm dialog from the keyboard: Enter confirms only when the typed name is right
 // (and the plan allows it), and otherwise leaves the dialog open; Escape cancels.
+#include "model/rules/rules.h"
 #include "ui/confirmdialog.h"
 
 #include <QCheckBox>
@@ -52,6 +53,29 @@ model::SwapPlan smokeFailingPlan(bool alsoHealth)
                  "ms, expected 200: {\"error\":\"injected failure\"})";
     smoke.evidence = model::Evidence::Smoke;
     plan.checks.push_back(smoke);
+    return plan;
+}
+
+// A swap whose metric analysis fails: staging's error ratio against live's, and a latency that passes.
+// `metricName` names the first metric (cluster text: an annotation may name it).
+model::SwapPlan analysisFailingPlan(const std::string& metricName = "error ratio")
+{
+    model::SwapPlan plan = planFor("uro", true);
+    model::AnalysisFacts a;
+    a.spec.metrics = model::defaultMetrics();
+    a.spec.metrics.front().name = metricName;
+    a.spec.windowSeconds = 60;
+    const auto value = [](double v) {
+        model::MeasuredValue m;
+        m.value = v;
+        return m;
+    };
+    a.look = model::AnalysisLook{};
+    a.look->metrics.push_back(model::readMetric(a.spec.metrics[0], value(0.2), value(0.0)));
+    a.look->metrics.push_back(model::readMetric(a.spec.metrics[1], value(0.012), value(0.011)));
+    plan.members.front().analysis = a;
+    plan.members.front().analysisCheck = "failed";
+    plan.checks.push_back(model::analysisCheckOf("uro", a, false));
     return plan;
 }
 
@@ -185,6 +209,52 @@ private Q_SLOTS:
         QCOMPARE(dialog.plan().skipped, (std::set{model::Evidence::Health, model::Evidence::Smoke}));
         smoke->click();
         QVERIFY(!dialog.confirmButton()->isEnabled());
+    }
+
+    // The metric analysis shows per metric staging's value, live's and the verdict, as text; its checkbox
+    // skips it as the others do, and the keyboard order (name field, then the buttons) is unchanged.
+    void analysisShowsBothValues()
+    {
+        ui::ConfirmDialog dialog(analysisFailingPlan());
+        dialog.open();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        QCOMPARE(dialog.analysisText(), QStringLiteral("uro: error ratio — staging 20 % — live 0 % — fails\n"
+                                                       "uro: p99 latency — staging 12 ms — live 11 ms — passes"));
+        auto* table = dialog.findChild<QLabel*>(QStringLiteral("analysis"));
+        QVERIFY(table && table->isVisible());
+        QCOMPARE(table->focusPolicy(), Qt::NoFocus);
+        QTextDocument shown;
+        shown.setHtml(table->text());
+        for (const QString& cell : {QStringLiteral("Metric"), QStringLiteral("uro: error ratio"),
+                                    QStringLiteral("20 %"), QStringLiteral("fails"), QStringLiteral("passes")})
+            QVERIFY2(shown.toPlainText().contains(cell), qPrintable(shown.toPlainText()));
+        auto* checks = dialog.findChild<QLabel*>(QStringLiteral("checks"));
+        shown.setHtml(checks->text());
+        QVERIFY2(shown.toPlainText().contains(
+                     QStringLiteral("✘ Metrics of uro's staging are no worse than live (error ratio: staging 20 % "
+                                    "against live 0 %, fails candidate <= baseline * 1.2 + 0.005)")),
+                 qPrintable(shown.toPlainText()));
+        QCheckBox* skip = dialog.skipBox(model::Evidence::Analysis);
+        QVERIFY(skip && skip->isEnabled());
+        QCOMPARE(skip->objectName(), QStringLiteral("skipAnalysis"));
+        QTest::keyClicks(dialog.nameField(), QStringLiteral("uro"));
+        QVERIFY(!dialog.confirmButton()->isEnabled());
+        skip->click();
+        QVERIFY(dialog.confirmButton()->isEnabled());
+        QCOMPARE(dialog.plan().skipped, std::set{model::Evidence::Analysis});
+
+        // A metric's name is cluster text: escaped in the table.
+        ui::ConfirmDialog marked(analysisFailingPlan("<img src=\"/dev/zero\"><b>BOLD</b>"));
+        auto* markedTable = marked.findChild<QLabel*>(QStringLiteral("analysis"));
+        QVERIFY(markedTable);
+        QVERIFY2(!markedTable->text().contains(QStringLiteral("<img")) &&
+                     !markedTable->text().contains(QStringLiteral("<b>BOLD")),
+                 qPrintable(markedTable->text()));
+        QVERIFY(marked.analysisText().contains(QStringLiteral("<img src=\"/dev/zero\"><b>BOLD</b> — staging 20 %")));
+        // No analysis: no table.
+        ui::ConfirmDialog plain(planFor("uro", true));
+        QVERIFY(!plain.findChild<QLabel*>(QStringLiteral("analysis")));
+        QVERIFY(plain.analysisText().isEmpty());
     }
 
     void noCheckboxWhenTheHealthCheckPasses()

@@ -61,6 +61,29 @@ model::SmokeFacts smokeFacts(int total, int failures,
     return s;
 }
 
+// The gate's metric analysis as looked: the default error ratio of staging against live (a negative
+// value: no data), or, with `lookProblem`, Prometheus that could not be asked.
+model::AnalysisFacts analysisFacts(double staging, double live, const std::string& lookProblem = {})
+{
+    model::AnalysisFacts a;
+    a.spec.metrics = {model::defaultMetrics().front()};
+    a.spec.windowSeconds = 20;
+    a.target.url = "http://prometheus.example:9090";
+    const auto measured = [&lookProblem](double v) {
+        model::MeasuredValue m;
+        if (v >= 0 && lookProblem.empty())
+            m.value = v;
+        m.problem = !lookProblem.empty() ? lookProblem : v < 0 ? "no data" : "";
+        m.asked = lookProblem.empty();
+        return m;
+    };
+    model::AnalysisLook look;
+    look.metrics.push_back(model::readMetric(a.spec.metrics.front(), measured(staging), measured(live)));
+    look.problem = lookProblem;
+    a.look = look;
+    return a;
+}
+
 std::string imageOf(const std::string& deploymentName)
 {
     return model::slotFacts(model::Slot::A, deploymentName, deployment(deploymentName)).image;
@@ -531,6 +554,143 @@ private Q_SLOTS:
         plan = model::planSwap(Kind::Swap, "uro", {spec("uro")}, {f}, std::nullopt);
         QVERIFY(plan.refusedForPermission());
         QVERIFY(QString::fromStdString(plan.firstFailure()->text).contains(QStringLiteral("(get on services/proxy)")));
+    }
+
+    // The analysis check: staging's values against live's, each metric by its condition; no data or no
+    // Prometheus is inconclusive, never a pass; both kinds of not passing are skipped the same way. Columns:
+    // staging's and live's error ratio (negative: no data), Prometheus's problem, a configuration problem,
+    // whether it is skipped; then whether the check holds, what the history records, and the check's text.
+    void analysisCheck_data()
+    {
+        QTest::addColumn<double>("staging");
+        QTest::addColumn<double>("live");
+        QTest::addColumn<QString>("promProblem");
+        QTest::addColumn<QString>("configProblem");
+        QTest::addColumn<bool>("skip");
+        QTest::addColumn<bool>("holds");
+        QTest::addColumn<QString>("recorded");
+        QTest::addColumn<QString>("text");
+        const QString what = QStringLiteral("Metrics of uro's staging are no worse than live");
+        const QString failing =
+            QStringLiteral("error ratio: staging 20 % against live 0 %, fails candidate <= baseline * 1.2 + 0.005");
+        const QString unreachable = QStringLiteral("Prometheus at http://prometheus.example:9090 did not answer");
+        QTest::newRow("passed") << 0.001 << 0.001 << QString() << QString() << false << true << "passed"
+                                << what + " (error ratio 0.1 % against 0.1 % over 20s)";
+        QTest::newRow("passed, skip asked: nothing skipped")
+            << 0.001 << 0.001 << QString() << QString() << true << true << "passed"
+            << what + " (error ratio 0.1 % against 0.1 % over 20s)";
+        QTest::newRow("failed") << 0.2 << 0.0 << QString() << QString() << false << false << "failed"
+                                << what + " (" + failing + ")";
+        QTest::newRow("failed, skipped") << 0.2 << 0.0 << QString() << QString() << true << true << "skipped"
+                                         << what + ": skipped, as you chose (" + failing + ")";
+        QTest::newRow("no data: inconclusive")
+            << -1.0 << 0.0 << QString() << QString() << false << false << "inconclusive"
+            << what + " (inconclusive, never a pass: error ratio: staging no data against live 0 % (candidate: no "
+                      "data))";
+        QTest::newRow("Prometheus unreachable: inconclusive")
+            << 0.0 << 0.0 << unreachable << QString() << false << false << "inconclusive"
+            << what + " (inconclusive, never a pass: " + unreachable + ")";
+        QTest::newRow("Prometheus unreachable, skipped")
+            << 0.0 << 0.0 << unreachable << QString() << true << true << "skipped"
+            << what + ": skipped, as you chose (inconclusive, never a pass: " + unreachable + ")";
+        QTest::newRow("no Prometheus configured: inconclusive")
+            << 0.0 << 0.0 << QString() << QStringLiteral("no Prometheus is configured for uro") << false << false
+            << "inconclusive" << what + " (no Prometheus is configured for uro)";
+    }
+
+    void analysisCheck()
+    {
+        QFETCH(double, staging);
+        QFETCH(double, live);
+        QFETCH(QString, promProblem);
+        QFETCH(QString, configProblem);
+        QFETCH(bool, skip);
+        QFETCH(bool, holds);
+        QFETCH(QString, recorded);
+        QFETCH(QString, text);
+        auto f = swapFacts("uro");
+        f.analysis = analysisFacts(staging, live, promProblem.toStdString());
+        if (!configProblem.isEmpty()) {
+            f.analysis->look.reset();
+            f.analysis->problem = configProblem.toStdString();
+        }
+        const std::set<model::Evidence> skipped =
+            skip ? std::set{model::Evidence::Analysis} : std::set<model::Evidence>{};
+        const auto plan = model::planSwap(Kind::Swap, "uro", {spec("uro")}, {f}, std::nullopt, skipped);
+        const auto check = std::find_if(plan.checks.begin(), plan.checks.end(),
+                                        [](const model::Check& c) { return c.evidence == model::Evidence::Analysis; });
+        QVERIFY(check != plan.checks.end());
+        QCOMPARE(QString::fromStdString(check->text), text);
+        QCOMPARE(check->holds, holds);
+        QCOMPARE(plan.allowed(), holds);
+        QCOMPARE(plan.onlyEvidenceFails(), !holds);
+        QCOMPARE(QString::fromStdString(plan.members.at(0).analysisCheck), recorded);
+        // The history records the verdict, the skip, and the values measured; an older reader reads on.
+        const kube::HistoryEntry entry = model::swapHistoryEntry(plan, plan.members.at(0), "2026-11-28T04:00:00Z");
+        const auto read = kube::decodeHistory(kube::appendHistory("", entry, model::historyCap));
+        QCOMPARE(read.size(), std::size_t(1));
+        QCOMPARE(QString::fromStdString(read.front().analysisCheck), recorded);
+        QCOMPARE(read.front().skipped, recorded == QStringLiteral("skipped") ? std::vector<std::string>{"analysis"}
+                                                                             : std::vector<std::string>{});
+        QCOMPARE(read.front().analysis.size(), configProblem.isEmpty() ? std::size_t(1) : std::size_t(0));
+        if (configProblem.isEmpty()) {
+            QCOMPARE(read.front().analysis.front().name, std::string("error ratio"));
+            const auto value = [&promProblem](double v) {
+                return v >= 0 && promProblem.isEmpty() ? std::optional(v) : std::nullopt;
+            };
+            QCOMPARE(read.front().analysis.front().staging, value(staging));
+            QCOMPARE(read.front().analysis.front().live, value(live));
+        }
+    }
+
+    // No analysis configured: no check, "none", and nothing in the history; a rollback has no analysis gate;
+    // a refused proxy is a permission failure.
+    void analysisCheckAbsent()
+    {
+        auto f = swapFacts("uro");
+        const auto noCheck = [](const model::SwapPlan& plan) {
+            return std::none_of(plan.checks.begin(), plan.checks.end(),
+                                [](const model::Check& c) { return c.evidence == model::Evidence::Analysis; });
+        };
+        for (const std::optional<model::AnalysisFacts>& none :
+             {std::optional<model::AnalysisFacts>{}, std::optional(model::AnalysisFacts{})}) {
+            f.analysis = none;
+            const auto plan = model::planSwap(Kind::Swap, "uro", {spec("uro")}, {f}, std::nullopt);
+            QVERIFY(noCheck(plan));
+            QVERIFY(plan.allowed());
+            QCOMPARE(plan.members.at(0).analysisCheck, std::string("none"));
+            const auto entry = model::swapHistoryEntry(plan, plan.members.at(0), "2026-11-28T04:00:00Z");
+            QVERIFY(entry.analysisCheck.empty());
+            QVERIFY(!entry.toJson().contains("analysis"));
+        }
+        f.analysis = analysisFacts(0.2, 0.0);
+        QVERIFY(noCheck(model::planSwap(Kind::Rollback, "uro", {spec("uro")}, {f}, std::nullopt)));
+        f.analysis = analysisFacts(0.0, 0.0, "you may not get services/proxy on prometheus in namespace monitoring");
+        f.analysis->look->forbidden = true;
+        const auto plan = model::planSwap(Kind::Swap, "uro", {spec("uro")}, {f}, std::nullopt);
+        QVERIFY(plan.refusedForPermission());
+    }
+
+    // An older entry has no analysis; one whose analysis is of the wrong shape keeps what can be read.
+    void analysisHistoryTolerant()
+    {
+        const auto read = kube::decodeHistory(
+            R"([{"at":"t","user":"u","action":"swap","service":"uro","from":{},"to":{}},)"
+            R"({"at":"t","user":"u","action":"swap","service":"uro","from":{},"to":{},"analysisCheck":7,)"
+            R"("analysis":[1,{"name":"error ratio","staging":"high","live":0.5},{"name":["x"]}]}])");
+        QCOMPARE(read.size(), std::size_t(2));
+        QVERIFY(read[0].readable() && read[0].analysis.empty() && read[0].analysisCheck.empty());
+        QVERIFY(read[1].readable());
+        QVERIFY(read[1].analysisCheck.empty());
+        QCOMPARE(read[1].analysis.size(), std::size_t(2));
+        QCOMPARE(read[1].analysis[0].name, std::string("error ratio"));
+        QCOMPARE(read[1].analysis[0].staging, std::optional<double>());
+        QCOMPARE(read[1].analysis[0].live, std::optional(0.5));
+        QVERIFY(read[1].analysis[1].name.empty());
+        std::string many = R"([{"at":"t","user":"u","action":"swap","service":"uro","from":{},"to":{},"analysis":[)";
+        for (int i = 0; i < 50; ++i)
+            many += std::string(i ? "," : "") + R"({"name":"m","staging":1,"live":1})";
+        QCOMPARE(kube::decodeHistory(many + "]}]").front().analysis.size(), kube::historyMetricsLimit);
     }
 
     // Per request: passes, failures, the first failure, p50 and max time.
