@@ -11,9 +11,12 @@
 #include "ui/slottile.h"
 
 #include <QCheckBox>
+#include <QElapsedTimer>
 #include <QLabel>
 #include <QMessageBox>
+#include <QProcess>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QStandardPaths>
 #include <QTableWidget>
 
@@ -22,6 +25,8 @@ using guisupport::openService;
 using testsupport::kubectl;
 
 namespace {
+
+const QString errorRatioKey = QStringLiteral("test.signalbox.v-sekai.org/error-ratio");
 
 const model::Activity* watchOf(model::ActionRunner* runner, const std::string& service)
 {
@@ -274,6 +279,102 @@ private Q_SLOTS:
                         {QStringLiteral("annotate"), QStringLiteral("service"), QStringLiteral("-n"),
                          QStringLiteral("uro"), QStringLiteral("uro"), analysis + u'-'})
                     .exitCode == 0);
+    }
+
+    // A release that answers /health but fails real requests once live: the watch compares live-after
+    // with live-before, and the banner names the metric and both values. Before, the confirm dialog
+    // shows staging's values beside live's.
+    void aMetricThatGetsWorseNamesBothValuesInTheBanner()
+    {
+        const auto parsed = model::parseServiceConfig("prometheus: monitoring/prometheus:9090\n"
+                                                      "services:\n"
+                                                      "- name: uro\n"
+                                                      "  namespace: uro\n"
+                                                      "  group: uro\n"
+                                                      "  analysis:\n"
+                                                      "    defaults: true\n"
+                                                      "    window: 20s\n"
+                                                      "    interval: 5s\n"
+                                                      "    count: 3\n"
+                                                      "    failureLimit: 2\n"
+                                                      "- name: uro-frontend\n"
+                                                      "  namespace: uro\n"
+                                                      "  group: uro\n",
+                                                      "services.yaml");
+        QVERIFY(parsed);
+        // Users on both Services for the whole test, stopping by themselves.
+        std::vector<std::unique_ptr<QProcess>> traffic;
+        const QString cluster = testsupport::sourceDir() + QStringLiteral("/scripts/cluster");
+        for (const QString& svc : {QStringLiteral("uro/uro"), QStringLiteral("uro/uro-staging")}) {
+            auto p = std::make_unique<QProcess>();
+            p->start(cluster, {QStringLiteral("traffic"), svc, QStringLiteral("20"), QStringLiteral("180s"),
+                               QStringLiteral("/api/v1/shards")});
+            QVERIFY(p->waitForStarted());
+            traffic.push_back(std::move(p));
+        }
+        const auto stopTraffic = qScopeGuard([&traffic] {
+            for (auto& p : traffic) {
+                p->terminate();
+                if (!p->waitForFinished(10000))
+                    p->kill();
+            }
+            testsupport::annotatePods(QStringLiteral("b"), errorRatioKey + u'-');
+        });
+        guisupport::Console c(QStringLiteral("operator"), parsed.value());
+        model::ActionRunner* runner = c.console->runner();
+        runner->setWatchSeconds(90);
+        ui::MainWindow* w = c.window;
+        openService(w, QStringLiteral("uro"));
+        ui::ServicePage* page = w->servicePage();
+        QSignalSpy opened(page, &ui::ServicePage::dialogOpened);
+        QPushButton* b = page->button(model::SwapPlan::Kind::Swap);
+        // Until Prometheus has both slots' traffic in its window: the dialog then shows both values
+        // and the analysis passes (both answer every request).
+        ui::ConfirmDialog* dialog = nullptr;
+        QElapsedTimer clock;
+        clock.start();
+        while (!dialog && clock.elapsed() < 120000) {
+            QTRY_VERIFY_WITH_TIMEOUT(b->isEnabled(), 20000);
+            QTest::mouseClick(b, Qt::LeftButton);
+            QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, 30000);
+            auto* shown = qobject_cast<ui::ConfirmDialog*>(opened.takeFirst().first().value<QDialog*>());
+            QVERIFY(shown);
+            if (!shown->skipBox(model::Evidence::Analysis)) {
+                dialog = shown;
+            } else {
+                shown->reject();
+                QTest::qWait(3000);
+            }
+        }
+        QVERIFY2(dialog, "the analysis stayed inconclusive or failed for two minutes");
+        static const QRegularExpression both(QStringLiteral("uro: error ratio — staging [0-9.]+ % — live [0-9.]+ %"));
+        QVERIFY2(both.match(dialog->analysisText()).hasMatch(), qPrintable(dialog->analysisText()));
+        guisupport::saveShot(dialog, QStringLiteral("confirm-analysis.png"));
+        QTest::keyClicks(dialog->nameField(), QStringLiteral("uro"));
+        QVERIFY(dialog->confirmButton()->isEnabled());
+        QTest::mouseClick(dialog->confirmButton(), Qt::LeftButton);
+        const auto said = [runner] {
+            QString text;
+            for (const model::Activity& a : runner->activities())
+                text += QString::fromStdString(a.verb + ": " + a.step + " / " + a.message) + u'\n';
+            return text;
+        };
+        QTRY_VERIFY2_WITH_TIMEOUT(watchOf(runner, "uro") && watchOf(runner, "uro")->running(), qPrintable(said()),
+                                  60000);
+        QCOMPARE(testsupport::selectorOf(QStringLiteral("uro")), QStringLiteral("b"));
+
+        // Live's new pods start failing every fifth request: within the window they are worse than
+        // the release they replaced.
+        QVERIFY(testsupport::annotatePods(QStringLiteral("b"), errorRatioKey + QStringLiteral("=0.2")));
+        QTRY_VERIFY_WITH_TIMEOUT(!page->watchBannerText().isEmpty(), 90000);
+        const QString banner = page->watchBannerText();
+        static const QRegularExpression named(QStringLiteral("uro: error ratio of slot B failed"));
+        QVERIFY2(named.match(banner).hasMatch(), qPrintable(banner));
+        static const QRegularExpression values(QStringLiteral("[0-9.]+ % against [0-9.]+ %"));
+        QVERIFY2(values.match(banner).hasMatch(), qPrintable(banner));
+        QVERIFY2(banner.contains(QStringLiteral("live-after against live-before")), qPrintable(banner));
+        QVERIFY(page->watchRollbackButton()->isVisible());
+        guisupport::saveShot(w, QStringLiteral("watch-banner-metrics.png"));
     }
 };
 
