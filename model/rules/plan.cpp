@@ -156,13 +156,12 @@ json analysisJson(const std::optional<AnalysisFacts>& a)
         for (const MetricReading& m : a->look->metrics) {
             kube::HistoryMetric values{.name = m.name, .unit = m.unit, .staging = m.candidate, .live = m.baseline};
             json j = values.toJson();
-            j["condition"] = m.condition;
-            j["outcome"] = outcomeName(m.outcome);
+            j.update(json{{"condition", m.condition}, {"outcome", outcomeName(m.outcome)}});
             metrics.push_back(std::move(j));
         }
     json j = {{"outcome", outcomeName(a->outcome())}, {"windowSeconds", a->spec.windowSeconds}, {"metrics", metrics}};
     if (!a->problem.empty())
-        j["problem"] = a->problem;
+        j.update(json{{"problem", a->problem}});
     return j;
 }
 
