@@ -108,7 +108,8 @@ private Q_SLOTS:
                  qPrintable(said));
         QVERIFY2(said.contains(QStringLiteral("staging (slot B) ")) && !said.contains(QStringLiteral("no data")),
                  qPrintable(said));
-        QVERIFY(errors->isVisible() && errors->height() >= errors->minimumSizeHint().height());
+        // Shown and laid out at its full height (the layout follows the feed's answer on the event loop).
+        QTRY_VERIFY_WITH_TIMEOUT(errors->isVisible() && errors->height() >= errors->minimumSizeHint().height(), 10000);
         // A bounded rate: one round at a time, every interval, not one per repaint.
         const long long rounds = feed->roundsStarted();
         QVERIFY(rounds > 0);
