@@ -5,6 +5,7 @@
 #include "kube/objects.h"
 #include "kube/resource.h"
 #include "model/observe/authorpolicy.h"
+#include "model/rules/analysis.h"
 #include "model/rules/authorship.h"
 #include "model/rules/keys.h"
 #include "model/rules/slot.h"
@@ -22,6 +23,20 @@ namespace {
 
 using nlohmann::json;
 
+// "  analysis failed (error ratio staging 20 % against live 0 %)": what the gate's analysis measured.
+std::string analysisText(const kube::HistoryEntry& e)
+{
+    if (e.analysisCheck.empty())
+        return {};
+    std::string values;
+    for (const kube::HistoryMetric& m : e.analysis) {
+        auto value = [&m](const std::optional<double>& v) { return v ? model::formatValue(*v, m.unit) : "no data"; };
+        values +=
+            (values.empty() ? "" : ", ") + m.name + " staging " + value(m.staging) + " against live " + value(m.live);
+    }
+    return "  analysis " + e.analysisCheck + (values.empty() ? std::string() : " (" + values + ")");
+}
+
 // One entry as a line: "AT  USER  ACTION  slot A IMAGE -> slot B IMAGE  health check passed", a
 // watch's "AT  USER  watch  slot B IMAGE: held", then what can be said of who wrote it (a name is a
 // fact only when the API server vouches for it).
@@ -38,7 +53,7 @@ std::string historyLine(const kube::HistoryEntry& e)
     const std::string what = e.target.empty() ? e.action : e.action + " to " + e.target;
     return e.at + "  " + e.user + "  " + what + "  " + slot(e.from.slot) + " " + e.from.image + " -> " +
            slot(e.to.slot) + " " + e.to.image + (e.healthCheck.empty() ? "" : "  health check " + e.healthCheck) +
-           (e.smokeCheck.empty() ? "" : "  smoke " + e.smokeCheck) + by;
+           (e.smokeCheck.empty() ? "" : "  smoke " + e.smokeCheck) + analysisText(e) + by;
 }
 
 void sayHistory(const std::vector<kube::HistoryEntry>& entries, bool asJson, bool deploys)

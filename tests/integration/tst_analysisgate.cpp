@@ -176,6 +176,12 @@ private Q_SLOTS:
         QVERIFY2(ratio->staging && *ratio->staging > 0.1 && *ratio->staging < 0.3,
                  qPrintable(QString::number(ratio->staging.value_or(-1))));
         QCOMPARE(ratio->live, std::optional(0.0));
+        // `history` says it too.
+        const auto shown =
+            testsupport::signalbox(QStringLiteral("viewer"), {QStringLiteral("history"), QStringLiteral("uro")});
+        static const QRegularExpression recorded(
+            QStringLiteral("analysis skipped \\(error ratio staging [0-9.]+ % against live 0 %"));
+        QVERIFY2(recorded.match(shown.outText()).hasMatch(), qPrintable(shown.describe()));
     }
 
     void inconclusiveIsRefusedInOneSentence_data()
