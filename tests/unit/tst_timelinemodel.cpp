@@ -104,6 +104,24 @@ private Q_SLOTS:
         QCOMPARE(m.rowCount(), 0);
     }
 
+    // Who, the result and the images were written by whoever may annotate the objects: shown as text.
+    void markupInTheRecordIsText()
+    {
+        model::TimelineModel m;
+        auto e = entry("watch", "2026-12-01T10:00:00Z", "<b>mallory</b>", "failed: <img src=\"/dev/zero\">");
+        e.to.tag.clear();
+        e.to.commit.clear();
+        e.to.image = "r/uro:<i>x</i>";
+        m.setServices({service("uro", {e}, 1)});
+        QCOMPARE(m.index(0, model::TimelineModel::WhoColumn).data().toString(),
+                 QStringLiteral("recorded as <b>mallory</b>, not vouched"));
+        QCOMPARE(m.index(0, model::TimelineModel::ChangeColumn).data().toString(), QStringLiteral("slot B r/uro:<i>x</i>"));
+        const QString tip = m.index(0, model::TimelineModel::OutcomeColumn).data(Qt::ToolTipRole).toString();
+        QVERIFY2(tip.contains(QStringLiteral("&lt;img src=")) && !tip.contains(QStringLiteral("<img")),
+                 qPrintable(tip));
+        QCOMPARE(m.users(), QStringList({"<b>mallory</b>"})); // the filter's choices: a combo box shows them as text
+    }
+
     void unreadableEntriesShowWhy()
     {
         model::TimelineModel m;
