@@ -8,7 +8,6 @@
 #include "ui/metricchart.h"
 #include "ui/slottile.h"
 
-#include <QProcess>
 #include <QRegularExpression>
 #include <QTest>
 
@@ -44,7 +43,7 @@ double errorPercent(const ui::SlotTile* tile)
 class TestMetricsGui : public QObject {
     Q_OBJECT
 
-    std::vector<std::unique_ptr<QProcess>> m_traffic;
+    testsupport::Traffic m_traffic;
 
 private Q_SLOTS:
     void initTestCase()
@@ -54,26 +53,12 @@ private Q_SLOTS:
         QCOMPARE(testsupport::selectorOf(QStringLiteral("uro")), QStringLiteral("a"));
         QVERIFY(testsupport::annotatePods(QStringLiteral("b"), errorRatioKey + QStringLiteral("=0.2")));
         // Users on both Services, 20 requests a second each, stopping by themselves.
-        const QString cluster = testsupport::sourceDir() + QStringLiteral("/scripts/cluster");
-        for (const QString& svc : {QStringLiteral("uro/uro"), QStringLiteral("uro/uro-staging")}) {
-            auto p = std::make_unique<QProcess>();
-            p->start(cluster, {QStringLiteral("traffic"), svc, QStringLiteral("20"), QStringLiteral("240s"),
-                               QStringLiteral("/x")});
-            QVERIFY(p->waitForStarted());
-            m_traffic.push_back(std::move(p));
-        }
+        QVERIFY(m_traffic.start(240, QStringLiteral("/x")));
     }
 
     void cleanupTestCase()
     {
-        for (auto& p : m_traffic) {
-            if (p->state() != QProcess::NotRunning) {
-                p->terminate();
-                if (!p->waitForFinished(10000))
-                    p->kill();
-                p->waitForFinished();
-            }
-        }
+        m_traffic.stop();
         testsupport::annotatePods(QStringLiteral("b"), errorRatioKey + u'-');
     }
 

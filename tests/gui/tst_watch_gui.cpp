@@ -14,7 +14,6 @@
 #include <QElapsedTimer>
 #include <QLabel>
 #include <QMessageBox>
-#include <QProcess>
 #include <QRegularExpression>
 #include <QScopeGuard>
 #include <QStandardPaths>
@@ -303,23 +302,10 @@ private Q_SLOTS:
                                                       "services.yaml");
         QVERIFY(parsed);
         // Users on both Services for the whole test, stopping by themselves.
-        std::vector<std::unique_ptr<QProcess>> traffic;
-        const QString cluster = testsupport::sourceDir() + QStringLiteral("/scripts/cluster");
-        for (const QString& svc : {QStringLiteral("uro/uro"), QStringLiteral("uro/uro-staging")}) {
-            auto p = std::make_unique<QProcess>();
-            p->start(cluster, {QStringLiteral("traffic"), svc, QStringLiteral("20"), QStringLiteral("180s"),
-                               QStringLiteral("/api/v1/shards")});
-            QVERIFY(p->waitForStarted());
-            traffic.push_back(std::move(p));
-        }
-        const auto stopTraffic = qScopeGuard([&traffic] {
-            for (auto& p : traffic) {
-                p->terminate();
-                if (!p->waitForFinished(10000))
-                    p->kill();
-            }
-            testsupport::annotatePods(QStringLiteral("b"), errorRatioKey + u'-');
-        });
+        testsupport::Traffic traffic;
+        QVERIFY(traffic.start(180));
+        const auto healthyAgain =
+            qScopeGuard([] { testsupport::annotatePods(QStringLiteral("b"), errorRatioKey + u'-'); });
         guisupport::Console c(QStringLiteral("operator"), parsed.value());
         model::ActionRunner* runner = c.console->runner();
         runner->setWatchSeconds(90);

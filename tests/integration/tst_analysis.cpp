@@ -9,7 +9,6 @@
 
 #include <QElapsedTimer>
 #include <QFile>
-#include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
@@ -62,38 +61,12 @@ class TestAnalysis : public QObject {
 
     QTemporaryDir m_dir;
     QString m_config;
-    std::vector<std::unique_ptr<QProcess>> m_traffic;
+    testsupport::Traffic m_traffic;
 
     bool writeConfig(const QByteArray& yaml)
     {
         QFile f(m_config);
         return f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(yaml) == yaml.size();
-    }
-
-    // Users on both Services for `seconds`, 20 requests a second each, in the background.
-    void startTraffic(int seconds)
-    {
-        const QString cluster = testsupport::sourceDir() + QStringLiteral("/scripts/cluster");
-        for (const QString& svc : {QStringLiteral("uro/uro"), QStringLiteral("uro/uro-staging")}) {
-            auto p = std::make_unique<QProcess>();
-            p->start(cluster, {QStringLiteral("traffic"), svc, QStringLiteral("20"),
-                               QString::number(seconds) + QStringLiteral("s"), QStringLiteral("/api/v1/shards")});
-            QVERIFY(p->waitForStarted());
-            m_traffic.push_back(std::move(p));
-        }
-    }
-
-    void stopTraffic()
-    {
-        for (auto& p : m_traffic) {
-            if (p->state() != QProcess::NotRunning) {
-                p->terminate();
-                if (!p->waitForFinished(10000))
-                    p->kill();
-                p->waitForFinished();
-            }
-        }
-        m_traffic.clear();
     }
 
     // `signalbox analyze uro ARGS` as `user` until it exits `code` (Prometheus follows the traffic
@@ -135,7 +108,7 @@ private Q_SLOTS:
 
     void cleanup()
     {
-        stopTraffic();
+        m_traffic.stop();
         for (const QString& slot : {QStringLiteral("a"), QStringLiteral("b")})
             QVERIFY(testsupport::annotatePods(slot, errorRatioKey + u'-') &&
                     testsupport::annotatePods(slot, latencyKey + u'-'));
@@ -157,7 +130,7 @@ private Q_SLOTS:
     void stagingWithErrorsIsWorse()
     {
         QVERIFY(testsupport::annotatePods(QStringLiteral("b"), errorRatioKey + QStringLiteral("=0.2")));
-        startTraffic(120);
+        QVERIFY(m_traffic.start(120));
         // Both measured ratios: staging's fifth of failures, live's none. The first verdicts may come
         // while the window still holds requests answered before the pods read their annotation; wait
         // until it holds only this traffic. (About a fifth: the window's ends move the rates a little.)
@@ -184,7 +157,7 @@ private Q_SLOTS:
     void slowStagingFailsTheLatencyComparison()
     {
         QVERIFY(testsupport::annotatePods(QStringLiteral("b"), latencyKey + QStringLiteral("=300ms")));
-        startTraffic(120);
+        QVERIFY(m_traffic.start(120));
         // Until the window holds only this traffic (an earlier test's errors may still be in it).
         static const QRegularExpression slow(
             QStringLiteral("error ratio [^\\n]* ok [^\\n]*\\n  p99 latency +staging \\S+ m?s +live \\S+ ms +FAIL"));
@@ -223,7 +196,7 @@ private Q_SLOTS:
         // check still passes and its metric analysis, which fails, is skipped explicitly (tst_analysisgate
         // tests that gate), so the swap goes through and the watch compares live-after with live-before.
         QVERIFY(testsupport::annotatePods(QStringLiteral("b"), errorRatioKey + QStringLiteral("=0.2")));
-        startTraffic(150);
+        QVERIFY(m_traffic.start(150));
         // Until staging's errors show and an earlier test's slow answers have left the window.
         static const QRegularExpression errorsOnly(
             QStringLiteral("error ratio [^\\n]*FAIL[^\\n]*\\n[^\\n]*\\n  p99 latency [^\\n]* ok "));

@@ -9,7 +9,6 @@
 
 #include <QElapsedTimer>
 #include <QFile>
-#include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
@@ -64,38 +63,12 @@ class TestAnalysisGate : public QObject {
 
     QTemporaryDir m_dir;
     QString m_config;
-    std::vector<std::unique_ptr<QProcess>> m_traffic;
+    testsupport::Traffic m_traffic;
 
     bool writeConfig(const QByteArray& yaml)
     {
         QFile f(m_config);
         return f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(yaml) == yaml.size();
-    }
-
-    // Users on both Services for `seconds`, 20 requests a second each, in the background.
-    void startTraffic(int seconds)
-    {
-        const QString cluster = testsupport::sourceDir() + QStringLiteral("/scripts/cluster");
-        for (const QString& svc : {QStringLiteral("uro/uro"), QStringLiteral("uro/uro-staging")}) {
-            auto p = std::make_unique<QProcess>();
-            p->start(cluster, {QStringLiteral("traffic"), svc, QStringLiteral("20"),
-                               QString::number(seconds) + QStringLiteral("s"), QStringLiteral("/api/v1/shards")});
-            QVERIFY(p->waitForStarted());
-            m_traffic.push_back(std::move(p));
-        }
-    }
-
-    void stopTraffic()
-    {
-        for (auto& p : m_traffic) {
-            if (p->state() != QProcess::NotRunning) {
-                p->terminate();
-                if (!p->waitForFinished(10000))
-                    p->kill();
-                p->waitForFinished();
-            }
-        }
-        m_traffic.clear();
     }
 
     testsupport::ProcessResult swap(const QStringList& more = {})
@@ -126,7 +99,7 @@ private Q_SLOTS:
 
     void cleanup()
     {
-        stopTraffic();
+        m_traffic.stop();
         for (const QString& slot : {QStringLiteral("a"), QStringLiteral("b")})
             QVERIFY(testsupport::annotatePods(slot, errorRatioKey + u'-'));
     }
@@ -136,7 +109,7 @@ private Q_SLOTS:
     void stagingWithErrorsIsRefused()
     {
         QVERIFY(testsupport::annotatePods(QStringLiteral("b"), errorRatioKey + QStringLiteral("=0.2")));
-        startTraffic(150);
+        QVERIFY(m_traffic.start(150));
         // Until the window holds only requests answered after the annotation (analyze changes nothing):
         // then the gate measures the same.
         static const QRegularExpression fifth(QStringLiteral("staging (1[5-9]|2[0-5])(\\.\\d+)? %"));

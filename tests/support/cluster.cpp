@@ -207,4 +207,31 @@ int historyLength(const QString& service)
     return static_cast<int>(kube::decodeHistory(historyOf(QStringLiteral("service"), service).toStdString()).size());
 }
 
+bool Traffic::start(int seconds, const QString& path, int rate)
+{
+    const QString cluster = sourceDir() + QStringLiteral("/scripts/cluster");
+    for (const QString& svc : {QStringLiteral("uro/uro"), QStringLiteral("uro/uro-staging")}) {
+        auto p = std::make_unique<QProcess>();
+        p->start(cluster, {QStringLiteral("traffic"), svc, QString::number(rate),
+                           QString::number(seconds) + QStringLiteral("s"), path});
+        if (!p->waitForStarted())
+            return false;
+        m_sources.push_back(std::move(p));
+    }
+    return true;
+}
+
+void Traffic::stop()
+{
+    for (auto& p : m_sources) {
+        if (p->state() != QProcess::NotRunning) {
+            p->terminate();
+            if (!p->waitForFinished(10000))
+                p->kill();
+            p->waitForFinished();
+        }
+    }
+    m_sources.clear();
+}
+
 } // namespace testsupport

@@ -1,7 +1,10 @@
 #pragma once
 
+#include <QProcess>
 #include <QString>
 #include <QStringList>
+#include <memory>
+#include <vector>
 
 // The example (deploy/examples/uro) on the local control plane, as the cluster and GUI tests read
 // and arrange it: every helper works in namespace uro as admin, through kubectl. Those that change
@@ -57,5 +60,21 @@ bool applyExample();
 // The example as the tests expect it: applied afresh, no history recorded, live on slot a and
 // staging on slot b for both services, every slot rolled out. Fails the current test otherwise.
 void resetExample();
+
+// Users of uro's live and staging Services (`scripts/cluster traffic`, RATE requests a second each, to
+// PATH) in the background for at most `seconds`; stopped when this goes, or by stop().
+class Traffic {
+public:
+    Traffic() = default;
+    Traffic(const Traffic&) = delete;
+    Traffic& operator=(const Traffic&) = delete;
+    ~Traffic() { stop(); }
+    // False when a source did not start.
+    bool start(int seconds, const QString& path = QStringLiteral("/api/v1/shards"), int rate = 20);
+    void stop();
+
+private:
+    std::vector<std::unique_ptr<QProcess>> m_sources;
+};
 
 } // namespace testsupport
