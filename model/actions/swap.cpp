@@ -341,26 +341,6 @@ void Swapper::readSmoke(const ServiceSpec& spec, std::shared_ptr<SwapFacts> read
 
 namespace {
 
-// The names of the pods (not terminating) `d` selects, in `ns`.
-void slotPodNames(kube::Client* client, const std::string& ns, const kube::Deployment& d,
-                  std::function<void(kube::Result<std::vector<std::string>>)> done)
-{
-    kube::ListOptions options;
-    for (const auto& [k, v] : d.selector)
-        options.labelSelector += (options.labelSelector.empty() ? "" : ",") + k + "=" + v;
-    client->listPods(ns, options, [done](kube::Result<std::vector<kube::Pod>> pods) {
-        if (!pods) {
-            done(pods.error());
-            return;
-        }
-        std::vector<std::string> names;
-        for (const kube::Pod& p : pods.value())
-            if (p.meta.deletionTimestamp.empty())
-                names.push_back(p.meta.name);
-        done(names);
-    });
-}
-
 // The analysis of `spec` and where to ask, as configured; `problem` when it cannot be asked as it stands.
 AnalysisFacts configuredAnalysis(const ServiceSpec& spec, const PrometheusTarget& topLevel, const kube::Service* live)
 {
@@ -442,7 +422,7 @@ void Swapper::readAnalysis(const ServiceSpec& spec, std::shared_ptr<SwapFacts> r
     auto podsError = std::make_shared<std::string>();
     auto listed = Join::make(std::function<void()>([podsError, measure] { measure(*podsError); }));
     for (auto [side, d] : {std::pair{&sides->candidate, &*stagingD}, std::pair{&sides->baseline, &*liveD}})
-        slotPodNames(m_client, spec.ns, *d,
+        readPodNames(m_client, spec.ns, *d,
                      [side, podsError, answered = listed->part()](kube::Result<std::vector<std::string>> pods) {
                          if (pods)
                              side->vars.pods = std::move(pods).value();

@@ -93,6 +93,25 @@ void measureSide(prom::Client* prom, const AnalysisSpec& spec, const AnalysisSid
     QTimer::singleShot(0, owner, oneAnswered);
 }
 
+void readPodNames(kube::Client* client, const std::string& ns, const kube::Deployment& d,
+                  std::function<void(kube::Result<std::vector<std::string>>)> done)
+{
+    kube::ListOptions options;
+    for (const auto& [k, v] : d.selector)
+        options.labelSelector += (options.labelSelector.empty() ? "" : ",") + k + "=" + v;
+    client->listPods(ns, options, [done](kube::Result<std::vector<kube::Pod>> pods) {
+        if (!pods) {
+            done(pods.error());
+            return;
+        }
+        std::vector<std::string> names;
+        for (const kube::Pod& p : pods.value())
+            if (p.meta.deletionTimestamp.empty())
+                names.push_back(p.meta.name);
+        done(names);
+    });
+}
+
 void readSlotPods(kube::Client* client, const ServiceSpec& spec, Slot slot, QObject* owner,
                   std::function<void(kube::Result<std::vector<std::string>>)> done)
 {
@@ -105,21 +124,9 @@ void readSlotPods(kube::Client* client, const ServiceSpec& spec, Slot slot, QObj
             done(dep.error());
             return;
         }
-        kube::ListOptions options;
-        for (const auto& [k, v] : dep->selector)
-            options.labelSelector += (options.labelSelector.empty() ? "" : ",") + k + "=" + v;
-        client->listPods(ns, options, [=](kube::Result<std::vector<kube::Pod>> pods) {
-            if (!guard)
-                return;
-            if (!pods) {
-                done(pods.error());
-                return;
-            }
-            std::vector<std::string> names;
-            for (const kube::Pod& p : pods.value())
-                if (p.meta.deletionTimestamp.empty())
-                    names.push_back(p.meta.name);
-            done(names);
+        readPodNames(client, ns, dep.value(), [guard, done](kube::Result<std::vector<std::string>> names) {
+            if (guard)
+                done(std::move(names));
         });
     });
 }

@@ -43,6 +43,9 @@ struct SlotsNow {
     const std::vector<std::string>& podsOf(Slot s) const { return s == Slot::A ? podsA : podsB; }
 };
 void readSlotsNow(kube::Client* client, const ServiceSpec& spec, QObject* owner, std::function<void(SlotsNow)> done);
+// The names of the pods (not terminating) Deployment `d` selects in `ns`.
+void readPodNames(kube::Client* client, const std::string& ns, const kube::Deployment& d,
+                  std::function<void(kube::Result<std::vector<std::string>>)> done);
 // The pods of one slot (not terminating), by its Deployment's selector.
 void readSlotPods(kube::Client* client, const ServiceSpec& spec, Slot slot, QObject* owner,
                   std::function<void(kube::Result<std::vector<std::string>>)> done);
