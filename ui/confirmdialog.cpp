@@ -1,6 +1,7 @@
 #include "confirmdialog.h"
 
 #include "help.h"
+#include "planreview.h"
 #include "screenfit.h"
 #include "style.h"
 #include "text.h"
@@ -12,7 +13,9 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QScrollArea>
+#include <QToolButton>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <functional>
 
 namespace ui {
@@ -58,6 +61,14 @@ QString membersTable(const model::SwapPlan& plan, const std::function<QString(co
     return html;
 }
 
+// What follows "Allowed:" when every check passes.
+QString allowedText(const model::SwapPlan& plan)
+{
+    return plan.kind == model::SwapPlan::Kind::Repair
+               ? ConfirmDialog::tr("every check passes; type the name below to repair.")
+               : ConfirmDialog::tr("every check passes; type the name below to go ahead.");
+}
+
 } // namespace
 
 ConfirmDialog::ConfirmDialog(const model::SwapPlan& plan, QWidget* parent) : QDialog(parent), m_plan(plan)
@@ -68,47 +79,29 @@ ConfirmDialog::ConfirmDialog(const model::SwapPlan& plan, QWidget* parent) : QDi
                                                                         : tr("Repair");
     setWindowTitle(tr("%1 — %2").arg(verb, QString::fromStdString(plan.service)));
     auto* layout = new QVBoxLayout(this);
-    auto* warning = richLabel(this);
-    warning->setWordWrap(true);
-    warning->setText(plan.kind == model::SwapPlan::Kind::Repair
-                         ? tr("<b>This points the staging Service at the slot live does not use.</b> Live traffic "
-                              "is not touched.")
-                     : plan.kind == model::SwapPlan::Kind::Rollback
-                         ? tr("<b>This brings back what was live before the last swap.</b> Live users get the "
-                              "earlier release again, for every service below at once; the release live now goes "
-                              "back to staging, where it can be looked into.")
-                         : tr("<b>This changes what live users get.</b> The staging release becomes live for every "
-                              "service below at once; the live release moves to staging, where a rollback can bring "
-                              "it back."));
-    layout->addWidget(warning);
-    if (plan.kind == model::SwapPlan::Kind::Rollback)
-        buildRollbackReason(layout);
 
-    buildMembers(layout);
-    if (plan.kind == model::SwapPlan::Kind::Swap)
-        buildAnalysis(layout);
+    // Parts (1) to (3) scroll together rather than growing the dialog past the screen; the widgets are made in
+    // reading order, which is the order Tab and a screen reader take.
+    auto* body = new QWidget;
+    auto* bodyLayout = new QVBoxLayout(body);
+    bodyLayout->setContentsMargins(0, 0, 0, 0);
+    buildVerdict(bodyLayout);
+    buildChanges(bodyLayout);
+    m_checks = new FoldedChecks(QStringLiteral("checks"), body);
+    m_checks->setChecks(m_plan.checks);
+    bodyLayout->addWidget(m_checks);
+    bodyLayout->addStretch(1);
+    auto* scroll = new QScrollArea(this);
+    scroll->setObjectName(QStringLiteral("confirmBody"));
+    scroll->setAccessibleName(tr("What the %1 does").arg(verb.toLower()));
+    scroll->setWidget(body);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    scroll->setFocusPolicy(Qt::NoFocus); // its parts take the focus, and Tab scrolls to them
+    scroll->setMinimumHeight(6 * fontMetrics().lineSpacing());
+    layout->addWidget(scroll, 1);
 
-    // A check that fails stands out among those that hold: bold, in the failure colour.
-    QStringList checks;
-    for (const auto& c : plan.checks)
-        checks << (c.holds ? QStringLiteral("✔ %1").arg(q(c.text))
-                           : QStringLiteral("<span style=\"color:%1\"><b>✘ %2</b></span>")
-                                 .arg(style::colorOf(style::Tone::Attention), q(c.text)));
-    auto* checkLabel = richLabel(this, QStringLiteral("checks"), checks.join(QStringLiteral("<br>")));
-    checkLabel->setWordWrap(true);
-    // A long list scrolls inside the dialog rather than growing it past the screen.
-    auto* checkScroll = new QScrollArea(this);
-    checkScroll->setObjectName(QStringLiteral("checksScroll"));
-    checkScroll->setWidget(checkLabel);
-    checkScroll->setWidgetResizable(true);
-    checkScroll->setFrameShape(QFrame::NoFrame);
-    checkScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    checkScroll->setMinimumHeight(3 * checkLabel->fontMetrics().lineSpacing());
-    layout->addWidget(checkScroll, 1);
-
-    if (plan.kind == model::SwapPlan::Kind::Swap)
-        for (model::Evidence e : plan.failingEvidence())
-            buildSkip(layout, e);
     auto* who = richLabel(this, QStringLiteral("user"),
                           tr("You act as <b>%1</b>, as the API server knows you. The change is recorded with "
                              "that name.")
@@ -124,7 +117,83 @@ ConfirmDialog::ConfirmDialog(const model::SwapPlan& plan, QWidget* parent) : QDi
     layout->addWidget(m_name);
 
     buildButtons(layout, verb);
+    setAccessibleDescription(verdictText());
+    // Wide enough for the members' table and a diff's three columns; fitToScreen keeps it on the screen.
+    resize(std::max(sizeHint().width(), 64 * fontMetrics().averageCharWidth()), sizeHint().height());
     fitToScreen(this);
+}
+
+// (1) The verdict, then what goes with it: a rollback's reason, the boxes that skip failing evidence, the
+// metric analysis.
+void ConfirmDialog::buildVerdict(QVBoxLayout* layout)
+{
+    m_verdict = richLabel(this, QStringLiteral("verdict"), verdictHtml(m_plan.checks, allowedText(m_plan)));
+    m_verdict->setWordWrap(true);
+    m_verdict->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+    m_verdict->setAccessibleName(tr("Verdict"));
+    m_verdict->setAccessibleDescription(verdictText());
+    layout->addWidget(m_verdict);
+    if (m_plan.kind == model::SwapPlan::Kind::Rollback)
+        buildRollbackReason(layout);
+    if (m_plan.kind == model::SwapPlan::Kind::Swap) {
+        for (model::Evidence e : m_plan.failingEvidence())
+            buildSkip(layout, e);
+        buildAnalysis(layout);
+    }
+}
+
+// (2) What changes: what the action does to live users, who moves from what to what, and what else differs
+// between the slots.
+void ConfirmDialog::buildChanges(QVBoxLayout* layout)
+{
+    auto* heading = richLabel(this, QStringLiteral("changesHeading"), tr("<b>What changes</b>"));
+    layout->addWidget(heading);
+    auto* warning = richLabel(this, QStringLiteral("warning"));
+    warning->setWordWrap(true);
+    warning->setText(m_plan.kind == model::SwapPlan::Kind::Repair
+                         ? tr("<b>This points the staging Service at the slot live does not use.</b> Live traffic "
+                              "is not touched.")
+                     : m_plan.kind == model::SwapPlan::Kind::Rollback
+                         ? tr("<b>This brings back what was live before the last swap.</b> Live users get the "
+                              "earlier release again, for every service below at once; the release live now goes "
+                              "back to staging, where it can be looked into.")
+                         : tr("<b>This changes what live users get.</b> The staging release becomes live for every "
+                              "service below at once; the live release moves to staging, where a rollback can bring "
+                              "it back."));
+    layout->addWidget(warning);
+    buildMembers(layout);
+    if (m_plan.kind == model::SwapPlan::Kind::Repair)
+        return;
+    m_diff = new DiffPanel(this);
+    for (const auto& m : m_plan.members)
+        m_diff->expect(m.spec.ns + "/" + m.spec.name, QString::fromStdString(m.spec.name));
+    layout->addWidget(m_diff);
+}
+
+void ConfirmDialog::setDiff(std::size_t index, const model::SlotDiffAnswer& answer)
+{
+    if (m_diff && index < m_plan.members.size())
+        m_diff->setAnswer(m_plan.members[index].spec.ns + "/" + m_plan.members[index].spec.name, answer);
+}
+
+QString ConfirmDialog::diffText() const
+{
+    return m_diff ? m_diff->text() : QString();
+}
+
+QString ConfirmDialog::verdictText() const
+{
+    return ui::verdictText(m_plan.checks, allowedText(m_plan));
+}
+
+QToolButton* ConfirmDialog::checksFoldButton() const
+{
+    return m_checks->button();
+}
+
+bool ConfirmDialog::checksUnfolded() const
+{
+    return m_checks->unfolded();
 }
 
 // Who moves from what to what. A long image reference is cut in the middle to a share of the

@@ -1,5 +1,6 @@
 #include "deploydialog.h"
 
+#include "planreview.h"
 #include "screenfit.h"
 #include "style.h"
 #include "text.h"
@@ -13,6 +14,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QScrollBar>
 #include <QTableView>
 #include <QTimer>
@@ -150,10 +152,30 @@ void DeployDialog::buildReference(QVBoxLayout* layout)
     layout->addLayout(refForm);
     layout->addWidget(m_referenceError);
 
-    m_checks = richLabel(this, QStringLiteral("deployChecks"));
-    m_checks->setWordWrap(true);
-    m_checks->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    layout->addWidget(m_checks);
+    // What Check found, in the confirm dialogs' reading order; it scrolls rather than pushing the buttons away.
+    auto* review = new QWidget;
+    auto* reviewLayout = new QVBoxLayout(review);
+    reviewLayout->setContentsMargins(0, 0, 0, 0);
+    m_verdict = richLabel(this, QStringLiteral("deployVerdict"));
+    m_verdict->setWordWrap(true);
+    m_verdict->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+    m_verdict->setAccessibleName(tr("Verdict"));
+    reviewLayout->addWidget(m_verdict);
+    m_diff = new DiffPanel(this);
+    reviewLayout->addWidget(m_diff);
+    m_checks = new FoldedChecks(QStringLiteral("deployChecks"), this);
+    m_checks->hide();
+    reviewLayout->addWidget(m_checks);
+    reviewLayout->addStretch(1);
+    auto* scroll = new QScrollArea(this);
+    scroll->setObjectName(QStringLiteral("deployReview"));
+    scroll->setWidget(review);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    scroll->setFocusPolicy(Qt::NoFocus); // its parts take the focus
+    scroll->setMinimumHeight(4 * fontMetrics().lineSpacing());
+    layout->addWidget(scroll, 1);
     m_status = plainLabel(this, QStringLiteral("deployStatus")); // quotes what registries said
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -231,7 +253,42 @@ void DeployDialog::resetPlan()
     m_plan.reset();
     m_groupPlan.reset();
     m_deploy->setEnabled(false);
-    m_checks->clear();
+    clearReview();
+}
+
+void DeployDialog::clearReview()
+{
+    ++m_review;
+    m_verdict->clear();
+    m_verdict->setAccessibleDescription(QString());
+    m_diff->clear();
+    m_checks->hide();
+}
+
+void DeployDialog::readDiffs(const std::vector<model::DeployPlan>& plans)
+{
+    if (!m_actions)
+        return;
+    const int review = m_review;
+    for (const model::DeployPlan& plan : plans) {
+        if (plan.pinned.empty() || !plan.current.exists)
+            continue;
+        m_diff->expect(plan.service, q(plan.service));
+        m_actions->readDeployDiff(plan, this, [this, review, key = plan.service](model::SlotDiffAnswer answer) {
+            if (review == m_review)
+                m_diff->setAnswer(key, answer);
+        });
+    }
+}
+
+QString DeployDialog::verdictText() const
+{
+    return m_verdict->accessibleDescription();
+}
+
+QString DeployDialog::diffText() const
+{
+    return m_diff->text();
 }
 
 std::string DeployDialog::currentTag() const
@@ -245,6 +302,7 @@ void DeployDialog::validate()
     m_plan.reset();
     m_groupPlan.reset();
     m_deploy->setEnabled(false);
+    clearReview();
     QStringList others;
     for (const auto& s : m_group)
         if (s.name != m_state.spec.name)
@@ -281,18 +339,14 @@ void DeployDialog::check()
         if (!self)
             return;
         self->m_check->setEnabled(true);
-        QStringList lines;
-        if (!plan.pinned.empty())
-            lines << tr("Deploys <b>%1</b>%2")
-                         .arg(q(plan.pinned).toHtmlEscaped(),
-                              plan.current.exists ? tr(", replacing %1").arg(q(plan.current.image).toHtmlEscaped())
-                                                  : QString());
-        for (const auto& c : plan.checks)
-            lines << (c.holds ? QStringLiteral("✔ ") : QStringLiteral("✘ ")) + q(c.text).toHtmlEscaped();
-        if (!plan.warning.empty())
-            lines << QStringLiteral("<b style='color:%1'>⚠ %2</b>")
-                         .arg(style::colorOf(style::Tone::Attention), q(plan.warning).toHtmlEscaped());
-        self->m_checks->setText(lines.join(QStringLiteral("<br>")));
+        self->clearReview();
+        const QString allowed =
+            plan.current.exists ? tr("deploys %1 to %2, replacing %3.")
+                                      .arg(q(plan.pinned), q(plan.place()), q(plan.current.image))
+                                : tr("deploys %1 to %2.").arg(q(plan.pinned), q(plan.place()));
+        self->showVerdict(plan.checks, allowed, plan.warning.empty() ? QStringList() : QStringList{q(plan.warning)});
+        self->m_checks->setChecks(plan.checks);
+        self->readDiffs({plan});
         const bool ok = plan.allowed();
         self->setStatus(ok ? tr("Ready to deploy as %1.").arg(q(plan.user))
                            : tr("Cannot deploy: %1").arg(q(plan.firstFailure() ? plan.firstFailure()->text : "")),
@@ -324,19 +378,24 @@ void DeployDialog::checkGroup(model::DeployTarget target)
 void DeployDialog::showGroupPlan(const model::GroupDeployPlan& plan)
 {
     m_check->setEnabled(true);
-    QStringList lines;
+    clearReview();
+    std::vector<model::Check> checks;
+    QStringList deploys, warnings;
     for (const auto& p : plan.members) {
-        lines << QStringLiteral("<b>%1</b>: %2")
-                     .arg(q(p.service).toHtmlEscaped(),
-                          p.pinned.empty() ? tr("no image") : tr("deploys %1").arg(q(p.pinned).toHtmlEscaped()));
-        for (const auto& c : p.checks)
-            lines << (c.holds ? QStringLiteral("&nbsp;&nbsp;✔ ") : QStringLiteral("&nbsp;&nbsp;✘ ")) +
-                         q(c.text).toHtmlEscaped();
+        checks.insert(checks.end(), p.checks.begin(), p.checks.end());
+        deploys << QStringLiteral("<b>%1</b>: %2")
+                       .arg(escaped(p.service),
+                            p.pinned.empty() ? tr("no image") : tr("deploys %1").arg(escaped(p.pinned)));
         if (!p.warning.empty())
-            lines << QStringLiteral("<b style='color:%1'>⚠ %2</b>")
-                         .arg(style::colorOf(style::Tone::Attention), q(p.warning).toHtmlEscaped());
+            warnings << q(p.service + ": " + p.warning);
     }
-    m_checks->setText(lines.join(QStringLiteral("<br>")));
+    showVerdict(checks,
+                tr("every member of group %1 deploys tag %2 (%n service(s)).", nullptr,
+                   static_cast<int>(plan.members.size()))
+                    .arg(q(plan.group), q(plan.tag)),
+                warnings);
+    m_checks->setChecks(checks, deploys.join(QStringLiteral("<br>")));
+    readDiffs(plan.members);
     const model::DeployPlan* refused = plan.firstRefused();
     const model::Check* f = refused ? refused->firstFailure() : nullptr;
     const bool ok = plan.allowed();
@@ -350,6 +409,20 @@ void DeployDialog::showGroupPlan(const model::GroupDeployPlan& plan)
     moveOnTo(ok ? m_deploy : m_check);
     m_plan.reset();
     m_groupPlan = plan;
+}
+
+void DeployDialog::showVerdict(const std::vector<model::Check>& checks, const QString& allowed,
+                               const QStringList& warnings)
+{
+    QString html = verdictHtml(checks, allowed);
+    QString text = ui::verdictText(checks, allowed);
+    for (const QString& w : warnings) {
+        html += QStringLiteral("<br><b style='color:%1'>⚠ %2</b>")
+                    .arg(style::colorOf(style::Tone::Attention), escaped(w));
+        text += QStringLiteral("\n⚠ ") + w;
+    }
+    m_verdict->setText(html);
+    m_verdict->setAccessibleDescription(text);
 }
 
 void DeployDialog::deploy()

@@ -21,13 +21,18 @@ class QTableView;
 
 namespace ui {
 
+class DiffPanel;
+class FoldedChecks;
+
 // Deploys an image to sandbox or to the staging slot (live is not offered). The tag picker shows
 // the repository's tags (model::TagCatalogModel), newest first, with creation time, commit and
 // digest, and asks the model to describe the rows in view; picking one fills the reference, which is checked against
 // the image grammar as it is typed. "Check" plans the deploy on fresh reads; "Deploy" hands that plan to the
 // application's runner and shows how it goes. Closing the dialog does not stop a deploy that was started. When the
 // service's group has more members, "All services of group G" deploys the same tag to every member (each from its own
-// repository): Check plans them all, Deploy needs all to pass.
+// repository): Check plans them all, Deploy needs all to pass. What Check found reads as the confirm dialogs do: the
+// verdict (allowed, or the failing checks with what to do), what differs between what the slot runs and what it will
+// run (read through ServiceActions::readDeployDiff), then the checks that pass, folded.
 class DeployDialog : public QDialog {
     Q_OBJECT
 
@@ -46,6 +51,9 @@ public:
     QPushButton* deployButton() const { return m_deploy; }
     QCheckBox* groupBox() const { return m_groupBox; }
     QString statusText() const;
+    // What Check found, as plain text: the verdict, and what differs (empty before a Check).
+    QString verdictText() const;
+    QString diffText() const;
     // The tags are listed with their digests and the rows first shown are described.
     bool tagsLoaded() const { return m_catalog->loaded(); }
     void loadTags();
@@ -71,6 +79,11 @@ private:
     void checkGroup(model::DeployTarget target);
     void showGroupPlan(const model::GroupDeployPlan& plan);
     void resetPlan();
+    void clearReview();
+    // The verdict of what Check planned: "Allowed: `allowed`", or the failing checks; then the warnings.
+    void showVerdict(const std::vector<model::Check>& checks, const QString& allowed, const QStringList& warnings);
+    // The diff of each planned deploy, read for the current Check only.
+    void readDiffs(const std::vector<model::DeployPlan>& plans);
     std::string currentTag() const;
     void deploy();
     void setStatus(const QString& text, bool bad = false);
@@ -89,7 +102,10 @@ private:
     QTableView* m_tags;
     QLineEdit* m_reference;
     QLabel* m_referenceError;
-    QLabel* m_checks;
+    QLabel* m_verdict;
+    DiffPanel* m_diff;
+    FoldedChecks* m_checks;
+    int m_review = 0; // counts the Checks, so a late diff of an earlier one is dropped
     QLabel* m_status;
     QPushButton* m_check;
     QPushButton* m_deploy;

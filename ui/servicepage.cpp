@@ -626,6 +626,11 @@ void ServicePage::confirm(model::SwapPlan::Kind kind)
                 self->m_actions->run(dialog->plan());
         });
         dialog->open();
+        // What else differs between the slots that move comes when it is read; the dialog owns the answer.
+        if (dialog->diffShown())
+            self->m_actions->readSwapDiffs(plan, dialog, [dialog](std::size_t i, model::SlotDiffAnswer answer) {
+                dialog->setDiff(i, answer);
+            });
         Q_EMIT self->dialogOpened(dialog);
     });
 }

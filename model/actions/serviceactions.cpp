@@ -416,6 +416,34 @@ kube::Client* ServiceActions::clientForService() const
     return s ? m_connection->client(s->spec.context) : nullptr;
 }
 
+void ServiceActions::readSwapDiffs(const SwapPlan& plan, QObject* owner,
+                                   std::function<void(std::size_t, SlotDiffAnswer)> done)
+{
+    for (std::size_t i = 0; i < plan.members.size(); ++i) {
+        const ServiceSpec& spec = plan.members[i].spec;
+        kube::Client* client = m_connection ? m_connection->client(spec.context) : nullptr;
+        if (!client) {
+            done(i, SlotDiffAnswer{.diff = std::nullopt,
+                                   .problem = "there is no connection to the service's cluster",
+                                   .error = std::nullopt});
+            continue;
+        }
+        readSlotDiff(client, spec, "live", "staging", owner,
+                     [i, done](SlotDiffAnswer answer) { done(i, std::move(answer)); });
+    }
+}
+
+void ServiceActions::readDeployDiff(const DeployPlan& plan, QObject* owner, std::function<void(SlotDiffAnswer)> done)
+{
+    kube::Client* client = m_connection ? m_connection->client(plan.spec.context) : nullptr;
+    if (!client) {
+        done(SlotDiffAnswer{
+            .diff = std::nullopt, .problem = "there is no connection to the service's cluster", .error = std::nullopt});
+        return;
+    }
+    model::readDeployDiff(client, plan, owner, std::move(done));
+}
+
 int ServiceActions::run(const SwapPlan& confirmed)
 {
     kube::Client* client = clientForService();

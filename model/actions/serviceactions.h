@@ -3,6 +3,7 @@
 #include "model/actions/actionrunner.h"
 #include "model/actions/groupdeploy.h"
 #include "model/actions/swap.h"
+#include "model/observe/slotdiffread.h"
 #include "model/state/connection.h"
 #include "model/state/watchedservices.h"
 
@@ -59,6 +60,13 @@ public:
     // Plans `kind` on fresh reads and fresh access reviews (what the confirm dialog shows); the
     // button's availability follows what it found.
     void planFresh(SwapPlan::Kind kind, std::function<void(SwapPlan)> done);
+
+    // What differs between the slots each member of `plan` moves (live against staging; a swap or a rollback),
+    // member by member: `done(index, answer)` once per member, never when `owner` is gone. For the confirm
+    // dialog, which reads nothing itself.
+    void readSwapDiffs(const SwapPlan& plan, QObject* owner, std::function<void(std::size_t, SlotDiffAnswer)> done);
+    // What the deploy's Deployment runs now against what it will run.
+    void readDeployDiff(const DeployPlan& plan, QObject* owner, std::function<void(SlotDiffAnswer)> done);
 
     // Hands a plan the user confirmed to the runner; returns the activity's id (0 when there is
     // nothing to run it on).

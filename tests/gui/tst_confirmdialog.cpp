@@ -177,7 +177,8 @@ private Q_SLOTS:
             ui::ConfirmDialog dialog(smokeFailingPlan(false));
             dialog.open();
             QVERIFY(QTest::qWaitForWindowExposed(&dialog));
-            auto* checks = dialog.findChild<QLabel*>(QStringLiteral("checks"));
+            // A failing check is part of the verdict, on top.
+            auto* checks = dialog.findChild<QLabel*>(QStringLiteral("verdict"));
             QTextDocument shown;
             shown.setHtml(checks->text());
             QVERIFY2(shown.toPlainText().contains(QStringLiteral("✘ Smoke requests to staging pass (2 of 10 failed")),
@@ -228,7 +229,7 @@ private Q_SLOTS:
         for (const QString& cell : {QStringLiteral("Metric"), QStringLiteral("uro: error ratio"),
                                     QStringLiteral("20 %"), QStringLiteral("fails"), QStringLiteral("passes")})
             QVERIFY2(shown.toPlainText().contains(cell), qPrintable(shown.toPlainText()));
-        auto* checks = dialog.findChild<QLabel*>(QStringLiteral("checks"));
+        auto* checks = dialog.findChild<QLabel*>(QStringLiteral("verdict"));
         shown.setHtml(checks->text());
         QVERIFY2(shown.toPlainText().contains(
                      QStringLiteral("✘ Metrics of uro's staging are no worse than live (error ratio: staging 20 % "
@@ -308,7 +309,7 @@ private Q_SLOTS:
                  qPrintable(reason->text()));
         QVERIFY(dialog.reasonText().contains(QStringLiteral("ghcr.io/v-sekai/uro:") + written));
 
-        for (const char* name : {"checks", "members"}) {
+        for (const char* name : {"verdict", "checks", "members"}) {
             auto* label = dialog.findChild<QLabel*>(QString::fromLatin1(name));
             QVERIFY(label);
             QCOMPARE(label->textFormat(), Qt::RichText);
@@ -317,11 +318,14 @@ private Q_SLOTS:
                          !label->text().contains(QStringLiteral("<b>BOLD")),
                      qPrintable(label->text()));
         }
-        auto* checks = dialog.findChild<QLabel*>(QStringLiteral("checks"));
+        // The failing check in the verdict, the passing one in the folded list.
+        auto* verdict = dialog.findChild<QLabel*>(QStringLiteral("verdict"));
         QTextDocument shown;
-        shown.setHtml(checks->text());
+        shown.setHtml(verdict->text());
         QVERIFY2(shown.toPlainText().contains(QStringLiteral("uro-b-2 answered 500: ") + written),
                  qPrintable(shown.toPlainText()));
+        auto* checks = dialog.findChild<QLabel*>(QStringLiteral("checks"));
+        shown.setHtml(checks->text());
         QVERIFY(shown.toPlainText().contains(QStringLiteral("uro-b-1 answered 200: ") + written));
     }
 

@@ -1,0 +1,226 @@
+#include "planreview.h"
+
+#include "screenfit.h"
+#include "style.h"
+#include "text.h"
+
+#include <QLabel>
+#include <QTextDocument>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace ui {
+
+namespace {
+
+// Cluster text cut to `most` characters, the middle taken out (an image reference keeps its registry and its
+// tag), on character boundaries; the whole diff is in the part's tooltip and copy action.
+QString cutMiddle(const QString& text, int most = 90)
+{
+    if (text.size() <= most)
+        return text;
+    int head = most / 2, tail = most - head - 1;
+    if (head > 0 && text.at(head - 1).isHighSurrogate())
+        --head;
+    if (tail > 0 && text.at(text.size() - tail).isLowSurrogate())
+        --tail;
+    return text.left(head) + QStringLiteral("…") + text.right(tail);
+}
+
+QString shown(const std::optional<std::string>& value)
+{
+    return value ? escaped(cutMiddle(QString::fromStdString(*value))) : DiffPanel::tr("<i>(none)</i>");
+}
+
+QString diffHtml(const QString& title, const model::SlotDiff& d)
+{
+    QString html = DiffPanel::tr("<b>%1</b>: %2 → %3").arg(escaped(title), escaped(d.from), escaped(d.to));
+    if (d.differences.empty()) {
+        html += DiffPanel::tr("<br>No differences: %n field(s) equal.", nullptr, d.equalFields);
+    } else {
+        html += DiffPanel::tr("<table cellspacing='3'><tr><th align='left'>Field</th><th align='left'>From</th>"
+                              "<th align='left'>To</th></tr>");
+        for (const model::FieldDifference& f : d.differences)
+            html += QStringLiteral("<tr><td>%1</td><td>%2</td><td>%3</td></tr>")
+                        .arg(escaped(cutMiddle(QString::fromStdString(f.field))), shown(f.from), shown(f.to));
+        html += QStringLiteral("</table>");
+        html += DiffPanel::tr("%n other field(s) equal.", nullptr, d.equalFields);
+    }
+    // The link as text: nothing here opens a URL the cluster wrote.
+    if (!d.compareUrl.empty())
+        html += DiffPanel::tr("<br>Commits in between: %1").arg(escaped(d.compareUrl));
+    for (const std::string& note : d.notes)
+        html += QStringLiteral("<br><i>%1</i>").arg(escaped(note));
+    return html;
+}
+
+QString plainOf(const QLabel* label)
+{
+    if (label->textFormat() == Qt::PlainText)
+        return label->text();
+    QTextDocument doc;
+    doc.setHtml(label->text());
+    return doc.toPlainText();
+}
+
+} // namespace
+
+QString whatToDo(const model::Check& c)
+{
+    if (c.permission)
+        return QObject::tr("Ask whoever manages access to the cluster for this permission, or pick a context whose "
+                           "user has it.");
+    if (c.changed)
+        return QObject::tr("Someone changed the service since it was read: close this and start again, to confirm "
+                           "what is there now.");
+    if (c.evidence)
+        return QObject::tr("Look at staging on the service page (its pods, health and metrics) and deploy a fix; if "
+                           "you know why this fails, tick the box below to go ahead without %1.")
+            .arg(QString::fromStdString(model::evidenceText(*c.evidence)));
+    return QObject::tr("This has to hold first: set it right as the check says, then try again.");
+}
+
+QString verdictHtml(const std::vector<model::Check>& checks, const QString& allowed)
+{
+    QStringList failing;
+    for (const model::Check& c : checks)
+        if (!c.holds)
+            failing << QStringLiteral("<span style=\"color:%1\"><b>✘ %2</b></span><br>%3")
+                           .arg(style::colorOf(style::Tone::Attention), escaped(c.text), escaped(whatToDo(c)));
+    if (failing.isEmpty())
+        return QObject::tr("<span style=\"color:%1\"><b>Allowed:</b></span> %2")
+            .arg(style::colorOf(style::Tone::Healthy), escaped(allowed));
+    return QObject::tr("<b>Not allowed: %n check(s) fail.</b>", nullptr, static_cast<int>(failing.size())) +
+           QStringLiteral("<br>") + failing.join(QStringLiteral("<br>"));
+}
+
+QString verdictText(const std::vector<model::Check>& checks, const QString& allowed)
+{
+    QStringList lines;
+    for (const model::Check& c : checks)
+        if (!c.holds)
+            lines << QStringLiteral("✘ ") + QString::fromStdString(c.text) << whatToDo(c);
+    if (lines.isEmpty())
+        return QObject::tr("Allowed: %1").arg(allowed);
+    lines.prepend(QObject::tr("Not allowed: %n check(s) fail.", nullptr, static_cast<int>(lines.size() / 2)));
+    return lines.join(QLatin1Char('\n'));
+}
+
+DiffPanel::DiffPanel(QWidget* parent) : QWidget(parent), m_layout(new QVBoxLayout(this))
+{
+    setObjectName(QStringLiteral("diffPanel"));
+    m_layout->setContentsMargins(0, 0, 0, 0);
+}
+
+void DiffPanel::expect(const std::string& key, const QString& title)
+{
+    Part& part = m_parts[key];
+    if (!part.label) {
+        // Reachable by Tab in reading order, so a keyboard reaches (and scrolls to) what differs and a
+        // screen reader reads it there.
+        part.label = richLabel(this, QStringLiteral("diff"));
+        part.label->setWordWrap(true);
+        part.label->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+        part.label->setAccessibleName(tr("What differs: %1").arg(title));
+        m_layout->addWidget(part.label);
+        m_order.push_back(key);
+    }
+    part.title = title;
+    part.reading = true;
+    part.label->setText(tr("<b>%1</b>: reading what differs…").arg(escaped(title)));
+    part.label->setAccessibleDescription(plainOf(part.label));
+}
+
+void DiffPanel::setAnswer(const std::string& key, const model::SlotDiffAnswer& answer)
+{
+    const auto it = m_parts.find(key);
+    if (it == m_parts.end())
+        return;
+    Part& part = it->second;
+    part.reading = false;
+    if (answer.diff) {
+        part.label->setText(diffHtml(part.title, *answer.diff));
+        keepWhole(part.label, QString::fromStdString(answer.diff->describe()), tr("Copy what differs"));
+    } else {
+        part.label->setText(tr("<b>%1</b>: what differs could not be read (%2). The checks above decide.")
+                                .arg(escaped(part.title), escaped(answer.problem)));
+    }
+    part.label->setAccessibleDescription(plainOf(part.label));
+}
+
+void DiffPanel::clear()
+{
+    for (auto& [key, part] : m_parts)
+        delete part.label;
+    m_parts.clear();
+    m_order.clear();
+}
+
+QString DiffPanel::text() const
+{
+    QStringList parts;
+    for (const std::string& key : m_order)
+        parts << plainOf(m_parts.at(key).label);
+    return parts.join(QLatin1Char('\n'));
+}
+
+bool DiffPanel::reading() const
+{
+    for (const auto& [key, part] : m_parts)
+        if (part.reading)
+            return true;
+    return false;
+}
+
+FoldedChecks::FoldedChecks(const QString& listName, QWidget* parent)
+    : QWidget(parent), m_button(new QToolButton(this)), m_list(richLabel(this, listName))
+{
+    setObjectName(QStringLiteral("foldedChecks"));
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    m_button->setObjectName(QStringLiteral("checksFold"));
+    m_button->setCheckable(true);
+    m_button->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_button->setArrowType(Qt::RightArrow);
+    m_button->setAutoRaise(true);
+    m_button->setFocusPolicy(Qt::StrongFocus);
+    m_list->setWordWrap(true);
+    m_list->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_list->hide();
+    connect(m_button, &QToolButton::toggled, this, [this](bool on) {
+        m_button->setArrowType(on ? Qt::DownArrow : Qt::RightArrow);
+        m_list->setVisible(on);
+    });
+    layout->addWidget(m_button);
+    layout->addWidget(m_list);
+}
+
+void FoldedChecks::setChecks(const std::vector<model::Check>& checks, const QString& extraHtml)
+{
+    QStringList lines;
+    if (!extraHtml.isEmpty())
+        lines << extraHtml;
+    int passing = 0;
+    for (const model::Check& c : checks)
+        if (c.holds) {
+            lines << QStringLiteral("✔ %1").arg(escaped(c.text));
+            ++passing;
+        }
+    m_list->setText(lines.join(QStringLiteral("<br>")));
+    m_button->setText(tr("%n check(s) pass", nullptr, passing));
+    m_button->setAccessibleName(tr("%n check(s) pass: show them", nullptr, passing));
+    m_button->setToolTip(tip(tr("Shows or hides the checks that pass.")));
+    setVisible(passing > 0 || !extraHtml.isEmpty());
+}
+
+bool FoldedChecks::unfolded() const
+{
+    return m_button->isChecked();
+}
+
+void FoldedChecks::setUnfolded(bool on)
+{
+    m_button->setChecked(on);
+}
+
+} // namespace ui
