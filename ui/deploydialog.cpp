@@ -390,8 +390,8 @@ void DeployDialog::showGroupPlan(const model::GroupDeployPlan& plan)
             warnings << q(p.service + ": " + p.warning);
     }
     showVerdict(checks,
-                tr("every member of group %1 deploys tag %2 (%n service(s)).", nullptr,
-                   static_cast<int>(plan.members.size()))
+                tr("all %1 services of group %2 deploy tag %3.")
+                    .arg(plan.members.size())
                     .arg(q(plan.group), q(plan.tag)),
                 warnings);
     m_checks->setChecks(checks, deploys.join(QStringLiteral("<br>")));

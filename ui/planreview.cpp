@@ -27,6 +27,12 @@ QString cutMiddle(const QString& text, int most = 90)
     return text.left(head) + QStringLiteral("…") + text.right(tail);
 }
 
+// "1 check fails", "2 checks fail": whole words, without a translation file to choose the plural.
+QString counted(int n, const char* one, const char* many)
+{
+    return (n == 1 ? QObject::tr(one) : QObject::tr(many)).arg(n);
+}
+
 QString shown(const std::optional<std::string>& value)
 {
     return value ? escaped(cutMiddle(QString::fromStdString(*value))) : DiffPanel::tr("<i>(none)</i>");
@@ -36,7 +42,8 @@ QString diffHtml(const QString& title, const model::SlotDiff& d)
 {
     QString html = DiffPanel::tr("<b>%1</b>: %2 → %3").arg(escaped(title), escaped(d.from), escaped(d.to));
     if (d.differences.empty()) {
-        html += DiffPanel::tr("<br>No differences: %n field(s) equal.", nullptr, d.equalFields);
+        html += QStringLiteral("<br>") +
+                counted(d.equalFields, "No differences: %1 field is equal.", "No differences: %1 fields are equal.");
     } else {
         html += DiffPanel::tr("<table cellspacing='3'><tr><th align='left'>Field</th><th align='left'>From</th>"
                               "<th align='left'>To</th></tr>");
@@ -44,7 +51,7 @@ QString diffHtml(const QString& title, const model::SlotDiff& d)
             html += QStringLiteral("<tr><td>%1</td><td>%2</td><td>%3</td></tr>")
                         .arg(escaped(cutMiddle(QString::fromStdString(f.field))), shown(f.from), shown(f.to));
         html += QStringLiteral("</table>");
-        html += DiffPanel::tr("%n other field(s) equal.", nullptr, d.equalFields);
+        html += counted(d.equalFields, "%1 other field is equal.", "%1 other fields are equal.");
     }
     // The link as text: nothing here opens a URL the cluster wrote.
     if (!d.compareUrl.empty())
@@ -90,7 +97,9 @@ QString verdictHtml(const std::vector<model::Check>& checks, const QString& allo
     if (failing.isEmpty())
         return QObject::tr("<span style=\"color:%1\"><b>Allowed:</b></span> %2")
             .arg(style::colorOf(style::Tone::Healthy), escaped(allowed));
-    return QObject::tr("<b>Not allowed: %n check(s) fail.</b>", nullptr, static_cast<int>(failing.size())) +
+    return QStringLiteral("<b>%1</b>")
+               .arg(counted(static_cast<int>(failing.size()), "Not allowed: %1 check fails.",
+                            "Not allowed: %1 checks fail.")) +
            QStringLiteral("<br>") + failing.join(QStringLiteral("<br>"));
 }
 
@@ -102,7 +111,8 @@ QString verdictText(const std::vector<model::Check>& checks, const QString& allo
             lines << QStringLiteral("✘ ") + QString::fromStdString(c.text) << whatToDo(c);
     if (lines.isEmpty())
         return QObject::tr("Allowed: %1").arg(allowed);
-    lines.prepend(QObject::tr("Not allowed: %n check(s) fail.", nullptr, static_cast<int>(lines.size() / 2)));
+    lines.prepend(counted(static_cast<int>(lines.size() / 2), "Not allowed: %1 check fails.",
+                          "Not allowed: %1 checks fail."));
     return lines.join(QLatin1Char('\n'));
 }
 
@@ -207,8 +217,8 @@ void FoldedChecks::setChecks(const std::vector<model::Check>& checks, const QStr
             ++passing;
         }
     m_list->setText(lines.join(QStringLiteral("<br>")));
-    m_button->setText(tr("%n check(s) pass", nullptr, passing));
-    m_button->setAccessibleName(tr("%n check(s) pass: show them", nullptr, passing));
+    m_button->setText(counted(passing, "%1 check passes", "%1 checks pass"));
+    m_button->setAccessibleName(counted(passing, "%1 check passes: show it", "%1 checks pass: show them"));
     m_button->setToolTip(tip(tr("Shows or hides the checks that pass.")));
     setVisible(passing > 0 || !extraHtml.isEmpty());
 }

@@ -1,6 +1,7 @@
 // The swap's confirm dialog from the keyboard: Enter confirms only when the typed name is right
 // (and the plan allows it), and otherwise leaves the dialog open; Escape cancels.
 #include "model/rules/rules.h"
+#include "model/rules/slotdiff.h"
 #include "ui/confirmdialog.h"
 
 #include <QCheckBox>
@@ -11,6 +12,7 @@
 #include <QSignalSpy>
 #include <QTest>
 #include <QTextDocument>
+#include <QToolButton>
 
 namespace {
 
@@ -77,6 +79,52 @@ model::SwapPlan analysisFailingPlan(const std::string& metricName = "error ratio
     plan.members.front().analysisCheck = "failed";
     plan.checks.push_back(model::analysisCheckOf("uro", a, false));
     return plan;
+}
+
+// One side of a diff: container uro with the image, a literal DATABASE_URL and a password from a Secret.
+model::SlotSide side(const std::string& label, const std::string& tag, const std::string& databaseUrl,
+                     const std::string& secret)
+{
+    model::SlotSide s;
+    s.label = label;
+    kube::ContainerSpec c;
+    c.name = "uro";
+    c.image = "ghcr.io/v-sekai/uro:" + tag;
+    c.env.push_back({.name = "DATABASE_URL", .from = kube::EnvVarSpec::From::Value, .value = databaseUrl,
+                     .refName = {}, .refKey = {}});
+    // A value where a Secret reference has none: what a careless decoder might carry; it never shows.
+    c.env.push_back({.name = "DATABASE_PASSWORD", .from = kube::EnvVarSpec::From::Secret,
+                     .value = "hunter2-secret-value", .refName = secret, .refKey = "password"});
+    s.spec.containers.push_back(c);
+    return s;
+}
+
+// Staging's DATABASE_URL carries markup; its password comes from another Secret.
+model::SlotDiffAnswer diffAnswer()
+{
+    const model::SlotDiff d =
+        model::diffSlots(side("live (slot a, uro-a)", "1.0", "postgres://db/uro", "uro-db"),
+                         side("staging (slot b, uro-b)", "1.1", "<img src=\"/dev/zero\"><b>BOLD</b>", "uro-db-v2"));
+    return {.diff = d, .problem = {}, .error = std::nullopt};
+}
+
+// Where `w` sits in the dialog, top to bottom.
+int top(const QWidget* w, const QWidget* dialog)
+{
+    return w->mapTo(dialog, QPoint(0, 0)).y();
+}
+
+// The widgets Tab reaches from `first`, in order, once round.
+QList<QWidget*> focusChain(QWidget* dialog)
+{
+    QList<QWidget*> out;
+    QWidget* w = dialog;
+    do {
+        w = w->nextInFocusChain();
+        if (w->isVisible() && w->isEnabled() && (w->focusPolicy() & Qt::TabFocus) && !out.contains(w))
+            out << w;
+    } while (w != dialog);
+    return out;
 }
 
 } // namespace
@@ -327,6 +375,85 @@ private Q_SLOTS:
         auto* checks = dialog.findChild<QLabel*>(QStringLiteral("checks"));
         shown.setHtml(checks->text());
         QVERIFY(shown.toPlainText().contains(QStringLiteral("uro-b-1 answered 200: ") + written));
+    }
+
+    // Issue 24's reading order: the failing check and what to do first, then what changes (the diff, read
+    // later), then the passing checks folded, then the name. Tab and the screen reader follow it.
+    void verdictThenDiffThenFoldedChecks()
+    {
+        ui::ConfirmDialog dialog(smokeFailingPlan(false));
+        dialog.open();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        auto* verdict = dialog.findChild<QLabel*>(QStringLiteral("verdict"));
+        auto* diff = dialog.findChild<QLabel*>(QStringLiteral("diff"));
+        auto* checks = dialog.findChild<QLabel*>(QStringLiteral("checks"));
+        QToolButton* fold = dialog.checksFoldButton();
+        QVERIFY(verdict && diff && checks && fold);
+        QVERIFY2(dialog.verdictText().startsWith(QStringLiteral("Not allowed: 1 check fails.\n✘ Smoke requests")),
+                 qPrintable(dialog.verdictText()));
+        QVERIFY(dialog.verdictText().contains(QStringLiteral("tick the box below to go ahead without the smoke")));
+        QVERIFY(!dialog.verdictText().contains(QStringLiteral("rolled out"))); // passing checks are not the verdict
+        QVERIFY2(dialog.diffText().contains(QStringLiteral("reading what differs")), qPrintable(dialog.diffText()));
+
+        dialog.setDiff(0, diffAnswer());
+        const QString shown = dialog.diffText();
+        for (const QString& s : {QStringLiteral("DATABASE_URL"), QStringLiteral("postgres://db/uro"),
+                                 QStringLiteral("<img src=\"/dev/zero\"><b>BOLD</b>"), QStringLiteral("uro-db-v2"),
+                                 QStringLiteral("image tag"), QStringLiteral("other fields are equal")})
+            QVERIFY2(shown.contains(s), qPrintable(s + QStringLiteral(" in ") + shown));
+        QVERIFY2(!shown.contains(QStringLiteral("hunter2")), qPrintable(shown));
+        QVERIFY(!diff->toolTip().contains(QStringLiteral("hunter2")));
+        QCOMPARE(diff->textFormat(), Qt::RichText);
+        QVERIFY2(!diff->text().contains(QStringLiteral("<img")) && !diff->text().contains(QStringLiteral("<b>BOLD")),
+                 qPrintable(diff->text()));
+
+        // Top to bottom: verdict, the skip box, the diff, the fold, the name.
+        QCheckBox* skip = dialog.skipBox(model::Evidence::Smoke);
+        QVERIFY(top(verdict, &dialog) < top(skip, &dialog));
+        QVERIFY(top(skip, &dialog) < top(diff, &dialog));
+        QVERIFY(top(diff, &dialog) < top(fold, &dialog));
+        QVERIFY(top(fold, &dialog) < top(dialog.nameField(), &dialog));
+        // Tab in the same order, the buttons last.
+        const QList<QWidget*> chain = focusChain(&dialog);
+        const QList<QWidget*> order{verdict, skip, diff, fold, dialog.nameField(), dialog.confirmButton()};
+        for (int i = 1; i < order.size(); ++i)
+            QVERIFY2(chain.indexOf(order[i - 1]) >= 0 && chain.indexOf(order[i - 1]) < chain.indexOf(order[i]),
+                     qPrintable(QStringLiteral("%1 before %2").arg(i - 1).arg(i)));
+        QVERIFY(!verdict->accessibleName().isEmpty() && !diff->accessibleName().isEmpty());
+        QVERIFY(diff->accessibleDescription().contains(QStringLiteral("DATABASE_URL")));
+
+        // The passing checks hide until the fold is opened by keyboard; Enter there does not confirm.
+        QCOMPARE(fold->text(), QStringLiteral("2 checks pass"));
+        QVERIFY(!checks->isVisible());
+        QSignalSpy accepted(&dialog, &QDialog::accepted);
+        fold->setFocus(Qt::TabFocusReason);
+        QTest::keyClick(fold, Qt::Key_Space);
+        QVERIFY(dialog.checksUnfolded());
+        QVERIFY(checks->isVisible());
+        QTest::keyClick(fold, Qt::Key_Return);
+        QCOMPARE(accepted.count(), 0);
+        QTest::keyClick(fold, Qt::Key_Space);
+        QVERIFY(!checks->isVisible());
+    }
+
+    // A diff that cannot be read is one sentence, and blocks nothing: the checks decide.
+    void anUnreadableDiffBlocksNothing()
+    {
+        ui::ConfirmDialog dialog(planFor("uro", true));
+        dialog.open();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        QVERIFY2(dialog.verdictText().startsWith(QStringLiteral("Allowed: ")), qPrintable(dialog.verdictText()));
+        dialog.setDiff(0, {.diff = std::nullopt, .problem = "you may not get deployments in uro", .error = {}});
+        QVERIFY2(dialog.diffText().contains(QStringLiteral("could not be read (you may not get deployments in uro)")),
+                 qPrintable(dialog.diffText()));
+        QTest::keyClicks(dialog.nameField(), QStringLiteral("uro"));
+        QVERIFY(dialog.confirmButton()->isEnabled());
+        // A repair moves no release: no diff.
+        model::SwapPlan repair = planFor("uro", true);
+        repair.kind = model::SwapPlan::Kind::Repair;
+        ui::ConfirmDialog repairDialog(repair);
+        QVERIFY(!repairDialog.diffShown());
+        QVERIFY(!repairDialog.findChild<QLabel*>(QStringLiteral("diff")));
     }
 
     void escapeCancels()
