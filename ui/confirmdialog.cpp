@@ -130,6 +130,7 @@ void ConfirmDialog::buildVerdict(QVBoxLayout* layout)
     m_verdict = richLabel(this, QStringLiteral("verdict"), verdictHtml(m_plan.checks, allowedText(m_plan)));
     m_verdict->setWordWrap(true);
     m_verdict->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+    m_verdict->setFocusPolicy(Qt::StrongFocus); // Tab reaches it (a selectable label takes clicks only)
     m_verdict->setAccessibleName(tr("Verdict"));
     m_verdict->setAccessibleDescription(verdictText());
     layout->addWidget(m_verdict);

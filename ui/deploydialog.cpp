@@ -159,6 +159,7 @@ void DeployDialog::buildReference(QVBoxLayout* layout)
     m_verdict = richLabel(this, QStringLiteral("deployVerdict"));
     m_verdict->setWordWrap(true);
     m_verdict->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+    m_verdict->setFocusPolicy(Qt::StrongFocus); // Tab reaches it (a selectable label takes clicks only)
     m_verdict->setAccessibleName(tr("Verdict"));
     reviewLayout->addWidget(m_verdict);
     m_diff = new DiffPanel(this);

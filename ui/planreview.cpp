@@ -131,6 +131,7 @@ void DiffPanel::expect(const std::string& key, const QString& title)
         part.label = richLabel(this, QStringLiteral("diff"));
         part.label->setWordWrap(true);
         part.label->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+        part.label->setFocusPolicy(Qt::StrongFocus); // Tab reaches it (a selectable label takes clicks only)
         part.label->setAccessibleName(tr("What differs: %1").arg(title));
         m_layout->addWidget(part.label);
         m_order.push_back(key);
