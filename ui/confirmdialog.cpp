@@ -12,6 +12,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QStyle>
 #include <QScrollArea>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -97,7 +98,6 @@ ConfirmDialog::ConfirmDialog(const model::SwapPlan& plan, QWidget* parent) : QDi
     scroll->setWidget(body);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
-    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     scroll->setFocusPolicy(Qt::NoFocus); // its parts take the focus, and Tab scrolls to them
     scroll->setMinimumHeight(6 * fontMetrics().lineSpacing());
     layout->addWidget(scroll, 1);
@@ -118,9 +118,22 @@ ConfirmDialog::ConfirmDialog(const model::SwapPlan& plan, QWidget* parent) : QDi
 
     buildButtons(layout, verb);
     setAccessibleDescription(verdictText());
-    // Wide enough for the members' table and a diff's three columns; fitToScreen keeps it on the screen.
-    resize(std::max(sizeHint().width(), 64 * fontMetrics().averageCharWidth()), sizeHint().height());
+    m_body = scroll;
+    growToContent();
     fitToScreen(this);
+}
+
+// As large as the parts that scroll ask for (the members' table, a diff's three columns), never smaller than it
+// is, and never past the screen (fitToScreen set the limit): whatever is left scrolls.
+void ConfirmDialog::growToContent()
+{
+    QWidget* body = m_body->widget();
+    const int bar = style()->pixelMetric(QStyle::PM_ScrollBarExtent);
+    const QSize extra = sizeHint() - m_body->sizeHint();
+    const QSize wanted(std::max(body->sizeHint().width() + bar, 64 * fontMetrics().averageCharWidth()) +
+                           std::max(0, extra.width()),
+                       body->sizeHint().height() + std::max(0, extra.height()));
+    resize(size().expandedTo(wanted).boundedTo(maximumSize()));
 }
 
 // (1) The verdict, then what goes with it: a rollback's reason, the boxes that skip failing evidence, the
@@ -173,13 +186,20 @@ void ConfirmDialog::buildChanges(QVBoxLayout* layout)
 
 void ConfirmDialog::setDiff(std::size_t index, const model::SlotDiffAnswer& answer)
 {
-    if (m_diff && index < m_plan.members.size())
-        m_diff->setAnswer(m_plan.members[index].spec.ns + "/" + m_plan.members[index].spec.name, answer);
+    if (!m_diff || index >= m_plan.members.size())
+        return;
+    m_diff->setAnswer(m_plan.members[index].spec.ns + "/" + m_plan.members[index].spec.name, answer);
+    growToContent();
 }
 
 QString ConfirmDialog::diffText() const
 {
     return m_diff ? m_diff->text() : QString();
+}
+
+bool ConfirmDialog::diffReading() const
+{
+    return m_diff && m_diff->reading();
 }
 
 QString ConfirmDialog::verdictText() const

@@ -57,6 +57,8 @@ public:
     // Part (2)'s diffs as plain text; empty for a repair.
     QString diffText() const;
     bool diffShown() const { return m_diff != nullptr; }
+    // A member's diff is still being read.
+    bool diffReading() const;
     // The fold of part (3): its button, and whether the passing checks show.
     QToolButton* checksFoldButton() const;
     bool checksUnfolded() const;
@@ -75,11 +77,13 @@ private:
     void buildSkip(QVBoxLayout* layout, model::Evidence e);
     void buildButtons(QVBoxLayout* layout, const QString& verb);
     void updateConfirm();
+    void growToContent();
 
     model::SwapPlan m_plan;
     std::map<model::Evidence, QCheckBox*> m_skip;
     QLabel* m_verdict = nullptr;
     DiffPanel* m_diff = nullptr;
+    QScrollArea* m_body = nullptr;
     FoldedChecks* m_checks = nullptr;
     QLineEdit* m_name;
     QPushButton* m_confirm;

@@ -173,7 +173,6 @@ void DeployDialog::buildReference(QVBoxLayout* layout)
     scroll->setWidget(review);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
-    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     scroll->setFocusPolicy(Qt::NoFocus); // its parts take the focus
     scroll->setMinimumHeight(4 * fontMetrics().lineSpacing());
     layout->addWidget(scroll, 1);
@@ -287,6 +286,11 @@ QString DeployDialog::verdictText() const
     return m_verdict->accessibleDescription();
 }
 
+bool DeployDialog::diffReading() const
+{
+    return m_diff->reading();
+}
+
 QString DeployDialog::diffText() const
 {
     return m_diff->text();
@@ -341,10 +345,13 @@ void DeployDialog::check()
             return;
         self->m_check->setEnabled(true);
         self->clearReview();
+        // References cut in the middle, so a digest cannot widen the dialog; whole in the tooltip.
         const QString allowed =
             plan.current.exists ? tr("deploys %1 to %2, replacing %3.")
-                                      .arg(q(plan.pinned), q(plan.place()), q(plan.current.image))
-                                : tr("deploys %1 to %2.").arg(q(plan.pinned), q(plan.place()));
+                                      .arg(middleCut(q(plan.pinned)), q(plan.place()), middleCut(q(plan.current.image)))
+                                : tr("deploys %1 to %2.").arg(middleCut(q(plan.pinned)), q(plan.place()));
+        keepWhole(self->m_verdict, q(plan.pinned + (plan.current.exists ? "\n" + plan.current.image : std::string())),
+                  tr("Copy the image references"));
         self->showVerdict(plan.checks, allowed, plan.warning.empty() ? QStringList() : QStringList{q(plan.warning)});
         self->m_checks->setChecks(plan.checks);
         self->readDiffs({plan});
@@ -386,7 +393,7 @@ void DeployDialog::showGroupPlan(const model::GroupDeployPlan& plan)
         checks.insert(checks.end(), p.checks.begin(), p.checks.end());
         deploys << QStringLiteral("<b>%1</b>: %2")
                        .arg(escaped(p.service),
-                            p.pinned.empty() ? tr("no image") : tr("deploys %1").arg(escaped(p.pinned)));
+                            p.pinned.empty() ? tr("no image") : tr("deploys %1").arg(escaped(q(p.pinned))));
         if (!p.warning.empty())
             warnings << q(p.service + ": " + p.warning);
     }

@@ -54,6 +54,7 @@ public:
     // What Check found, as plain text: the verdict, and what differs (empty before a Check).
     QString verdictText() const;
     QString diffText() const;
+    bool diffReading() const;
     // The tags are listed with their digests and the rows first shown are described.
     bool tagsLoaded() const { return m_catalog->loaded(); }
     void loadTags();

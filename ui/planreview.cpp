@@ -13,9 +13,11 @@ namespace ui {
 
 namespace {
 
-// Cluster text cut to `most` characters, the middle taken out (an image reference keeps its registry and its
-// tag), on character boundaries; the whole diff is in the part's tooltip and copy action.
-QString cutMiddle(const QString& text, int most = 90)
+QString shown(const std::optional<std::string>& value);
+
+} // namespace
+
+QString middleCut(const QString& text, int most)
 {
     if (text.size() <= most)
         return text;
@@ -27,15 +29,18 @@ QString cutMiddle(const QString& text, int most = 90)
     return text.left(head) + QStringLiteral("…") + text.right(tail);
 }
 
+namespace {
+
 // "1 check fails", "2 checks fail": whole words, without a translation file to choose the plural.
 QString counted(int n, const char* one, const char* many)
 {
     return (n == 1 ? QObject::tr(one) : QObject::tr(many)).arg(n);
 }
 
+// A value of the diff, cut for the table: the whole diff is in the part's tooltip and copy action.
 QString shown(const std::optional<std::string>& value)
 {
-    return value ? escaped(cutMiddle(QString::fromStdString(*value))) : DiffPanel::tr("<i>(none)</i>");
+    return value ? escaped(middleCut(QString::fromStdString(*value))) : DiffPanel::tr("<i>(none)</i>");
 }
 
 QString diffHtml(const QString& title, const model::SlotDiff& d)
@@ -49,7 +54,7 @@ QString diffHtml(const QString& title, const model::SlotDiff& d)
                               "<th align='left'>To</th></tr>");
         for (const model::FieldDifference& f : d.differences)
             html += QStringLiteral("<tr><td>%1</td><td>%2</td><td>%3</td></tr>")
-                        .arg(escaped(cutMiddle(QString::fromStdString(f.field))), shown(f.from), shown(f.to));
+                        .arg(escaped(middleCut(QString::fromStdString(f.field))), shown(f.from), shown(f.to));
         html += QStringLiteral("</table>");
         html += counted(d.equalFields, "%1 other field is equal.", "%1 other fields are equal.");
     }

@@ -18,6 +18,10 @@ class QVBoxLayout;
 // folded. The swap, rollback and deploy dialogs put them in that order; the typed name and the buttons follow.
 namespace ui {
 
+// `text` cut to `most` characters, the middle taken out (an image reference keeps its registry and its tag), on
+// character boundaries.
+QString middleCut(const QString& text, int most = 90);
+
 // What to do about a check that fails, in one sentence: from what kind of check it is (a permission, a state
 // that moved on, evidence about staging that may be skipped, or a fact that must hold first).
 QString whatToDo(const model::Check& check);

@@ -64,6 +64,8 @@ private Q_SLOTS:
         QCOMPARE(deploy->referenceField()->text(), registry + QStringLiteral("/v-sekai/uro:3f2c1a9"));
         QTest::mouseClick(deploy->checkButton(), Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(deploy->deployButton()->isEnabled(), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(!deploy->diffReading(), 10000);
+        QTest::qWait(50); // laid out, for the picture
         saveShot(deploy, QStringLiteral("deploy-checked.png"));
         QTest::mouseClick(deploy->deployButton(), Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(deploy->statusText().contains(QStringLiteral("rolled out")), 60000);
