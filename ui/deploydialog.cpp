@@ -175,7 +175,7 @@ void DeployDialog::buildReference(QVBoxLayout* layout)
     scroll->setFrameShape(QFrame::NoFrame);
     scroll->setFocusPolicy(Qt::NoFocus); // its parts take the focus
     scroll->setMinimumHeight(4 * fontMetrics().lineSpacing());
-    layout->addWidget(scroll, 1);
+    layout->addWidget(scroll, 2); // after a Check, what it found matters more than the other tags
     m_status = plainLabel(this, QStringLiteral("deployStatus")); // quotes what registries said
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -348,8 +348,8 @@ void DeployDialog::check()
         // References cut in the middle, so a digest cannot widen the dialog; whole in the tooltip.
         const QString allowed =
             plan.current.exists ? tr("deploys %1 to %2, replacing %3.")
-                                      .arg(middleCut(q(plan.pinned)), q(plan.place()), middleCut(q(plan.current.image)))
-                                : tr("deploys %1 to %2.").arg(middleCut(q(plan.pinned)), q(plan.place()));
+                                      .arg(middleCut(q(plan.pinned), 60), q(plan.place()), middleCut(q(plan.current.image), 60))
+                                : tr("deploys %1 to %2.").arg(middleCut(q(plan.pinned), 60), q(plan.place()));
         keepWhole(self->m_verdict, q(plan.pinned + (plan.current.exists ? "\n" + plan.current.image : std::string())),
                   tr("Copy the image references"));
         self->showVerdict(plan.checks, allowed, plan.warning.empty() ? QStringList() : QStringList{q(plan.warning)});

@@ -37,10 +37,10 @@ QString counted(int n, const char* one, const char* many)
     return (n == 1 ? QObject::tr(one) : QObject::tr(many)).arg(n);
 }
 
-// A value of the diff, cut for the table: the whole diff is in the part's tooltip and copy action.
+// A value of the diff, cut so three columns fit beside each other (a digest is 71 characters): the whole diff is in the part's tooltip and copy action.
 QString shown(const std::optional<std::string>& value)
 {
-    return value ? escaped(middleCut(QString::fromStdString(*value))) : DiffPanel::tr("<i>(none)</i>");
+    return value ? escaped(middleCut(QString::fromStdString(*value), 48)) : DiffPanel::tr("<i>(none)</i>");
 }
 
 QString diffHtml(const QString& title, const model::SlotDiff& d)
@@ -54,7 +54,7 @@ QString diffHtml(const QString& title, const model::SlotDiff& d)
                               "<th align='left'>To</th></tr>");
         for (const model::FieldDifference& f : d.differences)
             html += QStringLiteral("<tr><td>%1</td><td>%2</td><td>%3</td></tr>")
-                        .arg(escaped(middleCut(QString::fromStdString(f.field))), shown(f.from), shown(f.to));
+                        .arg(escaped(middleCut(QString::fromStdString(f.field), 48)), shown(f.from), shown(f.to));
         html += QStringLiteral("</table>");
         html += counted(d.equalFields, "%1 other field is equal.", "%1 other fields are equal.");
     }

@@ -190,6 +190,8 @@ private Q_SLOTS:
         QVERIFY(skip && skip->isVisible() && !skip->isChecked());
         QTest::keyClicks(dialog->nameField(), QStringLiteral("uro"));
         QVERIFY(!dialog->confirmButton()->isEnabled());
+        QTRY_VERIFY_WITH_TIMEOUT(!dialog->diffReading(), 10000); // the picture shows what differs
+        QTest::qWait(50);
         guisupport::saveShot(dialog, QStringLiteral("confirm-health-gate.png"));
         QTest::keyClick(dialog->nameField(), Qt::Key_Return);
         QCOMPARE(testsupport::selectorOf(QStringLiteral("uro")), QStringLiteral("a")); // Enter did not swap

@@ -335,6 +335,8 @@ private Q_SLOTS:
         QVERIFY2(dialog, "the analysis stayed inconclusive or failed for two minutes");
         static const QRegularExpression both(QStringLiteral("uro: error ratio — staging [0-9.]+ % — live [0-9.]+ %"));
         QVERIFY2(both.match(dialog->analysisText()).hasMatch(), qPrintable(dialog->analysisText()));
+        QTRY_VERIFY_WITH_TIMEOUT(!dialog->diffReading(), 10000); // the picture shows what differs
+        QTest::qWait(50);
         guisupport::saveShot(dialog, QStringLiteral("confirm-analysis.png"));
         QTest::keyClicks(dialog->nameField(), QStringLiteral("uro"));
         QVERIFY(dialog->confirmButton()->isEnabled());
