@@ -12,8 +12,8 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
-#include <QStyle>
 #include <QScrollArea>
+#include <QStyle>
 #include <QToolButton>
 #include <QVBoxLayout>
 #include <algorithm>
@@ -129,15 +129,16 @@ void ConfirmDialog::growToContent()
 {
     QWidget* body = m_body->widget();
     const int bar = style()->pixelMetric(QStyle::PM_ScrollBarExtent);
-    const QSize extra = sizeHint() - m_body->sizeHint();
-    const QSize wanted(std::max(body->sizeHint().width() + bar, 64 * fontMetrics().averageCharWidth()) +
-                           std::max(0, extra.width()),
-                       body->sizeHint().height() + std::max(0, extra.height()));
-    resize(size().expandedTo(wanted).boundedTo(maximumSize()));
+    const QSize extra = (sizeHint() - m_body->sizeHint()).expandedTo(QSize(0, 0));
+    const int w = std::min(std::max({width(), body->sizeHint().width() + bar + extra.width(),
+                                     64 * fontMetrics().averageCharWidth() + extra.width()}),
+                           maximumWidth());
+    // Word-wrapped text is as tall as the width it gets.
+    const int bodyWidth = w - extra.width() - bar;
+    const int bodyHeight = body->hasHeightForWidth() ? body->heightForWidth(bodyWidth) : body->sizeHint().height();
+    resize(w, std::min(std::max(height(), bodyHeight + extra.height()), maximumHeight()));
 }
 
-// (1) The verdict, then what goes with it: a rollback's reason, the boxes that skip failing evidence, the
-// metric analysis.
 void ConfirmDialog::buildVerdict(QVBoxLayout* layout)
 {
     m_verdict = richLabel(this, QStringLiteral("verdict"), verdictHtml(m_plan.checks, allowedText(m_plan)));

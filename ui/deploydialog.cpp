@@ -347,9 +347,10 @@ void DeployDialog::check()
         self->clearReview();
         // References cut in the middle, so a digest cannot widen the dialog; whole in the tooltip.
         const QString allowed =
-            plan.current.exists ? tr("deploys %1 to %2, replacing %3.")
-                                      .arg(middleCut(q(plan.pinned), 60), q(plan.place()), middleCut(q(plan.current.image), 60))
-                                : tr("deploys %1 to %2.").arg(middleCut(q(plan.pinned), 60), q(plan.place()));
+            plan.current.exists
+                ? tr("deploys %1 to %2, replacing %3.")
+                      .arg(middleCut(q(plan.pinned), 60), q(plan.place()), middleCut(q(plan.current.image), 60))
+                : tr("deploys %1 to %2.").arg(middleCut(q(plan.pinned), 60), q(plan.place()));
         keepWhole(self->m_verdict, q(plan.pinned + (plan.current.exists ? "\n" + plan.current.image : std::string())),
                   tr("Copy the image references"));
         self->showVerdict(plan.checks, allowed, plan.warning.empty() ? QStringList() : QStringList{q(plan.warning)});
@@ -397,11 +398,10 @@ void DeployDialog::showGroupPlan(const model::GroupDeployPlan& plan)
         if (!p.warning.empty())
             warnings << q(p.service + ": " + p.warning);
     }
-    showVerdict(checks,
-                tr("all %1 services of group %2 deploy tag %3.")
-                    .arg(plan.members.size())
-                    .arg(q(plan.group), q(plan.tag)),
-                warnings);
+    showVerdict(
+        checks,
+        tr("all %1 services of group %2 deploy tag %3.").arg(plan.members.size()).arg(q(plan.group), q(plan.tag)),
+        warnings);
     m_checks->setChecks(checks, deploys.join(QStringLiteral("<br>")));
     readDiffs(plan.members);
     const model::DeployPlan* refused = plan.firstRefused();
@@ -425,8 +425,8 @@ void DeployDialog::showVerdict(const std::vector<model::Check>& checks, const QS
     QString html = verdictHtml(checks, allowed);
     QString text = ui::verdictText(checks, allowed);
     for (const QString& w : warnings) {
-        html += QStringLiteral("<br><b style='color:%1'>⚠ %2</b>")
-                    .arg(style::colorOf(style::Tone::Attention), escaped(w));
+        html +=
+            QStringLiteral("<br><b style='color:%1'>⚠ %2</b>").arg(style::colorOf(style::Tone::Attention), escaped(w));
         text += QStringLiteral("\n⚠ ") + w;
     }
     m_verdict->setText(html);

@@ -37,7 +37,8 @@ QString counted(int n, const char* one, const char* many)
     return (n == 1 ? QObject::tr(one) : QObject::tr(many)).arg(n);
 }
 
-// A value of the diff, cut so three columns fit beside each other (a digest is 71 characters): the whole diff is in the part's tooltip and copy action.
+// A value of the diff, cut so three columns fit beside each other (a digest is 71 characters): the whole diff is in the
+// part's tooltip and copy action.
 QString shown(const std::optional<std::string>& value)
 {
     return value ? escaped(middleCut(QString::fromStdString(*value), 48)) : DiffPanel::tr("<i>(none)</i>");
@@ -116,8 +117,8 @@ QString verdictText(const std::vector<model::Check>& checks, const QString& allo
             lines << QStringLiteral("✘ ") + QString::fromStdString(c.text) << whatToDo(c);
     if (lines.isEmpty())
         return QObject::tr("Allowed: %1").arg(allowed);
-    lines.prepend(counted(static_cast<int>(lines.size() / 2), "Not allowed: %1 check fails.",
-                          "Not allowed: %1 checks fail."));
+    lines.prepend(
+        counted(static_cast<int>(lines.size() / 2), "Not allowed: %1 check fails.", "Not allowed: %1 checks fail."));
     return lines.join(QLatin1Char('\n'));
 }
 

@@ -628,9 +628,8 @@ void ServicePage::confirm(model::SwapPlan::Kind kind)
         dialog->open();
         // What else differs between the slots that move comes when it is read; the dialog owns the answer.
         if (dialog->diffShown())
-            self->m_actions->readSwapDiffs(plan, dialog, [dialog](std::size_t i, model::SlotDiffAnswer answer) {
-                dialog->setDiff(i, answer);
-            });
+            self->m_actions->readSwapDiffs(
+                plan, dialog, [dialog](std::size_t i, model::SlotDiffAnswer answer) { dialog->setDiff(i, answer); });
         Q_EMIT self->dialogOpened(dialog);
     });
 }

@@ -140,7 +140,7 @@ inline void confirmThrough(ui::ServicePage* page, model::SwapPlan::Kind kind, co
     QVERIFY(dialog->confirmButton()->isEnabled());
     if (!shot.isEmpty()) {
         QTRY_VERIFY_WITH_TIMEOUT(!dialog->diffReading(), 10000); // the picture shows what differs
-        QTest::qWait(50);                                         // laid out
+        QTest::qWait(50);                                        // laid out
         saveShot(dialog, shot);
     }
     QTest::mouseClick(dialog->confirmButton(), Qt::LeftButton);

@@ -90,11 +90,17 @@ model::SlotSide side(const std::string& label, const std::string& tag, const std
     kube::ContainerSpec c;
     c.name = "uro";
     c.image = "ghcr.io/v-sekai/uro:" + tag;
-    c.env.push_back({.name = "DATABASE_URL", .from = kube::EnvVarSpec::From::Value, .value = databaseUrl,
-                     .refName = {}, .refKey = {}});
+    c.env.push_back({.name = "DATABASE_URL",
+                     .from = kube::EnvVarSpec::From::Value,
+                     .value = databaseUrl,
+                     .refName = {},
+                     .refKey = {}});
     // A value where a Secret reference has none: what a careless decoder might carry; it never shows.
-    c.env.push_back({.name = "DATABASE_PASSWORD", .from = kube::EnvVarSpec::From::Secret,
-                     .value = "hunter2-secret-value", .refName = secret, .refKey = "password"});
+    c.env.push_back({.name = "DATABASE_PASSWORD",
+                     .from = kube::EnvVarSpec::From::Secret,
+                     .value = "hunter2-secret-value",
+                     .refName = secret,
+                     .refKey = "password"});
     s.spec.containers.push_back(c);
     return s;
 }
@@ -418,15 +424,12 @@ private Q_SLOTS:
         const QList<QWidget*> order{verdict, skip, diff, fold, dialog.nameField()};
         for (int i = 1; i < order.size(); ++i)
             QVERIFY2(chain.indexOf(order[i - 1]) >= 0 && chain.indexOf(order[i - 1]) < chain.indexOf(order[i]),
-                     qPrintable(QStringLiteral("%1 before %2 in %3")
-                                    .arg(i - 1)
-                                    .arg(i)
-                                    .arg([&chain] {
-                                        QStringList names;
-                                        for (QWidget* w : chain)
-                                            names << w->objectName();
-                                        return names.join(QLatin1Char(' '));
-                                    }())));
+                     qPrintable(QStringLiteral("%1 before %2 in %3").arg(i - 1).arg(i).arg([&chain] {
+                         QStringList names;
+                         for (QWidget* w : chain)
+                             names << w->objectName();
+                         return names.join(QLatin1Char(' '));
+                     }())));
         QVERIFY(!verdict->accessibleName().isEmpty() && !diff->accessibleName().isEmpty());
         QVERIFY(diff->accessibleDescription().contains(QStringLiteral("DATABASE_URL")));
 

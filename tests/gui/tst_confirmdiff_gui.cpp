@@ -177,7 +177,8 @@ private Q_SLOTS:
         QVERIFY2(deployDiff.contains(QStringLiteral("container uro: image tag")) &&
                      deployDiff.contains(QStringLiteral("3f2c1a9")),
                  qPrintable(deployDiff));
-        QVERIFY2(deploy->verdictText().startsWith(QStringLiteral("Allowed: deploys ")), qPrintable(deploy->verdictText()));
+        QVERIFY2(deploy->verdictText().startsWith(QStringLiteral("Allowed: deploys ")),
+                 qPrintable(deploy->verdictText()));
         QTest::qWait(50);
         guisupport::saveShot(deploy, QStringLiteral("confirm-deploy-diff.png"));
         deploy->reject();
