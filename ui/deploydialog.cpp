@@ -124,6 +124,8 @@ void DeployDialog::buildTagTable(QVBoxLayout* layout)
     };
     connect(m_catalog, &QAbstractItemModel::modelReset, this, reshown);
     connect(m_catalog, &QAbstractItemModel::layoutChanged, this, reshown);
+    // A row described later (its build time and commit) is wider than when it was listed.
+    connect(m_catalog, &QAbstractItemModel::dataChanged, m_tags, &QTableView::resizeColumnsToContents);
     // Image configs are read for the rows in view only: scrolling or a taller window shows more.
     connect(m_tags->verticalScrollBar(), &QScrollBar::valueChanged, this, &DeployDialog::describeShown);
     connect(m_tags->verticalScrollBar(), &QScrollBar::rangeChanged, this, &DeployDialog::describeShown);
