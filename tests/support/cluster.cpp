@@ -192,6 +192,16 @@ bool applyExample()
 
 void resetExample()
 {
+    // kubectl apply leaves what other writers added: a deploy's release annotations (tag, commit, build
+    // time) on a slot's pod template would outlive the test that deployed. They go first; apply then
+    // puts back the example's own.
+    const QString forget =
+        QStringLiteral(R"({"spec":{"template":{"metadata":{"annotations":{"signalbox.v-sekai.org/image-tag":null,)"
+                       R"("org.opencontainers.image.revision":null,"org.opencontainers.image.created":null,)"
+                       R"("signalbox.v-sekai.org/deployed-at":null,"kubectl.kubernetes.io/restartedAt":null}}}}})");
+    for (const char* d : exampleDeployments)
+        kubectl(admin, {QStringLiteral("patch"), QStringLiteral("deployment"), QLatin1String(d), QStringLiteral("-n"),
+                        uro, QStringLiteral("--type"), QStringLiteral("merge"), QStringLiteral("-p"), forget});
     QVERIFY(applyExample());
     for (const char* s : {"uro", "uro-frontend"})
         clearHistory(QStringLiteral("service"), QLatin1String(s));
