@@ -1,12 +1,14 @@
 #include "mainwindow.h"
 
 #include "activitypanel.h"
+#include "compareview.h"
 #include "deploydialog.h"
 #include "help.h"
 #include "icons.h"
 #include "logview.h"
 #include "model/rules/displaytext.h"
 #include "model/rules/settingskeys.h"
+#include "model/state/compareslots.h"
 #include "model/state/openlogs.h"
 #include "model/state/servicelookup.h"
 #include "model/views/watchverdict.h"
@@ -186,6 +188,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_page, &ServicePage::deployRequested, this, &MainWindow::openDeploy);
     connect(m_page, &ServicePage::logsRequested, this,
             [this](model::Slot slot, const QString& pod) { openLogs(m_page->serviceName(), slot, pod); });
+    connect(m_page, &ServicePage::compareRequested, this, [this] { openCompare(m_page->serviceName()); });
     m_stack->addWidget(overviewPage);
     m_stack->addWidget(m_page);
     connect(m_stack, &QStackedWidget::currentChanged, this, &MainWindow::updateWatchBanner);
@@ -487,6 +490,11 @@ void MainWindow::buildServiceMenu(QMenu* menu)
         add(QStringLiteral("openAction"), tr("&Open"), keys::open, [this] { openRow(m_table->currentIndex()); });
     m_logsAction =
         add(QStringLiteral("logsAction"), tr("&Logs of the live slot"), keys::logs, &MainWindow::openLiveLogs);
+    m_compareAction = add(QStringLiteral("compareAction"), tr("&Compare slots…"), keys::compare, [this] {
+        const QString name = targetService();
+        if (!name.isEmpty())
+            openCompare(name);
+    });
     menu->addSeparator();
     m_deployAction = add(QStringLiteral("deployAction"), tr("&Deploy…"), keys::deploy, [this] {
         if (openTarget())
@@ -527,7 +535,7 @@ void MainWindow::showRowMenu(const QPoint& pos)
     auto* menu = new QMenu(this);
     menu->setObjectName(QStringLiteral("rowMenu"));
     menu->setAttribute(Qt::WA_DeleteOnClose);
-    menu->addActions({m_openAction, m_logsAction});
+    menu->addActions({m_openAction, m_logsAction, m_compareAction});
     menu->addSeparator();
     menu->addActions({m_deployAction, m_swapAction, m_rollbackAction});
     const QPoint at = m_table->indexAt(pos).isValid() ? pos : m_table->visualRect(index).center();
@@ -579,6 +587,7 @@ void MainWindow::updateServiceActions()
     auto offered = [this, onPage](QPushButton* b) { return !onPage || (b->isVisibleTo(m_page) && b->isEnabled()); };
     m_openAction->setEnabled(!onPage && target);
     m_logsAction->setEnabled(target);
+    m_compareAction->setEnabled(target && m_watched);
     m_deployAction->setEnabled(mayChange && offered(m_page->deployButton()));
     m_swapAction->setEnabled(mayChange && offered(m_page->button(Kind::Swap)));
     m_rollbackAction->setEnabled(mayChange && offered(m_page->button(Kind::Rollback)));
@@ -1041,6 +1050,23 @@ LogView* MainWindow::openLogs(const QString& service, model::Slot slot, const QS
     view->show();
     view->start();
     Q_EMIT logViewOpened(view);
+    return view;
+}
+
+CompareView* MainWindow::openCompare(const QString& service)
+{
+    if (!m_watched || !m_connectionState)
+        return nullptr;
+    auto reader = [watched = m_watched, connection = m_connectionState,
+                   service = service.toStdString()](const std::string& from, const std::string& to, QObject* owner,
+                                                    std::function<void(model::SlotDiffAnswer)> done) {
+        if (watched && connection)
+            model::compareSlots(*watched, *connection, service, from, to, owner, std::move(done));
+    };
+    auto* view = new CompareView(service, reader, this);
+    view->setAttribute(Qt::WA_DeleteOnClose);
+    view->show();
+    view->read();
     return view;
 }
 

@@ -31,6 +31,7 @@ namespace ui {
 class ActivityPanel;
 class ServicePage;
 class LogView;
+class CompareView;
 class TimelineView;
 class NotificationsMenu;
 
@@ -75,6 +76,8 @@ public:
     // Opens a log window of a slot (A, B or the sandbox) of the shown service, or of one of its pods,
     // following from the last 500 lines of each pod.
     LogView* openLogs(const QString& service, model::Slot slot, const QString& pod);
+    // Opens a Compare slots window of `service` (live against staging), reading at once.
+    CompareView* openCompare(const QString& service);
     // Opens (or raises) the release timeline window.
     TimelineView* openTimeline();
     TimelineView* timelineView() const;
@@ -181,6 +184,7 @@ private:
     QAction* m_swapAction = nullptr;
     QAction* m_rollbackAction = nullptr;
     QAction* m_logsAction = nullptr;
+    QAction* m_compareAction = nullptr;
     QAction* m_refreshAction = nullptr;
     model::ConnectionInfo m_info;
     bool m_readOnly = false;

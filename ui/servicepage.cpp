@@ -180,6 +180,14 @@ void ServicePage::buildTop(QVBoxLayout* layout)
     top->addWidget(m_title);
     top->addWidget(m_badge);
     top->addStretch(1);
+    auto* compare = new QPushButton(tr("Co&mpare slots…"), this);
+    compare->setObjectName(QStringLiteral("compareButton"));
+    compare->setAccessibleName(tr("Compare slots"));
+    compare->setToolTip(tip(tr("What differs between the live and the staging slot: image, environment, "
+                               "configuration, resources, probes (%1)")
+                                .arg(keys::text(keys::compare))));
+    connect(compare, &QPushButton::clicked, this, &ServicePage::compareRequested);
+    top->addWidget(compare);
     layout->addLayout(top);
 }
 
