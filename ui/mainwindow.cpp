@@ -856,6 +856,17 @@ TimelineView* MainWindow::openTimeline()
     return m_timeline;
 }
 
+void MainWindow::setMetricFeed(model::MetricFeed* feed)
+{
+    if (m_feed)
+        m_feed->disconnect(this);
+    m_feed = feed;
+    m_page->setMetricFeed(feed);
+    if (feed)
+        connect(feed, &model::MetricFeed::changed, this, &MainWindow::refresh);
+    refresh();
+}
+
 void MainWindow::refresh()
 {
     if (!m_watched || !m_connectionState || !m_health) {
@@ -868,8 +879,8 @@ void MainWindow::refresh()
         updateFreshness();
         return;
     }
-    if (model::anyWatchVerdict(m_runner))
-        m_model->setServices(model::withWatchVerdicts(m_watched->services(), m_runner));
+    if (model::anyWatchVerdict(m_runner) || model::anyMetricVerdict(m_watched->services(), m_feed))
+        m_model->setServices(model::withVerdicts(m_watched->services(), m_runner, m_feed));
     else
         m_model->setServices(m_watched->services());
     if (m_timeline)
@@ -909,7 +920,7 @@ void MainWindow::refresh()
     }
     if (m_stack->currentWidget() == m_page) {
         if (const model::ServiceState* s = m_watched->service(m_page->serviceName().toStdString()))
-            m_page->setService(model::withWatchVerdict(*s, m_runner));
+            m_page->setService(model::withMetricVerdict(model::withWatchVerdict(*s, m_runner), m_feed));
     }
     updateFreshness();
 }
@@ -1021,7 +1032,7 @@ bool MainWindow::showService(const QString& name)
     const model::ServiceState* s = m_watched->service(name.toStdString());
     if (!s)
         return false;
-    m_page->setService(model::withWatchVerdict(*s, m_runner));
+    m_page->setService(model::withMetricVerdict(model::withWatchVerdict(*s, m_runner), m_feed));
     if (m_actions)
         m_actions->setService(s->spec.name);
     m_stack->setCurrentWidget(m_page);

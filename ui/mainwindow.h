@@ -4,6 +4,7 @@
 #include "model/actions/serviceactions.h"
 #include "model/rules/connectioninfo.h"
 #include "model/state/dashboard.h"
+#include "model/state/metricfeed.h"
 #include "model/views/servicefiltermodel.h"
 #include "model/views/servicelistmodel.h"
 #include "oci/registry.h"
@@ -49,6 +50,9 @@ public:
     // The views of one context and namespace choice, and what may be done there (both made by the
     // application; they go with the next choice).
     void setDashboard(model::Dashboard* dashboard, model::ServiceActions* actions = nullptr);
+    // Where the page's metric values come from; staging's values that fail their comparison with live's
+    // are part of the service's status (never "Ready to swap" beside them).
+    void setMetricFeed(model::MetricFeed* feed);
     // The application's: deploys and swaps started here run there, whatever the window shows.
     void setRunner(model::ActionRunner* runner);
     void setRegistry(oci::RegistryClient* registry);
@@ -148,6 +152,7 @@ private:
     QPointer<model::ServiceActions> m_actions;
     QPointer<oci::RegistryClient> m_registry;
     QPointer<model::ActionRunner> m_runner;
+    QPointer<model::MetricFeed> m_feed;
     QPointer<TimelineView> m_timeline;
     ActivityPanel* m_activity;
     bool m_closeWhenIdle = false;
