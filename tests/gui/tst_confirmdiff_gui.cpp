@@ -18,40 +18,9 @@
 #include <QTableView>
 #include <QTest>
 
-using testsupport::kubectl;
 using Console = guisupport::Console;
 
 namespace {
-
-const QString ns = QStringLiteral("uro");
-
-bool admin(const QStringList& args, const QByteArray& input = {})
-{
-    const auto r = kubectl(QStringLiteral("admin"), args, input);
-    if (r.exitCode != 0)
-        qWarning("%s", qPrintable(r.describe()));
-    return r.exitCode == 0;
-}
-
-// The container of `deployment` with DATABASE_URL and an envFrom ConfigMap (strategic merge by name).
-bool setTemplate(const QString& deployment, const QString& databaseUrl, const QString& configMap)
-{
-    const QString patch = QStringLiteral(R"({"spec":{"template":{"spec":{"containers":[{"name":"uro","env":[)"
-                                         R"({"name":"DATABASE_URL","value":"%1"}],)"
-                                         R"("envFrom":[{"configMapRef":{"name":"%2"}}]}]}}}})")
-                              .arg(databaseUrl, configMap);
-    return admin({QStringLiteral("patch"), QStringLiteral("deployment"), deployment, QStringLiteral("-n"), ns,
-                  QStringLiteral("--type"), QStringLiteral("strategic"), QStringLiteral("-p"), patch});
-}
-
-bool setConfigMaps()
-{
-    const QByteArray yaml = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: uro-config, namespace: uro}\n"
-                            "data: {POOL_SIZE: \"10\"}\n---\n"
-                            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: uro-config-v2, namespace: uro}\n"
-                            "data: {POOL_SIZE: \"20\"}\n";
-    return admin({QStringLiteral("apply"), QStringLiteral("-f"), QStringLiteral("-")}, yaml);
-}
 
 // The confirm dialog the page opened.
 ui::ConfirmDialog* openConfirm(ui::ServicePage* page)
@@ -71,32 +40,16 @@ ui::ConfirmDialog* openConfirm(ui::ServicePage* page)
 class TestConfirmDiffGui : public QObject {
     Q_OBJECT
 
-    void restore()
-    {
-        QVERIFY(testsupport::applyExample());
-        // `apply` keeps what another writer added, so the env and envFrom this test set are taken out.
-        for (const char* d : {"uro-a", "uro-b"})
-            QVERIFY(admin(
-                {QStringLiteral("patch"), QStringLiteral("deployment"), QLatin1String(d), QStringLiteral("-n"), ns,
-                 QStringLiteral("--type"), QStringLiteral("strategic"), QStringLiteral("-p"),
-                 QStringLiteral(
-                     R"({"spec":{"template":{"spec":{"containers":[{"name":"uro","env":null,"envFrom":null}]}}}})")}));
-        QVERIFY(
-            admin({QStringLiteral("delete"), QStringLiteral("configmap"), QStringLiteral("uro-config"),
-                   QStringLiteral("uro-config-v2"), QStringLiteral("-n"), ns, QStringLiteral("--ignore-not-found")}));
-        QVERIFY(testsupport::setExampleSlots());
-    }
-
 private Q_SLOTS:
     void initTestCase()
     {
         guisupport::startOnTheExample();
-        restore();
+        QVERIFY(testsupport::undoSlotChanges());
     }
 
     void cleanupTestCase()
     {
-        restore();
+        QVERIFY(testsupport::undoSlotChanges());
         QVERIFY(testsupport::exampleRolledOut());
     }
 
@@ -105,11 +58,9 @@ private Q_SLOTS:
         const QString registry = qEnvironmentVariable("SIGNALBOX_REGISTRY_ANON");
         if (registry.isEmpty())
             QFAIL("The test registries are not running: run scripts/test, or scripts/registry up and eval its env.");
-        // Live (A) on uro-config and the old database, staging (B) on uro-config-v2 and the new one.
-        QVERIFY(setConfigMaps());
-        QVERIFY(setTemplate(QStringLiteral("uro-a"), QStringLiteral("ecto://db-v1/uro"), QStringLiteral("uro-config")));
-        QVERIFY(
-            setTemplate(QStringLiteral("uro-b"), QStringLiteral("ecto://db-v2/uro"), QStringLiteral("uro-config-v2")));
+        // Live (A) on uro-config and the old database, staging (B) on uro-config-v2 and the new one; both read
+        // the password from Secret uro-db, whose value shows nowhere.
+        QVERIFY(testsupport::arrangeSlotChanges("confirm-secret-value-7f3e"));
         QVERIFY(testsupport::exampleRolledOut());
 
         Console c(QStringLiteral("operator"));
@@ -131,6 +82,7 @@ private Q_SLOTS:
               QStringLiteral("uro-frontend: live (slot A, uro-frontend-a) → staging (slot B, uro-frontend-b)"),
               QStringLiteral("Commits in between: https://github.com/v-sekai/uro/compare/")})
             QVERIFY2(shown.contains(s), qPrintable(s + QStringLiteral(" in:\n") + shown));
+        QVERIFY(!shown.contains(QStringLiteral("confirm-secret-value")));
         QVERIFY2(swap->verdictText().startsWith(QStringLiteral("Allowed: ")), qPrintable(swap->verdictText()));
         QVERIFY(!swap->checksUnfolded());
         const model::SwapPlan plan = swap->plan();
