@@ -40,6 +40,35 @@ ui::ConfirmDialog* openConfirm(ui::ServicePage* page)
 class TestConfirmDiffGui : public QObject {
     Q_OBJECT
 
+    // Deploy: Check shows what the staging slot runs against what it would run.
+    void deployShowsTheImageChange(ui::ServicePage* page, const QString& registry)
+    {
+        ui::DeployDialog* deploy = guisupport::openDeployDialog(page);
+        QVERIFY(deploy);
+        QTRY_VERIFY_WITH_TIMEOUT(deploy->targetBox()->itemText(0).startsWith(QStringLiteral("Staging (slot B")), 20000);
+        // The tag picked from the registry's list, as a person does (and as the picture shows).
+        auto* repo = deploy->findChild<QLineEdit*>(QStringLiteral("repositoryField"));
+        repo->setText(registry + QStringLiteral("/v-sekai/uro"));
+        deploy->loadTags();
+        QTRY_VERIFY_WITH_TIMEOUT(deploy->tagsLoaded(), 20000);
+        QTest::keyClicks(deploy->filterField(), QStringLiteral("3f2c"));
+        deploy->tagTable()->selectRow(0);
+        QCOMPARE(deploy->referenceField()->text(), registry + QStringLiteral("/v-sekai/uro:3f2c1a9"));
+        QTest::mouseClick(deploy->checkButton(), Qt::LeftButton);
+        QTRY_VERIFY2_WITH_TIMEOUT(deploy->deployButton()->isEnabled(), qPrintable(deploy->statusText()), 20000);
+        QTRY_VERIFY2_WITH_TIMEOUT(!deploy->diffReading(), qPrintable(deploy->diffText()), 20000);
+        const QString deployDiff = deploy->diffText();
+        QVERIFY2(deployDiff.contains(QStringLiteral("slot B after the deploy")), qPrintable(deployDiff));
+        QVERIFY2(deployDiff.contains(QStringLiteral("container uro: image tag")) &&
+                     deployDiff.contains(QStringLiteral("3f2c1a9")),
+                 qPrintable(deployDiff));
+        QVERIFY2(deploy->verdictText().startsWith(QStringLiteral("Allowed: deploys ")),
+                 qPrintable(deploy->verdictText()));
+        QTest::qWait(50);
+        guisupport::saveShot(deploy, QStringLiteral("confirm-deploy-diff.png"));
+        deploy->reject();
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
@@ -109,31 +138,7 @@ private Q_SLOTS:
         guisupport::saveShot(pictured, QStringLiteral("confirm-diff.png"));
         pictured->reject();
 
-        // Deploy: Check shows what the staging slot runs against what it would run.
-        ui::DeployDialog* deploy = guisupport::openDeployDialog(page);
-        QVERIFY(deploy);
-        QTRY_VERIFY_WITH_TIMEOUT(deploy->targetBox()->itemText(0).startsWith(QStringLiteral("Staging (slot B")), 20000);
-        // The tag picked from the registry's list, as a person does (and as the picture shows).
-        auto* repo = deploy->findChild<QLineEdit*>(QStringLiteral("repositoryField"));
-        repo->setText(registry + QStringLiteral("/v-sekai/uro"));
-        deploy->loadTags();
-        QTRY_VERIFY_WITH_TIMEOUT(deploy->tagsLoaded(), 20000);
-        QTest::keyClicks(deploy->filterField(), QStringLiteral("3f2c"));
-        deploy->tagTable()->selectRow(0);
-        QCOMPARE(deploy->referenceField()->text(), registry + QStringLiteral("/v-sekai/uro:3f2c1a9"));
-        QTest::mouseClick(deploy->checkButton(), Qt::LeftButton);
-        QTRY_VERIFY2_WITH_TIMEOUT(deploy->deployButton()->isEnabled(), qPrintable(deploy->statusText()), 20000);
-        QTRY_VERIFY2_WITH_TIMEOUT(!deploy->diffReading(), qPrintable(deploy->diffText()), 20000);
-        const QString deployDiff = deploy->diffText();
-        QVERIFY2(deployDiff.contains(QStringLiteral("slot B after the deploy")), qPrintable(deployDiff));
-        QVERIFY2(deployDiff.contains(QStringLiteral("container uro: image tag")) &&
-                     deployDiff.contains(QStringLiteral("3f2c1a9")),
-                 qPrintable(deployDiff));
-        QVERIFY2(deploy->verdictText().startsWith(QStringLiteral("Allowed: deploys ")),
-                 qPrintable(deploy->verdictText()));
-        QTest::qWait(50);
-        guisupport::saveShot(deploy, QStringLiteral("confirm-deploy-diff.png"));
-        deploy->reject();
+        deployShowsTheImageChange(page, registry);
     }
 };
 
