@@ -110,7 +110,7 @@ private Q_SLOTS:
         QCOMPARE(value(m, model::DeliveryModel::FailureRate), QStringLiteral("33 % (1 of 3 swaps)"));
         QCOMPARE(value(m, model::DeliveryModel::Restore), QStringLiteral("median 5 min (1 restored)"));
         QCOMPARE(m.recordText(),
-                 QStringLiteral("The record reaches back to 2026-12-02 08:00Z: nothing before it was measured."));
+                 QStringLiteral("The record reaches back to 2026-12-02 10:00Z: nothing before it was measured."));
         // Per day from the record's first day on: day 0 was not measured, so it has no point.
         const auto swaps = m.series(model::DeliveryModel::Frequency);
         QCOMPARE(swaps.size(), std::size_t(6));
