@@ -31,6 +31,7 @@ namespace ui {
 class ActivityPanel;
 class ServicePage;
 class LogView;
+class DeliveryView;
 class TimelineView;
 class NotificationsMenu;
 
@@ -78,6 +79,9 @@ public:
     // Opens (or raises) the release timeline window.
     TimelineView* openTimeline();
     TimelineView* timelineView() const;
+    // Opens (or raises) the delivery figures window.
+    DeliveryView* openDelivery();
+    DeliveryView* deliveryView() const;
     // The banner of watches after swaps that found a service got worse (shown above the overview
     // and other services' pages): its text, empty when hidden, and its Roll back button, which
     // opens the service's page and its checked rollback.
@@ -146,6 +150,7 @@ private:
     QPointer<oci::RegistryClient> m_registry;
     QPointer<model::ActionRunner> m_runner;
     QPointer<TimelineView> m_timeline;
+    QPointer<DeliveryView> m_delivery;
     ActivityPanel* m_activity;
     bool m_closeWhenIdle = false;
     bool m_endingWatches = false; // closing: the running watches are recording their verdicts

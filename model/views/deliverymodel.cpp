@@ -148,7 +148,7 @@ std::string DeliveryModel::chartUnit(Figure figure)
 ChartFrame DeliveryModel::frame() const
 {
     ChartFrame f;
-    f.start = double(m_period.from);
+    f.start = double(m_period.to - m_days * 86400LL); // whole days: "30 d ago" on the axis
     f.end = double(m_period.to);
     f.stepSeconds = double(bucketSecondsFor(m_days * 86400LL));
     return f;
