@@ -192,8 +192,12 @@ QString DeliveryModel::valueText(Figure figure) const
         return tr("%1 (%2 of %3 swaps)").arg(percent(*f.changeFailureRate)).arg(f.failedSwaps).arg(f.swaps);
     case Restore: {
         const QString open = f.unrestored ? tr(", %1 not restored yet").arg(f.unrestored) : QString();
-        if (!f.restoreMedian)
-            return (f.unrestored ? tr("none restored") : tr("no failures")) + open;
+        if (!f.restoreMedian) {
+            // A rollback by hand fails a swap without a failing watch, where the restore time starts.
+            if (!f.unrestored)
+                return f.failedSwaps ? tr("no failing watch") : tr("no failures");
+            return tr("none restored") + open;
+        }
         return tr("median %1 (%2 restored)").arg(q(spanText(*f.restoreMedian))).arg(f.restores) + open;
     }
     default:
