@@ -61,10 +61,13 @@ void DeliveryModel::setServices(const std::vector<ServiceState>& services)
     std::map<std::string, std::uint64_t> revisions;
     for (const ServiceState& s : services)
         revisions.emplace(s.spec.name, s.revision);
-    // A service derived again may hold a new history; otherwise nothing the figures read changed.
+    // A service derived again may hold a new history; otherwise only the clock moves the figures.
     if (revisions == m_revisions &&
-        std::none_of(services.begin(), services.end(), [](const ServiceState& s) { return s.revision == 0; }))
+        std::none_of(services.begin(), services.end(), [](const ServiceState& s) { return s.revision == 0; })) {
+        if (!m_now && periodEnd() != m_period.to)
+            recompute();
         return;
+    }
     m_revisions = std::move(revisions);
     m_all = timelineOf(historiesOf(services));
     m_services.clear();
@@ -205,6 +208,13 @@ QString DeliveryModel::valueText(Figure figure) const
     }
 }
 
+// The end of the minute under way: what was recorded a moment ago is in the period, and a refresh within
+// the same minute draws the same charts.
+std::int64_t DeliveryModel::periodEnd() const
+{
+    return m_now ? m_now : (QDateTime::currentSecsSinceEpoch() / 60 + 1) * 60;
+}
+
 void DeliveryModel::recompute()
 {
     std::vector<TimelineEntry> scoped;
@@ -212,8 +222,7 @@ void DeliveryModel::recompute()
         if (m_scope.kind == Scope::Kind::All || (m_scope.kind == Scope::Kind::Group && t.group == m_scope.name) ||
             (m_scope.kind == Scope::Kind::Service && t.service == m_scope.name))
             scoped.push_back(t);
-    // To the minute: a refresh within the same minute draws the same charts.
-    const std::int64_t now = m_now ? m_now : QDateTime::currentSecsSinceEpoch() / 60 * 60;
+    const std::int64_t now = periodEnd();
     m_period.to = now;
     m_period.from = now - m_days * 86400LL + 1;
     m_figures = deliveryFigures(scoped, m_period);

@@ -67,6 +67,7 @@ public:
 
 private:
     void recompute();
+    std::int64_t periodEnd() const;
     QString valueText(Figure figure) const;
 
     std::map<std::string, std::uint64_t> m_revisions; // by service: what the figures were read from
