@@ -73,14 +73,13 @@ DeliveryView::DeliveryView(QWidget* parent)
            "swap counts once."));
     key->setWordWrap(true);
     layout->addWidget(key);
-    layout->addStretch(1);
 
     connect(m_scope, &QComboBox::currentIndexChanged, this, &DeliveryView::applyChoice);
     connect(m_period, &QComboBox::currentIndexChanged, this, &DeliveryView::applyChoice);
     connect(m_model, &QAbstractItemModel::dataChanged, this, &DeliveryView::showFigures);
     refillScopes();
     applyChoice();
-    resize(900, 560);
+    resize(900, sizeHint().height());
 }
 
 void DeliveryView::setServices(const std::vector<model::ServiceState>& services)
@@ -119,9 +118,9 @@ void DeliveryView::showFigures()
         const auto figure = Figure(i);
         const QString name = m_model->index(i, model::DeliveryModel::FigureColumn).data().toString();
         m_values[std::size_t(i)]->setText(name + QStringLiteral(": ") + valueText(figure));
-        m_charts[std::size_t(i)]->setData(
-            model::DeliveryModel::chartTitle(figure, m_model->periodDays()), model::DeliveryModel::chartUnit(figure),
-            {{.label = m_model->bucketName(), .series = m_model->series(figure)}}, {}, m_model->frame());
+        m_charts[std::size_t(i)]->setData(m_model->chartTitle(figure), model::DeliveryModel::chartUnit(figure),
+                                          {{.label = m_model->bucketName(), .series = m_model->series(figure)}}, {},
+                                          m_model->frame());
     }
     const QString record = m_model->recordText();
     m_record->setText(record);

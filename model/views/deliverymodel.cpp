@@ -25,7 +25,8 @@ QString percent(double ratio)
 
 } // namespace
 
-DeliveryModel::DeliveryModel(QObject* parent) : QAbstractTableModel(parent), m_texts(FigureCount), m_series(FigureCount)
+DeliveryModel::DeliveryModel(QObject* parent)
+    : QAbstractTableModel(parent), m_texts(FigureCount), m_series(FigureCount), m_timeUnits(FigureCount)
 {
     recompute();
 }
@@ -127,17 +128,18 @@ std::string DeliveryModel::bucketName() const
     return bucketSecondsFor(m_days * 86400LL) == 86400 ? "per day" : "per week";
 }
 
-std::string DeliveryModel::chartTitle(Figure figure, int periodDays)
+std::string DeliveryModel::chartTitle(Figure figure) const
 {
+    const std::string unit = figure >= 0 && figure < FigureCount ? m_timeUnits[std::size_t(figure)] : std::string();
     switch (figure) {
     case Frequency:
-        return periodDays <= 7 ? "swaps to live a day" : "swaps to live a week";
+        return m_days <= 7 ? "swaps to live a day" : "swaps to live a week";
     case LeadTime:
-        return "lead time, hours (median)";
+        return "lead time, " + unit + " (median)";
     case FailureRate:
         return "change failure rate";
     case Restore:
-        return "time to restore, minutes (median)";
+        return "time to restore, " + unit + " (median)";
     default:
         return {};
     }
@@ -227,6 +229,13 @@ void DeliveryModel::recompute()
     m_period.from = now - m_days * 86400LL + 1;
     m_figures = deliveryFigures(scoped, m_period);
     m_buckets = deliveryBuckets(scoped, m_period, bucketSecondsFor(m_days * 86400LL));
+    // The longest lead time and restore of a bucket decide the charts' units.
+    std::int64_t longestLead = 0, longestRestore = 0;
+    for (const DeliveryBucket& b : m_buckets) {
+        longestLead = std::max(longestLead, b.figures.leadTimeMedian.value_or(0));
+        longestRestore = std::max(longestRestore, b.figures.restoreMedian.value_or(0));
+    }
+    const bool leadInDays = longestLead >= 2 * 86400, restoreInHours = longestRestore >= 2 * 3600;
     for (int i = 0; i < FigureCount; ++i) {
         const auto figure = Figure(i);
         std::vector<TimedValue> points;
@@ -238,14 +247,17 @@ void DeliveryModel::recompute()
             if (figure == Frequency)
                 v = f.swaps;
             else if (figure == LeadTime && f.leadTimeMedian)
-                v = *f.leadTimeMedian / 3600.0;
+                v = *f.leadTimeMedian / (leadInDays ? 86400.0 : 3600.0);
             else if (figure == FailureRate)
                 v = f.changeFailureRate;
             else if (figure == Restore && f.restoreMedian)
-                v = *f.restoreMedian / 60.0;
+                v = *f.restoreMedian / (restoreInHours ? 3600.0 : 60.0);
             if (v)
                 points.push_back({.time = (double(b.from) + double(b.to)) / 2, .value = *v});
         }
+        m_timeUnits[std::size_t(i)] = figure == LeadTime  ? (leadInDays ? "days" : "hours")
+                                      : figure == Restore ? (restoreInHours ? "hours" : "minutes")
+                                                          : "";
         QString text = valueText(figure);
         const auto row = std::size_t(i);
         if (text != m_texts[row] || points != m_series[row]) {

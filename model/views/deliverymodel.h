@@ -54,10 +54,12 @@ public:
     // The figures of the whole period, and of each bucket, oldest first.
     const DeliveryFigures& figures() const { return m_figures; }
     const std::vector<DeliveryBucket>& buckets() const { return m_buckets; }
-    // A figure per bucket, at the bucket's middle; a bucket where it was not measured has no point.
+    // A figure per bucket, at the bucket's middle; a bucket where it was not measured has no point. Times
+    // in the unit the title names: lead time in hours (days once one reaches 2 days), time to restore in
+    // minutes (hours once one reaches 2 hours).
     std::vector<TimedValue> series(Figure figure) const;
     // The chart's title, unit (for chartGeometry) and frame over the period.
-    static std::string chartTitle(Figure figure, int periodDays);
+    std::string chartTitle(Figure figure) const;
     static std::string chartUnit(Figure figure);
     ChartFrame frame() const;
     // "per day" or "per week": what one bar is.
@@ -82,6 +84,7 @@ private:
     std::vector<DeliveryBucket> m_buckets;
     std::vector<QString> m_texts;                  // per figure, as shown
     std::vector<std::vector<TimedValue>> m_series; // per figure
+    std::vector<std::string> m_timeUnits;          // per figure: "hours", "days", "minutes"; empty for others
 };
 
 } // namespace model

@@ -115,7 +115,7 @@ private Q_SLOTS:
             QVERIFY2(barPixels(view->chart(f)) > 20, qPrintable(view->chart(f)->description()));
         }
         QCOMPARE(view->chart(model::DeliveryModel::Restore)->pointCount(0), 0);
-        view->resize(1000, 600);
+        view->resize(1000, view->sizeHint().height());
         guisupport::saveShot(view, QStringLiteral("delivery.png"));
 
         // One service, 7 days, by day: its own swap; no build time recorded for its image.
@@ -160,7 +160,7 @@ private Q_SLOTS:
         QCOMPARE(cell(0, model::TimelineModel::OutcomeColumn), QStringLiteral("warning"));
         QCOMPARE(cell(1, model::TimelineModel::ActionColumn), QStringLiteral("rollback"));
         QCOMPARE(view->countText(), QStringLiteral("8 entries"));
-        view->resize(1200, 380);
+        view->resize(1260, 380);
         guisupport::saveShot(view, QStringLiteral("timeline-events.png"));
         view->eventsFilter()->setChecked(false);
         QCOMPARE(m->rowCount(), 7);

@@ -125,6 +125,8 @@ private Q_SLOTS:
         QCOMPARE(m.series(model::DeliveryModel::Restore).size(), std::size_t(1));
         QCOMPARE(m.series(model::DeliveryModel::Restore)[0].value, 5.0);  // minutes
         QCOMPARE(m.series(model::DeliveryModel::LeadTime)[0].value, 0.5); // hours, of 30 and 60 min
+        QCOMPARE(m.chartTitle(model::DeliveryModel::LeadTime), std::string("lead time, hours (median)"));
+        QCOMPARE(m.chartTitle(model::DeliveryModel::Restore), std::string("time to restore, minutes (median)"));
 
         // The group: one swap, failed; only the rows that changed say so.
         QSignalSpy changed(&m, &QAbstractItemModel::dataChanged);
@@ -181,6 +183,12 @@ private Q_SLOTS:
         m.setServices(again);
         QVERIFY(changed.count() > 0);
         QCOMPARE(value(m, model::DeliveryModel::Frequency), QStringLiteral("4 swaps, 0.9 a week"));
+        // An image built three days before its swap: the lead time's chart counts in days.
+        model::DeliveryModel slow;
+        slow.setNow(t0 + 7 * 86400);
+        slow.setServices({service("uro", "", {swapBuilt(6 * day, 3 * day)})});
+        QCOMPARE(slow.chartTitle(model::DeliveryModel::LeadTime), std::string("lead time, days (median)"));
+        QCOMPARE(slow.series(model::DeliveryModel::LeadTime).back().value, 3.0);
     }
 };
 
