@@ -143,14 +143,15 @@ private Q_SLOTS:
     // its control characters escaped; --events goes with timeline alone.
     void eventsBetweenEntriesWhenAsked()
     {
+        QTest::qWait(1100); // an Event's time is whole seconds, the record's has milliseconds
         const QString now = QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyy-MM-dd'T'HH:mm:ss'Z'"));
         const QByteArray event = QStringLiteral(R"({"apiVersion": "v1", "kind": "Event",
             "metadata": {"generateName": "uro-a.test-", "namespace": "uro", "labels": {"test.signalbox/timeline": "1"}},
             "involvedObject": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "uro-a", "namespace": "uro"},
             "type": "Normal", "reason": "ScalingReplicaSet", "count": 1,
-            "message": "Scaled up replica set uro-a-5f6d to 2\u001b[31m",
+            "message": "Scaled up replica set uro-a-5f6d to 2%2",
             "source": {"component": "deployment-controller"}, "firstTimestamp": "%1", "lastTimestamp": "%1"})")
-                                     .arg(now)
+                                     .arg(now, QStringLiteral("\\u001b[31m")) // an escape sequence, as JSON writes it
                                      .toUtf8();
         const auto created = testsupport::kubectl(
             QStringLiteral("admin"), {QStringLiteral("create"), QStringLiteral("-f"), QStringLiteral("-")}, event);
