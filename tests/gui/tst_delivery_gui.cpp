@@ -1,6 +1,6 @@
 // The delivery figures and the timeline's Events in the console, on a record made on the real API
 // server: a deploy to staging, a group swap watched for a few seconds and a rollback of uro and
-// uro-frontend, then a warning about a slot. Ctrl+Shift+D opens the figures: the group's one swap,
+// uro-frontend, then a warning about a slot. Ctrl+Shift+T opens the figures: the group's one swap,
 // failed by the rollback, drawn as bars; one service and a shorter period chosen change them; Esc
 // closes. The timeline lists the warning only with Events checked, marked as an event.
 #include "gui/guisupport.h"
