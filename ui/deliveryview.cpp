@@ -16,15 +16,6 @@ namespace {
 using Figure = model::DeliveryModel::Figure;
 using Kind = model::DeliveryModel::Scope::Kind;
 
-QComboBox* choiceBox(QWidget* parent, const QString& name, const QString& accessible)
-{
-    auto* box = new QComboBox(parent);
-    box->setObjectName(name);
-    box->setAccessibleName(accessible);
-    box->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-    return box;
-}
-
 } // namespace
 
 DeliveryView::DeliveryView(QWidget* parent)

@@ -81,6 +81,20 @@ QSize MetricChart::minimumSizeHint() const
     return {200, fontMetrics().height() * 7};
 }
 
+// Each bar most of a step wide, at least two pixels, from the axis's bottom to its value.
+void MetricChart::paintBars(QPainter& p, const QRect& plot, const model::ChartGeometry& g) const
+{
+    const double span = std::max(1.0, m_frame.end - m_frame.start);
+    const double barWidth = std::max(2.0, 0.7 * plot.width() * m_frame.stepSeconds / span);
+    for (std::size_t i = 0; i < g.lines.size(); ++i)
+        for (const auto& segment : g.lines[i])
+            for (const model::ChartPoint& pt : segment) {
+                const QRectF bar(plot.left() + pt.x - barWidth / 2, plot.top() + pt.y, barWidth,
+                                 std::max(1.0, plot.height() - pt.y - 1));
+                p.fillRect(bar.intersected(QRectF(plot)), sideColor(i, palette()));
+            }
+}
+
 void MetricChart::paintEvent(QPaintEvent*)
 {
     QPainter p(this);
@@ -136,16 +150,7 @@ void MetricChart::paintEvent(QPaintEvent*)
         return;
     }
     if (m_style == Style::Bars) {
-        // Each bar most of a step wide, at least two pixels, from the axis's bottom to its value.
-        const double span = std::max(1.0, m_frame.end - m_frame.start);
-        const double barWidth = std::max(2.0, 0.7 * plot.width() * m_frame.stepSeconds / span);
-        for (std::size_t i = 0; i < g.lines.size(); ++i)
-            for (const auto& segment : g.lines[i])
-                for (const model::ChartPoint& pt : segment) {
-                    const QRectF bar(plot.left() + pt.x - barWidth / 2, plot.top() + pt.y, barWidth,
-                                     std::max(1.0, plot.height() - pt.y - 1));
-                    p.fillRect(bar.intersected(QRectF(plot)), sideColor(i, palette()));
-                }
+        paintBars(p, plot, g);
         return;
     }
     for (std::size_t i = 0; i < g.lines.size(); ++i) {

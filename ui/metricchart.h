@@ -4,6 +4,8 @@
 
 #include <QWidget>
 
+class QPainter;
+
 namespace ui {
 
 // A small chart of one metric: live and staging over the last hour as two lines (cut where there is no
@@ -41,6 +43,8 @@ protected:
     void paintEvent(QPaintEvent* event) override;
 
 private:
+    void paintBars(QPainter& p, const QRect& plot, const model::ChartGeometry& g) const;
+
     std::string m_metric, m_unit;
     std::vector<Side> m_sides;
     std::vector<double> m_swaps;

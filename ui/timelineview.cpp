@@ -26,24 +26,15 @@ void refill(QComboBox* box, const QString& all, const QStringList& choices)
     box->setCurrentIndex(std::max(0, box->findText(current)));
 }
 
-QComboBox* filterBox(QWidget* parent, const QString& name, const QString& accessible)
-{
-    auto* box = new QComboBox(parent);
-    box->setObjectName(name);
-    box->setAccessibleName(accessible);
-    box->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-    return box;
-}
-
 } // namespace
 
 TimelineView::TimelineView(QWidget* parent)
     : ToolWindow(parent), m_model(new model::TimelineModel(this)), m_table(new QTableView(this)),
-      m_service(filterBox(this, QStringLiteral("timelineService"), tr("Service"))),
-      m_user(filterBox(this, QStringLiteral("timelineUser"), tr("Person"))),
-      m_action(filterBox(this, QStringLiteral("timelineAction"), tr("Action"))),
-      m_outcome(filterBox(this, QStringLiteral("timelineOutcome"), tr("Outcome"))),
-      m_since(filterBox(this, QStringLiteral("timelineSince"), tr("Since"))),
+      m_service(choiceBox(this, QStringLiteral("timelineService"), tr("Service"))),
+      m_user(choiceBox(this, QStringLiteral("timelineUser"), tr("Person"))),
+      m_action(choiceBox(this, QStringLiteral("timelineAction"), tr("Action"))),
+      m_outcome(choiceBox(this, QStringLiteral("timelineOutcome"), tr("Outcome"))),
+      m_since(choiceBox(this, QStringLiteral("timelineSince"), tr("Since"))),
       m_events(new QCheckBox(tr("&Events"), this)), m_count(plainLabel(this, QStringLiteral("timelineCount")))
 {
     setObjectName(QStringLiteral("timelineView"));

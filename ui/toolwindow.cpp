@@ -2,10 +2,20 @@
 
 #include "help.h"
 
+#include <QComboBox>
 #include <QKeyEvent>
 #include <QShortcut>
 
 namespace ui {
+
+QComboBox* choiceBox(QWidget* parent, const QString& objectName, const QString& accessibleName)
+{
+    auto* box = new QComboBox(parent);
+    box->setObjectName(objectName);
+    box->setAccessibleName(accessibleName);
+    box->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    return box;
+}
 
 ToolWindow::ToolWindow(QWidget* parent) : QWidget(parent, Qt::Window)
 {

@@ -2,7 +2,12 @@
 
 #include <QWidget>
 
+class QComboBox;
+
 namespace ui {
+
+// A choice above a tool window's content (a filter, a scope, a period): as wide as its longest item.
+QComboBox* choiceBox(QWidget* parent, const QString& objectName, const QString& accessibleName);
 
 // A secondary window of the main window (the release timeline, the delivery figures): its own top-level
 // window that Esc and keys::closeWindow close.

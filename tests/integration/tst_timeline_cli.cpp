@@ -143,19 +143,9 @@ private Q_SLOTS:
     // its control characters escaped; --events goes with timeline alone.
     void eventsBetweenEntriesWhenAsked()
     {
-        QTest::qWait(1100); // an Event's time is whole seconds, the record's has milliseconds
-        const QString now = QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyy-MM-dd'T'HH:mm:ss'Z'"));
-        const QByteArray event = QStringLiteral(R"({"apiVersion": "v1", "kind": "Event",
-            "metadata": {"generateName": "uro-a.test-", "namespace": "uro", "labels": {"test.signalbox/timeline": "1"}},
-            "involvedObject": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "uro-a", "namespace": "uro"},
-            "type": "Normal", "reason": "ScalingReplicaSet", "count": 1,
-            "message": "Scaled up replica set uro-a-5f6d to 2%2",
-            "source": {"component": "deployment-controller"}, "firstTimestamp": "%1", "lastTimestamp": "%1"})")
-                                     .arg(now, QStringLiteral("\\u001b[31m")) // an escape sequence, as JSON writes it
-                                     .toUtf8();
-        const auto created = testsupport::kubectl(
-            QStringLiteral("admin"), {QStringLiteral("create"), QStringLiteral("-f"), QStringLiteral("-")}, event);
-        QVERIFY2(created.exitCode == 0, qPrintable(created.describe()));
+        QVERIFY(testsupport::addDeploymentEvent(QStringLiteral("uro-a"), QStringLiteral("Normal"),
+                                                QStringLiteral("ScalingReplicaSet"),
+                                                QStringLiteral("Scaled up replica set uro-a-5f6d to 2\x1b[31m")));
         const QStringList uro = {QStringLiteral("timeline"), QStringLiteral("--service"), QStringLiteral("uro")};
         const auto plain = signalbox(QStringLiteral("viewer"), uro);
         QVERIFY2(plain.exitCode == 0 && !plain.outText().contains(QStringLiteral("event ")),
@@ -177,9 +167,6 @@ private Q_SLOTS:
                  QStringLiteral("ScalingReplicaSet"));
         QCOMPARE(signalbox(QStringLiteral("viewer"), {QStringLiteral("stats"), QStringLiteral("--events")}).exitCode,
                  2);
-        testsupport::kubectl(QStringLiteral("admin"),
-                             {QStringLiteral("delete"), QStringLiteral("events"), QStringLiteral("-n"),
-                              QStringLiteral("uro"), QStringLiteral("-l"), QStringLiteral("test.signalbox/timeline")});
     }
 };
 
