@@ -197,6 +197,7 @@ public:
     Id listDeployments(const std::string& ns, const ListOptions& options, Callback<std::vector<Deployment>> cb);
     Id listServices(const std::string& ns, const ListOptions& options, Callback<std::vector<Service>> cb);
     Id listPods(const std::string& ns, const ListOptions& options, Callback<std::vector<Pod>> cb);
+    Id listEvents(const std::string& ns, const ListOptions& options, Callback<std::vector<Event>> cb);
     // JSON Patches (patch.h); a failed `test` comes back as reason Conflict.
     Id patchDeployment(const std::string& ns, const std::string& name, const JsonPatch& patch, Callback<Deployment> cb);
     Id patchService(const std::string& ns, const std::string& name, const JsonPatch& patch, Callback<Service> cb);

@@ -86,6 +86,11 @@ Client::Id Client::listPods(const std::string& ns, const ListOptions& options, C
     return list(resources::pods, ns, options, decodingList(&parsePod, "pods", std::move(cb)));
 }
 
+Client::Id Client::listEvents(const std::string& ns, const ListOptions& options, Callback<std::vector<Event>> cb)
+{
+    return list(resources::events, ns, options, decodingList(&parseEvent, "events", std::move(cb)));
+}
+
 Client::Id Client::patchDeployment(const std::string& ns, const std::string& name, const JsonPatch& patch,
                                    Callback<Deployment> cb)
 {

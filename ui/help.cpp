@@ -89,6 +89,8 @@ std::vector<std::pair<QString, QString>> keyboardShortcuts()
         {keys::text(keys::refresh), tr("Check again what may be done now")},
         {keys::text(keys::timeline), tr("The release timeline: every service's deploys, swaps, rollbacks and watch "
                                         "verdicts, newest first")},
+        {keys::text(keys::delivery), tr("The delivery figures: swaps to live, lead time, change failure rate and time "
+                                        "to restore, with a chart each")},
         {tr("Alt+E"), tr("The Service menu (its actions; also a row's context menu)")},
         {tr("Ctrl+F"), tr("Focus the overview's filter (from a service's page too)")},
         {tr("Esc in the filter"), tr("Clear it; again: back to the table")},
@@ -96,12 +98,13 @@ std::vector<std::pair<QString, QString>> keyboardShortcuts()
         {tr("Enter in the namespace field"), tr("Also look in that namespace")},
         {tr("Enter in the Activity list"), tr("Open the row's whole outcome (or double-click the row; Esc closes it)")},
         {tr("Ctrl+Space"), tr("Pause or resume a log view")},
-        {tr("Esc, Ctrl+W"), tr("Close a log window, the timeline, Compare slots or the shortcuts list")},
+        {tr("Esc, Ctrl+W"), tr("Close a log window, the timeline, the delivery figures, Compare slots or the shortcuts "
+                               "list")},
         {tr("Tab, Shift+Tab"), tr("Move between the controls; Space presses a button")},
         {tr("F1"), tr("Open the troubleshooting notes (the status line says where when no browser opens)")},
         {tr("Ctrl+Q"), tr("Quit (a swap or deploy under way finishes first; a watch after a swap ends, its verdict "
                           "recorded)")},
-        {tr("Alt+V"), tr("The View menu (the release timeline)")},
+        {tr("Alt+V"), tr("The View menu (the release timeline, the delivery figures)")},
         {tr("Alt+H"), tr("The Help menu")},
     };
 }

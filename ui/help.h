@@ -44,6 +44,8 @@ inline constexpr QKeyCombination refresh = Qt::Key_F5;
 inline constexpr QKeyCombination timeline = Qt::CTRL | Qt::Key_T;
 // What differs between two slots of the service.
 inline constexpr QKeyCombination compare = Qt::CTRL | Qt::SHIFT | Qt::Key_D;
+// The delivery figures (DORA's four) with their charts.
+inline constexpr QKeyCombination delivery = Qt::CTRL | Qt::SHIFT | Qt::Key_T;
 // Closes a secondary window (the log window, the shortcuts list, an outcome), beside Esc.
 inline constexpr QKeyCombination closeWindow = Qt::CTRL | Qt::Key_W;
 // "Ctrl+D" as the desktop writes it.

@@ -2,6 +2,7 @@
 
 #include "activitypanel.h"
 #include "compareview.h"
+#include "deliveryview.h"
 #include "deploydialog.h"
 #include "help.h"
 #include "icons.h"
@@ -442,6 +443,9 @@ void MainWindow::setupMenus()
     QAction* timeline = view->addAction(tr("Release &timeline"), this, &MainWindow::openTimeline);
     timeline->setObjectName(QStringLiteral("timelineAction"));
     timeline->setShortcut(keys::timeline);
+    QAction* delivery = view->addAction(tr("&Delivery figures"), this, &MainWindow::openDelivery);
+    delivery->setObjectName(QStringLiteral("deliveryAction"));
+    delivery->setShortcut(keys::delivery);
 
     menuBar()->addMenu(tr("&Settings"))->addMenu(m_notificationsMenu);
 
@@ -856,6 +860,25 @@ TimelineView* MainWindow::openTimeline()
     return m_timeline;
 }
 
+DeliveryView* MainWindow::deliveryView() const
+{
+    return m_delivery;
+}
+
+DeliveryView* MainWindow::openDelivery()
+{
+    if (!m_delivery) {
+        m_delivery = new DeliveryView(this);
+        m_delivery->setAttribute(Qt::WA_DeleteOnClose);
+        if (m_watched)
+            m_delivery->setServices(m_watched->services());
+    }
+    m_delivery->show();
+    m_delivery->raise();
+    m_delivery->activateWindow();
+    return m_delivery;
+}
+
 void MainWindow::setMetricFeed(model::MetricFeed* feed)
 {
     if (m_feed)
@@ -885,6 +908,8 @@ void MainWindow::refresh()
         m_model->setServices(m_watched->services());
     if (m_timeline)
         m_timeline->setServices(m_watched->services());
+    if (m_delivery)
+        m_delivery->setServices(m_watched->services());
     m_user->setText(m_connectionState->userName().isEmpty()
                         ? QString()
                         : tr("as <b>%1</b>").arg(m_connectionState->userName().toHtmlEscaped()));

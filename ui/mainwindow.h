@@ -33,6 +33,7 @@ class ActivityPanel;
 class ServicePage;
 class LogView;
 class CompareView;
+class DeliveryView;
 class TimelineView;
 class NotificationsMenu;
 
@@ -85,6 +86,9 @@ public:
     // Opens (or raises) the release timeline window.
     TimelineView* openTimeline();
     TimelineView* timelineView() const;
+    // Opens (or raises) the delivery figures window.
+    DeliveryView* openDelivery();
+    DeliveryView* deliveryView() const;
     // The banner of watches after swaps that found a service got worse (shown above the overview
     // and other services' pages): its text, empty when hidden, and its Roll back button, which
     // opens the service's page and its checked rollback.
@@ -154,6 +158,7 @@ private:
     QPointer<model::ActionRunner> m_runner;
     QPointer<model::MetricFeed> m_feed;
     QPointer<TimelineView> m_timeline;
+    QPointer<DeliveryView> m_delivery;
     ActivityPanel* m_activity;
     bool m_closeWhenIdle = false;
     bool m_endingWatches = false; // closing: the running watches are recording their verdicts

@@ -24,6 +24,12 @@ MetricChart::MetricChart(QWidget* parent) : QWidget(parent)
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
 }
 
+void MetricChart::setStyle(Style style)
+{
+    m_style = style;
+    update();
+}
+
 void MetricChart::setData(const std::string& metric, const std::string& unit, std::vector<Side> sides,
                           std::vector<double> swaps, const model::ChartFrame& frame)
 {
@@ -73,6 +79,20 @@ QSize MetricChart::sizeHint() const
 QSize MetricChart::minimumSizeHint() const
 {
     return {200, fontMetrics().height() * 7};
+}
+
+// Each bar most of a step wide, at least two pixels, from the axis's bottom to its value.
+void MetricChart::paintBars(QPainter& p, const QRect& plot, const model::ChartGeometry& g) const
+{
+    const double span = std::max(1.0, m_frame.end - m_frame.start);
+    const double barWidth = std::max(2.0, 0.7 * plot.width() * m_frame.stepSeconds / span);
+    for (std::size_t i = 0; i < g.lines.size(); ++i)
+        for (const auto& segment : g.lines[i])
+            for (const model::ChartPoint& pt : segment) {
+                const QRectF bar(plot.left() + pt.x - barWidth / 2, plot.top() + pt.y, barWidth,
+                                 std::max(1.0, plot.height() - pt.y - 1));
+                p.fillRect(bar.intersected(QRectF(plot)), sideColor(i, palette()));
+            }
 }
 
 void MetricChart::paintEvent(QPaintEvent*)
@@ -127,6 +147,10 @@ void MetricChart::paintEvent(QPaintEvent*)
         p.drawLine(QPointF(plot.left() + mx, plot.top()), QPointF(plot.left() + mx, plot.bottom()));
     if (!g.hasData) {
         p.drawText(plot, Qt::AlignCenter, tr("no data"));
+        return;
+    }
+    if (m_style == Style::Bars) {
+        paintBars(p, plot, g);
         return;
     }
     for (std::size_t i = 0; i < g.lines.size(); ++i) {

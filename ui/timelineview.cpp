@@ -1,15 +1,13 @@
 #include "timelineview.h"
 
-#include "help.h"
 #include "text.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDateTime>
 #include <QHBoxLayout>
 #include <QHeaderView>
-#include <QKeyEvent>
 #include <QLabel>
-#include <QShortcut>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -28,25 +26,16 @@ void refill(QComboBox* box, const QString& all, const QStringList& choices)
     box->setCurrentIndex(std::max(0, box->findText(current)));
 }
 
-QComboBox* filterBox(QWidget* parent, const QString& name, const QString& accessible)
-{
-    auto* box = new QComboBox(parent);
-    box->setObjectName(name);
-    box->setAccessibleName(accessible);
-    box->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-    return box;
-}
-
 } // namespace
 
 TimelineView::TimelineView(QWidget* parent)
-    : QWidget(parent, Qt::Window), m_model(new model::TimelineModel(this)), m_table(new QTableView(this)),
-      m_service(filterBox(this, QStringLiteral("timelineService"), tr("Service"))),
-      m_user(filterBox(this, QStringLiteral("timelineUser"), tr("Person"))),
-      m_action(filterBox(this, QStringLiteral("timelineAction"), tr("Action"))),
-      m_outcome(filterBox(this, QStringLiteral("timelineOutcome"), tr("Outcome"))),
-      m_since(filterBox(this, QStringLiteral("timelineSince"), tr("Since"))),
-      m_count(plainLabel(this, QStringLiteral("timelineCount")))
+    : ToolWindow(parent), m_model(new model::TimelineModel(this)), m_table(new QTableView(this)),
+      m_service(choiceBox(this, QStringLiteral("timelineService"), tr("Service"))),
+      m_user(choiceBox(this, QStringLiteral("timelineUser"), tr("Person"))),
+      m_action(choiceBox(this, QStringLiteral("timelineAction"), tr("Action"))),
+      m_outcome(choiceBox(this, QStringLiteral("timelineOutcome"), tr("Outcome"))),
+      m_since(choiceBox(this, QStringLiteral("timelineSince"), tr("Since"))),
+      m_events(new QCheckBox(tr("&Events"), this)), m_count(plainLabel(this, QStringLiteral("timelineCount")))
 {
     setObjectName(QStringLiteral("timelineView"));
     setWindowTitle(tr("Release timeline"));
@@ -56,6 +45,12 @@ TimelineView::TimelineView(QWidget* parent)
         filters->addWidget(box);
         connect(box, &QComboBox::currentIndexChanged, this, &TimelineView::applyFilter);
     }
+    // Off by default, as in `signalbox timeline`: the record first, what the cluster said on request.
+    m_events->setObjectName(QStringLiteral("timelineEvents"));
+    m_events->setToolTip(tip(tr("Also list the Kubernetes Events of the slots between the recorded entries: "
+                                "scaled, back-off, failed, killed. The console holds the warnings.")));
+    connect(m_events, &QCheckBox::toggled, this, &TimelineView::applyFilter);
+    filters->addWidget(m_events);
     filters->addStretch(1);
     filters->addWidget(m_count);
     layout->addLayout(filters);
@@ -78,32 +73,9 @@ TimelineView::TimelineView(QWidget* parent)
     m_table->horizontalHeader()->setStretchLastSection(true);
     layout->addWidget(m_table, 1);
     connect(m_table, &QAbstractItemView::activated, this, &TimelineView::choose);
-    auto* close = new QShortcut(QKeySequence(keys::closeWindow), this);
-    connect(close, &QShortcut::activated, this, &QWidget::close);
     refillChoices();
     applyFilter();
     resize(960, 480);
-}
-
-// Esc closes this window. Not as a shortcut: the main window's page has its own Esc (Back), and a
-// key two windows of one parent claim as shortcuts is ambiguous, so neither would act.
-bool TimelineView::event(QEvent* e)
-{
-    if (e->type() == QEvent::ShortcutOverride && static_cast<QKeyEvent*>(e)->key() == Qt::Key_Escape &&
-        static_cast<QKeyEvent*>(e)->modifiers() == Qt::NoModifier) {
-        e->accept();
-        return true;
-    }
-    return QWidget::event(e);
-}
-
-void TimelineView::keyPressEvent(QKeyEvent* e)
-{
-    if (e->key() == Qt::Key_Escape && e->modifiers() == Qt::NoModifier) {
-        close();
-        return;
-    }
-    QWidget::keyPressEvent(e);
 }
 
 void TimelineView::setServices(const std::vector<model::ServiceState>& services)
@@ -133,12 +105,13 @@ void TimelineView::applyFilter()
     if (m_outcome->currentIndex() > 0)
         if (const auto o = model::outcomeNamed(m_outcome->currentText().toStdString()))
             f.outcomes = {*o};
+    f.events = m_events->isChecked();
     // To the minute: a refresh within the same minute keeps the rows (and the selection) as they are.
     if (const qint64 span = m_since->currentData().toLongLong(); span > 0)
         f.since = QDateTime::currentSecsSinceEpoch() / 60 * 60 - span;
     const model::TimelineFilter& now = m_model->filter();
     if (f.services != now.services || f.users != now.users || f.actions != now.actions || f.outcomes != now.outcomes ||
-        f.since != now.since)
+        f.since != now.since || f.events != now.events)
         m_model->setFilter(f);
     m_count->setText(countText());
 }

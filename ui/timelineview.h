@@ -1,9 +1,9 @@
 #pragma once
 
 #include "model/views/timelinemodel.h"
+#include "toolwindow.h"
 
-#include <QWidget>
-
+class QCheckBox;
 class QComboBox;
 class QLabel;
 class QTableView;
@@ -11,9 +11,10 @@ class QTableView;
 namespace ui {
 
 // The release timeline window: every recorded deploy, swap, rollback, repair and watch verdict of
-// every watched service, newest first, filtered by service, person, action, outcome and time.
+// every watched service, newest first, filtered by service, person, action, outcome and time; with
+// "Events" checked, the slots' Kubernetes Events between the entries too.
 // Enter or a double click on a row opens that service's page.
-class TimelineView : public QWidget {
+class TimelineView : public ToolWindow {
     Q_OBJECT
 
 public:
@@ -29,14 +30,11 @@ public:
     QComboBox* actionFilter() const { return m_action; }
     QComboBox* outcomeFilter() const { return m_outcome; }
     QComboBox* sinceFilter() const { return m_since; }
+    QCheckBox* eventsFilter() const { return m_events; }
     QString countText() const;
 
 Q_SIGNALS:
     void serviceChosen(const QString& service);
-
-protected:
-    bool event(QEvent* e) override;
-    void keyPressEvent(QKeyEvent* e) override;
 
 private:
     void applyFilter();
@@ -46,6 +44,7 @@ private:
     model::TimelineModel* m_model;
     QTableView* m_table;
     QComboBox *m_service, *m_user, *m_action, *m_outcome, *m_since;
+    QCheckBox* m_events;
     QLabel* m_count;
 };
 

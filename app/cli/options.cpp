@@ -73,6 +73,9 @@ struct Flags {
                                             "record of the last 12h, 7d, 2w (defaults 7d and 30d).",
                                             "duration");
     const QCommandLineOption service = option("service", "timeline: only this service's entries.", "name");
+    const QCommandLineOption events =
+        option("events", "timeline: the slots' Kubernetes Events between the entries too (scaled, back-off, "
+                         "failed, killed).");
     const QCommandLineOption previous = option("previous", "logs: the previous container of pods that restarted.");
     const QCommandLineOption follow =
         option({QStringLiteral("f"), QStringLiteral("follow")}, "logs: keep printing new lines; pods that start join.");
@@ -93,7 +96,7 @@ struct Flags {
             "[--previous] [-f] |\n"
             "          analyze SERVICE [--slot staging|live|a|b] [--against live|staging|a|b] [--window 10m] "
             "[--looks N] |\n"
-            "          timeline [--since 7d] [--service NAME] | stats [--since 30d] |\n"
+            "          timeline [--since 7d] [--service NAME] [--events] | stats [--since 30d] |\n"
             "          diff SERVICE [--from live|staging|sandbox|a|b] [--to staging|sandbox|live|a|b]\n"
             "Exit codes: 0 done, 2 usage, 3 refused by an interlock, 4 forbidden, 5 changed since read,\n"
             "6 unhealthy (check, smoke, or the watch after a swap failed; analyze: a condition failed),\n"
@@ -106,6 +109,7 @@ struct Flags {
         parser.addOptions({skipSmoke, skipAnalysis});
         parser.addOptions({against, window, looks});
         parser.addOptions({service});
+        parser.addOptions({events});
         parser.addOptions({from});
         parser.addPositionalArgument(
             QStringLiteral("command"),
@@ -235,6 +239,11 @@ bool readTimelineOptions(const QCommandLineParser& parser, const Flags& f, Optio
         return false;
     }
     o.service = parser.value(f.service).toStdString();
+    if (parser.isSet(f.events) && o.command != QLatin1String("timeline")) {
+        complain("--events goes with timeline: signalbox timeline --events.");
+        return false;
+    }
+    o.events = parser.isSet(f.events);
     if (!record || !parser.isSet(f.since))
         return true;
     const auto seconds = model::parseSinceSeconds(parser.value(f.since).toStdString());

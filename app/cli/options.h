@@ -39,6 +39,7 @@ struct Options {
     model::LogOptions logs;         // logs
     std::int64_t sinceSeconds = 0;  // timeline, stats: how far back (0: the command's default)
     std::string service;            // timeline: only this service's entries
+    bool events = false;            // timeline: the slots' Kubernetes Events between entries too
     std::string webhook;
     kube::KubeconfigOptions kubeconfig;
     model::ServiceConfig config;

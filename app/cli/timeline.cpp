@@ -6,6 +6,8 @@
 #include "model/observe/authorpolicy.h"
 #include "model/rules/authorship.h"
 #include "model/rules/delivery.h"
+#include "model/rules/displaytext.h"
+#include "model/rules/join.h"
 #include "model/rules/plan.h"
 #include "model/state/servicestate.h"
 #include "session.h"
@@ -14,6 +16,7 @@
 #include <QDateTime>
 #include <QTimeZone>
 #include <map>
+#include <memory>
 
 namespace cli {
 
@@ -23,6 +26,7 @@ using nlohmann::json;
 
 constexpr std::int64_t timelineDefaultSeconds = 7 * 86400;
 constexpr std::int64_t statsDefaultSeconds = 30 * 86400;
+constexpr std::size_t maxEventsListed = 500; // per namespace: the API server keeps an hour of them by default
 
 // Each service's record as the lookup listed it: the live Service's history (swaps, rollbacks,
 // repairs, watch verdicts) and the slot and sandbox Deployments' (deploys). How many entries each
@@ -65,9 +69,34 @@ std::string timeText(std::optional<std::int64_t> at)
            "Z";
 }
 
+// "2026-12-06 14:05:02Z  uro  event BackOff  pod uro-b-5f6d-x2kq: Back-off restarting failed container (×4)"
+std::string eventLine(const model::TimelineEntry& t)
+{
+    const model::TimelineEvent& ev = *t.event;
+    return timeText(t.at) + "  " + t.service + "  event " + ev.reason + "  " + ev.object + ": " + ev.message +
+           (ev.count > 1 ? " (×" + std::to_string(ev.count) + ")" : std::string());
+}
+
+json eventJson(const model::TimelineEntry& t)
+{
+    const model::TimelineEvent& ev = *t.event;
+    return {{"at", t.entry.at},
+            {"action", model::eventAction},
+            {"service", t.service},
+            {"group", t.group},
+            {"event",
+             {{"type", ev.type},
+              {"reason", ev.reason},
+              {"object", ev.object},
+              {"message", ev.message},
+              {"count", ev.count}}}};
+}
+
 // "2026-12-06 14:02:11Z  uro  swap  ana  slot A 1a2b (commit ..) -> slot B 4d5e  done  took 4 s"
 std::string timelineLine(const model::TimelineEntry& t)
 {
+    if (t.event)
+        return eventLine(t);
     const kube::HistoryEntry& e = t.entry;
     std::string line = timeText(t.at) + "  " + t.service + "  ";
     if (!e.readable())
@@ -86,6 +115,8 @@ std::string timelineLine(const model::TimelineEntry& t)
 
 json timelineJson(const model::TimelineEntry& t)
 {
+    if (t.event)
+        return eventJson(t);
     json j = t.entry.toJson();
     j.update(json{{"service", t.service},
                   {"group", t.group},
@@ -143,6 +174,78 @@ void withRecord(Session& s, std::function<void(const Record&)> then)
     model::readAuthorPolicy(s.client(), [&s, then](model::AuthorPolicy policy) { then(recordOf(s, policy)); });
 }
 
+// The Events of the services' namespaces (one bounded list each), as each service's slots see them. A
+// namespace whose Events may not be listed, or could not be, is said once on stderr: the timeline then
+// shows the record alone there, and that is not an error.
+void readEvents(Session& s, std::function<void(std::vector<model::ServiceEvents>)> then)
+{
+    struct Reads {
+        std::map<std::string, std::vector<kube::Event>> byNamespace;
+        QStringList forbidden, failed;
+    };
+    auto reads = std::make_shared<Reads>();
+    std::vector<model::ServiceSpec> specs;
+    for (const model::ServiceSpec& spec : s.services())
+        if (s.options().service.empty() || spec.name == s.options().service) {
+            specs.push_back(spec);
+            reads->byNamespace[spec.ns];
+        }
+    auto join = model::Join::make([reads, specs, then] {
+        auto sayOnce = [](const QStringList& namespaces, const char* what) {
+            if (!namespaces.isEmpty())
+                complain(what + model::listText(namespaces).toStdString() +
+                         ": the timeline shows the record alone there.");
+        };
+        sayOnce(reads->forbidden, "not allowed to list Events in ");
+        sayOnce(reads->failed, "could not read the Events of ");
+        std::vector<model::ServiceEvents> events;
+        for (const model::ServiceSpec& spec : specs)
+            events.push_back({spec.name,
+                              spec.group.empty() ? spec.name : spec.group,
+                              spec.ns,
+                              {spec.slotA, spec.slotB},
+                              reads->byNamespace[spec.ns]});
+        then(std::move(events));
+    });
+    kube::ListOptions options;
+    options.limit = int(maxEventsListed);
+    for (const auto& [ns, unused] : reads->byNamespace)
+        s.client()->listEvents(ns, options,
+                               [reads, ns, part = join->part(ns)](kube::Result<std::vector<kube::Event>> r) {
+                                   if (r)
+                                       reads->byNamespace[ns] = std::move(r.value());
+                                   else if (r.error().apiReason == net::Error::Reason::Forbidden)
+                                       reads->forbidden << QString::fromStdString(ns);
+                                   else
+                                       reads->failed << QString::fromStdString(ns);
+                                   part();
+                               });
+    join->seal();
+}
+
+void printTimeline(Session& s, const Record& record, const std::vector<model::ServiceEvents>& events)
+{
+    model::TimelineFilter filter;
+    const std::int64_t now = QDateTime::currentSecsSinceEpoch();
+    filter.since = now - (s.options().sinceSeconds ? s.options().sinceSeconds : timelineDefaultSeconds);
+    if (!s.options().service.empty())
+        filter.services = {s.options().service};
+    filter.events = s.options().events;
+    const auto shown = model::filtered(model::withEvents(model::timelineOf(record.read), events), filter);
+    if (s.options().json) {
+        json all = json::array();
+        for (const auto& t : shown)
+            all.push_back(timelineJson(t));
+        sayJson(all);
+    } else if (shown.empty()) {
+        say("nothing recorded since " + timeText(filter.since));
+    } else {
+        for (const auto& t : shown)
+            say(timelineLine(t));
+    }
+    QCoreApplication::exit(app::Done);
+}
+
 } // namespace
 
 void timeline(Session& s)
@@ -153,24 +256,9 @@ void timeline(Session& s)
         return;
     }
     withRecord(s, [&s](const Record& record) {
-        model::TimelineFilter filter;
-        const std::int64_t now = QDateTime::currentSecsSinceEpoch();
-        filter.since = now - (s.options().sinceSeconds ? s.options().sinceSeconds : timelineDefaultSeconds);
-        if (!s.options().service.empty())
-            filter.services = {s.options().service};
-        const auto shown = model::filtered(model::timelineOf(record.read), filter);
-        if (s.options().json) {
-            json all = json::array();
-            for (const auto& t : shown)
-                all.push_back(timelineJson(t));
-            sayJson(all);
-        } else if (shown.empty()) {
-            say("nothing recorded since " + timeText(filter.since));
-        } else {
-            for (const auto& t : shown)
-                say(timelineLine(t));
-        }
-        QCoreApplication::exit(app::Done);
+        if (!s.options().events)
+            return printTimeline(s, record, {});
+        readEvents(s, [&s, record](std::vector<model::ServiceEvents> events) { printTimeline(s, record, events); });
     });
 }
 

@@ -135,6 +135,8 @@ double chartStart(const std::vector<std::vector<TimedValue>>& series, double end
 std::string agoText(double seconds)
 {
     const long s = std::lround(std::max(seconds, 0.0));
+    if (s >= 2 * 86400 && s % 86400 == 0)
+        return std::to_string(s / 86400) + " d ago";
     if (s >= 3600 && s % 3600 == 0)
         return std::to_string(s / 3600) + " h ago";
     if (s >= 60)

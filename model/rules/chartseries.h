@@ -57,7 +57,7 @@ ChartGeometry chartGeometry(const std::vector<std::vector<TimedValue>>& series, 
 // `minimumSeconds` before `end`, so a few minutes of data fill the chart rather than its last pixels.
 double chartStart(const std::vector<std::vector<TimedValue>>& series, double end, double windowSeconds,
                   double minimumSeconds = 600);
-// "1 h ago", "12 min ago", "45 s ago": the left end of the time axis.
+// "30 d ago", "1 h ago", "12 min ago", "45 s ago": the left end of the time axis.
 std::string agoText(double seconds);
 
 // The smallest span of the value axis for a unit (the unit table above).

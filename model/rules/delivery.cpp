@@ -164,4 +164,35 @@ DeliveryFigures deliveryFigures(const std::vector<TimelineEntry>& entries, const
     return f;
 }
 
+std::int64_t bucketSecondsFor(std::int64_t periodSeconds)
+{
+    return periodSeconds <= 7 * 86400 ? 86400 : 7 * 86400;
+}
+
+std::vector<DeliveryBucket> deliveryBuckets(const std::vector<TimelineEntry>& entries, const DeliveryPeriod& period,
+                                            std::int64_t bucketSeconds)
+{
+    std::vector<DeliveryBucket> buckets;
+    if (bucketSeconds <= 0 || period.to < period.from)
+        return buckets;
+    const std::int64_t span = period.to - period.from + 1;
+    while ((span + bucketSeconds - 1) / bucketSeconds > std::int64_t(maxBuckets))
+        bucketSeconds *= 2;
+    const DeliveryFigures whole = deliveryFigures(entries, period);
+    // From the end back, so that every bucket but the oldest is whole.
+    for (std::int64_t to = period.to; to >= period.from; to -= bucketSeconds) {
+        DeliveryPeriod stretch = period;
+        stretch.to = to;
+        stretch.from = std::max(period.from, to - bucketSeconds + 1);
+        DeliveryBucket b;
+        b.from = stretch.from;
+        b.to = stretch.to;
+        b.figures = deliveryFigures(entries, stretch);
+        b.measured = whole.recordFrom && *whole.recordFrom <= b.to;
+        buckets.push_back(std::move(b));
+    }
+    std::reverse(buckets.begin(), buckets.end());
+    return buckets;
+}
+
 } // namespace model

@@ -40,6 +40,25 @@ struct DeliveryFigures {
 // The figures of the entries given (one service's, or a group's members'), any order.
 DeliveryFigures deliveryFigures(const std::vector<TimelineEntry>& entries, const DeliveryPeriod& period);
 
+// One stretch of a period (a day or a week) and its figures, for the console's charts.
+struct DeliveryBucket {
+    std::int64_t from = 0, to = 0; // `to` inclusive; the next bucket starts a second later
+    DeliveryFigures figures;
+    // Whether the record reaches into it: a bucket wholly before the oldest entry (or without any entry
+    // recorded) was not measured, and its figures say nothing, not zero.
+    bool measured = false;
+};
+
+// The period cut into buckets of `bucketSeconds`, oldest first, the last ending at `period.to` (the
+// first may be shorter); each bucket's figures as deliveryFigures gives them for that stretch, so a
+// rollback in the next bucket still counts against the swap it followed. At most `maxBuckets`: a
+// longer cut widens the buckets. Pure.
+inline constexpr std::size_t maxBuckets = 120;
+std::vector<DeliveryBucket> deliveryBuckets(const std::vector<TimelineEntry>& entries, const DeliveryPeriod& period,
+                                            std::int64_t bucketSeconds);
+// The bucket the console uses for a period: a day up to 7 days, else a week.
+std::int64_t bucketSecondsFor(std::int64_t periodSeconds);
+
 // "3 d 4 h", "2 h 10 min", "4 min 5 s", "12 s": a span of the record for a sentence.
 std::string spanText(std::int64_t seconds);
 // How far back to look, as people write it: "30m", "12h", "7d", "2w"; at most 400 days. Nothing

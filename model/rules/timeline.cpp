@@ -1,11 +1,14 @@
 #include "timeline.h"
 
 #include "displaytext.h"
+#include "net/text.h"
 #include "slot.h"
 #include "watchrules.h"
 
 #include <algorithm>
 #include <array>
+#include <cctype>
+#include <map>
 #include <utility>
 
 namespace model {
@@ -36,6 +39,14 @@ constexpr std::array<std::pair<EntryOutcome, const char*>, 6> outcomeNames{{
     {EntryOutcome::Unknown, "unknown"},
     {EntryOutcome::Unreadable, "unreadable"},
 }};
+
+// Newest first; entries without a readable time after all others.
+bool newerFirst(const TimelineEntry& x, const TimelineEntry& y)
+{
+    if (x.atMs && y.atMs)
+        return *x.atMs > *y.atMs;
+    return x.atMs.has_value() && !y.atMs.has_value();
+}
 
 bool startsWith(const std::string& s, const std::string& prefix)
 {
@@ -100,11 +111,7 @@ std::vector<TimelineEntry> timelineOf(const std::vector<RecordedHistory>& read)
             all.push_back(std::move(t));
         }
     }
-    std::stable_sort(all.begin(), all.end(), [](const TimelineEntry& x, const TimelineEntry& y) {
-        if (x.atMs && y.atMs)
-            return *x.atMs > *y.atMs;
-        return x.atMs.has_value() && !y.atMs.has_value();
-    });
+    std::stable_sort(all.begin(), all.end(), newerFirst);
     return all;
 }
 
@@ -136,8 +143,103 @@ std::string recordedSlotText(const kube::HistorySlot& slot)
     return text;
 }
 
+bool tellsWhatHappened(const kube::Event& e)
+{
+    static const std::set<std::string> reasons{"ScalingReplicaSet", "SuccessfulRescale", "BackOff",   "Killing",
+                                               "Evicted",           "OOMKilling",        "Unhealthy", "Preempting"};
+    return reasons.count(e.reason) > 0 || startsWith(e.reason, "Failed");
+}
+
+namespace {
+
+bool aboutSlot(const kube::Event& e, const ServiceEvents& s)
+{
+    if (e.involvedNamespace != s.ns)
+        return false;
+    for (const std::string& d : s.deployments) {
+        if (d.empty())
+            continue;
+        if (e.involvedKind == "Deployment" && e.involvedName == d)
+            return true;
+        // A ReplicaSet is named DEPLOYMENT-HASH, its pods DEPLOYMENT-HASH-SUFFIX.
+        if ((e.involvedKind == "ReplicaSet" || e.involvedKind == "Pod") && startsWith(e.involvedName, d + "-"))
+            return true;
+    }
+    return false;
+}
+
+std::string lowered(const std::string& kind)
+{
+    std::string out = kind;
+    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    return out;
+}
+
+TimelineEntry eventEntry(const kube::Event& e, const ServiceEvents& s)
+{
+    TimelineEntry t;
+    t.at = recordedSeconds(e.lastTimestamp);
+    t.atMs = recordedMillis(e.lastTimestamp);
+    t.service = s.service;
+    t.group = s.group;
+    t.source = "event " + net::text::cut(e.meta.name, 128, "…");
+    TimelineEvent ev;
+    ev.type = net::text::cut(e.type, 32, "…");
+    ev.reason = net::text::cut(e.reason, 64, "…");
+    ev.object = lowered(net::text::cut(e.involvedKind, 32, "…")) + " " + net::text::cut(e.involvedName, 253, "…");
+    ev.message = net::text::cut(e.message, maxEventMessageBytes, "…");
+    ev.count = std::max(1, e.count);
+    t.entry.at = e.lastTimestamp.substr(0, 64);
+    t.entry.action = eventAction;
+    t.entry.result = ev.message;
+    t.event = std::move(ev);
+    return t;
+}
+
+} // namespace
+
+std::vector<TimelineEntry> withEvents(const std::vector<TimelineEntry>& timeline,
+                                      const std::vector<ServiceEvents>& events)
+{
+    std::map<std::string, std::int64_t> oldest; // service -> its oldest entry's time
+    for (const TimelineEntry& t : timeline)
+        if (t.at && !t.event) {
+            const auto [it, added] = oldest.emplace(t.service, *t.at);
+            if (!added)
+                it->second = std::min(it->second, *t.at);
+        }
+    std::vector<TimelineEntry> added;
+    for (const ServiceEvents& s : events) {
+        const auto from = oldest.find(s.service);
+        if (from == oldest.end())
+            continue;
+        std::vector<TimelineEntry> own;
+        for (const kube::Event& e : s.events)
+            if (tellsWhatHappened(e) && aboutSlot(e, s))
+                if (TimelineEntry t = eventEntry(e, s); t.atMs && *t.at >= from->second)
+                    own.push_back(std::move(t));
+        std::stable_sort(own.begin(), own.end(), newerFirst);
+        if (own.size() > maxEventsPerService)
+            own.resize(maxEventsPerService);
+        std::move(own.begin(), own.end(), std::back_inserter(added));
+    }
+    // Among equal times the recorded entries come first (the record is to the millisecond, an Event to the
+    // second).
+    std::vector<TimelineEntry> all = timeline;
+    std::move(added.begin(), added.end(), std::back_inserter(all));
+    std::stable_sort(all.begin(), all.end(), newerFirst);
+    return all;
+}
+
 bool TimelineFilter::matches(const TimelineEntry& e) const
 {
+    if (e.event) {
+        if (!events || !users.empty() || !actions.empty() || !outcomes.empty())
+            return false;
+        if (!services.empty() && !services.count(e.service))
+            return false;
+        return (!since || *e.at >= *since) && (!until || *e.at <= *until);
+    }
     auto admits = [](const auto& set, const auto& value) { return set.empty() || set.count(value) > 0; };
     if (!admits(services, e.service) || !admits(users, e.entry.user) || !admits(actions, e.entry.action) ||
         !admits(outcomes, e.outcome))

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "kube/history.h"
+#include "kube/objects.h"
 
 #include <cstdint>
 #include <optional>
@@ -32,6 +33,16 @@ const char* outcomeName(EntryOutcome o);
 std::optional<EntryOutcome> outcomeNamed(const std::string& name);
 EntryOutcome outcomeOf(const kube::HistoryEntry& e);
 
+// A Kubernetes Event about a service's slot Deployment, its ReplicaSets or its pods: what happened
+// between recorded entries (scaled, back-off, failed, killed). Cluster text: cut to its caps.
+struct TimelineEvent {
+    std::string type;   // "Normal", "Warning"
+    std::string reason; // "ScalingReplicaSet", "BackOff", "Killing", "FailedScheduling", ...
+    std::string object; // "deployment uro-a", "pod uro-a-7d9f8c6b54-x2kqp"
+    std::string message;
+    int count = 1;
+};
+
 struct TimelineEntry {
     std::optional<std::int64_t> at;      // when it ended; nothing when the entry's time is unreadable
     std::optional<std::int64_t> started; // when it began, when the entry says so (newer versions)
@@ -39,6 +50,8 @@ struct TimelineEntry {
     std::string service, group, source;
     EntryOutcome outcome = EntryOutcome::Unknown;
     kube::HistoryEntry entry; // as recorded, its author judged by whoever read it
+    // Set for a Kubernetes Event shown between entries (entry.action is then "event"): not an action.
+    std::optional<TimelineEvent> event;
 
     // How long it took: from started to at, when both are known and in order.
     std::optional<std::int64_t> seconds() const;
@@ -53,10 +66,36 @@ std::vector<TimelineEntry> timelineOf(const std::vector<RecordedHistory>& read);
 // itself is said once; an image without a recorded tag is named by its tag or digest.
 std::string recordedSlotText(const kube::HistorySlot& slot);
 
+// The Events of one service's slot Deployments (and their ReplicaSets and pods), as read.
+struct ServiceEvents {
+    std::string service, group;
+    std::string ns;
+    std::vector<std::string> deployments; // the slot Deployments' names in `ns`
+    std::vector<kube::Event> events;      // any order; others' events among them are left out
+};
+
+inline constexpr std::size_t maxEventsPerService = 50;   // the newest kept
+inline constexpr std::size_t maxEventMessageBytes = 300; // cut on a character boundary, "…" added
+inline const std::string eventAction = "event";
+
+// Whether an Event says what happened to a slot: scaled, back-off, failed, killed, evicted, unhealthy.
+// Signalbox's own Events (Swapped, Deployed, RolledBack) repeat the record and are not.
+bool tellsWhatHappened(const kube::Event& e);
+
+// The Events of each service that say what happened and fall between its recorded entries (from its
+// oldest entry on; an Event older than the record explains nothing in it), as timeline entries marked
+// as events, interleaved newest first with `timeline` (among equal times, entries first). At most maxEventsPerService
+// per service, the newest. Pure.
+std::vector<TimelineEntry> withEvents(const std::vector<TimelineEntry>& timeline,
+                                      const std::vector<ServiceEvents>& events);
+
 struct TimelineFilter {
     std::set<std::string> services, users, actions; // empty: any
     std::set<EntryOutcome> outcomes;                // empty: any
     std::optional<std::int64_t> since, until;       // inclusive bounds on `at`
+    // Events between entries are kept only when asked, and only by the service and time filters
+    // (a person, an action or an outcome chosen names entries, not Events).
+    bool events = false;
     bool matches(const TimelineEntry& e) const;
 };
 std::vector<TimelineEntry> filtered(const std::vector<TimelineEntry>& timeline, const TimelineFilter& filter);

@@ -13,11 +13,14 @@ namespace model {
 
 namespace {
 
-// What of one service's history the timeline shows, as one string: equal strings, equal rows.
-std::string historyKey(const std::vector<kube::HistoryEntry>& history)
+// What of one service's history and Events the timeline shows, as one string: equal strings, equal rows.
+std::string rowsKey(const ServiceState& s)
 {
     std::string key;
-    for (const kube::HistoryEntry& e : history)
+    for (const SlotState* slot : {&s.a, &s.b})
+        for (const kube::Event& e : slot->warnings)
+            key += e.meta.uid + '|' + e.lastTimestamp + '|' + std::to_string(e.count) + '\n';
+    for (const kube::HistoryEntry& e : s.history)
         key += e.at + '|' + e.started + '|' + e.action + '|' + e.user + '|' + e.result + '|' + e.unreadable + '|' +
                e.from.image + '|' + e.to.image + '|' + std::to_string(int(e.authorCheck)) + '\n';
     return key;
@@ -29,6 +32,30 @@ QString q(const std::string& s)
 }
 
 } // namespace
+
+std::vector<RecordedHistory> historiesOf(const std::vector<ServiceState>& services)
+{
+    std::vector<RecordedHistory> read;
+    read.reserve(services.size());
+    for (const ServiceState& s : services)
+        read.push_back({s.spec.name, s.spec.group.empty() ? s.spec.name : s.spec.group, {}, s.history});
+    return read;
+}
+
+std::vector<ServiceEvents> eventsOf(const std::vector<ServiceState>& services)
+{
+    std::vector<ServiceEvents> out;
+    for (const ServiceState& s : services) {
+        ServiceEvents e{s.spec.name,
+                        s.spec.group.empty() ? s.spec.name : s.spec.group,
+                        s.spec.ns,
+                        {s.a.deployment, s.b.deployment},
+                        s.a.warnings};
+        e.events.insert(e.events.end(), s.b.warnings.begin(), s.b.warnings.end());
+        out.push_back(std::move(e));
+    }
+    return out;
+}
 
 TimelineModel::TimelineModel(QObject* parent) : QAbstractTableModel(parent) {}
 
@@ -55,6 +82,8 @@ QVariant TimelineModel::data(const QModelIndex& index, int role) const
     const kube::HistoryEntry& e = t.entry;
     if (role == KeyRole)
         return q(t.service);
+    if (t.event)
+        return eventData(t, index.column(), role);
     if (role == Qt::ToolTipRole) {
         if (index.column() == WhoColumn && e.readable())
             return plainTooltip(q(authorSentence(e)));
@@ -91,6 +120,35 @@ QVariant TimelineModel::data(const QModelIndex& index, int role) const
     }
 }
 
+// An Event between entries, marked as one: "event BackOff", the object and its message, its type.
+QVariant TimelineModel::eventData(const TimelineEntry& t, int column, int role) const
+{
+    const TimelineEvent& ev = *t.event;
+    if (role == Qt::ToolTipRole) {
+        if (column == WhenColumn && t.atMs)
+            return plainTooltip(fullTime(QDateTime::fromMSecsSinceEpoch(*t.atMs)));
+        if (column == ChangeColumn)
+            return plainTooltip(q(ev.object + ": " + ev.message));
+        return {};
+    }
+    if (role != Qt::DisplayRole)
+        return {};
+    switch (column) {
+    case WhenColumn:
+        return t.atMs ? shortTime(QDateTime::fromMSecsSinceEpoch(*t.atMs)) : QStringLiteral("?");
+    case ServiceColumn:
+        return q(t.service);
+    case ActionColumn:
+        return q("event " + ev.reason);
+    case ChangeColumn:
+        return q(ev.object + ": " + ev.message) + (ev.count > 1 ? QStringLiteral(" (×%1)").arg(ev.count) : QString());
+    case OutcomeColumn:
+        return q(ev.type).toLower();
+    default:
+        return QString();
+    }
+}
+
 QVariant TimelineModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
@@ -110,7 +168,7 @@ void TimelineModel::setServices(const std::vector<ServiceState>& services)
         if (before != m_known.end() && before->second.revision == s.revision && s.revision != 0) {
             k.key = before->second.key;
         } else {
-            k.key = historyKey(s.history);
+            k.key = rowsKey(s);
             changed = changed || before == m_known.end() || before->second.key != k.key;
         }
         known.emplace(s.spec.name, std::move(k));
@@ -118,11 +176,7 @@ void TimelineModel::setServices(const std::vector<ServiceState>& services)
     m_known = std::move(known);
     if (!changed)
         return;
-    std::vector<RecordedHistory> read;
-    read.reserve(services.size());
-    for (const ServiceState& s : services)
-        read.push_back({s.spec.name, s.spec.group.empty() ? s.spec.name : s.spec.group, {}, s.history});
-    m_all = timelineOf(read);
+    m_all = withEvents(timelineOf(historiesOf(services)), eventsOf(services));
     refilter();
 }
 
@@ -150,7 +204,7 @@ template <typename Field> QStringList distinct(const std::vector<TimelineEntry>&
 {
     std::set<QString> seen;
     for (const TimelineEntry& t : all)
-        if (t.entry.readable())
+        if (t.entry.readable() && !t.event)
             if (const QString v = q(field(t)); !v.isEmpty())
                 seen.insert(v);
     return QStringList(seen.begin(), seen.end());

@@ -12,6 +12,12 @@
 
 namespace model {
 
+// The recorded histories of the services, as the timeline reads them (the group of a service alone is
+// itself).
+std::vector<RecordedHistory> historiesOf(const std::vector<ServiceState>& services);
+// The Events the console holds of each service's slots (their warnings: the informers watch no others).
+std::vector<ServiceEvents> eventsOf(const std::vector<ServiceState>& services);
+
 // The release timeline across every service the console watches (model/rules/timeline.h), newest
 // first, as a table: when, service, action, who, from and to, how long it took, how it ended. The
 // filter is the rule's; the rows are what it keeps. Fed the same service states as the overview.
@@ -54,6 +60,7 @@ public:
 
 private:
     void refilter();
+    QVariant eventData(const TimelineEntry& t, int column, int role) const;
     struct Known {
         std::uint64_t revision = 0;
         std::string key; // the history as the rows show it

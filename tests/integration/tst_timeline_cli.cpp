@@ -138,6 +138,36 @@ private Q_SLOTS:
         QVERIFY2(qAbs(lead - expected) < 600, qPrintable(stats.describe()));
         QCOMPARE(uro.value(QStringLiteral("services")).toArray().size(), 2);
     }
+
+    // A Kubernetes Event about a slot after those entries: listed with --events only, marked as an event,
+    // its control characters escaped; --events goes with timeline alone.
+    void eventsBetweenEntriesWhenAsked()
+    {
+        QVERIFY(testsupport::addDeploymentEvent(QStringLiteral("uro-a"), QStringLiteral("Normal"),
+                                                QStringLiteral("ScalingReplicaSet"),
+                                                QStringLiteral("Scaled up replica set uro-a-5f6d to 2\x1b[31m")));
+        const QStringList uro = {QStringLiteral("timeline"), QStringLiteral("--service"), QStringLiteral("uro")};
+        const auto plain = signalbox(QStringLiteral("viewer"), uro);
+        QVERIFY2(plain.exitCode == 0 && !plain.outText().contains(QStringLiteral("event ")),
+                 qPrintable(plain.describe()));
+        const auto withEvents = signalbox(QStringLiteral("viewer"), uro + QStringList{QStringLiteral("--events")});
+        QVERIFY2(withEvents.exitCode == 0, qPrintable(withEvents.describe()));
+        const QString first = withEvents.outText().section(u'\n', 0, 0);
+        QVERIFY2(
+            first.contains(QStringLiteral("  uro  event ScalingReplicaSet  deployment uro-a: Scaled up replica set "
+                                          "uro-a-5f6d to 2\\x1b[31m")),
+            qPrintable(withEvents.describe()));
+        QCOMPARE(withEvents.outText().count(u'\n'), plain.outText().count(u'\n') + 1);
+        const auto json =
+            signalbox(QStringLiteral("viewer"),
+                      uro + QStringList{QStringLiteral("--events"), QStringLiteral("-o"), QStringLiteral("json")});
+        const QJsonObject newest = jsonOf(json).array().first().toObject();
+        QCOMPARE(newest.value(QStringLiteral("action")).toString(), QStringLiteral("event"));
+        QCOMPARE(newest.value(QStringLiteral("event")).toObject().value(QStringLiteral("reason")).toString(),
+                 QStringLiteral("ScalingReplicaSet"));
+        QCOMPARE(signalbox(QStringLiteral("viewer"), {QStringLiteral("stats"), QStringLiteral("--events")}).exitCode,
+                 2);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestTimelineCli)

@@ -3,6 +3,9 @@
 #include "kube/history.h"
 #include "testsupport.h"
 
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTest>
 
 namespace testsupport {
@@ -190,8 +193,44 @@ bool applyExample()
         {QStringLiteral("apply"), QStringLiteral("-f"), sourceDir() + QStringLiteral("/deploy/examples/uro")});
 }
 
+const QString testEventLabel = QStringLiteral("test.signalbox.v-sekai.org/event");
+
+bool addDeploymentEvent(const QString& deployment, const QString& type, const QString& reason, const QString& message,
+                        int count)
+{
+    QTest::qWait(1100);
+    const QString now = QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyy-MM-dd'T'HH:mm:ss'Z'"));
+    const QJsonObject event{
+        {QStringLiteral("apiVersion"), QStringLiteral("v1")},
+        {QStringLiteral("kind"), QStringLiteral("Event")},
+        {QStringLiteral("metadata"),
+         QJsonObject{{QStringLiteral("generateName"), deployment + QStringLiteral(".test-")},
+                     {QStringLiteral("namespace"), uro},
+                     {QStringLiteral("labels"), QJsonObject{{testEventLabel, QStringLiteral("1")}}}}},
+        {QStringLiteral("involvedObject"), QJsonObject{{QStringLiteral("apiVersion"), QStringLiteral("apps/v1")},
+                                                       {QStringLiteral("kind"), QStringLiteral("Deployment")},
+                                                       {QStringLiteral("name"), deployment},
+                                                       {QStringLiteral("namespace"), uro}}},
+        {QStringLiteral("type"), type},
+        {QStringLiteral("reason"), reason},
+        {QStringLiteral("message"), message},
+        {QStringLiteral("count"), count},
+        {QStringLiteral("source"), QJsonObject{{QStringLiteral("component"), QStringLiteral("deployment-controller")}}},
+        {QStringLiteral("firstTimestamp"), now},
+        {QStringLiteral("lastTimestamp"), now},
+    };
+    const auto r = kubectl(admin, {QStringLiteral("create"), QStringLiteral("-f"), QStringLiteral("-")},
+                           QJsonDocument(event).toJson(QJsonDocument::Compact));
+    if (r.exitCode != 0)
+        qWarning("%s", qPrintable(r.describe()));
+    return r.exitCode == 0;
+}
+
 void resetExample()
 {
+    // A test's Event about a slot would leave it degraded for an hour.
+    kubectl(admin, {QStringLiteral("delete"), QStringLiteral("events"), QStringLiteral("-n"), uro, QStringLiteral("-l"),
+                    testEventLabel});
     // kubectl apply leaves what other writers added: a deploy's release annotations (tag, commit, build
     // time) on a slot's pod template would outlive the test that deployed. They go first; apply then
     // puts back the example's own.

@@ -35,6 +35,11 @@ bool clearHistory(const QString& kind, const QString& name, const QString& ns = 
 // sign, on Deployment uro-a of namespace uro, is refused (or admitted). False when it does not
 // come to that within 30 s; `why` then says what happened.
 bool setHistoryAuthorsPolicy(bool on, QString* why = nullptr);
+// Writes an Event about Deployment `deployment` in uro as a controller would, timed a second from now
+// (an Event's time is whole seconds, the record's has milliseconds: it then sorts after what was just
+// recorded), labelled so that resetExample() takes it away again.
+bool addDeploymentEvent(const QString& deployment, const QString& type, const QString& reason, const QString& message,
+                        int count = 1);
 // Moves uro-frontend's Services into `group` (as a colleague with kubectl would).
 bool setFrontendGroup(const QString& group);
 

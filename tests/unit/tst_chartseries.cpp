@@ -165,6 +165,8 @@ private Q_SLOTS:
         QCOMPARE(model::chartStart({{{end - 60, noData}}}, end, 3600), end - 600);
         QCOMPARE(model::chartStart({}, end, 300), end - 300);
         QCOMPARE(model::agoText(3600), std::string("1 h ago"));
+        QCOMPARE(model::agoText(30 * 86400), std::string("30 d ago"));
+        QCOMPARE(model::agoText(86400), std::string("24 h ago"));
         QCOMPARE(model::agoText(1200), std::string("20 min ago"));
         QCOMPARE(model::agoText(45), std::string("45 s ago"));
         QCOMPARE(model::chartDescription("p99", "seconds", {{"live", {{1, 0.012}}}}, 0, 600),

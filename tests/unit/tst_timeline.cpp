@@ -44,6 +44,46 @@ model::RecordedHistory history(const std::string& service, std::vector<kube::His
     return {service, group.empty() ? service : group, "service " + service, std::move(entries)};
 }
 
+kube::Event kubeEvent(const std::string& kind, const std::string& name, const std::string& reason, int minutes,
+                      const std::string& ns = "uro", const std::string& type = "Normal")
+{
+    kube::Event e;
+    e.meta.name = name + ".1";
+    e.type = type;
+    e.reason = reason;
+    e.message = reason + " of " + name;
+    e.involvedKind = kind;
+    e.involvedName = name;
+    e.involvedNamespace = ns;
+    e.lastTimestamp = at(minutes);
+    return e;
+}
+
+model::ServiceEvents eventsOf(const std::string& service, std::vector<kube::Event> events)
+{
+    return {service, service, "uro", {service + "-a", service + "-b"}, std::move(events)};
+}
+
+// The week of figuresOfOneService.
+std::vector<model::TimelineEntry> aWeek()
+{
+    const int day = 24 * 60;
+    return model::timelineOf({history("uro", {
+                                                 entry("deploy", 0),
+                                                 swapBuilt(60, 0),
+                                                 entry("watch", 65, "signalbox", "held", 60),
+                                                 swapBuilt(2 * day, 2 * day - 30),
+                                                 entry("watch", 2 * day + 5, "signalbox", "failed: restarted", 2 * day),
+                                                 entry("rollback", 2 * day + 25, "ana", {}, 2 * day + 24),
+                                                 entry("repair", 3 * day),
+                                                 swapBuilt(4 * day, 4 * day - 240),
+                                                 entry("watch", 4 * day + 5, "signalbox", "held", 4 * day),
+                                                 swapBuilt(6 * day, 6 * day - 10),
+                                                 entry("rollback", 6 * day + 3, "signalbox", {}, 6 * day + 2),
+                                                 entry("watch", 6 * day + 3, "signalbox", "rolled back: x", 6 * day),
+                                             })});
+}
+
 } // namespace
 
 class TestTimeline : public QObject {
@@ -404,6 +444,166 @@ private Q_SLOTS:
         QVERIFY(!f.changeFailureRate); // not 0 %: there was nothing to fail
         QVERIFY(!f.leadTimeMedian);
         QVERIFY(!f.recordFrom);
+    }
+
+    // The week by day: each day's swaps, failures, lead time and restore, as the whole week's rows say.
+    void bucketsByDay()
+    {
+        model::DeliveryPeriod period;
+        period.from = t0;
+        period.to = t0 + 7 * 86400 - 1;
+        const auto buckets = model::deliveryBuckets(aWeek(), period, model::bucketSecondsFor(7 * 86400));
+        QCOMPARE(buckets.size(), std::size_t(7));
+        const int swaps[] = {1, 0, 1, 0, 1, 0, 1};
+        const int failed[] = {0, 0, 1, 0, 0, 0, 1};
+        const std::optional<std::int64_t> lead[] = {3600, {}, 1800, {}, 14400, {}, 600};
+        const std::optional<std::int64_t> restore[] = {{}, {}, 1200, {}, {}, {}, 60};
+        for (std::size_t i = 0; i < buckets.size(); ++i) {
+            const auto& b = buckets[i];
+            QCOMPARE(b.from, period.from + std::int64_t(i) * 86400);
+            QCOMPARE(b.to, b.from + 86400 - 1);
+            QVERIFY(b.measured);
+            QCOMPARE(b.figures.swaps, swaps[i]);
+            QCOMPARE(b.figures.failedSwaps, failed[i]);
+            QCOMPARE(b.figures.leadTimeMedian, lead[i]);
+            QCOMPARE(b.figures.restoreMedian, restore[i]);
+            // A day without a swap has no failure rate (not 0 %).
+            QCOMPARE(b.figures.changeFailureRate.has_value(), swaps[i] > 0);
+        }
+        QCOMPARE(buckets[2].figures.changeFailureRate, std::optional<double>(1.0));
+        QCOMPARE(buckets[4].figures.changeFailureRate, std::optional<double>(0.0));
+    }
+
+    void bucketCuts_data()
+    {
+        QTest::addColumn<int>("periodDays");
+        QTest::addColumn<int>("beforeRecordDays"); // how much of the period lies before the record
+        QTest::addColumn<int>("buckets");
+        QTest::addColumn<int>("firstBucketDays"); // the oldest may be shorter
+        QTest::addColumn<int>("unmeasured");
+        QTest::addColumn<int>("bucketDays"); // asked for; 0: what the console uses
+        QTest::newRow("7 d by day") << 7 << 0 << 7 << 1 << 0 << 0;
+        QTest::newRow("10 d by week, 3 before the record") << 10 << 3 << 2 << 3 << 1 << 0;
+        QTest::newRow("30 d by week") << 30 << 0 << 5 << 2 << 0 << 0;
+        QTest::newRow("90 d by week, 83 before") << 90 << 83 << 13 << 6 << 12 << 0;
+        QTest::newRow("400 d by day: widened to 4 d") << 400 << 393 << 100 << 4 << 98 << 1;
+    }
+
+    void bucketCuts()
+    {
+        QFETCH(int, periodDays);
+        QFETCH(int, beforeRecordDays);
+        QFETCH(int, buckets);
+        QFETCH(int, firstBucketDays);
+        QFETCH(int, unmeasured);
+        QFETCH(int, bucketDays);
+        model::DeliveryPeriod period;
+        period.from = t0 - beforeRecordDays * 86400LL;
+        period.to = period.from + periodDays * 86400LL - 1;
+        const std::int64_t bucket = bucketDays ? bucketDays * 86400LL : model::bucketSecondsFor(periodDays * 86400LL);
+        const auto cut = model::deliveryBuckets(aWeek(), period, bucket);
+        QCOMPARE(int(cut.size()), buckets);
+        QVERIFY(cut.size() <= model::maxBuckets);
+        QCOMPARE(cut.front().from, period.from);
+        QCOMPARE(cut.front().to - cut.front().from + 1, firstBucketDays * 86400LL);
+        QCOMPARE(cut.back().to, period.to);
+        int notMeasured = 0, swaps = 0;
+        for (std::size_t i = 0; i < cut.size(); ++i) {
+            notMeasured += cut[i].measured ? 0 : 1;
+            swaps += cut[i].figures.swaps;
+            if (i > 0)
+                QCOMPARE(cut[i].from, cut[i - 1].to + 1); // no second counted twice, none left out
+        }
+        QCOMPARE(notMeasured, unmeasured);
+        QCOMPARE(swaps, model::deliveryFigures(aWeek(), period).swaps);
+    }
+
+    void noRecordMeasuresNothing()
+    {
+        model::DeliveryPeriod period;
+        period.from = t0;
+        period.to = t0 + 7 * 86400 - 1;
+        const auto cut = model::deliveryBuckets({}, period, 86400);
+        QCOMPARE(cut.size(), std::size_t(7));
+        for (const auto& b : cut)
+            QVERIFY(!b.measured);
+        QVERIFY(model::deliveryBuckets({}, period, 0).empty());
+    }
+
+    void eventsThatSayWhatHappened_data()
+    {
+        QTest::addColumn<QString>("reason");
+        QTest::addColumn<bool>("shown");
+        for (const char* r : {"ScalingReplicaSet", "BackOff", "Killing", "Failed", "FailedScheduling", "Unhealthy"})
+            QTest::newRow(r) << r << true;
+        for (const char* r : {"Pulled", "Created", "Started", "Scheduled", "SuccessfulCreate", "Swapped", "Deployed"})
+            QTest::newRow(r) << r << false;
+    }
+
+    void eventsThatSayWhatHappened()
+    {
+        QFETCH(QString, reason);
+        QFETCH(bool, shown);
+        QCOMPARE(model::tellsWhatHappened(kubeEvent("Pod", "uro-a-1-x", reason.toStdString(), 0)), shown);
+    }
+
+    // uro swapped at 10 and rolled back at 30; its events between them interleave by time, newest first,
+    // below its entries of the same time; events of other objects, older than the record or of a
+    // service without a record are left out.
+    void eventsInterleave()
+    {
+        const auto timeline = model::timelineOf(
+            {history("uro", {swapBuilt(10, 0), entry("rollback", 30)}), history("uro-frontend", {swapBuilt(20, 0)})});
+        const auto all = model::withEvents(
+            timeline, {eventsOf("uro",
+                                {
+                                    kubeEvent("Deployment", "uro-b", "ScalingReplicaSet", 10),
+                                    kubeEvent("Pod", "uro-b-5f6d-x2kq", "BackOff", 25, "uro", "Warning"),
+                                    kubeEvent("ReplicaSet", "uro-b-5f6d", "FailedCreate", 40, "uro", "Warning"),
+                                    kubeEvent("Pod", "uro-b-5f6d-x2kq", "Killing", 5),           // before the record
+                                    kubeEvent("Pod", "uro-c-5f6d-x2kq", "Killing", 15),          // not a slot's
+                                    kubeEvent("Pod", "uro-b-5f6d-x2kq", "Killing", 15, "other"), // elsewhere
+                                    kubeEvent("Pod", "uro-b-5f6d-x2kq", "Pulled", 15),           // says nothing
+                                }),
+                       eventsOf("uro-admin", {kubeEvent("Deployment", "uro-admin-a", "ScalingReplicaSet", 12)})});
+        QStringList rows;
+        for (const auto& t : all)
+            rows << QString::fromStdString(t.service + " " + (t.event ? "event " + t.event->reason : t.entry.action));
+        QCOMPARE(rows, QStringList({"uro event FailedCreate", "uro rollback", "uro event BackOff", "uro-frontend swap",
+                                    "uro swap", "uro event ScalingReplicaSet"}));
+        const auto& backOff = all[2];
+        QCOMPARE(backOff.entry.action, model::eventAction);
+        QCOMPARE(backOff.event->object, std::string("pod uro-b-5f6d-x2kq"));
+        QCOMPARE(backOff.event->type, std::string("Warning"));
+        QCOMPARE(backOff.outcome, model::EntryOutcome::Unknown);
+
+        // Off unless asked; then only the service and time filters keep them.
+        model::TimelineFilter f;
+        QCOMPARE(model::filtered(all, f).size(), std::size_t(3));
+        f.events = true;
+        QCOMPARE(model::filtered(all, f).size(), std::size_t(6));
+        f.services = {"uro"};
+        QCOMPARE(model::filtered(all, f).size(), std::size_t(5));
+        f.since = t0 + 20 * 60;
+        QCOMPARE(model::filtered(all, f).size(), std::size_t(3));
+        f.actions = {"rollback"};
+        QCOMPARE(model::filtered(all, f).size(), std::size_t(1));
+    }
+
+    // Cluster text is bounded: a long message is cut on a character boundary, and a flood of events keeps
+    // the newest few.
+    void eventsAreBounded()
+    {
+        const auto timeline = model::timelineOf({history("uro", {swapBuilt(0, 0)})});
+        std::vector<kube::Event> flood;
+        for (int i = 1; i <= 200; ++i)
+            flood.push_back(kubeEvent("Pod", "uro-a-1-x", "BackOff", i));
+        flood.back().message = std::string(model::maxEventMessageBytes - 4, 'x') + "éééé"; // é: two bytes
+        const auto all = model::withEvents(timeline, {eventsOf("uro", flood)});
+        QCOMPARE(all.size(), model::maxEventsPerService + 1);
+        // 296 bytes and the mark: the first é would not fit whole before it.
+        QCOMPARE(all.front().event->message, std::string(model::maxEventMessageBytes - 4, 'x') + "…");
+        QCOMPARE(all[model::maxEventsPerService - 1].atMs, model::recordedMillis(at(151)));
     }
 };
 

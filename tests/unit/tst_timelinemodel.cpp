@@ -115,7 +115,8 @@ private Q_SLOTS:
         m.setServices({service("uro", {e}, 1)});
         QCOMPARE(m.index(0, model::TimelineModel::WhoColumn).data().toString(),
                  QStringLiteral("recorded as <b>mallory</b>, not vouched"));
-        QCOMPARE(m.index(0, model::TimelineModel::ChangeColumn).data().toString(), QStringLiteral("slot B r/uro:<i>x</i>"));
+        QCOMPARE(m.index(0, model::TimelineModel::ChangeColumn).data().toString(),
+                 QStringLiteral("slot B r/uro:<i>x</i>"));
         const QString tip = m.index(0, model::TimelineModel::OutcomeColumn).data(Qt::ToolTipRole).toString();
         QVERIFY2(tip.contains(QStringLiteral("&lt;img src=")) && !tip.contains(QStringLiteral("<img")),
                  qPrintable(tip));
@@ -135,6 +136,57 @@ private Q_SLOTS:
                  QStringLiteral("the history is a number, not a list"));
         QCOMPARE(m.index(0, model::TimelineModel::WhenColumn).data().toString(), QStringLiteral("?"));
         QVERIFY(m.services().isEmpty()); // nothing to filter by in an unreadable entry
+    }
+
+    // A slot's warning between the swap and the rollback shows, marked as an event, once the filter asks
+    // for events; a new warning changes the rows, its markup stays text, and it offers no action to filter.
+    void eventsBetweenEntries()
+    {
+        model::TimelineModel m;
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        auto uro =
+            service("uro", {entry("swap", "2026-12-01T10:00:00Z"), entry("rollback", "2026-12-01T10:10:00Z")}, 1);
+        uro.spec.ns = "uro";
+        uro.a.deployment = "uro-a";
+        uro.b.deployment = "uro-b";
+        kube::Event backOff;
+        backOff.meta.uid = "e1";
+        backOff.type = "Warning";
+        backOff.reason = "BackOff";
+        backOff.message = "Back-off restarting <b>failed</b> container";
+        backOff.involvedKind = "Pod";
+        backOff.involvedName = "uro-b-5f6d-x2kq";
+        backOff.involvedNamespace = "uro";
+        backOff.count = 4;
+        backOff.lastTimestamp = "2026-12-01T10:05:00Z";
+        uro.b.warnings = {backOff};
+        m.setServices({uro});
+        QCOMPARE(m.rowCount(), 2); // off by default
+        model::TimelineFilter f;
+        f.events = true;
+        m.setFilter(f);
+        QCOMPARE(m.rowCount(), 3);
+        auto cell = [&m](int row, int column) { return m.index(row, column).data().toString(); };
+        QCOMPARE(cell(1, model::TimelineModel::ActionColumn), QStringLiteral("event BackOff"));
+        QCOMPARE(cell(1, model::TimelineModel::ChangeColumn),
+                 QStringLiteral("pod uro-b-5f6d-x2kq: Back-off restarting <b>failed</b> container (×4)"));
+        QCOMPARE(cell(1, model::TimelineModel::OutcomeColumn), QStringLiteral("warning"));
+        QCOMPARE(cell(1, model::TimelineModel::WhoColumn), QString());
+        const QString tip = m.index(1, model::TimelineModel::ChangeColumn).data(Qt::ToolTipRole).toString();
+        QVERIFY2(tip.contains(QStringLiteral("&lt;b&gt;failed")), qPrintable(tip));
+        QCOMPARE(m.actions(), QStringList({"rollback", "swap"}));
+
+        // The same revision with a new warning still counts: the Events are part of what the rows show.
+        QSignalSpy resets(&m, &QAbstractItemModel::modelReset);
+        backOff.meta.uid = "e2";
+        backOff.reason = "Killing";
+        backOff.lastTimestamp = "2026-12-01T10:07:00Z";
+        uro.b.warnings.push_back(backOff);
+        uro.revision = 2;
+        m.setServices({uro});
+        QCOMPARE(resets.count(), 1);
+        QCOMPARE(m.rowCount(), 4);
+        QCOMPARE(cell(1, model::TimelineModel::ActionColumn), QStringLiteral("event Killing"));
     }
 };
 
