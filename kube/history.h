@@ -23,6 +23,7 @@ enum class AuthorCheck {
     BeforePolicy,   // written before the policy was installed
     PolicyMissing,  // the policy (or its binding) is not installed: author lines are not checked
     PolicyUnknown,  // whether the policy is installed is not known (it may not be read, or the read failed)
+    RecordOnly,     // only the namespace's record (kube/record.h) holds it, and the policy does not cover that
 };
 
 // What ran in a slot at one side of a recorded change.

@@ -109,7 +109,9 @@ void answered(const std::shared_ptr<Appending>& a, Result<json> r)
         return;
     }
     const auto reason = r.error().apiReason;
-    if ((reason == Error::Reason::Conflict || reason == Error::Reason::AlreadyExists) && a->attempt < conflictRetries) {
+    // Another writer came first (or removed the record meanwhile): read again and append to what is there.
+    if ((reason == Error::Reason::Conflict || reason == Error::Reason::AlreadyExists ||
+         reason == Error::Reason::NotFound) && a->attempt < conflictRetries) {
         ++a->attempt;
         a->current.reset();
         a->absent = false;
@@ -191,6 +193,32 @@ ReadRecord decodeRecord(const NamespaceRecord& stored)
     }
     out.entries = decodeHistory(stored.record, recordEntryLimit);
     return out;
+}
+
+void readRecords(Client* client, const std::set<std::string>& namespaces,
+                 std::function<void(std::map<std::string, Result<ReadRecord>>)> done)
+{
+    struct Reads {
+        std::map<std::string, Result<ReadRecord>> read;
+        std::size_t waiting = 0;
+    };
+    auto reads = std::make_shared<Reads>();
+    reads->waiting = namespaces.size();
+    if (namespaces.empty()) {
+        done({});
+        return;
+    }
+    for (const std::string& ns : namespaces)
+        client->getConfigMap(ns, recordName, [reads, ns, done](Result<ConfigMap> r) {
+            if (r)
+                reads->read.emplace(ns, decodeRecord(recordFromData(r->data)));
+            else if (r.error().apiReason == Error::Reason::NotFound)
+                reads->read.emplace(ns, ReadRecord{});
+            else
+                reads->read.emplace(ns, r.error());
+            if (--reads->waiting == 0)
+                done(std::move(reads->read));
+        });
 }
 
 void appendToRecord(Client* client, const std::string& ns, std::vector<HistoryEntry> entries, const std::string& writer,

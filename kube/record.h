@@ -6,6 +6,8 @@
 
 #include <cstddef>
 #include <functional>
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -55,6 +57,11 @@ struct ReadRecord {
 ReadRecord decodeRecord(const NamespaceRecord& stored);
 // The record as a ConfigMap's data holds it (missing keys read as empty).
 NamespaceRecord recordFromData(const Labels& data);
+
+// Reads the record of each namespace; `done` once all have answered, by namespace: what it holds (a record
+// not there yet holds nothing) or why it could not be read.
+void readRecords(Client* client, const std::set<std::string>& namespaces,
+                 std::function<void(std::map<std::string, Result<ReadRecord>>)> done);
 
 // How appending to a record went. Not extended: one sentence (what was refused and what to do).
 struct RecordWritten {
