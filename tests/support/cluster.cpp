@@ -192,6 +192,10 @@ bool applyExample()
 
 void resetExample()
 {
+    // The namespaces' records start empty: applying the example creates them again.
+    for (const char* ns : {"uro", "uro-sandbox", "uro-frontend-sandbox"})
+        QVERIFY(change({QStringLiteral("delete"), QStringLiteral("configmap"), QStringLiteral("signalbox-record"),
+                        QStringLiteral("-n"), QLatin1String(ns), QStringLiteral("--ignore-not-found")}));
     QVERIFY(applyExample());
     for (const char* s : {"uro", "uro-frontend"})
         clearHistory(QStringLiteral("service"), QLatin1String(s));

@@ -1,0 +1,205 @@
+// The namespace's record (ConfigMap signalbox-record) on the real API server: swaps beyond the live
+// Service's cap of 20 are all in `signalbox timeline`, which says from when the record reaches; a full
+// record drops its oldest entries and moves "record-from"; an operator who may not update the record
+// still swaps and is told once; two writers at once (a 409 for one) both keep their entry.
+#include "kube/record.h"
+#include "support/cluster.h"
+#include "support/kubetest.h"
+#include "support/testsupport.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTest>
+#include <QTimeZone>
+
+namespace {
+
+const QString admin = QStringLiteral("admin");
+
+testsupport::ProcessResult signalbox(const QString& user, const QStringList& args)
+{
+    return testsupport::signalbox(user, args, 180000);
+}
+
+// What uro's record holds now, as the API server has it.
+kube::NamespaceRecord storedRecord()
+{
+    const auto r = testsupport::kubectl(admin, {QStringLiteral("get"), QStringLiteral("configmap"),
+                                                QStringLiteral("signalbox-record"), QStringLiteral("-n"),
+                                                QStringLiteral("uro"), QStringLiteral("-o"), QStringLiteral("json")});
+    const QJsonObject data = QJsonDocument::fromJson(r.out).object().value(QStringLiteral("data")).toObject();
+    kube::Labels labels;
+    for (auto it = data.begin(); it != data.end(); ++it)
+        labels[it.key().toStdString()] = it.value().toString().toStdString();
+    return kube::recordFromData(labels);
+}
+
+std::string minutesAgo(int minutes)
+{
+    return QDateTime::currentDateTimeUtc().addSecs(-60LL * minutes).toString(Qt::ISODate).toStdString();
+}
+
+int countOf(const QString& text, const QString& what)
+{
+    return int(text.count(what));
+}
+
+} // namespace
+
+class TestRecordCli : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        REQUIRE_CLUSTER();
+        testsupport::resetExample();
+    }
+
+    void cleanupTestCase() { testsupport::resetExample(); }
+
+    void swapsBeyondTheAnnotationCap()
+    {
+        const int swaps = 21;
+        for (int i = 0; i < swaps; ++i) {
+            const auto swap = signalbox(QStringLiteral("operator"),
+                                        {QStringLiteral("swap"), QStringLiteral("uro"), QStringLiteral("--yes")});
+            QVERIFY2(swap.exitCode == 0, qPrintable(swap.describe()));
+            QVERIFY2(!swap.errText().contains(QStringLiteral("could not be extended")), qPrintable(swap.describe()));
+        }
+        QCOMPARE(testsupport::historyLength(QStringLiteral("uro")), 20);
+        const auto timeline = signalbox(QStringLiteral("viewer"), {QStringLiteral("timeline"), QStringLiteral("--service"),
+                                                                   QStringLiteral("uro"), QStringLiteral("-o"),
+                                                                   QStringLiteral("json")});
+        QVERIFY2(timeline.exitCode == 0, qPrintable(timeline.describe()));
+        const QJsonObject all = QJsonDocument::fromJson(timeline.out).object();
+        const QJsonArray entries = all.value(QStringLiteral("entries")).toArray();
+        QCOMPARE(entries.size(), swaps); // each once, though the annotation and the record both hold the newest 20
+        int fromRecord = 0;
+        for (const auto& v : entries) {
+            QCOMPARE(v.toObject().value(QStringLiteral("action")).toString(), QStringLiteral("swap"));
+            if (v.toObject().value(QStringLiteral("source")).toString() == QLatin1String("record uro")) {
+                ++fromRecord;
+                QCOMPARE(v.toObject().value(QStringLiteral("author")).toObject().value(QStringLiteral("check")),
+                         QJsonValue(QStringLiteral("recordOnly")));
+            }
+        }
+        QCOMPARE(fromRecord, 1);
+        QVERIFY2(all.value(QStringLiteral("recordFrom")).isString(), qPrintable(timeline.describe()));
+        const auto text = signalbox(QStringLiteral("viewer"), {QStringLiteral("timeline")});
+        QVERIFY2(text.outText().startsWith(QStringLiteral("record from ") +
+                                           QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyy-MM"))),
+                 qPrintable(text.describe()));
+        const auto stats = signalbox(QStringLiteral("viewer"), {QStringLiteral("stats"), QStringLiteral("-o"),
+                                                                QStringLiteral("json")});
+        QVERIFY2(QJsonDocument::fromJson(stats.out).object().value(QStringLiteral("recordFrom")).isString(),
+                 qPrintable(stats.describe()));
+        // The record holds both members of every group swap.
+        QCOMPARE(kube::decodeRecord(storedRecord()).entries.size(), std::size_t(2 * swaps));
+    }
+
+    void aFullRecordDropsTheOldest()
+    {
+        // A full record (the entry cap) of older swaps, as Signalbox would have written it.
+        kube::NamespaceRecord full;
+        for (int i = 0; i < int(kube::recordEntryLimit); ++i) {
+            kube::HistoryEntry e;
+            e.at = minutesAgo(3000 - i);
+            e.user = "operator";
+            e.action = "swap";
+            e.service = "uro";
+            full = kube::appendRecord(full, e, "operator");
+        }
+        const QJsonObject cm{{QStringLiteral("apiVersion"), QStringLiteral("v1")},
+                             {QStringLiteral("kind"), QStringLiteral("ConfigMap")},
+                             {QStringLiteral("metadata"), QJsonObject{{QStringLiteral("name"), QStringLiteral("signalbox-record")},
+                                                                      {QStringLiteral("namespace"), QStringLiteral("uro")}}},
+                             {QStringLiteral("data"),
+                              QJsonObject{{QStringLiteral("history"), QString::fromStdString(full.record.history)},
+                                          {QStringLiteral("authors"), QString::fromStdString(full.record.authors)},
+                                          {QStringLiteral("record-from"), QString::fromStdString(full.from)}}}};
+        const auto replaced = testsupport::kubectl(admin, {QStringLiteral("replace"), QStringLiteral("-f"), QStringLiteral("-")},
+                                                   QJsonDocument(cm).toJson(QJsonDocument::Compact));
+        QVERIFY2(replaced.exitCode == 0, qPrintable(replaced.describe()));
+        const auto before = kube::decodeRecord(storedRecord());
+        QCOMPARE(before.entries.size(), kube::recordEntryLimit);
+
+        const auto swap = signalbox(QStringLiteral("operator"), {QStringLiteral("swap"), QStringLiteral("uro"),
+                                                                 QStringLiteral("--yes")});
+        QVERIFY2(swap.exitCode == 0, qPrintable(swap.describe()));
+        const auto after = kube::decodeRecord(storedRecord());
+        // Two new (uro and uro-frontend), the two oldest gone; it reaches from the oldest kept.
+        QCOMPARE(after.entries.size(), kube::recordEntryLimit);
+        QCOMPARE(after.entries.front().at, before.entries[2].at);
+        QCOMPARE(after.from, before.entries[2].at);
+        QVERIFY(after.from > before.from);
+        const auto timeline = signalbox(QStringLiteral("viewer"), {QStringLiteral("timeline"), QStringLiteral("--since"),
+                                                                   QStringLiteral("30d"), QStringLiteral("-o"),
+                                                                   QStringLiteral("json")});
+        const QJsonObject all = QJsonDocument::fromJson(timeline.out).object();
+        const QDateTime from = QDateTime::fromString(QString::fromStdString(after.from), Qt::ISODate);
+        QCOMPARE(all.value(QStringLiteral("recordFrom")).toString(),
+                 from.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) + u'Z');
+        QVERIFY(all.value(QStringLiteral("entries")).toArray().size() >= int(kube::recordEntryLimit) - 2);
+    }
+
+    void anOperatorWithoutTheRecordStillSwaps()
+    {
+        const std::size_t held = kube::decodeRecord(storedRecord()).entries.size();
+        QVERIFY(testsupport::kubectl(admin, {QStringLiteral("delete"), QStringLiteral("rolebinding"),
+                                             QStringLiteral("signalbox-record-writer"), QStringLiteral("-n"),
+                                             QStringLiteral("uro")})
+                    .exitCode == 0);
+        const QString live = testsupport::selectorOf(QStringLiteral("uro"));
+        // RBAC takes the removal up at once; the swap is done and says once, per namespace, what it could not record.
+        const auto swap = signalbox(QStringLiteral("operator"), {QStringLiteral("swap"), QStringLiteral("uro"),
+                                                                 QStringLiteral("--yes")});
+        const bool restored = testsupport::applyExample();
+        QVERIFY2(swap.exitCode == 0, qPrintable(swap.describe()));
+        QVERIFY(restored);
+        QVERIFY(testsupport::selectorOf(QStringLiteral("uro")) != live);
+        QCOMPARE(countOf(swap.outText() + swap.errText(), QStringLiteral("could not be extended")), 1);
+        QVERIFY2(swap.errText().contains(QStringLiteral("signalbox-record")), qPrintable(swap.describe()));
+        QCOMPARE(kube::decodeRecord(storedRecord()).entries.size(), held);
+    }
+
+    void twoWritersAtOnceKeepBoth()
+    {
+        kube::Transport transport;
+        auto operatorConfig = kubetest::restConfigFor(QStringLiteral("operator"));
+        auto deployerConfig = kubetest::restConfigFor(QStringLiteral("deployer"));
+        QVERIFY(operatorConfig.ok() && deployerConfig.ok());
+        kube::Client first(operatorConfig.value(), &transport);
+        kube::Client second(deployerConfig.value(), &transport);
+        // Both read the same version and write it; one gets a 409, reads again and appends to what the other wrote.
+        // Tried until a conflict is seen (both start in the same turn of the event loop, so nearly always at once).
+        bool conflicted = false;
+        for (int round = 0; round < 5 && !conflicted; ++round) {
+            kube::HistoryEntry a, b;
+            a.at = b.at = minutesAgo(0);
+            a.action = b.action = "deploy";
+            a.service = b.service = "uro";
+            a.user = "operator";
+            b.user = "deployer";
+            a.target = "round " + std::to_string(round) + " a";
+            b.target = "round " + std::to_string(round) + " b";
+            std::optional<kube::RecordWritten> wa, wb;
+            kube::appendToRecord(&first, "uro", {a}, "operator", [&](kube::RecordWritten w) { wa = w; });
+            kube::appendToRecord(&second, "uro", {b}, "deployer", [&](kube::RecordWritten w) { wb = w; });
+            QTRY_VERIFY_WITH_TIMEOUT(wa && wb, 20000);
+            QVERIFY2(wa->extended && wb->extended, (wa->problem + wb->problem).c_str());
+            const auto read = kube::decodeRecord(storedRecord());
+            int found = 0;
+            for (const auto& e : read.entries)
+                found += e.target == a.target || e.target == b.target;
+            QCOMPARE(found, 2);
+            conflicted = wa->requests + wb->requests > 4;
+        }
+        QVERIFY2(conflicted, "no round had the two writers conflict");
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRecordCli)
+#include "tst_record_cli.moc"
