@@ -1,6 +1,5 @@
 #include "record.h"
 
-
 namespace kube {
 
 namespace {

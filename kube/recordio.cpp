@@ -1,7 +1,6 @@
-#include "record.h"
-
 #include "client.h"
 #include "objects.h"
+#include "record.h"
 #include "resource.h"
 
 #include <memory>
@@ -101,7 +100,8 @@ void answered(const std::shared_ptr<Appending>& a, Result<json> r)
     const auto reason = r.error().apiReason;
     // Another writer came first (or removed the record meanwhile): read again and append to what is there.
     if ((reason == Error::Reason::Conflict || reason == Error::Reason::AlreadyExists ||
-         reason == Error::Reason::NotFound) && a->attempt < conflictRetries) {
+         reason == Error::Reason::NotFound) &&
+        a->attempt < conflictRetries) {
         ++a->attempt;
         a->current.reset();
         a->absent = false;

@@ -245,7 +245,8 @@ void stats(Session& s)
                 const auto own =
                     model::deliveryFigures(entriesOf([&](const auto& t) { return t.service == service; }), period);
                 const auto cap = record.atCap.find(service);
-                const bool shortRecord = !record.reach && cap != record.atCap.end() && own.recordFrom && *own.recordFrom > period.from;
+                const bool shortRecord =
+                    !record.reach && cap != record.atCap.end() && own.recordFrom && *own.recordFrom > period.from;
                 servicesJson.push_back(
                     {{"service", service}, {"figures", figuresJson(own)}, {"recordShorterThanPeriod", shortRecord}});
                 if (s.options().json || members.size() < 2) {
@@ -269,8 +270,8 @@ void stats(Session& s)
                      {"recordFrom", record.reach ? json(timeText(record.reach)) : json(nullptr)},
                      {"groups", std::move(groupsJson)}});
         else
-            say("\n" + model::recordReachText(record.reach) +
-                " (each namespace's ConfigMap " + kube::recordName + "; before it, what the history annotations keep)");
+            say("\n" + model::recordReachText(record.reach) + " (each namespace's ConfigMap " + kube::recordName +
+                "; before it, what the history annotations keep)");
         QCoreApplication::exit(app::Done);
     });
 }

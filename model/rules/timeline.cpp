@@ -91,7 +91,8 @@ std::vector<TimelineEntry> timelineOf(const std::vector<RecordedHistory>& read)
         // Newest first within an annotation, so that a stable sort keeps that order among equal times.
         for (auto it = h.entries.rbegin(); it != h.entries.rend(); ++it) {
             const std::string service = it->service.empty() ? h.service : it->service;
-            if (!seen.insert(service + '\n' + it->toJson().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
+            if (!seen.insert(service + '\n' +
+                             it->toJson().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
                      .second)
                 continue;
             TimelineEntry t;

@@ -118,10 +118,30 @@ void TimelineModel::setServices(const std::vector<ServiceState>& services)
     m_known = std::move(known);
     if (!changed)
         return;
-    std::vector<RecordedHistory> read;
-    read.reserve(services.size());
+    m_annotations.clear();
+    m_annotations.reserve(services.size());
     for (const ServiceState& s : services)
-        read.push_back({s.spec.name, s.spec.group.empty() ? s.spec.name : s.spec.group, {}, s.history});
+        m_annotations.push_back({s.spec.name, s.spec.group.empty() ? s.spec.name : s.spec.group, {}, s.history});
+    rebuild();
+}
+
+void TimelineModel::setRecords(std::vector<RecordedHistory> records, std::optional<std::int64_t> reach)
+{
+    m_records = std::move(records);
+    m_reach = reach;
+    rebuild();
+}
+
+QString TimelineModel::reachText() const
+{
+    return q(recordReachText(m_reach));
+}
+
+void TimelineModel::rebuild()
+{
+    // The annotations first: an entry the record holds too is shown as the annotation has it.
+    std::vector<RecordedHistory> read = m_annotations;
+    read.insert(read.end(), m_records.begin(), m_records.end());
     m_all = timelineOf(read);
     refilter();
 }

@@ -70,9 +70,9 @@ private Q_SLOTS:
             QVERIFY2(!swap.errText().contains(QStringLiteral("could not be extended")), qPrintable(swap.describe()));
         }
         QCOMPARE(testsupport::historyLength(QStringLiteral("uro")), 20);
-        const auto timeline = signalbox(QStringLiteral("viewer"), {QStringLiteral("timeline"), QStringLiteral("--service"),
-                                                                   QStringLiteral("uro"), QStringLiteral("-o"),
-                                                                   QStringLiteral("json")});
+        const auto timeline =
+            signalbox(QStringLiteral("viewer"), {QStringLiteral("timeline"), QStringLiteral("--service"),
+                                                 QStringLiteral("uro"), QStringLiteral("-o"), QStringLiteral("json")});
         QVERIFY2(timeline.exitCode == 0, qPrintable(timeline.describe()));
         const QJsonObject all = QJsonDocument::fromJson(timeline.out).object();
         const QJsonArray entries = all.value(QStringLiteral("entries")).toArray();
@@ -92,8 +92,8 @@ private Q_SLOTS:
         QVERIFY2(text.outText().startsWith(QStringLiteral("record from ") +
                                            QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyy-MM"))),
                  qPrintable(text.describe()));
-        const auto stats = signalbox(QStringLiteral("viewer"), {QStringLiteral("stats"), QStringLiteral("-o"),
-                                                                QStringLiteral("json")});
+        const auto stats = signalbox(QStringLiteral("viewer"),
+                                     {QStringLiteral("stats"), QStringLiteral("-o"), QStringLiteral("json")});
         QVERIFY2(QJsonDocument::fromJson(stats.out).object().value(QStringLiteral("recordFrom")).isString(),
                  qPrintable(stats.describe()));
         // The record holds both members of every group swap.
@@ -112,22 +112,24 @@ private Q_SLOTS:
             e.service = "uro";
             full = kube::appendRecord(full, e, "operator");
         }
-        const QJsonObject cm{{QStringLiteral("apiVersion"), QStringLiteral("v1")},
-                             {QStringLiteral("kind"), QStringLiteral("ConfigMap")},
-                             {QStringLiteral("metadata"), QJsonObject{{QStringLiteral("name"), QStringLiteral("signalbox-record")},
-                                                                      {QStringLiteral("namespace"), QStringLiteral("uro")}}},
-                             {QStringLiteral("data"),
-                              QJsonObject{{QStringLiteral("history"), QString::fromStdString(full.record.history)},
-                                          {QStringLiteral("authors"), QString::fromStdString(full.record.authors)},
-                                          {QStringLiteral("record-from"), QString::fromStdString(full.from)}}}};
-        const auto replaced = testsupport::kubectl(admin, {QStringLiteral("replace"), QStringLiteral("-f"), QStringLiteral("-")},
-                                                   QJsonDocument(cm).toJson(QJsonDocument::Compact));
+        const QJsonObject cm{
+            {QStringLiteral("apiVersion"), QStringLiteral("v1")},
+            {QStringLiteral("kind"), QStringLiteral("ConfigMap")},
+            {QStringLiteral("metadata"), QJsonObject{{QStringLiteral("name"), QStringLiteral("signalbox-record")},
+                                                     {QStringLiteral("namespace"), QStringLiteral("uro")}}},
+            {QStringLiteral("data"),
+             QJsonObject{{QStringLiteral("history"), QString::fromStdString(full.record.history)},
+                         {QStringLiteral("authors"), QString::fromStdString(full.record.authors)},
+                         {QStringLiteral("record-from"), QString::fromStdString(full.from)}}}};
+        const auto replaced =
+            testsupport::kubectl(admin, {QStringLiteral("replace"), QStringLiteral("-f"), QStringLiteral("-")},
+                                 QJsonDocument(cm).toJson(QJsonDocument::Compact));
         QVERIFY2(replaced.exitCode == 0, qPrintable(replaced.describe()));
         const auto before = kube::decodeRecord(storedRecord());
         QCOMPARE(before.entries.size(), kube::recordEntryLimit);
 
-        const auto swap = signalbox(QStringLiteral("operator"), {QStringLiteral("swap"), QStringLiteral("uro"),
-                                                                 QStringLiteral("--yes")});
+        const auto swap = signalbox(QStringLiteral("operator"),
+                                    {QStringLiteral("swap"), QStringLiteral("uro"), QStringLiteral("--yes")});
         QVERIFY2(swap.exitCode == 0, qPrintable(swap.describe()));
         const auto after = kube::decodeRecord(storedRecord());
         // Two new (uro and uro-frontend), the two oldest gone; it reaches from the oldest kept.
@@ -135,9 +137,9 @@ private Q_SLOTS:
         QCOMPARE(after.entries.front().at, before.entries[2].at);
         QCOMPARE(after.from, before.entries[2].at);
         QVERIFY(after.from > before.from);
-        const auto timeline = signalbox(QStringLiteral("viewer"), {QStringLiteral("timeline"), QStringLiteral("--since"),
-                                                                   QStringLiteral("30d"), QStringLiteral("-o"),
-                                                                   QStringLiteral("json")});
+        const auto timeline =
+            signalbox(QStringLiteral("viewer"), {QStringLiteral("timeline"), QStringLiteral("--since"),
+                                                 QStringLiteral("30d"), QStringLiteral("-o"), QStringLiteral("json")});
         const QJsonObject all = QJsonDocument::fromJson(timeline.out).object();
         const QDateTime from = QDateTime::fromString(QString::fromStdString(after.from), Qt::ISODate);
         QCOMPARE(all.value(QStringLiteral("recordFrom")).toString(),
@@ -154,8 +156,8 @@ private Q_SLOTS:
                     .exitCode == 0);
         const QString live = testsupport::selectorOf(QStringLiteral("uro"));
         // RBAC takes the removal up at once; the swap is done and says once, per namespace, what it could not record.
-        const auto swap = signalbox(QStringLiteral("operator"), {QStringLiteral("swap"), QStringLiteral("uro"),
-                                                                 QStringLiteral("--yes")});
+        const auto swap = signalbox(QStringLiteral("operator"),
+                                    {QStringLiteral("swap"), QStringLiteral("uro"), QStringLiteral("--yes")});
         const bool restored = testsupport::applyExample();
         QVERIFY2(swap.exitCode == 0, qPrintable(swap.describe()));
         QVERIFY(restored);

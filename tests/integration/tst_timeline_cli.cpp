@@ -66,8 +66,11 @@ private Q_SLOTS:
         QVERIFY2(timeline.exitCode == 0, qPrintable(timeline.describe()));
         const QJsonArray entries = jsonOf(timeline).object().value(QStringLiteral("entries")).toArray();
         // The namespace's record began with the deploy: it reaches from today.
-        QVERIFY2(jsonOf(timeline).object().value(QStringLiteral("recordFrom")).toString().startsWith(
-                     QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyy-MM-dd"))),
+        QVERIFY2(jsonOf(timeline)
+                     .object()
+                     .value(QStringLiteral("recordFrom"))
+                     .toString()
+                     .startsWith(QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyy-MM-dd"))),
                  qPrintable(timeline.describe()));
         QStringList order;
         for (const auto& v : entries) {

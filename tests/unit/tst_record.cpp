@@ -4,6 +4,7 @@
 #include "kube/record.h"
 #include "model/rules/authorship.h"
 #include "model/rules/timeline.h"
+#include "model/views/timelinemodel.h"
 
 #include <QTest>
 #include <QTimeZone>
@@ -186,6 +187,21 @@ private Q_SLOTS:
         QCOMPARE(checks, (std::vector<std::string>{"vouched", "vouched", "recordOnly", "recordOnly"}));
         QCOMPARE(timeline.back().entry.at, at(0));
         QVERIFY(!model::vouched(timeline.back().entry));
+    }
+
+    void timelineModelShowsTheRecord()
+    {
+        model::TimelineModel m;
+        QCOMPARE(m.reachText(), QStringLiteral("record: the history annotations only"));
+        model::ServiceState uro;
+        uro.spec.name = "uro";
+        uro.history = {entry(3)};
+        m.setServices({uro});
+        QCOMPARE(m.rowCount(), 1);
+        m.setRecords(model::recordedHistories("uro", {entry(1), entry(3)}, {{"uro", "uro"}}), t0);
+        QCOMPARE(m.rowCount(), 2); // minute 3 once
+        QCOMPARE(m.reachText(), QStringLiteral("record from 2026-12-01"));
+        QCOMPARE(m.entry(1)->entry.authorCheck, kube::AuthorCheck::RecordOnly);
     }
 
     void reach()
