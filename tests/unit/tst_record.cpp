@@ -95,28 +95,42 @@ private Q_SLOTS:
 
     void fullRecordStaysUnderTheLimit()
     {
-        // Entries as large as a swap's with its analysis: a full record stays under the byte cap and says
+        // Entries larger than a swap's with its analysis: a full record stays under the byte cap and says
         // from when it reaches.
         kube::NamespaceRecord r;
-        for (int i = 0; i < 1200; ++i) {
+        // (Under historyElementLimit: a larger element is kept only as a marker saying so.)
+        for (int i = 0; i < 200; ++i) {
             auto e = entry(i);
-            e.from.image = e.to.image = "registry.example/v-sekai/uro@sha256:" + std::string(64, 'a');
-            e.result = std::string(200, 'x');
+            e.result = std::string(1500, 'x');
             r = kube::appendRecord(r, e, "operator");
         }
         QVERIFY(r.record.history.size() + r.record.authors.size() <= kube::recordByteLimit);
         const auto read = kube::decodeRecord(r);
-        QVERIFY(read.entries.size() < 1200);
-        QCOMPARE(read.entries.back().at, at(1199));
+        QVERIFY(read.entries.size() < 200);
+        QVERIFY(read.entries.size() > 100);
+        QCOMPARE(read.entries.back().at, at(199));
         QCOMPARE(read.from, read.entries.front().at);
     }
 
     void entryCapAppliesWhateverTheBytes()
     {
-        const auto r = recordOf(int(kube::recordEntryLimit) + 3);
-        const auto read = kube::decodeRecord(r);
+        // A record at the entry cap, as Signalbox writes it; the byte cap out of the way (a thousand entries
+        // take about as much as it allows).
+        kube::NamespaceRecord r;
+        r.from = at(0);
+        r.record.history = "[";
+        for (int i = 0; i < int(kube::recordEntryLimit); ++i) {
+            const std::string text = entry(i).toJson().dump();
+            r.record.history += (i ? "," : "") + text;
+            r.record.authors += (i ? "\n" : "") + std::to_string(text.size()) + " ana";
+        }
+        r.record.history += "]";
+        const auto read = kube::decodeRecord(
+            kube::appendRecord(r, entry(5000), "ana", kube::recordEntryLimit, 4 * kube::recordByteLimit));
         QCOMPARE(read.entries.size(), kube::recordEntryLimit);
-        QCOMPARE(read.from, at(3));
+        QCOMPARE(read.from, at(1));
+        QCOMPARE(read.entries.front().writtenBy, std::string("ana"));
+        QCOMPARE(read.entries.back().at, at(5000));
     }
 
     void decodeIsBounded()
