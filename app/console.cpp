@@ -102,7 +102,7 @@ void Console::connectWith(const kube::Kubeconfig& merged, const kube::RestConfig
     // The metrics of the service on screen, from the configuration's Prometheus (or the service's own).
     m_feed = new model::MetricFeed(model::MetricFeed::lookupIn(m_dashboard->watched(), m_config.prometheus),
                                    m_dashboard->connection()->client({}), m_dashboard);
-    m_window->servicePage()->setMetricFeed(m_feed);
+    m_window->setMetricFeed(m_feed);
     m_notifications->setSource(m_dashboard->watched(), m_dashboard->connection());
     m_dashboard->start();
 }

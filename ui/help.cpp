@@ -85,6 +85,7 @@ std::vector<std::pair<QString, QString>> keyboardShortcuts()
         {keys::text(keys::swap), tr("Swap staging and live")},
         {keys::text(keys::rollback), tr("Roll back to the slot that was live")},
         {keys::text(keys::logs), tr("The logs of the service's live slot")},
+        {keys::text(keys::compare), tr("Compare slots: what differs between live and staging (or any two slots)")},
         {keys::text(keys::refresh), tr("Check again what may be done now")},
         {keys::text(keys::timeline), tr("The release timeline: every service's deploys, swaps, rollbacks and watch "
                                         "verdicts, newest first")},
@@ -95,7 +96,7 @@ std::vector<std::pair<QString, QString>> keyboardShortcuts()
         {tr("Enter in the namespace field"), tr("Also look in that namespace")},
         {tr("Enter in the Activity list"), tr("Open the row's whole outcome (or double-click the row; Esc closes it)")},
         {tr("Ctrl+Space"), tr("Pause or resume a log view")},
-        {tr("Esc, Ctrl+W"), tr("Close a log window, the timeline or the shortcuts list")},
+        {tr("Esc, Ctrl+W"), tr("Close a log window, the timeline, Compare slots or the shortcuts list")},
         {tr("Tab, Shift+Tab"), tr("Move between the controls; Space presses a button")},
         {tr("F1"), tr("Open the troubleshooting notes (the status line says where when no browser opens)")},
         {tr("Ctrl+Q"), tr("Quit (a swap or deploy under way finishes first; a watch after a swap ends, its verdict "

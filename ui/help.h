@@ -42,6 +42,8 @@ inline constexpr QKeyCombination logs = Qt::CTRL | Qt::Key_L;
 inline constexpr QKeyCombination refresh = Qt::Key_F5;
 // The release timeline across services.
 inline constexpr QKeyCombination timeline = Qt::CTRL | Qt::Key_T;
+// What differs between two slots of the service.
+inline constexpr QKeyCombination compare = Qt::CTRL | Qt::SHIFT | Qt::Key_D;
 // Closes a secondary window (the log window, the shortcuts list, an outcome), beside Esc.
 inline constexpr QKeyCombination closeWindow = Qt::CTRL | Qt::Key_W;
 // "Ctrl+D" as the desktop writes it.

@@ -1,12 +1,14 @@
 #include "mainwindow.h"
 
 #include "activitypanel.h"
+#include "compareview.h"
 #include "deploydialog.h"
 #include "help.h"
 #include "icons.h"
 #include "logview.h"
 #include "model/rules/displaytext.h"
 #include "model/rules/settingskeys.h"
+#include "model/state/compareslots.h"
 #include "model/state/openlogs.h"
 #include "model/state/servicelookup.h"
 #include "model/views/watchverdict.h"
@@ -186,6 +188,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_page, &ServicePage::deployRequested, this, &MainWindow::openDeploy);
     connect(m_page, &ServicePage::logsRequested, this,
             [this](model::Slot slot, const QString& pod) { openLogs(m_page->serviceName(), slot, pod); });
+    connect(m_page, &ServicePage::compareRequested, this, [this] { openCompare(m_page->serviceName()); });
     m_stack->addWidget(overviewPage);
     m_stack->addWidget(m_page);
     connect(m_stack, &QStackedWidget::currentChanged, this, &MainWindow::updateWatchBanner);
@@ -487,6 +490,11 @@ void MainWindow::buildServiceMenu(QMenu* menu)
         add(QStringLiteral("openAction"), tr("&Open"), keys::open, [this] { openRow(m_table->currentIndex()); });
     m_logsAction =
         add(QStringLiteral("logsAction"), tr("&Logs of the live slot"), keys::logs, &MainWindow::openLiveLogs);
+    m_compareAction = add(QStringLiteral("compareAction"), tr("&Compare slots…"), keys::compare, [this] {
+        const QString name = targetService();
+        if (!name.isEmpty())
+            openCompare(name);
+    });
     menu->addSeparator();
     m_deployAction = add(QStringLiteral("deployAction"), tr("&Deploy…"), keys::deploy, [this] {
         if (openTarget())
@@ -527,7 +535,7 @@ void MainWindow::showRowMenu(const QPoint& pos)
     auto* menu = new QMenu(this);
     menu->setObjectName(QStringLiteral("rowMenu"));
     menu->setAttribute(Qt::WA_DeleteOnClose);
-    menu->addActions({m_openAction, m_logsAction});
+    menu->addActions({m_openAction, m_logsAction, m_compareAction});
     menu->addSeparator();
     menu->addActions({m_deployAction, m_swapAction, m_rollbackAction});
     const QPoint at = m_table->indexAt(pos).isValid() ? pos : m_table->visualRect(index).center();
@@ -579,6 +587,7 @@ void MainWindow::updateServiceActions()
     auto offered = [this, onPage](QPushButton* b) { return !onPage || (b->isVisibleTo(m_page) && b->isEnabled()); };
     m_openAction->setEnabled(!onPage && target);
     m_logsAction->setEnabled(target);
+    m_compareAction->setEnabled(target && m_watched);
     m_deployAction->setEnabled(mayChange && offered(m_page->deployButton()));
     m_swapAction->setEnabled(mayChange && offered(m_page->button(Kind::Swap)));
     m_rollbackAction->setEnabled(mayChange && offered(m_page->button(Kind::Rollback)));
@@ -847,6 +856,17 @@ TimelineView* MainWindow::openTimeline()
     return m_timeline;
 }
 
+void MainWindow::setMetricFeed(model::MetricFeed* feed)
+{
+    if (m_feed)
+        m_feed->disconnect(this);
+    m_feed = feed;
+    m_page->setMetricFeed(feed);
+    if (feed)
+        connect(feed, &model::MetricFeed::changed, this, &MainWindow::refresh);
+    refresh();
+}
+
 void MainWindow::refresh()
 {
     if (!m_watched || !m_connectionState || !m_health) {
@@ -859,8 +879,8 @@ void MainWindow::refresh()
         updateFreshness();
         return;
     }
-    if (model::anyWatchVerdict(m_runner))
-        m_model->setServices(model::withWatchVerdicts(m_watched->services(), m_runner));
+    if (model::anyWatchVerdict(m_runner) || model::anyMetricVerdict(m_watched->services(), m_feed))
+        m_model->setServices(model::withVerdicts(m_watched->services(), m_runner, m_feed));
     else
         m_model->setServices(m_watched->services());
     if (m_timeline)
@@ -900,7 +920,7 @@ void MainWindow::refresh()
     }
     if (m_stack->currentWidget() == m_page) {
         if (const model::ServiceState* s = m_watched->service(m_page->serviceName().toStdString()))
-            m_page->setService(model::withWatchVerdict(*s, m_runner));
+            m_page->setService(model::withMetricVerdict(model::withWatchVerdict(*s, m_runner), m_feed));
     }
     updateFreshness();
 }
@@ -1012,7 +1032,7 @@ bool MainWindow::showService(const QString& name)
     const model::ServiceState* s = m_watched->service(name.toStdString());
     if (!s)
         return false;
-    m_page->setService(model::withWatchVerdict(*s, m_runner));
+    m_page->setService(model::withMetricVerdict(model::withWatchVerdict(*s, m_runner), m_feed));
     if (m_actions)
         m_actions->setService(s->spec.name);
     m_stack->setCurrentWidget(m_page);
@@ -1041,6 +1061,23 @@ LogView* MainWindow::openLogs(const QString& service, model::Slot slot, const QS
     view->show();
     view->start();
     Q_EMIT logViewOpened(view);
+    return view;
+}
+
+CompareView* MainWindow::openCompare(const QString& service)
+{
+    if (!m_watched || !m_connectionState)
+        return nullptr;
+    auto reader = [watched = m_watched, connection = m_connectionState,
+                   service = service.toStdString()](const std::string& from, const std::string& to, QObject* owner,
+                                                    std::function<void(model::SlotDiffAnswer)> done) {
+        if (watched && connection)
+            model::compareSlots(*watched, *connection, service, from, to, owner, std::move(done));
+    };
+    auto* view = new CompareView(service, reader, this);
+    view->setAttribute(Qt::WA_DeleteOnClose);
+    view->show();
+    view->read();
     return view;
 }
 

@@ -4,6 +4,7 @@
 #include "model/actions/serviceactions.h"
 #include "model/rules/connectioninfo.h"
 #include "model/state/dashboard.h"
+#include "model/state/metricfeed.h"
 #include "model/views/servicefiltermodel.h"
 #include "model/views/servicelistmodel.h"
 #include "oci/registry.h"
@@ -31,6 +32,7 @@ namespace ui {
 class ActivityPanel;
 class ServicePage;
 class LogView;
+class CompareView;
 class TimelineView;
 class NotificationsMenu;
 
@@ -48,6 +50,9 @@ public:
     // The views of one context and namespace choice, and what may be done there (both made by the
     // application; they go with the next choice).
     void setDashboard(model::Dashboard* dashboard, model::ServiceActions* actions = nullptr);
+    // Where the page's metric values come from; staging's values that fail their comparison with live's
+    // are part of the service's status (never "Ready to swap" beside them).
+    void setMetricFeed(model::MetricFeed* feed);
     // The application's: deploys and swaps started here run there, whatever the window shows.
     void setRunner(model::ActionRunner* runner);
     void setRegistry(oci::RegistryClient* registry);
@@ -75,6 +80,8 @@ public:
     // Opens a log window of a slot (A, B or the sandbox) of the shown service, or of one of its pods,
     // following from the last 500 lines of each pod.
     LogView* openLogs(const QString& service, model::Slot slot, const QString& pod);
+    // Opens a Compare slots window of `service` (live against staging), reading at once.
+    CompareView* openCompare(const QString& service);
     // Opens (or raises) the release timeline window.
     TimelineView* openTimeline();
     TimelineView* timelineView() const;
@@ -145,6 +152,7 @@ private:
     QPointer<model::ServiceActions> m_actions;
     QPointer<oci::RegistryClient> m_registry;
     QPointer<model::ActionRunner> m_runner;
+    QPointer<model::MetricFeed> m_feed;
     QPointer<TimelineView> m_timeline;
     ActivityPanel* m_activity;
     bool m_closeWhenIdle = false;
@@ -181,6 +189,7 @@ private:
     QAction* m_swapAction = nullptr;
     QAction* m_rollbackAction = nullptr;
     QAction* m_logsAction = nullptr;
+    QAction* m_compareAction = nullptr;
     QAction* m_refreshAction = nullptr;
     model::ConnectionInfo m_info;
     bool m_readOnly = false;

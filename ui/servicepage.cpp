@@ -180,6 +180,14 @@ void ServicePage::buildTop(QVBoxLayout* layout)
     top->addWidget(m_title);
     top->addWidget(m_badge);
     top->addStretch(1);
+    auto* compare = new QPushButton(tr("Co&mpare slots…"), this);
+    compare->setObjectName(QStringLiteral("compareButton"));
+    compare->setAccessibleName(tr("Compare slots"));
+    compare->setToolTip(tip(tr("What differs between the live and the staging slot: image, environment, "
+                               "configuration, resources, probes (%1)")
+                                .arg(keys::text(keys::compare))));
+    connect(compare, &QPushButton::clicked, this, &ServicePage::compareRequested);
+    top->addWidget(compare);
     layout->addLayout(top);
 }
 
@@ -668,8 +676,14 @@ void ServicePage::setService(const model::ServiceState& st)
                                                                              : "ℹ";
         lines << QStringLiteral("%1 %2").arg(QString::fromUtf8(mark), escaped(a.text));
     }
+    // A failing check's sentence leads, so the chip's reason is on the page and not only in its tooltip.
+    const bool failing = st.badge == model::Badge::StagingFailsCheck || st.badge == model::Badge::LiveFailsCheck ||
+                         st.badge == model::Badge::LiveGotWorse;
     if (lines.isEmpty())
         lines << escaped(st.badgeText);
+    else if (failing && std::none_of(st.anomalies.begin(), st.anomalies.end(),
+                                     [&st](const model::Anomaly& a) { return a.text == st.badgeText; }))
+        lines.prepend(QStringLiteral("⚠ %1").arg(escaped(st.badgeText)));
     m_anomalies->setText(lines.join(QStringLiteral("<br>")));
     showHistory(st.history);
     // Each Service's own answer shows in the tile of the slot it selects.

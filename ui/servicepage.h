@@ -64,6 +64,8 @@ public:
 
 Q_SIGNALS:
     void backRequested();
+    // Compare slots was asked for (the window opens it: it only reads, so also in read-only mode).
+    void compareRequested();
     // A confirm or deploy dialog opened (tests answer it through this).
     void dialogOpened(QDialog* dialog);
     void deployRequested();

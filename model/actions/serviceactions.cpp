@@ -176,14 +176,13 @@ void ServiceActions::setService(const std::string& name)
 
 std::vector<ServiceSpec> ServiceActions::swapGroup() const
 {
-    const ServiceState* s = m_watched ? m_watched->service(m_service) : nullptr;
-    std::vector<ServiceSpec> group;
-    if (!s)
-        return group;
+    // The members as the check at execute finds them again (groupOf), or it would refuse every time.
+    if (!m_watched || !m_watched->service(m_service))
+        return {};
+    std::vector<ServiceSpec> specs;
     for (const auto& st : m_watched->services())
-        if (st.spec.group == s->spec.group && st.spec.ns == s->spec.ns && st.spec.context == s->spec.context)
-            group.push_back(st.spec);
-    return group;
+        specs.push_back(st.spec);
+    return groupOf(specs, m_service);
 }
 
 Swapper* ServiceActions::swapper()

@@ -24,6 +24,18 @@ MetricReading readMetric(const MetricSpec& metric, const MeasuredValue& candidat
     return r;
 }
 
+std::string stagingWorseSentence(const std::vector<MetricSpec>& metrics, const std::vector<MeasuredValue>& staging,
+                                 const std::vector<MeasuredValue>& live, const std::string& stagingLabel)
+{
+    std::string failing;
+    for (std::size_t i = 0; i < metrics.size() && i < staging.size() && i < live.size(); ++i) {
+        const MetricReading r = readMetric(metrics[i], staging[i], live[i]);
+        if (r.outcome == Outcome::Fail)
+            failing += (failing.empty() ? "" : "; ") + r.name + " " + r.explanation;
+    }
+    return failing.empty() ? std::string() : "Staging (slot " + stagingLabel + ") is worse than live: " + failing + ".";
+}
+
 Outcome lookOutcome(const AnalysisLook& look)
 {
     const auto any = [&](Outcome o) {

@@ -62,6 +62,13 @@ struct AnalysisJudgement {
 AnalysisJudgement judgeAnalysisLook(const AnalysisStreaks& streaks, const AnalysisLook& look, int failureLimit,
                                     const std::string& subject);
 
+// What staging's values measured now say against live's, for the status: a sentence naming each metric
+// whose condition fails ("Staging (slot B) is worse than live: error ratio 17 % against 0 %: fails ..."),
+// or empty when none fails (a missing value, or a metric without a value on either side, fails nothing:
+// the gate's look decides those).
+std::string stagingWorseSentence(const std::vector<MetricSpec>& metrics, const std::vector<MeasuredValue>& staging,
+                                 const std::vector<MeasuredValue>& live, const std::string& stagingLabel);
+
 // "error ratio 0.5 %, p99 latency 12 ms": the values a look measured for one side, for a history entry.
 std::string valuesText(const std::vector<MetricReading>& metrics, bool candidate);
 

@@ -74,6 +74,8 @@ std::optional<Status> stagingFailing(const StatusFacts& f)
     const SlotStatusFacts& s = *f.staging;
     if (failsCheck(s))
         return Status{Attention::Staging, Badge::StagingFailsCheck, checkSentence("Staging", s)};
+    if (!f.stagingWorse.empty())
+        return Status{Attention::Staging, Badge::StagingFailsCheck, f.stagingWorse};
     if (s.rollout == Rollout::Stalled)
         return attention(Attention::Staging, f, "The rollout of staging (slot " + s.label + ") has stalled.");
     // A staging slot that is rolling out is short of pods on its way to a release, not broken,

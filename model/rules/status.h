@@ -60,6 +60,7 @@ struct StatusFacts {
     std::optional<SlotStatusFacts> staging; // the other slot staging selects, when it does
     bool sameRelease = false;               // staging runs what live runs
     std::string gotWorse;                   // the watch after the latest swap found live got worse: its sentence
+    std::string stagingWorse;               // staging's metrics now fail their comparison with live's: its sentence
 };
 
 struct Status {

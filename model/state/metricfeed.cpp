@@ -114,6 +114,14 @@ void MetricFeed::setShown(const std::vector<std::string>& services, bool charts)
         m_timer->start();
 }
 
+std::vector<std::string> MetricFeed::shownServices() const
+{
+    std::vector<std::string> out;
+    for (const auto& [name, tracked] : m_shown)
+        out.push_back(name);
+    return out;
+}
+
 const MetricFeed::ServiceMetrics* MetricFeed::metrics(const std::string& service) const
 {
     auto it = m_shown.find(service);

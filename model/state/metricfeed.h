@@ -76,6 +76,8 @@ public:
     void setShown(const std::vector<std::string>& services, bool charts);
     // What is known of `service`, or nullptr when it is not shown or has no analysis.
     const ServiceMetrics* metrics(const std::string& service) const;
+    // The services on screen, as setShown was last told.
+    std::vector<std::string> shownServices() const;
     // Queries sent since the start (instant and range), for the benchmark and tests.
     long long queriesSent() const { return m_queries; }
     long long roundsStarted() const { return m_rounds; }

@@ -60,8 +60,10 @@ std::vector<ServiceSpec> groupOf(const std::vector<ServiceSpec>& all, const std:
     auto it = std::find_if(all.begin(), all.end(), [&](const ServiceSpec& s) { return s.name == name; });
     if (it == all.end())
         return out;
+    // A spec without a context is in the current one: it may share a group with one that names it.
     for (const auto& s : all)
-        if (s.group == it->group && s.ns == it->ns)
+        if (s.group == it->group && s.ns == it->ns &&
+            (s.context.empty() || it->context.empty() || s.context == it->context))
             out.push_back(s);
     return out;
 }

@@ -513,6 +513,7 @@ StatusFacts statusFacts(const ServiceState& st)
         f.staging = slotFacts(*staging, st.stagingServiceHealth);
     f.sameRelease = st.liveSlot() && st.stagingSlot() && st.stagingSlot()->sameRelease(*st.liveSlot());
     f.gotWorse = st.gotWorse;
+    f.stagingWorse = st.stagingWorse;
     return f;
 }
 

@@ -99,6 +99,9 @@ struct ServiceState {
     // The watch after the latest swap found live got worse (its sentence), while nothing was
     // started on the service since; the views set it from the action runner.
     std::string gotWorse;
+    // Staging's metrics, as the metric feed measured them now, fail their comparison with live's (its
+    // sentence); the views set it from the feed, which measures the service on screen.
+    std::string stagingWorse;
     // Swaps (recorded on the live Service) and deploys (recorded on each Deployment), oldest first.
     // Entries nobody can read are kept (HistoryEntry::unreadable says why) and shown as such. Each
     // readable entry is judged (authorCheck) by the author policy of the context it was read in.

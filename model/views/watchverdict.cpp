@@ -24,6 +24,43 @@ bool anyWatchVerdict(const ActionRunner* runner)
     return false;
 }
 
+ServiceState withMetricVerdict(ServiceState s, const MetricFeed* feed)
+{
+    std::string verdict;
+    const MetricFeed::ServiceMetrics* m = feed ? feed->metrics(s.spec.name) : nullptr;
+    if (m && m->problem.empty() && m->measured.isValid() && s.live && s.staging && *s.live != *s.staging &&
+        m->slots.count(*s.live) && m->slots.count(*s.staging))
+        verdict = stagingWorseSentence(m->metrics, m->slots.at(*s.staging).values, m->slots.at(*s.live).values,
+                                       s.slot(*s.staging).label());
+    if (verdict == s.stagingWorse)
+        return s;
+    s.stagingWorse = verdict;
+    s.revision = 0;
+    applyStatus(s);
+    return s;
+}
+
+bool anyMetricVerdict(const std::vector<ServiceState>& services, const MetricFeed* feed)
+{
+    if (!feed)
+        return false;
+    for (const std::string& name : feed->shownServices())
+        for (const ServiceState& s : services)
+            if (s.spec.name == name && !withMetricVerdict(s, feed).stagingWorse.empty())
+                return true;
+    return false;
+}
+
+std::vector<ServiceState> withVerdicts(const std::vector<ServiceState>& services, const ActionRunner* runner,
+                                       const MetricFeed* feed)
+{
+    std::vector<ServiceState> out;
+    out.reserve(services.size());
+    for (const ServiceState& s : services)
+        out.push_back(withMetricVerdict(withWatchVerdict(s, runner), feed));
+    return out;
+}
+
 std::vector<ServiceState> withWatchVerdicts(const std::vector<ServiceState>& services, const ActionRunner* runner)
 {
     std::vector<ServiceState> out;

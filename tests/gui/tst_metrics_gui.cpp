@@ -8,6 +8,7 @@
 #include "ui/metricchart.h"
 #include "ui/slottile.h"
 
+#include <QLabel>
 #include <QRegularExpression>
 #include <QTest>
 
@@ -81,6 +82,17 @@ private Q_SLOTS:
         QVERIFY2(staging->metricsText().contains(QStringLiteral("p99 latency ")), qPrintable(staging->metricsText()));
         QCOMPARE(page->tile(model::Slot::Sandbox)->metricsText(), QString());
         QCOMPARE(page->metricProblemText(), QString());
+        // The status reads staging's values: never "Ready to swap" beside a metric that fails, on the page
+        // or in the overview's row.
+        QTRY_COMPARE_WITH_TIMEOUT(page->badgeText(), QStringLiteral("Staging fails its check"), 10000);
+        auto* badge = page->findChild<QLabel*>(QStringLiteral("badge"));
+        QVERIFY(badge);
+        QVERIFY2(badge->toolTip().contains(QStringLiteral("Staging (slot B) is worse than live: error ratio ")),
+                 qPrintable(badge->toolTip()));
+        QVERIFY2(page->anomalyText().contains(QStringLiteral("Staging (slot B) is worse than live: error ratio ")),
+                 qPrintable(page->anomalyText()));
+        QCOMPARE(guisupport::overviewStatus(c.window, QStringLiteral("uro")),
+                 QStringLiteral("Staging fails its check"));
 
         // One chart per metric, each with points of live and staging.
         QCOMPARE(page->charts().size(), std::size_t(2));

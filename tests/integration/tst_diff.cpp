@@ -28,37 +28,6 @@ bool admin(const QStringList& args, const QByteArray& input = {})
     return r.exitCode == 0;
 }
 
-// The container of `deployment` with an env list and an envFrom ConfigMap (strategic merge by name).
-bool setTemplate(const QString& deployment, const QString& databaseUrl, const QString& configMap)
-{
-    const QString patch =
-        QStringLiteral(
-            R"({"spec":{"template":{"spec":{"containers":[{"name":"uro","env":[)"
-            R"({"name":"DATABASE_URL","value":"%1"},)"
-            R"({"name":"DATABASE_PASSWORD","valueFrom":{"secretKeyRef":{"name":"uro-db","key":"password"}}}],)"
-            R"("envFrom":[{"configMapRef":{"name":"%2"}}]}]}}}})")
-            .arg(databaseUrl, configMap);
-    return admin({QStringLiteral("patch"), QStringLiteral("deployment"), deployment, QStringLiteral("-n"), ns,
-                  QStringLiteral("--type"), QStringLiteral("strategic"), QStringLiteral("-p"), patch});
-}
-
-bool setSecret(const QByteArray& value)
-{
-    const QByteArray yaml = "apiVersion: v1\nkind: Secret\nmetadata: {name: uro-db, namespace: uro}\n"
-                            "stringData: {password: " +
-                            value + "}\n";
-    return admin({QStringLiteral("apply"), QStringLiteral("-f"), QStringLiteral("-")}, yaml);
-}
-
-bool setConfigMaps()
-{
-    const QByteArray yaml = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: uro-config, namespace: uro}\n"
-                            "data: {POOL_SIZE: \"10\"}\n---\n"
-                            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: uro-config-v2, namespace: uro}\n"
-                            "data: {POOL_SIZE: \"20\"}\n";
-    return admin({QStringLiteral("apply"), QStringLiteral("-f"), QStringLiteral("-")}, yaml);
-}
-
 QString everything(const testsupport::ProcessResult& r)
 {
     return r.outText() + r.errText();
@@ -69,34 +38,9 @@ QString everything(const testsupport::ProcessResult& r)
 class TestDiff : public QObject {
     Q_OBJECT
 
-    void restore()
-    {
-        QVERIFY(testsupport::applyExample());
-        // `apply` keeps what another writer added, so the env and envFrom this test set are taken out.
-        for (const char* d : {"uro-a", "uro-b"})
-            QVERIFY(admin(
-                {QStringLiteral("patch"), QStringLiteral("deployment"), QLatin1String(d), QStringLiteral("-n"), ns,
-                 QStringLiteral("--type"), QStringLiteral("strategic"), QStringLiteral("-p"),
-                 QStringLiteral(
-                     R"({"spec":{"template":{"spec":{"containers":[{"name":"uro","env":null,"envFrom":null}]}}}})")}));
-        QVERIFY(
-            admin({QStringLiteral("delete"), QStringLiteral("configmap"), QStringLiteral("uro-config"),
-                   QStringLiteral("uro-config-v2"), QStringLiteral("-n"), ns, QStringLiteral("--ignore-not-found")}));
-        QVERIFY(admin({QStringLiteral("delete"), QStringLiteral("secret"), QStringLiteral("uro-db"),
-                       QStringLiteral("-n"), ns, QStringLiteral("--ignore-not-found")}));
-        QVERIFY(testsupport::setExampleSlots());
-    }
+    void restore() { QVERIFY(testsupport::undoSlotChanges()); }
 
-    // Live (A) on uro-config and the old database, staging (B) on uro-config-v2 and the new one; both
-    // read the password from Secret uro-db.
-    void arrange()
-    {
-        QVERIFY(setConfigMaps());
-        QVERIFY(setSecret(firstSecret));
-        QVERIFY(setTemplate(QStringLiteral("uro-a"), QStringLiteral("ecto://db-v1/uro"), QStringLiteral("uro-config")));
-        QVERIFY(
-            setTemplate(QStringLiteral("uro-b"), QStringLiteral("ecto://db-v2/uro"), QStringLiteral("uro-config-v2")));
-    }
+    void arrange() { QVERIFY(testsupport::arrangeSlotChanges(firstSecret)); }
 
 private Q_SLOTS:
     void initTestCase()
@@ -152,7 +96,7 @@ private Q_SLOTS:
 
     void aSecretsValueNeverShows()
     {
-        QVERIFY(setSecret(secondSecret));
+        QVERIFY(testsupport::setUroSecret(secondSecret));
         // The staging slot now reads another key: the reference changes, never a value.
         QVERIFY(admin({QStringLiteral("patch"), QStringLiteral("deployment"), QStringLiteral("uro-b"),
                        QStringLiteral("-n"), ns, QStringLiteral("--type"), QStringLiteral("json"), QStringLiteral("-p"),

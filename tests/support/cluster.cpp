@@ -196,6 +196,16 @@ void resetExample()
     for (const char* ns : {"uro", "uro-sandbox", "uro-frontend-sandbox"})
         QVERIFY(change({QStringLiteral("delete"), QStringLiteral("configmap"), QStringLiteral("signalbox-record"),
                         QStringLiteral("-n"), QLatin1String(ns), QStringLiteral("--ignore-not-found")}));
+    // kubectl apply leaves what other writers added: a deploy's release annotations (tag, commit, build
+    // time) on a slot's pod template would outlive the test that deployed. They go first; apply then
+    // puts back the example's own.
+    const QString forget =
+        QStringLiteral(R"({"spec":{"template":{"metadata":{"annotations":{"signalbox.v-sekai.org/image-tag":null,)"
+                       R"("org.opencontainers.image.revision":null,"org.opencontainers.image.created":null,)"
+                       R"("signalbox.v-sekai.org/deployed-at":null,"kubectl.kubernetes.io/restartedAt":null}}}}})");
+    for (const char* d : exampleDeployments)
+        kubectl(admin, {QStringLiteral("patch"), QStringLiteral("deployment"), QLatin1String(d), QStringLiteral("-n"),
+                        uro, QStringLiteral("--type"), QStringLiteral("merge"), QStringLiteral("-p"), forget});
     QVERIFY(applyExample());
     for (const char* s : {"uro", "uro-frontend"})
         clearHistory(QStringLiteral("service"), QLatin1String(s));
@@ -209,6 +219,64 @@ void resetExample()
 int historyLength(const QString& service)
 {
     return static_cast<int>(kube::decodeHistory(historyOf(QStringLiteral("service"), service).toStdString()).size());
+}
+
+namespace {
+
+// The container uro of `deployment` with an env list and an envFrom ConfigMap (strategic merge by name).
+bool setUroTemplate(const QString& deployment, const QString& databaseUrl, const QString& configMap)
+{
+    const QString patch =
+        QStringLiteral(
+            R"({"spec":{"template":{"spec":{"containers":[{"name":"uro","env":[)"
+            R"({"name":"DATABASE_URL","value":"%1"},)"
+            R"({"name":"DATABASE_PASSWORD","valueFrom":{"secretKeyRef":{"name":"uro-db","key":"password"}}}],)"
+            R"("envFrom":[{"configMapRef":{"name":"%2"}}]}]}}}})")
+            .arg(databaseUrl, configMap);
+    return change({QStringLiteral("patch"), QStringLiteral("deployment"), deployment, QStringLiteral("-n"), uro,
+                   QStringLiteral("--type"), QStringLiteral("strategic"), QStringLiteral("-p"), patch});
+}
+
+} // namespace
+
+bool setUroSecret(const QByteArray& value)
+{
+    const QByteArray yaml = "apiVersion: v1\nkind: Secret\nmetadata: {name: uro-db, namespace: uro}\n"
+                            "stringData: {password: " +
+                            value + "}\n";
+    return change({QStringLiteral("apply"), QStringLiteral("-f"), QStringLiteral("-")}, yaml);
+}
+
+bool arrangeSlotChanges(const QByteArray& secret)
+{
+    const QByteArray maps = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: uro-config, namespace: uro}\n"
+                            "data: {POOL_SIZE: \"10\"}\n---\n"
+                            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: uro-config-v2, namespace: uro}\n"
+                            "data: {POOL_SIZE: \"20\"}\n";
+    return change({QStringLiteral("apply"), QStringLiteral("-f"), QStringLiteral("-")}, maps) && setUroSecret(secret) &&
+           setUroTemplate(QStringLiteral("uro-a"), QStringLiteral("ecto://db-v1/uro"), QStringLiteral("uro-config")) &&
+           setUroTemplate(QStringLiteral("uro-b"), QStringLiteral("ecto://db-v2/uro"), QStringLiteral("uro-config-v2"));
+}
+
+bool undoSlotChanges()
+{
+    bool ok = applyExample();
+    // `apply` keeps what another writer added, so the env and envFrom are taken out by name.
+    for (const char* d : {"uro-a", "uro-b"})
+        ok =
+            change(
+                {QStringLiteral("patch"), QStringLiteral("deployment"), QLatin1String(d), QStringLiteral("-n"), uro,
+                 QStringLiteral("--type"), QStringLiteral("strategic"), QStringLiteral("-p"),
+                 QStringLiteral(
+                     R"({"spec":{"template":{"spec":{"containers":[{"name":"uro","env":null,"envFrom":null}]}}}})")}) &&
+            ok;
+    ok = change({QStringLiteral("delete"), QStringLiteral("configmap"), QStringLiteral("uro-config"),
+                 QStringLiteral("uro-config-v2"), QStringLiteral("-n"), uro, QStringLiteral("--ignore-not-found")}) &&
+         ok;
+    ok = change({QStringLiteral("delete"), QStringLiteral("secret"), QStringLiteral("uro-db"), QStringLiteral("-n"),
+                 uro, QStringLiteral("--ignore-not-found")}) &&
+         ok;
+    return setExampleSlots() && ok;
 }
 
 bool Traffic::start(int seconds, const QString& path, int rate)

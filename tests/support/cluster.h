@@ -61,6 +61,14 @@ bool applyExample();
 // staging on slot b for both services, every slot rolled out. Fails the current test otherwise.
 void resetExample();
 
+// Changes between uro's slots that a diff shows (signalbox diff, Compare slots, the confirm dialogs): live
+// (slot a) on ConfigMap uro-config and database db-v1, staging (slot b) on uro-config-v2, whose content
+// differs, and db-v2; both read DATABASE_PASSWORD from Secret uro-db, whose value is `secret`.
+bool arrangeSlotChanges(const QByteArray& secret);
+bool setUroSecret(const QByteArray& value);
+// Takes the changes out (env, envFrom, the ConfigMaps and the Secret) and puts the example back.
+bool undoSlotChanges();
+
 // Users of uro's live and staging Services (`scripts/cluster traffic`, RATE requests a second each, to
 // PATH) in the background for at most `seconds`; stopped when this goes, or by stop().
 class Traffic {

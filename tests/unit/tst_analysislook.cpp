@@ -79,6 +79,28 @@ private Q_SLOTS:
                  noBaseline.explanation.c_str());
     }
 
+    // The status's sentence: each metric that fails, by name with both values; nothing when none fails or
+    // a value is missing (the gate's look decides those).
+    void stagingWorseNamesEachFailingMetric()
+    {
+        const auto s = spec(3, 1);
+        QCOMPARE(model::stagingWorseSentence(s.metrics, {value(0.0), value(0.01)}, {value(0.0), value(0.01)}, "B"),
+                 std::string());
+        QCOMPARE(model::stagingWorseSentence(s.metrics, {missing("no data"), value(9)},
+                                             {value(0.0), missing("no data")}, "B"),
+                 std::string());
+        QCOMPARE(model::stagingWorseSentence(s.metrics, {value(0.2)}, {}, "B"), std::string()); // not measured yet
+        const std::string one =
+            model::stagingWorseSentence(s.metrics, {value(0.2), value(0.01)}, {value(0.0), value(0.01)}, "B");
+        QCOMPARE(one, std::string("Staging (slot B) is worse than live: error ratio 20 % against 0 %: fails "
+                                  "candidate <= baseline * 1.2 + 0.005."));
+        const std::string both =
+            model::stagingWorseSentence(s.metrics, {value(0.2), value(3.0)}, {value(0.0), value(0.01)}, "A");
+        QVERIFY2(both.find("Staging (slot A)") == 0 && both.find("error ratio 20 %") != std::string::npos &&
+                     both.find("; p99 latency ") != std::string::npos,
+                 both.c_str());
+    }
+
     void lookOutcome_data()
     {
         QTest::addColumn<model::Outcome>("errors");

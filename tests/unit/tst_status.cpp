@@ -75,6 +75,10 @@ std::vector<Row> rows()
         "the staging Service fails the check", [](auto& f) { f.staging->serviceCheck = failing("503, expected 200"); },
         Badge::StagingFailsCheck, A::Staging, "The staging Service fails its health check: 503, expected 200.");
     add(
+        "staging's metrics are worse than live's",
+        [](auto& f) { f.stagingWorse = "Staging (slot B) is worse than live: error ratio 17 % against 0 %."; },
+        Badge::StagingFailsCheck, A::Staging, "Staging (slot B) is worse than live: error ratio 17 %");
+    add(
         "staging not asked yet", [](auto& f) { f.staging->check.state = Check::Waiting; }, Badge::ReadyToSwap,
         A::Waiting, "ready to swap");
     add(
