@@ -1,6 +1,7 @@
 #include "history.h"
 
 #include <algorithm>
+#include <limits>
 #include <optional>
 
 namespace kube {
@@ -379,6 +380,11 @@ std::vector<HistoryEntry> decodeHistory(const std::string& value)
 
 std::vector<HistoryEntry> decodeHistory(const HistoryRecord& record)
 {
+    return decodeHistory(record, std::numeric_limits<std::size_t>::max());
+}
+
+std::vector<HistoryEntry> decodeHistory(const HistoryRecord& record, std::size_t newest)
+{
     std::vector<HistoryEntry> out;
     const Parsed p = parseList(record.history);
     if (!p.problem.empty()) {
@@ -387,12 +393,13 @@ std::vector<HistoryEntry> decodeHistory(const HistoryRecord& record)
         out.push_back(std::move(h));
         return out;
     }
-    out.reserve(p.list.size());
-    for (const json& e : p.list)
-        out.push_back(decodeEntry(e));
+    const std::size_t first = p.list.size() > newest ? p.list.size() - newest : 0;
+    out.reserve(p.list.size() - first);
+    for (std::size_t i = first; i < p.list.size(); ++i)
+        out.push_back(decodeEntry(p.list[i]));
     if (const auto lines = authorLines(record.authors)) {
         const std::vector<Frame> frames = coveredFrames(p.list, record.history, *lines);
-        for (std::size_t j = 0; j < frames.size(); ++j)
+        for (std::size_t j = 0; j < frames.size() && j < out.size(); ++j)
             out[out.size() - 1 - j].writtenBy = (*lines)[lines->size() - 1 - j].user;
     }
     return out;
@@ -404,7 +411,7 @@ std::string appendHistory(const std::string& value, const HistoryEntry& entry, s
 }
 
 HistoryRecord appendHistory(const HistoryRecord& record, const HistoryEntry& entry, const std::string& writer,
-                            std::size_t cap)
+                            std::size_t cap, std::size_t byteCap, Trimmed* trimmed)
 {
     const Parsed p = parseList(record.history);
     std::vector<std::string> texts;     // the elements kept, oldest first, as they will be written
@@ -448,11 +455,30 @@ HistoryRecord appendHistory(const HistoryRecord& record, const HistoryEntry& ent
     std::replace(name.begin(), name.end(), '\n', ' ');
     texts.push_back(mine);
     keptLines.push_back(std::to_string(codePoints(mine)) + " " + name);
-    while (texts.size() > cap && !texts.empty())
-        texts.erase(texts.begin());
-    // Lines cover the newest elements: never more lines than elements.
+    // Lines cover the newest elements: an element's line is the one as far from the end as it is.
+    std::size_t bytes = 1; // "[" and "]", a comma between elements, a line break between lines
+    for (const std::string& t : texts)
+        bytes += t.size() + 1;
+    for (const std::string& l : keptLines)
+        bytes += l.size() + 1;
+    std::size_t oldest = 0;
+    while (texts.size() - oldest > cap || (texts.size() - oldest > 1 && bytes > byteCap)) {
+        bytes -= texts[oldest].size() + 1;
+        if (texts.size() - oldest <= keptLines.size())
+            bytes -= keptLines[keptLines.size() - (texts.size() - oldest)].size() + 1;
+        ++oldest;
+    }
+    texts.erase(texts.begin(), texts.begin() + static_cast<std::ptrdiff_t>(oldest));
     while (keptLines.size() > texts.size())
         keptLines.erase(keptLines.begin());
+    if (trimmed) {
+        std::string ignoredProblem;
+        // Dropped here, and those the caps left out before (skip); a value that was no list counts as one.
+        const std::size_t before = p.problem.empty() ? p.list.size() : 1;
+        trimmed->dropped = before + 1 - texts.size();
+        const json first = json::parse(texts.front(), nullptr, false);
+        trimmed->oldestAt = first.is_object() ? excerpt(field(first, "at", {}, ignoredProblem), 64) : std::string();
+    }
     HistoryRecord out;
     out.history = "[";
     for (std::size_t i = 0; i < texts.size(); ++i)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -22,6 +23,7 @@ enum class AuthorCheck {
     BeforePolicy,   // written before the policy was installed
     PolicyMissing,  // the policy (or its binding) is not installed: author lines are not checked
     PolicyUnknown,  // whether the policy is installed is not known (it may not be read, or the read failed)
+    RecordOnly,     // only the namespace's record (kube/record.h) holds it, and the policy does not cover that
 };
 
 // What ran in a slot at one side of a recorded change.
@@ -105,6 +107,9 @@ std::vector<HistoryEntry> decodeHistory(const std::string& annotationValue);
 // and reads as that very element; the first line that does not stops the walk (the entries before
 // it have no author). Malformed authors (a line that is not "<length> <user>") cover nothing.
 std::vector<HistoryEntry> decodeHistory(const HistoryRecord& record);
+// The same, only the newest `newest` elements decoded: a long record (kube/record.h) is read no further back than
+// it may hold, whatever someone else wrote into it.
+std::vector<HistoryEntry> decodeHistory(const HistoryRecord& record, std::size_t newest);
 
 // The annotation value with `entry` appended and only the newest `cap` elements kept. Elements
 // someone else wrote are carried over as they are when they are at most historyElementLimit
@@ -116,8 +121,16 @@ std::string appendHistory(const std::string& annotationValue, const HistoryEntry
 // with their lines, as the admission policy requires; the elements before them are rewritten as
 // above and have no line. An element that must be replaced (too large) loses its line, and so do all
 // older ones.
+// With `byteCap`, older elements are dropped too until both texts together (the history and the kept
+// author lines) take at most that many bytes; the new entry is always kept. `trimmed`, when given,
+// says what was dropped.
+struct Trimmed {
+    std::size_t dropped = 0; // elements of the old value not carried over
+    std::string oldestAt;    // the `at` of the oldest element kept, as written (empty when it has none)
+};
 HistoryRecord appendHistory(const HistoryRecord& record, const HistoryEntry& entry, const std::string& writer,
-                            std::size_t cap);
+                            std::size_t cap, std::size_t byteCap = std::numeric_limits<std::size_t>::max(),
+                            Trimmed* trimmed = nullptr);
 
 // The record without its newest element and that element's author line, when `writer` wrote it
 // (its line names them and covers it): what the policy admits as withdrawing one's own entry. An

@@ -3,6 +3,7 @@
 #include "app/exitcodes.h"
 #include "commands.h"
 #include "kube/history.h"
+#include "kube/record.h"
 #include "model/observe/authorpolicy.h"
 #include "model/rules/authorship.h"
 #include "model/rules/delivery.h"
@@ -17,6 +18,7 @@
 #include <QTimeZone>
 #include <map>
 #include <memory>
+#include <set>
 
 namespace cli {
 
@@ -31,17 +33,25 @@ constexpr std::size_t maxEventsListed = 500; // per namespace: the API server ke
 // Each service's record as the lookup listed it: the live Service's history (swaps, rollbacks,
 // repairs, watch verdicts) and the slot and sandbox Deployments' (deploys). How many entries each
 // holds at most says how far back it can reach.
+// Each namespace's record (kube/record.h) adds what the annotations no longer keep, and says from when
+// it holds every entry.
 struct Record {
     std::vector<model::RecordedHistory> read;
     std::map<std::string, std::size_t> atCap; // service -> entries on its live Service, when at the cap
+    std::optional<std::int64_t> reach;        // the namespaces' records hold every entry since
+    std::vector<std::string> problems;        // records that could not be read, one sentence each
 };
 
-Record recordOf(const Session& s, const model::AuthorPolicy& policy)
+Record recordOf(const Session& s, const model::AuthorPolicy& policy,
+                const std::map<std::string, kube::Result<kube::ReadRecord>>& records)
 {
     Record r;
     const model::Snapshot* listed = s.listed().get();
     if (!listed)
         return r;
+    std::map<std::string, std::string> groupOf;
+    for (const model::ServiceSpec& spec : s.services())
+        groupOf[spec.name] = spec.group.empty() ? spec.name : spec.group;
     for (const model::ServiceSpec& spec : s.services()) {
         const std::string group = spec.group.empty() ? spec.name : spec.group;
         if (const kube::Service* live = listed->service(spec.ns, spec.liveService)) {
@@ -56,6 +66,18 @@ Record recordOf(const Session& s, const model::AuthorPolicy& policy)
             if (const kube::Deployment* d = listed->deployment(ns, name))
                 r.read.push_back({spec.name, group, "deployment " + name, model::judgedHistory(d->meta, policy)});
     }
+    // After the annotations: an entry both hold is listed once, as its annotation (whose author is checked) has it.
+    std::vector<std::string> froms;
+    for (const auto& [ns, read] : records) {
+        if (!read) {
+            r.problems.push_back("The record of namespace " + ns + " could not be read: " + read.error().message);
+            continue;
+        }
+        froms.push_back(read->from);
+        for (auto& h : model::recordedHistories(ns, read->entries, groupOf))
+            r.read.push_back(std::move(h));
+    }
+    r.reach = model::recordReach(froms);
     return r;
 }
 
@@ -171,7 +193,20 @@ void sayFigures(const std::string& indent, const model::DeliveryFigures& f)
 // Runs `then` with the record once the author policy (whether the API server vouches for names) is read.
 void withRecord(Session& s, std::function<void(const Record&)> then)
 {
-    model::readAuthorPolicy(s.client(), [&s, then](model::AuthorPolicy policy) { then(recordOf(s, policy)); });
+    model::readAuthorPolicy(s.client(), [&s, then](model::AuthorPolicy policy) {
+        std::set<std::string> namespaces;
+        for (const model::ServiceSpec& spec : s.services()) {
+            namespaces.insert(spec.ns);
+            if (!spec.sandboxNamespace.empty())
+                namespaces.insert(spec.sandboxNamespace);
+        }
+        kube::readRecords(s.client(), namespaces, [&s, then, policy](auto records) {
+            const Record record = recordOf(s, policy, records);
+            for (const std::string& problem : record.problems)
+                complain(problem);
+            then(record);
+        });
+    });
 }
 
 // The Events of the services' namespaces (one bounded list each), as each service's slots see them. A
@@ -236,10 +271,12 @@ void printTimeline(Session& s, const Record& record, const std::vector<model::Se
         json all = json::array();
         for (const auto& t : shown)
             all.push_back(timelineJson(t));
-        sayJson(all);
-    } else if (shown.empty()) {
-        say("nothing recorded since " + timeText(filter.since));
+        sayJson({{"recordFrom", record.reach ? json(timeText(record.reach)) : json(nullptr)},
+                 {"entries", std::move(all)}});
     } else {
+        say(model::recordReachText(record.reach));
+        if (shown.empty())
+            say("nothing recorded since " + timeText(filter.since));
         for (const auto& t : shown)
             say(timelineLine(t));
     }
@@ -296,7 +333,8 @@ void stats(Session& s)
                 const auto own =
                     model::deliveryFigures(entriesOf([&](const auto& t) { return t.service == service; }), period);
                 const auto cap = record.atCap.find(service);
-                const bool shortRecord = cap != record.atCap.end() && own.recordFrom && *own.recordFrom > period.from;
+                const bool shortRecord =
+                    !record.reach && cap != record.atCap.end() && own.recordFrom && *own.recordFrom > period.from;
                 servicesJson.push_back(
                     {{"service", service}, {"figures", figuresJson(own)}, {"recordShorterThanPeriod", shortRecord}});
                 if (s.options().json || members.size() < 2) {
@@ -315,7 +353,13 @@ void stats(Session& s)
                 {{"group", group}, {"figures", figuresJson(figures)}, {"services", std::move(servicesJson)}});
         }
         if (s.options().json)
-            sayJson({{"from", timeText(period.from)}, {"to", timeText(period.to)}, {"groups", std::move(groupsJson)}});
+            sayJson({{"from", timeText(period.from)},
+                     {"to", timeText(period.to)},
+                     {"recordFrom", record.reach ? json(timeText(record.reach)) : json(nullptr)},
+                     {"groups", std::move(groupsJson)}});
+        else
+            say("\n" + model::recordReachText(record.reach) + " (each namespace's ConfigMap " + kube::recordName +
+                "; before it, what the history annotations keep)");
         QCoreApplication::exit(app::Done);
     });
 }

@@ -1,6 +1,7 @@
 #include "model/actions/deploy.h"
 
 #include "kube/informer.h"
+#include "kube/record.h"
 #include "model/rules/join.h"
 #include "model/rules/release.h"
 #include "model/rules/rules.h"
@@ -252,17 +253,32 @@ void Deployer::recordAndFollow(std::shared_ptr<DeployRun> run)
                     targetName(p.target) + " " + p.place() + ", replacing " + p.current.image;
     event.time = nowUtcText();
     QPointer<Deployer> self(this);
-    m_client->createEvent(event, [=, this](kube::Result<kube::Unit>) {
+    auto recorded = [=, this](kube::Result<kube::Unit>) {
         if (!self)
             return;
-        if (!run->wait) {
-            run->done({DeployOutcome::Status::Started, "Deployed " + p.pinned + " to " + targetName(p.target) + " (" +
-                                                           p.place() + "); the rollout continues in the cluster."});
-            return;
-        }
-        run->deadline = QDateTime::currentMSecsSinceEpoch() + 15 * 60 * 1000;
-        follow(run);
-    });
+        // The namespace's longer record; the deploy is done whatever it answers.
+        kube::appendToRecord(m_client, p.ns, {deployHistoryEntry(p, run->at)}, p.user,
+                             [=, this](kube::RecordWritten w) {
+                                 if (!self)
+                                     return;
+                                 if (!w.extended)
+                                     run->progress(w.problem);
+                                 followOrFinish(run);
+                             });
+    };
+    m_client->createEvent(event, recorded);
+}
+
+void Deployer::followOrFinish(std::shared_ptr<DeployRun> run)
+{
+    const DeployPlan& p = run->plan;
+    if (!run->wait) {
+        run->done({DeployOutcome::Status::Started, "Deployed " + p.pinned + " to " + targetName(p.target) + " (" +
+                                                       p.place() + "); the rollout continues in the cluster."});
+        return;
+    }
+    run->deadline = QDateTime::currentMSecsSinceEpoch() + 15 * 60 * 1000;
+    follow(run);
 }
 
 void Deployer::guardStaging(std::shared_ptr<DeployRun> run, const kube::Deployment& before,

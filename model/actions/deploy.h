@@ -45,6 +45,7 @@ private:
     // `after`: the patch's answer (an Error when it came but cannot be read).
     void patched(std::shared_ptr<DeployRun> run, const kube::Deployment& before, kube::Result<kube::Deployment> after);
     void recordAndFollow(std::shared_ptr<DeployRun> run);
+    void followOrFinish(std::shared_ptr<DeployRun> run);
     void follow(std::shared_ptr<DeployRun> run);
     void guardStaging(std::shared_ptr<DeployRun> run, const kube::Deployment& before,
                       const kube::Result<kube::Deployment>& after, std::function<void()> next);

@@ -1,5 +1,6 @@
 #include "model/actions/swap.h"
 
+#include "kube/record.h"
 #include "model/observe/analysisrun.h"
 #include "model/observe/health.h"
 #include "model/observe/smoke.h"
@@ -736,6 +737,7 @@ void Swapper::stagingPatched(std::shared_ptr<Run> run)
     });
     for (const auto& m : run->plan.members)
         recordEvent(run->plan, m, events->part("the Event of " + m.spec.name));
+    extendRecords(run->plan, run->entryTime, run->progress, events->part("the namespaces' records"));
     events->seal();
     verify(run, 0);
 }
@@ -859,6 +861,24 @@ void Swapper::recordEvent(const SwapPlan& plan, const SwapMember& m, std::functi
     // The history annotation is the record; the Event is for `kubectl get events` and
     // other tools, so a failure here does not undo a finished swap.
     m_client->createEvent(event, [done](kube::Result<kube::Unit>) { done(); });
+}
+
+void Swapper::extendRecords(const SwapPlan& plan, const std::string& at, Progress progress, std::function<void()> done)
+{
+    // The same entries as the live Services' histories, into each namespace's longer record. The swap is
+    // done whatever happens here: what could not be recorded is said once, in the swap's log.
+    std::map<std::string, std::vector<kube::HistoryEntry>> byNamespace;
+    for (const SwapMember& m : plan.members)
+        byNamespace[m.spec.ns].push_back(swapHistoryEntry(plan, m, at));
+    auto all = Join::make([done] { done(); });
+    for (auto& [ns, entries] : byNamespace)
+        kube::appendToRecord(m_client, ns, std::move(entries), plan.user,
+                             [progress, part = all->part("the record of " + ns)](kube::RecordWritten w) {
+                                 if (!w.extended)
+                                     progress(w.problem);
+                                 part();
+                             });
+    all->seal();
 }
 
 void Swapper::finish(std::shared_ptr<Run> run, SwapOutcome o)

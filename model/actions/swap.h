@@ -127,6 +127,8 @@ private:
     void revertLive(std::shared_ptr<Run> run, std::size_t upTo, SwapOutcome outcome);
     void finish(std::shared_ptr<Run> run, SwapOutcome outcome);
     void recordEvent(const SwapPlan& plan, const SwapMember& m, std::function<void()> done);
+    // Appends the swap's entries to the record of each member's namespace (kube/record.h).
+    void extendRecords(const SwapPlan& plan, const std::string& at, Progress progress, std::function<void()> done);
 
     kube::Client* m_client;
     HealthProber* m_prober;

@@ -1,5 +1,6 @@
 #include "model/actions/watchedswap.h"
 
+#include "kube/record.h"
 #include "model/rules/release.h"
 
 #include <QPointer>
@@ -166,17 +167,42 @@ void WatchedSwap::conclude(const WatchOutcome& outcome, SwapWatch* failed)
 void WatchedSwap::record(SwapWatch* watch, const std::string& result, std::function<void()> then)
 {
     QPointer<WatchedSwap> self(this);
-    recordWatchVerdict(m_client, watch->spec(), watchHistoryEntry(*watch, m_user, nowUtcText(), result),
-                       [self, then = std::move(then)](std::optional<kube::Error> refused) {
-                           if (!self)
-                               return;
-                           if (refused) {
-                               if (!self->m_outcome.notRecorded)
-                                   self->m_outcome.notRecorded = refused;
-                               Q_EMIT self->notRecorded(*refused);
-                           }
-                           then();
-                       });
+    const kube::HistoryEntry entry = watchHistoryEntry(*watch, m_user, nowUtcText(), result);
+    recordWatchVerdict(
+        m_client, watch->spec(), entry,
+        [self, entry, ns = watch->spec().ns, then = std::move(then)](std::optional<kube::Error> refused) {
+            if (!self)
+                return;
+            if (refused) {
+                if (!self->m_outcome.notRecorded)
+                    self->m_outcome.notRecorded = refused;
+                Q_EMIT self->notRecorded(*refused);
+                then();
+                return;
+            }
+            self->extendRecord(ns, entry, then);
+        });
+}
+
+void WatchedSwap::extendRecord(const std::string& ns, const kube::HistoryEntry& entry, std::function<void()> then)
+{
+    // The verdict into the namespace's longer record too, by the writer the history named (the client
+    // keeps who the API server says we are); the verdict stands whatever this answers.
+    QPointer<WatchedSwap> self(this);
+    m_client->whoAmI(
+        [self, ns, entry, then](kube::Result<kube::UserInfo> who) {
+            if (!self)
+                return;
+            kube::appendToRecord(self->m_client, ns, {entry}, who ? who->username : entry.user,
+                                 [self, then](kube::RecordWritten w) {
+                                     if (!self)
+                                         return;
+                                     if (!w.extended)
+                                         Q_EMIT self->progressed(w.problem);
+                                     then();
+                                 });
+        },
+        kube::Client::Freshness::MayCache);
 }
 
 } // namespace model

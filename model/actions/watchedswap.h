@@ -93,6 +93,8 @@ private:
     // Records the verdict of `failed` and says it.
     void conclude(const WatchOutcome& outcome, SwapWatch* failed);
     void record(SwapWatch* watch, const std::string& result, std::function<void()> then);
+    // After the history took the verdict: the namespace's record (kube/record.h), then `then`.
+    void extendRecord(const std::string& ns, const kube::HistoryEntry& entry, std::function<void()> then);
 
     kube::Client* m_client;
     std::string m_user;

@@ -109,6 +109,8 @@ std::string authorCheckName(kube::AuthorCheck check)
         return "policyMissing";
     case kube::AuthorCheck::PolicyUnknown:
         return "policyUnknown";
+    case kube::AuthorCheck::RecordOnly:
+        return "recordOnly";
     }
     return "notJudged";
 }
@@ -132,6 +134,8 @@ std::string authorSentence(const kube::HistoryEntry& e)
         return "author not checked: the policy is not installed";
     case kube::AuthorCheck::PolicyUnknown:
         return "author not checked: cannot tell whether the policy is installed";
+    case kube::AuthorCheck::RecordOnly:
+        return "author not checked: only the namespace's record holds this entry, and the policy does not cover it";
     }
     return {};
 }

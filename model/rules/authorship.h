@@ -51,7 +51,7 @@ void judgeAuthors(std::vector<kube::HistoryEntry>& entries, const AuthorPolicy& 
 std::vector<kube::HistoryEntry> judgedHistory(const kube::ObjectMeta& meta, const AuthorPolicy& policy);
 
 // The verdict's name in JSON output: "vouched", "writtenByOther", "noAuthor", "beforePolicy",
-// "policyMissing", "policyUnknown" or "notJudged".
+// "policyMissing", "policyUnknown", "recordOnly" or "notJudged".
 std::string authorCheckName(kube::AuthorCheck check);
 
 inline bool vouched(const kube::HistoryEntry& entry)

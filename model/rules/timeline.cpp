@@ -5,6 +5,7 @@
 #include "slot.h"
 #include "watchrules.h"
 
+#include <QTimeZone>
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -96,14 +97,20 @@ std::optional<std::int64_t> TimelineEntry::seconds() const
 std::vector<TimelineEntry> timelineOf(const std::vector<RecordedHistory>& read)
 {
     std::vector<TimelineEntry> all;
+    std::set<std::string> seen; // service and entry text: what was listed already
     for (const RecordedHistory& h : read) {
         // Newest first within an annotation, so that a stable sort keeps that order among equal times.
         for (auto it = h.entries.rbegin(); it != h.entries.rend(); ++it) {
+            const std::string service = it->service.empty() ? h.service : it->service;
+            if (!seen.insert(service + '\n' +
+                             it->toJson().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
+                     .second)
+                continue;
             TimelineEntry t;
             t.at = recordedSeconds(it->at);
             t.atMs = recordedMillis(it->at);
             t.started = it->started.empty() ? std::nullopt : recordedSeconds(it->started);
-            t.service = it->service.empty() ? h.service : it->service;
+            t.service = service;
             t.group = h.group;
             t.source = h.source;
             t.outcome = outcomeOf(*it);
@@ -113,6 +120,47 @@ std::vector<TimelineEntry> timelineOf(const std::vector<RecordedHistory>& read)
     }
     std::stable_sort(all.begin(), all.end(), newerFirst);
     return all;
+}
+
+std::vector<RecordedHistory> recordedHistories(const std::string& ns, const std::vector<kube::HistoryEntry>& entries,
+                                               const std::map<std::string, std::string>& groupOf)
+{
+    std::map<std::string, RecordedHistory> byService;
+    for (const kube::HistoryEntry& e : entries) {
+        const auto group = groupOf.find(e.service);
+        if (e.readable() && group == groupOf.end())
+            continue;
+        RecordedHistory& h = byService[e.readable() ? e.service : std::string()];
+        if (h.source.empty()) {
+            h.service = e.readable() ? e.service : std::string();
+            h.group = e.readable() ? group->second : std::string();
+            h.source = "record " + ns;
+        }
+        h.entries.push_back(e);
+        if (e.readable())
+            h.entries.back().authorCheck = kube::AuthorCheck::RecordOnly;
+    }
+    std::vector<RecordedHistory> out;
+    for (auto& [service, h] : byService)
+        out.push_back(std::move(h));
+    return out;
+}
+
+std::optional<std::int64_t> recordReach(const std::vector<std::string>& froms)
+{
+    std::optional<std::int64_t> reach;
+    for (const std::string& from : froms)
+        if (const auto t = recordedSeconds(from))
+            reach = reach ? std::max(*reach, *t) : *t;
+    return reach;
+}
+
+std::string recordReachText(std::optional<std::int64_t> reach)
+{
+    if (!reach)
+        return "record: the history annotations only";
+    return "record from " +
+           QDateTime::fromSecsSinceEpoch(*reach, QTimeZone::utc()).toString(QStringLiteral("yyyy-MM-dd")).toStdString();
 }
 
 std::string recordedSlotText(const kube::HistorySlot& slot)

@@ -4,6 +4,7 @@
 #include "kube/objects.h"
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -59,8 +60,22 @@ struct TimelineEntry {
 
 // Every entry of every history, newest first; entries with the same time keep the order they were
 // read in, newest last within an annotation (so newest first here). Entries without a readable time
-// sort after all others. A group swap appears once per member, as recorded.
+// sort after all others. A group swap appears once per member, as recorded. An entry read twice (its
+// service's annotation and the namespace's record hold the same text) is listed once, as first read:
+// give the annotations first, whose authors the policy checks.
 std::vector<TimelineEntry> timelineOf(const std::vector<RecordedHistory>& read);
+
+// One namespace's record (kube/record.h) as histories to merge: its entries by service, only those of the
+// services in `groupOf` (service -> group; the record holds every service of the namespace) and unreadable
+// ones; each judged RecordOnly, as the history-authors policy does not cover the record.
+std::vector<RecordedHistory> recordedHistories(const std::string& ns, const std::vector<kube::HistoryEntry>& entries,
+                                               const std::map<std::string, std::string>& groupOf);
+
+// From when the merged timeline holds every entry of the namespaces read: the latest of their records'
+// "record from" times (unreadable ones are left out); nothing when no record says.
+std::optional<std::int64_t> recordReach(const std::vector<std::string>& froms);
+// "record from 2026-11-02" (UTC); "record: the history annotations only" when nothing says.
+std::string recordReachText(std::optional<std::int64_t> reach);
 
 // One side of a recorded change, short: "slot B 3f2c1a9 (commit 3f2c1a9d3376)"; a tag that is the commit
 // itself is said once; an image without a recorded tag is named by its tag or digest.

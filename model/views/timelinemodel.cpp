@@ -176,7 +176,29 @@ void TimelineModel::setServices(const std::vector<ServiceState>& services)
     m_known = std::move(known);
     if (!changed)
         return;
-    m_all = withEvents(timelineOf(historiesOf(services)), eventsOf(services));
+    m_annotations = historiesOf(services);
+    m_events = eventsOf(services);
+    rebuild();
+}
+
+void TimelineModel::setRecords(std::vector<RecordedHistory> records, std::optional<std::int64_t> reach)
+{
+    m_records = std::move(records);
+    m_reach = reach;
+    rebuild();
+}
+
+QString TimelineModel::reachText() const
+{
+    return q(recordReachText(m_reach));
+}
+
+void TimelineModel::rebuild()
+{
+    // The annotations first: an entry the record holds too is shown as the annotation has it.
+    std::vector<RecordedHistory> read = m_annotations;
+    read.insert(read.end(), m_records.begin(), m_records.end());
+    m_all = withEvents(timelineOf(read), m_events);
     refilter();
 }
 

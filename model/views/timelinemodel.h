@@ -7,6 +7,7 @@
 #include <QStringList>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,11 @@ public:
 
     // The services' recorded histories; the rows change only when an entry does.
     void setServices(const std::vector<ServiceState>& services);
+    // The namespaces' records (recordedHistories), merged after the annotations, and from when they hold
+    // every entry (recordReach).
+    void setRecords(std::vector<RecordedHistory> records, std::optional<std::int64_t> reach);
+    // "record from 2026-11-02", or that only the annotations are read.
+    QString reachText() const;
     void setFilter(const TimelineFilter& filter);
     const TimelineFilter& filter() const { return m_filter; }
     const TimelineEntry* entry(int row) const;
@@ -66,6 +72,10 @@ private:
         std::string key; // the history as the rows show it
     };
     std::map<std::string, Known> m_known; // by service name
+    void rebuild();
+    std::vector<RecordedHistory> m_annotations, m_records;
+    std::vector<ServiceEvents> m_events;
+    std::optional<std::int64_t> m_reach;
     std::vector<TimelineEntry> m_all;
     std::vector<TimelineEntry> m_rows;
     TimelineFilter m_filter;

@@ -8,6 +8,7 @@
 #include "kube/history.h"
 #include "kube/kubeconfig.h"
 #include "kube/objects.h"
+#include "kube/record.h"
 #include "kube/status.h"
 #include "model/actions/swap.h"
 #include "model/rules/analysis.h"
@@ -257,6 +258,14 @@ void decodeHistory(const std::string& text)
     if (read.empty() || read.back().writtenBy != "fuzz" || read.back().at != ours.at)
         __builtin_trap();
     if (!kube::withdrawNewest(appended, "fuzz") || kube::withdrawNewest(appended, "someone else"))
+        __builtin_trap();
+    // The same texts as a namespace's record: read bounded, and appending stays within its caps.
+    const kube::ReadRecord held = kube::decodeRecord({record, text.substr(0, 100)});
+    if (held.entries.size() > kube::recordEntryLimit || held.from.size() > 64)
+        __builtin_trap();
+    const kube::NamespaceRecord extended = kube::appendRecord({record, {}}, ours, "fuzz", 8, 4096);
+    const kube::ReadRecord back = kube::decodeRecord(extended);
+    if (back.entries.empty() || back.entries.size() > 8 || back.entries.back().writtenBy != "fuzz" || back.from.empty())
         __builtin_trap();
     (void)entries;
 }

@@ -64,7 +64,14 @@ private Q_SLOTS:
         const auto timeline = signalbox(QStringLiteral("viewer"),
                                         {QStringLiteral("timeline"), QStringLiteral("-o"), QStringLiteral("json")});
         QVERIFY2(timeline.exitCode == 0, qPrintable(timeline.describe()));
-        const QJsonArray entries = jsonOf(timeline).array();
+        const QJsonArray entries = jsonOf(timeline).object().value(QStringLiteral("entries")).toArray();
+        // The namespace's record began with the deploy: it reaches from today.
+        QVERIFY2(jsonOf(timeline)
+                     .object()
+                     .value(QStringLiteral("recordFrom"))
+                     .toString()
+                     .startsWith(QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyy-MM-dd"))),
+                 qPrintable(timeline.describe()));
         QStringList order;
         for (const auto& v : entries) {
             const QJsonObject e = v.toObject();
@@ -98,7 +105,9 @@ private Q_SLOTS:
         const auto text = signalbox(QStringLiteral("viewer"), {QStringLiteral("timeline"), QStringLiteral("--service"),
                                                                QStringLiteral("uro-frontend")});
         QVERIFY2(text.exitCode == 0, qPrintable(text.describe()));
-        const QStringList lines = text.outText().split(u'\n', Qt::SkipEmptyParts);
+        QStringList lines = text.outText().split(u'\n', Qt::SkipEmptyParts);
+        QVERIFY2(!lines.isEmpty() && lines.takeFirst().startsWith(QStringLiteral("record from ")),
+                 qPrintable(text.describe()));
         QCOMPARE(lines.size(), 3);
         for (const QString& line : lines)
             QVERIFY2(line.contains(QStringLiteral("  uro-frontend  ")), qPrintable(line));

@@ -231,6 +231,10 @@ void resetExample()
     // A test's Event about a slot would leave it degraded for an hour.
     kubectl(admin, {QStringLiteral("delete"), QStringLiteral("events"), QStringLiteral("-n"), uro, QStringLiteral("-l"),
                     testEventLabel});
+    // The namespaces' records start empty: applying the example creates them again.
+    for (const char* ns : {"uro", "uro-sandbox", "uro-frontend-sandbox"})
+        QVERIFY(change({QStringLiteral("delete"), QStringLiteral("configmap"), QStringLiteral("signalbox-record"),
+                        QStringLiteral("-n"), QLatin1String(ns), QStringLiteral("--ignore-not-found")}));
     // kubectl apply leaves what other writers added: a deploy's release annotations (tag, commit, build
     // time) on a slot's pod template would outlive the test that deployed. They go first; apply then
     // puts back the example's own.
