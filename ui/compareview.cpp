@@ -7,10 +7,8 @@
 #include <QDialogButtonBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
-#include <QKeyEvent>
 #include <QLabel>
 #include <QPushButton>
-#include <QShortcut>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -20,9 +18,7 @@ namespace {
 
 QComboBox* sideBox(QWidget* parent, const QString& name, const QString& accessible, const QString& current)
 {
-    auto* box = new QComboBox(parent);
-    box->setObjectName(name);
-    box->setAccessibleName(accessible);
+    QComboBox* box = choiceBox(parent, name, accessible);
     const std::pair<const char*, QString> sides[] = {{"live", QObject::tr("live")},
                                                      {"staging", QObject::tr("staging")},
                                                      {"a", QObject::tr("slot A")},
@@ -37,8 +33,7 @@ QComboBox* sideBox(QWidget* parent, const QString& name, const QString& accessib
 } // namespace
 
 CompareView::CompareView(const QString& service, Reader reader, QWidget* parent)
-    : QWidget(parent, Qt::Window), m_service(service), m_reader(std::move(reader)),
-      m_model(new model::SlotDiffModel(this)),
+    : ToolWindow(parent), m_service(service), m_reader(std::move(reader)), m_model(new model::SlotDiffModel(this)),
       m_from(sideBox(this, QStringLiteral("compareFrom"), tr("Compare from"), QStringLiteral("live"))),
       m_to(sideBox(this, QStringLiteral("compareTo"), tr("Compare with"), QStringLiteral("staging"))),
       m_again(new QPushButton(tr("&Read again"), this)), m_status(plainLabel(this, QStringLiteral("compareStatus"))),
@@ -85,8 +80,6 @@ CompareView::CompareView(const QString& service, Reader reader, QWidget* parent)
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
     connect(buttons, &QDialogButtonBox::rejected, this, &QWidget::close);
     layout->addWidget(buttons);
-    auto* close = new QShortcut(QKeySequence(keys::closeWindow), this);
-    connect(close, &QShortcut::activated, this, &QWidget::close);
     connect(m_from, &QComboBox::currentIndexChanged, this, &CompareView::read);
     connect(m_to, &QComboBox::currentIndexChanged, this, &CompareView::read);
     connect(m_again, &QPushButton::clicked, this, &CompareView::read);
@@ -142,26 +135,6 @@ QString CompareView::summaryText() const
 QString CompareView::compareText() const
 {
     return m_compare->text();
-}
-
-// Esc closes this window, as the timeline's: not a shortcut, which the page's Back would make ambiguous.
-bool CompareView::event(QEvent* e)
-{
-    if (e->type() == QEvent::ShortcutOverride && static_cast<QKeyEvent*>(e)->key() == Qt::Key_Escape &&
-        static_cast<QKeyEvent*>(e)->modifiers() == Qt::NoModifier) {
-        e->accept();
-        return true;
-    }
-    return QWidget::event(e);
-}
-
-void CompareView::keyPressEvent(QKeyEvent* e)
-{
-    if (e->key() == Qt::Key_Escape && e->modifiers() == Qt::NoModifier) {
-        close();
-        return;
-    }
-    QWidget::keyPressEvent(e);
 }
 
 } // namespace ui

@@ -2,8 +2,8 @@
 
 #include "model/observe/slotdiffread.h"
 #include "model/views/slotdiffmodel.h"
+#include "toolwindow.h"
 
-#include <QWidget>
 #include <functional>
 
 class QComboBox;
@@ -16,8 +16,8 @@ namespace ui {
 // Compare slots: what differs between the Deployments two slots of one service run (live against
 // staging first; any two of live, staging, sandbox, slot A and slot B), differences first, then how
 // many fields are equal, the commits in between and what was not compared. Read when opened, when a
-// side changes and on Read again; only reads, so it is there in read-only mode too. Esc closes it.
-class CompareView : public QWidget {
+// side changes and on Read again; only reads, so it is there in read-only mode too. Esc and Ctrl+W close it.
+class CompareView : public ToolWindow {
     Q_OBJECT
 
 public:
@@ -42,10 +42,6 @@ public:
 
 public Q_SLOTS:
     void read();
-
-protected:
-    bool event(QEvent* e) override;
-    void keyPressEvent(QKeyEvent* e) override;
 
 private:
     void showAnswer(const model::SlotDiffAnswer& answer);

@@ -11,6 +11,7 @@
 #include "model/rules/settingskeys.h"
 #include "model/state/compareslots.h"
 #include "model/state/openlogs.h"
+#include "model/state/records.h"
 #include "model/state/servicelookup.h"
 #include "model/views/watchverdict.h"
 #include "notificationsmenu.h"
@@ -853,6 +854,14 @@ TimelineView* MainWindow::openTimeline()
         });
         if (m_watched)
             m_timeline->setServices(m_watched->services());
+        // The namespaces' longer records, read once as the window opens.
+        if (m_watched && m_connectionState)
+            model::readRecordHistories(*m_watched, *m_connectionState, m_timeline,
+                                       [this, view = m_timeline](model::RecordHistories r) {
+                                           view->setRecords(std::move(r.histories), r.reach);
+                                           for (const std::string& problem : r.problems)
+                                               showNotice(QString::fromStdString(problem));
+                                       });
     }
     m_timeline->show();
     m_timeline->raise();

@@ -113,7 +113,14 @@ void TimelineView::applyFilter()
     if (f.services != now.services || f.users != now.users || f.actions != now.actions || f.outcomes != now.outcomes ||
         f.since != now.since || f.events != now.events)
         m_model->setFilter(f);
-    m_count->setText(countText());
+    m_count->setText(m_reached ? countText() + QStringLiteral(" · ") + m_model->reachText() : countText());
+}
+
+void TimelineView::setRecords(std::vector<model::RecordedHistory> records, std::optional<std::int64_t> reach)
+{
+    m_model->setRecords(std::move(records), reach);
+    m_reached = true;
+    applyFilter();
 }
 
 QString TimelineView::countText() const

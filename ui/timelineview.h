@@ -32,6 +32,9 @@ public:
     QComboBox* sinceFilter() const { return m_since; }
     QCheckBox* eventsFilter() const { return m_events; }
     QString countText() const;
+    // The namespaces' records (model::readRecordHistories), merged after the annotations; the count then
+    // says from when the timeline reaches.
+    void setRecords(std::vector<model::RecordedHistory> records, std::optional<std::int64_t> reach);
 
 Q_SIGNALS:
     void serviceChosen(const QString& service);
@@ -46,6 +49,7 @@ private:
     QComboBox *m_service, *m_user, *m_action, *m_outcome, *m_since;
     QCheckBox* m_events;
     QLabel* m_count;
+    bool m_reached = false; // the records have answered
 };
 
 } // namespace ui

@@ -7,6 +7,7 @@
 
 #include <QApplication>
 #include <QComboBox>
+#include <QLabel>
 #include <QPointer>
 
 using guisupport::Console;
@@ -55,6 +56,13 @@ private Q_SLOTS:
             }
         QVERIFY(sawWatch);
         QCOMPARE(view->countText(), QStringLiteral("6 entries"));
+        // The namespace's record is read too (it holds the same entries: none shows twice), and from when
+        // it reaches is said beside the count.
+        auto* count = view->findChild<QLabel*>(QStringLiteral("timelineCount"));
+        QVERIFY(count);
+        QTRY_VERIFY2_WITH_TIMEOUT(count->text().startsWith(QStringLiteral("6 entries · record from ")),
+                                  qPrintable(count->text()), 20000);
+        QCOMPARE(m->rowCount(), 6);
         view->resize(1100, 360);
         guisupport::saveShot(view, QStringLiteral("timeline.png"));
 

@@ -22,9 +22,10 @@ namespace {
 // The requests of one swap of one service, the health check's proxy GETs apart (counted below):
 // fresh members (a list of Services and one of Deployments, which are also the plan's fresh reads
 // of both Services and both slots), the staging pods for the health check, the two patches, the
-// Event, and one watch each for the pods and the EndpointSlices. The access reviews and who the
-// user is were asked by the confirmed plan moments before and come from the client's cache.
-constexpr std::uint64_t requestLimit = 8;
+// Event, one watch each for the pods and the EndpointSlices, and the namespace's record (a GET and one
+// update per entry: kube/record.h). The access reviews and who the user is were asked by the confirmed
+// plan moments before and come from the client's cache.
+constexpr std::uint64_t requestLimit = 10;
 
 // What `signalbox swap uro --yes` may send, the health check's proxy GETs and the watches apart:
 // the command's lookup (one list of Services and one of Deployments, which are also the plan's
@@ -32,8 +33,9 @@ constexpr std::uint64_t requestLimit = 8;
 // namespace (which grants patching both Services and creating Events, so no access review is
 // asked one by one; the re-check at execute takes the same answers), and per member of the group
 // the staging pods for the health check (asked once: the re-check uses the answer of moments
-// before), the two patches and the Event.
-constexpr std::uint64_t commandBase = 4, commandPerMember = 4;
+// before), the two patches and the Event; the namespace's record is read once and updated once per member's
+// entry.
+constexpr std::uint64_t commandBase = 5, commandPerMember = 5;
 
 // The requests the command said it sent (QT_LOGGING_RULES signalbox.requests.info), by kind.
 std::map<QString, std::uint64_t> requestsSaid(const QString& stderrText)
@@ -215,6 +217,9 @@ private Q_SLOTS:
         QCOMPARE(kinds[QStringLiteral("create selfsubjectrulesreviews")], std::uint64_t(1));
         QCOMPARE(kinds[QStringLiteral("create selfsubjectaccessreviews")], std::uint64_t(0));
         QCOMPARE(kinds[QStringLiteral("list pods")], members);
+        // The record: read once for the namespace, one update per entry.
+        QCOMPARE(kinds[QStringLiteral("get configmaps")], std::uint64_t(1));
+        QCOMPARE(kinds[QStringLiteral("update configmaps")], members);
         QVERIFY(proxy >= members);
         // Still verified by watching each member's new pods and its live EndpointSlices.
         QCOMPARE(watches, 2 * members);
