@@ -26,14 +26,6 @@ void diff(Session& s)
         QCoreApplication::exit(app::Usage);
         return;
     }
-    const bool sandbox = from == "sandbox" || to == "sandbox";
-    if (sandbox && !spec.sandboxContext.empty() && spec.sandboxContext != s.client()->config().contextName) {
-        complain("the sandbox of " + spec.name + " is in context " + spec.sandboxContext +
-                 ", which diff does not read: compare it from that context (--context " + spec.sandboxContext +
-                 ") with its own slots.");
-        QCoreApplication::exit(app::Failed);
-        return;
-    }
     model::readSlotDiff(s.client(), spec, from, to, QCoreApplication::instance(), [&s](model::SlotDiffAnswer a) {
         if (a.error) {
             s.fail(*a.error);

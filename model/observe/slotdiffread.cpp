@@ -153,6 +153,15 @@ void readSlotDiff(kube::Client* client, const ServiceSpec& spec, const std::stri
                   QObject* owner, std::function<void(SlotDiffAnswer)> done)
 {
     const bool sandbox = from == "sandbox" || to == "sandbox";
+    if (sandbox && !spec.sandboxContext.empty() && spec.sandboxContext != client->config().contextName) {
+        answerLater(owner, std::move(done),
+                    SlotDiffAnswer{.diff = std::nullopt,
+                                   .problem = "the sandbox of " + spec.name + " is in context " + spec.sandboxContext +
+                                              ", which is not read here: compare it from that context (--context " +
+                                              spec.sandboxContext + ") with its own slots.",
+                                   .error = std::nullopt});
+        return;
+    }
     auto reads = std::make_shared<Reads>();
     reads->left = sandbox ? 5 : 4;
     QPointer<QObject> guard(owner);

@@ -27,7 +27,8 @@ struct SlotDiffAnswer {
     std::optional<kube::Error> error;
 };
 
-// `from` and `to` are known sides. `done` is called once, always later on the event loop, never when
+// `from` and `to` are known sides; a sandbox in another context than `client`'s is answered with its
+// sentence. `done` is called once, always later on the event loop, never when
 // `owner` is gone.
 void readSlotDiff(kube::Client* client, const ServiceSpec& spec, const std::string& from, const std::string& to,
                   QObject* owner, std::function<void(SlotDiffAnswer)> done);

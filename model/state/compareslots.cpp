@@ -22,12 +22,6 @@ void compareSlots(const WatchedServices& watched, Connection& connection, const 
         return;
     }
     const ServiceSpec& spec = st->spec;
-    const bool sandbox = from == "sandbox" || to == "sandbox";
-    if (sandbox && !spec.sandboxContext.empty() && spec.sandboxContext != spec.context) {
-        answer("the sandbox of " + spec.name + " is in context " + spec.sandboxContext +
-               ", and its slots are not: compare the sandbox from that context.");
-        return;
-    }
     kube::Client* client = connection.client(spec.context);
     if (!client) {
         answer("there is no client for context " + spec.context + ": see the connection line.");

@@ -13,8 +13,8 @@ class Connection;
 class WatchedServices;
 
 // The diff of two slots of a shown service (model::readSlotDiff) on the service's context. `from` and
-// `to` are live, staging, sandbox, a or b. A service not shown, or a sandbox in another context, is
-// answered with its sentence; `done` is always called later, never when `owner` is gone.
+// `to` are live, staging, sandbox, a or b. A service not shown is answered with its sentence; `done` is always called
+// later, never when `owner` is gone.
 void compareSlots(const WatchedServices& watched, Connection& connection, const std::string& service,
                   const std::string& from, const std::string& to, QObject* owner,
                   std::function<void(SlotDiffAnswer)> done);

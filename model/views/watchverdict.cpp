@@ -2,16 +2,25 @@
 
 namespace model {
 
-ServiceState withWatchVerdict(ServiceState s, const ActionRunner* runner)
+namespace {
+
+// `s` with `verdict` in `field`, its status decided again when that changed it.
+ServiceState withSentence(ServiceState s, std::string ServiceState::*field, const std::string& verdict)
 {
-    const Activity* failed = runner ? runner->failedWatch(s.spec.ns, s.spec.name) : nullptr;
-    const std::string verdict = failed ? failed->message : std::string();
-    if (verdict == s.gotWorse)
+    if (verdict == s.*field)
         return s;
-    s.gotWorse = verdict;
+    s.*field = verdict;
     s.revision = 0;
     applyStatus(s);
     return s;
+}
+
+} // namespace
+
+ServiceState withWatchVerdict(ServiceState s, const ActionRunner* runner)
+{
+    const Activity* failed = runner ? runner->failedWatch(s.spec.ns, s.spec.name) : nullptr;
+    return withSentence(std::move(s), &ServiceState::gotWorse, failed ? failed->message : std::string());
 }
 
 bool anyWatchVerdict(const ActionRunner* runner)
@@ -32,12 +41,7 @@ ServiceState withMetricVerdict(ServiceState s, const MetricFeed* feed)
         m->slots.count(*s.live) && m->slots.count(*s.staging))
         verdict = stagingWorseSentence(m->metrics, m->slots.at(*s.staging).values, m->slots.at(*s.live).values,
                                        s.slot(*s.staging).label());
-    if (verdict == s.stagingWorse)
-        return s;
-    s.stagingWorse = verdict;
-    s.revision = 0;
-    applyStatus(s);
-    return s;
+    return withSentence(std::move(s), &ServiceState::stagingWorse, verdict);
 }
 
 bool anyMetricVerdict(const std::vector<ServiceState>& services, const MetricFeed* feed)
