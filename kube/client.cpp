@@ -459,7 +459,7 @@ Client::Id Client::patch(const Resource& r, const std::string& ns, const std::st
     HttpRequest req;
     req.method = "PATCH";
     req.path = r.path(ns, name);
-    req.body = body.dump(-1, ' ', false, Json::error_handler_t::replace);
+    req.body = goJson(body);
     req.contentType = type == PatchType::Json    ? "application/json-patch+json"
                       : type == PatchType::Merge ? "application/merge-patch+json"
                                                  : "application/strategic-merge-patch+json";
@@ -476,7 +476,7 @@ Client::Id Client::create(const Resource& r, const std::string& ns, const Json& 
     HttpRequest req;
     req.method = "POST";
     req.path = r.path(ns);
-    req.body = body.dump(-1, ' ', false, Json::error_handler_t::replace);
+    req.body = goJson(body);
     req.contentType = "application/json";
     std::string name;
     if (body.is_object() && body.contains("metadata") && body["metadata"].is_object())

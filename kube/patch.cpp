@@ -40,6 +40,30 @@ bool JsonPatch::hasTests() const
     return std::any_of(m_ops.begin(), m_ops.end(), [](const json& o) { return o.at("op") == "test"; });
 }
 
+std::string goJson(const json& value)
+{
+    const std::string plain = value.dump(-1, ' ', false, json::error_handler_t::replace);
+    std::string out;
+    out.reserve(plain.size());
+    // Outside strings JSON text has none of these bytes: each one found is inside a string.
+    for (std::size_t i = 0; i < plain.size(); ++i) {
+        const char c = plain[i];
+        if (c == '<')
+            out += "\\u003c";
+        else if (c == '>')
+            out += "\\u003e";
+        else if (c == '&')
+            out += "\\u0026";
+        else if (c == '\xE2' && i + 2 < plain.size() && plain[i + 1] == '\x80' &&
+                 (plain[i + 2] == '\xA8' || plain[i + 2] == '\xA9')) {
+            out += plain[i + 2] == '\xA8' ? "\\u2028" : "\\u2029";
+            i += 2;
+        } else
+            out += c;
+    }
+    return out;
+}
+
 std::string pointerEscape(const std::string& key)
 {
     std::string out;

@@ -30,6 +30,13 @@ private:
     nlohmann::json m_ops = nlohmann::json::array();
 };
 
+// `value` as JSON text in the bytes Go's encoding/json writes for it: "<", ">", "&", U+2028 and
+// U+2029 escaped as \u003c, \u003e, \u0026, \u2028 and \u2029, and invalid UTF-8 as U+FFFD
+// (as the server stores it). The API server applies a JSON Patch's `test` by comparing these
+// bytes with its own encoding of the object: a string holding any of them, sent as nlohmann writes
+// it, never tests equal.
+std::string goJson(const nlohmann::json& value);
+
 // A map key as one JSON Pointer segment ("~" as "~0", "/" as "~1").
 std::string pointerEscape(const std::string& key);
 

@@ -367,6 +367,33 @@ private Q_SLOTS:
         QVERIFY(testsupport::rolledOut(QStringLiteral("uro-b")));
     }
 
+    void textThatGoEscapesDoesNotBlockASwap()
+    {
+        // A watch verdict says "candidate <= baseline"; anyone may write "&" or U+2028. The API
+        // server tests the history as its own JSON encoding holds it (with "<" as \u003c): a swap
+        // sent "<" as is would be refused as "changed since you looked" for ever after.
+        const QString result =
+            QStringLiteral("failed: error ratio fails candidate <= baseline * 1.2 & <b>bold</b>\u2028\u2029 end");
+        const QJsonArray entries{QJsonObject{{QStringLiteral("at"), QStringLiteral("2026-01-01T00:00:00Z")},
+                                             {QStringLiteral("action"), QStringLiteral("watch")},
+                                             {QStringLiteral("service"), QStringLiteral("uro")},
+                                             {QStringLiteral("user"), QStringLiteral("operator")},
+                                             {QStringLiteral("result"), result}}};
+        const auto w = writeHistory(QStringLiteral("operator"), QStringLiteral("service"), QStringLiteral("uro"),
+                                    QJsonDocument(entries).toJson(QJsonDocument::Compact));
+        QVERIFY2(w.exitCode == 0, qPrintable(w.describe()));
+        QString last;
+        QVERIFY2(swapPossible(&last), qPrintable(last));
+        const auto r =
+            signalbox(QStringLiteral("operator"), {QStringLiteral("swap"), QStringLiteral("uro"), QStringLiteral("--yes")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        QCOMPARE(liveSlot(), QStringLiteral("b"));
+        const auto kept = kube::decodeHistory(historyOf(QStringLiteral("service"), QStringLiteral("uro")).toStdString());
+        QCOMPARE(kept.size(), std::size_t(2));
+        QCOMPARE(QString::fromStdString(kept[0].result), result);
+        QCOMPARE(kept[1].action, std::string("swap"));
+    }
+
     void withoutThePolicyAuthorsAreNotChecked()
     {
         QString last;

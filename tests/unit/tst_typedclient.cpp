@@ -198,6 +198,22 @@ private Q_SLOTS:
         QCOMPARE(hasTests, tests); // a 422 to it then means a `test` failed
     }
 
+    void bodiesAreEncodedAsGoEncodesThem()
+    {
+        // The bytes Go's encoding/json writes for these values (json.Marshal, Go 1.22 and later).
+        const json value = {{"t", "a<b>c&d\u2028e\u2029f\"g\\h\n\t\b\f\x01\x7f\u00e9\U0001F600"}};
+        QCOMPARE(QString::fromStdString(kube::goJson(value)),
+                 QString::fromUtf8("{\"t\":\"a\\u003cb\\u003ec\\u0026d\\u2028e\\u2029f\\\"g\\\\h\\n\\t\\b\\f"
+                                   "\\u0001\x7f\u00e9\U0001F600\"}"));
+        // Invalid UTF-8 becomes U+FFFD, as the API server stores it; the text reads back equal.
+        const json broken = {{"t", std::string("x\xff<y")}};
+        QCOMPARE(QString::fromStdString(kube::goJson(broken)), QString::fromUtf8("{\"t\":\"x\uFFFD\\u003cy\"}"));
+        QVERIFY(json::parse(kube::goJson(value)) == value);
+        // Numbers and structure are as nlohmann writes them: only strings differ.
+        const json numbers = {{"a", 5}, {"b", json::array({1, "<"})}};
+        QCOMPARE(QString::fromStdString(kube::goJson(numbers)), QStringLiteral(R"({"a":5,"b":[1,"\u003c"]})"));
+    }
+
     void aDeploymentReadWithoutItsTemplateCannotBeRestored()
     {
         kube::Deployment listed; // from a list or an informer: no template kept
