@@ -80,6 +80,11 @@ void DeliveryView::setServices(const std::vector<model::ServiceState>& services)
     applyChoice();
 }
 
+void DeliveryView::setRecords(std::vector<model::RecordedHistory> records)
+{
+    m_model->setRecords(std::move(records));
+}
+
 // "All services", then each group of several services, then each service; the current one kept.
 void DeliveryView::refillScopes()
 {

@@ -23,6 +23,8 @@ public:
 
     // Fed by the window while it is open.
     void setServices(const std::vector<model::ServiceState>& services);
+    // The namespaces' records, read once as the window opens.
+    void setRecords(std::vector<model::RecordedHistory> records);
 
     model::DeliveryModel* model() const { return m_model; }
     QComboBox* scopeChoice() const { return m_scope; }

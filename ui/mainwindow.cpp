@@ -848,25 +848,40 @@ TimelineView* MainWindow::openTimeline()
     if (!m_timeline) {
         m_timeline = new TimelineView(this);
         m_timeline->setAttribute(Qt::WA_DeleteOnClose);
-        connect(m_timeline, &TimelineView::serviceChosen, this, [this](const QString& service) {
-            if (showService(service))
-                activateWindow();
-        });
+        connect(m_timeline, &TimelineView::entryChosen, this,
+                [this](const QString& service, const QString& at, const QString& action) {
+                    if (!showService(service))
+                        return;
+                    activateWindow();
+                    // An Event, or an entry only the namespace's record still holds, opens the page only.
+                    if (!at.isEmpty() && !m_page->showHistoryEntry(at, action))
+                        showNotice(tr("The history on %1's page no longer holds the %2 of %3; the timeline "
+                                      "has it from the namespace's record.")
+                                       .arg(service, action, at));
+                });
         if (m_watched)
             m_timeline->setServices(m_watched->services());
         // The namespaces' longer records, read once as the window opens.
-        if (m_watched && m_connectionState)
-            model::readRecordHistories(*m_watched, *m_connectionState, m_timeline,
-                                       [this, view = m_timeline](model::RecordHistories r) {
-                                           view->setRecords(std::move(r.histories), r.reach);
-                                           for (const std::string& problem : r.problems)
-                                               showNotice(QString::fromStdString(problem));
-                                       });
+        readRecords(m_timeline, [view = m_timeline](model::RecordHistories r) {
+            view->setRecords(std::move(r.histories), r.reach);
+        });
     }
     m_timeline->show();
     m_timeline->raise();
     m_timeline->activateWindow();
     return m_timeline;
+}
+
+void MainWindow::readRecords(QObject* owner, std::function<void(model::RecordHistories)> done)
+{
+    if (!m_watched || !m_connectionState)
+        return;
+    model::readRecordHistories(*m_watched, *m_connectionState, owner,
+                               [this, done = std::move(done)](model::RecordHistories r) {
+                                   for (const std::string& problem : r.problems)
+                                       showNotice(QString::fromStdString(problem));
+                                   done(std::move(r));
+                               });
 }
 
 DeliveryView* MainWindow::deliveryView() const
@@ -881,6 +896,8 @@ DeliveryView* MainWindow::openDelivery()
         m_delivery->setAttribute(Qt::WA_DeleteOnClose);
         if (m_watched)
             m_delivery->setServices(m_watched->services());
+        readRecords(m_delivery,
+                    [view = m_delivery](model::RecordHistories r) { view->setRecords(std::move(r.histories)); });
     }
     m_delivery->show();
     m_delivery->raise();

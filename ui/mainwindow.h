@@ -5,6 +5,7 @@
 #include "model/rules/connectioninfo.h"
 #include "model/state/dashboard.h"
 #include "model/state/metricfeed.h"
+#include "model/state/records.h"
 #include "model/views/servicefiltermodel.h"
 #include "model/views/servicelistmodel.h"
 #include "oci/registry.h"
@@ -131,6 +132,9 @@ private:
     void refresh();
     void updateFreshness();
     void openRow(const QModelIndex& index);
+    // The namespaces' records of the shown services, read for a window (`owner`) as it opens; what could
+    // not be read is a notice.
+    void readRecords(QObject* owner, std::function<void(model::RecordHistories)> done);
     void focusFilter();
     void updateOverviewCount();
     void openDeploy();

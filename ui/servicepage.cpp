@@ -81,11 +81,28 @@ std::vector<ServicePage::HistoryCell> ServicePage::historyRow(const kube::Histor
 
 // Newest first. Only what changed is written: an update every few seconds usually brings the same
 // history, and a new entry comes on top of the ones shown.
+bool ServicePage::showHistoryEntry(const QString& at, const QString& action)
+{
+    const auto key = std::make_pair(at.toStdString(), action.toStdString());
+    const auto it = std::find(m_historyKeys.begin(), m_historyKeys.end(), key);
+    if (at.isEmpty() || it == m_historyKeys.end())
+        return false;
+    const int row = static_cast<int>(it - m_historyKeys.begin());
+    m_history->selectRow(row);
+    m_history->scrollToItem(m_history->item(row, 0));
+    m_scroll->ensureWidgetVisible(m_history);
+    m_history->setFocus(Qt::OtherFocusReason);
+    return true;
+}
+
 void ServicePage::showHistory(const std::vector<kube::HistoryEntry>& history)
 {
     std::vector<std::vector<HistoryCell>> rows;
-    for (auto it = history.rbegin(); it != history.rend(); ++it)
+    m_historyKeys.clear();
+    for (auto it = history.rbegin(); it != history.rend(); ++it) {
         rows.push_back(historyRow(*it));
+        m_historyKeys.emplace_back(it->at, it->action);
+    }
     m_history->setVisible(!history.empty());
     m_noHistory->setVisible(history.empty());
     if (rows == m_historyRows)
@@ -128,7 +145,7 @@ ServicePage::ServicePage(QWidget* parent) : QWidget(parent)
     // squeezed below what its widgets need lets them overlap.
     auto* outer = new QVBoxLayout(this);
     outer->setContentsMargins(0, 0, 0, 0);
-    auto* scroll = new QScrollArea(this);
+    auto* scroll = m_scroll = new QScrollArea(this);
     scroll->setObjectName(QStringLiteral("pageScroll"));
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);

@@ -10,6 +10,7 @@
 
 class QLabel;
 class QPushButton;
+class QScrollArea;
 class QTableWidget;
 class QDialog;
 class QVBoxLayout;
@@ -50,6 +51,9 @@ public:
     QString outcomeText() const;
     QPushButton* dismissOutcomeButton() const { return m_dismissOutcome; }
     QTableWidget* history() const { return m_history; }
+    // Selects the history's entry recorded at `at` with `action` and scrolls it into view; false when
+    // the page's history does not hold it (the annotations keep the newest entries only).
+    bool showHistoryEntry(const QString& at, const QString& action);
     // The banner of a watch after a swap that found the service got worse: its text (empty when
     // hidden) and its one button, which starts the checked rollback (plan, confirm, runner).
     QString watchBannerText() const;
@@ -122,6 +126,8 @@ private:
     bool m_confirming = false; // a confirm dialog's plan is being made on fresh reads
     QTableWidget* m_history;
     std::vector<std::vector<HistoryCell>> m_historyRows; // what the table shows, newest first
+    std::vector<std::pair<std::string, std::string>> m_historyKeys; // per row: the entry's at and action
+    QScrollArea* m_scroll = nullptr;
     QLabel* m_noHistory;
     QString m_name;
     QLabel* m_title;

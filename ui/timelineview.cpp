@@ -131,8 +131,14 @@ QString TimelineView::countText() const
 
 void TimelineView::choose(const QModelIndex& index)
 {
-    if (index.isValid())
-        Q_EMIT serviceChosen(index.data(model::TimelineModel::KeyRole).toString());
+    const model::TimelineEntry* t = index.isValid() ? m_model->entry(index.row()) : nullptr;
+    if (!t)
+        return;
+    if (t->event)
+        Q_EMIT entryChosen(QString::fromStdString(t->service), {}, {});
+    else
+        Q_EMIT entryChosen(QString::fromStdString(t->service), QString::fromStdString(t->entry.at),
+                           QString::fromStdString(t->entry.action));
 }
 
 } // namespace ui

@@ -13,7 +13,7 @@ namespace ui {
 // The release timeline window: every recorded deploy, swap, rollback, repair and watch verdict of
 // every watched service, newest first, filtered by service, person, action, outcome and time; with
 // "Events" checked, the slots' Kubernetes Events between the entries too.
-// Enter or a double click on a row opens that service's page.
+// Enter or a double click on a row opens that service's page at that entry.
 class TimelineView : public ToolWindow {
     Q_OBJECT
 
@@ -37,7 +37,8 @@ public:
     void setRecords(std::vector<model::RecordedHistory> records, std::optional<std::int64_t> reach);
 
 Q_SIGNALS:
-    void serviceChosen(const QString& service);
+    // A row was chosen: its service, and the entry's time and action as recorded (empty for an Event).
+    void entryChosen(const QString& service, const QString& at, const QString& action);
 
 private:
     void applyFilter();

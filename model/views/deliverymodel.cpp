@@ -70,7 +70,8 @@ void DeliveryModel::setServices(const std::vector<ServiceState>& services)
         return;
     }
     m_revisions = std::move(revisions);
-    m_all = timelineOf(historiesOf(services));
+    m_annotations = historiesOf(services);
+    m_all = merged();
     m_services.clear();
     m_groupOf.clear();
     for (const ServiceState& s : services) {
@@ -78,6 +79,20 @@ void DeliveryModel::setServices(const std::vector<ServiceState>& services)
         m_groupOf.emplace_back(s.spec.name, s.spec.group.empty() ? s.spec.name : s.spec.group);
     }
     recompute();
+}
+
+void DeliveryModel::setRecords(std::vector<RecordedHistory> records)
+{
+    m_records = std::move(records);
+    m_all = merged();
+    recompute();
+}
+
+std::vector<TimelineEntry> DeliveryModel::merged() const
+{
+    std::vector<RecordedHistory> read = m_annotations;
+    read.insert(read.end(), m_records.begin(), m_records.end());
+    return timelineOf(read);
 }
 
 void DeliveryModel::setScope(const Scope& scope)

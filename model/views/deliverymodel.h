@@ -39,6 +39,9 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
     void setServices(const std::vector<ServiceState>& services);
+    // The namespaces' records (model::readRecordHistories), merged after the annotations as the timeline
+    // merges them: the figures then reach as far back as the records do.
+    void setRecords(std::vector<RecordedHistory> records);
     void setScope(const Scope& scope);
     void setPeriodDays(int days);
     // The end of the period (seconds since the epoch); by default the current time at each feed. Tests
@@ -69,10 +72,13 @@ public:
 
 private:
     void recompute();
+    // The annotations and the records as one timeline; an entry held by both counts once.
+    std::vector<TimelineEntry> merged() const;
     std::int64_t periodEnd() const;
     QString valueText(Figure figure) const;
 
     std::map<std::string, std::uint64_t> m_revisions; // by service: what the figures were read from
+    std::vector<RecordedHistory> m_annotations, m_records;
     std::vector<TimelineEntry> m_all;
     std::vector<std::string> m_services;
     std::vector<std::pair<std::string, std::string>> m_groupOf; // (service, group)

@@ -1,14 +1,16 @@
 // The release timeline in the console: after a group swap watched for a few seconds and a rollback,
 // Ctrl+T opens every service's entries newest first; the service filter keeps one service's; Enter on
-// a row opens that service's page; Esc closes the window.
+// a row opens that service's page at that entry; Esc closes the window.
 #include "gui/guisupport.h"
 #include "ui/help.h"
+#include "ui/servicepage.h"
 #include "ui/timelineview.h"
 
 #include <QApplication>
 #include <QComboBox>
 #include <QLabel>
 #include <QPointer>
+#include <QTableWidget>
 
 using guisupport::Console;
 
@@ -87,6 +89,25 @@ private Q_SLOTS:
         const QString chosen = cell(1, model::TimelineModel::ServiceColumn);
         QTest::keyClick(view->table(), Qt::Key_Return);
         QTRY_COMPARE(c.window->currentService(), chosen);
+        // ... at that entry: the page's history has the rollback (its newest entry) selected.
+        QTableWidget* history = c.window->servicePage()->history();
+        QTRY_COMPARE(history->selectionModel()->selectedRows().size(), 1);
+        const int selected = history->selectionModel()->selectedRows().first().row();
+        QCOMPARE(selected, 0);
+        QVERIFY2(history->item(selected, 2)->text().contains(QLatin1String("rollback"), Qt::CaseInsensitive),
+                 qPrintable(history->item(selected, 2)->text()));
+        // An older entry (the swap) selects its own row.
+        view->actionFilter()->setCurrentIndex(view->actionFilter()->findText(QStringLiteral("swap")));
+        services->setCurrentIndex(services->findText(chosen));
+        QCOMPARE(m->rowCount(), 1);
+        view->activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(view));
+        view->table()->setFocus();
+        view->table()->setCurrentIndex(m->index(0, 0));
+        QTest::keyClick(view->table(), Qt::Key_Return);
+        QTRY_COMPARE(history->selectionModel()->selectedRows().value(0).row(), 2);
+        QVERIFY2(history->item(2, 2)->text().contains(QLatin1String("swap"), Qt::CaseInsensitive),
+                 qPrintable(history->item(2, 2)->text()));
 
         // Esc closes it (a new one opens on the next Ctrl+T).
         QPointer<ui::TimelineView> gone(view);

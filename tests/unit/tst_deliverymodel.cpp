@@ -190,6 +190,37 @@ private Q_SLOTS:
         QCOMPARE(slow.chartTitle(model::DeliveryModel::LeadTime), std::string("lead time, days (median)"));
         QCOMPARE(slow.series(model::DeliveryModel::LeadTime).back().value, 3.0);
     }
+
+    void theRecordReachesFurtherBackThanTheAnnotations()
+    {
+        // uro-admin's annotations hold its swap of day 5 only; the namespace's record also holds an older
+        // swap (day 1), which failed its watch, and the swap of day 5 again.
+        model::DeliveryModel m;
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        m.setNow(t0 + 7 * 86400 - 1);
+        m.setPeriodDays(7);
+        m.setServices({service("uro-admin", "", {swapBuilt(5 * day, 5 * day - 120)})});
+        QCOMPARE(value(m, model::DeliveryModel::Frequency), QStringLiteral("1 swap, 0.1 a day"));
+        QCOMPARE(m.recordText(),
+                 QStringLiteral("The record reaches back to 2026-12-06 10:00Z: nothing before it was measured."));
+
+        model::RecordedHistory record;
+        record.service = record.group = "uro-admin";
+        record.source = "record uro";
+        record.entries = {swapBuilt(day, day - 60), entry("watch", day + 5, "failed: restarted"),
+                          entry("rollback", day + 10), swapBuilt(5 * day, 5 * day - 120)};
+        for (auto& e : record.entries)
+            e.service = "uro-admin";
+        QSignalSpy resets(&m, &QAbstractItemModel::modelReset);
+        m.setRecords({record});
+        // The swap of day 5, held by both, counts once.
+        QCOMPARE(value(m, model::DeliveryModel::Frequency), QStringLiteral("2 swaps, 0.3 a day"));
+        QCOMPARE(value(m, model::DeliveryModel::FailureRate), QStringLiteral("50 % (1 of 2 swaps)"));
+        QCOMPARE(value(m, model::DeliveryModel::Restore), QStringLiteral("median 5 min (1 restored)"));
+        QCOMPARE(m.recordText(),
+                 QStringLiteral("The record reaches back to 2026-12-02 10:00Z: nothing before it was measured."));
+        QCOMPARE(resets.count(), 0);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestDeliveryModel)
