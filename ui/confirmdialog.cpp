@@ -205,7 +205,7 @@ bool ConfirmDialog::diffReading() const
 
 QString ConfirmDialog::verdictText() const
 {
-    return ui::verdictText(m_plan.checks, allowedText(m_plan));
+    return ui::verdictText(m_plan.checks, allowedText(m_plan), m_plan.skipped);
 }
 
 QToolButton* ConfirmDialog::checksFoldButton() const
@@ -326,6 +326,9 @@ void ConfirmDialog::buildSkip(QVBoxLayout* layout, model::Evidence e)
             m_plan.skipped.insert(e);
         else
             m_plan.skipped.erase(e);
+        // The verdict says what the ticks make of it: still not allowed, or allowed by skipping.
+        m_verdict->setText(verdictHtml(m_plan.checks, allowedText(m_plan), m_plan.skipped));
+        m_verdict->setAccessibleDescription(verdictText());
         updateConfirm();
     });
     m_skip[e] = box;

@@ -93,33 +93,72 @@ QString whatToDo(const model::Check& c)
     return QObject::tr("This has to hold first: set it right as the check says, then try again.");
 }
 
-QString verdictHtml(const std::vector<model::Check>& checks, const QString& allowed)
+namespace {
+
+// The failing checks as the verdict tells them: first those that still stop the action, with what to
+// do, then those the person chose to skip. `line(check, skipped)` makes each one's part.
+struct Verdict {
+    QString headline;
+    QStringList parts;
+};
+
+template <typename Line>
+Verdict verdictOf(const std::vector<model::Check>& checks, const QString& allowed,
+                  const std::set<model::Evidence>& skipped, Line line)
 {
-    QStringList failing;
+    auto isSkipped = [&skipped](const model::Check& c) { return c.evidence && skipped.count(*c.evidence) > 0; };
+    Verdict v;
+    int open = 0;
+    QStringList kinds;
     for (const model::Check& c : checks)
-        if (!c.holds)
-            failing << QStringLiteral("<span style=\"color:%1\"><b>✘ %2</b></span><br>%3")
-                           .arg(style::colorOf(style::Tone::Attention), escaped(c.text), escaped(whatToDo(c)));
-    if (failing.isEmpty())
-        return QObject::tr("<span style=\"color:%1\"><b>Allowed:</b></span> %2")
-            .arg(style::colorOf(style::Tone::Healthy), escaped(allowed));
-    return QStringLiteral("<b>%1</b>")
-               .arg(counted(static_cast<int>(failing.size()), "Not allowed: %1 check fails.",
-                            "Not allowed: %1 checks fail.")) +
-           QStringLiteral("<br>") + failing.join(QStringLiteral("<br>"));
+        if (!c.holds && !isSkipped(c)) {
+            ++open;
+            v.parts << line(c, false);
+        }
+    for (const model::Check& c : checks)
+        if (!c.holds && isSkipped(c)) {
+            v.parts << line(c, true);
+            const QString kind = QString::fromStdString(model::evidenceText(*c.evidence));
+            if (!kinds.contains(kind))
+                kinds << kind;
+        }
+    if (open > 0)
+        v.headline = counted(open, "Not allowed: %1 check fails.", "Not allowed: %1 checks fail.");
+    else if (!kinds.isEmpty())
+        v.headline = QObject::tr("Allowed by skipping %1: the history records that it was skipped.")
+                         .arg(kinds.join(QObject::tr(" and ")));
+    else
+        v.headline = QObject::tr("Allowed: %1").arg(allowed);
+    return v;
 }
 
-QString verdictText(const std::vector<model::Check>& checks, const QString& allowed)
+} // namespace
+
+QString verdictHtml(const std::vector<model::Check>& checks, const QString& allowed,
+                    const std::set<model::Evidence>& skipped)
 {
-    QStringList lines;
-    for (const model::Check& c : checks)
-        if (!c.holds)
-            lines << QStringLiteral("✘ ") + QString::fromStdString(c.text) << whatToDo(c);
-    if (lines.isEmpty())
-        return QObject::tr("Allowed: %1").arg(allowed);
-    lines.prepend(
-        counted(static_cast<int>(lines.size() / 2), "Not allowed: %1 check fails.", "Not allowed: %1 checks fail."));
-    return lines.join(QLatin1Char('\n'));
+    const Verdict v = verdictOf(checks, allowed, skipped, [](const model::Check& c, bool skip) {
+        if (skip)
+            return QStringLiteral("<span style=\"color:%1\"><b>✘ %2</b></span> %3")
+                .arg(style::colorOf(style::Tone::Rolling), escaped(c.text), QObject::tr("(skipped)"));
+        return QStringLiteral("<span style=\"color:%1\"><b>✘ %2</b></span><br>%3")
+            .arg(style::colorOf(style::Tone::Attention), escaped(c.text), escaped(whatToDo(c)));
+    });
+    if (v.parts.isEmpty())
+        return QObject::tr("<span style=\"color:%1\"><b>Allowed:</b></span> %2")
+            .arg(style::colorOf(style::Tone::Healthy), escaped(allowed));
+    return QStringLiteral("<b>%1</b><br>").arg(escaped(v.headline)) + v.parts.join(QStringLiteral("<br>"));
+}
+
+QString verdictText(const std::vector<model::Check>& checks, const QString& allowed,
+                    const std::set<model::Evidence>& skipped)
+{
+    const Verdict v = verdictOf(checks, allowed, skipped, [](const model::Check& c, bool skip) {
+        const QString name = QStringLiteral("✘ ") + QString::fromStdString(c.text);
+        return skip ? name + QStringLiteral(" ") + QObject::tr("(skipped)")
+                    : name + QLatin1Char('\n') + whatToDo(c);
+    });
+    return (QStringList{v.headline} + v.parts).join(QLatin1Char('\n'));
 }
 
 DiffPanel::DiffPanel(QWidget* parent) : QWidget(parent), m_layout(new QVBoxLayout(this))

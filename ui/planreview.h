@@ -7,6 +7,7 @@
 #include <QWidget>
 #include <map>
 #include <string>
+#include <set>
 #include <vector>
 
 class QLabel;
@@ -27,11 +28,14 @@ QString middleCut(const QString& text, int most = 90);
 QString whatToDo(const model::Check& check);
 
 // The verdict as HTML built here: "Allowed: …" (`allowed` says the rest), or each failing check by name with
-// what to do. Check texts are escaped.
-QString verdictHtml(const std::vector<model::Check>& checks, const QString& allowed);
+// what to do. A failing check whose evidence the person ticked to skip is marked "(skipped)" instead;
+// when only such checks fail, the verdict is "Allowed by skipping …". Check texts are escaped.
+QString verdictHtml(const std::vector<model::Check>& checks, const QString& allowed,
+                    const std::set<model::Evidence>& skipped = {});
 
 // The same as plain text, one line per part (the tests and the dialog's accessible description read it).
-QString verdictText(const std::vector<model::Check>& checks, const QString& allowed);
+QString verdictText(const std::vector<model::Check>& checks, const QString& allowed,
+                    const std::set<model::Evidence>& skipped = {});
 
 // What differs between two slots, one part per service: "Reading what differs…" until its answer comes, then
 // the differences as a table of field, from and to (values shown as text, long ones cut in the middle), how

@@ -257,13 +257,31 @@ private Q_SLOTS:
         QVERIFY(health && smoke && health->isEnabled() && smoke->isEnabled());
         QVERIFY(!dialog.skipBox(model::Evidence::Analysis));
         QTest::keyClicks(dialog.nameField(), QStringLiteral("uro"));
+        QVERIFY2(dialog.verdictText().startsWith(QStringLiteral("Not allowed: 2 checks fail.")),
+                 qPrintable(dialog.verdictText()));
         smoke->click();
         QVERIFY(!dialog.confirmButton()->isEnabled()); // the health check still fails, not skipped
+        // The verdict follows the ticks: one check still stops the swap, the other is marked skipped.
+        QVERIFY2(dialog.verdictText().startsWith(QStringLiteral("Not allowed: 1 check fails.\n✘ Every staging pod")),
+                 qPrintable(dialog.verdictText()));
+        QVERIFY2(dialog.verdictText().endsWith(QStringLiteral("\"injected failure\"}) (skipped)")),
+                 qPrintable(dialog.verdictText()));
         health->click();
         QVERIFY(dialog.confirmButton()->isEnabled());
         QCOMPARE(dialog.plan().skipped, (std::set{model::Evidence::Health, model::Evidence::Smoke}));
+        QVERIFY2(dialog.verdictText().startsWith(QStringLiteral("Allowed by skipping the health check and the smoke "
+                                                                "requests: the history records that it was skipped.")),
+                 qPrintable(dialog.verdictText()));
+        QVERIFY(!dialog.verdictText().contains(QStringLiteral("tick the box below")));
+        auto* verdict = dialog.findChild<QLabel*>(QStringLiteral("verdict"));
+        QCOMPARE(verdict->accessibleDescription(), dialog.verdictText());
+        QTextDocument shown;
+        shown.setHtml(verdict->text());
+        QVERIFY2(shown.toPlainText().startsWith(QStringLiteral("Allowed by skipping")), qPrintable(shown.toPlainText()));
         smoke->click();
         QVERIFY(!dialog.confirmButton()->isEnabled());
+        QVERIFY2(dialog.verdictText().startsWith(QStringLiteral("Not allowed: 1 check fails.\n✘ Smoke requests")),
+                 qPrintable(dialog.verdictText()));
     }
 
     // The metric analysis shows per metric staging's value, live's and the verdict, as text; its checkbox
