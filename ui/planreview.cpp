@@ -80,6 +80,8 @@ QString plainOf(const QLabel* label)
 
 QString whatToDo(const model::Check& c)
 {
+    if (!c.fix.empty())
+        return QString::fromStdString(c.fix);
     if (c.permission)
         return QObject::tr("Ask whoever manages access to the cluster for this permission, or pick a context whose "
                            "user has it.");

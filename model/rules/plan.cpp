@@ -78,6 +78,22 @@ std::optional<Evidence> evidenceNamed(std::string_view name)
     return std::nullopt;
 }
 
+namespace {
+
+// "  ok   TEXT" or "  FAIL TEXT", and under a failing check what to do about it when it says.
+std::string checkLines(const std::vector<Check>& checks)
+{
+    std::string s;
+    for (const auto& c : checks) {
+        s += std::string(c.holds ? "  ok   " : "  FAIL ") + c.text + "\n";
+        if (!c.holds && !c.fix.empty())
+            s += "       " + c.fix + "\n";
+    }
+    return s;
+}
+
+} // namespace
+
 std::string evidenceText(Evidence e)
 {
     return e == Evidence::Health  ? "the health check"
@@ -222,8 +238,7 @@ std::string SwapPlan::describe() const
              "  (" + std::to_string(m.to.ready) + "/" + std::to_string(m.to.desired) + " ready)\n";
     }
     s += "as user: " + (user.empty() ? std::string("(unknown)") : user) + "\n";
-    for (const auto& c : checks)
-        s += std::string(c.holds ? "  ok   " : "  FAIL ") + c.text + "\n";
+    s += checkLines(checks);
     return s;
 }
 
@@ -303,8 +318,7 @@ std::string DeployPlan::describe() const
     if (!warning.empty())
         s += "WARNING: " + warning + "\n";
     s += "as user: " + (user.empty() ? std::string("(unknown)") : user) + "\n";
-    for (const auto& c : checks)
-        s += std::string(c.holds ? "  ok   " : "  FAIL ") + c.text + "\n";
+    s += checkLines(checks);
     return s;
 }
 

@@ -88,6 +88,7 @@ struct Check {
     bool changed = false;    // fails when the state moved on since it was expected (exit code 5)
     std::optional<Evidence> evidence =
         std::nullopt; // evidence about staging, which the person may skip; none: must hold
+    std::string fix = {}; // what to do when it fails, in one sentence; empty: said by the kind of check
 };
 
 // The first check that does not hold, or nullptr when all hold.

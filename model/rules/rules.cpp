@@ -24,9 +24,12 @@ SwapOutcome swapOutcome(SwapOutcome::Status s, std::string message)
 struct MemberChecks {
     SwapPlan& plan;
     std::string name;
-    bool operator()(bool holds, std::string text, bool permission = false, bool changed = false) const
+    bool operator()(bool holds, std::string text, bool permission = false, bool changed = false,
+                    std::string fix = {}) const
     {
-        plan.checks.push_back({name + text, holds, permission, changed});
+        Check c{name + text, holds, permission, changed};
+        c.fix = std::move(fix);
+        plan.checks.push_back(std::move(c));
         return holds;
     }
 };
@@ -65,9 +68,13 @@ void checkRollback(const MemberChecks& check, const SwapMember& m)
     });
     const kube::HistoryEntry* last = lastRead == history.rend() ? nullptr : &*lastRead;
     const bool untouched = last && last->from.slot == name(m.liveTo) && last->from.image == m.to.image;
-    check(untouched, last ? "The release that was live before the last swap still runs untouched in slot " +
-                                letter(m.liveTo) + (untouched ? "" : " (staging was redeployed since)")
-                          : "There is a swap to roll back (no swap is recorded)");
+    check(untouched,
+          last ? "The release that was live before the last swap still runs untouched in slot " + letter(m.liveTo) +
+                     (untouched ? "" : " (staging was redeployed since)")
+               : "There is a swap to roll back (no swap is recorded)",
+          false, false,
+          last ? "Nothing is left to roll back to: swap instead, once staging holds the release you want live."
+               : "Nothing is recorded to roll back: swap instead, if staging holds the release you want live.");
 }
 
 bool healthPassed(const HealthFacts& h)
@@ -84,9 +91,13 @@ bool checkSwapMember(SwapPlan& plan, const MemberChecks& check, const ServiceSpe
     bool liveBoth = false, stagingBoth = false;
     const std::optional<Slot> selected = selectedSlot(*r.live, r.a, r.b, &liveBoth);
     const std::optional<Slot> staging = selectedSlot(*r.staging, r.a, r.b, &stagingBoth);
-    if (!check(selected.has_value(), selected ? "Live selects exactly one slot (now slot " + letter(*selected) + ")"
-                                              : std::string("Live selects exactly one slot (it selects ") +
-                                                    (liveBoth ? "both" : "neither") + ")"))
+    if (!check(selected.has_value(),
+               selected ? "Live selects exactly one slot (now slot " + letter(*selected) + ")"
+                        : std::string("Live selects exactly one slot (it selects ") + (liveBoth ? "both" : "neither") +
+                              ")",
+               false, false,
+               "Set the slot label in the selector of the Service " + spec.liveService +
+                   " to the slot that should be live (kubectl edit); Signalbox does not guess which one."))
         return false;
     const Slot live = *selected;
     SwapMember m = swapMember(spec, r, live);
@@ -103,12 +114,18 @@ bool checkSwapMember(SwapPlan& plan, const MemberChecks& check, const ServiceSpe
                "Live is on slot " + letter(*expectLive) + " as expected (it is on slot " + letter(live) + ")", false,
                true))
         return false;
-    check(staging && staging != live, stagingText(live, staging, stagingBoth));
+    check(staging && staging != live, stagingText(live, staging, stagingBoth), false, false,
+          staging == live ? "Repair it first (the service page's Repair button, or signalbox repair " + spec.name +
+                                "): staging then points at the other slot."
+                          : "Set the slot label in the selector of the Service " + spec.stagingService +
+                                " to slot " + letter(other(live)) + " (kubectl edit).");
     if (plan.kind == SwapPlan::Kind::Rollback)
         checkRollback(check, m);
-    check(m.to.rolledOut, "Staging (slot " + letter(m.liveTo) + ", " + m.to.deployment +
-                              ") is fully rolled out and ready (" + std::to_string(m.to.ready) + " of " +
-                              std::to_string(m.to.desired) + " ready)");
+    check(m.to.rolledOut,
+          "Staging (slot " + letter(m.liveTo) + ", " + m.to.deployment + ") is fully rolled out and ready (" +
+              std::to_string(m.to.ready) + " of " + std::to_string(m.to.desired) + " ready)",
+          false, false,
+          "Wait for the rollout to finish; if it does not, the slot's tile shows its pods and their events.");
     // The gate before a swap: the staging pods answer the app's own health check. Not for a
     // rollback, which must stay possible to the release that was live before.
     if (plan.kind == SwapPlan::Kind::Swap && r.health && r.health->spec.configured()) {

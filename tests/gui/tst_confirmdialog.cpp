@@ -211,6 +211,23 @@ private Q_SLOTS:
         QVERIFY(dialog.plan().skips(model::Evidence::Health));
     }
 
+    // A failing check that says what to do is told that way; one that does not, by its kind.
+    void aCheckSaysWhatToDo()
+    {
+        model::SwapPlan plan = planFor("uro", true);
+        model::Check notReady{"Staging (slot B, uro-b) is fully rolled out and ready (1 of 2 ready)", false};
+        notReady.fix = "Wait for the rollout to finish; if it does not, the slot's tile shows its pods.";
+        plan.checks.push_back(notReady);
+        plan.checks.push_back({"Some other fact holds", false});
+        ui::ConfirmDialog dialog(plan);
+        QCOMPARE(dialog.verdictText(),
+                 QStringLiteral("Not allowed: 2 checks fail.\n"
+                                "✘ Staging (slot B, uro-b) is fully rolled out and ready (1 of 2 ready)\n"
+                                "Wait for the rollout to finish; if it does not, the slot's tile shows its pods.\n"
+                                "✘ Some other fact holds\n"
+                                "This has to hold first: set it right as the check says, then try again."));
+    }
+
     void checkboxCannotSkipOtherFailures()
     {
         ui::ConfirmDialog dialog(unhealthyPlan(true));

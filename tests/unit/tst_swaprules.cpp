@@ -234,6 +234,36 @@ private Q_SLOTS:
     }
     void swap() { check(); }
 
+    // A failing check that only the person can set right says how, in the plan's text too.
+    void failingChecksSayWhatToDo()
+    {
+        auto firstFix = [](Kind kind, const Change& change) {
+            std::vector<model::SwapFacts> facts{swapFacts("uro")};
+            change(facts);
+            const auto plan = model::planSwap(kind, "uro", {spec("uro")}, facts, std::nullopt);
+            const model::Check* f = plan.firstFailure();
+            return std::make_pair(f ? QString::fromStdString(f->fix) : QString(),
+                                  QString::fromStdString(plan.describe()));
+        };
+        auto [fix, text] = firstFix(Kind::Swap, [](auto& f) { f[0].b->readyReplicas = 1; });
+        QVERIFY2(fix.startsWith(QStringLiteral("Wait for the rollout to finish")), qPrintable(fix));
+        QVERIFY2(text.contains(QStringLiteral("(1 of 2 ready)\n       Wait for the rollout to finish")), qPrintable(text));
+        std::tie(fix, text) = firstFix(Kind::Swap, [](auto& f) { selectSlot(*f[0].staging, "a"); });
+        QVERIFY2(fix.contains(QStringLiteral("signalbox repair uro")), qPrintable(fix));
+        std::tie(fix, text) = firstFix(Kind::Swap, [](auto& f) { selectSlot(*f[0].staging, "x"); });
+        QVERIFY2(fix.contains(QStringLiteral("Service uro-staging to slot B")), qPrintable(fix));
+        std::tie(fix, text) = firstFix(Kind::Swap, [](auto& f) { selectSlot(*f[0].live, "c"); });
+        QVERIFY2(fix.contains(QStringLiteral("Service uro to the slot that should be live")), qPrintable(fix));
+        std::tie(fix, text) = firstFix(Kind::Rollback, [](auto&) {});
+        QVERIFY2(fix.startsWith(QStringLiteral("Nothing is recorded to roll back")), qPrintable(fix));
+        // A permission says nothing of its own: the kind of check says what to do.
+        std::tie(fix, text) = firstFix(Kind::Swap, [](auto& f) { f[0].mayPatchLive = false; });
+        QVERIFY(fix.isEmpty());
+        QVERIFY2(text.endsWith(QStringLiteral("FAIL You may patch the Service uro\n  ok   You may patch the Service "
+                                              "uro-staging\n  ok   You may record events in uro\n")),
+                 qPrintable(text));
+    }
+
     void rollback_data()
     {
         columns();
