@@ -133,7 +133,7 @@ void step(std::shared_ptr<Appending> a)
     HttpRequest put;
     put.method = "PUT";
     put.path = resources::configMaps.path(a->ns, recordName);
-    put.body = recordObject(a->ns, after, &a->current->meta).dump(-1, ' ', false, json::error_handler_t::replace);
+    put.body = goJson(recordObject(a->ns, after, &a->current->meta));
     put.contentType = "application/json";
     a->client->send(std::move(put), Client::Target{"update", resources::configMaps, a->ns, recordName},
                     [a](Result<json> r) { answered(a, std::move(r)); });

@@ -854,10 +854,11 @@ TimelineView* MainWindow::openTimeline()
                         return;
                     activateWindow();
                     // An Event, or an entry only the namespace's record still holds, opens the page only.
+                    // The notice names no text of the entry: the timeline row beside it shows that.
                     if (!at.isEmpty() && !m_page->showHistoryEntry(at, action))
-                        showNotice(tr("The history on %1's page no longer holds the %2 of %3; the timeline "
-                                      "has it from the namespace's record.")
-                                       .arg(service, action, at));
+                        showNotice(tr("The history on %1's page no longer holds that entry; the timeline has it "
+                                      "from the namespace's record.")
+                                       .arg(service));
                 });
         if (m_watched)
             m_timeline->setServices(m_watched->services());
