@@ -354,14 +354,20 @@ private Q_SLOTS:
         QVERIFY2(applied.exitCode == 0, qPrintable(applied.describe()));
         auto kube = kubeClientAs(QStringLiteral("operator"));
         QVERIFY(kube);
-        // The endpoints controller writes the selector's empty endpoints a moment after the Service.
+        // The endpoints controller writes the selector's empty endpoints after the Service: a moment
+        // on an idle machine, tens of seconds under the sanitized pass beside a build.
+        QTRY_VERIFY_WITH_TIMEOUT(testsupport::kubectl(QStringLiteral("admin"),
+                                                      {QStringLiteral("-n"), ns, QStringLiteral("get"),
+                                                       QStringLiteral("endpoints/tst-prom-empty")})
+                                         .exitCode == 0,
+                                 90000);
         Answer none;
         (void)QTest::qWaitFor(
             [&] {
                 none = query(*proxyClient(*kube, "tst-prom-empty"), "up");
                 return none && !*none && none->error().apiReason == net::Error::Reason::ServiceUnavailable;
             },
-            15000);
+            30000);
         const Answer absent = query(*proxyClient(*kube, "tst-prom-none"), "up");
         const Answer refused = query(*proxyClient(*kube, "tst-prom-stopped"), "up");
         testsupport::kubectl(QStringLiteral("admin"),
