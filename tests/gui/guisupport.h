@@ -60,8 +60,14 @@ inline void startOnTheExample()
 inline void saveShot(QWidget* w, const QString& name)
 {
     const QString dir = qEnvironmentVariable("SIGNALBOX_SCREENSHOT_DIR");
-    if (!dir.isEmpty())
-        QVERIFY(w->grab().save(dir + QLatin1Char('/') + name, "PNG"));
+    if (dir.isEmpty())
+        return;
+    // What the window shows once the layouts asked for so far have run, as a person sees it: a
+    // widget shown or hidden in the same turn as the grab has not moved the others yet. Each
+    // layout that runs can ask its parent's to run, so a few rounds.
+    for (int round = 0; round < 4; ++round)
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+    QVERIFY(w->grab().save(dir + QLatin1Char('/') + name, "PNG"));
 }
 
 // The console signed in as `user`, looking at namespace uro.
