@@ -122,6 +122,14 @@ std::vector<TimelineEntry> timelineOf(const std::vector<RecordedHistory>& read)
     return all;
 }
 
+std::vector<TimelineEntry> timelineOf(const std::vector<RecordedHistory>& annotations,
+                                      const std::vector<RecordedHistory>& records)
+{
+    std::vector<RecordedHistory> read = annotations;
+    read.insert(read.end(), records.begin(), records.end());
+    return timelineOf(read);
+}
+
 std::vector<RecordedHistory> recordedHistories(const std::string& ns, const std::vector<kube::HistoryEntry>& entries,
                                                const std::map<std::string, std::string>& groupOf)
 {

@@ -64,6 +64,9 @@ struct TimelineEntry {
 // service's annotation and the namespace's record hold the same text) is listed once, as first read:
 // give the annotations first, whose authors the policy checks.
 std::vector<TimelineEntry> timelineOf(const std::vector<RecordedHistory>& read);
+// The annotations, then the namespaces' records: an entry both hold is shown as the annotation has it.
+std::vector<TimelineEntry> timelineOf(const std::vector<RecordedHistory>& annotations,
+                                      const std::vector<RecordedHistory>& records);
 
 // One namespace's record (kube/record.h) as histories to merge: its entries by service, only those of the
 // services in `groupOf` (service -> group; the record holds every service of the namespace) and unreadable

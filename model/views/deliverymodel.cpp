@@ -90,9 +90,7 @@ void DeliveryModel::setRecords(std::vector<RecordedHistory> records)
 
 std::vector<TimelineEntry> DeliveryModel::merged() const
 {
-    std::vector<RecordedHistory> read = m_annotations;
-    read.insert(read.end(), m_records.begin(), m_records.end());
-    return timelineOf(read);
+    return timelineOf(m_annotations, m_records);
 }
 
 void DeliveryModel::setScope(const Scope& scope)

@@ -195,10 +195,7 @@ QString TimelineModel::reachText() const
 
 void TimelineModel::rebuild()
 {
-    // The annotations first: an entry the record holds too is shown as the annotation has it.
-    std::vector<RecordedHistory> read = m_annotations;
-    read.insert(read.end(), m_records.begin(), m_records.end());
-    m_all = withEvents(timelineOf(read), m_events);
+    m_all = withEvents(timelineOf(m_annotations, m_records), m_events);
     refilter();
 }
 

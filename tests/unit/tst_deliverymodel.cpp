@@ -2,6 +2,7 @@
 // than 0 where nothing was measured, the scope (all, a group, a service) and the period (7, 30, 90 days)
 // chosen, one point per day or week for the charts, only changed rows reported, and Qt's contract kept
 // (QAbstractItemModelTester) through every change.
+#include "historyfacts.h"
 #include "model/views/deliverymodel.h"
 
 #include <QAbstractItemModelTester>
@@ -11,6 +12,8 @@
 #include <QTimeZone>
 
 namespace {
+
+using historyfacts::service;
 
 // 2026-12-01T10:00:00Z, and `minutes` after it.
 const std::int64_t t0 = 1796119200;
@@ -34,19 +37,6 @@ kube::HistoryEntry swapBuilt(std::int64_t minutes, std::int64_t builtMinutes)
     auto e = entry("swap", minutes);
     e.to.created = at(builtMinutes);
     return e;
-}
-
-model::ServiceState service(const std::string& name, const std::string& group, std::vector<kube::HistoryEntry> history,
-                            std::uint64_t revision = 1)
-{
-    model::ServiceState s;
-    s.spec.name = name;
-    s.spec.group = group;
-    s.revision = revision;
-    for (auto& e : history)
-        e.service = name;
-    s.history = std::move(history);
-    return s;
 }
 
 const std::int64_t day = 24 * 60;

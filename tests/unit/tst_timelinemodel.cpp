@@ -1,6 +1,7 @@
 // The release timeline as the console's table: rows newest first across services, the filter's rows,
 // a refresh that brings nothing new leaves the rows alone, and the model keeps Qt's contract
 // (QAbstractItemModelTester) through every change.
+#include "historyfacts.h"
 #include "model/views/timelinemodel.h"
 
 #include <QAbstractItemModelTester>
@@ -9,18 +10,7 @@
 
 namespace {
 
-model::ServiceState service(const std::string& name, std::vector<kube::HistoryEntry> history, std::uint64_t revision,
-                            const std::string& group = {})
-{
-    model::ServiceState s;
-    s.spec.name = name;
-    s.spec.group = group;
-    s.revision = revision;
-    for (auto& e : history)
-        e.service = name;
-    s.history = std::move(history);
-    return s;
-}
+using historyfacts::service;
 
 kube::HistoryEntry entry(const std::string& action, const std::string& at, const std::string& user = "ana",
                          const std::string& result = {})
@@ -51,8 +41,8 @@ private Q_SLOTS:
         QCOMPARE(m.rowCount(), 0);
         auto swap = entry("swap", "2026-12-01T10:00:00Z");
         swap.started = "2026-12-01T09:59:58Z";
-        m.setServices({service("uro", {swap, entry("watch", "2026-12-01T10:05:00Z", "ana", "held")}, 1),
-                       service("uro-frontend", {entry("deploy", "2026-12-01T09:00:00Z", "bo")}, 1)});
+        m.setServices({service("uro", "", {swap, entry("watch", "2026-12-01T10:05:00Z", "ana", "held")}),
+                       service("uro-frontend", "", {entry("deploy", "2026-12-01T09:00:00Z", "bo")})});
         QCOMPARE(m.rowCount(), 3);
         QCOMPARE(m.columnCount(), int(model::TimelineModel::ColumnCount));
         auto cell = [&m](int row, int column) { return m.index(row, column).data().toString(); };
@@ -85,7 +75,7 @@ private Q_SLOTS:
     {
         model::TimelineModel m;
         QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        const auto uro = service("uro", {entry("swap", "2026-12-01T10:00:00Z")}, 1);
+        const auto uro = service("uro", "", {entry("swap", "2026-12-01T10:00:00Z")});
         m.setServices({uro});
         QSignalSpy resets(&m, &QAbstractItemModel::modelReset);
         m.setServices({uro}); // the same revision
@@ -112,7 +102,7 @@ private Q_SLOTS:
         e.to.tag.clear();
         e.to.commit.clear();
         e.to.image = "r/uro:<i>x</i>";
-        m.setServices({service("uro", {e}, 1)});
+        m.setServices({service("uro", "", {e})});
         QCOMPARE(m.index(0, model::TimelineModel::WhoColumn).data().toString(),
                  QStringLiteral("recorded as <b>mallory</b>, not vouched"));
         QCOMPARE(m.index(0, model::TimelineModel::ChangeColumn).data().toString(),
@@ -129,7 +119,7 @@ private Q_SLOTS:
         QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
         kube::HistoryEntry bad;
         bad.unreadable = "the history is a number, not a list";
-        m.setServices({service("uro", {bad}, 1)});
+        m.setServices({service("uro", "", {bad})});
         QCOMPARE(m.rowCount(), 1);
         QCOMPARE(m.index(0, model::TimelineModel::ActionColumn).data().toString(), QStringLiteral("unreadable"));
         QCOMPARE(m.index(0, model::TimelineModel::ChangeColumn).data().toString(),
@@ -145,7 +135,7 @@ private Q_SLOTS:
         model::TimelineModel m;
         QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
         auto uro =
-            service("uro", {entry("swap", "2026-12-01T10:00:00Z"), entry("rollback", "2026-12-01T10:10:00Z")}, 1);
+            service("uro", "", {entry("swap", "2026-12-01T10:00:00Z"), entry("rollback", "2026-12-01T10:10:00Z")});
         uro.spec.ns = "uro";
         uro.a.deployment = "uro-a";
         uro.b.deployment = "uro-b";
