@@ -6,6 +6,7 @@
 #include "kube/record.h"
 #include "model/observe/authorpolicy.h"
 #include "model/rules/authorship.h"
+#include "model/rules/counted.h"
 #include "model/rules/delivery.h"
 #include "model/rules/displaytext.h"
 #include "model/rules/join.h"
@@ -172,22 +173,23 @@ void sayFigures(const std::string& indent, const model::DeliveryFigures& f)
 {
     char perWeek[32];
     std::snprintf(perWeek, sizeof perWeek, "%.1f", f.perWeek);
-    say(indent + "deployment frequency  " + std::to_string(f.swaps) + (f.swaps == 1 ? " swap" : " swaps") +
-        " to live, " + perWeek + " a week");
+    say(indent + "deployment frequency  " + model::counted(f.swaps, "swap", "swaps") + " to live, " + perWeek +
+        " a week");
     say(indent + "lead time             " +
         (f.leadTimeMedian ? "median " + model::spanText(*f.leadTimeMedian) + " from the image's build to live (" +
-                                std::to_string(f.leadTimeSamples) + " swaps)"
+                                model::counted(f.leadTimeSamples, "swap", "swaps") + ")"
                           : std::string("not known (no swap recorded a build time)")));
     say(indent + "change failure rate   " +
         (f.changeFailureRate
              ? std::to_string(int(*f.changeFailureRate * 100 + 0.5)) + " % (" + std::to_string(f.failedSwaps) + " of " +
-                   std::to_string(f.swaps) + " followed by a rollback or a failed watch)"
+                   model::counted(f.swaps, "swap", "swaps") + " followed by a rollback or a failed watch)"
              : std::string("not known (no swap)")));
     say(indent + "time to restore       " +
-        (f.restoreMedian ? "median " + model::spanText(*f.restoreMedian) + " (" + std::to_string(f.restores) +
-                               (f.restores == 1 ? " restore" : " restores") + ")"
+        (f.restoreMedian ? "median " + model::spanText(*f.restoreMedian) + " (" +
+                               model::counted(f.restores, "restore", "restores") + ")"
                          : std::string("no failure restored")) +
-        (f.unrestored ? ", " + std::to_string(f.unrestored) + " failure not restored yet" : std::string()));
+        (f.unrestored ? ", " + model::counted(f.unrestored, "failure", "failures") + " not restored yet"
+                      : std::string()));
 }
 
 // Runs `then` with the record once the author policy (whether the API server vouches for names) is read.
@@ -271,8 +273,8 @@ void printTimeline(Session& s, const Record& record, const std::vector<model::Se
         json all = json::array();
         for (const auto& t : shown)
             all.push_back(timelineJson(t));
-        sayJson({{"recordFrom", record.reach ? json(timeText(record.reach)) : json(nullptr)},
-                 {"entries", std::move(all)}});
+        sayJson(
+            {{"recordFrom", record.reach ? json(timeText(record.reach)) : json(nullptr)}, {"entries", std::move(all)}});
     } else {
         say(model::recordReachText(record.reach));
         if (shown.empty())

@@ -1,5 +1,7 @@
 #include "model/rules/chartseries.h"
 
+#include "model/rules/counted.h"
+
 #include <QDateTime>
 #include <QString>
 #include <algorithm>
@@ -156,7 +158,7 @@ std::string chartDescription(const std::string& metric, const std::string& unit,
         text += (i ? ", " : " ") + sides[i].first + " " + (latest ? formatValue(*latest, unit) : "no data");
     }
     if (swaps > 0)
-        text += "; " + std::to_string(swaps) + (swaps == 1 ? " swap" : " swaps");
+        text += "; " + counted(swaps, "swap", "swaps");
     return text;
 }
 

@@ -1,15 +1,8 @@
 #include "model/rules/slotrules.h"
 
+#include "model/rules/counted.h"
+
 namespace model {
-
-namespace {
-
-std::string plural(int n, const char* one, const char* many)
-{
-    return std::to_string(n) + " " + (n == 1 ? one : many);
-}
-
-} // namespace
 
 std::optional<Slot> selectedSlot(const kube::Service& svc, const kube::Deployment* a, const kube::Deployment* b,
                                  bool* both)
@@ -42,7 +35,7 @@ RolloutStatus rolloutOf(const kube::Deployment& d)
                 std::to_string(d.updatedReplicas) + " of " + std::to_string(d.replicas) + " pods updated"};
     if (d.statusReplicas > d.updatedReplicas)
         return {Rollout::Progressing,
-                plural(d.statusReplicas - d.updatedReplicas, "old pod", "old pods") + " still terminating"};
+                counted(d.statusReplicas - d.updatedReplicas, "old pod", "old pods") + " still terminating"};
     if (d.availableReplicas < d.updatedReplicas)
         return {Rollout::Progressing, std::to_string(d.availableReplicas) + " of " + std::to_string(d.updatedReplicas) +
                                           " updated pods available"};
@@ -53,7 +46,7 @@ RolloutStatus rolloutOf(const kube::Deployment& d)
     if (d.updatedReplicas != d.replicas || d.statusReplicas != d.replicas || d.availableReplicas != d.replicas ||
         d.readyReplicas != d.replicas)
         return {Rollout::Progressing,
-                "scaling to " + plural(d.replicas, "pod", "pods") + " (" + std::to_string(d.statusReplicas) + " now)"};
+                "scaling to " + counted(d.replicas, "pod", "pods") + " (" + std::to_string(d.statusReplicas) + " now)"};
     return {Rollout::Complete, "rolled out"};
 }
 

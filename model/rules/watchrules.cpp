@@ -1,5 +1,7 @@
 #include "model/rules/watchrules.h"
 
+#include "model/rules/counted.h"
+
 #include <algorithm>
 #include <cctype>
 #include <optional>
@@ -31,11 +33,6 @@ void count(WatchMemory& m, const HealthResult& r, int expectStatus)
         ++m.failing[r.target];
         m.lastFailure[r.target] = failureText(r, expectStatus);
     }
-}
-
-std::string plural(int n, const std::string& one, const std::string& many)
-{
-    return std::to_string(n) + " " + (n == 1 ? one : many);
 }
 
 } // namespace
@@ -99,7 +96,7 @@ std::optional<std::string> podsWorse(const WatchMemory& m, const WatchLook& look
         const auto at = m.restartsAtSwap.find(p.name);
         const int before = at == m.restartsAtSwap.end() ? 0 : at->second;
         if (p.restarts > before)
-            return "pod " + p.name + " of " + slot + " restarted " + plural(p.restarts - before, "time", "times") +
+            return "pod " + p.name + " of " + slot + " restarted " + counted(p.restarts - before, "time", "times") +
                    " since the swap";
     }
     return std::nullopt;
@@ -141,7 +138,7 @@ std::string holds(const WatchMemory& m, const WatchLook& look, const std::string
     return slot + " holds: " + std::to_string(readyPods(look)) + " of " + std::to_string(look.desired) +
            " pods ready, no restarts since the swap" +
            (!checked         ? std::string()
-            : failingNow > 0 ? ", " + plural(failingNow, "health check", "health checks") + " failing (noted)"
+            : failingNow > 0 ? ", " + counted(failingNow, "health check", "health checks") + " failing (noted)"
                              : ", health checks pass");
 }
 

@@ -1,5 +1,6 @@
 #include "model/state/servicestate.h"
 
+#include "model/rules/counted.h"
 #include "model/rules/plan.h"
 #include "model/rules/release.h"
 #include "net/text.h"
@@ -12,11 +13,6 @@
 namespace model {
 
 namespace {
-
-std::string plural(int n, const char* one, const char* many)
-{
-    return std::to_string(n) + " " + (n == 1 ? one : many);
-}
 
 bool ownedBy(const kube::ObjectMeta& meta, const std::string& kind, const std::string& name)
 {
@@ -59,7 +55,7 @@ void derivePods(const kube::Deployment& d, const Snapshot& snap, SlotState& s)
             if (c.waitingReason == "CrashLoopBackOff")
                 text += " (it keeps exiting" +
                         (c.lastTerminatedReason.empty() ? std::string() : ", last with " + c.lastTerminatedReason) +
-                        "; " + plural(c.restartCount, "restart", "restarts") + ")";
+                        "; " + counted(c.restartCount, "restart", "restarts") + ")";
             else if (c.waitingReason == "ImagePullBackOff" || c.waitingReason == "ErrImagePull")
                 text += " (the image " + c.image + " cannot be pulled: check the tag and the registry credentials)";
             severe.push_back(text);
@@ -82,12 +78,12 @@ void derivePods(const kube::Deployment& d, const Snapshot& snap, SlotState& s)
     if (seen > 0)
         s.ready = std::min(s.ready, readyPods);
     if (pending)
-        mild.push_back(plural(pending, "pod is", "pods are") + " Pending (not scheduled or not started)");
+        mild.push_back(counted(pending, "pod is", "pods are") + " Pending (not scheduled or not started)");
     if (unready)
-        mild.push_back(plural(unready, "pod runs", "pods run") + " but " + (unready == 1 ? "is" : "are") +
+        mild.push_back(counted(unready, "pod runs", "pods run") + " but " + (unready == 1 ? "is" : "are") +
                        " not ready");
     if (s.restarts > 0 && severe.empty())
-        mild.push_back(plural(s.restarts, "container restart", "container restarts"));
+        mild.push_back(counted(s.restarts, "container restart", "container restarts"));
     s.problems = severe;
     s.problems.insert(s.problems.end(), mild.begin(), mild.end());
 }
@@ -203,7 +199,7 @@ std::string podRowLine(const PodRow& pod, const QDateTime& now)
     std::string line = pod.shortName + "  " + (pod.waiting.empty() ? pod.phase : pod.waiting);
     line += "  " + std::to_string(pod.readyContainers) + "/" + std::to_string(pod.containers) + " ready";
     if (pod.restarts > 0)
-        line += "  " + plural(pod.restarts, "restart", "restarts");
+        line += "  " + counted(pod.restarts, "restart", "restarts");
     const std::string last = lastTerminationText(pod, now);
     if (!last.empty())
         line += "  last: " + last;

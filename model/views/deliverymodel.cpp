@@ -1,5 +1,6 @@
 #include "deliverymodel.h"
 
+#include "model/rules/counted.h"
 #include "model/views/timelinemodel.h"
 
 #include <QDateTime>
@@ -198,16 +199,19 @@ QString DeliveryModel::valueText(Figure figure) const
     case Frequency:
         if (f.swaps == 0)
             return tr("no swaps");
-        return (f.swaps == 1 ? tr("1 swap") : tr("%1 swaps").arg(f.swaps)) + QStringLiteral(", ") +
+        return QString::fromStdString(counted(f.swaps, "swap", "swaps")) + QStringLiteral(", ") +
                (m_days <= 7 ? tr("%1 a day").arg(f.perDay, 0, 'f', 1) : tr("%1 a week").arg(f.perWeek, 0, 'f', 1));
     case LeadTime:
         if (!f.leadTimeMedian)
             return f.swaps == 0 ? tr("no swaps") : tr("no data (no swap recorded a build time)");
-        return tr("median %1 (%2 swaps)").arg(q(spanText(*f.leadTimeMedian))).arg(f.leadTimeSamples);
+        return tr("median %1 (%2)").arg(q(spanText(*f.leadTimeMedian)), q(counted(f.leadTimeSamples, "swap", "swaps")));
     case FailureRate:
         if (!f.changeFailureRate)
             return tr("no swaps");
-        return tr("%1 (%2 of %3 swaps)").arg(percent(*f.changeFailureRate)).arg(f.failedSwaps).arg(f.swaps);
+        return tr("%1 (%2 of %3)")
+            .arg(percent(*f.changeFailureRate))
+            .arg(f.failedSwaps)
+            .arg(q(counted(f.swaps, "swap", "swaps")));
     case Restore: {
         const QString open = f.unrestored ? tr(", %1 not restored yet").arg(f.unrestored) : QString();
         if (!f.restoreMedian) {

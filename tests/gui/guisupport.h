@@ -57,6 +57,22 @@ inline void startOnTheExample()
     testsupport::resetExample();
 }
 
+// What the timeline and the delivery figures read: uro swapped (its watch held for 3 s), then
+// rolled back, both from the command line as the operator. Empty when both went through, else what
+// the one that did not said.
+inline QString swapWatchedThenRolledBack()
+{
+    const auto swap = testsupport::signalbox(QStringLiteral("operator"),
+                                             {QStringLiteral("swap"), QStringLiteral("uro"), QStringLiteral("--yes"),
+                                              QStringLiteral("--watch"), QStringLiteral("3s")},
+                                             180000);
+    if (swap.exitCode != 0)
+        return swap.describe();
+    const auto rollback = testsupport::signalbox(
+        QStringLiteral("operator"), {QStringLiteral("rollback"), QStringLiteral("uro"), QStringLiteral("--yes")});
+    return rollback.exitCode == 0 ? QString() : rollback.describe();
+}
+
 inline void saveShot(QWidget* w, const QString& name)
 {
     const QString dir = qEnvironmentVariable("SIGNALBOX_SCREENSHOT_DIR");

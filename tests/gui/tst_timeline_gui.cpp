@@ -21,15 +21,8 @@ private Q_SLOTS:
     void initTestCase()
     {
         guisupport::startOnTheExample();
-        const auto swap =
-            testsupport::signalbox(QStringLiteral("operator"),
-                                   {QStringLiteral("swap"), QStringLiteral("uro"), QStringLiteral("--yes"),
-                                    QStringLiteral("--watch"), QStringLiteral("3s")},
-                                   180000);
-        QVERIFY2(swap.exitCode == 0, qPrintable(swap.describe()));
-        const auto rollback = testsupport::signalbox(
-            QStringLiteral("operator"), {QStringLiteral("rollback"), QStringLiteral("uro"), QStringLiteral("--yes")});
-        QVERIFY2(rollback.exitCode == 0, qPrintable(rollback.describe()));
+        const QString recorded = guisupport::swapWatchedThenRolledBack();
+        QVERIFY2(recorded.isEmpty(), qPrintable(recorded));
     }
 
     void cleanupTestCase() { testsupport::resetExample(); }

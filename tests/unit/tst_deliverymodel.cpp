@@ -123,7 +123,7 @@ private Q_SLOTS:
         QSignalSpy resets(&m, &QAbstractItemModel::modelReset);
         m.setScope({.kind = model::DeliveryModel::Scope::Kind::Group, .name = "uro"});
         QCOMPARE(value(m, model::DeliveryModel::Frequency), QStringLiteral("1 swap, 0.1 a day"));
-        QCOMPARE(value(m, model::DeliveryModel::FailureRate), QStringLiteral("100 % (1 of 1 swaps)"));
+        QCOMPARE(value(m, model::DeliveryModel::FailureRate), QStringLiteral("100 % (1 of 1 swap)"));
         QCOMPARE(value(m, model::DeliveryModel::Restore), QStringLiteral("median 5 min (1 restored)"));
         QCOMPARE(changed.count(), 3); // the restore's text and points are the same
         QCOMPARE(resets.count(), 0);
@@ -179,6 +179,9 @@ private Q_SLOTS:
         slow.setServices({service("uro", "", {swapBuilt(6 * day, 3 * day)})});
         QCOMPARE(slow.chartTitle(model::DeliveryModel::LeadTime), std::string("lead time, days (median)"));
         QCOMPARE(slow.series(model::DeliveryModel::LeadTime).back().value, 3.0);
+        // One swap is said in the singular.
+        QCOMPARE(value(slow, model::DeliveryModel::LeadTime), QStringLiteral("median 3 d (1 swap)"));
+        QCOMPARE(value(slow, model::DeliveryModel::FailureRate), QStringLiteral("0 % (0 of 1 swap)"));
     }
 
     void theRecordReachesFurtherBackThanTheAnnotations()
