@@ -199,7 +199,7 @@ QString DeliveryModel::valueText(Figure figure) const
     case Frequency:
         if (f.swaps == 0)
             return tr("no swaps");
-        return QString::fromStdString(counted(f.swaps, "swap", "swaps")) + QStringLiteral(", ") +
+        return q(counted(f.swaps, "swap", "swaps")) + QStringLiteral(", ") +
                (m_days <= 7 ? tr("%1 a day").arg(f.perDay, 0, 'f', 1) : tr("%1 a week").arg(f.perWeek, 0, 'f', 1));
     case LeadTime:
         if (!f.leadTimeMedian)
